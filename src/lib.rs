@@ -1,1 +1,116 @@
-//! netpolc
+//! netpolc: a compiler from the `.netpol` policy language to Cilium
+//! CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy YAML.
+//!
+//! # Code map
+//!
+//! ```text
+//! SourceMap ──syntax::parse──▶ ast::File ──sema::analyze──▶ ir::Program ──emit::emit──▶ Vec<OutputFile>
+//!  (text)       per file      (as written)  resolve, values,   (checked)    infallible,     (path, text)
+//!                                           expand, cilium,                 deterministic
+//!                                           safety
+//! ```
+//!
+//! - [`source`]: files, spans, the source map (user files and the stdlib).
+//! - [`syntax`]: text to [`ast`], with the pest grammar in `grammar/netpol.pest`.
+//! - [`sema`]: names, types, values, category expansion, Cilium and safety rules.
+//! - [`ir`]: the checked program.
+//! - [`emit`]: YAML out; only `emit/yaml.rs` touches the YAML crate.
+//! - [`diag`]: diagnostics, their codes and their rendering.
+//! - [`stdlib`]: the embedded standard library.
+//!
+//! The command-line interface lives in the binary (`src/cli/`), so this
+//! library cannot reach the terminal or the filesystem.
+//!
+//! # Architecture invariants
+//!
+//! - **Invariant:** the library does no IO.
+//! - **Invariant:** no input makes the library panic; syntax errors are
+//!   diagnostics, and each stage reports everything it finds.
+//! - **Invariant:** `emit` is infallible: anything it could not print was
+//!   rejected by `sema` with a diagnostic.
+//! - **Invariant:** the same sources give the same bytes, whatever the order
+//!   the files were added in.
+//! - **Invariant:** when [`Compilation::diagnostics`] holds an error,
+//!   [`Compilation::files`] is empty.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+#![warn(missing_docs)]
+
+pub mod ast;
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod sema;
+pub mod source;
+pub mod stdlib;
+pub mod syntax;
+
+use diag::Diagnostic;
+use source::SourceMap;
+
+pub use emit::OutputFile;
+
+/// Settings of one compilation.
+#[derive(Clone, Debug, Default)]
+pub struct Options {}
+
+/// The result of [`compile`].
+#[derive(Clone, Debug, Default)]
+pub struct Compilation {
+    /// The files to write; empty when there are errors.
+    pub files: Vec<OutputFile>,
+    /// Every error and warning, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        diag::has_errors(&self.diagnostics)
+    }
+}
+
+/// Compiles every file of the source map (user files and stdlib).
+pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
+    let _ = options;
+    let (program, mut diagnostics) = check(sources);
+    sort_diagnostics(sources, &mut diagnostics);
+    let files = if diag::has_errors(&diagnostics) {
+        Vec::new()
+    } else {
+        emit::emit(&program)
+    };
+    Compilation { files, diagnostics }
+}
+
+/// Parses and analyses every file, without emitting.
+pub fn check(sources: &SourceMap) -> (ir::Program, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::with_capacity(sources.len());
+    for (id, _) in sources.iter() {
+        let (file, diags) = syntax::parse(sources, id);
+        diagnostics.extend(diags);
+        files.push(file);
+    }
+    let (program, diags) = sema::analyze(sources, &files);
+    diagnostics.extend(diags);
+    (program, diagnostics)
+}
+
+/// Orders diagnostics by file path, then position, then code, so output does
+/// not depend on the order files were found in.
+fn sort_diagnostics(sources: &SourceMap, diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.primary
+                .as_ref()
+                .map(|label| (sources.path(label.span.file).to_owned(), label.span.start, label.span.end))
+        };
+        key(a).cmp(&key(b)).then(a.code.cmp(&b.code)).then(a.message.cmp(&b.message))
+    });
+}

@@ -1,0 +1,127 @@
+//! The registry of diagnostic codes.
+//!
+//! Codes are forever: a retired code keeps its explanation, marked "no longer
+//! emitted". Each code has a title and an explanation in `explain/<CODE>.md`
+//! with an erroneous example fenced as `netpol,<CODE>` and a fixed one fenced
+//! as `netpol`; the tidy test in `tests/it/error_codes.rs` checks both.
+
+use std::fmt;
+
+use super::Severity;
+
+macro_rules! codes {
+    ($($code:ident: $title:literal,)*) => {
+        /// A diagnostic code such as `E0203`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(
+                #[doc = $title]
+                $code,
+            )*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$code),*];
+
+            /// The code as written, `E0203`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)*
+                }
+            }
+
+            /// A one-line title.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Code::$code => $title,)*
+                }
+            }
+
+            /// The long explanation, in Markdown.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$code => include_str!(concat!("explain/", stringify!($code), ".md")),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    E0001: "syntax error",
+    E0002: "unterminated string",
+    E0003: "source file is not valid UTF-8",
+    E0004: "source file is too large",
+    E0005: "nesting is too deep",
+    E0101: "unknown constant or parameter",
+    E0102: "unknown category",
+    E0103: "duplicate definition",
+    E0104: "imported file not found",
+    E0105: "categories use each other in a cycle",
+    E0201: "value of the wrong type",
+    E0202: "invalid CIDR",
+    E0203: "`except` outside its CIDR",
+    E0204: "invalid port",
+    E0205: "invalid label selector",
+    E0206: "invalid name",
+    E0207: "unknown entity",
+    E0208: "invalid FQDN name or pattern",
+    E0209: "invalid ICMP type",
+    E0210: "list mixes values of different types",
+    E0211: "invalid HTTP regular expression",
+    E0212: "invalid Kafka rule",
+    E0213: "invalid string",
+    E0301: "missing argument",
+    E0302: "unknown argument",
+    E0303: "category with policies used inside a policy",
+    E0304: "two policies with the same name in one namespace",
+    E0305: "statement not allowed here",
+    E0401: "policy allows and denies nothing",
+    E0402: "L7 rule on a port that is not TCP",
+    E0403: "L7 rule without a specific port",
+    E0404: "DNS rule in the wrong place",
+    E0405: "more than one kind of L7 rule in one rule",
+    E0406: "more than 40 ports in one rule",
+    E0407: "more than 40 ICMP types in one rule",
+    E0408: "`port` and `icmp` in one rule",
+    E0409: "node selector in a namespace policy",
+    E0410: "deny rule with L7",
+    E0411: "FQDN peer outside an egress allow rule",
+    E0412: "L7 rule on the host firewall",
+    E0413: "service peer outside an egress rule",
+    E0414: "policy selects both pods and nodes",
+    E0501: "`entity all` must be said on purpose",
+    E0502: "policy for a system namespace must be said on purpose",
+    E0503: "cluster-wide policy over every namespace must be said on purpose",
+    E0504: "rule that allows nothing must be said on purpose",
+    E0505: "pod peer in a cluster-wide policy without a namespace",
+    E0901: "refusing to touch a file netpolc did not generate",
+    E0902: "cannot read input",
+    E0903: "cannot write output",
+}
+
+impl Code {
+    /// Errors start with `E`, warnings with `W`.
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+
+    /// Looks a code up by its text, case-insensitively.
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,130 @@
+//! Diagnostics: netpolc's own data type for errors and warnings.
+//!
+//! Diagnostics are built where a problem is found, with [`Diagnostic::new`]
+//! and the builder methods, and rendered in one place, [`render`].
+//!
+//! **Invariant:** every diagnostic has a [`Code`]; its severity comes from the
+//! code. Only `render.rs` knows codespan-reporting.
+
+pub mod codes;
+pub mod render;
+
+pub use codes::Code;
+
+use crate::source::Span;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Stops the build: nothing is written.
+    Error,
+    /// Reported; the build goes on.
+    Warning,
+}
+
+/// A label on a span of source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What to say there; may be empty.
+    pub message: String,
+}
+
+/// One error or warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The code, which also gives the severity.
+    pub code: Code,
+    /// The headline: lowercase, no final period, code in backticks.
+    pub message: String,
+    /// Where the user should edit; `None` only for IO errors.
+    pub primary: Option<Label>,
+    /// The other places involved, such as a definition.
+    pub secondary: Vec<Label>,
+    /// Facts and reasons.
+    pub notes: Vec<String>,
+    /// One fix, when one is known.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at a span; the primary label is empty until [`label`](Self::label).
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            message: message.into(),
+            primary: Some(Label {
+                span,
+                message: String::new(),
+            }),
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A diagnostic without a source location (IO errors).
+    pub fn without_span(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Sets the primary label's message.
+    pub fn label(mut self, message: impl Into<String>) -> Diagnostic {
+        if let Some(primary) = &mut self.primary {
+            primary.message = message.into();
+        }
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a note.
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line when there is one.
+    pub fn help_opt(mut self, help: Option<String>) -> Diagnostic {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// The severity, from the code.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+}
+
+/// True when any diagnostic is an error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
