@@ -68,8 +68,8 @@ fn convert(diag: &Diagnostic, format: Format) -> cs::Diagnostic<usize> {
     }
     let mut notes = Vec::new();
     if format == Format::Human {
-        notes.extend(diag.help.iter().map(|help| format!("help: {help}")));
         notes.extend(diag.notes.iter().map(|note| format!("note: {note}")));
+        notes.extend(diag.help.iter().map(|help| format!("help: {help}")));
         notes.push(format!("note: run `netpolc explain {}` for details", diag.code));
     }
     cs::Diagnostic::new(severity)

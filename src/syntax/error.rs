@@ -1,0 +1,290 @@
+//! pest errors to E00xx diagnostics, in the user's words.
+
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+use super::MAX_NESTING;
+use super::grammar::Rule;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// What a grammar rule is called in messages.
+pub fn describe(kind: Rule) -> &'static str {
+    match kind {
+        Rule::EOI => "end of file",
+        Rule::item | Rule::import | Rule::const_def | Rule::category | Rule::namespace | Rule::cluster_policy => {
+            "`import`, `const`, `category`, `namespace` or `cluster policy`"
+        }
+        Rule::kw_system => "`system`",
+        Rule::kw_cluster => "`cluster`",
+        Rule::policy | Rule::kw_policy => "`policy`",
+        Rule::use_stmt | Rule::kw_use => "`use`",
+        Rule::select | Rule::kw_select => "`select`",
+        Rule::description | Rule::kw_description => "`description`",
+        Rule::label | Rule::kw_label => "`label`",
+        Rule::default_deny | Rule::kw_default => "`default deny`",
+        Rule::no_default_deny | Rule::kw_no => "`no default deny`",
+        Rule::rule | Rule::verb | Rule::kw_allow => "a rule (`allow` or `deny`)",
+        Rule::kw_deny => "`deny`",
+        Rule::way | Rule::kw_from | Rule::kw_to => "`from` or `to`",
+        Rule::direction | Rule::kw_ingress | Rule::kw_egress => "`ingress` or `egress`",
+        Rule::subject | Rule::subject_pods | Rule::subject_nodes | Rule::subject_all_nodes => {
+            "`pods`, `nodes` or `all nodes`"
+        }
+        Rule::scope | Rule::kw_in => "`in`",
+        Rule::scope_all | Rule::scope_labelled | Rule::scope_named => {
+            "`namespace NAME`, `namespaces with SELECTOR` or `all namespaces`"
+        }
+        Rule::peer
+        | Rule::peer_pods
+        | Rule::peer_namespace
+        | Rule::peer_namespaces
+        | Rule::peer_entity
+        | Rule::peer_cidr
+        | Rule::peer_fqdn
+        | Rule::peer_service
+        | Rule::peer_services
+        | Rule::peer_anywhere
+        | Rule::peer_everything => {
+            "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `anywhere` or `everything`)"
+        }
+        Rule::ports | Rule::kw_port => "`port`",
+        Rule::icmps | Rule::kw_icmp => "`icmp`",
+        Rule::icmp_item | Rule::icmp_type => "an ICMP type such as `EchoRequest` or `8`",
+        Rule::http | Rule::kw_http => "`http`",
+        Rule::grpc | Rule::kw_grpc => "`grpc`",
+        Rule::kafka | Rule::kw_kafka => "`kafka`",
+        Rule::dns | Rule::kw_dns => "`dns`",
+        Rule::http_method | Rule::http_method_re | Rule::kw_method => "an HTTP method such as `GET`",
+        Rule::kw_host => "`host`",
+        Rule::kw_header => "`header`",
+        Rule::kafka_role | Rule::kw_produce | Rule::kw_consume => "`produce` or `consume`",
+        Rule::kafka_apikey | Rule::kw_apikey => "`apikey`",
+        Rule::kw_topic => "`topic`",
+        Rule::kw_client => "`client`",
+        Rule::kw_version => "`version`",
+        Rule::selector_list | Rule::selector | Rule::selector_braced => {
+            "a label selector such as `app=web` or `{ app=web, tier in (a, b) }`"
+        }
+        Rule::sel_eq | Rule::sel_ne | Rule::sel_in | Rule::sel_notin | Rule::sel_exists | Rule::sel_not_exists => {
+            "a selector term such as `app=web`"
+        }
+        Rule::label_key => "a label key",
+        Rule::label_value | Rule::bare_value => "a label value",
+        Rule::value => "a value (CIDR, port, string, list, selector or `$NAME`)",
+        Rule::list => "a list `[...]`",
+        Rule::cidr_or_ref | Rule::cidr | Rule::ipv4 | Rule::ipv6 | Rule::cidr_item => {
+            "a CIDR such as `10.0.0.0/8`"
+        }
+        Rule::cidr_list => "a list of CIDRs `[...]`",
+        Rule::port_or_ref | Rule::port | Rule::port_number => "a port such as `443/tcp`",
+        Rule::protocol => "a protocol (`tcp`, `udp`, `sctp` or `any`)",
+        Rule::string_or_ref | Rule::string | Rule::string_inner => "a string `\"...\"`",
+        Rule::name_or_ref | Rule::name | Rule::name_list => "a name",
+        Rule::const_ref => "a `$NAME`",
+        Rule::ident => "a name",
+        Rule::number => "a number",
+        Rule::params | Rule::param => "a parameter `name: type`",
+        Rule::ty
+        | Rule::kw_ty_cidr
+        | Rule::kw_ty_cidrs
+        | Rule::kw_ty_port
+        | Rule::kw_ty_ports
+        | Rule::kw_ty_string
+        | Rule::kw_ty_strings
+        | Rule::kw_ty_selector => {
+            "a type (`cidr`, `cidrs`, `port`, `ports`, `string`, `strings` or `selector`)"
+        }
+        Rule::args | Rule::arg => "an argument `name: value`",
+        Rule::lbrace => "`{`",
+        Rule::rbrace => "`}`",
+        Rule::lparen => "`(`",
+        Rule::rparen => "`)`",
+        Rule::lbracket => "`[`",
+        Rule::rbracket => "`]`",
+        Rule::comma => "`,`",
+        Rule::colon => "`:`",
+        Rule::eq => "`=`",
+        Rule::ne => "`!=`",
+        Rule::bang => "`!`",
+        Rule::dash => "`-`",
+        Rule::slash => "`/`",
+        Rule::quote => "`\"`",
+        Rule::kw_import => "`import`",
+        Rule::kw_const => "`const`",
+        Rule::kw_category => "`category`",
+        Rule::kw_namespace => "`namespace`",
+        Rule::kw_namespaces => "`namespaces`",
+        Rule::kw_pods => "`pods`",
+        Rule::kw_nodes => "`nodes`",
+        Rule::kw_all => "`all`",
+        Rule::kw_with => "`with`",
+        Rule::kw_except => "`except`",
+        Rule::kw_entity => "`entity`",
+        Rule::kw_cidr => "`cidr`",
+        Rule::kw_fqdn => "`fqdn`",
+        Rule::kw_service => "`service`",
+        Rule::kw_services => "`services`",
+        Rule::kw_anywhere => "`anywhere`",
+        Rule::kw_everything => "`everything`",
+        Rule::kw_ipv4 => "`ipv4`",
+        Rule::kw_ipv6 => "`ipv6`",
+        Rule::kw_notin => "`notin`",
+        Rule::file | Rule::body_item | Rule::policy_item | Rule::sel_term | Rule::l7 => "a statement",
+        Rule::keyword => "a keyword",
+        Rule::WHITESPACE | Rule::COMMENT | Rule::ident_char => "a character",
+    }
+}
+
+/// Converts a pest error.
+pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
+    if let Some(diag) = unterminated_string(file, text) {
+        return diag;
+    }
+    let start = match err.location {
+        InputLocation::Pos(pos) => pos,
+        InputLocation::Span((start, _)) => start,
+    };
+    let end = next_token_end(text, start);
+    let span = Span::new(file, start, end);
+    let found = match text.get(start..end) {
+        Some("") | None => "end of file".to_owned(),
+        Some(token) => format!("`{token}`"),
+    };
+    let ErrorVariant::ParsingError { positives, .. } = &err.variant else {
+        return Diagnostic::new(Code::E0001, span, format!("unexpected {found}")).label("unexpected here");
+    };
+    let mut expected: Vec<&str> = positives.iter().map(|kind| describe(*kind)).collect();
+    expected.sort_unstable();
+    expected.dedup();
+    let message = match expected.as_slice() {
+        [] => format!("unexpected {found}"),
+        [one] => format!("expected {one}, found {found}"),
+        many => format!("expected one of {}, found {found}", many.join(", ")),
+    };
+    let label = match expected.as_slice() {
+        [one] => format!("expected {}", one.split(" (").next().unwrap_or(one)),
+        _ => "unexpected here".to_owned(),
+    };
+    let diag = Diagnostic::new(Code::E0001, span, message).label(label);
+    match help_for(positives, text.get(start..end).unwrap_or("")) {
+        Some(help) => diag.help(help),
+        None => diag,
+    }
+}
+
+/// Common slips with a known fix.
+fn help_for(expected: &[Rule], found: &str) -> Option<String> {
+    let wants = |kind: Rule| expected.contains(&kind);
+    if wants(Rule::way) && (found == "ingress" || found == "egress") {
+        return Some("write `allow from ...` for ingress and `allow to ...` for egress".to_owned());
+    }
+    if wants(Rule::peer) && found.parse::<u16>().is_ok() {
+        return Some("name the peer first, then the port: `allow from anywhere port 80/tcp`".to_owned());
+    }
+    if wants(Rule::protocol) || (found.starts_with(|c: char| c.is_ascii_digit()) && wants(Rule::port)) {
+        return Some("write ports as `443/tcp`, `53/udp`, `8000-8999/tcp` or `53` (any protocol)".to_owned());
+    }
+    if wants(Rule::rbrace) && found == ":" {
+        return Some("selectors use `=`: write `{ app=web }`".to_owned());
+    }
+    None
+}
+
+/// The end of the token starting at `start`: up to the next white space or
+/// punctuation, at least one character.
+fn next_token_end(text: &str, start: usize) -> usize {
+    let rest = text.get(start..).unwrap_or("");
+    let mut end = start;
+    for (offset, c) in rest.char_indices() {
+        if offset > 0 && (c.is_whitespace() || "{}[](),\"#".contains(c)) {
+            break;
+        }
+        end = start + offset + c.len_utf8();
+        if offset == 0 && "{}[](),\"#".contains(c) {
+            break;
+        }
+    }
+    end
+}
+
+/// Finds a string that runs to the end of its line.
+fn unterminated_string(file: FileId, text: &str) -> Option<Diagnostic> {
+    let mut in_comment = false;
+    let mut string_start = None;
+    let mut escaped = false;
+    for (index, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        match string_start {
+            Some(start) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    string_start = None;
+                } else if c == '\n' {
+                    return Some(unterminated(file, start, index));
+                }
+            }
+            None if c == '#' => in_comment = true,
+            None if c == '"' => string_start = Some(index),
+            None => {}
+        }
+    }
+    string_start.map(|start| unterminated(file, start, text.len()))
+}
+
+fn unterminated(file: FileId, start: usize, end: usize) -> Diagnostic {
+    Diagnostic::new(Code::E0002, Span::new(file, start, end), "unterminated string")
+        .label("this string has no closing `\"`")
+        .note("strings end on the line they start on")
+        .help("add the closing `\"`")
+}
+
+/// Rejects brackets nested deeper than [`MAX_NESTING`] before pest, whose
+/// recursion would otherwise grow with the depth.
+pub fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_comment = false;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (index, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || c == '\n' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '#' => in_comment = true,
+                '"' => in_string = true,
+                '{' | '[' | '(' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(
+                            Diagnostic::new(
+                                Code::E0005,
+                                Span::new(file, index, index + 1),
+                                format!("brackets are nested more than {MAX_NESTING} deep"),
+                            )
+                            .label("too deep here")
+                            .note("no `.netpol` construct needs more than a few levels of nesting")
+                            .help("flatten the nested lists or blocks"),
+                        );
+                    }
+                }
+                '}' | ']' | ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
