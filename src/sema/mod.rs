@@ -1,10 +1,37 @@
-//! sema
+//! sema: AST to checked IR. Resolves names, type-checks `$NAME` uses, turns
+//! literals into proof types, expands categories, and enforces the Cilium
+//! agent rules and the safety rules.
+//!
+//! **Invariant:** sema reports everything it finds, not just the first error.
+//! **Invariant:** a construct sema does not check is rejected, never passed
+//! to emit unchecked.
+
+mod cilium;
+mod context;
+mod expand;
+mod resolve;
+mod rules;
+mod safety;
+mod suggest;
+mod types;
+mod validate;
+mod values;
+
+pub use safety::SYSTEM_NAMESPACES;
+pub use types::Ty;
+
 use crate::diag::Diagnostic;
 use crate::source::SourceMap;
 use crate::{ast, ir};
 
-/// Analyses.
+/// Analyses every parsed file. The passes, in order:
+/// 1. `resolve`: imports, definitions, duplicates;
+/// 2. `expand`: namespaces, categories and policies, evaluating values
+///    (`values`, `validate`) and lowering rules (`rules`) as it goes, with the
+///    Cilium (`cilium`) and safety (`safety`) checks on every rule and policy.
 pub fn analyze(sources: &SourceMap, files: &[ast::File]) -> (ir::Program, Vec<Diagnostic>) {
-    let _ = (sources, files);
-    (ir::Program::default(), Vec::new())
+    let mut diags = Vec::new();
+    let defs = resolve::resolve(sources, files, &mut diags);
+    let program = expand::expand(sources, &defs, &mut diags);
+    (program, diags)
 }

@@ -1,0 +1,608 @@
+//! Expansion: namespaces, categories and policies to checked policy specs
+//! (E03xx), with provenance on every rule.
+//!
+//! A namespace compiles to these CiliumNetworkPolicies:
+//! - its bare statements, as a policy named after the namespace;
+//! - each `use` of a category, as a policy named after the category (with
+//!   `_` written `-`), holding the category's bare statements and those of
+//!   the categories it uses; the category's own `policy` blocks become
+//!   policies of their own;
+//! - each `policy NAME { ... }` block.
+//!
+//! A `use` inside a `policy` block merges the category's bare statements into
+//! that policy. Expansions are cached by category, arguments and context, so a
+//! category used by many namespaces with the same arguments is expanded,
+//! checked and (in emit) printed once.
+
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::context::Ctx;
+use super::resolve::{CategoryRef, Defs};
+use super::types::Ty;
+use super::values::{Bound, Env, Evaluator, Params, Val};
+use super::{cilium, rules, safety, suggest, validate};
+use crate::ast;
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+use crate::source::{FileId, Origin, SourceMap, Span};
+
+/// A policy under construction: what statements have said so far.
+#[derive(Clone, Debug, Default)]
+pub struct Parts {
+    /// `select`, with where it was written.
+    pub subject: Option<(ir::Subject, Span)>,
+    /// `description`.
+    pub description: Option<(String, Span)>,
+    /// `label`s.
+    pub labels: std::collections::BTreeMap<ir::LabelKey, String>,
+    /// `no default deny`.
+    pub default_deny: ir::DefaultDeny,
+    /// Ingress allow rules.
+    pub ingress: Vec<ir::Rule>,
+    /// Ingress deny rules.
+    pub ingress_deny: Vec<ir::Rule>,
+    /// Egress allow rules.
+    pub egress: Vec<ir::Rule>,
+    /// Egress deny rules.
+    pub egress_deny: Vec<ir::Rule>,
+    /// True once any statement was seen (an empty category adds no policy).
+    pub touched: bool,
+}
+
+impl Parts {
+    fn merge(&mut self, other: &Parts, use_span: Span, diags: &mut Vec<Diagnostic>) {
+        if let Some((subject, span)) = &other.subject {
+            match &self.subject {
+                Some((_, first)) => diags.push(
+                    Diagnostic::new(Code::E0414, use_span, "this `use` brings a second `select` into the policy")
+                        .label("the category selects its own endpoints")
+                        .secondary(*first, "the policy already selects here")
+                        .secondary(*span, "the category's `select`")
+                        .help("use the category at namespace level, where it becomes a policy of its own"),
+                ),
+                None => self.subject = Some((subject.clone(), *span)),
+            }
+        }
+        if self.description.is_none() {
+            self.description.clone_from(&other.description);
+        }
+        self.labels.extend(other.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if other.default_deny.ingress.is_some() {
+            self.default_deny.ingress = other.default_deny.ingress;
+        }
+        if other.default_deny.egress.is_some() {
+            self.default_deny.egress = other.default_deny.egress;
+        }
+        self.ingress.extend(other.ingress.iter().cloned());
+        self.ingress_deny.extend(other.ingress_deny.iter().cloned());
+        self.egress.extend(other.egress.iter().cloned());
+        self.egress_deny.extend(other.egress_deny.iter().cloned());
+        self.touched |= other.touched;
+    }
+
+    fn prefix_category(&mut self, category: &str) {
+        for rule in self
+            .ingress
+            .iter_mut()
+            .chain(&mut self.ingress_deny)
+            .chain(&mut self.egress)
+            .chain(&mut self.egress_deny)
+        {
+            rule.origin.categories.insert(0, category.to_owned());
+        }
+    }
+}
+
+/// A named policy produced by a body.
+#[derive(Clone, Debug)]
+struct Named {
+    name: String,
+    span: Span,
+    spec: Arc<ir::PolicySpec>,
+}
+
+/// What a category expands to.
+#[derive(Debug)]
+struct Expansion {
+    /// The bare statements, to merge or to become the category's policy.
+    parts: Parts,
+    /// `parts` as a finished spec, for use at namespace level.
+    spec: Option<Arc<ir::PolicySpec>>,
+    /// The category's `policy` blocks.
+    policies: Vec<Named>,
+    /// User files that contributed.
+    files: Vec<FileId>,
+    /// True when the expansion depends on the namespace it is used in.
+    namespace_dependent: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    file: FileId,
+    category: Span,
+    args: Vec<(String, Val)>,
+    cluster: bool,
+    namespace: Option<String>,
+}
+
+/// Expands every namespace and cluster-wide policy.
+pub fn expand(sources: &SourceMap, defs: &Defs<'_>, diags: &mut Vec<Diagnostic>) -> ir::Program {
+    let mut expander = Expander {
+        sources,
+        defs,
+        eval: Evaluator::new(defs),
+        cache: HashMap::new(),
+        stack: Vec::new(),
+        files: Vec::new(),
+        namespace_used: false,
+        diags,
+    };
+    let mut program = ir::Program::default();
+    for (file, decl) in &defs.namespaces {
+        if let Some(namespace) = expander.namespace(*file, decl) {
+            program.namespaces.insert(namespace.name.clone(), namespace);
+        }
+    }
+    let mut cluster_files = BTreeSet::new();
+    for (file, decl) in &defs.cluster_policies {
+        let start = expander.files.len();
+        expander.files.push(*file);
+        if let Some(instance) = expander.cluster_policy(*file, decl) {
+            program.cluster.push(instance);
+        }
+        cluster_files.extend(expander.files.drain(start..));
+    }
+    program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
+    program.cluster_sources = expander.user_paths(cluster_files);
+    program
+}
+
+struct Expander<'a, 'd> {
+    sources: &'a SourceMap,
+    defs: &'a Defs<'a>,
+    eval: Evaluator<'a>,
+    cache: HashMap<CacheKey, Rc<Expansion>>,
+    stack: Vec<(FileId, Span)>,
+    /// Files touched since the current namespace started.
+    files: Vec<FileId>,
+    /// Set when an expansion consults the namespace name.
+    namespace_used: bool,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl<'a> Expander<'a, '_> {
+    fn user_paths(&self, files: impl IntoIterator<Item = FileId>) -> BTreeSet<String> {
+        files
+            .into_iter()
+            .filter_map(|file| self.sources.get(file))
+            .filter(|source| source.origin == Origin::User)
+            .map(|source| source.path.clone())
+            .collect()
+    }
+
+    fn namespace(&mut self, file: FileId, decl: &'a ast::NamespaceDecl) -> Option<ir::Namespace> {
+        let name = validate::namespace_name(&decl.name.node, decl.name.span, self.diags)?;
+        safety::check_namespace(decl, &name, self.diags);
+        let ctx = Ctx::Namespace(name.clone());
+        let start = self.files.len();
+        self.files.push(file);
+        let env = Env { file, params: None };
+        let mut bare = Parts::default();
+        let mut policies: Vec<Named> = Vec::new();
+        for item in &decl.body {
+            match item {
+                ast::BodyItem::Policy(policy) => {
+                    if let Some(named) = self.policy(policy, env, &ctx) {
+                        policies.push(named);
+                    }
+                }
+                ast::BodyItem::Stmt(ast::Stmt::Use(use_stmt)) => {
+                    let Some(expansion) = self.use_category(use_stmt, env, &ctx) else {
+                        continue;
+                    };
+                    if let Some(spec) = &expansion.spec {
+                        let policy_name = use_stmt.name.node.replace('_', "-");
+                        if let Some(policy_name) = validate::object_name("policy", &policy_name, use_stmt.name.span, self.diags) {
+                            policies.push(Named {
+                                name: policy_name,
+                                span: use_stmt.span,
+                                spec: Arc::clone(spec),
+                            });
+                        }
+                    }
+                    policies.extend(expansion.policies.iter().cloned());
+                }
+                ast::BodyItem::Stmt(stmt) => self.stmt(stmt, env, &ctx, &mut bare),
+            }
+        }
+        if bare.touched {
+            if let Some(spec) = self.finish(bare, &ctx, decl.name.span) {
+                policies.push(Named {
+                    name: name.clone(),
+                    span: decl.name.span,
+                    spec: Arc::new(spec),
+                });
+            }
+        }
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for policy in &policies {
+            if let Some(first) = seen.insert(&policy.name, policy.span) {
+                self.diags.push(
+                    Diagnostic::new(Code::E0304, policy.span, format!("namespace `{name}` gets two policies named `{}`", policy.name))
+                        .label("the second policy comes from here")
+                        .secondary(first, "the first comes from here")
+                        .note("a namespace's bare rules make a policy named after the namespace, and each category used at namespace level one named after the category")
+                        .help("wrap one of them in `policy OTHER-NAME { ... }`"),
+                );
+            }
+        }
+        let files: Vec<FileId> = self.files.drain(start..).collect();
+        let mut policies: Vec<ir::PolicyInstance> = policies
+            .into_iter()
+            .map(|named| ir::PolicyInstance {
+                name: named.name,
+                origin: named.span,
+                spec: named.spec,
+            })
+            .collect();
+        policies.sort_by(|a, b| a.name.cmp(&b.name));
+        policies.dedup_by(|a, b| a.name == b.name);
+        Some(ir::Namespace {
+            name,
+            origin: decl.span,
+            sources: self.user_paths(files),
+            policies,
+        })
+    }
+
+    fn cluster_policy(&mut self, file: FileId, decl: &'a ast::PolicyDecl) -> Option<ir::PolicyInstance> {
+        let named = self.policy(decl, Env { file, params: None }, &Ctx::Cluster)?;
+        Some(ir::PolicyInstance {
+            name: named.name,
+            origin: decl.span,
+            spec: named.spec,
+        })
+    }
+
+    fn policy(&mut self, decl: &'a ast::PolicyDecl, env: Env<'_>, ctx: &Ctx) -> Option<Named> {
+        let name = validate::object_name("policy", &decl.name.node, decl.name.span, self.diags);
+        let mut parts = Parts::default();
+        for stmt in &decl.body {
+            self.stmt(stmt, env, ctx, &mut parts);
+        }
+        let spec = self.finish(parts, ctx, decl.name.span)?;
+        Some(Named {
+            name: name?,
+            span: decl.span,
+            spec: Arc::new(spec),
+        })
+    }
+
+    /// Applies one statement to a policy under construction.
+    fn stmt(&mut self, stmt: &'a ast::Stmt, env: Env<'_>, ctx: &Ctx, parts: &mut Parts) {
+        parts.touched = true;
+        match stmt {
+            ast::Stmt::Use(use_stmt) => {
+                if let Some(expansion) = self.use_category(use_stmt, env, ctx) {
+                    if let Some(first) = expansion.policies.first() {
+                        self.diags.push(
+                            Diagnostic::new(Code::E0303, use_stmt.span, format!("`{}` defines policies, so it cannot be used inside a policy", use_stmt.name.node))
+                                .label("used inside a policy here")
+                                .secondary(first.span, "the category defines this policy")
+                                .help("use the category at namespace level, or move its `policy` blocks out of it"),
+                        );
+                    }
+                    parts.merge(&expansion.parts, use_stmt.span, self.diags);
+                }
+            }
+            ast::Stmt::Select(select) => {
+                let subject = rules::subject(&mut self.eval, select, env, ctx, self.diags);
+                if let Some((_, first)) = &parts.subject {
+                    self.diags.push(
+                        Diagnostic::new(Code::E0414, select.span, "a policy has one `select`")
+                            .label("second `select`")
+                            .secondary(*first, "first `select` here")
+                            .note("a Cilium rule has one endpoint or node selector")
+                            .help("write one policy per subject"),
+                    );
+                } else if let Some(subject) = subject {
+                    parts.subject = Some((subject, select.span));
+                }
+            }
+            ast::Stmt::Description(value, span) => {
+                if let Some(text) = self.eval.string(value, env, self.diags) {
+                    parts.description = Some((text, *span));
+                }
+            }
+            ast::Stmt::Label(key, value, _) => {
+                let key_checked = validate::label_key(&key.node, key.span, self.diags);
+                let text = self.eval.string(value, env, self.diags);
+                if let (Some(key), Some(text)) = (key_checked, text) {
+                    if validate::label_value(&text, value.span(), self.diags).is_some() {
+                        parts.labels.insert(key, text);
+                    }
+                }
+            }
+            ast::Stmt::DefaultDeny(directions, span) => {
+                for direction in directions {
+                    let rule = ir::Rule {
+                        origin: ir::RuleOrigin {
+                            span: *span,
+                            categories: Vec::new(),
+                        },
+                        peer: ir::Peer::Anywhere,
+                        ports: Vec::new(),
+                        icmps: Vec::new(),
+                        l7: None,
+                    };
+                    match direction.node {
+                        ast::Direction::Ingress => parts.ingress.push(rule),
+                        ast::Direction::Egress => parts.egress.push(rule),
+                    }
+                }
+            }
+            ast::Stmt::NoDefaultDeny(directions, _) => {
+                for direction in directions {
+                    match direction.node {
+                        ast::Direction::Ingress => parts.default_deny.ingress = Some(false),
+                        ast::Direction::Egress => parts.default_deny.egress = Some(false),
+                    }
+                }
+            }
+            ast::Stmt::Rule(rule) => {
+                let before = self.namespace_used;
+                if let Some(built) = rules::rule(&mut self.eval, rule, env, ctx, &mut self.namespace_used, self.diags) {
+                    let list = match (rule.verb.node, rule.direction.node) {
+                        (ast::Verb::Allow, ast::Direction::Ingress) => &mut parts.ingress,
+                        (ast::Verb::Deny, ast::Direction::Ingress) => &mut parts.ingress_deny,
+                        (ast::Verb::Allow, ast::Direction::Egress) => &mut parts.egress,
+                        (ast::Verb::Deny, ast::Direction::Egress) => &mut parts.egress_deny,
+                    };
+                    list.push(built);
+                }
+                self.namespace_used |= before;
+            }
+        }
+    }
+
+    /// Turns the parts of a policy into a checked spec.
+    fn finish(&mut self, parts: Parts, ctx: &Ctx, name_span: Span) -> Option<ir::PolicySpec> {
+        let subject = match (parts.subject, ctx) {
+            (Some((subject, span)), _) => {
+                cilium::check_subject_rules(&subject, span, &parts.ingress, &parts.egress, self.diags);
+                subject
+            }
+            (None, Ctx::Namespace(_)) => ir::Subject::default(),
+            (None, Ctx::Cluster) => {
+                safety::missing_cluster_select(name_span, self.diags);
+                return None;
+            }
+        };
+        let spec = ir::PolicySpec {
+            description: parts.description.map(|(text, _)| text),
+            subject,
+            default_deny: parts.default_deny,
+            ingress: parts.ingress,
+            ingress_deny: parts.ingress_deny,
+            egress: parts.egress,
+            egress_deny: parts.egress_deny,
+            labels: parts.labels,
+        };
+        cilium::check_not_empty(&spec, name_span, self.diags)?;
+        Some(spec)
+    }
+
+    /// Expands a `use`, from the cache when it can.
+    fn use_category(&mut self, use_stmt: &'a ast::Use, env: Env<'_>, ctx: &Ctx) -> Option<Rc<Expansion>> {
+        let Some(category) = self.defs.category(env.file, &use_stmt.name.node) else {
+            let candidates = self.defs.category_names(env.file);
+            self.diags.push(
+                Diagnostic::new(Code::E0102, use_stmt.name.span, format!("cannot find category `{}`", use_stmt.name.node))
+                    .label("no category of this name in scope")
+                    .help_opt(suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned))
+                    .note("a file sees its own categories, those of the files it imports, and the standard library's"),
+            );
+            return None;
+        };
+        if let Some(index) = self.stack.iter().position(|(file, span)| *file == category.file && *span == category.def.name.span) {
+            let cycle: Vec<String> = self
+                .stack
+                .get(index..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|(file, span)| format!("`{}`", self.sources.slice(Span { file: *file, ..*span })))
+                .chain(std::iter::once(format!("`{}`", use_stmt.name.node)))
+                .collect();
+            self.diags.push(
+                Diagnostic::new(Code::E0105, use_stmt.span, format!("category `{}` uses itself", use_stmt.name.node))
+                    .label("this `use` closes the cycle")
+                    .secondary(category.def.name.span, "the category is defined here")
+                    .note(format!("the cycle: {}", cycle.join(" → ")))
+                    .help("remove one `use` of the cycle"),
+            );
+            return None;
+        }
+        let params = self.bind_args(category, use_stmt, env)?;
+        let args: Vec<(String, Val)> = params.iter().map(|(name, bound)| (name.clone(), bound.val.clone())).collect();
+        let mut key = CacheKey {
+            file: category.file,
+            category: category.def.name.span,
+            args,
+            cluster: matches!(ctx, Ctx::Cluster),
+            namespace: None,
+        };
+        if let Some(hit) = self.cached(&mut key, ctx) {
+            self.files.extend(hit.files.iter().copied());
+            if hit.namespace_dependent {
+                self.namespace_used = true;
+            }
+            return Some(hit);
+        }
+        let outer_used = std::mem::replace(&mut self.namespace_used, false);
+        let start = self.files.len();
+        self.files.push(category.file);
+        self.stack.push((category.file, category.def.name.span));
+        let inner_env = Env {
+            file: category.file,
+            params: Some(&params),
+        };
+        let mut parts = Parts::default();
+        let mut policies = Vec::new();
+        for item in &category.def.body {
+            match item {
+                ast::BodyItem::Policy(policy) => {
+                    let mut policy_parts = Parts::default();
+                    for stmt in &policy.body {
+                        self.stmt(stmt, inner_env, ctx, &mut policy_parts);
+                    }
+                    policy_parts.prefix_category(&category.def.name.node);
+                    let name = validate::object_name("policy", &policy.name.node, policy.name.span, self.diags);
+                    if let (Some(name), Some(spec)) = (name, self.finish(policy_parts, ctx, policy.name.span)) {
+                        policies.push(Named {
+                            name,
+                            span: policy.span,
+                            spec: Arc::new(spec),
+                        });
+                    }
+                }
+                ast::BodyItem::Stmt(ast::Stmt::Use(inner)) => {
+                    if let Some(expansion) = self.use_category(inner, inner_env, ctx) {
+                        parts.merge(&expansion.parts, inner.span, self.diags);
+                        policies.extend(expansion.policies.iter().cloned());
+                    }
+                }
+                ast::BodyItem::Stmt(stmt) => {
+                    self.stmt(stmt, inner_env, ctx, &mut parts);
+                }
+            }
+        }
+        self.stack.pop();
+        parts.prefix_category(&category.def.name.node);
+        let spec = if parts.touched && matches!(ctx, Ctx::Namespace(_)) {
+            self.finish(parts.clone(), ctx, use_stmt.name.span).map(Arc::new)
+        } else {
+            None
+        };
+        let files: Vec<FileId> = self.files.get(start..).unwrap_or(&[]).to_vec();
+        let namespace_dependent = self.namespace_used;
+        self.namespace_used |= outer_used;
+        if namespace_dependent {
+            if let Ctx::Namespace(name) = ctx {
+                key.namespace = Some(name.clone());
+            }
+        }
+        let expansion = Rc::new(Expansion {
+            parts,
+            spec,
+            policies,
+            files,
+            namespace_dependent,
+        });
+        self.cache.insert(key, Rc::clone(&expansion));
+        Some(expansion)
+    }
+
+    fn cached(&self, key: &mut CacheKey, ctx: &Ctx) -> Option<Rc<Expansion>> {
+        if let Some(hit) = self.cache.get(key) {
+            if !hit.namespace_dependent {
+                return Some(Rc::clone(hit));
+            }
+        }
+        if let Ctx::Namespace(name) = ctx {
+            key.namespace = Some(name.clone());
+            let hit = self.cache.get(key).cloned();
+            key.namespace = None;
+            return hit;
+        }
+        None
+    }
+
+    /// Checks a `use`'s arguments against the category's parameters.
+    fn bind_args(&mut self, category: CategoryRef<'a>, use_stmt: &ast::Use, env: Env<'_>) -> Option<Params> {
+        let mut params = Params::new();
+        let mut ok = true;
+        for arg in &use_stmt.args {
+            let Some(param) = category.def.params.iter().find(|param| param.name.node == arg.name.node) else {
+                let names = category.def.params.iter().map(|param| param.name.node.as_str());
+                self.diags.push(
+                    Diagnostic::new(Code::E0302, arg.name.span, format!("category `{}` has no parameter `{}`", category.def.name.node, arg.name.node))
+                        .label("unknown parameter")
+                        .secondary(category.def.name.span, "the category is defined here")
+                        .help_opt(suggest::did_you_mean(&arg.name.node, names, str::to_owned)),
+                );
+                ok = false;
+                continue;
+            };
+            if params.contains_key(&arg.name.node) {
+                self.diags.push(
+                    Diagnostic::new(Code::E0302, arg.name.span, format!("the argument `{}` is given twice", arg.name.node))
+                        .label("given again here")
+                        .help("remove one of them"),
+                );
+                ok = false;
+                continue;
+            }
+            match self.eval.expect(&arg.value, Ty::of_param(param.ty.node), env, self.diags) {
+                Some(val) => {
+                    params.insert(
+                        arg.name.node.clone(),
+                        Bound {
+                            val,
+                            decl_span: param.name.span,
+                        },
+                    );
+                }
+                None => ok = false,
+            }
+        }
+        let mut missing = Vec::new();
+        for param in &category.def.params {
+            if params.contains_key(&param.name.node) {
+                continue;
+            }
+            match &param.default {
+                Some(default) => {
+                    let default_env = Env {
+                        file: category.file,
+                        params: None,
+                    };
+                    match self.eval.expect(default, Ty::of_param(param.ty.node), default_env, self.diags) {
+                        Some(val) => {
+                            params.insert(
+                                param.name.node.clone(),
+                                Bound {
+                                    val,
+                                    decl_span: param.name.span,
+                                },
+                            );
+                        }
+                        None => ok = false,
+                    }
+                }
+                None => missing.push(param),
+            }
+        }
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|param| format!("`{}`", param.name.node)).collect();
+            let example: Vec<String> = missing
+                .iter()
+                .map(|param| format!("{}: ...", param.name.node))
+                .collect();
+            let mut diag = Diagnostic::new(
+                Code::E0301,
+                use_stmt.span,
+                format!("`use {}` is missing {} {}", use_stmt.name.node, if missing.len() == 1 { "the argument" } else { "the arguments" }, names.join(", ")),
+            )
+            .label("missing arguments")
+            .help(format!("write `use {}({})`", use_stmt.name.node, example.join(", ")));
+            for param in &missing {
+                diag = diag.secondary(param.name.span, format!("`{}` is declared here without a default", param.name.node));
+            }
+            self.diags.push(diag);
+            ok = false;
+        }
+        ok.then_some(params)
+    }
+}

@@ -1,0 +1,232 @@
+//! Name resolution: imports, definitions per file, duplicates (E0101–E0104).
+//!
+//! A file sees its own definitions, then those of the files it imports (not
+//! transitively), then the standard library. Namespaces and cluster-wide
+//! policies are global: each name may be declared once in the repository.
+
+use std::collections::HashMap;
+
+use super::suggest;
+use crate::ast;
+use crate::diag::{Code, Diagnostic};
+use crate::source::{FileId, Origin, SourceMap, Span};
+
+/// Everything the later passes look names up in.
+pub struct Defs<'a> {
+    /// Constants defined in each file.
+    consts: HashMap<FileId, HashMap<&'a str, &'a ast::ConstDef>>,
+    /// Categories defined in each file.
+    categories: HashMap<FileId, HashMap<&'a str, &'a ast::Category>>,
+    /// For each file, the files whose definitions it sees, in lookup order.
+    visible: HashMap<FileId, Vec<FileId>>,
+    /// Every namespace declaration, first one per name.
+    pub namespaces: Vec<(FileId, &'a ast::NamespaceDecl)>,
+    /// Every cluster-wide policy, first one per name.
+    pub cluster_policies: Vec<(FileId, &'a ast::PolicyDecl)>,
+}
+
+/// A category and the file it is defined in.
+#[derive(Clone, Copy)]
+pub struct CategoryRef<'a> {
+    /// The defining file.
+    pub file: FileId,
+    /// The definition.
+    pub def: &'a ast::Category,
+}
+
+impl<'a> Defs<'a> {
+    /// Looks a constant up from a file.
+    pub fn constant(&self, from: FileId, name: &str) -> Option<(FileId, &'a ast::ConstDef)> {
+        self.visible_files(from)
+            .find_map(|file| self.consts.get(&file)?.get(name).map(|def| (file, *def)))
+    }
+
+    /// Looks a category up from a file.
+    pub fn category(&self, from: FileId, name: &str) -> Option<CategoryRef<'a>> {
+        self.visible_files(from).find_map(|file| {
+            self.categories
+                .get(&file)?
+                .get(name)
+                .map(|def| CategoryRef { file, def })
+        })
+    }
+
+    /// Every constant name a file can see, for suggestions.
+    pub fn constant_names(&self, from: FileId) -> Vec<&'a str> {
+        self.visible_files(from)
+            .filter_map(|file| self.consts.get(&file))
+            .flat_map(|names| names.keys().copied())
+            .collect()
+    }
+
+    /// Every category name a file can see, for suggestions.
+    pub fn category_names(&self, from: FileId) -> Vec<&'a str> {
+        self.visible_files(from)
+            .filter_map(|file| self.categories.get(&file))
+            .flat_map(|names| names.keys().copied())
+            .collect()
+    }
+
+    fn visible_files(&self, from: FileId) -> impl Iterator<Item = FileId> + '_ {
+        self.visible.get(&from).into_iter().flatten().copied()
+    }
+}
+
+/// Collects definitions and resolves imports.
+pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<Diagnostic>) -> Defs<'a> {
+    let mut defs = Defs {
+        consts: HashMap::new(),
+        categories: HashMap::new(),
+        visible: HashMap::new(),
+        namespaces: Vec::new(),
+        cluster_policies: Vec::new(),
+    };
+    let stdlib: Vec<FileId> = sources
+        .iter()
+        .filter(|(_, file)| file.origin == Origin::Stdlib)
+        .map(|(id, _)| id)
+        .collect();
+    let mut namespace_seen: HashMap<&str, Span> = HashMap::new();
+    let mut cluster_seen: HashMap<&str, Span> = HashMap::new();
+    // Files are visited in path order so "defined first" does not depend on
+    // the order the files were found in.
+    let mut ordered: Vec<&ast::File> = files.iter().collect();
+    ordered.sort_by(|a, b| sources.path(a.id).cmp(sources.path(b.id)));
+    for file in ordered {
+        let mut consts: HashMap<&str, &ast::ConstDef> = HashMap::new();
+        let mut categories: HashMap<&str, &ast::Category> = HashMap::new();
+        let mut visible = vec![file.id];
+        for item in &file.items {
+            match item {
+                ast::Item::Import(import) => {
+                    if let Some(target) = resolve_import(sources, file.id, import, diags) {
+                        if !visible.contains(&target) {
+                            visible.push(target);
+                        }
+                    }
+                }
+                ast::Item::Const(def) => {
+                    if let Some(previous) = consts.insert(&def.name.node, def) {
+                        diags.push(duplicate("constant", &def.name.node, def.name.span, previous.name.span));
+                    }
+                }
+                ast::Item::Category(def) => {
+                    if let Some(previous) = categories.insert(&def.name.node, def) {
+                        diags.push(duplicate("category", &def.name.node, def.name.span, previous.name.span));
+                    }
+                }
+                ast::Item::Namespace(decl) => match namespace_seen.get(decl.name.node.as_str()) {
+                    Some(previous) => diags.push(
+                        duplicate("namespace", &decl.name.node, decl.name.span, *previous)
+                            .note("each namespace is declared once in the repository; its policies go in that one block"),
+                    ),
+                    None => {
+                        namespace_seen.insert(&decl.name.node, decl.name.span);
+                        defs.namespaces.push((file.id, decl));
+                    }
+                },
+                ast::Item::ClusterPolicy(decl) => match cluster_seen.get(decl.name.node.as_str()) {
+                    Some(previous) => diags.push(duplicate(
+                        "cluster policy",
+                        &decl.name.node,
+                        decl.name.span,
+                        *previous,
+                    )),
+                    None => {
+                        cluster_seen.insert(&decl.name.node, decl.name.span);
+                        defs.cluster_policies.push((file.id, decl));
+                    }
+                },
+            }
+        }
+        for std_file in &stdlib {
+            if !visible.contains(std_file) {
+                visible.push(*std_file);
+            }
+        }
+        defs.consts.insert(file.id, consts);
+        defs.categories.insert(file.id, categories);
+        defs.visible.insert(file.id, visible);
+    }
+    defs
+}
+
+fn duplicate(what: &str, name: &str, span: Span, previous: Span) -> Diagnostic {
+    Diagnostic::new(Code::E0103, span, format!("the {what} `{name}` is defined more than once"))
+        .label(format!("`{name}` defined again here"))
+        .secondary(previous, format!("`{name}` first defined here"))
+        .help(format!("rename or remove one of the two definitions of `{name}`"))
+}
+
+/// Finds the file an import names, relative to the importing file.
+fn resolve_import(
+    sources: &SourceMap,
+    from: FileId,
+    import: &ast::Import,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
+    let from_path = sources.path(from);
+    let target = join(from_path, &import.path.node);
+    let found = target.as_deref().and_then(|path| sources.find(path));
+    if found.is_none() {
+        let candidates: Vec<&str> = sources
+            .iter()
+            .filter(|(id, file)| file.origin == Origin::User && *id != from)
+            .map(|(_, file)| file.path.as_str())
+            .collect();
+        let wanted = target.unwrap_or_else(|| import.path.node.clone());
+        diags.push(
+            Diagnostic::new(Code::E0104, import.path.span, format!("cannot find `{}` to import", import.path.node))
+                .label(format!("no file `{wanted}` in the repository"))
+                .note("import paths are relative to the importing file and name a `.netpol` file of the repository")
+                .help_opt(suggest::did_you_mean(&wanted, candidates, |best| relative(from_path, best))),
+        );
+    }
+    found
+}
+
+/// Joins a relative import path to the importing file's directory,
+/// normalising `.` and `..`. `None` when it climbs out of the repository.
+fn join(from: &str, import: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in import.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The path of `to` relative to the directory of `from`, for suggestions.
+fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = from.split('/').collect();
+    let from_dir = from_dir.get(..from_dir.len().saturating_sub(1)).unwrap_or(&[]);
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(to_parts.iter().skip(common));
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{join, relative};
+
+    #[test]
+    fn import_paths_join_and_relativise() {
+        assert_eq!(join("ns/shop.netpol", "../common.netpol").as_deref(), Some("common.netpol"));
+        assert_eq!(join("shop.netpol", "lib/a.netpol").as_deref(), Some("lib/a.netpol"));
+        assert_eq!(join("shop.netpol", "../a.netpol"), None);
+        assert_eq!(relative("ns/shop.netpol", "common.netpol"), "../common.netpol");
+        assert_eq!(relative("ns/shop.netpol", "ns/b.netpol"), "b.netpol");
+    }
+}

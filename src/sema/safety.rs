@@ -1,0 +1,101 @@
+//! Safety (E05xx): what is dangerous to write by accident must be said on
+//! purpose: `everything` as a peer, policies for system namespaces,
+//! cluster-wide policies over every namespace, and the empty rule that only
+//! turns a direction to default deny.
+
+use crate::ast;
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+use crate::source::Span;
+
+/// Namespaces whose policies must be marked `system`.
+pub const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-node-lease"];
+
+/// A policy for a system namespace needs `system namespace`.
+pub fn check_namespace(decl: &ast::NamespaceDecl, name: &str, diags: &mut Vec<Diagnostic>) {
+    if decl.system.is_none() && SYSTEM_NAMESPACES.contains(&name) {
+        diags.push(
+            Diagnostic::new(Code::E0502, decl.name.span, format!("policies for `{name}` must be marked `system`"))
+                .label("a system namespace")
+                .note("restricting core cluster components can break the cluster itself (DNS, the API server, CNI)")
+                .help(format!("write `system namespace {name} {{` if you mean it")),
+        );
+    }
+}
+
+/// `entity all` is `everything`, said on purpose.
+pub fn entity_all(span: Span, diags: &mut Vec<Diagnostic>) {
+    diags.push(
+        Diagnostic::new(Code::E0501, span, "`entity all` allows every peer, the internet included")
+            .label("every identity, `world` included")
+            .help("write `everything` instead of `entity all` if you mean it"),
+    );
+}
+
+/// A cluster-wide policy without `select`.
+pub fn missing_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
+    diags.push(
+        Diagnostic::new(Code::E0503, span, "this cluster policy does not say what it selects")
+            .label("no `select`")
+            .note("a cluster-wide policy applies to endpoints in every namespace, kube-system included")
+            .help("add `select pods ... in namespace NAME`, `select pods in all namespaces` or `select all nodes`"),
+    );
+}
+
+/// A cluster-wide `select pods ...` without a namespace scope.
+pub fn unscoped_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
+    diags.push(
+        Diagnostic::new(Code::E0503, span, "this cluster policy selects pods in every namespace without saying so")
+            .label("no namespace scope")
+            .note("in a cluster-wide policy a pod selector matches every namespace, kube-system included")
+            .help("add `in all namespaces` if you mean it, or `in namespace NAME` / `in namespaces with LABELS`"),
+    );
+}
+
+/// A cluster-wide pod or service peer without a namespace scope.
+pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>) {
+    diags.push(
+        Diagnostic::new(Code::E0505, span, format!("this `{what}` peer matches every namespace without saying so"))
+            .label("no namespace scope")
+            .note("in a cluster-wide policy `{}` means every pod of every namespace, where a namespace policy would mean its own namespace")
+            .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
+    );
+}
+
+/// Rules that would allow nothing: the empty rule must be `default deny`.
+pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic>) {
+    let empty_peer = match &built.peer {
+        ir::Peer::Anywhere => built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none(),
+        ir::Peer::Endpoints(list) => list.is_empty(),
+        ir::Peer::Entities(list) => list.is_empty(),
+        ir::Peer::Cidrs(list) => list.is_empty(),
+        ir::Peer::Fqdns(list) => list.is_empty(),
+        ir::Peer::Services(list) => list.is_empty(),
+    };
+    if !empty_peer {
+        return;
+    }
+    let direction = match rule.direction.node {
+        ast::Direction::Ingress => "ingress",
+        ast::Direction::Egress => "egress",
+    };
+    let anywhere = matches!(built.peer, ir::Peer::Anywhere);
+    diags.push(
+        Diagnostic::new(
+            Code::E0504,
+            rule.peer.span,
+            if anywhere {
+                format!("`anywhere` without a port allows nothing and turns {direction} to default deny")
+            } else {
+                format!("this peer list is empty, so the rule allows nothing and turns {direction} to default deny")
+            },
+        )
+        .label(if anywhere { "no port or ICMP type" } else { "empty list" })
+        .note("Cilium reads a rule without a peer or port as \"select, allow nothing\"")
+        .help(if anywhere {
+            format!("add `port ...`, write `everything` to allow all, or write `default deny {direction}` if you mean to deny")
+        } else {
+            format!("give the list a value, or write `default deny {direction}` if you mean to deny")
+        }),
+    );
+}

@@ -1,0 +1,490 @@
+//! Literal checks: each turns text into a proof type or reports an E02xx.
+
+use std::str::FromStr;
+
+use ipnet::IpNet;
+
+use super::suggest;
+use super::values::parse_cidr;
+use crate::ast;
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+use crate::source::Span;
+
+/// A CIDR or IP literal, in canonical form (no host bits).
+pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet> {
+    let Some(net) = parse_cidr(text) else {
+        let mut diag = Diagnostic::new(Code::E0202, span, format!("`{text}` is not a valid CIDR"))
+            .label("not an IP address or CIDR");
+        diag = match text.split_once('/') {
+            Some((_, prefix)) if prefix.parse::<u8>().is_ok_and(|p| p > 32) && !text.contains(':') => {
+                diag.note("an IPv4 prefix length is at most 32")
+            }
+            _ => diag.note("write an address such as `10.0.0.1` or a CIDR such as `10.0.0.0/8`"),
+        };
+        diags.push(diag);
+        return None;
+    };
+    if net.trunc() != net {
+        diags.push(
+            Diagnostic::new(Code::E0202, span, format!("`{text}` has host bits set"))
+                .label("the address is not the start of its prefix")
+                .note("a typo in a CIDR silently allows the wrong range, so netpolc does not round it")
+                .help(format!("did you mean `{}`?", net.trunc())),
+        );
+        return None;
+    }
+    Some(net)
+}
+
+/// A port literal.
+pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortSpec> {
+    let protocol = match lit.protocol.as_ref().map(|p| p.node.to_ascii_lowercase()) {
+        None => ir::Protocol::Any,
+        Some(p) if p == "tcp" => ir::Protocol::Tcp,
+        Some(p) if p == "udp" => ir::Protocol::Udp,
+        Some(p) if p == "sctp" => ir::Protocol::Sctp,
+        Some(_) => ir::Protocol::Any,
+    };
+    let number = |text: &crate::source::Spanned<String>, diags: &mut Vec<Diagnostic>| -> Option<u16> {
+        match text.node.parse::<u32>() {
+            Ok(n) if n <= 65535 && !(text.node.len() > 1 && text.node.starts_with('0')) => u16::try_from(n).ok(),
+            Ok(_) if text.node.starts_with('0') => {
+                diags.push(
+                    Diagnostic::new(Code::E0204, text.span, format!("port `{}` has a leading zero", text.node))
+                        .label("leading zero")
+                        .note("Cilium reads ports as Go integer literals, where a leading zero means octal")
+                        .help(format!("write `{}`", text.node.trim_start_matches('0'))),
+                );
+                None
+            }
+            _ => {
+                diags.push(
+                    Diagnostic::new(Code::E0204, text.span, format!("port `{}` is out of range", text.node))
+                        .label("not a port number")
+                        .note("ports are numbers from 0 to 65535"),
+                );
+                None
+            }
+        }
+    };
+    let start = &lit.start;
+    if !start.node.starts_with(|c: char| c.is_ascii_digit()) {
+        if lit.end.is_some() {
+            diags.push(
+                Diagnostic::new(Code::E0204, lit.span, "a port range needs numbers at both ends")
+                    .label("named port in a range")
+                    .help("write the range with numbers, such as `8000-8999/tcp`"),
+            );
+            return None;
+        }
+        let name = start.node.to_ascii_lowercase();
+        if !valid_service_name(&name) {
+            diags.push(
+                Diagnostic::new(Code::E0204, start.span, format!("`{}` is not a valid port name", start.node))
+                    .label("not an IANA service name")
+                    .note("a port name has at most 15 letters, digits and single `-`, with at least one letter"),
+            );
+            return None;
+        }
+        return Some(ir::PortSpec {
+            port: ir::Port::Name(name),
+            end_port: None,
+            protocol,
+        });
+    }
+    let first = number(start, diags)?;
+    let end_port = match &lit.end {
+        None => None,
+        Some(end) => {
+            let last = number(end, diags)?;
+            if last <= first {
+                diags.push(
+                    Diagnostic::new(Code::E0204, lit.span, format!("the port range `{first}-{last}` is empty or reversed"))
+                        .label("the end must be above the start")
+                        .note("Cilium silently uses only the first port of such a range")
+                        .help(if last == first {
+                            format!("write the single port `{first}`")
+                        } else {
+                            format!("write `{last}-{first}`")
+                        }),
+                );
+                return None;
+            }
+            Some(last)
+        }
+    };
+    Some(ir::PortSpec {
+        port: ir::Port::Number(first),
+        end_port,
+        protocol,
+    })
+}
+
+fn valid_service_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 15
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && name.chars().any(|c| c.is_ascii_alphabetic())
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
+}
+
+/// Cilium's label sources that a selector key may start with.
+const LABEL_SOURCES: &[&str] = &["k8s", "any", "reserved", "container", "unspec", "cidr", "fqdn"];
+
+/// A selector label key, checked as Kubernetes and Cilium check it.
+pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LabelKey> {
+    let fail = |diags: &mut Vec<Diagnostic>, why: &str| {
+        diags.push(
+            Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label key"))
+                .label("invalid label key")
+                .note(why.to_owned())
+                .note("a key is an optional `source:` (`k8s:`, `any:`, `reserved:`), an optional DNS prefix and `/`, and a name of at most 63 characters"),
+        );
+        None
+    };
+    let (source, rest) = match text.split_once(':') {
+        Some((source, rest)) => {
+            if !LABEL_SOURCES.contains(&source) {
+                return fail(diags, &format!("`{source}` is not a Cilium label source"));
+            }
+            (source, rest)
+        }
+        None => ("any", text),
+    };
+    let (prefix, name) = match rest.rsplit_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, rest),
+    };
+    if name.is_empty() || name.len() > 63 {
+        return fail(diags, "the name part must have 1 to 63 characters");
+    }
+    if !is_qualified_name(name) {
+        return fail(
+            diags,
+            "the name part must start and end with a letter or digit and hold only letters, digits, `-`, `_` and `.`",
+        );
+    }
+    match prefix {
+        Some(prefix) => {
+            if prefix.is_empty() || !is_dns_subdomain(prefix) {
+                return fail(diags, "the prefix before `/` must be a lower-case DNS subdomain");
+            }
+            if source.len() + 1 + prefix.len() > 253 {
+                return fail(diags, "the prefix is too long once Cilium adds the source to it");
+            }
+        }
+        None => {
+            // Cilium validates `<source>.<name>` as the name part.
+            if source.len() + 1 + name.len() > 63 {
+                return fail(
+                    diags,
+                    &format!("Cilium checks the key as `{source}.{name}`, which is longer than 63 characters"),
+                );
+            }
+        }
+    }
+    Some(ir::LabelKey::new_unchecked(text))
+}
+
+/// A label value.
+pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<()> {
+    if text.is_empty() || (text.len() <= 63 && is_qualified_name(text)) {
+        return Some(());
+    }
+    diags.push(
+        Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label value"))
+            .label("invalid label value")
+            .note("a label value has at most 63 letters, digits, `-`, `_` and `.`, and starts and ends with a letter or digit"),
+    );
+    None
+}
+
+fn is_qualified_name(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    matches!((bytes.first(), bytes.last()), (Some(first), Some(last)) if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric())
+        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A DNS-1123 label: lower-case letters, digits and `-`, at most 63.
+pub fn is_dns_label(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// A DNS-1123 subdomain: dot-separated labels, at most 253.
+pub fn is_dns_subdomain(text: &str) -> bool {
+    text.len() <= 253 && text.split('.').all(is_dns_label)
+}
+
+/// A namespace name.
+pub fn namespace_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if is_dns_label(text) {
+        return Some(text.to_owned());
+    }
+    diags.push(
+        Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid namespace name"))
+            .label("invalid namespace name")
+            .note("a namespace name is a DNS-1123 label: at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit")
+            .help_opt((text.to_ascii_lowercase() != text && is_dns_label(&text.to_ascii_lowercase())).then(|| format!("write `{}`", text.to_ascii_lowercase()))),
+    );
+    None
+}
+
+/// A policy, category-derived policy or service name.
+pub fn object_name(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if is_dns_subdomain(text) {
+        return Some(text.to_owned());
+    }
+    let fixed = text.to_ascii_lowercase().replace('_', "-");
+    diags.push(
+        Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid {what} name"))
+            .label(format!("invalid {what} name"))
+            .note("Kubernetes object names are DNS-1123 subdomains: lower-case letters, digits, `-` and `.`, at most 253 characters")
+            .help_opt(is_dns_subdomain(&fixed).then(|| format!("write `{fixed}`"))),
+    );
+    None
+}
+
+/// An entity name.
+pub fn entity(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::Entity> {
+    if let Some((entity, _)) = ir::Entity::NAMES.iter().find(|(_, name)| *name == text) {
+        return Some(*entity);
+    }
+    let names = ir::Entity::NAMES.iter().map(|(_, name)| *name);
+    let mut diag = Diagnostic::new(Code::E0207, span, format!("unknown entity `{text}`"))
+        .label("not a Cilium entity")
+        .help_opt(suggest::did_you_mean(text, names, str::to_owned));
+    if text == "world-ipv4" || text == "world-ipv6" {
+        diag = diag.note("the Cilium CRD schema rejects `world-ipv4` and `world-ipv6`; use `world` with a `cidr` rule");
+    } else {
+        diag = diag.note("entities are all, world, cluster, host, init, ingress, unmanaged, remote-node, health, none and kube-apiserver");
+    }
+    diags.push(diag);
+    None
+}
+
+/// A `toFQDNs` or DNS-rule entry: `matchPattern` when it has `*`.
+pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::FqdnSelector> {
+    let lowered = text.trim_end_matches('.');
+    let fail = |diags: &mut Vec<Diagnostic>, why: String| {
+        diags.push(
+            Diagnostic::new(Code::E0208, span, format!("`{text}` is not a valid FQDN name or pattern"))
+                .label("invalid FQDN")
+                .note(why),
+        );
+        None
+    };
+    if text.is_empty() {
+        return fail(diags, "the name is empty".to_owned());
+    }
+    if text.len() > 255 {
+        return fail(diags, "Cilium allows at most 255 characters".to_owned());
+    }
+    if let Some(bad) = text.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*'))) {
+        return fail(diags, format!("`{bad}` is not allowed; names use letters, digits, `-`, `_`, `.` and `*`"));
+    }
+    if text != "*" && lowered.split('.').any(str::is_empty) {
+        return fail(diags, "a name has no empty labels (no `..`, no leading `.`)".to_owned());
+    }
+    if text.contains('*') {
+        Some(ir::FqdnSelector::Pattern(text.to_owned()))
+    } else {
+        Some(ir::FqdnSelector::Name(text.to_owned()))
+    }
+}
+
+/// IPv4 ICMP type names Cilium knows, with their numbers.
+const ICMP_V4: &[(&str, u8)] = &[
+    ("EchoReply", 0),
+    ("DestinationUnreachable", 3),
+    ("Redirect", 5),
+    ("Echo", 8),
+    ("EchoRequest", 8),
+    ("RouterAdvertisement", 9),
+    ("RouterSelection", 10),
+    ("TimeExceeded", 11),
+    ("ParameterProblem", 12),
+    ("Timestamp", 13),
+    ("TimestampReply", 14),
+    ("Photuris", 40),
+    ("ExtendedEchoRequest", 42),
+    ("ExtendedEchoReply", 43),
+];
+
+/// IPv6 ICMP type names Cilium knows, with their numbers.
+const ICMP_V6: &[(&str, u8)] = &[
+    ("DestinationUnreachable", 1),
+    ("PacketTooBig", 2),
+    ("TimeExceeded", 3),
+    ("ParameterProblem", 4),
+    ("EchoRequest", 128),
+    ("EchoReply", 129),
+    ("MulticastListenerQuery", 130),
+    ("MulticastListenerReport", 131),
+    ("MulticastListenerDone", 132),
+    ("RouterSolicitation", 133),
+    ("RouterAdvertisement", 134),
+    ("NeighborSolicitation", 135),
+    ("NeighborAdvertisement", 136),
+    ("RedirectMessage", 137),
+    ("RouterRenumbering", 138),
+    ("ICMPNodeInformationQuery", 139),
+    ("ICMPNodeInformationResponse", 140),
+    ("InverseNeighborDiscoverySolicitation", 141),
+    ("InverseNeighborDiscoveryAdvertisement", 142),
+    ("HomeAgentAddressDiscoveryRequest", 144),
+    ("HomeAgentAddressDiscoveryReply", 145),
+    ("MobilePrefixSolicitation", 146),
+    ("MobilePrefixAdvertisement", 147),
+    ("DuplicateAddressRequestCodeSuffix", 157),
+    ("DuplicateAddressConfirmationCodeSuffix", 158),
+    ("ExtendedEchoRequest", 160),
+    ("ExtendedEchoReply", 161),
+];
+
+/// An ICMP type of a family.
+pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::IcmpType> {
+    let family = match item.family.as_ref().map(|f| f.node) {
+        Some(ast::IcmpFamily::V6) => ir::IcmpFamily::V6,
+        _ => ir::IcmpFamily::V4,
+    };
+    let text = &item.kind.node;
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        return match text.parse::<u8>() {
+            Ok(n) => Some(ir::IcmpType {
+                family,
+                kind: ir::IcmpKind::Number(n),
+            }),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::new(Code::E0209, item.kind.span, format!("ICMP type `{text}` is out of range"))
+                        .label("not an ICMP type")
+                        .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
+                );
+                None
+            }
+        };
+    }
+    let (table, other, family_word, other_word) = match family {
+        ir::IcmpFamily::V4 => (ICMP_V4, ICMP_V6, "IPv4", "ipv6"),
+        ir::IcmpFamily::V6 => (ICMP_V6, ICMP_V4, "IPv6", "ipv4"),
+    };
+    if table.iter().any(|(name, _)| name == text) {
+        return Some(ir::IcmpType {
+            family,
+            kind: ir::IcmpKind::Name(text.clone()),
+        });
+    }
+    let mut diag = Diagnostic::new(Code::E0209, item.kind.span, format!("`{text}` is not an {family_word} ICMP type"))
+        .label(format!("not in Cilium's {family_word} table"));
+    if other.iter().any(|(name, _)| name == text) {
+        diag = diag.help(format!("`{text}` is an {} type: write `{other_word} {text}`", if family_word == "IPv4" { "IPv6" } else { "IPv4" }));
+    } else {
+        diag = diag.help_opt(suggest::did_you_mean(text, table.iter().map(|(name, _)| *name), str::to_owned));
+    }
+    diags.push(diag);
+    None
+}
+
+/// An HTTP method or path regexp, checked with RE2 syntax as Go does.
+pub fn http_regex(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    match regex::Regex::new(text) {
+        Ok(_) => Some(text.to_owned()),
+        Err(err) => {
+            let detail = err.to_string();
+            let last = detail.lines().last().unwrap_or("").trim().to_owned();
+            diags.push(
+                Diagnostic::new(Code::E0211, span, format!("the HTTP {what} `{text}` is not a valid regular expression"))
+                    .label("invalid regular expression")
+                    .note(format!("Cilium compiles it as a Go regexp and drops the policy when it fails: {last}")),
+            );
+            None
+        }
+    }
+}
+
+/// Kafka API keys Cilium accepts.
+pub const KAFKA_API_KEYS: &[&str] = &[
+    "produce",
+    "fetch",
+    "offsets",
+    "metadata",
+    "leaderandisr",
+    "stopreplica",
+    "updatemetadata",
+    "controlledshutdown",
+    "offsetcommit",
+    "offsetfetch",
+    "findcoordinator",
+    "joingroup",
+    "heartbeat",
+    "leavegroup",
+    "syncgroup",
+    "describegroups",
+    "listgroups",
+    "saslhandshake",
+    "apiversions",
+    "createtopics",
+    "deletetopics",
+    "deleterecords",
+    "initproducerid",
+    "offsetforleaderepoch",
+    "addpartitionstotxn",
+    "addoffsetstotxn",
+    "endtxn",
+    "writetxnmarkers",
+    "txnoffsetcommit",
+    "describeacls",
+    "createacls",
+    "deleteacls",
+    "describeconfigs",
+    "alterconfigs",
+];
+
+/// A Kafka topic.
+pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if !text.is_empty() && text.len() <= 255 && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Some(text.to_owned());
+    }
+    diags.push(
+        Diagnostic::new(Code::E0212, span, format!("`{text}` is not a valid Kafka topic"))
+            .label("invalid topic")
+            .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
+    );
+    None
+}
+
+/// A string that must not be empty, such as an HTTP header.
+pub fn non_empty(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    if !text.trim().is_empty() {
+        return Some(text.to_owned());
+    }
+    diags.push(
+        Diagnostic::new(Code::E0213, span, format!("the {what} is empty"))
+            .label("empty string")
+            .help(format!("write the {what} or remove it")),
+    );
+    None
+}
+
+/// Parses a number for Kafka `version`.
+pub fn kafka_version(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<u16> {
+    match u16::from_str(text) {
+        Ok(n) if n <= 32767 => Some(n),
+        _ => {
+            diags.push(
+                Diagnostic::new(Code::E0212, span, format!("Kafka API version `{text}` is out of range"))
+                    .label("not an API version")
+                    .note("Kafka API versions are numbers from 0 to 32767"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! Values: literals and `$NAME`s to validated values (E0101, E0105, E02xx).
+//!
+//! A value is evaluated where it is used, against the type its slot
+//! expects. Constants are evaluated once, in the scope of the file that
+//! defines them, and cached; category parameters are bound to values that
+//! were already checked against the parameter's type.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use ipnet::IpNet;
+
+use super::resolve::Defs;
+use super::suggest;
+use super::types::Ty;
+use super::validate;
+use crate::ast;
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+use crate::source::{FileId, Span};
+
+/// A checked value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Val {
+    /// One CIDR.
+    Cidr(IpNet),
+    /// CIDRs.
+    Cidrs(Vec<IpNet>),
+    /// One port.
+    Port(ir::PortSpec),
+    /// Ports.
+    Ports(Vec<ir::PortSpec>),
+    /// A string.
+    Str(String),
+    /// Strings.
+    Strs(Vec<String>),
+    /// A selector.
+    Selector(ir::Selector),
+    /// A bare name.
+    Word(String),
+    /// `[]`.
+    Empty,
+}
+
+impl Val {
+    /// The value's type.
+    pub fn ty(&self) -> Ty {
+        match self {
+            Val::Cidr(_) => Ty::Cidr,
+            Val::Cidrs(_) => Ty::Cidrs,
+            Val::Port(_) => Ty::Port,
+            Val::Ports(_) => Ty::Ports,
+            Val::Str(_) => Ty::String,
+            Val::Strs(_) => Ty::Strings,
+            Val::Selector(_) => Ty::Selector,
+            Val::Word(_) => Ty::Name,
+            Val::Empty => Ty::EmptyList,
+        }
+    }
+}
+
+/// A category parameter bound to a value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Bound {
+    /// The value.
+    pub val: Val,
+    /// The parameter's declaration.
+    pub decl_span: Span,
+}
+
+/// Parameters in scope inside a category body.
+pub type Params = BTreeMap<String, Bound>;
+
+/// Where `$NAME`s are looked up.
+#[derive(Clone, Copy)]
+pub struct Env<'p> {
+    /// The file whose constants and imports are visible.
+    pub file: FileId,
+    /// Parameters of the category being expanded.
+    pub params: Option<&'p Params>,
+}
+
+/// Evaluates values, caching constants.
+pub struct Evaluator<'a> {
+    defs: &'a Defs<'a>,
+    cache: HashMap<(FileId, &'a str), Option<Val>>,
+    in_progress: Vec<(FileId, &'a str)>,
+}
+
+/// What a value was, for messages: the `$NAME` and where it is defined.
+struct Described {
+    val: Val,
+    name: Option<String>,
+    def_span: Option<Span>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// A fresh evaluator.
+    pub fn new(defs: &'a Defs<'a>) -> Evaluator<'a> {
+        Evaluator {
+            defs,
+            cache: HashMap::new(),
+            in_progress: Vec::new(),
+        }
+    }
+
+    /// Evaluates a value and checks it fits `expected`.
+    pub fn expect(&mut self, value: &ast::Value, expected: Ty, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Val> {
+        let described = self.eval(value, env, Some(expected), diags)?;
+        if described.val.ty().fits(expected) {
+            return Some(described.val);
+        }
+        let found = described.val.ty();
+        let what = match &described.name {
+            Some(name) => format!("{} `${name}`", found.describe()),
+            None => found.describe().to_owned(),
+        };
+        let mut diag = Diagnostic::new(
+            Code::E0201,
+            value.span(),
+            format!("expected {}, found {what}", expected.describe()),
+        )
+        .label(format!("expected {}", expected.describe()));
+        if let (Some(name), Some(def_span)) = (&described.name, described.def_span) {
+            diag = diag.secondary(def_span, format!("`{name}` is defined here as {}", found.describe()));
+        }
+        diags.push(diag);
+        None
+    }
+
+    /// Evaluates to CIDRs (one or a list).
+    pub fn cidrs(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<IpNet>> {
+        match self.expect(value, Ty::Cidrs, env, diags)? {
+            Val::Cidr(cidr) => Some(vec![cidr]),
+            Val::Cidrs(cidrs) => Some(cidrs),
+            _ => Some(Vec::new()),
+        }
+    }
+
+    /// Evaluates to ports (one or a list).
+    pub fn ports(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<ir::PortSpec>> {
+        match self.expect(value, Ty::Ports, env, diags)? {
+            Val::Port(port) => Some(vec![port]),
+            Val::Ports(ports) => Some(ports),
+            _ => Some(Vec::new()),
+        }
+    }
+
+    /// Evaluates to strings (one or a list).
+    pub fn strings(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+        match self.expect(value, Ty::Strings, env, diags)? {
+            Val::Str(text) | Val::Word(text) => Some(vec![text]),
+            Val::Strs(texts) => Some(texts),
+            _ => Some(Vec::new()),
+        }
+    }
+
+    /// Evaluates to one string.
+    pub fn string(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        match self.expect(value, Ty::String, env, diags)? {
+            Val::Str(text) | Val::Word(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Evaluates a selector.
+    pub fn selector(&mut self, selector: &ast::Selector, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::Selector> {
+        match &selector.kind {
+            ast::SelectorKind::Ref(name) => {
+                match self.expect(&ast::Value::Ref(name.clone()), Ty::Selector, env, diags)? {
+                    Val::Selector(selector) => Some(selector),
+                    _ => None,
+                }
+            }
+            ast::SelectorKind::Terms(terms) => self.terms(terms, env, diags),
+        }
+    }
+
+    fn terms(&mut self, terms: &[ast::Term], env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::Selector> {
+        let mut out = ir::Selector::default();
+        let mut ok = true;
+        for term in terms {
+            ok &= self.term(term, &mut out, env, diags).is_some();
+        }
+        ok.then_some(out)
+    }
+
+    fn term(&mut self, term: &ast::Term, out: &mut ir::Selector, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<()> {
+        let label_value = |this: &mut Self, value: &ast::Value, diags: &mut Vec<Diagnostic>| -> Option<String> {
+            let text = this.string(value, env, diags)?;
+            validate::label_value(&text, value.span(), diags)?;
+            Some(text)
+        };
+        match term {
+            ast::Term::Eq(key, value) => {
+                let key_checked = validate::label_key(&key.node, key.span, diags);
+                let value = label_value(self, value, diags)?;
+                let key_checked = key_checked?;
+                if let Some(previous) = out.match_labels.get(&key_checked) {
+                    if *previous != value {
+                        diags.push(
+                            Diagnostic::new(Code::E0205, key.span, format!("the label `{}` is required to be both `{previous}` and `{value}`", key.node))
+                                .label("conflicting value")
+                                .note("a label has one value, so this selector matches nothing")
+                                .help(format!("use `{} in ({previous}, {value})` to match either", key.node)),
+                        );
+                        return None;
+                    }
+                }
+                out.match_labels.insert(key_checked, value);
+            }
+            ast::Term::Ne(key, value) => {
+                let key_checked = validate::label_key(&key.node, key.span, diags);
+                let value = label_value(self, value, diags)?;
+                out.match_expressions.push(ir::Expression {
+                    key: key_checked?,
+                    operator: ir::Operator::NotIn,
+                    values: vec![value],
+                });
+            }
+            ast::Term::In(key, values) | ast::Term::NotIn(key, values) => {
+                let key_checked = validate::label_key(&key.node, key.span, diags);
+                let mut texts = Vec::new();
+                for value in values {
+                    for text in self.strings(value, env, diags)? {
+                        validate::label_value(&text, value.span(), diags)?;
+                        if !texts.contains(&text) {
+                            texts.push(text);
+                        }
+                    }
+                }
+                let operator = if matches!(term, ast::Term::In(..)) {
+                    ir::Operator::In
+                } else {
+                    ir::Operator::NotIn
+                };
+                out.match_expressions.push(ir::Expression {
+                    key: key_checked?,
+                    operator,
+                    values: texts,
+                });
+            }
+            ast::Term::Exists(key) | ast::Term::NotExists(key) => {
+                let operator = if matches!(term, ast::Term::Exists(_)) {
+                    ir::Operator::Exists
+                } else {
+                    ir::Operator::DoesNotExist
+                };
+                out.match_expressions.push(ir::Expression {
+                    key: validate::label_key(&key.node, key.span, diags)?,
+                    operator,
+                    values: Vec::new(),
+                });
+            }
+            ast::Term::Splice(name) => {
+                let Val::Selector(inner) = self.expect(&ast::Value::Ref(name.clone()), Ty::Selector, env, diags)? else {
+                    return None;
+                };
+                out.match_labels.extend(inner.match_labels);
+                out.match_expressions.extend(inner.match_expressions);
+            }
+        }
+        Some(())
+    }
+
+    fn eval(&mut self, value: &ast::Value, env: Env<'_>, expected: Option<Ty>, diags: &mut Vec<Diagnostic>) -> Option<Described> {
+        let plain = |val: Val| {
+            Some(Described {
+                val,
+                name: None,
+                def_span: None,
+            })
+        };
+        match value {
+            ast::Value::Ref(name) => self.reference(name, env, diags),
+            ast::Value::Cidr(text) => plain(Val::Cidr(validate::cidr(&text.node, text.span, diags)?)),
+            ast::Value::Port(port) => plain(Val::Port(validate::port(port, diags)?)),
+            ast::Value::String(text) => plain(Val::Str(text.node.clone())),
+            ast::Value::Word(text) => plain(Val::Word(text.node.clone())),
+            ast::Value::Selector(selector) => plain(Val::Selector(self.selector(selector, env, diags)?)),
+            ast::Value::List(items, span) => {
+                let element = expected.map(|ty| match ty {
+                    Ty::Cidrs => Ty::Cidr,
+                    Ty::Ports => Ty::Port,
+                    Ty::Strings => Ty::String,
+                    other => other,
+                });
+                plain(self.list(items, *span, env, element, diags)?)
+            }
+        }
+    }
+
+    fn list(&mut self, items: &[ast::Value], span: Span, env: Env<'_>, element: Option<Ty>, diags: &mut Vec<Diagnostic>) -> Option<Val> {
+        let mut out = Val::Empty;
+        let mut first: Option<(Ty, Span)> = None;
+        let mut ok = true;
+        for item in items {
+            let Some(described) = self.eval(item, env, element, diags) else {
+                ok = false;
+                continue;
+            };
+            let ty = described.val.ty();
+            let merged = match (std::mem::replace(&mut out, Val::Empty), described.val) {
+                (Val::Empty, Val::Cidr(c)) => Some(Val::Cidrs(vec![c])),
+                (Val::Empty, Val::Port(p)) => Some(Val::Ports(vec![p])),
+                (Val::Empty, Val::Str(s) | Val::Word(s)) => Some(Val::Strs(vec![s])),
+                (Val::Empty, Val::Empty) => Some(Val::Empty),
+                (Val::Empty, list @ (Val::Cidrs(_) | Val::Ports(_) | Val::Strs(_))) => Some(list),
+                (Val::Cidrs(mut all), Val::Cidr(c)) => {
+                    all.push(c);
+                    Some(Val::Cidrs(all))
+                }
+                (Val::Cidrs(mut all), Val::Cidrs(more)) => {
+                    all.extend(more);
+                    Some(Val::Cidrs(all))
+                }
+                (Val::Ports(mut all), Val::Port(p)) => {
+                    all.push(p);
+                    Some(Val::Ports(all))
+                }
+                (Val::Ports(mut all), Val::Ports(more)) => {
+                    all.extend(more);
+                    Some(Val::Ports(all))
+                }
+                (Val::Strs(mut all), Val::Str(s) | Val::Word(s)) => {
+                    all.push(s);
+                    Some(Val::Strs(all))
+                }
+                (Val::Strs(mut all), Val::Strs(more)) => {
+                    all.extend(more);
+                    Some(Val::Strs(all))
+                }
+                (previous, Val::Empty) => Some(previous),
+                (previous, _) => {
+                    out = previous;
+                    None
+                }
+            };
+            match merged {
+                Some(val) => {
+                    out = val;
+                    if first.is_none() && ty != Ty::EmptyList {
+                        first = Some((ty, item.span()));
+                    }
+                }
+                None => {
+                    let mut diag = Diagnostic::new(
+                        Code::E0210,
+                        item.span(),
+                        format!("this list mixes {} with {}", first.map_or("values", |(ty, _)| ty.describe()), ty.describe()),
+                    )
+                    .label(format!("{} here", ty.describe()))
+                    .help("split the list into one list per type");
+                    if let Some((first_ty, first_span)) = first {
+                        diag = diag.secondary(first_span, format!("the list starts with {}", first_ty.describe()));
+                    }
+                    if matches!(ty, Ty::Selector) {
+                        diag = diag.note("a selector cannot be a list element");
+                    }
+                    diags.push(diag);
+                    ok = false;
+                }
+            }
+        }
+        let _ = span;
+        ok.then_some(out)
+    }
+
+    fn reference(&mut self, name: &crate::source::Spanned<String>, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Described> {
+        if let Some(bound) = env.params.and_then(|params| params.get(&name.node)) {
+            return Some(Described {
+                val: bound.val.clone(),
+                name: Some(name.node.clone()),
+                def_span: Some(bound.decl_span),
+            });
+        }
+        let Some((file, def)) = self.defs.constant(env.file, &name.node) else {
+            let mut candidates = self.defs.constant_names(env.file);
+            if let Some(params) = env.params {
+                candidates.extend(params.keys().map(String::as_str));
+            }
+            diags.push(
+                Diagnostic::new(Code::E0101, name.span, format!("cannot find `${}`", name.node))
+                    .label("not a constant or parameter in scope")
+                    .help_opt(suggest::did_you_mean(&name.node, candidates, |best| format!("${best}")))
+                    .note("a file sees its own constants, those of the files it imports, and the standard library's"),
+            );
+            return None;
+        };
+        let key = (file, def.name.node.as_str());
+        if let Some(cached) = self.cache.get(&key) {
+            return cached.clone().map(|val| Described {
+                val,
+                name: Some(name.node.clone()),
+                def_span: Some(def.name.span),
+            });
+        }
+        if self.in_progress.contains(&key) {
+            diags.push(
+                Diagnostic::new(Code::E0105, name.span, format!("`${}` is defined in terms of itself", name.node))
+                    .label("used here while it is being defined")
+                    .secondary(def.name.span, format!("`{}` is defined here", name.node))
+                    .help("give the constant a value that does not refer back to it"),
+            );
+            return None;
+        }
+        self.in_progress.push(key);
+        let val = self
+            .eval(&def.value, Env { file, params: None }, None, diags)
+            .map(|described| described.val);
+        self.in_progress.pop();
+        self.cache.insert(key, val.clone());
+        val.map(|val| Described {
+            val,
+            name: Some(name.node.clone()),
+            def_span: Some(def.name.span),
+        })
+    }
+}
+
+/// Parses a CIDR or IP literal; a bare IP is a host route.
+pub fn parse_cidr(text: &str) -> Option<IpNet> {
+    if text.contains('/') {
+        IpNet::from_str(text).ok()
+    } else {
+        IpAddr::from_str(text).ok().map(IpNet::from)
+    }
+}
