@@ -1,0 +1,48 @@
+//! `netpolc build [REPO] [--out DIR]`: load, compile, then write only when
+//! there are no errors.
+//!
+//! **Invariant:** when loading or compiling reports an error, the output
+//! directory is not touched at all; not even stale files are removed.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use netpolc::Options;
+use netpolc::diag::has_errors;
+
+use super::report::Reporter;
+use super::{load, write};
+
+/// Runs `build`; `out` defaults to `REPO/generated`.
+pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter) -> ExitCode {
+    let out = out.map_or_else(|| default_out(repo), Path::to_path_buf);
+    let (sources, mut diags) = load::load(repo, &out);
+    let compilation = netpolc::compile(&sources, &Options::default());
+    diags.extend(compilation.diagnostics);
+    reporter.diagnostics(&diags, &sources);
+    if has_errors(&diags) {
+        reporter.failure("compile", &diags);
+        return ExitCode::FAILURE;
+    }
+    match write::write(&compilation.files, &out) {
+        Ok(summary) => {
+            reporter.warning_count(&diags);
+            reporter.status(&summary.describe(&out));
+            ExitCode::SUCCESS
+        }
+        Err(write_diags) => {
+            reporter.diagnostics(&write_diags, &sources);
+            reporter.failure("write the output", &write_diags);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `REPO/generated`, or just `generated` for the current directory.
+fn default_out(repo: &Path) -> PathBuf {
+    if repo == Path::new(".") {
+        PathBuf::from("generated")
+    } else {
+        repo.join("generated")
+    }
+}

@@ -1,0 +1,110 @@
+//! How the CLI talks to the user: diagnostics, summaries and plain errors,
+//! all on stderr. Only `explain` prints to stdout.
+//!
+//! **Invariant:** diagnostics are rendered only by
+//! [`netpolc::diag::render::render`], once per batch.
+
+use std::io::{self, Write};
+
+use netpolc::diag::Diagnostic;
+use netpolc::diag::render::{self, Format};
+use netpolc::source::SourceMap;
+
+/// The output settings chosen on the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct Reporter {
+    /// Human or short diagnostics.
+    pub format: Format,
+    /// Whether stderr gets ANSI colours.
+    pub color: bool,
+}
+
+impl Reporter {
+    /// Renders diagnostics to stderr; prints nothing for an empty list.
+    pub fn diagnostics(&self, diags: &[Diagnostic], sources: &SourceMap) {
+        if !diags.is_empty() {
+            eprint_text(&render::render(diags, sources, self.format, self.color));
+        }
+    }
+
+    /// Prints the closing line of a failed command, such as
+    /// `error: could not compile: 2 errors, 1 warning`.
+    pub fn failure(&self, what: &str, diags: &[Diagnostic]) {
+        let errors = diags.iter().filter(|diag| diag.is_error()).count();
+        let warnings = diags.len() - errors;
+        let mut counts = plural(errors, "error");
+        if warnings > 0 {
+            counts.push_str(", ");
+            counts.push_str(&plural(warnings, "warning"));
+        }
+        self.error(&format!("could not {what}: {counts}"));
+    }
+
+    /// Prints the warning count after a command that succeeded with warnings.
+    pub fn warning_count(&self, diags: &[Diagnostic]) {
+        let warnings = diags.iter().filter(|diag| !diag.is_error()).count();
+        if warnings > 0 {
+            let line = format!("{} emitted", plural(warnings, "warning"));
+            eprint_text(&self.prefixed("warning", "33", &line));
+        }
+    }
+
+    /// Prints `error: <message>`.
+    pub fn error(&self, message: &str) {
+        eprint_text(&self.prefixed("error", "31", message));
+    }
+
+    /// Prints `help: <message>`.
+    pub fn help(&self, message: &str) {
+        eprint_text(&self.prefixed("help", "36", message));
+    }
+
+    /// Prints a plain status line.
+    pub fn status(&self, message: &str) {
+        eprint_text(&format!("{message}\n"));
+    }
+
+    /// `kind: message`, with the kind coloured and the line bold when colour is on.
+    fn prefixed(&self, kind: &str, ansi_color: &str, message: &str) -> String {
+        if self.color {
+            format!("\x1b[1;{ansi_color}m{kind}\x1b[0m\x1b[1m: {message}\x1b[0m\n")
+        } else {
+            format!("{kind}: {message}\n")
+        }
+    }
+}
+
+/// `1 error`, `2 errors`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Describes an IO error in lowercase words, without the OS error number.
+pub fn describe_io(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::NotADirectory => "not a directory".to_owned(),
+        io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
+        io::ErrorKind::StorageFull => "no space left on the device".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_owned(),
+        _ => {
+            let text = error.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_lowercase().chain(chars).collect()
+            })
+        }
+    }
+}
+
+/// Writes to stderr, ignoring failures: if stderr is gone there is nowhere
+/// left to report them.
+fn eprint_text(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
