@@ -78,8 +78,7 @@ impl Compilation {
 /// Compiles every file of the source map (user files and stdlib).
 pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
     let _ = options;
-    let (program, mut diagnostics) = check(sources);
-    sort_diagnostics(sources, &mut diagnostics);
+    let (program, diagnostics) = check(sources);
     let files = if diag::has_errors(&diagnostics) {
         Vec::new()
     } else {
@@ -88,7 +87,7 @@ pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
     Compilation { files, diagnostics }
 }
 
-/// Parses and analyses every file, without emitting.
+/// Parses and analyses every file, without emitting; diagnostics sorted.
 pub fn check(sources: &SourceMap) -> (ir::Program, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sources.len());
@@ -99,6 +98,7 @@ pub fn check(sources: &SourceMap) -> (ir::Program, Vec<Diagnostic>) {
     }
     let (program, diags) = sema::analyze(sources, &files);
     diagnostics.extend(diags);
+    sort_diagnostics(sources, &mut diagnostics);
     (program, diagnostics)
 }
 

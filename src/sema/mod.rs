@@ -13,6 +13,8 @@ mod resolve;
 mod rules;
 mod safety;
 mod suggest;
+#[cfg(test)]
+pub(crate) mod tests;
 mod types;
 mod validate;
 mod values;

@@ -43,6 +43,17 @@ impl Ty {
         }
     }
 
+    /// What a slot of this type accepts, for "expected ..." messages: a
+    /// slot for a list also takes one element, so it is named by the element.
+    pub fn describe_slot(self) -> &'static str {
+        match self {
+            Ty::Cidrs => "a CIDR",
+            Ty::Ports => "a port",
+            Ty::Strings => "a string",
+            other => other.describe(),
+        }
+    }
+
     /// The type a parameter declares.
     pub fn of_param(ty: ParamType) -> Ty {
         match ty {

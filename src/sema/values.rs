@@ -116,12 +116,9 @@ impl<'a> Evaluator<'a> {
             Some(name) => format!("{} `${name}`", found.describe()),
             None => found.describe().to_owned(),
         };
-        let mut diag = Diagnostic::new(
-            Code::E0201,
-            value.span(),
-            format!("expected {}, found {what}", expected.describe()),
-        )
-        .label(format!("expected {}", expected.describe()));
+        let wanted = expected.describe_slot();
+        let mut diag = Diagnostic::new(Code::E0201, value.span(), format!("expected {wanted}, found {what}"))
+            .label(format!("expected {wanted}"));
         if let (Some(name), Some(def_span)) = (&described.name, described.def_span) {
             diag = diag.secondary(def_span, format!("`{name}` is defined here as {}", found.describe()));
         }

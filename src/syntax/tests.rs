@@ -83,13 +83,31 @@ cluster policy cp {
 fn syntax_error_names_what_was_expected() {
     let (file, rendered) = parse("namespace shop {\n  allow from\n}\n");
     assert!(file.items.is_empty());
-    insta::assert_snapshot!(rendered, @"");
+    insta::assert_snapshot!(rendered, @"
+    error[E0001]: expected a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `anywhere` or `everything`), found `}`
+      ┌─ test.netpol:3:1
+      │
+    3 │ }
+      │ ^ expected a peer
+      │
+      = note: run `netpolc explain E0001` for details
+    ");
 }
 
 #[test]
 fn unterminated_string_is_e0002() {
     let (_, rendered) = parse("namespace shop {\n  description \"oops\n}\n");
-    insta::assert_snapshot!(rendered, @"");
+    insta::assert_snapshot!(rendered, @r#"
+    error[E0002]: unterminated string
+      ┌─ test.netpol:2:15
+      │
+    2 │   description "oops
+      │               ^^^^^ this string has no closing `"`
+      │
+      = note: strings end on the line they start on
+      = help: add the closing `"`
+      = note: run `netpolc explain E0002` for details
+    "#);
 }
 
 #[test]
