@@ -2,3 +2,5 @@
 
 mod cli;
 mod schema;
+mod ui;
+mod error_codes;
