@@ -255,8 +255,15 @@ fn build_with_an_error_leaves_the_output_directory_alone() {
 
 #[test]
 fn unknown_constant_is_reported_with_its_source_line() {
-    let source =
-        "namespace shop {\n  policy storage {\n    allow to cidr $NOPE port 2049/tcp\n  }\n}\n";
+    // The second rule keeps the policy non-empty, so only E0101 is reported.
+    let source = "\
+namespace shop {
+  policy storage {
+    allow to cidr $NOPE port 2049/tcp
+    allow from pods app=frontend port 8080/tcp
+  }
+}
+";
     let dir = repo(&[("shop.netpol", source.as_bytes())]);
     let run = netpolc(dir.path(), &["build"]);
     assert_eq!(run.code, 1);
