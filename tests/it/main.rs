@@ -4,3 +4,4 @@ mod cli;
 mod schema;
 mod ui;
 mod error_codes;
+mod examples;

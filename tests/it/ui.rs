@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use netpolc::diag::render::{Format, render};
 use netpolc::source::SourceMap;
 
+use crate::schema::{CiliumVersion, validate_stream};
+
 /// The root of the UI fixtures.
 pub fn ui_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui")
@@ -75,12 +77,17 @@ pub fn expected_codes(files: &[(String, String)]) -> BTreeSet<String> {
 }
 
 /// Compiles a fixture; returns the codes found and the rendered diagnostics.
+/// Whatever it emits must validate against the Cilium v1.19 CRD schema.
 pub fn run(files: &[(String, String)]) -> (BTreeSet<String>, String) {
     let mut sources = SourceMap::with_stdlib();
     for (path, text) in files {
         sources.add_user(path.clone(), text.as_str());
     }
     let compilation = netpolc::compile(&sources, &netpolc::Options::default());
+    for file in &compilation.files {
+        let errors = validate_stream(&file.contents, CiliumVersion::V1_19);
+        assert!(errors.is_empty(), "{} does not validate:\n{}\n{}", file.path, errors.join("\n"), file.contents);
+    }
     let codes = compilation.diagnostics.iter().map(|diag| diag.code.to_string()).collect();
     (codes, render(&compilation.diagnostics, &sources, Format::Human, false))
 }
