@@ -177,6 +177,15 @@ fn list(dir: &Path) -> Result<Option<HashMap<String, Existing>>, Vec<Diagnostic>
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) if error.kind() == io::ErrorKind::NotADirectory => {
+            return Err(vec![
+                Diagnostic::without_span(
+                    Code::E0903,
+                    format!("cannot write to `{}`: it is not a directory", dir.display()),
+                )
+                .help("pass `--out` a directory, or move the file away"),
+            ]);
+        }
         Err(error) => return Err(vec![cannot("read the directory", dir, &error)]),
     };
     let mut listing = HashMap::new();

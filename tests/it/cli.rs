@@ -385,6 +385,12 @@ fn invalid_utf8_is_reported_for_every_file() {
     let run = netpolc(dir.path(), &["build"]);
     assert_eq!(run.code, 1);
     assert!(!dir.path().join("generated").exists());
+    assert_eq!(
+        run.stderr.matches("error[E0003]").count(),
+        2,
+        "{}",
+        run.stderr
+    );
     assert_stderr!("invalid_utf8", dir.path(), run);
 }
 
@@ -394,7 +400,24 @@ fn too_large_file_is_reported() {
     let dir = repo(&[("big.netpol", &big)]);
     let run = netpolc(dir.path(), &["build"]);
     assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("error[E0004]"), "{}", run.stderr);
     assert_stderr!("too_large", dir.path(), run);
+}
+
+#[test]
+fn output_path_that_is_a_file_is_reported() {
+    let dir = repo(&[
+        ("shop.netpol", SHOP.as_bytes()),
+        ("deploy", b"not a directory\n"),
+    ]);
+    let run = netpolc(dir.path(), &["build", "--out", "deploy"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("error[E0903]"), "{}", run.stderr);
+    assert_eq!(
+        fs::read(dir.path().join("deploy")).unwrap(),
+        b"not a directory\n"
+    );
+    assert_stderr!("output_is_a_file", dir.path(), run);
 }
 
 #[test]
