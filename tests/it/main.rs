@@ -1,7 +1,8 @@
 //! The one integration-test binary.
 
 mod cli;
-mod schema;
-mod ui;
 mod error_codes;
 mod examples;
+mod schema;
+mod ui;
+mod robustness;
