@@ -22,7 +22,7 @@ use netpolc::source::SourceMap;
 use super::report::describe_io;
 
 /// The largest source file netpolc reads: 8 MiB.
-pub const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+pub const MAX_FILE_SIZE: u64 = netpolc::syntax::MAX_FILE_BYTES as u64;
 
 /// Reads every `.netpol` file under `repo`, with paths relative to `repo`
 /// and `/` separators, into a map that also holds the standard library.
@@ -32,9 +32,22 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
         sources: SourceMap::with_stdlib(),
         diags: Vec::new(),
         skip: output_inside(repo, out),
+        found: 0,
     };
     match fs::metadata(repo) {
-        Ok(metadata) if metadata.is_dir() => walk.dir(repo, &mut PathBuf::new()),
+        Ok(metadata) if metadata.is_dir() => {
+            walk.dir(repo, &mut PathBuf::new());
+            if walk.found == 0 && walk.diags.is_empty() {
+                walk.diags.push(
+                    Diagnostic::without_span(
+                        Code::E0904,
+                        format!("there is no `.netpol` file in `{}`", repo.display()),
+                    )
+                    .note("with no sources netpolc would delete every file it generated before")
+                    .help("pass the directory that holds your `.netpol` files"),
+                );
+            }
+        }
         Ok(_) => walk.diags.push(
             Diagnostic::without_span(
                 Code::E0902,
@@ -59,6 +72,8 @@ struct Walk {
     diags: Vec<Diagnostic>,
     /// The output directory relative to the repository, when it is inside it.
     skip: Option<PathBuf>,
+    /// How many `.netpol` files were found, readable or not.
+    found: usize,
 }
 
 impl Walk {
@@ -90,6 +105,7 @@ impl Walk {
                 .extension()
                 .is_some_and(|ext| ext == "netpol")
             {
+                self.found += 1;
                 self.file(&path, rel);
             }
             rel.pop();

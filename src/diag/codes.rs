@@ -99,6 +99,7 @@ codes! {
     E0901: "refusing to touch a file netpolc did not generate",
     E0902: "cannot read input",
     E0903: "cannot write output",
+    E0904: "no source files",
 }
 
 impl Code {

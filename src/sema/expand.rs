@@ -49,6 +49,11 @@ pub struct Parts {
     pub egress_deny: Vec<ir::Rule>,
     /// True once any statement was seen (an empty category adds no policy).
     pub touched: bool,
+    /// True when a statement had an error and was left out, so the policy
+    /// is incomplete and not checked further (no cascading errors).
+    pub broken: bool,
+    /// True when a `select` was written, even one with an error.
+    pub select_written: bool,
 }
 
 impl Parts {
@@ -80,6 +85,8 @@ impl Parts {
         self.egress.extend(other.egress.iter().cloned());
         self.egress_deny.extend(other.egress_deny.iter().cloned());
         self.touched |= other.touched;
+        self.broken |= other.broken;
+        self.select_written |= other.select_written;
     }
 
     fn prefix_category(&mut self, category: &str) {
@@ -283,6 +290,14 @@ impl<'a> Expander<'a, '_> {
     /// Applies one statement to a policy under construction.
     fn stmt(&mut self, stmt: &'a ast::Stmt, env: Env<'_>, ctx: &Ctx, parts: &mut Parts) {
         parts.touched = true;
+        let errors_before = self.diags.iter().filter(|diag| diag.is_error()).count();
+        self.stmt_inner(stmt, env, ctx, parts);
+        if self.diags.iter().filter(|diag| diag.is_error()).count() > errors_before {
+            parts.broken = true;
+        }
+    }
+
+    fn stmt_inner(&mut self, stmt: &'a ast::Stmt, env: Env<'_>, ctx: &Ctx, parts: &mut Parts) {
         match stmt {
             ast::Stmt::Use(use_stmt) => {
                 if let Some(expansion) = self.use_category(use_stmt, env, ctx) {
@@ -298,6 +313,7 @@ impl<'a> Expander<'a, '_> {
                 }
             }
             ast::Stmt::Select(select) => {
+                parts.select_written = true;
                 let subject = rules::subject(&mut self.eval, select, env, ctx, self.diags);
                 if let Some((_, first)) = &parts.subject {
                     self.diags.push(
@@ -369,6 +385,12 @@ impl<'a> Expander<'a, '_> {
 
     /// Turns the parts of a policy into a checked spec.
     fn finish(&mut self, parts: Parts, ctx: &Ctx, name_span: Span) -> Option<ir::PolicySpec> {
+        if parts.broken {
+            if parts.subject.is_none() && !parts.select_written && *ctx == Ctx::Cluster {
+                safety::missing_cluster_select(name_span, self.diags);
+            }
+            return None;
+        }
         let subject = match (parts.subject, ctx) {
             (Some((subject, span)), _) => {
                 cilium::check_subject_rules(&subject, span, &parts.ingress, &parts.egress, self.diags);

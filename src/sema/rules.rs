@@ -195,7 +195,7 @@ pub fn rule(
     namespace_used: &mut bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::Rule> {
-    let errors_before = diags.len();
+    let errors_before = error_count(diags);
     let peer = peer(eval, rule, env, ctx, namespace_used, diags);
     let mut ports = Vec::new();
     if let Some(values) = &rule.ports {
@@ -224,12 +224,16 @@ pub fn rule(
         icmps,
         l7,
     };
-    if diags.len() > errors_before {
+    if error_count(diags) > errors_before {
         return None;
     }
     cilium::check_rule(rule, &built, diags);
     safety::check_rule(rule, &built, diags);
-    (diags.len() == errors_before).then_some(built)
+    (error_count(diags) == errors_before).then_some(built)
+}
+
+fn error_count(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|diag| diag.is_error()).count()
 }
 
 fn peer(

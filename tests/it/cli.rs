@@ -444,6 +444,7 @@ fn walk_skips_hidden_target_and_output_directories() {
         ("out/x.netpol", bad),
         ("nested/target/x.netpol", bad),
         ("notes.txt", bad),
+        ("shop.netpol", SHOP.as_bytes()),
     ]);
     let run = netpolc(dir.path(), &["build", "--out", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -455,6 +456,15 @@ fn walk_skips_hidden_target_and_output_directories() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn repo_without_sources_is_refused_and_output_kept() {
+    let dir = repo(&[("notes.txt", b"no policies here\n"), ("generated/shop.yaml", HEADER.as_bytes())]);
+    let run = netpolc(dir.path(), &["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("error[E0904]"), "{}", run.stderr);
+    assert_eq!(fs::read(dir.path().join("generated/shop.yaml")).unwrap(), HEADER.as_bytes());
 }
 
 #[test]

@@ -11,9 +11,10 @@ use netpolc::diag::Code;
 
 use crate::ui;
 
-/// Codes raised by the command-line tool rather than the library; their
-/// explanations use `text` examples and their tests live in `cli.rs`.
-const CLI_CODES: &[&str] = &["E0003", "E0901", "E0902", "E0903"];
+/// Codes raised by the command-line tool rather than the library (E0004 is
+/// raised by both, but a fixture over 8 MiB has no place in the repository);
+/// their explanations use `text` examples and their tests live in `cli.rs`.
+const CLI_CODES: &[&str] = &["E0003", "E0004", "E0901", "E0902", "E0903", "E0904"];
 
 /// The fenced blocks of a Markdown text with their info strings.
 fn fences(markdown: &str) -> Vec<(String, String)> {

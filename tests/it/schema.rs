@@ -2093,66 +2093,6 @@ spec:
         assert!(policies >= 10, "{policies}");
     }
 
-    /// The whole example corpus in `shared/cilium/` (not part of a clean clone, hence ignored):
-    /// `cargo test --test it schema::tests::shared_corpus -- --ignored --nocapture`.
-    /// Prints every failing file; the failures expected are listed in shared/cilium/SOURCE.md.
-    #[test]
-    #[ignore = "needs /work/shared/cilium, which a clean clone does not have"]
-    fn shared_corpus() {
-        // shared/ sits beside the work tree, in a session and in CI alike.
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cilium");
-        for (dir, versions) in [
-            ("examples", [CiliumVersion::V1_19, CiliumVersion::Main]),
-            (
-                "examples-v1.19",
-                [CiliumVersion::V1_19, CiliumVersion::Main],
-            ),
-        ] {
-            let mut files = Vec::new();
-            collect_yaml_files(&root.join(dir), &mut files);
-            files.sort();
-            for version in versions {
-                let (mut passed, mut failed) = (0, 0);
-                for file in &files {
-                    let text = std::fs::read_to_string(file).unwrap();
-                    if text.contains("{{") || text.contains("NODE_WITHOUT_CILIUM_IP") {
-                        continue;
-                    }
-                    let Ok(stream) = with_default_namespace(&text) else {
-                        continue;
-                    };
-                    // Only the policy documents, as in SOURCE.md.
-                    let policies: String = stream
-                        .split("---\n")
-                        .filter(|doc| {
-                            doc.contains("kind: CiliumNetworkPolicy")
-                                || doc.contains("kind: CiliumClusterwideNetworkPolicy")
-                        })
-                        .map(|doc| format!("---\n{doc}"))
-                        .collect();
-                    for doc in policies.split("---\n").filter(|d| !d.is_empty()) {
-                        let errors = validate_stream(doc, version);
-                        if errors.is_empty() {
-                            passed += 1;
-                        } else {
-                            failed += 1;
-                            println!("{version:?} {}:\n  {}", file.display(), errors.join("\n  "));
-                        }
-                    }
-                }
-                println!("{dir} {version:?}: {passed} passed, {failed} failed");
-            }
-            // The YAML 1.1 scan on the raw files, templated ones included.
-            for file in &files {
-                let text = std::fs::read_to_string(file).unwrap();
-                for chunk in split_documents(&text) {
-                    for problem in yaml11_surprises(&chunk) {
-                        println!("YAML 1.1 {}: {problem}", file.display());
-                    }
-                }
-            }
-        }
-    }
 
     fn collect_yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
