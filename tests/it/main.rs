@@ -6,3 +6,5 @@ mod examples;
 mod schema;
 mod ui;
 mod robustness;
+mod equivalence;
+mod seeds;
