@@ -1,9 +1,28 @@
 //! emit: checked IR to YAML files. Infallible, deterministic, no IO.
 //!
-//! One file per namespace, `<namespace>.yaml`, holding that namespace's
-//! CiliumNetworkPolicies sorted by name as one multi-document stream, and
-//! [`CLUSTER_FILE`] holding every CiliumClusterwideNetworkPolicy. Each file
-//! starts with [`header`].
+//! One file per namespace that has policies, `<namespace>.yaml`, holding that
+//! namespace's CiliumNetworkPolicies sorted by name as one multi-document
+//! stream, and [`CLUSTER_FILE`] holding every CiliumClusterwideNetworkPolicy
+//! when there is one. Each file starts with [`header`], each document with
+//! `---`, and each file ends with exactly one newline. Files come sorted by
+//! path.
+//!
+//! - `cilium.rs`: the Cilium policy API as serde structs, built from the IR;
+//!   the only place that knows Cilium field names.
+//! - `yaml.rs`: the only place that touches the YAML crate.
+//!
+//! **Invariant:** each distinct spec (one `Arc<ir::PolicySpec>`) is printed
+//! once per call; every instance of it pastes the same text under its own
+//! `metadata`.
+//!
+//! **Invariant:** `emit` never panics, whatever the IR. Should the IR break a
+//! rule sema enforces, the output fails closed (see `cilium.rs`).
+
+mod cilium;
+mod yaml;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::ir;
 
@@ -33,7 +52,10 @@ pub fn header<'a>(sources: impl IntoIterator<Item = &'a String>) -> String {
     if list.is_empty() {
         format!("{HEADER_PREFIX}. {GENERATED_MARKER}\n")
     } else {
-        format!("{HEADER_PREFIX} from {}. {GENERATED_MARKER}\n", list.join(", "))
+        format!(
+            "{HEADER_PREFIX} from {}. {GENERATED_MARKER}\n",
+            list.join(", ")
+        )
     }
 }
 
@@ -44,9 +66,403 @@ pub fn is_generated(text: &str) -> bool {
         .is_some_and(|line| line.starts_with(HEADER_PREFIX) && line.ends_with(GENERATED_MARKER))
 }
 
-/// Prints the program: one file per namespace plus [`CLUSTER_FILE`] when
-/// there are cluster-wide policies, sorted by path.
+/// Prints the program: one file per namespace with policies plus
+/// [`CLUSTER_FILE`] when there are cluster-wide policies, sorted by path.
 pub fn emit(program: &ir::Program) -> Vec<OutputFile> {
-    let _ = program;
-    Vec::new()
+    let mut specs = SpecCache::default();
+    let mut files = Vec::with_capacity(program.namespaces.len() + 1);
+    for namespace in program.namespaces.values() {
+        if namespace.policies.is_empty() {
+            continue;
+        }
+        let contents = print_file(
+            &namespace.sources,
+            &namespace.policies,
+            cilium::Kind::Cnp,
+            Some(&namespace.name),
+            &mut specs,
+        );
+        files.push(OutputFile {
+            path: format!("{}.yaml", namespace.name),
+            contents,
+        });
+    }
+    if !program.cluster.is_empty() {
+        let contents = print_file(
+            &program.cluster_sources,
+            &program.cluster,
+            cilium::Kind::Ccnp,
+            None,
+            &mut specs,
+        );
+        files.push(OutputFile {
+            path: CLUSTER_FILE.to_owned(),
+            contents,
+        });
+    }
+    // Namespace order is not path order: `a-b.yaml` sorts before `a.yaml`.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Bytes of a document besides its spec, name and namespace, rounded up.
+const DOCUMENT_OVERHEAD: usize = 128;
+
+/// Spec text by spec address, for one [`emit`] call. Output order never
+/// depends on it.
+#[derive(Default)]
+struct SpecCache(HashMap<*const ir::PolicySpec, String>);
+
+impl SpecCache {
+    /// The text under `spec:` for a shared spec, printed on first use.
+    fn text(&mut self, spec: &Arc<ir::PolicySpec>) -> &str {
+        self.0
+            .entry(Arc::as_ptr(spec))
+            .or_insert_with(|| cilium::spec_text(spec))
+    }
+}
+
+/// Prints one file: the header, then one document per policy.
+fn print_file(
+    sources: &BTreeSet<String>,
+    policies: &[ir::PolicyInstance],
+    kind: cilium::Kind,
+    namespace: Option<&str>,
+    specs: &mut SpecCache,
+) -> String {
+    let mut contents = header(sources);
+    // Sizing the file up front saves copying the whole text as it grows.
+    let size: usize = policies
+        .iter()
+        .map(|policy| specs.text(&policy.spec).len() + policy.name.len() + DOCUMENT_OVERHEAD)
+        .sum();
+    contents.reserve(size + namespace.map_or(0, |namespace| policies.len() * namespace.len()));
+    for policy in policies {
+        cilium::push_document(
+            &mut contents,
+            kind,
+            &policy.name,
+            namespace,
+            specs.text(&policy.spec),
+        );
+    }
+    contents
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn span() -> Span {
+        Span::new(FileId(0), 0, 0)
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> ir::Selector {
+        ir::Selector {
+            match_labels: pairs
+                .iter()
+                .map(|(k, v)| (ir::LabelKey::new_unchecked(*k), (*v).to_owned()))
+                .collect(),
+            match_expressions: Vec::new(),
+        }
+    }
+
+    fn rule(peer: ir::Peer) -> ir::Rule {
+        let origin = ir::RuleOrigin {
+            span: span(),
+            categories: Vec::new(),
+        };
+        ir::Rule {
+            origin,
+            peer,
+            ports: Vec::new(),
+            icmps: Vec::new(),
+            l7: None,
+        }
+    }
+
+    fn instance(name: &str, spec: &Arc<ir::PolicySpec>) -> ir::PolicyInstance {
+        ir::PolicyInstance {
+            name: name.to_owned(),
+            origin: span(),
+            spec: Arc::clone(spec),
+        }
+    }
+
+    fn namespace(
+        name: &str,
+        sources: &[&str],
+        policies: Vec<ir::PolicyInstance>,
+    ) -> (String, ir::Namespace) {
+        let sources = sources.iter().map(|source| (*source).to_owned()).collect();
+        (
+            name.to_owned(),
+            ir::Namespace {
+                name: name.to_owned(),
+                origin: span(),
+                sources,
+                policies,
+            },
+        )
+    }
+
+    /// A spec that denies all ingress.
+    fn deny_all() -> Arc<ir::PolicySpec> {
+        Arc::new(ir::PolicySpec {
+            ingress: vec![rule(ir::Peer::Anywhere)],
+            ..ir::PolicySpec::default()
+        })
+    }
+
+    fn paths(files: &[OutputFile]) -> Vec<&str> {
+        files.iter().map(|file| file.path.as_str()).collect()
+    }
+
+    #[test]
+    fn cnp_with_http_rules() {
+        let mut from_frontend = rule(ir::Peer::Endpoints(vec![labels(&[("app", "frontend")])]));
+        from_frontend.ports = vec![
+            ir::PortSpec {
+                port: ir::Port::Number(80),
+                end_port: None,
+                protocol: ir::Protocol::Tcp,
+            },
+            ir::PortSpec {
+                port: ir::Port::Name("https".into()),
+                end_port: None,
+                protocol: ir::Protocol::Tcp,
+            },
+        ];
+        from_frontend.l7 = Some(ir::L7::Http(vec![
+            ir::HttpRule {
+                method: Some("GET".into()),
+                path: Some("/api/v1/.*".into()),
+                ..ir::HttpRule::default()
+            },
+            ir::HttpRule {
+                method: Some("POST".into()),
+                path: Some("/orders".into()),
+                host: Some("shop.example.com".into()),
+                headers: vec!["X-Token: secret".into()],
+            },
+        ]));
+        let spec = Arc::new(ir::PolicySpec {
+            subject: ir::Subject::Pods(labels(&[("app", "web"), ("k8s:tier", "front")])),
+            ingress: vec![from_frontend],
+            ..ir::PolicySpec::default()
+        });
+        let program = ir::Program {
+            namespaces: BTreeMap::from([namespace(
+                "shop",
+                &["shop.netpol"],
+                vec![instance("web-ingress", &spec)],
+            )]),
+            ..ir::Program::default()
+        };
+        let files = emit(&program);
+        assert_eq!(paths(&files), ["shop.yaml"]);
+        let text = files.first().map_or("", |file| file.contents.as_str());
+        insta::assert_snapshot!(text, @r"
+        # Code generated by netpolc from shop.netpol. DO NOT EDIT.
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata:
+          name: web-ingress
+          namespace: shop
+        spec:
+          endpointSelector:
+            matchLabels:
+              app: web
+              k8s:tier: front
+          ingress:
+          - fromEndpoints:
+            - matchLabels:
+                app: frontend
+            toPorts:
+            - ports:
+              - port: '80'
+                protocol: TCP
+              - port: https
+                protocol: TCP
+              rules:
+                http:
+                - method: GET
+                  path: /api/v1/.*
+                - method: POST
+                  path: /orders
+                  host: shop.example.com
+                  headers:
+                  - 'X-Token: secret'
+        ");
+    }
+
+    #[test]
+    fn ccnp_with_node_selector_and_icmps() {
+        let mut ping = rule(ir::Peer::Entities(vec![ir::Entity::Cluster]));
+        ping.icmps = vec![
+            ir::IcmpType {
+                family: ir::IcmpFamily::V4,
+                kind: ir::IcmpKind::Number(8),
+            },
+            ir::IcmpType {
+                family: ir::IcmpFamily::V6,
+                kind: ir::IcmpKind::Name("EchoRequest".into()),
+            },
+        ];
+        let spec = Arc::new(ir::PolicySpec {
+            subject: ir::Subject::Nodes(labels(&[("node-role.kubernetes.io/control-plane", "")])),
+            ingress: vec![ping],
+            ..ir::PolicySpec::default()
+        });
+        let program = ir::Program {
+            cluster: vec![
+                instance("nodes-ping", &spec),
+                instance("pods-deny", &deny_all()),
+            ],
+            cluster_sources: [
+                "cluster/nodes.netpol".to_owned(),
+                "cluster/base.netpol".to_owned(),
+            ]
+            .into(),
+            ..ir::Program::default()
+        };
+        let files = emit(&program);
+        assert_eq!(paths(&files), [CLUSTER_FILE]);
+        let text = files.first().map_or("", |file| file.contents.as_str());
+        insta::assert_snapshot!(text, @r"
+        # Code generated by netpolc from cluster/base.netpol, cluster/nodes.netpol. DO NOT EDIT.
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata:
+          name: nodes-ping
+        spec:
+          nodeSelector:
+            matchLabels:
+              node-role.kubernetes.io/control-plane: ''
+          ingress:
+          - fromEntities:
+            - cluster
+            icmps:
+            - fields:
+              - type: 8
+                family: IPv4
+              - type: EchoRequest
+                family: IPv6
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumClusterwideNetworkPolicy
+        metadata:
+          name: pods-deny
+        spec:
+          endpointSelector: {}
+          ingress:
+          - {}
+        ");
+    }
+
+    #[test]
+    fn files_are_named_by_namespace_and_sorted_by_path() {
+        let spec = deny_all();
+        let program = ir::Program {
+            namespaces: BTreeMap::from([
+                namespace("a", &[], vec![instance("p", &spec)]),
+                namespace("a-b", &[], vec![instance("p", &spec)]),
+                namespace("empty", &["empty.netpol"], Vec::new()),
+                namespace("zeta", &[], vec![instance("p", &spec)]),
+                namespace("0day", &[], vec![instance("p", &spec)]),
+            ]),
+            cluster: vec![instance("p", &spec)],
+            cluster_sources: BTreeSet::new(),
+        };
+        let files = emit(&program);
+        assert_eq!(
+            paths(&files),
+            ["0day.yaml", CLUSTER_FILE, "a-b.yaml", "a.yaml", "zeta.yaml"]
+        );
+        assert_eq!(emit(&program), files);
+        for file in &files {
+            assert!(is_generated(&file.contents), "{}", file.path);
+            assert!(
+                file.contents.ends_with('\n') && !file.contents.ends_with("\n\n"),
+                "{}",
+                file.path
+            );
+        }
+    }
+
+    #[test]
+    fn empty_program_emits_nothing() {
+        let program = ir::Program {
+            namespaces: BTreeMap::from([namespace("empty", &["empty.netpol"], Vec::new())]),
+            ..ir::Program::default()
+        };
+        assert_eq!(emit(&program), Vec::new());
+    }
+
+    #[test]
+    fn header_names_sources() {
+        assert_eq!(
+            header(&BTreeSet::new()),
+            "# Code generated by netpolc. DO NOT EDIT.\n"
+        );
+        let sources = BTreeSet::from(["b.netpol".to_owned(), "a/c.netpol".to_owned()]);
+        insta::assert_snapshot!(header(&sources), @"# Code generated by netpolc from a/c.netpol, b.netpol. DO NOT EDIT.");
+        assert!(is_generated(&header(&sources)));
+        assert!(!is_generated("# Code generated by hand.\n"));
+    }
+
+    #[test]
+    fn shared_spec_is_printed_once_with_each_namespace() {
+        let spec = Arc::new(ir::PolicySpec {
+            description: Some("yes".into()),
+            ingress: vec![rule(ir::Peer::Anywhere)],
+            ..ir::PolicySpec::default()
+        });
+        let program = ir::Program {
+            namespaces: BTreeMap::from([
+                namespace("on", &["on.netpol"], vec![instance("deny", &spec)]),
+                namespace("shop", &["shop.netpol"], vec![instance("deny", &spec)]),
+            ]),
+            ..ir::Program::default()
+        };
+        let mut cache = SpecCache::default();
+        let first = cache.text(&spec).as_ptr();
+        assert_eq!(cache.text(&spec).as_ptr(), first);
+        assert_eq!(cache.0.len(), 1);
+
+        let files = emit(&program);
+        let texts: Vec<&str> = files.iter().map(|file| file.contents.as_str()).collect();
+        insta::assert_snapshot!(texts.join("=====\n"), @r"
+        # Code generated by netpolc from on.netpol. DO NOT EDIT.
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata:
+          name: deny
+          namespace: 'on'
+        spec:
+          description: 'yes'
+          endpointSelector: {}
+          ingress:
+          - {}
+        =====
+        # Code generated by netpolc from shop.netpol. DO NOT EDIT.
+        ---
+        apiVersion: cilium.io/v2
+        kind: CiliumNetworkPolicy
+        metadata:
+          name: deny
+          namespace: shop
+        spec:
+          description: 'yes'
+          endpointSelector: {}
+          ingress:
+          - {}
+        ");
+    }
 }
