@@ -142,7 +142,6 @@ pub fn expand(sources: &SourceMap, defs: &Defs<'_>, diags: &mut Vec<Diagnostic>)
         eval: Evaluator::new(defs),
         cache: HashMap::new(),
         stack: Vec::new(),
-        files: Vec::new(),
         namespace_used: false,
         diags,
     };
@@ -154,12 +153,12 @@ pub fn expand(sources: &SourceMap, defs: &Defs<'_>, diags: &mut Vec<Diagnostic>)
     }
     let mut cluster_files = BTreeSet::new();
     for (file, decl) in &defs.cluster_policies {
-        let start = expander.files.len();
-        expander.files.push(*file);
+        let start = expander.eval.files.len();
+        expander.eval.files.push(*file);
         if let Some(instance) = expander.cluster_policy(*file, decl) {
             program.cluster.push(instance);
         }
-        cluster_files.extend(expander.files.drain(start..));
+        cluster_files.extend(expander.eval.files.drain(start..));
     }
     program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
     program.cluster_sources = expander.user_paths(cluster_files);
@@ -172,8 +171,6 @@ struct Expander<'a, 'd> {
     eval: Evaluator<'a>,
     cache: HashMap<CacheKey, Rc<Expansion>>,
     stack: Vec<(FileId, Span)>,
-    /// Files touched since the current namespace started.
-    files: Vec<FileId>,
     /// Set when an expansion consults the namespace name.
     namespace_used: bool,
     diags: &'d mut Vec<Diagnostic>,
@@ -193,8 +190,8 @@ impl<'a> Expander<'a, '_> {
         let name = validate::namespace_name(&decl.name.node, decl.name.span, self.diags)?;
         safety::check_namespace(decl, &name, self.diags);
         let ctx = Ctx::Namespace(name.clone());
-        let start = self.files.len();
-        self.files.push(file);
+        let start = self.eval.files.len();
+        self.eval.files.push(file);
         let env = Env { file, params: None };
         let mut bare = Parts::default();
         let mut policies: Vec<Named> = Vec::new();
@@ -210,8 +207,7 @@ impl<'a> Expander<'a, '_> {
                         continue;
                     };
                     if let Some(spec) = &expansion.spec {
-                        let policy_name = use_stmt.name.node.replace('_', "-");
-                        if let Some(policy_name) = validate::object_name("policy", &policy_name, use_stmt.name.span, self.diags) {
+                        if let Some(policy_name) = self.category_policy_name(use_stmt) {
                             policies.push(Named {
                                 name: policy_name,
                                 span: use_stmt.span,
@@ -245,7 +241,7 @@ impl<'a> Expander<'a, '_> {
                 );
             }
         }
-        let files: Vec<FileId> = self.files.drain(start..).collect();
+        let files: Vec<FileId> = self.eval.files.drain(start..).collect();
         let mut policies: Vec<ir::PolicyInstance> = policies
             .into_iter()
             .map(|named| ir::PolicyInstance {
@@ -456,15 +452,16 @@ impl<'a> Expander<'a, '_> {
             namespace: None,
         };
         if let Some(hit) = self.cached(&mut key, ctx) {
-            self.files.extend(hit.files.iter().copied());
+            self.eval.files.extend(hit.files.iter().copied());
             if hit.namespace_dependent {
                 self.namespace_used = true;
             }
             return Some(hit);
         }
         let outer_used = std::mem::replace(&mut self.namespace_used, false);
-        let start = self.files.len();
-        self.files.push(category.file);
+        let diags_start = self.diags.len();
+        let start = self.eval.files.len();
+        self.eval.files.push(category.file);
         self.stack.push((category.file, category.def.name.span));
         let inner_env = Env {
             file: category.file,
@@ -501,13 +498,16 @@ impl<'a> Expander<'a, '_> {
             }
         }
         self.stack.pop();
+        self.point_at_use_site(diags_start, use_stmt, &params);
         parts.prefix_category(&category.def.name.node);
         let spec = if parts.touched && matches!(ctx, Ctx::Namespace(_)) {
             self.finish(parts.clone(), ctx, use_stmt.name.span).map(Arc::new)
         } else {
             None
         };
-        let files: Vec<FileId> = self.files.get(start..).unwrap_or(&[]).to_vec();
+        let mut files: Vec<FileId> = self.eval.files.get(start..).unwrap_or(&[]).to_vec();
+        files.sort_unstable();
+        files.dedup();
         let namespace_dependent = self.namespace_used;
         self.namespace_used |= outer_used;
         if namespace_dependent {
@@ -524,6 +524,58 @@ impl<'a> Expander<'a, '_> {
         });
         self.cache.insert(key, Rc::clone(&expansion));
         Some(expansion)
+    }
+
+    /// The name of the policy a category used at namespace level becomes.
+    fn category_policy_name(&mut self, use_stmt: &ast::Use) -> Option<String> {
+        let name = &use_stmt.name.node;
+        let policy_name = name.replace('_', "-");
+        if validate::is_dns_subdomain(&policy_name) {
+            return Some(policy_name);
+        }
+        let mut snake = String::new();
+        for (index, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() && index > 0 && !snake.ends_with('_') {
+                snake.push('_');
+            }
+            snake.push(c.to_ascii_lowercase());
+        }
+        self.diags.push(
+            Diagnostic::new(Code::E0206, use_stmt.name.span, format!("category `{name}` cannot name a policy"))
+                .label("used at namespace level, the category becomes a policy of this name")
+                .note("policy names are DNS-1123 subdomains: lower-case letters, digits, `-` and `.`; netpolc writes a category's `_` as `-`")
+                .help(format!("rename the category `{snake}`, or use it inside `policy NAME {{ use {name} }}`")),
+        );
+        None
+    }
+
+    /// Moves diagnostics about an argument's value from the parameter's use
+    /// inside the category to the argument, where the user can edit, and
+    /// marks the `use` of diagnostics inside the standard library.
+    fn point_at_use_site(&mut self, start: usize, use_stmt: &ast::Use, params: &Params) {
+        let sources = self.sources;
+        for diag in self.diags.iter_mut().skip(start) {
+            let Some(primary) = &mut diag.primary else {
+                continue;
+            };
+            let text = sources.slice(primary.span);
+            let bound = text.strip_prefix('$').and_then(|name| params.get(name).map(|bound| (name, bound)));
+            if let Some((name, Bound { arg_span: Some(arg_span), .. })) = bound {
+                let inner = primary.span;
+                primary.span = *arg_span;
+                diag.secondary.push(crate::diag::Label {
+                    span: inner,
+                    message: format!("`${name}` is used here, in category `{}`", use_stmt.name.node),
+                });
+            } else if sources.get(primary.span.file).is_some_and(|file| file.origin == Origin::Stdlib)
+                && !diag.secondary.iter().any(|label| label.span == use_stmt.span)
+            {
+                diag.secondary.push(crate::diag::Label {
+                    span: use_stmt.span,
+                    message: format!("in this use of `{}`", use_stmt.name.node),
+                });
+            }
+        }
     }
 
     fn cached(&self, key: &mut CacheKey, ctx: &Ctx) -> Option<Rc<Expansion>> {
@@ -545,6 +597,8 @@ impl<'a> Expander<'a, '_> {
     fn bind_args(&mut self, category: CategoryRef<'a>, use_stmt: &ast::Use, env: Env<'_>) -> Option<Params> {
         let mut params = Params::new();
         let mut ok = true;
+        // Arguments given with an error: not missing, already reported.
+        let mut given_badly: Vec<&str> = Vec::new();
         for arg in &use_stmt.args {
             let Some(param) = category.def.params.iter().find(|param| param.name.node == arg.name.node) else {
                 let names = category.def.params.iter().map(|param| param.name.node.as_str());
@@ -573,15 +627,19 @@ impl<'a> Expander<'a, '_> {
                         Bound {
                             val,
                             decl_span: param.name.span,
+                            arg_span: Some(arg.value.span()),
                         },
                     );
                 }
-                None => ok = false,
+                None => {
+                    given_badly.push(arg.name.node.as_str());
+                    ok = false;
+                }
             }
         }
         let mut missing = Vec::new();
         for param in &category.def.params {
-            if params.contains_key(&param.name.node) {
+            if params.contains_key(&param.name.node) || given_badly.contains(&param.name.node.as_str()) {
                 continue;
             }
             match &param.default {
@@ -597,6 +655,7 @@ impl<'a> Expander<'a, '_> {
                                 Bound {
                                     val,
                                     decl_span: param.name.span,
+                                    arg_span: None,
                                 },
                             );
                         }

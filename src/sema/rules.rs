@@ -361,12 +361,12 @@ fn peer(
                 );
                 return None;
             }
-            let namespace = service_namespace(eval, scope.as_ref(), rule.peer.span, env, ctx, namespace_used, diags)?;
+            let namespace = service_namespace(eval, scope.as_ref(), rule.peer.span, "service", env, ctx, namespace_used, diags)?;
             Some(ir::Peer::Services(vec![ir::ServiceRef::Named { name: text, namespace }]))
         }
         ast::PeerKind::Services { selector, scope } => {
             let selector = eval.selector(selector, env, diags)?;
-            let namespace = service_namespace(eval, scope.as_ref(), rule.peer.span, env, ctx, namespace_used, diags)?;
+            let namespace = service_namespace(eval, scope.as_ref(), rule.peer.span, "services", env, ctx, namespace_used, diags)?;
             Some(ir::Peer::Services(vec![ir::ServiceRef::Selected { selector, namespace }]))
         }
     }
@@ -377,6 +377,7 @@ fn service_namespace(
     eval: &mut Evaluator<'_>,
     scope: Option<&ast::Scope>,
     peer_span: Span,
+    what: &str,
     env: Env<'_>,
     ctx: &Ctx,
     namespace_used: &mut bool,
@@ -388,7 +389,7 @@ fn service_namespace(
             Some(Some(own.clone()))
         }
         (None, Ctx::Cluster) => {
-            safety::unscoped_cluster_peer(peer_span, "service", diags);
+            safety::unscoped_cluster_peer(peer_span, what, diags);
             None
         }
         (Some(ast::ScopeKind::All { except }), _) if except.is_empty() => Some(None),

@@ -54,10 +54,15 @@ pub fn unscoped_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
 
 /// A cluster-wide pod or service peer without a namespace scope.
 pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>) {
+    let note = if what == "pods" {
+        "in a cluster-wide policy a pod selector without a namespace matches pods of every namespace, where a namespace policy would mean its own namespace"
+    } else {
+        "a service peer without a namespace matches its services in every namespace"
+    };
     diags.push(
         Diagnostic::new(Code::E0505, span, format!("this `{what}` peer matches every namespace without saying so"))
             .label("no namespace scope")
-            .note("in a cluster-wide policy `{}` means every pod of every namespace, where a namespace policy would mean its own namespace")
+            .note(note)
             .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
     );
 }

@@ -93,6 +93,14 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             protocol,
         });
     }
+    if lit.end.as_ref().is_some_and(|end| !end.node.starts_with(|c: char| c.is_ascii_digit())) {
+        diags.push(
+            Diagnostic::new(Code::E0204, lit.span, "a port range needs numbers at both ends")
+                .label("named port in a range")
+                .help("write the range with numbers, such as `8000-8999/tcp`"),
+        );
+        return None;
+    }
     let first = number(start, diags)?;
     let end_port = match &lit.end {
         None => None,
@@ -148,7 +156,13 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
     let (source, rest) = match text.split_once(':') {
         Some((source, rest)) => {
             if !LABEL_SOURCES.contains(&source) {
-                return fail(diags, &format!("`{source}` is not a Cilium label source"));
+                diags.push(
+                    Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label key"))
+                        .label("invalid label key")
+                        .note(format!("`{source}:` would be a Cilium label source, and `{source}` is not one"))
+                        .help(format!("selectors use `=`: did you mean `{source}={rest}`?")),
+                );
+                return None;
             }
             (source, rest)
         }
@@ -282,7 +296,12 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
         None
     };
     if text.is_empty() {
-        return fail(diags, "the name is empty".to_owned());
+        diags.push(
+            Diagnostic::new(Code::E0208, span, "an FQDN name or pattern cannot be empty")
+                .label("empty string")
+                .help("write a name such as `\"api.example.com\"` or a pattern such as `\"*.example.com\"`"),
+        );
+        return None;
     }
     if text.len() > 255 {
         return fail(diags, "Cilium allows at most 255 characters".to_owned());

@@ -67,6 +67,8 @@ pub struct Bound {
     pub val: Val,
     /// The parameter's declaration.
     pub decl_span: Span,
+    /// The argument that gave the value, when it was not the default.
+    pub arg_span: Option<Span>,
 }
 
 /// Parameters in scope inside a category body.
@@ -84,7 +86,10 @@ pub struct Env<'p> {
 /// Evaluates values, caching constants.
 pub struct Evaluator<'a> {
     defs: &'a Defs<'a>,
-    cache: HashMap<(FileId, &'a str), Option<Val>>,
+    cache: HashMap<(FileId, &'a str), (Option<Val>, Vec<FileId>)>,
+    /// Every file whose constants were used, in order, with repeats: the
+    /// expander takes the sources of each output file from it.
+    pub files: Vec<FileId>,
     in_progress: Vec<(FileId, &'a str)>,
 }
 
@@ -101,6 +106,7 @@ impl<'a> Evaluator<'a> {
         Evaluator {
             defs,
             cache: HashMap::new(),
+            files: Vec::new(),
             in_progress: Vec::new(),
         }
     }
@@ -386,7 +392,8 @@ impl<'a> Evaluator<'a> {
             return None;
         };
         let key = (file, def.name.node.as_str());
-        if let Some(cached) = self.cache.get(&key) {
+        if let Some((cached, files)) = self.cache.get(&key) {
+            self.files.extend(files.iter().copied());
             return cached.clone().map(|val| Described {
                 val,
                 name: Some(name.node.clone()),
@@ -403,11 +410,14 @@ impl<'a> Evaluator<'a> {
             return None;
         }
         self.in_progress.push(key);
+        let start = self.files.len();
+        self.files.push(file);
         let val = self
             .eval(&def.value, Env { file, params: None }, None, diags)
             .map(|described| described.val);
         self.in_progress.pop();
-        self.cache.insert(key, val.clone());
+        let files = self.files.get(start..).unwrap_or(&[]).to_vec();
+        self.cache.insert(key, (val.clone(), files));
         val.map(|val| Described {
             val,
             name: Some(name.node.clone()),

@@ -166,15 +166,19 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
         _ => "unexpected here".to_owned(),
     };
     let diag = Diagnostic::new(Code::E0001, span, message).label(label);
-    match help_for(positives, text.get(start..end).unwrap_or("")) {
+    let after_colon = text.get(..start).is_some_and(|before| before.trim_end().ends_with(':'));
+    match help_for(positives, text.get(start..end).unwrap_or(""), after_colon) {
         Some(help) => diag.help(help),
         None => diag,
     }
 }
 
 /// Common slips with a known fix.
-fn help_for(expected: &[Rule], found: &str) -> Option<String> {
+fn help_for(expected: &[Rule], found: &str, after_colon: bool) -> Option<String> {
     let wants = |kind: Rule| expected.contains(&kind);
+    if after_colon && wants(Rule::eq) {
+        return Some("selectors use `=`: write `{ key=value }`".to_owned());
+    }
     if wants(Rule::way) && (found == "ingress" || found == "egress") {
         return Some("write `allow from ...` for ingress and `allow to ...` for egress".to_owned());
     }

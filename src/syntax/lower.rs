@@ -20,6 +20,14 @@ pub fn lower_file(file: FileId, pair: Pair<'_, R>) -> ast::File {
     ast::File { id: file, items }
 }
 
+/// Where the last token inside a pair ends.
+fn last_token_end(pair: &Pair<'_, R>) -> usize {
+    match pair.clone().into_inner().last() {
+        Some(last) => last_token_end(&last),
+        None => pair.as_span().end(),
+    }
+}
+
 /// Inner pairs without punctuation and keywords.
 fn children<'i>(pairs: Pairs<'i, R>) -> impl Iterator<Item = Pair<'i, R>> {
     pairs.filter(|pair| !is_token(pair.as_rule()))
@@ -114,9 +122,11 @@ struct Cx {
 }
 
 impl Cx {
+    /// The pair's span, ending at its last token: pest leaves the white
+    /// space and comments before an absent optional part inside the pair.
     fn span(&self, pair: &Pair<'_, R>) -> Span {
         let span = pair.as_span();
-        Span::new(self.file, span.start(), span.end())
+        Span::new(self.file, span.start(), last_token_end(pair))
     }
 
     fn text(&self, pair: &Pair<'_, R>) -> Spanned<String> {

@@ -40,7 +40,7 @@ pub fn parse(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) 
             Code::E0004,
             Span::new(file, 0, 0),
             format!(
-                "`{}` is {} bytes, more than the {} netpolc reads",
+                "`{}` is {} bytes, more than the {} bytes netpolc reads",
                 source.path,
                 text.len(),
                 MAX_FILE_BYTES
