@@ -19,7 +19,7 @@ const STORAGE = [10.20.0.10/32, 10.20.0.11]
 category app(port: port = 9090/tcp) {
   use allow_dns
   use allow_from_same_namespace
-  use allow_metrics_scrape(port: $port)
+  use allow_metrics_scrape(ports: $port)
   use allow_storage(cidrs: $STORAGE, ports: 2049/tcp)
 }
 namespace a { use app }

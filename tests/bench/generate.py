@@ -28,7 +28,7 @@ category base_app {
 category user_facing_app(metrics_port: port = 9090/tcp) {
   use base_app
   use allow_gateway_ingress
-  use allow_metrics_scrape(port: $metrics_port)
+  use allow_metrics_scrape(ports: $metrics_port)
   use allow_storage(cidrs: $STORAGE_IPS, ports: [2049/tcp, 111/tcp])
 }
 
