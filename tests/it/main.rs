@@ -8,3 +8,4 @@ mod ui;
 mod robustness;
 mod equivalence;
 mod seeds;
+mod editors;

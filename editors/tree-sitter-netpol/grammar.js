@@ -1,0 +1,317 @@
+/**
+ * @file tree-sitter grammar for netpol, the policy language of netpolc.
+ * @license Apache-2.0
+ *
+ * It follows grammar/netpol.pest rule by rule (the pest rule names are kept
+ * where they make sense as node names). That file is the language's
+ * definition; this one is for highlighting and editor structure.
+ * tests/it/editors.rs checks that the keywords agree.
+ */
+
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
+
+/** `rule (, rule)*` */
+const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
+/** `[rule (, rule)* ,?]` */
+const commaSepTrailing = (rule) => optional(seq(rule, repeat(seq(',', rule)), optional(',')));
+
+module.exports = grammar({
+  name: 'netpol',
+
+  extras: ($) => [/\s/, $.comment],
+
+  rules: {
+    // A whole `.netpol` file.
+    source_file: ($) => repeat($._item),
+
+    _item: ($) => choice($.import, $.const_definition, $.category, $.namespace, $.cluster_policy),
+
+    // `import "path/to/file.netpol"`.
+    import: ($) => seq('import', field('path', $.string)),
+
+    // `const NAME = value`.
+    const_definition: ($) => seq('const', field('name', $.identifier), '=', field('value', $._value)),
+
+    // `category NAME(params) { body }`.
+    category: ($) =>
+      seq(
+        'category',
+        field('name', $.identifier),
+        optional(field('parameters', $.parameters)),
+        field('body', $.body),
+      ),
+
+    parameters: ($) => seq('(', commaSepTrailing($.parameter), ')'),
+
+    // `name: type = default`.
+    parameter: ($) =>
+      seq(field('name', $.identifier), ':', field('type', $.type), optional(seq('=', field('default', $._value)))),
+
+    type: (_) => choice('cidrs', 'cidr', 'ports', 'port', 'strings', 'string', 'selector'),
+
+    // `system namespace NAME { body }`.
+    namespace: ($) =>
+      seq(optional('system'), 'namespace', field('name', $.name), field('body', $.body)),
+
+    // `cluster policy NAME { policy body }`.
+    cluster_policy: ($) => seq('cluster', 'policy', field('name', $.name), field('body', $.policy_body)),
+
+    // The body of a namespace or category: policies and policy statements.
+    body: ($) => seq('{', repeat(choice($.policy, $._policy_item)), '}'),
+
+    // `policy NAME { policy body }`.
+    policy: ($) => seq('policy', field('name', $.name), field('body', $.policy_body)),
+
+    policy_body: ($) => seq('{', repeat($._policy_item), '}'),
+
+    _policy_item: ($) =>
+      choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule),
+
+    // `use NAME` or `use NAME(arg: value, ...)`.
+    use: ($) => seq('use', field('category', $.identifier), optional(field('arguments', $.arguments))),
+
+    arguments: ($) => seq('(', commaSepTrailing($.argument), ')'),
+
+    argument: ($) => seq(field('name', $.identifier), ':', field('value', $._value)),
+
+    // `description "text"`.
+    description: ($) => seq('description', $._string_or_ref),
+
+    // `label key=value`.
+    label: ($) => seq('label', field('key', $.label_key), '=', field('value', $._label_value)),
+
+    // `default deny ingress, egress`.
+    default_deny: ($) => seq('default', 'deny', commaSep1($.direction)),
+
+    // `no default deny egress`.
+    no_default_deny: ($) => seq('no', 'default', 'deny', commaSep1($.direction)),
+
+    direction: (_) => choice('ingress', 'egress'),
+
+    // -------------------------------------------------------------------
+    // Subjects
+    // -------------------------------------------------------------------
+
+    // `select pods app=web in namespace a`, `select all nodes`, `select nodes SELECTOR`.
+    select: ($) => seq('select', choice($.subject_pods, $.subject_all_nodes, $.subject_nodes)),
+
+    subject_pods: ($) => seq('pods', optional($._selector), optional($.scope)),
+
+    subject_all_nodes: (_) => seq('all', 'nodes'),
+
+    subject_nodes: ($) => seq('nodes', $._selector),
+
+    // `in all namespaces [except a, b]`, `in namespaces with SELECTOR`, `in namespace a, b`.
+    scope: ($) => seq('in', choice($.scope_all, $.scope_labelled, $.scope_named)),
+
+    scope_all: ($) => seq('all', 'namespaces', optional(seq('except', $._name_list))),
+
+    scope_labelled: ($) => seq('namespaces', 'with', $._selector),
+
+    scope_named: ($) => seq('namespace', $._name_list),
+
+    _name_list: ($) => commaSep1(choice(alias($.name, $.namespace_name), $.const_ref)),
+
+    // -------------------------------------------------------------------
+    // Rules
+    // -------------------------------------------------------------------
+
+    // `allow|deny from|to PEER [port ...|icmp ...] [L7 ...]`.
+    rule: ($) =>
+      seq(
+        field('verb', $.verb),
+        field('way', $.way),
+        field('peer', $._peer),
+        optional($.ports),
+        optional($.icmps),
+        repeat($._l7),
+      ),
+
+    verb: (_) => choice('allow', 'deny'),
+
+    way: (_) => choice('from', 'to'),
+
+    _peer: ($) =>
+      choice(
+        $.peer_pods,
+        $.peer_namespace,
+        $.peer_namespaces,
+        $.peer_entity,
+        $.peer_cidr,
+        $.peer_fqdn,
+        $.peer_service,
+        $.peer_services,
+        'anywhere',
+        'everything',
+      ),
+
+    peer_pods: ($) => seq('pods', optional(commaSep1($._selector)), optional($.scope)),
+
+    peer_namespace: ($) => seq('namespace', $._name_list),
+
+    peer_namespaces: ($) => seq('namespaces', 'with', $._selector),
+
+    peer_entity: ($) => seq('entity', commaSep1($.entity)),
+
+    entity: ($) => $._name_token,
+
+    peer_cidr: ($) => seq('cidr', commaSep1($.cidr_item)),
+
+    cidr_item: ($) =>
+      seq($._cidr_or_ref, optional(seq('except', choice($.cidr_list, $._cidr_or_ref)))),
+
+    cidr_list: ($) => seq('[', commaSepTrailing($._cidr_or_ref), ']'),
+
+    peer_fqdn: ($) => seq('fqdn', commaSep1($._string_or_ref)),
+
+    peer_service: ($) => seq('service', choice(alias($.name, $.service_name), $.const_ref), optional($.scope)),
+
+    peer_services: ($) => seq('services', 'with', $._selector, optional($.scope)),
+
+    // `anywhere` (no peer restriction) and `everything` (the `all` entity) are
+    // keywords of `_peer`, with no node of their own.
+
+    // `port 80/tcp, 8000-8999/tcp, $PORTS`.
+    ports: ($) => seq('port', commaSep1(choice($.port, $.const_ref))),
+
+    // `icmp EchoRequest, ipv6 PacketTooBig, 8`.
+    icmps: ($) => seq('icmp', commaSep1($.icmp_item)),
+
+    icmp_item: ($) => seq(optional(choice('ipv4', 'ipv6')), $.icmp_type),
+
+    icmp_type: (_) => /[0-9]+|[A-Za-z][A-Za-z0-9]*/,
+
+    _l7: ($) => choice($.http, $.grpc, $.kafka, $.dns),
+
+    // `http [METHOD | method "regex"] ["/path"] [host "h"] [header "K: v"]...`.
+    http: ($) =>
+      seq(
+        'http',
+        optional(choice($.http_method, seq('method', field('method', $._string_or_ref)))),
+        optional(field('path', $._string_or_ref)),
+        optional(seq('host', field('host', $._string_or_ref))),
+        repeat(seq('header', field('header', $._string_or_ref))),
+      ),
+
+    http_method: (_) => /[A-Z]+/,
+
+    // `grpc "package.Service/Method"`.
+    grpc: ($) => seq('grpc', $._string_or_ref),
+
+    // `kafka produce topic "orders"`.
+    kafka: ($) =>
+      seq(
+        'kafka',
+        optional(choice('produce', 'consume', seq('apikey', alias($._name_token, $.kafka_apikey)))),
+        optional(seq('topic', field('topic', $._string_or_ref))),
+        optional(seq('client', field('client', $._string_or_ref))),
+        optional(seq('version', field('version', $.number))),
+      ),
+
+    // `dns "*.example.com", "api.example.com"`.
+    dns: ($) => seq('dns', commaSep1($._string_or_ref)),
+
+    // -------------------------------------------------------------------
+    // Selectors
+    // -------------------------------------------------------------------
+
+    _selector: ($) => choice($.selector, $.selector_eq, $.const_ref),
+
+    // `{ app=web, tier in (a, b), !canary }`.
+    selector: ($) =>
+      seq(
+        '{',
+        commaSepTrailing(
+          choice(
+            $.selector_in,
+            $.selector_notin,
+            $.selector_ne,
+            $.selector_eq,
+            $.selector_not_exists,
+            $.selector_exists,
+            $.const_ref,
+          ),
+        ),
+        '}',
+      ),
+
+    selector_eq: ($) => seq(field('key', $.label_key), '=', field('value', $._label_value)),
+
+    selector_ne: ($) => seq(field('key', $.label_key), '!=', field('value', $._label_value)),
+
+    selector_in: ($) =>
+      seq(field('key', $.label_key), 'in', '(', commaSep1($._label_value), optional(','), ')'),
+
+    selector_notin: ($) =>
+      seq(field('key', $.label_key), 'notin', '(', commaSep1($._label_value), optional(','), ')'),
+
+    selector_exists: ($) => field('key', $.label_key),
+
+    selector_not_exists: ($) => seq('!', field('key', $.label_key)),
+
+    // A label key, with an optional source (`k8s:`) and prefix (`example.com/`).
+    label_key: (_) => /[A-Za-z0-9_][A-Za-z0-9._\/:-]*/,
+
+    _label_value: ($) => choice($.string, $.const_ref, $.label_value),
+
+    label_value: (_) => /[A-Za-z0-9._-]+/,
+
+    // -------------------------------------------------------------------
+    // Values
+    // -------------------------------------------------------------------
+
+    _value: ($) => choice($.list, $.selector, $.string, $.cidr, $.port, $.const_ref),
+
+    list: ($) => seq('[', commaSepTrailing($._value), ']'),
+
+    _cidr_or_ref: ($) => choice($.cidr, $.const_ref),
+
+    _string_or_ref: ($) => choice($.string, $.const_ref),
+
+    // `80`, `80/tcp`, `8000-8999/tcp`, `http/tcp`.
+    port: ($) =>
+      seq(
+        $.port_number,
+        optional(seq(token.immediate('-'), alias($._port_number_immediate, $.port_number))),
+        optional(seq(token.immediate('/'), $.protocol)),
+      ),
+
+    port_number: (_) => /[0-9]+|[A-Za-z][A-Za-z0-9-]*/,
+
+    _port_number_immediate: (_) => token.immediate(/[0-9]+|[A-Za-z][A-Za-z0-9-]*/),
+
+    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]/),
+
+    // An IPv4 or IPv6 address with an optional prefix length.
+    cidr: (_) =>
+      token(
+        choice(
+          /[0-9]+(\.[0-9]+){3}(\/[0-9]+)?/,
+          /[0-9a-fA-F]*(:[0-9a-fA-F]*){1,8}(\.[0-9]+){0,3}(\/[0-9]+)?/,
+        ),
+      ),
+
+    number: (_) => /[0-9]+/,
+
+    // `"text"` with `\"`, `\\`, `\n` and `\t` escapes.
+    string: ($) =>
+      seq('"', repeat(choice(alias(token.immediate(prec(1, /[^"\\\n]+/)), $.string_content), $.escape_sequence)), token.immediate('"')),
+
+    escape_sequence: (_) => token.immediate(/\\["\\nt]/),
+
+    // `$NAME`: a constant or parameter.
+    const_ref: (_) => /\$[A-Za-z_][A-Za-z0-9_]*/,
+
+    // Constant, category, parameter and argument names.
+    identifier: (_) => /[A-Za-z_][A-Za-z0-9_]*/,
+
+    // Namespace, policy, entity and service names.
+    name: ($) => $._name_token,
+
+    _name_token: (_) => /[A-Za-z0-9][A-Za-z0-9._-]*/,
+
+    // `#` to the end of the line; `##` is a doc comment.
+    comment: (_) => token(seq('#', /.*/)),
+  },
+});

@@ -1,0 +1,71 @@
+; Highlights for netpol. Capture names are the common ones of tree-sitter,
+; Neovim and Zed; see editors/README.md for Helix.
+
+; Comments. `##` starts a doc comment.
+(comment) @comment
+
+((comment) @comment.documentation
+  (#match? @comment.documentation "^##"))
+
+; Keywords: with the ones below (`cidr`, `port` and the parameter types), the
+; `keyword` rule of grammar/netpol.pest, checked by tests/it/editors.rs.
+[
+  "import" "const" "category" "namespaces" "namespace" "system" "cluster"
+  "policy" "use" "select" "description" "label" "default" "deny" "no"
+  "ingress" "egress" "allow" "from" "to" "pods" "nodes" "all" "in"
+  "with" "except" "entity" "fqdn" "services" "service" "anywhere"
+  "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
+  "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
+  "version" "dns" "notin"
+] @keyword
+
+(peer_cidr "cidr" @keyword)
+(ports "port" @keyword)
+
+; Parameter types.
+(type ["cidrs" "cidr" "ports" "port" "strings" "string" "selector"] @type.builtin)
+
+; Definitions and references.
+(const_definition name: (identifier) @constant)
+(const_ref) @constant
+
+(category name: (identifier) @type)
+(use category: (identifier) @type)
+
+(parameter name: (identifier) @variable.parameter)
+(argument name: (identifier) @variable.parameter)
+
+(namespace name: (name) @module)
+(namespace_name) @module
+
+(policy name: (name) @function)
+(cluster_policy name: (name) @function)
+
+(service_name) @string.special
+
+; Built-in names.
+(entity) @constant.builtin
+(protocol) @constant.builtin
+(http_method) @constant.builtin
+(icmp_type) @constant.builtin
+(kafka_apikey) @constant.builtin
+
+; Numbers: CIDRs, ports, versions.
+(cidr) @number
+(port_number) @number
+(number) @number
+
+; Label selectors.
+(label_key) @property
+(label_value) @string
+
+; Strings.
+(string) @string
+(escape_sequence) @string.escape
+
+; Operators and punctuation.
+["=" "!=" "!"] @operator
+(port "-" @operator)
+(port "/" @punctuation.delimiter)
+["," ":"] @punctuation.delimiter
+["{" "}" "(" ")" "[" "]"] @punctuation.bracket

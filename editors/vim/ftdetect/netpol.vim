@@ -1,0 +1,2 @@
+" netpol policy files, compiled by netpolc.
+autocmd BufRead,BufNewFile *.netpol setfiletype netpol
