@@ -42,7 +42,11 @@ fn run(what: &str, command: &mut Command) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    assert!(out.status.success(), "{what} failed ({})\n{stdout}\n{stderr}", out.status);
+    assert!(
+        out.status.success(),
+        "{what} failed ({})\n{stdout}\n{stderr}",
+        out.status
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -58,13 +62,20 @@ fn pest_keywords() -> BTreeSet<String> {
     let body = &pest[start..];
     let body = &body[..body.find("\n}").expect("the keyword rule ends with `}`")];
     let words = quoted(body, '"');
-    assert!(words.len() > 20, "too few keywords found in the pest `keyword` rule: {words:?}");
+    assert!(
+        words.len() > 20,
+        "too few keywords found in the pest `keyword` rule: {words:?}"
+    );
     words
 }
 
 /// Every `q`-quoted string of `text`.
 fn quoted(text: &str, q: char) -> BTreeSet<String> {
-    text.split(q).skip(1).step_by(2).map(str::to_string).collect()
+    text.split(q)
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// The alternatives of `repository.keywords.match` in the TextMate grammar.
@@ -75,7 +86,10 @@ fn textmate_keywords() -> BTreeSet<String> {
     let pattern = grammar["repository"]["keywords"]["match"]
         .as_str()
         .expect("the TextMate grammar has repository.keywords.match");
-    let start = pattern.find("(?:").expect("the keyword pattern has a `(?:` group") + 3;
+    let start = pattern
+        .find("(?:")
+        .expect("the keyword pattern has a `(?:` group")
+        + 3;
     let end = start + pattern[start..].find(')').expect("the group closes");
     pattern[start..end].split('|').map(str::to_string).collect()
 }
@@ -83,8 +97,19 @@ fn textmate_keywords() -> BTreeSet<String> {
 /// The words of every `syn keyword netpolKeyword` line of the Vim syntax.
 fn vim_keywords() -> BTreeSet<String> {
     const OPTIONS: &[&str] = &[
-        "contained", "transparent", "skipwhite", "skipnl", "skipempty", "display", "fold",
-        "oneline", "extend", "conceal", "concealends", "excludenl", "keepend",
+        "contained",
+        "transparent",
+        "skipwhite",
+        "skipnl",
+        "skipempty",
+        "display",
+        "fold",
+        "oneline",
+        "extend",
+        "conceal",
+        "concealends",
+        "excludenl",
+        "keepend",
     ];
     read("editors/vim/syntax/netpol.vim")
         .lines()
@@ -138,7 +163,10 @@ fn tree_sitter_query_keywords() -> BTreeSet<String> {
         .join("\n");
     quoted(&query, '"')
         .into_iter()
-        .filter(|s| s.starts_with(|c: char| c.is_ascii_lowercase()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+        .filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_lowercase())
+                && s.chars().all(|c| c.is_ascii_alphanumeric())
+        })
         .collect()
 }
 
@@ -146,17 +174,31 @@ fn tree_sitter_query_keywords() -> BTreeSet<String> {
 fn editor_keywords_match_the_pest_grammar() {
     let pest = pest_keywords();
     let editors = [
-        ("editors/vscode/syntaxes/netpol.tmLanguage.json (repository.keywords)", textmate_keywords()),
-        ("editors/vim/syntax/netpol.vim (syn keyword netpolKeyword)", vim_keywords()),
-        ("editors/tree-sitter-netpol/grammar.js (src/grammar.json)", tree_sitter_keywords()),
-        ("editors/tree-sitter-netpol/queries/highlights.scm", tree_sitter_query_keywords()),
+        (
+            "editors/vscode/syntaxes/netpol.tmLanguage.json (repository.keywords)",
+            textmate_keywords(),
+        ),
+        (
+            "editors/vim/syntax/netpol.vim (syn keyword netpolKeyword)",
+            vim_keywords(),
+        ),
+        (
+            "editors/tree-sitter-netpol/grammar.js (src/grammar.json)",
+            tree_sitter_keywords(),
+        ),
+        (
+            "editors/tree-sitter-netpol/queries/highlights.scm",
+            tree_sitter_query_keywords(),
+        ),
     ];
     let mut report = String::new();
     for (editor, words) in &editors {
         let missing: Vec<_> = pest.difference(words).collect();
         let extra: Vec<_> = words.difference(&pest).collect();
         if !missing.is_empty() || !extra.is_empty() {
-            report.push_str(&format!("{editor}:\n  missing: {missing:?}\n  extra: {extra:?}\n"));
+            report.push_str(&format!(
+                "{editor}:\n  missing: {missing:?}\n  extra: {extra:?}\n"
+            ));
         }
     }
     assert!(
@@ -174,7 +216,10 @@ fn editor_keywords_match_the_pest_grammar() {
 fn vscode_extension_manifest() {
     let manifest: serde_json::Value =
         serde_json::from_str(&read("editors/vscode/package.json")).expect("package.json is JSON");
-    assert!(manifest.get("main").is_none(), "the extension has no code: no `main`");
+    assert!(
+        manifest.get("main").is_none(),
+        "the extension has no code: no `main`"
+    );
     let language = &manifest["contributes"]["languages"][0];
     assert_eq!(language["id"], "netpol");
     assert_eq!(language["extensions"][0], ".netpol");
@@ -185,7 +230,8 @@ fn vscode_extension_manifest() {
     for path in [&language["configuration"], &grammar["path"]] {
         let path = path.as_str().expect("a path");
         let text = fs::read_to_string(dir.join(path)).unwrap_or_else(|err| panic!("{path}: {err}"));
-        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|err| panic!("{path}: {err}"));
+        serde_json::from_str::<serde_json::Value>(&text)
+            .unwrap_or_else(|err| panic!("{path}: {err}"));
     }
     let tm: serde_json::Value =
         serde_json::from_str(&read("editors/vscode/syntaxes/netpol.tmLanguage.json")).unwrap();
@@ -205,10 +251,14 @@ fn textmate_grammar_tokenises_examples_and_fixtures() {
         "the TextMate tests need Node.js (`node`): install it, then `npm ci --prefix tests/editors`"
     );
     assert!(
-        dir.join("node_modules/vscode-textmate").is_dir() && dir.join("node_modules/vscode-oniguruma").is_dir(),
+        dir.join("node_modules/vscode-textmate").is_dir()
+            && dir.join("node_modules/vscode-oniguruma").is_dir(),
         "the TextMate tests need their npm packages: run `npm ci --prefix tests/editors`"
     );
-    run("tests/editors/textmate.mjs", Command::new("node").arg(dir.join("textmate.mjs")));
+    run(
+        "tests/editors/textmate.mjs",
+        Command::new("node").arg(dir.join("textmate.mjs")),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -238,10 +288,25 @@ fn fnv1a64(bytes: &[u8]) -> String {
     format!("{hash:016x}")
 }
 
-/// The tree-sitter CLI, if installed: `$TREE_SITTER` or `tree-sitter` on PATH.
+/// The tree-sitter CLI version src/ is generated with: another version writes
+/// a different parser.c.
+const TS_CLI_VERSION: &str = "0.27.1";
+
+/// The tree-sitter CLI, if installed in version [`TS_CLI_VERSION`]:
+/// `$TREE_SITTER` or `tree-sitter` on PATH.
 fn tree_sitter_cli() -> Option<String> {
     let cli = std::env::var("TREE_SITTER").unwrap_or_else(|_| "tree-sitter".to_string());
-    has_program(&cli).then_some(cli)
+    let out = Command::new(&cli).arg("--version").output().ok()?;
+    let version = String::from_utf8_lossy(&out.stdout);
+    if version.split_whitespace().nth(1) == Some(TS_CLI_VERSION) {
+        Some(cli)
+    } else {
+        println!(
+            "{cli} is `{}`, not {TS_CLI_VERSION}: not regenerating src/",
+            version.trim()
+        );
+        None
+    }
 }
 
 /// `tree-sitter generate` in a scratch copy; the generated files that differ
@@ -251,11 +316,19 @@ fn regenerate(cli: &str, ts: &Path) -> (tempfile::TempDir, Vec<&'static str>) {
     for file in ["grammar.js", "tree-sitter.json", "package.json"] {
         fs::copy(ts.join(file), scratch.path().join(file)).expect("copy the grammar");
     }
-    run("tree-sitter generate", Command::new(cli).arg("generate").current_dir(scratch.path()));
+    run(
+        "tree-sitter generate",
+        Command::new(cli)
+            .arg("generate")
+            .current_dir(scratch.path()),
+    );
     let stale = TS_GENERATED
         .iter()
         .copied()
-        .filter(|file| fs::read(scratch.path().join("src").join(file)).ok() != fs::read(ts.join("src").join(file)).ok())
+        .filter(|file| {
+            fs::read(scratch.path().join("src").join(file)).ok()
+                != fs::read(ts.join("src").join(file)).ok()
+        })
         .collect();
     (scratch, stale)
 }
@@ -282,14 +355,17 @@ fn tree_sitter_grammar() {
                  review the change with `git diff` and run the test again"
             );
         }
-        run("tree-sitter test", Command::new(&cli).arg("test").current_dir(&ts));
+        run(
+            "tree-sitter test",
+            Command::new(&cli).arg("test").current_dir(&ts),
+        );
     } else {
         assert_eq!(
             stamp.trim(),
             hash,
             "{TS_DIR}/grammar.js changed since src/ was generated: install the tree-sitter CLI \
-             (`cargo install tree-sitter-cli --locked --version 0.27.1`, or set TREE_SITTER) and run \
-             this test again, which regenerates src/"
+             (`cargo install tree-sitter-cli --locked --version {TS_CLI_VERSION}`, or set TREE_SITTER) \
+             and run this test again, which regenerates src/"
         );
         println!("tree-sitter CLI not found: src/ checked against grammar.js by its hash only");
     }
@@ -314,20 +390,30 @@ fn tree_sitter_grammar() {
 
 #[test]
 fn vim_filetype_syntax_indent_and_make() {
-    let vim = std::env::var("VIM_BINARY").unwrap_or_else(|_| "vim".to_string());
-    if !has_program(&vim) {
+    // `VIM_BINARY` names one; otherwise Vim and Neovim, whichever are installed.
+    let candidates = match std::env::var("VIM_BINARY") {
+        Ok(vim) => vec![vim],
+        Err(_) => vec!["vim".to_string(), "nvim".to_string()],
+    };
+    let installed: Vec<_> = candidates
+        .into_iter()
+        .filter(|vim| has_program(vim))
+        .collect();
+    if installed.is_empty() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI runs the Vim tests: install Vim (`apt-get install -y vim-nox`)"
         );
-        println!("vim not installed: skipping tests/editors/vim.sh");
+        println!("neither vim nor nvim is installed: skipping tests/editors/vim.sh");
         return;
     }
-    run(
-        "tests/editors/vim.sh",
-        Command::new("bash")
-            .arg(repo().join("tests/editors/vim.sh"))
-            .arg(env!("CARGO_BIN_EXE_netpolc"))
-            .arg(&vim),
-    );
+    for vim in installed {
+        run(
+            &format!("tests/editors/vim.sh with {vim}"),
+            Command::new("bash")
+                .arg(repo().join("tests/editors/vim.sh"))
+                .arg(env!("CARGO_BIN_EXE_netpolc"))
+                .arg(&vim),
+        );
+    }
 }

@@ -105,10 +105,10 @@ hi def link netpolKeyword       Keyword
 hi def link netpolSetKeyword    Keyword
 hi def link netpolIcmpFamily    Keyword
 hi def link netpolType          Type
-hi def link netpolConstDef      Identifier
-hi def link netpolConstRef      Identifier
-hi def link netpolCategoryName  Structure
-hi def link netpolNamespaceName Special
+hi def link netpolConstDef      PreProc
+hi def link netpolConstRef      PreProc
+hi def link netpolCategoryName  Type
+hi def link netpolNamespaceName Structure
 hi def link netpolPolicyName    Function
 hi def link netpolServiceName   Special
 hi def link netpolEntity        Constant
@@ -118,8 +118,8 @@ hi def link netpolIcmpType      Constant
 hi def link netpolProtocol      Constant
 hi def link netpolPortName      Constant
 hi def link netpolParamName     Identifier
-hi def link netpolLabelKey      Label
-hi def link netpolExistsKey     Label
+hi def link netpolLabelKey      Identifier
+hi def link netpolExistsKey     Identifier
 hi def link netpolLabelValue    String
 hi def link netpolOperator      Operator
 hi def link netpolNot           Operator

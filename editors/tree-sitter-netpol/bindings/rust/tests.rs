@@ -92,7 +92,10 @@ fn examples_and_stdlib_parse_without_errors() {
         .iter()
         .flat_map(|dir| netpol_files(&repo.join(dir)))
         .collect();
-    assert!(!files.is_empty(), "no .netpol files under examples/ and stdlib/");
+    assert!(
+        !files.is_empty(),
+        "no .netpol files under examples/ and stdlib/"
+    );
     let mut failures = String::new();
     for file in &files {
         let text = fs::read_to_string(file).expect("the file reads");
@@ -101,7 +104,10 @@ fn examples_and_stdlib_parse_without_errors() {
         }
     }
     assert!(failures.is_empty(), "files with parse errors:\n{failures}");
-    println!("{} example and stdlib files parse without errors", files.len());
+    println!(
+        "{} example and stdlib files parse without errors",
+        files.len()
+    );
 }
 
 /// The compiler's UI fixtures: a file that netpolc rejects with a syntax error
@@ -133,7 +139,10 @@ fn ui_fixtures_agree_with_netpolc_syntax_errors() {
             _ => {}
         }
     }
-    assert!(failures.is_empty(), "tree-sitter and netpolc disagree:\n{failures}");
+    assert!(
+        failures.is_empty(),
+        "tree-sitter and netpolc disagree:\n{failures}"
+    );
     println!("{} UI fixtures agree", files.len());
 }
 
@@ -253,7 +262,11 @@ fn corpus() {
             let want = normalise_sexp(&test.expected, fields);
             let got = normalise_sexp(&root.to_sexp(), fields);
             if want != got {
-                writeln!(failures, "  {where_}:\n    expected: {want}\n    actual:   {got}").unwrap();
+                writeln!(
+                    failures,
+                    "  {where_}:\n    expected: {want}\n    actual:   {got}"
+                )
+                .unwrap();
             }
         }
     }
