@@ -446,8 +446,8 @@ pub enum Value {
     Ref(Spanned<String>),
     /// A CIDR or IP as written.
     Cidr(Spanned<String>),
-    /// A port as written.
-    Port(PortLit),
+    /// A port as written (boxed: it is the largest variant by far).
+    Port(Box<PortLit>),
     /// A string, unescaped.
     String(Spanned<String>),
     /// A bare word (names, label values).

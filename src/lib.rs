@@ -91,8 +91,7 @@ pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
 pub fn check(sources: &SourceMap) -> (ir::Program, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sources.len());
-    for (id, _) in sources.iter() {
-        let (file, diags) = syntax::parse(sources, id);
+    for (file, diags) in parse_all(sources) {
         diagnostics.extend(diags);
         files.push(file);
     }
@@ -100,6 +99,38 @@ pub fn check(sources: &SourceMap) -> (ir::Program, Vec<Diagnostic>) {
     diagnostics.extend(diags);
     sort_diagnostics(sources, &mut diagnostics);
     (program, diagnostics)
+}
+
+/// Parses every file, on as many threads as the machine has cores when
+/// there are enough files to pay for them. Results keep the source map's
+/// order, so the output does not depend on the thread count.
+fn parse_all(sources: &SourceMap) -> Vec<(ast::File, Vec<Diagnostic>)> {
+    const FILES_PER_THREAD: usize = 256;
+    let ids: Vec<source::FileId> = sources.iter().map(|(id, _)| id).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(ids.len() / FILES_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return ids.iter().map(|id| syntax::parse(sources, *id)).collect();
+    }
+    let chunk = ids.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|id| syntax::parse(sources, *id)).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for (handle, part) in handles.into_iter().zip(ids.chunks(chunk)) {
+            match handle.join() {
+                Ok(parsed) => out.extend(parsed),
+                // A panic on a worker is a bug; parse the part again on this
+                // thread so the panic hook reports it as usual.
+                Err(_) => out.extend(part.iter().map(|id| syntax::parse(sources, *id))),
+            }
+        }
+        out
+    })
 }
 
 /// Orders diagnostics by file path, then position, then code, so output does

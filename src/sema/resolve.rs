@@ -86,6 +86,7 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
         .filter(|(_, file)| file.origin == Origin::Stdlib)
         .map(|(id, _)| id)
         .collect();
+    let by_path: HashMap<&str, FileId> = sources.iter().map(|(id, file)| (file.path.as_str(), id)).collect();
     let mut namespace_seen: HashMap<&str, Span> = HashMap::new();
     let mut cluster_seen: HashMap<&str, Span> = HashMap::new();
     // Files are visited in path order so "defined first" does not depend on
@@ -99,7 +100,7 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
         for item in &file.items {
             match item {
                 ast::Item::Import(import) => {
-                    if let Some(target) = resolve_import(sources, file.id, import, diags) {
+                    if let Some(target) = resolve_import(sources, &by_path, file.id, import, diags) {
                         if !visible.contains(&target) {
                             visible.push(target);
                         }
@@ -161,13 +162,14 @@ fn duplicate(what: &str, name: &str, span: Span, previous: Span) -> Diagnostic {
 /// Finds the file an import names, relative to the importing file.
 fn resolve_import(
     sources: &SourceMap,
+    by_path: &HashMap<&str, FileId>,
     from: FileId,
     import: &ast::Import,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FileId> {
     let from_path = sources.path(from);
     let target = join(from_path, &import.path.node);
-    let found = target.as_deref().and_then(|path| sources.find(path));
+    let found = target.as_deref().and_then(|path| by_path.get(path).copied());
     if found.is_none() {
         let candidates: Vec<&str> = sources
             .iter()

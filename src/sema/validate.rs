@@ -414,7 +414,7 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
 
 /// An HTTP method or path regexp, checked with RE2 syntax as Go does.
 pub fn http_regex(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    match regex::Regex::new(text) {
+    match regex_syntax::Parser::new().parse(text) {
         Ok(_) => Some(text.to_owned()),
         Err(err) => {
             let detail = err.to_string();

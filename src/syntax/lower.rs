@@ -724,12 +724,12 @@ impl Cx {
                 }
                 let mut numbers = numbers.into_iter();
                 let start = numbers.next().unwrap_or_else(|| unreachable!("grammar: a port has a number"));
-                ast::Value::Port(ast::PortLit {
+                ast::Value::Port(Box::new(ast::PortLit {
                     start,
                     end: numbers.next(),
                     protocol,
                     span,
-                })
+                }))
             }
             other => unreachable!("grammar: unexpected value {other:?}"),
         }
