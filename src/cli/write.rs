@@ -91,27 +91,12 @@ fn plan<'a>(files: &'a [OutputFile], dir: &Path) -> Result<Plan<'a>, Vec<Diagnos
         ..Plan::default()
     };
     let listing = listing.unwrap_or_default();
-    for file in files {
-        if !is_plain_name(&file.path) {
-            diags.push(
-                Diagnostic::without_span(
-                    Code::E0903,
-                    format!("cannot write `{}`: it is not a plain file name", file.path),
-                )
-                .note("this is a bug in netpolc: output files go directly in the output directory"),
-            );
-            continue;
-        }
-        let target = dir.join(&file.path);
-        match listing.get(file.path.as_str()) {
-            None => plan.writes.push(file),
-            Some(Existing::Other) => diags.push(refuse(&target)),
-            Some(Existing::File) => match fs::read(&target) {
-                Ok(existing) if existing == file.contents.as_bytes() => plan.unchanged += 1,
-                Ok(existing) if starts_generated(&existing) => plan.writes.push(file),
-                Ok(_) => diags.push(refuse(&target)),
-                Err(error) => diags.push(cannot("read", &target, &error)),
-            },
+    let decisions = in_parallel(files, |file| decide(file, dir, &listing));
+    for (file, decision) in files.iter().zip(decisions) {
+        match decision {
+            Decision::Write => plan.writes.push(file),
+            Decision::Unchanged => plan.unchanged += 1,
+            Decision::Refuse(diag) => diags.push(diag),
         }
     }
     let outputs: HashSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
@@ -140,6 +125,70 @@ fn plan<'a>(files: &'a [OutputFile], dir: &Path) -> Result<Plan<'a>, Vec<Diagnos
     }
 }
 
+/// What to do with one output file.
+enum Decision {
+    /// Create or replace it.
+    Write,
+    /// It already has the right contents.
+    Unchanged,
+    /// It cannot be written; the diagnostic says why.
+    Refuse(Diagnostic),
+}
+
+/// Decides about one output file, reading the file it would replace.
+fn decide(file: &OutputFile, dir: &Path, listing: &HashMap<String, Existing>) -> Decision {
+    if !is_plain_name(&file.path) {
+        return Decision::Refuse(
+            Diagnostic::without_span(
+                Code::E0903,
+                format!("cannot write `{}`: it is not a plain file name", file.path),
+            )
+            .note("this is a bug in netpolc: output files go directly in the output directory"),
+        );
+    }
+    let target = dir.join(&file.path);
+    match listing.get(file.path.as_str()) {
+        None => Decision::Write,
+        Some(Existing::Other) => Decision::Refuse(refuse(&target)),
+        Some(Existing::File) => match fs::read(&target) {
+            Ok(existing) if existing == file.contents.as_bytes() => Decision::Unchanged,
+            Ok(existing) if starts_generated(&existing) => Decision::Write,
+            Ok(_) => Decision::Refuse(refuse(&target)),
+            Err(error) => Decision::Refuse(cannot("read", &target, &error)),
+        },
+    }
+}
+
+/// Maps `f` over `items` on as many threads as there are cores, keeping
+/// the order. File system calls dominate here, and two threads keep the
+/// disk busier than one.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    const ITEMS_PER_THREAD: usize = 64;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len() / ITEMS_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(results) => results,
+                // A worker only panics on a bug; let the panic hook report it.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 /// Carries out a plan, stopping at the first failure.
 fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
     let mut summary = Summary {
@@ -149,17 +198,32 @@ fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
     if plan.create_dir && !plan.writes.is_empty() {
         fs::create_dir_all(dir).map_err(|error| vec![cannot("create", dir, &error)])?;
     }
-    for file in &plan.writes {
+    // After the first failure the other files are left alone.
+    let failed = std::sync::atomic::AtomicBool::new(false);
+    let results = in_parallel(&plan.writes, |file| {
+        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
         let target = dir.join(&file.path);
         let temp = dir.join(format!(".{}.netpolc-tmp", file.path));
         let result =
             fs::write(&temp, file.contents.as_bytes()).and_then(|()| fs::rename(&temp, &target));
-        if let Err(error) = result {
+        Some(result.map_err(|error| {
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
             // The temporary file may not exist; either way it must not stay behind.
             let _ = fs::remove_file(&temp);
-            return Err(vec![partial(cannot("write", &target, &error), &summary)]);
+            cannot("write", &target, &error)
+        }))
+    });
+    let mut failures = Vec::new();
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(()) => summary.written += 1,
+            Err(diag) => failures.push(diag),
         }
-        summary.written += 1;
+    }
+    if let Some(first) = failures.into_iter().next() {
+        return Err(vec![partial(first, &summary)]);
     }
     for name in &plan.removals {
         let path = dir.join(name);
