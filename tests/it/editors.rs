@@ -250,9 +250,20 @@ fn textmate_grammar_tokenises_examples_and_fixtures() {
         has_program("node"),
         "the TextMate tests need Node.js (`node`): install it, then `npm ci --prefix tests/editors`"
     );
-    assert!(
+    let installed = |dir: &Path| {
         dir.join("node_modules/vscode-textmate").is_dir()
-            && dir.join("node_modules/vscode-oniguruma").is_dir(),
+            && dir.join("node_modules/vscode-oniguruma").is_dir()
+    };
+    if !installed(&dir) {
+        // A fresh clone: install the two pinned packages from the lockfile,
+        // so the README's `cargo test` runs the whole suite by itself.
+        run(
+            "npm ci --prefix tests/editors",
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--silent", "--prefix"]).arg(&dir),
+        );
+    }
+    assert!(
+        installed(&dir),
         "the TextMate tests need their npm packages: run `npm ci --prefix tests/editors`"
     );
     run(
