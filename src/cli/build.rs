@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use netpolc::Options;
 use netpolc::diag::has_errors;
+use netpolc::source::{Origin, SourceMap};
 
 use super::report::Reporter;
 use super::{load, write};
@@ -19,7 +20,9 @@ pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter) -> ExitCode {
     let (sources, mut diags) = load::load(repo, &out);
     let compilation = netpolc::compile(&sources, &Options::default());
     diags.extend(compilation.diagnostics);
-    reporter.diagnostics(&diags, &sources);
+    if !diags.is_empty() {
+        reporter.diagnostics(&diags, &display_paths(&sources, repo));
+    }
     if has_errors(&diags) {
         reporter.failure("compile", &diags);
         return ExitCode::FAILURE;
@@ -36,6 +39,26 @@ pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The same sources named from the current directory rather than from the
+/// repository, so that editors and terminals can open the files diagnostics
+/// point at (`REPO/shop.netpol:3:5`).
+fn display_paths(sources: &SourceMap, repo: &Path) -> SourceMap {
+    if repo == Path::new(".") {
+        return sources.clone();
+    }
+    let prefix = repo.to_string_lossy().replace('\\', "/");
+    let prefix = prefix.trim_end_matches('/');
+    let mut shown = SourceMap::new();
+    for (_, file) in sources.iter() {
+        let path = match file.origin {
+            Origin::User => format!("{prefix}/{}", file.path),
+            Origin::Stdlib => file.path.clone(),
+        };
+        shown.add(path, file.text.clone(), file.origin);
+    }
+    shown
 }
 
 /// `REPO/generated`, or just `generated` for the current directory.

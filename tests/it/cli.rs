@@ -530,3 +530,11 @@ fn inode(metadata: &fs::Metadata) -> u64 {
 fn inode(_: &fs::Metadata) -> u64 {
     0
 }
+
+#[test]
+fn diagnostics_name_files_from_the_current_directory() {
+    let dir = repo(&[("policies/shop.netpol", SYNTAX_ERROR.as_bytes())]);
+    let run = netpolc(dir.path(), &["--message-format", "short", "build", "policies"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.starts_with("policies/shop.netpol:1:"), "{}", run.stderr);
+}
