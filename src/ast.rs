@@ -141,8 +141,8 @@ pub enum Stmt {
     DefaultDeny(Vec<Spanned<Direction>>, Span),
     /// `no default deny ingress, egress`.
     NoDefaultDeny(Vec<Spanned<Direction>>, Span),
-    /// An allow or deny rule.
-    Rule(Rule),
+    /// An allow or deny rule (boxed: by far the largest statement).
+    Rule(Box<Rule>),
 }
 
 /// `use NAME(arg: value, ...)`.

@@ -83,10 +83,14 @@ pub struct Env<'p> {
     pub params: Option<&'p Params>,
 }
 
+/// A constant's value (`None` after an error, already reported) and the
+/// files its evaluation used.
+type CachedConst = (Option<Val>, Vec<FileId>);
+
 /// Evaluates values, caching constants.
 pub struct Evaluator<'a> {
     defs: &'a Defs<'a>,
-    cache: HashMap<(FileId, &'a str), (Option<Val>, Vec<FileId>)>,
+    cache: HashMap<(FileId, &'a str), CachedConst>,
     /// Every file whose constants were used, in order, with repeats: the
     /// expander takes the sources of each output file from it.
     pub files: Vec<FileId>,

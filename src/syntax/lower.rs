@@ -278,7 +278,7 @@ impl Cx {
             }
             R::default_deny => ast::Stmt::DefaultDeny(self.directions(pair), span),
             R::no_default_deny => ast::Stmt::NoDefaultDeny(self.directions(pair), span),
-            R::rule => ast::Stmt::Rule(self.rule(pair)),
+            R::rule => ast::Stmt::Rule(Box::new(self.rule(pair))),
             other => unreachable!("grammar: unexpected statement {other:?}"),
         }
     }
