@@ -13,6 +13,8 @@ pub struct File {
     pub id: FileId,
     /// Top-level items in source order.
     pub items: Vec<Item>,
+    /// Every `silence` of the file, wherever it is written.
+    pub silences: Vec<Silence>,
 }
 
 /// A top-level item.
@@ -28,6 +30,10 @@ pub enum Item {
     Namespace(NamespaceDecl),
     /// `cluster policy NAME { ... }`.
     ClusterPolicy(PolicyDecl),
+    /// `cluster namespaces { ... }`: the namespace inventory.
+    Inventory(Inventory),
+    /// `cilium 1.19`: the targeted Cilium version, as written.
+    Cilium(Spanned<String>),
 }
 
 /// `import "path"`.
@@ -480,5 +486,38 @@ pub struct PortLit {
     /// The protocol.
     pub protocol: Option<Spanned<String>>,
     /// The whole literal.
+    pub span: Span,
+}
+
+/// `cluster namespaces { a, b tier=app }`: namespaces the cluster has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inventory {
+    /// The namespaces in source order.
+    pub entries: Vec<InventoryEntry>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// One namespace of the inventory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InventoryEntry {
+    /// The namespace name.
+    pub name: Spanned<String>,
+    /// The labels the namespace carries, written as a selector of `key=value` terms.
+    pub labels: Option<Selector>,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// `silence W0106 "reason"`: no such warning on the node that follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Silence {
+    /// The codes as written.
+    pub codes: Vec<Spanned<String>>,
+    /// The reason; required, but kept optional here so sema can say so.
+    pub reason: Option<Spanned<String>>,
+    /// The definition or statement it applies to.
+    pub target: Span,
+    /// The `silence` line itself.
     pub span: Span,
 }

@@ -28,6 +28,10 @@ pub struct Program {
     pub cluster: Vec<PolicyInstance>,
     /// User files the cluster-wide policies come from, as repo-relative paths.
     pub cluster_sources: BTreeSet<String>,
+    /// The Cilium version the program was checked for.
+    pub cilium_version: crate::CiliumVersion,
+    /// The namespace inventory (`cluster namespaces`), when the repository has one.
+    pub inventory: Option<Inventory>,
 }
 
 /// One namespace and its policies.
@@ -396,4 +400,20 @@ impl Entity {
             .find(|(entity, _)| *entity == self)
             .map_or("none", |(_, name)| name)
     }
+}
+
+/// The repository's namespace inventory: every namespace of the cluster.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inventory {
+    /// The namespaces, by name.
+    pub namespaces: BTreeMap<String, InventoryNamespace>,
+}
+
+/// One namespace of the inventory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InventoryNamespace {
+    /// Where the namespace is listed.
+    pub origin: Span,
+    /// The labels the namespace carries, as listed.
+    pub labels: BTreeMap<LabelKey, String>,
 }

@@ -49,15 +49,22 @@ pub mod sema;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
+pub mod version;
 
 use diag::Diagnostic;
 use source::SourceMap;
 
 pub use emit::OutputFile;
 
+pub use version::CiliumVersion;
+
 /// Settings of one compilation.
 #[derive(Clone, Debug, Default)]
-pub struct Options {}
+pub struct Options {
+    /// The Cilium version to target, overriding the repository's `cilium`
+    /// setting.
+    pub cilium_version: Option<CiliumVersion>,
+}
 
 /// The result of [`compile`].
 #[derive(Clone, Debug, Default)]
@@ -66,6 +73,8 @@ pub struct Compilation {
     pub files: Vec<OutputFile>,
     /// Every error and warning, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The Cilium version the output targets.
+    pub cilium_version: CiliumVersion,
 }
 
 impl Compilation {
@@ -77,25 +86,28 @@ impl Compilation {
 
 /// Compiles every file of the source map (user files and stdlib).
 pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
-    let _ = options;
-    let (program, diagnostics) = check(sources);
+    let (program, diagnostics) = check(sources, options);
     let files = if diag::has_errors(&diagnostics) {
         Vec::new()
     } else {
         emit::emit(&program)
     };
-    Compilation { files, diagnostics }
+    Compilation {
+        files,
+        diagnostics,
+        cilium_version: program.cilium_version,
+    }
 }
 
 /// Parses and analyses every file, without emitting; diagnostics sorted.
-pub fn check(sources: &SourceMap) -> (ir::Program, Vec<Diagnostic>) {
+pub fn check(sources: &SourceMap, options: &Options) -> (ir::Program, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sources.len());
     for (file, diags) in parse_all(sources) {
         diagnostics.extend(diags);
         files.push(file);
     }
-    let (program, diags) = sema::analyze(sources, &files);
+    let (program, diags) = sema::analyze(sources, &files, options);
     diagnostics.extend(diags);
     sort_diagnostics(sources, &mut diagnostics);
     (program, diagnostics)

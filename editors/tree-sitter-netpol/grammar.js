@@ -25,7 +25,13 @@ module.exports = grammar({
     // A whole `.netpol` file.
     source_file: ($) => repeat($._item),
 
-    _item: ($) => choice($.import, $.const_definition, $.category, $.namespace, $.cluster_policy),
+    _item: ($) => choice($.import, $.const_definition, $.category, $.namespace, $.cluster_policy, $.cilium),
+
+    // `cilium 1.19`: the Cilium version the repository targets.
+    cilium: ($) => seq('cilium', field('version', $.cilium_version)),
+
+    // A Cilium version, `MAJOR.MINOR`.
+    cilium_version: (_) => /[0-9]+\.[0-9]+/,
 
     // `import "path/to/file.netpol"`.
     import: ($) => seq('import', field('path', $.string)),

@@ -91,6 +91,8 @@ codes! {
     E0412: "L7 rule on the host firewall",
     E0413: "service peer outside an egress rule",
     E0414: "policy selects both pods and nodes",
+    E0420: "unknown or conflicting Cilium version",
+    E0421: "feature not available in the targeted Cilium version",
     E0501: "`entity all` must be said on purpose",
     E0502: "policy for a system namespace must be said on purpose",
     E0503: "cluster-wide policy over every namespace must be said on purpose",

@@ -378,6 +378,7 @@ mod tests {
             ]),
             cluster: vec![instance("p", &spec)],
             cluster_sources: BTreeSet::new(),
+            ..ir::Program::default()
         };
         let files = emit(&program);
         assert_eq!(

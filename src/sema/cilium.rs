@@ -1,6 +1,42 @@
 //! Cilium agent rules (E04xx): what the agent's `Sanitize()` would reject
 //! after the API server has stored the policy (SEMANTICS.md §4). The CRD
 //! schema does not catch these, so netpolc must.
+//!
+//! Every rule of SEMANTICS.md §4, and where it is enforced. "By
+//! construction" means the language cannot say it, so no policy netpolc
+//! emits can break it; "not expressible" means the field does not exist in
+//! the language (and `netpolc import` refuses it).
+//!
+//! | §4 | agent rule | enforced by |
+//! |----|------------|-------------|
+//! | 1 | a rule with no non-empty section | E0401 |
+//! | 2 | both or neither of endpoint and node selector | E0414 (two `select`s); neither: by construction (`{}` by default in a namespace, E0503 cluster-wide) |
+//! | 3 | selector not a valid label selector (after Cilium's key prefix) | E0205 |
+//! | 4 | node selector in a CNP | E0409; no name or no spec: by construction (E0206 validates names) |
+//! | 5 | several peer kinds in one rule | by construction: a rule has one peer |
+//! | 6 | `toPorts` with any one peer | allowed |
+//! | 7 | `fromNodes`/`toNodes` without the agent flag | not expressible |
+//! | 8 | an entity outside the mapping | E0207 (and E0501 for `all`, said `everything`) |
+//! | 9 | malformed CIDR; CIDR rule with 0 or 2 of cidr/group ref/group selector; `except` outside its CIDR | E0202; by construction; E0203 |
+//! | 10 | `icmps` with `toPorts`; more than 40 ICMP fields; a family other than IPv4/IPv6 | E0408; E0407; by construction (`ipv4`/`ipv6`), E0209 for a type not in its family |
+//! | 11 | more than 40 ports in a port rule | E0406 |
+//! | 12 | empty or unparsable port; VRRP/IGMP with a port; unknown protocol | by construction (grammar); E0204; not expressible; E0001 |
+//! | 13 | L7 on a port whose protocol is not TCP (DNS: TCP, UDP or ANY) | E0402 |
+//! | 14 | L7 on port 0 | E0403 |
+//! | 15 | DNS rules with a port range | E0404 |
+//! | 16 | DNS rules without a port; DNS rules on ingress | E0403; E0404 |
+//! | 17 | more than one L7 kind in a port rule; `l7` without `l7proto` | E0405; not expressible |
+//! | 18 | L7 on host ingress; HTTP or Kafka on host egress | E0412 |
+//! | 19 | `serverNames` with L7 but no `terminatingTLS`; empty server name | not expressible |
+//! | 20 | `listener` on ingress or with L7 | not expressible |
+//! | 21 | FQDN with both name and pattern; bad characters; over 255 characters | by construction (`*` decides); E0208 |
+//! | 22 | HTTP path or method not a Go regexp; header match without a name; bad `mismatch`; secret without a name | E0211; not expressible (`headers` only) |
+//! | 23 | Kafka: role with apiKey; unknown apiKey; unknown role; apiVersion out of range; bad topic | by construction (one of); E0212; by construction; E0212; E0212 |
+//! | 24 | `l7` with an empty key | not expressible |
+//!
+//! Deny rules cannot carry L7 (E0410) or FQDN peers (E0411); service peers
+//! exist only on egress (E0413). Version-dependent features are checked in
+//! `versions.rs` (E0421).
 
 use crate::ast;
 use crate::diag::{Code, Diagnostic};

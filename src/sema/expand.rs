@@ -22,7 +22,8 @@ use super::context::Ctx;
 use super::resolve::{CategoryRef, Defs};
 use super::types::Ty;
 use super::values::{Bound, Env, Evaluator, Params, Val};
-use super::{cilium, rules, safety, suggest, validate};
+use super::{cilium, rules, safety, suggest, validate, versions};
+use crate::CiliumVersion;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -135,8 +136,9 @@ struct CacheKey {
 }
 
 /// Expands every namespace and cluster-wide policy.
-pub fn expand(sources: &SourceMap, defs: &Defs<'_>, diags: &mut Vec<Diagnostic>) -> ir::Program {
+pub fn expand(sources: &SourceMap, defs: &Defs<'_>, version: CiliumVersion, diags: &mut Vec<Diagnostic>) -> ir::Program {
     let mut expander = Expander {
+        version,
         sources,
         defs,
         eval: Evaluator::new(defs),
@@ -162,6 +164,7 @@ pub fn expand(sources: &SourceMap, defs: &Defs<'_>, diags: &mut Vec<Diagnostic>)
     }
     program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
     program.cluster_sources = expander.user_paths(cluster_files);
+    program.inventory = super::inventory::inventory(&defs.inventories, &mut expander.eval, expander.diags);
     program
 }
 
@@ -173,6 +176,8 @@ struct Expander<'a, 'd> {
     stack: Vec<(FileId, Span)>,
     /// Set when an expansion consults the namespace name.
     namespace_used: bool,
+    /// The targeted Cilium version.
+    version: CiliumVersion,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -355,7 +360,8 @@ impl<'a> Expander<'a, '_> {
                     }
                 }
             }
-            ast::Stmt::NoDefaultDeny(directions, _) => {
+            ast::Stmt::NoDefaultDeny(directions, span) => {
+                versions::check_default_deny_switch(*span, self.version, self.diags);
                 for direction in directions {
                     match direction.node {
                         ast::Direction::Ingress => parts.default_deny.ingress = Some(false),
@@ -365,7 +371,11 @@ impl<'a> Expander<'a, '_> {
             }
             ast::Stmt::Rule(rule) => {
                 let before = self.namespace_used;
-                if let Some(built) = rules::rule(&mut self.eval, rule, env, ctx, &mut self.namespace_used, self.diags) {
+                let built = rules::rule(&mut self.eval, rule, env, ctx, &mut self.namespace_used, self.diags);
+                if let Some(built) = &built {
+                    versions::check_rule(rule, built, self.version, self.diags);
+                }
+                if let Some(built) = built {
                     let list = match (rule.verb.node, rule.direction.node) {
                         (ast::Verb::Allow, ast::Direction::Ingress) => &mut parts.ingress,
                         (ast::Verb::Deny, ast::Direction::Ingress) => &mut parts.ingress_deny,

@@ -9,6 +9,7 @@
 mod cilium;
 mod context;
 mod expand;
+mod inventory;
 mod resolve;
 mod rules;
 mod safety;
@@ -16,24 +17,29 @@ mod suggest;
 #[cfg(test)]
 pub(crate) mod tests;
 mod types;
+mod versions;
 mod validate;
 mod values;
 
 pub use safety::SYSTEM_NAMESPACES;
 pub use types::Ty;
 
+use crate::Options;
 use crate::diag::Diagnostic;
 use crate::source::SourceMap;
 use crate::{ast, ir};
 
 /// Analyses every parsed file. The passes, in order:
 /// 1. `resolve`: imports, definitions, duplicates;
+///    and the repository's `cilium` version;
 /// 2. `expand`: namespaces, categories and policies, evaluating values
 ///    (`values`, `validate`) and lowering rules (`rules`) as it goes, with the
 ///    Cilium (`cilium`) and safety (`safety`) checks on every rule and policy.
-pub fn analyze(sources: &SourceMap, files: &[ast::File]) -> (ir::Program, Vec<Diagnostic>) {
+pub fn analyze(sources: &SourceMap, files: &[ast::File], options: &Options) -> (ir::Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let defs = resolve::resolve(sources, files, &mut diags);
-    let program = expand::expand(sources, &defs, &mut diags);
+    let version = options.cilium_version.or(defs.cilium.map(|(version, _)| version)).unwrap_or_default();
+    let mut program = expand::expand(sources, &defs, version, &mut diags);
+    program.cilium_version = version;
     (program, diags)
 }

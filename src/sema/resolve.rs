@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::suggest;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
+use crate::CiliumVersion;
 use crate::source::{FileId, Origin, SourceMap, Span};
 
 /// Everything the later passes look names up in.
@@ -23,6 +24,10 @@ pub struct Defs<'a> {
     pub namespaces: Vec<(FileId, &'a ast::NamespaceDecl)>,
     /// Every cluster-wide policy, first one per name.
     pub cluster_policies: Vec<(FileId, &'a ast::PolicyDecl)>,
+    /// Every `cluster namespaces` inventory, in file path order.
+    pub inventories: Vec<(FileId, &'a ast::Inventory)>,
+    /// The repository's `cilium` version, with where it is written.
+    pub cilium: Option<(CiliumVersion, Span)>,
 }
 
 /// A category and the file it is defined in.
@@ -80,6 +85,8 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
         visible: HashMap::new(),
         namespaces: Vec::new(),
         cluster_policies: Vec::new(),
+        inventories: Vec::new(),
+        cilium: None,
     };
     let stdlib: Vec<FileId> = sources
         .iter()
@@ -126,6 +133,25 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
                         defs.namespaces.push((file.id, decl));
                     }
                 },
+                ast::Item::Cilium(text) => match CiliumVersion::parse(&text.node) {
+                    None => diags.push(
+                        Diagnostic::new(Code::E0420, text.span, format!("netpolc does not know Cilium `{}`", text.node))
+                            .label("unknown version")
+                            .note(format!("netpolc knows Cilium {}", CiliumVersion::known()))
+                            .help(format!("write `cilium {}` for the latest stable release", CiliumVersion::DEFAULT)),
+                    ),
+                    Some(version) => match defs.cilium {
+                        Some((first, first_span)) if first != version => diags.push(
+                            Diagnostic::new(Code::E0420, text.span, format!("the repository targets both Cilium {first} and Cilium {version}"))
+                                .label(format!("Cilium {version} here"))
+                                .secondary(first_span, format!("Cilium {first} here"))
+                                .help("write the `cilium` version once, in one file"),
+                        ),
+                        Some(_) => {}
+                        None => defs.cilium = Some((version, text.span)),
+                    },
+                },
+                ast::Item::Inventory(inventory) => defs.inventories.push((file.id, inventory)),
                 ast::Item::ClusterPolicy(decl) => match cluster_seen.get(decl.name.node.as_str()) {
                     Some(previous) => diags.push(duplicate(
                         "cluster policy",

@@ -12,8 +12,10 @@ pub fn describe(kind: Rule) -> &'static str {
     match kind {
         Rule::EOI => "end of file",
         Rule::item | Rule::import | Rule::const_def | Rule::category | Rule::namespace | Rule::cluster_policy => {
-            "`import`, `const`, `category`, `namespace` or `cluster policy`"
+            "`import`, `const`, `category`, `namespace`, `cluster policy` or `cilium`"
         }
+        Rule::cilium | Rule::kw_cilium => "`cilium`",
+        Rule::cilium_version => "a Cilium version such as `1.19`",
         Rule::kw_system => "`system`",
         Rule::kw_cluster => "`cluster`",
         Rule::policy | Rule::kw_policy => "`policy`",
@@ -23,6 +25,10 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::label | Rule::kw_label => "`label`",
         Rule::default_deny | Rule::kw_default => "`default deny`",
         Rule::no_default_deny | Rule::kw_no => "`no default deny`",
+        Rule::silence | Rule::kw_silence => "`silence`",
+        Rule::lint_code => "a warning code such as `W0106`",
+        Rule::inventory => "`cluster namespaces`",
+        Rule::inventory_entry => "a namespace name",
         Rule::rule | Rule::verb | Rule::kw_allow => "a rule (`allow` or `deny`)",
         Rule::kw_deny => "`deny`",
         Rule::way | Rule::kw_from | Rule::kw_to => "`from` or `to`",

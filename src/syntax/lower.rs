@@ -4,6 +4,9 @@
 //! bug in this file, not in the input; such places say so with
 //! `unreachable!`, the one panic the house style allows.
 
+mod inventory;
+mod silence;
+
 use pest::iterators::{Pair, Pairs};
 
 use super::grammar::Rule as R;
@@ -13,11 +16,13 @@ use crate::source::{FileId, Span, Spanned};
 /// Lowers the `file` pair.
 pub fn lower_file(file: FileId, pair: Pair<'_, R>) -> ast::File {
     let cx = Cx { file };
+    let mut silences = Vec::new();
+    cx.silences(&pair, &mut silences);
     let items = children(pair.into_inner())
         .filter(|pair| pair.as_rule() != R::EOI)
         .map(|pair| cx.item(pair))
         .collect();
-    ast::File { id: file, items }
+    ast::File { id: file, items, silences }
 }
 
 /// Where the last token inside a pair ends.
@@ -28,9 +33,10 @@ fn last_token_end(pair: &Pair<'_, R>) -> usize {
     }
 }
 
-/// Inner pairs without punctuation and keywords.
+/// Inner pairs without punctuation, keywords and `silence` lines (which
+/// [`Cx::silences`] collects on their own).
 fn children<'i>(pairs: Pairs<'i, R>) -> impl Iterator<Item = Pair<'i, R>> {
-    pairs.filter(|pair| !is_token(pair.as_rule()))
+    pairs.filter(|pair| !is_token(pair.as_rule()) && pair.as_rule() != R::silence)
 }
 
 fn is_token(kind: R) -> bool {
@@ -56,7 +62,9 @@ fn is_token(kind: R) -> bool {
 fn is_keyword(kind: R) -> bool {
     matches!(
         kind,
-        R::kw_import
+        R::kw_cilium
+            | R::kw_silence
+            | R::kw_import
             | R::kw_const
             | R::kw_category
             | R::kw_namespace
@@ -140,6 +148,13 @@ impl Cx {
             R::category => ast::Item::Category(self.category(pair)),
             R::namespace => ast::Item::Namespace(self.namespace(pair)),
             R::cluster_policy => ast::Item::ClusterPolicy(self.policy(pair)),
+            R::inventory => ast::Item::Inventory(self.inventory(pair)),
+            R::cilium => ast::Item::Cilium(
+                children(pair.into_inner())
+                    .next()
+                    .map(|version| self.text(&version))
+                    .unwrap_or_else(|| unreachable!("grammar: cilium has a version")),
+            ),
             other => unreachable!("grammar: unexpected item {other:?}"),
         }
     }
@@ -219,7 +234,7 @@ impl Cx {
             match child.as_rule() {
                 R::kw_system => system = Some(self.span(&child)),
                 R::name => name = Some(self.text(&child)),
-                kind if is_token(kind) => {}
+                kind if is_token(kind) || kind == R::silence => {}
                 _ => body.push(self.body_item(child)),
             }
         }

@@ -30,6 +30,7 @@ pub fn parse(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) 
     let empty = ast::File {
         id: file,
         items: Vec::new(),
+        silences: Vec::new(),
     };
     let Some(source) = sources.get(file) else {
         return (empty, Vec::new());

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use netpolc::diag::render::{Format, render};
 use netpolc::source::SourceMap;
 
-use crate::schema::{CiliumVersion, validate_stream};
+use crate::schema::validate_stream;
 
 /// Every example repository: a directory of `examples/` holding `.netpol` files.
 pub fn example_dirs() -> Vec<PathBuf> {
@@ -50,6 +50,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
 /// Compiles files given in this order; panics with the rendered diagnostics
 /// when there are any.
 pub fn compile_files(files: &[(String, String)]) -> BTreeMap<String, String> {
+    compile_for_version(files).0
+}
+
+/// Like [`compile_files`], also returning the Cilium version targeted.
+pub fn compile_for_version(files: &[(String, String)]) -> (BTreeMap<String, String>, netpolc::CiliumVersion) {
     let mut sources = SourceMap::with_stdlib();
     for (path, text) in files {
         sources.add_user(path.clone(), text.as_str());
@@ -60,7 +65,8 @@ pub fn compile_files(files: &[(String, String)]) -> BTreeMap<String, String> {
         "{}",
         render(&compilation.diagnostics, &sources, Format::Human, false)
     );
-    compilation.files.into_iter().map(|file| (file.path, file.contents)).collect()
+    let version = compilation.cilium_version;
+    (compilation.files.into_iter().map(|file| (file.path, file.contents)).collect(), version)
 }
 
 #[test]
@@ -98,8 +104,9 @@ fn examples_match_their_generated_output() {
 fn examples_validate_against_the_crd_schema() {
     let mut failures = Vec::new();
     for dir in example_dirs() {
-        for (path, contents) in compile_files(&repo_files(&dir)) {
-            for error in validate_stream(&contents, CiliumVersion::V1_19) {
+        let (output, version) = compile_for_version(&repo_files(&dir));
+        for (path, contents) in output {
+            for error in validate_stream(&contents, crate::ui::crds_for(version)) {
                 failures.push(format!("{}/{path}: {error}", dir.display()));
             }
         }

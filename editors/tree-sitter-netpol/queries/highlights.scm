@@ -16,7 +16,7 @@
   "with" "except" "entity" "fqdn" "services" "service" "anywhere"
   "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
-  "version" "dns" "notin"
+  "version" "dns" "notin" "cilium"
 ] @keyword
 
 (peer_cidr "cidr" @keyword)
@@ -54,6 +54,7 @@
 (cidr) @number
 (port_number) @number
 (number) @number
+(cilium_version) @number
 
 ; Label selectors.
 (label_key) @property

@@ -15,202 +15,207 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 364
+#define STATE_COUNT 366
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 177
+#define SYMBOL_COUNT 180
 #define ALIAS_COUNT 3
-#define TOKEN_COUNT 87
+#define TOKEN_COUNT 89
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 19
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 64
+#define PRODUCTION_ID_COUNT 65
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
-  anon_sym_import = 1,
-  anon_sym_const = 2,
-  anon_sym_EQ = 3,
-  anon_sym_category = 4,
-  anon_sym_LPAREN = 5,
-  anon_sym_COMMA = 6,
-  anon_sym_RPAREN = 7,
-  anon_sym_COLON = 8,
-  anon_sym_cidrs = 9,
-  anon_sym_cidr = 10,
-  anon_sym_ports = 11,
-  anon_sym_port = 12,
-  anon_sym_strings = 13,
-  anon_sym_string = 14,
-  anon_sym_selector = 15,
-  anon_sym_system = 16,
-  anon_sym_namespace = 17,
-  anon_sym_cluster = 18,
-  anon_sym_policy = 19,
-  anon_sym_LBRACE = 20,
-  anon_sym_RBRACE = 21,
-  anon_sym_use = 22,
-  anon_sym_description = 23,
-  anon_sym_label = 24,
-  anon_sym_default = 25,
-  anon_sym_deny = 26,
-  anon_sym_no = 27,
-  anon_sym_ingress = 28,
-  anon_sym_egress = 29,
-  anon_sym_select = 30,
-  anon_sym_pods = 31,
-  anon_sym_all = 32,
-  anon_sym_nodes = 33,
-  anon_sym_in = 34,
-  anon_sym_namespaces = 35,
-  anon_sym_except = 36,
-  anon_sym_with = 37,
-  anon_sym_allow = 38,
-  anon_sym_from = 39,
-  anon_sym_to = 40,
-  anon_sym_anywhere = 41,
-  anon_sym_everything = 42,
-  anon_sym_entity = 43,
-  anon_sym_LBRACK = 44,
-  anon_sym_RBRACK = 45,
-  anon_sym_fqdn = 46,
-  anon_sym_service = 47,
-  anon_sym_services = 48,
-  anon_sym_icmp = 49,
-  anon_sym_ipv4 = 50,
-  anon_sym_ipv6 = 51,
-  sym_icmp_type = 52,
-  anon_sym_http = 53,
-  anon_sym_method = 54,
-  anon_sym_host = 55,
-  anon_sym_header = 56,
-  sym_http_method = 57,
-  anon_sym_grpc = 58,
-  anon_sym_kafka = 59,
-  anon_sym_produce = 60,
-  anon_sym_consume = 61,
-  anon_sym_apikey = 62,
-  anon_sym_topic = 63,
-  anon_sym_client = 64,
-  anon_sym_version = 65,
-  anon_sym_dns = 66,
-  anon_sym_BANG_EQ = 67,
-  anon_sym_notin = 68,
-  anon_sym_BANG = 69,
-  sym_label_key = 70,
-  sym_label_value = 71,
-  anon_sym_DASH = 72,
-  anon_sym_SLASH = 73,
-  sym_port_number = 74,
-  sym__port_number_immediate = 75,
-  sym_protocol = 76,
-  sym_cidr = 77,
-  sym_number = 78,
-  anon_sym_DQUOTE = 79,
-  aux_sym_string_token1 = 80,
-  anon_sym_DQUOTE2 = 81,
-  sym_escape_sequence = 82,
-  sym_const_ref = 83,
-  sym_identifier = 84,
-  sym__name_token = 85,
-  sym_comment = 86,
-  sym_source_file = 87,
-  sym__item = 88,
-  sym_import = 89,
-  sym_const_definition = 90,
-  sym_category = 91,
-  sym_parameters = 92,
-  sym_parameter = 93,
-  sym_type = 94,
-  sym_namespace = 95,
-  sym_cluster_policy = 96,
-  sym_body = 97,
-  sym_policy = 98,
-  sym_policy_body = 99,
-  sym__policy_item = 100,
-  sym_use = 101,
-  sym_arguments = 102,
-  sym_argument = 103,
-  sym_description = 104,
-  sym_label = 105,
-  sym_default_deny = 106,
-  sym_no_default_deny = 107,
-  sym_direction = 108,
-  sym_select = 109,
-  sym_subject_pods = 110,
-  sym_subject_all_nodes = 111,
-  sym_subject_nodes = 112,
-  sym_scope = 113,
-  sym_scope_all = 114,
-  sym_scope_labelled = 115,
-  sym_scope_named = 116,
-  sym__name_list = 117,
-  sym_rule = 118,
-  sym_verb = 119,
-  sym_way = 120,
-  sym__peer = 121,
-  sym_peer_pods = 122,
-  sym_peer_namespace = 123,
-  sym_peer_namespaces = 124,
-  sym_peer_entity = 125,
-  sym_entity = 126,
-  sym_peer_cidr = 127,
-  sym_cidr_item = 128,
-  sym_cidr_list = 129,
-  sym_peer_fqdn = 130,
-  sym_peer_service = 131,
-  sym_peer_services = 132,
-  sym_ports = 133,
-  sym_icmps = 134,
-  sym_icmp_item = 135,
-  sym__l7 = 136,
-  sym_http = 137,
-  sym_grpc = 138,
-  sym_kafka = 139,
-  sym_dns = 140,
-  sym__selector = 141,
-  sym_selector = 142,
-  sym_selector_eq = 143,
-  sym_selector_ne = 144,
-  sym_selector_in = 145,
-  sym_selector_notin = 146,
-  sym_selector_exists = 147,
-  sym_selector_not_exists = 148,
-  sym__label_value = 149,
-  sym__value = 150,
-  sym_list = 151,
-  sym__cidr_or_ref = 152,
-  sym__string_or_ref = 153,
-  sym_port = 154,
-  sym_string = 155,
-  sym_name = 156,
-  aux_sym_source_file_repeat1 = 157,
-  aux_sym_parameters_repeat1 = 158,
-  aux_sym_body_repeat1 = 159,
-  aux_sym_policy_body_repeat1 = 160,
-  aux_sym_arguments_repeat1 = 161,
-  aux_sym_default_deny_repeat1 = 162,
-  aux_sym__name_list_repeat1 = 163,
-  aux_sym_rule_repeat1 = 164,
-  aux_sym_peer_pods_repeat1 = 165,
-  aux_sym_peer_entity_repeat1 = 166,
-  aux_sym_peer_cidr_repeat1 = 167,
-  aux_sym_cidr_list_repeat1 = 168,
-  aux_sym_peer_fqdn_repeat1 = 169,
-  aux_sym_ports_repeat1 = 170,
-  aux_sym_icmps_repeat1 = 171,
-  aux_sym_http_repeat1 = 172,
-  aux_sym_selector_repeat1 = 173,
-  aux_sym_selector_in_repeat1 = 174,
-  aux_sym_list_repeat1 = 175,
-  aux_sym_string_repeat1 = 176,
-  alias_sym_kafka_apikey = 177,
-  alias_sym_namespace_name = 178,
-  alias_sym_service_name = 179,
+  anon_sym_cilium = 1,
+  sym_cilium_version = 2,
+  anon_sym_import = 3,
+  anon_sym_const = 4,
+  anon_sym_EQ = 5,
+  anon_sym_category = 6,
+  anon_sym_LPAREN = 7,
+  anon_sym_COMMA = 8,
+  anon_sym_RPAREN = 9,
+  anon_sym_COLON = 10,
+  anon_sym_cidrs = 11,
+  anon_sym_cidr = 12,
+  anon_sym_ports = 13,
+  anon_sym_port = 14,
+  anon_sym_strings = 15,
+  anon_sym_string = 16,
+  anon_sym_selector = 17,
+  anon_sym_system = 18,
+  anon_sym_namespace = 19,
+  anon_sym_cluster = 20,
+  anon_sym_policy = 21,
+  anon_sym_LBRACE = 22,
+  anon_sym_RBRACE = 23,
+  anon_sym_use = 24,
+  anon_sym_description = 25,
+  anon_sym_label = 26,
+  anon_sym_default = 27,
+  anon_sym_deny = 28,
+  anon_sym_no = 29,
+  anon_sym_ingress = 30,
+  anon_sym_egress = 31,
+  anon_sym_select = 32,
+  anon_sym_pods = 33,
+  anon_sym_all = 34,
+  anon_sym_nodes = 35,
+  anon_sym_in = 36,
+  anon_sym_namespaces = 37,
+  anon_sym_except = 38,
+  anon_sym_with = 39,
+  anon_sym_allow = 40,
+  anon_sym_from = 41,
+  anon_sym_to = 42,
+  anon_sym_anywhere = 43,
+  anon_sym_everything = 44,
+  anon_sym_entity = 45,
+  anon_sym_LBRACK = 46,
+  anon_sym_RBRACK = 47,
+  anon_sym_fqdn = 48,
+  anon_sym_service = 49,
+  anon_sym_services = 50,
+  anon_sym_icmp = 51,
+  anon_sym_ipv4 = 52,
+  anon_sym_ipv6 = 53,
+  sym_icmp_type = 54,
+  anon_sym_http = 55,
+  anon_sym_method = 56,
+  anon_sym_host = 57,
+  anon_sym_header = 58,
+  sym_http_method = 59,
+  anon_sym_grpc = 60,
+  anon_sym_kafka = 61,
+  anon_sym_produce = 62,
+  anon_sym_consume = 63,
+  anon_sym_apikey = 64,
+  anon_sym_topic = 65,
+  anon_sym_client = 66,
+  anon_sym_version = 67,
+  anon_sym_dns = 68,
+  anon_sym_BANG_EQ = 69,
+  anon_sym_notin = 70,
+  anon_sym_BANG = 71,
+  sym_label_key = 72,
+  sym_label_value = 73,
+  anon_sym_DASH = 74,
+  anon_sym_SLASH = 75,
+  sym_port_number = 76,
+  sym__port_number_immediate = 77,
+  sym_protocol = 78,
+  sym_cidr = 79,
+  sym_number = 80,
+  anon_sym_DQUOTE = 81,
+  aux_sym_string_token1 = 82,
+  anon_sym_DQUOTE2 = 83,
+  sym_escape_sequence = 84,
+  sym_const_ref = 85,
+  sym_identifier = 86,
+  sym__name_token = 87,
+  sym_comment = 88,
+  sym_source_file = 89,
+  sym__item = 90,
+  sym_cilium = 91,
+  sym_import = 92,
+  sym_const_definition = 93,
+  sym_category = 94,
+  sym_parameters = 95,
+  sym_parameter = 96,
+  sym_type = 97,
+  sym_namespace = 98,
+  sym_cluster_policy = 99,
+  sym_body = 100,
+  sym_policy = 101,
+  sym_policy_body = 102,
+  sym__policy_item = 103,
+  sym_use = 104,
+  sym_arguments = 105,
+  sym_argument = 106,
+  sym_description = 107,
+  sym_label = 108,
+  sym_default_deny = 109,
+  sym_no_default_deny = 110,
+  sym_direction = 111,
+  sym_select = 112,
+  sym_subject_pods = 113,
+  sym_subject_all_nodes = 114,
+  sym_subject_nodes = 115,
+  sym_scope = 116,
+  sym_scope_all = 117,
+  sym_scope_labelled = 118,
+  sym_scope_named = 119,
+  sym__name_list = 120,
+  sym_rule = 121,
+  sym_verb = 122,
+  sym_way = 123,
+  sym__peer = 124,
+  sym_peer_pods = 125,
+  sym_peer_namespace = 126,
+  sym_peer_namespaces = 127,
+  sym_peer_entity = 128,
+  sym_entity = 129,
+  sym_peer_cidr = 130,
+  sym_cidr_item = 131,
+  sym_cidr_list = 132,
+  sym_peer_fqdn = 133,
+  sym_peer_service = 134,
+  sym_peer_services = 135,
+  sym_ports = 136,
+  sym_icmps = 137,
+  sym_icmp_item = 138,
+  sym__l7 = 139,
+  sym_http = 140,
+  sym_grpc = 141,
+  sym_kafka = 142,
+  sym_dns = 143,
+  sym__selector = 144,
+  sym_selector = 145,
+  sym_selector_eq = 146,
+  sym_selector_ne = 147,
+  sym_selector_in = 148,
+  sym_selector_notin = 149,
+  sym_selector_exists = 150,
+  sym_selector_not_exists = 151,
+  sym__label_value = 152,
+  sym__value = 153,
+  sym_list = 154,
+  sym__cidr_or_ref = 155,
+  sym__string_or_ref = 156,
+  sym_port = 157,
+  sym_string = 158,
+  sym_name = 159,
+  aux_sym_source_file_repeat1 = 160,
+  aux_sym_parameters_repeat1 = 161,
+  aux_sym_body_repeat1 = 162,
+  aux_sym_policy_body_repeat1 = 163,
+  aux_sym_arguments_repeat1 = 164,
+  aux_sym_default_deny_repeat1 = 165,
+  aux_sym__name_list_repeat1 = 166,
+  aux_sym_rule_repeat1 = 167,
+  aux_sym_peer_pods_repeat1 = 168,
+  aux_sym_peer_entity_repeat1 = 169,
+  aux_sym_peer_cidr_repeat1 = 170,
+  aux_sym_cidr_list_repeat1 = 171,
+  aux_sym_peer_fqdn_repeat1 = 172,
+  aux_sym_ports_repeat1 = 173,
+  aux_sym_icmps_repeat1 = 174,
+  aux_sym_http_repeat1 = 175,
+  aux_sym_selector_repeat1 = 176,
+  aux_sym_selector_in_repeat1 = 177,
+  aux_sym_list_repeat1 = 178,
+  aux_sym_string_repeat1 = 179,
+  alias_sym_kafka_apikey = 180,
+  alias_sym_namespace_name = 181,
+  alias_sym_service_name = 182,
 };
 
 static const char * const ts_symbol_names[] = {
   [ts_builtin_sym_end] = "end",
+  [anon_sym_cilium] = "cilium",
+  [sym_cilium_version] = "cilium_version",
   [anon_sym_import] = "import",
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
@@ -299,6 +304,7 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym_source_file] = "source_file",
   [sym__item] = "_item",
+  [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
   [sym_category] = "category",
@@ -394,6 +400,8 @@ static const char * const ts_symbol_names[] = {
 
 static const TSSymbol ts_symbol_map[] = {
   [ts_builtin_sym_end] = ts_builtin_sym_end,
+  [anon_sym_cilium] = anon_sym_cilium,
+  [sym_cilium_version] = sym_cilium_version,
   [anon_sym_import] = anon_sym_import,
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
@@ -482,6 +490,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym_source_file] = sym_source_file,
   [sym__item] = sym__item,
+  [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
   [sym_category] = sym_category,
@@ -578,6 +587,14 @@ static const TSSymbol ts_symbol_map[] = {
 static const TSSymbolMetadata ts_symbol_metadata[] = {
   [ts_builtin_sym_end] = {
     .visible = false,
+    .named = true,
+  },
+  [anon_sym_cilium] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym_cilium_version] = {
+    .visible = true,
     .named = true,
   },
   [anon_sym_import] = {
@@ -930,6 +947,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym__item] = {
     .visible = false,
+    .named = true,
+  },
+  [sym_cilium] = {
+    .visible = true,
     .named = true,
   },
   [sym_import] = {
@@ -1345,234 +1366,237 @@ static const char * const ts_field_names[] = {
 
 static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [1] = {.index = 0, .length = 1},
-  [2] = {.index = 1, .length = 2},
-  [3] = {.index = 3, .length = 2},
-  [4] = {.index = 5, .length = 3},
-  [5] = {.index = 8, .length = 2},
-  [6] = {.index = 10, .length = 1},
+  [2] = {.index = 1, .length = 1},
+  [3] = {.index = 2, .length = 2},
+  [4] = {.index = 4, .length = 2},
+  [5] = {.index = 6, .length = 3},
+  [6] = {.index = 9, .length = 2},
   [7] = {.index = 11, .length = 1},
   [8] = {.index = 12, .length = 1},
-  [9] = {.index = 13, .length = 2},
-  [10] = {.index = 15, .length = 2},
-  [11] = {.index = 17, .length = 3},
-  [12] = {.index = 20, .length = 2},
-  [13] = {.index = 22, .length = 2},
-  [16] = {.index = 24, .length = 3},
-  [17] = {.index = 27, .length = 1},
-  [18] = {.index = 28, .length = 2},
-  [20] = {.index = 30, .length = 1},
+  [9] = {.index = 13, .length = 1},
+  [10] = {.index = 14, .length = 2},
+  [11] = {.index = 16, .length = 2},
+  [12] = {.index = 18, .length = 3},
+  [13] = {.index = 21, .length = 2},
+  [14] = {.index = 23, .length = 2},
+  [17] = {.index = 25, .length = 3},
+  [18] = {.index = 28, .length = 1},
+  [19] = {.index = 29, .length = 2},
   [21] = {.index = 31, .length = 1},
   [22] = {.index = 32, .length = 1},
   [23] = {.index = 33, .length = 1},
   [24] = {.index = 34, .length = 1},
-  [25] = {.index = 35, .length = 2},
-  [26] = {.index = 37, .length = 2},
-  [28] = {.index = 39, .length = 1},
+  [25] = {.index = 35, .length = 1},
+  [26] = {.index = 36, .length = 2},
+  [27] = {.index = 38, .length = 2},
   [29] = {.index = 40, .length = 1},
   [30] = {.index = 41, .length = 1},
-  [31] = {.index = 42, .length = 2},
-  [32] = {.index = 44, .length = 2},
-  [33] = {.index = 46, .length = 2},
-  [34] = {.index = 48, .length = 1},
-  [35] = {.index = 49, .length = 2},
-  [36] = {.index = 51, .length = 2},
-  [37] = {.index = 53, .length = 1},
+  [31] = {.index = 42, .length = 1},
+  [32] = {.index = 43, .length = 2},
+  [33] = {.index = 45, .length = 2},
+  [34] = {.index = 47, .length = 2},
+  [35] = {.index = 49, .length = 1},
+  [36] = {.index = 50, .length = 2},
+  [37] = {.index = 52, .length = 2},
   [38] = {.index = 54, .length = 1},
   [39] = {.index = 55, .length = 1},
-  [40] = {.index = 56, .length = 2},
-  [41] = {.index = 58, .length = 3},
-  [42] = {.index = 61, .length = 2},
-  [43] = {.index = 63, .length = 2},
-  [44] = {.index = 65, .length = 3},
-  [45] = {.index = 68, .length = 1},
+  [40] = {.index = 56, .length = 1},
+  [41] = {.index = 57, .length = 2},
+  [42] = {.index = 59, .length = 3},
+  [43] = {.index = 62, .length = 2},
+  [44] = {.index = 64, .length = 2},
+  [45] = {.index = 66, .length = 3},
   [46] = {.index = 69, .length = 1},
   [47] = {.index = 70, .length = 1},
-  [48] = {.index = 71, .length = 2},
-  [49] = {.index = 73, .length = 2},
-  [50] = {.index = 75, .length = 2},
-  [51] = {.index = 77, .length = 3},
-  [52] = {.index = 80, .length = 3},
-  [53] = {.index = 83, .length = 3},
-  [54] = {.index = 86, .length = 2},
-  [55] = {.index = 88, .length = 2},
-  [56] = {.index = 90, .length = 2},
-  [57] = {.index = 92, .length = 4},
-  [58] = {.index = 96, .length = 2},
-  [59] = {.index = 98, .length = 2},
-  [60] = {.index = 100, .length = 2},
-  [61] = {.index = 102, .length = 3},
-  [62] = {.index = 105, .length = 3},
-  [63] = {.index = 108, .length = 3},
+  [48] = {.index = 71, .length = 1},
+  [49] = {.index = 72, .length = 2},
+  [50] = {.index = 74, .length = 2},
+  [51] = {.index = 76, .length = 2},
+  [52] = {.index = 78, .length = 3},
+  [53] = {.index = 81, .length = 3},
+  [54] = {.index = 84, .length = 3},
+  [55] = {.index = 87, .length = 2},
+  [56] = {.index = 89, .length = 2},
+  [57] = {.index = 91, .length = 2},
+  [58] = {.index = 93, .length = 4},
+  [59] = {.index = 97, .length = 2},
+  [60] = {.index = 99, .length = 2},
+  [61] = {.index = 101, .length = 2},
+  [62] = {.index = 103, .length = 3},
+  [63] = {.index = 106, .length = 3},
+  [64] = {.index = 109, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
   [0] =
-    {field_path, 1},
+    {field_version, 1},
   [1] =
+    {field_path, 1},
+  [2] =
     {field_body, 2},
     {field_name, 1},
-  [3] =
+  [4] =
     {field_name, 1},
     {field_value, 3},
-  [5] =
+  [6] =
     {field_body, 3},
     {field_name, 1},
     {field_parameters, 2},
-  [8] =
+  [9] =
     {field_body, 3},
     {field_name, 2},
-  [10] =
-    {field_key, 0},
   [11] =
-    {field_category, 1},
+    {field_key, 0},
   [12] =
-    {field_key, 1},
+    {field_category, 1},
   [13] =
+    {field_key, 1},
+  [14] =
     {field_name, 0},
     {field_type, 2},
-  [15] =
+  [16] =
     {field_arguments, 2},
     {field_category, 1},
-  [17] =
+  [18] =
     {field_peer, 2},
     {field_verb, 0},
     {field_way, 1},
-  [20] =
+  [21] =
     {field_key, 0},
     {field_value, 2},
-  [22] =
+  [23] =
     {field_key, 1},
     {field_value, 3},
-  [24] =
+  [25] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [27] =
-    {field_header, 1, .inherited = true},
   [28] =
+    {field_header, 1, .inherited = true},
+  [29] =
     {field_name, 0},
     {field_value, 2},
-  [30] =
-    {field_method, 2},
   [31] =
-    {field_host, 2},
+    {field_method, 2},
   [32] =
-    {field_header, 1},
+    {field_host, 2},
   [33] =
-    {field_path, 2},
+    {field_header, 1},
   [34] =
-    {field_header, 2, .inherited = true},
+    {field_path, 2},
   [35] =
     {field_header, 2, .inherited = true},
+  [36] =
+    {field_header, 2, .inherited = true},
     {field_path, 1},
-  [37] =
+  [38] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [39] =
-    {field_topic, 2},
   [40] =
-    {field_client, 2},
+    {field_topic, 2},
   [41] =
-    {field_version, 2},
+    {field_client, 2},
   [42] =
+    {field_version, 2},
+  [43] =
     {field_method, 2},
     {field_path, 3},
-  [44] =
+  [45] =
     {field_header, 3, .inherited = true},
     {field_method, 2},
-  [46] =
+  [47] =
     {field_header, 3, .inherited = true},
     {field_host, 2},
-  [48] =
-    {field_host, 3},
   [49] =
+    {field_host, 3},
+  [50] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [51] =
+  [52] =
     {field_host, 3},
     {field_path, 1},
-  [53] =
-    {field_topic, 3},
   [54] =
-    {field_client, 3},
+    {field_topic, 3},
   [55] =
-    {field_version, 3},
+    {field_client, 3},
   [56] =
+    {field_version, 3},
+  [57] =
     {field_host, 4},
     {field_method, 2},
-  [58] =
+  [59] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [61] =
+  [62] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [63] =
+  [64] =
     {field_host, 4},
     {field_path, 2},
-  [65] =
+  [66] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [68] =
-    {field_topic, 4},
   [69] =
-    {field_client, 4},
+    {field_topic, 4},
   [70] =
-    {field_version, 4},
+    {field_client, 4},
   [71] =
+    {field_version, 4},
+  [72] =
     {field_client, 4},
     {field_topic, 2},
-  [73] =
+  [74] =
     {field_topic, 2},
     {field_version, 4},
-  [75] =
+  [76] =
     {field_client, 2},
     {field_version, 4},
-  [77] =
+  [78] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [80] =
+  [81] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [83] =
+  [84] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [86] =
+  [87] =
     {field_client, 5},
     {field_topic, 3},
-  [88] =
+  [89] =
     {field_topic, 3},
     {field_version, 5},
-  [90] =
+  [91] =
     {field_client, 3},
     {field_version, 5},
-  [92] =
+  [93] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [96] =
+  [97] =
     {field_client, 6},
     {field_topic, 4},
-  [98] =
+  [99] =
     {field_topic, 4},
     {field_version, 6},
-  [100] =
+  [101] =
     {field_client, 4},
     {field_version, 6},
-  [102] =
+  [103] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [105] =
+  [106] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [108] =
+  [109] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1580,19 +1604,16 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [14] = {
+  [15] = {
     [0] = alias_sym_namespace_name,
   },
-  [15] = {
+  [16] = {
     [1] = alias_sym_service_name,
   },
-  [19] = {
+  [20] = {
     [1] = alias_sym_namespace_name,
   },
-  [27] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [45] = {
+  [28] = {
     [2] = alias_sym_kafka_apikey,
   },
   [46] = {
@@ -1601,7 +1622,7 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [47] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [58] = {
+  [48] = {
     [2] = alias_sym_kafka_apikey,
   },
   [59] = {
@@ -1610,7 +1631,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [60] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [63] = {
+  [61] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [64] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1656,12 +1680,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [29] = 29,
   [30] = 30,
   [31] = 31,
-  [32] = 31,
+  [32] = 32,
   [33] = 33,
   [34] = 34,
   [35] = 35,
   [36] = 36,
-  [37] = 37,
+  [37] = 35,
   [38] = 38,
   [39] = 39,
   [40] = 40,
@@ -1703,8 +1727,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [76] = 76,
   [77] = 77,
   [78] = 78,
-  [79] = 79,
-  [80] = 49,
+  [79] = 50,
+  [80] = 80,
   [81] = 81,
   [82] = 82,
   [83] = 83,
@@ -1830,8 +1854,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [203] = 203,
   [204] = 204,
   [205] = 205,
-  [206] = 206,
-  [207] = 203,
+  [206] = 197,
+  [207] = 207,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -1911,8 +1935,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [284] = 284,
   [285] = 285,
   [286] = 286,
-  [287] = 271,
-  [288] = 288,
+  [287] = 287,
+  [288] = 278,
   [289] = 289,
   [290] = 290,
   [291] = 291,
@@ -1988,6 +2012,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [361] = 361,
   [362] = 362,
   [363] = 363,
+  [364] = 364,
+  [365] = 365,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -1995,115 +2021,117 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(255);
+      if (eof) ADVANCE(262);
       ADVANCE_MAP(
-        '!', 353,
-        '"', 438,
-        '#', 443,
-        '$', 251,
-        '(', 260,
-        ')', 262,
-        ',', 261,
-        '-', 413,
-        '/', 414,
-        ':', 263,
-        '=', 258,
-        '[', 316,
-        '\\', 244,
-        ']', 317,
-        'a', 120,
-        'c', 24,
-        'd', 59,
-        'e', 97,
-        'f', 172,
-        'g', 173,
-        'h', 70,
-        'i', 37,
-        'k', 26,
-        'l', 27,
-        'm', 74,
-        'n', 30,
-        'p', 149,
-        's', 60,
-        't', 150,
-        'u', 193,
-        'v', 72,
-        'w', 110,
-        '{', 279,
-        '}', 280,
+        '!', 362,
+        '"', 448,
+        '#', 453,
+        '$', 258,
+        '(', 269,
+        ')', 271,
+        ',', 270,
+        '-', 422,
+        '/', 423,
+        ':', 272,
+        '=', 267,
+        '[', 325,
+        '\\', 250,
+        ']', 326,
+        'a', 123,
+        'c', 25,
+        'd', 61,
+        'e', 99,
+        'f', 177,
+        'g', 178,
+        'h', 72,
+        'i', 38,
+        'k', 27,
+        'l', 28,
+        'm', 76,
+        'n', 31,
+        'p', 154,
+        's', 62,
+        't', 155,
+        'u', 198,
+        'v', 74,
+        'w', 112,
+        '{', 288,
+        '}', 289,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(252);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(337);
+          lookahead == ' ') SKIP(259);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(16);
-      if (lookahead == '"') ADVANCE(438);
-      if (lookahead == '#') ADVANCE(437);
-      if (lookahead == '\\') ADVANCE(244);
+      if (lookahead == '"') ADVANCE(448);
+      if (lookahead == '#') ADVANCE(447);
+      if (lookahead == '\\') ADVANCE(250);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(436);
-      if (lookahead != 0) ADVANCE(437);
+          lookahead == ' ') ADVANCE(446);
+      if (lookahead != 0) ADVANCE(447);
       END_STATE();
     case 2:
-      if (lookahead == '!') ADVANCE(352);
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == '$') ADVANCE(251);
-      if (lookahead == '{') ADVANCE(279);
-      if (lookahead == '}') ADVANCE(280);
+      if (lookahead == '!') ADVANCE(361);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '$') ADVANCE(258);
+      if (lookahead == '{') ADVANCE(288);
+      if (lookahead == '}') ADVANCE(289);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 23,
-        '#', 443,
-        ',', 261,
-        '=', 258,
-        'A', 240,
-        'S', 237,
-        'a', 127,
-        'c', 104,
-        'i', 143,
-        'n', 31,
-        'p', 151,
-        's', 90,
-        '}', 280,
-        'T', 238,
-        't', 238,
-        'U', 239,
-        'u', 239,
+        '!', 24,
+        '#', 453,
+        ',', 270,
+        '=', 267,
+        'A', 246,
+        'S', 243,
+        'a', 132,
+        'c', 114,
+        'i', 148,
+        'n', 32,
+        'p', 156,
+        's', 92,
+        '}', 289,
+        'T', 244,
+        't', 244,
+        'U', 245,
+        'u', 245,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 23,
-        '#', 443,
-        ',', 261,
-        '=', 258,
-        'a', 126,
-        'c', 104,
-        'i', 143,
-        'n', 31,
-        'p', 151,
-        's', 89,
-        '}', 280,
+        '!', 24,
+        '#', 453,
+        ',', 270,
+        '=', 267,
+        'a', 131,
+        'c', 114,
+        'i', 148,
+        'n', 32,
+        'p', 156,
+        's', 91,
+        '}', 289,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(435);
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == '$') ADVANCE(251);
-      if (lookahead == ')') ADVANCE(262);
+      if (lookahead == '"') ADVANCE(445);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '$') ADVANCE(258);
+      if (lookahead == ')') ADVANCE(271);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2111,2122 +2139,2160 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(412);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(421);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(435);
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == '$') ADVANCE(251);
-      if (lookahead == ':') ADVANCE(428);
-      if (lookahead == '[') ADVANCE(316);
-      if (lookahead == ']') ADVANCE(317);
-      if (lookahead == '{') ADVANCE(279);
+      if (lookahead == '"') ADVANCE(445);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '$') ADVANCE(258);
+      if (lookahead == ':') ADVANCE(437);
+      if (lookahead == '[') ADVANCE(325);
+      if (lookahead == ']') ADVANCE(326);
+      if (lookahead == '{') ADVANCE(288);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(424);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(425);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(418);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 7:
       ADVANCE_MAP(
-        '#', 443,
-        '$', 251,
-        'a', 379,
-        'd', 364,
-        'g', 396,
-        'h', 404,
-        'i', 359,
-        'k', 354,
-        'l', 355,
-        'n', 386,
-        'p', 387,
-        's', 367,
-        'u', 400,
-        '{', 279,
-        '}', 280,
+        '#', 453,
+        '$', 258,
+        'a', 388,
+        'd', 373,
+        'g', 405,
+        'h', 413,
+        'i', 368,
+        'k', 363,
+        'l', 364,
+        'n', 395,
+        'p', 396,
+        's', 376,
+        'u', 409,
+        '{', 288,
+        '}', 289,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '#', 443,
-        '$', 251,
-        'a', 379,
-        'd', 364,
-        'g', 396,
-        'h', 404,
-        'i', 359,
-        'k', 354,
-        'l', 355,
-        'n', 386,
-        'p', 390,
-        's', 367,
-        'u', 400,
-        '{', 279,
-        '}', 280,
+        '#', 453,
+        '$', 258,
+        'a', 388,
+        'd', 373,
+        'g', 405,
+        'h', 413,
+        'i', 368,
+        'k', 363,
+        'l', 364,
+        'n', 395,
+        'p', 399,
+        's', 376,
+        'u', 409,
+        '{', 288,
+        '}', 289,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 443,
-        '$', 251,
-        'a', 379,
-        'd', 365,
-        'i', 384,
-        'l', 355,
-        'n', 386,
-        'p', 391,
-        's', 367,
-        'u', 400,
-        '{', 279,
-        '}', 280,
+        '#', 453,
+        '$', 258,
+        'a', 388,
+        'd', 374,
+        'i', 393,
+        'l', 364,
+        'n', 395,
+        'p', 400,
+        's', 376,
+        'u', 409,
+        '{', 288,
+        '}', 289,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '#', 443,
-        '$', 251,
-        'a', 379,
-        'd', 365,
-        'i', 384,
-        'l', 355,
-        'n', 386,
-        's', 367,
-        'u', 400,
-        '{', 279,
-        '}', 280,
+        '#', 453,
+        '$', 258,
+        'a', 388,
+        'd', 374,
+        'i', 393,
+        'l', 364,
+        'n', 395,
+        's', 376,
+        'u', 409,
+        '{', 288,
+        '}', 289,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 11:
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == '$') ADVANCE(251);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '$') ADVANCE(258);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(442);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(452);
       END_STATE();
     case 12:
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == '$') ADVANCE(251);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '$') ADVANCE(258);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(417);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(418);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == ')') ADVANCE(262);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == ')') ADVANCE(271);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == 'e') ADVANCE(96);
-      if (lookahead == 'i') ADVANCE(148);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == 'e') ADVANCE(98);
+      if (lookahead == 'i') ADVANCE(153);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       END_STATE();
     case 15:
-      if (lookahead == '#') ADVANCE(443);
-      if (lookahead == 'i') ADVANCE(328);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == 'i') ADVANCE(337);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(339);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 16:
-      if (lookahead == '#') ADVANCE(443);
+      if (lookahead == '#') ADVANCE(453);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(443);
+      if (lookahead == '#') ADVANCE(453);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(419);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(428);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(443);
+      if (lookahead == '#') ADVANCE(453);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(339);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 19:
-      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '.') ADVANCE(251);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
       END_STATE();
     case 20:
-      if (lookahead == '.') ADVANCE(250);
+      if (lookahead == '.') ADVANCE(255);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
       END_STATE();
     case 21:
-      if (lookahead == '4') ADVANCE(323);
-      if (lookahead == '6') ADVANCE(325);
+      if (lookahead == '.') ADVANCE(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
       END_STATE();
     case 22:
-      if (lookahead == ':') ADVANCE(428);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(22);
+      if (lookahead == '4') ADVANCE(332);
+      if (lookahead == '6') ADVANCE(334);
       END_STATE();
     case 23:
-      if (lookahead == '=') ADVANCE(350);
+      if (lookahead == ':') ADVANCE(437);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(23);
       END_STATE();
     case 24:
-      if (lookahead == 'a') ADVANCE(215);
-      if (lookahead == 'i') ADVANCE(54);
-      if (lookahead == 'l') ADVANCE(108);
-      if (lookahead == 'o') ADVANCE(146);
+      if (lookahead == '=') ADVANCE(359);
       END_STATE();
     case 25:
-      if (lookahead == 'a') ADVANCE(215);
-      if (lookahead == 'l') ADVANCE(108);
-      if (lookahead == 'o') ADVANCE(146);
+      if (lookahead == 'a') ADVANCE(220);
+      if (lookahead == 'i') ADVANCE(56);
+      if (lookahead == 'l') ADVANCE(110);
+      if (lookahead == 'o') ADVANCE(151);
       END_STATE();
     case 26:
-      if (lookahead == 'a') ADVANCE(92);
+      if (lookahead == 'a') ADVANCE(220);
+      if (lookahead == 'i') ADVANCE(127);
+      if (lookahead == 'l') ADVANCE(110);
+      if (lookahead == 'o') ADVANCE(151);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(36);
+      if (lookahead == 'a') ADVANCE(94);
       END_STATE();
     case 28:
-      if (lookahead == 'a') ADVANCE(223);
+      if (lookahead == 'a') ADVANCE(37);
       END_STATE();
     case 29:
-      if (lookahead == 'a') ADVANCE(340);
+      if (lookahead == 'a') ADVANCE(349);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(137);
-      if (lookahead == 'o') ADVANCE(292);
+      if (lookahead == 'a') ADVANCE(59);
       END_STATE();
     case 31:
-      if (lookahead == 'a') ADVANCE(137);
-      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(142);
+      if (lookahead == 'o') ADVANCE(301);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(142);
+      if (lookahead == 'o') ADVANCE(60);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(46);
+      if (lookahead == 'a') ADVANCE(228);
       END_STATE();
     case 34:
-      if (lookahead == 'a') ADVANCE(48);
+      if (lookahead == 'a') ADVANCE(47);
       END_STATE();
     case 35:
-      if (lookahead == 'a') ADVANCE(138);
-      if (lookahead == 'o') ADVANCE(291);
+      if (lookahead == 'a') ADVANCE(49);
       END_STATE();
     case 36:
-      if (lookahead == 'b') ADVANCE(69);
+      if (lookahead == 'a') ADVANCE(143);
+      if (lookahead == 'o') ADVANCE(300);
       END_STATE();
     case 37:
-      if (lookahead == 'c') ADVANCE(135);
-      if (lookahead == 'm') ADVANCE(166);
-      if (lookahead == 'n') ADVANCE(304);
-      if (lookahead == 'p') ADVANCE(225);
+      if (lookahead == 'b') ADVANCE(71);
       END_STATE();
     case 38:
-      if (lookahead == 'c') ADVANCE(135);
-      if (lookahead == 'm') ADVANCE(166);
-      if (lookahead == 'n') ADVANCE(303);
+      if (lookahead == 'c') ADVANCE(140);
+      if (lookahead == 'm') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(313);
+      if (lookahead == 'p') ADVANCE(231);
       END_STATE();
     case 39:
-      if (lookahead == 'c') ADVANCE(338);
+      if (lookahead == 'c') ADVANCE(140);
+      if (lookahead == 'm') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(312);
       END_STATE();
     case 40:
-      if (lookahead == 'c') ADVANCE(345);
+      if (lookahead == 'c') ADVANCE(347);
       END_STATE();
     case 41:
-      if (lookahead == 'c') ADVANCE(234);
+      if (lookahead == 'c') ADVANCE(354);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(78);
+      if (lookahead == 'c') ADVANCE(240);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(209);
+      if (lookahead == 'c') ADVANCE(78);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(64);
+      if (lookahead == 'c') ADVANCE(214);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(65);
+      if (lookahead == 'c') ADVANCE(66);
       END_STATE();
     case 46:
       if (lookahead == 'c') ADVANCE(67);
       END_STATE();
     case 47:
-      if (lookahead == 'c') ADVANCE(212);
+      if (lookahead == 'c') ADVANCE(69);
       END_STATE();
     case 48:
-      if (lookahead == 'c') ADVANCE(68);
+      if (lookahead == 'c') ADVANCE(217);
       END_STATE();
     case 49:
-      if (lookahead == 'c') ADVANCE(221);
+      if (lookahead == 'c') ADVANCE(70);
       END_STATE();
     case 50:
-      if (lookahead == 'c') ADVANCE(181);
+      if (lookahead == 'c') ADVANCE(226);
       END_STATE();
     case 51:
-      if (lookahead == 'd') ADVANCE(334);
+      if (lookahead == 'c') ADVANCE(187);
       END_STATE();
     case 52:
-      if (lookahead == 'd') ADVANCE(139);
+      if (lookahead == 'd') ADVANCE(343);
       END_STATE();
     case 53:
-      if (lookahead == 'd') ADVANCE(224);
+      if (lookahead == 'd') ADVANCE(144);
       END_STATE();
     case 54:
-      if (lookahead == 'd') ADVANCE(174);
+      if (lookahead == 'd') ADVANCE(230);
       END_STATE();
     case 55:
-      if (lookahead == 'd') ADVANCE(189);
-      if (lookahead == 'l') ADVANCE(107);
-      if (lookahead == 'r') ADVANCE(204);
+      if (lookahead == 'd') ADVANCE(179);
       END_STATE();
     case 56:
-      if (lookahead == 'd') ADVANCE(189);
-      if (lookahead == 'r') ADVANCE(204);
+      if (lookahead == 'd') ADVANCE(179);
+      if (lookahead == 'l') ADVANCE(107);
       END_STATE();
     case 57:
-      if (lookahead == 'd') ADVANCE(80);
+      if (lookahead == 'd') ADVANCE(194);
+      if (lookahead == 'l') ADVANCE(109);
+      if (lookahead == 'r') ADVANCE(209);
       END_STATE();
     case 58:
-      if (lookahead == 'd') ADVANCE(84);
-      if (lookahead == 't') ADVANCE(106);
+      if (lookahead == 'd') ADVANCE(194);
+      if (lookahead == 'r') ADVANCE(209);
       END_STATE();
     case 59:
-      if (lookahead == 'e') ADVANCE(93);
-      if (lookahead == 'n') ADVANCE(187);
+      if (lookahead == 'd') ADVANCE(82);
       END_STATE();
     case 60:
-      if (lookahead == 'e') ADVANCE(129);
-      if (lookahead == 't') ADVANCE(185);
-      if (lookahead == 'y') ADVANCE(199);
+      if (lookahead == 'd') ADVANCE(86);
+      if (lookahead == 't') ADVANCE(108);
       END_STATE();
     case 61:
-      if (lookahead == 'e') ADVANCE(281);
+      if (lookahead == 'e') ADVANCE(95);
+      if (lookahead == 'n') ADVANCE(192);
       END_STATE();
     case 62:
-      if (lookahead == 'e') ADVANCE(98);
+      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 't') ADVANCE(190);
+      if (lookahead == 'y') ADVANCE(204);
       END_STATE();
     case 63:
-      if (lookahead == 'e') ADVANCE(343);
+      if (lookahead == 'e') ADVANCE(290);
       END_STATE();
     case 64:
-      if (lookahead == 'e') ADVANCE(342);
+      if (lookahead == 'e') ADVANCE(100);
       END_STATE();
     case 65:
-      if (lookahead == 'e') ADVANCE(319);
+      if (lookahead == 'e') ADVANCE(352);
       END_STATE();
     case 66:
-      if (lookahead == 'e') ADVANCE(313);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(275);
+      if (lookahead == 'e') ADVANCE(328);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 'e') ADVANCE(322);
       END_STATE();
     case 69:
-      if (lookahead == 'e') ADVANCE(122);
+      if (lookahead == 'e') ADVANCE(284);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(32);
-      if (lookahead == 'o') ADVANCE(195);
-      if (lookahead == 't') ADVANCE(214);
+      if (lookahead == 'e') ADVANCE(283);
       END_STATE();
     case 71:
-      if (lookahead == 'e') ADVANCE(147);
+      if (lookahead == 'e') ADVANCE(125);
       END_STATE();
     case 72:
-      if (lookahead == 'e') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(30);
+      if (lookahead == 'o') ADVANCE(199);
+      if (lookahead == 't') ADVANCE(219);
       END_STATE();
     case 73:
-      if (lookahead == 'e') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(152);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(202);
+      if (lookahead == 'e') ADVANCE(185);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(134);
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(131);
-      if (lookahead == 'y') ADVANCE(199);
+      if (lookahead == 'e') ADVANCE(207);
       END_STATE();
     case 77:
-      if (lookahead == 'e') ADVANCE(43);
+      if (lookahead == 'e') ADVANCE(44);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'e') ADVANCE(174);
       END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 'e') ADVANCE(139);
       END_STATE();
     case 80:
-      if (lookahead == 'e') ADVANCE(175);
+      if (lookahead == 'e') ADVANCE(183);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(197);
+      if (lookahead == 'e') ADVANCE(135);
+      if (lookahead == 'y') ADVANCE(204);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(196);
+      if (lookahead == 'e') ADVANCE(180);
       END_STATE();
     case 83:
-      if (lookahead == 'e') ADVANCE(176);
+      if (lookahead == 'e') ADVANCE(202);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 'e') ADVANCE(200);
       END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 'e') ADVANCE(181);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(47);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(198);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'e') ADVANCE(48);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(132);
-      if (lookahead == 't') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(203);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(132);
-      if (lookahead == 't') ADVANCE(185);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(242);
+      if (lookahead == 'e') ADVANCE(50);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(201);
+      if (lookahead == 'e') ADVANCE(136);
+      if (lookahead == 't') ADVANCE(190);
       END_STATE();
     case 92:
-      if (lookahead == 'f') ADVANCE(118);
+      if (lookahead == 'e') ADVANCE(136);
+      if (lookahead == 't') ADVANCE(190);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(248);
       END_STATE();
     case 93:
-      if (lookahead == 'f') ADVANCE(28);
-      if (lookahead == 'n') ADVANCE(231);
-      if (lookahead == 's') ADVANCE(50);
+      if (lookahead == 'e') ADVANCE(206);
       END_STATE();
     case 94:
-      if (lookahead == 'g') ADVANCE(271);
+      if (lookahead == 'f') ADVANCE(121);
       END_STATE();
     case 95:
-      if (lookahead == 'g') ADVANCE(314);
+      if (lookahead == 'f') ADVANCE(33);
+      if (lookahead == 'n') ADVANCE(237);
+      if (lookahead == 's') ADVANCE(51);
       END_STATE();
     case 96:
-      if (lookahead == 'g') ADVANCE(179);
+      if (lookahead == 'g') ADVANCE(280);
       END_STATE();
     case 97:
-      if (lookahead == 'g') ADVANCE(179);
-      if (lookahead == 'n') ADVANCE(219);
-      if (lookahead == 'v') ADVANCE(79);
-      if (lookahead == 'x') ADVANCE(42);
+      if (lookahead == 'g') ADVANCE(323);
       END_STATE();
     case 98:
-      if (lookahead == 'g') ADVANCE(161);
+      if (lookahead == 'g') ADVANCE(184);
       END_STATE();
     case 99:
-      if (lookahead == 'g') ADVANCE(186);
+      if (lookahead == 'g') ADVANCE(184);
+      if (lookahead == 'n') ADVANCE(224);
+      if (lookahead == 'v') ADVANCE(80);
+      if (lookahead == 'x') ADVANCE(43);
       END_STATE();
     case 100:
-      if (lookahead == 'h') ADVANCE(308);
+      if (lookahead == 'g') ADVANCE(166);
       END_STATE();
     case 101:
-      if (lookahead == 'h') ADVANCE(85);
+      if (lookahead == 'g') ADVANCE(191);
       END_STATE();
     case 102:
-      if (lookahead == 'h') ADVANCE(156);
+      if (lookahead == 'h') ADVANCE(317);
       END_STATE();
     case 103:
-      if (lookahead == 'h') ADVANCE(113);
+      if (lookahead == 'h') ADVANCE(87);
       END_STATE();
     case 104:
-      if (lookahead == 'i') ADVANCE(54);
+      if (lookahead == 'h') ADVANCE(161);
       END_STATE();
     case 105:
-      if (lookahead == 'i') ADVANCE(119);
+      if (lookahead == 'h') ADVANCE(116);
       END_STATE();
     case 106:
-      if (lookahead == 'i') ADVANCE(140);
+      if (lookahead == 'i') ADVANCE(122);
       END_STATE();
     case 107:
-      if (lookahead == 'i') ADVANCE(41);
+      if (lookahead == 'i') ADVANCE(229);
       END_STATE();
     case 108:
-      if (lookahead == 'i') ADVANCE(71);
-      if (lookahead == 'u') ADVANCE(200);
-      END_STATE();
-    case 109:
-      if (lookahead == 'i') ADVANCE(157);
-      END_STATE();
-    case 110:
-      if (lookahead == 'i') ADVANCE(213);
-      END_STATE();
-    case 111:
-      if (lookahead == 'i') ADVANCE(144);
-      END_STATE();
-    case 112:
-      if (lookahead == 'i') ADVANCE(40);
-      END_STATE();
-    case 113:
       if (lookahead == 'i') ADVANCE(145);
       END_STATE();
+    case 109:
+      if (lookahead == 'i') ADVANCE(42);
+      END_STATE();
+    case 110:
+      if (lookahead == 'i') ADVANCE(73);
+      if (lookahead == 'u') ADVANCE(205);
+      END_STATE();
+    case 111:
+      if (lookahead == 'i') ADVANCE(162);
+      END_STATE();
+    case 112:
+      if (lookahead == 'i') ADVANCE(218);
+      END_STATE();
+    case 113:
+      if (lookahead == 'i') ADVANCE(149);
+      END_STATE();
     case 114:
-      if (lookahead == 'i') ADVANCE(217);
+      if (lookahead == 'i') ADVANCE(55);
       END_STATE();
     case 115:
-      if (lookahead == 'i') ADVANCE(160);
+      if (lookahead == 'i') ADVANCE(41);
       END_STATE();
     case 116:
-      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(150);
       END_STATE();
     case 117:
-      if (lookahead == 'i') ADVANCE(45);
+      if (lookahead == 'i') ADVANCE(222);
       END_STATE();
     case 118:
-      if (lookahead == 'k') ADVANCE(29);
+      if (lookahead == 'i') ADVANCE(165);
       END_STATE();
     case 119:
-      if (lookahead == 'k') ADVANCE(73);
+      if (lookahead == 'i') ADVANCE(175);
       END_STATE();
     case 120:
-      if (lookahead == 'l') ADVANCE(121);
-      if (lookahead == 'n') ADVANCE(230);
-      if (lookahead == 'p') ADVANCE(105);
+      if (lookahead == 'i') ADVANCE(46);
       END_STATE();
     case 121:
-      if (lookahead == 'l') ADVANCE(301);
+      if (lookahead == 'k') ADVANCE(29);
       END_STATE();
     case 122:
-      if (lookahead == 'l') ADVANCE(285);
+      if (lookahead == 'k') ADVANCE(75);
       END_STATE();
     case 123:
-      if (lookahead == 'l') ADVANCE(300);
+      if (lookahead == 'l') ADVANCE(124);
+      if (lookahead == 'n') ADVANCE(236);
+      if (lookahead == 'p') ADVANCE(106);
       END_STATE();
     case 124:
-      if (lookahead == 'l') ADVANCE(107);
-      if (lookahead == 'r') ADVANCE(211);
+      if (lookahead == 'l') ADVANCE(310);
       END_STATE();
     case 125:
-      if (lookahead == 'l') ADVANCE(128);
-      if (lookahead == 'p') ADVANCE(105);
+      if (lookahead == 'l') ADVANCE(294);
       END_STATE();
     case 126:
-      if (lookahead == 'l') ADVANCE(123);
+      if (lookahead == 'l') ADVANCE(309);
       END_STATE();
     case 127:
-      if (lookahead == 'l') ADVANCE(123);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(243);
+      if (lookahead == 'l') ADVANCE(107);
       END_STATE();
     case 128:
-      if (lookahead == 'l') ADVANCE(153);
+      if (lookahead == 'l') ADVANCE(130);
+      if (lookahead == 'p') ADVANCE(106);
       END_STATE();
     case 129:
-      if (lookahead == 'l') ADVANCE(77);
-      if (lookahead == 'r') ADVANCE(226);
+      if (lookahead == 'l') ADVANCE(109);
+      if (lookahead == 'r') ADVANCE(216);
       END_STATE();
     case 130:
-      if (lookahead == 'l') ADVANCE(210);
+      if (lookahead == 'l') ADVANCE(158);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(126);
       END_STATE();
     case 132:
-      if (lookahead == 'l') ADVANCE(88);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(249);
       END_STATE();
     case 133:
-      if (lookahead == 'm') ADVANCE(311);
+      if (lookahead == 'l') ADVANCE(77);
+      if (lookahead == 'r') ADVANCE(232);
       END_STATE();
     case 134:
-      if (lookahead == 'm') ADVANCE(273);
+      if (lookahead == 'l') ADVANCE(215);
       END_STATE();
     case 135:
-      if (lookahead == 'm') ADVANCE(164);
+      if (lookahead == 'l') ADVANCE(88);
       END_STATE();
     case 136:
-      if (lookahead == 'm') ADVANCE(63);
+      if (lookahead == 'l') ADVANCE(90);
       END_STATE();
     case 137:
-      if (lookahead == 'm') ADVANCE(82);
+      if (lookahead == 'm') ADVANCE(320);
       END_STATE();
     case 138:
-      if (lookahead == 'm') ADVANCE(91);
+      if (lookahead == 'm') ADVANCE(263);
       END_STATE();
     case 139:
-      if (lookahead == 'n') ADVANCE(318);
+      if (lookahead == 'm') ADVANCE(282);
       END_STATE();
     case 140:
-      if (lookahead == 'n') ADVANCE(351);
+      if (lookahead == 'm') ADVANCE(169);
       END_STATE();
     case 141:
-      if (lookahead == 'n') ADVANCE(347);
+      if (lookahead == 'm') ADVANCE(65);
       END_STATE();
     case 142:
-      if (lookahead == 'n') ADVANCE(283);
+      if (lookahead == 'm') ADVANCE(84);
       END_STATE();
     case 143:
-      if (lookahead == 'n') ADVANCE(303);
+      if (lookahead == 'm') ADVANCE(93);
       END_STATE();
     case 144:
-      if (lookahead == 'n') ADVANCE(94);
+      if (lookahead == 'n') ADVANCE(327);
       END_STATE();
     case 145:
-      if (lookahead == 'n') ADVANCE(95);
+      if (lookahead == 'n') ADVANCE(360);
       END_STATE();
     case 146:
-      if (lookahead == 'n') ADVANCE(188);
+      if (lookahead == 'n') ADVANCE(356);
       END_STATE();
     case 147:
-      if (lookahead == 'n') ADVANCE(206);
+      if (lookahead == 'n') ADVANCE(292);
       END_STATE();
     case 148:
-      if (lookahead == 'n') ADVANCE(99);
+      if (lookahead == 'n') ADVANCE(312);
       END_STATE();
     case 149:
-      if (lookahead == 'o') ADVANCE(55);
-      if (lookahead == 'r') ADVANCE(155);
+      if (lookahead == 'n') ADVANCE(96);
       END_STATE();
     case 150:
-      if (lookahead == 'o') ADVANCE(312);
+      if (lookahead == 'n') ADVANCE(97);
       END_STATE();
     case 151:
-      if (lookahead == 'o') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(193);
       END_STATE();
     case 152:
-      if (lookahead == 'o') ADVANCE(124);
-      if (lookahead == 'r') ADVANCE(155);
+      if (lookahead == 'n') ADVANCE(211);
       END_STATE();
     case 153:
-      if (lookahead == 'o') ADVANCE(227);
+      if (lookahead == 'n') ADVANCE(101);
       END_STATE();
     case 154:
-      if (lookahead == 'o') ADVANCE(133);
+      if (lookahead == 'o') ADVANCE(57);
+      if (lookahead == 'r') ADVANCE(159);
       END_STATE();
     case 155:
-      if (lookahead == 'o') ADVANCE(53);
+      if (lookahead == 'o') ADVANCE(321);
       END_STATE();
     case 156:
-      if (lookahead == 'o') ADVANCE(51);
+      if (lookahead == 'o') ADVANCE(58);
       END_STATE();
     case 157:
-      if (lookahead == 'o') ADVANCE(141);
+      if (lookahead == 'o') ADVANCE(129);
+      if (lookahead == 'r') ADVANCE(159);
       END_STATE();
     case 158:
-      if (lookahead == 'o') ADVANCE(183);
+      if (lookahead == 'o') ADVANCE(233);
       END_STATE();
     case 159:
-      if (lookahead == 'o') ADVANCE(170);
+      if (lookahead == 'o') ADVANCE(54);
       END_STATE();
     case 160:
-      if (lookahead == 'o') ADVANCE(142);
+      if (lookahead == 'o') ADVANCE(137);
       END_STATE();
     case 161:
-      if (lookahead == 'o') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(52);
       END_STATE();
     case 162:
-      if (lookahead == 'o') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(146);
       END_STATE();
     case 163:
-      if (lookahead == 'p') ADVANCE(332);
+      if (lookahead == 'o') ADVANCE(188);
       END_STATE();
     case 164:
-      if (lookahead == 'p') ADVANCE(321);
+      if (lookahead == 'o') ADVANCE(173);
       END_STATE();
     case 165:
-      if (lookahead == 'p') ADVANCE(39);
+      if (lookahead == 'o') ADVANCE(147);
       END_STATE();
     case 166:
-      if (lookahead == 'p') ADVANCE(158);
+      if (lookahead == 'o') ADVANCE(186);
       END_STATE();
     case 167:
-      if (lookahead == 'p') ADVANCE(33);
+      if (lookahead == 'o') ADVANCE(182);
       END_STATE();
     case 168:
-      if (lookahead == 'p') ADVANCE(207);
+      if (lookahead == 'p') ADVANCE(341);
       END_STATE();
     case 169:
-      if (lookahead == 'p') ADVANCE(220);
+      if (lookahead == 'p') ADVANCE(330);
       END_STATE();
     case 170:
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(40);
       END_STATE();
     case 171:
-      if (lookahead == 'p') ADVANCE(34);
+      if (lookahead == 'p') ADVANCE(163);
       END_STATE();
     case 172:
-      if (lookahead == 'q') ADVANCE(52);
-      if (lookahead == 'r') ADVANCE(154);
+      if (lookahead == 'p') ADVANCE(34);
       END_STATE();
     case 173:
-      if (lookahead == 'r') ADVANCE(165);
+      if (lookahead == 'p') ADVANCE(115);
       END_STATE();
     case 174:
-      if (lookahead == 'r') ADVANCE(265);
+      if (lookahead == 'p') ADVANCE(212);
       END_STATE();
     case 175:
-      if (lookahead == 'r') ADVANCE(336);
+      if (lookahead == 'p') ADVANCE(225);
       END_STATE();
     case 176:
-      if (lookahead == 'r') ADVANCE(276);
+      if (lookahead == 'p') ADVANCE(35);
       END_STATE();
     case 177:
-      if (lookahead == 'r') ADVANCE(272);
+      if (lookahead == 'q') ADVANCE(53);
+      if (lookahead == 'r') ADVANCE(160);
       END_STATE();
     case 178:
-      if (lookahead == 'r') ADVANCE(236);
+      if (lookahead == 'r') ADVANCE(170);
       END_STATE();
     case 179:
-      if (lookahead == 'r') ADVANCE(81);
+      if (lookahead == 'r') ADVANCE(274);
       END_STATE();
     case 180:
-      if (lookahead == 'r') ADVANCE(194);
+      if (lookahead == 'r') ADVANCE(345);
       END_STATE();
     case 181:
-      if (lookahead == 'r') ADVANCE(116);
+      if (lookahead == 'r') ADVANCE(285);
       END_STATE();
     case 182:
-      if (lookahead == 'r') ADVANCE(235);
+      if (lookahead == 'r') ADVANCE(281);
       END_STATE();
     case 183:
-      if (lookahead == 'r') ADVANCE(208);
+      if (lookahead == 'r') ADVANCE(242);
       END_STATE();
     case 184:
-      if (lookahead == 'r') ADVANCE(66);
+      if (lookahead == 'r') ADVANCE(83);
       END_STATE();
     case 185:
-      if (lookahead == 'r') ADVANCE(111);
+      if (lookahead == 'r') ADVANCE(201);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(87);
+      if (lookahead == 'r') ADVANCE(241);
       END_STATE();
     case 187:
-      if (lookahead == 's') ADVANCE(348);
+      if (lookahead == 'r') ADVANCE(119);
       END_STATE();
     case 188:
-      if (lookahead == 's') ADVANCE(205);
+      if (lookahead == 'r') ADVANCE(213);
       END_STATE();
     case 189:
-      if (lookahead == 's') ADVANCE(299);
+      if (lookahead == 'r') ADVANCE(68);
       END_STATE();
     case 190:
-      if (lookahead == 's') ADVANCE(295);
+      if (lookahead == 'r') ADVANCE(113);
       END_STATE();
     case 191:
-      if (lookahead == 's') ADVANCE(294);
+      if (lookahead == 'r') ADVANCE(89);
       END_STATE();
     case 192:
-      if (lookahead == 's') ADVANCE(302);
+      if (lookahead == 's') ADVANCE(357);
       END_STATE();
     case 193:
-      if (lookahead == 's') ADVANCE(61);
+      if (lookahead == 's') ADVANCE(210);
       END_STATE();
     case 194:
-      if (lookahead == 's') ADVANCE(109);
+      if (lookahead == 's') ADVANCE(308);
       END_STATE();
     case 195:
-      if (lookahead == 's') ADVANCE(203);
+      if (lookahead == 's') ADVANCE(304);
       END_STATE();
     case 196:
-      if (lookahead == 's') ADVANCE(167);
+      if (lookahead == 's') ADVANCE(303);
       END_STATE();
     case 197:
-      if (lookahead == 's') ADVANCE(190);
+      if (lookahead == 's') ADVANCE(311);
       END_STATE();
     case 198:
-      if (lookahead == 's') ADVANCE(191);
+      if (lookahead == 's') ADVANCE(63);
       END_STATE();
     case 199:
-      if (lookahead == 's') ADVANCE(218);
+      if (lookahead == 's') ADVANCE(208);
       END_STATE();
     case 200:
-      if (lookahead == 's') ADVANCE(222);
+      if (lookahead == 's') ADVANCE(172);
       END_STATE();
     case 201:
-      if (lookahead == 's') ADVANCE(171);
+      if (lookahead == 's') ADVANCE(111);
       END_STATE();
     case 202:
-      if (lookahead == 't') ADVANCE(102);
+      if (lookahead == 's') ADVANCE(195);
       END_STATE();
     case 203:
-      if (lookahead == 't') ADVANCE(335);
+      if (lookahead == 's') ADVANCE(196);
       END_STATE();
     case 204:
-      if (lookahead == 't') ADVANCE(268);
+      if (lookahead == 's') ADVANCE(223);
       END_STATE();
     case 205:
-      if (lookahead == 't') ADVANCE(257);
-      if (lookahead == 'u') ADVANCE(136);
+      if (lookahead == 's') ADVANCE(227);
       END_STATE();
     case 206:
-      if (lookahead == 't') ADVANCE(346);
+      if (lookahead == 's') ADVANCE(176);
       END_STATE();
     case 207:
-      if (lookahead == 't') ADVANCE(307);
+      if (lookahead == 't') ADVANCE(104);
       END_STATE();
     case 208:
-      if (lookahead == 't') ADVANCE(256);
+      if (lookahead == 't') ADVANCE(344);
       END_STATE();
     case 209:
-      if (lookahead == 't') ADVANCE(297);
+      if (lookahead == 't') ADVANCE(277);
       END_STATE();
     case 210:
-      if (lookahead == 't') ADVANCE(287);
+      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 'u') ADVANCE(141);
       END_STATE();
     case 211:
-      if (lookahead == 't') ADVANCE(267);
+      if (lookahead == 't') ADVANCE(355);
       END_STATE();
     case 212:
-      if (lookahead == 't') ADVANCE(296);
+      if (lookahead == 't') ADVANCE(316);
       END_STATE();
     case 213:
-      if (lookahead == 't') ADVANCE(100);
+      if (lookahead == 't') ADVANCE(265);
       END_STATE();
     case 214:
-      if (lookahead == 't') ADVANCE(163);
+      if (lookahead == 't') ADVANCE(306);
       END_STATE();
     case 215:
-      if (lookahead == 't') ADVANCE(62);
+      if (lookahead == 't') ADVANCE(296);
       END_STATE();
     case 216:
-      if (lookahead == 't') ADVANCE(103);
+      if (lookahead == 't') ADVANCE(276);
       END_STATE();
     case 217:
-      if (lookahead == 't') ADVANCE(233);
+      if (lookahead == 't') ADVANCE(305);
       END_STATE();
     case 218:
-      if (lookahead == 't') ADVANCE(75);
+      if (lookahead == 't') ADVANCE(102);
       END_STATE();
     case 219:
-      if (lookahead == 't') ADVANCE(114);
+      if (lookahead == 't') ADVANCE(168);
       END_STATE();
     case 220:
-      if (lookahead == 't') ADVANCE(115);
+      if (lookahead == 't') ADVANCE(64);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(162);
+      if (lookahead == 't') ADVANCE(105);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(83);
+      if (lookahead == 't') ADVANCE(239);
       END_STATE();
     case 223:
-      if (lookahead == 'u') ADVANCE(130);
+      if (lookahead == 't') ADVANCE(79);
       END_STATE();
     case 224:
-      if (lookahead == 'u') ADVANCE(44);
+      if (lookahead == 't') ADVANCE(117);
       END_STATE();
     case 225:
-      if (lookahead == 'v') ADVANCE(21);
+      if (lookahead == 't') ADVANCE(118);
       END_STATE();
     case 226:
-      if (lookahead == 'v') ADVANCE(117);
+      if (lookahead == 't') ADVANCE(167);
       END_STATE();
     case 227:
-      if (lookahead == 'w') ADVANCE(309);
+      if (lookahead == 't') ADVANCE(85);
       END_STATE();
     case 228:
-      if (lookahead == 'w') ADVANCE(101);
+      if (lookahead == 'u') ADVANCE(134);
       END_STATE();
     case 229:
-      if (lookahead == 'x') ADVANCE(42);
+      if (lookahead == 'u') ADVANCE(138);
       END_STATE();
     case 230:
-      if (lookahead == 'y') ADVANCE(228);
+      if (lookahead == 'u') ADVANCE(45);
       END_STATE();
     case 231:
-      if (lookahead == 'y') ADVANCE(289);
+      if (lookahead == 'v') ADVANCE(22);
       END_STATE();
     case 232:
-      if (lookahead == 'y') ADVANCE(344);
+      if (lookahead == 'v') ADVANCE(120);
       END_STATE();
     case 233:
-      if (lookahead == 'y') ADVANCE(315);
+      if (lookahead == 'w') ADVANCE(318);
       END_STATE();
     case 234:
-      if (lookahead == 'y') ADVANCE(277);
+      if (lookahead == 'w') ADVANCE(103);
       END_STATE();
     case 235:
-      if (lookahead == 'y') ADVANCE(259);
+      if (lookahead == 'x') ADVANCE(43);
       END_STATE();
     case 236:
-      if (lookahead == 'y') ADVANCE(216);
+      if (lookahead == 'y') ADVANCE(234);
       END_STATE();
     case 237:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(242);
+      if (lookahead == 'y') ADVANCE(298);
       END_STATE();
     case 238:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(241);
+      if (lookahead == 'y') ADVANCE(353);
       END_STATE();
     case 239:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(241);
+      if (lookahead == 'y') ADVANCE(324);
       END_STATE();
     case 240:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(243);
+      if (lookahead == 'y') ADVANCE(286);
       END_STATE();
     case 241:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(421);
+      if (lookahead == 'y') ADVANCE(268);
       END_STATE();
     case 242:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(241);
+      if (lookahead == 'y') ADVANCE(221);
       END_STATE();
     case 243:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(421);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(248);
       END_STATE();
     case 244:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(247);
+      END_STATE();
+    case 245:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(247);
+      END_STATE();
+    case 246:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(249);
+      END_STATE();
+    case 247:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(430);
+      END_STATE();
+    case 248:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(247);
+      END_STATE();
+    case 249:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(430);
+      END_STATE();
+    case 250:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(439);
-      END_STATE();
-    case 245:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
-      END_STATE();
-    case 246:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
-      END_STATE();
-    case 247:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
-      END_STATE();
-    case 248:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      END_STATE();
-    case 249:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
-      END_STATE();
-    case 250:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
+          lookahead == 't') ADVANCE(449);
       END_STATE();
     case 251:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(440);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
       END_STATE();
     case 252:
-      if (eof) ADVANCE(255);
-      ADVANCE_MAP(
-        '!', 353,
-        '"', 435,
-        '#', 443,
-        '$', 251,
-        '(', 260,
-        ')', 262,
-        ',', 261,
-        ':', 263,
-        '=', 258,
-        '[', 316,
-        ']', 317,
-        'a', 120,
-        'c', 24,
-        'd', 59,
-        'e', 97,
-        'f', 172,
-        'g', 173,
-        'h', 70,
-        'i', 37,
-        'k', 26,
-        'l', 27,
-        'm', 74,
-        'n', 30,
-        'p', 149,
-        's', 60,
-        't', 150,
-        'u', 193,
-        'v', 72,
-        'w', 110,
-        '{', 279,
-        '}', 280,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(252);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
       END_STATE();
     case 253:
-      if (eof) ADVANCE(255);
-      ADVANCE_MAP(
-        '"', 435,
-        '#', 443,
-        '$', 251,
-        '(', 260,
-        ')', 262,
-        ',', 261,
-        '-', 413,
-        '/', 414,
-        ']', 317,
-        'a', 125,
-        'c', 25,
-        'd', 59,
-        'e', 229,
-        'g', 173,
-        'h', 70,
-        'i', 38,
-        'k', 26,
-        'l', 27,
-        'm', 74,
-        'n', 35,
-        'p', 152,
-        's', 76,
-        't', 159,
-        'u', 193,
-        'v', 72,
-        '{', 279,
-        '}', 280,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(254);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
       END_STATE();
     case 254:
-      if (eof) ADVANCE(255);
-      ADVANCE_MAP(
-        '"', 435,
-        '#', 443,
-        '$', 251,
-        '(', 260,
-        ')', 262,
-        ',', 261,
-        ']', 317,
-        'a', 125,
-        'c', 25,
-        'd', 59,
-        'e', 229,
-        'g', 173,
-        'h', 70,
-        'i', 38,
-        'k', 26,
-        'l', 27,
-        'm', 74,
-        'n', 35,
-        'p', 152,
-        's', 76,
-        't', 159,
-        'u', 193,
-        'v', 72,
-        '{', 279,
-        '}', 280,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(254);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
       END_STATE();
     case 255:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
       END_STATE();
     case 256:
-      ACCEPT_TOKEN(anon_sym_import);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(439);
       END_STATE();
     case 257:
-      ACCEPT_TOKEN(anon_sym_const);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
       END_STATE();
     case 258:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 259:
-      ACCEPT_TOKEN(anon_sym_category);
+      if (eof) ADVANCE(262);
+      ADVANCE_MAP(
+        '!', 362,
+        '"', 445,
+        '#', 453,
+        '$', 258,
+        '(', 269,
+        ')', 271,
+        ',', 270,
+        ':', 272,
+        '=', 267,
+        '[', 325,
+        ']', 326,
+        'a', 123,
+        'c', 25,
+        'd', 61,
+        'e', 99,
+        'f', 177,
+        'g', 178,
+        'h', 72,
+        'i', 38,
+        'k', 27,
+        'l', 28,
+        'm', 76,
+        'n', 31,
+        'p', 154,
+        's', 62,
+        't', 155,
+        'u', 198,
+        'v', 74,
+        'w', 112,
+        '{', 288,
+        '}', 289,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(259);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
       END_STATE();
     case 260:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      if (eof) ADVANCE(262);
+      ADVANCE_MAP(
+        '"', 445,
+        '#', 453,
+        '$', 258,
+        '(', 269,
+        ')', 271,
+        ',', 270,
+        '-', 422,
+        '/', 423,
+        ']', 326,
+        'a', 128,
+        'c', 26,
+        'd', 61,
+        'e', 235,
+        'g', 178,
+        'h', 72,
+        'i', 39,
+        'k', 27,
+        'l', 28,
+        'm', 76,
+        'n', 36,
+        'p', 157,
+        's', 81,
+        't', 164,
+        'u', 198,
+        'v', 74,
+        '{', 288,
+        '}', 289,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(261);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
       END_STATE();
     case 261:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      if (eof) ADVANCE(262);
+      ADVANCE_MAP(
+        '"', 445,
+        '#', 453,
+        '$', 258,
+        '(', 269,
+        ')', 271,
+        ',', 270,
+        ']', 326,
+        'a', 128,
+        'c', 26,
+        'd', 61,
+        'e', 235,
+        'g', 178,
+        'h', 72,
+        'i', 39,
+        'k', 27,
+        'l', 28,
+        'm', 76,
+        'n', 36,
+        'p', 157,
+        's', 81,
+        't', 164,
+        'u', 198,
+        'v', 74,
+        '{', 288,
+        '}', 289,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(261);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
       END_STATE();
     case 262:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 263:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
     case 264:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(264);
+      ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(266);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 269:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 270:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 271:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 272:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 273:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 274:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(273);
+      END_STATE();
+    case 275:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 276:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 277:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(275);
+      END_STATE();
+    case 278:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 270:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 271:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(270);
-      END_STATE();
-    case 272:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 273:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 274:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 275:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(306);
-      END_STATE();
-    case 276:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 278:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 280:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(279);
       END_STATE();
     case 281:
-      ACCEPT_TOKEN(anon_sym_use);
+      ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
     case 282:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 283:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(315);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 290:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 291:
       ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 283:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_no);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 292:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(106);
+      ACCEPT_TOKEN(anon_sym_description);
       END_STATE();
     case 293:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 294:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 295:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 297:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 298:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 299:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 300:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 301:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == 't') ADVANCE(108);
+      END_STATE();
+    case 302:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(177);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(227);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_nodes);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 303:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'g') ADVANCE(186);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 305:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 306:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (lookahead == 'o') ADVANCE(182);
+      END_STATE();
+    case 307:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 308:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 309:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(anon_sym_all);
+      if (lookahead == 'o') ADVANCE(233);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'g') ADVANCE(191);
+      END_STATE();
+    case 314:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_everything);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 315:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 316:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 317:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
     case 318:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_allow);
       END_STATE();
     case 319:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(320);
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 320:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_icmp);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 322:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 328:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(329);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 331:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(324);
-      if (lookahead == '6') ADVANCE(326);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(329);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(327);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(331);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_http);
+      ACCEPT_TOKEN(anon_sym_ipv4);
       END_STATE();
     case 333:
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_ipv6);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_ipv6);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(333);
+      if (lookahead == '6') ADVANCE(335);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(338);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(336);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(339);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 342:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(337);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_produce);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_consume);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_apikey);
+      ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 349:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 358:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(350);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(370);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(358);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(407);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(341);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(368);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(383);
-      if (lookahead == 'n') ADVANCE(305);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(339);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(397);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(410);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(359);
       END_STATE();
     case 363:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(402);
+      if (lookahead == 'a') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 364:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(371);
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'a') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 365:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(371);
+      if (lookahead == 'a') ADVANCE(416);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 366:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(282);
+      if (lookahead == 'a') ADVANCE(350);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 367:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(381);
+      if (lookahead == 'b') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 368:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(378);
+      if (lookahead == 'c') ADVANCE(392);
+      if (lookahead == 'n') ADVANCE(314);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 369:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(363);
+      if (lookahead == 'c') ADVANCE(348);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(375);
+      if (lookahead == 'c') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 371:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(356);
-      if (lookahead == 'n') ADVANCE(409);
-      if (lookahead == 's') ADVANCE(361);
+      if (lookahead == 'c') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 372:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(362);
+      if (lookahead == 'c') ADVANCE(411);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(389);
+      if (lookahead == 'e') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(408);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(395);
+      if (lookahead == 'e') ADVANCE(380);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 375:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(357);
+      if (lookahead == 'e') ADVANCE(291);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 376:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(372);
-      if (lookahead == 'r') ADVANCE(401);
+      if (lookahead == 'e') ADVANCE(390);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 377:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(372);
+      if (lookahead == 'e') ADVANCE(387);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 378:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(286);
+      if (lookahead == 'e') ADVANCE(372);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 379:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(380);
+      if (lookahead == 'f') ADVANCE(384);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 380:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(388);
+      if (lookahead == 'f') ADVANCE(365);
+      if (lookahead == 'n') ADVANCE(418);
+      if (lookahead == 's') ADVANCE(370);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 381:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(369);
+      if (lookahead == 'i') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 382:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(403);
+      if (lookahead == 'i') ADVANCE(398);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 383:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(393);
+      if (lookahead == 'i') ADVANCE(404);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 384:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(305);
+      if (lookahead == 'k') ADVANCE(366);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 385:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(284);
+      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'r') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 386:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(293);
+      if (lookahead == 'l') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 387:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(376);
+      if (lookahead == 'l') ADVANCE(295);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 388:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(408);
+      if (lookahead == 'l') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 389:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(397);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(378);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(412);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(402);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(314);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(293);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(302);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 396:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(398);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(377);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(333);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(322);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(360);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(406);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(394);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 397:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(374);
+      if (lookahead == 'o') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 398:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(401);
+      if (lookahead == 'o') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 399:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(349);
+      if (lookahead == 'o') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 400:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(366);
+      if (lookahead == 'o') ADVANCE(386);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 401:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(269);
+      if (lookahead == 'p') ADVANCE(342);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(298);
+      if (lookahead == 'p') ADVANCE(331);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 403:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(288);
+      if (lookahead == 'p') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 404:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(405);
+      if (lookahead == 'p') ADVANCE(415);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 405:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(392);
+      if (lookahead == 'r') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(373);
+      if (lookahead == 'r') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 407:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(382);
+      if (lookahead == 'r') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 408:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(310);
+      if (lookahead == 's') ADVANCE(358);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(290);
+      if (lookahead == 's') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 410:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(278);
+      if (lookahead == 't') ADVANCE(278);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
     case 411:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(307);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(297);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(414);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(401);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(382);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(391);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(319);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(299);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(287);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      END_STATE();
+    case 420:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(411);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
       END_STATE();
-    case 412:
+    case 421:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(412);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(247);
-      if (lookahead == ':') ADVANCE(428);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(22);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(428);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(416);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(418);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(417);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(418);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(419);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(sym_protocol);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(421);
       END_STATE();
     case 422:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (lookahead == ':') ADVANCE(429);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (lookahead == ':') ADVANCE(422);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(423);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (lookahead == ':') ADVANCE(423);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(424);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '.') ADVANCE(254);
+      if (lookahead == ':') ADVANCE(437);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(424);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(23);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (lookahead == ':') ADVANCE(424);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(437);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(425);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (lookahead == ':') ADVANCE(425);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(426);
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       END_STATE();
     case 427:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (lookahead == ':') ADVANCE(426);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 428:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (lookahead == ':') ADVANCE(427);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(428);
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(428);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(245);
-      if (lookahead == '/') ADVANCE(246);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(429);
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(246);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(430);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 431:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(249);
-      if (lookahead == '/') ADVANCE(246);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(431);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (lookahead == ':') ADVANCE(438);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(431);
       END_STATE();
     case 432:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(246);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (lookahead == ':') ADVANCE(431);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(432);
       END_STATE();
     case 433:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (lookahead == ':') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(433);
       END_STATE();
     case 434:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (lookahead == ':') ADVANCE(433);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(434);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (lookahead == ':') ADVANCE(434);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(435);
       END_STATE();
     case 436:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (lookahead == ':') ADVANCE(435);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(436);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (lookahead == ':') ADVANCE(436);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(437);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(255);
+      if (lookahead == '/') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(439);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(256);
+      if (lookahead == '/') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(251);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 446:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(437);
+      if (lookahead == '#') ADVANCE(447);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(436);
+          lookahead == ' ') ADVANCE(446);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(437);
+          lookahead != '\\') ADVANCE(447);
       END_STATE();
-    case 437:
+    case 447:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(437);
+          lookahead != '\\') ADVANCE(447);
       END_STATE();
-    case 438:
+    case 448:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 439:
+    case 449:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 440:
+    case 450:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(440);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
-    case 441:
+    case 451:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
       END_STATE();
-    case 442:
+    case 452:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(442);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(452);
       END_STATE();
-    case 443:
+    case 453:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(443);
+          lookahead != '\n') ADVANCE(453);
       END_STATE();
     default:
       return false;
@@ -4235,297 +4301,297 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 253},
-  [2] = {.lex_state = 253},
-  [3] = {.lex_state = 253},
-  [4] = {.lex_state = 253},
-  [5] = {.lex_state = 253},
-  [6] = {.lex_state = 253},
-  [7] = {.lex_state = 253},
-  [8] = {.lex_state = 253},
-  [9] = {.lex_state = 253},
-  [10] = {.lex_state = 253},
-  [11] = {.lex_state = 253},
-  [12] = {.lex_state = 253},
+  [1] = {.lex_state = 260},
+  [2] = {.lex_state = 260},
+  [3] = {.lex_state = 260},
+  [4] = {.lex_state = 260},
+  [5] = {.lex_state = 260},
+  [6] = {.lex_state = 260},
+  [7] = {.lex_state = 260},
+  [8] = {.lex_state = 260},
+  [9] = {.lex_state = 260},
+  [10] = {.lex_state = 260},
+  [11] = {.lex_state = 260},
+  [12] = {.lex_state = 260},
   [13] = {.lex_state = 7},
-  [14] = {.lex_state = 253},
+  [14] = {.lex_state = 260},
   [15] = {.lex_state = 8},
-  [16] = {.lex_state = 253},
-  [17] = {.lex_state = 253},
-  [18] = {.lex_state = 253},
-  [19] = {.lex_state = 253},
-  [20] = {.lex_state = 253},
-  [21] = {.lex_state = 253},
-  [22] = {.lex_state = 253},
-  [23] = {.lex_state = 253},
-  [24] = {.lex_state = 253},
-  [25] = {.lex_state = 253},
-  [26] = {.lex_state = 253},
-  [27] = {.lex_state = 253},
-  [28] = {.lex_state = 253},
-  [29] = {.lex_state = 253},
-  [30] = {.lex_state = 253},
-  [31] = {.lex_state = 0},
-  [32] = {.lex_state = 0},
-  [33] = {.lex_state = 253},
-  [34] = {.lex_state = 253},
-  [35] = {.lex_state = 253},
-  [36] = {.lex_state = 253},
-  [37] = {.lex_state = 253},
-  [38] = {.lex_state = 253},
-  [39] = {.lex_state = 253},
-  [40] = {.lex_state = 253},
-  [41] = {.lex_state = 253},
-  [42] = {.lex_state = 253},
-  [43] = {.lex_state = 253},
-  [44] = {.lex_state = 253},
-  [45] = {.lex_state = 253},
-  [46] = {.lex_state = 253},
-  [47] = {.lex_state = 253},
-  [48] = {.lex_state = 253},
-  [49] = {.lex_state = 9},
-  [50] = {.lex_state = 253},
-  [51] = {.lex_state = 253},
-  [52] = {.lex_state = 253},
-  [53] = {.lex_state = 253},
-  [54] = {.lex_state = 253},
-  [55] = {.lex_state = 253},
-  [56] = {.lex_state = 253},
-  [57] = {.lex_state = 253},
-  [58] = {.lex_state = 253},
-  [59] = {.lex_state = 253},
-  [60] = {.lex_state = 253},
-  [61] = {.lex_state = 253},
-  [62] = {.lex_state = 253},
-  [63] = {.lex_state = 253},
-  [64] = {.lex_state = 253},
-  [65] = {.lex_state = 253},
-  [66] = {.lex_state = 253},
-  [67] = {.lex_state = 253},
-  [68] = {.lex_state = 253},
-  [69] = {.lex_state = 253},
-  [70] = {.lex_state = 253},
-  [71] = {.lex_state = 253},
-  [72] = {.lex_state = 253},
-  [73] = {.lex_state = 253},
-  [74] = {.lex_state = 253},
-  [75] = {.lex_state = 253},
-  [76] = {.lex_state = 253},
-  [77] = {.lex_state = 253},
-  [78] = {.lex_state = 253},
-  [79] = {.lex_state = 253},
-  [80] = {.lex_state = 10},
-  [81] = {.lex_state = 253},
-  [82] = {.lex_state = 253},
-  [83] = {.lex_state = 253},
-  [84] = {.lex_state = 253},
-  [85] = {.lex_state = 253},
-  [86] = {.lex_state = 253},
-  [87] = {.lex_state = 253},
-  [88] = {.lex_state = 253},
-  [89] = {.lex_state = 253},
-  [90] = {.lex_state = 253},
-  [91] = {.lex_state = 253},
-  [92] = {.lex_state = 253},
-  [93] = {.lex_state = 253},
-  [94] = {.lex_state = 253},
-  [95] = {.lex_state = 253},
-  [96] = {.lex_state = 253},
-  [97] = {.lex_state = 253},
-  [98] = {.lex_state = 253},
-  [99] = {.lex_state = 253},
-  [100] = {.lex_state = 253},
-  [101] = {.lex_state = 253},
-  [102] = {.lex_state = 253},
-  [103] = {.lex_state = 253},
-  [104] = {.lex_state = 253},
-  [105] = {.lex_state = 253},
-  [106] = {.lex_state = 253},
-  [107] = {.lex_state = 253},
-  [108] = {.lex_state = 253},
-  [109] = {.lex_state = 253},
-  [110] = {.lex_state = 253},
-  [111] = {.lex_state = 253},
-  [112] = {.lex_state = 253},
-  [113] = {.lex_state = 253},
-  [114] = {.lex_state = 253},
-  [115] = {.lex_state = 253},
-  [116] = {.lex_state = 253},
-  [117] = {.lex_state = 253},
-  [118] = {.lex_state = 253},
-  [119] = {.lex_state = 253},
-  [120] = {.lex_state = 253},
-  [121] = {.lex_state = 253},
-  [122] = {.lex_state = 253},
-  [123] = {.lex_state = 253},
-  [124] = {.lex_state = 253},
-  [125] = {.lex_state = 253},
-  [126] = {.lex_state = 253},
-  [127] = {.lex_state = 253},
-  [128] = {.lex_state = 253},
-  [129] = {.lex_state = 253},
-  [130] = {.lex_state = 253},
-  [131] = {.lex_state = 253},
-  [132] = {.lex_state = 253},
-  [133] = {.lex_state = 253},
-  [134] = {.lex_state = 253},
-  [135] = {.lex_state = 253},
-  [136] = {.lex_state = 253},
-  [137] = {.lex_state = 253},
-  [138] = {.lex_state = 253},
-  [139] = {.lex_state = 253},
-  [140] = {.lex_state = 253},
-  [141] = {.lex_state = 253},
-  [142] = {.lex_state = 253},
-  [143] = {.lex_state = 253},
-  [144] = {.lex_state = 253},
-  [145] = {.lex_state = 253},
-  [146] = {.lex_state = 253},
+  [16] = {.lex_state = 260},
+  [17] = {.lex_state = 260},
+  [18] = {.lex_state = 260},
+  [19] = {.lex_state = 260},
+  [20] = {.lex_state = 260},
+  [21] = {.lex_state = 260},
+  [22] = {.lex_state = 260},
+  [23] = {.lex_state = 260},
+  [24] = {.lex_state = 260},
+  [25] = {.lex_state = 260},
+  [26] = {.lex_state = 260},
+  [27] = {.lex_state = 260},
+  [28] = {.lex_state = 260},
+  [29] = {.lex_state = 260},
+  [30] = {.lex_state = 260},
+  [31] = {.lex_state = 260},
+  [32] = {.lex_state = 260},
+  [33] = {.lex_state = 260},
+  [34] = {.lex_state = 260},
+  [35] = {.lex_state = 0},
+  [36] = {.lex_state = 260},
+  [37] = {.lex_state = 0},
+  [38] = {.lex_state = 260},
+  [39] = {.lex_state = 260},
+  [40] = {.lex_state = 260},
+  [41] = {.lex_state = 260},
+  [42] = {.lex_state = 260},
+  [43] = {.lex_state = 260},
+  [44] = {.lex_state = 260},
+  [45] = {.lex_state = 260},
+  [46] = {.lex_state = 260},
+  [47] = {.lex_state = 260},
+  [48] = {.lex_state = 260},
+  [49] = {.lex_state = 260},
+  [50] = {.lex_state = 9},
+  [51] = {.lex_state = 260},
+  [52] = {.lex_state = 260},
+  [53] = {.lex_state = 260},
+  [54] = {.lex_state = 260},
+  [55] = {.lex_state = 260},
+  [56] = {.lex_state = 260},
+  [57] = {.lex_state = 260},
+  [58] = {.lex_state = 260},
+  [59] = {.lex_state = 260},
+  [60] = {.lex_state = 260},
+  [61] = {.lex_state = 260},
+  [62] = {.lex_state = 260},
+  [63] = {.lex_state = 260},
+  [64] = {.lex_state = 260},
+  [65] = {.lex_state = 260},
+  [66] = {.lex_state = 260},
+  [67] = {.lex_state = 260},
+  [68] = {.lex_state = 260},
+  [69] = {.lex_state = 260},
+  [70] = {.lex_state = 260},
+  [71] = {.lex_state = 260},
+  [72] = {.lex_state = 260},
+  [73] = {.lex_state = 260},
+  [74] = {.lex_state = 260},
+  [75] = {.lex_state = 260},
+  [76] = {.lex_state = 260},
+  [77] = {.lex_state = 260},
+  [78] = {.lex_state = 260},
+  [79] = {.lex_state = 10},
+  [80] = {.lex_state = 260},
+  [81] = {.lex_state = 260},
+  [82] = {.lex_state = 260},
+  [83] = {.lex_state = 260},
+  [84] = {.lex_state = 260},
+  [85] = {.lex_state = 260},
+  [86] = {.lex_state = 260},
+  [87] = {.lex_state = 260},
+  [88] = {.lex_state = 260},
+  [89] = {.lex_state = 260},
+  [90] = {.lex_state = 260},
+  [91] = {.lex_state = 260},
+  [92] = {.lex_state = 260},
+  [93] = {.lex_state = 260},
+  [94] = {.lex_state = 260},
+  [95] = {.lex_state = 260},
+  [96] = {.lex_state = 260},
+  [97] = {.lex_state = 260},
+  [98] = {.lex_state = 260},
+  [99] = {.lex_state = 260},
+  [100] = {.lex_state = 260},
+  [101] = {.lex_state = 260},
+  [102] = {.lex_state = 260},
+  [103] = {.lex_state = 260},
+  [104] = {.lex_state = 260},
+  [105] = {.lex_state = 260},
+  [106] = {.lex_state = 260},
+  [107] = {.lex_state = 260},
+  [108] = {.lex_state = 260},
+  [109] = {.lex_state = 260},
+  [110] = {.lex_state = 260},
+  [111] = {.lex_state = 260},
+  [112] = {.lex_state = 260},
+  [113] = {.lex_state = 260},
+  [114] = {.lex_state = 260},
+  [115] = {.lex_state = 260},
+  [116] = {.lex_state = 260},
+  [117] = {.lex_state = 260},
+  [118] = {.lex_state = 260},
+  [119] = {.lex_state = 260},
+  [120] = {.lex_state = 260},
+  [121] = {.lex_state = 260},
+  [122] = {.lex_state = 260},
+  [123] = {.lex_state = 260},
+  [124] = {.lex_state = 260},
+  [125] = {.lex_state = 260},
+  [126] = {.lex_state = 260},
+  [127] = {.lex_state = 260},
+  [128] = {.lex_state = 260},
+  [129] = {.lex_state = 260},
+  [130] = {.lex_state = 260},
+  [131] = {.lex_state = 260},
+  [132] = {.lex_state = 260},
+  [133] = {.lex_state = 260},
+  [134] = {.lex_state = 260},
+  [135] = {.lex_state = 260},
+  [136] = {.lex_state = 260},
+  [137] = {.lex_state = 260},
+  [138] = {.lex_state = 260},
+  [139] = {.lex_state = 260},
+  [140] = {.lex_state = 260},
+  [141] = {.lex_state = 260},
+  [142] = {.lex_state = 260},
+  [143] = {.lex_state = 260},
+  [144] = {.lex_state = 260},
+  [145] = {.lex_state = 260},
+  [146] = {.lex_state = 260},
   [147] = {.lex_state = 6},
-  [148] = {.lex_state = 253},
-  [149] = {.lex_state = 253},
-  [150] = {.lex_state = 253},
-  [151] = {.lex_state = 253},
-  [152] = {.lex_state = 6},
-  [153] = {.lex_state = 253},
-  [154] = {.lex_state = 6},
-  [155] = {.lex_state = 253},
-  [156] = {.lex_state = 253},
+  [148] = {.lex_state = 260},
+  [149] = {.lex_state = 260},
+  [150] = {.lex_state = 260},
+  [151] = {.lex_state = 6},
+  [152] = {.lex_state = 260},
+  [153] = {.lex_state = 260},
+  [154] = {.lex_state = 260},
+  [155] = {.lex_state = 260},
+  [156] = {.lex_state = 6},
   [157] = {.lex_state = 6},
-  [158] = {.lex_state = 6},
-  [159] = {.lex_state = 253},
-  [160] = {.lex_state = 6},
-  [161] = {.lex_state = 253},
-  [162] = {.lex_state = 6},
-  [163] = {.lex_state = 253},
-  [164] = {.lex_state = 253},
-  [165] = {.lex_state = 253},
-  [166] = {.lex_state = 253},
-  [167] = {.lex_state = 253},
-  [168] = {.lex_state = 0},
-  [169] = {.lex_state = 253},
-  [170] = {.lex_state = 253},
-  [171] = {.lex_state = 253},
-  [172] = {.lex_state = 253},
-  [173] = {.lex_state = 253},
-  [174] = {.lex_state = 253},
-  [175] = {.lex_state = 2},
-  [176] = {.lex_state = 253},
-  [177] = {.lex_state = 253},
+  [158] = {.lex_state = 260},
+  [159] = {.lex_state = 6},
+  [160] = {.lex_state = 260},
+  [161] = {.lex_state = 260},
+  [162] = {.lex_state = 260},
+  [163] = {.lex_state = 6},
+  [164] = {.lex_state = 260},
+  [165] = {.lex_state = 6},
+  [166] = {.lex_state = 260},
+  [167] = {.lex_state = 260},
+  [168] = {.lex_state = 260},
+  [169] = {.lex_state = 260},
+  [170] = {.lex_state = 260},
+  [171] = {.lex_state = 260},
+  [172] = {.lex_state = 260},
+  [173] = {.lex_state = 2},
+  [174] = {.lex_state = 260},
+  [175] = {.lex_state = 260},
+  [176] = {.lex_state = 0},
+  [177] = {.lex_state = 260},
   [178] = {.lex_state = 2},
-  [179] = {.lex_state = 253},
-  [180] = {.lex_state = 253},
-  [181] = {.lex_state = 253},
-  [182] = {.lex_state = 253},
-  [183] = {.lex_state = 2},
+  [179] = {.lex_state = 2},
+  [180] = {.lex_state = 260},
+  [181] = {.lex_state = 260},
+  [182] = {.lex_state = 260},
+  [183] = {.lex_state = 260},
   [184] = {.lex_state = 2},
-  [185] = {.lex_state = 3},
-  [186] = {.lex_state = 253},
-  [187] = {.lex_state = 253},
-  [188] = {.lex_state = 253},
-  [189] = {.lex_state = 253},
-  [190] = {.lex_state = 253},
-  [191] = {.lex_state = 253},
-  [192] = {.lex_state = 253},
-  [193] = {.lex_state = 253},
-  [194] = {.lex_state = 253},
-  [195] = {.lex_state = 2},
-  [196] = {.lex_state = 5},
+  [185] = {.lex_state = 260},
+  [186] = {.lex_state = 260},
+  [187] = {.lex_state = 260},
+  [188] = {.lex_state = 3},
+  [189] = {.lex_state = 260},
+  [190] = {.lex_state = 260},
+  [191] = {.lex_state = 260},
+  [192] = {.lex_state = 260},
+  [193] = {.lex_state = 260},
+  [194] = {.lex_state = 260},
+  [195] = {.lex_state = 260},
+  [196] = {.lex_state = 2},
   [197] = {.lex_state = 3},
   [198] = {.lex_state = 3},
-  [199] = {.lex_state = 2},
+  [199] = {.lex_state = 3},
   [200] = {.lex_state = 5},
   [201] = {.lex_state = 5},
-  [202] = {.lex_state = 5},
-  [203] = {.lex_state = 3},
-  [204] = {.lex_state = 2},
+  [202] = {.lex_state = 2},
+  [203] = {.lex_state = 5},
+  [204] = {.lex_state = 5},
   [205] = {.lex_state = 2},
-  [206] = {.lex_state = 2},
-  [207] = {.lex_state = 3},
-  [208] = {.lex_state = 6},
-  [209] = {.lex_state = 5},
+  [206] = {.lex_state = 3},
+  [207] = {.lex_state = 2},
+  [208] = {.lex_state = 2},
+  [209] = {.lex_state = 6},
   [210] = {.lex_state = 5},
   [211] = {.lex_state = 5},
   [212] = {.lex_state = 5},
   [213] = {.lex_state = 5},
   [214] = {.lex_state = 5},
-  [215] = {.lex_state = 1},
-  [216] = {.lex_state = 253},
-  [217] = {.lex_state = 253},
-  [218] = {.lex_state = 253},
+  [215] = {.lex_state = 5},
+  [216] = {.lex_state = 6},
+  [217] = {.lex_state = 260},
+  [218] = {.lex_state = 260},
   [219] = {.lex_state = 11},
-  [220] = {.lex_state = 6},
-  [221] = {.lex_state = 1},
-  [222] = {.lex_state = 11},
-  [223] = {.lex_state = 0},
-  [224] = {.lex_state = 15},
-  [225] = {.lex_state = 253},
-  [226] = {.lex_state = 253},
-  [227] = {.lex_state = 253},
-  [228] = {.lex_state = 253},
-  [229] = {.lex_state = 253},
+  [220] = {.lex_state = 260},
+  [221] = {.lex_state = 260},
+  [222] = {.lex_state = 1},
+  [223] = {.lex_state = 260},
+  [224] = {.lex_state = 260},
+  [225] = {.lex_state = 260},
+  [226] = {.lex_state = 1},
+  [227] = {.lex_state = 11},
+  [228] = {.lex_state = 260},
+  [229] = {.lex_state = 260},
   [230] = {.lex_state = 15},
-  [231] = {.lex_state = 253},
-  [232] = {.lex_state = 253},
-  [233] = {.lex_state = 253},
-  [234] = {.lex_state = 253},
-  [235] = {.lex_state = 253},
-  [236] = {.lex_state = 253},
-  [237] = {.lex_state = 253},
-  [238] = {.lex_state = 6},
-  [239] = {.lex_state = 253},
-  [240] = {.lex_state = 253},
-  [241] = {.lex_state = 6},
+  [231] = {.lex_state = 260},
+  [232] = {.lex_state = 260},
+  [233] = {.lex_state = 260},
+  [234] = {.lex_state = 260},
+  [235] = {.lex_state = 260},
+  [236] = {.lex_state = 6},
+  [237] = {.lex_state = 260},
+  [238] = {.lex_state = 260},
+  [239] = {.lex_state = 260},
+  [240] = {.lex_state = 6},
+  [241] = {.lex_state = 0},
   [242] = {.lex_state = 6},
-  [243] = {.lex_state = 1},
+  [243] = {.lex_state = 260},
   [244] = {.lex_state = 6},
-  [245] = {.lex_state = 11},
-  [246] = {.lex_state = 253},
-  [247] = {.lex_state = 253},
-  [248] = {.lex_state = 253},
-  [249] = {.lex_state = 253},
-  [250] = {.lex_state = 253},
-  [251] = {.lex_state = 0},
-  [252] = {.lex_state = 13},
+  [245] = {.lex_state = 260},
+  [246] = {.lex_state = 260},
+  [247] = {.lex_state = 11},
+  [248] = {.lex_state = 260},
+  [249] = {.lex_state = 1},
+  [250] = {.lex_state = 15},
+  [251] = {.lex_state = 260},
+  [252] = {.lex_state = 0},
   [253] = {.lex_state = 0},
   [254] = {.lex_state = 0},
   [255] = {.lex_state = 0},
   [256] = {.lex_state = 0},
-  [257] = {.lex_state = 12},
+  [257] = {.lex_state = 0},
   [258] = {.lex_state = 0},
   [259] = {.lex_state = 0},
-  [260] = {.lex_state = 0},
+  [260] = {.lex_state = 14},
   [261] = {.lex_state = 0},
-  [262] = {.lex_state = 0},
-  [263] = {.lex_state = 0},
+  [262] = {.lex_state = 11},
+  [263] = {.lex_state = 13},
   [264] = {.lex_state = 0},
   [265] = {.lex_state = 0},
-  [266] = {.lex_state = 14},
+  [266] = {.lex_state = 13},
   [267] = {.lex_state = 12},
-  [268] = {.lex_state = 0},
-  [269] = {.lex_state = 13},
-  [270] = {.lex_state = 13},
-  [271] = {.lex_state = 0},
+  [268] = {.lex_state = 13},
+  [269] = {.lex_state = 0},
+  [270] = {.lex_state = 0},
+  [271] = {.lex_state = 13},
   [272] = {.lex_state = 0},
   [273] = {.lex_state = 0},
-  [274] = {.lex_state = 0},
-  [275] = {.lex_state = 13},
-  [276] = {.lex_state = 13},
-  [277] = {.lex_state = 14},
+  [274] = {.lex_state = 12},
+  [275] = {.lex_state = 0},
+  [276] = {.lex_state = 14},
+  [277] = {.lex_state = 6},
   [278] = {.lex_state = 0},
-  [279] = {.lex_state = 11},
-  [280] = {.lex_state = 0},
+  [279] = {.lex_state = 13},
+  [280] = {.lex_state = 11},
   [281] = {.lex_state = 0},
-  [282] = {.lex_state = 6},
-  [283] = {.lex_state = 14},
-  [284] = {.lex_state = 11},
-  [285] = {.lex_state = 0},
+  [282] = {.lex_state = 0},
+  [283] = {.lex_state = 0},
+  [284] = {.lex_state = 14},
+  [285] = {.lex_state = 13},
   [286] = {.lex_state = 0},
   [287] = {.lex_state = 0},
-  [288] = {.lex_state = 13},
+  [288] = {.lex_state = 0},
   [289] = {.lex_state = 0},
-  [290] = {.lex_state = 13},
-  [291] = {.lex_state = 0},
+  [290] = {.lex_state = 0},
+  [291] = {.lex_state = 13},
   [292] = {.lex_state = 0},
   [293] = {.lex_state = 0},
   [294] = {.lex_state = 11},
@@ -4535,74 +4601,78 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [298] = {.lex_state = 0},
   [299] = {.lex_state = 0},
   [300] = {.lex_state = 0},
-  [301] = {.lex_state = 11},
-  [302] = {.lex_state = 0},
-  [303] = {.lex_state = 0},
-  [304] = {.lex_state = 11},
-  [305] = {.lex_state = 0},
+  [301] = {.lex_state = 0},
+  [302] = {.lex_state = 13},
+  [303] = {.lex_state = 11},
+  [304] = {.lex_state = 0},
+  [305] = {.lex_state = 11},
   [306] = {.lex_state = 0},
   [307] = {.lex_state = 0},
-  [308] = {.lex_state = 253},
-  [309] = {.lex_state = 0},
+  [308] = {.lex_state = 260},
+  [309] = {.lex_state = 11},
   [310] = {.lex_state = 0},
-  [311] = {.lex_state = 0},
+  [311] = {.lex_state = 11},
   [312] = {.lex_state = 0},
   [313] = {.lex_state = 11},
-  [314] = {.lex_state = 13},
+  [314] = {.lex_state = 0},
   [315] = {.lex_state = 0},
-  [316] = {.lex_state = 11},
+  [316] = {.lex_state = 0},
   [317] = {.lex_state = 0},
-  [318] = {.lex_state = 11},
+  [318] = {.lex_state = 0},
   [319] = {.lex_state = 0},
-  [320] = {.lex_state = 11},
-  [321] = {.lex_state = 0},
-  [322] = {.lex_state = 0},
-  [323] = {.lex_state = 0},
+  [320] = {.lex_state = 0},
+  [321] = {.lex_state = 260},
+  [322] = {.lex_state = 13},
+  [323] = {.lex_state = 13},
   [324] = {.lex_state = 13},
   [325] = {.lex_state = 0},
   [326] = {.lex_state = 0},
-  [327] = {.lex_state = 3},
-  [328] = {.lex_state = 2},
-  [329] = {.lex_state = 0},
-  [330] = {.lex_state = 0},
+  [327] = {.lex_state = 260},
+  [328] = {.lex_state = 260},
+  [329] = {.lex_state = 3},
+  [330] = {.lex_state = 260},
   [331] = {.lex_state = 0},
   [332] = {.lex_state = 0},
-  [333] = {.lex_state = 0},
-  [334] = {.lex_state = 0},
-  [335] = {.lex_state = 3},
-  [336] = {.lex_state = 253},
-  [337] = {.lex_state = 2},
+  [333] = {.lex_state = 2},
+  [334] = {.lex_state = 18},
+  [335] = {.lex_state = 0},
+  [336] = {.lex_state = 260},
+  [337] = {.lex_state = 17},
   [338] = {.lex_state = 0},
   [339] = {.lex_state = 3},
-  [340] = {.lex_state = 13},
+  [340] = {.lex_state = 3},
   [341] = {.lex_state = 0},
   [342] = {.lex_state = 0},
   [343] = {.lex_state = 0},
-  [344] = {.lex_state = 0},
+  [344] = {.lex_state = 260},
   [345] = {.lex_state = 0},
-  [346] = {.lex_state = 0},
-  [347] = {.lex_state = 0},
-  [348] = {.lex_state = 0},
+  [346] = {.lex_state = 260},
+  [347] = {.lex_state = 260},
+  [348] = {.lex_state = 260},
   [349] = {.lex_state = 0},
   [350] = {.lex_state = 0},
-  [351] = {.lex_state = 0},
-  [352] = {.lex_state = 0},
-  [353] = {.lex_state = 0},
-  [354] = {.lex_state = 13},
-  [355] = {.lex_state = 0},
+  [351] = {.lex_state = 11},
+  [352] = {.lex_state = 260},
+  [353] = {.lex_state = 260},
+  [354] = {.lex_state = 2},
+  [355] = {.lex_state = 3},
   [356] = {.lex_state = 0},
-  [357] = {.lex_state = 18},
-  [358] = {.lex_state = 0},
-  [359] = {.lex_state = 17},
+  [357] = {.lex_state = 260},
+  [358] = {.lex_state = 260},
+  [359] = {.lex_state = 0},
   [360] = {.lex_state = 0},
   [361] = {.lex_state = 0},
   [362] = {.lex_state = 0},
   [363] = {.lex_state = 0},
+  [364] = {.lex_state = 0},
+  [365] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(0)] = {
     [ts_builtin_sym_end] = ACTIONS(1),
+    [anon_sym_cilium] = ACTIONS(1),
+    [sym_cilium_version] = ACTIONS(1),
     [anon_sym_import] = ACTIONS(1),
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
@@ -4679,21 +4749,23 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(323),
-    [sym__item] = STATE(144),
-    [sym_import] = STATE(144),
-    [sym_const_definition] = STATE(144),
-    [sym_category] = STATE(144),
-    [sym_namespace] = STATE(144),
-    [sym_cluster_policy] = STATE(144),
-    [aux_sym_source_file_repeat1] = STATE(144),
+    [sym_source_file] = STATE(362),
+    [sym__item] = STATE(103),
+    [sym_cilium] = STATE(103),
+    [sym_import] = STATE(103),
+    [sym_const_definition] = STATE(103),
+    [sym_category] = STATE(103),
+    [sym_namespace] = STATE(103),
+    [sym_cluster_policy] = STATE(103),
+    [aux_sym_source_file_repeat1] = STATE(103),
     [ts_builtin_sym_end] = ACTIONS(5),
-    [anon_sym_import] = ACTIONS(7),
-    [anon_sym_const] = ACTIONS(9),
-    [anon_sym_category] = ACTIONS(11),
-    [anon_sym_system] = ACTIONS(13),
-    [anon_sym_namespace] = ACTIONS(15),
-    [anon_sym_cluster] = ACTIONS(17),
+    [anon_sym_cilium] = ACTIONS(7),
+    [anon_sym_import] = ACTIONS(9),
+    [anon_sym_const] = ACTIONS(11),
+    [anon_sym_category] = ACTIONS(13),
+    [anon_sym_system] = ACTIONS(15),
+    [anon_sym_namespace] = ACTIONS(17),
+    [anon_sym_cluster] = ACTIONS(19),
     [sym_comment] = ACTIONS(3),
   },
 };
@@ -4702,8 +4774,9 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(19), 33,
+    ACTIONS(21), 34,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4736,11 +4809,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [39] = 2,
+  [40] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(21), 33,
+    ACTIONS(23), 34,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4773,11 +4847,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [78] = 2,
+  [80] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(23), 27,
+    ACTIONS(25), 28,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4804,15 +4879,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [111] = 4,
+  [114] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 1,
-      anon_sym_DASH,
     ACTIONS(29), 1,
+      anon_sym_DASH,
+    ACTIONS(31), 1,
       anon_sym_SLASH,
-    ACTIONS(25), 25,
+    ACTIONS(27), 26,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4837,42 +4913,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [148] = 2,
+  [152] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 27,
+    ACTIONS(33), 28,
       ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [181] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(33), 27,
-      ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4899,11 +4945,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [214] = 2,
+  [186] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 27,
+    ACTIONS(35), 28,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4930,13 +4977,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [247] = 3,
+  [220] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
+    ACTIONS(37), 28,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [254] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(41), 1,
       anon_sym_SLASH,
-    ACTIONS(37), 25,
+    ACTIONS(39), 26,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4961,11 +5041,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [281] = 2,
+  [289] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 25,
+    ACTIONS(39), 26,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -4990,11 +5071,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [312] = 2,
+  [321] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(41), 25,
+    ACTIONS(43), 26,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
@@ -5019,24 +5101,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [343] = 11,
+  [353] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(45), 1,
       anon_sym_port,
-    ACTIONS(47), 1,
-      anon_sym_icmp,
     ACTIONS(49), 1,
-      anon_sym_http,
+      anon_sym_icmp,
     ACTIONS(51), 1,
-      anon_sym_grpc,
+      anon_sym_http,
     ACTIONS(53), 1,
-      anon_sym_kafka,
+      anon_sym_grpc,
     ACTIONS(55), 1,
+      anon_sym_kafka,
+    ACTIONS(57), 1,
       anon_sym_dns,
     STATE(16), 1,
       sym_ports,
-    STATE(25), 1,
+    STATE(26), 1,
       sym_icmps,
     STATE(24), 6,
       sym__l7,
@@ -5045,7 +5127,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(45), 10,
+    ACTIONS(47), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5056,26 +5138,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [391] = 9,
+  [401] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
     ACTIONS(61), 1,
-      anon_sym_RBRACE,
+      anon_sym_LBRACE,
     ACTIONS(63), 1,
-      anon_sym_in,
+      anon_sym_RBRACE,
     ACTIONS(65), 1,
-      sym_label_key,
+      anon_sym_in,
     ACTIONS(67), 1,
+      sym_label_key,
+    ACTIONS(69), 1,
       sym_const_ref,
-    STATE(116), 1,
+    STATE(85), 1,
       sym_scope,
     STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(57), 15,
+    ACTIONS(59), 15,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
@@ -5091,27 +5173,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [435] = 10,
+  [445] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_method,
     ACTIONS(73), 1,
-      anon_sym_host,
+      anon_sym_method,
     ACTIONS(75), 1,
-      anon_sym_header,
+      anon_sym_host,
     ACTIONS(77), 1,
-      sym_http_method,
+      anon_sym_header,
     ACTIONS(79), 1,
-      anon_sym_DQUOTE,
+      sym_http_method,
     ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(83), 1,
       sym_const_ref,
-    STATE(87), 1,
+    STATE(91), 1,
       aux_sym_http_repeat1,
-    STATE(62), 2,
+    STATE(63), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(69), 14,
+    ACTIONS(71), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5126,26 +5208,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [480] = 9,
+  [490] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
     ACTIONS(61), 1,
-      anon_sym_RBRACE,
+      anon_sym_LBRACE,
     ACTIONS(63), 1,
-      anon_sym_in,
+      anon_sym_RBRACE,
     ACTIONS(65), 1,
-      sym_label_key,
+      anon_sym_in,
     ACTIONS(67), 1,
+      sym_label_key,
+    ACTIONS(69), 1,
       sym_const_ref,
-    STATE(116), 1,
+    STATE(85), 1,
       sym_scope,
     STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(57), 14,
+    ACTIONS(59), 14,
       anon_sym_port,
       anon_sym_use,
       anon_sym_description,
@@ -5160,18 +5242,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [523] = 9,
+  [533] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(47), 1,
-      anon_sym_icmp,
     ACTIONS(49), 1,
-      anon_sym_http,
+      anon_sym_icmp,
     ACTIONS(51), 1,
-      anon_sym_grpc,
+      anon_sym_http,
     ACTIONS(53), 1,
-      anon_sym_kafka,
+      anon_sym_grpc,
     ACTIONS(55), 1,
+      anon_sym_kafka,
+    ACTIONS(57), 1,
       anon_sym_dns,
     STATE(27), 1,
       sym_icmps,
@@ -5182,7 +5264,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(83), 10,
+    ACTIONS(85), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5193,28 +5275,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [565] = 12,
+  [575] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_policy,
     ACTIONS(87), 1,
-      anon_sym_RBRACE,
+      anon_sym_policy,
     ACTIONS(89), 1,
-      anon_sym_use,
+      anon_sym_RBRACE,
     ACTIONS(91), 1,
-      anon_sym_description,
+      anon_sym_use,
     ACTIONS(93), 1,
-      anon_sym_label,
+      anon_sym_description,
     ACTIONS(95), 1,
+      anon_sym_label,
+    ACTIONS(97), 1,
       anon_sym_default,
-    ACTIONS(99), 1,
-      anon_sym_no,
     ACTIONS(101), 1,
+      anon_sym_no,
+    ACTIONS(103), 1,
       anon_sym_select,
-    STATE(271), 1,
+    STATE(278), 1,
       sym_verb,
-    ACTIONS(97), 2,
+    ACTIONS(99), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(19), 10,
@@ -5228,28 +5310,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_body_repeat1,
-  [612] = 12,
+  [622] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
+    ACTIONS(105), 1,
       anon_sym_policy,
-    ACTIONS(106), 1,
-      anon_sym_RBRACE,
     ACTIONS(108), 1,
+      anon_sym_RBRACE,
+    ACTIONS(110), 1,
       anon_sym_use,
-    ACTIONS(111), 1,
+    ACTIONS(113), 1,
       anon_sym_description,
-    ACTIONS(114), 1,
+    ACTIONS(116), 1,
       anon_sym_label,
-    ACTIONS(117), 1,
+    ACTIONS(119), 1,
       anon_sym_default,
-    ACTIONS(123), 1,
+    ACTIONS(125), 1,
       anon_sym_no,
-    ACTIONS(126), 1,
+    ACTIONS(128), 1,
       anon_sym_select,
-    STATE(271), 1,
+    STATE(278), 1,
       sym_verb,
-    ACTIONS(120), 2,
+    ACTIONS(122), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(18), 10,
@@ -5263,28 +5345,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_body_repeat1,
-  [659] = 12,
+  [669] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(85), 1,
+    ACTIONS(87), 1,
       anon_sym_policy,
-    ACTIONS(89), 1,
-      anon_sym_use,
     ACTIONS(91), 1,
-      anon_sym_description,
+      anon_sym_use,
     ACTIONS(93), 1,
-      anon_sym_label,
+      anon_sym_description,
     ACTIONS(95), 1,
+      anon_sym_label,
+    ACTIONS(97), 1,
       anon_sym_default,
-    ACTIONS(99), 1,
-      anon_sym_no,
     ACTIONS(101), 1,
+      anon_sym_no,
+    ACTIONS(103), 1,
       anon_sym_select,
-    ACTIONS(129), 1,
+    ACTIONS(131), 1,
       anon_sym_RBRACE,
-    STATE(271), 1,
+    STATE(278), 1,
       sym_verb,
-    ACTIONS(97), 2,
+    ACTIONS(99), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(18), 10,
@@ -5298,54 +5380,23 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_body_repeat1,
-  [706] = 8,
+  [716] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(133), 1,
-      anon_sym_host,
     ACTIONS(135), 1,
-      sym_const_ref,
-    STATE(95), 1,
-      aux_sym_http_repeat1,
-    STATE(71), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(131), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [745] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(139), 1,
       anon_sym_host,
-    ACTIONS(141), 1,
+    ACTIONS(137), 1,
       sym_const_ref,
-    STATE(104), 1,
+    STATE(98), 1,
       aux_sym_http_repeat1,
-    STATE(76), 2,
+    STATE(70), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(137), 14,
+    ACTIONS(133), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5360,18 +5411,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [784] = 6,
+  [755] = 8,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(141), 1,
+      anon_sym_host,
     ACTIONS(143), 1,
+      sym_const_ref,
+    STATE(107), 1,
+      aux_sym_http_repeat1,
+    STATE(75), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(139), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [794] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(145), 1,
       anon_sym_COMMA,
-    ACTIONS(147), 1,
+    ACTIONS(149), 1,
       anon_sym_in,
-    STATE(26), 1,
+    STATE(25), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(83), 1,
+    STATE(87), 1,
       sym_scope,
-    ACTIONS(145), 16,
+    ACTIONS(147), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -5388,21 +5470,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [818] = 7,
+  [828] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 1,
-      anon_sym_apikey,
     ACTIONS(155), 1,
-      anon_sym_topic,
+      anon_sym_apikey,
     ACTIONS(157), 1,
-      anon_sym_client,
+      anon_sym_topic,
     ACTIONS(159), 1,
+      anon_sym_client,
+    ACTIONS(161), 1,
       anon_sym_version,
-    ACTIONS(151), 2,
+    ACTIONS(153), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(149), 14,
+    ACTIONS(151), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5417,16 +5499,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [854] = 7,
+  [864] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_http,
     ACTIONS(51), 1,
-      anon_sym_grpc,
+      anon_sym_http,
     ACTIONS(53), 1,
-      anon_sym_kafka,
+      anon_sym_grpc,
     ACTIONS(55), 1,
+      anon_sym_kafka,
+    ACTIONS(57), 1,
       anon_sym_dns,
     STATE(29), 6,
       sym__l7,
@@ -5435,7 +5517,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(83), 10,
+    ACTIONS(85), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5446,16 +5528,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [890] = 7,
+  [900] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(145), 1,
+      anon_sym_COMMA,
+    ACTIONS(149), 1,
+      anon_sym_in,
+    STATE(33), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(94), 1,
+      sym_scope,
+    ACTIONS(163), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(51), 1,
       anon_sym_grpc,
-    ACTIONS(53), 1,
       anon_sym_kafka,
+      anon_sym_dns,
+  [934] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_http,
+    ACTIONS(53), 1,
+      anon_sym_grpc,
     ACTIONS(55), 1,
+      anon_sym_kafka,
+    ACTIONS(57), 1,
       anon_sym_dns,
     STATE(28), 6,
       sym__l7,
@@ -5464,7 +5574,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(83), 10,
+    ACTIONS(85), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5475,44 +5585,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [926] = 6,
+  [970] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(143), 1,
-      anon_sym_COMMA,
-    ACTIONS(147), 1,
-      anon_sym_in,
-    STATE(34), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(90), 1,
-      sym_scope,
-    ACTIONS(161), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [960] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_http,
     ACTIONS(51), 1,
-      anon_sym_grpc,
+      anon_sym_http,
     ACTIONS(53), 1,
-      anon_sym_kafka,
+      anon_sym_grpc,
     ACTIONS(55), 1,
+      anon_sym_kafka,
+    ACTIONS(57), 1,
       anon_sym_dns,
     STATE(30), 6,
       sym__l7,
@@ -5521,7 +5603,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(163), 10,
+    ACTIONS(165), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5532,45 +5614,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [996] = 7,
+  [1006] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_http,
     ACTIONS(51), 1,
-      anon_sym_grpc,
-    ACTIONS(53), 1,
-      anon_sym_kafka,
-    ACTIONS(55), 1,
-      anon_sym_dns,
-    STATE(29), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(163), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1032] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 1,
       anon_sym_http,
-    ACTIONS(170), 1,
+    ACTIONS(53), 1,
       anon_sym_grpc,
-    ACTIONS(173), 1,
+    ACTIONS(55), 1,
       anon_sym_kafka,
-    ACTIONS(176), 1,
+    ACTIONS(57), 1,
       anon_sym_dns,
     STATE(29), 6,
       sym__l7,
@@ -5590,16 +5643,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1068] = 7,
+  [1042] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(169), 1,
       anon_sym_http,
-    ACTIONS(51), 1,
+    ACTIONS(172), 1,
       anon_sym_grpc,
-    ACTIONS(53), 1,
+    ACTIONS(175), 1,
       anon_sym_kafka,
-    ACTIONS(55), 1,
+    ACTIONS(178), 1,
       anon_sym_dns,
     STATE(29), 6,
       sym__l7,
@@ -5608,7 +5661,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(179), 10,
+    ACTIONS(167), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5619,74 +5672,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1104] = 11,
+  [1078] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(181), 1,
-      anon_sym_cidr,
+    ACTIONS(51), 1,
+      anon_sym_http,
+    ACTIONS(53), 1,
+      anon_sym_grpc,
+    ACTIONS(55), 1,
+      anon_sym_kafka,
+    ACTIONS(57), 1,
+      anon_sym_dns,
+    STATE(29), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(181), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1114] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(183), 1,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
     ACTIONS(185), 1,
-      anon_sym_pods,
-    ACTIONS(187), 1,
-      anon_sym_namespaces,
+      anon_sym_use,
+    ACTIONS(188), 1,
+      anon_sym_description,
     ACTIONS(191), 1,
-      anon_sym_entity,
-    ACTIONS(193), 1,
-      anon_sym_fqdn,
-    ACTIONS(195), 1,
-      anon_sym_service,
-    ACTIONS(197), 1,
-      anon_sym_services,
-    ACTIONS(189), 2,
-      anon_sym_anywhere,
-      anon_sym_everything,
-    STATE(12), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [1147] = 11,
+      anon_sym_label,
+    ACTIONS(194), 1,
+      anon_sym_default,
+    ACTIONS(200), 1,
+      anon_sym_no,
+    ACTIONS(203), 1,
+      anon_sym_select,
+    STATE(288), 1,
+      sym_verb,
+    ACTIONS(197), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(31), 9,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1157] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(181), 1,
-      anon_sym_cidr,
-    ACTIONS(183), 1,
-      anon_sym_namespace,
-    ACTIONS(187), 1,
-      anon_sym_namespaces,
-    ACTIONS(191), 1,
-      anon_sym_entity,
-    ACTIONS(193), 1,
-      anon_sym_fqdn,
-    ACTIONS(195), 1,
-      anon_sym_service,
-    ACTIONS(197), 1,
-      anon_sym_services,
-    ACTIONS(199), 1,
-      anon_sym_pods,
-    ACTIONS(189), 2,
-      anon_sym_anywhere,
-      anon_sym_everything,
-    STATE(12), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [1190] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(201), 19,
+    ACTIONS(206), 19,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -5706,14 +5756,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1215] = 4,
+  [1182] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(203), 1,
+    ACTIONS(208), 1,
       anon_sym_COMMA,
-    STATE(34), 1,
+    STATE(33), 1,
       aux_sym_peer_pods_repeat1,
-    ACTIONS(206), 17,
+    ACTIONS(211), 17,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -5731,29 +5781,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1244] = 11,
+  [1211] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_use,
     ACTIONS(91), 1,
-      anon_sym_description,
+      anon_sym_use,
     ACTIONS(93), 1,
-      anon_sym_label,
+      anon_sym_description,
     ACTIONS(95), 1,
+      anon_sym_label,
+    ACTIONS(97), 1,
       anon_sym_default,
-    ACTIONS(99), 1,
+    ACTIONS(101), 1,
       anon_sym_no,
-    ACTIONS(208), 1,
+    ACTIONS(213), 1,
       anon_sym_RBRACE,
-    ACTIONS(210), 1,
+    ACTIONS(215), 1,
       anon_sym_select,
-    STATE(287), 1,
+    STATE(288), 1,
       sym_verb,
-    ACTIONS(97), 2,
+    ACTIONS(99), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(37), 9,
+    STATE(31), 9,
       sym__policy_item,
       sym_use,
       sym_description,
@@ -5763,61 +5813,61 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_policy_body_repeat1,
-  [1287] = 11,
+  [1254] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(212), 1,
-      anon_sym_RBRACE,
-    ACTIONS(214), 1,
-      anon_sym_use,
     ACTIONS(217), 1,
-      anon_sym_description,
-    ACTIONS(220), 1,
-      anon_sym_label,
+      anon_sym_cidr,
+    ACTIONS(219), 1,
+      anon_sym_namespace,
+    ACTIONS(221), 1,
+      anon_sym_pods,
     ACTIONS(223), 1,
-      anon_sym_default,
+      anon_sym_namespaces,
+    ACTIONS(227), 1,
+      anon_sym_entity,
     ACTIONS(229), 1,
-      anon_sym_no,
-    ACTIONS(232), 1,
-      anon_sym_select,
-    STATE(287), 1,
-      sym_verb,
-    ACTIONS(226), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(36), 9,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1330] = 11,
+      anon_sym_fqdn,
+    ACTIONS(231), 1,
+      anon_sym_service,
+    ACTIONS(233), 1,
+      anon_sym_services,
+    ACTIONS(225), 2,
+      anon_sym_anywhere,
+      anon_sym_everything,
+    STATE(12), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [1297] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_use,
     ACTIONS(91), 1,
-      anon_sym_description,
+      anon_sym_use,
     ACTIONS(93), 1,
-      anon_sym_label,
+      anon_sym_description,
     ACTIONS(95), 1,
+      anon_sym_label,
+    ACTIONS(97), 1,
       anon_sym_default,
-    ACTIONS(99), 1,
+    ACTIONS(101), 1,
       anon_sym_no,
-    ACTIONS(210), 1,
+    ACTIONS(215), 1,
       anon_sym_select,
     ACTIONS(235), 1,
       anon_sym_RBRACE,
-    STATE(287), 1,
+    STATE(288), 1,
       sym_verb,
-    ACTIONS(97), 2,
+    ACTIONS(99), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(36), 9,
+    STATE(34), 9,
       sym__policy_item,
       sym_use,
       sym_description,
@@ -5827,13 +5877,45 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_policy_body_repeat1,
-  [1373] = 4,
+  [1340] = 11,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(217), 1,
+      anon_sym_cidr,
+    ACTIONS(219), 1,
+      anon_sym_namespace,
+    ACTIONS(223), 1,
+      anon_sym_namespaces,
+    ACTIONS(227), 1,
+      anon_sym_entity,
+    ACTIONS(229), 1,
+      anon_sym_fqdn,
+    ACTIONS(231), 1,
+      anon_sym_service,
+    ACTIONS(233), 1,
+      anon_sym_services,
     ACTIONS(237), 1,
-      anon_sym_COMMA,
-    STATE(55), 1,
-      aux_sym_peer_fqdn_repeat1,
+      anon_sym_pods,
+    ACTIONS(225), 2,
+      anon_sym_anywhere,
+      anon_sym_everything,
+    STATE(12), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [1383] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(149), 1,
+      anon_sym_in,
+    STATE(95), 1,
+      sym_scope,
     ACTIONS(239), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -5851,12 +5933,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1401] = 4,
+  [1411] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(241), 1,
       anon_sym_COMMA,
-    STATE(42), 1,
+    STATE(41), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(243), 16,
       anon_sym_port,
@@ -5875,12 +5957,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1429] = 4,
+  [1439] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(245), 1,
       anon_sym_COMMA,
-    STATE(50), 1,
+    STATE(51), 1,
       aux_sym_peer_cidr_repeat1,
     ACTIONS(247), 16,
       anon_sym_port,
@@ -5899,12 +5981,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1457] = 4,
+  [1467] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(241), 1,
       anon_sym_COMMA,
-    STATE(51), 1,
+    STATE(52), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(249), 16,
       anon_sym_port,
@@ -5923,12 +6005,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1485] = 4,
+  [1495] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(241), 1,
       anon_sym_COMMA,
-    STATE(51), 1,
+    STATE(52), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(251), 16,
       anon_sym_port,
@@ -5947,15 +6029,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1513] = 4,
+  [1523] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(253), 1,
-      anon_sym_COMMA,
-    STATE(54), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(255), 16,
-      anon_sym_port,
+    ACTIONS(253), 18,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5966,17 +6051,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1541] = 4,
+  [1547] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(253), 1,
+    ACTIONS(255), 1,
       anon_sym_COMMA,
-    STATE(43), 1,
+    STATE(55), 1,
       aux_sym_peer_entity_repeat1,
     ACTIONS(257), 16,
       anon_sym_port,
@@ -5995,36 +6075,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1569] = 4,
+  [1575] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(147), 1,
-      anon_sym_in,
-    STATE(91), 1,
-      sym_scope,
-    ACTIONS(259), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1597] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(237), 1,
+    ACTIONS(259), 1,
       anon_sym_COMMA,
-    STATE(38), 1,
+    STATE(56), 1,
       aux_sym_peer_fqdn_repeat1,
     ACTIONS(261), 16,
       anon_sym_port,
@@ -6043,13 +6099,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1625] = 4,
+  [1603] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(147), 1,
-      anon_sym_in,
-    STATE(82), 1,
-      sym_scope,
+    ACTIONS(255), 1,
+      anon_sym_COMMA,
+    STATE(44), 1,
+      aux_sym_peer_entity_repeat1,
     ACTIONS(263), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -6067,13 +6123,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1653] = 4,
+  [1631] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(147), 1,
-      anon_sym_in,
-    STATE(85), 1,
-      sym_scope,
+    ACTIONS(259), 1,
+      anon_sym_COMMA,
+    STATE(45), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(265), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -6091,26 +6147,74 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1681] = 9,
+  [1659] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
-    ACTIONS(63), 1,
+    ACTIONS(149), 1,
       anon_sym_in,
-    ACTIONS(65), 1,
-      sym_label_key,
-    ACTIONS(269), 1,
-      anon_sym_RBRACE,
-    ACTIONS(271), 1,
-      sym_const_ref,
-    STATE(172), 1,
+    STATE(89), 1,
       sym_scope,
-    STATE(156), 3,
+    ACTIONS(267), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1687] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(149), 1,
+      anon_sym_in,
+    STATE(90), 1,
+      sym_scope,
+    ACTIONS(269), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1715] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
+      anon_sym_LBRACE,
+    ACTIONS(65), 1,
+      anon_sym_in,
+    ACTIONS(67), 1,
+      sym_label_key,
+    ACTIONS(273), 1,
+      anon_sym_RBRACE,
+    ACTIONS(275), 1,
+      sym_const_ref,
+    STATE(183), 1,
+      sym_scope,
+    STATE(148), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(267), 9,
+    ACTIONS(271), 9,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -6120,38 +6224,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1719] = 4,
+  [1753] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(273), 1,
-      anon_sym_COMMA,
-    STATE(50), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(276), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1747] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(278), 1,
+    ACTIONS(277), 1,
       anon_sym_COMMA,
     STATE(51), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(280), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1781] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 1,
+      anon_sym_COMMA,
+    STATE(52), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(281), 16,
+    ACTIONS(285), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -6168,10 +6272,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1775] = 2,
+  [1809] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(206), 18,
+    ACTIONS(211), 18,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6190,10 +6294,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1799] = 2,
+  [1833] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(283), 18,
+    ACTIONS(287), 18,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6212,85 +6316,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1823] = 4,
+  [1857] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(285), 1,
-      anon_sym_COMMA,
-    STATE(54), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(288), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1851] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(290), 1,
+    ACTIONS(289), 1,
       anon_sym_COMMA,
     STATE(55), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(292), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1885] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(294), 1,
+      anon_sym_COMMA,
+    STATE(56), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(293), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1879] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(245), 1,
-      anon_sym_COMMA,
-    STATE(40), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(295), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1907] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(241), 1,
-      anon_sym_COMMA,
-    STATE(41), 1,
-      aux_sym__name_list_repeat1,
     ACTIONS(297), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -6308,74 +6364,81 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1935] = 3,
+  [1913] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(299), 18,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1937] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(245), 1,
+      anon_sym_COMMA,
+    STATE(40), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(301), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1965] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(241), 1,
+      anon_sym_COMMA,
+    STATE(42), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(303), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1993] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(307), 1,
       anon_sym_except,
-    ACTIONS(299), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1961] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(303), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1984] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(281), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2007] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(305), 17,
       anon_sym_COMMA,
       anon_sym_port,
@@ -6394,81 +6457,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2030] = 5,
+  [2019] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
     ACTIONS(309), 1,
-      anon_sym_host,
-    STATE(96), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(307), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2059] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(313), 1,
-      anon_sym_topic,
-    ACTIONS(315), 1,
-      anon_sym_client,
-    ACTIONS(317), 1,
-      anon_sym_version,
-    ACTIONS(311), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2088] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(319), 17,
-      ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2111] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(288), 17,
       anon_sym_COMMA,
-      anon_sym_port,
+    STATE(61), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(312), 15,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6484,12 +6480,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2134] = 3,
+  [2046] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(323), 1,
+    ACTIONS(316), 1,
       anon_sym_except,
-    ACTIONS(321), 16,
+    ACTIONS(314), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -6506,104 +6502,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2159] = 2,
+  [2071] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(293), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2182] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(325), 1,
-      anon_sym_COMMA,
-    STATE(69), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(327), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2209] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(325), 1,
-      anon_sym_COMMA,
-    STATE(75), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(329), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2236] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(331), 17,
-      ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2259] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    ACTIONS(335), 1,
+    ACTIONS(320), 1,
       anon_sym_host,
-    STATE(107), 1,
+    STATE(99), 1,
       aux_sym_http_repeat1,
-    ACTIONS(333), 14,
+    ACTIONS(318), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6618,16 +6526,79 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2288] = 5,
+  [2100] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(339), 1,
+    ACTIONS(292), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2123] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(280), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2146] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(297), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2169] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 1,
       anon_sym_topic,
-    ACTIONS(341), 1,
+    ACTIONS(326), 1,
       anon_sym_client,
-    ACTIONS(343), 1,
+    ACTIONS(328), 1,
       anon_sym_version,
-    ACTIONS(337), 14,
+    ACTIONS(322), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6642,56 +6613,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2317] = 2,
+  [2198] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(276), 17,
+    ACTIONS(330), 1,
       anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2340] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(345), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2363] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(347), 1,
-      anon_sym_COMMA,
-    STATE(75), 1,
+    STATE(61), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(350), 15,
+    ACTIONS(332), 15,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6707,14 +6636,146 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2390] = 5,
+  [2225] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(334), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2248] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    ACTIONS(338), 1,
+      anon_sym_host,
+    STATE(110), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(336), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2277] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 1,
+      anon_sym_topic,
+    ACTIONS(344), 1,
+      anon_sym_client,
+    ACTIONS(346), 1,
+      anon_sym_version,
+    ACTIONS(340), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2306] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(285), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2329] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2352] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(350), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2375] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
       anon_sym_header,
     ACTIONS(354), 1,
       anon_sym_host,
-    STATE(111), 1,
+    STATE(114), 1,
       aux_sym_http_repeat1,
     ACTIONS(352), 14,
       anon_sym_policy,
@@ -6731,7 +6792,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2419] = 2,
+  [2404] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(356), 17,
@@ -6752,7 +6813,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2442] = 2,
+  [2427] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(358), 17,
@@ -6773,7 +6834,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2465] = 2,
+  [2450] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(360), 17,
@@ -6794,26 +6855,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2488] = 9,
+  [2473] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(63), 1,
-      anon_sym_in,
     ACTIONS(65), 1,
+      anon_sym_in,
+    ACTIONS(67), 1,
       sym_label_key,
-    ACTIONS(269), 1,
+    ACTIONS(273), 1,
       anon_sym_RBRACE,
-    ACTIONS(271), 1,
+    ACTIONS(275), 1,
       sym_const_ref,
-    STATE(172), 1,
+    STATE(183), 1,
       sym_scope,
-    STATE(156), 3,
+    STATE(148), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(267), 8,
+    ACTIONS(271), 8,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6822,7 +6883,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [2525] = 2,
+  [2510] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(362), 17,
@@ -6843,94 +6904,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2548] = 2,
+  [2533] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(364), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2570] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(161), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2592] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(366), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2614] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(368), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2636] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 1,
+    ACTIONS(330), 1,
       anon_sym_COMMA,
-    STATE(92), 1,
+    STATE(68), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(364), 15,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2560] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 1,
+      anon_sym_COMMA,
+    STATE(96), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(372), 14,
+    ACTIONS(368), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6945,14 +6949,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2662] = 4,
+  [2586] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(374), 14,
+    ACTIONS(370), 16,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6963,18 +6964,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2688] = 4,
+  [2608] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(237), 1,
-      anon_sym_COMMA,
-    STATE(99), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(376), 14,
+    ACTIONS(372), 16,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6985,11 +6984,92 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2714] = 2,
+  [2630] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2652] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2674] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(163), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2696] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2718] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(378), 16,
@@ -7009,7 +7089,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2736] = 2,
+  [2740] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(380), 16,
@@ -7029,10 +7109,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2758] = 2,
+  [2762] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(382), 16,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(382), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2788] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(259), 1,
+      anon_sym_COMMA,
+    STATE(123), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(384), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2814] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(386), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -7049,51 +7173,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2780] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 1,
-      anon_sym_COMMA,
-    STATE(102), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(384), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2806] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(105), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(386), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2832] = 2,
+  [2836] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(388), 16,
@@ -7113,14 +7193,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2854] = 4,
+  [2858] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(390), 14,
+    ACTIONS(390), 16,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7131,6 +7208,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -7138,10 +7216,10 @@ static const uint16_t ts_small_parse_table[] = {
   [2880] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(366), 1,
+      anon_sym_COMMA,
+    STATE(106), 1,
+      aux_sym_icmps_repeat1,
     ACTIONS(392), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -7160,9 +7238,9 @@ static const uint16_t ts_small_parse_table[] = {
   [2906] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(396), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
     ACTIONS(394), 14,
       anon_sym_policy,
@@ -7179,138 +7257,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2932] = 2,
+  [2932] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(399), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2954] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(237), 1,
-      anon_sym_COMMA,
-    STATE(55), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(401), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2980] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(403), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3002] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 16,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3024] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(405), 1,
-      anon_sym_COMMA,
-    STATE(102), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(408), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3050] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(410), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3072] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(412), 14,
+    ACTIONS(396), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7325,14 +7279,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3098] = 4,
+  [2958] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(414), 14,
+    ACTIONS(398), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7347,14 +7301,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3124] = 4,
+  [2984] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(402), 1,
       anon_sym_header,
-    STATE(112), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(416), 14,
+    ACTIONS(400), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7369,58 +7323,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3150] = 4,
+  [3010] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(418), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3176] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(114), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(420), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3202] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(424), 1,
+    ACTIONS(407), 1,
       anon_sym_client,
-    ACTIONS(426), 1,
+    ACTIONS(409), 1,
       anon_sym_version,
-    ACTIONS(422), 14,
+    ACTIONS(405), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7435,14 +7345,220 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3228] = 4,
+  [3036] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(411), 1,
+      ts_builtin_sym_end,
+    ACTIONS(413), 1,
+      anon_sym_cilium,
+    ACTIONS(416), 1,
+      anon_sym_import,
+    ACTIONS(419), 1,
+      anon_sym_const,
+    ACTIONS(422), 1,
+      anon_sym_category,
+    ACTIONS(425), 1,
+      anon_sym_system,
+    ACTIONS(428), 1,
+      anon_sym_namespace,
+    ACTIONS(431), 1,
+      anon_sym_cluster,
+    STATE(102), 8,
+      sym__item,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [3074] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_cilium,
+    ACTIONS(9), 1,
+      anon_sym_import,
+    ACTIONS(11), 1,
+      anon_sym_const,
+    ACTIONS(13), 1,
+      anon_sym_category,
+    ACTIONS(15), 1,
+      anon_sym_system,
+    ACTIONS(17), 1,
+      anon_sym_namespace,
+    ACTIONS(19), 1,
+      anon_sym_cluster,
+    ACTIONS(434), 1,
+      ts_builtin_sym_end,
+    STATE(102), 8,
+      sym__item,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [3112] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(436), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3134] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 16,
+      anon_sym_COMMA,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3156] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(438), 1,
+      anon_sym_COMMA,
+    STATE(106), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(441), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3182] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(443), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3208] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(445), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3234] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(447), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3260] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(449), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3286] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
       anon_sym_header,
     STATE(117), 1,
       aux_sym_http_repeat1,
-    ACTIONS(428), 14,
+    ACTIONS(451), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7457,14 +7573,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3254] = 4,
+  [3312] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(430), 14,
+    ACTIONS(455), 1,
+      anon_sym_client,
+    ACTIONS(457), 1,
+      anon_sym_version,
+    ACTIONS(453), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7479,36 +7595,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3280] = 4,
+  [3338] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(432), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3306] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
     STATE(119), 1,
       aux_sym_http_repeat1,
-    ACTIONS(434), 14,
+    ACTIONS(459), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7523,14 +7617,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3332] = 4,
+  [3364] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(436), 14,
+    ACTIONS(461), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7545,14 +7639,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3358] = 4,
+  [3390] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(440), 1,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(463), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3416] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(121), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(465), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(467), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3468] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(471), 1,
       anon_sym_client,
-    ACTIONS(442), 1,
+    ACTIONS(473), 1,
       anon_sym_version,
-    ACTIONS(438), 14,
+    ACTIONS(469), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7567,34 +7727,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3384] = 2,
+  [3494] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(145), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3406] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(444), 14,
+    ACTIONS(475), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7609,14 +7749,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3432] = 4,
+  [3520] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(120), 1,
+    STATE(122), 1,
       aux_sym_http_repeat1,
-    ACTIONS(446), 14,
+    ACTIONS(477), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7631,14 +7771,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3458] = 4,
+  [3546] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(448), 14,
+    ACTIONS(479), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7653,14 +7793,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3484] = 4,
+  [3572] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(77), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(450), 14,
+    ACTIONS(481), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7675,113 +7815,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3510] = 4,
+  [3598] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(454), 1,
-      anon_sym_client,
-    ACTIONS(456), 1,
-      anon_sym_version,
-    ACTIONS(452), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3536] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(460), 1,
-      anon_sym_version,
-    ACTIONS(458), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3559] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(464), 1,
-      anon_sym_version,
-    ACTIONS(462), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3582] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_version,
-    ACTIONS(466), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3605] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(472), 1,
-      anon_sym_version,
-    ACTIONS(470), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3628] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(474), 15,
+    ACTIONS(259), 1,
       anon_sym_COMMA,
+    STATE(56), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(483), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7796,31 +7837,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3649] = 2,
+  [3624] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(408), 15,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3670] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(478), 1,
+    ACTIONS(487), 1,
       anon_sym_version,
-    ACTIONS(476), 14,
+    ACTIONS(485), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7835,10 +7857,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3693] = 2,
+  [3647] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(480), 15,
+    ACTIONS(489), 15,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7851,15 +7873,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_http,
       anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3668] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(493), 1,
+      anon_sym_version,
+    ACTIONS(491), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3691] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(497), 1,
+      anon_sym_version,
+    ACTIONS(495), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
   [3714] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(484), 1,
+    ACTIONS(501), 1,
       anon_sym_version,
-    ACTIONS(482), 14,
+    ACTIONS(499), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7877,7 +7939,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3737] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(486), 15,
+    ACTIONS(503), 15,
       anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -7893,35 +7955,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3758] = 9,
+  [3758] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(488), 1,
-      ts_builtin_sym_end,
-    ACTIONS(490), 1,
-      anon_sym_import,
-    ACTIONS(493), 1,
-      anon_sym_const,
-    ACTIONS(496), 1,
-      anon_sym_category,
-    ACTIONS(499), 1,
-      anon_sym_system,
-    ACTIONS(502), 1,
-      anon_sym_namespace,
-    ACTIONS(505), 1,
-      anon_sym_cluster,
-    STATE(132), 7,
-      sym__item,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [3792] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(508), 14,
+    ACTIONS(507), 1,
+      anon_sym_version,
+    ACTIONS(505), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7936,10 +7975,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3812] = 2,
+  [3781] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(510), 14,
+    ACTIONS(441), 15,
+      anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7954,10 +7994,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3832] = 2,
+  [3802] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(512), 14,
+    ACTIONS(511), 1,
+      anon_sym_version,
+    ACTIONS(509), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7972,10 +8014,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3852] = 2,
+  [3825] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(514), 14,
+    ACTIONS(513), 15,
+      anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7990,10 +8033,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3872] = 2,
+  [3846] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(516), 14,
+    ACTIONS(515), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8008,10 +8051,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3892] = 2,
+  [3866] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(518), 14,
+    ACTIONS(517), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8026,10 +8069,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3912] = 2,
+  [3886] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(520), 14,
+    ACTIONS(519), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8044,10 +8087,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3932] = 2,
+  [3906] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(522), 14,
+    ACTIONS(521), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8062,10 +8105,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3952] = 2,
+  [3926] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(524), 14,
+    ACTIONS(523), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8080,10 +8123,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3972] = 2,
+  [3946] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(526), 14,
+    ACTIONS(525), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8098,10 +8141,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3992] = 2,
+  [3966] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(528), 14,
+    ACTIONS(527), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8116,35 +8159,64 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4012] = 9,
+  [3986] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_import,
-    ACTIONS(9), 1,
-      anon_sym_const,
-    ACTIONS(11), 1,
-      anon_sym_category,
-    ACTIONS(13), 1,
-      anon_sym_system,
-    ACTIONS(15), 1,
-      anon_sym_namespace,
-    ACTIONS(17), 1,
-      anon_sym_cluster,
-    ACTIONS(530), 1,
-      ts_builtin_sym_end,
-    STATE(132), 7,
-      sym__item,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
+    ACTIONS(529), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4006] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4026] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(533), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
   [4046] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(532), 14,
+    ACTIONS(535), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8162,7 +8234,7 @@ static const uint16_t ts_small_parse_table[] = {
   [4066] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(534), 14,
+    ACTIONS(537), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8177,188 +8249,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4086] = 8,
+  [4086] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(539), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4106] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(536), 1,
+    ACTIONS(541), 1,
       anon_sym_LBRACK,
-    ACTIONS(538), 1,
+    ACTIONS(543), 1,
       anon_sym_RBRACK,
-    ACTIONS(540), 1,
+    ACTIONS(545), 1,
       sym_port_number,
-    ACTIONS(542), 2,
+    ACTIONS(547), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(291), 5,
+    STATE(296), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4116] = 4,
+  [4136] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(544), 1,
-      anon_sym_COMMA,
-    STATE(151), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(546), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4138] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(548), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4160] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 1,
-      anon_sym_COMMA,
-    STATE(151), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(550), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4182] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(151), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(555), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4204] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(536), 1,
-      anon_sym_LBRACK,
-    ACTIONS(540), 1,
-      sym_port_number,
-    ACTIONS(557), 1,
-      anon_sym_RBRACK,
-    ACTIONS(542), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(291), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4234] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(559), 1,
-      anon_sym_LPAREN,
-    STATE(163), 1,
-      sym_arguments,
-    ACTIONS(561), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4256] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(536), 1,
-      anon_sym_LBRACK,
-    ACTIONS(540), 1,
-      sym_port_number,
-    ACTIONS(563), 1,
-      anon_sym_RBRACK,
-    ACTIONS(565), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(285), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4286] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 1,
-      anon_sym_COMMA,
-    STATE(148), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(567), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4308] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 1,
+    ACTIONS(149), 1,
       anon_sym_in,
-    STATE(179), 1,
+    STATE(175), 1,
       sym_scope,
-    ACTIONS(569), 10,
+    ACTIONS(549), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8369,50 +8307,232 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4330] = 7,
+  [4158] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(155), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(553), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4180] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(555), 1,
+      anon_sym_LPAREN,
+    STATE(169), 1,
+      sym_arguments,
+    ACTIONS(557), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4202] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(536), 1,
+    ACTIONS(541), 1,
       anon_sym_LBRACK,
-    ACTIONS(540), 1,
+    ACTIONS(545), 1,
       sym_port_number,
-    ACTIONS(571), 2,
+    ACTIONS(559), 1,
+      anon_sym_RBRACK,
+    ACTIONS(561), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(297), 5,
+    STATE(261), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4357] = 7,
+  [4232] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(563), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4254] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(565), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(568), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4276] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(152), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(570), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4298] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(572), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4320] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(536), 1,
+    ACTIONS(541), 1,
       anon_sym_LBRACK,
-    ACTIONS(540), 1,
+    ACTIONS(545), 1,
       sym_port_number,
-    ACTIONS(573), 2,
+    ACTIONS(574), 1,
+      anon_sym_RBRACK,
+    ACTIONS(547), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(289), 5,
+    STATE(296), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4384] = 2,
+  [4350] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(555), 11,
+    ACTIONS(61), 1,
+      anon_sym_LBRACE,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(541), 1,
+      anon_sym_LBRACK,
+    ACTIONS(545), 1,
+      sym_port_number,
+    ACTIONS(547), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(296), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4377] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 11,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_RBRACK,
+  [4394] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
+      anon_sym_LBRACE,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(541), 1,
+      anon_sym_LBRACK,
+    ACTIONS(545), 1,
+      sym_port_number,
+    ACTIONS(578), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(295), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4421] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 11,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_RBRACK,
+  [4438] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(568), 11,
       anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -8424,30 +8544,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4401] = 7,
+  [4455] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(582), 11,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_RBRACK,
+  [4472] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(536), 1,
+    ACTIONS(541), 1,
       anon_sym_LBRACK,
-    ACTIONS(540), 1,
+    ACTIONS(545), 1,
       sym_port_number,
-    ACTIONS(542), 2,
+    ACTIONS(584), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(291), 5,
+    STATE(193), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4428] = 2,
+  [4499] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(575), 11,
+    ACTIONS(586), 11,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_RBRACK,
+  [4516] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
+      anon_sym_LBRACE,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(541), 1,
+      anon_sym_LBRACK,
+    ACTIONS(545), 1,
+      sym_port_number,
+    ACTIONS(588), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(314), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4543] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 11,
       anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -8459,30 +8629,112 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4445] = 7,
+  [4560] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(536), 1,
-      anon_sym_LBRACK,
-    ACTIONS(540), 1,
-      sym_port_number,
-    ACTIONS(577), 2,
-      sym_cidr,
+    ACTIONS(592), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4576] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4592] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(596), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4608] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4624] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(600), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4640] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(602), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4656] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 1,
+      anon_sym_RBRACE,
+    ACTIONS(606), 1,
+      anon_sym_BANG,
+    ACTIONS(608), 1,
+      sym_label_key,
+    ACTIONS(610), 1,
       sym_const_ref,
-    STATE(188), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4472] = 2,
+    STATE(317), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [4680] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(579), 10,
+    ACTIONS(612), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8493,10 +8745,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4488] = 2,
+  [4696] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(581), 10,
+    ACTIONS(614), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8507,55 +8759,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4504] = 2,
+  [4712] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(583), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4520] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(585), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4536] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(587), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4552] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(591), 2,
+    ACTIONS(618), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(589), 8,
+    ACTIONS(616), 8,
       anon_sym_cidr,
       anon_sym_pods,
       anon_sym_namespaces,
@@ -8564,10 +8774,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [4570] = 2,
+  [4730] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(593), 10,
+    ACTIONS(620), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8578,2072 +8788,1984 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4586] = 2,
+  [4746] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(595), 10,
-      ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_RBRACK,
-  [4602] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(569), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4634] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(599), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4650] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4666] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(603), 1,
-      anon_sym_RBRACE,
-    ACTIONS(605), 1,
+    ACTIONS(606), 1,
       anon_sym_BANG,
-    ACTIONS(607), 1,
+    ACTIONS(608), 1,
       sym_label_key,
-    ACTIONS(609), 1,
+    ACTIONS(622), 1,
+      anon_sym_RBRACE,
+    ACTIONS(624), 1,
       sym_const_ref,
-    STATE(296), 6,
+    STATE(286), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [4690] = 2,
+  [4770] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(611), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4706] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(613), 10,
-      ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_RBRACK,
-  [4722] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(605), 1,
+    ACTIONS(606), 1,
       anon_sym_BANG,
-    ACTIONS(607), 1,
+    ACTIONS(608), 1,
       sym_label_key,
-    ACTIONS(615), 1,
-      anon_sym_RBRACE,
-    ACTIONS(617), 1,
+    ACTIONS(610), 1,
       sym_const_ref,
-    STATE(281), 6,
+    ACTIONS(626), 1,
+      anon_sym_RBRACE,
+    STATE(317), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [4746] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(619), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4762] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(621), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4778] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(623), 10,
-      ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_RBRACK,
   [4794] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(625), 10,
+    ACTIONS(628), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4810] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(630), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4826] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(632), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4842] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(549), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4858] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(606), 1,
+      anon_sym_BANG,
+    ACTIONS(608), 1,
+      sym_label_key,
+    ACTIONS(610), 1,
+      sym_const_ref,
+    STATE(317), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [4879] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(634), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-      anon_sym_RBRACK,
-  [4810] = 6,
+  [4893] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(605), 1,
-      anon_sym_BANG,
-    ACTIONS(607), 1,
-      sym_label_key,
-    ACTIONS(609), 1,
-      sym_const_ref,
-    ACTIONS(627), 1,
-      anon_sym_RBRACE,
-    STATE(296), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [4834] = 5,
+    ACTIONS(636), 8,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+  [4907] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(605), 1,
-      anon_sym_BANG,
-    ACTIONS(607), 1,
-      sym_label_key,
-    ACTIONS(609), 1,
-      sym_const_ref,
-    STATE(296), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [4855] = 4,
+    ACTIONS(638), 8,
+      ts_builtin_sym_end,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+  [4921] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(265), 1,
+    STATE(264), 1,
       sym_type,
-    ACTIONS(631), 3,
+    ACTIONS(642), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(629), 4,
+    ACTIONS(640), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [4873] = 2,
+  [4939] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(633), 7,
+    ACTIONS(644), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4886] = 2,
+  [4953] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(635), 7,
+    ACTIONS(646), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4899] = 2,
+  [4967] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(637), 7,
+    ACTIONS(648), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4912] = 2,
+  [4981] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(639), 7,
+    ACTIONS(650), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4925] = 2,
+  [4995] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(641), 7,
+    ACTIONS(652), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4938] = 2,
+  [5009] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(643), 7,
+    ACTIONS(654), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4951] = 2,
+  [5023] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(645), 7,
+    ACTIONS(656), 8,
       ts_builtin_sym_end,
+      anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4964] = 2,
+  [5037] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(647), 7,
-      ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4977] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(649), 7,
-      ts_builtin_sym_end,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4990] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(651), 1,
+    ACTIONS(658), 1,
       sym_label_key,
-    ACTIONS(653), 1,
+    ACTIONS(660), 1,
       sym_const_ref,
-    STATE(52), 3,
+    STATE(181), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5008] = 5,
+  [5055] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(655), 1,
-      anon_sym_RPAREN,
-    ACTIONS(657), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(312), 2,
-      sym__label_value,
-      sym_string,
-  [5026] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 1,
-      anon_sym_namespace,
-    ACTIONS(661), 1,
+    ACTIONS(662), 1,
+      anon_sym_pods,
+    ACTIONS(664), 1,
       anon_sym_all,
-    ACTIONS(663), 1,
+    ACTIONS(666), 1,
+      anon_sym_nodes,
+    STATE(177), 3,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+  [5073] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(668), 1,
+      anon_sym_namespace,
+    ACTIONS(670), 1,
+      anon_sym_all,
+    ACTIONS(672), 1,
       anon_sym_namespaces,
-    STATE(94), 3,
+    STATE(83), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [5044] = 6,
+  [5091] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(665), 1,
+    ACTIONS(674), 1,
       anon_sym_EQ,
-    ACTIONS(669), 1,
+    ACTIONS(678), 1,
       anon_sym_in,
-    ACTIONS(671), 1,
+    ACTIONS(680), 1,
       anon_sym_BANG_EQ,
-    ACTIONS(673), 1,
+    ACTIONS(682), 1,
       anon_sym_notin,
-    ACTIONS(667), 2,
+    ACTIONS(676), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [5064] = 5,
+  [5111] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
-    ACTIONS(651), 1,
-      sym_label_key,
-    ACTIONS(675), 1,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(684), 1,
+      anon_sym_RPAREN,
+    ACTIONS(686), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(45), 3,
+    STATE(316), 2,
+      sym__label_value,
+      sym_string,
+  [5129] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(688), 1,
+      anon_sym_RPAREN,
+    ACTIONS(686), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(316), 2,
+      sym__label_value,
+      sym_string,
+  [5147] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
+      anon_sym_LBRACE,
+    ACTIONS(658), 1,
+      sym_label_key,
+    ACTIONS(690), 1,
+      sym_const_ref,
+    STATE(38), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5082] = 5,
+  [5165] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(677), 1,
+    ACTIONS(692), 1,
       anon_sym_RPAREN,
-    ACTIONS(657), 2,
+    ACTIONS(686), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(312), 2,
+    STATE(316), 2,
       sym__label_value,
       sym_string,
-  [5100] = 5,
+  [5183] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(679), 1,
+    ACTIONS(694), 1,
       anon_sym_RPAREN,
-    ACTIONS(657), 2,
+    ACTIONS(686), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(312), 2,
+    STATE(316), 2,
       sym__label_value,
       sym_string,
-  [5118] = 5,
+  [5201] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(681), 1,
-      anon_sym_RPAREN,
-    ACTIONS(657), 2,
-      sym_label_value,
+    ACTIONS(61), 1,
+      anon_sym_LBRACE,
+    ACTIONS(658), 1,
+      sym_label_key,
+    ACTIONS(696), 1,
       sym_const_ref,
-    STATE(312), 2,
-      sym__label_value,
-      sym_string,
-  [5136] = 5,
+    STATE(93), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5219] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(683), 1,
-      anon_sym_pods,
-    ACTIONS(685), 1,
+    ACTIONS(664), 1,
       anon_sym_all,
-    ACTIONS(687), 1,
+    ACTIONS(666), 1,
       anon_sym_nodes,
-    STATE(164), 3,
+    ACTIONS(698), 1,
+      anon_sym_pods,
+    STATE(177), 3,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
-  [5154] = 5,
+  [5237] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(651), 1,
+    ACTIONS(658), 1,
       sym_label_key,
-    ACTIONS(689), 1,
+    ACTIONS(700), 1,
       sym_const_ref,
-    STATE(89), 3,
+    STATE(53), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5172] = 5,
+  [5255] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(61), 1,
       anon_sym_LBRACE,
-    ACTIONS(651), 1,
+    ACTIONS(658), 1,
       sym_label_key,
-    ACTIONS(691), 1,
+    ACTIONS(702), 1,
       sym_const_ref,
-    STATE(84), 3,
+    STATE(88), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5190] = 5,
+  [5273] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_LBRACE,
-    ACTIONS(651), 1,
-      sym_label_key,
-    ACTIONS(693), 1,
-      sym_const_ref,
-    STATE(176), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5208] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 1,
-      anon_sym_all,
-    ACTIONS(687), 1,
-      anon_sym_nodes,
-    ACTIONS(695), 1,
-      anon_sym_pods,
-    STATE(164), 3,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-  [5226] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(697), 1,
+    ACTIONS(704), 1,
       anon_sym_LBRACK,
-    ACTIONS(699), 2,
+    ACTIONS(706), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(81), 2,
+    STATE(69), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [5241] = 4,
+  [5288] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(701), 2,
+    ACTIONS(708), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(53), 2,
+    STATE(252), 2,
       sym__label_value,
       sym_string,
-  [5256] = 4,
+  [5303] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(703), 2,
+    ACTIONS(710), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(263), 2,
+    STATE(54), 2,
       sym__label_value,
       sym_string,
-  [5271] = 4,
+  [5318] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(705), 2,
+    ACTIONS(712), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(305), 2,
+    STATE(170), 2,
       sym__label_value,
       sym_string,
-  [5286] = 4,
+  [5333] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(707), 2,
+    ACTIONS(686), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(169), 2,
+    STATE(316), 2,
       sym__label_value,
       sym_string,
-  [5301] = 4,
+  [5348] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(709), 2,
+    ACTIONS(714), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(262), 2,
+    STATE(255), 2,
       sym__label_value,
       sym_string,
-  [5316] = 4,
+  [5363] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(657), 2,
+    ACTIONS(716), 2,
       sym_label_value,
       sym_const_ref,
     STATE(312), 2,
       sym__label_value,
       sym_string,
-  [5331] = 4,
-    ACTIONS(713), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(715), 1,
-      sym_comment,
-    STATE(221), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(711), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [5345] = 4,
+  [5378] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(717), 1,
-      sym_const_ref,
-    STATE(93), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5359] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(719), 1,
-      sym_const_ref,
-    STATE(121), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5373] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(721), 1,
-      sym_const_ref,
-    STATE(128), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5387] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(723), 1,
-      sym_const_ref,
-    ACTIONS(725), 1,
-      sym__name_token,
-    STATE(39), 1,
-      sym_name,
-    STATE(100), 1,
-      sym__name_list,
-  [5403] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
+    ACTIONS(718), 1,
       anon_sym_RBRACK,
-    STATE(260), 1,
+    STATE(259), 1,
       sym__cidr_or_ref,
-    ACTIONS(729), 2,
+    ACTIONS(720), 2,
       sym_cidr,
       sym_const_ref,
-  [5417] = 4,
-    ACTIONS(715), 1,
-      sym_comment,
-    ACTIONS(734), 1,
-      anon_sym_DQUOTE2,
-    STATE(221), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(731), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [5431] = 5,
+  [5392] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(723), 1,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(722), 1,
       sym_const_ref,
-    ACTIONS(725), 1,
+    STATE(112), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5406] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(724), 1,
+      sym_const_ref,
+    STATE(126), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5420] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(726), 1,
+      sym_const_ref,
+    ACTIONS(728), 1,
       sym__name_token,
-    STATE(39), 1,
+    STATE(59), 1,
       sym_name,
-    STATE(98), 1,
-      sym__name_list,
-  [5447] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(736), 1,
-      anon_sym_LPAREN,
-    ACTIONS(738), 1,
-      anon_sym_LBRACE,
-    STATE(193), 1,
-      sym_body,
-    STATE(310), 1,
-      sym_parameters,
-  [5463] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(742), 1,
-      sym_icmp_type,
-    STATE(127), 1,
-      sym_icmp_item,
-    ACTIONS(740), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [5477] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(744), 1,
-      sym_const_ref,
-    STATE(106), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5491] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(746), 1,
-      sym_const_ref,
-    STATE(108), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5505] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(748), 1,
-      sym_const_ref,
-    STATE(109), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5519] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(750), 1,
-      sym_const_ref,
-    STATE(123), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5533] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(752), 1,
-      sym_const_ref,
-    STATE(171), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5547] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(742), 1,
-      sym_icmp_type,
     STATE(86), 1,
-      sym_icmp_item,
-    ACTIONS(740), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [5561] = 4,
+      sym__name_list,
+  [5436] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(754), 1,
-      sym_const_ref,
-    STATE(139), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5575] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(756), 1,
-      sym_const_ref,
-    STATE(88), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5589] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(758), 1,
-      sym_const_ref,
-    STATE(110), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5603] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(760), 1,
-      sym_const_ref,
-    STATE(113), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5617] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(762), 1,
-      sym_const_ref,
-    STATE(115), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5631] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(764), 1,
+    ACTIONS(730), 1,
       sym_const_ref,
     STATE(124), 2,
       sym__string_or_ref,
       sym_string,
-  [5645] = 4,
+  [5450] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(766), 1,
+    ACTIONS(732), 1,
       sym_const_ref,
-    STATE(122), 2,
+    STATE(109), 2,
       sym__string_or_ref,
       sym_string,
-  [5659] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(768), 1,
-      anon_sym_RBRACK,
-    STATE(311), 1,
-      sym__cidr_or_ref,
-    ACTIONS(770), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5673] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(772), 1,
-      sym_const_ref,
-    STATE(118), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5687] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(774), 1,
-      sym_const_ref,
-    STATE(130), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5701] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(58), 1,
-      sym__cidr_or_ref,
-    STATE(73), 1,
-      sym_cidr_item,
-    ACTIONS(776), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5715] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(778), 1,
-      anon_sym_RBRACK,
-    STATE(311), 1,
-      sym__cidr_or_ref,
-    ACTIONS(770), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5729] = 4,
-    ACTIONS(715), 1,
-      sym_comment,
-    ACTIONS(782), 1,
+  [5464] = 4,
+    ACTIONS(736), 1,
       anon_sym_DQUOTE2,
-    STATE(215), 1,
+    ACTIONS(738), 1,
+      sym_comment,
+    STATE(226), 1,
       aux_sym_string_repeat1,
-    ACTIONS(780), 2,
+    ACTIONS(734), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [5743] = 4,
+  [5478] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(56), 1,
-      sym_cidr_item,
-    STATE(58), 1,
-      sym__cidr_or_ref,
-    ACTIONS(776), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5757] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(723), 1,
-      sym_const_ref,
-    ACTIONS(725), 1,
-      sym__name_token,
-    STATE(39), 1,
-      sym_name,
-    STATE(103), 1,
-      sym__name_list,
-  [5773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(784), 1,
-      sym_const_ref,
-    STATE(125), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5787] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(786), 1,
-      sym_const_ref,
-    STATE(67), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5801] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(788), 1,
-      sym_const_ref,
-    STATE(46), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5815] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(790), 1,
+    ACTIONS(740), 1,
       sym_const_ref,
     STATE(21), 2,
       sym__string_or_ref,
       sym_string,
-  [5829] = 4,
+  [5492] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(81), 1,
       anon_sym_DQUOTE,
-    ACTIONS(792), 1,
+    ACTIONS(742), 1,
       sym_const_ref,
-    STATE(129), 2,
+    STATE(97), 2,
       sym__string_or_ref,
       sym_string,
-  [5843] = 4,
+  [5506] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(679), 1,
-      anon_sym_RPAREN,
-    ACTIONS(794), 1,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(744), 1,
+      sym_const_ref,
+    STATE(113), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5520] = 4,
+    ACTIONS(738), 1,
+      sym_comment,
+    ACTIONS(749), 1,
+      anon_sym_DQUOTE2,
+    STATE(226), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(746), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [5534] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(726), 1,
+      sym_const_ref,
+    ACTIONS(728), 1,
+      sym__name_token,
+    STATE(59), 1,
+      sym_name,
+    STATE(104), 1,
+      sym__name_list,
+  [5550] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(751), 1,
+      sym_const_ref,
+    STATE(125), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5564] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(753), 1,
+      sym_const_ref,
+    STATE(116), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5578] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(757), 1,
+      sym_icmp_type,
+    STATE(82), 1,
+      sym_icmp_item,
+    ACTIONS(755), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [5592] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(759), 1,
+      sym_const_ref,
+    STATE(142), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5606] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(761), 1,
+      sym_const_ref,
+    STATE(101), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5620] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_const_ref,
+    STATE(118), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5634] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(765), 1,
+      sym_const_ref,
+    STATE(127), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5648] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(767), 1,
+      sym_const_ref,
+    STATE(128), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5662] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 1,
+      anon_sym_RBRACK,
+    STATE(310), 1,
+      sym__cidr_or_ref,
+    ACTIONS(771), 2,
+      sym_cidr,
+      sym_const_ref,
+  [5676] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(773), 1,
+      sym_const_ref,
+    STATE(66), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5690] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(775), 1,
+      sym_const_ref,
+    STATE(120), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5704] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(777), 1,
+      sym_const_ref,
+    STATE(132), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5718] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 1,
+      anon_sym_RBRACK,
+    STATE(310), 1,
+      sym__cidr_or_ref,
+    ACTIONS(771), 2,
+      sym_cidr,
+      sym_const_ref,
+  [5732] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(781), 1,
+      anon_sym_LPAREN,
+    ACTIONS(783), 1,
+      anon_sym_LBRACE,
+    STATE(190), 1,
+      sym_body,
+    STATE(320), 1,
+      sym_parameters,
+  [5748] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(58), 1,
+      sym_cidr_item,
+    STATE(60), 1,
+      sym__cidr_or_ref,
+    ACTIONS(785), 2,
+      sym_cidr,
+      sym_const_ref,
+  [5762] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(787), 1,
+      sym_const_ref,
+    STATE(130), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5776] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(60), 1,
+      sym__cidr_or_ref,
+    STATE(65), 1,
+      sym_cidr_item,
+    ACTIONS(785), 2,
+      sym_cidr,
+      sym_const_ref,
+  [5790] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(789), 1,
+      sym_const_ref,
+    STATE(111), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5804] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(791), 1,
+      sym_const_ref,
+    STATE(171), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5818] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(726), 1,
+      sym_const_ref,
+    ACTIONS(728), 1,
+      sym__name_token,
+    STATE(59), 1,
+      sym_name,
+    STATE(84), 1,
+      sym__name_list,
+  [5834] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(793), 1,
+      sym_const_ref,
+    STATE(47), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5848] = 4,
+    ACTIONS(738), 1,
+      sym_comment,
+    ACTIONS(797), 1,
+      anon_sym_DQUOTE2,
+    STATE(222), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(795), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [5862] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(757), 1,
+      sym_icmp_type,
+    STATE(131), 1,
+      sym_icmp_item,
+    ACTIONS(755), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [5876] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(799), 1,
+      sym_const_ref,
+    STATE(92), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5890] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(801), 1,
       anon_sym_COMMA,
-    STATE(258), 1,
+    ACTIONS(803), 1,
+      anon_sym_RPAREN,
+    STATE(275), 1,
       aux_sym_selector_in_repeat1,
-  [5856] = 4,
+  [5903] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(796), 1,
+    ACTIONS(692), 1,
       anon_sym_RPAREN,
-    ACTIONS(798), 1,
-      sym_identifier,
-    STATE(295), 1,
-      sym_parameter,
-  [5869] = 4,
+    ACTIONS(805), 1,
+      anon_sym_COMMA,
+    STATE(281), 1,
+      aux_sym_selector_in_repeat1,
+  [5916] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(796), 1,
+    ACTIONS(807), 3,
+      anon_sym_EQ,
+      anon_sym_COMMA,
       anon_sym_RPAREN,
-    ACTIONS(800), 1,
-      anon_sym_COMMA,
-    STATE(268), 1,
-      aux_sym_parameters_repeat1,
-  [5882] = 4,
+  [5925] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(802), 1,
+    ACTIONS(809), 1,
       anon_sym_COMMA,
-    ACTIONS(804), 1,
+    ACTIONS(811), 1,
       anon_sym_RPAREN,
     STATE(253), 1,
-      aux_sym_parameters_repeat1,
-  [5895] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 1,
-      anon_sym_COMMA,
-    ACTIONS(809), 1,
-      anon_sym_RBRACE,
-    STATE(255), 1,
-      aux_sym_selector_repeat1,
-  [5908] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(627), 1,
-      anon_sym_RBRACE,
-    ACTIONS(811), 1,
-      anon_sym_COMMA,
-    STATE(255), 1,
-      aux_sym_selector_repeat1,
-  [5921] = 4,
+      aux_sym_selector_in_repeat1,
+  [5938] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(813), 1,
-      sym_port_number,
+      anon_sym_COMMA,
     ACTIONS(815), 1,
-      sym_const_ref,
-    STATE(68), 1,
-      sym_port,
-  [5934] = 4,
+      anon_sym_RPAREN,
+    STATE(265), 1,
+      aux_sym_arguments_repeat1,
+  [5951] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(817), 1,
       anon_sym_COMMA,
-    ACTIONS(820), 1,
+    ACTIONS(819), 1,
       anon_sym_RPAREN,
-    STATE(258), 1,
-      aux_sym_selector_in_repeat1,
-  [5947] = 4,
+    STATE(270), 1,
+      aux_sym_parameters_repeat1,
+  [5964] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(681), 1,
-      anon_sym_RPAREN,
-    ACTIONS(822), 1,
+    ACTIONS(821), 1,
       anon_sym_COMMA,
-    STATE(258), 1,
-      aux_sym_selector_in_repeat1,
-  [5960] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(824), 1,
-      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(258), 1,
+      aux_sym_selector_repeat1,
+  [5977] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(826), 1,
-      anon_sym_RBRACK,
-    STATE(272), 1,
-      aux_sym_cidr_list_repeat1,
-  [5973] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 1,
-      anon_sym_RBRACK,
+      anon_sym_COMMA,
     ACTIONS(828), 1,
-      anon_sym_COMMA,
-    STATE(278), 1,
-      aux_sym_list_repeat1,
-  [5986] = 4,
+      anon_sym_RBRACK,
+    STATE(287), 1,
+      aux_sym_cidr_list_repeat1,
+  [5990] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(830), 1,
-      anon_sym_COMMA,
-    ACTIONS(832), 1,
-      anon_sym_RPAREN,
-    STATE(259), 1,
-      aux_sym_selector_in_repeat1,
-  [5999] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(834), 1,
-      anon_sym_COMMA,
-    ACTIONS(836), 1,
-      anon_sym_RPAREN,
-    STATE(251), 1,
-      aux_sym_selector_in_repeat1,
-  [6012] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(838), 3,
-      anon_sym_EQ,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6021] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(840), 1,
-      anon_sym_EQ,
-    ACTIONS(842), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6032] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(159), 1,
+    STATE(154), 1,
       sym_direction,
-    ACTIONS(844), 2,
+    ACTIONS(830), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [6043] = 4,
+  [6001] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(846), 1,
+    ACTIONS(832), 1,
+      anon_sym_COMMA,
+    ACTIONS(834), 1,
+      anon_sym_RBRACK,
+    STATE(272), 1,
+      aux_sym_list_repeat1,
+  [6014] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 1,
+      sym__name_token,
+    ACTIONS(836), 1,
       sym_const_ref,
-    STATE(101), 1,
-      sym_port,
-  [6056] = 4,
+    STATE(49), 1,
+      sym_name,
+  [6027] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(838), 1,
+      anon_sym_RPAREN,
+    ACTIONS(840), 1,
+      sym_identifier,
+    STATE(297), 1,
+      sym_argument,
+  [6040] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(842), 1,
+      anon_sym_EQ,
+    ACTIONS(844), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6051] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(838), 1,
+      anon_sym_RPAREN,
+    ACTIONS(846), 1,
+      anon_sym_COMMA,
+    STATE(283), 1,
+      aux_sym_arguments_repeat1,
+  [6064] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(848), 1,
-      anon_sym_COMMA,
-    ACTIONS(851), 1,
       anon_sym_RPAREN,
-    STATE(268), 1,
-      aux_sym_parameters_repeat1,
-  [6069] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(853), 1,
-      anon_sym_RPAREN,
-    ACTIONS(855), 1,
+    ACTIONS(850), 1,
       sym_identifier,
-    STATE(299), 1,
-      sym_argument,
-  [6082] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(855), 1,
-      sym_identifier,
-    ACTIONS(857), 1,
-      anon_sym_RPAREN,
-    STATE(299), 1,
-      sym_argument,
-  [6095] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(32), 1,
-      sym_way,
-    ACTIONS(859), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [6106] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(768), 1,
-      anon_sym_RBRACK,
-    ACTIONS(861), 1,
-      anon_sym_COMMA,
-    STATE(280), 1,
-      aux_sym_cidr_list_repeat1,
-  [6119] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(853), 1,
-      anon_sym_RPAREN,
-    ACTIONS(863), 1,
-      anon_sym_COMMA,
-    STATE(274), 1,
-      aux_sym_arguments_repeat1,
-  [6132] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(865), 1,
-      anon_sym_COMMA,
-    ACTIONS(868), 1,
-      anon_sym_RPAREN,
-    STATE(274), 1,
-      aux_sym_arguments_repeat1,
-  [6145] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(855), 1,
-      sym_identifier,
-    ACTIONS(870), 1,
-      anon_sym_RPAREN,
-    STATE(286), 1,
-      sym_argument,
-  [6158] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      sym_identifier,
-    ACTIONS(872), 1,
-      anon_sym_RPAREN,
-    STATE(254), 1,
+    STATE(290), 1,
       sym_parameter,
-  [6171] = 3,
+  [6077] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(149), 1,
+    ACTIONS(852), 1,
+      sym_port_number,
+    ACTIONS(854), 1,
+      sym_const_ref,
+    STATE(81), 1,
+      sym_port,
+  [6090] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(840), 1,
+      sym_identifier,
+    ACTIONS(856), 1,
+      anon_sym_RPAREN,
+    STATE(256), 1,
+      sym_argument,
+  [6103] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 1,
+      anon_sym_RBRACE,
+    ACTIONS(858), 1,
+      anon_sym_COMMA,
+    STATE(258), 1,
+      aux_sym_selector_repeat1,
+  [6116] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(848), 1,
+      anon_sym_RPAREN,
+    ACTIONS(860), 1,
+      anon_sym_COMMA,
+    STATE(282), 1,
+      aux_sym_parameters_repeat1,
+  [6129] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      sym_identifier,
+    ACTIONS(862), 1,
+      anon_sym_RPAREN,
+    STATE(290), 1,
+      sym_parameter,
+  [6142] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(543), 1,
+      anon_sym_RBRACK,
+    ACTIONS(864), 1,
+      anon_sym_COMMA,
+    STATE(273), 1,
+      aux_sym_list_repeat1,
+  [6155] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(866), 1,
+      anon_sym_COMMA,
+    ACTIONS(869), 1,
+      anon_sym_RBRACK,
+    STATE(273), 1,
+      aux_sym_list_repeat1,
+  [6168] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(852), 1,
+      sym_port_number,
+    ACTIONS(871), 1,
+      sym_const_ref,
+    STATE(105), 1,
+      sym_port,
+  [6181] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(694), 1,
+      anon_sym_RPAREN,
+    ACTIONS(873), 1,
+      anon_sym_COMMA,
+    STATE(281), 1,
+      aux_sym_selector_in_repeat1,
+  [6194] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(161), 1,
       sym_direction,
-    ACTIONS(844), 2,
+    ACTIONS(830), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [6182] = 4,
+  [6205] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(874), 1,
-      anon_sym_COMMA,
+    STATE(310), 1,
+      sym__cidr_or_ref,
+    ACTIONS(771), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6216] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(35), 1,
+      sym_way,
+    ACTIONS(875), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [6227] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(840), 1,
+      sym_identifier,
     ACTIONS(877), 1,
-      anon_sym_RBRACK,
-    STATE(278), 1,
-      aux_sym_list_repeat1,
-  [6195] = 4,
+      anon_sym_RPAREN,
+    STATE(297), 1,
+      sym_argument,
+  [6240] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(725), 1,
+    ACTIONS(728), 1,
       sym__name_token,
     ACTIONS(879), 1,
       sym_const_ref,
-    STATE(61), 1,
+    STATE(74), 1,
       sym_name,
-  [6208] = 4,
+  [6253] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(881), 1,
       anon_sym_COMMA,
     ACTIONS(884), 1,
-      anon_sym_RBRACK,
-    STATE(280), 1,
-      aux_sym_cidr_list_repeat1,
-  [6221] = 4,
+      anon_sym_RPAREN,
+    STATE(281), 1,
+      aux_sym_selector_in_repeat1,
+  [6266] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(886), 1,
       anon_sym_COMMA,
-    ACTIONS(888), 1,
-      anon_sym_RBRACE,
-    STATE(256), 1,
-      aux_sym_selector_repeat1,
-  [6234] = 3,
+    ACTIONS(889), 1,
+      anon_sym_RPAREN,
+    STATE(282), 1,
+      aux_sym_parameters_repeat1,
+  [6279] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(311), 1,
-      sym__cidr_or_ref,
-    ACTIONS(770), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6245] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(155), 1,
-      sym_direction,
-    ACTIONS(844), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6256] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(725), 1,
-      sym__name_token,
-    ACTIONS(890), 1,
-      sym_const_ref,
-    STATE(48), 1,
-      sym_name,
-  [6269] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(892), 1,
+    ACTIONS(891), 1,
       anon_sym_COMMA,
     ACTIONS(894), 1,
-      anon_sym_RBRACK,
-    STATE(261), 1,
-      aux_sym_list_repeat1,
-  [6282] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(896), 1,
-      anon_sym_COMMA,
-    ACTIONS(898), 1,
       anon_sym_RPAREN,
-    STATE(273), 1,
+    STATE(283), 1,
       aux_sym_arguments_repeat1,
-  [6295] = 3,
+  [6292] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(31), 1,
+    STATE(149), 1,
+      sym_direction,
+    ACTIONS(830), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [6303] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      sym_identifier,
+    ACTIONS(896), 1,
+      anon_sym_RPAREN,
+    STATE(257), 1,
+      sym_parameter,
+  [6316] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(898), 1,
+      anon_sym_COMMA,
+    ACTIONS(900), 1,
+      anon_sym_RBRACE,
+    STATE(269), 1,
+      aux_sym_selector_repeat1,
+  [6329] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 1,
+      anon_sym_RBRACK,
+    ACTIONS(902), 1,
+      anon_sym_COMMA,
+    STATE(289), 1,
+      aux_sym_cidr_list_repeat1,
+  [6342] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(37), 1,
       sym_way,
-    ACTIONS(859), 2,
+    ACTIONS(875), 2,
       anon_sym_from,
       anon_sym_to,
-  [6306] = 4,
+  [6353] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(798), 1,
-      sym_identifier,
-    ACTIONS(900), 1,
-      anon_sym_RPAREN,
-    STATE(295), 1,
-      sym_parameter,
-  [6319] = 2,
+    ACTIONS(904), 1,
+      anon_sym_COMMA,
+    ACTIONS(907), 1,
+      anon_sym_RBRACK,
+    STATE(289), 1,
+      aux_sym_cidr_list_repeat1,
+  [6366] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(902), 2,
+    ACTIONS(889), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [6327] = 3,
+  [6374] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(855), 1,
+    ACTIONS(840), 1,
       sym_identifier,
-    STATE(299), 1,
+    STATE(297), 1,
       sym_argument,
-  [6337] = 2,
+  [6384] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(877), 2,
+    ACTIONS(909), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6392] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(911), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6400] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(913), 1,
+      sym__name_token,
+    STATE(46), 1,
+      sym_entity,
+  [6410] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(915), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6418] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(869), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [6345] = 3,
+  [6426] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(738), 1,
+    ACTIONS(894), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6434] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(783), 1,
       anon_sym_LBRACE,
-    STATE(191), 1,
+    STATE(186), 1,
       sym_body,
-  [6355] = 2,
+  [6444] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(904), 2,
+    ACTIONS(917), 1,
+      anon_sym_LBRACE,
+    STATE(185), 1,
+      sym_policy_body,
+  [6454] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(919), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6363] = 3,
+  [6462] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(725), 1,
+    ACTIONS(921), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6470] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      sym_identifier,
+    STATE(290), 1,
+      sym_parameter,
+  [6480] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 1,
       sym__name_token,
-    STATE(303), 1,
+    STATE(299), 1,
       sym_name,
-  [6373] = 2,
+  [6490] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(851), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6381] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(809), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6389] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(906), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6397] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(908), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6405] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(868), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6413] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(910), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6421] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(725), 1,
-      sym__name_token,
-    STATE(306), 1,
-      sym_name,
-  [6431] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(912), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6439] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(914), 1,
+    ACTIONS(917), 1,
       anon_sym_LBRACE,
     STATE(167), 1,
       sym_policy_body,
-  [6449] = 3,
+  [6500] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(725), 1,
+    ACTIONS(913), 1,
       sym__name_token,
-    STATE(292), 1,
-      sym_name,
-  [6459] = 2,
+    STATE(64), 1,
+      sym_entity,
+  [6510] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(916), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6467] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(914), 1,
-      anon_sym_LBRACE,
-    STATE(192), 1,
-      sym_policy_body,
-  [6477] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(918), 2,
+    ACTIONS(923), 2,
       anon_sym_from,
       anon_sym_to,
-  [6485] = 3,
+  [6518] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    STATE(194), 1,
-      sym_string,
-  [6495] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(920), 2,
+    ACTIONS(925), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6503] = 3,
+  [6526] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(738), 1,
-      anon_sym_LBRACE,
+    ACTIONS(81), 1,
+      anon_sym_DQUOTE,
     STATE(189), 1,
-      sym_body,
-  [6513] = 2,
+      sym_string,
+  [6536] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 1,
+      sym__name_token,
+    STATE(298), 1,
+      sym_name,
+  [6546] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [6554] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 1,
+      sym__name_token,
+    STATE(319), 1,
+      sym_name,
+  [6564] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(927), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6572] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 1,
+      sym__name_token,
+    STATE(304), 1,
+      sym_name,
+  [6582] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(929), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6590] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(931), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6598] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(884), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [6521] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 2,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
-  [6529] = 3,
+  [6606] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(922), 1,
-      sym__name_token,
-    STATE(65), 1,
-      sym_entity,
-  [6539] = 3,
+    ACTIONS(824), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6614] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(798), 1,
-      sym_identifier,
-    STATE(295), 1,
-      sym_parameter,
-  [6549] = 3,
+    ACTIONS(933), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6622] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(738), 1,
+    ACTIONS(783), 1,
       anon_sym_LBRACE,
-    STATE(190), 1,
+    STATE(191), 1,
       sym_body,
-  [6559] = 3,
+  [6632] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(725), 1,
-      sym__name_token,
-    STATE(315), 1,
-      sym_name,
-  [6569] = 2,
+    ACTIONS(783), 1,
+      anon_sym_LBRACE,
+    STATE(187), 1,
+      sym_body,
+  [6642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(924), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6577] = 3,
+    ACTIONS(935), 1,
+      sym_number,
+  [6649] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(922), 1,
-      sym__name_token,
-    STATE(44), 1,
-      sym_entity,
-  [6587] = 2,
+    ACTIONS(937), 1,
+      sym_identifier,
+  [6656] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(926), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6595] = 2,
+    ACTIONS(939), 1,
+      sym_identifier,
+  [6663] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(928), 1,
-      sym__name_token,
-  [6602] = 2,
+    ACTIONS(941), 1,
+      sym_identifier,
+  [6670] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(930), 1,
+    ACTIONS(943), 1,
       anon_sym_COLON,
-  [6609] = 2,
+  [6677] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(932), 1,
-      anon_sym_policy,
-  [6616] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(934), 1,
-      ts_builtin_sym_end,
-  [6623] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 1,
-      sym_identifier,
-  [6630] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(938), 1,
-      sym_number,
-  [6637] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 1,
-      sym_number,
-  [6644] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      sym_protocol,
-  [6651] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(944), 1,
-      sym_label_key,
-  [6658] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(946), 1,
-      anon_sym_EQ,
-  [6665] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      sym_number,
-  [6672] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 1,
-      anon_sym_EQ,
-  [6679] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(950), 1,
-      anon_sym_namespaces,
-  [6686] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(952), 1,
-      sym_number,
-  [6693] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      sym_number,
-  [6700] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(956), 1,
-      sym_protocol,
-  [6707] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(958), 1,
-      anon_sym_namespace,
-  [6714] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(960), 1,
-      sym_label_key,
-  [6721] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(962), 1,
-      anon_sym_EQ,
-  [6728] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(964), 1,
-      anon_sym_nodes,
-  [6735] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(966), 1,
-      sym_identifier,
-  [6742] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      anon_sym_LBRACE,
-  [6749] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_LBRACE,
-  [6756] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
+    ACTIONS(945), 1,
       anon_sym_default,
-  [6763] = 2,
+  [6684] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(974), 1,
+    ACTIONS(947), 1,
       sym_number,
-  [6770] = 2,
+  [6691] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(976), 1,
+    ACTIONS(949), 1,
       sym_number,
-  [6777] = 2,
+  [6698] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(978), 1,
-      sym_number,
-  [6784] = 2,
+    ACTIONS(951), 1,
+      sym_protocol,
+  [6705] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(980), 1,
-      anon_sym_LBRACE,
-  [6791] = 2,
+    ACTIONS(953), 1,
+      anon_sym_namespace,
+  [6712] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(982), 1,
+    ACTIONS(955), 1,
       anon_sym_with,
-  [6798] = 2,
+  [6719] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(984), 1,
-      sym_number,
-  [6805] = 2,
+    ACTIONS(957), 1,
+      anon_sym_EQ,
+  [6726] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(986), 1,
-      sym_number,
-  [6812] = 2,
+    ACTIONS(959), 1,
+      sym_label_key,
+  [6733] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(988), 1,
-      anon_sym_with,
-  [6819] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_LPAREN,
-  [6826] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_COLON,
-  [6833] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(994), 1,
-      sym_identifier,
-  [6840] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(996), 1,
-      anon_sym_with,
-  [6847] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      sym_number,
-  [6854] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1000), 1,
+    ACTIONS(961), 1,
       sym_icmp_type,
-  [6861] = 2,
+  [6740] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_deny,
-  [6868] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      sym__port_number_immediate,
-  [6875] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LPAREN,
-  [6882] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_deny,
-  [6889] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 1,
-      sym_number,
-  [6896] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(963), 1,
       anon_sym_LBRACE,
+  [6747] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(965), 1,
+      sym_number,
+  [6754] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(967), 1,
+      sym__port_number_immediate,
+  [6761] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(969), 1,
+      anon_sym_COLON,
+  [6768] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(971), 1,
+      sym_cilium_version,
+  [6775] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(973), 1,
+      anon_sym_nodes,
+  [6782] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(975), 1,
+      anon_sym_LBRACE,
+  [6789] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(977), 1,
+      anon_sym_namespaces,
+  [6796] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(979), 1,
+      anon_sym_with,
+  [6803] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
+      sym_number,
+  [6810] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(983), 1,
+      anon_sym_deny,
+  [6817] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(985), 1,
+      sym_number,
+  [6824] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(987), 1,
+      sym_number,
+  [6831] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      sym_number,
+  [6838] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(991), 1,
+      anon_sym_LPAREN,
+  [6845] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(993), 1,
+      anon_sym_policy,
+  [6852] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(995), 1,
+      sym__name_token,
+  [6859] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(997), 1,
+      sym_number,
+  [6866] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(999), 1,
+      sym_number,
+  [6873] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1001), 1,
+      sym_label_key,
+  [6880] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 1,
+      sym_protocol,
+  [6887] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1005), 1,
+      anon_sym_with,
+  [6894] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1007), 1,
+      sym_number,
+  [6901] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1009), 1,
+      sym_number,
+  [6908] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1011), 1,
+      anon_sym_LBRACE,
+  [6915] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(674), 1,
+      anon_sym_EQ,
+  [6922] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1013), 1,
+      anon_sym_deny,
+  [6929] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1015), 1,
+      ts_builtin_sym_end,
+  [6936] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1017), 1,
+      anon_sym_EQ,
+  [6943] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1019), 1,
+      anon_sym_LBRACE,
+  [6950] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1021), 1,
+      anon_sym_LPAREN,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 39,
-  [SMALL_STATE(4)] = 78,
-  [SMALL_STATE(5)] = 111,
-  [SMALL_STATE(6)] = 148,
-  [SMALL_STATE(7)] = 181,
-  [SMALL_STATE(8)] = 214,
-  [SMALL_STATE(9)] = 247,
-  [SMALL_STATE(10)] = 281,
-  [SMALL_STATE(11)] = 312,
-  [SMALL_STATE(12)] = 343,
-  [SMALL_STATE(13)] = 391,
-  [SMALL_STATE(14)] = 435,
-  [SMALL_STATE(15)] = 480,
-  [SMALL_STATE(16)] = 523,
-  [SMALL_STATE(17)] = 565,
-  [SMALL_STATE(18)] = 612,
-  [SMALL_STATE(19)] = 659,
-  [SMALL_STATE(20)] = 706,
-  [SMALL_STATE(21)] = 745,
-  [SMALL_STATE(22)] = 784,
-  [SMALL_STATE(23)] = 818,
-  [SMALL_STATE(24)] = 854,
-  [SMALL_STATE(25)] = 890,
-  [SMALL_STATE(26)] = 926,
-  [SMALL_STATE(27)] = 960,
-  [SMALL_STATE(28)] = 996,
-  [SMALL_STATE(29)] = 1032,
-  [SMALL_STATE(30)] = 1068,
-  [SMALL_STATE(31)] = 1104,
-  [SMALL_STATE(32)] = 1147,
-  [SMALL_STATE(33)] = 1190,
-  [SMALL_STATE(34)] = 1215,
-  [SMALL_STATE(35)] = 1244,
-  [SMALL_STATE(36)] = 1287,
-  [SMALL_STATE(37)] = 1330,
-  [SMALL_STATE(38)] = 1373,
-  [SMALL_STATE(39)] = 1401,
-  [SMALL_STATE(40)] = 1429,
-  [SMALL_STATE(41)] = 1457,
-  [SMALL_STATE(42)] = 1485,
-  [SMALL_STATE(43)] = 1513,
-  [SMALL_STATE(44)] = 1541,
-  [SMALL_STATE(45)] = 1569,
-  [SMALL_STATE(46)] = 1597,
-  [SMALL_STATE(47)] = 1625,
-  [SMALL_STATE(48)] = 1653,
-  [SMALL_STATE(49)] = 1681,
-  [SMALL_STATE(50)] = 1719,
-  [SMALL_STATE(51)] = 1747,
-  [SMALL_STATE(52)] = 1775,
-  [SMALL_STATE(53)] = 1799,
-  [SMALL_STATE(54)] = 1823,
-  [SMALL_STATE(55)] = 1851,
-  [SMALL_STATE(56)] = 1879,
-  [SMALL_STATE(57)] = 1907,
-  [SMALL_STATE(58)] = 1935,
-  [SMALL_STATE(59)] = 1961,
-  [SMALL_STATE(60)] = 1984,
-  [SMALL_STATE(61)] = 2007,
-  [SMALL_STATE(62)] = 2030,
-  [SMALL_STATE(63)] = 2059,
-  [SMALL_STATE(64)] = 2088,
-  [SMALL_STATE(65)] = 2111,
-  [SMALL_STATE(66)] = 2134,
-  [SMALL_STATE(67)] = 2159,
-  [SMALL_STATE(68)] = 2182,
-  [SMALL_STATE(69)] = 2209,
-  [SMALL_STATE(70)] = 2236,
-  [SMALL_STATE(71)] = 2259,
-  [SMALL_STATE(72)] = 2288,
-  [SMALL_STATE(73)] = 2317,
-  [SMALL_STATE(74)] = 2340,
-  [SMALL_STATE(75)] = 2363,
-  [SMALL_STATE(76)] = 2390,
-  [SMALL_STATE(77)] = 2419,
-  [SMALL_STATE(78)] = 2442,
-  [SMALL_STATE(79)] = 2465,
-  [SMALL_STATE(80)] = 2488,
-  [SMALL_STATE(81)] = 2525,
-  [SMALL_STATE(82)] = 2548,
-  [SMALL_STATE(83)] = 2570,
-  [SMALL_STATE(84)] = 2592,
-  [SMALL_STATE(85)] = 2614,
-  [SMALL_STATE(86)] = 2636,
-  [SMALL_STATE(87)] = 2662,
-  [SMALL_STATE(88)] = 2688,
-  [SMALL_STATE(89)] = 2714,
-  [SMALL_STATE(90)] = 2736,
-  [SMALL_STATE(91)] = 2758,
-  [SMALL_STATE(92)] = 2780,
-  [SMALL_STATE(93)] = 2806,
-  [SMALL_STATE(94)] = 2832,
-  [SMALL_STATE(95)] = 2854,
+  [SMALL_STATE(3)] = 40,
+  [SMALL_STATE(4)] = 80,
+  [SMALL_STATE(5)] = 114,
+  [SMALL_STATE(6)] = 152,
+  [SMALL_STATE(7)] = 186,
+  [SMALL_STATE(8)] = 220,
+  [SMALL_STATE(9)] = 254,
+  [SMALL_STATE(10)] = 289,
+  [SMALL_STATE(11)] = 321,
+  [SMALL_STATE(12)] = 353,
+  [SMALL_STATE(13)] = 401,
+  [SMALL_STATE(14)] = 445,
+  [SMALL_STATE(15)] = 490,
+  [SMALL_STATE(16)] = 533,
+  [SMALL_STATE(17)] = 575,
+  [SMALL_STATE(18)] = 622,
+  [SMALL_STATE(19)] = 669,
+  [SMALL_STATE(20)] = 716,
+  [SMALL_STATE(21)] = 755,
+  [SMALL_STATE(22)] = 794,
+  [SMALL_STATE(23)] = 828,
+  [SMALL_STATE(24)] = 864,
+  [SMALL_STATE(25)] = 900,
+  [SMALL_STATE(26)] = 934,
+  [SMALL_STATE(27)] = 970,
+  [SMALL_STATE(28)] = 1006,
+  [SMALL_STATE(29)] = 1042,
+  [SMALL_STATE(30)] = 1078,
+  [SMALL_STATE(31)] = 1114,
+  [SMALL_STATE(32)] = 1157,
+  [SMALL_STATE(33)] = 1182,
+  [SMALL_STATE(34)] = 1211,
+  [SMALL_STATE(35)] = 1254,
+  [SMALL_STATE(36)] = 1297,
+  [SMALL_STATE(37)] = 1340,
+  [SMALL_STATE(38)] = 1383,
+  [SMALL_STATE(39)] = 1411,
+  [SMALL_STATE(40)] = 1439,
+  [SMALL_STATE(41)] = 1467,
+  [SMALL_STATE(42)] = 1495,
+  [SMALL_STATE(43)] = 1523,
+  [SMALL_STATE(44)] = 1547,
+  [SMALL_STATE(45)] = 1575,
+  [SMALL_STATE(46)] = 1603,
+  [SMALL_STATE(47)] = 1631,
+  [SMALL_STATE(48)] = 1659,
+  [SMALL_STATE(49)] = 1687,
+  [SMALL_STATE(50)] = 1715,
+  [SMALL_STATE(51)] = 1753,
+  [SMALL_STATE(52)] = 1781,
+  [SMALL_STATE(53)] = 1809,
+  [SMALL_STATE(54)] = 1833,
+  [SMALL_STATE(55)] = 1857,
+  [SMALL_STATE(56)] = 1885,
+  [SMALL_STATE(57)] = 1913,
+  [SMALL_STATE(58)] = 1937,
+  [SMALL_STATE(59)] = 1965,
+  [SMALL_STATE(60)] = 1993,
+  [SMALL_STATE(61)] = 2019,
+  [SMALL_STATE(62)] = 2046,
+  [SMALL_STATE(63)] = 2071,
+  [SMALL_STATE(64)] = 2100,
+  [SMALL_STATE(65)] = 2123,
+  [SMALL_STATE(66)] = 2146,
+  [SMALL_STATE(67)] = 2169,
+  [SMALL_STATE(68)] = 2198,
+  [SMALL_STATE(69)] = 2225,
+  [SMALL_STATE(70)] = 2248,
+  [SMALL_STATE(71)] = 2277,
+  [SMALL_STATE(72)] = 2306,
+  [SMALL_STATE(73)] = 2329,
+  [SMALL_STATE(74)] = 2352,
+  [SMALL_STATE(75)] = 2375,
+  [SMALL_STATE(76)] = 2404,
+  [SMALL_STATE(77)] = 2427,
+  [SMALL_STATE(78)] = 2450,
+  [SMALL_STATE(79)] = 2473,
+  [SMALL_STATE(80)] = 2510,
+  [SMALL_STATE(81)] = 2533,
+  [SMALL_STATE(82)] = 2560,
+  [SMALL_STATE(83)] = 2586,
+  [SMALL_STATE(84)] = 2608,
+  [SMALL_STATE(85)] = 2630,
+  [SMALL_STATE(86)] = 2652,
+  [SMALL_STATE(87)] = 2674,
+  [SMALL_STATE(88)] = 2696,
+  [SMALL_STATE(89)] = 2718,
+  [SMALL_STATE(90)] = 2740,
+  [SMALL_STATE(91)] = 2762,
+  [SMALL_STATE(92)] = 2788,
+  [SMALL_STATE(93)] = 2814,
+  [SMALL_STATE(94)] = 2836,
+  [SMALL_STATE(95)] = 2858,
   [SMALL_STATE(96)] = 2880,
   [SMALL_STATE(97)] = 2906,
   [SMALL_STATE(98)] = 2932,
-  [SMALL_STATE(99)] = 2954,
-  [SMALL_STATE(100)] = 2980,
-  [SMALL_STATE(101)] = 3002,
-  [SMALL_STATE(102)] = 3024,
-  [SMALL_STATE(103)] = 3050,
-  [SMALL_STATE(104)] = 3072,
-  [SMALL_STATE(105)] = 3098,
-  [SMALL_STATE(106)] = 3124,
-  [SMALL_STATE(107)] = 3150,
-  [SMALL_STATE(108)] = 3176,
-  [SMALL_STATE(109)] = 3202,
-  [SMALL_STATE(110)] = 3228,
-  [SMALL_STATE(111)] = 3254,
-  [SMALL_STATE(112)] = 3280,
-  [SMALL_STATE(113)] = 3306,
-  [SMALL_STATE(114)] = 3332,
-  [SMALL_STATE(115)] = 3358,
-  [SMALL_STATE(116)] = 3384,
-  [SMALL_STATE(117)] = 3406,
-  [SMALL_STATE(118)] = 3432,
-  [SMALL_STATE(119)] = 3458,
-  [SMALL_STATE(120)] = 3484,
-  [SMALL_STATE(121)] = 3510,
-  [SMALL_STATE(122)] = 3536,
-  [SMALL_STATE(123)] = 3559,
-  [SMALL_STATE(124)] = 3582,
-  [SMALL_STATE(125)] = 3605,
-  [SMALL_STATE(126)] = 3628,
-  [SMALL_STATE(127)] = 3649,
-  [SMALL_STATE(128)] = 3670,
-  [SMALL_STATE(129)] = 3693,
-  [SMALL_STATE(130)] = 3714,
-  [SMALL_STATE(131)] = 3737,
-  [SMALL_STATE(132)] = 3758,
-  [SMALL_STATE(133)] = 3792,
-  [SMALL_STATE(134)] = 3812,
-  [SMALL_STATE(135)] = 3832,
-  [SMALL_STATE(136)] = 3852,
-  [SMALL_STATE(137)] = 3872,
-  [SMALL_STATE(138)] = 3892,
-  [SMALL_STATE(139)] = 3912,
-  [SMALL_STATE(140)] = 3932,
-  [SMALL_STATE(141)] = 3952,
-  [SMALL_STATE(142)] = 3972,
-  [SMALL_STATE(143)] = 3992,
-  [SMALL_STATE(144)] = 4012,
-  [SMALL_STATE(145)] = 4046,
-  [SMALL_STATE(146)] = 4066,
-  [SMALL_STATE(147)] = 4086,
-  [SMALL_STATE(148)] = 4116,
-  [SMALL_STATE(149)] = 4138,
-  [SMALL_STATE(150)] = 4160,
-  [SMALL_STATE(151)] = 4182,
-  [SMALL_STATE(152)] = 4204,
-  [SMALL_STATE(153)] = 4234,
-  [SMALL_STATE(154)] = 4256,
-  [SMALL_STATE(155)] = 4286,
-  [SMALL_STATE(156)] = 4308,
-  [SMALL_STATE(157)] = 4330,
-  [SMALL_STATE(158)] = 4357,
-  [SMALL_STATE(159)] = 4384,
-  [SMALL_STATE(160)] = 4401,
-  [SMALL_STATE(161)] = 4428,
-  [SMALL_STATE(162)] = 4445,
+  [SMALL_STATE(99)] = 2958,
+  [SMALL_STATE(100)] = 2984,
+  [SMALL_STATE(101)] = 3010,
+  [SMALL_STATE(102)] = 3036,
+  [SMALL_STATE(103)] = 3074,
+  [SMALL_STATE(104)] = 3112,
+  [SMALL_STATE(105)] = 3134,
+  [SMALL_STATE(106)] = 3156,
+  [SMALL_STATE(107)] = 3182,
+  [SMALL_STATE(108)] = 3208,
+  [SMALL_STATE(109)] = 3234,
+  [SMALL_STATE(110)] = 3260,
+  [SMALL_STATE(111)] = 3286,
+  [SMALL_STATE(112)] = 3312,
+  [SMALL_STATE(113)] = 3338,
+  [SMALL_STATE(114)] = 3364,
+  [SMALL_STATE(115)] = 3390,
+  [SMALL_STATE(116)] = 3416,
+  [SMALL_STATE(117)] = 3442,
+  [SMALL_STATE(118)] = 3468,
+  [SMALL_STATE(119)] = 3494,
+  [SMALL_STATE(120)] = 3520,
+  [SMALL_STATE(121)] = 3546,
+  [SMALL_STATE(122)] = 3572,
+  [SMALL_STATE(123)] = 3598,
+  [SMALL_STATE(124)] = 3624,
+  [SMALL_STATE(125)] = 3647,
+  [SMALL_STATE(126)] = 3668,
+  [SMALL_STATE(127)] = 3691,
+  [SMALL_STATE(128)] = 3714,
+  [SMALL_STATE(129)] = 3737,
+  [SMALL_STATE(130)] = 3758,
+  [SMALL_STATE(131)] = 3781,
+  [SMALL_STATE(132)] = 3802,
+  [SMALL_STATE(133)] = 3825,
+  [SMALL_STATE(134)] = 3846,
+  [SMALL_STATE(135)] = 3866,
+  [SMALL_STATE(136)] = 3886,
+  [SMALL_STATE(137)] = 3906,
+  [SMALL_STATE(138)] = 3926,
+  [SMALL_STATE(139)] = 3946,
+  [SMALL_STATE(140)] = 3966,
+  [SMALL_STATE(141)] = 3986,
+  [SMALL_STATE(142)] = 4006,
+  [SMALL_STATE(143)] = 4026,
+  [SMALL_STATE(144)] = 4046,
+  [SMALL_STATE(145)] = 4066,
+  [SMALL_STATE(146)] = 4086,
+  [SMALL_STATE(147)] = 4106,
+  [SMALL_STATE(148)] = 4136,
+  [SMALL_STATE(149)] = 4158,
+  [SMALL_STATE(150)] = 4180,
+  [SMALL_STATE(151)] = 4202,
+  [SMALL_STATE(152)] = 4232,
+  [SMALL_STATE(153)] = 4254,
+  [SMALL_STATE(154)] = 4276,
+  [SMALL_STATE(155)] = 4298,
+  [SMALL_STATE(156)] = 4320,
+  [SMALL_STATE(157)] = 4350,
+  [SMALL_STATE(158)] = 4377,
+  [SMALL_STATE(159)] = 4394,
+  [SMALL_STATE(160)] = 4421,
+  [SMALL_STATE(161)] = 4438,
+  [SMALL_STATE(162)] = 4455,
   [SMALL_STATE(163)] = 4472,
-  [SMALL_STATE(164)] = 4488,
-  [SMALL_STATE(165)] = 4504,
-  [SMALL_STATE(166)] = 4520,
-  [SMALL_STATE(167)] = 4536,
-  [SMALL_STATE(168)] = 4552,
-  [SMALL_STATE(169)] = 4570,
-  [SMALL_STATE(170)] = 4586,
-  [SMALL_STATE(171)] = 4602,
-  [SMALL_STATE(172)] = 4618,
-  [SMALL_STATE(173)] = 4634,
-  [SMALL_STATE(174)] = 4650,
-  [SMALL_STATE(175)] = 4666,
-  [SMALL_STATE(176)] = 4690,
-  [SMALL_STATE(177)] = 4706,
-  [SMALL_STATE(178)] = 4722,
-  [SMALL_STATE(179)] = 4746,
-  [SMALL_STATE(180)] = 4762,
-  [SMALL_STATE(181)] = 4778,
-  [SMALL_STATE(182)] = 4794,
-  [SMALL_STATE(183)] = 4810,
-  [SMALL_STATE(184)] = 4834,
-  [SMALL_STATE(185)] = 4855,
-  [SMALL_STATE(186)] = 4873,
-  [SMALL_STATE(187)] = 4886,
-  [SMALL_STATE(188)] = 4899,
-  [SMALL_STATE(189)] = 4912,
-  [SMALL_STATE(190)] = 4925,
-  [SMALL_STATE(191)] = 4938,
-  [SMALL_STATE(192)] = 4951,
-  [SMALL_STATE(193)] = 4964,
-  [SMALL_STATE(194)] = 4977,
-  [SMALL_STATE(195)] = 4990,
-  [SMALL_STATE(196)] = 5008,
-  [SMALL_STATE(197)] = 5026,
-  [SMALL_STATE(198)] = 5044,
-  [SMALL_STATE(199)] = 5064,
-  [SMALL_STATE(200)] = 5082,
-  [SMALL_STATE(201)] = 5100,
-  [SMALL_STATE(202)] = 5118,
-  [SMALL_STATE(203)] = 5136,
-  [SMALL_STATE(204)] = 5154,
-  [SMALL_STATE(205)] = 5172,
-  [SMALL_STATE(206)] = 5190,
-  [SMALL_STATE(207)] = 5208,
-  [SMALL_STATE(208)] = 5226,
-  [SMALL_STATE(209)] = 5241,
-  [SMALL_STATE(210)] = 5256,
-  [SMALL_STATE(211)] = 5271,
-  [SMALL_STATE(212)] = 5286,
-  [SMALL_STATE(213)] = 5301,
-  [SMALL_STATE(214)] = 5316,
-  [SMALL_STATE(215)] = 5331,
-  [SMALL_STATE(216)] = 5345,
-  [SMALL_STATE(217)] = 5359,
-  [SMALL_STATE(218)] = 5373,
-  [SMALL_STATE(219)] = 5387,
-  [SMALL_STATE(220)] = 5403,
-  [SMALL_STATE(221)] = 5417,
-  [SMALL_STATE(222)] = 5431,
-  [SMALL_STATE(223)] = 5447,
-  [SMALL_STATE(224)] = 5463,
-  [SMALL_STATE(225)] = 5477,
-  [SMALL_STATE(226)] = 5491,
-  [SMALL_STATE(227)] = 5505,
-  [SMALL_STATE(228)] = 5519,
-  [SMALL_STATE(229)] = 5533,
-  [SMALL_STATE(230)] = 5547,
-  [SMALL_STATE(231)] = 5561,
-  [SMALL_STATE(232)] = 5575,
-  [SMALL_STATE(233)] = 5589,
-  [SMALL_STATE(234)] = 5603,
-  [SMALL_STATE(235)] = 5617,
-  [SMALL_STATE(236)] = 5631,
-  [SMALL_STATE(237)] = 5645,
-  [SMALL_STATE(238)] = 5659,
-  [SMALL_STATE(239)] = 5673,
-  [SMALL_STATE(240)] = 5687,
-  [SMALL_STATE(241)] = 5701,
-  [SMALL_STATE(242)] = 5715,
-  [SMALL_STATE(243)] = 5729,
-  [SMALL_STATE(244)] = 5743,
-  [SMALL_STATE(245)] = 5757,
-  [SMALL_STATE(246)] = 5773,
-  [SMALL_STATE(247)] = 5787,
-  [SMALL_STATE(248)] = 5801,
-  [SMALL_STATE(249)] = 5815,
-  [SMALL_STATE(250)] = 5829,
-  [SMALL_STATE(251)] = 5843,
-  [SMALL_STATE(252)] = 5856,
-  [SMALL_STATE(253)] = 5869,
-  [SMALL_STATE(254)] = 5882,
-  [SMALL_STATE(255)] = 5895,
-  [SMALL_STATE(256)] = 5908,
-  [SMALL_STATE(257)] = 5921,
-  [SMALL_STATE(258)] = 5934,
-  [SMALL_STATE(259)] = 5947,
-  [SMALL_STATE(260)] = 5960,
-  [SMALL_STATE(261)] = 5973,
-  [SMALL_STATE(262)] = 5986,
-  [SMALL_STATE(263)] = 5999,
-  [SMALL_STATE(264)] = 6012,
-  [SMALL_STATE(265)] = 6021,
-  [SMALL_STATE(266)] = 6032,
-  [SMALL_STATE(267)] = 6043,
-  [SMALL_STATE(268)] = 6056,
-  [SMALL_STATE(269)] = 6069,
-  [SMALL_STATE(270)] = 6082,
-  [SMALL_STATE(271)] = 6095,
-  [SMALL_STATE(272)] = 6106,
-  [SMALL_STATE(273)] = 6119,
-  [SMALL_STATE(274)] = 6132,
-  [SMALL_STATE(275)] = 6145,
-  [SMALL_STATE(276)] = 6158,
-  [SMALL_STATE(277)] = 6171,
-  [SMALL_STATE(278)] = 6182,
-  [SMALL_STATE(279)] = 6195,
-  [SMALL_STATE(280)] = 6208,
-  [SMALL_STATE(281)] = 6221,
-  [SMALL_STATE(282)] = 6234,
-  [SMALL_STATE(283)] = 6245,
-  [SMALL_STATE(284)] = 6256,
-  [SMALL_STATE(285)] = 6269,
-  [SMALL_STATE(286)] = 6282,
-  [SMALL_STATE(287)] = 6295,
-  [SMALL_STATE(288)] = 6306,
-  [SMALL_STATE(289)] = 6319,
-  [SMALL_STATE(290)] = 6327,
-  [SMALL_STATE(291)] = 6337,
-  [SMALL_STATE(292)] = 6345,
-  [SMALL_STATE(293)] = 6355,
-  [SMALL_STATE(294)] = 6363,
-  [SMALL_STATE(295)] = 6373,
-  [SMALL_STATE(296)] = 6381,
-  [SMALL_STATE(297)] = 6389,
-  [SMALL_STATE(298)] = 6397,
-  [SMALL_STATE(299)] = 6405,
-  [SMALL_STATE(300)] = 6413,
-  [SMALL_STATE(301)] = 6421,
-  [SMALL_STATE(302)] = 6431,
-  [SMALL_STATE(303)] = 6439,
-  [SMALL_STATE(304)] = 6449,
-  [SMALL_STATE(305)] = 6459,
-  [SMALL_STATE(306)] = 6467,
-  [SMALL_STATE(307)] = 6477,
-  [SMALL_STATE(308)] = 6485,
-  [SMALL_STATE(309)] = 6495,
-  [SMALL_STATE(310)] = 6503,
-  [SMALL_STATE(311)] = 6513,
-  [SMALL_STATE(312)] = 6521,
-  [SMALL_STATE(313)] = 6529,
-  [SMALL_STATE(314)] = 6539,
-  [SMALL_STATE(315)] = 6549,
-  [SMALL_STATE(316)] = 6559,
-  [SMALL_STATE(317)] = 6569,
-  [SMALL_STATE(318)] = 6577,
-  [SMALL_STATE(319)] = 6587,
-  [SMALL_STATE(320)] = 6595,
-  [SMALL_STATE(321)] = 6602,
-  [SMALL_STATE(322)] = 6609,
-  [SMALL_STATE(323)] = 6616,
-  [SMALL_STATE(324)] = 6623,
-  [SMALL_STATE(325)] = 6630,
-  [SMALL_STATE(326)] = 6637,
-  [SMALL_STATE(327)] = 6644,
-  [SMALL_STATE(328)] = 6651,
-  [SMALL_STATE(329)] = 6658,
-  [SMALL_STATE(330)] = 6665,
-  [SMALL_STATE(331)] = 6672,
-  [SMALL_STATE(332)] = 6679,
-  [SMALL_STATE(333)] = 6686,
-  [SMALL_STATE(334)] = 6693,
-  [SMALL_STATE(335)] = 6700,
-  [SMALL_STATE(336)] = 6707,
-  [SMALL_STATE(337)] = 6714,
-  [SMALL_STATE(338)] = 6721,
-  [SMALL_STATE(339)] = 6728,
-  [SMALL_STATE(340)] = 6735,
-  [SMALL_STATE(341)] = 6742,
-  [SMALL_STATE(342)] = 6749,
-  [SMALL_STATE(343)] = 6756,
-  [SMALL_STATE(344)] = 6763,
-  [SMALL_STATE(345)] = 6770,
-  [SMALL_STATE(346)] = 6777,
-  [SMALL_STATE(347)] = 6784,
-  [SMALL_STATE(348)] = 6791,
-  [SMALL_STATE(349)] = 6798,
-  [SMALL_STATE(350)] = 6805,
-  [SMALL_STATE(351)] = 6812,
-  [SMALL_STATE(352)] = 6819,
-  [SMALL_STATE(353)] = 6826,
-  [SMALL_STATE(354)] = 6833,
-  [SMALL_STATE(355)] = 6840,
-  [SMALL_STATE(356)] = 6847,
-  [SMALL_STATE(357)] = 6854,
-  [SMALL_STATE(358)] = 6861,
-  [SMALL_STATE(359)] = 6868,
-  [SMALL_STATE(360)] = 6875,
-  [SMALL_STATE(361)] = 6882,
-  [SMALL_STATE(362)] = 6889,
-  [SMALL_STATE(363)] = 6896,
+  [SMALL_STATE(164)] = 4499,
+  [SMALL_STATE(165)] = 4516,
+  [SMALL_STATE(166)] = 4543,
+  [SMALL_STATE(167)] = 4560,
+  [SMALL_STATE(168)] = 4576,
+  [SMALL_STATE(169)] = 4592,
+  [SMALL_STATE(170)] = 4608,
+  [SMALL_STATE(171)] = 4624,
+  [SMALL_STATE(172)] = 4640,
+  [SMALL_STATE(173)] = 4656,
+  [SMALL_STATE(174)] = 4680,
+  [SMALL_STATE(175)] = 4696,
+  [SMALL_STATE(176)] = 4712,
+  [SMALL_STATE(177)] = 4730,
+  [SMALL_STATE(178)] = 4746,
+  [SMALL_STATE(179)] = 4770,
+  [SMALL_STATE(180)] = 4794,
+  [SMALL_STATE(181)] = 4810,
+  [SMALL_STATE(182)] = 4826,
+  [SMALL_STATE(183)] = 4842,
+  [SMALL_STATE(184)] = 4858,
+  [SMALL_STATE(185)] = 4879,
+  [SMALL_STATE(186)] = 4893,
+  [SMALL_STATE(187)] = 4907,
+  [SMALL_STATE(188)] = 4921,
+  [SMALL_STATE(189)] = 4939,
+  [SMALL_STATE(190)] = 4953,
+  [SMALL_STATE(191)] = 4967,
+  [SMALL_STATE(192)] = 4981,
+  [SMALL_STATE(193)] = 4995,
+  [SMALL_STATE(194)] = 5009,
+  [SMALL_STATE(195)] = 5023,
+  [SMALL_STATE(196)] = 5037,
+  [SMALL_STATE(197)] = 5055,
+  [SMALL_STATE(198)] = 5073,
+  [SMALL_STATE(199)] = 5091,
+  [SMALL_STATE(200)] = 5111,
+  [SMALL_STATE(201)] = 5129,
+  [SMALL_STATE(202)] = 5147,
+  [SMALL_STATE(203)] = 5165,
+  [SMALL_STATE(204)] = 5183,
+  [SMALL_STATE(205)] = 5201,
+  [SMALL_STATE(206)] = 5219,
+  [SMALL_STATE(207)] = 5237,
+  [SMALL_STATE(208)] = 5255,
+  [SMALL_STATE(209)] = 5273,
+  [SMALL_STATE(210)] = 5288,
+  [SMALL_STATE(211)] = 5303,
+  [SMALL_STATE(212)] = 5318,
+  [SMALL_STATE(213)] = 5333,
+  [SMALL_STATE(214)] = 5348,
+  [SMALL_STATE(215)] = 5363,
+  [SMALL_STATE(216)] = 5378,
+  [SMALL_STATE(217)] = 5392,
+  [SMALL_STATE(218)] = 5406,
+  [SMALL_STATE(219)] = 5420,
+  [SMALL_STATE(220)] = 5436,
+  [SMALL_STATE(221)] = 5450,
+  [SMALL_STATE(222)] = 5464,
+  [SMALL_STATE(223)] = 5478,
+  [SMALL_STATE(224)] = 5492,
+  [SMALL_STATE(225)] = 5506,
+  [SMALL_STATE(226)] = 5520,
+  [SMALL_STATE(227)] = 5534,
+  [SMALL_STATE(228)] = 5550,
+  [SMALL_STATE(229)] = 5564,
+  [SMALL_STATE(230)] = 5578,
+  [SMALL_STATE(231)] = 5592,
+  [SMALL_STATE(232)] = 5606,
+  [SMALL_STATE(233)] = 5620,
+  [SMALL_STATE(234)] = 5634,
+  [SMALL_STATE(235)] = 5648,
+  [SMALL_STATE(236)] = 5662,
+  [SMALL_STATE(237)] = 5676,
+  [SMALL_STATE(238)] = 5690,
+  [SMALL_STATE(239)] = 5704,
+  [SMALL_STATE(240)] = 5718,
+  [SMALL_STATE(241)] = 5732,
+  [SMALL_STATE(242)] = 5748,
+  [SMALL_STATE(243)] = 5762,
+  [SMALL_STATE(244)] = 5776,
+  [SMALL_STATE(245)] = 5790,
+  [SMALL_STATE(246)] = 5804,
+  [SMALL_STATE(247)] = 5818,
+  [SMALL_STATE(248)] = 5834,
+  [SMALL_STATE(249)] = 5848,
+  [SMALL_STATE(250)] = 5862,
+  [SMALL_STATE(251)] = 5876,
+  [SMALL_STATE(252)] = 5890,
+  [SMALL_STATE(253)] = 5903,
+  [SMALL_STATE(254)] = 5916,
+  [SMALL_STATE(255)] = 5925,
+  [SMALL_STATE(256)] = 5938,
+  [SMALL_STATE(257)] = 5951,
+  [SMALL_STATE(258)] = 5964,
+  [SMALL_STATE(259)] = 5977,
+  [SMALL_STATE(260)] = 5990,
+  [SMALL_STATE(261)] = 6001,
+  [SMALL_STATE(262)] = 6014,
+  [SMALL_STATE(263)] = 6027,
+  [SMALL_STATE(264)] = 6040,
+  [SMALL_STATE(265)] = 6051,
+  [SMALL_STATE(266)] = 6064,
+  [SMALL_STATE(267)] = 6077,
+  [SMALL_STATE(268)] = 6090,
+  [SMALL_STATE(269)] = 6103,
+  [SMALL_STATE(270)] = 6116,
+  [SMALL_STATE(271)] = 6129,
+  [SMALL_STATE(272)] = 6142,
+  [SMALL_STATE(273)] = 6155,
+  [SMALL_STATE(274)] = 6168,
+  [SMALL_STATE(275)] = 6181,
+  [SMALL_STATE(276)] = 6194,
+  [SMALL_STATE(277)] = 6205,
+  [SMALL_STATE(278)] = 6216,
+  [SMALL_STATE(279)] = 6227,
+  [SMALL_STATE(280)] = 6240,
+  [SMALL_STATE(281)] = 6253,
+  [SMALL_STATE(282)] = 6266,
+  [SMALL_STATE(283)] = 6279,
+  [SMALL_STATE(284)] = 6292,
+  [SMALL_STATE(285)] = 6303,
+  [SMALL_STATE(286)] = 6316,
+  [SMALL_STATE(287)] = 6329,
+  [SMALL_STATE(288)] = 6342,
+  [SMALL_STATE(289)] = 6353,
+  [SMALL_STATE(290)] = 6366,
+  [SMALL_STATE(291)] = 6374,
+  [SMALL_STATE(292)] = 6384,
+  [SMALL_STATE(293)] = 6392,
+  [SMALL_STATE(294)] = 6400,
+  [SMALL_STATE(295)] = 6410,
+  [SMALL_STATE(296)] = 6418,
+  [SMALL_STATE(297)] = 6426,
+  [SMALL_STATE(298)] = 6434,
+  [SMALL_STATE(299)] = 6444,
+  [SMALL_STATE(300)] = 6454,
+  [SMALL_STATE(301)] = 6462,
+  [SMALL_STATE(302)] = 6470,
+  [SMALL_STATE(303)] = 6480,
+  [SMALL_STATE(304)] = 6490,
+  [SMALL_STATE(305)] = 6500,
+  [SMALL_STATE(306)] = 6510,
+  [SMALL_STATE(307)] = 6518,
+  [SMALL_STATE(308)] = 6526,
+  [SMALL_STATE(309)] = 6536,
+  [SMALL_STATE(310)] = 6546,
+  [SMALL_STATE(311)] = 6554,
+  [SMALL_STATE(312)] = 6564,
+  [SMALL_STATE(313)] = 6572,
+  [SMALL_STATE(314)] = 6582,
+  [SMALL_STATE(315)] = 6590,
+  [SMALL_STATE(316)] = 6598,
+  [SMALL_STATE(317)] = 6606,
+  [SMALL_STATE(318)] = 6614,
+  [SMALL_STATE(319)] = 6622,
+  [SMALL_STATE(320)] = 6632,
+  [SMALL_STATE(321)] = 6642,
+  [SMALL_STATE(322)] = 6649,
+  [SMALL_STATE(323)] = 6656,
+  [SMALL_STATE(324)] = 6663,
+  [SMALL_STATE(325)] = 6670,
+  [SMALL_STATE(326)] = 6677,
+  [SMALL_STATE(327)] = 6684,
+  [SMALL_STATE(328)] = 6691,
+  [SMALL_STATE(329)] = 6698,
+  [SMALL_STATE(330)] = 6705,
+  [SMALL_STATE(331)] = 6712,
+  [SMALL_STATE(332)] = 6719,
+  [SMALL_STATE(333)] = 6726,
+  [SMALL_STATE(334)] = 6733,
+  [SMALL_STATE(335)] = 6740,
+  [SMALL_STATE(336)] = 6747,
+  [SMALL_STATE(337)] = 6754,
+  [SMALL_STATE(338)] = 6761,
+  [SMALL_STATE(339)] = 6768,
+  [SMALL_STATE(340)] = 6775,
+  [SMALL_STATE(341)] = 6782,
+  [SMALL_STATE(342)] = 6789,
+  [SMALL_STATE(343)] = 6796,
+  [SMALL_STATE(344)] = 6803,
+  [SMALL_STATE(345)] = 6810,
+  [SMALL_STATE(346)] = 6817,
+  [SMALL_STATE(347)] = 6824,
+  [SMALL_STATE(348)] = 6831,
+  [SMALL_STATE(349)] = 6838,
+  [SMALL_STATE(350)] = 6845,
+  [SMALL_STATE(351)] = 6852,
+  [SMALL_STATE(352)] = 6859,
+  [SMALL_STATE(353)] = 6866,
+  [SMALL_STATE(354)] = 6873,
+  [SMALL_STATE(355)] = 6880,
+  [SMALL_STATE(356)] = 6887,
+  [SMALL_STATE(357)] = 6894,
+  [SMALL_STATE(358)] = 6901,
+  [SMALL_STATE(359)] = 6908,
+  [SMALL_STATE(360)] = 6915,
+  [SMALL_STATE(361)] = 6922,
+  [SMALL_STATE(362)] = 6929,
+  [SMALL_STATE(363)] = 6936,
+  [SMALL_STATE(364)] = 6943,
+  [SMALL_STATE(365)] = 6950,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -10651,489 +10773,493 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [19] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [21] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [23] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [27] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 11),
-  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [57] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [63] = {.entry = {.count = 1, .reusable = false}}, SHIFT(197),
-  [65] = {.entry = {.count = 1, .reusable = false}}, SHIFT(331),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 11),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
-  [106] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [108] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [111] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
-  [114] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(328),
-  [117] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(307),
-  [123] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(343),
-  [126] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(203),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [131] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 20),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 11),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [170] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
-  [173] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
-  [176] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(232),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 11),
-  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [183] = {.entry = {.count = 1, .reusable = false}}, SHIFT(245),
-  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [195] = {.entry = {.count = 1, .reusable = false}}, SHIFT(284),
-  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(195),
-  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [214] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
-  [220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(328),
-  [223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [226] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(307),
-  [229] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(343),
-  [232] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
-  [235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 14),
-  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [21] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [23] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 12),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [59] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [65] = {.entry = {.count = 1, .reusable = false}}, SHIFT(198),
+  [67] = {.entry = {.count = 1, .reusable = false}}, SHIFT(360),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [85] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 12),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [105] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
+  [108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [110] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
+  [113] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(246),
+  [116] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(333),
+  [119] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
+  [122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
+  [125] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
+  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(197),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [133] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 21),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 12),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
+  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 12),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
+  [188] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(246),
+  [191] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(333),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
+  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
+  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [208] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
+  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [219] = {.entry = {.count = 1, .reusable = false}}, SHIFT(247),
+  [221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(262),
+  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
   [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
   [249] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 14),
-  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 15),
-  [267] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(241),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [278] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 12),
-  [285] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [290] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(247),
-  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 19),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 1),
-  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [325] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 23),
-  [335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 27),
-  [339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [347] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(267),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 31),
-  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 15),
+  [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 16),
+  [271] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(244),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 13),
+  [289] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [294] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
+  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 15),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [309] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 24),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 28),
+  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 32),
+  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
   [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
   [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
   [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 15),
-  [370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 17),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 21),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 24),
-  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 25),
-  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 26),
-  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 26), SHIFT_REPEAT(250),
-  [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(224),
-  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 32),
-  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 33),
-  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 34),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 35),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 36),
-  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 37),
-  [424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 40),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 41),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 42),
-  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 43),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 44),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 45),
-  [440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 51),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 52),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 53),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 57),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 28),
-  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 48),
-  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 38),
-  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 46),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 58),
-  [472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 29),
-  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 22),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 54),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
-  [493] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [499] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
-  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [505] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 63),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 30),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 60),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 39),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 56),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 50),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 47),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 49),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 55),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 59),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 61),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 62),
-  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [540] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [552] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(266),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 7),
-  [563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [573] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 10),
-  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 2),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [591] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 13),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [607] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [613] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [627] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [629] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [631] = {.entry = {.count = 1, .reusable = false}}, SHIFT(264),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 3),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 4),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 5),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 2),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 5),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 2),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 1),
-  [651] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [653] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [659] = {.entry = {.count = 1, .reusable = false}}, SHIFT(222),
-  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [663] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 6),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [679] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [685] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [687] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [689] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [691] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [695] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [697] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [699] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [703] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [707] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [711] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [715] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [731] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
-  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [740] = {.entry = {.count = 1, .reusable = false}}, SHIFT(357),
-  [742] = {.entry = {.count = 1, .reusable = false}}, SHIFT(131),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [746] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [750] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [754] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [756] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [758] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [760] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [762] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [764] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [766] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [768] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [770] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [772] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [778] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [780] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [806] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(184),
-  [809] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [813] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [815] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [817] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(214),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 9),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [848] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(314),
-  [851] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [861] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [865] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(290),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [874] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(160),
-  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [881] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
-  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 18),
-  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 6),
-  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 16),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 8),
-  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 6),
-  [912] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 6),
-  [914] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [916] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 12),
-  [918] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 6),
-  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 6),
-  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 6),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [934] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [968] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [970] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [980] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 16),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 18),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 22),
+  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 25),
+  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 26),
+  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 27),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 27), SHIFT_REPEAT(228),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 29),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
+  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
+  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
+  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
+  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(330),
+  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(350),
+  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [438] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 33),
+  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 34),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 35),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 36),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 37),
+  [453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 38),
+  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 41),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 42),
+  [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 43),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 44),
+  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 45),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 46),
+  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 52),
+  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 53),
+  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 54),
+  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 58),
+  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 30),
+  [487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 23),
+  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 39),
+  [493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 47),
+  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 49),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 59),
+  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 55),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 57),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 40),
+  [519] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 48),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 31),
+  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 50),
+  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 51),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 56),
+  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 60),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 64),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 61),
+  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 62),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 63),
+  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [545] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
+  [547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 8),
+  [559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [561] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [565] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 3),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 11),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 14),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [606] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [610] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [618] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [628] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [630] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [634] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 6),
+  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 6),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 5),
+  [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [642] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
+  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [646] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 3),
+  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 3),
+  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [652] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 4),
+  [654] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [656] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
+  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [668] = {.entry = {.count = 1, .reusable = false}}, SHIFT(219),
+  [670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 7),
+  [678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [682] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [684] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [696] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [710] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [712] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [714] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [716] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [720] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [722] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [724] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [730] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [738] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [746] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(226),
+  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [755] = {.entry = {.count = 1, .reusable = false}}, SHIFT(334),
+  [757] = {.entry = {.count = 1, .reusable = false}}, SHIFT(129),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [795] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [797] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [801] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [803] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [805] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [809] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [813] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [815] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [817] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [819] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [821] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(184),
+  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 10),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [866] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(157),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [873] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [875] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [877] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [881] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(213),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [886] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [891] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(291),
+  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [904] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
+  [907] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 7),
+  [911] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 7),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [915] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 19),
+  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 7),
+  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 7),
+  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [925] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 9),
+  [927] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 13),
+  [929] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 17),
+  [931] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 7),
+  [933] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 7),
+  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [941] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [943] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [949] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [951] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [1015] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
 };
 
 #ifdef __cplusplus

@@ -20,7 +20,7 @@ syn iskeyword @,48-57,_,-
 syn keyword netpolKeyword import system cluster select description label default deny no
 syn keyword netpolKeyword ingress egress allow from to pods nodes all in with fqdn services
 syn keyword netpolKeyword anywhere everything ipv4 ipv6 method host header grpc kafka
-syn keyword netpolKeyword produce consume topic client version dns notin
+syn keyword netpolKeyword produce consume topic client version dns notin cilium
 syn keyword netpolKeyword cidr cidrs ports strings string selector
 syn keyword netpolKeyword const nextgroup=netpolConstDef skipwhite skipnl
 syn keyword netpolKeyword category use nextgroup=netpolCategoryName skipwhite skipnl
@@ -85,6 +85,9 @@ syn match netpolBadCidr "\%([[:alnum:].:/-]\)\@<!\x*:\x*:[[:xdigit:]:.]*\%(/\d*\
 syn match netpolCidr "\%([[:alnum:].:/-]\)\@<!\%(\%(25[0-5]\|2[0-4]\d\|1\d\d\|[1-9]\?\d\)\.\)\{3}\%(25[0-5]\|2[0-4]\d\|1\d\d\|[1-9]\?\d\)\%(/\%(3[0-2]\|[12]\?\d\)\)\?\%([[:alnum:].:/]\)\@!"
 syn match netpolCidr "\%([[:alnum:].:/-]\)\@<!\%(\x\{1,4}\)\?\%(:\x\{0,4}\)\{2,7}\%(\.\d\+\)\{0,3}\%(/\%(12[0-8]\|1[01]\d\|[1-9]\?\d\)\)\?\%([[:alnum:].:/]\)\@!"
 
+" `cilium 1.19`: the targeted Cilium version (after the CIDR forms, so it wins).
+syn match netpolVersion "\%(\<cilium\s\+\)\@<=\d\+\.\d\+\>"
+
 " Strings: `"text"` with `\"`, `\\`, `\n` and `\t`; a string ends on its line.
 syn region netpolString start=+"+ skip=+\\\\\|\\"+ end=+"+ oneline contains=netpolEscape,netpolBadEscape
 syn match netpolUnterminated +"\%([^"\\]\|\\.\)*\\\?$+ contains=netpolEscape,netpolBadEscape
@@ -133,6 +136,7 @@ hi def link netpolComment       Comment
 hi def link netpolDocComment    SpecialComment
 hi def link netpolTodo          Todo
 hi def link netpolBadCidr       Error
+hi def link netpolVersion       Number
 hi def link netpolBadPort       Error
 hi def link netpolBadEscape     Error
 hi def link netpolBadConstRef   Error

@@ -1,0 +1,77 @@
+//! The Cilium versions netpolc targets.
+//!
+//! A repository names its version with `cilium 1.19` in any file; the
+//! command line's `--cilium-version` overrides it; the default is
+//! [`CiliumVersion::DEFAULT`]. Features that a version lacks are errors
+//! (E0421) rather than policies the agent would refuse.
+
+use std::fmt;
+
+/// A Cilium release line, `1.MINOR`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CiliumVersion {
+    /// The minor version: 19 for Cilium 1.19.
+    pub minor: u16,
+}
+
+impl CiliumVersion {
+    /// The version targeted unless the repository or the command line says
+    /// otherwise: the latest stable line.
+    pub const DEFAULT: CiliumVersion = CiliumVersion { minor: 19 };
+    /// The oldest version netpolc knows the differences of.
+    pub const OLDEST: CiliumVersion = CiliumVersion { minor: 14 };
+    /// The newest version netpolc knows: the development line (`main`).
+    pub const NEWEST: CiliumVersion = CiliumVersion { minor: 20 };
+    /// The first version with `enableDefaultDeny`.
+    pub const DEFAULT_DENY_SWITCH: CiliumVersion = CiliumVersion { minor: 16 };
+    /// The first version with `**.` FQDN patterns.
+    pub const MULTI_LABEL_WILDCARD: CiliumVersion = CiliumVersion { minor: 19 };
+    /// The first version without Kafka rules.
+    pub const WITHOUT_KAFKA: CiliumVersion = CiliumVersion { minor: 20 };
+
+    /// Parses `1.19`; `None` for other text or an unknown version.
+    pub fn parse(text: &str) -> Option<CiliumVersion> {
+        let (major, minor) = text.trim().split_once('.')?;
+        if major != "1" {
+            return None;
+        }
+        let version = CiliumVersion {
+            minor: minor.parse().ok()?,
+        };
+        (CiliumVersion::OLDEST..=CiliumVersion::NEWEST)
+            .contains(&version)
+            .then_some(version)
+    }
+
+    /// Every version netpolc knows, for messages.
+    pub fn known() -> String {
+        format!("{} to {}", CiliumVersion::OLDEST, CiliumVersion::NEWEST)
+    }
+}
+
+impl Default for CiliumVersion {
+    fn default() -> CiliumVersion {
+        CiliumVersion::DEFAULT
+    }
+}
+
+impl fmt::Display for CiliumVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "1.{}", self.minor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CiliumVersion;
+
+    #[test]
+    fn versions_parse_within_the_known_range() {
+        assert_eq!(CiliumVersion::parse("1.19"), Some(CiliumVersion { minor: 19 }));
+        assert_eq!(CiliumVersion::parse("1.20"), Some(CiliumVersion::NEWEST));
+        assert_eq!(CiliumVersion::parse("1.13"), None);
+        assert_eq!(CiliumVersion::parse("2.0"), None);
+        assert_eq!(CiliumVersion::parse("1.x"), None);
+        assert_eq!(CiliumVersion::DEFAULT.to_string(), "1.19");
+    }
+}
