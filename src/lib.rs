@@ -59,7 +59,7 @@ pub use emit::OutputFile;
 pub use version::CiliumVersion;
 
 /// Settings of one compilation.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
     /// The Cilium version to target, overriding the repository's `cilium`
     /// setting.

@@ -1,5 +1,6 @@
 //! `netpolc build [REPO] [--out DIR]`: load, compile, then write only when
-//! there are no errors.
+//! there are no errors. [`compile`] is also the first step of `check` and
+//! `diff`.
 //!
 //! **Invariant:** when loading or compiling reports an error, the output
 //! directory is not touched at all; not even stale files are removed.
@@ -7,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use netpolc::Options;
-use netpolc::diag::has_errors;
+use netpolc::diag::{Diagnostic, has_errors};
+use netpolc::OutputFile;
 use netpolc::source::{Origin, SourceMap};
 
 use super::report::Reporter;
@@ -16,29 +17,58 @@ use super::{load, write};
 
 /// Runs `build`; `out` defaults to `REPO/generated`.
 pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter) -> ExitCode {
-    let out = out.map_or_else(|| default_out(repo), Path::to_path_buf);
-    let (sources, mut diags) = load::load(repo, &out);
-    let compilation = netpolc::compile(&sources, &Options::default());
+    let out = output_dir(repo, out);
+    let Some(compiled) = compile(repo, &out, reporter) else {
+        return ExitCode::FAILURE;
+    };
+    match write::write(&compiled.files, &out) {
+        Ok(summary) => {
+            reporter.warning_count(&compiled.diags);
+            reporter.status(&summary.describe(&out));
+            ExitCode::SUCCESS
+        }
+        Err(write_diags) => {
+            reporter.diagnostics(&write_diags, &compiled.sources);
+            reporter.failure("write the output", &write_diags);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A repository compiled in memory without errors.
+pub struct Compiled {
+    /// The files a build writes.
+    pub files: Vec<OutputFile>,
+    /// The warnings, already reported.
+    pub diags: Vec<Diagnostic>,
+    /// The sources, for reporting later diagnostics.
+    pub sources: SourceMap,
+}
+
+/// Loads and compiles `repo` (skipping the output directory `out`) and
+/// reports its diagnostics; `None`, after the closing `could not compile`
+/// line, when there is an error. `build`, `check` and `diff` all start here.
+pub fn compile(repo: &Path, out: &Path, reporter: &Reporter) -> Option<Compiled> {
+    let (sources, mut diags) = load::load(repo, out);
+    let compilation = netpolc::compile(&sources, &reporter.options);
     diags.extend(compilation.diagnostics);
     if !diags.is_empty() {
         reporter.diagnostics(&diags, &display_paths(&sources, repo));
     }
     if has_errors(&diags) {
         reporter.failure("compile", &diags);
-        return ExitCode::FAILURE;
+        return None;
     }
-    match write::write(&compilation.files, &out) {
-        Ok(summary) => {
-            reporter.warning_count(&diags);
-            reporter.status(&summary.describe(&out));
-            ExitCode::SUCCESS
-        }
-        Err(write_diags) => {
-            reporter.diagnostics(&write_diags, &sources);
-            reporter.failure("write the output", &write_diags);
-            ExitCode::FAILURE
-        }
-    }
+    Some(Compiled {
+        files: compilation.files,
+        diags,
+        sources,
+    })
+}
+
+/// The output directory: `out` when given, else `REPO/generated`.
+pub fn output_dir(repo: &Path, out: Option<&Path>) -> PathBuf {
+    out.map_or_else(|| default_out(repo), Path::to_path_buf)
 }
 
 /// The same sources named from the current directory rather than from the

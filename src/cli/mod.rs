@@ -9,6 +9,8 @@
 //! error (see `ice.rs`).
 
 mod build;
+mod check;
+mod diff;
 mod explain;
 pub mod ice;
 mod load;
@@ -30,13 +32,20 @@ use report::Reporter;
 #[derive(Debug, Parser)]
 #[command(name = "netpolc", version, about)]
 pub struct Cli {
-    /// When to colour diagnostics; `auto` colours them when stderr is a terminal.
+    /// When to colour diagnostics and diffs; `auto` colours each stream that
+    /// is a terminal.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-    /// How to print diagnostics: `human` boxes with source lines, or `short`
-    /// `file:line:col: error[CODE]: message` lines for editors and CI.
+    /// How to print diagnostics: `human` boxes with source lines, `short`
+    /// `file:line:col: error[CODE]: message` lines for editors, or `json`
+    /// objects, one per line on stdout, for CI and tools.
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human, value_name = "FORMAT")]
     pub message_format: MessageFormat,
+    /// The Cilium version to check and write policies for, such as `1.18`;
+    /// overrides the repository's `cilium` setting [default: the
+    /// repository's, else 1.19].
+    #[arg(long, global = true, value_name = "VERSION", value_parser = parse_cilium_version)]
+    pub cilium_version: Option<netpolc::CiliumVersion>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -53,6 +62,29 @@ pub enum Command {
         /// Where to write the YAML [default: REPO/generated].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Compare the output directory with what `build` would write, writing
+    /// nothing; exit 1 with a unified diff when it is out of date.
+    Check {
+        /// The policy repository to compile.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// The output directory to compare [default: REPO/generated].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Show what `build` would change in the output directory, as a unified
+    /// diff on stdout; exit 0 whether or not there are differences.
+    Diff {
+        /// The policy repository to compile.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// The output directory to compare [default: REPO/generated].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// One line per file with its inserted and deleted line counts.
+        #[arg(long)]
+        stat: bool,
     },
     /// Explain an error code, or list every code when none is given.
     Explain {
@@ -79,6 +111,8 @@ pub enum MessageFormat {
     Human,
     /// One `file:line:col: error[CODE]: message` line per diagnostic.
     Short,
+    /// One JSON object per diagnostic and line, on stdout.
+    Json,
 }
 
 /// Parses the arguments, runs the command and returns the exit code.
@@ -89,23 +123,42 @@ pub fn run() -> ExitCode {
         format: match cli.message_format {
             MessageFormat::Human => Format::Human,
             MessageFormat::Short => Format::Short,
+            MessageFormat::Json => Format::Json,
         },
-        color: use_color(cli.color),
+        color: use_color(cli.color, std::io::stderr().is_terminal()),
+        options: netpolc::Options {
+            cilium_version: cli.cilium_version,
+        },
     };
+    let stdout_color = use_color(cli.color, std::io::stdout().is_terminal());
     match &cli.command {
         Command::Build { repo, out } => build::run(repo, out.as_deref(), &reporter),
+        Command::Check { repo, out } => check::run(repo, out.as_deref(), &reporter, stdout_color),
+        Command::Diff { repo, out, stat } => {
+            diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color)
+        }
         Command::Explain { code } => explain::run(code.as_deref(), &reporter),
     }
 }
 
-/// Decides whether diagnostics on stderr get colour.
-fn use_color(choice: ColorChoice) -> bool {
+/// Parses `--cilium-version`.
+fn parse_cilium_version(text: &str) -> Result<netpolc::CiliumVersion, String> {
+    netpolc::CiliumVersion::parse(text).ok_or_else(|| {
+        format!(
+            "netpolc knows Cilium {}, written like `{}`",
+            netpolc::CiliumVersion::known(),
+            netpolc::CiliumVersion::DEFAULT
+        )
+    })
+}
+
+/// Decides whether a stream gets colour; `terminal` says whether it is one.
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                && std::io::stderr().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && terminal
         }
     }
 }

@@ -1,5 +1,7 @@
 //! How the CLI talks to the user: diagnostics, summaries and plain errors,
-//! all on stderr. Only `explain` prints to stdout.
+//! all on stderr. Only `explain` prints to stdout, and so do diagnostics in
+//! the `json` format, so that `netpolc build --message-format json | jq`
+//! sees JSON lines and nothing else.
 //!
 //! **Invariant:** diagnostics are rendered only by
 //! [`netpolc::diag::render::render`], once per batch.
@@ -13,17 +15,28 @@ use netpolc::source::SourceMap;
 /// The output settings chosen on the command line.
 #[derive(Clone, Copy, Debug)]
 pub struct Reporter {
-    /// Human or short diagnostics.
+    /// Human, short or JSON diagnostics.
     pub format: Format,
     /// Whether stderr gets ANSI colours.
     pub color: bool,
+    /// The compilation settings from the command line, which every command
+    /// that compiles uses.
+    pub options: netpolc::Options,
 }
 
 impl Reporter {
-    /// Renders diagnostics to stderr; prints nothing for an empty list.
+    /// Renders diagnostics to stderr, or to stdout in the JSON format;
+    /// prints nothing for an empty list.
     pub fn diagnostics(&self, diags: &[Diagnostic], sources: &SourceMap) {
-        if !diags.is_empty() {
-            eprint_text(&render::render(diags, sources, self.format, self.color));
+        if diags.is_empty() {
+            return;
+        }
+        let text = render::render(diags, sources, self.format, self.color);
+        if self.format == Format::Json {
+            // A closed stdout (`| head`) leaves nowhere to report to.
+            let _ = io::stdout().lock().write_all(text.as_bytes());
+        } else {
+            eprint_text(&text);
         }
     }
 
