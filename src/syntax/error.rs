@@ -182,6 +182,9 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
 /// Common slips with a known fix.
 fn help_for(expected: &[Rule], found: &str, after_colon: bool) -> Option<String> {
     let wants = |kind: Rule| expected.contains(&kind);
+    if found.is_empty() && wants(Rule::rbrace) {
+        return Some("a block is not closed: add the missing `}`".to_owned());
+    }
     if after_colon && wants(Rule::eq) {
         return Some("selectors use `=`: write `{ key=value }`".to_owned());
     }
