@@ -34,6 +34,8 @@ pub enum Item {
     Inventory(Inventory),
     /// `cilium 1.19`: the targeted Cilium version, as written.
     Cilium(Spanned<String>),
+    /// `cidr groups`: CIDR constants become CiliumCIDRGroups.
+    CidrGroups(Span),
 }
 
 /// `import "path"`.
@@ -50,6 +52,8 @@ pub struct Import {
 pub struct ConstDef {
     /// The name, without `$`.
     pub name: Spanned<String>,
+    /// `group`: the constant is emitted as a CiliumCIDRGroup.
+    pub group: Option<Span>,
     /// The value.
     pub value: Value,
     /// The whole item.

@@ -28,10 +28,24 @@ pub struct Program {
     pub cluster: Vec<PolicyInstance>,
     /// User files the cluster-wide policies come from, as repo-relative paths.
     pub cluster_sources: BTreeSet<String>,
+    /// CiliumCIDRGroups that peers refer to, by name.
+    pub cidr_groups: BTreeMap<String, CidrGroup>,
+    /// User files the CIDR groups come from, as repo-relative paths.
+    pub cidr_group_sources: BTreeSet<String>,
     /// The Cilium version the program was checked for.
     pub cilium_version: crate::CiliumVersion,
     /// The namespace inventory (`cluster namespaces`), when the repository has one.
     pub inventory: Option<Inventory>,
+}
+
+/// A CiliumCIDRGroup: a CIDR constant emitted as an object of its own, so a
+/// change to it is one changed file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CidrGroup {
+    /// `spec.externalCIDRs`.
+    pub cidrs: Vec<IpNet>,
+    /// The constant's name in its definition.
+    pub origin: Span,
 }
 
 /// One namespace and its policies.
@@ -199,6 +213,13 @@ pub enum Peer {
     Entities(Vec<Entity>),
     /// `from/toCIDR` when no entry has exceptions, else `from/toCIDRSet`.
     Cidrs(Vec<CidrRule>),
+    /// `from/toCIDRSet` with `cidrGroupRef` entries (after any CIDRs).
+    CidrGroups {
+        /// Literal CIDRs, as `cidr` entries.
+        cidrs: Vec<CidrRule>,
+        /// CiliumCIDRGroup names, as `cidrGroupRef` entries; never empty.
+        groups: Vec<String>,
+    },
     /// `toFQDNs` (egress allow only).
     Fqdns(Vec<FqdnSelector>),
     /// `toServices` (egress only).

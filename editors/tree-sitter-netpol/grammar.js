@@ -25,7 +25,10 @@ module.exports = grammar({
     // A whole `.netpol` file.
     source_file: ($) => repeat($._item),
 
-    _item: ($) => choice($.import, $.const_definition, $.category, $.namespace, $.cluster_policy, $.cilium),
+    _item: ($) => choice($.import, $.const_definition, $.category, $.namespace, $.cluster_policy, $.cilium, $.cidr_groups),
+
+    // `cidr groups`: every CIDR constant a `cidr` peer uses becomes a CiliumCIDRGroup.
+    cidr_groups: (_) => seq('cidr', 'groups'),
 
     // `cilium 1.19`: the Cilium version the repository targets.
     cilium: ($) => seq('cilium', field('version', $.cilium_version)),
@@ -37,7 +40,8 @@ module.exports = grammar({
     import: ($) => seq('import', field('path', $.string)),
 
     // `const NAME = value`.
-    const_definition: ($) => seq('const', field('name', $.identifier), '=', field('value', $._value)),
+    const_definition: ($) =>
+      seq('const', field('name', $.identifier), '=', optional('group'), field('value', $._value)),
 
     // `category NAME(params) { body }`.
     category: ($) =>

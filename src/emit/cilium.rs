@@ -32,6 +32,8 @@ pub enum Kind {
     Cnp,
     /// `CiliumClusterwideNetworkPolicy`.
     Ccnp,
+    /// `CiliumCIDRGroup`.
+    CidrGroup,
 }
 
 impl Kind {
@@ -40,6 +42,7 @@ impl Kind {
         match self {
             Kind::Cnp => "CiliumNetworkPolicy",
             Kind::Ccnp => "CiliumClusterwideNetworkPolicy",
+            Kind::CidrGroup => "CiliumCIDRGroup",
         }
     }
 }
@@ -167,11 +170,15 @@ pub struct EgressRule<'a> {
     pub icmps: Option<Vec<IcmpRule<'a>>>,
 }
 
-/// A `CIDRSet` entry.
+/// A `CIDRSet` entry: exactly one of `cidr` and `cidrGroupRef` is set.
 #[derive(Debug, Serialize)]
 pub struct CidrRule {
     /// `cidr`, in prefix notation.
-    pub cidr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// `cidrGroupRef`: the name of a CiliumCIDRGroup.
+    #[serde(rename = "cidrGroupRef", skip_serializing_if = "Option::is_none")]
+    pub cidr_group_ref: Option<String>,
     /// `except`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub except: Vec<String>,
@@ -352,6 +359,22 @@ pub fn spec_text(spec: &ir::PolicySpec) -> String {
     yaml::block(&Rule::from_ir(spec), 2)
 }
 
+/// The spec of a CiliumCIDRGroup.
+#[derive(Debug, Serialize)]
+pub struct CidrGroupSpec {
+    /// `externalCIDRs`.
+    #[serde(rename = "externalCIDRs")]
+    pub external_cidrs: Vec<String>,
+}
+
+/// The text under `spec:` for a CIDR group.
+pub fn cidr_group_spec_text(group: &ir::CidrGroup) -> String {
+    let spec = CidrGroupSpec {
+        external_cidrs: group.cidrs.iter().map(ToString::to_string).collect(),
+    };
+    yaml::block(&spec, 2)
+}
+
 /// Appends one document: `---`, the object header and `metadata`, then
 /// `spec:` followed by `spec_text`. A CCNP has no namespace.
 pub fn push_document(
@@ -475,6 +498,9 @@ impl<'a> IngressRule<'a> {
                 CidrPeer::Plain(list) => out.from_cidr = Some(list),
                 CidrPeer::Set(set) => out.from_cidr_set = Some(set),
             },
+            ir::Peer::CidrGroups { cidrs, groups } => {
+                out.from_cidr_set = Some(cidr_set_with_groups(cidrs, groups));
+            }
             // Sema rejects these on ingress; fail closed (module docs).
             ir::Peer::Fqdns(_) | ir::Peer::Services(_) => {
                 if verdict == Verdict::Allow {
@@ -504,6 +530,9 @@ impl<'a> EgressRule<'a> {
                 CidrPeer::Plain(list) => out.to_cidr = Some(list),
                 CidrPeer::Set(set) => out.to_cidr_set = Some(set),
             },
+            ir::Peer::CidrGroups { cidrs, groups } => {
+                out.to_cidr_set = Some(cidr_set_with_groups(cidrs, groups));
+            }
             ir::Peer::Fqdns(fqdns) => match verdict {
                 Verdict::Allow => {
                     out.to_fqdns = Some(fqdns.iter().map(FqdnSelector::from_ir).collect());
@@ -568,12 +597,30 @@ fn cidr_peer(cidrs: &[ir::CidrRule]) -> CidrPeer {
         CidrPeer::Set(
             cidrs
                 .iter()
-                .map(|rule| CidrRule {
-                    cidr: rule.cidr.to_string(),
-                    except: rule.except.iter().map(ToString::to_string).collect(),
-                })
+                .map(cidr_set_entry)
                 .collect(),
         )
+    }
+}
+
+/// A `CIDRSet` with the CIDRs first, then the CIDR group references.
+fn cidr_set_with_groups(cidrs: &[ir::CidrRule], groups: &[String]) -> Vec<CidrRule> {
+    cidrs
+        .iter()
+        .map(cidr_set_entry)
+        .chain(groups.iter().map(|group| CidrRule {
+            cidr: None,
+            cidr_group_ref: Some(group.clone()),
+            except: Vec::new(),
+        }))
+        .collect()
+}
+
+fn cidr_set_entry(rule: &ir::CidrRule) -> CidrRule {
+    CidrRule {
+        cidr: Some(rule.cidr.to_string()),
+        cidr_group_ref: None,
+        except: rule.except.iter().map(ToString::to_string).collect(),
     }
 }
 

@@ -30,6 +30,9 @@ use crate::ir;
 /// start with `_`, so it never collides with a namespace file.
 pub const CLUSTER_FILE: &str = "_clusterwide.yaml";
 
+/// The file that holds the CiliumCIDRGroups made from constants.
+pub const CIDR_GROUPS_FILE: &str = "_cidrgroups.yaml";
+
 /// The marker every generated file carries in its first line; files without
 /// it are never overwritten or deleted.
 pub const GENERATED_MARKER: &str = "DO NOT EDIT.";
@@ -97,6 +100,17 @@ pub fn emit(program: &ir::Program) -> Vec<OutputFile> {
         );
         files.push(OutputFile {
             path: CLUSTER_FILE.to_owned(),
+            contents,
+        });
+    }
+    if !program.cidr_groups.is_empty() {
+        let mut contents = header(&program.cidr_group_sources);
+        for (name, group) in &program.cidr_groups {
+            let spec = cilium::cidr_group_spec_text(group);
+            cilium::push_document(&mut contents, cilium::Kind::CidrGroup, name, None, &spec);
+        }
+        files.push(OutputFile {
+            path: CIDR_GROUPS_FILE.to_owned(),
             contents,
         });
     }

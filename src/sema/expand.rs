@@ -163,6 +163,9 @@ pub fn expand(sources: &SourceMap, defs: &Defs<'_>, version: CiliumVersion, diag
         cluster_files.extend(expander.eval.files.drain(start..));
     }
     program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
+    let group_files: Vec<FileId> = expander.eval.groups.values().map(|group| group.origin.file).collect();
+    program.cidr_group_sources = expander.user_paths(group_files);
+    program.cidr_groups = std::mem::take(&mut expander.eval.groups);
     program.cluster_sources = expander.user_paths(cluster_files);
     program.inventory = super::inventory::inventory(&defs.inventories, &mut expander.eval, expander.diags);
     program

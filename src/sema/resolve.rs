@@ -28,6 +28,8 @@ pub struct Defs<'a> {
     pub inventories: Vec<(FileId, &'a ast::Inventory)>,
     /// The repository's `cilium` version, with where it is written.
     pub cilium: Option<(CiliumVersion, Span)>,
+    /// `cidr groups`: every CIDR constant a peer uses is a CiliumCIDRGroup.
+    pub cidr_groups: Option<Span>,
 }
 
 /// A category and the file it is defined in.
@@ -87,6 +89,7 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
         cluster_policies: Vec::new(),
         inventories: Vec::new(),
         cilium: None,
+        cidr_groups: None,
     };
     let stdlib: Vec<FileId> = sources
         .iter()
@@ -133,6 +136,9 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
                         defs.namespaces.push((file.id, decl));
                     }
                 },
+                ast::Item::CidrGroups(span) => {
+                    defs.cidr_groups.get_or_insert(*span);
+                }
                 ast::Item::Cilium(text) => match CiliumVersion::parse(&text.node) {
                     None => diags.push(
                         Diagnostic::new(Code::E0420, text.span, format!("netpolc does not know Cilium `{}`", text.node))
@@ -215,7 +221,7 @@ fn resolve_import(
 
 /// Joins a relative import path to the importing file's directory,
 /// normalising `.` and `..`. `None` when it climbs out of the repository.
-fn join(from: &str, import: &str) -> Option<String> {
+pub(crate) fn join(from: &str, import: &str) -> Option<String> {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();
     for part in import.split('/') {

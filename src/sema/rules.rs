@@ -2,7 +2,8 @@
 //! (SEMANTICS.md §5.1) made explicit.
 
 use super::context::Ctx;
-use super::values::{Env, Evaluator};
+use super::types::Ty;
+use super::values::{Env, Evaluator, Val};
 use super::{cilium, safety, validate};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
@@ -309,11 +310,35 @@ fn peer(
         ast::PeerKind::Anywhere => Some(ir::Peer::Anywhere),
         ast::PeerKind::Cidr(items) => {
             let mut out = Vec::new();
+            let mut groups: Vec<String> = Vec::new();
             let mut ok = true;
             for item in items {
-                let Some(cidrs) = eval.cidrs(&item.cidr, env, diags) else {
-                    ok = false;
-                    continue;
+                let cidrs = match eval.expect(&item.cidr, Ty::Cidrs, env, diags) {
+                    Some(Val::Cidr(cidr)) => vec![cidr],
+                    Some(Val::Cidrs(cidrs)) => cidrs,
+                    Some(Val::CidrGroup(group)) => {
+                        if let Some(except) = item.except.first() {
+                            diags.push(
+                                Diagnostic::new(Code::E0203, except.span(), format!("`except` cannot apply to the CIDR group `{}`", group.name))
+                                    .label("exception on a CIDR group")
+                                    .secondary(group.def_span, "this constant is a CiliumCIDRGroup")
+                                    .note("Cilium does not support `except` with `cidrGroupRef` yet and ignores it")
+                                    .help("put the exceptions in the group's own CIDRs, or use a constant that is not a group"),
+                            );
+                            ok = false;
+                            continue;
+                        }
+                        eval.register_group(&group, diags);
+                        if !groups.contains(&group.name) {
+                            groups.push(group.name);
+                        }
+                        continue;
+                    }
+                    Some(_) => Vec::new(),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
                 };
                 let mut except = Vec::new();
                 for value in &item.except {
@@ -340,7 +365,14 @@ fn peer(
                     });
                 }
             }
-            ok.then_some(ir::Peer::Cidrs(out))
+            if !ok {
+                return None;
+            }
+            if groups.is_empty() {
+                Some(ir::Peer::Cidrs(out))
+            } else {
+                Some(ir::Peer::CidrGroups { cidrs: out, groups })
+            }
         }
         ast::PeerKind::Fqdn(values) => {
             let mut out = Vec::new();

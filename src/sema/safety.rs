@@ -74,6 +74,7 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         ir::Peer::Endpoints(list) => list.is_empty(),
         ir::Peer::Entities(list) => list.is_empty(),
         ir::Peer::Cidrs(list) => list.is_empty(),
+        ir::Peer::CidrGroups { groups, .. } => groups.is_empty(),
         ir::Peer::Fqdns(list) => list.is_empty(),
         ir::Peer::Services(list) => list.is_empty(),
     };

@@ -41,6 +41,20 @@ pub enum Val {
     Word(String),
     /// `[]`.
     Empty,
+    /// CIDRs of a constant emitted as a CiliumCIDRGroup: peers refer to the
+    /// group by name. In a list it is just its CIDRs.
+    CidrGroup(CidrGroupVal),
+}
+
+/// A CIDR constant that is a CiliumCIDRGroup.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CidrGroupVal {
+    /// The group's object name.
+    pub name: String,
+    /// Its CIDRs.
+    pub cidrs: Vec<IpNet>,
+    /// The constant's name in its definition.
+    pub def_span: Span,
 }
 
 impl Val {
@@ -56,6 +70,7 @@ impl Val {
             Val::Selector(_) => Ty::Selector,
             Val::Word(_) => Ty::Name,
             Val::Empty => Ty::EmptyList,
+            Val::CidrGroup(_) => Ty::Cidrs,
         }
     }
 }
@@ -94,6 +109,8 @@ pub struct Evaluator<'a> {
     /// Every file whose constants were used, in order, with repeats: the
     /// expander takes the sources of each output file from it.
     pub files: Vec<FileId>,
+    /// The CIDR groups peers refer to, by name.
+    pub groups: std::collections::BTreeMap<String, ir::CidrGroup>,
     in_progress: Vec<(FileId, &'a str)>,
 }
 
@@ -111,6 +128,7 @@ impl<'a> Evaluator<'a> {
             defs,
             cache: HashMap::new(),
             files: Vec::new(),
+            groups: std::collections::BTreeMap::new(),
             in_progress: Vec::new(),
         }
     }
@@ -141,6 +159,7 @@ impl<'a> Evaluator<'a> {
         match self.expect(value, Ty::Cidrs, env, diags)? {
             Val::Cidr(cidr) => Some(vec![cidr]),
             Val::Cidrs(cidrs) => Some(cidrs),
+            Val::CidrGroup(group) => Some(group.cidrs),
             _ => Some(Vec::new()),
         }
     }
@@ -308,7 +327,11 @@ impl<'a> Evaluator<'a> {
                 continue;
             };
             let ty = described.val.ty();
-            let merged = match (std::mem::replace(&mut out, Val::Empty), described.val) {
+            let element = match described.val {
+                Val::CidrGroup(group) => Val::Cidrs(group.cidrs),
+                other => other,
+            };
+            let merged = match (std::mem::replace(&mut out, Val::Empty), element) {
                 (Val::Empty, Val::Cidr(c)) => Some(Val::Cidrs(vec![c])),
                 (Val::Empty, Val::Port(p)) => Some(Val::Ports(vec![p])),
                 (Val::Empty, Val::Str(s) | Val::Word(s)) => Some(Val::Strs(vec![s])),
@@ -418,7 +441,7 @@ impl<'a> Evaluator<'a> {
         self.files.push(file);
         let val = self
             .eval(&def.value, Env { file, params: None }, None, diags)
-            .map(|described| described.val);
+            .and_then(|described| self.as_group(def, described.val, diags));
         self.in_progress.pop();
         let files = self.files.get(start..).unwrap_or(&[]).to_vec();
         self.cache.insert(key, (val.clone(), files));
@@ -427,6 +450,68 @@ impl<'a> Evaluator<'a> {
             name: Some(name.node.clone()),
             def_span: Some(def.name.span),
         })
+    }
+}
+
+impl Evaluator<'_> {
+    /// Records a CIDR group a peer refers to; two different constants may
+    /// not make groups of the same name.
+    pub fn register_group(&mut self, group: &CidrGroupVal, diags: &mut Vec<Diagnostic>) {
+        match self.groups.get(&group.name) {
+            Some(existing) if existing.origin != group.def_span => diags.push(
+                Diagnostic::new(Code::E0103, group.def_span, format!("two constants make the CIDR group `{}`", group.name))
+                    .label("this constant")
+                    .secondary(existing.origin, "and this one")
+                    .note("netpolc names a CiliumCIDRGroup after its constant, and group names are cluster-wide")
+                    .help("rename one of the constants"),
+            ),
+            Some(_) => {}
+            None => {
+                self.groups.insert(
+                    group.name.clone(),
+                    ir::CidrGroup {
+                        cidrs: group.cidrs.clone(),
+                        origin: group.def_span,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A constant's value, as a CIDR group when it is one: marked `group`,
+    /// or a CIDR constant in a repository that says `cidr groups`.
+    fn as_group(&self, def: &ast::ConstDef, val: Val, diags: &mut Vec<Diagnostic>) -> Option<Val> {
+        let cidrs = match &val {
+            Val::Cidr(cidr) => vec![*cidr],
+            Val::Cidrs(cidrs) => cidrs.clone(),
+            _ if def.group.is_some() => {
+                diags.push(
+                    Diagnostic::new(Code::E0201, def.value.span(), format!("expected a CIDR list, found {}", val.ty().describe()))
+                        .label("a CIDR group holds CIDRs")
+                        .secondary(def.group.unwrap_or(def.name.span), "`group` makes this constant a CiliumCIDRGroup"),
+                );
+                return None;
+            }
+            _ => return Some(val),
+        };
+        if def.group.is_none() && self.defs.cidr_groups.is_none() {
+            return Some(val);
+        }
+        let name = def.name.node.to_ascii_lowercase().replace('_', "-");
+        if !validate::is_dns_subdomain(&name) || cidrs.is_empty() {
+            diags.push(
+                Diagnostic::new(Code::E0206, def.name.span, format!("the constant `{}` cannot name a CIDR group", def.name.node))
+                    .label(if cidrs.is_empty() { "an empty CIDR group" } else { "invalid CiliumCIDRGroup name" })
+                    .note("netpolc names the group after the constant, in lower case with `-` for `_`: a DNS-1123 subdomain")
+                    .help("rename the constant, such as `STORAGE_IPS`, and give it at least one CIDR"),
+            );
+            return None;
+        }
+        Some(Val::CidrGroup(CidrGroupVal {
+            name,
+            cidrs,
+            def_span: def.name.span,
+        }))
     }
 }
 

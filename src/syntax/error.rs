@@ -15,6 +15,8 @@ pub fn describe(kind: Rule) -> &'static str {
             "`import`, `const`, `category`, `namespace`, `cluster policy` or `cilium`"
         }
         Rule::cilium | Rule::kw_cilium => "`cilium`",
+        Rule::cidr_groups | Rule::kw_groups => "`cidr groups`",
+        Rule::kw_group => "`group`",
         Rule::cilium_version => "a Cilium version such as `1.19`",
         Rule::kw_system => "`system`",
         Rule::kw_cluster => "`cluster`",

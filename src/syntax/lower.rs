@@ -149,6 +149,7 @@ impl Cx {
             R::namespace => ast::Item::Namespace(self.namespace(pair)),
             R::cluster_policy => ast::Item::ClusterPolicy(self.policy(pair)),
             R::inventory => ast::Item::Inventory(self.inventory(pair)),
+            R::cidr_groups => ast::Item::CidrGroups(self.span(&pair)),
             R::cilium => ast::Item::Cilium(
                 children(pair.into_inner())
                     .next()
@@ -170,13 +171,24 @@ impl Cx {
 
     fn const_def(&self, pair: Pair<'_, R>) -> ast::ConstDef {
         let span = self.span(&pair);
-        let mut inner = children(pair.into_inner());
-        let (Some(name), Some(value)) = (inner.next(), inner.next()) else {
+        let mut name = None;
+        let mut group = None;
+        let mut value = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                R::ident => name = Some(self.text(&child)),
+                R::kw_group => group = Some(self.span(&child)),
+                R::value => value = Some(self.value(child)),
+                _ => {}
+            }
+        }
+        let (Some(name), Some(value)) = (name, value) else {
             unreachable!("grammar: const has a name and a value")
         };
         ast::ConstDef {
-            name: self.text(&name),
-            value: self.value(value),
+            name,
+            group,
+            value,
             span,
         }
     }

@@ -15,217 +15,222 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 366
+#define STATE_COUNT 370
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 180
+#define SYMBOL_COUNT 183
 #define ALIAS_COUNT 3
-#define TOKEN_COUNT 89
+#define TOKEN_COUNT 91
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 19
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 65
+#define PRODUCTION_ID_COUNT 66
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
-  anon_sym_cilium = 1,
-  sym_cilium_version = 2,
-  anon_sym_import = 3,
-  anon_sym_const = 4,
-  anon_sym_EQ = 5,
-  anon_sym_category = 6,
-  anon_sym_LPAREN = 7,
-  anon_sym_COMMA = 8,
-  anon_sym_RPAREN = 9,
-  anon_sym_COLON = 10,
-  anon_sym_cidrs = 11,
-  anon_sym_cidr = 12,
-  anon_sym_ports = 13,
-  anon_sym_port = 14,
-  anon_sym_strings = 15,
-  anon_sym_string = 16,
-  anon_sym_selector = 17,
-  anon_sym_system = 18,
-  anon_sym_namespace = 19,
-  anon_sym_cluster = 20,
-  anon_sym_policy = 21,
-  anon_sym_LBRACE = 22,
-  anon_sym_RBRACE = 23,
-  anon_sym_use = 24,
-  anon_sym_description = 25,
-  anon_sym_label = 26,
-  anon_sym_default = 27,
-  anon_sym_deny = 28,
-  anon_sym_no = 29,
-  anon_sym_ingress = 30,
-  anon_sym_egress = 31,
-  anon_sym_select = 32,
-  anon_sym_pods = 33,
-  anon_sym_all = 34,
-  anon_sym_nodes = 35,
-  anon_sym_in = 36,
-  anon_sym_namespaces = 37,
-  anon_sym_except = 38,
-  anon_sym_with = 39,
-  anon_sym_allow = 40,
-  anon_sym_from = 41,
-  anon_sym_to = 42,
-  anon_sym_anywhere = 43,
-  anon_sym_everything = 44,
-  anon_sym_entity = 45,
-  anon_sym_LBRACK = 46,
-  anon_sym_RBRACK = 47,
-  anon_sym_fqdn = 48,
-  anon_sym_service = 49,
-  anon_sym_services = 50,
-  anon_sym_icmp = 51,
-  anon_sym_ipv4 = 52,
-  anon_sym_ipv6 = 53,
-  sym_icmp_type = 54,
-  anon_sym_http = 55,
-  anon_sym_method = 56,
-  anon_sym_host = 57,
-  anon_sym_header = 58,
-  sym_http_method = 59,
-  anon_sym_grpc = 60,
-  anon_sym_kafka = 61,
-  anon_sym_produce = 62,
-  anon_sym_consume = 63,
-  anon_sym_apikey = 64,
-  anon_sym_topic = 65,
-  anon_sym_client = 66,
-  anon_sym_version = 67,
-  anon_sym_dns = 68,
-  anon_sym_BANG_EQ = 69,
-  anon_sym_notin = 70,
-  anon_sym_BANG = 71,
-  sym_label_key = 72,
-  sym_label_value = 73,
-  anon_sym_DASH = 74,
-  anon_sym_SLASH = 75,
-  sym_port_number = 76,
-  sym__port_number_immediate = 77,
-  sym_protocol = 78,
-  sym_cidr = 79,
-  sym_number = 80,
-  anon_sym_DQUOTE = 81,
-  aux_sym_string_token1 = 82,
-  anon_sym_DQUOTE2 = 83,
-  sym_escape_sequence = 84,
-  sym_const_ref = 85,
-  sym_identifier = 86,
-  sym__name_token = 87,
-  sym_comment = 88,
-  sym_source_file = 89,
-  sym__item = 90,
-  sym_cilium = 91,
-  sym_import = 92,
-  sym_const_definition = 93,
-  sym_category = 94,
-  sym_parameters = 95,
-  sym_parameter = 96,
-  sym_type = 97,
-  sym_namespace = 98,
-  sym_cluster_policy = 99,
-  sym_body = 100,
-  sym_policy = 101,
-  sym_policy_body = 102,
-  sym__policy_item = 103,
-  sym_use = 104,
-  sym_arguments = 105,
-  sym_argument = 106,
-  sym_description = 107,
-  sym_label = 108,
-  sym_default_deny = 109,
-  sym_no_default_deny = 110,
-  sym_direction = 111,
-  sym_select = 112,
-  sym_subject_pods = 113,
-  sym_subject_all_nodes = 114,
-  sym_subject_nodes = 115,
-  sym_scope = 116,
-  sym_scope_all = 117,
-  sym_scope_labelled = 118,
-  sym_scope_named = 119,
-  sym__name_list = 120,
-  sym_rule = 121,
-  sym_verb = 122,
-  sym_way = 123,
-  sym__peer = 124,
-  sym_peer_pods = 125,
-  sym_peer_namespace = 126,
-  sym_peer_namespaces = 127,
-  sym_peer_entity = 128,
-  sym_entity = 129,
-  sym_peer_cidr = 130,
-  sym_cidr_item = 131,
-  sym_cidr_list = 132,
-  sym_peer_fqdn = 133,
-  sym_peer_service = 134,
-  sym_peer_services = 135,
-  sym_ports = 136,
-  sym_icmps = 137,
-  sym_icmp_item = 138,
-  sym__l7 = 139,
-  sym_http = 140,
-  sym_grpc = 141,
-  sym_kafka = 142,
-  sym_dns = 143,
-  sym__selector = 144,
-  sym_selector = 145,
-  sym_selector_eq = 146,
-  sym_selector_ne = 147,
-  sym_selector_in = 148,
-  sym_selector_notin = 149,
-  sym_selector_exists = 150,
-  sym_selector_not_exists = 151,
-  sym__label_value = 152,
-  sym__value = 153,
-  sym_list = 154,
-  sym__cidr_or_ref = 155,
-  sym__string_or_ref = 156,
-  sym_port = 157,
-  sym_string = 158,
-  sym_name = 159,
-  aux_sym_source_file_repeat1 = 160,
-  aux_sym_parameters_repeat1 = 161,
-  aux_sym_body_repeat1 = 162,
-  aux_sym_policy_body_repeat1 = 163,
-  aux_sym_arguments_repeat1 = 164,
-  aux_sym_default_deny_repeat1 = 165,
-  aux_sym__name_list_repeat1 = 166,
-  aux_sym_rule_repeat1 = 167,
-  aux_sym_peer_pods_repeat1 = 168,
-  aux_sym_peer_entity_repeat1 = 169,
-  aux_sym_peer_cidr_repeat1 = 170,
-  aux_sym_cidr_list_repeat1 = 171,
-  aux_sym_peer_fqdn_repeat1 = 172,
-  aux_sym_ports_repeat1 = 173,
-  aux_sym_icmps_repeat1 = 174,
-  aux_sym_http_repeat1 = 175,
-  aux_sym_selector_repeat1 = 176,
-  aux_sym_selector_in_repeat1 = 177,
-  aux_sym_list_repeat1 = 178,
-  aux_sym_string_repeat1 = 179,
-  alias_sym_kafka_apikey = 180,
-  alias_sym_namespace_name = 181,
-  alias_sym_service_name = 182,
+  anon_sym_cidr = 1,
+  anon_sym_groups = 2,
+  anon_sym_cilium = 3,
+  sym_cilium_version = 4,
+  anon_sym_import = 5,
+  anon_sym_const = 6,
+  anon_sym_EQ = 7,
+  anon_sym_group = 8,
+  anon_sym_category = 9,
+  anon_sym_LPAREN = 10,
+  anon_sym_COMMA = 11,
+  anon_sym_RPAREN = 12,
+  anon_sym_COLON = 13,
+  anon_sym_cidrs = 14,
+  anon_sym_ports = 15,
+  anon_sym_port = 16,
+  anon_sym_strings = 17,
+  anon_sym_string = 18,
+  anon_sym_selector = 19,
+  anon_sym_system = 20,
+  anon_sym_namespace = 21,
+  anon_sym_cluster = 22,
+  anon_sym_policy = 23,
+  anon_sym_LBRACE = 24,
+  anon_sym_RBRACE = 25,
+  anon_sym_use = 26,
+  anon_sym_description = 27,
+  anon_sym_label = 28,
+  anon_sym_default = 29,
+  anon_sym_deny = 30,
+  anon_sym_no = 31,
+  anon_sym_ingress = 32,
+  anon_sym_egress = 33,
+  anon_sym_select = 34,
+  anon_sym_pods = 35,
+  anon_sym_all = 36,
+  anon_sym_nodes = 37,
+  anon_sym_in = 38,
+  anon_sym_namespaces = 39,
+  anon_sym_except = 40,
+  anon_sym_with = 41,
+  anon_sym_allow = 42,
+  anon_sym_from = 43,
+  anon_sym_to = 44,
+  anon_sym_anywhere = 45,
+  anon_sym_everything = 46,
+  anon_sym_entity = 47,
+  anon_sym_LBRACK = 48,
+  anon_sym_RBRACK = 49,
+  anon_sym_fqdn = 50,
+  anon_sym_service = 51,
+  anon_sym_services = 52,
+  anon_sym_icmp = 53,
+  anon_sym_ipv4 = 54,
+  anon_sym_ipv6 = 55,
+  sym_icmp_type = 56,
+  anon_sym_http = 57,
+  anon_sym_method = 58,
+  anon_sym_host = 59,
+  anon_sym_header = 60,
+  sym_http_method = 61,
+  anon_sym_grpc = 62,
+  anon_sym_kafka = 63,
+  anon_sym_produce = 64,
+  anon_sym_consume = 65,
+  anon_sym_apikey = 66,
+  anon_sym_topic = 67,
+  anon_sym_client = 68,
+  anon_sym_version = 69,
+  anon_sym_dns = 70,
+  anon_sym_BANG_EQ = 71,
+  anon_sym_notin = 72,
+  anon_sym_BANG = 73,
+  sym_label_key = 74,
+  sym_label_value = 75,
+  anon_sym_DASH = 76,
+  anon_sym_SLASH = 77,
+  sym_port_number = 78,
+  sym__port_number_immediate = 79,
+  sym_protocol = 80,
+  sym_cidr = 81,
+  sym_number = 82,
+  anon_sym_DQUOTE = 83,
+  aux_sym_string_token1 = 84,
+  anon_sym_DQUOTE2 = 85,
+  sym_escape_sequence = 86,
+  sym_const_ref = 87,
+  sym_identifier = 88,
+  sym__name_token = 89,
+  sym_comment = 90,
+  sym_source_file = 91,
+  sym__item = 92,
+  sym_cidr_groups = 93,
+  sym_cilium = 94,
+  sym_import = 95,
+  sym_const_definition = 96,
+  sym_category = 97,
+  sym_parameters = 98,
+  sym_parameter = 99,
+  sym_type = 100,
+  sym_namespace = 101,
+  sym_cluster_policy = 102,
+  sym_body = 103,
+  sym_policy = 104,
+  sym_policy_body = 105,
+  sym__policy_item = 106,
+  sym_use = 107,
+  sym_arguments = 108,
+  sym_argument = 109,
+  sym_description = 110,
+  sym_label = 111,
+  sym_default_deny = 112,
+  sym_no_default_deny = 113,
+  sym_direction = 114,
+  sym_select = 115,
+  sym_subject_pods = 116,
+  sym_subject_all_nodes = 117,
+  sym_subject_nodes = 118,
+  sym_scope = 119,
+  sym_scope_all = 120,
+  sym_scope_labelled = 121,
+  sym_scope_named = 122,
+  sym__name_list = 123,
+  sym_rule = 124,
+  sym_verb = 125,
+  sym_way = 126,
+  sym__peer = 127,
+  sym_peer_pods = 128,
+  sym_peer_namespace = 129,
+  sym_peer_namespaces = 130,
+  sym_peer_entity = 131,
+  sym_entity = 132,
+  sym_peer_cidr = 133,
+  sym_cidr_item = 134,
+  sym_cidr_list = 135,
+  sym_peer_fqdn = 136,
+  sym_peer_service = 137,
+  sym_peer_services = 138,
+  sym_ports = 139,
+  sym_icmps = 140,
+  sym_icmp_item = 141,
+  sym__l7 = 142,
+  sym_http = 143,
+  sym_grpc = 144,
+  sym_kafka = 145,
+  sym_dns = 146,
+  sym__selector = 147,
+  sym_selector = 148,
+  sym_selector_eq = 149,
+  sym_selector_ne = 150,
+  sym_selector_in = 151,
+  sym_selector_notin = 152,
+  sym_selector_exists = 153,
+  sym_selector_not_exists = 154,
+  sym__label_value = 155,
+  sym__value = 156,
+  sym_list = 157,
+  sym__cidr_or_ref = 158,
+  sym__string_or_ref = 159,
+  sym_port = 160,
+  sym_string = 161,
+  sym_name = 162,
+  aux_sym_source_file_repeat1 = 163,
+  aux_sym_parameters_repeat1 = 164,
+  aux_sym_body_repeat1 = 165,
+  aux_sym_policy_body_repeat1 = 166,
+  aux_sym_arguments_repeat1 = 167,
+  aux_sym_default_deny_repeat1 = 168,
+  aux_sym__name_list_repeat1 = 169,
+  aux_sym_rule_repeat1 = 170,
+  aux_sym_peer_pods_repeat1 = 171,
+  aux_sym_peer_entity_repeat1 = 172,
+  aux_sym_peer_cidr_repeat1 = 173,
+  aux_sym_cidr_list_repeat1 = 174,
+  aux_sym_peer_fqdn_repeat1 = 175,
+  aux_sym_ports_repeat1 = 176,
+  aux_sym_icmps_repeat1 = 177,
+  aux_sym_http_repeat1 = 178,
+  aux_sym_selector_repeat1 = 179,
+  aux_sym_selector_in_repeat1 = 180,
+  aux_sym_list_repeat1 = 181,
+  aux_sym_string_repeat1 = 182,
+  alias_sym_kafka_apikey = 183,
+  alias_sym_namespace_name = 184,
+  alias_sym_service_name = 185,
 };
 
 static const char * const ts_symbol_names[] = {
   [ts_builtin_sym_end] = "end",
+  [anon_sym_cidr] = "cidr",
+  [anon_sym_groups] = "groups",
   [anon_sym_cilium] = "cilium",
   [sym_cilium_version] = "cilium_version",
   [anon_sym_import] = "import",
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
+  [anon_sym_group] = "group",
   [anon_sym_category] = "category",
   [anon_sym_LPAREN] = "(",
   [anon_sym_COMMA] = ",",
   [anon_sym_RPAREN] = ")",
   [anon_sym_COLON] = ":",
   [anon_sym_cidrs] = "cidrs",
-  [anon_sym_cidr] = "cidr",
   [anon_sym_ports] = "ports",
   [anon_sym_port] = "port",
   [anon_sym_strings] = "strings",
@@ -304,6 +309,7 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym_source_file] = "source_file",
   [sym__item] = "_item",
+  [sym_cidr_groups] = "cidr_groups",
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
@@ -400,18 +406,20 @@ static const char * const ts_symbol_names[] = {
 
 static const TSSymbol ts_symbol_map[] = {
   [ts_builtin_sym_end] = ts_builtin_sym_end,
+  [anon_sym_cidr] = anon_sym_cidr,
+  [anon_sym_groups] = anon_sym_groups,
   [anon_sym_cilium] = anon_sym_cilium,
   [sym_cilium_version] = sym_cilium_version,
   [anon_sym_import] = anon_sym_import,
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
+  [anon_sym_group] = anon_sym_group,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_RPAREN] = anon_sym_RPAREN,
   [anon_sym_COLON] = anon_sym_COLON,
   [anon_sym_cidrs] = anon_sym_cidrs,
-  [anon_sym_cidr] = anon_sym_cidr,
   [anon_sym_ports] = anon_sym_ports,
   [anon_sym_port] = anon_sym_port,
   [anon_sym_strings] = anon_sym_strings,
@@ -490,6 +498,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym_source_file] = sym_source_file,
   [sym__item] = sym__item,
+  [sym_cidr_groups] = sym_cidr_groups,
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
@@ -589,6 +598,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = true,
   },
+  [anon_sym_cidr] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_groups] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_cilium] = {
     .visible = true,
     .named = false,
@@ -606,6 +623,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_EQ] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_group] = {
     .visible = true,
     .named = false,
   },
@@ -630,10 +651,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_cidrs] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_cidr] = {
     .visible = true,
     .named = false,
   },
@@ -947,6 +964,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym__item] = {
     .visible = false,
+    .named = true,
+  },
+  [sym_cidr_groups] = {
+    .visible = true,
     .named = true,
   },
   [sym_cilium] = {
@@ -1371,60 +1392,61 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [4] = {.index = 4, .length = 2},
   [5] = {.index = 6, .length = 3},
   [6] = {.index = 9, .length = 2},
-  [7] = {.index = 11, .length = 1},
-  [8] = {.index = 12, .length = 1},
-  [9] = {.index = 13, .length = 1},
-  [10] = {.index = 14, .length = 2},
+  [7] = {.index = 11, .length = 2},
+  [8] = {.index = 13, .length = 1},
+  [9] = {.index = 14, .length = 1},
+  [10] = {.index = 15, .length = 1},
   [11] = {.index = 16, .length = 2},
-  [12] = {.index = 18, .length = 3},
-  [13] = {.index = 21, .length = 2},
+  [12] = {.index = 18, .length = 2},
+  [13] = {.index = 20, .length = 3},
   [14] = {.index = 23, .length = 2},
-  [17] = {.index = 25, .length = 3},
-  [18] = {.index = 28, .length = 1},
-  [19] = {.index = 29, .length = 2},
-  [21] = {.index = 31, .length = 1},
-  [22] = {.index = 32, .length = 1},
-  [23] = {.index = 33, .length = 1},
-  [24] = {.index = 34, .length = 1},
-  [25] = {.index = 35, .length = 1},
-  [26] = {.index = 36, .length = 2},
+  [15] = {.index = 25, .length = 2},
+  [18] = {.index = 27, .length = 3},
+  [19] = {.index = 30, .length = 1},
+  [20] = {.index = 31, .length = 2},
+  [22] = {.index = 33, .length = 1},
+  [23] = {.index = 34, .length = 1},
+  [24] = {.index = 35, .length = 1},
+  [25] = {.index = 36, .length = 1},
+  [26] = {.index = 37, .length = 1},
   [27] = {.index = 38, .length = 2},
-  [29] = {.index = 40, .length = 1},
-  [30] = {.index = 41, .length = 1},
-  [31] = {.index = 42, .length = 1},
-  [32] = {.index = 43, .length = 2},
+  [28] = {.index = 40, .length = 2},
+  [30] = {.index = 42, .length = 1},
+  [31] = {.index = 43, .length = 1},
+  [32] = {.index = 44, .length = 1},
   [33] = {.index = 45, .length = 2},
   [34] = {.index = 47, .length = 2},
-  [35] = {.index = 49, .length = 1},
-  [36] = {.index = 50, .length = 2},
+  [35] = {.index = 49, .length = 2},
+  [36] = {.index = 51, .length = 1},
   [37] = {.index = 52, .length = 2},
-  [38] = {.index = 54, .length = 1},
-  [39] = {.index = 55, .length = 1},
-  [40] = {.index = 56, .length = 1},
-  [41] = {.index = 57, .length = 2},
-  [42] = {.index = 59, .length = 3},
-  [43] = {.index = 62, .length = 2},
+  [38] = {.index = 54, .length = 2},
+  [39] = {.index = 56, .length = 1},
+  [40] = {.index = 57, .length = 1},
+  [41] = {.index = 58, .length = 1},
+  [42] = {.index = 59, .length = 2},
+  [43] = {.index = 61, .length = 3},
   [44] = {.index = 64, .length = 2},
-  [45] = {.index = 66, .length = 3},
-  [46] = {.index = 69, .length = 1},
-  [47] = {.index = 70, .length = 1},
-  [48] = {.index = 71, .length = 1},
-  [49] = {.index = 72, .length = 2},
+  [45] = {.index = 66, .length = 2},
+  [46] = {.index = 68, .length = 3},
+  [47] = {.index = 71, .length = 1},
+  [48] = {.index = 72, .length = 1},
+  [49] = {.index = 73, .length = 1},
   [50] = {.index = 74, .length = 2},
   [51] = {.index = 76, .length = 2},
-  [52] = {.index = 78, .length = 3},
-  [53] = {.index = 81, .length = 3},
-  [54] = {.index = 84, .length = 3},
-  [55] = {.index = 87, .length = 2},
+  [52] = {.index = 78, .length = 2},
+  [53] = {.index = 80, .length = 3},
+  [54] = {.index = 83, .length = 3},
+  [55] = {.index = 86, .length = 3},
   [56] = {.index = 89, .length = 2},
   [57] = {.index = 91, .length = 2},
-  [58] = {.index = 93, .length = 4},
-  [59] = {.index = 97, .length = 2},
+  [58] = {.index = 93, .length = 2},
+  [59] = {.index = 95, .length = 4},
   [60] = {.index = 99, .length = 2},
   [61] = {.index = 101, .length = 2},
-  [62] = {.index = 103, .length = 3},
-  [63] = {.index = 106, .length = 3},
-  [64] = {.index = 109, .length = 3},
+  [62] = {.index = 103, .length = 2},
+  [63] = {.index = 105, .length = 3},
+  [64] = {.index = 108, .length = 3},
+  [65] = {.index = 111, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1446,157 +1468,160 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_body, 3},
     {field_name, 2},
   [11] =
-    {field_key, 0},
-  [12] =
-    {field_category, 1},
+    {field_name, 1},
+    {field_value, 4},
   [13] =
-    {field_key, 1},
+    {field_key, 0},
   [14] =
+    {field_category, 1},
+  [15] =
+    {field_key, 1},
+  [16] =
     {field_name, 0},
     {field_type, 2},
-  [16] =
+  [18] =
     {field_arguments, 2},
     {field_category, 1},
-  [18] =
+  [20] =
     {field_peer, 2},
     {field_verb, 0},
     {field_way, 1},
-  [21] =
+  [23] =
     {field_key, 0},
     {field_value, 2},
-  [23] =
+  [25] =
     {field_key, 1},
     {field_value, 3},
-  [25] =
+  [27] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [28] =
+  [30] =
     {field_header, 1, .inherited = true},
-  [29] =
+  [31] =
     {field_name, 0},
     {field_value, 2},
-  [31] =
-    {field_method, 2},
-  [32] =
-    {field_host, 2},
   [33] =
-    {field_header, 1},
+    {field_method, 2},
   [34] =
-    {field_path, 2},
+    {field_host, 2},
   [35] =
-    {field_header, 2, .inherited = true},
+    {field_header, 1},
   [36] =
+    {field_path, 2},
+  [37] =
+    {field_header, 2, .inherited = true},
+  [38] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [38] =
+  [40] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [40] =
-    {field_topic, 2},
-  [41] =
-    {field_client, 2},
   [42] =
-    {field_version, 2},
+    {field_topic, 2},
   [43] =
+    {field_client, 2},
+  [44] =
+    {field_version, 2},
+  [45] =
     {field_method, 2},
     {field_path, 3},
-  [45] =
-    {field_header, 3, .inherited = true},
-    {field_method, 2},
   [47] =
     {field_header, 3, .inherited = true},
-    {field_host, 2},
+    {field_method, 2},
   [49] =
+    {field_header, 3, .inherited = true},
+    {field_host, 2},
+  [51] =
     {field_host, 3},
-  [50] =
+  [52] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [52] =
+  [54] =
     {field_host, 3},
     {field_path, 1},
-  [54] =
-    {field_topic, 3},
-  [55] =
-    {field_client, 3},
   [56] =
-    {field_version, 3},
+    {field_topic, 3},
   [57] =
+    {field_client, 3},
+  [58] =
+    {field_version, 3},
+  [59] =
     {field_host, 4},
     {field_method, 2},
-  [59] =
+  [61] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [62] =
+  [64] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [64] =
+  [66] =
     {field_host, 4},
     {field_path, 2},
-  [66] =
+  [68] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [69] =
-    {field_topic, 4},
-  [70] =
-    {field_client, 4},
   [71] =
-    {field_version, 4},
+    {field_topic, 4},
   [72] =
     {field_client, 4},
-    {field_topic, 2},
-  [74] =
-    {field_topic, 2},
+  [73] =
     {field_version, 4},
+  [74] =
+    {field_client, 4},
+    {field_topic, 2},
   [76] =
-    {field_client, 2},
+    {field_topic, 2},
     {field_version, 4},
   [78] =
+    {field_client, 2},
+    {field_version, 4},
+  [80] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [81] =
+  [83] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [84] =
+  [86] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [87] =
+  [89] =
     {field_client, 5},
     {field_topic, 3},
-  [89] =
+  [91] =
     {field_topic, 3},
     {field_version, 5},
-  [91] =
+  [93] =
     {field_client, 3},
     {field_version, 5},
-  [93] =
+  [95] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [97] =
+  [99] =
     {field_client, 6},
     {field_topic, 4},
-  [99] =
-    {field_topic, 4},
-    {field_version, 6},
   [101] =
-    {field_client, 4},
+    {field_topic, 4},
     {field_version, 6},
   [103] =
     {field_client, 4},
+    {field_version, 6},
+  [105] =
+    {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [106] =
+  [108] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [109] =
+  [111] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1604,19 +1629,16 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [15] = {
+  [16] = {
     [0] = alias_sym_namespace_name,
   },
-  [16] = {
+  [17] = {
     [1] = alias_sym_service_name,
   },
-  [20] = {
+  [21] = {
     [1] = alias_sym_namespace_name,
   },
-  [28] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [46] = {
+  [29] = {
     [2] = alias_sym_kafka_apikey,
   },
   [47] = {
@@ -1625,7 +1647,7 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [48] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [59] = {
+  [49] = {
     [2] = alias_sym_kafka_apikey,
   },
   [60] = {
@@ -1634,7 +1656,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [61] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [64] = {
+  [62] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [65] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1663,7 +1688,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [12] = 12,
   [13] = 13,
   [14] = 14,
-  [15] = 13,
+  [15] = 12,
   [16] = 16,
   [17] = 17,
   [18] = 18,
@@ -1685,9 +1710,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [34] = 34,
   [35] = 35,
   [36] = 36,
-  [37] = 35,
+  [37] = 37,
   [38] = 38,
-  [39] = 39,
+  [39] = 36,
   [40] = 40,
   [41] = 41,
   [42] = 42,
@@ -1727,9 +1752,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [76] = 76,
   [77] = 77,
   [78] = 78,
-  [79] = 50,
+  [79] = 79,
   [80] = 80,
-  [81] = 81,
+  [81] = 56,
   [82] = 82,
   [83] = 83,
   [84] = 84,
@@ -1854,12 +1879,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [203] = 203,
   [204] = 204,
   [205] = 205,
-  [206] = 197,
+  [206] = 206,
   [207] = 207,
   [208] = 208,
   [209] = 209,
   [210] = 210,
-  [211] = 211,
+  [211] = 207,
   [212] = 212,
   [213] = 213,
   [214] = 214,
@@ -1936,10 +1961,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [285] = 285,
   [286] = 286,
   [287] = 287,
-  [288] = 278,
+  [288] = 288,
   [289] = 289,
   [290] = 290,
-  [291] = 291,
+  [291] = 280,
   [292] = 292,
   [293] = 293,
   [294] = 294,
@@ -2014,6 +2039,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [363] = 363,
   [364] = 364,
   [365] = 365,
+  [366] = 366,
+  [367] = 367,
+  [368] = 368,
+  [369] = 369,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2021,117 +2050,117 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(262);
+      if (eof) ADVANCE(271);
       ADVANCE_MAP(
-        '!', 362,
-        '"', 448,
-        '#', 453,
-        '$', 258,
-        '(', 269,
-        ')', 271,
-        ',', 270,
-        '-', 422,
-        '/', 423,
-        ':', 272,
-        '=', 267,
-        '[', 325,
-        '\\', 250,
-        ']', 326,
-        'a', 123,
-        'c', 25,
-        'd', 61,
-        'e', 99,
-        'f', 177,
-        'g', 178,
-        'h', 72,
-        'i', 38,
-        'k', 27,
-        'l', 28,
-        'm', 76,
-        'n', 31,
-        'p', 154,
-        's', 62,
-        't', 155,
-        'u', 198,
-        'v', 74,
-        'w', 112,
-        '{', 288,
-        '}', 289,
+        '!', 375,
+        '"', 465,
+        '#', 470,
+        '$', 267,
+        '(', 283,
+        ')', 285,
+        ',', 284,
+        '-', 435,
+        '/', 436,
+        ':', 286,
+        '=', 279,
+        '[', 338,
+        '\\', 259,
+        ']', 339,
+        'a', 125,
+        'c', 26,
+        'd', 63,
+        'e', 101,
+        'f', 181,
+        'g', 182,
+        'h', 74,
+        'i', 39,
+        'k', 28,
+        'l', 29,
+        'm', 78,
+        'n', 32,
+        'p', 155,
+        's', 64,
+        't', 156,
+        'u', 205,
+        'v', 76,
+        'w', 114,
+        '{', 301,
+        '}', 302,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(259);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
+          lookahead == ' ') SKIP(268);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
       END_STATE();
     case 1:
-      if (lookahead == '\n') SKIP(16);
-      if (lookahead == '"') ADVANCE(448);
-      if (lookahead == '#') ADVANCE(447);
-      if (lookahead == '\\') ADVANCE(250);
+      if (lookahead == '\n') SKIP(17);
+      if (lookahead == '"') ADVANCE(465);
+      if (lookahead == '#') ADVANCE(464);
+      if (lookahead == '\\') ADVANCE(259);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(446);
-      if (lookahead != 0) ADVANCE(447);
+          lookahead == ' ') ADVANCE(463);
+      if (lookahead != 0) ADVANCE(464);
       END_STATE();
     case 2:
-      if (lookahead == '!') ADVANCE(361);
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == '$') ADVANCE(258);
-      if (lookahead == '{') ADVANCE(288);
-      if (lookahead == '}') ADVANCE(289);
+      if (lookahead == '!') ADVANCE(374);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '$') ADVANCE(267);
+      if (lookahead == '{') ADVANCE(301);
+      if (lookahead == '}') ADVANCE(302);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 24,
-        '#', 453,
-        ',', 270,
-        '=', 267,
-        'A', 246,
-        'S', 243,
+        '!', 25,
+        '#', 470,
+        ',', 284,
+        '=', 279,
+        'A', 255,
+        'S', 252,
         'a', 132,
-        'c', 114,
-        'i', 148,
-        'n', 32,
-        'p', 156,
-        's', 92,
-        '}', 289,
-        'T', 244,
-        't', 244,
-        'U', 245,
-        'u', 245,
+        'c', 116,
+        'i', 149,
+        'n', 33,
+        'p', 158,
+        's', 94,
+        '}', 302,
+        'T', 253,
+        't', 253,
+        'U', 254,
+        'u', 254,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 24,
-        '#', 453,
-        ',', 270,
-        '=', 267,
+        '!', 25,
+        '#', 470,
+        ',', 284,
+        '=', 279,
         'a', 131,
-        'c', 114,
-        'i', 148,
-        'n', 32,
-        'p', 156,
-        's', 91,
-        '}', 289,
+        'c', 116,
+        'i', 149,
+        'n', 33,
+        'p', 158,
+        's', 93,
+        '}', 302,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(445);
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == '$') ADVANCE(258);
-      if (lookahead == ')') ADVANCE(271);
+      if (lookahead == '"') ADVANCE(462);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '$') ADVANCE(267);
+      if (lookahead == ')') ADVANCE(285);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2139,2160 +2168,2251 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(421);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(445);
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == '$') ADVANCE(258);
-      if (lookahead == ':') ADVANCE(437);
-      if (lookahead == '[') ADVANCE(325);
-      if (lookahead == ']') ADVANCE(326);
-      if (lookahead == '{') ADVANCE(288);
+      if (lookahead == '"') ADVANCE(462);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '$') ADVANCE(267);
+      if (lookahead == ':') ADVANCE(454);
+      if (lookahead == '[') ADVANCE(338);
+      if (lookahead == ']') ADVANCE(339);
+      if (lookahead == '{') ADVANCE(301);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(424);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(425);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 7:
-      ADVANCE_MAP(
-        '#', 453,
-        '$', 258,
-        'a', 388,
-        'd', 373,
-        'g', 405,
-        'h', 413,
-        'i', 368,
-        'k', 363,
-        'l', 364,
-        'n', 395,
-        'p', 396,
-        's', 376,
-        'u', 409,
-        '{', 288,
-        '}', 289,
-      );
+      if (lookahead == '"') ADVANCE(462);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '$') ADVANCE(267);
+      if (lookahead == ':') ADVANCE(454);
+      if (lookahead == '[') ADVANCE(338);
+      if (lookahead == 'g') ADVANCE(441);
+      if (lookahead == '{') ADVANCE(301);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '#', 453,
-        '$', 258,
-        'a', 388,
-        'd', 373,
-        'g', 405,
-        'h', 413,
-        'i', 368,
-        'k', 363,
-        'l', 364,
-        'n', 395,
-        'p', 399,
-        's', 376,
-        'u', 409,
-        '{', 288,
-        '}', 289,
+        '#', 470,
+        '$', 267,
+        'a', 401,
+        'd', 386,
+        'g', 418,
+        'h', 426,
+        'i', 381,
+        'k', 376,
+        'l', 377,
+        'n', 408,
+        'p', 409,
+        's', 389,
+        'u', 422,
+        '{', 301,
+        '}', 302,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 453,
-        '$', 258,
-        'a', 388,
-        'd', 374,
-        'i', 393,
-        'l', 364,
-        'n', 395,
-        'p', 400,
-        's', 376,
-        'u', 409,
-        '{', 288,
-        '}', 289,
+        '#', 470,
+        '$', 267,
+        'a', 401,
+        'd', 386,
+        'g', 418,
+        'h', 426,
+        'i', 381,
+        'k', 376,
+        'l', 377,
+        'n', 408,
+        'p', 412,
+        's', 389,
+        'u', 422,
+        '{', 301,
+        '}', 302,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '#', 453,
-        '$', 258,
-        'a', 388,
-        'd', 374,
-        'i', 393,
-        'l', 364,
-        'n', 395,
-        's', 376,
-        'u', 409,
-        '{', 288,
-        '}', 289,
+        '#', 470,
+        '$', 267,
+        'a', 401,
+        'd', 387,
+        'i', 406,
+        'l', 377,
+        'n', 408,
+        'p', 413,
+        's', 389,
+        'u', 422,
+        '{', 301,
+        '}', 302,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 11:
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == '$') ADVANCE(258);
+      ADVANCE_MAP(
+        '#', 470,
+        '$', 267,
+        'a', 401,
+        'd', 387,
+        'i', 406,
+        'l', 377,
+        'n', 408,
+        's', 389,
+        'u', 422,
+        '{', 301,
+        '}', 302,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(452);
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 12:
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == '$') ADVANCE(258);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '$') ADVANCE(267);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(469);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == ')') ADVANCE(271);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '$') ADVANCE(267);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == 'e') ADVANCE(98);
-      if (lookahead == 'i') ADVANCE(153);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == ')') ADVANCE(285);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(468);
       END_STATE();
     case 15:
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == 'i') ADVANCE(337);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == 'e') ADVANCE(100);
+      if (lookahead == 'i') ADVANCE(154);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(339);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
       END_STATE();
     case 16:
-      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == 'i') ADVANCE(350);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(352);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '#') ADVANCE(470);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(428);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+          lookahead == ' ') SKIP(17);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '#') ADVANCE(470);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(339);
+          lookahead == ' ') SKIP(17);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(446);
       END_STATE();
     case 19:
-      if (lookahead == '.') ADVANCE(251);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(19);
+      if (lookahead == '#') ADVANCE(470);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(19);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(352);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
       END_STATE();
     case 20:
-      if (lookahead == '.') ADVANCE(255);
+      if (lookahead == '.') ADVANCE(260);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
       END_STATE();
     case 21:
-      if (lookahead == '.') ADVANCE(257);
+      if (lookahead == '.') ADVANCE(264);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
       END_STATE();
     case 22:
-      if (lookahead == '4') ADVANCE(332);
-      if (lookahead == '6') ADVANCE(334);
+      if (lookahead == '.') ADVANCE(266);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 23:
-      if (lookahead == ':') ADVANCE(437);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(23);
+      if (lookahead == '4') ADVANCE(345);
+      if (lookahead == '6') ADVANCE(347);
       END_STATE();
     case 24:
-      if (lookahead == '=') ADVANCE(359);
+      if (lookahead == ':') ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(24);
       END_STATE();
     case 25:
-      if (lookahead == 'a') ADVANCE(220);
-      if (lookahead == 'i') ADVANCE(56);
-      if (lookahead == 'l') ADVANCE(110);
-      if (lookahead == 'o') ADVANCE(151);
+      if (lookahead == '=') ADVANCE(372);
       END_STATE();
     case 26:
-      if (lookahead == 'a') ADVANCE(220);
-      if (lookahead == 'i') ADVANCE(127);
-      if (lookahead == 'l') ADVANCE(110);
-      if (lookahead == 'o') ADVANCE(151);
+      if (lookahead == 'a') ADVANCE(227);
+      if (lookahead == 'i') ADVANCE(57);
+      if (lookahead == 'l') ADVANCE(112);
+      if (lookahead == 'o') ADVANCE(152);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(94);
+      if (lookahead == 'a') ADVANCE(227);
+      if (lookahead == 'i') ADVANCE(60);
+      if (lookahead == 'l') ADVANCE(112);
+      if (lookahead == 'o') ADVANCE(152);
       END_STATE();
     case 28:
-      if (lookahead == 'a') ADVANCE(37);
+      if (lookahead == 'a') ADVANCE(96);
       END_STATE();
     case 29:
-      if (lookahead == 'a') ADVANCE(349);
+      if (lookahead == 'a') ADVANCE(38);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(59);
+      if (lookahead == 'a') ADVANCE(362);
       END_STATE();
     case 31:
-      if (lookahead == 'a') ADVANCE(142);
-      if (lookahead == 'o') ADVANCE(301);
+      if (lookahead == 'a') ADVANCE(61);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(142);
-      if (lookahead == 'o') ADVANCE(60);
+      if (lookahead == 'a') ADVANCE(143);
+      if (lookahead == 'o') ADVANCE(314);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(228);
+      if (lookahead == 'a') ADVANCE(143);
+      if (lookahead == 'o') ADVANCE(62);
       END_STATE();
     case 34:
-      if (lookahead == 'a') ADVANCE(47);
+      if (lookahead == 'a') ADVANCE(235);
       END_STATE();
     case 35:
-      if (lookahead == 'a') ADVANCE(49);
+      if (lookahead == 'a') ADVANCE(48);
       END_STATE();
     case 36:
-      if (lookahead == 'a') ADVANCE(143);
-      if (lookahead == 'o') ADVANCE(300);
+      if (lookahead == 'a') ADVANCE(50);
       END_STATE();
     case 37:
-      if (lookahead == 'b') ADVANCE(71);
+      if (lookahead == 'a') ADVANCE(144);
+      if (lookahead == 'o') ADVANCE(313);
       END_STATE();
     case 38:
-      if (lookahead == 'c') ADVANCE(140);
-      if (lookahead == 'm') ADVANCE(171);
-      if (lookahead == 'n') ADVANCE(313);
-      if (lookahead == 'p') ADVANCE(231);
+      if (lookahead == 'b') ADVANCE(73);
       END_STATE();
     case 39:
-      if (lookahead == 'c') ADVANCE(140);
-      if (lookahead == 'm') ADVANCE(171);
-      if (lookahead == 'n') ADVANCE(312);
+      if (lookahead == 'c') ADVANCE(141);
+      if (lookahead == 'm') ADVANCE(174);
+      if (lookahead == 'n') ADVANCE(326);
+      if (lookahead == 'p') ADVANCE(240);
       END_STATE();
     case 40:
-      if (lookahead == 'c') ADVANCE(347);
+      if (lookahead == 'c') ADVANCE(141);
+      if (lookahead == 'm') ADVANCE(174);
+      if (lookahead == 'n') ADVANCE(325);
       END_STATE();
     case 41:
-      if (lookahead == 'c') ADVANCE(354);
+      if (lookahead == 'c') ADVANCE(360);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(240);
+      if (lookahead == 'c') ADVANCE(367);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(78);
+      if (lookahead == 'c') ADVANCE(249);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(214);
+      if (lookahead == 'c') ADVANCE(79);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(66);
+      if (lookahead == 'c') ADVANCE(221);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(67);
+      if (lookahead == 'c') ADVANCE(68);
       END_STATE();
     case 47:
       if (lookahead == 'c') ADVANCE(69);
       END_STATE();
     case 48:
-      if (lookahead == 'c') ADVANCE(217);
+      if (lookahead == 'c') ADVANCE(71);
       END_STATE();
     case 49:
-      if (lookahead == 'c') ADVANCE(70);
+      if (lookahead == 'c') ADVANCE(224);
       END_STATE();
     case 50:
-      if (lookahead == 'c') ADVANCE(226);
+      if (lookahead == 'c') ADVANCE(72);
       END_STATE();
     case 51:
-      if (lookahead == 'c') ADVANCE(187);
+      if (lookahead == 'c') ADVANCE(233);
       END_STATE();
     case 52:
-      if (lookahead == 'd') ADVANCE(343);
+      if (lookahead == 'c') ADVANCE(192);
       END_STATE();
     case 53:
-      if (lookahead == 'd') ADVANCE(144);
+      if (lookahead == 'd') ADVANCE(356);
       END_STATE();
     case 54:
-      if (lookahead == 'd') ADVANCE(230);
+      if (lookahead == 'd') ADVANCE(145);
       END_STATE();
     case 55:
-      if (lookahead == 'd') ADVANCE(179);
+      if (lookahead == 'd') ADVANCE(239);
       END_STATE();
     case 56:
-      if (lookahead == 'd') ADVANCE(179);
-      if (lookahead == 'l') ADVANCE(107);
+      if (lookahead == 'd') ADVANCE(183);
       END_STATE();
     case 57:
-      if (lookahead == 'd') ADVANCE(194);
+      if (lookahead == 'd') ADVANCE(183);
       if (lookahead == 'l') ADVANCE(109);
-      if (lookahead == 'r') ADVANCE(209);
       END_STATE();
     case 58:
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'r') ADVANCE(209);
-      END_STATE();
-    case 59:
-      if (lookahead == 'd') ADVANCE(82);
-      END_STATE();
-    case 60:
-      if (lookahead == 'd') ADVANCE(86);
-      if (lookahead == 't') ADVANCE(108);
-      END_STATE();
-    case 61:
-      if (lookahead == 'e') ADVANCE(95);
-      if (lookahead == 'n') ADVANCE(192);
-      END_STATE();
-    case 62:
-      if (lookahead == 'e') ADVANCE(133);
-      if (lookahead == 't') ADVANCE(190);
-      if (lookahead == 'y') ADVANCE(204);
-      END_STATE();
-    case 63:
-      if (lookahead == 'e') ADVANCE(290);
-      END_STATE();
-    case 64:
-      if (lookahead == 'e') ADVANCE(100);
-      END_STATE();
-    case 65:
-      if (lookahead == 'e') ADVANCE(352);
-      END_STATE();
-    case 66:
-      if (lookahead == 'e') ADVANCE(351);
-      END_STATE();
-    case 67:
-      if (lookahead == 'e') ADVANCE(328);
-      END_STATE();
-    case 68:
-      if (lookahead == 'e') ADVANCE(322);
-      END_STATE();
-    case 69:
-      if (lookahead == 'e') ADVANCE(284);
-      END_STATE();
-    case 70:
-      if (lookahead == 'e') ADVANCE(283);
-      END_STATE();
-    case 71:
-      if (lookahead == 'e') ADVANCE(125);
-      END_STATE();
-    case 72:
-      if (lookahead == 'e') ADVANCE(30);
-      if (lookahead == 'o') ADVANCE(199);
-      if (lookahead == 't') ADVANCE(219);
-      END_STATE();
-    case 73:
-      if (lookahead == 'e') ADVANCE(152);
-      END_STATE();
-    case 74:
-      if (lookahead == 'e') ADVANCE(185);
-      END_STATE();
-    case 75:
-      if (lookahead == 'e') ADVANCE(238);
-      END_STATE();
-    case 76:
-      if (lookahead == 'e') ADVANCE(207);
-      END_STATE();
-    case 77:
-      if (lookahead == 'e') ADVANCE(44);
-      END_STATE();
-    case 78:
-      if (lookahead == 'e') ADVANCE(174);
-      END_STATE();
-    case 79:
-      if (lookahead == 'e') ADVANCE(139);
-      END_STATE();
-    case 80:
-      if (lookahead == 'e') ADVANCE(183);
-      END_STATE();
-    case 81:
-      if (lookahead == 'e') ADVANCE(135);
-      if (lookahead == 'y') ADVANCE(204);
-      END_STATE();
-    case 82:
-      if (lookahead == 'e') ADVANCE(180);
-      END_STATE();
-    case 83:
-      if (lookahead == 'e') ADVANCE(202);
-      END_STATE();
-    case 84:
-      if (lookahead == 'e') ADVANCE(200);
-      END_STATE();
-    case 85:
-      if (lookahead == 'e') ADVANCE(181);
-      END_STATE();
-    case 86:
-      if (lookahead == 'e') ADVANCE(197);
-      END_STATE();
-    case 87:
-      if (lookahead == 'e') ADVANCE(189);
-      END_STATE();
-    case 88:
-      if (lookahead == 'e') ADVANCE(48);
-      END_STATE();
-    case 89:
-      if (lookahead == 'e') ADVANCE(203);
-      END_STATE();
-    case 90:
-      if (lookahead == 'e') ADVANCE(50);
-      END_STATE();
-    case 91:
-      if (lookahead == 'e') ADVANCE(136);
-      if (lookahead == 't') ADVANCE(190);
-      END_STATE();
-    case 92:
-      if (lookahead == 'e') ADVANCE(136);
-      if (lookahead == 't') ADVANCE(190);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(248);
-      END_STATE();
-    case 93:
-      if (lookahead == 'e') ADVANCE(206);
-      END_STATE();
-    case 94:
-      if (lookahead == 'f') ADVANCE(121);
-      END_STATE();
-    case 95:
-      if (lookahead == 'f') ADVANCE(33);
-      if (lookahead == 'n') ADVANCE(237);
-      if (lookahead == 's') ADVANCE(51);
-      END_STATE();
-    case 96:
-      if (lookahead == 'g') ADVANCE(280);
-      END_STATE();
-    case 97:
-      if (lookahead == 'g') ADVANCE(323);
-      END_STATE();
-    case 98:
-      if (lookahead == 'g') ADVANCE(184);
-      END_STATE();
-    case 99:
-      if (lookahead == 'g') ADVANCE(184);
-      if (lookahead == 'n') ADVANCE(224);
-      if (lookahead == 'v') ADVANCE(80);
-      if (lookahead == 'x') ADVANCE(43);
-      END_STATE();
-    case 100:
-      if (lookahead == 'g') ADVANCE(166);
-      END_STATE();
-    case 101:
-      if (lookahead == 'g') ADVANCE(191);
-      END_STATE();
-    case 102:
-      if (lookahead == 'h') ADVANCE(317);
-      END_STATE();
-    case 103:
-      if (lookahead == 'h') ADVANCE(87);
-      END_STATE();
-    case 104:
-      if (lookahead == 'h') ADVANCE(161);
-      END_STATE();
-    case 105:
-      if (lookahead == 'h') ADVANCE(116);
-      END_STATE();
-    case 106:
-      if (lookahead == 'i') ADVANCE(122);
-      END_STATE();
-    case 107:
-      if (lookahead == 'i') ADVANCE(229);
-      END_STATE();
-    case 108:
-      if (lookahead == 'i') ADVANCE(145);
-      END_STATE();
-    case 109:
-      if (lookahead == 'i') ADVANCE(42);
-      END_STATE();
-    case 110:
-      if (lookahead == 'i') ADVANCE(73);
-      if (lookahead == 'u') ADVANCE(205);
-      END_STATE();
-    case 111:
-      if (lookahead == 'i') ADVANCE(162);
-      END_STATE();
-    case 112:
-      if (lookahead == 'i') ADVANCE(218);
-      END_STATE();
-    case 113:
-      if (lookahead == 'i') ADVANCE(149);
-      END_STATE();
-    case 114:
-      if (lookahead == 'i') ADVANCE(55);
-      END_STATE();
-    case 115:
-      if (lookahead == 'i') ADVANCE(41);
-      END_STATE();
-    case 116:
-      if (lookahead == 'i') ADVANCE(150);
-      END_STATE();
-    case 117:
-      if (lookahead == 'i') ADVANCE(222);
-      END_STATE();
-    case 118:
-      if (lookahead == 'i') ADVANCE(165);
-      END_STATE();
-    case 119:
-      if (lookahead == 'i') ADVANCE(175);
-      END_STATE();
-    case 120:
-      if (lookahead == 'i') ADVANCE(46);
-      END_STATE();
-    case 121:
-      if (lookahead == 'k') ADVANCE(29);
-      END_STATE();
-    case 122:
-      if (lookahead == 'k') ADVANCE(75);
-      END_STATE();
-    case 123:
-      if (lookahead == 'l') ADVANCE(124);
-      if (lookahead == 'n') ADVANCE(236);
-      if (lookahead == 'p') ADVANCE(106);
-      END_STATE();
-    case 124:
-      if (lookahead == 'l') ADVANCE(310);
-      END_STATE();
-    case 125:
-      if (lookahead == 'l') ADVANCE(294);
-      END_STATE();
-    case 126:
-      if (lookahead == 'l') ADVANCE(309);
-      END_STATE();
-    case 127:
-      if (lookahead == 'l') ADVANCE(107);
-      END_STATE();
-    case 128:
-      if (lookahead == 'l') ADVANCE(130);
-      if (lookahead == 'p') ADVANCE(106);
-      END_STATE();
-    case 129:
-      if (lookahead == 'l') ADVANCE(109);
+      if (lookahead == 'd') ADVANCE(200);
+      if (lookahead == 'l') ADVANCE(111);
       if (lookahead == 'r') ADVANCE(216);
       END_STATE();
+    case 59:
+      if (lookahead == 'd') ADVANCE(200);
+      if (lookahead == 'r') ADVANCE(216);
+      END_STATE();
+    case 60:
+      if (lookahead == 'd') ADVANCE(187);
+      if (lookahead == 'l') ADVANCE(109);
+      END_STATE();
+    case 61:
+      if (lookahead == 'd') ADVANCE(84);
+      END_STATE();
+    case 62:
+      if (lookahead == 'd') ADVANCE(88);
+      if (lookahead == 't') ADVANCE(110);
+      END_STATE();
+    case 63:
+      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'n') ADVANCE(198);
+      END_STATE();
+    case 64:
+      if (lookahead == 'e') ADVANCE(134);
+      if (lookahead == 't') ADVANCE(195);
+      if (lookahead == 'y') ADVANCE(211);
+      END_STATE();
+    case 65:
+      if (lookahead == 'e') ADVANCE(303);
+      END_STATE();
+    case 66:
+      if (lookahead == 'e') ADVANCE(102);
+      END_STATE();
+    case 67:
+      if (lookahead == 'e') ADVANCE(365);
+      END_STATE();
+    case 68:
+      if (lookahead == 'e') ADVANCE(364);
+      END_STATE();
+    case 69:
+      if (lookahead == 'e') ADVANCE(341);
+      END_STATE();
+    case 70:
+      if (lookahead == 'e') ADVANCE(335);
+      END_STATE();
+    case 71:
+      if (lookahead == 'e') ADVANCE(297);
+      END_STATE();
+    case 72:
+      if (lookahead == 'e') ADVANCE(296);
+      END_STATE();
+    case 73:
+      if (lookahead == 'e') ADVANCE(127);
+      END_STATE();
+    case 74:
+      if (lookahead == 'e') ADVANCE(31);
+      if (lookahead == 'o') ADVANCE(206);
+      if (lookahead == 't') ADVANCE(225);
+      END_STATE();
+    case 75:
+      if (lookahead == 'e') ADVANCE(153);
+      END_STATE();
+    case 76:
+      if (lookahead == 'e') ADVANCE(190);
+      END_STATE();
+    case 77:
+      if (lookahead == 'e') ADVANCE(247);
+      END_STATE();
+    case 78:
+      if (lookahead == 'e') ADVANCE(214);
+      END_STATE();
+    case 79:
+      if (lookahead == 'e') ADVANCE(177);
+      END_STATE();
+    case 80:
+      if (lookahead == 'e') ADVANCE(136);
+      if (lookahead == 'y') ADVANCE(211);
+      END_STATE();
+    case 81:
+      if (lookahead == 'e') ADVANCE(45);
+      END_STATE();
+    case 82:
+      if (lookahead == 'e') ADVANCE(140);
+      END_STATE();
+    case 83:
+      if (lookahead == 'e') ADVANCE(188);
+      END_STATE();
+    case 84:
+      if (lookahead == 'e') ADVANCE(184);
+      END_STATE();
+    case 85:
+      if (lookahead == 'e') ADVANCE(209);
+      END_STATE();
+    case 86:
+      if (lookahead == 'e') ADVANCE(207);
+      END_STATE();
+    case 87:
+      if (lookahead == 'e') ADVANCE(185);
+      END_STATE();
+    case 88:
+      if (lookahead == 'e') ADVANCE(204);
+      END_STATE();
+    case 89:
+      if (lookahead == 'e') ADVANCE(194);
+      END_STATE();
+    case 90:
+      if (lookahead == 'e') ADVANCE(49);
+      END_STATE();
+    case 91:
+      if (lookahead == 'e') ADVANCE(210);
+      END_STATE();
+    case 92:
+      if (lookahead == 'e') ADVANCE(51);
+      END_STATE();
+    case 93:
+      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 't') ADVANCE(195);
+      END_STATE();
+    case 94:
+      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 't') ADVANCE(195);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(257);
+      END_STATE();
+    case 95:
+      if (lookahead == 'e') ADVANCE(213);
+      END_STATE();
+    case 96:
+      if (lookahead == 'f') ADVANCE(123);
+      END_STATE();
+    case 97:
+      if (lookahead == 'f') ADVANCE(34);
+      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 's') ADVANCE(52);
+      END_STATE();
+    case 98:
+      if (lookahead == 'g') ADVANCE(293);
+      END_STATE();
+    case 99:
+      if (lookahead == 'g') ADVANCE(336);
+      END_STATE();
+    case 100:
+      if (lookahead == 'g') ADVANCE(189);
+      END_STATE();
+    case 101:
+      if (lookahead == 'g') ADVANCE(189);
+      if (lookahead == 'n') ADVANCE(231);
+      if (lookahead == 'v') ADVANCE(83);
+      if (lookahead == 'x') ADVANCE(44);
+      END_STATE();
+    case 102:
+      if (lookahead == 'g') ADVANCE(168);
+      END_STATE();
+    case 103:
+      if (lookahead == 'g') ADVANCE(197);
+      END_STATE();
+    case 104:
+      if (lookahead == 'h') ADVANCE(330);
+      END_STATE();
+    case 105:
+      if (lookahead == 'h') ADVANCE(89);
+      END_STATE();
+    case 106:
+      if (lookahead == 'h') ADVANCE(163);
+      END_STATE();
+    case 107:
+      if (lookahead == 'h') ADVANCE(118);
+      END_STATE();
+    case 108:
+      if (lookahead == 'i') ADVANCE(124);
+      END_STATE();
+    case 109:
+      if (lookahead == 'i') ADVANCE(236);
+      END_STATE();
+    case 110:
+      if (lookahead == 'i') ADVANCE(146);
+      END_STATE();
+    case 111:
+      if (lookahead == 'i') ADVANCE(43);
+      END_STATE();
+    case 112:
+      if (lookahead == 'i') ADVANCE(75);
+      if (lookahead == 'u') ADVANCE(212);
+      END_STATE();
+    case 113:
+      if (lookahead == 'i') ADVANCE(164);
+      END_STATE();
+    case 114:
+      if (lookahead == 'i') ADVANCE(226);
+      END_STATE();
+    case 115:
+      if (lookahead == 'i') ADVANCE(150);
+      END_STATE();
+    case 116:
+      if (lookahead == 'i') ADVANCE(56);
+      END_STATE();
+    case 117:
+      if (lookahead == 'i') ADVANCE(42);
+      END_STATE();
+    case 118:
+      if (lookahead == 'i') ADVANCE(151);
+      END_STATE();
+    case 119:
+      if (lookahead == 'i') ADVANCE(229);
+      END_STATE();
+    case 120:
+      if (lookahead == 'i') ADVANCE(179);
+      END_STATE();
+    case 121:
+      if (lookahead == 'i') ADVANCE(167);
+      END_STATE();
+    case 122:
+      if (lookahead == 'i') ADVANCE(47);
+      END_STATE();
+    case 123:
+      if (lookahead == 'k') ADVANCE(30);
+      END_STATE();
+    case 124:
+      if (lookahead == 'k') ADVANCE(77);
+      END_STATE();
+    case 125:
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'p') ADVANCE(108);
+      END_STATE();
+    case 126:
+      if (lookahead == 'l') ADVANCE(323);
+      END_STATE();
+    case 127:
+      if (lookahead == 'l') ADVANCE(307);
+      END_STATE();
+    case 128:
+      if (lookahead == 'l') ADVANCE(322);
+      END_STATE();
+    case 129:
+      if (lookahead == 'l') ADVANCE(133);
+      if (lookahead == 'p') ADVANCE(108);
+      END_STATE();
     case 130:
-      if (lookahead == 'l') ADVANCE(158);
+      if (lookahead == 'l') ADVANCE(111);
+      if (lookahead == 'r') ADVANCE(223);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'l') ADVANCE(128);
       END_STATE();
     case 132:
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'l') ADVANCE(128);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(249);
+          lookahead == 'n') ADVANCE(258);
       END_STATE();
     case 133:
-      if (lookahead == 'l') ADVANCE(77);
-      if (lookahead == 'r') ADVANCE(232);
+      if (lookahead == 'l') ADVANCE(160);
       END_STATE();
     case 134:
-      if (lookahead == 'l') ADVANCE(215);
+      if (lookahead == 'l') ADVANCE(81);
+      if (lookahead == 'r') ADVANCE(241);
       END_STATE();
     case 135:
-      if (lookahead == 'l') ADVANCE(88);
+      if (lookahead == 'l') ADVANCE(222);
       END_STATE();
     case 136:
       if (lookahead == 'l') ADVANCE(90);
       END_STATE();
     case 137:
-      if (lookahead == 'm') ADVANCE(320);
+      if (lookahead == 'l') ADVANCE(92);
       END_STATE();
     case 138:
-      if (lookahead == 'm') ADVANCE(263);
+      if (lookahead == 'm') ADVANCE(333);
       END_STATE();
     case 139:
-      if (lookahead == 'm') ADVANCE(282);
+      if (lookahead == 'm') ADVANCE(275);
       END_STATE();
     case 140:
-      if (lookahead == 'm') ADVANCE(169);
+      if (lookahead == 'm') ADVANCE(295);
       END_STATE();
     case 141:
-      if (lookahead == 'm') ADVANCE(65);
+      if (lookahead == 'm') ADVANCE(172);
       END_STATE();
     case 142:
-      if (lookahead == 'm') ADVANCE(84);
+      if (lookahead == 'm') ADVANCE(67);
       END_STATE();
     case 143:
-      if (lookahead == 'm') ADVANCE(93);
+      if (lookahead == 'm') ADVANCE(86);
       END_STATE();
     case 144:
-      if (lookahead == 'n') ADVANCE(327);
+      if (lookahead == 'm') ADVANCE(95);
       END_STATE();
     case 145:
-      if (lookahead == 'n') ADVANCE(360);
+      if (lookahead == 'n') ADVANCE(340);
       END_STATE();
     case 146:
-      if (lookahead == 'n') ADVANCE(356);
+      if (lookahead == 'n') ADVANCE(373);
       END_STATE();
     case 147:
-      if (lookahead == 'n') ADVANCE(292);
+      if (lookahead == 'n') ADVANCE(369);
       END_STATE();
     case 148:
-      if (lookahead == 'n') ADVANCE(312);
+      if (lookahead == 'n') ADVANCE(305);
       END_STATE();
     case 149:
-      if (lookahead == 'n') ADVANCE(96);
+      if (lookahead == 'n') ADVANCE(325);
       END_STATE();
     case 150:
-      if (lookahead == 'n') ADVANCE(97);
+      if (lookahead == 'n') ADVANCE(98);
       END_STATE();
     case 151:
-      if (lookahead == 'n') ADVANCE(193);
+      if (lookahead == 'n') ADVANCE(99);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(211);
+      if (lookahead == 'n') ADVANCE(199);
       END_STATE();
     case 153:
-      if (lookahead == 'n') ADVANCE(101);
+      if (lookahead == 'n') ADVANCE(218);
       END_STATE();
     case 154:
-      if (lookahead == 'o') ADVANCE(57);
-      if (lookahead == 'r') ADVANCE(159);
+      if (lookahead == 'n') ADVANCE(103);
       END_STATE();
     case 155:
-      if (lookahead == 'o') ADVANCE(321);
+      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'r') ADVANCE(161);
       END_STATE();
     case 156:
-      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'o') ADVANCE(334);
       END_STATE();
     case 157:
-      if (lookahead == 'o') ADVANCE(129);
-      if (lookahead == 'r') ADVANCE(159);
+      if (lookahead == 'o') ADVANCE(237);
+      if (lookahead == 'p') ADVANCE(41);
       END_STATE();
     case 158:
-      if (lookahead == 'o') ADVANCE(233);
+      if (lookahead == 'o') ADVANCE(59);
       END_STATE();
     case 159:
-      if (lookahead == 'o') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(130);
+      if (lookahead == 'r') ADVANCE(161);
       END_STATE();
     case 160:
-      if (lookahead == 'o') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(242);
       END_STATE();
     case 161:
-      if (lookahead == 'o') ADVANCE(52);
+      if (lookahead == 'o') ADVANCE(55);
       END_STATE();
     case 162:
-      if (lookahead == 'o') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(138);
       END_STATE();
     case 163:
-      if (lookahead == 'o') ADVANCE(188);
+      if (lookahead == 'o') ADVANCE(53);
       END_STATE();
     case 164:
-      if (lookahead == 'o') ADVANCE(173);
-      END_STATE();
-    case 165:
       if (lookahead == 'o') ADVANCE(147);
       END_STATE();
+    case 165:
+      if (lookahead == 'o') ADVANCE(193);
+      END_STATE();
     case 166:
-      if (lookahead == 'o') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(176);
       END_STATE();
     case 167:
-      if (lookahead == 'o') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(148);
       END_STATE();
     case 168:
-      if (lookahead == 'p') ADVANCE(341);
+      if (lookahead == 'o') ADVANCE(191);
       END_STATE();
     case 169:
-      if (lookahead == 'p') ADVANCE(330);
+      if (lookahead == 'o') ADVANCE(186);
       END_STATE();
     case 170:
-      if (lookahead == 'p') ADVANCE(40);
+      if (lookahead == 'o') ADVANCE(238);
+      if (lookahead == 'p') ADVANCE(41);
       END_STATE();
     case 171:
-      if (lookahead == 'p') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(354);
       END_STATE();
     case 172:
-      if (lookahead == 'p') ADVANCE(34);
+      if (lookahead == 'p') ADVANCE(343);
       END_STATE();
     case 173:
-      if (lookahead == 'p') ADVANCE(115);
+      if (lookahead == 'p') ADVANCE(280);
       END_STATE();
     case 174:
-      if (lookahead == 'p') ADVANCE(212);
+      if (lookahead == 'p') ADVANCE(165);
       END_STATE();
     case 175:
-      if (lookahead == 'p') ADVANCE(225);
-      END_STATE();
-    case 176:
       if (lookahead == 'p') ADVANCE(35);
       END_STATE();
+    case 176:
+      if (lookahead == 'p') ADVANCE(117);
+      END_STATE();
     case 177:
-      if (lookahead == 'q') ADVANCE(53);
-      if (lookahead == 'r') ADVANCE(160);
+      if (lookahead == 'p') ADVANCE(219);
       END_STATE();
     case 178:
-      if (lookahead == 'r') ADVANCE(170);
+      if (lookahead == 'p') ADVANCE(203);
       END_STATE();
     case 179:
-      if (lookahead == 'r') ADVANCE(274);
+      if (lookahead == 'p') ADVANCE(232);
       END_STATE();
     case 180:
-      if (lookahead == 'r') ADVANCE(345);
+      if (lookahead == 'p') ADVANCE(36);
       END_STATE();
     case 181:
-      if (lookahead == 'r') ADVANCE(285);
+      if (lookahead == 'q') ADVANCE(54);
+      if (lookahead == 'r') ADVANCE(162);
       END_STATE();
     case 182:
-      if (lookahead == 'r') ADVANCE(281);
+      if (lookahead == 'r') ADVANCE(157);
       END_STATE();
     case 183:
-      if (lookahead == 'r') ADVANCE(242);
+      if (lookahead == 'r') ADVANCE(273);
       END_STATE();
     case 184:
-      if (lookahead == 'r') ADVANCE(83);
+      if (lookahead == 'r') ADVANCE(358);
       END_STATE();
     case 185:
-      if (lookahead == 'r') ADVANCE(201);
+      if (lookahead == 'r') ADVANCE(298);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(241);
+      if (lookahead == 'r') ADVANCE(294);
       END_STATE();
     case 187:
-      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 'r') ADVANCE(272);
       END_STATE();
     case 188:
-      if (lookahead == 'r') ADVANCE(213);
+      if (lookahead == 'r') ADVANCE(251);
       END_STATE();
     case 189:
-      if (lookahead == 'r') ADVANCE(68);
+      if (lookahead == 'r') ADVANCE(85);
       END_STATE();
     case 190:
-      if (lookahead == 'r') ADVANCE(113);
+      if (lookahead == 'r') ADVANCE(208);
       END_STATE();
     case 191:
-      if (lookahead == 'r') ADVANCE(89);
+      if (lookahead == 'r') ADVANCE(250);
       END_STATE();
     case 192:
-      if (lookahead == 's') ADVANCE(357);
+      if (lookahead == 'r') ADVANCE(120);
       END_STATE();
     case 193:
-      if (lookahead == 's') ADVANCE(210);
+      if (lookahead == 'r') ADVANCE(220);
       END_STATE();
     case 194:
-      if (lookahead == 's') ADVANCE(308);
+      if (lookahead == 'r') ADVANCE(70);
       END_STATE();
     case 195:
-      if (lookahead == 's') ADVANCE(304);
+      if (lookahead == 'r') ADVANCE(115);
       END_STATE();
     case 196:
-      if (lookahead == 's') ADVANCE(303);
+      if (lookahead == 'r') ADVANCE(170);
       END_STATE();
     case 197:
-      if (lookahead == 's') ADVANCE(311);
+      if (lookahead == 'r') ADVANCE(91);
       END_STATE();
     case 198:
-      if (lookahead == 's') ADVANCE(63);
+      if (lookahead == 's') ADVANCE(370);
       END_STATE();
     case 199:
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 's') ADVANCE(217);
       END_STATE();
     case 200:
-      if (lookahead == 's') ADVANCE(172);
+      if (lookahead == 's') ADVANCE(321);
       END_STATE();
     case 201:
-      if (lookahead == 's') ADVANCE(111);
+      if (lookahead == 's') ADVANCE(317);
       END_STATE();
     case 202:
-      if (lookahead == 's') ADVANCE(195);
+      if (lookahead == 's') ADVANCE(316);
       END_STATE();
     case 203:
-      if (lookahead == 's') ADVANCE(196);
+      if (lookahead == 's') ADVANCE(274);
       END_STATE();
     case 204:
-      if (lookahead == 's') ADVANCE(223);
+      if (lookahead == 's') ADVANCE(324);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(227);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 206:
-      if (lookahead == 's') ADVANCE(176);
+      if (lookahead == 's') ADVANCE(215);
       END_STATE();
     case 207:
-      if (lookahead == 't') ADVANCE(104);
+      if (lookahead == 's') ADVANCE(175);
       END_STATE();
     case 208:
-      if (lookahead == 't') ADVANCE(344);
+      if (lookahead == 's') ADVANCE(113);
       END_STATE();
     case 209:
-      if (lookahead == 't') ADVANCE(277);
+      if (lookahead == 's') ADVANCE(201);
       END_STATE();
     case 210:
-      if (lookahead == 't') ADVANCE(266);
-      if (lookahead == 'u') ADVANCE(141);
+      if (lookahead == 's') ADVANCE(202);
       END_STATE();
     case 211:
-      if (lookahead == 't') ADVANCE(355);
+      if (lookahead == 's') ADVANCE(230);
       END_STATE();
     case 212:
-      if (lookahead == 't') ADVANCE(316);
+      if (lookahead == 's') ADVANCE(234);
       END_STATE();
     case 213:
-      if (lookahead == 't') ADVANCE(265);
+      if (lookahead == 's') ADVANCE(180);
       END_STATE();
     case 214:
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 't') ADVANCE(106);
       END_STATE();
     case 215:
-      if (lookahead == 't') ADVANCE(296);
+      if (lookahead == 't') ADVANCE(357);
       END_STATE();
     case 216:
-      if (lookahead == 't') ADVANCE(276);
+      if (lookahead == 't') ADVANCE(290);
       END_STATE();
     case 217:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 't') ADVANCE(278);
+      if (lookahead == 'u') ADVANCE(142);
       END_STATE();
     case 218:
-      if (lookahead == 't') ADVANCE(102);
+      if (lookahead == 't') ADVANCE(368);
       END_STATE();
     case 219:
-      if (lookahead == 't') ADVANCE(168);
+      if (lookahead == 't') ADVANCE(329);
       END_STATE();
     case 220:
-      if (lookahead == 't') ADVANCE(64);
+      if (lookahead == 't') ADVANCE(277);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(105);
+      if (lookahead == 't') ADVANCE(319);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(239);
+      if (lookahead == 't') ADVANCE(309);
       END_STATE();
     case 223:
-      if (lookahead == 't') ADVANCE(79);
+      if (lookahead == 't') ADVANCE(289);
       END_STATE();
     case 224:
-      if (lookahead == 't') ADVANCE(117);
+      if (lookahead == 't') ADVANCE(318);
       END_STATE();
     case 225:
-      if (lookahead == 't') ADVANCE(118);
+      if (lookahead == 't') ADVANCE(171);
       END_STATE();
     case 226:
-      if (lookahead == 't') ADVANCE(167);
+      if (lookahead == 't') ADVANCE(104);
       END_STATE();
     case 227:
-      if (lookahead == 't') ADVANCE(85);
+      if (lookahead == 't') ADVANCE(66);
       END_STATE();
     case 228:
-      if (lookahead == 'u') ADVANCE(134);
+      if (lookahead == 't') ADVANCE(107);
       END_STATE();
     case 229:
-      if (lookahead == 'u') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(248);
       END_STATE();
     case 230:
-      if (lookahead == 'u') ADVANCE(45);
+      if (lookahead == 't') ADVANCE(82);
       END_STATE();
     case 231:
-      if (lookahead == 'v') ADVANCE(22);
+      if (lookahead == 't') ADVANCE(119);
       END_STATE();
     case 232:
-      if (lookahead == 'v') ADVANCE(120);
+      if (lookahead == 't') ADVANCE(121);
       END_STATE();
     case 233:
-      if (lookahead == 'w') ADVANCE(318);
+      if (lookahead == 't') ADVANCE(169);
       END_STATE();
     case 234:
-      if (lookahead == 'w') ADVANCE(103);
+      if (lookahead == 't') ADVANCE(87);
       END_STATE();
     case 235:
-      if (lookahead == 'x') ADVANCE(43);
+      if (lookahead == 'u') ADVANCE(135);
       END_STATE();
     case 236:
-      if (lookahead == 'y') ADVANCE(234);
+      if (lookahead == 'u') ADVANCE(139);
       END_STATE();
     case 237:
-      if (lookahead == 'y') ADVANCE(298);
+      if (lookahead == 'u') ADVANCE(173);
       END_STATE();
     case 238:
-      if (lookahead == 'y') ADVANCE(353);
+      if (lookahead == 'u') ADVANCE(178);
       END_STATE();
     case 239:
-      if (lookahead == 'y') ADVANCE(324);
+      if (lookahead == 'u') ADVANCE(46);
       END_STATE();
     case 240:
-      if (lookahead == 'y') ADVANCE(286);
+      if (lookahead == 'v') ADVANCE(23);
       END_STATE();
     case 241:
-      if (lookahead == 'y') ADVANCE(268);
+      if (lookahead == 'v') ADVANCE(122);
       END_STATE();
     case 242:
-      if (lookahead == 'y') ADVANCE(221);
+      if (lookahead == 'w') ADVANCE(331);
       END_STATE();
     case 243:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(248);
+      if (lookahead == 'w') ADVANCE(105);
       END_STATE();
     case 244:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(247);
+      if (lookahead == 'x') ADVANCE(44);
       END_STATE();
     case 245:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(247);
+      if (lookahead == 'y') ADVANCE(243);
       END_STATE();
     case 246:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(249);
+      if (lookahead == 'y') ADVANCE(311);
       END_STATE();
     case 247:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(430);
+      if (lookahead == 'y') ADVANCE(366);
       END_STATE();
     case 248:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(247);
+      if (lookahead == 'y') ADVANCE(337);
       END_STATE();
     case 249:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(430);
+      if (lookahead == 'y') ADVANCE(299);
       END_STATE();
     case 250:
+      if (lookahead == 'y') ADVANCE(282);
+      END_STATE();
+    case 251:
+      if (lookahead == 'y') ADVANCE(228);
+      END_STATE();
+    case 252:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(257);
+      END_STATE();
+    case 253:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(256);
+      END_STATE();
+    case 254:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(256);
+      END_STATE();
+    case 255:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(258);
+      END_STATE();
+    case 256:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(447);
+      END_STATE();
+    case 257:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(256);
+      END_STATE();
+    case 258:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(447);
+      END_STATE();
+    case 259:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(449);
-      END_STATE();
-    case 251:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
-      END_STATE();
-    case 252:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
-      END_STATE();
-    case 253:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
-      END_STATE();
-    case 254:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
-      END_STATE();
-    case 255:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
-      END_STATE();
-    case 256:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(439);
-      END_STATE();
-    case 257:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
-      END_STATE();
-    case 258:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 259:
-      if (eof) ADVANCE(262);
-      ADVANCE_MAP(
-        '!', 362,
-        '"', 445,
-        '#', 453,
-        '$', 258,
-        '(', 269,
-        ')', 271,
-        ',', 270,
-        ':', 272,
-        '=', 267,
-        '[', 325,
-        ']', 326,
-        'a', 123,
-        'c', 25,
-        'd', 61,
-        'e', 99,
-        'f', 177,
-        'g', 178,
-        'h', 72,
-        'i', 38,
-        'k', 27,
-        'l', 28,
-        'm', 76,
-        'n', 31,
-        'p', 154,
-        's', 62,
-        't', 155,
-        'u', 198,
-        'v', 74,
-        'w', 112,
-        '{', 288,
-        '}', 289,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(259);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
+          lookahead == 't') ADVANCE(466);
       END_STATE();
     case 260:
-      if (eof) ADVANCE(262);
-      ADVANCE_MAP(
-        '"', 445,
-        '#', 453,
-        '$', 258,
-        '(', 269,
-        ')', 271,
-        ',', 270,
-        '-', 422,
-        '/', 423,
-        ']', 326,
-        'a', 128,
-        'c', 26,
-        'd', 61,
-        'e', 235,
-        'g', 178,
-        'h', 72,
-        'i', 39,
-        'k', 27,
-        'l', 28,
-        'm', 76,
-        'n', 36,
-        'p', 157,
-        's', 81,
-        't', 164,
-        'u', 198,
-        'v', 74,
-        '{', 288,
-        '}', 289,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(261);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
       END_STATE();
     case 261:
-      if (eof) ADVANCE(262);
-      ADVANCE_MAP(
-        '"', 445,
-        '#', 453,
-        '$', 258,
-        '(', 269,
-        ')', 271,
-        ',', 270,
-        ']', 326,
-        'a', 128,
-        'c', 26,
-        'd', 61,
-        'e', 235,
-        'g', 178,
-        'h', 72,
-        'i', 39,
-        'k', 27,
-        'l', 28,
-        'm', 76,
-        'n', 36,
-        'p', 157,
-        's', 81,
-        't', 164,
-        'u', 198,
-        'v', 74,
-        '{', 288,
-        '}', 289,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(261);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(457);
       END_STATE();
     case 262:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
       END_STATE();
     case 263:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 264:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(264);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(458);
       END_STATE();
     case 265:
-      ACCEPT_TOKEN(anon_sym_import);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(456);
       END_STATE();
     case 266:
-      ACCEPT_TOKEN(anon_sym_const);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
       END_STATE();
     case 267:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(467);
       END_STATE();
     case 268:
-      ACCEPT_TOKEN(anon_sym_category);
+      if (eof) ADVANCE(271);
+      ADVANCE_MAP(
+        '!', 375,
+        '"', 462,
+        '#', 470,
+        '$', 267,
+        '(', 283,
+        ')', 285,
+        ',', 284,
+        ':', 286,
+        '=', 279,
+        '[', 338,
+        ']', 339,
+        'a', 125,
+        'c', 26,
+        'd', 63,
+        'e', 101,
+        'f', 181,
+        'g', 182,
+        'h', 74,
+        'i', 39,
+        'k', 28,
+        'l', 29,
+        'm', 78,
+        'n', 32,
+        'p', 155,
+        's', 64,
+        't', 156,
+        'u', 205,
+        'v', 76,
+        'w', 114,
+        '{', 301,
+        '}', 302,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(268);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
       END_STATE();
     case 269:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      if (eof) ADVANCE(271);
+      ADVANCE_MAP(
+        '"', 462,
+        '#', 470,
+        '$', 267,
+        '(', 283,
+        ')', 285,
+        ',', 284,
+        '-', 435,
+        '/', 436,
+        ']', 339,
+        'a', 129,
+        'c', 27,
+        'd', 63,
+        'e', 244,
+        'g', 196,
+        'h', 74,
+        'i', 40,
+        'k', 28,
+        'l', 29,
+        'm', 78,
+        'n', 37,
+        'p', 159,
+        's', 80,
+        't', 166,
+        'u', 205,
+        'v', 76,
+        '{', 301,
+        '}', 302,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(270);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
       END_STATE();
     case 270:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      if (eof) ADVANCE(271);
+      ADVANCE_MAP(
+        '"', 462,
+        '#', 470,
+        '$', 267,
+        '(', 283,
+        ')', 285,
+        ',', 284,
+        ']', 339,
+        'a', 129,
+        'c', 27,
+        'd', 63,
+        'e', 244,
+        'g', 196,
+        'h', 74,
+        'i', 40,
+        'k', 28,
+        'l', 29,
+        'm', 78,
+        'n', 37,
+        'p', 159,
+        's', 80,
+        't', 166,
+        'u', 205,
+        'v', 76,
+        '{', 301,
+        '}', 302,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(270);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
     case 273:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(287);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(273);
+      ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(275);
+      ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
     case 278:
+      ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 279:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 280:
+      ACCEPT_TOKEN(anon_sym_group);
+      END_STATE();
+    case 281:
+      ACCEPT_TOKEN(anon_sym_group);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
+      END_STATE();
+    case 282:
+      ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 283:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 290:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(288);
+      END_STATE();
+    case 291:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 279:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(279);
-      END_STATE();
-    case 281:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 282:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 283:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(315);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 292:
-      ACCEPT_TOKEN(anon_sym_description);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 293:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(292);
+      END_STATE();
+    case 294:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 295:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 297:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(328);
+      END_STATE();
+    case 298:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      END_STATE();
+    case 299:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 300:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 301:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 302:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 303:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 304:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 305:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 306:
       ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(108);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 303:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(182);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 307:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 308:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 309:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 314:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == 't') ADVANCE(110);
+      END_STATE();
+    case 315:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 316:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 317:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 318:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (lookahead == 'o') ADVANCE(186);
+      END_STATE();
+    case 320:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(233);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'g') ADVANCE(191);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_from);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_to);
+      ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
     case 322:
-      ACCEPT_TOKEN(anon_sym_anywhere);
+      ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
     case 323:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_all);
+      if (lookahead == 'o') ADVANCE(242);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
     case 325:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'g') ADVANCE(197);
       END_STATE();
     case 327:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 328:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(329);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(anon_sym_icmp);
+      ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
     case 331:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(342);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 344:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(333);
-      if (lookahead == '6') ADVANCE(335);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(338);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(336);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(339);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(340);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_host);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_header);
+      ACCEPT_TOKEN(anon_sym_ipv4);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(346);
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_ipv6);
       END_STATE();
     case 348:
+      ACCEPT_TOKEN(anon_sym_ipv6);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(346);
+      if (lookahead == '6') ADVANCE(348);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(351);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(349);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(352);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 361:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_BANG);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(359);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 363:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(379);
+      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 364:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(416);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(350);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(377);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(392);
-      if (lookahead == 'n') ADVANCE(314);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(348);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(406);
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 371:
+    case 372:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_notin);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(372);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(380);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(429);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(363);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(390);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(405);
+      if (lookahead == 'n') ADVANCE(327);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(361);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 383:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'c') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(411);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(380);
-      if (lookahead == 'n') ADVANCE(408);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(380);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(291);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(387);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(372);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(384);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(365);
-      if (lookahead == 'n') ADVANCE(418);
-      if (lookahead == 's') ADVANCE(370);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(371);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(398);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(404);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 384:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(366);
+      if (lookahead == 'c') ADVANCE(432);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 385:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(381);
-      if (lookahead == 'r') ADVANCE(410);
+      if (lookahead == 'c') ADVANCE(424);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 386:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'e') ADVANCE(393);
+      if (lookahead == 'n') ADVANCE(421);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 387:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(295);
+      if (lookahead == 'e') ADVANCE(393);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 388:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(389);
+      if (lookahead == 'e') ADVANCE(304);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 389:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(397);
+      if (lookahead == 'e') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 390:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(378);
+      if (lookahead == 'e') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 391:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(412);
+      if (lookahead == 'e') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 392:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(402);
+      if (lookahead == 'f') ADVANCE(397);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 'f') ADVANCE(378);
+      if (lookahead == 'n') ADVANCE(431);
+      if (lookahead == 's') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 394:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(293);
+      if (lookahead == 'i') ADVANCE(384);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 395:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(302);
+      if (lookahead == 'i') ADVANCE(411);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 396:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(385);
+      if (lookahead == 'i') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 397:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(417);
+      if (lookahead == 'k') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 398:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'l') ADVANCE(394);
+      if (lookahead == 'r') ADVANCE(423);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 399:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(394);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(308);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(402);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(410);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(391);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(425);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(415);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(327);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(306);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(315);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(398);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(430);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 411:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(386);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(342);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(331);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(369);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(415);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(403);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(383);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(410);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(358);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(375);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(278);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(307);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 412:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(297);
+      if (lookahead == 'o') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 413:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(399);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(355);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(344);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(382);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(428);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(416);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(396);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(423);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(371);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(388);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(291);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(320);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(310);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(427);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      END_STATE();
+    case 427:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(414);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 414:
+    case 428:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == 't') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 415:
+    case 429:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(382);
+      if (lookahead == 'u') ADVANCE(404);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 416:
+    case 430:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(391);
+      if (lookahead == 'w') ADVANCE(332);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 417:
+    case 431:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(319);
+      if (lookahead == 'y') ADVANCE(312);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 418:
+    case 432:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(299);
+      if (lookahead == 'y') ADVANCE(300);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 419:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(287);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
-      END_STATE();
-    case 420:
+    case 433:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(420);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 421:
+    case 434:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(421);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(254);
-      if (lookahead == ':') ADVANCE(437);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(424);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(23);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(437);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(425);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(428);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
-      if (lookahead == ':') ADVANCE(438);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(431);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
-      if (lookahead == ':') ADVANCE(431);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(432);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
-      if (lookahead == ':') ADVANCE(432);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(433);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
-      if (lookahead == ':') ADVANCE(433);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(434);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
-      if (lookahead == ':') ADVANCE(434);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(435);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
-      if (lookahead == ':') ADVANCE(435);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(436);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 437:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
-      if (lookahead == ':') ADVANCE(436);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(437);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '.') ADVANCE(263);
+      if (lookahead == ':') ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(24);
       END_STATE();
     case 438:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(253);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(454);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(255);
-      if (lookahead == '/') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(439);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(442);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(256);
-      if (lookahead == '/') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(281);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(441);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(439);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(442);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(440);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 443:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(251);
+      ACCEPT_TOKEN(sym_port_number);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
       END_STATE();
     case 445:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
       END_STATE();
     case 446:
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(446);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(sym_protocol);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == ':') ADVANCE(455);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(448);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == ':') ADVANCE(448);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(449);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == ':') ADVANCE(449);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(450);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == ':') ADVANCE(450);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(451);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == ':') ADVANCE(451);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(452);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == ':') ADVANCE(452);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(453);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (lookahead == ':') ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(261);
+      if (lookahead == '/') ADVANCE(262);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(264);
+      if (lookahead == '/') ADVANCE(262);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(456);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(265);
+      if (lookahead == '/') ADVANCE(262);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(457);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(262);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(458);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(260);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 463:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(447);
+      if (lookahead == '#') ADVANCE(464);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(446);
+          lookahead == ' ') ADVANCE(463);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(447);
+          lookahead != '\\') ADVANCE(464);
       END_STATE();
-    case 447:
+    case 464:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(447);
+          lookahead != '\\') ADVANCE(464);
       END_STATE();
-    case 448:
+    case 465:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 449:
+    case 466:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 450:
+    case 467:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(467);
       END_STATE();
-    case 451:
+    case 468:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(468);
       END_STATE();
-    case 452:
+    case 469:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(452);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(469);
       END_STATE();
-    case 453:
+    case 470:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(453);
+          lookahead != '\n') ADVANCE(470);
       END_STATE();
     default:
       return false;
@@ -4301,388 +4421,393 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 260},
-  [2] = {.lex_state = 260},
-  [3] = {.lex_state = 260},
-  [4] = {.lex_state = 260},
-  [5] = {.lex_state = 260},
-  [6] = {.lex_state = 260},
-  [7] = {.lex_state = 260},
-  [8] = {.lex_state = 260},
-  [9] = {.lex_state = 260},
-  [10] = {.lex_state = 260},
-  [11] = {.lex_state = 260},
-  [12] = {.lex_state = 260},
-  [13] = {.lex_state = 7},
-  [14] = {.lex_state = 260},
-  [15] = {.lex_state = 8},
-  [16] = {.lex_state = 260},
-  [17] = {.lex_state = 260},
-  [18] = {.lex_state = 260},
-  [19] = {.lex_state = 260},
-  [20] = {.lex_state = 260},
-  [21] = {.lex_state = 260},
-  [22] = {.lex_state = 260},
-  [23] = {.lex_state = 260},
-  [24] = {.lex_state = 260},
-  [25] = {.lex_state = 260},
-  [26] = {.lex_state = 260},
-  [27] = {.lex_state = 260},
-  [28] = {.lex_state = 260},
-  [29] = {.lex_state = 260},
-  [30] = {.lex_state = 260},
-  [31] = {.lex_state = 260},
-  [32] = {.lex_state = 260},
-  [33] = {.lex_state = 260},
-  [34] = {.lex_state = 260},
-  [35] = {.lex_state = 0},
-  [36] = {.lex_state = 260},
-  [37] = {.lex_state = 0},
-  [38] = {.lex_state = 260},
-  [39] = {.lex_state = 260},
-  [40] = {.lex_state = 260},
-  [41] = {.lex_state = 260},
-  [42] = {.lex_state = 260},
-  [43] = {.lex_state = 260},
-  [44] = {.lex_state = 260},
-  [45] = {.lex_state = 260},
-  [46] = {.lex_state = 260},
-  [47] = {.lex_state = 260},
-  [48] = {.lex_state = 260},
-  [49] = {.lex_state = 260},
-  [50] = {.lex_state = 9},
-  [51] = {.lex_state = 260},
-  [52] = {.lex_state = 260},
-  [53] = {.lex_state = 260},
-  [54] = {.lex_state = 260},
-  [55] = {.lex_state = 260},
-  [56] = {.lex_state = 260},
-  [57] = {.lex_state = 260},
-  [58] = {.lex_state = 260},
-  [59] = {.lex_state = 260},
-  [60] = {.lex_state = 260},
-  [61] = {.lex_state = 260},
-  [62] = {.lex_state = 260},
-  [63] = {.lex_state = 260},
-  [64] = {.lex_state = 260},
-  [65] = {.lex_state = 260},
-  [66] = {.lex_state = 260},
-  [67] = {.lex_state = 260},
-  [68] = {.lex_state = 260},
-  [69] = {.lex_state = 260},
-  [70] = {.lex_state = 260},
-  [71] = {.lex_state = 260},
-  [72] = {.lex_state = 260},
-  [73] = {.lex_state = 260},
-  [74] = {.lex_state = 260},
-  [75] = {.lex_state = 260},
-  [76] = {.lex_state = 260},
-  [77] = {.lex_state = 260},
-  [78] = {.lex_state = 260},
-  [79] = {.lex_state = 10},
-  [80] = {.lex_state = 260},
-  [81] = {.lex_state = 260},
-  [82] = {.lex_state = 260},
-  [83] = {.lex_state = 260},
-  [84] = {.lex_state = 260},
-  [85] = {.lex_state = 260},
-  [86] = {.lex_state = 260},
-  [87] = {.lex_state = 260},
-  [88] = {.lex_state = 260},
-  [89] = {.lex_state = 260},
-  [90] = {.lex_state = 260},
-  [91] = {.lex_state = 260},
-  [92] = {.lex_state = 260},
-  [93] = {.lex_state = 260},
-  [94] = {.lex_state = 260},
-  [95] = {.lex_state = 260},
-  [96] = {.lex_state = 260},
-  [97] = {.lex_state = 260},
-  [98] = {.lex_state = 260},
-  [99] = {.lex_state = 260},
-  [100] = {.lex_state = 260},
-  [101] = {.lex_state = 260},
-  [102] = {.lex_state = 260},
-  [103] = {.lex_state = 260},
-  [104] = {.lex_state = 260},
-  [105] = {.lex_state = 260},
-  [106] = {.lex_state = 260},
-  [107] = {.lex_state = 260},
-  [108] = {.lex_state = 260},
-  [109] = {.lex_state = 260},
-  [110] = {.lex_state = 260},
-  [111] = {.lex_state = 260},
-  [112] = {.lex_state = 260},
-  [113] = {.lex_state = 260},
-  [114] = {.lex_state = 260},
-  [115] = {.lex_state = 260},
-  [116] = {.lex_state = 260},
-  [117] = {.lex_state = 260},
-  [118] = {.lex_state = 260},
-  [119] = {.lex_state = 260},
-  [120] = {.lex_state = 260},
-  [121] = {.lex_state = 260},
-  [122] = {.lex_state = 260},
-  [123] = {.lex_state = 260},
-  [124] = {.lex_state = 260},
-  [125] = {.lex_state = 260},
-  [126] = {.lex_state = 260},
-  [127] = {.lex_state = 260},
-  [128] = {.lex_state = 260},
-  [129] = {.lex_state = 260},
-  [130] = {.lex_state = 260},
-  [131] = {.lex_state = 260},
-  [132] = {.lex_state = 260},
-  [133] = {.lex_state = 260},
-  [134] = {.lex_state = 260},
-  [135] = {.lex_state = 260},
-  [136] = {.lex_state = 260},
-  [137] = {.lex_state = 260},
-  [138] = {.lex_state = 260},
-  [139] = {.lex_state = 260},
-  [140] = {.lex_state = 260},
-  [141] = {.lex_state = 260},
-  [142] = {.lex_state = 260},
-  [143] = {.lex_state = 260},
-  [144] = {.lex_state = 260},
-  [145] = {.lex_state = 260},
-  [146] = {.lex_state = 260},
-  [147] = {.lex_state = 6},
-  [148] = {.lex_state = 260},
-  [149] = {.lex_state = 260},
-  [150] = {.lex_state = 260},
-  [151] = {.lex_state = 6},
-  [152] = {.lex_state = 260},
-  [153] = {.lex_state = 260},
-  [154] = {.lex_state = 260},
-  [155] = {.lex_state = 260},
-  [156] = {.lex_state = 6},
+  [1] = {.lex_state = 269},
+  [2] = {.lex_state = 269},
+  [3] = {.lex_state = 269},
+  [4] = {.lex_state = 269},
+  [5] = {.lex_state = 269},
+  [6] = {.lex_state = 269},
+  [7] = {.lex_state = 269},
+  [8] = {.lex_state = 269},
+  [9] = {.lex_state = 269},
+  [10] = {.lex_state = 269},
+  [11] = {.lex_state = 269},
+  [12] = {.lex_state = 8},
+  [13] = {.lex_state = 269},
+  [14] = {.lex_state = 269},
+  [15] = {.lex_state = 9},
+  [16] = {.lex_state = 269},
+  [17] = {.lex_state = 269},
+  [18] = {.lex_state = 269},
+  [19] = {.lex_state = 269},
+  [20] = {.lex_state = 269},
+  [21] = {.lex_state = 269},
+  [22] = {.lex_state = 269},
+  [23] = {.lex_state = 269},
+  [24] = {.lex_state = 269},
+  [25] = {.lex_state = 269},
+  [26] = {.lex_state = 269},
+  [27] = {.lex_state = 269},
+  [28] = {.lex_state = 269},
+  [29] = {.lex_state = 269},
+  [30] = {.lex_state = 269},
+  [31] = {.lex_state = 269},
+  [32] = {.lex_state = 269},
+  [33] = {.lex_state = 269},
+  [34] = {.lex_state = 269},
+  [35] = {.lex_state = 269},
+  [36] = {.lex_state = 0},
+  [37] = {.lex_state = 269},
+  [38] = {.lex_state = 269},
+  [39] = {.lex_state = 0},
+  [40] = {.lex_state = 269},
+  [41] = {.lex_state = 269},
+  [42] = {.lex_state = 269},
+  [43] = {.lex_state = 269},
+  [44] = {.lex_state = 269},
+  [45] = {.lex_state = 269},
+  [46] = {.lex_state = 269},
+  [47] = {.lex_state = 269},
+  [48] = {.lex_state = 269},
+  [49] = {.lex_state = 269},
+  [50] = {.lex_state = 269},
+  [51] = {.lex_state = 269},
+  [52] = {.lex_state = 269},
+  [53] = {.lex_state = 269},
+  [54] = {.lex_state = 269},
+  [55] = {.lex_state = 269},
+  [56] = {.lex_state = 10},
+  [57] = {.lex_state = 269},
+  [58] = {.lex_state = 269},
+  [59] = {.lex_state = 269},
+  [60] = {.lex_state = 269},
+  [61] = {.lex_state = 269},
+  [62] = {.lex_state = 269},
+  [63] = {.lex_state = 269},
+  [64] = {.lex_state = 269},
+  [65] = {.lex_state = 269},
+  [66] = {.lex_state = 269},
+  [67] = {.lex_state = 269},
+  [68] = {.lex_state = 269},
+  [69] = {.lex_state = 269},
+  [70] = {.lex_state = 269},
+  [71] = {.lex_state = 269},
+  [72] = {.lex_state = 269},
+  [73] = {.lex_state = 269},
+  [74] = {.lex_state = 269},
+  [75] = {.lex_state = 269},
+  [76] = {.lex_state = 269},
+  [77] = {.lex_state = 269},
+  [78] = {.lex_state = 269},
+  [79] = {.lex_state = 269},
+  [80] = {.lex_state = 269},
+  [81] = {.lex_state = 11},
+  [82] = {.lex_state = 269},
+  [83] = {.lex_state = 269},
+  [84] = {.lex_state = 269},
+  [85] = {.lex_state = 269},
+  [86] = {.lex_state = 269},
+  [87] = {.lex_state = 269},
+  [88] = {.lex_state = 269},
+  [89] = {.lex_state = 269},
+  [90] = {.lex_state = 269},
+  [91] = {.lex_state = 269},
+  [92] = {.lex_state = 269},
+  [93] = {.lex_state = 269},
+  [94] = {.lex_state = 269},
+  [95] = {.lex_state = 269},
+  [96] = {.lex_state = 269},
+  [97] = {.lex_state = 269},
+  [98] = {.lex_state = 269},
+  [99] = {.lex_state = 269},
+  [100] = {.lex_state = 269},
+  [101] = {.lex_state = 269},
+  [102] = {.lex_state = 269},
+  [103] = {.lex_state = 269},
+  [104] = {.lex_state = 269},
+  [105] = {.lex_state = 269},
+  [106] = {.lex_state = 269},
+  [107] = {.lex_state = 269},
+  [108] = {.lex_state = 269},
+  [109] = {.lex_state = 269},
+  [110] = {.lex_state = 269},
+  [111] = {.lex_state = 269},
+  [112] = {.lex_state = 269},
+  [113] = {.lex_state = 269},
+  [114] = {.lex_state = 269},
+  [115] = {.lex_state = 269},
+  [116] = {.lex_state = 269},
+  [117] = {.lex_state = 269},
+  [118] = {.lex_state = 269},
+  [119] = {.lex_state = 269},
+  [120] = {.lex_state = 269},
+  [121] = {.lex_state = 269},
+  [122] = {.lex_state = 269},
+  [123] = {.lex_state = 269},
+  [124] = {.lex_state = 269},
+  [125] = {.lex_state = 269},
+  [126] = {.lex_state = 269},
+  [127] = {.lex_state = 269},
+  [128] = {.lex_state = 269},
+  [129] = {.lex_state = 269},
+  [130] = {.lex_state = 269},
+  [131] = {.lex_state = 269},
+  [132] = {.lex_state = 269},
+  [133] = {.lex_state = 269},
+  [134] = {.lex_state = 269},
+  [135] = {.lex_state = 269},
+  [136] = {.lex_state = 269},
+  [137] = {.lex_state = 269},
+  [138] = {.lex_state = 269},
+  [139] = {.lex_state = 269},
+  [140] = {.lex_state = 269},
+  [141] = {.lex_state = 269},
+  [142] = {.lex_state = 269},
+  [143] = {.lex_state = 269},
+  [144] = {.lex_state = 269},
+  [145] = {.lex_state = 269},
+  [146] = {.lex_state = 269},
+  [147] = {.lex_state = 269},
+  [148] = {.lex_state = 269},
+  [149] = {.lex_state = 269},
+  [150] = {.lex_state = 6},
+  [151] = {.lex_state = 269},
+  [152] = {.lex_state = 269},
+  [153] = {.lex_state = 269},
+  [154] = {.lex_state = 269},
+  [155] = {.lex_state = 269},
+  [156] = {.lex_state = 269},
   [157] = {.lex_state = 6},
-  [158] = {.lex_state = 260},
+  [158] = {.lex_state = 269},
   [159] = {.lex_state = 6},
-  [160] = {.lex_state = 260},
-  [161] = {.lex_state = 260},
-  [162] = {.lex_state = 260},
+  [160] = {.lex_state = 269},
+  [161] = {.lex_state = 7},
+  [162] = {.lex_state = 6},
   [163] = {.lex_state = 6},
-  [164] = {.lex_state = 260},
+  [164] = {.lex_state = 6},
   [165] = {.lex_state = 6},
-  [166] = {.lex_state = 260},
-  [167] = {.lex_state = 260},
-  [168] = {.lex_state = 260},
-  [169] = {.lex_state = 260},
-  [170] = {.lex_state = 260},
-  [171] = {.lex_state = 260},
-  [172] = {.lex_state = 260},
+  [166] = {.lex_state = 269},
+  [167] = {.lex_state = 269},
+  [168] = {.lex_state = 269},
+  [169] = {.lex_state = 269},
+  [170] = {.lex_state = 0},
+  [171] = {.lex_state = 269},
+  [172] = {.lex_state = 269},
   [173] = {.lex_state = 2},
-  [174] = {.lex_state = 260},
-  [175] = {.lex_state = 260},
-  [176] = {.lex_state = 0},
-  [177] = {.lex_state = 260},
-  [178] = {.lex_state = 2},
-  [179] = {.lex_state = 2},
-  [180] = {.lex_state = 260},
-  [181] = {.lex_state = 260},
-  [182] = {.lex_state = 260},
-  [183] = {.lex_state = 260},
-  [184] = {.lex_state = 2},
-  [185] = {.lex_state = 260},
-  [186] = {.lex_state = 260},
-  [187] = {.lex_state = 260},
-  [188] = {.lex_state = 3},
-  [189] = {.lex_state = 260},
-  [190] = {.lex_state = 260},
-  [191] = {.lex_state = 260},
-  [192] = {.lex_state = 260},
-  [193] = {.lex_state = 260},
-  [194] = {.lex_state = 260},
-  [195] = {.lex_state = 260},
-  [196] = {.lex_state = 2},
-  [197] = {.lex_state = 3},
+  [174] = {.lex_state = 269},
+  [175] = {.lex_state = 269},
+  [176] = {.lex_state = 2},
+  [177] = {.lex_state = 269},
+  [178] = {.lex_state = 269},
+  [179] = {.lex_state = 269},
+  [180] = {.lex_state = 269},
+  [181] = {.lex_state = 269},
+  [182] = {.lex_state = 2},
+  [183] = {.lex_state = 269},
+  [184] = {.lex_state = 269},
+  [185] = {.lex_state = 269},
+  [186] = {.lex_state = 269},
+  [187] = {.lex_state = 269},
+  [188] = {.lex_state = 2},
+  [189] = {.lex_state = 269},
+  [190] = {.lex_state = 269},
+  [191] = {.lex_state = 269},
+  [192] = {.lex_state = 269},
+  [193] = {.lex_state = 269},
+  [194] = {.lex_state = 269},
+  [195] = {.lex_state = 269},
+  [196] = {.lex_state = 269},
+  [197] = {.lex_state = 269},
   [198] = {.lex_state = 3},
-  [199] = {.lex_state = 3},
-  [200] = {.lex_state = 5},
+  [199] = {.lex_state = 2},
+  [200] = {.lex_state = 2},
   [201] = {.lex_state = 5},
-  [202] = {.lex_state = 2},
-  [203] = {.lex_state = 5},
+  [202] = {.lex_state = 5},
+  [203] = {.lex_state = 2},
   [204] = {.lex_state = 5},
-  [205] = {.lex_state = 2},
-  [206] = {.lex_state = 3},
-  [207] = {.lex_state = 2},
+  [205] = {.lex_state = 5},
+  [206] = {.lex_state = 2},
+  [207] = {.lex_state = 3},
   [208] = {.lex_state = 2},
-  [209] = {.lex_state = 6},
-  [210] = {.lex_state = 5},
-  [211] = {.lex_state = 5},
-  [212] = {.lex_state = 5},
+  [209] = {.lex_state = 3},
+  [210] = {.lex_state = 3},
+  [211] = {.lex_state = 3},
+  [212] = {.lex_state = 6},
   [213] = {.lex_state = 5},
   [214] = {.lex_state = 5},
   [215] = {.lex_state = 5},
-  [216] = {.lex_state = 6},
-  [217] = {.lex_state = 260},
-  [218] = {.lex_state = 260},
-  [219] = {.lex_state = 11},
-  [220] = {.lex_state = 260},
-  [221] = {.lex_state = 260},
+  [216] = {.lex_state = 5},
+  [217] = {.lex_state = 5},
+  [218] = {.lex_state = 5},
+  [219] = {.lex_state = 269},
+  [220] = {.lex_state = 269},
+  [221] = {.lex_state = 269},
   [222] = {.lex_state = 1},
-  [223] = {.lex_state = 260},
-  [224] = {.lex_state = 260},
-  [225] = {.lex_state = 260},
-  [226] = {.lex_state = 1},
-  [227] = {.lex_state = 11},
-  [228] = {.lex_state = 260},
-  [229] = {.lex_state = 260},
-  [230] = {.lex_state = 15},
-  [231] = {.lex_state = 260},
-  [232] = {.lex_state = 260},
-  [233] = {.lex_state = 260},
-  [234] = {.lex_state = 260},
-  [235] = {.lex_state = 260},
-  [236] = {.lex_state = 6},
-  [237] = {.lex_state = 260},
-  [238] = {.lex_state = 260},
-  [239] = {.lex_state = 260},
-  [240] = {.lex_state = 6},
-  [241] = {.lex_state = 0},
-  [242] = {.lex_state = 6},
-  [243] = {.lex_state = 260},
-  [244] = {.lex_state = 6},
-  [245] = {.lex_state = 260},
-  [246] = {.lex_state = 260},
-  [247] = {.lex_state = 11},
-  [248] = {.lex_state = 260},
-  [249] = {.lex_state = 1},
-  [250] = {.lex_state = 15},
-  [251] = {.lex_state = 260},
+  [223] = {.lex_state = 269},
+  [224] = {.lex_state = 269},
+  [225] = {.lex_state = 269},
+  [226] = {.lex_state = 12},
+  [227] = {.lex_state = 6},
+  [228] = {.lex_state = 1},
+  [229] = {.lex_state = 16},
+  [230] = {.lex_state = 269},
+  [231] = {.lex_state = 6},
+  [232] = {.lex_state = 269},
+  [233] = {.lex_state = 269},
+  [234] = {.lex_state = 16},
+  [235] = {.lex_state = 6},
+  [236] = {.lex_state = 12},
+  [237] = {.lex_state = 269},
+  [238] = {.lex_state = 269},
+  [239] = {.lex_state = 269},
+  [240] = {.lex_state = 269},
+  [241] = {.lex_state = 269},
+  [242] = {.lex_state = 269},
+  [243] = {.lex_state = 6},
+  [244] = {.lex_state = 269},
+  [245] = {.lex_state = 1},
+  [246] = {.lex_state = 269},
+  [247] = {.lex_state = 269},
+  [248] = {.lex_state = 6},
+  [249] = {.lex_state = 269},
+  [250] = {.lex_state = 12},
+  [251] = {.lex_state = 269},
   [252] = {.lex_state = 0},
-  [253] = {.lex_state = 0},
-  [254] = {.lex_state = 0},
-  [255] = {.lex_state = 0},
+  [253] = {.lex_state = 269},
+  [254] = {.lex_state = 269},
+  [255] = {.lex_state = 14},
   [256] = {.lex_state = 0},
-  [257] = {.lex_state = 0},
-  [258] = {.lex_state = 0},
+  [257] = {.lex_state = 14},
+  [258] = {.lex_state = 14},
   [259] = {.lex_state = 0},
-  [260] = {.lex_state = 14},
-  [261] = {.lex_state = 0},
-  [262] = {.lex_state = 11},
-  [263] = {.lex_state = 13},
-  [264] = {.lex_state = 0},
+  [260] = {.lex_state = 0},
+  [261] = {.lex_state = 15},
+  [262] = {.lex_state = 0},
+  [263] = {.lex_state = 0},
+  [264] = {.lex_state = 12},
   [265] = {.lex_state = 0},
   [266] = {.lex_state = 13},
-  [267] = {.lex_state = 12},
-  [268] = {.lex_state = 13},
-  [269] = {.lex_state = 0},
+  [267] = {.lex_state = 0},
+  [268] = {.lex_state = 0},
+  [269] = {.lex_state = 14},
   [270] = {.lex_state = 0},
-  [271] = {.lex_state = 13},
-  [272] = {.lex_state = 0},
+  [271] = {.lex_state = 12},
+  [272] = {.lex_state = 14},
   [273] = {.lex_state = 0},
-  [274] = {.lex_state = 12},
+  [274] = {.lex_state = 0},
   [275] = {.lex_state = 0},
-  [276] = {.lex_state = 14},
-  [277] = {.lex_state = 6},
+  [276] = {.lex_state = 0},
+  [277] = {.lex_state = 0},
   [278] = {.lex_state = 0},
-  [279] = {.lex_state = 13},
-  [280] = {.lex_state = 11},
-  [281] = {.lex_state = 0},
+  [279] = {.lex_state = 0},
+  [280] = {.lex_state = 0},
+  [281] = {.lex_state = 14},
   [282] = {.lex_state = 0},
   [283] = {.lex_state = 0},
-  [284] = {.lex_state = 14},
-  [285] = {.lex_state = 13},
+  [284] = {.lex_state = 15},
+  [285] = {.lex_state = 15},
   [286] = {.lex_state = 0},
-  [287] = {.lex_state = 0},
+  [287] = {.lex_state = 6},
   [288] = {.lex_state = 0},
-  [289] = {.lex_state = 0},
+  [289] = {.lex_state = 13},
   [290] = {.lex_state = 0},
-  [291] = {.lex_state = 13},
+  [291] = {.lex_state = 0},
   [292] = {.lex_state = 0},
   [293] = {.lex_state = 0},
-  [294] = {.lex_state = 11},
+  [294] = {.lex_state = 0},
   [295] = {.lex_state = 0},
   [296] = {.lex_state = 0},
-  [297] = {.lex_state = 0},
+  [297] = {.lex_state = 269},
   [298] = {.lex_state = 0},
   [299] = {.lex_state = 0},
   [300] = {.lex_state = 0},
   [301] = {.lex_state = 0},
-  [302] = {.lex_state = 13},
-  [303] = {.lex_state = 11},
+  [302] = {.lex_state = 0},
+  [303] = {.lex_state = 0},
   [304] = {.lex_state = 0},
-  [305] = {.lex_state = 11},
-  [306] = {.lex_state = 0},
+  [305] = {.lex_state = 0},
+  [306] = {.lex_state = 12},
   [307] = {.lex_state = 0},
-  [308] = {.lex_state = 260},
-  [309] = {.lex_state = 11},
+  [308] = {.lex_state = 14},
+  [309] = {.lex_state = 0},
   [310] = {.lex_state = 0},
-  [311] = {.lex_state = 11},
+  [311] = {.lex_state = 0},
   [312] = {.lex_state = 0},
-  [313] = {.lex_state = 11},
+  [313] = {.lex_state = 0},
   [314] = {.lex_state = 0},
-  [315] = {.lex_state = 0},
-  [316] = {.lex_state = 0},
+  [315] = {.lex_state = 12},
+  [316] = {.lex_state = 12},
   [317] = {.lex_state = 0},
-  [318] = {.lex_state = 0},
-  [319] = {.lex_state = 0},
-  [320] = {.lex_state = 0},
-  [321] = {.lex_state = 260},
-  [322] = {.lex_state = 13},
-  [323] = {.lex_state = 13},
-  [324] = {.lex_state = 13},
+  [318] = {.lex_state = 14},
+  [319] = {.lex_state = 12},
+  [320] = {.lex_state = 12},
+  [321] = {.lex_state = 0},
+  [322] = {.lex_state = 12},
+  [323] = {.lex_state = 0},
+  [324] = {.lex_state = 19},
   [325] = {.lex_state = 0},
-  [326] = {.lex_state = 0},
-  [327] = {.lex_state = 260},
-  [328] = {.lex_state = 260},
-  [329] = {.lex_state = 3},
-  [330] = {.lex_state = 260},
-  [331] = {.lex_state = 0},
-  [332] = {.lex_state = 0},
-  [333] = {.lex_state = 2},
-  [334] = {.lex_state = 18},
-  [335] = {.lex_state = 0},
-  [336] = {.lex_state = 260},
-  [337] = {.lex_state = 17},
+  [326] = {.lex_state = 2},
+  [327] = {.lex_state = 0},
+  [328] = {.lex_state = 12},
+  [329] = {.lex_state = 0},
+  [330] = {.lex_state = 0},
+  [331] = {.lex_state = 269},
+  [332] = {.lex_state = 269},
+  [333] = {.lex_state = 269},
+  [334] = {.lex_state = 0},
+  [335] = {.lex_state = 14},
+  [336] = {.lex_state = 3},
+  [337] = {.lex_state = 0},
   [338] = {.lex_state = 0},
   [339] = {.lex_state = 3},
-  [340] = {.lex_state = 3},
-  [341] = {.lex_state = 0},
-  [342] = {.lex_state = 0},
+  [340] = {.lex_state = 0},
+  [341] = {.lex_state = 18},
+  [342] = {.lex_state = 14},
   [343] = {.lex_state = 0},
-  [344] = {.lex_state = 260},
+  [344] = {.lex_state = 0},
   [345] = {.lex_state = 0},
-  [346] = {.lex_state = 260},
-  [347] = {.lex_state = 260},
-  [348] = {.lex_state = 260},
+  [346] = {.lex_state = 3},
+  [347] = {.lex_state = 269},
+  [348] = {.lex_state = 0},
   [349] = {.lex_state = 0},
-  [350] = {.lex_state = 0},
-  [351] = {.lex_state = 11},
-  [352] = {.lex_state = 260},
-  [353] = {.lex_state = 260},
-  [354] = {.lex_state = 2},
-  [355] = {.lex_state = 3},
-  [356] = {.lex_state = 0},
-  [357] = {.lex_state = 260},
-  [358] = {.lex_state = 260},
-  [359] = {.lex_state = 0},
+  [350] = {.lex_state = 269},
+  [351] = {.lex_state = 269},
+  [352] = {.lex_state = 269},
+  [353] = {.lex_state = 269},
+  [354] = {.lex_state = 269},
+  [355] = {.lex_state = 269},
+  [356] = {.lex_state = 269},
+  [357] = {.lex_state = 0},
+  [358] = {.lex_state = 0},
+  [359] = {.lex_state = 14},
   [360] = {.lex_state = 0},
   [361] = {.lex_state = 0},
-  [362] = {.lex_state = 0},
+  [362] = {.lex_state = 269},
   [363] = {.lex_state = 0},
-  [364] = {.lex_state = 0},
-  [365] = {.lex_state = 0},
+  [364] = {.lex_state = 3},
+  [365] = {.lex_state = 269},
+  [366] = {.lex_state = 2},
+  [367] = {.lex_state = 0},
+  [368] = {.lex_state = 269},
+  [369] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(0)] = {
     [ts_builtin_sym_end] = ACTIONS(1),
+    [anon_sym_cidr] = ACTIONS(1),
     [anon_sym_cilium] = ACTIONS(1),
     [sym_cilium_version] = ACTIONS(1),
     [anon_sym_import] = ACTIONS(1),
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
+    [anon_sym_group] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
     [anon_sym_RPAREN] = ACTIONS(1),
     [anon_sym_COLON] = ACTIONS(1),
     [anon_sym_cidrs] = ACTIONS(1),
-    [anon_sym_cidr] = ACTIONS(1),
     [anon_sym_ports] = ACTIONS(1),
     [anon_sym_port] = ACTIONS(1),
     [anon_sym_strings] = ACTIONS(1),
@@ -4749,23 +4874,25 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(362),
-    [sym__item] = STATE(103),
-    [sym_cilium] = STATE(103),
-    [sym_import] = STATE(103),
-    [sym_const_definition] = STATE(103),
-    [sym_category] = STATE(103),
-    [sym_namespace] = STATE(103),
-    [sym_cluster_policy] = STATE(103),
-    [aux_sym_source_file_repeat1] = STATE(103),
+    [sym_source_file] = STATE(348),
+    [sym__item] = STATE(45),
+    [sym_cidr_groups] = STATE(45),
+    [sym_cilium] = STATE(45),
+    [sym_import] = STATE(45),
+    [sym_const_definition] = STATE(45),
+    [sym_category] = STATE(45),
+    [sym_namespace] = STATE(45),
+    [sym_cluster_policy] = STATE(45),
+    [aux_sym_source_file_repeat1] = STATE(45),
     [ts_builtin_sym_end] = ACTIONS(5),
-    [anon_sym_cilium] = ACTIONS(7),
-    [anon_sym_import] = ACTIONS(9),
-    [anon_sym_const] = ACTIONS(11),
-    [anon_sym_category] = ACTIONS(13),
-    [anon_sym_system] = ACTIONS(15),
-    [anon_sym_namespace] = ACTIONS(17),
-    [anon_sym_cluster] = ACTIONS(19),
+    [anon_sym_cidr] = ACTIONS(7),
+    [anon_sym_cilium] = ACTIONS(9),
+    [anon_sym_import] = ACTIONS(11),
+    [anon_sym_const] = ACTIONS(13),
+    [anon_sym_category] = ACTIONS(15),
+    [anon_sym_system] = ACTIONS(17),
+    [anon_sym_namespace] = ACTIONS(19),
+    [anon_sym_cluster] = ACTIONS(21),
     [sym_comment] = ACTIONS(3),
   },
 };
@@ -4774,8 +4901,9 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(21), 34,
+    ACTIONS(23), 35,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -4809,11 +4937,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [40] = 2,
+  [41] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(23), 34,
+    ACTIONS(25), 35,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -4847,11 +4976,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [80] = 2,
+  [82] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(25), 28,
+    ACTIONS(27), 29,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -4879,15 +5009,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [114] = 4,
+  [117] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 1,
-      anon_sym_DASH,
     ACTIONS(31), 1,
+      anon_sym_DASH,
+    ACTIONS(33), 1,
       anon_sym_SLASH,
-    ACTIONS(27), 26,
+    ACTIONS(29), 27,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -4913,43 +5044,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [152] = 2,
+  [156] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 28,
+    ACTIONS(35), 29,
       ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [186] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(35), 28,
-      ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -4977,11 +5077,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [220] = 2,
+  [191] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 28,
+    ACTIONS(37), 29,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -5009,13 +5110,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [254] = 3,
+  [226] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(41), 1,
+    ACTIONS(39), 29,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [261] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
       anon_sym_SLASH,
-    ACTIONS(39), 26,
+    ACTIONS(41), 27,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -5041,11 +5176,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [289] = 2,
+  [297] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 26,
+    ACTIONS(41), 27,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -5071,11 +5207,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [321] = 2,
+  [330] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 26,
+    ACTIONS(45), 27,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -5101,24 +5238,59 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [353] = 11,
+  [363] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(45), 1,
-      anon_sym_port,
     ACTIONS(49), 1,
-      anon_sym_icmp,
+      anon_sym_LBRACE,
     ACTIONS(51), 1,
-      anon_sym_http,
+      anon_sym_RBRACE,
     ACTIONS(53), 1,
-      anon_sym_grpc,
+      anon_sym_in,
     ACTIONS(55), 1,
-      anon_sym_kafka,
+      sym_label_key,
     ACTIONS(57), 1,
+      sym_const_ref,
+    STATE(87), 1,
+      sym_scope,
+    STATE(22), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(47), 15,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [407] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_port,
+    ACTIONS(63), 1,
+      anon_sym_icmp,
+    ACTIONS(65), 1,
+      anon_sym_http,
+    ACTIONS(67), 1,
+      anon_sym_grpc,
+    ACTIONS(69), 1,
+      anon_sym_kafka,
+    ACTIONS(71), 1,
       anon_sym_dns,
     STATE(16), 1,
       sym_ports,
-    STATE(26), 1,
+    STATE(25), 1,
       sym_icmps,
     STATE(24), 6,
       sym__l7,
@@ -5127,7 +5299,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(47), 10,
+    ACTIONS(61), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5138,62 +5310,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [401] = 9,
+  [455] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(63), 1,
-      anon_sym_RBRACE,
-    ACTIONS(65), 1,
-      anon_sym_in,
-    ACTIONS(67), 1,
-      sym_label_key,
-    ACTIONS(69), 1,
-      sym_const_ref,
-    STATE(85), 1,
-      sym_scope,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(59), 15,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [445] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(73), 1,
-      anon_sym_method,
     ACTIONS(75), 1,
-      anon_sym_host,
+      anon_sym_method,
     ACTIONS(77), 1,
-      anon_sym_header,
+      anon_sym_host,
     ACTIONS(79), 1,
-      sym_http_method,
+      anon_sym_header,
     ACTIONS(81), 1,
-      anon_sym_DQUOTE,
+      sym_http_method,
     ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(85), 1,
       sym_const_ref,
-    STATE(91), 1,
+    STATE(111), 1,
       aux_sym_http_repeat1,
-    STATE(63), 2,
+    STATE(83), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(71), 14,
+    ACTIONS(73), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5208,63 +5345,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [490] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(63), 1,
-      anon_sym_RBRACE,
-    ACTIONS(65), 1,
-      anon_sym_in,
-    ACTIONS(67), 1,
-      sym_label_key,
-    ACTIONS(69), 1,
-      sym_const_ref,
-    STATE(85), 1,
-      sym_scope,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(59), 14,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [533] = 9,
+  [500] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
-      anon_sym_icmp,
+      anon_sym_LBRACE,
     ACTIONS(51), 1,
-      anon_sym_http,
+      anon_sym_RBRACE,
     ACTIONS(53), 1,
-      anon_sym_grpc,
+      anon_sym_in,
     ACTIONS(55), 1,
-      anon_sym_kafka,
+      sym_label_key,
     ACTIONS(57), 1,
+      sym_const_ref,
+    STATE(87), 1,
+      sym_scope,
+    STATE(22), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(47), 14,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(27), 1,
+  [543] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 1,
+      anon_sym_icmp,
+    ACTIONS(65), 1,
+      anon_sym_http,
+    ACTIONS(67), 1,
+      anon_sym_grpc,
+    ACTIONS(69), 1,
+      anon_sym_kafka,
+    ACTIONS(71), 1,
+      anon_sym_dns,
+    STATE(26), 1,
       sym_icmps,
-    STATE(28), 6,
+    STATE(27), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(85), 10,
+    ACTIONS(87), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5275,28 +5412,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [575] = 12,
+  [585] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_policy,
     ACTIONS(89), 1,
+      anon_sym_policy,
+    ACTIONS(92), 1,
       anon_sym_RBRACE,
-    ACTIONS(91), 1,
+    ACTIONS(94), 1,
       anon_sym_use,
-    ACTIONS(93), 1,
-      anon_sym_description,
-    ACTIONS(95), 1,
-      anon_sym_label,
     ACTIONS(97), 1,
-      anon_sym_default,
-    ACTIONS(101), 1,
-      anon_sym_no,
+      anon_sym_description,
+    ACTIONS(100), 1,
+      anon_sym_label,
     ACTIONS(103), 1,
+      anon_sym_default,
+    ACTIONS(109), 1,
+      anon_sym_no,
+    ACTIONS(112), 1,
       anon_sym_select,
-    STATE(278), 1,
+    STATE(280), 1,
       sym_verb,
-    ACTIONS(99), 2,
+    ACTIONS(106), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(17), 10,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_body_repeat1,
+  [632] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 1,
+      anon_sym_policy,
+    ACTIONS(117), 1,
+      anon_sym_RBRACE,
+    ACTIONS(119), 1,
+      anon_sym_use,
+    ACTIONS(121), 1,
+      anon_sym_description,
+    ACTIONS(123), 1,
+      anon_sym_label,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(131), 1,
+      anon_sym_select,
+    STATE(280), 1,
+      sym_verb,
+    ACTIONS(127), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(19), 10,
@@ -5310,66 +5482,31 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_body_repeat1,
-  [622] = 12,
+  [679] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(105), 1,
+    ACTIONS(115), 1,
       anon_sym_policy,
-    ACTIONS(108), 1,
-      anon_sym_RBRACE,
-    ACTIONS(110), 1,
-      anon_sym_use,
-    ACTIONS(113), 1,
-      anon_sym_description,
-    ACTIONS(116), 1,
-      anon_sym_label,
     ACTIONS(119), 1,
-      anon_sym_default,
+      anon_sym_use,
+    ACTIONS(121), 1,
+      anon_sym_description,
+    ACTIONS(123), 1,
+      anon_sym_label,
     ACTIONS(125), 1,
-      anon_sym_no,
-    ACTIONS(128), 1,
-      anon_sym_select,
-    STATE(278), 1,
-      sym_verb,
-    ACTIONS(122), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(18), 10,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_body_repeat1,
-  [669] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_policy,
-    ACTIONS(91), 1,
-      anon_sym_use,
-    ACTIONS(93), 1,
-      anon_sym_description,
-    ACTIONS(95), 1,
-      anon_sym_label,
-    ACTIONS(97), 1,
       anon_sym_default,
-    ACTIONS(101), 1,
+    ACTIONS(129), 1,
       anon_sym_no,
-    ACTIONS(103), 1,
-      anon_sym_select,
     ACTIONS(131), 1,
+      anon_sym_select,
+    ACTIONS(133), 1,
       anon_sym_RBRACE,
-    STATE(278), 1,
+    STATE(280), 1,
       sym_verb,
-    ACTIONS(99), 2,
+    ACTIONS(127), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 10,
+    STATE(17), 10,
       sym_policy,
       sym__policy_item,
       sym_use,
@@ -5380,54 +5517,23 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_body_repeat1,
-  [716] = 8,
+  [726] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(135), 1,
-      anon_sym_host,
     ACTIONS(137), 1,
-      sym_const_ref,
-    STATE(98), 1,
-      aux_sym_http_repeat1,
-    STATE(70), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(133), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [755] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_header,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(141), 1,
       anon_sym_host,
-    ACTIONS(143), 1,
+    ACTIONS(139), 1,
       sym_const_ref,
-    STATE(107), 1,
+    STATE(95), 1,
       aux_sym_http_repeat1,
-    STATE(75), 2,
+    STATE(72), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(139), 14,
+    ACTIONS(135), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5442,18 +5548,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [794] = 6,
+  [765] = 8,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_header,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(143), 1,
+      anon_sym_host,
     ACTIONS(145), 1,
+      sym_const_ref,
+    STATE(105), 1,
+      aux_sym_http_repeat1,
+    STATE(77), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(141), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [804] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 1,
       anon_sym_COMMA,
-    ACTIONS(149), 1,
+    ACTIONS(151), 1,
       anon_sym_in,
-    STATE(25), 1,
+    STATE(28), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(87), 1,
+    STATE(88), 1,
       sym_scope,
-    ACTIONS(147), 16,
+    ACTIONS(149), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -5470,21 +5607,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [828] = 7,
+  [838] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(155), 1,
-      anon_sym_apikey,
     ACTIONS(157), 1,
-      anon_sym_topic,
+      anon_sym_apikey,
     ACTIONS(159), 1,
-      anon_sym_client,
+      anon_sym_topic,
     ACTIONS(161), 1,
+      anon_sym_client,
+    ACTIONS(163), 1,
       anon_sym_version,
-    ACTIONS(153), 2,
+    ACTIONS(155), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(151), 14,
+    ACTIONS(153), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5499,16 +5636,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [864] = 7,
+  [874] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(65), 1,
       anon_sym_http,
-    ACTIONS(53), 1,
+    ACTIONS(67), 1,
       anon_sym_grpc,
-    ACTIONS(55), 1,
+    ACTIONS(69), 1,
       anon_sym_kafka,
-    ACTIONS(57), 1,
+    ACTIONS(71), 1,
       anon_sym_dns,
     STATE(29), 6,
       sym__l7,
@@ -5517,7 +5654,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(85), 10,
+    ACTIONS(87), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5528,53 +5665,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [900] = 6,
+  [910] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(145), 1,
-      anon_sym_COMMA,
-    ACTIONS(149), 1,
-      anon_sym_in,
-    STATE(33), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(94), 1,
-      sym_scope,
-    ACTIONS(163), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
+    ACTIONS(65), 1,
       anon_sym_http,
+    ACTIONS(67), 1,
       anon_sym_grpc,
+    ACTIONS(69), 1,
       anon_sym_kafka,
+    ACTIONS(71), 1,
       anon_sym_dns,
-  [934] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_http,
-    ACTIONS(53), 1,
-      anon_sym_grpc,
-    ACTIONS(55), 1,
-      anon_sym_kafka,
-    ACTIONS(57), 1,
-      anon_sym_dns,
-    STATE(28), 6,
+    STATE(27), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(85), 10,
+    ACTIONS(87), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5585,16 +5694,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [970] = 7,
+  [946] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(65), 1,
       anon_sym_http,
-    ACTIONS(53), 1,
+    ACTIONS(67), 1,
       anon_sym_grpc,
-    ACTIONS(55), 1,
+    ACTIONS(69), 1,
       anon_sym_kafka,
-    ACTIONS(57), 1,
+    ACTIONS(71), 1,
       anon_sym_dns,
     STATE(30), 6,
       sym__l7,
@@ -5614,16 +5723,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1006] = 7,
+  [982] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(65), 1,
       anon_sym_http,
-    ACTIONS(53), 1,
+    ACTIONS(67), 1,
       anon_sym_grpc,
-    ACTIONS(55), 1,
+    ACTIONS(69), 1,
       anon_sym_kafka,
-    ACTIONS(57), 1,
+    ACTIONS(71), 1,
       anon_sym_dns,
     STATE(29), 6,
       sym__l7,
@@ -5643,25 +5752,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1042] = 7,
+  [1018] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(169), 1,
-      anon_sym_http,
-    ACTIONS(172), 1,
-      anon_sym_grpc,
-    ACTIONS(175), 1,
-      anon_sym_kafka,
-    ACTIONS(178), 1,
-      anon_sym_dns,
-    STATE(29), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(167), 10,
+    ACTIONS(147), 1,
+      anon_sym_COMMA,
+    ACTIONS(151), 1,
+      anon_sym_in,
+    STATE(31), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(84), 1,
+      sym_scope,
+    ACTIONS(167), 16,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5672,16 +5775,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1078] = 7,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1052] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(171), 1,
       anon_sym_http,
-    ACTIONS(53), 1,
+    ACTIONS(174), 1,
       anon_sym_grpc,
-    ACTIONS(55), 1,
+    ACTIONS(177), 1,
       anon_sym_kafka,
-    ACTIONS(57), 1,
+    ACTIONS(180), 1,
       anon_sym_dns,
     STATE(29), 6,
       sym__l7,
@@ -5690,7 +5798,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(181), 10,
+    ACTIONS(169), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -5701,29 +5809,83 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1114] = 11,
+  [1088] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(183), 1,
+    ACTIONS(65), 1,
+      anon_sym_http,
+    ACTIONS(67), 1,
+      anon_sym_grpc,
+    ACTIONS(69), 1,
+      anon_sym_kafka,
+    ACTIONS(71), 1,
+      anon_sym_dns,
+    STATE(29), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(183), 10,
+      anon_sym_policy,
       anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1124] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(185), 1,
+      anon_sym_COMMA,
+    STATE(31), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(188), 17,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
       anon_sym_use,
-    ACTIONS(188), 1,
       anon_sym_description,
-    ACTIONS(191), 1,
       anon_sym_label,
-    ACTIONS(194), 1,
       anon_sym_default,
-    ACTIONS(200), 1,
+      anon_sym_deny,
       anon_sym_no,
-    ACTIONS(203), 1,
       anon_sym_select,
-    STATE(288), 1,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1153] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(119), 1,
+      anon_sym_use,
+    ACTIONS(121), 1,
+      anon_sym_description,
+    ACTIONS(123), 1,
+      anon_sym_label,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(190), 1,
+      anon_sym_RBRACE,
+    ACTIONS(192), 1,
+      anon_sym_select,
+    STATE(291), 1,
       sym_verb,
-    ACTIONS(197), 2,
+    ACTIONS(127), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(31), 9,
+    STATE(34), 9,
       sym__policy_item,
       sym_use,
       sym_description,
@@ -5733,10 +5895,65 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_policy_body_repeat1,
-  [1157] = 2,
+  [1196] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(206), 19,
+    ACTIONS(194), 19,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1221] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(119), 1,
+      anon_sym_use,
+    ACTIONS(121), 1,
+      anon_sym_description,
+    ACTIONS(123), 1,
+      anon_sym_label,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(192), 1,
+      anon_sym_select,
+    ACTIONS(196), 1,
+      anon_sym_RBRACE,
+    STATE(291), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(38), 9,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1264] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(198), 19,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -5756,86 +5973,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1182] = 4,
+  [1289] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(208), 1,
-      anon_sym_COMMA,
-    STATE(33), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(211), 17,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1211] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(91), 1,
-      anon_sym_use,
-    ACTIONS(93), 1,
-      anon_sym_description,
-    ACTIONS(95), 1,
-      anon_sym_label,
-    ACTIONS(97), 1,
-      anon_sym_default,
-    ACTIONS(101), 1,
-      anon_sym_no,
-    ACTIONS(213), 1,
-      anon_sym_RBRACE,
-    ACTIONS(215), 1,
-      anon_sym_select,
-    STATE(288), 1,
-      sym_verb,
-    ACTIONS(99), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(31), 9,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1254] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(217), 1,
+    ACTIONS(200), 1,
       anon_sym_cidr,
-    ACTIONS(219), 1,
+    ACTIONS(202), 1,
       anon_sym_namespace,
-    ACTIONS(221), 1,
+    ACTIONS(204), 1,
       anon_sym_pods,
-    ACTIONS(223), 1,
+    ACTIONS(206), 1,
       anon_sym_namespaces,
-    ACTIONS(227), 1,
+    ACTIONS(210), 1,
       anon_sym_entity,
-    ACTIONS(229), 1,
+    ACTIONS(212), 1,
       anon_sym_fqdn,
-    ACTIONS(231), 1,
+    ACTIONS(214), 1,
       anon_sym_service,
-    ACTIONS(233), 1,
+    ACTIONS(216), 1,
       anon_sym_services,
-    ACTIONS(225), 2,
+    ACTIONS(208), 2,
       anon_sym_anywhere,
       anon_sym_everything,
-    STATE(12), 9,
+    STATE(13), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -5845,61 +6005,84 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [1297] = 11,
+  [1332] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 1,
-      anon_sym_use,
-    ACTIONS(93), 1,
-      anon_sym_description,
-    ACTIONS(95), 1,
-      anon_sym_label,
-    ACTIONS(97), 1,
-      anon_sym_default,
-    ACTIONS(101), 1,
-      anon_sym_no,
-    ACTIONS(215), 1,
-      anon_sym_select,
-    ACTIONS(235), 1,
-      anon_sym_RBRACE,
-    STATE(288), 1,
-      sym_verb,
-    ACTIONS(99), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(34), 9,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1340] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(217), 1,
+    ACTIONS(218), 19,
+      ts_builtin_sym_end,
       anon_sym_cidr,
-    ACTIONS(219), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(223), 1,
-      anon_sym_namespaces,
-    ACTIONS(227), 1,
-      anon_sym_entity,
-    ACTIONS(229), 1,
-      anon_sym_fqdn,
+      anon_sym_cluster,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1357] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 1,
+      anon_sym_RBRACE,
+    ACTIONS(222), 1,
+      anon_sym_use,
+    ACTIONS(225), 1,
+      anon_sym_description,
+    ACTIONS(228), 1,
+      anon_sym_label,
     ACTIONS(231), 1,
-      anon_sym_service,
-    ACTIONS(233), 1,
-      anon_sym_services,
+      anon_sym_default,
     ACTIONS(237), 1,
+      anon_sym_no,
+    ACTIONS(240), 1,
+      anon_sym_select,
+    STATE(291), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(38), 9,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1400] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 1,
+      anon_sym_cidr,
+    ACTIONS(202), 1,
+      anon_sym_namespace,
+    ACTIONS(206), 1,
+      anon_sym_namespaces,
+    ACTIONS(210), 1,
+      anon_sym_entity,
+    ACTIONS(212), 1,
+      anon_sym_fqdn,
+    ACTIONS(214), 1,
+      anon_sym_service,
+    ACTIONS(216), 1,
+      anon_sym_services,
+    ACTIONS(243), 1,
       anon_sym_pods,
-    ACTIONS(225), 2,
+    ACTIONS(208), 2,
       anon_sym_anywhere,
       anon_sym_everything,
-    STATE(12), 9,
+    STATE(13), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -5909,61 +6092,13 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [1383] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(149), 1,
-      anon_sym_in,
-    STATE(95), 1,
-      sym_scope,
-    ACTIONS(239), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1411] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(241), 1,
-      anon_sym_COMMA,
-    STATE(41), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(243), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1439] = 4,
+  [1443] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(245), 1,
       anon_sym_COMMA,
-    STATE(51), 1,
-      aux_sym_peer_cidr_repeat1,
+    STATE(57), 1,
+      aux_sym_peer_entity_repeat1,
     ACTIONS(247), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -5981,36 +6116,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1467] = 4,
+  [1471] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(241), 1,
+    ACTIONS(249), 1,
       anon_sym_COMMA,
-    STATE(52), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(249), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1495] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(241), 1,
-      anon_sym_COMMA,
-    STATE(52), 1,
+    STATE(44), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(251), 16,
       anon_sym_port,
@@ -6029,18 +6140,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1523] = 2,
+  [1499] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(253), 18,
-      ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
+    ACTIONS(253), 1,
+      anon_sym_COMMA,
+    STATE(52), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(255), 16,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6051,13 +6159,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1547] = 4,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1527] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(255), 1,
+    ACTIONS(249), 1,
       anon_sym_COMMA,
-    STATE(55), 1,
-      aux_sym_peer_entity_repeat1,
+    STATE(53), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(257), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -6075,14 +6188,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1575] = 4,
+  [1555] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(259), 1,
+    ACTIONS(249), 1,
       anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(261), 16,
+    STATE(53), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(259), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -6099,36 +6212,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1603] = 4,
+  [1583] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(255), 1,
-      anon_sym_COMMA,
-    STATE(44), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(263), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1631] = 4,
+    ACTIONS(7), 1,
+      anon_sym_cidr,
+    ACTIONS(9), 1,
+      anon_sym_cilium,
+    ACTIONS(11), 1,
+      anon_sym_import,
+    ACTIONS(13), 1,
+      anon_sym_const,
+    ACTIONS(15), 1,
+      anon_sym_category,
+    ACTIONS(17), 1,
+      anon_sym_system,
+    ACTIONS(19), 1,
+      anon_sym_namespace,
+    ACTIONS(21), 1,
+      anon_sym_cluster,
+    ACTIONS(261), 1,
+      ts_builtin_sym_end,
+    STATE(61), 9,
+      sym__item,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [1625] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(259), 1,
+    ACTIONS(263), 1,
       anon_sym_COMMA,
-    STATE(45), 1,
+    STATE(58), 1,
       aux_sym_peer_fqdn_repeat1,
     ACTIONS(265), 16,
       anon_sym_port,
@@ -6147,12 +6267,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1659] = 4,
+  [1653] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 1,
+    ACTIONS(151), 1,
       anon_sym_in,
-    STATE(89), 1,
+    STATE(90), 1,
       sym_scope,
     ACTIONS(267), 16,
       anon_sym_port,
@@ -6171,13 +6291,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1687] = 4,
+  [1681] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 1,
-      anon_sym_in,
-    STATE(90), 1,
-      sym_scope,
+    ACTIONS(245), 1,
+      anon_sym_COMMA,
+    STATE(40), 1,
+      aux_sym_peer_entity_repeat1,
     ACTIONS(269), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -6195,27 +6315,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1715] = 9,
+  [1709] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(65), 1,
-      anon_sym_in,
-    ACTIONS(67), 1,
-      sym_label_key,
-    ACTIONS(273), 1,
-      anon_sym_RBRACE,
-    ACTIONS(275), 1,
-      sym_const_ref,
-    STATE(183), 1,
-      sym_scope,
-    STATE(148), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(271), 9,
+    ACTIONS(263), 1,
+      anon_sym_COMMA,
+    STATE(46), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(271), 16,
+      anon_sym_port,
       anon_sym_policy,
+      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6224,12 +6334,65 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1753] = 4,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1737] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(151), 1,
+      anon_sym_in,
+    STATE(91), 1,
+      sym_scope,
+    ACTIONS(273), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1765] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(151), 1,
+      anon_sym_in,
+    STATE(93), 1,
+      sym_scope,
+    ACTIONS(275), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1793] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(277), 1,
       anon_sym_COMMA,
-    STATE(51), 1,
+    STATE(52), 1,
       aux_sym_peer_cidr_repeat1,
     ACTIONS(280), 16,
       anon_sym_port,
@@ -6248,12 +6411,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1781] = 4,
+  [1821] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(282), 1,
       anon_sym_COMMA,
-    STATE(52), 1,
+    STATE(53), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(285), 16,
       anon_sym_port,
@@ -6272,10 +6435,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1809] = 2,
+  [1849] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(211), 18,
+    ACTIONS(188), 18,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6294,7 +6457,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1833] = 2,
+  [1873] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(287), 18,
@@ -6316,14 +6479,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1857] = 4,
+  [1897] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(289), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(53), 1,
+      anon_sym_in,
+    ACTIONS(55), 1,
+      sym_label_key,
+    ACTIONS(291), 1,
+      anon_sym_RBRACE,
+    ACTIONS(293), 1,
+      sym_const_ref,
+    STATE(177), 1,
+      sym_scope,
+    STATE(160), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(289), 9,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1935] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(295), 1,
       anon_sym_COMMA,
-    STATE(55), 1,
+    STATE(57), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(292), 16,
+    ACTIONS(298), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -6340,83 +6532,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1885] = 4,
+  [1963] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(294), 1,
+    ACTIONS(300), 1,
       anon_sym_COMMA,
-    STATE(56), 1,
+    STATE(58), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(297), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(299), 18,
-      ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1937] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(245), 1,
-      anon_sym_COMMA,
-    STATE(40), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(301), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1965] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(241), 1,
-      anon_sym_COMMA,
-    STATE(42), 1,
-      aux_sym__name_list_repeat1,
     ACTIONS(303), 16,
       anon_sym_port,
       anon_sym_policy,
@@ -6434,13 +6556,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1993] = 3,
+  [1991] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(307), 1,
-      anon_sym_except,
-    ACTIONS(305), 17,
+    ACTIONS(253), 1,
       anon_sym_COMMA,
+    STATE(42), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(305), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -6457,79 +6580,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2019] = 4,
+  [2019] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(309), 1,
-      anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(312), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2046] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
       anon_sym_except,
-    ACTIONS(314), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2071] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_header,
-    ACTIONS(320), 1,
-      anon_sym_host,
-    STATE(99), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(318), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2100] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(292), 17,
+    ACTIONS(307), 17,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6547,7 +6603,107 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2123] = 2,
+  [2045] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(311), 1,
+      ts_builtin_sym_end,
+    ACTIONS(313), 1,
+      anon_sym_cidr,
+    ACTIONS(316), 1,
+      anon_sym_cilium,
+    ACTIONS(319), 1,
+      anon_sym_import,
+    ACTIONS(322), 1,
+      anon_sym_const,
+    ACTIONS(325), 1,
+      anon_sym_category,
+    ACTIONS(328), 1,
+      anon_sym_system,
+    ACTIONS(331), 1,
+      anon_sym_namespace,
+    ACTIONS(334), 1,
+      anon_sym_cluster,
+    STATE(61), 9,
+      sym__item,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [2087] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(249), 1,
+      anon_sym_COMMA,
+    STATE(43), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(337), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2115] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(339), 1,
+      anon_sym_COMMA,
+    STATE(63), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(342), 15,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2142] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 1,
+      anon_sym_except,
+    ACTIONS(344), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2167] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(280), 17,
@@ -6568,10 +6724,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2146] = 2,
+  [2190] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 17,
+    ACTIONS(298), 17,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6589,195 +6745,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2169] = 5,
+  [2213] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(324), 1,
+    ACTIONS(350), 1,
       anon_sym_topic,
-    ACTIONS(326), 1,
+    ACTIONS(352), 1,
       anon_sym_client,
-    ACTIONS(328), 1,
-      anon_sym_version,
-    ACTIONS(322), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2198] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(332), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2225] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(334), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2248] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_header,
-    ACTIONS(338), 1,
-      anon_sym_host,
-    STATE(110), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(336), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2277] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 1,
-      anon_sym_topic,
-    ACTIONS(344), 1,
-      anon_sym_client,
-    ACTIONS(346), 1,
-      anon_sym_version,
-    ACTIONS(340), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2306] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(285), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2329] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2352] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2375] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_header,
     ACTIONS(354), 1,
-      anon_sym_host,
-    STATE(114), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(352), 14,
+      anon_sym_version,
+    ACTIONS(348), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -6792,7 +6769,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2404] = 2,
+  [2242] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(303), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2265] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(356), 17,
@@ -6813,10 +6811,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2427] = 2,
+  [2288] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(358), 17,
+    ACTIONS(358), 1,
+      anon_sym_COMMA,
+    STATE(63), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(360), 15,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2315] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(285), 17,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6834,10 +6855,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2450] = 2,
+  [2338] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(360), 17,
+    ACTIONS(79), 1,
+      anon_sym_header,
+    ACTIONS(364), 1,
+      anon_sym_host,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(362), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2367] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(368), 1,
+      anon_sym_topic,
+    ACTIONS(370), 1,
+      anon_sym_client,
+    ACTIONS(372), 1,
+      anon_sym_version,
+    ACTIONS(366), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2396] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 17,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6855,26 +6924,157 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2473] = 9,
+  [2419] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
+    ACTIONS(376), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 1,
+      anon_sym_COMMA,
+    STATE(70), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(378), 15,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2469] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_header,
+    ACTIONS(382), 1,
+      anon_sym_host,
+    STATE(113), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(380), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2498] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2521] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(386), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2544] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 17,
+      anon_sym_COMMA,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2567] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(65), 1,
+    ACTIONS(53), 1,
       anon_sym_in,
-    ACTIONS(67), 1,
+    ACTIONS(55), 1,
       sym_label_key,
-    ACTIONS(273), 1,
+    ACTIONS(291), 1,
       anon_sym_RBRACE,
-    ACTIONS(275), 1,
+    ACTIONS(293), 1,
       sym_const_ref,
-    STATE(183), 1,
+    STATE(177), 1,
       sym_scope,
-    STATE(148), 3,
+    STATE(160), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(271), 8,
+    ACTIONS(289), 8,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6883,10 +7083,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [2510] = 2,
+  [2604] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(362), 17,
+    ACTIONS(390), 17,
       anon_sym_COMMA,
       anon_sym_port,
       anon_sym_policy,
@@ -6904,219 +7104,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2533] = 4,
+  [2627] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_COMMA,
-    STATE(68), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(364), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2560] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(366), 1,
-      anon_sym_COMMA,
-    STATE(96), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(368), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2586] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2608] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(372), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2630] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2652] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2674] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(163), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2696] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2718] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(378), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2740] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(380), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2762] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    ACTIONS(394), 1,
+      anon_sym_host,
+    STATE(96), 1,
       aux_sym_http_repeat1,
-    ACTIONS(382), 14,
+    ACTIONS(392), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7131,14 +7128,174 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2788] = 4,
+  [2656] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(259), 1,
+    ACTIONS(396), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2678] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(398), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2700] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(400), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2722] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(149), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2744] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(167), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2766] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(402), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(404), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2810] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(406), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2832] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(408), 1,
       anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(384), 14,
+    STATE(103), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(410), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7149,46 +7306,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2814] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2836] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -7196,7 +7313,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2858] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(390), 16,
+    ACTIONS(412), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -7216,11 +7333,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2880] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(366), 1,
-      anon_sym_COMMA,
+    ACTIONS(79), 1,
+      anon_sym_header,
     STATE(106), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(392), 14,
+      aux_sym_http_repeat1,
+    ACTIONS(414), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7238,11 +7355,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2906] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(394), 14,
+    ACTIONS(416), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7260,11 +7377,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2932] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(396), 14,
+    ACTIONS(418), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7282,11 +7399,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2958] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(422), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(398), 14,
+    ACTIONS(420), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7304,11 +7421,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2984] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(402), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(400), 14,
+    ACTIONS(427), 1,
+      anon_sym_client,
+    ACTIONS(429), 1,
+      anon_sym_version,
+    ACTIONS(425), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7326,11 +7443,11 @@ static const uint16_t ts_small_parse_table[] = {
   [3010] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(407), 1,
-      anon_sym_client,
-    ACTIONS(409), 1,
-      anon_sym_version,
-    ACTIONS(405), 14,
+    ACTIONS(263), 1,
+      anon_sym_COMMA,
+    STATE(58), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(431), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7345,66 +7462,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3036] = 10,
+  [3036] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(411), 1,
-      ts_builtin_sym_end,
-    ACTIONS(413), 1,
-      anon_sym_cilium,
-    ACTIONS(416), 1,
-      anon_sym_import,
-    ACTIONS(419), 1,
-      anon_sym_const,
-    ACTIONS(422), 1,
-      anon_sym_category,
-    ACTIONS(425), 1,
-      anon_sym_system,
-    ACTIONS(428), 1,
-      anon_sym_namespace,
-    ACTIONS(431), 1,
-      anon_sym_cluster,
-    STATE(102), 8,
-      sym__item,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [3074] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_cilium,
-    ACTIONS(9), 1,
-      anon_sym_import,
-    ACTIONS(11), 1,
-      anon_sym_const,
-    ACTIONS(13), 1,
-      anon_sym_category,
-    ACTIONS(15), 1,
-      anon_sym_system,
-    ACTIONS(17), 1,
-      anon_sym_namespace,
-    ACTIONS(19), 1,
-      anon_sym_cluster,
-    ACTIONS(434), 1,
-      ts_builtin_sym_end,
-    STATE(102), 8,
-      sym__item,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [3112] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 16,
+    ACTIONS(433), 16,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -7421,10 +7482,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3134] = 2,
+  [3058] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 16,
+    ACTIONS(408), 1,
+      anon_sym_COMMA,
+    STATE(92), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(435), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3084] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 16,
       anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -7441,14 +7524,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3156] = 4,
+  [3106] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(438), 1,
+    ACTIONS(437), 1,
       anon_sym_COMMA,
-    STATE(106), 1,
+    STATE(103), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(441), 14,
+    ACTIONS(440), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7463,14 +7546,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3182] = 4,
+  [3132] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(442), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3154] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(443), 14,
+    ACTIONS(444), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7485,14 +7588,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3208] = 4,
+  [3180] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(445), 14,
+    ACTIONS(446), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7507,14 +7610,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3234] = 4,
+  [3206] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(114), 1,
       aux_sym_http_repeat1,
-    ACTIONS(447), 14,
+    ACTIONS(448), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7529,14 +7632,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3260] = 4,
+  [3232] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(449), 14,
+    ACTIONS(450), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7551,14 +7654,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3286] = 4,
+  [3258] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(117), 1,
+    STATE(116), 1,
       aux_sym_http_repeat1,
-    ACTIONS(451), 14,
+    ACTIONS(452), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7573,14 +7676,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3312] = 4,
+  [3284] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(455), 1,
+    ACTIONS(456), 1,
       anon_sym_client,
-    ACTIONS(457), 1,
+    ACTIONS(458), 1,
       anon_sym_version,
-    ACTIONS(453), 14,
+    ACTIONS(454), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7595,14 +7698,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3338] = 4,
+  [3310] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(119), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(459), 14,
+    ACTIONS(460), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7617,14 +7720,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3364] = 4,
+  [3336] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(118), 1,
       aux_sym_http_repeat1,
-    ACTIONS(461), 14,
+    ACTIONS(462), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7639,14 +7742,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3390] = 4,
+  [3362] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(463), 14,
+    ACTIONS(464), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7661,14 +7764,124 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3416] = 4,
+  [3388] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
+      anon_sym_header,
+    STATE(97), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(466), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3414] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_header,
+    STATE(120), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(468), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3440] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_header,
+    STATE(97), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(470), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3466] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(474), 1,
+      anon_sym_client,
+    ACTIONS(476), 1,
+      anon_sym_version,
+    ACTIONS(472), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3492] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_header,
+    STATE(97), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(478), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3518] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
       anon_sym_header,
     STATE(121), 1,
       aux_sym_http_repeat1,
-    ACTIONS(465), 14,
+    ACTIONS(480), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7683,14 +7896,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3442] = 4,
+  [3544] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(467), 14,
+    ACTIONS(482), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7705,36 +7918,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3468] = 4,
+  [3570] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(471), 1,
-      anon_sym_client,
-    ACTIONS(473), 1,
-      anon_sym_version,
-    ACTIONS(469), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3494] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
+    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(97), 1,
       aux_sym_http_repeat1,
-    ACTIONS(475), 14,
+    ACTIONS(484), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7749,80 +7940,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3520] = 4,
+  [3596] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_header,
-    STATE(122), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(477), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3546] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(479), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3572] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(481), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3598] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(259), 1,
+    ACTIONS(263), 1,
       anon_sym_COMMA,
-    STATE(56), 1,
+    STATE(99), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(483), 14,
+    ACTIONS(486), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7837,12 +7962,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3624] = 3,
+  [3622] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(487), 1,
+    ACTIONS(488), 16,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3644] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(492), 1,
       anon_sym_version,
-    ACTIONS(485), 14,
+    ACTIONS(490), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7857,10 +8002,147 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3647] = 2,
+  [3667] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(489), 15,
+    ACTIONS(496), 1,
+      anon_sym_version,
+    ACTIONS(494), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3690] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(500), 1,
+      anon_sym_version,
+    ACTIONS(498), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3713] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(504), 1,
+      anon_sym_version,
+    ACTIONS(502), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3736] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(506), 15,
+      anon_sym_COMMA,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3757] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(508), 15,
+      anon_sym_COMMA,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3778] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(512), 1,
+      anon_sym_version,
+    ACTIONS(510), 14,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3801] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(440), 15,
+      anon_sym_COMMA,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3822] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(514), 15,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -7876,167 +8158,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3668] = 3,
+  [3843] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(493), 1,
+    ACTIONS(518), 1,
       anon_sym_version,
-    ACTIONS(491), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3691] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(497), 1,
-      anon_sym_version,
-    ACTIONS(495), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3714] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_version,
-    ACTIONS(499), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3737] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(503), 15,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3758] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(507), 1,
-      anon_sym_version,
-    ACTIONS(505), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3781] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(441), 15,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3802] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 1,
-      anon_sym_version,
-    ACTIONS(509), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3825] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(513), 15,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3846] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 14,
+    ACTIONS(516), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8054,7 +8181,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3866] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(517), 14,
+    ACTIONS(520), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8072,7 +8199,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3886] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(519), 14,
+    ACTIONS(522), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8090,7 +8217,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3906] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(521), 14,
+    ACTIONS(524), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8108,7 +8235,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3926] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(523), 14,
+    ACTIONS(526), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8126,7 +8253,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3946] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(525), 14,
+    ACTIONS(528), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8144,7 +8271,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3966] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(527), 14,
+    ACTIONS(530), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8162,7 +8289,7 @@ static const uint16_t ts_small_parse_table[] = {
   [3986] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(529), 14,
+    ACTIONS(532), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8180,7 +8307,7 @@ static const uint16_t ts_small_parse_table[] = {
   [4006] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(531), 14,
+    ACTIONS(534), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8198,7 +8325,7 @@ static const uint16_t ts_small_parse_table[] = {
   [4026] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(533), 14,
+    ACTIONS(536), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8216,7 +8343,7 @@ static const uint16_t ts_small_parse_table[] = {
   [4046] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(535), 14,
+    ACTIONS(538), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8234,7 +8361,7 @@ static const uint16_t ts_small_parse_table[] = {
   [4066] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(537), 14,
+    ACTIONS(540), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8252,7 +8379,7 @@ static const uint16_t ts_small_parse_table[] = {
   [4086] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(539), 14,
+    ACTIONS(542), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8267,36 +8394,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4106] = 8,
+  [4106] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(541), 1,
-      anon_sym_LBRACK,
-    ACTIONS(543), 1,
-      anon_sym_RBRACK,
-    ACTIONS(545), 1,
-      sym_port_number,
-    ACTIONS(547), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(296), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4136] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(149), 1,
-      anon_sym_in,
-    STATE(175), 1,
-      sym_scope,
-    ACTIONS(549), 10,
+    ACTIONS(544), 14,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8307,32 +8408,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4158] = 4,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4126] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(551), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(553), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4180] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(555), 1,
+    ACTIONS(546), 1,
       anon_sym_LPAREN,
-    STATE(169), 1,
+    STATE(175), 1,
       sym_arguments,
-    ACTIONS(557), 10,
+    ACTIONS(548), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8343,36 +8430,86 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4202] = 8,
+  [4148] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
+    ACTIONS(550), 12,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_RBRACK,
+  [4166] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 1,
+      anon_sym_COMMA,
+    STATE(149), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(555), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4188] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(541), 1,
+    ACTIONS(557), 1,
       anon_sym_LBRACK,
-    ACTIONS(545), 1,
-      sym_port_number,
     ACTIONS(559), 1,
       anon_sym_RBRACK,
-    ACTIONS(561), 2,
+    ACTIONS(561), 1,
+      sym_port_number,
+    ACTIONS(563), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(261), 5,
+    STATE(262), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4232] = 4,
+  [4218] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(551), 1,
+    ACTIONS(565), 12,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
       anon_sym_COMMA,
-    STATE(153), 1,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+      anon_sym_RBRACK,
+  [4236] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(567), 1,
+      anon_sym_COMMA,
+    STATE(149), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(563), 10,
+    ACTIONS(569), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8383,32 +8520,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4254] = 4,
+  [4258] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(565), 1,
-      anon_sym_COMMA,
-    STATE(153), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(568), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4276] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(551), 1,
+    ACTIONS(567), 1,
       anon_sym_COMMA,
     STATE(152), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(570), 10,
+    ACTIONS(571), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8419,14 +8538,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4298] = 4,
+  [4280] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(551), 1,
+    ACTIONS(567), 1,
       anon_sym_COMMA,
-    STATE(153), 1,
+    STATE(149), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(572), 10,
+    ACTIONS(573), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8437,53 +8556,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4320] = 8,
+  [4302] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(541), 1,
-      anon_sym_LBRACK,
-    ACTIONS(545), 1,
-      sym_port_number,
-    ACTIONS(574), 1,
-      anon_sym_RBRACK,
-    ACTIONS(547), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(296), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4350] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(541), 1,
-      anon_sym_LBRACK,
-    ACTIONS(545), 1,
-      sym_port_number,
-    ACTIONS(547), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(296), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4377] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(576), 11,
+    ACTIONS(575), 12,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8494,31 +8572,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
       anon_sym_cluster,
       anon_sym_RBRACK,
-  [4394] = 7,
+  [4320] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(541), 1,
-      anon_sym_LBRACK,
-    ACTIONS(545), 1,
-      sym_port_number,
-    ACTIONS(578), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(295), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4421] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(580), 11,
+    ACTIONS(577), 12,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8529,11 +8588,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
       anon_sym_cluster,
       anon_sym_RBRACK,
-  [4438] = 2,
+  [4338] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(568), 11,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(557), 1,
+      anon_sym_LBRACK,
+    ACTIONS(561), 1,
+      sym_port_number,
+    ACTIONS(579), 1,
+      anon_sym_RBRACK,
+    ACTIONS(581), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(305), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4368] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(567), 1,
       anon_sym_COMMA,
+    STATE(154), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(583), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8544,80 +8628,152 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4455] = 2,
+  [4390] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(582), 11,
-      ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(557), 1,
+      anon_sym_LBRACK,
+    ACTIONS(561), 1,
+      sym_port_number,
+    ACTIONS(585), 1,
       anon_sym_RBRACK,
+    ACTIONS(581), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(305), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4420] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(151), 1,
+      anon_sym_in,
+    STATE(184), 1,
+      sym_scope,
+    ACTIONS(587), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4442] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(557), 1,
+      anon_sym_LBRACK,
+    ACTIONS(561), 1,
+      sym_port_number,
+    ACTIONS(589), 1,
+      anon_sym_group,
+    ACTIONS(591), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(197), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
   [4472] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(541), 1,
+    ACTIONS(557), 1,
       anon_sym_LBRACK,
-    ACTIONS(545), 1,
+    ACTIONS(561), 1,
       sym_port_number,
-    ACTIONS(584), 2,
+    ACTIONS(593), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(193), 5,
+    STATE(187), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4499] = 2,
+  [4499] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 11,
-      ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_RBRACK,
-  [4516] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(61), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(541), 1,
+    ACTIONS(557), 1,
       anon_sym_LBRACK,
-    ACTIONS(545), 1,
+    ACTIONS(561), 1,
       sym_port_number,
-    ACTIONS(588), 2,
+    ACTIONS(595), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(314), 5,
+    STATE(298), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4543] = 2,
+  [4526] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 11,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(557), 1,
+      anon_sym_LBRACK,
+    ACTIONS(561), 1,
+      sym_port_number,
+    ACTIONS(581), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(305), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4553] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(557), 1,
+      anon_sym_LBRACK,
+    ACTIONS(561), 1,
+      sym_port_number,
+    ACTIONS(597), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(303), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4580] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(555), 11,
       anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
@@ -8629,10 +8785,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4560] = 2,
+  [4597] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(592), 10,
+    ACTIONS(599), 11,
+      anon_sym_COMMA,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8643,10 +8800,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4576] = 2,
+  [4614] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(594), 10,
+    ACTIONS(601), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8657,10 +8814,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4592] = 2,
+  [4630] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(596), 10,
+    ACTIONS(603), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8671,101 +8828,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4608] = 2,
+  [4646] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4624] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(600), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4640] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(602), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4656] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(604), 1,
-      anon_sym_RBRACE,
-    ACTIONS(606), 1,
-      anon_sym_BANG,
-    ACTIONS(608), 1,
-      sym_label_key,
-    ACTIONS(610), 1,
-      sym_const_ref,
-    STATE(317), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [4680] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(612), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4696] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(614), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4712] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(618), 2,
+    ACTIONS(607), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(616), 8,
+    ACTIONS(605), 8,
       anon_sym_cidr,
       anon_sym_pods,
       anon_sym_namespaces,
@@ -8774,10 +8843,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [4730] = 2,
+  [4664] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(620), 10,
+    ACTIONS(609), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8788,46 +8857,88 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4746] = 6,
+  [4680] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(606), 1,
-      anon_sym_BANG,
-    ACTIONS(608), 1,
-      sym_label_key,
-    ACTIONS(622), 1,
+    ACTIONS(611), 10,
+      anon_sym_policy,
       anon_sym_RBRACE,
-    ACTIONS(624), 1,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4696] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(613), 1,
+      anon_sym_RBRACE,
+    ACTIONS(615), 1,
+      anon_sym_BANG,
+    ACTIONS(617), 1,
+      sym_label_key,
+    ACTIONS(619), 1,
       sym_const_ref,
-    STATE(286), 6,
+    STATE(301), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [4770] = 6,
+  [4720] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(606), 1,
-      anon_sym_BANG,
-    ACTIONS(608), 1,
-      sym_label_key,
-    ACTIONS(610), 1,
-      sym_const_ref,
-    ACTIONS(626), 1,
+    ACTIONS(621), 10,
+      anon_sym_policy,
       anon_sym_RBRACE,
-    STATE(317), 6,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4736] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(623), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4752] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(615), 1,
+      anon_sym_BANG,
+    ACTIONS(617), 1,
+      sym_label_key,
+    ACTIONS(619), 1,
+      sym_const_ref,
+    ACTIONS(625), 1,
+      anon_sym_RBRACE,
+    STATE(301), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [4794] = 2,
+  [4776] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(628), 10,
+    ACTIONS(587), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8838,10 +8949,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4810] = 2,
+  [4792] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(630), 10,
+    ACTIONS(627), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8852,10 +8963,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4826] = 2,
+  [4808] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(632), 10,
+    ACTIONS(629), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8866,10 +8977,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4842] = 2,
+  [4824] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(549), 10,
+    ACTIONS(631), 10,
       anon_sym_policy,
       anon_sym_RBRACE,
       anon_sym_use,
@@ -8880,77 +8991,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4858] = 5,
+  [4840] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(606), 1,
+    ACTIONS(633), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4856] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(615), 1,
       anon_sym_BANG,
-    ACTIONS(608), 1,
+    ACTIONS(617), 1,
       sym_label_key,
-    ACTIONS(610), 1,
+    ACTIONS(635), 1,
+      anon_sym_RBRACE,
+    ACTIONS(637), 1,
       sym_const_ref,
-    STATE(317), 6,
+    STATE(256), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [4879] = 2,
+  [4880] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(634), 8,
+    ACTIONS(639), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4896] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(641), 10,
+      anon_sym_policy,
+      anon_sym_RBRACE,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4912] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 9,
       ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(636), 8,
-      ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4907] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(638), 8,
-      ts_builtin_sym_end,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4921] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(264), 1,
-      sym_type,
-    ACTIONS(642), 3,
       anon_sym_cidr,
-      anon_sym_port,
-      anon_sym_string,
-    ACTIONS(640), 4,
-      anon_sym_cidrs,
-      anon_sym_ports,
-      anon_sym_strings,
-      anon_sym_selector,
-  [4939] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(644), 8,
-      ts_builtin_sym_end,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8958,11 +9064,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4953] = 2,
+  [4927] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(646), 8,
+    ACTIONS(645), 9,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8970,11 +9077,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4967] = 2,
+  [4942] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(648), 8,
+    ACTIONS(647), 9,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8982,11 +9090,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4981] = 2,
+  [4957] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(650), 8,
+    ACTIONS(615), 1,
+      anon_sym_BANG,
+    ACTIONS(617), 1,
+      sym_label_key,
+    ACTIONS(619), 1,
+      sym_const_ref,
+    STATE(301), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [4978] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(649), 9,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8994,11 +9119,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [4995] = 2,
+  [4993] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(652), 8,
+    ACTIONS(651), 9,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -9006,11 +9132,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [5009] = 2,
+  [5008] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(654), 8,
+    ACTIONS(653), 9,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -9021,8 +9148,9 @@ static const uint16_t ts_small_parse_table[] = {
   [5023] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(656), 8,
+    ACTIONS(655), 9,
       ts_builtin_sym_end,
+      anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -9030,1742 +9158,1830 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_cluster,
-  [5037] = 5,
+  [5038] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
+    ACTIONS(657), 9,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+  [5053] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 9,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+  [5068] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 9,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+  [5083] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(663), 9,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+  [5098] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 9,
+      ts_builtin_sym_end,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_cluster,
+  [5113] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(288), 1,
+      sym_type,
+    ACTIONS(667), 3,
+      anon_sym_cidr,
+      anon_sym_port,
+      anon_sym_string,
+    ACTIONS(669), 4,
+      anon_sym_cidrs,
+      anon_sym_ports,
+      anon_sym_strings,
+      anon_sym_selector,
+  [5131] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(658), 1,
+    ACTIONS(671), 1,
       sym_label_key,
-    ACTIONS(660), 1,
+    ACTIONS(673), 1,
       sym_const_ref,
-    STATE(181), 3,
+    STATE(89), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5055] = 5,
+  [5149] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(662), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(671), 1,
+      sym_label_key,
+    ACTIONS(675), 1,
+      sym_const_ref,
+    STATE(100), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5167] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(677), 1,
+      anon_sym_RPAREN,
+    ACTIONS(679), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(304), 2,
+      sym__label_value,
+      sym_string,
+  [5185] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(681), 1,
+      anon_sym_RPAREN,
+    ACTIONS(679), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(304), 2,
+      sym__label_value,
+      sym_string,
+  [5203] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(671), 1,
+      sym_label_key,
+    ACTIONS(683), 1,
+      sym_const_ref,
+    STATE(54), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5221] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(685), 1,
+      anon_sym_RPAREN,
+    ACTIONS(679), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(304), 2,
+      sym__label_value,
+      sym_string,
+  [5239] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(687), 1,
+      anon_sym_RPAREN,
+    ACTIONS(679), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(304), 2,
+      sym__label_value,
+      sym_string,
+  [5257] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(671), 1,
+      sym_label_key,
+    ACTIONS(689), 1,
+      sym_const_ref,
+    STATE(47), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5275] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(691), 1,
       anon_sym_pods,
-    ACTIONS(664), 1,
+    ACTIONS(693), 1,
       anon_sym_all,
-    ACTIONS(666), 1,
+    ACTIONS(695), 1,
       anon_sym_nodes,
-    STATE(177), 3,
+    STATE(171), 3,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
-  [5073] = 5,
+  [5293] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(668), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(671), 1,
+      sym_label_key,
+    ACTIONS(697), 1,
+      sym_const_ref,
+    STATE(180), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5311] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(699), 1,
       anon_sym_namespace,
-    ACTIONS(670), 1,
+    ACTIONS(701), 1,
       anon_sym_all,
-    ACTIONS(672), 1,
+    ACTIONS(703), 1,
       anon_sym_namespaces,
-    STATE(83), 3,
+    STATE(104), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [5091] = 6,
+  [5329] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(674), 1,
+    ACTIONS(705), 1,
       anon_sym_EQ,
-    ACTIONS(678), 1,
+    ACTIONS(709), 1,
       anon_sym_in,
-    ACTIONS(680), 1,
+    ACTIONS(711), 1,
       anon_sym_BANG_EQ,
-    ACTIONS(682), 1,
+    ACTIONS(713), 1,
       anon_sym_notin,
-    ACTIONS(676), 2,
+    ACTIONS(707), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [5111] = 5,
+  [5349] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(684), 1,
-      anon_sym_RPAREN,
-    ACTIONS(686), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(316), 2,
-      sym__label_value,
-      sym_string,
-  [5129] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(688), 1,
-      anon_sym_RPAREN,
-    ACTIONS(686), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(316), 2,
-      sym__label_value,
-      sym_string,
-  [5147] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(658), 1,
-      sym_label_key,
-    ACTIONS(690), 1,
-      sym_const_ref,
-    STATE(38), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5165] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(692), 1,
-      anon_sym_RPAREN,
-    ACTIONS(686), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(316), 2,
-      sym__label_value,
-      sym_string,
-  [5183] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(694), 1,
-      anon_sym_RPAREN,
-    ACTIONS(686), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(316), 2,
-      sym__label_value,
-      sym_string,
-  [5201] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(658), 1,
-      sym_label_key,
-    ACTIONS(696), 1,
-      sym_const_ref,
-    STATE(93), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5219] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(664), 1,
+    ACTIONS(693), 1,
       anon_sym_all,
-    ACTIONS(666), 1,
+    ACTIONS(695), 1,
       anon_sym_nodes,
-    ACTIONS(698), 1,
+    ACTIONS(715), 1,
       anon_sym_pods,
-    STATE(177), 3,
+    STATE(171), 3,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
-  [5237] = 5,
+  [5367] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(658), 1,
-      sym_label_key,
-    ACTIONS(700), 1,
-      sym_const_ref,
-    STATE(53), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5255] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(61), 1,
-      anon_sym_LBRACE,
-    ACTIONS(658), 1,
-      sym_label_key,
-    ACTIONS(702), 1,
-      sym_const_ref,
-    STATE(88), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5273] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(704), 1,
+    ACTIONS(717), 1,
       anon_sym_LBRACK,
-    ACTIONS(706), 2,
+    ACTIONS(719), 2,
       sym_cidr,
       sym_const_ref,
     STATE(69), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [5288] = 4,
+  [5382] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(708), 2,
+    ACTIONS(721), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(252), 2,
+    STATE(55), 2,
       sym__label_value,
       sym_string,
-  [5303] = 4,
+  [5397] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(710), 2,
+    ACTIONS(723), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(54), 2,
+    STATE(259), 2,
       sym__label_value,
       sym_string,
-  [5318] = 4,
+  [5412] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(712), 2,
+    ACTIONS(725), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(170), 2,
+    STATE(317), 2,
       sym__label_value,
       sym_string,
-  [5333] = 4,
+  [5427] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(686), 2,
+    ACTIONS(727), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(316), 2,
+    STATE(181), 2,
       sym__label_value,
       sym_string,
-  [5348] = 4,
+  [5442] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(714), 2,
+    ACTIONS(729), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(255), 2,
+    STATE(263), 2,
       sym__label_value,
       sym_string,
-  [5363] = 4,
+  [5457] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(716), 2,
+    ACTIONS(679), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(312), 2,
+    STATE(304), 2,
       sym__label_value,
       sym_string,
-  [5378] = 4,
+  [5472] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(718), 1,
-      anon_sym_RBRACK,
-    STATE(259), 1,
-      sym__cidr_or_ref,
-    ACTIONS(720), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(722), 1,
-      sym_const_ref,
-    STATE(112), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5406] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(724), 1,
-      sym_const_ref,
-    STATE(126), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5420] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 1,
-      sym_const_ref,
-    ACTIONS(728), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(86), 1,
-      sym__name_list,
-  [5436] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(730), 1,
-      sym_const_ref,
-    STATE(124), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5450] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(732), 1,
+    ACTIONS(731), 1,
       sym_const_ref,
     STATE(109), 2,
       sym__string_or_ref,
       sym_string,
-  [5464] = 4,
-    ACTIONS(736), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(738), 1,
-      sym_comment,
-    STATE(226), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(734), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [5478] = 4,
+  [5486] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(740), 1,
-      sym_const_ref,
-    STATE(21), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5492] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(742), 1,
-      sym_const_ref,
-    STATE(97), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5506] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(744), 1,
-      sym_const_ref,
-    STATE(113), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5520] = 4,
-    ACTIONS(738), 1,
-      sym_comment,
-    ACTIONS(749), 1,
-      anon_sym_DQUOTE2,
-    STATE(226), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(746), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [5534] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 1,
-      sym_const_ref,
-    ACTIONS(728), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(104), 1,
-      sym__name_list,
-  [5550] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(751), 1,
-      sym_const_ref,
-    STATE(125), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5564] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(753), 1,
-      sym_const_ref,
-    STATE(116), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5578] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(757), 1,
-      sym_icmp_type,
-    STATE(82), 1,
-      sym_icmp_item,
-    ACTIONS(755), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [5592] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(759), 1,
-      sym_const_ref,
-    STATE(142), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5606] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(761), 1,
-      sym_const_ref,
-    STATE(101), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5620] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_const_ref,
-    STATE(118), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5634] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(765), 1,
-      sym_const_ref,
-    STATE(127), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5648] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(767), 1,
-      sym_const_ref,
-    STATE(128), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5662] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 1,
-      anon_sym_RBRACK,
-    STATE(310), 1,
-      sym__cidr_or_ref,
-    ACTIONS(771), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5676] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(773), 1,
-      sym_const_ref,
-    STATE(66), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5690] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    STATE(120), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5704] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(777), 1,
+    ACTIONS(733), 1,
       sym_const_ref,
     STATE(132), 2,
       sym__string_or_ref,
       sym_string,
-  [5718] = 4,
+  [5500] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(779), 1,
-      anon_sym_RBRACK,
-    STATE(310), 1,
-      sym__cidr_or_ref,
-    ACTIONS(771), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5732] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(781), 1,
-      anon_sym_LPAREN,
-    ACTIONS(783), 1,
-      anon_sym_LBRACE,
-    STATE(190), 1,
-      sym_body,
-    STATE(320), 1,
-      sym_parameters,
-  [5748] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(58), 1,
-      sym_cidr_item,
-    STATE(60), 1,
-      sym__cidr_or_ref,
-    ACTIONS(785), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5762] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(787), 1,
+    ACTIONS(735), 1,
       sym_const_ref,
-    STATE(130), 2,
+    STATE(135), 2,
       sym__string_or_ref,
       sym_string,
-  [5776] = 4,
+  [5514] = 4,
+    ACTIONS(739), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(741), 1,
+      sym_comment,
+    STATE(228), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(737), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [5528] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(743), 1,
+      sym_const_ref,
+    STATE(98), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5542] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_const_ref,
+    STATE(127), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5556] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(747), 1,
+      sym_const_ref,
+    STATE(122), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5570] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
+      sym__name_token,
+    STATE(41), 1,
+      sym_name,
+    STATE(123), 1,
+      sym__name_list,
+  [5586] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 1,
+      anon_sym_RBRACK,
+    STATE(268), 1,
+      sym__cidr_or_ref,
+    ACTIONS(755), 2,
+      sym_cidr,
+      sym_const_ref,
+  [5600] = 4,
+    ACTIONS(741), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_DQUOTE2,
+    STATE(245), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(757), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [5614] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(763), 1,
+      sym_icmp_type,
+    STATE(131), 1,
+      sym_icmp_item,
+    ACTIONS(761), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [5628] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(765), 1,
+      sym_const_ref,
+    STATE(107), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5642] = 4,
     ACTIONS(3), 1,
       sym_comment,
     STATE(60), 1,
       sym__cidr_or_ref,
     STATE(65), 1,
       sym_cidr_item,
-    ACTIONS(785), 2,
+    ACTIONS(767), 2,
       sym_cidr,
       sym_const_ref,
-  [5790] = 4,
+  [5656] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(769), 1,
+      sym_const_ref,
+    STATE(110), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5670] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_const_ref,
+    STATE(126), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5684] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(763), 1,
+      sym_icmp_type,
+    STATE(101), 1,
+      sym_icmp_item,
+    ACTIONS(761), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [5698] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(59), 1,
+      sym_cidr_item,
+    STATE(60), 1,
+      sym__cidr_or_ref,
+    ACTIONS(767), 2,
+      sym_cidr,
+      sym_const_ref,
+  [5712] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
+      sym__name_token,
+    STATE(41), 1,
+      sym_name,
+    STATE(85), 1,
+      sym__name_list,
+  [5728] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(773), 1,
+      sym_const_ref,
+    STATE(112), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5742] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(775), 1,
+      sym_const_ref,
+    STATE(49), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5756] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(777), 1,
+      sym_const_ref,
+    STATE(115), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5770] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(779), 1,
+      sym_const_ref,
+    STATE(117), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5784] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(781), 1,
+      sym_const_ref,
+    STATE(130), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5798] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_const_ref,
+    STATE(133), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5812] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(785), 1,
+      anon_sym_RBRACK,
+    STATE(309), 1,
+      sym__cidr_or_ref,
+    ACTIONS(787), 2,
+      sym_cidr,
+      sym_const_ref,
+  [5826] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
     ACTIONS(789), 1,
       sym_const_ref,
-    STATE(111), 2,
+    STATE(68), 2,
       sym__string_or_ref,
       sym_string,
-  [5804] = 4,
-    ACTIONS(3), 1,
+  [5840] = 4,
+    ACTIONS(741), 1,
       sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(791), 1,
-      sym_const_ref,
-    STATE(171), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5818] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 1,
-      sym_const_ref,
-    ACTIONS(728), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(84), 1,
-      sym__name_list,
-  [5834] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(793), 1,
-      sym_const_ref,
-    STATE(47), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5848] = 4,
-    ACTIONS(738), 1,
-      sym_comment,
-    ACTIONS(797), 1,
+    ACTIONS(794), 1,
       anon_sym_DQUOTE2,
-    STATE(222), 1,
+    STATE(245), 1,
       aux_sym_string_repeat1,
-    ACTIONS(795), 2,
+    ACTIONS(791), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [5862] = 4,
+  [5854] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(757), 1,
-      sym_icmp_type,
-    STATE(131), 1,
-      sym_icmp_item,
-    ACTIONS(755), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [5876] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
-    ACTIONS(799), 1,
+    ACTIONS(796), 1,
       sym_const_ref,
-    STATE(92), 2,
+    STATE(119), 2,
       sym__string_or_ref,
       sym_string,
-  [5890] = 4,
+  [5868] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(801), 1,
-      anon_sym_COMMA,
-    ACTIONS(803), 1,
-      anon_sym_RPAREN,
-    STATE(275), 1,
-      aux_sym_selector_in_repeat1,
-  [5903] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(692), 1,
-      anon_sym_RPAREN,
-    ACTIONS(805), 1,
-      anon_sym_COMMA,
-    STATE(281), 1,
-      aux_sym_selector_in_repeat1,
-  [5916] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(807), 3,
-      anon_sym_EQ,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [5925] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(809), 1,
-      anon_sym_COMMA,
-    ACTIONS(811), 1,
-      anon_sym_RPAREN,
-    STATE(253), 1,
-      aux_sym_selector_in_repeat1,
-  [5938] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(813), 1,
-      anon_sym_COMMA,
-    ACTIONS(815), 1,
-      anon_sym_RPAREN,
-    STATE(265), 1,
-      aux_sym_arguments_repeat1,
-  [5951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(817), 1,
-      anon_sym_COMMA,
-    ACTIONS(819), 1,
-      anon_sym_RPAREN,
-    STATE(270), 1,
-      aux_sym_parameters_repeat1,
-  [5964] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(821), 1,
-      anon_sym_COMMA,
-    ACTIONS(824), 1,
-      anon_sym_RBRACE,
-    STATE(258), 1,
-      aux_sym_selector_repeat1,
-  [5977] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(826), 1,
-      anon_sym_COMMA,
-    ACTIONS(828), 1,
-      anon_sym_RBRACK,
-    STATE(287), 1,
-      aux_sym_cidr_list_repeat1,
-  [5990] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(154), 1,
-      sym_direction,
-    ACTIONS(830), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6001] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 1,
-      anon_sym_COMMA,
-    ACTIONS(834), 1,
-      anon_sym_RBRACK,
-    STATE(272), 1,
-      aux_sym_list_repeat1,
-  [6014] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(728), 1,
-      sym__name_token,
-    ACTIONS(836), 1,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(798), 1,
       sym_const_ref,
-    STATE(49), 1,
-      sym_name,
-  [6027] = 4,
+    STATE(124), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5882] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(838), 1,
-      anon_sym_RPAREN,
-    ACTIONS(840), 1,
-      sym_identifier,
-    STATE(297), 1,
-      sym_argument,
-  [6040] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(842), 1,
-      anon_sym_EQ,
-    ACTIONS(844), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6051] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(838), 1,
-      anon_sym_RPAREN,
-    ACTIONS(846), 1,
-      anon_sym_COMMA,
-    STATE(283), 1,
-      aux_sym_arguments_repeat1,
-  [6064] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(848), 1,
-      anon_sym_RPAREN,
-    ACTIONS(850), 1,
-      sym_identifier,
-    STATE(290), 1,
-      sym_parameter,
-  [6077] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(852), 1,
-      sym_port_number,
-    ACTIONS(854), 1,
-      sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [6090] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(840), 1,
-      sym_identifier,
-    ACTIONS(856), 1,
-      anon_sym_RPAREN,
-    STATE(256), 1,
-      sym_argument,
-  [6103] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(626), 1,
-      anon_sym_RBRACE,
-    ACTIONS(858), 1,
-      anon_sym_COMMA,
-    STATE(258), 1,
-      aux_sym_selector_repeat1,
-  [6116] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(848), 1,
-      anon_sym_RPAREN,
-    ACTIONS(860), 1,
-      anon_sym_COMMA,
-    STATE(282), 1,
-      aux_sym_parameters_repeat1,
-  [6129] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      sym_identifier,
-    ACTIONS(862), 1,
-      anon_sym_RPAREN,
-    STATE(290), 1,
-      sym_parameter,
-  [6142] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
+    ACTIONS(800), 1,
       anon_sym_RBRACK,
-    ACTIONS(864), 1,
-      anon_sym_COMMA,
-    STATE(273), 1,
-      aux_sym_list_repeat1,
-  [6155] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(866), 1,
-      anon_sym_COMMA,
-    ACTIONS(869), 1,
-      anon_sym_RBRACK,
-    STATE(273), 1,
-      aux_sym_list_repeat1,
-  [6168] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(852), 1,
-      sym_port_number,
-    ACTIONS(871), 1,
-      sym_const_ref,
-    STATE(105), 1,
-      sym_port,
-  [6181] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(694), 1,
-      anon_sym_RPAREN,
-    ACTIONS(873), 1,
-      anon_sym_COMMA,
-    STATE(281), 1,
-      aux_sym_selector_in_repeat1,
-  [6194] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(161), 1,
-      sym_direction,
-    ACTIONS(830), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6205] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(310), 1,
+    STATE(309), 1,
       sym__cidr_or_ref,
-    ACTIONS(771), 2,
+    ACTIONS(787), 2,
       sym_cidr,
       sym_const_ref,
-  [6216] = 3,
+  [5896] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(35), 1,
-      sym_way,
-    ACTIONS(875), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [6227] = 4,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(802), 1,
+      sym_const_ref,
+    STATE(125), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5910] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
+      sym__name_token,
+    STATE(41), 1,
+      sym_name,
+    STATE(86), 1,
+      sym__name_list,
+  [5926] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(804), 1,
+      sym_const_ref,
+    STATE(172), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5940] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(806), 1,
+      anon_sym_LPAREN,
+    ACTIONS(808), 1,
+      anon_sym_LBRACE,
+    STATE(195), 1,
+      sym_body,
+    STATE(313), 1,
+      sym_parameters,
+  [5956] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(810), 1,
+      sym_const_ref,
+    STATE(21), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5970] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(812), 1,
+      sym_const_ref,
+    STATE(94), 2,
+      sym__string_or_ref,
+      sym_string,
+  [5984] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(814), 1,
+      anon_sym_RPAREN,
+    ACTIONS(816), 1,
+      sym_identifier,
+    STATE(310), 1,
+      sym_argument,
+  [5997] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 1,
+      anon_sym_COMMA,
+    ACTIONS(820), 1,
+      anon_sym_RBRACE,
+    STATE(276), 1,
+      aux_sym_selector_repeat1,
+  [6010] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 1,
+      sym_identifier,
+    ACTIONS(822), 1,
+      anon_sym_RPAREN,
+    STATE(283), 1,
+      sym_argument,
+  [6023] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(824), 1,
+      anon_sym_RPAREN,
+    ACTIONS(826), 1,
+      sym_identifier,
+    STATE(321), 1,
+      sym_parameter,
+  [6036] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(828), 1,
+      anon_sym_COMMA,
+    ACTIONS(830), 1,
+      anon_sym_RPAREN,
+    STATE(260), 1,
+      aux_sym_selector_in_repeat1,
+  [6049] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 1,
+      anon_sym_RPAREN,
+    ACTIONS(832), 1,
+      anon_sym_COMMA,
+    STATE(265), 1,
+      aux_sym_selector_in_repeat1,
+  [6062] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(153), 1,
+      sym_direction,
+    ACTIONS(834), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [6073] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    ACTIONS(838), 1,
+      anon_sym_RBRACK,
+    STATE(278), 1,
+      aux_sym_list_repeat1,
+  [6086] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(840), 1,
-      sym_identifier,
-    ACTIONS(877), 1,
+      anon_sym_COMMA,
+    ACTIONS(842), 1,
       anon_sym_RPAREN,
-    STATE(297), 1,
-      sym_argument,
-  [6240] = 4,
+    STATE(267), 1,
+      aux_sym_selector_in_repeat1,
+  [6099] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(728), 1,
+    ACTIONS(751), 1,
       sym__name_token,
-    ACTIONS(879), 1,
+    ACTIONS(844), 1,
       sym_const_ref,
     STATE(74), 1,
       sym_name,
-  [6253] = 4,
+  [6112] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(881), 1,
+    ACTIONS(846), 1,
       anon_sym_COMMA,
-    ACTIONS(884), 1,
+    ACTIONS(849), 1,
       anon_sym_RPAREN,
-    STATE(281), 1,
+    STATE(265), 1,
       aux_sym_selector_in_repeat1,
-  [6266] = 4,
+  [6125] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(886), 1,
-      anon_sym_COMMA,
-    ACTIONS(889), 1,
+    ACTIONS(851), 1,
+      sym_port_number,
+    ACTIONS(853), 1,
+      sym_const_ref,
+    STATE(76), 1,
+      sym_port,
+  [6138] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(687), 1,
       anon_sym_RPAREN,
-    STATE(282), 1,
-      aux_sym_parameters_repeat1,
-  [6279] = 4,
+    ACTIONS(855), 1,
+      anon_sym_COMMA,
+    STATE(265), 1,
+      aux_sym_selector_in_repeat1,
+  [6151] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(891), 1,
+    ACTIONS(857), 1,
       anon_sym_COMMA,
+    ACTIONS(859), 1,
+      anon_sym_RBRACK,
+    STATE(275), 1,
+      aux_sym_cidr_list_repeat1,
+  [6164] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(826), 1,
+      sym_identifier,
+    ACTIONS(861), 1,
+      anon_sym_RPAREN,
+    STATE(321), 1,
+      sym_parameter,
+  [6177] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(814), 1,
+      anon_sym_RPAREN,
+    ACTIONS(863), 1,
+      anon_sym_COMMA,
+    STATE(273), 1,
+      aux_sym_arguments_repeat1,
+  [6190] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(751), 1,
+      sym__name_token,
+    ACTIONS(865), 1,
+      sym_const_ref,
+    STATE(51), 1,
+      sym_name,
+  [6203] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 1,
+      sym_identifier,
+    ACTIONS(867), 1,
+      anon_sym_RPAREN,
+    STATE(310), 1,
+      sym_argument,
+  [6216] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(869), 1,
+      anon_sym_COMMA,
+    ACTIONS(872), 1,
+      anon_sym_RPAREN,
+    STATE(273), 1,
+      aux_sym_arguments_repeat1,
+  [6229] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(861), 1,
+      anon_sym_RPAREN,
+    ACTIONS(874), 1,
+      anon_sym_COMMA,
+    STATE(292), 1,
+      aux_sym_parameters_repeat1,
+  [6242] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(785), 1,
+      anon_sym_RBRACK,
+    ACTIONS(876), 1,
+      anon_sym_COMMA,
+    STATE(282), 1,
+      aux_sym_cidr_list_repeat1,
+  [6255] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(613), 1,
+      anon_sym_RBRACE,
+    ACTIONS(878), 1,
+      anon_sym_COMMA,
+    STATE(277), 1,
+      aux_sym_selector_repeat1,
+  [6268] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 1,
+      anon_sym_COMMA,
+    ACTIONS(883), 1,
+      anon_sym_RBRACE,
+    STATE(277), 1,
+      aux_sym_selector_repeat1,
+  [6281] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(579), 1,
+      anon_sym_RBRACK,
+    ACTIONS(885), 1,
+      anon_sym_COMMA,
+    STATE(279), 1,
+      aux_sym_list_repeat1,
+  [6294] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(887), 1,
+      anon_sym_COMMA,
+    ACTIONS(890), 1,
+      anon_sym_RBRACK,
+    STATE(279), 1,
+      aux_sym_list_repeat1,
+  [6307] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(36), 1,
+      sym_way,
+    ACTIONS(892), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [6318] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(826), 1,
+      sym_identifier,
     ACTIONS(894), 1,
       anon_sym_RPAREN,
-    STATE(283), 1,
-      aux_sym_arguments_repeat1,
-  [6292] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(149), 1,
-      sym_direction,
-    ACTIONS(830), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6303] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      sym_identifier,
-    ACTIONS(896), 1,
-      anon_sym_RPAREN,
-    STATE(257), 1,
-      sym_parameter,
-  [6316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(898), 1,
-      anon_sym_COMMA,
-    ACTIONS(900), 1,
-      anon_sym_RBRACE,
-    STATE(269), 1,
-      aux_sym_selector_repeat1,
-  [6329] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 1,
-      anon_sym_RBRACK,
-    ACTIONS(902), 1,
-      anon_sym_COMMA,
-    STATE(289), 1,
-      aux_sym_cidr_list_repeat1,
-  [6342] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(37), 1,
-      sym_way,
-    ACTIONS(875), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [6353] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 1,
-      anon_sym_COMMA,
-    ACTIONS(907), 1,
-      anon_sym_RBRACK,
-    STATE(289), 1,
-      aux_sym_cidr_list_repeat1,
-  [6366] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(889), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6374] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(840), 1,
-      sym_identifier,
-    STATE(297), 1,
-      sym_argument,
-  [6384] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(909), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6392] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(911), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6400] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(913), 1,
-      sym__name_token,
-    STATE(46), 1,
-      sym_entity,
-  [6410] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(915), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6418] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(869), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [6426] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(894), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6434] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(783), 1,
-      anon_sym_LBRACE,
-    STATE(186), 1,
-      sym_body,
-  [6444] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_LBRACE,
-    STATE(185), 1,
-      sym_policy_body,
-  [6454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6462] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6470] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      sym_identifier,
     STATE(290), 1,
       sym_parameter,
-  [6480] = 3,
+  [6331] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(728), 1,
-      sym__name_token,
-    STATE(299), 1,
-      sym_name,
-  [6490] = 3,
+    ACTIONS(896), 1,
+      anon_sym_COMMA,
+    ACTIONS(899), 1,
+      anon_sym_RBRACK,
+    STATE(282), 1,
+      aux_sym_cidr_list_repeat1,
+  [6344] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_LBRACE,
-    STATE(167), 1,
-      sym_policy_body,
-  [6500] = 3,
+    ACTIONS(901), 1,
+      anon_sym_COMMA,
+    ACTIONS(903), 1,
+      anon_sym_RPAREN,
+    STATE(270), 1,
+      aux_sym_arguments_repeat1,
+  [6357] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(158), 1,
+      sym_direction,
+    ACTIONS(834), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [6368] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(166), 1,
+      sym_direction,
+    ACTIONS(834), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [6379] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(905), 3,
+      anon_sym_EQ,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6388] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(309), 1,
+      sym__cidr_or_ref,
+    ACTIONS(787), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6399] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 1,
+      anon_sym_EQ,
+    ACTIONS(909), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6410] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(851), 1,
+      sym_port_number,
+    ACTIONS(911), 1,
+      sym_const_ref,
+    STATE(102), 1,
+      sym_port,
+  [6423] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(913), 1,
-      sym__name_token,
-    STATE(64), 1,
-      sym_entity,
-  [6510] = 2,
+      anon_sym_COMMA,
+    ACTIONS(915), 1,
+      anon_sym_RPAREN,
+    STATE(274), 1,
+      aux_sym_parameters_repeat1,
+  [6436] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(923), 2,
+    STATE(39), 1,
+      sym_way,
+    ACTIONS(892), 2,
       anon_sym_from,
       anon_sym_to,
-  [6518] = 2,
+  [6447] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(925), 2,
+    ACTIONS(917), 1,
+      anon_sym_COMMA,
+    ACTIONS(920), 1,
+      anon_sym_RPAREN,
+    STATE(292), 1,
+      aux_sym_parameters_repeat1,
+  [6460] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(922), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6526] = 3,
+  [6468] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(924), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6476] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(926), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6484] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [6492] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(83), 1,
       anon_sym_DQUOTE,
     STATE(189), 1,
       sym_string,
+  [6502] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(932), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6518] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 1,
+      anon_sym_LBRACE,
+    STATE(194), 1,
+      sym_body,
+  [6528] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(883), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
   [6536] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(728), 1,
-      sym__name_token,
-    STATE(298), 1,
-      sym_name,
+    ACTIONS(934), 1,
+      anon_sym_LBRACE,
+    STATE(174), 1,
+      sym_policy_body,
   [6546] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [6554] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(728), 1,
-      sym__name_token,
-    STATE(319), 1,
-      sym_name,
-  [6564] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(927), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6572] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(728), 1,
-      sym__name_token,
-    STATE(304), 1,
-      sym_name,
-  [6582] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(929), 2,
+    ACTIONS(936), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [6590] = 2,
+  [6554] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(931), 2,
+    ACTIONS(849), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6562] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(890), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [6570] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(938), 1,
+      sym__name_token,
+    STATE(48), 1,
+      sym_entity,
+  [6580] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(940), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+  [6588] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(826), 1,
+      sym_identifier,
+    STATE(321), 1,
+      sym_parameter,
   [6598] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(884), 2,
+    ACTIONS(899), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
+      anon_sym_RBRACK,
   [6606] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(824), 2,
+    ACTIONS(872), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
+      anon_sym_RPAREN,
   [6614] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(933), 2,
+    ACTIONS(942), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
   [6622] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(783), 1,
+    ACTIONS(808), 1,
       anon_sym_LBRACE,
-    STATE(191), 1,
+    STATE(196), 1,
       sym_body,
   [6632] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(783), 1,
+    ACTIONS(808), 1,
       anon_sym_LBRACE,
-    STATE(187), 1,
+    STATE(193), 1,
       sym_body,
-  [6642] = 2,
+  [6642] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(935), 1,
-      sym_number,
-  [6649] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(937), 1,
-      sym_identifier,
-  [6656] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(939), 1,
-      sym_identifier,
-  [6663] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(941), 1,
-      sym_identifier,
-  [6670] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(943), 1,
-      anon_sym_COLON,
-  [6677] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(945), 1,
-      anon_sym_default,
-  [6684] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(947), 1,
-      sym_number,
-  [6691] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(949), 1,
-      sym_number,
-  [6698] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(951), 1,
-      sym_protocol,
-  [6705] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_namespace,
-  [6712] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(955), 1,
-      anon_sym_with,
-  [6719] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 1,
-      anon_sym_EQ,
-  [6726] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(959), 1,
-      sym_label_key,
-  [6733] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(961), 1,
-      sym_icmp_type,
-  [6740] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(963), 1,
+    ACTIONS(934), 1,
       anon_sym_LBRACE,
-  [6747] = 2,
+    STATE(190), 1,
+      sym_policy_body,
+  [6652] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(965), 1,
-      sym_number,
-  [6754] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(967), 1,
-      sym__port_number_immediate,
-  [6761] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(969), 1,
-      anon_sym_COLON,
-  [6768] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(971), 1,
-      sym_cilium_version,
-  [6775] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(973), 1,
-      anon_sym_nodes,
-  [6782] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(975), 1,
-      anon_sym_LBRACE,
-  [6789] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(977), 1,
-      anon_sym_namespaces,
-  [6796] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(979), 1,
-      anon_sym_with,
-  [6803] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(981), 1,
-      sym_number,
-  [6810] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(983), 1,
-      anon_sym_deny,
-  [6817] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(985), 1,
-      sym_number,
-  [6824] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(987), 1,
-      sym_number,
-  [6831] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(989), 1,
-      sym_number,
-  [6838] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(991), 1,
-      anon_sym_LPAREN,
-  [6845] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(993), 1,
-      anon_sym_policy,
-  [6852] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(995), 1,
+    ACTIONS(751), 1,
       sym__name_token,
-  [6859] = 2,
+    STATE(300), 1,
+      sym_name,
+  [6662] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(997), 1,
-      sym_number,
-  [6866] = 2,
+    ACTIONS(938), 1,
+      sym__name_token,
+    STATE(66), 1,
+      sym_entity,
+  [6672] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(999), 1,
-      sym_number,
-  [6873] = 2,
+    ACTIONS(944), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6680] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1001), 1,
+    ACTIONS(816), 1,
+      sym_identifier,
+    STATE(310), 1,
+      sym_argument,
+  [6690] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(751), 1,
+      sym__name_token,
+    STATE(312), 1,
+      sym_name,
+  [6700] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(751), 1,
+      sym__name_token,
+    STATE(302), 1,
+      sym_name,
+  [6710] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(920), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [6718] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(751), 1,
+      sym__name_token,
+    STATE(314), 1,
+      sym_name,
+  [6728] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(946), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6736] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(948), 1,
+      sym_icmp_type,
+  [6743] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(950), 1,
+      anon_sym_LBRACE,
+  [6750] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(952), 1,
       sym_label_key,
-  [6880] = 2,
+  [6757] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1003), 1,
-      sym_protocol,
-  [6887] = 2,
+    ACTIONS(705), 1,
+      anon_sym_EQ,
+  [6764] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1005), 1,
+    ACTIONS(954), 1,
+      sym__name_token,
+  [6771] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(956), 1,
+      anon_sym_policy,
+  [6778] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(958), 1,
       anon_sym_with,
-  [6894] = 2,
+  [6785] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1007), 1,
+    ACTIONS(960), 1,
       sym_number,
-  [6901] = 2,
+  [6792] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1009), 1,
+    ACTIONS(962), 1,
       sym_number,
-  [6908] = 2,
+  [6799] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1011), 1,
-      anon_sym_LBRACE,
-  [6915] = 2,
+    ACTIONS(964), 1,
+      sym_number,
+  [6806] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(674), 1,
+    ACTIONS(966), 1,
       anon_sym_EQ,
-  [6922] = 2,
+  [6813] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1013), 1,
+    ACTIONS(968), 1,
+      sym_identifier,
+  [6820] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(970), 1,
+      sym_protocol,
+  [6827] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(972), 1,
+      anon_sym_LBRACE,
+  [6834] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      anon_sym_LBRACE,
+  [6841] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(976), 1,
+      anon_sym_nodes,
+  [6848] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_default,
+  [6855] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(980), 1,
+      sym__port_number_immediate,
+  [6862] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
+      sym_identifier,
+  [6869] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(984), 1,
+      anon_sym_EQ,
+  [6876] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(986), 1,
+      anon_sym_with,
+  [6883] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(988), 1,
       anon_sym_deny,
-  [6929] = 2,
+  [6890] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1015), 1,
+    ACTIONS(990), 1,
+      sym_protocol,
+  [6897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(992), 1,
+      sym_number,
+  [6904] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(994), 1,
       ts_builtin_sym_end,
-  [6936] = 2,
+  [6911] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1017), 1,
-      anon_sym_EQ,
-  [6943] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1019), 1,
-      anon_sym_LBRACE,
-  [6950] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1021), 1,
+    ACTIONS(996), 1,
       anon_sym_LPAREN,
+  [6918] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(998), 1,
+      sym_number,
+  [6925] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1000), 1,
+      sym_number,
+  [6932] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1002), 1,
+      sym_number,
+  [6939] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_groups,
+  [6946] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1006), 1,
+      sym_number,
+  [6953] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      sym_number,
+  [6960] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1010), 1,
+      sym_number,
+  [6967] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      anon_sym_namespaces,
+  [6974] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1014), 1,
+      anon_sym_with,
+  [6981] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 1,
+      sym_identifier,
+  [6988] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
+      anon_sym_deny,
+  [6995] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1020), 1,
+      anon_sym_LBRACE,
+  [7002] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      sym_number,
+  [7009] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      anon_sym_COLON,
+  [7016] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym_cilium_version,
+  [7023] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1028), 1,
+      anon_sym_namespace,
+  [7030] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1030), 1,
+      sym_label_key,
+  [7037] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1032), 1,
+      anon_sym_LPAREN,
+  [7044] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1034), 1,
+      sym_number,
+  [7051] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1036), 1,
+      anon_sym_COLON,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 40,
-  [SMALL_STATE(4)] = 80,
-  [SMALL_STATE(5)] = 114,
-  [SMALL_STATE(6)] = 152,
-  [SMALL_STATE(7)] = 186,
-  [SMALL_STATE(8)] = 220,
-  [SMALL_STATE(9)] = 254,
-  [SMALL_STATE(10)] = 289,
-  [SMALL_STATE(11)] = 321,
-  [SMALL_STATE(12)] = 353,
-  [SMALL_STATE(13)] = 401,
-  [SMALL_STATE(14)] = 445,
-  [SMALL_STATE(15)] = 490,
-  [SMALL_STATE(16)] = 533,
-  [SMALL_STATE(17)] = 575,
-  [SMALL_STATE(18)] = 622,
-  [SMALL_STATE(19)] = 669,
-  [SMALL_STATE(20)] = 716,
-  [SMALL_STATE(21)] = 755,
-  [SMALL_STATE(22)] = 794,
-  [SMALL_STATE(23)] = 828,
-  [SMALL_STATE(24)] = 864,
-  [SMALL_STATE(25)] = 900,
-  [SMALL_STATE(26)] = 934,
-  [SMALL_STATE(27)] = 970,
-  [SMALL_STATE(28)] = 1006,
-  [SMALL_STATE(29)] = 1042,
-  [SMALL_STATE(30)] = 1078,
-  [SMALL_STATE(31)] = 1114,
-  [SMALL_STATE(32)] = 1157,
-  [SMALL_STATE(33)] = 1182,
-  [SMALL_STATE(34)] = 1211,
-  [SMALL_STATE(35)] = 1254,
-  [SMALL_STATE(36)] = 1297,
-  [SMALL_STATE(37)] = 1340,
-  [SMALL_STATE(38)] = 1383,
-  [SMALL_STATE(39)] = 1411,
-  [SMALL_STATE(40)] = 1439,
-  [SMALL_STATE(41)] = 1467,
-  [SMALL_STATE(42)] = 1495,
-  [SMALL_STATE(43)] = 1523,
-  [SMALL_STATE(44)] = 1547,
-  [SMALL_STATE(45)] = 1575,
-  [SMALL_STATE(46)] = 1603,
-  [SMALL_STATE(47)] = 1631,
-  [SMALL_STATE(48)] = 1659,
-  [SMALL_STATE(49)] = 1687,
-  [SMALL_STATE(50)] = 1715,
-  [SMALL_STATE(51)] = 1753,
-  [SMALL_STATE(52)] = 1781,
-  [SMALL_STATE(53)] = 1809,
-  [SMALL_STATE(54)] = 1833,
-  [SMALL_STATE(55)] = 1857,
-  [SMALL_STATE(56)] = 1885,
-  [SMALL_STATE(57)] = 1913,
-  [SMALL_STATE(58)] = 1937,
-  [SMALL_STATE(59)] = 1965,
-  [SMALL_STATE(60)] = 1993,
-  [SMALL_STATE(61)] = 2019,
-  [SMALL_STATE(62)] = 2046,
-  [SMALL_STATE(63)] = 2071,
-  [SMALL_STATE(64)] = 2100,
-  [SMALL_STATE(65)] = 2123,
-  [SMALL_STATE(66)] = 2146,
-  [SMALL_STATE(67)] = 2169,
-  [SMALL_STATE(68)] = 2198,
-  [SMALL_STATE(69)] = 2225,
-  [SMALL_STATE(70)] = 2248,
-  [SMALL_STATE(71)] = 2277,
-  [SMALL_STATE(72)] = 2306,
-  [SMALL_STATE(73)] = 2329,
-  [SMALL_STATE(74)] = 2352,
-  [SMALL_STATE(75)] = 2375,
-  [SMALL_STATE(76)] = 2404,
-  [SMALL_STATE(77)] = 2427,
-  [SMALL_STATE(78)] = 2450,
-  [SMALL_STATE(79)] = 2473,
-  [SMALL_STATE(80)] = 2510,
-  [SMALL_STATE(81)] = 2533,
-  [SMALL_STATE(82)] = 2560,
-  [SMALL_STATE(83)] = 2586,
-  [SMALL_STATE(84)] = 2608,
-  [SMALL_STATE(85)] = 2630,
-  [SMALL_STATE(86)] = 2652,
-  [SMALL_STATE(87)] = 2674,
-  [SMALL_STATE(88)] = 2696,
-  [SMALL_STATE(89)] = 2718,
-  [SMALL_STATE(90)] = 2740,
-  [SMALL_STATE(91)] = 2762,
-  [SMALL_STATE(92)] = 2788,
-  [SMALL_STATE(93)] = 2814,
-  [SMALL_STATE(94)] = 2836,
-  [SMALL_STATE(95)] = 2858,
-  [SMALL_STATE(96)] = 2880,
-  [SMALL_STATE(97)] = 2906,
-  [SMALL_STATE(98)] = 2932,
-  [SMALL_STATE(99)] = 2958,
-  [SMALL_STATE(100)] = 2984,
-  [SMALL_STATE(101)] = 3010,
-  [SMALL_STATE(102)] = 3036,
-  [SMALL_STATE(103)] = 3074,
-  [SMALL_STATE(104)] = 3112,
-  [SMALL_STATE(105)] = 3134,
-  [SMALL_STATE(106)] = 3156,
-  [SMALL_STATE(107)] = 3182,
-  [SMALL_STATE(108)] = 3208,
-  [SMALL_STATE(109)] = 3234,
-  [SMALL_STATE(110)] = 3260,
-  [SMALL_STATE(111)] = 3286,
-  [SMALL_STATE(112)] = 3312,
-  [SMALL_STATE(113)] = 3338,
-  [SMALL_STATE(114)] = 3364,
-  [SMALL_STATE(115)] = 3390,
-  [SMALL_STATE(116)] = 3416,
-  [SMALL_STATE(117)] = 3442,
-  [SMALL_STATE(118)] = 3468,
-  [SMALL_STATE(119)] = 3494,
-  [SMALL_STATE(120)] = 3520,
-  [SMALL_STATE(121)] = 3546,
-  [SMALL_STATE(122)] = 3572,
-  [SMALL_STATE(123)] = 3598,
-  [SMALL_STATE(124)] = 3624,
-  [SMALL_STATE(125)] = 3647,
-  [SMALL_STATE(126)] = 3668,
-  [SMALL_STATE(127)] = 3691,
-  [SMALL_STATE(128)] = 3714,
-  [SMALL_STATE(129)] = 3737,
-  [SMALL_STATE(130)] = 3758,
-  [SMALL_STATE(131)] = 3781,
-  [SMALL_STATE(132)] = 3802,
-  [SMALL_STATE(133)] = 3825,
-  [SMALL_STATE(134)] = 3846,
-  [SMALL_STATE(135)] = 3866,
-  [SMALL_STATE(136)] = 3886,
-  [SMALL_STATE(137)] = 3906,
-  [SMALL_STATE(138)] = 3926,
-  [SMALL_STATE(139)] = 3946,
-  [SMALL_STATE(140)] = 3966,
-  [SMALL_STATE(141)] = 3986,
-  [SMALL_STATE(142)] = 4006,
-  [SMALL_STATE(143)] = 4026,
-  [SMALL_STATE(144)] = 4046,
-  [SMALL_STATE(145)] = 4066,
-  [SMALL_STATE(146)] = 4086,
-  [SMALL_STATE(147)] = 4106,
-  [SMALL_STATE(148)] = 4136,
-  [SMALL_STATE(149)] = 4158,
-  [SMALL_STATE(150)] = 4180,
-  [SMALL_STATE(151)] = 4202,
-  [SMALL_STATE(152)] = 4232,
-  [SMALL_STATE(153)] = 4254,
-  [SMALL_STATE(154)] = 4276,
-  [SMALL_STATE(155)] = 4298,
+  [SMALL_STATE(3)] = 41,
+  [SMALL_STATE(4)] = 82,
+  [SMALL_STATE(5)] = 117,
+  [SMALL_STATE(6)] = 156,
+  [SMALL_STATE(7)] = 191,
+  [SMALL_STATE(8)] = 226,
+  [SMALL_STATE(9)] = 261,
+  [SMALL_STATE(10)] = 297,
+  [SMALL_STATE(11)] = 330,
+  [SMALL_STATE(12)] = 363,
+  [SMALL_STATE(13)] = 407,
+  [SMALL_STATE(14)] = 455,
+  [SMALL_STATE(15)] = 500,
+  [SMALL_STATE(16)] = 543,
+  [SMALL_STATE(17)] = 585,
+  [SMALL_STATE(18)] = 632,
+  [SMALL_STATE(19)] = 679,
+  [SMALL_STATE(20)] = 726,
+  [SMALL_STATE(21)] = 765,
+  [SMALL_STATE(22)] = 804,
+  [SMALL_STATE(23)] = 838,
+  [SMALL_STATE(24)] = 874,
+  [SMALL_STATE(25)] = 910,
+  [SMALL_STATE(26)] = 946,
+  [SMALL_STATE(27)] = 982,
+  [SMALL_STATE(28)] = 1018,
+  [SMALL_STATE(29)] = 1052,
+  [SMALL_STATE(30)] = 1088,
+  [SMALL_STATE(31)] = 1124,
+  [SMALL_STATE(32)] = 1153,
+  [SMALL_STATE(33)] = 1196,
+  [SMALL_STATE(34)] = 1221,
+  [SMALL_STATE(35)] = 1264,
+  [SMALL_STATE(36)] = 1289,
+  [SMALL_STATE(37)] = 1332,
+  [SMALL_STATE(38)] = 1357,
+  [SMALL_STATE(39)] = 1400,
+  [SMALL_STATE(40)] = 1443,
+  [SMALL_STATE(41)] = 1471,
+  [SMALL_STATE(42)] = 1499,
+  [SMALL_STATE(43)] = 1527,
+  [SMALL_STATE(44)] = 1555,
+  [SMALL_STATE(45)] = 1583,
+  [SMALL_STATE(46)] = 1625,
+  [SMALL_STATE(47)] = 1653,
+  [SMALL_STATE(48)] = 1681,
+  [SMALL_STATE(49)] = 1709,
+  [SMALL_STATE(50)] = 1737,
+  [SMALL_STATE(51)] = 1765,
+  [SMALL_STATE(52)] = 1793,
+  [SMALL_STATE(53)] = 1821,
+  [SMALL_STATE(54)] = 1849,
+  [SMALL_STATE(55)] = 1873,
+  [SMALL_STATE(56)] = 1897,
+  [SMALL_STATE(57)] = 1935,
+  [SMALL_STATE(58)] = 1963,
+  [SMALL_STATE(59)] = 1991,
+  [SMALL_STATE(60)] = 2019,
+  [SMALL_STATE(61)] = 2045,
+  [SMALL_STATE(62)] = 2087,
+  [SMALL_STATE(63)] = 2115,
+  [SMALL_STATE(64)] = 2142,
+  [SMALL_STATE(65)] = 2167,
+  [SMALL_STATE(66)] = 2190,
+  [SMALL_STATE(67)] = 2213,
+  [SMALL_STATE(68)] = 2242,
+  [SMALL_STATE(69)] = 2265,
+  [SMALL_STATE(70)] = 2288,
+  [SMALL_STATE(71)] = 2315,
+  [SMALL_STATE(72)] = 2338,
+  [SMALL_STATE(73)] = 2367,
+  [SMALL_STATE(74)] = 2396,
+  [SMALL_STATE(75)] = 2419,
+  [SMALL_STATE(76)] = 2442,
+  [SMALL_STATE(77)] = 2469,
+  [SMALL_STATE(78)] = 2498,
+  [SMALL_STATE(79)] = 2521,
+  [SMALL_STATE(80)] = 2544,
+  [SMALL_STATE(81)] = 2567,
+  [SMALL_STATE(82)] = 2604,
+  [SMALL_STATE(83)] = 2627,
+  [SMALL_STATE(84)] = 2656,
+  [SMALL_STATE(85)] = 2678,
+  [SMALL_STATE(86)] = 2700,
+  [SMALL_STATE(87)] = 2722,
+  [SMALL_STATE(88)] = 2744,
+  [SMALL_STATE(89)] = 2766,
+  [SMALL_STATE(90)] = 2788,
+  [SMALL_STATE(91)] = 2810,
+  [SMALL_STATE(92)] = 2832,
+  [SMALL_STATE(93)] = 2858,
+  [SMALL_STATE(94)] = 2880,
+  [SMALL_STATE(95)] = 2906,
+  [SMALL_STATE(96)] = 2932,
+  [SMALL_STATE(97)] = 2958,
+  [SMALL_STATE(98)] = 2984,
+  [SMALL_STATE(99)] = 3010,
+  [SMALL_STATE(100)] = 3036,
+  [SMALL_STATE(101)] = 3058,
+  [SMALL_STATE(102)] = 3084,
+  [SMALL_STATE(103)] = 3106,
+  [SMALL_STATE(104)] = 3132,
+  [SMALL_STATE(105)] = 3154,
+  [SMALL_STATE(106)] = 3180,
+  [SMALL_STATE(107)] = 3206,
+  [SMALL_STATE(108)] = 3232,
+  [SMALL_STATE(109)] = 3258,
+  [SMALL_STATE(110)] = 3284,
+  [SMALL_STATE(111)] = 3310,
+  [SMALL_STATE(112)] = 3336,
+  [SMALL_STATE(113)] = 3362,
+  [SMALL_STATE(114)] = 3388,
+  [SMALL_STATE(115)] = 3414,
+  [SMALL_STATE(116)] = 3440,
+  [SMALL_STATE(117)] = 3466,
+  [SMALL_STATE(118)] = 3492,
+  [SMALL_STATE(119)] = 3518,
+  [SMALL_STATE(120)] = 3544,
+  [SMALL_STATE(121)] = 3570,
+  [SMALL_STATE(122)] = 3596,
+  [SMALL_STATE(123)] = 3622,
+  [SMALL_STATE(124)] = 3644,
+  [SMALL_STATE(125)] = 3667,
+  [SMALL_STATE(126)] = 3690,
+  [SMALL_STATE(127)] = 3713,
+  [SMALL_STATE(128)] = 3736,
+  [SMALL_STATE(129)] = 3757,
+  [SMALL_STATE(130)] = 3778,
+  [SMALL_STATE(131)] = 3801,
+  [SMALL_STATE(132)] = 3822,
+  [SMALL_STATE(133)] = 3843,
+  [SMALL_STATE(134)] = 3866,
+  [SMALL_STATE(135)] = 3886,
+  [SMALL_STATE(136)] = 3906,
+  [SMALL_STATE(137)] = 3926,
+  [SMALL_STATE(138)] = 3946,
+  [SMALL_STATE(139)] = 3966,
+  [SMALL_STATE(140)] = 3986,
+  [SMALL_STATE(141)] = 4006,
+  [SMALL_STATE(142)] = 4026,
+  [SMALL_STATE(143)] = 4046,
+  [SMALL_STATE(144)] = 4066,
+  [SMALL_STATE(145)] = 4086,
+  [SMALL_STATE(146)] = 4106,
+  [SMALL_STATE(147)] = 4126,
+  [SMALL_STATE(148)] = 4148,
+  [SMALL_STATE(149)] = 4166,
+  [SMALL_STATE(150)] = 4188,
+  [SMALL_STATE(151)] = 4218,
+  [SMALL_STATE(152)] = 4236,
+  [SMALL_STATE(153)] = 4258,
+  [SMALL_STATE(154)] = 4280,
+  [SMALL_STATE(155)] = 4302,
   [SMALL_STATE(156)] = 4320,
-  [SMALL_STATE(157)] = 4350,
-  [SMALL_STATE(158)] = 4377,
-  [SMALL_STATE(159)] = 4394,
-  [SMALL_STATE(160)] = 4421,
-  [SMALL_STATE(161)] = 4438,
-  [SMALL_STATE(162)] = 4455,
-  [SMALL_STATE(163)] = 4472,
-  [SMALL_STATE(164)] = 4499,
-  [SMALL_STATE(165)] = 4516,
-  [SMALL_STATE(166)] = 4543,
-  [SMALL_STATE(167)] = 4560,
-  [SMALL_STATE(168)] = 4576,
-  [SMALL_STATE(169)] = 4592,
-  [SMALL_STATE(170)] = 4608,
-  [SMALL_STATE(171)] = 4624,
-  [SMALL_STATE(172)] = 4640,
-  [SMALL_STATE(173)] = 4656,
-  [SMALL_STATE(174)] = 4680,
-  [SMALL_STATE(175)] = 4696,
-  [SMALL_STATE(176)] = 4712,
-  [SMALL_STATE(177)] = 4730,
-  [SMALL_STATE(178)] = 4746,
-  [SMALL_STATE(179)] = 4770,
-  [SMALL_STATE(180)] = 4794,
-  [SMALL_STATE(181)] = 4810,
-  [SMALL_STATE(182)] = 4826,
-  [SMALL_STATE(183)] = 4842,
-  [SMALL_STATE(184)] = 4858,
-  [SMALL_STATE(185)] = 4879,
-  [SMALL_STATE(186)] = 4893,
-  [SMALL_STATE(187)] = 4907,
-  [SMALL_STATE(188)] = 4921,
-  [SMALL_STATE(189)] = 4939,
-  [SMALL_STATE(190)] = 4953,
-  [SMALL_STATE(191)] = 4967,
-  [SMALL_STATE(192)] = 4981,
-  [SMALL_STATE(193)] = 4995,
-  [SMALL_STATE(194)] = 5009,
-  [SMALL_STATE(195)] = 5023,
-  [SMALL_STATE(196)] = 5037,
-  [SMALL_STATE(197)] = 5055,
-  [SMALL_STATE(198)] = 5073,
-  [SMALL_STATE(199)] = 5091,
-  [SMALL_STATE(200)] = 5111,
-  [SMALL_STATE(201)] = 5129,
-  [SMALL_STATE(202)] = 5147,
-  [SMALL_STATE(203)] = 5165,
-  [SMALL_STATE(204)] = 5183,
-  [SMALL_STATE(205)] = 5201,
-  [SMALL_STATE(206)] = 5219,
-  [SMALL_STATE(207)] = 5237,
-  [SMALL_STATE(208)] = 5255,
-  [SMALL_STATE(209)] = 5273,
-  [SMALL_STATE(210)] = 5288,
-  [SMALL_STATE(211)] = 5303,
-  [SMALL_STATE(212)] = 5318,
-  [SMALL_STATE(213)] = 5333,
-  [SMALL_STATE(214)] = 5348,
-  [SMALL_STATE(215)] = 5363,
-  [SMALL_STATE(216)] = 5378,
-  [SMALL_STATE(217)] = 5392,
-  [SMALL_STATE(218)] = 5406,
-  [SMALL_STATE(219)] = 5420,
-  [SMALL_STATE(220)] = 5436,
-  [SMALL_STATE(221)] = 5450,
-  [SMALL_STATE(222)] = 5464,
-  [SMALL_STATE(223)] = 5478,
-  [SMALL_STATE(224)] = 5492,
-  [SMALL_STATE(225)] = 5506,
-  [SMALL_STATE(226)] = 5520,
-  [SMALL_STATE(227)] = 5534,
-  [SMALL_STATE(228)] = 5550,
-  [SMALL_STATE(229)] = 5564,
-  [SMALL_STATE(230)] = 5578,
-  [SMALL_STATE(231)] = 5592,
-  [SMALL_STATE(232)] = 5606,
-  [SMALL_STATE(233)] = 5620,
-  [SMALL_STATE(234)] = 5634,
-  [SMALL_STATE(235)] = 5648,
-  [SMALL_STATE(236)] = 5662,
-  [SMALL_STATE(237)] = 5676,
-  [SMALL_STATE(238)] = 5690,
-  [SMALL_STATE(239)] = 5704,
-  [SMALL_STATE(240)] = 5718,
-  [SMALL_STATE(241)] = 5732,
-  [SMALL_STATE(242)] = 5748,
-  [SMALL_STATE(243)] = 5762,
-  [SMALL_STATE(244)] = 5776,
-  [SMALL_STATE(245)] = 5790,
-  [SMALL_STATE(246)] = 5804,
-  [SMALL_STATE(247)] = 5818,
-  [SMALL_STATE(248)] = 5834,
-  [SMALL_STATE(249)] = 5848,
-  [SMALL_STATE(250)] = 5862,
-  [SMALL_STATE(251)] = 5876,
-  [SMALL_STATE(252)] = 5890,
-  [SMALL_STATE(253)] = 5903,
-  [SMALL_STATE(254)] = 5916,
-  [SMALL_STATE(255)] = 5925,
-  [SMALL_STATE(256)] = 5938,
-  [SMALL_STATE(257)] = 5951,
-  [SMALL_STATE(258)] = 5964,
-  [SMALL_STATE(259)] = 5977,
-  [SMALL_STATE(260)] = 5990,
-  [SMALL_STATE(261)] = 6001,
-  [SMALL_STATE(262)] = 6014,
-  [SMALL_STATE(263)] = 6027,
-  [SMALL_STATE(264)] = 6040,
-  [SMALL_STATE(265)] = 6051,
-  [SMALL_STATE(266)] = 6064,
-  [SMALL_STATE(267)] = 6077,
-  [SMALL_STATE(268)] = 6090,
-  [SMALL_STATE(269)] = 6103,
-  [SMALL_STATE(270)] = 6116,
-  [SMALL_STATE(271)] = 6129,
-  [SMALL_STATE(272)] = 6142,
-  [SMALL_STATE(273)] = 6155,
-  [SMALL_STATE(274)] = 6168,
-  [SMALL_STATE(275)] = 6181,
-  [SMALL_STATE(276)] = 6194,
-  [SMALL_STATE(277)] = 6205,
-  [SMALL_STATE(278)] = 6216,
-  [SMALL_STATE(279)] = 6227,
-  [SMALL_STATE(280)] = 6240,
-  [SMALL_STATE(281)] = 6253,
-  [SMALL_STATE(282)] = 6266,
-  [SMALL_STATE(283)] = 6279,
-  [SMALL_STATE(284)] = 6292,
-  [SMALL_STATE(285)] = 6303,
-  [SMALL_STATE(286)] = 6316,
-  [SMALL_STATE(287)] = 6329,
-  [SMALL_STATE(288)] = 6342,
-  [SMALL_STATE(289)] = 6353,
-  [SMALL_STATE(290)] = 6366,
-  [SMALL_STATE(291)] = 6374,
-  [SMALL_STATE(292)] = 6384,
-  [SMALL_STATE(293)] = 6392,
-  [SMALL_STATE(294)] = 6400,
-  [SMALL_STATE(295)] = 6410,
-  [SMALL_STATE(296)] = 6418,
-  [SMALL_STATE(297)] = 6426,
-  [SMALL_STATE(298)] = 6434,
-  [SMALL_STATE(299)] = 6444,
-  [SMALL_STATE(300)] = 6454,
-  [SMALL_STATE(301)] = 6462,
-  [SMALL_STATE(302)] = 6470,
-  [SMALL_STATE(303)] = 6480,
-  [SMALL_STATE(304)] = 6490,
-  [SMALL_STATE(305)] = 6500,
-  [SMALL_STATE(306)] = 6510,
-  [SMALL_STATE(307)] = 6518,
-  [SMALL_STATE(308)] = 6526,
-  [SMALL_STATE(309)] = 6536,
-  [SMALL_STATE(310)] = 6546,
-  [SMALL_STATE(311)] = 6554,
-  [SMALL_STATE(312)] = 6564,
-  [SMALL_STATE(313)] = 6572,
-  [SMALL_STATE(314)] = 6582,
-  [SMALL_STATE(315)] = 6590,
-  [SMALL_STATE(316)] = 6598,
-  [SMALL_STATE(317)] = 6606,
-  [SMALL_STATE(318)] = 6614,
-  [SMALL_STATE(319)] = 6622,
-  [SMALL_STATE(320)] = 6632,
-  [SMALL_STATE(321)] = 6642,
-  [SMALL_STATE(322)] = 6649,
-  [SMALL_STATE(323)] = 6656,
-  [SMALL_STATE(324)] = 6663,
-  [SMALL_STATE(325)] = 6670,
-  [SMALL_STATE(326)] = 6677,
-  [SMALL_STATE(327)] = 6684,
-  [SMALL_STATE(328)] = 6691,
-  [SMALL_STATE(329)] = 6698,
-  [SMALL_STATE(330)] = 6705,
-  [SMALL_STATE(331)] = 6712,
-  [SMALL_STATE(332)] = 6719,
-  [SMALL_STATE(333)] = 6726,
-  [SMALL_STATE(334)] = 6733,
-  [SMALL_STATE(335)] = 6740,
-  [SMALL_STATE(336)] = 6747,
-  [SMALL_STATE(337)] = 6754,
-  [SMALL_STATE(338)] = 6761,
-  [SMALL_STATE(339)] = 6768,
-  [SMALL_STATE(340)] = 6775,
-  [SMALL_STATE(341)] = 6782,
-  [SMALL_STATE(342)] = 6789,
-  [SMALL_STATE(343)] = 6796,
-  [SMALL_STATE(344)] = 6803,
-  [SMALL_STATE(345)] = 6810,
-  [SMALL_STATE(346)] = 6817,
-  [SMALL_STATE(347)] = 6824,
-  [SMALL_STATE(348)] = 6831,
-  [SMALL_STATE(349)] = 6838,
-  [SMALL_STATE(350)] = 6845,
-  [SMALL_STATE(351)] = 6852,
-  [SMALL_STATE(352)] = 6859,
-  [SMALL_STATE(353)] = 6866,
-  [SMALL_STATE(354)] = 6873,
-  [SMALL_STATE(355)] = 6880,
-  [SMALL_STATE(356)] = 6887,
-  [SMALL_STATE(357)] = 6894,
-  [SMALL_STATE(358)] = 6901,
-  [SMALL_STATE(359)] = 6908,
-  [SMALL_STATE(360)] = 6915,
-  [SMALL_STATE(361)] = 6922,
-  [SMALL_STATE(362)] = 6929,
-  [SMALL_STATE(363)] = 6936,
-  [SMALL_STATE(364)] = 6943,
-  [SMALL_STATE(365)] = 6950,
+  [SMALL_STATE(157)] = 4338,
+  [SMALL_STATE(158)] = 4368,
+  [SMALL_STATE(159)] = 4390,
+  [SMALL_STATE(160)] = 4420,
+  [SMALL_STATE(161)] = 4442,
+  [SMALL_STATE(162)] = 4472,
+  [SMALL_STATE(163)] = 4499,
+  [SMALL_STATE(164)] = 4526,
+  [SMALL_STATE(165)] = 4553,
+  [SMALL_STATE(166)] = 4580,
+  [SMALL_STATE(167)] = 4597,
+  [SMALL_STATE(168)] = 4614,
+  [SMALL_STATE(169)] = 4630,
+  [SMALL_STATE(170)] = 4646,
+  [SMALL_STATE(171)] = 4664,
+  [SMALL_STATE(172)] = 4680,
+  [SMALL_STATE(173)] = 4696,
+  [SMALL_STATE(174)] = 4720,
+  [SMALL_STATE(175)] = 4736,
+  [SMALL_STATE(176)] = 4752,
+  [SMALL_STATE(177)] = 4776,
+  [SMALL_STATE(178)] = 4792,
+  [SMALL_STATE(179)] = 4808,
+  [SMALL_STATE(180)] = 4824,
+  [SMALL_STATE(181)] = 4840,
+  [SMALL_STATE(182)] = 4856,
+  [SMALL_STATE(183)] = 4880,
+  [SMALL_STATE(184)] = 4896,
+  [SMALL_STATE(185)] = 4912,
+  [SMALL_STATE(186)] = 4927,
+  [SMALL_STATE(187)] = 4942,
+  [SMALL_STATE(188)] = 4957,
+  [SMALL_STATE(189)] = 4978,
+  [SMALL_STATE(190)] = 4993,
+  [SMALL_STATE(191)] = 5008,
+  [SMALL_STATE(192)] = 5023,
+  [SMALL_STATE(193)] = 5038,
+  [SMALL_STATE(194)] = 5053,
+  [SMALL_STATE(195)] = 5068,
+  [SMALL_STATE(196)] = 5083,
+  [SMALL_STATE(197)] = 5098,
+  [SMALL_STATE(198)] = 5113,
+  [SMALL_STATE(199)] = 5131,
+  [SMALL_STATE(200)] = 5149,
+  [SMALL_STATE(201)] = 5167,
+  [SMALL_STATE(202)] = 5185,
+  [SMALL_STATE(203)] = 5203,
+  [SMALL_STATE(204)] = 5221,
+  [SMALL_STATE(205)] = 5239,
+  [SMALL_STATE(206)] = 5257,
+  [SMALL_STATE(207)] = 5275,
+  [SMALL_STATE(208)] = 5293,
+  [SMALL_STATE(209)] = 5311,
+  [SMALL_STATE(210)] = 5329,
+  [SMALL_STATE(211)] = 5349,
+  [SMALL_STATE(212)] = 5367,
+  [SMALL_STATE(213)] = 5382,
+  [SMALL_STATE(214)] = 5397,
+  [SMALL_STATE(215)] = 5412,
+  [SMALL_STATE(216)] = 5427,
+  [SMALL_STATE(217)] = 5442,
+  [SMALL_STATE(218)] = 5457,
+  [SMALL_STATE(219)] = 5472,
+  [SMALL_STATE(220)] = 5486,
+  [SMALL_STATE(221)] = 5500,
+  [SMALL_STATE(222)] = 5514,
+  [SMALL_STATE(223)] = 5528,
+  [SMALL_STATE(224)] = 5542,
+  [SMALL_STATE(225)] = 5556,
+  [SMALL_STATE(226)] = 5570,
+  [SMALL_STATE(227)] = 5586,
+  [SMALL_STATE(228)] = 5600,
+  [SMALL_STATE(229)] = 5614,
+  [SMALL_STATE(230)] = 5628,
+  [SMALL_STATE(231)] = 5642,
+  [SMALL_STATE(232)] = 5656,
+  [SMALL_STATE(233)] = 5670,
+  [SMALL_STATE(234)] = 5684,
+  [SMALL_STATE(235)] = 5698,
+  [SMALL_STATE(236)] = 5712,
+  [SMALL_STATE(237)] = 5728,
+  [SMALL_STATE(238)] = 5742,
+  [SMALL_STATE(239)] = 5756,
+  [SMALL_STATE(240)] = 5770,
+  [SMALL_STATE(241)] = 5784,
+  [SMALL_STATE(242)] = 5798,
+  [SMALL_STATE(243)] = 5812,
+  [SMALL_STATE(244)] = 5826,
+  [SMALL_STATE(245)] = 5840,
+  [SMALL_STATE(246)] = 5854,
+  [SMALL_STATE(247)] = 5868,
+  [SMALL_STATE(248)] = 5882,
+  [SMALL_STATE(249)] = 5896,
+  [SMALL_STATE(250)] = 5910,
+  [SMALL_STATE(251)] = 5926,
+  [SMALL_STATE(252)] = 5940,
+  [SMALL_STATE(253)] = 5956,
+  [SMALL_STATE(254)] = 5970,
+  [SMALL_STATE(255)] = 5984,
+  [SMALL_STATE(256)] = 5997,
+  [SMALL_STATE(257)] = 6010,
+  [SMALL_STATE(258)] = 6023,
+  [SMALL_STATE(259)] = 6036,
+  [SMALL_STATE(260)] = 6049,
+  [SMALL_STATE(261)] = 6062,
+  [SMALL_STATE(262)] = 6073,
+  [SMALL_STATE(263)] = 6086,
+  [SMALL_STATE(264)] = 6099,
+  [SMALL_STATE(265)] = 6112,
+  [SMALL_STATE(266)] = 6125,
+  [SMALL_STATE(267)] = 6138,
+  [SMALL_STATE(268)] = 6151,
+  [SMALL_STATE(269)] = 6164,
+  [SMALL_STATE(270)] = 6177,
+  [SMALL_STATE(271)] = 6190,
+  [SMALL_STATE(272)] = 6203,
+  [SMALL_STATE(273)] = 6216,
+  [SMALL_STATE(274)] = 6229,
+  [SMALL_STATE(275)] = 6242,
+  [SMALL_STATE(276)] = 6255,
+  [SMALL_STATE(277)] = 6268,
+  [SMALL_STATE(278)] = 6281,
+  [SMALL_STATE(279)] = 6294,
+  [SMALL_STATE(280)] = 6307,
+  [SMALL_STATE(281)] = 6318,
+  [SMALL_STATE(282)] = 6331,
+  [SMALL_STATE(283)] = 6344,
+  [SMALL_STATE(284)] = 6357,
+  [SMALL_STATE(285)] = 6368,
+  [SMALL_STATE(286)] = 6379,
+  [SMALL_STATE(287)] = 6388,
+  [SMALL_STATE(288)] = 6399,
+  [SMALL_STATE(289)] = 6410,
+  [SMALL_STATE(290)] = 6423,
+  [SMALL_STATE(291)] = 6436,
+  [SMALL_STATE(292)] = 6447,
+  [SMALL_STATE(293)] = 6460,
+  [SMALL_STATE(294)] = 6468,
+  [SMALL_STATE(295)] = 6476,
+  [SMALL_STATE(296)] = 6484,
+  [SMALL_STATE(297)] = 6492,
+  [SMALL_STATE(298)] = 6502,
+  [SMALL_STATE(299)] = 6510,
+  [SMALL_STATE(300)] = 6518,
+  [SMALL_STATE(301)] = 6528,
+  [SMALL_STATE(302)] = 6536,
+  [SMALL_STATE(303)] = 6546,
+  [SMALL_STATE(304)] = 6554,
+  [SMALL_STATE(305)] = 6562,
+  [SMALL_STATE(306)] = 6570,
+  [SMALL_STATE(307)] = 6580,
+  [SMALL_STATE(308)] = 6588,
+  [SMALL_STATE(309)] = 6598,
+  [SMALL_STATE(310)] = 6606,
+  [SMALL_STATE(311)] = 6614,
+  [SMALL_STATE(312)] = 6622,
+  [SMALL_STATE(313)] = 6632,
+  [SMALL_STATE(314)] = 6642,
+  [SMALL_STATE(315)] = 6652,
+  [SMALL_STATE(316)] = 6662,
+  [SMALL_STATE(317)] = 6672,
+  [SMALL_STATE(318)] = 6680,
+  [SMALL_STATE(319)] = 6690,
+  [SMALL_STATE(320)] = 6700,
+  [SMALL_STATE(321)] = 6710,
+  [SMALL_STATE(322)] = 6718,
+  [SMALL_STATE(323)] = 6728,
+  [SMALL_STATE(324)] = 6736,
+  [SMALL_STATE(325)] = 6743,
+  [SMALL_STATE(326)] = 6750,
+  [SMALL_STATE(327)] = 6757,
+  [SMALL_STATE(328)] = 6764,
+  [SMALL_STATE(329)] = 6771,
+  [SMALL_STATE(330)] = 6778,
+  [SMALL_STATE(331)] = 6785,
+  [SMALL_STATE(332)] = 6792,
+  [SMALL_STATE(333)] = 6799,
+  [SMALL_STATE(334)] = 6806,
+  [SMALL_STATE(335)] = 6813,
+  [SMALL_STATE(336)] = 6820,
+  [SMALL_STATE(337)] = 6827,
+  [SMALL_STATE(338)] = 6834,
+  [SMALL_STATE(339)] = 6841,
+  [SMALL_STATE(340)] = 6848,
+  [SMALL_STATE(341)] = 6855,
+  [SMALL_STATE(342)] = 6862,
+  [SMALL_STATE(343)] = 6869,
+  [SMALL_STATE(344)] = 6876,
+  [SMALL_STATE(345)] = 6883,
+  [SMALL_STATE(346)] = 6890,
+  [SMALL_STATE(347)] = 6897,
+  [SMALL_STATE(348)] = 6904,
+  [SMALL_STATE(349)] = 6911,
+  [SMALL_STATE(350)] = 6918,
+  [SMALL_STATE(351)] = 6925,
+  [SMALL_STATE(352)] = 6932,
+  [SMALL_STATE(353)] = 6939,
+  [SMALL_STATE(354)] = 6946,
+  [SMALL_STATE(355)] = 6953,
+  [SMALL_STATE(356)] = 6960,
+  [SMALL_STATE(357)] = 6967,
+  [SMALL_STATE(358)] = 6974,
+  [SMALL_STATE(359)] = 6981,
+  [SMALL_STATE(360)] = 6988,
+  [SMALL_STATE(361)] = 6995,
+  [SMALL_STATE(362)] = 7002,
+  [SMALL_STATE(363)] = 7009,
+  [SMALL_STATE(364)] = 7016,
+  [SMALL_STATE(365)] = 7023,
+  [SMALL_STATE(366)] = 7030,
+  [SMALL_STATE(367)] = 7037,
+  [SMALL_STATE(368)] = 7044,
+  [SMALL_STATE(369)] = 7051,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -10773,493 +10989,500 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [21] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [23] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [41] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 12),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [59] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = false}}, SHIFT(198),
-  [67] = {.entry = {.count = 1, .reusable = false}}, SHIFT(360),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [85] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 12),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [105] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
-  [108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [110] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [113] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(246),
-  [116] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(333),
-  [119] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
-  [122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
-  [125] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(197),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [133] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 21),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 12),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
-  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
-  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
-  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 12),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [188] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(246),
-  [191] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(333),
-  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
-  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
-  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
-  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [208] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
-  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [219] = {.entry = {.count = 1, .reusable = false}}, SHIFT(247),
-  [221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [231] = {.entry = {.count = 1, .reusable = false}}, SHIFT(262),
-  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [249] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 15),
-  [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 16),
-  [271] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(244),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [23] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(209),
+  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(327),
+  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 13),
+  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [73] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [87] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 13),
+  [89] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(320),
+  [92] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(296),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 22),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 13),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [171] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [174] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
+  [177] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
+  [180] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 13),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(203),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [202] = {.entry = {.count = 1, .reusable = false}}, SHIFT(236),
+  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [214] = {.entry = {.count = 1, .reusable = false}}, SHIFT(271),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
+  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
+  [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
+  [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(296),
+  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
+  [240] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(211),
+  [243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 16),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 16),
+  [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [271] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 17),
+  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
   [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
+  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(264),
   [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 13),
-  [289] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [294] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 15),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [309] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 24),
-  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 28),
-  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 32),
-  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 16),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 18),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 22),
-  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 25),
-  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 26),
-  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 27),
-  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 27), SHIFT_REPEAT(228),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 29),
-  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
-  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
-  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
-  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(330),
-  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(350),
-  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [438] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
-  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 33),
-  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 34),
-  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 35),
-  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 36),
-  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 37),
-  [453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 38),
-  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 41),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 42),
-  [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 43),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 44),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 45),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 46),
-  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 52),
-  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 53),
-  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 54),
-  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 58),
-  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 30),
-  [487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 23),
-  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 39),
-  [493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 47),
-  [497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 49),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 59),
-  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 55),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 57),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 40),
-  [519] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 48),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 31),
-  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 50),
-  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 51),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 56),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 60),
-  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 64),
-  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 61),
-  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 62),
-  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 63),
-  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [545] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 8),
-  [559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [561] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [565] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 3),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 11),
-  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 14),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [606] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [610] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [618] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [628] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [630] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [634] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 6),
-  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 6),
-  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 5),
-  [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [642] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
-  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [646] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 3),
-  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 3),
-  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [652] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 4),
-  [654] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [656] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
-  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [668] = {.entry = {.count = 1, .reusable = false}}, SHIFT(219),
-  [670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 7),
-  [678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [682] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [684] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [696] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [710] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [712] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [714] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [716] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [720] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [722] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [724] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [730] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [738] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [746] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(226),
-  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [755] = {.entry = {.count = 1, .reusable = false}}, SHIFT(334),
-  [757] = {.entry = {.count = 1, .reusable = false}}, SHIFT(129),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [795] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [797] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [801] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [803] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [805] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [809] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [813] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [815] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [817] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [819] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [821] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(184),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 10),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [866] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(157),
-  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [873] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [875] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [877] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [881] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(213),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [886] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
-  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [891] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(291),
-  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [904] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
-  [907] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 7),
-  [911] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 7),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [915] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 19),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 7),
-  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 7),
-  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [925] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 9),
-  [927] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 13),
-  [929] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 17),
-  [931] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 7),
-  [933] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 7),
-  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [941] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [943] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [949] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [951] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [1015] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 14),
+  [289] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [295] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(316),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [300] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(244),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [313] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(353),
+  [316] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
+  [319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(297),
+  [322] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(335),
+  [325] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
+  [328] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [331] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(315),
+  [334] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [339] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 25),
+  [364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 29),
+  [368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 21),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 33),
+  [382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 17),
+  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 23),
+  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 26),
+  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 27),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 28),
+  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 28), SHIFT_REPEAT(220),
+  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 30),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 34),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 35),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 36),
+  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 37),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 38),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 39),
+  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 19),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 42),
+  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 43),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 44),
+  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 45),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 46),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 47),
+  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 53),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 54),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 55),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 59),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 56),
+  [492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 60),
+  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 40),
+  [500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 31),
+  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 48),
+  [512] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 24),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 50),
+  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 41),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 52),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 49),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 51),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 32),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 57),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 58),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 62),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 61),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 65),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 63),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 64),
+  [546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 9),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [552] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [561] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
+  [563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [581] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [585] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [589] = {.entry = {.count = 1, .reusable = false}}, SHIFT(162),
+  [591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
+  [595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [607] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [609] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 3),
+  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 12),
+  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 15),
+  [635] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 7),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 6),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 5),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 3),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 3),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 6),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 4),
+  [667] = {.entry = {.count = 1, .reusable = false}}, SHIFT(286),
+  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [679] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [685] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [687] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [689] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [691] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [695] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [697] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [699] = {.entry = {.count = 1, .reusable = false}}, SHIFT(250),
+  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [703] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 8),
+  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [711] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
+  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [741] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [761] = {.entry = {.count = 1, .reusable = false}}, SHIFT(324),
+  [763] = {.entry = {.count = 1, .reusable = false}}, SHIFT(128),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [791] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
+  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [846] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(218),
+  [849] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [861] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [865] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [869] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [876] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [880] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(188),
+  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [885] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [887] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(164),
+  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [896] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [905] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 11),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [917] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
+  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 8),
+  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 8),
+  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 8),
+  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 18),
+  [932] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 8),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 20),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 8),
+  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 8),
+  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 14),
+  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 10),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [950] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [972] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [974] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [994] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
 };
 
 #ifdef __cplusplus

@@ -20,7 +20,7 @@ syn iskeyword @,48-57,_,-
 syn keyword netpolKeyword import system cluster select description label default deny no
 syn keyword netpolKeyword ingress egress allow from to pods nodes all in with fqdn services
 syn keyword netpolKeyword anywhere everything ipv4 ipv6 method host header grpc kafka
-syn keyword netpolKeyword produce consume topic client version dns notin cilium
+syn keyword netpolKeyword produce consume topic client version dns notin cilium group groups
 syn keyword netpolKeyword cidr cidrs ports strings string selector
 syn keyword netpolKeyword const nextgroup=netpolConstDef skipwhite skipnl
 syn keyword netpolKeyword category use nextgroup=netpolCategoryName skipwhite skipnl
