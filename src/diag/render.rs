@@ -1,13 +1,17 @@
 //! The one place that turns [`Diagnostic`]s into text, with codespan-reporting.
+//!
+//! **Invariant:** every format gets its line and column numbers from
+//! codespan here, so `short` and `json` always agree.
 
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term::{self, termcolor};
 
+use super::json::{self, Position};
 use super::{Diagnostic, Severity};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 
 /// How diagnostics are laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +20,8 @@ pub enum Format {
     Human,
     /// `file:line:col: error[E0203]: message`, one line each.
     Short,
+    /// One JSON object per line (see [`super::json`]), for CI and tools.
+    Json,
 }
 
 /// Renders diagnostics, in order, to one string.
@@ -24,11 +30,13 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format, color: 
     for (_, file) in sources.iter() {
         files.add(file.path.clone(), Arc::clone(&file.text));
     }
+    let display_style = match format {
+        Format::Human => term::DisplayStyle::Rich,
+        Format::Short => term::DisplayStyle::Short,
+        Format::Json => return json::render(diags, sources, &|span| locate(&files, span)),
+    };
     let config = term::Config {
-        display_style: match format {
-            Format::Human => term::DisplayStyle::Rich,
-            Format::Short => term::DisplayStyle::Short,
-        },
+        display_style,
         ..term::Config::default()
     };
     let mut buffer = if color {
@@ -46,6 +54,19 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format, color: 
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// The start and end of a span as codespan numbers them: 1-based lines
+/// split at `\n`, 1-based columns counted in characters.
+fn locate(files: &SimpleFiles<String, Arc<str>>, span: Span) -> Option<(Position, Position)> {
+    let file = span.file.0 as usize;
+    let position = |byte: u32| {
+        files.location(file, byte as usize).ok().map(|location| Position {
+            line: location.line_number,
+            column: location.column_number,
+        })
+    };
+    Some((position(span.start)?, position(span.end)?))
 }
 
 fn convert(diag: &Diagnostic, format: Format) -> cs::Diagnostic<usize> {

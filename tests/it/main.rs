@@ -9,3 +9,4 @@ mod robustness;
 mod equivalence;
 mod seeds;
 mod editors;
+mod json_diagnostics;
