@@ -10,3 +10,4 @@ mod equivalence;
 mod seeds;
 mod editors;
 mod json_diagnostics;
+mod check_diff;

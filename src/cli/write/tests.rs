@@ -56,7 +56,7 @@ fn identical_file_is_not_rewritten() {
     let files = [output("shop.yaml", "a: 1\n")];
     write(&files, temp.path()).unwrap();
     let plan = plan(&files, temp.path()).unwrap();
-    assert!(plan.writes.is_empty());
+    assert!(plan.changes.is_empty());
     assert_eq!(plan.unchanged, 1);
 }
 
