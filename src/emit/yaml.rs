@@ -3,13 +3,18 @@
 //! [`block`] prints any `Serialize` value in serde_yaml's default block
 //! layout: 2-space indentation, sequences not indented under their key,
 //! `{}` and `[]` for empty collections, no line wrapping. [`push_scalar`]
-//! prints one string. serde_yaml builds the value tree and decides how each
-//! string is quoted; this file lays the tree out, so that a spec can be
-//! printed once at any indentation and pasted under many `spec:` keys. Two
-//! exceptions to serde_yaml's quoting: simple names skip the YAML crate for
-//! speed (a test checks they print the same), and YAML 1.1 non-strings get
-//! quotes (next invariant). A test checks that the layout is byte-for-byte
-//! serde_yaml's.
+//! prints one string. The value is printed straight from its `Serialize`
+//! impl, with no tree in between, so that a spec can be printed once at any
+//! indentation and pasted under many `spec:` keys. A test checks that the
+//! layout is byte-for-byte serde_yaml's.
+//!
+//! Strings are quoted as serde_yaml quotes them. A one-line string of
+//! printable ASCII, which is nearly every string emit prints, is classified
+//! here by libyaml's own rules for plain scalars in block context; tests
+//! compare the result with serde_yaml's for every string of up to three
+//! characters over an alphabet of YAML's special characters (four over a
+//! smaller one) and for a list of hard cases. Any other string, multi-line
+//! or not ASCII, is printed by serde_yaml itself.
 //!
 //! **Invariant:** every string reads back as the same string with a YAML 1.2
 //! parser and with the YAML 1.1 parser that Kubernetes uses
@@ -19,157 +24,822 @@
 //!
 //! serde_yaml writes an externally tagged enum as a YAML tag (`!variant`);
 //! this layout drops tags, so emit's structs use none (a choice between
-//! fields is a struct of `Option`s, as in Cilium's Go types).
+//! fields is a struct of `Option`s, as in Cilium's Go types). Map keys are
+//! always printed on one line, as `key:`.
 //!
-//! **Invariant:** nothing here panics. A value serde_yaml cannot represent
-//! (not one of emit's structs) prints as nothing.
+//! **Invariant:** nothing here panics. A value this layout cannot represent
+//! (a map key that is not a scalar, or a `Serialize` impl that fails) prints
+//! as nothing.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Display, Write as _};
+use std::iter::Peekable;
 
 use serde::Serialize;
-use serde_yaml::{Mapping, Value};
+use serde::ser::{self, Impossible};
 
 /// Prints `value` as block YAML, each line indented by `indent` spaces and
 /// ending in a newline.
 pub fn block<T: Serialize>(value: &T, indent: usize) -> String {
-    let mut out = String::new();
-    // `to_value` fails only for maps with non-scalar keys and similar shapes
-    // that emit's structs never have; printing nothing keeps emit infallible.
-    if let Ok(tree) = serde_yaml::to_value(value) {
-        push_node(&mut out, &tree, indent);
+    // Most specs fit; growing from empty would copy the text several times.
+    let mut out = String::with_capacity(INITIAL_CAPACITY);
+    let node = Node {
+        out: &mut out,
+        slot: Slot::Top,
+        indent,
+    };
+    if value.serialize(node).is_err() {
+        // Printing nothing keeps emit infallible (module docs).
+        out.clear();
     }
     out
 }
+
+/// The bytes [`block`] reserves up front.
+const INITIAL_CAPACITY: usize = 512;
 
 /// Appends `text` as one YAML scalar. A multi-line string becomes a block
 /// scalar whose lines are indented by `indent + 2`, so `indent` is the
 /// indentation of the line that holds the key or `-` before it.
 pub fn push_scalar(out: &mut String, text: &str, indent: usize) {
-    if is_plain_word(text) {
-        out.push_str(text);
-    } else if is_yaml_1_1_non_string(text) {
-        push_single_quoted(out, text);
-    } else {
-        match serde_yaml::to_string(text) {
+    match ascii_style(text) {
+        Some(Style::Plain) => out.push_str(text),
+        Some(Style::SingleQuoted) => push_single_quoted(out, text),
+        None if is_yaml_1_1_non_string(text) => push_single_quoted(out, text),
+        None => match serde_yaml::to_string(text) {
             Ok(rendered) => push_rendered_scalar(out, &rendered, indent),
             // Serializing a `&str` cannot fail; quoting keeps the text intact.
             Err(_) => push_single_quoted(out, text),
+        },
+    }
+}
+
+/// How a one-line printable ASCII string is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    /// Bare.
+    Plain,
+    /// Between single quotes, each `'` doubled.
+    SingleQuoted,
+}
+
+/// [`BYTE_CLASSES`]: a byte outside printable ASCII.
+const NOT_PRINTABLE: u8 = 1;
+
+/// [`BYTE_CLASSES`]: a space, `#` or `:`, which may rule out a plain scalar
+/// depending on its neighbours.
+const CONTEXTUAL: u8 = 2;
+
+/// The class bits of each byte.
+const BYTE_CLASSES: [u8; 256] = {
+    let mut classes = [0; 256];
+    let mut rest: &mut [u8] = &mut classes;
+    let mut byte: u8 = 0;
+    while let [class, tail @ ..] = rest {
+        *class = match byte {
+            b' ' | b'#' | b':' => CONTEXTUAL,
+            b'!'..=b'~' => 0,
+            _ => NOT_PRINTABLE,
+        };
+        rest = tail;
+        byte = byte.wrapping_add(1);
+    }
+    classes
+};
+
+/// The style serde_yaml, plus the YAML 1.1 quoting (module docs), gives a
+/// string made only of printable ASCII (`' '..='~'`, no tab or line break);
+/// `None` for any other string.
+///
+/// serde_yaml single-quotes what YAML 1.2 reads as a null, a boolean or a
+/// number, all of which [`is_yaml_1_1_non_string`] covers, and hands the rest
+/// to libyaml, which prints a printable ASCII line plain when it may be plain
+/// in block context (`block_plain_allowed` in its `analyze_scalar`) and
+/// single-quoted otherwise. Plain is ruled out by: an empty string, a leading
+/// or trailing space, a `---` or `...` start, an indicator first (`-`, `?`
+/// and `:` only before a space or the end), a `:` before a space or the end,
+/// and a ` #`.
+fn ascii_style(text: &str) -> Option<Style> {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        // The empty string, a YAML 1.1 null.
+        return Some(Style::SingleQuoted);
+    };
+    // One pass, by table, to check the bytes and to find any that needs a
+    // closer look.
+    let classes = bytes.iter().fold(0, |classes, byte| {
+        classes
+            | BYTE_CLASSES
+                .get(usize::from(*byte))
+                .copied()
+                .unwrap_or(NOT_PRINTABLE)
+    });
+    if classes & NOT_PRINTABLE != 0 {
+        return None;
+    }
+    let contextual = classes & CONTEXTUAL != 0;
+    let quoted = Some(Style::SingleQuoted);
+    // Only a word, or a number that starts with a digit, a sign, `.` or `_`,
+    // can be a YAML 1.1 non-string; a letter first skips the number check.
+    if first.is_ascii_alphabetic() {
+        if is_yaml_1_1_word(text) {
+            return quoted;
+        }
+    } else {
+        let blank_second = bytes.get(1).is_none_or(|byte| *byte == b' ');
+        let indicator_first = match first {
+            b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+            | b'"' | b'%' | b'@' | b'`' | b' ' => true,
+            b'?' | b':' | b'-' => blank_second,
+            _ => false,
+        };
+        if indicator_first
+            || bytes.starts_with(b"---")
+            || bytes.starts_with(b"...")
+            || (matches!(first, b'0'..=b'9' | b'+' | b'-' | b'.' | b'_' | b'~' | b'<')
+                && is_yaml_1_1_non_string(text))
+        {
+            return quoted;
+        }
+    }
+    if contextual {
+        let blank_at = |position: usize| bytes.get(position).is_none_or(|byte| *byte == b' ');
+        // `windows(2)` pairs each byte after the first with the one before it.
+        let breaks_plain = bytes
+            .windows(2)
+            .enumerate()
+            .any(|(position, pair)| match pair {
+                [_, b':'] => blank_at(position + 2),
+                [b' ', b'#'] => true,
+                _ => false,
+            });
+        if last == b' ' || breaks_plain {
+            return quoted;
+        }
+    }
+    Some(Style::Plain)
+}
+
+/// Why a value could not be printed (module docs); the value prints as
+/// nothing.
+#[derive(Debug)]
+struct Unsupported;
+
+impl Display for Unsupported {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a value the YAML layout cannot represent")
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl ser::Error for Unsupported {
+    fn custom<T: Display>(_message: T) -> Self {
+        Unsupported
+    }
+}
+
+/// Where a value goes, which decides what comes before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// On lines of its own: a top-level value.
+    Top,
+    /// After `key:` on the key's line.
+    Value,
+    /// After `- ` on the item's line.
+    Item,
+}
+
+/// A serializer for one value in a [`Slot`]. `indent` is the indentation of
+/// the line the value starts on (for [`Slot::Top`], of the value itself).
+struct Node<'o> {
+    /// The text so far.
+    out: &'o mut String,
+    /// Where the value goes.
+    slot: Slot,
+    /// The indentation of the value's first line.
+    indent: usize,
+}
+
+impl<'o> Node<'o> {
+    /// Prints a value that fits on one line: a scalar, `{}` or `[]`.
+    fn inline(self, write: impl FnOnce(&mut String, usize)) -> Result<(), Unsupported> {
+        match self.slot {
+            Slot::Top => push_indent(self.out, self.indent),
+            Slot::Value => self.out.push(' '),
+            Slot::Item => {}
+        }
+        write(self.out, self.indent);
+        self.out.push('\n');
+        Ok(())
+    }
+
+    /// Prints a string.
+    fn string(self, text: &str) -> Result<(), Unsupported> {
+        self.inline(|out, indent| push_scalar(out, text, indent))
+    }
+
+    /// Prints a number or a word that never needs quotes.
+    fn bare(self, text: impl Display) -> Result<(), Unsupported> {
+        self.inline(|out, _| {
+            // Writing to a `String` cannot fail.
+            let _ = write!(out, "{text}");
+        })
+    }
+
+    /// Starts a mapping or a sequence.
+    fn collection(self, kind: Collection) -> Block<'o> {
+        let child_indent = match (self.slot, kind) {
+            (Slot::Top, _) | (Slot::Value, Collection::Sequence) => self.indent,
+            (Slot::Value, Collection::Mapping) | (Slot::Item, _) => self.indent + 2,
+        };
+        Block {
+            out: self.out,
+            slot: self.slot,
+            indent: self.indent,
+            child_indent,
+            kind,
+            started: false,
         }
     }
 }
 
-/// How a value is laid out.
-enum Shape<'v> {
-    /// A non-empty mapping: one line per key.
-    Mapping(&'v Mapping),
-    /// A non-empty sequence: one line per item.
-    Sequence(&'v [Value]),
-    /// A scalar, `{}` or `[]`: on the line of its key or `-`.
-    Inline(&'v Value),
+/// A mapping or a sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Collection {
+    /// `key: value` lines.
+    Mapping,
+    /// `- item` lines.
+    Sequence,
 }
 
-/// The layout of a value, under any tags (module docs).
-fn shape(value: &Value) -> Shape<'_> {
-    match value {
-        Value::Mapping(mapping) if !mapping.is_empty() => Shape::Mapping(mapping),
-        Value::Sequence(sequence) if !sequence.is_empty() => Shape::Sequence(sequence),
-        Value::Tagged(tagged) => shape(&tagged.value),
-        Value::Null
-        | Value::Bool(_)
-        | Value::Number(_)
-        | Value::String(_)
-        | Value::Mapping(_)
-        | Value::Sequence(_) => Shape::Inline(value),
-    }
+/// A mapping or sequence being printed. The first entry decides the layout:
+/// with none, the collection prints as `{}` or `[]` in its slot.
+struct Block<'o> {
+    /// The text so far.
+    out: &'o mut String,
+    /// Where the collection goes.
+    slot: Slot,
+    /// The collection's [`Node::indent`].
+    indent: usize,
+    /// The indentation of each entry's line.
+    child_indent: usize,
+    /// Mapping or sequence.
+    kind: Collection,
+    /// Whether an entry has been printed.
+    started: bool,
 }
 
-/// Appends a top-level node: a mapping or sequence as lines, anything else
-/// on one line.
-fn push_node(out: &mut String, node: &Value, indent: usize) {
-    match shape(node) {
-        Shape::Mapping(mapping) => push_mapping(out, mapping, indent, false),
-        Shape::Sequence(sequence) => push_sequence(out, sequence, indent, false),
-        Shape::Inline(value) => {
-            push_indent(out, indent);
-            push_inline(out, value, indent);
-            out.push('\n');
-        }
-    }
-}
-
-/// Appends a non-empty mapping at `indent`. With `inline_first` the first
-/// key goes on the current line, right after a `- `.
-fn push_mapping(out: &mut String, mapping: &Mapping, indent: usize, inline_first: bool) {
-    for (position, (key, value)) in mapping.iter().enumerate() {
-        if position > 0 || !inline_first {
-            push_indent(out, indent);
-        }
-        push_key(out, key);
-        out.push(':');
-        match shape(value) {
-            Shape::Mapping(inner) => {
-                out.push('\n');
-                push_mapping(out, inner, indent + 2, false);
+impl Block<'_> {
+    /// Begins an entry's line. serde_yaml puts the first entry of a
+    /// collection in a sequence on the `- ` line, and a collection under a
+    /// key on the next line.
+    fn start_entry(&mut self) {
+        if self.started || self.slot != Slot::Item {
+            if !self.started && self.slot == Slot::Value {
+                self.out.push('\n');
             }
-            // serde_yaml does not indent a sequence under its key.
-            Shape::Sequence(inner) => {
-                out.push('\n');
-                push_sequence(out, inner, indent, false);
-            }
-            Shape::Inline(inner) => {
-                out.push(' ');
-                push_inline(out, inner, indent);
-                out.push('\n');
-            }
+            push_indent(self.out, self.child_indent);
         }
+        self.started = true;
+    }
+
+    /// Prints one sequence item.
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.start_entry();
+        self.out.push_str("- ");
+        value.serialize(Node {
+            out: self.out,
+            slot: Slot::Item,
+            indent: self.child_indent,
+        })
+    }
+
+    /// Prints a mapping key and its `:`.
+    fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
+        self.start_entry();
+        key.serialize(Key { out: self.out })?;
+        self.out.push(':');
+        Ok(())
+    }
+
+    /// Prints the value of the key just printed.
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(Node {
+            out: self.out,
+            slot: Slot::Value,
+            indent: self.child_indent,
+        })
+    }
+
+    /// Prints a struct field.
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        self.start_entry();
+        push_key(self.out, name);
+        self.out.push(':');
+        self.value(value)
+    }
+
+    /// Ends the collection: `{}` or `[]` when it had no entry.
+    fn finish(self) -> Result<(), Unsupported> {
+        if self.started {
+            return Ok(());
+        }
+        let empty = match self.kind {
+            Collection::Mapping => "{}",
+            Collection::Sequence => "[]",
+        };
+        Node {
+            out: self.out,
+            slot: self.slot,
+            indent: self.indent,
+        }
+        .inline(|out, _| out.push_str(empty))
     }
 }
 
-/// Appends a non-empty sequence at `indent`. With `inline_first` the first
-/// item goes on the current line, right after a `- `.
-fn push_sequence(out: &mut String, sequence: &[Value], indent: usize, inline_first: bool) {
-    for (position, item) in sequence.iter().enumerate() {
-        if position > 0 || !inline_first {
-            push_indent(out, indent);
+impl<'o> ser::Serializer for Node<'o> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Block<'o>;
+    type SerializeTuple = Block<'o>;
+    type SerializeTupleStruct = Block<'o>;
+    type SerializeTupleVariant = Block<'o>;
+    type SerializeMap = Block<'o>;
+    type SerializeStruct = Block<'o>;
+    type SerializeStructVariant = Block<'o>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i128(self, value: i128) -> Result<(), Unsupported> {
+        // serde_yaml keeps what fits 64 bits a number, the rest a string.
+        if u64::try_from(value).is_ok() || i64::try_from(value).is_ok() {
+            self.bare(value)
+        } else {
+            self.string(&value.to_string())
         }
-        out.push_str("- ");
-        match shape(item) {
-            Shape::Mapping(inner) => push_mapping(out, inner, indent + 2, true),
-            Shape::Sequence(inner) => push_sequence(out, inner, indent + 2, true),
-            Shape::Inline(inner) => {
-                push_inline(out, inner, indent);
-                out.push('\n');
-            }
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u64(self, value: u64) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u128(self, value: u128) -> Result<(), Unsupported> {
+        if u64::try_from(value).is_ok() {
+            self.bare(value)
+        } else {
+            self.string(&value.to_string())
         }
+    }
+
+    fn serialize_f32(self, value: f32) -> Result<(), Unsupported> {
+        self.bare(serde_yaml::Number::from(value))
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), Unsupported> {
+        self.bare(serde_yaml::Number::from(value))
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), Unsupported> {
+        self.string(value.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, value: &str) -> Result<(), Unsupported> {
+        self.string(value)
+    }
+
+    fn serialize_bytes(self, value: &[u8]) -> Result<(), Unsupported> {
+        let mut sequence = self.collection(Collection::Sequence);
+        for byte in value {
+            sequence.element(byte)?;
+        }
+        sequence.finish()
+    }
+
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        self.bare("null")
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        self.bare("null")
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Unsupported> {
+        self.bare("null")
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Unsupported> {
+        self.string(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+
+    /// The tag serde_yaml would write is dropped (module docs).
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Block<'o>, Unsupported> {
+        Ok(self.collection(Collection::Sequence))
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Block<'o>, Unsupported> {
+        Ok(self.collection(Collection::Sequence))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Block<'o>, Unsupported> {
+        Ok(self.collection(Collection::Sequence))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Block<'o>, Unsupported> {
+        Ok(self.collection(Collection::Sequence))
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Block<'o>, Unsupported> {
+        Ok(self.collection(Collection::Mapping))
+    }
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Block<'o>, Unsupported> {
+        Ok(self.collection(Collection::Mapping))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Block<'o>, Unsupported> {
+        Ok(self.collection(Collection::Mapping))
     }
 }
 
-/// Appends a value that fits after `key: ` or `- `: a scalar, `{}` or `[]`.
-/// Block scalar lines go at `indent + 2`.
-fn push_inline(out: &mut String, value: &Value, indent: usize) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) => out.push_str(&number.to_string()),
-        Value::String(text) => push_scalar(out, text, indent),
-        Value::Mapping(_) => out.push_str("{}"),
-        Value::Sequence(_) => out.push_str("[]"),
-        Value::Tagged(tagged) => push_inline(out, &tagged.value, indent),
+impl ser::SerializeSeq for Block<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
     }
 }
 
-/// Appends a mapping key, always on one line.
-fn push_key(out: &mut String, key: &Value) {
-    match key {
-        Value::String(text) if text.contains(['\n', '\r']) => push_double_quoted(out, text),
-        Value::Tagged(tagged) => push_key(out, &tagged.value),
-        Value::Null
-        | Value::Bool(_)
-        | Value::Number(_)
-        | Value::String(_)
-        | Value::Mapping(_)
-        | Value::Sequence(_) => push_inline(out, key, 0),
+impl ser::SerializeTuple for Block<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Block<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for Block<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Block<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
+        self.key(key)
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        self.value(value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Block<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        self.field(name, value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for Block<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        self.field(name, value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.finish()
+    }
+}
+
+/// A serializer for a mapping key: a scalar on one line.
+struct Key<'o> {
+    /// The text so far.
+    out: &'o mut String,
+}
+
+impl Key<'_> {
+    /// Prints a number or a word that never needs quotes.
+    fn bare(self, text: impl Display) -> Result<(), Unsupported> {
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.out, "{text}");
+        Ok(())
+    }
+}
+
+impl ser::Serializer for Key<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Impossible<(), Unsupported>;
+    type SerializeTuple = Impossible<(), Unsupported>;
+    type SerializeTupleStruct = Impossible<(), Unsupported>;
+    type SerializeTupleVariant = Impossible<(), Unsupported>;
+    type SerializeMap = Impossible<(), Unsupported>;
+    type SerializeStruct = Impossible<(), Unsupported>;
+    type SerializeStructVariant = Impossible<(), Unsupported>;
+
+    fn serialize_bool(self, value: bool) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i8(self, value: i8) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i16(self, value: i16) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i32(self, value: i32) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i64(self, value: i64) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_i128(self, value: i128) -> Result<(), Unsupported> {
+        if u64::try_from(value).is_ok() || i64::try_from(value).is_ok() {
+            self.bare(value)
+        } else {
+            self.serialize_str(&value.to_string())
+        }
+    }
+
+    fn serialize_u8(self, value: u8) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u16(self, value: u16) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u32(self, value: u32) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u64(self, value: u64) -> Result<(), Unsupported> {
+        self.bare(value)
+    }
+
+    fn serialize_u128(self, value: u128) -> Result<(), Unsupported> {
+        if u64::try_from(value).is_ok() {
+            self.bare(value)
+        } else {
+            self.serialize_str(&value.to_string())
+        }
+    }
+
+    fn serialize_f32(self, value: f32) -> Result<(), Unsupported> {
+        self.bare(serde_yaml::Number::from(value))
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), Unsupported> {
+        self.bare(serde_yaml::Number::from(value))
+    }
+
+    fn serialize_char(self, value: char) -> Result<(), Unsupported> {
+        self.serialize_str(value.encode_utf8(&mut [0; 4]))
+    }
+
+    fn serialize_str(self, value: &str) -> Result<(), Unsupported> {
+        push_key(self.out, value);
+        Ok(())
+    }
+
+    fn serialize_bytes(self, _value: &[u8]) -> Result<(), Unsupported> {
+        Err(Unsupported)
+    }
+
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        self.bare("null")
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        self.bare("null")
+    }
+
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Unsupported> {
+        self.bare("null")
+    }
+
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Unsupported> {
+        self.serialize_str(variant)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+        Err(Unsupported)
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Unsupported> {
+        Err(Unsupported)
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
+        Err(Unsupported)
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+        Err(Unsupported)
+    }
+
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+        Err(Unsupported)
+    }
+
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, Unsupported> {
+        Err(Unsupported)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, Unsupported> {
+        Err(Unsupported)
+    }
+}
+
+/// Appends a string mapping key, always on one line: a key serde_yaml would
+/// print as a block scalar is double-quoted instead.
+fn push_key(out: &mut String, key: &str) {
+    match ascii_style(key) {
+        Some(Style::Plain) => out.push_str(key),
+        Some(Style::SingleQuoted) => push_single_quoted(out, key),
+        None if key.contains(['\n', '\r']) => push_double_quoted(out, key),
+        None => push_scalar(out, key, 0),
     }
 }
 
@@ -189,15 +859,26 @@ fn push_rendered_scalar(out: &mut String, rendered: &str, indent: usize) {
     }
 }
 
+/// Spaces to copy indentation from.
+const SPACES: &str = "                                                                ";
+
 /// Appends `indent` spaces.
 fn push_indent(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    match SPACES.get(..indent) {
+        Some(spaces) => out.push_str(spaces),
+        None => out.extend(std::iter::repeat_n(' ', indent)),
+    }
 }
 
 /// Appends `'text'`, doubling single quotes.
 fn push_single_quoted(out: &mut String, text: &str) {
     out.push('\'');
-    out.push_str(&text.replace('\'', "''"));
+    for (number, part) in text.split('\'').enumerate() {
+        if number > 0 {
+            out.push_str("''");
+        }
+        out.push_str(part);
+    }
     out.push('\'');
 }
 
@@ -222,70 +903,108 @@ fn push_double_quoted(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Strings that YAML 1.1 reads as a boolean, a null or a merge key.
-const YAML_1_1_WORDS: &[&str] = &[
-    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
-    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "", "<<",
-];
-
-/// True for a string that serde_yaml prints bare (checked by a test): an
-/// ASCII letter, then letters, digits and `-._/:`, not ending in `:`, and not
-/// a YAML 1.1 word. This fast path spares the YAML crate for names.
-fn is_plain_word(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.first().is_some_and(u8::is_ascii_alphabetic)
-        && bytes.last() != Some(&b':')
-        && bytes.iter().all(|byte| {
-            byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'/' | b':')
-        })
-        && !YAML_1_1_WORDS.contains(&text)
+/// True for a string that YAML 1.1 reads as a boolean, a null or a merge
+/// key.
+fn is_yaml_1_1_word(text: &str) -> bool {
+    matches!(
+        text,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+            | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | ""
+            | "<<"
+    )
 }
 
 /// True when go-yaml v2 would read `text`, unquoted, as something other than
-/// a string: a word of [`YAML_1_1_WORDS`], a `.inf`/`.nan`, or a number (its
+/// a string: a word of [`is_yaml_1_1_word`], a `.inf`/`.nan`, or a number (its
 /// integers allow `_`, `0x`, `0o`, `0b`). A few harmless extras are included.
+///
+/// The number checks read `text` without its `_`s, without one leading sign
+/// and in lower case, allocating nothing.
 fn is_yaml_1_1_non_string(text: &str) -> bool {
-    if YAML_1_1_WORDS.contains(&text) {
+    if is_yaml_1_1_word(text) {
         return true;
     }
-    let plain: String = text.chars().filter(|character| *character != '_').collect();
-    let unsigned = plain.strip_prefix(['+', '-']).unwrap_or(&plain);
-    let lower = unsigned.to_ascii_lowercase();
-    if matches!(lower.as_str(), ".inf" | ".nan") {
+    let mut signed = text
+        .bytes()
+        .filter(|byte| *byte != b'_')
+        .map(|byte| byte.to_ascii_lowercase());
+    let mut unsigned = signed.clone();
+    if let Some(b'+' | b'-') = signed.next() {
+        unsigned = signed;
+    }
+    if unsigned.clone().eq(*b".inf") || unsigned.clone().eq(*b".nan") {
         return true;
     }
-    let radix_digits = |prefix: &str, is_digit: fn(&u8) -> bool| {
-        lower
-            .strip_prefix(prefix)
-            .is_some_and(|digits| !digits.is_empty() && digits.as_bytes().iter().all(is_digit))
-    };
-    radix_digits("0x", u8::is_ascii_hexdigit)
-        || radix_digits("0o", |byte| (b'0'..=b'7').contains(byte))
-        || radix_digits("0b", |byte| matches!(byte, b'0' | b'1'))
-        || is_yaml_style_float(unsigned)
+    let mut radix = unsigned.clone();
+    if radix.next() == Some(b'0') {
+        let is_digit: Option<fn(&u8) -> bool> = match radix.next() {
+            Some(b'x') => Some(u8::is_ascii_hexdigit),
+            Some(b'o') => Some(|byte| (b'0'..=b'7').contains(byte)),
+            Some(b'b') => Some(|byte| matches!(byte, b'0' | b'1')),
+            _ => None,
+        };
+        if let Some(is_digit) = is_digit {
+            let mut digits = radix.peekable();
+            if digits.peek().is_some() && digits.all(|byte| is_digit(&byte)) {
+                return true;
+            }
+        }
+    }
+    is_yaml_style_float(unsigned)
 }
 
-/// go-yaml v2's float syntax without the sign,
-/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, which covers integers.
-fn is_yaml_style_float(text: &str) -> bool {
-    let digits = |part: &str| part.bytes().take_while(u8::is_ascii_digit).count();
-    let leading = digits(text);
-    let mut rest = text.get(leading..).unwrap_or("");
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let fraction_digits = digits(fraction);
-        if leading == 0 && fraction_digits == 0 {
+/// go-yaml v2's float syntax without the sign, on lower-case bytes,
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)(e[-+]?[0-9]+)?`, which covers integers.
+fn is_yaml_style_float(bytes: impl Iterator<Item = u8>) -> bool {
+    /// Skips ASCII digits, returning how many.
+    fn digits(bytes: &mut Peekable<impl Iterator<Item = u8>>) -> usize {
+        let mut count = 0;
+        while bytes.next_if(u8::is_ascii_digit).is_some() {
+            count += 1;
+        }
+        count
+    }
+    let mut bytes = bytes.peekable();
+    let leading = digits(&mut bytes);
+    if bytes.next_if_eq(&b'.').is_some() {
+        let fraction = digits(&mut bytes);
+        if leading == 0 && fraction == 0 {
             return false;
         }
-        rest = fraction.get(fraction_digits..).unwrap_or("");
     } else if leading == 0 {
         return false;
     }
-    match rest.strip_prefix(['e', 'E']) {
-        None => rest.is_empty(),
-        Some(exponent) => {
-            let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-            !exponent.is_empty() && digits(exponent) == exponent.len()
+    match bytes.next() {
+        None => true,
+        Some(b'e') => {
+            let _sign = bytes.next_if(|byte| matches!(byte, b'+' | b'-'));
+            digits(&mut bytes) > 0 && bytes.next().is_none()
         }
+        Some(_) => false,
     }
 }
 
@@ -310,17 +1029,34 @@ mod tests {
     }
 
     #[derive(Serialize)]
+    struct Unit;
+
+    #[derive(Serialize)]
+    struct Wrapper(u16);
+
+    #[derive(Serialize)]
     struct Shapes {
         description: &'static str,
         empty_map: Empty,
         empty_seq: Vec<u8>,
         rules: Vec<Empty>,
         numbers: Vec<u16>,
+        signed: Vec<i64>,
+        floats: Vec<f64>,
         flags: Vec<bool>,
+        absent: Option<&'static str>,
+        present: Option<Vec<&'static str>>,
+        unit: Unit,
+        wrapper: Wrapper,
+        character: char,
+        tuple: (u8, &'static str, Empty),
         words: Vec<&'static str>,
         items: Vec<Item>,
         nested: Vec<Vec<&'static str>>,
+        deep: Vec<Vec<Vec<Empty>>>,
         map: BTreeMap<&'static str, &'static str>,
+        numeric_keys: BTreeMap<u16, bool>,
+        map_of_maps: BTreeMap<&'static str, BTreeMap<&'static str, Vec<u8>>>,
     }
 
     /// Strings with no YAML 1.1 ambiguity, quoted or not by serde_yaml.
@@ -381,7 +1117,15 @@ mod tests {
             empty_seq: Vec::new(),
             rules: vec![Empty {}, Empty {}],
             numbers: vec![0, 80, 65535],
+            signed: vec![-1, 0, i64::MIN],
+            floats: vec![1.5, -0.25, 1e300, f64::INFINITY, f64::NAN, 3.0],
             flags: vec![true, false],
+            absent: None,
+            present: Some(vec!["x"]),
+            unit: Unit,
+            wrapper: Wrapper(7),
+            character: '*',
+            tuple: (1, "two", Empty {}),
             words: WORDS.to_vec(),
             items: vec![
                 Item {
@@ -398,17 +1142,28 @@ mod tests {
                 },
             ],
             nested: vec![vec!["a", "b"], vec![], vec!["c\nd"]],
+            deep: vec![vec![vec![Empty {}], vec![]], vec![]],
             map: BTreeMap::from([("k8s:app", "web"), ("80", "x"), ("a b", "")]),
+            numeric_keys: BTreeMap::from([(1, true), (80, false)]),
+            map_of_maps: BTreeMap::from([
+                ("a", BTreeMap::from([("b", vec![1, 2]), ("c", vec![])])),
+                ("d", BTreeMap::new()),
+            ]),
         }
+    }
+
+    /// serde_yaml's rendering of a whole value.
+    fn serde_yaml_text<T: Serialize>(value: &T) -> String {
+        let Ok(text) = serde_yaml::to_string(value) else {
+            unreachable!("serde_yaml prints the test value");
+        };
+        text
     }
 
     #[test]
     fn block_matches_serde_yaml_layout() {
         let value = shapes();
-        let Ok(expected) = serde_yaml::to_string(&value) else {
-            unreachable!("serde_yaml prints the test struct");
-        };
-        assert_eq!(block(&value, 0), expected);
+        assert_eq!(block(&value, 0), serde_yaml_text(&value));
     }
 
     #[test]
@@ -429,39 +1184,318 @@ mod tests {
     }
 
     #[test]
-    fn plain_words_match_serde_yaml() {
-        let candidates = [
-            "web",
-            "k8s:app",
-            "inf",
-            "nan",
-            "infinity",
-            "Infinity",
-            "NaN",
-            "e3",
-            "x1",
-            "a.b-c_d/e",
-            "a:b:c",
-            "io.kubernetes.pod.namespace",
-            "EchoReply",
-            "TCP",
-            "produce",
-            "nullable",
-            "yesterday",
-            "ontario",
+    fn top_level_scalars_and_empty_collections() {
+        assert_eq!(block(&"a: b", 2), "  'a: b'\n");
+        assert_eq!(block(&Empty {}, 2), "  {}\n");
+        assert_eq!(block(&Vec::<u8>::new(), 2), "  []\n");
+        assert_eq!(block(&None::<u8>, 0), "null\n");
+        assert_eq!(block(&vec![vec![1, 2]], 0), "- - 1\n  - 2\n");
+    }
+
+    #[test]
+    fn unsupported_values_print_nothing() {
+        let map = BTreeMap::from([(vec![1], 2)]);
+        assert_eq!(block(&map, 0), "");
+        let nested = vec![BTreeMap::from([((1, 2), "x")])];
+        assert_eq!(block(&nested, 0), "");
+    }
+
+    /// The YAML 1.1 check as first written, allocating; the reference for the
+    /// allocation-free one.
+    fn reference_is_yaml_1_1_non_string(text: &str) -> bool {
+        const YAML_1_1_WORDS: &[&str] = &[
+            "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+            "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null",
+            "NULL", "", "<<",
         ];
-        for text in candidates {
-            assert!(is_plain_word(text), "{text}");
-            let mut out = String::new();
-            push_scalar(&mut out, text, 0);
+        if YAML_1_1_WORDS.contains(&text) {
+            return true;
+        }
+        let plain: String = text.chars().filter(|character| *character != '_').collect();
+        let unsigned = plain.strip_prefix(['+', '-']).unwrap_or(&plain);
+        let lower = unsigned.to_ascii_lowercase();
+        if matches!(lower.as_str(), ".inf" | ".nan") {
+            return true;
+        }
+        let radix_digits = |prefix: &str, is_digit: fn(&u8) -> bool| {
+            lower
+                .strip_prefix(prefix)
+                .is_some_and(|digits| !digits.is_empty() && digits.as_bytes().iter().all(is_digit))
+        };
+        radix_digits("0x", u8::is_ascii_hexdigit)
+            || radix_digits("0o", |byte| (b'0'..=b'7').contains(byte))
+            || radix_digits("0b", |byte| matches!(byte, b'0' | b'1'))
+            || reference_is_yaml_style_float(unsigned)
+    }
+
+    fn reference_is_yaml_style_float(text: &str) -> bool {
+        let digits = |part: &str| part.bytes().take_while(u8::is_ascii_digit).count();
+        let leading = digits(text);
+        let mut rest = text.get(leading..).unwrap_or("");
+        if let Some(fraction) = rest.strip_prefix('.') {
+            let fraction_digits = digits(fraction);
+            if leading == 0 && fraction_digits == 0 {
+                return false;
+            }
+            rest = fraction.get(fraction_digits..).unwrap_or("");
+        } else if leading == 0 {
+            return false;
+        }
+        match rest.strip_prefix(['e', 'E']) {
+            None => rest.is_empty(),
+            Some(exponent) => {
+                let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+                !exponent.is_empty() && digits(exponent) == exponent.len()
+            }
+        }
+    }
+
+    /// What `push_scalar` printed before its fast path: YAML 1.1 non-strings
+    /// single-quoted, everything else as serde_yaml prints it.
+    fn reference_scalar(text: &str, indent: usize) -> String {
+        if reference_is_yaml_1_1_non_string(text) {
+            return format!("'{}'", text.replace('\'', "''"));
+        }
+        let mut out = String::new();
+        push_rendered_scalar(&mut out, &serde_yaml_text(&text), indent);
+        out
+    }
+
+    fn scalar(text: &str, indent: usize) -> String {
+        let mut out = String::new();
+        push_scalar(&mut out, text, indent);
+        out
+    }
+
+    /// Every string of `length` characters over `alphabet`.
+    fn strings(alphabet: &[char], length: u32) -> impl Iterator<Item = String> + '_ {
+        let count = alphabet.len().pow(length);
+        (0..count).map(move |mut number| {
+            let mut text = String::new();
+            for _ in 0..length {
+                text.extend(alphabet.get(number % alphabet.len()));
+                number /= alphabet.len();
+            }
+            text
+        })
+    }
+
+    /// Hard cases for quoting, each a `&str`.
+    fn tricky() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            "",
+            "*",
+            "'quote'",
+            "a: b",
+            "a:b",
+            "a:",
+            ":a",
+            ": a",
+            "# x",
+            "a # x",
+            "a#x",
+            "-x",
+            "- x",
+            "-",
+            "--",
+            "---",
+            "---a",
+            "...",
+            "..a",
+            "1.0",
+            "0x1F",
+            "0x",
+            "0o17",
+            "0b2",
+            "1_000",
+            "+1",
+            "-1",
+            "+-1",
+            ".5",
+            "5.",
+            "1e3",
+            "1e",
+            "1e999",
+            "0777",
+            "09",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "inf",
+            "infinity",
+            "nan",
+            "yes",
+            "Yes",
+            "y",
+            "n",
+            "on",
+            "off",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "true",
+            "False",
+            "<<",
+            "<",
+            "=",
+            "héllo",
+            "日本",
+            "\u{85}",
+            "\u{feff}a",
+            "\u{a0}",
+            "a\u{2028}b",
+            "line one\nline two",
+            "a\n",
+            "\n",
+            "a\n\n",
+            " a\nb",
+            "a \nb",
+            "a\n b",
+            "\ta",
+            "a\t",
+            "a\tb",
+            "x\u{1}y",
+            "\u{7f}",
+            " lead",
+            "trail ",
+            " ",
+            "  ",
+            "@a",
+            "`a",
+            "%a",
+            "!a",
+            "&a",
+            "[a",
+            "]a",
+            "{a",
+            "}a",
+            "|a",
+            ">a",
+            "?a",
+            "? a",
+            "?",
+            ",a",
+            "a,b",
+            "a[b]",
+            "a{b}",
+            "a?",
+            "'",
+            "\"",
+            "a'b",
+            "a\"b",
+            "\\",
+            "a\\b",
+            "/api/v1/.*",
+            "10.20.0.10/32",
+            "2001:db8::/32",
+            "k8s:app",
+            "io.kubernetes.pod.namespace",
+            "*.tosspayments.com",
+            "X-Token: secret",
+            "web: allow #frontend",
+        ]
+        .iter()
+        .map(|text| (*text).to_owned())
+        .collect();
+        texts.push("x".repeat(100));
+        texts.push("word ".repeat(20).trim_end().to_owned());
+        texts.push(format!("{}: {}", "k".repeat(60), "v".repeat(60)));
+        texts
+    }
+
+    #[test]
+    fn tricky_scalars_match_serde_yaml() {
+        for text in tricky() {
+            for indent in [0, 2, 6] {
+                assert_eq!(
+                    scalar(&text, indent),
+                    reference_scalar(&text, indent),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    /// Tricky strings as values, sequence items and (when serde_yaml prints
+    /// them as simple keys: one line, at most 128 bytes) keys, in a whole
+    /// document, against serde_yaml; strings YAML 1.1 reads as non-strings
+    /// are left out, as serde_yaml prints them bare, and so are strings with
+    /// a Unicode line break (U+0085, U+2028), whose quoted continuation lines
+    /// the layout leaves where serde_yaml's one-scalar rendering puts them.
+    #[test]
+    fn tricky_scalars_in_documents_match_serde_yaml() {
+        #[derive(Serialize)]
+        struct Document<'a> {
+            value: &'a str,
+            items: Vec<&'a str>,
+            nested: Vec<BTreeMap<&'a str, &'a str>>,
+        }
+        let texts = tricky();
+        let unicode_break = |text: &str| text.contains(['\u{85}', '\u{2028}']);
+        for text in texts
+            .iter()
+            .filter(|text| !reference_is_yaml_1_1_non_string(text) && !unicode_break(text))
+        {
+            let simple_key =
+                !text.contains(['\n', '\r', '\u{85}', '\u{2028}']) && text.len() <= 128;
+            let key = if simple_key { text.as_str() } else { "k" };
+            let document = Document {
+                value: text,
+                items: vec![text, text],
+                nested: vec![BTreeMap::from([(key, text.as_str())])],
+            };
+            assert_eq!(block(&document, 0), serde_yaml_text(&document), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn short_strings_match_serde_yaml() {
+        let wide = [
+            'a', 'e', 'n', 'x', '0', '1', '.', '-', '_', ':', ' ', '#', '*', '\'', '"', '?', '+',
+            '~', '/', ',', '[', '!', '\n', '\t', 'é',
+        ];
+        let narrow = ['a', '0', '.', '-', ':', ' ', '#', 'e', '_', '+', '\''];
+        let cases = (0..=3)
+            .flat_map(|length| strings(&wide, length))
+            .chain(strings(&narrow, 4));
+        for text in cases {
+            assert_eq!(scalar(&text, 2), reference_scalar(&text, 2), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn yaml_1_1_check_matches_reference() {
+        let alphabet = [
+            '0', '1', '7', '9', 'a', 'b', 'e', 'E', 'f', 'x', 'X', 'o', 'i', 'n', '.', '_', '+',
+            '-',
+        ];
+        for text in (0..=4).flat_map(|length| strings(&alphabet, length)) {
             assert_eq!(
-                Ok(format!("{out}\n")),
-                serde_yaml::to_string(text).map_err(|_| ()),
-                "{text}"
+                is_yaml_1_1_non_string(&text),
+                reference_is_yaml_1_1_non_string(&text),
+                "{text:?}"
             );
         }
-        for text in ["yes", "on", "null", "true", "a:", "1a", "-a", "a b", ""] {
-            assert!(!is_plain_word(text), "{text}");
+        for text in tricky() {
+            assert_eq!(
+                is_yaml_1_1_non_string(&text),
+                reference_is_yaml_1_1_non_string(&text),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn byte_classes() {
+        for byte in 0..=u8::MAX {
+            let class = BYTE_CLASSES.get(usize::from(byte)).copied();
+            let expected = match byte {
+                b' ' | b'#' | b':' => CONTEXTUAL,
+                b' '..=b'~' => 0,
+                _ => NOT_PRINTABLE,
+            };
+            assert_eq!(class, Some(expected), "{byte}");
         }
     }
 
@@ -473,9 +1507,7 @@ mod tests {
             "0777", "09",
         ];
         for text in quoted {
-            let mut out = String::new();
-            push_scalar(&mut out, text, 0);
-            assert_eq!(out, format!("'{text}'"), "{text}");
+            assert_eq!(scalar(text, 0), format!("'{text}'"), "{text}");
         }
         for text in [
             "1a", "0x", "0b2", "1.2.3", ".", "e", "1e", "-", "yess", "v1", "0x1p3",
@@ -491,5 +1523,13 @@ mod tests {
         "a\nb\"\\": c
         "t\a": d
         "#);
+    }
+
+    #[test]
+    fn long_indentation() {
+        let deep = vec![BTreeMap::from([("k", "a\nb")])];
+        let text = block(&deep, 70);
+        let expected = format!("{0}- k: |-\n{0}    a\n{0}    b\n", " ".repeat(70));
+        assert_eq!(text, expected);
     }
 }
