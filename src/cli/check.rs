@@ -3,7 +3,8 @@
 //! through the write plan that `build` would carry out.
 //!
 //! Exit 0 when the directory is up to date. Exit 1 with a unified diff on
-//! stdout, and on stderr one line per file that is stale (differs),
+//! stdout (on stderr with `--message-format json`, whose stdout carries
+//! JSON lines only), and on stderr one line per file that is stale (differs),
 //! missing, or extra (generated before and no longer produced); also exit 1
 //! for a compile error, and for a file `build` would refuse to overwrite
 //! (E0901), exactly as `build` reports it. Files without the generated
@@ -19,8 +20,8 @@ use super::report::{Reporter, plural};
 use super::write::{self, Change, shown_dir};
 use super::{build, diff};
 
-/// Runs `check`; `color` says whether the diff on stdout gets ANSI colours.
-pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter, color: bool) -> ExitCode {
+/// Runs `check`; `stdout_color` says whether stdout gets ANSI colours.
+pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter, stdout_color: bool) -> ExitCode {
     let dir = build::output_dir(repo, out);
     let Some(compiled) = build::compile(repo, &dir, reporter) else {
         return ExitCode::FAILURE;
@@ -42,7 +43,8 @@ pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter, color: bool) ->
         ));
         return ExitCode::SUCCESS;
     }
-    diff::print_stdout(&diff::unified(&plan.changes, &dir, color));
+    let sink = diff::Sink::new(reporter, stdout_color);
+    sink.print(&diff::unified(&plan.changes, &dir, sink.color));
     let mut counts = [("stale", 0), ("missing", 0), ("extra", 0)];
     for change in &plan.changes {
         let (index, what) = match change {

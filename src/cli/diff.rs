@@ -1,7 +1,9 @@
 //! `netpolc diff [REPO] [--out DIR] [--stat]`: what `build` would change in
 //! the output directory, as a unified diff or, with `--stat`, one line per
 //! file as `git diff --stat` prints it. The diff goes to stdout and
-//! diagnostics to stderr. [`unified`] also renders the diff of `check`.
+//! diagnostics to stderr, except with `--message-format json`: there stdout
+//! carries JSON lines only, so the diff goes to stderr (see [`Sink`]).
+//! [`unified`] and [`Sink`] also serve `check`.
 //!
 //! **Invariant:** `diff` writes nothing: it compiles in memory and reads
 //! the output directory through the write plan, which only reads.
@@ -18,6 +20,7 @@ use std::io::{self, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
+use netpolc::diag::render::Format;
 use similar::{ChangeTag, TextDiff};
 
 use super::build;
@@ -27,13 +30,13 @@ use super::write::{self, Change};
 /// The widest `+`/`-` bar of `--stat`; longer ones are scaled down.
 const STAT_BAR_WIDTH: usize = 50;
 
-/// Runs `diff`; `color` says whether stdout gets ANSI colours.
+/// Runs `diff`; `stdout_color` says whether stdout gets ANSI colours.
 pub fn run(
     repo: &Path,
     out: Option<&Path>,
     stat: bool,
     reporter: &Reporter,
-    color: bool,
+    stdout_color: bool,
 ) -> ExitCode {
     let out = build::output_dir(repo, out);
     let Some(compiled) = build::compile(repo, &out, reporter) else {
@@ -47,12 +50,13 @@ pub fn run(
             return ExitCode::FAILURE;
         }
     };
+    let sink = Sink::new(reporter, stdout_color);
     let text = if stat {
-        self::stat(&plan.changes, &out, color)
+        self::stat(&plan.changes, &out, sink.color)
     } else {
-        unified(&plan.changes, &out, color)
+        unified(&plan.changes, &out, sink.color)
     };
-    print_stdout(&text);
+    sink.print(&text);
     reporter.warning_count(&compiled.diags);
     ExitCode::SUCCESS
 }
@@ -200,12 +204,46 @@ fn paint_inline(text: &mut String, color: bool, ansi: &str, part: &str) {
     }
 }
 
-/// Writes to stdout, ignoring failures such as a closed pipe
-/// (`netpolc diff | head`): the output is then unwanted anyway.
-pub fn print_stdout(text: &str) {
-    let mut stdout = io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+/// Where a diff goes: stdout, or stderr with `--message-format json`, whose
+/// stdout carries JSON lines and nothing else.
+#[derive(Clone, Copy, Debug)]
+pub struct Sink {
+    /// Whether the diff goes to stderr.
+    stderr: bool,
+    /// Whether that stream gets ANSI colours.
+    pub color: bool,
+}
+
+impl Sink {
+    /// Chooses the stream; `stdout_color` says whether stdout gets colour,
+    /// and stderr follows the diagnostics' setting.
+    pub fn new(reporter: &Reporter, stdout_color: bool) -> Self {
+        if reporter.format == Format::Json {
+            Sink {
+                stderr: true,
+                color: reporter.color,
+            }
+        } else {
+            Sink {
+                stderr: false,
+                color: stdout_color,
+            }
+        }
+    }
+
+    /// Writes the text, ignoring failures such as a closed pipe
+    /// (`netpolc diff | head`): the output is then unwanted anyway.
+    pub fn print(&self, text: &str) {
+        let result = if self.stderr {
+            io::stderr().lock().write_all(text.as_bytes())
+        } else {
+            let mut stdout = io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+        };
+        let _ = result;
+    }
 }
 
 #[cfg(test)]

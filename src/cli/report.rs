@@ -1,7 +1,8 @@
 //! How the CLI talks to the user: diagnostics, summaries and plain errors,
-//! all on stderr. Only `explain` prints to stdout, and so do diagnostics in
-//! the `json` format, so that `netpolc build --message-format json | jq`
-//! sees JSON lines and nothing else.
+//! all on stderr. Only `explain` and the diffs of `check` and `diff` print
+//! to stdout, and so do diagnostics in the `json` format, so that
+//! `netpolc build --message-format json | jq` sees JSON lines and nothing
+//! else (`check` and `diff` then print their diffs to stderr).
 //!
 //! **Invariant:** diagnostics are rendered only by
 //! [`netpolc::diag::render::render`], once per batch.

@@ -380,3 +380,26 @@ fn diff_errors_exit_1() {
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("error[E0001]"), "{}", run.stderr);
 }
+
+#[test]
+fn json_message_format_keeps_stdout_for_json_lines() {
+    let dir = drifted();
+    for args in [
+        &["--message-format", "json", "check"][..],
+        &["--message-format", "json", "diff"],
+        &["--message-format", "json", "diff", "--stat"],
+    ] {
+        let run = read_only(dir.path(), args);
+        assert_eq!(run.stdout, "", "{args:?}");
+        assert!(
+            run.stderr.contains("generated/web.yaml"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    put(dir.path(), "shop.netpol", SYNTAX_ERROR);
+    let run = read_only(dir.path(), &["--message-format", "json", "check"]);
+    assert_eq!(run.code, 1);
+    let value: serde_json::Value = serde_json::from_str(run.stdout.trim_end()).unwrap();
+    assert_eq!(value["code"], "E0001", "{}", run.stdout);
+}
