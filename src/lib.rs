@@ -17,6 +17,7 @@
 //! - [`emit`]: YAML out; only `emit/yaml.rs` touches the YAML crate.
 //! - [`diag`]: diagnostics, their codes and their rendering.
 //! - [`stdlib`]: the embedded standard library.
+//! - [`fmt`]: the canonical layout of a `.netpol` file (`netpolc fmt`).
 //!
 //! The command-line interface lives in the binary (`src/cli/`), so this
 //! library cannot reach the terminal or the filesystem.
@@ -44,6 +45,7 @@
 pub mod ast;
 pub mod diag;
 pub mod emit;
+pub mod fmt;
 pub mod ir;
 pub mod sema;
 pub mod source;

@@ -2,7 +2,8 @@
 //! arguments, files and the terminal.
 //!
 //! **Invariant:** `load.rs` is the only reader and `write.rs` the only writer
-//! of the filesystem; everything else works on in-memory values.
+//! of the filesystem, except `fmt.rs`, which rewrites `.netpol` sources in
+//! place; everything else works on in-memory values.
 //!
 //! **Invariant:** exit codes are 0 on success, 1 when there are error
 //! diagnostics, 2 for usage errors (clap's default) and 101 for an internal
@@ -12,6 +13,7 @@ mod build;
 mod check;
 mod diff;
 mod explain;
+mod fmt;
 pub mod ice;
 mod load;
 mod report;
@@ -86,6 +88,15 @@ pub enum Command {
         #[arg(long)]
         stat: bool,
     },
+    /// Give `.netpol` files the canonical layout, in place; with `--check`,
+    /// change nothing, list the files that need it and exit 1 if any does.
+    Fmt {
+        /// Files, or directories to search for `.netpol` files [default: .].
+        paths: Vec<PathBuf>,
+        /// Change nothing; exit 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
     /// Explain an error code, or list every code when none is given.
     Explain {
         /// A code such as `E0203`.
@@ -137,6 +148,7 @@ pub fn run() -> ExitCode {
         Command::Diff { repo, out, stat } => {
             diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color)
         }
+        Command::Fmt { paths, check } => fmt::run(paths, *check, &reporter),
         Command::Explain { code } => explain::run(code.as_deref(), &reporter),
     }
 }

@@ -11,6 +11,7 @@ mod lower;
 mod tests;
 
 use pest::Parser;
+use pest::iterators::Pair;
 
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
@@ -32,12 +33,27 @@ pub fn parse(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) 
         items: Vec::new(),
         silences: Vec::new(),
     };
+    match file_pair(sources, file) {
+        Ok(Some(pair)) => (lower::lower_file(file, pair), Vec::new()),
+        Ok(None) => (empty, Vec::new()),
+        Err(diag) => (empty, vec![*diag]),
+    }
+}
+
+/// The pest pair of one whole file (rule `file`), for [`parse`] and for
+/// `fmt`, which lays out the pairs: the size and nesting checks run first,
+/// and any error is the one E00xx diagnostic [`parse`] reports. `None` when
+/// the map has no such file.
+pub(crate) fn file_pair(
+    sources: &SourceMap,
+    file: FileId,
+) -> Result<Option<Pair<'_, Rule>>, Box<Diagnostic>> {
     let Some(source) = sources.get(file) else {
-        return (empty, Vec::new());
+        return Ok(None);
     };
     let text: &str = &source.text;
     if text.len() > MAX_FILE_BYTES {
-        let diag = Diagnostic::new(
+        return Err(Box::new(Diagnostic::new(
             Code::E0004,
             Span::new(file, 0, 0),
             format!(
@@ -48,17 +64,13 @@ pub fn parse(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) 
             ),
         )
         .label("file starts here")
-        .help("split the file into several files that import each other");
-        return (empty, vec![diag]);
+        .help("split the file into several files that import each other")));
     }
     if let Some(diag) = error::check_nesting(file, text) {
-        return (empty, vec![diag]);
+        return Err(Box::new(diag));
     }
     match grammar::NetpolParser::parse(Rule::file, text) {
-        Ok(mut pairs) => match pairs.next() {
-            Some(pair) => (lower::lower_file(file, pair), Vec::new()),
-            None => (empty, Vec::new()),
-        },
-        Err(err) => (empty, vec![error::convert(file, text, &err)]),
+        Ok(mut pairs) => Ok(pairs.next()),
+        Err(err) => Err(Box::new(error::convert(file, text, &err))),
     }
 }

@@ -11,3 +11,4 @@ mod seeds;
 mod editors;
 mod json_diagnostics;
 mod check_diff;
+mod fmt;
