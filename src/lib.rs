@@ -14,6 +14,7 @@
 //! - [`syntax`]: text to [`ast`], with the pest grammar in `grammar/netpol.pest`.
 //! - [`sema`]: names, types, values, category expansion, Cilium and safety rules.
 //! - [`ir`]: the checked program.
+//! - [`lint`]: warnings (W01xx) about a checked program, and `silence`.
 //! - [`emit`]: YAML out; only `emit/yaml.rs` touches the YAML crate.
 //! - [`diag`]: diagnostics, their codes and their rendering.
 //! - [`stdlib`]: the embedded standard library.
@@ -47,6 +48,7 @@ pub mod diag;
 pub mod emit;
 pub mod fmt;
 pub mod ir;
+pub mod lint;
 pub mod sema;
 pub mod source;
 pub mod stdlib;
@@ -111,6 +113,11 @@ pub fn check(sources: &SourceMap, options: &Options) -> (ir::Program, Vec<Diagno
     }
     let (program, diags) = sema::analyze(sources, &files, options);
     diagnostics.extend(diags);
+    diagnostics.extend(lint::check_silences(&files));
+    // Warnings never follow from errors: the lints run on a clean program.
+    if !diag::has_errors(&diagnostics) {
+        diagnostics.extend(lint::lint(&program, &files, sources));
+    }
     sort_diagnostics(sources, &mut diagnostics);
     (program, diagnostics)
 }

@@ -25,7 +25,19 @@ module.exports = grammar({
     // A whole `.netpol` file.
     source_file: ($) => repeat($._item),
 
-    _item: ($) => choice($.import, $.const_definition, $.category, $.namespace, $.cluster_policy, $.cilium, $.cidr_groups),
+    _item: ($) =>
+      choice($.silence, $.import, $.const_definition, $.category, $.namespace, $.cluster_policy, $.inventory, $.cilium, $.cidr_groups),
+
+    // `silence W0106, W0109 "reason"`: no such warning on what follows.
+    silence: ($) => seq('silence', commaSep1($.lint_code), optional(field('reason', $.string))),
+
+    // A warning code such as `W0106`.
+    lint_code: (_) => /[A-Za-z][A-Za-z0-9]*/,
+
+    // `cluster namespaces { shop, checkout tier=app }`: the namespace inventory.
+    inventory: ($) => seq('cluster', 'namespaces', '{', commaSepTrailing($.inventory_entry), '}'),
+
+    inventory_entry: ($) => seq(repeat($.silence), field('name', $.name), optional(field('labels', $._selector))),
 
     // `cidr groups`: every CIDR constant a `cidr` peer uses becomes a CiliumCIDRGroup.
     cidr_groups: (_) => seq('cidr', 'groups'),
@@ -68,12 +80,12 @@ module.exports = grammar({
     cluster_policy: ($) => seq('cluster', 'policy', field('name', $.name), field('body', $.policy_body)),
 
     // The body of a namespace or category: policies and policy statements.
-    body: ($) => seq('{', repeat(choice($.policy, $._policy_item)), '}'),
+    body: ($) => seq('{', repeat(choice($.silence, $.policy, $._policy_item)), '}'),
 
     // `policy NAME { policy body }`.
     policy: ($) => seq('policy', field('name', $.name), field('body', $.policy_body)),
 
-    policy_body: ($) => seq('{', repeat($._policy_item), '}'),
+    policy_body: ($) => seq('{', repeat(choice($.silence, $._policy_item)), '}'),
 
     _policy_item: ($) =>
       choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule),

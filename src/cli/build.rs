@@ -15,12 +15,16 @@ use netpolc::source::{Origin, SourceMap};
 use super::report::Reporter;
 use super::{load, write};
 
-/// Runs `build`; `out` defaults to `REPO/generated`.
-pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter) -> ExitCode {
+/// Runs `build`; `out` defaults to `REPO/generated`. With `deny_warnings`,
+/// a warning stops the build before anything is written.
+pub fn run(repo: &Path, out: Option<&Path>, deny_warnings: bool, reporter: &Reporter) -> ExitCode {
     let out = output_dir(repo, out);
     let Some(compiled) = compile(repo, &out, reporter) else {
         return ExitCode::FAILURE;
     };
+    if deny_warnings && super::lint::denied(&compiled.diags, reporter) {
+        return ExitCode::FAILURE;
+    }
     match write::write(&compiled.files, &out) {
         Ok(summary) => {
             reporter.warning_count(&compiled.diags);

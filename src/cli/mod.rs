@@ -15,6 +15,7 @@ mod diff;
 mod explain;
 mod fmt;
 pub mod ice;
+mod lint;
 mod load;
 mod report;
 mod write;
@@ -64,6 +65,19 @@ pub enum Command {
         /// Where to write the YAML [default: REPO/generated].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Fail, writing nothing, when there are warnings.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print the warnings (and errors) of every `.netpol` file under REPO,
+    /// writing nothing.
+    Lint {
+        /// The policy repository to check.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Exit 1 when there are warnings.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Compare the output directory with what `build` would write, writing
     /// nothing; exit 1 with a unified diff when it is out of date.
@@ -143,7 +157,8 @@ pub fn run() -> ExitCode {
     };
     let stdout_color = use_color(cli.color, std::io::stdout().is_terminal());
     match &cli.command {
-        Command::Build { repo, out } => build::run(repo, out.as_deref(), &reporter),
+        Command::Build { repo, out, deny_warnings } => build::run(repo, out.as_deref(), *deny_warnings, &reporter),
+        Command::Lint { repo, deny_warnings } => lint::run(repo, *deny_warnings, &reporter),
         Command::Check { repo, out } => check::run(repo, out.as_deref(), &reporter, stdout_color),
         Command::Diff { repo, out, stat } => {
             diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color)

@@ -16,15 +16,23 @@ use crate::ir;
 use crate::source::{FileId, Span};
 
 /// Checks every inventory item; `None` when the repository has none.
-pub fn inventory(items: &[(FileId, &ast::Inventory)], eval: &mut Evaluator<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::Inventory> {
+pub fn inventory(
+    items: &[(FileId, &ast::Inventory)],
+    eval: &mut Evaluator<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Inventory> {
     if items.is_empty() {
         return None;
     }
     let mut namespaces: BTreeMap<String, ir::InventoryNamespace> = BTreeMap::new();
     for (file, item) in items {
-        let env = Env { file: *file, params: None };
+        let env = Env {
+            file: *file,
+            params: None,
+        };
         for entry in &item.entries {
-            let Some(name) = validate::namespace_name(&entry.name.node, entry.name.span, diags) else {
+            let Some(name) = validate::namespace_name(&entry.name.node, entry.name.span, diags)
+            else {
                 continue;
             };
             let labels = match &entry.labels {
@@ -51,7 +59,12 @@ pub fn inventory(items: &[(FileId, &ast::Inventory)], eval: &mut Evaluator<'_>, 
 }
 
 /// A namespace's labels: a selector of `key=value` terms only.
-fn labels(selector: &ast::Selector, eval: &mut Evaluator<'_>, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<BTreeMap<ir::LabelKey, String>> {
+fn labels(
+    selector: &ast::Selector,
+    eval: &mut Evaluator<'_>,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<BTreeMap<ir::LabelKey, String>> {
     let checked = eval.selector(selector, env, diags)?;
     if !checked.match_expressions.is_empty() {
         diags.push(
@@ -62,11 +75,22 @@ fn labels(selector: &ast::Selector, eval: &mut Evaluator<'_>, env: Env<'_>, diag
         );
         return None;
     }
-    if let Some(key) = checked.match_labels.keys().find(|key| key.as_str().contains(':')) {
+    if let Some(key) = checked
+        .match_labels
+        .keys()
+        .find(|key| key.as_str().contains(':'))
+    {
         diags.push(
-            Diagnostic::new(Code::E0205, selector.span, format!("namespace label `{}` has a source prefix", key.as_str()))
-                .label("namespace labels have no source")
-                .help(format!("write `{}`", key.as_str().split_once(':').map_or("", |(_, rest)| rest))),
+            Diagnostic::new(
+                Code::E0205,
+                selector.span,
+                format!("namespace label `{}` has a source prefix", key.as_str()),
+            )
+            .label("namespace labels have no source")
+            .help(format!(
+                "write `{}`",
+                key.as_str().split_once(':').map_or("", |(_, rest)| rest)
+            )),
         );
         return None;
     }
@@ -74,8 +98,12 @@ fn labels(selector: &ast::Selector, eval: &mut Evaluator<'_>, env: Env<'_>, diag
 }
 
 fn duplicate(name: &str, span: Span, first: Span) -> Diagnostic {
-    Diagnostic::new(Code::E0103, span, format!("the namespace `{name}` is listed more than once in the inventory"))
-        .label(format!("`{name}` listed again here"))
-        .secondary(first, format!("`{name}` first listed here"))
-        .help(format!("remove one of the two entries for `{name}`"))
+    Diagnostic::new(
+        Code::E0103,
+        span,
+        format!("the namespace `{name}` is listed more than once in the inventory"),
+    )
+    .label(format!("`{name}` listed again here"))
+    .secondary(first, format!("`{name}` first listed here"))
+    .help(format!("remove one of the two entries for `{name}`"))
 }

@@ -22,6 +22,8 @@ mod validate;
 mod values;
 
 pub use safety::SYSTEM_NAMESPACES;
+pub(crate) use suggest::{closest, did_you_mean};
+pub(crate) use resolve::join as join_import_path;
 pub use types::Ty;
 
 use crate::Options;

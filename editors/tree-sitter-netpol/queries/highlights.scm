@@ -16,7 +16,7 @@
   "with" "except" "entity" "fqdn" "services" "service" "anywhere"
   "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
-  "version" "dns" "notin" "cilium" "group" "groups"
+  "version" "dns" "notin" "cilium" "group" "groups" "silence"
 ] @keyword
 
 (peer_cidr "cidr" @keyword)
@@ -36,6 +36,8 @@
 (argument name: (identifier) @variable.parameter)
 
 (namespace name: (name) @module)
+(inventory_entry name: (name) @module)
+(lint_code) @constant
 (namespace_name) @module
 
 (policy name: (name) @function)

@@ -15,208 +15,223 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 370
+#define STATE_COUNT 410
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 183
+#define SYMBOL_COUNT 191
 #define ALIAS_COUNT 3
-#define TOKEN_COUNT 91
+#define TOKEN_COUNT 93
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 19
+#define FIELD_COUNT 21
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 66
+#define PRODUCTION_ID_COUNT 72
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
-  anon_sym_cidr = 1,
-  anon_sym_groups = 2,
-  anon_sym_cilium = 3,
-  sym_cilium_version = 4,
-  anon_sym_import = 5,
-  anon_sym_const = 6,
-  anon_sym_EQ = 7,
-  anon_sym_group = 8,
-  anon_sym_category = 9,
-  anon_sym_LPAREN = 10,
-  anon_sym_COMMA = 11,
-  anon_sym_RPAREN = 12,
-  anon_sym_COLON = 13,
-  anon_sym_cidrs = 14,
-  anon_sym_ports = 15,
-  anon_sym_port = 16,
-  anon_sym_strings = 17,
-  anon_sym_string = 18,
-  anon_sym_selector = 19,
-  anon_sym_system = 20,
-  anon_sym_namespace = 21,
-  anon_sym_cluster = 22,
-  anon_sym_policy = 23,
-  anon_sym_LBRACE = 24,
-  anon_sym_RBRACE = 25,
-  anon_sym_use = 26,
-  anon_sym_description = 27,
-  anon_sym_label = 28,
-  anon_sym_default = 29,
-  anon_sym_deny = 30,
-  anon_sym_no = 31,
-  anon_sym_ingress = 32,
-  anon_sym_egress = 33,
-  anon_sym_select = 34,
-  anon_sym_pods = 35,
-  anon_sym_all = 36,
-  anon_sym_nodes = 37,
-  anon_sym_in = 38,
-  anon_sym_namespaces = 39,
-  anon_sym_except = 40,
-  anon_sym_with = 41,
-  anon_sym_allow = 42,
-  anon_sym_from = 43,
-  anon_sym_to = 44,
-  anon_sym_anywhere = 45,
-  anon_sym_everything = 46,
-  anon_sym_entity = 47,
-  anon_sym_LBRACK = 48,
-  anon_sym_RBRACK = 49,
-  anon_sym_fqdn = 50,
-  anon_sym_service = 51,
-  anon_sym_services = 52,
-  anon_sym_icmp = 53,
-  anon_sym_ipv4 = 54,
-  anon_sym_ipv6 = 55,
-  sym_icmp_type = 56,
-  anon_sym_http = 57,
-  anon_sym_method = 58,
-  anon_sym_host = 59,
-  anon_sym_header = 60,
-  sym_http_method = 61,
-  anon_sym_grpc = 62,
-  anon_sym_kafka = 63,
-  anon_sym_produce = 64,
-  anon_sym_consume = 65,
-  anon_sym_apikey = 66,
-  anon_sym_topic = 67,
-  anon_sym_client = 68,
-  anon_sym_version = 69,
-  anon_sym_dns = 70,
-  anon_sym_BANG_EQ = 71,
-  anon_sym_notin = 72,
-  anon_sym_BANG = 73,
-  sym_label_key = 74,
-  sym_label_value = 75,
-  anon_sym_DASH = 76,
-  anon_sym_SLASH = 77,
-  sym_port_number = 78,
-  sym__port_number_immediate = 79,
-  sym_protocol = 80,
-  sym_cidr = 81,
-  sym_number = 82,
-  anon_sym_DQUOTE = 83,
-  aux_sym_string_token1 = 84,
-  anon_sym_DQUOTE2 = 85,
-  sym_escape_sequence = 86,
-  sym_const_ref = 87,
-  sym_identifier = 88,
-  sym__name_token = 89,
-  sym_comment = 90,
-  sym_source_file = 91,
-  sym__item = 92,
-  sym_cidr_groups = 93,
-  sym_cilium = 94,
-  sym_import = 95,
-  sym_const_definition = 96,
-  sym_category = 97,
-  sym_parameters = 98,
-  sym_parameter = 99,
-  sym_type = 100,
-  sym_namespace = 101,
-  sym_cluster_policy = 102,
-  sym_body = 103,
-  sym_policy = 104,
-  sym_policy_body = 105,
-  sym__policy_item = 106,
-  sym_use = 107,
-  sym_arguments = 108,
-  sym_argument = 109,
-  sym_description = 110,
-  sym_label = 111,
-  sym_default_deny = 112,
-  sym_no_default_deny = 113,
-  sym_direction = 114,
-  sym_select = 115,
-  sym_subject_pods = 116,
-  sym_subject_all_nodes = 117,
-  sym_subject_nodes = 118,
-  sym_scope = 119,
-  sym_scope_all = 120,
-  sym_scope_labelled = 121,
-  sym_scope_named = 122,
-  sym__name_list = 123,
-  sym_rule = 124,
-  sym_verb = 125,
-  sym_way = 126,
-  sym__peer = 127,
-  sym_peer_pods = 128,
-  sym_peer_namespace = 129,
-  sym_peer_namespaces = 130,
-  sym_peer_entity = 131,
-  sym_entity = 132,
-  sym_peer_cidr = 133,
-  sym_cidr_item = 134,
-  sym_cidr_list = 135,
-  sym_peer_fqdn = 136,
-  sym_peer_service = 137,
-  sym_peer_services = 138,
-  sym_ports = 139,
-  sym_icmps = 140,
-  sym_icmp_item = 141,
-  sym__l7 = 142,
-  sym_http = 143,
-  sym_grpc = 144,
-  sym_kafka = 145,
-  sym_dns = 146,
-  sym__selector = 147,
-  sym_selector = 148,
-  sym_selector_eq = 149,
-  sym_selector_ne = 150,
-  sym_selector_in = 151,
-  sym_selector_notin = 152,
-  sym_selector_exists = 153,
-  sym_selector_not_exists = 154,
-  sym__label_value = 155,
-  sym__value = 156,
-  sym_list = 157,
-  sym__cidr_or_ref = 158,
-  sym__string_or_ref = 159,
-  sym_port = 160,
-  sym_string = 161,
-  sym_name = 162,
-  aux_sym_source_file_repeat1 = 163,
-  aux_sym_parameters_repeat1 = 164,
-  aux_sym_body_repeat1 = 165,
-  aux_sym_policy_body_repeat1 = 166,
-  aux_sym_arguments_repeat1 = 167,
-  aux_sym_default_deny_repeat1 = 168,
-  aux_sym__name_list_repeat1 = 169,
-  aux_sym_rule_repeat1 = 170,
-  aux_sym_peer_pods_repeat1 = 171,
-  aux_sym_peer_entity_repeat1 = 172,
-  aux_sym_peer_cidr_repeat1 = 173,
-  aux_sym_cidr_list_repeat1 = 174,
-  aux_sym_peer_fqdn_repeat1 = 175,
-  aux_sym_ports_repeat1 = 176,
-  aux_sym_icmps_repeat1 = 177,
-  aux_sym_http_repeat1 = 178,
-  aux_sym_selector_repeat1 = 179,
-  aux_sym_selector_in_repeat1 = 180,
-  aux_sym_list_repeat1 = 181,
-  aux_sym_string_repeat1 = 182,
-  alias_sym_kafka_apikey = 183,
-  alias_sym_namespace_name = 184,
-  alias_sym_service_name = 185,
+  anon_sym_silence = 1,
+  anon_sym_COMMA = 2,
+  sym_lint_code = 3,
+  anon_sym_cluster = 4,
+  anon_sym_namespaces = 5,
+  anon_sym_LBRACE = 6,
+  anon_sym_RBRACE = 7,
+  anon_sym_cidr = 8,
+  anon_sym_groups = 9,
+  anon_sym_cilium = 10,
+  sym_cilium_version = 11,
+  anon_sym_import = 12,
+  anon_sym_const = 13,
+  anon_sym_EQ = 14,
+  anon_sym_group = 15,
+  anon_sym_category = 16,
+  anon_sym_LPAREN = 17,
+  anon_sym_RPAREN = 18,
+  anon_sym_COLON = 19,
+  anon_sym_cidrs = 20,
+  anon_sym_ports = 21,
+  anon_sym_port = 22,
+  anon_sym_strings = 23,
+  anon_sym_string = 24,
+  anon_sym_selector = 25,
+  anon_sym_system = 26,
+  anon_sym_namespace = 27,
+  anon_sym_policy = 28,
+  anon_sym_use = 29,
+  anon_sym_description = 30,
+  anon_sym_label = 31,
+  anon_sym_default = 32,
+  anon_sym_deny = 33,
+  anon_sym_no = 34,
+  anon_sym_ingress = 35,
+  anon_sym_egress = 36,
+  anon_sym_select = 37,
+  anon_sym_pods = 38,
+  anon_sym_all = 39,
+  anon_sym_nodes = 40,
+  anon_sym_in = 41,
+  anon_sym_except = 42,
+  anon_sym_with = 43,
+  anon_sym_allow = 44,
+  anon_sym_from = 45,
+  anon_sym_to = 46,
+  anon_sym_anywhere = 47,
+  anon_sym_everything = 48,
+  anon_sym_entity = 49,
+  anon_sym_LBRACK = 50,
+  anon_sym_RBRACK = 51,
+  anon_sym_fqdn = 52,
+  anon_sym_service = 53,
+  anon_sym_services = 54,
+  anon_sym_icmp = 55,
+  anon_sym_ipv4 = 56,
+  anon_sym_ipv6 = 57,
+  sym_icmp_type = 58,
+  anon_sym_http = 59,
+  anon_sym_method = 60,
+  anon_sym_host = 61,
+  anon_sym_header = 62,
+  sym_http_method = 63,
+  anon_sym_grpc = 64,
+  anon_sym_kafka = 65,
+  anon_sym_produce = 66,
+  anon_sym_consume = 67,
+  anon_sym_apikey = 68,
+  anon_sym_topic = 69,
+  anon_sym_client = 70,
+  anon_sym_version = 71,
+  anon_sym_dns = 72,
+  anon_sym_BANG_EQ = 73,
+  anon_sym_notin = 74,
+  anon_sym_BANG = 75,
+  sym_label_key = 76,
+  sym_label_value = 77,
+  anon_sym_DASH = 78,
+  anon_sym_SLASH = 79,
+  sym_port_number = 80,
+  sym__port_number_immediate = 81,
+  sym_protocol = 82,
+  sym_cidr = 83,
+  sym_number = 84,
+  anon_sym_DQUOTE = 85,
+  aux_sym_string_token1 = 86,
+  anon_sym_DQUOTE2 = 87,
+  sym_escape_sequence = 88,
+  sym_const_ref = 89,
+  sym_identifier = 90,
+  sym__name_token = 91,
+  sym_comment = 92,
+  sym_source_file = 93,
+  sym__item = 94,
+  sym_silence = 95,
+  sym_inventory = 96,
+  sym_inventory_entry = 97,
+  sym_cidr_groups = 98,
+  sym_cilium = 99,
+  sym_import = 100,
+  sym_const_definition = 101,
+  sym_category = 102,
+  sym_parameters = 103,
+  sym_parameter = 104,
+  sym_type = 105,
+  sym_namespace = 106,
+  sym_cluster_policy = 107,
+  sym_body = 108,
+  sym_policy = 109,
+  sym_policy_body = 110,
+  sym__policy_item = 111,
+  sym_use = 112,
+  sym_arguments = 113,
+  sym_argument = 114,
+  sym_description = 115,
+  sym_label = 116,
+  sym_default_deny = 117,
+  sym_no_default_deny = 118,
+  sym_direction = 119,
+  sym_select = 120,
+  sym_subject_pods = 121,
+  sym_subject_all_nodes = 122,
+  sym_subject_nodes = 123,
+  sym_scope = 124,
+  sym_scope_all = 125,
+  sym_scope_labelled = 126,
+  sym_scope_named = 127,
+  sym__name_list = 128,
+  sym_rule = 129,
+  sym_verb = 130,
+  sym_way = 131,
+  sym__peer = 132,
+  sym_peer_pods = 133,
+  sym_peer_namespace = 134,
+  sym_peer_namespaces = 135,
+  sym_peer_entity = 136,
+  sym_entity = 137,
+  sym_peer_cidr = 138,
+  sym_cidr_item = 139,
+  sym_cidr_list = 140,
+  sym_peer_fqdn = 141,
+  sym_peer_service = 142,
+  sym_peer_services = 143,
+  sym_ports = 144,
+  sym_icmps = 145,
+  sym_icmp_item = 146,
+  sym__l7 = 147,
+  sym_http = 148,
+  sym_grpc = 149,
+  sym_kafka = 150,
+  sym_dns = 151,
+  sym__selector = 152,
+  sym_selector = 153,
+  sym_selector_eq = 154,
+  sym_selector_ne = 155,
+  sym_selector_in = 156,
+  sym_selector_notin = 157,
+  sym_selector_exists = 158,
+  sym_selector_not_exists = 159,
+  sym__label_value = 160,
+  sym__value = 161,
+  sym_list = 162,
+  sym__cidr_or_ref = 163,
+  sym__string_or_ref = 164,
+  sym_port = 165,
+  sym_string = 166,
+  sym_name = 167,
+  aux_sym_source_file_repeat1 = 168,
+  aux_sym_silence_repeat1 = 169,
+  aux_sym_inventory_repeat1 = 170,
+  aux_sym_inventory_entry_repeat1 = 171,
+  aux_sym_parameters_repeat1 = 172,
+  aux_sym_body_repeat1 = 173,
+  aux_sym_policy_body_repeat1 = 174,
+  aux_sym_arguments_repeat1 = 175,
+  aux_sym_default_deny_repeat1 = 176,
+  aux_sym__name_list_repeat1 = 177,
+  aux_sym_rule_repeat1 = 178,
+  aux_sym_peer_pods_repeat1 = 179,
+  aux_sym_peer_entity_repeat1 = 180,
+  aux_sym_peer_cidr_repeat1 = 181,
+  aux_sym_cidr_list_repeat1 = 182,
+  aux_sym_peer_fqdn_repeat1 = 183,
+  aux_sym_ports_repeat1 = 184,
+  aux_sym_icmps_repeat1 = 185,
+  aux_sym_http_repeat1 = 186,
+  aux_sym_selector_repeat1 = 187,
+  aux_sym_selector_in_repeat1 = 188,
+  aux_sym_list_repeat1 = 189,
+  aux_sym_string_repeat1 = 190,
+  alias_sym_kafka_apikey = 191,
+  alias_sym_namespace_name = 192,
+  alias_sym_service_name = 193,
 };
 
 static const char * const ts_symbol_names[] = {
   [ts_builtin_sym_end] = "end",
+  [anon_sym_silence] = "silence",
+  [anon_sym_COMMA] = ",",
+  [sym_lint_code] = "lint_code",
+  [anon_sym_cluster] = "cluster",
+  [anon_sym_namespaces] = "namespaces",
+  [anon_sym_LBRACE] = "{",
+  [anon_sym_RBRACE] = "}",
   [anon_sym_cidr] = "cidr",
   [anon_sym_groups] = "groups",
   [anon_sym_cilium] = "cilium",
@@ -227,7 +242,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_group] = "group",
   [anon_sym_category] = "category",
   [anon_sym_LPAREN] = "(",
-  [anon_sym_COMMA] = ",",
   [anon_sym_RPAREN] = ")",
   [anon_sym_COLON] = ":",
   [anon_sym_cidrs] = "cidrs",
@@ -238,10 +252,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_selector] = "selector",
   [anon_sym_system] = "system",
   [anon_sym_namespace] = "namespace",
-  [anon_sym_cluster] = "cluster",
   [anon_sym_policy] = "policy",
-  [anon_sym_LBRACE] = "{",
-  [anon_sym_RBRACE] = "}",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
   [anon_sym_label] = "label",
@@ -255,7 +266,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_all] = "all",
   [anon_sym_nodes] = "nodes",
   [anon_sym_in] = "in",
-  [anon_sym_namespaces] = "namespaces",
   [anon_sym_except] = "except",
   [anon_sym_with] = "with",
   [anon_sym_allow] = "allow",
@@ -309,6 +319,9 @@ static const char * const ts_symbol_names[] = {
   [sym_comment] = "comment",
   [sym_source_file] = "source_file",
   [sym__item] = "_item",
+  [sym_silence] = "silence",
+  [sym_inventory] = "inventory",
+  [sym_inventory_entry] = "inventory_entry",
   [sym_cidr_groups] = "cidr_groups",
   [sym_cilium] = "cilium",
   [sym_import] = "import",
@@ -380,6 +393,9 @@ static const char * const ts_symbol_names[] = {
   [sym_string] = "string",
   [sym_name] = "name",
   [aux_sym_source_file_repeat1] = "source_file_repeat1",
+  [aux_sym_silence_repeat1] = "silence_repeat1",
+  [aux_sym_inventory_repeat1] = "inventory_repeat1",
+  [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
   [aux_sym_body_repeat1] = "body_repeat1",
   [aux_sym_policy_body_repeat1] = "policy_body_repeat1",
@@ -406,6 +422,13 @@ static const char * const ts_symbol_names[] = {
 
 static const TSSymbol ts_symbol_map[] = {
   [ts_builtin_sym_end] = ts_builtin_sym_end,
+  [anon_sym_silence] = anon_sym_silence,
+  [anon_sym_COMMA] = anon_sym_COMMA,
+  [sym_lint_code] = sym_lint_code,
+  [anon_sym_cluster] = anon_sym_cluster,
+  [anon_sym_namespaces] = anon_sym_namespaces,
+  [anon_sym_LBRACE] = anon_sym_LBRACE,
+  [anon_sym_RBRACE] = anon_sym_RBRACE,
   [anon_sym_cidr] = anon_sym_cidr,
   [anon_sym_groups] = anon_sym_groups,
   [anon_sym_cilium] = anon_sym_cilium,
@@ -416,7 +439,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_group] = anon_sym_group,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
-  [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_RPAREN] = anon_sym_RPAREN,
   [anon_sym_COLON] = anon_sym_COLON,
   [anon_sym_cidrs] = anon_sym_cidrs,
@@ -427,10 +449,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_selector] = anon_sym_selector,
   [anon_sym_system] = anon_sym_system,
   [anon_sym_namespace] = anon_sym_namespace,
-  [anon_sym_cluster] = anon_sym_cluster,
   [anon_sym_policy] = anon_sym_policy,
-  [anon_sym_LBRACE] = anon_sym_LBRACE,
-  [anon_sym_RBRACE] = anon_sym_RBRACE,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
   [anon_sym_label] = anon_sym_label,
@@ -444,7 +463,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_all] = anon_sym_all,
   [anon_sym_nodes] = anon_sym_nodes,
   [anon_sym_in] = anon_sym_in,
-  [anon_sym_namespaces] = anon_sym_namespaces,
   [anon_sym_except] = anon_sym_except,
   [anon_sym_with] = anon_sym_with,
   [anon_sym_allow] = anon_sym_allow,
@@ -498,6 +516,9 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_comment] = sym_comment,
   [sym_source_file] = sym_source_file,
   [sym__item] = sym__item,
+  [sym_silence] = sym_silence,
+  [sym_inventory] = sym_inventory,
+  [sym_inventory_entry] = sym_inventory_entry,
   [sym_cidr_groups] = sym_cidr_groups,
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
@@ -569,6 +590,9 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_string] = sym_string,
   [sym_name] = sym_name,
   [aux_sym_source_file_repeat1] = aux_sym_source_file_repeat1,
+  [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
+  [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
+  [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
   [aux_sym_body_repeat1] = aux_sym_body_repeat1,
   [aux_sym_policy_body_repeat1] = aux_sym_policy_body_repeat1,
@@ -597,6 +621,34 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [ts_builtin_sym_end] = {
     .visible = false,
     .named = true,
+  },
+  [anon_sym_silence] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_COMMA] = {
+    .visible = true,
+    .named = false,
+  },
+  [sym_lint_code] = {
+    .visible = true,
+    .named = true,
+  },
+  [anon_sym_cluster] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_namespaces] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_LBRACE] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_RBRACE] = {
+    .visible = true,
+    .named = false,
   },
   [anon_sym_cidr] = {
     .visible = true,
@@ -635,10 +687,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_LPAREN] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_COMMA] = {
     .visible = true,
     .named = false,
   },
@@ -682,19 +730,7 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_cluster] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_policy] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_LBRACE] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_RBRACE] = {
     .visible = true,
     .named = false,
   },
@@ -747,10 +783,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_in] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_namespaces] = {
     .visible = true,
     .named = false,
   },
@@ -964,6 +996,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym__item] = {
     .visible = false,
+    .named = true,
+  },
+  [sym_silence] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_inventory] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_inventory_entry] = {
+    .visible = true,
     .named = true,
   },
   [sym_cidr_groups] = {
@@ -1250,6 +1294,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_silence_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_inventory_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_inventory_entry_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_parameters_repeat1] = {
     .visible = false,
     .named = false,
@@ -1349,17 +1405,19 @@ enum ts_field_identifiers {
   field_header = 6,
   field_host = 7,
   field_key = 8,
-  field_method = 9,
-  field_name = 10,
-  field_parameters = 11,
-  field_path = 12,
-  field_peer = 13,
-  field_topic = 14,
-  field_type = 15,
-  field_value = 16,
-  field_verb = 17,
-  field_version = 18,
-  field_way = 19,
+  field_labels = 9,
+  field_method = 10,
+  field_name = 11,
+  field_parameters = 12,
+  field_path = 13,
+  field_peer = 14,
+  field_reason = 15,
+  field_topic = 16,
+  field_type = 17,
+  field_value = 18,
+  field_verb = 19,
+  field_version = 20,
+  field_way = 21,
 };
 
 static const char * const ts_field_names[] = {
@@ -1372,11 +1430,13 @@ static const char * const ts_field_names[] = {
   [field_header] = "header",
   [field_host] = "host",
   [field_key] = "key",
+  [field_labels] = "labels",
   [field_method] = "method",
   [field_name] = "name",
   [field_parameters] = "parameters",
   [field_path] = "path",
   [field_peer] = "peer",
+  [field_reason] = "reason",
   [field_topic] = "topic",
   [field_type] = "type",
   [field_value] = "value",
@@ -1388,65 +1448,71 @@ static const char * const ts_field_names[] = {
 static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [1] = {.index = 0, .length = 1},
   [2] = {.index = 1, .length = 1},
-  [3] = {.index = 2, .length = 2},
-  [4] = {.index = 4, .length = 2},
-  [5] = {.index = 6, .length = 3},
-  [6] = {.index = 9, .length = 2},
-  [7] = {.index = 11, .length = 2},
-  [8] = {.index = 13, .length = 1},
-  [9] = {.index = 14, .length = 1},
-  [10] = {.index = 15, .length = 1},
-  [11] = {.index = 16, .length = 2},
-  [12] = {.index = 18, .length = 2},
-  [13] = {.index = 20, .length = 3},
-  [14] = {.index = 23, .length = 2},
-  [15] = {.index = 25, .length = 2},
-  [18] = {.index = 27, .length = 3},
-  [19] = {.index = 30, .length = 1},
+  [3] = {.index = 2, .length = 1},
+  [4] = {.index = 3, .length = 2},
+  [5] = {.index = 5, .length = 1},
+  [6] = {.index = 6, .length = 1},
+  [7] = {.index = 7, .length = 2},
+  [8] = {.index = 9, .length = 2},
+  [9] = {.index = 11, .length = 3},
+  [10] = {.index = 14, .length = 2},
+  [11] = {.index = 16, .length = 1},
+  [12] = {.index = 17, .length = 1},
+  [13] = {.index = 18, .length = 2},
+  [14] = {.index = 20, .length = 1},
+  [15] = {.index = 21, .length = 2},
+  [16] = {.index = 23, .length = 1},
+  [17] = {.index = 24, .length = 2},
+  [18] = {.index = 26, .length = 3},
+  [19] = {.index = 29, .length = 2},
   [20] = {.index = 31, .length = 2},
-  [22] = {.index = 33, .length = 1},
-  [23] = {.index = 34, .length = 1},
+  [21] = {.index = 33, .length = 2},
   [24] = {.index = 35, .length = 1},
-  [25] = {.index = 36, .length = 1},
-  [26] = {.index = 37, .length = 1},
-  [27] = {.index = 38, .length = 2},
-  [28] = {.index = 40, .length = 2},
-  [30] = {.index = 42, .length = 1},
-  [31] = {.index = 43, .length = 1},
-  [32] = {.index = 44, .length = 1},
-  [33] = {.index = 45, .length = 2},
-  [34] = {.index = 47, .length = 2},
-  [35] = {.index = 49, .length = 2},
-  [36] = {.index = 51, .length = 1},
-  [37] = {.index = 52, .length = 2},
-  [38] = {.index = 54, .length = 2},
-  [39] = {.index = 56, .length = 1},
-  [40] = {.index = 57, .length = 1},
-  [41] = {.index = 58, .length = 1},
-  [42] = {.index = 59, .length = 2},
-  [43] = {.index = 61, .length = 3},
-  [44] = {.index = 64, .length = 2},
-  [45] = {.index = 66, .length = 2},
-  [46] = {.index = 68, .length = 3},
-  [47] = {.index = 71, .length = 1},
-  [48] = {.index = 72, .length = 1},
-  [49] = {.index = 73, .length = 1},
-  [50] = {.index = 74, .length = 2},
-  [51] = {.index = 76, .length = 2},
-  [52] = {.index = 78, .length = 2},
-  [53] = {.index = 80, .length = 3},
-  [54] = {.index = 83, .length = 3},
-  [55] = {.index = 86, .length = 3},
-  [56] = {.index = 89, .length = 2},
-  [57] = {.index = 91, .length = 2},
-  [58] = {.index = 93, .length = 2},
-  [59] = {.index = 95, .length = 4},
-  [60] = {.index = 99, .length = 2},
-  [61] = {.index = 101, .length = 2},
-  [62] = {.index = 103, .length = 2},
-  [63] = {.index = 105, .length = 3},
-  [64] = {.index = 108, .length = 3},
-  [65] = {.index = 111, .length = 3},
+  [25] = {.index = 36, .length = 3},
+  [26] = {.index = 39, .length = 2},
+  [28] = {.index = 41, .length = 1},
+  [29] = {.index = 42, .length = 1},
+  [30] = {.index = 43, .length = 1},
+  [31] = {.index = 44, .length = 1},
+  [32] = {.index = 45, .length = 1},
+  [33] = {.index = 46, .length = 2},
+  [34] = {.index = 48, .length = 2},
+  [36] = {.index = 50, .length = 1},
+  [37] = {.index = 51, .length = 1},
+  [38] = {.index = 52, .length = 1},
+  [39] = {.index = 53, .length = 2},
+  [40] = {.index = 55, .length = 2},
+  [41] = {.index = 57, .length = 2},
+  [42] = {.index = 59, .length = 1},
+  [43] = {.index = 60, .length = 2},
+  [44] = {.index = 62, .length = 2},
+  [45] = {.index = 64, .length = 1},
+  [46] = {.index = 65, .length = 1},
+  [47] = {.index = 66, .length = 1},
+  [48] = {.index = 67, .length = 2},
+  [49] = {.index = 69, .length = 3},
+  [50] = {.index = 72, .length = 2},
+  [51] = {.index = 74, .length = 2},
+  [52] = {.index = 76, .length = 3},
+  [53] = {.index = 79, .length = 1},
+  [54] = {.index = 80, .length = 1},
+  [55] = {.index = 81, .length = 1},
+  [56] = {.index = 82, .length = 2},
+  [57] = {.index = 84, .length = 2},
+  [58] = {.index = 86, .length = 2},
+  [59] = {.index = 88, .length = 3},
+  [60] = {.index = 91, .length = 3},
+  [61] = {.index = 94, .length = 3},
+  [62] = {.index = 97, .length = 2},
+  [63] = {.index = 99, .length = 2},
+  [64] = {.index = 101, .length = 2},
+  [65] = {.index = 103, .length = 4},
+  [66] = {.index = 107, .length = 2},
+  [67] = {.index = 109, .length = 2},
+  [68] = {.index = 111, .length = 2},
+  [69] = {.index = 113, .length = 3},
+  [70] = {.index = 116, .length = 3},
+  [71] = {.index = 119, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1455,173 +1521,187 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [1] =
     {field_path, 1},
   [2] =
+    {field_reason, 2},
+  [3] =
     {field_body, 2},
     {field_name, 1},
-  [4] =
+  [5] =
+    {field_reason, 3},
+  [6] =
+    {field_name, 0},
+  [7] =
+    {field_body, 3},
+    {field_name, 2},
+  [9] =
     {field_name, 1},
     {field_value, 3},
-  [6] =
+  [11] =
     {field_body, 3},
     {field_name, 1},
     {field_parameters, 2},
-  [9] =
-    {field_body, 3},
-    {field_name, 2},
-  [11] =
+  [14] =
+    {field_labels, 1},
+    {field_name, 0},
+  [16] =
+    {field_name, 1},
+  [17] =
+    {field_key, 0},
+  [18] =
     {field_name, 1},
     {field_value, 4},
-  [13] =
-    {field_key, 0},
-  [14] =
+  [20] =
     {field_category, 1},
-  [15] =
+  [21] =
+    {field_labels, 2},
+    {field_name, 1},
+  [23] =
     {field_key, 1},
-  [16] =
-    {field_name, 0},
-    {field_type, 2},
-  [18] =
+  [24] =
     {field_arguments, 2},
     {field_category, 1},
-  [20] =
+  [26] =
     {field_peer, 2},
     {field_verb, 0},
     {field_way, 1},
-  [23] =
+  [29] =
+    {field_name, 0},
+    {field_type, 2},
+  [31] =
     {field_key, 0},
     {field_value, 2},
-  [25] =
+  [33] =
     {field_key, 1},
     {field_value, 3},
-  [27] =
+  [35] =
+    {field_header, 1, .inherited = true},
+  [36] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [30] =
-    {field_header, 1, .inherited = true},
-  [31] =
+  [39] =
     {field_name, 0},
     {field_value, 2},
-  [33] =
+  [41] =
     {field_method, 2},
-  [34] =
+  [42] =
     {field_host, 2},
-  [35] =
+  [43] =
     {field_header, 1},
-  [36] =
+  [44] =
     {field_path, 2},
-  [37] =
+  [45] =
     {field_header, 2, .inherited = true},
-  [38] =
+  [46] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [40] =
+  [48] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [42] =
+  [50] =
     {field_topic, 2},
-  [43] =
+  [51] =
     {field_client, 2},
-  [44] =
+  [52] =
     {field_version, 2},
-  [45] =
+  [53] =
     {field_method, 2},
     {field_path, 3},
-  [47] =
+  [55] =
     {field_header, 3, .inherited = true},
     {field_method, 2},
-  [49] =
+  [57] =
     {field_header, 3, .inherited = true},
     {field_host, 2},
-  [51] =
+  [59] =
     {field_host, 3},
-  [52] =
+  [60] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [54] =
+  [62] =
     {field_host, 3},
     {field_path, 1},
-  [56] =
+  [64] =
     {field_topic, 3},
-  [57] =
+  [65] =
     {field_client, 3},
-  [58] =
+  [66] =
     {field_version, 3},
-  [59] =
+  [67] =
     {field_host, 4},
     {field_method, 2},
-  [61] =
+  [69] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [64] =
+  [72] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [66] =
+  [74] =
     {field_host, 4},
     {field_path, 2},
-  [68] =
+  [76] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [71] =
+  [79] =
     {field_topic, 4},
-  [72] =
+  [80] =
     {field_client, 4},
-  [73] =
+  [81] =
     {field_version, 4},
-  [74] =
+  [82] =
     {field_client, 4},
     {field_topic, 2},
-  [76] =
+  [84] =
     {field_topic, 2},
     {field_version, 4},
-  [78] =
+  [86] =
     {field_client, 2},
     {field_version, 4},
-  [80] =
+  [88] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [83] =
+  [91] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [86] =
+  [94] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [89] =
+  [97] =
     {field_client, 5},
     {field_topic, 3},
-  [91] =
+  [99] =
     {field_topic, 3},
     {field_version, 5},
-  [93] =
+  [101] =
     {field_client, 3},
     {field_version, 5},
-  [95] =
+  [103] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [99] =
+  [107] =
     {field_client, 6},
     {field_topic, 4},
-  [101] =
+  [109] =
     {field_topic, 4},
     {field_version, 6},
-  [103] =
+  [111] =
     {field_client, 4},
     {field_version, 6},
-  [105] =
+  [113] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [108] =
+  [116] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [111] =
+  [119] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1629,37 +1709,37 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [16] = {
+  [22] = {
     [0] = alias_sym_namespace_name,
   },
-  [17] = {
+  [23] = {
     [1] = alias_sym_service_name,
   },
-  [21] = {
+  [27] = {
     [1] = alias_sym_namespace_name,
   },
-  [29] = {
+  [35] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [47] = {
+  [53] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [48] = {
+  [54] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [49] = {
+  [55] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [60] = {
+  [66] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [61] = {
+  [67] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [62] = {
+  [68] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [65] = {
+  [71] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1687,8 +1767,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [11] = 11,
   [12] = 12,
   [13] = 13,
-  [14] = 14,
-  [15] = 12,
+  [14] = 12,
+  [15] = 15,
   [16] = 16,
   [17] = 17,
   [18] = 18,
@@ -1712,7 +1792,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [36] = 36,
   [37] = 37,
   [38] = 38,
-  [39] = 36,
+  [39] = 39,
   [40] = 40,
   [41] = 41,
   [42] = 42,
@@ -1741,7 +1821,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [65] = 65,
   [66] = 66,
   [67] = 67,
-  [68] = 68,
+  [68] = 53,
   [69] = 69,
   [70] = 70,
   [71] = 71,
@@ -1754,13 +1834,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [78] = 78,
   [79] = 79,
   [80] = 80,
-  [81] = 56,
+  [81] = 81,
   [82] = 82,
   [83] = 83,
   [84] = 84,
   [85] = 85,
   [86] = 86,
-  [87] = 87,
+  [87] = 46,
   [88] = 88,
   [89] = 89,
   [90] = 90,
@@ -1884,7 +1964,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [208] = 208,
   [209] = 209,
   [210] = 210,
-  [211] = 207,
+  [211] = 211,
   [212] = 212,
   [213] = 213,
   [214] = 214,
@@ -1900,19 +1980,19 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [224] = 224,
   [225] = 225,
   [226] = 226,
-  [227] = 227,
-  [228] = 228,
-  [229] = 229,
+  [227] = 15,
+  [228] = 16,
+  [229] = 222,
   [230] = 230,
   [231] = 231,
   [232] = 232,
   [233] = 233,
-  [234] = 234,
+  [234] = 66,
   [235] = 235,
   [236] = 236,
   [237] = 237,
   [238] = 238,
-  [239] = 239,
+  [239] = 20,
   [240] = 240,
   [241] = 241,
   [242] = 242,
@@ -1924,7 +2004,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [248] = 248,
   [249] = 249,
   [250] = 250,
-  [251] = 251,
+  [251] = 241,
   [252] = 252,
   [253] = 253,
   [254] = 254,
@@ -1950,8 +2030,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [274] = 274,
   [275] = 275,
   [276] = 276,
-  [277] = 277,
-  [278] = 278,
+  [277] = 23,
+  [278] = 259,
   [279] = 279,
   [280] = 280,
   [281] = 281,
@@ -1964,7 +2044,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [288] = 288,
   [289] = 289,
   [290] = 290,
-  [291] = 280,
+  [291] = 291,
   [292] = 292,
   [293] = 293,
   [294] = 294,
@@ -1992,9 +2072,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [316] = 316,
   [317] = 317,
   [318] = 318,
-  [319] = 319,
+  [319] = 318,
   [320] = 320,
-  [321] = 321,
+  [321] = 2,
   [322] = 322,
   [323] = 323,
   [324] = 324,
@@ -2022,12 +2102,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [346] = 346,
   [347] = 347,
   [348] = 348,
-  [349] = 349,
+  [349] = 42,
   [350] = 350,
   [351] = 351,
-  [352] = 352,
+  [352] = 41,
   [353] = 353,
-  [354] = 354,
+  [354] = 3,
   [355] = 355,
   [356] = 356,
   [357] = 357,
@@ -2043,6 +2123,46 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [367] = 367,
   [368] = 368,
   [369] = 369,
+  [370] = 370,
+  [371] = 371,
+  [372] = 372,
+  [373] = 373,
+  [374] = 374,
+  [375] = 375,
+  [376] = 376,
+  [377] = 377,
+  [378] = 378,
+  [379] = 379,
+  [380] = 380,
+  [381] = 381,
+  [382] = 382,
+  [383] = 383,
+  [384] = 384,
+  [385] = 385,
+  [386] = 386,
+  [387] = 387,
+  [388] = 388,
+  [389] = 389,
+  [390] = 390,
+  [391] = 391,
+  [392] = 392,
+  [393] = 393,
+  [394] = 394,
+  [395] = 395,
+  [396] = 396,
+  [397] = 397,
+  [398] = 398,
+  [399] = 399,
+  [400] = 400,
+  [401] = 401,
+  [402] = 398,
+  [403] = 403,
+  [404] = 367,
+  [405] = 405,
+  [406] = 406,
+  [407] = 407,
+  [408] = 408,
+  [409] = 409,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2050,117 +2170,118 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(271);
+      if (eof) ADVANCE(278);
       ADVANCE_MAP(
-        '!', 375,
-        '"', 465,
-        '#', 470,
-        '$', 267,
-        '(', 283,
-        ')', 285,
-        ',', 284,
-        '-', 435,
-        '/', 436,
-        ':', 286,
-        '=', 279,
-        '[', 338,
-        '\\', 259,
-        ']', 339,
-        'a', 125,
-        'c', 26,
-        'd', 63,
-        'e', 101,
-        'f', 181,
-        'g', 182,
-        'h', 74,
-        'i', 39,
-        'k', 28,
-        'l', 29,
-        'm', 78,
-        'n', 32,
-        'p', 155,
-        's', 64,
-        't', 156,
-        'u', 205,
-        'v', 76,
-        'w', 114,
-        '{', 301,
-        '}', 302,
+        '!', 386,
+        '"', 481,
+        '#', 492,
+        '$', 274,
+        '(', 299,
+        ')', 300,
+        ',', 282,
+        '-', 451,
+        '/', 452,
+        ':', 301,
+        '=', 295,
+        '[', 349,
+        '\\', 266,
+        ']', 350,
+        'a', 130,
+        'c', 28,
+        'd', 66,
+        'e', 106,
+        'f', 188,
+        'g', 189,
+        'h', 77,
+        'i', 41,
+        'k', 30,
+        'l', 31,
+        'm', 82,
+        'n', 34,
+        'p', 162,
+        's', 67,
+        't', 163,
+        'u', 212,
+        'v', 80,
+        'w', 119,
+        '{', 286,
+        '}', 287,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(268);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
+          lookahead == ' ') SKIP(275);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
       END_STATE();
     case 1:
-      if (lookahead == '\n') SKIP(17);
-      if (lookahead == '"') ADVANCE(465);
-      if (lookahead == '#') ADVANCE(464);
-      if (lookahead == '\\') ADVANCE(259);
+      if (lookahead == '\n') SKIP(18);
+      if (lookahead == '"') ADVANCE(481);
+      if (lookahead == '#') ADVANCE(480);
+      if (lookahead == '\\') ADVANCE(266);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(463);
-      if (lookahead != 0) ADVANCE(464);
+          lookahead == ' ') ADVANCE(479);
+      if (lookahead != 0) ADVANCE(480);
       END_STATE();
     case 2:
-      if (lookahead == '!') ADVANCE(374);
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == '$') ADVANCE(267);
-      if (lookahead == '{') ADVANCE(301);
-      if (lookahead == '}') ADVANCE(302);
+      if (lookahead == '!') ADVANCE(385);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == ',') ADVANCE(282);
+      if (lookahead == '{') ADVANCE(286);
+      if (lookahead == '}') ADVANCE(287);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 25,
-        '#', 470,
-        ',', 284,
-        '=', 279,
-        'A', 255,
-        'S', 252,
-        'a', 132,
-        'c', 116,
-        'i', 149,
-        'n', 33,
-        'p', 158,
-        's', 94,
-        '}', 302,
-        'T', 253,
-        't', 253,
-        'U', 254,
-        'u', 254,
+        '!', 27,
+        '#', 492,
+        ',', 282,
+        '=', 295,
+        'A', 262,
+        'S', 259,
+        'a', 137,
+        'c', 120,
+        'i', 155,
+        'n', 35,
+        'p', 165,
+        's', 100,
+        '}', 287,
+        'T', 260,
+        't', 260,
+        'U', 261,
+        'u', 261,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 25,
-        '#', 470,
-        ',', 284,
-        '=', 279,
-        'a', 131,
-        'c', 116,
-        'i', 149,
-        'n', 33,
-        'p', 158,
-        's', 93,
-        '}', 302,
+        '!', 27,
+        '#', 492,
+        ',', 282,
+        '=', 295,
+        'a', 136,
+        'c', 120,
+        'i', 155,
+        'n', 35,
+        'p', 165,
+        's', 99,
+        '}', 287,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(462);
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == '$') ADVANCE(267);
-      if (lookahead == ')') ADVANCE(285);
+      if (lookahead == '"') ADVANCE(478);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == ')') ADVANCE(300);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2168,2251 +2289,2411 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(462);
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == '$') ADVANCE(267);
-      if (lookahead == ':') ADVANCE(454);
-      if (lookahead == '[') ADVANCE(338);
-      if (lookahead == ']') ADVANCE(339);
-      if (lookahead == '{') ADVANCE(301);
+      if (lookahead == '"') ADVANCE(478);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == ':') ADVANCE(470);
+      if (lookahead == '[') ADVANCE(349);
+      if (lookahead == ']') ADVANCE(350);
+      if (lookahead == '{') ADVANCE(286);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(444);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(462);
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == '$') ADVANCE(267);
-      if (lookahead == ':') ADVANCE(454);
-      if (lookahead == '[') ADVANCE(338);
-      if (lookahead == 'g') ADVANCE(441);
-      if (lookahead == '{') ADVANCE(301);
+      if (lookahead == '"') ADVANCE(478);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == ':') ADVANCE(470);
+      if (lookahead == '[') ADVANCE(349);
+      if (lookahead == 'g') ADVANCE(457);
+      if (lookahead == '{') ADVANCE(286);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(444);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 8:
-      ADVANCE_MAP(
-        '#', 470,
-        '$', 267,
-        'a', 401,
-        'd', 386,
-        'g', 418,
-        'h', 426,
-        'i', 381,
-        'k', 376,
-        'l', 377,
-        'n', 408,
-        'p', 409,
-        's', 389,
-        'u', 422,
-        '{', 301,
-        '}', 302,
-      );
+      if (lookahead == '"') ADVANCE(478);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == ',') ADVANCE(282);
+      if (lookahead == 's') ADVANCE(488);
+      if (lookahead == '}') ADVANCE(287);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 470,
-        '$', 267,
-        'a', 401,
-        'd', 386,
-        'g', 418,
-        'h', 426,
-        'i', 381,
-        'k', 376,
-        'l', 377,
-        'n', 408,
-        'p', 412,
-        's', 389,
-        'u', 422,
-        '{', 301,
-        '}', 302,
+        '#', 492,
+        '$', 274,
+        'a', 415,
+        'd', 398,
+        'g', 434,
+        'h', 442,
+        'i', 392,
+        'k', 387,
+        'l', 388,
+        'n', 424,
+        'p', 425,
+        's', 403,
+        'u', 437,
+        '{', 286,
+        '}', 287,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '#', 470,
-        '$', 267,
-        'a', 401,
-        'd', 387,
-        'i', 406,
-        'l', 377,
-        'n', 408,
-        'p', 413,
-        's', 389,
-        'u', 422,
-        '{', 301,
-        '}', 302,
+        '#', 492,
+        '$', 274,
+        'a', 415,
+        'd', 398,
+        'g', 434,
+        'h', 442,
+        'i', 392,
+        'k', 387,
+        'l', 388,
+        'n', 424,
+        'p', 428,
+        's', 403,
+        'u', 437,
+        '{', 286,
+        '}', 287,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '#', 470,
-        '$', 267,
-        'a', 401,
-        'd', 387,
-        'i', 406,
-        'l', 377,
-        'n', 408,
-        's', 389,
-        'u', 422,
-        '{', 301,
-        '}', 302,
+        '#', 492,
+        '$', 274,
+        'a', 415,
+        'd', 399,
+        'i', 421,
+        'l', 388,
+        'n', 424,
+        'p', 429,
+        's', 403,
+        'u', 437,
+        '{', 286,
+        '}', 287,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 12:
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == '$') ADVANCE(267);
+      ADVANCE_MAP(
+        '#', 492,
+        '$', 274,
+        'a', 415,
+        'd', 399,
+        'i', 421,
+        'l', 388,
+        'n', 424,
+        's', 403,
+        'u', 437,
+        '{', 286,
+        '}', 287,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(469);
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == '$') ADVANCE(267);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '$') ADVANCE(274);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == ')') ADVANCE(285);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '$') ADVANCE(274);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(468);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 15:
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == 'e') ADVANCE(100);
-      if (lookahead == 'i') ADVANCE(154);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == ')') ADVANCE(300);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 16:
-      if (lookahead == '#') ADVANCE(470);
-      if (lookahead == 'i') ADVANCE(350);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == 'e') ADVANCE(105);
+      if (lookahead == 'i') ADVANCE(161);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(352);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == 'i') ADVANCE(361);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '#') ADVANCE(492);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(17);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(446);
+          lookahead == ' ') SKIP(18);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(470);
+      if (lookahead == '#') ADVANCE(492);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(19);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(352);
+          lookahead == ' ') SKIP(18);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
       END_STATE();
     case 20:
-      if (lookahead == '.') ADVANCE(260);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(20);
+      if (lookahead == '#') ADVANCE(492);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(20);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
       END_STATE();
     case 21:
-      if (lookahead == '.') ADVANCE(264);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
+      if (lookahead == '#') ADVANCE(492);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(21);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
       END_STATE();
     case 22:
-      if (lookahead == '.') ADVANCE(266);
+      if (lookahead == '.') ADVANCE(267);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 23:
-      if (lookahead == '4') ADVANCE(345);
-      if (lookahead == '6') ADVANCE(347);
+      if (lookahead == '.') ADVANCE(271);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
       END_STATE();
     case 24:
-      if (lookahead == ':') ADVANCE(454);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(24);
+      if (lookahead == '.') ADVANCE(273);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
     case 25:
-      if (lookahead == '=') ADVANCE(372);
+      if (lookahead == '4') ADVANCE(356);
+      if (lookahead == '6') ADVANCE(358);
       END_STATE();
     case 26:
-      if (lookahead == 'a') ADVANCE(227);
-      if (lookahead == 'i') ADVANCE(57);
-      if (lookahead == 'l') ADVANCE(112);
-      if (lookahead == 'o') ADVANCE(152);
+      if (lookahead == ':') ADVANCE(470);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
       END_STATE();
     case 27:
-      if (lookahead == 'a') ADVANCE(227);
-      if (lookahead == 'i') ADVANCE(60);
-      if (lookahead == 'l') ADVANCE(112);
-      if (lookahead == 'o') ADVANCE(152);
+      if (lookahead == '=') ADVANCE(383);
       END_STATE();
     case 28:
-      if (lookahead == 'a') ADVANCE(96);
+      if (lookahead == 'a') ADVANCE(234);
+      if (lookahead == 'i') ADVANCE(60);
+      if (lookahead == 'l') ADVANCE(117);
+      if (lookahead == 'o') ADVANCE(158);
       END_STATE();
     case 29:
-      if (lookahead == 'a') ADVANCE(38);
+      if (lookahead == 'a') ADVANCE(234);
+      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'l') ADVANCE(117);
+      if (lookahead == 'o') ADVANCE(158);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(362);
+      if (lookahead == 'a') ADVANCE(101);
       END_STATE();
     case 31:
-      if (lookahead == 'a') ADVANCE(61);
+      if (lookahead == 'a') ADVANCE(40);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(143);
-      if (lookahead == 'o') ADVANCE(314);
+      if (lookahead == 'a') ADVANCE(373);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(143);
-      if (lookahead == 'o') ADVANCE(62);
+      if (lookahead == 'a') ADVANCE(64);
       END_STATE();
     case 34:
-      if (lookahead == 'a') ADVANCE(235);
+      if (lookahead == 'a') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(326);
       END_STATE();
     case 35:
-      if (lookahead == 'a') ADVANCE(48);
+      if (lookahead == 'a') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(65);
       END_STATE();
     case 36:
-      if (lookahead == 'a') ADVANCE(50);
+      if (lookahead == 'a') ADVANCE(242);
       END_STATE();
     case 37:
-      if (lookahead == 'a') ADVANCE(144);
-      if (lookahead == 'o') ADVANCE(313);
+      if (lookahead == 'a') ADVANCE(53);
       END_STATE();
     case 38:
-      if (lookahead == 'b') ADVANCE(73);
+      if (lookahead == 'a') ADVANCE(54);
       END_STATE();
     case 39:
-      if (lookahead == 'c') ADVANCE(141);
-      if (lookahead == 'm') ADVANCE(174);
-      if (lookahead == 'n') ADVANCE(326);
-      if (lookahead == 'p') ADVANCE(240);
+      if (lookahead == 'a') ADVANCE(150);
+      if (lookahead == 'o') ADVANCE(325);
       END_STATE();
     case 40:
-      if (lookahead == 'c') ADVANCE(141);
-      if (lookahead == 'm') ADVANCE(174);
-      if (lookahead == 'n') ADVANCE(325);
+      if (lookahead == 'b') ADVANCE(78);
       END_STATE();
     case 41:
-      if (lookahead == 'c') ADVANCE(360);
+      if (lookahead == 'c') ADVANCE(147);
+      if (lookahead == 'm') ADVANCE(181);
+      if (lookahead == 'n') ADVANCE(338);
+      if (lookahead == 'p') ADVANCE(247);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(367);
+      if (lookahead == 'c') ADVANCE(147);
+      if (lookahead == 'm') ADVANCE(181);
+      if (lookahead == 'n') ADVANCE(337);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(249);
+      if (lookahead == 'c') ADVANCE(371);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(79);
+      if (lookahead == 'c') ADVANCE(378);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(221);
+      if (lookahead == 'c') ADVANCE(256);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(68);
+      if (lookahead == 'c') ADVANCE(83);
       END_STATE();
     case 47:
-      if (lookahead == 'c') ADVANCE(69);
+      if (lookahead == 'c') ADVANCE(228);
       END_STATE();
     case 48:
       if (lookahead == 'c') ADVANCE(71);
       END_STATE();
     case 49:
-      if (lookahead == 'c') ADVANCE(224);
-      END_STATE();
-    case 50:
       if (lookahead == 'c') ADVANCE(72);
       END_STATE();
+    case 50:
+      if (lookahead == 'c') ADVANCE(73);
+      END_STATE();
     case 51:
-      if (lookahead == 'c') ADVANCE(233);
+      if (lookahead == 'c') ADVANCE(231);
       END_STATE();
     case 52:
-      if (lookahead == 'c') ADVANCE(192);
+      if (lookahead == 'c') ADVANCE(240);
       END_STATE();
     case 53:
-      if (lookahead == 'd') ADVANCE(356);
+      if (lookahead == 'c') ADVANCE(75);
       END_STATE();
     case 54:
-      if (lookahead == 'd') ADVANCE(145);
+      if (lookahead == 'c') ADVANCE(76);
       END_STATE();
     case 55:
-      if (lookahead == 'd') ADVANCE(239);
+      if (lookahead == 'c') ADVANCE(199);
       END_STATE();
     case 56:
-      if (lookahead == 'd') ADVANCE(183);
+      if (lookahead == 'd') ADVANCE(367);
       END_STATE();
     case 57:
-      if (lookahead == 'd') ADVANCE(183);
-      if (lookahead == 'l') ADVANCE(109);
+      if (lookahead == 'd') ADVANCE(151);
       END_STATE();
     case 58:
-      if (lookahead == 'd') ADVANCE(200);
-      if (lookahead == 'l') ADVANCE(111);
-      if (lookahead == 'r') ADVANCE(216);
+      if (lookahead == 'd') ADVANCE(246);
       END_STATE();
     case 59:
-      if (lookahead == 'd') ADVANCE(200);
-      if (lookahead == 'r') ADVANCE(216);
+      if (lookahead == 'd') ADVANCE(190);
       END_STATE();
     case 60:
-      if (lookahead == 'd') ADVANCE(187);
-      if (lookahead == 'l') ADVANCE(109);
+      if (lookahead == 'd') ADVANCE(190);
+      if (lookahead == 'l') ADVANCE(114);
       END_STATE();
     case 61:
-      if (lookahead == 'd') ADVANCE(84);
+      if (lookahead == 'd') ADVANCE(207);
+      if (lookahead == 'l') ADVANCE(116);
+      if (lookahead == 'r') ADVANCE(223);
       END_STATE();
     case 62:
-      if (lookahead == 'd') ADVANCE(88);
-      if (lookahead == 't') ADVANCE(110);
+      if (lookahead == 'd') ADVANCE(207);
+      if (lookahead == 'r') ADVANCE(223);
       END_STATE();
     case 63:
-      if (lookahead == 'e') ADVANCE(97);
-      if (lookahead == 'n') ADVANCE(198);
+      if (lookahead == 'd') ADVANCE(194);
+      if (lookahead == 'l') ADVANCE(114);
       END_STATE();
     case 64:
-      if (lookahead == 'e') ADVANCE(134);
-      if (lookahead == 't') ADVANCE(195);
-      if (lookahead == 'y') ADVANCE(211);
+      if (lookahead == 'd') ADVANCE(88);
       END_STATE();
     case 65:
-      if (lookahead == 'e') ADVANCE(303);
+      if (lookahead == 'd') ADVANCE(92);
+      if (lookahead == 't') ADVANCE(115);
       END_STATE();
     case 66:
       if (lookahead == 'e') ADVANCE(102);
+      if (lookahead == 'n') ADVANCE(205);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(365);
+      if (lookahead == 'e') ADVANCE(139);
+      if (lookahead == 'i') ADVANCE(140);
+      if (lookahead == 't') ADVANCE(202);
+      if (lookahead == 'y') ADVANCE(218);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(364);
+      if (lookahead == 'e') ADVANCE(315);
       END_STATE();
     case 69:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(107);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 71:
-      if (lookahead == 'e') ADVANCE(297);
+      if (lookahead == 'e') ADVANCE(375);
       END_STATE();
     case 72:
-      if (lookahead == 'e') ADVANCE(296);
+      if (lookahead == 'e') ADVANCE(352);
       END_STATE();
     case 73:
-      if (lookahead == 'e') ADVANCE(127);
+      if (lookahead == 'e') ADVANCE(279);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(31);
-      if (lookahead == 'o') ADVANCE(206);
-      if (lookahead == 't') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(346);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(153);
+      if (lookahead == 'e') ADVANCE(312);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(190);
+      if (lookahead == 'e') ADVANCE(311);
       END_STATE();
     case 77:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(33);
+      if (lookahead == 'o') ADVANCE(213);
+      if (lookahead == 't') ADVANCE(232);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(214);
+      if (lookahead == 'e') ADVANCE(132);
       END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'e') ADVANCE(159);
       END_STATE();
     case 80:
-      if (lookahead == 'e') ADVANCE(136);
-      if (lookahead == 'y') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(45);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(140);
+      if (lookahead == 'e') ADVANCE(221);
       END_STATE();
     case 83:
-      if (lookahead == 'e') ADVANCE(188);
-      END_STATE();
-    case 84:
       if (lookahead == 'e') ADVANCE(184);
       END_STATE();
+    case 84:
+      if (lookahead == 'e') ADVANCE(160);
+      END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(209);
+      if (lookahead == 'e') ADVANCE(47);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'e') ADVANCE(146);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(195);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(204);
+      if (lookahead == 'e') ADVANCE(191);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(194);
+      if (lookahead == 'e') ADVANCE(216);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'e') ADVANCE(214);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(210);
+      if (lookahead == 'e') ADVANCE(192);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(51);
+      if (lookahead == 'e') ADVANCE(211);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(137);
-      if (lookahead == 't') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(201);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(137);
-      if (lookahead == 't') ADVANCE(195);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(257);
+      if (lookahead == 'e') ADVANCE(142);
+      if (lookahead == 'i') ADVANCE(140);
+      if (lookahead == 'y') ADVANCE(218);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(213);
+      if (lookahead == 'e') ADVANCE(51);
       END_STATE();
     case 96:
-      if (lookahead == 'f') ADVANCE(123);
+      if (lookahead == 'e') ADVANCE(217);
       END_STATE();
     case 97:
-      if (lookahead == 'f') ADVANCE(34);
-      if (lookahead == 'n') ADVANCE(246);
-      if (lookahead == 's') ADVANCE(52);
+      if (lookahead == 'e') ADVANCE(52);
       END_STATE();
     case 98:
-      if (lookahead == 'g') ADVANCE(293);
+      if (lookahead == 'e') ADVANCE(220);
       END_STATE();
     case 99:
-      if (lookahead == 'g') ADVANCE(336);
+      if (lookahead == 'e') ADVANCE(143);
+      if (lookahead == 't') ADVANCE(202);
       END_STATE();
     case 100:
-      if (lookahead == 'g') ADVANCE(189);
+      if (lookahead == 'e') ADVANCE(143);
+      if (lookahead == 't') ADVANCE(202);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(264);
       END_STATE();
     case 101:
-      if (lookahead == 'g') ADVANCE(189);
-      if (lookahead == 'n') ADVANCE(231);
-      if (lookahead == 'v') ADVANCE(83);
-      if (lookahead == 'x') ADVANCE(44);
+      if (lookahead == 'f') ADVANCE(128);
       END_STATE();
     case 102:
-      if (lookahead == 'g') ADVANCE(168);
+      if (lookahead == 'f') ADVANCE(36);
+      if (lookahead == 'n') ADVANCE(253);
+      if (lookahead == 's') ADVANCE(55);
       END_STATE();
     case 103:
-      if (lookahead == 'g') ADVANCE(197);
+      if (lookahead == 'g') ADVANCE(308);
       END_STATE();
     case 104:
-      if (lookahead == 'h') ADVANCE(330);
+      if (lookahead == 'g') ADVANCE(347);
       END_STATE();
     case 105:
-      if (lookahead == 'h') ADVANCE(89);
+      if (lookahead == 'g') ADVANCE(196);
       END_STATE();
     case 106:
-      if (lookahead == 'h') ADVANCE(163);
+      if (lookahead == 'g') ADVANCE(196);
+      if (lookahead == 'n') ADVANCE(238);
+      if (lookahead == 'v') ADVANCE(87);
+      if (lookahead == 'x') ADVANCE(46);
       END_STATE();
     case 107:
-      if (lookahead == 'h') ADVANCE(118);
+      if (lookahead == 'g') ADVANCE(174);
       END_STATE();
     case 108:
-      if (lookahead == 'i') ADVANCE(124);
+      if (lookahead == 'g') ADVANCE(204);
       END_STATE();
     case 109:
-      if (lookahead == 'i') ADVANCE(236);
+      if (lookahead == 'h') ADVANCE(341);
       END_STATE();
     case 110:
-      if (lookahead == 'i') ADVANCE(146);
+      if (lookahead == 'h') ADVANCE(93);
       END_STATE();
     case 111:
-      if (lookahead == 'i') ADVANCE(43);
+      if (lookahead == 'h') ADVANCE(170);
       END_STATE();
     case 112:
-      if (lookahead == 'i') ADVANCE(75);
-      if (lookahead == 'u') ADVANCE(212);
+      if (lookahead == 'h') ADVANCE(124);
       END_STATE();
     case 113:
-      if (lookahead == 'i') ADVANCE(164);
+      if (lookahead == 'i') ADVANCE(129);
       END_STATE();
     case 114:
-      if (lookahead == 'i') ADVANCE(226);
+      if (lookahead == 'i') ADVANCE(243);
       END_STATE();
     case 115:
-      if (lookahead == 'i') ADVANCE(150);
+      if (lookahead == 'i') ADVANCE(152);
       END_STATE();
     case 116:
-      if (lookahead == 'i') ADVANCE(56);
+      if (lookahead == 'i') ADVANCE(45);
       END_STATE();
     case 117:
-      if (lookahead == 'i') ADVANCE(42);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'u') ADVANCE(219);
       END_STATE();
     case 118:
-      if (lookahead == 'i') ADVANCE(151);
+      if (lookahead == 'i') ADVANCE(172);
       END_STATE();
     case 119:
-      if (lookahead == 'i') ADVANCE(229);
+      if (lookahead == 'i') ADVANCE(233);
       END_STATE();
     case 120:
-      if (lookahead == 'i') ADVANCE(179);
+      if (lookahead == 'i') ADVANCE(59);
       END_STATE();
     case 121:
-      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(156);
       END_STATE();
     case 122:
-      if (lookahead == 'i') ADVANCE(47);
+      if (lookahead == 'i') ADVANCE(44);
       END_STATE();
     case 123:
-      if (lookahead == 'k') ADVANCE(30);
+      if (lookahead == 'i') ADVANCE(236);
       END_STATE();
     case 124:
-      if (lookahead == 'k') ADVANCE(77);
+      if (lookahead == 'i') ADVANCE(157);
       END_STATE();
     case 125:
-      if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(245);
-      if (lookahead == 'p') ADVANCE(108);
+      if (lookahead == 'i') ADVANCE(186);
       END_STATE();
     case 126:
-      if (lookahead == 'l') ADVANCE(323);
+      if (lookahead == 'i') ADVANCE(175);
       END_STATE();
     case 127:
-      if (lookahead == 'l') ADVANCE(307);
+      if (lookahead == 'i') ADVANCE(49);
       END_STATE();
     case 128:
-      if (lookahead == 'l') ADVANCE(322);
+      if (lookahead == 'k') ADVANCE(32);
       END_STATE();
     case 129:
-      if (lookahead == 'l') ADVANCE(133);
-      if (lookahead == 'p') ADVANCE(108);
+      if (lookahead == 'k') ADVANCE(81);
       END_STATE();
     case 130:
-      if (lookahead == 'l') ADVANCE(111);
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'l') ADVANCE(131);
+      if (lookahead == 'n') ADVANCE(252);
+      if (lookahead == 'p') ADVANCE(113);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(128);
+      if (lookahead == 'l') ADVANCE(335);
       END_STATE();
     case 132:
-      if (lookahead == 'l') ADVANCE(128);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(258);
+      if (lookahead == 'l') ADVANCE(319);
       END_STATE();
     case 133:
-      if (lookahead == 'l') ADVANCE(160);
+      if (lookahead == 'l') ADVANCE(334);
       END_STATE();
     case 134:
-      if (lookahead == 'l') ADVANCE(81);
-      if (lookahead == 'r') ADVANCE(241);
+      if (lookahead == 'l') ADVANCE(116);
+      if (lookahead == 'r') ADVANCE(230);
       END_STATE();
     case 135:
-      if (lookahead == 'l') ADVANCE(222);
+      if (lookahead == 'l') ADVANCE(138);
+      if (lookahead == 'p') ADVANCE(113);
       END_STATE();
     case 136:
-      if (lookahead == 'l') ADVANCE(90);
+      if (lookahead == 'l') ADVANCE(133);
       END_STATE();
     case 137:
-      if (lookahead == 'l') ADVANCE(92);
+      if (lookahead == 'l') ADVANCE(133);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(265);
       END_STATE();
     case 138:
-      if (lookahead == 'm') ADVANCE(333);
+      if (lookahead == 'l') ADVANCE(167);
       END_STATE();
     case 139:
-      if (lookahead == 'm') ADVANCE(275);
+      if (lookahead == 'l') ADVANCE(85);
+      if (lookahead == 'r') ADVANCE(248);
       END_STATE();
     case 140:
-      if (lookahead == 'm') ADVANCE(295);
+      if (lookahead == 'l') ADVANCE(84);
       END_STATE();
     case 141:
-      if (lookahead == 'm') ADVANCE(172);
+      if (lookahead == 'l') ADVANCE(229);
       END_STATE();
     case 142:
-      if (lookahead == 'm') ADVANCE(67);
+      if (lookahead == 'l') ADVANCE(95);
       END_STATE();
     case 143:
-      if (lookahead == 'm') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(97);
       END_STATE();
     case 144:
-      if (lookahead == 'm') ADVANCE(95);
+      if (lookahead == 'm') ADVANCE(344);
       END_STATE();
     case 145:
-      if (lookahead == 'n') ADVANCE(340);
+      if (lookahead == 'm') ADVANCE(291);
       END_STATE();
     case 146:
-      if (lookahead == 'n') ADVANCE(373);
+      if (lookahead == 'm') ADVANCE(310);
       END_STATE();
     case 147:
-      if (lookahead == 'n') ADVANCE(369);
+      if (lookahead == 'm') ADVANCE(179);
       END_STATE();
     case 148:
-      if (lookahead == 'n') ADVANCE(305);
+      if (lookahead == 'm') ADVANCE(70);
       END_STATE();
     case 149:
-      if (lookahead == 'n') ADVANCE(325);
+      if (lookahead == 'm') ADVANCE(90);
       END_STATE();
     case 150:
-      if (lookahead == 'n') ADVANCE(98);
+      if (lookahead == 'm') ADVANCE(98);
       END_STATE();
     case 151:
-      if (lookahead == 'n') ADVANCE(99);
+      if (lookahead == 'n') ADVANCE(351);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(199);
+      if (lookahead == 'n') ADVANCE(384);
       END_STATE();
     case 153:
-      if (lookahead == 'n') ADVANCE(218);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 154:
-      if (lookahead == 'n') ADVANCE(103);
+      if (lookahead == 'n') ADVANCE(317);
       END_STATE();
     case 155:
-      if (lookahead == 'o') ADVANCE(58);
-      if (lookahead == 'r') ADVANCE(161);
+      if (lookahead == 'n') ADVANCE(337);
       END_STATE();
     case 156:
-      if (lookahead == 'o') ADVANCE(334);
+      if (lookahead == 'n') ADVANCE(103);
       END_STATE();
     case 157:
-      if (lookahead == 'o') ADVANCE(237);
-      if (lookahead == 'p') ADVANCE(41);
+      if (lookahead == 'n') ADVANCE(104);
       END_STATE();
     case 158:
-      if (lookahead == 'o') ADVANCE(59);
+      if (lookahead == 'n') ADVANCE(206);
       END_STATE();
     case 159:
-      if (lookahead == 'o') ADVANCE(130);
-      if (lookahead == 'r') ADVANCE(161);
+      if (lookahead == 'n') ADVANCE(225);
       END_STATE();
     case 160:
-      if (lookahead == 'o') ADVANCE(242);
+      if (lookahead == 'n') ADVANCE(50);
       END_STATE();
     case 161:
-      if (lookahead == 'o') ADVANCE(55);
+      if (lookahead == 'n') ADVANCE(108);
       END_STATE();
     case 162:
-      if (lookahead == 'o') ADVANCE(138);
+      if (lookahead == 'o') ADVANCE(61);
+      if (lookahead == 'r') ADVANCE(168);
       END_STATE();
     case 163:
-      if (lookahead == 'o') ADVANCE(53);
+      if (lookahead == 'o') ADVANCE(345);
       END_STATE();
     case 164:
-      if (lookahead == 'o') ADVANCE(147);
+      if (lookahead == 'o') ADVANCE(244);
+      if (lookahead == 'p') ADVANCE(43);
       END_STATE();
     case 165:
-      if (lookahead == 'o') ADVANCE(193);
+      if (lookahead == 'o') ADVANCE(62);
       END_STATE();
     case 166:
-      if (lookahead == 'o') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 'r') ADVANCE(168);
       END_STATE();
     case 167:
-      if (lookahead == 'o') ADVANCE(148);
+      if (lookahead == 'o') ADVANCE(249);
       END_STATE();
     case 168:
-      if (lookahead == 'o') ADVANCE(191);
+      if (lookahead == 'o') ADVANCE(58);
       END_STATE();
     case 169:
-      if (lookahead == 'o') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(144);
       END_STATE();
     case 170:
-      if (lookahead == 'o') ADVANCE(238);
-      if (lookahead == 'p') ADVANCE(41);
+      if (lookahead == 'o') ADVANCE(56);
       END_STATE();
     case 171:
-      if (lookahead == 'p') ADVANCE(354);
+      if (lookahead == 'o') ADVANCE(200);
       END_STATE();
     case 172:
-      if (lookahead == 'p') ADVANCE(343);
+      if (lookahead == 'o') ADVANCE(153);
       END_STATE();
     case 173:
-      if (lookahead == 'p') ADVANCE(280);
+      if (lookahead == 'o') ADVANCE(183);
       END_STATE();
     case 174:
-      if (lookahead == 'p') ADVANCE(165);
+      if (lookahead == 'o') ADVANCE(198);
       END_STATE();
     case 175:
-      if (lookahead == 'p') ADVANCE(35);
+      if (lookahead == 'o') ADVANCE(154);
       END_STATE();
     case 176:
-      if (lookahead == 'p') ADVANCE(117);
+      if (lookahead == 'o') ADVANCE(193);
       END_STATE();
     case 177:
-      if (lookahead == 'p') ADVANCE(219);
+      if (lookahead == 'o') ADVANCE(245);
+      if (lookahead == 'p') ADVANCE(43);
       END_STATE();
     case 178:
-      if (lookahead == 'p') ADVANCE(203);
+      if (lookahead == 'p') ADVANCE(365);
       END_STATE();
     case 179:
-      if (lookahead == 'p') ADVANCE(232);
+      if (lookahead == 'p') ADVANCE(354);
       END_STATE();
     case 180:
-      if (lookahead == 'p') ADVANCE(36);
+      if (lookahead == 'p') ADVANCE(296);
       END_STATE();
     case 181:
-      if (lookahead == 'q') ADVANCE(54);
-      if (lookahead == 'r') ADVANCE(162);
+      if (lookahead == 'p') ADVANCE(171);
       END_STATE();
     case 182:
-      if (lookahead == 'r') ADVANCE(157);
+      if (lookahead == 'p') ADVANCE(37);
       END_STATE();
     case 183:
-      if (lookahead == 'r') ADVANCE(273);
+      if (lookahead == 'p') ADVANCE(122);
       END_STATE();
     case 184:
-      if (lookahead == 'r') ADVANCE(358);
+      if (lookahead == 'p') ADVANCE(226);
       END_STATE();
     case 185:
-      if (lookahead == 'r') ADVANCE(298);
+      if (lookahead == 'p') ADVANCE(210);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(294);
+      if (lookahead == 'p') ADVANCE(239);
       END_STATE();
     case 187:
-      if (lookahead == 'r') ADVANCE(272);
+      if (lookahead == 'p') ADVANCE(38);
       END_STATE();
     case 188:
-      if (lookahead == 'r') ADVANCE(251);
+      if (lookahead == 'q') ADVANCE(57);
+      if (lookahead == 'r') ADVANCE(169);
       END_STATE();
     case 189:
-      if (lookahead == 'r') ADVANCE(85);
+      if (lookahead == 'r') ADVANCE(164);
       END_STATE();
     case 190:
-      if (lookahead == 'r') ADVANCE(208);
+      if (lookahead == 'r') ADVANCE(289);
       END_STATE();
     case 191:
-      if (lookahead == 'r') ADVANCE(250);
+      if (lookahead == 'r') ADVANCE(369);
       END_STATE();
     case 192:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(284);
       END_STATE();
     case 193:
-      if (lookahead == 'r') ADVANCE(220);
+      if (lookahead == 'r') ADVANCE(309);
       END_STATE();
     case 194:
-      if (lookahead == 'r') ADVANCE(70);
+      if (lookahead == 'r') ADVANCE(288);
       END_STATE();
     case 195:
-      if (lookahead == 'r') ADVANCE(115);
+      if (lookahead == 'r') ADVANCE(258);
       END_STATE();
     case 196:
-      if (lookahead == 'r') ADVANCE(170);
+      if (lookahead == 'r') ADVANCE(89);
       END_STATE();
     case 197:
-      if (lookahead == 'r') ADVANCE(91);
+      if (lookahead == 'r') ADVANCE(215);
       END_STATE();
     case 198:
-      if (lookahead == 's') ADVANCE(370);
+      if (lookahead == 'r') ADVANCE(257);
       END_STATE();
     case 199:
-      if (lookahead == 's') ADVANCE(217);
+      if (lookahead == 'r') ADVANCE(125);
       END_STATE();
     case 200:
-      if (lookahead == 's') ADVANCE(321);
+      if (lookahead == 'r') ADVANCE(227);
       END_STATE();
     case 201:
-      if (lookahead == 's') ADVANCE(317);
+      if (lookahead == 'r') ADVANCE(74);
       END_STATE();
     case 202:
-      if (lookahead == 's') ADVANCE(316);
+      if (lookahead == 'r') ADVANCE(121);
       END_STATE();
     case 203:
-      if (lookahead == 's') ADVANCE(274);
+      if (lookahead == 'r') ADVANCE(177);
       END_STATE();
     case 204:
-      if (lookahead == 's') ADVANCE(324);
+      if (lookahead == 'r') ADVANCE(96);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 's') ADVANCE(381);
       END_STATE();
     case 206:
-      if (lookahead == 's') ADVANCE(215);
+      if (lookahead == 's') ADVANCE(224);
       END_STATE();
     case 207:
-      if (lookahead == 's') ADVANCE(175);
+      if (lookahead == 's') ADVANCE(333);
       END_STATE();
     case 208:
-      if (lookahead == 's') ADVANCE(113);
+      if (lookahead == 's') ADVANCE(329);
       END_STATE();
     case 209:
-      if (lookahead == 's') ADVANCE(201);
+      if (lookahead == 's') ADVANCE(328);
       END_STATE();
     case 210:
-      if (lookahead == 's') ADVANCE(202);
+      if (lookahead == 's') ADVANCE(290);
       END_STATE();
     case 211:
-      if (lookahead == 's') ADVANCE(230);
+      if (lookahead == 's') ADVANCE(336);
       END_STATE();
     case 212:
-      if (lookahead == 's') ADVANCE(234);
+      if (lookahead == 's') ADVANCE(68);
       END_STATE();
     case 213:
-      if (lookahead == 's') ADVANCE(180);
+      if (lookahead == 's') ADVANCE(222);
       END_STATE();
     case 214:
-      if (lookahead == 't') ADVANCE(106);
+      if (lookahead == 's') ADVANCE(182);
       END_STATE();
     case 215:
-      if (lookahead == 't') ADVANCE(357);
+      if (lookahead == 's') ADVANCE(118);
       END_STATE();
     case 216:
-      if (lookahead == 't') ADVANCE(290);
+      if (lookahead == 's') ADVANCE(208);
       END_STATE();
     case 217:
-      if (lookahead == 't') ADVANCE(278);
-      if (lookahead == 'u') ADVANCE(142);
+      if (lookahead == 's') ADVANCE(209);
       END_STATE();
     case 218:
-      if (lookahead == 't') ADVANCE(368);
+      if (lookahead == 's') ADVANCE(237);
       END_STATE();
     case 219:
-      if (lookahead == 't') ADVANCE(329);
+      if (lookahead == 's') ADVANCE(241);
       END_STATE();
     case 220:
-      if (lookahead == 't') ADVANCE(277);
+      if (lookahead == 's') ADVANCE(187);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(319);
+      if (lookahead == 't') ADVANCE(111);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(309);
+      if (lookahead == 't') ADVANCE(368);
       END_STATE();
     case 223:
-      if (lookahead == 't') ADVANCE(289);
+      if (lookahead == 't') ADVANCE(305);
       END_STATE();
     case 224:
-      if (lookahead == 't') ADVANCE(318);
+      if (lookahead == 't') ADVANCE(294);
+      if (lookahead == 'u') ADVANCE(148);
       END_STATE();
     case 225:
-      if (lookahead == 't') ADVANCE(171);
+      if (lookahead == 't') ADVANCE(379);
       END_STATE();
     case 226:
-      if (lookahead == 't') ADVANCE(104);
+      if (lookahead == 't') ADVANCE(340);
       END_STATE();
     case 227:
-      if (lookahead == 't') ADVANCE(66);
+      if (lookahead == 't') ADVANCE(293);
       END_STATE();
     case 228:
-      if (lookahead == 't') ADVANCE(107);
+      if (lookahead == 't') ADVANCE(331);
       END_STATE();
     case 229:
-      if (lookahead == 't') ADVANCE(248);
+      if (lookahead == 't') ADVANCE(321);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(82);
+      if (lookahead == 't') ADVANCE(304);
       END_STATE();
     case 231:
-      if (lookahead == 't') ADVANCE(119);
+      if (lookahead == 't') ADVANCE(330);
       END_STATE();
     case 232:
-      if (lookahead == 't') ADVANCE(121);
+      if (lookahead == 't') ADVANCE(178);
       END_STATE();
     case 233:
-      if (lookahead == 't') ADVANCE(169);
+      if (lookahead == 't') ADVANCE(109);
       END_STATE();
     case 234:
-      if (lookahead == 't') ADVANCE(87);
+      if (lookahead == 't') ADVANCE(69);
       END_STATE();
     case 235:
-      if (lookahead == 'u') ADVANCE(135);
+      if (lookahead == 't') ADVANCE(112);
       END_STATE();
     case 236:
-      if (lookahead == 'u') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(255);
       END_STATE();
     case 237:
-      if (lookahead == 'u') ADVANCE(173);
+      if (lookahead == 't') ADVANCE(86);
       END_STATE();
     case 238:
-      if (lookahead == 'u') ADVANCE(178);
+      if (lookahead == 't') ADVANCE(123);
       END_STATE();
     case 239:
-      if (lookahead == 'u') ADVANCE(46);
+      if (lookahead == 't') ADVANCE(126);
       END_STATE();
     case 240:
-      if (lookahead == 'v') ADVANCE(23);
+      if (lookahead == 't') ADVANCE(176);
       END_STATE();
     case 241:
-      if (lookahead == 'v') ADVANCE(122);
+      if (lookahead == 't') ADVANCE(91);
       END_STATE();
     case 242:
-      if (lookahead == 'w') ADVANCE(331);
+      if (lookahead == 'u') ADVANCE(141);
       END_STATE();
     case 243:
-      if (lookahead == 'w') ADVANCE(105);
+      if (lookahead == 'u') ADVANCE(145);
       END_STATE();
     case 244:
-      if (lookahead == 'x') ADVANCE(44);
+      if (lookahead == 'u') ADVANCE(180);
       END_STATE();
     case 245:
-      if (lookahead == 'y') ADVANCE(243);
+      if (lookahead == 'u') ADVANCE(185);
       END_STATE();
     case 246:
-      if (lookahead == 'y') ADVANCE(311);
+      if (lookahead == 'u') ADVANCE(48);
       END_STATE();
     case 247:
-      if (lookahead == 'y') ADVANCE(366);
+      if (lookahead == 'v') ADVANCE(25);
       END_STATE();
     case 248:
-      if (lookahead == 'y') ADVANCE(337);
+      if (lookahead == 'v') ADVANCE(127);
       END_STATE();
     case 249:
-      if (lookahead == 'y') ADVANCE(299);
+      if (lookahead == 'w') ADVANCE(342);
       END_STATE();
     case 250:
-      if (lookahead == 'y') ADVANCE(282);
+      if (lookahead == 'w') ADVANCE(110);
       END_STATE();
     case 251:
-      if (lookahead == 'y') ADVANCE(228);
+      if (lookahead == 'x') ADVANCE(46);
       END_STATE();
     case 252:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(257);
+      if (lookahead == 'y') ADVANCE(250);
       END_STATE();
     case 253:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(256);
+      if (lookahead == 'y') ADVANCE(323);
       END_STATE();
     case 254:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(256);
+      if (lookahead == 'y') ADVANCE(377);
       END_STATE();
     case 255:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(258);
+      if (lookahead == 'y') ADVANCE(348);
       END_STATE();
     case 256:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(447);
+      if (lookahead == 'y') ADVANCE(313);
       END_STATE();
     case 257:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(256);
+      if (lookahead == 'y') ADVANCE(298);
       END_STATE();
     case 258:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(447);
+      if (lookahead == 'y') ADVANCE(235);
       END_STATE();
     case 259:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(264);
+      END_STATE();
+    case 260:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(263);
+      END_STATE();
+    case 261:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(263);
+      END_STATE();
+    case 262:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(265);
+      END_STATE();
+    case 263:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(463);
+      END_STATE();
+    case 264:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(263);
+      END_STATE();
+    case 265:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(463);
+      END_STATE();
+    case 266:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(466);
-      END_STATE();
-    case 260:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
-      END_STATE();
-    case 261:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(457);
-      END_STATE();
-    case 262:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
-      END_STATE();
-    case 263:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
-      END_STATE();
-    case 264:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(458);
-      END_STATE();
-    case 265:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(456);
-      END_STATE();
-    case 266:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(21);
+          lookahead == 't') ADVANCE(482);
       END_STATE();
     case 267:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(467);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
       END_STATE();
     case 268:
-      if (eof) ADVANCE(271);
-      ADVANCE_MAP(
-        '!', 375,
-        '"', 462,
-        '#', 470,
-        '$', 267,
-        '(', 283,
-        ')', 285,
-        ',', 284,
-        ':', 286,
-        '=', 279,
-        '[', 338,
-        ']', 339,
-        'a', 125,
-        'c', 26,
-        'd', 63,
-        'e', 101,
-        'f', 181,
-        'g', 182,
-        'h', 74,
-        'i', 39,
-        'k', 28,
-        'l', 29,
-        'm', 78,
-        'n', 32,
-        'p', 155,
-        's', 64,
-        't', 156,
-        'u', 205,
-        'v', 76,
-        'w', 114,
-        '{', 301,
-        '}', 302,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(268);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
       END_STATE();
     case 269:
-      if (eof) ADVANCE(271);
-      ADVANCE_MAP(
-        '"', 462,
-        '#', 470,
-        '$', 267,
-        '(', 283,
-        ')', 285,
-        ',', 284,
-        '-', 435,
-        '/', 436,
-        ']', 339,
-        'a', 129,
-        'c', 27,
-        'd', 63,
-        'e', 244,
-        'g', 196,
-        'h', 74,
-        'i', 40,
-        'k', 28,
-        'l', 29,
-        'm', 78,
-        'n', 37,
-        'p', 159,
-        's', 80,
-        't', 166,
-        'u', 205,
-        'v', 76,
-        '{', 301,
-        '}', 302,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
       END_STATE();
     case 270:
-      if (eof) ADVANCE(271);
-      ADVANCE_MAP(
-        '"', 462,
-        '#', 470,
-        '$', 267,
-        '(', 283,
-        ')', 285,
-        ',', 284,
-        ']', 339,
-        'a', 129,
-        'c', 27,
-        'd', 63,
-        'e', 244,
-        'g', 196,
-        'h', 74,
-        'i', 40,
-        'k', 28,
-        'l', 29,
-        'm', 78,
-        'n', 37,
-        'p', 159,
-        's', 80,
-        't', 166,
-        'u', 205,
-        'v', 76,
-        '{', 301,
-        '}', 302,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
     case 271:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
       END_STATE();
     case 272:
-      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
       END_STATE();
     case 273:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(287);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
       END_STATE();
     case 274:
-      ACCEPT_TOKEN(anon_sym_groups);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
       END_STATE();
     case 275:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      if (eof) ADVANCE(278);
+      ADVANCE_MAP(
+        '!', 386,
+        '"', 478,
+        '#', 492,
+        '$', 274,
+        '(', 299,
+        ')', 300,
+        ',', 282,
+        ':', 301,
+        '=', 295,
+        '[', 349,
+        ']', 350,
+        'a', 130,
+        'c', 28,
+        'd', 66,
+        'e', 106,
+        'f', 188,
+        'g', 189,
+        'h', 77,
+        'i', 41,
+        'k', 30,
+        'l', 31,
+        'm', 82,
+        'n', 34,
+        'p', 162,
+        's', 67,
+        't', 163,
+        'u', 212,
+        'v', 80,
+        'w', 119,
+        '{', 286,
+        '}', 287,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(275);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
       END_STATE();
     case 276:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(276);
+      if (eof) ADVANCE(278);
+      ADVANCE_MAP(
+        '"', 478,
+        '#', 492,
+        '$', 274,
+        '(', 299,
+        ')', 300,
+        ',', 282,
+        '-', 451,
+        '/', 452,
+        ']', 350,
+        'a', 135,
+        'c', 29,
+        'd', 66,
+        'e', 251,
+        'g', 203,
+        'h', 77,
+        'i', 42,
+        'k', 30,
+        'l', 31,
+        'm', 82,
+        'n', 39,
+        'p', 166,
+        's', 94,
+        't', 173,
+        'u', 212,
+        'v', 80,
+        '}', 287,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(277);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
       END_STATE();
     case 277:
-      ACCEPT_TOKEN(anon_sym_import);
+      if (eof) ADVANCE(278);
+      ADVANCE_MAP(
+        '"', 478,
+        '#', 492,
+        '$', 274,
+        '(', 299,
+        ')', 300,
+        ',', 282,
+        ']', 350,
+        'a', 135,
+        'c', 29,
+        'd', 66,
+        'e', 251,
+        'g', 203,
+        'h', 77,
+        'i', 42,
+        'k', 30,
+        'l', 31,
+        'm', 82,
+        'n', 39,
+        'p', 166,
+        's', 94,
+        't', 173,
+        'u', 212,
+        'v', 80,
+        '}', 287,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(277);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
       END_STATE();
     case 278:
-      ACCEPT_TOKEN(anon_sym_const);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
     case 280:
-      ACCEPT_TOKEN(anon_sym_group);
+      ACCEPT_TOKEN(anon_sym_silence);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
       END_STATE();
     case 281:
+      ACCEPT_TOKEN(anon_sym_silence);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 282:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 283:
+      ACCEPT_TOKEN(sym_lint_code);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
+      END_STATE();
+    case 284:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      END_STATE();
+    case 285:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 286:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 287:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 288:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(302);
+      END_STATE();
+    case 290:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 292:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+      END_STATE();
+    case 293:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 294:
+      ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 295:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 296:
+      ACCEPT_TOKEN(anon_sym_group);
+      END_STATE();
+    case 297:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
-      END_STATE();
-    case 282:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 283:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(anon_sym_COMMA);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(288);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 292:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(292);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(328);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 298:
-      ACCEPT_TOKEN(anon_sym_cluster);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(anon_sym_policy);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 300:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 301:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 302:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 303:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 304:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 305:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(303);
+      END_STATE();
+    case 306:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 307:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 308:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(307);
+      END_STATE();
+    case 309:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(285);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 314:
       ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 303:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(110);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 315:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 316:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 317:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 318:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 320:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 321:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 322:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == 't') ADVANCE(115);
+      END_STATE();
+    case 327:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(186);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(242);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'g') ADVANCE(197);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 328:
-      ACCEPT_TOKEN(anon_sym_namespaces);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_except);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(anon_sym_with);
+      ACCEPT_TOKEN(anon_sym_select);
       END_STATE();
     case 331:
-      ACCEPT_TOKEN(anon_sym_allow);
+      ACCEPT_TOKEN(anon_sym_select);
+      if (lookahead == 'o') ADVANCE(193);
       END_STATE();
     case 332:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_all);
+      if (lookahead == 'o') ADVANCE(249);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'g') ADVANCE(204);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 343:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_fqdn);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(342);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_services);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_icmp);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 344:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(353);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 355:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(346);
-      if (lookahead == '6') ADVANCE(348);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(351);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(349);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(352);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(353);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 356:
-      ACCEPT_TOKEN(anon_sym_method);
+      ACCEPT_TOKEN(anon_sym_ipv4);
       END_STATE();
     case 357:
-      ACCEPT_TOKEN(anon_sym_host);
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_header);
+      ACCEPT_TOKEN(anon_sym_ipv6);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(359);
+      ACCEPT_TOKEN(anon_sym_ipv6);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(357);
+      if (lookahead == '6') ADVANCE(359);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
       END_STATE();
     case 361:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(362);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(360);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 372:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(372);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(392);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(380);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(429);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 379:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(363);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(405);
-      if (lookahead == 'n') ADVANCE(327);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
     case 382:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(361);
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 383:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(419);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(432);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(424);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(393);
-      if (lookahead == 'n') ADVANCE(421);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(383);
       END_STATE();
     case 387:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(393);
+      if (lookahead == 'a') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 388:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(304);
+      if (lookahead == 'a') ADVANCE(391);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 389:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(403);
+      if (lookahead == 'a') ADVANCE(445);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 390:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(400);
+      if (lookahead == 'a') ADVANCE(374);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 391:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(385);
+      if (lookahead == 'b') ADVANCE(404);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 392:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(397);
+      if (lookahead == 'c') ADVANCE(420);
+      if (lookahead == 'n') ADVANCE(339);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(378);
-      if (lookahead == 'n') ADVANCE(431);
-      if (lookahead == 's') ADVANCE(383);
+      if (lookahead == 'c') ADVANCE(372);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 394:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(384);
+      if (lookahead == 'c') ADVANCE(435);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 395:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(411);
+      if (lookahead == 'c') ADVANCE(448);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 396:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(417);
+      if (lookahead == 'c') ADVANCE(440);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 397:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(379);
+      if (lookahead == 'c') ADVANCE(402);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 398:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(394);
-      if (lookahead == 'r') ADVANCE(423);
+      if (lookahead == 'e') ADVANCE(407);
+      if (lookahead == 'n') ADVANCE(438);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 399:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(394);
+      if (lookahead == 'e') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 400:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(308);
+      if (lookahead == 'e') ADVANCE(316);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 401:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(402);
+      if (lookahead == 'e') ADVANCE(423);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(410);
+      if (lookahead == 'e') ADVANCE(281);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 403:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(391);
+      if (lookahead == 'e') ADVANCE(417);
+      if (lookahead == 'i') ADVANCE(418);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 404:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(414);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 405:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(415);
+      if (lookahead == 'e') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(327);
+      if (lookahead == 'f') ADVANCE(411);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 407:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(306);
+      if (lookahead == 'f') ADVANCE(389);
+      if (lookahead == 'n') ADVANCE(447);
+      if (lookahead == 's') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 408:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(315);
+      if (lookahead == 'i') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(398);
+      if (lookahead == 'i') ADVANCE(427);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 410:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(430);
+      if (lookahead == 'i') ADVANCE(433);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 411:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(407);
+      if (lookahead == 'k') ADVANCE(390);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 412:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(420);
+      if (lookahead == 'l') ADVANCE(408);
+      if (lookahead == 'r') ADVANCE(439);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(399);
+      if (lookahead == 'l') ADVANCE(408);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 414:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(320);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(416);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(426);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(405);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(401);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(441);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(431);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(339);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(318);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(397);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(327);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(412);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(446);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(422);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(436);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(413);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(366);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 431:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'p') ADVANCE(355);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(344);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(382);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(428);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(416);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(396);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(423);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(371);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(388);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(291);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(320);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(310);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(427);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(414);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(395);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(404);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(332);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(312);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 432:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(300);
+      if (lookahead == 'p') ADVANCE(393);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 433:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(444);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(432);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(410);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(439);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(382);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(306);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(332);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(322);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(443);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(430);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(409);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(419);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(343);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(324);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(314);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      END_STATE();
+    case 449:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
-    case 434:
+    case 450:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(263);
-      if (lookahead == ':') ADVANCE(454);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(437);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(24);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(454);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(444);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(442);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(281);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(439);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(440);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(443);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(444);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(446);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (lookahead == ':') ADVANCE(455);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(448);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (lookahead == ':') ADVANCE(448);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(449);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (lookahead == ':') ADVANCE(449);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (lookahead == ':') ADVANCE(450);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(451);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (lookahead == ':') ADVANCE(451);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(452);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (lookahead == ':') ADVANCE(452);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(453);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '.') ADVANCE(270);
+      if (lookahead == ':') ADVANCE(470);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (lookahead == ':') ADVANCE(453);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(470);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(261);
-      if (lookahead == '/') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(458);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(264);
-      if (lookahead == '/') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(456);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(297);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(265);
-      if (lookahead == '/') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(457);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(455);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(262);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(458);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(456);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(sym_cidr);
+      ACCEPT_TOKEN(sym_port_number);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(260);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(sym_number);
+      ACCEPT_TOKEN(sym__port_number_immediate);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
       END_STATE();
     case 463:
+      ACCEPT_TOKEN(sym_protocol);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == ':') ADVANCE(471);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(464);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == ':') ADVANCE(464);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(465);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == ':') ADVANCE(465);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(466);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == ':') ADVANCE(466);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(467);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == ':') ADVANCE(467);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(468);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == ':') ADVANCE(468);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(469);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == ':') ADVANCE(469);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(470);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '/') ADVANCE(269);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(471);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(271);
+      if (lookahead == '/') ADVANCE(269);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(272);
+      if (lookahead == '/') ADVANCE(269);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(269);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(267);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 479:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(464);
+      if (lookahead == '#') ADVANCE(480);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(463);
+          lookahead == ' ') ADVANCE(479);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(464);
+          lookahead != '\\') ADVANCE(480);
       END_STATE();
-    case 464:
+    case 480:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(464);
+          lookahead != '\\') ADVANCE(480);
       END_STATE();
-    case 465:
+    case 481:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 466:
+    case 482:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 467:
+    case 483:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(467);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
       END_STATE();
-    case 468:
+    case 484:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(468);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 469:
+    case 485:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(487);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(490);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(489);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(486);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+      END_STATE();
+    case 491:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(469);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
       END_STATE();
-    case 470:
+    case 492:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(470);
+          lookahead != '\n') ADVANCE(492);
       END_STATE();
     default:
       return false;
@@ -4421,380 +4702,426 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 269},
-  [2] = {.lex_state = 269},
-  [3] = {.lex_state = 269},
-  [4] = {.lex_state = 269},
-  [5] = {.lex_state = 269},
-  [6] = {.lex_state = 269},
-  [7] = {.lex_state = 269},
-  [8] = {.lex_state = 269},
-  [9] = {.lex_state = 269},
-  [10] = {.lex_state = 269},
-  [11] = {.lex_state = 269},
-  [12] = {.lex_state = 8},
-  [13] = {.lex_state = 269},
-  [14] = {.lex_state = 269},
-  [15] = {.lex_state = 9},
-  [16] = {.lex_state = 269},
-  [17] = {.lex_state = 269},
-  [18] = {.lex_state = 269},
-  [19] = {.lex_state = 269},
-  [20] = {.lex_state = 269},
-  [21] = {.lex_state = 269},
-  [22] = {.lex_state = 269},
-  [23] = {.lex_state = 269},
-  [24] = {.lex_state = 269},
-  [25] = {.lex_state = 269},
-  [26] = {.lex_state = 269},
-  [27] = {.lex_state = 269},
-  [28] = {.lex_state = 269},
-  [29] = {.lex_state = 269},
-  [30] = {.lex_state = 269},
-  [31] = {.lex_state = 269},
-  [32] = {.lex_state = 269},
-  [33] = {.lex_state = 269},
-  [34] = {.lex_state = 269},
-  [35] = {.lex_state = 269},
-  [36] = {.lex_state = 0},
-  [37] = {.lex_state = 269},
-  [38] = {.lex_state = 269},
-  [39] = {.lex_state = 0},
-  [40] = {.lex_state = 269},
-  [41] = {.lex_state = 269},
-  [42] = {.lex_state = 269},
-  [43] = {.lex_state = 269},
-  [44] = {.lex_state = 269},
-  [45] = {.lex_state = 269},
-  [46] = {.lex_state = 269},
-  [47] = {.lex_state = 269},
-  [48] = {.lex_state = 269},
-  [49] = {.lex_state = 269},
-  [50] = {.lex_state = 269},
-  [51] = {.lex_state = 269},
-  [52] = {.lex_state = 269},
-  [53] = {.lex_state = 269},
-  [54] = {.lex_state = 269},
-  [55] = {.lex_state = 269},
-  [56] = {.lex_state = 10},
-  [57] = {.lex_state = 269},
-  [58] = {.lex_state = 269},
-  [59] = {.lex_state = 269},
-  [60] = {.lex_state = 269},
-  [61] = {.lex_state = 269},
-  [62] = {.lex_state = 269},
-  [63] = {.lex_state = 269},
-  [64] = {.lex_state = 269},
-  [65] = {.lex_state = 269},
-  [66] = {.lex_state = 269},
-  [67] = {.lex_state = 269},
-  [68] = {.lex_state = 269},
-  [69] = {.lex_state = 269},
-  [70] = {.lex_state = 269},
-  [71] = {.lex_state = 269},
-  [72] = {.lex_state = 269},
-  [73] = {.lex_state = 269},
-  [74] = {.lex_state = 269},
-  [75] = {.lex_state = 269},
-  [76] = {.lex_state = 269},
-  [77] = {.lex_state = 269},
-  [78] = {.lex_state = 269},
-  [79] = {.lex_state = 269},
-  [80] = {.lex_state = 269},
-  [81] = {.lex_state = 11},
-  [82] = {.lex_state = 269},
-  [83] = {.lex_state = 269},
-  [84] = {.lex_state = 269},
-  [85] = {.lex_state = 269},
-  [86] = {.lex_state = 269},
-  [87] = {.lex_state = 269},
-  [88] = {.lex_state = 269},
-  [89] = {.lex_state = 269},
-  [90] = {.lex_state = 269},
-  [91] = {.lex_state = 269},
-  [92] = {.lex_state = 269},
-  [93] = {.lex_state = 269},
-  [94] = {.lex_state = 269},
-  [95] = {.lex_state = 269},
-  [96] = {.lex_state = 269},
-  [97] = {.lex_state = 269},
-  [98] = {.lex_state = 269},
-  [99] = {.lex_state = 269},
-  [100] = {.lex_state = 269},
-  [101] = {.lex_state = 269},
-  [102] = {.lex_state = 269},
-  [103] = {.lex_state = 269},
-  [104] = {.lex_state = 269},
-  [105] = {.lex_state = 269},
-  [106] = {.lex_state = 269},
-  [107] = {.lex_state = 269},
-  [108] = {.lex_state = 269},
-  [109] = {.lex_state = 269},
-  [110] = {.lex_state = 269},
-  [111] = {.lex_state = 269},
-  [112] = {.lex_state = 269},
-  [113] = {.lex_state = 269},
-  [114] = {.lex_state = 269},
-  [115] = {.lex_state = 269},
-  [116] = {.lex_state = 269},
-  [117] = {.lex_state = 269},
-  [118] = {.lex_state = 269},
-  [119] = {.lex_state = 269},
-  [120] = {.lex_state = 269},
-  [121] = {.lex_state = 269},
-  [122] = {.lex_state = 269},
-  [123] = {.lex_state = 269},
-  [124] = {.lex_state = 269},
-  [125] = {.lex_state = 269},
-  [126] = {.lex_state = 269},
-  [127] = {.lex_state = 269},
-  [128] = {.lex_state = 269},
-  [129] = {.lex_state = 269},
-  [130] = {.lex_state = 269},
-  [131] = {.lex_state = 269},
-  [132] = {.lex_state = 269},
-  [133] = {.lex_state = 269},
-  [134] = {.lex_state = 269},
-  [135] = {.lex_state = 269},
-  [136] = {.lex_state = 269},
-  [137] = {.lex_state = 269},
-  [138] = {.lex_state = 269},
-  [139] = {.lex_state = 269},
-  [140] = {.lex_state = 269},
-  [141] = {.lex_state = 269},
-  [142] = {.lex_state = 269},
-  [143] = {.lex_state = 269},
-  [144] = {.lex_state = 269},
-  [145] = {.lex_state = 269},
-  [146] = {.lex_state = 269},
-  [147] = {.lex_state = 269},
-  [148] = {.lex_state = 269},
-  [149] = {.lex_state = 269},
-  [150] = {.lex_state = 6},
-  [151] = {.lex_state = 269},
-  [152] = {.lex_state = 269},
-  [153] = {.lex_state = 269},
-  [154] = {.lex_state = 269},
-  [155] = {.lex_state = 269},
-  [156] = {.lex_state = 269},
-  [157] = {.lex_state = 6},
-  [158] = {.lex_state = 269},
-  [159] = {.lex_state = 6},
-  [160] = {.lex_state = 269},
-  [161] = {.lex_state = 7},
-  [162] = {.lex_state = 6},
-  [163] = {.lex_state = 6},
-  [164] = {.lex_state = 6},
-  [165] = {.lex_state = 6},
-  [166] = {.lex_state = 269},
-  [167] = {.lex_state = 269},
-  [168] = {.lex_state = 269},
-  [169] = {.lex_state = 269},
-  [170] = {.lex_state = 0},
-  [171] = {.lex_state = 269},
-  [172] = {.lex_state = 269},
-  [173] = {.lex_state = 2},
-  [174] = {.lex_state = 269},
-  [175] = {.lex_state = 269},
-  [176] = {.lex_state = 2},
-  [177] = {.lex_state = 269},
-  [178] = {.lex_state = 269},
-  [179] = {.lex_state = 269},
-  [180] = {.lex_state = 269},
-  [181] = {.lex_state = 269},
-  [182] = {.lex_state = 2},
-  [183] = {.lex_state = 269},
-  [184] = {.lex_state = 269},
-  [185] = {.lex_state = 269},
-  [186] = {.lex_state = 269},
-  [187] = {.lex_state = 269},
-  [188] = {.lex_state = 2},
-  [189] = {.lex_state = 269},
-  [190] = {.lex_state = 269},
-  [191] = {.lex_state = 269},
-  [192] = {.lex_state = 269},
-  [193] = {.lex_state = 269},
-  [194] = {.lex_state = 269},
-  [195] = {.lex_state = 269},
-  [196] = {.lex_state = 269},
-  [197] = {.lex_state = 269},
-  [198] = {.lex_state = 3},
-  [199] = {.lex_state = 2},
-  [200] = {.lex_state = 2},
-  [201] = {.lex_state = 5},
-  [202] = {.lex_state = 5},
+  [1] = {.lex_state = 276},
+  [2] = {.lex_state = 276},
+  [3] = {.lex_state = 276},
+  [4] = {.lex_state = 276},
+  [5] = {.lex_state = 276},
+  [6] = {.lex_state = 276},
+  [7] = {.lex_state = 276},
+  [8] = {.lex_state = 276},
+  [9] = {.lex_state = 276},
+  [10] = {.lex_state = 276},
+  [11] = {.lex_state = 276},
+  [12] = {.lex_state = 9},
+  [13] = {.lex_state = 276},
+  [14] = {.lex_state = 10},
+  [15] = {.lex_state = 276},
+  [16] = {.lex_state = 276},
+  [17] = {.lex_state = 276},
+  [18] = {.lex_state = 276},
+  [19] = {.lex_state = 276},
+  [20] = {.lex_state = 276},
+  [21] = {.lex_state = 276},
+  [22] = {.lex_state = 276},
+  [23] = {.lex_state = 276},
+  [24] = {.lex_state = 276},
+  [25] = {.lex_state = 276},
+  [26] = {.lex_state = 276},
+  [27] = {.lex_state = 276},
+  [28] = {.lex_state = 276},
+  [29] = {.lex_state = 276},
+  [30] = {.lex_state = 276},
+  [31] = {.lex_state = 276},
+  [32] = {.lex_state = 276},
+  [33] = {.lex_state = 276},
+  [34] = {.lex_state = 276},
+  [35] = {.lex_state = 276},
+  [36] = {.lex_state = 276},
+  [37] = {.lex_state = 276},
+  [38] = {.lex_state = 276},
+  [39] = {.lex_state = 276},
+  [40] = {.lex_state = 276},
+  [41] = {.lex_state = 276},
+  [42] = {.lex_state = 276},
+  [43] = {.lex_state = 276},
+  [44] = {.lex_state = 276},
+  [45] = {.lex_state = 276},
+  [46] = {.lex_state = 11},
+  [47] = {.lex_state = 276},
+  [48] = {.lex_state = 276},
+  [49] = {.lex_state = 276},
+  [50] = {.lex_state = 276},
+  [51] = {.lex_state = 276},
+  [52] = {.lex_state = 276},
+  [53] = {.lex_state = 0},
+  [54] = {.lex_state = 276},
+  [55] = {.lex_state = 276},
+  [56] = {.lex_state = 276},
+  [57] = {.lex_state = 276},
+  [58] = {.lex_state = 276},
+  [59] = {.lex_state = 276},
+  [60] = {.lex_state = 276},
+  [61] = {.lex_state = 276},
+  [62] = {.lex_state = 276},
+  [63] = {.lex_state = 276},
+  [64] = {.lex_state = 276},
+  [65] = {.lex_state = 276},
+  [66] = {.lex_state = 276},
+  [67] = {.lex_state = 276},
+  [68] = {.lex_state = 0},
+  [69] = {.lex_state = 276},
+  [70] = {.lex_state = 276},
+  [71] = {.lex_state = 276},
+  [72] = {.lex_state = 276},
+  [73] = {.lex_state = 276},
+  [74] = {.lex_state = 276},
+  [75] = {.lex_state = 276},
+  [76] = {.lex_state = 276},
+  [77] = {.lex_state = 276},
+  [78] = {.lex_state = 276},
+  [79] = {.lex_state = 276},
+  [80] = {.lex_state = 276},
+  [81] = {.lex_state = 276},
+  [82] = {.lex_state = 276},
+  [83] = {.lex_state = 276},
+  [84] = {.lex_state = 276},
+  [85] = {.lex_state = 276},
+  [86] = {.lex_state = 276},
+  [87] = {.lex_state = 12},
+  [88] = {.lex_state = 276},
+  [89] = {.lex_state = 276},
+  [90] = {.lex_state = 276},
+  [91] = {.lex_state = 276},
+  [92] = {.lex_state = 276},
+  [93] = {.lex_state = 276},
+  [94] = {.lex_state = 276},
+  [95] = {.lex_state = 276},
+  [96] = {.lex_state = 276},
+  [97] = {.lex_state = 276},
+  [98] = {.lex_state = 276},
+  [99] = {.lex_state = 276},
+  [100] = {.lex_state = 276},
+  [101] = {.lex_state = 276},
+  [102] = {.lex_state = 276},
+  [103] = {.lex_state = 276},
+  [104] = {.lex_state = 276},
+  [105] = {.lex_state = 276},
+  [106] = {.lex_state = 276},
+  [107] = {.lex_state = 276},
+  [108] = {.lex_state = 276},
+  [109] = {.lex_state = 276},
+  [110] = {.lex_state = 276},
+  [111] = {.lex_state = 276},
+  [112] = {.lex_state = 276},
+  [113] = {.lex_state = 276},
+  [114] = {.lex_state = 276},
+  [115] = {.lex_state = 276},
+  [116] = {.lex_state = 276},
+  [117] = {.lex_state = 276},
+  [118] = {.lex_state = 276},
+  [119] = {.lex_state = 276},
+  [120] = {.lex_state = 276},
+  [121] = {.lex_state = 276},
+  [122] = {.lex_state = 276},
+  [123] = {.lex_state = 276},
+  [124] = {.lex_state = 276},
+  [125] = {.lex_state = 276},
+  [126] = {.lex_state = 276},
+  [127] = {.lex_state = 276},
+  [128] = {.lex_state = 276},
+  [129] = {.lex_state = 276},
+  [130] = {.lex_state = 276},
+  [131] = {.lex_state = 276},
+  [132] = {.lex_state = 276},
+  [133] = {.lex_state = 276},
+  [134] = {.lex_state = 276},
+  [135] = {.lex_state = 276},
+  [136] = {.lex_state = 276},
+  [137] = {.lex_state = 276},
+  [138] = {.lex_state = 276},
+  [139] = {.lex_state = 276},
+  [140] = {.lex_state = 276},
+  [141] = {.lex_state = 276},
+  [142] = {.lex_state = 276},
+  [143] = {.lex_state = 276},
+  [144] = {.lex_state = 276},
+  [145] = {.lex_state = 276},
+  [146] = {.lex_state = 276},
+  [147] = {.lex_state = 276},
+  [148] = {.lex_state = 276},
+  [149] = {.lex_state = 276},
+  [150] = {.lex_state = 276},
+  [151] = {.lex_state = 276},
+  [152] = {.lex_state = 276},
+  [153] = {.lex_state = 276},
+  [154] = {.lex_state = 276},
+  [155] = {.lex_state = 276},
+  [156] = {.lex_state = 276},
+  [157] = {.lex_state = 276},
+  [158] = {.lex_state = 276},
+  [159] = {.lex_state = 276},
+  [160] = {.lex_state = 276},
+  [161] = {.lex_state = 276},
+  [162] = {.lex_state = 276},
+  [163] = {.lex_state = 276},
+  [164] = {.lex_state = 276},
+  [165] = {.lex_state = 276},
+  [166] = {.lex_state = 6},
+  [167] = {.lex_state = 6},
+  [168] = {.lex_state = 7},
+  [169] = {.lex_state = 6},
+  [170] = {.lex_state = 276},
+  [171] = {.lex_state = 276},
+  [172] = {.lex_state = 276},
+  [173] = {.lex_state = 276},
+  [174] = {.lex_state = 276},
+  [175] = {.lex_state = 276},
+  [176] = {.lex_state = 276},
+  [177] = {.lex_state = 276},
+  [178] = {.lex_state = 276},
+  [179] = {.lex_state = 276},
+  [180] = {.lex_state = 6},
+  [181] = {.lex_state = 6},
+  [182] = {.lex_state = 276},
+  [183] = {.lex_state = 276},
+  [184] = {.lex_state = 6},
+  [185] = {.lex_state = 6},
+  [186] = {.lex_state = 276},
+  [187] = {.lex_state = 276},
+  [188] = {.lex_state = 276},
+  [189] = {.lex_state = 2},
+  [190] = {.lex_state = 276},
+  [191] = {.lex_state = 276},
+  [192] = {.lex_state = 276},
+  [193] = {.lex_state = 2},
+  [194] = {.lex_state = 276},
+  [195] = {.lex_state = 276},
+  [196] = {.lex_state = 0},
+  [197] = {.lex_state = 276},
+  [198] = {.lex_state = 276},
+  [199] = {.lex_state = 276},
+  [200] = {.lex_state = 276},
+  [201] = {.lex_state = 276},
+  [202] = {.lex_state = 276},
   [203] = {.lex_state = 2},
-  [204] = {.lex_state = 5},
-  [205] = {.lex_state = 5},
-  [206] = {.lex_state = 2},
-  [207] = {.lex_state = 3},
+  [204] = {.lex_state = 276},
+  [205] = {.lex_state = 276},
+  [206] = {.lex_state = 276},
+  [207] = {.lex_state = 2},
   [208] = {.lex_state = 2},
-  [209] = {.lex_state = 3},
+  [209] = {.lex_state = 2},
   [210] = {.lex_state = 3},
-  [211] = {.lex_state = 3},
-  [212] = {.lex_state = 6},
-  [213] = {.lex_state = 5},
-  [214] = {.lex_state = 5},
-  [215] = {.lex_state = 5},
-  [216] = {.lex_state = 5},
-  [217] = {.lex_state = 5},
+  [211] = {.lex_state = 8},
+  [212] = {.lex_state = 8},
+  [213] = {.lex_state = 8},
+  [214] = {.lex_state = 3},
+  [215] = {.lex_state = 3},
+  [216] = {.lex_state = 2},
+  [217] = {.lex_state = 2},
   [218] = {.lex_state = 5},
-  [219] = {.lex_state = 269},
-  [220] = {.lex_state = 269},
-  [221] = {.lex_state = 269},
-  [222] = {.lex_state = 1},
-  [223] = {.lex_state = 269},
-  [224] = {.lex_state = 269},
-  [225] = {.lex_state = 269},
-  [226] = {.lex_state = 12},
-  [227] = {.lex_state = 6},
-  [228] = {.lex_state = 1},
-  [229] = {.lex_state = 16},
-  [230] = {.lex_state = 269},
-  [231] = {.lex_state = 6},
-  [232] = {.lex_state = 269},
-  [233] = {.lex_state = 269},
-  [234] = {.lex_state = 16},
+  [219] = {.lex_state = 5},
+  [220] = {.lex_state = 8},
+  [221] = {.lex_state = 2},
+  [222] = {.lex_state = 3},
+  [223] = {.lex_state = 5},
+  [224] = {.lex_state = 2},
+  [225] = {.lex_state = 5},
+  [226] = {.lex_state = 2},
+  [227] = {.lex_state = 8},
+  [228] = {.lex_state = 8},
+  [229] = {.lex_state = 3},
+  [230] = {.lex_state = 5},
+  [231] = {.lex_state = 5},
+  [232] = {.lex_state = 5},
+  [233] = {.lex_state = 5},
+  [234] = {.lex_state = 2},
   [235] = {.lex_state = 6},
-  [236] = {.lex_state = 12},
-  [237] = {.lex_state = 269},
-  [238] = {.lex_state = 269},
-  [239] = {.lex_state = 269},
-  [240] = {.lex_state = 269},
-  [241] = {.lex_state = 269},
-  [242] = {.lex_state = 269},
-  [243] = {.lex_state = 6},
-  [244] = {.lex_state = 269},
-  [245] = {.lex_state = 1},
-  [246] = {.lex_state = 269},
-  [247] = {.lex_state = 269},
+  [236] = {.lex_state = 5},
+  [237] = {.lex_state = 5},
+  [238] = {.lex_state = 8},
+  [239] = {.lex_state = 8},
+  [240] = {.lex_state = 13},
+  [241] = {.lex_state = 1},
+  [242] = {.lex_state = 276},
+  [243] = {.lex_state = 276},
+  [244] = {.lex_state = 276},
+  [245] = {.lex_state = 276},
+  [246] = {.lex_state = 276},
+  [247] = {.lex_state = 276},
   [248] = {.lex_state = 6},
-  [249] = {.lex_state = 269},
-  [250] = {.lex_state = 12},
-  [251] = {.lex_state = 269},
-  [252] = {.lex_state = 0},
-  [253] = {.lex_state = 269},
-  [254] = {.lex_state = 269},
-  [255] = {.lex_state = 14},
-  [256] = {.lex_state = 0},
-  [257] = {.lex_state = 14},
-  [258] = {.lex_state = 14},
-  [259] = {.lex_state = 0},
-  [260] = {.lex_state = 0},
-  [261] = {.lex_state = 15},
-  [262] = {.lex_state = 0},
-  [263] = {.lex_state = 0},
-  [264] = {.lex_state = 12},
-  [265] = {.lex_state = 0},
-  [266] = {.lex_state = 13},
-  [267] = {.lex_state = 0},
-  [268] = {.lex_state = 0},
-  [269] = {.lex_state = 14},
-  [270] = {.lex_state = 0},
-  [271] = {.lex_state = 12},
-  [272] = {.lex_state = 14},
-  [273] = {.lex_state = 0},
-  [274] = {.lex_state = 0},
+  [249] = {.lex_state = 13},
+  [250] = {.lex_state = 17},
+  [251] = {.lex_state = 1},
+  [252] = {.lex_state = 276},
+  [253] = {.lex_state = 276},
+  [254] = {.lex_state = 276},
+  [255] = {.lex_state = 276},
+  [256] = {.lex_state = 8},
+  [257] = {.lex_state = 17},
+  [258] = {.lex_state = 276},
+  [259] = {.lex_state = 1},
+  [260] = {.lex_state = 276},
+  [261] = {.lex_state = 276},
+  [262] = {.lex_state = 276},
+  [263] = {.lex_state = 276},
+  [264] = {.lex_state = 276},
+  [265] = {.lex_state = 6},
+  [266] = {.lex_state = 6},
+  [267] = {.lex_state = 13},
+  [268] = {.lex_state = 276},
+  [269] = {.lex_state = 276},
+  [270] = {.lex_state = 276},
+  [271] = {.lex_state = 6},
+  [272] = {.lex_state = 6},
+  [273] = {.lex_state = 276},
+  [274] = {.lex_state = 1},
   [275] = {.lex_state = 0},
-  [276] = {.lex_state = 0},
-  [277] = {.lex_state = 0},
-  [278] = {.lex_state = 0},
-  [279] = {.lex_state = 0},
-  [280] = {.lex_state = 0},
-  [281] = {.lex_state = 14},
+  [276] = {.lex_state = 276},
+  [277] = {.lex_state = 8},
+  [278] = {.lex_state = 1},
+  [279] = {.lex_state = 276},
+  [280] = {.lex_state = 13},
+  [281] = {.lex_state = 0},
   [282] = {.lex_state = 0},
   [283] = {.lex_state = 0},
-  [284] = {.lex_state = 15},
-  [285] = {.lex_state = 15},
+  [284] = {.lex_state = 0},
+  [285] = {.lex_state = 0},
   [286] = {.lex_state = 0},
-  [287] = {.lex_state = 6},
-  [288] = {.lex_state = 0},
-  [289] = {.lex_state = 13},
+  [287] = {.lex_state = 0},
+  [288] = {.lex_state = 15},
+  [289] = {.lex_state = 14},
   [290] = {.lex_state = 0},
   [291] = {.lex_state = 0},
   [292] = {.lex_state = 0},
   [293] = {.lex_state = 0},
   [294] = {.lex_state = 0},
-  [295] = {.lex_state = 0},
+  [295] = {.lex_state = 15},
   [296] = {.lex_state = 0},
-  [297] = {.lex_state = 269},
-  [298] = {.lex_state = 0},
+  [297] = {.lex_state = 16},
+  [298] = {.lex_state = 15},
   [299] = {.lex_state = 0},
   [300] = {.lex_state = 0},
   [301] = {.lex_state = 0},
   [302] = {.lex_state = 0},
   [303] = {.lex_state = 0},
   [304] = {.lex_state = 0},
-  [305] = {.lex_state = 0},
-  [306] = {.lex_state = 12},
+  [305] = {.lex_state = 15},
+  [306] = {.lex_state = 0},
   [307] = {.lex_state = 0},
-  [308] = {.lex_state = 14},
-  [309] = {.lex_state = 0},
-  [310] = {.lex_state = 0},
-  [311] = {.lex_state = 0},
+  [308] = {.lex_state = 16},
+  [309] = {.lex_state = 13},
+  [310] = {.lex_state = 6},
+  [311] = {.lex_state = 15},
   [312] = {.lex_state = 0},
-  [313] = {.lex_state = 0},
-  [314] = {.lex_state = 0},
-  [315] = {.lex_state = 12},
-  [316] = {.lex_state = 12},
+  [313] = {.lex_state = 16},
+  [314] = {.lex_state = 14},
+  [315] = {.lex_state = 0},
+  [316] = {.lex_state = 15},
   [317] = {.lex_state = 0},
-  [318] = {.lex_state = 14},
-  [319] = {.lex_state = 12},
-  [320] = {.lex_state = 12},
-  [321] = {.lex_state = 0},
-  [322] = {.lex_state = 12},
+  [318] = {.lex_state = 0},
+  [319] = {.lex_state = 0},
+  [320] = {.lex_state = 0},
+  [321] = {.lex_state = 8},
+  [322] = {.lex_state = 13},
   [323] = {.lex_state = 0},
-  [324] = {.lex_state = 19},
+  [324] = {.lex_state = 0},
   [325] = {.lex_state = 0},
-  [326] = {.lex_state = 2},
+  [326] = {.lex_state = 15},
   [327] = {.lex_state = 0},
-  [328] = {.lex_state = 12},
+  [328] = {.lex_state = 0},
   [329] = {.lex_state = 0},
   [330] = {.lex_state = 0},
-  [331] = {.lex_state = 269},
-  [332] = {.lex_state = 269},
-  [333] = {.lex_state = 269},
+  [331] = {.lex_state = 0},
+  [332] = {.lex_state = 0},
+  [333] = {.lex_state = 13},
   [334] = {.lex_state = 0},
-  [335] = {.lex_state = 14},
-  [336] = {.lex_state = 3},
-  [337] = {.lex_state = 0},
+  [335] = {.lex_state = 0},
+  [336] = {.lex_state = 276},
+  [337] = {.lex_state = 13},
   [338] = {.lex_state = 0},
-  [339] = {.lex_state = 3},
+  [339] = {.lex_state = 0},
   [340] = {.lex_state = 0},
-  [341] = {.lex_state = 18},
-  [342] = {.lex_state = 14},
+  [341] = {.lex_state = 0},
+  [342] = {.lex_state = 0},
   [343] = {.lex_state = 0},
   [344] = {.lex_state = 0},
   [345] = {.lex_state = 0},
-  [346] = {.lex_state = 3},
-  [347] = {.lex_state = 269},
+  [346] = {.lex_state = 13},
+  [347] = {.lex_state = 0},
   [348] = {.lex_state = 0},
-  [349] = {.lex_state = 0},
-  [350] = {.lex_state = 269},
-  [351] = {.lex_state = 269},
-  [352] = {.lex_state = 269},
-  [353] = {.lex_state = 269},
-  [354] = {.lex_state = 269},
-  [355] = {.lex_state = 269},
-  [356] = {.lex_state = 269},
+  [349] = {.lex_state = 8},
+  [350] = {.lex_state = 0},
+  [351] = {.lex_state = 0},
+  [352] = {.lex_state = 8},
+  [353] = {.lex_state = 0},
+  [354] = {.lex_state = 8},
+  [355] = {.lex_state = 13},
+  [356] = {.lex_state = 0},
   [357] = {.lex_state = 0},
-  [358] = {.lex_state = 0},
-  [359] = {.lex_state = 14},
-  [360] = {.lex_state = 0},
+  [358] = {.lex_state = 15},
+  [359] = {.lex_state = 13},
+  [360] = {.lex_state = 276},
   [361] = {.lex_state = 0},
-  [362] = {.lex_state = 269},
+  [362] = {.lex_state = 0},
   [363] = {.lex_state = 0},
   [364] = {.lex_state = 3},
-  [365] = {.lex_state = 269},
-  [366] = {.lex_state = 2},
-  [367] = {.lex_state = 0},
-  [368] = {.lex_state = 269},
+  [365] = {.lex_state = 15},
+  [366] = {.lex_state = 0},
+  [367] = {.lex_state = 20},
+  [368] = {.lex_state = 15},
   [369] = {.lex_state = 0},
+  [370] = {.lex_state = 0},
+  [371] = {.lex_state = 0},
+  [372] = {.lex_state = 276},
+  [373] = {.lex_state = 276},
+  [374] = {.lex_state = 276},
+  [375] = {.lex_state = 0},
+  [376] = {.lex_state = 21},
+  [377] = {.lex_state = 276},
+  [378] = {.lex_state = 276},
+  [379] = {.lex_state = 276},
+  [380] = {.lex_state = 0},
+  [381] = {.lex_state = 276},
+  [382] = {.lex_state = 276},
+  [383] = {.lex_state = 276},
+  [384] = {.lex_state = 0},
+  [385] = {.lex_state = 2},
+  [386] = {.lex_state = 0},
+  [387] = {.lex_state = 0},
+  [388] = {.lex_state = 3},
+  [389] = {.lex_state = 276},
+  [390] = {.lex_state = 0},
+  [391] = {.lex_state = 276},
+  [392] = {.lex_state = 0},
+  [393] = {.lex_state = 0},
+  [394] = {.lex_state = 0},
+  [395] = {.lex_state = 3},
+  [396] = {.lex_state = 0},
+  [397] = {.lex_state = 0},
+  [398] = {.lex_state = 20},
+  [399] = {.lex_state = 15},
+  [400] = {.lex_state = 19},
+  [401] = {.lex_state = 3},
+  [402] = {.lex_state = 20},
+  [403] = {.lex_state = 13},
+  [404] = {.lex_state = 20},
+  [405] = {.lex_state = 2},
+  [406] = {.lex_state = 0},
+  [407] = {.lex_state = 276},
+  [408] = {.lex_state = 276},
+  [409] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   [STATE(0)] = {
     [ts_builtin_sym_end] = ACTIONS(1),
+    [anon_sym_silence] = ACTIONS(1),
+    [anon_sym_COMMA] = ACTIONS(1),
+    [anon_sym_cluster] = ACTIONS(1),
+    [anon_sym_namespaces] = ACTIONS(1),
+    [anon_sym_LBRACE] = ACTIONS(1),
+    [anon_sym_RBRACE] = ACTIONS(1),
     [anon_sym_cidr] = ACTIONS(1),
     [anon_sym_cilium] = ACTIONS(1),
     [sym_cilium_version] = ACTIONS(1),
@@ -4804,7 +5131,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_group] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
-    [anon_sym_COMMA] = ACTIONS(1),
     [anon_sym_RPAREN] = ACTIONS(1),
     [anon_sym_COLON] = ACTIONS(1),
     [anon_sym_cidrs] = ACTIONS(1),
@@ -4815,10 +5141,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_selector] = ACTIONS(1),
     [anon_sym_system] = ACTIONS(1),
     [anon_sym_namespace] = ACTIONS(1),
-    [anon_sym_cluster] = ACTIONS(1),
     [anon_sym_policy] = ACTIONS(1),
-    [anon_sym_LBRACE] = ACTIONS(1),
-    [anon_sym_RBRACE] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
     [anon_sym_label] = ACTIONS(1),
@@ -4831,7 +5154,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_pods] = ACTIONS(1),
     [anon_sym_all] = ACTIONS(1),
     [anon_sym_in] = ACTIONS(1),
-    [anon_sym_namespaces] = ACTIONS(1),
     [anon_sym_except] = ACTIONS(1),
     [anon_sym_with] = ACTIONS(1),
     [anon_sym_allow] = ACTIONS(1),
@@ -4874,25 +5196,28 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(348),
-    [sym__item] = STATE(45),
-    [sym_cidr_groups] = STATE(45),
-    [sym_cilium] = STATE(45),
-    [sym_import] = STATE(45),
-    [sym_const_definition] = STATE(45),
-    [sym_category] = STATE(45),
-    [sym_namespace] = STATE(45),
-    [sym_cluster_policy] = STATE(45),
-    [aux_sym_source_file_repeat1] = STATE(45),
+    [sym_source_file] = STATE(393),
+    [sym__item] = STATE(38),
+    [sym_silence] = STATE(38),
+    [sym_inventory] = STATE(38),
+    [sym_cidr_groups] = STATE(38),
+    [sym_cilium] = STATE(38),
+    [sym_import] = STATE(38),
+    [sym_const_definition] = STATE(38),
+    [sym_category] = STATE(38),
+    [sym_namespace] = STATE(38),
+    [sym_cluster_policy] = STATE(38),
+    [aux_sym_source_file_repeat1] = STATE(38),
     [ts_builtin_sym_end] = ACTIONS(5),
-    [anon_sym_cidr] = ACTIONS(7),
-    [anon_sym_cilium] = ACTIONS(9),
-    [anon_sym_import] = ACTIONS(11),
-    [anon_sym_const] = ACTIONS(13),
-    [anon_sym_category] = ACTIONS(15),
-    [anon_sym_system] = ACTIONS(17),
-    [anon_sym_namespace] = ACTIONS(19),
-    [anon_sym_cluster] = ACTIONS(21),
+    [anon_sym_silence] = ACTIONS(7),
+    [anon_sym_cluster] = ACTIONS(9),
+    [anon_sym_cidr] = ACTIONS(11),
+    [anon_sym_cilium] = ACTIONS(13),
+    [anon_sym_import] = ACTIONS(15),
+    [anon_sym_const] = ACTIONS(17),
+    [anon_sym_category] = ACTIONS(19),
+    [anon_sym_system] = ACTIONS(21),
+    [anon_sym_namespace] = ACTIONS(23),
     [sym_comment] = ACTIONS(3),
   },
 };
@@ -4901,21 +5226,22 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(23), 35,
+    ACTIONS(25), 36,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -4937,24 +5263,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [41] = 2,
+  [42] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(25), 35,
+    ACTIONS(27), 36,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -4976,24 +5303,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [82] = 2,
+  [84] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 29,
+    ACTIONS(29), 30,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5009,27 +5337,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [117] = 4,
+  [120] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 1,
-      anon_sym_DASH,
     ACTIONS(33), 1,
+      anon_sym_DASH,
+    ACTIONS(35), 1,
       anon_sym_SLASH,
-    ACTIONS(29), 27,
+    ACTIONS(31), 28,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5044,24 +5373,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [156] = 2,
+  [160] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 29,
+    ACTIONS(37), 30,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5077,24 +5407,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [191] = 2,
+  [196] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 29,
+    ACTIONS(39), 30,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5110,24 +5441,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [226] = 2,
+  [232] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 29,
+    ACTIONS(41), 30,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5143,25 +5475,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [261] = 3,
+  [268] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(45), 1,
       anon_sym_SLASH,
-    ACTIONS(41), 27,
+    ACTIONS(43), 28,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5176,23 +5509,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [297] = 2,
+  [305] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(41), 27,
+    ACTIONS(43), 28,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5207,23 +5541,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [330] = 2,
+  [339] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(45), 27,
+    ACTIONS(47), 28,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5238,26 +5573,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [363] = 9,
+  [373] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
     ACTIONS(51), 1,
-      anon_sym_RBRACE,
+      anon_sym_LBRACE,
     ACTIONS(53), 1,
-      anon_sym_in,
+      anon_sym_RBRACE,
     ACTIONS(55), 1,
-      sym_label_key,
+      anon_sym_in,
     ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
       sym_const_ref,
-    STATE(87), 1,
+    STATE(92), 1,
       sym_scope,
-    STATE(22), 3,
+    STATE(28), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(47), 15,
+    ACTIONS(49), 16,
+      anon_sym_silence,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
@@ -5273,35 +5609,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [407] = 11,
+  [418] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_port,
     ACTIONS(63), 1,
-      anon_sym_icmp,
+      anon_sym_port,
     ACTIONS(65), 1,
-      anon_sym_http,
+      anon_sym_icmp,
     ACTIONS(67), 1,
-      anon_sym_grpc,
+      anon_sym_http,
     ACTIONS(69), 1,
-      anon_sym_kafka,
+      anon_sym_grpc,
     ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(16), 1,
+    STATE(22), 1,
       sym_ports,
-    STATE(25), 1,
+    STATE(31), 1,
       sym_icmps,
-    STATE(24), 6,
+    STATE(26), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(61), 10,
-      anon_sym_policy,
+    ACTIONS(61), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5310,133 +5647,169 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [455] = 10,
+  [467] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_method,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(53), 1,
+      anon_sym_RBRACE,
+    ACTIONS(55), 1,
+      anon_sym_in,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      sym_const_ref,
+    STATE(92), 1,
+      sym_scope,
+    STATE(28), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(49), 15,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [511] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(77), 1,
-      anon_sym_host,
+      anon_sym_COMMA,
     ACTIONS(79), 1,
-      anon_sym_header,
-    ACTIONS(81), 1,
-      sym_http_method,
-    ACTIONS(83), 1,
+      anon_sym_DQUOTE,
+    STATE(16), 1,
+      aux_sym_silence_repeat1,
+    STATE(42), 1,
+      sym_string,
+    ACTIONS(75), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [549] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_COMMA,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    STATE(20), 1,
+      aux_sym_silence_repeat1,
+    STATE(41), 1,
+      sym_string,
+    ACTIONS(81), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [587] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(85), 1,
-      sym_const_ref,
-    STATE(111), 1,
-      aux_sym_http_repeat1,
-    STATE(83), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(73), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [500] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(51), 1,
-      anon_sym_RBRACE,
-    ACTIONS(53), 1,
-      anon_sym_in,
-    ACTIONS(55), 1,
-      sym_label_key,
-    ACTIONS(57), 1,
-      sym_const_ref,
-    STATE(87), 1,
-      sym_scope,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(47), 14,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [543] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(63), 1,
-      anon_sym_icmp,
-    ACTIONS(65), 1,
-      anon_sym_http,
-    ACTIONS(67), 1,
-      anon_sym_grpc,
-    ACTIONS(69), 1,
-      anon_sym_kafka,
-    ACTIONS(71), 1,
-      anon_sym_dns,
-    STATE(26), 1,
-      sym_icmps,
-    STATE(27), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(87), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [585] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_method,
+    ACTIONS(87), 1,
+      anon_sym_host,
     ACTIONS(89), 1,
-      anon_sym_policy,
-    ACTIONS(92), 1,
+      anon_sym_header,
+    ACTIONS(91), 1,
+      sym_http_method,
+    ACTIONS(93), 1,
+      sym_const_ref,
+    STATE(99), 1,
+      aux_sym_http_repeat1,
+    STATE(75), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(83), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
-    ACTIONS(94), 1,
+      anon_sym_policy,
       anon_sym_use,
-    ACTIONS(97), 1,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [633] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(95), 1,
+      anon_sym_silence,
+    ACTIONS(98), 1,
+      anon_sym_RBRACE,
     ACTIONS(100), 1,
-      anon_sym_label,
+      anon_sym_policy,
     ACTIONS(103), 1,
-      anon_sym_default,
+      anon_sym_use,
+    ACTIONS(106), 1,
+      anon_sym_description,
     ACTIONS(109), 1,
-      anon_sym_no,
+      anon_sym_label,
     ACTIONS(112), 1,
+      anon_sym_default,
+    ACTIONS(118), 1,
+      anon_sym_no,
+    ACTIONS(121), 1,
       anon_sym_select,
-    STATE(280), 1,
+    STATE(318), 1,
       sym_verb,
-    ACTIONS(106), 2,
+    ACTIONS(115), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(17), 10,
+    STATE(18), 11,
+      sym_silence,
       sym_policy,
       sym__policy_item,
       sym_use,
@@ -5447,794 +5820,480 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_body_repeat1,
-  [632] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(115), 1,
-      anon_sym_policy,
-    ACTIONS(117), 1,
-      anon_sym_RBRACE,
-    ACTIONS(119), 1,
-      anon_sym_use,
-    ACTIONS(121), 1,
-      anon_sym_description,
-    ACTIONS(123), 1,
-      anon_sym_label,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(131), 1,
-      anon_sym_select,
-    STATE(280), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(19), 10,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_body_repeat1,
-  [679] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(115), 1,
-      anon_sym_policy,
-    ACTIONS(119), 1,
-      anon_sym_use,
-    ACTIONS(121), 1,
-      anon_sym_description,
-    ACTIONS(123), 1,
-      anon_sym_label,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(131), 1,
-      anon_sym_select,
-    ACTIONS(133), 1,
-      anon_sym_RBRACE,
-    STATE(280), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(17), 10,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_body_repeat1,
-  [726] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(137), 1,
-      anon_sym_host,
-    ACTIONS(139), 1,
-      sym_const_ref,
-    STATE(95), 1,
-      aux_sym_http_repeat1,
-    STATE(72), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(135), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [765] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(143), 1,
-      anon_sym_host,
-    ACTIONS(145), 1,
-      sym_const_ref,
-    STATE(105), 1,
-      aux_sym_http_repeat1,
-    STATE(77), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(141), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [804] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 1,
-      anon_sym_COMMA,
-    ACTIONS(151), 1,
-      anon_sym_in,
-    STATE(28), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(88), 1,
-      sym_scope,
-    ACTIONS(149), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [838] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 1,
-      anon_sym_apikey,
-    ACTIONS(159), 1,
-      anon_sym_topic,
-    ACTIONS(161), 1,
-      anon_sym_client,
-    ACTIONS(163), 1,
-      anon_sym_version,
-    ACTIONS(155), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(153), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [874] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_http,
-    ACTIONS(67), 1,
-      anon_sym_grpc,
-    ACTIONS(69), 1,
-      anon_sym_kafka,
-    ACTIONS(71), 1,
-      anon_sym_dns,
-    STATE(29), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(87), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [910] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_http,
-    ACTIONS(67), 1,
-      anon_sym_grpc,
-    ACTIONS(69), 1,
-      anon_sym_kafka,
-    ACTIONS(71), 1,
-      anon_sym_dns,
-    STATE(27), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(87), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [946] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_http,
-    ACTIONS(67), 1,
-      anon_sym_grpc,
-    ACTIONS(69), 1,
-      anon_sym_kafka,
-    ACTIONS(71), 1,
-      anon_sym_dns,
-    STATE(30), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(165), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [982] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_http,
-    ACTIONS(67), 1,
-      anon_sym_grpc,
-    ACTIONS(69), 1,
-      anon_sym_kafka,
-    ACTIONS(71), 1,
-      anon_sym_dns,
-    STATE(29), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(165), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1018] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 1,
-      anon_sym_COMMA,
-    ACTIONS(151), 1,
-      anon_sym_in,
-    STATE(31), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(84), 1,
-      sym_scope,
-    ACTIONS(167), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1052] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_http,
-    ACTIONS(174), 1,
-      anon_sym_grpc,
-    ACTIONS(177), 1,
-      anon_sym_kafka,
-    ACTIONS(180), 1,
-      anon_sym_dns,
-    STATE(29), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(169), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1088] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_http,
-    ACTIONS(67), 1,
-      anon_sym_grpc,
-    ACTIONS(69), 1,
-      anon_sym_kafka,
-    ACTIONS(71), 1,
-      anon_sym_dns,
-    STATE(29), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(183), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1124] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(185), 1,
-      anon_sym_COMMA,
-    STATE(31), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(188), 17,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1153] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(119), 1,
-      anon_sym_use,
-    ACTIONS(121), 1,
-      anon_sym_description,
-    ACTIONS(123), 1,
-      anon_sym_label,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(190), 1,
-      anon_sym_RBRACE,
-    ACTIONS(192), 1,
-      anon_sym_select,
-    STATE(291), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(34), 9,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1196] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(194), 19,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1221] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(119), 1,
-      anon_sym_use,
-    ACTIONS(121), 1,
-      anon_sym_description,
-    ACTIONS(123), 1,
-      anon_sym_label,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(192), 1,
-      anon_sym_select,
-    ACTIONS(196), 1,
-      anon_sym_RBRACE,
-    STATE(291), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(38), 9,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1264] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(198), 19,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1289] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(200), 1,
-      anon_sym_cidr,
-    ACTIONS(202), 1,
-      anon_sym_namespace,
-    ACTIONS(204), 1,
-      anon_sym_pods,
-    ACTIONS(206), 1,
-      anon_sym_namespaces,
-    ACTIONS(210), 1,
-      anon_sym_entity,
-    ACTIONS(212), 1,
-      anon_sym_fqdn,
-    ACTIONS(214), 1,
-      anon_sym_service,
-    ACTIONS(216), 1,
-      anon_sym_services,
-    ACTIONS(208), 2,
-      anon_sym_anywhere,
-      anon_sym_everything,
-    STATE(13), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [1332] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(218), 19,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1357] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(220), 1,
-      anon_sym_RBRACE,
-    ACTIONS(222), 1,
-      anon_sym_use,
-    ACTIONS(225), 1,
-      anon_sym_description,
-    ACTIONS(228), 1,
-      anon_sym_label,
-    ACTIONS(231), 1,
-      anon_sym_default,
-    ACTIONS(237), 1,
-      anon_sym_no,
-    ACTIONS(240), 1,
-      anon_sym_select,
-    STATE(291), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(38), 9,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1400] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(200), 1,
-      anon_sym_cidr,
-    ACTIONS(202), 1,
-      anon_sym_namespace,
-    ACTIONS(206), 1,
-      anon_sym_namespaces,
-    ACTIONS(210), 1,
-      anon_sym_entity,
-    ACTIONS(212), 1,
-      anon_sym_fqdn,
-    ACTIONS(214), 1,
-      anon_sym_service,
-    ACTIONS(216), 1,
-      anon_sym_services,
-    ACTIONS(243), 1,
-      anon_sym_pods,
-    ACTIONS(208), 2,
-      anon_sym_anywhere,
-      anon_sym_everything,
-    STATE(13), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [1443] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(245), 1,
-      anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(247), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1471] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(249), 1,
-      anon_sym_COMMA,
-    STATE(44), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(251), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1499] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(253), 1,
-      anon_sym_COMMA,
-    STATE(52), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(255), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1527] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(249), 1,
-      anon_sym_COMMA,
-    STATE(53), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(257), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1555] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(249), 1,
-      anon_sym_COMMA,
-    STATE(53), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(259), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1583] = 11,
+  [684] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
-      anon_sym_cidr,
-    ACTIONS(9), 1,
-      anon_sym_cilium,
-    ACTIONS(11), 1,
-      anon_sym_import,
-    ACTIONS(13), 1,
-      anon_sym_const,
-    ACTIONS(15), 1,
-      anon_sym_category,
-    ACTIONS(17), 1,
-      anon_sym_system,
-    ACTIONS(19), 1,
-      anon_sym_namespace,
-    ACTIONS(21), 1,
-      anon_sym_cluster,
-    ACTIONS(261), 1,
+      anon_sym_silence,
+    ACTIONS(124), 1,
+      anon_sym_RBRACE,
+    ACTIONS(126), 1,
+      anon_sym_policy,
+    ACTIONS(128), 1,
+      anon_sym_use,
+    ACTIONS(130), 1,
+      anon_sym_description,
+    ACTIONS(132), 1,
+      anon_sym_label,
+    ACTIONS(134), 1,
+      anon_sym_default,
+    ACTIONS(138), 1,
+      anon_sym_no,
+    ACTIONS(140), 1,
+      anon_sym_select,
+    STATE(318), 1,
+      sym_verb,
+    ACTIONS(136), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(18), 11,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_body_repeat1,
+  [735] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(144), 1,
+      anon_sym_COMMA,
+    STATE(20), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(142), 21,
       ts_builtin_sym_end,
-    STATE(61), 9,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
+  [768] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(126), 1,
+      anon_sym_policy,
+    ACTIONS(128), 1,
+      anon_sym_use,
+    ACTIONS(130), 1,
+      anon_sym_description,
+    ACTIONS(132), 1,
+      anon_sym_label,
+    ACTIONS(134), 1,
+      anon_sym_default,
+    ACTIONS(138), 1,
+      anon_sym_no,
+    ACTIONS(140), 1,
+      anon_sym_select,
+    ACTIONS(147), 1,
+      anon_sym_RBRACE,
+    STATE(318), 1,
+      sym_verb,
+    ACTIONS(136), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(19), 11,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_body_repeat1,
+  [819] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 1,
+      anon_sym_icmp,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(34), 1,
+      sym_icmps,
+    STATE(35), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(149), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [862] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(142), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
+  [890] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    ACTIONS(153), 1,
+      anon_sym_host,
+    ACTIONS(155), 1,
+      sym_const_ref,
+    STATE(129), 1,
+      aux_sym_http_repeat1,
+    STATE(69), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(151), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [930] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    ACTIONS(159), 1,
+      anon_sym_host,
+    ACTIONS(161), 1,
+      sym_const_ref,
+    STATE(114), 1,
+      aux_sym_http_repeat1,
+    STATE(81), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(157), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [970] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(149), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1007] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(128), 1,
+      anon_sym_use,
+    ACTIONS(130), 1,
+      anon_sym_description,
+    ACTIONS(132), 1,
+      anon_sym_label,
+    ACTIONS(134), 1,
+      anon_sym_default,
+    ACTIONS(138), 1,
+      anon_sym_no,
+    ACTIONS(163), 1,
+      anon_sym_RBRACE,
+    ACTIONS(165), 1,
+      anon_sym_select,
+    STATE(319), 1,
+      sym_verb,
+    ACTIONS(136), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(37), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1054] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
+      anon_sym_COMMA,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(30), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(95), 1,
+      sym_scope,
+    ACTIONS(167), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1089] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 1,
+      anon_sym_apikey,
+    ACTIONS(179), 1,
+      anon_sym_topic,
+    ACTIONS(181), 1,
+      anon_sym_client,
+    ACTIONS(183), 1,
+      anon_sym_version,
+    ACTIONS(175), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(173), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1126] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
+      anon_sym_COMMA,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(44), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(102), 1,
+      sym_scope,
+    ACTIONS(185), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1161] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(35), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(149), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1198] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(187), 1,
+      anon_sym_silence,
+    ACTIONS(190), 1,
+      anon_sym_RBRACE,
+    ACTIONS(192), 1,
+      anon_sym_use,
+    ACTIONS(195), 1,
+      anon_sym_description,
+    ACTIONS(198), 1,
+      anon_sym_label,
+    ACTIONS(201), 1,
+      anon_sym_default,
+    ACTIONS(207), 1,
+      anon_sym_no,
+    ACTIONS(210), 1,
+      anon_sym_select,
+    STATE(319), 1,
+      sym_verb,
+    ACTIONS(204), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(32), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1245] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(213), 1,
+      ts_builtin_sym_end,
+    ACTIONS(215), 1,
+      anon_sym_silence,
+    ACTIONS(218), 1,
+      anon_sym_cluster,
+    ACTIONS(221), 1,
+      anon_sym_cidr,
+    ACTIONS(224), 1,
+      anon_sym_cilium,
+    ACTIONS(227), 1,
+      anon_sym_import,
+    ACTIONS(230), 1,
+      anon_sym_const,
+    ACTIONS(233), 1,
+      anon_sym_category,
+    ACTIONS(236), 1,
+      anon_sym_system,
+    ACTIONS(239), 1,
+      anon_sym_namespace,
+    STATE(33), 11,
       sym__item,
+      sym_silence,
+      sym_inventory,
       sym_cidr_groups,
       sym_cilium,
       sym_import,
@@ -6243,17 +6302,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1625] = 4,
+  [1292] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(263), 1,
-      anon_sym_COMMA,
-    STATE(58), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(265), 16,
-      anon_sym_port,
-      anon_sym_policy,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(39), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(242), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6262,166 +6332,300 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1653] = 4,
+  [1329] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(151), 1,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(242), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1366] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(246), 1,
+      anon_sym_http,
+    ACTIONS(249), 1,
+      anon_sym_grpc,
+    ACTIONS(252), 1,
+      anon_sym_kafka,
+    ACTIONS(255), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(244), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1403] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(128), 1,
+      anon_sym_use,
+    ACTIONS(130), 1,
+      anon_sym_description,
+    ACTIONS(132), 1,
+      anon_sym_label,
+    ACTIONS(134), 1,
+      anon_sym_default,
+    ACTIONS(138), 1,
+      anon_sym_no,
+    ACTIONS(165), 1,
+      anon_sym_select,
+    ACTIONS(258), 1,
+      anon_sym_RBRACE,
+    STATE(319), 1,
+      sym_verb,
+    ACTIONS(136), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(32), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1450] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(9), 1,
+      anon_sym_cluster,
+    ACTIONS(11), 1,
+      anon_sym_cidr,
+    ACTIONS(13), 1,
+      anon_sym_cilium,
+    ACTIONS(15), 1,
+      anon_sym_import,
+    ACTIONS(17), 1,
+      anon_sym_const,
+    ACTIONS(19), 1,
+      anon_sym_category,
+    ACTIONS(21), 1,
+      anon_sym_system,
+    ACTIONS(23), 1,
+      anon_sym_namespace,
+    ACTIONS(260), 1,
+      ts_builtin_sym_end,
+    STATE(33), 11,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [1497] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(262), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1534] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(264), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1560] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(266), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1586] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1612] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(270), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1638] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(274), 1,
+      anon_sym_COMMA,
+    STATE(44), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(272), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_in,
-    STATE(90), 1,
-      sym_scope,
-    ACTIONS(267), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1681] = 4,
+  [1668] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(245), 1,
+    ACTIONS(279), 1,
       anon_sym_COMMA,
-    STATE(40), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(269), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1709] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(263), 1,
-      anon_sym_COMMA,
-    STATE(46), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(271), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1737] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(151), 1,
-      anon_sym_in,
-    STATE(91), 1,
-      sym_scope,
-    ACTIONS(273), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1765] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(151), 1,
-      anon_sym_in,
-    STATE(93), 1,
-      sym_scope,
-    ACTIONS(275), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1793] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(277), 1,
-      anon_sym_COMMA,
-    STATE(52), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(280), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1821] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_COMMA,
-    STATE(53), 1,
+    STATE(57), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(285), 16,
+    ACTIONS(277), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6435,70 +6639,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1849] = 2,
+  [1697] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(188), 18,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1873] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(287), 18,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1897] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(53), 1,
-      anon_sym_in,
     ACTIONS(55), 1,
+      anon_sym_in,
+    ACTIONS(57), 1,
       sym_label_key,
-    ACTIONS(291), 1,
+    ACTIONS(283), 1,
       anon_sym_RBRACE,
-    ACTIONS(293), 1,
+    ACTIONS(285), 1,
       sym_const_ref,
-    STATE(177), 1,
+    STATE(174), 1,
       sym_scope,
-    STATE(160), 3,
+    STATE(155), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(289), 9,
+    ACTIONS(281), 10,
+      anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -6508,143 +6669,272 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1935] = 4,
+  [1736] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(295), 1,
+    ACTIONS(287), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1761] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(96), 1,
+      sym_scope,
+    ACTIONS(289), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1790] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(293), 1,
+      anon_sym_COMMA,
+    STATE(60), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(291), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1819] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(297), 1,
+      anon_sym_COMMA,
+    STATE(61), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(295), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1848] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(103), 1,
+      sym_scope,
+    ACTIONS(299), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1877] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(97), 1,
+      sym_scope,
+    ACTIONS(301), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1906] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(303), 1,
+      anon_sym_namespaces,
+    ACTIONS(305), 1,
+      anon_sym_cidr,
+    ACTIONS(307), 1,
+      anon_sym_namespace,
+    ACTIONS(309), 1,
+      anon_sym_pods,
+    ACTIONS(313), 1,
+      anon_sym_entity,
+    ACTIONS(315), 1,
+      anon_sym_fqdn,
+    ACTIONS(317), 1,
+      anon_sym_service,
+    ACTIONS(319), 1,
+      anon_sym_services,
+    ACTIONS(311), 2,
+      anon_sym_anywhere,
+      anon_sym_everything,
+    STATE(13), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [1949] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(323), 1,
+      anon_sym_except,
+    ACTIONS(321), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1976] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(279), 1,
+      anon_sym_COMMA,
+    STATE(67), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(325), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2005] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(329), 1,
+      anon_sym_COMMA,
+    STATE(56), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(327), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2034] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(334), 1,
       anon_sym_COMMA,
     STATE(57), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(298), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1963] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(300), 1,
-      anon_sym_COMMA,
-    STATE(58), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(303), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1991] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(253), 1,
-      anon_sym_COMMA,
-    STATE(42), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(305), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2019] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(309), 1,
-      anon_sym_except,
-    ACTIONS(307), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2045] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(311), 1,
-      ts_builtin_sym_end,
-    ACTIONS(313), 1,
-      anon_sym_cidr,
-    ACTIONS(316), 1,
-      anon_sym_cilium,
-    ACTIONS(319), 1,
-      anon_sym_import,
-    ACTIONS(322), 1,
-      anon_sym_const,
-    ACTIONS(325), 1,
-      anon_sym_category,
-    ACTIONS(328), 1,
-      anon_sym_system,
-    ACTIONS(331), 1,
-      anon_sym_namespace,
-    ACTIONS(334), 1,
-      anon_sym_cluster,
-    STATE(61), 9,
-      sym__item,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [2087] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(249), 1,
-      anon_sym_COMMA,
-    STATE(43), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(337), 16,
+    ACTIONS(332), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6658,16 +6948,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2115] = 4,
+  [2063] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(339), 1,
+    ACTIONS(272), 19,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(63), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(342), 15,
-      anon_sym_policy,
       anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2088] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(279), 1,
+      anon_sym_COMMA,
+    STATE(45), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(337), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6681,15 +6996,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2142] = 3,
+  [2117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(341), 1,
+      anon_sym_COMMA,
+    STATE(60), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(339), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2146] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(346), 1,
-      anon_sym_except,
-    ACTIONS(344), 16,
+      anon_sym_COMMA,
+    STATE(61), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(344), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6703,14 +7046,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2167] = 2,
+  [2175] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(280), 17,
+    ACTIONS(351), 1,
       anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(349), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -6724,357 +7071,598 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2190] = 2,
+  [2204] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(298), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2213] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 1,
-      anon_sym_topic,
-    ACTIONS(352), 1,
-      anon_sym_client,
-    ACTIONS(354), 1,
-      anon_sym_version,
-    ACTIONS(348), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(303), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2265] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(356), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2288] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 1,
-      anon_sym_COMMA,
-    STATE(63), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(360), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2315] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(285), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2338] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    ACTIONS(364), 1,
-      anon_sym_host,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(362), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2367] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(368), 1,
-      anon_sym_topic,
-    ACTIONS(370), 1,
-      anon_sym_client,
-    ACTIONS(372), 1,
-      anon_sym_version,
-    ACTIONS(366), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2396] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2419] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2442] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 1,
-      anon_sym_COMMA,
-    STATE(70), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(378), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2469] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    ACTIONS(382), 1,
-      anon_sym_host,
-    STATE(113), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(380), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2498] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(384), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2521] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2544] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 17,
-      anon_sym_COMMA,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2567] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(53), 1,
-      anon_sym_in,
-    ACTIONS(55), 1,
-      sym_label_key,
-    ACTIONS(291), 1,
-      anon_sym_RBRACE,
     ACTIONS(293), 1,
+      anon_sym_COMMA,
+    STATE(49), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(353), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2233] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(297), 1,
+      anon_sym_COMMA,
+    STATE(50), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(355), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2262] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(351), 1,
+      anon_sym_COMMA,
+    STATE(56), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(357), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2291] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(359), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2316] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(279), 1,
+      anon_sym_COMMA,
+    STATE(57), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(361), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2345] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(303), 1,
+      anon_sym_namespaces,
+    ACTIONS(305), 1,
+      anon_sym_cidr,
+    ACTIONS(307), 1,
+      anon_sym_namespace,
+    ACTIONS(313), 1,
+      anon_sym_entity,
+    ACTIONS(315), 1,
+      anon_sym_fqdn,
+    ACTIONS(317), 1,
+      anon_sym_service,
+    ACTIONS(319), 1,
+      anon_sym_services,
+    ACTIONS(363), 1,
+      anon_sym_pods,
+    ACTIONS(311), 2,
+      anon_sym_anywhere,
+      anon_sym_everything,
+    STATE(13), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [2388] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    ACTIONS(367), 1,
+      anon_sym_host,
+    STATE(117), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(365), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2418] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(339), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2442] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(371), 1,
+      anon_sym_except,
+    ACTIONS(369), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2468] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2492] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(327), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2516] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 1,
+      anon_sym_COMMA,
+    STATE(80), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(373), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2544] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    ACTIONS(379), 1,
+      anon_sym_host,
+    STATE(107), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(377), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2574] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(381), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2598] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(385), 1,
+      anon_sym_topic,
+    ACTIONS(387), 1,
+      anon_sym_client,
+    ACTIONS(389), 1,
+      anon_sym_version,
+    ACTIONS(383), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2628] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(332), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2652] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(391), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2676] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(395), 1,
+      anon_sym_COMMA,
+    STATE(80), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(393), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2704] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    ACTIONS(400), 1,
+      anon_sym_host,
+    STATE(121), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(398), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(402), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2758] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(404), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2782] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(406), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2806] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(408), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2830] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(412), 1,
+      anon_sym_topic,
+    ACTIONS(414), 1,
+      anon_sym_client,
+    ACTIONS(416), 1,
+      anon_sym_version,
+    ACTIONS(410), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2860] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_in,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(283), 1,
+      anon_sym_RBRACE,
+    ACTIONS(285), 1,
       sym_const_ref,
-    STATE(177), 1,
+    STATE(174), 1,
       sym_scope,
-    STATE(160), 3,
+    STATE(155), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(289), 8,
+    ACTIONS(281), 9,
+      anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7083,14 +7671,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [2604] = 2,
+  [2898] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(390), 17,
+    ACTIONS(418), 18,
+      anon_sym_silence,
       anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7104,18 +7693,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2627] = 5,
+  [2922] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(375), 1,
+      anon_sym_COMMA,
+    STATE(74), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(420), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2950] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
       anon_sym_header,
-    ACTIONS(394), 1,
-      anon_sym_host,
-    STATE(96), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
-    ACTIONS(392), 14,
-      anon_sym_policy,
+    ACTIONS(422), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7128,13 +7740,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2656] = 2,
+  [2977] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(396), 16,
+    ACTIONS(424), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7148,13 +7761,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2678] = 2,
+  [3000] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(398), 16,
+    ACTIONS(167), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7168,13 +7782,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2700] = 2,
+  [3023] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(400), 16,
+    ACTIONS(426), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7188,13 +7803,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2722] = 2,
+  [3046] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 16,
+    ACTIONS(428), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7208,13 +7824,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2744] = 2,
+  [3069] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(167), 16,
+    ACTIONS(185), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7228,13 +7845,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2766] = 2,
+  [3092] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(402), 16,
+    ACTIONS(430), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7248,13 +7866,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2788] = 2,
+  [3115] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(404), 16,
+    ACTIONS(432), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7268,36 +7887,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2810] = 2,
+  [3138] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(406), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2832] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 1,
+    ACTIONS(436), 1,
       anon_sym_COMMA,
-    STATE(103), 1,
+    STATE(104), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(410), 14,
-      anon_sym_policy,
+    ACTIONS(434), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7310,36 +7910,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2858] = 2,
+  [3165] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(412), 16,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2880] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(106), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
-    ACTIONS(414), 14,
-      anon_sym_policy,
+    ACTIONS(438), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7352,104 +7933,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2906] = 4,
+  [3192] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(416), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2932] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(418), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2958] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(422), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(420), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2984] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(427), 1,
-      anon_sym_client,
-    ACTIONS(429), 1,
-      anon_sym_version,
-    ACTIONS(425), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3010] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(263), 1,
+    ACTIONS(297), 1,
       anon_sym_COMMA,
-    STATE(58), 1,
+    STATE(110), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(431), 14,
-      anon_sym_policy,
+    ACTIONS(440), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7462,13 +7956,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3036] = 2,
+  [3219] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(433), 16,
+    ACTIONS(442), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7482,77 +7977,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3058] = 4,
+  [3242] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(408), 1,
-      anon_sym_COMMA,
-    STATE(92), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(435), 14,
-      anon_sym_policy,
+    ACTIONS(444), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3084] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 16,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3106] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(437), 1,
-      anon_sym_COMMA,
-    STATE(103), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(440), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3132] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(442), 16,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7566,16 +7998,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3154] = 4,
+  [3265] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(444), 14,
-      anon_sym_policy,
+    ACTIONS(446), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3288] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(436), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(448), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7588,16 +8042,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3180] = 4,
+  [3315] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(115), 1,
       aux_sym_http_repeat1,
-    ACTIONS(446), 14,
-      anon_sym_policy,
+    ACTIONS(450), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7610,16 +8065,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3206] = 4,
+  [3342] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(114), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(448), 14,
-      anon_sym_policy,
+    ACTIONS(452), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3365] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(454), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7632,82 +8109,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3232] = 4,
+  [3392] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(450), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3258] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(116), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(452), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3284] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(456), 1,
-      anon_sym_client,
     ACTIONS(458), 1,
-      anon_sym_version,
-    ACTIONS(454), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3310] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
       anon_sym_header,
-    STATE(97), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
-    ACTIONS(460), 14,
-      anon_sym_policy,
+    ACTIONS(456), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7720,126 +8132,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3336] = 4,
+  [3419] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(118), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(462), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3362] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(464), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3388] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(466), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3414] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(120), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(468), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3440] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(470), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3466] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(474), 1,
+    ACTIONS(463), 1,
       anon_sym_client,
-    ACTIONS(476), 1,
+    ACTIONS(465), 1,
       anon_sym_version,
-    ACTIONS(472), 14,
-      anon_sym_policy,
+    ACTIONS(461), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7852,104 +8155,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3492] = 4,
+  [3446] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(478), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3518] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(121), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(480), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3544] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(482), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3570] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_header,
-    STATE(97), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(484), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3596] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(263), 1,
+    ACTIONS(297), 1,
       anon_sym_COMMA,
-    STATE(99), 1,
+    STATE(61), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(486), 14,
-      anon_sym_policy,
+    ACTIONS(467), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7962,13 +8178,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3622] = 2,
+  [3473] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(488), 16,
+    ACTIONS(469), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7982,14 +8199,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3644] = 3,
+  [3496] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(492), 1,
-      anon_sym_version,
-    ACTIONS(490), 14,
-      anon_sym_policy,
+    ACTIONS(393), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3519] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(473), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(471), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8002,14 +8243,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3667] = 3,
+  [3546] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(496), 1,
-      anon_sym_version,
-    ACTIONS(494), 14,
-      anon_sym_policy,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(476), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8022,14 +8266,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3690] = 3,
+  [3573] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(500), 1,
-      anon_sym_version,
-    ACTIONS(498), 14,
-      anon_sym_policy,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(478), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8042,14 +8289,201 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3713] = 3,
+  [3600] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(122), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(480), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3627] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(482), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3654] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(90), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(484), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3681] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(488), 1,
+      anon_sym_client,
+    ACTIONS(490), 1,
+      anon_sym_version,
+    ACTIONS(486), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3708] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(125), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(492), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3735] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(494), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3762] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(496), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3789] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(127), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(498), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3816] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(502), 1,
+      anon_sym_client,
     ACTIONS(504), 1,
       anon_sym_version,
-    ACTIONS(502), 14,
-      anon_sym_policy,
+    ACTIONS(500), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8062,110 +8496,130 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3736] = 2,
+  [3843] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(506), 15,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3757] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(508), 15,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3778] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(512), 1,
-      anon_sym_version,
-    ACTIONS(510), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3801] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(440), 15,
-      anon_sym_COMMA,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3822] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(514), 15,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
+    ACTIONS(89), 1,
       anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(506), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3843] = 3,
+  [3870] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(128), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(508), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3897] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(510), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3924] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(512), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3951] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(514), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3978] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(518), 1,
       anon_sym_version,
-    ACTIONS(516), 14,
-      anon_sym_policy,
+    ACTIONS(516), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8178,138 +8632,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3866] = 2,
+  [4002] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(520), 14,
-      anon_sym_policy,
+    ACTIONS(522), 1,
+      anon_sym_version,
+    ACTIONS(520), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3886] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(522), 14,
       anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3906] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(524), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3926] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(526), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3946] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(528), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3966] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(530), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3986] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(532), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4006] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(534), 14,
-      anon_sym_policy,
-      anon_sym_RBRACE,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8325,9 +8656,11 @@ static const uint16_t ts_small_parse_table[] = {
   [4026] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(536), 14,
-      anon_sym_policy,
+    ACTIONS(524), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8340,12 +8673,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4046] = 2,
+  [4048] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(538), 14,
-      anon_sym_policy,
+    ACTIONS(528), 1,
+      anon_sym_version,
+    ACTIONS(526), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8358,12 +8694,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4066] = 2,
+  [4072] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(540), 14,
-      anon_sym_policy,
+    ACTIONS(532), 1,
+      anon_sym_version,
+    ACTIONS(530), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8376,12 +8715,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4086] = 2,
+  [4096] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(542), 14,
-      anon_sym_policy,
+    ACTIONS(536), 1,
+      anon_sym_version,
+    ACTIONS(534), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8394,12 +8736,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4106] = 2,
+  [4120] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(544), 14,
-      anon_sym_policy,
+    ACTIONS(538), 16,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4142] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(540), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8412,16 +8776,381 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4126] = 4,
+  [4164] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(546), 1,
+    ACTIONS(544), 1,
+      anon_sym_version,
+    ACTIONS(542), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4188] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(471), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4210] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(546), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4231] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(548), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4252] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(550), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4273] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4294] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(554), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4315] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(556), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4336] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(558), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4357] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(560), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4378] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(562), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4399] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(564), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4441] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(568), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4462] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4483] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(574), 1,
+      anon_sym_COMMA,
+    STATE(161), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(572), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4506] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(574), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(576), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4529] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(182), 1,
+      sym_scope,
+    ACTIONS(578), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4552] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(580), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4575] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(587), 1,
       anon_sym_LPAREN,
-    STATE(175), 1,
+    STATE(173), 1,
       sym_arguments,
-    ACTIONS(548), 10,
-      anon_sym_policy,
+    ACTIONS(585), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8430,196 +9159,87 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4148] = 2,
+  [4598] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(550), 12,
+    ACTIONS(589), 13,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_RBRACK,
-  [4166] = 4,
+  [4617] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(149), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(555), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4188] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(557), 1,
-      anon_sym_LBRACK,
-    ACTIONS(559), 1,
-      anon_sym_RBRACK,
-    ACTIONS(561), 1,
-      sym_port_number,
-    ACTIONS(563), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(262), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4218] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(565), 12,
+    ACTIONS(591), 13,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_RBRACK,
-  [4236] = 4,
+  [4636] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(567), 1,
-      anon_sym_COMMA,
-    STATE(149), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(569), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4258] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(567), 1,
-      anon_sym_COMMA,
-    STATE(152), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(571), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4280] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(567), 1,
-      anon_sym_COMMA,
-    STATE(149), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(573), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4302] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(575), 12,
+    ACTIONS(593), 13,
       ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_cluster,
       anon_sym_RBRACK,
-  [4320] = 2,
+  [4655] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(577), 12,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
+    ACTIONS(574), 1,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-      anon_sym_RBRACK,
-  [4338] = 8,
+    STATE(156), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(595), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4678] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(557), 1,
-      anon_sym_LBRACK,
-    ACTIONS(561), 1,
-      sym_port_number,
-    ACTIONS(579), 1,
-      anon_sym_RBRACK,
-    ACTIONS(581), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(305), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4368] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(567), 1,
+    ACTIONS(574), 1,
       anon_sym_COMMA,
     STATE(154), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(583), 10,
-      anon_sym_policy,
+    ACTIONS(597), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8628,38 +9248,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4390] = 8,
+  [4701] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(557), 1,
-      anon_sym_LBRACK,
-    ACTIONS(561), 1,
-      sym_port_number,
-    ACTIONS(585), 1,
+    ACTIONS(599), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_RBRACK,
-    ACTIONS(581), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(305), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4420] = 4,
+  [4720] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(151), 1,
-      anon_sym_in,
-    STATE(184), 1,
-      sym_scope,
-    ACTIONS(587), 10,
-      anon_sym_policy,
+    ACTIONS(601), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8668,115 +9281,117 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4442] = 8,
+  [4738] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(580), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4756] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(557), 1,
+    ACTIONS(603), 1,
       anon_sym_LBRACK,
-    ACTIONS(561), 1,
+    ACTIONS(605), 1,
+      anon_sym_RBRACK,
+    ACTIONS(607), 1,
       sym_port_number,
-    ACTIONS(589), 1,
+    ACTIONS(609), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(348), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4786] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(611), 1,
+      anon_sym_RBRACK,
+    ACTIONS(613), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(315), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4816] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(615), 1,
       anon_sym_group,
-    ACTIONS(591), 2,
+    ACTIONS(617), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(197), 5,
+    STATE(198), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4472] = 7,
+  [4846] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(557), 1,
+    ACTIONS(603), 1,
       anon_sym_LBRACK,
-    ACTIONS(561), 1,
+    ACTIONS(607), 1,
       sym_port_number,
-    ACTIONS(593), 2,
+    ACTIONS(619), 1,
+      anon_sym_RBRACK,
+    ACTIONS(609), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(187), 5,
+    STATE(348), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4499] = 7,
+  [4876] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(557), 1,
-      anon_sym_LBRACK,
-    ACTIONS(561), 1,
-      sym_port_number,
-    ACTIONS(595), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(298), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4526] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(557), 1,
-      anon_sym_LBRACK,
-    ACTIONS(561), 1,
-      sym_port_number,
-    ACTIONS(581), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(305), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4553] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(557), 1,
-      anon_sym_LBRACK,
-    ACTIONS(561), 1,
-      sym_port_number,
-    ACTIONS(597), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(303), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4580] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(555), 11,
-      anon_sym_COMMA,
-      anon_sym_policy,
+    ACTIONS(621), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8785,13 +9400,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4597] = 2,
+  [4893] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 11,
-      anon_sym_COMMA,
-      anon_sym_policy,
+    ACTIONS(623), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8800,12 +9415,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4614] = 2,
+  [4910] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(601), 10,
-      anon_sym_policy,
+    ACTIONS(625), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8814,12 +9430,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4630] = 2,
+  [4927] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(603), 10,
-      anon_sym_policy,
+    ACTIONS(627), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8828,1268 +9445,1368 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4646] = 3,
+  [4944] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(607), 2,
+    ACTIONS(578), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4961] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(629), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4978] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4995] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(633), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5012] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(635), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5029] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(637), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5046] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(639), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(201), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5073] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(609), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(348), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5100] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(641), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5117] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5134] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(645), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(324), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5161] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(647), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(334), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5188] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(649), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5205] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5221] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5237] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(655), 1,
+      anon_sym_RBRACE,
+    ACTIONS(657), 1,
+      anon_sym_BANG,
+    ACTIONS(659), 1,
+      sym_label_key,
+    ACTIONS(661), 1,
+      sym_const_ref,
+    STATE(296), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [5261] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(663), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5277] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5293] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5309] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 1,
+      anon_sym_BANG,
+    ACTIONS(659), 1,
+      sym_label_key,
+    ACTIONS(669), 1,
+      anon_sym_RBRACE,
+    ACTIONS(671), 1,
+      sym_const_ref,
+    STATE(350), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [5333] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(673), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5349] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5365] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(679), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(605), 8,
+    ACTIONS(677), 8,
+      anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
-      anon_sym_namespaces,
       anon_sym_anywhere,
       anon_sym_everything,
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [4664] = 2,
+  [5383] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(609), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4680] = 2,
+    ACTIONS(681), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5399] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(611), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4696] = 6,
+    ACTIONS(683), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5415] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(613), 1,
-      anon_sym_RBRACE,
-    ACTIONS(615), 1,
+    ACTIONS(685), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5431] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(687), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5447] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(689), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5463] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(691), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5479] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 1,
       anon_sym_BANG,
-    ACTIONS(617), 1,
+    ACTIONS(659), 1,
       sym_label_key,
-    ACTIONS(619), 1,
+    ACTIONS(671), 1,
       sym_const_ref,
-    STATE(301), 6,
+    ACTIONS(693), 1,
+      anon_sym_RBRACE,
+    STATE(350), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [4720] = 2,
+  [5503] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(621), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4736] = 2,
+    ACTIONS(695), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5519] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(623), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4752] = 6,
+    ACTIONS(697), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5535] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(615), 1,
+    ACTIONS(699), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5551] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 1,
       anon_sym_BANG,
-    ACTIONS(617), 1,
+    ACTIONS(659), 1,
       sym_label_key,
-    ACTIONS(619), 1,
+    ACTIONS(671), 1,
       sym_const_ref,
-    ACTIONS(625), 1,
-      anon_sym_RBRACE,
-    STATE(301), 6,
+    STATE(350), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [4776] = 2,
+  [5572] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(587), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4792] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(627), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4808] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(629), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4824] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4840] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(633), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4856] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(615), 1,
-      anon_sym_BANG,
-    ACTIONS(617), 1,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(703), 1,
       sym_label_key,
-    ACTIONS(635), 1,
-      anon_sym_RBRACE,
-    ACTIONS(637), 1,
+    ACTIONS(705), 1,
       sym_const_ref,
-    STATE(256), 6,
+    ACTIONS(701), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(343), 3,
+      sym__selector,
+      sym_selector,
       sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [4880] = 2,
+  [5594] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(639), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4896] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(641), 10,
-      anon_sym_policy,
-      anon_sym_RBRACE,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4912] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4927] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(645), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4942] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(647), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4957] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(615), 1,
-      anon_sym_BANG,
-    ACTIONS(617), 1,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(703), 1,
       sym_label_key,
-    ACTIONS(619), 1,
+    ACTIONS(709), 1,
       sym_const_ref,
-    STATE(301), 6,
+    ACTIONS(707), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(332), 3,
+      sym__selector,
+      sym_selector,
       sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [4978] = 2,
+  [5616] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(649), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [4993] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(651), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5008] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5038] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5053] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5068] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5083] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(663), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5098] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 9,
-      ts_builtin_sym_end,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_cluster,
-  [5113] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(288), 1,
+    STATE(302), 1,
       sym_type,
-    ACTIONS(667), 3,
+    ACTIONS(711), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(669), 4,
+    ACTIONS(713), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [5131] = 5,
+  [5634] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(671), 1,
-      sym_label_key,
-    ACTIONS(673), 1,
-      sym_const_ref,
-    STATE(89), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5149] = 5,
+    ACTIONS(715), 1,
+      anon_sym_silence,
+    ACTIONS(717), 1,
+      anon_sym_RBRACE,
+    ACTIONS(719), 1,
+      sym__name_token,
+    STATE(209), 1,
+      sym_name,
+    STATE(331), 1,
+      sym_inventory_entry,
+    STATE(238), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5657] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(671), 1,
-      sym_label_key,
-    ACTIONS(675), 1,
-      sym_const_ref,
-    STATE(100), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5167] = 5,
+    ACTIONS(715), 1,
+      anon_sym_silence,
+    ACTIONS(719), 1,
+      sym__name_token,
+    ACTIONS(721), 1,
+      anon_sym_RBRACE,
+    STATE(209), 1,
+      sym_name,
+    STATE(283), 1,
+      sym_inventory_entry,
+    STATE(238), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5680] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(677), 1,
-      anon_sym_RPAREN,
-    ACTIONS(679), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(304), 2,
-      sym__label_value,
-      sym_string,
-  [5185] = 5,
+    ACTIONS(715), 1,
+      anon_sym_silence,
+    ACTIONS(719), 1,
+      sym__name_token,
+    ACTIONS(723), 1,
+      anon_sym_RBRACE,
+    STATE(209), 1,
+      sym_name,
+    STATE(331), 1,
+      sym_inventory_entry,
+    STATE(238), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5703] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(681), 1,
-      anon_sym_RPAREN,
-    ACTIONS(679), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(304), 2,
-      sym__label_value,
-      sym_string,
-  [5203] = 5,
+    ACTIONS(727), 1,
+      anon_sym_EQ,
+    ACTIONS(729), 1,
+      anon_sym_in,
+    ACTIONS(731), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(733), 1,
+      anon_sym_notin,
+    ACTIONS(725), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [5723] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(671), 1,
-      sym_label_key,
-    ACTIONS(683), 1,
-      sym_const_ref,
-    STATE(54), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5221] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(685), 1,
-      anon_sym_RPAREN,
-    ACTIONS(679), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(304), 2,
-      sym__label_value,
-      sym_string,
-  [5239] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(687), 1,
-      anon_sym_RPAREN,
-    ACTIONS(679), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(304), 2,
-      sym__label_value,
-      sym_string,
-  [5257] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(671), 1,
-      sym_label_key,
-    ACTIONS(689), 1,
-      sym_const_ref,
-    STATE(47), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5275] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(691), 1,
-      anon_sym_pods,
-    ACTIONS(693), 1,
-      anon_sym_all,
-    ACTIONS(695), 1,
-      anon_sym_nodes,
-    STATE(171), 3,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-  [5293] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(671), 1,
-      sym_label_key,
-    ACTIONS(697), 1,
-      sym_const_ref,
-    STATE(180), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5311] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(699), 1,
-      anon_sym_namespace,
-    ACTIONS(701), 1,
-      anon_sym_all,
-    ACTIONS(703), 1,
+    ACTIONS(735), 1,
       anon_sym_namespaces,
-    STATE(104), 3,
+    ACTIONS(737), 1,
+      anon_sym_namespace,
+    ACTIONS(739), 1,
+      anon_sym_all,
+    STATE(106), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [5329] = 6,
+  [5741] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(705), 1,
-      anon_sym_EQ,
-    ACTIONS(709), 1,
-      anon_sym_in,
-    ACTIONS(711), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(713), 1,
-      anon_sym_notin,
-    ACTIONS(707), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [5349] = 5,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(703), 1,
+      sym_label_key,
+    ACTIONS(741), 1,
+      sym_const_ref,
+    STATE(94), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5759] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_all,
-    ACTIONS(695), 1,
-      anon_sym_nodes,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(703), 1,
+      sym_label_key,
+    ACTIONS(743), 1,
+      sym_const_ref,
+    STATE(58), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5777] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      anon_sym_RPAREN,
+    ACTIONS(747), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(345), 2,
+      sym__label_value,
+      sym_string,
+  [5795] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(749), 1,
+      anon_sym_RPAREN,
+    ACTIONS(747), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(345), 2,
+      sym__label_value,
+      sym_string,
+  [5813] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(715), 1,
+      anon_sym_silence,
+    ACTIONS(719), 1,
+      sym__name_token,
+    STATE(209), 1,
+      sym_name,
+    STATE(331), 1,
+      sym_inventory_entry,
+    STATE(238), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5833] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(703), 1,
+      sym_label_key,
+    ACTIONS(751), 1,
+      sym_const_ref,
+    STATE(51), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5851] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 1,
       anon_sym_pods,
-    STATE(171), 3,
+    ACTIONS(755), 1,
+      anon_sym_all,
+    ACTIONS(757), 1,
+      anon_sym_nodes,
+    STATE(183), 3,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
-  [5367] = 4,
+  [5869] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(717), 1,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(759), 1,
+      anon_sym_RPAREN,
+    ACTIONS(747), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(345), 2,
+      sym__label_value,
+      sym_string,
+  [5887] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(703), 1,
+      sym_label_key,
+    ACTIONS(761), 1,
+      sym_const_ref,
+    STATE(101), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5905] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      anon_sym_RPAREN,
+    ACTIONS(747), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(345), 2,
+      sym__label_value,
+      sym_string,
+  [5923] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(703), 1,
+      sym_label_key,
+    ACTIONS(765), 1,
+      sym_const_ref,
+    STATE(176), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5941] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 1,
+      anon_sym_COMMA,
+    ACTIONS(771), 1,
+      anon_sym_DQUOTE,
+    STATE(228), 1,
+      aux_sym_silence_repeat1,
+    STATE(349), 1,
+      sym_string,
+    ACTIONS(767), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [5961] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 1,
+      anon_sym_COMMA,
+    ACTIONS(771), 1,
+      anon_sym_DQUOTE,
+    STATE(239), 1,
+      aux_sym_silence_repeat1,
+    STATE(352), 1,
+      sym_string,
+    ACTIONS(773), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [5981] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 1,
+      anon_sym_all,
+    ACTIONS(757), 1,
+      anon_sym_nodes,
+    ACTIONS(775), 1,
+      anon_sym_pods,
+    STATE(183), 3,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+  [5999] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(777), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(285), 2,
+      sym__label_value,
+      sym_string,
+  [6014] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(779), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(286), 2,
+      sym__label_value,
+      sym_string,
+  [6029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(747), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(345), 2,
+      sym__label_value,
+      sym_string,
+  [6044] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(781), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(47), 2,
+      sym__label_value,
+      sym_string,
+  [6059] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(359), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [6070] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(783), 1,
       anon_sym_LBRACK,
-    ACTIONS(719), 2,
+    ACTIONS(785), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(69), 2,
+    STATE(76), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [5382] = 4,
+  [6085] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(721), 2,
+    ACTIONS(787), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(55), 2,
+    STATE(347), 2,
       sym__label_value,
       sym_string,
-  [5397] = 4,
+  [6100] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(723), 2,
+    ACTIONS(789), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(259), 2,
+    STATE(179), 2,
       sym__label_value,
       sym_string,
-  [5412] = 4,
+  [6115] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(715), 1,
+      anon_sym_silence,
+    ACTIONS(719), 1,
+      sym__name_token,
+    STATE(208), 1,
+      sym_name,
+    STATE(256), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6132] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(142), 1,
       anon_sym_DQUOTE,
-    ACTIONS(725), 2,
-      sym_label_value,
+    ACTIONS(793), 1,
+      anon_sym_COMMA,
+    STATE(239), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(791), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6149] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(796), 1,
       sym_const_ref,
-    STATE(317), 2,
-      sym__label_value,
-      sym_string,
-  [5427] = 4,
+    ACTIONS(798), 1,
+      sym__name_token,
+    STATE(59), 1,
+      sym_name,
+    STATE(111), 1,
+      sym__name_list,
+  [6165] = 4,
+    ACTIONS(802), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(804), 1,
+      sym_comment,
+    STATE(274), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(800), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6179] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(727), 2,
-      sym_label_value,
+    ACTIONS(806), 1,
       sym_const_ref,
-    STATE(181), 2,
-      sym__label_value,
+    STATE(25), 2,
+      sym__string_or_ref,
       sym_string,
-  [5442] = 4,
+  [6193] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(729), 2,
-      sym_label_value,
+    ACTIONS(808), 1,
       sym_const_ref,
-    STATE(263), 2,
-      sym__label_value,
+    STATE(105), 2,
+      sym__string_or_ref,
       sym_string,
-  [5457] = 4,
+  [6207] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(679), 2,
-      sym_label_value,
+    ACTIONS(810), 1,
       sym_const_ref,
-    STATE(304), 2,
-      sym__label_value,
+    STATE(136), 2,
+      sym__string_or_ref,
       sym_string,
-  [5472] = 4,
+  [6221] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(731), 1,
+    ACTIONS(812), 1,
+      sym_const_ref,
+    STATE(186), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6235] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(814), 1,
       sym_const_ref,
     STATE(109), 2,
       sym__string_or_ref,
       sym_string,
-  [5486] = 4,
+  [6249] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(733), 1,
-      sym_const_ref,
-    STATE(132), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5500] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(735), 1,
-      sym_const_ref,
-    STATE(135), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5514] = 4,
-    ACTIONS(739), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(741), 1,
-      sym_comment,
-    STATE(228), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(737), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [5528] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(743), 1,
-      sym_const_ref,
-    STATE(98), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5542] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_const_ref,
-    STATE(127), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5556] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(747), 1,
-      sym_const_ref,
-    STATE(122), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5570] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym__name_token,
-    STATE(41), 1,
-      sym_name,
-    STATE(123), 1,
-      sym__name_list,
-  [5586] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_RBRACK,
-    STATE(268), 1,
-      sym__cidr_or_ref,
-    ACTIONS(755), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5600] = 4,
-    ACTIONS(741), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_DQUOTE2,
-    STATE(245), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(757), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [5614] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 1,
-      sym_icmp_type,
-    STATE(131), 1,
-      sym_icmp_item,
-    ACTIONS(761), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [5628] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(765), 1,
-      sym_const_ref,
-    STATE(107), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5642] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(60), 1,
-      sym__cidr_or_ref,
-    STATE(65), 1,
-      sym_cidr_item,
-    ACTIONS(767), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5656] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(769), 1,
-      sym_const_ref,
-    STATE(110), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_const_ref,
-    STATE(126), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5684] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 1,
-      sym_icmp_type,
-    STATE(101), 1,
-      sym_icmp_item,
-    ACTIONS(761), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [5698] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(59), 1,
-      sym_cidr_item,
-    STATE(60), 1,
-      sym__cidr_or_ref,
-    ACTIONS(767), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5712] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym__name_token,
-    STATE(41), 1,
-      sym_name,
-    STATE(85), 1,
-      sym__name_list,
-  [5728] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(773), 1,
-      sym_const_ref,
-    STATE(112), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5742] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    STATE(49), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5756] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(777), 1,
-      sym_const_ref,
-    STATE(115), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5770] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(779), 1,
-      sym_const_ref,
-    STATE(117), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5784] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(781), 1,
+    ACTIONS(816), 1,
       sym_const_ref,
     STATE(130), 2,
       sym__string_or_ref,
       sym_string,
-  [5798] = 4,
+  [6263] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_const_ref,
-    STATE(133), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5812] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(785), 1,
+    ACTIONS(818), 1,
       anon_sym_RBRACK,
-    STATE(309), 1,
+    STATE(317), 1,
       sym__cidr_or_ref,
-    ACTIONS(787), 2,
+    ACTIONS(820), 2,
       sym_cidr,
       sym_const_ref,
-  [5826] = 4,
+  [6277] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(789), 1,
+    ACTIONS(796), 1,
       sym_const_ref,
-    STATE(68), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5840] = 4,
-    ACTIONS(741), 1,
+    ACTIONS(798), 1,
+      sym__name_token,
+    STATE(59), 1,
+      sym_name,
+    STATE(93), 1,
+      sym__name_list,
+  [6293] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(794), 1,
+    ACTIONS(824), 1,
+      sym_icmp_type,
+    STATE(139), 1,
+      sym_icmp_item,
+    ACTIONS(822), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [6307] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
+    ACTIONS(826), 1,
       anon_sym_DQUOTE2,
-    STATE(245), 1,
+    STATE(274), 1,
       aux_sym_string_repeat1,
-    ACTIONS(791), 2,
+    ACTIONS(800), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [5854] = 4,
+  [6321] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(796), 1,
+    ACTIONS(828), 1,
+      sym_const_ref,
+    STATE(116), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6335] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(830), 1,
+      sym_const_ref,
+    STATE(118), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6349] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(832), 1,
       sym_const_ref,
     STATE(119), 2,
       sym__string_or_ref,
       sym_string,
-  [5868] = 4,
+  [6363] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(798), 1,
+    ACTIONS(834), 1,
+      sym_const_ref,
+    STATE(135), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6377] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(836), 1,
+      anon_sym_silence,
+    ACTIONS(839), 1,
+      sym__name_token,
+    STATE(256), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6391] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(824), 1,
+      sym_icmp_type,
+    STATE(98), 1,
+      sym_icmp_item,
+    ACTIONS(822), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [6405] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(841), 1,
+      sym_const_ref,
+    STATE(142), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6419] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
+    ACTIONS(845), 1,
+      anon_sym_DQUOTE2,
+    STATE(251), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(843), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6433] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(847), 1,
+      sym_const_ref,
+    STATE(100), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6447] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(849), 1,
+      sym_const_ref,
+    STATE(120), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6461] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(851), 1,
       sym_const_ref,
     STATE(124), 2,
       sym__string_or_ref,
       sym_string,
-  [5882] = 4,
+  [6475] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(800), 1,
-      anon_sym_RBRACK,
-    STATE(309), 1,
-      sym__cidr_or_ref,
-    ACTIONS(787), 2,
-      sym_cidr,
-      sym_const_ref,
-  [5896] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(802), 1,
-      sym_const_ref,
-    STATE(125), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5910] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym__name_token,
-    STATE(41), 1,
-      sym_name,
-    STATE(86), 1,
-      sym__name_list,
-  [5926] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(804), 1,
-      sym_const_ref,
-    STATE(172), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5940] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 1,
-      anon_sym_LPAREN,
-    ACTIONS(808), 1,
-      anon_sym_LBRACE,
-    STATE(195), 1,
-      sym_body,
-    STATE(313), 1,
-      sym_parameters,
-  [5956] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(810), 1,
-      sym_const_ref,
-    STATE(21), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5970] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(812), 1,
-      sym_const_ref,
-    STATE(94), 2,
-      sym__string_or_ref,
-      sym_string,
-  [5984] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(814), 1,
-      anon_sym_RPAREN,
-    ACTIONS(816), 1,
-      sym_identifier,
-    STATE(310), 1,
-      sym_argument,
-  [5997] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(818), 1,
-      anon_sym_COMMA,
-    ACTIONS(820), 1,
-      anon_sym_RBRACE,
-    STATE(276), 1,
-      aux_sym_selector_repeat1,
-  [6010] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 1,
-      sym_identifier,
-    ACTIONS(822), 1,
-      anon_sym_RPAREN,
-    STATE(283), 1,
-      sym_argument,
-  [6023] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 1,
-      anon_sym_RPAREN,
-    ACTIONS(826), 1,
-      sym_identifier,
-    STATE(321), 1,
-      sym_parameter,
-  [6036] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(828), 1,
-      anon_sym_COMMA,
-    ACTIONS(830), 1,
-      anon_sym_RPAREN,
-    STATE(260), 1,
-      aux_sym_selector_in_repeat1,
-  [6049] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 1,
-      anon_sym_RPAREN,
-    ACTIONS(832), 1,
-      anon_sym_COMMA,
-    STATE(265), 1,
-      aux_sym_selector_in_repeat1,
-  [6062] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(153), 1,
-      sym_direction,
-    ACTIONS(834), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6073] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(836), 1,
-      anon_sym_COMMA,
-    ACTIONS(838), 1,
-      anon_sym_RBRACK,
-    STATE(278), 1,
-      aux_sym_list_repeat1,
-  [6086] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(840), 1,
-      anon_sym_COMMA,
-    ACTIONS(842), 1,
-      anon_sym_RPAREN,
-    STATE(267), 1,
-      aux_sym_selector_in_repeat1,
-  [6099] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(751), 1,
-      sym__name_token,
-    ACTIONS(844), 1,
-      sym_const_ref,
-    STATE(74), 1,
-      sym_name,
-  [6112] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(846), 1,
-      anon_sym_COMMA,
-    ACTIONS(849), 1,
-      anon_sym_RPAREN,
-    STATE(265), 1,
-      aux_sym_selector_in_repeat1,
-  [6125] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(851), 1,
-      sym_port_number,
     ACTIONS(853), 1,
       sym_const_ref,
-    STATE(76), 1,
-      sym_port,
-  [6138] = 4,
+    STATE(133), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6489] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(687), 1,
-      anon_sym_RPAREN,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(855), 1,
-      anon_sym_COMMA,
-    STATE(265), 1,
-      aux_sym_selector_in_repeat1,
-  [6151] = 4,
+      sym_const_ref,
+    STATE(134), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6503] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(857), 1,
-      anon_sym_COMMA,
+    STATE(54), 1,
+      sym__cidr_or_ref,
+    STATE(62), 1,
+      sym_cidr_item,
+    ACTIONS(857), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6517] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(859), 1,
       anon_sym_RBRACK,
-    STATE(275), 1,
-      aux_sym_cidr_list_repeat1,
-  [6164] = 4,
+    STATE(338), 1,
+      sym__cidr_or_ref,
+    ACTIONS(861), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6531] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(826), 1,
-      sym_identifier,
-    ACTIONS(861), 1,
-      anon_sym_RPAREN,
-    STATE(321), 1,
-      sym_parameter,
-  [6177] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(814), 1,
-      anon_sym_RPAREN,
-    ACTIONS(863), 1,
-      anon_sym_COMMA,
-    STATE(273), 1,
-      aux_sym_arguments_repeat1,
-  [6190] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(751), 1,
+    ACTIONS(796), 1,
+      sym_const_ref,
+    ACTIONS(798), 1,
       sym__name_token,
+    STATE(59), 1,
+      sym_name,
+    STATE(91), 1,
+      sym__name_list,
+  [6547] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(863), 1,
+      sym_const_ref,
+    STATE(126), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6561] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(865), 1,
       sym_const_ref,
-    STATE(51), 1,
-      sym_name,
-  [6203] = 4,
+    STATE(64), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6575] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(816), 1,
-      sym_identifier,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(867), 1,
-      anon_sym_RPAREN,
-    STATE(310), 1,
-      sym_argument,
-  [6216] = 4,
+      sym_const_ref,
+    STATE(138), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6589] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(869), 1,
-      anon_sym_COMMA,
-    ACTIONS(872), 1,
-      anon_sym_RPAREN,
-    STATE(273), 1,
-      aux_sym_arguments_repeat1,
-  [6229] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(861), 1,
-      anon_sym_RPAREN,
-    ACTIONS(874), 1,
-      anon_sym_COMMA,
-    STATE(292), 1,
-      aux_sym_parameters_repeat1,
-  [6242] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(785), 1,
       anon_sym_RBRACK,
+    STATE(338), 1,
+      sym__cidr_or_ref,
+    ACTIONS(861), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6603] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(54), 1,
+      sym__cidr_or_ref,
+    STATE(73), 1,
+      sym_cidr_item,
+    ACTIONS(857), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6617] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(871), 1,
+      sym_const_ref,
+    STATE(131), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6631] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
     ACTIONS(876), 1,
-      anon_sym_COMMA,
-    STATE(282), 1,
-      aux_sym_cidr_list_repeat1,
-  [6255] = 4,
+      anon_sym_DQUOTE2,
+    STATE(274), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(873), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6645] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(613), 1,
-      anon_sym_RBRACE,
     ACTIONS(878), 1,
-      anon_sym_COMMA,
-    STATE(277), 1,
-      aux_sym_selector_repeat1,
-  [6268] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_LBRACE,
     ACTIONS(880), 1,
-      anon_sym_COMMA,
-    ACTIONS(883), 1,
-      anon_sym_RBRACE,
-    STATE(277), 1,
-      aux_sym_selector_repeat1,
-  [6281] = 4,
+      anon_sym_LPAREN,
+    STATE(197), 1,
+      sym_body,
+    STATE(341), 1,
+      sym_parameters,
+  [6661] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(579), 1,
-      anon_sym_RBRACK,
-    ACTIONS(885), 1,
-      anon_sym_COMMA,
-    STATE(279), 1,
-      aux_sym_list_repeat1,
-  [6294] = 4,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(882), 1,
+      sym_const_ref,
+    STATE(72), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6675] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(887), 1,
+    ACTIONS(142), 2,
       anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(791), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6687] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
+    ACTIONS(886), 1,
+      anon_sym_DQUOTE2,
+    STATE(241), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(884), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6701] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(888), 1,
+      sym_const_ref,
+    STATE(123), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6715] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(798), 1,
+      sym__name_token,
     ACTIONS(890), 1,
-      anon_sym_RBRACK,
-    STATE(279), 1,
-      aux_sym_list_repeat1,
-  [6307] = 3,
+      sym_const_ref,
+    STATE(52), 1,
+      sym_name,
+  [6728] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(36), 1,
-      sym_way,
-    ACTIONS(892), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [6318] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(826), 1,
-      sym_identifier,
+    ACTIONS(892), 1,
+      anon_sym_COMMA,
     ACTIONS(894), 1,
       anon_sym_RPAREN,
-    STATE(290), 1,
-      sym_parameter,
-  [6331] = 4,
+    STATE(307), 1,
+      aux_sym_parameters_repeat1,
+  [6741] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(896), 1,
@@ -10097,891 +10814,1250 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(899), 1,
       anon_sym_RBRACK,
     STATE(282), 1,
-      aux_sym_cidr_list_repeat1,
-  [6344] = 4,
+      aux_sym_list_repeat1,
+  [6754] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(901), 1,
       anon_sym_COMMA,
     ACTIONS(903), 1,
-      anon_sym_RPAREN,
-    STATE(270), 1,
-      aux_sym_arguments_repeat1,
-  [6357] = 3,
+      anon_sym_RBRACE,
+    STATE(287), 1,
+      aux_sym_inventory_repeat1,
+  [6767] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(158), 1,
-      sym_direction,
-    ACTIONS(834), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6368] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(166), 1,
-      sym_direction,
-    ACTIONS(834), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6379] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(905), 3,
-      anon_sym_EQ,
+    ACTIONS(693), 1,
+      anon_sym_RBRACE,
+    ACTIONS(905), 1,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6388] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(309), 1,
-      sym__cidr_or_ref,
-    ACTIONS(787), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6399] = 3,
+    STATE(299), 1,
+      aux_sym_selector_repeat1,
+  [6780] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(907), 1,
-      anon_sym_EQ,
-    ACTIONS(909), 2,
       anon_sym_COMMA,
+    ACTIONS(909), 1,
       anon_sym_RPAREN,
-  [6410] = 4,
+    STATE(290), 1,
+      aux_sym_selector_in_repeat1,
+  [6793] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(851), 1,
-      sym_port_number,
     ACTIONS(911), 1,
-      sym_const_ref,
-    STATE(102), 1,
-      sym_port,
-  [6423] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(913), 1,
       anon_sym_COMMA,
-    ACTIONS(915), 1,
+    ACTIONS(913), 1,
       anon_sym_RPAREN,
-    STATE(274), 1,
-      aux_sym_parameters_repeat1,
-  [6436] = 3,
+    STATE(292), 1,
+      aux_sym_selector_in_repeat1,
+  [6806] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(39), 1,
-      sym_way,
-    ACTIONS(892), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [6447] = 4,
+    ACTIONS(723), 1,
+      anon_sym_RBRACE,
+    ACTIONS(915), 1,
+      anon_sym_COMMA,
+    STATE(294), 1,
+      aux_sym_inventory_repeat1,
+  [6819] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(917), 1,
-      anon_sym_COMMA,
-    ACTIONS(920), 1,
       anon_sym_RPAREN,
-    STATE(292), 1,
+    ACTIONS(919), 1,
+      sym_identifier,
+    STATE(306), 1,
+      sym_argument,
+  [6832] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(921), 1,
+      sym_port_number,
+    ACTIONS(923), 1,
+      sym_const_ref,
+    STATE(112), 1,
+      sym_port,
+  [6845] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_RPAREN,
+    ACTIONS(925), 1,
+      anon_sym_COMMA,
+    STATE(312), 1,
+      aux_sym_selector_in_repeat1,
+  [6858] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(605), 1,
+      anon_sym_RBRACK,
+    ACTIONS(927), 1,
+      anon_sym_COMMA,
+    STATE(282), 1,
+      aux_sym_list_repeat1,
+  [6871] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(763), 1,
+      anon_sym_RPAREN,
+    ACTIONS(929), 1,
+      anon_sym_COMMA,
+    STATE(312), 1,
+      aux_sym_selector_in_repeat1,
+  [6884] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(859), 1,
+      anon_sym_RBRACK,
+    ACTIONS(931), 1,
+      anon_sym_COMMA,
+    STATE(304), 1,
+      aux_sym_cidr_list_repeat1,
+  [6897] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(933), 1,
+      anon_sym_COMMA,
+    ACTIONS(936), 1,
+      anon_sym_RBRACE,
+    STATE(294), 1,
+      aux_sym_inventory_repeat1,
+  [6910] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(919), 1,
+      sym_identifier,
+    ACTIONS(938), 1,
+      anon_sym_RPAREN,
+    STATE(335), 1,
+      sym_argument,
+  [6923] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(940), 1,
+      anon_sym_COMMA,
+    ACTIONS(942), 1,
+      anon_sym_RBRACE,
+    STATE(284), 1,
+      aux_sym_selector_repeat1,
+  [6936] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(162), 1,
+      sym_direction,
+    ACTIONS(944), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [6947] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(919), 1,
+      sym_identifier,
+    ACTIONS(946), 1,
+      anon_sym_RPAREN,
+    STATE(335), 1,
+      sym_argument,
+  [6960] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(948), 1,
+      anon_sym_COMMA,
+    ACTIONS(951), 1,
+      anon_sym_RBRACE,
+    STATE(299), 1,
+      aux_sym_selector_repeat1,
+  [6973] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 1,
+      anon_sym_COMMA,
+    ACTIONS(955), 1,
+      anon_sym_RPAREN,
+    STATE(281), 1,
       aux_sym_parameters_repeat1,
-  [6460] = 2,
+  [6986] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(922), 2,
+    ACTIONS(957), 3,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6468] = 2,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [6995] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(924), 2,
+    ACTIONS(961), 1,
+      anon_sym_EQ,
+    ACTIONS(959), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6476] = 2,
+      anon_sym_RPAREN,
+  [7006] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(926), 2,
+    ACTIONS(963), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6484] = 2,
+    ACTIONS(966), 1,
+      anon_sym_RPAREN,
+    STATE(303), 1,
+      aux_sym_arguments_repeat1,
+  [7019] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(928), 2,
+    ACTIONS(968), 1,
+      anon_sym_COMMA,
+    ACTIONS(971), 1,
+      anon_sym_RBRACK,
+    STATE(304), 1,
+      aux_sym_cidr_list_repeat1,
+  [7032] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(973), 1,
+      anon_sym_RPAREN,
+    ACTIONS(975), 1,
+      sym_identifier,
+    STATE(339), 1,
+      sym_parameter,
+  [7045] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(977), 1,
+      anon_sym_COMMA,
+    ACTIONS(979), 1,
+      anon_sym_RPAREN,
+    STATE(320), 1,
+      aux_sym_arguments_repeat1,
+  [7058] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
+      anon_sym_COMMA,
+    ACTIONS(984), 1,
+      anon_sym_RPAREN,
+    STATE(307), 1,
+      aux_sym_parameters_repeat1,
+  [7071] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(165), 1,
+      sym_direction,
+    ACTIONS(944), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7082] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(798), 1,
+      sym__name_token,
+    ACTIONS(986), 1,
+      sym_const_ref,
+    STATE(83), 1,
+      sym_name,
+  [7095] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(338), 1,
+      sym__cidr_or_ref,
+    ACTIONS(861), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7106] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(975), 1,
+      sym_identifier,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    STATE(300), 1,
+      sym_parameter,
+  [7119] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      anon_sym_COMMA,
+    ACTIONS(993), 1,
+      anon_sym_RPAREN,
+    STATE(312), 1,
+      aux_sym_selector_in_repeat1,
+  [7132] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(153), 1,
+      sym_direction,
+    ACTIONS(944), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7143] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(921), 1,
+      sym_port_number,
+    ACTIONS(995), 1,
+      sym_const_ref,
+    STATE(89), 1,
+      sym_port,
+  [7156] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(997), 1,
+      anon_sym_COMMA,
+    ACTIONS(999), 1,
+      anon_sym_RBRACK,
+    STATE(291), 1,
+      aux_sym_list_repeat1,
+  [7169] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(894), 1,
+      anon_sym_RPAREN,
+    ACTIONS(975), 1,
+      sym_identifier,
+    STATE(339), 1,
+      sym_parameter,
+  [7182] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1001), 1,
+      anon_sym_COMMA,
+    ACTIONS(1003), 1,
+      anon_sym_RBRACK,
+    STATE(293), 1,
+      aux_sym_cidr_list_repeat1,
+  [7195] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(53), 1,
+      sym_way,
+    ACTIONS(1005), 2,
       anon_sym_from,
       anon_sym_to,
-  [6492] = 3,
+  [7206] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_DQUOTE,
-    STATE(189), 1,
-      sym_string,
-  [6502] = 2,
+    STATE(68), 1,
+      sym_way,
+    ACTIONS(1005), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7217] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(930), 2,
+    ACTIONS(946), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1007), 1,
+      anon_sym_COMMA,
+    STATE(303), 1,
+      aux_sym_arguments_repeat1,
+  [7230] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1009), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7238] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1011), 1,
+      sym__name_token,
+    STATE(356), 1,
+      sym_name,
+  [7248] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1013), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7256] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1015), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [6510] = 2,
+  [7264] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(932), 2,
+    ACTIONS(1017), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6518] = 3,
+  [7272] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_LBRACE,
-    STATE(194), 1,
-      sym_body,
-  [6528] = 2,
+    ACTIONS(975), 1,
+      sym_identifier,
+    STATE(339), 1,
+      sym_parameter,
+  [7282] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(883), 2,
+    ACTIONS(1019), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6536] = 3,
+  [7290] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(934), 1,
-      anon_sym_LBRACE,
-    STATE(174), 1,
-      sym_policy_body,
-  [6546] = 2,
+    ACTIONS(1021), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7298] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1023), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7306] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1025), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7314] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(936), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6554] = 2,
+      anon_sym_RBRACE,
+  [7322] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(849), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6562] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(890), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [6570] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(938), 1,
-      sym__name_token,
-    STATE(48), 1,
-      sym_entity,
-  [6580] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 2,
+    ACTIONS(1027), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6588] = 3,
+  [7330] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(826), 1,
-      sym_identifier,
-    STATE(321), 1,
-      sym_parameter,
-  [6598] = 2,
+    ACTIONS(1029), 1,
+      sym__name_token,
+    STATE(63), 1,
+      sym_entity,
+  [7340] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1031), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7348] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(966), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7356] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    STATE(206), 1,
+      sym_string,
+  [7366] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1011), 1,
+      sym__name_token,
+    STATE(353), 1,
+      sym_name,
+  [7376] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(971), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [7384] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(984), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7392] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1033), 1,
+      anon_sym_namespaces,
+    ACTIONS(1035), 1,
+      anon_sym_policy,
+  [7402] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(878), 1,
+      anon_sym_LBRACE,
+    STATE(187), 1,
+      sym_body,
+  [7412] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(878), 1,
+      anon_sym_LBRACE,
+    STATE(205), 1,
+      sym_body,
+  [7422] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1037), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7430] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1039), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7438] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(993), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7446] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      sym__name_token,
+    STATE(70), 1,
+      sym_entity,
+  [7456] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1041), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7464] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(899), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [6606] = 2,
+  [7472] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(872), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6614] = 2,
+    ACTIONS(1043), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7480] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(942), 2,
+    ACTIONS(951), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6622] = 3,
+  [7488] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(808), 1,
+    ACTIONS(1045), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7496] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1047), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7504] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(878), 1,
       anon_sym_LBRACE,
-    STATE(196), 1,
+    STATE(199), 1,
       sym_body,
-  [6632] = 3,
+  [7514] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_LBRACE,
-    STATE(193), 1,
-      sym_body,
-  [6642] = 3,
+    ACTIONS(1049), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7522] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(934), 1,
+    ACTIONS(1011), 1,
+      sym__name_token,
+    STATE(342), 1,
+      sym_name,
+  [7532] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1051), 1,
       anon_sym_LBRACE,
-    STATE(190), 1,
+    STATE(195), 1,
       sym_policy_body,
-  [6652] = 3,
+  [7542] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(751), 1,
-      sym__name_token,
-    STATE(300), 1,
-      sym_name,
-  [6662] = 3,
+    ACTIONS(1051), 1,
+      anon_sym_LBRACE,
+    STATE(172), 1,
+      sym_policy_body,
+  [7552] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(938), 1,
-      sym__name_token,
-    STATE(66), 1,
-      sym_entity,
-  [6672] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(944), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6680] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 1,
+    ACTIONS(919), 1,
       sym_identifier,
-    STATE(310), 1,
+    STATE(335), 1,
       sym_argument,
-  [6690] = 3,
+  [7562] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(751), 1,
+    ACTIONS(1011), 1,
       sym__name_token,
-    STATE(312), 1,
+    STATE(357), 1,
       sym_name,
-  [6700] = 3,
+  [7572] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(751), 1,
-      sym__name_token,
-    STATE(302), 1,
-      sym_name,
-  [6710] = 2,
+    ACTIONS(1053), 1,
+      sym_number,
+  [7579] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(920), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6718] = 3,
+    ACTIONS(1055), 1,
+      anon_sym_COLON,
+  [7586] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(751), 1,
-      sym__name_token,
-    STATE(314), 1,
-      sym_name,
-  [6728] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(946), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6736] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      sym_icmp_type,
-  [6743] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(950), 1,
+    ACTIONS(1057), 1,
       anon_sym_LBRACE,
-  [6750] = 2,
+  [7593] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(952), 1,
-      sym_label_key,
-  [6757] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(705), 1,
-      anon_sym_EQ,
-  [6764] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      sym__name_token,
-  [6771] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(956), 1,
-      anon_sym_policy,
-  [6778] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(958), 1,
+    ACTIONS(1059), 1,
       anon_sym_with,
-  [6785] = 2,
+  [7600] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(960), 1,
-      sym_number,
-  [6792] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(962), 1,
-      sym_number,
-  [6799] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(964), 1,
-      sym_number,
-  [6806] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(966), 1,
-      anon_sym_EQ,
-  [6813] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym_identifier,
-  [6820] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
+    ACTIONS(1061), 1,
       sym_protocol,
-  [6827] = 2,
+  [7607] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-  [6834] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      anon_sym_LBRACE,
-  [6841] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(976), 1,
-      anon_sym_nodes,
-  [6848] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_default,
-  [6855] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(980), 1,
-      sym__port_number_immediate,
-  [6862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(982), 1,
+    ACTIONS(1063), 1,
       sym_identifier,
-  [6869] = 2,
+  [7614] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(984), 1,
-      anon_sym_EQ,
-  [6876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(986), 1,
-      anon_sym_with,
-  [6883] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(988), 1,
-      anon_sym_deny,
-  [6890] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      sym_protocol,
-  [6897] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      sym_number,
-  [6904] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(994), 1,
-      ts_builtin_sym_end,
-  [6911] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(996), 1,
-      anon_sym_LPAREN,
-  [6918] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      sym_number,
-  [6925] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1000), 1,
-      sym_number,
-  [6932] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      sym_number,
-  [6939] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_groups,
-  [6946] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      sym_number,
-  [6953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      sym_number,
-  [6960] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 1,
-      sym_number,
-  [6967] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(1065), 1,
       anon_sym_namespaces,
-  [6974] = 2,
+  [7621] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1014), 1,
-      anon_sym_with,
-  [6981] = 2,
+    ACTIONS(1067), 1,
+      sym_lint_code,
+  [7628] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1016), 1,
+    ACTIONS(1069), 1,
       sym_identifier,
-  [6988] = 2,
+  [7635] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1018), 1,
+    ACTIONS(1071), 1,
       anon_sym_deny,
-  [6995] = 2,
+  [7642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1020), 1,
+    ACTIONS(1073), 1,
       anon_sym_LBRACE,
-  [7002] = 2,
+  [7649] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1022), 1,
+    ACTIONS(1075), 1,
+      anon_sym_LBRACE,
+  [7656] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1077), 1,
       sym_number,
-  [7009] = 2,
+  [7663] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
-      anon_sym_COLON,
-  [7016] = 2,
+    ACTIONS(1079), 1,
+      anon_sym_groups,
+  [7670] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1026), 1,
-      sym_cilium_version,
-  [7023] = 2,
+    ACTIONS(1081), 1,
+      sym_number,
+  [7677] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1028), 1,
-      anon_sym_namespace,
-  [7030] = 2,
+    ACTIONS(1083), 1,
+      anon_sym_default,
+  [7684] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1030), 1,
+    ACTIONS(1085), 1,
+      sym_icmp_type,
+  [7691] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym_number,
+  [7698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1089), 1,
+      sym_number,
+  [7705] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1091), 1,
+      sym_number,
+  [7712] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1093), 1,
+      anon_sym_EQ,
+  [7719] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1095), 1,
+      sym_number,
+  [7726] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1097), 1,
+      sym_number,
+  [7733] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1099), 1,
+      sym_number,
+  [7740] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1101), 1,
+      anon_sym_EQ,
+  [7747] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1103), 1,
       sym_label_key,
-  [7037] = 2,
+  [7754] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1032), 1,
+    ACTIONS(1105), 1,
       anon_sym_LPAREN,
-  [7044] = 2,
+  [7761] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1034), 1,
+    ACTIONS(727), 1,
+      anon_sym_EQ,
+  [7768] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_nodes,
+  [7775] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1109), 1,
       sym_number,
-  [7051] = 2,
+  [7782] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1036), 1,
+    ACTIONS(1111), 1,
+      anon_sym_deny,
+  [7789] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1113), 1,
+      anon_sym_namespace,
+  [7796] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1115), 1,
       anon_sym_COLON,
+  [7803] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1117), 1,
+      ts_builtin_sym_end,
+  [7810] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1119), 1,
+      anon_sym_LBRACE,
+  [7817] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1121), 1,
+      sym_cilium_version,
+  [7824] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1123), 1,
+      anon_sym_with,
+  [7831] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1125), 1,
+      anon_sym_with,
+  [7838] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1127), 1,
+      sym_lint_code,
+  [7845] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1129), 1,
+      sym_identifier,
+  [7852] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1131), 1,
+      sym__port_number_immediate,
+  [7859] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1133), 1,
+      sym_protocol,
+  [7866] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1135), 1,
+      sym_lint_code,
+  [7873] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1137), 1,
+      sym__name_token,
+  [7880] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1139), 1,
+      sym_lint_code,
+  [7887] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1141), 1,
+      sym_label_key,
+  [7894] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1143), 1,
+      anon_sym_LBRACE,
+  [7901] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1145), 1,
+      sym_number,
+  [7908] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1147), 1,
+      sym_number,
+  [7915] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1149), 1,
+      anon_sym_LPAREN,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 41,
-  [SMALL_STATE(4)] = 82,
-  [SMALL_STATE(5)] = 117,
-  [SMALL_STATE(6)] = 156,
-  [SMALL_STATE(7)] = 191,
-  [SMALL_STATE(8)] = 226,
-  [SMALL_STATE(9)] = 261,
-  [SMALL_STATE(10)] = 297,
-  [SMALL_STATE(11)] = 330,
-  [SMALL_STATE(12)] = 363,
-  [SMALL_STATE(13)] = 407,
-  [SMALL_STATE(14)] = 455,
-  [SMALL_STATE(15)] = 500,
-  [SMALL_STATE(16)] = 543,
-  [SMALL_STATE(17)] = 585,
-  [SMALL_STATE(18)] = 632,
-  [SMALL_STATE(19)] = 679,
-  [SMALL_STATE(20)] = 726,
-  [SMALL_STATE(21)] = 765,
-  [SMALL_STATE(22)] = 804,
-  [SMALL_STATE(23)] = 838,
-  [SMALL_STATE(24)] = 874,
-  [SMALL_STATE(25)] = 910,
-  [SMALL_STATE(26)] = 946,
-  [SMALL_STATE(27)] = 982,
-  [SMALL_STATE(28)] = 1018,
-  [SMALL_STATE(29)] = 1052,
-  [SMALL_STATE(30)] = 1088,
-  [SMALL_STATE(31)] = 1124,
-  [SMALL_STATE(32)] = 1153,
-  [SMALL_STATE(33)] = 1196,
-  [SMALL_STATE(34)] = 1221,
-  [SMALL_STATE(35)] = 1264,
-  [SMALL_STATE(36)] = 1289,
-  [SMALL_STATE(37)] = 1332,
-  [SMALL_STATE(38)] = 1357,
-  [SMALL_STATE(39)] = 1400,
-  [SMALL_STATE(40)] = 1443,
-  [SMALL_STATE(41)] = 1471,
-  [SMALL_STATE(42)] = 1499,
-  [SMALL_STATE(43)] = 1527,
-  [SMALL_STATE(44)] = 1555,
-  [SMALL_STATE(45)] = 1583,
-  [SMALL_STATE(46)] = 1625,
-  [SMALL_STATE(47)] = 1653,
-  [SMALL_STATE(48)] = 1681,
-  [SMALL_STATE(49)] = 1709,
-  [SMALL_STATE(50)] = 1737,
-  [SMALL_STATE(51)] = 1765,
-  [SMALL_STATE(52)] = 1793,
-  [SMALL_STATE(53)] = 1821,
-  [SMALL_STATE(54)] = 1849,
-  [SMALL_STATE(55)] = 1873,
-  [SMALL_STATE(56)] = 1897,
-  [SMALL_STATE(57)] = 1935,
-  [SMALL_STATE(58)] = 1963,
-  [SMALL_STATE(59)] = 1991,
-  [SMALL_STATE(60)] = 2019,
-  [SMALL_STATE(61)] = 2045,
-  [SMALL_STATE(62)] = 2087,
-  [SMALL_STATE(63)] = 2115,
-  [SMALL_STATE(64)] = 2142,
-  [SMALL_STATE(65)] = 2167,
-  [SMALL_STATE(66)] = 2190,
-  [SMALL_STATE(67)] = 2213,
-  [SMALL_STATE(68)] = 2242,
-  [SMALL_STATE(69)] = 2265,
-  [SMALL_STATE(70)] = 2288,
-  [SMALL_STATE(71)] = 2315,
-  [SMALL_STATE(72)] = 2338,
-  [SMALL_STATE(73)] = 2367,
-  [SMALL_STATE(74)] = 2396,
-  [SMALL_STATE(75)] = 2419,
-  [SMALL_STATE(76)] = 2442,
-  [SMALL_STATE(77)] = 2469,
-  [SMALL_STATE(78)] = 2498,
-  [SMALL_STATE(79)] = 2521,
-  [SMALL_STATE(80)] = 2544,
-  [SMALL_STATE(81)] = 2567,
-  [SMALL_STATE(82)] = 2604,
-  [SMALL_STATE(83)] = 2627,
-  [SMALL_STATE(84)] = 2656,
-  [SMALL_STATE(85)] = 2678,
-  [SMALL_STATE(86)] = 2700,
-  [SMALL_STATE(87)] = 2722,
-  [SMALL_STATE(88)] = 2744,
-  [SMALL_STATE(89)] = 2766,
-  [SMALL_STATE(90)] = 2788,
-  [SMALL_STATE(91)] = 2810,
-  [SMALL_STATE(92)] = 2832,
-  [SMALL_STATE(93)] = 2858,
-  [SMALL_STATE(94)] = 2880,
-  [SMALL_STATE(95)] = 2906,
-  [SMALL_STATE(96)] = 2932,
-  [SMALL_STATE(97)] = 2958,
-  [SMALL_STATE(98)] = 2984,
-  [SMALL_STATE(99)] = 3010,
-  [SMALL_STATE(100)] = 3036,
-  [SMALL_STATE(101)] = 3058,
-  [SMALL_STATE(102)] = 3084,
-  [SMALL_STATE(103)] = 3106,
-  [SMALL_STATE(104)] = 3132,
-  [SMALL_STATE(105)] = 3154,
-  [SMALL_STATE(106)] = 3180,
-  [SMALL_STATE(107)] = 3206,
-  [SMALL_STATE(108)] = 3232,
-  [SMALL_STATE(109)] = 3258,
-  [SMALL_STATE(110)] = 3284,
-  [SMALL_STATE(111)] = 3310,
-  [SMALL_STATE(112)] = 3336,
-  [SMALL_STATE(113)] = 3362,
-  [SMALL_STATE(114)] = 3388,
-  [SMALL_STATE(115)] = 3414,
-  [SMALL_STATE(116)] = 3440,
-  [SMALL_STATE(117)] = 3466,
-  [SMALL_STATE(118)] = 3492,
-  [SMALL_STATE(119)] = 3518,
-  [SMALL_STATE(120)] = 3544,
-  [SMALL_STATE(121)] = 3570,
-  [SMALL_STATE(122)] = 3596,
-  [SMALL_STATE(123)] = 3622,
-  [SMALL_STATE(124)] = 3644,
-  [SMALL_STATE(125)] = 3667,
-  [SMALL_STATE(126)] = 3690,
-  [SMALL_STATE(127)] = 3713,
-  [SMALL_STATE(128)] = 3736,
-  [SMALL_STATE(129)] = 3757,
-  [SMALL_STATE(130)] = 3778,
-  [SMALL_STATE(131)] = 3801,
-  [SMALL_STATE(132)] = 3822,
-  [SMALL_STATE(133)] = 3843,
-  [SMALL_STATE(134)] = 3866,
-  [SMALL_STATE(135)] = 3886,
-  [SMALL_STATE(136)] = 3906,
-  [SMALL_STATE(137)] = 3926,
-  [SMALL_STATE(138)] = 3946,
-  [SMALL_STATE(139)] = 3966,
-  [SMALL_STATE(140)] = 3986,
-  [SMALL_STATE(141)] = 4006,
-  [SMALL_STATE(142)] = 4026,
-  [SMALL_STATE(143)] = 4046,
-  [SMALL_STATE(144)] = 4066,
-  [SMALL_STATE(145)] = 4086,
-  [SMALL_STATE(146)] = 4106,
-  [SMALL_STATE(147)] = 4126,
-  [SMALL_STATE(148)] = 4148,
-  [SMALL_STATE(149)] = 4166,
-  [SMALL_STATE(150)] = 4188,
-  [SMALL_STATE(151)] = 4218,
-  [SMALL_STATE(152)] = 4236,
-  [SMALL_STATE(153)] = 4258,
-  [SMALL_STATE(154)] = 4280,
-  [SMALL_STATE(155)] = 4302,
-  [SMALL_STATE(156)] = 4320,
-  [SMALL_STATE(157)] = 4338,
-  [SMALL_STATE(158)] = 4368,
-  [SMALL_STATE(159)] = 4390,
-  [SMALL_STATE(160)] = 4420,
-  [SMALL_STATE(161)] = 4442,
-  [SMALL_STATE(162)] = 4472,
-  [SMALL_STATE(163)] = 4499,
-  [SMALL_STATE(164)] = 4526,
-  [SMALL_STATE(165)] = 4553,
-  [SMALL_STATE(166)] = 4580,
-  [SMALL_STATE(167)] = 4597,
-  [SMALL_STATE(168)] = 4614,
-  [SMALL_STATE(169)] = 4630,
-  [SMALL_STATE(170)] = 4646,
-  [SMALL_STATE(171)] = 4664,
-  [SMALL_STATE(172)] = 4680,
-  [SMALL_STATE(173)] = 4696,
-  [SMALL_STATE(174)] = 4720,
-  [SMALL_STATE(175)] = 4736,
-  [SMALL_STATE(176)] = 4752,
-  [SMALL_STATE(177)] = 4776,
-  [SMALL_STATE(178)] = 4792,
-  [SMALL_STATE(179)] = 4808,
-  [SMALL_STATE(180)] = 4824,
-  [SMALL_STATE(181)] = 4840,
-  [SMALL_STATE(182)] = 4856,
-  [SMALL_STATE(183)] = 4880,
-  [SMALL_STATE(184)] = 4896,
-  [SMALL_STATE(185)] = 4912,
-  [SMALL_STATE(186)] = 4927,
-  [SMALL_STATE(187)] = 4942,
-  [SMALL_STATE(188)] = 4957,
-  [SMALL_STATE(189)] = 4978,
-  [SMALL_STATE(190)] = 4993,
-  [SMALL_STATE(191)] = 5008,
-  [SMALL_STATE(192)] = 5023,
-  [SMALL_STATE(193)] = 5038,
-  [SMALL_STATE(194)] = 5053,
-  [SMALL_STATE(195)] = 5068,
-  [SMALL_STATE(196)] = 5083,
-  [SMALL_STATE(197)] = 5098,
-  [SMALL_STATE(198)] = 5113,
-  [SMALL_STATE(199)] = 5131,
-  [SMALL_STATE(200)] = 5149,
-  [SMALL_STATE(201)] = 5167,
-  [SMALL_STATE(202)] = 5185,
-  [SMALL_STATE(203)] = 5203,
-  [SMALL_STATE(204)] = 5221,
-  [SMALL_STATE(205)] = 5239,
-  [SMALL_STATE(206)] = 5257,
-  [SMALL_STATE(207)] = 5275,
-  [SMALL_STATE(208)] = 5293,
-  [SMALL_STATE(209)] = 5311,
-  [SMALL_STATE(210)] = 5329,
-  [SMALL_STATE(211)] = 5349,
-  [SMALL_STATE(212)] = 5367,
-  [SMALL_STATE(213)] = 5382,
-  [SMALL_STATE(214)] = 5397,
-  [SMALL_STATE(215)] = 5412,
-  [SMALL_STATE(216)] = 5427,
-  [SMALL_STATE(217)] = 5442,
-  [SMALL_STATE(218)] = 5457,
-  [SMALL_STATE(219)] = 5472,
-  [SMALL_STATE(220)] = 5486,
-  [SMALL_STATE(221)] = 5500,
-  [SMALL_STATE(222)] = 5514,
-  [SMALL_STATE(223)] = 5528,
-  [SMALL_STATE(224)] = 5542,
-  [SMALL_STATE(225)] = 5556,
-  [SMALL_STATE(226)] = 5570,
-  [SMALL_STATE(227)] = 5586,
-  [SMALL_STATE(228)] = 5600,
-  [SMALL_STATE(229)] = 5614,
-  [SMALL_STATE(230)] = 5628,
-  [SMALL_STATE(231)] = 5642,
-  [SMALL_STATE(232)] = 5656,
-  [SMALL_STATE(233)] = 5670,
-  [SMALL_STATE(234)] = 5684,
-  [SMALL_STATE(235)] = 5698,
-  [SMALL_STATE(236)] = 5712,
-  [SMALL_STATE(237)] = 5728,
-  [SMALL_STATE(238)] = 5742,
-  [SMALL_STATE(239)] = 5756,
-  [SMALL_STATE(240)] = 5770,
-  [SMALL_STATE(241)] = 5784,
-  [SMALL_STATE(242)] = 5798,
-  [SMALL_STATE(243)] = 5812,
-  [SMALL_STATE(244)] = 5826,
-  [SMALL_STATE(245)] = 5840,
-  [SMALL_STATE(246)] = 5854,
-  [SMALL_STATE(247)] = 5868,
-  [SMALL_STATE(248)] = 5882,
-  [SMALL_STATE(249)] = 5896,
-  [SMALL_STATE(250)] = 5910,
-  [SMALL_STATE(251)] = 5926,
-  [SMALL_STATE(252)] = 5940,
-  [SMALL_STATE(253)] = 5956,
-  [SMALL_STATE(254)] = 5970,
-  [SMALL_STATE(255)] = 5984,
-  [SMALL_STATE(256)] = 5997,
-  [SMALL_STATE(257)] = 6010,
-  [SMALL_STATE(258)] = 6023,
-  [SMALL_STATE(259)] = 6036,
-  [SMALL_STATE(260)] = 6049,
-  [SMALL_STATE(261)] = 6062,
-  [SMALL_STATE(262)] = 6073,
-  [SMALL_STATE(263)] = 6086,
-  [SMALL_STATE(264)] = 6099,
-  [SMALL_STATE(265)] = 6112,
-  [SMALL_STATE(266)] = 6125,
-  [SMALL_STATE(267)] = 6138,
-  [SMALL_STATE(268)] = 6151,
-  [SMALL_STATE(269)] = 6164,
-  [SMALL_STATE(270)] = 6177,
-  [SMALL_STATE(271)] = 6190,
-  [SMALL_STATE(272)] = 6203,
-  [SMALL_STATE(273)] = 6216,
-  [SMALL_STATE(274)] = 6229,
-  [SMALL_STATE(275)] = 6242,
-  [SMALL_STATE(276)] = 6255,
-  [SMALL_STATE(277)] = 6268,
-  [SMALL_STATE(278)] = 6281,
-  [SMALL_STATE(279)] = 6294,
-  [SMALL_STATE(280)] = 6307,
-  [SMALL_STATE(281)] = 6318,
-  [SMALL_STATE(282)] = 6331,
-  [SMALL_STATE(283)] = 6344,
-  [SMALL_STATE(284)] = 6357,
-  [SMALL_STATE(285)] = 6368,
-  [SMALL_STATE(286)] = 6379,
-  [SMALL_STATE(287)] = 6388,
-  [SMALL_STATE(288)] = 6399,
-  [SMALL_STATE(289)] = 6410,
-  [SMALL_STATE(290)] = 6423,
-  [SMALL_STATE(291)] = 6436,
-  [SMALL_STATE(292)] = 6447,
-  [SMALL_STATE(293)] = 6460,
-  [SMALL_STATE(294)] = 6468,
-  [SMALL_STATE(295)] = 6476,
-  [SMALL_STATE(296)] = 6484,
-  [SMALL_STATE(297)] = 6492,
-  [SMALL_STATE(298)] = 6502,
-  [SMALL_STATE(299)] = 6510,
-  [SMALL_STATE(300)] = 6518,
-  [SMALL_STATE(301)] = 6528,
-  [SMALL_STATE(302)] = 6536,
-  [SMALL_STATE(303)] = 6546,
-  [SMALL_STATE(304)] = 6554,
-  [SMALL_STATE(305)] = 6562,
-  [SMALL_STATE(306)] = 6570,
-  [SMALL_STATE(307)] = 6580,
-  [SMALL_STATE(308)] = 6588,
-  [SMALL_STATE(309)] = 6598,
-  [SMALL_STATE(310)] = 6606,
-  [SMALL_STATE(311)] = 6614,
-  [SMALL_STATE(312)] = 6622,
-  [SMALL_STATE(313)] = 6632,
-  [SMALL_STATE(314)] = 6642,
-  [SMALL_STATE(315)] = 6652,
-  [SMALL_STATE(316)] = 6662,
-  [SMALL_STATE(317)] = 6672,
-  [SMALL_STATE(318)] = 6680,
-  [SMALL_STATE(319)] = 6690,
-  [SMALL_STATE(320)] = 6700,
-  [SMALL_STATE(321)] = 6710,
-  [SMALL_STATE(322)] = 6718,
-  [SMALL_STATE(323)] = 6728,
-  [SMALL_STATE(324)] = 6736,
-  [SMALL_STATE(325)] = 6743,
-  [SMALL_STATE(326)] = 6750,
-  [SMALL_STATE(327)] = 6757,
-  [SMALL_STATE(328)] = 6764,
-  [SMALL_STATE(329)] = 6771,
-  [SMALL_STATE(330)] = 6778,
-  [SMALL_STATE(331)] = 6785,
-  [SMALL_STATE(332)] = 6792,
-  [SMALL_STATE(333)] = 6799,
-  [SMALL_STATE(334)] = 6806,
-  [SMALL_STATE(335)] = 6813,
-  [SMALL_STATE(336)] = 6820,
-  [SMALL_STATE(337)] = 6827,
-  [SMALL_STATE(338)] = 6834,
-  [SMALL_STATE(339)] = 6841,
-  [SMALL_STATE(340)] = 6848,
-  [SMALL_STATE(341)] = 6855,
-  [SMALL_STATE(342)] = 6862,
-  [SMALL_STATE(343)] = 6869,
-  [SMALL_STATE(344)] = 6876,
-  [SMALL_STATE(345)] = 6883,
-  [SMALL_STATE(346)] = 6890,
-  [SMALL_STATE(347)] = 6897,
-  [SMALL_STATE(348)] = 6904,
-  [SMALL_STATE(349)] = 6911,
-  [SMALL_STATE(350)] = 6918,
-  [SMALL_STATE(351)] = 6925,
-  [SMALL_STATE(352)] = 6932,
-  [SMALL_STATE(353)] = 6939,
-  [SMALL_STATE(354)] = 6946,
-  [SMALL_STATE(355)] = 6953,
-  [SMALL_STATE(356)] = 6960,
-  [SMALL_STATE(357)] = 6967,
-  [SMALL_STATE(358)] = 6974,
-  [SMALL_STATE(359)] = 6981,
-  [SMALL_STATE(360)] = 6988,
-  [SMALL_STATE(361)] = 6995,
-  [SMALL_STATE(362)] = 7002,
-  [SMALL_STATE(363)] = 7009,
-  [SMALL_STATE(364)] = 7016,
-  [SMALL_STATE(365)] = 7023,
-  [SMALL_STATE(366)] = 7030,
-  [SMALL_STATE(367)] = 7037,
-  [SMALL_STATE(368)] = 7044,
-  [SMALL_STATE(369)] = 7051,
+  [SMALL_STATE(3)] = 42,
+  [SMALL_STATE(4)] = 84,
+  [SMALL_STATE(5)] = 120,
+  [SMALL_STATE(6)] = 160,
+  [SMALL_STATE(7)] = 196,
+  [SMALL_STATE(8)] = 232,
+  [SMALL_STATE(9)] = 268,
+  [SMALL_STATE(10)] = 305,
+  [SMALL_STATE(11)] = 339,
+  [SMALL_STATE(12)] = 373,
+  [SMALL_STATE(13)] = 418,
+  [SMALL_STATE(14)] = 467,
+  [SMALL_STATE(15)] = 511,
+  [SMALL_STATE(16)] = 549,
+  [SMALL_STATE(17)] = 587,
+  [SMALL_STATE(18)] = 633,
+  [SMALL_STATE(19)] = 684,
+  [SMALL_STATE(20)] = 735,
+  [SMALL_STATE(21)] = 768,
+  [SMALL_STATE(22)] = 819,
+  [SMALL_STATE(23)] = 862,
+  [SMALL_STATE(24)] = 890,
+  [SMALL_STATE(25)] = 930,
+  [SMALL_STATE(26)] = 970,
+  [SMALL_STATE(27)] = 1007,
+  [SMALL_STATE(28)] = 1054,
+  [SMALL_STATE(29)] = 1089,
+  [SMALL_STATE(30)] = 1126,
+  [SMALL_STATE(31)] = 1161,
+  [SMALL_STATE(32)] = 1198,
+  [SMALL_STATE(33)] = 1245,
+  [SMALL_STATE(34)] = 1292,
+  [SMALL_STATE(35)] = 1329,
+  [SMALL_STATE(36)] = 1366,
+  [SMALL_STATE(37)] = 1403,
+  [SMALL_STATE(38)] = 1450,
+  [SMALL_STATE(39)] = 1497,
+  [SMALL_STATE(40)] = 1534,
+  [SMALL_STATE(41)] = 1560,
+  [SMALL_STATE(42)] = 1586,
+  [SMALL_STATE(43)] = 1612,
+  [SMALL_STATE(44)] = 1638,
+  [SMALL_STATE(45)] = 1668,
+  [SMALL_STATE(46)] = 1697,
+  [SMALL_STATE(47)] = 1736,
+  [SMALL_STATE(48)] = 1761,
+  [SMALL_STATE(49)] = 1790,
+  [SMALL_STATE(50)] = 1819,
+  [SMALL_STATE(51)] = 1848,
+  [SMALL_STATE(52)] = 1877,
+  [SMALL_STATE(53)] = 1906,
+  [SMALL_STATE(54)] = 1949,
+  [SMALL_STATE(55)] = 1976,
+  [SMALL_STATE(56)] = 2005,
+  [SMALL_STATE(57)] = 2034,
+  [SMALL_STATE(58)] = 2063,
+  [SMALL_STATE(59)] = 2088,
+  [SMALL_STATE(60)] = 2117,
+  [SMALL_STATE(61)] = 2146,
+  [SMALL_STATE(62)] = 2175,
+  [SMALL_STATE(63)] = 2204,
+  [SMALL_STATE(64)] = 2233,
+  [SMALL_STATE(65)] = 2262,
+  [SMALL_STATE(66)] = 2291,
+  [SMALL_STATE(67)] = 2316,
+  [SMALL_STATE(68)] = 2345,
+  [SMALL_STATE(69)] = 2388,
+  [SMALL_STATE(70)] = 2418,
+  [SMALL_STATE(71)] = 2442,
+  [SMALL_STATE(72)] = 2468,
+  [SMALL_STATE(73)] = 2492,
+  [SMALL_STATE(74)] = 2516,
+  [SMALL_STATE(75)] = 2544,
+  [SMALL_STATE(76)] = 2574,
+  [SMALL_STATE(77)] = 2598,
+  [SMALL_STATE(78)] = 2628,
+  [SMALL_STATE(79)] = 2652,
+  [SMALL_STATE(80)] = 2676,
+  [SMALL_STATE(81)] = 2704,
+  [SMALL_STATE(82)] = 2734,
+  [SMALL_STATE(83)] = 2758,
+  [SMALL_STATE(84)] = 2782,
+  [SMALL_STATE(85)] = 2806,
+  [SMALL_STATE(86)] = 2830,
+  [SMALL_STATE(87)] = 2860,
+  [SMALL_STATE(88)] = 2898,
+  [SMALL_STATE(89)] = 2922,
+  [SMALL_STATE(90)] = 2950,
+  [SMALL_STATE(91)] = 2977,
+  [SMALL_STATE(92)] = 3000,
+  [SMALL_STATE(93)] = 3023,
+  [SMALL_STATE(94)] = 3046,
+  [SMALL_STATE(95)] = 3069,
+  [SMALL_STATE(96)] = 3092,
+  [SMALL_STATE(97)] = 3115,
+  [SMALL_STATE(98)] = 3138,
+  [SMALL_STATE(99)] = 3165,
+  [SMALL_STATE(100)] = 3192,
+  [SMALL_STATE(101)] = 3219,
+  [SMALL_STATE(102)] = 3242,
+  [SMALL_STATE(103)] = 3265,
+  [SMALL_STATE(104)] = 3288,
+  [SMALL_STATE(105)] = 3315,
+  [SMALL_STATE(106)] = 3342,
+  [SMALL_STATE(107)] = 3365,
+  [SMALL_STATE(108)] = 3392,
+  [SMALL_STATE(109)] = 3419,
+  [SMALL_STATE(110)] = 3446,
+  [SMALL_STATE(111)] = 3473,
+  [SMALL_STATE(112)] = 3496,
+  [SMALL_STATE(113)] = 3519,
+  [SMALL_STATE(114)] = 3546,
+  [SMALL_STATE(115)] = 3573,
+  [SMALL_STATE(116)] = 3600,
+  [SMALL_STATE(117)] = 3627,
+  [SMALL_STATE(118)] = 3654,
+  [SMALL_STATE(119)] = 3681,
+  [SMALL_STATE(120)] = 3708,
+  [SMALL_STATE(121)] = 3735,
+  [SMALL_STATE(122)] = 3762,
+  [SMALL_STATE(123)] = 3789,
+  [SMALL_STATE(124)] = 3816,
+  [SMALL_STATE(125)] = 3843,
+  [SMALL_STATE(126)] = 3870,
+  [SMALL_STATE(127)] = 3897,
+  [SMALL_STATE(128)] = 3924,
+  [SMALL_STATE(129)] = 3951,
+  [SMALL_STATE(130)] = 3978,
+  [SMALL_STATE(131)] = 4002,
+  [SMALL_STATE(132)] = 4026,
+  [SMALL_STATE(133)] = 4048,
+  [SMALL_STATE(134)] = 4072,
+  [SMALL_STATE(135)] = 4096,
+  [SMALL_STATE(136)] = 4120,
+  [SMALL_STATE(137)] = 4142,
+  [SMALL_STATE(138)] = 4164,
+  [SMALL_STATE(139)] = 4188,
+  [SMALL_STATE(140)] = 4210,
+  [SMALL_STATE(141)] = 4231,
+  [SMALL_STATE(142)] = 4252,
+  [SMALL_STATE(143)] = 4273,
+  [SMALL_STATE(144)] = 4294,
+  [SMALL_STATE(145)] = 4315,
+  [SMALL_STATE(146)] = 4336,
+  [SMALL_STATE(147)] = 4357,
+  [SMALL_STATE(148)] = 4378,
+  [SMALL_STATE(149)] = 4399,
+  [SMALL_STATE(150)] = 4420,
+  [SMALL_STATE(151)] = 4441,
+  [SMALL_STATE(152)] = 4462,
+  [SMALL_STATE(153)] = 4483,
+  [SMALL_STATE(154)] = 4506,
+  [SMALL_STATE(155)] = 4529,
+  [SMALL_STATE(156)] = 4552,
+  [SMALL_STATE(157)] = 4575,
+  [SMALL_STATE(158)] = 4598,
+  [SMALL_STATE(159)] = 4617,
+  [SMALL_STATE(160)] = 4636,
+  [SMALL_STATE(161)] = 4655,
+  [SMALL_STATE(162)] = 4678,
+  [SMALL_STATE(163)] = 4701,
+  [SMALL_STATE(164)] = 4720,
+  [SMALL_STATE(165)] = 4738,
+  [SMALL_STATE(166)] = 4756,
+  [SMALL_STATE(167)] = 4786,
+  [SMALL_STATE(168)] = 4816,
+  [SMALL_STATE(169)] = 4846,
+  [SMALL_STATE(170)] = 4876,
+  [SMALL_STATE(171)] = 4893,
+  [SMALL_STATE(172)] = 4910,
+  [SMALL_STATE(173)] = 4927,
+  [SMALL_STATE(174)] = 4944,
+  [SMALL_STATE(175)] = 4961,
+  [SMALL_STATE(176)] = 4978,
+  [SMALL_STATE(177)] = 4995,
+  [SMALL_STATE(178)] = 5012,
+  [SMALL_STATE(179)] = 5029,
+  [SMALL_STATE(180)] = 5046,
+  [SMALL_STATE(181)] = 5073,
+  [SMALL_STATE(182)] = 5100,
+  [SMALL_STATE(183)] = 5117,
+  [SMALL_STATE(184)] = 5134,
+  [SMALL_STATE(185)] = 5161,
+  [SMALL_STATE(186)] = 5188,
+  [SMALL_STATE(187)] = 5205,
+  [SMALL_STATE(188)] = 5221,
+  [SMALL_STATE(189)] = 5237,
+  [SMALL_STATE(190)] = 5261,
+  [SMALL_STATE(191)] = 5277,
+  [SMALL_STATE(192)] = 5293,
+  [SMALL_STATE(193)] = 5309,
+  [SMALL_STATE(194)] = 5333,
+  [SMALL_STATE(195)] = 5349,
+  [SMALL_STATE(196)] = 5365,
+  [SMALL_STATE(197)] = 5383,
+  [SMALL_STATE(198)] = 5399,
+  [SMALL_STATE(199)] = 5415,
+  [SMALL_STATE(200)] = 5431,
+  [SMALL_STATE(201)] = 5447,
+  [SMALL_STATE(202)] = 5463,
+  [SMALL_STATE(203)] = 5479,
+  [SMALL_STATE(204)] = 5503,
+  [SMALL_STATE(205)] = 5519,
+  [SMALL_STATE(206)] = 5535,
+  [SMALL_STATE(207)] = 5551,
+  [SMALL_STATE(208)] = 5572,
+  [SMALL_STATE(209)] = 5594,
+  [SMALL_STATE(210)] = 5616,
+  [SMALL_STATE(211)] = 5634,
+  [SMALL_STATE(212)] = 5657,
+  [SMALL_STATE(213)] = 5680,
+  [SMALL_STATE(214)] = 5703,
+  [SMALL_STATE(215)] = 5723,
+  [SMALL_STATE(216)] = 5741,
+  [SMALL_STATE(217)] = 5759,
+  [SMALL_STATE(218)] = 5777,
+  [SMALL_STATE(219)] = 5795,
+  [SMALL_STATE(220)] = 5813,
+  [SMALL_STATE(221)] = 5833,
+  [SMALL_STATE(222)] = 5851,
+  [SMALL_STATE(223)] = 5869,
+  [SMALL_STATE(224)] = 5887,
+  [SMALL_STATE(225)] = 5905,
+  [SMALL_STATE(226)] = 5923,
+  [SMALL_STATE(227)] = 5941,
+  [SMALL_STATE(228)] = 5961,
+  [SMALL_STATE(229)] = 5981,
+  [SMALL_STATE(230)] = 5999,
+  [SMALL_STATE(231)] = 6014,
+  [SMALL_STATE(232)] = 6029,
+  [SMALL_STATE(233)] = 6044,
+  [SMALL_STATE(234)] = 6059,
+  [SMALL_STATE(235)] = 6070,
+  [SMALL_STATE(236)] = 6085,
+  [SMALL_STATE(237)] = 6100,
+  [SMALL_STATE(238)] = 6115,
+  [SMALL_STATE(239)] = 6132,
+  [SMALL_STATE(240)] = 6149,
+  [SMALL_STATE(241)] = 6165,
+  [SMALL_STATE(242)] = 6179,
+  [SMALL_STATE(243)] = 6193,
+  [SMALL_STATE(244)] = 6207,
+  [SMALL_STATE(245)] = 6221,
+  [SMALL_STATE(246)] = 6235,
+  [SMALL_STATE(247)] = 6249,
+  [SMALL_STATE(248)] = 6263,
+  [SMALL_STATE(249)] = 6277,
+  [SMALL_STATE(250)] = 6293,
+  [SMALL_STATE(251)] = 6307,
+  [SMALL_STATE(252)] = 6321,
+  [SMALL_STATE(253)] = 6335,
+  [SMALL_STATE(254)] = 6349,
+  [SMALL_STATE(255)] = 6363,
+  [SMALL_STATE(256)] = 6377,
+  [SMALL_STATE(257)] = 6391,
+  [SMALL_STATE(258)] = 6405,
+  [SMALL_STATE(259)] = 6419,
+  [SMALL_STATE(260)] = 6433,
+  [SMALL_STATE(261)] = 6447,
+  [SMALL_STATE(262)] = 6461,
+  [SMALL_STATE(263)] = 6475,
+  [SMALL_STATE(264)] = 6489,
+  [SMALL_STATE(265)] = 6503,
+  [SMALL_STATE(266)] = 6517,
+  [SMALL_STATE(267)] = 6531,
+  [SMALL_STATE(268)] = 6547,
+  [SMALL_STATE(269)] = 6561,
+  [SMALL_STATE(270)] = 6575,
+  [SMALL_STATE(271)] = 6589,
+  [SMALL_STATE(272)] = 6603,
+  [SMALL_STATE(273)] = 6617,
+  [SMALL_STATE(274)] = 6631,
+  [SMALL_STATE(275)] = 6645,
+  [SMALL_STATE(276)] = 6661,
+  [SMALL_STATE(277)] = 6675,
+  [SMALL_STATE(278)] = 6687,
+  [SMALL_STATE(279)] = 6701,
+  [SMALL_STATE(280)] = 6715,
+  [SMALL_STATE(281)] = 6728,
+  [SMALL_STATE(282)] = 6741,
+  [SMALL_STATE(283)] = 6754,
+  [SMALL_STATE(284)] = 6767,
+  [SMALL_STATE(285)] = 6780,
+  [SMALL_STATE(286)] = 6793,
+  [SMALL_STATE(287)] = 6806,
+  [SMALL_STATE(288)] = 6819,
+  [SMALL_STATE(289)] = 6832,
+  [SMALL_STATE(290)] = 6845,
+  [SMALL_STATE(291)] = 6858,
+  [SMALL_STATE(292)] = 6871,
+  [SMALL_STATE(293)] = 6884,
+  [SMALL_STATE(294)] = 6897,
+  [SMALL_STATE(295)] = 6910,
+  [SMALL_STATE(296)] = 6923,
+  [SMALL_STATE(297)] = 6936,
+  [SMALL_STATE(298)] = 6947,
+  [SMALL_STATE(299)] = 6960,
+  [SMALL_STATE(300)] = 6973,
+  [SMALL_STATE(301)] = 6986,
+  [SMALL_STATE(302)] = 6995,
+  [SMALL_STATE(303)] = 7006,
+  [SMALL_STATE(304)] = 7019,
+  [SMALL_STATE(305)] = 7032,
+  [SMALL_STATE(306)] = 7045,
+  [SMALL_STATE(307)] = 7058,
+  [SMALL_STATE(308)] = 7071,
+  [SMALL_STATE(309)] = 7082,
+  [SMALL_STATE(310)] = 7095,
+  [SMALL_STATE(311)] = 7106,
+  [SMALL_STATE(312)] = 7119,
+  [SMALL_STATE(313)] = 7132,
+  [SMALL_STATE(314)] = 7143,
+  [SMALL_STATE(315)] = 7156,
+  [SMALL_STATE(316)] = 7169,
+  [SMALL_STATE(317)] = 7182,
+  [SMALL_STATE(318)] = 7195,
+  [SMALL_STATE(319)] = 7206,
+  [SMALL_STATE(320)] = 7217,
+  [SMALL_STATE(321)] = 7230,
+  [SMALL_STATE(322)] = 7238,
+  [SMALL_STATE(323)] = 7248,
+  [SMALL_STATE(324)] = 7256,
+  [SMALL_STATE(325)] = 7264,
+  [SMALL_STATE(326)] = 7272,
+  [SMALL_STATE(327)] = 7282,
+  [SMALL_STATE(328)] = 7290,
+  [SMALL_STATE(329)] = 7298,
+  [SMALL_STATE(330)] = 7306,
+  [SMALL_STATE(331)] = 7314,
+  [SMALL_STATE(332)] = 7322,
+  [SMALL_STATE(333)] = 7330,
+  [SMALL_STATE(334)] = 7340,
+  [SMALL_STATE(335)] = 7348,
+  [SMALL_STATE(336)] = 7356,
+  [SMALL_STATE(337)] = 7366,
+  [SMALL_STATE(338)] = 7376,
+  [SMALL_STATE(339)] = 7384,
+  [SMALL_STATE(340)] = 7392,
+  [SMALL_STATE(341)] = 7402,
+  [SMALL_STATE(342)] = 7412,
+  [SMALL_STATE(343)] = 7422,
+  [SMALL_STATE(344)] = 7430,
+  [SMALL_STATE(345)] = 7438,
+  [SMALL_STATE(346)] = 7446,
+  [SMALL_STATE(347)] = 7456,
+  [SMALL_STATE(348)] = 7464,
+  [SMALL_STATE(349)] = 7472,
+  [SMALL_STATE(350)] = 7480,
+  [SMALL_STATE(351)] = 7488,
+  [SMALL_STATE(352)] = 7496,
+  [SMALL_STATE(353)] = 7504,
+  [SMALL_STATE(354)] = 7514,
+  [SMALL_STATE(355)] = 7522,
+  [SMALL_STATE(356)] = 7532,
+  [SMALL_STATE(357)] = 7542,
+  [SMALL_STATE(358)] = 7552,
+  [SMALL_STATE(359)] = 7562,
+  [SMALL_STATE(360)] = 7572,
+  [SMALL_STATE(361)] = 7579,
+  [SMALL_STATE(362)] = 7586,
+  [SMALL_STATE(363)] = 7593,
+  [SMALL_STATE(364)] = 7600,
+  [SMALL_STATE(365)] = 7607,
+  [SMALL_STATE(366)] = 7614,
+  [SMALL_STATE(367)] = 7621,
+  [SMALL_STATE(368)] = 7628,
+  [SMALL_STATE(369)] = 7635,
+  [SMALL_STATE(370)] = 7642,
+  [SMALL_STATE(371)] = 7649,
+  [SMALL_STATE(372)] = 7656,
+  [SMALL_STATE(373)] = 7663,
+  [SMALL_STATE(374)] = 7670,
+  [SMALL_STATE(375)] = 7677,
+  [SMALL_STATE(376)] = 7684,
+  [SMALL_STATE(377)] = 7691,
+  [SMALL_STATE(378)] = 7698,
+  [SMALL_STATE(379)] = 7705,
+  [SMALL_STATE(380)] = 7712,
+  [SMALL_STATE(381)] = 7719,
+  [SMALL_STATE(382)] = 7726,
+  [SMALL_STATE(383)] = 7733,
+  [SMALL_STATE(384)] = 7740,
+  [SMALL_STATE(385)] = 7747,
+  [SMALL_STATE(386)] = 7754,
+  [SMALL_STATE(387)] = 7761,
+  [SMALL_STATE(388)] = 7768,
+  [SMALL_STATE(389)] = 7775,
+  [SMALL_STATE(390)] = 7782,
+  [SMALL_STATE(391)] = 7789,
+  [SMALL_STATE(392)] = 7796,
+  [SMALL_STATE(393)] = 7803,
+  [SMALL_STATE(394)] = 7810,
+  [SMALL_STATE(395)] = 7817,
+  [SMALL_STATE(396)] = 7824,
+  [SMALL_STATE(397)] = 7831,
+  [SMALL_STATE(398)] = 7838,
+  [SMALL_STATE(399)] = 7845,
+  [SMALL_STATE(400)] = 7852,
+  [SMALL_STATE(401)] = 7859,
+  [SMALL_STATE(402)] = 7866,
+  [SMALL_STATE(403)] = 7873,
+  [SMALL_STATE(404)] = 7880,
+  [SMALL_STATE(405)] = 7887,
+  [SMALL_STATE(406)] = 7894,
+  [SMALL_STATE(407)] = 7901,
+  [SMALL_STATE(408)] = 7908,
+  [SMALL_STATE(409)] = 7915,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -10989,500 +12065,553 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [23] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(209),
-  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(327),
-  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 13),
-  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [73] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [87] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 13),
-  [89] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(320),
-  [92] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [94] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [97] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(296),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 22),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 13),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [171] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [174] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
-  [177] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(23),
-  [180] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 13),
-  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(203),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [202] = {.entry = {.count = 1, .reusable = false}}, SHIFT(236),
-  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [214] = {.entry = {.count = 1, .reusable = false}}, SHIFT(271),
-  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
-  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
-  [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(296),
-  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [240] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(211),
-  [243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 16),
-  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 16),
-  [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [271] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 17),
-  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(264),
-  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 14),
-  [289] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [295] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(316),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [300] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(244),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [313] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(353),
-  [316] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
-  [319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(297),
-  [322] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(335),
-  [325] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
-  [328] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [331] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(315),
-  [334] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [339] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 25),
-  [364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 29),
-  [368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 21),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 33),
-  [382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 17),
-  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 23),
-  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 26),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 27),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 28),
-  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 28), SHIFT_REPEAT(220),
-  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 30),
-  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 34),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 35),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 36),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 37),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 38),
-  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 39),
-  [456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 19),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 42),
-  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 43),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 44),
-  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 45),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 46),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 47),
-  [474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 53),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 54),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 55),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 59),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 56),
-  [492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 60),
-  [496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 40),
-  [500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 31),
-  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 48),
-  [512] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 24),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 50),
-  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 41),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 52),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 49),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 51),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 32),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 57),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 58),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 62),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 61),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 65),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 63),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 64),
-  [546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 9),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [552] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [561] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [581] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [589] = {.entry = {.count = 1, .reusable = false}}, SHIFT(162),
-  [591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
-  [595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [607] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [609] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 3),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 12),
-  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [49] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(215),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 18),
+  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [95] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
+  [118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
+  [121] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
+  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [144] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 18),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 28),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [192] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
+  [195] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
+  [198] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [204] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
+  [207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
+  [210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
+  [221] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(373),
+  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [227] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
+  [230] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [236] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
+  [239] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(337),
+  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [246] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
+  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(258),
+  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(29),
+  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(260),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
+  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 22),
+  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [281] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
+  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 23),
+  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [307] = {.entry = {.count = 1, .reusable = false}}, SHIFT(267),
+  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [317] = {.entry = {.count = 1, .reusable = false}}, SHIFT(280),
+  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [329] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [334] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(309),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 22),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [341] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(346),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [346] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
+  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 31),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 35),
+  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
+  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 39),
+  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 27),
+  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 52),
+  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 23),
+  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 24),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
+  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34),
+  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34), SHIFT_REPEAT(244),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
+  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 45),
+  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 48),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 53),
+  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 59),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 65),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
+  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 66),
+  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
+  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
+  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
+  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 30),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 62),
+  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 70),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 71),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [582] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
+  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [607] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
+  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [615] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
   [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 15),
-  [635] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 21),
+  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
   [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 7),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 6),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 5),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 3),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 3),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 6),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 4),
-  [667] = {.entry = {.count = 1, .reusable = false}}, SHIFT(286),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [679] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [685] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [687] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [689] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [691] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [695] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [697] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [699] = {.entry = {.count = 1, .reusable = false}}, SHIFT(250),
-  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [703] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 8),
-  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [711] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [741] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [761] = {.entry = {.count = 1, .reusable = false}}, SHIFT(324),
-  [763] = {.entry = {.count = 1, .reusable = false}}, SHIFT(128),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [791] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [846] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(218),
-  [849] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [861] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [865] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [869] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
-  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [876] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [880] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(188),
-  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [885] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [887] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(164),
-  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [896] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [905] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 11),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [917] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
-  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 8),
-  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 8),
-  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 8),
-  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 18),
-  [932] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 8),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 20),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 8),
-  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 8),
-  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 14),
-  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 10),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [950] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [972] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [974] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [994] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
+  [703] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
+  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [711] = {.entry = {.count = 1, .reusable = false}}, SHIFT(301),
+  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [715] = {.entry = {.count = 1, .reusable = false}}, SHIFT(402),
+  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [719] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
+  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
+  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [737] = {.entry = {.count = 1, .reusable = false}}, SHIFT(249),
+  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [767] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [773] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [791] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [804] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [822] = {.entry = {.count = 1, .reusable = false}}, SHIFT(376),
+  [824] = {.entry = {.count = 1, .reusable = false}}, SHIFT(137),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [836] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
+  [839] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [841] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [843] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [845] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [847] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [849] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [861] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [865] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [869] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [873] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [896] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(181),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [933] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(220),
+  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [948] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
+  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [963] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [966] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [968] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
+  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [981] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
+  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [990] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(232),
+  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1009] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1013] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1015] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 25),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 26),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
+  [1043] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
+  [1047] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
+  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [1117] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
 };
 
 #ifdef __cplusplus

@@ -18,6 +18,7 @@ syn iskeyword @,48-57,_,-
 
 " Keywords. Some start a list of names, linked with nextgroup below.
 syn keyword netpolKeyword import system cluster select description label default deny no
+syn keyword netpolKeyword silence nextgroup=netpolLintCode skipwhite skipnl
 syn keyword netpolKeyword ingress egress allow from to pods nodes all in with fqdn services
 syn keyword netpolKeyword anywhere everything ipv4 ipv6 method host header grpc kafka
 syn keyword netpolKeyword produce consume topic client version dns notin cilium group groups
@@ -41,6 +42,9 @@ syn match netpolCategoryName contained "\h\w*" nextgroup=netpolParams skipwhite
 syn match netpolPolicyName contained "\w[[:alnum:]._-]*"
 syn match netpolServiceName contained "\w[[:alnum:]._-]*"
 syn match netpolApikey contained "\w[[:alnum:]._-]*"
+" `silence W0106, W0109 "reason"`: the warning codes.
+syn match netpolLintCode contained "\a\w*" nextgroup=netpolLintComma skipwhite
+syn match netpolLintComma contained "," nextgroup=netpolLintCode skipwhite skipnl
 syn match netpolHttpMethod contained "\u\+\>"
 syn match netpolNamespaceName contained "\w[[:alnum:]._-]*" nextgroup=netpolNamespaceComma skipwhite
 syn match netpolNamespaceComma contained "," nextgroup=netpolNamespaceName,netpolConstRef skipwhite skipnl
@@ -116,6 +120,7 @@ hi def link netpolPolicyName    Function
 hi def link netpolServiceName   Special
 hi def link netpolEntity        Constant
 hi def link netpolApikey        Constant
+hi def link netpolLintCode      Constant
 hi def link netpolHttpMethod    Constant
 hi def link netpolIcmpType      Constant
 hi def link netpolProtocol      Constant

@@ -18,7 +18,9 @@ impl Cx {
                     .unwrap_or_else(|| unreachable!("grammar: an inventory entry has a name"));
                 let labels = inner.next().map(|labels| self.selector(labels));
                 // The entry's own span leaves out the `silence` lines before it.
-                let span = labels.as_ref().map_or(name.span, |labels| name.span.to(labels.span));
+                let span = labels
+                    .as_ref()
+                    .map_or(name.span, |labels| name.span.to(labels.span));
                 ast::InventoryEntry { name, labels, span }
             })
             .collect();

@@ -1,0 +1,185 @@
+//! W0107: a CIDR list with an entry inside another entry (or twice).
+//!
+//! A CIDR peer allows the union of its entries, so an entry inside another
+//! adds nothing but a policy-map entry, and usually means one of them is
+//! wrong. Checked: every list literal (`[...]` in a constant, an argument or
+//! an `except`), and the entries of one `cidr` peer, with `$NAME`s of
+//! constants resolved. A category's parameters are not known here; their
+//! arguments are checked where they are written.
+
+use std::collections::BTreeMap;
+
+use ipnet::IpNet;
+
+use super::literals::parse_cidr;
+use super::names::Names;
+use super::repo::Repo;
+use super::walk::{self, Place, Visitor};
+use crate::ast;
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+
+/// One entry of a list: its CIDRs and where it is written.
+struct Entry {
+    nets: Vec<IpNet>,
+    span: Span,
+    shown: String,
+}
+
+/// W0107.
+pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
+    let names = Names::new(repo.files, repo.sources);
+    let mut lists = Lists {
+        names: &names,
+        diags: Vec::new(),
+    };
+    for file in repo.user_files() {
+        walk::walk_file(file, &mut lists);
+    }
+    diags.extend(lists.diags);
+}
+
+struct Lists<'n, 'a> {
+    names: &'n Names<'a>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Visitor<'a> for Lists<'_, 'a> {
+    fn value(&mut self, value: &'a ast::Value, _place: &Place<'a>) {
+        if let ast::Value::List(items, _) = value {
+            let entries: Vec<Entry> = items.iter().filter_map(literal).collect();
+            overlaps(&entries, &mut self.diags);
+        }
+    }
+
+    fn rule(&mut self, rule: &'a ast::Rule, place: &Place<'a>) {
+        if let ast::PeerKind::Cidr(items) = &rule.peer.kind {
+            self.peer(items, place);
+        }
+    }
+}
+
+impl<'a> Lists<'_, 'a> {
+    /// The entries of a `cidr` peer, each a literal or a constant.
+    fn peer(&mut self, items: &'a [ast::CidrItem], place: &Place<'a>) {
+        let mut entries = Vec::new();
+        for item in items {
+            let Some(entry) = self.entry(&item.cidr, place) else {
+                return;
+            };
+            entries.push(entry);
+            let excepts: Vec<Entry> = item
+                .except
+                .iter()
+                .filter_map(|value| self.entry(value, place))
+                .collect();
+            overlaps(&excepts, &mut self.diags);
+        }
+        overlaps(&entries, &mut self.diags);
+    }
+
+    fn entry(&self, value: &'a ast::Value, place: &Place<'a>) -> Option<Entry> {
+        match value {
+            ast::Value::Ref(name)
+                if !place
+                    .params
+                    .iter()
+                    .any(|param| param.name.node == name.node) =>
+            {
+                let (_, def) = self.names.constant(place.file, &name.node)?;
+                let nets = match &def.value {
+                    ast::Value::List(items, _) => items
+                        .iter()
+                        .filter_map(literal)
+                        .flat_map(|entry| entry.nets)
+                        .collect(),
+                    other => literal(other)?.nets,
+                };
+                Some(Entry {
+                    nets,
+                    span: name.span,
+                    shown: format!("`${}`", name.node),
+                })
+            }
+            // A list literal is checked on its own by `value`; here it
+            // counts as one entry of the peer.
+            ast::Value::List(items, span) => Some(Entry {
+                nets: items
+                    .iter()
+                    .filter_map(literal)
+                    .flat_map(|entry| entry.nets)
+                    .collect(),
+                span: *span,
+                shown: "this list".to_owned(),
+            }),
+            other => literal(other),
+        }
+    }
+}
+
+/// A literal CIDR as an entry.
+fn literal(value: &ast::Value) -> Option<Entry> {
+    let ast::Value::Cidr(text) = value else {
+        return None;
+    };
+    Some(Entry {
+        nets: vec![parse_cidr(&text.node)?],
+        span: text.span,
+        shown: format!("`{}`", text.node),
+    })
+}
+
+/// Reports each entry that lies inside another entry, once. The CIDRs are
+/// sorted by address and then by prefix length, so every CIDR's containers
+/// are on a stack of nested CIDRs when it is reached: O(n log n).
+fn overlaps(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
+    let mut nets: Vec<(IpNet, usize)> = entries
+        .iter()
+        .enumerate()
+        .flat_map(|(index, entry)| entry.nets.iter().map(move |net| (*net, index)))
+        .collect();
+    nets.sort_by(|a, b| {
+        a.0.network()
+            .cmp(&b.0.network())
+            .then(a.0.prefix_len().cmp(&b.0.prefix_len()))
+            .then(a.1.cmp(&b.1))
+    });
+    let mut stack: Vec<(IpNet, usize)> = Vec::new();
+    // For each entry inside another: (inner CIDR, outer CIDR, outer entry).
+    let mut found: BTreeMap<usize, (IpNet, IpNet, usize)> = BTreeMap::new();
+    for (net, index) in nets {
+        while stack.last().is_some_and(|(outer, _)| !outer.contains(&net)) {
+            stack.pop();
+        }
+        if let Some((outer, outer_index)) = stack
+            .iter()
+            .rev()
+            .find(|(_, outer_index)| *outer_index != index)
+        {
+            found.entry(index).or_insert((net, *outer, *outer_index));
+        }
+        stack.push((net, index));
+    }
+    for (index, (inner, outer, outer_index)) in found {
+        let (Some(inner_entry), Some(outer_entry)) = (entries.get(index), entries.get(outer_index))
+        else {
+            continue;
+        };
+        // Two equal entries: only the later one is reported.
+        if inner == outer && index < outer_index {
+            continue;
+        }
+        let headline = if inner == outer {
+            format!("`{inner}` is in this list twice")
+        } else {
+            format!("`{inner}` is inside `{outer}`, which the same list allows")
+        };
+        diags.push(
+            Diagnostic::new(Code::W0107, inner_entry.span, headline)
+                .label(if inner == outer { "listed again" } else { "inside another entry" })
+                .secondary(outer_entry.span, format!("{} covers it", outer_entry.shown))
+                .note("a CIDR list allows the union of its entries, so the narrower entry adds only a policy-map entry")
+                .help("remove the narrower entry, or fix the one that is wrong"),
+        );
+    }
+}

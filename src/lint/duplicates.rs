@@ -1,0 +1,63 @@
+//! W0108: one rule twice in a policy.
+//!
+//! Two rules of one policy's list (ingress, ingress deny, egress, egress
+//! deny) with the same peer, ports, ICMP types and L7 rules. The second
+//! adds nothing; it often comes from two categories that both bring it, or
+//! from a rule pasted twice.
+
+use std::collections::HashSet;
+
+use super::repo::Repo;
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+
+/// W0108.
+pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
+    // Specs are shared between namespaces; look at each once.
+    let mut seen: HashSet<*const ir::PolicySpec> = HashSet::new();
+    for inst in &repo.instances {
+        if !seen.insert(std::sync::Arc::as_ptr(&inst.policy.spec)) {
+            continue;
+        }
+        let spec = inst.spec();
+        for list in [
+            &spec.ingress,
+            &spec.ingress_deny,
+            &spec.egress,
+            &spec.egress_deny,
+        ] {
+            for (index, rule) in list.iter().enumerate() {
+                let Some(first) = list.iter().take(index).find(|earlier| same(earlier, rule))
+                else {
+                    continue;
+                };
+                let span = repo.rule_span(rule, inst);
+                let first_span = repo.rule_span(first, inst);
+                let mut diag = Diagnostic::new(
+                    Code::W0108,
+                    span,
+                    format!("{} has this rule twice", inst.describe()),
+                )
+                .label("the same rule again")
+                .help("remove one of the two");
+                if first_span != span {
+                    diag = diag.secondary(first_span, "first here");
+                }
+                for (which, origin) in [("first", &first.origin), ("second", &rule.origin)] {
+                    if !origin.categories.is_empty() {
+                        diag = diag.note(format!(
+                            "the {which} comes through `{}`",
+                            origin.categories.join("` → `")
+                        ));
+                    }
+                }
+                diags.push(diag);
+            }
+        }
+    }
+}
+
+/// The same rule, wherever it was written.
+fn same(a: &ir::Rule, b: &ir::Rule) -> bool {
+    a.peer == b.peer && a.ports == b.ports && a.icmps == b.icmps && a.l7 == b.l7
+}

@@ -1,0 +1,243 @@
+//! W0112: a selector label, or a namespace name, one typo away from one the
+//! repository uses elsewhere (`app=frontned` beside `app=frontend`). A
+//! selector that matches nothing selects nothing, silently.
+//!
+//! To keep false alarms rare, a value is suspect only when it is written
+//! once, in a user file, and a value of the same key that is written at
+//! least twice (or declared: a `namespace` block, an inventory entry, the
+//! standard library) is at most two edits away (a swap of two neighbouring
+//! letters is one edit) and at least 80% similar. Values that differ only
+//! in digits (`worker-1`, `worker-2`) are never suspect. Keys are compared
+//! the same way, across all values.
+
+use std::collections::BTreeMap;
+
+use super::repo::Repo;
+use super::walk::{self, Place, Slot, Visitor};
+use crate::ast;
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+
+/// The pseudo-key namespace names are collected under.
+const NAMESPACE: &str = " namespace";
+
+/// How often a key or value is written, and where first.
+#[derive(Clone, Copy, Debug)]
+struct Seen {
+    count: usize,
+    first: Span,
+    user: bool,
+}
+
+/// W0112.
+pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
+    let mut collect = Collect {
+        repo,
+        values: BTreeMap::new(),
+        keys: BTreeMap::new(),
+    };
+    for file in repo.files {
+        walk::walk_file(file, &mut collect);
+        for item in &file.items {
+            match item {
+                ast::Item::Namespace(decl) => collect.declare(&decl.name.node, decl.name.span),
+                ast::Item::Inventory(inventory) => {
+                    for entry in &inventory.entries {
+                        collect.declare(&entry.name.node, entry.name.span);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for (key, values) in &collect.values {
+        for (value, seen) in values {
+            if let Some((common, common_seen)) = near_miss(value, seen, values) {
+                let (shown, fixed) = if key == NAMESPACE {
+                    (format!("namespace `{value}`"), format!("`{common}`"))
+                } else {
+                    (format!("`{key}={value}`"), format!("`{key}={common}`"))
+                };
+                diags.push(warning(&shown, &fixed, seen.first, common_seen));
+            }
+        }
+    }
+    for (key, seen) in &collect.keys {
+        if let Some((common, common_seen)) = near_miss(key, seen, &collect.keys) {
+            diags.push(warning(
+                &format!("the label key `{key}`"),
+                &format!("`{common}`"),
+                seen.first,
+                common_seen,
+            ));
+        }
+    }
+}
+
+fn warning(shown: &str, fixed: &str, span: Span, common: &Seen) -> Diagnostic {
+    Diagnostic::new(Code::W0112, span, format!("{shown} is written once, and is close to {fixed}, written {} times", common.count))
+        .label(format!("did you mean {fixed}?"))
+        .secondary(common.first, format!("{fixed} is written here"))
+        .note("a selector that matches no pod selects nothing, and neither netpolc nor Cilium can tell that it is a typo")
+        .help(format!("write {fixed} if that is what you meant"))
+}
+
+/// The common spelling `word` is a typo of, if any.
+fn near_miss<'m>(
+    word: &str,
+    seen: &Seen,
+    all: &'m BTreeMap<String, Seen>,
+) -> Option<(&'m str, &'m Seen)> {
+    if seen.count != 1 || !seen.user || word.chars().count() < 3 {
+        return None;
+    }
+    let strip = |text: &str| {
+        text.chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect::<String>()
+    };
+    all.iter()
+        .filter(|(other, other_seen)| {
+            other_seen.count >= 2
+                && other.as_str() != word
+                && other.len().abs_diff(word.len()) <= 2
+                && strip(other) != strip(word)
+                && distance(word, other) <= 2
+        })
+        .map(|(other, other_seen)| {
+            (
+                other,
+                other_seen,
+                similar::TextDiff::from_chars(word, other.as_str()).ratio(),
+            )
+        })
+        .filter(|(_, _, ratio)| *ratio >= 0.8)
+        .max_by(|a, b| a.2.total_cmp(&b.2).then_with(|| b.0.cmp(a.0)))
+        .map(|(other, other_seen, _)| (other.as_str(), other_seen))
+}
+
+/// Edit distance with swaps of neighbouring letters (optimal string
+/// alignment).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            let value = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let same = a.get(i - 1) == b.get(j - 1);
+                let get = |index: usize| table.get(index).copied().unwrap_or(usize::MAX / 2);
+                let mut best = (get(at(i - 1, j)) + 1)
+                    .min(get(at(i, j - 1)) + 1)
+                    .min(get(at(i - 1, j - 1)) + usize::from(!same));
+                if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
+                    best = best.min(get(at(i - 2, j - 2)) + 1);
+                }
+                best
+            };
+            if let Some(cell) = table.get_mut(at(i, j)) {
+                *cell = value;
+            }
+        }
+    }
+    table
+        .get(at(a.len(), b.len()))
+        .copied()
+        .unwrap_or(usize::MAX)
+}
+
+struct Collect<'r, 'a> {
+    repo: &'r Repo<'a>,
+    /// Values by bare key.
+    values: BTreeMap<String, BTreeMap<String, Seen>>,
+    /// Keys.
+    keys: BTreeMap<String, Seen>,
+}
+
+impl Collect<'_, '_> {
+    fn add(map: &mut BTreeMap<String, Seen>, word: &str, span: Span, weight: usize, user: bool) {
+        map.entry(word.to_owned())
+            .and_modify(|seen| seen.count += weight)
+            .or_insert(Seen {
+                count: weight,
+                first: span,
+                user,
+            });
+    }
+
+    /// A name that is declared: it counts as common.
+    fn declare(&mut self, name: &str, span: Span) {
+        Collect::add(
+            self.values.entry(NAMESPACE.to_owned()).or_default(),
+            name,
+            span,
+            2,
+            false,
+        );
+    }
+
+    fn value(&mut self, key: &str, value: &ast::Value) {
+        let (ast::Value::Word(text) | ast::Value::String(text)) = value else {
+            return;
+        };
+        let user = self.repo.is_user(text.span);
+        let weight = if user { 1 } else { 2 };
+        Collect::add(
+            self.values.entry(key.to_owned()).or_default(),
+            &text.node,
+            text.span,
+            weight,
+            user,
+        );
+    }
+}
+
+impl<'a> Visitor<'a> for Collect<'_, 'a> {
+    fn value(&mut self, value: &'a ast::Value, place: &Place<'a>) {
+        if place.slot == Slot::Namespace {
+            Collect::value(self, NAMESPACE, value);
+        }
+    }
+
+    fn term(&mut self, term: &'a ast::Term, _place: &Place<'a>) {
+        let (key, values): (_, &[ast::Value]) = match term {
+            ast::Term::Eq(key, value) | ast::Term::Ne(key, value) => {
+                (key, std::slice::from_ref(value))
+            }
+            ast::Term::In(key, values) | ast::Term::NotIn(key, values) => (key, values),
+            ast::Term::Exists(key) | ast::Term::NotExists(key) => (key, &[]),
+            ast::Term::Splice(_) => return,
+        };
+        let bare = key.node.strip_prefix("k8s:").unwrap_or(&key.node);
+        let user = self.repo.is_user(key.span);
+        Collect::add(
+            &mut self.keys,
+            bare,
+            key.span,
+            if user { 1 } else { 2 },
+            user,
+        );
+        for value in values {
+            Collect::value(self, bare, value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distance;
+
+    #[test]
+    fn edit_distance_counts_a_swap_as_one() {
+        assert_eq!(distance("frontend", "frontend"), 0);
+        assert_eq!(distance("frontned", "frontend"), 1);
+        assert_eq!(distance("frontnd", "frontend"), 1);
+        assert_eq!(distance("monitorng", "monitoring"), 1);
+        assert_eq!(distance("web", "api"), 3);
+        assert_eq!(distance("", "abc"), 3);
+    }
+}

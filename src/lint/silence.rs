@@ -1,0 +1,159 @@
+//! `silence W0106 "reason"`: a warning silenced on one definition or
+//! statement, with a written reason.
+//!
+//! A `silence` line applies to the definition or statement right after it
+//! (a `const`, `category`, `namespace`, `policy`, `cluster policy`, rule,
+//! `use`, ..., or an inventory entry) and to everything inside it. A warning
+//! is silenced when its primary span lies inside that definition.
+//!
+//! **Invariant:** a `silence` without a reason, or naming a code that is not
+//! a warning, is an error (E0106, from [`check`], which runs even when other
+//! errors stop the lints). A `silence` that silences nothing is itself a
+//! warning (W0115).
+
+use std::cell::Cell;
+
+use crate::ast;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::source::Span;
+
+/// Checks that every `silence` names warning codes and gives a reason.
+pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let warnings: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|code| code.severity() == Severity::Warning)
+        .map(|code| code.as_str())
+        .collect();
+    for silence in files.iter().flat_map(|file| &file.silences) {
+        for written in &silence.codes {
+            match Code::parse(&written.node) {
+                Some(code) if code.severity() == Severity::Warning => {}
+                Some(code) => diags.push(
+                    Diagnostic::new(Code::E0106, written.span, format!("`{code}` is an error, and errors cannot be silenced"))
+                        .label("an error code")
+                        .note("`silence` takes warning codes (`W...`); an error means netpolc cannot emit a correct policy")
+                        .help(format!("fix the error; `netpolc explain {code}` says how")),
+                ),
+                None => diags.push(
+                    Diagnostic::new(Code::E0106, written.span, format!("`{}` is not a warning code", written.node))
+                        .label("unknown code")
+                        .help_opt(crate::sema::did_you_mean(&written.node.to_ascii_uppercase(), warnings.iter().copied(), str::to_owned)),
+                ),
+            }
+        }
+        let reason = silence
+            .reason
+            .as_ref()
+            .filter(|reason| !reason.node.trim().is_empty());
+        if reason.is_none() {
+            let span = silence
+                .reason
+                .as_ref()
+                .map_or(silence.span, |reason| reason.span);
+            let codes: Vec<&str> = silence
+                .codes
+                .iter()
+                .map(|code| code.node.as_str())
+                .collect();
+            diags.push(
+                Diagnostic::new(Code::E0106, span, "a `silence` needs a reason")
+                    .label("no reason given")
+                    .note("the reason tells the next reader why the warning does not apply here")
+                    .help(format!(
+                        "write `silence {} \"why this is fine\"`",
+                        codes.join(", ")
+                    )),
+            );
+        }
+    }
+    diags
+}
+
+/// The valid `silence`s of a repository, and which ones were used.
+pub struct Silences {
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    code: Code,
+    code_span: Span,
+    target: Span,
+    used: Cell<bool>,
+}
+
+impl Silences {
+    /// Every valid `silence` of the files.
+    pub fn new(files: &[ast::File]) -> Silences {
+        let entries = files
+            .iter()
+            .flat_map(|file| &file.silences)
+            .flat_map(|silence| {
+                silence.codes.iter().filter_map(|written| {
+                    let code = Code::parse(&written.node)?;
+                    Some(Entry {
+                        code,
+                        code_span: written.span,
+                        target: silence.target,
+                        used: Cell::new(false),
+                    })
+                })
+            })
+            .collect();
+        Silences { entries }
+    }
+
+    /// Whether a warning at `span` is silenced; marks the silences used.
+    pub fn covers(&self, code: Code, span: Span) -> bool {
+        let mut covered = false;
+        for entry in &self.entries {
+            if entry.code == code && inside(span, entry.target) {
+                entry.used.set(true);
+                covered = true;
+            }
+        }
+        covered
+    }
+
+    /// Whether a warning at `span` would be silenced, without marking
+    /// anything used.
+    pub fn would_cover(&self, code: Code, span: Span) -> bool {
+        self.entries
+            .iter()
+            .any(|entry| entry.code == code && inside(span, entry.target))
+    }
+
+    /// Drops the silenced warnings.
+    pub fn filter(&self, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diags
+            .into_iter()
+            .filter(|diag| match &diag.primary {
+                Some(primary) => !self.covers(diag.code, primary.span),
+                None => true,
+            })
+            .collect()
+    }
+
+    /// W0115 for every silence that silenced nothing.
+    pub fn unused(&self) -> Vec<Diagnostic> {
+        self.entries
+            .iter()
+            .filter(|entry| !entry.used.get())
+            .map(|entry| {
+                Diagnostic::new(
+                    Code::W0115,
+                    entry.code_span,
+                    format!("`silence {}` silences nothing", entry.code),
+                )
+                .label(format!("no {} warning here", entry.code))
+                .note("a stale `silence` would hide the warning if the problem came back")
+                .help(format!("remove `{}` from the `silence` line", entry.code))
+            })
+            .collect()
+    }
+}
+
+/// Whether `span` lies inside `outer`.
+pub fn inside(span: Span, outer: Span) -> bool {
+    span.file == outer.file && span.start >= outer.start && span.end <= outer.end
+}
