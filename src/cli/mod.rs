@@ -121,7 +121,8 @@ pub enum Command {
 /// The `--color` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
+    /// Colour each stream (stderr, and stdout for diffs) that is a terminal,
+    /// when `NO_COLOR` is not set.
     Auto,
     /// Always colour.
     Always,
