@@ -15,10 +15,12 @@
 //! - [`sema`]: names, types, values, category expansion, Cilium and safety rules.
 //! - [`ir`]: the checked program.
 //! - [`lint`]: warnings (W01xx) about a checked program, and `silence`.
-//! - [`emit`]: YAML out; only `emit/yaml.rs` touches the YAML crate.
+//! - [`emit`]: YAML out; only `emit/yaml.rs` writes YAML (and only
+//!   `import/read.rs` reads it).
 //! - [`diag`]: diagnostics, their codes and their rendering.
 //! - [`stdlib`]: the embedded standard library.
 //! - [`fmt`]: the canonical layout of a `.netpol` file (`netpolc fmt`).
+//! - [`import`]: CNP/CCNP YAML to a `.netpol` repository (`netpolc import`).
 //!
 //! The command-line interface lives in the binary (`src/cli/`), so this
 //! library cannot reach the terminal or the filesystem.
@@ -47,6 +49,7 @@ pub mod ast;
 pub mod diag;
 pub mod emit;
 pub mod fmt;
+pub mod import;
 pub mod ir;
 pub mod lint;
 pub mod sema;

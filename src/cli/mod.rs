@@ -2,8 +2,10 @@
 //! arguments, files and the terminal.
 //!
 //! **Invariant:** `load.rs` is the only reader and `write.rs` the only writer
-//! of the filesystem, except `fmt.rs`, which rewrites `.netpol` sources in
-//! place; everything else works on in-memory values.
+//! of the filesystem, except `import.rs`, which reads the YAML it imports and
+//! creates the new repository's files (never over an existing file), and
+//! `fmt.rs`, which rewrites `.netpol` sources in place; everything else
+//! works on in-memory values.
 //!
 //! **Invariant:** exit codes are 0 on success, 1 when there are error
 //! diagnostics, 2 for usage errors (clap's default) and 101 for an internal
@@ -15,6 +17,7 @@ mod diff;
 mod explain;
 mod fmt;
 pub mod ice;
+mod import;
 mod lint;
 mod load;
 mod report;
@@ -102,6 +105,15 @@ pub enum Command {
         #[arg(long)]
         stat: bool,
     },
+    /// Turn CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy YAML into a new `.netpol` repository.
+    Import {
+        /// YAML files, or directories searched for `.yaml`, `.yml` and `.json` files.
+        #[arg(required = true, value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        /// The new repository; it must not hold `.netpol` files yet.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Give `.netpol` files the canonical layout, in place; with `--check`,
     /// change nothing, list the files that need it and exit 1 if any does.
     Fmt {
@@ -164,6 +176,7 @@ pub fn run() -> ExitCode {
         Command::Diff { repo, out, stat } => {
             diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color)
         }
+        Command::Import { paths, out } => import::run(paths, out, &reporter),
         Command::Fmt { paths, check } => fmt::run(paths, *check, &reporter),
         Command::Explain { code } => explain::run(code.as_deref(), &reporter),
     }

@@ -57,6 +57,25 @@
 //!    nothing after it) is the same as absent. An absent `endpointSelector` is **not** the
 //!    same as `endpointSelector: {}`: Cilium treats them differently (a rule needs exactly one
 //!    of `endpointSelector` and `nodeSelector`, §1 and §4.2), so that difference is reported.
+//! 9. **A `matchPattern` without `*` equals the `matchName` of the same text**, in `toFQDNs`
+//!    and in `rules.dns` (§3.2: `*` is the only wildcard of a pattern, so a pattern without
+//!    one matches exactly that name, as `matchName` does; both ignore case and a trailing
+//!    `.`). The normalised form is `matchName`. netpolc writes `matchPattern` only for a
+//!    pattern with `*`, so `import` needs this to round-trip such a pattern.
+//! 10. **A `from/toCIDR` entry equals the `from/toCIDRSet` entry `{cidr: …}` without
+//!     exceptions, and an empty `except` equals an absent one** (§2 and §3.3: both fields
+//!     list CIDR peers; a CIDR set entry with no exception matches exactly its CIDR). The
+//!     normalised form is `from/toCIDRSet`. netpolc writes `toCIDR` when no entry has an
+//!     exception, so `import` needs this for a `toCIDRSet` without exceptions.
+//! 11. **In a CiliumClusterwideNetworkPolicy, a `from/toEndpoints` selector that names no
+//!     namespace gets `{key: k8s:io.kubernetes.pod.namespace, operator: Exists}`**, unless it
+//!     has a `reserved:` key or the rule's `endpointSelector` has a `reserved:init` key
+//!     (§5.1: the agent adds exactly this term to such a selector of a CCNP, "so
+//!     `fromEndpoints: [{}]` in a CCNP means all pods in all namespaces"). netpolc requires
+//!     the namespace scope of a cluster-wide pod peer to be written (`in all namespaces`,
+//!     E0505) and writes the term itself, so `import` needs this for an unscoped peer.
+//! 12. **An ICMP field without `family` equals the same field with `family: IPv4`** (§3.5:
+//!     "`family` is `IPv4` (the default)").
 //!
 //! Not normalised, on purpose (they are reported as differences): merging or splitting rules or
 //! peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
@@ -121,16 +140,18 @@ pub fn normalise(doc: &Value) -> Value {
     let mut out = Map::new();
     let mut rules = Vec::new();
     let mut has_rules = false;
+    let clusterwide =
+        obj.get("kind").and_then(Value::as_str) == Some("CiliumClusterwideNetworkPolicy");
     for (key, value) in obj {
         match (key.as_str(), value) {
             // Normalisation 1: `spec` and `specs` are one multiset of rules.
             ("spec", _) => {
                 has_rules = true;
-                rules.push(normalise_rule(value));
+                rules.push(normalise_rule(value, clusterwide));
             }
             ("specs", Value::Array(items)) => {
                 has_rules = true;
-                rules.extend(items.iter().map(normalise_rule));
+                rules.extend(items.iter().map(|rule| normalise_rule(rule, clusterwide)));
             }
             _ => {
                 out.insert(key.clone(), value.clone());
@@ -145,17 +166,25 @@ pub fn normalise(doc: &Value) -> Value {
     out
 }
 
-/// Normalises one Rule (`spec` or an entry of `specs`).
-fn normalise_rule(rule: &Value) -> Value {
+/// Normalises one Rule (`spec` or an entry of `specs`) of a CNP, or of a CCNP when
+/// `clusterwide`.
+fn normalise_rule(rule: &Value, clusterwide: bool) -> Value {
     let Some(obj) = rule.as_object() else {
         return rule.clone();
     };
+    // Normalisation 11 applies unless the subject selects `reserved:init`.
+    let selects_init = obj
+        .get("endpointSelector")
+        .is_some_and(|selector| selector_keys(selector).any(|key| key == "reserved:init"));
+    let add_exists = clusterwide && !selects_init;
     let mut out = Map::new();
     for (key, value) in obj {
         let value = match key.as_str() {
             "endpointSelector" | "nodeSelector" => normalise_selector(value),
-            "ingress" | "egress" => map_array(value, |r| normalise_peer_rule(r, true)),
-            "ingressDeny" | "egressDeny" => map_array(value, |r| normalise_peer_rule(r, false)),
+            "ingress" | "egress" => map_array(value, |r| normalise_peer_rule(r, true, add_exists)),
+            "ingressDeny" | "egressDeny" => {
+                map_array(value, |r| normalise_peer_rule(r, false, add_exists))
+            }
             _ => value.clone(),
         };
         out.insert(key.clone(), value);
@@ -163,8 +192,95 @@ fn normalise_rule(rule: &Value) -> Value {
     Value::Object(out)
 }
 
-/// Normalises an ingress/egress rule, allow (`allow`) or deny.
-fn normalise_peer_rule(rule: &Value, allow: bool) -> Value {
+/// Every key of a label selector, of `matchLabels` and `matchExpressions`.
+fn selector_keys(selector: &Value) -> impl Iterator<Item = &str> {
+    let labels = selector
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|map| map.keys().map(String::as_str));
+    let expressions = selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|expression| expression.get("key").and_then(Value::as_str));
+    labels.chain(expressions)
+}
+
+/// Normalisation 11: a CCNP peer selector that names no namespace gets the `Exists` term the
+/// agent adds, unless it has a `reserved:` key.
+fn with_namespace_exists(selector: &Value) -> Value {
+    let names_namespace =
+        selector_keys(selector).any(|key| canonical_key(key) == "k8s:io.kubernetes.pod.namespace");
+    let reserved = selector_keys(selector).any(|key| key.starts_with("reserved:"));
+    let Some(obj) = selector
+        .as_object()
+        .filter(|_| !names_namespace && !reserved)
+    else {
+        return selector.clone();
+    };
+    let mut out = obj.clone();
+    let mut expressions = match obj.get("matchExpressions") {
+        Some(Value::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    expressions.push(json!({"key": "k8s:io.kubernetes.pod.namespace", "operator": "Exists"}));
+    out.insert("matchExpressions".into(), Value::Array(expressions));
+    Value::Object(out)
+}
+
+/// Normalisation 9: `{matchPattern: p}` without `*` is `{matchName: p}`.
+fn normalise_fqdn(selector: &Value) -> Value {
+    match selector.as_object() {
+        Some(obj) if obj.len() == 1 => match obj.get("matchPattern") {
+            Some(Value::String(pattern)) if !pattern.contains('*') => json!({"matchName": pattern}),
+            _ => selector.clone(),
+        },
+        _ => selector.clone(),
+    }
+}
+
+/// Normalisation 10: a CIDR set entry without exceptions drops its empty `except`.
+fn normalise_cidr_rule(entry: &Value) -> Value {
+    match entry.as_object() {
+        Some(obj)
+            if obj
+                .get("except")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty) =>
+        {
+            let mut out = obj.clone();
+            out.remove("except");
+            Value::Object(out)
+        }
+        _ => entry.clone(),
+    }
+}
+
+/// Normalisation 12: an ICMP field without `family` is IPv4.
+fn normalise_icmp_rule(icmp: &Value) -> Value {
+    let Some(obj) = icmp.as_object() else {
+        return icmp.clone();
+    };
+    let mut out = obj.clone();
+    if let Some(fields) = obj.get("fields") {
+        let fields = map_array(fields, |field| match field.as_object() {
+            Some(field) if !field.contains_key("family") => {
+                let mut field = field.clone();
+                field.insert("family".into(), Value::String("IPv4".into()));
+                Value::Object(field)
+            }
+            _ => field.clone(),
+        });
+        out.insert("fields".into(), fields);
+    }
+    Value::Object(out)
+}
+
+/// Normalises an ingress/egress rule, allow (`allow`) or deny; `add_exists` applies
+/// normalisation 11 to its endpoint selectors.
+fn normalise_peer_rule(rule: &Value, allow: bool, add_exists: bool) -> Value {
     let Some(obj) = rule.as_object() else {
         return rule.clone();
     };
@@ -180,13 +296,37 @@ fn normalise_peer_rule(rule: &Value, allow: bool) -> Value {
     let mut out = Map::new();
     for (key, value) in obj {
         let value = match key.as_str() {
+            "fromEndpoints" | "toEndpoints" if add_exists => map_array(value, |selector| {
+                normalise_selector(&with_namespace_exists(selector))
+            }),
             "fromEndpoints" | "toEndpoints" | "fromNodes" | "toNodes" => {
                 map_array(value, normalise_selector)
             }
             "toPorts" => map_array(value, normalise_port_rule),
+            "toFQDNs" => map_array(value, normalise_fqdn),
+            "icmps" => map_array(value, normalise_icmp_rule),
+            "fromCIDRSet" | "toCIDRSet" => map_array(value, normalise_cidr_rule),
             _ => value.clone(),
         };
         out.insert(key.clone(), value);
+    }
+    // Normalisation 10: `from/toCIDR` entries join `from/toCIDRSet` as `{cidr: …}`.
+    for (plain, set) in [("fromCIDR", "fromCIDRSet"), ("toCIDR", "toCIDRSet")] {
+        let Some(Value::Array(cidrs)) = out.remove(plain) else {
+            continue;
+        };
+        let mut entries = match out.remove(set) {
+            Some(Value::Array(entries)) => entries,
+            Some(other) => {
+                // Not a list: compare both as written.
+                out.insert(set.into(), other);
+                out.insert(plain.into(), Value::Array(cidrs));
+                continue;
+            }
+            None => Vec::new(),
+        };
+        entries.extend(cidrs.into_iter().map(|cidr| json!({"cidr": cidr})));
+        out.insert(set.into(), Value::Array(entries));
     }
     Value::Object(out)
 }
@@ -199,6 +339,14 @@ fn normalise_port_rule(port_rule: &Value) -> Value {
     let mut out = obj.clone();
     if let Some(ports) = obj.get("ports") {
         out.insert("ports".into(), map_array(ports, normalise_port));
+    }
+    // Normalisation 9, for DNS rules.
+    if let Some(Value::Object(rules)) = obj.get("rules") {
+        if let Some(dns) = rules.get("dns") {
+            let mut rules = rules.clone();
+            rules.insert("dns".into(), map_array(dns, normalise_fqdn));
+            out.insert("rules".into(), Value::Object(rules));
+        }
     }
     Value::Object(out)
 }
@@ -881,5 +1029,98 @@ spec:
             .replace("frontend", "backend"));
         let err = equivalent(&cnp(FRONTEND_8080), &b).unwrap_err();
         assert!(err.contains("2 differences"), "{err}");
+    }
+
+    // Normalisation 9.
+    #[test]
+    fn pattern_without_star_equals_name() {
+        let fqdn = |field: &str, value: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}\n  egress:\n  - toFQDNs:\n    - {field}: \"{value}\"\n    toPorts:\n    - ports:\n      - {{port: \"53\", protocol: ANY}}\n      rules:\n        dns:\n        - {field}: \"{value}\"\n"
+            ))
+        };
+        same(
+            &fqdn("matchPattern", "api.example.com"),
+            &fqdn("matchName", "api.example.com"),
+        );
+        // A real pattern stays a pattern.
+        differ(
+            &fqdn("matchPattern", "*.example.com"),
+            &fqdn("matchName", "*.example.com"),
+            &["matchPattern"],
+        );
+    }
+
+    // Normalisation 10.
+    #[test]
+    fn cidr_equals_cidr_set_entry_without_exceptions() {
+        let plain = cnp(
+            "  endpointSelector: {}\n  egress:\n  - toCIDR:\n    - 10.0.0.0/8\n    - 192.168.0.0/16\n",
+        );
+        let set = cnp(
+            "  endpointSelector: {}\n  egress:\n  - toCIDRSet:\n    - cidr: 192.168.0.0/16\n      except: []\n    - cidr: 10.0.0.0/8\n",
+        );
+        same(&plain, &set);
+        let except = cnp(
+            "  endpointSelector: {}\n  egress:\n  - toCIDRSet:\n    - cidr: 10.0.0.0/8\n      except: [10.1.0.0/16]\n    - cidr: 192.168.0.0/16\n",
+        );
+        differ(&plain, &except, &["except"]);
+    }
+
+    // Normalisation 11.
+    #[test]
+    fn clusterwide_peer_without_namespace_gets_exists() {
+        let ccnp = |peer: &str| {
+            doc(&format!(
+                "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {{name: p}}\nspec:\n  endpointSelector: {{}}\n  ingress:\n  - fromEndpoints:\n    - {peer}\n"
+            ))
+        };
+        let exists = "{matchLabels: {app: a}, matchExpressions: [{key: k8s:io.kubernetes.pod.namespace, operator: Exists}]}";
+        same(&ccnp("{matchLabels: {app: a}}"), &ccnp(exists));
+        same(
+            &ccnp("{}"),
+            &ccnp("{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: Exists}]}"),
+        );
+        // A named namespace is not every namespace.
+        differ(
+            &ccnp("{matchLabels: {app: a, io.kubernetes.pod.namespace: x}}"),
+            &ccnp(exists),
+            &["fromEndpoints"],
+        );
+        // Reserved labels get no namespace term.
+        differ(
+            &ccnp("{matchLabels: {'reserved:host': ''}}"),
+            &ccnp(
+                "{matchLabels: {'reserved:host': ''}, matchExpressions: [{key: k8s:io.kubernetes.pod.namespace, operator: Exists}]}",
+            ),
+            &["fromEndpoints"],
+        );
+        // Nor in a CNP, where the agent adds the policy's namespace instead.
+        let namespaced = |peer: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}\n  ingress:\n  - fromEndpoints:\n    - {peer}\n"
+            ))
+        };
+        differ(
+            &namespaced("{matchLabels: {app: a}}"),
+            &namespaced(exists),
+            &["fromEndpoints"],
+        );
+    }
+
+    // Normalisation 12.
+    #[test]
+    fn icmp_family_defaults_to_ipv4() {
+        let icmp = |fields: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}\n  ingress:\n  - icmps:\n    - fields:\n      - {fields}\n"
+            ))
+        };
+        same(&icmp("{type: 8}"), &icmp("{type: 8, family: IPv4}"));
+        differ(
+            &icmp("{type: 8}"),
+            &icmp("{type: 8, family: IPv6}"),
+            &["family"],
+        );
     }
 }

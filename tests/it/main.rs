@@ -12,3 +12,4 @@ mod editors;
 mod json_diagnostics;
 mod check_diff;
 mod fmt;
+mod import;

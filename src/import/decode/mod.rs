@@ -1,0 +1,402 @@
+//! Decoding: one YAML document (as a JSON value) to a [`Policy`].
+//!
+//! Every field of the Cilium v1.19 policy API is either decoded or refused
+//! with a diagnostic that names the file, the policy and the field path
+//! (`field.rs`); nothing is dropped without a word. The only fields left out
+//! are those the API server sets itself on a stored object (`uid`,
+//! `resourceVersion`, `status`, ...), so that `kubectl get -o yaml` output
+//! imports; they are listed in [`Decoded::ignored`].
+//!
+//! - `mod.rs`: the object, `metadata`, `spec`/`specs` and the rule's fields;
+//! - `rule.rs`: ingress and egress rules, peers and selectors;
+//! - `ports.rs`: ports, L7 rules and ICMP types;
+//! - `field.rs`: typed access with diagnostics.
+
+mod field;
+mod ports;
+mod rule;
+
+use serde_json::{Map, Value};
+
+use super::model::{Kind, Origin, Policy, Spec, Subject};
+use super::read::Document;
+use crate::diag::Diagnostic;
+use field::Doc;
+
+/// The API version of both policy kinds.
+const API_VERSION: &str = "cilium.io/v2";
+
+/// What a document turned out to be.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    /// The policies it holds (several for a `List`).
+    pub policies: Vec<Policy>,
+    /// The kinds of the other objects it holds, which are not imported.
+    pub others: Vec<String>,
+    /// Server-set fields that were left out, one line per document:
+    /// `` `status`, `metadata.uid` of policy `web` in `web.yaml` ``.
+    pub ignored: Vec<String>,
+}
+
+/// `metadata` fields the API server sets on stored objects; they say nothing
+/// about the policy.
+const SERVER_SET: &[&str] = &[
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+];
+
+/// The annotation `kubectl apply` keeps the last applied object in.
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Decodes one document of `file`; `several` says whether the file holds
+/// more than one, for messages. Refusals go to `diags`.
+pub fn document(
+    file: &str,
+    several: bool,
+    doc: &Document,
+    out: &mut Decoded,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut ctx = Doc {
+        file,
+        document: doc.index,
+        several,
+        name: None,
+        diags,
+        ignored: Vec::new(),
+        failed: false,
+    };
+    object(&mut ctx, "", &doc.value, out);
+    if !ctx.ignored.is_empty() {
+        let fields: Vec<String> = ctx.ignored.iter().map(|path| format!("`{path}`")).collect();
+        out.ignored.push(format!("{} of {}", fields.join(", "), ctx.place()));
+    }
+}
+
+fn object(ctx: &mut Doc<'_>, path: &str, value: &Value, out: &mut Decoded) {
+    let Value::Object(map) = value else {
+        ctx.invalid(
+            if path.is_empty() { "." } else { path },
+            "not a Kubernetes object: expected a map with `apiVersion` and `kind`",
+        );
+        return;
+    };
+    let kind = match map.get("kind").and_then(Value::as_str) {
+        Some("CiliumNetworkPolicy") => Kind::Cnp,
+        Some("CiliumClusterwideNetworkPolicy") => Kind::Ccnp,
+        Some(list) if list.ends_with("List") && map.get("items").is_some_and(Value::is_array) => {
+            for (index, item) in map
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                object(
+                    ctx,
+                    &field::join(path, &format!("items[{index}]")),
+                    item,
+                    out,
+                );
+            }
+            return;
+        }
+        Some(other) => {
+            out.others.push(other.to_owned());
+            return;
+        }
+        None => {
+            ctx.invalid(
+                &field::join(path, "kind"),
+                "not a Kubernetes object: it has no `kind`",
+            );
+            return;
+        }
+    };
+    ctx.name = map
+        .get("metadata")
+        .and_then(|metadata| metadata.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(policy) = policy(ctx, path, map, kind) {
+        out.policies.push(policy);
+    }
+}
+
+fn policy(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>, kind: Kind) -> Option<Policy> {
+    let mut metadata = None;
+    let mut rules: Vec<(String, &Value)> = Vec::new();
+    ctx.fields(
+        path,
+        map,
+        &["apiVersion", "kind", "metadata", "spec", "specs", "status"],
+        &[],
+        |ctx, key, field, value| match key {
+            "apiVersion" if value.as_str() != Some(API_VERSION) => {
+                ctx.invalid(
+                    field,
+                    format!("Cilium serves its policies as `{API_VERSION}` only"),
+                );
+            }
+            "metadata" => metadata = Some(value),
+            "spec" => rules.insert(0, (field.to_owned(), value)),
+            "specs" => {
+                if let Some(items) = ctx.list(field, value) {
+                    rules.extend(
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(index, item)| (format!("{field}[{index}]"), item)),
+                    );
+                }
+            }
+            "status" => ctx.ignored.push(field.to_owned()),
+            _ => {}
+        },
+    );
+    let (name, namespace) = match metadata {
+        Some(value) => self::metadata(ctx, &field::join(path, "metadata"), value, kind)?,
+        None => {
+            ctx.invalid(
+                &field::join(path, "metadata"),
+                "every Kubernetes object has `metadata` with a `name`",
+            );
+            return None;
+        }
+    };
+    let spec = match rules.as_slice() {
+        [(field, value)] => spec(ctx, field, value, kind),
+        [] => {
+            ctx.invalid(
+                &field::join(path, "spec"),
+                "Cilium rejects a policy with neither `spec` nor `specs`",
+            );
+            None
+        }
+        [_, (second, _), ..] => {
+            ctx.cannot_say(
+                second,
+                format!("the policy holds {} rules (`spec` and `specs` together); a `.netpol` policy is one rule, and splitting it would change the policy's name", rules.len()),
+            );
+            None
+        }
+    };
+    let spec = spec?;
+    (!ctx.failed).then(|| Policy {
+        origin: Origin {
+            file: ctx.file.to_owned(),
+            document: ctx.document,
+            several: ctx.several,
+        },
+        kind,
+        name,
+        namespace,
+        spec,
+    })
+}
+
+fn metadata(
+    ctx: &mut Doc<'_>,
+    path: &str,
+    value: &Value,
+    kind: Kind,
+) -> Option<(String, Option<String>)> {
+    let map = ctx.object(path, value)?;
+    let mut name = None;
+    let mut namespace = None;
+    let mut known = vec!["name", "namespace", "annotations"];
+    known.extend_from_slice(SERVER_SET);
+    let unsayable = [
+        (
+            "labels",
+            "`.netpol` has no way to write labels on the policy object (`label` sets the rule's `labels`, which is another field)",
+        ),
+        (
+            "generateName",
+            "netpolc names every policy; `generateName` leaves the name to the API server",
+        ),
+        ("finalizers", "`.netpol` has no way to write finalizers"),
+        (
+            "ownerReferences",
+            "`.netpol` has no way to write owner references",
+        ),
+    ];
+    ctx.fields(
+        path,
+        map,
+        &known,
+        &unsayable,
+        |ctx, key, field, value| match key {
+            "name" => name = ctx.word(field, value, "Kubernetes object name"),
+            "namespace" => namespace = ctx.word(field, value, "namespace name"),
+            "annotations" => annotations(ctx, field, value),
+            _ => ctx.ignored.push(field.to_owned()),
+        },
+    );
+    let Some(name) = name else {
+        if !map.contains_key("name") {
+            ctx.invalid(
+                &field::join(path, "name"),
+                "every Kubernetes object has a name",
+            );
+        }
+        return None;
+    };
+    if kind == Kind::Ccnp && namespace.is_some() {
+        ctx.invalid(
+            &field::join(path, "namespace"),
+            "a CiliumClusterwideNetworkPolicy is cluster-scoped and has no namespace",
+        );
+        return None;
+    }
+    Some((name, namespace))
+}
+
+/// Annotations: only `kubectl apply`'s own record is left out; any other
+/// annotation is refused.
+fn annotations(ctx: &mut Doc<'_>, path: &str, value: &Value) {
+    let Some(map) = ctx.object(path, value) else {
+        return;
+    };
+    for key in map.keys() {
+        let field = format!("{path}.{key}");
+        if key == LAST_APPLIED {
+            ctx.ignored.push(field);
+        } else {
+            ctx.cannot_say(
+                &field,
+                "`.netpol` has no way to write annotations on the policy object",
+            );
+        }
+    }
+}
+
+/// One Cilium rule: `spec` or an entry of `specs`.
+fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec> {
+    let map = ctx.object(path, value)?;
+    let mut spec = Spec::default();
+    let mut subjects = Vec::new();
+    let known = [
+        "endpointSelector",
+        "nodeSelector",
+        "ingress",
+        "ingressDeny",
+        "egress",
+        "egressDeny",
+        "labels",
+        "description",
+        "enableDefaultDeny",
+    ];
+    let unsayable = [(
+        "log",
+        "`.netpol` has no way to write the `log` value that Hubble copies into flows",
+    )];
+    ctx.fields(
+        path,
+        map,
+        &known,
+        &unsayable,
+        |ctx, key, field, value| match key {
+            "endpointSelector" => {
+                subjects.extend(rule::selector(ctx, field, value).map(Subject::Pods))
+            }
+            "nodeSelector" => {
+                subjects.extend(rule::selector(ctx, field, value).map(Subject::Nodes))
+            }
+            "description" => spec.description = ctx.text(field, value),
+            "labels" => spec.labels = labels(ctx, field, value),
+            "enableDefaultDeny" => default_deny(ctx, field, value, &mut spec),
+            section => {
+                let (direction, deny) = match section {
+                    "ingress" => (rule::Section::Ingress, false),
+                    "ingressDeny" => (rule::Section::Ingress, true),
+                    "egress" => (rule::Section::Egress, false),
+                    _ => (rule::Section::Egress, true),
+                };
+                let rules = rule::section(ctx, field, value, direction, deny, kind);
+                match (direction, deny) {
+                    (rule::Section::Ingress, false) => spec.ingress = rules,
+                    (rule::Section::Ingress, true) => spec.ingress_deny = rules,
+                    (rule::Section::Egress, false) => spec.egress = rules,
+                    (rule::Section::Egress, true) => spec.egress_deny = rules,
+                }
+            }
+        },
+    );
+    match subjects.len() {
+        1 => spec.subject = subjects.pop().unwrap_or_default(),
+        0 if !map.contains_key("endpointSelector") && !map.contains_key("nodeSelector") => {
+            ctx.invalid(path, "a rule needs exactly one of `endpointSelector` and `nodeSelector`, and this one has neither");
+        }
+        0 => {}
+        _ => ctx.invalid(path, "a rule needs exactly one of `endpointSelector` and `nodeSelector`, and this one has both"),
+    }
+    (!ctx.failed).then_some(spec)
+}
+
+fn default_deny(ctx: &mut Doc<'_>, path: &str, value: &Value, spec: &mut Spec) {
+    let Some(map) = ctx.object(path, value) else {
+        return;
+    };
+    ctx.fields(path, map, &["ingress", "egress"], &[], |ctx, key, field, value| {
+        let Some(flag) = ctx.boolean(field, value) else {
+            return;
+        };
+        if flag {
+            ctx.cannot_say(
+                field,
+                "`.netpol` can only turn default deny off (`no default deny ...`); an explicit `true` is what Cilium assumes for a direction the rule has rules for, but netpolc cannot write it",
+            );
+        } else if key == "ingress" {
+            spec.no_default_deny_ingress = true;
+        } else {
+            spec.no_default_deny_egress = true;
+        }
+    });
+}
+
+fn labels(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(items) = ctx.list(path, value) else {
+        return out;
+    };
+    for (index, item) in items.iter().enumerate() {
+        let item_path = format!("{path}[{index}]");
+        let Some(map) = ctx.object(&item_path, item) else {
+            continue;
+        };
+        let mut key = None;
+        let mut text = None;
+        ctx.fields(
+            &item_path,
+            map,
+            &["key", "value"],
+            &[("source", "`label` writes a rule label without a source")],
+            |ctx, name, field, value| {
+                if name == "key" {
+                    key = ctx.word(field, value, "label key");
+                } else {
+                    text = ctx.text(field, value);
+                }
+            },
+        );
+        match (key, text) {
+            (Some(key), Some(text)) => out.push((key, text)),
+            (None, _) if !map.contains_key("key") => {
+                ctx.invalid(&item_path, "a rule label needs a `key`")
+            }
+            (Some(_), None) if !map.contains_key("value") => {
+                ctx.cannot_say(
+                    &format!("{item_path}.key"),
+                    "`label KEY=VALUE` always writes a value, and this label has none",
+                );
+            }
+            _ => {}
+        }
+    }
+    out
+}

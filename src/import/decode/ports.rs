@@ -1,0 +1,283 @@
+//! Port rules: ports and protocols, L7 rules (HTTP, Kafka, DNS) and ICMP
+//! types.
+//!
+//! A `.netpol` rule has one port list with one set of L7 rules, and one ICMP
+//! list; a Cilium rule with several `toPorts` or `icmps` entries is refused
+//! (E0701) rather than split, because splitting would change the rule list
+//! that is compared.
+
+use serde_json::{Map, Value};
+
+use super::field::{Doc, describe};
+use super::rule::fqdn;
+use crate::import::model::{Http, Icmp, Kafka, L7, Port, Rule};
+use crate::ir::IcmpFamily;
+
+pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value, rule: &mut Rule) {
+    let Some(items) = ctx.list(path, value) else {
+        return;
+    };
+    let [entry] = items else {
+        ctx.cannot_say(
+            path,
+            format!("the rule has {} `toPorts` entries, and a `.netpol` rule has one port list with one set of L7 rules; write one rule per entry", items.len()),
+        );
+        return;
+    };
+    let path = format!("{path}[0]");
+    let Some(map) = ctx.object(&path, entry) else {
+        return;
+    };
+    let tls = "`.netpol` has no way to write TLS interception";
+    let unsayable = [
+        (
+            "serverNames",
+            "`.netpol` has no way to match TLS server names (SNI)",
+        ),
+        ("terminatingTLS", tls),
+        ("originatingTLS", tls),
+        (
+            "listener",
+            "`.netpol` has no way to send traffic to an Envoy listener",
+        ),
+    ];
+    ctx.fields(
+        &path,
+        map,
+        &["ports", "rules"],
+        &unsayable,
+        |ctx, key, field, value| {
+            if key == "ports" {
+                rule.ports = ports(ctx, field, value);
+            } else {
+                rule.l7 = l7(ctx, field, value);
+            }
+        },
+    );
+    if rule.ports.is_empty() && rule.l7.is_none() && !ctx.failed {
+        ctx.cannot_say(
+            &path,
+            "the port rule is empty, and `.netpol` has no way to write it",
+        );
+    }
+}
+
+fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
+    let mut out = Vec::new();
+    for (index, item) in ctx.list(path, value).unwrap_or_default().iter().enumerate() {
+        let field = format!("{path}[{index}]");
+        let Some(map) = ctx.object(&field, item) else {
+            continue;
+        };
+        let mut port = Port {
+            port: String::new(),
+            end_port: None,
+            protocol: None,
+        };
+        ctx.fields(&field, map, &["port", "endPort", "protocol"], &[], |ctx, key, field, value| match (key, value) {
+            ("port", Value::String(text)) => port.port.clone_from(text),
+            ("port", Value::Number(number)) => port.port = number.to_string(),
+            ("endPort", Value::Number(number)) if number.as_u64().is_some_and(|n| n <= 65535) => {
+                port.end_port = number.as_u64().and_then(|n| u32::try_from(n).ok());
+            }
+            ("protocol", Value::String(text)) => match text.as_str() {
+                "TCP" | "UDP" | "SCTP" => port.protocol = Some(text.to_ascii_lowercase()),
+                "ANY" => {}
+                "VRRP" | "IGMP" => ctx.cannot_say(field, format!("`.netpol` has no way to write the protocol `{text}`")),
+                _ => ctx.invalid(field, "the protocol is one of `TCP`, `UDP`, `SCTP`, `VRRP`, `IGMP` and `ANY`, in upper case"),
+            },
+            (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
+        });
+        if ctx.failed {
+            continue;
+        }
+        let numeric = !port.port.is_empty() && port.port.bytes().all(|b| b.is_ascii_digit());
+        let named = port.port.starts_with(|c: char| c.is_ascii_alphabetic())
+            && port
+                .port
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if port.port.is_empty() {
+            ctx.invalid(&field, "Cilium v1.19 needs a `port` (\"0\" for every port)");
+        } else if !numeric && !named {
+            ctx.invalid(
+                &format!("{field}.port"),
+                format!("`{}` is neither a port number nor a port name", port.port),
+            );
+        } else {
+            out.push(port);
+        }
+    }
+    out
+}
+
+fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
+    let map = ctx.object(path, value)?;
+    let generic = "`.netpol` has no way to write generic L7 rules (`l7proto`, `l7`), which Cilium 1.20 removes";
+    let mut found = Vec::new();
+    ctx.fields(path, map, &["http", "kafka", "dns"], &[("l7proto", generic), ("l7", generic)], |ctx, key, field, value| {
+        let Some(items) = ctx.list(field, value) else {
+            return;
+        };
+        if items.is_empty() {
+            ctx.cannot_say(field, "the list is empty, and `.netpol` has no way to write an empty list of L7 rules");
+            return;
+        }
+        let at = |index: usize| format!("{field}[{index}]");
+        found.push(match key {
+            "http" => items.iter().enumerate().map(|(index, item)| http(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(L7::Http),
+            "kafka" => items.iter().enumerate().map(|(index, item)| kafka(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(L7::Kafka),
+            _ => items.iter().enumerate().map(|(index, item)| fqdn(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(L7::Dns),
+        });
+    });
+    match found.as_slice() {
+        [one] => one.clone(),
+        [] if map.is_empty() => {
+            ctx.cannot_say(
+                path,
+                "`rules` is empty, and `.netpol` has no way to write empty L7 rules",
+            );
+            None
+        }
+        [] => None,
+        _ => {
+            ctx.invalid(path, "Cilium allows one kind of L7 rule per port rule");
+            None
+        }
+    }
+}
+
+fn http(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Http> {
+    let map = ctx.object(path, value)?;
+    let mut out = Http::default();
+    let unsayable = [(
+        "headerMatches",
+        "`.netpol` has no way to write header matches with secrets or mismatch actions; `header \"Name: value\"` writes `headers`",
+    )];
+    let ok = ctx.fields(
+        path,
+        map,
+        &["method", "path", "host", "headers"],
+        &unsayable,
+        |ctx, key, field, value| match key {
+            "method" => out.method = ctx.text(field, value),
+            "path" => out.path = ctx.text(field, value),
+            "host" => out.host = ctx.text(field, value),
+            _ => out.headers = ctx.texts(field, value).unwrap_or_default(),
+        },
+    );
+    ok.then_some(out)
+}
+
+fn kafka(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Kafka> {
+    let map = ctx.object(path, value)?;
+    let mut out = Kafka::default();
+    let ok = ctx.fields(
+        path,
+        map,
+        &["role", "apiKey", "apiVersion", "clientID", "topic"],
+        &[],
+        |ctx, key, field, value| match key {
+            "role" => out.role = ctx.text(field, value),
+            "apiKey" => out.api_key = ctx.word(field, value, "Kafka API key"),
+            "apiVersion" => out.api_version = ctx.text(field, value),
+            "clientID" => out.client_id = ctx.text(field, value),
+            _ => out.topic = ctx.text(field, value),
+        },
+    );
+    if out.role.is_some() && out.api_key.is_some() {
+        ctx.invalid(
+            path,
+            "Cilium rejects a Kafka rule with both `role` and `apiKey`",
+        );
+        return None;
+    }
+    if let Some(role) = &out.role {
+        if role != "produce" && role != "consume" {
+            ctx.cannot_say(
+                &format!("{path}.role"),
+                format!(
+                    "netpolc writes the role `produce` or `consume` in lower case, not `{role}`"
+                ),
+            );
+            return None;
+        }
+    }
+    if out
+        .api_version
+        .as_ref()
+        .is_some_and(|version| version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()))
+    {
+        ctx.invalid(
+            &format!("{path}.apiVersion"),
+            "a Kafka API version is a number from 0 to 32767",
+        );
+        return None;
+    }
+    ok.then_some(out)
+}
+
+pub fn icmps(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<Icmp>> {
+    let items = ctx.list(path, value)?;
+    let [entry] = items else {
+        ctx.cannot_say(
+            path,
+            format!(
+                "the rule has {} `icmps` entries, and a `.netpol` rule has one ICMP list",
+                items.len()
+            ),
+        );
+        return None;
+    };
+    let path = format!("{path}[0]");
+    let map: &Map<String, Value> = ctx.object(&path, entry)?;
+    let mut out = Vec::new();
+    ctx.fields(&path, map, &["fields"], &[], |ctx, _, field, value| {
+        for (index, item) in ctx
+            .list(field, value)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let item_path = format!("{field}[{index}]");
+            let Some(item) = ctx.object(&item_path, item) else {
+                continue;
+            };
+            let mut icmp = Icmp {
+                family: IcmpFamily::V4,
+                kind: String::new(),
+            };
+            ctx.fields(
+                &item_path,
+                item,
+                &["type", "family"],
+                &[],
+                |ctx, key, field, value| match (key, value) {
+                    ("type", Value::Number(number)) => icmp.kind = number.to_string(),
+                    ("type", Value::String(name))
+                        if name.chars().all(|c| c.is_ascii_alphabetic()) && !name.is_empty() =>
+                    {
+                        icmp.kind.clone_from(name)
+                    }
+                    ("family", Value::String(family)) if family == "IPv4" => {
+                        icmp.family = IcmpFamily::V4
+                    }
+                    ("family", Value::String(family)) if family == "IPv6" => {
+                        icmp.family = IcmpFamily::V6
+                    }
+                    ("type", _) => ctx.cannot_say(
+                        field,
+                        "netpolc writes an ICMP type as a number or a CamelCase name",
+                    ),
+                    _ => ctx.invalid(field, "the family is `IPv4` or `IPv6`"),
+                },
+            );
+            if icmp.kind.is_empty() {
+                ctx.invalid(&item_path, "an ICMP field needs a `type`");
+            } else {
+                out.push(icmp);
+            }
+        }
+    });
+    Some(out)
+}

@@ -1,0 +1,449 @@
+//! Ingress and egress rules and their peers; ports are in `ports.rs`.
+//!
+//! A `.netpol` rule has one kind of peer, as a Cilium rule has; a rule with
+//! several `toServices` is refused (E0701) rather than split, because
+//! splitting would change the rule list that is compared.
+
+use serde_json::Value;
+
+use super::field::{Doc, is_word};
+use super::ports;
+use crate::import::model::{Cidr, Expression, Kind, Peer, Rule, Selector, Service};
+use crate::import::scope;
+use crate::ir::{Entity, Operator};
+
+/// Which way a section's rules go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// `ingress`, `ingressDeny`.
+    Ingress,
+    /// `egress`, `egressDeny`.
+    Egress,
+}
+
+/// Why `.netpol` cannot say a rule field.
+const UNSAYABLE: &[(&str, &str)] = &[
+    (
+        "fromRequires",
+        "`fromRequires` was removed in Cilium 1.19 (its schema allows no entries), and `.netpol` has no such peer",
+    ),
+    (
+        "toRequires",
+        "`toRequires` was removed in Cilium 1.19 (its schema allows no entries), and `.netpol` has no such peer",
+    ),
+    (
+        "fromGroups",
+        "`.netpol` has no peer for cloud provider groups",
+    ),
+    (
+        "toGroups",
+        "`.netpol` has no peer for cloud provider groups",
+    ),
+    (
+        "fromNodes",
+        "`.netpol` has no peer for nodes by label; `entity remote-node` and `entity host` stand for every node",
+    ),
+    (
+        "toNodes",
+        "`.netpol` has no peer for nodes by label; `entity remote-node` and `entity host` stand for every node",
+    ),
+    (
+        "authentication",
+        "`.netpol` has no way to ask for mutual authentication",
+    ),
+];
+
+/// The rules of one section (`ingress`, `egressDeny`, ...).
+pub fn section(
+    ctx: &mut Doc<'_>,
+    path: &str,
+    value: &Value,
+    section: Section,
+    deny: bool,
+    kind: Kind,
+) -> Vec<Rule> {
+    let mut out = Vec::new();
+    let Some(items) = ctx.list(path, value) else {
+        return out;
+    };
+    if items.is_empty() {
+        ctx.cannot_say(path, "the list is empty, and `.netpol` has no way to write an empty section (Cilium ignores it, or rejects the rule when no section has a rule)");
+    }
+    for (index, item) in items.iter().enumerate() {
+        if let Some(rule) = rule(ctx, &format!("{path}[{index}]"), item, section, deny, kind) {
+            out.push(rule);
+        }
+    }
+    out
+}
+
+fn rule(
+    ctx: &mut Doc<'_>,
+    path: &str,
+    value: &Value,
+    section: Section,
+    deny: bool,
+    kind: Kind,
+) -> Option<Rule> {
+    let map = ctx.object(path, value)?;
+    let mut rule = Rule {
+        peer: Peer::Anywhere,
+        ports: Vec::new(),
+        icmps: Vec::new(),
+        l7: None,
+    };
+    // An allow rule made only of an empty endpoint list is the empty rule
+    // (SEMANTICS.md §5.2): it selects, allows nothing and flips the direction.
+    if !deny && map.len() == 1 {
+        if let Some((key, Value::Array(items))) = map.iter().next() {
+            if items.is_empty() && (key == "fromEndpoints" || key == "toEndpoints") {
+                return Some(rule);
+            }
+        }
+    }
+    let known: &[&str] = match section {
+        Section::Ingress => &[
+            "fromEndpoints",
+            "fromCIDR",
+            "fromCIDRSet",
+            "fromEntities",
+            "toPorts",
+            "icmps",
+        ],
+        Section::Egress => &[
+            "toEndpoints",
+            "toCIDR",
+            "toCIDRSet",
+            "toEntities",
+            "toServices",
+            "toFQDNs",
+            "toPorts",
+            "icmps",
+        ],
+    };
+    let mut peers: Vec<String> = Vec::new();
+    let errors = ctx.diags.len();
+    ctx.fields(
+        path,
+        map,
+        known,
+        UNSAYABLE,
+        |ctx, key, field, value| match key {
+            "toPorts" => ports::port_rules(ctx, field, value, &mut rule),
+            "icmps" => rule.icmps = ports::icmps(ctx, field, value).unwrap_or_default(),
+            _ => {
+                peers.push(format!("`{key}`"));
+                if let Some(peer) = peer(ctx, key, field, value, kind) {
+                    rule.peer = peer;
+                }
+            }
+        },
+    );
+    if peers.len() > 1 {
+        ctx.invalid(
+            path,
+            format!(
+                "Cilium allows one kind of peer per rule, and this rule has {}",
+                peers.join(" and ")
+            ),
+        );
+    }
+    (ctx.diags.len() == errors).then_some(rule)
+}
+
+fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> Option<Peer> {
+    let items = ctx.list(path, value)?;
+    if items.is_empty() {
+        ctx.cannot_say(path, "the list is empty, so the rule matches no peer; `.netpol` has no way to write an empty peer list next to ports");
+        return None;
+    }
+    let at = |index: usize| format!("{path}[{index}]");
+    match key {
+        "fromEndpoints" | "toEndpoints" => {
+            let selectors: Vec<Option<Selector>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| selector(ctx, &at(index), item))
+                .collect();
+            let selectors = selectors.into_iter().collect::<Option<Vec<_>>>()?;
+            if kind == Kind::Ccnp {
+                for (index, selector) in selectors.iter().enumerate() {
+                    if selector.keys().any(|key| key.starts_with("reserved:"))
+                        && !scope::names_pod_namespace(selector)
+                    {
+                        ctx.cannot_say(
+                            &at(index),
+                            "a `.netpol` cluster policy scopes every pod peer to namespaces (`in ...`), and Cilium leaves a selector of reserved labels unscoped; the scope would make it match nothing",
+                        );
+                        return None;
+                    }
+                }
+            }
+            Some(Peer::Endpoints(selectors))
+        }
+        "fromEntities" | "toEntities" => entities(ctx, path, items).map(Peer::Entities),
+        "fromCIDR" | "toCIDR" => {
+            let cidrs = ctx.cidrs(path, value)?;
+            Some(Peer::Cidrs(
+                cidrs
+                    .into_iter()
+                    .map(|cidr| Cidr {
+                        cidr,
+                        except: Vec::new(),
+                    })
+                    .collect(),
+            ))
+        }
+        "fromCIDRSet" | "toCIDRSet" => {
+            let sets: Vec<Option<Cidr>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| cidr_rule(ctx, &at(index), item))
+                .collect();
+            sets.into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Peer::Cidrs)
+        }
+        "toFQDNs" => {
+            let names: Vec<Option<String>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| fqdn(ctx, &at(index), item))
+                .collect();
+            names
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Peer::Fqdns)
+        }
+        _ => match items {
+            [one] => service(ctx, &at(0), one).map(Peer::Service),
+            _ => {
+                ctx.cannot_say(path, format!("the rule lists {} services, and a `.netpol` rule names one service (or one service selector)", items.len()));
+                None
+            }
+        },
+    }
+}
+
+fn entities(ctx: &mut Doc<'_>, path: &str, items: &[Value]) -> Option<Vec<Entity>> {
+    let mut out = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let field = format!("{path}[{index}]");
+        let name = ctx.text(&field, item)?;
+        let Some((entity, _)) = Entity::NAMES.iter().find(|(_, known)| *known == name) else {
+            ctx.invalid(&field, format!("`{name}` is not a Cilium entity"));
+            return None;
+        };
+        if out.contains(entity) {
+            ctx.cannot_say(
+                &field,
+                format!("the entity `{name}` is listed twice, and netpolc writes each entity once"),
+            );
+            return None;
+        }
+        out.push(*entity);
+    }
+    if out.contains(&Entity::All) && out.len() > 1 {
+        ctx.cannot_say(
+            path,
+            "`all` stands for every peer; `.netpol` writes it as `everything`, alone",
+        );
+        return None;
+    }
+    Some(out)
+}
+
+fn cidr_rule(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Cidr> {
+    let map = ctx.object(path, value)?;
+    let mut cidr = None;
+    let mut except = Vec::new();
+    let group = "`.netpol` has no way to refer to a CiliumCIDRGroup";
+    let ok = ctx.fields(
+        path,
+        map,
+        &["cidr", "except"],
+        &[("cidrGroupRef", group), ("cidrGroupSelector", group)],
+        |ctx, key, field, value| {
+            if key == "cidr" {
+                cidr = ctx.cidr(field, value);
+            } else {
+                except = ctx.cidrs(field, value).unwrap_or_default();
+            }
+        },
+    );
+    if ok && !map.contains_key("cidr") {
+        ctx.invalid(
+            path,
+            "a CIDR set entry needs `cidr`, `cidrGroupRef` or `cidrGroupSelector`",
+        );
+    }
+    Some(Cidr {
+        cidr: cidr?,
+        except,
+    })
+}
+
+/// A `toFQDNs` or `rules.dns` entry, as its name or pattern.
+pub fn fqdn(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+    let map = ctx.object(path, value)?;
+    let mut found = Vec::new();
+    ctx.fields(
+        path,
+        map,
+        &["matchName", "matchPattern"],
+        &[],
+        |ctx, _, field, value| found.push(ctx.text(field, value)),
+    );
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            ctx.invalid(
+                path,
+                "an FQDN selector needs exactly one of `matchName` and `matchPattern`",
+            );
+            None
+        }
+    }
+}
+
+fn service(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Service> {
+    let map = ctx.object(path, value)?;
+    let mut found = Vec::new();
+    ctx.fields(
+        path,
+        map,
+        &["k8sService", "k8sServiceSelector"],
+        &[],
+        |ctx, key, field, value| {
+            let Some(inner) = ctx.object(field, value) else {
+                return;
+            };
+            let mut name = None;
+            let mut selector = None;
+            let mut namespace = None;
+            let known: &[&str] = if key == "k8sService" {
+                &["serviceName", "namespace"]
+            } else {
+                &["selector", "namespace"]
+            };
+            ctx.fields(
+                field,
+                inner,
+                known,
+                &[],
+                |ctx, key, field, value| match key {
+                    "serviceName" => name = ctx.word(field, value, "service name"),
+                    "selector" => selector = self::selector(ctx, field, value),
+                    _ if value.as_str() == Some("") => {}
+                    _ => namespace = ctx.word(field, value, "namespace name"),
+                },
+            );
+            found.push(match (name, selector) {
+                (Some(name), _) => Some(Service::Named { name, namespace }),
+                (_, Some(selector)) => Some(Service::Selected {
+                    selector,
+                    namespace,
+                }),
+                _ => {
+                    ctx.invalid(
+                        field,
+                        "a service reference needs `serviceName` (or `selector`)",
+                    );
+                    None
+                }
+            });
+        },
+    );
+    match found.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            ctx.invalid(
+                path,
+                "a service entry needs exactly one of `k8sService` and `k8sServiceSelector`",
+            );
+            None
+        }
+    }
+}
+
+/// A label selector.
+pub fn selector(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Selector> {
+    let map = ctx.object(path, value)?;
+    let mut out = Selector::default();
+    let errors = ctx.diags.len();
+    ctx.fields(
+        path,
+        map,
+        &["matchLabels", "matchExpressions"],
+        &[],
+        |ctx, key, field, value| {
+            if value.is_null() {
+                return;
+            }
+            if key == "matchLabels" {
+                let Some(labels) = ctx.object(field, value) else {
+                    return;
+                };
+                for (label, text) in labels {
+                    let path = format!("{field}.{label}");
+                    if !is_word(label, true) {
+                        ctx.invalid(&path, format!("`{label}` is not a valid label key"));
+                    } else if let Some(text) = ctx.text(&path, text) {
+                        out.labels.push((label.clone(), text));
+                    }
+                }
+            } else if let Some(items) = ctx.list(field, value) {
+                for (index, item) in items.iter().enumerate() {
+                    if let Some(expression) = expression(ctx, &format!("{field}[{index}]"), item) {
+                        out.expressions.push(expression);
+                    }
+                }
+            }
+        },
+    );
+    (ctx.diags.len() == errors).then_some(out)
+}
+
+fn expression(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Expression> {
+    let map = ctx.object(path, value)?;
+    let (mut key, mut operator, mut values) = (None, None, Vec::new());
+    ctx.fields(
+        path,
+        map,
+        &["key", "operator", "values"],
+        &[],
+        |ctx, name, field, value| match name {
+            "key" => key = ctx.word(field, value, "label key"),
+            "operator" => {
+                operator = match value.as_str() {
+                    Some("In") => Some(Operator::In),
+                    Some("NotIn") => Some(Operator::NotIn),
+                    Some("Exists") => Some(Operator::Exists),
+                    Some("DoesNotExist") => Some(Operator::DoesNotExist),
+                    _ => {
+                        ctx.invalid(
+                            field,
+                            "the operator is one of `In`, `NotIn`, `Exists` and `DoesNotExist`",
+                        );
+                        None
+                    }
+                };
+            }
+            _ => values = ctx.texts(field, value).unwrap_or_default(),
+        },
+    );
+    let operator = operator?;
+    let needs_values = matches!(operator, Operator::In | Operator::NotIn);
+    if needs_values == values.is_empty() {
+        ctx.invalid(
+            path,
+            "`In` and `NotIn` need values, and `Exists` and `DoesNotExist` take none",
+        );
+        return None;
+    }
+    Some(Expression {
+        key: key?,
+        operator,
+        values,
+    })
+}

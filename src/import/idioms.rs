@@ -1,0 +1,151 @@
+//! Standard-library forms: rules that are exactly what a stdlib category
+//! writes become `use CATEGORY`.
+//!
+//! A rule is replaced only when the category compiles to the same rule
+//! (same peer, same keys in the same spelling, same ports, protocols and L7
+//! rules), so the output stays equivalent:
+//!
+//! | rule | becomes |
+//! |---|---|
+//! | egress to `{k8s-app: kube-dns, io.kubernetes.pod.namespace: kube-system}`, port `53` (any protocol), DNS rules | `use allow_dns`, with `(patterns: [...])` unless the only pattern is `"*"` |
+//! | egress to the entity `kube-apiserver`, nothing else | `use allow_kube_apiserver` |
+//! | in a namespace: ingress from and egress to `[{}]`, nothing else | `use allow_same_namespace` |
+//! | in a namespace: ingress from `[{}]`, nothing else | `use allow_from_same_namespace` |
+//! | ingress from the entity `ingress`, nothing else | `use allow_gateway_ingress` |
+//! | egress deny to `169.254.169.254/32`, nothing else | `use deny_cloud_metadata` |
+//!
+//! `allow_metrics_scrape` and `allow_storage` are not recognised: any pod
+//! peer on a port, or any CIDR on a port, would match them, and naming such
+//! a rule "metrics" or "storage" would be a guess about its purpose.
+
+use super::model::{Cidr, Kind, L7, Peer, Port, Rule, Selector, Spec};
+use super::scope::is_namespace_key;
+use crate::ir::Entity;
+
+/// A `use` statement that replaces rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// A category without arguments, such as `allow_kube_apiserver`.
+    Plain(&'static str),
+    /// `allow_dns`, with its patterns when they are not just `"*"`.
+    Dns(Vec<String>),
+}
+
+impl Use {
+    /// The FQDN names and patterns the statement writes (not `"*"`).
+    pub fn literals(&self) -> impl Iterator<Item = &str> {
+        let patterns = match self {
+            Use::Plain(_) => &[][..],
+            Use::Dns(patterns) => patterns.as_slice(),
+        };
+        patterns
+            .iter()
+            .map(String::as_str)
+            .filter(|pattern| *pattern != "*")
+    }
+}
+
+/// Takes the rules that are stdlib forms out of `spec` and returns the
+/// `use` statements that replace them, in order.
+pub fn extract(spec: &mut Spec, kind: Kind) -> Vec<Use> {
+    let mut uses = Vec::new();
+    while let Some(patterns) = take(&mut spec.egress, |rule| {
+        dns_patterns(rule).map(<[String]>::to_vec)
+    }) {
+        uses.push(Use::Dns(patterns));
+    }
+    while take(&mut spec.egress, |rule| {
+        is_bare(rule, &Peer::Entities(vec![Entity::KubeApiserver])).then_some(())
+    })
+    .is_some()
+    {
+        uses.push(Use::Plain("allow_kube_apiserver"));
+    }
+    if kind == Kind::Cnp {
+        let same = Peer::Endpoints(vec![Selector::default()]);
+        loop {
+            let ingress = spec.ingress.iter().position(|rule| is_bare(rule, &same));
+            let egress = spec.egress.iter().position(|rule| is_bare(rule, &same));
+            match (ingress, egress) {
+                (Some(ingress), Some(egress)) => {
+                    spec.ingress.remove(ingress);
+                    spec.egress.remove(egress);
+                    uses.push(Use::Plain("allow_same_namespace"));
+                }
+                (Some(ingress), None) => {
+                    spec.ingress.remove(ingress);
+                    uses.push(Use::Plain("allow_from_same_namespace"));
+                }
+                _ => break,
+            }
+        }
+    }
+    while take(&mut spec.ingress, |rule| {
+        is_bare(rule, &Peer::Entities(vec![Entity::Ingress])).then_some(())
+    })
+    .is_some()
+    {
+        uses.push(Use::Plain("allow_gateway_ingress"));
+    }
+    let metadata = Peer::Cidrs(vec![Cidr {
+        cidr: "169.254.169.254/32".to_owned(),
+        except: Vec::new(),
+    }]);
+    while take(&mut spec.egress_deny, |rule| {
+        is_bare(rule, &metadata).then_some(())
+    })
+    .is_some()
+    {
+        uses.push(Use::Plain("deny_cloud_metadata"));
+    }
+    uses
+}
+
+/// Removes the first rule `test` accepts and returns what it returned.
+fn take<T>(rules: &mut Vec<Rule>, test: impl Fn(&Rule) -> Option<T>) -> Option<T> {
+    let (index, found) = rules
+        .iter()
+        .enumerate()
+        .find_map(|(index, rule)| test(rule).map(|found| (index, found)))?;
+    rules.remove(index);
+    Some(found)
+}
+
+/// True for a rule with exactly this peer and no port, ICMP or L7 part.
+fn is_bare(rule: &Rule, peer: &Peer) -> bool {
+    rule.peer == *peer && rule.ports.is_empty() && rule.icmps.is_empty() && rule.l7.is_none()
+}
+
+/// The DNS patterns of a rule that is exactly `allow_dns`'s.
+fn dns_patterns(rule: &Rule) -> Option<&[String]> {
+    let Peer::Endpoints(selectors) = &rule.peer else {
+        return None;
+    };
+    let [selector] = selectors.as_slice() else {
+        return None;
+    };
+    let kube_dns = selector.expressions.is_empty()
+        && selector.labels.len() == 2
+        && selector
+            .labels
+            .iter()
+            .any(|(key, value)| key == "k8s-app" && value == "kube-dns")
+        && selector
+            .labels
+            .iter()
+            .any(|(key, value)| is_namespace_key(key) && value == "kube-system");
+    let port_53 = rule.ports
+        == [Port {
+            port: "53".to_owned(),
+            end_port: None,
+            protocol: None,
+        }];
+    let Some(L7::Dns(patterns)) = &rule.l7 else {
+        return None;
+    };
+    let mut distinct = patterns.clone();
+    distinct.sort();
+    distinct.dedup();
+    let usable = !patterns.is_empty() && distinct.len() == patterns.len();
+    (kube_dns && port_53 && rule.icmps.is_empty() && usable).then_some(patterns.as_slice())
+}

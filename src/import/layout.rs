@@ -1,0 +1,249 @@
+//! layout: the text of each file of the imported repository, with the
+//! comments that say where everything came from.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use super::dedup::Constant;
+use super::model::Origin;
+use super::print::{self, Consts, PolicyText};
+use super::repo::{Placed, Prepared, uses_constants};
+use crate::emit::OutputFile;
+use crate::sema::SYSTEM_NAMESPACES;
+
+/// The files being written.
+pub struct Layout {
+    /// The files, in the order they were laid out.
+    pub files: Vec<OutputFile>,
+    /// The policy blocks, in print order.
+    pub origins: Vec<Placed>,
+}
+
+impl Layout {
+    /// Prints a policy block into `text` and records where it came from.
+    fn policy(
+        &mut self,
+        path: &str,
+        text: &mut String,
+        indent: usize,
+        policy: &PolicyText<'_>,
+        origins: Vec<String>,
+        consts: &Consts,
+    ) {
+        print::policy(text, indent, policy, consts);
+        self.origins.push(Placed {
+            path: path.to_owned(),
+            origins,
+        });
+    }
+
+    /// `categories.netpol`.
+    pub fn categories(
+        &mut self,
+        categories: &[(String, Vec<String>)],
+        namespaces: &BTreeMap<String, Vec<Prepared>>,
+        consts: &Consts,
+    ) {
+        if categories.is_empty() {
+            return;
+        }
+        let path = "categories.netpol";
+        let mut text = "# Categories: policies that `netpolc import` found the same in several\n# namespaces, written once. Each namespace uses its category.\n".to_owned();
+        let members = |category: &(String, Vec<String>)| -> Vec<&Vec<Prepared>> {
+            category
+                .1
+                .iter()
+                .filter_map(|member| namespaces.get(member))
+                .collect()
+        };
+        if uses_constants(
+            categories
+                .iter()
+                .flat_map(|category| members(category).into_iter().flatten()),
+            consts,
+        ) {
+            text.push_str("\nimport \"constants.netpol\"\n");
+        }
+        for category in categories {
+            let (name, namespaces_of) = category;
+            let lists = members(category);
+            let _ = write!(
+                text,
+                "\n## The policies of the namespaces {}.\ncategory {name} {{\n",
+                quoted_list(namespaces_of)
+            );
+            let Some(first) = lists.first() else {
+                continue;
+            };
+            for (index, policy) in first.iter().enumerate() {
+                if index > 0 {
+                    text.push('\n');
+                }
+                let members: Vec<&Origin> = lists
+                    .iter()
+                    .filter_map(|list| list.get(index))
+                    .map(|policy| &policy.origin)
+                    .collect();
+                let comments = vec![format!("From {}.", describe_origins(&members))];
+                let origins = members.iter().map(|origin| origin.describe()).collect();
+                let mut shown = policy.text();
+                shown.comments = &comments;
+                self.policy(path, &mut text, 2, &shown, origins, consts);
+            }
+            text.push_str("}\n");
+        }
+        self.push(path, text);
+    }
+
+    /// `cluster.netpol`.
+    pub fn cluster(&mut self, cluster: &[Prepared], consts: &Consts) {
+        if cluster.is_empty() {
+            return;
+        }
+        let path = "cluster.netpol";
+        let mut text = format!(
+            "# Cluster-wide policies, imported by `netpolc import` from:\n{}",
+            source_list(cluster)
+        );
+        if uses_constants(cluster.iter(), consts) {
+            text.push_str("\nimport \"constants.netpol\"\n");
+        }
+        for policy in cluster {
+            text.push('\n');
+            self.policy(
+                path,
+                &mut text,
+                0,
+                &policy.text(),
+                vec![policy.origin.describe()],
+                consts,
+            );
+        }
+        self.push(path, text);
+    }
+
+    /// `constants.netpol`.
+    pub fn constants(&mut self, constants: &[Constant]) {
+        if constants.is_empty() {
+            return;
+        }
+        let mut text = "# Constants: the CIDRs and FQDNs that `netpolc import` found in two or more\n# places. Change one here and every policy that uses it follows.\n".to_owned();
+        for constant in constants {
+            let _ = write!(
+                text,
+                "\n## Used by {}.\nconst {} = {}\n",
+                constant.used_by.join(", "),
+                constant.name,
+                constant.value
+            );
+        }
+        self.push("constants.netpol", text);
+    }
+
+    /// `namespaces/<namespace>.netpol`.
+    pub fn namespace(
+        &mut self,
+        namespace: &str,
+        list: &[Prepared],
+        category: Option<&str>,
+        consts: &Consts,
+    ) {
+        let path = format!("namespaces/{namespace}.netpol");
+        let mut text = format!(
+            "# Namespace `{namespace}`, imported by `netpolc import` from:\n{}\n",
+            source_list(list)
+        );
+        match category {
+            Some(_) => text.push_str("import \"../categories.netpol\"\n\n"),
+            None if uses_constants(list.iter(), consts) => {
+                text.push_str("import \"../constants.netpol\"\n\n")
+            }
+            None => {}
+        }
+        let system = if SYSTEM_NAMESPACES.contains(&namespace) {
+            "system "
+        } else {
+            ""
+        };
+        let _ = writeln!(text, "{system}namespace {namespace} {{");
+        if let Some(category) = category {
+            let names: Vec<&str> = list.iter().map(|policy| policy.name.as_str()).collect();
+            let _ = writeln!(
+                text,
+                "  # The policies {}.\n  use {category}",
+                quoted_list(&names)
+            );
+        }
+        for (index, policy) in list.iter().enumerate().filter(|_| category.is_none()) {
+            if index > 0 {
+                text.push('\n');
+            }
+            self.policy(
+                &path,
+                &mut text,
+                2,
+                &policy.text(),
+                vec![policy.origin.describe()],
+                consts,
+            );
+        }
+        text.push_str("}\n");
+        self.push(&path, text);
+    }
+
+    fn push(&mut self, path: &str, contents: String) {
+        self.files.push(OutputFile {
+            path: path.to_owned(),
+            contents,
+        });
+    }
+}
+
+/// Input documents, grouped by file: ``documents 1 and 3 of `a.yaml`, `b.yaml` ``.
+fn describe_origins(origins: &[&Origin]) -> String {
+    let mut files: Vec<(&str, Vec<&Origin>)> = Vec::new();
+    for origin in origins {
+        match files.iter_mut().find(|(file, _)| *file == origin.file) {
+            Some((_, list)) => list.push(origin),
+            None => files.push((&origin.file, vec![origin])),
+        }
+    }
+    let parts: Vec<String> = files
+        .iter()
+        .map(|(file, list)| match list.as_slice() {
+            [one] => one.describe(),
+            many => {
+                let numbers: Vec<String> = many
+                    .iter()
+                    .map(|origin| origin.document.to_string())
+                    .collect();
+                format!(
+                    "documents {} of `{file}`",
+                    quoted_list(&numbers).replace('`', "")
+                )
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// `# - file` lines, one per input file of the policies.
+fn source_list(policies: &[Prepared]) -> String {
+    let files: BTreeSet<&str> = policies
+        .iter()
+        .map(|policy| policy.origin.file.as_str())
+        .collect();
+    files.iter().map(|file| format!("# - {file}\n")).collect()
+}
+
+/// `` `a`, `b` and `c` ``.
+fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|item| format!("`{}`", item.as_ref()))
+        .collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}

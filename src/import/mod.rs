@@ -1,0 +1,168 @@
+//! import: CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy YAML to a
+//! `.netpol` repository that builds back to equivalent policies.
+//!
+//! ```text
+//! YAML ──read──▶ JSON values ──decode──▶ model::Policy ──idioms──▶ `use` + rest ──dedup──▶ constants,
+//!                 (E0702)       (E0701, E0702)                                            categories ──print──▶ files ──compile──▶ checked
+//! ```
+//!
+//! - `read.rs`: the only YAML reader; `decode/`: Cilium fields to the model,
+//!   refusing what `.netpol` cannot say (E0701) and what is not valid Cilium
+//!   (E0702); `idioms.rs`: standard-library forms; `dedup.rs`: constants and
+//!   categories; `print.rs`, `selectors.rs` and `scope.rs`: the text; `repo.rs` and `layout.rs`: the files,
+//!   which [`crate::fmt`] then lays out in the canonical layout.
+//!
+//! The repository has `constants.netpol`, `categories.netpol`,
+//! `namespaces/<namespace>.netpol` and `cluster.netpol`, each only when it
+//! has something in it. A CNP without `metadata.namespace` goes to
+//! `default`, the namespace `kubectl apply` uses when the context names
+//! none, and its policy says so in a comment.
+//!
+//! **Invariant:** the output compiles. [`import`] compiles what it printed
+//! and returns no files when that fails; the compiler's diagnostics then
+//! point into the printed files (in [`Import::sources`]) with a note naming
+//! the input document of the policy.
+//!
+//! **Invariant:** like the rest of the library, no IO and no panic; the same
+//! inputs in the same order give the same bytes.
+
+mod decode;
+mod dedup;
+mod idioms;
+mod layout;
+mod model;
+mod print;
+mod read;
+mod repo;
+mod scope;
+mod selectors;
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Code, Diagnostic, has_errors};
+use crate::emit::OutputFile;
+use crate::source::SourceMap;
+
+/// One input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    /// Its path, as diagnostics and comments name it.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+    /// True when the user named the file itself (rather than a directory
+    /// holding it): such a file must hold a policy (E0705).
+    pub named: bool,
+}
+
+/// The result of [`import`].
+#[derive(Clone, Debug, Default)]
+pub struct Import {
+    /// The `.netpol` files, relative to the output directory; empty when
+    /// there is an error.
+    pub files: Vec<OutputFile>,
+    /// Refusals, and the compiler's diagnostics on the printed files.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The printed files with the standard library, for rendering the
+    /// compiler's diagnostics.
+    pub sources: SourceMap,
+    /// What was imported.
+    pub summary: Summary,
+}
+
+/// Counts for the closing status line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Namespaced policies imported.
+    pub policies: usize,
+    /// Cluster-wide policies imported.
+    pub cluster_policies: usize,
+    /// Namespaces written.
+    pub namespaces: usize,
+    /// Constants made.
+    pub constants: usize,
+    /// Categories made.
+    pub categories: usize,
+    /// Documents of other kinds that were left alone, by kind.
+    pub other_kinds: BTreeMap<String, usize>,
+    /// Server-set fields that were left out, one line each.
+    pub ignored: Vec<String>,
+}
+
+/// Imports every policy of `inputs` into one repository.
+pub fn import(inputs: &[Input]) -> Import {
+    let mut diagnostics = Vec::new();
+    let mut decoded = decode::Decoded::default();
+    for input in inputs {
+        let before = decoded.policies.len();
+        let errors = diagnostics.len();
+        let documents = read::documents(&input.path, &input.text, &mut diagnostics);
+        for document in &documents {
+            decode::document(
+                &input.path,
+                documents.len() > 1,
+                document,
+                &mut decoded,
+                &mut diagnostics,
+            );
+        }
+        if input.named && decoded.policies.len() == before && diagnostics.len() == errors {
+            diagnostics.push(
+                Diagnostic::without_span(Code::E0705, format!("`{}` holds no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy", input.path))
+                    .note("netpolc imports the documents of kind `CiliumNetworkPolicy` and `CiliumClusterwideNetworkPolicy` (`cilium.io/v2`) and leaves every other kind alone")
+                    .help("leave the file out, or name the directory that holds the policies"),
+            );
+        }
+    }
+    if !has_errors(&diagnostics)
+        && decoded.policies.is_empty()
+        && !inputs.iter().any(|input| input.named)
+    {
+        diagnostics.push(
+            Diagnostic::without_span(Code::E0705, "found no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy to import")
+                .note("netpolc reads the `.yaml`, `.yml` and `.json` files under each directory it is given")
+                .help("name the files or directories that hold the policies"),
+        );
+    }
+    repo::duplicates(&decoded.policies, &mut diagnostics);
+    let mut summary = Summary::default();
+    for kind in &decoded.others {
+        *summary.other_kinds.entry(kind.clone()).or_default() += 1;
+    }
+    summary.ignored = decoded.ignored;
+    if has_errors(&diagnostics) {
+        return Import {
+            diagnostics,
+            summary,
+            ..Import::default()
+        };
+    }
+    let mut built = repo::build(decoded.policies);
+    for file in &mut built.files {
+        // A file the formatter cannot read has a syntax error, which the
+        // compiler reports below.
+        if let Ok(formatted) = crate::fmt::format(&file.contents) {
+            file.contents = formatted;
+        }
+    }
+    summary.policies = built.policies;
+    summary.cluster_policies = built.cluster_policies;
+    summary.namespaces = built.namespaces;
+    summary.constants = built.constants;
+    summary.categories = built.categories;
+    let mut sources = SourceMap::with_stdlib();
+    for file in &built.files {
+        sources.add_user(file.path.clone(), file.contents.clone());
+    }
+    let compilation = crate::compile(&sources, &crate::Options::default());
+    let failed = compilation.has_errors();
+    for diag in compilation.diagnostics {
+        diagnostics.push(repo::with_origin(diag, &sources, &built.origins));
+    }
+    Import {
+        files: if failed { Vec::new() } else { built.files },
+        diagnostics,
+        sources,
+        summary,
+    }
+}

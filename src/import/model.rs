@@ -1,0 +1,257 @@
+//! The imported policies, as read from YAML and before they are printed.
+//!
+//! The model mirrors the part of the Cilium policy API that `.netpol` can
+//! say, and nothing else: a document that needs more was refused while it
+//! was decoded. Text is kept as written in the YAML (a CIDR keeps its
+//! spelling, a port its string), because the printer writes it back and the
+//! compiler, not the importer, checks it.
+
+use crate::ir::{Entity, IcmpFamily, Operator};
+
+/// Where a policy came from: the input file and the document in it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The input path, as the caller named it.
+    pub file: String,
+    /// The document's position in the file, from 1.
+    pub document: usize,
+    /// True when the file holds more than one document.
+    pub several: bool,
+}
+
+impl Origin {
+    /// `` `file.yaml` `` for the only document of a file, else
+    /// ``document 2 of `file.yaml` ``.
+    pub fn describe(&self) -> String {
+        if self.several {
+            format!("document {} of `{}`", self.document, self.file)
+        } else {
+            format!("`{}`", self.file)
+        }
+    }
+}
+
+/// A CiliumNetworkPolicy or a CiliumClusterwideNetworkPolicy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `CiliumNetworkPolicy`.
+    Cnp,
+    /// `CiliumClusterwideNetworkPolicy`.
+    Ccnp,
+}
+
+/// One imported policy document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Where it came from.
+    pub origin: Origin,
+    /// Its kind.
+    pub kind: Kind,
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace` of a CNP; `None` when the document has none.
+    pub namespace: Option<String>,
+    /// The one rule (`spec`, or the only entry of `specs`).
+    pub spec: Spec,
+}
+
+/// One Cilium rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Spec {
+    /// `description`.
+    pub description: Option<String>,
+    /// `endpointSelector` or `nodeSelector`.
+    pub subject: Subject,
+    /// `enableDefaultDeny.ingress`; only `false` can be imported.
+    pub no_default_deny_ingress: bool,
+    /// `enableDefaultDeny.egress`; only `false` can be imported.
+    pub no_default_deny_egress: bool,
+    /// `ingress`.
+    pub ingress: Vec<Rule>,
+    /// `ingressDeny`.
+    pub ingress_deny: Vec<Rule>,
+    /// `egress`.
+    pub egress: Vec<Rule>,
+    /// `egressDeny`.
+    pub egress_deny: Vec<Rule>,
+    /// `labels`, as key and value.
+    pub labels: Vec<(String, String)>,
+}
+
+/// What a rule applies to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// `endpointSelector`.
+    Pods(Selector),
+    /// `nodeSelector`.
+    Nodes(Selector),
+}
+
+impl Default for Subject {
+    fn default() -> Subject {
+        Subject::Pods(Selector::default())
+    }
+}
+
+/// A label selector.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Selector {
+    /// `matchLabels`, in the document's order.
+    pub labels: Vec<(String, String)>,
+    /// `matchExpressions`.
+    pub expressions: Vec<Expression>,
+}
+
+impl Selector {
+    /// True for `{}`.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.expressions.is_empty()
+    }
+
+    /// Every key, of `matchLabels` and `matchExpressions`.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.labels.iter().map(|(key, _)| key.as_str()).chain(
+            self.expressions
+                .iter()
+                .map(|expression| expression.key.as_str()),
+        )
+    }
+}
+
+/// One `matchExpressions` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Expression {
+    /// `key`.
+    pub key: String,
+    /// `operator`.
+    pub operator: Operator,
+    /// `values`.
+    pub values: Vec<String>,
+}
+
+/// One rule of a section, with one kind of peer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Rule {
+    /// The peer.
+    pub peer: Peer,
+    /// `toPorts[0].ports`.
+    pub ports: Vec<Port>,
+    /// `icmps[0].fields`.
+    pub icmps: Vec<Icmp>,
+    /// `toPorts[0].rules`.
+    pub l7: Option<L7>,
+}
+
+impl Rule {
+    /// True for the empty rule `{}`: no peer, port, ICMP type or L7 rule.
+    pub fn is_empty(&self) -> bool {
+        self.peer == Peer::Anywhere
+            && self.ports.is_empty()
+            && self.icmps.is_empty()
+            && self.l7.is_none()
+    }
+}
+
+/// The peer of a rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Peer {
+    /// No peer field.
+    Anywhere,
+    /// `from/toEndpoints`.
+    Endpoints(Vec<Selector>),
+    /// `from/toEntities`.
+    Entities(Vec<Entity>),
+    /// `from/toCIDR` and `from/toCIDRSet`.
+    Cidrs(Vec<Cidr>),
+    /// `toFQDNs`: names and patterns as written.
+    Fqdns(Vec<String>),
+    /// `toServices` (one entry).
+    Service(Service),
+}
+
+/// A CIDR with its exceptions, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cidr {
+    /// `cidr`, or an entry of `from/toCIDR`.
+    pub cidr: String,
+    /// `except`.
+    pub except: Vec<String>,
+}
+
+/// One `toServices` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// `k8sService`.
+    Named {
+        /// `serviceName`.
+        name: String,
+        /// `namespace`; `None` matches every namespace.
+        namespace: Option<String>,
+    },
+    /// `k8sServiceSelector`.
+    Selected {
+        /// `selector`.
+        selector: Selector,
+        /// `namespace`; `None` matches every namespace.
+        namespace: Option<String>,
+    },
+}
+
+/// One `ports` entry, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Port {
+    /// `port`: a number or a name.
+    pub port: String,
+    /// `endPort`.
+    pub end_port: Option<u32>,
+    /// `protocol`, lower case; `None` when absent or `ANY`.
+    pub protocol: Option<String>,
+}
+
+/// One ICMP field.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Icmp {
+    /// `family`.
+    pub family: IcmpFamily,
+    /// `type`, a number or a name.
+    pub kind: String,
+}
+
+/// The L7 rules of a port rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum L7 {
+    /// `rules.http`.
+    Http(Vec<Http>),
+    /// `rules.kafka`.
+    Kafka(Vec<Kafka>),
+    /// `rules.dns`: names and patterns as written.
+    Dns(Vec<String>),
+}
+
+/// One `rules.http` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Http {
+    /// `method`.
+    pub method: Option<String>,
+    /// `path`.
+    pub path: Option<String>,
+    /// `host`.
+    pub host: Option<String>,
+    /// `headers`.
+    pub headers: Vec<String>,
+}
+
+/// One `rules.kafka` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Kafka {
+    /// `role`, lower case.
+    pub role: Option<String>,
+    /// `apiKey`.
+    pub api_key: Option<String>,
+    /// `apiVersion`.
+    pub api_version: Option<String>,
+    /// `clientID`.
+    pub client_id: Option<String>,
+    /// `topic`.
+    pub topic: Option<String>,
+}

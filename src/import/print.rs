@@ -1,0 +1,296 @@
+//! The `.netpol` printer: imported policies as source text, one statement
+//! per line with L7 rules on their own lines under their rule; the driver
+//! then gives the text the canonical layout of [`crate::fmt`]. Selectors
+//! and scopes are printed by `selectors.rs`.
+//!
+//! **Invariant:** what is printed compiles back to the policy it came from.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::idioms::Use;
+use super::model::{Cidr, Http, Icmp, Kafka, Kind, L7, Peer, Port, Rule, Service, Spec};
+use super::selectors::{self, endpoints, label_value, subject};
+use crate::ir::{Entity, IcmpFamily};
+
+/// Constants by the literal text they replace (a CIDR or an FQDN).
+pub type Consts = BTreeMap<String, String>;
+
+/// One policy block to print.
+pub struct PolicyText<'a> {
+    /// `policy` or `cluster policy`.
+    pub keyword: &'static str,
+    /// The policy's name.
+    pub name: &'a str,
+    /// Comment lines above the block, without `# `.
+    pub comments: &'a [String],
+    /// The rule, without the rules that became `use` statements.
+    pub spec: &'a Spec,
+    /// `use` statements.
+    pub uses: &'a [Use],
+    /// Whether the policy is namespaced.
+    pub kind: Kind,
+}
+
+/// Appends one policy block, indented by `indent` spaces.
+pub fn policy(out: &mut String, indent: usize, policy: &PolicyText<'_>, consts: &Consts) {
+    let pad = " ".repeat(indent);
+    for comment in policy.comments {
+        push_line(out, &pad, &format!("# {comment}"));
+    }
+    push_line(out, &pad, &format!("{} {} {{", policy.keyword, policy.name));
+    let inner = format!("{pad}  ");
+    let spec = policy.spec;
+    if let Some(description) = &spec.description {
+        push_line(out, &inner, &format!("description {}", quote(description)));
+    }
+    for (key, value) in &spec.labels {
+        push_line(out, &inner, &format!("label {key}={}", label_value(value)));
+    }
+    push_line(
+        out,
+        &inner,
+        &format!("select {}", subject(&spec.subject, policy.kind)),
+    );
+    let no_default: Vec<&str> = [
+        (spec.no_default_deny_ingress, "ingress"),
+        (spec.no_default_deny_egress, "egress"),
+    ]
+    .iter()
+    .filter(|(set, _)| *set)
+    .map(|(_, direction)| *direction)
+    .collect();
+    if !no_default.is_empty() {
+        push_line(
+            out,
+            &inner,
+            &format!("no default deny {}", no_default.join(", ")),
+        );
+    }
+    let empty_ingress = spec.ingress.iter().filter(|rule| rule.is_empty()).count();
+    let empty_egress = spec.egress.iter().filter(|rule| rule.is_empty()).count();
+    let both = empty_ingress.min(empty_egress);
+    for _ in 0..both {
+        push_line(out, &inner, "default deny ingress, egress");
+    }
+    for _ in both..empty_ingress {
+        push_line(out, &inner, "default deny ingress");
+    }
+    for _ in both..empty_egress {
+        push_line(out, &inner, "default deny egress");
+    }
+    for statement in policy.uses {
+        push_line(out, &inner, &use_statement(statement, consts));
+    }
+    let sections = [
+        (&spec.ingress, "allow from"),
+        (&spec.ingress_deny, "deny from"),
+        (&spec.egress, "allow to"),
+        (&spec.egress_deny, "deny to"),
+    ];
+    for (rules, verb) in sections {
+        for rule in rules.iter().filter(|rule| !rule.is_empty()) {
+            print_rule(out, &inner, verb, rule, policy.kind, consts);
+        }
+    }
+    push_line(out, &pad, "}");
+}
+
+fn push_line(out: &mut String, pad: &str, text: &str) {
+    out.push_str(pad);
+    out.push_str(text);
+    out.push('\n');
+}
+
+fn use_statement(statement: &Use, consts: &Consts) -> String {
+    match statement {
+        Use::Plain(name) => format!("use {name}"),
+        Use::Dns(patterns)
+            if patterns.len() == 1 && patterns.iter().all(|pattern| pattern == "*") =>
+        {
+            "use allow_dns".to_owned()
+        }
+        Use::Dns(patterns) => {
+            let list: Vec<String> = patterns
+                .iter()
+                .map(|pattern| fqdn(pattern, consts))
+                .collect();
+            format!("use allow_dns(patterns: [{}])", list.join(", "))
+        }
+    }
+}
+
+fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, consts: &Consts) {
+    let mut line = format!("{verb} {}", peer(&rule.peer, kind, consts));
+    if !rule.ports.is_empty() {
+        let ports: Vec<String> = rule.ports.iter().map(port).collect();
+        let _ = write!(line, " port {}", ports.join(", "));
+    }
+    if !rule.icmps.is_empty() {
+        let icmps: Vec<String> = rule.icmps.iter().map(icmp).collect();
+        let _ = write!(line, " icmp {}", icmps.join(", "));
+    }
+    push_line(out, pad, &line);
+    let l7_pad = format!("{pad}  ");
+    match &rule.l7 {
+        None => {}
+        Some(L7::Http(rules)) => rules
+            .iter()
+            .for_each(|rule| push_line(out, &l7_pad, &http(rule))),
+        Some(L7::Kafka(rules)) => rules
+            .iter()
+            .for_each(|rule| push_line(out, &l7_pad, &kafka(rule))),
+        Some(L7::Dns(names)) => {
+            let names: Vec<String> = names.iter().map(|name| fqdn(name, consts)).collect();
+            push_line(out, &l7_pad, &format!("dns {}", names.join(", ")));
+        }
+    }
+}
+
+fn peer(peer: &Peer, kind: Kind, consts: &Consts) -> String {
+    match peer {
+        Peer::Anywhere => "anywhere".to_owned(),
+        Peer::Endpoints(selectors) => endpoints(selectors, kind),
+        Peer::Entities(entities) if entities == &[Entity::All] => "everything".to_owned(),
+        Peer::Entities(entities) => {
+            let names: Vec<&str> = entities.iter().map(|entity| entity.as_str()).collect();
+            format!("entity {}", names.join(", "))
+        }
+        Peer::Cidrs(cidrs) => {
+            let items: Vec<String> = cidrs.iter().map(|cidr| cidr_item(cidr, consts)).collect();
+            format!("cidr {}", items.join(", "))
+        }
+        Peer::Fqdns(names) => {
+            let names: Vec<String> = names.iter().map(|name| fqdn(name, consts)).collect();
+            format!("fqdn {}", names.join(", "))
+        }
+        Peer::Service(service) => {
+            let (head, namespace) = match service {
+                Service::Named { name, namespace } => (format!("service {name}"), namespace),
+                Service::Selected {
+                    selector,
+                    namespace,
+                } => (
+                    format!("services with {}", selectors::selector(selector)),
+                    namespace,
+                ),
+            };
+            match namespace {
+                Some(namespace) => format!("{head} in namespace {namespace}"),
+                None => format!("{head} in all namespaces"),
+            }
+        }
+    }
+}
+
+fn cidr_item(cidr: &Cidr, consts: &Consts) -> String {
+    let mut text = constant_or(&cidr.cidr, consts, str::to_owned);
+    match cidr.except.as_slice() {
+        [] => {}
+        [one] => {
+            let _ = write!(text, " except {}", constant_or(one, consts, str::to_owned));
+        }
+        many => {
+            let list: Vec<String> = many
+                .iter()
+                .map(|except| constant_or(except, consts, str::to_owned))
+                .collect();
+            let _ = write!(text, " except [{}]", list.join(", "));
+        }
+    }
+    text
+}
+
+fn fqdn(name: &str, consts: &Consts) -> String {
+    constant_or(name, consts, quote)
+}
+
+/// `$NAME` when the literal is a constant, else the literal, printed.
+fn constant_or(literal: &str, consts: &Consts, print: impl Fn(&str) -> String) -> String {
+    consts
+        .get(literal)
+        .map_or_else(|| print(literal), |name| format!("${name}"))
+}
+
+fn port(port: &Port) -> String {
+    let mut text = port.port.clone();
+    if let Some(end) = port.end_port {
+        let _ = write!(text, "-{end}");
+    }
+    let named = !port.port.starts_with(|c: char| c.is_ascii_digit());
+    match (&port.protocol, named) {
+        (Some(protocol), _) => {
+            let _ = write!(text, "/{protocol}");
+        }
+        // A named port needs its protocol in `.netpol`; `any` is Cilium's default.
+        (None, true) => text.push_str("/any"),
+        (None, false) => {}
+    }
+    text
+}
+
+fn icmp(icmp: &Icmp) -> String {
+    match icmp.family {
+        IcmpFamily::V4 => icmp.kind.clone(),
+        IcmpFamily::V6 => format!("ipv6 {}", icmp.kind),
+    }
+}
+
+fn http(rule: &Http) -> String {
+    let mut text = "http".to_owned();
+    if let Some(method) = &rule.method {
+        if !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase()) {
+            let _ = write!(text, " {method}");
+        } else {
+            let _ = write!(text, " method {}", quote(method));
+        }
+    }
+    if let Some(path) = &rule.path {
+        let _ = write!(text, " {}", quote(path));
+    }
+    if let Some(host) = &rule.host {
+        let _ = write!(text, " host {}", quote(host));
+    }
+    for header in &rule.headers {
+        let _ = write!(text, " header {}", quote(header));
+    }
+    text
+}
+
+fn kafka(rule: &Kafka) -> String {
+    let mut text = "kafka".to_owned();
+    if let Some(role) = &rule.role {
+        let _ = write!(text, " {role}");
+    }
+    if let Some(key) = &rule.api_key {
+        let _ = write!(text, " apikey {key}");
+    }
+    if let Some(topic) = &rule.topic {
+        let _ = write!(text, " topic {}", quote(topic));
+    }
+    if let Some(client) = &rule.client_id {
+        let _ = write!(text, " client {}", quote(client));
+    }
+    if let Some(version) = &rule.api_version {
+        let _ = write!(text, " version {version}");
+    }
+    text
+}
+
+/// A `.netpol` string literal: `"` and `\` escaped, newlines and tabs as
+/// `\n` and `\t`.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,315 @@
+//! repo: the imported policies as the files of a `.netpol` repository; the
+//! text of each file is laid out in `layout.rs`.
+//!
+//! Files, each only when it has something in it, in this order:
+//! `categories.netpol`, `cluster.netpol`, `constants.netpol` and
+//! `namespaces/<namespace>.netpol`. Each starts with a comment saying where
+//! it came from, and each policy with a comment naming its input document.
+
+use std::collections::BTreeMap;
+
+use super::dedup;
+use super::idioms::{self, Use};
+use super::layout::Layout;
+use super::model::{Kind, Origin, Policy, Spec};
+use super::print::{self, Consts, PolicyText};
+use crate::diag::{Code, Diagnostic};
+use crate::emit::OutputFile;
+use crate::source::SourceMap;
+
+/// The namespace a CNP without `metadata.namespace` goes to.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// The repository, with what the summary counts.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The files, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Which input documents each printed policy came from.
+    pub origins: Vec<Placed>,
+    /// Namespaced policies.
+    pub policies: usize,
+    /// Cluster-wide policies.
+    pub cluster_policies: usize,
+    /// Namespaces.
+    pub namespaces: usize,
+    /// Constants.
+    pub constants: usize,
+    /// Categories.
+    pub categories: usize,
+}
+
+/// A printed policy block and the documents it came from. The blocks of a
+/// file are recorded in print order, which formatting keeps, so the n-th
+/// block of a file is the n-th policy header in it ([`block_starts`]).
+#[derive(Clone, Debug)]
+pub struct Placed {
+    /// The file, relative to the repository.
+    pub path: String,
+    /// The input documents, described.
+    pub origins: Vec<String>,
+}
+
+/// One policy, ready to print.
+pub struct Prepared {
+    /// `metadata.name`.
+    pub name: String,
+    /// Namespaced or cluster-wide.
+    pub kind: Kind,
+    /// The rule, without what became `use` statements.
+    pub spec: Spec,
+    /// The `use` statements.
+    pub uses: Vec<Use>,
+    /// Comment lines above the block.
+    pub comments: Vec<String>,
+    /// The input document.
+    pub origin: Origin,
+}
+
+impl Prepared {
+    /// The literals the policy writes, its `use` statements' included.
+    pub fn literals(&self) -> Vec<(dedup::LiteralKind, &str)> {
+        let mut out = dedup::literals(&self.spec);
+        out.extend(
+            self.uses
+                .iter()
+                .flat_map(Use::literals)
+                .map(|literal| (dedup::LiteralKind::Fqdn, literal)),
+        );
+        out
+    }
+
+    pub fn text(&self) -> PolicyText<'_> {
+        PolicyText {
+            keyword: match self.kind {
+                Kind::Cnp => "policy",
+                Kind::Ccnp => "cluster policy",
+            },
+            name: &self.name,
+            comments: &self.comments,
+            spec: &self.spec,
+            uses: &self.uses,
+            kind: self.kind,
+        }
+    }
+}
+
+/// Refuses two policies of one name in one namespace, or two cluster-wide
+/// policies of one name (E0704).
+pub fn duplicates(policies: &[Policy], diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(Option<String>, &str), &Origin> = BTreeMap::new();
+    for policy in policies {
+        let namespace = match policy.kind {
+            Kind::Cnp => Some(
+                policy
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned()),
+            ),
+            Kind::Ccnp => None,
+        };
+        let place = namespace.as_ref().map_or_else(
+            || "cluster-wide".to_owned(),
+            |namespace| format!("in namespace `{namespace}`"),
+        );
+        match seen.get(&(namespace.clone(), policy.name.as_str())) {
+            Some(first) => diags.push(
+                Diagnostic::without_span(Code::E0704, format!("two policies named `{}` {place}", policy.name))
+                    .note(format!("one is {}, the other {}", first.describe(), policy.origin.describe()))
+                    .note("Kubernetes keeps one object per name; the second `kubectl apply` replaces the first")
+                    .help("import the two into separate repositories, or rename one (`metadata.name`)"),
+            ),
+            None => {
+                seen.insert((namespace, policy.name.as_str()), &policy.origin);
+            }
+        }
+    }
+}
+
+/// Lays the policies out as files. The policies have distinct names (see
+/// [`duplicates`]).
+pub fn build(policies: Vec<Policy>) -> Built {
+    let mut namespaces: BTreeMap<String, Vec<Prepared>> = BTreeMap::new();
+    let mut cluster: Vec<Prepared> = Vec::new();
+    for policy in policies {
+        let namespace = match policy.kind {
+            Kind::Cnp => Some(
+                policy
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned()),
+            ),
+            Kind::Ccnp => None,
+        };
+        let mut spec = policy.spec;
+        let uses = idioms::extract(&mut spec, policy.kind);
+        let mut comments = vec![format!("From {}.", policy.origin.describe())];
+        if policy.kind == Kind::Cnp && policy.namespace.is_none() {
+            comments.push(format!(
+                "It has no `metadata.namespace`, so it goes to `{DEFAULT_NAMESPACE}`, where"
+            ));
+            comments
+                .push("`kubectl apply` puts it when the context names no namespace.".to_owned());
+        }
+        let prepared = Prepared {
+            name: policy.name,
+            kind: policy.kind,
+            spec,
+            uses,
+            comments,
+            origin: policy.origin,
+        };
+        match namespace {
+            Some(namespace) => namespaces.entry(namespace).or_default().push(prepared),
+            None => cluster.push(prepared),
+        }
+    }
+    for list in namespaces.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    cluster.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = Layout {
+        files: Vec::new(),
+        origins: Vec::new(),
+    };
+    let categories = share_namespaces(&namespaces);
+    let in_category: BTreeMap<&str, &str> = categories
+        .iter()
+        .flat_map(|(category, members)| {
+            members
+                .iter()
+                .map(move |member| (member.as_str(), category.as_str()))
+        })
+        .collect();
+    let mut places = Vec::new();
+    for (category, members) in &categories {
+        for policy in members
+            .first()
+            .and_then(|first| namespaces.get(first))
+            .into_iter()
+            .flatten()
+        {
+            places.push((
+                format!("{} (category `{category}`)", policy.name),
+                policy.name.as_str(),
+                policy.literals(),
+            ));
+        }
+    }
+    for (namespace, list) in namespaces
+        .iter()
+        .filter(|(namespace, _)| !in_category.contains_key(namespace.as_str()))
+    {
+        places.extend(list.iter().map(|policy| {
+            (
+                format!("{namespace}/{}", policy.name),
+                policy.name.as_str(),
+                policy.literals(),
+            )
+        }));
+    }
+    places.extend(cluster.iter().map(|policy| {
+        (
+            format!("cluster policy {}", policy.name),
+            policy.name.as_str(),
+            policy.literals(),
+        )
+    }));
+    let (consts, constants) = dedup::constants(&places);
+    out.categories(&categories, &namespaces, &consts);
+    out.cluster(&cluster, &consts);
+    out.constants(&constants);
+    for (namespace, list) in &namespaces {
+        out.namespace(
+            namespace,
+            list,
+            in_category.get(namespace.as_str()).copied(),
+            &consts,
+        );
+    }
+    Built {
+        files: out.files,
+        origins: out.origins,
+        policies: namespaces.values().map(Vec::len).sum(),
+        cluster_policies: cluster.len(),
+        namespaces: namespaces.len(),
+        constants: constants.len(),
+        categories: categories.len(),
+    }
+}
+
+/// The categories: namespaces whose policies print the same.
+fn share_namespaces(namespaces: &BTreeMap<String, Vec<Prepared>>) -> Vec<(String, Vec<String>)> {
+    let none = Consts::new();
+    let mut printed = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    for (namespace, list) in namespaces {
+        let mut text = String::new();
+        for policy in list {
+            let mut bare = policy.text();
+            bare.comments = &[];
+            print::policy(&mut text, 0, &bare, &none);
+        }
+        printed.insert(namespace.clone(), text);
+        names.insert(
+            namespace.clone(),
+            list.iter().map(|policy| policy.name.clone()).collect(),
+        );
+    }
+    dedup::categories(&printed, &names)
+}
+
+/// True when any of the policies uses a constant.
+pub fn uses_constants<'a>(
+    mut policies: impl Iterator<Item = &'a Prepared>,
+    consts: &Consts,
+) -> bool {
+    policies.any(|policy| {
+        policy
+            .literals()
+            .iter()
+            .any(|(_, literal)| consts.contains_key(*literal))
+    })
+}
+
+/// Where each policy block of a printed file starts: the lines that begin,
+/// after their indentation, with `policy ` or `cluster policy `. No other
+/// line can: comments start with `#`, and a string holds no line break.
+fn block_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let statement = line.trim_start();
+        if statement.starts_with("policy ") || statement.starts_with("cluster policy ") {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+}
+
+/// Adds to a compiler diagnostic the input documents of the policy it
+/// points into.
+pub fn with_origin(diag: Diagnostic, sources: &SourceMap, placed: &[Placed]) -> Diagnostic {
+    let Some(primary) = &diag.primary else {
+        return diag;
+    };
+    let file = primary.span.file;
+    let path = sources.path(file);
+    let text = sources.get(file).map_or("", |source| &source.text);
+    let at = primary.span.range().start;
+    let index = block_starts(text)
+        .iter()
+        .take_while(|start| **start <= at)
+        .count();
+    let block = index
+        .checked_sub(1)
+        .and_then(|index| placed.iter().filter(|block| block.path == path).nth(index));
+    match block {
+        Some(block) => {
+            let origins = block.origins.join(", ");
+            diag.note(format!("this policy is imported from {origins}"))
+        }
+        None => diag,
+    }
+}

@@ -1,0 +1,244 @@
+//! `netpolc import` on the command line: each exit path, and what is (not)
+//! written. The codes raised here (E0701 to E0705) are listed in
+//! `CLI_CODES` of `error_codes.rs`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::cli::{netpolc, repo};
+
+const WEB: &str = "\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  endpointSelector:
+    matchLabels:
+      app: web
+  ingress:
+  - fromEntities: [world]
+    toPorts:
+    - ports:
+      - port: \"443\"
+        protocol: TCP
+";
+
+const DEFAULT_DENY: &str = "\
+{\"apiVersion\": \"cilium.io/v2\", \"kind\": \"CiliumClusterwideNetworkPolicy\",
+ \"metadata\": {\"name\": \"default-deny\"},
+ \"spec\": {\"endpointSelector\": {\"matchLabels\": {\"io.cilium.k8s.namespace.labels.tier\": \"app\"}},
+          \"ingress\": [{}]}}
+";
+
+const REFUSED: &str = "\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: sni, namespace: shop}
+spec:
+  endpointSelector: {}
+  egress:
+  - toPorts:
+    - ports: [{port: \"443\", protocol: TCP}]
+      serverNames: [example.com]
+";
+
+/// Every file under `dir`, relative, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                out.extend(
+                    files(&path)
+                        .into_iter()
+                        .map(|inner| format!("{name}/{inner}")),
+                );
+            } else {
+                out.push(name);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn imports_a_directory_into_a_repository_that_builds() {
+    let dir = repo(&[
+        ("k8s/shop/web.yaml", WEB.as_bytes()),
+        ("k8s/cluster/deny.json", DEFAULT_DENY.as_bytes()),
+        ("k8s/.hidden/skip.yaml", b"not: [valid"),
+        ("k8s/README.md", b"# not YAML"),
+    ]);
+    let run = netpolc(dir.path(), &["import", "k8s", "--out", "policies"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "imported 1 policy in 1 namespace and 1 cluster-wide policy into `policies`\n"
+    );
+    assert_eq!(
+        files(&dir.path().join("policies")),
+        ["cluster.netpol", "namespaces/shop.netpol"]
+    );
+    let build = netpolc(dir.path(), &["build", "policies"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert_eq!(
+        files(&dir.path().join("policies/generated")),
+        ["_clusterwide.yaml", "shop.yaml"]
+    );
+}
+
+#[test]
+fn refuses_an_output_directory_with_netpol_files_e0703() {
+    let dir = repo(&[
+        ("web.yaml", WEB.as_bytes()),
+        ("policies/namespaces/old.netpol", b"namespace old {}\n"),
+    ]);
+    let run = netpolc(dir.path(), &["import", "web.yaml", "--out", "policies"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error[E0703]: `policies` already holds `.netpol` files"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        files(&dir.path().join("policies")),
+        ["namespaces/old.netpol"]
+    );
+    // A file where the directory should be is E0903.
+    let run = netpolc(dir.path(), &["import", "web.yaml", "--out", "web.yaml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error[E0903]: cannot write to `web.yaml`: it is not a directory"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_refusal_writes_nothing_e0701() {
+    let dir = repo(&[
+        ("web.yaml", WEB.as_bytes()),
+        ("sni.yaml", REFUSED.as_bytes()),
+    ]);
+    let run = netpolc(
+        dir.path(),
+        &[
+            "--message-format",
+            "short",
+            "import",
+            "web.yaml",
+            "sni.yaml",
+            "--out",
+            "policies",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error[E0701]: cannot import `spec.egress[0].toPorts[0].serverNames` of policy `sni` in `sni.yaml`\nerror: could not import: 1 error\n"
+    );
+    assert!(!dir.path().join("policies").exists());
+}
+
+#[test]
+fn invalid_yaml_e0702_same_names_e0704_and_nothing_to_import_e0705() {
+    let deployment = b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
+    let dir = repo(&[
+        ("web.yaml", WEB.as_bytes()),
+        ("copy.yaml", WEB.as_bytes()),
+        ("bad.yaml", b"a: [\n"),
+        ("deploy.yaml", deployment),
+    ]);
+    let short = |args: &[&str]| {
+        let mut all = vec!["--message-format", "short", "import"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", "policies"]);
+        netpolc(dir.path(), &all)
+    };
+    let run = short(&["bad.yaml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error[E0702]: `bad.yaml` is not valid YAML at line 2, column 1"),
+        "{}",
+        run.stderr
+    );
+    let run = short(&["web.yaml", "copy.yaml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error[E0704]: two policies named `web` in namespace `shop`"),
+        "{}",
+        run.stderr
+    );
+    let run = short(&["deploy.yaml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error[E0705]: `deploy.yaml` holds no CiliumNetworkPolicy"),
+        "{}",
+        run.stderr
+    );
+    let run = short(&["missing.yaml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .starts_with("error[E0902]: cannot read `missing.yaml`: no such file or directory"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("policies").exists());
+}
+
+#[test]
+fn compiler_errors_name_the_printed_file_and_the_input() {
+    let udp = "apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: http-on-udp, namespace: shop}
+spec:
+  endpointSelector: {}
+  ingress:
+  - toPorts:
+    - ports: [{port: \"80\", protocol: UDP}]
+      rules:
+        http: [{method: GET}]
+";
+    let dir = repo(&[("udp.yaml", udp.as_bytes())]);
+    let run = netpolc(dir.path(), &["import", "udp.yaml", "--out", "policies"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error[E0402]: HTTP rules need TCP ports"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("policies/namespaces/shop.netpol:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("this policy is imported from `udp.yaml`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("policies").exists());
+}
+
+#[test]
+fn import_needs_a_path_and_an_output_directory() {
+    let dir = repo(&[("web.yaml", WEB.as_bytes())]);
+    assert_eq!(
+        netpolc(dir.path(), &["import", "--out", "policies"]).code,
+        2
+    );
+    assert_eq!(netpolc(dir.path(), &["import", "web.yaml"]).code, 2);
+}

@@ -1,0 +1,505 @@
+//! What import writes for hand-made inputs: standard-library forms,
+//! constants, categories, scopes, the `default` namespace, and every
+//! refusal. Each repository is a snapshot, and each is built and compared
+//! with its input.
+
+use netpolc::diag::render::{Format, render};
+
+use super::{assert_round_trip, import_texts, repo_text};
+
+/// Imports, checks the round trip and returns the repository's text.
+fn round_trip(files: &[(&str, &str)]) -> String {
+    let imported = import_texts(files);
+    assert_round_trip(&imported, files);
+    repo_text(&imported)
+}
+
+/// The short rendering of an import's diagnostics.
+fn refusals(files: &[(&str, &str)]) -> String {
+    let imported = import_texts(files);
+    assert!(
+        imported.files.is_empty(),
+        "nothing is written when something is refused"
+    );
+    render(
+        &imported.diagnostics,
+        &imported.sources,
+        Format::Human,
+        false,
+    )
+}
+
+const STDLIB_FORMS: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  endpointSelector:
+    matchLabels:
+      app: web
+  ingress:
+  - fromEndpoints:
+    - {}
+  - fromEntities: [ingress]
+  - fromEndpoints:
+    - matchLabels: {app: lb}
+    toPorts:
+    - ports: [{port: "8080", protocol: TCP}]
+  egress:
+  - toEndpoints:
+    - {}
+  - toEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: kube-system
+        k8s-app: kube-dns
+    toPorts:
+    - ports:
+      - port: "53"
+        protocol: ANY
+      rules:
+        dns:
+        - matchPattern: "*"
+  - toEntities: [kube-apiserver]
+  egressDeny:
+  - toCIDRSet:
+    - cidr: 169.254.169.254/32
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: lookups
+  namespace: shop
+spec:
+  endpointSelector: {}
+  egress:
+  - toEndpoints:
+    - matchLabels:
+        io.kubernetes.pod.namespace: kube-system
+        k8s-app: kube-dns
+    toPorts:
+    - ports:
+      - port: 53
+      rules:
+        dns:
+        - matchName: api.example.com
+        - matchPattern: "*.example.org"
+  # Not the stdlib form: another key spelling, and UDP only.
+  - toEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: kube-system
+        k8s:k8s-app: kube-dns
+    toPorts:
+    - ports:
+      - port: "53"
+        protocol: UDP
+      rules:
+        dns:
+        - matchPattern: "*"
+"#;
+
+#[test]
+fn stdlib_forms_become_uses() {
+    insta::assert_snapshot!(round_trip(&[("shop.yaml", STDLIB_FORMS)]));
+}
+
+const SHARED_LITERALS: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: storage-egress, namespace: apps}
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  egress:
+  - toCIDRSet:
+    - cidr: 10.20.0.0/16
+      except: [10.20.9.0/24]
+    toPorts:
+    - ports: [{port: "2049", protocol: TCP}]
+  - toFQDNs:
+    - matchName: api.github.com
+    - matchPattern: "*.github.com"
+    toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: backup, namespace: data}
+spec:
+  endpointSelector: {}
+  egress:
+  - toCIDR: [10.20.0.0/16]
+  - toFQDNs: [{matchPattern: "*.github.com"}]
+  - toEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: kube-system
+        k8s-app: kube-dns
+    toPorts:
+    - ports: [{port: "53", protocol: ANY}]
+      rules:
+        dns:
+        - matchName: api.github.com
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: no-scratch}
+spec:
+  endpointSelector: {}
+  egressDeny:
+  - toCIDRSet:
+    - cidr: 10.20.9.0/24
+"#;
+
+#[test]
+fn literals_in_two_places_become_constants() {
+    insta::assert_snapshot!(round_trip(&[("shared.yaml", SHARED_LITERALS)]));
+}
+
+/// The same two policies in `team-a`, `team-b` and `team-c`, and other
+/// ones in `team-d`.
+fn teams() -> String {
+    let policies = |namespace: &str, port: &str| {
+        format!(
+            "---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {{name: default-deny, namespace: {namespace}}}
+spec:
+  endpointSelector: {{}}
+  ingress: [{{}}]
+  egress: [{{}}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {{name: web, namespace: {namespace}}}
+spec:
+  endpointSelector: {{matchLabels: {{app: web}}}}
+  ingress:
+  - fromEntities: [world]
+    toPorts:
+    - ports: [{{port: \"{port}\", protocol: TCP}}]
+"
+        )
+    };
+    [
+        policies("team-a", "443"),
+        policies("team-b", "443"),
+        policies("team-c", "443"),
+        policies("team-d", "8443"),
+    ]
+    .concat()
+}
+
+#[test]
+fn namespaces_with_the_same_policies_share_a_category() {
+    let text = teams();
+    insta::assert_snapshot!(round_trip(&[("teams.yaml", &text)]));
+}
+
+const SCOPES: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: scopes}
+spec:
+  endpointSelector:
+    matchExpressions:
+    - {key: io.kubernetes.pod.namespace, operator: NotIn, values: [kube-system, kube-public]}
+  ingress:
+  - fromEndpoints:
+    - {}
+  - fromEndpoints:
+    - matchLabels: {app: prometheus, k8s:io.kubernetes.pod.namespace: monitoring}
+  - fromEndpoints:
+    - matchLabels: {io.cilium.k8s.namespace.labels.team: a}
+  - fromEndpoints:
+    - matchLabels: {k8s:io.kubernetes.pod.namespace: a}
+    - matchLabels: {k8s:io.kubernetes.pod.namespace: b}
+  - fromEndpoints:
+    - matchLabels: {app: x, k8s:io.kubernetes.pod.namespace: a}
+    - matchLabels: {app: y}
+  egress:
+  - toServices:
+    - k8sService: {serviceName: db}
+  - toServices:
+    - k8sServiceSelector:
+        selector: {matchLabels: {tier: cache}}
+        namespace: data
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: team-labels}
+spec:
+  endpointSelector:
+    matchLabels: {io.cilium.k8s.namespace.labels.team: a, app: web}
+  ingress:
+  - fromEndpoints:
+    - matchExpressions:
+      - {key: k8s:io.kubernetes.pod.namespace, operator: In, values: [a, b]}
+  egress:
+  - toEndpoints:
+    - matchExpressions:
+      - {key: app, operator: Exists}
+      - {key: canary, operator: DoesNotExist}
+      - {key: tier, operator: NotIn, values: [test]}
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: nodes}
+spec:
+  nodeSelector: {matchLabels: {node-role.kubernetes.io/control-plane: ""}}
+  ingress:
+  - fromEntities: [cluster]
+  - fromCIDR: [10.50.0.0/24]
+    toPorts:
+    - ports: [{port: "22", protocol: TCP}, {port: "6443", protocol: TCP}]
+  - icmps:
+    - fields:
+      - {type: 8}
+      - {type: PacketTooBig, family: IPv6}
+"#;
+
+#[test]
+fn namespace_terms_become_scopes_where_they_lower_the_same() {
+    insta::assert_snapshot!(round_trip(&[("scopes.yaml", SCOPES)]));
+}
+
+const NO_NAMESPACE: &str = r#"
+# A Deployment, which import leaves alone.
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: web
+  uid: 1c3a0e52-64e4-4f8a-9d8e-6ce1bf3e50d2
+  resourceVersion: "4711"
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: "{}"
+spec:
+  description: "Web: \"public\"\nsecond line"
+  labels:
+  - {key: team, value: payments}
+  endpointSelector: {matchLabels: {app: web}}
+  enableDefaultDeny: {ingress: false}
+  ingress:
+  - toPorts:
+    - ports: [{port: http, protocol: TCP}, {port: "8000", endPort: 8999, protocol: TCP}, {port: metrics}]
+  - fromEntities: [all]
+    toPorts:
+    - ports: [{port: "9000", protocol: TCP}]
+      rules:
+        http:
+        - {method: "GET|HEAD", path: "/a", host: "shop.example.com"}
+        - {}
+  egress:
+  - toPorts:
+    - ports: [{port: "9092", protocol: TCP}]
+      rules:
+        kafka:
+        - {role: produce, topic: orders, clientID: web, apiVersion: "3"}
+        - {apiKey: fetch}
+status:
+  conditions: []
+"#;
+
+#[test]
+fn policy_without_a_namespace_goes_to_default() {
+    let imported = import_texts(&[("web.yaml", NO_NAMESPACE)]);
+    assert_round_trip(&imported, &[("web.yaml", NO_NAMESPACE)]);
+    assert_eq!(imported.summary.other_kinds.get("Deployment"), Some(&1));
+    insta::assert_snapshot!(format!(
+        "{}\nleft out: {:#?}",
+        repo_text(&imported),
+        imported.summary.ignored
+    ));
+}
+
+const UNSAYABLE: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: everything-at-once
+  labels: {app: x}
+spec:
+  endpointSelector: {}
+  log: {value: x}
+  enableDefaultDeny: {egress: true}
+  ingress:
+  - fromRequires: []
+  - fromNodes: [{}]
+  - fromEndpoints: [{}]
+    authentication: {mode: required}
+  - fromEntities: [world]
+    toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+    - ports: [{port: "81", protocol: TCP}]
+  egress:
+  - toGroups: [{aws: {securityGroupsIds: [sg-1]}}]
+  - toServices:
+    - k8sService: {serviceName: a}
+    - k8sService: {serviceName: b}
+  - toCIDRSet:
+    - cidrGroupRef: office
+  - toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+      serverNames: [example.com]
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules:
+        http:
+        - headerMatches: [{name: X-Token}]
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules:
+        l7proto: envoy.filters.network.redis_proxy
+  - toPorts:
+    - ports: [{port: "0", protocol: VRRP}]
+  - icmps:
+    - fields: [{type: 8}]
+    - fields: [{type: 0}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: two-rules}
+specs:
+- endpointSelector: {}
+  ingress: [{}]
+- endpointSelector: {}
+  egress: [{}]
+"#;
+
+#[test]
+fn what_netpol_cannot_say_is_refused_field_by_field() {
+    insta::assert_snapshot!(refusals(&[("unsayable.yaml", UNSAYABLE)]));
+}
+
+const INVALID: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: broken}
+spec:
+  endpointSelector: {}
+  nodeSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: web}}]
+    fromEntities: [world]
+  - fromEntities: [world-ipv4]
+  - toPorts:
+    - ports: [{port: "80", protocol: tcp}]
+  egress:
+  - toFQDNs: [{matchName: a.example.com, matchPattern: "*.example.com"}]
+  - toEndpoints: [{matchExpressions: [{key: app, operator: In}]}]
+  - tooPorts: []
+---
+apiVersion: cilium.io/v1
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: old, namespace: x}
+spec:
+  endpointSelector: {}
+---
+kind: CiliumNetworkPolicy
+metadata: {}
+---
+- a list
+"#;
+
+#[test]
+fn invalid_documents_are_refused_field_by_field() {
+    insta::assert_snapshot!(refusals(&[("invalid.yaml", INVALID)]));
+}
+
+#[test]
+fn same_name_twice_and_nothing_to_import_are_refused() {
+    let web = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web}\nspec: {endpointSelector: {}, ingress: [{}]}\n";
+    let web_default = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: default}\nspec: {endpointSelector: {}, egress: [{}]}\n";
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n";
+    insta::assert_snapshot!(refusals(&[
+        ("a.yaml", web),
+        ("b.yaml", web_default),
+        ("deploy.yaml", deployment),
+        ("broken.yaml", "a: [")
+    ]));
+}
+
+const AGENT_INVALID: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: http-on-udp}
+spec:
+  endpointSelector: {}
+  ingress:
+  - toPorts:
+    - ports: [{port: "80", protocol: UDP}]
+      rules:
+        http: [{method: GET}]
+"#;
+
+/// A document the Cilium agent would reject is refused by the compiler,
+/// with a note naming the input document.
+#[test]
+fn what_the_compiler_refuses_points_at_the_input() {
+    let imported = import_texts(&[("udp.yaml", AGENT_INVALID)]);
+    assert!(imported.files.is_empty());
+    insta::assert_snapshot!(render(
+        &imported.diagnostics,
+        &imported.sources,
+        Format::Human,
+        false
+    ));
+}
+
+/// Values no Cilium policy should hold: import refuses them or prints them
+/// so that they parse; it never writes a file with a syntax error.
+#[test]
+fn odd_values_never_print_a_syntax_error() {
+    let selectors = [
+        "{matchLabels: {'app name': web}}",
+        "{matchLabels: {app: 'web server'}}",
+        "{matchLabels: {app: ''}}",
+        "{matchLabels: {k8s:io.kubernetes.pod.namespace: 'Kube System'}}",
+        "{matchLabels: {k8s:io.kubernetes.pod.namespace: '-x'}}",
+        "{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: NotIn, values: ['a b']}]}",
+        "{matchLabels: {'': x}}",
+        "{matchLabels: {'$x': y}}",
+        "{matchLabels: {'reserved:host': ''}}",
+    ];
+    let mut documents = Vec::new();
+    for (index, selector) in selectors.iter().enumerate() {
+        for kind in ["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"] {
+            documents.push(format!(
+                "apiVersion: cilium.io/v2\nkind: {kind}\nmetadata: {{name: p{index}}}\nspec:\n  endpointSelector: {selector}\n  ingress:\n  - fromEndpoints: [{selector}]\n"
+            ));
+        }
+    }
+    let odd_fields = [
+        "metadata: {name: 'a b'}\nspec: {endpointSelector: {}, ingress: [{}]}",
+        "metadata: {name: x, namespace: 'My NS'}\nspec: {endpointSelector: {}, ingress: [{}]}",
+        "metadata: {name: x}\nspec: {endpointSelector: {}, egress: [{toCIDR: ['10.0.0.0/8 except']}]}",
+        "metadata: {name: x}\nspec: {endpointSelector: {}, egress: [{toServices: [{k8sService: {serviceName: 'a b'}}]}]}",
+        "metadata: {name: x}\nspec: {endpointSelector: {}, egress: [{toPorts: [{ports: [{port: '80', protocol: TCP}], rules: {kafka: [{apiKey: 'a b'}]}}]}]}",
+        "metadata: {name: x}\nspec: {endpointSelector: {}, egress: [{toPorts: [{ports: [{port: 'http x', protocol: TCP}]}]}]}",
+        "metadata: {name: x}\nspec: {description: \"a\\rb\", endpointSelector: {}, ingress: [{}]}",
+        "metadata: {name: x}\nspec: {labels: [{key: 'a b', value: c}], endpointSelector: {}, ingress: [{}]}",
+        "metadata: {name: x}\nspec: {endpointSelector: {}, ingress: [{toPorts: [{ports: [{port: '80', protocol: TCP}], rules: {http: [{method: 'GET /', path: '\"\\\\'}]}}]}]}",
+    ];
+    for fields in odd_fields {
+        documents.push(format!(
+            "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\n{fields}\n"
+        ));
+    }
+    for document in &documents {
+        let imported = import_texts(&[("odd.yaml", document)]);
+        let syntax: Vec<_> = imported
+            .diagnostics
+            .iter()
+            .filter(|diag| diag.code.as_str().starts_with("E00"))
+            .collect();
+        assert!(
+            syntax.is_empty(),
+            "{document}\n{syntax:#?}\n{}",
+            repo_text(&imported)
+        );
+    }
+}
