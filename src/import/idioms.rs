@@ -31,20 +31,6 @@ pub enum Use {
     Dns(Vec<String>),
 }
 
-impl Use {
-    /// The FQDN names and patterns the statement writes (not `"*"`).
-    pub fn literals(&self) -> impl Iterator<Item = &str> {
-        let patterns = match self {
-            Use::Plain(_) => &[][..],
-            Use::Dns(patterns) => patterns.as_slice(),
-        };
-        patterns
-            .iter()
-            .map(String::as_str)
-            .filter(|pattern| *pattern != "*")
-    }
-}
-
 /// Takes the rules that are stdlib forms out of `spec` and returns the
 /// `use` statements that replace them, in order.
 pub fn extract(spec: &mut Spec, kind: Kind) -> Vec<Use> {
@@ -90,6 +76,7 @@ pub fn extract(spec: &mut Spec, kind: Kind) -> Vec<Use> {
     let metadata = Peer::Cidrs(vec![Cidr {
         cidr: "169.254.169.254/32".to_owned(),
         except: Vec::new(),
+        group: false,
     }]);
     while take(&mut spec.egress_deny, |rule| {
         is_bare(rule, &metadata).then_some(())

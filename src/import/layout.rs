@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::dedup::Constant;
-use super::model::Origin;
-use super::print::{self, Consts, PolicyText};
+use super::consts::{Constant, Consts};
+use super::model::{CidrGroup, Origin};
+use super::print::{self, PolicyText};
 use super::repo::{Placed, Prepared, uses_constants};
 use crate::emit::OutputFile;
 use crate::sema::SYSTEM_NAMESPACES;
@@ -122,20 +122,34 @@ impl Layout {
         self.push(path, text);
     }
 
-    /// `constants.netpol`.
-    pub fn constants(&mut self, constants: &[Constant]) {
-        if constants.is_empty() {
+    /// `constants.netpol`: the CIDR groups, then the shared literals.
+    pub fn constants(&mut self, groups: &[CidrGroup], constants: &[Constant]) {
+        if groups.is_empty() && constants.is_empty() {
             return;
         }
-        let mut text = "# Constants: the CIDRs and FQDNs that `netpolc import` found in two or more\n# places. Change one here and every policy that uses it follows.\n".to_owned();
-        for constant in constants {
+        let mut text = match (groups.is_empty(), constants.is_empty()) {
+            (false, false) => "# Constants: the CiliumCIDRGroups the imported policies name, and the CIDRs\n# and FQDNs that `netpolc import` found in two or more places. Change one\n# here and every policy that uses it follows.\n",
+            (false, true) => "# Constants: the CiliumCIDRGroups the imported policies name. Change one\n# here and every policy that uses it follows.\n",
+            _ => "# Constants: the CIDRs and FQDNs that `netpolc import` found in two or more\n# places. Change one here and every policy that uses it follows.\n",
+        }
+        .to_owned();
+        for group in groups {
             let _ = write!(
                 text,
-                "\n## Used by {}.\nconst {} = {}\n",
-                constant.used_by.join(", "),
-                constant.name,
-                constant.value
+                "\n## The CiliumCIDRGroup `{}`, from {}.\nconst {} = group [{}]\n",
+                group.name,
+                group.origin.describe(),
+                CidrGroup::constant(&group.name),
+                group.cidrs.join(", ")
             );
+        }
+        for constant in constants {
+            text.push('\n');
+            text.push_str(&doc_comment(&format!(
+                "Used by {}.",
+                constant.used_by.join(", ")
+            )));
+            let _ = writeln!(text, "const {} = {}", constant.name, constant.value);
         }
         self.push("constants.netpol", text);
     }
@@ -225,6 +239,24 @@ fn describe_origins(origins: &[&Origin]) -> String {
         })
         .collect();
     parts.join(", ")
+}
+
+/// `## ` doc comment lines holding `text`, wrapped at 80 columns.
+fn doc_comment(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from("##");
+    for word in text.split(' ') {
+        if line.len() > 2 && line.len() + 1 + word.len() > 80 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("##");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 /// `# - file` lines, one per input file of the policies.

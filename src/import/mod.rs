@@ -8,8 +8,8 @@
 //!
 //! - `read.rs`: the only YAML reader; `decode/`: Cilium fields to the model,
 //!   refusing what `.netpol` cannot say (E0701) and what is not valid Cilium
-//!   (E0702); `idioms.rs`: standard-library forms; `dedup.rs`: constants and
-//!   categories; `print.rs`, `selectors.rs` and `scope.rs`: the text; `repo.rs` and `layout.rs`: the files,
+//!   (E0702); `idioms.rs`: standard-library forms; `consts.rs` and `dedup.rs`:
+//!   constants and categories; `print.rs`, `selectors.rs` and `scope.rs`: the text; `repo.rs` and `layout.rs`: the files,
 //!   which [`crate::fmt`] then lays out in the canonical layout.
 //!
 //! The repository has `constants.netpol`, `categories.netpol`,
@@ -26,6 +26,7 @@
 //! **Invariant:** like the rest of the library, no IO and no panic; the same
 //! inputs in the same order give the same bytes.
 
+mod consts;
 mod decode;
 mod dedup;
 mod idioms;
@@ -79,7 +80,7 @@ pub struct Summary {
     pub cluster_policies: usize,
     /// Namespaces written.
     pub namespaces: usize,
-    /// Constants made.
+    /// Constants made, CIDR groups included.
     pub constants: usize,
     /// Categories made.
     pub categories: usize,
@@ -94,7 +95,7 @@ pub fn import(inputs: &[Input]) -> Import {
     let mut diagnostics = Vec::new();
     let mut decoded = decode::Decoded::default();
     for input in inputs {
-        let before = decoded.policies.len();
+        let before = decoded.policies.len() + decoded.groups.len();
         let errors = diagnostics.len();
         let documents = read::documents(&input.path, &input.text, &mut diagnostics);
         for document in &documents {
@@ -106,10 +107,11 @@ pub fn import(inputs: &[Input]) -> Import {
                 &mut diagnostics,
             );
         }
-        if input.named && decoded.policies.len() == before && diagnostics.len() == errors {
+        let found = decoded.policies.len() + decoded.groups.len() > before;
+        if input.named && !found && diagnostics.len() == errors {
             diagnostics.push(
                 Diagnostic::without_span(Code::E0705, format!("`{}` holds no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy", input.path))
-                    .note("netpolc imports the documents of kind `CiliumNetworkPolicy` and `CiliumClusterwideNetworkPolicy` (`cilium.io/v2`) and leaves every other kind alone")
+                    .note("netpolc imports the documents of kind `CiliumNetworkPolicy` and `CiliumClusterwideNetworkPolicy` (`cilium.io/v2`), with the `CiliumCIDRGroup`s they name, and leaves every other kind alone")
                     .help("leave the file out, or name the directory that holds the policies"),
             );
         }
@@ -125,9 +127,16 @@ pub fn import(inputs: &[Input]) -> Import {
         );
     }
     repo::duplicates(&decoded.policies, &mut diagnostics);
+    let groups = repo::used_groups(decoded.groups, &decoded.group_refs, &mut diagnostics);
     let mut summary = Summary::default();
     for kind in &decoded.others {
         *summary.other_kinds.entry(kind.clone()).or_default() += 1;
+    }
+    if groups.unused > 0 {
+        summary.other_kinds.insert(
+            "CiliumCIDRGroup that no imported policy names".to_owned(),
+            groups.unused,
+        );
     }
     summary.ignored = decoded.ignored;
     if has_errors(&diagnostics) {
@@ -137,7 +146,7 @@ pub fn import(inputs: &[Input]) -> Import {
             ..Import::default()
         };
     }
-    let mut built = repo::build(decoded.policies);
+    let mut built = repo::build(decoded.policies, groups.used);
     for file in &mut built.files {
         // A file the formatter cannot read has a syntax error, which the
         // compiler reports below.

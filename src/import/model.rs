@@ -169,13 +169,35 @@ pub enum Peer {
     Service(Service),
 }
 
-/// A CIDR with its exceptions, as written.
+/// A CIDR with its exceptions, as written, or a CiliumCIDRGroup reference.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Cidr {
-    /// `cidr`, or an entry of `from/toCIDR`.
+    /// `cidr`, or an entry of `from/toCIDR`; the group's name for a group.
     pub cidr: String,
-    /// `except`.
+    /// `except`; always empty for a group.
     pub except: Vec<String>,
+    /// True for `cidrGroupRef`.
+    pub group: bool,
+}
+
+/// A CiliumCIDRGroup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CidrGroup {
+    /// Where it came from.
+    pub origin: Origin,
+    /// `metadata.name`.
+    pub name: String,
+    /// `spec.externalCIDRs`, as written.
+    pub cidrs: Vec<String>,
+}
+
+impl CidrGroup {
+    /// The constant a group is written as: netpolc names a group after its
+    /// constant, in lower case with `-` for `_`, so `storage-ips` is
+    /// `STORAGE_IPS`.
+    pub fn constant(name: &str) -> String {
+        name.to_ascii_uppercase().replace('-', "_")
+    }
 }
 
 /// One `toServices` entry.

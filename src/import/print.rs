@@ -5,16 +5,13 @@
 //!
 //! **Invariant:** what is printed compiles back to the policy it came from.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::consts::Consts;
 use super::idioms::Use;
-use super::model::{Cidr, Http, Icmp, Kafka, Kind, L7, Peer, Port, Rule, Service, Spec};
+use super::model::{Cidr, CidrGroup, Http, Icmp, Kafka, Kind, L7, Peer, Port, Rule, Service, Spec};
 use super::selectors::{self, endpoints, label_value, subject};
 use crate::ir::{Entity, IcmpFamily};
-
-/// Constants by the literal text they replace (a CIDR or an FQDN).
-pub type Consts = BTreeMap<String, String>;
 
 /// One policy block to print.
 pub struct PolicyText<'a> {
@@ -110,13 +107,10 @@ fn use_statement(statement: &Use, consts: &Consts) -> String {
         {
             "use allow_dns".to_owned()
         }
-        Use::Dns(patterns) => {
-            let list: Vec<String> = patterns
-                .iter()
-                .map(|pattern| fqdn(pattern, consts))
-                .collect();
-            format!("use allow_dns(patterns: [{}])", list.join(", "))
-        }
+        Use::Dns(patterns) => format!(
+            "use allow_dns(patterns: {})",
+            fqdn_list(patterns, consts, true)
+        ),
     }
 }
 
@@ -140,10 +134,11 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
         Some(L7::Kafka(rules)) => rules
             .iter()
             .for_each(|rule| push_line(out, &l7_pad, &kafka(rule))),
-        Some(L7::Dns(names)) => {
-            let names: Vec<String> = names.iter().map(|name| fqdn(name, consts)).collect();
-            push_line(out, &l7_pad, &format!("dns {}", names.join(", ")));
-        }
+        Some(L7::Dns(names)) => push_line(
+            out,
+            &l7_pad,
+            &format!("dns {}", fqdn_list(names, consts, false)),
+        ),
     }
 }
 
@@ -157,13 +152,17 @@ fn peer(peer: &Peer, kind: Kind, consts: &Consts) -> String {
             format!("entity {}", names.join(", "))
         }
         Peer::Cidrs(cidrs) => {
+            let plain: Option<Vec<&str>> = cidrs
+                .iter()
+                .map(|cidr| (!cidr.group && cidr.except.is_empty()).then_some(cidr.cidr.as_str()))
+                .collect();
+            if let Some(name) = plain.and_then(|plain| consts.list(&plain)) {
+                return format!("cidr ${name}");
+            }
             let items: Vec<String> = cidrs.iter().map(|cidr| cidr_item(cidr, consts)).collect();
             format!("cidr {}", items.join(", "))
         }
-        Peer::Fqdns(names) => {
-            let names: Vec<String> = names.iter().map(|name| fqdn(name, consts)).collect();
-            format!("fqdn {}", names.join(", "))
-        }
+        Peer::Fqdns(names) => format!("fqdn {}", fqdn_list(names, consts, false)),
         Peer::Service(service) => {
             let (head, namespace) = match service {
                 Service::Named { name, namespace } => (format!("service {name}"), namespace),
@@ -184,6 +183,9 @@ fn peer(peer: &Peer, kind: Kind, consts: &Consts) -> String {
 }
 
 fn cidr_item(cidr: &Cidr, consts: &Consts) -> String {
+    if cidr.group {
+        return format!("${}", CidrGroup::constant(&cidr.cidr));
+    }
     let mut text = constant_or(&cidr.cidr, consts, str::to_owned);
     match cidr.except.as_slice() {
         [] => {}
@@ -201,14 +203,27 @@ fn cidr_item(cidr: &Cidr, consts: &Consts) -> String {
     text
 }
 
-fn fqdn(name: &str, consts: &Consts) -> String {
-    constant_or(name, consts, quote)
+/// FQDN names or patterns: `$LIST` when the whole list is a constant, else
+/// each name or its constant, in brackets when `bracketed`.
+fn fqdn_list(names: &[String], consts: &Consts, bracketed: bool) -> String {
+    if let Some(name) = consts.list(names) {
+        return format!("${name}");
+    }
+    let items: Vec<String> = names
+        .iter()
+        .map(|name| constant_or(name, consts, quote))
+        .collect();
+    if bracketed {
+        format!("[{}]", items.join(", "))
+    } else {
+        items.join(", ")
+    }
 }
 
 /// `$NAME` when the literal is a constant, else the literal, printed.
 fn constant_or(literal: &str, consts: &Consts, print: impl Fn(&str) -> String) -> String {
     consts
-        .get(literal)
+        .single(literal)
         .map_or_else(|| print(literal), |name| format!("${name}"))
 }
 

@@ -8,11 +8,12 @@
 
 use std::collections::BTreeMap;
 
+use super::consts::{self, Consts, Literals};
 use super::dedup;
 use super::idioms::{self, Use};
 use super::layout::Layout;
-use super::model::{Kind, Origin, Policy, Spec};
-use super::print::{self, Consts, PolicyText};
+use super::model::{CidrGroup, Kind, Origin, Peer, Policy, Spec};
+use super::print::{self, PolicyText};
 use crate::diag::{Code, Diagnostic};
 use crate::emit::OutputFile;
 use crate::source::SourceMap;
@@ -67,16 +68,17 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// True when a rule names a CIDR group, a constant.
+    pub fn names_group(&self) -> bool {
+        let spec = &self.spec;
+        spec.ingress.iter().chain(&spec.ingress_deny).chain(&spec.egress).chain(&spec.egress_deny).any(|rule| {
+            matches!(&rule.peer, Peer::Cidrs(cidrs) if cidrs.iter().any(|cidr| cidr.group))
+        })
+    }
+
     /// The literals the policy writes, its `use` statements' included.
-    pub fn literals(&self) -> Vec<(dedup::LiteralKind, &str)> {
-        let mut out = dedup::literals(&self.spec);
-        out.extend(
-            self.uses
-                .iter()
-                .flat_map(Use::literals)
-                .map(|literal| (dedup::LiteralKind::Fqdn, literal)),
-        );
-        out
+    pub fn literals(&self) -> Literals<'_> {
+        consts::literals(&self.spec, &self.uses)
     }
 
     pub fn text(&self) -> PolicyText<'_> {
@@ -126,9 +128,67 @@ pub fn duplicates(policies: &[Policy], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Lays the policies out as files. The policies have distinct names (see
-/// [`duplicates`]).
-pub fn build(policies: Vec<Policy>) -> Built {
+/// The CIDR groups that imported policies name, and how many were left out.
+#[derive(Debug, Default)]
+pub struct Groups {
+    /// The groups some policy names, sorted by name.
+    pub used: Vec<CidrGroup>,
+    /// How many groups no policy names.
+    pub unused: usize,
+}
+
+/// Keeps the CIDR groups the policies name; refuses a reference to a group
+/// that is not among the inputs (E0701) and two groups of one name (E0704).
+pub fn used_groups(
+    groups: Vec<CidrGroup>,
+    refs: &[(String, String, String)],
+    diags: &mut Vec<Diagnostic>,
+) -> Groups {
+    let mut by_name: BTreeMap<String, CidrGroup> = BTreeMap::new();
+    for group in groups {
+        if let Some(first) = by_name.get(&group.name) {
+            diags.push(
+                Diagnostic::without_span(
+                    Code::E0704,
+                    format!("two CiliumCIDRGroups named `{}`", group.name),
+                )
+                .note(format!(
+                    "one is {}, the other {}",
+                    first.origin.describe(),
+                    group.origin.describe()
+                ))
+                .help("import the two into separate repositories"),
+            );
+            continue;
+        }
+        by_name.insert(group.name.clone(), group);
+    }
+    let mut named = std::collections::BTreeSet::new();
+    for (name, path, place) in refs {
+        if by_name.contains_key(name) {
+            named.insert(name.clone());
+        } else {
+            diags.push(
+                Diagnostic::without_span(Code::E0701, format!("cannot import `{path}` of {place}"))
+                    .note(format!("it names the CiliumCIDRGroup `{name}`, which is not among the imported documents; netpolc writes a group as a constant of its CIDRs, so it needs them"))
+                    .help(format!("import the CiliumCIDRGroup `{name}` too")),
+            );
+        }
+    }
+    let total = by_name.len();
+    let used: Vec<CidrGroup> = by_name
+        .into_values()
+        .filter(|group| named.contains(&group.name))
+        .collect();
+    Groups {
+        unused: total - used.len(),
+        used,
+    }
+}
+
+/// Lays the policies and the CIDR groups they name out as files. The
+/// policies have distinct names (see [`duplicates`]).
+pub fn build(policies: Vec<Policy>, groups: Vec<CidrGroup>) -> Built {
     let mut namespaces: BTreeMap<String, Vec<Prepared>> = BTreeMap::new();
     let mut cluster: Vec<Prepared> = Vec::new();
     for policy in policies {
@@ -215,10 +275,14 @@ pub fn build(policies: Vec<Policy>) -> Built {
             policy.literals(),
         )
     }));
-    let (consts, constants) = dedup::constants(&places);
+    let reserved: Vec<String> = groups
+        .iter()
+        .map(|group| CidrGroup::constant(&group.name))
+        .collect();
+    let (consts, constants) = consts::choose(&places, &reserved);
     out.categories(&categories, &namespaces, &consts);
     out.cluster(&cluster, &consts);
-    out.constants(&constants);
+    out.constants(&groups, &constants);
     for (namespace, list) in &namespaces {
         out.namespace(
             namespace,
@@ -233,14 +297,14 @@ pub fn build(policies: Vec<Policy>) -> Built {
         policies: namespaces.values().map(Vec::len).sum(),
         cluster_policies: cluster.len(),
         namespaces: namespaces.len(),
-        constants: constants.len(),
+        constants: constants.len() + groups.len(),
         categories: categories.len(),
     }
 }
 
 /// The categories: namespaces whose policies print the same.
 fn share_namespaces(namespaces: &BTreeMap<String, Vec<Prepared>>) -> Vec<(String, Vec<String>)> {
-    let none = Consts::new();
+    let none = Consts::default();
     let mut printed = BTreeMap::new();
     let mut names = BTreeMap::new();
     for (namespace, list) in namespaces {
@@ -264,12 +328,7 @@ pub fn uses_constants<'a>(
     mut policies: impl Iterator<Item = &'a Prepared>,
     consts: &Consts,
 ) -> bool {
-    policies.any(|policy| {
-        policy
-            .literals()
-            .iter()
-            .any(|(_, literal)| consts.contains_key(*literal))
-    })
+    policies.any(|policy| policy.names_group() || consts.used_by(&policy.literals()))
 }
 
 /// Where each policy block of a printed file starts: the lines that begin,

@@ -26,6 +26,8 @@ pub struct Doc<'d> {
     pub ignored: Vec<String>,
     /// Set by every refusal.
     pub failed: bool,
+    /// `cidrGroupRef` names, with their field paths.
+    pub group_refs: Vec<(String, String)>,
 }
 
 impl Doc<'_> {

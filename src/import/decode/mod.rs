@@ -8,23 +8,27 @@
 //! imports; they are listed in [`Decoded::ignored`].
 //!
 //! - `mod.rs`: the object, `metadata`, `spec`/`specs` and the rule's fields;
-//! - `rule.rs`: ingress and egress rules, peers and selectors;
+//! - `rule.rs`: ingress and egress rules and their peers;
+//! - `selector.rs`: label selectors;
 //! - `ports.rs`: ports, L7 rules and ICMP types;
+//! - `group.rs`: CiliumCIDRGroups, which `cidrGroupRef` peers name;
 //! - `field.rs`: typed access with diagnostics.
 
 mod field;
+mod group;
 mod ports;
 mod rule;
+mod selector;
 
 use serde_json::{Map, Value};
 
-use super::model::{Kind, Origin, Policy, Spec, Subject};
+use super::model::{CidrGroup, Kind, Origin, Policy, Spec, Subject};
 use super::read::Document;
 use crate::diag::Diagnostic;
 use field::Doc;
 
 /// The API version of both policy kinds.
-const API_VERSION: &str = "cilium.io/v2";
+pub const API_VERSION: &str = "cilium.io/v2";
 
 /// What a document turned out to be.
 #[derive(Debug, Default)]
@@ -33,6 +37,10 @@ pub struct Decoded {
     pub policies: Vec<Policy>,
     /// The kinds of the other objects it holds, which are not imported.
     pub others: Vec<String>,
+    /// The CiliumCIDRGroups.
+    pub groups: Vec<CidrGroup>,
+    /// `cidrGroupRef` names, with their field path and the policy, described.
+    pub group_refs: Vec<(String, String, String)>,
     /// Server-set fields that were left out, one line per document:
     /// `` `status`, `metadata.uid` of policy `web` in `web.yaml` ``.
     pub ignored: Vec<String>,
@@ -40,7 +48,7 @@ pub struct Decoded {
 
 /// `metadata` fields the API server sets on stored objects; they say nothing
 /// about the policy.
-const SERVER_SET: &[&str] = &[
+pub const SERVER_SET: &[&str] = &[
     "uid",
     "resourceVersion",
     "generation",
@@ -69,11 +77,19 @@ pub fn document(
         diags,
         ignored: Vec::new(),
         failed: false,
+        group_refs: Vec::new(),
     };
     object(&mut ctx, "", &doc.value, out);
+    let place = ctx.place();
+    out.group_refs.extend(
+        ctx.group_refs
+            .drain(..)
+            .map(|(name, path)| (name, path, place.clone())),
+    );
     if !ctx.ignored.is_empty() {
         let fields: Vec<String> = ctx.ignored.iter().map(|path| format!("`{path}`")).collect();
-        out.ignored.push(format!("{} of {}", fields.join(", "), ctx.place()));
+        out.ignored
+            .push(format!("{} of {}", fields.join(", "), ctx.place()));
     }
 }
 
@@ -88,6 +104,18 @@ fn object(ctx: &mut Doc<'_>, path: &str, value: &Value, out: &mut Decoded) {
     let kind = match map.get("kind").and_then(Value::as_str) {
         Some("CiliumNetworkPolicy") => Kind::Cnp,
         Some("CiliumClusterwideNetworkPolicy") => Kind::Ccnp,
+        Some("CiliumCIDRGroup") => {
+            ctx.name = map
+                .get("metadata")
+                .and_then(|metadata| metadata.get("name"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            ctx.failed = false;
+            if let Some(group) = group::group(ctx, path, map) {
+                out.groups.push(group);
+            }
+            return;
+        }
         Some(list) if list.ends_with("List") && map.get("items").is_some_and(Value::is_array) => {
             for (index, item) in map
                 .get("items")
@@ -122,6 +150,7 @@ fn object(ctx: &mut Doc<'_>, path: &str, value: &Value, out: &mut Decoded) {
         .and_then(|metadata| metadata.get("name"))
         .and_then(Value::as_str)
         .map(str::to_owned);
+    ctx.failed = false;
     if let Some(policy) = policy(ctx, path, map, kind) {
         out.policies.push(policy);
     }
@@ -302,10 +331,10 @@ fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec
         &unsayable,
         |ctx, key, field, value| match key {
             "endpointSelector" => {
-                subjects.extend(rule::selector(ctx, field, value).map(Subject::Pods))
+                subjects.extend(selector::selector(ctx, field, value).map(Subject::Pods))
             }
             "nodeSelector" => {
-                subjects.extend(rule::selector(ctx, field, value).map(Subject::Nodes))
+                subjects.extend(selector::selector(ctx, field, value).map(Subject::Nodes))
             }
             "description" => spec.description = ctx.text(field, value),
             "labels" => spec.labels = labels(ctx, field, value),

@@ -6,11 +6,12 @@
 
 use serde_json::Value;
 
-use super::field::{Doc, is_word};
+use super::field::Doc;
 use super::ports;
-use crate::import::model::{Cidr, Expression, Kind, Peer, Rule, Selector, Service};
+use super::selector::selector;
+use crate::import::model::{Cidr, Kind, Peer, Rule, Selector, Service};
 use crate::import::scope;
-use crate::ir::{Entity, Operator};
+use crate::ir::Entity;
 
 /// Which way a section's rules go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,6 +191,7 @@ fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> 
                     .map(|cidr| Cidr {
                         cidr,
                         except: Vec::new(),
+                        group: false,
                     })
                     .collect(),
             ))
@@ -256,31 +258,61 @@ fn entities(ctx: &mut Doc<'_>, path: &str, items: &[Value]) -> Option<Vec<Entity
 fn cidr_rule(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Cidr> {
     let map = ctx.object(path, value)?;
     let mut cidr = None;
+    let mut group = None;
     let mut except = Vec::new();
-    let group = "`.netpol` has no way to refer to a CiliumCIDRGroup";
     let ok = ctx.fields(
         path,
         map,
-        &["cidr", "except"],
-        &[("cidrGroupRef", group), ("cidrGroupSelector", group)],
-        |ctx, key, field, value| {
-            if key == "cidr" {
-                cidr = ctx.cidr(field, value);
-            } else {
-                except = ctx.cidrs(field, value).unwrap_or_default();
-            }
+        &["cidr", "cidrGroupRef", "except"],
+        &[(
+            "cidrGroupSelector",
+            "`.netpol` refers to a CiliumCIDRGroup by its name only",
+        )],
+        |ctx, key, field, value| match key {
+            "cidr" => cidr = ctx.cidr(field, value),
+            "cidrGroupRef" => group = ctx.word(field, value, "CiliumCIDRGroup name"),
+            _ => except = ctx.cidrs(field, value).unwrap_or_default(),
         },
     );
-    if ok && !map.contains_key("cidr") {
-        ctx.invalid(
-            path,
-            "a CIDR set entry needs `cidr`, `cidrGroupRef` or `cidrGroupSelector`",
-        );
+    match (cidr, group) {
+        (Some(cidr), None) => Some(Cidr {
+            cidr,
+            except,
+            group: false,
+        }),
+        (None, Some(name)) if except.is_empty() => {
+            ctx.group_refs
+                .push((name.clone(), format!("{path}.cidrGroupRef")));
+            Some(Cidr {
+                cidr: name,
+                except,
+                group: true,
+            })
+        }
+        (None, Some(_)) => {
+            ctx.cannot_say(
+                &format!("{path}.except"),
+                "Cilium ignores `except` next to a `cidrGroupRef`, and netpolc refuses it (E0203)",
+            );
+            None
+        }
+        (Some(_), Some(_)) => {
+            ctx.invalid(
+                path,
+                "a CIDR set entry has one of `cidr`, `cidrGroupRef` and `cidrGroupSelector`",
+            );
+            None
+        }
+        (None, None) => {
+            if ok && !map.contains_key("cidr") && !map.contains_key("cidrGroupRef") {
+                ctx.invalid(
+                    path,
+                    "a CIDR set entry needs `cidr`, `cidrGroupRef` or `cidrGroupSelector`",
+                );
+            }
+            None
+        }
     }
-    Some(Cidr {
-        cidr: cidr?,
-        except,
-    })
 }
 
 /// A `toFQDNs` or `rules.dns` entry, as its name or pattern.
@@ -364,86 +396,4 @@ fn service(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Service> {
             None
         }
     }
-}
-
-/// A label selector.
-pub fn selector(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Selector> {
-    let map = ctx.object(path, value)?;
-    let mut out = Selector::default();
-    let errors = ctx.diags.len();
-    ctx.fields(
-        path,
-        map,
-        &["matchLabels", "matchExpressions"],
-        &[],
-        |ctx, key, field, value| {
-            if value.is_null() {
-                return;
-            }
-            if key == "matchLabels" {
-                let Some(labels) = ctx.object(field, value) else {
-                    return;
-                };
-                for (label, text) in labels {
-                    let path = format!("{field}.{label}");
-                    if !is_word(label, true) {
-                        ctx.invalid(&path, format!("`{label}` is not a valid label key"));
-                    } else if let Some(text) = ctx.text(&path, text) {
-                        out.labels.push((label.clone(), text));
-                    }
-                }
-            } else if let Some(items) = ctx.list(field, value) {
-                for (index, item) in items.iter().enumerate() {
-                    if let Some(expression) = expression(ctx, &format!("{field}[{index}]"), item) {
-                        out.expressions.push(expression);
-                    }
-                }
-            }
-        },
-    );
-    (ctx.diags.len() == errors).then_some(out)
-}
-
-fn expression(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Expression> {
-    let map = ctx.object(path, value)?;
-    let (mut key, mut operator, mut values) = (None, None, Vec::new());
-    ctx.fields(
-        path,
-        map,
-        &["key", "operator", "values"],
-        &[],
-        |ctx, name, field, value| match name {
-            "key" => key = ctx.word(field, value, "label key"),
-            "operator" => {
-                operator = match value.as_str() {
-                    Some("In") => Some(Operator::In),
-                    Some("NotIn") => Some(Operator::NotIn),
-                    Some("Exists") => Some(Operator::Exists),
-                    Some("DoesNotExist") => Some(Operator::DoesNotExist),
-                    _ => {
-                        ctx.invalid(
-                            field,
-                            "the operator is one of `In`, `NotIn`, `Exists` and `DoesNotExist`",
-                        );
-                        None
-                    }
-                };
-            }
-            _ => values = ctx.texts(field, value).unwrap_or_default(),
-        },
-    );
-    let operator = operator?;
-    let needs_values = matches!(operator, Operator::In | Operator::NotIn);
-    if needs_values == values.is_empty() {
-        ctx.invalid(
-            path,
-            "`In` and `NotIn` need values, and `Exists` and `DoesNotExist` take none",
-        );
-        return None;
-    }
-    Some(Expression {
-        key: key?,
-        operator,
-        values,
-    })
 }

@@ -129,7 +129,7 @@ spec:
   endpointSelector: {}
   egress:
   - toCIDR: [10.20.0.0/16]
-  - toFQDNs: [{matchPattern: "*.github.com"}]
+  - toFQDNs: [{matchPattern: "*.github.com"}, {matchName: api.github.com}]
   - toEndpoints:
     - matchLabels:
         k8s:io.kubernetes.pod.namespace: kube-system
@@ -153,6 +153,82 @@ spec:
 #[test]
 fn literals_in_two_places_become_constants() {
     insta::assert_snapshot!(round_trip(&[("shared.yaml", SHARED_LITERALS)]));
+}
+
+const OFFICE_NETS: &str = "
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata: {name: office-nets}
+spec:
+  externalCIDRs: [10.50.0.0/24, 10.51.0.0/24]
+";
+
+const UNUSED_GROUP: &str = "
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata: {name: unused}
+spec:
+  externalCIDRs: [192.0.2.0/24]
+";
+
+const GROUP_PEERS: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: admin, namespace: ops}
+spec:
+  endpointSelector: {matchLabels: {app: admin}}
+  ingress:
+  - fromCIDRSet:
+    - cidr: 10.1.0.0/16
+    - cidrGroupRef: office-nets
+    toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: ssh}
+spec:
+  nodeSelector: {}
+  ingress:
+  - fromCIDRSet:
+    - cidrGroupRef: office-nets
+    toPorts:
+    - ports: [{port: "22", protocol: TCP}]
+"#;
+
+/// A group a policy names becomes a `group` constant and is built again; a
+/// group no policy names is left alone.
+#[test]
+fn named_cidr_groups_become_group_constants() {
+    let files = [
+        ("office.yaml", OFFICE_NETS),
+        ("unused.yaml", UNUSED_GROUP),
+        ("peers.yaml", GROUP_PEERS),
+    ];
+    let imported = import_texts(&files);
+    assert_round_trip(
+        &imported,
+        &[("office.yaml", OFFICE_NETS), ("peers.yaml", GROUP_PEERS)],
+    );
+    insta::assert_snapshot!(format!(
+        "{}\nleft alone: {:?}",
+        repo_text(&imported),
+        imported.summary.other_kinds
+    ));
+    // A group that is not among the inputs cannot be written.
+    let alone = import_texts(&[("peers.yaml", GROUP_PEERS)]);
+    let refusals: Vec<String> = alone
+        .diagnostics
+        .iter()
+        .map(|diag| format!("{}: {}", diag.code, diag.message))
+        .collect();
+    assert_eq!(
+        refusals,
+        [
+            "E0701: cannot import `spec.ingress[0].fromCIDRSet[1].cidrGroupRef` of policy `admin` in document 1 of `peers.yaml`",
+            "E0701: cannot import `spec.ingress[0].fromCIDRSet[0].cidrGroupRef` of policy `ssh` in document 2 of `peers.yaml`",
+        ]
+    );
 }
 
 /// The same two policies in `team-a`, `team-b` and `team-c`, and other
@@ -501,5 +577,27 @@ fn odd_values_never_print_a_syntax_error() {
             "{document}\n{syntax:#?}\n{}",
             repo_text(&imported)
         );
+    }
+}
+
+/// Everything `build` writes, `import` reads: the YAML generated from each
+/// example repository imports and builds back to equivalent objects.
+#[test]
+fn generated_examples_import_and_build_back() {
+    for dir in crate::examples::example_dirs() {
+        let generated = dir.join("generated");
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(&generated).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|ext| ext == "yaml") {
+                let name = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+                texts.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+        texts.sort();
+        assert!(!texts.is_empty(), "{}", generated.display());
+        let files: Vec<(&str, &str)> = texts.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+        let imported = import_texts(&files);
+        assert_round_trip(&imported, &files);
     }
 }
