@@ -590,14 +590,60 @@ fn generated_examples_import_and_build_back() {
         for entry in std::fs::read_dir(&generated).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|ext| ext == "yaml") {
-                let name = path.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+                let name = path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 texts.push((name, std::fs::read_to_string(&path).unwrap()));
             }
         }
         texts.sort();
         assert!(!texts.is_empty(), "{}", generated.display());
-        let files: Vec<(&str, &str)> = texts.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+        let files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+            .collect();
         let imported = import_texts(&files);
         assert_round_trip(&imported, &files);
     }
+}
+
+/// The output does not depend on the order of the inputs, and a policy of a
+/// system namespace is written `system namespace`, said on purpose as the
+/// compiler asks.
+#[test]
+fn output_does_not_depend_on_input_order() {
+    let kube_system = "apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  endpointSelector: {matchLabels: {k8s-app: kube-dns}}
+  ingress:
+  - fromEntities: [cluster]
+    toPorts:
+    - ports: [{port: \"53\"}]
+";
+    let teams = teams();
+    let files = [
+        ("shared.yaml", SHARED_LITERALS),
+        ("teams.yaml", teams.as_str()),
+        ("kube-system.yaml", kube_system),
+        ("groups.yaml", GROUP_PEERS),
+        ("office.yaml", OFFICE_NETS),
+    ];
+    let forward = import_texts(&files);
+    assert_round_trip(&forward, &files);
+    let mut reversed = files;
+    reversed.reverse();
+    assert_eq!(repo_text(&import_texts(&reversed)), repo_text(&forward));
+    let kube_system_file = forward
+        .files
+        .iter()
+        .find(|file| file.path == "namespaces/kube-system.netpol")
+        .map(|file| file.contents.as_str());
+    assert!(
+        kube_system_file.is_some_and(|text| text.contains("\nsystem namespace kube-system {\n")),
+        "{kube_system_file:?}"
+    );
 }
