@@ -11,5 +11,7 @@ mod seeds;
 mod editors;
 mod json_diagnostics;
 mod check_diff;
-mod fmt;
 mod import;
+mod cidr_groups;
+mod fmt;
+mod lint_cli;
