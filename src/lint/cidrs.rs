@@ -27,10 +27,9 @@ struct Entry {
 }
 
 /// W0107.
-pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
-    let names = Names::new(repo.files, repo.sources);
+pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
     let mut lists = Lists {
-        names: &names,
+        names,
         diags: Vec::new(),
     };
     for file in repo.user_files() {

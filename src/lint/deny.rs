@@ -59,10 +59,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 /// direction to default deny.
 fn already_default_deny(repo: &Repo<'_>, inst: &Inst<'_>, direction: &str) -> bool {
     let pods = Pods::of(repo, inst);
-    repo.instances.iter().any(|other| {
-        if std::ptr::eq(other.policy, inst.policy) {
-            return false;
-        }
+    repo.neighbours(inst, pods.namespace_names()).any(|other| {
         let spec: &ir::PolicySpec = other.spec();
         let flips = match direction {
             "ingress" => !spec.ingress.is_empty() && spec.default_deny.ingress != Some(false),

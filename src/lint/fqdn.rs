@@ -50,9 +50,8 @@ fn dns_sees(repo: &Repo<'_>, inst: &Inst<'_>, name: &ir::FqdnSelector) -> bool {
         return true;
     }
     let pods = Pods::of(repo, inst);
-    repo.instances.iter().any(|other| {
-        !std::ptr::eq(other.policy, inst.policy)
-            && dns_patterns(other.spec()).any(|pattern| covers(pattern, name))
+    repo.neighbours(inst, pods.namespace_names()).any(|other| {
+        dns_patterns(other.spec()).any(|pattern| covers(pattern, name))
             && pods.covered_by(other).maybe()
     })
 }

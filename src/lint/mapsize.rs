@@ -65,12 +65,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         let pods = Pods::of(repo, inst);
         let others: Vec<&Inst<'_>> = repo
-            .instances
-            .iter()
-            .filter(|other| {
-                !std::ptr::eq(other.policy, inst.policy)
-                    && (other.namespace.is_none() || other.namespace == inst.namespace)
-            })
+            .neighbours(inst, pods.namespace_names())
             .filter(|other| pods.covered_by(other).maybe())
             .collect();
         let total = entries(repo, inst.spec())

@@ -65,9 +65,10 @@ pub fn lint(program: &ir::Program, files: &[ast::File], sources: &SourceMap) -> 
     system::check(&repo, &mut diags);
     proxy::check(&repo, &mut diags);
     literals::check(&repo, &silences, &mut diags);
-    cidrs::check(&repo, &mut diags);
+    let names = names::Names::new(files, sources);
+    cidrs::check(&repo, &names, &mut diags);
     duplicates::check(&repo, &mut diags);
-    unused::check(&repo, &mut diags);
+    unused::check(&repo, &names, &mut diags);
     labels::check(&repo, &mut diags);
     mapsize::check(&repo, &mut diags);
     inventory::check(&repo, &mut diags);

@@ -3,6 +3,7 @@
 //! written under, an IR rule to its syntax).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use crate::ast;
 use crate::ir;
@@ -44,6 +45,10 @@ pub struct Repo<'a> {
     pub sources: &'a SourceMap,
     /// Every policy: namespaces in name order, then the cluster-wide ones.
     pub instances: Vec<Inst<'a>>,
+    /// The policies of each namespace, as a range of `instances`.
+    by_namespace: HashMap<&'a str, Range<usize>>,
+    /// Where the cluster-wide policies start in `instances`.
+    cluster_start: usize,
     /// Rules by the span of their text.
     rules: HashMap<Span, &'a ast::Rule>,
     /// Cluster-wide policy blocks by span.
@@ -71,7 +76,10 @@ impl<'a> Repo<'a> {
             index.file(file);
         }
         let mut instances = Vec::new();
+        let mut by_namespace = HashMap::new();
         for (name, namespace) in &program.namespaces {
+            let start = instances.len();
+            by_namespace.insert(name.as_str(), start..start + namespace.policies.len());
             for policy in &namespace.policies {
                 instances.push(Inst {
                     namespace: Some(name.as_str()),
@@ -84,6 +92,7 @@ impl<'a> Repo<'a> {
                 });
             }
         }
+        let cluster_start = instances.len();
         for policy in &program.cluster {
             instances.push(Inst {
                 namespace: None,
@@ -100,11 +109,34 @@ impl<'a> Repo<'a> {
             files,
             sources,
             instances,
+            by_namespace,
+            cluster_start,
             rules: index.rules,
             cluster: index.cluster,
             bodies: index.bodies,
             user,
         }
+    }
+
+    /// The other policies that could select all of the endpoints of a
+    /// policy whose endpoints are in `namespaces` (`None`: any namespace):
+    /// the policies of those namespaces and the cluster-wide ones. Looking
+    /// only there keeps the lints linear in the number of namespaces.
+    pub fn neighbours<'s>(
+        &'s self,
+        inst: &'s Inst<'_>,
+        namespaces: Option<Vec<&str>>,
+    ) -> impl Iterator<Item = &'s Inst<'a>> + 's {
+        let mut ranges: Vec<Range<usize>> = namespaces
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|name| self.by_namespace.get(name).cloned())
+            .collect();
+        ranges.push(self.cluster_start..self.instances.len());
+        ranges
+            .into_iter()
+            .flat_map(|range| self.instances.get(range).unwrap_or(&[]))
+            .filter(move |other| !std::ptr::eq(other.policy, inst.policy))
     }
 
     /// True when a span is in a user file, not in the standard library.

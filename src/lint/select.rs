@@ -193,6 +193,13 @@ impl<'a> Pods<'a> {
         }
     }
 
+    /// The names of the namespaces the endpoints are in, when known.
+    pub fn namespace_names(&self) -> Option<Vec<&'a str>> {
+        self.namespaces
+            .as_ref()
+            .map(|namespaces| namespaces.iter().map(|namespace| namespace.name).collect())
+    }
+
     /// Whether `other` selects every one of these endpoints.
     pub fn covered_by(&self, other: &Inst<'_>) -> Tri {
         let (nodes, selector) = match &other.policy.spec.subject {

@@ -16,10 +16,9 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::{FileId, Spanned};
 
 /// W0109, W0110 and W0111.
-pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
-    let names = Names::new(repo.files, repo.sources);
+pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
     let mut uses = Uses {
-        names: &names,
+        names,
         used: HashSet::new(),
         imports: HashSet::new(),
     };
