@@ -24,9 +24,45 @@ const NAMESPACE: &str = " namespace";
 /// How often a key or value is written, and where first.
 #[derive(Clone, Copy, Debug)]
 struct Seen {
-    count: usize,
+    /// How often user files write it.
+    writes: usize,
+    /// Where it is first written.
     first: Span,
-    user: bool,
+    /// True when the standard library writes it.
+    stdlib: bool,
+    /// True when a `namespace` block or the inventory declares it.
+    declared: bool,
+}
+
+/// Where a word is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    User,
+    Stdlib,
+    Declared,
+}
+
+impl Seen {
+    /// Written once by the user and nowhere else: may be a typo.
+    fn rare(&self) -> bool {
+        self.writes == 1 && !self.stdlib && !self.declared
+    }
+
+    /// Established: written twice, or declared, or in the standard library.
+    fn common(&self) -> bool {
+        self.writes >= 2 || self.stdlib || self.declared
+    }
+
+    /// How the common spelling is established, for the message.
+    fn describe(&self) -> String {
+        if self.declared {
+            "which the repository declares".to_owned()
+        } else if self.writes >= 2 {
+            format!("written {} times", self.writes)
+        } else {
+            "which the standard library uses".to_owned()
+        }
+    }
 }
 
 /// W0112.
@@ -75,7 +111,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 }
 
 fn warning(shown: &str, fixed: &str, span: Span, common: &Seen) -> Diagnostic {
-    Diagnostic::new(Code::W0112, span, format!("{shown} is written once, and is close to {fixed}, written {} times", common.count))
+    Diagnostic::new(Code::W0112, span, format!("{shown} is written once, and is close to {fixed}, {}", common.describe()))
         .label(format!("did you mean {fixed}?"))
         .secondary(common.first, format!("{fixed} is written here"))
         .note("a selector that matches no pod selects nothing, and neither netpolc nor Cilium can tell that it is a typo")
@@ -88,7 +124,7 @@ fn near_miss<'m>(
     seen: &Seen,
     all: &'m BTreeMap<String, Seen>,
 ) -> Option<(&'m str, &'m Seen)> {
-    if seen.count != 1 || !seen.user || word.chars().count() < 3 {
+    if !seen.rare() || word.chars().count() < 3 {
         return None;
     }
     let strip = |text: &str| {
@@ -98,7 +134,7 @@ fn near_miss<'m>(
     };
     all.iter()
         .filter(|(other, other_seen)| {
-            other_seen.count >= 2
+            other_seen.common()
                 && other.as_str() != word
                 && other.len().abs_diff(word.len()) <= 2
                 && strip(other) != strip(word)
@@ -159,14 +195,26 @@ struct Collect<'r, 'a> {
 }
 
 impl Collect<'_, '_> {
-    fn add(map: &mut BTreeMap<String, Seen>, word: &str, span: Span, weight: usize, user: bool) {
-        map.entry(word.to_owned())
-            .and_modify(|seen| seen.count += weight)
-            .or_insert(Seen {
-                count: weight,
-                first: span,
-                user,
-            });
+    fn add(map: &mut BTreeMap<String, Seen>, word: &str, span: Span, source: Source) {
+        let seen = map.entry(word.to_owned()).or_insert(Seen {
+            writes: 0,
+            first: span,
+            stdlib: false,
+            declared: false,
+        });
+        match source {
+            Source::User => seen.writes += 1,
+            Source::Stdlib => seen.stdlib = true,
+            Source::Declared => seen.declared = true,
+        }
+    }
+
+    fn source(&self, span: Span) -> Source {
+        if self.repo.is_user(span) {
+            Source::User
+        } else {
+            Source::Stdlib
+        }
     }
 
     /// A name that is declared: it counts as common.
@@ -175,8 +223,7 @@ impl Collect<'_, '_> {
             self.values.entry(NAMESPACE.to_owned()).or_default(),
             name,
             span,
-            2,
-            false,
+            Source::Declared,
         );
     }
 
@@ -184,14 +231,12 @@ impl Collect<'_, '_> {
         let (ast::Value::Word(text) | ast::Value::String(text)) = value else {
             return;
         };
-        let user = self.repo.is_user(text.span);
-        let weight = if user { 1 } else { 2 };
+        let source = self.source(text.span);
         Collect::add(
             self.values.entry(key.to_owned()).or_default(),
             &text.node,
             text.span,
-            weight,
-            user,
+            source,
         );
     }
 }
@@ -213,14 +258,8 @@ impl<'a> Visitor<'a> for Collect<'_, 'a> {
             ast::Term::Splice(_) => return,
         };
         let bare = key.node.strip_prefix("k8s:").unwrap_or(&key.node);
-        let user = self.repo.is_user(key.span);
-        Collect::add(
-            &mut self.keys,
-            bare,
-            key.span,
-            if user { 1 } else { 2 },
-            user,
-        );
+        let source = self.source(key.span);
+        Collect::add(&mut self.keys, bare, key.span, source);
         for value in values {
             Collect::value(self, bare, value);
         }
