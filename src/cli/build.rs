@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::OutputFile;
+use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::source::{Origin, SourceMap};
 
 use super::report::Reporter;
@@ -78,7 +78,7 @@ pub fn output_dir(repo: &Path, out: Option<&Path>) -> PathBuf {
 /// The same sources named from the current directory rather than from the
 /// repository, so that editors and terminals can open the files diagnostics
 /// point at (`REPO/shop.netpol:3:5`).
-fn display_paths(sources: &SourceMap, repo: &Path) -> SourceMap {
+pub(super) fn display_paths(sources: &SourceMap, repo: &Path) -> SourceMap {
     if repo == Path::new(".") {
         return sources.clone();
     }

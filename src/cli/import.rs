@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use netpolc::diag::{Code, Diagnostic, has_errors};
 use netpolc::import::{Import, Input, Summary};
-use netpolc::source::{Origin, SourceMap};
+use netpolc::source::SourceMap;
 
 use super::report::{Reporter, describe_io};
 
@@ -45,7 +45,7 @@ pub fn run(paths: &[PathBuf], out: &Path, reporter: &Reporter) -> ExitCode {
     }
     let import = netpolc::import::import(&inputs);
     diags.extend(import.diagnostics.iter().cloned());
-    let shown = display_paths(&import.sources, out);
+    let shown = super::build::display_paths(&import.sources, out);
     reporter.diagnostics(&diags, &shown);
     if has_errors(&diags) {
         reporter.failure("import", &diags);
@@ -207,20 +207,6 @@ fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     Ok((bytes.len() as u64 <= MAX_FILE_SIZE).then_some(bytes))
 }
 
-/// The printed files named from the current directory (`OUT/namespaces/x.netpol`).
-fn display_paths(sources: &SourceMap, out: &Path) -> SourceMap {
-    let prefix = out.to_string_lossy().replace('\\', "/");
-    let prefix = prefix.trim_end_matches('/');
-    let mut shown = SourceMap::new();
-    for (_, file) in sources.iter() {
-        let path = match file.origin {
-            Origin::User => format!("{prefix}/{}", file.path),
-            Origin::Stdlib => file.path.clone(),
-        };
-        shown.add(path, file.text.clone(), file.origin);
-    }
-    shown
-}
 
 /// Creates every file; never replaces one.
 fn write(import: &Import, out: &Path) -> Result<(), Vec<Diagnostic>> {
