@@ -104,3 +104,93 @@ fn long_lists_and_lines_compile() {
     assert_eq!(codes, vec!["W0113"]);
     assert_eq!(compilation.files.len(), 1);
 }
+
+/// Five mebibytes: a line that long is still under the 8 MiB file limit.
+const FIVE_MB: usize = 5 * 1024 * 1024;
+
+#[test]
+fn five_megabyte_lines_compile_or_give_a_code() {
+    let rule = "namespace a { allow to cidr 10.0.0.0/8 port 80/tcp }\n";
+    let comment = format!("# {}\n{rule}", "x".repeat(FIVE_MB));
+    assert_eq!(codes(&comment), Vec::<String>::new());
+    let name = format!("namespace a{} {{ allow to cidr 10.0.0.0/8 port 80/tcp }}\n", "a".repeat(FIVE_MB));
+    assert_eq!(codes(&name), vec!["E0206"]);
+    let unterminated = format!("namespace a {{ description \"{}\n}}\n", "x".repeat(FIVE_MB));
+    assert_eq!(codes(&unterminated), vec!["E0002"]);
+    let garbage = format!("namespace a {{ {}}}\n", "allow ".repeat(FIVE_MB / 6));
+    assert_eq!(codes(&garbage), vec!["E0001"]);
+}
+
+#[test]
+fn deep_selectors_parentheses_and_regexps_give_a_code() {
+    use netpolc::syntax::MAX_NESTING;
+    let selector = format!("namespace a {{ allow from pods {}a=b{} port 80/tcp }}", "{ ".repeat(100_000), " }".repeat(100_000));
+    assert_eq!(codes(&selector), vec!["E0005"]);
+    let parens = format!("namespace a {{ allow from pods tier in {}a{} port 80/tcp }}", "(".repeat(100_000), ")".repeat(100_000));
+    assert_eq!(codes(&parens), vec!["E0005"]);
+    // One level under the limit, counting the namespace's braces: pest
+    // parses it, and it is a syntax error rather than a stack overflow.
+    let under = format!("namespace a {{ allow from pods {}a=b{} port 80/tcp }}", "{ ".repeat(MAX_NESTING - 1), " }".repeat(MAX_NESTING - 1));
+    assert_eq!(codes(&under), vec!["E0001"]);
+    let lists = format!("const X = {}10.0.0.0/8{}\nnamespace a {{ allow to cidr $X port 80/tcp }}\n", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+    assert_eq!(codes(&lists), Vec::<String>::new());
+    // Parentheses inside a string are not nesting, but an HTTP path regexp
+    // nested 10,000 deep is refused by the regexp parser's own limit.
+    let regexp = format!("namespace a {{ allow from pods a=b port 80/tcp http \"{}{}\" }}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(codes(&regexp), vec!["E0211"]);
+}
+
+#[test]
+fn a_hundred_thousand_use_statements_compile() {
+    let uses = "    use allow_dns\n".repeat(100_000);
+    let text = format!("namespace a {{\n  policy p {{\n    select pods app=a\n{uses}  }}\n}}\n");
+    let compilation = compile(&text);
+    let codes: std::collections::BTreeSet<&str> = compilation.diagnostics.iter().map(|diag| diag.code.as_str()).collect();
+    // The same stdlib rules 100,000 times: duplicate rules, and a policy map
+    // estimate past the warning line.
+    assert_eq!(codes, ["W0108", "W0113"].into_iter().collect());
+    assert_eq!(compilation.files.len(), 1);
+}
+
+#[test]
+fn import_chains_ten_thousand_files_long_compile() {
+    let mut sources = SourceMap::with_stdlib();
+    let n = 10_000;
+    for i in 0..n {
+        let text = if i + 1 < n {
+            format!("import \"f{}.netpol\"\nconst C{i} = 10.0.0.0/8\n", i + 1)
+        } else {
+            format!("const C{i} = 10.0.0.0/8\nnamespace a {{ allow to cidr $C{i} port 80/tcp }}\n")
+        };
+        sources.add_user(format!("f{i}.netpol"), text);
+    }
+    let compilation = netpolc::compile(&sources, &netpolc::Options::default());
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics.first());
+    assert_eq!(compilation.files.len(), 1);
+}
+
+/// FIXME: constants defined in terms of each other, and categories that use
+/// each other, recurse once per level (the evaluator in `sema/values.rs`,
+/// category expansion in `sema/expand.rs`), so a chain a few thousand deep
+/// overflows the stack and netpolc aborts (3,000 levels in a debug build,
+/// 10,000 to 30,000 in a release build). This test pins that crash, in a
+/// separate process so it cannot take the test binary down. When a depth
+/// limit reports a coded error instead, assert that code here.
+#[test]
+fn deep_constant_and_category_chains_overflow_the_stack() {
+    let n = 100_000;
+    let mut constants = String::from("const C0 = 10.0.0.0/8\n");
+    let mut categories = String::from("category c0 { allow to cidr 10.0.0.0/8 port 80/tcp }\n");
+    for i in 1..n {
+        constants.push_str(&format!("const C{i} = $C{}\n", i - 1));
+        categories.push_str(&format!("category c{i} {{ use c{} }}\n", i - 1));
+    }
+    constants.push_str(&format!("namespace a {{ allow to cidr $C{} port 80/tcp }}\n", n - 1));
+    categories.push_str(&format!("namespace a {{ use c{} }}\n", n - 1));
+    for text in [constants, categories] {
+        let dir = crate::cli::repo(&[("a.netpol", text.as_bytes())]);
+        let run = crate::cli::netpolc(dir.path(), &["build"]);
+        assert!(run.stderr.contains("has overflowed its stack"), "exit {}: {}", run.code, run.stderr);
+        assert!(!dir.path().join("generated").exists());
+    }
+}
