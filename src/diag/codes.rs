@@ -60,6 +60,7 @@ codes! {
     E0104: "imported file not found",
     E0105: "categories use each other in a cycle",
     E0106: "`silence` without a reason, or of a code that is not a warning",
+    E0107: "definitions nested too deeply",
     E0201: "value of the wrong type",
     E0202: "invalid CIDR",
     E0203: "`except` outside its CIDR",

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use super::context::Ctx;
 use super::resolve::{CategoryRef, Defs};
 use super::types::Ty;
-use super::values::{Bound, Env, Evaluator, Params, Val};
+use super::values::{self, Bound, Env, Evaluator, Params, Val};
 use super::{cilium, rules, safety, suggest, validate, versions};
 use crate::CiliumVersion;
 use crate::ast;
@@ -453,6 +453,10 @@ impl<'a> Expander<'a, '_> {
                     .note(format!("the cycle: {}", cycle.join(" → ")))
                     .help("remove one `use` of the cycle"),
             );
+            return None;
+        }
+        if self.stack.len() >= values::MAX_DEPTH {
+            self.diags.push(values::too_deep(use_stmt.span, "categories", &use_stmt.name.node));
             return None;
         }
         let params = self.bind_args(category, use_stmt, env)?;

@@ -427,6 +427,10 @@ impl<'a> Evaluator<'a> {
                 def_span: Some(def.name.span),
             });
         }
+        if self.in_progress.len() >= MAX_DEPTH {
+            diags.push(too_deep(name.span, "constants", &name.node));
+            return None;
+        }
         if self.in_progress.contains(&key) {
             diags.push(
                 Diagnostic::new(Code::E0105, name.span, format!("`${}` is defined in terms of itself", name.node))
@@ -513,6 +517,18 @@ impl Evaluator<'_> {
             def_span: def.name.span,
         }))
     }
+}
+
+/// How deep constants may refer to constants, and categories use
+/// categories: far beyond any real repository, far below the stack's limit.
+pub const MAX_DEPTH: usize = 100;
+
+/// E0107: a chain of definitions deeper than [`MAX_DEPTH`].
+pub fn too_deep(span: Span, what: &str, name: &str) -> Diagnostic {
+    Diagnostic::new(Code::E0107, span, format!("{what} are nested more than {MAX_DEPTH} deep here"))
+        .label(format!("`{name}` is {MAX_DEPTH} levels down a chain of {what}"))
+        .note("each constant or category may refer to others, but not in a chain this long")
+        .help("flatten the chain: refer to the values directly")
 }
 
 /// Parses a CIDR or IP literal; a bare IP is a host route.
