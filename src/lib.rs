@@ -142,7 +142,13 @@ fn parse_all(sources: &SourceMap) -> Vec<(ast::File, Vec<Diagnostic>)> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = ids
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|id| syntax::parse(sources, *id)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|id| syntax::parse(sources, *id))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         let mut out = Vec::with_capacity(ids.len());
         for (handle, part) in handles.into_iter().zip(ids.chunks(chunk)) {
@@ -162,10 +168,17 @@ fn parse_all(sources: &SourceMap) -> Vec<(ast::File, Vec<Diagnostic>)> {
 fn sort_diagnostics(sources: &SourceMap, diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            d.primary
-                .as_ref()
-                .map(|label| (sources.path(label.span.file).to_owned(), label.span.start, label.span.end))
+            d.primary.as_ref().map(|label| {
+                (
+                    sources.path(label.span.file).to_owned(),
+                    label.span.start,
+                    label.span.end,
+                )
+            })
         };
-        key(a).cmp(&key(b)).then(a.code.cmp(&b.code)).then(a.message.cmp(&b.message))
+        key(a)
+            .cmp(&key(b))
+            .then(a.code.cmp(&b.code))
+            .then(a.message.cmp(&b.message))
     });
 }

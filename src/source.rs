@@ -153,6 +153,8 @@ impl SourceMap {
 
     /// The id of the file at this path.
     pub fn find(&self, path: &str) -> Option<FileId> {
-        self.iter().find(|(_, file)| file.path == path).map(|(id, _)| id)
+        self.iter()
+            .find(|(_, file)| file.path == path)
+            .map(|(id, _)| id)
     }
 }

@@ -6,10 +6,19 @@
 
 /// Every stdlib file: its name and text.
 pub const FILES: &[(&str, &str)] = &[
-    ("cloud_metadata.netpol", include_str!("../stdlib/cloud_metadata.netpol")),
+    (
+        "cloud_metadata.netpol",
+        include_str!("../stdlib/cloud_metadata.netpol"),
+    ),
     ("dns.netpol", include_str!("../stdlib/dns.netpol")),
-    ("kube_apiserver.netpol", include_str!("../stdlib/kube_apiserver.netpol")),
+    (
+        "kube_apiserver.netpol",
+        include_str!("../stdlib/kube_apiserver.netpol"),
+    ),
     ("metrics.netpol", include_str!("../stdlib/metrics.netpol")),
-    ("namespace.netpol", include_str!("../stdlib/namespace.netpol")),
+    (
+        "namespace.netpol",
+        include_str!("../stdlib/namespace.netpol"),
+    ),
     ("storage.netpol", include_str!("../stdlib/storage.netpol")),
 ];

@@ -67,7 +67,10 @@ mod tests {
 
     #[test]
     fn versions_parse_within_the_known_range() {
-        assert_eq!(CiliumVersion::parse("1.19"), Some(CiliumVersion { minor: 19 }));
+        assert_eq!(
+            CiliumVersion::parse("1.19"),
+            Some(CiliumVersion { minor: 19 })
+        );
         assert_eq!(CiliumVersion::parse("1.20"), Some(CiliumVersion::NEWEST));
         assert_eq!(CiliumVersion::parse("1.13"), None);
         assert_eq!(CiliumVersion::parse("2.0"), None);

@@ -207,7 +207,6 @@ fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     Ok((bytes.len() as u64 <= MAX_FILE_SIZE).then_some(bytes))
 }
 
-
 /// Creates every file; never replaces one.
 fn write(import: &Import, out: &Path) -> Result<(), Vec<Diagnostic>> {
     let fail = |path: &Path, error: &std::io::Error| {
@@ -268,7 +267,9 @@ fn describe(summary: &Summary, out: &Path) -> String {
         ));
     }
     for fields in &summary.ignored {
-        text.push_str(&format!("\nleft out what the API server and `kubectl` set: {fields}"));
+        text.push_str(&format!(
+            "\nleft out what the API server and `kubectl` set: {fields}"
+        ));
     }
     text
 }

@@ -170,8 +170,15 @@ pub fn run() -> ExitCode {
     };
     let stdout_color = use_color(cli.color, std::io::stdout().is_terminal());
     match &cli.command {
-        Command::Build { repo, out, deny_warnings } => build::run(repo, out.as_deref(), *deny_warnings, &reporter),
-        Command::Lint { repo, deny_warnings } => lint::run(repo, *deny_warnings, &reporter),
+        Command::Build {
+            repo,
+            out,
+            deny_warnings,
+        } => build::run(repo, out.as_deref(), *deny_warnings, &reporter),
+        Command::Lint {
+            repo,
+            deny_warnings,
+        } => lint::run(repo, *deny_warnings, &reporter),
         Command::Check { repo, out } => check::run(repo, out.as_deref(), &reporter, stdout_color),
         Command::Diff { repo, out, stat } => {
             diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color)

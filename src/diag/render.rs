@@ -49,7 +49,14 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format, color: 
         // A span outside its file would be a bug in netpolc; fall back to the
         // headline rather than lose the diagnostic.
         if term::emit_to_write_style(&mut buffer, &config, &files, &converted).is_err() {
-            let headline = convert(&Diagnostic { primary: None, secondary: Vec::new(), ..diag.clone() }, format);
+            let headline = convert(
+                &Diagnostic {
+                    primary: None,
+                    secondary: Vec::new(),
+                    ..diag.clone()
+                },
+                format,
+            );
             let _ = term::emit_to_write_style(&mut buffer, &config, &files, &headline);
         }
     }
@@ -61,10 +68,13 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format, color: 
 fn locate(files: &SimpleFiles<String, Arc<str>>, span: Span) -> Option<(Position, Position)> {
     let file = span.file.0 as usize;
     let position = |byte: u32| {
-        files.location(file, byte as usize).ok().map(|location| Position {
-            line: location.line_number,
-            column: location.column_number,
-        })
+        files
+            .location(file, byte as usize)
+            .ok()
+            .map(|location| Position {
+                line: location.line_number,
+                column: location.column_number,
+            })
     };
     Some((position(span.start)?, position(span.end)?))
 }
@@ -91,7 +101,10 @@ fn convert(diag: &Diagnostic, format: Format) -> cs::Diagnostic<usize> {
     if format == Format::Human {
         notes.extend(diag.notes.iter().map(|note| format!("note: {note}")));
         notes.extend(diag.help.iter().map(|help| format!("help: {help}")));
-        notes.push(format!("note: run `netpolc explain {}` for details", diag.code));
+        notes.push(format!(
+            "note: run `netpolc explain {}` for details",
+            diag.code
+        ));
     }
     cs::Diagnostic::new(severity)
         .with_code(diag.code.as_str())

@@ -594,12 +594,7 @@ fn cidr_peer(cidrs: &[ir::CidrRule]) -> CidrPeer {
     if cidrs.iter().all(|rule| rule.except.is_empty()) {
         CidrPeer::Plain(cidrs.iter().map(|rule| rule.cidr.to_string()).collect())
     } else {
-        CidrPeer::Set(
-            cidrs
-                .iter()
-                .map(cidr_set_entry)
-                .collect(),
-        )
+        CidrPeer::Set(cidrs.iter().map(cidr_set_entry).collect())
     }
 }
 

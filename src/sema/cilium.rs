@@ -53,26 +53,44 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
     let deny = rule.verb.node == ast::Verb::Deny;
     if let (Some(ports), Some(icmps)) = (&rule.ports, &rule.icmps) {
         diags.push(
-            Diagnostic::new(Code::E0408, icmps.span, "one rule has both `port` and `icmp`")
-                .label("`icmp` here")
-                .secondary(ports.span, "`port` here")
-                .note("Cilium drops a rule that has both `toPorts` and `icmps`")
-                .help("write one rule for the ports and one for ICMP"),
+            Diagnostic::new(
+                Code::E0408,
+                icmps.span,
+                "one rule has both `port` and `icmp`",
+            )
+            .label("`icmp` here")
+            .secondary(ports.span, "`port` here")
+            .note("Cilium drops a rule that has both `toPorts` and `icmps`")
+            .help("write one rule for the ports and one for ICMP"),
         );
     }
     if built.ports.len() > MAX_PORTS {
         diags.push(
-            Diagnostic::new(Code::E0406, ports_span, format!("this rule lists {} ports, more than Cilium's {MAX_PORTS}", built.ports.len()))
-                .label("too many ports")
-                .help("use port ranges such as `8000-8999/tcp`, or split the rule"),
+            Diagnostic::new(
+                Code::E0406,
+                ports_span,
+                format!(
+                    "this rule lists {} ports, more than Cilium's {MAX_PORTS}",
+                    built.ports.len()
+                ),
+            )
+            .label("too many ports")
+            .help("use port ranges such as `8000-8999/tcp`, or split the rule"),
         );
     }
     if built.icmps.len() > MAX_PORTS {
         let span = rule.icmps.as_ref().map_or(rule.span, |icmps| icmps.span);
         diags.push(
-            Diagnostic::new(Code::E0407, span, format!("this rule lists {} ICMP types, more than Cilium's {MAX_PORTS}", built.icmps.len()))
-                .label("too many ICMP types")
-                .help("split the rule"),
+            Diagnostic::new(
+                Code::E0407,
+                span,
+                format!(
+                    "this rule lists {} ICMP types, more than Cilium's {MAX_PORTS}",
+                    built.icmps.len()
+                ),
+            )
+            .label("too many ICMP types")
+            .help("split the rule"),
         );
     }
     if let ir::Peer::Fqdns(_) = built.peer {
@@ -92,9 +110,13 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
     if let ir::Peer::Services(_) = built.peer {
         if ingress {
             diags.push(
-                Diagnostic::new(Code::E0413, rule.peer.span, "service peers exist only in egress rules")
-                    .label("a service in an ingress rule")
-                    .help("match the clients with `pods ...` instead"),
+                Diagnostic::new(
+                    Code::E0413,
+                    rule.peer.span,
+                    "service peers exist only in egress rules",
+                )
+                .label("a service in an ingress rule")
+                .help("match the clients with `pods ...` instead"),
             );
         }
     }
@@ -140,10 +162,14 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
     for port in &built.ports {
         if port.port == ir::Port::Number(0) {
             diags.push(
-                Diagnostic::new(Code::E0403, ports_span, format!("{kind} rules need a specific port, not port 0"))
-                    .label("port 0 means every port")
-                    .note("Cilium drops L7 rules on port 0")
-                    .help("name the port the service listens on"),
+                Diagnostic::new(
+                    Code::E0403,
+                    ports_span,
+                    format!("{kind} rules need a specific port, not port 0"),
+                )
+                .label("port 0 means every port")
+                .note("Cilium drops L7 rules on port 0")
+                .help("name the port the service listens on"),
             );
             return;
         }
@@ -158,16 +184,28 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
                         .help("write `port 53`"),
                 );
             }
-            if built.ports.iter().any(|port| port.protocol == ir::Protocol::Sctp) {
+            if built
+                .ports
+                .iter()
+                .any(|port| port.protocol == ir::Protocol::Sctp)
+            {
                 diags.push(
-                    Diagnostic::new(Code::E0402, ports_span, "DNS rules need TCP, UDP or any protocol")
-                        .label("SCTP port with a DNS rule")
-                        .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
+                    Diagnostic::new(
+                        Code::E0402,
+                        ports_span,
+                        "DNS rules need TCP, UDP or any protocol",
+                    )
+                    .label("SCTP port with a DNS rule")
+                    .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
                 );
             }
         }
         ir::L7::Http(_) | ir::L7::Kafka(_) => {
-            if let Some(port) = built.ports.iter().find(|port| port.protocol != ir::Protocol::Tcp) {
+            if let Some(port) = built
+                .ports
+                .iter()
+                .find(|port| port.protocol != ir::Protocol::Tcp)
+            {
                 let shown = match &port.port {
                     ir::Port::Number(n) => n.to_string(),
                     ir::Port::Name(name) => name.clone(),
@@ -185,36 +223,61 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
 
 /// Checks the rules that depend on the subject: no L7 on the host firewall
 /// (only DNS on host egress).
-pub fn check_subject_rules(subject: &ir::Subject, select_span: Span, ingress: &[ir::Rule], egress: &[ir::Rule], diags: &mut Vec<Diagnostic>) {
+pub fn check_subject_rules(
+    subject: &ir::Subject,
+    select_span: Span,
+    ingress: &[ir::Rule],
+    egress: &[ir::Rule],
+    diags: &mut Vec<Diagnostic>,
+) {
     if !matches!(subject, ir::Subject::Nodes(_)) {
         return;
     }
-    let offending = ingress
-        .iter()
-        .find(|rule| rule.l7.is_some())
-        .or_else(|| egress.iter().find(|rule| matches!(rule.l7, Some(ir::L7::Http(_) | ir::L7::Kafka(_)))));
+    let offending = ingress.iter().find(|rule| rule.l7.is_some()).or_else(|| {
+        egress
+            .iter()
+            .find(|rule| matches!(rule.l7, Some(ir::L7::Http(_) | ir::L7::Kafka(_))))
+    });
     if let Some(rule) = offending {
         diags.push(
-            Diagnostic::new(Code::E0412, rule.origin.span, "the host firewall cannot have this L7 rule")
-                .label("L7 rule in a node policy")
-                .secondary(select_span, "the policy selects nodes here")
-                .note("Cilium allows no L7 rules on host ingress, and only DNS rules on host egress")
-                .help("remove the L7 part, or apply it to pods instead of nodes"),
+            Diagnostic::new(
+                Code::E0412,
+                rule.origin.span,
+                "the host firewall cannot have this L7 rule",
+            )
+            .label("L7 rule in a node policy")
+            .secondary(select_span, "the policy selects nodes here")
+            .note("Cilium allows no L7 rules on host ingress, and only DNS rules on host egress")
+            .help("remove the L7 part, or apply it to pods instead of nodes"),
         );
     }
 }
 
 /// A policy must allow or deny something (agent rule: a rule with no
 /// non-empty section is invalid).
-pub fn check_not_empty(spec: &ir::PolicySpec, name_span: Span, diags: &mut Vec<Diagnostic>) -> Option<()> {
-    if !(spec.ingress.is_empty() && spec.ingress_deny.is_empty() && spec.egress.is_empty() && spec.egress_deny.is_empty()) {
+pub fn check_not_empty(
+    spec: &ir::PolicySpec,
+    name_span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<()> {
+    if !(spec.ingress.is_empty()
+        && spec.ingress_deny.is_empty()
+        && spec.egress.is_empty()
+        && spec.egress_deny.is_empty())
+    {
         return Some(());
     }
     diags.push(
-        Diagnostic::new(Code::E0401, name_span, "this policy allows and denies nothing")
-            .label("no rules")
-            .note("Cilium rejects a policy without any ingress, ingress deny, egress or egress deny rule")
-            .help("add a rule, or `default deny ingress` to deny all ingress on purpose"),
+        Diagnostic::new(
+            Code::E0401,
+            name_span,
+            "this policy allows and denies nothing",
+        )
+        .label("no rules")
+        .note(
+            "Cilium rejects a policy without any ingress, ingress deny, egress or egress deny rule",
+        )
+        .help("add a rule, or `default deny ingress` to deny all ingress on purpose"),
     );
     None
 }

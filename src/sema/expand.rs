@@ -62,11 +62,17 @@ impl Parts {
         if let Some((subject, span)) = &other.subject {
             match &self.subject {
                 Some((_, first)) => diags.push(
-                    Diagnostic::new(Code::E0414, use_span, "this `use` brings a second `select` into the policy")
-                        .label("the category selects its own endpoints")
-                        .secondary(*first, "the policy already selects here")
-                        .secondary(*span, "the category's `select`")
-                        .help("use the category at namespace level, where it becomes a policy of its own"),
+                    Diagnostic::new(
+                        Code::E0414,
+                        use_span,
+                        "this `use` brings a second `select` into the policy",
+                    )
+                    .label("the category selects its own endpoints")
+                    .secondary(*first, "the policy already selects here")
+                    .secondary(*span, "the category's `select`")
+                    .help(
+                        "use the category at namespace level, where it becomes a policy of its own",
+                    ),
                 ),
                 None => self.subject = Some((subject.clone(), *span)),
             }
@@ -74,7 +80,8 @@ impl Parts {
         if self.description.is_none() {
             self.description.clone_from(&other.description);
         }
-        self.labels.extend(other.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.labels
+            .extend(other.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
         if other.default_deny.ingress.is_some() {
             self.default_deny.ingress = other.default_deny.ingress;
         }
@@ -136,7 +143,12 @@ struct CacheKey {
 }
 
 /// Expands every namespace and cluster-wide policy.
-pub fn expand(sources: &SourceMap, defs: &Defs<'_>, version: CiliumVersion, diags: &mut Vec<Diagnostic>) -> ir::Program {
+pub fn expand(
+    sources: &SourceMap,
+    defs: &Defs<'_>,
+    version: CiliumVersion,
+    diags: &mut Vec<Diagnostic>,
+) -> ir::Program {
     let mut expander = Expander {
         version,
         sources,
@@ -163,11 +175,17 @@ pub fn expand(sources: &SourceMap, defs: &Defs<'_>, version: CiliumVersion, diag
         cluster_files.extend(expander.eval.files.drain(start..));
     }
     program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
-    let group_files: Vec<FileId> = expander.eval.groups.values().map(|group| group.origin.file).collect();
+    let group_files: Vec<FileId> = expander
+        .eval
+        .groups
+        .values()
+        .map(|group| group.origin.file)
+        .collect();
     program.cidr_group_sources = expander.user_paths(group_files);
     program.cidr_groups = std::mem::take(&mut expander.eval.groups);
     program.cluster_sources = expander.user_paths(cluster_files);
-    program.inventory = super::inventory::inventory(&defs.inventories, &mut expander.eval, expander.diags);
+    program.inventory =
+        super::inventory::inventory(&defs.inventories, &mut expander.eval, expander.diags);
     program
 }
 
@@ -268,7 +286,11 @@ impl<'a> Expander<'a, '_> {
         })
     }
 
-    fn cluster_policy(&mut self, file: FileId, decl: &'a ast::PolicyDecl) -> Option<ir::PolicyInstance> {
+    fn cluster_policy(
+        &mut self,
+        file: FileId,
+        decl: &'a ast::PolicyDecl,
+    ) -> Option<ir::PolicyInstance> {
         let named = self.policy(decl, Env { file, params: None }, &Ctx::Cluster)?;
         Some(ir::PolicyInstance {
             name: named.name,
@@ -374,7 +396,14 @@ impl<'a> Expander<'a, '_> {
             }
             ast::Stmt::Rule(rule) => {
                 let before = self.namespace_used;
-                let built = rules::rule(&mut self.eval, rule, env, ctx, &mut self.namespace_used, self.diags);
+                let built = rules::rule(
+                    &mut self.eval,
+                    rule,
+                    env,
+                    ctx,
+                    &mut self.namespace_used,
+                    self.diags,
+                );
                 if let Some(built) = &built {
                     versions::check_rule(rule, built, self.version, self.diags);
                 }
@@ -402,7 +431,13 @@ impl<'a> Expander<'a, '_> {
         }
         let subject = match (parts.subject, ctx) {
             (Some((subject, span)), _) => {
-                cilium::check_subject_rules(&subject, span, &parts.ingress, &parts.egress, self.diags);
+                cilium::check_subject_rules(
+                    &subject,
+                    span,
+                    &parts.ingress,
+                    &parts.egress,
+                    self.diags,
+                );
                 subject
             }
             (None, Ctx::Namespace(_)) => ir::Subject::default(),
@@ -426,7 +461,12 @@ impl<'a> Expander<'a, '_> {
     }
 
     /// Expands a `use`, from the cache when it can.
-    fn use_category(&mut self, use_stmt: &'a ast::Use, env: Env<'_>, ctx: &Ctx) -> Option<Rc<Expansion>> {
+    fn use_category(
+        &mut self,
+        use_stmt: &'a ast::Use,
+        env: Env<'_>,
+        ctx: &Ctx,
+    ) -> Option<Rc<Expansion>> {
         let Some(category) = self.defs.category(env.file, &use_stmt.name.node) else {
             let candidates = self.defs.category_names(env.file);
             self.diags.push(
@@ -437,30 +477,53 @@ impl<'a> Expander<'a, '_> {
             );
             return None;
         };
-        if let Some(index) = self.stack.iter().position(|(file, span)| *file == category.file && *span == category.def.name.span) {
+        if let Some(index) = self
+            .stack
+            .iter()
+            .position(|(file, span)| *file == category.file && *span == category.def.name.span)
+        {
             let cycle: Vec<String> = self
                 .stack
                 .get(index..)
                 .unwrap_or(&[])
                 .iter()
-                .map(|(file, span)| format!("`{}`", self.sources.slice(Span { file: *file, ..*span })))
+                .map(|(file, span)| {
+                    format!(
+                        "`{}`",
+                        self.sources.slice(Span {
+                            file: *file,
+                            ..*span
+                        })
+                    )
+                })
                 .chain(std::iter::once(format!("`{}`", use_stmt.name.node)))
                 .collect();
             self.diags.push(
-                Diagnostic::new(Code::E0105, use_stmt.span, format!("category `{}` uses itself", use_stmt.name.node))
-                    .label("this `use` closes the cycle")
-                    .secondary(category.def.name.span, "the category is defined here")
-                    .note(format!("the cycle: {}", cycle.join(" → ")))
-                    .help("remove one `use` of the cycle"),
+                Diagnostic::new(
+                    Code::E0105,
+                    use_stmt.span,
+                    format!("category `{}` uses itself", use_stmt.name.node),
+                )
+                .label("this `use` closes the cycle")
+                .secondary(category.def.name.span, "the category is defined here")
+                .note(format!("the cycle: {}", cycle.join(" → ")))
+                .help("remove one `use` of the cycle"),
             );
             return None;
         }
         if self.stack.len() >= values::MAX_DEPTH {
-            self.diags.push(values::too_deep(use_stmt.span, "categories", &use_stmt.name.node));
+            self.diags.push(values::too_deep(
+                use_stmt.span,
+                "categories",
+                &use_stmt.name.node,
+            ));
             return None;
         }
         let params = self.bind_args(category, use_stmt, env)?;
-        let args: Vec<(String, Val)> = params.iter().map(|(name, bound)| (name.clone(), bound.val.clone())).collect();
+        let args: Vec<(String, Val)> = params
+            .iter()
+            .map(|(name, bound)| (name.clone(), bound.val.clone()))
+            .collect();
         let mut key = CacheKey {
             file: category.file,
             category: category.def.name.span,
@@ -494,8 +557,15 @@ impl<'a> Expander<'a, '_> {
                         self.stmt(stmt, inner_env, ctx, &mut policy_parts);
                     }
                     policy_parts.prefix_category(&category.def.name.node);
-                    let name = validate::object_name("policy", &policy.name.node, policy.name.span, self.diags);
-                    if let (Some(name), Some(spec)) = (name, self.finish(policy_parts, ctx, policy.name.span)) {
+                    let name = validate::object_name(
+                        "policy",
+                        &policy.name.node,
+                        policy.name.span,
+                        self.diags,
+                    );
+                    if let (Some(name), Some(spec)) =
+                        (name, self.finish(policy_parts, ctx, policy.name.span))
+                    {
                         policies.push(Named {
                             name,
                             span: policy.span,
@@ -518,7 +588,8 @@ impl<'a> Expander<'a, '_> {
         self.point_at_use_site(diags_start, use_stmt, &params);
         parts.prefix_category(&category.def.name.node);
         let spec = if parts.touched && matches!(ctx, Ctx::Namespace(_)) {
-            self.finish(parts.clone(), ctx, use_stmt.name.span).map(Arc::new)
+            self.finish(parts.clone(), ctx, use_stmt.name.span)
+                .map(Arc::new)
         } else {
             None
         };
@@ -576,16 +647,33 @@ impl<'a> Expander<'a, '_> {
                 continue;
             };
             let text = sources.slice(primary.span);
-            let bound = text.strip_prefix('$').and_then(|name| params.get(name).map(|bound| (name, bound)));
-            if let Some((name, Bound { arg_span: Some(arg_span), .. })) = bound {
+            let bound = text
+                .strip_prefix('$')
+                .and_then(|name| params.get(name).map(|bound| (name, bound)));
+            if let Some((
+                name,
+                Bound {
+                    arg_span: Some(arg_span),
+                    ..
+                },
+            )) = bound
+            {
                 let inner = primary.span;
                 primary.span = *arg_span;
                 diag.secondary.push(crate::diag::Label {
                     span: inner,
-                    message: format!("`${name}` is used here, in category `{}`", use_stmt.name.node),
+                    message: format!(
+                        "`${name}` is used here, in category `{}`",
+                        use_stmt.name.node
+                    ),
                 });
-            } else if sources.get(primary.span.file).is_some_and(|file| file.origin == Origin::Stdlib)
-                && !diag.secondary.iter().any(|label| label.span == use_stmt.span)
+            } else if sources
+                .get(primary.span.file)
+                .is_some_and(|file| file.origin == Origin::Stdlib)
+                && !diag
+                    .secondary
+                    .iter()
+                    .any(|label| label.span == use_stmt.span)
             {
                 diag.secondary.push(crate::diag::Label {
                     span: use_stmt.span,
@@ -611,33 +699,65 @@ impl<'a> Expander<'a, '_> {
     }
 
     /// Checks a `use`'s arguments against the category's parameters.
-    fn bind_args(&mut self, category: CategoryRef<'a>, use_stmt: &ast::Use, env: Env<'_>) -> Option<Params> {
+    fn bind_args(
+        &mut self,
+        category: CategoryRef<'a>,
+        use_stmt: &ast::Use,
+        env: Env<'_>,
+    ) -> Option<Params> {
         let mut params = Params::new();
         let mut ok = true;
         // Arguments given with an error: not missing, already reported.
         let mut given_badly: Vec<&str> = Vec::new();
         for arg in &use_stmt.args {
-            let Some(param) = category.def.params.iter().find(|param| param.name.node == arg.name.node) else {
-                let names = category.def.params.iter().map(|param| param.name.node.as_str());
+            let Some(param) = category
+                .def
+                .params
+                .iter()
+                .find(|param| param.name.node == arg.name.node)
+            else {
+                let names = category
+                    .def
+                    .params
+                    .iter()
+                    .map(|param| param.name.node.as_str());
                 self.diags.push(
-                    Diagnostic::new(Code::E0302, arg.name.span, format!("category `{}` has no parameter `{}`", category.def.name.node, arg.name.node))
-                        .label("unknown parameter")
-                        .secondary(category.def.name.span, "the category is defined here")
-                        .help_opt(suggest::did_you_mean(&arg.name.node, names, str::to_owned)),
+                    Diagnostic::new(
+                        Code::E0302,
+                        arg.name.span,
+                        format!(
+                            "category `{}` has no parameter `{}`",
+                            category.def.name.node, arg.name.node
+                        ),
+                    )
+                    .label("unknown parameter")
+                    .secondary(category.def.name.span, "the category is defined here")
+                    .help_opt(suggest::did_you_mean(
+                        &arg.name.node,
+                        names,
+                        str::to_owned,
+                    )),
                 );
                 ok = false;
                 continue;
             };
             if params.contains_key(&arg.name.node) {
                 self.diags.push(
-                    Diagnostic::new(Code::E0302, arg.name.span, format!("the argument `{}` is given twice", arg.name.node))
-                        .label("given again here")
-                        .help("remove one of them"),
+                    Diagnostic::new(
+                        Code::E0302,
+                        arg.name.span,
+                        format!("the argument `{}` is given twice", arg.name.node),
+                    )
+                    .label("given again here")
+                    .help("remove one of them"),
                 );
                 ok = false;
                 continue;
             }
-            match self.eval.expect(&arg.value, Ty::of_param(param.ty.node), env, self.diags) {
+            match self
+                .eval
+                .expect(&arg.value, Ty::of_param(param.ty.node), env, self.diags)
+            {
                 Some(val) => {
                     params.insert(
                         arg.name.node.clone(),
@@ -656,7 +776,9 @@ impl<'a> Expander<'a, '_> {
         }
         let mut missing = Vec::new();
         for param in &category.def.params {
-            if params.contains_key(&param.name.node) || given_badly.contains(&param.name.node.as_str()) {
+            if params.contains_key(&param.name.node)
+                || given_badly.contains(&param.name.node.as_str())
+            {
                 continue;
             }
             match &param.default {
@@ -665,7 +787,12 @@ impl<'a> Expander<'a, '_> {
                         file: category.file,
                         params: None,
                     };
-                    match self.eval.expect(default, Ty::of_param(param.ty.node), default_env, self.diags) {
+                    match self.eval.expect(
+                        default,
+                        Ty::of_param(param.ty.node),
+                        default_env,
+                        self.diags,
+                    ) {
                         Some(val) => {
                             params.insert(
                                 param.name.node.clone(),
@@ -683,7 +810,10 @@ impl<'a> Expander<'a, '_> {
             }
         }
         if !missing.is_empty() {
-            let names: Vec<String> = missing.iter().map(|param| format!("`{}`", param.name.node)).collect();
+            let names: Vec<String> = missing
+                .iter()
+                .map(|param| format!("`{}`", param.name.node))
+                .collect();
             let example: Vec<String> = missing
                 .iter()
                 .map(|param| format!("{}: ...", param.name.node))
@@ -691,12 +821,28 @@ impl<'a> Expander<'a, '_> {
             let mut diag = Diagnostic::new(
                 Code::E0301,
                 use_stmt.span,
-                format!("`use {}` is missing {} {}", use_stmt.name.node, if missing.len() == 1 { "the argument" } else { "the arguments" }, names.join(", ")),
+                format!(
+                    "`use {}` is missing {} {}",
+                    use_stmt.name.node,
+                    if missing.len() == 1 {
+                        "the argument"
+                    } else {
+                        "the arguments"
+                    },
+                    names.join(", ")
+                ),
             )
             .label("missing arguments")
-            .help(format!("write `use {}({})`", use_stmt.name.node, example.join(", ")));
+            .help(format!(
+                "write `use {}({})`",
+                use_stmt.name.node,
+                example.join(", ")
+            ));
             for param in &missing {
-                diag = diag.secondary(param.name.span, format!("`{}` is declared here without a default", param.name.node));
+                diag = diag.secondary(
+                    param.name.span,
+                    format!("`{}` is declared here without a default", param.name.node),
+                );
             }
             self.diags.push(diag);
             ok = false;

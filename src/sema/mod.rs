@@ -17,13 +17,13 @@ mod suggest;
 #[cfg(test)]
 pub(crate) mod tests;
 mod types;
-mod versions;
 mod validate;
 mod values;
+mod versions;
 
+pub(crate) use resolve::join as join_import_path;
 pub use safety::SYSTEM_NAMESPACES;
 pub(crate) use suggest::{closest, did_you_mean};
-pub(crate) use resolve::join as join_import_path;
 pub use types::Ty;
 
 use crate::Options;
@@ -37,10 +37,17 @@ use crate::{ast, ir};
 /// 2. `expand`: namespaces, categories and policies, evaluating values
 ///    (`values`, `validate`) and lowering rules (`rules`) as it goes, with the
 ///    Cilium (`cilium`) and safety (`safety`) checks on every rule and policy.
-pub fn analyze(sources: &SourceMap, files: &[ast::File], options: &Options) -> (ir::Program, Vec<Diagnostic>) {
+pub fn analyze(
+    sources: &SourceMap,
+    files: &[ast::File],
+    options: &Options,
+) -> (ir::Program, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let defs = resolve::resolve(sources, files, &mut diags);
-    let version = options.cilium_version.or(defs.cilium.map(|(version, _)| version)).unwrap_or_default();
+    let version = options
+        .cilium_version
+        .or(defs.cilium.map(|(version, _)| version))
+        .unwrap_or_default();
     let mut program = expand::expand(sources, &defs, version, &mut diags);
     program.cilium_version = version;
     (program, diags)

@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use super::suggest;
+use crate::CiliumVersion;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
-use crate::CiliumVersion;
 use crate::source::{FileId, Origin, SourceMap, Span};
 
 /// Everything the later passes look names up in.
@@ -80,7 +80,11 @@ impl<'a> Defs<'a> {
 }
 
 /// Collects definitions and resolves imports.
-pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<Diagnostic>) -> Defs<'a> {
+pub fn resolve<'a>(
+    sources: &SourceMap,
+    files: &'a [ast::File],
+    diags: &mut Vec<Diagnostic>,
+) -> Defs<'a> {
     let mut defs = Defs {
         consts: HashMap::new(),
         categories: HashMap::new(),
@@ -96,7 +100,10 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
         .filter(|(_, file)| file.origin == Origin::Stdlib)
         .map(|(id, _)| id)
         .collect();
-    let by_path: HashMap<&str, FileId> = sources.iter().map(|(id, file)| (file.path.as_str(), id)).collect();
+    let by_path: HashMap<&str, FileId> = sources
+        .iter()
+        .map(|(id, file)| (file.path.as_str(), id))
+        .collect();
     let mut namespace_seen: HashMap<&str, Span> = HashMap::new();
     let mut cluster_seen: HashMap<&str, Span> = HashMap::new();
     // Files are visited in path order so "defined first" does not depend on
@@ -185,10 +192,16 @@ pub fn resolve<'a>(sources: &SourceMap, files: &'a [ast::File], diags: &mut Vec<
 }
 
 fn duplicate(what: &str, name: &str, span: Span, previous: Span) -> Diagnostic {
-    Diagnostic::new(Code::E0103, span, format!("the {what} `{name}` is defined more than once"))
-        .label(format!("`{name}` defined again here"))
-        .secondary(previous, format!("`{name}` first defined here"))
-        .help(format!("rename or remove one of the two definitions of `{name}`"))
+    Diagnostic::new(
+        Code::E0103,
+        span,
+        format!("the {what} `{name}` is defined more than once"),
+    )
+    .label(format!("`{name}` defined again here"))
+    .secondary(previous, format!("`{name}` first defined here"))
+    .help(format!(
+        "rename or remove one of the two definitions of `{name}`"
+    ))
 }
 
 /// Finds the file an import names, relative to the importing file.
@@ -201,7 +214,9 @@ fn resolve_import(
 ) -> Option<FileId> {
     let from_path = sources.path(from);
     let target = join(from_path, &import.path.node);
-    let found = target.as_deref().and_then(|path| by_path.get(path).copied());
+    let found = target
+        .as_deref()
+        .and_then(|path| by_path.get(path).copied());
     if found.is_none() {
         let candidates: Vec<&str> = sources
             .iter()
@@ -239,7 +254,9 @@ pub(crate) fn join(from: &str, import: &str) -> Option<String> {
 /// The path of `to` relative to the directory of `from`, for suggestions.
 fn relative(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect();
-    let from_dir = from_dir.get(..from_dir.len().saturating_sub(1)).unwrap_or(&[]);
+    let from_dir = from_dir
+        .get(..from_dir.len().saturating_sub(1))
+        .unwrap_or(&[]);
     let to_parts: Vec<&str> = to.split('/').collect();
     let common = from_dir
         .iter()
@@ -257,10 +274,19 @@ mod tests {
 
     #[test]
     fn import_paths_join_and_relativise() {
-        assert_eq!(join("ns/shop.netpol", "../common.netpol").as_deref(), Some("common.netpol"));
-        assert_eq!(join("shop.netpol", "lib/a.netpol").as_deref(), Some("lib/a.netpol"));
+        assert_eq!(
+            join("ns/shop.netpol", "../common.netpol").as_deref(),
+            Some("common.netpol")
+        );
+        assert_eq!(
+            join("shop.netpol", "lib/a.netpol").as_deref(),
+            Some("lib/a.netpol")
+        );
         assert_eq!(join("shop.netpol", "../a.netpol"), None);
-        assert_eq!(relative("ns/shop.netpol", "common.netpol"), "../common.netpol");
+        assert_eq!(
+            relative("ns/shop.netpol", "common.netpol"),
+            "../common.netpol"
+        );
         assert_eq!(relative("ns/shop.netpol", "ns/b.netpol"), "b.netpol");
     }
 }

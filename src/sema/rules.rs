@@ -17,7 +17,13 @@ pub const NAMESPACE_KEY: &str = "k8s:io.kubernetes.pod.namespace";
 pub const NAMESPACE_LABELS_PREFIX: &str = "io.cilium.k8s.namespace.labels.";
 
 /// Lowers a `select`.
-pub fn subject(eval: &mut Evaluator<'_>, select: &ast::Select, env: Env<'_>, ctx: &Ctx, diags: &mut Vec<Diagnostic>) -> Option<ir::Subject> {
+pub fn subject(
+    eval: &mut Evaluator<'_>,
+    select: &ast::Select,
+    env: Env<'_>,
+    ctx: &Ctx,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Subject> {
     match &select.subject {
         ast::Subject::Pods { selector, scope } => {
             let mut pods = match selector {
@@ -57,7 +63,9 @@ pub fn subject(eval: &mut Evaluator<'_>, select: &ast::Select, env: Env<'_>, ctx
                 return None;
             }
             match &select.subject {
-                ast::Subject::Nodes(selector) => Some(ir::Subject::Nodes(eval.selector(selector, env, diags)?)),
+                ast::Subject::Nodes(selector) => {
+                    Some(ir::Subject::Nodes(eval.selector(selector, env, diags)?))
+                }
                 _ => Some(ir::Subject::Nodes(ir::Selector::default())),
             }
         }
@@ -73,7 +81,10 @@ pub fn names_namespace(selector: &ir::Selector) -> bool {
         bare == "io.kubernetes.pod.namespace" || bare.starts_with(NAMESPACE_LABELS_PREFIX)
     };
     selector.match_labels.keys().any(is_namespace_key)
-        || selector.match_expressions.iter().any(|expression| is_namespace_key(&expression.key))
+        || selector
+            .match_expressions
+            .iter()
+            .any(|expression| is_namespace_key(&expression.key))
 }
 
 /// Adds the namespace terms of a scope to a selector.
@@ -87,9 +98,13 @@ fn apply_scope(
 ) -> Option<()> {
     if names_namespace(selector) {
         diags.push(
-            Diagnostic::new(Code::E0205, scope.span, "the selector already names its namespace")
-                .label("a second namespace constraint")
-                .help("keep either the namespace label in the selector or the `in ...` clause"),
+            Diagnostic::new(
+                Code::E0205,
+                scope.span,
+                "the selector already names its namespace",
+            )
+            .label("a second namespace constraint")
+            .help("keep either the namespace label in the selector or the `in ...` clause"),
         );
         return None;
     }
@@ -128,24 +143,41 @@ fn apply_scope(
             let labels = eval.selector(labels, env, diags)?;
             let prefixed = namespace_label_selector(&labels, scope.span, diags)?;
             selector.match_labels.extend(prefixed.match_labels);
-            selector.match_expressions.extend(prefixed.match_expressions);
+            selector
+                .match_expressions
+                .extend(prefixed.match_expressions);
         }
     }
     Some(())
 }
 
 /// Rewrites a selector over namespace labels into one over pod labels.
-fn namespace_label_selector(labels: &ir::Selector, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::Selector> {
+fn namespace_label_selector(
+    labels: &ir::Selector,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Selector> {
     let prefix = |key: &ir::LabelKey, diags: &mut Vec<Diagnostic>| {
         if key.as_str().contains(':') {
             diags.push(
-                Diagnostic::new(Code::E0205, span, format!("namespace label `{}` has a source prefix", key.as_str()))
-                    .label("namespace labels have no source")
-                    .help(format!("write `{}`", key.as_str().split_once(':').map_or("", |(_, rest)| rest))),
+                Diagnostic::new(
+                    Code::E0205,
+                    span,
+                    format!("namespace label `{}` has a source prefix", key.as_str()),
+                )
+                .label("namespace labels have no source")
+                .help(format!(
+                    "write `{}`",
+                    key.as_str().split_once(':').map_or("", |(_, rest)| rest)
+                )),
             );
             return None;
         }
-        validate::label_key(&format!("{NAMESPACE_LABELS_PREFIX}{}", key.as_str()), span, diags)
+        validate::label_key(
+            &format!("{NAMESPACE_LABELS_PREFIX}{}", key.as_str()),
+            span,
+            diags,
+        )
     };
     let mut out = ir::Selector::default();
     for (key, value) in &labels.match_labels {
@@ -159,16 +191,25 @@ fn namespace_label_selector(labels: &ir::Selector, span: Span, diags: &mut Vec<D
     }
     if out.is_empty() {
         diags.push(
-            Diagnostic::new(Code::E0205, span, "`namespaces with {}` matches every namespace")
-                .label("empty namespace selector")
-                .help("write `in all namespaces` to mean every namespace"),
+            Diagnostic::new(
+                Code::E0205,
+                span,
+                "`namespaces with {}` matches every namespace",
+            )
+            .label("empty namespace selector")
+            .help("write `in all namespaces` to mean every namespace"),
         );
         return None;
     }
     Some(out)
 }
 
-fn namespace_names(eval: &mut Evaluator<'_>, values: &[ast::Value], env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+fn namespace_names(
+    eval: &mut Evaluator<'_>,
+    values: &[ast::Value],
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<String>> {
     let mut names = Vec::new();
     let mut ok = true;
     for value in values {
@@ -267,7 +308,9 @@ fn peer(
                         apply_scope(eval, selector, scope, true, env, diags)?;
                     }
                 }
-                None if *ctx == Ctx::Cluster && out.iter().any(|selector| !names_namespace(selector)) => {
+                None if *ctx == Ctx::Cluster
+                    && out.iter().any(|selector| !names_namespace(selector)) =>
+                {
                     safety::unscoped_cluster_peer(rule.peer.span, "pods", diags);
                     return None;
                 }
@@ -282,7 +325,9 @@ fn peer(
                     .into_iter()
                     .map(|name| {
                         let mut selector = ir::Selector::default();
-                        selector.match_labels.insert(ir::LabelKey::new_unchecked(NAMESPACE_KEY), name);
+                        selector
+                            .match_labels
+                            .insert(ir::LabelKey::new_unchecked(NAMESPACE_KEY), name);
                         selector
                     })
                     .collect(),
@@ -290,7 +335,11 @@ fn peer(
         }
         ast::PeerKind::Namespaces(labels) => {
             let labels = eval.selector(labels, env, diags)?;
-            Some(ir::Peer::Endpoints(vec![namespace_label_selector(&labels, rule.peer.span, diags)?]))
+            Some(ir::Peer::Endpoints(vec![namespace_label_selector(
+                &labels,
+                rule.peer.span,
+                diags,
+            )?]))
         }
         ast::PeerKind::Entity(names) => {
             let mut entities = Vec::new();
@@ -387,19 +436,47 @@ fn peer(
             let text = eval.string(name, env, diags)?;
             if !validate::is_dns_label(&text) {
                 diags.push(
-                    Diagnostic::new(Code::E0206, name.span(), format!("`{text}` is not a valid service name"))
-                        .label("invalid service name")
-                        .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
+                    Diagnostic::new(
+                        Code::E0206,
+                        name.span(),
+                        format!("`{text}` is not a valid service name"),
+                    )
+                    .label("invalid service name")
+                    .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
                 );
                 return None;
             }
-            let namespace = service_namespace(eval, scope.as_ref(), rule.peer.span, "service", env, ctx, namespace_used, diags)?;
-            Some(ir::Peer::Services(vec![ir::ServiceRef::Named { name: text, namespace }]))
+            let namespace = service_namespace(
+                eval,
+                scope.as_ref(),
+                rule.peer.span,
+                "service",
+                env,
+                ctx,
+                namespace_used,
+                diags,
+            )?;
+            Some(ir::Peer::Services(vec![ir::ServiceRef::Named {
+                name: text,
+                namespace,
+            }]))
         }
         ast::PeerKind::Services { selector, scope } => {
             let selector = eval.selector(selector, env, diags)?;
-            let namespace = service_namespace(eval, scope.as_ref(), rule.peer.span, "services", env, ctx, namespace_used, diags)?;
-            Some(ir::Peer::Services(vec![ir::ServiceRef::Selected { selector, namespace }]))
+            let namespace = service_namespace(
+                eval,
+                scope.as_ref(),
+                rule.peer.span,
+                "services",
+                env,
+                ctx,
+                namespace_used,
+                diags,
+            )?;
+            Some(ir::Peer::Services(vec![ir::ServiceRef::Selected {
+                selector,
+                namespace,
+            }]))
         }
     }
 }
@@ -446,14 +523,23 @@ fn service_namespace(
 fn service_scope_error(scope: Option<&ast::Scope>, diags: &mut Vec<Diagnostic>) {
     if let Some(scope) = scope {
         diags.push(
-            Diagnostic::new(Code::E0305, scope.span, "a service peer is in one namespace or in all namespaces")
-                .label("Cilium matches services by one namespace name, or by none")
-                .help("write `in namespace NAME` or `in all namespaces`"),
+            Diagnostic::new(
+                Code::E0305,
+                scope.span,
+                "a service peer is in one namespace or in all namespaces",
+            )
+            .label("Cilium matches services by one namespace name, or by none")
+            .help("write `in namespace NAME` or `in all namespaces`"),
         );
     }
 }
 
-fn l7(eval: &mut Evaluator<'_>, rule: &ast::Rule, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::L7> {
+fn l7(
+    eval: &mut Evaluator<'_>,
+    rule: &ast::Rule,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::L7> {
     let first = rule.l7.first()?;
     let kind = |line: &ast::L7| match line {
         ast::L7::Http(_) | ast::L7::Grpc(..) => "HTTP",
@@ -462,11 +548,15 @@ fn l7(eval: &mut Evaluator<'_>, rule: &ast::Rule, env: Env<'_>, diags: &mut Vec<
     };
     if let Some(other) = rule.l7.iter().find(|line| kind(line) != kind(first)) {
         diags.push(
-            Diagnostic::new(Code::E0405, other.span(), format!("one rule mixes {} and {} rules", kind(first), kind(other)))
-                .label(format!("{} rule", kind(other)))
-                .secondary(first.span(), format!("{} rule", kind(first)))
-                .note("Cilium allows one kind of L7 rule per port rule")
-                .help("write one `allow` rule per kind of L7 rule"),
+            Diagnostic::new(
+                Code::E0405,
+                other.span(),
+                format!("one rule mixes {} and {} rules", kind(first), kind(other)),
+            )
+            .label(format!("{} rule", kind(other)))
+            .secondary(first.span(), format!("{} rule", kind(first)))
+            .note("Cilium allows one kind of L7 rule per port rule")
+            .help("write one `allow` rule per kind of L7 rule"),
         );
         return None;
     }
@@ -513,7 +603,12 @@ fn l7(eval: &mut Evaluator<'_>, rule: &ast::Rule, env: Env<'_>, diags: &mut Vec<
     }
 }
 
-fn http_rule(eval: &mut Evaluator<'_>, http: &ast::Http, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::HttpRule> {
+fn http_rule(
+    eval: &mut Evaluator<'_>,
+    http: &ast::Http,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::HttpRule> {
     let method = match &http.method {
         None => None,
         Some(ast::Method::Word(word)) => Some(word.node.clone()),
@@ -533,13 +628,23 @@ fn http_rule(eval: &mut Evaluator<'_>, http: &ast::Http, env: Env<'_>, diags: &m
         None => None,
         Some(value) => {
             let text = eval.string(value, env, diags)?;
-            Some(validate::non_empty("HTTP host", &text, value.span(), diags)?)
+            Some(validate::non_empty(
+                "HTTP host",
+                &text,
+                value.span(),
+                diags,
+            )?)
         }
     };
     let mut headers = Vec::new();
     for value in &http.headers {
         for text in eval.strings(value, env, diags)? {
-            headers.push(validate::non_empty("HTTP header", &text, value.span(), diags)?);
+            headers.push(validate::non_empty(
+                "HTTP header",
+                &text,
+                value.span(),
+                diags,
+            )?);
         }
     }
     Some(ir::HttpRule {
@@ -555,8 +660,12 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
     let valid = trimmed.split_once('/').is_some_and(|(service, method)| {
         !service.is_empty()
             && !method.is_empty()
-            && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
-            && method.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && service
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+            && method
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
     });
     if !valid {
         diags.push(
@@ -575,16 +684,29 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
     })
 }
 
-fn kafka_rule(eval: &mut Evaluator<'_>, kafka: &ast::Kafka, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::KafkaRule> {
+fn kafka_rule(
+    eval: &mut Evaluator<'_>,
+    kafka: &ast::Kafka,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::KafkaRule> {
     let api_key = match &kafka.api_key {
         None => None,
         Some(key) => {
             let lowered = key.node.to_ascii_lowercase();
             if !validate::KAFKA_API_KEYS.contains(&lowered.as_str()) {
                 diags.push(
-                    Diagnostic::new(Code::E0212, key.span, format!("unknown Kafka API key `{}`", key.node))
-                        .label("not a Kafka API key Cilium knows")
-                        .help_opt(super::suggest::did_you_mean(&lowered, validate::KAFKA_API_KEYS.iter().copied(), str::to_owned)),
+                    Diagnostic::new(
+                        Code::E0212,
+                        key.span,
+                        format!("unknown Kafka API key `{}`", key.node),
+                    )
+                    .label("not a Kafka API key Cilium knows")
+                    .help_opt(super::suggest::did_you_mean(
+                        &lowered,
+                        validate::KAFKA_API_KEYS.iter().copied(),
+                        str::to_owned,
+                    )),
                 );
                 return None;
             }
@@ -602,7 +724,12 @@ fn kafka_rule(eval: &mut Evaluator<'_>, kafka: &ast::Kafka, env: Env<'_>, diags:
         None => None,
         Some(value) => {
             let text = eval.string(value, env, diags)?;
-            Some(validate::non_empty("Kafka client ID", &text, value.span(), diags)?)
+            Some(validate::non_empty(
+                "Kafka client ID",
+                &text,
+                value.span(),
+                diags,
+            )?)
         }
     };
     let api_version = match &kafka.version {

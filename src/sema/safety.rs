@@ -26,9 +26,13 @@ pub fn check_namespace(decl: &ast::NamespaceDecl, name: &str, diags: &mut Vec<Di
 /// `entity all` is `everything`, said on purpose.
 pub fn entity_all(span: Span, diags: &mut Vec<Diagnostic>) {
     diags.push(
-        Diagnostic::new(Code::E0501, span, "`entity all` allows every peer, the internet included")
-            .label("every identity, `world` included")
-            .help("write `everything` instead of `entity all` if you mean it"),
+        Diagnostic::new(
+            Code::E0501,
+            span,
+            "`entity all` allows every peer, the internet included",
+        )
+        .label("every identity, `world` included")
+        .help("write `everything` instead of `entity all` if you mean it"),
     );
 }
 
@@ -60,17 +64,23 @@ pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>
         "a service peer without a namespace matches its services in every namespace"
     };
     diags.push(
-        Diagnostic::new(Code::E0505, span, format!("this `{what}` peer matches every namespace without saying so"))
-            .label("no namespace scope")
-            .note(note)
-            .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
+        Diagnostic::new(
+            Code::E0505,
+            span,
+            format!("this `{what}` peer matches every namespace without saying so"),
+        )
+        .label("no namespace scope")
+        .note(note)
+        .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
     );
 }
 
 /// Rules that would allow nothing: the empty rule must be `default deny`.
 pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic>) {
     let empty_peer = match &built.peer {
-        ir::Peer::Anywhere => built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none(),
+        ir::Peer::Anywhere => {
+            built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none()
+        }
         ir::Peer::Endpoints(list) => list.is_empty(),
         ir::Peer::Entities(list) => list.is_empty(),
         ir::Peer::Cidrs(list) => list.is_empty(),

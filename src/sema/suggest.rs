@@ -3,7 +3,9 @@
 /// The closest candidate to `word`, if one is close enough.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    similar::get_close_matches(word, &candidates, 1, 0.6).into_iter().next()
+    similar::get_close_matches(word, &candidates, 1, 0.6)
+        .into_iter()
+        .next()
 }
 
 /// A help line "did you mean `X`?" with the closest candidate, formatted by `show`.

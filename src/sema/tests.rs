@@ -1,6 +1,11 @@
 //! Sema unit tests: what a source compiles to, or which diagnostics it gets.
 
-#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use crate::diag::render::{Format, render};
 use crate::source::SourceMap;
@@ -36,7 +41,10 @@ namespace c { use app(port: 8080/tcp) }
     assert_eq!(program.namespaces["a"].policies[0].name, "app");
     assert_eq!(spec("a").egress.len(), 2);
     assert_eq!(spec("a").ingress.len(), 2);
-    assert_eq!(spec("a").egress[0].origin.categories, vec!["app".to_owned(), "allow_dns".to_owned()]);
+    assert_eq!(
+        spec("a").egress[0].origin.categories,
+        vec!["app".to_owned(), "allow_dns".to_owned()]
+    );
 }
 
 #[test]

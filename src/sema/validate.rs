@@ -17,7 +17,9 @@ pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet
         let mut diag = Diagnostic::new(Code::E0202, span, format!("`{text}` is not a valid CIDR"))
             .label("not an IP address or CIDR");
         diag = match text.split_once('/') {
-            Some((_, prefix)) if prefix.parse::<u8>().is_ok_and(|p| p > 32) && !text.contains(':') => {
+            Some((_, prefix))
+                if prefix.parse::<u8>().is_ok_and(|p| p > 32) && !text.contains(':') =>
+            {
                 diag.note("an IPv4 prefix length is at most 32")
             }
             _ => diag.note("write an address such as `10.0.0.1` or a CIDR such as `10.0.0.0/8`"),
@@ -46,9 +48,13 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         Some(p) if p == "sctp" => ir::Protocol::Sctp,
         Some(_) => ir::Protocol::Any,
     };
-    let number = |text: &crate::source::Spanned<String>, diags: &mut Vec<Diagnostic>| -> Option<u16> {
+    let number = |text: &crate::source::Spanned<String>,
+                  diags: &mut Vec<Diagnostic>|
+     -> Option<u16> {
         match text.node.parse::<u32>() {
-            Ok(n) if n <= 65535 && !(text.node.len() > 1 && text.node.starts_with('0')) => u16::try_from(n).ok(),
+            Ok(n) if n <= 65535 && !(text.node.len() > 1 && text.node.starts_with('0')) => {
+                u16::try_from(n).ok()
+            }
             Ok(_) if text.node.starts_with('0') => {
                 diags.push(
                     Diagnostic::new(Code::E0204, text.span, format!("port `{}` has a leading zero", text.node))
@@ -60,9 +66,13 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             }
             _ => {
                 diags.push(
-                    Diagnostic::new(Code::E0204, text.span, format!("port `{}` is out of range", text.node))
-                        .label("not a port number")
-                        .note("ports are numbers from 0 to 65535"),
+                    Diagnostic::new(
+                        Code::E0204,
+                        text.span,
+                        format!("port `{}` is out of range", text.node),
+                    )
+                    .label("not a port number")
+                    .note("ports are numbers from 0 to 65535"),
                 );
                 None
             }
@@ -72,9 +82,13 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
     if !start.node.starts_with(|c: char| c.is_ascii_digit()) {
         if lit.end.is_some() {
             diags.push(
-                Diagnostic::new(Code::E0204, lit.span, "a port range needs numbers at both ends")
-                    .label("named port in a range")
-                    .help("write the range with numbers, such as `8000-8999/tcp`"),
+                Diagnostic::new(
+                    Code::E0204,
+                    lit.span,
+                    "a port range needs numbers at both ends",
+                )
+                .label("named port in a range")
+                .help("write the range with numbers, such as `8000-8999/tcp`"),
             );
             return None;
         }
@@ -93,11 +107,19 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             protocol,
         });
     }
-    if lit.end.as_ref().is_some_and(|end| !end.node.starts_with(|c: char| c.is_ascii_digit())) {
+    if lit
+        .end
+        .as_ref()
+        .is_some_and(|end| !end.node.starts_with(|c: char| c.is_ascii_digit()))
+    {
         diags.push(
-            Diagnostic::new(Code::E0204, lit.span, "a port range needs numbers at both ends")
-                .label("named port in a range")
-                .help("write the range with numbers, such as `8000-8999/tcp`"),
+            Diagnostic::new(
+                Code::E0204,
+                lit.span,
+                "a port range needs numbers at both ends",
+            )
+            .label("named port in a range")
+            .help("write the range with numbers, such as `8000-8999/tcp`"),
         );
         return None;
     }
@@ -108,14 +130,18 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             let last = number(end, diags)?;
             if last <= first {
                 diags.push(
-                    Diagnostic::new(Code::E0204, lit.span, format!("the port range `{first}-{last}` is empty or reversed"))
-                        .label("the end must be above the start")
-                        .note("Cilium silently uses only the first port of such a range")
-                        .help(if last == first {
-                            format!("write the single port `{first}`")
-                        } else {
-                            format!("write `{last}-{first}`")
-                        }),
+                    Diagnostic::new(
+                        Code::E0204,
+                        lit.span,
+                        format!("the port range `{first}-{last}` is empty or reversed"),
+                    )
+                    .label("the end must be above the start")
+                    .note("Cilium silently uses only the first port of such a range")
+                    .help(if last == first {
+                        format!("write the single port `{first}`")
+                    } else {
+                        format!("write `{last}-{first}`")
+                    }),
                 );
                 return None;
             }
@@ -140,7 +166,15 @@ fn valid_service_name(name: &str) -> bool {
 }
 
 /// Cilium's label sources that a selector key may start with.
-const LABEL_SOURCES: &[&str] = &["k8s", "any", "reserved", "container", "unspec", "cidr", "fqdn"];
+const LABEL_SOURCES: &[&str] = &[
+    "k8s",
+    "any",
+    "reserved",
+    "container",
+    "unspec",
+    "cidr",
+    "fqdn",
+];
 
 /// A selector label key, checked as Kubernetes and Cilium check it.
 pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LabelKey> {
@@ -157,10 +191,18 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
         Some((source, rest)) => {
             if !LABEL_SOURCES.contains(&source) {
                 diags.push(
-                    Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label key"))
-                        .label("invalid label key")
-                        .note(format!("`{source}:` would be a Cilium label source, and `{source}` is not one"))
-                        .help(format!("selectors use `=`: did you mean `{source}={rest}`?")),
+                    Diagnostic::new(
+                        Code::E0205,
+                        span,
+                        format!("`{text}` is not a valid label key"),
+                    )
+                    .label("invalid label key")
+                    .note(format!(
+                        "`{source}:` would be a Cilium label source, and `{source}` is not one"
+                    ))
+                    .help(format!(
+                        "selectors use `=`: did you mean `{source}={rest}`?"
+                    )),
                 );
                 return None;
             }
@@ -184,10 +226,16 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
     match prefix {
         Some(prefix) => {
             if prefix.is_empty() || !is_dns_subdomain(prefix) {
-                return fail(diags, "the prefix before `/` must be a lower-case DNS subdomain");
+                return fail(
+                    diags,
+                    "the prefix before `/` must be a lower-case DNS subdomain",
+                );
             }
             if source.len() + 1 + prefix.len() > 253 {
-                return fail(diags, "the prefix is too long once Cilium adds the source to it");
+                return fail(
+                    diags,
+                    "the prefix is too long once Cilium adds the source to it",
+                );
             }
         }
         None => {
@@ -195,7 +243,9 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
             if source.len() + 1 + name.len() > 63 {
                 return fail(
                     diags,
-                    &format!("Cilium checks the key as `{source}.{name}`, which is longer than 63 characters"),
+                    &format!(
+                        "Cilium checks the key as `{source}.{name}`, which is longer than 63 characters"
+                    ),
                 );
             }
         }
@@ -219,7 +269,9 @@ pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Optio
 fn is_qualified_name(text: &str) -> bool {
     let bytes = text.as_bytes();
     matches!((bytes.first(), bytes.last()), (Some(first), Some(last)) if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric())
-        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// A DNS-1123 label: lower-case letters, digits and `-`, at most 63.
@@ -227,7 +279,9 @@ pub fn is_dns_label(text: &str) -> bool {
     let bytes = text.as_bytes();
     !bytes.is_empty()
         && bytes.len() <= 63
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
 }
@@ -252,7 +306,12 @@ pub fn namespace_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Op
 }
 
 /// A policy, category-derived policy or service name.
-pub fn object_name(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn object_name(
+    what: &str,
+    text: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     if is_dns_subdomain(text) {
         return Some(text.to_owned());
     }
@@ -289,9 +348,13 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
     let lowered = text.trim_end_matches('.');
     let fail = |diags: &mut Vec<Diagnostic>, why: String| {
         diags.push(
-            Diagnostic::new(Code::E0208, span, format!("`{text}` is not a valid FQDN name or pattern"))
-                .label("invalid FQDN")
-                .note(why),
+            Diagnostic::new(
+                Code::E0208,
+                span,
+                format!("`{text}` is not a valid FQDN name or pattern"),
+            )
+            .label("invalid FQDN")
+            .note(why),
         );
         None
     };
@@ -306,11 +369,20 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
     if text.len() > 255 {
         return fail(diags, "Cilium allows at most 255 characters".to_owned());
     }
-    if let Some(bad) = text.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*'))) {
-        return fail(diags, format!("`{bad}` is not allowed; names use letters, digits, `-`, `_`, `.` and `*`"));
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*')))
+    {
+        return fail(
+            diags,
+            format!("`{bad}` is not allowed; names use letters, digits, `-`, `_`, `.` and `*`"),
+        );
     }
     if text != "*" && lowered.split('.').any(str::is_empty) {
-        return fail(diags, "a name has no empty labels (no `..`, no leading `.`)".to_owned());
+        return fail(
+            diags,
+            "a name has no empty labels (no `..`, no leading `.`)".to_owned(),
+        );
     }
     if text.contains('*') {
         Some(ir::FqdnSelector::Pattern(text.to_owned()))
@@ -383,9 +455,13 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
             }),
             Err(_) => {
                 diags.push(
-                    Diagnostic::new(Code::E0209, item.kind.span, format!("ICMP type `{text}` is out of range"))
-                        .label("not an ICMP type")
-                        .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
+                    Diagnostic::new(
+                        Code::E0209,
+                        item.kind.span,
+                        format!("ICMP type `{text}` is out of range"),
+                    )
+                    .label("not an ICMP type")
+                    .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
                 );
                 None
             }
@@ -401,28 +477,54 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
             kind: ir::IcmpKind::Name(text.clone()),
         });
     }
-    let mut diag = Diagnostic::new(Code::E0209, item.kind.span, format!("`{text}` is not an {family_word} ICMP type"))
-        .label(format!("not in Cilium's {family_word} table"));
+    let mut diag = Diagnostic::new(
+        Code::E0209,
+        item.kind.span,
+        format!("`{text}` is not an {family_word} ICMP type"),
+    )
+    .label(format!("not in Cilium's {family_word} table"));
     if other.iter().any(|(name, _)| name == text) {
-        diag = diag.help(format!("`{text}` is an {} type: write `{other_word} {text}`", if family_word == "IPv4" { "IPv6" } else { "IPv4" }));
+        diag = diag.help(format!(
+            "`{text}` is an {} type: write `{other_word} {text}`",
+            if family_word == "IPv4" {
+                "IPv6"
+            } else {
+                "IPv4"
+            }
+        ));
     } else {
-        diag = diag.help_opt(suggest::did_you_mean(text, table.iter().map(|(name, _)| *name), str::to_owned));
+        diag = diag.help_opt(suggest::did_you_mean(
+            text,
+            table.iter().map(|(name, _)| *name),
+            str::to_owned,
+        ));
     }
     diags.push(diag);
     None
 }
 
 /// An HTTP method or path regexp, checked with RE2 syntax as Go does.
-pub fn http_regex(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn http_regex(
+    what: &str,
+    text: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     match regex_syntax::Parser::new().parse(text) {
         Ok(_) => Some(text.to_owned()),
         Err(err) => {
             let detail = err.to_string();
             let last = detail.lines().last().unwrap_or("").trim().to_owned();
             diags.push(
-                Diagnostic::new(Code::E0211, span, format!("the HTTP {what} `{text}` is not a valid regular expression"))
-                    .label("invalid regular expression")
-                    .note(format!("Cilium compiles it as a Go regexp and drops the policy when it fails: {last}")),
+                Diagnostic::new(
+                    Code::E0211,
+                    span,
+                    format!("the HTTP {what} `{text}` is not a valid regular expression"),
+                )
+                .label("invalid regular expression")
+                .note(format!(
+                    "Cilium compiles it as a Go regexp and drops the policy when it fails: {last}"
+                )),
             );
             None
         }
@@ -469,19 +571,33 @@ pub const KAFKA_API_KEYS: &[&str] = &[
 
 /// A Kafka topic.
 pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    if !text.is_empty() && text.len() <= 255 && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+    if !text.is_empty()
+        && text.len() <= 255
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
         return Some(text.to_owned());
     }
     diags.push(
-        Diagnostic::new(Code::E0212, span, format!("`{text}` is not a valid Kafka topic"))
-            .label("invalid topic")
-            .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
+        Diagnostic::new(
+            Code::E0212,
+            span,
+            format!("`{text}` is not a valid Kafka topic"),
+        )
+        .label("invalid topic")
+        .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
     );
     None
 }
 
 /// A string that must not be empty, such as an HTTP header.
-pub fn non_empty(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn non_empty(
+    what: &str,
+    text: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     if !text.trim().is_empty() {
         return Some(text.to_owned());
     }
@@ -499,9 +615,13 @@ pub fn kafka_version(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Opt
         Ok(n) if n <= 32767 => Some(n),
         _ => {
             diags.push(
-                Diagnostic::new(Code::E0212, span, format!("Kafka API version `{text}` is out of range"))
-                    .label("not an API version")
-                    .note("Kafka API versions are numbers from 0 to 32767"),
+                Diagnostic::new(
+                    Code::E0212,
+                    span,
+                    format!("Kafka API version `{text}` is out of range"),
+                )
+                .label("not an API version")
+                .note("Kafka API versions are numbers from 0 to 32767"),
             );
             None
         }

@@ -134,7 +134,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates a value and checks it fits `expected`.
-    pub fn expect(&mut self, value: &ast::Value, expected: Ty, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Val> {
+    pub fn expect(
+        &mut self,
+        value: &ast::Value,
+        expected: Ty,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Val> {
         let described = self.eval(value, env, Some(expected), diags)?;
         if described.val.ty().fits(expected) {
             return Some(described.val);
@@ -145,17 +151,29 @@ impl<'a> Evaluator<'a> {
             None => found.describe().to_owned(),
         };
         let wanted = expected.describe_slot();
-        let mut diag = Diagnostic::new(Code::E0201, value.span(), format!("expected {wanted}, found {what}"))
-            .label(format!("expected {wanted}"));
+        let mut diag = Diagnostic::new(
+            Code::E0201,
+            value.span(),
+            format!("expected {wanted}, found {what}"),
+        )
+        .label(format!("expected {wanted}"));
         if let (Some(name), Some(def_span)) = (&described.name, described.def_span) {
-            diag = diag.secondary(def_span, format!("`{name}` is defined here as {}", found.describe()));
+            diag = diag.secondary(
+                def_span,
+                format!("`{name}` is defined here as {}", found.describe()),
+            );
         }
         diags.push(diag);
         None
     }
 
     /// Evaluates to CIDRs (one or a list).
-    pub fn cidrs(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<IpNet>> {
+    pub fn cidrs(
+        &mut self,
+        value: &ast::Value,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<IpNet>> {
         match self.expect(value, Ty::Cidrs, env, diags)? {
             Val::Cidr(cidr) => Some(vec![cidr]),
             Val::Cidrs(cidrs) => Some(cidrs),
@@ -165,7 +183,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates to ports (one or a list).
-    pub fn ports(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<ir::PortSpec>> {
+    pub fn ports(
+        &mut self,
+        value: &ast::Value,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<ir::PortSpec>> {
         match self.expect(value, Ty::Ports, env, diags)? {
             Val::Port(port) => Some(vec![port]),
             Val::Ports(ports) => Some(ports),
@@ -174,7 +197,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates to strings (one or a list).
-    pub fn strings(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    pub fn strings(
+        &mut self,
+        value: &ast::Value,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<String>> {
         match self.expect(value, Ty::Strings, env, diags)? {
             Val::Str(text) | Val::Word(text) => Some(vec![text]),
             Val::Strs(texts) => Some(texts),
@@ -183,7 +211,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates to one string.
-    pub fn string(&mut self, value: &ast::Value, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    pub fn string(
+        &mut self,
+        value: &ast::Value,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
         match self.expect(value, Ty::String, env, diags)? {
             Val::Str(text) | Val::Word(text) => Some(text),
             _ => None,
@@ -191,7 +224,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates a selector.
-    pub fn selector(&mut self, selector: &ast::Selector, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::Selector> {
+    pub fn selector(
+        &mut self,
+        selector: &ast::Selector,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<ir::Selector> {
         match &selector.kind {
             ast::SelectorKind::Ref(name) => {
                 match self.expect(&ast::Value::Ref(name.clone()), Ty::Selector, env, diags)? {
@@ -203,7 +241,12 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn terms(&mut self, terms: &[ast::Term], env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<ir::Selector> {
+    fn terms(
+        &mut self,
+        terms: &[ast::Term],
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<ir::Selector> {
         let mut out = ir::Selector::default();
         let mut ok = true;
         for term in terms {
@@ -212,12 +255,19 @@ impl<'a> Evaluator<'a> {
         ok.then_some(out)
     }
 
-    fn term(&mut self, term: &ast::Term, out: &mut ir::Selector, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<()> {
-        let label_value = |this: &mut Self, value: &ast::Value, diags: &mut Vec<Diagnostic>| -> Option<String> {
-            let text = this.string(value, env, diags)?;
-            validate::label_value(&text, value.span(), diags)?;
-            Some(text)
-        };
+    fn term(
+        &mut self,
+        term: &ast::Term,
+        out: &mut ir::Selector,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<()> {
+        let label_value =
+            |this: &mut Self, value: &ast::Value, diags: &mut Vec<Diagnostic>| -> Option<String> {
+                let text = this.string(value, env, diags)?;
+                validate::label_value(&text, value.span(), diags)?;
+                Some(text)
+            };
         match term {
             ast::Term::Eq(key, value) => {
                 let key_checked = validate::label_key(&key.node, key.span, diags);
@@ -280,7 +330,9 @@ impl<'a> Evaluator<'a> {
                 });
             }
             ast::Term::Splice(name) => {
-                let Val::Selector(inner) = self.expect(&ast::Value::Ref(name.clone()), Ty::Selector, env, diags)? else {
+                let Val::Selector(inner) =
+                    self.expect(&ast::Value::Ref(name.clone()), Ty::Selector, env, diags)?
+                else {
                     return None;
                 };
                 out.match_labels.extend(inner.match_labels);
@@ -290,7 +342,13 @@ impl<'a> Evaluator<'a> {
         Some(())
     }
 
-    fn eval(&mut self, value: &ast::Value, env: Env<'_>, expected: Option<Ty>, diags: &mut Vec<Diagnostic>) -> Option<Described> {
+    fn eval(
+        &mut self,
+        value: &ast::Value,
+        env: Env<'_>,
+        expected: Option<Ty>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Described> {
         let plain = |val: Val| {
             Some(Described {
                 val,
@@ -300,11 +358,15 @@ impl<'a> Evaluator<'a> {
         };
         match value {
             ast::Value::Ref(name) => self.reference(name, env, diags),
-            ast::Value::Cidr(text) => plain(Val::Cidr(validate::cidr(&text.node, text.span, diags)?)),
+            ast::Value::Cidr(text) => {
+                plain(Val::Cidr(validate::cidr(&text.node, text.span, diags)?))
+            }
             ast::Value::Port(port) => plain(Val::Port(validate::port(port, diags)?)),
             ast::Value::String(text) => plain(Val::Str(text.node.clone())),
             ast::Value::Word(text) => plain(Val::Word(text.node.clone())),
-            ast::Value::Selector(selector) => plain(Val::Selector(self.selector(selector, env, diags)?)),
+            ast::Value::Selector(selector) => {
+                plain(Val::Selector(self.selector(selector, env, diags)?))
+            }
             ast::Value::List(items, span) => {
                 let element = expected.map(|ty| match ty {
                     Ty::Cidrs => Ty::Cidr,
@@ -317,7 +379,14 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn list(&mut self, items: &[ast::Value], span: Span, env: Env<'_>, element: Option<Ty>, diags: &mut Vec<Diagnostic>) -> Option<Val> {
+    fn list(
+        &mut self,
+        items: &[ast::Value],
+        span: Span,
+        env: Env<'_>,
+        element: Option<Ty>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Val> {
         let mut out = Val::Empty;
         let mut first: Option<(Ty, Span)> = None;
         let mut ok = true;
@@ -378,12 +447,19 @@ impl<'a> Evaluator<'a> {
                     let mut diag = Diagnostic::new(
                         Code::E0210,
                         item.span(),
-                        format!("this list mixes {} with {}", first.map_or("values", |(ty, _)| ty.describe()), ty.describe()),
+                        format!(
+                            "this list mixes {} with {}",
+                            first.map_or("values", |(ty, _)| ty.describe()),
+                            ty.describe()
+                        ),
                     )
                     .label(format!("{} here", ty.describe()))
                     .help("split the list into one list per type");
                     if let Some((first_ty, first_span)) = first {
-                        diag = diag.secondary(first_span, format!("the list starts with {}", first_ty.describe()));
+                        diag = diag.secondary(
+                            first_span,
+                            format!("the list starts with {}", first_ty.describe()),
+                        );
                     }
                     if matches!(ty, Ty::Selector) {
                         diag = diag.note("a selector cannot be a list element");
@@ -397,7 +473,12 @@ impl<'a> Evaluator<'a> {
         ok.then_some(out)
     }
 
-    fn reference(&mut self, name: &crate::source::Spanned<String>, env: Env<'_>, diags: &mut Vec<Diagnostic>) -> Option<Described> {
+    fn reference(
+        &mut self,
+        name: &crate::source::Spanned<String>,
+        env: Env<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Described> {
         if let Some(bound) = env.params.and_then(|params| params.get(&name.node)) {
             return Some(Described {
                 val: bound.val.clone(),
@@ -433,10 +514,14 @@ impl<'a> Evaluator<'a> {
         }
         if self.in_progress.contains(&key) {
             diags.push(
-                Diagnostic::new(Code::E0105, name.span, format!("`${}` is defined in terms of itself", name.node))
-                    .label("used here while it is being defined")
-                    .secondary(def.name.span, format!("`{}` is defined here", name.node))
-                    .help("give the constant a value that does not refer back to it"),
+                Diagnostic::new(
+                    Code::E0105,
+                    name.span,
+                    format!("`${}` is defined in terms of itself", name.node),
+                )
+                .label("used here while it is being defined")
+                .secondary(def.name.span, format!("`{}` is defined here", name.node))
+                .help("give the constant a value that does not refer back to it"),
             );
             return None;
         }
@@ -490,9 +575,16 @@ impl Evaluator<'_> {
             Val::Cidrs(cidrs) => cidrs.clone(),
             _ if def.group.is_some() => {
                 diags.push(
-                    Diagnostic::new(Code::E0201, def.value.span(), format!("expected a CIDR list, found {}", val.ty().describe()))
-                        .label("a CIDR group holds CIDRs")
-                        .secondary(def.group.unwrap_or(def.name.span), "`group` makes this constant a CiliumCIDRGroup"),
+                    Diagnostic::new(
+                        Code::E0201,
+                        def.value.span(),
+                        format!("expected a CIDR list, found {}", val.ty().describe()),
+                    )
+                    .label("a CIDR group holds CIDRs")
+                    .secondary(
+                        def.group.unwrap_or(def.name.span),
+                        "`group` makes this constant a CiliumCIDRGroup",
+                    ),
                 );
                 return None;
             }
@@ -525,10 +617,16 @@ pub const MAX_DEPTH: usize = 100;
 
 /// E0107: a chain of definitions deeper than [`MAX_DEPTH`].
 pub fn too_deep(span: Span, what: &str, name: &str) -> Diagnostic {
-    Diagnostic::new(Code::E0107, span, format!("{what} are nested more than {MAX_DEPTH} deep here"))
-        .label(format!("`{name}` is {MAX_DEPTH} levels down a chain of {what}"))
-        .note("each constant or category may refer to others, but not in a chain this long")
-        .help("flatten the chain: refer to the values directly")
+    Diagnostic::new(
+        Code::E0107,
+        span,
+        format!("{what} are nested more than {MAX_DEPTH} deep here"),
+    )
+    .label(format!(
+        "`{name}` is {MAX_DEPTH} levels down a chain of {what}"
+    ))
+    .note("each constant or category may refer to others, but not in a chain this long")
+    .help("flatten the chain: refer to the values directly")
 }
 
 /// Parses a CIDR or IP literal; a bare IP is a host route.

@@ -14,12 +14,22 @@ use crate::source::Span;
 /// `no default deny` needs `enableDefaultDeny`.
 pub fn check_default_deny_switch(span: Span, version: CiliumVersion, diags: &mut Vec<Diagnostic>) {
     if version < CiliumVersion::DEFAULT_DENY_SWITCH {
-        diags.push(too_old(span, "`no default deny` (`enableDefaultDeny`)", CiliumVersion::DEFAULT_DENY_SWITCH, version));
+        diags.push(too_old(
+            span,
+            "`no default deny` (`enableDefaultDeny`)",
+            CiliumVersion::DEFAULT_DENY_SWITCH,
+            version,
+        ));
     }
 }
 
 /// FQDN patterns and Kafka rules of one lowered rule.
-pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, version: CiliumVersion, diags: &mut Vec<Diagnostic>) {
+pub fn check_rule(
+    rule: &ast::Rule,
+    built: &ir::Rule,
+    version: CiliumVersion,
+    diags: &mut Vec<Diagnostic>,
+) {
     let multi_label = |selectors: &[ir::FqdnSelector]| {
         selectors
             .iter()
@@ -28,30 +38,55 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, version: CiliumVersion, di
     if version < CiliumVersion::MULTI_LABEL_WILDCARD {
         if let ir::Peer::Fqdns(selectors) = &built.peer {
             if multi_label(selectors) {
-                diags.push(too_old(rule.peer.span, "the `**.` FQDN pattern", CiliumVersion::MULTI_LABEL_WILDCARD, version));
+                diags.push(too_old(
+                    rule.peer.span,
+                    "the `**.` FQDN pattern",
+                    CiliumVersion::MULTI_LABEL_WILDCARD,
+                    version,
+                ));
             }
         }
         if let Some(ir::L7::Dns(selectors)) = &built.l7 {
             if multi_label(selectors) {
                 let span = rule.l7.first().map_or(rule.span, ast::L7::span);
-                diags.push(too_old(span, "the `**.` DNS pattern", CiliumVersion::MULTI_LABEL_WILDCARD, version));
+                diags.push(too_old(
+                    span,
+                    "the `**.` DNS pattern",
+                    CiliumVersion::MULTI_LABEL_WILDCARD,
+                    version,
+                ));
             }
         }
     }
     if version >= CiliumVersion::WITHOUT_KAFKA && matches!(built.l7, Some(ir::L7::Kafka(_))) {
         let span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(
-            Diagnostic::new(Code::E0421, span, format!("Cilium {version} has no Kafka rules"))
-                .label("Kafka rule")
-                .note(format!("Kafka rules were deprecated in Cilium 1.19 and removed in {}", CiliumVersion::WITHOUT_KAFKA))
-                .help("allow the Kafka port without L7 rules, or target Cilium 1.19 (`cilium 1.19`)"),
+            Diagnostic::new(
+                Code::E0421,
+                span,
+                format!("Cilium {version} has no Kafka rules"),
+            )
+            .label("Kafka rule")
+            .note(format!(
+                "Kafka rules were deprecated in Cilium 1.19 and removed in {}",
+                CiliumVersion::WITHOUT_KAFKA
+            ))
+            .help("allow the Kafka port without L7 rules, or target Cilium 1.19 (`cilium 1.19`)"),
         );
     }
 }
 
 fn too_old(span: Span, feature: &str, since: CiliumVersion, version: CiliumVersion) -> Diagnostic {
-    Diagnostic::new(Code::E0421, span, format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"))
-        .label(format!("needs Cilium {since}"))
-        .note(format!("Cilium {version} does not know it: the agent would refuse or ignore the policy"))
-        .help(format!("target Cilium {since} or later (`cilium {since}`), or do without it"))
+    Diagnostic::new(
+        Code::E0421,
+        span,
+        format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"),
+    )
+    .label(format!("needs Cilium {since}"))
+    .note(format!(
+        "Cilium {version} does not know it: the agent would refuse or ignore the policy"
+    ))
+    .help(format!(
+        "target Cilium {since} or later (`cilium {since}`), or do without it"
+    ))
 }

@@ -11,7 +11,12 @@ use crate::source::{FileId, Span};
 pub fn describe(kind: Rule) -> &'static str {
     match kind {
         Rule::EOI => "end of file",
-        Rule::item | Rule::import | Rule::const_def | Rule::category | Rule::namespace | Rule::cluster_policy => {
+        Rule::item
+        | Rule::import
+        | Rule::const_def
+        | Rule::category
+        | Rule::namespace
+        | Rule::cluster_policy => {
             "`import`, `const`, `category`, `namespace`, `cluster policy` or `cilium`"
         }
         Rule::cilium | Rule::kw_cilium => "`cilium`",
@@ -62,7 +67,9 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::grpc | Rule::kw_grpc => "`grpc`",
         Rule::kafka | Rule::kw_kafka => "`kafka`",
         Rule::dns | Rule::kw_dns => "`dns`",
-        Rule::http_method | Rule::http_method_re | Rule::kw_method => "an HTTP method such as `GET`",
+        Rule::http_method | Rule::http_method_re | Rule::kw_method => {
+            "an HTTP method such as `GET`"
+        }
         Rule::kw_host => "`host`",
         Rule::kw_header => "`header`",
         Rule::kafka_role | Rule::kw_produce | Rule::kw_consume => "`produce` or `consume`",
@@ -73,9 +80,12 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::selector_list | Rule::selector | Rule::selector_braced => {
             "a label selector such as `app=web` or `{ app=web, tier in (a, b) }`"
         }
-        Rule::sel_eq | Rule::sel_ne | Rule::sel_in | Rule::sel_notin | Rule::sel_exists | Rule::sel_not_exists => {
-            "a selector term such as `app=web`"
-        }
+        Rule::sel_eq
+        | Rule::sel_ne
+        | Rule::sel_in
+        | Rule::sel_notin
+        | Rule::sel_exists
+        | Rule::sel_not_exists => "a selector term such as `app=web`",
         Rule::label_key => "a label key",
         Rule::label_value | Rule::bare_value => "a label value",
         Rule::value => "a value (CIDR, port, string, list, selector or `$NAME`)",
@@ -137,7 +147,9 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::kw_ipv4 => "`ipv4`",
         Rule::kw_ipv6 => "`ipv6`",
         Rule::kw_notin => "`notin`",
-        Rule::file | Rule::body_item | Rule::policy_item | Rule::sel_term | Rule::l7 => "a statement",
+        Rule::file | Rule::body_item | Rule::policy_item | Rule::sel_term | Rule::l7 => {
+            "a statement"
+        }
         Rule::keyword => "a keyword",
         Rule::WHITESPACE | Rule::COMMENT | Rule::ident_char => "a character",
     }
@@ -159,7 +171,8 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
         Some(token) => format!("`{token}`"),
     };
     let ErrorVariant::ParsingError { positives, .. } = &err.variant else {
-        return Diagnostic::new(Code::E0001, span, format!("unexpected {found}")).label("unexpected here");
+        return Diagnostic::new(Code::E0001, span, format!("unexpected {found}"))
+            .label("unexpected here");
     };
     let mut expected: Vec<&str> = positives.iter().map(|kind| describe(*kind)).collect();
     expected.sort_unstable();
@@ -174,7 +187,9 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
         _ => "unexpected here".to_owned(),
     };
     let diag = Diagnostic::new(Code::E0001, span, message).label(label);
-    let after_colon = text.get(..start).is_some_and(|before| before.trim_end().ends_with(':'));
+    let after_colon = text
+        .get(..start)
+        .is_some_and(|before| before.trim_end().ends_with(':'));
     match help_for(positives, text.get(start..end).unwrap_or(""), after_colon) {
         Some(help) => diag.help(help),
         None => diag,
@@ -194,10 +209,16 @@ fn help_for(expected: &[Rule], found: &str, after_colon: bool) -> Option<String>
         return Some("write `allow from ...` for ingress and `allow to ...` for egress".to_owned());
     }
     if wants(Rule::peer) && found.parse::<u16>().is_ok() {
-        return Some("name the peer first, then the port: `allow from anywhere port 80/tcp`".to_owned());
+        return Some(
+            "name the peer first, then the port: `allow from anywhere port 80/tcp`".to_owned(),
+        );
     }
-    if wants(Rule::protocol) || (found.starts_with(|c: char| c.is_ascii_digit()) && wants(Rule::port)) {
-        return Some("write ports as `443/tcp`, `53/udp`, `8000-8999/tcp` or `53` (any protocol)".to_owned());
+    if wants(Rule::protocol)
+        || (found.starts_with(|c: char| c.is_ascii_digit()) && wants(Rule::port))
+    {
+        return Some(
+            "write ports as `443/tcp`, `53/udp`, `8000-8999/tcp` or `53` (any protocol)".to_owned(),
+        );
     }
     if wants(Rule::rbrace) && found == ":" {
         return Some("selectors use `=`: write `{ app=web }`".to_owned());
@@ -253,10 +274,14 @@ fn unterminated_string(file: FileId, text: &str) -> Option<Diagnostic> {
 }
 
 fn unterminated(file: FileId, start: usize, end: usize) -> Diagnostic {
-    Diagnostic::new(Code::E0002, Span::new(file, start, end), "unterminated string")
-        .label("this string has no closing `\"`")
-        .note("strings end on the line they start on")
-        .help("add the closing `\"`")
+    Diagnostic::new(
+        Code::E0002,
+        Span::new(file, start, end),
+        "unterminated string",
+    )
+    .label("this string has no closing `\"`")
+    .note("strings end on the line they start on")
+    .help("add the closing `\"`")
 }
 
 /// Rejects brackets nested deeper than [`MAX_NESTING`] before pest, whose

@@ -22,7 +22,11 @@ pub fn lower_file(file: FileId, pair: Pair<'_, R>) -> ast::File {
         .filter(|pair| pair.as_rule() != R::EOI)
         .map(|pair| cx.item(pair))
         .collect();
-    ast::File { id: file, items, silences }
+    ast::File {
+        id: file,
+        items,
+        silences,
+    }
 }
 
 /// Where the last token inside a pair ends.
@@ -201,7 +205,11 @@ impl Cx {
         for child in children(pair.into_inner()) {
             match child.as_rule() {
                 R::ident => name = Some(self.text(&child)),
-                R::params => params = children(child.into_inner()).map(|p| self.param(p)).collect(),
+                R::params => {
+                    params = children(child.into_inner())
+                        .map(|p| self.param(p))
+                        .collect()
+                }
                 _ => body.push(self.body_item(child)),
             }
         }
@@ -407,7 +415,9 @@ impl Cx {
     }
 
     fn name_list(&self, pair: Pair<'_, R>) -> Vec<ast::Value> {
-        children(pair.into_inner()).map(|name| self.value(name)).collect()
+        children(pair.into_inner())
+            .map(|name| self.value(name))
+            .collect()
     }
 
     fn rule(&self, pair: Pair<'_, R>) -> ast::Rule {
@@ -437,11 +447,15 @@ impl Cx {
                 }
                 R::peer => peer = Some(self.peer(child)),
                 R::ports => {
-                    let values = children(child.into_inner()).map(|port| self.value(port)).collect();
+                    let values = children(child.into_inner())
+                        .map(|port| self.value(port))
+                        .collect();
                     ports = Some(Spanned::new(values, child_span));
                 }
                 R::icmps => {
-                    let items = children(child.into_inner()).map(|item| self.icmp_item(item)).collect();
+                    let items = children(child.into_inner())
+                        .map(|item| self.icmp_item(item))
+                        .collect();
                     icmps = Some(Spanned::new(items, child_span));
                 }
                 R::http => l7.push(ast::L7::Http(self.http(child))),
@@ -454,7 +468,9 @@ impl Cx {
                 }
                 R::kafka => l7.push(ast::L7::Kafka(self.kafka(child))),
                 R::dns => {
-                    let values = children(child.into_inner()).map(|value| self.value(value)).collect();
+                    let values = children(child.into_inner())
+                        .map(|value| self.value(value))
+                        .collect();
                     l7.push(ast::L7::Dns(values, child_span));
                 }
                 other => unreachable!("grammar: unexpected rule part {other:?}"),
@@ -486,7 +502,9 @@ impl Cx {
                 for child in children(inner.into_inner()) {
                     match child.as_rule() {
                         R::selector_list => {
-                            selectors = children(child.into_inner()).map(|s| self.selector(s)).collect();
+                            selectors = children(child.into_inner())
+                                .map(|s| self.selector(s))
+                                .collect();
                         }
                         R::scope => scope = Some(self.scope(child)),
                         other => unreachable!("grammar: unexpected pods part {other:?}"),
@@ -501,15 +519,21 @@ impl Cx {
                     .unwrap_or_default(),
             ),
             R::peer_namespaces => ast::PeerKind::Namespaces(self.first_selector(inner)),
-            R::peer_entity => {
-                ast::PeerKind::Entity(children(inner.into_inner()).map(|name| self.text(&name)).collect())
-            }
-            R::peer_cidr => {
-                ast::PeerKind::Cidr(children(inner.into_inner()).map(|item| self.cidr_item(item)).collect())
-            }
-            R::peer_fqdn => {
-                ast::PeerKind::Fqdn(children(inner.into_inner()).map(|value| self.value(value)).collect())
-            }
+            R::peer_entity => ast::PeerKind::Entity(
+                children(inner.into_inner())
+                    .map(|name| self.text(&name))
+                    .collect(),
+            ),
+            R::peer_cidr => ast::PeerKind::Cidr(
+                children(inner.into_inner())
+                    .map(|item| self.cidr_item(item))
+                    .collect(),
+            ),
+            R::peer_fqdn => ast::PeerKind::Fqdn(
+                children(inner.into_inner())
+                    .map(|value| self.value(value))
+                    .collect(),
+            ),
             R::peer_service => {
                 let mut parts = children(inner.into_inner());
                 let name = parts
@@ -529,7 +553,8 @@ impl Cx {
                         other => unreachable!("grammar: unexpected services part {other:?}"),
                     }
                 }
-                let selector = selector.unwrap_or_else(|| unreachable!("grammar: services has a selector"));
+                let selector =
+                    selector.unwrap_or_else(|| unreachable!("grammar: services has a selector"));
                 ast::PeerKind::Services { selector, scope }
             }
             R::peer_anywhere => ast::PeerKind::Anywhere,
@@ -547,9 +572,9 @@ impl Cx {
             .map(|cidr| self.value(cidr))
             .unwrap_or_else(|| unreachable!("grammar: cidr item has a cidr"));
         let except = match inner.next() {
-            Some(list) if list.as_rule() == R::cidr_list => {
-                children(list.into_inner()).map(|value| self.value(value)).collect()
-            }
+            Some(list) if list.as_rule() == R::cidr_list => children(list.into_inner())
+                .map(|value| self.value(value))
+                .collect(),
             Some(single) => vec![self.value(single)],
             None => Vec::new(),
         };
@@ -626,7 +651,9 @@ impl Cx {
                     kafka.role = Some(Spanned::new(role, self.span(&child)));
                 }
                 R::kafka_apikey => {
-                    kafka.api_key = children(child.into_inner()).next().map(|name| self.text(&name));
+                    kafka.api_key = children(child.into_inner())
+                        .next()
+                        .map(|name| self.text(&name));
                 }
                 R::kw_topic | R::kw_client => after = Some(child.as_rule()),
                 R::string_or_ref => {
@@ -651,9 +678,11 @@ impl Cx {
             .unwrap_or_else(|| unreachable!("grammar: selector has a form"));
         let kind = match inner.as_rule() {
             R::const_ref => ast::SelectorKind::Ref(self.reference(&inner)),
-            R::selector_braced => {
-                ast::SelectorKind::Terms(children(inner.into_inner()).map(|term| self.term(term)).collect())
-            }
+            R::selector_braced => ast::SelectorKind::Terms(
+                children(inner.into_inner())
+                    .map(|term| self.term(term))
+                    .collect(),
+            ),
             _ => ast::SelectorKind::Terms(vec![self.term(inner)]),
         };
         ast::Selector { kind, span }
@@ -671,8 +700,18 @@ impl Cx {
             .unwrap_or_else(|| unreachable!("grammar: a term has a key"));
         let mut values = inner.map(|value| self.label_value(value));
         match kind {
-            R::sel_eq => ast::Term::Eq(key, values.next().unwrap_or_else(|| unreachable!("grammar: eq has a value"))),
-            R::sel_ne => ast::Term::Ne(key, values.next().unwrap_or_else(|| unreachable!("grammar: ne has a value"))),
+            R::sel_eq => ast::Term::Eq(
+                key,
+                values
+                    .next()
+                    .unwrap_or_else(|| unreachable!("grammar: eq has a value")),
+            ),
+            R::sel_ne => ast::Term::Ne(
+                key,
+                values
+                    .next()
+                    .unwrap_or_else(|| unreachable!("grammar: ne has a value")),
+            ),
             R::sel_in => ast::Term::In(key, values.collect()),
             R::sel_notin => ast::Term::NotIn(key, values.collect()),
             R::sel_exists => ast::Term::Exists(key),
@@ -692,7 +731,10 @@ impl Cx {
     }
 
     fn reference(&self, pair: &Pair<'_, R>) -> Spanned<String> {
-        Spanned::new(pair.as_str().trim_start_matches('$').to_owned(), self.span(pair))
+        Spanned::new(
+            pair.as_str().trim_start_matches('$').to_owned(),
+            self.span(pair),
+        )
     }
 
     fn string(&self, pair: Pair<'_, R>) -> Spanned<String> {
@@ -734,9 +776,18 @@ impl Cx {
             R::cidr => ast::Value::Cidr(self.text(&pair)),
             R::string => ast::Value::String(self.string(pair)),
             R::name | R::bare_value => ast::Value::Word(self.text(&pair)),
-            R::list => ast::Value::List(children(pair.into_inner()).map(|value| self.value(value)).collect(), span),
+            R::list => ast::Value::List(
+                children(pair.into_inner())
+                    .map(|value| self.value(value))
+                    .collect(),
+                span,
+            ),
             R::selector_braced => ast::Value::Selector(ast::Selector {
-                kind: ast::SelectorKind::Terms(children(pair.into_inner()).map(|term| self.term(term)).collect()),
+                kind: ast::SelectorKind::Terms(
+                    children(pair.into_inner())
+                        .map(|term| self.term(term))
+                        .collect(),
+                ),
                 span,
             }),
             R::port => {
@@ -750,7 +801,9 @@ impl Cx {
                     }
                 }
                 let mut numbers = numbers.into_iter();
-                let start = numbers.next().unwrap_or_else(|| unreachable!("grammar: a port has a number"));
+                let start = numbers
+                    .next()
+                    .unwrap_or_else(|| unreachable!("grammar: a port has a number"));
                 ast::Value::Port(Box::new(ast::PortLit {
                     start,
                     end: numbers.next(),

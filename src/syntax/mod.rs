@@ -53,18 +53,20 @@ pub(crate) fn file_pair(
     };
     let text: &str = &source.text;
     if text.len() > MAX_FILE_BYTES {
-        return Err(Box::new(Diagnostic::new(
-            Code::E0004,
-            Span::new(file, 0, 0),
-            format!(
-                "`{}` is {} bytes, more than the {} bytes netpolc reads",
-                source.path,
-                text.len(),
-                MAX_FILE_BYTES
-            ),
-        )
-        .label("file starts here")
-        .help("split the file into several files that import each other")));
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::E0004,
+                Span::new(file, 0, 0),
+                format!(
+                    "`{}` is {} bytes, more than the {} bytes netpolc reads",
+                    source.path,
+                    text.len(),
+                    MAX_FILE_BYTES
+                ),
+            )
+            .label("file starts here")
+            .help("split the file into several files that import each other"),
+        ));
     }
     if let Some(diag) = error::check_nesting(file, text) {
         return Err(Box::new(diag));

@@ -32,14 +32,21 @@ fn changed(before: &BTreeMap<String, String>, after: &BTreeMap<String, String>) 
 fn changing_a_group_constant_changes_one_file() {
     let before = compile_files(&repo("10.20.0.10, 10.20.0.11"));
     let after = compile_files(&repo("10.20.0.10, 10.20.0.12"));
-    assert_eq!(changed(&before, &after), vec!["_cidrgroups.yaml".to_owned()]);
+    assert_eq!(
+        changed(&before, &after),
+        vec!["_cidrgroups.yaml".to_owned()]
+    );
     for (path, contents) in before.iter().chain(&after) {
         let errors = validate_stream(contents, CiliumVersion::V1_19);
         assert!(errors.is_empty(), "{path}: {errors:?}\n{contents}");
     }
     let groups = &after["_cidrgroups.yaml"];
     assert!(groups.contains("kind: CiliumCIDRGroup\nmetadata:\n  name: storage-ips\nspec:\n  externalCIDRs:\n  - 10.20.0.10/32\n  - 10.20.0.12/32\n"), "{groups}");
-    assert!(after["web.yaml"].contains("- toCIDRSet:\n    - cidrGroupRef: storage-ips\n"), "{}", after["web.yaml"]);
+    assert!(
+        after["web.yaml"].contains("- toCIDRSet:\n    - cidrGroupRef: storage-ips\n"),
+        "{}",
+        after["web.yaml"]
+    );
 }
 
 #[test]
@@ -51,5 +58,8 @@ fn without_groups_the_same_change_touches_every_namespace() {
     };
     let before = compile_files(&plain("10.20.0.10, 10.20.0.11"));
     let after = compile_files(&plain("10.20.0.10, 10.20.0.12"));
-    assert_eq!(changed(&before, &after), vec!["shop.yaml".to_owned(), "web.yaml".to_owned()]);
+    assert_eq!(
+        changed(&before, &after),
+        vec!["shop.yaml".to_owned(), "web.yaml".to_owned()]
+    );
 }

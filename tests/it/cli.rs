@@ -460,11 +460,17 @@ fn walk_skips_hidden_target_and_output_directories() {
 
 #[test]
 fn repo_without_sources_is_refused_and_output_kept() {
-    let dir = repo(&[("notes.txt", b"no policies here\n"), ("generated/shop.yaml", HEADER.as_bytes())]);
+    let dir = repo(&[
+        ("notes.txt", b"no policies here\n"),
+        ("generated/shop.yaml", HEADER.as_bytes()),
+    ]);
     let run = netpolc(dir.path(), &["build"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("error[E0904]"), "{}", run.stderr);
-    assert_eq!(fs::read(dir.path().join("generated/shop.yaml")).unwrap(), HEADER.as_bytes());
+    assert_eq!(
+        fs::read(dir.path().join("generated/shop.yaml")).unwrap(),
+        HEADER.as_bytes()
+    );
 }
 
 #[test]
@@ -534,14 +540,22 @@ fn inode(_: &fs::Metadata) -> u64 {
 #[test]
 fn diagnostics_name_files_from_the_current_directory() {
     let dir = repo(&[("policies/shop.netpol", SYNTAX_ERROR.as_bytes())]);
-    let run = netpolc(dir.path(), &["--message-format", "short", "build", "policies"]);
+    let run = netpolc(
+        dir.path(),
+        &["--message-format", "short", "build", "policies"],
+    );
     assert_eq!(run.code, 1);
-    assert!(run.stderr.starts_with("policies/shop.netpol:1:"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("policies/shop.netpol:1:"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn cilium_version_flag_overrides_the_repository() {
-    let source = "cilium 1.19\nnamespace shop {\n  allow to fqdn \"**.example.com\" port 443/tcp\n}\n";
+    let source =
+        "cilium 1.19\nnamespace shop {\n  allow to fqdn \"**.example.com\" port 443/tcp\n}\n";
     let dir = repo(&[("shop.netpol", source.as_bytes())]);
     let run = netpolc(dir.path(), &["--cilium-version", "1.18", "build"]);
     assert_eq!(run.code, 1);
@@ -551,5 +565,9 @@ fn cilium_version_flag_overrides_the_repository() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = netpolc(dir.path(), &["--cilium-version", "2.0", "build"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("netpolc knows Cilium 1.14 to 1.20"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("netpolc knows Cilium 1.14 to 1.20"),
+        "{}",
+        run.stderr
+    );
 }

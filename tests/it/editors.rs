@@ -259,7 +259,9 @@ fn textmate_grammar_tokenises_examples_and_fixtures() {
         // so the README's `cargo test` runs the whole suite by itself.
         run(
             "npm ci --prefix tests/editors",
-            Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--silent", "--prefix"]).arg(&dir),
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--silent", "--prefix"])
+                .arg(&dir),
         );
     }
     assert!(

@@ -15,7 +15,8 @@ use crate::ui;
 /// raised by both, but a fixture over 8 MiB has no place in the repository);
 /// their explanations use `text` examples and their tests live in `cli.rs`.
 const CLI_CODES: &[&str] = &[
-    "E0003", "E0004", "E0701", "E0702", "E0703", "E0704", "E0705", "E0901", "E0902", "E0903", "E0904",
+    "E0003", "E0004", "E0701", "E0702", "E0703", "E0704", "E0705", "E0901", "E0902", "E0903",
+    "E0904",
 ];
 
 /// The fenced blocks of a Markdown text with their info strings.
@@ -43,7 +44,9 @@ fn every_code_has_an_explanation_with_working_examples() {
         let text = code.explanation();
         let name = code.as_str();
         if !text.starts_with(&format!("# {name}")) {
-            failures.push(format!("{name}: the explanation must start with `# {name}`"));
+            failures.push(format!(
+                "{name}: the explanation must start with `# {name}`"
+            ));
         }
         if text.contains("TODO") {
             failures.push(format!("{name}: the explanation is unfinished"));
@@ -57,9 +60,15 @@ fn every_code_has_an_explanation_with_working_examples() {
             .filter(|(info, _)| *info == format!("netpol,{name}"))
             .map(|(_, body)| body)
             .collect();
-        let fixed: Vec<&String> = blocks.iter().filter(|(info, _)| info == "netpol").map(|(_, body)| body).collect();
+        let fixed: Vec<&String> = blocks
+            .iter()
+            .filter(|(info, _)| info == "netpol")
+            .map(|(_, body)| body)
+            .collect();
         if failing.is_empty() {
-            failures.push(format!("{name}: no erroneous example fenced as `netpol,{name}`"));
+            failures.push(format!(
+                "{name}: no erroneous example fenced as `netpol,{name}`"
+            ));
         }
         if fixed.is_empty() {
             failures.push(format!("{name}: no fixed example fenced as `netpol`"));
@@ -67,13 +76,17 @@ fn every_code_has_an_explanation_with_working_examples() {
         for body in failing {
             let (codes, rendered) = ui::run(&[("example.netpol".to_owned(), body.clone())]);
             if !codes.contains(name) {
-                failures.push(format!("{name}: the erroneous example yields {codes:?}, not {name}\n{rendered}"));
+                failures.push(format!(
+                    "{name}: the erroneous example yields {codes:?}, not {name}\n{rendered}"
+                ));
             }
         }
         for body in fixed {
             let (codes, rendered) = ui::run(&[("example.netpol".to_owned(), body.clone())]);
             if !codes.is_empty() {
-                failures.push(format!("{name}: the fixed example yields {codes:?}\n{rendered}"));
+                failures.push(format!(
+                    "{name}: the fixed example yields {codes:?}\n{rendered}"
+                ));
             }
         }
     }
@@ -89,7 +102,10 @@ fn every_code_is_tested() {
     // `netpolc import`'s codes are tested with the rest of import, in `import/cli.rs`.
     let cli_tests: String = ["tests/it/cli.rs", "tests/it/import/cli.rs"]
         .iter()
-        .map(|path| std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_default())
+        .map(|path| {
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+                .unwrap_or_default()
+        })
         .collect();
     let missing: Vec<&str> = Code::ALL
         .iter()
@@ -99,7 +115,10 @@ fn every_code_is_tested() {
             !covered.contains(*code) && !by_cli
         })
         .collect();
-    assert!(missing.is_empty(), "codes without a UI fixture (or CLI test): {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without a UI fixture (or CLI test): {missing:?}"
+    );
 }
 
 #[test]
@@ -115,5 +134,8 @@ fn every_explanation_has_a_code() {
             }
         }
     }
-    assert!(orphans.is_empty(), "explanations without a code: {orphans:?}");
+    assert!(
+        orphans.is_empty(),
+        "explanations without a code: {orphans:?}"
+    );
 }

@@ -40,8 +40,13 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         if path.is_dir() {
             walk(root, &path, out);
         } else if path.extension().is_some_and(|ext| ext == "netpol") {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
             out.push((relative, text));
         }
     }
@@ -54,7 +59,9 @@ pub fn compile_files(files: &[(String, String)]) -> BTreeMap<String, String> {
 }
 
 /// Like [`compile_files`], also returning the Cilium version targeted.
-pub fn compile_for_version(files: &[(String, String)]) -> (BTreeMap<String, String>, netpolc::CiliumVersion) {
+pub fn compile_for_version(
+    files: &[(String, String)],
+) -> (BTreeMap<String, String>, netpolc::CiliumVersion) {
     let mut sources = SourceMap::with_stdlib();
     for (path, text) in files {
         sources.add_user(path.clone(), text.as_str());
@@ -66,7 +73,14 @@ pub fn compile_for_version(files: &[(String, String)]) -> (BTreeMap<String, Stri
         render(&compilation.diagnostics, &sources, Format::Human, false)
     );
     let version = compilation.cilium_version;
-    (compilation.files.into_iter().map(|file| (file.path, file.contents)).collect(), version)
+    (
+        compilation
+            .files
+            .into_iter()
+            .map(|file| (file.path, file.contents))
+            .collect(),
+        version,
+    )
 }
 
 #[test]
@@ -80,21 +94,34 @@ fn examples_match_their_generated_output() {
         let output = compile_files(&files);
         let generated = dir.join("generated");
         let mut on_disk: BTreeMap<String, String> = BTreeMap::new();
-        for entry in std::fs::read_dir(&generated).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(&generated)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.ends_with(".yaml") {
-                on_disk.insert(name, std::fs::read_to_string(entry.path()).unwrap_or_default());
+                on_disk.insert(
+                    name,
+                    std::fs::read_to_string(entry.path()).unwrap_or_default(),
+                );
             }
         }
         for (path, contents) in &output {
             if on_disk.get(path) != Some(contents) {
                 let _ = std::fs::create_dir_all(&generated);
                 let _ = std::fs::write(generated.join(path), contents);
-                failures.push(format!("{}/generated/{path} was not up to date, updating", dir.display()));
+                failures.push(format!(
+                    "{}/generated/{path} was not up to date, updating",
+                    dir.display()
+                ));
             }
         }
         for path in on_disk.keys().filter(|path| !output.contains_key(*path)) {
-            failures.push(format!("{}/generated/{path} is not generated any more: delete it", dir.display()));
+            failures.push(format!(
+                "{}/generated/{path} is not generated any more: delete it",
+                dir.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -120,6 +147,11 @@ fn output_does_not_depend_on_file_order() {
         let files = repo_files(&dir);
         let mut reversed = files.clone();
         reversed.reverse();
-        assert_eq!(compile_files(&files), compile_files(&reversed), "{}", dir.display());
+        assert_eq!(
+            compile_files(&files),
+            compile_files(&reversed),
+            "{}",
+            dir.display()
+        );
     }
 }

@@ -1,17 +1,17 @@
 //! The one integration-test binary.
 
+mod check_diff;
+mod cidr_groups;
 mod cli;
+mod editors;
+mod equivalence;
 mod error_codes;
 mod examples;
-mod schema;
-mod ui;
-mod robustness;
-mod equivalence;
-mod seeds;
-mod editors;
-mod json_diagnostics;
-mod check_diff;
-mod import;
-mod cidr_groups;
 mod fmt;
+mod import;
+mod json_diagnostics;
 mod lint_cli;
+mod robustness;
+mod schema;
+mod seeds;
+mod ui;

@@ -12,7 +12,11 @@ fn compile(text: &str) -> netpolc::Compilation {
 }
 
 fn codes(text: &str) -> Vec<String> {
-    compile(text).diagnostics.iter().map(|diag| diag.code.to_string()).collect()
+    compile(text)
+        .diagnostics
+        .iter()
+        .map(|diag| diag.code.to_string())
+        .collect()
 }
 
 /// A small deterministic generator, so failures reproduce.
@@ -20,7 +24,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 }
@@ -30,7 +37,11 @@ fn corpus() -> Vec<String> {
         .iter()
         .flat_map(|dir| repo_files(dir))
         .map(|(_, text)| text)
-        .chain(netpolc::stdlib::FILES.iter().map(|(_, text)| (*text).to_owned()))
+        .chain(
+            netpolc::stdlib::FILES
+                .iter()
+                .map(|(_, text)| (*text).to_owned()),
+        )
         .collect()
 }
 
@@ -82,7 +93,11 @@ fn binary_input_is_a_syntax_error() {
 
 #[test]
 fn deep_nesting_is_refused_before_parsing() {
-    let text = format!("const X = {}10.0.0.0/8{}", "[".repeat(100_000), "]".repeat(100_000));
+    let text = format!(
+        "const X = {}10.0.0.0/8{}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     assert_eq!(codes(&text), vec!["E0005"]);
     let braces = format!("namespace a {{ {} }}", "{".repeat(10_000));
     assert_eq!(codes(&braces), vec!["E0005"]);
@@ -96,11 +111,20 @@ fn huge_files_are_refused() {
 
 #[test]
 fn long_lists_and_lines_compile() {
-    let cidrs: Vec<String> = (0..20_000).map(|i| format!("10.{}.{}.0/24", i / 256, i % 256)).collect();
-    let text = format!("const BIG = [{}]\nnamespace a {{ allow to cidr $BIG port 443/tcp }}\n", cidrs.join(", "));
+    let cidrs: Vec<String> = (0..20_000)
+        .map(|i| format!("10.{}.{}.0/24", i / 256, i % 256))
+        .collect();
+    let text = format!(
+        "const BIG = [{}]\nnamespace a {{ allow to cidr $BIG port 443/tcp }}\n",
+        cidrs.join(", ")
+    );
     let compilation = compile(&text);
     // 20,000 CIDRs are 20,000 policy-map entries: the one warning is W0113.
-    let codes: Vec<&str> = compilation.diagnostics.iter().map(|diag| diag.code.as_str()).collect();
+    let codes: Vec<&str> = compilation
+        .diagnostics
+        .iter()
+        .map(|diag| diag.code.as_str())
+        .collect();
     assert_eq!(codes, vec!["W0113"]);
     assert_eq!(compilation.files.len(), 1);
 }
@@ -113,7 +137,10 @@ fn five_megabyte_lines_compile_or_give_a_code() {
     let rule = "namespace a { allow to cidr 10.0.0.0/8 port 80/tcp }\n";
     let comment = format!("# {}\n{rule}", "x".repeat(FIVE_MB));
     assert_eq!(codes(&comment), Vec::<String>::new());
-    let name = format!("namespace a{} {{ allow to cidr 10.0.0.0/8 port 80/tcp }}\n", "a".repeat(FIVE_MB));
+    let name = format!(
+        "namespace a{} {{ allow to cidr 10.0.0.0/8 port 80/tcp }}\n",
+        "a".repeat(FIVE_MB)
+    );
     assert_eq!(codes(&name), vec!["E0206"]);
     let unterminated = format!("namespace a {{ description \"{}\n}}\n", "x".repeat(FIVE_MB));
     assert_eq!(codes(&unterminated), vec!["E0002"]);
@@ -124,19 +151,39 @@ fn five_megabyte_lines_compile_or_give_a_code() {
 #[test]
 fn deep_selectors_parentheses_and_regexps_give_a_code() {
     use netpolc::syntax::MAX_NESTING;
-    let selector = format!("namespace a {{ allow from pods {}a=b{} port 80/tcp }}", "{ ".repeat(100_000), " }".repeat(100_000));
+    let selector = format!(
+        "namespace a {{ allow from pods {}a=b{} port 80/tcp }}",
+        "{ ".repeat(100_000),
+        " }".repeat(100_000)
+    );
     assert_eq!(codes(&selector), vec!["E0005"]);
-    let parens = format!("namespace a {{ allow from pods tier in {}a{} port 80/tcp }}", "(".repeat(100_000), ")".repeat(100_000));
+    let parens = format!(
+        "namespace a {{ allow from pods tier in {}a{} port 80/tcp }}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
     assert_eq!(codes(&parens), vec!["E0005"]);
     // One level under the limit, counting the namespace's braces: pest
     // parses it, and it is a syntax error rather than a stack overflow.
-    let under = format!("namespace a {{ allow from pods {}a=b{} port 80/tcp }}", "{ ".repeat(MAX_NESTING - 1), " }".repeat(MAX_NESTING - 1));
+    let under = format!(
+        "namespace a {{ allow from pods {}a=b{} port 80/tcp }}",
+        "{ ".repeat(MAX_NESTING - 1),
+        " }".repeat(MAX_NESTING - 1)
+    );
     assert_eq!(codes(&under), vec!["E0001"]);
-    let lists = format!("const X = {}10.0.0.0/8{}\nnamespace a {{ allow to cidr $X port 80/tcp }}\n", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+    let lists = format!(
+        "const X = {}10.0.0.0/8{}\nnamespace a {{ allow to cidr $X port 80/tcp }}\n",
+        "[".repeat(MAX_NESTING),
+        "]".repeat(MAX_NESTING)
+    );
     assert_eq!(codes(&lists), Vec::<String>::new());
     // Parentheses inside a string are not nesting, but an HTTP path regexp
     // nested 10,000 deep is refused by the regexp parser's own limit.
-    let regexp = format!("namespace a {{ allow from pods a=b port 80/tcp http \"{}{}\" }}", "(".repeat(10_000), ")".repeat(10_000));
+    let regexp = format!(
+        "namespace a {{ allow from pods a=b port 80/tcp http \"{}{}\" }}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
     assert_eq!(codes(&regexp), vec!["E0211"]);
 }
 
@@ -145,7 +192,11 @@ fn a_hundred_thousand_use_statements_compile() {
     let uses = "    use allow_dns\n".repeat(100_000);
     let text = format!("namespace a {{\n  policy p {{\n    select pods app=a\n{uses}  }}\n}}\n");
     let compilation = compile(&text);
-    let codes: std::collections::BTreeSet<&str> = compilation.diagnostics.iter().map(|diag| diag.code.as_str()).collect();
+    let codes: std::collections::BTreeSet<&str> = compilation
+        .diagnostics
+        .iter()
+        .map(|diag| diag.code.as_str())
+        .collect();
     // The same stdlib rules 100,000 times: duplicate rules, and a policy map
     // estimate past the warning line.
     assert_eq!(codes, ["W0108", "W0113"].into_iter().collect());
@@ -165,7 +216,11 @@ fn import_chains_ten_thousand_files_long_compile() {
         sources.add_user(format!("f{i}.netpol"), text);
     }
     let compilation = netpolc::compile(&sources, &netpolc::Options::default());
-    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics.first());
+    assert!(
+        !compilation.has_errors(),
+        "{:?}",
+        compilation.diagnostics.first()
+    );
     assert_eq!(compilation.files.len(), 1);
 }
 
@@ -182,7 +237,10 @@ fn deep_constant_and_category_chains_are_refused() {
         constants.push_str(&format!("const C{i} = $C{}\n", i - 1));
         categories.push_str(&format!("category c{i} {{ use c{} }}\n", i - 1));
     }
-    constants.push_str(&format!("namespace a {{ allow to cidr $C{} port 80/tcp }}\n", n - 1));
+    constants.push_str(&format!(
+        "namespace a {{ allow to cidr $C{} port 80/tcp }}\n",
+        n - 1
+    ));
     categories.push_str(&format!("namespace a {{ use c{} }}\n", n - 1));
     for text in [constants, categories] {
         let dir = crate::cli::repo(&[("a.netpol", text.as_bytes())]);

@@ -2093,7 +2093,6 @@ spec:
         assert!(policies >= 10, "{policies}");
     }
 
-
     fn collect_yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

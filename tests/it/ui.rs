@@ -40,7 +40,10 @@ pub fn fixtures() -> Vec<PathBuf> {
 /// The files of a fixture, as (repo-relative path, text).
 pub fn fixture_files(fixture: &Path) -> Vec<(String, String)> {
     if fixture.is_file() {
-        let name = fixture.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = fixture
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let text = std::fs::read_to_string(fixture).unwrap_or_default();
         return vec![(name, text)];
     }
@@ -59,7 +62,11 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         if path.is_dir() {
             collect(root, &path, out);
         } else if path.extension().is_some_and(|ext| ext == "netpol") {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((relative, std::fs::read_to_string(&path).unwrap_or_default()));
         }
     }
@@ -98,21 +105,42 @@ pub fn run(files: &[(String, String)]) -> (BTreeSet<String>, String) {
     let crds = crds_for(compilation.cilium_version);
     for file in &compilation.files {
         let errors = validate_stream(&file.contents, crds);
-        assert!(errors.is_empty(), "{} does not validate:\n{}\n{}", file.path, errors.join("\n"), file.contents);
+        assert!(
+            errors.is_empty(),
+            "{} does not validate:\n{}\n{}",
+            file.path,
+            errors.join("\n"),
+            file.contents
+        );
     }
-    let codes = compilation.diagnostics.iter().map(|diag| diag.code.to_string()).collect();
-    (codes, render(&compilation.diagnostics, &sources, Format::Human, false))
+    let codes = compilation
+        .diagnostics
+        .iter()
+        .map(|diag| diag.code.to_string())
+        .collect();
+    (
+        codes,
+        render(&compilation.diagnostics, &sources, Format::Human, false),
+    )
 }
 
 #[test]
 fn ui() {
     let fixtures = fixtures();
-    assert!(!fixtures.is_empty(), "no UI fixtures under {}", ui_root().display());
+    assert!(
+        !fixtures.is_empty(),
+        "no UI fixtures under {}",
+        ui_root().display()
+    );
     let mut failures = Vec::new();
     for fixture in &fixtures {
         let files = fixture_files(fixture);
         let expected = expected_codes(&files);
-        if expected.is_empty() && !files.iter().any(|(_, text)| text.contains("# expect: nothing")) {
+        if expected.is_empty()
+            && !files
+                .iter()
+                .any(|(_, text)| text.contains("# expect: nothing"))
+        {
             failures.push(format!("{}: no `# expect:` header", fixture.display()));
             continue;
         }
