@@ -4,7 +4,7 @@
 use super::context::Ctx;
 use super::types::Ty;
 use super::values::{Env, Evaluator, Val};
-use super::{cilium, safety, validate};
+use super::{cilium, safety, validate, values};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -37,6 +37,15 @@ pub fn subject(
                             .label("a namespace policy cannot select pods of other namespaces")
                             .note("Cilium adds the policy's own namespace to the endpoint selector of every CiliumNetworkPolicy")
                             .help("remove the `in ...` clause, or write a `cluster policy`"),
+                    );
+                    None
+                }
+                (Ctx::Namespace(name), None) if names_namespace(&pods) => {
+                    diags.push(
+                        Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                            .label("this selector names a namespace")
+                            .note(format!("Cilium sets the namespace of a CiliumNetworkPolicy's endpoint selector to `{name}`, replacing a namespace label written there, so the policy would apply to the pods of `{name}` that match the other labels"))
+                            .help("remove the namespace label from `select`, or write a `cluster policy` with `select pods ... in namespace NAME`"),
                     );
                     None
                 }
@@ -110,8 +119,16 @@ fn apply_scope(
     }
     let key = ir::LabelKey::new_unchecked(NAMESPACE_KEY);
     match &scope.kind {
-        ast::ScopeKind::Named(names) => {
-            let names = namespace_names(eval, names, env, diags)?;
+        ast::ScopeKind::Named(list) => {
+            let names = namespace_names(eval, list, env, diags)?;
+            if names.is_empty() {
+                diags.push(
+                    values::empty_list(scope.span, "`in namespace` names no namespace")
+                        .note("Cilium refuses an `In` expression with no values and drops the whole policy")
+                        .help("name a namespace, or write `in all namespaces`"),
+                );
+                return None;
+            }
             match names.as_slice() {
                 [one] => {
                     selector.match_labels.insert(key, one.clone());
@@ -241,10 +258,19 @@ pub fn rule(
     let peer = peer(eval, rule, env, ctx, namespace_used, diags);
     let mut ports = Vec::new();
     if let Some(values) = &rule.ports {
+        let mut ok = true;
         for value in &values.node {
-            if let Some(more) = eval.ports(value, env, diags) {
-                ports.extend(more);
+            match eval.ports(value, env, diags) {
+                Some(more) => ports.extend(more),
+                None => ok = false,
             }
+        }
+        if ok && ports.is_empty() {
+            diags.push(
+                values::empty_list(values.span, "`port` names no port")
+                    .note("a rule without ports allows every port, so an empty list would widen the rule instead of closing it")
+                    .help("give the list a port, or remove `port ...` to allow every port on purpose"),
+            );
         }
     }
     let mut icmps = Vec::new();
@@ -597,6 +623,15 @@ fn l7(
                         }
                     }
                 }
+            }
+            if out.is_empty() {
+                let span = rule.l7.first().map_or(rule.span, ast::L7::span);
+                diags.push(
+                    values::empty_list(span, "`dns` names no name or pattern")
+                        .note("Cilium reads an empty list of DNS rules as no DNS rule at all")
+                        .help("give the list a name, or write `dns \"*\"` to let the proxy see every lookup"),
+                );
+                return None;
             }
             Some(ir::L7::Dns(out))
         }

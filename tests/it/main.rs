@@ -15,3 +15,4 @@ mod robustness;
 mod schema;
 mod seeds;
 mod ui;
+mod versions;
