@@ -127,6 +127,7 @@ codes! {
     W0114: "namespace in the inventory without a policy",
     W0115: "`silence` that silences nothing",
     W0116: "namespace not in the inventory",
+    W0118: "allow rule without a port to or from shared infrastructure",
 }
 
 impl Code {

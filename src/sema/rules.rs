@@ -50,17 +50,29 @@ pub fn subject(
                     None
                 }
                 (Ctx::Namespace(_), None) => Some(ir::Subject::Pods(pods)),
-                (Ctx::Cluster, None) if !names_namespace(&pods) => {
+                (Ctx::Cluster, None) if !names_namespace(&pods) && !selects_reserved(&pods) => {
                     safety::unscoped_cluster_select(select.span, diags);
                     None
                 }
                 (Ctx::Cluster, None) => Some(ir::Subject::Pods(pods)),
                 (Ctx::Cluster, Some(scope)) => {
-                    apply_scope(eval, &mut pods, scope, false, env, diags)?;
+                    apply_scope(eval, &mut pods, scope, env, diags)?;
                     Some(ir::Subject::Pods(pods))
                 }
             }
         }
+        ast::Subject::Everything => match ctx {
+            Ctx::Namespace(name) => {
+                diags.push(
+                    Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                        .label("`everything` is for cluster-wide policies")
+                        .note(format!("a namespace policy without `select` already applies to every pod of `{name}`"))
+                        .help("remove the `select`, or move the policy into a `cluster policy` block"),
+                );
+                None
+            }
+            Ctx::Cluster => Some(ir::Subject::Pods(ir::Selector::default())),
+        },
         ast::Subject::AllNodes | ast::Subject::Nodes(_) => {
             if let Ctx::Namespace(name) = ctx {
                 diags.push(
@@ -79,6 +91,17 @@ pub fn subject(
             }
         }
     }
+}
+
+/// True when a selector has a `reserved:` key: it selects Cilium's own
+/// endpoints (health, ingress, init), which have no namespace, so a
+/// cluster-wide `select` needs no namespace scope to say it on purpose.
+fn selects_reserved(selector: &ir::Selector) -> bool {
+    selector
+        .match_labels
+        .keys()
+        .chain(selector.match_expressions.iter().map(|expression| &expression.key))
+        .any(|key| key.as_str().starts_with("reserved:"))
 }
 
 /// True when a selector says which namespaces it matches, so Cilium adds
@@ -101,7 +124,6 @@ fn apply_scope(
     eval: &mut Evaluator<'_>,
     selector: &mut ir::Selector,
     scope: &ast::Scope,
-    exists_for_all: bool,
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<()> {
@@ -141,18 +163,20 @@ fn apply_scope(
             }
         }
         ast::ScopeKind::All { except } => {
+            // `Exists` keeps the selector to pods: Cilium's reserved
+            // endpoints (health, the gateway's Envoy, the world, the nodes)
+            // have no namespace label, so a bare `NotIn` would match them.
             let names = namespace_names(eval, except, env, diags)?;
+            selector.match_expressions.push(ir::Expression {
+                key: key.clone(),
+                operator: ir::Operator::Exists,
+                values: Vec::new(),
+            });
             if !names.is_empty() {
                 selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::NotIn,
                     values: names,
-                });
-            } else if exists_for_all {
-                selector.match_expressions.push(ir::Expression {
-                    key,
-                    operator: ir::Operator::Exists,
-                    values: Vec::new(),
                 });
             }
         }
@@ -331,7 +355,7 @@ fn peer(
             match scope {
                 Some(scope) => {
                     for selector in &mut out {
-                        apply_scope(eval, selector, scope, true, env, diags)?;
+                        apply_scope(eval, selector, scope, env, diags)?;
                     }
                 }
                 None if *ctx == Ctx::Cluster
