@@ -15,9 +15,9 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 410
+#define STATE_COUNT 411
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 191
+#define SYMBOL_COUNT 192
 #define ALIAS_COUNT 3
 #define TOKEN_COUNT 93
 #define EXTERNAL_TOKEN_COUNT 0
@@ -68,14 +68,14 @@ enum ts_symbol_identifiers {
   anon_sym_pods = 38,
   anon_sym_all = 39,
   anon_sym_nodes = 40,
-  anon_sym_in = 41,
-  anon_sym_except = 42,
-  anon_sym_with = 43,
-  anon_sym_allow = 44,
-  anon_sym_from = 45,
-  anon_sym_to = 46,
-  anon_sym_anywhere = 47,
-  anon_sym_everything = 48,
+  anon_sym_everything = 41,
+  anon_sym_in = 42,
+  anon_sym_except = 43,
+  anon_sym_with = 44,
+  anon_sym_allow = 45,
+  anon_sym_from = 46,
+  anon_sym_to = 47,
+  anon_sym_anywhere = 48,
   anon_sym_entity = 49,
   anon_sym_LBRACK = 50,
   anon_sym_RBRACK = 51,
@@ -151,76 +151,77 @@ enum ts_symbol_identifiers {
   sym_subject_pods = 121,
   sym_subject_all_nodes = 122,
   sym_subject_nodes = 123,
-  sym_scope = 124,
-  sym_scope_all = 125,
-  sym_scope_labelled = 126,
-  sym_scope_named = 127,
-  sym__name_list = 128,
-  sym_rule = 129,
-  sym_verb = 130,
-  sym_way = 131,
-  sym__peer = 132,
-  sym_peer_pods = 133,
-  sym_peer_namespace = 134,
-  sym_peer_namespaces = 135,
-  sym_peer_entity = 136,
-  sym_entity = 137,
-  sym_peer_cidr = 138,
-  sym_cidr_item = 139,
-  sym_cidr_list = 140,
-  sym_peer_fqdn = 141,
-  sym_peer_service = 142,
-  sym_peer_services = 143,
-  sym_ports = 144,
-  sym_icmps = 145,
-  sym_icmp_item = 146,
-  sym__l7 = 147,
-  sym_http = 148,
-  sym_grpc = 149,
-  sym_kafka = 150,
-  sym_dns = 151,
-  sym__selector = 152,
-  sym_selector = 153,
-  sym_selector_eq = 154,
-  sym_selector_ne = 155,
-  sym_selector_in = 156,
-  sym_selector_notin = 157,
-  sym_selector_exists = 158,
-  sym_selector_not_exists = 159,
-  sym__label_value = 160,
-  sym__value = 161,
-  sym_list = 162,
-  sym__cidr_or_ref = 163,
-  sym__string_or_ref = 164,
-  sym_port = 165,
-  sym_string = 166,
-  sym_name = 167,
-  aux_sym_source_file_repeat1 = 168,
-  aux_sym_silence_repeat1 = 169,
-  aux_sym_inventory_repeat1 = 170,
-  aux_sym_inventory_entry_repeat1 = 171,
-  aux_sym_parameters_repeat1 = 172,
-  aux_sym_body_repeat1 = 173,
-  aux_sym_policy_body_repeat1 = 174,
-  aux_sym_arguments_repeat1 = 175,
-  aux_sym_default_deny_repeat1 = 176,
-  aux_sym__name_list_repeat1 = 177,
-  aux_sym_rule_repeat1 = 178,
-  aux_sym_peer_pods_repeat1 = 179,
-  aux_sym_peer_entity_repeat1 = 180,
-  aux_sym_peer_cidr_repeat1 = 181,
-  aux_sym_cidr_list_repeat1 = 182,
-  aux_sym_peer_fqdn_repeat1 = 183,
-  aux_sym_ports_repeat1 = 184,
-  aux_sym_icmps_repeat1 = 185,
-  aux_sym_http_repeat1 = 186,
-  aux_sym_selector_repeat1 = 187,
-  aux_sym_selector_in_repeat1 = 188,
-  aux_sym_list_repeat1 = 189,
-  aux_sym_string_repeat1 = 190,
-  alias_sym_kafka_apikey = 191,
-  alias_sym_namespace_name = 192,
-  alias_sym_service_name = 193,
+  sym_subject_everything = 124,
+  sym_scope = 125,
+  sym_scope_all = 126,
+  sym_scope_labelled = 127,
+  sym_scope_named = 128,
+  sym__name_list = 129,
+  sym_rule = 130,
+  sym_verb = 131,
+  sym_way = 132,
+  sym__peer = 133,
+  sym_peer_pods = 134,
+  sym_peer_namespace = 135,
+  sym_peer_namespaces = 136,
+  sym_peer_entity = 137,
+  sym_entity = 138,
+  sym_peer_cidr = 139,
+  sym_cidr_item = 140,
+  sym_cidr_list = 141,
+  sym_peer_fqdn = 142,
+  sym_peer_service = 143,
+  sym_peer_services = 144,
+  sym_ports = 145,
+  sym_icmps = 146,
+  sym_icmp_item = 147,
+  sym__l7 = 148,
+  sym_http = 149,
+  sym_grpc = 150,
+  sym_kafka = 151,
+  sym_dns = 152,
+  sym__selector = 153,
+  sym_selector = 154,
+  sym_selector_eq = 155,
+  sym_selector_ne = 156,
+  sym_selector_in = 157,
+  sym_selector_notin = 158,
+  sym_selector_exists = 159,
+  sym_selector_not_exists = 160,
+  sym__label_value = 161,
+  sym__value = 162,
+  sym_list = 163,
+  sym__cidr_or_ref = 164,
+  sym__string_or_ref = 165,
+  sym_port = 166,
+  sym_string = 167,
+  sym_name = 168,
+  aux_sym_source_file_repeat1 = 169,
+  aux_sym_silence_repeat1 = 170,
+  aux_sym_inventory_repeat1 = 171,
+  aux_sym_inventory_entry_repeat1 = 172,
+  aux_sym_parameters_repeat1 = 173,
+  aux_sym_body_repeat1 = 174,
+  aux_sym_policy_body_repeat1 = 175,
+  aux_sym_arguments_repeat1 = 176,
+  aux_sym_default_deny_repeat1 = 177,
+  aux_sym__name_list_repeat1 = 178,
+  aux_sym_rule_repeat1 = 179,
+  aux_sym_peer_pods_repeat1 = 180,
+  aux_sym_peer_entity_repeat1 = 181,
+  aux_sym_peer_cidr_repeat1 = 182,
+  aux_sym_cidr_list_repeat1 = 183,
+  aux_sym_peer_fqdn_repeat1 = 184,
+  aux_sym_ports_repeat1 = 185,
+  aux_sym_icmps_repeat1 = 186,
+  aux_sym_http_repeat1 = 187,
+  aux_sym_selector_repeat1 = 188,
+  aux_sym_selector_in_repeat1 = 189,
+  aux_sym_list_repeat1 = 190,
+  aux_sym_string_repeat1 = 191,
+  alias_sym_kafka_apikey = 192,
+  alias_sym_namespace_name = 193,
+  alias_sym_service_name = 194,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -265,6 +266,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_pods] = "pods",
   [anon_sym_all] = "all",
   [anon_sym_nodes] = "nodes",
+  [anon_sym_everything] = "everything",
   [anon_sym_in] = "in",
   [anon_sym_except] = "except",
   [anon_sym_with] = "with",
@@ -272,7 +274,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_from] = "from",
   [anon_sym_to] = "to",
   [anon_sym_anywhere] = "anywhere",
-  [anon_sym_everything] = "everything",
   [anon_sym_entity] = "entity",
   [anon_sym_LBRACK] = "[",
   [anon_sym_RBRACK] = "]",
@@ -348,6 +349,7 @@ static const char * const ts_symbol_names[] = {
   [sym_subject_pods] = "subject_pods",
   [sym_subject_all_nodes] = "subject_all_nodes",
   [sym_subject_nodes] = "subject_nodes",
+  [sym_subject_everything] = "subject_everything",
   [sym_scope] = "scope",
   [sym_scope_all] = "scope_all",
   [sym_scope_labelled] = "scope_labelled",
@@ -462,6 +464,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_pods] = anon_sym_pods,
   [anon_sym_all] = anon_sym_all,
   [anon_sym_nodes] = anon_sym_nodes,
+  [anon_sym_everything] = anon_sym_everything,
   [anon_sym_in] = anon_sym_in,
   [anon_sym_except] = anon_sym_except,
   [anon_sym_with] = anon_sym_with,
@@ -469,7 +472,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_from] = anon_sym_from,
   [anon_sym_to] = anon_sym_to,
   [anon_sym_anywhere] = anon_sym_anywhere,
-  [anon_sym_everything] = anon_sym_everything,
   [anon_sym_entity] = anon_sym_entity,
   [anon_sym_LBRACK] = anon_sym_LBRACK,
   [anon_sym_RBRACK] = anon_sym_RBRACK,
@@ -545,6 +547,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_subject_pods] = sym_subject_pods,
   [sym_subject_all_nodes] = sym_subject_all_nodes,
   [sym_subject_nodes] = sym_subject_nodes,
+  [sym_subject_everything] = sym_subject_everything,
   [sym_scope] = sym_scope,
   [sym_scope_all] = sym_scope_all,
   [sym_scope_labelled] = sym_scope_labelled,
@@ -782,6 +785,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_everything] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_in] = {
     .visible = true,
     .named = false,
@@ -807,10 +814,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_anywhere] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_everything] = {
     .visible = true,
     .named = false,
   },
@@ -1111,6 +1114,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_subject_nodes] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_subject_everything] = {
     .visible = true,
     .named = true,
   },
@@ -1821,7 +1828,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [65] = 65,
   [66] = 66,
   [67] = 67,
-  [68] = 53,
+  [68] = 48,
   [69] = 69,
   [70] = 70,
   [71] = 71,
@@ -1840,9 +1847,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [84] = 84,
   [85] = 85,
   [86] = 86,
-  [87] = 46,
+  [87] = 87,
   [88] = 88,
-  [89] = 89,
+  [89] = 47,
   [90] = 90,
   [91] = 91,
   [92] = 92,
@@ -1964,7 +1971,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [208] = 208,
   [209] = 209,
   [210] = 210,
-  [211] = 211,
+  [211] = 210,
   [212] = 212,
   [213] = 213,
   [214] = 214,
@@ -1978,16 +1985,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [222] = 222,
   [223] = 223,
   [224] = 224,
-  [225] = 225,
+  [225] = 17,
   [226] = 226,
-  [227] = 15,
-  [228] = 16,
-  [229] = 222,
+  [227] = 227,
+  [228] = 15,
+  [229] = 229,
   [230] = 230,
   [231] = 231,
   [232] = 232,
   [233] = 233,
-  [234] = 66,
+  [234] = 46,
   [235] = 235,
   [236] = 236,
   [237] = 237,
@@ -2004,7 +2011,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [248] = 248,
   [249] = 249,
   [250] = 250,
-  [251] = 241,
+  [251] = 251,
   [252] = 252,
   [253] = 253,
   [254] = 254,
@@ -2029,10 +2036,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [273] = 273,
   [274] = 274,
   [275] = 275,
-  [276] = 276,
-  [277] = 23,
-  [278] = 259,
-  [279] = 279,
+  [276] = 24,
+  [277] = 277,
+  [278] = 241,
+  [279] = 264,
   [280] = 280,
   [281] = 281,
   [282] = 282,
@@ -2058,7 +2065,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [302] = 302,
   [303] = 303,
   [304] = 304,
-  [305] = 305,
+  [305] = 285,
   [306] = 306,
   [307] = 307,
   [308] = 308,
@@ -2072,9 +2079,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [316] = 316,
   [317] = 317,
   [318] = 318,
-  [319] = 318,
+  [319] = 319,
   [320] = 320,
-  [321] = 2,
+  [321] = 321,
   [322] = 322,
   [323] = 323,
   [324] = 324,
@@ -2102,11 +2109,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [346] = 346,
   [347] = 347,
   [348] = 348,
-  [349] = 42,
-  [350] = 350,
+  [349] = 349,
+  [350] = 44,
   [351] = 351,
-  [352] = 41,
-  [353] = 353,
+  [352] = 2,
+  [353] = 41,
   [354] = 3,
   [355] = 355,
   [356] = 356,
@@ -2155,14 +2162,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [399] = 399,
   [400] = 400,
   [401] = 401,
-  [402] = 398,
-  [403] = 403,
-  [404] = 367,
+  [402] = 402,
+  [403] = 369,
+  [404] = 404,
   [405] = 405,
-  [406] = 406,
+  [406] = 405,
   [407] = 407,
   [408] = 408,
   [409] = 409,
+  [410] = 410,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2170,22 +2178,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(278);
+      if (eof) ADVANCE(279);
       ADVANCE_MAP(
-        '!', 386,
-        '"', 481,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        '-', 451,
-        '/', 452,
-        ':', 301,
-        '=', 295,
-        '[', 349,
-        '\\', 266,
-        ']', 350,
+        '!', 387,
+        '"', 482,
+        '#', 493,
+        '$', 275,
+        '(', 300,
+        ')', 301,
+        ',', 283,
+        '-', 452,
+        '/', 453,
+        ':', 302,
+        '=', 296,
+        '[', 350,
+        '\\', 267,
+        ']', 351,
         'a', 130,
         'c', 28,
         'd', 66,
@@ -2204,56 +2212,57 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         'u', 212,
         'v', 80,
         'w', 119,
-        '{', 286,
-        '}', 287,
+        '{', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(276);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(18);
-      if (lookahead == '"') ADVANCE(481);
-      if (lookahead == '#') ADVANCE(480);
-      if (lookahead == '\\') ADVANCE(266);
+      if (lookahead == '"') ADVANCE(482);
+      if (lookahead == '#') ADVANCE(481);
+      if (lookahead == '\\') ADVANCE(267);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(479);
-      if (lookahead != 0) ADVANCE(480);
+          lookahead == ' ') ADVANCE(480);
+      if (lookahead != 0) ADVANCE(481);
       END_STATE();
     case 2:
-      if (lookahead == '!') ADVANCE(385);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ',') ADVANCE(282);
-      if (lookahead == '{') ADVANCE(286);
-      if (lookahead == '}') ADVANCE(287);
+      if (lookahead == '!') ADVANCE(386);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '$') ADVANCE(275);
+      if (lookahead == ',') ADVANCE(283);
+      if (lookahead == '{') ADVANCE(287);
+      if (lookahead == '}') ADVANCE(288);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 3:
       ADVANCE_MAP(
         '!', 27,
-        '#', 492,
-        ',', 282,
-        '=', 295,
-        'A', 262,
-        'S', 259,
+        '#', 493,
+        ',', 283,
+        '=', 296,
+        'A', 263,
+        'S', 260,
         'a', 137,
         'c', 120,
+        'e', 249,
         'i', 155,
         'n', 35,
         'p', 165,
         's', 100,
-        '}', 287,
-        'T', 260,
-        't', 260,
-        'U', 261,
-        'u', 261,
+        '}', 288,
+        'T', 261,
+        't', 261,
+        'U', 262,
+        'u', 262,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
@@ -2262,26 +2271,27 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 4:
       ADVANCE_MAP(
         '!', 27,
-        '#', 492,
-        ',', 282,
-        '=', 295,
+        '#', 493,
+        ',', 283,
+        '=', 296,
         'a', 136,
         'c', 120,
+        'e', 249,
         'i', 155,
         'n', 35,
         'p', 165,
         's', 99,
-        '}', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ')') ADVANCE(300);
+      if (lookahead == '"') ADVANCE(479);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '$') ADVANCE(275);
+      if (lookahead == ')') ADVANCE(301);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2289,240 +2299,240 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ':') ADVANCE(470);
-      if (lookahead == '[') ADVANCE(349);
-      if (lookahead == ']') ADVANCE(350);
-      if (lookahead == '{') ADVANCE(286);
+      if (lookahead == '"') ADVANCE(479);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '$') ADVANCE(275);
+      if (lookahead == ':') ADVANCE(471);
+      if (lookahead == '[') ADVANCE(350);
+      if (lookahead == ']') ADVANCE(351);
+      if (lookahead == '{') ADVANCE(287);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(461);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ':') ADVANCE(470);
-      if (lookahead == '[') ADVANCE(349);
-      if (lookahead == 'g') ADVANCE(457);
-      if (lookahead == '{') ADVANCE(286);
+      if (lookahead == '"') ADVANCE(479);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '$') ADVANCE(275);
+      if (lookahead == ':') ADVANCE(471);
+      if (lookahead == '[') ADVANCE(350);
+      if (lookahead == 'g') ADVANCE(458);
+      if (lookahead == '{') ADVANCE(287);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(461);
       END_STATE();
     case 8:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == ',') ADVANCE(282);
-      if (lookahead == 's') ADVANCE(488);
-      if (lookahead == '}') ADVANCE(287);
+      if (lookahead == '"') ADVANCE(479);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == ',') ADVANCE(283);
+      if (lookahead == 's') ADVANCE(489);
+      if (lookahead == '}') ADVANCE(288);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 398,
-        'g', 434,
-        'h', 442,
-        'i', 392,
-        'k', 387,
-        'l', 388,
-        'n', 424,
-        'p', 425,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 493,
+        '$', 275,
+        'a', 416,
+        'd', 399,
+        'g', 435,
+        'h', 443,
+        'i', 393,
+        'k', 388,
+        'l', 389,
+        'n', 425,
+        'p', 426,
+        's', 404,
+        'u', 438,
+        '{', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 398,
-        'g', 434,
-        'h', 442,
-        'i', 392,
-        'k', 387,
-        'l', 388,
-        'n', 424,
-        'p', 428,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 493,
+        '$', 275,
+        'a', 416,
+        'd', 399,
+        'g', 435,
+        'h', 443,
+        'i', 393,
+        'k', 388,
+        'l', 389,
+        'n', 425,
+        'p', 429,
+        's', 404,
+        'u', 438,
+        '{', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 399,
-        'i', 421,
-        'l', 388,
-        'n', 424,
-        'p', 429,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 493,
+        '$', 275,
+        'a', 416,
+        'd', 400,
+        'i', 422,
+        'l', 389,
+        'n', 425,
+        'p', 430,
+        's', 404,
+        'u', 438,
+        '{', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 12:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 399,
-        'i', 421,
-        'l', 388,
-        'n', 424,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 493,
+        '$', 275,
+        'a', 416,
+        'd', 400,
+        'i', 422,
+        'l', 389,
+        'n', 425,
+        's', 404,
+        'u', 438,
+        '{', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '$') ADVANCE(275);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '$') ADVANCE(275);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
       END_STATE();
     case 15:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == ')') ADVANCE(300);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == ')') ADVANCE(301);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
       END_STATE();
     case 16:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(493);
       if (lookahead == 'e') ADVANCE(105);
       if (lookahead == 'i') ADVANCE(161);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == 'i') ADVANCE(361);
+      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == 'i') ADVANCE(362);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(493);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(493);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(462);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(463);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(493);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(493);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(284);
       END_STATE();
     case 22:
-      if (lookahead == '.') ADVANCE(267);
+      if (lookahead == '.') ADVANCE(268);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 23:
-      if (lookahead == '.') ADVANCE(271);
+      if (lookahead == '.') ADVANCE(272);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
       END_STATE();
     case 24:
-      if (lookahead == '.') ADVANCE(273);
+      if (lookahead == '.') ADVANCE(274);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
     case 25:
-      if (lookahead == '4') ADVANCE(356);
-      if (lookahead == '6') ADVANCE(358);
+      if (lookahead == '4') ADVANCE(357);
+      if (lookahead == '6') ADVANCE(359);
       END_STATE();
     case 26:
-      if (lookahead == ':') ADVANCE(470);
+      if (lookahead == ':') ADVANCE(471);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
       END_STATE();
     case 27:
-      if (lookahead == '=') ADVANCE(383);
+      if (lookahead == '=') ADVANCE(384);
       END_STATE();
     case 28:
       if (lookahead == 'a') ADVANCE(234);
@@ -2543,14 +2553,14 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(40);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(373);
+      if (lookahead == 'a') ADVANCE(374);
       END_STATE();
     case 33:
       if (lookahead == 'a') ADVANCE(64);
       END_STATE();
     case 34:
       if (lookahead == 'a') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(326);
+      if (lookahead == 'o') ADVANCE(327);
       END_STATE();
     case 35:
       if (lookahead == 'a') ADVANCE(149);
@@ -2567,7 +2577,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 39:
       if (lookahead == 'a') ADVANCE(150);
-      if (lookahead == 'o') ADVANCE(325);
+      if (lookahead == 'o') ADVANCE(326);
       END_STATE();
     case 40:
       if (lookahead == 'b') ADVANCE(78);
@@ -2575,22 +2585,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 41:
       if (lookahead == 'c') ADVANCE(147);
       if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(338);
+      if (lookahead == 'n') ADVANCE(340);
       if (lookahead == 'p') ADVANCE(247);
       END_STATE();
     case 42:
       if (lookahead == 'c') ADVANCE(147);
       if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == 'n') ADVANCE(339);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(371);
+      if (lookahead == 'c') ADVANCE(372);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(378);
+      if (lookahead == 'c') ADVANCE(379);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(256);
+      if (lookahead == 'c') ADVANCE(257);
       END_STATE();
     case 46:
       if (lookahead == 'c') ADVANCE(83);
@@ -2623,7 +2633,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(199);
       END_STATE();
     case 56:
-      if (lookahead == 'd') ADVANCE(367);
+      if (lookahead == 'd') ADVANCE(368);
       END_STATE();
     case 57:
       if (lookahead == 'd') ADVANCE(151);
@@ -2669,31 +2679,31 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'y') ADVANCE(218);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(316);
       END_STATE();
     case 69:
       if (lookahead == 'e') ADVANCE(107);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'e') ADVANCE(377);
       END_STATE();
     case 71:
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 72:
-      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == 'e') ADVANCE(353);
       END_STATE();
     case 73:
-      if (lookahead == 'e') ADVANCE(279);
+      if (lookahead == 'e') ADVANCE(280);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(346);
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(312);
+      if (lookahead == 'e') ADVANCE(313);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(311);
+      if (lookahead == 'e') ADVANCE(312);
       END_STATE();
     case 77:
       if (lookahead == 'e') ADVANCE(33);
@@ -2710,7 +2720,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(254);
+      if (lookahead == 'e') ADVANCE(255);
       END_STATE();
     case 82:
       if (lookahead == 'e') ADVANCE(221);
@@ -2773,21 +2783,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(143);
       if (lookahead == 't') ADVANCE(202);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(264);
+          lookahead == 'c') ADVANCE(265);
       END_STATE();
     case 101:
       if (lookahead == 'f') ADVANCE(128);
       END_STATE();
     case 102:
       if (lookahead == 'f') ADVANCE(36);
-      if (lookahead == 'n') ADVANCE(253);
+      if (lookahead == 'n') ADVANCE(254);
       if (lookahead == 's') ADVANCE(55);
       END_STATE();
     case 103:
-      if (lookahead == 'g') ADVANCE(308);
+      if (lookahead == 'g') ADVANCE(309);
       END_STATE();
     case 104:
-      if (lookahead == 'g') ADVANCE(347);
+      if (lookahead == 'g') ADVANCE(338);
       END_STATE();
     case 105:
       if (lookahead == 'g') ADVANCE(196);
@@ -2805,7 +2815,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'g') ADVANCE(204);
       END_STATE();
     case 109:
-      if (lookahead == 'h') ADVANCE(341);
+      if (lookahead == 'h') ADVANCE(343);
       END_STATE();
     case 110:
       if (lookahead == 'h') ADVANCE(93);
@@ -2870,17 +2880,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 130:
       if (lookahead == 'l') ADVANCE(131);
-      if (lookahead == 'n') ADVANCE(252);
+      if (lookahead == 'n') ADVANCE(253);
       if (lookahead == 'p') ADVANCE(113);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(335);
+      if (lookahead == 'l') ADVANCE(336);
       END_STATE();
     case 132:
-      if (lookahead == 'l') ADVANCE(319);
+      if (lookahead == 'l') ADVANCE(320);
       END_STATE();
     case 133:
-      if (lookahead == 'l') ADVANCE(334);
+      if (lookahead == 'l') ADVANCE(335);
       END_STATE();
     case 134:
       if (lookahead == 'l') ADVANCE(116);
@@ -2896,7 +2906,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 137:
       if (lookahead == 'l') ADVANCE(133);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(265);
+          lookahead == 'n') ADVANCE(266);
       END_STATE();
     case 138:
       if (lookahead == 'l') ADVANCE(167);
@@ -2918,13 +2928,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'l') ADVANCE(97);
       END_STATE();
     case 144:
-      if (lookahead == 'm') ADVANCE(344);
+      if (lookahead == 'm') ADVANCE(346);
       END_STATE();
     case 145:
-      if (lookahead == 'm') ADVANCE(291);
+      if (lookahead == 'm') ADVANCE(292);
       END_STATE();
     case 146:
-      if (lookahead == 'm') ADVANCE(310);
+      if (lookahead == 'm') ADVANCE(311);
       END_STATE();
     case 147:
       if (lookahead == 'm') ADVANCE(179);
@@ -2939,19 +2949,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'm') ADVANCE(98);
       END_STATE();
     case 151:
-      if (lookahead == 'n') ADVANCE(351);
+      if (lookahead == 'n') ADVANCE(352);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(384);
+      if (lookahead == 'n') ADVANCE(385);
       END_STATE();
     case 153:
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(381);
       END_STATE();
     case 154:
-      if (lookahead == 'n') ADVANCE(317);
+      if (lookahead == 'n') ADVANCE(318);
       END_STATE();
     case 155:
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == 'n') ADVANCE(339);
       END_STATE();
     case 156:
       if (lookahead == 'n') ADVANCE(103);
@@ -2976,7 +2986,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(168);
       END_STATE();
     case 163:
-      if (lookahead == 'o') ADVANCE(345);
+      if (lookahead == 'o') ADVANCE(347);
       END_STATE();
     case 164:
       if (lookahead == 'o') ADVANCE(244);
@@ -2990,7 +3000,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(168);
       END_STATE();
     case 167:
-      if (lookahead == 'o') ADVANCE(249);
+      if (lookahead == 'o') ADVANCE(250);
       END_STATE();
     case 168:
       if (lookahead == 'o') ADVANCE(58);
@@ -3024,13 +3034,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'p') ADVANCE(43);
       END_STATE();
     case 178:
-      if (lookahead == 'p') ADVANCE(365);
+      if (lookahead == 'p') ADVANCE(366);
       END_STATE();
     case 179:
-      if (lookahead == 'p') ADVANCE(354);
+      if (lookahead == 'p') ADVANCE(355);
       END_STATE();
     case 180:
-      if (lookahead == 'p') ADVANCE(296);
+      if (lookahead == 'p') ADVANCE(297);
       END_STATE();
     case 181:
       if (lookahead == 'p') ADVANCE(171);
@@ -3061,22 +3071,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(164);
       END_STATE();
     case 190:
-      if (lookahead == 'r') ADVANCE(289);
+      if (lookahead == 'r') ADVANCE(290);
       END_STATE();
     case 191:
-      if (lookahead == 'r') ADVANCE(369);
+      if (lookahead == 'r') ADVANCE(370);
       END_STATE();
     case 192:
-      if (lookahead == 'r') ADVANCE(284);
+      if (lookahead == 'r') ADVANCE(285);
       END_STATE();
     case 193:
-      if (lookahead == 'r') ADVANCE(309);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 194:
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'r') ADVANCE(289);
       END_STATE();
     case 195:
-      if (lookahead == 'r') ADVANCE(258);
+      if (lookahead == 'r') ADVANCE(259);
       END_STATE();
     case 196:
       if (lookahead == 'r') ADVANCE(89);
@@ -3085,7 +3095,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(215);
       END_STATE();
     case 198:
-      if (lookahead == 'r') ADVANCE(257);
+      if (lookahead == 'r') ADVANCE(258);
       END_STATE();
     case 199:
       if (lookahead == 'r') ADVANCE(125);
@@ -3106,25 +3116,25 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(96);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(381);
+      if (lookahead == 's') ADVANCE(382);
       END_STATE();
     case 206:
       if (lookahead == 's') ADVANCE(224);
       END_STATE();
     case 207:
-      if (lookahead == 's') ADVANCE(333);
+      if (lookahead == 's') ADVANCE(334);
       END_STATE();
     case 208:
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 's') ADVANCE(330);
       END_STATE();
     case 209:
-      if (lookahead == 's') ADVANCE(328);
+      if (lookahead == 's') ADVANCE(329);
       END_STATE();
     case 210:
-      if (lookahead == 's') ADVANCE(290);
+      if (lookahead == 's') ADVANCE(291);
       END_STATE();
     case 211:
-      if (lookahead == 's') ADVANCE(336);
+      if (lookahead == 's') ADVANCE(337);
       END_STATE();
     case 212:
       if (lookahead == 's') ADVANCE(68);
@@ -3157,35 +3167,35 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(111);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(369);
       END_STATE();
     case 223:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 't') ADVANCE(306);
       END_STATE();
     case 224:
-      if (lookahead == 't') ADVANCE(294);
+      if (lookahead == 't') ADVANCE(295);
       if (lookahead == 'u') ADVANCE(148);
       END_STATE();
     case 225:
-      if (lookahead == 't') ADVANCE(379);
+      if (lookahead == 't') ADVANCE(380);
       END_STATE();
     case 226:
-      if (lookahead == 't') ADVANCE(340);
+      if (lookahead == 't') ADVANCE(342);
       END_STATE();
     case 227:
-      if (lookahead == 't') ADVANCE(293);
+      if (lookahead == 't') ADVANCE(294);
       END_STATE();
     case 228:
-      if (lookahead == 't') ADVANCE(331);
+      if (lookahead == 't') ADVANCE(332);
       END_STATE();
     case 229:
-      if (lookahead == 't') ADVANCE(321);
+      if (lookahead == 't') ADVANCE(322);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(304);
+      if (lookahead == 't') ADVANCE(305);
       END_STATE();
     case 231:
-      if (lookahead == 't') ADVANCE(330);
+      if (lookahead == 't') ADVANCE(331);
       END_STATE();
     case 232:
       if (lookahead == 't') ADVANCE(178);
@@ -3200,7 +3210,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(112);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(255);
+      if (lookahead == 't') ADVANCE(256);
       END_STATE();
     case 237:
       if (lookahead == 't') ADVANCE(86);
@@ -3239,109 +3249,112 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'v') ADVANCE(127);
       END_STATE();
     case 249:
-      if (lookahead == 'w') ADVANCE(342);
+      if (lookahead == 'v') ADVANCE(87);
       END_STATE();
     case 250:
-      if (lookahead == 'w') ADVANCE(110);
+      if (lookahead == 'w') ADVANCE(344);
       END_STATE();
     case 251:
-      if (lookahead == 'x') ADVANCE(46);
+      if (lookahead == 'w') ADVANCE(110);
       END_STATE();
     case 252:
-      if (lookahead == 'y') ADVANCE(250);
+      if (lookahead == 'x') ADVANCE(46);
       END_STATE();
     case 253:
-      if (lookahead == 'y') ADVANCE(323);
+      if (lookahead == 'y') ADVANCE(251);
       END_STATE();
     case 254:
-      if (lookahead == 'y') ADVANCE(377);
+      if (lookahead == 'y') ADVANCE(324);
       END_STATE();
     case 255:
-      if (lookahead == 'y') ADVANCE(348);
+      if (lookahead == 'y') ADVANCE(378);
       END_STATE();
     case 256:
-      if (lookahead == 'y') ADVANCE(313);
+      if (lookahead == 'y') ADVANCE(349);
       END_STATE();
     case 257:
-      if (lookahead == 'y') ADVANCE(298);
+      if (lookahead == 'y') ADVANCE(314);
       END_STATE();
     case 258:
-      if (lookahead == 'y') ADVANCE(235);
+      if (lookahead == 'y') ADVANCE(299);
       END_STATE();
     case 259:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(264);
+      if (lookahead == 'y') ADVANCE(235);
       END_STATE();
     case 260:
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(263);
+          lookahead == 'c') ADVANCE(265);
       END_STATE();
     case 261:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(263);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(264);
       END_STATE();
     case 262:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(265);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(264);
       END_STATE();
     case 263:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(463);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(266);
       END_STATE();
     case 264:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(263);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(464);
       END_STATE();
     case 265:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(463);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(264);
       END_STATE();
     case 266:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(464);
+      END_STATE();
+    case 267:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(482);
-      END_STATE();
-    case 267:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+          lookahead == 't') ADVANCE(483);
       END_STATE();
     case 268:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(293);
       END_STATE();
     case 269:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
-      END_STATE();
-    case 270:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
-      END_STATE();
-    case 271:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
       END_STATE();
+    case 270:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+      END_STATE();
+    case 271:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      END_STATE();
     case 272:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
       END_STATE();
     case 273:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
       END_STATE();
     case 274:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
       END_STATE();
     case 275:
-      if (eof) ADVANCE(278);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 276:
+      if (eof) ADVANCE(279);
       ADVANCE_MAP(
-        '!', 386,
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        ':', 301,
-        '=', 295,
-        '[', 349,
-        ']', 350,
+        '!', 387,
+        '"', 479,
+        '#', 493,
+        '$', 275,
+        '(', 300,
+        ')', 301,
+        ',', 283,
+        ':', 302,
+        '=', 296,
+        '[', 350,
+        ']', 351,
         'a', 130,
         'c', 28,
         'd', 66,
@@ -3360,63 +3373,30 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         'u', 212,
         'v', 80,
         'w', 119,
-        '{', 286,
-        '}', 287,
+        '{', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
-      END_STATE();
-    case 276:
-      if (eof) ADVANCE(278);
-      ADVANCE_MAP(
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        '-', 451,
-        '/', 452,
-        ']', 350,
-        'a', 135,
-        'c', 29,
-        'd', 66,
-        'e', 251,
-        'g', 203,
-        'h', 77,
-        'i', 42,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 39,
-        'p', 166,
-        's', 94,
-        't', 173,
-        'u', 212,
-        'v', 80,
-        '}', 287,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(277);
+          lookahead == ' ') SKIP(276);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
       END_STATE();
     case 277:
-      if (eof) ADVANCE(278);
+      if (eof) ADVANCE(279);
       ADVANCE_MAP(
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        ']', 350,
+        '"', 479,
+        '#', 493,
+        '$', 275,
+        '(', 300,
+        ')', 301,
+        ',', 283,
+        '-', 452,
+        '/', 453,
+        ']', 351,
         'a', 135,
         'c', 29,
         'd', 66,
-        'e', 251,
+        'e', 252,
         'g', 203,
         'h', 77,
         'i', 42,
@@ -3429,1077 +3409,1101 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         't', 173,
         'u', 212,
         'v', 80,
-        '}', 287,
+        '}', 288,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(277);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(278);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(478);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
       END_STATE();
     case 278:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(279);
+      ADVANCE_MAP(
+        '"', 479,
+        '#', 493,
+        '$', 275,
+        '(', 300,
+        ')', 301,
+        ',', 283,
+        ']', 351,
+        'a', 135,
+        'c', 29,
+        'd', 66,
+        'e', 252,
+        'g', 203,
+        'h', 77,
+        'i', 42,
+        'k', 30,
+        'l', 31,
+        'm', 82,
+        'n', 39,
+        'p', 166,
+        's', 94,
+        't', 173,
+        'u', 212,
+        'v', 80,
+        '}', 288,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(278);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(478);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
       END_STATE();
     case 279:
-      ACCEPT_TOKEN(anon_sym_silence);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 280:
+      ACCEPT_TOKEN(anon_sym_silence);
+      END_STATE();
+    case 281:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
-    case 281:
+    case 282:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 282:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 283:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 284:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(anon_sym_cluster);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(284);
       END_STATE();
     case 285:
-      ACCEPT_TOKEN(anon_sym_namespaces);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 286:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 287:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 288:
-      ACCEPT_TOKEN(anon_sym_cidr);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 289:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(302);
       END_STATE();
     case 290:
-      ACCEPT_TOKEN(anon_sym_groups);
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(303);
       END_STATE();
     case 291:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
     case 292:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+      ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
     case 293:
-      ACCEPT_TOKEN(anon_sym_import);
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(293);
       END_STATE();
     case 294:
-      ACCEPT_TOKEN(anon_sym_const);
+      ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
     case 295:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
     case 296:
-      ACCEPT_TOKEN(anon_sym_group);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 297:
+      ACCEPT_TOKEN(anon_sym_group);
+      END_STATE();
+    case 298:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_category);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
       END_STATE();
     case 299:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 300:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 301:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 302:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 303:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
     case 304:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
     case 305:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(303);
       END_STATE();
     case 306:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(304);
+      END_STATE();
+    case 307:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_strings);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 308:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(307);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 309:
-      ACCEPT_TOKEN(anon_sym_selector);
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(308);
       END_STATE();
     case 310:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
     case 311:
-      ACCEPT_TOKEN(anon_sym_namespace);
+      ACCEPT_TOKEN(anon_sym_system);
       END_STATE();
     case 312:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(285);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_policy);
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(286);
       END_STATE();
     case 314:
       ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 315:
+      ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(anon_sym_use);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 316:
       ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 317:
+      ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_description);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 318:
       ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_label);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 320:
       ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 321:
+      ACCEPT_TOKEN(anon_sym_label);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_default);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 322:
       ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_deny);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 324:
       ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_no);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 326:
       ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(115);
       END_STATE();
     case 327:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == 't') ADVANCE(115);
+      END_STATE();
+    case 328:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_ingress);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_egress);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 331:
       ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(193);
       END_STATE();
     case 332:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (lookahead == 'o') ADVANCE(193);
+      END_STATE();
+    case 333:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_pods);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_all);
+      ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
     case 335:
       ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(249);
       END_STATE();
     case 336:
-      ACCEPT_TOKEN(anon_sym_nodes);
+      ACCEPT_TOKEN(anon_sym_all);
+      if (lookahead == 'o') ADVANCE(250);
       END_STATE();
     case 337:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'g') ADVANCE(204);
+      ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
     case 339:
       ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_except);
+      ACCEPT_TOKEN(anon_sym_in);
+      if (lookahead == 'g') ADVANCE(204);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_with);
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_allow);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 343:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 345:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_to);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_anywhere);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
     case 349:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(353);
+      ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
     case 353:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(354);
       END_STATE();
     case 354:
-      ACCEPT_TOKEN(anon_sym_icmp);
+      ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
     case 355:
       ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_ipv4);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 357:
       ACCEPT_TOKEN(anon_sym_ipv4);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_ipv6);
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 359:
       ACCEPT_TOKEN(anon_sym_ipv6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(357);
-      if (lookahead == '6') ADVANCE(359);
+      ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 361:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(362);
+      if (lookahead == '4') ADVANCE(358);
+      if (lookahead == '6') ADVANCE(360);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 362:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(360);
+      if (lookahead == 'p') ADVANCE(363);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 363:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (lookahead == 'v') ADVANCE(361);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 364:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_http);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
       END_STATE();
     case 366:
       ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_method);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_host);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_header);
+      ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+      ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
       END_STATE();
     case 372:
       ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_kafka);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_produce);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(anon_sym_consume);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_apikey);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 379:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 382:
       ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 386:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(383);
       END_STATE();
     case 387:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(406);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(384);
       END_STATE();
     case 388:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(391);
+      if (lookahead == 'a') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 389:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(445);
+      if (lookahead == 'a') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 390:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(374);
+      if (lookahead == 'a') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 391:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(404);
+      if (lookahead == 'a') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 392:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(420);
-      if (lookahead == 'n') ADVANCE(339);
+      if (lookahead == 'b') ADVANCE(405);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(372);
+      if (lookahead == 'c') ADVANCE(421);
+      if (lookahead == 'n') ADVANCE(341);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 394:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(435);
+      if (lookahead == 'c') ADVANCE(373);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 395:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(448);
+      if (lookahead == 'c') ADVANCE(436);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 396:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(440);
+      if (lookahead == 'c') ADVANCE(449);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 397:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(402);
+      if (lookahead == 'c') ADVANCE(441);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 398:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(407);
-      if (lookahead == 'n') ADVANCE(438);
+      if (lookahead == 'c') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 399:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(407);
+      if (lookahead == 'e') ADVANCE(408);
+      if (lookahead == 'n') ADVANCE(439);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 400:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(316);
+      if (lookahead == 'e') ADVANCE(408);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 401:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(423);
+      if (lookahead == 'e') ADVANCE(317);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(281);
+      if (lookahead == 'e') ADVANCE(424);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 403:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(417);
-      if (lookahead == 'i') ADVANCE(418);
+      if (lookahead == 'e') ADVANCE(282);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 404:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(414);
+      if (lookahead == 'e') ADVANCE(418);
+      if (lookahead == 'i') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 405:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(396);
+      if (lookahead == 'e') ADVANCE(415);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(411);
+      if (lookahead == 'e') ADVANCE(397);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 407:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(389);
-      if (lookahead == 'n') ADVANCE(447);
-      if (lookahead == 's') ADVANCE(394);
+      if (lookahead == 'f') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 408:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(395);
+      if (lookahead == 'f') ADVANCE(390);
+      if (lookahead == 'n') ADVANCE(448);
+      if (lookahead == 's') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(427);
+      if (lookahead == 'i') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 410:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(433);
+      if (lookahead == 'i') ADVANCE(428);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 411:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(390);
+      if (lookahead == 'i') ADVANCE(434);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 412:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(408);
-      if (lookahead == 'r') ADVANCE(439);
+      if (lookahead == 'k') ADVANCE(391);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(408);
+      if (lookahead == 'l') ADVANCE(409);
+      if (lookahead == 'r') ADVANCE(440);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 414:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(320);
+      if (lookahead == 'l') ADVANCE(409);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 415:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(416);
+      if (lookahead == 'l') ADVANCE(321);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 416:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(426);
+      if (lookahead == 'l') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 417:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(405);
+      if (lookahead == 'l') ADVANCE(427);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 418:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(401);
+      if (lookahead == 'l') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 419:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(441);
+      if (lookahead == 'l') ADVANCE(402);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 420:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(431);
+      if (lookahead == 'l') ADVANCE(442);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 421:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(339);
+      if (lookahead == 'm') ADVANCE(432);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 422:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(318);
+      if (lookahead == 'n') ADVANCE(341);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 423:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(397);
+      if (lookahead == 'n') ADVANCE(319);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 424:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(327);
+      if (lookahead == 'n') ADVANCE(398);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 425:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(412);
+      if (lookahead == 'o') ADVANCE(328);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(446);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(422);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(436);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 429:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(413);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(447);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(423);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(437);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 430:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(366);
+      if (lookahead == 'o') ADVANCE(414);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 431:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(355);
+      if (lookahead == 'p') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 432:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(393);
+      if (lookahead == 'p') ADVANCE(356);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 433:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(444);
+      if (lookahead == 'p') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 434:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(432);
+      if (lookahead == 'p') ADVANCE(445);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 435:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(410);
+      if (lookahead == 'r') ADVANCE(433);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 436:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(439);
+      if (lookahead == 'r') ADVANCE(411);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 437:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 'r') ADVANCE(440);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 438:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(382);
+      if (lookahead == 's') ADVANCE(401);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 439:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 's') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 440:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(332);
+      if (lookahead == 't') ADVANCE(307);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 441:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(322);
+      if (lookahead == 't') ADVANCE(333);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 442:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(443);
+      if (lookahead == 't') ADVANCE(323);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(430);
+      if (lookahead == 't') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 444:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(409);
+      if (lookahead == 't') ADVANCE(431);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 445:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(419);
+      if (lookahead == 't') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 446:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(343);
+      if (lookahead == 'u') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(324);
+      if (lookahead == 'w') ADVANCE(345);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(314);
+      if (lookahead == 'y') ADVANCE(325);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
     case 449:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(315);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+      END_STATE();
+    case 450:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
       END_STATE();
-    case 450:
+    case 451:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(anon_sym_DASH);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_SLASH);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(470);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(470);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      if (lookahead == '.') ADVANCE(271);
+      if (lookahead == ':') ADVANCE(471);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
       END_STATE();
     case 455:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(458);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(297);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(455);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(456);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
-      END_STATE();
-    case 460:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
-      END_STATE();
-    case 462:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
       if (lookahead == ':') ADVANCE(471);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(464);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(459);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(298);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(456);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(457);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(462);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(463);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(464);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
+      if (lookahead == ':') ADVANCE(472);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(465);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
       if (lookahead == ':') ADVANCE(465);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -4507,8 +4511,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
       if (lookahead == ':') ADVANCE(466);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -4516,8 +4520,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
       if (lookahead == ':') ADVANCE(467);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -4525,8 +4529,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
       if (lookahead == ':') ADVANCE(468);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -4534,8 +4538,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
       if (lookahead == ':') ADVANCE(469);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -4543,157 +4547,166 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
+      if (lookahead == ':') ADVANCE(470);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(471);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(271);
-      if (lookahead == '/') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
+      if (lookahead == '.') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(472);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_cidr);
       if (lookahead == '.') ADVANCE(272);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '/') ADVANCE(270);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(273);
+      if (lookahead == '/') ADVANCE(270);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(270);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
       END_STATE();
     case 476:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(267);
+      ACCEPT_TOKEN(sym_cidr);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(268);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
       END_STATE();
     case 478:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(478);
       END_STATE();
     case 479:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 480:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(480);
+      if (lookahead == '#') ADVANCE(481);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(479);
+          lookahead == ' ') ADVANCE(480);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(480);
+          lookahead != '\\') ADVANCE(481);
       END_STATE();
-    case 480:
+    case 481:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(480);
-      END_STATE();
-    case 481:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+          lookahead != '\\') ADVANCE(481);
       END_STATE();
     case 482:
-      ACCEPT_TOKEN(sym_escape_sequence);
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
     case 483:
-      ACCEPT_TOKEN(sym_const_ref);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
+      ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
     case 484:
-      ACCEPT_TOKEN(sym_identifier);
+      ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 485:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(487);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(490);
+      if (lookahead == 'c') ADVANCE(488);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == 'e') ADVANCE(491);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(489);
+      if (lookahead == 'e') ADVANCE(281);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(486);
+      if (lookahead == 'i') ADVANCE(490);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'l') ADVANCE(487);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
     case 491:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(486);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+      END_STATE();
+    case 492:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
       END_STATE();
-    case 492:
+    case 493:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(492);
+          lookahead != '\n') ADVANCE(493);
       END_STATE();
     default:
       return false;
@@ -4702,343 +4715,343 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 276},
-  [2] = {.lex_state = 276},
-  [3] = {.lex_state = 276},
-  [4] = {.lex_state = 276},
-  [5] = {.lex_state = 276},
-  [6] = {.lex_state = 276},
-  [7] = {.lex_state = 276},
-  [8] = {.lex_state = 276},
-  [9] = {.lex_state = 276},
-  [10] = {.lex_state = 276},
-  [11] = {.lex_state = 276},
+  [1] = {.lex_state = 277},
+  [2] = {.lex_state = 277},
+  [3] = {.lex_state = 277},
+  [4] = {.lex_state = 277},
+  [5] = {.lex_state = 277},
+  [6] = {.lex_state = 277},
+  [7] = {.lex_state = 277},
+  [8] = {.lex_state = 277},
+  [9] = {.lex_state = 277},
+  [10] = {.lex_state = 277},
+  [11] = {.lex_state = 277},
   [12] = {.lex_state = 9},
-  [13] = {.lex_state = 276},
+  [13] = {.lex_state = 277},
   [14] = {.lex_state = 10},
-  [15] = {.lex_state = 276},
-  [16] = {.lex_state = 276},
-  [17] = {.lex_state = 276},
-  [18] = {.lex_state = 276},
-  [19] = {.lex_state = 276},
-  [20] = {.lex_state = 276},
-  [21] = {.lex_state = 276},
-  [22] = {.lex_state = 276},
-  [23] = {.lex_state = 276},
-  [24] = {.lex_state = 276},
-  [25] = {.lex_state = 276},
-  [26] = {.lex_state = 276},
-  [27] = {.lex_state = 276},
-  [28] = {.lex_state = 276},
-  [29] = {.lex_state = 276},
-  [30] = {.lex_state = 276},
-  [31] = {.lex_state = 276},
-  [32] = {.lex_state = 276},
-  [33] = {.lex_state = 276},
-  [34] = {.lex_state = 276},
-  [35] = {.lex_state = 276},
-  [36] = {.lex_state = 276},
-  [37] = {.lex_state = 276},
-  [38] = {.lex_state = 276},
-  [39] = {.lex_state = 276},
-  [40] = {.lex_state = 276},
-  [41] = {.lex_state = 276},
-  [42] = {.lex_state = 276},
-  [43] = {.lex_state = 276},
-  [44] = {.lex_state = 276},
-  [45] = {.lex_state = 276},
-  [46] = {.lex_state = 11},
-  [47] = {.lex_state = 276},
-  [48] = {.lex_state = 276},
-  [49] = {.lex_state = 276},
-  [50] = {.lex_state = 276},
-  [51] = {.lex_state = 276},
-  [52] = {.lex_state = 276},
-  [53] = {.lex_state = 0},
-  [54] = {.lex_state = 276},
-  [55] = {.lex_state = 276},
-  [56] = {.lex_state = 276},
-  [57] = {.lex_state = 276},
-  [58] = {.lex_state = 276},
-  [59] = {.lex_state = 276},
-  [60] = {.lex_state = 276},
-  [61] = {.lex_state = 276},
-  [62] = {.lex_state = 276},
-  [63] = {.lex_state = 276},
-  [64] = {.lex_state = 276},
-  [65] = {.lex_state = 276},
-  [66] = {.lex_state = 276},
-  [67] = {.lex_state = 276},
+  [15] = {.lex_state = 277},
+  [16] = {.lex_state = 277},
+  [17] = {.lex_state = 277},
+  [18] = {.lex_state = 277},
+  [19] = {.lex_state = 277},
+  [20] = {.lex_state = 277},
+  [21] = {.lex_state = 277},
+  [22] = {.lex_state = 277},
+  [23] = {.lex_state = 277},
+  [24] = {.lex_state = 277},
+  [25] = {.lex_state = 277},
+  [26] = {.lex_state = 277},
+  [27] = {.lex_state = 277},
+  [28] = {.lex_state = 277},
+  [29] = {.lex_state = 277},
+  [30] = {.lex_state = 277},
+  [31] = {.lex_state = 277},
+  [32] = {.lex_state = 277},
+  [33] = {.lex_state = 277},
+  [34] = {.lex_state = 277},
+  [35] = {.lex_state = 277},
+  [36] = {.lex_state = 277},
+  [37] = {.lex_state = 277},
+  [38] = {.lex_state = 277},
+  [39] = {.lex_state = 277},
+  [40] = {.lex_state = 277},
+  [41] = {.lex_state = 277},
+  [42] = {.lex_state = 277},
+  [43] = {.lex_state = 277},
+  [44] = {.lex_state = 277},
+  [45] = {.lex_state = 277},
+  [46] = {.lex_state = 277},
+  [47] = {.lex_state = 11},
+  [48] = {.lex_state = 0},
+  [49] = {.lex_state = 277},
+  [50] = {.lex_state = 277},
+  [51] = {.lex_state = 277},
+  [52] = {.lex_state = 277},
+  [53] = {.lex_state = 277},
+  [54] = {.lex_state = 277},
+  [55] = {.lex_state = 277},
+  [56] = {.lex_state = 277},
+  [57] = {.lex_state = 277},
+  [58] = {.lex_state = 277},
+  [59] = {.lex_state = 277},
+  [60] = {.lex_state = 277},
+  [61] = {.lex_state = 277},
+  [62] = {.lex_state = 277},
+  [63] = {.lex_state = 277},
+  [64] = {.lex_state = 277},
+  [65] = {.lex_state = 277},
+  [66] = {.lex_state = 277},
+  [67] = {.lex_state = 277},
   [68] = {.lex_state = 0},
-  [69] = {.lex_state = 276},
-  [70] = {.lex_state = 276},
-  [71] = {.lex_state = 276},
-  [72] = {.lex_state = 276},
-  [73] = {.lex_state = 276},
-  [74] = {.lex_state = 276},
-  [75] = {.lex_state = 276},
-  [76] = {.lex_state = 276},
-  [77] = {.lex_state = 276},
-  [78] = {.lex_state = 276},
-  [79] = {.lex_state = 276},
-  [80] = {.lex_state = 276},
-  [81] = {.lex_state = 276},
-  [82] = {.lex_state = 276},
-  [83] = {.lex_state = 276},
-  [84] = {.lex_state = 276},
-  [85] = {.lex_state = 276},
-  [86] = {.lex_state = 276},
-  [87] = {.lex_state = 12},
-  [88] = {.lex_state = 276},
-  [89] = {.lex_state = 276},
-  [90] = {.lex_state = 276},
-  [91] = {.lex_state = 276},
-  [92] = {.lex_state = 276},
-  [93] = {.lex_state = 276},
-  [94] = {.lex_state = 276},
-  [95] = {.lex_state = 276},
-  [96] = {.lex_state = 276},
-  [97] = {.lex_state = 276},
-  [98] = {.lex_state = 276},
-  [99] = {.lex_state = 276},
-  [100] = {.lex_state = 276},
-  [101] = {.lex_state = 276},
-  [102] = {.lex_state = 276},
-  [103] = {.lex_state = 276},
-  [104] = {.lex_state = 276},
-  [105] = {.lex_state = 276},
-  [106] = {.lex_state = 276},
-  [107] = {.lex_state = 276},
-  [108] = {.lex_state = 276},
-  [109] = {.lex_state = 276},
-  [110] = {.lex_state = 276},
-  [111] = {.lex_state = 276},
-  [112] = {.lex_state = 276},
-  [113] = {.lex_state = 276},
-  [114] = {.lex_state = 276},
-  [115] = {.lex_state = 276},
-  [116] = {.lex_state = 276},
-  [117] = {.lex_state = 276},
-  [118] = {.lex_state = 276},
-  [119] = {.lex_state = 276},
-  [120] = {.lex_state = 276},
-  [121] = {.lex_state = 276},
-  [122] = {.lex_state = 276},
-  [123] = {.lex_state = 276},
-  [124] = {.lex_state = 276},
-  [125] = {.lex_state = 276},
-  [126] = {.lex_state = 276},
-  [127] = {.lex_state = 276},
-  [128] = {.lex_state = 276},
-  [129] = {.lex_state = 276},
-  [130] = {.lex_state = 276},
-  [131] = {.lex_state = 276},
-  [132] = {.lex_state = 276},
-  [133] = {.lex_state = 276},
-  [134] = {.lex_state = 276},
-  [135] = {.lex_state = 276},
-  [136] = {.lex_state = 276},
-  [137] = {.lex_state = 276},
-  [138] = {.lex_state = 276},
-  [139] = {.lex_state = 276},
-  [140] = {.lex_state = 276},
-  [141] = {.lex_state = 276},
-  [142] = {.lex_state = 276},
-  [143] = {.lex_state = 276},
-  [144] = {.lex_state = 276},
-  [145] = {.lex_state = 276},
-  [146] = {.lex_state = 276},
-  [147] = {.lex_state = 276},
-  [148] = {.lex_state = 276},
-  [149] = {.lex_state = 276},
-  [150] = {.lex_state = 276},
-  [151] = {.lex_state = 276},
-  [152] = {.lex_state = 276},
-  [153] = {.lex_state = 276},
-  [154] = {.lex_state = 276},
-  [155] = {.lex_state = 276},
-  [156] = {.lex_state = 276},
-  [157] = {.lex_state = 276},
-  [158] = {.lex_state = 276},
-  [159] = {.lex_state = 276},
-  [160] = {.lex_state = 276},
-  [161] = {.lex_state = 276},
-  [162] = {.lex_state = 276},
-  [163] = {.lex_state = 276},
-  [164] = {.lex_state = 276},
-  [165] = {.lex_state = 276},
+  [69] = {.lex_state = 277},
+  [70] = {.lex_state = 277},
+  [71] = {.lex_state = 277},
+  [72] = {.lex_state = 277},
+  [73] = {.lex_state = 277},
+  [74] = {.lex_state = 277},
+  [75] = {.lex_state = 277},
+  [76] = {.lex_state = 277},
+  [77] = {.lex_state = 277},
+  [78] = {.lex_state = 277},
+  [79] = {.lex_state = 277},
+  [80] = {.lex_state = 277},
+  [81] = {.lex_state = 277},
+  [82] = {.lex_state = 277},
+  [83] = {.lex_state = 277},
+  [84] = {.lex_state = 277},
+  [85] = {.lex_state = 277},
+  [86] = {.lex_state = 277},
+  [87] = {.lex_state = 277},
+  [88] = {.lex_state = 277},
+  [89] = {.lex_state = 12},
+  [90] = {.lex_state = 277},
+  [91] = {.lex_state = 277},
+  [92] = {.lex_state = 277},
+  [93] = {.lex_state = 277},
+  [94] = {.lex_state = 277},
+  [95] = {.lex_state = 277},
+  [96] = {.lex_state = 277},
+  [97] = {.lex_state = 277},
+  [98] = {.lex_state = 277},
+  [99] = {.lex_state = 277},
+  [100] = {.lex_state = 277},
+  [101] = {.lex_state = 277},
+  [102] = {.lex_state = 277},
+  [103] = {.lex_state = 277},
+  [104] = {.lex_state = 277},
+  [105] = {.lex_state = 277},
+  [106] = {.lex_state = 277},
+  [107] = {.lex_state = 277},
+  [108] = {.lex_state = 277},
+  [109] = {.lex_state = 277},
+  [110] = {.lex_state = 277},
+  [111] = {.lex_state = 277},
+  [112] = {.lex_state = 277},
+  [113] = {.lex_state = 277},
+  [114] = {.lex_state = 277},
+  [115] = {.lex_state = 277},
+  [116] = {.lex_state = 277},
+  [117] = {.lex_state = 277},
+  [118] = {.lex_state = 277},
+  [119] = {.lex_state = 277},
+  [120] = {.lex_state = 277},
+  [121] = {.lex_state = 277},
+  [122] = {.lex_state = 277},
+  [123] = {.lex_state = 277},
+  [124] = {.lex_state = 277},
+  [125] = {.lex_state = 277},
+  [126] = {.lex_state = 277},
+  [127] = {.lex_state = 277},
+  [128] = {.lex_state = 277},
+  [129] = {.lex_state = 277},
+  [130] = {.lex_state = 277},
+  [131] = {.lex_state = 277},
+  [132] = {.lex_state = 277},
+  [133] = {.lex_state = 277},
+  [134] = {.lex_state = 277},
+  [135] = {.lex_state = 277},
+  [136] = {.lex_state = 277},
+  [137] = {.lex_state = 277},
+  [138] = {.lex_state = 277},
+  [139] = {.lex_state = 277},
+  [140] = {.lex_state = 277},
+  [141] = {.lex_state = 277},
+  [142] = {.lex_state = 277},
+  [143] = {.lex_state = 277},
+  [144] = {.lex_state = 277},
+  [145] = {.lex_state = 277},
+  [146] = {.lex_state = 277},
+  [147] = {.lex_state = 277},
+  [148] = {.lex_state = 277},
+  [149] = {.lex_state = 277},
+  [150] = {.lex_state = 277},
+  [151] = {.lex_state = 277},
+  [152] = {.lex_state = 277},
+  [153] = {.lex_state = 277},
+  [154] = {.lex_state = 277},
+  [155] = {.lex_state = 277},
+  [156] = {.lex_state = 277},
+  [157] = {.lex_state = 277},
+  [158] = {.lex_state = 277},
+  [159] = {.lex_state = 277},
+  [160] = {.lex_state = 277},
+  [161] = {.lex_state = 277},
+  [162] = {.lex_state = 277},
+  [163] = {.lex_state = 277},
+  [164] = {.lex_state = 277},
+  [165] = {.lex_state = 6},
   [166] = {.lex_state = 6},
   [167] = {.lex_state = 6},
-  [168] = {.lex_state = 7},
-  [169] = {.lex_state = 6},
-  [170] = {.lex_state = 276},
-  [171] = {.lex_state = 276},
-  [172] = {.lex_state = 276},
-  [173] = {.lex_state = 276},
-  [174] = {.lex_state = 276},
-  [175] = {.lex_state = 276},
-  [176] = {.lex_state = 276},
-  [177] = {.lex_state = 276},
-  [178] = {.lex_state = 276},
-  [179] = {.lex_state = 276},
+  [168] = {.lex_state = 277},
+  [169] = {.lex_state = 7},
+  [170] = {.lex_state = 277},
+  [171] = {.lex_state = 277},
+  [172] = {.lex_state = 6},
+  [173] = {.lex_state = 6},
+  [174] = {.lex_state = 277},
+  [175] = {.lex_state = 277},
+  [176] = {.lex_state = 277},
+  [177] = {.lex_state = 277},
+  [178] = {.lex_state = 277},
+  [179] = {.lex_state = 277},
   [180] = {.lex_state = 6},
-  [181] = {.lex_state = 6},
-  [182] = {.lex_state = 276},
-  [183] = {.lex_state = 276},
-  [184] = {.lex_state = 6},
-  [185] = {.lex_state = 6},
-  [186] = {.lex_state = 276},
-  [187] = {.lex_state = 276},
-  [188] = {.lex_state = 276},
-  [189] = {.lex_state = 2},
-  [190] = {.lex_state = 276},
-  [191] = {.lex_state = 276},
-  [192] = {.lex_state = 276},
-  [193] = {.lex_state = 2},
-  [194] = {.lex_state = 276},
-  [195] = {.lex_state = 276},
-  [196] = {.lex_state = 0},
-  [197] = {.lex_state = 276},
-  [198] = {.lex_state = 276},
-  [199] = {.lex_state = 276},
-  [200] = {.lex_state = 276},
-  [201] = {.lex_state = 276},
-  [202] = {.lex_state = 276},
-  [203] = {.lex_state = 2},
-  [204] = {.lex_state = 276},
-  [205] = {.lex_state = 276},
-  [206] = {.lex_state = 276},
+  [181] = {.lex_state = 277},
+  [182] = {.lex_state = 277},
+  [183] = {.lex_state = 277},
+  [184] = {.lex_state = 277},
+  [185] = {.lex_state = 277},
+  [186] = {.lex_state = 6},
+  [187] = {.lex_state = 277},
+  [188] = {.lex_state = 277},
+  [189] = {.lex_state = 277},
+  [190] = {.lex_state = 277},
+  [191] = {.lex_state = 0},
+  [192] = {.lex_state = 277},
+  [193] = {.lex_state = 277},
+  [194] = {.lex_state = 277},
+  [195] = {.lex_state = 2},
+  [196] = {.lex_state = 277},
+  [197] = {.lex_state = 2},
+  [198] = {.lex_state = 277},
+  [199] = {.lex_state = 277},
+  [200] = {.lex_state = 277},
+  [201] = {.lex_state = 277},
+  [202] = {.lex_state = 277},
+  [203] = {.lex_state = 277},
+  [204] = {.lex_state = 277},
+  [205] = {.lex_state = 277},
+  [206] = {.lex_state = 277},
   [207] = {.lex_state = 2},
   [208] = {.lex_state = 2},
-  [209] = {.lex_state = 2},
+  [209] = {.lex_state = 3},
   [210] = {.lex_state = 3},
-  [211] = {.lex_state = 8},
-  [212] = {.lex_state = 8},
-  [213] = {.lex_state = 8},
-  [214] = {.lex_state = 3},
-  [215] = {.lex_state = 3},
-  [216] = {.lex_state = 2},
-  [217] = {.lex_state = 2},
-  [218] = {.lex_state = 5},
+  [211] = {.lex_state = 3},
+  [212] = {.lex_state = 2},
+  [213] = {.lex_state = 2},
+  [214] = {.lex_state = 8},
+  [215] = {.lex_state = 8},
+  [216] = {.lex_state = 8},
+  [217] = {.lex_state = 5},
+  [218] = {.lex_state = 3},
   [219] = {.lex_state = 5},
-  [220] = {.lex_state = 8},
-  [221] = {.lex_state = 2},
-  [222] = {.lex_state = 3},
-  [223] = {.lex_state = 5},
+  [220] = {.lex_state = 2},
+  [221] = {.lex_state = 8},
+  [222] = {.lex_state = 2},
+  [223] = {.lex_state = 2},
   [224] = {.lex_state = 2},
-  [225] = {.lex_state = 5},
-  [226] = {.lex_state = 2},
-  [227] = {.lex_state = 8},
+  [225] = {.lex_state = 8},
+  [226] = {.lex_state = 5},
+  [227] = {.lex_state = 5},
   [228] = {.lex_state = 8},
-  [229] = {.lex_state = 3},
-  [230] = {.lex_state = 5},
+  [229] = {.lex_state = 2},
+  [230] = {.lex_state = 3},
   [231] = {.lex_state = 5},
-  [232] = {.lex_state = 5},
+  [232] = {.lex_state = 6},
   [233] = {.lex_state = 5},
   [234] = {.lex_state = 2},
-  [235] = {.lex_state = 6},
+  [235] = {.lex_state = 8},
   [236] = {.lex_state = 5},
   [237] = {.lex_state = 5},
-  [238] = {.lex_state = 8},
+  [238] = {.lex_state = 5},
   [239] = {.lex_state = 8},
-  [240] = {.lex_state = 13},
+  [240] = {.lex_state = 5},
   [241] = {.lex_state = 1},
-  [242] = {.lex_state = 276},
-  [243] = {.lex_state = 276},
-  [244] = {.lex_state = 276},
-  [245] = {.lex_state = 276},
-  [246] = {.lex_state = 276},
-  [247] = {.lex_state = 276},
-  [248] = {.lex_state = 6},
-  [249] = {.lex_state = 13},
-  [250] = {.lex_state = 17},
-  [251] = {.lex_state = 1},
-  [252] = {.lex_state = 276},
-  [253] = {.lex_state = 276},
-  [254] = {.lex_state = 276},
-  [255] = {.lex_state = 276},
-  [256] = {.lex_state = 8},
-  [257] = {.lex_state = 17},
-  [258] = {.lex_state = 276},
-  [259] = {.lex_state = 1},
-  [260] = {.lex_state = 276},
-  [261] = {.lex_state = 276},
-  [262] = {.lex_state = 276},
-  [263] = {.lex_state = 276},
-  [264] = {.lex_state = 276},
-  [265] = {.lex_state = 6},
-  [266] = {.lex_state = 6},
-  [267] = {.lex_state = 13},
-  [268] = {.lex_state = 276},
-  [269] = {.lex_state = 276},
-  [270] = {.lex_state = 276},
+  [242] = {.lex_state = 277},
+  [243] = {.lex_state = 277},
+  [244] = {.lex_state = 277},
+  [245] = {.lex_state = 277},
+  [246] = {.lex_state = 277},
+  [247] = {.lex_state = 277},
+  [248] = {.lex_state = 13},
+  [249] = {.lex_state = 1},
+  [250] = {.lex_state = 6},
+  [251] = {.lex_state = 17},
+  [252] = {.lex_state = 13},
+  [253] = {.lex_state = 277},
+  [254] = {.lex_state = 277},
+  [255] = {.lex_state = 277},
+  [256] = {.lex_state = 277},
+  [257] = {.lex_state = 277},
+  [258] = {.lex_state = 8},
+  [259] = {.lex_state = 0},
+  [260] = {.lex_state = 277},
+  [261] = {.lex_state = 17},
+  [262] = {.lex_state = 277},
+  [263] = {.lex_state = 277},
+  [264] = {.lex_state = 1},
+  [265] = {.lex_state = 277},
+  [266] = {.lex_state = 277},
+  [267] = {.lex_state = 277},
+  [268] = {.lex_state = 6},
+  [269] = {.lex_state = 277},
+  [270] = {.lex_state = 277},
   [271] = {.lex_state = 6},
-  [272] = {.lex_state = 6},
-  [273] = {.lex_state = 276},
-  [274] = {.lex_state = 1},
-  [275] = {.lex_state = 0},
-  [276] = {.lex_state = 276},
-  [277] = {.lex_state = 8},
+  [272] = {.lex_state = 277},
+  [273] = {.lex_state = 6},
+  [274] = {.lex_state = 6},
+  [275] = {.lex_state = 13},
+  [276] = {.lex_state = 8},
+  [277] = {.lex_state = 277},
   [278] = {.lex_state = 1},
-  [279] = {.lex_state = 276},
-  [280] = {.lex_state = 13},
-  [281] = {.lex_state = 0},
+  [279] = {.lex_state = 1},
+  [280] = {.lex_state = 277},
+  [281] = {.lex_state = 15},
   [282] = {.lex_state = 0},
   [283] = {.lex_state = 0},
-  [284] = {.lex_state = 0},
+  [284] = {.lex_state = 14},
   [285] = {.lex_state = 0},
-  [286] = {.lex_state = 0},
+  [286] = {.lex_state = 16},
   [287] = {.lex_state = 0},
-  [288] = {.lex_state = 15},
-  [289] = {.lex_state = 14},
+  [288] = {.lex_state = 0},
+  [289] = {.lex_state = 15},
   [290] = {.lex_state = 0},
   [291] = {.lex_state = 0},
   [292] = {.lex_state = 0},
   [293] = {.lex_state = 0},
-  [294] = {.lex_state = 0},
-  [295] = {.lex_state = 15},
+  [294] = {.lex_state = 15},
+  [295] = {.lex_state = 0},
   [296] = {.lex_state = 0},
-  [297] = {.lex_state = 16},
-  [298] = {.lex_state = 15},
-  [299] = {.lex_state = 0},
+  [297] = {.lex_state = 0},
+  [298] = {.lex_state = 0},
+  [299] = {.lex_state = 15},
   [300] = {.lex_state = 0},
   [301] = {.lex_state = 0},
-  [302] = {.lex_state = 0},
+  [302] = {.lex_state = 15},
   [303] = {.lex_state = 0},
   [304] = {.lex_state = 0},
-  [305] = {.lex_state = 15},
+  [305] = {.lex_state = 0},
   [306] = {.lex_state = 0},
-  [307] = {.lex_state = 0},
-  [308] = {.lex_state = 16},
-  [309] = {.lex_state = 13},
+  [307] = {.lex_state = 16},
+  [308] = {.lex_state = 0},
+  [309] = {.lex_state = 15},
   [310] = {.lex_state = 6},
-  [311] = {.lex_state = 15},
-  [312] = {.lex_state = 0},
-  [313] = {.lex_state = 16},
-  [314] = {.lex_state = 14},
+  [311] = {.lex_state = 13},
+  [312] = {.lex_state = 16},
+  [313] = {.lex_state = 0},
+  [314] = {.lex_state = 0},
   [315] = {.lex_state = 0},
-  [316] = {.lex_state = 15},
+  [316] = {.lex_state = 0},
   [317] = {.lex_state = 0},
   [318] = {.lex_state = 0},
-  [319] = {.lex_state = 0},
-  [320] = {.lex_state = 0},
-  [321] = {.lex_state = 8},
-  [322] = {.lex_state = 13},
+  [319] = {.lex_state = 14},
+  [320] = {.lex_state = 13},
+  [321] = {.lex_state = 0},
+  [322] = {.lex_state = 0},
   [323] = {.lex_state = 0},
   [324] = {.lex_state = 0},
-  [325] = {.lex_state = 0},
-  [326] = {.lex_state = 15},
-  [327] = {.lex_state = 0},
+  [325] = {.lex_state = 13},
+  [326] = {.lex_state = 0},
+  [327] = {.lex_state = 13},
   [328] = {.lex_state = 0},
-  [329] = {.lex_state = 0},
+  [329] = {.lex_state = 13},
   [330] = {.lex_state = 0},
   [331] = {.lex_state = 0},
   [332] = {.lex_state = 0},
-  [333] = {.lex_state = 13},
-  [334] = {.lex_state = 0},
+  [333] = {.lex_state = 0},
+  [334] = {.lex_state = 15},
   [335] = {.lex_state = 0},
-  [336] = {.lex_state = 276},
-  [337] = {.lex_state = 13},
+  [336] = {.lex_state = 0},
+  [337] = {.lex_state = 0},
   [338] = {.lex_state = 0},
   [339] = {.lex_state = 0},
   [340] = {.lex_state = 0},
@@ -5050,67 +5063,68 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [346] = {.lex_state = 13},
   [347] = {.lex_state = 0},
   [348] = {.lex_state = 0},
-  [349] = {.lex_state = 8},
-  [350] = {.lex_state = 0},
+  [349] = {.lex_state = 13},
+  [350] = {.lex_state = 8},
   [351] = {.lex_state = 0},
   [352] = {.lex_state = 8},
-  [353] = {.lex_state = 0},
+  [353] = {.lex_state = 8},
   [354] = {.lex_state = 8},
   [355] = {.lex_state = 13},
   [356] = {.lex_state = 0},
-  [357] = {.lex_state = 0},
-  [358] = {.lex_state = 15},
-  [359] = {.lex_state = 13},
-  [360] = {.lex_state = 276},
-  [361] = {.lex_state = 0},
+  [357] = {.lex_state = 277},
+  [358] = {.lex_state = 0},
+  [359] = {.lex_state = 15},
+  [360] = {.lex_state = 0},
+  [361] = {.lex_state = 20},
   [362] = {.lex_state = 0},
   [363] = {.lex_state = 0},
-  [364] = {.lex_state = 3},
-  [365] = {.lex_state = 15},
-  [366] = {.lex_state = 0},
-  [367] = {.lex_state = 20},
-  [368] = {.lex_state = 15},
-  [369] = {.lex_state = 0},
+  [364] = {.lex_state = 0},
+  [365] = {.lex_state = 0},
+  [366] = {.lex_state = 13},
+  [367] = {.lex_state = 0},
+  [368] = {.lex_state = 277},
+  [369] = {.lex_state = 21},
   [370] = {.lex_state = 0},
-  [371] = {.lex_state = 0},
-  [372] = {.lex_state = 276},
-  [373] = {.lex_state = 276},
-  [374] = {.lex_state = 276},
-  [375] = {.lex_state = 0},
-  [376] = {.lex_state = 21},
-  [377] = {.lex_state = 276},
-  [378] = {.lex_state = 276},
-  [379] = {.lex_state = 276},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 276},
-  [382] = {.lex_state = 276},
-  [383] = {.lex_state = 276},
-  [384] = {.lex_state = 0},
-  [385] = {.lex_state = 2},
+  [371] = {.lex_state = 15},
+  [372] = {.lex_state = 277},
+  [373] = {.lex_state = 19},
+  [374] = {.lex_state = 3},
+  [375] = {.lex_state = 277},
+  [376] = {.lex_state = 277},
+  [377] = {.lex_state = 277},
+  [378] = {.lex_state = 277},
+  [379] = {.lex_state = 277},
+  [380] = {.lex_state = 277},
+  [381] = {.lex_state = 0},
+  [382] = {.lex_state = 2},
+  [383] = {.lex_state = 0},
+  [384] = {.lex_state = 277},
+  [385] = {.lex_state = 0},
   [386] = {.lex_state = 0},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 3},
-  [389] = {.lex_state = 276},
-  [390] = {.lex_state = 0},
-  [391] = {.lex_state = 276},
+  [388] = {.lex_state = 0},
+  [389] = {.lex_state = 3},
+  [390] = {.lex_state = 277},
+  [391] = {.lex_state = 0},
   [392] = {.lex_state = 0},
   [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
+  [394] = {.lex_state = 15},
   [395] = {.lex_state = 3},
-  [396] = {.lex_state = 0},
+  [396] = {.lex_state = 3},
   [397] = {.lex_state = 0},
-  [398] = {.lex_state = 20},
-  [399] = {.lex_state = 15},
-  [400] = {.lex_state = 19},
-  [401] = {.lex_state = 3},
-  [402] = {.lex_state = 20},
-  [403] = {.lex_state = 13},
-  [404] = {.lex_state = 20},
-  [405] = {.lex_state = 2},
-  [406] = {.lex_state = 0},
-  [407] = {.lex_state = 276},
-  [408] = {.lex_state = 276},
-  [409] = {.lex_state = 0},
+  [398] = {.lex_state = 277},
+  [399] = {.lex_state = 0},
+  [400] = {.lex_state = 15},
+  [401] = {.lex_state = 277},
+  [402] = {.lex_state = 0},
+  [403] = {.lex_state = 21},
+  [404] = {.lex_state = 0},
+  [405] = {.lex_state = 21},
+  [406] = {.lex_state = 21},
+  [407] = {.lex_state = 277},
+  [408] = {.lex_state = 277},
+  [409] = {.lex_state = 2},
+  [410] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -5153,6 +5167,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_select] = ACTIONS(1),
     [anon_sym_pods] = ACTIONS(1),
     [anon_sym_all] = ACTIONS(1),
+    [anon_sym_everything] = ACTIONS(1),
     [anon_sym_in] = ACTIONS(1),
     [anon_sym_except] = ACTIONS(1),
     [anon_sym_with] = ACTIONS(1),
@@ -5160,7 +5175,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_from] = ACTIONS(1),
     [anon_sym_to] = ACTIONS(1),
     [anon_sym_anywhere] = ACTIONS(1),
-    [anon_sym_everything] = ACTIONS(1),
     [anon_sym_entity] = ACTIONS(1),
     [anon_sym_LBRACK] = ACTIONS(1),
     [anon_sym_RBRACK] = ACTIONS(1),
@@ -5196,18 +5210,18 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(393),
-    [sym__item] = STATE(38),
-    [sym_silence] = STATE(38),
-    [sym_inventory] = STATE(38),
-    [sym_cidr_groups] = STATE(38),
-    [sym_cilium] = STATE(38),
-    [sym_import] = STATE(38),
-    [sym_const_definition] = STATE(38),
-    [sym_category] = STATE(38),
-    [sym_namespace] = STATE(38),
-    [sym_cluster_policy] = STATE(38),
-    [aux_sym_source_file_repeat1] = STATE(38),
+    [sym_source_file] = STATE(386),
+    [sym__item] = STATE(34),
+    [sym_silence] = STATE(34),
+    [sym_inventory] = STATE(34),
+    [sym_cidr_groups] = STATE(34),
+    [sym_cilium] = STATE(34),
+    [sym_import] = STATE(34),
+    [sym_const_definition] = STATE(34),
+    [sym_category] = STATE(34),
+    [sym_namespace] = STATE(34),
+    [sym_cluster_policy] = STATE(34),
+    [aux_sym_source_file_repeat1] = STATE(34),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -5303,10 +5317,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [84] = 2,
+  [84] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 30,
+    ACTIONS(31), 1,
+      anon_sym_DASH,
+    ACTIONS(33), 1,
+      anon_sym_SLASH,
+    ACTIONS(29), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [124] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(35), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5330,42 +5380,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_in,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [120] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(33), 1,
-      anon_sym_DASH,
-    ACTIONS(35), 1,
-      anon_sym_SLASH,
-    ACTIONS(31), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_icmp,
@@ -5586,7 +5600,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(59), 1,
       sym_const_ref,
-    STATE(92), 1,
+    STATE(105), 1,
       sym_scope,
     STATE(28), 3,
       sym__selector,
@@ -5626,9 +5640,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     STATE(22), 1,
       sym_ports,
-    STATE(31), 1,
+    STATE(32), 1,
       sym_icmps,
-    STATE(26), 6,
+    STATE(29), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -5660,7 +5674,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(59), 1,
       sym_const_ref,
-    STATE(92), 1,
+    STATE(105), 1,
       sym_scope,
     STATE(28), 3,
       sym__selector,
@@ -5689,9 +5703,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_COMMA,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    STATE(16), 1,
+    STATE(20), 1,
       aux_sym_silence_repeat1,
-    STATE(42), 1,
+    STATE(41), 1,
       sym_string,
     ACTIONS(75), 20,
       ts_builtin_sym_end,
@@ -5714,18 +5728,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [549] = 6,
+  [549] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(83), 1,
+      anon_sym_method,
+    ACTIONS(85), 1,
+      anon_sym_host,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    ACTIONS(89), 1,
+      sym_http_method,
+    ACTIONS(91), 1,
+      sym_const_ref,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
+    STATE(74), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(81), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [595] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(77), 1,
       anon_sym_COMMA,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    STATE(20), 1,
+    STATE(15), 1,
       aux_sym_silence_repeat1,
-    STATE(41), 1,
+    STATE(44), 1,
       sym_string,
-    ACTIONS(81), 20,
+    ACTIONS(93), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5746,69 +5796,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [587] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(85), 1,
-      anon_sym_method,
-    ACTIONS(87), 1,
-      anon_sym_host,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(91), 1,
-      sym_http_method,
-    ACTIONS(93), 1,
-      sym_const_ref,
-    STATE(99), 1,
-      aux_sym_http_repeat1,
-    STATE(75), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(83), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
   [633] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 1,
+    ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(98), 1,
+    ACTIONS(95), 1,
       anon_sym_RBRACE,
-    ACTIONS(100), 1,
+    ACTIONS(97), 1,
       anon_sym_policy,
-    ACTIONS(103), 1,
+    ACTIONS(99), 1,
       anon_sym_use,
-    ACTIONS(106), 1,
+    ACTIONS(101), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
+    ACTIONS(103), 1,
       anon_sym_label,
-    ACTIONS(112), 1,
+    ACTIONS(105), 1,
       anon_sym_default,
-    ACTIONS(118), 1,
+    ACTIONS(109), 1,
       anon_sym_no,
-    ACTIONS(121), 1,
+    ACTIONS(111), 1,
       anon_sym_select,
-    STATE(318), 1,
+    STATE(305), 1,
       sym_verb,
-    ACTIONS(115), 2,
+    ACTIONS(107), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 11,
+    STATE(19), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5825,28 +5839,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(124), 1,
-      anon_sym_RBRACE,
-    ACTIONS(126), 1,
+    ACTIONS(97), 1,
       anon_sym_policy,
-    ACTIONS(128), 1,
+    ACTIONS(99), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(101), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
+    ACTIONS(103), 1,
       anon_sym_label,
-    ACTIONS(134), 1,
+    ACTIONS(105), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(109), 1,
       anon_sym_no,
-    ACTIONS(140), 1,
+    ACTIONS(111), 1,
       anon_sym_select,
-    STATE(318), 1,
+    ACTIONS(113), 1,
+      anon_sym_RBRACE,
+    STATE(305), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(107), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 11,
+    STATE(21), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5861,11 +5875,11 @@ static const uint16_t ts_small_parse_table[] = {
   [735] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(144), 1,
+    ACTIONS(117), 1,
       anon_sym_COMMA,
     STATE(20), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(142), 21,
+    ACTIONS(115), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5890,30 +5904,30 @@ static const uint16_t ts_small_parse_table[] = {
   [768] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(120), 1,
       anon_sym_silence,
-    ACTIONS(126), 1,
+    ACTIONS(123), 1,
+      anon_sym_RBRACE,
+    ACTIONS(125), 1,
       anon_sym_policy,
     ACTIONS(128), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(131), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
     ACTIONS(134), 1,
+      anon_sym_label,
+    ACTIONS(137), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(143), 1,
       anon_sym_no,
-    ACTIONS(140), 1,
+    ACTIONS(146), 1,
       anon_sym_select,
-    ACTIONS(147), 1,
-      anon_sym_RBRACE,
-    STATE(318), 1,
+    STATE(305), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(140), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(19), 11,
+    STATE(21), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5938,9 +5952,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(34), 1,
+    STATE(33), 1,
       sym_icmps,
-    STATE(35), 6,
+    STATE(37), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -5959,46 +5973,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_DQUOTE,
-  [890] = 8,
+  [862] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
     ACTIONS(153), 1,
       anon_sym_host,
     ACTIONS(155), 1,
       sym_const_ref,
-    STATE(129), 1,
+    STATE(98), 1,
       aux_sym_http_repeat1,
-    STATE(69), 2,
+    STATE(83), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(151), 15,
@@ -6017,20 +6005,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+  [902] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
   [930] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
     ACTIONS(159), 1,
       anon_sym_host,
     ACTIONS(161), 1,
       sym_const_ref,
-    STATE(114), 1,
+    STATE(110), 1,
       aux_sym_http_repeat1,
-    STATE(81), 2,
+    STATE(87), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(157), 15,
@@ -6049,61 +6063,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [970] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1007] = 12,
+  [970] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(128), 1,
+    ACTIONS(99), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(101), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
+    ACTIONS(103), 1,
       anon_sym_label,
-    ACTIONS(134), 1,
+    ACTIONS(105), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(109), 1,
       anon_sym_no,
     ACTIONS(163), 1,
       anon_sym_RBRACE,
     ACTIONS(165), 1,
       anon_sym_select,
-    STATE(319), 1,
+    STATE(285), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(107), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(37), 10,
+    STATE(39), 10,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -6114,77 +6098,53 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_policy_body_repeat1,
-  [1054] = 6,
+  [1017] = 12,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(167), 1,
+      ts_builtin_sym_end,
     ACTIONS(169), 1,
-      anon_sym_COMMA,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(30), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(95), 1,
-      sym_scope,
-    ACTIONS(167), 17,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1089] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 1,
-      anon_sym_apikey,
-    ACTIONS(179), 1,
-      anon_sym_topic,
+    ACTIONS(172), 1,
+      anon_sym_cluster,
+    ACTIONS(175), 1,
+      anon_sym_cidr,
+    ACTIONS(178), 1,
+      anon_sym_cilium,
     ACTIONS(181), 1,
-      anon_sym_client,
-    ACTIONS(183), 1,
-      anon_sym_version,
-    ACTIONS(175), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(173), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1126] = 6,
+      anon_sym_import,
+    ACTIONS(184), 1,
+      anon_sym_const,
+    ACTIONS(187), 1,
+      anon_sym_category,
+    ACTIONS(190), 1,
+      anon_sym_system,
+    ACTIONS(193), 1,
+      anon_sym_namespace,
+    STATE(27), 11,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [1064] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(169), 1,
+    ACTIONS(198), 1,
       anon_sym_COMMA,
-    ACTIONS(171), 1,
+    ACTIONS(200), 1,
       anon_sym_in,
-    STATE(44), 1,
+    STATE(36), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(102), 1,
+    STATE(124), 1,
       sym_scope,
-    ACTIONS(185), 17,
+    ACTIONS(196), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6202,7 +6162,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1161] = 7,
+  [1099] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(67), 1,
@@ -6232,95 +6192,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1198] = 12,
+  [1136] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(187), 1,
-      anon_sym_silence,
-    ACTIONS(190), 1,
-      anon_sym_RBRACE,
-    ACTIONS(192), 1,
-      anon_sym_use,
-    ACTIONS(195), 1,
-      anon_sym_description,
-    ACTIONS(198), 1,
-      anon_sym_label,
-    ACTIONS(201), 1,
-      anon_sym_default,
-    ACTIONS(207), 1,
-      anon_sym_no,
+    ACTIONS(206), 1,
+      anon_sym_apikey,
+    ACTIONS(208), 1,
+      anon_sym_topic,
     ACTIONS(210), 1,
-      anon_sym_select,
-    STATE(319), 1,
-      sym_verb,
+      anon_sym_client,
+    ACTIONS(212), 1,
+      anon_sym_version,
     ACTIONS(204), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(32), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1245] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(213), 1,
-      ts_builtin_sym_end,
-    ACTIONS(215), 1,
-      anon_sym_silence,
-    ACTIONS(218), 1,
-      anon_sym_cluster,
-    ACTIONS(221), 1,
-      anon_sym_cidr,
-    ACTIONS(224), 1,
-      anon_sym_cilium,
-    ACTIONS(227), 1,
-      anon_sym_import,
-    ACTIONS(230), 1,
-      anon_sym_const,
-    ACTIONS(233), 1,
-      anon_sym_category,
-    ACTIONS(236), 1,
-      anon_sym_system,
-    ACTIONS(239), 1,
-      anon_sym_namespace,
-    STATE(33), 11,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [1292] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(39), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(242), 11,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(202), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6332,91 +6218,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1329] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(242), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1366] = 7,
+  [1173] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(246), 1,
-      anon_sym_http,
-    ACTIONS(249), 1,
-      anon_sym_grpc,
-    ACTIONS(252), 1,
-      anon_sym_kafka,
-    ACTIONS(255), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(244), 11,
+    ACTIONS(214), 1,
       anon_sym_silence,
+    ACTIONS(217), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
+    ACTIONS(219), 1,
       anon_sym_use,
+    ACTIONS(222), 1,
       anon_sym_description,
+    ACTIONS(225), 1,
       anon_sym_label,
+    ACTIONS(228), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(234), 1,
       anon_sym_no,
+    ACTIONS(237), 1,
       anon_sym_select,
-      anon_sym_allow,
-  [1403] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(165), 1,
-      anon_sym_select,
-    ACTIONS(258), 1,
-      anon_sym_RBRACE,
-    STATE(319), 1,
+    STATE(285), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(231), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(32), 10,
+    STATE(31), 10,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -6427,7 +6257,67 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_policy_body_repeat1,
-  [1450] = 12,
+  [1220] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(37), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(149), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1257] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(38), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(240), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1294] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -6448,9 +6338,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
     ACTIONS(23), 1,
       anon_sym_namespace,
-    ACTIONS(260), 1,
+    ACTIONS(242), 1,
       ts_builtin_sym_end,
-    STATE(33), 11,
+    STATE(27), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -6462,25 +6352,25 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1497] = 7,
+  [1341] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 1,
+    ACTIONS(246), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
+    ACTIONS(249), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
+    ACTIONS(252), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
+    ACTIONS(255), 1,
       anon_sym_dns,
-    STATE(36), 6,
+    STATE(35), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(262), 11,
+    ACTIONS(244), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6492,6 +6382,130 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+  [1378] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(198), 1,
+      anon_sym_COMMA,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(43), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(91), 1,
+      sym_scope,
+    ACTIONS(258), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1413] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(35), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(240), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1450] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(35), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(260), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1487] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(99), 1,
+      anon_sym_use,
+    ACTIONS(101), 1,
+      anon_sym_description,
+    ACTIONS(103), 1,
+      anon_sym_label,
+    ACTIONS(105), 1,
+      anon_sym_default,
+    ACTIONS(109), 1,
+      anon_sym_no,
+    ACTIONS(165), 1,
+      anon_sym_select,
+    ACTIONS(262), 1,
+      anon_sym_RBRACE,
+    STATE(285), 1,
+      sym_verb,
+    ACTIONS(107), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(31), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
   [1534] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -6564,10 +6578,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1612] = 2,
+  [1612] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(270), 20,
+    ACTIONS(272), 1,
+      anon_sym_COMMA,
+    STATE(43), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(270), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1642] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(275), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -6588,39 +6628,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1638] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(274), 1,
-      anon_sym_COMMA,
-    STATE(44), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(272), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
   [1668] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(279), 1,
       anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym__name_list_repeat1,
+    STATE(63), 1,
+      aux_sym_peer_cidr_repeat1,
     ACTIONS(277), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -6639,7 +6653,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1697] = 9,
+  [1697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(281), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1722] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
@@ -6648,17 +6685,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
     ACTIONS(57), 1,
       sym_label_key,
-    ACTIONS(283), 1,
-      anon_sym_RBRACE,
     ACTIONS(285), 1,
+      anon_sym_RBRACE,
+    ACTIONS(287), 1,
       sym_const_ref,
-    STATE(174), 1,
+    STATE(187), 1,
       sym_scope,
-    STATE(155), 3,
+    STATE(158), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(281), 10,
+    ACTIONS(283), 10,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
@@ -6669,176 +6706,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1736] = 2,
+  [1761] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(287), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1761] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(96), 1,
-      sym_scope,
-    ACTIONS(289), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1790] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(293), 1,
-      anon_sym_COMMA,
-    STATE(60), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(291), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1819] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(295), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1848] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      sym_scope,
-    ACTIONS(299), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1877] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(97), 1,
-      sym_scope,
-    ACTIONS(301), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1906] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(303), 1,
+    ACTIONS(289), 1,
       anon_sym_namespaces,
-    ACTIONS(305), 1,
+    ACTIONS(291), 1,
       anon_sym_cidr,
-    ACTIONS(307), 1,
+    ACTIONS(293), 1,
       anon_sym_namespace,
-    ACTIONS(309), 1,
+    ACTIONS(295), 1,
       anon_sym_pods,
-    ACTIONS(313), 1,
+    ACTIONS(299), 1,
       anon_sym_entity,
-    ACTIONS(315), 1,
+    ACTIONS(301), 1,
       anon_sym_fqdn,
-    ACTIONS(317), 1,
+    ACTIONS(303), 1,
       anon_sym_service,
-    ACTIONS(319), 1,
+    ACTIONS(305), 1,
       anon_sym_services,
-    ACTIONS(311), 2,
-      anon_sym_anywhere,
+    ACTIONS(297), 2,
       anon_sym_everything,
+      anon_sym_anywhere,
     STATE(13), 9,
       sym__peer,
       sym_peer_pods,
@@ -6849,12 +6738,60 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [1949] = 3,
+  [1804] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(323), 1,
+    ACTIONS(307), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1829] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(279), 1,
+      anon_sym_COMMA,
+    STATE(45), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(309), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1858] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(313), 1,
       anon_sym_except,
-    ACTIONS(321), 18,
+    ACTIONS(311), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -6873,13 +6810,88 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1976] = 4,
+  [1885] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(317), 1,
       anon_sym_COMMA,
-    STATE(67), 1,
+    STATE(58), 1,
       aux_sym__name_list_repeat1,
+    ACTIONS(315), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1914] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(317), 1,
+      anon_sym_COMMA,
+    STATE(59), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(319), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1943] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(323), 1,
+      anon_sym_COMMA,
+    STATE(60), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(321), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1972] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(327), 1,
+      anon_sym_COMMA,
+    STATE(61), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(325), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -6898,73 +6910,75 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2005] = 4,
+  [2001] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(329), 1,
-      anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(327), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2034] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(334), 1,
-      anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(332), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2063] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(272), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
+    ACTIONS(200), 1,
       anon_sym_in,
+    STATE(109), 1,
+      sym_scope,
+    ACTIONS(329), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2030] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(106), 1,
+      sym_scope,
+    ACTIONS(331), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2059] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(317), 1,
+      anon_sym_COMMA,
+    STATE(64), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(333), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
@@ -6974,11 +6988,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2088] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(317), 1,
       anon_sym_COMMA,
-    STATE(45), 1,
+    STATE(64), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(337), 17,
+    ACTIONS(335), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6999,11 +7013,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2117] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(341), 1,
+    ACTIONS(323), 1,
       anon_sym_COMMA,
-    STATE(60), 1,
+    STATE(66), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(339), 17,
+    ACTIONS(337), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7024,11 +7038,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2146] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(346), 1,
+    ACTIONS(327), 1,
       anon_sym_COMMA,
-    STATE(61), 1,
+    STATE(67), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(344), 17,
+    ACTIONS(339), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7049,11 +7063,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2175] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(349), 17,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(93), 1,
+      sym_scope,
+    ACTIONS(341), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7074,11 +7088,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2204] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(293), 1,
+    ACTIONS(345), 1,
       anon_sym_COMMA,
-    STATE(49), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(353), 17,
+    STATE(63), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(343), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7099,11 +7113,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2233] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 1,
+    ACTIONS(350), 1,
       anon_sym_COMMA,
-    STATE(50), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(355), 17,
+    STATE(64), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(348), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7121,35 +7135,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2262] = 4,
+  [2262] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 1,
-      anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(357), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2291] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(359), 19,
+    ACTIONS(270), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7169,14 +7158,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+  [2287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(355), 1,
+      anon_sym_COMMA,
+    STATE(66), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(353), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
   [2316] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(360), 1,
       anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(361), 17,
+    STATE(67), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(358), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7197,25 +7211,25 @@ static const uint16_t ts_small_parse_table[] = {
   [2345] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(303), 1,
+    ACTIONS(289), 1,
       anon_sym_namespaces,
-    ACTIONS(305), 1,
+    ACTIONS(291), 1,
       anon_sym_cidr,
-    ACTIONS(307), 1,
+    ACTIONS(293), 1,
       anon_sym_namespace,
-    ACTIONS(313), 1,
+    ACTIONS(299), 1,
       anon_sym_entity,
-    ACTIONS(315), 1,
+    ACTIONS(301), 1,
       anon_sym_fqdn,
-    ACTIONS(317), 1,
+    ACTIONS(303), 1,
       anon_sym_service,
-    ACTIONS(319), 1,
+    ACTIONS(305), 1,
       anon_sym_services,
     ACTIONS(363), 1,
       anon_sym_pods,
-    ACTIONS(311), 2,
-      anon_sym_anywhere,
+    ACTIONS(297), 2,
       anon_sym_everything,
+      anon_sym_anywhere,
     STATE(13), 9,
       sym__peer,
       sym_peer_pods,
@@ -7226,35 +7240,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [2388] = 5,
+  [2388] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(367), 1,
-      anon_sym_host,
-    STATE(117), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(365), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2418] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(339), 18,
+    ACTIONS(365), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7273,12 +7262,56 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2442] = 3,
+  [2412] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(371), 1,
+    ACTIONS(367), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2436] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(369), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2460] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(373), 1,
       anon_sym_except,
-    ACTIONS(369), 17,
+    ACTIONS(371), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7296,58 +7329,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2468] = 2,
+  [2486] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(344), 18,
-      anon_sym_silence,
+    ACTIONS(377), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2492] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2516] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_COMMA,
-    STATE(80), 1,
+    STATE(82), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(373), 16,
+    ACTIONS(375), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7360,58 +7349,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2514] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    ACTIONS(381), 1,
+      anon_sym_host,
+    STATE(99), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(379), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
   [2544] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(379), 1,
-      anon_sym_host,
-    STATE(107), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(377), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2574] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2598] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(385), 1,
@@ -7436,10 +7403,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2628] = 2,
+  [2574] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(332), 18,
+    ACTIONS(343), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7458,7 +7425,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2652] = 2,
+  [2598] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(391), 18,
@@ -7480,14 +7447,102 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2676] = 4,
+  [2622] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(395), 1,
+    ACTIONS(348), 18,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(80), 1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2646] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(393), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2670] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2694] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2718] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(377), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(393), 16,
+    ACTIONS(395), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7504,16 +7559,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2704] = 5,
+  [2746] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    ACTIONS(400), 1,
+    ACTIONS(399), 1,
       anon_sym_host,
-    STATE(121), 1,
+    STATE(113), 1,
       aux_sym_http_repeat1,
-    ACTIONS(398), 15,
+    ACTIONS(397), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7529,14 +7584,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2734] = 2,
+  [2776] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(402), 18,
+    ACTIONS(403), 1,
+      anon_sym_topic,
+    ACTIONS(405), 1,
+      anon_sym_client,
+    ACTIONS(407), 1,
+      anon_sym_version,
+    ACTIONS(401), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7546,51 +7605,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2758] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(404), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2782] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(406), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -7598,7 +7612,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2806] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(408), 18,
+    ACTIONS(409), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7617,16 +7631,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2830] = 5,
+  [2830] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(412), 1,
-      anon_sym_topic,
-    ACTIONS(414), 1,
-      anon_sym_client,
-    ACTIONS(416), 1,
-      anon_sym_version,
-    ACTIONS(410), 15,
+    ACTIONS(413), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(411), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2858] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    ACTIONS(418), 1,
+      anon_sym_host,
+    STATE(118), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(416), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7642,7 +7680,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2860] = 9,
+  [2888] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(420), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2912] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
@@ -7651,17 +7711,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
     ACTIONS(57), 1,
       sym_label_key,
-    ACTIONS(283), 1,
-      anon_sym_RBRACE,
     ACTIONS(285), 1,
+      anon_sym_RBRACE,
+    ACTIONS(287), 1,
       sym_const_ref,
-    STATE(174), 1,
+    STATE(187), 1,
       sym_scope,
-    STATE(155), 3,
+    STATE(158), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(281), 9,
+    ACTIONS(283), 9,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
@@ -7671,12 +7731,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [2898] = 2,
+  [2950] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(418), 18,
+    ACTIONS(422), 17,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -7693,54 +7752,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2922] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(420), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2950] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(422), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2977] = 2,
+  [2973] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(424), 17,
@@ -7761,28 +7773,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3023] = 2,
+  [2996] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(426), 17,
@@ -7803,7 +7794,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3046] = 2,
+  [3019] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(428), 17,
@@ -7824,75 +7815,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3069] = 2,
+  [3042] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(185), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3092] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(430), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3115] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(432), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3138] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
+    ACTIONS(432), 1,
       anon_sym_COMMA,
-    STATE(104), 1,
+    STATE(95), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(430), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3069] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(432), 1,
+      anon_sym_COMMA,
+    STATE(108), 1,
       aux_sym_icmps_repeat1,
     ACTIONS(434), 15,
       anon_sym_silence,
@@ -7910,14 +7861,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3165] = 4,
+  [3096] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(111), 1,
       aux_sym_http_repeat1,
-    ACTIONS(438), 15,
+    ACTIONS(436), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7933,13 +7884,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3192] = 4,
+  [3123] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(110), 1,
-      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(438), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3146] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
     ACTIONS(440), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -7956,100 +7928,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3219] = 2,
+  [3173] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(442), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(444), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3265] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(446), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3288] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(448), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3315] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(450), 15,
+    ACTIONS(442), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8065,35 +7951,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3342] = 2,
+  [3200] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(452), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(446), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(454), 15,
+    ACTIONS(444), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8109,14 +7974,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3392] = 4,
+  [3227] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(458), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
-    ACTIONS(456), 15,
+    ACTIONS(449), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8132,14 +7997,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3419] = 4,
+  [3254] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(463), 1,
+    ACTIONS(453), 1,
       anon_sym_client,
-    ACTIONS(465), 1,
+    ACTIONS(455), 1,
       anon_sym_version,
-    ACTIONS(461), 15,
+    ACTIONS(451), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8155,14 +8020,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3446] = 4,
+  [3281] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 1,
+    ACTIONS(327), 1,
       anon_sym_COMMA,
-    STATE(61), 1,
+    STATE(67), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(467), 15,
+    ACTIONS(457), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8178,10 +8043,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3473] = 2,
+  [3308] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(469), 17,
+    ACTIONS(459), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8199,13 +8064,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3496] = 2,
+  [3331] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(393), 17,
+    ACTIONS(196), 17,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8220,14 +8085,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3519] = 4,
+  [3354] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(473), 1,
+    ACTIONS(461), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3377] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(327), 1,
       anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(471), 15,
+    STATE(103), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(463), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8243,12 +8129,102 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3546] = 4,
+  [3404] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
     STATE(108), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(465), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3431] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(470), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3454] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(472), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3481] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(474), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3508] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(119), 1,
       aux_sym_http_repeat1,
     ACTIONS(476), 15,
       anon_sym_silence,
@@ -8266,12 +8242,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3573] = 4,
+  [3535] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
     ACTIONS(478), 15,
       anon_sym_silence,
@@ -8289,12 +8265,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3600] = 4,
+  [3562] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(122), 1,
+    STATE(121), 1,
       aux_sym_http_repeat1,
     ACTIONS(480), 15,
       anon_sym_silence,
@@ -8312,13 +8288,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3627] = 4,
+  [3589] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(484), 1,
+      anon_sym_client,
+    ACTIONS(486), 1,
+      anon_sym_version,
     ACTIONS(482), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8335,16 +8311,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3654] = 4,
+  [3616] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(90), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(484), 15,
+    ACTIONS(488), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8354,39 +8327,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3681] = 4,
+  [3639] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(488), 1,
-      anon_sym_client,
-    ACTIONS(490), 1,
-      anon_sym_version,
-    ACTIONS(486), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3708] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
     STATE(125), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(490), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3666] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(100), 1,
       aux_sym_http_repeat1,
     ACTIONS(492), 15,
       anon_sym_silence,
@@ -8404,12 +8378,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3735] = 4,
+  [3693] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
     ACTIONS(494), 15,
       anon_sym_silence,
@@ -8427,12 +8401,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3762] = 4,
+  [3720] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(127), 1,
       aux_sym_http_repeat1,
     ACTIONS(496), 15,
       anon_sym_silence,
@@ -8450,12 +8424,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3789] = 4,
+  [3747] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(127), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
     ACTIONS(498), 15,
       anon_sym_silence,
@@ -8473,7 +8447,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3816] = 4,
+  [3774] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(502), 1,
@@ -8496,16 +8470,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3843] = 4,
+  [3801] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(506), 15,
+    ACTIONS(506), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8515,16 +8486,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3870] = 4,
+  [3824] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(258), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3847] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(128), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
     ACTIONS(508), 15,
       anon_sym_silence,
@@ -8542,12 +8535,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3897] = 4,
+  [3874] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(128), 1,
       aux_sym_http_repeat1,
     ACTIONS(510), 15,
       anon_sym_silence,
@@ -8565,12 +8558,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3924] = 4,
+  [3901] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
     ACTIONS(512), 15,
       anon_sym_silence,
@@ -8588,12 +8581,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3951] = 4,
+  [3928] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(100), 1,
       aux_sym_http_repeat1,
     ACTIONS(514), 15,
       anon_sym_silence,
@@ -8607,6 +8600,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3955] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(411), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -8656,6 +8670,26 @@ static const uint16_t ts_small_parse_table[] = {
   [4026] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(465), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4048] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(524), 16,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8673,73 +8707,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4048] = 3,
+  [4070] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(528), 1,
-      anon_sym_version,
-    ACTIONS(526), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4072] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(532), 1,
-      anon_sym_version,
-    ACTIONS(530), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4096] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(536), 1,
-      anon_sym_version,
-    ACTIONS(534), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4120] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(538), 16,
+    ACTIONS(526), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8756,7 +8727,70 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4142] = 2,
+  [4092] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(530), 1,
+      anon_sym_version,
+    ACTIONS(528), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4116] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(534), 1,
+      anon_sym_version,
+    ACTIONS(532), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4140] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(538), 1,
+      anon_sym_version,
+    ACTIONS(536), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4164] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(540), 16,
@@ -8776,33 +8810,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4164] = 3,
+  [4186] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(544), 1,
       anon_sym_version,
     ACTIONS(542), 15,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4188] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(471), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9069,7 +9083,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(574), 1,
       anon_sym_COMMA,
-    STATE(161), 1,
+    STATE(163), 1,
       aux_sym_default_deny_repeat1,
     ACTIONS(572), 11,
       anon_sym_silence,
@@ -9083,32 +9097,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4506] = 4,
+  [4506] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(576), 11,
+    ACTIONS(576), 13,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4529] = 4,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_RBRACK,
+  [4525] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(182), 1,
-      sym_scope,
+    ACTIONS(580), 1,
+      anon_sym_LPAREN,
+    STATE(171), 1,
+      sym_arguments,
     ACTIONS(578), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9121,103 +9133,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4552] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(582), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(580), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4575] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(587), 1,
-      anon_sym_LPAREN,
-    STATE(173), 1,
-      sym_arguments,
-    ACTIONS(585), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4598] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(591), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4636] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(593), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4655] = 4,
+  [4548] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(574), 1,
       anon_sym_COMMA,
-    STATE(156), 1,
+    STATE(160), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(595), 11,
+    ACTIONS(582), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9229,29 +9152,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4678] = 4,
+  [4571] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(154), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(597), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4701] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(599), 13,
+    ACTIONS(584), 13,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9265,6 +9169,116 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_RBRACK,
+  [4590] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(181), 1,
+      sym_scope,
+    ACTIONS(586), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4613] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(588), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_RBRACK,
+  [4632] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(574), 1,
+      anon_sym_COMMA,
+    STATE(162), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(590), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_RBRACK,
+  [4674] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(596), 1,
+      anon_sym_COMMA,
+    STATE(162), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(594), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4697] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(574), 1,
+      anon_sym_COMMA,
+    STATE(162), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(599), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
   [4720] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -9281,23 +9295,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4738] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(580), 12,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4756] = 8,
+  [4738] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
@@ -9313,13 +9311,13 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(609), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(348), 5,
+    STATE(326), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4786] = 8,
+  [4768] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
@@ -9335,13 +9333,13 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(613), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(315), 5,
+    STATE(306), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4816] = 8,
+  [4798] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
@@ -9353,16 +9351,32 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(607), 1,
       sym_port_number,
     ACTIONS(615), 1,
-      anon_sym_group,
-    ACTIONS(617), 2,
+      anon_sym_RBRACK,
+    ACTIONS(609), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(198), 5,
+    STATE(326), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
+  [4828] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
   [4846] = 8,
     ACTIONS(3), 1,
       sym_comment,
@@ -9374,12 +9388,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(607), 1,
       sym_port_number,
-    ACTIONS(619), 1,
-      anon_sym_RBRACK,
-    ACTIONS(609), 2,
+    ACTIONS(617), 1,
+      anon_sym_group,
+    ACTIONS(619), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(348), 5,
+    STATE(204), 5,
       sym_selector,
       sym__value,
       sym_list,
@@ -9415,22 +9429,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4910] = 2,
+  [4910] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(625), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4927] = 2,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(609), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(326), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4937] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(625), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(360), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4964] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(627), 11,
@@ -9445,22 +9484,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4944] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(578), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4961] = 2,
+  [4981] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(629), 11,
@@ -9475,7 +9499,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4978] = 2,
+  [4998] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(631), 11,
@@ -9490,7 +9514,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4995] = 2,
+  [5015] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(633), 11,
@@ -9505,7 +9529,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5012] = 2,
+  [5032] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(635), 11,
@@ -9520,7 +9544,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5029] = 2,
+  [5049] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(637), 11,
@@ -9535,7 +9559,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5046] = 7,
+  [5066] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
@@ -9549,33 +9573,13 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(639), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(201), 5,
+    STATE(196), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [5073] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(348), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5100] = 2,
+  [5093] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(641), 11,
@@ -9590,7 +9594,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5117] = 2,
+  [5110] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(643), 11,
@@ -9605,47 +9609,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5134] = 7,
+  [5127] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(645), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(324), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5161] = 7,
+    ACTIONS(645), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5144] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(647), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(334), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5188] = 2,
+    ACTIONS(647), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5161] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(649), 11,
@@ -9660,21 +9654,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+  [5178] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(603), 1,
+      anon_sym_LBRACK,
+    ACTIONS(607), 1,
+      sym_port_number,
+    ACTIONS(651), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(330), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
   [5205] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(651), 10,
-      ts_builtin_sym_end,
+    ACTIONS(586), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5221] = 2,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5222] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(653), 10,
@@ -9688,25 +9703,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5237] = 6,
+  [5238] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(655), 1,
-      anon_sym_RBRACE,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
-    ACTIONS(661), 1,
-      sym_const_ref,
-    STATE(296), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [5261] = 2,
+    ACTIONS(655), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5254] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5270] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 2,
+      anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(659), 8,
+      anon_sym_namespaces,
+      anon_sym_cidr,
+      anon_sym_pods,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [5288] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(663), 10,
@@ -9720,7 +9760,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5277] = 2,
+  [5304] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(665), 10,
@@ -9734,7 +9774,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5293] = 2,
+  [5320] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(667), 10,
@@ -9748,28 +9788,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5309] = 6,
+  [5336] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
     ACTIONS(669), 1,
       anon_sym_RBRACE,
     ACTIONS(671), 1,
+      anon_sym_BANG,
+    ACTIONS(673), 1,
+      sym_label_key,
+    ACTIONS(675), 1,
       sym_const_ref,
-    STATE(350), 6,
+    STATE(298), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5333] = 2,
+  [5360] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(673), 10,
+    ACTIONS(677), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9780,50 +9820,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5349] = 2,
+  [5376] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(675), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5365] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(679), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(677), 8,
-      anon_sym_namespaces,
-      anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_anywhere,
-      anon_sym_everything,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [5383] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(681), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5399] = 2,
+    ACTIONS(671), 1,
+      anon_sym_BANG,
+    ACTIONS(673), 1,
+      sym_label_key,
+    ACTIONS(679), 1,
+      anon_sym_RBRACE,
+    ACTIONS(681), 1,
+      sym_const_ref,
+    STATE(358), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [5400] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(683), 10,
@@ -9837,7 +9852,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5415] = 2,
+  [5416] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(685), 10,
@@ -9851,7 +9866,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5431] = 2,
+  [5432] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(687), 10,
@@ -9865,7 +9880,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5447] = 2,
+  [5448] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(689), 10,
@@ -9879,7 +9894,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5463] = 2,
+  [5464] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(691), 10,
@@ -9893,25 +9908,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5479] = 6,
+  [5480] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
-    ACTIONS(671), 1,
-      sym_const_ref,
-    ACTIONS(693), 1,
-      anon_sym_RBRACE,
-    STATE(350), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [5503] = 2,
+    ACTIONS(693), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5496] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(695), 10,
@@ -9925,7 +9936,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5519] = 2,
+  [5512] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(697), 10,
@@ -9939,7 +9950,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5535] = 2,
+  [5528] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(699), 10,
@@ -9953,362 +9964,353 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5551] = 5,
+  [5544] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
     ACTIONS(671), 1,
+      anon_sym_BANG,
+    ACTIONS(673), 1,
+      sym_label_key,
+    ACTIONS(681), 1,
       sym_const_ref,
-    STATE(350), 6,
+    ACTIONS(701), 1,
+      anon_sym_RBRACE,
+    STATE(358), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5572] = 6,
+  [5568] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(671), 1,
+      anon_sym_BANG,
+    ACTIONS(673), 1,
       sym_label_key,
-    ACTIONS(705), 1,
+    ACTIONS(681), 1,
       sym_const_ref,
-    ACTIONS(701), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(343), 3,
-      sym__selector,
-      sym_selector,
+    STATE(358), 6,
       sym_selector_eq,
-  [5594] = 6,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [5589] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(709), 1,
-      sym_const_ref,
-    ACTIONS(707), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(332), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5616] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(302), 1,
+    STATE(308), 1,
       sym_type,
-    ACTIONS(711), 3,
+    ACTIONS(703), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(713), 4,
+    ACTIONS(705), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [5634] = 7,
+  [5607] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(717), 1,
-      anon_sym_RBRACE,
-    ACTIONS(719), 1,
-      sym__name_token,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5657] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    ACTIONS(721), 1,
-      anon_sym_RBRACE,
-    STATE(209), 1,
-      sym_name,
-    STATE(283), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5680] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    ACTIONS(723), 1,
-      anon_sym_RBRACE,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5703] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_EQ,
-    ACTIONS(729), 1,
-      anon_sym_in,
-    ACTIONS(731), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(733), 1,
-      anon_sym_notin,
-    ACTIONS(725), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [5723] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(735), 1,
-      anon_sym_namespaces,
-    ACTIONS(737), 1,
-      anon_sym_namespace,
-    ACTIONS(739), 1,
-      anon_sym_all,
-    STATE(106), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [5741] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(741), 1,
-      sym_const_ref,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5759] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(743), 1,
-      sym_const_ref,
-    STATE(58), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5777] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5795] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(749), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5813] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5833] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(751), 1,
-      sym_const_ref,
-    STATE(51), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5851] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
+    ACTIONS(707), 1,
       anon_sym_pods,
-    ACTIONS(755), 1,
+    ACTIONS(709), 1,
       anon_sym_all,
-    ACTIONS(757), 1,
+    ACTIONS(711), 1,
       anon_sym_nodes,
-    STATE(183), 3,
+    ACTIONS(713), 1,
+      anon_sym_everything,
+    STATE(177), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
-  [5869] = 5,
+      sym_subject_everything,
+  [5629] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5887] = 5,
+    ACTIONS(709), 1,
+      anon_sym_all,
+    ACTIONS(711), 1,
+      anon_sym_nodes,
+    ACTIONS(713), 1,
+      anon_sym_everything,
+    ACTIONS(715), 1,
+      anon_sym_pods,
+    STATE(177), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [5651] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(719), 1,
       sym_label_key,
-    ACTIONS(761), 1,
+    ACTIONS(721), 1,
       sym_const_ref,
-    STATE(101), 3,
+    ACTIONS(717), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(347), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5905] = 5,
+  [5673] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
+    ACTIONS(725), 1,
+      sym_const_ref,
+    ACTIONS(723), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(336), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5695] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(729), 1,
+      anon_sym_RBRACE,
+    ACTIONS(731), 1,
+      sym__name_token,
+    STATE(213), 1,
+      sym_name,
+    STATE(343), 1,
+      sym_inventory_entry,
+    STATE(235), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5718] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(731), 1,
+      sym__name_token,
+    ACTIONS(733), 1,
+      anon_sym_RBRACE,
+    STATE(213), 1,
+      sym_name,
+    STATE(315), 1,
+      sym_inventory_entry,
+    STATE(235), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5741] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(731), 1,
+      sym__name_token,
+    ACTIONS(735), 1,
+      anon_sym_RBRACE,
+    STATE(213), 1,
+      sym_name,
+    STATE(343), 1,
+      sym_inventory_entry,
+    STATE(235), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5764] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(737), 1,
+      anon_sym_RPAREN,
+    ACTIONS(739), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(351), 2,
+      sym__label_value,
+      sym_string,
+  [5782] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(741), 1,
+      anon_sym_namespaces,
+    ACTIONS(743), 1,
+      anon_sym_namespace,
+    ACTIONS(745), 1,
+      anon_sym_all,
+    STATE(123), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [5800] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(747), 1,
+      anon_sym_RPAREN,
+    ACTIONS(739), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(351), 2,
+      sym__label_value,
+      sym_string,
+  [5818] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    STATE(90), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5836] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(731), 1,
+      sym__name_token,
+    STATE(213), 1,
+      sym_name,
+    STATE(343), 1,
+      sym_inventory_entry,
+    STATE(235), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5856] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
+    ACTIONS(751), 1,
+      sym_const_ref,
+    STATE(65), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5874] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
+    ACTIONS(753), 1,
+      sym_const_ref,
+    STATE(116), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5892] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
+    ACTIONS(755), 1,
+      sym_const_ref,
+    STATE(179), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5910] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_COMMA,
+    ACTIONS(761), 1,
+      anon_sym_DQUOTE,
+    STATE(228), 1,
+      aux_sym_silence_repeat1,
+    STATE(350), 1,
+      sym_string,
+    ACTIONS(757), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [5930] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(763), 1,
       anon_sym_RPAREN,
-    ACTIONS(747), 2,
+    ACTIONS(739), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(345), 2,
+    STATE(351), 2,
       sym__label_value,
       sym_string,
-  [5923] = 5,
+  [5948] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(765), 1,
-      sym_const_ref,
-    STATE(176), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5941] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 1,
-      anon_sym_COMMA,
-    ACTIONS(771), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    STATE(228), 1,
+    ACTIONS(765), 1,
+      anon_sym_RPAREN,
+    ACTIONS(739), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(351), 2,
+      sym__label_value,
+      sym_string,
+  [5966] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_COMMA,
+    ACTIONS(761), 1,
+      anon_sym_DQUOTE,
+    STATE(239), 1,
       aux_sym_silence_repeat1,
-    STATE(349), 1,
+    STATE(353), 1,
       sym_string,
     ACTIONS(767), 2,
       anon_sym_silence,
       sym__name_token,
-  [5961] = 6,
+  [5986] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
     ACTIONS(769), 1,
-      anon_sym_COMMA,
-    ACTIONS(771), 1,
-      anon_sym_DQUOTE,
-    STATE(239), 1,
-      aux_sym_silence_repeat1,
-    STATE(352), 1,
-      sym_string,
-    ACTIONS(773), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [5981] = 5,
+      sym_const_ref,
+    STATE(62), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6004] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_all,
-    ACTIONS(757), 1,
-      anon_sym_nodes,
+    ACTIONS(773), 1,
+      anon_sym_EQ,
     ACTIONS(775), 1,
-      anon_sym_pods,
-    STATE(183), 3,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-  [5999] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(777), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(285), 2,
-      sym__label_value,
-      sym_string,
-  [6014] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(779), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(286), 2,
-      sym__label_value,
-      sym_string,
-  [6029] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [6044] = 4,
+      anon_sym_in,
+    ACTIONS(777), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(779), 1,
+      anon_sym_notin,
+    ACTIONS(771), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6024] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -10316,19 +10318,10 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(781), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(47), 2,
+    STATE(170), 2,
       sym__label_value,
       sym_string,
-  [6059] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(359), 5,
-      anon_sym_COMMA,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_label_key,
-      sym_const_ref,
-  [6070] = 4,
+  [6039] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(783), 1,
@@ -10336,10 +10329,10 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(785), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(76), 2,
+    STATE(77), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [6085] = 4,
+  [6054] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -10347,10 +10340,31 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(787), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(347), 2,
+    STATE(49), 2,
       sym__label_value,
       sym_string,
-  [6100] = 4,
+  [6069] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(281), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [6080] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(731), 1,
+      sym__name_token,
+    STATE(212), 1,
+      sym_name,
+    STATE(258), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6097] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -10358,1302 +10372,1323 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(789), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(179), 2,
+    STATE(342), 2,
       sym__label_value,
       sym_string,
-  [6115] = 5,
+  [6112] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    STATE(208), 1,
-      sym_name,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6132] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 1,
+    ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(793), 1,
+    ACTIONS(791), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(293), 2,
+      sym__label_value,
+      sym_string,
+  [6127] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(739), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(351), 2,
+      sym__label_value,
+      sym_string,
+  [6142] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(795), 1,
       anon_sym_COMMA,
     STATE(239), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(791), 2,
+    ACTIONS(793), 2,
       anon_sym_silence,
       sym__name_token,
-  [6149] = 5,
+  [6159] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(796), 1,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(798), 2,
+      sym_label_value,
       sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(111), 1,
-      sym__name_list,
-  [6165] = 4,
+    STATE(295), 2,
+      sym__label_value,
+      sym_string,
+  [6174] = 4,
     ACTIONS(802), 1,
       anon_sym_DQUOTE2,
     ACTIONS(804), 1,
       sym_comment,
-    STATE(274), 1,
+    STATE(264), 1,
       aux_sym_string_repeat1,
     ACTIONS(800), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [6179] = 4,
+  [6188] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(806), 1,
       sym_const_ref,
-    STATE(25), 2,
+    STATE(55), 2,
       sym__string_or_ref,
       sym_string,
-  [6193] = 4,
+  [6202] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(808), 1,
       sym_const_ref,
-    STATE(105), 2,
+    STATE(25), 2,
       sym__string_or_ref,
       sym_string,
-  [6207] = 4,
+  [6216] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(810), 1,
       sym_const_ref,
-    STATE(136), 2,
+    STATE(96), 2,
       sym__string_or_ref,
       sym_string,
-  [6221] = 4,
+  [6230] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(812), 1,
       sym_const_ref,
-    STATE(186), 2,
+    STATE(134), 2,
       sym__string_or_ref,
       sym_string,
-  [6235] = 4,
+  [6244] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(814), 1,
       sym_const_ref,
-    STATE(109), 2,
+    STATE(102), 2,
       sym__string_or_ref,
       sym_string,
-  [6249] = 4,
+  [6258] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(816), 1,
       sym_const_ref,
-    STATE(130), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6263] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(818), 1,
-      anon_sym_RBRACK,
-    STATE(317), 1,
-      sym__cidr_or_ref,
-    ACTIONS(820), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6277] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(796), 1,
-      sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(93), 1,
-      sym__name_list,
-  [6293] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 1,
-      sym_icmp_type,
-    STATE(139), 1,
-      sym_icmp_item,
-    ACTIONS(822), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6307] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(826), 1,
-      anon_sym_DQUOTE2,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(800), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6321] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(828), 1,
-      sym_const_ref,
-    STATE(116), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6335] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(830), 1,
-      sym_const_ref,
-    STATE(118), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6349] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(832), 1,
-      sym_const_ref,
-    STATE(119), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6363] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(834), 1,
-      sym_const_ref,
     STATE(135), 2,
       sym__string_or_ref,
       sym_string,
-  [6377] = 4,
+  [6272] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(836), 1,
-      anon_sym_silence,
-    ACTIONS(839), 1,
+    ACTIONS(818), 1,
+      sym_const_ref,
+    ACTIONS(820), 1,
       sym__name_token,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6391] = 4,
+    STATE(53), 1,
+      sym_name,
+    STATE(104), 1,
+      sym__name_list,
+  [6288] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
+    ACTIONS(825), 1,
+      anon_sym_DQUOTE2,
+    STATE(249), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(822), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6302] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(824), 1,
+    ACTIONS(827), 1,
+      anon_sym_RBRACK,
+    STATE(318), 1,
+      sym__cidr_or_ref,
+    ACTIONS(829), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6316] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(833), 1,
       sym_icmp_type,
-    STATE(98), 1,
+    STATE(132), 1,
       sym_icmp_item,
-    ACTIONS(822), 2,
+    ACTIONS(831), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [6405] = 4,
+  [6330] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 1,
+      sym_const_ref,
+    ACTIONS(820), 1,
+      sym__name_token,
+    STATE(53), 1,
+      sym_name,
+    STATE(97), 1,
+      sym__name_list,
+  [6346] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(835), 1,
+      sym_const_ref,
+    STATE(112), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6360] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(837), 1,
+      sym_const_ref,
+    STATE(114), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6374] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(839), 1,
+      sym_const_ref,
+    STATE(185), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6388] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(841), 1,
       sym_const_ref,
-    STATE(142), 2,
+    STATE(115), 2,
       sym__string_or_ref,
       sym_string,
-  [6419] = 4,
-    ACTIONS(804), 1,
+  [6402] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(843), 1,
+      sym_const_ref,
+    STATE(136), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6416] = 4,
+    ACTIONS(3), 1,
       sym_comment,
     ACTIONS(845), 1,
-      anon_sym_DQUOTE2,
-    STATE(251), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(843), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6433] = 4,
+      anon_sym_silence,
+    ACTIONS(848), 1,
+      sym__name_token,
+    STATE(258), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6430] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      anon_sym_LBRACE,
+    ACTIONS(852), 1,
+      anon_sym_LPAREN,
+    STATE(189), 1,
+      sym_body,
+    STATE(345), 1,
+      sym_parameters,
+  [6446] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(847), 1,
+    ACTIONS(854), 1,
       sym_const_ref,
-    STATE(100), 2,
+    STATE(117), 2,
       sym__string_or_ref,
       sym_string,
-  [6447] = 4,
+  [6460] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(833), 1,
+      sym_icmp_type,
+    STATE(94), 1,
+      sym_icmp_item,
+    ACTIONS(831), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [6474] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(849), 1,
+    ACTIONS(856), 1,
+      sym_const_ref,
+    STATE(141), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6488] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(858), 1,
       sym_const_ref,
     STATE(120), 2,
       sym__string_or_ref,
       sym_string,
-  [6461] = 4,
+  [6502] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
+    ACTIONS(862), 1,
+      anon_sym_DQUOTE2,
+    STATE(249), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(860), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6516] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(851), 1,
+    ACTIONS(864), 1,
       sym_const_ref,
-    STATE(124), 2,
+    STATE(122), 2,
       sym__string_or_ref,
       sym_string,
-  [6475] = 4,
+  [6530] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(853), 1,
-      sym_const_ref,
-    STATE(133), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6489] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(855), 1,
-      sym_const_ref,
-    STATE(134), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6503] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(54), 1,
-      sym__cidr_or_ref,
-    STATE(62), 1,
-      sym_cidr_item,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6517] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(859), 1,
-      anon_sym_RBRACK,
-    STATE(338), 1,
-      sym__cidr_or_ref,
-    ACTIONS(861), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6531] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(796), 1,
-      sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(91), 1,
-      sym__name_list,
-  [6547] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(863), 1,
-      sym_const_ref,
-    STATE(126), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6561] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(865), 1,
-      sym_const_ref,
-    STATE(64), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6575] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(867), 1,
-      sym_const_ref,
-    STATE(138), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6589] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(869), 1,
-      anon_sym_RBRACK,
-    STATE(338), 1,
-      sym__cidr_or_ref,
-    ACTIONS(861), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6603] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(54), 1,
-      sym__cidr_or_ref,
-    STATE(73), 1,
-      sym_cidr_item,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6617] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(871), 1,
+    ACTIONS(866), 1,
       sym_const_ref,
     STATE(131), 2,
       sym__string_or_ref,
       sym_string,
-  [6631] = 4,
-    ACTIONS(804), 1,
+  [6544] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(868), 1,
+      sym_const_ref,
+    STATE(130), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6558] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(870), 1,
+      anon_sym_RBRACK,
+    STATE(341), 1,
+      sym__cidr_or_ref,
+    ACTIONS(872), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6572] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(874), 1,
+      sym_const_ref,
+    STATE(126), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6586] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(876), 1,
-      anon_sym_DQUOTE2,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(873), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6645] = 5,
+      sym_const_ref,
+    STATE(137), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6600] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    ACTIONS(880), 1,
-      anon_sym_LPAREN,
-    STATE(197), 1,
-      sym_body,
+      anon_sym_RBRACK,
     STATE(341), 1,
-      sym_parameters,
-  [6661] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(882), 1,
-      sym_const_ref,
-    STATE(72), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6675] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(791), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6687] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(886), 1,
-      anon_sym_DQUOTE2,
-    STATE(241), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(884), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6701] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(888), 1,
-      sym_const_ref,
-    STATE(123), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6715] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      sym__name_token,
-    ACTIONS(890), 1,
-      sym_const_ref,
-    STATE(52), 1,
-      sym_name,
-  [6728] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(892), 1,
-      anon_sym_COMMA,
-    ACTIONS(894), 1,
-      anon_sym_RPAREN,
-    STATE(307), 1,
-      aux_sym_parameters_repeat1,
-  [6741] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(896), 1,
-      anon_sym_COMMA,
-    ACTIONS(899), 1,
-      anon_sym_RBRACK,
-    STATE(282), 1,
-      aux_sym_list_repeat1,
-  [6754] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(901), 1,
-      anon_sym_COMMA,
-    ACTIONS(903), 1,
-      anon_sym_RBRACE,
-    STATE(287), 1,
-      aux_sym_inventory_repeat1,
-  [6767] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_RBRACE,
-    ACTIONS(905), 1,
-      anon_sym_COMMA,
-    STATE(299), 1,
-      aux_sym_selector_repeat1,
-  [6780] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_COMMA,
-    ACTIONS(909), 1,
-      anon_sym_RPAREN,
-    STATE(290), 1,
-      aux_sym_selector_in_repeat1,
-  [6793] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(911), 1,
-      anon_sym_COMMA,
-    ACTIONS(913), 1,
-      anon_sym_RPAREN,
-    STATE(292), 1,
-      aux_sym_selector_in_repeat1,
-  [6806] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(723), 1,
-      anon_sym_RBRACE,
-    ACTIONS(915), 1,
-      anon_sym_COMMA,
-    STATE(294), 1,
-      aux_sym_inventory_repeat1,
-  [6819] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_RPAREN,
-    ACTIONS(919), 1,
-      sym_identifier,
-    STATE(306), 1,
-      sym_argument,
-  [6832] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 1,
-      sym_port_number,
-    ACTIONS(923), 1,
-      sym_const_ref,
-    STATE(112), 1,
-      sym_port,
-  [6845] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(925), 1,
-      anon_sym_COMMA,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [6858] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(605), 1,
-      anon_sym_RBRACK,
-    ACTIONS(927), 1,
-      anon_sym_COMMA,
-    STATE(282), 1,
-      aux_sym_list_repeat1,
-  [6871] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 1,
-      anon_sym_RPAREN,
-    ACTIONS(929), 1,
-      anon_sym_COMMA,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [6884] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(859), 1,
-      anon_sym_RBRACK,
-    ACTIONS(931), 1,
-      anon_sym_COMMA,
-    STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [6897] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(933), 1,
-      anon_sym_COMMA,
-    ACTIONS(936), 1,
-      anon_sym_RBRACE,
-    STATE(294), 1,
-      aux_sym_inventory_repeat1,
-  [6910] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    ACTIONS(938), 1,
-      anon_sym_RPAREN,
-    STATE(335), 1,
-      sym_argument,
-  [6923] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 1,
-      anon_sym_COMMA,
-    ACTIONS(942), 1,
-      anon_sym_RBRACE,
-    STATE(284), 1,
-      aux_sym_selector_repeat1,
-  [6936] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(162), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6947] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    ACTIONS(946), 1,
-      anon_sym_RPAREN,
-    STATE(335), 1,
-      sym_argument,
-  [6960] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_COMMA,
-    ACTIONS(951), 1,
-      anon_sym_RBRACE,
-    STATE(299), 1,
-      aux_sym_selector_repeat1,
-  [6973] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_COMMA,
-    ACTIONS(955), 1,
-      anon_sym_RPAREN,
-    STATE(281), 1,
-      aux_sym_parameters_repeat1,
-  [6986] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [6995] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(961), 1,
-      anon_sym_EQ,
-    ACTIONS(959), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7006] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(963), 1,
-      anon_sym_COMMA,
-    ACTIONS(966), 1,
-      anon_sym_RPAREN,
-    STATE(303), 1,
-      aux_sym_arguments_repeat1,
-  [7019] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      anon_sym_COMMA,
-    ACTIONS(971), 1,
-      anon_sym_RBRACK,
-    STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [7032] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(973), 1,
-      anon_sym_RPAREN,
-    ACTIONS(975), 1,
-      sym_identifier,
-    STATE(339), 1,
-      sym_parameter,
-  [7045] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(977), 1,
-      anon_sym_COMMA,
-    ACTIONS(979), 1,
-      anon_sym_RPAREN,
-    STATE(320), 1,
-      aux_sym_arguments_repeat1,
-  [7058] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(981), 1,
-      anon_sym_COMMA,
-    ACTIONS(984), 1,
-      anon_sym_RPAREN,
-    STATE(307), 1,
-      aux_sym_parameters_repeat1,
-  [7071] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(165), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7082] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      sym__name_token,
-    ACTIONS(986), 1,
-      sym_const_ref,
-    STATE(83), 1,
-      sym_name,
-  [7095] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(338), 1,
       sym__cidr_or_ref,
-    ACTIONS(861), 2,
+    ACTIONS(872), 2,
       sym_cidr,
       sym_const_ref,
-  [7106] = 4,
+  [6614] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(975), 1,
-      sym_identifier,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    STATE(300), 1,
-      sym_parameter,
-  [7119] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_COMMA,
-    ACTIONS(993), 1,
-      anon_sym_RPAREN,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [7132] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(153), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7143] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 1,
-      sym_port_number,
-    ACTIONS(995), 1,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(880), 1,
       sym_const_ref,
-    STATE(89), 1,
-      sym_port,
-  [7156] = 4,
+    STATE(139), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6628] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(997), 1,
+    STATE(51), 1,
+      sym__cidr_or_ref,
+    STATE(76), 1,
+      sym_cidr_item,
+    ACTIONS(882), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6642] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(50), 1,
+      sym_cidr_item,
+    STATE(51), 1,
+      sym__cidr_or_ref,
+    ACTIONS(882), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6656] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 1,
+      sym_const_ref,
+    ACTIONS(820), 1,
+      sym__name_token,
+    STATE(53), 1,
+      sym_name,
+    STATE(92), 1,
+      sym__name_list,
+  [6672] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 2,
       anon_sym_COMMA,
-    ACTIONS(999), 1,
-      anon_sym_RBRACK,
-    STATE(291), 1,
-      aux_sym_list_repeat1,
-  [7169] = 4,
+      anon_sym_DQUOTE,
+    ACTIONS(793), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6684] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(884), 1,
+      sym_const_ref,
+    STATE(81), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6698] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
+    ACTIONS(888), 1,
+      anon_sym_DQUOTE2,
+    STATE(279), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(886), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6712] = 4,
+    ACTIONS(804), 1,
+      sym_comment,
+    ACTIONS(890), 1,
+      anon_sym_DQUOTE2,
+    STATE(249), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(860), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6726] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(892), 1,
+      sym_const_ref,
+    STATE(107), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6740] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(894), 1,
       anon_sym_RPAREN,
-    ACTIONS(975), 1,
+    ACTIONS(896), 1,
       sym_identifier,
-    STATE(339), 1,
-      sym_parameter,
-  [7182] = 4,
+    STATE(340), 1,
+      sym_argument,
+  [6753] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1001), 1,
+    ACTIONS(729), 1,
+      anon_sym_RBRACE,
+    ACTIONS(898), 1,
       anon_sym_COMMA,
-    ACTIONS(1003), 1,
-      anon_sym_RBRACK,
-    STATE(293), 1,
-      aux_sym_cidr_list_repeat1,
-  [7195] = 3,
+    STATE(314), 1,
+      aux_sym_inventory_repeat1,
+  [6766] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(53), 1,
-      sym_way,
-    ACTIONS(1005), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7206] = 3,
+    ACTIONS(900), 1,
+      anon_sym_COMMA,
+    ACTIONS(902), 1,
+      anon_sym_RPAREN,
+    STATE(321), 1,
+      aux_sym_arguments_repeat1,
+  [6779] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 1,
+      sym_port_number,
+    ACTIONS(906), 1,
+      sym_const_ref,
+    STATE(129), 1,
+      sym_port,
+  [6792] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(68), 1,
       sym_way,
-    ACTIONS(1005), 2,
+    ACTIONS(908), 2,
       anon_sym_from,
       anon_sym_to,
-  [7217] = 4,
+  [6803] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    STATE(168), 1,
+      sym_direction,
+    ACTIONS(910), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [6814] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 1,
+      anon_sym_RBRACE,
+    ACTIONS(912), 1,
+      anon_sym_COMMA,
+    STATE(317), 1,
+      aux_sym_selector_repeat1,
+  [6827] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(737), 1,
+      anon_sym_RPAREN,
+    ACTIONS(914), 1,
+      anon_sym_COMMA,
+    STATE(316), 1,
+      aux_sym_selector_in_repeat1,
+  [6840] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(916), 1,
+      anon_sym_RPAREN,
+    ACTIONS(918), 1,
+      sym_identifier,
+    STATE(335), 1,
+      sym_parameter,
+  [6853] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(747), 1,
+      anon_sym_RPAREN,
+    ACTIONS(920), 1,
+      anon_sym_COMMA,
+    STATE(316), 1,
+      aux_sym_selector_in_repeat1,
+  [6866] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(922), 1,
+      anon_sym_COMMA,
+    ACTIONS(924), 1,
+      anon_sym_RPAREN,
+    STATE(297), 1,
+      aux_sym_parameters_repeat1,
+  [6879] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(870), 1,
+      anon_sym_RBRACK,
+    ACTIONS(926), 1,
+      anon_sym_COMMA,
+    STATE(304), 1,
+      aux_sym_cidr_list_repeat1,
+  [6892] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 1,
+      anon_sym_COMMA,
+    ACTIONS(930), 1,
+      anon_sym_RPAREN,
+    STATE(288), 1,
+      aux_sym_selector_in_repeat1,
+  [6905] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(896), 1,
+      sym_identifier,
+    ACTIONS(932), 1,
+      anon_sym_RPAREN,
+    STATE(340), 1,
+      sym_argument,
+  [6918] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(934), 1,
+      anon_sym_COMMA,
+    ACTIONS(936), 1,
+      anon_sym_RPAREN,
+    STATE(290), 1,
+      aux_sym_selector_in_repeat1,
+  [6931] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(615), 1,
+      anon_sym_RBRACK,
+    ACTIONS(938), 1,
+      anon_sym_COMMA,
+    STATE(301), 1,
+      aux_sym_list_repeat1,
+  [6944] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(916), 1,
+      anon_sym_RPAREN,
+    ACTIONS(940), 1,
+      anon_sym_COMMA,
+    STATE(313), 1,
+      aux_sym_parameters_repeat1,
+  [6957] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_COMMA,
+    ACTIONS(944), 1,
+      anon_sym_RBRACE,
+    STATE(287), 1,
+      aux_sym_selector_repeat1,
+  [6970] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(918), 1,
+      sym_identifier,
     ACTIONS(946), 1,
       anon_sym_RPAREN,
+    STATE(291), 1,
+      sym_parameter,
+  [6983] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(948), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [6992] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(950), 1,
+      anon_sym_COMMA,
+    ACTIONS(953), 1,
+      anon_sym_RBRACK,
+    STATE(301), 1,
+      aux_sym_list_repeat1,
+  [7005] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(896), 1,
+      sym_identifier,
+    ACTIONS(955), 1,
+      anon_sym_RPAREN,
+    STATE(283), 1,
+      sym_argument,
+  [7018] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(957), 1,
+      anon_sym_COMMA,
+    ACTIONS(960), 1,
+      anon_sym_RPAREN,
+    STATE(303), 1,
+      aux_sym_arguments_repeat1,
+  [7031] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(962), 1,
+      anon_sym_COMMA,
+    ACTIONS(965), 1,
+      anon_sym_RBRACK,
+    STATE(304), 1,
+      aux_sym_cidr_list_repeat1,
+  [7044] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(48), 1,
+      sym_way,
+    ACTIONS(908), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7055] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(967), 1,
+      anon_sym_COMMA,
+    ACTIONS(969), 1,
+      anon_sym_RBRACK,
+    STATE(296), 1,
+      aux_sym_list_repeat1,
+  [7068] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(153), 1,
+      sym_direction,
+    ACTIONS(910), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7079] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(973), 1,
+      anon_sym_EQ,
+    ACTIONS(971), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7090] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(918), 1,
+      sym_identifier,
+    ACTIONS(975), 1,
+      anon_sym_RPAREN,
+    STATE(335), 1,
+      sym_parameter,
+  [7103] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(341), 1,
+      sym__cidr_or_ref,
+    ACTIONS(872), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7114] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 1,
+      sym__name_token,
+    ACTIONS(977), 1,
+      sym_const_ref,
+    STATE(79), 1,
+      sym_name,
+  [7127] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(156), 1,
+      sym_direction,
+    ACTIONS(910), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7138] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(979), 1,
+      anon_sym_COMMA,
+    ACTIONS(982), 1,
+      anon_sym_RPAREN,
+    STATE(313), 1,
+      aux_sym_parameters_repeat1,
+  [7151] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(984), 1,
+      anon_sym_COMMA,
+    ACTIONS(987), 1,
+      anon_sym_RBRACE,
+    STATE(314), 1,
+      aux_sym_inventory_repeat1,
+  [7164] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      anon_sym_COMMA,
+    ACTIONS(991), 1,
+      anon_sym_RBRACE,
+    STATE(282), 1,
+      aux_sym_inventory_repeat1,
+  [7177] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(993), 1,
+      anon_sym_COMMA,
+    ACTIONS(996), 1,
+      anon_sym_RPAREN,
+    STATE(316), 1,
+      aux_sym_selector_in_repeat1,
+  [7190] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(998), 1,
+      anon_sym_COMMA,
+    ACTIONS(1001), 1,
+      anon_sym_RBRACE,
+    STATE(317), 1,
+      aux_sym_selector_repeat1,
+  [7203] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 1,
+      anon_sym_COMMA,
+    ACTIONS(1005), 1,
+      anon_sym_RBRACK,
+    STATE(292), 1,
+      aux_sym_cidr_list_repeat1,
+  [7216] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 1,
+      sym_port_number,
     ACTIONS(1007), 1,
+      sym_const_ref,
+    STATE(73), 1,
+      sym_port,
+  [7229] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 1,
+      sym__name_token,
+    ACTIONS(1009), 1,
+      sym_const_ref,
+    STATE(57), 1,
+      sym_name,
+  [7242] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(894), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1011), 1,
       anon_sym_COMMA,
     STATE(303), 1,
       aux_sym_arguments_repeat1,
-  [7230] = 2,
+  [7255] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1009), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7238] = 3,
+    ACTIONS(850), 1,
+      anon_sym_LBRACE,
+    STATE(193), 1,
+      sym_body,
+  [7265] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(356), 1,
-      sym_name,
-  [7248] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1013), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7256] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1015), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7264] = 2,
+    ACTIONS(1013), 1,
+      anon_sym_namespaces,
+    ACTIONS(1015), 1,
+      anon_sym_policy,
+  [7275] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1017), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7272] = 3,
+      anon_sym_from,
+      anon_sym_to,
+  [7283] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(975), 1,
-      sym_identifier,
+    ACTIONS(1019), 1,
+      sym__name_token,
+    STATE(344), 1,
+      sym_name,
+  [7293] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [7301] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1019), 1,
+      sym__name_token,
+    STATE(322), 1,
+      sym_name,
+  [7311] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1021), 1,
+      anon_sym_LBRACE,
+    STATE(203), 1,
+      sym_policy_body,
+  [7321] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1019), 1,
+      sym__name_token,
     STATE(339), 1,
-      sym_parameter,
-  [7282] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1019), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7290] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1021), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7298] = 2,
+      sym_name,
+  [7331] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1023), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7306] = 2,
+      anon_sym_RPAREN,
+  [7339] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1025), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7314] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7322] = 2,
+  [7347] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1027), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7330] = 3,
+  [7355] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1029), 1,
-      sym__name_token,
-    STATE(63), 1,
-      sym_entity,
-  [7340] = 2,
+    ACTIONS(1029), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7363] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(918), 1,
+      sym_identifier,
+    STATE(335), 1,
+      sym_parameter,
+  [7373] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7381] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1031), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7348] = 2,
+      anon_sym_RBRACE,
+  [7389] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(966), 2,
+    ACTIONS(1033), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7397] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1035), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7405] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      anon_sym_LBRACE,
+    STATE(200), 1,
+      sym_body,
+  [7415] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(960), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [7356] = 3,
+  [7423] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    STATE(206), 1,
-      sym_string,
-  [7366] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(353), 1,
-      sym_name,
-  [7376] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(971), 2,
+    ACTIONS(965), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [7384] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(984), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7392] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1033), 1,
-      anon_sym_namespaces,
-    ACTIONS(1035), 1,
-      anon_sym_policy,
-  [7402] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(187), 1,
-      sym_body,
-  [7412] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(205), 1,
-      sym_body,
-  [7422] = 2,
+  [7431] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1037), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7430] = 2,
+  [7439] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(987), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7447] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1021), 1,
+      anon_sym_LBRACE,
+    STATE(175), 1,
+      sym_policy_body,
+  [7457] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      anon_sym_LBRACE,
+    STATE(188), 1,
+      sym_body,
+  [7467] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1019), 1,
+      sym__name_token,
+    STATE(328), 1,
+      sym_name,
+  [7477] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1039), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7438] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(993), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7446] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      sym__name_token,
-    STATE(70), 1,
-      sym_entity,
-  [7456] = 2,
+  [7485] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1041), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7464] = 2,
+  [7493] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(899), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [7472] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 2,
-      anon_sym_silence,
+    ACTIONS(1043), 1,
       sym__name_token,
-  [7480] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(951), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7488] = 2,
+    STATE(80), 1,
+      sym_entity,
+  [7503] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1045), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7511] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(996), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7496] = 2,
+      anon_sym_RPAREN,
+  [7519] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1047), 2,
       anon_sym_silence,
       sym__name_token,
-  [7504] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(199), 1,
-      sym_body,
-  [7514] = 2,
+  [7527] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1049), 2,
       anon_sym_silence,
       sym__name_token,
-  [7522] = 3,
+  [7535] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1011), 1,
+    ACTIONS(1051), 2,
+      anon_sym_silence,
       sym__name_token,
-    STATE(342), 1,
-      sym_name,
-  [7532] = 3,
+  [7543] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_LBRACE,
-    STATE(195), 1,
-      sym_policy_body,
-  [7542] = 3,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(54), 1,
+      sym_entity,
+  [7553] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_LBRACE,
-    STATE(172), 1,
-      sym_policy_body,
-  [7552] = 3,
+    ACTIONS(1053), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7561] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(919), 1,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    STATE(192), 1,
+      sym_string,
+  [7571] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1001), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7579] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(896), 1,
       sym_identifier,
-    STATE(335), 1,
+    STATE(340), 1,
       sym_argument,
-  [7562] = 3,
+  [7589] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(357), 1,
-      sym_name,
-  [7572] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1053), 1,
-      sym_number,
-  [7579] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1055), 1,
-      anon_sym_COLON,
-  [7586] = 2,
+    ACTIONS(1055), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7597] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1057), 1,
-      anon_sym_LBRACE,
-  [7593] = 2,
+      sym_icmp_type,
+  [7604] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1059), 1,
-      anon_sym_with,
-  [7600] = 2,
+      anon_sym_namespaces,
+  [7611] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1061), 1,
-      sym_protocol,
-  [7607] = 2,
+      anon_sym_COLON,
+  [7618] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1063), 1,
-      sym_identifier,
-  [7614] = 2,
+      anon_sym_LBRACE,
+  [7625] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1065), 1,
-      anon_sym_namespaces,
-  [7621] = 2,
+      anon_sym_LBRACE,
+  [7632] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1067), 1,
-      sym_lint_code,
-  [7628] = 2,
+      sym__name_token,
+  [7639] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1069), 1,
-      sym_identifier,
-  [7635] = 2,
+      anon_sym_COLON,
+  [7646] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1071), 1,
-      anon_sym_deny,
-  [7642] = 2,
+      sym_number,
+  [7653] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1073), 1,
-      anon_sym_LBRACE,
-  [7649] = 2,
+      sym_lint_code,
+  [7660] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1075), 1,
-      anon_sym_LBRACE,
-  [7656] = 2,
+      anon_sym_with,
+  [7667] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1077), 1,
-      sym_number,
-  [7663] = 2,
+      sym_identifier,
+  [7674] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1079), 1,
-      anon_sym_groups,
-  [7670] = 2,
+      sym_number,
+  [7681] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1081), 1,
-      sym_number,
-  [7677] = 2,
+      sym__port_number_immediate,
+  [7688] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1083), 1,
-      anon_sym_default,
-  [7684] = 2,
+      sym_protocol,
+  [7695] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1085), 1,
-      sym_icmp_type,
-  [7691] = 2,
+      sym_number,
+  [7702] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1087), 1,
       sym_number,
-  [7698] = 2,
+  [7709] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1089), 1,
       sym_number,
-  [7705] = 2,
+  [7716] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1091), 1,
       sym_number,
-  [7712] = 2,
+  [7723] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1093), 1,
-      anon_sym_EQ,
-  [7719] = 2,
+      sym_number,
+  [7730] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1095), 1,
       sym_number,
-  [7726] = 2,
+  [7737] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1097), 1,
-      sym_number,
-  [7733] = 2,
+      anon_sym_LBRACE,
+  [7744] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1099), 1,
-      sym_number,
-  [7740] = 2,
+      sym_label_key,
+  [7751] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1101), 1,
-      anon_sym_EQ,
-  [7747] = 2,
+      anon_sym_LPAREN,
+  [7758] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1103), 1,
-      sym_label_key,
-  [7754] = 2,
+      sym_number,
+  [7765] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1105), 1,
       anon_sym_LPAREN,
-  [7761] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_EQ,
-  [7768] = 2,
+  [7772] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1107), 1,
-      anon_sym_nodes,
-  [7775] = 2,
+      ts_builtin_sym_end,
+  [7779] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1109), 1,
-      sym_number,
-  [7782] = 2,
+      anon_sym_LBRACE,
+  [7786] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1111), 1,
-      anon_sym_deny,
-  [7789] = 2,
+      anon_sym_EQ,
+  [7793] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1113), 1,
-      anon_sym_namespace,
-  [7796] = 2,
+      sym_cilium_version,
+  [7800] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1115), 1,
-      anon_sym_COLON,
-  [7803] = 2,
+      sym_number,
+  [7807] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1117), 1,
-      ts_builtin_sym_end,
-  [7810] = 2,
+      anon_sym_with,
+  [7814] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(773), 1,
+      anon_sym_EQ,
+  [7821] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1119), 1,
-      anon_sym_LBRACE,
-  [7817] = 2,
+      anon_sym_deny,
+  [7828] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1121), 1,
-      sym_cilium_version,
-  [7824] = 2,
+      sym_identifier,
+  [7835] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1123), 1,
-      anon_sym_with,
-  [7831] = 2,
+      anon_sym_nodes,
+  [7842] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1125), 1,
-      anon_sym_with,
-  [7838] = 2,
+      sym_protocol,
+  [7849] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1127), 1,
-      sym_lint_code,
-  [7845] = 2,
+      anon_sym_EQ,
+  [7856] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1129), 1,
-      sym_identifier,
-  [7852] = 2,
+      anon_sym_namespace,
+  [7863] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1131), 1,
-      sym__port_number_immediate,
-  [7859] = 2,
+      anon_sym_deny,
+  [7870] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1133), 1,
-      sym_protocol,
-  [7866] = 2,
+      sym_identifier,
+  [7877] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1135), 1,
-      sym_lint_code,
-  [7873] = 2,
+      anon_sym_groups,
+  [7884] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1137), 1,
-      sym__name_token,
-  [7880] = 2,
+      anon_sym_default,
+  [7891] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1139), 1,
       sym_lint_code,
-  [7887] = 2,
+  [7898] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1141), 1,
-      sym_label_key,
-  [7894] = 2,
+      anon_sym_with,
+  [7905] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1143), 1,
-      anon_sym_LBRACE,
-  [7901] = 2,
+      sym_lint_code,
+  [7912] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1145), 1,
-      sym_number,
-  [7908] = 2,
+      sym_lint_code,
+  [7919] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1147), 1,
       sym_number,
-  [7915] = 2,
+  [7926] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1149), 1,
-      anon_sym_LPAREN,
+      sym_number,
+  [7933] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1151), 1,
+      sym_label_key,
+  [7940] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1153), 1,
+      anon_sym_LBRACE,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
   [SMALL_STATE(3)] = 42,
   [SMALL_STATE(4)] = 84,
-  [SMALL_STATE(5)] = 120,
+  [SMALL_STATE(5)] = 124,
   [SMALL_STATE(6)] = 160,
   [SMALL_STATE(7)] = 196,
   [SMALL_STATE(8)] = 232,
@@ -11665,48 +11700,48 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(14)] = 467,
   [SMALL_STATE(15)] = 511,
   [SMALL_STATE(16)] = 549,
-  [SMALL_STATE(17)] = 587,
+  [SMALL_STATE(17)] = 595,
   [SMALL_STATE(18)] = 633,
   [SMALL_STATE(19)] = 684,
   [SMALL_STATE(20)] = 735,
   [SMALL_STATE(21)] = 768,
   [SMALL_STATE(22)] = 819,
   [SMALL_STATE(23)] = 862,
-  [SMALL_STATE(24)] = 890,
+  [SMALL_STATE(24)] = 902,
   [SMALL_STATE(25)] = 930,
   [SMALL_STATE(26)] = 970,
-  [SMALL_STATE(27)] = 1007,
-  [SMALL_STATE(28)] = 1054,
-  [SMALL_STATE(29)] = 1089,
-  [SMALL_STATE(30)] = 1126,
-  [SMALL_STATE(31)] = 1161,
-  [SMALL_STATE(32)] = 1198,
-  [SMALL_STATE(33)] = 1245,
-  [SMALL_STATE(34)] = 1292,
-  [SMALL_STATE(35)] = 1329,
-  [SMALL_STATE(36)] = 1366,
-  [SMALL_STATE(37)] = 1403,
+  [SMALL_STATE(27)] = 1017,
+  [SMALL_STATE(28)] = 1064,
+  [SMALL_STATE(29)] = 1099,
+  [SMALL_STATE(30)] = 1136,
+  [SMALL_STATE(31)] = 1173,
+  [SMALL_STATE(32)] = 1220,
+  [SMALL_STATE(33)] = 1257,
+  [SMALL_STATE(34)] = 1294,
+  [SMALL_STATE(35)] = 1341,
+  [SMALL_STATE(36)] = 1378,
+  [SMALL_STATE(37)] = 1413,
   [SMALL_STATE(38)] = 1450,
-  [SMALL_STATE(39)] = 1497,
+  [SMALL_STATE(39)] = 1487,
   [SMALL_STATE(40)] = 1534,
   [SMALL_STATE(41)] = 1560,
   [SMALL_STATE(42)] = 1586,
   [SMALL_STATE(43)] = 1612,
-  [SMALL_STATE(44)] = 1638,
+  [SMALL_STATE(44)] = 1642,
   [SMALL_STATE(45)] = 1668,
   [SMALL_STATE(46)] = 1697,
-  [SMALL_STATE(47)] = 1736,
+  [SMALL_STATE(47)] = 1722,
   [SMALL_STATE(48)] = 1761,
-  [SMALL_STATE(49)] = 1790,
-  [SMALL_STATE(50)] = 1819,
-  [SMALL_STATE(51)] = 1848,
-  [SMALL_STATE(52)] = 1877,
-  [SMALL_STATE(53)] = 1906,
-  [SMALL_STATE(54)] = 1949,
-  [SMALL_STATE(55)] = 1976,
-  [SMALL_STATE(56)] = 2005,
-  [SMALL_STATE(57)] = 2034,
-  [SMALL_STATE(58)] = 2063,
+  [SMALL_STATE(49)] = 1804,
+  [SMALL_STATE(50)] = 1829,
+  [SMALL_STATE(51)] = 1858,
+  [SMALL_STATE(52)] = 1885,
+  [SMALL_STATE(53)] = 1914,
+  [SMALL_STATE(54)] = 1943,
+  [SMALL_STATE(55)] = 1972,
+  [SMALL_STATE(56)] = 2001,
+  [SMALL_STATE(57)] = 2030,
+  [SMALL_STATE(58)] = 2059,
   [SMALL_STATE(59)] = 2088,
   [SMALL_STATE(60)] = 2117,
   [SMALL_STATE(61)] = 2146,
@@ -11714,80 +11749,80 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(63)] = 2204,
   [SMALL_STATE(64)] = 2233,
   [SMALL_STATE(65)] = 2262,
-  [SMALL_STATE(66)] = 2291,
+  [SMALL_STATE(66)] = 2287,
   [SMALL_STATE(67)] = 2316,
   [SMALL_STATE(68)] = 2345,
   [SMALL_STATE(69)] = 2388,
-  [SMALL_STATE(70)] = 2418,
-  [SMALL_STATE(71)] = 2442,
-  [SMALL_STATE(72)] = 2468,
-  [SMALL_STATE(73)] = 2492,
-  [SMALL_STATE(74)] = 2516,
+  [SMALL_STATE(70)] = 2412,
+  [SMALL_STATE(71)] = 2436,
+  [SMALL_STATE(72)] = 2460,
+  [SMALL_STATE(73)] = 2486,
+  [SMALL_STATE(74)] = 2514,
   [SMALL_STATE(75)] = 2544,
   [SMALL_STATE(76)] = 2574,
   [SMALL_STATE(77)] = 2598,
-  [SMALL_STATE(78)] = 2628,
-  [SMALL_STATE(79)] = 2652,
-  [SMALL_STATE(80)] = 2676,
-  [SMALL_STATE(81)] = 2704,
-  [SMALL_STATE(82)] = 2734,
-  [SMALL_STATE(83)] = 2758,
-  [SMALL_STATE(84)] = 2782,
+  [SMALL_STATE(78)] = 2622,
+  [SMALL_STATE(79)] = 2646,
+  [SMALL_STATE(80)] = 2670,
+  [SMALL_STATE(81)] = 2694,
+  [SMALL_STATE(82)] = 2718,
+  [SMALL_STATE(83)] = 2746,
+  [SMALL_STATE(84)] = 2776,
   [SMALL_STATE(85)] = 2806,
   [SMALL_STATE(86)] = 2830,
-  [SMALL_STATE(87)] = 2860,
-  [SMALL_STATE(88)] = 2898,
-  [SMALL_STATE(89)] = 2922,
+  [SMALL_STATE(87)] = 2858,
+  [SMALL_STATE(88)] = 2888,
+  [SMALL_STATE(89)] = 2912,
   [SMALL_STATE(90)] = 2950,
-  [SMALL_STATE(91)] = 2977,
-  [SMALL_STATE(92)] = 3000,
-  [SMALL_STATE(93)] = 3023,
-  [SMALL_STATE(94)] = 3046,
+  [SMALL_STATE(91)] = 2973,
+  [SMALL_STATE(92)] = 2996,
+  [SMALL_STATE(93)] = 3019,
+  [SMALL_STATE(94)] = 3042,
   [SMALL_STATE(95)] = 3069,
-  [SMALL_STATE(96)] = 3092,
-  [SMALL_STATE(97)] = 3115,
-  [SMALL_STATE(98)] = 3138,
-  [SMALL_STATE(99)] = 3165,
-  [SMALL_STATE(100)] = 3192,
-  [SMALL_STATE(101)] = 3219,
-  [SMALL_STATE(102)] = 3242,
-  [SMALL_STATE(103)] = 3265,
-  [SMALL_STATE(104)] = 3288,
-  [SMALL_STATE(105)] = 3315,
-  [SMALL_STATE(106)] = 3342,
-  [SMALL_STATE(107)] = 3365,
-  [SMALL_STATE(108)] = 3392,
-  [SMALL_STATE(109)] = 3419,
-  [SMALL_STATE(110)] = 3446,
-  [SMALL_STATE(111)] = 3473,
-  [SMALL_STATE(112)] = 3496,
-  [SMALL_STATE(113)] = 3519,
-  [SMALL_STATE(114)] = 3546,
-  [SMALL_STATE(115)] = 3573,
-  [SMALL_STATE(116)] = 3600,
-  [SMALL_STATE(117)] = 3627,
-  [SMALL_STATE(118)] = 3654,
-  [SMALL_STATE(119)] = 3681,
-  [SMALL_STATE(120)] = 3708,
-  [SMALL_STATE(121)] = 3735,
-  [SMALL_STATE(122)] = 3762,
-  [SMALL_STATE(123)] = 3789,
-  [SMALL_STATE(124)] = 3816,
-  [SMALL_STATE(125)] = 3843,
-  [SMALL_STATE(126)] = 3870,
-  [SMALL_STATE(127)] = 3897,
-  [SMALL_STATE(128)] = 3924,
-  [SMALL_STATE(129)] = 3951,
+  [SMALL_STATE(96)] = 3096,
+  [SMALL_STATE(97)] = 3123,
+  [SMALL_STATE(98)] = 3146,
+  [SMALL_STATE(99)] = 3173,
+  [SMALL_STATE(100)] = 3200,
+  [SMALL_STATE(101)] = 3227,
+  [SMALL_STATE(102)] = 3254,
+  [SMALL_STATE(103)] = 3281,
+  [SMALL_STATE(104)] = 3308,
+  [SMALL_STATE(105)] = 3331,
+  [SMALL_STATE(106)] = 3354,
+  [SMALL_STATE(107)] = 3377,
+  [SMALL_STATE(108)] = 3404,
+  [SMALL_STATE(109)] = 3431,
+  [SMALL_STATE(110)] = 3454,
+  [SMALL_STATE(111)] = 3481,
+  [SMALL_STATE(112)] = 3508,
+  [SMALL_STATE(113)] = 3535,
+  [SMALL_STATE(114)] = 3562,
+  [SMALL_STATE(115)] = 3589,
+  [SMALL_STATE(116)] = 3616,
+  [SMALL_STATE(117)] = 3639,
+  [SMALL_STATE(118)] = 3666,
+  [SMALL_STATE(119)] = 3693,
+  [SMALL_STATE(120)] = 3720,
+  [SMALL_STATE(121)] = 3747,
+  [SMALL_STATE(122)] = 3774,
+  [SMALL_STATE(123)] = 3801,
+  [SMALL_STATE(124)] = 3824,
+  [SMALL_STATE(125)] = 3847,
+  [SMALL_STATE(126)] = 3874,
+  [SMALL_STATE(127)] = 3901,
+  [SMALL_STATE(128)] = 3928,
+  [SMALL_STATE(129)] = 3955,
   [SMALL_STATE(130)] = 3978,
   [SMALL_STATE(131)] = 4002,
   [SMALL_STATE(132)] = 4026,
   [SMALL_STATE(133)] = 4048,
-  [SMALL_STATE(134)] = 4072,
-  [SMALL_STATE(135)] = 4096,
-  [SMALL_STATE(136)] = 4120,
-  [SMALL_STATE(137)] = 4142,
+  [SMALL_STATE(134)] = 4070,
+  [SMALL_STATE(135)] = 4092,
+  [SMALL_STATE(136)] = 4116,
+  [SMALL_STATE(137)] = 4140,
   [SMALL_STATE(138)] = 4164,
-  [SMALL_STATE(139)] = 4188,
+  [SMALL_STATE(139)] = 4186,
   [SMALL_STATE(140)] = 4210,
   [SMALL_STATE(141)] = 4231,
   [SMALL_STATE(142)] = 4252,
@@ -11803,261 +11838,262 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(152)] = 4462,
   [SMALL_STATE(153)] = 4483,
   [SMALL_STATE(154)] = 4506,
-  [SMALL_STATE(155)] = 4529,
-  [SMALL_STATE(156)] = 4552,
-  [SMALL_STATE(157)] = 4575,
-  [SMALL_STATE(158)] = 4598,
-  [SMALL_STATE(159)] = 4617,
-  [SMALL_STATE(160)] = 4636,
+  [SMALL_STATE(155)] = 4525,
+  [SMALL_STATE(156)] = 4548,
+  [SMALL_STATE(157)] = 4571,
+  [SMALL_STATE(158)] = 4590,
+  [SMALL_STATE(159)] = 4613,
+  [SMALL_STATE(160)] = 4632,
   [SMALL_STATE(161)] = 4655,
-  [SMALL_STATE(162)] = 4678,
-  [SMALL_STATE(163)] = 4701,
+  [SMALL_STATE(162)] = 4674,
+  [SMALL_STATE(163)] = 4697,
   [SMALL_STATE(164)] = 4720,
   [SMALL_STATE(165)] = 4738,
-  [SMALL_STATE(166)] = 4756,
-  [SMALL_STATE(167)] = 4786,
-  [SMALL_STATE(168)] = 4816,
+  [SMALL_STATE(166)] = 4768,
+  [SMALL_STATE(167)] = 4798,
+  [SMALL_STATE(168)] = 4828,
   [SMALL_STATE(169)] = 4846,
   [SMALL_STATE(170)] = 4876,
   [SMALL_STATE(171)] = 4893,
   [SMALL_STATE(172)] = 4910,
-  [SMALL_STATE(173)] = 4927,
-  [SMALL_STATE(174)] = 4944,
-  [SMALL_STATE(175)] = 4961,
-  [SMALL_STATE(176)] = 4978,
-  [SMALL_STATE(177)] = 4995,
-  [SMALL_STATE(178)] = 5012,
-  [SMALL_STATE(179)] = 5029,
-  [SMALL_STATE(180)] = 5046,
-  [SMALL_STATE(181)] = 5073,
-  [SMALL_STATE(182)] = 5100,
-  [SMALL_STATE(183)] = 5117,
-  [SMALL_STATE(184)] = 5134,
+  [SMALL_STATE(173)] = 4937,
+  [SMALL_STATE(174)] = 4964,
+  [SMALL_STATE(175)] = 4981,
+  [SMALL_STATE(176)] = 4998,
+  [SMALL_STATE(177)] = 5015,
+  [SMALL_STATE(178)] = 5032,
+  [SMALL_STATE(179)] = 5049,
+  [SMALL_STATE(180)] = 5066,
+  [SMALL_STATE(181)] = 5093,
+  [SMALL_STATE(182)] = 5110,
+  [SMALL_STATE(183)] = 5127,
+  [SMALL_STATE(184)] = 5144,
   [SMALL_STATE(185)] = 5161,
-  [SMALL_STATE(186)] = 5188,
+  [SMALL_STATE(186)] = 5178,
   [SMALL_STATE(187)] = 5205,
-  [SMALL_STATE(188)] = 5221,
-  [SMALL_STATE(189)] = 5237,
-  [SMALL_STATE(190)] = 5261,
-  [SMALL_STATE(191)] = 5277,
-  [SMALL_STATE(192)] = 5293,
-  [SMALL_STATE(193)] = 5309,
-  [SMALL_STATE(194)] = 5333,
-  [SMALL_STATE(195)] = 5349,
-  [SMALL_STATE(196)] = 5365,
-  [SMALL_STATE(197)] = 5383,
-  [SMALL_STATE(198)] = 5399,
-  [SMALL_STATE(199)] = 5415,
-  [SMALL_STATE(200)] = 5431,
-  [SMALL_STATE(201)] = 5447,
-  [SMALL_STATE(202)] = 5463,
-  [SMALL_STATE(203)] = 5479,
-  [SMALL_STATE(204)] = 5503,
-  [SMALL_STATE(205)] = 5519,
-  [SMALL_STATE(206)] = 5535,
-  [SMALL_STATE(207)] = 5551,
-  [SMALL_STATE(208)] = 5572,
-  [SMALL_STATE(209)] = 5594,
-  [SMALL_STATE(210)] = 5616,
-  [SMALL_STATE(211)] = 5634,
-  [SMALL_STATE(212)] = 5657,
-  [SMALL_STATE(213)] = 5680,
-  [SMALL_STATE(214)] = 5703,
-  [SMALL_STATE(215)] = 5723,
+  [SMALL_STATE(188)] = 5222,
+  [SMALL_STATE(189)] = 5238,
+  [SMALL_STATE(190)] = 5254,
+  [SMALL_STATE(191)] = 5270,
+  [SMALL_STATE(192)] = 5288,
+  [SMALL_STATE(193)] = 5304,
+  [SMALL_STATE(194)] = 5320,
+  [SMALL_STATE(195)] = 5336,
+  [SMALL_STATE(196)] = 5360,
+  [SMALL_STATE(197)] = 5376,
+  [SMALL_STATE(198)] = 5400,
+  [SMALL_STATE(199)] = 5416,
+  [SMALL_STATE(200)] = 5432,
+  [SMALL_STATE(201)] = 5448,
+  [SMALL_STATE(202)] = 5464,
+  [SMALL_STATE(203)] = 5480,
+  [SMALL_STATE(204)] = 5496,
+  [SMALL_STATE(205)] = 5512,
+  [SMALL_STATE(206)] = 5528,
+  [SMALL_STATE(207)] = 5544,
+  [SMALL_STATE(208)] = 5568,
+  [SMALL_STATE(209)] = 5589,
+  [SMALL_STATE(210)] = 5607,
+  [SMALL_STATE(211)] = 5629,
+  [SMALL_STATE(212)] = 5651,
+  [SMALL_STATE(213)] = 5673,
+  [SMALL_STATE(214)] = 5695,
+  [SMALL_STATE(215)] = 5718,
   [SMALL_STATE(216)] = 5741,
-  [SMALL_STATE(217)] = 5759,
-  [SMALL_STATE(218)] = 5777,
-  [SMALL_STATE(219)] = 5795,
-  [SMALL_STATE(220)] = 5813,
-  [SMALL_STATE(221)] = 5833,
-  [SMALL_STATE(222)] = 5851,
-  [SMALL_STATE(223)] = 5869,
-  [SMALL_STATE(224)] = 5887,
-  [SMALL_STATE(225)] = 5905,
-  [SMALL_STATE(226)] = 5923,
-  [SMALL_STATE(227)] = 5941,
-  [SMALL_STATE(228)] = 5961,
-  [SMALL_STATE(229)] = 5981,
-  [SMALL_STATE(230)] = 5999,
-  [SMALL_STATE(231)] = 6014,
-  [SMALL_STATE(232)] = 6029,
-  [SMALL_STATE(233)] = 6044,
-  [SMALL_STATE(234)] = 6059,
-  [SMALL_STATE(235)] = 6070,
-  [SMALL_STATE(236)] = 6085,
-  [SMALL_STATE(237)] = 6100,
-  [SMALL_STATE(238)] = 6115,
-  [SMALL_STATE(239)] = 6132,
-  [SMALL_STATE(240)] = 6149,
-  [SMALL_STATE(241)] = 6165,
-  [SMALL_STATE(242)] = 6179,
-  [SMALL_STATE(243)] = 6193,
-  [SMALL_STATE(244)] = 6207,
-  [SMALL_STATE(245)] = 6221,
-  [SMALL_STATE(246)] = 6235,
-  [SMALL_STATE(247)] = 6249,
-  [SMALL_STATE(248)] = 6263,
-  [SMALL_STATE(249)] = 6277,
-  [SMALL_STATE(250)] = 6293,
-  [SMALL_STATE(251)] = 6307,
-  [SMALL_STATE(252)] = 6321,
-  [SMALL_STATE(253)] = 6335,
-  [SMALL_STATE(254)] = 6349,
-  [SMALL_STATE(255)] = 6363,
-  [SMALL_STATE(256)] = 6377,
-  [SMALL_STATE(257)] = 6391,
-  [SMALL_STATE(258)] = 6405,
-  [SMALL_STATE(259)] = 6419,
-  [SMALL_STATE(260)] = 6433,
-  [SMALL_STATE(261)] = 6447,
-  [SMALL_STATE(262)] = 6461,
-  [SMALL_STATE(263)] = 6475,
-  [SMALL_STATE(264)] = 6489,
-  [SMALL_STATE(265)] = 6503,
-  [SMALL_STATE(266)] = 6517,
-  [SMALL_STATE(267)] = 6531,
-  [SMALL_STATE(268)] = 6547,
-  [SMALL_STATE(269)] = 6561,
-  [SMALL_STATE(270)] = 6575,
-  [SMALL_STATE(271)] = 6589,
-  [SMALL_STATE(272)] = 6603,
-  [SMALL_STATE(273)] = 6617,
-  [SMALL_STATE(274)] = 6631,
-  [SMALL_STATE(275)] = 6645,
-  [SMALL_STATE(276)] = 6661,
-  [SMALL_STATE(277)] = 6675,
-  [SMALL_STATE(278)] = 6687,
-  [SMALL_STATE(279)] = 6701,
-  [SMALL_STATE(280)] = 6715,
-  [SMALL_STATE(281)] = 6728,
-  [SMALL_STATE(282)] = 6741,
-  [SMALL_STATE(283)] = 6754,
-  [SMALL_STATE(284)] = 6767,
-  [SMALL_STATE(285)] = 6780,
-  [SMALL_STATE(286)] = 6793,
-  [SMALL_STATE(287)] = 6806,
-  [SMALL_STATE(288)] = 6819,
-  [SMALL_STATE(289)] = 6832,
-  [SMALL_STATE(290)] = 6845,
-  [SMALL_STATE(291)] = 6858,
-  [SMALL_STATE(292)] = 6871,
-  [SMALL_STATE(293)] = 6884,
-  [SMALL_STATE(294)] = 6897,
-  [SMALL_STATE(295)] = 6910,
-  [SMALL_STATE(296)] = 6923,
-  [SMALL_STATE(297)] = 6936,
-  [SMALL_STATE(298)] = 6947,
-  [SMALL_STATE(299)] = 6960,
-  [SMALL_STATE(300)] = 6973,
-  [SMALL_STATE(301)] = 6986,
-  [SMALL_STATE(302)] = 6995,
-  [SMALL_STATE(303)] = 7006,
-  [SMALL_STATE(304)] = 7019,
-  [SMALL_STATE(305)] = 7032,
-  [SMALL_STATE(306)] = 7045,
-  [SMALL_STATE(307)] = 7058,
-  [SMALL_STATE(308)] = 7071,
-  [SMALL_STATE(309)] = 7082,
-  [SMALL_STATE(310)] = 7095,
-  [SMALL_STATE(311)] = 7106,
-  [SMALL_STATE(312)] = 7119,
-  [SMALL_STATE(313)] = 7132,
-  [SMALL_STATE(314)] = 7143,
-  [SMALL_STATE(315)] = 7156,
-  [SMALL_STATE(316)] = 7169,
-  [SMALL_STATE(317)] = 7182,
-  [SMALL_STATE(318)] = 7195,
-  [SMALL_STATE(319)] = 7206,
-  [SMALL_STATE(320)] = 7217,
-  [SMALL_STATE(321)] = 7230,
-  [SMALL_STATE(322)] = 7238,
-  [SMALL_STATE(323)] = 7248,
-  [SMALL_STATE(324)] = 7256,
-  [SMALL_STATE(325)] = 7264,
-  [SMALL_STATE(326)] = 7272,
-  [SMALL_STATE(327)] = 7282,
-  [SMALL_STATE(328)] = 7290,
-  [SMALL_STATE(329)] = 7298,
-  [SMALL_STATE(330)] = 7306,
-  [SMALL_STATE(331)] = 7314,
-  [SMALL_STATE(332)] = 7322,
-  [SMALL_STATE(333)] = 7330,
-  [SMALL_STATE(334)] = 7340,
-  [SMALL_STATE(335)] = 7348,
-  [SMALL_STATE(336)] = 7356,
-  [SMALL_STATE(337)] = 7366,
-  [SMALL_STATE(338)] = 7376,
-  [SMALL_STATE(339)] = 7384,
-  [SMALL_STATE(340)] = 7392,
-  [SMALL_STATE(341)] = 7402,
-  [SMALL_STATE(342)] = 7412,
-  [SMALL_STATE(343)] = 7422,
-  [SMALL_STATE(344)] = 7430,
-  [SMALL_STATE(345)] = 7438,
-  [SMALL_STATE(346)] = 7446,
-  [SMALL_STATE(347)] = 7456,
-  [SMALL_STATE(348)] = 7464,
-  [SMALL_STATE(349)] = 7472,
-  [SMALL_STATE(350)] = 7480,
-  [SMALL_STATE(351)] = 7488,
-  [SMALL_STATE(352)] = 7496,
-  [SMALL_STATE(353)] = 7504,
-  [SMALL_STATE(354)] = 7514,
-  [SMALL_STATE(355)] = 7522,
-  [SMALL_STATE(356)] = 7532,
-  [SMALL_STATE(357)] = 7542,
-  [SMALL_STATE(358)] = 7552,
-  [SMALL_STATE(359)] = 7562,
-  [SMALL_STATE(360)] = 7572,
-  [SMALL_STATE(361)] = 7579,
-  [SMALL_STATE(362)] = 7586,
-  [SMALL_STATE(363)] = 7593,
-  [SMALL_STATE(364)] = 7600,
-  [SMALL_STATE(365)] = 7607,
-  [SMALL_STATE(366)] = 7614,
-  [SMALL_STATE(367)] = 7621,
-  [SMALL_STATE(368)] = 7628,
-  [SMALL_STATE(369)] = 7635,
-  [SMALL_STATE(370)] = 7642,
-  [SMALL_STATE(371)] = 7649,
-  [SMALL_STATE(372)] = 7656,
-  [SMALL_STATE(373)] = 7663,
-  [SMALL_STATE(374)] = 7670,
-  [SMALL_STATE(375)] = 7677,
-  [SMALL_STATE(376)] = 7684,
-  [SMALL_STATE(377)] = 7691,
-  [SMALL_STATE(378)] = 7698,
-  [SMALL_STATE(379)] = 7705,
-  [SMALL_STATE(380)] = 7712,
-  [SMALL_STATE(381)] = 7719,
-  [SMALL_STATE(382)] = 7726,
-  [SMALL_STATE(383)] = 7733,
-  [SMALL_STATE(384)] = 7740,
-  [SMALL_STATE(385)] = 7747,
-  [SMALL_STATE(386)] = 7754,
-  [SMALL_STATE(387)] = 7761,
-  [SMALL_STATE(388)] = 7768,
-  [SMALL_STATE(389)] = 7775,
-  [SMALL_STATE(390)] = 7782,
-  [SMALL_STATE(391)] = 7789,
-  [SMALL_STATE(392)] = 7796,
-  [SMALL_STATE(393)] = 7803,
-  [SMALL_STATE(394)] = 7810,
-  [SMALL_STATE(395)] = 7817,
-  [SMALL_STATE(396)] = 7824,
-  [SMALL_STATE(397)] = 7831,
-  [SMALL_STATE(398)] = 7838,
-  [SMALL_STATE(399)] = 7845,
-  [SMALL_STATE(400)] = 7852,
-  [SMALL_STATE(401)] = 7859,
-  [SMALL_STATE(402)] = 7866,
-  [SMALL_STATE(403)] = 7873,
-  [SMALL_STATE(404)] = 7880,
-  [SMALL_STATE(405)] = 7887,
-  [SMALL_STATE(406)] = 7894,
-  [SMALL_STATE(407)] = 7901,
-  [SMALL_STATE(408)] = 7908,
-  [SMALL_STATE(409)] = 7915,
+  [SMALL_STATE(217)] = 5764,
+  [SMALL_STATE(218)] = 5782,
+  [SMALL_STATE(219)] = 5800,
+  [SMALL_STATE(220)] = 5818,
+  [SMALL_STATE(221)] = 5836,
+  [SMALL_STATE(222)] = 5856,
+  [SMALL_STATE(223)] = 5874,
+  [SMALL_STATE(224)] = 5892,
+  [SMALL_STATE(225)] = 5910,
+  [SMALL_STATE(226)] = 5930,
+  [SMALL_STATE(227)] = 5948,
+  [SMALL_STATE(228)] = 5966,
+  [SMALL_STATE(229)] = 5986,
+  [SMALL_STATE(230)] = 6004,
+  [SMALL_STATE(231)] = 6024,
+  [SMALL_STATE(232)] = 6039,
+  [SMALL_STATE(233)] = 6054,
+  [SMALL_STATE(234)] = 6069,
+  [SMALL_STATE(235)] = 6080,
+  [SMALL_STATE(236)] = 6097,
+  [SMALL_STATE(237)] = 6112,
+  [SMALL_STATE(238)] = 6127,
+  [SMALL_STATE(239)] = 6142,
+  [SMALL_STATE(240)] = 6159,
+  [SMALL_STATE(241)] = 6174,
+  [SMALL_STATE(242)] = 6188,
+  [SMALL_STATE(243)] = 6202,
+  [SMALL_STATE(244)] = 6216,
+  [SMALL_STATE(245)] = 6230,
+  [SMALL_STATE(246)] = 6244,
+  [SMALL_STATE(247)] = 6258,
+  [SMALL_STATE(248)] = 6272,
+  [SMALL_STATE(249)] = 6288,
+  [SMALL_STATE(250)] = 6302,
+  [SMALL_STATE(251)] = 6316,
+  [SMALL_STATE(252)] = 6330,
+  [SMALL_STATE(253)] = 6346,
+  [SMALL_STATE(254)] = 6360,
+  [SMALL_STATE(255)] = 6374,
+  [SMALL_STATE(256)] = 6388,
+  [SMALL_STATE(257)] = 6402,
+  [SMALL_STATE(258)] = 6416,
+  [SMALL_STATE(259)] = 6430,
+  [SMALL_STATE(260)] = 6446,
+  [SMALL_STATE(261)] = 6460,
+  [SMALL_STATE(262)] = 6474,
+  [SMALL_STATE(263)] = 6488,
+  [SMALL_STATE(264)] = 6502,
+  [SMALL_STATE(265)] = 6516,
+  [SMALL_STATE(266)] = 6530,
+  [SMALL_STATE(267)] = 6544,
+  [SMALL_STATE(268)] = 6558,
+  [SMALL_STATE(269)] = 6572,
+  [SMALL_STATE(270)] = 6586,
+  [SMALL_STATE(271)] = 6600,
+  [SMALL_STATE(272)] = 6614,
+  [SMALL_STATE(273)] = 6628,
+  [SMALL_STATE(274)] = 6642,
+  [SMALL_STATE(275)] = 6656,
+  [SMALL_STATE(276)] = 6672,
+  [SMALL_STATE(277)] = 6684,
+  [SMALL_STATE(278)] = 6698,
+  [SMALL_STATE(279)] = 6712,
+  [SMALL_STATE(280)] = 6726,
+  [SMALL_STATE(281)] = 6740,
+  [SMALL_STATE(282)] = 6753,
+  [SMALL_STATE(283)] = 6766,
+  [SMALL_STATE(284)] = 6779,
+  [SMALL_STATE(285)] = 6792,
+  [SMALL_STATE(286)] = 6803,
+  [SMALL_STATE(287)] = 6814,
+  [SMALL_STATE(288)] = 6827,
+  [SMALL_STATE(289)] = 6840,
+  [SMALL_STATE(290)] = 6853,
+  [SMALL_STATE(291)] = 6866,
+  [SMALL_STATE(292)] = 6879,
+  [SMALL_STATE(293)] = 6892,
+  [SMALL_STATE(294)] = 6905,
+  [SMALL_STATE(295)] = 6918,
+  [SMALL_STATE(296)] = 6931,
+  [SMALL_STATE(297)] = 6944,
+  [SMALL_STATE(298)] = 6957,
+  [SMALL_STATE(299)] = 6970,
+  [SMALL_STATE(300)] = 6983,
+  [SMALL_STATE(301)] = 6992,
+  [SMALL_STATE(302)] = 7005,
+  [SMALL_STATE(303)] = 7018,
+  [SMALL_STATE(304)] = 7031,
+  [SMALL_STATE(305)] = 7044,
+  [SMALL_STATE(306)] = 7055,
+  [SMALL_STATE(307)] = 7068,
+  [SMALL_STATE(308)] = 7079,
+  [SMALL_STATE(309)] = 7090,
+  [SMALL_STATE(310)] = 7103,
+  [SMALL_STATE(311)] = 7114,
+  [SMALL_STATE(312)] = 7127,
+  [SMALL_STATE(313)] = 7138,
+  [SMALL_STATE(314)] = 7151,
+  [SMALL_STATE(315)] = 7164,
+  [SMALL_STATE(316)] = 7177,
+  [SMALL_STATE(317)] = 7190,
+  [SMALL_STATE(318)] = 7203,
+  [SMALL_STATE(319)] = 7216,
+  [SMALL_STATE(320)] = 7229,
+  [SMALL_STATE(321)] = 7242,
+  [SMALL_STATE(322)] = 7255,
+  [SMALL_STATE(323)] = 7265,
+  [SMALL_STATE(324)] = 7275,
+  [SMALL_STATE(325)] = 7283,
+  [SMALL_STATE(326)] = 7293,
+  [SMALL_STATE(327)] = 7301,
+  [SMALL_STATE(328)] = 7311,
+  [SMALL_STATE(329)] = 7321,
+  [SMALL_STATE(330)] = 7331,
+  [SMALL_STATE(331)] = 7339,
+  [SMALL_STATE(332)] = 7347,
+  [SMALL_STATE(333)] = 7355,
+  [SMALL_STATE(334)] = 7363,
+  [SMALL_STATE(335)] = 7373,
+  [SMALL_STATE(336)] = 7381,
+  [SMALL_STATE(337)] = 7389,
+  [SMALL_STATE(338)] = 7397,
+  [SMALL_STATE(339)] = 7405,
+  [SMALL_STATE(340)] = 7415,
+  [SMALL_STATE(341)] = 7423,
+  [SMALL_STATE(342)] = 7431,
+  [SMALL_STATE(343)] = 7439,
+  [SMALL_STATE(344)] = 7447,
+  [SMALL_STATE(345)] = 7457,
+  [SMALL_STATE(346)] = 7467,
+  [SMALL_STATE(347)] = 7477,
+  [SMALL_STATE(348)] = 7485,
+  [SMALL_STATE(349)] = 7493,
+  [SMALL_STATE(350)] = 7503,
+  [SMALL_STATE(351)] = 7511,
+  [SMALL_STATE(352)] = 7519,
+  [SMALL_STATE(353)] = 7527,
+  [SMALL_STATE(354)] = 7535,
+  [SMALL_STATE(355)] = 7543,
+  [SMALL_STATE(356)] = 7553,
+  [SMALL_STATE(357)] = 7561,
+  [SMALL_STATE(358)] = 7571,
+  [SMALL_STATE(359)] = 7579,
+  [SMALL_STATE(360)] = 7589,
+  [SMALL_STATE(361)] = 7597,
+  [SMALL_STATE(362)] = 7604,
+  [SMALL_STATE(363)] = 7611,
+  [SMALL_STATE(364)] = 7618,
+  [SMALL_STATE(365)] = 7625,
+  [SMALL_STATE(366)] = 7632,
+  [SMALL_STATE(367)] = 7639,
+  [SMALL_STATE(368)] = 7646,
+  [SMALL_STATE(369)] = 7653,
+  [SMALL_STATE(370)] = 7660,
+  [SMALL_STATE(371)] = 7667,
+  [SMALL_STATE(372)] = 7674,
+  [SMALL_STATE(373)] = 7681,
+  [SMALL_STATE(374)] = 7688,
+  [SMALL_STATE(375)] = 7695,
+  [SMALL_STATE(376)] = 7702,
+  [SMALL_STATE(377)] = 7709,
+  [SMALL_STATE(378)] = 7716,
+  [SMALL_STATE(379)] = 7723,
+  [SMALL_STATE(380)] = 7730,
+  [SMALL_STATE(381)] = 7737,
+  [SMALL_STATE(382)] = 7744,
+  [SMALL_STATE(383)] = 7751,
+  [SMALL_STATE(384)] = 7758,
+  [SMALL_STATE(385)] = 7765,
+  [SMALL_STATE(386)] = 7772,
+  [SMALL_STATE(387)] = 7779,
+  [SMALL_STATE(388)] = 7786,
+  [SMALL_STATE(389)] = 7793,
+  [SMALL_STATE(390)] = 7800,
+  [SMALL_STATE(391)] = 7807,
+  [SMALL_STATE(392)] = 7814,
+  [SMALL_STATE(393)] = 7821,
+  [SMALL_STATE(394)] = 7828,
+  [SMALL_STATE(395)] = 7835,
+  [SMALL_STATE(396)] = 7842,
+  [SMALL_STATE(397)] = 7849,
+  [SMALL_STATE(398)] = 7856,
+  [SMALL_STATE(399)] = 7863,
+  [SMALL_STATE(400)] = 7870,
+  [SMALL_STATE(401)] = 7877,
+  [SMALL_STATE(402)] = 7884,
+  [SMALL_STATE(403)] = 7891,
+  [SMALL_STATE(404)] = 7898,
+  [SMALL_STATE(405)] = 7905,
+  [SMALL_STATE(406)] = 7912,
+  [SMALL_STATE(407)] = 7919,
+  [SMALL_STATE(408)] = 7926,
+  [SMALL_STATE(409)] = 7933,
+  [SMALL_STATE(410)] = 7940,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -12065,553 +12101,555 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
   [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
   [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
   [49] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
   [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(215),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
+  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(218),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(392),
   [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
   [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 18),
-  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [95] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [121] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
-  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [144] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [117] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [125] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
+  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(255),
+  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
+  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
+  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(210),
   [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 18),
   [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
   [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 28),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [192] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [195] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [198] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [204] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [221] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(373),
-  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [227] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
-  [230] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [236] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
-  [239] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(337),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
+  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(394),
+  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(400),
+  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
+  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [202] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [214] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
+  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(255),
+  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
+  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
+  [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
+  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(211),
+  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
+  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
   [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [246] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(258),
-  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(29),
-  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(260),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
+  [246] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(262),
+  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(30),
+  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
+  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
+  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
   [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
   [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
-  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 22),
-  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [281] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 23),
-  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [307] = {.entry = {.count = 1, .reusable = false}}, SHIFT(267),
-  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [317] = {.entry = {.count = 1, .reusable = false}}, SHIFT(280),
-  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [329] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [334] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(309),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 22),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [341] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(346),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [346] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [283] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [293] = {.entry = {.count = 1, .reusable = false}}, SHIFT(275),
+  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [303] = {.entry = {.count = 1, .reusable = false}}, SHIFT(320),
+  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 22),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 23),
+  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 22),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [345] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [350] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [355] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(349),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [360] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
   [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 31),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 35),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
-  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 39),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 27),
-  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 52),
-  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 23),
-  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 24),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34),
-  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34), SHIFT_REPEAT(244),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 45),
-  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 48),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
-  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 27),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 31),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 35),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
+  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 39),
+  [418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34),
+  [446] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34), SHIFT_REPEAT(245),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 24),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 23),
+  [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 45),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 48),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 52),
   [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 53),
-  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 59),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 65),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
-  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 66),
-  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 59),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 65),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
+  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
+  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
   [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
-  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
-  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
-  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 30),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 30),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
+  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
+  [534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 62),
+  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
   [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 62),
-  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 66),
+  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
   [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
   [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
   [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 70),
   [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 71),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [582] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
-  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [596] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(286),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
   [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [607] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [615] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 21),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [607] = {.entry = {.count = 1, .reusable = false}}, SHIFT(4),
+  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [617] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
+  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 21),
+  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
+  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
   [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
   [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
-  [703] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
-  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [711] = {.entry = {.count = 1, .reusable = false}}, SHIFT(301),
-  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [715] = {.entry = {.count = 1, .reusable = false}}, SHIFT(402),
-  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [719] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
-  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
-  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [737] = {.entry = {.count = 1, .reusable = false}}, SHIFT(249),
-  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [767] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [773] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [791] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [651] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
+  [679] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [703] = {.entry = {.count = 1, .reusable = false}}, SHIFT(300),
+  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [707] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [711] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
+  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [727] = {.entry = {.count = 1, .reusable = false}}, SHIFT(403),
+  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [731] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [743] = {.entry = {.count = 1, .reusable = false}}, SHIFT(252),
+  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [757] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [767] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [793] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [795] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
   [804] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [822] = {.entry = {.count = 1, .reusable = false}}, SHIFT(376),
-  [824] = {.entry = {.count = 1, .reusable = false}}, SHIFT(137),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [836] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
-  [839] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [841] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [843] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [845] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [847] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [849] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [861] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [865] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [869] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [873] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [896] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(181),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [933] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(220),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [948] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
-  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [963] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [966] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [968] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
-  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [981] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [990] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(232),
-  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1009] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1015] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 25),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 26),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
-  [1043] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
-  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1117] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [822] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(249),
+  [825] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [827] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [829] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [831] = {.entry = {.count = 1, .reusable = false}}, SHIFT(361),
+  [833] = {.entry = {.count = 1, .reusable = false}}, SHIFT(138),
+  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [837] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [839] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [841] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [843] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [845] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(403),
+  [848] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [876] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [908] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [914] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [924] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [948] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [950] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(172),
+  [953] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [957] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [960] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [962] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
+  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [979] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
+  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [984] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
+  [987] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [993] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
+  [996] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [998] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(208),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 25),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
+  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
+  [1035] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
+  [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1045] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1047] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
+  [1051] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 26),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1107] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
   [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
 };
 
 #ifdef __cplusplus
