@@ -163,7 +163,11 @@ mod tests {
             &[],
             &[
                 ("io.kubernetes.pod.namespace", Operator::Exists, &[]),
-                ("io.kubernetes.pod.namespace", Operator::NotIn, &["kube-system"]),
+                (
+                    "io.kubernetes.pod.namespace",
+                    Operator::NotIn,
+                    &["kube-system"],
+                ),
             ],
         ));
         assert_eq!(scope, Scope::AllExcept(vec!["kube-system".to_owned()]));
@@ -172,7 +176,11 @@ mod tests {
         assert_eq!(
             split(&sel(
                 &[],
-                &[("io.kubernetes.pod.namespace", Operator::NotIn, &["kube-system"])],
+                &[(
+                    "io.kubernetes.pod.namespace",
+                    Operator::NotIn,
+                    &["kube-system"]
+                )],
             )),
             None
         );

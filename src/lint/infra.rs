@@ -29,7 +29,11 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             if !rule.ports.is_empty() || !rule.icmps.is_empty() || rule.l7.is_some() {
                 continue;
             }
-            let subject = if host_policy { "the selected nodes" } else { "the selected pods" };
+            let subject = if host_policy {
+                "the selected nodes"
+            } else {
+                "the selected pods"
+            };
             match (shared_entity(&rule.peer), ingress) {
                 (Some(entity), false) => warn(repo, inst, rule, diags, format!(
                     "`allow to entity {}` without a port reaches every port {}",
@@ -46,7 +50,13 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn warn(repo: &Repo<'_>, inst: &Inst<'_>, rule: &ir::Rule, diags: &mut Vec<Diagnostic>, message: String) {
+fn warn(
+    repo: &Repo<'_>,
+    inst: &Inst<'_>,
+    rule: &ir::Rule,
+    diags: &mut Vec<Diagnostic>,
+    message: String,
+) {
     diags.push(
         Diagnostic::new(Code::W0118, repo.peer_span(rule, inst), message)
             .label("no `port` on shared infrastructure")

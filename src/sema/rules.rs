@@ -100,7 +100,12 @@ fn selects_reserved(selector: &ir::Selector) -> bool {
     selector
         .match_labels
         .keys()
-        .chain(selector.match_expressions.iter().map(|expression| &expression.key))
+        .chain(
+            selector
+                .match_expressions
+                .iter()
+                .map(|expression| &expression.key),
+        )
         .any(|key| key.as_str().starts_with("reserved:"))
 }
 

@@ -116,27 +116,55 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
     );
 }
 
+/// Where a statement about one direction was said, per direction.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Said {
+    ingress: Option<Span>,
+    egress: Option<Span>,
+}
+
+impl Said {
+    /// The place of a direction.
+    pub fn at(&mut self, direction: ast::Direction) -> &mut Option<Span> {
+        match direction {
+            ast::Direction::Ingress => &mut self.ingress,
+            ast::Direction::Egress => &mut self.egress,
+        }
+    }
+
+    /// Takes what a used category said, pointing at the `use`, where this
+    /// policy said nothing yet.
+    pub fn merge(&mut self, other: Said, use_span: Span) {
+        self.ingress = self.ingress.or(other.ingress.map(|_| use_span));
+        self.egress = self.egress.or(other.egress.map(|_| use_span));
+    }
+}
+
 /// E0415: `default deny` and `no default deny` for one direction of one
 /// policy. Cilium would write `enableDefaultDeny: false` and leave the
 /// pods open, the opposite of the `default deny` the user also wrote.
 /// Returns false when it reported an error.
 pub fn check_default_deny_switches(
-    deny_said: &[Option<Span>; 2],
-    no_deny_said: &[Option<Span>; 2],
+    deny_said: &Said,
+    no_deny_said: &Said,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     let mut ok = true;
-    for ((deny, no_deny), direction) in deny_said.iter().zip(no_deny_said).zip(["ingress", "egress"]) {
+    let pairs = [
+        (deny_said.ingress, no_deny_said.ingress, "ingress"),
+        (deny_said.egress, no_deny_said.egress, "egress"),
+    ];
+    for (deny, no_deny, direction) in pairs {
         if let (Some(deny), Some(no_deny)) = (deny, no_deny) {
             ok = false;
             diags.push(
                 Diagnostic::new(
                     Code::E0415,
-                    *no_deny,
+                    no_deny,
                     format!("this policy says both `default deny {direction}` and `no default deny {direction}`"),
                 )
                 .label(format!("turns {direction} default deny off"))
-                .secondary(*deny, format!("asks for default deny of {direction} here"))
+                .secondary(deny, format!("asks for default deny of {direction} here"))
                 .note(format!("Cilium would write `enableDefaultDeny: {{{direction}: false}}`, so the pods stay open to every {direction} flow the policy does not deny"))
                 .help(format!("keep `default deny {direction}` to lock the pods down, or `no default deny {direction}` for a staged rollout, not both")),
             );

@@ -664,7 +664,9 @@ fn insert_label(
                 )
                 .label("conflicting value")
                 .note("a label has one value, so this selector matches nothing")
-                .help(format!("use `{key} in ({previous}, {value})` to match either")),
+                .help(format!(
+                    "use `{key} in ({previous}, {value})` to match either"
+                )),
             );
             return None;
         }

@@ -67,7 +67,9 @@ pub fn check_rule(
             }
         }
     }
-    if version < CiliumVersion::PORT_RANGES && built.ports.iter().any(|port| port.end_port.is_some()) {
+    if version < CiliumVersion::PORT_RANGES
+        && built.ports.iter().any(|port| port.end_port.is_some())
+    {
         let span = rule.ports.as_ref().map_or(rule.span, |ports| ports.span);
         diags.push(too_old(
             span,

@@ -188,9 +188,7 @@ fn normalise_rule(rule: &Value, clusterwide: bool) -> Value {
     let mut out = Map::new();
     for (key, value) in obj {
         let value = match key.as_str() {
-            "endpointSelector" if clusterwide => {
-                normalise_selector(&pod_subject_exists(value))
-            }
+            "endpointSelector" if clusterwide => normalise_selector(&pod_subject_exists(value)),
             "endpointSelector" | "nodeSelector" => normalise_selector(value),
             "ingress" | "egress" => map_array(value, |r| normalise_peer_rule(r, true, add_exists)),
             "ingressDeny" | "egressDeny" => {

@@ -28,7 +28,8 @@ fn documents(file: &str) -> Vec<Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/platform/generated")
         .join(file);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     serde_yaml::Deserializer::from_str(&text)
         .map(|doc| Value::deserialize(doc).unwrap_or_else(|err| panic!("{file}: {err}")))
         .filter(|doc| !doc.is_null())
@@ -68,12 +69,21 @@ fn entities(rule: &Value, field: &str) -> Vec<String> {
 }
 
 const INFRA: [&str; 7] = [
-    "argocd", "cert-manager", "data", "external-dns", "kyverno", "monitoring", "velero",
+    "argocd",
+    "cert-manager",
+    "data",
+    "external-dns",
+    "kyverno",
+    "monitoring",
+    "velero",
 ];
 const APPS: [&str; 5] = ["accounts", "catalog", "checkout", "search", "storefront"];
 
 fn tcp(ports: &[&str]) -> Vec<(String, String)> {
-    ports.iter().map(|port| ((*port).to_owned(), "TCP".to_owned())).collect()
+    ports
+        .iter()
+        .map(|port| ((*port).to_owned(), "TCP".to_owned()))
+        .collect()
 }
 
 #[test]
@@ -82,14 +92,21 @@ fn infrastructure_reaches_the_api_server_on_its_ports_only() {
     for namespace in INFRA {
         for doc in documents(&format!("{namespace}.yaml")) {
             for rule in rules(&doc, "egress") {
-                if entities(rule, "toEntities").iter().any(|e| e == "kube-apiserver") {
+                if entities(rule, "toEntities")
+                    .iter()
+                    .any(|e| e == "kube-apiserver")
+                {
                     seen += 1;
                     assert_eq!(ports(rule), tcp(&["443", "6443"]), "{namespace}: {rule:?}");
                 }
             }
         }
     }
-    assert_eq!(seen, INFRA.len(), "one API server rule per infrastructure namespace");
+    assert_eq!(
+        seen,
+        INFRA.len(),
+        "one API server rule per infrastructure namespace"
+    );
 }
 
 #[test]
@@ -100,11 +117,20 @@ fn the_host_firewall_opens_no_node_port_to_the_whole_cluster() {
             continue;
         }
         node_policies += 1;
-        let name = doc["metadata"]["name"].as_str().unwrap_or_default().to_owned();
+        let name = doc["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         for rule in rules(&doc, "ingress") {
             let has_icmp = !rule["icmps"].is_null();
-            assert!(has_icmp || !ports(rule).is_empty(), "{name}: ingress rule without ports: {rule:?}");
-            if entities(rule, "fromEntities").iter().any(|e| e == "cluster") {
+            assert!(
+                has_icmp || !ports(rule).is_empty(),
+                "{name}: ingress rule without ports: {rule:?}"
+            );
+            if entities(rule, "fromEntities")
+                .iter()
+                .any(|e| e == "cluster")
+            {
                 assert_eq!(name, "host-firewall-control-plane", "{rule:?}");
                 assert_eq!(ports(rule), tcp(&["6443"]), "{name}: {rule:?}");
             }
@@ -118,11 +144,18 @@ fn every_managed_namespace_may_send_otlp_to_the_collector() {
     for namespace in INFRA.iter().chain(&APPS) {
         let found = documents(&format!("{namespace}.yaml")).iter().any(|doc| {
             rules(doc, "egress").iter().any(|rule| {
-                let to_collector = rule["toEndpoints"].as_sequence().into_iter().flatten().any(|selector| {
-                    let labels = &selector["matchLabels"];
-                    labels["app.kubernetes.io/name"].as_str() == Some("opentelemetry-collector")
-                        && labels["k8s:io.kubernetes.pod.namespace"].as_str() == Some("monitoring")
-                });
+                let to_collector =
+                    rule["toEndpoints"]
+                        .as_sequence()
+                        .into_iter()
+                        .flatten()
+                        .any(|selector| {
+                            let labels = &selector["matchLabels"];
+                            labels["app.kubernetes.io/name"].as_str()
+                                == Some("opentelemetry-collector")
+                                && labels["k8s:io.kubernetes.pod.namespace"].as_str()
+                                    == Some("monitoring")
+                        });
                 to_collector && ports(rule) == tcp(&["4317", "4318"])
             })
         });

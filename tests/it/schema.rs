@@ -948,7 +948,9 @@ fn validate_document(doc: &Value, version: CiliumVersion) -> Vec<String> {
     let Some(crd) = served else {
         problems.push(format!(
             "/apiVersion: {} is not served for {} by the {version:?} CRDs",
-            object.get("apiVersion").map_or("nothing".to_owned(), Value::to_string),
+            object
+                .get("apiVersion")
+                .map_or("nothing".to_owned(), Value::to_string),
             kind.name()
         ));
         return problems;
@@ -2040,14 +2042,18 @@ spec:
         ]
         .into_iter()
         .map(str::to_owned)
-        .chain(["v1.14", "v1.15", "v1.16", "v1.17", "v1.18"].into_iter().flat_map(|v| {
-            [
-                "ciliumnetworkpolicies.yaml",
-                "ciliumclusterwidenetworkpolicies.yaml",
-                "ciliumcidrgroups.yaml",
-            ]
-            .map(|file| format!("{v}/{file}"))
-        })) {
+        .chain(
+            ["v1.14", "v1.15", "v1.16", "v1.17", "v1.18"]
+                .into_iter()
+                .flat_map(|v| {
+                    [
+                        "ciliumnetworkpolicies.yaml",
+                        "ciliumclusterwidenetworkpolicies.yaml",
+                        "ciliumcidrgroups.yaml",
+                    ]
+                    .map(|file| format!("{v}/{file}"))
+                }),
+        ) {
             let text = std::fs::read_to_string(format!("{CRD_DIR}/{file}")).unwrap();
             count += text.matches("x-kubernetes-validations:").count();
         }
