@@ -82,7 +82,9 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none()
         }
         ir::Peer::Endpoints(list) => list.is_empty(),
-        ir::Peer::Entities(list) => list.is_empty(),
+        // The `none` entity selects nothing: a rule whose only peer it is
+        // allows nothing, like an empty list.
+        ir::Peer::Entities(list) => list.iter().all(|entity| *entity == ir::Entity::None),
         ir::Peer::Cidrs(list) => list.is_empty(),
         ir::Peer::CidrGroups { groups, .. } => groups.is_empty(),
         ir::Peer::Fqdns(list) => list.is_empty(),
@@ -96,20 +98,31 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         ast::Direction::Egress => "egress",
     };
     let anywhere = matches!(built.peer, ir::Peer::Anywhere);
+    let none = matches!(&built.peer, ir::Peer::Entities(list) if !list.is_empty());
     diags.push(
         Diagnostic::new(
             Code::E0504,
             rule.peer.span,
             if anywhere {
                 format!("`anywhere` without a port allows nothing and turns {direction} to default deny")
+            } else if none {
+                format!("`entity none` selects nothing, so the rule allows nothing and turns {direction} to default deny")
             } else {
                 format!("this peer list is empty, so the rule allows nothing and turns {direction} to default deny")
             },
         )
-        .label(if anywhere { "no port or ICMP type" } else { "empty list" })
+        .label(if anywhere {
+            "no port or ICMP type"
+        } else if none {
+            "the `none` entity"
+        } else {
+            "empty list"
+        })
         .note("Cilium reads a rule without a peer or port as \"select, allow nothing\"")
         .help(if anywhere {
             format!("add `port ...`, write `everything` to allow all, or write `default deny {direction}` if you mean to deny")
+        } else if none {
+            format!("name the peer the rule is for, or write `default deny {direction}` if you mean to deny")
         } else {
             format!("give the list a value, or write `default deny {direction}` if you mean to deny")
         }),
