@@ -334,3 +334,51 @@ fn convert(diag: &Diagnostic, format: Format, files: &EscapedFiles) -> cs::Diagn
         .with_labels(labels)
         .with_notes(notes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+
+    fn files(text: &str) -> (SourceMap, EscapedFiles, usize) {
+        let mut sources = SourceMap::new();
+        let id = sources.add_user("a\u{1b}.netpol", text);
+        let diag = Diagnostic::new(Code::E0001, Span::new(id, 0, 0), "x");
+        let files = EscapedFiles::new(&sources, &[diag]);
+        (sources, files, id.0 as usize)
+    }
+
+    #[test]
+    fn escaped_copy_keeps_newlines_tabs_and_crlf() {
+        let (_, files, id) = files("a\u{1b}b\r\n\tc\rd\u{202e}");
+        assert_eq!(files.source(id).unwrap(), "a\\u{1b}b\r\n\tc\\rd\\u{202e}");
+        assert_eq!(files.name(id).unwrap(), "a\\u{1b}.netpol");
+    }
+
+    #[test]
+    fn offsets_map_both_ways() {
+        let text = "a\u{1b}b\u{200b}c";
+        let (_, files, id) = files(text);
+        // a=0, ESC=1, b=2, ZWSP=3..6, c=6
+        let escaped = files.source(id).unwrap();
+        for (original, expected) in [(0, 0), (1, 1), (2, 7), (3, 8), (6, 16), (7, 17)] {
+            assert_eq!(files.escaped_offset(id, original), Some(expected));
+        }
+        assert_eq!(escaped.get(7..8), Some("b"));
+        assert_eq!(escaped.get(16..17), Some("c"));
+        let file = files.file(id).unwrap();
+        for (escaped, original) in [(0, 0), (1, 1), (4, 1), (7, 2), (8, 3), (12, 3), (16, 6)] {
+            assert_eq!(file.original_offset(escaped), original, "{escaped}");
+        }
+        // Columns are counted in the original: `c` is the fifth character.
+        assert_eq!(files.location(id, 16).unwrap().column_number, 5);
+    }
+
+    #[test]
+    fn files_without_diagnostics_are_not_copied() {
+        let mut sources = SourceMap::new();
+        sources.add_user("a.netpol", "x");
+        let files = EscapedFiles::new(&sources, &[]);
+        assert!(files.source(0).is_err());
+    }
+}

@@ -628,3 +628,31 @@ fn import_path_with_an_invisible_character_is_w0117() {
     );
     assert!(!run.contains("\u{200b}".as_bytes()), "{stderr}");
 }
+
+/// The invariant the fuzz targets check, over every UI fixture: the human
+/// and short formats print no control, bidirectional or invisible
+/// character but their own newlines, and short prints one line per
+/// diagnostic.
+#[test]
+fn rendered_diagnostics_of_every_ui_fixture_are_clean() {
+    let mut checked = 0;
+    for fixture in crate::ui::fixtures() {
+        let mut sources = SourceMap::with_stdlib();
+        for (path, text) in crate::ui::fixture_files(&fixture) {
+            sources.add_user(path, text);
+        }
+        let diags = netpolc::compile(&sources, &netpolc::Options::default()).diagnostics;
+        for format in [Format::Human, Format::Short] {
+            let text = render(&diags, &sources, format, false);
+            let raw = text
+                .chars()
+                .find(|c| *c != '\n' && netpolc::diag::escape::needs_escape(*c));
+            assert_eq!(raw, None, "{}:\n{text}", fixture.display());
+            if format == Format::Short {
+                assert_eq!(text.lines().count(), diags.len(), "{text}");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} fixtures");
+}
