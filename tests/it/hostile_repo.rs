@@ -656,3 +656,23 @@ fn rendered_diagnostics_of_every_ui_fixture_are_clean() {
     }
     assert!(checked > 100, "only {checked} fixtures");
 }
+
+/// `check` and `diff` read the output directory to compare it: a link
+/// there named like an output file is refused (E0901), never followed.
+#[cfg(target_os = "linux")]
+#[test]
+fn link_in_the_output_directory_is_not_read() {
+    let secret = "netpolc-test-secret-out-Kp3";
+    let dir = workspace();
+    fs::create_dir(dir.path().join("repo/generated")).unwrap();
+    symlink(
+        "/proc/self/environ",
+        dir.path().join("repo/generated/shop.yaml"),
+    );
+    for command in [["check", "repo"], ["diff", "repo"], ["build", "repo"]] {
+        let run = run_env(dir.path(), &command, &[("GITHUB_TOKEN", secret)]);
+        assert_eq!(run.code, 1, "{}", run.stderr());
+        assert!(run.stderr().contains("error[E0901]"), "{}", run.stderr());
+        assert!(!run.contains(secret.as_bytes()), "{}", run.stderr());
+    }
+}
