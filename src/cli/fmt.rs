@@ -53,7 +53,7 @@ pub fn run(paths: &[PathBuf], check: bool, reporter: &Reporter) -> ExitCode {
     for file in files {
         match read_text(&file.root, &file.path, &file.shown, Kind::Source) {
             Ok(text) => targets.push((sources.add_user(file.shown, text), file.path)),
-            Err(diag) => diags.push(diag),
+            Err(diag) => diags.push(*diag),
         }
     }
     let mut unformatted = Vec::new();
@@ -158,7 +158,7 @@ fn find(
                 root,
             }),
             Ok(_) => {}
-            Err(diag) => diags.push(diag),
+            Err(diag) => diags.push(*diag),
         }
         return;
     }

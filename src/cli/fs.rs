@@ -95,33 +95,49 @@ impl Root {
 /// under the reading policy of this module: E0905 for anything that is not
 /// a regular file inside `root`, E0004 for a file over [`MAX_FILE_SIZE`],
 /// E0003 for a file that is not UTF-8 and E0902 for an IO error.
-pub fn read_text(root: &Root, path: &Path, shown: &str, kind: Kind) -> Result<String, Diagnostic> {
+pub fn read_text(
+    root: &Root,
+    path: &Path,
+    shown: &str,
+    kind: Kind,
+) -> Result<String, Box<Diagnostic>> {
     let bytes = read_bytes(root, path, shown, kind)?;
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
         let before = error.as_bytes().get(..offset).unwrap_or_default();
         let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
-        Diagnostic::without_span(Code::E0003, format!("`{shown}` is not valid UTF-8"))
-            .note(format!(
-                "the first invalid byte is at byte offset {offset}, on line {line}"
-            ))
-            .help("save the file as UTF-8")
+        Box::new(
+            Diagnostic::without_span(Code::E0003, format!("`{shown}` is not valid UTF-8"))
+                .note(format!(
+                    "the first invalid byte is at byte offset {offset}, on line {line}"
+                ))
+                .help("save the file as UTF-8"),
+        )
     })
 }
 
-fn read_bytes(root: &Root, path: &Path, shown: &str, kind: Kind) -> Result<Vec<u8>, Diagnostic> {
+fn read_bytes(
+    root: &Root,
+    path: &Path,
+    shown: &str,
+    kind: Kind,
+) -> Result<Vec<u8>, Box<Diagnostic>> {
     let cannot_read = |error: &io::Error| {
-        Diagnostic::without_span(
+        Box::new(Diagnostic::without_span(
             Code::E0902,
             format!("cannot read `{shown}`: {}", describe_io(error)),
-        )
+        ))
     };
     let link = fs::symlink_metadata(path).map_err(|error| cannot_read(&error))?;
     let is_link = link.file_type().is_symlink();
     let target = match fs::canonicalize(path) {
         Ok(target) => target,
         Err(error) if is_link && error.kind() == io::ErrorKind::NotFound => {
-            return Err(not_regular(shown, kind, "a symbolic link to nothing"));
+            return Err(Box::new(not_regular(
+                shown,
+                kind,
+                "a symbolic link to nothing",
+            )));
         }
         Err(error) => return Err(cannot_read(&error)),
     };
@@ -131,7 +147,7 @@ fn read_bytes(root: &Root, path: &Path, shown: &str, kind: Kind) -> Result<Vec<u
         } else {
             "outside the repository, through a linked directory"
         };
-        return Err(not_regular(shown, kind, what));
+        return Err(Box::new(not_regular(shown, kind, what)));
     }
     // `target` is canonical: no link is left to follow.
     let checked = fs::metadata(&target).map_err(|error| cannot_read(&error))?;
@@ -142,19 +158,19 @@ fn read_bytes(root: &Root, path: &Path, shown: &str, kind: Kind) -> Result<Vec<u
         } else {
             what.to_owned()
         };
-        return Err(not_regular(shown, kind, &what));
+        return Err(Box::new(not_regular(shown, kind, &what)));
     }
     if checked.len() > MAX_FILE_SIZE {
-        return Err(too_large(shown, kind));
+        return Err(Box::new(too_large(shown, kind)));
     }
     let file = open_nonblocking(&target).map_err(|error| cannot_read(&error))?;
     let opened = file.metadata().map_err(|error| cannot_read(&error))?;
     if !opened.is_file() || !same_file(&checked, &opened) {
-        return Err(not_regular(
+        return Err(Box::new(not_regular(
             shown,
             kind,
             "a file that was replaced while netpolc read it",
-        ));
+        )));
     }
     // The file may grow while it is read; read one byte past the limit to notice.
     let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
@@ -162,7 +178,7 @@ fn read_bytes(root: &Root, path: &Path, shown: &str, kind: Kind) -> Result<Vec<u
         .read_to_end(&mut bytes)
         .map_err(|error| cannot_read(&error))?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(too_large(shown, kind));
+        return Err(Box::new(too_large(shown, kind)));
     }
     Ok(bytes)
 }
@@ -305,16 +321,16 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 
 /// A path as diagnostics show it, with `/` separators; E0907 when it is not
 /// UTF-8 or holds a character a terminal would act on.
-pub fn checked_name(path: &Path) -> Result<String, Diagnostic> {
+pub fn checked_name(path: &Path) -> Result<String, Box<Diagnostic>> {
     let lossy = slashes(&path.to_string_lossy());
     let shown = escape(&lossy);
     let refuse = |why: &str| {
-        Diagnostic::without_span(
+        Box::new(Diagnostic::without_span(
             Code::E0907,
             format!("cannot read `{shown}`: its path {why}"),
         )
         .note("netpolc names files in its output, and a name must not be able to forge or hide a line of it")
-        .help("rename the file")
+        .help("rename the file"))
     };
     let Some(text) = path.to_str() else {
         return Err(refuse("is not valid UTF-8"));
@@ -457,7 +473,7 @@ impl Walker<'_> {
                         path: self.path(rel),
                         shown,
                     }),
-                    Err(diag) => self.out.diags.push(diag),
+                    Err(diag) => self.out.diags.push(*diag),
                 }
             }
             rel.pop();

@@ -140,7 +140,7 @@ fn read_input(path: &Path, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>)
     if !metadata.is_dir() {
         match checked_name(path) {
             Ok(shown) => read_file(&root, path, shown, true, inputs, diags),
-            Err(diag) => diags.push(diag),
+            Err(diag) => diags.push(*diag),
         }
         return;
     }
@@ -170,7 +170,7 @@ fn read_file(
             text,
             named,
         }),
-        Err(diag) => diags.push(diag),
+        Err(diag) => diags.push(*diag),
     }
 }
 

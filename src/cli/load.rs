@@ -52,7 +52,7 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
                     Ok(text) => {
                         sources.add_user(found.shown, text);
                     }
-                    Err(diag) => diags.push(diag),
+                    Err(diag) => diags.push(*diag),
                 }
             }
             if walked.matched == 0 && diags.is_empty() {
