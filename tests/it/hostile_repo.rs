@@ -676,3 +676,30 @@ fn link_in_the_output_directory_is_not_read() {
         assert!(!run.contains(secret.as_bytes()), "{}", run.stderr());
     }
 }
+
+/// `fmt` reads through the same policy, so it never rewrites a file
+/// outside the repository through a link.
+#[cfg(unix)]
+#[test]
+fn fmt_does_not_rewrite_a_file_outside_the_repository() {
+    let unformatted = "namespace   web{\nallow from pods app=a port 80/tcp}\n";
+    let dir = workspace();
+    fs::write(dir.path().join("outside.netpol"), unformatted).unwrap();
+    symlink("../outside.netpol", dir.path().join("repo/web.netpol"));
+    let run = exec(dir.path(), &["fmt", "repo"]);
+    assert_e0905(&run, "repo/web.netpol");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("outside.netpol")).unwrap(),
+        unformatted
+    );
+    // The same text inside the repository is formatted, so the link was
+    // the only reason to leave it alone.
+    fs::remove_file(dir.path().join("repo/web.netpol")).unwrap();
+    fs::write(dir.path().join("repo/web.netpol"), unformatted).unwrap();
+    let run = exec(dir.path(), &["fmt", "repo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr());
+    assert_ne!(
+        fs::read_to_string(dir.path().join("repo/web.netpol")).unwrap(),
+        unformatted
+    );
+}
