@@ -6,9 +6,12 @@
 //! `*.netpol` files, skipping hidden entries, `target` directories and
 //! directories reached through symbolic links. The default is `.`.
 //!
-//! This command reads and rewrites the sources themselves, so it has its own
-//! reader and writer, apart from `load.rs` and `write.rs`, which read sources
-//! and write generated YAML.
+//! Files are read with the reader of `fs.rs` and its policy: only regular
+//! files inside the directory named on the command line (for a file named
+//! on the command line, inside the current directory, or its own directory
+//! when it lies outside that). This command rewrites the sources
+//! themselves, so it has its own writer, apart from `write.rs`, which
+//! writes generated YAML.
 //!
 //! **Invariant:** a file whose text is already formatted is not written, so
 //! its modification time stays; a file that changes is replaced atomically
@@ -22,14 +25,13 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use netpolc::diag::{Code, Diagnostic};
 use netpolc::source::{FileId, SourceMap};
 
-use super::load::MAX_FILE_SIZE;
+use super::fs::{Kind, Root, Search, checked_name, read_text, walk};
 use super::report::{Reporter, describe_io, plural};
 
 /// Runs `fmt` over `paths` (`.` when empty).
@@ -48,9 +50,10 @@ pub fn run(paths: &[PathBuf], check: bool, reporter: &Reporter) -> ExitCode {
     }
     let mut sources = SourceMap::new();
     let mut targets: Vec<(FileId, PathBuf)> = Vec::new();
-    for path in files {
-        if let Some(text) = read(&path, &mut diags) {
-            targets.push((sources.add_user(shown(&path), text), path));
+    for file in files {
+        match read_text(&file.root, &file.path, &file.shown, Kind::Source) {
+            Ok(text) => targets.push((sources.add_user(file.shown, text), file.path)),
+            Err(diag) => diags.push(*diag),
         }
     }
     let mut unformatted = Vec::new();
@@ -117,104 +120,62 @@ pub fn run(paths: &[PathBuf], check: bool, reporter: &Reporter) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// A file to format.
+struct Target {
+    /// The path to open.
+    path: PathBuf,
+    /// The path as diagnostics show it.
+    shown: String,
+    /// The directory reading stays inside.
+    root: Root,
+}
+
 /// Adds the files `path` names: itself, or the `.netpol` files under it.
 fn find(
     path: &Path,
-    files: &mut Vec<PathBuf>,
+    files: &mut Vec<Target>,
     seen: &mut HashSet<PathBuf>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    match fs::metadata(path) {
-        Ok(metadata) if metadata.is_dir() => walk(path, files, seen, diags),
-        Ok(_) => {
-            if seen.insert(path.to_path_buf()) {
-                files.push(path.to_path_buf());
-            }
-        }
-        Err(error) => diags.push(cannot_read(path, &error)),
-    }
-}
-
-/// Adds the `.netpol` files under the directory `dir`, in name order.
-fn walk(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    seen: &mut HashSet<PathBuf>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => return diags.push(cannot_read(dir, &error)),
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) => return diags.push(cannot_read(path, &error)),
     };
-    let mut children = Vec::new();
-    for entry in entries {
-        match entry.and_then(|entry| Ok((entry.file_name(), entry.file_type()?))) {
-            Ok(child) => children.push(child),
-            Err(error) => return diags.push(cannot_read(dir, &error)),
-        }
-    }
-    children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (name, file_type) in children {
-        if name.as_encoded_bytes().starts_with(b".") {
-            continue;
-        }
-        let path = if dir == Path::new(".") {
-            PathBuf::from(&name)
-        } else {
-            dir.join(&name)
-        };
-        if file_type.is_dir() {
-            if name != "target" {
-                walk(&path, files, seen, diags);
-            }
-        } else if Path::new(&name)
-            .extension()
-            .is_some_and(|ext| ext == "netpol")
-            && (file_type.is_file() || path.is_file())
-            && seen.insert(path.clone())
-        {
-            files.push(path);
-        }
-    }
-}
-
-/// Reads one file as UTF-8, or reports E0902, E0004 or E0003.
-fn read(path: &Path, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    let read = fs::File::open(path).and_then(|file| {
-        let mut bytes = Vec::new();
-        file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    });
-    let bytes = match read {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            diags.push(cannot_read(path, &error));
-            return None;
-        }
+    let root = if metadata.is_dir() {
+        Root::new(path)
+    } else {
+        Root::for_file(path)
     };
-    let name = shown(path);
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        diags.push(
-            Diagnostic::without_span(Code::E0004, format!("`{name}` is too large"))
-                .note("netpolc reads source files of at most 8 MiB")
-                .help("split the file into several smaller `.netpol` files"),
-        );
-        return None;
+    let root = match root {
+        Ok(root) => root,
+        Err(error) => return diags.push(cannot_read(path, &error)),
+    };
+    if !metadata.is_dir() {
+        match checked_name(path) {
+            Ok(shown) if seen.insert(path.to_path_buf()) => files.push(Target {
+                path: path.to_path_buf(),
+                shown,
+                root,
+            }),
+            Ok(_) => {}
+            Err(diag) => diags.push(*diag),
+        }
+        return;
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Some(text),
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let before = error.as_bytes().get(..offset).unwrap_or_default();
-            let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
-            diags.push(
-                Diagnostic::without_span(Code::E0003, format!("`{name}` is not valid UTF-8"))
-                    .note(format!(
-                        "the first invalid byte is at byte offset {offset}, on line {line}"
-                    ))
-                    .help("save the file as UTF-8"),
-            );
-            None
+    let search = Search {
+        extensions: &["netpol"],
+        skip_target: true,
+        skip: None,
+    };
+    let walked = walk(path, &search, true);
+    diags.extend(walked.diags);
+    for found in walked.files {
+        if seen.insert(found.path.clone()) {
+            files.push(Target {
+                path: found.path,
+                shown: found.shown,
+                root: root.clone(),
+            });
         }
     }
 }

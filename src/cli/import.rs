@@ -4,7 +4,10 @@
 //! This file reads the YAML it imports and writes the new repository; the
 //! library ([`netpolc::import`]) does the rest. A directory is searched for
 //! `.yaml`, `.yml` and `.json` files, recursively and in name order, skipping
-//! hidden entries.
+//! hidden entries, by the walker of `fs.rs`; files are read by its reader,
+//! under its policy: regular files only, inside the directory named on the
+//! command line (a file named on the command line: inside the current
+//! directory, or its own directory when it lies outside that).
 //!
 //! **Invariant:** an existing `.netpol` file is never overwritten: when
 //! `--out` already holds one, import refuses (E0703) before reading
@@ -12,8 +15,8 @@
 //!
 //! **Invariant:** when anything is refused, nothing is written.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::fs::{self, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,10 +24,8 @@ use netpolc::diag::{Code, Diagnostic, has_errors};
 use netpolc::import::{Import, Input, Summary};
 use netpolc::source::SourceMap;
 
+use super::fs::{Kind, Root, Search, checked_name, read_text, walk};
 use super::report::{Reporter, describe_io};
-
-/// The largest YAML file import reads: 8 MiB, as for sources.
-const MAX_FILE_SIZE: u64 = 8 << 20;
 
 /// Runs `import`.
 pub fn run(paths: &[PathBuf], out: &Path, reporter: &Reporter) -> ExitCode {
@@ -116,95 +117,61 @@ fn first_netpol(dir: &Path) -> Option<PathBuf> {
 
 /// Reads a file, or the YAML files under a directory.
 fn read_input(path: &Path, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
-    match fs::metadata(path) {
-        Ok(metadata) if metadata.is_dir() => walk(path, inputs, diags),
-        Ok(_) => read_file(path, true, inputs, diags),
-        Err(error) => diags.push(
-            Diagnostic::without_span(
-                Code::E0902,
-                format!("cannot read `{}`: {}", path.display(), describe_io(&error)),
-            )
-            .help("name YAML files or directories that hold them"),
-        ),
+    let cannot_read = |error: &std::io::Error| {
+        Diagnostic::without_span(
+            Code::E0902,
+            format!("cannot read `{}`: {}", path.display(), describe_io(error)),
+        )
+        .help("name YAML files or directories that hold them")
+    };
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) => return diags.push(cannot_read(&error)),
+    };
+    let root = if metadata.is_dir() {
+        Root::new(path)
+    } else {
+        Root::for_file(path)
+    };
+    let root = match root {
+        Ok(root) => root,
+        Err(error) => return diags.push(cannot_read(&error)),
+    };
+    if !metadata.is_dir() {
+        match checked_name(path) {
+            Ok(shown) => read_file(&root, path, shown, true, inputs, diags),
+            Err(diag) => diags.push(*diag),
+        }
+        return;
+    }
+    let search = Search {
+        extensions: &["yaml", "yml", "json"],
+        skip_target: false,
+        skip: None,
+    };
+    let walked = walk(path, &search, true);
+    diags.extend(walked.diags);
+    for found in walked.files {
+        read_file(&root, &found.path, found.shown, false, inputs, diags);
     }
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            diags.push(Diagnostic::without_span(
-                Code::E0902,
-                format!(
-                    "cannot read the directory `{}`: {}",
-                    dir.display(),
-                    describe_io(&error)
-                ),
-            ));
-            return;
-        }
-    };
-    let mut children: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
-    children.sort();
-    for path in children {
-        let hidden = path
-            .file_name()
-            .is_some_and(|name| name.as_encoded_bytes().starts_with(b"."));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            if !path.is_symlink() {
-                walk(&path, inputs, diags);
-            }
-        } else if path
-            .extension()
-            .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json")
-        {
-            read_file(&path, false, inputs, diags);
-        }
-    }
-}
-
-fn read_file(path: &Path, named: bool, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
-    let shown = path.display().to_string();
-    let bytes = match read_limited(path) {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => {
-            diags.push(
-                Diagnostic::without_span(Code::E0004, format!("`{shown}` is too large"))
-                    .note("netpolc imports files of at most 8 MiB")
-                    .help("split the file"),
-            );
-            return;
-        }
-        Err(error) => {
-            diags.push(Diagnostic::without_span(
-                Code::E0902,
-                format!("cannot read `{shown}`: {}", describe_io(&error)),
-            ));
-            return;
-        }
-    };
-    match String::from_utf8(bytes) {
+fn read_file(
+    root: &Root,
+    path: &Path,
+    shown: String,
+    named: bool,
+    inputs: &mut Vec<Input>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match read_text(root, path, &shown, Kind::Import) {
         Ok(text) => inputs.push(Input {
             path: shown,
             text,
             named,
         }),
-        Err(_) => diags.push(
-            Diagnostic::without_span(Code::E0003, format!("`{shown}` is not valid UTF-8"))
-                .help("save the file as UTF-8"),
-        ),
+        Err(diag) => diags.push(*diag),
     }
-}
-
-/// Reads a whole file, or returns `None` when it is larger than [`MAX_FILE_SIZE`].
-fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let file = File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= MAX_FILE_SIZE).then_some(bytes))
 }
 
 /// Creates every file; never replaces one.

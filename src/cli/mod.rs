@@ -1,11 +1,12 @@
 //! cli: the `netpolc` command line. The only part of netpolc that reads
 //! arguments, files and the terminal.
 //!
-//! **Invariant:** `load.rs` is the only reader and `write.rs` the only writer
-//! of the filesystem, except `import.rs`, which reads the YAML it imports and
-//! creates the new repository's files (never over an existing file), and
-//! `fmt.rs`, which rewrites `.netpol` sources in place; everything else
-//! works on in-memory values.
+//! **Invariant:** `fs.rs` is the only reader of files (for `load.rs`,
+//! `fmt.rs` and `import.rs`, under one policy: regular files inside the
+//! repository) and `write.rs` the only writer of the filesystem, except
+//! `import.rs`, which creates the new repository's files (never over an
+//! existing file), and `fmt.rs`, which rewrites `.netpol` sources in place;
+//! everything else works on in-memory values.
 //!
 //! **Invariant:** exit codes are 0 on success, 1 when there are error
 //! diagnostics, 2 for usage errors (clap's default) and 101 for an internal
@@ -16,6 +17,7 @@ mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod fs;
 pub mod ice;
 mod import;
 mod lint;

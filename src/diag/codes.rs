@@ -54,6 +54,7 @@ codes! {
     E0003: "source file is not valid UTF-8",
     E0004: "source file is too large",
     E0005: "nesting is too deep",
+    E0006: "bidirectional control character in source",
     E0101: "unknown constant or parameter",
     E0102: "unknown category",
     E0103: "duplicate definition",
@@ -111,6 +112,8 @@ codes! {
     E0902: "cannot read input",
     E0903: "cannot write output",
     E0904: "no source files",
+    E0905: "path is not a regular file inside the repository",
+    E0907: "source path is not UTF-8 or holds a control character",
     W0101: "`fqdn` peer without a DNS rule that matches it",
     W0102: "policy with only deny rules in a direction",
     W0103: "cluster-wide policy over a system namespace",
@@ -127,6 +130,7 @@ codes! {
     W0114: "namespace in the inventory without a policy",
     W0115: "`silence` that silences nothing",
     W0116: "namespace not in the inventory",
+    W0117: "invisible formatting character in a string",
     W0118: "allow rule without a port to or from shared infrastructure",
 }
 

@@ -7,6 +7,7 @@
 //! code. Only `render.rs` knows codespan-reporting.
 
 pub mod codes;
+pub mod escape;
 pub mod json;
 pub mod render;
 

@@ -27,6 +27,7 @@
 //! | W0113 | policy-map estimate | `mapsize.rs` |
 //! | W0114, W0116 | namespace inventory | `inventory.rs` |
 //! | W0115 | `silence` that silences nothing | `silence.rs` |
+//! | W0117 | invisible formatting character in a string | `invisible.rs` |
 //! | W0118 | allow rule without a port to shared infrastructure | `infra.rs` |
 
 mod cidrs;
@@ -35,6 +36,7 @@ mod duplicates;
 mod fqdn;
 mod infra;
 mod inventory;
+mod invisible;
 mod labels;
 mod literals;
 mod mapsize;
@@ -75,6 +77,7 @@ pub fn lint(program: &ir::Program, files: &[ast::File], sources: &SourceMap) -> 
     labels::check(&repo, &mut diags);
     mapsize::check(&repo, &mut diags);
     inventory::check(&repo, &mut diags);
+    invisible::check(&repo, sources, &mut diags);
     // A rule of a category used in many places is checked in each; say it once.
     let mut seen = HashSet::new();
     diags.retain(|diag| {

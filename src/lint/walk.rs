@@ -24,6 +24,8 @@ pub enum Slot {
     Dns,
     /// A namespace name: `namespace a`, `in namespace a`, `except a`.
     Namespace,
+    /// The text of a `description`.
+    Description,
     /// Anywhere else.
     Other,
 }
@@ -143,9 +145,8 @@ fn statement<'a>(stmt: &'a ast::Stmt, outer: &Place<'a>, visitor: &mut impl Visi
                 ast::Subject::Nodes(nodes) => selector(nodes, &place, visitor),
             }
         }
-        ast::Stmt::Description(text, span) | ast::Stmt::Label(_, text, span) => {
-            value(text, &at(*span, Slot::Other), visitor)
-        }
+        ast::Stmt::Description(text, span) => value(text, &at(*span, Slot::Description), visitor),
+        ast::Stmt::Label(_, text, span) => value(text, &at(*span, Slot::Other), visitor),
         ast::Stmt::DefaultDeny(..) | ast::Stmt::NoDefaultDeny(..) => {}
         ast::Stmt::Rule(rule) => self::rule(rule, &at(rule.span, Slot::Other), visitor),
     }

@@ -4,6 +4,7 @@
 //! yields an empty [`ast::File`] and exactly one E00xx diagnostic; the other
 //! files are still analysed.
 
+mod bidi;
 mod error;
 mod grammar;
 mod lower;
@@ -41,7 +42,8 @@ pub fn parse(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) 
 }
 
 /// The pest pair of one whole file (rule `file`), for [`parse`] and for
-/// `fmt`, which lays out the pairs: the size and nesting checks run first,
+/// `fmt`, which lays out the pairs: the size, bidirectional-control (E0006)
+/// and nesting checks run first,
 /// and any error is the one E00xx diagnostic [`parse`] reports. `None` when
 /// the map has no such file.
 pub(crate) fn file_pair(
@@ -67,6 +69,9 @@ pub(crate) fn file_pair(
             .label("file starts here")
             .help("split the file into several files that import each other"),
         ));
+    }
+    if let Some(diag) = bidi::check(file, text) {
+        return Err(Box::new(diag));
     }
     if let Some(diag) = error::check_nesting(file, text) {
         return Err(Box::new(diag));

@@ -8,6 +8,7 @@ mod equivalence;
 mod error_codes;
 mod examples;
 mod fmt;
+mod hostile_repo;
 mod import;
 mod json_diagnostics;
 mod lint_cli;

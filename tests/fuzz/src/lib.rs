@@ -5,7 +5,9 @@
 //! is an error diagnostic no file is emitted; every emitted file starts with
 //! the generated header and parses as a YAML stream; every diagnostic span
 //! lies inside its file on character boundaries; every message format
-//! renders, and the JSON format gives one parseable line per diagnostic; the
+//! renders, the human and short formats print no control, bidirectional or
+//! invisible character (they escape them) and short gives one line per
+//! diagnostic, and the JSON format gives one parseable line per diagnostic; the
 //! emitted files do not depend on the order the source files were added in.
 //! [`check_format`] adds the formatter's invariants: formatting is
 //! idempotent, and a formatted repository compiles to the same files.
@@ -90,8 +92,24 @@ pub fn check(files: &[(String, String)]) {
         }
     }
 
-    let _ = render(&compilation.diagnostics, &sources, Format::Human, false);
-    let _ = render(&compilation.diagnostics, &sources, Format::Short, false);
+    // Whatever the sources hold, the human and short formats print no
+    // control, bidirectional or invisible character but the newlines
+    // between their own lines, and short gives one line per diagnostic.
+    let human = render(&compilation.diagnostics, &sources, Format::Human, false);
+    let short = render(&compilation.diagnostics, &sources, Format::Short, false);
+    for text in [&human, &short] {
+        if let Some(c) = text
+            .chars()
+            .find(|c| *c != '\n' && netpolc::diag::escape::needs_escape(*c))
+        {
+            panic!("U+{:04X} printed raw:\n{text}", u32::from(c));
+        }
+    }
+    assert_eq!(
+        short.lines().count(),
+        compilation.diagnostics.len(),
+        "one short line per diagnostic"
+    );
     let json = render(&compilation.diagnostics, &sources, Format::Json, false);
     assert_eq!(
         json.lines().count(),
