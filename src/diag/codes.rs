@@ -79,6 +79,7 @@ codes! {
     E0303: "category with policies used inside a policy",
     E0304: "two policies with the same name in one namespace",
     E0305: "statement not allowed here",
+    E0309: "positional argument in a `use`",
     E0401: "policy allows and denies nothing",
     E0402: "L7 rule on a port that is not TCP",
     E0403: "L7 rule without a specific port",

@@ -491,12 +491,27 @@ impl<'a> Evaluator<'a> {
             if let Some(params) = env.params {
                 candidates.extend(params.keys().map(String::as_str));
             }
-            diags.push(
-                Diagnostic::new(Code::E0101, name.span, format!("cannot find `${}`", name.node))
-                    .label("not a constant or parameter in scope")
-                    .help_opt(suggest::did_you_mean(&name.node, candidates, |best| format!("${best}")))
-                    .note("a file sees its own constants, those of the files it imports, and the standard library's"),
-            );
+            let diag = Diagnostic::new(
+                Code::E0101,
+                name.span,
+                format!("cannot find `${}`", name.node),
+            )
+            .label("not a constant or parameter in scope");
+            let diag = match self.defs.constant_elsewhere(env.file, &name.node) {
+                Some((def_span, import)) => diag
+                    .secondary(
+                        def_span,
+                        format!(
+                            "`{}` is defined here, in a file this one does not import",
+                            name.node
+                        ),
+                    )
+                    .help(format!("add `{import}` at the top of this file")),
+                None => diag.help_opt(suggest::did_you_mean(&name.node, candidates, |best| {
+                    format!("${best}")
+                })),
+            };
+            diags.push(diag.note("a file sees its own constants, those of the files it imports, and the standard library's"));
             return None;
         };
         let key = (file, def.name.node.as_str());

@@ -341,13 +341,29 @@ impl Cx {
                 R::args => {
                     for arg in children(child.into_inner()) {
                         let mut inner = children(arg.into_inner());
-                        let (Some(arg_name), Some(value)) = (inner.next(), inner.next()) else {
-                            unreachable!("grammar: arg has a name and a value")
+                        let arg = match (inner.next(), inner.next()) {
+                            (Some(arg_name), Some(value)) => ast::Arg {
+                                name: self.text(&arg_name),
+                                value: self.value(value),
+                            },
+                            // Positional: an empty name, refused in sema (E0309).
+                            (Some(value), None) => {
+                                let value = self.value(value);
+                                let at = value.span();
+                                ast::Arg {
+                                    name: Spanned::new(
+                                        String::new(),
+                                        Span {
+                                            end: at.start,
+                                            ..at
+                                        },
+                                    ),
+                                    value,
+                                }
+                            }
+                            _ => unreachable!("grammar: arg has a value"),
                         };
-                        args.push(ast::Arg {
-                            name: self.text(&arg_name),
-                            value: self.value(value),
-                        });
+                        args.push(arg);
                     }
                 }
                 other => unreachable!("grammar: unexpected use part {other:?}"),
