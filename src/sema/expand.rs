@@ -175,6 +175,7 @@ pub fn expand(
         cluster_files.extend(expander.eval.files.drain(start..));
     }
     program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
+    expander.eval.check_definitions(expander.diags);
     let group_files: Vec<FileId> = expander
         .eval
         .groups

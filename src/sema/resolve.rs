@@ -78,6 +78,18 @@ impl<'a> Defs<'a> {
         Some((*span, format!("import \"{}\"", relative(from_path, path))))
     }
 
+    /// Every constant of the repository, in file and source order, so that
+    /// each value is checked where it is defined, used or not.
+    pub fn all_constants(&self) -> Vec<(FileId, &'a ast::ConstDef)> {
+        let mut all: Vec<(FileId, &'a ast::ConstDef)> = self
+            .consts
+            .iter()
+            .flat_map(|(file, names)| names.values().map(|def| (*file, *def)))
+            .collect();
+        all.sort_by_key(|(file, def)| (*file, def.name.span.start));
+        all
+    }
+
     /// Every constant name a file can see, for suggestions.
     pub fn constant_names(&self, from: FileId) -> Vec<&'a str> {
         self.visible_files(from)

@@ -557,6 +557,23 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+impl<'a> Evaluator<'a> {
+    /// Checks the value of every constant where it is defined, whether or not
+    /// anything uses it: `const IPS = [10.0.0.300/33]` is an error even when
+    /// unused. Constants already evaluated are not checked (or reported)
+    /// again, and the files this reads are not counted as sources of output.
+    pub fn check_definitions(&mut self, diags: &mut Vec<Diagnostic>) {
+        let mark = self.files.len();
+        for (file, def) in self.defs.all_constants() {
+            if self.cache.contains_key(&(file, def.name.node.as_str())) {
+                continue;
+            }
+            let _ = self.reference(&def.name, Env { file, params: None }, diags);
+        }
+        self.files.truncate(mark);
+    }
+}
+
 impl Evaluator<'_> {
     /// Records a CIDR group a peer refers to; two different constants may
     /// not make groups of the same name.
