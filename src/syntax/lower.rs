@@ -585,7 +585,7 @@ impl Cx {
         let mut inner = children(pair.into_inner());
         let cidr = inner
             .next()
-            .map(|cidr| self.value(cidr))
+            .map(|cidr| self.cidrs_value(cidr))
             .unwrap_or_else(|| unreachable!("grammar: cidr item has a cidr"));
         let except = match inner.next() {
             Some(list) if list.as_rule() == R::cidr_list => children(list.into_inner())
@@ -595,6 +595,18 @@ impl Cx {
             None => Vec::new(),
         };
         ast::CidrItem { cidr, except, span }
+    }
+
+    /// A CIDR, a `$NAME`, or `[a, b]` as a list value (`cidr [a, b]`).
+    fn cidrs_value(&self, pair: Pair<'_, R>) -> ast::Value {
+        if pair.as_rule() == R::cidr_list {
+            let span = self.span(&pair);
+            let items = children(pair.into_inner())
+                .map(|value| self.value(value))
+                .collect();
+            return ast::Value::List(items, span);
+        }
+        self.value(pair)
     }
 
     fn icmp_item(&self, pair: Pair<'_, R>) -> ast::IcmpItem {
