@@ -3,6 +3,7 @@
 mod check_diff;
 mod cidr_groups;
 mod cli;
+mod cli_usability;
 mod editors;
 mod equivalence;
 mod error_codes;
