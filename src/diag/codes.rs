@@ -126,6 +126,7 @@ codes! {
     W0114: "namespace in the inventory without a policy",
     W0115: "`silence` that silences nothing",
     W0116: "namespace not in the inventory",
+    W0120: "imported policy restricts a system namespace",
 }
 
 impl Code {

@@ -338,6 +338,29 @@ pub fn fqdn(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
     }
 }
 
+/// A `rules.dns` entry, as the names and patterns it allows. Unlike a
+/// `toFQDNs` entry, the agent accepts one with both `matchName` and
+/// `matchPattern`, and its DNS proxy allows a lookup that either matches
+/// (both become patterns of the rule), so import writes both.
+pub fn dns_selector(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<String>> {
+    let map = ctx.object(path, value)?;
+    let mut found = Vec::new();
+    let known = ctx.fields(
+        path,
+        map,
+        &["matchName", "matchPattern"],
+        &[],
+        |ctx, _, field, value| found.push(ctx.text(field, value)),
+    );
+    if found.is_empty() {
+        if known {
+            ctx.invalid(path, "a DNS rule entry needs `matchName` or `matchPattern`");
+        }
+        return None;
+    }
+    found.into_iter().collect()
+}
+
 fn service(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Service> {
     let map = ctx.object(path, value)?;
     let mut found = Vec::new();
