@@ -4,6 +4,7 @@ mod check_diff;
 mod cidr_groups;
 mod cli;
 mod cli_usability;
+mod docs;
 mod editors;
 mod equivalence;
 mod error_codes;
