@@ -1,4 +1,4 @@
-//! Editor support under `editors/` (STYLE §4.4 "Editors tidy", §4.5).
+//! Editor support under `editors/`: the editors agree with the grammar and with netpolc.
 //!
 //! * The keyword sets of the pest grammar, the TextMate grammar, the Vim
 //!   syntax and the tree-sitter grammar and query agree.

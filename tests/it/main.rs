@@ -16,4 +16,5 @@ mod lint_cli;
 mod robustness;
 mod schema;
 mod seeds;
+mod tidy_citations;
 mod ui;

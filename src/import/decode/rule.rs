@@ -94,7 +94,7 @@ fn rule(
         l7: None,
     };
     // An allow rule made only of an empty endpoint list is the empty rule
-    // (SEMANTICS.md §5.2): it selects, allows nothing and flips the direction.
+    // (docs/cilium-semantics.md §5.2): it selects, allows nothing and flips the direction.
     if !deny && map.len() == 1 {
         if let Some((key, Value::Array(items))) = map.iter().next() {
             if items.is_empty() && (key == "fromEndpoints" || key == "toEndpoints") {
