@@ -95,7 +95,9 @@ module.exports = grammar({
 
     arguments: ($) => seq('(', commaSepTrailing($.argument), ')'),
 
-    argument: ($) => seq(field('name', $.identifier), ':', field('value', $._value)),
+    // A positional argument (`value` alone) parses, as in netpolc, which
+    // refuses it in sema (E0309) naming the parameters.
+    argument: ($) => seq(optional(seq(field('name', $.identifier), ':')), field('value', $._value)),
 
     // `description "text"`.
     description: ($) => seq('description', $._string_or_ref),
@@ -181,7 +183,7 @@ module.exports = grammar({
     peer_cidr: ($) => seq('cidr', commaSep1($.cidr_item)),
 
     cidr_item: ($) =>
-      seq($._cidr_or_ref, optional(seq('except', choice($.cidr_list, $._cidr_or_ref)))),
+      seq(choice($.cidr_list, $._cidr_or_ref), optional(seq('except', choice($.cidr_list, $._cidr_or_ref)))),
 
     cidr_list: ($) => seq('[', commaSepTrailing($._cidr_or_ref), ']'),
 
