@@ -547,7 +547,15 @@ impl<'a> Evaluator<'a> {
             .eval(&def.value, Env { file, params: None }, None, diags)
             .and_then(|described| self.as_group(def, described.val, diags));
         self.in_progress.pop();
-        let files = self.files.get(start..).unwrap_or(&[]).to_vec();
+        // Each file once: a chain of constants would otherwise cache lists
+        // that grow with its length, quadratic in all (every constant is
+        // evaluated, `check_definitions`).
+        let mut files: Vec<FileId> = Vec::new();
+        for file in self.files.get(start..).unwrap_or(&[]) {
+            if !files.contains(file) {
+                files.push(*file);
+            }
+        }
         self.cache.insert(key, (val.clone(), files));
         val.map(|val| Described {
             val,
