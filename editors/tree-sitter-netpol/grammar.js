@@ -327,8 +327,9 @@ module.exports = grammar({
     // `$NAME`: a constant or parameter.
     const_ref: (_) => /\$[A-Za-z_][A-Za-z0-9_]*/,
 
-    // Constant, category, parameter and argument names.
-    identifier: (_) => /[A-Za-z_][A-Za-z0-9_]*/,
+    // Constant, category, parameter and argument names. Preferred over a
+    // named port where both could start an argument (`use f(port: 80/tcp)`).
+    identifier: (_) => token(prec(1, /[A-Za-z_][A-Za-z0-9_]*/)),
 
     // Namespace, policy, entity and service names.
     name: ($) => $._name_token,

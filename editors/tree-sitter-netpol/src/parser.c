@@ -15,7 +15,7 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 410
+#define STATE_COUNT 411
 #define LARGE_STATE_COUNT 2
 #define SYMBOL_COUNT 191
 #define ALIAS_COUNT 3
@@ -24,7 +24,7 @@
 #define FIELD_COUNT 21
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 72
+#define PRODUCTION_ID_COUNT 73
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -1466,53 +1466,54 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [18] = {.index = 26, .length = 3},
   [19] = {.index = 29, .length = 2},
   [20] = {.index = 31, .length = 2},
-  [21] = {.index = 33, .length = 2},
-  [24] = {.index = 35, .length = 1},
-  [25] = {.index = 36, .length = 3},
-  [26] = {.index = 39, .length = 2},
-  [28] = {.index = 41, .length = 1},
+  [21] = {.index = 33, .length = 1},
+  [22] = {.index = 34, .length = 2},
+  [25] = {.index = 36, .length = 1},
+  [26] = {.index = 37, .length = 3},
+  [27] = {.index = 40, .length = 2},
   [29] = {.index = 42, .length = 1},
   [30] = {.index = 43, .length = 1},
   [31] = {.index = 44, .length = 1},
   [32] = {.index = 45, .length = 1},
-  [33] = {.index = 46, .length = 2},
-  [34] = {.index = 48, .length = 2},
-  [36] = {.index = 50, .length = 1},
+  [33] = {.index = 46, .length = 1},
+  [34] = {.index = 47, .length = 2},
+  [35] = {.index = 49, .length = 2},
   [37] = {.index = 51, .length = 1},
   [38] = {.index = 52, .length = 1},
-  [39] = {.index = 53, .length = 2},
-  [40] = {.index = 55, .length = 2},
-  [41] = {.index = 57, .length = 2},
-  [42] = {.index = 59, .length = 1},
-  [43] = {.index = 60, .length = 2},
-  [44] = {.index = 62, .length = 2},
-  [45] = {.index = 64, .length = 1},
+  [39] = {.index = 53, .length = 1},
+  [40] = {.index = 54, .length = 2},
+  [41] = {.index = 56, .length = 2},
+  [42] = {.index = 58, .length = 2},
+  [43] = {.index = 60, .length = 1},
+  [44] = {.index = 61, .length = 2},
+  [45] = {.index = 63, .length = 2},
   [46] = {.index = 65, .length = 1},
   [47] = {.index = 66, .length = 1},
-  [48] = {.index = 67, .length = 2},
-  [49] = {.index = 69, .length = 3},
-  [50] = {.index = 72, .length = 2},
-  [51] = {.index = 74, .length = 2},
-  [52] = {.index = 76, .length = 3},
-  [53] = {.index = 79, .length = 1},
+  [48] = {.index = 67, .length = 1},
+  [49] = {.index = 68, .length = 2},
+  [50] = {.index = 70, .length = 3},
+  [51] = {.index = 73, .length = 2},
+  [52] = {.index = 75, .length = 2},
+  [53] = {.index = 77, .length = 3},
   [54] = {.index = 80, .length = 1},
   [55] = {.index = 81, .length = 1},
-  [56] = {.index = 82, .length = 2},
-  [57] = {.index = 84, .length = 2},
-  [58] = {.index = 86, .length = 2},
-  [59] = {.index = 88, .length = 3},
-  [60] = {.index = 91, .length = 3},
-  [61] = {.index = 94, .length = 3},
-  [62] = {.index = 97, .length = 2},
-  [63] = {.index = 99, .length = 2},
-  [64] = {.index = 101, .length = 2},
-  [65] = {.index = 103, .length = 4},
-  [66] = {.index = 107, .length = 2},
-  [67] = {.index = 109, .length = 2},
-  [68] = {.index = 111, .length = 2},
-  [69] = {.index = 113, .length = 3},
-  [70] = {.index = 116, .length = 3},
-  [71] = {.index = 119, .length = 3},
+  [56] = {.index = 82, .length = 1},
+  [57] = {.index = 83, .length = 2},
+  [58] = {.index = 85, .length = 2},
+  [59] = {.index = 87, .length = 2},
+  [60] = {.index = 89, .length = 3},
+  [61] = {.index = 92, .length = 3},
+  [62] = {.index = 95, .length = 3},
+  [63] = {.index = 98, .length = 2},
+  [64] = {.index = 100, .length = 2},
+  [65] = {.index = 102, .length = 2},
+  [66] = {.index = 104, .length = 4},
+  [67] = {.index = 108, .length = 2},
+  [68] = {.index = 110, .length = 2},
+  [69] = {.index = 112, .length = 2},
+  [70] = {.index = 114, .length = 3},
+  [71] = {.index = 117, .length = 3},
+  [72] = {.index = 120, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1570,138 +1571,140 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [33] =
+    {field_value, 0},
+  [34] =
     {field_key, 1},
     {field_value, 3},
-  [35] =
-    {field_header, 1, .inherited = true},
   [36] =
+    {field_header, 1, .inherited = true},
+  [37] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [39] =
+  [40] =
     {field_name, 0},
     {field_value, 2},
-  [41] =
-    {field_method, 2},
   [42] =
-    {field_host, 2},
+    {field_method, 2},
   [43] =
-    {field_header, 1},
+    {field_host, 2},
   [44] =
-    {field_path, 2},
+    {field_header, 1},
   [45] =
-    {field_header, 2, .inherited = true},
+    {field_path, 2},
   [46] =
     {field_header, 2, .inherited = true},
+  [47] =
+    {field_header, 2, .inherited = true},
     {field_path, 1},
-  [48] =
+  [49] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [50] =
-    {field_topic, 2},
   [51] =
-    {field_client, 2},
+    {field_topic, 2},
   [52] =
-    {field_version, 2},
+    {field_client, 2},
   [53] =
+    {field_version, 2},
+  [54] =
     {field_method, 2},
     {field_path, 3},
-  [55] =
+  [56] =
     {field_header, 3, .inherited = true},
     {field_method, 2},
-  [57] =
+  [58] =
     {field_header, 3, .inherited = true},
     {field_host, 2},
-  [59] =
-    {field_host, 3},
   [60] =
+    {field_host, 3},
+  [61] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [62] =
+  [63] =
     {field_host, 3},
     {field_path, 1},
-  [64] =
-    {field_topic, 3},
   [65] =
-    {field_client, 3},
+    {field_topic, 3},
   [66] =
-    {field_version, 3},
+    {field_client, 3},
   [67] =
+    {field_version, 3},
+  [68] =
     {field_host, 4},
     {field_method, 2},
-  [69] =
+  [70] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [72] =
+  [73] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [74] =
+  [75] =
     {field_host, 4},
     {field_path, 2},
-  [76] =
+  [77] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [79] =
-    {field_topic, 4},
   [80] =
-    {field_client, 4},
+    {field_topic, 4},
   [81] =
-    {field_version, 4},
+    {field_client, 4},
   [82] =
+    {field_version, 4},
+  [83] =
     {field_client, 4},
     {field_topic, 2},
-  [84] =
+  [85] =
     {field_topic, 2},
     {field_version, 4},
-  [86] =
+  [87] =
     {field_client, 2},
     {field_version, 4},
-  [88] =
+  [89] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [91] =
+  [92] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [94] =
+  [95] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [97] =
+  [98] =
     {field_client, 5},
     {field_topic, 3},
-  [99] =
+  [100] =
     {field_topic, 3},
     {field_version, 5},
-  [101] =
+  [102] =
     {field_client, 3},
     {field_version, 5},
-  [103] =
+  [104] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [107] =
+  [108] =
     {field_client, 6},
     {field_topic, 4},
-  [109] =
+  [110] =
     {field_topic, 4},
     {field_version, 6},
-  [111] =
+  [112] =
     {field_client, 4},
     {field_version, 6},
-  [113] =
+  [114] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [116] =
+  [117] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [119] =
+  [120] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1709,19 +1712,16 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [22] = {
+  [23] = {
     [0] = alias_sym_namespace_name,
   },
-  [23] = {
+  [24] = {
     [1] = alias_sym_service_name,
   },
-  [27] = {
+  [28] = {
     [1] = alias_sym_namespace_name,
   },
-  [35] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [53] = {
+  [36] = {
     [2] = alias_sym_kafka_apikey,
   },
   [54] = {
@@ -1730,7 +1730,7 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [55] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [66] = {
+  [56] = {
     [2] = alias_sym_kafka_apikey,
   },
   [67] = {
@@ -1739,7 +1739,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [68] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [71] = {
+  [69] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [72] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1821,10 +1824,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [65] = 65,
   [66] = 66,
   [67] = 67,
-  [68] = 53,
+  [68] = 68,
   [69] = 69,
   [70] = 70,
-  [71] = 71,
+  [71] = 46,
   [72] = 72,
   [73] = 73,
   [74] = 74,
@@ -1840,7 +1843,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [84] = 84,
   [85] = 85,
   [86] = 86,
-  [87] = 46,
+  [87] = 68,
   [88] = 88,
   [89] = 89,
   [90] = 90,
@@ -1971,7 +1974,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [215] = 215,
   [216] = 216,
   [217] = 217,
-  [218] = 218,
+  [218] = 15,
   [219] = 219,
   [220] = 220,
   [221] = 221,
@@ -1980,31 +1983,31 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [224] = 224,
   [225] = 225,
   [226] = 226,
-  [227] = 15,
-  [228] = 16,
-  [229] = 222,
+  [227] = 227,
+  [228] = 228,
+  [229] = 17,
   [230] = 230,
   [231] = 231,
   [232] = 232,
   [233] = 233,
-  [234] = 66,
-  [235] = 235,
+  [234] = 234,
+  [235] = 228,
   [236] = 236,
   [237] = 237,
-  [238] = 238,
-  [239] = 20,
+  [238] = 72,
+  [239] = 239,
   [240] = 240,
   [241] = 241,
   [242] = 242,
   [243] = 243,
   [244] = 244,
-  [245] = 245,
+  [245] = 20,
   [246] = 246,
   [247] = 247,
   [248] = 248,
   [249] = 249,
   [250] = 250,
-  [251] = 241,
+  [251] = 251,
   [252] = 252,
   [253] = 253,
   [254] = 254,
@@ -2030,12 +2033,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [274] = 274,
   [275] = 275,
   [276] = 276,
-  [277] = 23,
-  [278] = 259,
+  [277] = 277,
+  [278] = 24,
   [279] = 279,
   [280] = 280,
-  [281] = 281,
-  [282] = 282,
+  [281] = 267,
+  [282] = 274,
   [283] = 283,
   [284] = 284,
   [285] = 285,
@@ -2072,10 +2075,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [316] = 316,
   [317] = 317,
   [318] = 318,
-  [319] = 318,
-  [320] = 320,
-  [321] = 2,
-  [322] = 322,
+  [319] = 319,
+  [320] = 285,
+  [321] = 321,
+  [322] = 41,
   [323] = 323,
   [324] = 324,
   [325] = 325,
@@ -2100,14 +2103,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [344] = 344,
   [345] = 345,
   [346] = 346,
-  [347] = 347,
+  [347] = 44,
   [348] = 348,
-  [349] = 42,
+  [349] = 2,
   [350] = 350,
   [351] = 351,
-  [352] = 41,
-  [353] = 353,
-  [354] = 3,
+  [352] = 352,
+  [353] = 3,
+  [354] = 354,
   [355] = 355,
   [356] = 356,
   [357] = 357,
@@ -2155,14 +2158,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [399] = 399,
   [400] = 400,
   [401] = 401,
-  [402] = 398,
-  [403] = 403,
-  [404] = 367,
-  [405] = 405,
+  [402] = 402,
+  [403] = 373,
+  [404] = 404,
+  [405] = 364,
   [406] = 406,
   [407] = 407,
   [408] = 408,
   [409] = 409,
+  [410] = 410,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2170,118 +2174,124 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(278);
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '!', 386,
-        '"', 481,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        '-', 451,
-        '/', 452,
-        ':', 301,
-        '=', 295,
-        '[', 349,
-        '\\', 266,
-        ']', 350,
-        'a', 130,
-        'c', 28,
-        'd', 66,
-        'e', 106,
-        'f', 188,
-        'g', 189,
-        'h', 77,
-        'i', 41,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 34,
-        'p', 162,
-        's', 67,
-        't', 163,
-        'u', 212,
-        'v', 80,
-        'w', 119,
-        '{', 286,
-        '}', 287,
+        '!', 359,
+        '"', 454,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        '-', 424,
+        '/', 425,
+        ':', 280,
+        '=', 275,
+        '[', 324,
+        '\\', 246,
+        ']', 325,
+        'a', 529,
+        'c', 461,
+        'd', 484,
+        'e', 506,
+        'f', 560,
+        'g', 562,
+        'h', 489,
+        'i', 470,
+        'k', 462,
+        'l', 463,
+        'm', 495,
+        'n', 465,
+        'p', 545,
+        's', 485,
+        't', 544,
+        'u', 575,
+        'v', 494,
+        'w', 521,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(255);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(18);
-      if (lookahead == '"') ADVANCE(481);
-      if (lookahead == '#') ADVANCE(480);
-      if (lookahead == '\\') ADVANCE(266);
+      if (lookahead == '"') ADVANCE(454);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '\\') ADVANCE(246);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(479);
-      if (lookahead != 0) ADVANCE(480);
+          lookahead == ' ') ADVANCE(452);
+      if (lookahead != 0) ADVANCE(453);
       END_STATE();
     case 2:
-      if (lookahead == '!') ADVANCE(385);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ',') ADVANCE(282);
-      if (lookahead == '{') ADVANCE(286);
-      if (lookahead == '}') ADVANCE(287);
+      ADVANCE_MAP(
+        '!', 31,
+        '#', 616,
+        '$', 254,
+        ',', 262,
+        ':', 443,
+        '=', 275,
+        '[', 324,
+        ']', 325,
+        'a', 27,
+        'c', 26,
+        'e', 28,
+        'f', 29,
+        'i', 139,
+        'n', 41,
+        'p', 153,
+        's', 77,
+        't', 154,
+        '}', 267,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'd')) ADVANCE(30);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      END_STATE();
+    case 3:
+      if (lookahead == '!') ADVANCE(358);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ',') ADVANCE(262);
+      if (lookahead == '{') ADVANCE(266);
+      if (lookahead == '}') ADVANCE(267);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 3:
-      ADVANCE_MAP(
-        '!', 27,
-        '#', 492,
-        ',', 282,
-        '=', 295,
-        'A', 262,
-        'S', 259,
-        'a', 137,
-        'c', 120,
-        'i', 155,
-        'n', 35,
-        'p', 165,
-        's', 100,
-        '}', 287,
-        'T', 260,
-        't', 260,
-        'U', 261,
-        'u', 261,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 27,
-        '#', 492,
-        ',', 282,
-        '=', 295,
-        'a', 136,
-        'c', 120,
-        'i', 155,
-        'n', 35,
-        'p', 165,
-        's', 99,
-        '}', 287,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        ')', 279,
+        ':', 443,
+        '[', 324,
+        '_', 608,
+        '{', 266,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(458);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(459);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ')') ADVANCE(300);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ')') ADVANCE(279);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2289,2411 +2299,3574 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(423);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ':') ADVANCE(470);
-      if (lookahead == '[') ADVANCE(349);
-      if (lookahead == ']') ADVANCE(350);
-      if (lookahead == '{') ADVANCE(286);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == '[') ADVANCE(324);
+      if (lookahead == ']') ADVANCE(325);
+      if (lookahead == '{') ADVANCE(266);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ':') ADVANCE(470);
-      if (lookahead == '[') ADVANCE(349);
-      if (lookahead == 'g') ADVANCE(457);
-      if (lookahead == '{') ADVANCE(286);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == '[') ADVANCE(324);
+      if (lookahead == 'g') ADVANCE(430);
+      if (lookahead == '{') ADVANCE(266);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 8:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == ',') ADVANCE(282);
-      if (lookahead == 's') ADVANCE(488);
-      if (lookahead == '}') ADVANCE(287);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == ',') ADVANCE(262);
+      if (lookahead == 's') ADVANCE(612);
+      if (lookahead == '}') ADVANCE(267);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 398,
-        'g', 434,
-        'h', 442,
-        'i', 392,
-        'k', 387,
-        'l', 388,
-        'n', 424,
-        'p', 425,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 371,
+        'g', 407,
+        'h', 415,
+        'i', 365,
+        'k', 360,
+        'l', 361,
+        'n', 397,
+        'p', 398,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 398,
-        'g', 434,
-        'h', 442,
-        'i', 392,
-        'k', 387,
-        'l', 388,
-        'n', 424,
-        'p', 428,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 371,
+        'g', 407,
+        'h', 415,
+        'i', 365,
+        'k', 360,
+        'l', 361,
+        'n', 397,
+        'p', 401,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 399,
-        'i', 421,
-        'l', 388,
-        'n', 424,
-        'p', 429,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 372,
+        'i', 394,
+        'l', 361,
+        'n', 397,
+        'p', 402,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 12:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 399,
-        'i', 421,
-        'l', 388,
-        'n', 424,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 372,
+        'i', 394,
+        'l', 361,
+        'n', 397,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 15:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == ')') ADVANCE(300);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(15);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 16:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == 'e') ADVANCE(105);
-      if (lookahead == 'i') ADVANCE(161);
+      ADVANCE_MAP(
+        '#', 616,
+        'e', 101,
+        'i', 149,
+        'A', 242,
+        'a', 242,
+        'S', 239,
+        's', 239,
+        'T', 240,
+        't', 240,
+        'U', 241,
+        'u', 241,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      END_STATE();
+    case 16:
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == 'e') ADVANCE(101);
+      if (lookahead == 'i') ADVANCE(149);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(16);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == 'i') ADVANCE(361);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == 'i') ADVANCE(334);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(435);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(263);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
     case 22:
-      if (lookahead == '.') ADVANCE(267);
+      if (lookahead == '.') ADVANCE(247);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 23:
-      if (lookahead == '.') ADVANCE(271);
+      if (lookahead == '.') ADVANCE(250);
+      if (lookahead == ':') ADVANCE(443);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 24:
-      if (lookahead == '.') ADVANCE(273);
+      if (lookahead == '.') ADVANCE(251);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
     case 25:
-      if (lookahead == '4') ADVANCE(356);
-      if (lookahead == '6') ADVANCE(358);
+      if (lookahead == '.') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       END_STATE();
     case 26:
-      if (lookahead == ':') ADVANCE(470);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'i') ADVANCE(60);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 27:
-      if (lookahead == '=') ADVANCE(383);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'l') ADVANCE(125);
+      if (lookahead == 'n') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 28:
-      if (lookahead == 'a') ADVANCE(234);
-      if (lookahead == 'i') ADVANCE(60);
-      if (lookahead == 'l') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(158);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'n') ADVANCE(222);
+      if (lookahead == 'v') ADVANCE(89);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 29:
-      if (lookahead == 'a') ADVANCE(234);
-      if (lookahead == 'i') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(158);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'q') ADVANCE(59);
+      if (lookahead == 'r') ADVANCE(161);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(101);
+      if (lookahead == ':') ADVANCE(443);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == 'a') ADVANCE(40);
+      if (lookahead == '=') ADVANCE(356);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(373);
+      if (lookahead == 'a') ADVANCE(216);
+      if (lookahead == 'i') ADVANCE(57);
+      if (lookahead == 'l') ADVANCE(111);
+      if (lookahead == 'o') ADVANCE(146);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(64);
+      if (lookahead == 'a') ADVANCE(96);
       END_STATE();
     case 34:
-      if (lookahead == 'a') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(326);
+      if (lookahead == 'a') ADVANCE(42);
       END_STATE();
     case 35:
-      if (lookahead == 'a') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(65);
+      if (lookahead == 'a') ADVANCE(62);
       END_STATE();
     case 36:
-      if (lookahead == 'a') ADVANCE(242);
+      if (lookahead == 'a') ADVANCE(346);
       END_STATE();
     case 37:
-      if (lookahead == 'a') ADVANCE(53);
+      if (lookahead == 'a') ADVANCE(136);
+      if (lookahead == 'o') ADVANCE(304);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(54);
+      if (lookahead == 'a') ADVANCE(225);
       END_STATE();
     case 39:
-      if (lookahead == 'a') ADVANCE(150);
-      if (lookahead == 'o') ADVANCE(325);
+      if (lookahead == 'a') ADVANCE(53);
       END_STATE();
     case 40:
-      if (lookahead == 'b') ADVANCE(78);
+      if (lookahead == 'a') ADVANCE(55);
       END_STATE();
     case 41:
-      if (lookahead == 'c') ADVANCE(147);
-      if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(338);
-      if (lookahead == 'p') ADVANCE(247);
+      if (lookahead == 'a') ADVANCE(138);
+      if (lookahead == 'o') ADVANCE(63);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(147);
-      if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == 'b') ADVANCE(80);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(371);
+      if (lookahead == 'c') ADVANCE(135);
+      if (lookahead == 'm') ADVANCE(166);
+      if (lookahead == 'n') ADVANCE(313);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(378);
+      if (lookahead == 'c') ADVANCE(344);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(256);
+      if (lookahead == 'c') ADVANCE(351);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(83);
+      if (lookahead == 'c') ADVANCE(234);
       END_STATE();
     case 47:
-      if (lookahead == 'c') ADVANCE(228);
+      if (lookahead == 'c') ADVANCE(181);
       END_STATE();
     case 48:
-      if (lookahead == 'c') ADVANCE(71);
+      if (lookahead == 'c') ADVANCE(85);
       END_STATE();
     case 49:
-      if (lookahead == 'c') ADVANCE(72);
+      if (lookahead == 'c') ADVANCE(211);
       END_STATE();
     case 50:
-      if (lookahead == 'c') ADVANCE(73);
+      if (lookahead == 'c') ADVANCE(68);
       END_STATE();
     case 51:
-      if (lookahead == 'c') ADVANCE(231);
+      if (lookahead == 'c') ADVANCE(69);
       END_STATE();
     case 52:
-      if (lookahead == 'c') ADVANCE(240);
+      if (lookahead == 'c') ADVANCE(223);
       END_STATE();
     case 53:
-      if (lookahead == 'c') ADVANCE(75);
+      if (lookahead == 'c') ADVANCE(70);
       END_STATE();
     case 54:
-      if (lookahead == 'c') ADVANCE(76);
+      if (lookahead == 'c') ADVANCE(71);
       END_STATE();
     case 55:
-      if (lookahead == 'c') ADVANCE(199);
+      if (lookahead == 'c') ADVANCE(73);
       END_STATE();
     case 56:
-      if (lookahead == 'd') ADVANCE(367);
+      if (lookahead == 'd') ADVANCE(340);
       END_STATE();
     case 57:
-      if (lookahead == 'd') ADVANCE(151);
+      if (lookahead == 'd') ADVANCE(174);
+      if (lookahead == 'l') ADVANCE(108);
       END_STATE();
     case 58:
-      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'd') ADVANCE(227);
       END_STATE();
     case 59:
-      if (lookahead == 'd') ADVANCE(190);
+      if (lookahead == 'd') ADVANCE(142);
       END_STATE();
     case 60:
-      if (lookahead == 'd') ADVANCE(190);
-      if (lookahead == 'l') ADVANCE(114);
+      if (lookahead == 'd') ADVANCE(177);
       END_STATE();
     case 61:
-      if (lookahead == 'd') ADVANCE(207);
-      if (lookahead == 'l') ADVANCE(116);
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'd') ADVANCE(191);
+      if (lookahead == 'l') ADVANCE(110);
+      if (lookahead == 'r') ADVANCE(213);
       END_STATE();
     case 62:
-      if (lookahead == 'd') ADVANCE(207);
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'd') ADVANCE(86);
       END_STATE();
     case 63:
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'l') ADVANCE(114);
-      END_STATE();
-    case 64:
-      if (lookahead == 'd') ADVANCE(88);
-      END_STATE();
-    case 65:
-      if (lookahead == 'd') ADVANCE(92);
+      if (lookahead == 'd') ADVANCE(90);
       if (lookahead == 't') ADVANCE(115);
       END_STATE();
+    case 64:
+      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'n') ADVANCE(188);
+      END_STATE();
+    case 65:
+      if (lookahead == 'e') ADVANCE(294);
+      END_STATE();
     case 66:
-      if (lookahead == 'e') ADVANCE(102);
-      if (lookahead == 'n') ADVANCE(205);
+      if (lookahead == 'e') ADVANCE(100);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(139);
-      if (lookahead == 'i') ADVANCE(140);
-      if (lookahead == 't') ADVANCE(202);
-      if (lookahead == 'y') ADVANCE(218);
+      if (lookahead == 'e') ADVANCE(349);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
     case 69:
-      if (lookahead == 'e') ADVANCE(107);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'e') ADVANCE(290);
       END_STATE();
     case 71:
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'e') ADVANCE(327);
       END_STATE();
     case 72:
-      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == 'e') ADVANCE(321);
       END_STATE();
     case 73:
-      if (lookahead == 'e') ADVANCE(279);
+      if (lookahead == 'e') ADVANCE(291);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(346);
+      if (lookahead == 'e') ADVANCE(180);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(312);
+      if (lookahead == 'e') ADVANCE(128);
+      if (lookahead == 'i') ADVANCE(129);
+      if (lookahead == 'y') ADVANCE(201);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(311);
+      if (lookahead == 'e') ADVANCE(147);
       END_STATE();
     case 77:
-      if (lookahead == 'e') ADVANCE(33);
-      if (lookahead == 'o') ADVANCE(213);
-      if (lookahead == 't') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(186);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(132);
+      if (lookahead == 'e') ADVANCE(233);
       END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(159);
+      if (lookahead == 'e') ADVANCE(35);
+      if (lookahead == 'o') ADVANCE(197);
+      if (lookahead == 't') ADVANCE(215);
       END_STATE();
     case 80:
-      if (lookahead == 'e') ADVANCE(197);
+      if (lookahead == 'e') ADVANCE(124);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(254);
+      if (lookahead == 'e') ADVANCE(204);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(221);
+      if (lookahead == 'e') ADVANCE(148);
       END_STATE();
     case 83:
-      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'e') ADVANCE(49);
       END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(47);
+      if (lookahead == 'e') ADVANCE(169);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(146);
+      if (lookahead == 'e') ADVANCE(175);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(198);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(176);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(216);
+      if (lookahead == 'e') ADVANCE(182);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(214);
-      END_STATE();
-    case 91:
       if (lookahead == 'e') ADVANCE(192);
       END_STATE();
+    case 91:
+      if (lookahead == 'e') ADVANCE(184);
+      END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(199);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(201);
-      END_STATE();
-    case 94:
-      if (lookahead == 'e') ADVANCE(142);
-      if (lookahead == 'i') ADVANCE(140);
-      if (lookahead == 'y') ADVANCE(218);
-      END_STATE();
-    case 95:
-      if (lookahead == 'e') ADVANCE(51);
-      END_STATE();
-    case 96:
-      if (lookahead == 'e') ADVANCE(217);
-      END_STATE();
-    case 97:
       if (lookahead == 'e') ADVANCE(52);
       END_STATE();
+    case 94:
+      if (lookahead == 'e') ADVANCE(200);
+      END_STATE();
+    case 95:
+      if (lookahead == 'e') ADVANCE(203);
+      END_STATE();
+    case 96:
+      if (lookahead == 'f') ADVANCE(121);
+      END_STATE();
+    case 97:
+      if (lookahead == 'f') ADVANCE(38);
+      if (lookahead == 'n') ADVANCE(232);
+      if (lookahead == 's') ADVANCE(47);
+      END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'g') ADVANCE(287);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(143);
-      if (lookahead == 't') ADVANCE(202);
+      if (lookahead == 'g') ADVANCE(322);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(143);
-      if (lookahead == 't') ADVANCE(202);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(264);
+      if (lookahead == 'g') ADVANCE(162);
       END_STATE();
     case 101:
-      if (lookahead == 'f') ADVANCE(128);
+      if (lookahead == 'g') ADVANCE(185);
       END_STATE();
     case 102:
-      if (lookahead == 'f') ADVANCE(36);
-      if (lookahead == 'n') ADVANCE(253);
-      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == 'g') ADVANCE(187);
       END_STATE();
     case 103:
-      if (lookahead == 'g') ADVANCE(308);
+      if (lookahead == 'h') ADVANCE(316);
       END_STATE();
     case 104:
-      if (lookahead == 'g') ADVANCE(347);
+      if (lookahead == 'h') ADVANCE(91);
       END_STATE();
     case 105:
-      if (lookahead == 'g') ADVANCE(196);
+      if (lookahead == 'h') ADVANCE(157);
       END_STATE();
     case 106:
-      if (lookahead == 'g') ADVANCE(196);
-      if (lookahead == 'n') ADVANCE(238);
-      if (lookahead == 'v') ADVANCE(87);
-      if (lookahead == 'x') ADVANCE(46);
+      if (lookahead == 'h') ADVANCE(117);
       END_STATE();
     case 107:
-      if (lookahead == 'g') ADVANCE(174);
+      if (lookahead == 'i') ADVANCE(122);
       END_STATE();
     case 108:
-      if (lookahead == 'g') ADVANCE(204);
+      if (lookahead == 'i') ADVANCE(224);
       END_STATE();
     case 109:
-      if (lookahead == 'h') ADVANCE(341);
+      if (lookahead == 'i') ADVANCE(214);
       END_STATE();
     case 110:
-      if (lookahead == 'h') ADVANCE(93);
+      if (lookahead == 'i') ADVANCE(46);
       END_STATE();
     case 111:
-      if (lookahead == 'h') ADVANCE(170);
+      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'u') ADVANCE(202);
       END_STATE();
     case 112:
-      if (lookahead == 'h') ADVANCE(124);
+      if (lookahead == 'i') ADVANCE(158);
       END_STATE();
     case 113:
-      if (lookahead == 'i') ADVANCE(129);
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
     case 114:
-      if (lookahead == 'i') ADVANCE(243);
-      END_STATE();
-    case 115:
-      if (lookahead == 'i') ADVANCE(152);
-      END_STATE();
-    case 116:
       if (lookahead == 'i') ADVANCE(45);
       END_STATE();
+    case 115:
+      if (lookahead == 'i') ADVANCE(143);
+      END_STATE();
+    case 116:
+      if (lookahead == 'i') ADVANCE(144);
+      END_STATE();
     case 117:
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'u') ADVANCE(219);
+      if (lookahead == 'i') ADVANCE(145);
       END_STATE();
     case 118:
-      if (lookahead == 'i') ADVANCE(172);
+      if (lookahead == 'i') ADVANCE(219);
       END_STATE();
     case 119:
-      if (lookahead == 'i') ADVANCE(233);
+      if (lookahead == 'i') ADVANCE(170);
       END_STATE();
     case 120:
-      if (lookahead == 'i') ADVANCE(59);
+      if (lookahead == 'i') ADVANCE(54);
       END_STATE();
     case 121:
-      if (lookahead == 'i') ADVANCE(156);
+      if (lookahead == 'k') ADVANCE(36);
       END_STATE();
     case 122:
-      if (lookahead == 'i') ADVANCE(44);
+      if (lookahead == 'k') ADVANCE(78);
       END_STATE();
     case 123:
-      if (lookahead == 'i') ADVANCE(236);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'p') ADVANCE(107);
       END_STATE();
     case 124:
-      if (lookahead == 'i') ADVANCE(157);
+      if (lookahead == 'l') ADVANCE(298);
       END_STATE();
     case 125:
-      if (lookahead == 'i') ADVANCE(186);
+      if (lookahead == 'l') ADVANCE(311);
       END_STATE();
     case 126:
-      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'l') ADVANCE(152);
       END_STATE();
     case 127:
-      if (lookahead == 'i') ADVANCE(49);
+      if (lookahead == 'l') ADVANCE(110);
+      if (lookahead == 'r') ADVANCE(206);
       END_STATE();
     case 128:
-      if (lookahead == 'k') ADVANCE(32);
-      END_STATE();
-    case 129:
-      if (lookahead == 'k') ADVANCE(81);
-      END_STATE();
-    case 130:
-      if (lookahead == 'l') ADVANCE(131);
-      if (lookahead == 'n') ADVANCE(252);
-      if (lookahead == 'p') ADVANCE(113);
-      END_STATE();
-    case 131:
-      if (lookahead == 'l') ADVANCE(335);
-      END_STATE();
-    case 132:
-      if (lookahead == 'l') ADVANCE(319);
-      END_STATE();
-    case 133:
-      if (lookahead == 'l') ADVANCE(334);
-      END_STATE();
-    case 134:
-      if (lookahead == 'l') ADVANCE(116);
-      if (lookahead == 'r') ADVANCE(230);
-      END_STATE();
-    case 135:
-      if (lookahead == 'l') ADVANCE(138);
-      if (lookahead == 'p') ADVANCE(113);
-      END_STATE();
-    case 136:
-      if (lookahead == 'l') ADVANCE(133);
-      END_STATE();
-    case 137:
-      if (lookahead == 'l') ADVANCE(133);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(265);
-      END_STATE();
-    case 138:
-      if (lookahead == 'l') ADVANCE(167);
-      END_STATE();
-    case 139:
-      if (lookahead == 'l') ADVANCE(85);
-      if (lookahead == 'r') ADVANCE(248);
-      END_STATE();
-    case 140:
       if (lookahead == 'l') ADVANCE(84);
       END_STATE();
+    case 129:
+      if (lookahead == 'l') ADVANCE(82);
+      END_STATE();
+    case 130:
+      if (lookahead == 'l') ADVANCE(212);
+      END_STATE();
+    case 131:
+      if (lookahead == 'l') ADVANCE(93);
+      if (lookahead == 'r') ADVANCE(228);
+      END_STATE();
+    case 132:
+      if (lookahead == 'm') ADVANCE(271);
+      END_STATE();
+    case 133:
+      if (lookahead == 'm') ADVANCE(289);
+      END_STATE();
+    case 134:
+      if (lookahead == 'm') ADVANCE(319);
+      END_STATE();
+    case 135:
+      if (lookahead == 'm') ADVANCE(165);
+      END_STATE();
+    case 136:
+      if (lookahead == 'm') ADVANCE(87);
+      END_STATE();
+    case 137:
+      if (lookahead == 'm') ADVANCE(67);
+      END_STATE();
+    case 138:
+      if (lookahead == 'm') ADVANCE(95);
+      END_STATE();
+    case 139:
+      if (lookahead == 'n') ADVANCE(313);
+      END_STATE();
+    case 140:
+      if (lookahead == 'n') ADVANCE(353);
+      END_STATE();
     case 141:
-      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(296);
       END_STATE();
     case 142:
-      if (lookahead == 'l') ADVANCE(95);
+      if (lookahead == 'n') ADVANCE(326);
       END_STATE();
     case 143:
-      if (lookahead == 'l') ADVANCE(97);
+      if (lookahead == 'n') ADVANCE(357);
       END_STATE();
     case 144:
-      if (lookahead == 'm') ADVANCE(344);
+      if (lookahead == 'n') ADVANCE(98);
       END_STATE();
     case 145:
-      if (lookahead == 'm') ADVANCE(291);
+      if (lookahead == 'n') ADVANCE(99);
       END_STATE();
     case 146:
-      if (lookahead == 'm') ADVANCE(310);
+      if (lookahead == 'n') ADVANCE(189);
       END_STATE();
     case 147:
-      if (lookahead == 'm') ADVANCE(179);
+      if (lookahead == 'n') ADVANCE(208);
       END_STATE();
     case 148:
-      if (lookahead == 'm') ADVANCE(70);
+      if (lookahead == 'n') ADVANCE(51);
       END_STATE();
     case 149:
-      if (lookahead == 'm') ADVANCE(90);
+      if (lookahead == 'n') ADVANCE(102);
       END_STATE();
     case 150:
-      if (lookahead == 'm') ADVANCE(98);
+      if (lookahead == 'o') ADVANCE(127);
+      if (lookahead == 'r') ADVANCE(156);
       END_STATE();
     case 151:
-      if (lookahead == 'n') ADVANCE(351);
+      if (lookahead == 'o') ADVANCE(226);
+      if (lookahead == 'p') ADVANCE(44);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(384);
+      if (lookahead == 'o') ADVANCE(229);
       END_STATE();
     case 153:
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'o') ADVANCE(61);
       END_STATE();
     case 154:
-      if (lookahead == 'n') ADVANCE(317);
+      if (lookahead == 'o') ADVANCE(320);
       END_STATE();
     case 155:
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == 'o') ADVANCE(171);
       END_STATE();
     case 156:
-      if (lookahead == 'n') ADVANCE(103);
-      END_STATE();
-    case 157:
-      if (lookahead == 'n') ADVANCE(104);
-      END_STATE();
-    case 158:
-      if (lookahead == 'n') ADVANCE(206);
-      END_STATE();
-    case 159:
-      if (lookahead == 'n') ADVANCE(225);
-      END_STATE();
-    case 160:
-      if (lookahead == 'n') ADVANCE(50);
-      END_STATE();
-    case 161:
-      if (lookahead == 'n') ADVANCE(108);
-      END_STATE();
-    case 162:
-      if (lookahead == 'o') ADVANCE(61);
-      if (lookahead == 'r') ADVANCE(168);
-      END_STATE();
-    case 163:
-      if (lookahead == 'o') ADVANCE(345);
-      END_STATE();
-    case 164:
-      if (lookahead == 'o') ADVANCE(244);
-      if (lookahead == 'p') ADVANCE(43);
-      END_STATE();
-    case 165:
-      if (lookahead == 'o') ADVANCE(62);
-      END_STATE();
-    case 166:
-      if (lookahead == 'o') ADVANCE(134);
-      if (lookahead == 'r') ADVANCE(168);
-      END_STATE();
-    case 167:
-      if (lookahead == 'o') ADVANCE(249);
-      END_STATE();
-    case 168:
       if (lookahead == 'o') ADVANCE(58);
       END_STATE();
-    case 169:
-      if (lookahead == 'o') ADVANCE(144);
-      END_STATE();
-    case 170:
+    case 157:
       if (lookahead == 'o') ADVANCE(56);
       END_STATE();
-    case 171:
-      if (lookahead == 'o') ADVANCE(200);
+    case 158:
+      if (lookahead == 'o') ADVANCE(140);
       END_STATE();
-    case 172:
-      if (lookahead == 'o') ADVANCE(153);
-      END_STATE();
-    case 173:
+    case 159:
       if (lookahead == 'o') ADVANCE(183);
       END_STATE();
+    case 160:
+      if (lookahead == 'o') ADVANCE(141);
+      END_STATE();
+    case 161:
+      if (lookahead == 'o') ADVANCE(134);
+      END_STATE();
+    case 162:
+      if (lookahead == 'o') ADVANCE(179);
+      END_STATE();
+    case 163:
+      if (lookahead == 'o') ADVANCE(178);
+      END_STATE();
+    case 164:
+      if (lookahead == 'p') ADVANCE(338);
+      END_STATE();
+    case 165:
+      if (lookahead == 'p') ADVANCE(329);
+      END_STATE();
+    case 166:
+      if (lookahead == 'p') ADVANCE(159);
+      END_STATE();
+    case 167:
+      if (lookahead == 'p') ADVANCE(39);
+      END_STATE();
+    case 168:
+      if (lookahead == 'p') ADVANCE(190);
+      END_STATE();
+    case 169:
+      if (lookahead == 'p') ADVANCE(209);
+      END_STATE();
+    case 170:
+      if (lookahead == 'p') ADVANCE(218);
+      END_STATE();
+    case 171:
+      if (lookahead == 'p') ADVANCE(114);
+      END_STATE();
+    case 172:
+      if (lookahead == 'p') ADVANCE(40);
+      END_STATE();
+    case 173:
+      if (lookahead == 'r') ADVANCE(151);
+      END_STATE();
     case 174:
-      if (lookahead == 'o') ADVANCE(198);
+      if (lookahead == 'r') ADVANCE(268);
       END_STATE();
     case 175:
-      if (lookahead == 'o') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(342);
       END_STATE();
     case 176:
-      if (lookahead == 'o') ADVANCE(193);
+      if (lookahead == 'r') ADVANCE(264);
       END_STATE();
     case 177:
-      if (lookahead == 'o') ADVANCE(245);
-      if (lookahead == 'p') ADVANCE(43);
+      if (lookahead == 'r') ADVANCE(269);
       END_STATE();
     case 178:
-      if (lookahead == 'p') ADVANCE(365);
-      END_STATE();
-    case 179:
-      if (lookahead == 'p') ADVANCE(354);
-      END_STATE();
-    case 180:
-      if (lookahead == 'p') ADVANCE(296);
-      END_STATE();
-    case 181:
-      if (lookahead == 'p') ADVANCE(171);
-      END_STATE();
-    case 182:
-      if (lookahead == 'p') ADVANCE(37);
-      END_STATE();
-    case 183:
-      if (lookahead == 'p') ADVANCE(122);
-      END_STATE();
-    case 184:
-      if (lookahead == 'p') ADVANCE(226);
-      END_STATE();
-    case 185:
-      if (lookahead == 'p') ADVANCE(210);
-      END_STATE();
-    case 186:
-      if (lookahead == 'p') ADVANCE(239);
-      END_STATE();
-    case 187:
-      if (lookahead == 'p') ADVANCE(38);
-      END_STATE();
-    case 188:
-      if (lookahead == 'q') ADVANCE(57);
-      if (lookahead == 'r') ADVANCE(169);
-      END_STATE();
-    case 189:
-      if (lookahead == 'r') ADVANCE(164);
-      END_STATE();
-    case 190:
-      if (lookahead == 'r') ADVANCE(289);
-      END_STATE();
-    case 191:
-      if (lookahead == 'r') ADVANCE(369);
-      END_STATE();
-    case 192:
-      if (lookahead == 'r') ADVANCE(284);
-      END_STATE();
-    case 193:
-      if (lookahead == 'r') ADVANCE(309);
-      END_STATE();
-    case 194:
       if (lookahead == 'r') ADVANCE(288);
       END_STATE();
+    case 179:
+      if (lookahead == 'r') ADVANCE(235);
+      END_STATE();
+    case 180:
+      if (lookahead == 'r') ADVANCE(196);
+      END_STATE();
+    case 181:
+      if (lookahead == 'r') ADVANCE(119);
+      END_STATE();
+    case 182:
+      if (lookahead == 'r') ADVANCE(238);
+      END_STATE();
+    case 183:
+      if (lookahead == 'r') ADVANCE(210);
+      END_STATE();
+    case 184:
+      if (lookahead == 'r') ADVANCE(72);
+      END_STATE();
+    case 185:
+      if (lookahead == 'r') ADVANCE(92);
+      END_STATE();
+    case 186:
+      if (lookahead == 'r') ADVANCE(116);
+      END_STATE();
+    case 187:
+      if (lookahead == 'r') ADVANCE(94);
+      END_STATE();
+    case 188:
+      if (lookahead == 's') ADVANCE(354);
+      END_STATE();
+    case 189:
+      if (lookahead == 's') ADVANCE(207);
+      END_STATE();
+    case 190:
+      if (lookahead == 's') ADVANCE(270);
+      END_STATE();
+    case 191:
+      if (lookahead == 's') ADVANCE(310);
+      END_STATE();
+    case 192:
+      if (lookahead == 's') ADVANCE(312);
+      END_STATE();
+    case 193:
+      if (lookahead == 's') ADVANCE(307);
+      END_STATE();
+    case 194:
+      if (lookahead == 's') ADVANCE(306);
+      END_STATE();
     case 195:
-      if (lookahead == 'r') ADVANCE(258);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 196:
-      if (lookahead == 'r') ADVANCE(89);
+      if (lookahead == 's') ADVANCE(112);
       END_STATE();
     case 197:
-      if (lookahead == 'r') ADVANCE(215);
+      if (lookahead == 's') ADVANCE(205);
       END_STATE();
     case 198:
-      if (lookahead == 'r') ADVANCE(257);
+      if (lookahead == 's') ADVANCE(167);
       END_STATE();
     case 199:
-      if (lookahead == 'r') ADVANCE(125);
+      if (lookahead == 's') ADVANCE(193);
       END_STATE();
     case 200:
-      if (lookahead == 'r') ADVANCE(227);
+      if (lookahead == 's') ADVANCE(194);
       END_STATE();
     case 201:
-      if (lookahead == 'r') ADVANCE(74);
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
     case 202:
-      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 's') ADVANCE(221);
       END_STATE();
     case 203:
-      if (lookahead == 'r') ADVANCE(177);
+      if (lookahead == 's') ADVANCE(172);
       END_STATE();
     case 204:
-      if (lookahead == 'r') ADVANCE(96);
+      if (lookahead == 't') ADVANCE(105);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(381);
+      if (lookahead == 't') ADVANCE(341);
       END_STATE();
     case 206:
-      if (lookahead == 's') ADVANCE(224);
+      if (lookahead == 't') ADVANCE(283);
       END_STATE();
     case 207:
-      if (lookahead == 's') ADVANCE(333);
+      if (lookahead == 't') ADVANCE(274);
+      if (lookahead == 'u') ADVANCE(137);
       END_STATE();
     case 208:
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 't') ADVANCE(352);
       END_STATE();
     case 209:
-      if (lookahead == 's') ADVANCE(328);
+      if (lookahead == 't') ADVANCE(315);
       END_STATE();
     case 210:
-      if (lookahead == 's') ADVANCE(290);
+      if (lookahead == 't') ADVANCE(273);
       END_STATE();
     case 211:
-      if (lookahead == 's') ADVANCE(336);
+      if (lookahead == 't') ADVANCE(308);
       END_STATE();
     case 212:
-      if (lookahead == 's') ADVANCE(68);
+      if (lookahead == 't') ADVANCE(300);
       END_STATE();
     case 213:
-      if (lookahead == 's') ADVANCE(222);
+      if (lookahead == 't') ADVANCE(284);
       END_STATE();
     case 214:
-      if (lookahead == 's') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(103);
       END_STATE();
     case 215:
-      if (lookahead == 's') ADVANCE(118);
+      if (lookahead == 't') ADVANCE(164);
       END_STATE();
     case 216:
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 't') ADVANCE(66);
       END_STATE();
     case 217:
-      if (lookahead == 's') ADVANCE(209);
+      if (lookahead == 't') ADVANCE(106);
       END_STATE();
     case 218:
-      if (lookahead == 's') ADVANCE(237);
+      if (lookahead == 't') ADVANCE(113);
       END_STATE();
     case 219:
-      if (lookahead == 's') ADVANCE(241);
+      if (lookahead == 't') ADVANCE(236);
       END_STATE();
     case 220:
-      if (lookahead == 's') ADVANCE(187);
+      if (lookahead == 't') ADVANCE(83);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(111);
+      if (lookahead == 't') ADVANCE(88);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(118);
       END_STATE();
     case 223:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 't') ADVANCE(163);
       END_STATE();
     case 224:
-      if (lookahead == 't') ADVANCE(294);
-      if (lookahead == 'u') ADVANCE(148);
+      if (lookahead == 'u') ADVANCE(132);
       END_STATE();
     case 225:
-      if (lookahead == 't') ADVANCE(379);
+      if (lookahead == 'u') ADVANCE(130);
       END_STATE();
     case 226:
-      if (lookahead == 't') ADVANCE(340);
+      if (lookahead == 'u') ADVANCE(168);
       END_STATE();
     case 227:
-      if (lookahead == 't') ADVANCE(293);
+      if (lookahead == 'u') ADVANCE(50);
       END_STATE();
     case 228:
-      if (lookahead == 't') ADVANCE(331);
+      if (lookahead == 'v') ADVANCE(120);
       END_STATE();
     case 229:
-      if (lookahead == 't') ADVANCE(321);
+      if (lookahead == 'w') ADVANCE(317);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(304);
+      if (lookahead == 'w') ADVANCE(104);
       END_STATE();
     case 231:
-      if (lookahead == 't') ADVANCE(330);
+      if (lookahead == 'x') ADVANCE(48);
       END_STATE();
     case 232:
-      if (lookahead == 't') ADVANCE(178);
+      if (lookahead == 'y') ADVANCE(302);
       END_STATE();
     case 233:
-      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == 'y') ADVANCE(350);
       END_STATE();
     case 234:
-      if (lookahead == 't') ADVANCE(69);
+      if (lookahead == 'y') ADVANCE(292);
       END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(112);
+      if (lookahead == 'y') ADVANCE(277);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(255);
-      END_STATE();
-    case 237:
-      if (lookahead == 't') ADVANCE(86);
-      END_STATE();
-    case 238:
-      if (lookahead == 't') ADVANCE(123);
-      END_STATE();
-    case 239:
-      if (lookahead == 't') ADVANCE(126);
-      END_STATE();
-    case 240:
-      if (lookahead == 't') ADVANCE(176);
-      END_STATE();
-    case 241:
-      if (lookahead == 't') ADVANCE(91);
-      END_STATE();
-    case 242:
-      if (lookahead == 'u') ADVANCE(141);
-      END_STATE();
-    case 243:
-      if (lookahead == 'u') ADVANCE(145);
-      END_STATE();
-    case 244:
-      if (lookahead == 'u') ADVANCE(180);
-      END_STATE();
-    case 245:
-      if (lookahead == 'u') ADVANCE(185);
-      END_STATE();
-    case 246:
-      if (lookahead == 'u') ADVANCE(48);
-      END_STATE();
-    case 247:
-      if (lookahead == 'v') ADVANCE(25);
-      END_STATE();
-    case 248:
-      if (lookahead == 'v') ADVANCE(127);
-      END_STATE();
-    case 249:
-      if (lookahead == 'w') ADVANCE(342);
-      END_STATE();
-    case 250:
-      if (lookahead == 'w') ADVANCE(110);
-      END_STATE();
-    case 251:
-      if (lookahead == 'x') ADVANCE(46);
-      END_STATE();
-    case 252:
-      if (lookahead == 'y') ADVANCE(250);
-      END_STATE();
-    case 253:
       if (lookahead == 'y') ADVANCE(323);
       END_STATE();
-    case 254:
-      if (lookahead == 'y') ADVANCE(377);
+    case 237:
+      if (lookahead == 'y') ADVANCE(230);
       END_STATE();
-    case 255:
-      if (lookahead == 'y') ADVANCE(348);
+    case 238:
+      if (lookahead == 'y') ADVANCE(217);
       END_STATE();
-    case 256:
-      if (lookahead == 'y') ADVANCE(313);
-      END_STATE();
-    case 257:
-      if (lookahead == 'y') ADVANCE(298);
-      END_STATE();
-    case 258:
-      if (lookahead == 'y') ADVANCE(235);
-      END_STATE();
-    case 259:
+    case 239:
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(264);
+          lookahead == 'c') ADVANCE(244);
       END_STATE();
-    case 260:
+    case 240:
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(263);
+          lookahead == 'c') ADVANCE(243);
       END_STATE();
-    case 261:
+    case 241:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(263);
+          lookahead == 'd') ADVANCE(243);
       END_STATE();
-    case 262:
+    case 242:
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(265);
+          lookahead == 'n') ADVANCE(245);
       END_STATE();
-    case 263:
+    case 243:
       if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(463);
+          lookahead == 'p') ADVANCE(436);
       END_STATE();
-    case 264:
+    case 244:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(263);
+          lookahead == 't') ADVANCE(243);
       END_STATE();
-    case 265:
+    case 245:
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(463);
+          lookahead == 'y') ADVANCE(436);
       END_STATE();
-    case 266:
+    case 246:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(482);
+          lookahead == 't') ADVANCE(455);
       END_STATE();
-    case 267:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+    case 247:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(272);
       END_STATE();
-    case 268:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
+    case 248:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
       END_STATE();
-    case 269:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
+    case 249:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
       END_STATE();
-    case 270:
+    case 250:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      END_STATE();
+    case 251:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
+      END_STATE();
+    case 252:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      END_STATE();
+    case 253:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
-    case 271:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
-      END_STATE();
-    case 272:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
-      END_STATE();
-    case 273:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
-      END_STATE();
-    case 274:
+    case 254:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(456);
       END_STATE();
-    case 275:
-      if (eof) ADVANCE(278);
+    case 255:
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '!', 386,
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        ':', 301,
-        '=', 295,
-        '[', 349,
-        ']', 350,
-        'a', 130,
-        'c', 28,
-        'd', 66,
-        'e', 106,
-        'f', 188,
-        'g', 189,
-        'h', 77,
-        'i', 41,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 34,
-        'p', 162,
-        's', 67,
-        't', 163,
-        'u', 212,
-        'v', 80,
-        'w', 119,
-        '{', 286,
-        '}', 287,
+        '!', 359,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        ':', 280,
+        '=', 275,
+        '[', 324,
+        ']', 325,
+        'a', 529,
+        'c', 461,
+        'd', 484,
+        'e', 506,
+        'f', 560,
+        'g', 562,
+        'h', 489,
+        'i', 470,
+        'k', 462,
+        'l', 463,
+        'm', 495,
+        'n', 465,
+        'p', 545,
+        's', 485,
+        't', 544,
+        'u', 575,
+        'v', 494,
+        'w', 521,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(255);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
       END_STATE();
-    case 276:
-      if (eof) ADVANCE(278);
+    case 256:
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        '-', 451,
-        '/', 452,
-        ']', 350,
-        'a', 135,
-        'c', 29,
-        'd', 66,
-        'e', 251,
-        'g', 203,
-        'h', 77,
-        'i', 42,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 39,
-        'p', 166,
-        's', 94,
-        't', 173,
-        'u', 212,
-        'v', 80,
-        '}', 287,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        '-', 424,
+        '/', 425,
+        ']', 325,
+        'a', 123,
+        'c', 32,
+        'd', 64,
+        'e', 231,
+        'g', 173,
+        'h', 79,
+        'i', 43,
+        'k', 33,
+        'l', 34,
+        'm', 81,
+        'n', 37,
+        'p', 150,
+        's', 75,
+        't', 155,
+        'u', 195,
+        'v', 74,
+        'w', 109,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(277);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
       END_STATE();
-    case 277:
-      if (eof) ADVANCE(278);
+    case 257:
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        ']', 350,
-        'a', 135,
-        'c', 29,
-        'd', 66,
-        'e', 251,
-        'g', 203,
-        'h', 77,
-        'i', 42,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 39,
-        'p', 166,
-        's', 94,
-        't', 173,
-        'u', 212,
-        'v', 80,
-        '}', 287,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        ']', 325,
+        'a', 123,
+        'c', 32,
+        'd', 64,
+        'e', 231,
+        'g', 173,
+        'h', 79,
+        'i', 43,
+        'k', 33,
+        'l', 34,
+        'm', 81,
+        'n', 37,
+        'p', 150,
+        's', 75,
+        't', 155,
+        'u', 195,
+        'v', 74,
+        'w', 109,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(277);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
       END_STATE();
-    case 278:
+    case 258:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 279:
+    case 259:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 280:
+    case 260:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 281:
+    case 261:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 282:
+    case 262:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 283:
+    case 263:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(263);
       END_STATE();
-    case 284:
+    case 264:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 285:
+    case 265:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 286:
+    case 266:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 287:
+    case 267:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 288:
+    case 268:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 289:
+    case 269:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(302);
+      if (lookahead == 's') ADVANCE(281);
       END_STATE();
-    case 290:
+    case 270:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 291:
+    case 271:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 292:
+    case 272:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(272);
       END_STATE();
-    case 293:
+    case 273:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 294:
+    case 274:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 295:
+    case 275:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 296:
-      ACCEPT_TOKEN(anon_sym_group);
-      END_STATE();
-    case 297:
+    case 276:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 298:
+    case 277:
       ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
-    case 299:
+    case 278:
       ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
-    case 300:
+    case 279:
       ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
-    case 301:
+    case 280:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 302:
+    case 281:
       ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
-    case 303:
+    case 282:
       ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
-    case 304:
+    case 283:
       ACCEPT_TOKEN(anon_sym_port);
       END_STATE();
-    case 305:
+    case 284:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(303);
+      if (lookahead == 's') ADVANCE(282);
       END_STATE();
-    case 306:
+    case 285:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 307:
+    case 286:
       ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
-    case 308:
+    case 287:
       ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(307);
+      if (lookahead == 's') ADVANCE(286);
       END_STATE();
-    case 309:
+    case 288:
       ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
-    case 310:
+    case 289:
       ACCEPT_TOKEN(anon_sym_system);
       END_STATE();
-    case 311:
+    case 290:
       ACCEPT_TOKEN(anon_sym_namespace);
       END_STATE();
-    case 312:
+    case 291:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(285);
+      if (lookahead == 's') ADVANCE(265);
       END_STATE();
-    case 313:
+    case 292:
       ACCEPT_TOKEN(anon_sym_policy);
       END_STATE();
-    case 314:
+    case 293:
       ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 315:
+    case 294:
       ACCEPT_TOKEN(anon_sym_use);
       END_STATE();
-    case 316:
+    case 295:
       ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 317:
+    case 296:
       ACCEPT_TOKEN(anon_sym_description);
       END_STATE();
-    case 318:
+    case 297:
       ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 319:
+    case 298:
       ACCEPT_TOKEN(anon_sym_label);
       END_STATE();
-    case 320:
+    case 299:
       ACCEPT_TOKEN(anon_sym_label);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 321:
+    case 300:
       ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
-    case 322:
+    case 301:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 323:
+    case 302:
       ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
-    case 324:
+    case 303:
       ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 325:
+    case 304:
       ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(115);
-      END_STATE();
-    case 327:
+    case 305:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 328:
+    case 306:
       ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
-    case 329:
+    case 307:
       ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
-    case 330:
+    case 308:
       ACCEPT_TOKEN(anon_sym_select);
       END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(193);
-      END_STATE();
-    case 332:
+    case 309:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 333:
+    case 310:
       ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
-    case 334:
+    case 311:
       ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(249);
-      END_STATE();
-    case 336:
+    case 312:
       ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
-    case 337:
+    case 313:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'g') ADVANCE(204);
-      END_STATE();
-    case 339:
+    case 314:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 340:
+    case 315:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 341:
+    case 316:
       ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
-    case 342:
+    case 317:
       ACCEPT_TOKEN(anon_sym_allow);
       END_STATE();
-    case 343:
+    case 318:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 344:
+    case 319:
       ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 345:
+    case 320:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 346:
+    case 321:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 347:
+    case 322:
       ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
-    case 348:
+    case 323:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 349:
+    case 324:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 350:
+    case 325:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 351:
+    case 326:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 352:
+    case 327:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(353);
+      if (lookahead == 's') ADVANCE(328);
       END_STATE();
-    case 353:
+    case 328:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 354:
+    case 329:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 355:
+    case 330:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      END_STATE();
-    case 357:
+    case 331:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      END_STATE();
-    case 359:
+    case 332:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 360:
+    case 333:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(357);
-      if (lookahead == '6') ADVANCE(359);
+      if (lookahead == '4') ADVANCE(331);
+      if (lookahead == '6') ADVANCE(332);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 361:
+    case 334:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(362);
+      if (lookahead == 'p') ADVANCE(335);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 362:
+    case 335:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(360);
+      if (lookahead == 'v') ADVANCE(333);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 363:
+    case 336:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
       END_STATE();
-    case 364:
+    case 337:
       ACCEPT_TOKEN(sym_icmp_type);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 365:
+    case 338:
       ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
-    case 366:
+    case 339:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 367:
+    case 340:
       ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
-    case 368:
+    case 341:
       ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
-    case 369:
+    case 342:
       ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
-    case 370:
+    case 343:
       ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
       END_STATE();
-    case 371:
+    case 344:
       ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
-    case 372:
+    case 345:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 373:
+    case 346:
       ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
-    case 374:
+    case 347:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 375:
+    case 348:
       ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
-    case 376:
+    case 349:
       ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
-    case 377:
+    case 350:
       ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
-    case 378:
+    case 351:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 379:
+    case 352:
       ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
-    case 380:
+    case 353:
       ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
-    case 381:
+    case 354:
       ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
-    case 382:
+    case 355:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 383:
+    case 356:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 384:
+    case 357:
       ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
-    case 385:
+    case 358:
       ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
-    case 386:
+    case 359:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(383);
+      if (lookahead == '=') ADVANCE(356);
       END_STATE();
-    case 387:
+    case 360:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(406);
+      if (lookahead == 'a') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 388:
+    case 361:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(391);
+      if (lookahead == 'a') ADVANCE(364);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 389:
+    case 362:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(445);
+      if (lookahead == 'a') ADVANCE(418);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 390:
+    case 363:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(374);
+      if (lookahead == 'a') ADVANCE(347);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 391:
+    case 364:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(404);
+      if (lookahead == 'b') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 392:
+    case 365:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(420);
-      if (lookahead == 'n') ADVANCE(339);
+      if (lookahead == 'c') ADVANCE(393);
+      if (lookahead == 'n') ADVANCE(314);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 393:
+    case 366:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(372);
+      if (lookahead == 'c') ADVANCE(345);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 394:
+    case 367:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(435);
+      if (lookahead == 'c') ADVANCE(408);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 395:
+    case 368:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(448);
+      if (lookahead == 'c') ADVANCE(421);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 396:
+    case 369:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(440);
+      if (lookahead == 'c') ADVANCE(413);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 397:
+    case 370:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(402);
+      if (lookahead == 'c') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 398:
+    case 371:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(407);
-      if (lookahead == 'n') ADVANCE(438);
+      if (lookahead == 'e') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(411);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 399:
+    case 372:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(407);
+      if (lookahead == 'e') ADVANCE(380);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 400:
+    case 373:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(316);
+      if (lookahead == 'e') ADVANCE(295);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 401:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(423);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(281);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(417);
-      if (lookahead == 'i') ADVANCE(418);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(414);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 405:
+    case 374:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 406:
+    case 375:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(411);
+      if (lookahead == 'e') ADVANCE(261);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 407:
+    case 376:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(389);
-      if (lookahead == 'n') ADVANCE(447);
-      if (lookahead == 's') ADVANCE(394);
+      if (lookahead == 'e') ADVANCE(390);
+      if (lookahead == 'i') ADVANCE(391);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 408:
+    case 377:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(395);
+      if (lookahead == 'e') ADVANCE(387);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 409:
+    case 378:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(427);
+      if (lookahead == 'e') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 410:
+    case 379:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(433);
+      if (lookahead == 'f') ADVANCE(384);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 411:
+    case 380:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(390);
+      if (lookahead == 'f') ADVANCE(362);
+      if (lookahead == 'n') ADVANCE(420);
+      if (lookahead == 's') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 412:
+    case 381:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(408);
-      if (lookahead == 'r') ADVANCE(439);
+      if (lookahead == 'i') ADVANCE(368);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 413:
+    case 382:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(408);
+      if (lookahead == 'i') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 414:
+    case 383:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(320);
+      if (lookahead == 'i') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 415:
+    case 384:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(416);
+      if (lookahead == 'k') ADVANCE(363);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 416:
+    case 385:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(426);
+      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'r') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 417:
+    case 386:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(405);
+      if (lookahead == 'l') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 418:
+    case 387:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(401);
+      if (lookahead == 'l') ADVANCE(299);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 419:
+    case 388:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(441);
+      if (lookahead == 'l') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 420:
+    case 389:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(431);
+      if (lookahead == 'l') ADVANCE(399);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 421:
+    case 390:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(339);
+      if (lookahead == 'l') ADVANCE(378);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 422:
+    case 391:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(318);
+      if (lookahead == 'l') ADVANCE(374);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 423:
+    case 392:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(397);
+      if (lookahead == 'l') ADVANCE(414);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 424:
+    case 393:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(327);
+      if (lookahead == 'm') ADVANCE(404);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 425:
+    case 394:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(412);
+      if (lookahead == 'n') ADVANCE(314);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 426:
+    case 395:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(446);
+      if (lookahead == 'n') ADVANCE(297);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 427:
+    case 396:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(422);
+      if (lookahead == 'n') ADVANCE(370);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 428:
+    case 397:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(436);
+      if (lookahead == 'o') ADVANCE(305);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 429:
+    case 398:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(413);
+      if (lookahead == 'o') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 430:
+    case 399:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(419);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(395);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(409);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(386);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(339);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(330);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 405:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'p') ADVANCE(366);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 431:
+    case 406:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(355);
+      if (lookahead == 'p') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 432:
+    case 407:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(393);
+      if (lookahead == 'r') ADVANCE(405);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 433:
+    case 408:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(444);
+      if (lookahead == 'r') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 434:
+    case 409:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(432);
+      if (lookahead == 'r') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 435:
+    case 410:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(410);
+      if (lookahead == 's') ADVANCE(373);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 436:
+    case 411:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(439);
+      if (lookahead == 's') ADVANCE(355);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 437:
+    case 412:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 't') ADVANCE(285);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 438:
+    case 413:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(382);
+      if (lookahead == 't') ADVANCE(309);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 439:
+    case 414:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 't') ADVANCE(301);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 440:
+    case 415:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(332);
+      if (lookahead == 't') ADVANCE(416);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 441:
+    case 416:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(322);
+      if (lookahead == 't') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 442:
+    case 417:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(443);
+      if (lookahead == 't') ADVANCE(382);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 443:
+    case 418:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(430);
+      if (lookahead == 'u') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 444:
+    case 419:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(409);
+      if (lookahead == 'w') ADVANCE(318);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 445:
+    case 420:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(419);
+      if (lookahead == 'y') ADVANCE(303);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 446:
+    case 421:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(343);
+      if (lookahead == 'y') ADVANCE(293);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 447:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(324);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(314);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 449:
+    case 422:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 450:
+    case 423:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(423);
       END_STATE();
-    case 451:
+    case 424:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 452:
+    case 425:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 453:
+    case 426:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(470);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (lookahead == '.') ADVANCE(250);
+      if (lookahead == ':') ADVANCE(443);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
-    case 454:
+    case 427:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(470);
+      if (lookahead == ':') ADVANCE(443);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 455:
+    case 428:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(458);
+      if (lookahead == 'o') ADVANCE(431);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 456:
+    case 429:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(297);
+      if (lookahead == 'p') ADVANCE(276);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 457:
+    case 430:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(455);
+      if (lookahead == 'r') ADVANCE(428);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 458:
+    case 431:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(456);
+      if (lookahead == 'u') ADVANCE(429);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 459:
+    case 432:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
       END_STATE();
-    case 460:
+    case 433:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 461:
+    case 434:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
       END_STATE();
-    case 462:
+    case 435:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(435);
       END_STATE();
-    case 463:
+    case 436:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 464:
+    case 437:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(471);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(444);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(464);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(437);
       END_STATE();
-    case 465:
+    case 438:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(464);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(437);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(465);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
       END_STATE();
-    case 466:
+    case 439:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(465);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(438);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(466);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(439);
       END_STATE();
-    case 467:
+    case 440:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(466);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(439);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(467);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(440);
       END_STATE();
-    case 468:
+    case 441:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(467);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(440);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(468);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(441);
       END_STATE();
-    case 469:
+    case 442:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(468);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(441);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(469);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(442);
       END_STATE();
-    case 470:
+    case 443:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(469);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(442);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(470);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(443);
       END_STATE();
-    case 471:
+    case 444:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(471);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(444);
       END_STATE();
-    case 472:
+    case 445:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(271);
-      if (lookahead == '/') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
+      if (lookahead == '.') ADVANCE(251);
+      if (lookahead == '/') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
       END_STATE();
-    case 473:
+    case 446:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(272);
-      if (lookahead == '/') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
       END_STATE();
-    case 474:
+    case 447:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
+      if (lookahead == '/') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
       END_STATE();
-    case 475:
+    case 448:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
       END_STATE();
-    case 476:
+    case 449:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+      if (lookahead == '.') ADVANCE(247);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
       END_STATE();
-    case 477:
+    case 450:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
       END_STATE();
-    case 478:
+    case 451:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 479:
+    case 452:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(480);
+      if (lookahead == '#') ADVANCE(453);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(479);
+          lookahead == ' ') ADVANCE(452);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(480);
+          lookahead != '\\') ADVANCE(453);
       END_STATE();
-    case 480:
+    case 453:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(480);
+          lookahead != '\\') ADVANCE(453);
       END_STATE();
-    case 481:
+    case 454:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 482:
+    case 455:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 483:
+    case 456:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(456);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '4') ADVANCE(608);
+      if (lookahead == '6') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '_') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(458);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(459);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '_') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(459);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(588);
+      if (lookahead == 'i') ADVANCE(481);
+      if (lookahead == 'l') ADVANCE(518);
+      if (lookahead == 'o') ADVANCE(541);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(503);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(468);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(482);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(537);
+      if (lookahead == 'o') ADVANCE(589);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(598);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(475);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'b') ADVANCE(490);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(535);
+      if (lookahead == 'm') ADVANCE(556);
+      if (lookahead == 'n') ADVANCE(507);
+      if (lookahead == 'p') ADVANCE(600);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(493);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(486);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(571);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(572);
+      if (lookahead == 'l') ADVANCE(517);
+      if (lookahead == 'r') ADVANCE(584);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(538);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(563);
+      if (lookahead == 'l') ADVANCE(516);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(500);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
     case 484:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(504);
+      if (lookahead == 'n') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 't') ADVANCE(569);
+      if (lookahead == 'y') ADVANCE(579);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(509);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(464);
+      if (lookahead == 'o') ADVANCE(577);
+      if (lookahead == 't') ADVANCE(586);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(528);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(542);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(558);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 495:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(583);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 496:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(543);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 497:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(474);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(566);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 499:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(574);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(561);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(565);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(526);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(466);
+      if (lookahead == 'n') ADVANCE(604);
+      if (lookahead == 's') ADVANCE(476);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(567);
+      if (lookahead == 'n') ADVANCE(593);
+      if (lookahead == 'v') ADVANCE(498);
+      if (lookahead == 'x') ADVANCE(473);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(567);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 508:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(554);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(522);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(502);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(551);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(527);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(538);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(597);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(471);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(491);
+      if (lookahead == 'u') ADVANCE(580);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(539);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(547);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(587);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(540);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(585);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(559);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(475);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(460);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(487);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(530);
+      if (lookahead == 'n') ADVANCE(605);
+      if (lookahead == 'p') ADVANCE(514);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 530:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(548);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(497);
+      if (lookahead == 'r') ADVANCE(601);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(496);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(555);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(501);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(508);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(505);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(573);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(472);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(478);
+      if (lookahead == 'r') ADVANCE(549);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(596);
+      if (lookahead == 'p') ADVANCE(469);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(538);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(602);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(480);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(477);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(561);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(564);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(552);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(467);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(591);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'q') ADVANCE(479);
+      if (lookahead == 'r') ADVANCE(550);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(546);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 566:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(606);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(499);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(578);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(519);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(524);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(581);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 575:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 576:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(557);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 577:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(520);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(592);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(594);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(608);
+      if (lookahead == 'u') ADVANCE(536);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(513);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(555);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(510);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(488);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(515);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(511);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(520);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(492);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(523);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(500);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(553);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(555);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(531);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 599:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(472);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(457);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(525);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(512);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(590);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 608:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
-    case 485:
+    case 609:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(487);
+      if (lookahead == 'c') ADVANCE(611);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 486:
+    case 610:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(490);
+      if (lookahead == 'e') ADVANCE(614);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 487:
+    case 611:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == 'e') ADVANCE(260);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 488:
+    case 612:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(489);
+      if (lookahead == 'i') ADVANCE(613);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 489:
+    case 613:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(486);
+      if (lookahead == 'l') ADVANCE(610);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 490:
+    case 614:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'n') ADVANCE(609);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 491:
+    case 615:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 492:
+    case 616:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(492);
+          lookahead != '\n') ADVANCE(616);
       END_STATE();
     default:
       return false;
@@ -4702,415 +5875,416 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 276},
-  [2] = {.lex_state = 276},
-  [3] = {.lex_state = 276},
-  [4] = {.lex_state = 276},
-  [5] = {.lex_state = 276},
-  [6] = {.lex_state = 276},
-  [7] = {.lex_state = 276},
-  [8] = {.lex_state = 276},
-  [9] = {.lex_state = 276},
-  [10] = {.lex_state = 276},
-  [11] = {.lex_state = 276},
+  [1] = {.lex_state = 256},
+  [2] = {.lex_state = 256},
+  [3] = {.lex_state = 256},
+  [4] = {.lex_state = 256},
+  [5] = {.lex_state = 256},
+  [6] = {.lex_state = 256},
+  [7] = {.lex_state = 256},
+  [8] = {.lex_state = 256},
+  [9] = {.lex_state = 256},
+  [10] = {.lex_state = 256},
+  [11] = {.lex_state = 256},
   [12] = {.lex_state = 9},
-  [13] = {.lex_state = 276},
+  [13] = {.lex_state = 256},
   [14] = {.lex_state = 10},
-  [15] = {.lex_state = 276},
-  [16] = {.lex_state = 276},
-  [17] = {.lex_state = 276},
-  [18] = {.lex_state = 276},
-  [19] = {.lex_state = 276},
-  [20] = {.lex_state = 276},
-  [21] = {.lex_state = 276},
-  [22] = {.lex_state = 276},
-  [23] = {.lex_state = 276},
-  [24] = {.lex_state = 276},
-  [25] = {.lex_state = 276},
-  [26] = {.lex_state = 276},
-  [27] = {.lex_state = 276},
-  [28] = {.lex_state = 276},
-  [29] = {.lex_state = 276},
-  [30] = {.lex_state = 276},
-  [31] = {.lex_state = 276},
-  [32] = {.lex_state = 276},
-  [33] = {.lex_state = 276},
-  [34] = {.lex_state = 276},
-  [35] = {.lex_state = 276},
-  [36] = {.lex_state = 276},
-  [37] = {.lex_state = 276},
-  [38] = {.lex_state = 276},
-  [39] = {.lex_state = 276},
-  [40] = {.lex_state = 276},
-  [41] = {.lex_state = 276},
-  [42] = {.lex_state = 276},
-  [43] = {.lex_state = 276},
-  [44] = {.lex_state = 276},
-  [45] = {.lex_state = 276},
-  [46] = {.lex_state = 11},
-  [47] = {.lex_state = 276},
-  [48] = {.lex_state = 276},
-  [49] = {.lex_state = 276},
-  [50] = {.lex_state = 276},
-  [51] = {.lex_state = 276},
-  [52] = {.lex_state = 276},
-  [53] = {.lex_state = 0},
-  [54] = {.lex_state = 276},
-  [55] = {.lex_state = 276},
-  [56] = {.lex_state = 276},
-  [57] = {.lex_state = 276},
-  [58] = {.lex_state = 276},
-  [59] = {.lex_state = 276},
-  [60] = {.lex_state = 276},
-  [61] = {.lex_state = 276},
-  [62] = {.lex_state = 276},
-  [63] = {.lex_state = 276},
-  [64] = {.lex_state = 276},
-  [65] = {.lex_state = 276},
-  [66] = {.lex_state = 276},
-  [67] = {.lex_state = 276},
-  [68] = {.lex_state = 0},
-  [69] = {.lex_state = 276},
-  [70] = {.lex_state = 276},
-  [71] = {.lex_state = 276},
-  [72] = {.lex_state = 276},
-  [73] = {.lex_state = 276},
-  [74] = {.lex_state = 276},
-  [75] = {.lex_state = 276},
-  [76] = {.lex_state = 276},
-  [77] = {.lex_state = 276},
-  [78] = {.lex_state = 276},
-  [79] = {.lex_state = 276},
-  [80] = {.lex_state = 276},
-  [81] = {.lex_state = 276},
-  [82] = {.lex_state = 276},
-  [83] = {.lex_state = 276},
-  [84] = {.lex_state = 276},
-  [85] = {.lex_state = 276},
-  [86] = {.lex_state = 276},
+  [15] = {.lex_state = 256},
+  [16] = {.lex_state = 256},
+  [17] = {.lex_state = 256},
+  [18] = {.lex_state = 256},
+  [19] = {.lex_state = 256},
+  [20] = {.lex_state = 256},
+  [21] = {.lex_state = 256},
+  [22] = {.lex_state = 256},
+  [23] = {.lex_state = 256},
+  [24] = {.lex_state = 256},
+  [25] = {.lex_state = 256},
+  [26] = {.lex_state = 256},
+  [27] = {.lex_state = 256},
+  [28] = {.lex_state = 256},
+  [29] = {.lex_state = 256},
+  [30] = {.lex_state = 256},
+  [31] = {.lex_state = 256},
+  [32] = {.lex_state = 256},
+  [33] = {.lex_state = 256},
+  [34] = {.lex_state = 256},
+  [35] = {.lex_state = 256},
+  [36] = {.lex_state = 256},
+  [37] = {.lex_state = 256},
+  [38] = {.lex_state = 256},
+  [39] = {.lex_state = 256},
+  [40] = {.lex_state = 256},
+  [41] = {.lex_state = 256},
+  [42] = {.lex_state = 256},
+  [43] = {.lex_state = 256},
+  [44] = {.lex_state = 256},
+  [45] = {.lex_state = 256},
+  [46] = {.lex_state = 2},
+  [47] = {.lex_state = 256},
+  [48] = {.lex_state = 256},
+  [49] = {.lex_state = 256},
+  [50] = {.lex_state = 256},
+  [51] = {.lex_state = 256},
+  [52] = {.lex_state = 256},
+  [53] = {.lex_state = 256},
+  [54] = {.lex_state = 256},
+  [55] = {.lex_state = 256},
+  [56] = {.lex_state = 256},
+  [57] = {.lex_state = 256},
+  [58] = {.lex_state = 256},
+  [59] = {.lex_state = 256},
+  [60] = {.lex_state = 256},
+  [61] = {.lex_state = 256},
+  [62] = {.lex_state = 256},
+  [63] = {.lex_state = 256},
+  [64] = {.lex_state = 256},
+  [65] = {.lex_state = 256},
+  [66] = {.lex_state = 256},
+  [67] = {.lex_state = 256},
+  [68] = {.lex_state = 11},
+  [69] = {.lex_state = 256},
+  [70] = {.lex_state = 256},
+  [71] = {.lex_state = 2},
+  [72] = {.lex_state = 256},
+  [73] = {.lex_state = 256},
+  [74] = {.lex_state = 256},
+  [75] = {.lex_state = 256},
+  [76] = {.lex_state = 256},
+  [77] = {.lex_state = 256},
+  [78] = {.lex_state = 256},
+  [79] = {.lex_state = 256},
+  [80] = {.lex_state = 256},
+  [81] = {.lex_state = 256},
+  [82] = {.lex_state = 256},
+  [83] = {.lex_state = 256},
+  [84] = {.lex_state = 256},
+  [85] = {.lex_state = 256},
+  [86] = {.lex_state = 256},
   [87] = {.lex_state = 12},
-  [88] = {.lex_state = 276},
-  [89] = {.lex_state = 276},
-  [90] = {.lex_state = 276},
-  [91] = {.lex_state = 276},
-  [92] = {.lex_state = 276},
-  [93] = {.lex_state = 276},
-  [94] = {.lex_state = 276},
-  [95] = {.lex_state = 276},
-  [96] = {.lex_state = 276},
-  [97] = {.lex_state = 276},
-  [98] = {.lex_state = 276},
-  [99] = {.lex_state = 276},
-  [100] = {.lex_state = 276},
-  [101] = {.lex_state = 276},
-  [102] = {.lex_state = 276},
-  [103] = {.lex_state = 276},
-  [104] = {.lex_state = 276},
-  [105] = {.lex_state = 276},
-  [106] = {.lex_state = 276},
-  [107] = {.lex_state = 276},
-  [108] = {.lex_state = 276},
-  [109] = {.lex_state = 276},
-  [110] = {.lex_state = 276},
-  [111] = {.lex_state = 276},
-  [112] = {.lex_state = 276},
-  [113] = {.lex_state = 276},
-  [114] = {.lex_state = 276},
-  [115] = {.lex_state = 276},
-  [116] = {.lex_state = 276},
-  [117] = {.lex_state = 276},
-  [118] = {.lex_state = 276},
-  [119] = {.lex_state = 276},
-  [120] = {.lex_state = 276},
-  [121] = {.lex_state = 276},
-  [122] = {.lex_state = 276},
-  [123] = {.lex_state = 276},
-  [124] = {.lex_state = 276},
-  [125] = {.lex_state = 276},
-  [126] = {.lex_state = 276},
-  [127] = {.lex_state = 276},
-  [128] = {.lex_state = 276},
-  [129] = {.lex_state = 276},
-  [130] = {.lex_state = 276},
-  [131] = {.lex_state = 276},
-  [132] = {.lex_state = 276},
-  [133] = {.lex_state = 276},
-  [134] = {.lex_state = 276},
-  [135] = {.lex_state = 276},
-  [136] = {.lex_state = 276},
-  [137] = {.lex_state = 276},
-  [138] = {.lex_state = 276},
-  [139] = {.lex_state = 276},
-  [140] = {.lex_state = 276},
-  [141] = {.lex_state = 276},
-  [142] = {.lex_state = 276},
-  [143] = {.lex_state = 276},
-  [144] = {.lex_state = 276},
-  [145] = {.lex_state = 276},
-  [146] = {.lex_state = 276},
-  [147] = {.lex_state = 276},
-  [148] = {.lex_state = 276},
-  [149] = {.lex_state = 276},
-  [150] = {.lex_state = 276},
-  [151] = {.lex_state = 276},
-  [152] = {.lex_state = 276},
-  [153] = {.lex_state = 276},
-  [154] = {.lex_state = 276},
-  [155] = {.lex_state = 276},
-  [156] = {.lex_state = 276},
-  [157] = {.lex_state = 276},
-  [158] = {.lex_state = 276},
-  [159] = {.lex_state = 276},
-  [160] = {.lex_state = 276},
-  [161] = {.lex_state = 276},
-  [162] = {.lex_state = 276},
-  [163] = {.lex_state = 276},
-  [164] = {.lex_state = 276},
-  [165] = {.lex_state = 276},
-  [166] = {.lex_state = 6},
-  [167] = {.lex_state = 6},
-  [168] = {.lex_state = 7},
+  [88] = {.lex_state = 256},
+  [89] = {.lex_state = 256},
+  [90] = {.lex_state = 256},
+  [91] = {.lex_state = 256},
+  [92] = {.lex_state = 256},
+  [93] = {.lex_state = 256},
+  [94] = {.lex_state = 256},
+  [95] = {.lex_state = 256},
+  [96] = {.lex_state = 256},
+  [97] = {.lex_state = 256},
+  [98] = {.lex_state = 256},
+  [99] = {.lex_state = 256},
+  [100] = {.lex_state = 256},
+  [101] = {.lex_state = 256},
+  [102] = {.lex_state = 256},
+  [103] = {.lex_state = 256},
+  [104] = {.lex_state = 256},
+  [105] = {.lex_state = 256},
+  [106] = {.lex_state = 256},
+  [107] = {.lex_state = 256},
+  [108] = {.lex_state = 256},
+  [109] = {.lex_state = 256},
+  [110] = {.lex_state = 256},
+  [111] = {.lex_state = 256},
+  [112] = {.lex_state = 256},
+  [113] = {.lex_state = 256},
+  [114] = {.lex_state = 256},
+  [115] = {.lex_state = 256},
+  [116] = {.lex_state = 256},
+  [117] = {.lex_state = 256},
+  [118] = {.lex_state = 256},
+  [119] = {.lex_state = 256},
+  [120] = {.lex_state = 256},
+  [121] = {.lex_state = 256},
+  [122] = {.lex_state = 256},
+  [123] = {.lex_state = 256},
+  [124] = {.lex_state = 256},
+  [125] = {.lex_state = 256},
+  [126] = {.lex_state = 256},
+  [127] = {.lex_state = 256},
+  [128] = {.lex_state = 256},
+  [129] = {.lex_state = 256},
+  [130] = {.lex_state = 256},
+  [131] = {.lex_state = 256},
+  [132] = {.lex_state = 256},
+  [133] = {.lex_state = 256},
+  [134] = {.lex_state = 256},
+  [135] = {.lex_state = 256},
+  [136] = {.lex_state = 256},
+  [137] = {.lex_state = 256},
+  [138] = {.lex_state = 256},
+  [139] = {.lex_state = 256},
+  [140] = {.lex_state = 256},
+  [141] = {.lex_state = 256},
+  [142] = {.lex_state = 256},
+  [143] = {.lex_state = 256},
+  [144] = {.lex_state = 256},
+  [145] = {.lex_state = 256},
+  [146] = {.lex_state = 256},
+  [147] = {.lex_state = 256},
+  [148] = {.lex_state = 256},
+  [149] = {.lex_state = 256},
+  [150] = {.lex_state = 256},
+  [151] = {.lex_state = 256},
+  [152] = {.lex_state = 256},
+  [153] = {.lex_state = 4},
+  [154] = {.lex_state = 4},
+  [155] = {.lex_state = 4},
+  [156] = {.lex_state = 256},
+  [157] = {.lex_state = 256},
+  [158] = {.lex_state = 256},
+  [159] = {.lex_state = 256},
+  [160] = {.lex_state = 256},
+  [161] = {.lex_state = 256},
+  [162] = {.lex_state = 256},
+  [163] = {.lex_state = 4},
+  [164] = {.lex_state = 256},
+  [165] = {.lex_state = 256},
+  [166] = {.lex_state = 256},
+  [167] = {.lex_state = 256},
+  [168] = {.lex_state = 6},
   [169] = {.lex_state = 6},
-  [170] = {.lex_state = 276},
-  [171] = {.lex_state = 276},
-  [172] = {.lex_state = 276},
-  [173] = {.lex_state = 276},
-  [174] = {.lex_state = 276},
-  [175] = {.lex_state = 276},
-  [176] = {.lex_state = 276},
-  [177] = {.lex_state = 276},
-  [178] = {.lex_state = 276},
-  [179] = {.lex_state = 276},
+  [170] = {.lex_state = 256},
+  [171] = {.lex_state = 6},
+  [172] = {.lex_state = 7},
+  [173] = {.lex_state = 256},
+  [174] = {.lex_state = 256},
+  [175] = {.lex_state = 6},
+  [176] = {.lex_state = 6},
+  [177] = {.lex_state = 256},
+  [178] = {.lex_state = 256},
+  [179] = {.lex_state = 256},
   [180] = {.lex_state = 6},
-  [181] = {.lex_state = 6},
-  [182] = {.lex_state = 276},
-  [183] = {.lex_state = 276},
-  [184] = {.lex_state = 6},
-  [185] = {.lex_state = 6},
-  [186] = {.lex_state = 276},
-  [187] = {.lex_state = 276},
-  [188] = {.lex_state = 276},
-  [189] = {.lex_state = 2},
-  [190] = {.lex_state = 276},
-  [191] = {.lex_state = 276},
-  [192] = {.lex_state = 276},
-  [193] = {.lex_state = 2},
-  [194] = {.lex_state = 276},
-  [195] = {.lex_state = 276},
-  [196] = {.lex_state = 0},
-  [197] = {.lex_state = 276},
-  [198] = {.lex_state = 276},
-  [199] = {.lex_state = 276},
-  [200] = {.lex_state = 276},
-  [201] = {.lex_state = 276},
-  [202] = {.lex_state = 276},
-  [203] = {.lex_state = 2},
-  [204] = {.lex_state = 276},
-  [205] = {.lex_state = 276},
-  [206] = {.lex_state = 276},
-  [207] = {.lex_state = 2},
-  [208] = {.lex_state = 2},
-  [209] = {.lex_state = 2},
+  [181] = {.lex_state = 256},
+  [182] = {.lex_state = 256},
+  [183] = {.lex_state = 256},
+  [184] = {.lex_state = 256},
+  [185] = {.lex_state = 256},
+  [186] = {.lex_state = 256},
+  [187] = {.lex_state = 6},
+  [188] = {.lex_state = 256},
+  [189] = {.lex_state = 256},
+  [190] = {.lex_state = 256},
+  [191] = {.lex_state = 256},
+  [192] = {.lex_state = 256},
+  [193] = {.lex_state = 3},
+  [194] = {.lex_state = 256},
+  [195] = {.lex_state = 256},
+  [196] = {.lex_state = 256},
+  [197] = {.lex_state = 256},
+  [198] = {.lex_state = 256},
+  [199] = {.lex_state = 256},
+  [200] = {.lex_state = 256},
+  [201] = {.lex_state = 3},
+  [202] = {.lex_state = 256},
+  [203] = {.lex_state = 256},
+  [204] = {.lex_state = 2},
+  [205] = {.lex_state = 256},
+  [206] = {.lex_state = 256},
+  [207] = {.lex_state = 256},
+  [208] = {.lex_state = 256},
+  [209] = {.lex_state = 256},
   [210] = {.lex_state = 3},
-  [211] = {.lex_state = 8},
-  [212] = {.lex_state = 8},
-  [213] = {.lex_state = 8},
+  [211] = {.lex_state = 3},
+  [212] = {.lex_state = 2},
+  [213] = {.lex_state = 3},
   [214] = {.lex_state = 3},
-  [215] = {.lex_state = 3},
-  [216] = {.lex_state = 2},
-  [217] = {.lex_state = 2},
-  [218] = {.lex_state = 5},
-  [219] = {.lex_state = 5},
-  [220] = {.lex_state = 8},
+  [215] = {.lex_state = 8},
+  [216] = {.lex_state = 8},
+  [217] = {.lex_state = 8},
+  [218] = {.lex_state = 8},
+  [219] = {.lex_state = 8},
+  [220] = {.lex_state = 3},
   [221] = {.lex_state = 2},
-  [222] = {.lex_state = 3},
-  [223] = {.lex_state = 5},
-  [224] = {.lex_state = 2},
-  [225] = {.lex_state = 5},
+  [222] = {.lex_state = 2},
+  [223] = {.lex_state = 3},
+  [224] = {.lex_state = 5},
+  [225] = {.lex_state = 2},
   [226] = {.lex_state = 2},
-  [227] = {.lex_state = 8},
-  [228] = {.lex_state = 8},
-  [229] = {.lex_state = 3},
+  [227] = {.lex_state = 5},
+  [228] = {.lex_state = 2},
+  [229] = {.lex_state = 8},
   [230] = {.lex_state = 5},
   [231] = {.lex_state = 5},
-  [232] = {.lex_state = 5},
-  [233] = {.lex_state = 5},
-  [234] = {.lex_state = 2},
-  [235] = {.lex_state = 6},
-  [236] = {.lex_state = 5},
+  [232] = {.lex_state = 3},
+  [233] = {.lex_state = 3},
+  [234] = {.lex_state = 3},
+  [235] = {.lex_state = 2},
+  [236] = {.lex_state = 2},
   [237] = {.lex_state = 5},
-  [238] = {.lex_state = 8},
-  [239] = {.lex_state = 8},
-  [240] = {.lex_state = 13},
-  [241] = {.lex_state = 1},
-  [242] = {.lex_state = 276},
-  [243] = {.lex_state = 276},
-  [244] = {.lex_state = 276},
-  [245] = {.lex_state = 276},
-  [246] = {.lex_state = 276},
-  [247] = {.lex_state = 276},
-  [248] = {.lex_state = 6},
+  [238] = {.lex_state = 3},
+  [239] = {.lex_state = 5},
+  [240] = {.lex_state = 5},
+  [241] = {.lex_state = 5},
+  [242] = {.lex_state = 5},
+  [243] = {.lex_state = 5},
+  [244] = {.lex_state = 8},
+  [245] = {.lex_state = 8},
+  [246] = {.lex_state = 256},
+  [247] = {.lex_state = 256},
+  [248] = {.lex_state = 13},
   [249] = {.lex_state = 13},
-  [250] = {.lex_state = 17},
-  [251] = {.lex_state = 1},
-  [252] = {.lex_state = 276},
-  [253] = {.lex_state = 276},
-  [254] = {.lex_state = 276},
-  [255] = {.lex_state = 276},
-  [256] = {.lex_state = 8},
-  [257] = {.lex_state = 17},
-  [258] = {.lex_state = 276},
-  [259] = {.lex_state = 1},
-  [260] = {.lex_state = 276},
-  [261] = {.lex_state = 276},
-  [262] = {.lex_state = 276},
-  [263] = {.lex_state = 276},
-  [264] = {.lex_state = 276},
-  [265] = {.lex_state = 6},
-  [266] = {.lex_state = 6},
-  [267] = {.lex_state = 13},
-  [268] = {.lex_state = 276},
-  [269] = {.lex_state = 276},
-  [270] = {.lex_state = 276},
-  [271] = {.lex_state = 6},
-  [272] = {.lex_state = 6},
-  [273] = {.lex_state = 276},
+  [250] = {.lex_state = 2},
+  [251] = {.lex_state = 256},
+  [252] = {.lex_state = 17},
+  [253] = {.lex_state = 256},
+  [254] = {.lex_state = 256},
+  [255] = {.lex_state = 256},
+  [256] = {.lex_state = 256},
+  [257] = {.lex_state = 8},
+  [258] = {.lex_state = 2},
+  [259] = {.lex_state = 13},
+  [260] = {.lex_state = 256},
+  [261] = {.lex_state = 256},
+  [262] = {.lex_state = 256},
+  [263] = {.lex_state = 256},
+  [264] = {.lex_state = 256},
+  [265] = {.lex_state = 256},
+  [266] = {.lex_state = 256},
+  [267] = {.lex_state = 1},
+  [268] = {.lex_state = 256},
+  [269] = {.lex_state = 1},
+  [270] = {.lex_state = 256},
+  [271] = {.lex_state = 17},
+  [272] = {.lex_state = 256},
+  [273] = {.lex_state = 256},
   [274] = {.lex_state = 1},
-  [275] = {.lex_state = 0},
-  [276] = {.lex_state = 276},
-  [277] = {.lex_state = 8},
-  [278] = {.lex_state = 1},
-  [279] = {.lex_state = 276},
-  [280] = {.lex_state = 13},
-  [281] = {.lex_state = 0},
-  [282] = {.lex_state = 0},
-  [283] = {.lex_state = 0},
+  [275] = {.lex_state = 256},
+  [276] = {.lex_state = 256},
+  [277] = {.lex_state = 256},
+  [278] = {.lex_state = 8},
+  [279] = {.lex_state = 256},
+  [280] = {.lex_state = 0},
+  [281] = {.lex_state = 1},
+  [282] = {.lex_state = 1},
+  [283] = {.lex_state = 2},
   [284] = {.lex_state = 0},
-  [285] = {.lex_state = 0},
-  [286] = {.lex_state = 0},
+  [285] = {.lex_state = 2},
+  [286] = {.lex_state = 4},
   [287] = {.lex_state = 0},
-  [288] = {.lex_state = 15},
-  [289] = {.lex_state = 14},
+  [288] = {.lex_state = 0},
+  [289] = {.lex_state = 0},
   [290] = {.lex_state = 0},
   [291] = {.lex_state = 0},
-  [292] = {.lex_state = 0},
-  [293] = {.lex_state = 0},
+  [292] = {.lex_state = 14},
+  [293] = {.lex_state = 13},
   [294] = {.lex_state = 0},
-  [295] = {.lex_state = 15},
+  [295] = {.lex_state = 2},
   [296] = {.lex_state = 0},
-  [297] = {.lex_state = 16},
-  [298] = {.lex_state = 15},
+  [297] = {.lex_state = 0},
+  [298] = {.lex_state = 4},
   [299] = {.lex_state = 0},
   [300] = {.lex_state = 0},
-  [301] = {.lex_state = 0},
-  [302] = {.lex_state = 0},
+  [301] = {.lex_state = 15},
+  [302] = {.lex_state = 14},
   [303] = {.lex_state = 0},
   [304] = {.lex_state = 0},
-  [305] = {.lex_state = 15},
+  [305] = {.lex_state = 0},
   [306] = {.lex_state = 0},
   [307] = {.lex_state = 0},
-  [308] = {.lex_state = 16},
-  [309] = {.lex_state = 13},
-  [310] = {.lex_state = 6},
-  [311] = {.lex_state = 15},
+  [308] = {.lex_state = 0},
+  [309] = {.lex_state = 0},
+  [310] = {.lex_state = 0},
+  [311] = {.lex_state = 0},
   [312] = {.lex_state = 0},
-  [313] = {.lex_state = 16},
-  [314] = {.lex_state = 14},
-  [315] = {.lex_state = 0},
+  [313] = {.lex_state = 4},
+  [314] = {.lex_state = 0},
+  [315] = {.lex_state = 15},
   [316] = {.lex_state = 15},
-  [317] = {.lex_state = 0},
+  [317] = {.lex_state = 13},
   [318] = {.lex_state = 0},
   [319] = {.lex_state = 0},
-  [320] = {.lex_state = 0},
-  [321] = {.lex_state = 8},
-  [322] = {.lex_state = 13},
+  [320] = {.lex_state = 2},
+  [321] = {.lex_state = 0},
+  [322] = {.lex_state = 8},
   [323] = {.lex_state = 0},
   [324] = {.lex_state = 0},
   [325] = {.lex_state = 0},
-  [326] = {.lex_state = 15},
+  [326] = {.lex_state = 0},
   [327] = {.lex_state = 0},
   [328] = {.lex_state = 0},
   [329] = {.lex_state = 0},
   [330] = {.lex_state = 0},
-  [331] = {.lex_state = 0},
+  [331] = {.lex_state = 2},
   [332] = {.lex_state = 0},
-  [333] = {.lex_state = 13},
-  [334] = {.lex_state = 0},
+  [333] = {.lex_state = 0},
+  [334] = {.lex_state = 13},
   [335] = {.lex_state = 0},
-  [336] = {.lex_state = 276},
+  [336] = {.lex_state = 0},
   [337] = {.lex_state = 13},
-  [338] = {.lex_state = 0},
-  [339] = {.lex_state = 0},
+  [338] = {.lex_state = 13},
+  [339] = {.lex_state = 4},
   [340] = {.lex_state = 0},
-  [341] = {.lex_state = 0},
+  [341] = {.lex_state = 13},
   [342] = {.lex_state = 0},
-  [343] = {.lex_state = 0},
+  [343] = {.lex_state = 2},
   [344] = {.lex_state = 0},
-  [345] = {.lex_state = 0},
-  [346] = {.lex_state = 13},
-  [347] = {.lex_state = 0},
+  [345] = {.lex_state = 13},
+  [346] = {.lex_state = 0},
+  [347] = {.lex_state = 8},
   [348] = {.lex_state = 0},
   [349] = {.lex_state = 8},
   [350] = {.lex_state = 0},
-  [351] = {.lex_state = 0},
-  [352] = {.lex_state = 8},
-  [353] = {.lex_state = 0},
-  [354] = {.lex_state = 8},
-  [355] = {.lex_state = 13},
+  [351] = {.lex_state = 13},
+  [352] = {.lex_state = 0},
+  [353] = {.lex_state = 8},
+  [354] = {.lex_state = 0},
+  [355] = {.lex_state = 0},
   [356] = {.lex_state = 0},
   [357] = {.lex_state = 0},
-  [358] = {.lex_state = 15},
-  [359] = {.lex_state = 13},
-  [360] = {.lex_state = 276},
-  [361] = {.lex_state = 0},
+  [358] = {.lex_state = 0},
+  [359] = {.lex_state = 256},
+  [360] = {.lex_state = 0},
+  [361] = {.lex_state = 256},
   [362] = {.lex_state = 0},
   [363] = {.lex_state = 0},
-  [364] = {.lex_state = 3},
-  [365] = {.lex_state = 15},
-  [366] = {.lex_state = 0},
-  [367] = {.lex_state = 20},
+  [364] = {.lex_state = 20},
+  [365] = {.lex_state = 256},
+  [366] = {.lex_state = 256},
+  [367] = {.lex_state = 4},
   [368] = {.lex_state = 15},
-  [369] = {.lex_state = 0},
-  [370] = {.lex_state = 0},
+  [369] = {.lex_state = 3},
+  [370] = {.lex_state = 256},
   [371] = {.lex_state = 0},
-  [372] = {.lex_state = 276},
-  [373] = {.lex_state = 276},
-  [374] = {.lex_state = 276},
-  [375] = {.lex_state = 0},
-  [376] = {.lex_state = 21},
-  [377] = {.lex_state = 276},
-  [378] = {.lex_state = 276},
-  [379] = {.lex_state = 276},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 276},
-  [382] = {.lex_state = 276},
-  [383] = {.lex_state = 276},
-  [384] = {.lex_state = 0},
-  [385] = {.lex_state = 2},
-  [386] = {.lex_state = 0},
-  [387] = {.lex_state = 0},
-  [388] = {.lex_state = 3},
-  [389] = {.lex_state = 276},
-  [390] = {.lex_state = 0},
-  [391] = {.lex_state = 276},
+  [372] = {.lex_state = 2},
+  [373] = {.lex_state = 20},
+  [374] = {.lex_state = 4},
+  [375] = {.lex_state = 256},
+  [376] = {.lex_state = 256},
+  [377] = {.lex_state = 0},
+  [378] = {.lex_state = 0},
+  [379] = {.lex_state = 0},
+  [380] = {.lex_state = 256},
+  [381] = {.lex_state = 256},
+  [382] = {.lex_state = 256},
+  [383] = {.lex_state = 2},
+  [384] = {.lex_state = 256},
+  [385] = {.lex_state = 19},
+  [386] = {.lex_state = 15},
+  [387] = {.lex_state = 4},
+  [388] = {.lex_state = 256},
+  [389] = {.lex_state = 0},
+  [390] = {.lex_state = 256},
+  [391] = {.lex_state = 0},
   [392] = {.lex_state = 0},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 3},
-  [396] = {.lex_state = 0},
-  [397] = {.lex_state = 0},
-  [398] = {.lex_state = 20},
-  [399] = {.lex_state = 15},
-  [400] = {.lex_state = 19},
-  [401] = {.lex_state = 3},
-  [402] = {.lex_state = 20},
-  [403] = {.lex_state = 13},
-  [404] = {.lex_state = 20},
-  [405] = {.lex_state = 2},
-  [406] = {.lex_state = 0},
-  [407] = {.lex_state = 276},
-  [408] = {.lex_state = 276},
-  [409] = {.lex_state = 0},
+  [393] = {.lex_state = 256},
+  [394] = {.lex_state = 256},
+  [395] = {.lex_state = 256},
+  [396] = {.lex_state = 21},
+  [397] = {.lex_state = 256},
+  [398] = {.lex_state = 256},
+  [399] = {.lex_state = 3},
+  [400] = {.lex_state = 0},
+  [401] = {.lex_state = 0},
+  [402] = {.lex_state = 0},
+  [403] = {.lex_state = 20},
+  [404] = {.lex_state = 256},
+  [405] = {.lex_state = 20},
+  [406] = {.lex_state = 13},
+  [407] = {.lex_state = 0},
+  [408] = {.lex_state = 15},
+  [409] = {.lex_state = 256},
+  [410] = {.lex_state = 256},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -5193,21 +6367,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_DQUOTE2] = ACTIONS(1),
     [sym_escape_sequence] = ACTIONS(1),
     [sym_const_ref] = ACTIONS(1),
+    [sym_identifier] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(393),
-    [sym__item] = STATE(38),
-    [sym_silence] = STATE(38),
-    [sym_inventory] = STATE(38),
-    [sym_cidr_groups] = STATE(38),
-    [sym_cilium] = STATE(38),
-    [sym_import] = STATE(38),
-    [sym_const_definition] = STATE(38),
-    [sym_category] = STATE(38),
-    [sym_namespace] = STATE(38),
-    [sym_cluster_policy] = STATE(38),
-    [aux_sym_source_file_repeat1] = STATE(38),
+    [sym_source_file] = STATE(377),
+    [sym__item] = STATE(34),
+    [sym_silence] = STATE(34),
+    [sym_inventory] = STATE(34),
+    [sym_cidr_groups] = STATE(34),
+    [sym_cilium] = STATE(34),
+    [sym_import] = STATE(34),
+    [sym_const_definition] = STATE(34),
+    [sym_category] = STATE(34),
+    [sym_namespace] = STATE(34),
+    [sym_cluster_policy] = STATE(34),
+    [aux_sym_source_file_repeat1] = STATE(34),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -5303,10 +6478,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [84] = 2,
+  [84] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 30,
+    ACTIONS(31), 1,
+      anon_sym_DASH,
+    ACTIONS(33), 1,
+      anon_sym_SLASH,
+    ACTIONS(29), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [124] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(35), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5330,42 +6541,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_in,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [120] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(33), 1,
-      anon_sym_DASH,
-    ACTIONS(35), 1,
-      anon_sym_SLASH,
-    ACTIONS(31), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_icmp,
@@ -5586,7 +6761,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(59), 1,
       sym_const_ref,
-    STATE(92), 1,
+    STATE(98), 1,
       sym_scope,
     STATE(28), 3,
       sym__selector,
@@ -5626,9 +6801,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     STATE(22), 1,
       sym_ports,
-    STATE(31), 1,
+    STATE(32), 1,
       sym_icmps,
-    STATE(26), 6,
+    STATE(29), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -5660,7 +6835,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(59), 1,
       sym_const_ref,
-    STATE(92), 1,
+    STATE(98), 1,
       sym_scope,
     STATE(28), 3,
       sym__selector,
@@ -5689,9 +6864,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_COMMA,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    STATE(16), 1,
+    STATE(20), 1,
       aux_sym_silence_repeat1,
-    STATE(42), 1,
+    STATE(41), 1,
       sym_string,
     ACTIONS(75), 20,
       ts_builtin_sym_end,
@@ -5714,18 +6889,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [549] = 6,
+  [549] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(83), 1,
+      anon_sym_method,
+    ACTIONS(85), 1,
+      anon_sym_host,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    ACTIONS(89), 1,
+      sym_http_method,
+    ACTIONS(91), 1,
+      sym_const_ref,
+    STATE(91), 1,
+      aux_sym_http_repeat1,
+    STATE(75), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(81), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [595] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(77), 1,
       anon_sym_COMMA,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    STATE(20), 1,
+    STATE(15), 1,
       aux_sym_silence_repeat1,
-    STATE(41), 1,
+    STATE(44), 1,
       sym_string,
-    ACTIONS(81), 20,
+    ACTIONS(93), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5746,69 +6957,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [587] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(85), 1,
-      anon_sym_method,
-    ACTIONS(87), 1,
-      anon_sym_host,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(91), 1,
-      sym_http_method,
-    ACTIONS(93), 1,
-      sym_const_ref,
-    STATE(99), 1,
-      aux_sym_http_repeat1,
-    STATE(75), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(83), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
   [633] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 1,
+    ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(98), 1,
+    ACTIONS(95), 1,
       anon_sym_RBRACE,
-    ACTIONS(100), 1,
+    ACTIONS(97), 1,
       anon_sym_policy,
-    ACTIONS(103), 1,
+    ACTIONS(99), 1,
       anon_sym_use,
-    ACTIONS(106), 1,
+    ACTIONS(101), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
+    ACTIONS(103), 1,
       anon_sym_label,
-    ACTIONS(112), 1,
+    ACTIONS(105), 1,
       anon_sym_default,
-    ACTIONS(118), 1,
+    ACTIONS(109), 1,
       anon_sym_no,
-    ACTIONS(121), 1,
+    ACTIONS(111), 1,
       anon_sym_select,
-    STATE(318), 1,
+    STATE(285), 1,
       sym_verb,
-    ACTIONS(115), 2,
+    ACTIONS(107), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 11,
+    STATE(19), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5825,28 +7000,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(124), 1,
-      anon_sym_RBRACE,
-    ACTIONS(126), 1,
+    ACTIONS(97), 1,
       anon_sym_policy,
-    ACTIONS(128), 1,
+    ACTIONS(99), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(101), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
+    ACTIONS(103), 1,
       anon_sym_label,
-    ACTIONS(134), 1,
+    ACTIONS(105), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(109), 1,
       anon_sym_no,
-    ACTIONS(140), 1,
+    ACTIONS(111), 1,
       anon_sym_select,
-    STATE(318), 1,
+    ACTIONS(113), 1,
+      anon_sym_RBRACE,
+    STATE(285), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(107), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 11,
+    STATE(21), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5861,11 +7036,11 @@ static const uint16_t ts_small_parse_table[] = {
   [735] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(144), 1,
+    ACTIONS(117), 1,
       anon_sym_COMMA,
     STATE(20), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(142), 21,
+    ACTIONS(115), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5890,30 +7065,30 @@ static const uint16_t ts_small_parse_table[] = {
   [768] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(120), 1,
       anon_sym_silence,
-    ACTIONS(126), 1,
+    ACTIONS(123), 1,
+      anon_sym_RBRACE,
+    ACTIONS(125), 1,
       anon_sym_policy,
     ACTIONS(128), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(131), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
     ACTIONS(134), 1,
+      anon_sym_label,
+    ACTIONS(137), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(143), 1,
       anon_sym_no,
-    ACTIONS(140), 1,
+    ACTIONS(146), 1,
       anon_sym_select,
-    ACTIONS(147), 1,
-      anon_sym_RBRACE,
-    STATE(318), 1,
+    STATE(285), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(140), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(19), 11,
+    STATE(21), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5938,9 +7113,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(34), 1,
+    STATE(33), 1,
       sym_icmps,
-    STATE(35), 6,
+    STATE(37), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -5959,46 +7134,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_DQUOTE,
-  [890] = 8,
+  [862] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
     ACTIONS(153), 1,
       anon_sym_host,
     ACTIONS(155), 1,
       sym_const_ref,
-    STATE(129), 1,
+    STATE(99), 1,
       aux_sym_http_repeat1,
-    STATE(69), 2,
+    STATE(73), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(151), 15,
@@ -6017,20 +7166,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+  [902] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
   [930] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
     ACTIONS(159), 1,
       anon_sym_host,
     ACTIONS(161), 1,
       sym_const_ref,
-    STATE(114), 1,
+    STATE(111), 1,
       aux_sym_http_repeat1,
-    STATE(81), 2,
+    STATE(85), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(157), 15,
@@ -6049,61 +7224,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [970] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1007] = 12,
+  [970] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(128), 1,
+    ACTIONS(99), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(101), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
+    ACTIONS(103), 1,
       anon_sym_label,
-    ACTIONS(134), 1,
+    ACTIONS(105), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(109), 1,
       anon_sym_no,
     ACTIONS(163), 1,
       anon_sym_RBRACE,
     ACTIONS(165), 1,
       anon_sym_select,
-    STATE(319), 1,
+    STATE(320), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(107), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(37), 10,
+    STATE(39), 10,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -6114,77 +7259,53 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_policy_body_repeat1,
-  [1054] = 6,
+  [1017] = 12,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(167), 1,
+      ts_builtin_sym_end,
     ACTIONS(169), 1,
-      anon_sym_COMMA,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(30), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(95), 1,
-      sym_scope,
-    ACTIONS(167), 17,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1089] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 1,
-      anon_sym_apikey,
-    ACTIONS(179), 1,
-      anon_sym_topic,
+    ACTIONS(172), 1,
+      anon_sym_cluster,
+    ACTIONS(175), 1,
+      anon_sym_cidr,
+    ACTIONS(178), 1,
+      anon_sym_cilium,
     ACTIONS(181), 1,
-      anon_sym_client,
-    ACTIONS(183), 1,
-      anon_sym_version,
-    ACTIONS(175), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(173), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1126] = 6,
+      anon_sym_import,
+    ACTIONS(184), 1,
+      anon_sym_const,
+    ACTIONS(187), 1,
+      anon_sym_category,
+    ACTIONS(190), 1,
+      anon_sym_system,
+    ACTIONS(193), 1,
+      anon_sym_namespace,
+    STATE(27), 11,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [1064] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(169), 1,
+    ACTIONS(198), 1,
       anon_sym_COMMA,
-    ACTIONS(171), 1,
+    ACTIONS(200), 1,
       anon_sym_in,
-    STATE(44), 1,
+    STATE(36), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(102), 1,
+    STATE(92), 1,
       sym_scope,
-    ACTIONS(185), 17,
+    ACTIONS(196), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6202,7 +7323,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1161] = 7,
+  [1099] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(67), 1,
@@ -6232,95 +7353,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1198] = 12,
+  [1136] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(187), 1,
-      anon_sym_silence,
-    ACTIONS(190), 1,
-      anon_sym_RBRACE,
-    ACTIONS(192), 1,
-      anon_sym_use,
-    ACTIONS(195), 1,
-      anon_sym_description,
-    ACTIONS(198), 1,
-      anon_sym_label,
-    ACTIONS(201), 1,
-      anon_sym_default,
-    ACTIONS(207), 1,
-      anon_sym_no,
+    ACTIONS(206), 1,
+      anon_sym_apikey,
+    ACTIONS(208), 1,
+      anon_sym_topic,
     ACTIONS(210), 1,
-      anon_sym_select,
-    STATE(319), 1,
-      sym_verb,
+      anon_sym_client,
+    ACTIONS(212), 1,
+      anon_sym_version,
     ACTIONS(204), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(32), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1245] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(213), 1,
-      ts_builtin_sym_end,
-    ACTIONS(215), 1,
-      anon_sym_silence,
-    ACTIONS(218), 1,
-      anon_sym_cluster,
-    ACTIONS(221), 1,
-      anon_sym_cidr,
-    ACTIONS(224), 1,
-      anon_sym_cilium,
-    ACTIONS(227), 1,
-      anon_sym_import,
-    ACTIONS(230), 1,
-      anon_sym_const,
-    ACTIONS(233), 1,
-      anon_sym_category,
-    ACTIONS(236), 1,
-      anon_sym_system,
-    ACTIONS(239), 1,
-      anon_sym_namespace,
-    STATE(33), 11,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [1292] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(39), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(242), 11,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(202), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6332,91 +7379,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1329] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(242), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1366] = 7,
+  [1173] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(246), 1,
-      anon_sym_http,
-    ACTIONS(249), 1,
-      anon_sym_grpc,
-    ACTIONS(252), 1,
-      anon_sym_kafka,
-    ACTIONS(255), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(244), 11,
+    ACTIONS(214), 1,
       anon_sym_silence,
+    ACTIONS(217), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
+    ACTIONS(219), 1,
       anon_sym_use,
+    ACTIONS(222), 1,
       anon_sym_description,
+    ACTIONS(225), 1,
       anon_sym_label,
+    ACTIONS(228), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(234), 1,
       anon_sym_no,
+    ACTIONS(237), 1,
       anon_sym_select,
-      anon_sym_allow,
-  [1403] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(165), 1,
-      anon_sym_select,
-    ACTIONS(258), 1,
-      anon_sym_RBRACE,
-    STATE(319), 1,
+    STATE(320), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(231), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(32), 10,
+    STATE(31), 10,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -6427,7 +7418,67 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       aux_sym_policy_body_repeat1,
-  [1450] = 12,
+  [1220] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(37), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(149), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1257] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(38), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(240), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1294] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -6448,9 +7499,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
     ACTIONS(23), 1,
       anon_sym_namespace,
-    ACTIONS(260), 1,
+    ACTIONS(242), 1,
       ts_builtin_sym_end,
-    STATE(33), 11,
+    STATE(27), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -6462,25 +7513,25 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1497] = 7,
+  [1341] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 1,
+    ACTIONS(246), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
+    ACTIONS(249), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
+    ACTIONS(252), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
+    ACTIONS(255), 1,
       anon_sym_dns,
-    STATE(36), 6,
+    STATE(35), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(262), 11,
+    ACTIONS(244), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6492,6 +7543,130 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+  [1378] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(198), 1,
+      anon_sym_COMMA,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(43), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(128), 1,
+      sym_scope,
+    ACTIONS(258), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1413] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(35), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(240), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1450] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(35), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(260), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1487] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(99), 1,
+      anon_sym_use,
+    ACTIONS(101), 1,
+      anon_sym_description,
+    ACTIONS(103), 1,
+      anon_sym_label,
+    ACTIONS(105), 1,
+      anon_sym_default,
+    ACTIONS(109), 1,
+      anon_sym_no,
+    ACTIONS(165), 1,
+      anon_sym_select,
+    ACTIONS(262), 1,
+      anon_sym_RBRACE,
+    STATE(320), 1,
+      sym_verb,
+    ACTIONS(107), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(31), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
   [1534] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -6564,10 +7739,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1612] = 2,
+  [1612] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(270), 20,
+    ACTIONS(272), 1,
+      anon_sym_COMMA,
+    STATE(43), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(270), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1642] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(275), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -6588,15 +7789,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1638] = 4,
+  [1668] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(274), 1,
-      anon_sym_COMMA,
-    STATE(44), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(272), 18,
+    ACTIONS(277), 19,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -6607,72 +7805,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1668] = 4,
+  [1693] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(279), 1,
-      anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(277), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1697] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
+      anon_sym_namespaces,
+    ACTIONS(281), 1,
+      anon_sym_cidr,
     ACTIONS(283), 1,
-      anon_sym_RBRACE,
+      anon_sym_namespace,
     ACTIONS(285), 1,
-      sym_const_ref,
-    STATE(174), 1,
-      sym_scope,
-    STATE(155), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(281), 10,
-      anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_pods,
+    ACTIONS(289), 1,
+      anon_sym_entity,
+    ACTIONS(291), 1,
+      anon_sym_fqdn,
+    ACTIONS(293), 1,
+      anon_sym_service,
+    ACTIONS(295), 1,
+      anon_sym_services,
+    ACTIONS(287), 2,
+      anon_sym_anywhere,
+      anon_sym_everything,
+    STATE(13), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
   [1736] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(287), 19,
+    ACTIONS(297), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -6695,85 +7870,10 @@ static const uint16_t ts_small_parse_table[] = {
   [1761] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(96), 1,
-      sym_scope,
-    ACTIONS(289), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1790] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(293), 1,
+    ACTIONS(301), 1,
       anon_sym_COMMA,
-    STATE(60), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(291), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1819] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(295), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1848] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      sym_scope,
+    STATE(56), 1,
+      aux_sym_peer_cidr_repeat1,
     ACTIONS(299), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -6792,69 +7892,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1877] = 4,
+  [1790] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(97), 1,
-      sym_scope,
-    ACTIONS(301), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1906] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(303), 1,
-      anon_sym_namespaces,
     ACTIONS(305), 1,
-      anon_sym_cidr,
-    ACTIONS(307), 1,
-      anon_sym_namespace,
-    ACTIONS(309), 1,
-      anon_sym_pods,
-    ACTIONS(313), 1,
-      anon_sym_entity,
-    ACTIONS(315), 1,
-      anon_sym_fqdn,
-    ACTIONS(317), 1,
-      anon_sym_service,
-    ACTIONS(319), 1,
-      anon_sym_services,
-    ACTIONS(311), 2,
-      anon_sym_anywhere,
-      anon_sym_everything,
-    STATE(13), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [1949] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(323), 1,
       anon_sym_except,
-    ACTIONS(321), 18,
+    ACTIONS(303), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -6873,13 +7916,163 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1976] = 4,
+  [1817] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(309), 1,
       anon_sym_COMMA,
-    STATE(67), 1,
+    STATE(57), 1,
       aux_sym__name_list_repeat1,
+    ACTIONS(307), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1846] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(309), 1,
+      anon_sym_COMMA,
+    STATE(58), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(311), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1875] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(315), 1,
+      anon_sym_COMMA,
+    STATE(59), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(313), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1904] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 1,
+      anon_sym_COMMA,
+    STATE(60), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(317), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(106), 1,
+      sym_scope,
+    ACTIONS(321), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1962] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(108), 1,
+      sym_scope,
+    ACTIONS(323), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1991] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_COMMA,
+    STATE(63), 1,
+      aux_sym_peer_cidr_repeat1,
     ACTIONS(325), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -6898,13 +8091,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2005] = 4,
+  [2020] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(329), 1,
+    ACTIONS(309), 1,
       anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_cidr_repeat1,
+    STATE(64), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(327), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -6923,14 +8116,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2034] = 4,
+  [2049] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(334), 1,
+    ACTIONS(309), 1,
       anon_sym_COMMA,
-    STATE(57), 1,
+    STATE(64), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(332), 17,
+    ACTIONS(329), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6948,12 +8141,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2063] = 2,
+  [2078] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(272), 19,
-      anon_sym_silence,
+    ACTIONS(315), 1,
       anon_sym_COMMA,
+    STATE(66), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(331), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -6964,21 +8160,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2107] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 1,
+      anon_sym_COMMA,
+    STATE(67), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(333), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2136] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 1,
       anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2088] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(279), 1,
-      anon_sym_COMMA,
-    STATE(45), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(337), 17,
+    STATE(94), 1,
+      sym_scope,
+    ACTIONS(335), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6996,13 +8216,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2117] = 4,
+  [2165] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2190] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(341), 1,
       anon_sym_COMMA,
-    STATE(60), 1,
-      aux_sym_peer_entity_repeat1,
+    STATE(63), 1,
+      aux_sym_peer_cidr_repeat1,
     ACTIONS(339), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -7021,13 +8264,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2146] = 4,
+  [2219] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(346), 1,
       anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_peer_fqdn_repeat1,
+    STATE(64), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(344), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -7046,110 +8289,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2175] = 4,
+  [2248] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(349), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2204] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(293), 1,
-      anon_sym_COMMA,
-    STATE(49), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(353), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2233] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(50), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(355), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2262] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(351), 1,
-      anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(357), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2291] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(359), 19,
+    ACTIONS(270), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7169,14 +8312,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2316] = 4,
+  [2273] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(351), 1,
       anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(361), 17,
+    STATE(66), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(349), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7194,26 +8337,127 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2345] = 11,
+  [2302] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(303), 1,
-      anon_sym_namespaces,
-    ACTIONS(305), 1,
-      anon_sym_cidr,
-    ACTIONS(307), 1,
-      anon_sym_namespace,
-    ACTIONS(313), 1,
-      anon_sym_entity,
-    ACTIONS(315), 1,
-      anon_sym_fqdn,
-    ACTIONS(317), 1,
-      anon_sym_service,
-    ACTIONS(319), 1,
-      anon_sym_services,
+    ACTIONS(356), 1,
+      anon_sym_COMMA,
+    STATE(67), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(354), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2331] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_in,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(361), 1,
+      anon_sym_RBRACE,
     ACTIONS(363), 1,
+      sym_const_ref,
+    STATE(184), 1,
+      sym_scope,
+    STATE(156), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(359), 10,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [2370] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2395] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2420] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(279), 1,
+      anon_sym_namespaces,
+    ACTIONS(281), 1,
+      anon_sym_cidr,
+    ACTIONS(283), 1,
+      anon_sym_namespace,
+    ACTIONS(289), 1,
+      anon_sym_entity,
+    ACTIONS(291), 1,
+      anon_sym_fqdn,
+    ACTIONS(293), 1,
+      anon_sym_service,
+    ACTIONS(295), 1,
+      anon_sym_services,
+    ACTIONS(369), 1,
       anon_sym_pods,
-    ACTIONS(311), 2,
+    ACTIONS(287), 2,
       anon_sym_anywhere,
       anon_sym_everything,
     STATE(13), 9,
@@ -7226,16 +8470,39 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [2388] = 5,
+  [2463] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(371), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2488] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
       anon_sym_header,
-    ACTIONS(367), 1,
+    ACTIONS(375), 1,
       anon_sym_host,
-    STATE(117), 1,
+    STATE(114), 1,
       aux_sym_http_repeat1,
-    ACTIONS(365), 15,
+    ACTIONS(373), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7251,7 +8518,171 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2418] = 2,
+  [2518] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 1,
+      anon_sym_COMMA,
+    STATE(80), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(377), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2546] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    ACTIONS(383), 1,
+      anon_sym_host,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(381), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2576] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(349), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2600] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
+      anon_sym_topic,
+    ACTIONS(389), 1,
+      anon_sym_client,
+    ACTIONS(391), 1,
+      anon_sym_version,
+    ACTIONS(385), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2630] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(354), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2654] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(393), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2678] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 1,
+      anon_sym_COMMA,
+    STATE(84), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(395), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2706] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(339), 18,
@@ -7273,12 +8704,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2442] = 3,
+  [2730] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(371), 1,
+    ACTIONS(399), 1,
+      anon_sym_topic,
+    ACTIONS(401), 1,
+      anon_sym_client,
+    ACTIONS(403), 1,
+      anon_sym_version,
+    ACTIONS(397), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2760] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(407), 1,
       anon_sym_except,
-    ACTIONS(369), 17,
+    ACTIONS(405), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7296,58 +8752,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2468] = 2,
+  [2786] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(344), 18,
-      anon_sym_silence,
+    ACTIONS(411), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2492] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2516] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_COMMA,
-    STATE(80), 1,
+    STATE(84), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(373), 16,
+    ACTIONS(409), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7364,269 +8776,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2544] = 5,
+  [2814] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    ACTIONS(379), 1,
-      anon_sym_host,
-    STATE(107), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(377), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2574] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2598] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(385), 1,
-      anon_sym_topic,
-    ACTIONS(387), 1,
-      anon_sym_client,
-    ACTIONS(389), 1,
-      anon_sym_version,
-    ACTIONS(383), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2628] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(332), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2652] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2676] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(395), 1,
-      anon_sym_COMMA,
-    STATE(80), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(393), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2704] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(400), 1,
-      anon_sym_host,
-    STATE(121), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(398), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(402), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2758] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(404), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2782] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(406), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2806] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2830] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(412), 1,
-      anon_sym_topic,
-    ACTIONS(414), 1,
-      anon_sym_client,
     ACTIONS(416), 1,
-      anon_sym_version,
-    ACTIONS(410), 15,
+      anon_sym_host,
+    STATE(119), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(414), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7642,36 +8801,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2860] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(283), 1,
-      anon_sym_RBRACE,
-    ACTIONS(285), 1,
-      sym_const_ref,
-    STATE(174), 1,
-      sym_scope,
-    STATE(155), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(281), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2898] = 2,
+  [2844] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(418), 18,
@@ -7693,16 +8823,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2922] = 4,
+  [2868] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(420), 16,
-      anon_sym_silence,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_in,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(361), 1,
       anon_sym_RBRACE,
+    ACTIONS(363), 1,
+      sym_const_ref,
+    STATE(184), 1,
+      sym_scope,
+    STATE(156), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(359), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [2906] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7717,12 +8874,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2950] = 4,
+  [2930] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(420), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2954] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(125), 1,
       aux_sym_http_repeat1,
     ACTIONS(422), 15,
       anon_sym_silence,
@@ -7740,10 +8919,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2977] = 2,
+  [2981] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(424), 17,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(424), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3008] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(258), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7761,13 +8963,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3000] = 2,
+  [3031] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(167), 17,
+    ACTIONS(319), 1,
+      anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(426), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7777,33 +8982,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(426), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3046] = 2,
+  [3058] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(428), 17,
@@ -7824,28 +9007,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3069] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(185), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3092] = 2,
+  [3081] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(430), 17,
@@ -7866,10 +9028,56 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3115] = 2,
+  [3104] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(432), 17,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(109), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(432), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3131] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(112), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(436), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3158] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(196), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7887,35 +9095,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3138] = 4,
+  [3181] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(436), 1,
-      anon_sym_COMMA,
-    STATE(104), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(434), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3165] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(101), 1,
       aux_sym_http_repeat1,
     ACTIONS(438), 15,
       anon_sym_silence,
@@ -7933,13 +9118,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3192] = 4,
+  [3208] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(110), 1,
-      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
     ACTIONS(440), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -7956,100 +9141,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3219] = 2,
+  [3235] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(442), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(444), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3265] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(446), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3288] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(448), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3315] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(444), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(101), 1,
       aux_sym_http_repeat1,
-    ACTIONS(450), 15,
+    ACTIONS(442), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8065,10 +9164,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3342] = 2,
+  [3262] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(452), 17,
+    ACTIONS(447), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8086,60 +9185,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3365] = 4,
+  [3285] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(454), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(456), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3419] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(463), 1,
+    ACTIONS(451), 1,
       anon_sym_client,
-    ACTIONS(465), 1,
+    ACTIONS(453), 1,
       anon_sym_version,
-    ACTIONS(461), 15,
+    ACTIONS(449), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8155,14 +9208,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3446] = 4,
+  [3312] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 1,
+    ACTIONS(319), 1,
       anon_sym_COMMA,
-    STATE(61), 1,
+    STATE(67), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(467), 15,
+    ACTIONS(455), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8178,10 +9231,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3473] = 2,
+  [3339] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(469), 17,
+    ACTIONS(457), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8199,10 +9252,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3496] = 2,
+  [3362] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(393), 17,
+    ACTIONS(459), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3385] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(409), 17,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -8220,14 +9294,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3519] = 4,
+  [3408] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(473), 1,
+    ACTIONS(461), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3431] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(465), 1,
       anon_sym_COMMA,
-    STATE(113), 1,
+    STATE(109), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(471), 15,
+    ACTIONS(463), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8243,12 +9338,102 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3546] = 4,
+  [3458] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(468), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3481] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(470), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3508] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(472), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3535] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(120), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(474), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3562] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(101), 1,
       aux_sym_http_repeat1,
     ACTIONS(476), 15,
       anon_sym_silence,
@@ -8266,12 +9451,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3573] = 4,
+  [3589] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(121), 1,
       aux_sym_http_repeat1,
     ACTIONS(478), 15,
       anon_sym_silence,
@@ -8289,13 +9474,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3600] = 4,
+  [3616] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(122), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(482), 1,
+      anon_sym_client,
+    ACTIONS(484), 1,
+      anon_sym_version,
     ACTIONS(480), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8312,14 +9497,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3627] = 4,
+  [3643] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(486), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3666] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(123), 1,
       aux_sym_http_repeat1,
-    ACTIONS(482), 15,
+    ACTIONS(488), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8335,14 +9541,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3654] = 4,
+  [3693] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(90), 1,
+    STATE(101), 1,
       aux_sym_http_repeat1,
-    ACTIONS(484), 15,
+    ACTIONS(490), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8358,35 +9564,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3681] = 4,
+  [3720] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(488), 1,
-      anon_sym_client,
-    ACTIONS(490), 1,
-      anon_sym_version,
-    ACTIONS(486), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3708] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(125), 1,
+    STATE(101), 1,
       aux_sym_http_repeat1,
     ACTIONS(492), 15,
       anon_sym_silence,
@@ -8404,12 +9587,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3735] = 4,
+  [3747] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(101), 1,
       aux_sym_http_repeat1,
     ACTIONS(494), 15,
       anon_sym_silence,
@@ -8427,13 +9610,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3762] = 4,
+  [3774] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(498), 1,
+      anon_sym_client,
+    ACTIONS(500), 1,
+      anon_sym_version,
     ACTIONS(496), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8450,14 +9633,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3789] = 4,
+  [3801] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
+      anon_sym_header,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(502), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3828] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
       anon_sym_header,
     STATE(127), 1,
       aux_sym_http_repeat1,
-    ACTIONS(498), 15,
+    ACTIONS(504), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8473,35 +9679,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3816] = 4,
+  [3855] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(502), 1,
-      anon_sym_client,
-    ACTIONS(504), 1,
-      anon_sym_version,
-    ACTIONS(500), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3843] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(101), 1,
       aux_sym_http_repeat1,
     ACTIONS(506), 15,
       anon_sym_silence,
@@ -8519,13 +9702,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3870] = 4,
+  [3882] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(128), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(96), 1,
+      aux_sym_icmps_repeat1,
     ACTIONS(508), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8542,12 +9725,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3897] = 4,
+  [3909] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(87), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(101), 1,
       aux_sym_http_repeat1,
     ACTIONS(510), 15,
       anon_sym_silence,
@@ -8565,16 +9748,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3924] = 4,
+  [3936] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(512), 15,
+    ACTIONS(512), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8584,20 +9764,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3951] = 4,
+  [3959] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(514), 15,
+    ACTIONS(514), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8607,11 +9785,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3978] = 3,
+  [3982] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(518), 1,
@@ -8632,7 +9811,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4002] = 3,
+  [4006] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(522), 1,
@@ -8653,7 +9832,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4026] = 2,
+  [4030] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(524), 16,
@@ -8673,12 +9852,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4048] = 3,
+  [4052] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(528), 1,
-      anon_sym_version,
-    ACTIONS(526), 15,
+    ACTIONS(526), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8691,16 +9868,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_http,
+      anon_sym_header,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4072] = 3,
+  [4074] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(532), 1,
-      anon_sym_version,
-    ACTIONS(530), 15,
+    ACTIONS(463), 16,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -8716,6 +9893,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
   [4096] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(530), 1,
+      anon_sym_version,
+    ACTIONS(528), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4120] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(532), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4142] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(536), 1,
@@ -8736,32 +9954,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4120] = 2,
+  [4166] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(538), 16,
+    ACTIONS(540), 1,
+      anon_sym_version,
+    ACTIONS(538), 15,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4142] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(540), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -8776,7 +9975,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4164] = 3,
+  [4190] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(544), 1,
@@ -8797,27 +9996,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4188] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(471), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4210] = 2,
+  [4214] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(546), 15,
@@ -8836,7 +10015,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4231] = 2,
+  [4235] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(548), 15,
@@ -8855,7 +10034,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4252] = 2,
+  [4256] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(550), 15,
@@ -8874,7 +10053,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4273] = 2,
+  [4277] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(552), 15,
@@ -8893,7 +10072,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4294] = 2,
+  [4298] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(554), 15,
@@ -8912,7 +10091,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4315] = 2,
+  [4319] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(556), 15,
@@ -8931,7 +10110,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4336] = 2,
+  [4340] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(558), 15,
@@ -8950,7 +10129,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4357] = 2,
+  [4361] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(560), 15,
@@ -8969,7 +10148,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4378] = 2,
+  [4382] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(562), 15,
@@ -8988,7 +10167,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4399] = 2,
+  [4403] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(564), 15,
@@ -9007,7 +10186,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4420] = 2,
+  [4424] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(566), 15,
@@ -9026,7 +10205,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4441] = 2,
+  [4445] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(568), 15,
@@ -9045,7 +10224,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4462] = 2,
+  [4466] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(570), 15,
@@ -9064,160 +10243,95 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4483] = 4,
+  [4487] = 11,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(572), 1,
+      anon_sym_RPAREN,
     ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(161), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(572), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4506] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(576), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4529] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(182), 1,
-      sym_scope,
-    ACTIONS(578), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4552] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(578), 1,
+      sym_cidr,
+    ACTIONS(580), 1,
+      sym_const_ref,
     ACTIONS(582), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(580), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4575] = 4,
+      sym_identifier,
+    STATE(332), 1,
+      sym_argument,
+    STATE(348), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4525] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(587), 1,
-      anon_sym_LPAREN,
-    STATE(173), 1,
-      sym_arguments,
-    ACTIONS(585), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4598] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(591), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4636] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(593), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4655] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(595), 11,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(578), 1,
+      sym_cidr,
+    ACTIONS(580), 1,
+      sym_const_ref,
+    ACTIONS(582), 1,
+      sym_identifier,
+    ACTIONS(584), 1,
+      anon_sym_RPAREN,
+    STATE(305), 1,
+      sym_argument,
+    STATE(348), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4563] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(578), 1,
+      sym_cidr,
+    ACTIONS(580), 1,
+      sym_const_ref,
+    ACTIONS(582), 1,
+      sym_identifier,
+    ACTIONS(586), 1,
+      anon_sym_RPAREN,
+    STATE(332), 1,
+      sym_argument,
+    STATE(348), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4601] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 1,
+      anon_sym_in,
+    STATE(178), 1,
+      sym_scope,
+    ACTIONS(588), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9229,12 +10343,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4678] = 4,
+  [4624] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(574), 1,
+    ACTIONS(590), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(154), 1,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_RBRACK,
+  [4643] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(158), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(592), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4666] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(599), 1,
+      anon_sym_COMMA,
+    STATE(158), 1,
       aux_sym_default_deny_repeat1,
     ACTIONS(597), 11,
       anon_sym_silence,
@@ -9248,10 +10398,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4701] = 2,
+  [4689] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 13,
+    ACTIONS(601), 13,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9265,12 +10415,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_RBRACK,
-  [4720] = 2,
+  [4708] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(601), 12,
-      anon_sym_silence,
+    ACTIONS(599), 1,
       anon_sym_COMMA,
+    STATE(158), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(603), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9281,12 +10434,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4738] = 2,
+  [4731] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(580), 12,
-      anon_sym_silence,
+    ACTIONS(599), 1,
       anon_sym_COMMA,
+    STATE(159), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(605), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9297,219 +10453,213 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4756] = 8,
+  [4754] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(603), 1,
+    ACTIONS(574), 1,
       anon_sym_LBRACK,
-    ACTIONS(605), 1,
-      anon_sym_RBRACK,
-    ACTIONS(607), 1,
+    ACTIONS(576), 1,
       sym_port_number,
-    ACTIONS(609), 2,
+    ACTIONS(578), 1,
       sym_cidr,
+    ACTIONS(580), 1,
       sym_const_ref,
+    ACTIONS(582), 1,
+      sym_identifier,
+    STATE(332), 1,
+      sym_argument,
     STATE(348), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4786] = 8,
+  [4789] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
+    ACTIONS(607), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_RBRACK,
+  [4808] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(611), 1,
+      anon_sym_LPAREN,
+    STATE(182), 1,
+      sym_arguments,
+    ACTIONS(609), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4831] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(599), 1,
+      anon_sym_COMMA,
+    STATE(161), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(613), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4854] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(615), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_RBRACK,
-    ACTIONS(613), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(315), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4816] = 8,
+  [4873] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(603), 1,
+    ACTIONS(574), 1,
       anon_sym_LBRACK,
-    ACTIONS(607), 1,
+    ACTIONS(576), 1,
       sym_port_number,
-    ACTIONS(615), 1,
+    ACTIONS(617), 1,
+      anon_sym_RBRACK,
+    ACTIONS(619), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(335), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4903] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(621), 1,
+      anon_sym_RBRACK,
+    ACTIONS(619), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(335), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4933] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4951] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(623), 1,
+      anon_sym_RBRACK,
+    ACTIONS(625), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(291), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4981] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(627), 1,
       anon_sym_group,
-    ACTIONS(617), 2,
+    ACTIONS(629), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(198), 5,
+    STATE(203), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4846] = 8,
+  [5011] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(619), 1,
-      anon_sym_RBRACK,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(348), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(621), 11,
+    ACTIONS(631), 12,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(623), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4910] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(625), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4927] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(627), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4944] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(578), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4961] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(629), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4978] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4995] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(633), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5012] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(635), 11,
-      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9523,7 +10673,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5029] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(637), 11,
+    ACTIONS(633), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9542,14 +10692,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(603), 1,
+    ACTIONS(574), 1,
       anon_sym_LBRACK,
-    ACTIONS(607), 1,
+    ACTIONS(576), 1,
       sym_port_number,
-    ACTIONS(639), 2,
+    ACTIONS(619), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(201), 5,
+    STATE(335), 5,
       sym_selector,
       sym__value,
       sym_list,
@@ -9562,14 +10712,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACE,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(603), 1,
+    ACTIONS(574), 1,
       anon_sym_LBRACK,
-    ACTIONS(607), 1,
+    ACTIONS(576), 1,
       sym_port_number,
-    ACTIONS(609), 2,
+    ACTIONS(635), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(348), 5,
+    STATE(325), 5,
       sym_selector,
       sym__value,
       sym_list,
@@ -9578,7 +10728,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5100] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(641), 11,
+    ACTIONS(637), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9593,7 +10743,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5117] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(643), 11,
+    ACTIONS(639), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9605,47 +10755,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5134] = 7,
+  [5134] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(641), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5151] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(603), 1,
+    ACTIONS(574), 1,
       anon_sym_LBRACK,
-    ACTIONS(607), 1,
+    ACTIONS(576), 1,
       sym_port_number,
-    ACTIONS(645), 2,
+    ACTIONS(643), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(324), 5,
+    STATE(200), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [5161] = 7,
+  [5178] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(647), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(334), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5188] = 2,
+    ACTIONS(645), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5195] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(647), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5212] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(649), 11,
@@ -9660,53 +10835,117 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5205] = 2,
+  [5229] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(651), 10,
-      ts_builtin_sym_end,
+    ACTIONS(588), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5221] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5237] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 1,
       anon_sym_RBRACE,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
-    ACTIONS(661), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5246] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5263] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5280] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(655), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(296), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [5261] = 2,
+    STATE(342), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5307] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5324] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5341] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5358] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(663), 10,
@@ -9720,7 +10959,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5277] = 2,
+  [5374] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(665), 10,
@@ -9734,53 +10973,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5293] = 2,
+  [5390] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(667), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5309] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
-    ACTIONS(669), 1,
+    ACTIONS(667), 1,
       anon_sym_RBRACE,
+    ACTIONS(669), 1,
+      anon_sym_BANG,
     ACTIONS(671), 1,
+      sym_label_key,
+    ACTIONS(673), 1,
       sym_const_ref,
-    STATE(350), 6,
+    STATE(330), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5333] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(673), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5349] = 2,
+  [5414] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(675), 10,
@@ -9794,22 +11005,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5365] = 3,
+  [5430] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(679), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(677), 8,
-      anon_sym_namespaces,
+    ACTIONS(677), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_anywhere,
-      anon_sym_everything,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [5383] = 2,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5446] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(679), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5462] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(681), 10,
@@ -9823,7 +11047,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5399] = 2,
+  [5478] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(683), 10,
@@ -9837,7 +11061,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5415] = 2,
+  [5494] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(685), 10,
@@ -9851,7 +11075,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5431] = 2,
+  [5510] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(687), 10,
@@ -9865,53 +11089,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5447] = 2,
+  [5526] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(689), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5463] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(691), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5479] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 1,
+    ACTIONS(669), 1,
       anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
     ACTIONS(671), 1,
-      sym_const_ref,
-    ACTIONS(693), 1,
+      sym_label_key,
+    ACTIONS(689), 1,
       anon_sym_RBRACE,
-    STATE(350), 6,
+    ACTIONS(691), 1,
+      sym_const_ref,
+    STATE(289), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5503] = 2,
+  [5550] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(693), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5566] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(695), 10,
@@ -9925,10 +11135,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5519] = 2,
+  [5582] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(697), 10,
+    ACTIONS(699), 2,
+      anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(697), 8,
+      anon_sym_namespaces,
+      anon_sym_cidr,
+      anon_sym_pods,
+      anon_sym_anywhere,
+      anon_sym_everything,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [5600] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9939,10 +11164,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5535] = 2,
+  [5616] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(699), 10,
+    ACTIONS(703), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9953,1707 +11178,1745 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5551] = 5,
+  [5632] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(657), 1,
+    ACTIONS(705), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(707), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5664] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(709), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5680] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 1,
       anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
     ACTIONS(671), 1,
+      sym_label_key,
+    ACTIONS(673), 1,
       sym_const_ref,
-    STATE(350), 6,
+    ACTIONS(711), 1,
+      anon_sym_RBRACE,
+    STATE(330), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5572] = 6,
+  [5704] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(669), 1,
+      anon_sym_BANG,
+    ACTIONS(671), 1,
       sym_label_key,
-    ACTIONS(705), 1,
+    ACTIONS(673), 1,
       sym_const_ref,
-    ACTIONS(701), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(343), 3,
-      sym__selector,
-      sym_selector,
+    STATE(330), 6,
       sym_selector_eq,
-  [5594] = 6,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [5725] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(709), 1,
-      sym_const_ref,
-    ACTIONS(707), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(332), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5616] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(302), 1,
+    STATE(300), 1,
       sym_type,
-    ACTIONS(711), 3,
+    ACTIONS(713), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(713), 4,
+    ACTIONS(715), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [5634] = 7,
+  [5743] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(717), 1,
-      anon_sym_RBRACE,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
     ACTIONS(719), 1,
-      sym__name_token,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5657] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
+      sym_label_key,
     ACTIONS(721), 1,
+      sym_const_ref,
+    ACTIONS(717), 2,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(209), 1,
-      sym_name,
-    STATE(283), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5680] = 7,
+    STATE(344), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5765] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
     ACTIONS(719), 1,
-      sym__name_token,
-    ACTIONS(723), 1,
+      sym_label_key,
+    ACTIONS(725), 1,
+      sym_const_ref,
+    ACTIONS(723), 2,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5703] = 6,
+    STATE(350), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5787] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(727), 1,
-      anon_sym_EQ,
+      anon_sym_silence,
     ACTIONS(729), 1,
-      anon_sym_in,
-    ACTIONS(731), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(733), 1,
-      anon_sym_notin,
-    ACTIONS(725), 2,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-  [5723] = 5,
+    ACTIONS(731), 1,
+      sym__name_token,
+    STATE(214), 1,
+      sym_name,
+    STATE(306), 1,
+      sym_inventory_entry,
+    STATE(244), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5810] = 7,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(731), 1,
+      sym__name_token,
+    ACTIONS(733), 1,
+      anon_sym_RBRACE,
+    STATE(214), 1,
+      sym_name,
+    STATE(336), 1,
+      sym_inventory_entry,
+    STATE(244), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5833] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(731), 1,
+      sym__name_token,
     ACTIONS(735), 1,
-      anon_sym_namespaces,
-    ACTIONS(737), 1,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+    STATE(214), 1,
+      sym_name,
+    STATE(336), 1,
+      sym_inventory_entry,
+    STATE(244), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5856] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(739), 1,
-      anon_sym_all,
-    STATE(106), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [5741] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
+      anon_sym_COMMA,
     ACTIONS(741), 1,
-      sym_const_ref,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5759] = 5,
+      anon_sym_DQUOTE,
+    STATE(245), 1,
+      aux_sym_silence_repeat1,
+    STATE(322), 1,
+      sym_string,
+    ACTIONS(737), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [5876] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_silence,
+    ACTIONS(731), 1,
+      sym__name_token,
+    STATE(214), 1,
+      sym_name,
+    STATE(336), 1,
+      sym_inventory_entry,
+    STATE(244), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5896] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(719), 1,
       sym_label_key,
     ACTIONS(743), 1,
       sym_const_ref,
-    STATE(58), 3,
+    STATE(95), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5777] = 5,
+  [5914] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
     ACTIONS(745), 1,
-      anon_sym_RPAREN,
+      anon_sym_LBRACK,
+    STATE(81), 1,
+      sym_cidr_item,
     ACTIONS(747), 2,
-      sym_label_value,
+      sym_cidr,
       sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5795] = 5,
+    STATE(49), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [5932] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
     ACTIONS(749), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5813] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5833] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
+      anon_sym_namespaces,
     ACTIONS(751), 1,
-      sym_const_ref,
-    STATE(51), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5851] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_namespace,
     ACTIONS(753), 1,
-      anon_sym_pods,
-    ACTIONS(755), 1,
       anon_sym_all,
-    ACTIONS(757), 1,
-      anon_sym_nodes,
-    STATE(183), 3,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-  [5869] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5887] = 5,
+    STATE(117), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [5950] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(719), 1,
       sym_label_key,
-    ACTIONS(761), 1,
+    ACTIONS(755), 1,
       sym_const_ref,
-    STATE(101), 3,
+    STATE(65), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5905] = 5,
+  [5968] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
+    ACTIONS(757), 1,
+      anon_sym_RPAREN,
+    ACTIONS(759), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(355), 2,
+      sym__label_value,
+      sym_string,
+  [5986] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(763), 1,
-      anon_sym_RPAREN,
+      anon_sym_EQ,
+    ACTIONS(765), 1,
+      anon_sym_in,
+    ACTIONS(767), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(769), 1,
+      anon_sym_notin,
+    ACTIONS(761), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6006] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(745), 1,
+      anon_sym_LBRACK,
+    STATE(48), 1,
+      sym_cidr_item,
     ACTIONS(747), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(49), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [6024] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      anon_sym_RPAREN,
+    ACTIONS(759), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(345), 2,
+    STATE(355), 2,
       sym__label_value,
       sym_string,
-  [5923] = 5,
+  [6042] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(773), 1,
+      anon_sym_pods,
+    ACTIONS(775), 1,
+      anon_sym_all,
+    ACTIONS(777), 1,
+      anon_sym_nodes,
+    STATE(179), 3,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+  [6060] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(739), 1,
+      anon_sym_COMMA,
+    ACTIONS(741), 1,
+      anon_sym_DQUOTE,
+    STATE(218), 1,
+      aux_sym_silence_repeat1,
+    STATE(347), 1,
+      sym_string,
+    ACTIONS(779), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6080] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(781), 1,
+      anon_sym_RPAREN,
+    ACTIONS(759), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(355), 2,
+      sym__label_value,
+      sym_string,
+  [6098] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      anon_sym_RPAREN,
+    ACTIONS(759), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(355), 2,
+      sym__label_value,
+      sym_string,
+  [6116] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(719), 1,
       sym_label_key,
-    ACTIONS(765), 1,
+    ACTIONS(785), 1,
       sym_const_ref,
-    STATE(176), 3,
+    STATE(183), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5941] = 6,
+  [6134] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(769), 1,
-      anon_sym_COMMA,
-    ACTIONS(771), 1,
-      anon_sym_DQUOTE,
-    STATE(228), 1,
-      aux_sym_silence_repeat1,
-    STATE(349), 1,
-      sym_string,
-    ACTIONS(767), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [5961] = 6,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
+    ACTIONS(787), 1,
+      sym_const_ref,
+    STATE(102), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6152] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(769), 1,
-      anon_sym_COMMA,
-    ACTIONS(771), 1,
-      anon_sym_DQUOTE,
-    STATE(239), 1,
-      aux_sym_silence_repeat1,
-    STATE(352), 1,
-      sym_string,
-    ACTIONS(773), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [5981] = 5,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(719), 1,
+      sym_label_key,
+    ACTIONS(789), 1,
+      sym_const_ref,
+    STATE(61), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6170] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_all,
-    ACTIONS(757), 1,
-      anon_sym_nodes,
     ACTIONS(775), 1,
+      anon_sym_all,
+    ACTIONS(777), 1,
+      anon_sym_nodes,
+    ACTIONS(791), 1,
       anon_sym_pods,
-    STATE(183), 3,
+    STATE(179), 3,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
-  [5999] = 4,
+  [6188] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(745), 1,
+      anon_sym_LBRACK,
+    ACTIONS(793), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(86), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [6203] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(777), 2,
+    ACTIONS(795), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(285), 2,
+    STATE(186), 2,
       sym__label_value,
       sym_string,
-  [6014] = 4,
+  [6218] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(371), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [6229] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(779), 2,
+    ACTIONS(797), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(286), 2,
+    STATE(326), 2,
       sym__label_value,
       sym_string,
-  [6029] = 4,
+  [6244] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(747), 2,
+    ACTIONS(799), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(345), 2,
+    STATE(308), 2,
       sym__label_value,
       sym_string,
-  [6044] = 4,
+  [6259] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(781), 2,
+    ACTIONS(759), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(355), 2,
+      sym__label_value,
+      sym_string,
+  [6274] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(801), 2,
       sym_label_value,
       sym_const_ref,
     STATE(47), 2,
       sym__label_value,
       sym_string,
-  [6059] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(359), 5,
-      anon_sym_COMMA,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_label_key,
-      sym_const_ref,
-  [6070] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(783), 1,
-      anon_sym_LBRACK,
-    ACTIONS(785), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(76), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [6085] = 4,
+  [6289] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(787), 2,
+    ACTIONS(803), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(347), 2,
+    STATE(309), 2,
       sym__label_value,
       sym_string,
-  [6100] = 4,
+  [6304] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(789), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(179), 2,
-      sym__label_value,
-      sym_string,
-  [6115] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
+    ACTIONS(727), 1,
       anon_sym_silence,
-    ACTIONS(719), 1,
+    ACTIONS(731), 1,
       sym__name_token,
-    STATE(208), 1,
+    STATE(213), 1,
       sym_name,
-    STATE(256), 2,
+    STATE(257), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [6132] = 5,
+  [6321] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(142), 1,
+    ACTIONS(115), 1,
       anon_sym_DQUOTE,
-    ACTIONS(793), 1,
+    ACTIONS(807), 1,
       anon_sym_COMMA,
-    STATE(239), 1,
+    STATE(245), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(791), 2,
+    ACTIONS(805), 2,
       anon_sym_silence,
       sym__name_token,
-  [6149] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(796), 1,
-      sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(111), 1,
-      sym__name_list,
-  [6165] = 4,
-    ACTIONS(802), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(804), 1,
-      sym_comment,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(800), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6179] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(806), 1,
-      sym_const_ref,
-    STATE(25), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6193] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(808), 1,
-      sym_const_ref,
-    STATE(105), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6207] = 4,
+  [6338] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(810), 1,
       sym_const_ref,
-    STATE(136), 2,
+    STATE(115), 2,
       sym__string_or_ref,
       sym_string,
-  [6221] = 4,
+  [6352] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(812), 1,
       sym_const_ref,
-    STATE(186), 2,
+    STATE(139), 2,
       sym__string_or_ref,
       sym_string,
-  [6235] = 4,
+  [6366] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
     ACTIONS(814), 1,
       sym_const_ref,
-    STATE(109), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6249] = 4,
+    ACTIONS(816), 1,
+      sym__name_token,
+    STATE(51), 1,
+      sym_name,
+    STATE(129), 1,
+      sym__name_list,
+  [6382] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(816), 1,
+    ACTIONS(814), 1,
       sym_const_ref,
-    STATE(130), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6263] = 4,
+    ACTIONS(816), 1,
+      sym__name_token,
+    STATE(51), 1,
+      sym_name,
+    STATE(105), 1,
+      sym__name_list,
+  [6398] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(818), 1,
       anon_sym_RBRACK,
-    STATE(317), 1,
+    STATE(329), 1,
       sym__cidr_or_ref,
     ACTIONS(820), 2,
       sym_cidr,
       sym_const_ref,
-  [6277] = 5,
+  [6412] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(796), 1,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(822), 1,
       sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(93), 1,
-      sym__name_list,
-  [6293] = 4,
+    STATE(53), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6426] = 4,
     ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 1,
-      sym_icmp_type,
-    STATE(139), 1,
-      sym_icmp_item,
-    ACTIONS(822), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6307] = 4,
-    ACTIONS(804), 1,
       sym_comment,
     ACTIONS(826), 1,
-      anon_sym_DQUOTE2,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(800), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6321] = 4,
+      sym_icmp_type,
+    STATE(134), 1,
+      sym_icmp_item,
+    ACTIONS(824), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [6440] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(828), 1,
       sym_const_ref,
-    STATE(116), 2,
+    STATE(113), 2,
       sym__string_or_ref,
       sym_string,
-  [6335] = 4,
+  [6454] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(830), 1,
       sym_const_ref,
-    STATE(118), 2,
+    STATE(116), 2,
       sym__string_or_ref,
       sym_string,
-  [6349] = 4,
+  [6468] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(832), 1,
       sym_const_ref,
-    STATE(119), 2,
+    STATE(137), 2,
       sym__string_or_ref,
       sym_string,
-  [6363] = 4,
+  [6482] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(834), 1,
       sym_const_ref,
-    STATE(135), 2,
+    STATE(78), 2,
       sym__string_or_ref,
       sym_string,
-  [6377] = 4,
+  [6496] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(836), 1,
       anon_sym_silence,
     ACTIONS(839), 1,
       sym__name_token,
-    STATE(256), 2,
+    STATE(257), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [6391] = 4,
+  [6510] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(824), 1,
-      sym_icmp_type,
-    STATE(98), 1,
-      sym_icmp_item,
-    ACTIONS(822), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6405] = 4,
+    ACTIONS(841), 1,
+      anon_sym_RBRACK,
+    STATE(329), 1,
+      sym__cidr_or_ref,
+    ACTIONS(820), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6524] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(814), 1,
+      sym_const_ref,
+    ACTIONS(816), 1,
+      sym__name_token,
+    STATE(51), 1,
+      sym_name,
+    STATE(110), 1,
+      sym__name_list,
+  [6540] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(841), 1,
+    ACTIONS(843), 1,
       sym_const_ref,
-    STATE(142), 2,
+    STATE(118), 2,
       sym__string_or_ref,
       sym_string,
-  [6419] = 4,
-    ACTIONS(804), 1,
+  [6554] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(845), 1,
-      anon_sym_DQUOTE2,
-    STATE(251), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(843), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6433] = 4,
+      sym_const_ref,
+    STATE(174), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6568] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(847), 1,
       sym_const_ref,
-    STATE(100), 2,
+    STATE(103), 2,
       sym__string_or_ref,
       sym_string,
-  [6447] = 4,
+  [6582] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(849), 1,
       sym_const_ref,
-    STATE(120), 2,
+    STATE(90), 2,
       sym__string_or_ref,
       sym_string,
-  [6461] = 4,
+  [6596] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(851), 1,
       sym_const_ref,
-    STATE(124), 2,
+    STATE(122), 2,
       sym__string_or_ref,
       sym_string,
-  [6475] = 4,
+  [6610] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(853), 1,
       sym_const_ref,
-    STATE(133), 2,
+    STATE(130), 2,
       sym__string_or_ref,
       sym_string,
-  [6489] = 4,
+  [6624] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(855), 1,
       sym_const_ref,
-    STATE(134), 2,
+    STATE(131), 2,
       sym__string_or_ref,
       sym_string,
-  [6503] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(54), 1,
-      sym__cidr_or_ref,
-    STATE(62), 1,
-      sym_cidr_item,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6517] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+  [6638] = 4,
     ACTIONS(859), 1,
-      anon_sym_RBRACK,
-    STATE(338), 1,
-      sym__cidr_or_ref,
-    ACTIONS(861), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6531] = 5,
-    ACTIONS(3), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(861), 1,
       sym_comment,
-    ACTIONS(796), 1,
-      sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(91), 1,
-      sym__name_list,
-  [6547] = 4,
+    STATE(274), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(857), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6652] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(863), 1,
       sym_const_ref,
-    STATE(126), 2,
+    STATE(124), 2,
       sym__string_or_ref,
       sym_string,
-  [6561] = 4,
+  [6666] = 4,
+    ACTIONS(861), 1,
+      sym_comment,
+    ACTIONS(868), 1,
+      anon_sym_DQUOTE2,
+    STATE(269), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(865), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6680] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(865), 1,
+    ACTIONS(870), 1,
       sym_const_ref,
-    STATE(64), 2,
+    STATE(135), 2,
       sym__string_or_ref,
       sym_string,
-  [6575] = 4,
+  [6694] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(826), 1,
+      sym_icmp_type,
+    STATE(126), 1,
+      sym_icmp_item,
+    ACTIONS(824), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [6708] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(867), 1,
+    ACTIONS(872), 1,
+      sym_const_ref,
+    STATE(148), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6722] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(874), 1,
+      sym_const_ref,
+    STATE(93), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6736] = 4,
+    ACTIONS(861), 1,
+      sym_comment,
+    ACTIONS(878), 1,
+      anon_sym_DQUOTE2,
+    STATE(269), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(876), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6750] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(880), 1,
       sym_const_ref,
     STATE(138), 2,
       sym__string_or_ref,
       sym_string,
-  [6589] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(869), 1,
-      anon_sym_RBRACK,
-    STATE(338), 1,
-      sym__cidr_or_ref,
-    ACTIONS(861), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6603] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(54), 1,
-      sym__cidr_or_ref,
-    STATE(73), 1,
-      sym_cidr_item,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6617] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(871), 1,
-      sym_const_ref,
-    STATE(131), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6631] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(876), 1,
-      anon_sym_DQUOTE2,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(873), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6645] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    ACTIONS(880), 1,
-      anon_sym_LPAREN,
-    STATE(197), 1,
-      sym_body,
-    STATE(341), 1,
-      sym_parameters,
-  [6661] = 4,
+  [6764] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(882), 1,
       sym_const_ref,
-    STATE(72), 2,
+    STATE(25), 2,
       sym__string_or_ref,
       sym_string,
-  [6675] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(791), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6687] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(886), 1,
-      anon_sym_DQUOTE2,
-    STATE(241), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(884), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6701] = 4,
+  [6778] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(888), 1,
+    ACTIONS(884), 1,
       sym_const_ref,
-    STATE(123), 2,
+    STATE(97), 2,
       sym__string_or_ref,
       sym_string,
-  [6715] = 4,
+  [6792] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(798), 1,
-      sym__name_token,
-    ACTIONS(890), 1,
-      sym_const_ref,
-    STATE(52), 1,
-      sym_name,
-  [6728] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(892), 1,
+    ACTIONS(115), 2,
       anon_sym_COMMA,
-    ACTIONS(894), 1,
-      anon_sym_RPAREN,
-    STATE(307), 1,
-      aux_sym_parameters_repeat1,
-  [6741] = 4,
+      anon_sym_DQUOTE,
+    ACTIONS(805), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6804] = 4,
     ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(886), 1,
+      sym_const_ref,
+    STATE(133), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6818] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(888), 1,
+      anon_sym_LBRACE,
+    ACTIONS(890), 1,
+      anon_sym_LPAREN,
+    STATE(191), 1,
+      sym_body,
+    STATE(323), 1,
+      sym_parameters,
+  [6834] = 4,
+    ACTIONS(861), 1,
+      sym_comment,
+    ACTIONS(894), 1,
+      anon_sym_DQUOTE2,
+    STATE(282), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(892), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6848] = 4,
+    ACTIONS(861), 1,
       sym_comment,
     ACTIONS(896), 1,
-      anon_sym_COMMA,
-    ACTIONS(899), 1,
+      anon_sym_DQUOTE2,
+    STATE(269), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(876), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6862] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(898), 1,
       anon_sym_RBRACK,
-    STATE(282), 1,
-      aux_sym_list_repeat1,
-  [6754] = 4,
+    STATE(284), 1,
+      sym__cidr_or_ref,
+    ACTIONS(900), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6876] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(901), 1,
+    ACTIONS(902), 1,
       anon_sym_COMMA,
-    ACTIONS(903), 1,
-      anon_sym_RBRACE,
-    STATE(287), 1,
-      aux_sym_inventory_repeat1,
-  [6767] = 4,
+    ACTIONS(904), 1,
+      anon_sym_RBRACK,
+    STATE(314), 1,
+      aux_sym_cidr_list_repeat1,
+  [6889] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_RBRACE,
-    ACTIONS(905), 1,
-      anon_sym_COMMA,
-    STATE(299), 1,
-      aux_sym_selector_repeat1,
-  [6780] = 4,
+    STATE(46), 1,
+      sym_way,
+    ACTIONS(906), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [6900] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_COMMA,
-    ACTIONS(909), 1,
+    ACTIONS(908), 1,
       anon_sym_RPAREN,
-    STATE(290), 1,
-      aux_sym_selector_in_repeat1,
-  [6793] = 4,
+    ACTIONS(910), 1,
+      sym_identifier,
+    STATE(360), 1,
+      sym_parameter,
+  [6913] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(911), 1,
+    ACTIONS(912), 1,
       anon_sym_COMMA,
-    ACTIONS(913), 1,
-      anon_sym_RPAREN,
-    STATE(292), 1,
-      aux_sym_selector_in_repeat1,
-  [6806] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(723), 1,
-      anon_sym_RBRACE,
     ACTIONS(915), 1,
+      anon_sym_RPAREN,
+    STATE(287), 1,
+      aux_sym_parameters_repeat1,
+  [6926] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 1,
+      anon_sym_RBRACE,
+    ACTIONS(917), 1,
       anon_sym_COMMA,
     STATE(294), 1,
-      aux_sym_inventory_repeat1,
-  [6819] = 4,
+      aux_sym_selector_repeat1,
+  [6939] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_RPAREN,
     ACTIONS(919), 1,
-      sym_identifier,
-    STATE(306), 1,
-      sym_argument,
-  [6832] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 1,
-      sym_port_number,
-    ACTIONS(923), 1,
-      sym_const_ref,
-    STATE(112), 1,
-      sym_port,
-  [6845] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(925), 1,
       anon_sym_COMMA,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [6858] = 4,
+    ACTIONS(921), 1,
+      anon_sym_RBRACE,
+    STATE(288), 1,
+      aux_sym_selector_repeat1,
+  [6952] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(605), 1,
-      anon_sym_RBRACK,
+    ACTIONS(923), 1,
+      anon_sym_COMMA,
+    ACTIONS(925), 1,
+      anon_sym_RPAREN,
+    STATE(299), 1,
+      aux_sym_parameters_repeat1,
+  [6965] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(927), 1,
       anon_sym_COMMA,
-    STATE(282), 1,
-      aux_sym_list_repeat1,
-  [6871] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 1,
-      anon_sym_RPAREN,
     ACTIONS(929), 1,
-      anon_sym_COMMA,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [6884] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(859), 1,
       anon_sym_RBRACK,
-    ACTIONS(931), 1,
-      anon_sym_COMMA,
     STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [6897] = 4,
+      aux_sym_list_repeat1,
+  [6978] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(931), 1,
+      sym_port_number,
     ACTIONS(933), 1,
+      sym_const_ref,
+    STATE(107), 1,
+      sym_port,
+  [6991] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 1,
+      sym__name_token,
+    ACTIONS(935), 1,
+      sym_const_ref,
+    STATE(89), 1,
+      sym_name,
+  [7004] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(937), 1,
       anon_sym_COMMA,
-    ACTIONS(936), 1,
+    ACTIONS(940), 1,
       anon_sym_RBRACE,
     STATE(294), 1,
-      aux_sym_inventory_repeat1,
-  [6910] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    ACTIONS(938), 1,
-      anon_sym_RPAREN,
-    STATE(335), 1,
-      sym_argument,
-  [6923] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 1,
-      anon_sym_COMMA,
-    ACTIONS(942), 1,
-      anon_sym_RBRACE,
-    STATE(284), 1,
       aux_sym_selector_repeat1,
-  [6936] = 3,
+  [7017] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(329), 1,
+      sym__cidr_or_ref,
+    ACTIONS(820), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7028] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_COMMA,
+    ACTIONS(945), 1,
+      anon_sym_RPAREN,
+    STATE(296), 1,
+      aux_sym_arguments_repeat1,
+  [7041] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_RPAREN,
+    ACTIONS(947), 1,
+      anon_sym_COMMA,
+    STATE(296), 1,
+      aux_sym_arguments_repeat1,
+  [7054] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(910), 1,
+      sym_identifier,
+    ACTIONS(949), 1,
+      anon_sym_RPAREN,
+    STATE(360), 1,
+      sym_parameter,
+  [7067] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(949), 1,
+      anon_sym_RPAREN,
+    ACTIONS(951), 1,
+      anon_sym_COMMA,
+    STATE(287), 1,
+      aux_sym_parameters_repeat1,
+  [7080] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(955), 1,
+      anon_sym_EQ,
+    ACTIONS(953), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7091] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(162), 1,
       sym_direction,
-    ACTIONS(944), 2,
+    ACTIONS(957), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [6947] = 4,
+  [7102] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    ACTIONS(946), 1,
+    ACTIONS(931), 1,
+      sym_port_number,
+    ACTIONS(959), 1,
+      sym_const_ref,
+    STATE(74), 1,
+      sym_port,
+  [7115] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(771), 1,
       anon_sym_RPAREN,
-    STATE(335), 1,
-      sym_argument,
-  [6960] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_COMMA,
-    ACTIONS(951), 1,
-      anon_sym_RBRACE,
-    STATE(299), 1,
-      aux_sym_selector_repeat1,
-  [6973] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_COMMA,
-    ACTIONS(955), 1,
-      anon_sym_RPAREN,
-    STATE(281), 1,
-      aux_sym_parameters_repeat1,
-  [6986] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [6995] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(961), 1,
-      anon_sym_EQ,
-    ACTIONS(959), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7006] = 4,
+    STATE(307), 1,
+      aux_sym_selector_in_repeat1,
+  [7128] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(621), 1,
+      anon_sym_RBRACK,
     ACTIONS(963), 1,
       anon_sym_COMMA,
-    ACTIONS(966), 1,
-      anon_sym_RPAREN,
-    STATE(303), 1,
-      aux_sym_arguments_repeat1,
-  [7019] = 4,
+    STATE(321), 1,
+      aux_sym_list_repeat1,
+  [7141] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(968), 1,
+    ACTIONS(965), 1,
+      anon_sym_COMMA,
+    ACTIONS(967), 1,
+      anon_sym_RPAREN,
+    STATE(297), 1,
+      aux_sym_arguments_repeat1,
+  [7154] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(969), 1,
       anon_sym_COMMA,
     ACTIONS(971), 1,
-      anon_sym_RBRACK,
-    STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [7032] = 4,
+      anon_sym_RBRACE,
+    STATE(311), 1,
+      aux_sym_inventory_repeat1,
+  [7167] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(973), 1,
-      anon_sym_RPAREN,
-    ACTIONS(975), 1,
-      sym_identifier,
-    STATE(339), 1,
-      sym_parameter,
-  [7045] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(977), 1,
       anon_sym_COMMA,
-    ACTIONS(979), 1,
+    ACTIONS(976), 1,
       anon_sym_RPAREN,
-    STATE(320), 1,
-      aux_sym_arguments_repeat1,
-  [7058] = 4,
+    STATE(307), 1,
+      aux_sym_selector_in_repeat1,
+  [7180] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(981), 1,
+    ACTIONS(978), 1,
+      anon_sym_COMMA,
+    ACTIONS(980), 1,
+      anon_sym_RPAREN,
+    STATE(303), 1,
+      aux_sym_selector_in_repeat1,
+  [7193] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
       anon_sym_COMMA,
     ACTIONS(984), 1,
       anon_sym_RPAREN,
-    STATE(307), 1,
-      aux_sym_parameters_repeat1,
-  [7071] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(165), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7082] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      sym__name_token,
-    ACTIONS(986), 1,
-      sym_const_ref,
-    STATE(83), 1,
-      sym_name,
-  [7095] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(338), 1,
-      sym__cidr_or_ref,
-    ACTIONS(861), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7106] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(975), 1,
-      sym_identifier,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    STATE(300), 1,
-      sym_parameter,
-  [7119] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_COMMA,
-    ACTIONS(993), 1,
-      anon_sym_RPAREN,
     STATE(312), 1,
       aux_sym_selector_in_repeat1,
-  [7132] = 3,
+  [7206] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(153), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7143] = 4,
+    ACTIONS(986), 1,
+      anon_sym_COMMA,
+    ACTIONS(989), 1,
+      anon_sym_RBRACE,
+    STATE(310), 1,
+      aux_sym_inventory_repeat1,
+  [7219] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(921), 1,
-      sym_port_number,
+    ACTIONS(733), 1,
+      anon_sym_RBRACE,
+    ACTIONS(991), 1,
+      anon_sym_COMMA,
+    STATE(310), 1,
+      aux_sym_inventory_repeat1,
+  [7232] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(757), 1,
+      anon_sym_RPAREN,
+    ACTIONS(993), 1,
+      anon_sym_COMMA,
+    STATE(307), 1,
+      aux_sym_selector_in_repeat1,
+  [7245] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(910), 1,
+      sym_identifier,
     ACTIONS(995), 1,
-      sym_const_ref,
-    STATE(89), 1,
-      sym_port,
-  [7156] = 4,
+      anon_sym_RPAREN,
+    STATE(290), 1,
+      sym_parameter,
+  [7258] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(818), 1,
+      anon_sym_RBRACK,
     ACTIONS(997), 1,
       anon_sym_COMMA,
-    ACTIONS(999), 1,
-      anon_sym_RBRACK,
-    STATE(291), 1,
-      aux_sym_list_repeat1,
-  [7169] = 4,
+    STATE(318), 1,
+      aux_sym_cidr_list_repeat1,
+  [7271] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(894), 1,
-      anon_sym_RPAREN,
-    ACTIONS(975), 1,
-      sym_identifier,
-    STATE(339), 1,
-      sym_parameter,
-  [7182] = 4,
+    STATE(170), 1,
+      sym_direction,
+    ACTIONS(957), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7282] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(166), 1,
+      sym_direction,
+    ACTIONS(957), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7293] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 1,
+      sym__name_token,
+    ACTIONS(999), 1,
+      sym_const_ref,
+    STATE(55), 1,
+      sym_name,
+  [7306] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1001), 1,
       anon_sym_COMMA,
-    ACTIONS(1003), 1,
+    ACTIONS(1004), 1,
       anon_sym_RBRACK,
-    STATE(293), 1,
+    STATE(318), 1,
       aux_sym_cidr_list_repeat1,
-  [7195] = 3,
+  [7319] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(53), 1,
-      sym_way,
-    ACTIONS(1005), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7206] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(68), 1,
-      sym_way,
-    ACTIONS(1005), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7217] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(946), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1007), 1,
+    ACTIONS(1006), 3,
       anon_sym_COMMA,
-    STATE(303), 1,
-      aux_sym_arguments_repeat1,
-  [7230] = 2,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [7328] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1009), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7238] = 3,
+    STATE(71), 1,
+      sym_way,
+    ACTIONS(906), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7339] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_COMMA,
     ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(356), 1,
-      sym_name,
-  [7248] = 2,
+      anon_sym_RBRACK,
+    STATE(321), 1,
+      aux_sym_list_repeat1,
+  [7352] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1013), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7256] = 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7360] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(888), 1,
+      anon_sym_LBRACE,
+    STATE(197), 1,
+      sym_body,
+  [7370] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1015), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7264] = 2,
+      anon_sym_RBRACE,
+  [7378] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1017), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7272] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(975), 1,
-      sym_identifier,
-    STATE(339), 1,
-      sym_parameter,
-  [7282] = 2,
+      anon_sym_RPAREN,
+  [7386] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1019), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7290] = 2,
+  [7394] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(888), 1,
+      anon_sym_LBRACE,
+    STATE(209), 1,
+      sym_body,
+  [7404] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1021), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7298] = 2,
+  [7412] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1023), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7306] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7314] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7322] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1027), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7330] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      sym__name_token,
-    STATE(63), 1,
-      sym_entity,
-  [7340] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1031), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7348] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(966), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7356] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    STATE(206), 1,
-      sym_string,
-  [7366] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(353), 1,
-      sym_name,
-  [7376] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(971), 2,
+    ACTIONS(1004), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [7384] = 2,
+  [7420] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(984), 2,
+    ACTIONS(940), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7392] = 3,
+      anon_sym_RBRACE,
+  [7428] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1033), 1,
+    ACTIONS(1023), 1,
       anon_sym_namespaces,
-    ACTIONS(1035), 1,
+    ACTIONS(1025), 1,
       anon_sym_policy,
-  [7402] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(187), 1,
-      sym_body,
-  [7412] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(205), 1,
-      sym_body,
-  [7422] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1037), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7430] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1039), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
   [7438] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(993), 2,
+    ACTIONS(945), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
   [7446] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1029), 1,
-      sym__name_token,
-    STATE(70), 1,
-      sym_entity,
-  [7456] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1041), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7464] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(899), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [7472] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7480] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(951), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7488] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1045), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7496] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7504] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
+    ACTIONS(1027), 1,
       anon_sym_LBRACE,
     STATE(199), 1,
-      sym_body,
-  [7514] = 2,
+      sym_policy_body,
+  [7456] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1049), 2,
-      anon_sym_silence,
+    ACTIONS(1029), 1,
       sym__name_token,
+    STATE(327), 1,
+      sym_name,
+  [7466] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1011), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [7474] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7482] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      sym__name_token,
+    STATE(340), 1,
+      sym_name,
+  [7492] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1031), 1,
+      sym__name_token,
+    STATE(76), 1,
+      sym_entity,
+  [7502] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(910), 1,
+      sym_identifier,
+    STATE(360), 1,
+      sym_parameter,
+  [7512] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1027), 1,
+      anon_sym_LBRACE,
+    STATE(181), 1,
+      sym_policy_body,
   [7522] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1011), 1,
+    ACTIONS(1031), 1,
       sym__name_token,
-    STATE(342), 1,
+    STATE(52), 1,
+      sym_entity,
+  [7532] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1033), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7540] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1035), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7548] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1037), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7556] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      sym__name_token,
+    STATE(333), 1,
       sym_name,
-  [7532] = 3,
+  [7566] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_LBRACE,
-    STATE(195), 1,
-      sym_policy_body,
-  [7542] = 3,
+    ACTIONS(1039), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7574] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_LBRACE,
-    STATE(172), 1,
-      sym_policy_body,
-  [7552] = 3,
+    ACTIONS(1041), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7582] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    STATE(335), 1,
-      sym_argument,
-  [7562] = 3,
+    ACTIONS(1043), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7590] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1011), 1,
+    ACTIONS(1045), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7598] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1047), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7606] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
       sym__name_token,
     STATE(357), 1,
       sym_name,
-  [7572] = 2,
+  [7616] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1053), 1,
-      sym_number,
-  [7579] = 2,
+    ACTIONS(1049), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7624] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1055), 1,
-      anon_sym_COLON,
-  [7586] = 2,
+    ACTIONS(1051), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7632] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1057), 1,
+    ACTIONS(1053), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7640] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(976), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1055), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7656] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(888), 1,
       anon_sym_LBRACE,
-  [7593] = 2,
+    STATE(206), 1,
+      sym_body,
+  [7666] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1059), 1,
-      anon_sym_with,
-  [7600] = 2,
+    ACTIONS(1057), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7674] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1061), 1,
-      sym_protocol,
-  [7607] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1063), 1,
-      sym_identifier,
-  [7614] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1065), 1,
-      anon_sym_namespaces,
-  [7621] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1067), 1,
-      sym_lint_code,
-  [7628] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1069), 1,
-      sym_identifier,
-  [7635] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1071), 1,
-      anon_sym_deny,
-  [7642] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1073), 1,
-      anon_sym_LBRACE,
-  [7649] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1075), 1,
-      anon_sym_LBRACE,
-  [7656] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1077), 1,
-      sym_number,
-  [7663] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1079), 1,
-      anon_sym_groups,
-  [7670] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1081), 1,
-      sym_number,
-  [7677] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1083), 1,
-      anon_sym_default,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    STATE(208), 1,
+      sym_string,
   [7684] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(915), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 1,
+      anon_sym_deny,
+  [7699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1061), 1,
+      anon_sym_LBRACE,
+  [7706] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1063), 1,
+      anon_sym_EQ,
+  [7713] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1065), 1,
+      sym_lint_code,
+  [7720] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1067), 1,
+      sym_number,
+  [7727] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1069), 1,
+      sym_number,
+  [7734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1071), 1,
+      sym_identifier,
+  [7741] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1073), 1,
+      sym_protocol,
+  [7748] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1075), 1,
+      sym_label_key,
+  [7755] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1077), 1,
+      anon_sym_with,
+  [7762] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1079), 1,
+      anon_sym_LBRACE,
+  [7769] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1081), 1,
+      anon_sym_namespaces,
+  [7776] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1083), 1,
+      sym_lint_code,
+  [7783] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1085), 1,
-      sym_icmp_type,
-  [7691] = 2,
+      sym_identifier,
+  [7790] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1087), 1,
       sym_number,
-  [7698] = 2,
+  [7797] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1089), 1,
-      sym_number,
-  [7705] = 2,
+      anon_sym_with,
+  [7804] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1091), 1,
-      sym_number,
-  [7712] = 2,
+      ts_builtin_sym_end,
+  [7811] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1093), 1,
+      anon_sym_LBRACE,
+  [7818] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(763), 1,
       anon_sym_EQ,
-  [7719] = 2,
+  [7825] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1095), 1,
       sym_number,
-  [7726] = 2,
+  [7832] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1097), 1,
       sym_number,
-  [7733] = 2,
+  [7839] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1099), 1,
       sym_number,
-  [7740] = 2,
+  [7846] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1101), 1,
-      anon_sym_EQ,
-  [7747] = 2,
+      anon_sym_nodes,
+  [7853] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1103), 1,
-      sym_label_key,
-  [7754] = 2,
+      sym_number,
+  [7860] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1105), 1,
-      anon_sym_LPAREN,
-  [7761] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_EQ,
-  [7768] = 2,
+      sym__port_number_immediate,
+  [7867] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1107), 1,
-      anon_sym_nodes,
-  [7775] = 2,
+      sym_protocol,
+  [7874] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1109), 1,
-      sym_number,
-  [7782] = 2,
+      sym_identifier,
+  [7881] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1111), 1,
-      anon_sym_deny,
-  [7789] = 2,
+      anon_sym_default,
+  [7888] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1113), 1,
-      anon_sym_namespace,
-  [7796] = 2,
+      anon_sym_LBRACE,
+  [7895] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1115), 1,
-      anon_sym_COLON,
-  [7803] = 2,
+      sym_number,
+  [7902] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1117), 1,
-      ts_builtin_sym_end,
-  [7810] = 2,
+      anon_sym_COLON,
+  [7909] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1119), 1,
-      anon_sym_LBRACE,
-  [7817] = 2,
+      anon_sym_COLON,
+  [7916] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1121), 1,
-      sym_cilium_version,
-  [7824] = 2,
+      anon_sym_groups,
+  [7923] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1123), 1,
-      anon_sym_with,
-  [7831] = 2,
+      anon_sym_namespace,
+  [7930] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1125), 1,
-      anon_sym_with,
-  [7838] = 2,
+      sym_number,
+  [7937] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1127), 1,
-      sym_lint_code,
-  [7845] = 2,
+      sym_icmp_type,
+  [7944] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1129), 1,
-      sym_identifier,
-  [7852] = 2,
+      sym_number,
+  [7951] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1131), 1,
-      sym__port_number_immediate,
-  [7859] = 2,
+      sym_number,
+  [7958] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1133), 1,
-      sym_protocol,
-  [7866] = 2,
+      sym_label_key,
+  [7965] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1135), 1,
-      sym_lint_code,
-  [7873] = 2,
+      anon_sym_LPAREN,
+  [7972] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1137), 1,
-      sym__name_token,
-  [7880] = 2,
+      anon_sym_EQ,
+  [7979] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1139), 1,
-      sym_lint_code,
-  [7887] = 2,
+      anon_sym_LPAREN,
+  [7986] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1141), 1,
-      sym_label_key,
-  [7894] = 2,
+      sym_lint_code,
+  [7993] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1143), 1,
-      anon_sym_LBRACE,
-  [7901] = 2,
+      anon_sym_deny,
+  [8000] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1145), 1,
-      sym_number,
-  [7908] = 2,
+      sym_lint_code,
+  [8007] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1147), 1,
-      sym_number,
-  [7915] = 2,
+      sym__name_token,
+  [8014] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1149), 1,
-      anon_sym_LPAREN,
+      anon_sym_LBRACE,
+  [8021] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1151), 1,
+      sym_cilium_version,
+  [8028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1153), 1,
+      anon_sym_with,
+  [8035] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
+      sym_number,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
   [SMALL_STATE(3)] = 42,
   [SMALL_STATE(4)] = 84,
-  [SMALL_STATE(5)] = 120,
+  [SMALL_STATE(5)] = 124,
   [SMALL_STATE(6)] = 160,
   [SMALL_STATE(7)] = 196,
   [SMALL_STATE(8)] = 232,
@@ -11665,399 +12928,400 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(14)] = 467,
   [SMALL_STATE(15)] = 511,
   [SMALL_STATE(16)] = 549,
-  [SMALL_STATE(17)] = 587,
+  [SMALL_STATE(17)] = 595,
   [SMALL_STATE(18)] = 633,
   [SMALL_STATE(19)] = 684,
   [SMALL_STATE(20)] = 735,
   [SMALL_STATE(21)] = 768,
   [SMALL_STATE(22)] = 819,
   [SMALL_STATE(23)] = 862,
-  [SMALL_STATE(24)] = 890,
+  [SMALL_STATE(24)] = 902,
   [SMALL_STATE(25)] = 930,
   [SMALL_STATE(26)] = 970,
-  [SMALL_STATE(27)] = 1007,
-  [SMALL_STATE(28)] = 1054,
-  [SMALL_STATE(29)] = 1089,
-  [SMALL_STATE(30)] = 1126,
-  [SMALL_STATE(31)] = 1161,
-  [SMALL_STATE(32)] = 1198,
-  [SMALL_STATE(33)] = 1245,
-  [SMALL_STATE(34)] = 1292,
-  [SMALL_STATE(35)] = 1329,
-  [SMALL_STATE(36)] = 1366,
-  [SMALL_STATE(37)] = 1403,
+  [SMALL_STATE(27)] = 1017,
+  [SMALL_STATE(28)] = 1064,
+  [SMALL_STATE(29)] = 1099,
+  [SMALL_STATE(30)] = 1136,
+  [SMALL_STATE(31)] = 1173,
+  [SMALL_STATE(32)] = 1220,
+  [SMALL_STATE(33)] = 1257,
+  [SMALL_STATE(34)] = 1294,
+  [SMALL_STATE(35)] = 1341,
+  [SMALL_STATE(36)] = 1378,
+  [SMALL_STATE(37)] = 1413,
   [SMALL_STATE(38)] = 1450,
-  [SMALL_STATE(39)] = 1497,
+  [SMALL_STATE(39)] = 1487,
   [SMALL_STATE(40)] = 1534,
   [SMALL_STATE(41)] = 1560,
   [SMALL_STATE(42)] = 1586,
   [SMALL_STATE(43)] = 1612,
-  [SMALL_STATE(44)] = 1638,
+  [SMALL_STATE(44)] = 1642,
   [SMALL_STATE(45)] = 1668,
-  [SMALL_STATE(46)] = 1697,
+  [SMALL_STATE(46)] = 1693,
   [SMALL_STATE(47)] = 1736,
   [SMALL_STATE(48)] = 1761,
   [SMALL_STATE(49)] = 1790,
-  [SMALL_STATE(50)] = 1819,
-  [SMALL_STATE(51)] = 1848,
-  [SMALL_STATE(52)] = 1877,
-  [SMALL_STATE(53)] = 1906,
-  [SMALL_STATE(54)] = 1949,
-  [SMALL_STATE(55)] = 1976,
-  [SMALL_STATE(56)] = 2005,
-  [SMALL_STATE(57)] = 2034,
-  [SMALL_STATE(58)] = 2063,
-  [SMALL_STATE(59)] = 2088,
-  [SMALL_STATE(60)] = 2117,
-  [SMALL_STATE(61)] = 2146,
-  [SMALL_STATE(62)] = 2175,
-  [SMALL_STATE(63)] = 2204,
-  [SMALL_STATE(64)] = 2233,
-  [SMALL_STATE(65)] = 2262,
-  [SMALL_STATE(66)] = 2291,
-  [SMALL_STATE(67)] = 2316,
-  [SMALL_STATE(68)] = 2345,
-  [SMALL_STATE(69)] = 2388,
-  [SMALL_STATE(70)] = 2418,
-  [SMALL_STATE(71)] = 2442,
-  [SMALL_STATE(72)] = 2468,
-  [SMALL_STATE(73)] = 2492,
-  [SMALL_STATE(74)] = 2516,
-  [SMALL_STATE(75)] = 2544,
-  [SMALL_STATE(76)] = 2574,
-  [SMALL_STATE(77)] = 2598,
-  [SMALL_STATE(78)] = 2628,
-  [SMALL_STATE(79)] = 2652,
-  [SMALL_STATE(80)] = 2676,
-  [SMALL_STATE(81)] = 2704,
-  [SMALL_STATE(82)] = 2734,
-  [SMALL_STATE(83)] = 2758,
-  [SMALL_STATE(84)] = 2782,
-  [SMALL_STATE(85)] = 2806,
-  [SMALL_STATE(86)] = 2830,
-  [SMALL_STATE(87)] = 2860,
-  [SMALL_STATE(88)] = 2898,
-  [SMALL_STATE(89)] = 2922,
-  [SMALL_STATE(90)] = 2950,
-  [SMALL_STATE(91)] = 2977,
-  [SMALL_STATE(92)] = 3000,
-  [SMALL_STATE(93)] = 3023,
-  [SMALL_STATE(94)] = 3046,
-  [SMALL_STATE(95)] = 3069,
-  [SMALL_STATE(96)] = 3092,
-  [SMALL_STATE(97)] = 3115,
-  [SMALL_STATE(98)] = 3138,
-  [SMALL_STATE(99)] = 3165,
-  [SMALL_STATE(100)] = 3192,
-  [SMALL_STATE(101)] = 3219,
-  [SMALL_STATE(102)] = 3242,
-  [SMALL_STATE(103)] = 3265,
-  [SMALL_STATE(104)] = 3288,
-  [SMALL_STATE(105)] = 3315,
-  [SMALL_STATE(106)] = 3342,
-  [SMALL_STATE(107)] = 3365,
-  [SMALL_STATE(108)] = 3392,
-  [SMALL_STATE(109)] = 3419,
-  [SMALL_STATE(110)] = 3446,
-  [SMALL_STATE(111)] = 3473,
-  [SMALL_STATE(112)] = 3496,
-  [SMALL_STATE(113)] = 3519,
-  [SMALL_STATE(114)] = 3546,
-  [SMALL_STATE(115)] = 3573,
-  [SMALL_STATE(116)] = 3600,
-  [SMALL_STATE(117)] = 3627,
-  [SMALL_STATE(118)] = 3654,
-  [SMALL_STATE(119)] = 3681,
-  [SMALL_STATE(120)] = 3708,
-  [SMALL_STATE(121)] = 3735,
-  [SMALL_STATE(122)] = 3762,
-  [SMALL_STATE(123)] = 3789,
-  [SMALL_STATE(124)] = 3816,
-  [SMALL_STATE(125)] = 3843,
-  [SMALL_STATE(126)] = 3870,
-  [SMALL_STATE(127)] = 3897,
-  [SMALL_STATE(128)] = 3924,
-  [SMALL_STATE(129)] = 3951,
-  [SMALL_STATE(130)] = 3978,
-  [SMALL_STATE(131)] = 4002,
-  [SMALL_STATE(132)] = 4026,
-  [SMALL_STATE(133)] = 4048,
-  [SMALL_STATE(134)] = 4072,
+  [SMALL_STATE(50)] = 1817,
+  [SMALL_STATE(51)] = 1846,
+  [SMALL_STATE(52)] = 1875,
+  [SMALL_STATE(53)] = 1904,
+  [SMALL_STATE(54)] = 1933,
+  [SMALL_STATE(55)] = 1962,
+  [SMALL_STATE(56)] = 1991,
+  [SMALL_STATE(57)] = 2020,
+  [SMALL_STATE(58)] = 2049,
+  [SMALL_STATE(59)] = 2078,
+  [SMALL_STATE(60)] = 2107,
+  [SMALL_STATE(61)] = 2136,
+  [SMALL_STATE(62)] = 2165,
+  [SMALL_STATE(63)] = 2190,
+  [SMALL_STATE(64)] = 2219,
+  [SMALL_STATE(65)] = 2248,
+  [SMALL_STATE(66)] = 2273,
+  [SMALL_STATE(67)] = 2302,
+  [SMALL_STATE(68)] = 2331,
+  [SMALL_STATE(69)] = 2370,
+  [SMALL_STATE(70)] = 2395,
+  [SMALL_STATE(71)] = 2420,
+  [SMALL_STATE(72)] = 2463,
+  [SMALL_STATE(73)] = 2488,
+  [SMALL_STATE(74)] = 2518,
+  [SMALL_STATE(75)] = 2546,
+  [SMALL_STATE(76)] = 2576,
+  [SMALL_STATE(77)] = 2600,
+  [SMALL_STATE(78)] = 2630,
+  [SMALL_STATE(79)] = 2654,
+  [SMALL_STATE(80)] = 2678,
+  [SMALL_STATE(81)] = 2706,
+  [SMALL_STATE(82)] = 2730,
+  [SMALL_STATE(83)] = 2760,
+  [SMALL_STATE(84)] = 2786,
+  [SMALL_STATE(85)] = 2814,
+  [SMALL_STATE(86)] = 2844,
+  [SMALL_STATE(87)] = 2868,
+  [SMALL_STATE(88)] = 2906,
+  [SMALL_STATE(89)] = 2930,
+  [SMALL_STATE(90)] = 2954,
+  [SMALL_STATE(91)] = 2981,
+  [SMALL_STATE(92)] = 3008,
+  [SMALL_STATE(93)] = 3031,
+  [SMALL_STATE(94)] = 3058,
+  [SMALL_STATE(95)] = 3081,
+  [SMALL_STATE(96)] = 3104,
+  [SMALL_STATE(97)] = 3131,
+  [SMALL_STATE(98)] = 3158,
+  [SMALL_STATE(99)] = 3181,
+  [SMALL_STATE(100)] = 3208,
+  [SMALL_STATE(101)] = 3235,
+  [SMALL_STATE(102)] = 3262,
+  [SMALL_STATE(103)] = 3285,
+  [SMALL_STATE(104)] = 3312,
+  [SMALL_STATE(105)] = 3339,
+  [SMALL_STATE(106)] = 3362,
+  [SMALL_STATE(107)] = 3385,
+  [SMALL_STATE(108)] = 3408,
+  [SMALL_STATE(109)] = 3431,
+  [SMALL_STATE(110)] = 3458,
+  [SMALL_STATE(111)] = 3481,
+  [SMALL_STATE(112)] = 3508,
+  [SMALL_STATE(113)] = 3535,
+  [SMALL_STATE(114)] = 3562,
+  [SMALL_STATE(115)] = 3589,
+  [SMALL_STATE(116)] = 3616,
+  [SMALL_STATE(117)] = 3643,
+  [SMALL_STATE(118)] = 3666,
+  [SMALL_STATE(119)] = 3693,
+  [SMALL_STATE(120)] = 3720,
+  [SMALL_STATE(121)] = 3747,
+  [SMALL_STATE(122)] = 3774,
+  [SMALL_STATE(123)] = 3801,
+  [SMALL_STATE(124)] = 3828,
+  [SMALL_STATE(125)] = 3855,
+  [SMALL_STATE(126)] = 3882,
+  [SMALL_STATE(127)] = 3909,
+  [SMALL_STATE(128)] = 3936,
+  [SMALL_STATE(129)] = 3959,
+  [SMALL_STATE(130)] = 3982,
+  [SMALL_STATE(131)] = 4006,
+  [SMALL_STATE(132)] = 4030,
+  [SMALL_STATE(133)] = 4052,
+  [SMALL_STATE(134)] = 4074,
   [SMALL_STATE(135)] = 4096,
   [SMALL_STATE(136)] = 4120,
   [SMALL_STATE(137)] = 4142,
-  [SMALL_STATE(138)] = 4164,
-  [SMALL_STATE(139)] = 4188,
-  [SMALL_STATE(140)] = 4210,
-  [SMALL_STATE(141)] = 4231,
-  [SMALL_STATE(142)] = 4252,
-  [SMALL_STATE(143)] = 4273,
-  [SMALL_STATE(144)] = 4294,
-  [SMALL_STATE(145)] = 4315,
-  [SMALL_STATE(146)] = 4336,
-  [SMALL_STATE(147)] = 4357,
-  [SMALL_STATE(148)] = 4378,
-  [SMALL_STATE(149)] = 4399,
-  [SMALL_STATE(150)] = 4420,
-  [SMALL_STATE(151)] = 4441,
-  [SMALL_STATE(152)] = 4462,
-  [SMALL_STATE(153)] = 4483,
-  [SMALL_STATE(154)] = 4506,
-  [SMALL_STATE(155)] = 4529,
-  [SMALL_STATE(156)] = 4552,
-  [SMALL_STATE(157)] = 4575,
-  [SMALL_STATE(158)] = 4598,
-  [SMALL_STATE(159)] = 4617,
-  [SMALL_STATE(160)] = 4636,
-  [SMALL_STATE(161)] = 4655,
-  [SMALL_STATE(162)] = 4678,
-  [SMALL_STATE(163)] = 4701,
-  [SMALL_STATE(164)] = 4720,
-  [SMALL_STATE(165)] = 4738,
-  [SMALL_STATE(166)] = 4756,
-  [SMALL_STATE(167)] = 4786,
-  [SMALL_STATE(168)] = 4816,
-  [SMALL_STATE(169)] = 4846,
-  [SMALL_STATE(170)] = 4876,
-  [SMALL_STATE(171)] = 4893,
-  [SMALL_STATE(172)] = 4910,
-  [SMALL_STATE(173)] = 4927,
-  [SMALL_STATE(174)] = 4944,
-  [SMALL_STATE(175)] = 4961,
-  [SMALL_STATE(176)] = 4978,
-  [SMALL_STATE(177)] = 4995,
-  [SMALL_STATE(178)] = 5012,
-  [SMALL_STATE(179)] = 5029,
-  [SMALL_STATE(180)] = 5046,
-  [SMALL_STATE(181)] = 5073,
-  [SMALL_STATE(182)] = 5100,
-  [SMALL_STATE(183)] = 5117,
-  [SMALL_STATE(184)] = 5134,
-  [SMALL_STATE(185)] = 5161,
-  [SMALL_STATE(186)] = 5188,
-  [SMALL_STATE(187)] = 5205,
-  [SMALL_STATE(188)] = 5221,
-  [SMALL_STATE(189)] = 5237,
-  [SMALL_STATE(190)] = 5261,
-  [SMALL_STATE(191)] = 5277,
-  [SMALL_STATE(192)] = 5293,
-  [SMALL_STATE(193)] = 5309,
-  [SMALL_STATE(194)] = 5333,
-  [SMALL_STATE(195)] = 5349,
-  [SMALL_STATE(196)] = 5365,
-  [SMALL_STATE(197)] = 5383,
-  [SMALL_STATE(198)] = 5399,
-  [SMALL_STATE(199)] = 5415,
-  [SMALL_STATE(200)] = 5431,
-  [SMALL_STATE(201)] = 5447,
-  [SMALL_STATE(202)] = 5463,
-  [SMALL_STATE(203)] = 5479,
-  [SMALL_STATE(204)] = 5503,
-  [SMALL_STATE(205)] = 5519,
-  [SMALL_STATE(206)] = 5535,
-  [SMALL_STATE(207)] = 5551,
-  [SMALL_STATE(208)] = 5572,
-  [SMALL_STATE(209)] = 5594,
-  [SMALL_STATE(210)] = 5616,
-  [SMALL_STATE(211)] = 5634,
-  [SMALL_STATE(212)] = 5657,
-  [SMALL_STATE(213)] = 5680,
-  [SMALL_STATE(214)] = 5703,
-  [SMALL_STATE(215)] = 5723,
-  [SMALL_STATE(216)] = 5741,
-  [SMALL_STATE(217)] = 5759,
-  [SMALL_STATE(218)] = 5777,
-  [SMALL_STATE(219)] = 5795,
-  [SMALL_STATE(220)] = 5813,
-  [SMALL_STATE(221)] = 5833,
-  [SMALL_STATE(222)] = 5851,
-  [SMALL_STATE(223)] = 5869,
-  [SMALL_STATE(224)] = 5887,
-  [SMALL_STATE(225)] = 5905,
-  [SMALL_STATE(226)] = 5923,
-  [SMALL_STATE(227)] = 5941,
-  [SMALL_STATE(228)] = 5961,
-  [SMALL_STATE(229)] = 5981,
-  [SMALL_STATE(230)] = 5999,
-  [SMALL_STATE(231)] = 6014,
-  [SMALL_STATE(232)] = 6029,
-  [SMALL_STATE(233)] = 6044,
-  [SMALL_STATE(234)] = 6059,
-  [SMALL_STATE(235)] = 6070,
-  [SMALL_STATE(236)] = 6085,
-  [SMALL_STATE(237)] = 6100,
-  [SMALL_STATE(238)] = 6115,
-  [SMALL_STATE(239)] = 6132,
-  [SMALL_STATE(240)] = 6149,
-  [SMALL_STATE(241)] = 6165,
-  [SMALL_STATE(242)] = 6179,
-  [SMALL_STATE(243)] = 6193,
-  [SMALL_STATE(244)] = 6207,
-  [SMALL_STATE(245)] = 6221,
-  [SMALL_STATE(246)] = 6235,
-  [SMALL_STATE(247)] = 6249,
-  [SMALL_STATE(248)] = 6263,
-  [SMALL_STATE(249)] = 6277,
-  [SMALL_STATE(250)] = 6293,
-  [SMALL_STATE(251)] = 6307,
-  [SMALL_STATE(252)] = 6321,
-  [SMALL_STATE(253)] = 6335,
-  [SMALL_STATE(254)] = 6349,
-  [SMALL_STATE(255)] = 6363,
-  [SMALL_STATE(256)] = 6377,
-  [SMALL_STATE(257)] = 6391,
-  [SMALL_STATE(258)] = 6405,
-  [SMALL_STATE(259)] = 6419,
-  [SMALL_STATE(260)] = 6433,
-  [SMALL_STATE(261)] = 6447,
-  [SMALL_STATE(262)] = 6461,
-  [SMALL_STATE(263)] = 6475,
-  [SMALL_STATE(264)] = 6489,
-  [SMALL_STATE(265)] = 6503,
-  [SMALL_STATE(266)] = 6517,
-  [SMALL_STATE(267)] = 6531,
-  [SMALL_STATE(268)] = 6547,
-  [SMALL_STATE(269)] = 6561,
-  [SMALL_STATE(270)] = 6575,
-  [SMALL_STATE(271)] = 6589,
-  [SMALL_STATE(272)] = 6603,
-  [SMALL_STATE(273)] = 6617,
-  [SMALL_STATE(274)] = 6631,
-  [SMALL_STATE(275)] = 6645,
-  [SMALL_STATE(276)] = 6661,
-  [SMALL_STATE(277)] = 6675,
-  [SMALL_STATE(278)] = 6687,
-  [SMALL_STATE(279)] = 6701,
-  [SMALL_STATE(280)] = 6715,
-  [SMALL_STATE(281)] = 6728,
-  [SMALL_STATE(282)] = 6741,
-  [SMALL_STATE(283)] = 6754,
-  [SMALL_STATE(284)] = 6767,
-  [SMALL_STATE(285)] = 6780,
-  [SMALL_STATE(286)] = 6793,
-  [SMALL_STATE(287)] = 6806,
-  [SMALL_STATE(288)] = 6819,
-  [SMALL_STATE(289)] = 6832,
-  [SMALL_STATE(290)] = 6845,
-  [SMALL_STATE(291)] = 6858,
-  [SMALL_STATE(292)] = 6871,
-  [SMALL_STATE(293)] = 6884,
-  [SMALL_STATE(294)] = 6897,
-  [SMALL_STATE(295)] = 6910,
-  [SMALL_STATE(296)] = 6923,
-  [SMALL_STATE(297)] = 6936,
-  [SMALL_STATE(298)] = 6947,
-  [SMALL_STATE(299)] = 6960,
-  [SMALL_STATE(300)] = 6973,
-  [SMALL_STATE(301)] = 6986,
-  [SMALL_STATE(302)] = 6995,
-  [SMALL_STATE(303)] = 7006,
-  [SMALL_STATE(304)] = 7019,
-  [SMALL_STATE(305)] = 7032,
-  [SMALL_STATE(306)] = 7045,
-  [SMALL_STATE(307)] = 7058,
-  [SMALL_STATE(308)] = 7071,
-  [SMALL_STATE(309)] = 7082,
-  [SMALL_STATE(310)] = 7095,
-  [SMALL_STATE(311)] = 7106,
-  [SMALL_STATE(312)] = 7119,
-  [SMALL_STATE(313)] = 7132,
-  [SMALL_STATE(314)] = 7143,
-  [SMALL_STATE(315)] = 7156,
-  [SMALL_STATE(316)] = 7169,
-  [SMALL_STATE(317)] = 7182,
-  [SMALL_STATE(318)] = 7195,
-  [SMALL_STATE(319)] = 7206,
-  [SMALL_STATE(320)] = 7217,
-  [SMALL_STATE(321)] = 7230,
-  [SMALL_STATE(322)] = 7238,
-  [SMALL_STATE(323)] = 7248,
-  [SMALL_STATE(324)] = 7256,
-  [SMALL_STATE(325)] = 7264,
-  [SMALL_STATE(326)] = 7272,
-  [SMALL_STATE(327)] = 7282,
-  [SMALL_STATE(328)] = 7290,
-  [SMALL_STATE(329)] = 7298,
-  [SMALL_STATE(330)] = 7306,
-  [SMALL_STATE(331)] = 7314,
-  [SMALL_STATE(332)] = 7322,
-  [SMALL_STATE(333)] = 7330,
-  [SMALL_STATE(334)] = 7340,
-  [SMALL_STATE(335)] = 7348,
-  [SMALL_STATE(336)] = 7356,
-  [SMALL_STATE(337)] = 7366,
-  [SMALL_STATE(338)] = 7376,
-  [SMALL_STATE(339)] = 7384,
-  [SMALL_STATE(340)] = 7392,
-  [SMALL_STATE(341)] = 7402,
-  [SMALL_STATE(342)] = 7412,
-  [SMALL_STATE(343)] = 7422,
-  [SMALL_STATE(344)] = 7430,
-  [SMALL_STATE(345)] = 7438,
-  [SMALL_STATE(346)] = 7446,
-  [SMALL_STATE(347)] = 7456,
-  [SMALL_STATE(348)] = 7464,
-  [SMALL_STATE(349)] = 7472,
-  [SMALL_STATE(350)] = 7480,
-  [SMALL_STATE(351)] = 7488,
-  [SMALL_STATE(352)] = 7496,
-  [SMALL_STATE(353)] = 7504,
-  [SMALL_STATE(354)] = 7514,
-  [SMALL_STATE(355)] = 7522,
-  [SMALL_STATE(356)] = 7532,
-  [SMALL_STATE(357)] = 7542,
-  [SMALL_STATE(358)] = 7552,
-  [SMALL_STATE(359)] = 7562,
-  [SMALL_STATE(360)] = 7572,
-  [SMALL_STATE(361)] = 7579,
-  [SMALL_STATE(362)] = 7586,
-  [SMALL_STATE(363)] = 7593,
-  [SMALL_STATE(364)] = 7600,
-  [SMALL_STATE(365)] = 7607,
-  [SMALL_STATE(366)] = 7614,
-  [SMALL_STATE(367)] = 7621,
-  [SMALL_STATE(368)] = 7628,
-  [SMALL_STATE(369)] = 7635,
-  [SMALL_STATE(370)] = 7642,
-  [SMALL_STATE(371)] = 7649,
-  [SMALL_STATE(372)] = 7656,
-  [SMALL_STATE(373)] = 7663,
-  [SMALL_STATE(374)] = 7670,
-  [SMALL_STATE(375)] = 7677,
-  [SMALL_STATE(376)] = 7684,
-  [SMALL_STATE(377)] = 7691,
-  [SMALL_STATE(378)] = 7698,
-  [SMALL_STATE(379)] = 7705,
-  [SMALL_STATE(380)] = 7712,
-  [SMALL_STATE(381)] = 7719,
-  [SMALL_STATE(382)] = 7726,
-  [SMALL_STATE(383)] = 7733,
-  [SMALL_STATE(384)] = 7740,
-  [SMALL_STATE(385)] = 7747,
-  [SMALL_STATE(386)] = 7754,
-  [SMALL_STATE(387)] = 7761,
-  [SMALL_STATE(388)] = 7768,
-  [SMALL_STATE(389)] = 7775,
-  [SMALL_STATE(390)] = 7782,
-  [SMALL_STATE(391)] = 7789,
-  [SMALL_STATE(392)] = 7796,
-  [SMALL_STATE(393)] = 7803,
-  [SMALL_STATE(394)] = 7810,
-  [SMALL_STATE(395)] = 7817,
-  [SMALL_STATE(396)] = 7824,
-  [SMALL_STATE(397)] = 7831,
-  [SMALL_STATE(398)] = 7838,
-  [SMALL_STATE(399)] = 7845,
-  [SMALL_STATE(400)] = 7852,
-  [SMALL_STATE(401)] = 7859,
-  [SMALL_STATE(402)] = 7866,
-  [SMALL_STATE(403)] = 7873,
-  [SMALL_STATE(404)] = 7880,
-  [SMALL_STATE(405)] = 7887,
-  [SMALL_STATE(406)] = 7894,
-  [SMALL_STATE(407)] = 7901,
-  [SMALL_STATE(408)] = 7908,
-  [SMALL_STATE(409)] = 7915,
+  [SMALL_STATE(138)] = 4166,
+  [SMALL_STATE(139)] = 4190,
+  [SMALL_STATE(140)] = 4214,
+  [SMALL_STATE(141)] = 4235,
+  [SMALL_STATE(142)] = 4256,
+  [SMALL_STATE(143)] = 4277,
+  [SMALL_STATE(144)] = 4298,
+  [SMALL_STATE(145)] = 4319,
+  [SMALL_STATE(146)] = 4340,
+  [SMALL_STATE(147)] = 4361,
+  [SMALL_STATE(148)] = 4382,
+  [SMALL_STATE(149)] = 4403,
+  [SMALL_STATE(150)] = 4424,
+  [SMALL_STATE(151)] = 4445,
+  [SMALL_STATE(152)] = 4466,
+  [SMALL_STATE(153)] = 4487,
+  [SMALL_STATE(154)] = 4525,
+  [SMALL_STATE(155)] = 4563,
+  [SMALL_STATE(156)] = 4601,
+  [SMALL_STATE(157)] = 4624,
+  [SMALL_STATE(158)] = 4643,
+  [SMALL_STATE(159)] = 4666,
+  [SMALL_STATE(160)] = 4689,
+  [SMALL_STATE(161)] = 4708,
+  [SMALL_STATE(162)] = 4731,
+  [SMALL_STATE(163)] = 4754,
+  [SMALL_STATE(164)] = 4789,
+  [SMALL_STATE(165)] = 4808,
+  [SMALL_STATE(166)] = 4831,
+  [SMALL_STATE(167)] = 4854,
+  [SMALL_STATE(168)] = 4873,
+  [SMALL_STATE(169)] = 4903,
+  [SMALL_STATE(170)] = 4933,
+  [SMALL_STATE(171)] = 4951,
+  [SMALL_STATE(172)] = 4981,
+  [SMALL_STATE(173)] = 5011,
+  [SMALL_STATE(174)] = 5029,
+  [SMALL_STATE(175)] = 5046,
+  [SMALL_STATE(176)] = 5073,
+  [SMALL_STATE(177)] = 5100,
+  [SMALL_STATE(178)] = 5117,
+  [SMALL_STATE(179)] = 5134,
+  [SMALL_STATE(180)] = 5151,
+  [SMALL_STATE(181)] = 5178,
+  [SMALL_STATE(182)] = 5195,
+  [SMALL_STATE(183)] = 5212,
+  [SMALL_STATE(184)] = 5229,
+  [SMALL_STATE(185)] = 5246,
+  [SMALL_STATE(186)] = 5263,
+  [SMALL_STATE(187)] = 5280,
+  [SMALL_STATE(188)] = 5307,
+  [SMALL_STATE(189)] = 5324,
+  [SMALL_STATE(190)] = 5341,
+  [SMALL_STATE(191)] = 5358,
+  [SMALL_STATE(192)] = 5374,
+  [SMALL_STATE(193)] = 5390,
+  [SMALL_STATE(194)] = 5414,
+  [SMALL_STATE(195)] = 5430,
+  [SMALL_STATE(196)] = 5446,
+  [SMALL_STATE(197)] = 5462,
+  [SMALL_STATE(198)] = 5478,
+  [SMALL_STATE(199)] = 5494,
+  [SMALL_STATE(200)] = 5510,
+  [SMALL_STATE(201)] = 5526,
+  [SMALL_STATE(202)] = 5550,
+  [SMALL_STATE(203)] = 5566,
+  [SMALL_STATE(204)] = 5582,
+  [SMALL_STATE(205)] = 5600,
+  [SMALL_STATE(206)] = 5616,
+  [SMALL_STATE(207)] = 5632,
+  [SMALL_STATE(208)] = 5648,
+  [SMALL_STATE(209)] = 5664,
+  [SMALL_STATE(210)] = 5680,
+  [SMALL_STATE(211)] = 5704,
+  [SMALL_STATE(212)] = 5725,
+  [SMALL_STATE(213)] = 5743,
+  [SMALL_STATE(214)] = 5765,
+  [SMALL_STATE(215)] = 5787,
+  [SMALL_STATE(216)] = 5810,
+  [SMALL_STATE(217)] = 5833,
+  [SMALL_STATE(218)] = 5856,
+  [SMALL_STATE(219)] = 5876,
+  [SMALL_STATE(220)] = 5896,
+  [SMALL_STATE(221)] = 5914,
+  [SMALL_STATE(222)] = 5932,
+  [SMALL_STATE(223)] = 5950,
+  [SMALL_STATE(224)] = 5968,
+  [SMALL_STATE(225)] = 5986,
+  [SMALL_STATE(226)] = 6006,
+  [SMALL_STATE(227)] = 6024,
+  [SMALL_STATE(228)] = 6042,
+  [SMALL_STATE(229)] = 6060,
+  [SMALL_STATE(230)] = 6080,
+  [SMALL_STATE(231)] = 6098,
+  [SMALL_STATE(232)] = 6116,
+  [SMALL_STATE(233)] = 6134,
+  [SMALL_STATE(234)] = 6152,
+  [SMALL_STATE(235)] = 6170,
+  [SMALL_STATE(236)] = 6188,
+  [SMALL_STATE(237)] = 6203,
+  [SMALL_STATE(238)] = 6218,
+  [SMALL_STATE(239)] = 6229,
+  [SMALL_STATE(240)] = 6244,
+  [SMALL_STATE(241)] = 6259,
+  [SMALL_STATE(242)] = 6274,
+  [SMALL_STATE(243)] = 6289,
+  [SMALL_STATE(244)] = 6304,
+  [SMALL_STATE(245)] = 6321,
+  [SMALL_STATE(246)] = 6338,
+  [SMALL_STATE(247)] = 6352,
+  [SMALL_STATE(248)] = 6366,
+  [SMALL_STATE(249)] = 6382,
+  [SMALL_STATE(250)] = 6398,
+  [SMALL_STATE(251)] = 6412,
+  [SMALL_STATE(252)] = 6426,
+  [SMALL_STATE(253)] = 6440,
+  [SMALL_STATE(254)] = 6454,
+  [SMALL_STATE(255)] = 6468,
+  [SMALL_STATE(256)] = 6482,
+  [SMALL_STATE(257)] = 6496,
+  [SMALL_STATE(258)] = 6510,
+  [SMALL_STATE(259)] = 6524,
+  [SMALL_STATE(260)] = 6540,
+  [SMALL_STATE(261)] = 6554,
+  [SMALL_STATE(262)] = 6568,
+  [SMALL_STATE(263)] = 6582,
+  [SMALL_STATE(264)] = 6596,
+  [SMALL_STATE(265)] = 6610,
+  [SMALL_STATE(266)] = 6624,
+  [SMALL_STATE(267)] = 6638,
+  [SMALL_STATE(268)] = 6652,
+  [SMALL_STATE(269)] = 6666,
+  [SMALL_STATE(270)] = 6680,
+  [SMALL_STATE(271)] = 6694,
+  [SMALL_STATE(272)] = 6708,
+  [SMALL_STATE(273)] = 6722,
+  [SMALL_STATE(274)] = 6736,
+  [SMALL_STATE(275)] = 6750,
+  [SMALL_STATE(276)] = 6764,
+  [SMALL_STATE(277)] = 6778,
+  [SMALL_STATE(278)] = 6792,
+  [SMALL_STATE(279)] = 6804,
+  [SMALL_STATE(280)] = 6818,
+  [SMALL_STATE(281)] = 6834,
+  [SMALL_STATE(282)] = 6848,
+  [SMALL_STATE(283)] = 6862,
+  [SMALL_STATE(284)] = 6876,
+  [SMALL_STATE(285)] = 6889,
+  [SMALL_STATE(286)] = 6900,
+  [SMALL_STATE(287)] = 6913,
+  [SMALL_STATE(288)] = 6926,
+  [SMALL_STATE(289)] = 6939,
+  [SMALL_STATE(290)] = 6952,
+  [SMALL_STATE(291)] = 6965,
+  [SMALL_STATE(292)] = 6978,
+  [SMALL_STATE(293)] = 6991,
+  [SMALL_STATE(294)] = 7004,
+  [SMALL_STATE(295)] = 7017,
+  [SMALL_STATE(296)] = 7028,
+  [SMALL_STATE(297)] = 7041,
+  [SMALL_STATE(298)] = 7054,
+  [SMALL_STATE(299)] = 7067,
+  [SMALL_STATE(300)] = 7080,
+  [SMALL_STATE(301)] = 7091,
+  [SMALL_STATE(302)] = 7102,
+  [SMALL_STATE(303)] = 7115,
+  [SMALL_STATE(304)] = 7128,
+  [SMALL_STATE(305)] = 7141,
+  [SMALL_STATE(306)] = 7154,
+  [SMALL_STATE(307)] = 7167,
+  [SMALL_STATE(308)] = 7180,
+  [SMALL_STATE(309)] = 7193,
+  [SMALL_STATE(310)] = 7206,
+  [SMALL_STATE(311)] = 7219,
+  [SMALL_STATE(312)] = 7232,
+  [SMALL_STATE(313)] = 7245,
+  [SMALL_STATE(314)] = 7258,
+  [SMALL_STATE(315)] = 7271,
+  [SMALL_STATE(316)] = 7282,
+  [SMALL_STATE(317)] = 7293,
+  [SMALL_STATE(318)] = 7306,
+  [SMALL_STATE(319)] = 7319,
+  [SMALL_STATE(320)] = 7328,
+  [SMALL_STATE(321)] = 7339,
+  [SMALL_STATE(322)] = 7352,
+  [SMALL_STATE(323)] = 7360,
+  [SMALL_STATE(324)] = 7370,
+  [SMALL_STATE(325)] = 7378,
+  [SMALL_STATE(326)] = 7386,
+  [SMALL_STATE(327)] = 7394,
+  [SMALL_STATE(328)] = 7404,
+  [SMALL_STATE(329)] = 7412,
+  [SMALL_STATE(330)] = 7420,
+  [SMALL_STATE(331)] = 7428,
+  [SMALL_STATE(332)] = 7438,
+  [SMALL_STATE(333)] = 7446,
+  [SMALL_STATE(334)] = 7456,
+  [SMALL_STATE(335)] = 7466,
+  [SMALL_STATE(336)] = 7474,
+  [SMALL_STATE(337)] = 7482,
+  [SMALL_STATE(338)] = 7492,
+  [SMALL_STATE(339)] = 7502,
+  [SMALL_STATE(340)] = 7512,
+  [SMALL_STATE(341)] = 7522,
+  [SMALL_STATE(342)] = 7532,
+  [SMALL_STATE(343)] = 7540,
+  [SMALL_STATE(344)] = 7548,
+  [SMALL_STATE(345)] = 7556,
+  [SMALL_STATE(346)] = 7566,
+  [SMALL_STATE(347)] = 7574,
+  [SMALL_STATE(348)] = 7582,
+  [SMALL_STATE(349)] = 7590,
+  [SMALL_STATE(350)] = 7598,
+  [SMALL_STATE(351)] = 7606,
+  [SMALL_STATE(352)] = 7616,
+  [SMALL_STATE(353)] = 7624,
+  [SMALL_STATE(354)] = 7632,
+  [SMALL_STATE(355)] = 7640,
+  [SMALL_STATE(356)] = 7648,
+  [SMALL_STATE(357)] = 7656,
+  [SMALL_STATE(358)] = 7666,
+  [SMALL_STATE(359)] = 7674,
+  [SMALL_STATE(360)] = 7684,
+  [SMALL_STATE(361)] = 7692,
+  [SMALL_STATE(362)] = 7699,
+  [SMALL_STATE(363)] = 7706,
+  [SMALL_STATE(364)] = 7713,
+  [SMALL_STATE(365)] = 7720,
+  [SMALL_STATE(366)] = 7727,
+  [SMALL_STATE(367)] = 7734,
+  [SMALL_STATE(368)] = 7741,
+  [SMALL_STATE(369)] = 7748,
+  [SMALL_STATE(370)] = 7755,
+  [SMALL_STATE(371)] = 7762,
+  [SMALL_STATE(372)] = 7769,
+  [SMALL_STATE(373)] = 7776,
+  [SMALL_STATE(374)] = 7783,
+  [SMALL_STATE(375)] = 7790,
+  [SMALL_STATE(376)] = 7797,
+  [SMALL_STATE(377)] = 7804,
+  [SMALL_STATE(378)] = 7811,
+  [SMALL_STATE(379)] = 7818,
+  [SMALL_STATE(380)] = 7825,
+  [SMALL_STATE(381)] = 7832,
+  [SMALL_STATE(382)] = 7839,
+  [SMALL_STATE(383)] = 7846,
+  [SMALL_STATE(384)] = 7853,
+  [SMALL_STATE(385)] = 7860,
+  [SMALL_STATE(386)] = 7867,
+  [SMALL_STATE(387)] = 7874,
+  [SMALL_STATE(388)] = 7881,
+  [SMALL_STATE(389)] = 7888,
+  [SMALL_STATE(390)] = 7895,
+  [SMALL_STATE(391)] = 7902,
+  [SMALL_STATE(392)] = 7909,
+  [SMALL_STATE(393)] = 7916,
+  [SMALL_STATE(394)] = 7923,
+  [SMALL_STATE(395)] = 7930,
+  [SMALL_STATE(396)] = 7937,
+  [SMALL_STATE(397)] = 7944,
+  [SMALL_STATE(398)] = 7951,
+  [SMALL_STATE(399)] = 7958,
+  [SMALL_STATE(400)] = 7965,
+  [SMALL_STATE(401)] = 7972,
+  [SMALL_STATE(402)] = 7979,
+  [SMALL_STATE(403)] = 7986,
+  [SMALL_STATE(404)] = 7993,
+  [SMALL_STATE(405)] = 8000,
+  [SMALL_STATE(406)] = 8007,
+  [SMALL_STATE(407)] = 8014,
+  [SMALL_STATE(408)] = 8021,
+  [SMALL_STATE(409)] = 8028,
+  [SMALL_STATE(410)] = 8035,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -12065,553 +13329,556 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
   [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
   [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
   [49] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
   [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(215),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
+  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(222),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(379),
   [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
   [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 18),
-  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [95] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [121] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
-  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [144] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [117] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
+  [120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(373),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [125] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(337),
+  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
+  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(261),
+  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(343),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
+  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(228),
   [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 18),
   [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 28),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [192] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [195] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [198] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [204] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [221] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(373),
-  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [227] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
-  [230] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [236] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
-  [239] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(337),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(373),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(331),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(408),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
+  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(387),
+  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(394),
+  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
+  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [202] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [214] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(373),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
+  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(261),
+  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
+  [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(343),
+  [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
+  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(235),
+  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
+  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
   [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [246] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(258),
-  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(29),
-  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(260),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
+  [246] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
+  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(30),
+  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
+  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
+  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
   [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
   [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
-  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 22),
-  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [281] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 23),
-  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [307] = {.entry = {.count = 1, .reusable = false}}, SHIFT(267),
-  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [317] = {.entry = {.count = 1, .reusable = false}}, SHIFT(280),
-  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [329] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [334] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(309),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 22),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [341] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(346),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [346] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 31),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 35),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
-  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 39),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 27),
-  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(223),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [283] = {.entry = {.count = 1, .reusable = false}}, SHIFT(248),
+  [285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [293] = {.entry = {.count = 1, .reusable = false}}, SHIFT(317),
+  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 23),
+  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 24),
+  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 23),
+  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [341] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [346] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
+  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [351] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [356] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(256),
+  [359] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
+  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
+  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 28),
   [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 52),
-  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 23),
-  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 24),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34),
-  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34), SHIFT_REPEAT(244),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 45),
-  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 48),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
-  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 53),
-  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 59),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 65),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
-  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 66),
-  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 25),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 30),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 34),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 35),
+  [444] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 35), SHIFT_REPEAT(279),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 24),
+  [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [465] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(252),
+  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 45),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 53),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
+  [498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 62),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 66),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
+  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
+  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
   [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
-  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
-  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
-  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 30),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 62),
-  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 70),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 71),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [582] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
-  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [607] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [615] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 21),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
-  [703] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
-  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [711] = {.entry = {.count = 1, .reusable = false}}, SHIFT(301),
-  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [715] = {.entry = {.count = 1, .reusable = false}}, SHIFT(402),
-  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [719] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
-  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
-  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [737] = {.entry = {.count = 1, .reusable = false}}, SHIFT(249),
-  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [767] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [773] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [791] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [804] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [822] = {.entry = {.count = 1, .reusable = false}}, SHIFT(376),
-  [824] = {.entry = {.count = 1, .reusable = false}}, SHIFT(137),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [836] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 31),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
+  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
+  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
+  [540] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
+  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 65),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 72),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 39),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 48),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 59),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 70),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 71),
+  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [576] = {.entry = {.count = 1, .reusable = false}}, SHIFT(4),
+  [578] = {.entry = {.count = 1, .reusable = false}}, SHIFT(348),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [594] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(315),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [599] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [607] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [609] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
+  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [613] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [621] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [627] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
+  [629] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [643] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 22),
+  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
+  [689] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [691] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
+  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [711] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [713] = {.entry = {.count = 1, .reusable = false}}, SHIFT(319),
+  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
+  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [727] = {.entry = {.count = 1, .reusable = false}}, SHIFT(403),
+  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [731] = {.entry = {.count = 1, .reusable = false}}, SHIFT(238),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [737] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [751] = {.entry = {.count = 1, .reusable = false}}, SHIFT(259),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [779] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [795] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [797] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [801] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [803] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [805] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [807] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [824] = {.entry = {.count = 1, .reusable = false}}, SHIFT(396),
+  [826] = {.entry = {.count = 1, .reusable = false}}, SHIFT(136),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [836] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(403),
   [839] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [841] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [843] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [845] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [847] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [849] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [861] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [865] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [869] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [873] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [896] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(181),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [841] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [843] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [845] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [847] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [849] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [861] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [865] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(269),
+  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [876] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [908] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [912] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
+  [915] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
   [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [933] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(220),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [948] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
-  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [963] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [966] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [968] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
-  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [981] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [990] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(232),
-  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1009] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1015] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 25),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 26),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [937] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(211),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [942] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(163),
+  [945] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [949] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [951] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [953] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
+  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
+  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [973] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(241),
+  [976] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [986] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(219),
+  [989] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1001] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1008] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(175),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1013] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
+  [1015] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 27),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1031] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 26),
+  [1035] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
   [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
-  [1043] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
-  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
+  [1041] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 21),
+  [1045] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
+  [1051] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1091] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
   [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
   [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1117] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
 };
 
 #ifdef __cplusplus
