@@ -169,7 +169,8 @@ pub struct Use {
 /// `name: value`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arg {
-    /// The parameter name.
+    /// The parameter name; empty (at the value's start) for a positional
+    /// argument, which sema refuses with E0309.
     pub name: Spanned<String>,
     /// The value.
     pub value: Value,

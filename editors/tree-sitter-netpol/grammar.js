@@ -95,7 +95,9 @@ module.exports = grammar({
 
     arguments: ($) => seq('(', commaSepTrailing($.argument), ')'),
 
-    argument: ($) => seq(field('name', $.identifier), ':', field('value', $._value)),
+    // A positional argument (`value` alone) parses, as in netpolc, which
+    // refuses it in sema (E0309) naming the parameters.
+    argument: ($) => seq(optional(seq(field('name', $.identifier), ':')), field('value', $._value)),
 
     // `description "text"`.
     description: ($) => seq('description', $._string_or_ref),
@@ -184,7 +186,7 @@ module.exports = grammar({
     peer_cidr: ($) => seq('cidr', commaSep1($.cidr_item)),
 
     cidr_item: ($) =>
-      seq($._cidr_or_ref, optional(seq('except', choice($.cidr_list, $._cidr_or_ref)))),
+      seq(choice($.cidr_list, $._cidr_or_ref), optional(seq('except', choice($.cidr_list, $._cidr_or_ref)))),
 
     cidr_list: ($) => seq('[', commaSepTrailing($._cidr_or_ref), ']'),
 
@@ -328,8 +330,9 @@ module.exports = grammar({
     // `$NAME`: a constant or parameter.
     const_ref: (_) => /\$[A-Za-z_][A-Za-z0-9_]*/,
 
-    // Constant, category, parameter and argument names.
-    identifier: (_) => /[A-Za-z_][A-Za-z0-9_]*/,
+    // Constant, category, parameter and argument names. Preferred over a
+    // named port where both could start an argument (`use f(port: 80/tcp)`).
+    identifier: (_) => token(prec(1, /[A-Za-z_][A-Za-z0-9_]*/)),
 
     // Namespace, policy, entity and service names.
     name: ($) => $._name_token,

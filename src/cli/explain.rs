@@ -24,7 +24,7 @@ pub fn run(code: Option<&str>, reporter: &Reporter) -> ExitCode {
                     Some(code) => reporter.help(&format!("did you mean `{code}`?")),
                     None => reporter.help("run `netpolc explain` to list every code"),
                 }
-                return ExitCode::FAILURE;
+                return ExitCode::from(2);
             }
         },
     };

@@ -1,5 +1,6 @@
-//! `netpolc fmt [PATHS] [--check]`: gives `.netpol` files the canonical
-//! layout of [`netpolc::fmt`].
+//! `netpolc fmt [PATHS] [--check] [--quiet]`: gives `.netpol` files the
+//! canonical layout of [`netpolc::fmt`]. `netpolc fmt -` formats standard
+//! input to standard output, for editors that format on save.
 //!
 //! PATHS are files (formatted whatever their name) or directories, walked
 //! like `load.rs` walks a repository: recursively, in name order, for
@@ -25,17 +26,33 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use netpolc::diag::{Code, Diagnostic};
 use netpolc::source::{FileId, SourceMap};
 
-use super::fs::{Kind, Root, Search, checked_name, read_text, walk};
+use super::fs::{Kind, MAX_FILE_SIZE, Root, Search, checked_name, read_text, walk};
 use super::report::{Reporter, describe_io, plural};
 
-/// Runs `fmt` over `paths` (`.` when empty).
-pub fn run(paths: &[PathBuf], check: bool, reporter: &Reporter) -> ExitCode {
+/// Runs `fmt` over `paths` (`.` when empty); `-` alone formats standard
+/// input to standard output. `quiet` leaves out the summary and the
+/// `would reformat` lines; diagnostics and errors are still printed.
+pub fn run(paths: &[PathBuf], check: bool, quiet: bool, reporter: &Reporter) -> ExitCode {
+    if paths.iter().any(|path| path.as_os_str() == "-") {
+        if paths.len() > 1 {
+            reporter.error("`-` (standard input) cannot be given with other paths");
+            reporter.help("run `netpolc fmt -` on its own");
+            return ExitCode::from(2);
+        }
+        return stdin(check, reporter);
+    }
+    let status = |message: &str| {
+        if !quiet {
+            reporter.status(message);
+        }
+    };
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -84,24 +101,24 @@ pub fn run(paths: &[PathBuf], check: bool, reporter: &Reporter) -> ExitCode {
     reporter.diagnostics(&diags, &sources);
     if check {
         for path in &unformatted {
-            reporter.status(&format!("would reformat {path}"));
+            status(&format!("would reformat {path}"));
         }
     }
     let summary = if check {
         format!(
-            "{} formatted, {} would be reformatted",
+            "{} already formatted, {} would be reformatted",
             plural(unchanged, "file"),
             unformatted.len()
         )
     } else {
         format!(
-            "formatted {}, {} unchanged",
+            "formatted {}, {} already formatted",
             plural(unformatted.len(), "file"),
             unchanged
         )
     };
     if !diags.is_empty() {
-        reporter.status(&summary);
+        status(&summary);
         reporter.failure("format every file", &diags);
         return ExitCode::FAILURE;
     }
@@ -116,7 +133,72 @@ pub fn run(paths: &[PathBuf], check: bool, reporter: &Reporter) -> ExitCode {
         reporter.help("run `netpolc fmt` to format them");
         return ExitCode::FAILURE;
     }
-    reporter.status(&summary);
+    status(&summary);
+    ExitCode::SUCCESS
+}
+
+/// `netpolc fmt -`: formats standard input to standard output, as editors
+/// that format on save expect. On a syntax error nothing is written to
+/// stdout and the exit code is 1. With `--check`, nothing is written to
+/// stdout either, and the exit code is 1 when the input is not formatted.
+fn stdin(check: bool, reporter: &Reporter) -> ExitCode {
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes);
+    let mut diags = Vec::new();
+    let mut sources = SourceMap::new();
+    let text = match read {
+        Err(error) => {
+            diags.push(Diagnostic::without_span(
+                Code::E0902,
+                format!("cannot read standard input: {}", describe_io(&error)),
+            ));
+            None
+        }
+        Ok(_) if bytes.len() as u64 > MAX_FILE_SIZE => {
+            diags.push(
+                Diagnostic::without_span(Code::E0004, "standard input is too large")
+                    .note("netpolc reads source files of at most 8 MiB"),
+            );
+            None
+        }
+        Ok(_) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                diags.push(
+                    Diagnostic::without_span(Code::E0003, "standard input is not valid UTF-8")
+                        .help("save the file as UTF-8"),
+                );
+                None
+            }
+        },
+    };
+    let formatted = text.and_then(|text| {
+        let id = sources.add_user("<stdin>".to_owned(), text.clone());
+        match netpolc::fmt::format_file(&sources, id) {
+            Ok(formatted) => Some((text, formatted)),
+            Err(diag) => {
+                diags.push(*diag);
+                None
+            }
+        }
+    });
+    let Some((text, formatted)) = formatted else {
+        reporter.diagnostics(&diags, &sources);
+        reporter.failure("format standard input", &diags);
+        return ExitCode::FAILURE;
+    };
+    if check {
+        if text == *formatted {
+            return ExitCode::SUCCESS;
+        }
+        reporter.error("standard input is not formatted");
+        return ExitCode::FAILURE;
+    }
+    // A closed stdout is the reader's choice, not an error worth reporting.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), formatted.as_bytes());
     ExitCode::SUCCESS
 }
 

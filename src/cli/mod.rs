@@ -119,17 +119,30 @@ pub enum Command {
     /// Give `.netpol` files the canonical layout, in place; with `--check`,
     /// change nothing, list the files that need it and exit 1 if any does.
     Fmt {
-        /// Files, or directories to search for `.netpol` files [default: .].
+        /// Files, or directories to search for `.netpol` files [default: .];
+        /// `-` reads standard input and writes the result to standard output.
         paths: Vec<PathBuf>,
         /// Change nothing; exit 1 when a file is not formatted.
         #[arg(long)]
         check: bool,
+        /// Print only diagnostics and errors, not the summary.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Explain an error code, or list every code when none is given.
     Explain {
         /// A code such as `E0203`.
         code: Option<String>,
     },
+    /// Print a shell completion script on stdout, e.g.
+    /// `netpolc completions bash > ~/.local/share/bash-completion/completions/netpolc`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the netpolc(1) man page (roff) on stdout, e.g.
+    /// `netpolc man > ~/.local/share/man/man1/netpolc.1`.
+    Man,
 }
 
 /// The `--color` values.
@@ -186,9 +199,37 @@ pub fn run() -> ExitCode {
             diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color)
         }
         Command::Import { paths, out } => import::run(paths, out, &reporter),
-        Command::Fmt { paths, check } => fmt::run(paths, *check, &reporter),
+        Command::Fmt {
+            paths,
+            check,
+            quiet,
+        } => fmt::run(paths, *check, *quiet, &reporter),
         Command::Explain { code } => explain::run(code.as_deref(), &reporter),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut command, "netpolc", &mut out);
+            print_stdout(&out)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut out) {
+                Ok(()) => print_stdout(&out),
+                Err(error) => {
+                    reporter.error(&format!("cannot render the man page: {error}"));
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
+}
+
+/// Writes generated text to stdout; a closed stdout (`| head`) is not an error.
+fn print_stdout(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(bytes);
+    ExitCode::SUCCESS
 }
 
 /// Parses `--cilium-version`.

@@ -81,6 +81,7 @@ codes! {
     E0303: "category with policies used inside a policy",
     E0304: "two policies with the same name in one namespace",
     E0305: "statement not allowed here",
+    E0309: "positional argument in a `use`",
     E0401: "policy allows and denies nothing",
     E0402: "L7 rule on a port that is not TCP",
     E0403: "L7 rule without a specific port",
@@ -132,6 +133,7 @@ codes! {
     W0116: "namespace not in the inventory",
     W0117: "invisible formatting character in a string",
     W0118: "allow rule without a port to or from shared infrastructure",
+    W0120: "imported policy restricts a system namespace",
 }
 
 impl Code {

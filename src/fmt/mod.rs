@@ -3,7 +3,7 @@
 //! The formatter lays out the pest pairs of the file (not the AST, which
 //! drops comments and punctuation) and puts every comment back from the
 //! source gaps between tokens (`printer.rs`): the grammar's `COMMENT` stays
-//! silent, option A of STYLE.md §4.7. Tokens keep their order and text; only
+//! silent, so the parser never sees comments. Tokens keep their order and text; only
 //! white space changes, trailing commas of groups come and go, and a comment
 //! may move past a `,`, `:` or `{` (below).
 //!

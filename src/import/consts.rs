@@ -7,14 +7,18 @@
 //! the names of an `fqdn` peer or of a `dns` rule, when they are two or
 //! more (in any order). Lists are chosen first:
 //! - a list written in two or more places becomes a list constant, named
-//!   after the first policy that writes it, in output order:
-//!   `STORAGE_EGRESS_CIDRS`, `CHECKOUT_FQDNS`;
+//!   after what the policies that write it have in common ([`purpose`]):
+//!   `STORAGE_CIDRS`, `CHECKOUT_FQDNS`, else after its first item in sorted
+//!   order (`NET_10_0_0_1_AND_2_MORE_CIDRS`, `API_GITHUB_COM_AND_1_MORE_FQDNS`);
 //! - then a single literal written in two or more places, not counting the
 //!   places where it is part of a list constant, becomes a constant: an FQDN
 //!   is named after itself (`api.github.com` is `API_GITHUB_COM`,
-//!   `*.github.com` is `ANY_GITHUB_COM`), a CIDR after the first policy
-//!   that uses it, with `_CIDR` (`_EXCEPT` for an exception):
-//!   `STORAGE_EGRESS_CIDR`, then `STORAGE_EGRESS_CIDR_2`.
+//!   `*.github.com` is `ANY_GITHUB_COM`), a CIDR after its purpose when the
+//!   names of the policies that use it say one (`HOST_FIREWALL_CIDR`,
+//!   `HOST_FIREWALL_EXCEPT` for an exception), else after its address
+//!   (`NET_10_50_0_0_24`, `EXCEPT_10_1_0_0_16`). The names do not depend on
+//!   which policy comes first, so they stay when a policy is added before
+//!   the others.
 //!
 //! A name that would start with a digit gets `FQDN_` or `NET_` in front, and
 //! a name already taken (by another constant or a CIDR group) gets `_2`,
@@ -154,6 +158,50 @@ pub fn literals<'a>(spec: &'a Spec, uses: &'a [Use]) -> Literals<'a> {
     out
 }
 
+/// What addresses are for, from the names of the policies that use them, so
+/// that a constant's name does not depend on which policy comes first:
+/// - the name they all share (`user-facing-app` in five namespaces);
+/// - else the subject of a policy named after a standard-library-style
+///   category, `allow-storage` giving `STORAGE`;
+/// - else the words that begin every name (`host-firewall-all-nodes` and
+///   `host-firewall-control-plane` give `HOST_FIREWALL`).
+///
+/// `None` when the names say nothing in common; the caller then names the
+/// constant after the addresses themselves (`NET_10_50_0_0_24`).
+fn purpose(policies: &BTreeSet<&str>) -> Option<String> {
+    let words = |name: &str| -> Vec<String> {
+        name.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .map(str::to_ascii_uppercase)
+            .collect()
+    };
+    let mut names = policies.iter();
+    let first = words(names.next()?);
+    if policies.len() == 1 {
+        return Some(ident(&first.join("_"), "NET_"));
+    }
+    if let Some(subject) = policies.iter().find_map(|name| {
+        let words = words(name);
+        match words.split_first() {
+            Some((verb, rest)) if (verb == "ALLOW" || verb == "DENY") && !rest.is_empty() => {
+                Some(rest.join("_"))
+            }
+            _ => None,
+        }
+    }) {
+        return Some(ident(&subject, "NET_"));
+    }
+    let common = names.fold(first.len(), |common, name| {
+        first
+            .iter()
+            .zip(words(name))
+            .take(common)
+            .take_while(|(a, b)| **a == *b)
+            .count()
+    });
+    (common > 0).then(|| ident(&first.get(..common).unwrap_or(&[]).join("_"), "NET_"))
+}
+
 /// One constant to write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Constant {
@@ -186,12 +234,14 @@ pub fn choose(places: &[Place<'_>], reserved: &[String]) -> (Consts, Vec<Constan
         }
     };
     let mut list_counts: BTreeMap<Vec<String>, usize> = BTreeMap::new();
-    for (_, _, literals) in places {
+    let mut list_users: BTreeMap<Vec<String>, BTreeSet<&str>> = BTreeMap::new();
+    for (_, policy, literals) in places {
         for (_, items) in &literals.lists {
             *list_counts.entry(sorted(items)).or_default() += 1;
+            list_users.entry(sorted(items)).or_default().insert(policy);
         }
     }
-    for (label, policy, literals) in places {
+    for (label, _, literals) in places {
         for (kind, items) in &literals.lists {
             let key = sorted(items);
             if let Some(name) = consts.lists.get(&key) {
@@ -208,7 +258,17 @@ pub fn choose(places: &[Place<'_>], reserved: &[String]) -> (Consts, Vec<Constan
                     items.iter().map(|item| (*item).to_owned()).collect(),
                 ),
             };
-            let name = unique(&format!("{}_{suffix}", ident(policy, "NET_")), &mut taken);
+            let purpose = list_users.get(&key).and_then(purpose).unwrap_or_else(|| {
+                let first = key.first().map_or("", String::as_str);
+                let first = match kind {
+                    LiteralKind::Fqdn => {
+                        ident(&first.replace("**", "*").replace('*', "any"), "FQDN_")
+                    }
+                    _ => ident(first, "NET_"),
+                };
+                format!("{first}_AND_{}_MORE", items.len().saturating_sub(1))
+            });
+            let name = unique(&format!("{purpose}_{suffix}"), &mut taken);
             consts.lists.insert(key, name.clone());
             defs.push(Constant {
                 name,
@@ -234,12 +294,14 @@ pub fn choose(places: &[Place<'_>], reserved: &[String]) -> (Consts, Vec<Constan
         .map(|(label, policy, literals)| (label, *policy, outside_lists(literals)))
         .collect();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, _, singles) in &remaining {
+    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (_, policy, singles) in &remaining {
         for (_, literal) in singles {
             *counts.entry(literal.as_str()).or_default() += 1;
+            users.entry(literal.as_str()).or_default().insert(policy);
         }
     }
-    for (label, policy, singles) in &remaining {
+    for (label, _, singles) in &remaining {
         for (kind, literal) in singles {
             if let Some(name) = consts.singles.get(literal) {
                 use_in(&mut defs, &name.clone(), label);
@@ -248,14 +310,19 @@ pub fn choose(places: &[Place<'_>], reserved: &[String]) -> (Consts, Vec<Constan
             if counts.get(literal.as_str()).copied().unwrap_or(0) < 2 {
                 continue;
             }
-            let (base, value) = match kind {
-                LiteralKind::Fqdn => (
+            let purpose = users.get(literal.as_str()).and_then(purpose);
+            let (base, value) = match (kind, purpose) {
+                (LiteralKind::Fqdn, _) => (
                     ident(&literal.replace("**", "*").replace('*', "any"), "FQDN_"),
                     quote(literal),
                 ),
-                LiteralKind::Cidr => (format!("{}_CIDR", ident(policy, "NET_")), literal.clone()),
-                LiteralKind::Except => {
-                    (format!("{}_EXCEPT", ident(policy, "NET_")), literal.clone())
+                (LiteralKind::Cidr, Some(purpose)) => (format!("{purpose}_CIDR"), literal.clone()),
+                (LiteralKind::Cidr, None) => (ident(literal, "NET_"), literal.clone()),
+                (LiteralKind::Except, Some(purpose)) => {
+                    (format!("{purpose}_EXCEPT"), literal.clone())
+                }
+                (LiteralKind::Except, None) => {
+                    (format!("EXCEPT_{}", ident(literal, "")), literal.clone())
                 }
             };
             let name = unique(&base, &mut taken);

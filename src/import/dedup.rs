@@ -98,6 +98,60 @@ pub fn categories(
     out
 }
 
+/// A category: policies written once and used by several namespaces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shared {
+    /// The category's name.
+    pub name: String,
+    /// The namespaces that use it.
+    pub namespaces: Vec<String>,
+    /// The names of the policies it holds, the same in each namespace.
+    pub policies: Vec<String>,
+    /// True when it holds every policy of its namespaces.
+    pub whole: bool,
+}
+
+/// Policies that print the same in two or more namespaces that are not
+/// already one category as a whole (`printed`, by namespace and then by
+/// policy name): each becomes a category of its own, named after the policy
+/// (`user-facing-app` gives `user_facing_app`; a standard-library name gets
+/// `_policy`), so that namespaces whose policies are the same up to their
+/// own components still share what they have in common. `taken` holds the
+/// names already used, and gets the new ones.
+pub fn shared_policies(
+    printed: &BTreeMap<String, BTreeMap<String, String>>,
+    taken: &mut BTreeSet<String>,
+) -> Vec<Shared> {
+    let mut groups: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    for (namespace, policies) in printed {
+        for (policy, text) in policies {
+            groups
+                .entry((policy.as_str(), text.as_str()))
+                .or_default()
+                .push(namespace.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for ((policy, _), namespaces) in groups {
+        if namespaces.len() < 2 {
+            continue;
+        }
+        let base = ident(policy, "P_").to_ascii_lowercase();
+        let base = if STDLIB_CATEGORIES.contains(&base.as_str()) {
+            format!("{base}_policy")
+        } else {
+            base
+        };
+        out.push(Shared {
+            name: unique(&base, taken),
+            namespaces,
+            policies: vec![policy.to_owned()],
+            whole: false,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::consts::{Constant, Consts};
+use super::dedup::Shared;
 use super::model::{CidrGroup, Origin};
 use super::print::{self, PolicyText};
 use super::repo::{Placed, Prepared, uses_constants};
@@ -40,7 +41,7 @@ impl Layout {
     /// `categories.netpol`.
     pub fn categories(
         &mut self,
-        categories: &[(String, Vec<String>)],
+        categories: &[Shared],
         namespaces: &BTreeMap<String, Vec<Prepared>>,
         consts: &Consts,
     ) {
@@ -49,11 +50,17 @@ impl Layout {
         }
         let path = "categories.netpol";
         let mut text = "# Categories: policies that `netpolc import` found the same in several\n# namespaces, written once. Each namespace uses its category.\n".to_owned();
-        let members = |category: &(String, Vec<String>)| -> Vec<&Vec<Prepared>> {
+        // Each member namespace's policies that the category holds.
+        let members = |category: &Shared| -> Vec<Vec<&Prepared>> {
             category
-                .1
+                .namespaces
                 .iter()
                 .filter_map(|member| namespaces.get(member))
+                .map(|list| {
+                    list.iter()
+                        .filter(|policy| category.policies.contains(&policy.name))
+                        .collect()
+                })
                 .collect()
         };
         if uses_constants(
@@ -65,13 +72,22 @@ impl Layout {
             text.push_str("\nimport \"constants.netpol\"\n");
         }
         for category in categories {
-            let (name, namespaces_of) = category;
+            let name = &category.name;
             let lists = members(category);
-            let _ = write!(
-                text,
-                "\n## The policies of the namespaces {}.\ncategory {name} {{\n",
-                quoted_list(namespaces_of)
-            );
+            let _ = if category.whole {
+                write!(
+                    text,
+                    "\n## The policies of the namespaces {}.\ncategory {name} {{\n",
+                    quoted_list(&category.namespaces)
+                )
+            } else {
+                write!(
+                    text,
+                    "\n## The policy {} of the namespaces {}.\ncategory {name} {{\n",
+                    quoted_list(&category.policies),
+                    quoted_list(&category.namespaces)
+                )
+            };
             let Some(first) = lists.first() else {
                 continue;
             };
@@ -159,7 +175,7 @@ impl Layout {
         &mut self,
         namespace: &str,
         list: &[Prepared],
-        category: Option<&str>,
+        categories: &[&Shared],
         consts: &Consts,
     ) {
         let path = format!("namespaces/{namespace}.netpol");
@@ -167,12 +183,20 @@ impl Layout {
             "# Namespace `{namespace}`, imported by `netpolc import` from:\n{}\n",
             source_list(list)
         );
-        match category {
-            Some(_) => text.push_str("import \"../categories.netpol\"\n\n"),
-            None if uses_constants(list.iter(), consts) => {
-                text.push_str("import \"../constants.netpol\"\n\n")
-            }
-            None => {}
+        let shared = |policy: &Prepared| {
+            categories
+                .iter()
+                .any(|category| category.policies.contains(&policy.name))
+        };
+        let own: Vec<&Prepared> = list.iter().filter(|policy| !shared(policy)).collect();
+        if !categories.is_empty() {
+            text.push_str("import \"../categories.netpol\"\n");
+        }
+        if uses_constants(own.iter().copied(), consts) {
+            text.push_str("import \"../constants.netpol\"\n");
+        }
+        if !categories.is_empty() || uses_constants(own.iter().copied(), consts) {
+            text.push('\n');
         }
         let system = if SYSTEM_NAMESPACES.contains(&namespace) {
             "system "
@@ -180,16 +204,21 @@ impl Layout {
             ""
         };
         let _ = writeln!(text, "{system}namespace {namespace} {{");
-        if let Some(category) = category {
-            let names: Vec<&str> = list.iter().map(|policy| policy.name.as_str()).collect();
+        for category in categories {
             let _ = writeln!(
                 text,
-                "  # The policies {}.\n  use {category}",
-                quoted_list(&names)
+                "  # The {} {}.\n  use {}",
+                if category.policies.len() == 1 {
+                    "policy"
+                } else {
+                    "policies"
+                },
+                quoted_list(&category.policies),
+                category.name
             );
         }
-        for (index, policy) in list.iter().enumerate().filter(|_| category.is_none()) {
-            if index > 0 {
+        for (index, policy) in own.into_iter().enumerate() {
+            if index > 0 || !categories.is_empty() {
                 text.push('\n');
             }
             self.policy(

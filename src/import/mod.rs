@@ -146,6 +146,7 @@ pub fn import(inputs: &[Input]) -> Import {
             ..Import::default()
         };
     }
+    system_namespaces(&decoded.policies, &mut diagnostics);
     let mut built = repo::build(decoded.policies, groups.used);
     for file in &mut built.files {
         // A file the formatter cannot read has a syntax error, which the
@@ -173,5 +174,36 @@ pub fn import(inputs: &[Input]) -> Import {
         diagnostics,
         sources,
         summary,
+    }
+}
+
+/// W0120: imported policies in kube-system and the other system namespaces.
+/// Their `namespace` block is marked `system` so that they build, which
+/// would otherwise say nothing about a policy that can break the cluster.
+fn system_namespaces(policies: &[model::Policy], diagnostics: &mut Vec<Diagnostic>) {
+    let mut found: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for policy in policies {
+        if let Some(namespace) = policy.namespace.as_deref() {
+            if policy.kind == model::Kind::Cnp
+                && crate::sema::SYSTEM_NAMESPACES.contains(&namespace)
+            {
+                found.entry(namespace).or_default().push(format!(
+                    "`{}` ({})",
+                    policy.name,
+                    policy.origin.describe()
+                ));
+            }
+        }
+    }
+    for (namespace, names) in found {
+        diagnostics.push(
+            Diagnostic::without_span(
+                Code::W0120,
+                format!("the imported policies restrict the system namespace `{namespace}`"),
+            )
+            .note(format!("imported: {}", names.join(", ")))
+            .note(format!("`namespaces/{namespace}.netpol` marks the block `system namespace {namespace}` so that it builds; a policy there can cut CoreDNS, the Cilium agent or the cloud controllers off from what they need"))
+            .help("check that these policies are meant; if they are not, delete them from the imported repository and from the cluster"),
+        );
     }
 }

@@ -233,40 +233,48 @@ pub fn build(policies: Vec<Policy>, groups: Vec<CidrGroup>) -> Built {
         origins: Vec::new(),
     };
     let categories = share_namespaces(&namespaces);
-    let in_category: BTreeMap<&str, &str> = categories
-        .iter()
-        .flat_map(|(category, members)| {
-            members
-                .iter()
-                .map(move |member| (member.as_str(), category.as_str()))
+    // Each namespace's categories, and the policies they hold for it.
+    let mut uses_of: BTreeMap<&str, Vec<&dedup::Shared>> = BTreeMap::new();
+    for shared in &categories {
+        for member in &shared.namespaces {
+            uses_of.entry(member.as_str()).or_default().push(shared);
+        }
+    }
+    let in_category = |namespace: &str, policy: &str| {
+        uses_of.get(namespace).is_some_and(|list| {
+            list.iter()
+                .any(|shared| shared.policies.iter().any(|name| name == policy))
         })
-        .collect();
+    };
     let mut places = Vec::new();
-    for (category, members) in &categories {
-        for policy in members
+    for shared in &categories {
+        for policy in shared
+            .namespaces
             .first()
             .and_then(|first| namespaces.get(first))
             .into_iter()
             .flatten()
+            .filter(|policy| shared.policies.contains(&policy.name))
         {
             places.push((
-                format!("{} (category `{category}`)", policy.name),
+                format!("{} (category `{}`)", policy.name, shared.name),
                 policy.name.as_str(),
                 policy.literals(),
             ));
         }
     }
-    for (namespace, list) in namespaces
-        .iter()
-        .filter(|(namespace, _)| !in_category.contains_key(namespace.as_str()))
-    {
-        places.extend(list.iter().map(|policy| {
-            (
-                format!("{namespace}/{}", policy.name),
-                policy.name.as_str(),
-                policy.literals(),
-            )
-        }));
+    for (namespace, list) in &namespaces {
+        places.extend(
+            list.iter()
+                .filter(|policy| !in_category(namespace, &policy.name))
+                .map(|policy| {
+                    (
+                        format!("{namespace}/{}", policy.name),
+                        policy.name.as_str(),
+                        policy.literals(),
+                    )
+                }),
+        );
     }
     places.extend(cluster.iter().map(|policy| {
         (
@@ -284,12 +292,9 @@ pub fn build(policies: Vec<Policy>, groups: Vec<CidrGroup>) -> Built {
     out.cluster(&cluster, &consts);
     out.constants(&groups, &constants);
     for (namespace, list) in &namespaces {
-        out.namespace(
-            namespace,
-            list,
-            in_category.get(namespace.as_str()).copied(),
-            &consts,
-        );
+        let used: Vec<&dedup::Shared> =
+            uses_of.get(namespace.as_str()).cloned().unwrap_or_default();
+        out.namespace(namespace, list, &used, &consts);
     }
     Built {
         files: out.files,
@@ -302,25 +307,56 @@ pub fn build(policies: Vec<Policy>, groups: Vec<CidrGroup>) -> Built {
     }
 }
 
-/// The categories: namespaces whose policies print the same.
-fn share_namespaces(namespaces: &BTreeMap<String, Vec<Prepared>>) -> Vec<(String, Vec<String>)> {
+/// The categories: namespaces whose policies print the same become one
+/// category each; then each policy that prints the same in two or more of
+/// the other namespaces becomes a category of its own.
+fn share_namespaces(namespaces: &BTreeMap<String, Vec<Prepared>>) -> Vec<dedup::Shared> {
     let none = Consts::default();
     let mut printed = BTreeMap::new();
     let mut names = BTreeMap::new();
+    let mut by_policy: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (namespace, list) in namespaces {
         let mut text = String::new();
         for policy in list {
             let mut bare = policy.text();
             bare.comments = &[];
-            print::policy(&mut text, 0, &bare, &none);
+            let mut one = String::new();
+            print::policy(&mut one, 0, &bare, &none);
+            text.push_str(&one);
+            by_policy
+                .entry(namespace.clone())
+                .or_default()
+                .insert(policy.name.clone(), one);
         }
         printed.insert(namespace.clone(), text);
         names.insert(
             namespace.clone(),
-            list.iter().map(|policy| policy.name.clone()).collect(),
+            list.iter()
+                .map(|policy| policy.name.clone())
+                .collect::<Vec<String>>(),
         );
     }
-    dedup::categories(&printed, &names)
+    let mut out: Vec<dedup::Shared> = dedup::categories(&printed, &names)
+        .into_iter()
+        .map(|(name, members)| dedup::Shared {
+            policies: members
+                .first()
+                .and_then(|first| names.get(first))
+                .cloned()
+                .unwrap_or_default(),
+            name,
+            namespaces: members,
+            whole: true,
+        })
+        .collect();
+    for shared in &out {
+        for member in &shared.namespaces {
+            by_policy.remove(member);
+        }
+    }
+    let mut taken = out.iter().map(|shared| shared.name.clone()).collect();
+    out.extend(dedup::shared_policies(&by_policy, &mut taken));
+    out
 }
 
 /// True when any of the policies uses a constant.

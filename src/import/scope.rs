@@ -5,7 +5,7 @@
 //! sema adds these terms back when it lowers the scope (`sema/rules.rs`), in
 //! the spelling `k8s:io.kubernetes.pod.namespace` and
 //! `io.cilium.k8s.namespace.labels.KEY`; Cilium reads every source spelling
-//! of these keys as the same key (SEMANTICS.md §5.1).
+//! of these keys as the same key (docs/cilium-semantics.md §5.1).
 
 use super::model::{Expression, Selector};
 use crate::ir::Operator;

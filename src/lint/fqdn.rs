@@ -12,7 +12,7 @@
 //! tell, and stays quiet.
 
 use super::repo::{Inst, Repo};
-use super::select::Pods;
+use super::select::{Namespace, Pods, Tri, may_select, whole_namespaces};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -52,7 +52,32 @@ fn dns_sees(repo: &Repo<'_>, inst: &Inst<'_>, name: &ir::FqdnSelector) -> bool {
     let pods = Pods::of(repo, inst);
     repo.neighbours(inst, pods.namespace_names()).any(|other| {
         dns_patterns(other.spec()).any(|pattern| covers(pattern, name))
-            && pods.covered_by(other).maybe()
+            && (pods.covered_by(other).maybe() || namespaces_covered(repo, inst, &pods, other))
+    })
+}
+
+/// Whether `other`, a policy over whole namespaces, selects every namespace
+/// in which `inst` may select pods, when `inst` picks its namespaces by
+/// labels. [`Pods::covered_by`] compares requirement by requirement, so it
+/// cannot see that `in namespaces with team=a` lies inside `in all namespaces
+/// except kube-system`; this checks namespace by namespace instead, over the
+/// inventory. Without an inventory the namespaces are unknown and the
+/// answer is yes, as the other lints assume the best.
+fn namespaces_covered(repo: &Repo<'_>, inst: &Inst<'_>, pods: &Pods<'_>, other: &Inst<'_>) -> bool {
+    let (ir::Subject::Pods(own), ir::Subject::Pods(theirs)) =
+        (&inst.policy.spec.subject, &other.policy.spec.subject)
+    else {
+        return false;
+    };
+    if pods.namespace_names().is_some() || other.namespace.is_some() || !whole_namespaces(theirs) {
+        return false;
+    }
+    let Some(inventory) = &repo.program.inventory else {
+        return true;
+    };
+    inventory.namespaces.keys().all(|name| {
+        let namespace = Namespace::lookup(repo, name);
+        may_select(own, &namespace) == Tri::No || may_select(theirs, &namespace).maybe()
     })
 }
 

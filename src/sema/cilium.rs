@@ -1,8 +1,8 @@
 //! Cilium agent rules (E04xx): what the agent's `Sanitize()` would reject
-//! after the API server has stored the policy (SEMANTICS.md §4). The CRD
+//! after the API server has stored the policy (docs/cilium-semantics.md §4). The CRD
 //! schema does not catch these, so netpolc must.
 //!
-//! Every rule of SEMANTICS.md §4, and where it is enforced. "By
+//! Every rule of docs/cilium-semantics.md §4, and where it is enforced. "By
 //! construction" means the language cannot say it, so no policy netpolc
 //! emits can break it; "not expressible" means the field does not exist in
 //! the language (and `netpolc import` refuses it).

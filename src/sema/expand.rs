@@ -181,6 +181,7 @@ pub fn expand(
         cluster_files.extend(expander.eval.files.drain(start..));
     }
     program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
+    expander.eval.check_definitions(expander.diags);
     let group_files: Vec<FileId> = expander
         .eval
         .groups
@@ -708,6 +709,61 @@ impl<'a> Expander<'a, '_> {
         None
     }
 
+    /// E0309: a `use` with positional arguments, and the same `use` with
+    /// each argument named after the parameter in its position.
+    fn positional_args(&self, category: CategoryRef<'a>, use_stmt: &ast::Use) -> Diagnostic {
+        let params = &category.def.params;
+        let names: Vec<String> = params
+            .iter()
+            .map(|param| format!("`{}`", param.name.node))
+            .collect();
+        let first = use_stmt
+            .args
+            .iter()
+            .find(|arg| arg.name.node.is_empty())
+            .map_or(use_stmt.span, |arg| arg.value.span());
+        let diag = Diagnostic::new(
+            Code::E0309,
+            first,
+            format!("arguments of `{}` are named", use_stmt.name.node),
+        )
+        .label("an argument without a parameter name")
+        .secondary(category.def.name.span, "the category is defined here");
+        let diag = if names.is_empty() {
+            diag.note(format!("`{}` takes no parameters", category.def.name.node))
+        } else {
+            diag.note(format!(
+                "`{}` takes {}",
+                category.def.name.node,
+                names.join(", ")
+            ))
+        };
+        if use_stmt.args.len() > params.len() {
+            return diag.help(format!(
+                "remove the arguments `{}` has no parameter for",
+                category.def.name.node
+            ));
+        }
+        let named: Vec<String> = use_stmt
+            .args
+            .iter()
+            .zip(params)
+            .map(|(arg, param)| {
+                let name = if arg.name.node.is_empty() {
+                    &param.name.node
+                } else {
+                    &arg.name.node
+                };
+                format!("{name}: {}", self.sources.slice(arg.value.span()))
+            })
+            .collect();
+        diag.help(format!(
+            "write `use {}({})`",
+            use_stmt.name.node,
+            named.join(", ")
+        ))
+    }
+
     /// Checks a `use`'s arguments against the category's parameters.
     fn bind_args(
         &mut self,
@@ -715,6 +771,10 @@ impl<'a> Expander<'a, '_> {
         use_stmt: &ast::Use,
         env: Env<'_>,
     ) -> Option<Params> {
+        if use_stmt.args.iter().any(|arg| arg.name.node.is_empty()) {
+            self.diags.push(self.positional_args(category, use_stmt));
+            return None;
+        }
         let mut params = Params::new();
         let mut ok = true;
         // Arguments given with an error: not missing, already reported.

@@ -30,6 +30,8 @@ pub struct Defs<'a> {
     pub cilium: Option<(CiliumVersion, Span)>,
     /// `cidr groups`: every CIDR constant a peer uses is a CiliumCIDRGroup.
     pub cidr_groups: Option<Span>,
+    /// The repository path of each user file, for import suggestions.
+    paths: HashMap<FileId, String>,
 }
 
 /// A category and the file it is defined in.
@@ -56,6 +58,36 @@ impl<'a> Defs<'a> {
                 .get(name)
                 .map(|def| CategoryRef { file, def })
         })
+    }
+
+    /// Where a constant that `from` cannot see is defined in the repository,
+    /// with the `import` line that would make it visible (E0101's help).
+    pub fn constant_elsewhere(&self, from: FileId, name: &str) -> Option<(Span, String)> {
+        let from_path = self.paths.get(&from)?;
+        let mut found: Vec<(&String, Span)> = self
+            .consts
+            .iter()
+            .filter(|(file, _)| **file != from)
+            .filter_map(|(file, names)| {
+                let def = names.get(name)?;
+                Some((self.paths.get(file)?, def.name.span))
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(b.0));
+        let (path, span) = found.first()?;
+        Some((*span, format!("import \"{}\"", relative(from_path, path))))
+    }
+
+    /// Every constant of the repository, in file and source order, so that
+    /// each value is checked where it is defined, used or not.
+    pub fn all_constants(&self) -> Vec<(FileId, &'a ast::ConstDef)> {
+        let mut all: Vec<(FileId, &'a ast::ConstDef)> = self
+            .consts
+            .iter()
+            .flat_map(|(file, names)| names.values().map(|def| (*file, *def)))
+            .collect();
+        all.sort_by_key(|(file, def)| (*file, def.name.span.start));
+        all
     }
 
     /// Every constant name a file can see, for suggestions.
@@ -94,6 +126,11 @@ pub fn resolve<'a>(
         inventories: Vec::new(),
         cilium: None,
         cidr_groups: None,
+        paths: sources
+            .iter()
+            .filter(|(_, file)| file.origin == Origin::User)
+            .map(|(id, file)| (id, file.path.clone()))
+            .collect(),
     };
     let stdlib: Vec<FileId> = sources
         .iter()

@@ -1,5 +1,5 @@
 //! Subjects and rules: AST to IR, with the namespace scoping of Cilium
-//! (SEMANTICS.md §5.1) made explicit.
+//! (docs/cilium-semantics.md §5.1) made explicit.
 
 use super::context::Ctx;
 use super::types::Ty;

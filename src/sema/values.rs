@@ -495,12 +495,27 @@ impl<'a> Evaluator<'a> {
             if let Some(params) = env.params {
                 candidates.extend(params.keys().map(String::as_str));
             }
-            diags.push(
-                Diagnostic::new(Code::E0101, name.span, format!("cannot find `${}`", name.node))
-                    .label("not a constant or parameter in scope")
-                    .help_opt(suggest::did_you_mean(&name.node, candidates, |best| format!("${best}")))
-                    .note("a file sees its own constants, those of the files it imports, and the standard library's"),
-            );
+            let diag = Diagnostic::new(
+                Code::E0101,
+                name.span,
+                format!("cannot find `${}`", name.node),
+            )
+            .label("not a constant or parameter in scope");
+            let diag = match self.defs.constant_elsewhere(env.file, &name.node) {
+                Some((def_span, import)) => diag
+                    .secondary(
+                        def_span,
+                        format!(
+                            "`{}` is defined here, in a file this one does not import",
+                            name.node
+                        ),
+                    )
+                    .help(format!("add `{import}` at the top of this file")),
+                None => diag.help_opt(suggest::did_you_mean(&name.node, candidates, |best| {
+                    format!("${best}")
+                })),
+            };
+            diags.push(diag.note("a file sees its own constants, those of the files it imports, and the standard library's"));
             return None;
         };
         let key = (file, def.name.node.as_str());
@@ -536,13 +551,38 @@ impl<'a> Evaluator<'a> {
             .eval(&def.value, Env { file, params: None }, None, diags)
             .and_then(|described| self.as_group(def, described.val, diags));
         self.in_progress.pop();
-        let files = self.files.get(start..).unwrap_or(&[]).to_vec();
+        // Each file once: a chain of constants would otherwise cache lists
+        // that grow with its length, quadratic in all (every constant is
+        // evaluated, `check_definitions`).
+        let mut files: Vec<FileId> = Vec::new();
+        for file in self.files.get(start..).unwrap_or(&[]) {
+            if !files.contains(file) {
+                files.push(*file);
+            }
+        }
         self.cache.insert(key, (val.clone(), files));
         val.map(|val| Described {
             val,
             name: Some(name.node.clone()),
             def_span: Some(def.name.span),
         })
+    }
+}
+
+impl<'a> Evaluator<'a> {
+    /// Checks the value of every constant where it is defined, whether or not
+    /// anything uses it: `const IPS = [10.0.0.300/33]` is an error even when
+    /// unused. Constants already evaluated are not checked (or reported)
+    /// again, and the files this reads are not counted as sources of output.
+    pub fn check_definitions(&mut self, diags: &mut Vec<Diagnostic>) {
+        let mark = self.files.len();
+        for (file, def) in self.defs.all_constants() {
+            if self.cache.contains_key(&(file, def.name.node.as_str())) {
+                continue;
+            }
+            let _ = self.reference(&def.name, Env { file, params: None }, diags);
+        }
+        self.files.truncate(mark);
     }
 }
 

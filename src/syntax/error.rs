@@ -176,6 +176,9 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
         return Diagnostic::new(Code::E0001, span, format!("unexpected {found}"))
             .label("unexpected here");
     };
+    if let Some(diag) = known_slip(file, text, start, positives) {
+        return diag;
+    }
     let mut expected: Vec<&str> = positives.iter().map(|kind| describe(*kind)).collect();
     expected.sort_unstable();
     expected.dedup();
@@ -196,6 +199,232 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
         Some(help) => diag.help(help),
         None => diag,
     }
+}
+
+/// Slips whose fix is known well enough to say instead of the expected
+/// tokens: an unquoted string, a `{` never closed, a set selector without
+/// braces.
+fn known_slip(file: FileId, text: &str, start: usize, expected: &[Rule]) -> Option<Diagnostic> {
+    let wants = |kind: Rule| expected.contains(&kind);
+    let rest = text.get(start..).unwrap_or("");
+    // A block keyword where a `}` is expected, or read as a label key
+    // (`allow from pods` followed by `policy q {`).
+    let block_at = if rest.trim().is_empty() || starts_block_keyword(rest) {
+        wants(Rule::rbrace).then_some(start)
+    } else {
+        previous_word(text, start)
+            .filter(|&at| wants(Rule::eq) && starts_block_keyword(text.get(at..).unwrap_or("")))
+    };
+    if let Some(block_at) = block_at {
+        if let Some(open) = innermost_open_brace(text, block_at) {
+            let diag = Diagnostic::new(
+                Code::E0001,
+                Span::new(file, open, open + 1),
+                "this `{` is never closed",
+            )
+            .label("opened here");
+            let diag = if rest.trim().is_empty() {
+                diag.secondary(
+                    Span::new(file, text.len(), text.len()),
+                    "the file ends before its `}`",
+                )
+            } else {
+                let end = next_token_end(text, block_at);
+                diag.secondary(Span::new(file, block_at, end), "a new block starts here")
+            };
+            return Some(diag.help("add the missing `}` where the block ends"));
+        }
+    }
+    if wants(Rule::string_or_ref) || wants(Rule::string) {
+        if let Some(diag) = unquoted(file, text, start) {
+            return Some(diag);
+        }
+    }
+    set_selector_without_braces(file, text, start)
+}
+
+/// True when `rest` starts with a keyword that begins an item or a block,
+/// which cannot come where a `}` is expected.
+fn starts_block_keyword(rest: &str) -> bool {
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    matches!(
+        word.as_str(),
+        "policy" | "namespace" | "category" | "cluster" | "const" | "import" | "system" | "cilium"
+    )
+}
+
+/// The offset of the word that ends just before `start`, past white space.
+fn previous_word(text: &str, start: usize) -> Option<usize> {
+    let before = text.get(..start)?.trim_end();
+    let at = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    (at < before.len()).then_some(at)
+}
+
+/// The byte offset of the innermost `{` still open at `end`, skipping
+/// strings and comments; `None` when the innermost open bracket is not a `{`.
+fn innermost_open_brace(text: &str, end: usize) -> Option<usize> {
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut in_comment = false;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (index, c) in text.get(..end).unwrap_or("").char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || c == '\n' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                '#' => in_comment = true,
+                '"' => in_string = true,
+                '{' | '[' | '(' => stack.push((c, index)),
+                '}' | ']' | ')' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    match stack.last() {
+        Some(('{', index)) => Some(*index),
+        _ => None,
+    }
+}
+
+/// An HTTP path, DNS pattern, FQDN or other string written without quotes.
+fn unquoted(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
+    let rest = text.get(start..).unwrap_or("");
+    let token = rest
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '#')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(',');
+    if token.is_empty() || token.starts_with('$') {
+        return None;
+    }
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = text.get(line_start..start)?;
+    let (keyword_at, keyword) = last_string_keyword(before)?;
+    let what = match keyword {
+        "http" if token.starts_with('/') => "an HTTP path",
+        "dns" => "a DNS pattern",
+        "fqdn" => "an FQDN",
+        "http" | "host" | "header" | "grpc" | "topic" | "client" | "method" | "description" => {
+            "this value"
+        }
+        _ => return None,
+    };
+    if what == "this value"
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        // A bare word here is more likely a misplaced keyword than a string.
+        return None;
+    }
+    let written = before.get(keyword_at..).unwrap_or("").trim_end();
+    let span = Span::new(file, start, start + token.len());
+    Some(
+        Diagnostic::new(Code::E0001, span, format!("{what} is a string: quote it"))
+            .label("not quoted")
+            .note("paths, patterns and names that are not keywords are written in double quotes")
+            .help(format!("write `{written} \"{token}\"`")),
+    )
+}
+
+/// The last keyword before a string on this line, with its offset.
+fn last_string_keyword(before: &str) -> Option<(usize, &str)> {
+    let mut best: Option<(usize, &str)> = None;
+    for keyword in [
+        "http",
+        "dns",
+        "fqdn",
+        "host",
+        "header",
+        "grpc",
+        "topic",
+        "client",
+        "method",
+        "description",
+    ] {
+        let mut from = 0;
+        while let Some(found) = before.get(from..).and_then(|tail| tail.find(keyword)) {
+            let at = from + found;
+            let end = at + keyword.len();
+            let boundary_before = before
+                .get(..at)
+                .unwrap_or("")
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+            let boundary_after = before
+                .get(end..)
+                .unwrap_or("")
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace);
+            if boundary_before && boundary_after && best.is_none_or(|(b, _)| at > b) {
+                best = Some((at, keyword));
+            }
+            from = end;
+        }
+    }
+    best
+}
+
+/// `tier in (a, b)` where only `key=value` may stand without braces.
+fn set_selector_without_braces(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
+    let rest = text.get(start..).unwrap_or("");
+    let operator = ["notin", "in", "!="]
+        .into_iter()
+        .find(|op| rest.starts_with(op))?;
+    let before = text.get(..start)?.trim_end();
+    let key_start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || ".-_/:".contains(c)))
+        .map_or(0, |i| i + 1);
+    let key = before.get(key_start..)?;
+    if key.is_empty() || key.ends_with(':') {
+        return None;
+    }
+    let end = if operator == "!=" {
+        start
+            + rest
+                .find(|c: char| c.is_whitespace() || ",}#".contains(c))
+                .unwrap_or(rest.len())
+    } else {
+        let after = rest.get(operator.len()..)?;
+        if !after.trim_start().starts_with('(') {
+            return None;
+        }
+        start + operator.len() + after.find(')')? + 1
+    };
+    let term = text.get(key_start..end)?;
+    let term = term
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(" )", ")");
+    Some(
+        Diagnostic::new(
+            Code::E0001,
+            Span::new(file, key_start, end),
+            "set selectors go inside `{ }`",
+        )
+        .label(format!("`{operator}` needs braces around the selector"))
+        .note("only `key=value` may be written without braces")
+        .help(format!("write `{{ {term} }}`")),
+    )
 }
 
 /// Common slips with a known fix.

@@ -341,13 +341,29 @@ impl Cx {
                 R::args => {
                     for arg in children(child.into_inner()) {
                         let mut inner = children(arg.into_inner());
-                        let (Some(arg_name), Some(value)) = (inner.next(), inner.next()) else {
-                            unreachable!("grammar: arg has a name and a value")
+                        let arg = match (inner.next(), inner.next()) {
+                            (Some(arg_name), Some(value)) => ast::Arg {
+                                name: self.text(&arg_name),
+                                value: self.value(value),
+                            },
+                            // Positional: an empty name, refused in sema (E0309).
+                            (Some(value), None) => {
+                                let value = self.value(value);
+                                let at = value.span();
+                                ast::Arg {
+                                    name: Spanned::new(
+                                        String::new(),
+                                        Span {
+                                            end: at.start,
+                                            ..at
+                                        },
+                                    ),
+                                    value,
+                                }
+                            }
+                            _ => unreachable!("grammar: arg has a value"),
                         };
-                        args.push(ast::Arg {
-                            name: self.text(&arg_name),
-                            value: self.value(value),
-                        });
+                        args.push(arg);
                     }
                 }
                 other => unreachable!("grammar: unexpected use part {other:?}"),
@@ -570,7 +586,7 @@ impl Cx {
         let mut inner = children(pair.into_inner());
         let cidr = inner
             .next()
-            .map(|cidr| self.value(cidr))
+            .map(|cidr| self.cidrs_value(cidr))
             .unwrap_or_else(|| unreachable!("grammar: cidr item has a cidr"));
         let except = match inner.next() {
             Some(list) if list.as_rule() == R::cidr_list => children(list.into_inner())
@@ -580,6 +596,18 @@ impl Cx {
             None => Vec::new(),
         };
         ast::CidrItem { cidr, except, span }
+    }
+
+    /// A CIDR, a `$NAME`, or `[a, b]` as a list value (`cidr [a, b]`).
+    fn cidrs_value(&self, pair: Pair<'_, R>) -> ast::Value {
+        if pair.as_rule() == R::cidr_list {
+            let span = self.span(&pair);
+            let items = children(pair.into_inner())
+                .map(|value| self.value(value))
+                .collect();
+            return ast::Value::List(items, span);
+        }
+        self.value(pair)
     }
 
     fn icmp_item(&self, pair: Pair<'_, R>) -> ast::IcmpItem {

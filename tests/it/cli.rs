@@ -167,7 +167,7 @@ fn explain_prints_the_explanation() {
 fn explain_unknown_code_suggests_the_closest() {
     let dir = tempfile::tempdir().unwrap();
     let run = netpolc(dir.path(), &["explain", "E203"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
     assert_stderr!("explain_close_match", dir.path(), run);
 }
@@ -176,7 +176,7 @@ fn explain_unknown_code_suggests_the_closest() {
 fn explain_unknown_code_without_a_close_match_points_to_the_list() {
     let dir = tempfile::tempdir().unwrap();
     let run = netpolc(dir.path(), &["explain", "E9999"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
     assert_stderr!("explain_no_match", dir.path(), run);
 }

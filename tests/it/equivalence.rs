@@ -8,7 +8,7 @@
 //! # Normalisations
 //!
 //! Each one is justified by Cilium's semantics as written down in
-//! `/work/shared/cilium/SEMANTICS.md` (§ numbers below refer to it). Nothing else is
+//! `docs/cilium-semantics.md` (§ numbers below refer to it). Nothing else is
 //! normalised: every other field, `description` included, must match exactly.
 //!
 //! 1. **`spec` and `specs` form one multiset of rules** (§1): the rule set of an object is

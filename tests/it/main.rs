@@ -3,6 +3,8 @@
 mod check_diff;
 mod cidr_groups;
 mod cli;
+mod cli_usability;
+mod docs;
 mod editors;
 mod equivalence;
 mod error_codes;
@@ -16,5 +18,6 @@ mod platform_postures;
 mod robustness;
 mod schema;
 mod seeds;
+mod tidy_citations;
 mod ui;
 mod versions;

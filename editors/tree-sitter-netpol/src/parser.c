@@ -15,7 +15,7 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 411
+#define STATE_COUNT 412
 #define LARGE_STATE_COUNT 2
 #define SYMBOL_COUNT 192
 #define ALIAS_COUNT 3
@@ -24,7 +24,7 @@
 #define FIELD_COUNT 21
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 72
+#define PRODUCTION_ID_COUNT 73
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -1473,53 +1473,54 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [18] = {.index = 26, .length = 3},
   [19] = {.index = 29, .length = 2},
   [20] = {.index = 31, .length = 2},
-  [21] = {.index = 33, .length = 2},
-  [24] = {.index = 35, .length = 1},
-  [25] = {.index = 36, .length = 3},
-  [26] = {.index = 39, .length = 2},
-  [28] = {.index = 41, .length = 1},
+  [21] = {.index = 33, .length = 1},
+  [22] = {.index = 34, .length = 2},
+  [25] = {.index = 36, .length = 1},
+  [26] = {.index = 37, .length = 3},
+  [27] = {.index = 40, .length = 2},
   [29] = {.index = 42, .length = 1},
   [30] = {.index = 43, .length = 1},
   [31] = {.index = 44, .length = 1},
   [32] = {.index = 45, .length = 1},
-  [33] = {.index = 46, .length = 2},
-  [34] = {.index = 48, .length = 2},
-  [36] = {.index = 50, .length = 1},
+  [33] = {.index = 46, .length = 1},
+  [34] = {.index = 47, .length = 2},
+  [35] = {.index = 49, .length = 2},
   [37] = {.index = 51, .length = 1},
   [38] = {.index = 52, .length = 1},
-  [39] = {.index = 53, .length = 2},
-  [40] = {.index = 55, .length = 2},
-  [41] = {.index = 57, .length = 2},
-  [42] = {.index = 59, .length = 1},
-  [43] = {.index = 60, .length = 2},
-  [44] = {.index = 62, .length = 2},
-  [45] = {.index = 64, .length = 1},
+  [39] = {.index = 53, .length = 1},
+  [40] = {.index = 54, .length = 2},
+  [41] = {.index = 56, .length = 2},
+  [42] = {.index = 58, .length = 2},
+  [43] = {.index = 60, .length = 1},
+  [44] = {.index = 61, .length = 2},
+  [45] = {.index = 63, .length = 2},
   [46] = {.index = 65, .length = 1},
   [47] = {.index = 66, .length = 1},
-  [48] = {.index = 67, .length = 2},
-  [49] = {.index = 69, .length = 3},
-  [50] = {.index = 72, .length = 2},
-  [51] = {.index = 74, .length = 2},
-  [52] = {.index = 76, .length = 3},
-  [53] = {.index = 79, .length = 1},
+  [48] = {.index = 67, .length = 1},
+  [49] = {.index = 68, .length = 2},
+  [50] = {.index = 70, .length = 3},
+  [51] = {.index = 73, .length = 2},
+  [52] = {.index = 75, .length = 2},
+  [53] = {.index = 77, .length = 3},
   [54] = {.index = 80, .length = 1},
   [55] = {.index = 81, .length = 1},
-  [56] = {.index = 82, .length = 2},
-  [57] = {.index = 84, .length = 2},
-  [58] = {.index = 86, .length = 2},
-  [59] = {.index = 88, .length = 3},
-  [60] = {.index = 91, .length = 3},
-  [61] = {.index = 94, .length = 3},
-  [62] = {.index = 97, .length = 2},
-  [63] = {.index = 99, .length = 2},
-  [64] = {.index = 101, .length = 2},
-  [65] = {.index = 103, .length = 4},
-  [66] = {.index = 107, .length = 2},
-  [67] = {.index = 109, .length = 2},
-  [68] = {.index = 111, .length = 2},
-  [69] = {.index = 113, .length = 3},
-  [70] = {.index = 116, .length = 3},
-  [71] = {.index = 119, .length = 3},
+  [56] = {.index = 82, .length = 1},
+  [57] = {.index = 83, .length = 2},
+  [58] = {.index = 85, .length = 2},
+  [59] = {.index = 87, .length = 2},
+  [60] = {.index = 89, .length = 3},
+  [61] = {.index = 92, .length = 3},
+  [62] = {.index = 95, .length = 3},
+  [63] = {.index = 98, .length = 2},
+  [64] = {.index = 100, .length = 2},
+  [65] = {.index = 102, .length = 2},
+  [66] = {.index = 104, .length = 4},
+  [67] = {.index = 108, .length = 2},
+  [68] = {.index = 110, .length = 2},
+  [69] = {.index = 112, .length = 2},
+  [70] = {.index = 114, .length = 3},
+  [71] = {.index = 117, .length = 3},
+  [72] = {.index = 120, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1577,138 +1578,140 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [33] =
+    {field_value, 0},
+  [34] =
     {field_key, 1},
     {field_value, 3},
-  [35] =
-    {field_header, 1, .inherited = true},
   [36] =
+    {field_header, 1, .inherited = true},
+  [37] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [39] =
+  [40] =
     {field_name, 0},
     {field_value, 2},
-  [41] =
-    {field_method, 2},
   [42] =
-    {field_host, 2},
+    {field_method, 2},
   [43] =
-    {field_header, 1},
+    {field_host, 2},
   [44] =
-    {field_path, 2},
+    {field_header, 1},
   [45] =
-    {field_header, 2, .inherited = true},
+    {field_path, 2},
   [46] =
     {field_header, 2, .inherited = true},
+  [47] =
+    {field_header, 2, .inherited = true},
     {field_path, 1},
-  [48] =
+  [49] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [50] =
-    {field_topic, 2},
   [51] =
-    {field_client, 2},
+    {field_topic, 2},
   [52] =
-    {field_version, 2},
+    {field_client, 2},
   [53] =
+    {field_version, 2},
+  [54] =
     {field_method, 2},
     {field_path, 3},
-  [55] =
+  [56] =
     {field_header, 3, .inherited = true},
     {field_method, 2},
-  [57] =
+  [58] =
     {field_header, 3, .inherited = true},
     {field_host, 2},
-  [59] =
-    {field_host, 3},
   [60] =
+    {field_host, 3},
+  [61] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [62] =
+  [63] =
     {field_host, 3},
     {field_path, 1},
-  [64] =
-    {field_topic, 3},
   [65] =
-    {field_client, 3},
+    {field_topic, 3},
   [66] =
-    {field_version, 3},
+    {field_client, 3},
   [67] =
+    {field_version, 3},
+  [68] =
     {field_host, 4},
     {field_method, 2},
-  [69] =
+  [70] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [72] =
+  [73] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [74] =
+  [75] =
     {field_host, 4},
     {field_path, 2},
-  [76] =
+  [77] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [79] =
-    {field_topic, 4},
   [80] =
-    {field_client, 4},
+    {field_topic, 4},
   [81] =
-    {field_version, 4},
+    {field_client, 4},
   [82] =
+    {field_version, 4},
+  [83] =
     {field_client, 4},
     {field_topic, 2},
-  [84] =
+  [85] =
     {field_topic, 2},
     {field_version, 4},
-  [86] =
+  [87] =
     {field_client, 2},
     {field_version, 4},
-  [88] =
+  [89] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [91] =
+  [92] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [94] =
+  [95] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [97] =
+  [98] =
     {field_client, 5},
     {field_topic, 3},
-  [99] =
+  [100] =
     {field_topic, 3},
     {field_version, 5},
-  [101] =
+  [102] =
     {field_client, 3},
     {field_version, 5},
-  [103] =
+  [104] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [107] =
+  [108] =
     {field_client, 6},
     {field_topic, 4},
-  [109] =
+  [110] =
     {field_topic, 4},
     {field_version, 6},
-  [111] =
+  [112] =
     {field_client, 4},
     {field_version, 6},
-  [113] =
+  [114] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [116] =
+  [117] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [119] =
+  [120] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1716,19 +1719,16 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [22] = {
+  [23] = {
     [0] = alias_sym_namespace_name,
   },
-  [23] = {
+  [24] = {
     [1] = alias_sym_service_name,
   },
-  [27] = {
+  [28] = {
     [1] = alias_sym_namespace_name,
   },
-  [35] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [53] = {
+  [36] = {
     [2] = alias_sym_kafka_apikey,
   },
   [54] = {
@@ -1737,7 +1737,7 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [55] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [66] = {
+  [56] = {
     [2] = alias_sym_kafka_apikey,
   },
   [67] = {
@@ -1746,7 +1746,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [68] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [71] = {
+  [69] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [72] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1818,7 +1821,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [55] = 55,
   [56] = 56,
   [57] = 57,
-  [58] = 58,
+  [58] = 46,
   [59] = 59,
   [60] = 60,
   [61] = 61,
@@ -1828,7 +1831,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [65] = 65,
   [66] = 66,
   [67] = 67,
-  [68] = 48,
+  [68] = 68,
   [69] = 69,
   [70] = 70,
   [71] = 71,
@@ -1847,9 +1850,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [84] = 84,
   [85] = 85,
   [86] = 86,
-  [87] = 87,
+  [87] = 68,
   [88] = 88,
-  [89] = 47,
+  [89] = 89,
   [90] = 90,
   [91] = 91,
   [92] = 92,
@@ -1971,13 +1974,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [208] = 208,
   [209] = 209,
   [210] = 210,
-  [211] = 210,
+  [211] = 211,
   [212] = 212,
   [213] = 213,
   [214] = 214,
   [215] = 215,
   [216] = 216,
-  [217] = 217,
+  [217] = 213,
   [218] = 218,
   [219] = 219,
   [220] = 220,
@@ -1985,28 +1988,28 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [222] = 222,
   [223] = 223,
   [224] = 224,
-  [225] = 17,
+  [225] = 225,
   [226] = 226,
   [227] = 227,
-  [228] = 15,
+  [228] = 228,
   [229] = 229,
   [230] = 230,
   [231] = 231,
-  [232] = 232,
+  [232] = 16,
   [233] = 233,
-  [234] = 46,
+  [234] = 234,
   [235] = 235,
-  [236] = 236,
+  [236] = 15,
   [237] = 237,
   [238] = 238,
-  [239] = 20,
+  [239] = 239,
   [240] = 240,
-  [241] = 241,
+  [241] = 71,
   [242] = 242,
   [243] = 243,
   [244] = 244,
   [245] = 245,
-  [246] = 246,
+  [246] = 20,
   [247] = 247,
   [248] = 248,
   [249] = 249,
@@ -2036,14 +2039,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [273] = 273,
   [274] = 274,
   [275] = 275,
-  [276] = 24,
+  [276] = 276,
   [277] = 277,
-  [278] = 241,
-  [279] = 264,
-  [280] = 280,
+  [278] = 278,
+  [279] = 279,
+  [280] = 23,
   [281] = 281,
-  [282] = 282,
-  [283] = 283,
+  [282] = 251,
+  [283] = 261,
   [284] = 284,
   [285] = 285,
   [286] = 286,
@@ -2065,7 +2068,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [302] = 302,
   [303] = 303,
   [304] = 304,
-  [305] = 285,
+  [305] = 305,
   [306] = 306,
   [307] = 307,
   [308] = 308,
@@ -2081,7 +2084,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [318] = 318,
   [319] = 319,
   [320] = 320,
-  [321] = 321,
+  [321] = 318,
   [322] = 322,
   [323] = 323,
   [324] = 324,
@@ -2110,13 +2113,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [347] = 347,
   [348] = 348,
   [349] = 349,
-  [350] = 44,
+  [350] = 42,
   [351] = 351,
   [352] = 2,
-  [353] = 41,
-  [354] = 3,
+  [353] = 353,
+  [354] = 41,
   [355] = 355,
-  [356] = 356,
+  [356] = 3,
   [357] = 357,
   [358] = 358,
   [359] = 359,
@@ -2163,14 +2166,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [400] = 400,
   [401] = 401,
   [402] = 402,
-  [403] = 369,
-  [404] = 404,
+  [403] = 403,
+  [404] = 392,
   [405] = 405,
-  [406] = 405,
+  [406] = 374,
   [407] = 407,
   [408] = 408,
   [409] = 409,
   [410] = 410,
+  [411] = 411,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2178,120 +2182,124 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(279);
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '!', 387,
-        '"', 482,
-        '#', 493,
-        '$', 275,
-        '(', 300,
-        ')', 301,
-        ',', 283,
-        '-', 452,
-        '/', 453,
-        ':', 302,
-        '=', 296,
-        '[', 350,
-        '\\', 267,
-        ']', 351,
-        'a', 130,
-        'c', 28,
-        'd', 66,
-        'e', 106,
-        'f', 188,
-        'g', 189,
-        'h', 77,
-        'i', 41,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 34,
-        'p', 162,
-        's', 67,
-        't', 163,
-        'u', 212,
-        'v', 80,
-        'w', 119,
-        '{', 287,
-        '}', 288,
+        '!', 359,
+        '"', 454,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        '-', 424,
+        '/', 425,
+        ':', 280,
+        '=', 275,
+        '[', 324,
+        '\\', 246,
+        ']', 325,
+        'a', 529,
+        'c', 461,
+        'd', 484,
+        'e', 506,
+        'f', 560,
+        'g', 562,
+        'h', 489,
+        'i', 470,
+        'k', 462,
+        'l', 463,
+        'm', 495,
+        'n', 465,
+        'p', 545,
+        's', 485,
+        't', 544,
+        'u', 575,
+        'v', 494,
+        'w', 521,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(276);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
+          lookahead == ' ') SKIP(255);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(18);
-      if (lookahead == '"') ADVANCE(482);
-      if (lookahead == '#') ADVANCE(481);
-      if (lookahead == '\\') ADVANCE(267);
+      if (lookahead == '"') ADVANCE(454);
+      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '\\') ADVANCE(246);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(480);
-      if (lookahead != 0) ADVANCE(481);
+          lookahead == ' ') ADVANCE(452);
+      if (lookahead != 0) ADVANCE(453);
       END_STATE();
     case 2:
-      if (lookahead == '!') ADVANCE(386);
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == '$') ADVANCE(275);
-      if (lookahead == ',') ADVANCE(283);
-      if (lookahead == '{') ADVANCE(287);
-      if (lookahead == '}') ADVANCE(288);
+      ADVANCE_MAP(
+        '!', 31,
+        '#', 616,
+        '$', 254,
+        ',', 262,
+        ':', 443,
+        '=', 275,
+        '[', 324,
+        ']', 325,
+        'a', 27,
+        'c', 26,
+        'e', 28,
+        'f', 29,
+        'i', 139,
+        'n', 41,
+        'p', 153,
+        's', 77,
+        't', 154,
+        '}', 267,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'd')) ADVANCE(30);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      END_STATE();
+    case 3:
+      if (lookahead == '!') ADVANCE(358);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ',') ADVANCE(262);
+      if (lookahead == '{') ADVANCE(266);
+      if (lookahead == '}') ADVANCE(267);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 3:
-      ADVANCE_MAP(
-        '!', 27,
-        '#', 493,
-        ',', 283,
-        '=', 296,
-        'A', 263,
-        'S', 260,
-        'a', 137,
-        'c', 120,
-        'e', 249,
-        'i', 155,
-        'n', 35,
-        'p', 165,
-        's', 100,
-        '}', 288,
-        'T', 261,
-        't', 261,
-        'U', 262,
-        'u', 262,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 27,
-        '#', 493,
-        ',', 283,
-        '=', 296,
-        'a', 136,
-        'c', 120,
-        'e', 249,
-        'i', 155,
-        'n', 35,
-        'p', 165,
-        's', 99,
-        '}', 288,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        ')', 279,
+        ':', 443,
+        '[', 324,
+        '_', 608,
+        '{', 266,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(458);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(459);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(479);
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == '$') ADVANCE(275);
-      if (lookahead == ')') ADVANCE(301);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ')') ADVANCE(279);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2299,2414 +2307,3574 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(423);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(479);
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == '$') ADVANCE(275);
-      if (lookahead == ':') ADVANCE(471);
-      if (lookahead == '[') ADVANCE(350);
-      if (lookahead == ']') ADVANCE(351);
-      if (lookahead == '{') ADVANCE(287);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == '[') ADVANCE(324);
+      if (lookahead == ']') ADVANCE(325);
+      if (lookahead == '{') ADVANCE(266);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(479);
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == '$') ADVANCE(275);
-      if (lookahead == ':') ADVANCE(471);
-      if (lookahead == '[') ADVANCE(350);
-      if (lookahead == 'g') ADVANCE(458);
-      if (lookahead == '{') ADVANCE(287);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == '[') ADVANCE(324);
+      if (lookahead == 'g') ADVANCE(430);
+      if (lookahead == '{') ADVANCE(266);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 8:
-      if (lookahead == '"') ADVANCE(479);
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == ',') ADVANCE(283);
-      if (lookahead == 's') ADVANCE(489);
-      if (lookahead == '}') ADVANCE(288);
+      if (lookahead == '"') ADVANCE(451);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == ',') ADVANCE(262);
+      if (lookahead == 's') ADVANCE(612);
+      if (lookahead == '}') ADVANCE(267);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 493,
-        '$', 275,
-        'a', 416,
-        'd', 399,
-        'g', 435,
-        'h', 443,
-        'i', 393,
-        'k', 388,
-        'l', 389,
-        'n', 425,
-        'p', 426,
-        's', 404,
-        'u', 438,
-        '{', 287,
-        '}', 288,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 371,
+        'g', 407,
+        'h', 415,
+        'i', 365,
+        'k', 360,
+        'l', 361,
+        'n', 397,
+        'p', 398,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '#', 493,
-        '$', 275,
-        'a', 416,
-        'd', 399,
-        'g', 435,
-        'h', 443,
-        'i', 393,
-        'k', 388,
-        'l', 389,
-        'n', 425,
-        'p', 429,
-        's', 404,
-        'u', 438,
-        '{', 287,
-        '}', 288,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 371,
+        'g', 407,
+        'h', 415,
+        'i', 365,
+        'k', 360,
+        'l', 361,
+        'n', 397,
+        'p', 401,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '#', 493,
-        '$', 275,
-        'a', 416,
-        'd', 400,
-        'i', 422,
-        'l', 389,
-        'n', 425,
-        'p', 430,
-        's', 404,
-        'u', 438,
-        '{', 287,
-        '}', 288,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 372,
+        'i', 394,
+        'l', 361,
+        'n', 397,
+        'p', 402,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 12:
       ADVANCE_MAP(
-        '#', 493,
-        '$', 275,
-        'a', 416,
-        'd', 400,
-        'i', 422,
-        'l', 389,
-        'n', 425,
-        's', 404,
-        'u', 438,
-        '{', 287,
-        '}', 288,
+        '#', 616,
+        '$', 254,
+        'a', 388,
+        'd', 372,
+        'i', 394,
+        'l', 361,
+        'n', 397,
+        's', 376,
+        'u', 410,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == '$') ADVANCE(275);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == '$') ADVANCE(275);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '$') ADVANCE(254);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
     case 15:
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == ')') ADVANCE(301);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(15);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
-      END_STATE();
-    case 16:
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == 'e') ADVANCE(105);
-      if (lookahead == 'i') ADVANCE(161);
+      ADVANCE_MAP(
+        '#', 616,
+        'e', 101,
+        'i', 149,
+        'A', 242,
+        'a', 242,
+        'S', 239,
+        's', 239,
+        'T', 240,
+        't', 240,
+        'U', 241,
+        'u', 241,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      END_STATE();
+    case 16:
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == 'e') ADVANCE(101);
+      if (lookahead == 'i') ADVANCE(149);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(16);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(493);
-      if (lookahead == 'i') ADVANCE(362);
+      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == 'i') ADVANCE(334);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(462);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(463);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(435);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(493);
+      if (lookahead == '#') ADVANCE(616);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(284);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(263);
       END_STATE();
     case 22:
-      if (lookahead == '.') ADVANCE(268);
+      if (lookahead == '.') ADVANCE(247);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
       END_STATE();
     case 23:
-      if (lookahead == '.') ADVANCE(272);
+      if (lookahead == '.') ADVANCE(250);
+      if (lookahead == ':') ADVANCE(443);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 24:
-      if (lookahead == '.') ADVANCE(274);
+      if (lookahead == '.') ADVANCE(251);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
     case 25:
-      if (lookahead == '4') ADVANCE(357);
-      if (lookahead == '6') ADVANCE(359);
+      if (lookahead == '.') ADVANCE(253);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
       END_STATE();
     case 26:
-      if (lookahead == ':') ADVANCE(471);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'i') ADVANCE(60);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 27:
-      if (lookahead == '=') ADVANCE(384);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'l') ADVANCE(125);
+      if (lookahead == 'n') ADVANCE(237);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 28:
-      if (lookahead == 'a') ADVANCE(234);
-      if (lookahead == 'i') ADVANCE(60);
-      if (lookahead == 'l') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(158);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'n') ADVANCE(222);
+      if (lookahead == 'v') ADVANCE(89);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 29:
-      if (lookahead == 'a') ADVANCE(234);
-      if (lookahead == 'i') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(158);
+      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == 'q') ADVANCE(59);
+      if (lookahead == 'r') ADVANCE(161);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(101);
+      if (lookahead == ':') ADVANCE(443);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == 'a') ADVANCE(40);
+      if (lookahead == '=') ADVANCE(356);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(374);
+      if (lookahead == 'a') ADVANCE(216);
+      if (lookahead == 'i') ADVANCE(57);
+      if (lookahead == 'l') ADVANCE(111);
+      if (lookahead == 'o') ADVANCE(146);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(64);
+      if (lookahead == 'a') ADVANCE(96);
       END_STATE();
     case 34:
-      if (lookahead == 'a') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(327);
+      if (lookahead == 'a') ADVANCE(42);
       END_STATE();
     case 35:
-      if (lookahead == 'a') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(65);
+      if (lookahead == 'a') ADVANCE(62);
       END_STATE();
     case 36:
-      if (lookahead == 'a') ADVANCE(242);
+      if (lookahead == 'a') ADVANCE(346);
       END_STATE();
     case 37:
-      if (lookahead == 'a') ADVANCE(53);
+      if (lookahead == 'a') ADVANCE(136);
+      if (lookahead == 'o') ADVANCE(304);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(54);
+      if (lookahead == 'a') ADVANCE(225);
       END_STATE();
     case 39:
-      if (lookahead == 'a') ADVANCE(150);
-      if (lookahead == 'o') ADVANCE(326);
+      if (lookahead == 'a') ADVANCE(53);
       END_STATE();
     case 40:
-      if (lookahead == 'b') ADVANCE(78);
+      if (lookahead == 'a') ADVANCE(55);
       END_STATE();
     case 41:
-      if (lookahead == 'c') ADVANCE(147);
-      if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(340);
-      if (lookahead == 'p') ADVANCE(247);
+      if (lookahead == 'a') ADVANCE(138);
+      if (lookahead == 'o') ADVANCE(63);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(147);
-      if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(339);
+      if (lookahead == 'b') ADVANCE(80);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(372);
+      if (lookahead == 'c') ADVANCE(135);
+      if (lookahead == 'm') ADVANCE(166);
+      if (lookahead == 'n') ADVANCE(314);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(379);
+      if (lookahead == 'c') ADVANCE(344);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(257);
+      if (lookahead == 'c') ADVANCE(351);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(83);
+      if (lookahead == 'c') ADVANCE(234);
       END_STATE();
     case 47:
-      if (lookahead == 'c') ADVANCE(228);
+      if (lookahead == 'c') ADVANCE(181);
       END_STATE();
     case 48:
-      if (lookahead == 'c') ADVANCE(71);
+      if (lookahead == 'c') ADVANCE(85);
       END_STATE();
     case 49:
-      if (lookahead == 'c') ADVANCE(72);
+      if (lookahead == 'c') ADVANCE(211);
       END_STATE();
     case 50:
-      if (lookahead == 'c') ADVANCE(73);
+      if (lookahead == 'c') ADVANCE(68);
       END_STATE();
     case 51:
-      if (lookahead == 'c') ADVANCE(231);
+      if (lookahead == 'c') ADVANCE(69);
       END_STATE();
     case 52:
-      if (lookahead == 'c') ADVANCE(240);
+      if (lookahead == 'c') ADVANCE(223);
       END_STATE();
     case 53:
-      if (lookahead == 'c') ADVANCE(75);
+      if (lookahead == 'c') ADVANCE(70);
       END_STATE();
     case 54:
-      if (lookahead == 'c') ADVANCE(76);
+      if (lookahead == 'c') ADVANCE(71);
       END_STATE();
     case 55:
-      if (lookahead == 'c') ADVANCE(199);
+      if (lookahead == 'c') ADVANCE(73);
       END_STATE();
     case 56:
-      if (lookahead == 'd') ADVANCE(368);
+      if (lookahead == 'd') ADVANCE(340);
       END_STATE();
     case 57:
-      if (lookahead == 'd') ADVANCE(151);
+      if (lookahead == 'd') ADVANCE(174);
+      if (lookahead == 'l') ADVANCE(108);
       END_STATE();
     case 58:
-      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'd') ADVANCE(227);
       END_STATE();
     case 59:
-      if (lookahead == 'd') ADVANCE(190);
+      if (lookahead == 'd') ADVANCE(142);
       END_STATE();
     case 60:
-      if (lookahead == 'd') ADVANCE(190);
-      if (lookahead == 'l') ADVANCE(114);
+      if (lookahead == 'd') ADVANCE(177);
       END_STATE();
     case 61:
-      if (lookahead == 'd') ADVANCE(207);
-      if (lookahead == 'l') ADVANCE(116);
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'd') ADVANCE(191);
+      if (lookahead == 'l') ADVANCE(110);
+      if (lookahead == 'r') ADVANCE(213);
       END_STATE();
     case 62:
-      if (lookahead == 'd') ADVANCE(207);
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'd') ADVANCE(86);
       END_STATE();
     case 63:
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'l') ADVANCE(114);
-      END_STATE();
-    case 64:
-      if (lookahead == 'd') ADVANCE(88);
-      END_STATE();
-    case 65:
-      if (lookahead == 'd') ADVANCE(92);
+      if (lookahead == 'd') ADVANCE(90);
       if (lookahead == 't') ADVANCE(115);
       END_STATE();
+    case 64:
+      if (lookahead == 'e') ADVANCE(97);
+      if (lookahead == 'n') ADVANCE(188);
+      END_STATE();
+    case 65:
+      if (lookahead == 'e') ADVANCE(294);
+      END_STATE();
     case 66:
-      if (lookahead == 'e') ADVANCE(102);
-      if (lookahead == 'n') ADVANCE(205);
+      if (lookahead == 'e') ADVANCE(100);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(139);
-      if (lookahead == 'i') ADVANCE(140);
-      if (lookahead == 't') ADVANCE(202);
-      if (lookahead == 'y') ADVANCE(218);
+      if (lookahead == 'e') ADVANCE(349);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(316);
-      END_STATE();
-    case 69:
-      if (lookahead == 'e') ADVANCE(107);
-      END_STATE();
-    case 70:
-      if (lookahead == 'e') ADVANCE(377);
-      END_STATE();
-    case 71:
-      if (lookahead == 'e') ADVANCE(376);
-      END_STATE();
-    case 72:
-      if (lookahead == 'e') ADVANCE(353);
-      END_STATE();
-    case 73:
-      if (lookahead == 'e') ADVANCE(280);
-      END_STATE();
-    case 74:
       if (lookahead == 'e') ADVANCE(348);
       END_STATE();
+    case 69:
+      if (lookahead == 'e') ADVANCE(259);
+      END_STATE();
+    case 70:
+      if (lookahead == 'e') ADVANCE(290);
+      END_STATE();
+    case 71:
+      if (lookahead == 'e') ADVANCE(327);
+      END_STATE();
+    case 72:
+      if (lookahead == 'e') ADVANCE(322);
+      END_STATE();
+    case 73:
+      if (lookahead == 'e') ADVANCE(291);
+      END_STATE();
+    case 74:
+      if (lookahead == 'e') ADVANCE(180);
+      END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(313);
+      if (lookahead == 'e') ADVANCE(128);
+      if (lookahead == 'i') ADVANCE(129);
+      if (lookahead == 'y') ADVANCE(201);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(312);
+      if (lookahead == 'e') ADVANCE(147);
       END_STATE();
     case 77:
-      if (lookahead == 'e') ADVANCE(33);
-      if (lookahead == 'o') ADVANCE(213);
-      if (lookahead == 't') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(186);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(132);
+      if (lookahead == 'e') ADVANCE(233);
       END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(159);
+      if (lookahead == 'e') ADVANCE(35);
+      if (lookahead == 'o') ADVANCE(197);
+      if (lookahead == 't') ADVANCE(215);
       END_STATE();
     case 80:
-      if (lookahead == 'e') ADVANCE(197);
+      if (lookahead == 'e') ADVANCE(124);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(255);
+      if (lookahead == 'e') ADVANCE(204);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(221);
+      if (lookahead == 'e') ADVANCE(148);
       END_STATE();
     case 83:
-      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'e') ADVANCE(49);
       END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(47);
+      if (lookahead == 'e') ADVANCE(169);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(146);
+      if (lookahead == 'e') ADVANCE(175);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(198);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(176);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(216);
+      if (lookahead == 'e') ADVANCE(182);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(214);
-      END_STATE();
-    case 91:
       if (lookahead == 'e') ADVANCE(192);
       END_STATE();
+    case 91:
+      if (lookahead == 'e') ADVANCE(184);
+      END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(199);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(201);
-      END_STATE();
-    case 94:
-      if (lookahead == 'e') ADVANCE(142);
-      if (lookahead == 'i') ADVANCE(140);
-      if (lookahead == 'y') ADVANCE(218);
-      END_STATE();
-    case 95:
-      if (lookahead == 'e') ADVANCE(51);
-      END_STATE();
-    case 96:
-      if (lookahead == 'e') ADVANCE(217);
-      END_STATE();
-    case 97:
       if (lookahead == 'e') ADVANCE(52);
       END_STATE();
+    case 94:
+      if (lookahead == 'e') ADVANCE(200);
+      END_STATE();
+    case 95:
+      if (lookahead == 'e') ADVANCE(203);
+      END_STATE();
+    case 96:
+      if (lookahead == 'f') ADVANCE(121);
+      END_STATE();
+    case 97:
+      if (lookahead == 'f') ADVANCE(38);
+      if (lookahead == 'n') ADVANCE(232);
+      if (lookahead == 's') ADVANCE(47);
+      END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'g') ADVANCE(287);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(143);
-      if (lookahead == 't') ADVANCE(202);
+      if (lookahead == 'g') ADVANCE(313);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(143);
-      if (lookahead == 't') ADVANCE(202);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(265);
+      if (lookahead == 'g') ADVANCE(162);
       END_STATE();
     case 101:
-      if (lookahead == 'f') ADVANCE(128);
+      if (lookahead == 'g') ADVANCE(185);
       END_STATE();
     case 102:
-      if (lookahead == 'f') ADVANCE(36);
-      if (lookahead == 'n') ADVANCE(254);
-      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == 'g') ADVANCE(187);
       END_STATE();
     case 103:
-      if (lookahead == 'g') ADVANCE(309);
+      if (lookahead == 'h') ADVANCE(317);
       END_STATE();
     case 104:
-      if (lookahead == 'g') ADVANCE(338);
+      if (lookahead == 'h') ADVANCE(91);
       END_STATE();
     case 105:
-      if (lookahead == 'g') ADVANCE(196);
+      if (lookahead == 'h') ADVANCE(157);
       END_STATE();
     case 106:
-      if (lookahead == 'g') ADVANCE(196);
-      if (lookahead == 'n') ADVANCE(238);
-      if (lookahead == 'v') ADVANCE(87);
-      if (lookahead == 'x') ADVANCE(46);
+      if (lookahead == 'h') ADVANCE(117);
       END_STATE();
     case 107:
-      if (lookahead == 'g') ADVANCE(174);
+      if (lookahead == 'i') ADVANCE(122);
       END_STATE();
     case 108:
-      if (lookahead == 'g') ADVANCE(204);
+      if (lookahead == 'i') ADVANCE(224);
       END_STATE();
     case 109:
-      if (lookahead == 'h') ADVANCE(343);
+      if (lookahead == 'i') ADVANCE(214);
       END_STATE();
     case 110:
-      if (lookahead == 'h') ADVANCE(93);
+      if (lookahead == 'i') ADVANCE(46);
       END_STATE();
     case 111:
-      if (lookahead == 'h') ADVANCE(170);
+      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'u') ADVANCE(202);
       END_STATE();
     case 112:
-      if (lookahead == 'h') ADVANCE(124);
+      if (lookahead == 'i') ADVANCE(158);
       END_STATE();
     case 113:
-      if (lookahead == 'i') ADVANCE(129);
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
     case 114:
-      if (lookahead == 'i') ADVANCE(243);
-      END_STATE();
-    case 115:
-      if (lookahead == 'i') ADVANCE(152);
-      END_STATE();
-    case 116:
       if (lookahead == 'i') ADVANCE(45);
       END_STATE();
+    case 115:
+      if (lookahead == 'i') ADVANCE(143);
+      END_STATE();
+    case 116:
+      if (lookahead == 'i') ADVANCE(144);
+      END_STATE();
     case 117:
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'u') ADVANCE(219);
+      if (lookahead == 'i') ADVANCE(145);
       END_STATE();
     case 118:
-      if (lookahead == 'i') ADVANCE(172);
+      if (lookahead == 'i') ADVANCE(219);
       END_STATE();
     case 119:
-      if (lookahead == 'i') ADVANCE(233);
+      if (lookahead == 'i') ADVANCE(170);
       END_STATE();
     case 120:
-      if (lookahead == 'i') ADVANCE(59);
+      if (lookahead == 'i') ADVANCE(54);
       END_STATE();
     case 121:
-      if (lookahead == 'i') ADVANCE(156);
+      if (lookahead == 'k') ADVANCE(36);
       END_STATE();
     case 122:
-      if (lookahead == 'i') ADVANCE(44);
+      if (lookahead == 'k') ADVANCE(78);
       END_STATE();
     case 123:
-      if (lookahead == 'i') ADVANCE(236);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'p') ADVANCE(107);
       END_STATE();
     case 124:
-      if (lookahead == 'i') ADVANCE(157);
+      if (lookahead == 'l') ADVANCE(298);
       END_STATE();
     case 125:
-      if (lookahead == 'i') ADVANCE(186);
+      if (lookahead == 'l') ADVANCE(311);
       END_STATE();
     case 126:
-      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'l') ADVANCE(152);
       END_STATE();
     case 127:
-      if (lookahead == 'i') ADVANCE(49);
+      if (lookahead == 'l') ADVANCE(110);
+      if (lookahead == 'r') ADVANCE(206);
       END_STATE();
     case 128:
-      if (lookahead == 'k') ADVANCE(32);
-      END_STATE();
-    case 129:
-      if (lookahead == 'k') ADVANCE(81);
-      END_STATE();
-    case 130:
-      if (lookahead == 'l') ADVANCE(131);
-      if (lookahead == 'n') ADVANCE(253);
-      if (lookahead == 'p') ADVANCE(113);
-      END_STATE();
-    case 131:
-      if (lookahead == 'l') ADVANCE(336);
-      END_STATE();
-    case 132:
-      if (lookahead == 'l') ADVANCE(320);
-      END_STATE();
-    case 133:
-      if (lookahead == 'l') ADVANCE(335);
-      END_STATE();
-    case 134:
-      if (lookahead == 'l') ADVANCE(116);
-      if (lookahead == 'r') ADVANCE(230);
-      END_STATE();
-    case 135:
-      if (lookahead == 'l') ADVANCE(138);
-      if (lookahead == 'p') ADVANCE(113);
-      END_STATE();
-    case 136:
-      if (lookahead == 'l') ADVANCE(133);
-      END_STATE();
-    case 137:
-      if (lookahead == 'l') ADVANCE(133);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(266);
-      END_STATE();
-    case 138:
-      if (lookahead == 'l') ADVANCE(167);
-      END_STATE();
-    case 139:
-      if (lookahead == 'l') ADVANCE(85);
-      if (lookahead == 'r') ADVANCE(248);
-      END_STATE();
-    case 140:
       if (lookahead == 'l') ADVANCE(84);
       END_STATE();
+    case 129:
+      if (lookahead == 'l') ADVANCE(82);
+      END_STATE();
+    case 130:
+      if (lookahead == 'l') ADVANCE(212);
+      END_STATE();
+    case 131:
+      if (lookahead == 'l') ADVANCE(93);
+      if (lookahead == 'r') ADVANCE(228);
+      END_STATE();
+    case 132:
+      if (lookahead == 'm') ADVANCE(271);
+      END_STATE();
+    case 133:
+      if (lookahead == 'm') ADVANCE(289);
+      END_STATE();
+    case 134:
+      if (lookahead == 'm') ADVANCE(320);
+      END_STATE();
+    case 135:
+      if (lookahead == 'm') ADVANCE(165);
+      END_STATE();
+    case 136:
+      if (lookahead == 'm') ADVANCE(87);
+      END_STATE();
+    case 137:
+      if (lookahead == 'm') ADVANCE(67);
+      END_STATE();
+    case 138:
+      if (lookahead == 'm') ADVANCE(95);
+      END_STATE();
+    case 139:
+      if (lookahead == 'n') ADVANCE(314);
+      END_STATE();
+    case 140:
+      if (lookahead == 'n') ADVANCE(353);
+      END_STATE();
     case 141:
-      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(296);
       END_STATE();
     case 142:
-      if (lookahead == 'l') ADVANCE(95);
+      if (lookahead == 'n') ADVANCE(326);
       END_STATE();
     case 143:
-      if (lookahead == 'l') ADVANCE(97);
+      if (lookahead == 'n') ADVANCE(357);
       END_STATE();
     case 144:
-      if (lookahead == 'm') ADVANCE(346);
+      if (lookahead == 'n') ADVANCE(98);
       END_STATE();
     case 145:
-      if (lookahead == 'm') ADVANCE(292);
+      if (lookahead == 'n') ADVANCE(99);
       END_STATE();
     case 146:
-      if (lookahead == 'm') ADVANCE(311);
+      if (lookahead == 'n') ADVANCE(189);
       END_STATE();
     case 147:
-      if (lookahead == 'm') ADVANCE(179);
+      if (lookahead == 'n') ADVANCE(208);
       END_STATE();
     case 148:
-      if (lookahead == 'm') ADVANCE(70);
+      if (lookahead == 'n') ADVANCE(51);
       END_STATE();
     case 149:
-      if (lookahead == 'm') ADVANCE(90);
+      if (lookahead == 'n') ADVANCE(102);
       END_STATE();
     case 150:
-      if (lookahead == 'm') ADVANCE(98);
+      if (lookahead == 'o') ADVANCE(127);
+      if (lookahead == 'r') ADVANCE(156);
       END_STATE();
     case 151:
-      if (lookahead == 'n') ADVANCE(352);
+      if (lookahead == 'o') ADVANCE(226);
+      if (lookahead == 'p') ADVANCE(44);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(385);
+      if (lookahead == 'o') ADVANCE(229);
       END_STATE();
     case 153:
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'o') ADVANCE(61);
       END_STATE();
     case 154:
-      if (lookahead == 'n') ADVANCE(318);
+      if (lookahead == 'o') ADVANCE(321);
       END_STATE();
     case 155:
-      if (lookahead == 'n') ADVANCE(339);
+      if (lookahead == 'o') ADVANCE(171);
       END_STATE();
     case 156:
-      if (lookahead == 'n') ADVANCE(103);
-      END_STATE();
-    case 157:
-      if (lookahead == 'n') ADVANCE(104);
-      END_STATE();
-    case 158:
-      if (lookahead == 'n') ADVANCE(206);
-      END_STATE();
-    case 159:
-      if (lookahead == 'n') ADVANCE(225);
-      END_STATE();
-    case 160:
-      if (lookahead == 'n') ADVANCE(50);
-      END_STATE();
-    case 161:
-      if (lookahead == 'n') ADVANCE(108);
-      END_STATE();
-    case 162:
-      if (lookahead == 'o') ADVANCE(61);
-      if (lookahead == 'r') ADVANCE(168);
-      END_STATE();
-    case 163:
-      if (lookahead == 'o') ADVANCE(347);
-      END_STATE();
-    case 164:
-      if (lookahead == 'o') ADVANCE(244);
-      if (lookahead == 'p') ADVANCE(43);
-      END_STATE();
-    case 165:
-      if (lookahead == 'o') ADVANCE(62);
-      END_STATE();
-    case 166:
-      if (lookahead == 'o') ADVANCE(134);
-      if (lookahead == 'r') ADVANCE(168);
-      END_STATE();
-    case 167:
-      if (lookahead == 'o') ADVANCE(250);
-      END_STATE();
-    case 168:
       if (lookahead == 'o') ADVANCE(58);
       END_STATE();
-    case 169:
-      if (lookahead == 'o') ADVANCE(144);
-      END_STATE();
-    case 170:
+    case 157:
       if (lookahead == 'o') ADVANCE(56);
       END_STATE();
-    case 171:
-      if (lookahead == 'o') ADVANCE(200);
+    case 158:
+      if (lookahead == 'o') ADVANCE(140);
       END_STATE();
-    case 172:
-      if (lookahead == 'o') ADVANCE(153);
-      END_STATE();
-    case 173:
+    case 159:
       if (lookahead == 'o') ADVANCE(183);
       END_STATE();
+    case 160:
+      if (lookahead == 'o') ADVANCE(141);
+      END_STATE();
+    case 161:
+      if (lookahead == 'o') ADVANCE(134);
+      END_STATE();
+    case 162:
+      if (lookahead == 'o') ADVANCE(179);
+      END_STATE();
+    case 163:
+      if (lookahead == 'o') ADVANCE(178);
+      END_STATE();
+    case 164:
+      if (lookahead == 'p') ADVANCE(338);
+      END_STATE();
+    case 165:
+      if (lookahead == 'p') ADVANCE(329);
+      END_STATE();
+    case 166:
+      if (lookahead == 'p') ADVANCE(159);
+      END_STATE();
+    case 167:
+      if (lookahead == 'p') ADVANCE(39);
+      END_STATE();
+    case 168:
+      if (lookahead == 'p') ADVANCE(190);
+      END_STATE();
+    case 169:
+      if (lookahead == 'p') ADVANCE(209);
+      END_STATE();
+    case 170:
+      if (lookahead == 'p') ADVANCE(218);
+      END_STATE();
+    case 171:
+      if (lookahead == 'p') ADVANCE(114);
+      END_STATE();
+    case 172:
+      if (lookahead == 'p') ADVANCE(40);
+      END_STATE();
+    case 173:
+      if (lookahead == 'r') ADVANCE(151);
+      END_STATE();
     case 174:
-      if (lookahead == 'o') ADVANCE(198);
+      if (lookahead == 'r') ADVANCE(268);
       END_STATE();
     case 175:
-      if (lookahead == 'o') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(342);
       END_STATE();
     case 176:
-      if (lookahead == 'o') ADVANCE(193);
+      if (lookahead == 'r') ADVANCE(264);
       END_STATE();
     case 177:
-      if (lookahead == 'o') ADVANCE(245);
-      if (lookahead == 'p') ADVANCE(43);
+      if (lookahead == 'r') ADVANCE(269);
       END_STATE();
     case 178:
-      if (lookahead == 'p') ADVANCE(366);
+      if (lookahead == 'r') ADVANCE(288);
       END_STATE();
     case 179:
-      if (lookahead == 'p') ADVANCE(355);
+      if (lookahead == 'r') ADVANCE(235);
       END_STATE();
     case 180:
-      if (lookahead == 'p') ADVANCE(297);
+      if (lookahead == 'r') ADVANCE(196);
       END_STATE();
     case 181:
-      if (lookahead == 'p') ADVANCE(171);
+      if (lookahead == 'r') ADVANCE(119);
       END_STATE();
     case 182:
-      if (lookahead == 'p') ADVANCE(37);
+      if (lookahead == 'r') ADVANCE(238);
       END_STATE();
     case 183:
-      if (lookahead == 'p') ADVANCE(122);
+      if (lookahead == 'r') ADVANCE(210);
       END_STATE();
     case 184:
-      if (lookahead == 'p') ADVANCE(226);
+      if (lookahead == 'r') ADVANCE(72);
       END_STATE();
     case 185:
-      if (lookahead == 'p') ADVANCE(210);
+      if (lookahead == 'r') ADVANCE(92);
       END_STATE();
     case 186:
-      if (lookahead == 'p') ADVANCE(239);
+      if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 187:
-      if (lookahead == 'p') ADVANCE(38);
+      if (lookahead == 'r') ADVANCE(94);
       END_STATE();
     case 188:
-      if (lookahead == 'q') ADVANCE(57);
-      if (lookahead == 'r') ADVANCE(169);
+      if (lookahead == 's') ADVANCE(354);
       END_STATE();
     case 189:
-      if (lookahead == 'r') ADVANCE(164);
+      if (lookahead == 's') ADVANCE(207);
       END_STATE();
     case 190:
-      if (lookahead == 'r') ADVANCE(290);
+      if (lookahead == 's') ADVANCE(270);
       END_STATE();
     case 191:
-      if (lookahead == 'r') ADVANCE(370);
+      if (lookahead == 's') ADVANCE(310);
       END_STATE();
     case 192:
-      if (lookahead == 'r') ADVANCE(285);
+      if (lookahead == 's') ADVANCE(312);
       END_STATE();
     case 193:
-      if (lookahead == 'r') ADVANCE(310);
+      if (lookahead == 's') ADVANCE(307);
       END_STATE();
     case 194:
-      if (lookahead == 'r') ADVANCE(289);
+      if (lookahead == 's') ADVANCE(306);
       END_STATE();
     case 195:
-      if (lookahead == 'r') ADVANCE(259);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 196:
-      if (lookahead == 'r') ADVANCE(89);
+      if (lookahead == 's') ADVANCE(112);
       END_STATE();
     case 197:
-      if (lookahead == 'r') ADVANCE(215);
+      if (lookahead == 's') ADVANCE(205);
       END_STATE();
     case 198:
-      if (lookahead == 'r') ADVANCE(258);
+      if (lookahead == 's') ADVANCE(167);
       END_STATE();
     case 199:
-      if (lookahead == 'r') ADVANCE(125);
+      if (lookahead == 's') ADVANCE(193);
       END_STATE();
     case 200:
-      if (lookahead == 'r') ADVANCE(227);
+      if (lookahead == 's') ADVANCE(194);
       END_STATE();
     case 201:
-      if (lookahead == 'r') ADVANCE(74);
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
     case 202:
-      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 's') ADVANCE(221);
       END_STATE();
     case 203:
-      if (lookahead == 'r') ADVANCE(177);
+      if (lookahead == 's') ADVANCE(172);
       END_STATE();
     case 204:
-      if (lookahead == 'r') ADVANCE(96);
+      if (lookahead == 't') ADVANCE(105);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(382);
+      if (lookahead == 't') ADVANCE(341);
       END_STATE();
     case 206:
-      if (lookahead == 's') ADVANCE(224);
+      if (lookahead == 't') ADVANCE(283);
       END_STATE();
     case 207:
-      if (lookahead == 's') ADVANCE(334);
+      if (lookahead == 't') ADVANCE(274);
+      if (lookahead == 'u') ADVANCE(137);
       END_STATE();
     case 208:
-      if (lookahead == 's') ADVANCE(330);
+      if (lookahead == 't') ADVANCE(352);
       END_STATE();
     case 209:
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 't') ADVANCE(316);
       END_STATE();
     case 210:
-      if (lookahead == 's') ADVANCE(291);
+      if (lookahead == 't') ADVANCE(273);
       END_STATE();
     case 211:
-      if (lookahead == 's') ADVANCE(337);
+      if (lookahead == 't') ADVANCE(308);
       END_STATE();
     case 212:
-      if (lookahead == 's') ADVANCE(68);
+      if (lookahead == 't') ADVANCE(300);
       END_STATE();
     case 213:
-      if (lookahead == 's') ADVANCE(222);
+      if (lookahead == 't') ADVANCE(284);
       END_STATE();
     case 214:
-      if (lookahead == 's') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(103);
       END_STATE();
     case 215:
-      if (lookahead == 's') ADVANCE(118);
+      if (lookahead == 't') ADVANCE(164);
       END_STATE();
     case 216:
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 't') ADVANCE(66);
       END_STATE();
     case 217:
-      if (lookahead == 's') ADVANCE(209);
+      if (lookahead == 't') ADVANCE(106);
       END_STATE();
     case 218:
-      if (lookahead == 's') ADVANCE(237);
+      if (lookahead == 't') ADVANCE(113);
       END_STATE();
     case 219:
-      if (lookahead == 's') ADVANCE(241);
+      if (lookahead == 't') ADVANCE(236);
       END_STATE();
     case 220:
-      if (lookahead == 's') ADVANCE(187);
+      if (lookahead == 't') ADVANCE(83);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(111);
+      if (lookahead == 't') ADVANCE(88);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(369);
+      if (lookahead == 't') ADVANCE(118);
       END_STATE();
     case 223:
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 't') ADVANCE(163);
       END_STATE();
     case 224:
-      if (lookahead == 't') ADVANCE(295);
-      if (lookahead == 'u') ADVANCE(148);
+      if (lookahead == 'u') ADVANCE(132);
       END_STATE();
     case 225:
-      if (lookahead == 't') ADVANCE(380);
+      if (lookahead == 'u') ADVANCE(130);
       END_STATE();
     case 226:
-      if (lookahead == 't') ADVANCE(342);
+      if (lookahead == 'u') ADVANCE(168);
       END_STATE();
     case 227:
-      if (lookahead == 't') ADVANCE(294);
+      if (lookahead == 'u') ADVANCE(50);
       END_STATE();
     case 228:
-      if (lookahead == 't') ADVANCE(332);
+      if (lookahead == 'v') ADVANCE(120);
       END_STATE();
     case 229:
-      if (lookahead == 't') ADVANCE(322);
+      if (lookahead == 'w') ADVANCE(318);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 'w') ADVANCE(104);
       END_STATE();
     case 231:
-      if (lookahead == 't') ADVANCE(331);
+      if (lookahead == 'x') ADVANCE(48);
       END_STATE();
     case 232:
-      if (lookahead == 't') ADVANCE(178);
+      if (lookahead == 'y') ADVANCE(302);
       END_STATE();
     case 233:
-      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == 'y') ADVANCE(350);
       END_STATE();
     case 234:
-      if (lookahead == 't') ADVANCE(69);
+      if (lookahead == 'y') ADVANCE(292);
       END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(112);
+      if (lookahead == 'y') ADVANCE(277);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(256);
+      if (lookahead == 'y') ADVANCE(323);
       END_STATE();
     case 237:
-      if (lookahead == 't') ADVANCE(86);
+      if (lookahead == 'y') ADVANCE(230);
       END_STATE();
     case 238:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 'y') ADVANCE(217);
       END_STATE();
     case 239:
-      if (lookahead == 't') ADVANCE(126);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(244);
       END_STATE();
     case 240:
-      if (lookahead == 't') ADVANCE(176);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(243);
       END_STATE();
     case 241:
-      if (lookahead == 't') ADVANCE(91);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(243);
       END_STATE();
     case 242:
-      if (lookahead == 'u') ADVANCE(141);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(245);
       END_STATE();
     case 243:
-      if (lookahead == 'u') ADVANCE(145);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(436);
       END_STATE();
     case 244:
-      if (lookahead == 'u') ADVANCE(180);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(243);
       END_STATE();
     case 245:
-      if (lookahead == 'u') ADVANCE(185);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(436);
       END_STATE();
     case 246:
-      if (lookahead == 'u') ADVANCE(48);
-      END_STATE();
-    case 247:
-      if (lookahead == 'v') ADVANCE(25);
-      END_STATE();
-    case 248:
-      if (lookahead == 'v') ADVANCE(127);
-      END_STATE();
-    case 249:
-      if (lookahead == 'v') ADVANCE(87);
-      END_STATE();
-    case 250:
-      if (lookahead == 'w') ADVANCE(344);
-      END_STATE();
-    case 251:
-      if (lookahead == 'w') ADVANCE(110);
-      END_STATE();
-    case 252:
-      if (lookahead == 'x') ADVANCE(46);
-      END_STATE();
-    case 253:
-      if (lookahead == 'y') ADVANCE(251);
-      END_STATE();
-    case 254:
-      if (lookahead == 'y') ADVANCE(324);
-      END_STATE();
-    case 255:
-      if (lookahead == 'y') ADVANCE(378);
-      END_STATE();
-    case 256:
-      if (lookahead == 'y') ADVANCE(349);
-      END_STATE();
-    case 257:
-      if (lookahead == 'y') ADVANCE(314);
-      END_STATE();
-    case 258:
-      if (lookahead == 'y') ADVANCE(299);
-      END_STATE();
-    case 259:
-      if (lookahead == 'y') ADVANCE(235);
-      END_STATE();
-    case 260:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(265);
-      END_STATE();
-    case 261:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(264);
-      END_STATE();
-    case 262:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(264);
-      END_STATE();
-    case 263:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(266);
-      END_STATE();
-    case 264:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(464);
-      END_STATE();
-    case 265:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(264);
-      END_STATE();
-    case 266:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(464);
-      END_STATE();
-    case 267:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(483);
+          lookahead == 't') ADVANCE(455);
       END_STATE();
-    case 268:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(293);
+    case 247:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(272);
       END_STATE();
-    case 269:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
+    case 248:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
       END_STATE();
-    case 270:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+    case 249:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
       END_STATE();
-    case 271:
+    case 250:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      END_STATE();
+    case 251:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
+      END_STATE();
+    case 252:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      END_STATE();
+    case 253:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
       END_STATE();
-    case 272:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
-      END_STATE();
-    case 273:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
-      END_STATE();
-    case 274:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
-      END_STATE();
-    case 275:
+    case 254:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(456);
       END_STATE();
-    case 276:
-      if (eof) ADVANCE(279);
+    case 255:
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '!', 387,
-        '"', 479,
-        '#', 493,
-        '$', 275,
-        '(', 300,
-        ')', 301,
-        ',', 283,
-        ':', 302,
-        '=', 296,
-        '[', 350,
-        ']', 351,
-        'a', 130,
-        'c', 28,
-        'd', 66,
-        'e', 106,
-        'f', 188,
-        'g', 189,
-        'h', 77,
-        'i', 41,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 34,
-        'p', 162,
-        's', 67,
-        't', 163,
-        'u', 212,
-        'v', 80,
-        'w', 119,
-        '{', 287,
-        '}', 288,
+        '!', 359,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        ':', 280,
+        '=', 275,
+        '[', 324,
+        ']', 325,
+        'a', 529,
+        'c', 461,
+        'd', 484,
+        'e', 506,
+        'f', 560,
+        'g', 562,
+        'h', 489,
+        'i', 470,
+        'k', 462,
+        'l', 463,
+        'm', 495,
+        'n', 465,
+        'p', 545,
+        's', 485,
+        't', 544,
+        'u', 575,
+        'v', 494,
+        'w', 521,
+        '{', 266,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(276);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
+          lookahead == ' ') SKIP(255);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
       END_STATE();
-    case 277:
-      if (eof) ADVANCE(279);
+    case 256:
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '"', 479,
-        '#', 493,
-        '$', 275,
-        '(', 300,
-        ')', 301,
-        ',', 283,
-        '-', 452,
-        '/', 453,
-        ']', 351,
-        'a', 135,
-        'c', 29,
-        'd', 66,
-        'e', 252,
-        'g', 203,
-        'h', 77,
-        'i', 42,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 39,
-        'p', 166,
-        's', 94,
-        't', 173,
-        'u', 212,
-        'v', 80,
-        '}', 288,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        '-', 424,
+        '/', 425,
+        ']', 325,
+        'a', 123,
+        'c', 32,
+        'd', 64,
+        'e', 231,
+        'g', 173,
+        'h', 79,
+        'i', 43,
+        'k', 33,
+        'l', 34,
+        'm', 81,
+        'n', 37,
+        'p', 150,
+        's', 75,
+        't', 155,
+        'u', 195,
+        'v', 74,
+        'w', 109,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(478);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
+          lookahead == ' ') SKIP(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
       END_STATE();
-    case 278:
-      if (eof) ADVANCE(279);
+    case 257:
+      if (eof) ADVANCE(258);
       ADVANCE_MAP(
-        '"', 479,
-        '#', 493,
-        '$', 275,
-        '(', 300,
-        ')', 301,
-        ',', 283,
-        ']', 351,
-        'a', 135,
-        'c', 29,
-        'd', 66,
-        'e', 252,
-        'g', 203,
-        'h', 77,
-        'i', 42,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 39,
-        'p', 166,
-        's', 94,
-        't', 173,
-        'u', 212,
-        'v', 80,
-        '}', 288,
+        '"', 451,
+        '#', 616,
+        '$', 254,
+        '(', 278,
+        ')', 279,
+        ',', 262,
+        ']', 325,
+        'a', 123,
+        'c', 32,
+        'd', 64,
+        'e', 231,
+        'g', 173,
+        'h', 79,
+        'i', 43,
+        'k', 33,
+        'l', 34,
+        'm', 81,
+        'n', 37,
+        'p', 150,
+        's', 75,
+        't', 155,
+        'u', 195,
+        'v', 74,
+        'w', 109,
+        '}', 267,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(278);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(478);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
+          lookahead == ' ') SKIP(257);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
       END_STATE();
-    case 279:
+    case 258:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 280:
+    case 259:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 281:
+    case 260:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 282:
+    case 261:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 283:
+    case 262:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 284:
+    case 263:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(284);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(263);
       END_STATE();
-    case 285:
+    case 264:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 286:
+    case 265:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 287:
+    case 266:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 288:
+    case 267:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 289:
+    case 268:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 290:
+    case 269:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(303);
+      if (lookahead == 's') ADVANCE(281);
       END_STATE();
-    case 291:
+    case 270:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 292:
+    case 271:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 293:
+    case 272:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(293);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(272);
       END_STATE();
-    case 294:
+    case 273:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 295:
+    case 274:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 296:
+    case 275:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 297:
-      ACCEPT_TOKEN(anon_sym_group);
-      END_STATE();
-    case 298:
+    case 276:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 299:
+    case 277:
       ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
-    case 300:
+    case 278:
       ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
-    case 301:
+    case 279:
       ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
-    case 302:
+    case 280:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 303:
+    case 281:
       ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
-    case 304:
+    case 282:
       ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
-    case 305:
+    case 283:
       ACCEPT_TOKEN(anon_sym_port);
       END_STATE();
-    case 306:
+    case 284:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(304);
+      if (lookahead == 's') ADVANCE(282);
       END_STATE();
-    case 307:
+    case 285:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 308:
+    case 286:
       ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
-    case 309:
+    case 287:
       ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(308);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_namespace);
       if (lookahead == 's') ADVANCE(286);
       END_STATE();
-    case 314:
+    case 288:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 289:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 290:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 291:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(265);
+      END_STATE();
+    case 292:
       ACCEPT_TOKEN(anon_sym_policy);
       END_STATE();
-    case 315:
+    case 293:
       ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 316:
+    case 294:
       ACCEPT_TOKEN(anon_sym_use);
       END_STATE();
-    case 317:
+    case 295:
       ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 318:
+    case 296:
       ACCEPT_TOKEN(anon_sym_description);
       END_STATE();
-    case 319:
+    case 297:
       ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 320:
+    case 298:
       ACCEPT_TOKEN(anon_sym_label);
       END_STATE();
-    case 321:
+    case 299:
       ACCEPT_TOKEN(anon_sym_label);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 322:
+    case 300:
       ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
-    case 323:
+    case 301:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 324:
+    case 302:
       ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
-    case 325:
+    case 303:
       ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 326:
+    case 304:
       ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(115);
-      END_STATE();
-    case 328:
+    case 305:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 329:
+    case 306:
       ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
-    case 330:
+    case 307:
       ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
-    case 331:
+    case 308:
       ACCEPT_TOKEN(anon_sym_select);
       END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(193);
-      END_STATE();
-    case 333:
+    case 309:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 334:
+    case 310:
       ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
-    case 335:
+    case 311:
       ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(250);
-      END_STATE();
-    case 337:
+    case 312:
       ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
-    case 338:
+    case 313:
       ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
-    case 339:
+    case 314:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'g') ADVANCE(204);
-      END_STATE();
-    case 341:
+    case 315:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 342:
+    case 316:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 343:
+    case 317:
       ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
-    case 344:
+    case 318:
       ACCEPT_TOKEN(anon_sym_allow);
       END_STATE();
-    case 345:
+    case 319:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 346:
+    case 320:
       ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 347:
+    case 321:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 348:
+    case 322:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 349:
+    case 323:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 350:
+    case 324:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 351:
+    case 325:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 352:
+    case 326:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 353:
+    case 327:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(354);
+      if (lookahead == 's') ADVANCE(328);
       END_STATE();
-    case 354:
+    case 328:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 355:
+    case 329:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 356:
+    case 330:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      END_STATE();
-    case 358:
+    case 331:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      END_STATE();
-    case 360:
+    case 332:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 361:
+    case 333:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(358);
-      if (lookahead == '6') ADVANCE(360);
+      if (lookahead == '4') ADVANCE(331);
+      if (lookahead == '6') ADVANCE(332);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 362:
+    case 334:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(363);
+      if (lookahead == 'p') ADVANCE(335);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 363:
+    case 335:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(361);
+      if (lookahead == 'v') ADVANCE(333);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 364:
+    case 336:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
       END_STATE();
-    case 365:
+    case 337:
       ACCEPT_TOKEN(sym_icmp_type);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(365);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
       END_STATE();
-    case 366:
+    case 338:
       ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
-    case 367:
+    case 339:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 368:
+    case 340:
       ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
-    case 369:
+    case 341:
       ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
-    case 370:
+    case 342:
       ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
-    case 371:
+    case 343:
       ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(371);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
       END_STATE();
-    case 372:
+    case 344:
       ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
-    case 373:
+    case 345:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 374:
+    case 346:
       ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
-    case 375:
+    case 347:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 376:
+    case 348:
       ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
-    case 377:
+    case 349:
       ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
-    case 378:
+    case 350:
       ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
-    case 379:
+    case 351:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 380:
+    case 352:
       ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
-    case 381:
+    case 353:
       ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
-    case 382:
+    case 354:
       ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
-    case 383:
+    case 355:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
-    case 384:
+    case 356:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 385:
+    case 357:
       ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
-    case 386:
+    case 358:
       ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
-    case 387:
+    case 359:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(384);
+      if (lookahead == '=') ADVANCE(356);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(364);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(418);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(347);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(377);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(393);
+      if (lookahead == 'n') ADVANCE(315);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(345);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(408);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(421);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(413);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(375);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(411);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(380);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(295);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(396);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(261);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(390);
+      if (lookahead == 'i') ADVANCE(391);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(387);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(369);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(384);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(362);
+      if (lookahead == 'n') ADVANCE(420);
+      if (lookahead == 's') ADVANCE(367);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(368);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(406);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(363);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'r') ADVANCE(412);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(381);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(299);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 388:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(407);
+      if (lookahead == 'l') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 389:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(392);
+      if (lookahead == 'l') ADVANCE(399);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 390:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(446);
+      if (lookahead == 'l') ADVANCE(378);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 391:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(375);
+      if (lookahead == 'l') ADVANCE(374);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 392:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(405);
+      if (lookahead == 'l') ADVANCE(414);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(421);
-      if (lookahead == 'n') ADVANCE(341);
+      if (lookahead == 'm') ADVANCE(404);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 394:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(373);
+      if (lookahead == 'n') ADVANCE(315);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 395:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(436);
+      if (lookahead == 'n') ADVANCE(297);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 396:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(449);
+      if (lookahead == 'n') ADVANCE(370);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 397:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(441);
+      if (lookahead == 'o') ADVANCE(305);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 398:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(403);
+      if (lookahead == 'o') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 399:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(408);
-      if (lookahead == 'n') ADVANCE(439);
+      if (lookahead == 'o') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 400:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(408);
+      if (lookahead == 'o') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 401:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'o') ADVANCE(409);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(424);
+      if (lookahead == 'o') ADVANCE(386);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 403:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(282);
+      if (lookahead == 'p') ADVANCE(339);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 404:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(418);
-      if (lookahead == 'i') ADVANCE(419);
+      if (lookahead == 'p') ADVANCE(330);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 405:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(415);
+      if (lookahead == 'p') ADVANCE(366);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(397);
+      if (lookahead == 'p') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 407:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(412);
+      if (lookahead == 'r') ADVANCE(405);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 408:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(390);
-      if (lookahead == 'n') ADVANCE(448);
-      if (lookahead == 's') ADVANCE(395);
+      if (lookahead == 'r') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(396);
+      if (lookahead == 'r') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 410:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(428);
+      if (lookahead == 's') ADVANCE(373);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 411:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(434);
+      if (lookahead == 's') ADVANCE(355);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 412:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(391);
+      if (lookahead == 't') ADVANCE(285);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(409);
-      if (lookahead == 'r') ADVANCE(440);
+      if (lookahead == 't') ADVANCE(309);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 414:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(409);
+      if (lookahead == 't') ADVANCE(301);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 415:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(321);
+      if (lookahead == 't') ADVANCE(416);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 416:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(417);
+      if (lookahead == 't') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 417:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(427);
+      if (lookahead == 't') ADVANCE(382);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 418:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(406);
+      if (lookahead == 'u') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 419:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(402);
+      if (lookahead == 'w') ADVANCE(319);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 420:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(442);
+      if (lookahead == 'y') ADVANCE(303);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 421:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(432);
+      if (lookahead == 'y') ADVANCE(293);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 422:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(341);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(319);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(398);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(328);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(413);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(447);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(423);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(437);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(414);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(356);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(394);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(445);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(433);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(411);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(440);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(401);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(383);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(307);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(333);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(323);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(444);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(431);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(410);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(420);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(345);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(325);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(315);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(sym_label_key);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
-      END_STATE();
-    case 451:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(423);
       END_STATE();
-    case 452:
+    case 424:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 453:
+    case 425:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 454:
+    case 426:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(271);
-      if (lookahead == ':') ADVANCE(471);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      if (lookahead == '.') ADVANCE(250);
+      if (lookahead == ':') ADVANCE(443);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
       END_STATE();
-    case 455:
+    case 427:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(471);
+      if (lookahead == ':') ADVANCE(443);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 456:
+    case 428:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(459);
+      if (lookahead == 'o') ADVANCE(431);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 457:
+    case 429:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(298);
+      if (lookahead == 'p') ADVANCE(276);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 458:
+    case 430:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(456);
+      if (lookahead == 'r') ADVANCE(428);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 459:
+    case 431:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(457);
+      if (lookahead == 'u') ADVANCE(429);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 460:
+    case 432:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(460);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
       END_STATE();
-    case 461:
+    case 433:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(461);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
       END_STATE();
-    case 462:
+    case 434:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(462);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
       END_STATE();
-    case 463:
+    case 435:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(463);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(435);
       END_STATE();
-    case 464:
+    case 436:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 465:
+    case 437:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(472);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(444);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(465);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(437);
       END_STATE();
-    case 466:
+    case 438:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(465);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(437);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(466);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
       END_STATE();
-    case 467:
+    case 439:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(466);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(438);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(467);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(439);
       END_STATE();
-    case 468:
+    case 440:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(467);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(439);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(468);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(440);
       END_STATE();
-    case 469:
+    case 441:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(468);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(440);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(469);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(441);
       END_STATE();
-    case 470:
+    case 442:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(469);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(441);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(470);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(442);
       END_STATE();
-    case 471:
+    case 443:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(470);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == ':') ADVANCE(442);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(471);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(443);
       END_STATE();
-    case 472:
+    case 444:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(269);
-      if (lookahead == '/') ADVANCE(270);
+      if (lookahead == '.') ADVANCE(248);
+      if (lookahead == '/') ADVANCE(249);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(472);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(444);
       END_STATE();
-    case 473:
+    case 445:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(272);
-      if (lookahead == '/') ADVANCE(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
+      if (lookahead == '.') ADVANCE(251);
+      if (lookahead == '/') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
       END_STATE();
-    case 474:
+    case 446:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(273);
-      if (lookahead == '/') ADVANCE(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
+      if (lookahead == '.') ADVANCE(252);
+      if (lookahead == '/') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
       END_STATE();
-    case 475:
+    case 447:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(270);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
+      if (lookahead == '/') ADVANCE(249);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
       END_STATE();
-    case 476:
+    case 448:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
       END_STATE();
-    case 477:
+    case 449:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(268);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
+      if (lookahead == '.') ADVANCE(247);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
       END_STATE();
-    case 478:
+    case 450:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(478);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
       END_STATE();
-    case 479:
+    case 451:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 480:
+    case 452:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(481);
+      if (lookahead == '#') ADVANCE(453);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(480);
+          lookahead == ' ') ADVANCE(452);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(481);
+          lookahead != '\\') ADVANCE(453);
       END_STATE();
-    case 481:
+    case 453:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(481);
+          lookahead != '\\') ADVANCE(453);
       END_STATE();
-    case 482:
+    case 454:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 483:
+    case 455:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 484:
+    case 456:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(456);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '4') ADVANCE(608);
+      if (lookahead == '6') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '_') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(458);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(459);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '_') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(459);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(588);
+      if (lookahead == 'i') ADVANCE(481);
+      if (lookahead == 'l') ADVANCE(518);
+      if (lookahead == 'o') ADVANCE(541);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(503);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(468);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(482);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(537);
+      if (lookahead == 'o') ADVANCE(589);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(598);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(475);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'b') ADVANCE(490);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(535);
+      if (lookahead == 'm') ADVANCE(556);
+      if (lookahead == 'n') ADVANCE(507);
+      if (lookahead == 'p') ADVANCE(600);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(493);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(486);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(571);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(572);
+      if (lookahead == 'l') ADVANCE(517);
+      if (lookahead == 'r') ADVANCE(584);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(538);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(563);
+      if (lookahead == 'l') ADVANCE(516);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(500);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 484:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(504);
+      if (lookahead == 'n') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
     case 485:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 't') ADVANCE(569);
+      if (lookahead == 'y') ADVANCE(579);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(509);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(464);
+      if (lookahead == 'o') ADVANCE(577);
+      if (lookahead == 't') ADVANCE(586);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(528);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(542);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(558);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 495:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(583);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 496:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(543);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 497:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(474);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(566);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 499:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(574);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(561);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(565);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(526);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(466);
+      if (lookahead == 'n') ADVANCE(604);
+      if (lookahead == 's') ADVANCE(476);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(567);
+      if (lookahead == 'n') ADVANCE(593);
+      if (lookahead == 'v') ADVANCE(498);
+      if (lookahead == 'x') ADVANCE(473);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(567);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 508:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(554);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(522);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(502);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(551);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(527);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(538);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(597);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(471);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(491);
+      if (lookahead == 'u') ADVANCE(580);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(539);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(547);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(587);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(540);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(585);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(559);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(475);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(460);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(487);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(530);
+      if (lookahead == 'n') ADVANCE(605);
+      if (lookahead == 'p') ADVANCE(514);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 530:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(548);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(497);
+      if (lookahead == 'r') ADVANCE(601);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(496);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(555);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(501);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(508);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(505);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(573);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(472);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(478);
+      if (lookahead == 'r') ADVANCE(549);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(596);
+      if (lookahead == 'p') ADVANCE(469);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(538);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(602);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(480);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(477);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(561);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(564);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(552);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(467);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(591);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'q') ADVANCE(479);
+      if (lookahead == 'r') ADVANCE(550);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(546);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 566:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(606);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(499);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(578);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(519);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(524);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(581);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 575:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(483);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 576:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(557);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 577:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(520);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(592);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(594);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(608);
+      if (lookahead == 'u') ADVANCE(536);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(513);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(572);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(604);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(555);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(510);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(488);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(515);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(511);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(520);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(492);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(523);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(500);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(553);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(555);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(531);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 599:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(472);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(457);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(525);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(512);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(590);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+      END_STATE();
+    case 608:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
-    case 486:
+    case 609:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(488);
+      if (lookahead == 'c') ADVANCE(611);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 487:
+    case 610:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(491);
+      if (lookahead == 'e') ADVANCE(614);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 488:
+    case 611:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(281);
+      if (lookahead == 'e') ADVANCE(260);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 489:
+    case 612:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(490);
+      if (lookahead == 'i') ADVANCE(613);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 490:
+    case 613:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(487);
+      if (lookahead == 'l') ADVANCE(610);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 491:
+    case 614:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(486);
+      if (lookahead == 'n') ADVANCE(609);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 492:
+    case 615:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(492);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
       END_STATE();
-    case 493:
+    case 616:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(493);
+          lookahead != '\n') ADVANCE(616);
       END_STATE();
     default:
       return false;
@@ -4715,295 +5883,295 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 277},
-  [2] = {.lex_state = 277},
-  [3] = {.lex_state = 277},
-  [4] = {.lex_state = 277},
-  [5] = {.lex_state = 277},
-  [6] = {.lex_state = 277},
-  [7] = {.lex_state = 277},
-  [8] = {.lex_state = 277},
-  [9] = {.lex_state = 277},
-  [10] = {.lex_state = 277},
-  [11] = {.lex_state = 277},
+  [1] = {.lex_state = 256},
+  [2] = {.lex_state = 256},
+  [3] = {.lex_state = 256},
+  [4] = {.lex_state = 256},
+  [5] = {.lex_state = 256},
+  [6] = {.lex_state = 256},
+  [7] = {.lex_state = 256},
+  [8] = {.lex_state = 256},
+  [9] = {.lex_state = 256},
+  [10] = {.lex_state = 256},
+  [11] = {.lex_state = 256},
   [12] = {.lex_state = 9},
-  [13] = {.lex_state = 277},
+  [13] = {.lex_state = 256},
   [14] = {.lex_state = 10},
-  [15] = {.lex_state = 277},
-  [16] = {.lex_state = 277},
-  [17] = {.lex_state = 277},
-  [18] = {.lex_state = 277},
-  [19] = {.lex_state = 277},
-  [20] = {.lex_state = 277},
-  [21] = {.lex_state = 277},
-  [22] = {.lex_state = 277},
-  [23] = {.lex_state = 277},
-  [24] = {.lex_state = 277},
-  [25] = {.lex_state = 277},
-  [26] = {.lex_state = 277},
-  [27] = {.lex_state = 277},
-  [28] = {.lex_state = 277},
-  [29] = {.lex_state = 277},
-  [30] = {.lex_state = 277},
-  [31] = {.lex_state = 277},
-  [32] = {.lex_state = 277},
-  [33] = {.lex_state = 277},
-  [34] = {.lex_state = 277},
-  [35] = {.lex_state = 277},
-  [36] = {.lex_state = 277},
-  [37] = {.lex_state = 277},
-  [38] = {.lex_state = 277},
-  [39] = {.lex_state = 277},
-  [40] = {.lex_state = 277},
-  [41] = {.lex_state = 277},
-  [42] = {.lex_state = 277},
-  [43] = {.lex_state = 277},
-  [44] = {.lex_state = 277},
-  [45] = {.lex_state = 277},
-  [46] = {.lex_state = 277},
-  [47] = {.lex_state = 11},
-  [48] = {.lex_state = 0},
-  [49] = {.lex_state = 277},
-  [50] = {.lex_state = 277},
-  [51] = {.lex_state = 277},
-  [52] = {.lex_state = 277},
-  [53] = {.lex_state = 277},
-  [54] = {.lex_state = 277},
-  [55] = {.lex_state = 277},
-  [56] = {.lex_state = 277},
-  [57] = {.lex_state = 277},
-  [58] = {.lex_state = 277},
-  [59] = {.lex_state = 277},
-  [60] = {.lex_state = 277},
-  [61] = {.lex_state = 277},
-  [62] = {.lex_state = 277},
-  [63] = {.lex_state = 277},
-  [64] = {.lex_state = 277},
-  [65] = {.lex_state = 277},
-  [66] = {.lex_state = 277},
-  [67] = {.lex_state = 277},
-  [68] = {.lex_state = 0},
-  [69] = {.lex_state = 277},
-  [70] = {.lex_state = 277},
-  [71] = {.lex_state = 277},
-  [72] = {.lex_state = 277},
-  [73] = {.lex_state = 277},
-  [74] = {.lex_state = 277},
-  [75] = {.lex_state = 277},
-  [76] = {.lex_state = 277},
-  [77] = {.lex_state = 277},
-  [78] = {.lex_state = 277},
-  [79] = {.lex_state = 277},
-  [80] = {.lex_state = 277},
-  [81] = {.lex_state = 277},
-  [82] = {.lex_state = 277},
-  [83] = {.lex_state = 277},
-  [84] = {.lex_state = 277},
-  [85] = {.lex_state = 277},
-  [86] = {.lex_state = 277},
-  [87] = {.lex_state = 277},
-  [88] = {.lex_state = 277},
-  [89] = {.lex_state = 12},
-  [90] = {.lex_state = 277},
-  [91] = {.lex_state = 277},
-  [92] = {.lex_state = 277},
-  [93] = {.lex_state = 277},
-  [94] = {.lex_state = 277},
-  [95] = {.lex_state = 277},
-  [96] = {.lex_state = 277},
-  [97] = {.lex_state = 277},
-  [98] = {.lex_state = 277},
-  [99] = {.lex_state = 277},
-  [100] = {.lex_state = 277},
-  [101] = {.lex_state = 277},
-  [102] = {.lex_state = 277},
-  [103] = {.lex_state = 277},
-  [104] = {.lex_state = 277},
-  [105] = {.lex_state = 277},
-  [106] = {.lex_state = 277},
-  [107] = {.lex_state = 277},
-  [108] = {.lex_state = 277},
-  [109] = {.lex_state = 277},
-  [110] = {.lex_state = 277},
-  [111] = {.lex_state = 277},
-  [112] = {.lex_state = 277},
-  [113] = {.lex_state = 277},
-  [114] = {.lex_state = 277},
-  [115] = {.lex_state = 277},
-  [116] = {.lex_state = 277},
-  [117] = {.lex_state = 277},
-  [118] = {.lex_state = 277},
-  [119] = {.lex_state = 277},
-  [120] = {.lex_state = 277},
-  [121] = {.lex_state = 277},
-  [122] = {.lex_state = 277},
-  [123] = {.lex_state = 277},
-  [124] = {.lex_state = 277},
-  [125] = {.lex_state = 277},
-  [126] = {.lex_state = 277},
-  [127] = {.lex_state = 277},
-  [128] = {.lex_state = 277},
-  [129] = {.lex_state = 277},
-  [130] = {.lex_state = 277},
-  [131] = {.lex_state = 277},
-  [132] = {.lex_state = 277},
-  [133] = {.lex_state = 277},
-  [134] = {.lex_state = 277},
-  [135] = {.lex_state = 277},
-  [136] = {.lex_state = 277},
-  [137] = {.lex_state = 277},
-  [138] = {.lex_state = 277},
-  [139] = {.lex_state = 277},
-  [140] = {.lex_state = 277},
-  [141] = {.lex_state = 277},
-  [142] = {.lex_state = 277},
-  [143] = {.lex_state = 277},
-  [144] = {.lex_state = 277},
-  [145] = {.lex_state = 277},
-  [146] = {.lex_state = 277},
-  [147] = {.lex_state = 277},
-  [148] = {.lex_state = 277},
-  [149] = {.lex_state = 277},
-  [150] = {.lex_state = 277},
-  [151] = {.lex_state = 277},
-  [152] = {.lex_state = 277},
-  [153] = {.lex_state = 277},
-  [154] = {.lex_state = 277},
-  [155] = {.lex_state = 277},
-  [156] = {.lex_state = 277},
-  [157] = {.lex_state = 277},
-  [158] = {.lex_state = 277},
-  [159] = {.lex_state = 277},
-  [160] = {.lex_state = 277},
-  [161] = {.lex_state = 277},
-  [162] = {.lex_state = 277},
-  [163] = {.lex_state = 277},
-  [164] = {.lex_state = 277},
-  [165] = {.lex_state = 6},
-  [166] = {.lex_state = 6},
-  [167] = {.lex_state = 6},
-  [168] = {.lex_state = 277},
-  [169] = {.lex_state = 7},
-  [170] = {.lex_state = 277},
-  [171] = {.lex_state = 277},
+  [15] = {.lex_state = 256},
+  [16] = {.lex_state = 256},
+  [17] = {.lex_state = 256},
+  [18] = {.lex_state = 256},
+  [19] = {.lex_state = 256},
+  [20] = {.lex_state = 256},
+  [21] = {.lex_state = 256},
+  [22] = {.lex_state = 256},
+  [23] = {.lex_state = 256},
+  [24] = {.lex_state = 256},
+  [25] = {.lex_state = 256},
+  [26] = {.lex_state = 256},
+  [27] = {.lex_state = 256},
+  [28] = {.lex_state = 256},
+  [29] = {.lex_state = 256},
+  [30] = {.lex_state = 256},
+  [31] = {.lex_state = 256},
+  [32] = {.lex_state = 256},
+  [33] = {.lex_state = 256},
+  [34] = {.lex_state = 256},
+  [35] = {.lex_state = 256},
+  [36] = {.lex_state = 256},
+  [37] = {.lex_state = 256},
+  [38] = {.lex_state = 256},
+  [39] = {.lex_state = 256},
+  [40] = {.lex_state = 256},
+  [41] = {.lex_state = 256},
+  [42] = {.lex_state = 256},
+  [43] = {.lex_state = 256},
+  [44] = {.lex_state = 256},
+  [45] = {.lex_state = 256},
+  [46] = {.lex_state = 2},
+  [47] = {.lex_state = 256},
+  [48] = {.lex_state = 256},
+  [49] = {.lex_state = 256},
+  [50] = {.lex_state = 256},
+  [51] = {.lex_state = 256},
+  [52] = {.lex_state = 256},
+  [53] = {.lex_state = 256},
+  [54] = {.lex_state = 256},
+  [55] = {.lex_state = 256},
+  [56] = {.lex_state = 256},
+  [57] = {.lex_state = 256},
+  [58] = {.lex_state = 2},
+  [59] = {.lex_state = 256},
+  [60] = {.lex_state = 256},
+  [61] = {.lex_state = 256},
+  [62] = {.lex_state = 256},
+  [63] = {.lex_state = 256},
+  [64] = {.lex_state = 256},
+  [65] = {.lex_state = 256},
+  [66] = {.lex_state = 256},
+  [67] = {.lex_state = 256},
+  [68] = {.lex_state = 11},
+  [69] = {.lex_state = 256},
+  [70] = {.lex_state = 256},
+  [71] = {.lex_state = 256},
+  [72] = {.lex_state = 256},
+  [73] = {.lex_state = 256},
+  [74] = {.lex_state = 256},
+  [75] = {.lex_state = 256},
+  [76] = {.lex_state = 256},
+  [77] = {.lex_state = 256},
+  [78] = {.lex_state = 256},
+  [79] = {.lex_state = 256},
+  [80] = {.lex_state = 256},
+  [81] = {.lex_state = 256},
+  [82] = {.lex_state = 256},
+  [83] = {.lex_state = 256},
+  [84] = {.lex_state = 256},
+  [85] = {.lex_state = 256},
+  [86] = {.lex_state = 256},
+  [87] = {.lex_state = 12},
+  [88] = {.lex_state = 256},
+  [89] = {.lex_state = 256},
+  [90] = {.lex_state = 256},
+  [91] = {.lex_state = 256},
+  [92] = {.lex_state = 256},
+  [93] = {.lex_state = 256},
+  [94] = {.lex_state = 256},
+  [95] = {.lex_state = 256},
+  [96] = {.lex_state = 256},
+  [97] = {.lex_state = 256},
+  [98] = {.lex_state = 256},
+  [99] = {.lex_state = 256},
+  [100] = {.lex_state = 256},
+  [101] = {.lex_state = 256},
+  [102] = {.lex_state = 256},
+  [103] = {.lex_state = 256},
+  [104] = {.lex_state = 256},
+  [105] = {.lex_state = 256},
+  [106] = {.lex_state = 256},
+  [107] = {.lex_state = 256},
+  [108] = {.lex_state = 256},
+  [109] = {.lex_state = 256},
+  [110] = {.lex_state = 256},
+  [111] = {.lex_state = 256},
+  [112] = {.lex_state = 256},
+  [113] = {.lex_state = 256},
+  [114] = {.lex_state = 256},
+  [115] = {.lex_state = 256},
+  [116] = {.lex_state = 256},
+  [117] = {.lex_state = 256},
+  [118] = {.lex_state = 256},
+  [119] = {.lex_state = 256},
+  [120] = {.lex_state = 256},
+  [121] = {.lex_state = 256},
+  [122] = {.lex_state = 256},
+  [123] = {.lex_state = 256},
+  [124] = {.lex_state = 256},
+  [125] = {.lex_state = 256},
+  [126] = {.lex_state = 256},
+  [127] = {.lex_state = 256},
+  [128] = {.lex_state = 256},
+  [129] = {.lex_state = 256},
+  [130] = {.lex_state = 256},
+  [131] = {.lex_state = 256},
+  [132] = {.lex_state = 256},
+  [133] = {.lex_state = 256},
+  [134] = {.lex_state = 256},
+  [135] = {.lex_state = 256},
+  [136] = {.lex_state = 256},
+  [137] = {.lex_state = 256},
+  [138] = {.lex_state = 256},
+  [139] = {.lex_state = 256},
+  [140] = {.lex_state = 256},
+  [141] = {.lex_state = 256},
+  [142] = {.lex_state = 256},
+  [143] = {.lex_state = 256},
+  [144] = {.lex_state = 256},
+  [145] = {.lex_state = 256},
+  [146] = {.lex_state = 256},
+  [147] = {.lex_state = 256},
+  [148] = {.lex_state = 256},
+  [149] = {.lex_state = 256},
+  [150] = {.lex_state = 256},
+  [151] = {.lex_state = 256},
+  [152] = {.lex_state = 256},
+  [153] = {.lex_state = 4},
+  [154] = {.lex_state = 4},
+  [155] = {.lex_state = 4},
+  [156] = {.lex_state = 256},
+  [157] = {.lex_state = 256},
+  [158] = {.lex_state = 256},
+  [159] = {.lex_state = 256},
+  [160] = {.lex_state = 256},
+  [161] = {.lex_state = 256},
+  [162] = {.lex_state = 4},
+  [163] = {.lex_state = 256},
+  [164] = {.lex_state = 256},
+  [165] = {.lex_state = 256},
+  [166] = {.lex_state = 256},
+  [167] = {.lex_state = 256},
+  [168] = {.lex_state = 256},
+  [169] = {.lex_state = 6},
+  [170] = {.lex_state = 256},
+  [171] = {.lex_state = 6},
   [172] = {.lex_state = 6},
-  [173] = {.lex_state = 6},
-  [174] = {.lex_state = 277},
-  [175] = {.lex_state = 277},
-  [176] = {.lex_state = 277},
-  [177] = {.lex_state = 277},
-  [178] = {.lex_state = 277},
-  [179] = {.lex_state = 277},
-  [180] = {.lex_state = 6},
-  [181] = {.lex_state = 277},
-  [182] = {.lex_state = 277},
-  [183] = {.lex_state = 277},
-  [184] = {.lex_state = 277},
-  [185] = {.lex_state = 277},
-  [186] = {.lex_state = 6},
-  [187] = {.lex_state = 277},
-  [188] = {.lex_state = 277},
-  [189] = {.lex_state = 277},
-  [190] = {.lex_state = 277},
-  [191] = {.lex_state = 0},
-  [192] = {.lex_state = 277},
-  [193] = {.lex_state = 277},
-  [194] = {.lex_state = 277},
-  [195] = {.lex_state = 2},
-  [196] = {.lex_state = 277},
-  [197] = {.lex_state = 2},
-  [198] = {.lex_state = 277},
-  [199] = {.lex_state = 277},
-  [200] = {.lex_state = 277},
-  [201] = {.lex_state = 277},
-  [202] = {.lex_state = 277},
-  [203] = {.lex_state = 277},
-  [204] = {.lex_state = 277},
-  [205] = {.lex_state = 277},
-  [206] = {.lex_state = 277},
-  [207] = {.lex_state = 2},
-  [208] = {.lex_state = 2},
-  [209] = {.lex_state = 3},
+  [173] = {.lex_state = 7},
+  [174] = {.lex_state = 256},
+  [175] = {.lex_state = 256},
+  [176] = {.lex_state = 256},
+  [177] = {.lex_state = 6},
+  [178] = {.lex_state = 256},
+  [179] = {.lex_state = 256},
+  [180] = {.lex_state = 256},
+  [181] = {.lex_state = 256},
+  [182] = {.lex_state = 256},
+  [183] = {.lex_state = 256},
+  [184] = {.lex_state = 256},
+  [185] = {.lex_state = 6},
+  [186] = {.lex_state = 256},
+  [187] = {.lex_state = 6},
+  [188] = {.lex_state = 6},
+  [189] = {.lex_state = 256},
+  [190] = {.lex_state = 256},
+  [191] = {.lex_state = 256},
+  [192] = {.lex_state = 256},
+  [193] = {.lex_state = 256},
+  [194] = {.lex_state = 3},
+  [195] = {.lex_state = 256},
+  [196] = {.lex_state = 3},
+  [197] = {.lex_state = 256},
+  [198] = {.lex_state = 256},
+  [199] = {.lex_state = 256},
+  [200] = {.lex_state = 256},
+  [201] = {.lex_state = 256},
+  [202] = {.lex_state = 256},
+  [203] = {.lex_state = 256},
+  [204] = {.lex_state = 256},
+  [205] = {.lex_state = 256},
+  [206] = {.lex_state = 256},
+  [207] = {.lex_state = 256},
+  [208] = {.lex_state = 256},
+  [209] = {.lex_state = 256},
   [210] = {.lex_state = 3},
-  [211] = {.lex_state = 3},
-  [212] = {.lex_state = 2},
+  [211] = {.lex_state = 2},
+  [212] = {.lex_state = 3},
   [213] = {.lex_state = 2},
-  [214] = {.lex_state = 8},
-  [215] = {.lex_state = 8},
-  [216] = {.lex_state = 8},
-  [217] = {.lex_state = 5},
-  [218] = {.lex_state = 3},
-  [219] = {.lex_state = 5},
-  [220] = {.lex_state = 2},
-  [221] = {.lex_state = 8},
+  [214] = {.lex_state = 2},
+  [215] = {.lex_state = 3},
+  [216] = {.lex_state = 3},
+  [217] = {.lex_state = 2},
+  [218] = {.lex_state = 8},
+  [219] = {.lex_state = 8},
+  [220] = {.lex_state = 8},
+  [221] = {.lex_state = 2},
   [222] = {.lex_state = 2},
-  [223] = {.lex_state = 2},
-  [224] = {.lex_state = 2},
+  [223] = {.lex_state = 5},
+  [224] = {.lex_state = 3},
   [225] = {.lex_state = 8},
   [226] = {.lex_state = 5},
-  [227] = {.lex_state = 5},
-  [228] = {.lex_state = 8},
-  [229] = {.lex_state = 2},
-  [230] = {.lex_state = 3},
-  [231] = {.lex_state = 5},
-  [232] = {.lex_state = 6},
-  [233] = {.lex_state = 5},
-  [234] = {.lex_state = 2},
-  [235] = {.lex_state = 8},
-  [236] = {.lex_state = 5},
-  [237] = {.lex_state = 5},
+  [227] = {.lex_state = 2},
+  [228] = {.lex_state = 5},
+  [229] = {.lex_state = 5},
+  [230] = {.lex_state = 2},
+  [231] = {.lex_state = 3},
+  [232] = {.lex_state = 8},
+  [233] = {.lex_state = 3},
+  [234] = {.lex_state = 3},
+  [235] = {.lex_state = 3},
+  [236] = {.lex_state = 8},
+  [237] = {.lex_state = 2},
   [238] = {.lex_state = 5},
-  [239] = {.lex_state = 8},
+  [239] = {.lex_state = 5},
   [240] = {.lex_state = 5},
-  [241] = {.lex_state = 1},
-  [242] = {.lex_state = 277},
-  [243] = {.lex_state = 277},
-  [244] = {.lex_state = 277},
-  [245] = {.lex_state = 277},
-  [246] = {.lex_state = 277},
-  [247] = {.lex_state = 277},
-  [248] = {.lex_state = 13},
-  [249] = {.lex_state = 1},
-  [250] = {.lex_state = 6},
-  [251] = {.lex_state = 17},
-  [252] = {.lex_state = 13},
-  [253] = {.lex_state = 277},
-  [254] = {.lex_state = 277},
-  [255] = {.lex_state = 277},
-  [256] = {.lex_state = 277},
-  [257] = {.lex_state = 277},
-  [258] = {.lex_state = 8},
-  [259] = {.lex_state = 0},
-  [260] = {.lex_state = 277},
-  [261] = {.lex_state = 17},
-  [262] = {.lex_state = 277},
-  [263] = {.lex_state = 277},
-  [264] = {.lex_state = 1},
-  [265] = {.lex_state = 277},
-  [266] = {.lex_state = 277},
-  [267] = {.lex_state = 277},
-  [268] = {.lex_state = 6},
-  [269] = {.lex_state = 277},
-  [270] = {.lex_state = 277},
-  [271] = {.lex_state = 6},
-  [272] = {.lex_state = 277},
-  [273] = {.lex_state = 6},
-  [274] = {.lex_state = 6},
-  [275] = {.lex_state = 13},
-  [276] = {.lex_state = 8},
-  [277] = {.lex_state = 277},
-  [278] = {.lex_state = 1},
-  [279] = {.lex_state = 1},
-  [280] = {.lex_state = 277},
-  [281] = {.lex_state = 15},
-  [282] = {.lex_state = 0},
-  [283] = {.lex_state = 0},
-  [284] = {.lex_state = 14},
-  [285] = {.lex_state = 0},
-  [286] = {.lex_state = 16},
-  [287] = {.lex_state = 0},
+  [241] = {.lex_state = 3},
+  [242] = {.lex_state = 5},
+  [243] = {.lex_state = 5},
+  [244] = {.lex_state = 8},
+  [245] = {.lex_state = 5},
+  [246] = {.lex_state = 8},
+  [247] = {.lex_state = 17},
+  [248] = {.lex_state = 256},
+  [249] = {.lex_state = 256},
+  [250] = {.lex_state = 256},
+  [251] = {.lex_state = 1},
+  [252] = {.lex_state = 256},
+  [253] = {.lex_state = 13},
+  [254] = {.lex_state = 256},
+  [255] = {.lex_state = 13},
+  [256] = {.lex_state = 256},
+  [257] = {.lex_state = 2},
+  [258] = {.lex_state = 256},
+  [259] = {.lex_state = 256},
+  [260] = {.lex_state = 2},
+  [261] = {.lex_state = 1},
+  [262] = {.lex_state = 256},
+  [263] = {.lex_state = 256},
+  [264] = {.lex_state = 256},
+  [265] = {.lex_state = 256},
+  [266] = {.lex_state = 1},
+  [267] = {.lex_state = 256},
+  [268] = {.lex_state = 13},
+  [269] = {.lex_state = 256},
+  [270] = {.lex_state = 2},
+  [271] = {.lex_state = 256},
+  [272] = {.lex_state = 256},
+  [273] = {.lex_state = 0},
+  [274] = {.lex_state = 256},
+  [275] = {.lex_state = 256},
+  [276] = {.lex_state = 256},
+  [277] = {.lex_state = 256},
+  [278] = {.lex_state = 8},
+  [279] = {.lex_state = 17},
+  [280] = {.lex_state = 8},
+  [281] = {.lex_state = 256},
+  [282] = {.lex_state = 1},
+  [283] = {.lex_state = 1},
+  [284] = {.lex_state = 256},
+  [285] = {.lex_state = 15},
+  [286] = {.lex_state = 0},
+  [287] = {.lex_state = 14},
   [288] = {.lex_state = 0},
-  [289] = {.lex_state = 15},
+  [289] = {.lex_state = 0},
   [290] = {.lex_state = 0},
   [291] = {.lex_state = 0},
   [292] = {.lex_state = 0},
@@ -5013,118 +6181,119 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [296] = {.lex_state = 0},
   [297] = {.lex_state = 0},
   [298] = {.lex_state = 0},
-  [299] = {.lex_state = 15},
+  [299] = {.lex_state = 13},
   [300] = {.lex_state = 0},
-  [301] = {.lex_state = 0},
-  [302] = {.lex_state = 15},
-  [303] = {.lex_state = 0},
+  [301] = {.lex_state = 13},
+  [302] = {.lex_state = 0},
+  [303] = {.lex_state = 4},
   [304] = {.lex_state = 0},
   [305] = {.lex_state = 0},
-  [306] = {.lex_state = 0},
-  [307] = {.lex_state = 16},
+  [306] = {.lex_state = 2},
+  [307] = {.lex_state = 0},
   [308] = {.lex_state = 0},
-  [309] = {.lex_state = 15},
-  [310] = {.lex_state = 6},
-  [311] = {.lex_state = 13},
-  [312] = {.lex_state = 16},
+  [309] = {.lex_state = 14},
+  [310] = {.lex_state = 0},
+  [311] = {.lex_state = 0},
+  [312] = {.lex_state = 0},
   [313] = {.lex_state = 0},
   [314] = {.lex_state = 0},
-  [315] = {.lex_state = 0},
+  [315] = {.lex_state = 4},
   [316] = {.lex_state = 0},
-  [317] = {.lex_state = 0},
-  [318] = {.lex_state = 0},
-  [319] = {.lex_state = 14},
-  [320] = {.lex_state = 13},
-  [321] = {.lex_state = 0},
-  [322] = {.lex_state = 0},
+  [317] = {.lex_state = 15},
+  [318] = {.lex_state = 2},
+  [319] = {.lex_state = 0},
+  [320] = {.lex_state = 0},
+  [321] = {.lex_state = 2},
+  [322] = {.lex_state = 4},
   [323] = {.lex_state = 0},
   [324] = {.lex_state = 0},
-  [325] = {.lex_state = 13},
+  [325] = {.lex_state = 0},
   [326] = {.lex_state = 0},
-  [327] = {.lex_state = 13},
+  [327] = {.lex_state = 0},
   [328] = {.lex_state = 0},
   [329] = {.lex_state = 13},
   [330] = {.lex_state = 0},
   [331] = {.lex_state = 0},
   [332] = {.lex_state = 0},
   [333] = {.lex_state = 0},
-  [334] = {.lex_state = 15},
+  [334] = {.lex_state = 0},
   [335] = {.lex_state = 0},
-  [336] = {.lex_state = 0},
-  [337] = {.lex_state = 0},
+  [336] = {.lex_state = 13},
+  [337] = {.lex_state = 13},
   [338] = {.lex_state = 0},
-  [339] = {.lex_state = 0},
-  [340] = {.lex_state = 0},
+  [339] = {.lex_state = 256},
+  [340] = {.lex_state = 13},
   [341] = {.lex_state = 0},
-  [342] = {.lex_state = 0},
+  [342] = {.lex_state = 4},
   [343] = {.lex_state = 0},
   [344] = {.lex_state = 0},
   [345] = {.lex_state = 0},
-  [346] = {.lex_state = 13},
-  [347] = {.lex_state = 0},
-  [348] = {.lex_state = 0},
-  [349] = {.lex_state = 13},
+  [346] = {.lex_state = 0},
+  [347] = {.lex_state = 13},
+  [348] = {.lex_state = 2},
+  [349] = {.lex_state = 0},
   [350] = {.lex_state = 8},
   [351] = {.lex_state = 0},
   [352] = {.lex_state = 8},
-  [353] = {.lex_state = 8},
+  [353] = {.lex_state = 0},
   [354] = {.lex_state = 8},
-  [355] = {.lex_state = 13},
-  [356] = {.lex_state = 0},
-  [357] = {.lex_state = 277},
-  [358] = {.lex_state = 0},
-  [359] = {.lex_state = 15},
+  [355] = {.lex_state = 0},
+  [356] = {.lex_state = 8},
+  [357] = {.lex_state = 13},
+  [358] = {.lex_state = 2},
+  [359] = {.lex_state = 0},
   [360] = {.lex_state = 0},
-  [361] = {.lex_state = 20},
-  [362] = {.lex_state = 0},
-  [363] = {.lex_state = 0},
-  [364] = {.lex_state = 0},
-  [365] = {.lex_state = 0},
-  [366] = {.lex_state = 13},
-  [367] = {.lex_state = 0},
-  [368] = {.lex_state = 277},
-  [369] = {.lex_state = 21},
-  [370] = {.lex_state = 0},
-  [371] = {.lex_state = 15},
-  [372] = {.lex_state = 277},
-  [373] = {.lex_state = 19},
-  [374] = {.lex_state = 3},
-  [375] = {.lex_state = 277},
-  [376] = {.lex_state = 277},
-  [377] = {.lex_state = 277},
-  [378] = {.lex_state = 277},
-  [379] = {.lex_state = 277},
-  [380] = {.lex_state = 277},
-  [381] = {.lex_state = 0},
-  [382] = {.lex_state = 2},
-  [383] = {.lex_state = 0},
-  [384] = {.lex_state = 277},
-  [385] = {.lex_state = 0},
-  [386] = {.lex_state = 0},
-  [387] = {.lex_state = 0},
-  [388] = {.lex_state = 0},
-  [389] = {.lex_state = 3},
-  [390] = {.lex_state = 277},
-  [391] = {.lex_state = 0},
-  [392] = {.lex_state = 0},
+  [361] = {.lex_state = 0},
+  [362] = {.lex_state = 256},
+  [363] = {.lex_state = 256},
+  [364] = {.lex_state = 20},
+  [365] = {.lex_state = 256},
+  [366] = {.lex_state = 256},
+  [367] = {.lex_state = 256},
+  [368] = {.lex_state = 0},
+  [369] = {.lex_state = 0},
+  [370] = {.lex_state = 3},
+  [371] = {.lex_state = 4},
+  [372] = {.lex_state = 0},
+  [373] = {.lex_state = 256},
+  [374] = {.lex_state = 21},
+  [375] = {.lex_state = 4},
+  [376] = {.lex_state = 256},
+  [377] = {.lex_state = 3},
+  [378] = {.lex_state = 0},
+  [379] = {.lex_state = 15},
+  [380] = {.lex_state = 0},
+  [381] = {.lex_state = 256},
+  [382] = {.lex_state = 256},
+  [383] = {.lex_state = 256},
+  [384] = {.lex_state = 0},
+  [385] = {.lex_state = 256},
+  [386] = {.lex_state = 256},
+  [387] = {.lex_state = 2},
+  [388] = {.lex_state = 256},
+  [389] = {.lex_state = 256},
+  [390] = {.lex_state = 0},
+  [391] = {.lex_state = 256},
+  [392] = {.lex_state = 21},
   [393] = {.lex_state = 0},
-  [394] = {.lex_state = 15},
-  [395] = {.lex_state = 3},
-  [396] = {.lex_state = 3},
-  [397] = {.lex_state = 0},
-  [398] = {.lex_state = 277},
-  [399] = {.lex_state = 0},
-  [400] = {.lex_state = 15},
-  [401] = {.lex_state = 277},
-  [402] = {.lex_state = 0},
-  [403] = {.lex_state = 21},
-  [404] = {.lex_state = 0},
-  [405] = {.lex_state = 21},
+  [394] = {.lex_state = 256},
+  [395] = {.lex_state = 0},
+  [396] = {.lex_state = 0},
+  [397] = {.lex_state = 256},
+  [398] = {.lex_state = 256},
+  [399] = {.lex_state = 15},
+  [400] = {.lex_state = 256},
+  [401] = {.lex_state = 256},
+  [402] = {.lex_state = 19},
+  [403] = {.lex_state = 15},
+  [404] = {.lex_state = 21},
+  [405] = {.lex_state = 0},
   [406] = {.lex_state = 21},
-  [407] = {.lex_state = 277},
-  [408] = {.lex_state = 277},
-  [409] = {.lex_state = 2},
-  [410] = {.lex_state = 0},
+  [407] = {.lex_state = 0},
+  [408] = {.lex_state = 13},
+  [409] = {.lex_state = 0},
+  [410] = {.lex_state = 2},
+  [411] = {.lex_state = 4},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -5207,21 +6376,22 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_DQUOTE2] = ACTIONS(1),
     [sym_escape_sequence] = ACTIONS(1),
     [sym_const_ref] = ACTIONS(1),
+    [sym_identifier] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(386),
-    [sym__item] = STATE(34),
-    [sym_silence] = STATE(34),
-    [sym_inventory] = STATE(34),
-    [sym_cidr_groups] = STATE(34),
-    [sym_cilium] = STATE(34),
-    [sym_import] = STATE(34),
-    [sym_const_definition] = STATE(34),
-    [sym_category] = STATE(34),
-    [sym_namespace] = STATE(34),
-    [sym_cluster_policy] = STATE(34),
-    [aux_sym_source_file_repeat1] = STATE(34),
+    [sym_source_file] = STATE(372),
+    [sym__item] = STATE(38),
+    [sym_silence] = STATE(38),
+    [sym_inventory] = STATE(38),
+    [sym_cidr_groups] = STATE(38),
+    [sym_cilium] = STATE(38),
+    [sym_import] = STATE(38),
+    [sym_const_definition] = STATE(38),
+    [sym_category] = STATE(38),
+    [sym_namespace] = STATE(38),
+    [sym_cluster_policy] = STATE(38),
+    [aux_sym_source_file_repeat1] = STATE(38),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -5317,46 +6487,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [84] = 4,
+  [84] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 1,
-      anon_sym_DASH,
-    ACTIONS(33), 1,
-      anon_sym_SLASH,
-    ACTIONS(29), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [124] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(35), 30,
+    ACTIONS(29), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5380,6 +6514,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_in,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [120] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(33), 1,
+      anon_sym_DASH,
+    ACTIONS(35), 1,
+      anon_sym_SLASH,
+    ACTIONS(31), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_icmp,
@@ -5526,7 +6696,7 @@ static const uint16_t ts_small_parse_table[] = {
   [305] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 28,
+    ACTIONS(47), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5558,7 +6728,7 @@ static const uint16_t ts_small_parse_table[] = {
   [339] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(47), 28,
+    ACTIONS(43), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5600,7 +6770,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(59), 1,
       sym_const_ref,
-    STATE(105), 1,
+    STATE(93), 1,
       sym_scope,
     STATE(28), 3,
       sym__selector,
@@ -5640,9 +6810,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     STATE(22), 1,
       sym_ports,
-    STATE(32), 1,
+    STATE(31), 1,
       sym_icmps,
-    STATE(29), 6,
+    STATE(26), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -5674,7 +6844,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(59), 1,
       sym_const_ref,
-    STATE(105), 1,
+    STATE(93), 1,
       sym_scope,
     STATE(28), 3,
       sym__selector,
@@ -5703,9 +6873,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_COMMA,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    STATE(20), 1,
+    STATE(16), 1,
       aux_sym_silence_repeat1,
-    STATE(41), 1,
+    STATE(42), 1,
       sym_string,
     ACTIONS(75), 20,
       ts_builtin_sym_end,
@@ -5728,54 +6898,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [549] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(83), 1,
-      anon_sym_method,
-    ACTIONS(85), 1,
-      anon_sym_host,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    ACTIONS(89), 1,
-      sym_http_method,
-    ACTIONS(91), 1,
-      sym_const_ref,
-    STATE(101), 1,
-      aux_sym_http_repeat1,
-    STATE(74), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(81), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [595] = 6,
+  [549] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(77), 1,
       anon_sym_COMMA,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    STATE(15), 1,
+    STATE(20), 1,
       aux_sym_silence_repeat1,
-    STATE(44), 1,
+    STATE(41), 1,
       sym_string,
-    ACTIONS(93), 20,
+    ACTIONS(81), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5796,33 +6930,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+  [587] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(85), 1,
+      anon_sym_method,
+    ACTIONS(87), 1,
+      anon_sym_host,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    ACTIONS(91), 1,
+      sym_http_method,
+    ACTIONS(93), 1,
+      sym_const_ref,
+    STATE(99), 1,
+      aux_sym_http_repeat1,
+    STATE(74), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(83), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
   [633] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
     ACTIONS(95), 1,
+      anon_sym_silence,
+    ACTIONS(98), 1,
       anon_sym_RBRACE,
-    ACTIONS(97), 1,
+    ACTIONS(100), 1,
       anon_sym_policy,
-    ACTIONS(99), 1,
-      anon_sym_use,
-    ACTIONS(101), 1,
-      anon_sym_description,
     ACTIONS(103), 1,
-      anon_sym_label,
-    ACTIONS(105), 1,
-      anon_sym_default,
+      anon_sym_use,
+    ACTIONS(106), 1,
+      anon_sym_description,
     ACTIONS(109), 1,
+      anon_sym_label,
+    ACTIONS(112), 1,
+      anon_sym_default,
+    ACTIONS(118), 1,
       anon_sym_no,
-    ACTIONS(111), 1,
+    ACTIONS(121), 1,
       anon_sym_select,
-    STATE(305), 1,
+    STATE(318), 1,
       sym_verb,
-    ACTIONS(107), 2,
+    ACTIONS(115), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(19), 11,
+    STATE(18), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5839,28 +7009,28 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(97), 1,
-      anon_sym_policy,
-    ACTIONS(99), 1,
-      anon_sym_use,
-    ACTIONS(101), 1,
-      anon_sym_description,
-    ACTIONS(103), 1,
-      anon_sym_label,
-    ACTIONS(105), 1,
-      anon_sym_default,
-    ACTIONS(109), 1,
-      anon_sym_no,
-    ACTIONS(111), 1,
-      anon_sym_select,
-    ACTIONS(113), 1,
+    ACTIONS(124), 1,
       anon_sym_RBRACE,
-    STATE(305), 1,
+    ACTIONS(126), 1,
+      anon_sym_policy,
+    ACTIONS(128), 1,
+      anon_sym_use,
+    ACTIONS(130), 1,
+      anon_sym_description,
+    ACTIONS(132), 1,
+      anon_sym_label,
+    ACTIONS(134), 1,
+      anon_sym_default,
+    ACTIONS(138), 1,
+      anon_sym_no,
+    ACTIONS(140), 1,
+      anon_sym_select,
+    STATE(318), 1,
       sym_verb,
-    ACTIONS(107), 2,
+    ACTIONS(136), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(21), 11,
+    STATE(18), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5875,11 +7045,11 @@ static const uint16_t ts_small_parse_table[] = {
   [735] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(117), 1,
+    ACTIONS(144), 1,
       anon_sym_COMMA,
     STATE(20), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(115), 21,
+    ACTIONS(142), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5904,30 +7074,30 @@ static const uint16_t ts_small_parse_table[] = {
   [768] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(120), 1,
+    ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(123), 1,
-      anon_sym_RBRACE,
-    ACTIONS(125), 1,
+    ACTIONS(126), 1,
       anon_sym_policy,
     ACTIONS(128), 1,
       anon_sym_use,
-    ACTIONS(131), 1,
+    ACTIONS(130), 1,
       anon_sym_description,
-    ACTIONS(134), 1,
+    ACTIONS(132), 1,
       anon_sym_label,
-    ACTIONS(137), 1,
+    ACTIONS(134), 1,
       anon_sym_default,
-    ACTIONS(143), 1,
+    ACTIONS(138), 1,
       anon_sym_no,
-    ACTIONS(146), 1,
+    ACTIONS(140), 1,
       anon_sym_select,
-    STATE(305), 1,
+    ACTIONS(147), 1,
+      anon_sym_RBRACE,
+    STATE(318), 1,
       sym_verb,
-    ACTIONS(140), 2,
+    ACTIONS(136), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(21), 11,
+    STATE(19), 11,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5952,9 +7122,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(33), 1,
+    STATE(35), 1,
       sym_icmps,
-    STATE(37), 6,
+    STATE(36), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -5973,20 +7143,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [862] = 8,
+  [862] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(142), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
+  [890] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
     ACTIONS(153), 1,
       anon_sym_host,
     ACTIONS(155), 1,
       sym_const_ref,
-    STATE(98), 1,
+    STATE(129), 1,
       aux_sym_http_repeat1,
-    STATE(83), 2,
+    STATE(79), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(151), 15,
@@ -6005,46 +7201,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [902] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(115), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_DQUOTE,
   [930] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
     ACTIONS(159), 1,
       anon_sym_host,
     ACTIONS(161), 1,
       sym_const_ref,
-    STATE(110), 1,
+    STATE(114), 1,
       aux_sym_http_repeat1,
-    STATE(87), 2,
+    STATE(84), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(157), 15,
@@ -6063,201 +7233,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [970] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(99), 1,
-      anon_sym_use,
-    ACTIONS(101), 1,
-      anon_sym_description,
-    ACTIONS(103), 1,
-      anon_sym_label,
-    ACTIONS(105), 1,
-      anon_sym_default,
-    ACTIONS(109), 1,
-      anon_sym_no,
-    ACTIONS(163), 1,
-      anon_sym_RBRACE,
-    ACTIONS(165), 1,
-      anon_sym_select,
-    STATE(285), 1,
-      sym_verb,
-    ACTIONS(107), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(39), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1017] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 1,
-      ts_builtin_sym_end,
-    ACTIONS(169), 1,
-      anon_sym_silence,
-    ACTIONS(172), 1,
-      anon_sym_cluster,
-    ACTIONS(175), 1,
-      anon_sym_cidr,
-    ACTIONS(178), 1,
-      anon_sym_cilium,
-    ACTIONS(181), 1,
-      anon_sym_import,
-    ACTIONS(184), 1,
-      anon_sym_const,
-    ACTIONS(187), 1,
-      anon_sym_category,
-    ACTIONS(190), 1,
-      anon_sym_system,
-    ACTIONS(193), 1,
-      anon_sym_namespace,
-    STATE(27), 11,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [1064] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(198), 1,
-      anon_sym_COMMA,
-    ACTIONS(200), 1,
-      anon_sym_in,
-    STATE(36), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(124), 1,
-      sym_scope,
-    ACTIONS(196), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1099] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(35), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1136] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(206), 1,
-      anon_sym_apikey,
-    ACTIONS(208), 1,
-      anon_sym_topic,
-    ACTIONS(210), 1,
-      anon_sym_client,
-    ACTIONS(212), 1,
-      anon_sym_version,
-    ACTIONS(204), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(202), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1173] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(214), 1,
-      anon_sym_silence,
-    ACTIONS(217), 1,
-      anon_sym_RBRACE,
-    ACTIONS(219), 1,
-      anon_sym_use,
-    ACTIONS(222), 1,
-      anon_sym_description,
-    ACTIONS(225), 1,
-      anon_sym_label,
-    ACTIONS(228), 1,
-      anon_sym_default,
-    ACTIONS(234), 1,
-      anon_sym_no,
-    ACTIONS(237), 1,
-      anon_sym_select,
-    STATE(285), 1,
-      sym_verb,
-    ACTIONS(231), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(31), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1220] = 7,
+  [970] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(67), 1,
@@ -6287,25 +7263,85 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1257] = 7,
+  [1007] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 1,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(128), 1,
+      anon_sym_use,
+    ACTIONS(130), 1,
+      anon_sym_description,
+    ACTIONS(132), 1,
+      anon_sym_label,
+    ACTIONS(134), 1,
+      anon_sym_default,
+    ACTIONS(138), 1,
+      anon_sym_no,
+    ACTIONS(163), 1,
+      anon_sym_RBRACE,
+    ACTIONS(165), 1,
+      anon_sym_select,
+    STATE(321), 1,
+      sym_verb,
+    ACTIONS(136), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(34), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1054] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
+      anon_sym_COMMA,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(33), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(95), 1,
+      sym_scope,
+    ACTIONS(167), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(69), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(38), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(240), 11,
+  [1089] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 1,
+      anon_sym_apikey,
+    ACTIONS(179), 1,
+      anon_sym_topic,
+    ACTIONS(181), 1,
+      anon_sym_client,
+    ACTIONS(183), 1,
+      anon_sym_version,
+    ACTIONS(175), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(173), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6317,7 +7353,265 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1294] = 12,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1126] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      ts_builtin_sym_end,
+    ACTIONS(187), 1,
+      anon_sym_silence,
+    ACTIONS(190), 1,
+      anon_sym_cluster,
+    ACTIONS(193), 1,
+      anon_sym_cidr,
+    ACTIONS(196), 1,
+      anon_sym_cilium,
+    ACTIONS(199), 1,
+      anon_sym_import,
+    ACTIONS(202), 1,
+      anon_sym_const,
+    ACTIONS(205), 1,
+      anon_sym_category,
+    ACTIONS(208), 1,
+      anon_sym_system,
+    ACTIONS(211), 1,
+      anon_sym_namespace,
+    STATE(30), 11,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [1173] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(149), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1210] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(214), 1,
+      anon_sym_silence,
+    ACTIONS(217), 1,
+      anon_sym_RBRACE,
+    ACTIONS(219), 1,
+      anon_sym_use,
+    ACTIONS(222), 1,
+      anon_sym_description,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(228), 1,
+      anon_sym_default,
+    ACTIONS(234), 1,
+      anon_sym_no,
+    ACTIONS(237), 1,
+      anon_sym_select,
+    STATE(321), 1,
+      sym_verb,
+    ACTIONS(231), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(32), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1257] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
+      anon_sym_COMMA,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(43), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(102), 1,
+      sym_scope,
+    ACTIONS(240), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1292] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(128), 1,
+      anon_sym_use,
+    ACTIONS(130), 1,
+      anon_sym_description,
+    ACTIONS(132), 1,
+      anon_sym_label,
+    ACTIONS(134), 1,
+      anon_sym_default,
+    ACTIONS(138), 1,
+      anon_sym_no,
+    ACTIONS(165), 1,
+      anon_sym_select,
+    ACTIONS(242), 1,
+      anon_sym_RBRACE,
+    STATE(321), 1,
+      sym_verb,
+    ACTIONS(136), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(32), 10,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      aux_sym_policy_body_repeat1,
+  [1339] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(39), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(244), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1376] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_http,
+    ACTIONS(69), 1,
+      anon_sym_grpc,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(37), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(244), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1413] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(248), 1,
+      anon_sym_http,
+    ACTIONS(251), 1,
+      anon_sym_grpc,
+    ACTIONS(254), 1,
+      anon_sym_kafka,
+    ACTIONS(257), 1,
+      anon_sym_dns,
+    STATE(37), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(246), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1450] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -6338,9 +7632,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
     ACTIONS(23), 1,
       anon_sym_namespace,
-    ACTIONS(242), 1,
+    ACTIONS(260), 1,
       ts_builtin_sym_end,
-    STATE(27), 11,
+    STATE(30), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -6352,66 +7646,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1341] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(246), 1,
-      anon_sym_http,
-    ACTIONS(249), 1,
-      anon_sym_grpc,
-    ACTIONS(252), 1,
-      anon_sym_kafka,
-    ACTIONS(255), 1,
-      anon_sym_dns,
-    STATE(35), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(244), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1378] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(198), 1,
-      anon_sym_COMMA,
-    ACTIONS(200), 1,
-      anon_sym_in,
-    STATE(43), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(91), 1,
-      sym_scope,
-    ACTIONS(258), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1413] = 7,
+  [1497] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(67), 1,
@@ -6422,14 +7657,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(35), 6,
+    STATE(37), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(240), 11,
+    ACTIONS(262), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6441,71 +7676,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1450] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(35), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(260), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1487] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(99), 1,
-      anon_sym_use,
-    ACTIONS(101), 1,
-      anon_sym_description,
-    ACTIONS(103), 1,
-      anon_sym_label,
-    ACTIONS(105), 1,
-      anon_sym_default,
-    ACTIONS(109), 1,
-      anon_sym_no,
-    ACTIONS(165), 1,
-      anon_sym_select,
-    ACTIONS(262), 1,
-      anon_sym_RBRACE,
-    STATE(285), 1,
-      sym_verb,
-    ACTIONS(107), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(31), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
   [1534] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -6633,8 +7803,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(279), 1,
       anon_sym_COMMA,
-    STATE(63), 1,
-      aux_sym_peer_cidr_repeat1,
+    STATE(45), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(277), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -6653,79 +7823,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1697] = 2,
+  [1697] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(281), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1722] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(285), 1,
-      anon_sym_RBRACE,
-    ACTIONS(287), 1,
-      sym_const_ref,
-    STATE(187), 1,
-      sym_scope,
-    STATE(158), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(283), 10,
-      anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1761] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(289), 1,
+    ACTIONS(282), 1,
       anon_sym_namespaces,
-    ACTIONS(291), 1,
+    ACTIONS(284), 1,
       anon_sym_cidr,
-    ACTIONS(293), 1,
+    ACTIONS(286), 1,
       anon_sym_namespace,
-    ACTIONS(295), 1,
+    ACTIONS(288), 1,
       anon_sym_pods,
-    ACTIONS(299), 1,
+    ACTIONS(292), 1,
       anon_sym_entity,
-    ACTIONS(301), 1,
+    ACTIONS(294), 1,
       anon_sym_fqdn,
-    ACTIONS(303), 1,
+    ACTIONS(296), 1,
       anon_sym_service,
-    ACTIONS(305), 1,
+    ACTIONS(298), 1,
       anon_sym_services,
-    ACTIONS(297), 2,
+    ACTIONS(290), 2,
       anon_sym_everything,
       anon_sym_anywhere,
     STATE(13), 9,
@@ -6738,10 +7855,35 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [1804] = 2,
+  [1740] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(307), 19,
+    ACTIONS(302), 1,
+      anon_sym_COMMA,
+    STATE(53), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(300), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1769] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(304), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -6754,21 +7896,146 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1829] = 4,
+  [1794] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(308), 1,
+      anon_sym_COMMA,
+    STATE(72), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(306), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1823] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_COMMA,
+    STATE(62), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(310), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1852] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_COMMA,
+    STATE(62), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(314), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1881] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 1,
+      anon_sym_COMMA,
+    STATE(54), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(316), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1910] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(302), 1,
+      anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(320), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1939] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 1,
       anon_sym_COMMA,
     STATE(45), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(309), 17,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(322), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6786,12 +8053,165 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1858] = 3,
+  [1968] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(313), 1,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(103), 1,
+      sym_scope,
+    ACTIONS(324), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1997] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(96), 1,
+      sym_scope,
+    ACTIONS(326), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2026] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(97), 1,
+      sym_scope,
+    ACTIONS(328), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2055] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 1,
+      anon_sym_namespaces,
+    ACTIONS(284), 1,
+      anon_sym_cidr,
+    ACTIONS(286), 1,
+      anon_sym_namespace,
+    ACTIONS(292), 1,
+      anon_sym_entity,
+    ACTIONS(294), 1,
+      anon_sym_fqdn,
+    ACTIONS(296), 1,
+      anon_sym_service,
+    ACTIONS(298), 1,
+      anon_sym_services,
+    ACTIONS(330), 1,
+      anon_sym_pods,
+    ACTIONS(290), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(13), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [2098] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(308), 1,
+      anon_sym_COMMA,
+    STATE(49), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(332), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2127] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(334), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_except,
-    ACTIONS(311), 18,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2152] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(336), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -6804,170 +8224,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1885] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(317), 1,
-      anon_sym_COMMA,
-    STATE(58), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(315), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1914] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(317), 1,
-      anon_sym_COMMA,
-    STATE(59), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(319), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1943] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(323), 1,
-      anon_sym_COMMA,
-    STATE(60), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(321), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1972] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 1,
-      anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(325), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2001] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(200), 1,
       anon_sym_in,
-    STATE(109), 1,
-      sym_scope,
-    ACTIONS(329), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2030] = 4,
+  [2177] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(200), 1,
-      anon_sym_in,
-    STATE(106), 1,
-      sym_scope,
-    ACTIONS(331), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2059] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(317), 1,
+    ACTIONS(340), 1,
       anon_sym_COMMA,
-    STATE(64), 1,
+    STATE(62), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(333), 17,
+    ACTIONS(338), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6985,157 +8256,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2088] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(317), 1,
-      anon_sym_COMMA,
-    STATE(64), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(335), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(323), 1,
-      anon_sym_COMMA,
-    STATE(66), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(337), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2146] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 1,
-      anon_sym_COMMA,
-    STATE(67), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(339), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2175] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(200), 1,
-      anon_sym_in,
-    STATE(93), 1,
-      sym_scope,
-    ACTIONS(341), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2204] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(345), 1,
-      anon_sym_COMMA,
-    STATE(63), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(343), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2233] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 1,
-      anon_sym_COMMA,
-    STATE(64), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(348), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2262] = 2,
+  [2206] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(270), 19,
@@ -7158,14 +8279,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+  [2231] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(345), 1,
+      anon_sym_except,
+    ACTIONS(343), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2258] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(349), 1,
+      anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(347), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
   [2287] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(355), 1,
+    ACTIONS(312), 1,
       anon_sym_COMMA,
-    STATE(66), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(353), 17,
+    STATE(50), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(352), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7186,14 +8356,49 @@ static const uint16_t ts_small_parse_table[] = {
   [2316] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_COMMA,
+    STATE(51), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(354), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2345] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_in,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(358), 1,
+      anon_sym_RBRACE,
     ACTIONS(360), 1,
-      anon_sym_COMMA,
-    STATE(67), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(358), 17,
+      sym_const_ref,
+    STATE(186), 1,
+      sym_scope,
+    STATE(158), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(356), 10,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7203,47 +8408,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2345] = 11,
+  [2384] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(289), 1,
-      anon_sym_namespaces,
-    ACTIONS(291), 1,
-      anon_sym_cidr,
-    ACTIONS(293), 1,
-      anon_sym_namespace,
-    ACTIONS(299), 1,
-      anon_sym_entity,
-    ACTIONS(301), 1,
-      anon_sym_fqdn,
-    ACTIONS(303), 1,
-      anon_sym_service,
-    ACTIONS(305), 1,
-      anon_sym_services,
-    ACTIONS(363), 1,
-      anon_sym_pods,
-    ACTIONS(297), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(13), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [2388] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(365), 18,
+    ACTIONS(362), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7256,62 +8424,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2412] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2436] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2460] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(373), 1,
       anon_sym_except,
-    ACTIONS(371), 17,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2409] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(364), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2434] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2459] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(370), 1,
+      anon_sym_COMMA,
+    STATE(72), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(368), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7329,16 +8502,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2486] = 4,
+  [2488] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(377), 1,
-      anon_sym_COMMA,
-    STATE(82), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(375), 16,
+    ACTIONS(375), 1,
+      anon_sym_except,
+    ACTIONS(373), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7356,13 +8528,13 @@ static const uint16_t ts_small_parse_table[] = {
   [2514] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    ACTIONS(381), 1,
+    ACTIONS(379), 1,
       anon_sym_host,
-    STATE(99), 1,
+    STATE(107), 1,
       aux_sym_http_repeat1,
-    ACTIONS(379), 15,
+    ACTIONS(377), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7378,171 +8550,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2544] = 5,
+  [2544] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(277), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2568] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(381), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2592] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(385), 1,
-      anon_sym_topic,
-    ACTIONS(387), 1,
-      anon_sym_client,
-    ACTIONS(389), 1,
-      anon_sym_version,
-    ACTIONS(383), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2574] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(343), 18,
-      anon_sym_silence,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2598] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2622] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2646] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(393), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2670] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(353), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2694] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2718] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(377), 1,
-      anon_sym_COMMA,
-    STATE(86), 1,
+    STATE(83), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(395), 16,
+    ACTIONS(383), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7559,16 +8618,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2746] = 5,
+  [2620] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(338), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2644] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
       anon_sym_header,
-    ACTIONS(399), 1,
+    ACTIONS(389), 1,
       anon_sym_host,
-    STATE(113), 1,
+    STATE(117), 1,
       aux_sym_http_repeat1,
-    ACTIONS(397), 15,
+    ACTIONS(387), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7584,7 +8665,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2776] = 5,
+  [2674] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(393), 1,
+      anon_sym_topic,
+    ACTIONS(395), 1,
+      anon_sym_client,
+    ACTIONS(397), 1,
+      anon_sym_version,
+    ACTIONS(391), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2704] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(399), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2728] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(403), 1,
@@ -7609,10 +8737,83 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2806] = 2,
+  [2758] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(409), 18,
+    ACTIONS(411), 1,
+      anon_sym_COMMA,
+    STATE(83), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(409), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2786] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    ACTIONS(416), 1,
+      anon_sym_host,
+    STATE(121), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(414), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2816] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(385), 1,
+      anon_sym_COMMA,
+    STATE(77), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(418), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(368), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7631,17 +8832,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2830] = 4,
+  [2868] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(413), 1,
-      anon_sym_COMMA,
-    STATE(86), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(411), 16,
-      anon_sym_silence,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_in,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(358), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
+    ACTIONS(360), 1,
+      sym_const_ref,
+    STATE(186), 1,
+      sym_scope,
+    STATE(158), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(356), 9,
+      anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7650,37 +8861,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2858] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    ACTIONS(418), 1,
-      anon_sym_host,
-    STATE(118), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(416), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2888] = 2,
+  [2906] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(420), 18,
@@ -7702,27 +8883,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2912] = 9,
+  [2930] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(285), 1,
-      anon_sym_RBRACE,
-    ACTIONS(287), 1,
-      sym_const_ref,
-    STATE(187), 1,
-      sym_scope,
-    STATE(158), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(283), 9,
+    ACTIONS(347), 18,
       anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -7731,7 +8900,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [2950] = 2,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2954] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(422), 17,
@@ -7752,7 +8926,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2973] = 2,
+  [2977] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(424), 17,
@@ -7773,7 +8947,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2996] = 2,
+  [3000] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(426), 17,
@@ -7794,7 +8968,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3019] = 2,
+  [3023] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(167), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3046] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(428), 17,
@@ -7815,16 +9010,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3042] = 4,
+  [3069] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(432), 1,
-      anon_sym_COMMA,
-    STATE(95), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(430), 15,
+    ACTIONS(240), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7834,16 +9026,59 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3069] = 4,
+  [3092] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(432), 1,
+    ACTIONS(430), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3115] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(432), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3138] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(436), 1,
       anon_sym_COMMA,
-    STATE(108), 1,
+    STATE(104), 1,
       aux_sym_icmps_repeat1,
     ACTIONS(434), 15,
       anon_sym_silence,
@@ -7861,14 +9096,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3096] = 4,
+  [3165] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(111), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
-    ACTIONS(436), 15,
+    ACTIONS(438), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7884,34 +9119,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3123] = 2,
+  [3192] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(438), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3146] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(318), 1,
+      anon_sym_COMMA,
+    STATE(110), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(440), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -7928,125 +9142,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3173] = 4,
+  [3219] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(442), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3200] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(446), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(444), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3227] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(449), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3254] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(453), 1,
-      anon_sym_client,
-    ACTIONS(455), 1,
-      anon_sym_version,
-    ACTIONS(451), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3281] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 1,
-      anon_sym_COMMA,
-    STATE(67), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(457), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3308] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(459), 17,
+    ACTIONS(442), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8064,10 +9163,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3331] = 2,
+  [3242] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(196), 17,
+    ACTIONS(444), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8085,10 +9184,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3354] = 2,
+  [3265] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(461), 17,
+    ACTIONS(446), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8106,37 +9205,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3377] = 4,
+  [3288] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(327), 1,
+    ACTIONS(436), 1,
       anon_sym_COMMA,
-    STATE(103), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(463), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3404] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(108), 1,
+    STATE(113), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(465), 15,
+    ACTIONS(448), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8152,10 +9228,148 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3431] = 2,
+  [3315] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(470), 17,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(450), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3342] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(452), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3369] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(454), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3396] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(456), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3423] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(463), 1,
+      anon_sym_client,
+    ACTIONS(465), 1,
+      anon_sym_version,
+    ACTIONS(461), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3450] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 1,
+      anon_sym_COMMA,
+    STATE(45), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(467), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3477] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(469), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8173,14 +9387,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3454] = 4,
+  [3500] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(472), 15,
+    ACTIONS(409), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3523] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(473), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(471), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8196,35 +9431,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3481] = 4,
+  [3550] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(474), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3508] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    STATE(119), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
     ACTIONS(476), 15,
       anon_sym_silence,
@@ -8242,12 +9454,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3535] = 4,
+  [3577] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
     ACTIONS(478), 15,
       anon_sym_silence,
@@ -8265,12 +9477,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3562] = 4,
+  [3604] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(121), 1,
+    STATE(122), 1,
       aux_sym_http_repeat1,
     ACTIONS(480), 15,
       anon_sym_silence,
@@ -8288,13 +9500,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3589] = 4,
+  [3631] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(484), 1,
-      anon_sym_client,
-    ACTIONS(486), 1,
-      anon_sym_version,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
     ACTIONS(482), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8311,35 +9523,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3616] = 2,
+  [3658] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(488), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3639] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(125), 1,
+    STATE(124), 1,
       aux_sym_http_repeat1,
-    ACTIONS(490), 15,
+    ACTIONS(484), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8355,12 +9546,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3666] = 4,
+  [3685] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(488), 1,
+      anon_sym_client,
+    ACTIONS(490), 1,
+      anon_sym_version,
+    ACTIONS(486), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3712] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(492), 15,
       anon_sym_silence,
@@ -8378,12 +9592,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3693] = 4,
+  [3739] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
     ACTIONS(494), 15,
       anon_sym_silence,
@@ -8401,12 +9615,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3720] = 4,
+  [3766] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(127), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
     ACTIONS(496), 15,
       anon_sym_silence,
@@ -8424,12 +9638,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3747] = 4,
+  [3793] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(128), 1,
       aux_sym_http_repeat1,
     ACTIONS(498), 15,
       anon_sym_silence,
@@ -8447,13 +9661,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3774] = 4,
+  [3820] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(502), 1,
-      anon_sym_client,
-    ACTIONS(504), 1,
-      anon_sym_version,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
     ACTIONS(500), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8470,56 +9684,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3801] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(506), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3824] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(258), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
   [3847] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(508), 15,
+    ACTIONS(504), 1,
+      anon_sym_client,
+    ACTIONS(506), 1,
+      anon_sym_version,
+    ACTIONS(502), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8538,11 +9710,11 @@ static const uint16_t ts_small_parse_table[] = {
   [3874] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(128), 1,
+    STATE(108), 1,
       aux_sym_http_repeat1,
-    ACTIONS(510), 15,
+    ACTIONS(508), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8561,11 +9733,11 @@ static const uint16_t ts_small_parse_table[] = {
   [3901] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(106), 1,
       aux_sym_http_repeat1,
-    ACTIONS(512), 15,
+    ACTIONS(510), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8584,9 +9756,32 @@ static const uint16_t ts_small_parse_table[] = {
   [3928] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(89), 1,
       anon_sym_header,
-    STATE(100), 1,
+    STATE(108), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(512), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3955] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_header,
+    STATE(108), 1,
       aux_sym_http_repeat1,
     ACTIONS(514), 15,
       anon_sym_silence,
@@ -8604,28 +9799,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3955] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(411), 17,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3978] = 3,
+  [3982] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(518), 1,
@@ -8646,7 +9820,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4002] = 3,
+  [4006] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(471), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4028] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(522), 1,
@@ -8667,27 +9861,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4026] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(465), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4048] = 2,
+  [4052] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(524), 16,
@@ -8707,11 +9881,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4070] = 2,
+  [4074] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(526), 16,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -8723,11 +9898,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_http,
-      anon_sym_header,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4092] = 3,
+  [4096] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(530), 1,
@@ -8748,7 +9922,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4116] = 3,
+  [4120] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(534), 1,
@@ -8769,7 +9943,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4140] = 3,
+  [4144] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(538), 1,
@@ -8790,32 +9964,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4164] = 2,
+  [4168] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(540), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4186] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 1,
+    ACTIONS(542), 1,
       anon_sym_version,
-    ACTIONS(542), 15,
+    ACTIONS(540), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8831,7 +9985,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4210] = 2,
+  [4192] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(544), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4214] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(546), 15,
@@ -8850,7 +10024,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4231] = 2,
+  [4235] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(548), 15,
@@ -8869,7 +10043,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4252] = 2,
+  [4256] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(550), 15,
@@ -8888,7 +10062,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4273] = 2,
+  [4277] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(552), 15,
@@ -8907,7 +10081,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4294] = 2,
+  [4298] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(554), 15,
@@ -8926,7 +10100,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4315] = 2,
+  [4319] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(556), 15,
@@ -8945,7 +10119,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4336] = 2,
+  [4340] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(558), 15,
@@ -8964,7 +10138,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4357] = 2,
+  [4361] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(560), 15,
@@ -8983,7 +10157,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4378] = 2,
+  [4382] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(562), 15,
@@ -9002,7 +10176,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4399] = 2,
+  [4403] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(564), 15,
@@ -9021,7 +10195,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4420] = 2,
+  [4424] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(566), 15,
@@ -9040,7 +10214,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4441] = 2,
+  [4445] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(568), 15,
@@ -9059,7 +10233,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4462] = 2,
+  [4466] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(570), 15,
@@ -9078,14 +10252,95 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4483] = 4,
+  [4487] = 11,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(572), 1,
+      anon_sym_RPAREN,
     ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(578), 1,
+      sym_cidr,
+    ACTIONS(580), 1,
+      sym_const_ref,
+    ACTIONS(582), 1,
+      sym_identifier,
+    STATE(341), 1,
+      sym_argument,
+    STATE(325), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4525] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(578), 1,
+      sym_cidr,
+    ACTIONS(580), 1,
+      sym_const_ref,
+    ACTIONS(582), 1,
+      sym_identifier,
+    ACTIONS(584), 1,
+      anon_sym_RPAREN,
+    STATE(292), 1,
+      sym_argument,
+    STATE(325), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4563] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(578), 1,
+      sym_cidr,
+    ACTIONS(580), 1,
+      sym_const_ref,
+    ACTIONS(582), 1,
+      sym_identifier,
+    ACTIONS(586), 1,
+      anon_sym_RPAREN,
+    STATE(341), 1,
+      sym_argument,
+    STATE(325), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4601] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 1,
       anon_sym_COMMA,
-    STATE(163), 1,
+    STATE(157), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(572), 11,
+    ACTIONS(588), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9097,10 +10352,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4506] = 2,
+  [4624] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(576), 13,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(157), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(592), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4647] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 1,
+      anon_sym_in,
+    STATE(182), 1,
+      sym_scope,
+    ACTIONS(597), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4670] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(599), 13,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9114,14 +10407,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_RBRACK,
-  [4525] = 4,
+  [4689] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(580), 1,
-      anon_sym_LPAREN,
-    STATE(171), 1,
-      sym_arguments,
-    ACTIONS(578), 11,
+    ACTIONS(590), 1,
+      anon_sym_COMMA,
+    STATE(157), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(601), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9133,14 +10426,92 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4548] = 4,
+  [4712] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(603), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_RBRACK,
+  [4731] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(578), 1,
+      sym_cidr,
+    ACTIONS(580), 1,
+      sym_const_ref,
+    ACTIONS(582), 1,
+      sym_identifier,
+    STATE(341), 1,
+      sym_argument,
+    STATE(325), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4766] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(605), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4789] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(607), 13,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_RBRACK,
+  [4808] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 1,
       anon_sym_COMMA,
     STATE(160), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(582), 11,
+    ACTIONS(609), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9152,10 +10523,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4571] = 2,
+  [4831] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(584), 13,
+    ACTIONS(613), 1,
+      anon_sym_LPAREN,
+    STATE(183), 1,
+      sym_arguments,
+    ACTIONS(611), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [4854] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(615), 13,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9169,15 +10559,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_RBRACK,
-  [4590] = 4,
+  [4873] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(200), 1,
-      anon_sym_in,
-    STATE(181), 1,
-      sym_scope,
-    ACTIONS(586), 11,
+    ACTIONS(617), 12,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9188,68 +10575,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4613] = 2,
+  [4891] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(588), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4632] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(162), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(590), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4655] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(592), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(619), 1,
       anon_sym_RBRACK,
-  [4674] = 4,
+    ACTIONS(621), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(345), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4921] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(596), 1,
-      anon_sym_COMMA,
-    STATE(162), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(594), 11,
+    ACTIONS(592), 12,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9260,261 +10613,73 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4697] = 4,
+  [4939] = 8,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(162), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(599), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4720] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 12,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4738] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
       anon_sym_LBRACK,
-    ACTIONS(605), 1,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(623), 1,
       anon_sym_RBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(326), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4768] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(611), 1,
-      anon_sym_RBRACK,
-    ACTIONS(613), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(306), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4798] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(615), 1,
-      anon_sym_RBRACK,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(326), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4828] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(594), 12,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4846] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(617), 1,
-      anon_sym_group,
-    ACTIONS(619), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(204), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(621), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(623), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4910] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(326), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4937] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
     ACTIONS(625), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(360), 5,
+    STATE(316), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [4964] = 2,
+  [4969] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(627), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4981] = 2,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(627), 1,
+      anon_sym_RBRACK,
+    ACTIONS(621), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(345), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [4999] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(629), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4998] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5015] = 2,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(629), 1,
+      anon_sym_group,
+    ACTIONS(631), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(205), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5029] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(633), 11,
@@ -9529,7 +10694,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5032] = 2,
+  [5046] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(635), 11,
@@ -9544,7 +10709,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5049] = 2,
+  [5063] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(637), 11,
@@ -9559,27 +10724,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5066] = 7,
+  [5080] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(603), 1,
+    ACTIONS(574), 1,
       anon_sym_LBRACK,
-    ACTIONS(607), 1,
+    ACTIONS(576), 1,
       sym_port_number,
     ACTIONS(639), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(196), 5,
+    STATE(193), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [5093] = 2,
+  [5107] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(641), 11,
@@ -9594,7 +10759,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5110] = 2,
+  [5124] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(643), 11,
@@ -9609,7 +10774,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5127] = 2,
+  [5141] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(645), 11,
@@ -9624,7 +10789,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5144] = 2,
+  [5158] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(647), 11,
@@ -9639,7 +10804,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5161] = 2,
+  [5175] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(649), 11,
@@ -9654,30 +10819,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5178] = 7,
+  [5192] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(651), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(330), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5205] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(586), 11,
+    ACTIONS(651), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9689,78 +10834,142 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5222] = 2,
+  [5209] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(653), 10,
-      ts_builtin_sym_end,
+    ACTIONS(653), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5238] = 2,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5226] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(655), 10,
-      ts_builtin_sym_end,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(655), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(323), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5253] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(597), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5254] = 2,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5270] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(657), 10,
-      ts_builtin_sym_end,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(621), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(345), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5297] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(574), 1,
+      anon_sym_LBRACK,
+    ACTIONS(576), 1,
+      sym_port_number,
+    ACTIONS(657), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(338), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5324] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5270] = 3,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5341] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(661), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(659), 8,
-      anon_sym_namespaces,
-      anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_everything,
-      anon_sym_anywhere,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [5288] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(663), 10,
-      ts_builtin_sym_end,
+    ACTIONS(661), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5304] = 2,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5358] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(663), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5375] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(665), 10,
@@ -9774,7 +10983,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5320] = 2,
+  [5391] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(667), 10,
@@ -9788,7 +10997,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5336] = 6,
+  [5407] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(669), 1,
@@ -9799,14 +11008,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(675), 1,
       sym_const_ref,
-    STATE(298), 6,
+    STATE(355), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5360] = 2,
+  [5431] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(677), 10,
@@ -9820,25 +11029,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5376] = 6,
+  [5447] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(671), 1,
       anon_sym_BANG,
     ACTIONS(673), 1,
       sym_label_key,
+    ACTIONS(675), 1,
+      sym_const_ref,
     ACTIONS(679), 1,
       anon_sym_RBRACE,
-    ACTIONS(681), 1,
-      sym_const_ref,
-    STATE(358), 6,
+    STATE(355), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5400] = 2,
+  [5471] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(681), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5487] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(683), 10,
@@ -9852,7 +11075,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5416] = 2,
+  [5503] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(685), 10,
@@ -9866,7 +11089,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5432] = 2,
+  [5519] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(687), 10,
@@ -9880,7 +11103,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5448] = 2,
+  [5535] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(689), 10,
@@ -9894,7 +11117,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5464] = 2,
+  [5551] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(691), 10,
@@ -9908,7 +11131,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5480] = 2,
+  [5567] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(693), 10,
@@ -9922,7 +11145,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5496] = 2,
+  [5583] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(695), 10,
@@ -9936,7 +11159,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5512] = 2,
+  [5599] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(697), 10,
@@ -9950,7 +11173,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5528] = 2,
+  [5615] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(699), 10,
@@ -9964,339 +11187,342 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5544] = 6,
+  [5631] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5647] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(703), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5663] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5679] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(671), 1,
       anon_sym_BANG,
     ACTIONS(673), 1,
       sym_label_key,
-    ACTIONS(681), 1,
-      sym_const_ref,
-    ACTIONS(701), 1,
+    ACTIONS(707), 1,
       anon_sym_RBRACE,
-    STATE(358), 6,
+    ACTIONS(709), 1,
+      sym_const_ref,
+    STATE(298), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5568] = 5,
+  [5703] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(713), 2,
+      anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(711), 8,
+      anon_sym_namespaces,
+      anon_sym_cidr,
+      anon_sym_pods,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [5721] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(671), 1,
       anon_sym_BANG,
     ACTIONS(673), 1,
       sym_label_key,
-    ACTIONS(681), 1,
+    ACTIONS(675), 1,
       sym_const_ref,
-    STATE(358), 6,
+    STATE(355), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5589] = 4,
+  [5742] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(308), 1,
+    ACTIONS(715), 1,
+      anon_sym_pods,
+    ACTIONS(717), 1,
+      anon_sym_all,
+    ACTIONS(719), 1,
+      anon_sym_nodes,
+    ACTIONS(721), 1,
+      anon_sym_everything,
+    STATE(178), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [5764] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(291), 1,
       sym_type,
-    ACTIONS(703), 3,
+    ACTIONS(723), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(705), 4,
+    ACTIONS(725), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [5607] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(707), 1,
-      anon_sym_pods,
-    ACTIONS(709), 1,
-      anon_sym_all,
-    ACTIONS(711), 1,
-      anon_sym_nodes,
-    ACTIONS(713), 1,
-      anon_sym_everything,
-    STATE(177), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [5629] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(709), 1,
-      anon_sym_all,
-    ACTIONS(711), 1,
-      anon_sym_nodes,
-    ACTIONS(713), 1,
-      anon_sym_everything,
-    ACTIONS(715), 1,
-      anon_sym_pods,
-    STATE(177), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [5651] = 6,
+  [5782] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(719), 1,
-      sym_label_key,
-    ACTIONS(721), 1,
-      sym_const_ref,
-    ACTIONS(717), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(347), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5673] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(719), 1,
-      sym_label_key,
-    ACTIONS(725), 1,
-      sym_const_ref,
-    ACTIONS(723), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(336), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5695] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_silence,
     ACTIONS(729), 1,
-      anon_sym_RBRACE,
+      sym_label_key,
     ACTIONS(731), 1,
-      sym__name_token,
-    STATE(213), 1,
-      sym_name,
-    STATE(343), 1,
-      sym_inventory_entry,
-    STATE(235), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5718] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_silence,
-    ACTIONS(731), 1,
-      sym__name_token,
-    ACTIONS(733), 1,
-      anon_sym_RBRACE,
-    STATE(213), 1,
-      sym_name,
-    STATE(315), 1,
-      sym_inventory_entry,
-    STATE(235), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5741] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_silence,
-    ACTIONS(731), 1,
-      sym__name_token,
-    ACTIONS(735), 1,
-      anon_sym_RBRACE,
-    STATE(213), 1,
-      sym_name,
-    STATE(343), 1,
-      sym_inventory_entry,
-    STATE(235), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5764] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(737), 1,
-      anon_sym_RPAREN,
-    ACTIONS(739), 2,
-      sym_label_value,
       sym_const_ref,
-    STATE(351), 2,
-      sym__label_value,
-      sym_string,
-  [5782] = 5,
+    ACTIONS(727), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(360), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5804] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(741), 1,
-      anon_sym_namespaces,
-    ACTIONS(743), 1,
-      anon_sym_namespace,
-    ACTIONS(745), 1,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(729), 1,
+      sym_label_key,
+    ACTIONS(735), 1,
+      sym_const_ref,
+    ACTIONS(733), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(351), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [5826] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(717), 1,
       anon_sym_all,
-    STATE(123), 3,
+    ACTIONS(719), 1,
+      anon_sym_nodes,
+    ACTIONS(721), 1,
+      anon_sym_everything,
+    ACTIONS(737), 1,
+      anon_sym_pods,
+    STATE(178), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [5848] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(739), 1,
+      anon_sym_silence,
+    ACTIONS(741), 1,
+      anon_sym_RBRACE,
+    ACTIONS(743), 1,
+      sym__name_token,
+    STATE(216), 1,
+      sym_name,
+    STATE(324), 1,
+      sym_inventory_entry,
+    STATE(244), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5871] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(739), 1,
+      anon_sym_silence,
+    ACTIONS(743), 1,
+      sym__name_token,
+    ACTIONS(745), 1,
+      anon_sym_RBRACE,
+    STATE(216), 1,
+      sym_name,
+    STATE(324), 1,
+      sym_inventory_entry,
+    STATE(244), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5894] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(739), 1,
+      anon_sym_silence,
+    ACTIONS(743), 1,
+      sym__name_token,
+    ACTIONS(747), 1,
+      anon_sym_RBRACE,
+    STATE(216), 1,
+      sym_name,
+    STATE(311), 1,
+      sym_inventory_entry,
+    STATE(244), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [5917] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 1,
+      anon_sym_LBRACK,
+    STATE(59), 1,
+      sym_cidr_item,
+    ACTIONS(751), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(64), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [5935] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 1,
+      anon_sym_namespaces,
+    ACTIONS(755), 1,
+      anon_sym_namespace,
+    ACTIONS(757), 1,
+      anon_sym_all,
+    STATE(91), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [5800] = 5,
+  [5953] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(747), 1,
+    ACTIONS(759), 1,
       anon_sym_RPAREN,
-    ACTIONS(739), 2,
+    ACTIONS(761), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(351), 2,
+    STATE(334), 2,
       sym__label_value,
       sym_string,
-  [5818] = 5,
+  [5971] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(51), 1,
       anon_sym_LBRACE,
-    ACTIONS(719), 1,
+    ACTIONS(729), 1,
       sym_label_key,
-    ACTIONS(749), 1,
+    ACTIONS(763), 1,
       sym_const_ref,
-    STATE(90), 3,
+    STATE(63), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [5836] = 6,
+  [5989] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(727), 1,
+    ACTIONS(739), 1,
       anon_sym_silence,
-    ACTIONS(731), 1,
+    ACTIONS(743), 1,
       sym__name_token,
-    STATE(213), 1,
+    STATE(216), 1,
       sym_name,
-    STATE(343), 1,
+    STATE(324), 1,
       sym_inventory_entry,
-    STATE(235), 2,
+    STATE(244), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [5856] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(719), 1,
-      sym_label_key,
-    ACTIONS(751), 1,
-      sym_const_ref,
-    STATE(65), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5874] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(719), 1,
-      sym_label_key,
-    ACTIONS(753), 1,
-      sym_const_ref,
-    STATE(116), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5892] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(719), 1,
-      sym_label_key,
-    ACTIONS(755), 1,
-      sym_const_ref,
-    STATE(179), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5910] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_COMMA,
-    ACTIONS(761), 1,
-      anon_sym_DQUOTE,
-    STATE(228), 1,
-      aux_sym_silence_repeat1,
-    STATE(350), 1,
-      sym_string,
-    ACTIONS(757), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [5930] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      anon_sym_RPAREN,
-    ACTIONS(739), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(351), 2,
-      sym__label_value,
-      sym_string,
-  [5948] = 5,
+  [6009] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(765), 1,
       anon_sym_RPAREN,
-    ACTIONS(739), 2,
+    ACTIONS(761), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(351), 2,
+    STATE(334), 2,
       sym__label_value,
       sym_string,
-  [5966] = 6,
+  [6027] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_COMMA,
-    ACTIONS(761), 1,
-      anon_sym_DQUOTE,
-    STATE(239), 1,
-      aux_sym_silence_repeat1,
-    STATE(353), 1,
-      sym_string,
-    ACTIONS(767), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [5986] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(719), 1,
-      sym_label_key,
-    ACTIONS(769), 1,
+    ACTIONS(749), 1,
+      anon_sym_LBRACK,
+    STATE(86), 1,
+      sym_cidr_item,
+    ACTIONS(751), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(62), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6004] = 6,
+    STATE(64), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [6045] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(767), 1,
+      anon_sym_RPAREN,
+    ACTIONS(761), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(334), 2,
+      sym__label_value,
+      sym_string,
+  [6063] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(769), 1,
+      anon_sym_RPAREN,
+    ACTIONS(761), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(334), 2,
+      sym__label_value,
+      sym_string,
+  [6081] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(773), 1,
@@ -10310,1385 +11536,1417 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(771), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [6024] = 4,
+  [6101] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(781), 2,
-      sym_label_value,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(729), 1,
+      sym_label_key,
+    ACTIONS(781), 1,
       sym_const_ref,
-    STATE(170), 2,
-      sym__label_value,
-      sym_string,
-  [6039] = 4,
+    STATE(90), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6119] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(783), 1,
+    ACTIONS(785), 1,
+      anon_sym_COMMA,
+    ACTIONS(787), 1,
+      anon_sym_DQUOTE,
+    STATE(246), 1,
+      aux_sym_silence_repeat1,
+    STATE(354), 1,
+      sym_string,
+    ACTIONS(783), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6139] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(729), 1,
+      sym_label_key,
+    ACTIONS(789), 1,
+      sym_const_ref,
+    STATE(55), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6157] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(729), 1,
+      sym_label_key,
+    ACTIONS(791), 1,
+      sym_const_ref,
+    STATE(101), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6175] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(51), 1,
+      anon_sym_LBRACE,
+    ACTIONS(729), 1,
+      sym_label_key,
+    ACTIONS(793), 1,
+      sym_const_ref,
+    STATE(175), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6193] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(785), 1,
+      anon_sym_COMMA,
+    ACTIONS(787), 1,
+      anon_sym_DQUOTE,
+    STATE(232), 1,
+      aux_sym_silence_repeat1,
+    STATE(350), 1,
+      sym_string,
+    ACTIONS(795), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6213] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 1,
       anon_sym_LBRACK,
-    ACTIONS(785), 2,
+    ACTIONS(797), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(77), 2,
+    STATE(76), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [6054] = 4,
+  [6228] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(787), 2,
+    ACTIONS(799), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(49), 2,
+    STATE(61), 2,
       sym__label_value,
       sym_string,
-  [6069] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(281), 5,
-      anon_sym_COMMA,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_label_key,
-      sym_const_ref,
-  [6080] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_silence,
-    ACTIONS(731), 1,
-      sym__name_token,
-    STATE(212), 1,
-      sym_name,
-    STATE(258), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6097] = 4,
+  [6243] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(789), 2,
+    ACTIONS(801), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(342), 2,
+    STATE(312), 2,
       sym__label_value,
-      sym_string,
-  [6112] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(791), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(293), 2,
-      sym__label_value,
-      sym_string,
-  [6127] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(739), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(351), 2,
-      sym__label_value,
-      sym_string,
-  [6142] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(115), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(795), 1,
-      anon_sym_COMMA,
-    STATE(239), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(793), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6159] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(798), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(295), 2,
-      sym__label_value,
-      sym_string,
-  [6174] = 4,
-    ACTIONS(802), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(804), 1,
-      sym_comment,
-    STATE(264), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(800), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6188] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(806), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6202] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(808), 1,
-      sym_const_ref,
-    STATE(25), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6216] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(810), 1,
-      sym_const_ref,
-    STATE(96), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6230] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(812), 1,
-      sym_const_ref,
-    STATE(134), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6244] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(814), 1,
-      sym_const_ref,
-    STATE(102), 2,
-      sym__string_or_ref,
       sym_string,
   [6258] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
+    ACTIONS(803), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(313), 2,
+      sym__label_value,
+      sym_string,
+  [6273] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [6284] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(805), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(346), 2,
+      sym__label_value,
+      sym_string,
+  [6299] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(807), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(180), 2,
+      sym__label_value,
+      sym_string,
+  [6314] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(739), 1,
+      anon_sym_silence,
+    ACTIONS(743), 1,
+      sym__name_token,
+    STATE(215), 1,
+      sym_name,
+    STATE(278), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6331] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(761), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(334), 2,
+      sym__label_value,
+      sym_string,
+  [6346] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(142), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(811), 1,
+      anon_sym_COMMA,
+    STATE(246), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(809), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6363] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(816), 1,
+      sym_icmp_type,
+    STATE(98), 1,
+      sym_icmp_item,
+    ACTIONS(814), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [6377] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(818), 1,
+      sym_const_ref,
+    STATE(118), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6391] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(820), 1,
+      sym_const_ref,
+    STATE(119), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6405] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(822), 1,
       sym_const_ref,
     STATE(135), 2,
       sym__string_or_ref,
       sym_string,
-  [6272] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(818), 1,
-      sym_const_ref,
-    ACTIONS(820), 1,
-      sym__name_token,
-    STATE(53), 1,
-      sym_name,
-    STATE(104), 1,
-      sym__name_list,
-  [6288] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(825), 1,
+  [6419] = 4,
+    ACTIONS(826), 1,
       anon_sym_DQUOTE2,
-    STATE(249), 1,
+    ACTIONS(828), 1,
+      sym_comment,
+    STATE(261), 1,
       aux_sym_string_repeat1,
-    ACTIONS(822), 2,
+    ACTIONS(824), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [6302] = 4,
+  [6433] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(827), 1,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(830), 1,
+      sym_const_ref,
+    STATE(132), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6447] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      sym_const_ref,
+    ACTIONS(834), 1,
+      sym__name_token,
+    STATE(67), 1,
+      sym_name,
+    STATE(92), 1,
+      sym__name_list,
+  [6463] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(836), 1,
+      sym_const_ref,
+    STATE(52), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6477] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      sym_const_ref,
+    ACTIONS(834), 1,
+      sym__name_token,
+    STATE(67), 1,
+      sym_name,
+    STATE(94), 1,
+      sym__name_list,
+  [6493] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(838), 1,
+      sym_const_ref,
+    STATE(75), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6507] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(840), 1,
       anon_sym_RBRACK,
-    STATE(318), 1,
+    STATE(344), 1,
       sym__cidr_or_ref,
-    ACTIONS(829), 2,
+    ACTIONS(842), 2,
       sym_cidr,
       sym_const_ref,
-  [6316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(833), 1,
-      sym_icmp_type,
-    STATE(132), 1,
-      sym_icmp_item,
-    ACTIONS(831), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6330] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(818), 1,
-      sym_const_ref,
-    ACTIONS(820), 1,
-      sym__name_token,
-    STATE(53), 1,
-      sym_name,
-    STATE(97), 1,
-      sym__name_list,
-  [6346] = 4,
+  [6521] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(835), 1,
+    ACTIONS(844), 1,
       sym_const_ref,
-    STATE(112), 2,
+    STATE(120), 2,
       sym__string_or_ref,
       sym_string,
-  [6360] = 4,
+  [6535] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(837), 1,
+    ACTIONS(846), 1,
       sym_const_ref,
-    STATE(114), 2,
+    STATE(25), 2,
       sym__string_or_ref,
       sym_string,
-  [6374] = 4,
+  [6549] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(839), 1,
-      sym_const_ref,
-    STATE(185), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6388] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(841), 1,
-      sym_const_ref,
-    STATE(115), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6402] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(843), 1,
-      sym_const_ref,
-    STATE(136), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6416] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(845), 1,
-      anon_sym_silence,
     ACTIONS(848), 1,
-      sym__name_token,
-    STATE(258), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6430] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      anon_sym_LBRACE,
-    ACTIONS(852), 1,
-      anon_sym_LPAREN,
-    STATE(189), 1,
-      sym_body,
-    STATE(345), 1,
-      sym_parameters,
-  [6446] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(854), 1,
+      anon_sym_RBRACK,
+    STATE(293), 1,
+      sym__cidr_or_ref,
+    ACTIONS(850), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(117), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6460] = 4,
-    ACTIONS(3), 1,
+  [6563] = 4,
+    ACTIONS(828), 1,
       sym_comment,
-    ACTIONS(833), 1,
-      sym_icmp_type,
-    STATE(94), 1,
-      sym_icmp_item,
-    ACTIONS(831), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6474] = 4,
+    ACTIONS(854), 1,
+      anon_sym_DQUOTE2,
+    STATE(266), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(852), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6577] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(856), 1,
       sym_const_ref,
-    STATE(141), 2,
+    STATE(123), 2,
       sym__string_or_ref,
       sym_string,
-  [6488] = 4,
+  [6591] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     ACTIONS(858), 1,
       sym_const_ref,
-    STATE(120), 2,
+    STATE(116), 2,
       sym__string_or_ref,
       sym_string,
-  [6502] = 4,
-    ACTIONS(804), 1,
+  [6605] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(860), 1,
+      sym_const_ref,
+    STATE(136), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6619] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(862), 1,
-      anon_sym_DQUOTE2,
-    STATE(249), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(860), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6516] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(864), 1,
-      sym_const_ref,
-    STATE(122), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6530] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(866), 1,
-      sym_const_ref,
-    STATE(131), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6544] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(868), 1,
-      sym_const_ref,
-    STATE(130), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6558] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(870), 1,
-      anon_sym_RBRACK,
-    STATE(341), 1,
-      sym__cidr_or_ref,
-    ACTIONS(872), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6572] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(874), 1,
-      sym_const_ref,
-    STATE(126), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6586] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(876), 1,
       sym_const_ref,
     STATE(137), 2,
       sym__string_or_ref,
       sym_string,
-  [6600] = 4,
-    ACTIONS(3), 1,
+  [6633] = 4,
+    ACTIONS(828), 1,
       sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_RBRACK,
-    STATE(341), 1,
-      sym__cidr_or_ref,
-    ACTIONS(872), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6614] = 4,
+    ACTIONS(867), 1,
+      anon_sym_DQUOTE2,
+    STATE(266), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(864), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6647] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(880), 1,
+    ACTIONS(869), 1,
+      sym_const_ref,
+    STATE(127), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6661] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      sym_const_ref,
+    ACTIONS(834), 1,
+      sym__name_token,
+    STATE(67), 1,
+      sym_name,
+    STATE(111), 1,
+      sym__name_list,
+  [6677] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(871), 1,
+      sym_const_ref,
+    STATE(130), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6691] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(873), 1,
+      anon_sym_RBRACK,
+    STATE(344), 1,
+      sym__cidr_or_ref,
+    ACTIONS(842), 2,
+      sym_cidr,
+      sym_const_ref,
+  [6705] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(875), 1,
+      sym_const_ref,
+    STATE(141), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6719] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(877), 1,
+      sym_const_ref,
+    STATE(100), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6733] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(879), 1,
+      anon_sym_LBRACE,
+    ACTIONS(881), 1,
+      anon_sym_LPAREN,
+    STATE(197), 1,
+      sym_body,
+    STATE(328), 1,
+      sym_parameters,
+  [6749] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(883), 1,
+      sym_const_ref,
+    STATE(105), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6763] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(885), 1,
+      sym_const_ref,
+    STATE(138), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6777] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(887), 1,
       sym_const_ref,
     STATE(139), 2,
       sym__string_or_ref,
       sym_string,
-  [6628] = 4,
+  [6791] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(51), 1,
-      sym__cidr_or_ref,
-    STATE(76), 1,
-      sym_cidr_item,
-    ACTIONS(882), 2,
-      sym_cidr,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(889), 1,
       sym_const_ref,
-  [6642] = 4,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6805] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(50), 1,
-      sym_cidr_item,
-    STATE(51), 1,
-      sym__cidr_or_ref,
-    ACTIONS(882), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6656] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(818), 1,
-      sym_const_ref,
-    ACTIONS(820), 1,
+    ACTIONS(891), 1,
+      anon_sym_silence,
+    ACTIONS(894), 1,
       sym__name_token,
-    STATE(53), 1,
-      sym_name,
-    STATE(92), 1,
-      sym__name_list,
-  [6672] = 3,
+    STATE(278), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6819] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(115), 2,
+    ACTIONS(816), 1,
+      sym_icmp_type,
+    STATE(131), 1,
+      sym_icmp_item,
+    ACTIONS(814), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [6833] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(142), 2,
       anon_sym_COMMA,
       anon_sym_DQUOTE,
-    ACTIONS(793), 2,
+    ACTIONS(809), 2,
       anon_sym_silence,
       sym__name_token,
-  [6684] = 4,
+  [6845] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
-    ACTIONS(884), 1,
-      sym_const_ref,
-    STATE(81), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6698] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(888), 1,
-      anon_sym_DQUOTE2,
-    STATE(279), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(886), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6712] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(890), 1,
-      anon_sym_DQUOTE2,
-    STATE(249), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(860), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6726] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(892), 1,
-      sym_const_ref,
-    STATE(107), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6740] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(894), 1,
-      anon_sym_RPAREN,
     ACTIONS(896), 1,
-      sym_identifier,
-    STATE(340), 1,
-      sym_argument,
-  [6753] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(729), 1,
-      anon_sym_RBRACE,
-    ACTIONS(898), 1,
-      anon_sym_COMMA,
-    STATE(314), 1,
-      aux_sym_inventory_repeat1,
-  [6766] = 4,
-    ACTIONS(3), 1,
+      sym_const_ref,
+    STATE(109), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6859] = 4,
+    ACTIONS(828), 1,
       sym_comment,
     ACTIONS(900), 1,
-      anon_sym_COMMA,
+      anon_sym_DQUOTE2,
+    STATE(283), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(898), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6873] = 4,
+    ACTIONS(828), 1,
+      sym_comment,
     ACTIONS(902), 1,
-      anon_sym_RPAREN,
-    STATE(321), 1,
-      aux_sym_arguments_repeat1,
-  [6779] = 4,
+      anon_sym_DQUOTE2,
+    STATE(266), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(852), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [6887] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_DQUOTE,
     ACTIONS(904), 1,
-      sym_port_number,
-    ACTIONS(906), 1,
       sym_const_ref,
-    STATE(129), 1,
-      sym_port,
-  [6792] = 3,
+    STATE(125), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6901] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(68), 1,
-      sym_way,
-    ACTIONS(908), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [6803] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(168), 1,
+    STATE(163), 1,
       sym_direction,
-    ACTIONS(910), 2,
+    ACTIONS(906), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [6814] = 4,
+  [6912] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(701), 1,
+    ACTIONS(745), 1,
       anon_sym_RBRACE,
-    ACTIONS(912), 1,
+    ACTIONS(908), 1,
       anon_sym_COMMA,
-    STATE(317), 1,
-      aux_sym_selector_repeat1,
-  [6827] = 4,
+    STATE(300), 1,
+      aux_sym_inventory_repeat1,
+  [6925] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(737), 1,
-      anon_sym_RPAREN,
+    ACTIONS(910), 1,
+      sym_port_number,
+    ACTIONS(912), 1,
+      sym_const_ref,
+    STATE(112), 1,
+      sym_port,
+  [6938] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(914), 1,
       anon_sym_COMMA,
-    STATE(316), 1,
-      aux_sym_selector_in_repeat1,
-  [6840] = 4,
+    ACTIONS(917), 1,
+      anon_sym_RBRACE,
+    STATE(288), 1,
+      aux_sym_selector_repeat1,
+  [6951] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(916), 1,
-      anon_sym_RPAREN,
-    ACTIONS(918), 1,
-      sym_identifier,
-    STATE(335), 1,
-      sym_parameter,
-  [6853] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(747), 1,
-      anon_sym_RPAREN,
-    ACTIONS(920), 1,
+    ACTIONS(919), 1,
       anon_sym_COMMA,
-    STATE(316), 1,
-      aux_sym_selector_in_repeat1,
-  [6866] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(922), 1,
-      anon_sym_COMMA,
-    ACTIONS(924), 1,
-      anon_sym_RPAREN,
-    STATE(297), 1,
-      aux_sym_parameters_repeat1,
-  [6879] = 4,
+      anon_sym_RBRACK,
+    STATE(289), 1,
+      aux_sym_list_repeat1,
+  [6964] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(870), 1,
-      anon_sym_RBRACK,
-    ACTIONS(926), 1,
+    ACTIONS(924), 3,
       anon_sym_COMMA,
-    STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [6892] = 4,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [6973] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(928), 1,
+      anon_sym_EQ,
+    ACTIONS(926), 2,
       anon_sym_COMMA,
-    ACTIONS(930), 1,
       anon_sym_RPAREN,
-    STATE(288), 1,
-      aux_sym_selector_in_repeat1,
-  [6905] = 4,
+  [6984] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(896), 1,
-      sym_identifier,
+    ACTIONS(930), 1,
+      anon_sym_COMMA,
     ACTIONS(932), 1,
       anon_sym_RPAREN,
-    STATE(340), 1,
-      sym_argument,
-  [6918] = 4,
+    STATE(295), 1,
+      aux_sym_arguments_repeat1,
+  [6997] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(934), 1,
       anon_sym_COMMA,
     ACTIONS(936), 1,
-      anon_sym_RPAREN,
-    STATE(290), 1,
-      aux_sym_selector_in_repeat1,
-  [6931] = 4,
+      anon_sym_RBRACK,
+    STATE(319), 1,
+      aux_sym_cidr_list_repeat1,
+  [7010] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(615), 1,
-      anon_sym_RBRACK,
+    STATE(170), 1,
+      sym_direction,
+    ACTIONS(906), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7021] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_RPAREN,
     ACTIONS(938), 1,
       anon_sym_COMMA,
-    STATE(301), 1,
-      aux_sym_list_repeat1,
-  [6944] = 4,
+    STATE(314), 1,
+      aux_sym_arguments_repeat1,
+  [7034] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(916), 1,
-      anon_sym_RPAREN,
     ACTIONS(940), 1,
       anon_sym_COMMA,
-    STATE(313), 1,
-      aux_sym_parameters_repeat1,
-  [6957] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      anon_sym_COMMA,
-    ACTIONS(944), 1,
-      anon_sym_RBRACE,
-    STATE(287), 1,
-      aux_sym_selector_repeat1,
-  [6970] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(918), 1,
-      sym_identifier,
-    ACTIONS(946), 1,
+    ACTIONS(943), 1,
       anon_sym_RPAREN,
-    STATE(291), 1,
-      sym_parameter,
-  [6983] = 2,
+    STATE(296), 1,
+      aux_sym_selector_in_repeat1,
+  [7047] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 3,
+    ACTIONS(945), 1,
       anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [6992] = 4,
+    ACTIONS(948), 1,
+      anon_sym_RBRACK,
+    STATE(297), 1,
+      aux_sym_cidr_list_repeat1,
+  [7060] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(950), 1,
       anon_sym_COMMA,
-    ACTIONS(953), 1,
-      anon_sym_RBRACK,
-    STATE(301), 1,
-      aux_sym_list_repeat1,
-  [7005] = 4,
+    ACTIONS(952), 1,
+      anon_sym_RBRACE,
+    STATE(302), 1,
+      aux_sym_selector_repeat1,
+  [7073] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(896), 1,
-      sym_identifier,
-    ACTIONS(955), 1,
-      anon_sym_RPAREN,
-    STATE(283), 1,
-      sym_argument,
-  [7018] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 1,
-      anon_sym_COMMA,
-    ACTIONS(960), 1,
-      anon_sym_RPAREN,
-    STATE(303), 1,
-      aux_sym_arguments_repeat1,
-  [7031] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(962), 1,
-      anon_sym_COMMA,
-    ACTIONS(965), 1,
-      anon_sym_RBRACK,
-    STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [7044] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(48), 1,
-      sym_way,
-    ACTIONS(908), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7055] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(967), 1,
-      anon_sym_COMMA,
-    ACTIONS(969), 1,
-      anon_sym_RBRACK,
-    STATE(296), 1,
-      aux_sym_list_repeat1,
-  [7068] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(153), 1,
-      sym_direction,
-    ACTIONS(910), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7079] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(973), 1,
-      anon_sym_EQ,
-    ACTIONS(971), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7090] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(918), 1,
-      sym_identifier,
-    ACTIONS(975), 1,
-      anon_sym_RPAREN,
-    STATE(335), 1,
-      sym_parameter,
-  [7103] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(341), 1,
-      sym__cidr_or_ref,
-    ACTIONS(872), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7114] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
+    ACTIONS(834), 1,
       sym__name_token,
-    ACTIONS(977), 1,
+    ACTIONS(954), 1,
       sym_const_ref,
-    STATE(79), 1,
+    STATE(81), 1,
       sym_name,
-  [7127] = 3,
+  [7086] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(156), 1,
-      sym_direction,
-    ACTIONS(910), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
+    ACTIONS(956), 1,
+      anon_sym_COMMA,
+    ACTIONS(959), 1,
+      anon_sym_RBRACE,
+    STATE(300), 1,
+      aux_sym_inventory_repeat1,
+  [7099] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(834), 1,
+      sym__name_token,
+    ACTIONS(961), 1,
+      sym_const_ref,
+    STATE(57), 1,
+      sym_name,
+  [7112] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 1,
+      anon_sym_RBRACE,
+    ACTIONS(963), 1,
+      anon_sym_COMMA,
+    STATE(288), 1,
+      aux_sym_selector_repeat1,
+  [7125] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(965), 1,
+      anon_sym_RPAREN,
+    ACTIONS(967), 1,
+      sym_identifier,
+    STATE(305), 1,
+      sym_parameter,
   [7138] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(979), 1,
+    ACTIONS(969), 1,
       anon_sym_COMMA,
-    ACTIONS(982), 1,
+    ACTIONS(972), 1,
       anon_sym_RPAREN,
-    STATE(313), 1,
+    STATE(304), 1,
       aux_sym_parameters_repeat1,
   [7151] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(974), 1,
+      anon_sym_COMMA,
+    ACTIONS(976), 1,
+      anon_sym_RPAREN,
+    STATE(320), 1,
+      aux_sym_parameters_repeat1,
+  [7164] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(344), 1,
+      sym__cidr_or_ref,
+    ACTIONS(842), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7175] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(627), 1,
+      anon_sym_RBRACK,
+    ACTIONS(978), 1,
+      anon_sym_COMMA,
+    STATE(289), 1,
+      aux_sym_list_repeat1,
+  [7188] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_RPAREN,
+    ACTIONS(980), 1,
+      anon_sym_COMMA,
+    STATE(296), 1,
+      aux_sym_selector_in_repeat1,
+  [7201] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(910), 1,
+      sym_port_number,
+    ACTIONS(982), 1,
+      sym_const_ref,
+    STATE(85), 1,
+      sym_port,
+  [7214] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(765), 1,
+      anon_sym_RPAREN,
     ACTIONS(984), 1,
       anon_sym_COMMA,
-    ACTIONS(987), 1,
-      anon_sym_RBRACE,
-    STATE(314), 1,
-      aux_sym_inventory_repeat1,
-  [7164] = 4,
+    STATE(296), 1,
+      aux_sym_selector_in_repeat1,
+  [7227] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(989), 1,
+    ACTIONS(986), 1,
       anon_sym_COMMA,
-    ACTIONS(991), 1,
+    ACTIONS(988), 1,
       anon_sym_RBRACE,
-    STATE(282), 1,
+    STATE(286), 1,
       aux_sym_inventory_repeat1,
-  [7177] = 4,
+  [7240] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(993), 1,
+    ACTIONS(990), 1,
+      anon_sym_COMMA,
+    ACTIONS(992), 1,
+      anon_sym_RPAREN,
+    STATE(308), 1,
+      aux_sym_selector_in_repeat1,
+  [7253] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(994), 1,
       anon_sym_COMMA,
     ACTIONS(996), 1,
       anon_sym_RPAREN,
-    STATE(316), 1,
+    STATE(310), 1,
       aux_sym_selector_in_repeat1,
-  [7190] = 4,
+  [7266] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(998), 1,
       anon_sym_COMMA,
     ACTIONS(1001), 1,
-      anon_sym_RBRACE,
-    STATE(317), 1,
-      aux_sym_selector_repeat1,
-  [7203] = 4,
+      anon_sym_RPAREN,
+    STATE(314), 1,
+      aux_sym_arguments_repeat1,
+  [7279] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(967), 1,
+      sym_identifier,
+    ACTIONS(1003), 1,
+      anon_sym_RPAREN,
+    STATE(343), 1,
+      sym_parameter,
+  [7292] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1005), 1,
+      anon_sym_COMMA,
+    ACTIONS(1007), 1,
+      anon_sym_RBRACK,
+    STATE(307), 1,
+      aux_sym_list_repeat1,
+  [7305] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(165), 1,
+      sym_direction,
+    ACTIONS(906), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7316] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(58), 1,
+      sym_way,
+    ACTIONS(1009), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7327] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(873), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1011), 1,
+      anon_sym_COMMA,
+    STATE(297), 1,
+      aux_sym_cidr_list_repeat1,
+  [7340] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1003), 1,
-      anon_sym_COMMA,
-    ACTIONS(1005), 1,
-      anon_sym_RBRACK,
-    STATE(292), 1,
-      aux_sym_cidr_list_repeat1,
-  [7216] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 1,
-      sym_port_number,
-    ACTIONS(1007), 1,
-      sym_const_ref,
-    STATE(73), 1,
-      sym_port,
-  [7229] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
-      sym__name_token,
-    ACTIONS(1009), 1,
-      sym_const_ref,
-    STATE(57), 1,
-      sym_name,
-  [7242] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(894), 1,
       anon_sym_RPAREN,
-    ACTIONS(1011), 1,
-      anon_sym_COMMA,
-    STATE(303), 1,
-      aux_sym_arguments_repeat1,
-  [7255] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      anon_sym_LBRACE,
-    STATE(193), 1,
-      sym_body,
-  [7265] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1013), 1,
-      anon_sym_namespaces,
+      anon_sym_COMMA,
+    STATE(304), 1,
+      aux_sym_parameters_repeat1,
+  [7353] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(46), 1,
+      sym_way,
+    ACTIONS(1009), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7364] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(967), 1,
+      sym_identifier,
     ACTIONS(1015), 1,
-      anon_sym_policy,
-  [7275] = 2,
+      anon_sym_RPAREN,
+    STATE(343), 1,
+      sym_parameter,
+  [7377] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1017), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7283] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1019), 1,
-      sym__name_token,
-    STATE(344), 1,
-      sym_name,
-  [7293] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [7301] = 3,
+      anon_sym_RPAREN,
+  [7385] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1019), 1,
-      sym__name_token,
-    STATE(322), 1,
-      sym_name,
-  [7311] = 3,
+    ACTIONS(959), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7393] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1021), 1,
-      anon_sym_LBRACE,
-    STATE(203), 1,
-      sym_policy_body,
-  [7321] = 3,
+    ACTIONS(1019), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7401] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1019), 1,
-      sym__name_token,
-    STATE(339), 1,
-      sym_name,
-  [7331] = 2,
+    ACTIONS(1021), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7409] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1023), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7339] = 2,
+      anon_sym_RBRACE,
+  [7417] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1025), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7347] = 2,
+    ACTIONS(879), 1,
+      anon_sym_LBRACE,
+    STATE(198), 1,
+      sym_body,
+  [7427] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1027), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7355] = 2,
+    ACTIONS(1025), 1,
+      sym__name_token,
+    STATE(359), 1,
+      sym_name,
+  [7437] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1027), 1,
+      anon_sym_LBRACE,
+    STATE(209), 1,
+      sym_policy_body,
+  [7447] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1029), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7363] = 3,
+  [7455] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(918), 1,
-      sym_identifier,
-    STATE(335), 1,
-      sym_parameter,
-  [7373] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(982), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7381] = 2,
+    ACTIONS(879), 1,
+      anon_sym_LBRACE,
+    STATE(199), 1,
+      sym_body,
+  [7465] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1031), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7389] = 2,
+  [7473] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(943), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7481] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1033), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7397] = 2,
+  [7489] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1025), 1,
+      sym__name_token,
+    STATE(349), 1,
+      sym_name,
+  [7499] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1025), 1,
+      sym__name_token,
+    STATE(332), 1,
+      sym_name,
+  [7509] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1035), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7405] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      anon_sym_LBRACE,
-    STATE(200), 1,
-      sym_body,
-  [7415] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(960), 2,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
-  [7423] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(965), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [7431] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1037), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7439] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(987), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7447] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1021), 1,
-      anon_sym_LBRACE,
-    STATE(175), 1,
-      sym_policy_body,
-  [7457] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      anon_sym_LBRACE,
-    STATE(188), 1,
-      sym_body,
-  [7467] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1019), 1,
-      sym__name_token,
-    STATE(328), 1,
-      sym_name,
-  [7477] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1039), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7485] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1041), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7493] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    STATE(80), 1,
-      sym_entity,
-  [7503] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1045), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7511] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(996), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7519] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7527] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1049), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1051), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7543] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    STATE(54), 1,
-      sym_entity,
-  [7553] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1053), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7561] = 3,
+  [7517] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_DQUOTE,
     STATE(192), 1,
       sym_string,
-  [7571] = 2,
+  [7527] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1037), 1,
+      sym__name_token,
+    STATE(47), 1,
+      sym_entity,
+  [7537] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1001), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7579] = 3,
+      anon_sym_RPAREN,
+  [7545] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(896), 1,
+    ACTIONS(967), 1,
       sym_identifier,
-    STATE(340), 1,
-      sym_argument,
-  [7589] = 2,
+    STATE(343), 1,
+      sym_parameter,
+  [7555] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1055), 2,
+    ACTIONS(972), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [7597] = 2,
+  [7563] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1057), 1,
-      sym_icmp_type,
-  [7604] = 2,
+    ACTIONS(948), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [7571] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1059), 1,
+    ACTIONS(922), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [7579] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1039), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7587] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1037), 1,
+      sym__name_token,
+    STATE(89), 1,
+      sym_entity,
+  [7597] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1041), 1,
       anon_sym_namespaces,
-  [7611] = 2,
+    ACTIONS(1043), 1,
+      anon_sym_policy,
+  [7607] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1061), 1,
-      anon_sym_COLON,
-  [7618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1063), 1,
+    ACTIONS(879), 1,
       anon_sym_LBRACE,
+    STATE(201), 1,
+      sym_body,
+  [7617] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1045), 2,
+      anon_sym_silence,
+      sym__name_token,
   [7625] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1065), 1,
+    ACTIONS(1047), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7633] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1049), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1051), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7649] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1053), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7665] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1055), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7673] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1025), 1,
+      sym__name_token,
+    STATE(330), 1,
+      sym_name,
+  [7683] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1057), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7691] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1027), 1,
       anon_sym_LBRACE,
-  [7632] = 2,
+    STATE(181), 1,
+      sym_policy_body,
+  [7701] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7709] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1061), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [7717] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1063), 1,
+      sym_number,
+  [7724] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1065), 1,
+      anon_sym_namespace,
+  [7731] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1067), 1,
-      sym__name_token,
-  [7639] = 2,
+      sym_icmp_type,
+  [7738] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1069), 1,
-      anon_sym_COLON,
-  [7646] = 2,
+      anon_sym_with,
+  [7745] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1071), 1,
       sym_number,
-  [7653] = 2,
+  [7752] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1073), 1,
-      sym_lint_code,
-  [7660] = 2,
+      sym_number,
+  [7759] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1075), 1,
-      anon_sym_with,
-  [7667] = 2,
+      anon_sym_EQ,
+  [7766] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1077), 1,
-      sym_identifier,
-  [7674] = 2,
+      anon_sym_COLON,
+  [7773] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1079), 1,
-      sym_number,
-  [7681] = 2,
+      sym_label_key,
+  [7780] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1081), 1,
-      sym__port_number_immediate,
-  [7688] = 2,
+      sym_identifier,
+  [7787] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1083), 1,
-      sym_protocol,
-  [7695] = 2,
+      ts_builtin_sym_end,
+  [7794] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1085), 1,
       sym_number,
-  [7702] = 2,
+  [7801] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1087), 1,
-      sym_number,
-  [7709] = 2,
+      sym_lint_code,
+  [7808] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1089), 1,
-      sym_number,
-  [7716] = 2,
+      sym_identifier,
+  [7815] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1091), 1,
-      sym_number,
-  [7723] = 2,
+      anon_sym_with,
+  [7822] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1093), 1,
-      sym_number,
-  [7730] = 2,
+      sym_label_key,
+  [7829] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1095), 1,
-      sym_number,
-  [7737] = 2,
+      anon_sym_LBRACE,
+  [7836] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1097), 1,
-      anon_sym_LBRACE,
-  [7744] = 2,
+      sym_protocol,
+  [7843] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1099), 1,
-      sym_label_key,
-  [7751] = 2,
+      anon_sym_LBRACE,
+  [7850] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1101), 1,
-      anon_sym_LPAREN,
-  [7758] = 2,
+      sym_number,
+  [7857] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1103), 1,
       sym_number,
-  [7765] = 2,
+  [7864] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1105), 1,
-      anon_sym_LPAREN,
-  [7772] = 2,
+      sym_number,
+  [7871] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1107), 1,
-      ts_builtin_sym_end,
-  [7779] = 2,
+      anon_sym_EQ,
+  [7878] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1109), 1,
-      anon_sym_LBRACE,
-  [7786] = 2,
+      sym_number,
+  [7885] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1111), 1,
-      anon_sym_EQ,
-  [7793] = 2,
+      anon_sym_groups,
+  [7892] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1113), 1,
-      sym_cilium_version,
-  [7800] = 2,
+      anon_sym_nodes,
+  [7899] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1115), 1,
       sym_number,
-  [7807] = 2,
+  [7906] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1117), 1,
+      anon_sym_default,
+  [7913] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1119), 1,
+      anon_sym_LBRACE,
+  [7920] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1121), 1,
+      sym_number,
+  [7927] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1123), 1,
+      sym_lint_code,
+  [7934] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1125), 1,
+      anon_sym_LBRACE,
+  [7941] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1127), 1,
+      sym_number,
+  [7948] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1129), 1,
+      anon_sym_LPAREN,
+  [7955] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1131), 1,
+      anon_sym_COLON,
+  [7962] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1133), 1,
+      sym_number,
+  [7969] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1135), 1,
       anon_sym_with,
-  [7814] = 2,
+  [7976] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1137), 1,
+      sym_cilium_version,
+  [7983] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1139), 1,
+      anon_sym_deny,
+  [7990] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1141), 1,
+      anon_sym_deny,
+  [7997] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1143), 1,
+      sym__port_number_immediate,
+  [8004] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1145), 1,
+      sym_protocol,
+  [8011] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1147), 1,
+      sym_lint_code,
+  [8018] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(773), 1,
       anon_sym_EQ,
-  [7821] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1119), 1,
-      anon_sym_deny,
-  [7828] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1121), 1,
-      sym_identifier,
-  [7835] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1123), 1,
-      anon_sym_nodes,
-  [7842] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1125), 1,
-      sym_protocol,
-  [7849] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1127), 1,
-      anon_sym_EQ,
-  [7856] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      anon_sym_namespace,
-  [7863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
-      anon_sym_deny,
-  [7870] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1133), 1,
-      sym_identifier,
-  [7877] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1135), 1,
-      anon_sym_groups,
-  [7884] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1137), 1,
-      anon_sym_default,
-  [7891] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1139), 1,
-      sym_lint_code,
-  [7898] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1141), 1,
-      anon_sym_with,
-  [7905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1143), 1,
-      sym_lint_code,
-  [7912] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1145), 1,
-      sym_lint_code,
-  [7919] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1147), 1,
-      sym_number,
-  [7926] = 2,
+  [8025] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1149), 1,
-      sym_number,
-  [7933] = 2,
+      sym_lint_code,
+  [8032] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1151), 1,
-      sym_label_key,
-  [7940] = 2,
+      anon_sym_LBRACE,
+  [8039] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1153), 1,
-      anon_sym_LBRACE,
+      sym__name_token,
+  [8046] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
+      anon_sym_LPAREN,
+  [8053] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1157), 1,
+      anon_sym_namespaces,
+  [8060] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      sym_identifier,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
   [SMALL_STATE(3)] = 42,
   [SMALL_STATE(4)] = 84,
-  [SMALL_STATE(5)] = 124,
+  [SMALL_STATE(5)] = 120,
   [SMALL_STATE(6)] = 160,
   [SMALL_STATE(7)] = 196,
   [SMALL_STATE(8)] = 232,
@@ -11700,29 +12958,29 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(14)] = 467,
   [SMALL_STATE(15)] = 511,
   [SMALL_STATE(16)] = 549,
-  [SMALL_STATE(17)] = 595,
+  [SMALL_STATE(17)] = 587,
   [SMALL_STATE(18)] = 633,
   [SMALL_STATE(19)] = 684,
   [SMALL_STATE(20)] = 735,
   [SMALL_STATE(21)] = 768,
   [SMALL_STATE(22)] = 819,
   [SMALL_STATE(23)] = 862,
-  [SMALL_STATE(24)] = 902,
+  [SMALL_STATE(24)] = 890,
   [SMALL_STATE(25)] = 930,
   [SMALL_STATE(26)] = 970,
-  [SMALL_STATE(27)] = 1017,
-  [SMALL_STATE(28)] = 1064,
-  [SMALL_STATE(29)] = 1099,
-  [SMALL_STATE(30)] = 1136,
+  [SMALL_STATE(27)] = 1007,
+  [SMALL_STATE(28)] = 1054,
+  [SMALL_STATE(29)] = 1089,
+  [SMALL_STATE(30)] = 1126,
   [SMALL_STATE(31)] = 1173,
-  [SMALL_STATE(32)] = 1220,
+  [SMALL_STATE(32)] = 1210,
   [SMALL_STATE(33)] = 1257,
-  [SMALL_STATE(34)] = 1294,
-  [SMALL_STATE(35)] = 1341,
-  [SMALL_STATE(36)] = 1378,
+  [SMALL_STATE(34)] = 1292,
+  [SMALL_STATE(35)] = 1339,
+  [SMALL_STATE(36)] = 1376,
   [SMALL_STATE(37)] = 1413,
   [SMALL_STATE(38)] = 1450,
-  [SMALL_STATE(39)] = 1487,
+  [SMALL_STATE(39)] = 1497,
   [SMALL_STATE(40)] = 1534,
   [SMALL_STATE(41)] = 1560,
   [SMALL_STATE(42)] = 1586,
@@ -11730,370 +12988,371 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(44)] = 1642,
   [SMALL_STATE(45)] = 1668,
   [SMALL_STATE(46)] = 1697,
-  [SMALL_STATE(47)] = 1722,
-  [SMALL_STATE(48)] = 1761,
-  [SMALL_STATE(49)] = 1804,
-  [SMALL_STATE(50)] = 1829,
-  [SMALL_STATE(51)] = 1858,
-  [SMALL_STATE(52)] = 1885,
-  [SMALL_STATE(53)] = 1914,
-  [SMALL_STATE(54)] = 1943,
-  [SMALL_STATE(55)] = 1972,
-  [SMALL_STATE(56)] = 2001,
-  [SMALL_STATE(57)] = 2030,
-  [SMALL_STATE(58)] = 2059,
-  [SMALL_STATE(59)] = 2088,
-  [SMALL_STATE(60)] = 2117,
-  [SMALL_STATE(61)] = 2146,
-  [SMALL_STATE(62)] = 2175,
-  [SMALL_STATE(63)] = 2204,
-  [SMALL_STATE(64)] = 2233,
-  [SMALL_STATE(65)] = 2262,
+  [SMALL_STATE(47)] = 1740,
+  [SMALL_STATE(48)] = 1769,
+  [SMALL_STATE(49)] = 1794,
+  [SMALL_STATE(50)] = 1823,
+  [SMALL_STATE(51)] = 1852,
+  [SMALL_STATE(52)] = 1881,
+  [SMALL_STATE(53)] = 1910,
+  [SMALL_STATE(54)] = 1939,
+  [SMALL_STATE(55)] = 1968,
+  [SMALL_STATE(56)] = 1997,
+  [SMALL_STATE(57)] = 2026,
+  [SMALL_STATE(58)] = 2055,
+  [SMALL_STATE(59)] = 2098,
+  [SMALL_STATE(60)] = 2127,
+  [SMALL_STATE(61)] = 2152,
+  [SMALL_STATE(62)] = 2177,
+  [SMALL_STATE(63)] = 2206,
+  [SMALL_STATE(64)] = 2231,
+  [SMALL_STATE(65)] = 2258,
   [SMALL_STATE(66)] = 2287,
   [SMALL_STATE(67)] = 2316,
   [SMALL_STATE(68)] = 2345,
-  [SMALL_STATE(69)] = 2388,
-  [SMALL_STATE(70)] = 2412,
-  [SMALL_STATE(71)] = 2436,
-  [SMALL_STATE(72)] = 2460,
-  [SMALL_STATE(73)] = 2486,
+  [SMALL_STATE(69)] = 2384,
+  [SMALL_STATE(70)] = 2409,
+  [SMALL_STATE(71)] = 2434,
+  [SMALL_STATE(72)] = 2459,
+  [SMALL_STATE(73)] = 2488,
   [SMALL_STATE(74)] = 2514,
   [SMALL_STATE(75)] = 2544,
-  [SMALL_STATE(76)] = 2574,
-  [SMALL_STATE(77)] = 2598,
-  [SMALL_STATE(78)] = 2622,
-  [SMALL_STATE(79)] = 2646,
-  [SMALL_STATE(80)] = 2670,
-  [SMALL_STATE(81)] = 2694,
-  [SMALL_STATE(82)] = 2718,
-  [SMALL_STATE(83)] = 2746,
-  [SMALL_STATE(84)] = 2776,
-  [SMALL_STATE(85)] = 2806,
-  [SMALL_STATE(86)] = 2830,
-  [SMALL_STATE(87)] = 2858,
-  [SMALL_STATE(88)] = 2888,
-  [SMALL_STATE(89)] = 2912,
-  [SMALL_STATE(90)] = 2950,
-  [SMALL_STATE(91)] = 2973,
-  [SMALL_STATE(92)] = 2996,
-  [SMALL_STATE(93)] = 3019,
-  [SMALL_STATE(94)] = 3042,
+  [SMALL_STATE(76)] = 2568,
+  [SMALL_STATE(77)] = 2592,
+  [SMALL_STATE(78)] = 2620,
+  [SMALL_STATE(79)] = 2644,
+  [SMALL_STATE(80)] = 2674,
+  [SMALL_STATE(81)] = 2704,
+  [SMALL_STATE(82)] = 2728,
+  [SMALL_STATE(83)] = 2758,
+  [SMALL_STATE(84)] = 2786,
+  [SMALL_STATE(85)] = 2816,
+  [SMALL_STATE(86)] = 2844,
+  [SMALL_STATE(87)] = 2868,
+  [SMALL_STATE(88)] = 2906,
+  [SMALL_STATE(89)] = 2930,
+  [SMALL_STATE(90)] = 2954,
+  [SMALL_STATE(91)] = 2977,
+  [SMALL_STATE(92)] = 3000,
+  [SMALL_STATE(93)] = 3023,
+  [SMALL_STATE(94)] = 3046,
   [SMALL_STATE(95)] = 3069,
-  [SMALL_STATE(96)] = 3096,
-  [SMALL_STATE(97)] = 3123,
-  [SMALL_STATE(98)] = 3146,
-  [SMALL_STATE(99)] = 3173,
-  [SMALL_STATE(100)] = 3200,
-  [SMALL_STATE(101)] = 3227,
-  [SMALL_STATE(102)] = 3254,
-  [SMALL_STATE(103)] = 3281,
-  [SMALL_STATE(104)] = 3308,
-  [SMALL_STATE(105)] = 3331,
-  [SMALL_STATE(106)] = 3354,
-  [SMALL_STATE(107)] = 3377,
-  [SMALL_STATE(108)] = 3404,
-  [SMALL_STATE(109)] = 3431,
-  [SMALL_STATE(110)] = 3454,
-  [SMALL_STATE(111)] = 3481,
-  [SMALL_STATE(112)] = 3508,
-  [SMALL_STATE(113)] = 3535,
-  [SMALL_STATE(114)] = 3562,
-  [SMALL_STATE(115)] = 3589,
-  [SMALL_STATE(116)] = 3616,
-  [SMALL_STATE(117)] = 3639,
-  [SMALL_STATE(118)] = 3666,
-  [SMALL_STATE(119)] = 3693,
-  [SMALL_STATE(120)] = 3720,
-  [SMALL_STATE(121)] = 3747,
-  [SMALL_STATE(122)] = 3774,
-  [SMALL_STATE(123)] = 3801,
-  [SMALL_STATE(124)] = 3824,
+  [SMALL_STATE(96)] = 3092,
+  [SMALL_STATE(97)] = 3115,
+  [SMALL_STATE(98)] = 3138,
+  [SMALL_STATE(99)] = 3165,
+  [SMALL_STATE(100)] = 3192,
+  [SMALL_STATE(101)] = 3219,
+  [SMALL_STATE(102)] = 3242,
+  [SMALL_STATE(103)] = 3265,
+  [SMALL_STATE(104)] = 3288,
+  [SMALL_STATE(105)] = 3315,
+  [SMALL_STATE(106)] = 3342,
+  [SMALL_STATE(107)] = 3369,
+  [SMALL_STATE(108)] = 3396,
+  [SMALL_STATE(109)] = 3423,
+  [SMALL_STATE(110)] = 3450,
+  [SMALL_STATE(111)] = 3477,
+  [SMALL_STATE(112)] = 3500,
+  [SMALL_STATE(113)] = 3523,
+  [SMALL_STATE(114)] = 3550,
+  [SMALL_STATE(115)] = 3577,
+  [SMALL_STATE(116)] = 3604,
+  [SMALL_STATE(117)] = 3631,
+  [SMALL_STATE(118)] = 3658,
+  [SMALL_STATE(119)] = 3685,
+  [SMALL_STATE(120)] = 3712,
+  [SMALL_STATE(121)] = 3739,
+  [SMALL_STATE(122)] = 3766,
+  [SMALL_STATE(123)] = 3793,
+  [SMALL_STATE(124)] = 3820,
   [SMALL_STATE(125)] = 3847,
   [SMALL_STATE(126)] = 3874,
   [SMALL_STATE(127)] = 3901,
   [SMALL_STATE(128)] = 3928,
   [SMALL_STATE(129)] = 3955,
-  [SMALL_STATE(130)] = 3978,
-  [SMALL_STATE(131)] = 4002,
-  [SMALL_STATE(132)] = 4026,
-  [SMALL_STATE(133)] = 4048,
-  [SMALL_STATE(134)] = 4070,
-  [SMALL_STATE(135)] = 4092,
-  [SMALL_STATE(136)] = 4116,
-  [SMALL_STATE(137)] = 4140,
-  [SMALL_STATE(138)] = 4164,
-  [SMALL_STATE(139)] = 4186,
-  [SMALL_STATE(140)] = 4210,
-  [SMALL_STATE(141)] = 4231,
-  [SMALL_STATE(142)] = 4252,
-  [SMALL_STATE(143)] = 4273,
-  [SMALL_STATE(144)] = 4294,
-  [SMALL_STATE(145)] = 4315,
-  [SMALL_STATE(146)] = 4336,
-  [SMALL_STATE(147)] = 4357,
-  [SMALL_STATE(148)] = 4378,
-  [SMALL_STATE(149)] = 4399,
-  [SMALL_STATE(150)] = 4420,
-  [SMALL_STATE(151)] = 4441,
-  [SMALL_STATE(152)] = 4462,
-  [SMALL_STATE(153)] = 4483,
-  [SMALL_STATE(154)] = 4506,
-  [SMALL_STATE(155)] = 4525,
-  [SMALL_STATE(156)] = 4548,
-  [SMALL_STATE(157)] = 4571,
-  [SMALL_STATE(158)] = 4590,
-  [SMALL_STATE(159)] = 4613,
-  [SMALL_STATE(160)] = 4632,
-  [SMALL_STATE(161)] = 4655,
-  [SMALL_STATE(162)] = 4674,
-  [SMALL_STATE(163)] = 4697,
-  [SMALL_STATE(164)] = 4720,
-  [SMALL_STATE(165)] = 4738,
-  [SMALL_STATE(166)] = 4768,
-  [SMALL_STATE(167)] = 4798,
-  [SMALL_STATE(168)] = 4828,
-  [SMALL_STATE(169)] = 4846,
-  [SMALL_STATE(170)] = 4876,
-  [SMALL_STATE(171)] = 4893,
-  [SMALL_STATE(172)] = 4910,
-  [SMALL_STATE(173)] = 4937,
-  [SMALL_STATE(174)] = 4964,
-  [SMALL_STATE(175)] = 4981,
-  [SMALL_STATE(176)] = 4998,
-  [SMALL_STATE(177)] = 5015,
-  [SMALL_STATE(178)] = 5032,
-  [SMALL_STATE(179)] = 5049,
-  [SMALL_STATE(180)] = 5066,
-  [SMALL_STATE(181)] = 5093,
-  [SMALL_STATE(182)] = 5110,
-  [SMALL_STATE(183)] = 5127,
-  [SMALL_STATE(184)] = 5144,
-  [SMALL_STATE(185)] = 5161,
-  [SMALL_STATE(186)] = 5178,
-  [SMALL_STATE(187)] = 5205,
-  [SMALL_STATE(188)] = 5222,
-  [SMALL_STATE(189)] = 5238,
-  [SMALL_STATE(190)] = 5254,
-  [SMALL_STATE(191)] = 5270,
-  [SMALL_STATE(192)] = 5288,
-  [SMALL_STATE(193)] = 5304,
-  [SMALL_STATE(194)] = 5320,
-  [SMALL_STATE(195)] = 5336,
-  [SMALL_STATE(196)] = 5360,
-  [SMALL_STATE(197)] = 5376,
-  [SMALL_STATE(198)] = 5400,
-  [SMALL_STATE(199)] = 5416,
-  [SMALL_STATE(200)] = 5432,
-  [SMALL_STATE(201)] = 5448,
-  [SMALL_STATE(202)] = 5464,
-  [SMALL_STATE(203)] = 5480,
-  [SMALL_STATE(204)] = 5496,
-  [SMALL_STATE(205)] = 5512,
-  [SMALL_STATE(206)] = 5528,
-  [SMALL_STATE(207)] = 5544,
-  [SMALL_STATE(208)] = 5568,
-  [SMALL_STATE(209)] = 5589,
-  [SMALL_STATE(210)] = 5607,
-  [SMALL_STATE(211)] = 5629,
-  [SMALL_STATE(212)] = 5651,
-  [SMALL_STATE(213)] = 5673,
-  [SMALL_STATE(214)] = 5695,
-  [SMALL_STATE(215)] = 5718,
-  [SMALL_STATE(216)] = 5741,
-  [SMALL_STATE(217)] = 5764,
-  [SMALL_STATE(218)] = 5782,
-  [SMALL_STATE(219)] = 5800,
-  [SMALL_STATE(220)] = 5818,
-  [SMALL_STATE(221)] = 5836,
-  [SMALL_STATE(222)] = 5856,
-  [SMALL_STATE(223)] = 5874,
-  [SMALL_STATE(224)] = 5892,
-  [SMALL_STATE(225)] = 5910,
-  [SMALL_STATE(226)] = 5930,
-  [SMALL_STATE(227)] = 5948,
-  [SMALL_STATE(228)] = 5966,
-  [SMALL_STATE(229)] = 5986,
-  [SMALL_STATE(230)] = 6004,
-  [SMALL_STATE(231)] = 6024,
-  [SMALL_STATE(232)] = 6039,
-  [SMALL_STATE(233)] = 6054,
-  [SMALL_STATE(234)] = 6069,
-  [SMALL_STATE(235)] = 6080,
-  [SMALL_STATE(236)] = 6097,
-  [SMALL_STATE(237)] = 6112,
-  [SMALL_STATE(238)] = 6127,
-  [SMALL_STATE(239)] = 6142,
-  [SMALL_STATE(240)] = 6159,
-  [SMALL_STATE(241)] = 6174,
-  [SMALL_STATE(242)] = 6188,
-  [SMALL_STATE(243)] = 6202,
-  [SMALL_STATE(244)] = 6216,
-  [SMALL_STATE(245)] = 6230,
-  [SMALL_STATE(246)] = 6244,
-  [SMALL_STATE(247)] = 6258,
-  [SMALL_STATE(248)] = 6272,
-  [SMALL_STATE(249)] = 6288,
-  [SMALL_STATE(250)] = 6302,
-  [SMALL_STATE(251)] = 6316,
-  [SMALL_STATE(252)] = 6330,
-  [SMALL_STATE(253)] = 6346,
-  [SMALL_STATE(254)] = 6360,
-  [SMALL_STATE(255)] = 6374,
-  [SMALL_STATE(256)] = 6388,
-  [SMALL_STATE(257)] = 6402,
-  [SMALL_STATE(258)] = 6416,
-  [SMALL_STATE(259)] = 6430,
-  [SMALL_STATE(260)] = 6446,
-  [SMALL_STATE(261)] = 6460,
-  [SMALL_STATE(262)] = 6474,
-  [SMALL_STATE(263)] = 6488,
-  [SMALL_STATE(264)] = 6502,
-  [SMALL_STATE(265)] = 6516,
-  [SMALL_STATE(266)] = 6530,
-  [SMALL_STATE(267)] = 6544,
-  [SMALL_STATE(268)] = 6558,
-  [SMALL_STATE(269)] = 6572,
-  [SMALL_STATE(270)] = 6586,
-  [SMALL_STATE(271)] = 6600,
-  [SMALL_STATE(272)] = 6614,
-  [SMALL_STATE(273)] = 6628,
-  [SMALL_STATE(274)] = 6642,
-  [SMALL_STATE(275)] = 6656,
-  [SMALL_STATE(276)] = 6672,
-  [SMALL_STATE(277)] = 6684,
-  [SMALL_STATE(278)] = 6698,
-  [SMALL_STATE(279)] = 6712,
-  [SMALL_STATE(280)] = 6726,
-  [SMALL_STATE(281)] = 6740,
-  [SMALL_STATE(282)] = 6753,
-  [SMALL_STATE(283)] = 6766,
-  [SMALL_STATE(284)] = 6779,
-  [SMALL_STATE(285)] = 6792,
-  [SMALL_STATE(286)] = 6803,
-  [SMALL_STATE(287)] = 6814,
-  [SMALL_STATE(288)] = 6827,
-  [SMALL_STATE(289)] = 6840,
-  [SMALL_STATE(290)] = 6853,
-  [SMALL_STATE(291)] = 6866,
-  [SMALL_STATE(292)] = 6879,
-  [SMALL_STATE(293)] = 6892,
-  [SMALL_STATE(294)] = 6905,
-  [SMALL_STATE(295)] = 6918,
-  [SMALL_STATE(296)] = 6931,
-  [SMALL_STATE(297)] = 6944,
-  [SMALL_STATE(298)] = 6957,
-  [SMALL_STATE(299)] = 6970,
-  [SMALL_STATE(300)] = 6983,
-  [SMALL_STATE(301)] = 6992,
-  [SMALL_STATE(302)] = 7005,
-  [SMALL_STATE(303)] = 7018,
-  [SMALL_STATE(304)] = 7031,
-  [SMALL_STATE(305)] = 7044,
-  [SMALL_STATE(306)] = 7055,
-  [SMALL_STATE(307)] = 7068,
-  [SMALL_STATE(308)] = 7079,
-  [SMALL_STATE(309)] = 7090,
-  [SMALL_STATE(310)] = 7103,
-  [SMALL_STATE(311)] = 7114,
-  [SMALL_STATE(312)] = 7127,
-  [SMALL_STATE(313)] = 7138,
-  [SMALL_STATE(314)] = 7151,
-  [SMALL_STATE(315)] = 7164,
-  [SMALL_STATE(316)] = 7177,
-  [SMALL_STATE(317)] = 7190,
-  [SMALL_STATE(318)] = 7203,
-  [SMALL_STATE(319)] = 7216,
-  [SMALL_STATE(320)] = 7229,
-  [SMALL_STATE(321)] = 7242,
-  [SMALL_STATE(322)] = 7255,
-  [SMALL_STATE(323)] = 7265,
-  [SMALL_STATE(324)] = 7275,
-  [SMALL_STATE(325)] = 7283,
-  [SMALL_STATE(326)] = 7293,
-  [SMALL_STATE(327)] = 7301,
-  [SMALL_STATE(328)] = 7311,
-  [SMALL_STATE(329)] = 7321,
-  [SMALL_STATE(330)] = 7331,
-  [SMALL_STATE(331)] = 7339,
-  [SMALL_STATE(332)] = 7347,
-  [SMALL_STATE(333)] = 7355,
-  [SMALL_STATE(334)] = 7363,
-  [SMALL_STATE(335)] = 7373,
-  [SMALL_STATE(336)] = 7381,
-  [SMALL_STATE(337)] = 7389,
-  [SMALL_STATE(338)] = 7397,
-  [SMALL_STATE(339)] = 7405,
-  [SMALL_STATE(340)] = 7415,
-  [SMALL_STATE(341)] = 7423,
-  [SMALL_STATE(342)] = 7431,
-  [SMALL_STATE(343)] = 7439,
-  [SMALL_STATE(344)] = 7447,
-  [SMALL_STATE(345)] = 7457,
-  [SMALL_STATE(346)] = 7467,
-  [SMALL_STATE(347)] = 7477,
-  [SMALL_STATE(348)] = 7485,
-  [SMALL_STATE(349)] = 7493,
-  [SMALL_STATE(350)] = 7503,
-  [SMALL_STATE(351)] = 7511,
-  [SMALL_STATE(352)] = 7519,
-  [SMALL_STATE(353)] = 7527,
-  [SMALL_STATE(354)] = 7535,
-  [SMALL_STATE(355)] = 7543,
-  [SMALL_STATE(356)] = 7553,
-  [SMALL_STATE(357)] = 7561,
-  [SMALL_STATE(358)] = 7571,
-  [SMALL_STATE(359)] = 7579,
-  [SMALL_STATE(360)] = 7589,
-  [SMALL_STATE(361)] = 7597,
-  [SMALL_STATE(362)] = 7604,
-  [SMALL_STATE(363)] = 7611,
-  [SMALL_STATE(364)] = 7618,
-  [SMALL_STATE(365)] = 7625,
-  [SMALL_STATE(366)] = 7632,
-  [SMALL_STATE(367)] = 7639,
-  [SMALL_STATE(368)] = 7646,
-  [SMALL_STATE(369)] = 7653,
-  [SMALL_STATE(370)] = 7660,
-  [SMALL_STATE(371)] = 7667,
-  [SMALL_STATE(372)] = 7674,
-  [SMALL_STATE(373)] = 7681,
-  [SMALL_STATE(374)] = 7688,
-  [SMALL_STATE(375)] = 7695,
-  [SMALL_STATE(376)] = 7702,
-  [SMALL_STATE(377)] = 7709,
-  [SMALL_STATE(378)] = 7716,
-  [SMALL_STATE(379)] = 7723,
-  [SMALL_STATE(380)] = 7730,
-  [SMALL_STATE(381)] = 7737,
-  [SMALL_STATE(382)] = 7744,
-  [SMALL_STATE(383)] = 7751,
-  [SMALL_STATE(384)] = 7758,
-  [SMALL_STATE(385)] = 7765,
-  [SMALL_STATE(386)] = 7772,
-  [SMALL_STATE(387)] = 7779,
-  [SMALL_STATE(388)] = 7786,
-  [SMALL_STATE(389)] = 7793,
-  [SMALL_STATE(390)] = 7800,
-  [SMALL_STATE(391)] = 7807,
-  [SMALL_STATE(392)] = 7814,
-  [SMALL_STATE(393)] = 7821,
-  [SMALL_STATE(394)] = 7828,
-  [SMALL_STATE(395)] = 7835,
-  [SMALL_STATE(396)] = 7842,
-  [SMALL_STATE(397)] = 7849,
-  [SMALL_STATE(398)] = 7856,
-  [SMALL_STATE(399)] = 7863,
-  [SMALL_STATE(400)] = 7870,
-  [SMALL_STATE(401)] = 7877,
-  [SMALL_STATE(402)] = 7884,
-  [SMALL_STATE(403)] = 7891,
-  [SMALL_STATE(404)] = 7898,
-  [SMALL_STATE(405)] = 7905,
-  [SMALL_STATE(406)] = 7912,
-  [SMALL_STATE(407)] = 7919,
-  [SMALL_STATE(408)] = 7926,
-  [SMALL_STATE(409)] = 7933,
-  [SMALL_STATE(410)] = 7940,
+  [SMALL_STATE(130)] = 3982,
+  [SMALL_STATE(131)] = 4006,
+  [SMALL_STATE(132)] = 4028,
+  [SMALL_STATE(133)] = 4052,
+  [SMALL_STATE(134)] = 4074,
+  [SMALL_STATE(135)] = 4096,
+  [SMALL_STATE(136)] = 4120,
+  [SMALL_STATE(137)] = 4144,
+  [SMALL_STATE(138)] = 4168,
+  [SMALL_STATE(139)] = 4192,
+  [SMALL_STATE(140)] = 4214,
+  [SMALL_STATE(141)] = 4235,
+  [SMALL_STATE(142)] = 4256,
+  [SMALL_STATE(143)] = 4277,
+  [SMALL_STATE(144)] = 4298,
+  [SMALL_STATE(145)] = 4319,
+  [SMALL_STATE(146)] = 4340,
+  [SMALL_STATE(147)] = 4361,
+  [SMALL_STATE(148)] = 4382,
+  [SMALL_STATE(149)] = 4403,
+  [SMALL_STATE(150)] = 4424,
+  [SMALL_STATE(151)] = 4445,
+  [SMALL_STATE(152)] = 4466,
+  [SMALL_STATE(153)] = 4487,
+  [SMALL_STATE(154)] = 4525,
+  [SMALL_STATE(155)] = 4563,
+  [SMALL_STATE(156)] = 4601,
+  [SMALL_STATE(157)] = 4624,
+  [SMALL_STATE(158)] = 4647,
+  [SMALL_STATE(159)] = 4670,
+  [SMALL_STATE(160)] = 4689,
+  [SMALL_STATE(161)] = 4712,
+  [SMALL_STATE(162)] = 4731,
+  [SMALL_STATE(163)] = 4766,
+  [SMALL_STATE(164)] = 4789,
+  [SMALL_STATE(165)] = 4808,
+  [SMALL_STATE(166)] = 4831,
+  [SMALL_STATE(167)] = 4854,
+  [SMALL_STATE(168)] = 4873,
+  [SMALL_STATE(169)] = 4891,
+  [SMALL_STATE(170)] = 4921,
+  [SMALL_STATE(171)] = 4939,
+  [SMALL_STATE(172)] = 4969,
+  [SMALL_STATE(173)] = 4999,
+  [SMALL_STATE(174)] = 5029,
+  [SMALL_STATE(175)] = 5046,
+  [SMALL_STATE(176)] = 5063,
+  [SMALL_STATE(177)] = 5080,
+  [SMALL_STATE(178)] = 5107,
+  [SMALL_STATE(179)] = 5124,
+  [SMALL_STATE(180)] = 5141,
+  [SMALL_STATE(181)] = 5158,
+  [SMALL_STATE(182)] = 5175,
+  [SMALL_STATE(183)] = 5192,
+  [SMALL_STATE(184)] = 5209,
+  [SMALL_STATE(185)] = 5226,
+  [SMALL_STATE(186)] = 5253,
+  [SMALL_STATE(187)] = 5270,
+  [SMALL_STATE(188)] = 5297,
+  [SMALL_STATE(189)] = 5324,
+  [SMALL_STATE(190)] = 5341,
+  [SMALL_STATE(191)] = 5358,
+  [SMALL_STATE(192)] = 5375,
+  [SMALL_STATE(193)] = 5391,
+  [SMALL_STATE(194)] = 5407,
+  [SMALL_STATE(195)] = 5431,
+  [SMALL_STATE(196)] = 5447,
+  [SMALL_STATE(197)] = 5471,
+  [SMALL_STATE(198)] = 5487,
+  [SMALL_STATE(199)] = 5503,
+  [SMALL_STATE(200)] = 5519,
+  [SMALL_STATE(201)] = 5535,
+  [SMALL_STATE(202)] = 5551,
+  [SMALL_STATE(203)] = 5567,
+  [SMALL_STATE(204)] = 5583,
+  [SMALL_STATE(205)] = 5599,
+  [SMALL_STATE(206)] = 5615,
+  [SMALL_STATE(207)] = 5631,
+  [SMALL_STATE(208)] = 5647,
+  [SMALL_STATE(209)] = 5663,
+  [SMALL_STATE(210)] = 5679,
+  [SMALL_STATE(211)] = 5703,
+  [SMALL_STATE(212)] = 5721,
+  [SMALL_STATE(213)] = 5742,
+  [SMALL_STATE(214)] = 5764,
+  [SMALL_STATE(215)] = 5782,
+  [SMALL_STATE(216)] = 5804,
+  [SMALL_STATE(217)] = 5826,
+  [SMALL_STATE(218)] = 5848,
+  [SMALL_STATE(219)] = 5871,
+  [SMALL_STATE(220)] = 5894,
+  [SMALL_STATE(221)] = 5917,
+  [SMALL_STATE(222)] = 5935,
+  [SMALL_STATE(223)] = 5953,
+  [SMALL_STATE(224)] = 5971,
+  [SMALL_STATE(225)] = 5989,
+  [SMALL_STATE(226)] = 6009,
+  [SMALL_STATE(227)] = 6027,
+  [SMALL_STATE(228)] = 6045,
+  [SMALL_STATE(229)] = 6063,
+  [SMALL_STATE(230)] = 6081,
+  [SMALL_STATE(231)] = 6101,
+  [SMALL_STATE(232)] = 6119,
+  [SMALL_STATE(233)] = 6139,
+  [SMALL_STATE(234)] = 6157,
+  [SMALL_STATE(235)] = 6175,
+  [SMALL_STATE(236)] = 6193,
+  [SMALL_STATE(237)] = 6213,
+  [SMALL_STATE(238)] = 6228,
+  [SMALL_STATE(239)] = 6243,
+  [SMALL_STATE(240)] = 6258,
+  [SMALL_STATE(241)] = 6273,
+  [SMALL_STATE(242)] = 6284,
+  [SMALL_STATE(243)] = 6299,
+  [SMALL_STATE(244)] = 6314,
+  [SMALL_STATE(245)] = 6331,
+  [SMALL_STATE(246)] = 6346,
+  [SMALL_STATE(247)] = 6363,
+  [SMALL_STATE(248)] = 6377,
+  [SMALL_STATE(249)] = 6391,
+  [SMALL_STATE(250)] = 6405,
+  [SMALL_STATE(251)] = 6419,
+  [SMALL_STATE(252)] = 6433,
+  [SMALL_STATE(253)] = 6447,
+  [SMALL_STATE(254)] = 6463,
+  [SMALL_STATE(255)] = 6477,
+  [SMALL_STATE(256)] = 6493,
+  [SMALL_STATE(257)] = 6507,
+  [SMALL_STATE(258)] = 6521,
+  [SMALL_STATE(259)] = 6535,
+  [SMALL_STATE(260)] = 6549,
+  [SMALL_STATE(261)] = 6563,
+  [SMALL_STATE(262)] = 6577,
+  [SMALL_STATE(263)] = 6591,
+  [SMALL_STATE(264)] = 6605,
+  [SMALL_STATE(265)] = 6619,
+  [SMALL_STATE(266)] = 6633,
+  [SMALL_STATE(267)] = 6647,
+  [SMALL_STATE(268)] = 6661,
+  [SMALL_STATE(269)] = 6677,
+  [SMALL_STATE(270)] = 6691,
+  [SMALL_STATE(271)] = 6705,
+  [SMALL_STATE(272)] = 6719,
+  [SMALL_STATE(273)] = 6733,
+  [SMALL_STATE(274)] = 6749,
+  [SMALL_STATE(275)] = 6763,
+  [SMALL_STATE(276)] = 6777,
+  [SMALL_STATE(277)] = 6791,
+  [SMALL_STATE(278)] = 6805,
+  [SMALL_STATE(279)] = 6819,
+  [SMALL_STATE(280)] = 6833,
+  [SMALL_STATE(281)] = 6845,
+  [SMALL_STATE(282)] = 6859,
+  [SMALL_STATE(283)] = 6873,
+  [SMALL_STATE(284)] = 6887,
+  [SMALL_STATE(285)] = 6901,
+  [SMALL_STATE(286)] = 6912,
+  [SMALL_STATE(287)] = 6925,
+  [SMALL_STATE(288)] = 6938,
+  [SMALL_STATE(289)] = 6951,
+  [SMALL_STATE(290)] = 6964,
+  [SMALL_STATE(291)] = 6973,
+  [SMALL_STATE(292)] = 6984,
+  [SMALL_STATE(293)] = 6997,
+  [SMALL_STATE(294)] = 7010,
+  [SMALL_STATE(295)] = 7021,
+  [SMALL_STATE(296)] = 7034,
+  [SMALL_STATE(297)] = 7047,
+  [SMALL_STATE(298)] = 7060,
+  [SMALL_STATE(299)] = 7073,
+  [SMALL_STATE(300)] = 7086,
+  [SMALL_STATE(301)] = 7099,
+  [SMALL_STATE(302)] = 7112,
+  [SMALL_STATE(303)] = 7125,
+  [SMALL_STATE(304)] = 7138,
+  [SMALL_STATE(305)] = 7151,
+  [SMALL_STATE(306)] = 7164,
+  [SMALL_STATE(307)] = 7175,
+  [SMALL_STATE(308)] = 7188,
+  [SMALL_STATE(309)] = 7201,
+  [SMALL_STATE(310)] = 7214,
+  [SMALL_STATE(311)] = 7227,
+  [SMALL_STATE(312)] = 7240,
+  [SMALL_STATE(313)] = 7253,
+  [SMALL_STATE(314)] = 7266,
+  [SMALL_STATE(315)] = 7279,
+  [SMALL_STATE(316)] = 7292,
+  [SMALL_STATE(317)] = 7305,
+  [SMALL_STATE(318)] = 7316,
+  [SMALL_STATE(319)] = 7327,
+  [SMALL_STATE(320)] = 7340,
+  [SMALL_STATE(321)] = 7353,
+  [SMALL_STATE(322)] = 7364,
+  [SMALL_STATE(323)] = 7377,
+  [SMALL_STATE(324)] = 7385,
+  [SMALL_STATE(325)] = 7393,
+  [SMALL_STATE(326)] = 7401,
+  [SMALL_STATE(327)] = 7409,
+  [SMALL_STATE(328)] = 7417,
+  [SMALL_STATE(329)] = 7427,
+  [SMALL_STATE(330)] = 7437,
+  [SMALL_STATE(331)] = 7447,
+  [SMALL_STATE(332)] = 7455,
+  [SMALL_STATE(333)] = 7465,
+  [SMALL_STATE(334)] = 7473,
+  [SMALL_STATE(335)] = 7481,
+  [SMALL_STATE(336)] = 7489,
+  [SMALL_STATE(337)] = 7499,
+  [SMALL_STATE(338)] = 7509,
+  [SMALL_STATE(339)] = 7517,
+  [SMALL_STATE(340)] = 7527,
+  [SMALL_STATE(341)] = 7537,
+  [SMALL_STATE(342)] = 7545,
+  [SMALL_STATE(343)] = 7555,
+  [SMALL_STATE(344)] = 7563,
+  [SMALL_STATE(345)] = 7571,
+  [SMALL_STATE(346)] = 7579,
+  [SMALL_STATE(347)] = 7587,
+  [SMALL_STATE(348)] = 7597,
+  [SMALL_STATE(349)] = 7607,
+  [SMALL_STATE(350)] = 7617,
+  [SMALL_STATE(351)] = 7625,
+  [SMALL_STATE(352)] = 7633,
+  [SMALL_STATE(353)] = 7641,
+  [SMALL_STATE(354)] = 7649,
+  [SMALL_STATE(355)] = 7657,
+  [SMALL_STATE(356)] = 7665,
+  [SMALL_STATE(357)] = 7673,
+  [SMALL_STATE(358)] = 7683,
+  [SMALL_STATE(359)] = 7691,
+  [SMALL_STATE(360)] = 7701,
+  [SMALL_STATE(361)] = 7709,
+  [SMALL_STATE(362)] = 7717,
+  [SMALL_STATE(363)] = 7724,
+  [SMALL_STATE(364)] = 7731,
+  [SMALL_STATE(365)] = 7738,
+  [SMALL_STATE(366)] = 7745,
+  [SMALL_STATE(367)] = 7752,
+  [SMALL_STATE(368)] = 7759,
+  [SMALL_STATE(369)] = 7766,
+  [SMALL_STATE(370)] = 7773,
+  [SMALL_STATE(371)] = 7780,
+  [SMALL_STATE(372)] = 7787,
+  [SMALL_STATE(373)] = 7794,
+  [SMALL_STATE(374)] = 7801,
+  [SMALL_STATE(375)] = 7808,
+  [SMALL_STATE(376)] = 7815,
+  [SMALL_STATE(377)] = 7822,
+  [SMALL_STATE(378)] = 7829,
+  [SMALL_STATE(379)] = 7836,
+  [SMALL_STATE(380)] = 7843,
+  [SMALL_STATE(381)] = 7850,
+  [SMALL_STATE(382)] = 7857,
+  [SMALL_STATE(383)] = 7864,
+  [SMALL_STATE(384)] = 7871,
+  [SMALL_STATE(385)] = 7878,
+  [SMALL_STATE(386)] = 7885,
+  [SMALL_STATE(387)] = 7892,
+  [SMALL_STATE(388)] = 7899,
+  [SMALL_STATE(389)] = 7906,
+  [SMALL_STATE(390)] = 7913,
+  [SMALL_STATE(391)] = 7920,
+  [SMALL_STATE(392)] = 7927,
+  [SMALL_STATE(393)] = 7934,
+  [SMALL_STATE(394)] = 7941,
+  [SMALL_STATE(395)] = 7948,
+  [SMALL_STATE(396)] = 7955,
+  [SMALL_STATE(397)] = 7962,
+  [SMALL_STATE(398)] = 7969,
+  [SMALL_STATE(399)] = 7976,
+  [SMALL_STATE(400)] = 7983,
+  [SMALL_STATE(401)] = 7990,
+  [SMALL_STATE(402)] = 7997,
+  [SMALL_STATE(403)] = 8004,
+  [SMALL_STATE(404)] = 8011,
+  [SMALL_STATE(405)] = 8018,
+  [SMALL_STATE(406)] = 8025,
+  [SMALL_STATE(407)] = 8032,
+  [SMALL_STATE(408)] = 8039,
+  [SMALL_STATE(409)] = 8046,
+  [SMALL_STATE(410)] = 8053,
+  [SMALL_STATE(411)] = 8060,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -12101,555 +13360,558 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
   [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
   [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
   [49] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
   [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(218),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(392),
+  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(222),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
   [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
   [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 18),
-  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [117] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [125] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
-  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(255),
-  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
-  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
-  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(210),
+  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [95] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
+  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
+  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
+  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
+  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
+  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
+  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
+  [121] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(213),
+  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [144] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
   [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 18),
   [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 28),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
-  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
-  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
-  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(394),
-  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(400),
-  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [202] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [214] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
+  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
+  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(386),
+  [196] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [199] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
+  [202] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
+  [205] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(411),
+  [208] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
+  [211] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
+  [214] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
   [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
   [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
-  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(255),
-  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
-  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
-  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(211),
-  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [246] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
-  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(262),
-  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(30),
-  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
-  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
+  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
+  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
+  [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
+  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
+  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [248] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
+  [251] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(271),
+  [254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(29),
+  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
   [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
   [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
   [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
-  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [293] = {.entry = {.count = 1, .reusable = false}}, SHIFT(275),
-  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [303] = {.entry = {.count = 1, .reusable = false}}, SHIFT(320),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
-  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 22),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 23),
-  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 22),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [345] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [350] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [355] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(349),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [360] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 27),
-  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 31),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 35),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
-  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 39),
-  [418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(224),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(256),
+  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [286] = {.entry = {.count = 1, .reusable = false}}, SHIFT(253),
+  [288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [296] = {.entry = {.count = 1, .reusable = false}}, SHIFT(301),
+  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 23),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 24),
+  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [340] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
+  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [349] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(347),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 23),
+  [356] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [370] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(227),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
+  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 28),
+  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
+  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
   [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34),
-  [446] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34), SHIFT_REPEAT(245),
-  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 24),
-  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 23),
-  [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(251),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 45),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 48),
+  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 24),
+  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 25),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 30),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 66),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 34),
+  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 35),
+  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 35), SHIFT_REPEAT(276),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
+  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 45),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
+  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
   [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
   [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
   [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
   [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 52),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 53),
-  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 59),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 65),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
-  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
-  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 30),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
-  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
-  [534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 62),
-  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 66),
-  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 53),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
+  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 62),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
+  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
+  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
+  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
+  [534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
+  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
+  [542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 31),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 39),
   [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
-  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 70),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 71),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
-  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [596] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(286),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [607] = {.entry = {.count = 1, .reusable = false}}, SHIFT(4),
-  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [617] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 21),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
-  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 48),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 71),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 59),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 72),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 65),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 70),
+  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [576] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
+  [578] = {.entry = {.count = 1, .reusable = false}}, SHIFT(325),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [594] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [607] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [609] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
+  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [617] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [621] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [627] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [629] = {.entry = {.count = 1, .reusable = false}}, SHIFT(177),
+  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 22),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
+  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
   [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
-  [679] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [703] = {.entry = {.count = 1, .reusable = false}}, SHIFT(300),
-  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [707] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [711] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
-  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
-  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [727] = {.entry = {.count = 1, .reusable = false}}, SHIFT(403),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [731] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [743] = {.entry = {.count = 1, .reusable = false}}, SHIFT(252),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [757] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [767] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
+  [707] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [713] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [723] = {.entry = {.count = 1, .reusable = false}}, SHIFT(290),
+  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
+  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [733] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [739] = {.entry = {.count = 1, .reusable = false}}, SHIFT(404),
+  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [743] = {.entry = {.count = 1, .reusable = false}}, SHIFT(241),
+  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [755] = {.entry = {.count = 1, .reusable = false}}, SHIFT(255),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
   [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
-  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [793] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [795] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [804] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [822] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(249),
-  [825] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [827] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [829] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [831] = {.entry = {.count = 1, .reusable = false}}, SHIFT(361),
-  [833] = {.entry = {.count = 1, .reusable = false}}, SHIFT(138),
-  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [837] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [839] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [841] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [843] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [845] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(403),
-  [848] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [876] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [908] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [914] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [924] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [948] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [950] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(172),
-  [953] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [957] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [960] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [962] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
-  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [979] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
-  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [984] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
-  [987] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [993] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
-  [996] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [998] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(208),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 25),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
-  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [783] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [795] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [801] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [803] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [805] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [807] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [809] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [811] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [814] = {.entry = {.count = 1, .reusable = false}}, SHIFT(364),
+  [816] = {.entry = {.count = 1, .reusable = false}}, SHIFT(133),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [828] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [864] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(266),
+  [867] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [869] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [873] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [875] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [877] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [881] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [883] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [885] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [887] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [889] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [891] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
+  [894] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [908] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [914] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(212),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [919] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(187),
+  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [940] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
+  [943] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [945] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
+  [948] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [956] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
+  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [969] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
+  [972] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [998] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(162),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 26),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 21),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
+  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
   [1033] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
-  [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1035] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 27),
+  [1037] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
   [1045] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
-  [1051] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 26),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
+  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
+  [1053] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
+  [1055] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
   [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [1083] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
   [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1107] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
 };
 
 #ifdef __cplusplus

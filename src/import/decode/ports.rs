@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::field::{Doc, describe};
-use super::rule::fqdn;
+use super::rule::dns_selector;
 use crate::import::model::{Http, Icmp, Kafka, L7, Port, Rule};
 use crate::ir::IcmpFamily;
 
@@ -127,7 +127,7 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
         found.push(match key {
             "http" => items.iter().enumerate().map(|(index, item)| http(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(L7::Http),
             "kafka" => items.iter().enumerate().map(|(index, item)| kafka(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(L7::Kafka),
-            _ => items.iter().enumerate().map(|(index, item)| fqdn(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(L7::Dns),
+            _ => items.iter().enumerate().map(|(index, item)| dns_selector(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(|lists| L7::Dns(lists.into_iter().flatten().collect())),
         });
     });
     match found.as_slice() {

@@ -94,7 +94,7 @@ fn rule(
         l7: None,
     };
     // An allow rule made only of an empty endpoint list is the empty rule
-    // (SEMANTICS.md §5.2): it selects, allows nothing and flips the direction.
+    // (docs/cilium-semantics.md §5.2): it selects, allows nothing and flips the direction.
     if !deny && map.len() == 1 {
         if let Some((key, Value::Array(items))) = map.iter().next() {
             if items.is_empty() && (key == "fromEndpoints" || key == "toEndpoints") {
@@ -336,6 +336,29 @@ pub fn fqdn(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
             None
         }
     }
+}
+
+/// A `rules.dns` entry, as the names and patterns it allows. Unlike a
+/// `toFQDNs` entry, the agent accepts one with both `matchName` and
+/// `matchPattern`, and its DNS proxy allows a lookup that either matches
+/// (both become patterns of the rule), so import writes both.
+pub fn dns_selector(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<String>> {
+    let map = ctx.object(path, value)?;
+    let mut found = Vec::new();
+    let known = ctx.fields(
+        path,
+        map,
+        &["matchName", "matchPattern"],
+        &[],
+        |ctx, _, field, value| found.push(ctx.text(field, value)),
+    );
+    if found.is_empty() {
+        if known {
+            ctx.invalid(path, "a DNS rule entry needs `matchName` or `matchPattern`");
+        }
+        return None;
+    }
+    found.into_iter().collect()
 }
 
 fn service(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Service> {

@@ -82,7 +82,10 @@ fn check_passes_when_every_file_is_formatted() {
     ]);
     let run = netpolc(dir.path(), &["fmt", "--check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "2 files formatted, 0 would be reformatted\n");
+    assert_eq!(
+        run.stderr,
+        "2 files already formatted, 0 would be reformatted\n"
+    );
 }
 
 #[test]
@@ -105,7 +108,7 @@ fn fmt_rewrites_only_what_changes_and_a_second_run_writes_nothing() {
     let before = snapshot(dir.path());
     let run = netpolc(dir.path(), &["fmt"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "formatted 2 files, 1 unchanged\n");
+    assert_eq!(run.stderr, "formatted 2 files, 1 already formatted\n");
     let after = snapshot(dir.path());
     assert_eq!(
         after.len(),
@@ -128,7 +131,7 @@ fn fmt_rewrites_only_what_changes_and_a_second_run_writes_nothing() {
     let before = snapshot(dir.path());
     let run = netpolc(dir.path(), &["fmt"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "formatted 0 files, 3 unchanged\n");
+    assert_eq!(run.stderr, "formatted 0 files, 3 already formatted\n");
     assert_eq!(snapshot(dir.path()), before);
     let run = netpolc(dir.path(), &["fmt", "--check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -147,7 +150,7 @@ fn a_syntax_error_is_reported_and_its_file_left_alone() {
         run.stderr,
         "broken.netpol:1:31: error[E0001]: expected a peer (`pods`, `namespace`, `namespaces`, \
          `entity`, `cidr`, `fqdn`, `service`, `services`, `anywhere` or `everything`), found `}`\n\
-         formatted 1 file, 0 unchanged\n\
+         formatted 1 file, 0 already formatted\n\
          error: could not format every file: 1 error\n"
     );
     assert_eq!(
@@ -192,7 +195,7 @@ fn paths_can_name_files_and_directories() {
         &["fmt", "sub", "policy.txt", "sub/deeper/messy.netpol"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "formatted 2 files, 0 unchanged\n");
+    assert_eq!(run.stderr, "formatted 2 files, 0 already formatted\n");
     assert_eq!(
         fs::read_to_string(dir.path().join("policy.txt")).unwrap(),
         TIDY

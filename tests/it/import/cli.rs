@@ -242,3 +242,128 @@ fn import_needs_a_path_and_an_output_directory() {
     );
     assert_eq!(netpolc(dir.path(), &["import", "web.yaml"]).code, 2);
 }
+
+#[test]
+fn a_policy_in_kube_system_is_imported_marked_system_with_w0120() {
+    let policy = "\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: coredns-egress
+  namespace: kube-system
+spec:
+  endpointSelector:
+    matchLabels:
+      k8s-app: kube-dns
+  egress:
+  - toEntities: [world]
+";
+    let dir = repo(&[("kube-system.yaml", policy.as_bytes())]);
+    let run = netpolc(
+        dir.path(),
+        &["import", "kube-system.yaml", "--out", "policies"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning[W0120]: the imported policies restrict the system namespace `kube-system`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`coredns-egress`"), "{}", run.stderr);
+    let text =
+        std::fs::read_to_string(dir.path().join("policies/namespaces/kube-system.netpol")).unwrap();
+    assert!(text.contains("system namespace kube-system {"), "{text}");
+}
+
+#[test]
+fn a_dns_rule_with_both_match_name_and_match_pattern_is_imported() {
+    let policy = "\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: dns
+  namespace: shop
+spec:
+  endpointSelector: {}
+  egress:
+  - toEndpoints:
+    - matchLabels:
+        k8s:io.kubernetes.pod.namespace: kube-system
+        k8s-app: kube-dns
+    toPorts:
+    - ports:
+      - port: '53'
+        protocol: ANY
+      rules:
+        dns:
+        - matchName: api.example.com
+          matchPattern: '*.example.org'
+";
+    let dir = repo(&[("dns.yaml", policy.as_bytes())]);
+    let run = netpolc(dir.path(), &["import", "dns.yaml", "--out", "policies"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("policies/namespaces/shop.netpol")).unwrap();
+    assert!(
+        text.contains(r#"use allow_dns(patterns: ["api.example.com", "*.example.org"])"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn comments_name_the_inputs_as_the_user_wrote_them() {
+    let dir = repo(&[("in/web.yaml", WEB.as_bytes())]);
+    let run = netpolc(dir.path(), &["import", "./in", "--out", "policies"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("policies/namespaces/shop.netpol")).unwrap();
+    assert!(text.contains("# - ./in/web.yaml\n"), "{text}");
+    let root = dir.path().to_string_lossy().into_owned();
+    assert!(!text.contains(&root), "{text}");
+}
+
+#[test]
+fn the_platform_example_imports_with_a_category_for_the_user_facing_namespaces() {
+    let generated =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/platform/generated");
+    let dir = tempfile::tempdir().unwrap();
+    let run = netpolc(
+        dir.path(),
+        &["import", generated.to_str().unwrap(), "--out", "policies"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let categories =
+        std::fs::read_to_string(dir.path().join("policies/categories.netpol")).unwrap();
+    assert!(
+        categories.contains(
+            "## The policy `user-facing-app` of the namespaces `accounts`, `catalog`, `checkout`, `search` and `storefront`.\ncategory user_facing_app {"
+        ),
+        "{categories}"
+    );
+    for namespace in ["accounts", "catalog", "checkout", "search", "storefront"] {
+        let text = std::fs::read_to_string(
+            dir.path()
+                .join(format!("policies/namespaces/{namespace}.netpol")),
+        )
+        .unwrap();
+        assert!(
+            text.contains("  use user_facing_app\n"),
+            "{namespace}: {text}"
+        );
+        assert!(
+            !text.contains("policy user-facing-app"),
+            "{namespace}: {text}"
+        );
+    }
+    // Constants are named by what the addresses are for, or by the address.
+    let constants = std::fs::read_to_string(dir.path().join("policies/constants.netpol")).unwrap();
+    assert!(constants.contains("const STORAGE_CIDRS = ["), "{constants}");
+    assert!(
+        constants.contains("const NET_10_50_0_0_24 = 10.50.0.0/24"),
+        "{constants}"
+    );
+    assert!(!constants.contains("POSTGRES"), "{constants}");
+    // The imported repository builds without warnings.
+    let lint = netpolc(&dir.path().join("policies"), &["lint", "--deny-warnings"]);
+    assert_eq!(lint.code, 0, "{}", lint.stderr);
+}

@@ -1,5 +1,5 @@
 //! The round trip over the Cilium corpus vendored in `tests/import/corpus/`
-//! (see its `SOURCE.md`): every CiliumNetworkPolicy and
+//! (see `tests/import/corpus/SOURCE.md`): every CiliumNetworkPolicy and
 //! CiliumClusterwideNetworkPolicy document of a file without templates is
 //! imported on its own, the imported repository is compiled, and the
 //! policy it builds is compared with the document ([`crate::equivalence`]).
