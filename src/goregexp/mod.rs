@@ -245,16 +245,16 @@ struct Node {
     size: i64,
     /// The largest product of nested repeat counts on a path down from here
     /// (what `repeatIsValid` checks against 1000).
-    product: i64,
+    product: u32,
     /// Concat and alternate: the number of children and their summed size.
-    subs: i64,
+    subs: u32,
     sub_size: i64,
     /// Repeat: the count Go multiplies into `repeats` (max, or min when
     /// unbounded, at least 1).
-    count: i64,
+    count: u32,
     /// Left parenthesis: capturing, and where it was written.
     capture: bool,
-    position: usize,
+    position: u32,
 }
 
 impl Node {
@@ -289,7 +289,9 @@ impl Node {
         } else {
             let count = if max < 0 { min } else { max };
             if count > 0 {
-                count.saturating_mul(sub.product).min(i64::MAX / 2)
+                // Capped well above the limit of 1000 so that it fits.
+                let product = count.saturating_mul(i64::from(sub.product)).min(1 << 20);
+                u32::try_from(product).unwrap_or(u32::MAX)
             } else {
                 sub.product
             }
@@ -432,7 +434,7 @@ impl<'a> Parser<'a> {
                 self.repeats = 1;
             }
             if node.op == Op::Repeat {
-                let count = node.count;
+                let count = i64::from(node.count);
                 if count > MAX_SIZE / self.repeats {
                     self.repeats = MAX_SIZE;
                 } else {
@@ -511,7 +513,7 @@ impl<'a> Parser<'a> {
         self.allocate();
         let mut node = Node::leaf(Op::LeftParen, self.flags, 0);
         node.capture = capture;
-        node.position = position;
+        node.position = u32::try_from(position).unwrap_or(u32::MAX);
         self.push(node)
     }
 
@@ -550,11 +552,11 @@ impl<'a> Parser<'a> {
         }
         self.allocate();
         let mut node = Node::unary(op, flags, &sub, min, max);
-        node.count = if max == -1 { min } else { max }.max(1);
+        node.count = u32::try_from(if max == -1 { min } else { max }.max(1)).unwrap_or(1);
         self.stack.pop();
         self.stack.push(node);
         self.check_limits(&node)?;
-        if op == Op::Repeat && (min >= 2 || max >= 2) && node.product > MAX_REPEAT {
+        if op == Op::Repeat && (min >= 2 || max >= 2) && i64::from(node.product) > MAX_REPEAT {
             return Err(Parser::error(ErrorKind::InvalidRepeatSize, before, after));
         }
         Ok(after)
@@ -570,10 +572,10 @@ impl<'a> Parser<'a> {
         let mut count: i64 = 0;
         let mut sum: i64 = 0;
         let mut height: u32 = 0;
-        let mut product: i64 = 1;
+        let mut product: u32 = 1;
         for sub in subs {
             if sub.op == op {
-                count = count.saturating_add(sub.subs);
+                count = count.saturating_add(i64::from(sub.subs));
                 sum = sum.saturating_add(sub.sub_size);
                 height = height.max(sub.height.saturating_sub(1));
                 self.reuse();
@@ -596,7 +598,7 @@ impl<'a> Parser<'a> {
             height: height.saturating_add(1),
             size: size.max(1),
             product,
-            subs: count,
+            subs: u32::try_from(count).unwrap_or(u32::MAX),
             sub_size: sum,
             count: 1,
             capture: false,
@@ -673,7 +675,7 @@ impl<'a> Parser<'a> {
         if !self.swap_vertical_bar() {
             self.allocate();
             let mut node = Node::leaf(Op::VerticalBar, self.flags, 0);
-            node.position = position;
+            node.position = u32::try_from(position).unwrap_or(u32::MAX);
             self.push(node)?;
         }
         Ok(())
@@ -749,7 +751,10 @@ impl<'a> Parser<'a> {
                         i += 1;
                     }
                     Some((min, max, after)) => {
-                        if min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && min > max)
+                        if min < 0
+                            || min > MAX_REPEAT
+                            || max > MAX_REPEAT
+                            || (max >= 0 && min > max)
                         {
                             return Err(Parser::error(ErrorKind::InvalidRepeatSize, i, after));
                         }
@@ -778,7 +783,7 @@ impl<'a> Parser<'a> {
                 .iter()
                 .rev()
                 .find(|node| node.op == Op::LeftParen)
-                .map_or(0, |node| node.position);
+                .map_or(0, |node| usize::try_from(node.position).unwrap_or(0));
             return Err(Parser::error(ErrorKind::MissingParen, open, open + 1));
         }
         Ok(self.classes)

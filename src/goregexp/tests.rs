@@ -75,14 +75,20 @@ fn repeat_counts() {
     assert_eq!(expr("a{2,1}"), Some("{2,1}"));
     assert_eq!(expr("a{99999999999}"), Some("{99999999999}"));
     assert_eq!(kind("a{1001,}"), Some(ErrorKind::InvalidRepeatSize));
-    assert_eq!(kind("(?:[a-z]{4}){0,251}"), Some(ErrorKind::InvalidRepeatSize));
+    assert_eq!(
+        kind("(?:[a-z]{4}){0,251}"),
+        Some(ErrorKind::InvalidRepeatSize)
+    );
     assert_eq!(
         kind("((((((((((x{2}){2}){2}){2}){2}){2}){2}){2}){2}){2})"),
         Some(ErrorKind::InvalidRepeatSize)
     );
     // {0,} multiplies nothing in; {0} hides its operand.
     assert_eq!(check("((a{1000}){0,}){1}"), Ok(()));
-    assert_eq!(kind("((a{1000}){1,}){2}"), Some(ErrorKind::InvalidRepeatSize));
+    assert_eq!(
+        kind("((a{1000}){1,}){2}"),
+        Some(ErrorKind::InvalidRepeatSize)
+    );
     // A count checked before the nesting: `a*{2000}` is a bad count.
     assert_eq!(kind("a*{2000}"), Some(ErrorKind::InvalidRepeatSize));
     assert_eq!(kind("a{0}{2}"), Some(ErrorKind::InvalidRepeatOp));
@@ -176,7 +182,14 @@ fn parentheses() {
 
 #[test]
 fn invalid_utf8() {
-    for bytes in [&b"\xff"[..], b"[\xff]", b"[\\\xff]", b"\\\xff", b"\\Q\xff", b"\\p{\xff}"] {
+    for bytes in [
+        &b"\xff"[..],
+        b"[\xff]",
+        b"[\\\xff]",
+        b"\\\xff",
+        b"\\Q\xff",
+        b"\\p{\xff}",
+    ] {
         assert_eq!(
             check_bytes(bytes).map_err(|error| error.kind),
             Err(ErrorKind::InvalidUtf8),
@@ -224,7 +237,10 @@ fn safe_to_emit() {
         Err(Refusal::Re2(error)) => Some((error.written, error.exact)),
         _ => None,
     };
-    assert_eq!(check_emit("\\p{Greek}\\pL\\p{Lu}\\p{Any}[\\P{^Nd}]"), Ok(()));
+    assert_eq!(
+        check_emit("\\p{Greek}\\pL\\p{Lu}\\p{Any}[\\P{^Nd}]"),
+        Ok(())
+    );
     assert_eq!(
         re2("a\\p{Letter}"),
         Some(("\\p{Letter}".to_owned(), Some("\\p{L}".to_owned())))
@@ -237,8 +253,59 @@ fn safe_to_emit() {
         re2("\\p{ASCII}"),
         Some(("\\p{ASCII}".to_owned(), Some("[\\x00-\\x7F]".to_owned())))
     );
-    assert_eq!(re2("\\pl"), Some(("\\pl".to_owned(), Some("\\pL".to_owned()))));
+    assert_eq!(
+        re2("\\pl"),
+        Some(("\\pl".to_owned(), Some("\\pL".to_owned())))
+    );
     assert_eq!(re2("\\p{Cn}"), Some(("\\p{Cn}".to_owned(), None)));
-    assert_eq!(re2("\\p{Assigned}"), Some(("\\p{Assigned}".to_owned(), None)));
+    assert_eq!(
+        re2("\\p{Assigned}"),
+        Some(("\\p{Assigned}".to_owned(), None))
+    );
     assert!(matches!(check_emit("a{1001}"), Err(Refusal::Go(_))));
+}
+
+#[test]
+fn hostile_patterns_of_five_megabytes() {
+    const M: usize = 5_000_000;
+    let cases: [(String, Result<(), ErrorKind>); 11] = [
+        ("a".repeat(M), Ok(())),
+        (
+            format!("{}{}", "(".repeat(M / 2), ")".repeat(M / 2)),
+            Err(ErrorKind::NestingDepth),
+        ),
+        (
+            format!("{}a{}", "(?:".repeat(M / 4), ")".repeat(M / 4)),
+            Ok(()),
+        ),
+        ("a|".repeat(M / 2), Ok(())),
+        ("[a-z]".repeat(M / 5), Ok(())),
+        ("\\pL".repeat(M / 3), Ok(())),
+        ("x{1000}".repeat(M / 7), Err(ErrorKind::Large)),
+        (format!("\\Q{}", "a*".repeat(M / 2)), Ok(())),
+        // Each star is a node, and 2.5 million of them are over Go's size.
+        ("a*".repeat(M / 2), Err(ErrorKind::Large)),
+        // Each group is a capture of a class, 3 instructions: 3 million in
+        // all, under Go's limit of 3,355,443.
+        ("(a|b)".repeat(M / 5), Ok(())),
+        ("(a|b)".repeat(M / 5 + 200_000), Err(ErrorKind::Large)),
+    ];
+    for (pattern, expected) in cases {
+        let head: String = pattern.chars().take(12).collect();
+        assert_eq!(
+            check(&pattern).map_err(|error| error.kind),
+            expected,
+            "{head}…"
+        );
+    }
+}
+
+#[test]
+fn a_stack_node_stays_small() {
+    // Hostile patterns keep millions of nodes on the parse stack.
+    assert!(
+        std::mem::size_of::<Node>() <= 48,
+        "{}",
+        std::mem::size_of::<Node>()
+    );
 }

@@ -521,14 +521,17 @@ pub fn http_regex(
     } else {
         "the Cilium agent compiles it with Go's `regexp` package and drops the whole policy when it fails"
     };
+    // A hostile pattern can be megabytes long: the headline shows its start.
+    let shown = shorten(text);
     let diag = match check_emit(text) {
         Ok(()) => return Some(text.to_owned()),
         Err(Refusal::Go(error)) => {
             let expr = text.get(error.start..error.end).unwrap_or(text);
+            let expr = &shorten(expr);
             Diagnostic::new(
                 Code::E0211,
                 inner_span(span, literal, text, error.start, error.end),
-                format!("the HTTP {what} `{text}` is not a valid regular expression"),
+                format!("the HTTP {what} `{shown}` is not a valid regular expression"),
             )
             .label(regex_label(error.kind))
             .note(format!("{compiler}; Go says \"{}\"", go_message(error.kind, expr)))
@@ -542,7 +545,7 @@ pub fn http_regex(
             Code::E0211,
             inner_span(span, literal, text, error.start, error.end),
             format!(
-                "the HTTP {what} `{text}` uses `{}`, which Envoy's RE2 does not know",
+                "the HTTP {what} `{shown}` uses `{}`, which Envoy's RE2 does not know",
                 error.written
             ),
         )
@@ -552,6 +555,14 @@ pub fn http_regex(
     };
     diags.push(diag);
     None
+}
+
+/// `text`, or its first 60 characters and an ellipsis.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
+        None => text.to_owned(),
+    }
 }
 
 /// The span of bytes `start..end` of `text` inside the string literal at
@@ -584,9 +595,11 @@ fn inner_span(span: Span, literal: bool, text: &str, start: usize, end: usize) -
 fn go_message(kind: crate::goregexp::ErrorKind, expr: &str) -> String {
     use crate::goregexp::ErrorKind as K;
     match kind {
-        K::MissingParen | K::UnexpectedParen | K::TrailingBackslash | K::NestingDepth | K::Large => {
-            kind.go_text().to_owned()
-        }
+        K::MissingParen
+        | K::UnexpectedParen
+        | K::TrailingBackslash
+        | K::NestingDepth
+        | K::Large => kind.go_text().to_owned(),
         _ => format!("{}: `{expr}`", kind.go_text()),
     }
 }
@@ -630,7 +643,8 @@ fn regex_help(kind: crate::goregexp::ErrorKind, expr: &str, after: &str) -> Opti
             }
         }
         K::InvalidRepeatOp => {
-            "Go does not repeat a repetition: drop one operator, or group the first one as `(?:a*)`".to_owned()
+            "Go does not repeat a repetition: drop one operator, or group the first one as `(?:a*)`"
+                .to_owned()
         }
         K::MissingRepeatArgument => {
             let operator = expr.chars().next().unwrap_or('*');
@@ -641,7 +655,8 @@ fn regex_help(kind: crate::goregexp::ErrorKind, expr: &str, after: &str) -> Opti
             Some("(?>") => "Go does not support atomic groups".to_owned(),
             Some("(?P") => "Go does not support back-references".to_owned(),
             Some("(?'") => "name a group as `(?P<name>...)`".to_owned(),
-            _ => "Go knows only the flags `i`, `m`, `s` and `U`, as in `(?i)` or `(?i:...)`".to_owned(),
+            _ => "Go knows only the flags `i`, `m`, `s` and `U`, as in `(?i)` or `(?i:...)`"
+                .to_owned(),
         },
         K::InvalidNamedCapture => match expr.get(..4) {
             Some("(?<=" | "(?<!") => "Go does not support look-behind".to_owned(),
@@ -650,7 +665,10 @@ fn regex_help(kind: crate::goregexp::ErrorKind, expr: &str, after: &str) -> Opti
         K::InvalidEscape => escape_help(expr, after),
         K::InvalidCharRange => {
             if expr.starts_with("\\p") || expr.starts_with("\\P") {
-                let name = expr.get(2..).unwrap_or("").trim_matches(|c| c == '{' || c == '}');
+                let name = expr
+                    .get(2..)
+                    .unwrap_or("")
+                    .trim_matches(|c| c == '{' || c == '}');
                 match name.split_once('=') {
                     Some((_, value)) => format!("Go has no `name=value` classes: write `\\p{{{value}}}`"),
                     None => "Go knows general categories (`\\p{L}`, `\\p{Lu}`), scripts (`\\p{Greek}`) and `\\p{Any}`".to_owned(),
@@ -663,12 +681,18 @@ fn regex_help(kind: crate::goregexp::ErrorKind, expr: &str, after: &str) -> Opti
                 "write a range from low to high, as `a-z`".to_owned()
             }
         }
-        K::MissingBracket => "close the class with `]`, or write `\\[` to match a literal `[`".to_owned(),
-        K::MissingParen => "close the group with `)`, or write `\\(` to match a literal `(`".to_owned(),
+        K::MissingBracket => {
+            "close the class with `]`, or write `\\[` to match a literal `[`".to_owned()
+        }
+        K::MissingParen => {
+            "close the group with `)`, or write `\\(` to match a literal `(`".to_owned()
+        }
         K::UnexpectedParen => "write `\\)` to match a literal `)`".to_owned(),
         K::TrailingBackslash => "write `\\\\` to match a literal backslash".to_owned(),
         K::NestingDepth => "Go limits nesting to 1000 levels".to_owned(),
-        K::Large => "Go limits a compiled regular expression to about 3.3 million instructions".to_owned(),
+        K::Large => {
+            "Go limits a compiled regular expression to about 3.3 million instructions".to_owned()
+        }
         K::InvalidUtf8 => return None,
     };
     Some(help)
