@@ -181,7 +181,7 @@ fn re2_refuses(pattern: &str, class: &UnicodeClass) -> Option<Re2Error> {
         }
         Resolved::Alias(_, category) => (false, spell(category)),
     };
-    (!known).then(|| Re2Error {
+    (!known).then_some(Re2Error {
         start: class.start,
         end: class.end,
         written,
@@ -751,8 +751,7 @@ impl<'a> Parser<'a> {
                         i += 1;
                     }
                     Some((min, max, after)) => {
-                        if min < 0
-                            || min > MAX_REPEAT
+                        if !(0..=MAX_REPEAT).contains(&min)
                             || max > MAX_REPEAT
                             || (max >= 0 && min > max)
                         {
