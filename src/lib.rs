@@ -19,6 +19,7 @@
 //!   `import/read.rs` reads it).
 //! - [`diag`]: diagnostics, their codes and their rendering.
 //! - [`stdlib`]: the embedded standard library.
+//! - [`goregexp`]: Go's regexp syntax (and RE2's refusals), for HTTP rules.
 //! - [`fmt`]: the canonical layout of a `.netpol` file (`netpolc fmt`).
 //! - [`import`]: CNP/CCNP YAML to a `.netpol` repository (`netpolc import`).
 //!
@@ -49,6 +50,7 @@ pub mod ast;
 pub mod diag;
 pub mod emit;
 pub mod fmt;
+pub mod goregexp;
 pub mod import;
 pub mod ir;
 pub mod lint;

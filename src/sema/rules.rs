@@ -678,24 +678,41 @@ fn http_rule(
         Some(ast::Method::Word(word)) => Some(word.node.clone()),
         Some(ast::Method::Regex(value)) => {
             let text = eval.string(value, env, diags)?;
-            Some(validate::http_regex("method", &text, value.span(), diags)?)
+            let literal = matches!(value, ast::Value::String(_));
+            Some(validate::http_regex(
+                "method",
+                &text,
+                value.span(),
+                literal,
+                diags,
+            )?)
         }
     };
     let path = match &http.path {
         None => None,
         Some(value) => {
             let text = eval.string(value, env, diags)?;
-            Some(validate::http_regex("path", &text, value.span(), diags)?)
+            let literal = matches!(value, ast::Value::String(_));
+            Some(validate::http_regex(
+                "path",
+                &text,
+                value.span(),
+                literal,
+                diags,
+            )?)
         }
     };
     let host = match &http.host {
         None => None,
         Some(value) => {
             let text = eval.string(value, env, diags)?;
-            Some(validate::non_empty(
-                "HTTP host",
+            let text = validate::non_empty("HTTP host", &text, value.span(), diags)?;
+            let literal = matches!(value, ast::Value::String(_));
+            Some(validate::http_regex(
+                "host",
                 &text,
                 value.span(),
+                literal,
                 diags,
             )?)
         }
@@ -742,7 +759,9 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
     }
     Some(ir::HttpRule {
         method: Some("POST".to_owned()),
-        path: Some(format!("/{trimmed}")),
+        // The path is a regexp: escape the dots so that it matches this
+        // method only (`/a.b.Svc/M` would also match `/aXbXSvc/M`).
+        path: Some(format!("/{}", trimmed.replace('.', "\\."))),
         host: None,
         headers: Vec::new(),
     })

@@ -15,6 +15,7 @@ mod import;
 mod json_diagnostics;
 mod lint_cli;
 mod platform_postures;
+mod regexp;
 mod robustness;
 mod schema;
 mod seeds;
