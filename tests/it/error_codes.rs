@@ -16,7 +16,7 @@ use crate::ui;
 /// their explanations use `text` examples and their tests live in `cli.rs`.
 const CLI_CODES: &[&str] = &[
     "E0003", "E0004", "E0701", "E0702", "E0703", "E0704", "E0705", "E0901", "E0902", "E0903",
-    "E0904",
+    "E0904", "E0906",
 ];
 
 /// The fenced blocks of a Markdown text with their info strings.
@@ -100,13 +100,17 @@ fn every_code_is_tested() {
         covered.extend(ui::expected_codes(&ui::fixture_files(&fixture)));
     }
     // `netpolc import`'s codes are tested with the rest of import, in `import/cli.rs`.
-    let cli_tests: String = ["tests/it/cli.rs", "tests/it/import/cli.rs"]
-        .iter()
-        .map(|path| {
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-                .unwrap_or_default()
-        })
-        .collect();
+    let cli_tests: String = [
+        "tests/it/cli.rs",
+        "tests/it/import/cli.rs",
+        "tests/it/output_safety.rs",
+    ]
+    .iter()
+    .map(|path| {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+            .unwrap_or_default()
+    })
+    .collect();
     let missing: Vec<&str> = Code::ALL
         .iter()
         .map(|code| code.as_str())
