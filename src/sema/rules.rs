@@ -396,6 +396,13 @@ fn peer(
                         None => ok = false,
                     }
                 }
+                if let Err(diag) =
+                    super::values::check_exceptions(cidrs.len(), except.len(), item.span)
+                {
+                    diags.push(diag);
+                    ok = false;
+                    continue;
+                }
                 for cidr in cidrs {
                     for excluded in &except {
                         if !cidr.contains(excluded) || cidr.prefix_len() > excluded.prefix_len() {
