@@ -11,6 +11,7 @@ mod fmt;
 mod import;
 mod json_diagnostics;
 mod lint_cli;
+mod output_safety;
 mod robustness;
 mod schema;
 mod seeds;
