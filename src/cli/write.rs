@@ -140,12 +140,12 @@ pub fn create_temp(
 /// Checks, without following it, that `path` is a regular file or does not
 /// exist, just before it is replaced or deleted. The plan checked it
 /// already; this catches a change since.
-fn still_regular(path: &Path) -> Result<(), Diagnostic> {
+fn still_regular(path: &Path) -> Result<(), Box<Diagnostic>> {
     match fs::symlink_metadata(path) {
         Ok(metadata) if metadata.file_type().is_file() => Ok(()),
-        Ok(metadata) => Err(plan::not_regular(path, &metadata.file_type())),
+        Ok(metadata) => Err(Box::new(plan::not_regular(path, &metadata.file_type()))),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(cannot("read", path, &error)),
+        Err(error) => Err(Box::new(cannot("read", path, &error))),
     }
 }
 
@@ -212,7 +212,7 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
         }
     }
     if let Some(first) = failures.into_iter().next() {
-        return Err(vec![partial(first, &summary)]);
+        return Err(vec![partial(*first, &summary)]);
     }
     let removals = plan.changes.iter().filter_map(|change| match change {
         Change::Remove { name, .. } => Some(name),
@@ -221,7 +221,7 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
     for name in removals {
         let path = dir.join(name);
         if let Err(diag) = still_regular(&path) {
-            return Err(vec![partial(diag, &summary)]);
+            return Err(vec![partial(*diag, &summary)]);
         }
         if let Err(error) = fs::remove_file(&path) {
             return Err(vec![partial(cannot("delete", &path, &error), &summary)]);
@@ -233,11 +233,12 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
 
 /// Writes one file: a new temporary file in `dir`, renamed over `target`
 /// once `target` is known to be a regular file or absent.
-fn write_one(dir: &Path, target: &Path, file: &OutputFile) -> Result<(), Diagnostic> {
+fn write_one(dir: &Path, target: &Path, file: &OutputFile) -> Result<(), Box<Diagnostic>> {
+    let cannot_write = |error: &io::Error| Box::new(cannot("write", target, error));
     let temp = create_temp(dir, &file.path, file.contents.as_bytes(), None)
-        .map_err(|error| cannot("write", target, &error))?;
+        .map_err(|error| cannot_write(&error))?;
     let renamed = still_regular(target)
-        .and_then(|()| fs::rename(&temp, target).map_err(|error| cannot("write", target, &error)));
+        .and_then(|()| fs::rename(&temp, target).map_err(|error| cannot_write(&error)));
     if renamed.is_err() {
         // The temporary file is ours and must not stay behind.
         let _ = fs::remove_file(&temp);

@@ -755,11 +755,15 @@ impl<'a> Expander<'a, '_> {
     }
 
     /// Whether `entries` more fit in the policy `parts` builds and in the
-    /// program's budget; when they do not, reports E0108 at `span` and marks
-    /// `parts` broken. `what` names the statement: "rule" or "`use`".
+    /// program's budget; when they do not, reports E0108 at `span` (once per
+    /// policy) and marks `parts` broken. `what` names the statement: "rule"
+    /// or "`use`".
     fn within_budget(&mut self, parts: &mut Parts, entries: usize, span: Span, what: &str) -> bool {
         let total = parts.entries.saturating_add(entries);
-        let fits = if total > MAX_POLICY_ENTRIES {
+        let fits = if parts.over_budget {
+            // Reported once per policy, not once per statement after it.
+            false
+        } else if total > MAX_POLICY_ENTRIES {
             self.diags.push(
                 Diagnostic::new(
                     Code::E0108,

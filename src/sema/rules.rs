@@ -396,8 +396,8 @@ fn peer(
                         None => ok = false,
                     }
                 }
-                if let Err(diag) =
-                    super::values::check_exceptions(cidrs.len(), except.len(), item.span)
+                if let Some(diag) =
+                    super::values::exceptions_over_budget(cidrs.len(), except.len(), item.span)
                 {
                     diags.push(diag);
                     ok = false;

@@ -685,24 +685,23 @@ fn list_too_long(span: Span) -> Diagnostic {
     .help("look for constants that repeat other constants: each repetition doubles the list")
 }
 
-/// Checks that `cidrs` CIDRs, each given the same `excepts` exceptions,
-/// stay within [`super::expand::MAX_POLICY_ENTRIES`] entries; E0108 at
-/// `span` otherwise. Every CIDR carries every exception, so two lists of
-/// 100,000 would otherwise build 10¹⁰ entries.
-pub fn check_exceptions(cidrs: usize, excepts: usize, span: Span) -> Result<(), Diagnostic> {
+/// E0108 at `span` when `cidrs` CIDRs, each given the same `excepts`
+/// exceptions, pass [`super::expand::MAX_POLICY_ENTRIES`] entries. Every
+/// CIDR carries every exception, so two lists of 100,000 would otherwise
+/// build 10¹⁰ entries.
+pub fn exceptions_over_budget(cidrs: usize, excepts: usize, span: Span) -> Option<Diagnostic> {
     let limit = super::expand::MAX_POLICY_ENTRIES;
     let entries = cidrs.saturating_mul(excepts.saturating_add(1));
-    if entries <= limit {
-        return Ok(());
-    }
-    Err(Diagnostic::new(
-        Code::E0108,
-        span,
-        format!("these {cidrs} CIDRs with {excepts} exceptions each make {entries} entries, more than {limit}"),
-    )
-    .label("every CIDR carries every exception")
-    .note(format!("a policy may hold at most {limit} entries: each CIDR counts 1, plus 1 for each of its exceptions"))
-    .help("give the exceptions only to the CIDRs that contain them, in a rule of their own"))
+    (entries > limit).then(|| {
+        Diagnostic::new(
+            Code::E0108,
+            span,
+            format!("these {cidrs} CIDRs with {excepts} exceptions each make {entries} entries, more than {limit}"),
+        )
+        .label("every CIDR carries every exception")
+        .note(format!("a policy may hold at most {limit} entries: each CIDR counts 1, plus 1 for each of its exceptions"))
+        .help("give the exceptions only to the CIDRs that contain them, in a rule of their own")
+    })
 }
 
 /// Parses a CIDR or IP literal; a bare IP is a host route.
