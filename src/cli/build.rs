@@ -18,6 +18,7 @@ use super::{load, write};
 /// Runs `build`; `out` defaults to `REPO/generated`. With `deny_warnings`,
 /// a warning stops the build before anything is written.
 pub fn run(repo: &Path, out: Option<&Path>, deny_warnings: bool, reporter: &Reporter) -> ExitCode {
+    let named = out.is_some();
     let out = output_dir(repo, out);
     let Some(compiled) = compile(repo, &out, reporter) else {
         return ExitCode::FAILURE;
@@ -25,7 +26,7 @@ pub fn run(repo: &Path, out: Option<&Path>, deny_warnings: bool, reporter: &Repo
     if deny_warnings && super::lint::denied(&compiled.diags, reporter) {
         return ExitCode::FAILURE;
     }
-    match write::write(&compiled.files, &out) {
+    match write::write(&compiled.files, &out, named) {
         Ok(summary) => {
             reporter.warning_count(&compiled.diags);
             reporter.status(&summary.describe(&out));

@@ -26,7 +26,7 @@ pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter, stdout_color: b
     let Some(compiled) = build::compile(repo, &dir, reporter) else {
         return ExitCode::FAILURE;
     };
-    let plan = match write::plan(&compiled.files, &dir) {
+    let plan = match write::plan(&compiled.files, &dir, out.is_some()) {
         Ok(plan) => plan,
         Err(diags) => {
             reporter.diagnostics(&diags, &compiled.sources);

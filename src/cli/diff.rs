@@ -38,11 +38,12 @@ pub fn run(
     reporter: &Reporter,
     stdout_color: bool,
 ) -> ExitCode {
+    let named = out.is_some();
     let out = build::output_dir(repo, out);
     let Some(compiled) = build::compile(repo, &out, reporter) else {
         return ExitCode::FAILURE;
     };
-    let plan = match write::plan(&compiled.files, &out) {
+    let plan = match write::plan(&compiled.files, &out, named) {
         Ok(plan) => plan,
         Err(diags) => {
             reporter.diagnostics(&diags, &compiled.sources);

@@ -19,6 +19,12 @@
 //! (a temporary file in the same directory, renamed over it) and keeps its
 //! permissions. With `--check`, nothing is written.
 //!
+//! **Invariant:** only regular files are formatted. A `.netpol` symbolic
+//! link, found in a directory or named on the command line, is refused with
+//! E0906 and neither read nor written, so a repository cannot have `fmt`
+//! rewrite a file outside it. The temporary file is created exclusively
+//! (`O_CREAT|O_EXCL`) under an unpredictable name, never through a link.
+//!
 //! **Invariant:** a file with a syntax error is reported with its E00xx
 //! diagnostic and left as it is; the other files are still formatted. The
 //! exit code is 1 when any file could not be read, parsed or written, and,
@@ -35,6 +41,7 @@ use netpolc::source::{FileId, SourceMap};
 
 use super::fs::{Kind, MAX_FILE_SIZE, Root, Search, checked_name, read_text, walk};
 use super::report::{Reporter, describe_io, plural};
+use super::write;
 
 /// Runs `fmt` over `paths` (`.` when empty); `-` alone formats standard
 /// input to standard output. `quiet` leaves out the summary and the
@@ -262,9 +269,9 @@ fn find(
     }
 }
 
-/// Replaces the file at `path` with `text`: a temporary file beside it with
-/// the same permissions, renamed over it. A symbolic link is kept and the
-/// file it points to is replaced.
+/// Replaces the regular file at `path` with `text`: a new temporary file
+/// beside it with the same permissions, renamed over it. A symbolic link or
+/// other non-regular file is refused (E0906), never followed.
 fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
     let cannot_write = |error: &std::io::Error| {
         Box::new(Diagnostic::without_span(
@@ -272,24 +279,53 @@ fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
             format!("cannot write `{}`: {}", shown(path), describe_io(error)),
         ))
     };
-    let target = fs::canonicalize(path).map_err(|error| cannot_write(&error))?;
-    let permissions = fs::metadata(&target)
-        .map_err(|error| cannot_write(&error))?
-        .permissions();
-    let name = target
+    let regular = |metadata: fs::Metadata| {
+        if metadata.is_file() {
+            Ok(metadata)
+        } else if metadata.is_symlink() {
+            Err(Box::new(symlink_refusal(path)))
+        } else {
+            Err(cannot_write(&std::io::Error::other(
+                "it is not a regular file",
+            )))
+        }
+    };
+    let metadata = fs::symlink_metadata(path).map_err(|error| cannot_write(&error))?;
+    let permissions = regular(metadata)?.permissions();
+    let name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = target.with_file_name(format!(".{name}.netpolc-fmt-{}", std::process::id()));
-    let written = fs::write(&temp, text.as_bytes())
-        .and_then(|()| fs::set_permissions(&temp, permissions))
-        .and_then(|()| fs::rename(&temp, &target));
-    if let Err(error) = written {
-        // The temporary file may not exist; either way it must not stay behind.
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let temp = write::create_temp(dir, &name, text.as_bytes(), Some(&permissions))
+        .map_err(|error| cannot_write(&error))?;
+    // Checked again just before the rename, which replaces whatever is there.
+    let renamed = fs::symlink_metadata(path)
+        .map_err(|error| cannot_write(&error))
+        .and_then(regular)
+        .and_then(|_| fs::rename(&temp, path).map_err(|error| cannot_write(&error)));
+    if renamed.is_err() {
+        // The temporary file is ours and must not stay behind.
         let _ = fs::remove_file(&temp);
-        return Err(cannot_write(&error));
     }
-    Ok(())
+    renamed.map(|_| ())
+}
+
+/// E0906 for a `.netpol` file that is a symbolic link: `fmt` would rewrite
+/// the file it points to, which may lie outside the repository.
+fn symlink_refusal(path: &Path) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0906,
+        format!(
+            "refusing to format `{}`: it is a symbolic link",
+            shown(path)
+        ),
+    )
+    .note("`netpolc fmt` rewrites only regular files, never the file a link points to")
+    .help("format the file the link points to by its own path, or replace the link with the file")
 }
 
 /// E0902 for a path that cannot be read.

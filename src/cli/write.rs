@@ -16,12 +16,23 @@
 //!
 //! **Invariant:** each file is replaced atomically: written to a temporary
 //! file in the same directory, then renamed over the target.
+//!
+//! **Invariant:** nothing is written outside the output directory. Temporary
+//! files are created with `O_CREAT|O_EXCL` ([`create_temp`]) under names
+//! nobody can guess, so a symbolic link committed under such a name is never
+//! followed; a symbolic link or anything else but a regular file at an
+//! output path is refused (E0906), never followed, replaced or deleted; and
+//! the default output directory, `REPO/generated`, must be a real directory,
+//! not a symbolic link (E0906). Only a directory the user names with `--out`
+//! may be reached through a symbolic link.
 
 mod plan;
 
-use std::fs;
-use std::io;
-use std::path::Path;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use netpolc::OutputFile;
 use netpolc::diag::{Code, Diagnostic};
@@ -67,10 +78,75 @@ pub fn shown_dir(dir: &Path) -> String {
 }
 
 /// Brings `dir` up to date with `files`: writes what changed, deletes stale
-/// generated files, and reports E0901 or E0903 instead when it cannot.
-pub fn write(files: &[OutputFile], dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
-    let plan = plan(files, dir)?;
+/// generated files, and reports E0901, E0903 or E0906 instead when it
+/// cannot. `named` is true when the user named `dir` with `--out`.
+pub fn write(files: &[OutputFile], dir: &Path, named: bool) -> Result<Summary, Vec<Diagnostic>> {
+    let plan = plan(files, dir, named)?;
     apply(&plan, dir)
+}
+
+/// How many names [`create_temp`] tries before it gives up.
+const TEMP_ATTEMPTS: u32 = 100;
+
+/// Creates a new file in `dir` holding `contents`, named after `name`
+/// (`.NAME.PID-NANOS-COUNT.netpolc-tmp`, hidden, so no walk reads it), and
+/// returns its path. The file is opened with `create_new`, which is
+/// `O_CREAT|O_EXCL`: it fails on any existing entry, a symbolic link
+/// included, instead of following it, and another name is tried. With
+/// `permissions`, the file gets them before anything is written.
+pub fn create_temp(
+    dir: &Path,
+    name: &str,
+    contents: &[u8],
+    permissions: Option<&fs::Permissions>,
+) -> io::Result<PathBuf> {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut last = None;
+    for _ in 0..TEMP_ATTEMPTS {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos());
+        let count = COUNT.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(
+            ".{name}.{}-{nanos}-{count}.netpolc-tmp",
+            std::process::id()
+        ));
+        let mut file = match OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => file,
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                last = Some(error);
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        let written = permissions
+            .map_or(Ok(()), |permissions| {
+                file.set_permissions(permissions.clone())
+            })
+            .and_then(|()| file.write_all(contents));
+        drop(file);
+        return match written {
+            Ok(()) => Ok(temp),
+            Err(error) => {
+                // The file is ours: it was created just now, not found.
+                let _ = fs::remove_file(&temp);
+                Err(error)
+            }
+        };
+    }
+    Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)))
+}
+
+/// Checks, without following it, that `path` is a regular file or does not
+/// exist, just before it is replaced or deleted. The plan checked it
+/// already; this catches a change since.
+fn still_regular(path: &Path) -> Result<(), Box<Diagnostic>> {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_file() => Ok(()),
+        Ok(metadata) => Err(Box::new(plan::not_regular(path, &metadata.file_type()))),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(Box::new(cannot("read", path, &error))),
+    }
 }
 
 /// Maps `f` over `items` on as many threads as there are cores, keeping
@@ -122,15 +198,11 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
             return None;
         }
         let target = dir.join(&file.path);
-        let temp = dir.join(format!(".{}.netpolc-tmp", file.path));
-        let result =
-            fs::write(&temp, file.contents.as_bytes()).and_then(|()| fs::rename(&temp, &target));
-        Some(result.map_err(|error| {
+        let result = write_one(dir, &target, file);
+        if result.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
-            // The temporary file may not exist; either way it must not stay behind.
-            let _ = fs::remove_file(&temp);
-            cannot("write", &target, &error)
-        }))
+        }
+        Some(result)
     });
     let mut failures = Vec::new();
     for result in results.into_iter().flatten() {
@@ -140,7 +212,7 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
         }
     }
     if let Some(first) = failures.into_iter().next() {
-        return Err(vec![partial(first, &summary)]);
+        return Err(vec![partial(*first, &summary)]);
     }
     let removals = plan.changes.iter().filter_map(|change| match change {
         Change::Remove { name, .. } => Some(name),
@@ -148,12 +220,30 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
     });
     for name in removals {
         let path = dir.join(name);
+        if let Err(diag) = still_regular(&path) {
+            return Err(vec![partial(*diag, &summary)]);
+        }
         if let Err(error) = fs::remove_file(&path) {
             return Err(vec![partial(cannot("delete", &path, &error), &summary)]);
         }
         summary.removed += 1;
     }
     Ok(summary)
+}
+
+/// Writes one file: a new temporary file in `dir`, renamed over `target`
+/// once `target` is known to be a regular file or absent.
+fn write_one(dir: &Path, target: &Path, file: &OutputFile) -> Result<(), Box<Diagnostic>> {
+    let cannot_write = |error: &io::Error| Box::new(cannot("write", target, error));
+    let temp = create_temp(dir, &file.path, file.contents.as_bytes(), None)
+        .map_err(|error| cannot_write(&error))?;
+    let renamed = still_regular(target)
+        .and_then(|()| fs::rename(&temp, target).map_err(|error| cannot_write(&error)));
+    if renamed.is_err() {
+        // The temporary file is ours and must not stay behind.
+        let _ = fs::remove_file(&temp);
+    }
+    renamed
 }
 
 /// An E0903 for an IO failure on `path`.

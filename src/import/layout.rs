@@ -294,7 +294,12 @@ fn source_list(policies: &[Prepared]) -> String {
         .iter()
         .map(|policy| policy.origin.file.as_str())
         .collect();
-    files.iter().map(|file| format!("# - {file}\n")).collect()
+    // Input file names come from whoever wrote the YAML: escaped, so a name
+    // with a line break cannot add a statement to the imported repository.
+    files
+        .iter()
+        .map(|file| format!("# - {}\n", crate::emit::escape_comment(file)))
+        .collect()
 }
 
 /// `` `a`, `b` and `c` ``.

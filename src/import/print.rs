@@ -33,7 +33,13 @@ pub struct PolicyText<'a> {
 pub fn policy(out: &mut String, indent: usize, policy: &PolicyText<'_>, consts: &Consts) {
     let pad = " ".repeat(indent);
     for comment in policy.comments {
-        push_line(out, &pad, &format!("# {comment}"));
+        // Comments cite input files and policy names: escaped, so that no
+        // line break in them ends the comment.
+        push_line(
+            out,
+            &pad,
+            &format!("# {}", crate::emit::escape_comment(comment)),
+        );
     }
     push_line(out, &pad, &format!("{} {} {{", policy.keyword, policy.name));
     let inner = format!("{pad}  ");

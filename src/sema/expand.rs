@@ -13,6 +13,17 @@
 //! that policy. Expansions are cached by category, arguments and context, so a
 //! category used by many namespaces with the same arguments is expanded,
 //! checked and (in emit) printed once.
+//!
+//! **Invariant:** expansion has a budget (E0108), counted in *entries*: a
+//! rule counts 1 plus its peers, ports, ICMP types and L7 rules (see
+//! [`rule_entries`]). One policy holds at most [`MAX_POLICY_ENTRIES`], and
+//! the whole program builds at most [`MAX_PROGRAM_ENTRIES`]: an entry counts
+//! where it is written, again each time a `use` copies it into another
+//! category or policy, and again in each namespace whose output holds it. A
+//! `use` is checked against both before its rules are copied, so a category
+//! that uses the one before it twice, twenty levels deep, fails at once
+//! instead of building 2²⁰ rules. Once the program's budget is spent, the
+//! rest is not expanded.
 
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
@@ -59,6 +70,11 @@ pub struct Parts {
     pub broken: bool,
     /// True when a `select` was written, even one with an error.
     pub select_written: bool,
+    /// How many entries the rules hold (see [`rule_entries`]).
+    pub entries: usize,
+    /// True when a statement would have passed the budget (E0108, already
+    /// reported); a `use` of these parts reports nothing more.
+    pub over_budget: bool,
 }
 
 impl Parts {
@@ -98,6 +114,7 @@ impl Parts {
         self.ingress_deny.extend(other.ingress_deny.iter().cloned());
         self.egress.extend(other.egress.iter().cloned());
         self.egress_deny.extend(other.egress_deny.iter().cloned());
+        self.entries = self.entries.saturating_add(other.entries);
         self.touched |= other.touched;
         self.broken |= other.broken;
         self.select_written |= other.select_written;
@@ -122,6 +139,8 @@ struct Named {
     name: String,
     span: Span,
     spec: Arc<ir::PolicySpec>,
+    /// The entries the spec holds.
+    entries: usize,
 }
 
 /// What a category expands to.
@@ -148,6 +167,66 @@ struct CacheKey {
     namespace: Option<String>,
 }
 
+/// The most entries one policy may hold (E0108). An entry is a rule, or
+/// one of its peers, ports, ICMP types or L7 rules (see [`rule_entries`]).
+/// One Kubernetes object is at most about 1.5 MiB (etcd's default request
+/// limit) and no entry takes less than about 12 bytes of YAML, so a larger
+/// policy could not be applied anyway; real policies hold tens of entries,
+/// rarely thousands.
+pub const MAX_POLICY_ENTRIES: usize = 100_000;
+
+/// The most entries the whole program may build (E0108): every entry where
+/// it is written, each time a `use` copies it, and in each namespace whose
+/// output holds it. Ten million entries are well over 100 MB of YAML; the
+/// 1,000-namespace repository of `tests/bench/generate.py` builds 38,612,
+/// and the repositories under `examples/` about a thousand.
+pub const MAX_PROGRAM_ENTRIES: usize = 10_000_000;
+
+/// The entries a rule counts for in the budget: 1, plus 1 for each peer
+/// (each selector term and value, CIDR and exception, entity, FQDN,
+/// service), port, ICMP type and L7 rule (and HTTP header).
+pub fn rule_entries(rule: &ir::Rule) -> usize {
+    let selector = |selector: &ir::Selector| {
+        selector.match_labels.len()
+            + selector
+                .match_expressions
+                .iter()
+                .map(|expression| 1 + expression.values.len())
+                .sum::<usize>()
+    };
+    let cidrs = |cidrs: &[ir::CidrRule]| {
+        cidrs
+            .iter()
+            .map(|cidr| 1 + cidr.except.len())
+            .sum::<usize>()
+    };
+    let peers = match &rule.peer {
+        ir::Peer::Anywhere => 0,
+        ir::Peer::Endpoints(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
+        ir::Peer::Entities(entities) => entities.len(),
+        ir::Peer::Cidrs(list) => cidrs(list),
+        ir::Peer::CidrGroups {
+            cidrs: list,
+            groups,
+        } => cidrs(list) + groups.len(),
+        ir::Peer::Fqdns(names) => names.len(),
+        ir::Peer::Services(services) => services
+            .iter()
+            .map(|service| match service {
+                ir::ServiceRef::Named { .. } => 1,
+                ir::ServiceRef::Selected { selector: one, .. } => 1 + selector(one),
+            })
+            .sum(),
+    };
+    let l7 = match &rule.l7 {
+        None => 0,
+        Some(ir::L7::Http(rules)) => rules.iter().map(|rule| 1 + rule.headers.len()).sum(),
+        Some(ir::L7::Kafka(rules)) => rules.len(),
+        Some(ir::L7::Dns(rules)) => rules.len(),
+    };
+    1 + peers + rule.ports.len() + rule.icmps.len() + l7
+}
+
 /// Expands every namespace and cluster-wide policy.
 pub fn expand(
     sources: &SourceMap,
@@ -163,6 +242,8 @@ pub fn expand(
         cache: HashMap::new(),
         stack: Vec::new(),
         namespace_used: false,
+        built: 0,
+        spent: false,
         diags,
     };
     let mut program = ir::Program::default();
@@ -206,6 +287,11 @@ struct Expander<'a, 'd> {
     namespace_used: bool,
     /// The targeted Cilium version.
     version: CiliumVersion,
+    /// Entries built so far, against [`MAX_PROGRAM_ENTRIES`].
+    built: usize,
+    /// True once [`MAX_PROGRAM_ENTRIES`] is passed (E0108, reported once):
+    /// nothing more is expanded.
+    spent: bool,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -220,6 +306,9 @@ impl<'a> Expander<'a, '_> {
     }
 
     fn namespace(&mut self, file: FileId, decl: &'a ast::NamespaceDecl) -> Option<ir::Namespace> {
+        if self.spent {
+            return None;
+        }
         let name = validate::namespace_name(&decl.name.node, decl.name.span, self.diags)?;
         safety::check_namespace(decl, &name, self.diags);
         let ctx = Ctx::Namespace(name.clone());
@@ -245,6 +334,7 @@ impl<'a> Expander<'a, '_> {
                                 name: policy_name,
                                 span: use_stmt.span,
                                 spec: Arc::clone(spec),
+                                entries: expansion.parts.entries,
                             });
                         }
                     }
@@ -254,12 +344,21 @@ impl<'a> Expander<'a, '_> {
             }
         }
         if bare.touched {
+            let entries = bare.entries;
             if let Some(spec) = self.finish(bare, &ctx, decl.name.span) {
                 policies.push(Named {
                     name: name.clone(),
                     span: decl.name.span,
                     spec: Arc::new(spec),
+                    entries,
                 });
+            }
+        }
+        // Each policy is written out in this namespace: its entries count
+        // again, shared or not.
+        for policy in &policies {
+            if !self.spend(policy.entries, policy.span) {
+                break;
             }
         }
         let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -298,6 +397,9 @@ impl<'a> Expander<'a, '_> {
         file: FileId,
         decl: &'a ast::PolicyDecl,
     ) -> Option<ir::PolicyInstance> {
+        if self.spent {
+            return None;
+        }
         let named = self.policy(decl, Env { file, params: None }, &Ctx::Cluster)?;
         Some(ir::PolicyInstance {
             name: named.name,
@@ -312,20 +414,32 @@ impl<'a> Expander<'a, '_> {
         for stmt in &decl.body {
             self.stmt(stmt, env, ctx, &mut parts);
         }
+        let entries = parts.entries;
         let spec = self.finish(parts, ctx, decl.name.span)?;
         Some(Named {
             name: name?,
             span: decl.span,
             spec: Arc::new(spec),
+            entries,
         })
     }
 
     /// Applies one statement to a policy under construction.
     fn stmt(&mut self, stmt: &'a ast::Stmt, env: Env<'_>, ctx: &Ctx, parts: &mut Parts) {
         parts.touched = true;
-        let errors_before = self.diags.iter().filter(|diag| diag.is_error()).count();
+        if self.spent {
+            parts.broken = true;
+            return;
+        }
+        // Only the diagnostics added since: counting them all for every
+        // statement would take time quadratic in the number of errors.
+        let start = self.diags.len();
         self.stmt_inner(stmt, env, ctx, parts);
-        if self.diags.iter().filter(|diag| diag.is_error()).count() > errors_before {
+        if self
+            .diags
+            .get(start..)
+            .is_some_and(|added| added.iter().any(Diagnostic::is_error))
+        {
             parts.broken = true;
         }
     }
@@ -342,7 +456,7 @@ impl<'a> Expander<'a, '_> {
                                 .help("use the category at namespace level, or move its `policy` blocks out of it"),
                         );
                     }
-                    parts.merge(&expansion.parts, use_stmt.span, self.diags);
+                    self.merge(parts, &expansion.parts, use_stmt);
                 }
             }
             ast::Stmt::Select(select) => {
@@ -387,6 +501,7 @@ impl<'a> Expander<'a, '_> {
                         l7: None,
                     };
                     parts.deny_said.at(direction.node).get_or_insert(*span);
+                    parts.entries += 1;
                     match direction.node {
                         ast::Direction::Ingress => parts.ingress.push(rule),
                         ast::Direction::Egress => parts.egress.push(rule),
@@ -413,9 +528,15 @@ impl<'a> Expander<'a, '_> {
                     &mut self.namespace_used,
                     self.diags,
                 );
+                if let Some(built) = &built {
+                    versions::check_rule(rule, built, self.version, self.diags);
+                }
+                let built = built.filter(|built| {
+                    self.within_budget(parts, rule_entries(built), rule.span, "rule")
+                });
                 if let Some(mut built) = built {
-                    versions::check_rule(rule, &built, self.version, self.diags);
                     versions::icmp_names_as_numbers(&mut built, self.version);
+                    parts.entries += rule_entries(&built);
                     let list = match (rule.verb.node, rule.direction.node) {
                         (ast::Verb::Allow, ast::Direction::Ingress) => &mut parts.ingress,
                         (ast::Verb::Deny, ast::Direction::Ingress) => &mut parts.ingress_deny,
@@ -478,6 +599,9 @@ impl<'a> Expander<'a, '_> {
         env: Env<'_>,
         ctx: &Ctx,
     ) -> Option<Rc<Expansion>> {
+        if self.spent {
+            return None;
+        }
         let Some(category) = self.defs.category(env.file, &use_stmt.name.node) else {
             let candidates = self.defs.category_names(env.file);
             self.diags.push(
@@ -568,6 +692,7 @@ impl<'a> Expander<'a, '_> {
                         self.stmt(stmt, inner_env, ctx, &mut policy_parts);
                     }
                     policy_parts.prefix_category(&category.def.name.node);
+                    let entries = policy_parts.entries;
                     let name = validate::object_name(
                         "policy",
                         &policy.name.node,
@@ -581,12 +706,13 @@ impl<'a> Expander<'a, '_> {
                             name,
                             span: policy.span,
                             spec: Arc::new(spec),
+                            entries,
                         });
                     }
                 }
                 ast::BodyItem::Stmt(ast::Stmt::Use(inner)) => {
                     if let Some(expansion) = self.use_category(inner, inner_env, ctx) {
-                        parts.merge(&expansion.parts, inner.span, self.diags);
+                        self.merge(&mut parts, &expansion.parts, inner);
                         policies.extend(expansion.policies.iter().cloned());
                     }
                 }
@@ -623,6 +749,84 @@ impl<'a> Expander<'a, '_> {
         });
         self.cache.insert(key, Rc::clone(&expansion));
         Some(expansion)
+    }
+
+    /// Merges a used category's parts into `parts` when both budgets allow
+    /// it, checked before anything is copied; otherwise reports E0108 (once:
+    /// parts already over budget are not reported again) and marks `parts`
+    /// broken.
+    fn merge(&mut self, parts: &mut Parts, other: &Parts, use_stmt: &ast::Use) {
+        if other.over_budget {
+            parts.over_budget = true;
+            parts.broken = true;
+            parts.touched = true;
+            return;
+        }
+        if self.within_budget(parts, other.entries, use_stmt.span, "`use`") {
+            parts.merge(other, use_stmt.span, self.diags);
+        }
+    }
+
+    /// Whether `entries` more fit in the policy `parts` builds and in the
+    /// program's budget; when they do not, reports E0108 at `span` (once per
+    /// policy) and marks `parts` broken. `what` names the statement: "rule"
+    /// or "`use`".
+    fn within_budget(&mut self, parts: &mut Parts, entries: usize, span: Span, what: &str) -> bool {
+        let total = parts.entries.saturating_add(entries);
+        let fits = if parts.over_budget {
+            // Reported once per policy, not once per statement after it.
+            false
+        } else if total > MAX_POLICY_ENTRIES {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::E0108,
+                    span,
+                    format!(
+                        "this {what} makes the policy hold {total} entries, more than {MAX_POLICY_ENTRIES}"
+                    ),
+                )
+                .label("the policy passes its budget here")
+                .note(format!(
+                    "a policy may hold at most {MAX_POLICY_ENTRIES} entries once its categories are expanded: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule"
+                ))
+                .help("look for categories that use another category more than once: each `use` copies its rules"),
+            );
+            parts.over_budget = true;
+            false
+        } else {
+            self.spend(entries, span)
+        };
+        if !fits {
+            parts.broken = true;
+            parts.touched = true;
+        }
+        fits
+    }
+
+    /// Counts `entries` against [`MAX_PROGRAM_ENTRIES`]; false, after an
+    /// E0108 at `span` the first time, once the budget is spent.
+    fn spend(&mut self, entries: usize, span: Span) -> bool {
+        if self.spent {
+            return false;
+        }
+        self.built = self.built.saturating_add(entries);
+        if self.built <= MAX_PROGRAM_ENTRIES {
+            return true;
+        }
+        self.spent = true;
+        self.diags.push(
+            Diagnostic::new(
+                Code::E0108,
+                span,
+                format!("the program passes its budget of {MAX_PROGRAM_ENTRIES} entries here"),
+            )
+            .label("netpolc stopped expanding here")
+            .note(format!(
+                "the whole program may build at most {MAX_PROGRAM_ENTRIES} entries: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule, where it is written, each time a `use` copies it and in each namespace that holds it"
+            ))
+            .help("look for large categories used many times, or categories that use another category more than once"),
+        );
+        false
     }
 
     /// The name of the policy a category used at namespace level becomes.

@@ -451,6 +451,13 @@ fn peer(
                         None => ok = false,
                     }
                 }
+                if let Some(diag) =
+                    super::values::exceptions_over_budget(cidrs.len(), except.len(), item.span)
+                {
+                    diags.push(diag);
+                    ok = false;
+                    continue;
+                }
                 for cidr in cidrs {
                     for excluded in &except {
                         if !cidr.contains(excluded) || cidr.prefix_len() > excluded.prefix_len() {

@@ -58,6 +58,18 @@ pub struct CidrGroupVal {
 }
 
 impl Val {
+    /// How many elements a list holds; 1 for a single value, 0 for `[]`.
+    pub fn element_count(&self) -> usize {
+        match self {
+            Val::Cidrs(cidrs) => cidrs.len(),
+            Val::Ports(ports) => ports.len(),
+            Val::Strs(texts) => texts.len(),
+            Val::CidrGroup(group) => group.cidrs.len(),
+            Val::Empty => 0,
+            Val::Cidr(_) | Val::Port(_) | Val::Str(_) | Val::Selector(_) | Val::Word(_) => 1,
+        }
+    }
+
     /// The value's type.
     pub fn ty(&self) -> Ty {
         match self {
@@ -106,8 +118,9 @@ type CachedConst = (Option<Val>, Vec<FileId>);
 pub struct Evaluator<'a> {
     defs: &'a Defs<'a>,
     cache: HashMap<(FileId, &'a str), CachedConst>,
-    /// Every file whose constants were used, in order, with repeats: the
-    /// expander takes the sources of each output file from it.
+    /// Every file whose constants were used, with repeats (but each
+    /// constant's files once): the expander takes the sources of each
+    /// output file from it.
     pub files: Vec<FileId>,
     /// The CIDR groups peers refer to, by name.
     pub groups: std::collections::BTreeMap<String, ir::CidrGroup>,
@@ -286,12 +299,19 @@ impl<'a> Evaluator<'a> {
             ast::Term::In(key, values) | ast::Term::NotIn(key, values) => {
                 let key_checked = validate::label_key(&key.node, key.span, diags);
                 let mut texts = Vec::new();
+                // A set, not `texts.contains`: a list of 100,000 values must
+                // not take 100,000² comparisons.
+                let mut seen = std::collections::HashSet::new();
                 for value in values {
                     for text in self.strings(value, env, diags)? {
                         validate::label_value(&text, value.span(), diags)?;
-                        if !texts.contains(&text) {
+                        if seen.insert(text.clone()) {
                             texts.push(text);
                         }
+                    }
+                    if texts.len() > MAX_LIST_ELEMENTS {
+                        diags.push(list_too_long(value.span()));
+                        return None;
                     }
                 }
                 let (operator, word) = if matches!(term, ast::Term::In(..)) {
@@ -441,6 +461,10 @@ impl<'a> Evaluator<'a> {
                 }
             };
             match merged {
+                Some(val) if val.element_count() > MAX_LIST_ELEMENTS => {
+                    diags.push(list_too_long(item.span()));
+                    return None;
+                }
                 Some(val) => {
                     out = val;
                     if first.is_none() && ty != Ty::EmptyList {
@@ -551,15 +575,13 @@ impl<'a> Evaluator<'a> {
             .eval(&def.value, Env { file, params: None }, None, diags)
             .and_then(|described| self.as_group(def, described.val, diags));
         self.in_progress.pop();
-        // Each file once: a chain of constants would otherwise cache lists
-        // that grow with its length, quadratic in all (every constant is
-        // evaluated, `check_definitions`).
-        let mut files: Vec<FileId> = Vec::new();
-        for file in self.files.get(start..).unwrap_or(&[]) {
-            if !files.contains(file) {
-                files.push(*file);
-            }
-        }
+        // Each file once: with repeats, a constant that refers to another
+        // twice would record twice its files, and a chain of them 2ⁿ.
+        let mut files = self.files.get(start..).unwrap_or(&[]).to_vec();
+        files.sort_unstable();
+        files.dedup();
+        self.files.truncate(start);
+        self.files.extend(files.iter().copied());
         self.cache.insert(key, (val.clone(), files));
         val.map(|val| Described {
             val,
@@ -671,6 +693,51 @@ pub fn too_deep(span: Span, what: &str, name: &str) -> Diagnostic {
     ))
     .note("each constant or category may refer to others, but not in a chain this long")
     .help("flatten the chain: refer to the values directly")
+}
+
+/// The most elements one list may hold once its constants are expanded
+/// (E0108). One Kubernetes object is at most about 1.5 MiB (etcd's default
+/// request limit), and no list entry takes less than about 12 bytes of
+/// YAML, so no policy could carry a longer list anyway; the largest real
+/// lists, such as a cloud provider's published IP ranges, hold a few
+/// thousand. The limit stops a file of a few hundred bytes whose constants
+/// each repeat the one before (`const C1 = [$C0, $C0]`, 24 levels deep)
+/// from building a list of 2²⁴ elements.
+pub const MAX_LIST_ELEMENTS: usize = 100_000;
+
+/// E0108 for a list that passes [`MAX_LIST_ELEMENTS`] at `span`.
+fn list_too_long(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0108,
+        span,
+        format!("this list holds more than {MAX_LIST_ELEMENTS} elements"),
+    )
+    .label(format!(
+        "the list passes {MAX_LIST_ELEMENTS} elements with this item"
+    ))
+    .note(format!(
+        "a list, with the constants in it expanded, may hold at most {MAX_LIST_ELEMENTS} elements"
+    ))
+    .help("look for constants that repeat other constants: each repetition doubles the list")
+}
+
+/// E0108 at `span` when `cidrs` CIDRs, each given the same `excepts`
+/// exceptions, pass [`super::expand::MAX_POLICY_ENTRIES`] entries. Every
+/// CIDR carries every exception, so two lists of 100,000 would otherwise
+/// build 10¹⁰ entries.
+pub fn exceptions_over_budget(cidrs: usize, excepts: usize, span: Span) -> Option<Diagnostic> {
+    let limit = super::expand::MAX_POLICY_ENTRIES;
+    let entries = cidrs.saturating_mul(excepts.saturating_add(1));
+    (entries > limit).then(|| {
+        Diagnostic::new(
+            Code::E0108,
+            span,
+            format!("these {cidrs} CIDRs with {excepts} exceptions each make {entries} entries, more than {limit}"),
+        )
+        .label("every CIDR carries every exception")
+        .note(format!("a policy may hold at most {limit} entries: each CIDR counts 1, plus 1 for each of its exceptions"))
+        .help("give the exceptions only to the CIDRs that contain them, in a rule of their own")
+    })
 }
 
 /// Parses a CIDR or IP literal; a bare IP is a host route.

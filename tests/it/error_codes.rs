@@ -16,7 +16,7 @@ use crate::ui;
 /// their explanations use `text` examples and their tests live in `cli.rs`.
 const CLI_CODES: &[&str] = &[
     "E0003", "E0004", "E0701", "E0702", "E0703", "E0704", "E0705", "E0901", "E0902", "E0903",
-    "E0904", "E0905", "E0907", "W0120",
+    "E0904", "E0905", "E0906", "E0907", "W0120",
 ];
 
 /// The fenced blocks of a Markdown text with their info strings.
@@ -100,11 +100,13 @@ fn every_code_is_tested() {
         covered.extend(ui::expected_codes(&ui::fixture_files(&fixture)));
     }
     // `netpolc import`'s codes are tested with the rest of import, in `import/cli.rs`;
-    // the reading policy's (E0905, E0907) in `hostile_repo.rs`.
+    // the reading policy's (E0905, E0907) in `hostile_repo.rs`, the writing
+    // policy's (E0906) in `output_safety.rs`.
     let cli_tests: String = [
         "tests/it/cli.rs",
         "tests/it/import/cli.rs",
         "tests/it/hostile_repo.rs",
+        "tests/it/output_safety.rs",
     ]
     .iter()
     .map(|path| {

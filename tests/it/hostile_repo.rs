@@ -673,7 +673,7 @@ fn rendered_diagnostics_of_every_ui_fixture_are_clean() {
 }
 
 /// `check` and `diff` read the output directory to compare it: a link
-/// there named like an output file is refused (E0901), never followed.
+/// there named like an output file is refused (E0906), never followed.
 #[cfg(target_os = "linux")]
 #[test]
 fn link_in_the_output_directory_is_not_read() {
@@ -687,7 +687,7 @@ fn link_in_the_output_directory_is_not_read() {
     for command in [["check", "repo"], ["diff", "repo"], ["build", "repo"]] {
         let run = run_env(dir.path(), &command, &[("GITHUB_TOKEN", secret)]);
         assert_eq!(run.code, 1, "{}", run.stderr());
-        assert!(run.stderr().contains("error[E0901]"), "{}", run.stderr());
+        assert!(run.stderr().contains("error[E0906]"), "{}", run.stderr());
         assert!(!run.contains(secret.as_bytes()), "{}", run.stderr());
     }
 }

@@ -14,6 +14,7 @@ mod hostile_repo;
 mod import;
 mod json_diagnostics;
 mod lint_cli;
+mod output_safety;
 mod platform_postures;
 mod regexp;
 mod robustness;

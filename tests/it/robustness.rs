@@ -192,13 +192,26 @@ fn a_hundred_thousand_use_statements_compile() {
     let uses = "    use allow_dns\n".repeat(100_000);
     let text = format!("namespace a {{\n  policy p {{\n    select pods app=a\n{uses}  }}\n}}\n");
     let compilation = compile(&text);
+    // The same stdlib rules 100,000 times would make a policy of more than
+    // 100,000 entries: one E0108, at the `use` that passes the budget, and
+    // none for the statements after it.
+    let codes: Vec<&str> = compilation
+        .diagnostics
+        .iter()
+        .map(|diag| diag.code.as_str())
+        .collect();
+    assert_eq!(codes, ["E0108"]);
+    assert!(compilation.files.is_empty());
+    // Within the budget, the same shape compiles: duplicate rules, and a
+    // policy map estimate past the warning line.
+    let uses = "    use allow_dns\n".repeat(10_000);
+    let text = format!("namespace a {{\n  policy p {{\n    select pods app=a\n{uses}  }}\n}}\n");
+    let compilation = compile(&text);
     let codes: std::collections::BTreeSet<&str> = compilation
         .diagnostics
         .iter()
         .map(|diag| diag.code.as_str())
         .collect();
-    // The same stdlib rules 100,000 times: duplicate rules, and a policy map
-    // estimate past the warning line.
     assert_eq!(codes, ["W0108", "W0113"].into_iter().collect());
     assert_eq!(compilation.files.len(), 1);
 }

@@ -7,7 +7,14 @@
 //!
 //! **Invariant:** a plan is returned only when `build` could carry it out
 //! without overwriting or deleting a file that lacks the generated header;
-//! otherwise every reason is returned as an E0901 or E0903 diagnostic.
+//! otherwise every reason is returned as an E0901, E0903 or E0906
+//! diagnostic.
+//!
+//! **Invariant:** the plan never follows a symbolic link inside the output
+//! directory: entries are classified with `lstat`, and a link at an output
+//! path is refused (E0906). The default output directory must itself be a
+//! real directory (E0906 when it is a link); a directory named with `--out`
+//! is the user's choice and may be reached through links.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -83,12 +90,23 @@ impl Change<'_> {
 enum Existing {
     /// A regular file.
     File,
-    /// A directory, symbolic link or anything else netpolc will not replace.
+    /// A symbolic link, never followed.
+    Symlink,
+    /// A directory or anything else netpolc will not replace.
     Other,
 }
 
 /// Decides what to do with every file, or returns every reason not to.
-pub fn plan<'a>(files: &'a [OutputFile], dir: &Path) -> Result<Plan<'a>, Vec<Diagnostic>> {
+/// `named` is true when the user named `dir` with `--out`; otherwise it is
+/// the default `REPO/generated`, which must not be a symbolic link.
+pub fn plan<'a>(
+    files: &'a [OutputFile],
+    dir: &Path,
+    named: bool,
+) -> Result<Plan<'a>, Vec<Diagnostic>> {
+    if !named {
+        check_default_dir(dir)?;
+    }
     let mut diags = Vec::new();
     let listing = list(dir)?;
     let mut plan = Plan {
@@ -161,7 +179,8 @@ fn decide(file: &OutputFile, dir: &Path, listing: &HashMap<String, Existing>) ->
     let target = dir.join(&file.path);
     match listing.get(file.path.as_str()) {
         None => Decision::Create,
-        Some(Existing::Other) => Decision::Refuse(refuse(&target)),
+        Some(Existing::Symlink) => Decision::Refuse(symlink_refusal(&target)),
+        Some(Existing::Other) => Decision::Refuse(not_regular_file(&target)),
         Some(Existing::File) => match fs::read(&target) {
             Ok(existing) if existing == file.contents.as_bytes() => Decision::Unchanged,
             Ok(existing) if starts_generated(&existing) => Decision::Replace(existing),
@@ -197,6 +216,8 @@ fn list(dir: &Path) -> Result<Option<HashMap<String, Existing>>, Vec<Diagnostic>
         if let Ok(name) = entry.file_name().into_string() {
             let existing = if file_type.is_file() {
                 Existing::File
+            } else if file_type.is_symlink() {
+                Existing::Symlink
             } else {
                 Existing::Other
             };
@@ -204,6 +225,65 @@ fn list(dir: &Path) -> Result<Option<HashMap<String, Existing>>, Vec<Diagnostic>
         }
     }
     Ok(Some(listing))
+}
+
+/// Refuses a default output directory that is a symbolic link (E0906): a
+/// repository could otherwise commit `generated -> /somewhere` and have
+/// `build` write and delete files there. A missing directory is fine.
+fn check_default_dir(dir: &Path) -> Result<(), Vec<Diagnostic>> {
+    match fs::symlink_metadata(dir) {
+        Ok(metadata) if metadata.file_type().is_symlink() => Err(vec![
+            Diagnostic::without_span(
+                Code::E0906,
+                format!(
+                    "refusing to use `{}` as the output directory: it is a symbolic link",
+                    dir.display()
+                ),
+            )
+            .note(
+                "the default output directory must be a real directory inside the \
+                 repository, so that a repository cannot send the output elsewhere",
+            )
+            .help("remove the link, or name the directory you mean with `--out DIR`"),
+        ]),
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(vec![cannot("read", dir, &error)]),
+    }
+}
+
+/// The E0906 refusal to write through a symbolic link at an output path.
+fn symlink_refusal(target: &Path) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0906,
+        format!(
+            "refusing to write through `{}`: it is a symbolic link",
+            target.display()
+        ),
+    )
+    .help("remove the link; netpolc never follows links in the output directory")
+}
+
+/// E0906 for a path that is no longer a regular file when it is replaced or
+/// deleted.
+pub fn not_regular(path: &Path, file_type: &fs::FileType) -> Diagnostic {
+    if file_type.is_symlink() {
+        symlink_refusal(path)
+    } else {
+        not_regular_file(path)
+    }
+}
+
+/// The E0906 refusal to replace a directory or other special file.
+fn not_regular_file(path: &Path) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0906,
+        format!(
+            "refusing to replace `{}`: it is not a regular file",
+            path.display()
+        ),
+    )
+    .help("move it away; netpolc writes only regular files in the output directory")
 }
 
 /// True when the bytes start with the generated-file header line.

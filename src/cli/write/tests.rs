@@ -22,7 +22,7 @@ fn missing_directory_is_created_and_filled() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("out");
     let files = [output("shop.yaml", "a: 1\n"), output("web.yaml", "b: 2\n")];
-    let summary = write(&files, &dir).unwrap();
+    let summary = write(&files, &dir, true).unwrap();
     assert_eq!(
         summary,
         Summary {
@@ -46,7 +46,7 @@ fn missing_directory_is_created_and_filled() {
 fn nothing_to_write_creates_no_directory() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("out");
-    assert_eq!(write(&[], &dir).unwrap(), Summary::default());
+    assert_eq!(write(&[], &dir, true).unwrap(), Summary::default());
     assert!(!dir.exists());
 }
 
@@ -54,8 +54,8 @@ fn nothing_to_write_creates_no_directory() {
 fn identical_file_is_not_rewritten() {
     let temp = tempfile::tempdir().unwrap();
     let files = [output("shop.yaml", "a: 1\n")];
-    write(&files, temp.path()).unwrap();
-    let plan = plan(&files, temp.path()).unwrap();
+    write(&files, temp.path(), true).unwrap();
+    let plan = plan(&files, temp.path(), true).unwrap();
     assert!(plan.changes.is_empty());
     assert_eq!(plan.unchanged, 1);
 }
@@ -66,7 +66,7 @@ fn foreign_file_is_refused_and_nothing_is_written() {
     fs::write(temp.path().join("shop.yaml"), "mine\n").unwrap();
     fs::write(temp.path().join("old.yaml"), format!("{HEADER}old\n")).unwrap();
     let files = [output("shop.yaml", "a: 1\n"), output("web.yaml", "b: 2\n")];
-    let diags = write(&files, temp.path()).unwrap_err();
+    let diags = write(&files, temp.path(), true).unwrap_err();
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].code, Code::E0901);
     assert_eq!(
@@ -84,8 +84,8 @@ fn foreign_file_is_refused_and_nothing_is_written() {
 fn directory_at_an_output_path_is_refused() {
     let temp = tempfile::tempdir().unwrap();
     fs::create_dir(temp.path().join("shop.yaml")).unwrap();
-    let diags = write(&[output("shop.yaml", "a: 1\n")], temp.path()).unwrap_err();
-    assert_eq!(diags[0].code, Code::E0901);
+    let diags = write(&[output("shop.yaml", "a: 1\n")], temp.path(), true).unwrap_err();
+    assert_eq!(diags[0].code, Code::E0906);
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn generated_file_is_replaced_and_stale_ones_removed() {
     fs::write(temp.path().join("notes.yaml"), "kept\n").unwrap();
     fs::write(temp.path().join("README"), format!("{HEADER}not yaml\n")).unwrap();
     let files = [output("shop.yaml", "a: 1\n")];
-    let summary = write(&files, temp.path()).unwrap();
+    let summary = write(&files, temp.path(), true).unwrap();
     assert_eq!(
         summary,
         Summary {
@@ -125,7 +125,7 @@ fn header_must_be_the_first_line() {
 #[test]
 fn output_path_outside_the_directory_is_rejected() {
     let temp = tempfile::tempdir().unwrap();
-    let diags = write(&[output("../x.yaml", "")], temp.path()).unwrap_err();
+    let diags = write(&[output("../x.yaml", "")], temp.path(), true).unwrap_err();
     assert_eq!(diags[0].code, Code::E0903);
 }
 
@@ -140,4 +140,92 @@ fn summary_line() {
         summary.describe(std::path::Path::new("out")),
         "wrote 1 file, 12 unchanged, 0 removed (out/)"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_under_the_old_temporary_name_is_not_followed() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let victim = temp.path().join("victim");
+    fs::write(&victim, "precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, out.join(".shop.yaml.netpolc-tmp")).unwrap();
+    let files = [output("shop.yaml", "a: 1\n")];
+    write(&files, &out, false).unwrap();
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(
+        fs::symlink_metadata(out.join("shop.yaml"))
+            .unwrap()
+            .is_file()
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("shop.yaml")).unwrap(),
+        files[0].contents
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_at_an_output_path_is_refused_and_kept() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let victim = temp.path().join("victim");
+    fs::write(&victim, format!("{HEADER}old\n")).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("shop.yaml")).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("gone.yaml")).unwrap();
+    let diags = write(&[output("shop.yaml", "a: 1\n")], &out, true).unwrap_err();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::E0906);
+    assert!(diags[0].message.contains("symbolic link"), "{diags:?}");
+    assert_eq!(
+        fs::read_to_string(&victim).unwrap(),
+        format!("{HEADER}old\n")
+    );
+    assert!(
+        fs::symlink_metadata(out.join("shop.yaml"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert!(
+        fs::symlink_metadata(out.join("gone.yaml"))
+            .unwrap()
+            .is_symlink()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn default_output_directory_that_is_a_symlink_is_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let elsewhere = temp.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(elsewhere.join("stale.yaml"), format!("{HEADER}old\n")).unwrap();
+    let out = temp.path().join("generated");
+    std::os::unix::fs::symlink(&elsewhere, &out).unwrap();
+    let files = [output("shop.yaml", "a: 1\n")];
+    let diags = write(&files, &out, false).unwrap_err();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::E0906);
+    assert!(plan(&files, &out, false).is_err());
+    assert!(!elsewhere.join("shop.yaml").exists());
+    assert!(elsewhere.join("stale.yaml").exists());
+    // Named with `--out`, the same link is the user's choice.
+    write(&files, &out, true).unwrap();
+    assert!(elsewhere.join("shop.yaml").exists());
+    assert!(!elsewhere.join("stale.yaml").exists());
+}
+
+#[test]
+fn temporary_files_get_fresh_names_and_never_replace_anything() {
+    let temp = tempfile::tempdir().unwrap();
+    let first = super::create_temp(temp.path(), "shop.yaml", b"one", None).unwrap();
+    let second = super::create_temp(temp.path(), "shop.yaml", b"two", None).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(fs::read(&first).unwrap(), b"one");
+    assert_eq!(fs::read(&second).unwrap(), b"two");
+    let name = first.file_name().unwrap().to_str().unwrap();
+    assert!(name.starts_with(".shop.yaml."), "{name}");
+    assert!(name.ends_with(".netpolc-tmp"), "{name}");
 }

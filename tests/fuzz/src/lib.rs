@@ -85,6 +85,16 @@ pub fn check(files: &[(String, String)]) {
             "{} has no generated header",
             file.path
         );
+        // Source paths in the header are escaped: it stays one line, and the
+        // first document starts right after it.
+        let header = file.contents.split('\n').next().unwrap_or_default();
+        assert!(
+            netpolc::emit::is_generated(header)
+                && !header.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}'])
+                && file.contents[header.len()..].starts_with("\n---\n"),
+            "{}: a source path broke the header line: {header:?}",
+            file.path
+        );
         for document in serde_yaml::Deserializer::from_str(&file.contents) {
             if let Err(error) = serde_yaml::Value::deserialize(document) {
                 panic!("{} is not YAML: {error}\n{}", file.path, file.contents);

@@ -651,3 +651,33 @@ spec:
         "{kube_system_file:?}"
     );
 }
+
+/// An input file name is attacker-chosen text (a YAML directory from
+/// somewhere else): with a line break in it, the comments that cite it must
+/// not end, so the imported repository holds exactly the imported policy.
+#[test]
+fn input_names_cannot_add_statements_to_the_imported_repository() {
+    let name = "a\nnamespace evil {\n  allow from everything\n}\n#.yaml";
+    let yaml = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  endpointSelector: {}\n  ingress: [{fromEndpoints: [{matchLabels: {app: a}}]}]\n";
+    let imported = super::import_texts(&[(name, yaml)]);
+    assert!(
+        !imported.diagnostics.iter().any(|diag| diag.is_error()),
+        "{:#?}",
+        imported.diagnostics
+    );
+    let text = super::repo_text(&imported);
+    // Every line that mentions the name is a comment, and the files build.
+    for line in text.lines().filter(|line| line.contains("evil")) {
+        assert!(line.trim_start().starts_with('#'), "{line:?} in\n{text}");
+    }
+    assert!(text.contains("a\\nnamespace evil {"), "{text}");
+    assert_eq!(
+        imported
+            .files
+            .iter()
+            .filter(|file| file.contents.contains("namespace "))
+            .count(),
+        1,
+        "{text}"
+    );
+}

@@ -9,6 +9,12 @@
 //!
 //! A repository is `constants.netpol`, `categories.netpol` and a few files
 //! under `namespaces/` that import them, the layout [`crate::split`] uses.
+//!
+//! Hostile shapes, now and then: a namespace file whose name carries
+//! arbitrary bytes (line breaks, `---`, YAML), which must not reach the
+//! output unescaped; and constants or categories that each repeat the one
+//! before twice, up to 24 and 20 levels deep, which must be refused by the
+//! expansion budget (E0108) rather than expanded.
 
 mod items;
 mod pools;
@@ -98,9 +104,15 @@ pub fn repository(u: &mut Unstructured) -> Result<Vec<(String, String)>> {
         constants.push_str(&format!("const {name} = {value}\n"));
         g.names.push((name, ty));
     }
+    if g.u.ratio(1, 16)? {
+        constants.push_str(&g.doubling_constants()?);
+    }
     let mut categories = String::from("import \"constants.netpol\"\n");
     for index in 0..g.u.int_in_range(0..=2)? {
         categories.push_str(&g.category(index)?);
+    }
+    if g.u.ratio(1, 16)? {
+        categories.push_str(&g.doubling_categories()?);
     }
     let mut files = vec![
         ("constants.netpol".to_owned(), constants),
@@ -116,12 +128,63 @@ pub fn repository(u: &mut Unstructured) -> Result<Vec<(String, String)>> {
                 text.push_str(&g.namespace()?);
             }
         }
-        files.push((crate::file_name(index + 2), text));
+        let mut name = crate::file_name(index + 2);
+        if g.u.ratio(1, 8)? {
+            name = hostile_name(g.u, &name)?;
+        }
+        files.push((name, text));
     }
     Ok(files)
 }
 
+/// `name` with arbitrary bytes before its `.netpol`, read as UTF-8 with
+/// replacement; `/` is kept out so the file stays in `namespaces/` and its
+/// imports resolve.
+fn hostile_name(u: &mut Unstructured, name: &str) -> Result<String> {
+    let len = u.int_in_range(1..=24)?;
+    let bytes = u.bytes(len)?;
+    let junk = String::from_utf8_lossy(bytes).replace('/', "_");
+    let stem = name.strip_suffix(".netpol").unwrap_or(name);
+    Ok(format!("{stem}{junk}.netpol"))
+}
+
 impl Gen<'_, '_> {
+    /// `const D0 = CIDR` and `const Dn = [$Dn-1, $Dn-1]` up to 24 levels: a
+    /// list of up to 2²⁴ CIDRs written in a few hundred bytes. The last one
+    /// is in scope for rules.
+    fn doubling_constants(&mut self) -> Result<String> {
+        let depth = self.u.int_in_range(1..=24)?;
+        let mut text = format!("const D0 = {}\n", self.pick(CIDRS)?);
+        for level in 1..=depth {
+            text.push_str(&format!("const D{level} = [$D{0}, $D{0}]\n", level - 1));
+        }
+        self.names.push((format!("D{depth}"), Type::Cidrs));
+        Ok(text)
+    }
+
+    /// `category dbl0 { rule }` and `category dblN { use dblN-1  use dblN-1 }`
+    /// up to 20 levels: 2²⁰ copies of the rule. The last one can be used.
+    fn doubling_categories(&mut self) -> Result<String> {
+        let depth = self.u.int_in_range(1..=20)?;
+        let mut text = format!(
+            "category dbl0 {{\n  allow to cidr {} port {}\n}}\n",
+            self.pick(CIDRS)?,
+            self.pick(PORTS)?
+        );
+        for level in 1..=depth {
+            text.push_str(&format!(
+                "category dbl{level} {{\n  use dbl{0}\n  use dbl{0}\n}}\n",
+                level - 1
+            ));
+        }
+        self.categories.push(Category {
+            name: format!("dbl{depth}"),
+            params: Vec::new(),
+            policies: false,
+        });
+        Ok(text)
+    }
+
     /// True about once in [`SLIP`] choices: time for a mistake. False when
     /// the bytes run out, as `ratio` is then true.
     fn slip(&mut self) -> Result<bool> {
