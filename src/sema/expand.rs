@@ -22,7 +22,7 @@ use super::context::Ctx;
 use super::resolve::{CategoryRef, Defs};
 use super::types::Ty;
 use super::values::{self, Bound, Env, Evaluator, Params, Val};
-use super::{cilium, rules, safety, suggest, validate, versions};
+use super::{cilium, rules, safety, sentences, suggest, validate, versions};
 use crate::CiliumVersion;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
@@ -326,6 +326,9 @@ impl<'a> Expander<'a, '_> {
     fn stmt_inner(&mut self, stmt: &'a ast::Stmt, env: Env<'_>, ctx: &Ctx, parts: &mut Parts) {
         match stmt {
             ast::Stmt::Use(use_stmt) => {
+                if use_stmt.sentence.is_some() && use_stmt.name.node.is_empty() {
+                    parts.broken = true;
+                }
                 if let Some(expansion) = self.use_category(use_stmt, env, ctx) {
                     if let Some(first) = expansion.policies.first() {
                         self.diags.push(
@@ -467,12 +470,19 @@ impl<'a> Expander<'a, '_> {
         env: Env<'_>,
         ctx: &Ctx,
     ) -> Option<Rc<Expansion>> {
+        if use_stmt.sentence.is_some() && use_stmt.name.node.is_empty() {
+            // A sentence nobody declares: reported by `sentences`.
+            return None;
+        }
         let Some(category) = self.defs.category(env.file, &use_stmt.name.node) else {
             let candidates = self.defs.category_names(env.file);
+            let help = sentences::use_help(self.defs, env.file, &use_stmt.name.node).or_else(|| {
+                suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned)
+            });
             self.diags.push(
                 Diagnostic::new(Code::E0102, use_stmt.name.span, format!("cannot find category `{}`", use_stmt.name.node))
                     .label("no category of this name in scope")
-                    .help_opt(suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned))
+                    .help_opt(help)
                     .note("a file sees its own categories, those of the files it imports, and the standard library's"),
             );
             return None;
