@@ -64,7 +64,7 @@ impl Declared {
             .any(|(name, default)| name == param && *default)
     }
 
-    /// The first way of writing a parameter: `from ...` or `...`.
+    /// What gives a parameter: "a `from` clause", "values after `dns`".
     fn way_to_give(&self, param: &str) -> String {
         if self
             .decl
@@ -72,15 +72,15 @@ impl Declared {
             .as_ref()
             .is_some_and(|slot| slot.node == param)
         {
-            return format!("{} ...", self.title());
+            return format!("values after `{}`", self.decl.word.node);
         }
         self.decl
             .clauses
             .iter()
             .find(|clause| clause.param.node == param)
             .map_or_else(
-                || self.title(),
-                |clause| format!("{} {} ...", self.title(), clause.words.join(" ")),
+                || format!("`{param}`"),
+                |clause| format!("a `{}` clause", clause.words.join(" ")),
             )
     }
 }
@@ -233,6 +233,7 @@ fn check_decl(
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     let before = diags.len();
+    let mut unknown_param = false;
     let names: Vec<&str> = category
         .params
         .iter()
@@ -244,6 +245,7 @@ fn check_decl(
         .chain(decl.clauses.iter().map(|clause| &clause.param));
     for param in params {
         if !names.contains(&param.node.as_str()) {
+            unknown_param = true;
             diags.push(
                 Diagnostic::new(
                     Code::E0307,
@@ -286,7 +288,7 @@ fn check_decl(
                 .clauses
                 .iter()
                 .any(|clause| clause.param.node == param.name.node);
-        if param.default.is_none() && !given {
+        if param.default.is_none() && !given && !unknown_param {
             diags.push(
                 Diagnostic::new(
                     Code::E0307,
@@ -337,8 +339,8 @@ fn fill_in(
                 sources.path(found.file)
             ))
             .help(format!(
-                "import `{}` into `{}`",
-                sources.path(found.file),
+                "add `import \"{}\"` to `{}`",
+                resolve::relative(sources.path(from), sources.path(found.file)),
                 sources.path(from)
             )),
         );
@@ -422,7 +424,7 @@ fn fill_in(
     if !missing.is_empty() {
         let ways: Vec<String> = missing
             .iter()
-            .map(|param| format!("`{}`", found.way_to_give(param)))
+            .map(|param| found.way_to_give(param))
             .collect();
         let mut diag = Diagnostic::new(
             Code::E0308,

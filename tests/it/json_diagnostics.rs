@@ -24,10 +24,9 @@ const LABEL_FIELDS: [&str; 5] = ["file", "line", "column", "end", "message"];
 
 /// A missing argument, whose secondary label points into the standard library.
 const MISSING_ARGUMENT: &str = "\
-const STORAGE = [10.20.0.0/24, 10.20.1.0/24]
 namespace shop {
   allow from pods app=gateway port 8080/tcp
-  use allow_storage(cidrs: $STORAGE)
+  use allow_metrics_scrape(namespace: \"monitoring\")
 }
 ";
 

@@ -14,4 +14,5 @@ mod lint_cli;
 mod robustness;
 mod schema;
 mod seeds;
+mod sentences;
 mod ui;
