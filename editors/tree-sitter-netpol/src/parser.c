@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 410
+#define STATE_COUNT 440
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 191
-#define ALIAS_COUNT 3
-#define TOKEN_COUNT 93
+#define SYMBOL_COUNT 204
+#define ALIAS_COUNT 4
+#define TOKEN_COUNT 95
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 21
+#define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 72
+#define PRODUCTION_ID_COUNT 81
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -44,183 +44,197 @@ enum ts_symbol_identifiers {
   anon_sym_EQ = 14,
   anon_sym_group = 15,
   anon_sym_category = 16,
-  anon_sym_LPAREN = 17,
-  anon_sym_RPAREN = 18,
-  anon_sym_COLON = 19,
-  anon_sym_cidrs = 20,
-  anon_sym_ports = 21,
-  anon_sym_port = 22,
-  anon_sym_strings = 23,
-  anon_sym_string = 24,
-  anon_sym_selector = 25,
-  anon_sym_system = 26,
-  anon_sym_namespace = 27,
-  anon_sym_policy = 28,
-  anon_sym_use = 29,
-  anon_sym_description = 30,
-  anon_sym_label = 31,
-  anon_sym_default = 32,
-  anon_sym_deny = 33,
-  anon_sym_no = 34,
-  anon_sym_ingress = 35,
-  anon_sym_egress = 36,
-  anon_sym_select = 37,
-  anon_sym_pods = 38,
-  anon_sym_all = 39,
-  anon_sym_nodes = 40,
-  anon_sym_in = 41,
-  anon_sym_except = 42,
-  anon_sym_with = 43,
-  anon_sym_allow = 44,
-  anon_sym_from = 45,
-  anon_sym_to = 46,
-  anon_sym_anywhere = 47,
-  anon_sym_everything = 48,
-  anon_sym_entity = 49,
-  anon_sym_LBRACK = 50,
-  anon_sym_RBRACK = 51,
-  anon_sym_fqdn = 52,
-  anon_sym_service = 53,
-  anon_sym_services = 54,
-  anon_sym_icmp = 55,
-  anon_sym_ipv4 = 56,
-  anon_sym_ipv6 = 57,
-  sym_icmp_type = 58,
-  anon_sym_http = 59,
-  anon_sym_method = 60,
-  anon_sym_host = 61,
-  anon_sym_header = 62,
-  sym_http_method = 63,
-  anon_sym_grpc = 64,
-  anon_sym_kafka = 65,
-  anon_sym_produce = 66,
-  anon_sym_consume = 67,
-  anon_sym_apikey = 68,
-  anon_sym_topic = 69,
-  anon_sym_client = 70,
-  anon_sym_version = 71,
-  anon_sym_dns = 72,
-  anon_sym_BANG_EQ = 73,
-  anon_sym_notin = 74,
-  anon_sym_BANG = 75,
-  sym_label_key = 76,
-  sym_label_value = 77,
-  anon_sym_DASH = 78,
-  anon_sym_SLASH = 79,
-  sym_port_number = 80,
-  sym__port_number_immediate = 81,
-  sym_protocol = 82,
-  sym_cidr = 83,
-  sym_number = 84,
-  anon_sym_DQUOTE = 85,
-  aux_sym_string_token1 = 86,
-  anon_sym_DQUOTE2 = 87,
-  sym_escape_sequence = 88,
-  sym_const_ref = 89,
-  sym_identifier = 90,
-  sym__name_token = 91,
-  sym_comment = 92,
-  sym_source_file = 93,
-  sym__item = 94,
-  sym_silence = 95,
-  sym_inventory = 96,
-  sym_inventory_entry = 97,
-  sym_cidr_groups = 98,
-  sym_cilium = 99,
-  sym_import = 100,
-  sym_const_definition = 101,
-  sym_category = 102,
-  sym_parameters = 103,
-  sym_parameter = 104,
-  sym_type = 105,
-  sym_namespace = 106,
-  sym_cluster_policy = 107,
-  sym_body = 108,
-  sym_policy = 109,
-  sym_policy_body = 110,
-  sym__policy_item = 111,
-  sym_use = 112,
-  sym_arguments = 113,
-  sym_argument = 114,
-  sym_description = 115,
-  sym_label = 116,
-  sym_default_deny = 117,
-  sym_no_default_deny = 118,
-  sym_direction = 119,
-  sym_select = 120,
-  sym_subject_pods = 121,
-  sym_subject_all_nodes = 122,
-  sym_subject_nodes = 123,
-  sym_scope = 124,
-  sym_scope_all = 125,
-  sym_scope_labelled = 126,
-  sym_scope_named = 127,
-  sym__name_list = 128,
-  sym_rule = 129,
-  sym_verb = 130,
-  sym_way = 131,
-  sym__peer = 132,
-  sym_peer_pods = 133,
-  sym_peer_namespace = 134,
-  sym_peer_namespaces = 135,
-  sym_peer_entity = 136,
-  sym_entity = 137,
-  sym_peer_cidr = 138,
-  sym_cidr_item = 139,
-  sym_cidr_list = 140,
-  sym_peer_fqdn = 141,
-  sym_peer_service = 142,
-  sym_peer_services = 143,
-  sym_ports = 144,
-  sym_icmps = 145,
-  sym_icmp_item = 146,
-  sym__l7 = 147,
-  sym_http = 148,
-  sym_grpc = 149,
-  sym_kafka = 150,
-  sym_dns = 151,
-  sym__selector = 152,
-  sym_selector = 153,
-  sym_selector_eq = 154,
-  sym_selector_ne = 155,
-  sym_selector_in = 156,
-  sym_selector_notin = 157,
-  sym_selector_exists = 158,
-  sym_selector_not_exists = 159,
-  sym__label_value = 160,
-  sym__value = 161,
-  sym_list = 162,
-  sym__cidr_or_ref = 163,
-  sym__string_or_ref = 164,
-  sym_port = 165,
-  sym_string = 166,
-  sym_name = 167,
-  aux_sym_source_file_repeat1 = 168,
-  aux_sym_silence_repeat1 = 169,
-  aux_sym_inventory_repeat1 = 170,
-  aux_sym_inventory_entry_repeat1 = 171,
-  aux_sym_parameters_repeat1 = 172,
-  aux_sym_body_repeat1 = 173,
-  aux_sym_policy_body_repeat1 = 174,
-  aux_sym_arguments_repeat1 = 175,
-  aux_sym_default_deny_repeat1 = 176,
-  aux_sym__name_list_repeat1 = 177,
-  aux_sym_rule_repeat1 = 178,
-  aux_sym_peer_pods_repeat1 = 179,
-  aux_sym_peer_entity_repeat1 = 180,
-  aux_sym_peer_cidr_repeat1 = 181,
-  aux_sym_cidr_list_repeat1 = 182,
-  aux_sym_peer_fqdn_repeat1 = 183,
-  aux_sym_ports_repeat1 = 184,
-  aux_sym_icmps_repeat1 = 185,
-  aux_sym_http_repeat1 = 186,
-  aux_sym_selector_repeat1 = 187,
-  aux_sym_selector_in_repeat1 = 188,
-  aux_sym_list_repeat1 = 189,
-  aux_sym_string_repeat1 = 190,
-  alias_sym_kafka_apikey = 191,
-  alias_sym_namespace_name = 192,
-  alias_sym_service_name = 193,
+  anon_sym_sentence = 17,
+  anon_sym_LPAREN = 18,
+  anon_sym_RPAREN = 19,
+  anon_sym_COLON = 20,
+  anon_sym_cidrs = 21,
+  anon_sym_ports = 22,
+  anon_sym_port = 23,
+  anon_sym_strings = 24,
+  anon_sym_string = 25,
+  anon_sym_selector = 26,
+  anon_sym_system = 27,
+  anon_sym_namespace = 28,
+  anon_sym_policy = 29,
+  anon_sym_use = 30,
+  anon_sym_description = 31,
+  anon_sym_label = 32,
+  anon_sym_default = 33,
+  anon_sym_deny = 34,
+  anon_sym_no = 35,
+  anon_sym_ingress = 36,
+  anon_sym_egress = 37,
+  anon_sym_select = 38,
+  anon_sym_pods = 39,
+  anon_sym_all = 40,
+  anon_sym_nodes = 41,
+  anon_sym_in = 42,
+  anon_sym_except = 43,
+  anon_sym_with = 44,
+  anon_sym_allow = 45,
+  sym_sentence_word = 46,
+  anon_sym_from = 47,
+  anon_sym_to = 48,
+  anon_sym_anywhere = 49,
+  anon_sym_everything = 50,
+  anon_sym_entity = 51,
+  anon_sym_LBRACK = 52,
+  anon_sym_RBRACK = 53,
+  anon_sym_fqdn = 54,
+  anon_sym_service = 55,
+  anon_sym_services = 56,
+  anon_sym_icmp = 57,
+  anon_sym_ipv4 = 58,
+  anon_sym_ipv6 = 59,
+  sym_icmp_type = 60,
+  anon_sym_http = 61,
+  anon_sym_method = 62,
+  anon_sym_host = 63,
+  anon_sym_header = 64,
+  sym_http_method = 65,
+  anon_sym_grpc = 66,
+  anon_sym_kafka = 67,
+  anon_sym_produce = 68,
+  anon_sym_consume = 69,
+  anon_sym_apikey = 70,
+  anon_sym_topic = 71,
+  anon_sym_client = 72,
+  anon_sym_version = 73,
+  anon_sym_dns = 74,
+  anon_sym_BANG_EQ = 75,
+  anon_sym_notin = 76,
+  anon_sym_BANG = 77,
+  sym_label_key = 78,
+  sym_label_value = 79,
+  anon_sym_DASH = 80,
+  anon_sym_SLASH = 81,
+  sym_port_number = 82,
+  sym__port_number_immediate = 83,
+  sym_protocol = 84,
+  sym_cidr = 85,
+  sym_number = 86,
+  anon_sym_DQUOTE = 87,
+  aux_sym_string_token1 = 88,
+  anon_sym_DQUOTE2 = 89,
+  sym_escape_sequence = 90,
+  sym_const_ref = 91,
+  sym_identifier = 92,
+  sym__name_token = 93,
+  sym_comment = 94,
+  sym_source_file = 95,
+  sym__item = 96,
+  sym_silence = 97,
+  sym_inventory = 98,
+  sym_inventory_entry = 99,
+  sym_cidr_groups = 100,
+  sym_cilium = 101,
+  sym_import = 102,
+  sym_const_definition = 103,
+  sym_category = 104,
+  sym_sentence_declaration = 105,
+  sym_sentence_declaration_clause = 106,
+  sym_parameters = 107,
+  sym_parameter = 108,
+  sym_type = 109,
+  sym_namespace = 110,
+  sym_cluster_policy = 111,
+  sym_body = 112,
+  sym_policy = 113,
+  sym_policy_body = 114,
+  sym__policy_item = 115,
+  sym_use = 116,
+  sym_arguments = 117,
+  sym_argument = 118,
+  sym_description = 119,
+  sym_label = 120,
+  sym_default_deny = 121,
+  sym_no_default_deny = 122,
+  sym_direction = 123,
+  sym_select = 124,
+  sym_subject_pods = 125,
+  sym_subject_all_nodes = 126,
+  sym_subject_nodes = 127,
+  sym_scope = 128,
+  sym_scope_all = 129,
+  sym_scope_labelled = 130,
+  sym_scope_named = 131,
+  sym__name_list = 132,
+  sym_rule = 133,
+  sym_verb = 134,
+  sym_sentence = 135,
+  sym_sentence_clause = 136,
+  sym__sentence_keyword = 137,
+  sym_sentence_values = 138,
+  sym__sentence_value = 139,
+  sym_way = 140,
+  sym__peer = 141,
+  sym_peer_pods = 142,
+  sym_peer_namespace = 143,
+  sym_peer_namespaces = 144,
+  sym_peer_entity = 145,
+  sym_entity = 146,
+  sym_peer_cidr = 147,
+  sym_cidr_item = 148,
+  sym_cidr_list = 149,
+  sym_peer_fqdn = 150,
+  sym_peer_service = 151,
+  sym_peer_services = 152,
+  sym_ports = 153,
+  sym_icmps = 154,
+  sym_icmp_item = 155,
+  sym__l7 = 156,
+  sym_http = 157,
+  sym_grpc = 158,
+  sym_kafka = 159,
+  sym_dns = 160,
+  sym__selector = 161,
+  sym_selector = 162,
+  sym_selector_eq = 163,
+  sym_selector_ne = 164,
+  sym_selector_in = 165,
+  sym_selector_notin = 166,
+  sym_selector_exists = 167,
+  sym_selector_not_exists = 168,
+  sym__label_value = 169,
+  sym__value = 170,
+  sym_list = 171,
+  sym__cidr_or_ref = 172,
+  sym__string_or_ref = 173,
+  sym_port = 174,
+  sym_string = 175,
+  sym_name = 176,
+  aux_sym_source_file_repeat1 = 177,
+  aux_sym_silence_repeat1 = 178,
+  aux_sym_inventory_repeat1 = 179,
+  aux_sym_inventory_entry_repeat1 = 180,
+  aux_sym_sentence_declaration_repeat1 = 181,
+  aux_sym_sentence_declaration_clause_repeat1 = 182,
+  aux_sym_parameters_repeat1 = 183,
+  aux_sym_body_repeat1 = 184,
+  aux_sym_policy_body_repeat1 = 185,
+  aux_sym_arguments_repeat1 = 186,
+  aux_sym_default_deny_repeat1 = 187,
+  aux_sym__name_list_repeat1 = 188,
+  aux_sym_rule_repeat1 = 189,
+  aux_sym_sentence_repeat1 = 190,
+  aux_sym_sentence_values_repeat1 = 191,
+  aux_sym_peer_pods_repeat1 = 192,
+  aux_sym_peer_entity_repeat1 = 193,
+  aux_sym_peer_cidr_repeat1 = 194,
+  aux_sym_cidr_list_repeat1 = 195,
+  aux_sym_peer_fqdn_repeat1 = 196,
+  aux_sym_ports_repeat1 = 197,
+  aux_sym_icmps_repeat1 = 198,
+  aux_sym_http_repeat1 = 199,
+  aux_sym_selector_repeat1 = 200,
+  aux_sym_selector_in_repeat1 = 201,
+  aux_sym_list_repeat1 = 202,
+  aux_sym_string_repeat1 = 203,
+  alias_sym_kafka_apikey = 204,
+  alias_sym_namespace_name = 205,
+  alias_sym_sentence_value = 206,
+  alias_sym_service_name = 207,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -241,6 +255,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
   [anon_sym_category] = "category",
+  [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
   [anon_sym_RPAREN] = ")",
   [anon_sym_COLON] = ":",
@@ -269,6 +284,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_except] = "except",
   [anon_sym_with] = "with",
   [anon_sym_allow] = "allow",
+  [sym_sentence_word] = "sentence_word",
   [anon_sym_from] = "from",
   [anon_sym_to] = "to",
   [anon_sym_anywhere] = "anywhere",
@@ -327,6 +343,8 @@ static const char * const ts_symbol_names[] = {
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
   [sym_category] = "category",
+  [sym_sentence_declaration] = "sentence_declaration",
+  [sym_sentence_declaration_clause] = "sentence_declaration_clause",
   [sym_parameters] = "parameters",
   [sym_parameter] = "parameter",
   [sym_type] = "type",
@@ -355,6 +373,11 @@ static const char * const ts_symbol_names[] = {
   [sym__name_list] = "_name_list",
   [sym_rule] = "rule",
   [sym_verb] = "verb",
+  [sym_sentence] = "sentence",
+  [sym_sentence_clause] = "sentence_clause",
+  [sym__sentence_keyword] = "_sentence_keyword",
+  [sym_sentence_values] = "sentence_values",
+  [sym__sentence_value] = "_sentence_value",
   [sym_way] = "way",
   [sym__peer] = "_peer",
   [sym_peer_pods] = "peer_pods",
@@ -396,6 +419,8 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
+  [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
+  [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
   [aux_sym_body_repeat1] = "body_repeat1",
   [aux_sym_policy_body_repeat1] = "policy_body_repeat1",
@@ -403,6 +428,8 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_default_deny_repeat1] = "default_deny_repeat1",
   [aux_sym__name_list_repeat1] = "_name_list_repeat1",
   [aux_sym_rule_repeat1] = "rule_repeat1",
+  [aux_sym_sentence_repeat1] = "sentence_repeat1",
+  [aux_sym_sentence_values_repeat1] = "sentence_values_repeat1",
   [aux_sym_peer_pods_repeat1] = "peer_pods_repeat1",
   [aux_sym_peer_entity_repeat1] = "peer_entity_repeat1",
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
@@ -417,6 +444,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_string_repeat1] = "string_repeat1",
   [alias_sym_kafka_apikey] = "kafka_apikey",
   [alias_sym_namespace_name] = "namespace_name",
+  [alias_sym_sentence_value] = "sentence_value",
   [alias_sym_service_name] = "service_name",
 };
 
@@ -438,6 +466,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
   [anon_sym_category] = anon_sym_category,
+  [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
   [anon_sym_RPAREN] = anon_sym_RPAREN,
   [anon_sym_COLON] = anon_sym_COLON,
@@ -466,6 +495,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_except] = anon_sym_except,
   [anon_sym_with] = anon_sym_with,
   [anon_sym_allow] = anon_sym_allow,
+  [sym_sentence_word] = sym_sentence_word,
   [anon_sym_from] = anon_sym_from,
   [anon_sym_to] = anon_sym_to,
   [anon_sym_anywhere] = anon_sym_anywhere,
@@ -524,6 +554,8 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
   [sym_category] = sym_category,
+  [sym_sentence_declaration] = sym_sentence_declaration,
+  [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
   [sym_parameters] = sym_parameters,
   [sym_parameter] = sym_parameter,
   [sym_type] = sym_type,
@@ -552,6 +584,11 @@ static const TSSymbol ts_symbol_map[] = {
   [sym__name_list] = sym__name_list,
   [sym_rule] = sym_rule,
   [sym_verb] = sym_verb,
+  [sym_sentence] = sym_sentence,
+  [sym_sentence_clause] = sym_sentence_clause,
+  [sym__sentence_keyword] = sym__sentence_keyword,
+  [sym_sentence_values] = sym_sentence_values,
+  [sym__sentence_value] = sym__sentence_value,
   [sym_way] = sym_way,
   [sym__peer] = sym__peer,
   [sym_peer_pods] = sym_peer_pods,
@@ -593,6 +630,8 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
+  [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
+  [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
   [aux_sym_body_repeat1] = aux_sym_body_repeat1,
   [aux_sym_policy_body_repeat1] = aux_sym_policy_body_repeat1,
@@ -600,6 +639,8 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_default_deny_repeat1] = aux_sym_default_deny_repeat1,
   [aux_sym__name_list_repeat1] = aux_sym__name_list_repeat1,
   [aux_sym_rule_repeat1] = aux_sym_rule_repeat1,
+  [aux_sym_sentence_repeat1] = aux_sym_sentence_repeat1,
+  [aux_sym_sentence_values_repeat1] = aux_sym_sentence_values_repeat1,
   [aux_sym_peer_pods_repeat1] = aux_sym_peer_pods_repeat1,
   [aux_sym_peer_entity_repeat1] = aux_sym_peer_entity_repeat1,
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
@@ -614,6 +655,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_string_repeat1] = aux_sym_string_repeat1,
   [alias_sym_kafka_apikey] = alias_sym_kafka_apikey,
   [alias_sym_namespace_name] = alias_sym_namespace_name,
+  [alias_sym_sentence_value] = alias_sym_sentence_value,
   [alias_sym_service_name] = alias_sym_service_name,
 };
 
@@ -683,6 +725,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_category] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_sentence] = {
     .visible = true,
     .named = false,
   },
@@ -797,6 +843,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [anon_sym_allow] = {
     .visible = true,
     .named = false,
+  },
+  [sym_sentence_word] = {
+    .visible = true,
+    .named = true,
   },
   [anon_sym_from] = {
     .visible = true,
@@ -1030,6 +1080,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_sentence_declaration] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_sentence_declaration_clause] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_parameters] = {
     .visible = true,
     .named = true,
@@ -1140,6 +1198,26 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym_verb] = {
     .visible = true,
+    .named = true,
+  },
+  [sym_sentence] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_sentence_clause] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__sentence_keyword] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym_sentence_values] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__sentence_value] = {
+    .visible = false,
     .named = true,
   },
   [sym_way] = {
@@ -1306,6 +1384,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_sentence_declaration_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_sentence_declaration_clause_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_parameters_repeat1] = {
     .visible = false,
     .named = false,
@@ -1331,6 +1417,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_rule_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_sentence_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_sentence_values_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1390,6 +1484,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [alias_sym_sentence_value] = {
+    .visible = true,
+    .named = true,
+  },
   [alias_sym_service_name] = {
     .visible = true,
     .named = true,
@@ -1408,16 +1506,21 @@ enum ts_field_identifiers {
   field_labels = 9,
   field_method = 10,
   field_name = 11,
-  field_parameters = 12,
-  field_path = 13,
-  field_peer = 14,
-  field_reason = 15,
-  field_topic = 16,
-  field_type = 17,
-  field_value = 18,
-  field_verb = 19,
-  field_version = 20,
-  field_way = 21,
+  field_parameter = 12,
+  field_parameters = 13,
+  field_path = 14,
+  field_peer = 15,
+  field_reason = 16,
+  field_sentence = 17,
+  field_slot = 18,
+  field_topic = 19,
+  field_type = 20,
+  field_value = 21,
+  field_values = 22,
+  field_verb = 23,
+  field_version = 24,
+  field_way = 25,
+  field_word = 26,
 };
 
 static const char * const ts_field_names[] = {
@@ -1433,16 +1536,21 @@ static const char * const ts_field_names[] = {
   [field_labels] = "labels",
   [field_method] = "method",
   [field_name] = "name",
+  [field_parameter] = "parameter",
   [field_parameters] = "parameters",
   [field_path] = "path",
   [field_peer] = "peer",
   [field_reason] = "reason",
+  [field_sentence] = "sentence",
+  [field_slot] = "slot",
   [field_topic] = "topic",
   [field_type] = "type",
   [field_value] = "value",
+  [field_values] = "values",
   [field_verb] = "verb",
   [field_version] = "version",
   [field_way] = "way",
+  [field_word] = "word",
 };
 
 static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
@@ -1455,64 +1563,72 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [7] = {.index = 7, .length = 2},
   [8] = {.index = 9, .length = 2},
   [9] = {.index = 11, .length = 3},
-  [10] = {.index = 14, .length = 2},
-  [11] = {.index = 16, .length = 1},
-  [12] = {.index = 17, .length = 1},
-  [13] = {.index = 18, .length = 2},
-  [14] = {.index = 20, .length = 1},
-  [15] = {.index = 21, .length = 2},
-  [16] = {.index = 23, .length = 1},
-  [17] = {.index = 24, .length = 2},
-  [18] = {.index = 26, .length = 3},
-  [19] = {.index = 29, .length = 2},
-  [20] = {.index = 31, .length = 2},
-  [21] = {.index = 33, .length = 2},
-  [24] = {.index = 35, .length = 1},
-  [25] = {.index = 36, .length = 3},
-  [26] = {.index = 39, .length = 2},
-  [28] = {.index = 41, .length = 1},
-  [29] = {.index = 42, .length = 1},
-  [30] = {.index = 43, .length = 1},
-  [31] = {.index = 44, .length = 1},
-  [32] = {.index = 45, .length = 1},
-  [33] = {.index = 46, .length = 2},
-  [34] = {.index = 48, .length = 2},
-  [36] = {.index = 50, .length = 1},
-  [37] = {.index = 51, .length = 1},
-  [38] = {.index = 52, .length = 1},
-  [39] = {.index = 53, .length = 2},
-  [40] = {.index = 55, .length = 2},
-  [41] = {.index = 57, .length = 2},
-  [42] = {.index = 59, .length = 1},
-  [43] = {.index = 60, .length = 2},
-  [44] = {.index = 62, .length = 2},
-  [45] = {.index = 64, .length = 1},
-  [46] = {.index = 65, .length = 1},
-  [47] = {.index = 66, .length = 1},
-  [48] = {.index = 67, .length = 2},
-  [49] = {.index = 69, .length = 3},
-  [50] = {.index = 72, .length = 2},
-  [51] = {.index = 74, .length = 2},
-  [52] = {.index = 76, .length = 3},
-  [53] = {.index = 79, .length = 1},
-  [54] = {.index = 80, .length = 1},
-  [55] = {.index = 81, .length = 1},
-  [56] = {.index = 82, .length = 2},
-  [57] = {.index = 84, .length = 2},
-  [58] = {.index = 86, .length = 2},
-  [59] = {.index = 88, .length = 3},
-  [60] = {.index = 91, .length = 3},
-  [61] = {.index = 94, .length = 3},
-  [62] = {.index = 97, .length = 2},
-  [63] = {.index = 99, .length = 2},
-  [64] = {.index = 101, .length = 2},
-  [65] = {.index = 103, .length = 4},
-  [66] = {.index = 107, .length = 2},
-  [67] = {.index = 109, .length = 2},
-  [68] = {.index = 111, .length = 2},
-  [69] = {.index = 113, .length = 3},
-  [70] = {.index = 116, .length = 3},
-  [71] = {.index = 119, .length = 3},
+  [10] = {.index = 14, .length = 3},
+  [11] = {.index = 17, .length = 2},
+  [12] = {.index = 19, .length = 1},
+  [13] = {.index = 20, .length = 1},
+  [14] = {.index = 21, .length = 2},
+  [15] = {.index = 23, .length = 1},
+  [16] = {.index = 24, .length = 2},
+  [17] = {.index = 26, .length = 2},
+  [18] = {.index = 28, .length = 4},
+  [19] = {.index = 32, .length = 2},
+  [20] = {.index = 34, .length = 1},
+  [21] = {.index = 35, .length = 2},
+  [23] = {.index = 37, .length = 3},
+  [24] = {.index = 40, .length = 3},
+  [25] = {.index = 43, .length = 3},
+  [26] = {.index = 46, .length = 2},
+  [27] = {.index = 48, .length = 2},
+  [28] = {.index = 50, .length = 2},
+  [29] = {.index = 52, .length = 1},
+  [32] = {.index = 53, .length = 1},
+  [33] = {.index = 54, .length = 1},
+  [34] = {.index = 55, .length = 3},
+  [35] = {.index = 58, .length = 2},
+  [37] = {.index = 60, .length = 1},
+  [38] = {.index = 61, .length = 1},
+  [39] = {.index = 62, .length = 1},
+  [40] = {.index = 63, .length = 1},
+  [41] = {.index = 64, .length = 1},
+  [42] = {.index = 65, .length = 2},
+  [43] = {.index = 67, .length = 2},
+  [45] = {.index = 69, .length = 1},
+  [46] = {.index = 70, .length = 1},
+  [47] = {.index = 71, .length = 1},
+  [48] = {.index = 72, .length = 2},
+  [49] = {.index = 74, .length = 2},
+  [50] = {.index = 76, .length = 2},
+  [51] = {.index = 78, .length = 1},
+  [52] = {.index = 79, .length = 2},
+  [53] = {.index = 81, .length = 2},
+  [54] = {.index = 83, .length = 1},
+  [55] = {.index = 84, .length = 1},
+  [56] = {.index = 85, .length = 1},
+  [57] = {.index = 86, .length = 2},
+  [58] = {.index = 88, .length = 3},
+  [59] = {.index = 91, .length = 2},
+  [60] = {.index = 93, .length = 2},
+  [61] = {.index = 95, .length = 3},
+  [62] = {.index = 98, .length = 1},
+  [63] = {.index = 99, .length = 1},
+  [64] = {.index = 100, .length = 1},
+  [65] = {.index = 101, .length = 2},
+  [66] = {.index = 103, .length = 2},
+  [67] = {.index = 105, .length = 2},
+  [68] = {.index = 107, .length = 3},
+  [69] = {.index = 110, .length = 3},
+  [70] = {.index = 113, .length = 3},
+  [71] = {.index = 116, .length = 2},
+  [72] = {.index = 118, .length = 2},
+  [73] = {.index = 120, .length = 2},
+  [74] = {.index = 122, .length = 4},
+  [75] = {.index = 126, .length = 2},
+  [76] = {.index = 128, .length = 2},
+  [77] = {.index = 130, .length = 2},
+  [78] = {.index = 132, .length = 3},
+  [79] = {.index = 135, .length = 3},
+  [80] = {.index = 138, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1538,170 +1654,197 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [11] =
     {field_body, 3},
     {field_name, 1},
-    {field_parameters, 2},
+    {field_sentence, 2},
   [14] =
+    {field_body, 3},
+    {field_name, 1},
+    {field_parameters, 2},
+  [17] =
     {field_labels, 1},
     {field_name, 0},
-  [16] =
+  [19] =
     {field_name, 1},
-  [17] =
+  [20] =
     {field_key, 0},
-  [18] =
+  [21] =
     {field_name, 1},
     {field_value, 4},
-  [20] =
+  [23] =
     {field_category, 1},
-  [21] =
+  [24] =
+    {field_verb, 0},
+    {field_word, 1},
+  [26] =
+    {field_verb, 1},
+    {field_word, 2},
+  [28] =
+    {field_body, 4},
+    {field_name, 1},
+    {field_parameters, 2},
+    {field_sentence, 3},
+  [32] =
     {field_labels, 2},
     {field_name, 1},
-  [23] =
+  [34] =
     {field_key, 1},
-  [24] =
+  [35] =
     {field_arguments, 2},
     {field_category, 1},
-  [26] =
+  [37] =
+    {field_values, 2},
+    {field_verb, 0},
+    {field_word, 1},
+  [40] =
     {field_peer, 2},
     {field_verb, 0},
     {field_way, 1},
-  [29] =
+  [43] =
+    {field_slot, 3},
+    {field_verb, 1},
+    {field_word, 2},
+  [46] =
     {field_name, 0},
     {field_type, 2},
-  [31] =
+  [48] =
     {field_key, 0},
     {field_value, 2},
-  [33] =
+  [50] =
     {field_key, 1},
     {field_value, 3},
-  [35] =
+  [52] =
+    {field_values, 1},
+  [53] =
+    {field_parameter, 1},
+  [54] =
     {field_header, 1, .inherited = true},
-  [36] =
+  [55] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [39] =
+  [58] =
     {field_name, 0},
     {field_value, 2},
-  [41] =
+  [60] =
     {field_method, 2},
-  [42] =
+  [61] =
     {field_host, 2},
-  [43] =
+  [62] =
     {field_header, 1},
-  [44] =
+  [63] =
     {field_path, 2},
-  [45] =
+  [64] =
     {field_header, 2, .inherited = true},
-  [46] =
+  [65] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [48] =
+  [67] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [50] =
+  [69] =
     {field_topic, 2},
-  [51] =
+  [70] =
     {field_client, 2},
-  [52] =
+  [71] =
     {field_version, 2},
-  [53] =
+  [72] =
     {field_method, 2},
     {field_path, 3},
-  [55] =
+  [74] =
     {field_header, 3, .inherited = true},
     {field_method, 2},
-  [57] =
+  [76] =
     {field_header, 3, .inherited = true},
     {field_host, 2},
-  [59] =
+  [78] =
     {field_host, 3},
-  [60] =
+  [79] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [62] =
+  [81] =
     {field_host, 3},
     {field_path, 1},
-  [64] =
+  [83] =
     {field_topic, 3},
-  [65] =
+  [84] =
     {field_client, 3},
-  [66] =
+  [85] =
     {field_version, 3},
-  [67] =
+  [86] =
     {field_host, 4},
     {field_method, 2},
-  [69] =
+  [88] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [72] =
+  [91] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [74] =
+  [93] =
     {field_host, 4},
     {field_path, 2},
-  [76] =
+  [95] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [79] =
+  [98] =
     {field_topic, 4},
-  [80] =
+  [99] =
     {field_client, 4},
-  [81] =
+  [100] =
     {field_version, 4},
-  [82] =
+  [101] =
     {field_client, 4},
     {field_topic, 2},
-  [84] =
+  [103] =
     {field_topic, 2},
     {field_version, 4},
-  [86] =
+  [105] =
     {field_client, 2},
     {field_version, 4},
-  [88] =
+  [107] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [91] =
+  [110] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [94] =
+  [113] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [97] =
+  [116] =
     {field_client, 5},
     {field_topic, 3},
-  [99] =
+  [118] =
     {field_topic, 3},
     {field_version, 5},
-  [101] =
+  [120] =
     {field_client, 3},
     {field_version, 5},
-  [103] =
+  [122] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [107] =
+  [126] =
     {field_client, 6},
     {field_topic, 4},
-  [109] =
+  [128] =
     {field_topic, 4},
     {field_version, 6},
-  [111] =
+  [130] =
     {field_client, 4},
     {field_version, 6},
-  [113] =
+  [132] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [116] =
+  [135] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [119] =
+  [138] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1710,36 +1853,39 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
   [22] = {
+    [0] = alias_sym_sentence_value,
+  },
+  [30] = {
     [0] = alias_sym_namespace_name,
   },
-  [23] = {
+  [31] = {
     [1] = alias_sym_service_name,
   },
-  [27] = {
+  [36] = {
     [1] = alias_sym_namespace_name,
   },
-  [35] = {
+  [44] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [53] = {
+  [62] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [54] = {
+  [63] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [55] = {
+  [64] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [66] = {
+  [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [67] = {
+  [76] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [68] = {
+  [77] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [71] = {
+  [80] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1762,12 +1908,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [6] = 6,
   [7] = 7,
   [8] = 8,
-  [9] = 9,
+  [9] = 8,
   [10] = 10,
   [11] = 11,
   [12] = 12,
   [13] = 13,
-  [14] = 12,
+  [14] = 14,
   [15] = 15,
   [16] = 16,
   [17] = 17,
@@ -1779,7 +1925,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [23] = 23,
   [24] = 24,
   [25] = 25,
-  [26] = 26,
+  [26] = 19,
   [27] = 27,
   [28] = 28,
   [29] = 29,
@@ -1821,7 +1967,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [65] = 65,
   [66] = 66,
   [67] = 67,
-  [68] = 53,
+  [68] = 68,
   [69] = 69,
   [70] = 70,
   [71] = 71,
@@ -1836,11 +1982,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [80] = 80,
   [81] = 81,
   [82] = 82,
-  [83] = 83,
+  [83] = 79,
   [84] = 84,
-  [85] = 85,
+  [85] = 75,
   [86] = 86,
-  [87] = 46,
+  [87] = 87,
   [88] = 88,
   [89] = 89,
   [90] = 90,
@@ -1980,14 +2126,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [224] = 224,
   [225] = 225,
   [226] = 226,
-  [227] = 15,
-  [228] = 16,
-  [229] = 222,
+  [227] = 227,
+  [228] = 228,
+  [229] = 171,
   [230] = 230,
   [231] = 231,
   [232] = 232,
   [233] = 233,
-  [234] = 66,
+  [234] = 234,
   [235] = 235,
   [236] = 236,
   [237] = 237,
@@ -2003,21 +2149,21 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [247] = 247,
   [248] = 248,
   [249] = 249,
-  [250] = 250,
-  [251] = 241,
+  [250] = 240,
+  [251] = 22,
   [252] = 252,
   [253] = 253,
   [254] = 254,
   [255] = 255,
   [256] = 256,
   [257] = 257,
-  [258] = 258,
+  [258] = 80,
   [259] = 259,
   [260] = 260,
   [261] = 261,
   [262] = 262,
   [263] = 263,
-  [264] = 264,
+  [264] = 29,
   [265] = 265,
   [266] = 266,
   [267] = 267,
@@ -2030,8 +2176,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [274] = 274,
   [275] = 275,
   [276] = 276,
-  [277] = 23,
-  [278] = 259,
+  [277] = 277,
+  [278] = 278,
   [279] = 279,
   [280] = 280,
   [281] = 281,
@@ -2039,7 +2185,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [283] = 283,
   [284] = 284,
   [285] = 285,
-  [286] = 286,
+  [286] = 284,
   [287] = 287,
   [288] = 288,
   [289] = 289,
@@ -2056,10 +2202,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [300] = 300,
   [301] = 301,
   [302] = 302,
-  [303] = 303,
+  [303] = 31,
   [304] = 304,
-  [305] = 305,
-  [306] = 306,
+  [305] = 304,
+  [306] = 288,
   [307] = 307,
   [308] = 308,
   [309] = 309,
@@ -2072,9 +2218,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [316] = 316,
   [317] = 317,
   [318] = 318,
-  [319] = 318,
+  [319] = 319,
   [320] = 320,
-  [321] = 2,
+  [321] = 321,
   [322] = 322,
   [323] = 323,
   [324] = 324,
@@ -2102,12 +2248,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [346] = 346,
   [347] = 347,
   [348] = 348,
-  [349] = 42,
+  [349] = 52,
   [350] = 350,
   [351] = 351,
-  [352] = 41,
+  [352] = 352,
   [353] = 353,
-  [354] = 3,
+  [354] = 354,
   [355] = 355,
   [356] = 356,
   [357] = 357,
@@ -2134,10 +2280,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [378] = 378,
   [379] = 379,
   [380] = 380,
-  [381] = 381,
-  [382] = 382,
+  [381] = 3,
+  [382] = 53,
   [383] = 383,
-  [384] = 384,
+  [384] = 2,
   [385] = 385,
   [386] = 386,
   [387] = 387,
@@ -2155,14 +2301,44 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [399] = 399,
   [400] = 400,
   [401] = 401,
-  [402] = 398,
+  [402] = 402,
   [403] = 403,
-  [404] = 367,
+  [404] = 404,
   [405] = 405,
   [406] = 406,
   [407] = 407,
   [408] = 408,
   [409] = 409,
+  [410] = 410,
+  [411] = 411,
+  [412] = 412,
+  [413] = 413,
+  [414] = 414,
+  [415] = 415,
+  [416] = 416,
+  [417] = 417,
+  [418] = 418,
+  [419] = 419,
+  [420] = 420,
+  [421] = 421,
+  [422] = 422,
+  [423] = 423,
+  [424] = 424,
+  [425] = 425,
+  [426] = 426,
+  [427] = 317,
+  [428] = 428,
+  [429] = 429,
+  [430] = 430,
+  [431] = 431,
+  [432] = 398,
+  [433] = 433,
+  [434] = 418,
+  [435] = 435,
+  [436] = 436,
+  [437] = 437,
+  [438] = 438,
+  [439] = 439,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2170,2530 +2346,3035 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(278);
+      if (eof) ADVANCE(312);
       ADVANCE_MAP(
-        '!', 386,
-        '"', 481,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        '-', 451,
-        '/', 452,
-        ':', 301,
-        '=', 295,
-        '[', 349,
-        '\\', 266,
-        ']', 350,
-        'a', 130,
-        'c', 28,
-        'd', 66,
-        'e', 106,
-        'f', 188,
-        'g', 189,
-        'h', 77,
-        'i', 41,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 34,
-        'p', 162,
-        's', 67,
-        't', 163,
-        'u', 212,
-        'v', 80,
-        'w', 119,
-        '{', 286,
-        '}', 287,
+        '!', 431,
+        '"', 544,
+        '#', 555,
+        '$', 308,
+        '(', 334,
+        ')', 335,
+        ',', 316,
+        '-', 514,
+        '/', 515,
+        ':', 336,
+        '=', 329,
+        '[', 394,
+        '\\', 300,
+        ']', 395,
+        'a', 150,
+        'c', 43,
+        'd', 83,
+        'e', 125,
+        'f', 214,
+        'g', 215,
+        'h', 95,
+        'i', 57,
+        'k', 45,
+        'l', 46,
+        'm', 100,
+        'n', 49,
+        'p', 184,
+        's', 84,
+        't', 185,
+        'u', 240,
+        'v', 98,
+        'w', 139,
+        '{', 320,
+        '}', 321,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(309);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(539);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
       END_STATE();
     case 1:
-      if (lookahead == '\n') SKIP(18);
-      if (lookahead == '"') ADVANCE(481);
-      if (lookahead == '#') ADVANCE(480);
-      if (lookahead == '\\') ADVANCE(266);
+      if (lookahead == '\n') SKIP(22);
+      if (lookahead == '"') ADVANCE(544);
+      if (lookahead == '#') ADVANCE(543);
+      if (lookahead == '\\') ADVANCE(300);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(479);
-      if (lookahead != 0) ADVANCE(480);
+          lookahead == ' ') ADVANCE(542);
+      if (lookahead != 0) ADVANCE(543);
       END_STATE();
     case 2:
-      if (lookahead == '!') ADVANCE(385);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ',') ADVANCE(282);
-      if (lookahead == '{') ADVANCE(286);
-      if (lookahead == '}') ADVANCE(287);
+      ADVANCE_MAP(
+        '!', 430,
+        '"', 541,
+        '#', 555,
+        '$', 308,
+        ',', 316,
+        '[', 394,
+        '{', 320,
+        '}', 321,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 27,
-        '#', 492,
-        ',', 282,
-        '=', 295,
-        'A', 262,
-        'S', 259,
-        'a', 137,
-        'c', 120,
-        'i', 155,
-        'n', 35,
-        'p', 165,
-        's', 100,
-        '}', 287,
-        'T', 260,
-        't', 260,
-        'U', 261,
-        'u', 261,
+        '!', 42,
+        '#', 555,
+        ',', 316,
+        '=', 329,
+        'a', 157,
+        'c', 140,
+        'i', 170,
+        'n', 50,
+        'p', 188,
+        's', 120,
+        '}', 321,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+          lookahead == ' ') SKIP(3);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 4:
-      ADVANCE_MAP(
-        '!', 27,
-        '#', 492,
-        ',', 282,
-        '=', 295,
-        'a', 136,
-        'c', 120,
-        'i', 155,
-        'n', 35,
-        'p', 165,
-        's', 99,
-        '}', 287,
-      );
+      if (lookahead == '"') ADVANCE(541);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '$') ADVANCE(308);
+      if (lookahead == ')') ADVANCE(335);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
-      END_STATE();
-    case 5:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ')') ADVANCE(300);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+      END_STATE();
+    case 5:
+      if (lookahead == '"') ADVANCE(541);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '$') ADVANCE(308);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == '[') ADVANCE(394);
+      if (lookahead == ']') ADVANCE(395);
+      if (lookahead == '{') ADVANCE(320);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(5);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(516);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(517);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ':') ADVANCE(470);
-      if (lookahead == '[') ADVANCE(349);
-      if (lookahead == ']') ADVANCE(350);
-      if (lookahead == '{') ADVANCE(286);
+      if (lookahead == '"') ADVANCE(541);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '$') ADVANCE(308);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == '[') ADVANCE(394);
+      if (lookahead == 'g') ADVANCE(520);
+      if (lookahead == '{') ADVANCE(320);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(516);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(517);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
-      if (lookahead == ':') ADVANCE(470);
-      if (lookahead == '[') ADVANCE(349);
-      if (lookahead == 'g') ADVANCE(457);
-      if (lookahead == '{') ADVANCE(286);
+      ADVANCE_MAP(
+        '"', 541,
+        '#', 555,
+        '$', 308,
+        '[', 394,
+        'a', 468,
+        'd', 450,
+        'f', 496,
+        'i', 476,
+        'l', 432,
+        'n', 433,
+        'p', 480,
+        's', 455,
+        't', 481,
+        'u', 501,
+        '{', 320,
+        '}', 321,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 8:
-      if (lookahead == '"') ADVANCE(478);
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == ',') ADVANCE(282);
-      if (lookahead == 's') ADVANCE(488);
-      if (lookahead == '}') ADVANCE(287);
+      ADVANCE_MAP(
+        '"', 541,
+        '#', 555,
+        '$', 308,
+        '[', 394,
+        'a', 468,
+        'd', 450,
+        'f', 496,
+        'i', 476,
+        'l', 432,
+        'n', 433,
+        'p', 483,
+        's', 455,
+        't', 481,
+        'u', 501,
+        '{', 320,
+        '}', 321,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 398,
-        'g', 434,
-        'h', 442,
-        'i', 392,
-        'k', 387,
-        'l', 388,
-        'n', 424,
-        'p', 425,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '"', 541,
+        '#', 555,
+        '$', 308,
+        '[', 394,
+        'f', 496,
+        'i', 476,
+        'n', 434,
+        'p', 483,
+        't', 481,
+        '{', 320,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 10:
-      ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 398,
-        'g', 434,
-        'h', 442,
-        'i', 392,
-        'k', 387,
-        'l', 388,
-        'n', 424,
-        'p', 428,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
-      );
+      if (lookahead == '"') ADVANCE(541);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == ',') ADVANCE(316);
+      if (lookahead == 's') ADVANCE(551);
+      if (lookahead == '}') ADVANCE(321);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 399,
-        'i', 421,
-        'l', 388,
-        'n', 424,
-        'p', 429,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(11);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 12:
-      ADVANCE_MAP(
-        '#', 492,
-        '$', 274,
-        'a', 415,
-        'd', 399,
-        'i', 421,
-        'l', 388,
-        'n', 424,
-        's', 403,
-        'u', 437,
-        '{', 286,
-        '}', 287,
+        '#', 555,
+        '$', 308,
+        ':', 533,
+        'A', 40,
+        'S', 294,
+        'T', 295,
+        'U', 296,
+        '[', 394,
+        ']', 395,
+        'a', 36,
+        'c', 38,
+        'd', 33,
+        'e', 35,
+        'g', 227,
+        'h', 266,
+        'i', 177,
+        'k', 45,
+        'l', 46,
+        'n', 187,
+        'p', 194,
+        's', 114,
+        't', 199,
+        'u', 241,
+        'v', 98,
+        '}', 321,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      if (('B' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(41);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
+      END_STATE();
+    case 12:
+      ADVANCE_MAP(
+        '#', 555,
+        '$', 308,
+        ':', 533,
+        '[', 394,
+        ']', 395,
+        'a', 37,
+        'c', 38,
+        'd', 33,
+        'e', 35,
+        'g', 227,
+        'h', 266,
+        'i', 177,
+        'k', 45,
+        'l', 46,
+        'n', 187,
+        'p', 194,
+        's', 112,
+        't', 198,
+        'u', 240,
+        'v', 98,
+        '}', 321,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(12);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(41);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
+      ADVANCE_MAP(
+        '#', 555,
+        '$', 308,
+        'a', 468,
+        'd', 450,
+        'i', 476,
+        'l', 432,
+        'n', 479,
+        'p', 488,
+        's', 455,
+        'u', 501,
+        '{', 320,
+        '}', 321,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == '$') ADVANCE(274);
+      ADVANCE_MAP(
+        '#', 555,
+        '$', 308,
+        'a', 468,
+        'd', 450,
+        'i', 476,
+        'l', 432,
+        'n', 479,
+        's', 455,
+        'u', 501,
+        '{', 320,
+        '}', 321,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 15:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == ')') ADVANCE(300);
+      ADVANCE_MAP(
+        '#', 555,
+        '$', 308,
+        'a', 468,
+        'd', 449,
+        'g', 497,
+        'h', 507,
+        'i', 444,
+        'k', 436,
+        'l', 432,
+        'n', 479,
+        'p', 484,
+        's', 455,
+        'u', 501,
+        '{', 320,
+        '}', 321,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 16:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == 'e') ADVANCE(105);
-      if (lookahead == 'i') ADVANCE(161);
+      ADVANCE_MAP(
+        '#', 555,
+        '$', 308,
+        'a', 468,
+        'd', 449,
+        'g', 497,
+        'h', 507,
+        'i', 444,
+        'k', 436,
+        'l', 432,
+        'n', 479,
+        'p', 487,
+        's', 455,
+        'u', 501,
+        '{', 320,
+        '}', 321,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(492);
-      if (lookahead == 'i') ADVANCE(361);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '$') ADVANCE(308);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '$') ADVANCE(308);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(522);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == ')') ADVANCE(335);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+          lookahead == ' ') SKIP(19);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(547);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == 'f') ADVANCE(383);
+      if (lookahead == 't') ADVANCE(381);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(492);
+      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == 'i') ADVANCE(406);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(408);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
       END_STATE();
     case 22:
-      if (lookahead == '.') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      if (lookahead == '#') ADVANCE(555);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '.') ADVANCE(271);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+      if (lookahead == '#') ADVANCE(555);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(22);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(524);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(525);
       END_STATE();
     case 24:
-      if (lookahead == '.') ADVANCE(273);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (lookahead == '#') ADVANCE(555);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(408);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
       END_STATE();
     case 25:
-      if (lookahead == '4') ADVANCE(356);
-      if (lookahead == '6') ADVANCE(358);
+      if (lookahead == '#') ADVANCE(555);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(25);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(317);
       END_STATE();
     case 26:
-      if (lookahead == ':') ADVANCE(470);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
+      if (lookahead == '#') ADVANCE(555);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(26);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
       END_STATE();
     case 27:
-      if (lookahead == '=') ADVANCE(383);
+      if (lookahead == '.') ADVANCE(301);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 28:
-      if (lookahead == 'a') ADVANCE(234);
-      if (lookahead == 'i') ADVANCE(60);
-      if (lookahead == 'l') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(158);
+      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == ':') ADVANCE(533);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 29:
-      if (lookahead == 'a') ADVANCE(234);
-      if (lookahead == 'i') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(117);
-      if (lookahead == 'o') ADVANCE(158);
+      if (lookahead == '.') ADVANCE(305);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
       END_STATE();
     case 30:
-      if (lookahead == 'a') ADVANCE(101);
+      if (lookahead == '.') ADVANCE(307);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == 'a') ADVANCE(40);
+      if (lookahead == '4') ADVANCE(401);
+      if (lookahead == '6') ADVANCE(403);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(373);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'a') ADVANCE(39);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(64);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'e') ADVANCE(34);
+      if (lookahead == 'n') ADVANCE(233);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 34:
-      if (lookahead == 'a') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(326);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'f') ADVANCE(32);
+      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 's') ADVANCE(71);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(41);
       END_STATE();
     case 35:
-      if (lookahead == 'a') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(65);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'g') ADVANCE(223);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 36:
-      if (lookahead == 'a') ADVANCE(242);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'l') ADVANCE(156);
+      if (lookahead == 'p') ADVANCE(132);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(299);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 37:
-      if (lookahead == 'a') ADVANCE(53);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'l') ADVANCE(156);
+      if (lookahead == 'p') ADVANCE(132);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(54);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'l') ADVANCE(136);
+      if (lookahead == 'o') ADVANCE(180);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 39:
-      if (lookahead == 'a') ADVANCE(150);
-      if (lookahead == 'o') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'u') ADVANCE(160);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 40:
-      if (lookahead == 'b') ADVANCE(78);
+      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(299);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 41:
-      if (lookahead == 'c') ADVANCE(147);
-      if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(338);
-      if (lookahead == 'p') ADVANCE(247);
+      if (lookahead == ':') ADVANCE(533);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 42:
-      if (lookahead == 'c') ADVANCE(147);
-      if (lookahead == 'm') ADVANCE(181);
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == '=') ADVANCE(428);
       END_STATE();
     case 43:
-      if (lookahead == 'c') ADVANCE(371);
+      if (lookahead == 'a') ADVANCE(267);
+      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'l') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(178);
       END_STATE();
     case 44:
-      if (lookahead == 'c') ADVANCE(378);
+      if (lookahead == 'a') ADVANCE(267);
+      if (lookahead == 'i') ADVANCE(80);
+      if (lookahead == 'l') ADVANCE(137);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 45:
-      if (lookahead == 'c') ADVANCE(256);
+      if (lookahead == 'a') ADVANCE(121);
       END_STATE();
     case 46:
-      if (lookahead == 'c') ADVANCE(83);
+      if (lookahead == 'a') ADVANCE(55);
       END_STATE();
     case 47:
-      if (lookahead == 'c') ADVANCE(228);
+      if (lookahead == 'a') ADVANCE(418);
       END_STATE();
     case 48:
-      if (lookahead == 'c') ADVANCE(71);
+      if (lookahead == 'a') ADVANCE(81);
       END_STATE();
     case 49:
-      if (lookahead == 'c') ADVANCE(72);
+      if (lookahead == 'a') ADVANCE(168);
+      if (lookahead == 'o') ADVANCE(362);
       END_STATE();
     case 50:
-      if (lookahead == 'c') ADVANCE(73);
+      if (lookahead == 'a') ADVANCE(168);
+      if (lookahead == 'o') ADVANCE(82);
       END_STATE();
     case 51:
-      if (lookahead == 'c') ADVANCE(231);
+      if (lookahead == 'a') ADVANCE(276);
       END_STATE();
     case 52:
-      if (lookahead == 'c') ADVANCE(240);
+      if (lookahead == 'a') ADVANCE(68);
       END_STATE();
     case 53:
-      if (lookahead == 'c') ADVANCE(75);
+      if (lookahead == 'a') ADVANCE(70);
       END_STATE();
     case 54:
-      if (lookahead == 'c') ADVANCE(76);
+      if (lookahead == 'a') ADVANCE(169);
+      if (lookahead == 'o') ADVANCE(361);
       END_STATE();
     case 55:
-      if (lookahead == 'c') ADVANCE(199);
+      if (lookahead == 'b') ADVANCE(96);
       END_STATE();
     case 56:
-      if (lookahead == 'd') ADVANCE(367);
+      if (lookahead == 'c') ADVANCE(166);
+      if (lookahead == 'm') ADVANCE(207);
+      if (lookahead == 'n') ADVANCE(374);
       END_STATE();
     case 57:
-      if (lookahead == 'd') ADVANCE(151);
+      if (lookahead == 'c') ADVANCE(166);
+      if (lookahead == 'm') ADVANCE(207);
+      if (lookahead == 'n') ADVANCE(374);
+      if (lookahead == 'p') ADVANCE(282);
       END_STATE();
     case 58:
-      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'c') ADVANCE(416);
       END_STATE();
     case 59:
-      if (lookahead == 'd') ADVANCE(190);
+      if (lookahead == 'c') ADVANCE(423);
       END_STATE();
     case 60:
-      if (lookahead == 'd') ADVANCE(190);
-      if (lookahead == 'l') ADVANCE(114);
+      if (lookahead == 'c') ADVANCE(291);
       END_STATE();
     case 61:
-      if (lookahead == 'd') ADVANCE(207);
-      if (lookahead == 'l') ADVANCE(116);
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 62:
-      if (lookahead == 'd') ADVANCE(207);
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'c') ADVANCE(260);
       END_STATE();
     case 63:
-      if (lookahead == 'd') ADVANCE(194);
-      if (lookahead == 'l') ADVANCE(114);
+      if (lookahead == 'c') ADVANCE(88);
       END_STATE();
     case 64:
-      if (lookahead == 'd') ADVANCE(88);
+      if (lookahead == 'c') ADVANCE(89);
       END_STATE();
     case 65:
-      if (lookahead == 'd') ADVANCE(92);
-      if (lookahead == 't') ADVANCE(115);
+      if (lookahead == 'c') ADVANCE(90);
       END_STATE();
     case 66:
-      if (lookahead == 'e') ADVANCE(102);
-      if (lookahead == 'n') ADVANCE(205);
+      if (lookahead == 'c') ADVANCE(263);
       END_STATE();
     case 67:
-      if (lookahead == 'e') ADVANCE(139);
-      if (lookahead == 'i') ADVANCE(140);
-      if (lookahead == 't') ADVANCE(202);
-      if (lookahead == 'y') ADVANCE(218);
+      if (lookahead == 'c') ADVANCE(92);
       END_STATE();
     case 68:
-      if (lookahead == 'e') ADVANCE(315);
+      if (lookahead == 'c') ADVANCE(93);
       END_STATE();
     case 69:
-      if (lookahead == 'e') ADVANCE(107);
+      if (lookahead == 'c') ADVANCE(273);
       END_STATE();
     case 70:
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'c') ADVANCE(94);
       END_STATE();
     case 71:
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'c') ADVANCE(226);
       END_STATE();
     case 72:
-      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == 'd') ADVANCE(412);
       END_STATE();
     case 73:
-      if (lookahead == 'e') ADVANCE(279);
+      if (lookahead == 'd') ADVANCE(171);
       END_STATE();
     case 74:
-      if (lookahead == 'e') ADVANCE(346);
+      if (lookahead == 'd') ADVANCE(280);
       END_STATE();
     case 75:
-      if (lookahead == 'e') ADVANCE(312);
+      if (lookahead == 'd') ADVANCE(216);
       END_STATE();
     case 76:
-      if (lookahead == 'e') ADVANCE(311);
+      if (lookahead == 'd') ADVANCE(216);
+      if (lookahead == 'l') ADVANCE(133);
       END_STATE();
     case 77:
-      if (lookahead == 'e') ADVANCE(33);
-      if (lookahead == 'o') ADVANCE(213);
-      if (lookahead == 't') ADVANCE(232);
+      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'l') ADVANCE(135);
+      if (lookahead == 'r') ADVANCE(254);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(132);
+      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'l') ADVANCE(135);
+      if (lookahead == 'r') ADVANCE(262);
       END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(159);
+      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'r') ADVANCE(254);
       END_STATE();
     case 80:
-      if (lookahead == 'e') ADVANCE(197);
+      if (lookahead == 'd') ADVANCE(220);
+      if (lookahead == 'l') ADVANCE(133);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(254);
+      if (lookahead == 'd') ADVANCE(106);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(221);
+      if (lookahead == 'd') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(134);
       END_STATE();
     case 83:
-      if (lookahead == 'e') ADVANCE(184);
+      if (lookahead == 'e') ADVANCE(122);
+      if (lookahead == 'n') ADVANCE(233);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'e') ADVANCE(158);
+      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 't') ADVANCE(230);
+      if (lookahead == 'y') ADVANCE(249);
       END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(47);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(146);
+      if (lookahead == 'e') ADVANCE(126);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(421);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(420);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(216);
+      if (lookahead == 'e') ADVANCE(397);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(214);
+      if (lookahead == 'e') ADVANCE(313);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 'e') ADVANCE(391);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(333);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(201);
+      if (lookahead == 'e') ADVANCE(347);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(142);
-      if (lookahead == 'i') ADVANCE(140);
-      if (lookahead == 'y') ADVANCE(218);
+      if (lookahead == 'e') ADVANCE(346);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(51);
+      if (lookahead == 'e') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(243);
+      if (lookahead == 't') ADVANCE(264);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(217);
+      if (lookahead == 'e') ADVANCE(152);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(52);
+      if (lookahead == 'e') ADVANCE(179);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(143);
-      if (lookahead == 't') ADVANCE(202);
+      if (lookahead == 'e') ADVANCE(289);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(143);
-      if (lookahead == 't') ADVANCE(202);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(264);
+      if (lookahead == 'e') ADVANCE(252);
       END_STATE();
     case 101:
-      if (lookahead == 'f') ADVANCE(128);
+      if (lookahead == 'e') ADVANCE(211);
       END_STATE();
     case 102:
-      if (lookahead == 'f') ADVANCE(36);
-      if (lookahead == 'n') ADVANCE(253);
-      if (lookahead == 's') ADVANCE(55);
+      if (lookahead == 'e') ADVANCE(182);
       END_STATE();
     case 103:
-      if (lookahead == 'g') ADVANCE(308);
+      if (lookahead == 'e') ADVANCE(62);
       END_STATE();
     case 104:
-      if (lookahead == 'g') ADVANCE(347);
+      if (lookahead == 'e') ADVANCE(165);
       END_STATE();
     case 105:
-      if (lookahead == 'g') ADVANCE(196);
+      if (lookahead == 'e') ADVANCE(222);
       END_STATE();
     case 106:
-      if (lookahead == 'g') ADVANCE(196);
-      if (lookahead == 'n') ADVANCE(238);
-      if (lookahead == 'v') ADVANCE(87);
-      if (lookahead == 'x') ADVANCE(46);
+      if (lookahead == 'e') ADVANCE(217);
       END_STATE();
     case 107:
-      if (lookahead == 'g') ADVANCE(174);
+      if (lookahead == 'e') ADVANCE(246);
       END_STATE();
     case 108:
-      if (lookahead == 'g') ADVANCE(204);
+      if (lookahead == 'e') ADVANCE(244);
       END_STATE();
     case 109:
-      if (lookahead == 'h') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(218);
       END_STATE();
     case 110:
-      if (lookahead == 'h') ADVANCE(93);
+      if (lookahead == 'e') ADVANCE(239);
       END_STATE();
     case 111:
-      if (lookahead == 'h') ADVANCE(170);
+      if (lookahead == 'e') ADVANCE(229);
       END_STATE();
     case 112:
-      if (lookahead == 'h') ADVANCE(124);
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(159);
       END_STATE();
     case 113:
-      if (lookahead == 'i') ADVANCE(129);
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 'y') ADVANCE(249);
       END_STATE();
     case 114:
-      if (lookahead == 'i') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(298);
       END_STATE();
     case 115:
-      if (lookahead == 'i') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(66);
       END_STATE();
     case 116:
-      if (lookahead == 'i') ADVANCE(45);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 117:
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'u') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(69);
       END_STATE();
     case 118:
-      if (lookahead == 'i') ADVANCE(172);
+      if (lookahead == 'e') ADVANCE(183);
       END_STATE();
     case 119:
-      if (lookahead == 'i') ADVANCE(233);
+      if (lookahead == 'e') ADVANCE(251);
       END_STATE();
     case 120:
-      if (lookahead == 'i') ADVANCE(59);
+      if (lookahead == 'e') ADVANCE(162);
+      if (lookahead == 't') ADVANCE(230);
       END_STATE();
     case 121:
-      if (lookahead == 'i') ADVANCE(156);
+      if (lookahead == 'f') ADVANCE(148);
       END_STATE();
     case 122:
-      if (lookahead == 'i') ADVANCE(44);
+      if (lookahead == 'f') ADVANCE(51);
+      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 's') ADVANCE(71);
       END_STATE();
     case 123:
-      if (lookahead == 'i') ADVANCE(236);
+      if (lookahead == 'g') ADVANCE(343);
       END_STATE();
     case 124:
-      if (lookahead == 'i') ADVANCE(157);
+      if (lookahead == 'g') ADVANCE(392);
       END_STATE();
     case 125:
-      if (lookahead == 'i') ADVANCE(186);
+      if (lookahead == 'g') ADVANCE(223);
+      if (lookahead == 'n') ADVANCE(271);
+      if (lookahead == 'v') ADVANCE(105);
+      if (lookahead == 'x') ADVANCE(61);
       END_STATE();
     case 126:
-      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'g') ADVANCE(196);
       END_STATE();
     case 127:
-      if (lookahead == 'i') ADVANCE(49);
+      if (lookahead == 'g') ADVANCE(232);
       END_STATE();
     case 128:
-      if (lookahead == 'k') ADVANCE(32);
+      if (lookahead == 'h') ADVANCE(377);
       END_STATE();
     case 129:
-      if (lookahead == 'k') ADVANCE(81);
+      if (lookahead == 'h') ADVANCE(111);
       END_STATE();
     case 130:
-      if (lookahead == 'l') ADVANCE(131);
-      if (lookahead == 'n') ADVANCE(252);
-      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'h') ADVANCE(192);
       END_STATE();
     case 131:
-      if (lookahead == 'l') ADVANCE(335);
+      if (lookahead == 'h') ADVANCE(144);
       END_STATE();
     case 132:
-      if (lookahead == 'l') ADVANCE(319);
+      if (lookahead == 'i') ADVANCE(149);
       END_STATE();
     case 133:
-      if (lookahead == 'l') ADVANCE(334);
+      if (lookahead == 'i') ADVANCE(277);
       END_STATE();
     case 134:
-      if (lookahead == 'l') ADVANCE(116);
-      if (lookahead == 'r') ADVANCE(230);
+      if (lookahead == 'i') ADVANCE(172);
       END_STATE();
     case 135:
-      if (lookahead == 'l') ADVANCE(138);
-      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'i') ADVANCE(60);
       END_STATE();
     case 136:
-      if (lookahead == 'l') ADVANCE(133);
+      if (lookahead == 'i') ADVANCE(97);
       END_STATE();
     case 137:
-      if (lookahead == 'l') ADVANCE(133);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(265);
+      if (lookahead == 'i') ADVANCE(97);
+      if (lookahead == 'u') ADVANCE(250);
       END_STATE();
     case 138:
-      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
     case 139:
-      if (lookahead == 'l') ADVANCE(85);
-      if (lookahead == 'r') ADVANCE(248);
+      if (lookahead == 'i') ADVANCE(265);
       END_STATE();
     case 140:
-      if (lookahead == 'l') ADVANCE(84);
+      if (lookahead == 'i') ADVANCE(75);
       END_STATE();
     case 141:
-      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'i') ADVANCE(175);
       END_STATE();
     case 142:
-      if (lookahead == 'l') ADVANCE(95);
+      if (lookahead == 'i') ADVANCE(59);
       END_STATE();
     case 143:
-      if (lookahead == 'l') ADVANCE(97);
+      if (lookahead == 'i') ADVANCE(269);
       END_STATE();
     case 144:
-      if (lookahead == 'm') ADVANCE(344);
+      if (lookahead == 'i') ADVANCE(176);
       END_STATE();
     case 145:
-      if (lookahead == 'm') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(212);
       END_STATE();
     case 146:
-      if (lookahead == 'm') ADVANCE(310);
+      if (lookahead == 'i') ADVANCE(197);
       END_STATE();
     case 147:
-      if (lookahead == 'm') ADVANCE(179);
+      if (lookahead == 'i') ADVANCE(64);
       END_STATE();
     case 148:
-      if (lookahead == 'm') ADVANCE(70);
+      if (lookahead == 'k') ADVANCE(47);
       END_STATE();
     case 149:
-      if (lookahead == 'm') ADVANCE(90);
+      if (lookahead == 'k') ADVANCE(99);
       END_STATE();
     case 150:
-      if (lookahead == 'm') ADVANCE(98);
+      if (lookahead == 'l') ADVANCE(151);
+      if (lookahead == 'n') ADVANCE(287);
+      if (lookahead == 'p') ADVANCE(132);
       END_STATE();
     case 151:
-      if (lookahead == 'n') ADVANCE(351);
+      if (lookahead == 'l') ADVANCE(372);
       END_STATE();
     case 152:
-      if (lookahead == 'n') ADVANCE(384);
+      if (lookahead == 'l') ADVANCE(355);
       END_STATE();
     case 153:
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'l') ADVANCE(371);
       END_STATE();
     case 154:
-      if (lookahead == 'n') ADVANCE(317);
+      if (lookahead == 'l') ADVANCE(135);
       END_STATE();
     case 155:
-      if (lookahead == 'n') ADVANCE(337);
+      if (lookahead == 'l') ADVANCE(156);
       END_STATE();
     case 156:
-      if (lookahead == 'n') ADVANCE(103);
+      if (lookahead == 'l') ADVANCE(189);
       END_STATE();
     case 157:
-      if (lookahead == 'n') ADVANCE(104);
+      if (lookahead == 'l') ADVANCE(153);
       END_STATE();
     case 158:
-      if (lookahead == 'n') ADVANCE(206);
+      if (lookahead == 'l') ADVANCE(103);
+      if (lookahead == 'n') ADVANCE(275);
+      if (lookahead == 'r') ADVANCE(283);
       END_STATE();
     case 159:
-      if (lookahead == 'n') ADVANCE(225);
+      if (lookahead == 'l') ADVANCE(102);
       END_STATE();
     case 160:
-      if (lookahead == 'n') ADVANCE(50);
+      if (lookahead == 'l') ADVANCE(261);
       END_STATE();
     case 161:
-      if (lookahead == 'n') ADVANCE(108);
+      if (lookahead == 'l') ADVANCE(115);
       END_STATE();
     case 162:
-      if (lookahead == 'o') ADVANCE(61);
-      if (lookahead == 'r') ADVANCE(168);
+      if (lookahead == 'l') ADVANCE(117);
       END_STATE();
     case 163:
-      if (lookahead == 'o') ADVANCE(345);
+      if (lookahead == 'm') ADVANCE(385);
       END_STATE();
     case 164:
-      if (lookahead == 'o') ADVANCE(244);
-      if (lookahead == 'p') ADVANCE(43);
+      if (lookahead == 'm') ADVANCE(325);
       END_STATE();
     case 165:
-      if (lookahead == 'o') ADVANCE(62);
+      if (lookahead == 'm') ADVANCE(345);
       END_STATE();
     case 166:
-      if (lookahead == 'o') ADVANCE(134);
-      if (lookahead == 'r') ADVANCE(168);
+      if (lookahead == 'm') ADVANCE(204);
       END_STATE();
     case 167:
-      if (lookahead == 'o') ADVANCE(249);
+      if (lookahead == 'm') ADVANCE(87);
       END_STATE();
     case 168:
-      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'm') ADVANCE(108);
       END_STATE();
     case 169:
-      if (lookahead == 'o') ADVANCE(144);
+      if (lookahead == 'm') ADVANCE(119);
       END_STATE();
     case 170:
-      if (lookahead == 'o') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(374);
       END_STATE();
     case 171:
-      if (lookahead == 'o') ADVANCE(200);
+      if (lookahead == 'n') ADVANCE(396);
       END_STATE();
     case 172:
-      if (lookahead == 'o') ADVANCE(153);
+      if (lookahead == 'n') ADVANCE(429);
       END_STATE();
     case 173:
-      if (lookahead == 'o') ADVANCE(183);
+      if (lookahead == 'n') ADVANCE(425);
       END_STATE();
     case 174:
-      if (lookahead == 'o') ADVANCE(198);
+      if (lookahead == 'n') ADVANCE(353);
       END_STATE();
     case 175:
-      if (lookahead == 'o') ADVANCE(154);
+      if (lookahead == 'n') ADVANCE(123);
       END_STATE();
     case 176:
-      if (lookahead == 'o') ADVANCE(193);
+      if (lookahead == 'n') ADVANCE(124);
       END_STATE();
     case 177:
-      if (lookahead == 'o') ADVANCE(245);
-      if (lookahead == 'p') ADVANCE(43);
+      if (lookahead == 'n') ADVANCE(127);
       END_STATE();
     case 178:
-      if (lookahead == 'p') ADVANCE(365);
+      if (lookahead == 'n') ADVANCE(234);
       END_STATE();
     case 179:
-      if (lookahead == 'p') ADVANCE(354);
+      if (lookahead == 'n') ADVANCE(257);
       END_STATE();
     case 180:
-      if (lookahead == 'p') ADVANCE(296);
+      if (lookahead == 'n') ADVANCE(242);
       END_STATE();
     case 181:
-      if (lookahead == 'p') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(248);
       END_STATE();
     case 182:
-      if (lookahead == 'p') ADVANCE(37);
+      if (lookahead == 'n') ADVANCE(65);
       END_STATE();
     case 183:
-      if (lookahead == 'p') ADVANCE(122);
+      if (lookahead == 'n') ADVANCE(67);
       END_STATE();
     case 184:
-      if (lookahead == 'p') ADVANCE(226);
+      if (lookahead == 'o') ADVANCE(77);
+      if (lookahead == 'r') ADVANCE(190);
       END_STATE();
     case 185:
-      if (lookahead == 'p') ADVANCE(210);
+      if (lookahead == 'o') ADVANCE(388);
       END_STATE();
     case 186:
-      if (lookahead == 'p') ADVANCE(239);
+      if (lookahead == 'o') ADVANCE(278);
+      if (lookahead == 'p') ADVANCE(58);
       END_STATE();
     case 187:
-      if (lookahead == 'p') ADVANCE(38);
+      if (lookahead == 'o') ADVANCE(361);
       END_STATE();
     case 188:
-      if (lookahead == 'q') ADVANCE(57);
-      if (lookahead == 'r') ADVANCE(169);
+      if (lookahead == 'o') ADVANCE(79);
       END_STATE();
     case 189:
-      if (lookahead == 'r') ADVANCE(164);
+      if (lookahead == 'o') ADVANCE(284);
       END_STATE();
     case 190:
-      if (lookahead == 'r') ADVANCE(289);
+      if (lookahead == 'o') ADVANCE(74);
       END_STATE();
     case 191:
-      if (lookahead == 'r') ADVANCE(369);
+      if (lookahead == 'o') ADVANCE(163);
       END_STATE();
     case 192:
-      if (lookahead == 'r') ADVANCE(284);
+      if (lookahead == 'o') ADVANCE(72);
       END_STATE();
     case 193:
-      if (lookahead == 'r') ADVANCE(309);
+      if (lookahead == 'o') ADVANCE(228);
       END_STATE();
     case 194:
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'o') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(190);
       END_STATE();
     case 195:
-      if (lookahead == 'r') ADVANCE(258);
+      if (lookahead == 'o') ADVANCE(173);
       END_STATE();
     case 196:
-      if (lookahead == 'r') ADVANCE(89);
+      if (lookahead == 'o') ADVANCE(225);
       END_STATE();
     case 197:
-      if (lookahead == 'r') ADVANCE(215);
+      if (lookahead == 'o') ADVANCE(174);
       END_STATE();
     case 198:
-      if (lookahead == 'r') ADVANCE(257);
+      if (lookahead == 'o') ADVANCE(209);
       END_STATE();
     case 199:
-      if (lookahead == 'r') ADVANCE(125);
+      if (lookahead == 'o') ADVANCE(209);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(297);
       END_STATE();
     case 200:
-      if (lookahead == 'r') ADVANCE(227);
+      if (lookahead == 'o') ADVANCE(219);
       END_STATE();
     case 201:
-      if (lookahead == 'r') ADVANCE(74);
+      if (lookahead == 'o') ADVANCE(78);
       END_STATE();
     case 202:
-      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 'o') ADVANCE(279);
+      if (lookahead == 'p') ADVANCE(58);
       END_STATE();
     case 203:
-      if (lookahead == 'r') ADVANCE(177);
+      if (lookahead == 'p') ADVANCE(410);
       END_STATE();
     case 204:
-      if (lookahead == 'r') ADVANCE(96);
+      if (lookahead == 'p') ADVANCE(399);
       END_STATE();
     case 205:
-      if (lookahead == 's') ADVANCE(381);
+      if (lookahead == 'p') ADVANCE(330);
       END_STATE();
     case 206:
-      if (lookahead == 's') ADVANCE(224);
+      if (lookahead == 'p') ADVANCE(58);
       END_STATE();
     case 207:
-      if (lookahead == 's') ADVANCE(333);
+      if (lookahead == 'p') ADVANCE(193);
       END_STATE();
     case 208:
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 'p') ADVANCE(52);
       END_STATE();
     case 209:
-      if (lookahead == 's') ADVANCE(328);
+      if (lookahead == 'p') ADVANCE(142);
       END_STATE();
     case 210:
-      if (lookahead == 's') ADVANCE(290);
+      if (lookahead == 'p') ADVANCE(237);
       END_STATE();
     case 211:
-      if (lookahead == 's') ADVANCE(336);
+      if (lookahead == 'p') ADVANCE(258);
       END_STATE();
     case 212:
-      if (lookahead == 's') ADVANCE(68);
+      if (lookahead == 'p') ADVANCE(272);
       END_STATE();
     case 213:
-      if (lookahead == 's') ADVANCE(222);
+      if (lookahead == 'p') ADVANCE(53);
       END_STATE();
     case 214:
-      if (lookahead == 's') ADVANCE(182);
+      if (lookahead == 'q') ADVANCE(73);
+      if (lookahead == 'r') ADVANCE(191);
       END_STATE();
     case 215:
-      if (lookahead == 's') ADVANCE(118);
+      if (lookahead == 'r') ADVANCE(186);
       END_STATE();
     case 216:
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 'r') ADVANCE(323);
       END_STATE();
     case 217:
-      if (lookahead == 's') ADVANCE(209);
+      if (lookahead == 'r') ADVANCE(414);
       END_STATE();
     case 218:
-      if (lookahead == 's') ADVANCE(237);
+      if (lookahead == 'r') ADVANCE(318);
       END_STATE();
     case 219:
-      if (lookahead == 's') ADVANCE(241);
+      if (lookahead == 'r') ADVANCE(344);
       END_STATE();
     case 220:
-      if (lookahead == 's') ADVANCE(187);
+      if (lookahead == 'r') ADVANCE(322);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(111);
+      if (lookahead == 'r') ADVANCE(191);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(368);
+      if (lookahead == 'r') ADVANCE(293);
       END_STATE();
     case 223:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 'r') ADVANCE(107);
       END_STATE();
     case 224:
-      if (lookahead == 't') ADVANCE(294);
-      if (lookahead == 'u') ADVANCE(148);
+      if (lookahead == 'r') ADVANCE(245);
       END_STATE();
     case 225:
-      if (lookahead == 't') ADVANCE(379);
+      if (lookahead == 'r') ADVANCE(292);
       END_STATE();
     case 226:
-      if (lookahead == 't') ADVANCE(340);
+      if (lookahead == 'r') ADVANCE(145);
       END_STATE();
     case 227:
-      if (lookahead == 't') ADVANCE(293);
+      if (lookahead == 'r') ADVANCE(206);
       END_STATE();
     case 228:
-      if (lookahead == 't') ADVANCE(331);
+      if (lookahead == 'r') ADVANCE(259);
       END_STATE();
     case 229:
-      if (lookahead == 't') ADVANCE(321);
+      if (lookahead == 'r') ADVANCE(91);
       END_STATE();
     case 230:
-      if (lookahead == 't') ADVANCE(304);
+      if (lookahead == 'r') ADVANCE(141);
       END_STATE();
     case 231:
-      if (lookahead == 't') ADVANCE(330);
+      if (lookahead == 'r') ADVANCE(202);
       END_STATE();
     case 232:
-      if (lookahead == 't') ADVANCE(178);
+      if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 233:
-      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == 's') ADVANCE(426);
       END_STATE();
     case 234:
-      if (lookahead == 't') ADVANCE(69);
+      if (lookahead == 's') ADVANCE(256);
       END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(112);
+      if (lookahead == 's') ADVANCE(369);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(365);
       END_STATE();
     case 237:
-      if (lookahead == 't') ADVANCE(86);
+      if (lookahead == 's') ADVANCE(324);
       END_STATE();
     case 238:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 's') ADVANCE(364);
       END_STATE();
     case 239:
-      if (lookahead == 't') ADVANCE(126);
+      if (lookahead == 's') ADVANCE(373);
       END_STATE();
     case 240:
-      if (lookahead == 't') ADVANCE(176);
+      if (lookahead == 's') ADVANCE(85);
       END_STATE();
     case 241:
-      if (lookahead == 't') ADVANCE(91);
+      if (lookahead == 's') ADVANCE(85);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(297);
       END_STATE();
     case 242:
-      if (lookahead == 'u') ADVANCE(141);
+      if (lookahead == 's') ADVANCE(281);
       END_STATE();
     case 243:
-      if (lookahead == 'u') ADVANCE(145);
+      if (lookahead == 's') ADVANCE(253);
       END_STATE();
     case 244:
-      if (lookahead == 'u') ADVANCE(180);
+      if (lookahead == 's') ADVANCE(208);
       END_STATE();
     case 245:
-      if (lookahead == 'u') ADVANCE(185);
+      if (lookahead == 's') ADVANCE(138);
       END_STATE();
     case 246:
-      if (lookahead == 'u') ADVANCE(48);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 247:
-      if (lookahead == 'v') ADVANCE(25);
+      if (lookahead == 's') ADVANCE(238);
       END_STATE();
     case 248:
-      if (lookahead == 'v') ADVANCE(127);
+      if (lookahead == 's') ADVANCE(255);
       END_STATE();
     case 249:
-      if (lookahead == 'w') ADVANCE(342);
+      if (lookahead == 's') ADVANCE(270);
       END_STATE();
     case 250:
-      if (lookahead == 'w') ADVANCE(110);
+      if (lookahead == 's') ADVANCE(274);
       END_STATE();
     case 251:
-      if (lookahead == 'x') ADVANCE(46);
+      if (lookahead == 's') ADVANCE(213);
       END_STATE();
     case 252:
-      if (lookahead == 'y') ADVANCE(250);
+      if (lookahead == 't') ADVANCE(130);
       END_STATE();
     case 253:
-      if (lookahead == 'y') ADVANCE(323);
+      if (lookahead == 't') ADVANCE(413);
       END_STATE();
     case 254:
-      if (lookahead == 'y') ADVANCE(377);
+      if (lookahead == 't') ADVANCE(340);
       END_STATE();
     case 255:
-      if (lookahead == 'y') ADVANCE(348);
+      if (lookahead == 't') ADVANCE(328);
       END_STATE();
     case 256:
-      if (lookahead == 'y') ADVANCE(313);
+      if (lookahead == 't') ADVANCE(328);
+      if (lookahead == 'u') ADVANCE(167);
       END_STATE();
     case 257:
-      if (lookahead == 'y') ADVANCE(298);
+      if (lookahead == 't') ADVANCE(424);
       END_STATE();
     case 258:
-      if (lookahead == 'y') ADVANCE(235);
+      if (lookahead == 't') ADVANCE(376);
       END_STATE();
     case 259:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(264);
+      if (lookahead == 't') ADVANCE(327);
       END_STATE();
     case 260:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(263);
+      if (lookahead == 't') ADVANCE(367);
       END_STATE();
     case 261:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(263);
+      if (lookahead == 't') ADVANCE(357);
       END_STATE();
     case 262:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(265);
+      if (lookahead == 't') ADVANCE(339);
       END_STATE();
     case 263:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(463);
+      if (lookahead == 't') ADVANCE(366);
       END_STATE();
     case 264:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(263);
+      if (lookahead == 't') ADVANCE(203);
       END_STATE();
     case 265:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(463);
+      if (lookahead == 't') ADVANCE(128);
       END_STATE();
     case 266:
+      if (lookahead == 't') ADVANCE(264);
+      END_STATE();
+    case 267:
+      if (lookahead == 't') ADVANCE(86);
+      END_STATE();
+    case 268:
+      if (lookahead == 't') ADVANCE(131);
+      END_STATE();
+    case 269:
+      if (lookahead == 't') ADVANCE(290);
+      END_STATE();
+    case 270:
+      if (lookahead == 't') ADVANCE(104);
+      END_STATE();
+    case 271:
+      if (lookahead == 't') ADVANCE(143);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(146);
+      END_STATE();
+    case 273:
+      if (lookahead == 't') ADVANCE(200);
+      END_STATE();
+    case 274:
+      if (lookahead == 't') ADVANCE(109);
+      END_STATE();
+    case 275:
+      if (lookahead == 't') ADVANCE(118);
+      END_STATE();
+    case 276:
+      if (lookahead == 'u') ADVANCE(160);
+      END_STATE();
+    case 277:
+      if (lookahead == 'u') ADVANCE(164);
+      END_STATE();
+    case 278:
+      if (lookahead == 'u') ADVANCE(205);
+      END_STATE();
+    case 279:
+      if (lookahead == 'u') ADVANCE(210);
+      END_STATE();
+    case 280:
+      if (lookahead == 'u') ADVANCE(63);
+      END_STATE();
+    case 281:
+      if (lookahead == 'u') ADVANCE(167);
+      END_STATE();
+    case 282:
+      if (lookahead == 'v') ADVANCE(31);
+      END_STATE();
+    case 283:
+      if (lookahead == 'v') ADVANCE(147);
+      END_STATE();
+    case 284:
+      if (lookahead == 'w') ADVANCE(378);
+      END_STATE();
+    case 285:
+      if (lookahead == 'w') ADVANCE(129);
+      END_STATE();
+    case 286:
+      if (lookahead == 'x') ADVANCE(61);
+      END_STATE();
+    case 287:
+      if (lookahead == 'y') ADVANCE(285);
+      END_STATE();
+    case 288:
+      if (lookahead == 'y') ADVANCE(359);
+      END_STATE();
+    case 289:
+      if (lookahead == 'y') ADVANCE(422);
+      END_STATE();
+    case 290:
+      if (lookahead == 'y') ADVANCE(393);
+      END_STATE();
+    case 291:
+      if (lookahead == 'y') ADVANCE(349);
+      END_STATE();
+    case 292:
+      if (lookahead == 'y') ADVANCE(332);
+      END_STATE();
+    case 293:
+      if (lookahead == 'y') ADVANCE(268);
+      END_STATE();
+    case 294:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(298);
+      END_STATE();
+    case 295:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(297);
+      END_STATE();
+    case 296:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(297);
+      END_STATE();
+    case 297:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(526);
+      END_STATE();
+    case 298:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(297);
+      END_STATE();
+    case 299:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(526);
+      END_STATE();
+    case 300:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(482);
+          lookahead == 't') ADVANCE(545);
       END_STATE();
-    case 267:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+    case 301:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
       END_STATE();
-    case 268:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
+    case 302:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(536);
       END_STATE();
-    case 269:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
+    case 303:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(538);
       END_STATE();
-    case 270:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+    case 304:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
-    case 271:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
+    case 305:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(537);
       END_STATE();
-    case 272:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
+    case 306:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(535);
       END_STATE();
-    case 273:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
+    case 307:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
       END_STATE();
-    case 274:
+    case 308:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(546);
       END_STATE();
-    case 275:
-      if (eof) ADVANCE(278);
+    case 309:
+      if (eof) ADVANCE(312);
       ADVANCE_MAP(
-        '!', 386,
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        ':', 301,
-        '=', 295,
-        '[', 349,
-        ']', 350,
-        'a', 130,
-        'c', 28,
-        'd', 66,
-        'e', 106,
-        'f', 188,
-        'g', 189,
-        'h', 77,
-        'i', 41,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 34,
-        'p', 162,
-        's', 67,
-        't', 163,
-        'u', 212,
-        'v', 80,
-        'w', 119,
-        '{', 286,
-        '}', 287,
+        '!', 431,
+        '"', 541,
+        '#', 555,
+        '$', 308,
+        '(', 334,
+        ')', 335,
+        ',', 316,
+        ':', 336,
+        '=', 329,
+        '[', 394,
+        ']', 395,
+        'a', 150,
+        'c', 43,
+        'd', 83,
+        'e', 125,
+        'f', 214,
+        'g', 215,
+        'h', 95,
+        'i', 57,
+        'k', 45,
+        'l', 46,
+        'm', 100,
+        'n', 49,
+        'p', 184,
+        's', 84,
+        't', 185,
+        'u', 240,
+        'v', 98,
+        'w', 139,
+        '{', 320,
+        '}', 321,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(275);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(309);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(539);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
       END_STATE();
-    case 276:
-      if (eof) ADVANCE(278);
+    case 310:
+      if (eof) ADVANCE(312);
       ADVANCE_MAP(
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        '-', 451,
-        '/', 452,
-        ']', 350,
-        'a', 135,
-        'c', 29,
-        'd', 66,
-        'e', 251,
-        'g', 203,
-        'h', 77,
-        'i', 42,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 39,
-        'p', 166,
-        's', 94,
-        't', 173,
-        'u', 212,
-        'v', 80,
-        '}', 287,
+        '"', 541,
+        '#', 555,
+        '$', 308,
+        '(', 334,
+        ')', 335,
+        ',', 316,
+        '-', 514,
+        '/', 515,
+        '=', 329,
+        ']', 395,
+        'a', 155,
+        'c', 44,
+        'd', 83,
+        'e', 286,
+        'f', 221,
+        'g', 231,
+        'h', 95,
+        'i', 56,
+        'k', 45,
+        'l', 46,
+        'm', 100,
+        'n', 54,
+        'p', 201,
+        's', 113,
+        't', 185,
+        'u', 240,
+        'v', 98,
+        '{', 320,
+        '}', 321,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(277);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(311);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(540);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
       END_STATE();
-    case 277:
-      if (eof) ADVANCE(278);
+    case 311:
+      if (eof) ADVANCE(312);
       ADVANCE_MAP(
-        '"', 478,
-        '#', 492,
-        '$', 274,
-        '(', 299,
-        ')', 300,
-        ',', 282,
-        ']', 350,
-        'a', 135,
-        'c', 29,
-        'd', 66,
-        'e', 251,
-        'g', 203,
-        'h', 77,
-        'i', 42,
-        'k', 30,
-        'l', 31,
-        'm', 82,
-        'n', 39,
-        'p', 166,
-        's', 94,
-        't', 173,
-        'u', 212,
-        'v', 80,
-        '}', 287,
+        '"', 541,
+        '#', 555,
+        '$', 308,
+        '(', 334,
+        ')', 335,
+        ',', 316,
+        '=', 329,
+        ']', 395,
+        'a', 155,
+        'c', 44,
+        'd', 83,
+        'e', 286,
+        'f', 221,
+        'g', 231,
+        'h', 95,
+        'i', 56,
+        'k', 45,
+        'l', 46,
+        'm', 100,
+        'n', 54,
+        'p', 201,
+        's', 113,
+        't', 185,
+        'u', 240,
+        'v', 98,
+        '{', 320,
+        '}', 321,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(277);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+          lookahead == ' ') SKIP(311);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(540);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
       END_STATE();
-    case 278:
+    case 312:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 279:
+    case 313:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 280:
+    case 314:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 281:
+    case 315:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
-    case 282:
+    case 316:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 283:
+    case 317:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(283);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(317);
       END_STATE();
-    case 284:
+    case 318:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 285:
+    case 319:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 286:
+    case 320:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 287:
+    case 321:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 288:
+    case 322:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 289:
+    case 323:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(302);
+      if (lookahead == 's') ADVANCE(337);
       END_STATE();
-    case 290:
+    case 324:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 291:
+    case 325:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 292:
+    case 326:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(292);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
       END_STATE();
-    case 293:
+    case 327:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 294:
+    case 328:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 295:
+    case 329:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 296:
+    case 330:
       ACCEPT_TOKEN(anon_sym_group);
       END_STATE();
-    case 297:
+    case 331:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 303:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(303);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(307);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(285);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(115);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(193);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
     case 332:
+      ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(338);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(342);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(319);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == 't') ADVANCE(134);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (lookahead == 'o') ADVANCE(219);
+      END_STATE();
+    case 368:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(249);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (lookahead == 'g') ADVANCE(204);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_fqdn);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(353);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_services);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(357);
-      if (lookahead == '6') ADVANCE(359);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(362);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(360);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(363);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(364);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_host);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_header);
+      ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(370);
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
     case 372:
+      ACCEPT_TOKEN(anon_sym_all);
+      if (lookahead == 'o') ADVANCE(284);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(386);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(389);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(380);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(382);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(398);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_ipv6);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_ipv6);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(402);
+      if (lookahead == '6') ADVANCE(404);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(407);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(405);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(408);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 417:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(383);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(406);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(391);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(445);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(374);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(404);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(420);
-      if (lookahead == 'n') ADVANCE(339);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(372);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(435);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(448);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(440);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(402);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(407);
-      if (lookahead == 'n') ADVANCE(438);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(407);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(316);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(423);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(281);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(417);
-      if (lookahead == 'i') ADVANCE(418);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(414);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(396);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(411);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(389);
-      if (lookahead == 'n') ADVANCE(447);
-      if (lookahead == 's') ADVANCE(394);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(395);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(427);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(433);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(408);
-      if (lookahead == 'r') ADVANCE(439);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(408);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(320);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(416);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(426);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(405);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 418:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(401);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 419:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(441);
+      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(431);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 421:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(339);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 422:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(318);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(397);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(327);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(412);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(446);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
     case 427:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(422);
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 428:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(436);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(413);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(366);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(355);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(428);
       END_STATE();
     case 432:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(393);
+      if (lookahead == 'a') ADVANCE(439);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 433:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(444);
+      if (lookahead == 'a') ADVANCE(474);
+      if (lookahead == 'o') ADVANCE(363);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 434:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(432);
+      if (lookahead == 'a') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 435:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(410);
+      if (lookahead == 'a') ADVANCE(508);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 436:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(439);
+      if (lookahead == 'a') ADVANCE(459);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 437:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 'a') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 438:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(382);
+      if (lookahead == 'a') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 439:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 'b') ADVANCE(458);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 440:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(332);
+      if (lookahead == 'c') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 441:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(322);
+      if (lookahead == 'c') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 442:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(443);
+      if (lookahead == 'c') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(430);
+      if (lookahead == 'c') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 444:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(409);
+      if (lookahead == 'c') ADVANCE(475);
+      if (lookahead == 'n') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 445:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(419);
+      if (lookahead == 'c') ADVANCE(452);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 446:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(343);
+      if (lookahead == 'c') ADVANCE(453);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(324);
+      if (lookahead == 'd') ADVANCE(498);
+      if (lookahead == 'l') ADVANCE(461);
+      if (lookahead == 'r') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(314);
+      if (lookahead == 'd') ADVANCE(498);
+      if (lookahead == 'r') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
     case 449:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(460);
+      if (lookahead == 'n') ADVANCE(500);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(460);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(352);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(315);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(348);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(478);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(471);
+      if (lookahead == 'i') ADVANCE(472);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(443);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(467);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(464);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(435);
+      if (lookahead == 'n') ADVANCE(510);
+      if (lookahead == 's') ADVANCE(441);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(442);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(486);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(437);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(461);
+      if (lookahead == 'r') ADVANCE(502);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(461);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(356);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(470);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(504);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(482);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(457);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(454);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(387);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(456);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(490);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(375);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(354);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(445);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(363);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(447);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(390);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(448);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 484:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(465);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(473);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(477);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(494);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(466);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(411);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(438);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(440);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(502);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 495:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(462);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 496:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(485);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 497:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(493);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(370);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 499:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(491);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(427);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(451);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(341);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(368);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(358);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(463);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(489);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(506);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 508:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(469);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(360);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(350);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      END_STATE();
+    case 512:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(449);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
       END_STATE();
-    case 450:
+    case 513:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(450);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
-    case 451:
+    case 514:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 452:
+    case 515:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 453:
+    case 516:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(270);
-      if (lookahead == ':') ADVANCE(470);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(453);
+      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == ':') ADVANCE(533);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(516);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(26);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
-    case 454:
+    case 517:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(470);
+      if (lookahead == ':') ADVANCE(533);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(454);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(517);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
-    case 455:
+    case 518:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(458);
+      if (lookahead == 'o') ADVANCE(521);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
-    case 456:
+    case 519:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(297);
+      if (lookahead == 'p') ADVANCE(331);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
-    case 457:
+    case 520:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(455);
+      if (lookahead == 'r') ADVANCE(518);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
-    case 458:
+    case 521:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(456);
+      if (lookahead == 'u') ADVANCE(519);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
-    case 459:
+    case 522:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(459);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(522);
       END_STATE();
-    case 460:
+    case 523:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
       END_STATE();
-    case 461:
+    case 524:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(461);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(524);
       END_STATE();
-    case 462:
+    case 525:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(462);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(525);
       END_STATE();
-    case 463:
+    case 526:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 464:
+    case 527:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(471);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(534);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(464);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(527);
       END_STATE();
-    case 465:
+    case 528:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(464);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(527);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(465);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(528);
       END_STATE();
-    case 466:
+    case 529:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(465);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(528);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(466);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(529);
       END_STATE();
-    case 467:
+    case 530:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(466);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(529);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(467);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(530);
       END_STATE();
-    case 468:
+    case 531:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(467);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(530);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(468);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(531);
       END_STATE();
-    case 469:
+    case 532:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(468);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(531);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(469);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(532);
       END_STATE();
-    case 470:
+    case 533:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
-      if (lookahead == ':') ADVANCE(469);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(532);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(470);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(533);
       END_STATE();
-    case 471:
+    case 534:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(268);
-      if (lookahead == '/') ADVANCE(269);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(303);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(471);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(534);
       END_STATE();
-    case 472:
+    case 535:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(271);
-      if (lookahead == '/') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(472);
+      if (lookahead == '.') ADVANCE(305);
+      if (lookahead == '/') ADVANCE(303);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(535);
       END_STATE();
-    case 473:
+    case 536:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(272);
-      if (lookahead == '/') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(473);
+      if (lookahead == '.') ADVANCE(306);
+      if (lookahead == '/') ADVANCE(303);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(536);
       END_STATE();
-    case 474:
+    case 537:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(269);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(474);
+      if (lookahead == '/') ADVANCE(303);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(537);
       END_STATE();
-    case 475:
+    case 538:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(475);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(538);
       END_STATE();
-    case 476:
+    case 539:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(267);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(476);
+      if (lookahead == '.') ADVANCE(301);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(539);
       END_STATE();
-    case 477:
+    case 540:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(477);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(540);
       END_STATE();
-    case 478:
+    case 541:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 479:
+    case 542:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(480);
+      if (lookahead == '#') ADVANCE(543);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(479);
+          lookahead == ' ') ADVANCE(542);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(480);
+          lookahead != '\\') ADVANCE(543);
       END_STATE();
-    case 480:
+    case 543:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(480);
+          lookahead != '\\') ADVANCE(543);
       END_STATE();
-    case 481:
+    case 544:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 482:
+    case 545:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 483:
+    case 546:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(483);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(546);
       END_STATE();
-    case 484:
+    case 547:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(547);
       END_STATE();
-    case 485:
+    case 548:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(487);
+      if (lookahead == 'c') ADVANCE(550);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 486:
+    case 549:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(490);
+      if (lookahead == 'e') ADVANCE(553);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 487:
+    case 550:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(280);
+      if (lookahead == 'e') ADVANCE(314);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 488:
+    case 551:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(489);
+      if (lookahead == 'i') ADVANCE(552);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 489:
+    case 552:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(486);
+      if (lookahead == 'l') ADVANCE(549);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 490:
+    case 553:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'n') ADVANCE(548);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 491:
+    case 554:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(491);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
       END_STATE();
-    case 492:
+    case 555:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(492);
+          lookahead != '\n') ADVANCE(555);
       END_STATE();
     default:
       return false;
@@ -4702,415 +5383,445 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 276},
-  [2] = {.lex_state = 276},
-  [3] = {.lex_state = 276},
-  [4] = {.lex_state = 276},
-  [5] = {.lex_state = 276},
-  [6] = {.lex_state = 276},
-  [7] = {.lex_state = 276},
-  [8] = {.lex_state = 276},
-  [9] = {.lex_state = 276},
-  [10] = {.lex_state = 276},
-  [11] = {.lex_state = 276},
-  [12] = {.lex_state = 9},
-  [13] = {.lex_state = 276},
-  [14] = {.lex_state = 10},
-  [15] = {.lex_state = 276},
-  [16] = {.lex_state = 276},
-  [17] = {.lex_state = 276},
-  [18] = {.lex_state = 276},
-  [19] = {.lex_state = 276},
-  [20] = {.lex_state = 276},
-  [21] = {.lex_state = 276},
-  [22] = {.lex_state = 276},
-  [23] = {.lex_state = 276},
-  [24] = {.lex_state = 276},
-  [25] = {.lex_state = 276},
-  [26] = {.lex_state = 276},
-  [27] = {.lex_state = 276},
-  [28] = {.lex_state = 276},
-  [29] = {.lex_state = 276},
-  [30] = {.lex_state = 276},
-  [31] = {.lex_state = 276},
-  [32] = {.lex_state = 276},
-  [33] = {.lex_state = 276},
-  [34] = {.lex_state = 276},
-  [35] = {.lex_state = 276},
-  [36] = {.lex_state = 276},
-  [37] = {.lex_state = 276},
-  [38] = {.lex_state = 276},
-  [39] = {.lex_state = 276},
-  [40] = {.lex_state = 276},
-  [41] = {.lex_state = 276},
-  [42] = {.lex_state = 276},
-  [43] = {.lex_state = 276},
-  [44] = {.lex_state = 276},
-  [45] = {.lex_state = 276},
-  [46] = {.lex_state = 11},
-  [47] = {.lex_state = 276},
-  [48] = {.lex_state = 276},
-  [49] = {.lex_state = 276},
-  [50] = {.lex_state = 276},
-  [51] = {.lex_state = 276},
-  [52] = {.lex_state = 276},
-  [53] = {.lex_state = 0},
-  [54] = {.lex_state = 276},
-  [55] = {.lex_state = 276},
-  [56] = {.lex_state = 276},
-  [57] = {.lex_state = 276},
-  [58] = {.lex_state = 276},
-  [59] = {.lex_state = 276},
-  [60] = {.lex_state = 276},
-  [61] = {.lex_state = 276},
-  [62] = {.lex_state = 276},
-  [63] = {.lex_state = 276},
-  [64] = {.lex_state = 276},
-  [65] = {.lex_state = 276},
-  [66] = {.lex_state = 276},
-  [67] = {.lex_state = 276},
-  [68] = {.lex_state = 0},
-  [69] = {.lex_state = 276},
-  [70] = {.lex_state = 276},
-  [71] = {.lex_state = 276},
-  [72] = {.lex_state = 276},
-  [73] = {.lex_state = 276},
-  [74] = {.lex_state = 276},
-  [75] = {.lex_state = 276},
-  [76] = {.lex_state = 276},
-  [77] = {.lex_state = 276},
-  [78] = {.lex_state = 276},
-  [79] = {.lex_state = 276},
-  [80] = {.lex_state = 276},
-  [81] = {.lex_state = 276},
-  [82] = {.lex_state = 276},
-  [83] = {.lex_state = 276},
-  [84] = {.lex_state = 276},
-  [85] = {.lex_state = 276},
-  [86] = {.lex_state = 276},
-  [87] = {.lex_state = 12},
-  [88] = {.lex_state = 276},
-  [89] = {.lex_state = 276},
-  [90] = {.lex_state = 276},
-  [91] = {.lex_state = 276},
-  [92] = {.lex_state = 276},
-  [93] = {.lex_state = 276},
-  [94] = {.lex_state = 276},
-  [95] = {.lex_state = 276},
-  [96] = {.lex_state = 276},
-  [97] = {.lex_state = 276},
-  [98] = {.lex_state = 276},
-  [99] = {.lex_state = 276},
-  [100] = {.lex_state = 276},
-  [101] = {.lex_state = 276},
-  [102] = {.lex_state = 276},
-  [103] = {.lex_state = 276},
-  [104] = {.lex_state = 276},
-  [105] = {.lex_state = 276},
-  [106] = {.lex_state = 276},
-  [107] = {.lex_state = 276},
-  [108] = {.lex_state = 276},
-  [109] = {.lex_state = 276},
-  [110] = {.lex_state = 276},
-  [111] = {.lex_state = 276},
-  [112] = {.lex_state = 276},
-  [113] = {.lex_state = 276},
-  [114] = {.lex_state = 276},
-  [115] = {.lex_state = 276},
-  [116] = {.lex_state = 276},
-  [117] = {.lex_state = 276},
-  [118] = {.lex_state = 276},
-  [119] = {.lex_state = 276},
-  [120] = {.lex_state = 276},
-  [121] = {.lex_state = 276},
-  [122] = {.lex_state = 276},
-  [123] = {.lex_state = 276},
-  [124] = {.lex_state = 276},
-  [125] = {.lex_state = 276},
-  [126] = {.lex_state = 276},
-  [127] = {.lex_state = 276},
-  [128] = {.lex_state = 276},
-  [129] = {.lex_state = 276},
-  [130] = {.lex_state = 276},
-  [131] = {.lex_state = 276},
-  [132] = {.lex_state = 276},
-  [133] = {.lex_state = 276},
-  [134] = {.lex_state = 276},
-  [135] = {.lex_state = 276},
-  [136] = {.lex_state = 276},
-  [137] = {.lex_state = 276},
-  [138] = {.lex_state = 276},
-  [139] = {.lex_state = 276},
-  [140] = {.lex_state = 276},
-  [141] = {.lex_state = 276},
-  [142] = {.lex_state = 276},
-  [143] = {.lex_state = 276},
-  [144] = {.lex_state = 276},
-  [145] = {.lex_state = 276},
-  [146] = {.lex_state = 276},
-  [147] = {.lex_state = 276},
-  [148] = {.lex_state = 276},
-  [149] = {.lex_state = 276},
-  [150] = {.lex_state = 276},
-  [151] = {.lex_state = 276},
-  [152] = {.lex_state = 276},
-  [153] = {.lex_state = 276},
-  [154] = {.lex_state = 276},
-  [155] = {.lex_state = 276},
-  [156] = {.lex_state = 276},
-  [157] = {.lex_state = 276},
-  [158] = {.lex_state = 276},
-  [159] = {.lex_state = 276},
-  [160] = {.lex_state = 276},
-  [161] = {.lex_state = 276},
-  [162] = {.lex_state = 276},
-  [163] = {.lex_state = 276},
-  [164] = {.lex_state = 276},
-  [165] = {.lex_state = 276},
-  [166] = {.lex_state = 6},
-  [167] = {.lex_state = 6},
-  [168] = {.lex_state = 7},
-  [169] = {.lex_state = 6},
-  [170] = {.lex_state = 276},
-  [171] = {.lex_state = 276},
-  [172] = {.lex_state = 276},
-  [173] = {.lex_state = 276},
-  [174] = {.lex_state = 276},
-  [175] = {.lex_state = 276},
-  [176] = {.lex_state = 276},
-  [177] = {.lex_state = 276},
-  [178] = {.lex_state = 276},
-  [179] = {.lex_state = 276},
-  [180] = {.lex_state = 6},
+  [1] = {.lex_state = 310},
+  [2] = {.lex_state = 310},
+  [3] = {.lex_state = 310},
+  [4] = {.lex_state = 310},
+  [5] = {.lex_state = 310},
+  [6] = {.lex_state = 310},
+  [7] = {.lex_state = 310},
+  [8] = {.lex_state = 7},
+  [9] = {.lex_state = 8},
+  [10] = {.lex_state = 310},
+  [11] = {.lex_state = 310},
+  [12] = {.lex_state = 310},
+  [13] = {.lex_state = 310},
+  [14] = {.lex_state = 310},
+  [15] = {.lex_state = 310},
+  [16] = {.lex_state = 310},
+  [17] = {.lex_state = 310},
+  [18] = {.lex_state = 310},
+  [19] = {.lex_state = 15},
+  [20] = {.lex_state = 310},
+  [21] = {.lex_state = 310},
+  [22] = {.lex_state = 310},
+  [23] = {.lex_state = 310},
+  [24] = {.lex_state = 310},
+  [25] = {.lex_state = 310},
+  [26] = {.lex_state = 16},
+  [27] = {.lex_state = 310},
+  [28] = {.lex_state = 310},
+  [29] = {.lex_state = 310},
+  [30] = {.lex_state = 310},
+  [31] = {.lex_state = 310},
+  [32] = {.lex_state = 310},
+  [33] = {.lex_state = 310},
+  [34] = {.lex_state = 310},
+  [35] = {.lex_state = 310},
+  [36] = {.lex_state = 310},
+  [37] = {.lex_state = 310},
+  [38] = {.lex_state = 310},
+  [39] = {.lex_state = 310},
+  [40] = {.lex_state = 310},
+  [41] = {.lex_state = 310},
+  [42] = {.lex_state = 310},
+  [43] = {.lex_state = 310},
+  [44] = {.lex_state = 310},
+  [45] = {.lex_state = 310},
+  [46] = {.lex_state = 310},
+  [47] = {.lex_state = 310},
+  [48] = {.lex_state = 310},
+  [49] = {.lex_state = 310},
+  [50] = {.lex_state = 11},
+  [51] = {.lex_state = 310},
+  [52] = {.lex_state = 310},
+  [53] = {.lex_state = 310},
+  [54] = {.lex_state = 310},
+  [55] = {.lex_state = 310},
+  [56] = {.lex_state = 310},
+  [57] = {.lex_state = 310},
+  [58] = {.lex_state = 310},
+  [59] = {.lex_state = 310},
+  [60] = {.lex_state = 310},
+  [61] = {.lex_state = 310},
+  [62] = {.lex_state = 310},
+  [63] = {.lex_state = 310},
+  [64] = {.lex_state = 310},
+  [65] = {.lex_state = 310},
+  [66] = {.lex_state = 310},
+  [67] = {.lex_state = 310},
+  [68] = {.lex_state = 310},
+  [69] = {.lex_state = 310},
+  [70] = {.lex_state = 310},
+  [71] = {.lex_state = 9},
+  [72] = {.lex_state = 310},
+  [73] = {.lex_state = 310},
+  [74] = {.lex_state = 310},
+  [75] = {.lex_state = 13},
+  [76] = {.lex_state = 310},
+  [77] = {.lex_state = 310},
+  [78] = {.lex_state = 310},
+  [79] = {.lex_state = 0},
+  [80] = {.lex_state = 310},
+  [81] = {.lex_state = 310},
+  [82] = {.lex_state = 310},
+  [83] = {.lex_state = 0},
+  [84] = {.lex_state = 310},
+  [85] = {.lex_state = 14},
+  [86] = {.lex_state = 310},
+  [87] = {.lex_state = 310},
+  [88] = {.lex_state = 11},
+  [89] = {.lex_state = 310},
+  [90] = {.lex_state = 310},
+  [91] = {.lex_state = 310},
+  [92] = {.lex_state = 310},
+  [93] = {.lex_state = 310},
+  [94] = {.lex_state = 310},
+  [95] = {.lex_state = 310},
+  [96] = {.lex_state = 310},
+  [97] = {.lex_state = 310},
+  [98] = {.lex_state = 310},
+  [99] = {.lex_state = 11},
+  [100] = {.lex_state = 310},
+  [101] = {.lex_state = 310},
+  [102] = {.lex_state = 310},
+  [103] = {.lex_state = 310},
+  [104] = {.lex_state = 310},
+  [105] = {.lex_state = 310},
+  [106] = {.lex_state = 310},
+  [107] = {.lex_state = 310},
+  [108] = {.lex_state = 310},
+  [109] = {.lex_state = 310},
+  [110] = {.lex_state = 310},
+  [111] = {.lex_state = 310},
+  [112] = {.lex_state = 310},
+  [113] = {.lex_state = 310},
+  [114] = {.lex_state = 310},
+  [115] = {.lex_state = 310},
+  [116] = {.lex_state = 310},
+  [117] = {.lex_state = 310},
+  [118] = {.lex_state = 310},
+  [119] = {.lex_state = 310},
+  [120] = {.lex_state = 310},
+  [121] = {.lex_state = 310},
+  [122] = {.lex_state = 310},
+  [123] = {.lex_state = 310},
+  [124] = {.lex_state = 310},
+  [125] = {.lex_state = 310},
+  [126] = {.lex_state = 310},
+  [127] = {.lex_state = 310},
+  [128] = {.lex_state = 310},
+  [129] = {.lex_state = 310},
+  [130] = {.lex_state = 310},
+  [131] = {.lex_state = 310},
+  [132] = {.lex_state = 310},
+  [133] = {.lex_state = 310},
+  [134] = {.lex_state = 310},
+  [135] = {.lex_state = 310},
+  [136] = {.lex_state = 310},
+  [137] = {.lex_state = 310},
+  [138] = {.lex_state = 310},
+  [139] = {.lex_state = 310},
+  [140] = {.lex_state = 310},
+  [141] = {.lex_state = 310},
+  [142] = {.lex_state = 310},
+  [143] = {.lex_state = 310},
+  [144] = {.lex_state = 310},
+  [145] = {.lex_state = 310},
+  [146] = {.lex_state = 310},
+  [147] = {.lex_state = 310},
+  [148] = {.lex_state = 310},
+  [149] = {.lex_state = 310},
+  [150] = {.lex_state = 310},
+  [151] = {.lex_state = 310},
+  [152] = {.lex_state = 310},
+  [153] = {.lex_state = 310},
+  [154] = {.lex_state = 310},
+  [155] = {.lex_state = 310},
+  [156] = {.lex_state = 310},
+  [157] = {.lex_state = 310},
+  [158] = {.lex_state = 310},
+  [159] = {.lex_state = 310},
+  [160] = {.lex_state = 310},
+  [161] = {.lex_state = 310},
+  [162] = {.lex_state = 310},
+  [163] = {.lex_state = 310},
+  [164] = {.lex_state = 310},
+  [165] = {.lex_state = 310},
+  [166] = {.lex_state = 310},
+  [167] = {.lex_state = 310},
+  [168] = {.lex_state = 310},
+  [169] = {.lex_state = 310},
+  [170] = {.lex_state = 310},
+  [171] = {.lex_state = 9},
+  [172] = {.lex_state = 310},
+  [173] = {.lex_state = 310},
+  [174] = {.lex_state = 310},
+  [175] = {.lex_state = 310},
+  [176] = {.lex_state = 310},
+  [177] = {.lex_state = 310},
+  [178] = {.lex_state = 310},
+  [179] = {.lex_state = 5},
+  [180] = {.lex_state = 5},
   [181] = {.lex_state = 6},
-  [182] = {.lex_state = 276},
-  [183] = {.lex_state = 276},
-  [184] = {.lex_state = 6},
-  [185] = {.lex_state = 6},
-  [186] = {.lex_state = 276},
-  [187] = {.lex_state = 276},
-  [188] = {.lex_state = 276},
-  [189] = {.lex_state = 2},
-  [190] = {.lex_state = 276},
-  [191] = {.lex_state = 276},
-  [192] = {.lex_state = 276},
-  [193] = {.lex_state = 2},
-  [194] = {.lex_state = 276},
-  [195] = {.lex_state = 276},
-  [196] = {.lex_state = 0},
-  [197] = {.lex_state = 276},
-  [198] = {.lex_state = 276},
-  [199] = {.lex_state = 276},
-  [200] = {.lex_state = 276},
-  [201] = {.lex_state = 276},
-  [202] = {.lex_state = 276},
-  [203] = {.lex_state = 2},
-  [204] = {.lex_state = 276},
-  [205] = {.lex_state = 276},
-  [206] = {.lex_state = 276},
-  [207] = {.lex_state = 2},
-  [208] = {.lex_state = 2},
-  [209] = {.lex_state = 2},
-  [210] = {.lex_state = 3},
-  [211] = {.lex_state = 8},
-  [212] = {.lex_state = 8},
-  [213] = {.lex_state = 8},
-  [214] = {.lex_state = 3},
-  [215] = {.lex_state = 3},
+  [182] = {.lex_state = 310},
+  [183] = {.lex_state = 310},
+  [184] = {.lex_state = 5},
+  [185] = {.lex_state = 310},
+  [186] = {.lex_state = 310},
+  [187] = {.lex_state = 5},
+  [188] = {.lex_state = 310},
+  [189] = {.lex_state = 310},
+  [190] = {.lex_state = 310},
+  [191] = {.lex_state = 5},
+  [192] = {.lex_state = 5},
+  [193] = {.lex_state = 5},
+  [194] = {.lex_state = 310},
+  [195] = {.lex_state = 310},
+  [196] = {.lex_state = 310},
+  [197] = {.lex_state = 310},
+  [198] = {.lex_state = 310},
+  [199] = {.lex_state = 310},
+  [200] = {.lex_state = 310},
+  [201] = {.lex_state = 310},
+  [202] = {.lex_state = 310},
+  [203] = {.lex_state = 310},
+  [204] = {.lex_state = 310},
+  [205] = {.lex_state = 310},
+  [206] = {.lex_state = 310},
+  [207] = {.lex_state = 310},
+  [208] = {.lex_state = 310},
+  [209] = {.lex_state = 310},
+  [210] = {.lex_state = 310},
+  [211] = {.lex_state = 310},
+  [212] = {.lex_state = 310},
+  [213] = {.lex_state = 310},
+  [214] = {.lex_state = 0},
+  [215] = {.lex_state = 310},
   [216] = {.lex_state = 2},
   [217] = {.lex_state = 2},
-  [218] = {.lex_state = 5},
-  [219] = {.lex_state = 5},
-  [220] = {.lex_state = 8},
+  [218] = {.lex_state = 310},
+  [219] = {.lex_state = 310},
+  [220] = {.lex_state = 310},
   [221] = {.lex_state = 2},
-  [222] = {.lex_state = 3},
-  [223] = {.lex_state = 5},
-  [224] = {.lex_state = 2},
-  [225] = {.lex_state = 5},
-  [226] = {.lex_state = 2},
-  [227] = {.lex_state = 8},
-  [228] = {.lex_state = 8},
-  [229] = {.lex_state = 3},
-  [230] = {.lex_state = 5},
-  [231] = {.lex_state = 5},
-  [232] = {.lex_state = 5},
-  [233] = {.lex_state = 5},
+  [222] = {.lex_state = 310},
+  [223] = {.lex_state = 310},
+  [224] = {.lex_state = 310},
+  [225] = {.lex_state = 310},
+  [226] = {.lex_state = 310},
+  [227] = {.lex_state = 2},
+  [228] = {.lex_state = 310},
+  [229] = {.lex_state = 310},
+  [230] = {.lex_state = 310},
+  [231] = {.lex_state = 2},
+  [232] = {.lex_state = 3},
+  [233] = {.lex_state = 2},
   [234] = {.lex_state = 2},
-  [235] = {.lex_state = 6},
-  [236] = {.lex_state = 5},
-  [237] = {.lex_state = 5},
-  [238] = {.lex_state = 8},
-  [239] = {.lex_state = 8},
-  [240] = {.lex_state = 13},
-  [241] = {.lex_state = 1},
-  [242] = {.lex_state = 276},
-  [243] = {.lex_state = 276},
-  [244] = {.lex_state = 276},
-  [245] = {.lex_state = 276},
-  [246] = {.lex_state = 276},
-  [247] = {.lex_state = 276},
-  [248] = {.lex_state = 6},
-  [249] = {.lex_state = 13},
-  [250] = {.lex_state = 17},
-  [251] = {.lex_state = 1},
-  [252] = {.lex_state = 276},
-  [253] = {.lex_state = 276},
-  [254] = {.lex_state = 276},
-  [255] = {.lex_state = 276},
-  [256] = {.lex_state = 8},
-  [257] = {.lex_state = 17},
-  [258] = {.lex_state = 276},
-  [259] = {.lex_state = 1},
-  [260] = {.lex_state = 276},
-  [261] = {.lex_state = 276},
-  [262] = {.lex_state = 276},
-  [263] = {.lex_state = 276},
-  [264] = {.lex_state = 276},
-  [265] = {.lex_state = 6},
-  [266] = {.lex_state = 6},
-  [267] = {.lex_state = 13},
-  [268] = {.lex_state = 276},
-  [269] = {.lex_state = 276},
-  [270] = {.lex_state = 276},
-  [271] = {.lex_state = 6},
-  [272] = {.lex_state = 6},
-  [273] = {.lex_state = 276},
-  [274] = {.lex_state = 1},
-  [275] = {.lex_state = 0},
-  [276] = {.lex_state = 276},
-  [277] = {.lex_state = 8},
-  [278] = {.lex_state = 1},
-  [279] = {.lex_state = 276},
-  [280] = {.lex_state = 13},
-  [281] = {.lex_state = 0},
-  [282] = {.lex_state = 0},
-  [283] = {.lex_state = 0},
-  [284] = {.lex_state = 0},
-  [285] = {.lex_state = 0},
-  [286] = {.lex_state = 0},
-  [287] = {.lex_state = 0},
-  [288] = {.lex_state = 15},
-  [289] = {.lex_state = 14},
-  [290] = {.lex_state = 0},
-  [291] = {.lex_state = 0},
-  [292] = {.lex_state = 0},
-  [293] = {.lex_state = 0},
-  [294] = {.lex_state = 0},
-  [295] = {.lex_state = 15},
-  [296] = {.lex_state = 0},
-  [297] = {.lex_state = 16},
-  [298] = {.lex_state = 15},
-  [299] = {.lex_state = 0},
-  [300] = {.lex_state = 0},
-  [301] = {.lex_state = 0},
-  [302] = {.lex_state = 0},
-  [303] = {.lex_state = 0},
-  [304] = {.lex_state = 0},
-  [305] = {.lex_state = 15},
-  [306] = {.lex_state = 0},
-  [307] = {.lex_state = 0},
-  [308] = {.lex_state = 16},
-  [309] = {.lex_state = 13},
-  [310] = {.lex_state = 6},
-  [311] = {.lex_state = 15},
-  [312] = {.lex_state = 0},
-  [313] = {.lex_state = 16},
-  [314] = {.lex_state = 14},
+  [235] = {.lex_state = 310},
+  [236] = {.lex_state = 10},
+  [237] = {.lex_state = 10},
+  [238] = {.lex_state = 10},
+  [239] = {.lex_state = 10},
+  [240] = {.lex_state = 3},
+  [241] = {.lex_state = 2},
+  [242] = {.lex_state = 2},
+  [243] = {.lex_state = 2},
+  [244] = {.lex_state = 3},
+  [245] = {.lex_state = 2},
+  [246] = {.lex_state = 2},
+  [247] = {.lex_state = 4},
+  [248] = {.lex_state = 4},
+  [249] = {.lex_state = 0},
+  [250] = {.lex_state = 3},
+  [251] = {.lex_state = 10},
+  [252] = {.lex_state = 4},
+  [253] = {.lex_state = 4},
+  [254] = {.lex_state = 3},
+  [255] = {.lex_state = 10},
+  [256] = {.lex_state = 10},
+  [257] = {.lex_state = 11},
+  [258] = {.lex_state = 2},
+  [259] = {.lex_state = 4},
+  [260] = {.lex_state = 4},
+  [261] = {.lex_state = 4},
+  [262] = {.lex_state = 4},
+  [263] = {.lex_state = 4},
+  [264] = {.lex_state = 10},
+  [265] = {.lex_state = 4},
+  [266] = {.lex_state = 1},
+  [267] = {.lex_state = 310},
+  [268] = {.lex_state = 310},
+  [269] = {.lex_state = 310},
+  [270] = {.lex_state = 310},
+  [271] = {.lex_state = 310},
+  [272] = {.lex_state = 17},
+  [273] = {.lex_state = 11},
+  [274] = {.lex_state = 310},
+  [275] = {.lex_state = 11},
+  [276] = {.lex_state = 21},
+  [277] = {.lex_state = 21},
+  [278] = {.lex_state = 310},
+  [279] = {.lex_state = 310},
+  [280] = {.lex_state = 310},
+  [281] = {.lex_state = 310},
+  [282] = {.lex_state = 310},
+  [283] = {.lex_state = 310},
+  [284] = {.lex_state = 20},
+  [285] = {.lex_state = 310},
+  [286] = {.lex_state = 20},
+  [287] = {.lex_state = 310},
+  [288] = {.lex_state = 1},
+  [289] = {.lex_state = 310},
+  [290] = {.lex_state = 310},
+  [291] = {.lex_state = 310},
+  [292] = {.lex_state = 10},
+  [293] = {.lex_state = 11},
+  [294] = {.lex_state = 310},
+  [295] = {.lex_state = 310},
+  [296] = {.lex_state = 11},
+  [297] = {.lex_state = 17},
+  [298] = {.lex_state = 0},
+  [299] = {.lex_state = 310},
+  [300] = {.lex_state = 11},
+  [301] = {.lex_state = 310},
+  [302] = {.lex_state = 310},
+  [303] = {.lex_state = 10},
+  [304] = {.lex_state = 1},
+  [305] = {.lex_state = 1},
+  [306] = {.lex_state = 1},
+  [307] = {.lex_state = 17},
+  [308] = {.lex_state = 0},
+  [309] = {.lex_state = 18},
+  [310] = {.lex_state = 19},
+  [311] = {.lex_state = 0},
+  [312] = {.lex_state = 18},
+  [313] = {.lex_state = 0},
+  [314] = {.lex_state = 0},
   [315] = {.lex_state = 0},
-  [316] = {.lex_state = 15},
-  [317] = {.lex_state = 0},
+  [316] = {.lex_state = 0},
+  [317] = {.lex_state = 20},
   [318] = {.lex_state = 0},
-  [319] = {.lex_state = 0},
+  [319] = {.lex_state = 17},
   [320] = {.lex_state = 0},
-  [321] = {.lex_state = 8},
-  [322] = {.lex_state = 13},
-  [323] = {.lex_state = 0},
-  [324] = {.lex_state = 0},
-  [325] = {.lex_state = 0},
-  [326] = {.lex_state = 15},
+  [321] = {.lex_state = 0},
+  [322] = {.lex_state = 19},
+  [323] = {.lex_state = 19},
+  [324] = {.lex_state = 11},
+  [325] = {.lex_state = 11},
+  [326] = {.lex_state = 0},
   [327] = {.lex_state = 0},
   [328] = {.lex_state = 0},
   [329] = {.lex_state = 0},
   [330] = {.lex_state = 0},
-  [331] = {.lex_state = 0},
-  [332] = {.lex_state = 0},
-  [333] = {.lex_state = 13},
+  [331] = {.lex_state = 310},
+  [332] = {.lex_state = 19},
+  [333] = {.lex_state = 19},
   [334] = {.lex_state = 0},
-  [335] = {.lex_state = 0},
-  [336] = {.lex_state = 276},
-  [337] = {.lex_state = 13},
+  [335] = {.lex_state = 17},
+  [336] = {.lex_state = 0},
+  [337] = {.lex_state = 0},
   [338] = {.lex_state = 0},
   [339] = {.lex_state = 0},
   [340] = {.lex_state = 0},
   [341] = {.lex_state = 0},
-  [342] = {.lex_state = 0},
-  [343] = {.lex_state = 0},
+  [342] = {.lex_state = 11},
+  [343] = {.lex_state = 19},
   [344] = {.lex_state = 0},
-  [345] = {.lex_state = 0},
-  [346] = {.lex_state = 13},
+  [345] = {.lex_state = 11},
+  [346] = {.lex_state = 0},
   [347] = {.lex_state = 0},
   [348] = {.lex_state = 0},
-  [349] = {.lex_state = 8},
+  [349] = {.lex_state = 10},
   [350] = {.lex_state = 0},
   [351] = {.lex_state = 0},
-  [352] = {.lex_state = 8},
+  [352] = {.lex_state = 0},
   [353] = {.lex_state = 0},
-  [354] = {.lex_state = 8},
-  [355] = {.lex_state = 13},
+  [354] = {.lex_state = 0},
+  [355] = {.lex_state = 0},
   [356] = {.lex_state = 0},
   [357] = {.lex_state = 0},
-  [358] = {.lex_state = 15},
-  [359] = {.lex_state = 13},
-  [360] = {.lex_state = 276},
-  [361] = {.lex_state = 0},
+  [358] = {.lex_state = 0},
+  [359] = {.lex_state = 0},
+  [360] = {.lex_state = 0},
+  [361] = {.lex_state = 19},
   [362] = {.lex_state = 0},
   [363] = {.lex_state = 0},
-  [364] = {.lex_state = 3},
-  [365] = {.lex_state = 15},
-  [366] = {.lex_state = 0},
-  [367] = {.lex_state = 20},
-  [368] = {.lex_state = 15},
+  [364] = {.lex_state = 17},
+  [365] = {.lex_state = 0},
+  [366] = {.lex_state = 17},
+  [367] = {.lex_state = 0},
+  [368] = {.lex_state = 0},
   [369] = {.lex_state = 0},
   [370] = {.lex_state = 0},
   [371] = {.lex_state = 0},
-  [372] = {.lex_state = 276},
-  [373] = {.lex_state = 276},
-  [374] = {.lex_state = 276},
+  [372] = {.lex_state = 0},
+  [373] = {.lex_state = 0},
+  [374] = {.lex_state = 0},
   [375] = {.lex_state = 0},
-  [376] = {.lex_state = 21},
-  [377] = {.lex_state = 276},
-  [378] = {.lex_state = 276},
-  [379] = {.lex_state = 276},
+  [376] = {.lex_state = 17},
+  [377] = {.lex_state = 0},
+  [378] = {.lex_state = 0},
+  [379] = {.lex_state = 19},
   [380] = {.lex_state = 0},
-  [381] = {.lex_state = 276},
-  [382] = {.lex_state = 276},
-  [383] = {.lex_state = 276},
-  [384] = {.lex_state = 0},
-  [385] = {.lex_state = 2},
+  [381] = {.lex_state = 10},
+  [382] = {.lex_state = 10},
+  [383] = {.lex_state = 17},
+  [384] = {.lex_state = 10},
+  [385] = {.lex_state = 0},
   [386] = {.lex_state = 0},
-  [387] = {.lex_state = 0},
-  [388] = {.lex_state = 3},
-  [389] = {.lex_state = 276},
+  [387] = {.lex_state = 17},
+  [388] = {.lex_state = 310},
+  [389] = {.lex_state = 0},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 276},
+  [391] = {.lex_state = 17},
   [392] = {.lex_state = 0},
   [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 3},
-  [396] = {.lex_state = 0},
-  [397] = {.lex_state = 0},
-  [398] = {.lex_state = 20},
-  [399] = {.lex_state = 15},
-  [400] = {.lex_state = 19},
-  [401] = {.lex_state = 3},
-  [402] = {.lex_state = 20},
-  [403] = {.lex_state = 13},
-  [404] = {.lex_state = 20},
-  [405] = {.lex_state = 2},
-  [406] = {.lex_state = 0},
-  [407] = {.lex_state = 276},
-  [408] = {.lex_state = 276},
+  [394] = {.lex_state = 310},
+  [395] = {.lex_state = 24},
+  [396] = {.lex_state = 3},
+  [397] = {.lex_state = 2},
+  [398] = {.lex_state = 25},
+  [399] = {.lex_state = 0},
+  [400] = {.lex_state = 310},
+  [401] = {.lex_state = 310},
+  [402] = {.lex_state = 0},
+  [403] = {.lex_state = 3},
+  [404] = {.lex_state = 310},
+  [405] = {.lex_state = 310},
+  [406] = {.lex_state = 310},
+  [407] = {.lex_state = 19},
+  [408] = {.lex_state = 0},
   [409] = {.lex_state = 0},
+  [410] = {.lex_state = 310},
+  [411] = {.lex_state = 0},
+  [412] = {.lex_state = 0},
+  [413] = {.lex_state = 0},
+  [414] = {.lex_state = 26},
+  [415] = {.lex_state = 11},
+  [416] = {.lex_state = 310},
+  [417] = {.lex_state = 310},
+  [418] = {.lex_state = 25},
+  [419] = {.lex_state = 0},
+  [420] = {.lex_state = 19},
+  [421] = {.lex_state = 310},
+  [422] = {.lex_state = 310},
+  [423] = {.lex_state = 0},
+  [424] = {.lex_state = 17},
+  [425] = {.lex_state = 11},
+  [426] = {.lex_state = 310},
+  [427] = {.lex_state = 26},
+  [428] = {.lex_state = 310},
+  [429] = {.lex_state = 19},
+  [430] = {.lex_state = 0},
+  [431] = {.lex_state = 0},
+  [432] = {.lex_state = 25},
+  [433] = {.lex_state = 0},
+  [434] = {.lex_state = 25},
+  [435] = {.lex_state = 23},
+  [436] = {.lex_state = 2},
+  [437] = {.lex_state = 0},
+  [438] = {.lex_state = 0},
+  [439] = {.lex_state = 310},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -5130,6 +5841,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
+    [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
     [anon_sym_RPAREN] = ACTIONS(1),
     [anon_sym_COLON] = ACTIONS(1),
@@ -5148,7 +5860,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
-    [anon_sym_ingress] = ACTIONS(1),
     [anon_sym_egress] = ACTIONS(1),
     [anon_sym_select] = ACTIONS(1),
     [anon_sym_pods] = ACTIONS(1),
@@ -5196,18 +5907,18 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(393),
-    [sym__item] = STATE(38),
-    [sym_silence] = STATE(38),
-    [sym_inventory] = STATE(38),
-    [sym_cidr_groups] = STATE(38),
-    [sym_cilium] = STATE(38),
-    [sym_import] = STATE(38),
-    [sym_const_definition] = STATE(38),
-    [sym_category] = STATE(38),
-    [sym_namespace] = STATE(38),
-    [sym_cluster_policy] = STATE(38),
-    [aux_sym_source_file_repeat1] = STATE(38),
+    [sym_source_file] = STATE(438),
+    [sym__item] = STATE(47),
+    [sym_silence] = STATE(47),
+    [sym_inventory] = STATE(47),
+    [sym_cidr_groups] = STATE(47),
+    [sym_cilium] = STATE(47),
+    [sym_import] = STATE(47),
+    [sym_const_definition] = STATE(47),
+    [sym_category] = STATE(47),
+    [sym_namespace] = STATE(47),
+    [sym_cluster_policy] = STATE(47),
+    [aux_sym_source_file_repeat1] = STATE(47),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -5226,7 +5937,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(25), 36,
+    ACTIONS(25), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5249,8 +5960,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
@@ -5263,10 +5977,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [42] = 2,
+  [45] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 36,
+    ACTIONS(27), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5289,8 +6003,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
@@ -5303,10 +6020,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [84] = 2,
+  [90] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 30,
+    ACTIONS(29), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5329,54 +6046,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [120] = 4,
+  [129] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 1,
-      anon_sym_DASH,
-    ACTIONS(35), 1,
-      anon_sym_SLASH,
-    ACTIONS(31), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [160] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(37), 30,
+    ACTIONS(31), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5399,18 +6083,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [196] = 2,
+  [168] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 30,
+    ACTIONS(33), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5433,18 +6120,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [232] = 2,
+  [207] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(41), 30,
+    ACTIONS(35), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5467,134 +6157,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [268] = 3,
+  [246] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(45), 1,
-      anon_sym_SLASH,
-    ACTIONS(43), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [305] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [339] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(47), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [373] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(53), 1,
+    ACTIONS(41), 1,
       anon_sym_RBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(47), 1,
       sym_label_key,
-    ACTIONS(59), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(51), 1,
       sym_const_ref,
-    STATE(92), 1,
-      sym_scope,
-    STATE(28), 3,
-      sym__selector,
+    STATE(37), 1,
+      sym_sentence_values,
+    STATE(40), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(71), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(63), 5,
+      sym__sentence_value,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(49), 16,
-      anon_sym_silence,
+      sym_list,
+      sym_string,
+    ACTIONS(43), 6,
       anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(37), 10,
+      anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -5604,38 +6215,341 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [418] = 11,
+  [306] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 1,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(41), 1,
+      anon_sym_RBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(47), 1,
+      sym_label_key,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(51), 1,
+      sym_const_ref,
+    STATE(37), 1,
+      sym_sentence_values,
+    STATE(40), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(71), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(63), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(43), 6,
       anon_sym_port,
-    ACTIONS(65), 1,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(37), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [365] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(55), 1,
+      anon_sym_DASH,
+    ACTIONS(57), 1,
+      anon_sym_SLASH,
+    ACTIONS(53), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
       anon_sym_icmp,
-    ACTIONS(67), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(22), 1,
+  [405] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
+      anon_sym_SLASH,
+    ACTIONS(59), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [442] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [476] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [544] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [578] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [612] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [646] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_port,
+    ACTIONS(77), 1,
+      anon_sym_icmp,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(27), 1,
       sym_ports,
-    STATE(31), 1,
+    STATE(38), 1,
       sym_icmps,
-    STATE(26), 6,
+    STATE(39), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(61), 11,
+    ACTIONS(73), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -5647,28 +6561,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [467] = 9,
+  [695] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(53), 1,
+    ACTIONS(89), 1,
       anon_sym_RBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(91), 1,
       anon_sym_in,
-    ACTIONS(57), 1,
+    ACTIONS(93), 1,
       sym_label_key,
-    ACTIONS(59), 1,
+    ACTIONS(95), 1,
       sym_const_ref,
-    STATE(92), 1,
+    STATE(145), 1,
       sym_scope,
-    STATE(28), 3,
+    STATE(49), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(49), 15,
+    ACTIONS(87), 16,
       anon_sym_silence,
       anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -5682,18 +6597,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [511] = 6,
+  [740] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_COMMA,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    STATE(16), 1,
+    ACTIONS(99), 1,
+      anon_sym_COMMA,
+    STATE(22), 1,
       aux_sym_silence_repeat1,
-    STATE(42), 1,
+    STATE(52), 1,
       sym_string,
-    ACTIONS(75), 20,
+    ACTIONS(97), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5714,101 +6629,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [549] = 6,
+  [778] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_COMMA,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    STATE(20), 1,
-      aux_sym_silence_repeat1,
-    STATE(41), 1,
-      sym_string,
-    ACTIONS(81), 20,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(101), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [587] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(85), 1,
-      anon_sym_method,
-    ACTIONS(87), 1,
-      anon_sym_host,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(91), 1,
-      sym_http_method,
-    ACTIONS(93), 1,
-      sym_const_ref,
-    STATE(99), 1,
-      aux_sym_http_repeat1,
-    STATE(75), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(83), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [633] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 1,
-      anon_sym_silence,
-    ACTIONS(98), 1,
-      anon_sym_RBRACE,
-    ACTIONS(100), 1,
-      anon_sym_policy,
     ACTIONS(103), 1,
+      anon_sym_policy,
+    ACTIONS(105), 1,
       anon_sym_use,
-    ACTIONS(106), 1,
+    ACTIONS(107), 1,
       anon_sym_description,
     ACTIONS(109), 1,
       anon_sym_label,
-    ACTIONS(112), 1,
+    ACTIONS(111), 1,
       anon_sym_default,
-    ACTIONS(118), 1,
+    ACTIONS(115), 1,
       anon_sym_no,
-    ACTIONS(121), 1,
+    ACTIONS(117), 1,
       anon_sym_select,
-    STATE(318), 1,
+    STATE(284), 1,
       sym_verb,
-    ACTIONS(115), 2,
+    ACTIONS(113), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 11,
+    STATE(23), 12,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5819,53 +6666,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_no_default_deny,
       sym_select,
       sym_rule,
+      sym_sentence,
       aux_sym_body_repeat1,
-  [684] = 13,
+  [830] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(124), 1,
-      anon_sym_RBRACE,
-    ACTIONS(126), 1,
-      anon_sym_policy,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(140), 1,
-      anon_sym_select,
-    STATE(318), 1,
-      sym_verb,
-    ACTIONS(136), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(18), 11,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_body_repeat1,
-  [735] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(144), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(99), 1,
       anon_sym_COMMA,
-    STATE(20), 1,
+    STATE(29), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(142), 21,
+    STATE(53), 1,
+      sym_string,
+    ACTIONS(119), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -5886,34 +6700,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_DQUOTE,
-  [768] = 13,
+  [868] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(126), 1,
+    ACTIONS(103), 1,
       anon_sym_policy,
-    ACTIONS(128), 1,
+    ACTIONS(105), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(107), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
+    ACTIONS(109), 1,
       anon_sym_label,
-    ACTIONS(134), 1,
+    ACTIONS(111), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(115), 1,
       anon_sym_no,
-    ACTIONS(140), 1,
+    ACTIONS(117), 1,
       anon_sym_select,
-    ACTIONS(147), 1,
+    ACTIONS(121), 1,
       anon_sym_RBRACE,
-    STATE(318), 1,
+    STATE(284), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(113), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(19), 11,
+    STATE(25), 12,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -5924,30 +6737,141 @@ static const uint16_t ts_small_parse_table[] = {
       sym_no_default_deny,
       sym_select,
       sym_rule,
+      sym_sentence,
       aux_sym_body_repeat1,
-  [819] = 9,
+  [920] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_icmp,
-    ACTIONS(67), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(125), 1,
+      anon_sym_method,
+    ACTIONS(127), 1,
+      anon_sym_host,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    ACTIONS(131), 1,
+      sym_http_method,
+    ACTIONS(133), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      aux_sym_http_repeat1,
+    STATE(87), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(123), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
-    ACTIONS(69), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(34), 1,
+  [966] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(135), 1,
+      anon_sym_silence,
+    ACTIONS(138), 1,
+      anon_sym_RBRACE,
+    ACTIONS(140), 1,
+      anon_sym_policy,
+    ACTIONS(143), 1,
+      anon_sym_use,
+    ACTIONS(146), 1,
+      anon_sym_description,
+    ACTIONS(149), 1,
+      anon_sym_label,
+    ACTIONS(152), 1,
+      anon_sym_default,
+    ACTIONS(158), 1,
+      anon_sym_no,
+    ACTIONS(161), 1,
+      anon_sym_select,
+    STATE(284), 1,
+      sym_verb,
+    ACTIONS(155), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(25), 12,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_body_repeat1,
+  [1018] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(89), 1,
+      anon_sym_RBRACE,
+    ACTIONS(91), 1,
+      anon_sym_in,
+    ACTIONS(93), 1,
+      sym_label_key,
+    ACTIONS(95), 1,
+      sym_const_ref,
+    STATE(145), 1,
+      sym_scope,
+    STATE(49), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(87), 15,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1062] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_icmp,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(44), 1,
       sym_icmps,
-    STATE(35), 6,
+    STATE(45), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
+    ACTIONS(164), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -5959,10 +6883,102 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [862] = 2,
+  [1105] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(142), 22,
+    ACTIONS(166), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1134] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(170), 1,
+      anon_sym_COMMA,
+    STATE(29), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(168), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
+  [1167] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(105), 1,
+      anon_sym_use,
+    ACTIONS(107), 1,
+      anon_sym_description,
+    ACTIONS(109), 1,
+      anon_sym_label,
+    ACTIONS(111), 1,
+      anon_sym_default,
+    ACTIONS(115), 1,
+      anon_sym_no,
+    ACTIONS(173), 1,
+      anon_sym_RBRACE,
+    ACTIONS(175), 1,
+      anon_sym_select,
+    STATE(286), 1,
+      sym_verb,
+    ACTIONS(113), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(32), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [1215] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(168), 22,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -5985,23 +7001,95 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_DQUOTE,
-  [890] = 8,
+  [1243] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(105), 1,
+      anon_sym_use,
+    ACTIONS(107), 1,
+      anon_sym_description,
+    ACTIONS(109), 1,
+      anon_sym_label,
+    ACTIONS(111), 1,
+      anon_sym_default,
+    ACTIONS(115), 1,
+      anon_sym_no,
+    ACTIONS(175), 1,
+      anon_sym_select,
+    ACTIONS(177), 1,
+      anon_sym_RBRACE,
+    STATE(286), 1,
+      sym_verb,
+    ACTIONS(113), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(33), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [1291] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(179), 1,
+      anon_sym_silence,
+    ACTIONS(182), 1,
+      anon_sym_RBRACE,
+    ACTIONS(184), 1,
+      anon_sym_use,
+    ACTIONS(187), 1,
+      anon_sym_description,
+    ACTIONS(190), 1,
+      anon_sym_label,
+    ACTIONS(193), 1,
+      anon_sym_default,
+    ACTIONS(199), 1,
+      anon_sym_no,
+    ACTIONS(202), 1,
+      anon_sym_select,
+    STATE(286), 1,
+      sym_verb,
+    ACTIONS(196), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(33), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [1339] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(89), 1,
+    ACTIONS(129), 1,
       anon_sym_header,
-    ACTIONS(153), 1,
+    ACTIONS(207), 1,
       anon_sym_host,
-    ACTIONS(155), 1,
+    ACTIONS(209), 1,
       sym_const_ref,
-    STATE(129), 1,
+    STATE(113), 1,
       aux_sym_http_repeat1,
-    STATE(69), 2,
+    STATE(98), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(151), 15,
+    ACTIONS(205), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6017,23 +7105,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [930] = 8,
+  [1379] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(89), 1,
+    ACTIONS(129), 1,
       anon_sym_header,
-    ACTIONS(159), 1,
+    ACTIONS(213), 1,
       anon_sym_host,
-    ACTIONS(161), 1,
+    ACTIONS(215), 1,
       sym_const_ref,
-    STATE(114), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
-    STATE(81), 2,
+    STATE(102), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(157), 15,
+    ACTIONS(211), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6049,16 +7137,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [970] = 7,
+  [1419] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 1,
+    ACTIONS(219), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
+    ACTIONS(222), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
+    ACTIONS(225), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
+    ACTIONS(228), 1,
       anon_sym_dns,
     STATE(36), 6,
       sym__l7,
@@ -6067,7 +7155,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
+    ACTIONS(217), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6079,115 +7167,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1007] = 12,
+  [1456] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(163), 1,
-      anon_sym_RBRACE,
-    ACTIONS(165), 1,
-      anon_sym_select,
-    STATE(319), 1,
-      sym_verb,
-    ACTIONS(136), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(37), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1054] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 1,
-      anon_sym_COMMA,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(30), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(95), 1,
-      sym_scope,
-    ACTIONS(167), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
+    STATE(41), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(71), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(233), 6,
       anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1089] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 1,
-      anon_sym_apikey,
-    ACTIONS(179), 1,
-      anon_sym_topic,
-    ACTIONS(181), 1,
-      anon_sym_client,
-    ACTIONS(183), 1,
-      anon_sym_version,
-    ACTIONS(175), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(173), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1126] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 1,
-      anon_sym_COMMA,
-    ACTIONS(171), 1,
+      anon_sym_namespace,
+      anon_sym_pods,
       anon_sym_in,
-    STATE(44), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(102), 1,
-      sym_scope,
-    ACTIONS(185), 17,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(231), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -6197,30 +7195,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1161] = 7,
+  [1489] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 1,
+    ACTIONS(79), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
+    ACTIONS(81), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
+    ACTIONS(83), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
+    ACTIONS(85), 1,
       anon_sym_dns,
-    STATE(35), 6,
+    STATE(45), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
+    ACTIONS(164), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6232,65 +7225,233 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1198] = 12,
+  [1526] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(187), 1,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(164), 11,
       anon_sym_silence,
-    ACTIONS(190), 1,
       anon_sym_RBRACE,
-    ACTIONS(192), 1,
+      anon_sym_policy,
       anon_sym_use,
-    ACTIONS(195), 1,
       anon_sym_description,
-    ACTIONS(198), 1,
       anon_sym_label,
-    ACTIONS(201), 1,
       anon_sym_default,
-    ACTIONS(207), 1,
-      anon_sym_no,
-    ACTIONS(210), 1,
-      anon_sym_select,
-    STATE(319), 1,
-      sym_verb,
-    ACTIONS(204), 2,
       anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
-    STATE(32), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1245] = 12,
+  [1563] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(213), 1,
-      ts_builtin_sym_end,
-    ACTIONS(215), 1,
-      anon_sym_silence,
-    ACTIONS(218), 1,
-      anon_sym_cluster,
-    ACTIONS(221), 1,
-      anon_sym_cidr,
-    ACTIONS(224), 1,
-      anon_sym_cilium,
-    ACTIONS(227), 1,
-      anon_sym_import,
-    ACTIONS(230), 1,
-      anon_sym_const,
-    ACTIONS(233), 1,
-      anon_sym_category,
-    ACTIONS(236), 1,
-      anon_sym_system,
-    ACTIONS(239), 1,
+    STATE(43), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(71), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(233), 6,
+      anon_sym_port,
       anon_sym_namespace,
-    STATE(33), 11,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(235), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1596] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(43), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(71), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(233), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(237), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1629] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(241), 1,
+      anon_sym_COMMA,
+    ACTIONS(243), 1,
+      anon_sym_in,
+    STATE(54), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(107), 1,
+      sym_scope,
+    ACTIONS(239), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1664] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(43), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(71), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(247), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(245), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1697] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(48), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(250), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1734] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(250), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1771] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(252), 1,
+      ts_builtin_sym_end,
+    ACTIONS(254), 1,
+      anon_sym_silence,
+    ACTIONS(257), 1,
+      anon_sym_cluster,
+    ACTIONS(260), 1,
+      anon_sym_cidr,
+    ACTIONS(263), 1,
+      anon_sym_cilium,
+    ACTIONS(266), 1,
+      anon_sym_import,
+    ACTIONS(269), 1,
+      anon_sym_const,
+    ACTIONS(272), 1,
+      anon_sym_category,
+    ACTIONS(275), 1,
+      anon_sym_system,
+    ACTIONS(278), 1,
+      anon_sym_namespace,
+    STATE(46), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -6302,132 +7463,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1292] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(39), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(242), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1329] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(242), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1366] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(246), 1,
-      anon_sym_http,
-    ACTIONS(249), 1,
-      anon_sym_grpc,
-    ACTIONS(252), 1,
-      anon_sym_kafka,
-    ACTIONS(255), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(244), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1403] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(165), 1,
-      anon_sym_select,
-    ACTIONS(258), 1,
-      anon_sym_RBRACE,
-    STATE(319), 1,
-      sym_verb,
-    ACTIONS(136), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(32), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1450] = 12,
+  [1818] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -6448,9 +7484,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
     ACTIONS(23), 1,
       anon_sym_namespace,
-    ACTIONS(260), 1,
+    ACTIONS(281), 1,
       ts_builtin_sym_end,
-    STATE(33), 11,
+    STATE(46), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -6462,16 +7498,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1497] = 7,
+  [1865] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 1,
+    ACTIONS(79), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
+    ACTIONS(81), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
+    ACTIONS(83), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
+    ACTIONS(85), 1,
       anon_sym_dns,
     STATE(36), 6,
       sym__l7,
@@ -6480,7 +7516,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(262), 11,
+    ACTIONS(283), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6492,214 +7528,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1534] = 2,
+  [1902] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(264), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1560] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(266), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1586] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(268), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1612] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(270), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1638] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(274), 1,
+    ACTIONS(241), 1,
       anon_sym_COMMA,
-    STATE(44), 1,
+    ACTIONS(243), 1,
+      anon_sym_in,
+    STATE(42), 1,
       aux_sym_peer_pods_repeat1,
-    ACTIONS(272), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(279), 1,
-      anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(277), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1697] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(283), 1,
-      anon_sym_RBRACE,
-    ACTIONS(285), 1,
-      sym_const_ref,
-    STATE(174), 1,
+    STATE(143), 1,
       sym_scope,
-    STATE(155), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(281), 10,
-      anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1736] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(287), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1761] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(96), 1,
-      sym_scope,
-    ACTIONS(289), 17,
+    ACTIONS(285), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6717,42 +7557,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1790] = 4,
+  [1937] = 7,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(291), 1,
+      anon_sym_apikey,
     ACTIONS(293), 1,
-      anon_sym_COMMA,
-    STATE(60), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(291), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1819] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_topic,
+    ACTIONS(295), 1,
+      anon_sym_client,
     ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(295), 17,
+      anon_sym_version,
+    ACTIONS(289), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(287), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -6762,101 +7583,91 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1848] = 4,
+  [1974] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      sym_scope,
-    ACTIONS(299), 17,
+    ACTIONS(299), 20,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1877] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(97), 1,
-      sym_scope,
-    ACTIONS(301), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1906] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(303), 1,
-      anon_sym_namespaces,
-    ACTIONS(305), 1,
       anon_sym_cidr,
-    ACTIONS(307), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(309), 1,
-      anon_sym_pods,
-    ACTIONS(313), 1,
-      anon_sym_entity,
-    ACTIONS(315), 1,
-      anon_sym_fqdn,
-    ACTIONS(317), 1,
-      anon_sym_service,
-    ACTIONS(319), 1,
-      anon_sym_services,
-    ACTIONS(311), 2,
-      anon_sym_anywhere,
-      anon_sym_everything,
-    STATE(13), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [1949] = 3,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [2000] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(323), 1,
-      anon_sym_except,
-    ACTIONS(321), 18,
+    ACTIONS(301), 20,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [2026] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(303), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [2052] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(307), 1,
       anon_sym_COMMA,
+    STATE(54), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(305), 18,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -6867,23 +7678,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1976] = 4,
+  [2082] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
-      anon_sym_COMMA,
-    STATE(67), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(325), 17,
+    ACTIONS(310), 20,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -6893,19 +7709,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2005] = 4,
+  [2108] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(329), 1,
+    ACTIONS(314), 1,
       anon_sym_COMMA,
     STATE(56), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(327), 17,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(312), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -6923,12 +7734,112 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2034] = 4,
+  [2137] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(334), 1,
+    ACTIONS(319), 1,
       anon_sym_COMMA,
-    STATE(57), 1,
+    STATE(61), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(317), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2166] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 1,
+      anon_sym_COMMA,
+    STATE(62), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(321), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2195] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(325), 1,
+      anon_sym_COMMA,
+    STATE(59), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(323), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [2224] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_COMMA,
+    STATE(72), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(328), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2253] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 1,
+      anon_sym_COMMA,
+    STATE(73), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(332), 17,
       anon_sym_silence,
@@ -6948,12 +7859,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2063] = 2,
+  [2282] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(272), 19,
-      anon_sym_silence,
+    ACTIONS(319), 1,
       anon_sym_COMMA,
+    STATE(73), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(334), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -6964,46 +7878,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2311] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(338), 1,
+      anon_sym_COMMA,
+    STATE(78), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(336), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2088] = 4,
+      anon_sym_from,
+      anon_sym_to,
+  [2340] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(342), 1,
       anon_sym_COMMA,
-    STATE(45), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(337), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(341), 1,
-      anon_sym_COMMA,
-    STATE(60), 1,
+    STATE(76), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(339), 17,
+    ACTIONS(340), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7021,12 +7934,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2146] = 4,
+  [2369] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(346), 1,
       anon_sym_COMMA,
-    STATE(61), 1,
+    STATE(56), 1,
       aux_sym_peer_fqdn_repeat1,
     ACTIONS(344), 17,
       anon_sym_silence,
@@ -7046,64 +7959,64 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2175] = 4,
+  [2398] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 1,
+    ACTIONS(243), 1,
+      anon_sym_in,
+    STATE(110), 1,
+      sym_scope,
+    ACTIONS(348), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2427] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 1,
+      anon_sym_COMMA,
+    STATE(64), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(350), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2456] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 1,
       anon_sym_COMMA,
     STATE(65), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(349), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2204] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(293), 1,
-      anon_sym_COMMA,
-    STATE(49), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(353), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2233] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(50), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(355), 17,
+    ACTIONS(352), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7121,14 +8034,95 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2262] = 4,
+  [2485] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(351), 1,
+    ACTIONS(243), 1,
+      anon_sym_in,
+    STATE(106), 1,
+      sym_scope,
+    ACTIONS(354), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2514] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 1,
+      anon_sym_in,
+    STATE(109), 1,
+      sym_scope,
+    ACTIONS(356), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2543] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(47), 1,
+      sym_label_key,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(51), 1,
+      sym_const_ref,
+    STATE(125), 1,
+      sym_sentence_values,
+    STATE(171), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(63), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(358), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [2584] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(362), 1,
       anon_sym_COMMA,
-    STATE(56), 1,
+    STATE(72), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(357), 17,
+    ACTIONS(360), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7146,10 +8140,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2291] = 2,
+  [2613] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(359), 19,
+    ACTIONS(367), 1,
+      anon_sym_COMMA,
+    STATE(73), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(365), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2642] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(305), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7169,14 +8188,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2316] = 4,
+  [2667] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(91), 1,
+      anon_sym_in,
+    ACTIONS(93), 1,
+      sym_label_key,
+    ACTIONS(372), 1,
+      anon_sym_RBRACE,
+    ACTIONS(374), 1,
+      sym_const_ref,
+    STATE(200), 1,
+      sym_scope,
+    STATE(177), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(370), 10,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [2706] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(378), 1,
       anon_sym_COMMA,
-    STATE(57), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(361), 17,
+    STATE(76), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(376), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7194,29 +8243,78 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2345] = 11,
+  [2735] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(303), 1,
-      anon_sym_namespaces,
-    ACTIONS(305), 1,
-      anon_sym_cidr,
-    ACTIONS(307), 1,
+    ACTIONS(383), 1,
+      anon_sym_EQ,
+    ACTIONS(381), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_namespace,
-    ACTIONS(313), 1,
-      anon_sym_entity,
-    ACTIONS(315), 1,
-      anon_sym_fqdn,
-    ACTIONS(317), 1,
-      anon_sym_service,
-    ACTIONS(319), 1,
-      anon_sym_services,
-    ACTIONS(363), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_pods,
-    ACTIONS(311), 2,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [2762] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(338), 1,
+      anon_sym_COMMA,
+    STATE(59), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(385), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [2791] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
+      anon_sym_namespaces,
+    ACTIONS(389), 1,
+      anon_sym_cidr,
+    ACTIONS(391), 1,
+      anon_sym_namespace,
+    ACTIONS(393), 1,
+      anon_sym_pods,
+    ACTIONS(397), 1,
+      anon_sym_entity,
+    ACTIONS(399), 1,
+      anon_sym_fqdn,
+    ACTIONS(401), 1,
+      anon_sym_service,
+    ACTIONS(403), 1,
+      anon_sym_services,
+    ACTIONS(395), 2,
       anon_sym_anywhere,
       anon_sym_everything,
-    STATE(13), 9,
+    STATE(18), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -7226,35 +8324,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [2388] = 5,
+  [2834] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(367), 1,
-      anon_sym_host,
-    STATE(117), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(365), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2418] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(339), 18,
+    ACTIONS(405), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7267,401 +8340,138 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2442] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_except,
-    ACTIONS(369), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2468] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2492] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2516] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_COMMA,
-    STATE(80), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(373), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2544] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(379), 1,
-      anon_sym_host,
-    STATE(107), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(377), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2574] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2598] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(385), 1,
-      anon_sym_topic,
-    ACTIONS(387), 1,
-      anon_sym_client,
-    ACTIONS(389), 1,
-      anon_sym_version,
-    ACTIONS(383), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2628] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(332), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2652] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2676] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(395), 1,
-      anon_sym_COMMA,
-    STATE(80), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(393), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2704] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(400), 1,
-      anon_sym_host,
-    STATE(121), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(398), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(402), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2758] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(404), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2782] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(406), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2806] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2830] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(412), 1,
-      anon_sym_topic,
-    ACTIONS(414), 1,
-      anon_sym_client,
-    ACTIONS(416), 1,
-      anon_sym_version,
-    ACTIONS(410), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2860] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
       anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(283), 1,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_COMMA,
+    STATE(60), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(407), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
-    ACTIONS(285), 1,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2888] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(411), 1,
+      anon_sym_except,
+    ACTIONS(409), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2915] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
+      anon_sym_namespaces,
+    ACTIONS(389), 1,
+      anon_sym_cidr,
+    ACTIONS(391), 1,
+      anon_sym_namespace,
+    ACTIONS(397), 1,
+      anon_sym_entity,
+    ACTIONS(399), 1,
+      anon_sym_fqdn,
+    ACTIONS(401), 1,
+      anon_sym_service,
+    ACTIONS(403), 1,
+      anon_sym_services,
+    ACTIONS(413), 1,
+      anon_sym_pods,
+    ACTIONS(395), 2,
+      anon_sym_anywhere,
+      anon_sym_everything,
+    STATE(18), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [2958] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(417), 1,
+      anon_sym_COMMA,
+    STATE(97), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(415), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2986] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(91), 1,
+      anon_sym_in,
+    ACTIONS(93), 1,
+      sym_label_key,
+    ACTIONS(372), 1,
+      anon_sym_RBRACE,
+    ACTIONS(374), 1,
       sym_const_ref,
-    STATE(174), 1,
+    STATE(200), 1,
       sym_scope,
-    STATE(155), 3,
+    STATE(177), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(281), 9,
+    ACTIONS(370), 9,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
@@ -7671,10 +8481,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [2898] = 2,
+  [3024] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(418), 18,
+    ACTIONS(419), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -7693,38 +8503,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2922] = 4,
+  [3048] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(420), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2950] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(129), 1,
       anon_sym_header,
-    STATE(108), 1,
+    ACTIONS(423), 1,
+      anon_sym_host,
+    STATE(114), 1,
       aux_sym_http_repeat1,
-    ACTIONS(422), 15,
+    ACTIONS(421), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7740,406 +8528,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2977] = 2,
+  [3078] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(424), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(426), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3046] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(428), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3069] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(185), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3092] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(430), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3115] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(432), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3138] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
-      anon_sym_COMMA,
-    STATE(104), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(434), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3165] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(438), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3192] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(297), 1,
-      anon_sym_COMMA,
-    STATE(110), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(440), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3219] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(442), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(444), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3265] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(446), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3288] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(448), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3315] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(450), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3342] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(452), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(454), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(456), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3419] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(463), 1,
+    ACTIONS(427), 1,
+      anon_sym_topic,
+    ACTIONS(429), 1,
       anon_sym_client,
-    ACTIONS(465), 1,
+    ACTIONS(431), 1,
       anon_sym_version,
-    ACTIONS(461), 15,
+    ACTIONS(425), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8155,14 +8553,217 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3446] = 4,
+  [3108] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(297), 1,
+    ACTIONS(360), 18,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(61), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(467), 15,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3132] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3156] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3180] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3204] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 1,
+      anon_sym_except,
+    ACTIONS(437), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3230] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(323), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [3254] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3278] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3302] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(417), 1,
+      anon_sym_COMMA,
+    STATE(101), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(441), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3330] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    ACTIONS(445), 1,
+      anon_sym_host,
+    STATE(129), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(443), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8178,11 +8779,108 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3473] = 2,
+  [3360] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(469), 17,
+    ACTIONS(449), 1,
+      anon_sym_topic,
+    ACTIONS(451), 1,
+      anon_sym_client,
+    ACTIONS(453), 1,
+      anon_sym_version,
+    ACTIONS(447), 15,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3390] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(455), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3414] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(459), 1,
+      anon_sym_COMMA,
+    STATE(101), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(457), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3442] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    ACTIONS(464), 1,
+      anon_sym_host,
+    STATE(133), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(462), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3472] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(466), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -8202,10 +8900,11 @@ static const uint16_t ts_small_parse_table[] = {
   [3496] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(393), 17,
+    ACTIONS(468), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8220,16 +8919,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3519] = 4,
+  [3520] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(473), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(471), 15,
+    ACTIONS(470), 18,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8239,17 +8936,60 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3546] = 4,
+  [3544] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(472), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3567] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(474), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3590] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 1,
+      anon_sym_COMMA,
+    STATE(118), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(476), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8266,16 +9006,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3573] = 4,
+  [3617] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(478), 15,
+    ACTIONS(478), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8285,20 +9022,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3600] = 4,
+  [3640] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(122), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(480), 15,
+    ACTIONS(480), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8308,17 +9043,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3627] = 4,
+  [3663] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(484), 1,
+      anon_sym_COMMA,
+    STATE(124), 1,
+      aux_sym_icmps_repeat1,
     ACTIONS(482), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8335,36 +9071,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3654] = 4,
+  [3690] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(129), 1,
       anon_sym_header,
-    STATE(90), 1,
+    STATE(127), 1,
       aux_sym_http_repeat1,
-    ACTIONS(484), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3681] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(488), 1,
-      anon_sym_client,
-    ACTIONS(490), 1,
-      anon_sym_version,
     ACTIONS(486), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8381,12 +9094,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3708] = 4,
+  [3717] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(129), 1,
       anon_sym_header,
-    STATE(125), 1,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(488), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3744] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(490), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3771] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(494), 1,
+      anon_sym_header,
+    STATE(115), 1,
       aux_sym_http_repeat1,
     ACTIONS(492), 15,
       anon_sym_silence,
@@ -8404,16 +9163,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3735] = 4,
+  [3798] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(494), 15,
+    ACTIONS(497), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8423,64 +9179,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3762] = 4,
+  [3821] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(496), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3789] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(127), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(498), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3816] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(502), 1,
+    ACTIONS(501), 1,
       anon_sym_client,
-    ACTIONS(504), 1,
+    ACTIONS(503), 1,
       anon_sym_version,
-    ACTIONS(500), 15,
+    ACTIONS(499), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8496,14 +9207,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3843] = 4,
+  [3848] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(506), 15,
+    ACTIONS(346), 1,
+      anon_sym_COMMA,
+    STATE(56), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(505), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8519,14 +9230,56 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3870] = 4,
+  [3875] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(128), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(508), 15,
+    ACTIONS(507), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3898] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(509), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3921] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(484), 1,
+      anon_sym_COMMA,
+    STATE(111), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(511), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8542,121 +9295,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3897] = 4,
+  [3948] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(510), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3924] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(512), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(514), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3978] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(518), 1,
-      anon_sym_version,
-    ACTIONS(516), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4002] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(522), 1,
-      anon_sym_version,
-    ACTIONS(520), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4026] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(524), 16,
+    ACTIONS(457), 17,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -8669,15 +9311,129 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4048] = 3,
+  [3971] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(528), 1,
-      anon_sym_version,
+    ACTIONS(513), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3994] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 1,
+      anon_sym_COMMA,
+    STATE(124), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(515), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4021] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(520), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [4044] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(522), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4071] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(524), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4098] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(134), 1,
+      aux_sym_http_repeat1,
     ACTIONS(526), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8694,11 +9450,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4072] = 3,
+  [4125] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(532), 1,
-      anon_sym_version,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(528), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4152] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(136), 1,
+      aux_sym_http_repeat1,
     ACTIONS(530), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8715,12 +9496,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4096] = 3,
+  [4179] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(534), 1,
+      anon_sym_client,
     ACTIONS(536), 1,
       anon_sym_version,
-    ACTIONS(534), 15,
+    ACTIONS(532), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8736,32 +9519,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4120] = 2,
+  [4206] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(538), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
+    ACTIONS(129), 1,
       anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4142] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(540), 16,
+    STATE(139), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(538), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -8776,11 +9542,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4164] = 3,
+  [4233] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(544), 1,
-      anon_sym_version,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(540), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4260] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(542), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8797,12 +9588,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4188] = 2,
+  [4287] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(471), 16,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(141), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(544), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -8817,9 +9611,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4210] = 2,
+  [4314] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(546), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8836,9 +9634,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4231] = 2,
+  [4341] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(550), 1,
+      anon_sym_client,
+    ACTIONS(552), 1,
+      anon_sym_version,
     ACTIONS(548), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8855,47 +9657,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4252] = 2,
+  [4368] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(550), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4273] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4294] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(554), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8912,9 +9680,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4315] = 2,
+  [4395] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(556), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8931,9 +9703,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4336] = 2,
+  [4422] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(142), 1,
+      aux_sym_http_repeat1,
     ACTIONS(558), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8950,9 +9726,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4357] = 2,
+  [4449] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(560), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8969,9 +9749,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4378] = 2,
+  [4476] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(562), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8988,12 +9772,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4399] = 2,
+  [4503] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(564), 15,
+    ACTIONS(239), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9003,16 +9788,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4420] = 2,
+  [4526] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(566), 15,
+    ACTIONS(564), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9022,13 +9809,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4441] = 2,
+  [4549] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(285), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4572] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4595] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 1,
+      anon_sym_version,
     ACTIONS(568), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9045,10 +9877,52 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4462] = 2,
+  [4619] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(570), 15,
+    ACTIONS(572), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(515), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4663] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      anon_sym_version,
+    ACTIONS(574), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9064,14 +9938,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4483] = 4,
+  [4687] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(161), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(572), 11,
+    ACTIONS(580), 1,
+      anon_sym_version,
+    ACTIONS(578), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9083,14 +9955,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4506] = 4,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4711] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(576), 11,
+    ACTIONS(582), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9102,14 +9974,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4529] = 4,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4733] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(182), 1,
-      sym_scope,
-    ACTIONS(578), 11,
+    ACTIONS(586), 1,
+      anon_sym_version,
+    ACTIONS(584), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9121,154 +9996,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4552] = 4,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4757] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(582), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(580), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4575] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(587), 1,
-      anon_sym_LPAREN,
-    STATE(173), 1,
-      sym_arguments,
-    ACTIONS(585), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4598] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(591), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4636] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(593), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4655] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(595), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4678] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_COMMA,
-    STATE(154), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(597), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4701] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(599), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4720] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 12,
+    ACTIONS(588), 16,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -9281,114 +10016,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4738] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4779] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(580), 12,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4756] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(605), 1,
-      anon_sym_RBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(348), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4786] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(611), 1,
-      anon_sym_RBRACK,
-    ACTIONS(613), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(315), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4816] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(615), 1,
-      anon_sym_group,
-    ACTIONS(617), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(198), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4846] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(619), 1,
-      anon_sym_RBRACK,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(348), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(621), 11,
+    ACTIONS(592), 1,
+      anon_sym_version,
+    ACTIONS(590), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9400,10 +10037,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4893] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4803] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(623), 11,
+    ACTIONS(596), 1,
+      anon_sym_version,
+    ACTIONS(594), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9415,10 +10058,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4910] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4827] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(625), 11,
+    ACTIONS(598), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9430,10 +10077,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4927] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4848] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(627), 11,
+    ACTIONS(600), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9445,10 +10096,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4944] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4869] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(578), 11,
+    ACTIONS(602), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9460,10 +10115,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4961] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4890] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(629), 11,
+    ACTIONS(604), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9475,10 +10134,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4978] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4911] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(631), 11,
+    ACTIONS(606), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9490,10 +10153,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4932] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(608), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4953] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(610), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4974] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(612), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
   [4995] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(633), 11,
+    ACTIONS(614), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9505,10 +10229,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5012] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5016] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(635), 11,
+    ACTIONS(616), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9520,10 +10248,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5029] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5037] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(637), 11,
+    ACTIONS(618), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9535,50 +10267,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5046] = 7,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5058] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(639), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(201), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5073] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(609), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(348), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5100] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(641), 11,
+    ACTIONS(620), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9590,10 +10286,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5117] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5079] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(643), 11,
+    ACTIONS(622), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9605,50 +10305,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5134] = 7,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5100] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(645), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(324), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5161] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(603), 1,
-      anon_sym_LBRACK,
-    ACTIONS(607), 1,
-      sym_port_number,
-    ACTIONS(647), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(334), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5188] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(649), 11,
+    ACTIONS(626), 1,
+      anon_sym_COMMA,
+    STATE(170), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(624), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9660,116 +10328,631 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5205] = 2,
+  [5123] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(651), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5221] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5237] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 1,
-      anon_sym_RBRACE,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
+    ACTIONS(634), 1,
       sym_label_key,
-    ACTIONS(661), 1,
+    STATE(171), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(629), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
       sym_const_ref,
-    STATE(296), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [5261] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(663), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(631), 6,
+      anon_sym_port,
       anon_sym_namespace,
-  [5277] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5148] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(665), 10,
-      ts_builtin_sym_end,
+    ACTIONS(638), 1,
+      anon_sym_COMMA,
+    STATE(174), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(636), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5293] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5309] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
-    ACTIONS(669), 1,
       anon_sym_RBRACE,
-    ACTIONS(671), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5171] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(638), 1,
+      anon_sym_COMMA,
+    STATE(170), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(640), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5194] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(638), 1,
+      anon_sym_COMMA,
+    STATE(170), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(642), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(646), 1,
+      anon_sym_LPAREN,
+    STATE(198), 1,
+      sym_arguments,
+    ACTIONS(644), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5240] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(638), 1,
+      anon_sym_COMMA,
+    STATE(173), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(648), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5263] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 1,
+      anon_sym_in,
+    STATE(186), 1,
+      sym_scope,
+    ACTIONS(650), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5286] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(624), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5304] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(652), 1,
+      anon_sym_RBRACK,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(656), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(350), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [5333] = 2,
+    STATE(378), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5334] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(673), 10,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(658), 1,
+      anon_sym_RBRACK,
+    ACTIONS(660), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(347), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5364] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(662), 1,
+      anon_sym_group,
+    ACTIONS(664), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(218), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5394] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(666), 1,
+      anon_sym_LBRACE,
+    ACTIONS(670), 1,
+      sym_const_ref,
+    STATE(205), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(668), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(672), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5438] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(674), 1,
+      anon_sym_RBRACK,
+    ACTIONS(656), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(378), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5468] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(676), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5485] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(678), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5502] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(680), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(209), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5529] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(682), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5546] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(684), 1,
+      anon_sym_LBRACE,
+    STATE(190), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(668), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5569] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(686), 1,
+      anon_sym_LBRACE,
+    STATE(190), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(688), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5592] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(691), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(353), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5619] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(656), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(378), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5646] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(693), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(362), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5673] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(695), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5690] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(697), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5707] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(699), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5724] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5741] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(703), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5758] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5775] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(650), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5792] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(707), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(709), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5826] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(711), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5843] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(713), 1,
+      anon_sym_LBRACE,
+    STATE(189), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(668), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5866] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(715), 1,
+      anon_sym_LBRACE,
+    STATE(190), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(668), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5889] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(717), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9780,10 +10963,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5349] = 2,
+  [5905] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(675), 10,
+    ACTIONS(719), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9794,13 +10977,97 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5365] = 3,
+  [5921] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(679), 2,
+    ACTIONS(721), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5937] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(723), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5953] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(725), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5969] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [5985] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(729), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6001] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(731), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6017] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(735), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(677), 8,
+    ACTIONS(733), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -9809,10 +11076,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [5383] = 2,
+  [6035] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(681), 10,
+    ACTIONS(737), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9823,2241 +11090,2430 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5399] = 2,
+  [6051] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(683), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5415] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5431] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(687), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5447] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(689), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5463] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(691), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5479] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 1,
-      anon_sym_BANG,
-    ACTIONS(659), 1,
-      sym_label_key,
-    ACTIONS(671), 1,
-      sym_const_ref,
-    ACTIONS(693), 1,
+    ACTIONS(739), 1,
       anon_sym_RBRACE,
-    STATE(350), 6,
+    ACTIONS(741), 1,
+      anon_sym_BANG,
+    ACTIONS(743), 1,
+      sym_label_key,
+    ACTIONS(745), 1,
+      sym_const_ref,
+    STATE(390), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5503] = 2,
+  [6075] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(695), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5519] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(697), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(699), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5551] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 1,
+    ACTIONS(741), 1,
       anon_sym_BANG,
-    ACTIONS(659), 1,
+    ACTIONS(743), 1,
       sym_label_key,
-    ACTIONS(671), 1,
+    ACTIONS(747), 1,
+      anon_sym_RBRACE,
+    ACTIONS(749), 1,
       sym_const_ref,
-    STATE(350), 6,
+    STATE(315), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5572] = 6,
+  [6099] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(751), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6115] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6131] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6147] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(757), 1,
       sym_label_key,
-    ACTIONS(705), 1,
+    ACTIONS(759), 1,
       sym_const_ref,
-    ACTIONS(701), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(343), 3,
-      sym__selector,
+    STATE(94), 5,
+      sym__sentence_value,
       sym_selector,
       sym_selector_eq,
-  [5594] = 6,
+      sym_list,
+      sym_string,
+  [6173] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
+    ACTIONS(761), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6189] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(763), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6205] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(765), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6221] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(767), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6237] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6253] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(741), 1,
+      anon_sym_BANG,
+    ACTIONS(743), 1,
       sym_label_key,
-    ACTIONS(709), 1,
+    ACTIONS(745), 1,
       sym_const_ref,
-    ACTIONS(707), 2,
-      anon_sym_COMMA,
+    ACTIONS(771), 1,
       anon_sym_RBRACE,
-    STATE(332), 3,
-      sym__selector,
-      sym_selector,
+    STATE(390), 6,
       sym_selector_eq,
-  [5616] = 4,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [6277] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(302), 1,
+    ACTIONS(773), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6293] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(629), 1,
+      sym_const_ref,
+    STATE(229), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(775), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6312] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(780), 1,
+      sym_const_ref,
+    STATE(229), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(778), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6331] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(741), 1,
+      anon_sym_BANG,
+    ACTIONS(743), 1,
+      sym_label_key,
+    ACTIONS(745), 1,
+      sym_const_ref,
+    STATE(390), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [6352] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(341), 1,
       sym_type,
-    ACTIONS(711), 3,
+    ACTIONS(782), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(713), 4,
+    ACTIONS(784), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [5634] = 7,
+  [6370] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(717), 1,
-      anon_sym_RBRACE,
-    ACTIONS(719), 1,
-      sym__name_token,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5657] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    ACTIONS(721), 1,
-      anon_sym_RBRACE,
-    STATE(209), 1,
-      sym_name,
-    STATE(283), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5680] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    ACTIONS(723), 1,
-      anon_sym_RBRACE,
-    STATE(209), 1,
-      sym_name,
-    STATE(331), 1,
-      sym_inventory_entry,
-    STATE(238), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5703] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_EQ,
-    ACTIONS(729), 1,
-      anon_sym_in,
-    ACTIONS(731), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(733), 1,
-      anon_sym_notin,
-    ACTIONS(725), 2,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(788), 1,
+      sym_label_key,
+    ACTIONS(790), 1,
+      sym_const_ref,
+    ACTIONS(786), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [5723] = 5,
+    STATE(350), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6392] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(735), 1,
-      anon_sym_namespaces,
-    ACTIONS(737), 1,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(788), 1,
+      sym_label_key,
+    ACTIONS(794), 1,
+      sym_const_ref,
+    ACTIONS(792), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(352), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6414] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(796), 7,
+      anon_sym_LBRACE,
+      anon_sym_port,
       anon_sym_namespace,
-    ACTIONS(739), 1,
-      anon_sym_all,
-    STATE(106), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [5741] = 5,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6427] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(741), 1,
-      sym_const_ref,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5759] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(743), 1,
-      sym_const_ref,
-    STATE(58), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5777] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5795] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(749), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5813] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 1,
+    ACTIONS(798), 1,
       anon_sym_silence,
-    ACTIONS(719), 1,
+    ACTIONS(800), 1,
+      anon_sym_RBRACE,
+    ACTIONS(802), 1,
       sym__name_token,
-    STATE(209), 1,
+    STATE(233), 1,
       sym_name,
-    STATE(331), 1,
+    STATE(368), 1,
       sym_inventory_entry,
-    STATE(238), 2,
+    STATE(256), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [5833] = 5,
+  [6450] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(751), 1,
-      sym_const_ref,
-    STATE(51), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5851] = 5,
+    ACTIONS(798), 1,
+      anon_sym_silence,
+    ACTIONS(802), 1,
+      sym__name_token,
+    ACTIONS(804), 1,
+      anon_sym_RBRACE,
+    STATE(233), 1,
+      sym_name,
+    STATE(368), 1,
+      sym_inventory_entry,
+    STATE(256), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6473] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_pods,
-    ACTIONS(755), 1,
-      anon_sym_all,
-    ACTIONS(757), 1,
-      anon_sym_nodes,
-    STATE(183), 3,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-  [5869] = 5,
+    ACTIONS(798), 1,
+      anon_sym_silence,
+    ACTIONS(802), 1,
+      sym__name_token,
+    ACTIONS(806), 1,
+      anon_sym_RBRACE,
+    STATE(233), 1,
+      sym_name,
+    STATE(339), 1,
+      sym_inventory_entry,
+    STATE(256), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6496] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5887] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(761), 1,
-      sym_const_ref,
-    STATE(101), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5905] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      anon_sym_RPAREN,
-    ACTIONS(747), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(345), 2,
-      sym__label_value,
-      sym_string,
-  [5923] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(703), 1,
-      sym_label_key,
-    ACTIONS(765), 1,
-      sym_const_ref,
-    STATE(176), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5941] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 1,
+    ACTIONS(810), 1,
       anon_sym_COMMA,
-    ACTIONS(771), 1,
+    ACTIONS(812), 1,
       anon_sym_DQUOTE,
-    STATE(228), 1,
+    STATE(251), 1,
       aux_sym_silence_repeat1,
     STATE(349), 1,
       sym_string,
-    ACTIONS(767), 2,
+    ACTIONS(808), 2,
       anon_sym_silence,
       sym__name_token,
-  [5961] = 6,
+  [6516] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(769), 1,
-      anon_sym_COMMA,
-    ACTIONS(771), 1,
-      anon_sym_DQUOTE,
-    STATE(239), 1,
-      aux_sym_silence_repeat1,
-    STATE(352), 1,
-      sym_string,
-    ACTIONS(773), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [5981] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_all,
-    ACTIONS(757), 1,
-      anon_sym_nodes,
-    ACTIONS(775), 1,
+    ACTIONS(814), 1,
       anon_sym_pods,
-    STATE(183), 3,
+    ACTIONS(816), 1,
+      anon_sym_all,
+    ACTIONS(818), 1,
+      anon_sym_nodes,
+    STATE(196), 3,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
-  [5999] = 4,
+  [6534] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(788), 1,
+      sym_label_key,
+    ACTIONS(820), 1,
+      sym_const_ref,
+    STATE(202), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6552] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(788), 1,
+      sym_label_key,
+    ACTIONS(822), 1,
+      sym_const_ref,
+    STATE(116), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6570] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(788), 1,
+      sym_label_key,
+    ACTIONS(824), 1,
+      sym_const_ref,
+    STATE(146), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6588] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(383), 1,
+      anon_sym_EQ,
+    ACTIONS(828), 1,
+      anon_sym_in,
+    ACTIONS(830), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(832), 1,
+      anon_sym_notin,
+    ACTIONS(826), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6608] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(788), 1,
+      sym_label_key,
+    ACTIONS(834), 1,
+      sym_const_ref,
+    STATE(74), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6626] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(788), 1,
+      sym_label_key,
+    ACTIONS(836), 1,
+      sym_const_ref,
+    STATE(66), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6644] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(777), 2,
+    ACTIONS(838), 1,
+      anon_sym_RPAREN,
+    ACTIONS(840), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(285), 2,
+    STATE(371), 2,
       sym__label_value,
       sym_string,
-  [6014] = 4,
+  [6662] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(779), 2,
+    ACTIONS(842), 1,
+      anon_sym_RPAREN,
+    ACTIONS(840), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(286), 2,
+    STATE(371), 2,
       sym__label_value,
       sym_string,
-  [6029] = 4,
+  [6680] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(844), 1,
+      anon_sym_LBRACE,
+    ACTIONS(846), 1,
+      anon_sym_sentence,
+    ACTIONS(848), 1,
+      anon_sym_LPAREN,
+    STATE(224), 1,
+      sym_body,
+    STATE(298), 1,
+      sym_parameters,
+    STATE(363), 1,
+      sym_sentence_declaration,
+  [6702] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 1,
+      anon_sym_all,
+    ACTIONS(818), 1,
+      anon_sym_nodes,
+    ACTIONS(850), 1,
+      anon_sym_pods,
+    STATE(196), 3,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+  [6720] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(810), 1,
+      anon_sym_COMMA,
+    ACTIONS(812), 1,
       anon_sym_DQUOTE,
-    ACTIONS(747), 2,
+    STATE(264), 1,
+      aux_sym_silence_repeat1,
+    STATE(382), 1,
+      sym_string,
+    ACTIONS(852), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6740] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(854), 1,
+      anon_sym_RPAREN,
+    ACTIONS(840), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(345), 2,
+    STATE(371), 2,
       sym__label_value,
       sym_string,
-  [6044] = 4,
+  [6758] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(781), 2,
+    ACTIONS(856), 1,
+      anon_sym_RPAREN,
+    ACTIONS(840), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(47), 2,
+    STATE(371), 2,
       sym__label_value,
       sym_string,
-  [6059] = 2,
+  [6776] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(359), 5,
+    ACTIONS(858), 1,
+      anon_sym_namespaces,
+    ACTIONS(860), 1,
+      anon_sym_namespace,
+    ACTIONS(862), 1,
+      anon_sym_all,
+    STATE(119), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [6794] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(798), 1,
+      anon_sym_silence,
+    ACTIONS(802), 1,
+      sym__name_token,
+    STATE(233), 1,
+      sym_name,
+    STATE(368), 1,
+      sym_inventory_entry,
+    STATE(256), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6814] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(798), 1,
+      anon_sym_silence,
+    ACTIONS(802), 1,
+      sym__name_token,
+    STATE(234), 1,
+      sym_name,
+    STATE(292), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6831] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(864), 1,
+      anon_sym_LBRACK,
+    ACTIONS(866), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(90), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [6846] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(405), 5,
       anon_sym_COMMA,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [6070] = 4,
+  [6857] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(783), 1,
-      anon_sym_LBRACK,
-    ACTIONS(785), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(76), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [6085] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(787), 2,
+    ACTIONS(868), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(347), 2,
+    STATE(28), 2,
       sym__label_value,
       sym_string,
-  [6100] = 4,
+  [6872] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(789), 2,
+    ACTIONS(870), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(179), 2,
+    STATE(188), 2,
       sym__label_value,
       sym_string,
-  [6115] = 5,
+  [6887] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_silence,
-    ACTIONS(719), 1,
-      sym__name_token,
-    STATE(208), 1,
-      sym_name,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6132] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(793), 1,
-      anon_sym_COMMA,
-    STATE(239), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(791), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6149] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(796), 1,
+    ACTIONS(840), 2,
+      sym_label_value,
       sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(111), 1,
-      sym__name_list,
-  [6165] = 4,
-    ACTIONS(802), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(804), 1,
-      sym_comment,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(800), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6179] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(806), 1,
-      sym_const_ref,
-    STATE(25), 2,
-      sym__string_or_ref,
+    STATE(371), 2,
+      sym__label_value,
       sym_string,
-  [6193] = 4,
+  [6902] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(808), 1,
+    ACTIONS(872), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(105), 2,
-      sym__string_or_ref,
+    STATE(337), 2,
+      sym__label_value,
       sym_string,
-  [6207] = 4,
+  [6917] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(810), 1,
+    ACTIONS(874), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(136), 2,
-      sym__string_or_ref,
+    STATE(385), 2,
+      sym__label_value,
       sym_string,
-  [6221] = 4,
+  [6932] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(168), 1,
       anon_sym_DQUOTE,
-    ACTIONS(812), 1,
-      sym_const_ref,
-    STATE(186), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6235] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(814), 1,
-      sym_const_ref,
-    STATE(109), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6249] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(816), 1,
-      sym_const_ref,
-    STATE(130), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6263] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(818), 1,
-      anon_sym_RBRACK,
-    STATE(317), 1,
-      sym__cidr_or_ref,
-    ACTIONS(820), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6277] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(796), 1,
-      sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(93), 1,
-      sym__name_list,
-  [6293] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 1,
-      sym_icmp_type,
-    STATE(139), 1,
-      sym_icmp_item,
-    ACTIONS(822), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6307] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(826), 1,
-      anon_sym_DQUOTE2,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(800), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6321] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(828), 1,
-      sym_const_ref,
-    STATE(116), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6335] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(830), 1,
-      sym_const_ref,
-    STATE(118), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6349] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(832), 1,
-      sym_const_ref,
-    STATE(119), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6363] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(834), 1,
-      sym_const_ref,
-    STATE(135), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6377] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(836), 1,
-      anon_sym_silence,
-    ACTIONS(839), 1,
-      sym__name_token,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6391] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 1,
-      sym_icmp_type,
-    STATE(98), 1,
-      sym_icmp_item,
-    ACTIONS(822), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6405] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(841), 1,
-      sym_const_ref,
-    STATE(142), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6419] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(845), 1,
-      anon_sym_DQUOTE2,
-    STATE(251), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(843), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6433] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(847), 1,
-      sym_const_ref,
-    STATE(100), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6447] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(849), 1,
-      sym_const_ref,
-    STATE(120), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6461] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(851), 1,
-      sym_const_ref,
-    STATE(124), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6475] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(853), 1,
-      sym_const_ref,
-    STATE(133), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6489] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(855), 1,
-      sym_const_ref,
-    STATE(134), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6503] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(54), 1,
-      sym__cidr_or_ref,
-    STATE(62), 1,
-      sym_cidr_item,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6517] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(859), 1,
-      anon_sym_RBRACK,
-    STATE(338), 1,
-      sym__cidr_or_ref,
-    ACTIONS(861), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6531] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(796), 1,
-      sym_const_ref,
-    ACTIONS(798), 1,
-      sym__name_token,
-    STATE(59), 1,
-      sym_name,
-    STATE(91), 1,
-      sym__name_list,
-  [6547] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(863), 1,
-      sym_const_ref,
-    STATE(126), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6561] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(865), 1,
-      sym_const_ref,
-    STATE(64), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6575] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(867), 1,
-      sym_const_ref,
-    STATE(138), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6589] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(869), 1,
-      anon_sym_RBRACK,
-    STATE(338), 1,
-      sym__cidr_or_ref,
-    ACTIONS(861), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6603] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(54), 1,
-      sym__cidr_or_ref,
-    STATE(73), 1,
-      sym_cidr_item,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6617] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(871), 1,
-      sym_const_ref,
-    STATE(131), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6631] = 4,
-    ACTIONS(804), 1,
-      sym_comment,
-    ACTIONS(876), 1,
-      anon_sym_DQUOTE2,
-    STATE(274), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(873), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6645] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    ACTIONS(880), 1,
-      anon_sym_LPAREN,
-    STATE(197), 1,
-      sym_body,
-    STATE(341), 1,
-      sym_parameters,
-  [6661] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(882), 1,
-      sym_const_ref,
-    STATE(72), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6675] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 2,
       anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(791), 2,
+    STATE(264), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(876), 2,
       anon_sym_silence,
       sym__name_token,
-  [6687] = 4,
-    ACTIONS(804), 1,
+  [6949] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(881), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(338), 2,
+      sym__label_value,
+      sym_string,
+  [6964] = 4,
     ACTIONS(886), 1,
       anon_sym_DQUOTE2,
-    STATE(241), 1,
+    ACTIONS(888), 1,
+      sym_comment,
+    STATE(266), 1,
       aux_sym_string_repeat1,
-    ACTIONS(884), 2,
+    ACTIONS(883), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [6701] = 4,
+  [6978] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(888), 1,
-      sym_const_ref,
-    STATE(123), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6715] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      sym__name_token,
     ACTIONS(890), 1,
       sym_const_ref,
-    STATE(52), 1,
-      sym_name,
-  [6728] = 4,
+    STATE(35), 2,
+      sym__string_or_ref,
+      sym_string,
+  [6992] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(892), 1,
-      anon_sym_COMMA,
-    ACTIONS(894), 1,
-      anon_sym_RPAREN,
-    STATE(307), 1,
-      aux_sym_parameters_repeat1,
-  [6741] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(896), 1,
-      anon_sym_COMMA,
-    ACTIONS(899), 1,
-      anon_sym_RBRACK,
-    STATE(282), 1,
-      aux_sym_list_repeat1,
-  [6754] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(901), 1,
-      anon_sym_COMMA,
-    ACTIONS(903), 1,
-      anon_sym_RBRACE,
-    STATE(287), 1,
-      aux_sym_inventory_repeat1,
-  [6767] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_RBRACE,
-    ACTIONS(905), 1,
-      anon_sym_COMMA,
-    STATE(299), 1,
-      aux_sym_selector_repeat1,
-  [6780] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_COMMA,
-    ACTIONS(909), 1,
-      anon_sym_RPAREN,
-    STATE(290), 1,
-      aux_sym_selector_in_repeat1,
-  [6793] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(911), 1,
-      anon_sym_COMMA,
-    ACTIONS(913), 1,
-      anon_sym_RPAREN,
-    STATE(292), 1,
-      aux_sym_selector_in_repeat1,
-  [6806] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(723), 1,
-      anon_sym_RBRACE,
-    ACTIONS(915), 1,
-      anon_sym_COMMA,
-    STATE(294), 1,
-      aux_sym_inventory_repeat1,
-  [6819] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_RPAREN,
-    ACTIONS(919), 1,
-      sym_identifier,
-    STATE(306), 1,
-      sym_argument,
-  [6832] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 1,
-      sym_port_number,
-    ACTIONS(923), 1,
       sym_const_ref,
-    STATE(112), 1,
-      sym_port,
-  [6845] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(925), 1,
-      anon_sym_COMMA,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [6858] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(605), 1,
-      anon_sym_RBRACK,
-    ACTIONS(927), 1,
-      anon_sym_COMMA,
-    STATE(282), 1,
-      aux_sym_list_repeat1,
-  [6871] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 1,
-      anon_sym_RPAREN,
-    ACTIONS(929), 1,
-      anon_sym_COMMA,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [6884] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(859), 1,
-      anon_sym_RBRACK,
-    ACTIONS(931), 1,
-      anon_sym_COMMA,
-    STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [6897] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(933), 1,
-      anon_sym_COMMA,
-    ACTIONS(936), 1,
-      anon_sym_RBRACE,
-    STATE(294), 1,
-      aux_sym_inventory_repeat1,
-  [6910] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    ACTIONS(938), 1,
-      anon_sym_RPAREN,
-    STATE(335), 1,
-      sym_argument,
-  [6923] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 1,
-      anon_sym_COMMA,
-    ACTIONS(942), 1,
-      anon_sym_RBRACE,
-    STATE(284), 1,
-      aux_sym_selector_repeat1,
-  [6936] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(162), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6947] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    ACTIONS(946), 1,
-      anon_sym_RPAREN,
-    STATE(335), 1,
-      sym_argument,
-  [6960] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_COMMA,
-    ACTIONS(951), 1,
-      anon_sym_RBRACE,
-    STATE(299), 1,
-      aux_sym_selector_repeat1,
-  [6973] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_COMMA,
-    ACTIONS(955), 1,
-      anon_sym_RPAREN,
-    STATE(281), 1,
-      aux_sym_parameters_repeat1,
-  [6986] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [6995] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(961), 1,
-      anon_sym_EQ,
-    ACTIONS(959), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
+    STATE(112), 2,
+      sym__string_or_ref,
+      sym_string,
   [7006] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(963), 1,
-      anon_sym_COMMA,
-    ACTIONS(966), 1,
-      anon_sym_RPAREN,
-    STATE(303), 1,
-      aux_sym_arguments_repeat1,
-  [7019] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      anon_sym_COMMA,
-    ACTIONS(971), 1,
-      anon_sym_RBRACK,
-    STATE(304), 1,
-      aux_sym_cidr_list_repeat1,
-  [7032] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(973), 1,
-      anon_sym_RPAREN,
-    ACTIONS(975), 1,
-      sym_identifier,
-    STATE(339), 1,
-      sym_parameter,
-  [7045] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(977), 1,
-      anon_sym_COMMA,
-    ACTIONS(979), 1,
-      anon_sym_RPAREN,
-    STATE(320), 1,
-      aux_sym_arguments_repeat1,
-  [7058] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(981), 1,
-      anon_sym_COMMA,
-    ACTIONS(984), 1,
-      anon_sym_RPAREN,
-    STATE(307), 1,
-      aux_sym_parameters_repeat1,
-  [7071] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(165), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7082] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      sym__name_token,
-    ACTIONS(986), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(894), 1,
       sym_const_ref,
-    STATE(83), 1,
-      sym_name,
-  [7095] = 3,
+    STATE(152), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7020] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(338), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(896), 1,
+      sym_const_ref,
+    STATE(117), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7034] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(898), 1,
+      sym_const_ref,
+    STATE(147), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7048] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(900), 1,
+      sym_const_ref,
+    ACTIONS(902), 1,
+      sym__name_token,
+    STATE(58), 1,
+      sym_name,
+    STATE(120), 1,
+      sym__name_list,
+  [7064] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 1,
+      anon_sym_RBRACK,
+    STATE(308), 1,
       sym__cidr_or_ref,
-    ACTIONS(861), 2,
+    ACTIONS(906), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7078] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(908), 1,
+      sym_const_ref,
+    STATE(195), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7092] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(82), 1,
+      sym__cidr_or_ref,
+    STATE(89), 1,
+      sym_cidr_item,
+    ACTIONS(910), 2,
       sym_cidr,
       sym_const_ref,
   [7106] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(975), 1,
-      sym_identifier,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    STATE(300), 1,
-      sym_parameter,
-  [7119] = 4,
+    ACTIONS(914), 1,
+      sym_icmp_type,
+    STATE(121), 1,
+      sym_icmp_item,
+    ACTIONS(912), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [7120] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_COMMA,
-    ACTIONS(993), 1,
-      anon_sym_RPAREN,
-    STATE(312), 1,
-      aux_sym_selector_in_repeat1,
-  [7132] = 3,
+    ACTIONS(914), 1,
+      sym_icmp_type,
+    STATE(149), 1,
+      sym_icmp_item,
+    ACTIONS(912), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [7134] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(153), 1,
-      sym_direction,
-    ACTIONS(944), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7143] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 1,
-      sym_port_number,
-    ACTIONS(995), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(916), 1,
       sym_const_ref,
-    STATE(89), 1,
-      sym_port,
-  [7156] = 4,
+    STATE(165), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7148] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(997), 1,
-      anon_sym_COMMA,
-    ACTIONS(999), 1,
-      anon_sym_RBRACK,
-    STATE(291), 1,
-      aux_sym_list_repeat1,
-  [7169] = 4,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(918), 1,
+      sym_const_ref,
+    STATE(128), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7162] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(894), 1,
-      anon_sym_RPAREN,
-    ACTIONS(975), 1,
-      sym_identifier,
-    STATE(339), 1,
-      sym_parameter,
-  [7182] = 4,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(920), 1,
+      sym_const_ref,
+    STATE(130), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7176] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1001), 1,
-      anon_sym_COMMA,
-    ACTIONS(1003), 1,
-      anon_sym_RBRACK,
-    STATE(293), 1,
-      aux_sym_cidr_list_repeat1,
-  [7195] = 3,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(922), 1,
+      sym_const_ref,
+    STATE(131), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7190] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(53), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(924), 1,
+      sym_const_ref,
+    STATE(156), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7204] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(926), 1,
+      sym_const_ref,
+    STATE(108), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7218] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 1,
+      sym_sentence_word,
+    STATE(79), 1,
       sym_way,
-    ACTIONS(1005), 2,
+    ACTIONS(930), 2,
       anon_sym_from,
       anon_sym_to,
-  [7206] = 3,
+  [7232] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(68), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(932), 1,
+      sym_const_ref,
+    STATE(132), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7246] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(934), 1,
+      sym_sentence_word,
+    STATE(83), 1,
       sym_way,
-    ACTIONS(1005), 2,
+    ACTIONS(930), 2,
       anon_sym_from,
       anon_sym_to,
-  [7217] = 4,
+  [7260] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(936), 1,
+      sym_const_ref,
+    STATE(135), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7274] = 4,
+    ACTIONS(888), 1,
+      sym_comment,
+    ACTIONS(940), 1,
+      anon_sym_DQUOTE2,
+    STATE(266), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(938), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7288] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(942), 1,
+      sym_const_ref,
+    STATE(137), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7302] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(944), 1,
+      sym_const_ref,
+    STATE(150), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7316] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(946), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1007), 1,
-      anon_sym_COMMA,
-    STATE(303), 1,
-      aux_sym_arguments_repeat1,
-  [7230] = 2,
+      sym_const_ref,
+    STATE(151), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7330] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1009), 2,
+    ACTIONS(948), 1,
+      anon_sym_silence,
+    ACTIONS(951), 1,
+      sym__name_token,
+    STATE(292), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [7344] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 1,
+      anon_sym_RBRACK,
+    STATE(367), 1,
+      sym__cidr_or_ref,
+    ACTIONS(955), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7358] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(957), 1,
+      sym_const_ref,
+    STATE(140), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7372] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(959), 1,
+      sym_const_ref,
+    STATE(153), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7386] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(81), 1,
+      sym_cidr_item,
+    STATE(82), 1,
+      sym__cidr_or_ref,
+    ACTIONS(910), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7400] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(900), 1,
+      sym_const_ref,
+    ACTIONS(902), 1,
+      sym__name_token,
+    STATE(58), 1,
+      sym_name,
+    STATE(144), 1,
+      sym__name_list,
+  [7416] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 1,
+      anon_sym_LBRACE,
+    ACTIONS(846), 1,
+      anon_sym_sentence,
+    STATE(222), 1,
+      sym_body,
+    STATE(354), 1,
+      sym_sentence_declaration,
+  [7432] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(961), 1,
+      sym_const_ref,
+    STATE(68), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7446] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(963), 1,
+      anon_sym_RBRACK,
+    STATE(367), 1,
+      sym__cidr_or_ref,
+    ACTIONS(955), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7460] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(965), 1,
+      sym_const_ref,
+    STATE(155), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7474] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(967), 1,
+      sym_const_ref,
+    STATE(96), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7488] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(168), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(876), 2,
       anon_sym_silence,
       sym__name_token,
-  [7238] = 3,
-    ACTIONS(3), 1,
+  [7500] = 4,
+    ACTIONS(888), 1,
       sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(356), 1,
-      sym_name,
-  [7248] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1013), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7256] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1015), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7264] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1017), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7272] = 3,
-    ACTIONS(3), 1,
+    ACTIONS(971), 1,
+      anon_sym_DQUOTE2,
+    STATE(288), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(969), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7514] = 4,
+    ACTIONS(888), 1,
       sym_comment,
     ACTIONS(975), 1,
+      anon_sym_DQUOTE2,
+    STATE(306), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(973), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7528] = 4,
+    ACTIONS(888), 1,
+      sym_comment,
+    ACTIONS(977), 1,
+      anon_sym_DQUOTE2,
+    STATE(266), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(938), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7542] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(900), 1,
+      sym_const_ref,
+    ACTIONS(902), 1,
+      sym__name_token,
+    STATE(58), 1,
+      sym_name,
+    STATE(123), 1,
+      sym__name_list,
+  [7558] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(979), 1,
+      anon_sym_COMMA,
+    ACTIONS(981), 1,
+      anon_sym_RBRACK,
+    STATE(330), 1,
+      aux_sym_cidr_list_repeat1,
+  [7571] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(983), 1,
+      sym_port_number,
+    ACTIONS(985), 1,
+      sym_const_ref,
+    STATE(84), 1,
+      sym_port,
+  [7584] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(987), 1,
+      anon_sym_RPAREN,
+    ACTIONS(989), 1,
       sym_identifier,
-    STATE(339), 1,
+    STATE(374), 1,
       sym_parameter,
-  [7282] = 2,
+  [7597] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(987), 1,
+      anon_sym_RPAREN,
+    ACTIONS(991), 1,
+      anon_sym_COMMA,
+    STATE(344), 1,
+      aux_sym_parameters_repeat1,
+  [7610] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(983), 1,
+      sym_port_number,
+    ACTIONS(993), 1,
+      sym_const_ref,
+    STATE(122), 1,
+      sym_port,
+  [7623] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(995), 1,
+      anon_sym_COMMA,
+    ACTIONS(998), 1,
+      anon_sym_RBRACE,
+    STATE(313), 1,
+      aux_sym_inventory_repeat1,
+  [7636] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(804), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1000), 1,
+      anon_sym_COMMA,
+    STATE(313), 1,
+      aux_sym_inventory_repeat1,
+  [7649] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1002), 1,
+      anon_sym_COMMA,
+    ACTIONS(1004), 1,
+      anon_sym_RBRACE,
+    STATE(318), 1,
+      aux_sym_selector_repeat1,
+  [7662] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1006), 1,
+      anon_sym_COMMA,
+    ACTIONS(1008), 1,
+      anon_sym_RPAREN,
+    STATE(311), 1,
+      aux_sym_parameters_repeat1,
+  [7675] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1010), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [7684] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(739), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1012), 1,
+      anon_sym_COMMA,
+    STATE(328), 1,
+      aux_sym_selector_repeat1,
+  [7697] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(902), 1,
+      sym__name_token,
+    ACTIONS(1014), 1,
+      sym_const_ref,
+    STATE(92), 1,
+      sym_name,
+  [7710] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 1,
+      anon_sym_COMMA,
+    ACTIONS(1019), 1,
+      anon_sym_RPAREN,
+    STATE(320), 1,
+      aux_sym_selector_in_repeat1,
+  [7723] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(674), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1021), 1,
+      anon_sym_COMMA,
+    STATE(326), 1,
+      aux_sym_list_repeat1,
+  [7736] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1023), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1025), 1,
+      sym_identifier,
+    STATE(365), 1,
+      sym_argument,
+  [7749] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1025), 1,
+      sym_identifier,
+    ACTIONS(1027), 1,
+      anon_sym_RPAREN,
+    STATE(348), 1,
+      sym_argument,
+  [7762] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(176), 1,
+      sym_direction,
+    ACTIONS(1029), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7773] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(172), 1,
+      sym_direction,
+    ACTIONS(1029), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7784] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1031), 1,
+      anon_sym_COMMA,
+    ACTIONS(1034), 1,
+      anon_sym_RBRACK,
+    STATE(326), 1,
+      aux_sym_list_repeat1,
+  [7797] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(838), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1036), 1,
+      anon_sym_COMMA,
+    STATE(320), 1,
+      aux_sym_selector_in_repeat1,
+  [7810] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1038), 1,
+      anon_sym_COMMA,
+    ACTIONS(1041), 1,
+      anon_sym_RBRACE,
+    STATE(328), 1,
+      aux_sym_selector_repeat1,
+  [7823] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(842), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1043), 1,
+      anon_sym_COMMA,
+    STATE(320), 1,
+      aux_sym_selector_in_repeat1,
+  [7836] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1045), 1,
+      anon_sym_COMMA,
+    STATE(336), 1,
+      aux_sym_cidr_list_repeat1,
+  [7849] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(414), 1,
+      sym_verb,
+    ACTIONS(1047), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [7860] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      sym_identifier,
+    ACTIONS(1049), 1,
+      anon_sym_RPAREN,
+    STATE(316), 1,
+      sym_parameter,
+  [7873] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1025), 1,
+      sym_identifier,
+    ACTIONS(1051), 1,
+      anon_sym_RPAREN,
+    STATE(365), 1,
+      sym_argument,
+  [7886] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1053), 1,
+      anon_sym_COMMA,
+    ACTIONS(1056), 1,
+      anon_sym_RPAREN,
+    STATE(334), 1,
+      aux_sym_arguments_repeat1,
+  [7899] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(902), 1,
+      sym__name_token,
+    ACTIONS(1058), 1,
+      sym_const_ref,
+    STATE(70), 1,
+      sym_name,
+  [7912] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1060), 1,
+      anon_sym_COMMA,
+    ACTIONS(1063), 1,
+      anon_sym_RBRACK,
+    STATE(336), 1,
+      aux_sym_cidr_list_repeat1,
+  [7925] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1065), 1,
+      anon_sym_COMMA,
+    ACTIONS(1067), 1,
+      anon_sym_RPAREN,
+    STATE(327), 1,
+      aux_sym_selector_in_repeat1,
+  [7938] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1069), 1,
+      anon_sym_COMMA,
+    ACTIONS(1071), 1,
+      anon_sym_RPAREN,
+    STATE(329), 1,
+      aux_sym_selector_in_repeat1,
+  [7951] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1073), 1,
+      anon_sym_COMMA,
+    ACTIONS(1075), 1,
+      anon_sym_RBRACE,
+    STATE(314), 1,
+      aux_sym_inventory_repeat1,
+  [7964] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1077), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [7973] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1081), 1,
+      anon_sym_EQ,
+    ACTIONS(1079), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [7984] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(367), 1,
+      sym__cidr_or_ref,
+    ACTIONS(955), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7995] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      sym_identifier,
+    ACTIONS(1083), 1,
+      anon_sym_RPAREN,
+    STATE(374), 1,
+      sym_parameter,
+  [8008] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1085), 1,
+      anon_sym_COMMA,
+    ACTIONS(1088), 1,
+      anon_sym_RPAREN,
+    STATE(344), 1,
+      aux_sym_parameters_repeat1,
+  [8021] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(178), 1,
+      sym_direction,
+    ACTIONS(1029), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [8032] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1023), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1090), 1,
+      anon_sym_COMMA,
+    STATE(334), 1,
+      aux_sym_arguments_repeat1,
+  [8045] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1092), 1,
+      anon_sym_COMMA,
+    ACTIONS(1094), 1,
+      anon_sym_RBRACK,
+    STATE(321), 1,
+      aux_sym_list_repeat1,
+  [8058] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1096), 1,
+      anon_sym_COMMA,
+    ACTIONS(1098), 1,
+      anon_sym_RPAREN,
+    STATE(346), 1,
+      aux_sym_arguments_repeat1,
+  [8071] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1100), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8079] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1102), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8087] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1104), 1,
+      anon_sym_LBRACE,
+    STATE(213), 1,
+      sym_policy_body,
+  [8097] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1106), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8105] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1108), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8113] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 1,
+      anon_sym_LBRACE,
+    STATE(212), 1,
+      sym_body,
+  [8123] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1110), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8131] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1112), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8139] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1114), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8147] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1116), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8155] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1118), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8163] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1120), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8171] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      sym_identifier,
+    STATE(374), 1,
+      sym_parameter,
+  [8181] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1122), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8189] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 1,
+      anon_sym_LBRACE,
+    STATE(223), 1,
+      sym_body,
+  [8199] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1124), 1,
+      sym__name_token,
+    STATE(372), 1,
+      sym_name,
+  [8209] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8217] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1126), 1,
+      sym__name_token,
+    STATE(67), 1,
+      sym_entity,
+  [8227] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1063), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [8235] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(998), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8243] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 1,
+      anon_sym_LBRACE,
+    STATE(228), 1,
+      sym_body,
+  [8253] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1128), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8261] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1019), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7290] = 2,
+      anon_sym_RPAREN,
+  [8269] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1021), 2,
+    ACTIONS(1104), 1,
+      anon_sym_LBRACE,
+    STATE(203), 1,
+      sym_policy_body,
+  [8279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1130), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8287] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1088), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8295] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1132), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7298] = 2,
+  [8303] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1023), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7306] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7314] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7322] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1027), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7330] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
+    ACTIONS(1126), 1,
       sym__name_token,
-    STATE(63), 1,
+    STATE(95), 1,
       sym_entity,
-  [7340] = 2,
+  [8313] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1031), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7348] = 2,
+    ACTIONS(844), 1,
+      anon_sym_LBRACE,
+    STATE(225), 1,
+      sym_body,
+  [8323] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(966), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7356] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    STATE(206), 1,
-      sym_string,
-  [7366] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(353), 1,
-      sym_name,
-  [7376] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(971), 2,
+    ACTIONS(1034), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [7384] = 2,
+  [8331] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(984), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7392] = 3,
+    ACTIONS(1025), 1,
+      sym_identifier,
+    STATE(365), 1,
+      sym_argument,
+  [8341] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1033), 1,
+    ACTIONS(1134), 1,
       anon_sym_namespaces,
-    ACTIONS(1035), 1,
+    ACTIONS(1136), 1,
       anon_sym_policy,
-  [7402] = 3,
+  [8351] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(187), 1,
-      sym_body,
-  [7412] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(205), 1,
-      sym_body,
-  [7422] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1037), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7430] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1039), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7438] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(993), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7446] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
+    ACTIONS(1138), 2,
+      anon_sym_silence,
       sym__name_token,
-    STATE(70), 1,
-      sym_entity,
-  [7456] = 2,
+  [8359] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1140), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8367] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1124), 1,
+      sym__name_token,
+    STATE(369), 1,
+      sym_name,
+  [8377] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1142), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8385] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1144), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8393] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1146), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8401] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1124), 1,
+      sym__name_token,
+    STATE(377), 1,
+      sym_name,
+  [8411] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    STATE(210), 1,
+      sym_string,
+  [8421] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1148), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8429] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1041), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7464] = 2,
+  [8437] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(899), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [7472] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 2,
-      anon_sym_silence,
+    ACTIONS(1124), 1,
       sym__name_token,
-  [7480] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(951), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7488] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1045), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7496] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7504] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 1,
-      anon_sym_LBRACE,
-    STATE(199), 1,
-      sym_body,
-  [7514] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1049), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7522] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(342), 1,
+    STATE(351), 1,
       sym_name,
-  [7532] = 3,
+  [8447] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_LBRACE,
-    STATE(195), 1,
-      sym_policy_body,
-  [7542] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_LBRACE,
-    STATE(172), 1,
-      sym_policy_body,
-  [7552] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      sym_identifier,
-    STATE(335), 1,
-      sym_argument,
-  [7562] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1011), 1,
-      sym__name_token,
-    STATE(357), 1,
-      sym_name,
-  [7572] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1053), 1,
-      sym_number,
-  [7579] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1055), 1,
-      anon_sym_COLON,
-  [7586] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1057), 1,
-      anon_sym_LBRACE,
-  [7593] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 1,
+    ACTIONS(1150), 1,
       anon_sym_with,
-  [7600] = 2,
+  [8454] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1061), 1,
-      sym_protocol,
-  [7607] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1063), 1,
-      sym_identifier,
-  [7614] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1065), 1,
-      anon_sym_namespaces,
-  [7621] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1067), 1,
-      sym_lint_code,
-  [7628] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1069), 1,
-      sym_identifier,
-  [7635] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1071), 1,
+    ACTIONS(1152), 1,
       anon_sym_deny,
-  [7642] = 2,
+  [8461] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1073), 1,
-      anon_sym_LBRACE,
-  [7649] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1075), 1,
-      anon_sym_LBRACE,
-  [7656] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1077), 1,
+    ACTIONS(1154), 1,
       sym_number,
-  [7663] = 2,
+  [8468] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1079), 1,
-      anon_sym_groups,
-  [7670] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1081), 1,
-      sym_number,
-  [7677] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1083), 1,
-      anon_sym_default,
-  [7684] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1085), 1,
+    ACTIONS(1156), 1,
       sym_icmp_type,
-  [7691] = 2,
+  [8475] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1087), 1,
-      sym_number,
-  [7698] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1089), 1,
-      sym_number,
-  [7705] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1091), 1,
-      sym_number,
-  [7712] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1093), 1,
-      anon_sym_EQ,
-  [7719] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1095), 1,
-      sym_number,
-  [7726] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1097), 1,
-      sym_number,
-  [7733] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1099), 1,
-      sym_number,
-  [7740] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1101), 1,
-      anon_sym_EQ,
-  [7747] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1103), 1,
-      sym_label_key,
-  [7754] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1105), 1,
-      anon_sym_LPAREN,
-  [7761] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_EQ,
-  [7768] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1107), 1,
-      anon_sym_nodes,
-  [7775] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1109), 1,
-      sym_number,
-  [7782] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1111), 1,
-      anon_sym_deny,
-  [7789] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1113), 1,
-      anon_sym_namespace,
-  [7796] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1115), 1,
-      anon_sym_COLON,
-  [7803] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1117), 1,
-      ts_builtin_sym_end,
-  [7810] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1119), 1,
-      anon_sym_LBRACE,
-  [7817] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1121), 1,
+    ACTIONS(1158), 1,
       sym_cilium_version,
-  [7824] = 2,
+  [8482] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1123), 1,
-      anon_sym_with,
-  [7831] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1125), 1,
-      anon_sym_with,
-  [7838] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1127), 1,
-      sym_lint_code,
-  [7845] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      sym_identifier,
-  [7852] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
-      sym__port_number_immediate,
-  [7859] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1133), 1,
-      sym_protocol,
-  [7866] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1135), 1,
-      sym_lint_code,
-  [7873] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1137), 1,
-      sym__name_token,
-  [7880] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1139), 1,
-      sym_lint_code,
-  [7887] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1141), 1,
+    ACTIONS(1160), 1,
       sym_label_key,
-  [7894] = 2,
+  [8489] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1143), 1,
-      anon_sym_LBRACE,
-  [7901] = 2,
+    ACTIONS(1162), 1,
+      sym_lint_code,
+  [8496] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1145), 1,
+    ACTIONS(1164), 1,
+      anon_sym_with,
+  [8503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1166), 1,
       sym_number,
-  [7908] = 2,
+  [8510] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1147), 1,
+    ACTIONS(1168), 1,
       sym_number,
-  [7915] = 2,
+  [8517] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1149), 1,
+    ACTIONS(1170), 1,
+      anon_sym_namespaces,
+  [8524] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1172), 1,
+      anon_sym_nodes,
+  [8531] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1174), 1,
+      sym_number,
+  [8538] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      sym_number,
+  [8545] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      sym_number,
+  [8552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1180), 1,
+      sym_identifier,
+  [8559] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1182), 1,
+      anon_sym_EQ,
+  [8566] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1184), 1,
+      anon_sym_EQ,
+  [8573] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1186), 1,
+      sym_number,
+  [8580] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1188), 1,
       anon_sym_LPAREN,
+  [8587] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1190), 1,
+      anon_sym_COLON,
+  [8594] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(383), 1,
+      anon_sym_EQ,
+  [8601] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      sym_sentence_word,
+  [8608] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1194), 1,
+      sym_protocol,
+  [8615] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1196), 1,
+      sym_number,
+  [8622] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1198), 1,
+      anon_sym_namespace,
+  [8629] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1200), 1,
+      sym_lint_code,
+  [8636] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      anon_sym_default,
+  [8643] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1204), 1,
+      sym_identifier,
+  [8650] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      sym_number,
+  [8657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1208), 1,
+      sym_number,
+  [8664] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1210), 1,
+      anon_sym_LBRACE,
+  [8671] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1212), 1,
+      sym__name_token,
+  [8678] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1214), 1,
+      sym_protocol,
+  [8685] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1216), 1,
+      sym_number,
+  [8692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1218), 1,
+      sym_sentence_word,
+  [8699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1220), 1,
+      sym_number,
+  [8706] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1222), 1,
+      sym_identifier,
+  [8713] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1224), 1,
+      anon_sym_with,
+  [8720] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1226), 1,
+      anon_sym_COLON,
+  [8727] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
+      sym_lint_code,
+  [8734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1230), 1,
+      anon_sym_deny,
+  [8741] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1232), 1,
+      sym_lint_code,
+  [8748] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1234), 1,
+      sym__port_number_immediate,
+  [8755] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1236), 1,
+      sym_label_key,
+  [8762] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1238), 1,
+      anon_sym_LPAREN,
+  [8769] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1240), 1,
+      ts_builtin_sym_end,
+  [8776] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1242), 1,
+      anon_sym_groups,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 42,
-  [SMALL_STATE(4)] = 84,
-  [SMALL_STATE(5)] = 120,
-  [SMALL_STATE(6)] = 160,
-  [SMALL_STATE(7)] = 196,
-  [SMALL_STATE(8)] = 232,
-  [SMALL_STATE(9)] = 268,
-  [SMALL_STATE(10)] = 305,
-  [SMALL_STATE(11)] = 339,
-  [SMALL_STATE(12)] = 373,
-  [SMALL_STATE(13)] = 418,
-  [SMALL_STATE(14)] = 467,
-  [SMALL_STATE(15)] = 511,
-  [SMALL_STATE(16)] = 549,
-  [SMALL_STATE(17)] = 587,
-  [SMALL_STATE(18)] = 633,
-  [SMALL_STATE(19)] = 684,
-  [SMALL_STATE(20)] = 735,
-  [SMALL_STATE(21)] = 768,
-  [SMALL_STATE(22)] = 819,
-  [SMALL_STATE(23)] = 862,
-  [SMALL_STATE(24)] = 890,
-  [SMALL_STATE(25)] = 930,
-  [SMALL_STATE(26)] = 970,
-  [SMALL_STATE(27)] = 1007,
-  [SMALL_STATE(28)] = 1054,
-  [SMALL_STATE(29)] = 1089,
-  [SMALL_STATE(30)] = 1126,
-  [SMALL_STATE(31)] = 1161,
-  [SMALL_STATE(32)] = 1198,
-  [SMALL_STATE(33)] = 1245,
-  [SMALL_STATE(34)] = 1292,
-  [SMALL_STATE(35)] = 1329,
-  [SMALL_STATE(36)] = 1366,
-  [SMALL_STATE(37)] = 1403,
-  [SMALL_STATE(38)] = 1450,
-  [SMALL_STATE(39)] = 1497,
-  [SMALL_STATE(40)] = 1534,
-  [SMALL_STATE(41)] = 1560,
-  [SMALL_STATE(42)] = 1586,
-  [SMALL_STATE(43)] = 1612,
-  [SMALL_STATE(44)] = 1638,
-  [SMALL_STATE(45)] = 1668,
-  [SMALL_STATE(46)] = 1697,
-  [SMALL_STATE(47)] = 1736,
-  [SMALL_STATE(48)] = 1761,
-  [SMALL_STATE(49)] = 1790,
-  [SMALL_STATE(50)] = 1819,
-  [SMALL_STATE(51)] = 1848,
-  [SMALL_STATE(52)] = 1877,
-  [SMALL_STATE(53)] = 1906,
-  [SMALL_STATE(54)] = 1949,
-  [SMALL_STATE(55)] = 1976,
-  [SMALL_STATE(56)] = 2005,
-  [SMALL_STATE(57)] = 2034,
-  [SMALL_STATE(58)] = 2063,
-  [SMALL_STATE(59)] = 2088,
-  [SMALL_STATE(60)] = 2117,
-  [SMALL_STATE(61)] = 2146,
-  [SMALL_STATE(62)] = 2175,
-  [SMALL_STATE(63)] = 2204,
-  [SMALL_STATE(64)] = 2233,
-  [SMALL_STATE(65)] = 2262,
-  [SMALL_STATE(66)] = 2291,
-  [SMALL_STATE(67)] = 2316,
-  [SMALL_STATE(68)] = 2345,
-  [SMALL_STATE(69)] = 2388,
-  [SMALL_STATE(70)] = 2418,
-  [SMALL_STATE(71)] = 2442,
-  [SMALL_STATE(72)] = 2468,
-  [SMALL_STATE(73)] = 2492,
-  [SMALL_STATE(74)] = 2516,
-  [SMALL_STATE(75)] = 2544,
-  [SMALL_STATE(76)] = 2574,
-  [SMALL_STATE(77)] = 2598,
-  [SMALL_STATE(78)] = 2628,
-  [SMALL_STATE(79)] = 2652,
-  [SMALL_STATE(80)] = 2676,
-  [SMALL_STATE(81)] = 2704,
-  [SMALL_STATE(82)] = 2734,
-  [SMALL_STATE(83)] = 2758,
-  [SMALL_STATE(84)] = 2782,
-  [SMALL_STATE(85)] = 2806,
-  [SMALL_STATE(86)] = 2830,
-  [SMALL_STATE(87)] = 2860,
-  [SMALL_STATE(88)] = 2898,
-  [SMALL_STATE(89)] = 2922,
-  [SMALL_STATE(90)] = 2950,
-  [SMALL_STATE(91)] = 2977,
-  [SMALL_STATE(92)] = 3000,
-  [SMALL_STATE(93)] = 3023,
-  [SMALL_STATE(94)] = 3046,
-  [SMALL_STATE(95)] = 3069,
-  [SMALL_STATE(96)] = 3092,
-  [SMALL_STATE(97)] = 3115,
-  [SMALL_STATE(98)] = 3138,
-  [SMALL_STATE(99)] = 3165,
-  [SMALL_STATE(100)] = 3192,
-  [SMALL_STATE(101)] = 3219,
-  [SMALL_STATE(102)] = 3242,
-  [SMALL_STATE(103)] = 3265,
-  [SMALL_STATE(104)] = 3288,
-  [SMALL_STATE(105)] = 3315,
-  [SMALL_STATE(106)] = 3342,
-  [SMALL_STATE(107)] = 3365,
-  [SMALL_STATE(108)] = 3392,
-  [SMALL_STATE(109)] = 3419,
-  [SMALL_STATE(110)] = 3446,
-  [SMALL_STATE(111)] = 3473,
-  [SMALL_STATE(112)] = 3496,
-  [SMALL_STATE(113)] = 3519,
-  [SMALL_STATE(114)] = 3546,
-  [SMALL_STATE(115)] = 3573,
-  [SMALL_STATE(116)] = 3600,
-  [SMALL_STATE(117)] = 3627,
-  [SMALL_STATE(118)] = 3654,
-  [SMALL_STATE(119)] = 3681,
-  [SMALL_STATE(120)] = 3708,
-  [SMALL_STATE(121)] = 3735,
-  [SMALL_STATE(122)] = 3762,
-  [SMALL_STATE(123)] = 3789,
-  [SMALL_STATE(124)] = 3816,
-  [SMALL_STATE(125)] = 3843,
-  [SMALL_STATE(126)] = 3870,
-  [SMALL_STATE(127)] = 3897,
-  [SMALL_STATE(128)] = 3924,
-  [SMALL_STATE(129)] = 3951,
-  [SMALL_STATE(130)] = 3978,
-  [SMALL_STATE(131)] = 4002,
-  [SMALL_STATE(132)] = 4026,
-  [SMALL_STATE(133)] = 4048,
-  [SMALL_STATE(134)] = 4072,
-  [SMALL_STATE(135)] = 4096,
-  [SMALL_STATE(136)] = 4120,
-  [SMALL_STATE(137)] = 4142,
-  [SMALL_STATE(138)] = 4164,
-  [SMALL_STATE(139)] = 4188,
-  [SMALL_STATE(140)] = 4210,
-  [SMALL_STATE(141)] = 4231,
-  [SMALL_STATE(142)] = 4252,
-  [SMALL_STATE(143)] = 4273,
-  [SMALL_STATE(144)] = 4294,
-  [SMALL_STATE(145)] = 4315,
-  [SMALL_STATE(146)] = 4336,
-  [SMALL_STATE(147)] = 4357,
-  [SMALL_STATE(148)] = 4378,
-  [SMALL_STATE(149)] = 4399,
-  [SMALL_STATE(150)] = 4420,
-  [SMALL_STATE(151)] = 4441,
-  [SMALL_STATE(152)] = 4462,
-  [SMALL_STATE(153)] = 4483,
-  [SMALL_STATE(154)] = 4506,
-  [SMALL_STATE(155)] = 4529,
-  [SMALL_STATE(156)] = 4552,
-  [SMALL_STATE(157)] = 4575,
-  [SMALL_STATE(158)] = 4598,
-  [SMALL_STATE(159)] = 4617,
-  [SMALL_STATE(160)] = 4636,
-  [SMALL_STATE(161)] = 4655,
-  [SMALL_STATE(162)] = 4678,
-  [SMALL_STATE(163)] = 4701,
-  [SMALL_STATE(164)] = 4720,
-  [SMALL_STATE(165)] = 4738,
-  [SMALL_STATE(166)] = 4756,
-  [SMALL_STATE(167)] = 4786,
-  [SMALL_STATE(168)] = 4816,
-  [SMALL_STATE(169)] = 4846,
-  [SMALL_STATE(170)] = 4876,
-  [SMALL_STATE(171)] = 4893,
-  [SMALL_STATE(172)] = 4910,
-  [SMALL_STATE(173)] = 4927,
-  [SMALL_STATE(174)] = 4944,
-  [SMALL_STATE(175)] = 4961,
-  [SMALL_STATE(176)] = 4978,
-  [SMALL_STATE(177)] = 4995,
-  [SMALL_STATE(178)] = 5012,
-  [SMALL_STATE(179)] = 5029,
-  [SMALL_STATE(180)] = 5046,
-  [SMALL_STATE(181)] = 5073,
-  [SMALL_STATE(182)] = 5100,
-  [SMALL_STATE(183)] = 5117,
-  [SMALL_STATE(184)] = 5134,
-  [SMALL_STATE(185)] = 5161,
-  [SMALL_STATE(186)] = 5188,
-  [SMALL_STATE(187)] = 5205,
-  [SMALL_STATE(188)] = 5221,
-  [SMALL_STATE(189)] = 5237,
-  [SMALL_STATE(190)] = 5261,
-  [SMALL_STATE(191)] = 5277,
-  [SMALL_STATE(192)] = 5293,
-  [SMALL_STATE(193)] = 5309,
-  [SMALL_STATE(194)] = 5333,
-  [SMALL_STATE(195)] = 5349,
-  [SMALL_STATE(196)] = 5365,
-  [SMALL_STATE(197)] = 5383,
-  [SMALL_STATE(198)] = 5399,
-  [SMALL_STATE(199)] = 5415,
-  [SMALL_STATE(200)] = 5431,
-  [SMALL_STATE(201)] = 5447,
-  [SMALL_STATE(202)] = 5463,
-  [SMALL_STATE(203)] = 5479,
-  [SMALL_STATE(204)] = 5503,
-  [SMALL_STATE(205)] = 5519,
-  [SMALL_STATE(206)] = 5535,
-  [SMALL_STATE(207)] = 5551,
-  [SMALL_STATE(208)] = 5572,
-  [SMALL_STATE(209)] = 5594,
-  [SMALL_STATE(210)] = 5616,
-  [SMALL_STATE(211)] = 5634,
-  [SMALL_STATE(212)] = 5657,
-  [SMALL_STATE(213)] = 5680,
-  [SMALL_STATE(214)] = 5703,
-  [SMALL_STATE(215)] = 5723,
-  [SMALL_STATE(216)] = 5741,
-  [SMALL_STATE(217)] = 5759,
-  [SMALL_STATE(218)] = 5777,
-  [SMALL_STATE(219)] = 5795,
-  [SMALL_STATE(220)] = 5813,
-  [SMALL_STATE(221)] = 5833,
-  [SMALL_STATE(222)] = 5851,
-  [SMALL_STATE(223)] = 5869,
-  [SMALL_STATE(224)] = 5887,
-  [SMALL_STATE(225)] = 5905,
-  [SMALL_STATE(226)] = 5923,
-  [SMALL_STATE(227)] = 5941,
-  [SMALL_STATE(228)] = 5961,
-  [SMALL_STATE(229)] = 5981,
-  [SMALL_STATE(230)] = 5999,
-  [SMALL_STATE(231)] = 6014,
-  [SMALL_STATE(232)] = 6029,
-  [SMALL_STATE(233)] = 6044,
-  [SMALL_STATE(234)] = 6059,
-  [SMALL_STATE(235)] = 6070,
-  [SMALL_STATE(236)] = 6085,
-  [SMALL_STATE(237)] = 6100,
-  [SMALL_STATE(238)] = 6115,
-  [SMALL_STATE(239)] = 6132,
-  [SMALL_STATE(240)] = 6149,
-  [SMALL_STATE(241)] = 6165,
-  [SMALL_STATE(242)] = 6179,
-  [SMALL_STATE(243)] = 6193,
-  [SMALL_STATE(244)] = 6207,
-  [SMALL_STATE(245)] = 6221,
-  [SMALL_STATE(246)] = 6235,
-  [SMALL_STATE(247)] = 6249,
-  [SMALL_STATE(248)] = 6263,
-  [SMALL_STATE(249)] = 6277,
-  [SMALL_STATE(250)] = 6293,
-  [SMALL_STATE(251)] = 6307,
-  [SMALL_STATE(252)] = 6321,
-  [SMALL_STATE(253)] = 6335,
-  [SMALL_STATE(254)] = 6349,
-  [SMALL_STATE(255)] = 6363,
-  [SMALL_STATE(256)] = 6377,
-  [SMALL_STATE(257)] = 6391,
-  [SMALL_STATE(258)] = 6405,
-  [SMALL_STATE(259)] = 6419,
-  [SMALL_STATE(260)] = 6433,
-  [SMALL_STATE(261)] = 6447,
-  [SMALL_STATE(262)] = 6461,
-  [SMALL_STATE(263)] = 6475,
-  [SMALL_STATE(264)] = 6489,
-  [SMALL_STATE(265)] = 6503,
-  [SMALL_STATE(266)] = 6517,
-  [SMALL_STATE(267)] = 6531,
-  [SMALL_STATE(268)] = 6547,
-  [SMALL_STATE(269)] = 6561,
-  [SMALL_STATE(270)] = 6575,
-  [SMALL_STATE(271)] = 6589,
-  [SMALL_STATE(272)] = 6603,
-  [SMALL_STATE(273)] = 6617,
-  [SMALL_STATE(274)] = 6631,
-  [SMALL_STATE(275)] = 6645,
-  [SMALL_STATE(276)] = 6661,
-  [SMALL_STATE(277)] = 6675,
-  [SMALL_STATE(278)] = 6687,
-  [SMALL_STATE(279)] = 6701,
-  [SMALL_STATE(280)] = 6715,
-  [SMALL_STATE(281)] = 6728,
-  [SMALL_STATE(282)] = 6741,
-  [SMALL_STATE(283)] = 6754,
-  [SMALL_STATE(284)] = 6767,
-  [SMALL_STATE(285)] = 6780,
-  [SMALL_STATE(286)] = 6793,
-  [SMALL_STATE(287)] = 6806,
-  [SMALL_STATE(288)] = 6819,
-  [SMALL_STATE(289)] = 6832,
-  [SMALL_STATE(290)] = 6845,
-  [SMALL_STATE(291)] = 6858,
-  [SMALL_STATE(292)] = 6871,
-  [SMALL_STATE(293)] = 6884,
-  [SMALL_STATE(294)] = 6897,
-  [SMALL_STATE(295)] = 6910,
-  [SMALL_STATE(296)] = 6923,
-  [SMALL_STATE(297)] = 6936,
-  [SMALL_STATE(298)] = 6947,
-  [SMALL_STATE(299)] = 6960,
-  [SMALL_STATE(300)] = 6973,
-  [SMALL_STATE(301)] = 6986,
-  [SMALL_STATE(302)] = 6995,
-  [SMALL_STATE(303)] = 7006,
-  [SMALL_STATE(304)] = 7019,
-  [SMALL_STATE(305)] = 7032,
-  [SMALL_STATE(306)] = 7045,
-  [SMALL_STATE(307)] = 7058,
-  [SMALL_STATE(308)] = 7071,
-  [SMALL_STATE(309)] = 7082,
-  [SMALL_STATE(310)] = 7095,
-  [SMALL_STATE(311)] = 7106,
-  [SMALL_STATE(312)] = 7119,
-  [SMALL_STATE(313)] = 7132,
-  [SMALL_STATE(314)] = 7143,
-  [SMALL_STATE(315)] = 7156,
-  [SMALL_STATE(316)] = 7169,
-  [SMALL_STATE(317)] = 7182,
-  [SMALL_STATE(318)] = 7195,
-  [SMALL_STATE(319)] = 7206,
-  [SMALL_STATE(320)] = 7217,
-  [SMALL_STATE(321)] = 7230,
-  [SMALL_STATE(322)] = 7238,
-  [SMALL_STATE(323)] = 7248,
-  [SMALL_STATE(324)] = 7256,
-  [SMALL_STATE(325)] = 7264,
-  [SMALL_STATE(326)] = 7272,
-  [SMALL_STATE(327)] = 7282,
-  [SMALL_STATE(328)] = 7290,
-  [SMALL_STATE(329)] = 7298,
-  [SMALL_STATE(330)] = 7306,
-  [SMALL_STATE(331)] = 7314,
-  [SMALL_STATE(332)] = 7322,
-  [SMALL_STATE(333)] = 7330,
-  [SMALL_STATE(334)] = 7340,
-  [SMALL_STATE(335)] = 7348,
-  [SMALL_STATE(336)] = 7356,
-  [SMALL_STATE(337)] = 7366,
-  [SMALL_STATE(338)] = 7376,
-  [SMALL_STATE(339)] = 7384,
-  [SMALL_STATE(340)] = 7392,
-  [SMALL_STATE(341)] = 7402,
-  [SMALL_STATE(342)] = 7412,
-  [SMALL_STATE(343)] = 7422,
-  [SMALL_STATE(344)] = 7430,
-  [SMALL_STATE(345)] = 7438,
-  [SMALL_STATE(346)] = 7446,
-  [SMALL_STATE(347)] = 7456,
-  [SMALL_STATE(348)] = 7464,
-  [SMALL_STATE(349)] = 7472,
-  [SMALL_STATE(350)] = 7480,
-  [SMALL_STATE(351)] = 7488,
-  [SMALL_STATE(352)] = 7496,
-  [SMALL_STATE(353)] = 7504,
-  [SMALL_STATE(354)] = 7514,
-  [SMALL_STATE(355)] = 7522,
-  [SMALL_STATE(356)] = 7532,
-  [SMALL_STATE(357)] = 7542,
-  [SMALL_STATE(358)] = 7552,
-  [SMALL_STATE(359)] = 7562,
-  [SMALL_STATE(360)] = 7572,
-  [SMALL_STATE(361)] = 7579,
-  [SMALL_STATE(362)] = 7586,
-  [SMALL_STATE(363)] = 7593,
-  [SMALL_STATE(364)] = 7600,
-  [SMALL_STATE(365)] = 7607,
-  [SMALL_STATE(366)] = 7614,
-  [SMALL_STATE(367)] = 7621,
-  [SMALL_STATE(368)] = 7628,
-  [SMALL_STATE(369)] = 7635,
-  [SMALL_STATE(370)] = 7642,
-  [SMALL_STATE(371)] = 7649,
-  [SMALL_STATE(372)] = 7656,
-  [SMALL_STATE(373)] = 7663,
-  [SMALL_STATE(374)] = 7670,
-  [SMALL_STATE(375)] = 7677,
-  [SMALL_STATE(376)] = 7684,
-  [SMALL_STATE(377)] = 7691,
-  [SMALL_STATE(378)] = 7698,
-  [SMALL_STATE(379)] = 7705,
-  [SMALL_STATE(380)] = 7712,
-  [SMALL_STATE(381)] = 7719,
-  [SMALL_STATE(382)] = 7726,
-  [SMALL_STATE(383)] = 7733,
-  [SMALL_STATE(384)] = 7740,
-  [SMALL_STATE(385)] = 7747,
-  [SMALL_STATE(386)] = 7754,
-  [SMALL_STATE(387)] = 7761,
-  [SMALL_STATE(388)] = 7768,
-  [SMALL_STATE(389)] = 7775,
-  [SMALL_STATE(390)] = 7782,
-  [SMALL_STATE(391)] = 7789,
-  [SMALL_STATE(392)] = 7796,
-  [SMALL_STATE(393)] = 7803,
-  [SMALL_STATE(394)] = 7810,
-  [SMALL_STATE(395)] = 7817,
-  [SMALL_STATE(396)] = 7824,
-  [SMALL_STATE(397)] = 7831,
-  [SMALL_STATE(398)] = 7838,
-  [SMALL_STATE(399)] = 7845,
-  [SMALL_STATE(400)] = 7852,
-  [SMALL_STATE(401)] = 7859,
-  [SMALL_STATE(402)] = 7866,
-  [SMALL_STATE(403)] = 7873,
-  [SMALL_STATE(404)] = 7880,
-  [SMALL_STATE(405)] = 7887,
-  [SMALL_STATE(406)] = 7894,
-  [SMALL_STATE(407)] = 7901,
-  [SMALL_STATE(408)] = 7908,
-  [SMALL_STATE(409)] = 7915,
+  [SMALL_STATE(3)] = 45,
+  [SMALL_STATE(4)] = 90,
+  [SMALL_STATE(5)] = 129,
+  [SMALL_STATE(6)] = 168,
+  [SMALL_STATE(7)] = 207,
+  [SMALL_STATE(8)] = 246,
+  [SMALL_STATE(9)] = 306,
+  [SMALL_STATE(10)] = 365,
+  [SMALL_STATE(11)] = 405,
+  [SMALL_STATE(12)] = 442,
+  [SMALL_STATE(13)] = 476,
+  [SMALL_STATE(14)] = 510,
+  [SMALL_STATE(15)] = 544,
+  [SMALL_STATE(16)] = 578,
+  [SMALL_STATE(17)] = 612,
+  [SMALL_STATE(18)] = 646,
+  [SMALL_STATE(19)] = 695,
+  [SMALL_STATE(20)] = 740,
+  [SMALL_STATE(21)] = 778,
+  [SMALL_STATE(22)] = 830,
+  [SMALL_STATE(23)] = 868,
+  [SMALL_STATE(24)] = 920,
+  [SMALL_STATE(25)] = 966,
+  [SMALL_STATE(26)] = 1018,
+  [SMALL_STATE(27)] = 1062,
+  [SMALL_STATE(28)] = 1105,
+  [SMALL_STATE(29)] = 1134,
+  [SMALL_STATE(30)] = 1167,
+  [SMALL_STATE(31)] = 1215,
+  [SMALL_STATE(32)] = 1243,
+  [SMALL_STATE(33)] = 1291,
+  [SMALL_STATE(34)] = 1339,
+  [SMALL_STATE(35)] = 1379,
+  [SMALL_STATE(36)] = 1419,
+  [SMALL_STATE(37)] = 1456,
+  [SMALL_STATE(38)] = 1489,
+  [SMALL_STATE(39)] = 1526,
+  [SMALL_STATE(40)] = 1563,
+  [SMALL_STATE(41)] = 1596,
+  [SMALL_STATE(42)] = 1629,
+  [SMALL_STATE(43)] = 1664,
+  [SMALL_STATE(44)] = 1697,
+  [SMALL_STATE(45)] = 1734,
+  [SMALL_STATE(46)] = 1771,
+  [SMALL_STATE(47)] = 1818,
+  [SMALL_STATE(48)] = 1865,
+  [SMALL_STATE(49)] = 1902,
+  [SMALL_STATE(50)] = 1937,
+  [SMALL_STATE(51)] = 1974,
+  [SMALL_STATE(52)] = 2000,
+  [SMALL_STATE(53)] = 2026,
+  [SMALL_STATE(54)] = 2052,
+  [SMALL_STATE(55)] = 2082,
+  [SMALL_STATE(56)] = 2108,
+  [SMALL_STATE(57)] = 2137,
+  [SMALL_STATE(58)] = 2166,
+  [SMALL_STATE(59)] = 2195,
+  [SMALL_STATE(60)] = 2224,
+  [SMALL_STATE(61)] = 2253,
+  [SMALL_STATE(62)] = 2282,
+  [SMALL_STATE(63)] = 2311,
+  [SMALL_STATE(64)] = 2340,
+  [SMALL_STATE(65)] = 2369,
+  [SMALL_STATE(66)] = 2398,
+  [SMALL_STATE(67)] = 2427,
+  [SMALL_STATE(68)] = 2456,
+  [SMALL_STATE(69)] = 2485,
+  [SMALL_STATE(70)] = 2514,
+  [SMALL_STATE(71)] = 2543,
+  [SMALL_STATE(72)] = 2584,
+  [SMALL_STATE(73)] = 2613,
+  [SMALL_STATE(74)] = 2642,
+  [SMALL_STATE(75)] = 2667,
+  [SMALL_STATE(76)] = 2706,
+  [SMALL_STATE(77)] = 2735,
+  [SMALL_STATE(78)] = 2762,
+  [SMALL_STATE(79)] = 2791,
+  [SMALL_STATE(80)] = 2834,
+  [SMALL_STATE(81)] = 2859,
+  [SMALL_STATE(82)] = 2888,
+  [SMALL_STATE(83)] = 2915,
+  [SMALL_STATE(84)] = 2958,
+  [SMALL_STATE(85)] = 2986,
+  [SMALL_STATE(86)] = 3024,
+  [SMALL_STATE(87)] = 3048,
+  [SMALL_STATE(88)] = 3078,
+  [SMALL_STATE(89)] = 3108,
+  [SMALL_STATE(90)] = 3132,
+  [SMALL_STATE(91)] = 3156,
+  [SMALL_STATE(92)] = 3180,
+  [SMALL_STATE(93)] = 3204,
+  [SMALL_STATE(94)] = 3230,
+  [SMALL_STATE(95)] = 3254,
+  [SMALL_STATE(96)] = 3278,
+  [SMALL_STATE(97)] = 3302,
+  [SMALL_STATE(98)] = 3330,
+  [SMALL_STATE(99)] = 3360,
+  [SMALL_STATE(100)] = 3390,
+  [SMALL_STATE(101)] = 3414,
+  [SMALL_STATE(102)] = 3442,
+  [SMALL_STATE(103)] = 3472,
+  [SMALL_STATE(104)] = 3496,
+  [SMALL_STATE(105)] = 3520,
+  [SMALL_STATE(106)] = 3544,
+  [SMALL_STATE(107)] = 3567,
+  [SMALL_STATE(108)] = 3590,
+  [SMALL_STATE(109)] = 3617,
+  [SMALL_STATE(110)] = 3640,
+  [SMALL_STATE(111)] = 3663,
+  [SMALL_STATE(112)] = 3690,
+  [SMALL_STATE(113)] = 3717,
+  [SMALL_STATE(114)] = 3744,
+  [SMALL_STATE(115)] = 3771,
+  [SMALL_STATE(116)] = 3798,
+  [SMALL_STATE(117)] = 3821,
+  [SMALL_STATE(118)] = 3848,
+  [SMALL_STATE(119)] = 3875,
+  [SMALL_STATE(120)] = 3898,
+  [SMALL_STATE(121)] = 3921,
+  [SMALL_STATE(122)] = 3948,
+  [SMALL_STATE(123)] = 3971,
+  [SMALL_STATE(124)] = 3994,
+  [SMALL_STATE(125)] = 4021,
+  [SMALL_STATE(126)] = 4044,
+  [SMALL_STATE(127)] = 4071,
+  [SMALL_STATE(128)] = 4098,
+  [SMALL_STATE(129)] = 4125,
+  [SMALL_STATE(130)] = 4152,
+  [SMALL_STATE(131)] = 4179,
+  [SMALL_STATE(132)] = 4206,
+  [SMALL_STATE(133)] = 4233,
+  [SMALL_STATE(134)] = 4260,
+  [SMALL_STATE(135)] = 4287,
+  [SMALL_STATE(136)] = 4314,
+  [SMALL_STATE(137)] = 4341,
+  [SMALL_STATE(138)] = 4368,
+  [SMALL_STATE(139)] = 4395,
+  [SMALL_STATE(140)] = 4422,
+  [SMALL_STATE(141)] = 4449,
+  [SMALL_STATE(142)] = 4476,
+  [SMALL_STATE(143)] = 4503,
+  [SMALL_STATE(144)] = 4526,
+  [SMALL_STATE(145)] = 4549,
+  [SMALL_STATE(146)] = 4572,
+  [SMALL_STATE(147)] = 4595,
+  [SMALL_STATE(148)] = 4619,
+  [SMALL_STATE(149)] = 4641,
+  [SMALL_STATE(150)] = 4663,
+  [SMALL_STATE(151)] = 4687,
+  [SMALL_STATE(152)] = 4711,
+  [SMALL_STATE(153)] = 4733,
+  [SMALL_STATE(154)] = 4757,
+  [SMALL_STATE(155)] = 4779,
+  [SMALL_STATE(156)] = 4803,
+  [SMALL_STATE(157)] = 4827,
+  [SMALL_STATE(158)] = 4848,
+  [SMALL_STATE(159)] = 4869,
+  [SMALL_STATE(160)] = 4890,
+  [SMALL_STATE(161)] = 4911,
+  [SMALL_STATE(162)] = 4932,
+  [SMALL_STATE(163)] = 4953,
+  [SMALL_STATE(164)] = 4974,
+  [SMALL_STATE(165)] = 4995,
+  [SMALL_STATE(166)] = 5016,
+  [SMALL_STATE(167)] = 5037,
+  [SMALL_STATE(168)] = 5058,
+  [SMALL_STATE(169)] = 5079,
+  [SMALL_STATE(170)] = 5100,
+  [SMALL_STATE(171)] = 5123,
+  [SMALL_STATE(172)] = 5148,
+  [SMALL_STATE(173)] = 5171,
+  [SMALL_STATE(174)] = 5194,
+  [SMALL_STATE(175)] = 5217,
+  [SMALL_STATE(176)] = 5240,
+  [SMALL_STATE(177)] = 5263,
+  [SMALL_STATE(178)] = 5286,
+  [SMALL_STATE(179)] = 5304,
+  [SMALL_STATE(180)] = 5334,
+  [SMALL_STATE(181)] = 5364,
+  [SMALL_STATE(182)] = 5394,
+  [SMALL_STATE(183)] = 5420,
+  [SMALL_STATE(184)] = 5438,
+  [SMALL_STATE(185)] = 5468,
+  [SMALL_STATE(186)] = 5485,
+  [SMALL_STATE(187)] = 5502,
+  [SMALL_STATE(188)] = 5529,
+  [SMALL_STATE(189)] = 5546,
+  [SMALL_STATE(190)] = 5569,
+  [SMALL_STATE(191)] = 5592,
+  [SMALL_STATE(192)] = 5619,
+  [SMALL_STATE(193)] = 5646,
+  [SMALL_STATE(194)] = 5673,
+  [SMALL_STATE(195)] = 5690,
+  [SMALL_STATE(196)] = 5707,
+  [SMALL_STATE(197)] = 5724,
+  [SMALL_STATE(198)] = 5741,
+  [SMALL_STATE(199)] = 5758,
+  [SMALL_STATE(200)] = 5775,
+  [SMALL_STATE(201)] = 5792,
+  [SMALL_STATE(202)] = 5809,
+  [SMALL_STATE(203)] = 5826,
+  [SMALL_STATE(204)] = 5843,
+  [SMALL_STATE(205)] = 5866,
+  [SMALL_STATE(206)] = 5889,
+  [SMALL_STATE(207)] = 5905,
+  [SMALL_STATE(208)] = 5921,
+  [SMALL_STATE(209)] = 5937,
+  [SMALL_STATE(210)] = 5953,
+  [SMALL_STATE(211)] = 5969,
+  [SMALL_STATE(212)] = 5985,
+  [SMALL_STATE(213)] = 6001,
+  [SMALL_STATE(214)] = 6017,
+  [SMALL_STATE(215)] = 6035,
+  [SMALL_STATE(216)] = 6051,
+  [SMALL_STATE(217)] = 6075,
+  [SMALL_STATE(218)] = 6099,
+  [SMALL_STATE(219)] = 6115,
+  [SMALL_STATE(220)] = 6131,
+  [SMALL_STATE(221)] = 6147,
+  [SMALL_STATE(222)] = 6173,
+  [SMALL_STATE(223)] = 6189,
+  [SMALL_STATE(224)] = 6205,
+  [SMALL_STATE(225)] = 6221,
+  [SMALL_STATE(226)] = 6237,
+  [SMALL_STATE(227)] = 6253,
+  [SMALL_STATE(228)] = 6277,
+  [SMALL_STATE(229)] = 6293,
+  [SMALL_STATE(230)] = 6312,
+  [SMALL_STATE(231)] = 6331,
+  [SMALL_STATE(232)] = 6352,
+  [SMALL_STATE(233)] = 6370,
+  [SMALL_STATE(234)] = 6392,
+  [SMALL_STATE(235)] = 6414,
+  [SMALL_STATE(236)] = 6427,
+  [SMALL_STATE(237)] = 6450,
+  [SMALL_STATE(238)] = 6473,
+  [SMALL_STATE(239)] = 6496,
+  [SMALL_STATE(240)] = 6516,
+  [SMALL_STATE(241)] = 6534,
+  [SMALL_STATE(242)] = 6552,
+  [SMALL_STATE(243)] = 6570,
+  [SMALL_STATE(244)] = 6588,
+  [SMALL_STATE(245)] = 6608,
+  [SMALL_STATE(246)] = 6626,
+  [SMALL_STATE(247)] = 6644,
+  [SMALL_STATE(248)] = 6662,
+  [SMALL_STATE(249)] = 6680,
+  [SMALL_STATE(250)] = 6702,
+  [SMALL_STATE(251)] = 6720,
+  [SMALL_STATE(252)] = 6740,
+  [SMALL_STATE(253)] = 6758,
+  [SMALL_STATE(254)] = 6776,
+  [SMALL_STATE(255)] = 6794,
+  [SMALL_STATE(256)] = 6814,
+  [SMALL_STATE(257)] = 6831,
+  [SMALL_STATE(258)] = 6846,
+  [SMALL_STATE(259)] = 6857,
+  [SMALL_STATE(260)] = 6872,
+  [SMALL_STATE(261)] = 6887,
+  [SMALL_STATE(262)] = 6902,
+  [SMALL_STATE(263)] = 6917,
+  [SMALL_STATE(264)] = 6932,
+  [SMALL_STATE(265)] = 6949,
+  [SMALL_STATE(266)] = 6964,
+  [SMALL_STATE(267)] = 6978,
+  [SMALL_STATE(268)] = 6992,
+  [SMALL_STATE(269)] = 7006,
+  [SMALL_STATE(270)] = 7020,
+  [SMALL_STATE(271)] = 7034,
+  [SMALL_STATE(272)] = 7048,
+  [SMALL_STATE(273)] = 7064,
+  [SMALL_STATE(274)] = 7078,
+  [SMALL_STATE(275)] = 7092,
+  [SMALL_STATE(276)] = 7106,
+  [SMALL_STATE(277)] = 7120,
+  [SMALL_STATE(278)] = 7134,
+  [SMALL_STATE(279)] = 7148,
+  [SMALL_STATE(280)] = 7162,
+  [SMALL_STATE(281)] = 7176,
+  [SMALL_STATE(282)] = 7190,
+  [SMALL_STATE(283)] = 7204,
+  [SMALL_STATE(284)] = 7218,
+  [SMALL_STATE(285)] = 7232,
+  [SMALL_STATE(286)] = 7246,
+  [SMALL_STATE(287)] = 7260,
+  [SMALL_STATE(288)] = 7274,
+  [SMALL_STATE(289)] = 7288,
+  [SMALL_STATE(290)] = 7302,
+  [SMALL_STATE(291)] = 7316,
+  [SMALL_STATE(292)] = 7330,
+  [SMALL_STATE(293)] = 7344,
+  [SMALL_STATE(294)] = 7358,
+  [SMALL_STATE(295)] = 7372,
+  [SMALL_STATE(296)] = 7386,
+  [SMALL_STATE(297)] = 7400,
+  [SMALL_STATE(298)] = 7416,
+  [SMALL_STATE(299)] = 7432,
+  [SMALL_STATE(300)] = 7446,
+  [SMALL_STATE(301)] = 7460,
+  [SMALL_STATE(302)] = 7474,
+  [SMALL_STATE(303)] = 7488,
+  [SMALL_STATE(304)] = 7500,
+  [SMALL_STATE(305)] = 7514,
+  [SMALL_STATE(306)] = 7528,
+  [SMALL_STATE(307)] = 7542,
+  [SMALL_STATE(308)] = 7558,
+  [SMALL_STATE(309)] = 7571,
+  [SMALL_STATE(310)] = 7584,
+  [SMALL_STATE(311)] = 7597,
+  [SMALL_STATE(312)] = 7610,
+  [SMALL_STATE(313)] = 7623,
+  [SMALL_STATE(314)] = 7636,
+  [SMALL_STATE(315)] = 7649,
+  [SMALL_STATE(316)] = 7662,
+  [SMALL_STATE(317)] = 7675,
+  [SMALL_STATE(318)] = 7684,
+  [SMALL_STATE(319)] = 7697,
+  [SMALL_STATE(320)] = 7710,
+  [SMALL_STATE(321)] = 7723,
+  [SMALL_STATE(322)] = 7736,
+  [SMALL_STATE(323)] = 7749,
+  [SMALL_STATE(324)] = 7762,
+  [SMALL_STATE(325)] = 7773,
+  [SMALL_STATE(326)] = 7784,
+  [SMALL_STATE(327)] = 7797,
+  [SMALL_STATE(328)] = 7810,
+  [SMALL_STATE(329)] = 7823,
+  [SMALL_STATE(330)] = 7836,
+  [SMALL_STATE(331)] = 7849,
+  [SMALL_STATE(332)] = 7860,
+  [SMALL_STATE(333)] = 7873,
+  [SMALL_STATE(334)] = 7886,
+  [SMALL_STATE(335)] = 7899,
+  [SMALL_STATE(336)] = 7912,
+  [SMALL_STATE(337)] = 7925,
+  [SMALL_STATE(338)] = 7938,
+  [SMALL_STATE(339)] = 7951,
+  [SMALL_STATE(340)] = 7964,
+  [SMALL_STATE(341)] = 7973,
+  [SMALL_STATE(342)] = 7984,
+  [SMALL_STATE(343)] = 7995,
+  [SMALL_STATE(344)] = 8008,
+  [SMALL_STATE(345)] = 8021,
+  [SMALL_STATE(346)] = 8032,
+  [SMALL_STATE(347)] = 8045,
+  [SMALL_STATE(348)] = 8058,
+  [SMALL_STATE(349)] = 8071,
+  [SMALL_STATE(350)] = 8079,
+  [SMALL_STATE(351)] = 8087,
+  [SMALL_STATE(352)] = 8097,
+  [SMALL_STATE(353)] = 8105,
+  [SMALL_STATE(354)] = 8113,
+  [SMALL_STATE(355)] = 8123,
+  [SMALL_STATE(356)] = 8131,
+  [SMALL_STATE(357)] = 8139,
+  [SMALL_STATE(358)] = 8147,
+  [SMALL_STATE(359)] = 8155,
+  [SMALL_STATE(360)] = 8163,
+  [SMALL_STATE(361)] = 8171,
+  [SMALL_STATE(362)] = 8181,
+  [SMALL_STATE(363)] = 8189,
+  [SMALL_STATE(364)] = 8199,
+  [SMALL_STATE(365)] = 8209,
+  [SMALL_STATE(366)] = 8217,
+  [SMALL_STATE(367)] = 8227,
+  [SMALL_STATE(368)] = 8235,
+  [SMALL_STATE(369)] = 8243,
+  [SMALL_STATE(370)] = 8253,
+  [SMALL_STATE(371)] = 8261,
+  [SMALL_STATE(372)] = 8269,
+  [SMALL_STATE(373)] = 8279,
+  [SMALL_STATE(374)] = 8287,
+  [SMALL_STATE(375)] = 8295,
+  [SMALL_STATE(376)] = 8303,
+  [SMALL_STATE(377)] = 8313,
+  [SMALL_STATE(378)] = 8323,
+  [SMALL_STATE(379)] = 8331,
+  [SMALL_STATE(380)] = 8341,
+  [SMALL_STATE(381)] = 8351,
+  [SMALL_STATE(382)] = 8359,
+  [SMALL_STATE(383)] = 8367,
+  [SMALL_STATE(384)] = 8377,
+  [SMALL_STATE(385)] = 8385,
+  [SMALL_STATE(386)] = 8393,
+  [SMALL_STATE(387)] = 8401,
+  [SMALL_STATE(388)] = 8411,
+  [SMALL_STATE(389)] = 8421,
+  [SMALL_STATE(390)] = 8429,
+  [SMALL_STATE(391)] = 8437,
+  [SMALL_STATE(392)] = 8447,
+  [SMALL_STATE(393)] = 8454,
+  [SMALL_STATE(394)] = 8461,
+  [SMALL_STATE(395)] = 8468,
+  [SMALL_STATE(396)] = 8475,
+  [SMALL_STATE(397)] = 8482,
+  [SMALL_STATE(398)] = 8489,
+  [SMALL_STATE(399)] = 8496,
+  [SMALL_STATE(400)] = 8503,
+  [SMALL_STATE(401)] = 8510,
+  [SMALL_STATE(402)] = 8517,
+  [SMALL_STATE(403)] = 8524,
+  [SMALL_STATE(404)] = 8531,
+  [SMALL_STATE(405)] = 8538,
+  [SMALL_STATE(406)] = 8545,
+  [SMALL_STATE(407)] = 8552,
+  [SMALL_STATE(408)] = 8559,
+  [SMALL_STATE(409)] = 8566,
+  [SMALL_STATE(410)] = 8573,
+  [SMALL_STATE(411)] = 8580,
+  [SMALL_STATE(412)] = 8587,
+  [SMALL_STATE(413)] = 8594,
+  [SMALL_STATE(414)] = 8601,
+  [SMALL_STATE(415)] = 8608,
+  [SMALL_STATE(416)] = 8615,
+  [SMALL_STATE(417)] = 8622,
+  [SMALL_STATE(418)] = 8629,
+  [SMALL_STATE(419)] = 8636,
+  [SMALL_STATE(420)] = 8643,
+  [SMALL_STATE(421)] = 8650,
+  [SMALL_STATE(422)] = 8657,
+  [SMALL_STATE(423)] = 8664,
+  [SMALL_STATE(424)] = 8671,
+  [SMALL_STATE(425)] = 8678,
+  [SMALL_STATE(426)] = 8685,
+  [SMALL_STATE(427)] = 8692,
+  [SMALL_STATE(428)] = 8699,
+  [SMALL_STATE(429)] = 8706,
+  [SMALL_STATE(430)] = 8713,
+  [SMALL_STATE(431)] = 8720,
+  [SMALL_STATE(432)] = 8727,
+  [SMALL_STATE(433)] = 8734,
+  [SMALL_STATE(434)] = 8741,
+  [SMALL_STATE(435)] = 8748,
+  [SMALL_STATE(436)] = 8755,
+  [SMALL_STATE(437)] = 8762,
+  [SMALL_STATE(438)] = 8769,
+  [SMALL_STATE(439)] = 8776,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -12066,552 +13522,596 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
   [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [49] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
-  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(215),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 18),
-  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [95] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [121] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
-  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [144] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 18),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 28),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [192] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [195] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [198] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [204] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [221] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(373),
-  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [227] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
-  [230] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [236] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
-  [239] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(337),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [246] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(258),
-  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(29),
-  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(260),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
-  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 22),
-  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [281] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 23),
-  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [307] = {.entry = {.count = 1, .reusable = false}}, SHIFT(267),
-  [309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [317] = {.entry = {.count = 1, .reusable = false}}, SHIFT(280),
-  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [329] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [334] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(309),
-  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 22),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [341] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(346),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [346] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 31),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 35),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
-  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 39),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 27),
-  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 52),
-  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 23),
-  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 24),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34),
-  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 34), SHIFT_REPEAT(244),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 45),
-  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 48),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
-  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 53),
-  [502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 59),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 65),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
-  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 66),
-  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
-  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
-  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
-  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 30),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 62),
-  [544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 70),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 71),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [582] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
-  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [605] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [607] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [615] = {.entry = {.count = 1, .reusable = false}}, SHIFT(180),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 21),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
-  [703] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
-  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [711] = {.entry = {.count = 1, .reusable = false}}, SHIFT(301),
-  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [715] = {.entry = {.count = 1, .reusable = false}}, SHIFT(402),
-  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [719] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
-  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
-  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [737] = {.entry = {.count = 1, .reusable = false}}, SHIFT(249),
-  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [767] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [773] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [791] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [804] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [822] = {.entry = {.count = 1, .reusable = false}}, SHIFT(376),
-  [824] = {.entry = {.count = 1, .reusable = false}}, SHIFT(137),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [836] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
-  [839] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [841] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [843] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [845] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [847] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [849] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [855] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [859] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [861] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [863] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [865] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [869] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [873] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [896] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(181),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [933] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(220),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [948] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(207),
-  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [963] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [966] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [968] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
-  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [981] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [990] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(232),
-  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1009] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1015] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 25),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 26),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
-  [1043] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
-  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1117] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 16),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 16),
+  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(71),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [59] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [65] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [73] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 24),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [87] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [91] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
+  [93] = {.entry = {.count = 1, .reusable = false}}, SHIFT(413),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [135] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
+  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
+  [152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(317),
+  [158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(419),
+  [161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
+  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 24),
+  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 27),
+  [168] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [170] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(418),
+  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [179] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [182] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
+  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
+  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [196] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(317),
+  [199] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(419),
+  [202] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
+  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 37),
+  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
+  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
+  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
+  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 23),
+  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 16),
+  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 23),
+  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(71),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 24),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
+  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(396),
+  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
+  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(407),
+  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(420),
+  [275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(417),
+  [278] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
+  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 24),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [307] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [314] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 30),
+  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [325] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 30),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 31),
+  [358] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [362] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(275),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [367] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(319),
+  [370] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(376),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 22),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [391] = {.entry = {.count = 1, .reusable = false}}, SHIFT(297),
+  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [401] = {.entry = {.count = 1, .reusable = false}}, SHIFT(335),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 36),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 40),
+  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 44),
+  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(312),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 48),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 31),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 38),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 41),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 42),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 43),
+  [494] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 43), SHIFT_REPEAT(269),
+  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 45),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [517] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 29),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 49),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 50),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 51),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 52),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 53),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 54),
+  [534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 57),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 58),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 59),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 60),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 61),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 62),
+  [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 33),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 68),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 69),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 70),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 74),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 46),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 63),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 65),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 39),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 71),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 75),
+  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 55),
+  [596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 47),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 67),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 64),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 66),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 72),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 73),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 76),
+  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 77),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 79),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 80),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 78),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 56),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [631] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(171),
+  [634] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [640] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 15),
+  [646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [654] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [656] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [662] = {.entry = {.count = 1, .reusable = false}}, SHIFT(187),
+  [664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [666] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 17),
+  [668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [672] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [678] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [682] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 28),
+  [684] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 25),
+  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [688] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(230),
+  [691] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 21),
+  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [713] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 25),
+  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 17),
+  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [719] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [721] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 14),
+  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 18),
+  [731] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
+  [733] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [735] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [775] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
+  [778] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [780] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [782] = {.entry = {.count = 1, .reusable = false}}, SHIFT(340),
+  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [786] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
+  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [792] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [796] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 32),
+  [798] = {.entry = {.count = 1, .reusable = false}}, SHIFT(432),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [802] = {.entry = {.count = 1, .reusable = false}}, SHIFT(258),
+  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [808] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 13),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [852] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [860] = {.entry = {.count = 1, .reusable = false}}, SHIFT(307),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [876] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [878] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(434),
+  [881] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [883] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(266),
+  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [888] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [908] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [912] = {.entry = {.count = 1, .reusable = false}}, SHIFT(395),
+  [914] = {.entry = {.count = 1, .reusable = false}}, SHIFT(154),
+  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [924] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [928] = {.entry = {.count = 1, .reusable = false}}, SHIFT(8),
+  [930] = {.entry = {.count = 1, .reusable = false}}, SHIFT(214),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [934] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [948] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
+  [951] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [995] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(255),
+  [998] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [1010] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [1016] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(261),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [1031] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(192),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [1038] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [1053] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
+  [1056] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1058] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1060] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 26),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1085] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1100] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 19),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 34),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 13),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 20),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 13),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 13),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 13),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 35),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 13),
+  [1130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 13),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [1138] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1140] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
+  [1142] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1144] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 27),
+  [1146] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1148] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1152] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [1240] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
 };
 
 #ifdef __cplusplus
