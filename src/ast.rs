@@ -272,6 +272,9 @@ pub enum Subject {
     AllNodes,
     /// `nodes SELECTOR`.
     Nodes(Selector),
+    /// `everything`: every endpoint of the cluster (`endpointSelector: {}`
+    /// in a cluster-wide policy), Cilium's reserved endpoints included.
+    Everything,
 }
 
 /// `in ...`: where a pod selector looks.

@@ -24,6 +24,16 @@ impl CiliumVersion {
     pub const NEWEST: CiliumVersion = CiliumVersion { minor: 20 };
     /// The first version with `enableDefaultDeny`.
     pub const DEFAULT_DENY_SWITCH: CiliumVersion = CiliumVersion { minor: 16 };
+    /// The first version whose CRD takes ICMP type names (before, `type`
+    /// is an integer only).
+    pub const ICMP_NAMES: CiliumVersion = CiliumVersion { minor: 16 };
+    /// The first version whose CRD has `endPort` (port ranges).
+    pub const PORT_RANGES: CiliumVersion = CiliumVersion { minor: 16 };
+    /// The first version whose agent takes `cidrGroupRef` in egress rules.
+    pub const EGRESS_CIDR_GROUPS: CiliumVersion = CiliumVersion { minor: 16 };
+    /// The first version serving CiliumCIDRGroup as `cilium.io/v2` (before:
+    /// `cilium.io/v2alpha1` only).
+    pub const CIDR_GROUP_V2: CiliumVersion = CiliumVersion { minor: 18 };
     /// The first version with `**.` FQDN patterns.
     pub const MULTI_LABEL_WILDCARD: CiliumVersion = CiliumVersion { minor: 19 };
     /// The first version without Kafka rules.

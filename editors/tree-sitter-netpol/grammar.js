@@ -130,14 +130,17 @@ module.exports = grammar({
     // Subjects
     // -------------------------------------------------------------------
 
-    // `select pods app=web in namespace a`, `select all nodes`, `select nodes SELECTOR`.
-    select: ($) => seq('select', choice($.subject_pods, $.subject_all_nodes, $.subject_nodes)),
+    // `select pods app=web in namespace a`, `select all nodes`, `select nodes SELECTOR`,
+    // `select everything`.
+    select: ($) =>
+      seq('select', choice($.subject_pods, $.subject_all_nodes, $.subject_nodes, $.subject_everything)),
 
     subject_pods: ($) => seq('pods', optional($._selector), optional($.scope)),
 
     subject_all_nodes: (_) => seq('all', 'nodes'),
 
     subject_nodes: ($) => seq('nodes', $._selector),
+    subject_everything: (_) => 'everything',
 
     // `in all namespaces [except a, b]`, `in namespaces with SELECTOR`, `in namespace a, b`.
     scope: ($) => seq('in', choice($.scope_all, $.scope_labelled, $.scope_named)),

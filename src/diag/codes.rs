@@ -75,6 +75,7 @@ codes! {
     E0211: "invalid HTTP regular expression",
     E0212: "invalid Kafka rule",
     E0213: "invalid string",
+    E0214: "empty list where Cilium needs a value",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",
@@ -97,6 +98,7 @@ codes! {
     E0412: "L7 rule on the host firewall",
     E0413: "service peer outside an egress rule",
     E0414: "policy selects both pods and nodes",
+    E0415: "`default deny` and `no default deny` in one policy",
     E0420: "unknown or conflicting Cilium version",
     E0421: "feature not available in the targeted Cilium version",
     E0501: "`entity all` must be said on purpose",
@@ -129,6 +131,7 @@ codes! {
     W0114: "namespace in the inventory without a policy",
     W0115: "`silence` that silences nothing",
     W0116: "namespace not in the inventory",
+    W0118: "allow rule without a port to or from shared infrastructure",
 }
 
 impl Code {

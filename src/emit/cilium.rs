@@ -23,7 +23,7 @@ use crate::emit::yaml;
 use crate::ir;
 
 /// `apiVersion` of both kinds.
-const API_VERSION: &str = "cilium.io/v2";
+pub const API_VERSION: &str = "cilium.io/v2";
 
 /// The kind of one emitted object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -375,17 +375,27 @@ pub fn cidr_group_spec_text(group: &ir::CidrGroup) -> String {
     yaml::block(&spec, 2)
 }
 
+/// The `apiVersion` of an object of a kind, for a targeted Cilium version:
+/// CiliumCIDRGroup is served as `cilium.io/v2` from 1.18 on and only as
+/// `cilium.io/v2alpha1` before; the policies are `cilium.io/v2` throughout.
+pub fn api_version(kind: Kind, version: crate::CiliumVersion) -> &'static str {
+    match kind {
+        Kind::CidrGroup if version < crate::CiliumVersion::CIDR_GROUP_V2 => "cilium.io/v2alpha1",
+        _ => API_VERSION,
+    }
+}
+
 /// Appends one document: `---`, the object header and `metadata`, then
 /// `spec:` followed by `spec_text`. A CCNP has no namespace.
 pub fn push_document(
     out: &mut String,
-    kind: Kind,
+    (kind, api_version): (Kind, &str),
     name: &str,
     namespace: Option<&str>,
     spec_text: &str,
 ) {
     out.push_str("---\napiVersion: ");
-    out.push_str(API_VERSION);
+    out.push_str(api_version);
     out.push_str("\nkind: ");
     out.push_str(kind.as_str());
     out.push_str("\nmetadata:\n  name: ");

@@ -107,7 +107,9 @@ pub fn emit(program: &ir::Program) -> Vec<OutputFile> {
         let mut contents = header(&program.cidr_group_sources);
         for (name, group) in &program.cidr_groups {
             let spec = cilium::cidr_group_spec_text(group);
-            cilium::push_document(&mut contents, cilium::Kind::CidrGroup, name, None, &spec);
+            let kind = cilium::Kind::CidrGroup;
+            let api_version = cilium::api_version(kind, program.cilium_version);
+            cilium::push_document(&mut contents, (kind, api_version), name, None, &spec);
         }
         files.push(OutputFile {
             path: CIDR_GROUPS_FILE.to_owned(),
@@ -154,7 +156,7 @@ fn print_file(
     for policy in policies {
         cilium::push_document(
             &mut contents,
-            kind,
+            (kind, cilium::API_VERSION),
             &policy.name,
             namespace,
             specs.text(&policy.spec),

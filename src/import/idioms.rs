@@ -9,7 +9,7 @@
 //! | rule | becomes |
 //! |---|---|
 //! | egress to `{k8s-app: kube-dns, io.kubernetes.pod.namespace: kube-system}`, port `53` (any protocol), DNS rules | `allow dns`, with the patterns after it unless the only pattern is `"*"` |
-//! | egress to the entity `kube-apiserver`, nothing else | `allow kube-apiserver` |
+//! | egress to the entity `kube-apiserver` on 443/tcp and 6443/tcp, nothing else | `allow kube-apiserver` |
 //! | in a namespace: ingress from and egress to `[{}]`, nothing else | `allow same-namespace` |
 //! | in a namespace: ingress from `[{}]`, nothing else | `use allow_from_same_namespace` |
 //! | ingress from the entity `ingress`, nothing else | `allow gateway` |
@@ -57,7 +57,7 @@ pub fn extract(spec: &mut Spec, kind: Kind) -> Vec<Use> {
         uses.push(Use::Dns(patterns));
     }
     while take(&mut spec.egress, |rule| {
-        is_bare(rule, &Peer::Entities(vec![Entity::KubeApiserver])).then_some(())
+        is_kube_apiserver(rule).then_some(())
     })
     .is_some()
     {
@@ -119,6 +119,20 @@ fn is_bare(rule: &Rule, peer: &Peer) -> bool {
     rule.peer == *peer && rule.ports.is_empty() && rule.icmps.is_empty() && rule.l7.is_none()
 }
 
+/// True for exactly `allow_kube_apiserver`'s rule: egress to the entity on
+/// its default ports, 443/tcp and 6443/tcp.
+fn is_kube_apiserver(rule: &Rule) -> bool {
+    let tcp = |port: &str| Port {
+        port: port.to_owned(),
+        end_port: None,
+        protocol: Some("tcp".to_owned()),
+    };
+    rule.peer == Peer::Entities(vec![Entity::KubeApiserver])
+        && rule.ports == [tcp("443"), tcp("6443")]
+        && rule.icmps.is_empty()
+        && rule.l7.is_none()
+}
+
 /// The DNS patterns of a rule that is exactly `allow_dns`'s.
 fn dns_patterns(rule: &Rule) -> Option<&[String]> {
     let Peer::Endpoints(selectors) = &rule.peer else {
@@ -170,9 +184,9 @@ mod tests {
             assert!(diags.is_empty(), "{diags:?}");
             for item in file.items {
                 if let ast::Item::Category(category) = item {
-                    let sentence = category.sentence.map(|decl| {
-                        format!("{} {}", decl.verb.node.keyword(), decl.word.node)
-                    });
+                    let sentence = category
+                        .sentence
+                        .map(|decl| format!("{} {}", decl.verb.node.keyword(), decl.word.node));
                     declared.push((category.name.node, sentence));
                 }
             }

@@ -50,7 +50,7 @@ pub enum Scope {
     Unscoped,
     /// `in namespace a, b`.
     Named(Vec<String>),
-    /// `in all namespaces except a, b` (`NotIn`).
+    /// `in all namespaces except a, b` (`Exists` and `NotIn`).
     AllExcept(Vec<String>),
     /// `in all namespaces` written out (`Exists`).
     All,
@@ -111,10 +111,17 @@ pub fn split(selector: &Selector) -> Option<(Selector, Scope)> {
     if named.iter().any(|scope| matches!(scope, Scope::Named(names) | Scope::AllExcept(names) if !bare_names(names))) {
         return None;
     }
+    // sema writes `in all namespaces except a` as `Exists` and `NotIn [a]`
+    // (pods only); a bare `NotIn` also matches endpoints without a
+    // namespace, which no scope says, so it stays written out.
     let scope = match (named.as_slice(), labelled.is_empty()) {
         ([], true) => Scope::Unscoped,
         ([], false) => Scope::Labelled(labelled),
+        ([Scope::AllExcept(_)], true) => return None,
         ([one], true) => one.clone(),
+        ([Scope::All, Scope::AllExcept(names)] | [Scope::AllExcept(names), Scope::All], true) => {
+            Scope::AllExcept(names.clone())
+        }
         _ => return None,
     };
     Some((rest, scope))
@@ -154,13 +161,29 @@ mod tests {
         }
         let (_, scope) = split_ok(&sel(
             &[],
-            &[(
-                "io.kubernetes.pod.namespace",
-                Operator::NotIn,
-                &["kube-system"],
-            )],
+            &[
+                ("io.kubernetes.pod.namespace", Operator::Exists, &[]),
+                (
+                    "io.kubernetes.pod.namespace",
+                    Operator::NotIn,
+                    &["kube-system"],
+                ),
+            ],
         ));
         assert_eq!(scope, Scope::AllExcept(vec!["kube-system".to_owned()]));
+        // A bare `NotIn` also matches endpoints without a namespace label,
+        // which `in all namespaces except` no longer says.
+        assert_eq!(
+            split(&sel(
+                &[],
+                &[(
+                    "io.kubernetes.pod.namespace",
+                    Operator::NotIn,
+                    &["kube-system"]
+                )],
+            )),
+            None
+        );
         let (rest, scope) = split_ok(&sel(
             &[("k8s:io.cilium.k8s.namespace.labels.team", "a")],
             &[],

@@ -20,10 +20,15 @@ pub fn subject(subject: &Subject, kind: Kind) -> String {
         (Subject::Nodes(selector), _) => format!("nodes {}", self::selector(selector)),
         (Subject::Pods(selector), Kind::Cnp) if selector.is_empty() => "pods".to_owned(),
         (Subject::Pods(selector), Kind::Cnp) => format!("pods {}", self::selector(selector)),
+        (Subject::Pods(selector), Kind::Ccnp) if selector.is_empty() => "everything".to_owned(),
         (Subject::Pods(selector), Kind::Ccnp) => {
             let scoped = scope::split(selector).and_then(|(rest, scope)| {
                 let text = match scope {
+                    // A `reserved:` key selects Cilium's own endpoints, which
+                    // have no namespace: written out as it is.
+                    Scope::Unscoped if selects_reserved(selector) => return None,
                     Scope::Unscoped => "in all namespaces".to_owned(),
+                    Scope::All => "in all namespaces".to_owned(),
                     Scope::Named(names) => format!("in namespace {}", names.join(", ")),
                     Scope::AllExcept(names) => {
                         format!("in all namespaces except {}", names.join(", "))
@@ -31,8 +36,6 @@ pub fn subject(subject: &Subject, kind: Kind) -> String {
                     Scope::Labelled(labels) => {
                         format!("in namespaces with {}", self::selector(&labels))
                     }
-                    // `in all namespaces` adds no term to a subject.
-                    Scope::All => return None,
                 };
                 Some(pods(&[rest], &text))
             });
@@ -164,4 +167,9 @@ pub fn label_value(value: &str) -> String {
     } else {
         quote(value)
     }
+}
+
+/// True when a selector has a `reserved:` key.
+fn selects_reserved(selector: &Selector) -> bool {
+    selector.keys().any(|key| key.starts_with("reserved:"))
 }

@@ -27,11 +27,13 @@
 //! | W0113 | policy-map estimate | `mapsize.rs` |
 //! | W0114, W0116 | namespace inventory | `inventory.rs` |
 //! | W0115 | `silence` that silences nothing | `silence.rs` |
+//! | W0118 | allow rule without a port to shared infrastructure | `infra.rs` |
 
 mod cidrs;
 mod deny;
 mod duplicates;
 mod fqdn;
+mod infra;
 mod inventory;
 mod labels;
 mod literals;
@@ -64,6 +66,7 @@ pub fn lint(program: &ir::Program, files: &[ast::File], sources: &SourceMap) -> 
     deny::check(&repo, &mut diags);
     system::check(&repo, &mut diags);
     proxy::check(&repo, &mut diags);
+    infra::check(&repo, &mut diags);
     literals::check(&repo, &silences, &mut diags);
     let names = names::Names::new(files, sources);
     cidrs::check(&repo, &names, &mut diags);

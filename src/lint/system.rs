@@ -9,7 +9,8 @@
 //! select its pods, and for the other system namespaces when a cluster
 //! policy names them. Pod labels are not considered: a policy over
 //! `app=web` pods in all namespaces still reaches any such pod in
-//! kube-system.
+//! kube-system. A selector that requires a `reserved:` label selects
+//! Cilium's own endpoints, not pods, and is left alone.
 
 use super::repo::{Inst, Repo};
 use super::select::{self, Namespace, Tri};
@@ -29,6 +30,9 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
         let ir::Subject::Pods(subject) = &inst.spec().subject else {
             continue;
         };
+        if requires_reserved_label(subject) {
+            continue;
+        }
         let named = select::names_namespaces(subject);
         for &system in SYSTEM_NAMESPACES {
             let namespace = Namespace::lookup(repo, system);
@@ -42,6 +46,17 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// True when the selector requires a `reserved:` label: it selects Cilium's
+/// own endpoints (health, ingress, init), never a pod of any namespace.
+fn requires_reserved_label(selector: &ir::Selector) -> bool {
+    let reserved = |key: &ir::LabelKey| key.as_str().starts_with("reserved:");
+    selector.match_labels.keys().any(reserved)
+        || selector.match_expressions.iter().any(|expression| {
+            matches!(expression.operator, ir::Operator::In | ir::Operator::Exists)
+                && reserved(&expression.key)
+        })
 }
 
 fn warning(repo: &Repo<'_>, inst: &Inst<'_>, system: &str, named: bool) -> Diagnostic {

@@ -139,7 +139,7 @@ fn statement<'a>(stmt: &'a ast::Stmt, outer: &Place<'a>, visitor: &mut impl Visi
                         scope(namespaces, &place, visitor);
                     }
                 }
-                ast::Subject::AllNodes => {}
+                ast::Subject::AllNodes | ast::Subject::Everything => {}
                 ast::Subject::Nodes(nodes) => selector(nodes, &place, visitor),
             }
         }

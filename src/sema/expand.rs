@@ -40,6 +40,10 @@ pub struct Parts {
     pub labels: std::collections::BTreeMap<ir::LabelKey, String>,
     /// `no default deny`.
     pub default_deny: ir::DefaultDeny,
+    /// Where `default deny` was said, per direction (ingress, egress).
+    pub deny_said: [Option<Span>; 2],
+    /// Where `no default deny` was said, per direction (ingress, egress).
+    pub no_deny_said: [Option<Span>; 2],
     /// Ingress allow rules.
     pub ingress: Vec<ir::Rule>,
     /// Ingress deny rules.
@@ -87,6 +91,16 @@ impl Parts {
         }
         if other.default_deny.egress.is_some() {
             self.default_deny.egress = other.default_deny.egress;
+        }
+        for (mine, theirs) in self
+            .deny_said
+            .iter_mut()
+            .zip(other.deny_said)
+            .chain(self.no_deny_said.iter_mut().zip(other.no_deny_said))
+        {
+            if mine.is_none() {
+                *mine = theirs.map(|_| use_span);
+            }
         }
         self.ingress.extend(other.ingress.iter().cloned());
         self.ingress_deny.extend(other.ingress_deny.iter().cloned());
@@ -382,6 +396,7 @@ impl<'a> Expander<'a, '_> {
                         icmps: Vec::new(),
                         l7: None,
                     };
+                    parts.deny_said[direction_index(direction.node)].get_or_insert(*span);
                     match direction.node {
                         ast::Direction::Ingress => parts.ingress.push(rule),
                         ast::Direction::Egress => parts.egress.push(rule),
@@ -391,6 +406,7 @@ impl<'a> Expander<'a, '_> {
             ast::Stmt::NoDefaultDeny(directions, span) => {
                 versions::check_default_deny_switch(*span, self.version, self.diags);
                 for direction in directions {
+                    parts.no_deny_said[direction_index(direction.node)].get_or_insert(*span);
                     match direction.node {
                         ast::Direction::Ingress => parts.default_deny.ingress = Some(false),
                         ast::Direction::Egress => parts.default_deny.egress = Some(false),
@@ -407,10 +423,9 @@ impl<'a> Expander<'a, '_> {
                     &mut self.namespace_used,
                     self.diags,
                 );
-                if let Some(built) = &built {
-                    versions::check_rule(rule, built, self.version, self.diags);
-                }
-                if let Some(built) = built {
+                if let Some(mut built) = built {
+                    versions::check_rule(rule, &built, self.version, self.diags);
+                    versions::icmp_names_as_numbers(&mut built, self.version);
                     let list = match (rule.verb.node, rule.direction.node) {
                         (ast::Verb::Allow, ast::Direction::Ingress) => &mut parts.ingress,
                         (ast::Verb::Deny, ast::Direction::Ingress) => &mut parts.ingress_deny,
@@ -426,6 +441,9 @@ impl<'a> Expander<'a, '_> {
 
     /// Turns the parts of a policy into a checked spec.
     fn finish(&mut self, parts: Parts, ctx: &Ctx, name_span: Span) -> Option<ir::PolicySpec> {
+        if !safety::check_default_deny_switches(&parts.deny_said, &parts.no_deny_said, self.diags) {
+            return None;
+        }
         if parts.broken {
             if parts.subject.is_none() && !parts.select_written && *ctx == Ctx::Cluster {
                 safety::missing_cluster_select(name_span, self.diags);
@@ -476,9 +494,8 @@ impl<'a> Expander<'a, '_> {
         }
         let Some(category) = self.defs.category(env.file, &use_stmt.name.node) else {
             let candidates = self.defs.category_names(env.file);
-            let help = sentences::use_help(self.defs, env.file, &use_stmt.name.node).or_else(|| {
-                suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned)
-            });
+            let help = sentences::use_help(self.defs, env.file, &use_stmt.name.node)
+                .or_else(|| suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned));
             self.diags.push(
                 Diagnostic::new(Code::E0102, use_stmt.name.span, format!("cannot find category `{}`", use_stmt.name.node))
                     .label("no category of this name in scope")
@@ -775,6 +792,7 @@ impl<'a> Expander<'a, '_> {
                             val,
                             decl_span: param.name.span,
                             arg_span: Some(arg.value.span()),
+                            empty_is_absent: empty_default(param),
                         },
                     );
                 }
@@ -810,6 +828,7 @@ impl<'a> Expander<'a, '_> {
                                     val,
                                     decl_span: param.name.span,
                                     arg_span: None,
+                                    empty_is_absent: empty_default(param),
                                 },
                             );
                         }
@@ -859,4 +878,17 @@ impl<'a> Expander<'a, '_> {
         }
         ok.then_some(params)
     }
+}
+
+/// The index of a direction in [`Parts::deny_said`] and [`Parts::no_deny_said`].
+fn direction_index(direction: ast::Direction) -> usize {
+    match direction {
+        ast::Direction::Ingress => 0,
+        ast::Direction::Egress => 1,
+    }
+}
+
+/// True for a parameter declared with the default `[]`.
+fn empty_default(param: &ast::Param) -> bool {
+    matches!(&param.default, Some(ast::Value::List(items, _)) if items.is_empty())
 }

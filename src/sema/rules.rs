@@ -4,7 +4,7 @@
 use super::context::Ctx;
 use super::types::Ty;
 use super::values::{Env, Evaluator, Val};
-use super::{cilium, safety, validate};
+use super::{cilium, safety, validate, values};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -40,18 +40,39 @@ pub fn subject(
                     );
                     None
                 }
+                (Ctx::Namespace(name), None) if names_namespace(&pods) => {
+                    diags.push(
+                        Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                            .label("this selector names a namespace")
+                            .note(format!("Cilium sets the namespace of a CiliumNetworkPolicy's endpoint selector to `{name}`, replacing a namespace label written there, so the policy would apply to the pods of `{name}` that match the other labels"))
+                            .help("remove the namespace label from `select`, or write a `cluster policy` with `select pods ... in namespace NAME`"),
+                    );
+                    None
+                }
                 (Ctx::Namespace(_), None) => Some(ir::Subject::Pods(pods)),
-                (Ctx::Cluster, None) if !names_namespace(&pods) => {
+                (Ctx::Cluster, None) if !names_namespace(&pods) && !selects_reserved(&pods) => {
                     safety::unscoped_cluster_select(select.span, diags);
                     None
                 }
                 (Ctx::Cluster, None) => Some(ir::Subject::Pods(pods)),
                 (Ctx::Cluster, Some(scope)) => {
-                    apply_scope(eval, &mut pods, scope, false, env, diags)?;
+                    apply_scope(eval, &mut pods, scope, env, diags)?;
                     Some(ir::Subject::Pods(pods))
                 }
             }
         }
+        ast::Subject::Everything => match ctx {
+            Ctx::Namespace(name) => {
+                diags.push(
+                    Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                        .label("`everything` is for cluster-wide policies")
+                        .note(format!("a namespace policy without `select` already applies to every pod of `{name}`"))
+                        .help("remove the `select`, or move the policy into a `cluster policy` block"),
+                );
+                None
+            }
+            Ctx::Cluster => Some(ir::Subject::Pods(ir::Selector::default())),
+        },
         ast::Subject::AllNodes | ast::Subject::Nodes(_) => {
             if let Ctx::Namespace(name) = ctx {
                 diags.push(
@@ -70,6 +91,22 @@ pub fn subject(
             }
         }
     }
+}
+
+/// True when a selector has a `reserved:` key: it selects Cilium's own
+/// endpoints (health, ingress, init), which have no namespace, so a
+/// cluster-wide `select` needs no namespace scope to say it on purpose.
+fn selects_reserved(selector: &ir::Selector) -> bool {
+    selector
+        .match_labels
+        .keys()
+        .chain(
+            selector
+                .match_expressions
+                .iter()
+                .map(|expression| &expression.key),
+        )
+        .any(|key| key.as_str().starts_with("reserved:"))
 }
 
 /// True when a selector says which namespaces it matches, so Cilium adds
@@ -92,7 +129,6 @@ fn apply_scope(
     eval: &mut Evaluator<'_>,
     selector: &mut ir::Selector,
     scope: &ast::Scope,
-    exists_for_all: bool,
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<()> {
@@ -110,8 +146,16 @@ fn apply_scope(
     }
     let key = ir::LabelKey::new_unchecked(NAMESPACE_KEY);
     match &scope.kind {
-        ast::ScopeKind::Named(names) => {
-            let names = namespace_names(eval, names, env, diags)?;
+        ast::ScopeKind::Named(list) => {
+            let names = namespace_names(eval, list, env, diags)?;
+            if names.is_empty() {
+                diags.push(
+                    values::empty_list(scope.span, "`in namespace` names no namespace")
+                        .note("Cilium refuses an `In` expression with no values and drops the whole policy")
+                        .help("name a namespace, or write `in all namespaces`"),
+                );
+                return None;
+            }
             match names.as_slice() {
                 [one] => {
                     selector.match_labels.insert(key, one.clone());
@@ -124,18 +168,20 @@ fn apply_scope(
             }
         }
         ast::ScopeKind::All { except } => {
+            // `Exists` keeps the selector to pods: Cilium's reserved
+            // endpoints (health, the gateway's Envoy, the world, the nodes)
+            // have no namespace label, so a bare `NotIn` would match them.
             let names = namespace_names(eval, except, env, diags)?;
+            selector.match_expressions.push(ir::Expression {
+                key: key.clone(),
+                operator: ir::Operator::Exists,
+                values: Vec::new(),
+            });
             if !names.is_empty() {
                 selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::NotIn,
                     values: names,
-                });
-            } else if exists_for_all {
-                selector.match_expressions.push(ir::Expression {
-                    key,
-                    operator: ir::Operator::Exists,
-                    values: Vec::new(),
                 });
             }
         }
@@ -241,10 +287,25 @@ pub fn rule(
     let peer = peer(eval, rule, env, ctx, namespace_used, diags);
     let mut ports = Vec::new();
     if let Some(values) = &rule.ports {
+        let mut ok = true;
         for value in &values.node {
-            if let Some(more) = eval.ports(value, env, diags) {
-                ports.extend(more);
+            match eval.ports(value, env, diags) {
+                Some(more) => ports.extend(more),
+                None => ok = false,
             }
+        }
+        // `port $ports` where the category declares `ports: ports = []`
+        // leaves the clause out on purpose.
+        let absent_on_purpose = values.node.iter().all(|value| {
+            matches!(value, ast::Value::Ref(name)
+                if env.params.and_then(|params| params.get(&name.node)).is_some_and(|bound| bound.empty_is_absent))
+        });
+        if ok && ports.is_empty() && !absent_on_purpose {
+            diags.push(
+                values::empty_list(values.span, "`port` names no port")
+                    .note("a rule without ports allows every port, so an empty list would widen the rule instead of closing it")
+                    .help("give the list a port, or remove `port ...` to allow every port on purpose"),
+            );
         }
     }
     let mut icmps = Vec::new();
@@ -305,7 +366,7 @@ fn peer(
             match scope {
                 Some(scope) => {
                     for selector in &mut out {
-                        apply_scope(eval, selector, scope, true, env, diags)?;
+                        apply_scope(eval, selector, scope, env, diags)?;
                     }
                 }
                 None if *ctx == Ctx::Cluster
@@ -597,6 +658,15 @@ fn l7(
                         }
                     }
                 }
+            }
+            if out.is_empty() {
+                let span = rule.l7.first().map_or(rule.span, ast::L7::span);
+                diags.push(
+                    values::empty_list(span, "`dns` names no name or pattern")
+                        .note("Cilium reads an empty list of DNS rules as no DNS rule at all")
+                        .help("give the list a name, or write `dns \"*\"` to let the proxy see every lookup"),
+                );
+                return None;
             }
             Some(ir::L7::Dns(out))
         }

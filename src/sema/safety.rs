@@ -115,3 +115,36 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         }),
     );
 }
+
+/// E0415: `default deny` and `no default deny` for one direction of one
+/// policy. Cilium would write `enableDefaultDeny: false` and leave the
+/// pods open, the opposite of the `default deny` the user also wrote.
+/// Returns false when it reported an error.
+pub fn check_default_deny_switches(
+    deny_said: &[Option<Span>; 2],
+    no_deny_said: &[Option<Span>; 2],
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut ok = true;
+    for ((deny, no_deny), direction) in deny_said
+        .iter()
+        .zip(no_deny_said)
+        .zip(["ingress", "egress"])
+    {
+        if let (Some(deny), Some(no_deny)) = (deny, no_deny) {
+            ok = false;
+            diags.push(
+                Diagnostic::new(
+                    Code::E0415,
+                    *no_deny,
+                    format!("this policy says both `default deny {direction}` and `no default deny {direction}`"),
+                )
+                .label(format!("turns {direction} default deny off"))
+                .secondary(*deny, format!("asks for default deny of {direction} here"))
+                .note(format!("Cilium would write `enableDefaultDeny: {{{direction}: false}}`, so the pods stay open to every {direction} flow the policy does not deny"))
+                .help(format!("keep `default deny {direction}` to lock the pods down, or `no default deny {direction}` for a staged rollout, not both")),
+            );
+        }
+    }
+    ok
+}

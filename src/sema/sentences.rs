@@ -271,10 +271,7 @@ fn check_decl(
                 Diagnostic::new(
                     Code::E0307,
                     clause.span,
-                    format!(
-                        "the sentence has two `{}` clauses",
-                        clause.words.join(" ")
-                    ),
+                    format!("the sentence has two `{}` clauses", clause.words.join(" ")),
                 )
                 .label("second clause")
                 .secondary(first, "first clause")
@@ -368,7 +365,10 @@ fn fill_in(
                         ),
                     )
                     .label("unexpected values")
-                    .secondary(decl.span, format!("declared by category `{}`", found.category))
+                    .secondary(
+                        decl.span,
+                        format!("declared by category `{}`", found.category),
+                    )
                     .help(format!("write `{}`", found.shape())),
                 );
                 ok = false;
@@ -392,7 +392,10 @@ fn fill_in(
                     ),
                 )
                 .label("unknown clause")
-                .secondary(decl.span, format!("declared by category `{}`", found.category))
+                .secondary(
+                    decl.span,
+                    format!("declared by category `{}`", found.category),
+                )
                 .help(format!("write `{}`", found.shape())),
             );
             ok = false;
@@ -429,14 +432,13 @@ fn fill_in(
         let mut diag = Diagnostic::new(
             Code::E0308,
             sentence.word.span,
-            format!(
-                "`{}` needs {}",
-                sentence.title(),
-                ways.join(" and ")
-            ),
+            format!("`{}` needs {}", sentence.title(), ways.join(" and ")),
         )
         .label(format!("incomplete `{}`", sentence.title()))
-        .secondary(decl.span, format!("declared by category `{}`", found.category));
+        .secondary(
+            decl.span,
+            format!("declared by category `{}`", found.category),
+        );
         for param in &missing {
             diag = diag.note(format!(
                 "the parameter `{param}` of `{}` has no default",

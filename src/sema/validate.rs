@@ -384,6 +384,19 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
             "a name has no empty labels (no `..`, no leading `.`)".to_owned(),
         );
     }
+    if text.strip_prefix("**.").unwrap_or(text).contains("**") {
+        diags.push(
+            Diagnostic::new(
+                Code::E0208,
+                span,
+                format!("`**` in `{text}` matches within one label, not across labels"),
+            )
+            .label("`**` that is not a leading `**.`")
+            .note("Cilium matches several labels only with a leading `**.` (`**.example.com`); anywhere else `**` matches like `*`, which never crosses a `.`")
+            .help("write `*` to match within one label, or start the pattern with `**.` to match one or more labels"),
+        );
+        return None;
+    }
     if text.contains('*') {
         Some(ir::FqdnSelector::Pattern(text.to_owned()))
     } else {
@@ -440,6 +453,24 @@ const ICMP_V6: &[(&str, u8)] = &[
     ("ExtendedEchoReply", 161),
 ];
 
+/// ICMP type names that Cilium's Go code knows but the CRD's `type` pattern
+/// spells differently, so the API server refuses them: the pattern of every
+/// CRD from 1.16 to main has `ExtendedEcho Reply` (with a space) where the
+/// agent's table has `ExtendedEchoReply`. These are emitted as numbers.
+pub const CRD_MISSPELT_ICMP_NAMES: &[&str] = &["ExtendedEchoReply"];
+
+/// The number of an ICMP type name of a family.
+pub fn icmp_number(family: ir::IcmpFamily, name: &str) -> Option<u8> {
+    let table = match family {
+        ir::IcmpFamily::V4 => ICMP_V4,
+        ir::IcmpFamily::V6 => ICMP_V6,
+    };
+    table
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, number)| *number)
+}
+
 /// An ICMP type of a family.
 pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::IcmpType> {
     let family = match item.family.as_ref().map(|f| f.node) {
@@ -471,11 +502,15 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
         ir::IcmpFamily::V4 => (ICMP_V4, ICMP_V6, "IPv4", "ipv6"),
         ir::IcmpFamily::V6 => (ICMP_V6, ICMP_V4, "IPv6", "ipv4"),
     };
-    if table.iter().any(|(name, _)| name == text) {
-        return Some(ir::IcmpType {
-            family,
-            kind: ir::IcmpKind::Name(text.clone()),
-        });
+    if let Some((name, number)) = table.iter().find(|(name, _)| name == text) {
+        // The CRD's pattern misspells some names, so the API server would
+        // refuse them as Cilium's Go code spells them: write the number.
+        let kind = if CRD_MISSPELT_ICMP_NAMES.contains(name) {
+            ir::IcmpKind::Number(*number)
+        } else {
+            ir::IcmpKind::Name(text.clone())
+        };
+        return Some(ir::IcmpType { family, kind });
     }
     let mut diag = Diagnostic::new(
         Code::E0209,

@@ -84,6 +84,10 @@ pub struct Bound {
     pub decl_span: Span,
     /// The argument that gave the value, when it was not the default.
     pub arg_span: Option<Span>,
+    /// The parameter's default is `[]`: the category says that an empty
+    /// list leaves a `port` clause out (`allow_storage`'s `ports`: every
+    /// port), so E0214 does not apply to it.
+    pub empty_is_absent: bool,
 }
 
 /// Parameters in scope inside a category body.
@@ -272,19 +276,7 @@ impl<'a> Evaluator<'a> {
             ast::Term::Eq(key, value) => {
                 let key_checked = validate::label_key(&key.node, key.span, diags);
                 let value = label_value(self, value, diags)?;
-                let key_checked = key_checked?;
-                if let Some(previous) = out.match_labels.get(&key_checked) {
-                    if *previous != value {
-                        diags.push(
-                            Diagnostic::new(Code::E0205, key.span, format!("the label `{}` is required to be both `{previous}` and `{value}`", key.node))
-                                .label("conflicting value")
-                                .note("a label has one value, so this selector matches nothing")
-                                .help(format!("use `{} in ({previous}, {value})` to match either", key.node)),
-                        );
-                        return None;
-                    }
-                }
-                out.match_labels.insert(key_checked, value);
+                insert_label(out, key_checked?, value, key.span, diags)?;
             }
             ast::Term::Ne(key, value) => {
                 let key_checked = validate::label_key(&key.node, key.span, diags);
@@ -306,11 +298,25 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                let operator = if matches!(term, ast::Term::In(..)) {
-                    ir::Operator::In
+                let (operator, word) = if matches!(term, ast::Term::In(..)) {
+                    (ir::Operator::In, "in")
                 } else {
-                    ir::Operator::NotIn
+                    (ir::Operator::NotIn, "notin")
                 };
+                if texts.is_empty() {
+                    let span = values
+                        .first()
+                        .zip(values.last())
+                        .map_or(key.span, |(first, last)| first.span().to(last.span()));
+                    diags.push(empty_list(span, &format!("`{word}` needs at least one value"))
+                        .note(format!("Cilium refuses {} expression with no values and drops the whole policy", if word == "in" { "an `In`" } else { "a `NotIn`" }))
+                        .help(if word == "in" {
+                            format!("to match no pod, remove the rule; to match any value, write `{}`", key.node)
+                        } else {
+                            format!("to exclude no value, write `{}` or remove the term", key.node)
+                        }));
+                    return None;
+                }
                 out.match_expressions.push(ir::Expression {
                     key: key_checked?,
                     operator,
@@ -335,7 +341,9 @@ impl<'a> Evaluator<'a> {
                 else {
                     return None;
                 };
-                out.match_labels.extend(inner.match_labels);
+                for (key, value) in inner.match_labels {
+                    insert_label(out, key, value, name.span, diags)?;
+                }
                 out.match_expressions.extend(inner.match_expressions);
             }
         }
@@ -636,4 +644,42 @@ pub fn parse_cidr(text: &str) -> Option<IpNet> {
     } else {
         IpAddr::from_str(text).ok().map(IpNet::from)
     }
+}
+
+/// Adds `key=value` to a selector, refusing a second, different value for
+/// the same key (a term written beside a spliced constant included): a
+/// label has one value, and a later term must not silently replace an
+/// earlier one.
+fn insert_label(
+    out: &mut ir::Selector,
+    key: ir::LabelKey,
+    value: String,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<()> {
+    if let Some(previous) = out.match_labels.get(&key) {
+        if *previous != value {
+            let key = key.as_str();
+            diags.push(
+                Diagnostic::new(
+                    Code::E0205,
+                    span,
+                    format!("the label `{key}` is required to be both `{previous}` and `{value}`"),
+                )
+                .label("conflicting value")
+                .note("a label has one value, so this selector matches nothing")
+                .help(format!(
+                    "use `{key} in ({previous}, {value})` to match either"
+                )),
+            );
+            return None;
+        }
+    }
+    out.match_labels.insert(key, value);
+    Some(())
+}
+
+/// E0214: a list that came out empty where Cilium needs at least one value.
+pub fn empty_list(span: Span, message: &str) -> Diagnostic {
+    Diagnostic::new(Code::E0214, span, message.to_owned()).label("this list is empty")
 }

@@ -3,7 +3,16 @@
 //!
 //! - `enableDefaultDeny` (`no default deny`) exists from 1.16 on;
 //! - `**.` FQDN patterns, matching several labels, exist from 1.19 on;
-//! - Kafka rules are gone from 1.20 (the development line) on.
+//! - Kafka rules are gone from 1.20 (the development line) on;
+//! - port ranges (`endPort`) exist in the CRD from 1.16 on;
+//! - `cidrGroupRef` in egress rules is read by the agent from 1.16 on;
+//! - ICMP type names exist in the CRD from 1.16 on (before, netpolc writes
+//!   the numbers: not an error);
+//! - CiliumCIDRGroup is served as `cilium.io/v2` from 1.18 on (before,
+//!   netpolc writes `cilium.io/v2alpha1`: not an error).
+//!
+//! `tests/it/versions.rs` proves the list complete against the vendored CRDs
+//! of every version.
 
 use crate::CiliumVersion;
 use crate::ast;
@@ -58,6 +67,28 @@ pub fn check_rule(
             }
         }
     }
+    if version < CiliumVersion::PORT_RANGES
+        && built.ports.iter().any(|port| port.end_port.is_some())
+    {
+        let span = rule.ports.as_ref().map_or(rule.span, |ports| ports.span);
+        diags.push(too_old(
+            span,
+            "a port range (`endPort`)",
+            CiliumVersion::PORT_RANGES,
+            version,
+        ));
+    }
+    if version < CiliumVersion::EGRESS_CIDR_GROUPS
+        && rule.direction.node == ast::Direction::Egress
+        && matches!(built.peer, ir::Peer::CidrGroups { .. })
+    {
+        diags.push(too_old(
+            rule.peer.span,
+            "a CIDR group in an egress rule (`toCIDRSet` with `cidrGroupRef`)",
+            CiliumVersion::EGRESS_CIDR_GROUPS,
+            version,
+        ));
+    }
     if version >= CiliumVersion::WITHOUT_KAFKA && matches!(built.l7, Some(ir::L7::Kafka(_))) {
         let span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(
@@ -73,6 +104,21 @@ pub fn check_rule(
             ))
             .help("allow the Kafka port without L7 rules, or target Cilium 1.19 (`cilium 1.19`)"),
         );
+    }
+}
+
+/// Before 1.16 the CRD's ICMP `type` is an integer only, so names are
+/// written as their numbers for those versions.
+pub fn icmp_names_as_numbers(built: &mut ir::Rule, version: CiliumVersion) {
+    if version >= CiliumVersion::ICMP_NAMES {
+        return;
+    }
+    for icmp in &mut built.icmps {
+        if let ir::IcmpKind::Name(name) = &icmp.kind {
+            if let Some(number) = super::validate::icmp_number(icmp.family, name) {
+                icmp.kind = ir::IcmpKind::Number(number);
+            }
+        }
     }
 }
 

@@ -40,9 +40,11 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::kw_deny => "`deny`",
         Rule::way | Rule::kw_from | Rule::kw_to => "`from` or `to`",
         Rule::direction | Rule::kw_ingress | Rule::kw_egress => "`ingress` or `egress`",
-        Rule::subject | Rule::subject_pods | Rule::subject_nodes | Rule::subject_all_nodes => {
-            "`pods`, `nodes` or `all nodes`"
-        }
+        Rule::subject
+        | Rule::subject_pods
+        | Rule::subject_nodes
+        | Rule::subject_all_nodes
+        | Rule::subject_everything => "`pods`, `nodes`, `all nodes` or `everything`",
         Rule::scope | Rule::kw_in => "`in`",
         Rule::scope_all | Rule::scope_labelled | Rule::scope_named => {
             "`namespace NAME`, `namespaces with SELECTOR` or `all namespaces`"

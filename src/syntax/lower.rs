@@ -511,6 +511,7 @@ impl Cx {
                 ast::Subject::Pods { selector, scope }
             }
             R::subject_all_nodes => ast::Subject::AllNodes,
+            R::subject_everything => ast::Subject::Everything,
             R::subject_nodes => {
                 let selector = children(pair.into_inner())
                     .next()

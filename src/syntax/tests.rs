@@ -242,5 +242,8 @@ fn a_misplaced_word_after_allow_is_still_a_syntax_error() {
     // `allow` then something that is neither `from`/`to` nor a word.
     let (_, rendered) = parse("namespace n {\n  allow 10.0.0.0/8\n}");
     assert!(rendered.contains("error[E0001]"), "{rendered}");
-    assert!(rendered.contains("a rule sentence such as `dns`"), "{rendered}");
+    assert!(
+        rendered.contains("a rule sentence such as `dns`"),
+        "{rendered}"
+    );
 }

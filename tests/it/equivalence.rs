@@ -76,6 +76,14 @@
 //!     E0505) and writes the term itself, so `import` needs this for an unscoped peer.
 //! 12. **An ICMP field without `family` equals the same field with `family: IPv4`** (§3.5:
 //!     "`family` is `IPv4` (the default)").
+//! 13. **In a CiliumClusterwideNetworkPolicy, an `endpointSelector` that requires a label
+//!     whose key has no `reserved:` source (a `matchLabels` entry, or an `In` or `Exists`
+//!     expression) and names no namespace gets the namespace `Exists` term** (§3.6, §5.1: a
+//!     subject selects local endpoints; the only ones without a namespace label are Cilium's
+//!     reserved endpoints (health, ingress, init), whose identities carry `reserved:` labels
+//!     only, so a selector that requires any other label matches pods only, and every pod has
+//!     the label). netpolc's `select pods X in all namespaces` writes the term, so `import`
+//!     needs this for a cluster-wide subject without a namespace.
 //!
 //! Not normalised, on purpose (they are reported as differences): merging or splitting rules or
 //! peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
@@ -180,6 +188,7 @@ fn normalise_rule(rule: &Value, clusterwide: bool) -> Value {
     let mut out = Map::new();
     for (key, value) in obj {
         let value = match key.as_str() {
+            "endpointSelector" if clusterwide => normalise_selector(&pod_subject_exists(value)),
             "endpointSelector" | "nodeSelector" => normalise_selector(value),
             "ingress" | "egress" => map_array(value, |r| normalise_peer_rule(r, true, add_exists)),
             "ingressDeny" | "egressDeny" => {
@@ -222,6 +231,44 @@ fn with_namespace_exists(selector: &Value) -> Value {
     };
     let mut out = obj.clone();
     let mut expressions = match obj.get("matchExpressions") {
+        Some(Value::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    expressions.push(json!({"key": "k8s:io.kubernetes.pod.namespace", "operator": "Exists"}));
+    out.insert("matchExpressions".into(), Value::Array(expressions));
+    Value::Object(out)
+}
+
+/// Normalisation 13: a CCNP `endpointSelector` that requires a label whose key has no
+/// `reserved:` source, and names no namespace, gets the namespace `Exists` term.
+fn pod_subject_exists(selector: &Value) -> Value {
+    let names_namespace =
+        selector_keys(selector).any(|key| canonical_key(key) == "k8s:io.kubernetes.pod.namespace");
+    let positive_labels = selector
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|map| map.keys().map(String::as_str));
+    let positive_expressions = selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|expression| {
+            matches!(
+                expression.get("operator").and_then(Value::as_str),
+                Some("In" | "Exists")
+            )
+        })
+        .filter_map(|expression| expression.get("key").and_then(Value::as_str));
+    let requires_pod_label = positive_labels
+        .chain(positive_expressions)
+        .any(|key| !key.starts_with("reserved:"));
+    if names_namespace || !requires_pod_label {
+        return selector.clone();
+    }
+    let mut out = selector.as_object().cloned().unwrap_or_default();
+    let mut expressions = match out.get("matchExpressions") {
         Some(Value::Array(items)) => items.clone(),
         _ => Vec::new(),
     };

@@ -300,7 +300,7 @@ fn cli_prints_json_lines_on_stdout_and_the_summary_on_stderr() {
     let shop = &lines[0];
     assert_eq!(shop["file"], "policies/shop.netpol");
     assert_eq!(shop["code"], "E0301");
-    assert_eq!(shop["labels"][0]["file"], "<stdlib>/storage.netpol");
+    assert_eq!(shop["labels"][0]["file"], "<stdlib>/metrics.netpol");
     let web = &lines[1];
     assert_eq!(web["code"], "E0203");
     assert!(!web["notes"].as_array().unwrap().is_empty(), "{web}");

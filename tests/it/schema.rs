@@ -21,9 +21,9 @@
 //!
 //! Each schema is converted and compiled once per process (see [`compiled`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::Location;
@@ -31,9 +31,19 @@ use jsonschema::{Draft, Keyword, PatternOptions, ValidationError, Validator};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-/// Which Cilium CRDs to validate against.
+/// Which Cilium CRDs to validate against: one release line each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CiliumVersion {
+    /// v1.14 (the last `main` of its cycle, where the branch was cut).
+    V1_14,
+    /// v1.15.
+    V1_15,
+    /// v1.16: `enableDefaultDeny`, `endPort`, ICMP type names.
+    V1_16,
+    /// v1.17.
+    V1_17,
+    /// v1.18: CiliumCIDRGroup served as `cilium.io/v2`.
+    V1_18,
     /// The latest stable line, v1.19.x (the CRDs have been identical from v1.19.0 to v1.19.4).
     V1_19,
     /// The development branch, 1.20.0-dev: no Kafka / `l7proto` / `l7` rules, more protocols,
@@ -42,15 +52,44 @@ pub enum CiliumVersion {
 }
 
 impl CiliumVersion {
+    /// Every line, oldest first.
+    pub const ALL: [CiliumVersion; 7] = [
+        CiliumVersion::V1_14,
+        CiliumVersion::V1_15,
+        CiliumVersion::V1_16,
+        CiliumVersion::V1_17,
+        CiliumVersion::V1_18,
+        CiliumVersion::V1_19,
+        CiliumVersion::Main,
+    ];
+
     fn index(self) -> usize {
-        match self {
-            CiliumVersion::V1_19 => 0,
-            CiliumVersion::Main => 1,
+        self as usize
+    }
+
+    /// The CRDs of the version netpolc targets.
+    pub fn of(version: netpolc::CiliumVersion) -> CiliumVersion {
+        match version.minor {
+            ..=14 => CiliumVersion::V1_14,
+            15 => CiliumVersion::V1_15,
+            16 => CiliumVersion::V1_16,
+            17 => CiliumVersion::V1_17,
+            18 => CiliumVersion::V1_18,
+            19 => CiliumVersion::V1_19,
+            _ => CiliumVersion::Main,
+        }
+    }
+
+    /// The netpolc version that targets these CRDs.
+    pub fn netpolc(self) -> netpolc::CiliumVersion {
+        let minor = [14, 15, 16, 17, 18, 19, 20];
+        netpolc::CiliumVersion {
+            minor: minor[self.index()],
         }
     }
 }
 
-/// The kinds this validator knows, all in API group `cilium.io`, version `v2`.
+/// The kinds this validator knows, all in API group `cilium.io`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Cnp,
@@ -86,34 +125,40 @@ impl Kind {
     }
 }
 
-const API_VERSION: &str = "cilium.io/v2";
-/// The CRD version whose schema is used (the served and storage version of all three CRDs).
-const CRD_VERSION: &str = "v2";
+/// The API group of every kind.
+const API_GROUP: &str = "cilium.io";
+
+macro_rules! crd {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../crds/", $path)))
+    };
+}
 
 /// The vendored CRD text for a version and kind. There is no `CiliumCIDRGroup` CRD vendored for
 /// main, so main uses the v1.19 one.
 fn crd_source(version: CiliumVersion, kind: Kind) -> (&'static str, &'static str) {
+    use CiliumVersion as V;
     match (version, kind) {
-        (CiliumVersion::V1_19, Kind::Cnp) => (
-            "v1.19/ciliumnetworkpolicies.yaml",
-            include_str!("../crds/v1.19/ciliumnetworkpolicies.yaml"),
-        ),
-        (CiliumVersion::V1_19, Kind::Ccnp) => (
-            "v1.19/ciliumclusterwidenetworkpolicies.yaml",
-            include_str!("../crds/v1.19/ciliumclusterwidenetworkpolicies.yaml"),
-        ),
-        (CiliumVersion::Main, Kind::Cnp) => (
-            "main/ciliumnetworkpolicies.yaml",
-            include_str!("../crds/main/ciliumnetworkpolicies.yaml"),
-        ),
-        (CiliumVersion::Main, Kind::Ccnp) => (
-            "main/ciliumclusterwidenetworkpolicies.yaml",
-            include_str!("../crds/main/ciliumclusterwidenetworkpolicies.yaml"),
-        ),
-        (_, Kind::CidrGroup) => (
-            "v1.19/ciliumcidrgroups.yaml",
-            include_str!("../crds/v1.19/ciliumcidrgroups.yaml"),
-        ),
+        (V::V1_14, Kind::Cnp) => crd!("v1.14/ciliumnetworkpolicies.yaml"),
+        (V::V1_14, Kind::Ccnp) => crd!("v1.14/ciliumclusterwidenetworkpolicies.yaml"),
+        (V::V1_14, Kind::CidrGroup) => crd!("v1.14/ciliumcidrgroups.yaml"),
+        (V::V1_15, Kind::Cnp) => crd!("v1.15/ciliumnetworkpolicies.yaml"),
+        (V::V1_15, Kind::Ccnp) => crd!("v1.15/ciliumclusterwidenetworkpolicies.yaml"),
+        (V::V1_15, Kind::CidrGroup) => crd!("v1.15/ciliumcidrgroups.yaml"),
+        (V::V1_16, Kind::Cnp) => crd!("v1.16/ciliumnetworkpolicies.yaml"),
+        (V::V1_16, Kind::Ccnp) => crd!("v1.16/ciliumclusterwidenetworkpolicies.yaml"),
+        (V::V1_16, Kind::CidrGroup) => crd!("v1.16/ciliumcidrgroups.yaml"),
+        (V::V1_17, Kind::Cnp) => crd!("v1.17/ciliumnetworkpolicies.yaml"),
+        (V::V1_17, Kind::Ccnp) => crd!("v1.17/ciliumclusterwidenetworkpolicies.yaml"),
+        (V::V1_17, Kind::CidrGroup) => crd!("v1.17/ciliumcidrgroups.yaml"),
+        (V::V1_18, Kind::Cnp) => crd!("v1.18/ciliumnetworkpolicies.yaml"),
+        (V::V1_18, Kind::Ccnp) => crd!("v1.18/ciliumclusterwidenetworkpolicies.yaml"),
+        (V::V1_18, Kind::CidrGroup) => crd!("v1.18/ciliumcidrgroups.yaml"),
+        (V::V1_19, Kind::Cnp) => crd!("v1.19/ciliumnetworkpolicies.yaml"),
+        (V::V1_19, Kind::Ccnp) => crd!("v1.19/ciliumclusterwidenetworkpolicies.yaml"),
+        (V::Main, Kind::Cnp) => crd!("main/ciliumnetworkpolicies.yaml"),
+        (V::Main, Kind::Ccnp) => crd!("main/ciliumclusterwidenetworkpolicies.yaml"),
+        (V::V1_19 | V::Main, Kind::CidrGroup) => crd!("v1.19/ciliumcidrgroups.yaml"),
     }
 }
 
@@ -138,15 +183,18 @@ struct CompiledCrd {
     spec_or_specs_rule: bool,
 }
 
-/// The compiled schema for a version and kind, built on first use and kept for the process.
-fn compiled(version: CiliumVersion, kind: Kind) -> &'static CompiledCrd {
-    static CACHE: [[OnceLock<CompiledCrd>; 3]; 2] = [
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()],
-        [OnceLock::new(), OnceLock::new(), OnceLock::new()],
-    ];
-    CACHE[version.index()][kind.index()].get_or_init(|| {
-        let (file, text) = crd_source(version, kind);
-        let open_api = open_api_schema(file, text, kind);
+/// The compiled schema for a version, kind and served CRD version (`v2`, `v2alpha1`), built on
+/// first use and kept for the process; `None` when the CRD does not serve that version.
+fn compiled(version: CiliumVersion, kind: Kind, crd_version: &str) -> Option<&'static CompiledCrd> {
+    type Cache = Mutex<HashMap<(usize, usize, String), Option<&'static CompiledCrd>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = (version.index(), kind.index(), crd_version.to_owned());
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return *found;
+    }
+    let (file, text) = crd_source(version, kind);
+    let built = open_api_schema(file, text, kind, crd_version).map(|open_api| {
         let mut rules = Vec::new();
         let schema = to_json_schema(&open_api, &mut rules);
         let mut spec_or_specs_rule = false;
@@ -162,22 +210,27 @@ fn compiled(version: CiliumVersion, kind: Kind) -> &'static CompiledCrd {
         }
         let validator = build_validator(&schema)
             .unwrap_or_else(|err| panic!("{file}: converted schema does not compile: {err}"));
-        CompiledCrd {
+        &*Box::leak(Box::new(CompiledCrd {
             validator,
             schema,
             spec_or_specs_rule,
-        }
-    })
+        }))
+    });
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, built);
+    built
 }
 
-/// Extracts `spec.versions[name == v2].schema.openAPIV3Schema` from a CRD file, checking that the
-/// CRD is the one expected.
-fn open_api_schema(file: &str, text: &str, kind: Kind) -> Value {
+/// Extracts `spec.versions[name == crd_version].schema.openAPIV3Schema` from a CRD file,
+/// checking that the CRD is the one expected; `None` when that version is not served.
+fn open_api_schema(file: &str, text: &str, kind: Kind, crd_version: &str) -> Option<Value> {
     let crd: Value =
         serde_yaml::from_str(text).unwrap_or_else(|err| panic!("{file}: not YAML: {err}"));
     assert_eq!(
         crd.pointer("/spec/group").and_then(Value::as_str),
-        Some("cilium.io"),
+        Some(API_GROUP),
         "{file}: group"
     );
     assert_eq!(
@@ -201,13 +254,16 @@ fn open_api_schema(file: &str, text: &str, kind: Kind) -> Value {
         .unwrap_or_else(|| panic!("{file}: no spec.versions"));
     let version = versions
         .iter()
-        .find(|v| v.get("name").and_then(Value::as_str) == Some(CRD_VERSION))
-        .unwrap_or_else(|| panic!("{file}: no version {CRD_VERSION}"));
-    assert_eq!(version.get("served"), Some(&Value::Bool(true)), "{file}");
-    version
-        .pointer("/schema/openAPIV3Schema")
-        .cloned()
-        .unwrap_or_else(|| panic!("{file}: no openAPIV3Schema"))
+        .find(|v| v.get("name").and_then(Value::as_str) == Some(crd_version))?;
+    if version.get("served") != Some(&Value::Bool(true)) {
+        return None;
+    }
+    Some(
+        version
+            .pointer("/schema/openAPIV3Schema")
+            .cloned()
+            .unwrap_or_else(|| panic!("{file}: no openAPIV3Schema")),
+    )
 }
 
 /// Keyword under which a `x-kubernetes-list-type: map` is handed to the validator.
@@ -859,11 +915,6 @@ fn validate_document(doc: &Value, version: CiliumVersion) -> Vec<String> {
             truncate(&doc.to_string())
         )];
     };
-    match object.get("apiVersion") {
-        Some(Value::String(v)) if v == API_VERSION => {}
-        Some(other) => problems.push(format!("/apiVersion: {other} is not \"{API_VERSION}\"")),
-        None => problems.push(format!("/apiVersion: required (\"{API_VERSION}\")")),
-    }
     let kind = match object.get("kind") {
         Some(Value::String(name)) => match Kind::from_name(name) {
             Some(kind) => kind,
@@ -886,7 +937,24 @@ fn validate_document(doc: &Value, version: CiliumVersion) -> Vec<String> {
     };
     check_metadata(object.get("metadata"), kind, &mut problems);
 
-    let crd = compiled(version, kind);
+    // The API server takes an object in any version its CRD serves.
+    let served = match object.get("apiVersion") {
+        Some(Value::String(text)) => text
+            .strip_prefix(API_GROUP)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|crd_version| compiled(version, kind, crd_version)),
+        _ => None,
+    };
+    let Some(crd) = served else {
+        problems.push(format!(
+            "/apiVersion: {} is not served for {} by the {version:?} CRDs",
+            object
+                .get("apiVersion")
+                .map_or("nothing".to_owned(), Value::to_string),
+            kind.name()
+        ));
+        return problems;
+    };
     for error in crd.validator.iter_errors(doc) {
         problems.push(render(&error, &crd.schema));
     }
@@ -1872,10 +1940,14 @@ spec:
             "under_score",
         ];
         let mut patterns = BTreeMap::new();
-        for version in [CiliumVersion::V1_19, CiliumVersion::Main] {
+        for version in CiliumVersion::ALL {
             for kind in Kind::ALL {
                 let (file, text) = crd_source(version, kind);
-                collect_patterns(&open_api_schema(file, text, kind), &mut patterns, file);
+                for crd_version in ["v2", "v2alpha1"] {
+                    if let Some(open_api) = open_api_schema(file, text, kind, crd_version) {
+                        collect_patterns(&open_api, &mut patterns, file);
+                    }
+                }
             }
         }
         assert!(patterns.len() >= 8, "{patterns:?}");
@@ -1926,10 +1998,17 @@ spec:
     #[test]
     fn crd_cel_rules_and_formats_are_the_known_ones() {
         let mut formats = std::collections::BTreeSet::new();
-        for version in [CiliumVersion::V1_19, CiliumVersion::Main] {
-            for kind in Kind::ALL {
+        let mut served = 0;
+        for version in CiliumVersion::ALL {
+            for (kind, crd_version) in Kind::ALL
+                .into_iter()
+                .flat_map(|kind| [(kind, "v2"), (kind, "v2alpha1")])
+            {
                 let (file, text) = crd_source(version, kind);
-                let open_api = open_api_schema(file, text, kind);
+                let Some(open_api) = open_api_schema(file, text, kind, crd_version) else {
+                    continue;
+                };
+                served += 1;
                 let mut rules = Vec::new();
                 to_json_schema(&open_api, &mut rules);
                 let expected: Vec<CelRule> = match (version, kind) {
@@ -1944,6 +2023,9 @@ spec:
                 collect_formats(&open_api, &mut formats);
             }
         }
+        // CNP and CCNP of 7 lines; CIDR groups: v2alpha1 of 1.14 to 1.18, v2 of 1.18, and the
+        // v1.19 CRD (both versions) standing in for 1.19 and main.
+        assert_eq!(served, 14 + 5 + 1 + 4);
         let formats: Vec<&str> = formats.iter().map(String::as_str).collect();
         assert_eq!(
             formats,
@@ -1957,7 +2039,21 @@ spec:
             "v1.19/ciliumcidrgroups.yaml",
             "main/ciliumnetworkpolicies.yaml",
             "main/ciliumclusterwidenetworkpolicies.yaml",
-        ] {
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(
+            ["v1.14", "v1.15", "v1.16", "v1.17", "v1.18"]
+                .into_iter()
+                .flat_map(|v| {
+                    [
+                        "ciliumnetworkpolicies.yaml",
+                        "ciliumclusterwidenetworkpolicies.yaml",
+                        "ciliumcidrgroups.yaml",
+                    ]
+                    .map(|file| format!("{v}/{file}"))
+                }),
+        ) {
             let text = std::fs::read_to_string(format!("{CRD_DIR}/{file}")).unwrap();
             count += text.matches("x-kubernetes-validations:").count();
         }

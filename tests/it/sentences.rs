@@ -48,6 +48,18 @@ const CASES: &[(&str, &str)] = &[
         "use allow_storage(cidrs: [10.0.0.0/24, 10.1.0.0/24], ports: [$NFS, 111/udp])",
     ),
     ("allow kube-apiserver", "use allow_kube_apiserver"),
+    (
+        "allow kube-apiserver port 6443/tcp",
+        "use allow_kube_apiserver(ports: 6443/tcp)",
+    ),
+    (
+        r#"allow dns "*.corp.example.com" port 53/udp, 53/tcp"#,
+        r#"use allow_dns(patterns: "*.corp.example.com", ports: [53/udp, 53/tcp])"#,
+    ),
+    (
+        "allow storage from 10.0.0.0/24 port []",
+        "use allow_storage(cidrs: 10.0.0.0/24)",
+    ),
     ("allow gateway", "use allow_gateway_ingress"),
     (
         "allow metrics port 9090/tcp",

@@ -84,14 +84,9 @@ pub fn expected_codes(files: &[(String, String)]) -> BTreeSet<String> {
 }
 
 /// The vendored CRDs to validate output for a Cilium version against: the
-/// development line's for 1.20, v1.19's for the rest (the oldest CRDs
-/// vendored; older lines accept a subset of it).
+/// version's own line.
 pub fn crds_for(version: netpolc::CiliumVersion) -> CiliumVersion {
-    if version >= netpolc::CiliumVersion::NEWEST {
-        CiliumVersion::Main
-    } else {
-        CiliumVersion::V1_19
-    }
+    CiliumVersion::of(version)
 }
 
 /// Compiles a fixture; returns the codes found and the rendered diagnostics.

@@ -15,9 +15,9 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 440
+#define STATE_COUNT 441
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 204
+#define SYMBOL_COUNT 205
 #define ALIAS_COUNT 4
 #define TOKEN_COUNT 95
 #define EXTERNAL_TOKEN_COUNT 0
@@ -69,15 +69,15 @@ enum ts_symbol_identifiers {
   anon_sym_pods = 39,
   anon_sym_all = 40,
   anon_sym_nodes = 41,
-  anon_sym_in = 42,
-  anon_sym_except = 43,
-  anon_sym_with = 44,
-  anon_sym_allow = 45,
-  sym_sentence_word = 46,
-  anon_sym_from = 47,
-  anon_sym_to = 48,
-  anon_sym_anywhere = 49,
-  anon_sym_everything = 50,
+  anon_sym_everything = 42,
+  anon_sym_in = 43,
+  anon_sym_except = 44,
+  anon_sym_with = 45,
+  anon_sym_allow = 46,
+  sym_sentence_word = 47,
+  anon_sym_from = 48,
+  anon_sym_to = 49,
+  anon_sym_anywhere = 50,
   anon_sym_entity = 51,
   anon_sym_LBRACK = 52,
   anon_sym_RBRACK = 53,
@@ -155,86 +155,87 @@ enum ts_symbol_identifiers {
   sym_subject_pods = 125,
   sym_subject_all_nodes = 126,
   sym_subject_nodes = 127,
-  sym_scope = 128,
-  sym_scope_all = 129,
-  sym_scope_labelled = 130,
-  sym_scope_named = 131,
-  sym__name_list = 132,
-  sym_rule = 133,
-  sym_verb = 134,
-  sym_sentence = 135,
-  sym_sentence_clause = 136,
-  sym__sentence_keyword = 137,
-  sym_sentence_values = 138,
-  sym__sentence_value = 139,
-  sym_way = 140,
-  sym__peer = 141,
-  sym_peer_pods = 142,
-  sym_peer_namespace = 143,
-  sym_peer_namespaces = 144,
-  sym_peer_entity = 145,
-  sym_entity = 146,
-  sym_peer_cidr = 147,
-  sym_cidr_item = 148,
-  sym_cidr_list = 149,
-  sym_peer_fqdn = 150,
-  sym_peer_service = 151,
-  sym_peer_services = 152,
-  sym_ports = 153,
-  sym_icmps = 154,
-  sym_icmp_item = 155,
-  sym__l7 = 156,
-  sym_http = 157,
-  sym_grpc = 158,
-  sym_kafka = 159,
-  sym_dns = 160,
-  sym__selector = 161,
-  sym_selector = 162,
-  sym_selector_eq = 163,
-  sym_selector_ne = 164,
-  sym_selector_in = 165,
-  sym_selector_notin = 166,
-  sym_selector_exists = 167,
-  sym_selector_not_exists = 168,
-  sym__label_value = 169,
-  sym__value = 170,
-  sym_list = 171,
-  sym__cidr_or_ref = 172,
-  sym__string_or_ref = 173,
-  sym_port = 174,
-  sym_string = 175,
-  sym_name = 176,
-  aux_sym_source_file_repeat1 = 177,
-  aux_sym_silence_repeat1 = 178,
-  aux_sym_inventory_repeat1 = 179,
-  aux_sym_inventory_entry_repeat1 = 180,
-  aux_sym_sentence_declaration_repeat1 = 181,
-  aux_sym_sentence_declaration_clause_repeat1 = 182,
-  aux_sym_parameters_repeat1 = 183,
-  aux_sym_body_repeat1 = 184,
-  aux_sym_policy_body_repeat1 = 185,
-  aux_sym_arguments_repeat1 = 186,
-  aux_sym_default_deny_repeat1 = 187,
-  aux_sym__name_list_repeat1 = 188,
-  aux_sym_rule_repeat1 = 189,
-  aux_sym_sentence_repeat1 = 190,
-  aux_sym_sentence_values_repeat1 = 191,
-  aux_sym_peer_pods_repeat1 = 192,
-  aux_sym_peer_entity_repeat1 = 193,
-  aux_sym_peer_cidr_repeat1 = 194,
-  aux_sym_cidr_list_repeat1 = 195,
-  aux_sym_peer_fqdn_repeat1 = 196,
-  aux_sym_ports_repeat1 = 197,
-  aux_sym_icmps_repeat1 = 198,
-  aux_sym_http_repeat1 = 199,
-  aux_sym_selector_repeat1 = 200,
-  aux_sym_selector_in_repeat1 = 201,
-  aux_sym_list_repeat1 = 202,
-  aux_sym_string_repeat1 = 203,
-  alias_sym_kafka_apikey = 204,
-  alias_sym_namespace_name = 205,
-  alias_sym_sentence_value = 206,
-  alias_sym_service_name = 207,
+  sym_subject_everything = 128,
+  sym_scope = 129,
+  sym_scope_all = 130,
+  sym_scope_labelled = 131,
+  sym_scope_named = 132,
+  sym__name_list = 133,
+  sym_rule = 134,
+  sym_verb = 135,
+  sym_sentence = 136,
+  sym_sentence_clause = 137,
+  sym__sentence_keyword = 138,
+  sym_sentence_values = 139,
+  sym__sentence_value = 140,
+  sym_way = 141,
+  sym__peer = 142,
+  sym_peer_pods = 143,
+  sym_peer_namespace = 144,
+  sym_peer_namespaces = 145,
+  sym_peer_entity = 146,
+  sym_entity = 147,
+  sym_peer_cidr = 148,
+  sym_cidr_item = 149,
+  sym_cidr_list = 150,
+  sym_peer_fqdn = 151,
+  sym_peer_service = 152,
+  sym_peer_services = 153,
+  sym_ports = 154,
+  sym_icmps = 155,
+  sym_icmp_item = 156,
+  sym__l7 = 157,
+  sym_http = 158,
+  sym_grpc = 159,
+  sym_kafka = 160,
+  sym_dns = 161,
+  sym__selector = 162,
+  sym_selector = 163,
+  sym_selector_eq = 164,
+  sym_selector_ne = 165,
+  sym_selector_in = 166,
+  sym_selector_notin = 167,
+  sym_selector_exists = 168,
+  sym_selector_not_exists = 169,
+  sym__label_value = 170,
+  sym__value = 171,
+  sym_list = 172,
+  sym__cidr_or_ref = 173,
+  sym__string_or_ref = 174,
+  sym_port = 175,
+  sym_string = 176,
+  sym_name = 177,
+  aux_sym_source_file_repeat1 = 178,
+  aux_sym_silence_repeat1 = 179,
+  aux_sym_inventory_repeat1 = 180,
+  aux_sym_inventory_entry_repeat1 = 181,
+  aux_sym_sentence_declaration_repeat1 = 182,
+  aux_sym_sentence_declaration_clause_repeat1 = 183,
+  aux_sym_parameters_repeat1 = 184,
+  aux_sym_body_repeat1 = 185,
+  aux_sym_policy_body_repeat1 = 186,
+  aux_sym_arguments_repeat1 = 187,
+  aux_sym_default_deny_repeat1 = 188,
+  aux_sym__name_list_repeat1 = 189,
+  aux_sym_rule_repeat1 = 190,
+  aux_sym_sentence_repeat1 = 191,
+  aux_sym_sentence_values_repeat1 = 192,
+  aux_sym_peer_pods_repeat1 = 193,
+  aux_sym_peer_entity_repeat1 = 194,
+  aux_sym_peer_cidr_repeat1 = 195,
+  aux_sym_cidr_list_repeat1 = 196,
+  aux_sym_peer_fqdn_repeat1 = 197,
+  aux_sym_ports_repeat1 = 198,
+  aux_sym_icmps_repeat1 = 199,
+  aux_sym_http_repeat1 = 200,
+  aux_sym_selector_repeat1 = 201,
+  aux_sym_selector_in_repeat1 = 202,
+  aux_sym_list_repeat1 = 203,
+  aux_sym_string_repeat1 = 204,
+  alias_sym_kafka_apikey = 205,
+  alias_sym_namespace_name = 206,
+  alias_sym_sentence_value = 207,
+  alias_sym_service_name = 208,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -280,6 +281,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_pods] = "pods",
   [anon_sym_all] = "all",
   [anon_sym_nodes] = "nodes",
+  [anon_sym_everything] = "everything",
   [anon_sym_in] = "in",
   [anon_sym_except] = "except",
   [anon_sym_with] = "with",
@@ -288,7 +290,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_from] = "from",
   [anon_sym_to] = "to",
   [anon_sym_anywhere] = "anywhere",
-  [anon_sym_everything] = "everything",
   [anon_sym_entity] = "entity",
   [anon_sym_LBRACK] = "[",
   [anon_sym_RBRACK] = "]",
@@ -366,6 +367,7 @@ static const char * const ts_symbol_names[] = {
   [sym_subject_pods] = "subject_pods",
   [sym_subject_all_nodes] = "subject_all_nodes",
   [sym_subject_nodes] = "subject_nodes",
+  [sym_subject_everything] = "subject_everything",
   [sym_scope] = "scope",
   [sym_scope_all] = "scope_all",
   [sym_scope_labelled] = "scope_labelled",
@@ -491,6 +493,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_pods] = anon_sym_pods,
   [anon_sym_all] = anon_sym_all,
   [anon_sym_nodes] = anon_sym_nodes,
+  [anon_sym_everything] = anon_sym_everything,
   [anon_sym_in] = anon_sym_in,
   [anon_sym_except] = anon_sym_except,
   [anon_sym_with] = anon_sym_with,
@@ -499,7 +502,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_from] = anon_sym_from,
   [anon_sym_to] = anon_sym_to,
   [anon_sym_anywhere] = anon_sym_anywhere,
-  [anon_sym_everything] = anon_sym_everything,
   [anon_sym_entity] = anon_sym_entity,
   [anon_sym_LBRACK] = anon_sym_LBRACK,
   [anon_sym_RBRACK] = anon_sym_RBRACK,
@@ -577,6 +579,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_subject_pods] = sym_subject_pods,
   [sym_subject_all_nodes] = sym_subject_all_nodes,
   [sym_subject_nodes] = sym_subject_nodes,
+  [sym_subject_everything] = sym_subject_everything,
   [sym_scope] = sym_scope,
   [sym_scope_all] = sym_scope_all,
   [sym_scope_labelled] = sym_scope_labelled,
@@ -828,6 +831,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_everything] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_in] = {
     .visible = true,
     .named = false,
@@ -857,10 +864,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_anywhere] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_everything] = {
     .visible = true,
     .named = false,
   },
@@ -1169,6 +1172,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_subject_nodes] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_subject_everything] = {
     .visible = true,
     .named = true,
   },
@@ -1920,12 +1927,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [18] = 18,
   [19] = 19,
   [20] = 20,
-  [21] = 21,
+  [21] = 18,
   [22] = 22,
   [23] = 23,
   [24] = 24,
   [25] = 25,
-  [26] = 19,
+  [26] = 26,
   [27] = 27,
   [28] = 28,
   [29] = 29,
@@ -1982,9 +1989,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [80] = 80,
   [81] = 81,
   [82] = 82,
-  [83] = 79,
+  [83] = 81,
   [84] = 84,
-  [85] = 75,
+  [85] = 85,
   [86] = 86,
   [87] = 87,
   [88] = 88,
@@ -2001,7 +2008,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [99] = 99,
   [100] = 100,
   [101] = 101,
-  [102] = 102,
+  [102] = 58,
   [103] = 103,
   [104] = 104,
   [105] = 105,
@@ -2128,17 +2135,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [226] = 226,
   [227] = 227,
   [228] = 228,
-  [229] = 171,
+  [229] = 229,
   [230] = 230,
   [231] = 231,
-  [232] = 232,
+  [232] = 171,
   [233] = 233,
   [234] = 234,
   [235] = 235,
-  [236] = 236,
+  [236] = 235,
   [237] = 237,
   [238] = 238,
-  [239] = 20,
+  [239] = 239,
   [240] = 240,
   [241] = 241,
   [242] = 242,
@@ -2149,12 +2156,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [247] = 247,
   [248] = 248,
   [249] = 249,
-  [250] = 240,
-  [251] = 22,
+  [250] = 250,
+  [251] = 251,
   [252] = 252,
-  [253] = 253,
+  [253] = 25,
   [254] = 254,
-  [255] = 255,
+  [255] = 22,
   [256] = 256,
   [257] = 257,
   [258] = 80,
@@ -2162,8 +2169,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [260] = 260,
   [261] = 261,
   [262] = 262,
-  [263] = 263,
-  [264] = 29,
+  [263] = 28,
+  [264] = 264,
   [265] = 265,
   [266] = 266,
   [267] = 267,
@@ -2185,7 +2192,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [283] = 283,
   [284] = 284,
   [285] = 285,
-  [286] = 284,
+  [286] = 286,
   [287] = 287,
   [288] = 288,
   [289] = 289,
@@ -2202,11 +2209,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [300] = 300,
   [301] = 301,
   [302] = 302,
-  [303] = 31,
-  [304] = 304,
-  [305] = 304,
-  [306] = 288,
-  [307] = 307,
+  [303] = 287,
+  [304] = 35,
+  [305] = 305,
+  [306] = 280,
+  [307] = 271,
   [308] = 308,
   [309] = 309,
   [310] = 310,
@@ -2248,8 +2255,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [346] = 346,
   [347] = 347,
   [348] = 348,
-  [349] = 52,
-  [350] = 350,
+  [349] = 349,
+  [350] = 53,
   [351] = 351,
   [352] = 352,
   [353] = 353,
@@ -2280,14 +2287,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [378] = 378,
   [379] = 379,
   [380] = 380,
-  [381] = 3,
-  [382] = 53,
+  [381] = 381,
+  [382] = 382,
   [383] = 383,
-  [384] = 2,
-  [385] = 385,
-  [386] = 386,
+  [384] = 384,
+  [385] = 2,
+  [386] = 52,
   [387] = 387,
-  [388] = 388,
+  [388] = 3,
   [389] = 389,
   [390] = 390,
   [391] = 391,
@@ -2326,19 +2333,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [424] = 424,
   [425] = 425,
   [426] = 426,
-  [427] = 317,
-  [428] = 428,
+  [427] = 427,
+  [428] = 335,
   [429] = 429,
   [430] = 430,
   [431] = 431,
-  [432] = 398,
+  [432] = 432,
   [433] = 433,
-  [434] = 418,
-  [435] = 435,
+  [434] = 434,
+  [435] = 414,
   [436] = 436,
-  [437] = 437,
+  [437] = 433,
   [438] = 438,
   [439] = 439,
+  [440] = 440,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2346,22 +2354,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(312);
+      if (eof) ADVANCE(313);
       ADVANCE_MAP(
-        '!', 431,
-        '"', 544,
-        '#', 555,
-        '$', 308,
-        '(', 334,
-        ')', 335,
-        ',', 316,
-        '-', 514,
-        '/', 515,
-        ':', 336,
-        '=', 329,
-        '[', 394,
-        '\\', 300,
-        ']', 395,
+        '!', 432,
+        '"', 545,
+        '#', 556,
+        '$', 309,
+        '(', 335,
+        ')', 336,
+        ',', 317,
+        '-', 515,
+        '/', 516,
+        ':', 337,
+        '=', 330,
+        '[', 395,
+        '\\', 301,
+        ']', 396,
         'a', 150,
         'c', 43,
         'd', 83,
@@ -2380,64 +2388,65 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         'u', 240,
         'v', 98,
         'w', 139,
-        '{', 320,
-        '}', 321,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(309);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(539);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
+          lookahead == ' ') SKIP(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(540);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(416);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(22);
-      if (lookahead == '"') ADVANCE(544);
-      if (lookahead == '#') ADVANCE(543);
-      if (lookahead == '\\') ADVANCE(300);
+      if (lookahead == '"') ADVANCE(545);
+      if (lookahead == '#') ADVANCE(544);
+      if (lookahead == '\\') ADVANCE(301);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(542);
-      if (lookahead != 0) ADVANCE(543);
+          lookahead == ' ') ADVANCE(543);
+      if (lookahead != 0) ADVANCE(544);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 430,
-        '"', 541,
-        '#', 555,
-        '$', 308,
-        ',', 316,
-        '[', 394,
-        '{', 320,
-        '}', 321,
+        '!', 431,
+        '"', 542,
+        '#', 556,
+        '$', 309,
+        ',', 317,
+        '[', 395,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 3:
       ADVANCE_MAP(
         '!', 42,
-        '#', 555,
-        ',', 316,
-        '=', 329,
+        '#', 556,
+        ',', 317,
+        '=', 330,
         'a', 157,
         'c', 140,
+        'e', 284,
         'i', 170,
         'n', 50,
         'p', 188,
         's', 120,
-        '}', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 4:
-      if (lookahead == '"') ADVANCE(541);
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == '$') ADVANCE(308);
-      if (lookahead == ')') ADVANCE(335);
+      if (lookahead == '"') ADVANCE(542);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == '$') ADVANCE(309);
+      if (lookahead == ')') ADVANCE(336);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
       if (lookahead == '-' ||
@@ -2445,135 +2454,135 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(514);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(541);
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == '$') ADVANCE(308);
-      if (lookahead == ':') ADVANCE(533);
-      if (lookahead == '[') ADVANCE(394);
-      if (lookahead == ']') ADVANCE(395);
-      if (lookahead == '{') ADVANCE(320);
+      if (lookahead == '"') ADVANCE(542);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == '$') ADVANCE(309);
+      if (lookahead == ':') ADVANCE(534);
+      if (lookahead == '[') ADVANCE(395);
+      if (lookahead == ']') ADVANCE(396);
+      if (lookahead == '{') ADVANCE(321);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(516);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(517);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(517);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(518);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(523);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(524);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(541);
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == '$') ADVANCE(308);
-      if (lookahead == ':') ADVANCE(533);
-      if (lookahead == '[') ADVANCE(394);
-      if (lookahead == 'g') ADVANCE(520);
-      if (lookahead == '{') ADVANCE(320);
+      if (lookahead == '"') ADVANCE(542);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == '$') ADVANCE(309);
+      if (lookahead == ':') ADVANCE(534);
+      if (lookahead == '[') ADVANCE(395);
+      if (lookahead == 'g') ADVANCE(521);
+      if (lookahead == '{') ADVANCE(321);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(516);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(517);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(517);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(518);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(523);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(524);
       END_STATE();
     case 7:
       ADVANCE_MAP(
-        '"', 541,
-        '#', 555,
-        '$', 308,
-        '[', 394,
-        'a', 468,
-        'd', 450,
-        'f', 496,
-        'i', 476,
-        'l', 432,
-        'n', 433,
-        'p', 480,
-        's', 455,
-        't', 481,
-        'u', 501,
-        '{', 320,
-        '}', 321,
+        '"', 542,
+        '#', 556,
+        '$', 309,
+        '[', 395,
+        'a', 469,
+        'd', 451,
+        'f', 497,
+        'i', 477,
+        'l', 433,
+        'n', 434,
+        'p', 481,
+        's', 456,
+        't', 482,
+        'u', 502,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 541,
-        '#', 555,
-        '$', 308,
-        '[', 394,
-        'a', 468,
-        'd', 450,
-        'f', 496,
-        'i', 476,
-        'l', 432,
-        'n', 433,
-        'p', 483,
-        's', 455,
-        't', 481,
-        'u', 501,
-        '{', 320,
-        '}', 321,
+        '"', 542,
+        '#', 556,
+        '$', 309,
+        '[', 395,
+        'a', 469,
+        'd', 451,
+        'f', 497,
+        'i', 477,
+        'l', 433,
+        'n', 434,
+        'p', 484,
+        's', 456,
+        't', 482,
+        'u', 502,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 541,
-        '#', 555,
-        '$', 308,
-        '[', 394,
-        'f', 496,
-        'i', 476,
-        'n', 434,
-        'p', 483,
-        't', 481,
-        '{', 320,
+        '"', 542,
+        '#', 556,
+        '$', 309,
+        '[', 395,
+        'f', 497,
+        'i', 477,
+        'n', 435,
+        'p', 484,
+        't', 482,
+        '{', 321,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 10:
-      if (lookahead == '"') ADVANCE(541);
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == ',') ADVANCE(316);
-      if (lookahead == 's') ADVANCE(551);
-      if (lookahead == '}') ADVANCE(321);
+      if (lookahead == '"') ADVANCE(542);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == ',') ADVANCE(317);
+      if (lookahead == 's') ADVANCE(552);
+      if (lookahead == '}') ADVANCE(322);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '#', 555,
-        '$', 308,
-        ':', 533,
+        '#', 556,
+        '$', 309,
+        ':', 534,
         'A', 40,
-        'S', 294,
-        'T', 295,
-        'U', 296,
-        '[', 394,
-        ']', 395,
+        'S', 295,
+        'T', 296,
+        'U', 297,
+        '[', 395,
+        ']', 396,
         'a', 36,
         'c', 38,
         'd', 33,
@@ -2589,7 +2598,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         't', 199,
         'u', 241,
         'v', 98,
-        '}', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
@@ -2599,11 +2608,11 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 12:
       ADVANCE_MAP(
-        '#', 555,
-        '$', 308,
-        ':', 533,
-        '[', 394,
-        ']', 395,
+        '#', 556,
+        '$', 309,
+        ':', 534,
+        '[', 395,
+        ']', 396,
         'a', 37,
         'c', 38,
         'd', 33,
@@ -2619,7 +2628,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         't', 198,
         'u', 240,
         'v', 98,
-        '}', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
@@ -2629,209 +2638,209 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 555,
-        '$', 308,
-        'a', 468,
-        'd', 450,
-        'i', 476,
-        'l', 432,
-        'n', 479,
-        'p', 488,
-        's', 455,
-        'u', 501,
-        '{', 320,
-        '}', 321,
+        '#', 556,
+        '$', 309,
+        'a', 469,
+        'd', 451,
+        'i', 477,
+        'l', 433,
+        'n', 480,
+        'p', 489,
+        's', 456,
+        'u', 502,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 555,
-        '$', 308,
-        'a', 468,
-        'd', 450,
-        'i', 476,
-        'l', 432,
-        'n', 479,
-        's', 455,
-        'u', 501,
-        '{', 320,
-        '}', 321,
+        '#', 556,
+        '$', 309,
+        'a', 469,
+        'd', 451,
+        'i', 477,
+        'l', 433,
+        'n', 480,
+        's', 456,
+        'u', 502,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 555,
-        '$', 308,
-        'a', 468,
-        'd', 449,
-        'g', 497,
-        'h', 507,
-        'i', 444,
-        'k', 436,
-        'l', 432,
-        'n', 479,
-        'p', 484,
-        's', 455,
-        'u', 501,
-        '{', 320,
-        '}', 321,
+        '#', 556,
+        '$', 309,
+        'a', 469,
+        'd', 450,
+        'g', 498,
+        'h', 508,
+        'i', 445,
+        'k', 437,
+        'l', 433,
+        'n', 480,
+        'p', 485,
+        's', 456,
+        'u', 502,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 555,
-        '$', 308,
-        'a', 468,
-        'd', 449,
-        'g', 497,
-        'h', 507,
-        'i', 444,
-        'k', 436,
-        'l', 432,
-        'n', 479,
-        'p', 487,
-        's', 455,
-        'u', 501,
-        '{', 320,
-        '}', 321,
+        '#', 556,
+        '$', 309,
+        'a', 469,
+        'd', 450,
+        'g', 498,
+        'h', 508,
+        'i', 445,
+        'k', 437,
+        'l', 433,
+        'n', 480,
+        'p', 488,
+        's', 456,
+        'u', 502,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == '$') ADVANCE(308);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == '$') ADVANCE(309);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == '$') ADVANCE(308);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == '$') ADVANCE(309);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(522);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(523);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == ')') ADVANCE(335);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == ')') ADVANCE(336);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(547);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(548);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == 'f') ADVANCE(383);
-      if (lookahead == 't') ADVANCE(381);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == 'f') ADVANCE(385);
+      if (lookahead == 't') ADVANCE(383);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(555);
-      if (lookahead == 'i') ADVANCE(406);
+      if (lookahead == '#') ADVANCE(556);
+      if (lookahead == 'i') ADVANCE(407);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(408);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(409);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '#') ADVANCE(556);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '#') ADVANCE(556);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(524);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(525);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(525);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(526);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '#') ADVANCE(556);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(408);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(409);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '#') ADVANCE(556);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(317);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(555);
+      if (lookahead == '#') ADVANCE(556);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(26);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
       END_STATE();
     case 27:
-      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '.') ADVANCE(302);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 28:
-      if (lookahead == '.') ADVANCE(304);
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == '.') ADVANCE(305);
+      if (lookahead == ':') ADVANCE(534);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 29:
-      if (lookahead == '.') ADVANCE(305);
+      if (lookahead == '.') ADVANCE(306);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(307);
+      if (lookahead == '.') ADVANCE(308);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '4') ADVANCE(401);
-      if (lookahead == '6') ADVANCE(403);
+      if (lookahead == '4') ADVANCE(402);
+      if (lookahead == '6') ADVANCE(404);
       END_STATE();
     case 32:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'a') ADVANCE(39);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 33:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'e') ADVANCE(34);
       if (lookahead == 'n') ADVANCE(233);
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -2839,33 +2848,33 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'f') ADVANCE(32);
-      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 'n') ADVANCE(289);
       if (lookahead == 's') ADVANCE(71);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(41);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'g') ADVANCE(223);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'l') ADVANCE(156);
       if (lookahead == 'p') ADVANCE(132);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(299);
+          lookahead == 'n') ADVANCE(300);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'l') ADVANCE(156);
       if (lookahead == 'p') ADVANCE(132);
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -2873,7 +2882,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'l') ADVANCE(136);
       if (lookahead == 'o') ADVANCE(180);
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -2881,28 +2890,28 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'u') ADVANCE(160);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(299);
+          lookahead == 'n') ADVANCE(300);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(533);
+      if (lookahead == ':') ADVANCE(534);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 42:
-      if (lookahead == '=') ADVANCE(428);
+      if (lookahead == '=') ADVANCE(429);
       END_STATE();
     case 43:
       if (lookahead == 'a') ADVANCE(267);
@@ -2923,14 +2932,14 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(55);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(418);
+      if (lookahead == 'a') ADVANCE(419);
       END_STATE();
     case 48:
       if (lookahead == 'a') ADVANCE(81);
       END_STATE();
     case 49:
       if (lookahead == 'a') ADVANCE(168);
-      if (lookahead == 'o') ADVANCE(362);
+      if (lookahead == 'o') ADVANCE(363);
       END_STATE();
     case 50:
       if (lookahead == 'a') ADVANCE(168);
@@ -2947,7 +2956,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 54:
       if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(361);
+      if (lookahead == 'o') ADVANCE(362);
       END_STATE();
     case 55:
       if (lookahead == 'b') ADVANCE(96);
@@ -2955,22 +2964,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 56:
       if (lookahead == 'c') ADVANCE(166);
       if (lookahead == 'm') ADVANCE(207);
-      if (lookahead == 'n') ADVANCE(374);
+      if (lookahead == 'n') ADVANCE(376);
       END_STATE();
     case 57:
       if (lookahead == 'c') ADVANCE(166);
       if (lookahead == 'm') ADVANCE(207);
-      if (lookahead == 'n') ADVANCE(374);
+      if (lookahead == 'n') ADVANCE(376);
       if (lookahead == 'p') ADVANCE(282);
       END_STATE();
     case 58:
-      if (lookahead == 'c') ADVANCE(416);
+      if (lookahead == 'c') ADVANCE(417);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(423);
+      if (lookahead == 'c') ADVANCE(424);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(291);
+      if (lookahead == 'c') ADVANCE(292);
       END_STATE();
     case 61:
       if (lookahead == 'c') ADVANCE(101);
@@ -3006,7 +3015,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(226);
       END_STATE();
     case 72:
-      if (lookahead == 'd') ADVANCE(412);
+      if (lookahead == 'd') ADVANCE(413);
       END_STATE();
     case 73:
       if (lookahead == 'd') ADVANCE(171);
@@ -3057,34 +3066,34 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'y') ADVANCE(249);
       END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(351);
+      if (lookahead == 'e') ADVANCE(352);
       END_STATE();
     case 86:
       if (lookahead == 'e') ADVANCE(126);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(421);
+      if (lookahead == 'e') ADVANCE(422);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(420);
+      if (lookahead == 'e') ADVANCE(421);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(397);
+      if (lookahead == 'e') ADVANCE(398);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(313);
+      if (lookahead == 'e') ADVANCE(314);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(391);
+      if (lookahead == 'e') ADVANCE(393);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == 'e') ADVANCE(334);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(347);
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(346);
+      if (lookahead == 'e') ADVANCE(347);
       END_STATE();
     case 95:
       if (lookahead == 'e') ADVANCE(48);
@@ -3101,7 +3110,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(289);
+      if (lookahead == 'e') ADVANCE(290);
       END_STATE();
     case 100:
       if (lookahead == 'e') ADVANCE(252);
@@ -3152,7 +3161,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(161);
       if (lookahead == 'i') ADVANCE(159);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(298);
+          lookahead == 'c') ADVANCE(299);
       END_STATE();
     case 115:
       if (lookahead == 'e') ADVANCE(66);
@@ -3178,14 +3187,14 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 122:
       if (lookahead == 'f') ADVANCE(51);
-      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 'n') ADVANCE(289);
       if (lookahead == 's') ADVANCE(71);
       END_STATE();
     case 123:
-      if (lookahead == 'g') ADVANCE(343);
+      if (lookahead == 'g') ADVANCE(344);
       END_STATE();
     case 124:
-      if (lookahead == 'g') ADVANCE(392);
+      if (lookahead == 'g') ADVANCE(375);
       END_STATE();
     case 125:
       if (lookahead == 'g') ADVANCE(223);
@@ -3200,7 +3209,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'g') ADVANCE(232);
       END_STATE();
     case 128:
-      if (lookahead == 'h') ADVANCE(377);
+      if (lookahead == 'h') ADVANCE(379);
       END_STATE();
     case 129:
       if (lookahead == 'h') ADVANCE(111);
@@ -3268,17 +3277,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 150:
       if (lookahead == 'l') ADVANCE(151);
-      if (lookahead == 'n') ADVANCE(287);
+      if (lookahead == 'n') ADVANCE(288);
       if (lookahead == 'p') ADVANCE(132);
       END_STATE();
     case 151:
-      if (lookahead == 'l') ADVANCE(372);
+      if (lookahead == 'l') ADVANCE(373);
       END_STATE();
     case 152:
-      if (lookahead == 'l') ADVANCE(355);
+      if (lookahead == 'l') ADVANCE(356);
       END_STATE();
     case 153:
-      if (lookahead == 'l') ADVANCE(371);
+      if (lookahead == 'l') ADVANCE(372);
       END_STATE();
     case 154:
       if (lookahead == 'l') ADVANCE(135);
@@ -3310,13 +3319,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'l') ADVANCE(117);
       END_STATE();
     case 163:
-      if (lookahead == 'm') ADVANCE(385);
+      if (lookahead == 'm') ADVANCE(387);
       END_STATE();
     case 164:
-      if (lookahead == 'm') ADVANCE(325);
+      if (lookahead == 'm') ADVANCE(326);
       END_STATE();
     case 165:
-      if (lookahead == 'm') ADVANCE(345);
+      if (lookahead == 'm') ADVANCE(346);
       END_STATE();
     case 166:
       if (lookahead == 'm') ADVANCE(204);
@@ -3331,19 +3340,19 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'm') ADVANCE(119);
       END_STATE();
     case 170:
-      if (lookahead == 'n') ADVANCE(374);
+      if (lookahead == 'n') ADVANCE(376);
       END_STATE();
     case 171:
-      if (lookahead == 'n') ADVANCE(396);
+      if (lookahead == 'n') ADVANCE(397);
       END_STATE();
     case 172:
-      if (lookahead == 'n') ADVANCE(429);
+      if (lookahead == 'n') ADVANCE(430);
       END_STATE();
     case 173:
-      if (lookahead == 'n') ADVANCE(425);
+      if (lookahead == 'n') ADVANCE(426);
       END_STATE();
     case 174:
-      if (lookahead == 'n') ADVANCE(353);
+      if (lookahead == 'n') ADVANCE(354);
       END_STATE();
     case 175:
       if (lookahead == 'n') ADVANCE(123);
@@ -3377,20 +3386,20 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(190);
       END_STATE();
     case 185:
-      if (lookahead == 'o') ADVANCE(388);
+      if (lookahead == 'o') ADVANCE(390);
       END_STATE();
     case 186:
       if (lookahead == 'o') ADVANCE(278);
       if (lookahead == 'p') ADVANCE(58);
       END_STATE();
     case 187:
-      if (lookahead == 'o') ADVANCE(361);
+      if (lookahead == 'o') ADVANCE(362);
       END_STATE();
     case 188:
       if (lookahead == 'o') ADVANCE(79);
       END_STATE();
     case 189:
-      if (lookahead == 'o') ADVANCE(284);
+      if (lookahead == 'o') ADVANCE(285);
       END_STATE();
     case 190:
       if (lookahead == 'o') ADVANCE(74);
@@ -3423,7 +3432,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 199:
       if (lookahead == 'o') ADVANCE(209);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
+          lookahead == 'c') ADVANCE(298);
       END_STATE();
     case 200:
       if (lookahead == 'o') ADVANCE(219);
@@ -3436,13 +3445,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'p') ADVANCE(58);
       END_STATE();
     case 203:
-      if (lookahead == 'p') ADVANCE(410);
+      if (lookahead == 'p') ADVANCE(411);
       END_STATE();
     case 204:
-      if (lookahead == 'p') ADVANCE(399);
+      if (lookahead == 'p') ADVANCE(400);
       END_STATE();
     case 205:
-      if (lookahead == 'p') ADVANCE(330);
+      if (lookahead == 'p') ADVANCE(331);
       END_STATE();
     case 206:
       if (lookahead == 'p') ADVANCE(58);
@@ -3476,25 +3485,25 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(186);
       END_STATE();
     case 216:
-      if (lookahead == 'r') ADVANCE(323);
+      if (lookahead == 'r') ADVANCE(324);
       END_STATE();
     case 217:
-      if (lookahead == 'r') ADVANCE(414);
+      if (lookahead == 'r') ADVANCE(415);
       END_STATE();
     case 218:
-      if (lookahead == 'r') ADVANCE(318);
+      if (lookahead == 'r') ADVANCE(319);
       END_STATE();
     case 219:
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'r') ADVANCE(345);
       END_STATE();
     case 220:
-      if (lookahead == 'r') ADVANCE(322);
+      if (lookahead == 'r') ADVANCE(323);
       END_STATE();
     case 221:
       if (lookahead == 'r') ADVANCE(191);
       END_STATE();
     case 222:
-      if (lookahead == 'r') ADVANCE(293);
+      if (lookahead == 'r') ADVANCE(294);
       END_STATE();
     case 223:
       if (lookahead == 'r') ADVANCE(107);
@@ -3503,7 +3512,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(245);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(292);
+      if (lookahead == 'r') ADVANCE(293);
       END_STATE();
     case 226:
       if (lookahead == 'r') ADVANCE(145);
@@ -3527,25 +3536,25 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 233:
-      if (lookahead == 's') ADVANCE(426);
+      if (lookahead == 's') ADVANCE(427);
       END_STATE();
     case 234:
       if (lookahead == 's') ADVANCE(256);
       END_STATE();
     case 235:
-      if (lookahead == 's') ADVANCE(369);
+      if (lookahead == 's') ADVANCE(370);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(365);
+      if (lookahead == 's') ADVANCE(366);
       END_STATE();
     case 237:
-      if (lookahead == 's') ADVANCE(324);
+      if (lookahead == 's') ADVANCE(325);
       END_STATE();
     case 238:
-      if (lookahead == 's') ADVANCE(364);
+      if (lookahead == 's') ADVANCE(365);
       END_STATE();
     case 239:
-      if (lookahead == 's') ADVANCE(373);
+      if (lookahead == 's') ADVANCE(374);
       END_STATE();
     case 240:
       if (lookahead == 's') ADVANCE(85);
@@ -3553,7 +3562,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 241:
       if (lookahead == 's') ADVANCE(85);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(297);
+          lookahead == 'd') ADVANCE(298);
       END_STATE();
     case 242:
       if (lookahead == 's') ADVANCE(281);
@@ -3589,38 +3598,38 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(130);
       END_STATE();
     case 253:
-      if (lookahead == 't') ADVANCE(413);
+      if (lookahead == 't') ADVANCE(414);
       END_STATE();
     case 254:
-      if (lookahead == 't') ADVANCE(340);
+      if (lookahead == 't') ADVANCE(341);
       END_STATE();
     case 255:
-      if (lookahead == 't') ADVANCE(328);
+      if (lookahead == 't') ADVANCE(329);
       END_STATE();
     case 256:
-      if (lookahead == 't') ADVANCE(328);
+      if (lookahead == 't') ADVANCE(329);
       if (lookahead == 'u') ADVANCE(167);
       END_STATE();
     case 257:
-      if (lookahead == 't') ADVANCE(424);
+      if (lookahead == 't') ADVANCE(425);
       END_STATE();
     case 258:
-      if (lookahead == 't') ADVANCE(376);
+      if (lookahead == 't') ADVANCE(378);
       END_STATE();
     case 259:
-      if (lookahead == 't') ADVANCE(327);
+      if (lookahead == 't') ADVANCE(328);
       END_STATE();
     case 260:
-      if (lookahead == 't') ADVANCE(367);
+      if (lookahead == 't') ADVANCE(368);
       END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(357);
+      if (lookahead == 't') ADVANCE(358);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(339);
+      if (lookahead == 't') ADVANCE(340);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(367);
       END_STATE();
     case 264:
       if (lookahead == 't') ADVANCE(203);
@@ -3638,7 +3647,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 't') ADVANCE(131);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(290);
+      if (lookahead == 't') ADVANCE(291);
       END_STATE();
     case 270:
       if (lookahead == 't') ADVANCE(104);
@@ -3683,105 +3692,108 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'v') ADVANCE(147);
       END_STATE();
     case 284:
-      if (lookahead == 'w') ADVANCE(378);
+      if (lookahead == 'v') ADVANCE(105);
       END_STATE();
     case 285:
-      if (lookahead == 'w') ADVANCE(129);
+      if (lookahead == 'w') ADVANCE(380);
       END_STATE();
     case 286:
-      if (lookahead == 'x') ADVANCE(61);
+      if (lookahead == 'w') ADVANCE(129);
       END_STATE();
     case 287:
-      if (lookahead == 'y') ADVANCE(285);
+      if (lookahead == 'x') ADVANCE(61);
       END_STATE();
     case 288:
-      if (lookahead == 'y') ADVANCE(359);
+      if (lookahead == 'y') ADVANCE(286);
       END_STATE();
     case 289:
-      if (lookahead == 'y') ADVANCE(422);
+      if (lookahead == 'y') ADVANCE(360);
       END_STATE();
     case 290:
-      if (lookahead == 'y') ADVANCE(393);
+      if (lookahead == 'y') ADVANCE(423);
       END_STATE();
     case 291:
-      if (lookahead == 'y') ADVANCE(349);
+      if (lookahead == 'y') ADVANCE(394);
       END_STATE();
     case 292:
-      if (lookahead == 'y') ADVANCE(332);
+      if (lookahead == 'y') ADVANCE(350);
       END_STATE();
     case 293:
-      if (lookahead == 'y') ADVANCE(268);
+      if (lookahead == 'y') ADVANCE(333);
       END_STATE();
     case 294:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(298);
+      if (lookahead == 'y') ADVANCE(268);
       END_STATE();
     case 295:
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
+          lookahead == 'c') ADVANCE(299);
       END_STATE();
     case 296:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(297);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(298);
       END_STATE();
     case 297:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(526);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(298);
       END_STATE();
     case 298:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(297);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(527);
       END_STATE();
     case 299:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(526);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(298);
       END_STATE();
     case 300:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(527);
+      END_STATE();
+    case 301:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(545);
-      END_STATE();
-    case 301:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
+          lookahead == 't') ADVANCE(546);
       END_STATE();
     case 302:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(536);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(327);
       END_STATE();
     case 303:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(538);
-      END_STATE();
-    case 304:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
-      END_STATE();
-    case 305:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(537);
       END_STATE();
+    case 304:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(539);
+      END_STATE();
+    case 305:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
+      END_STATE();
     case 306:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(535);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(538);
       END_STATE();
     case 307:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(536);
       END_STATE();
     case 308:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(546);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
       END_STATE();
     case 309:
-      if (eof) ADVANCE(312);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(547);
+      END_STATE();
+    case 310:
+      if (eof) ADVANCE(313);
       ADVANCE_MAP(
-        '!', 431,
-        '"', 541,
-        '#', 555,
-        '$', 308,
-        '(', 334,
-        ')', 335,
-        ',', 316,
-        ':', 336,
-        '=', 329,
-        '[', 394,
-        ']', 395,
+        '!', 432,
+        '"', 542,
+        '#', 556,
+        '$', 309,
+        '(', 335,
+        ')', 336,
+        ',', 317,
+        ':', 337,
+        '=', 330,
+        '[', 395,
+        ']', 396,
         'a', 150,
         'c', 43,
         'd', 83,
@@ -3800,67 +3812,31 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         'u', 240,
         'v', 98,
         'w', 139,
-        '{', 320,
-        '}', 321,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(309);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(539);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
-      END_STATE();
-    case 310:
-      if (eof) ADVANCE(312);
-      ADVANCE_MAP(
-        '"', 541,
-        '#', 555,
-        '$', 308,
-        '(', 334,
-        ')', 335,
-        ',', 316,
-        '-', 514,
-        '/', 515,
-        '=', 329,
-        ']', 395,
-        'a', 155,
-        'c', 44,
-        'd', 83,
-        'e', 286,
-        'f', 221,
-        'g', 231,
-        'h', 95,
-        'i', 56,
-        'k', 45,
-        'l', 46,
-        'm', 100,
-        'n', 54,
-        'p', 201,
-        's', 113,
-        't', 185,
-        'u', 240,
-        'v', 98,
-        '{', 320,
-        '}', 321,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(311);
+          lookahead == ' ') SKIP(310);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(540);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(416);
       END_STATE();
     case 311:
-      if (eof) ADVANCE(312);
+      if (eof) ADVANCE(313);
       ADVANCE_MAP(
-        '"', 541,
-        '#', 555,
-        '$', 308,
-        '(', 334,
-        ')', 335,
-        ',', 316,
-        '=', 329,
-        ']', 395,
+        '"', 542,
+        '#', 556,
+        '$', 309,
+        '(', 335,
+        ')', 336,
+        ',', 317,
+        '-', 515,
+        '/', 516,
+        '=', 330,
+        ']', 396,
         'a', 155,
         'c', 44,
         'd', 83,
-        'e', 286,
+        'e', 287,
         'f', 221,
         'g', 231,
         'h', 95,
@@ -3874,657 +3850,685 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         't', 185,
         'u', 240,
         'v', 98,
-        '{', 320,
-        '}', 321,
+        '{', 321,
+        '}', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(311);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(540);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
+          lookahead == ' ') SKIP(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(541);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(416);
       END_STATE();
     case 312:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(313);
+      ADVANCE_MAP(
+        '"', 542,
+        '#', 556,
+        '$', 309,
+        '(', 335,
+        ')', 336,
+        ',', 317,
+        '=', 330,
+        ']', 396,
+        'a', 155,
+        'c', 44,
+        'd', 83,
+        'e', 287,
+        'f', 221,
+        'g', 231,
+        'h', 95,
+        'i', 56,
+        'k', 45,
+        'l', 46,
+        'm', 100,
+        'n', 54,
+        'p', 201,
+        's', 113,
+        't', 185,
+        'u', 240,
+        'v', 98,
+        '{', 321,
+        '}', 322,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(541);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(416);
       END_STATE();
     case 313:
-      ACCEPT_TOKEN(anon_sym_silence);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 314:
+      ACCEPT_TOKEN(anon_sym_silence);
+      END_STATE();
+    case 315:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
-    case 315:
+    case 316:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 317:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 318:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(317);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_cluster);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
       END_STATE();
     case 319:
-      ACCEPT_TOKEN(anon_sym_namespaces);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 320:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 321:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 322:
-      ACCEPT_TOKEN(anon_sym_cidr);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 323:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(337);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_groups);
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(338);
       END_STATE();
     case 325:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
     case 326:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(326);
+      ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
     case 327:
-      ACCEPT_TOKEN(anon_sym_import);
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(327);
       END_STATE();
     case 328:
-      ACCEPT_TOKEN(anon_sym_const);
+      ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(anon_sym_group);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 331:
       ACCEPT_TOKEN(anon_sym_group);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
-      END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_category);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
       END_STATE();
     case 333:
-      ACCEPT_TOKEN(anon_sym_sentence);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 335:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 336:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 337:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
     case 339:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
     case 340:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(338);
       END_STATE();
     case 341:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(339);
+      END_STATE();
+    case 342:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_strings);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(342);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_selector);
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(343);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_namespace);
+      ACCEPT_TOKEN(anon_sym_system);
       END_STATE();
     case 347:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(319);
       END_STATE();
     case 348:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(320);
+      END_STATE();
+    case 349:
       ACCEPT_TOKEN(anon_sym_namespace);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_policy);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 350:
       ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_use);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 352:
       ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_description);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 354:
       ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_label);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 356:
       ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_label);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_default);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_deny);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 360:
       ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_no);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 362:
       ACCEPT_TOKEN(anon_sym_no);
-      if (lookahead == 't') ADVANCE(134);
       END_STATE();
     case 363:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (lookahead == 't') ADVANCE(134);
+      END_STATE();
+    case 364:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_ingress);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_egress);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 367:
       ACCEPT_TOKEN(anon_sym_select);
-      if (lookahead == 'o') ADVANCE(219);
       END_STATE();
     case 368:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (lookahead == 'o') ADVANCE(219);
+      END_STATE();
+    case 369:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_pods);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_pods);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_all);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 372:
       ACCEPT_TOKEN(anon_sym_all);
-      if (lookahead == 'o') ADVANCE(284);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_nodes);
+      ACCEPT_TOKEN(anon_sym_all);
+      if (lookahead == 'o') ADVANCE(285);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
     case 375:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 377:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_with);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_allow);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 379:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 381:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(386);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(389);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 382:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(380);
+      if (lookahead == 'm') ADVANCE(388);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
       END_STATE();
     case 383:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(382);
+      if (lookahead == 'o') ADVANCE(391);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
       END_STATE();
     case 384:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(382);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(384);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
+      END_STATE();
+    case 386:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
       END_STATE();
     case 387:
       ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_from);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
-    case 388:
+    case 390:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 389:
+    case 391:
       ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(384);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(386);
       END_STATE();
-    case 390:
+    case 392:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_everything);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 393:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
     case 394:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
     case 395:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 396:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(398);
+      ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
     case 398:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(399);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_icmp);
+      ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
     case 400:
       ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_ipv4);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 402:
       ACCEPT_TOKEN(anon_sym_ipv4);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
       END_STATE();
     case 403:
-      ACCEPT_TOKEN(anon_sym_ipv6);
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 404:
       ACCEPT_TOKEN(anon_sym_ipv6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
       END_STATE();
     case 405:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(402);
-      if (lookahead == '6') ADVANCE(404);
+      ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 406:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(407);
+      if (lookahead == '4') ADVANCE(403);
+      if (lookahead == '6') ADVANCE(405);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 407:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(405);
+      if (lookahead == 'p') ADVANCE(408);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 408:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(408);
+      if (lookahead == 'v') ADVANCE(406);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(409);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(409);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(anon_sym_http);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 411:
       ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_method);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_host);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_header);
+      ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(415);
+      ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(416);
       END_STATE();
     case 417:
       ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_kafka);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 419:
       ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_produce);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 421:
-      ACCEPT_TOKEN(anon_sym_consume);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 422:
-      ACCEPT_TOKEN(anon_sym_apikey);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 427:
       ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 431:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(428);
       END_STATE();
     case 432:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(439);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(429);
       END_STATE();
     case 433:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(474);
-      if (lookahead == 'o') ADVANCE(363);
+      if (lookahead == 'a') ADVANCE(440);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 434:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(474);
+      if (lookahead == 'a') ADVANCE(475);
+      if (lookahead == 'o') ADVANCE(364);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 435:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(508);
+      if (lookahead == 'a') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 436:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(459);
+      if (lookahead == 'a') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 437:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(419);
+      if (lookahead == 'a') ADVANCE(460);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 438:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(446);
+      if (lookahead == 'a') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 439:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(458);
+      if (lookahead == 'a') ADVANCE(447);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 440:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(417);
+      if (lookahead == 'b') ADVANCE(459);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 441:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(495);
+      if (lookahead == 'c') ADVANCE(418);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 442:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(511);
+      if (lookahead == 'c') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
+      if (lookahead == 'c') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 444:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(475);
-      if (lookahead == 'n') ADVANCE(375);
+      if (lookahead == 'c') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 445:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(452);
+      if (lookahead == 'c') ADVANCE(476);
+      if (lookahead == 'n') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 446:
       ACCEPT_TOKEN(sym_label_key);
@@ -4532,655 +4536,654 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(498);
-      if (lookahead == 'l') ADVANCE(461);
-      if (lookahead == 'r') ADVANCE(502);
+      if (lookahead == 'c') ADVANCE(454);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(498);
-      if (lookahead == 'r') ADVANCE(502);
+      if (lookahead == 'd') ADVANCE(499);
+      if (lookahead == 'l') ADVANCE(462);
+      if (lookahead == 'r') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 449:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(460);
-      if (lookahead == 'n') ADVANCE(500);
+      if (lookahead == 'd') ADVANCE(499);
+      if (lookahead == 'r') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 450:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(460);
+      if (lookahead == 'e') ADVANCE(461);
+      if (lookahead == 'n') ADVANCE(501);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 451:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == 'e') ADVANCE(461);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 452:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(353);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 453:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(348);
+      if (lookahead == 'e') ADVANCE(316);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(478);
+      if (lookahead == 'e') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 455:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(471);
-      if (lookahead == 'i') ADVANCE(472);
+      if (lookahead == 'e') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 456:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(499);
+      if (lookahead == 'e') ADVANCE(472);
+      if (lookahead == 'i') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 457:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(443);
+      if (lookahead == 'e') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 458:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(467);
+      if (lookahead == 'e') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 459:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(464);
+      if (lookahead == 'e') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 460:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(435);
-      if (lookahead == 'n') ADVANCE(510);
-      if (lookahead == 's') ADVANCE(441);
+      if (lookahead == 'f') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 461:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(442);
+      if (lookahead == 'f') ADVANCE(436);
+      if (lookahead == 'n') ADVANCE(511);
+      if (lookahead == 's') ADVANCE(442);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 462:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(492);
+      if (lookahead == 'i') ADVANCE(443);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 463:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(486);
+      if (lookahead == 'i') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(437);
+      if (lookahead == 'i') ADVANCE(487);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(461);
-      if (lookahead == 'r') ADVANCE(502);
+      if (lookahead == 'k') ADVANCE(438);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(461);
+      if (lookahead == 'l') ADVANCE(462);
+      if (lookahead == 'r') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(356);
+      if (lookahead == 'l') ADVANCE(462);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(470);
+      if (lookahead == 'l') ADVANCE(357);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(504);
+      if (lookahead == 'l') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(482);
+      if (lookahead == 'l') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(457);
+      if (lookahead == 'l') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(454);
+      if (lookahead == 'l') ADVANCE(458);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(387);
+      if (lookahead == 'l') ADVANCE(455);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(456);
+      if (lookahead == 'm') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(490);
+      if (lookahead == 'm') ADVANCE(457);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(375);
+      if (lookahead == 'm') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(354);
+      if (lookahead == 'n') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(445);
+      if (lookahead == 'n') ADVANCE(355);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(363);
+      if (lookahead == 'n') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(447);
+      if (lookahead == 'o') ADVANCE(364);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(509);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 483:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(448);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(510);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(465);
+      if (lookahead == 'o') ADVANCE(449);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 485:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(473);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 486:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(477);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 487:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(494);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
-      END_STATE();
-    case 488:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(466);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(474);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(478);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(495);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(411);
+      if (lookahead == 'o') ADVANCE(467);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(400);
+      if (lookahead == 'p') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(438);
+      if (lookahead == 'p') ADVANCE(401);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(505);
+      if (lookahead == 'p') ADVANCE(439);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(440);
+      if (lookahead == 'p') ADVANCE(506);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(502);
+      if (lookahead == 'p') ADVANCE(441);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(462);
+      if (lookahead == 'r') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(485);
+      if (lookahead == 'r') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(493);
+      if (lookahead == 'r') ADVANCE(486);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(370);
+      if (lookahead == 'r') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(491);
+      if (lookahead == 's') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(427);
+      if (lookahead == 's') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(451);
+      if (lookahead == 's') ADVANCE(428);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(341);
+      if (lookahead == 's') ADVANCE(452);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(342);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(358);
+      if (lookahead == 't') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(463);
+      if (lookahead == 't') ADVANCE(359);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(489);
+      if (lookahead == 't') ADVANCE(464);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(506);
+      if (lookahead == 't') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(469);
+      if (lookahead == 't') ADVANCE(507);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(379);
+      if (lookahead == 'u') ADVANCE(470);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(360);
+      if (lookahead == 'w') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(350);
+      if (lookahead == 'y') ADVANCE(361);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
     case 512:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(351);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
+      END_STATE();
+    case 513:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(512);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
       END_STATE();
-    case 513:
+    case 514:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(513);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(anon_sym_DASH);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(514);
       END_STATE();
     case 515:
-      ACCEPT_TOKEN(anon_sym_SLASH);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 516:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(304);
-      if (lookahead == ':') ADVANCE(533);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(516);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(533);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(517);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(523);
+      if (lookahead == '.') ADVANCE(305);
+      if (lookahead == ':') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(517);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(41);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(521);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(331);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(518);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
-      END_STATE();
-    case 521:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(519);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
-      END_STATE();
-    case 522:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(522);
-      END_STATE();
-    case 523:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(523);
-      END_STATE();
-    case 524:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(524);
-      END_STATE();
-    case 525:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(525);
-      END_STATE();
-    case 526:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 527:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
       if (lookahead == ':') ADVANCE(534);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(527);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(518);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(522);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(332);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(519);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(520);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(523);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(525);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(526);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
-      if (lookahead == ':') ADVANCE(527);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
+      if (lookahead == ':') ADVANCE(535);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(528);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
       if (lookahead == ':') ADVANCE(528);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -5188,8 +5191,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
       if (lookahead == ':') ADVANCE(529);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -5197,8 +5200,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
       if (lookahead == ':') ADVANCE(530);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -5206,8 +5209,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
       if (lookahead == ':') ADVANCE(531);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -5215,8 +5218,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
       if (lookahead == ':') ADVANCE(532);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -5224,157 +5227,166 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
+      if (lookahead == ':') ADVANCE(533);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(534);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(305);
-      if (lookahead == '/') ADVANCE(303);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(535);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(535);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_cidr);
       if (lookahead == '.') ADVANCE(306);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(304);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(536);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(307);
+      if (lookahead == '/') ADVANCE(304);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(537);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(304);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(538);
       END_STATE();
     case 539:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(301);
+      ACCEPT_TOKEN(sym_cidr);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(539);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(302);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(540);
       END_STATE();
     case 541:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(541);
       END_STATE();
     case 542:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 543:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(543);
+      if (lookahead == '#') ADVANCE(544);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(542);
+          lookahead == ' ') ADVANCE(543);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(543);
+          lookahead != '\\') ADVANCE(544);
       END_STATE();
-    case 543:
+    case 544:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(543);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
+          lookahead != '\\') ADVANCE(544);
       END_STATE();
     case 545:
-      ACCEPT_TOKEN(sym_escape_sequence);
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
     case 546:
-      ACCEPT_TOKEN(sym_const_ref);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(546);
+      ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
     case 547:
-      ACCEPT_TOKEN(sym_identifier);
+      ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(547);
       END_STATE();
     case 548:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(550);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(548);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(553);
+      if (lookahead == 'c') ADVANCE(551);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(314);
+      if (lookahead == 'e') ADVANCE(554);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(552);
+      if (lookahead == 'e') ADVANCE(315);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(549);
+      if (lookahead == 'i') ADVANCE(553);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(548);
+      if (lookahead == 'l') ADVANCE(550);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
     case 554:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(549);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
+      END_STATE();
+    case 555:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(554);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(555);
       END_STATE();
-    case 555:
+    case 556:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(555);
+          lookahead != '\n') ADVANCE(556);
       END_STATE();
     default:
       return false;
@@ -5383,372 +5395,372 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 310},
-  [2] = {.lex_state = 310},
-  [3] = {.lex_state = 310},
-  [4] = {.lex_state = 310},
-  [5] = {.lex_state = 310},
-  [6] = {.lex_state = 310},
-  [7] = {.lex_state = 310},
+  [1] = {.lex_state = 311},
+  [2] = {.lex_state = 311},
+  [3] = {.lex_state = 311},
+  [4] = {.lex_state = 311},
+  [5] = {.lex_state = 311},
+  [6] = {.lex_state = 311},
+  [7] = {.lex_state = 311},
   [8] = {.lex_state = 7},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 310},
-  [11] = {.lex_state = 310},
-  [12] = {.lex_state = 310},
-  [13] = {.lex_state = 310},
-  [14] = {.lex_state = 310},
-  [15] = {.lex_state = 310},
-  [16] = {.lex_state = 310},
-  [17] = {.lex_state = 310},
-  [18] = {.lex_state = 310},
-  [19] = {.lex_state = 15},
-  [20] = {.lex_state = 310},
-  [21] = {.lex_state = 310},
-  [22] = {.lex_state = 310},
-  [23] = {.lex_state = 310},
-  [24] = {.lex_state = 310},
-  [25] = {.lex_state = 310},
-  [26] = {.lex_state = 16},
-  [27] = {.lex_state = 310},
-  [28] = {.lex_state = 310},
-  [29] = {.lex_state = 310},
-  [30] = {.lex_state = 310},
-  [31] = {.lex_state = 310},
-  [32] = {.lex_state = 310},
-  [33] = {.lex_state = 310},
-  [34] = {.lex_state = 310},
-  [35] = {.lex_state = 310},
-  [36] = {.lex_state = 310},
-  [37] = {.lex_state = 310},
-  [38] = {.lex_state = 310},
-  [39] = {.lex_state = 310},
-  [40] = {.lex_state = 310},
-  [41] = {.lex_state = 310},
-  [42] = {.lex_state = 310},
-  [43] = {.lex_state = 310},
-  [44] = {.lex_state = 310},
-  [45] = {.lex_state = 310},
-  [46] = {.lex_state = 310},
-  [47] = {.lex_state = 310},
-  [48] = {.lex_state = 310},
-  [49] = {.lex_state = 310},
-  [50] = {.lex_state = 11},
-  [51] = {.lex_state = 310},
-  [52] = {.lex_state = 310},
-  [53] = {.lex_state = 310},
-  [54] = {.lex_state = 310},
-  [55] = {.lex_state = 310},
-  [56] = {.lex_state = 310},
-  [57] = {.lex_state = 310},
-  [58] = {.lex_state = 310},
-  [59] = {.lex_state = 310},
-  [60] = {.lex_state = 310},
-  [61] = {.lex_state = 310},
-  [62] = {.lex_state = 310},
-  [63] = {.lex_state = 310},
-  [64] = {.lex_state = 310},
-  [65] = {.lex_state = 310},
-  [66] = {.lex_state = 310},
-  [67] = {.lex_state = 310},
-  [68] = {.lex_state = 310},
-  [69] = {.lex_state = 310},
-  [70] = {.lex_state = 310},
-  [71] = {.lex_state = 9},
-  [72] = {.lex_state = 310},
-  [73] = {.lex_state = 310},
-  [74] = {.lex_state = 310},
-  [75] = {.lex_state = 13},
-  [76] = {.lex_state = 310},
-  [77] = {.lex_state = 310},
-  [78] = {.lex_state = 310},
-  [79] = {.lex_state = 0},
-  [80] = {.lex_state = 310},
-  [81] = {.lex_state = 310},
-  [82] = {.lex_state = 310},
+  [10] = {.lex_state = 311},
+  [11] = {.lex_state = 311},
+  [12] = {.lex_state = 311},
+  [13] = {.lex_state = 311},
+  [14] = {.lex_state = 311},
+  [15] = {.lex_state = 311},
+  [16] = {.lex_state = 311},
+  [17] = {.lex_state = 311},
+  [18] = {.lex_state = 15},
+  [19] = {.lex_state = 311},
+  [20] = {.lex_state = 311},
+  [21] = {.lex_state = 16},
+  [22] = {.lex_state = 311},
+  [23] = {.lex_state = 311},
+  [24] = {.lex_state = 311},
+  [25] = {.lex_state = 311},
+  [26] = {.lex_state = 311},
+  [27] = {.lex_state = 311},
+  [28] = {.lex_state = 311},
+  [29] = {.lex_state = 311},
+  [30] = {.lex_state = 311},
+  [31] = {.lex_state = 311},
+  [32] = {.lex_state = 311},
+  [33] = {.lex_state = 311},
+  [34] = {.lex_state = 311},
+  [35] = {.lex_state = 311},
+  [36] = {.lex_state = 311},
+  [37] = {.lex_state = 11},
+  [38] = {.lex_state = 311},
+  [39] = {.lex_state = 311},
+  [40] = {.lex_state = 311},
+  [41] = {.lex_state = 311},
+  [42] = {.lex_state = 311},
+  [43] = {.lex_state = 311},
+  [44] = {.lex_state = 311},
+  [45] = {.lex_state = 311},
+  [46] = {.lex_state = 311},
+  [47] = {.lex_state = 311},
+  [48] = {.lex_state = 311},
+  [49] = {.lex_state = 311},
+  [50] = {.lex_state = 311},
+  [51] = {.lex_state = 311},
+  [52] = {.lex_state = 311},
+  [53] = {.lex_state = 311},
+  [54] = {.lex_state = 311},
+  [55] = {.lex_state = 311},
+  [56] = {.lex_state = 311},
+  [57] = {.lex_state = 311},
+  [58] = {.lex_state = 13},
+  [59] = {.lex_state = 311},
+  [60] = {.lex_state = 311},
+  [61] = {.lex_state = 311},
+  [62] = {.lex_state = 9},
+  [63] = {.lex_state = 311},
+  [64] = {.lex_state = 311},
+  [65] = {.lex_state = 311},
+  [66] = {.lex_state = 311},
+  [67] = {.lex_state = 311},
+  [68] = {.lex_state = 311},
+  [69] = {.lex_state = 311},
+  [70] = {.lex_state = 311},
+  [71] = {.lex_state = 311},
+  [72] = {.lex_state = 311},
+  [73] = {.lex_state = 311},
+  [74] = {.lex_state = 311},
+  [75] = {.lex_state = 311},
+  [76] = {.lex_state = 311},
+  [77] = {.lex_state = 311},
+  [78] = {.lex_state = 311},
+  [79] = {.lex_state = 311},
+  [80] = {.lex_state = 311},
+  [81] = {.lex_state = 0},
+  [82] = {.lex_state = 311},
   [83] = {.lex_state = 0},
-  [84] = {.lex_state = 310},
-  [85] = {.lex_state = 14},
-  [86] = {.lex_state = 310},
-  [87] = {.lex_state = 310},
-  [88] = {.lex_state = 11},
-  [89] = {.lex_state = 310},
-  [90] = {.lex_state = 310},
-  [91] = {.lex_state = 310},
-  [92] = {.lex_state = 310},
-  [93] = {.lex_state = 310},
-  [94] = {.lex_state = 310},
-  [95] = {.lex_state = 310},
-  [96] = {.lex_state = 310},
-  [97] = {.lex_state = 310},
-  [98] = {.lex_state = 310},
-  [99] = {.lex_state = 11},
-  [100] = {.lex_state = 310},
-  [101] = {.lex_state = 310},
-  [102] = {.lex_state = 310},
-  [103] = {.lex_state = 310},
-  [104] = {.lex_state = 310},
-  [105] = {.lex_state = 310},
-  [106] = {.lex_state = 310},
-  [107] = {.lex_state = 310},
-  [108] = {.lex_state = 310},
-  [109] = {.lex_state = 310},
-  [110] = {.lex_state = 310},
-  [111] = {.lex_state = 310},
-  [112] = {.lex_state = 310},
-  [113] = {.lex_state = 310},
-  [114] = {.lex_state = 310},
-  [115] = {.lex_state = 310},
-  [116] = {.lex_state = 310},
-  [117] = {.lex_state = 310},
-  [118] = {.lex_state = 310},
-  [119] = {.lex_state = 310},
-  [120] = {.lex_state = 310},
-  [121] = {.lex_state = 310},
-  [122] = {.lex_state = 310},
-  [123] = {.lex_state = 310},
-  [124] = {.lex_state = 310},
-  [125] = {.lex_state = 310},
-  [126] = {.lex_state = 310},
-  [127] = {.lex_state = 310},
-  [128] = {.lex_state = 310},
-  [129] = {.lex_state = 310},
-  [130] = {.lex_state = 310},
-  [131] = {.lex_state = 310},
-  [132] = {.lex_state = 310},
-  [133] = {.lex_state = 310},
-  [134] = {.lex_state = 310},
-  [135] = {.lex_state = 310},
-  [136] = {.lex_state = 310},
-  [137] = {.lex_state = 310},
-  [138] = {.lex_state = 310},
-  [139] = {.lex_state = 310},
-  [140] = {.lex_state = 310},
-  [141] = {.lex_state = 310},
-  [142] = {.lex_state = 310},
-  [143] = {.lex_state = 310},
-  [144] = {.lex_state = 310},
-  [145] = {.lex_state = 310},
-  [146] = {.lex_state = 310},
-  [147] = {.lex_state = 310},
-  [148] = {.lex_state = 310},
-  [149] = {.lex_state = 310},
-  [150] = {.lex_state = 310},
-  [151] = {.lex_state = 310},
-  [152] = {.lex_state = 310},
-  [153] = {.lex_state = 310},
-  [154] = {.lex_state = 310},
-  [155] = {.lex_state = 310},
-  [156] = {.lex_state = 310},
-  [157] = {.lex_state = 310},
-  [158] = {.lex_state = 310},
-  [159] = {.lex_state = 310},
-  [160] = {.lex_state = 310},
-  [161] = {.lex_state = 310},
-  [162] = {.lex_state = 310},
-  [163] = {.lex_state = 310},
-  [164] = {.lex_state = 310},
-  [165] = {.lex_state = 310},
-  [166] = {.lex_state = 310},
-  [167] = {.lex_state = 310},
-  [168] = {.lex_state = 310},
-  [169] = {.lex_state = 310},
-  [170] = {.lex_state = 310},
+  [84] = {.lex_state = 311},
+  [85] = {.lex_state = 311},
+  [86] = {.lex_state = 311},
+  [87] = {.lex_state = 311},
+  [88] = {.lex_state = 311},
+  [89] = {.lex_state = 311},
+  [90] = {.lex_state = 311},
+  [91] = {.lex_state = 311},
+  [92] = {.lex_state = 11},
+  [93] = {.lex_state = 311},
+  [94] = {.lex_state = 311},
+  [95] = {.lex_state = 311},
+  [96] = {.lex_state = 311},
+  [97] = {.lex_state = 311},
+  [98] = {.lex_state = 311},
+  [99] = {.lex_state = 311},
+  [100] = {.lex_state = 311},
+  [101] = {.lex_state = 311},
+  [102] = {.lex_state = 14},
+  [103] = {.lex_state = 311},
+  [104] = {.lex_state = 11},
+  [105] = {.lex_state = 311},
+  [106] = {.lex_state = 311},
+  [107] = {.lex_state = 311},
+  [108] = {.lex_state = 311},
+  [109] = {.lex_state = 311},
+  [110] = {.lex_state = 311},
+  [111] = {.lex_state = 311},
+  [112] = {.lex_state = 311},
+  [113] = {.lex_state = 311},
+  [114] = {.lex_state = 311},
+  [115] = {.lex_state = 311},
+  [116] = {.lex_state = 311},
+  [117] = {.lex_state = 311},
+  [118] = {.lex_state = 311},
+  [119] = {.lex_state = 311},
+  [120] = {.lex_state = 311},
+  [121] = {.lex_state = 311},
+  [122] = {.lex_state = 311},
+  [123] = {.lex_state = 311},
+  [124] = {.lex_state = 311},
+  [125] = {.lex_state = 311},
+  [126] = {.lex_state = 311},
+  [127] = {.lex_state = 311},
+  [128] = {.lex_state = 311},
+  [129] = {.lex_state = 311},
+  [130] = {.lex_state = 311},
+  [131] = {.lex_state = 311},
+  [132] = {.lex_state = 311},
+  [133] = {.lex_state = 311},
+  [134] = {.lex_state = 311},
+  [135] = {.lex_state = 311},
+  [136] = {.lex_state = 311},
+  [137] = {.lex_state = 311},
+  [138] = {.lex_state = 311},
+  [139] = {.lex_state = 311},
+  [140] = {.lex_state = 311},
+  [141] = {.lex_state = 311},
+  [142] = {.lex_state = 311},
+  [143] = {.lex_state = 311},
+  [144] = {.lex_state = 311},
+  [145] = {.lex_state = 311},
+  [146] = {.lex_state = 311},
+  [147] = {.lex_state = 311},
+  [148] = {.lex_state = 311},
+  [149] = {.lex_state = 311},
+  [150] = {.lex_state = 311},
+  [151] = {.lex_state = 311},
+  [152] = {.lex_state = 311},
+  [153] = {.lex_state = 311},
+  [154] = {.lex_state = 311},
+  [155] = {.lex_state = 311},
+  [156] = {.lex_state = 311},
+  [157] = {.lex_state = 311},
+  [158] = {.lex_state = 311},
+  [159] = {.lex_state = 311},
+  [160] = {.lex_state = 311},
+  [161] = {.lex_state = 311},
+  [162] = {.lex_state = 311},
+  [163] = {.lex_state = 311},
+  [164] = {.lex_state = 311},
+  [165] = {.lex_state = 311},
+  [166] = {.lex_state = 311},
+  [167] = {.lex_state = 311},
+  [168] = {.lex_state = 311},
+  [169] = {.lex_state = 311},
+  [170] = {.lex_state = 311},
   [171] = {.lex_state = 9},
-  [172] = {.lex_state = 310},
-  [173] = {.lex_state = 310},
-  [174] = {.lex_state = 310},
-  [175] = {.lex_state = 310},
-  [176] = {.lex_state = 310},
-  [177] = {.lex_state = 310},
-  [178] = {.lex_state = 310},
+  [172] = {.lex_state = 311},
+  [173] = {.lex_state = 311},
+  [174] = {.lex_state = 311},
+  [175] = {.lex_state = 311},
+  [176] = {.lex_state = 311},
+  [177] = {.lex_state = 311},
+  [178] = {.lex_state = 5},
   [179] = {.lex_state = 5},
-  [180] = {.lex_state = 5},
-  [181] = {.lex_state = 6},
-  [182] = {.lex_state = 310},
-  [183] = {.lex_state = 310},
-  [184] = {.lex_state = 5},
-  [185] = {.lex_state = 310},
-  [186] = {.lex_state = 310},
-  [187] = {.lex_state = 5},
-  [188] = {.lex_state = 310},
-  [189] = {.lex_state = 310},
-  [190] = {.lex_state = 310},
-  [191] = {.lex_state = 5},
-  [192] = {.lex_state = 5},
-  [193] = {.lex_state = 5},
-  [194] = {.lex_state = 310},
-  [195] = {.lex_state = 310},
-  [196] = {.lex_state = 310},
-  [197] = {.lex_state = 310},
-  [198] = {.lex_state = 310},
-  [199] = {.lex_state = 310},
-  [200] = {.lex_state = 310},
-  [201] = {.lex_state = 310},
-  [202] = {.lex_state = 310},
-  [203] = {.lex_state = 310},
-  [204] = {.lex_state = 310},
-  [205] = {.lex_state = 310},
-  [206] = {.lex_state = 310},
-  [207] = {.lex_state = 310},
-  [208] = {.lex_state = 310},
-  [209] = {.lex_state = 310},
-  [210] = {.lex_state = 310},
-  [211] = {.lex_state = 310},
-  [212] = {.lex_state = 310},
-  [213] = {.lex_state = 310},
-  [214] = {.lex_state = 0},
-  [215] = {.lex_state = 310},
-  [216] = {.lex_state = 2},
-  [217] = {.lex_state = 2},
-  [218] = {.lex_state = 310},
-  [219] = {.lex_state = 310},
-  [220] = {.lex_state = 310},
-  [221] = {.lex_state = 2},
-  [222] = {.lex_state = 310},
-  [223] = {.lex_state = 310},
-  [224] = {.lex_state = 310},
-  [225] = {.lex_state = 310},
-  [226] = {.lex_state = 310},
-  [227] = {.lex_state = 2},
-  [228] = {.lex_state = 310},
-  [229] = {.lex_state = 310},
-  [230] = {.lex_state = 310},
+  [180] = {.lex_state = 6},
+  [181] = {.lex_state = 5},
+  [182] = {.lex_state = 311},
+  [183] = {.lex_state = 311},
+  [184] = {.lex_state = 311},
+  [185] = {.lex_state = 311},
+  [186] = {.lex_state = 311},
+  [187] = {.lex_state = 311},
+  [188] = {.lex_state = 311},
+  [189] = {.lex_state = 311},
+  [190] = {.lex_state = 311},
+  [191] = {.lex_state = 311},
+  [192] = {.lex_state = 311},
+  [193] = {.lex_state = 311},
+  [194] = {.lex_state = 311},
+  [195] = {.lex_state = 5},
+  [196] = {.lex_state = 311},
+  [197] = {.lex_state = 5},
+  [198] = {.lex_state = 311},
+  [199] = {.lex_state = 311},
+  [200] = {.lex_state = 5},
+  [201] = {.lex_state = 311},
+  [202] = {.lex_state = 311},
+  [203] = {.lex_state = 311},
+  [204] = {.lex_state = 5},
+  [205] = {.lex_state = 311},
+  [206] = {.lex_state = 311},
+  [207] = {.lex_state = 0},
+  [208] = {.lex_state = 311},
+  [209] = {.lex_state = 311},
+  [210] = {.lex_state = 2},
+  [211] = {.lex_state = 311},
+  [212] = {.lex_state = 311},
+  [213] = {.lex_state = 311},
+  [214] = {.lex_state = 311},
+  [215] = {.lex_state = 311},
+  [216] = {.lex_state = 311},
+  [217] = {.lex_state = 311},
+  [218] = {.lex_state = 311},
+  [219] = {.lex_state = 311},
+  [220] = {.lex_state = 311},
+  [221] = {.lex_state = 311},
+  [222] = {.lex_state = 311},
+  [223] = {.lex_state = 311},
+  [224] = {.lex_state = 2},
+  [225] = {.lex_state = 311},
+  [226] = {.lex_state = 2},
+  [227] = {.lex_state = 311},
+  [228] = {.lex_state = 2},
+  [229] = {.lex_state = 311},
+  [230] = {.lex_state = 311},
   [231] = {.lex_state = 2},
-  [232] = {.lex_state = 3},
-  [233] = {.lex_state = 2},
+  [232] = {.lex_state = 311},
+  [233] = {.lex_state = 3},
   [234] = {.lex_state = 2},
-  [235] = {.lex_state = 310},
-  [236] = {.lex_state = 10},
-  [237] = {.lex_state = 10},
+  [235] = {.lex_state = 3},
+  [236] = {.lex_state = 3},
+  [237] = {.lex_state = 2},
   [238] = {.lex_state = 10},
   [239] = {.lex_state = 10},
-  [240] = {.lex_state = 3},
-  [241] = {.lex_state = 2},
-  [242] = {.lex_state = 2},
-  [243] = {.lex_state = 2},
-  [244] = {.lex_state = 3},
+  [240] = {.lex_state = 10},
+  [241] = {.lex_state = 311},
+  [242] = {.lex_state = 4},
+  [243] = {.lex_state = 4},
+  [244] = {.lex_state = 4},
   [245] = {.lex_state = 2},
-  [246] = {.lex_state = 2},
+  [246] = {.lex_state = 10},
   [247] = {.lex_state = 4},
-  [248] = {.lex_state = 4},
-  [249] = {.lex_state = 0},
+  [248] = {.lex_state = 0},
+  [249] = {.lex_state = 2},
   [250] = {.lex_state = 3},
-  [251] = {.lex_state = 10},
-  [252] = {.lex_state = 4},
-  [253] = {.lex_state = 4},
-  [254] = {.lex_state = 3},
+  [251] = {.lex_state = 2},
+  [252] = {.lex_state = 2},
+  [253] = {.lex_state = 10},
+  [254] = {.lex_state = 2},
   [255] = {.lex_state = 10},
-  [256] = {.lex_state = 10},
-  [257] = {.lex_state = 11},
+  [256] = {.lex_state = 3},
+  [257] = {.lex_state = 4},
   [258] = {.lex_state = 2},
   [259] = {.lex_state = 4},
   [260] = {.lex_state = 4},
   [261] = {.lex_state = 4},
   [262] = {.lex_state = 4},
-  [263] = {.lex_state = 4},
-  [264] = {.lex_state = 10},
-  [265] = {.lex_state = 4},
-  [266] = {.lex_state = 1},
-  [267] = {.lex_state = 310},
-  [268] = {.lex_state = 310},
-  [269] = {.lex_state = 310},
-  [270] = {.lex_state = 310},
-  [271] = {.lex_state = 310},
-  [272] = {.lex_state = 17},
-  [273] = {.lex_state = 11},
-  [274] = {.lex_state = 310},
-  [275] = {.lex_state = 11},
-  [276] = {.lex_state = 21},
-  [277] = {.lex_state = 21},
-  [278] = {.lex_state = 310},
-  [279] = {.lex_state = 310},
-  [280] = {.lex_state = 310},
-  [281] = {.lex_state = 310},
-  [282] = {.lex_state = 310},
-  [283] = {.lex_state = 310},
-  [284] = {.lex_state = 20},
-  [285] = {.lex_state = 310},
-  [286] = {.lex_state = 20},
-  [287] = {.lex_state = 310},
-  [288] = {.lex_state = 1},
-  [289] = {.lex_state = 310},
-  [290] = {.lex_state = 310},
-  [291] = {.lex_state = 310},
-  [292] = {.lex_state = 10},
-  [293] = {.lex_state = 11},
-  [294] = {.lex_state = 310},
-  [295] = {.lex_state = 310},
+  [263] = {.lex_state = 10},
+  [264] = {.lex_state = 4},
+  [265] = {.lex_state = 11},
+  [266] = {.lex_state = 10},
+  [267] = {.lex_state = 21},
+  [268] = {.lex_state = 311},
+  [269] = {.lex_state = 311},
+  [270] = {.lex_state = 311},
+  [271] = {.lex_state = 1},
+  [272] = {.lex_state = 311},
+  [273] = {.lex_state = 311},
+  [274] = {.lex_state = 11},
+  [275] = {.lex_state = 17},
+  [276] = {.lex_state = 11},
+  [277] = {.lex_state = 10},
+  [278] = {.lex_state = 17},
+  [279] = {.lex_state = 311},
+  [280] = {.lex_state = 1},
+  [281] = {.lex_state = 21},
+  [282] = {.lex_state = 311},
+  [283] = {.lex_state = 311},
+  [284] = {.lex_state = 311},
+  [285] = {.lex_state = 311},
+  [286] = {.lex_state = 311},
+  [287] = {.lex_state = 20},
+  [288] = {.lex_state = 311},
+  [289] = {.lex_state = 311},
+  [290] = {.lex_state = 0},
+  [291] = {.lex_state = 311},
+  [292] = {.lex_state = 11},
+  [293] = {.lex_state = 311},
+  [294] = {.lex_state = 311},
+  [295] = {.lex_state = 311},
   [296] = {.lex_state = 11},
-  [297] = {.lex_state = 17},
-  [298] = {.lex_state = 0},
-  [299] = {.lex_state = 310},
-  [300] = {.lex_state = 11},
-  [301] = {.lex_state = 310},
-  [302] = {.lex_state = 310},
-  [303] = {.lex_state = 10},
-  [304] = {.lex_state = 1},
-  [305] = {.lex_state = 1},
+  [297] = {.lex_state = 311},
+  [298] = {.lex_state = 311},
+  [299] = {.lex_state = 11},
+  [300] = {.lex_state = 17},
+  [301] = {.lex_state = 311},
+  [302] = {.lex_state = 1},
+  [303] = {.lex_state = 20},
+  [304] = {.lex_state = 10},
+  [305] = {.lex_state = 311},
   [306] = {.lex_state = 1},
-  [307] = {.lex_state = 17},
-  [308] = {.lex_state = 0},
-  [309] = {.lex_state = 18},
+  [307] = {.lex_state = 1},
+  [308] = {.lex_state = 311},
+  [309] = {.lex_state = 0},
   [310] = {.lex_state = 19},
   [311] = {.lex_state = 0},
-  [312] = {.lex_state = 18},
-  [313] = {.lex_state = 0},
+  [312] = {.lex_state = 311},
+  [313] = {.lex_state = 18},
   [314] = {.lex_state = 0},
-  [315] = {.lex_state = 0},
+  [315] = {.lex_state = 17},
   [316] = {.lex_state = 0},
-  [317] = {.lex_state = 20},
+  [317] = {.lex_state = 19},
   [318] = {.lex_state = 0},
-  [319] = {.lex_state = 17},
+  [319] = {.lex_state = 19},
   [320] = {.lex_state = 0},
   [321] = {.lex_state = 0},
-  [322] = {.lex_state = 19},
-  [323] = {.lex_state = 19},
-  [324] = {.lex_state = 11},
-  [325] = {.lex_state = 11},
-  [326] = {.lex_state = 0},
+  [322] = {.lex_state = 0},
+  [323] = {.lex_state = 11},
+  [324] = {.lex_state = 0},
+  [325] = {.lex_state = 0},
+  [326] = {.lex_state = 19},
   [327] = {.lex_state = 0},
   [328] = {.lex_state = 0},
-  [329] = {.lex_state = 0},
+  [329] = {.lex_state = 19},
   [330] = {.lex_state = 0},
-  [331] = {.lex_state = 310},
-  [332] = {.lex_state = 19},
-  [333] = {.lex_state = 19},
+  [331] = {.lex_state = 0},
+  [332] = {.lex_state = 0},
+  [333] = {.lex_state = 0},
   [334] = {.lex_state = 0},
-  [335] = {.lex_state = 17},
+  [335] = {.lex_state = 20},
   [336] = {.lex_state = 0},
   [337] = {.lex_state = 0},
-  [338] = {.lex_state = 0},
-  [339] = {.lex_state = 0},
+  [338] = {.lex_state = 11},
+  [339] = {.lex_state = 19},
   [340] = {.lex_state = 0},
-  [341] = {.lex_state = 0},
-  [342] = {.lex_state = 11},
-  [343] = {.lex_state = 19},
+  [341] = {.lex_state = 11},
+  [342] = {.lex_state = 0},
+  [343] = {.lex_state = 0},
   [344] = {.lex_state = 0},
   [345] = {.lex_state = 11},
-  [346] = {.lex_state = 0},
+  [346] = {.lex_state = 17},
   [347] = {.lex_state = 0},
-  [348] = {.lex_state = 0},
-  [349] = {.lex_state = 10},
-  [350] = {.lex_state = 0},
+  [348] = {.lex_state = 18},
+  [349] = {.lex_state = 0},
+  [350] = {.lex_state = 10},
   [351] = {.lex_state = 0},
   [352] = {.lex_state = 0},
-  [353] = {.lex_state = 0},
+  [353] = {.lex_state = 17},
   [354] = {.lex_state = 0},
   [355] = {.lex_state = 0},
-  [356] = {.lex_state = 0},
+  [356] = {.lex_state = 17},
   [357] = {.lex_state = 0},
-  [358] = {.lex_state = 0},
+  [358] = {.lex_state = 19},
   [359] = {.lex_state = 0},
   [360] = {.lex_state = 0},
-  [361] = {.lex_state = 19},
+  [361] = {.lex_state = 0},
   [362] = {.lex_state = 0},
   [363] = {.lex_state = 0},
-  [364] = {.lex_state = 17},
+  [364] = {.lex_state = 0},
   [365] = {.lex_state = 0},
-  [366] = {.lex_state = 17},
+  [366] = {.lex_state = 0},
   [367] = {.lex_state = 0},
   [368] = {.lex_state = 0},
   [369] = {.lex_state = 0},
@@ -5758,70 +5770,71 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [373] = {.lex_state = 0},
   [374] = {.lex_state = 0},
   [375] = {.lex_state = 0},
-  [376] = {.lex_state = 17},
+  [376] = {.lex_state = 0},
   [377] = {.lex_state = 0},
   [378] = {.lex_state = 0},
-  [379] = {.lex_state = 19},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 10},
-  [382] = {.lex_state = 10},
-  [383] = {.lex_state = 17},
-  [384] = {.lex_state = 10},
-  [385] = {.lex_state = 0},
-  [386] = {.lex_state = 0},
+  [379] = {.lex_state = 0},
+  [380] = {.lex_state = 311},
+  [381] = {.lex_state = 17},
+  [382] = {.lex_state = 17},
+  [383] = {.lex_state = 0},
+  [384] = {.lex_state = 19},
+  [385] = {.lex_state = 10},
+  [386] = {.lex_state = 10},
   [387] = {.lex_state = 17},
-  [388] = {.lex_state = 310},
-  [389] = {.lex_state = 0},
+  [388] = {.lex_state = 10},
+  [389] = {.lex_state = 17},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 17},
+  [391] = {.lex_state = 0},
   [392] = {.lex_state = 0},
   [393] = {.lex_state = 0},
-  [394] = {.lex_state = 310},
-  [395] = {.lex_state = 24},
-  [396] = {.lex_state = 3},
-  [397] = {.lex_state = 2},
-  [398] = {.lex_state = 25},
+  [394] = {.lex_state = 0},
+  [395] = {.lex_state = 0},
+  [396] = {.lex_state = 311},
+  [397] = {.lex_state = 0},
+  [398] = {.lex_state = 19},
   [399] = {.lex_state = 0},
-  [400] = {.lex_state = 310},
-  [401] = {.lex_state = 310},
+  [400] = {.lex_state = 0},
+  [401] = {.lex_state = 0},
   [402] = {.lex_state = 0},
-  [403] = {.lex_state = 3},
-  [404] = {.lex_state = 310},
-  [405] = {.lex_state = 310},
-  [406] = {.lex_state = 310},
-  [407] = {.lex_state = 19},
+  [403] = {.lex_state = 0},
+  [404] = {.lex_state = 24},
+  [405] = {.lex_state = 311},
+  [406] = {.lex_state = 311},
+  [407] = {.lex_state = 311},
   [408] = {.lex_state = 0},
-  [409] = {.lex_state = 0},
-  [410] = {.lex_state = 310},
-  [411] = {.lex_state = 0},
+  [409] = {.lex_state = 311},
+  [410] = {.lex_state = 19},
+  [411] = {.lex_state = 311},
   [412] = {.lex_state = 0},
-  [413] = {.lex_state = 0},
-  [414] = {.lex_state = 26},
-  [415] = {.lex_state = 11},
-  [416] = {.lex_state = 310},
-  [417] = {.lex_state = 310},
-  [418] = {.lex_state = 25},
-  [419] = {.lex_state = 0},
-  [420] = {.lex_state = 19},
-  [421] = {.lex_state = 310},
-  [422] = {.lex_state = 310},
-  [423] = {.lex_state = 0},
+  [413] = {.lex_state = 2},
+  [414] = {.lex_state = 25},
+  [415] = {.lex_state = 311},
+  [416] = {.lex_state = 23},
+  [417] = {.lex_state = 311},
+  [418] = {.lex_state = 11},
+  [419] = {.lex_state = 311},
+  [420] = {.lex_state = 3},
+  [421] = {.lex_state = 3},
+  [422] = {.lex_state = 11},
+  [423] = {.lex_state = 311},
   [424] = {.lex_state = 17},
-  [425] = {.lex_state = 11},
-  [426] = {.lex_state = 310},
-  [427] = {.lex_state = 26},
-  [428] = {.lex_state = 310},
-  [429] = {.lex_state = 19},
+  [425] = {.lex_state = 311},
+  [426] = {.lex_state = 0},
+  [427] = {.lex_state = 311},
+  [428] = {.lex_state = 26},
+  [429] = {.lex_state = 311},
   [430] = {.lex_state = 0},
   [431] = {.lex_state = 0},
-  [432] = {.lex_state = 25},
-  [433] = {.lex_state = 0},
-  [434] = {.lex_state = 25},
-  [435] = {.lex_state = 23},
-  [436] = {.lex_state = 2},
-  [437] = {.lex_state = 0},
-  [438] = {.lex_state = 0},
-  [439] = {.lex_state = 310},
+  [432] = {.lex_state = 26},
+  [433] = {.lex_state = 25},
+  [434] = {.lex_state = 311},
+  [435] = {.lex_state = 25},
+  [436] = {.lex_state = 0},
+  [437] = {.lex_state = 25},
+  [438] = {.lex_state = 19},
+  [439] = {.lex_state = 0},
+  [440] = {.lex_state = 2},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -5864,6 +5877,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_select] = ACTIONS(1),
     [anon_sym_pods] = ACTIONS(1),
     [anon_sym_all] = ACTIONS(1),
+    [anon_sym_everything] = ACTIONS(1),
     [anon_sym_in] = ACTIONS(1),
     [anon_sym_except] = ACTIONS(1),
     [anon_sym_with] = ACTIONS(1),
@@ -5871,7 +5885,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_from] = ACTIONS(1),
     [anon_sym_to] = ACTIONS(1),
     [anon_sym_anywhere] = ACTIONS(1),
-    [anon_sym_everything] = ACTIONS(1),
     [anon_sym_entity] = ACTIONS(1),
     [anon_sym_LBRACK] = ACTIONS(1),
     [anon_sym_RBRACK] = ACTIONS(1),
@@ -5907,18 +5920,18 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(438),
-    [sym__item] = STATE(47),
-    [sym_silence] = STATE(47),
-    [sym_inventory] = STATE(47),
-    [sym_cidr_groups] = STATE(47),
-    [sym_cilium] = STATE(47),
-    [sym_import] = STATE(47),
-    [sym_const_definition] = STATE(47),
-    [sym_category] = STATE(47),
-    [sym_namespace] = STATE(47),
-    [sym_cluster_policy] = STATE(47),
-    [aux_sym_source_file_repeat1] = STATE(47),
+    [sym_source_file] = STATE(430),
+    [sym__item] = STATE(40),
+    [sym_silence] = STATE(40),
+    [sym_inventory] = STATE(40),
+    [sym_cidr_groups] = STATE(40),
+    [sym_cilium] = STATE(40),
+    [sym_import] = STATE(40),
+    [sym_const_definition] = STATE(40),
+    [sym_category] = STATE(40),
+    [sym_namespace] = STATE(40),
+    [sym_cluster_policy] = STATE(40),
+    [aux_sym_source_file_repeat1] = STATE(40),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -6183,15 +6196,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(51), 1,
       sym_const_ref,
-    STATE(37), 1,
+    STATE(42), 1,
       sym_sentence_values,
-    STATE(40), 2,
+    STATE(46), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(71), 2,
+    STATE(62), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(63), 5,
+    STATE(77), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -6230,15 +6243,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(51), 1,
       sym_const_ref,
-    STATE(37), 1,
+    STATE(42), 1,
       sym_sentence_values,
-    STATE(40), 2,
+    STATE(46), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(71), 2,
+    STATE(62), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(63), 5,
+    STATE(77), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -6398,7 +6411,7 @@ static const uint16_t ts_small_parse_table[] = {
   [510] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 28,
+    ACTIONS(67), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6430,7 +6443,7 @@ static const uint16_t ts_small_parse_table[] = {
   [544] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 28,
+    ACTIONS(59), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6523,33 +6536,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_RBRACK,
-  [646] = 11,
+  [646] = 9,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
     ACTIONS(75), 1,
-      anon_sym_port,
+      anon_sym_RBRACE,
     ACTIONS(77), 1,
-      anon_sym_icmp,
+      anon_sym_in,
     ACTIONS(79), 1,
-      anon_sym_http,
+      sym_label_key,
     ACTIONS(81), 1,
+      sym_const_ref,
+    STATE(110), 1,
+      sym_scope,
+    STATE(50), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(73), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
       anon_sym_grpc,
-    ACTIONS(83), 1,
       anon_sym_kafka,
-    ACTIONS(85), 1,
       anon_sym_dns,
-    STATE(27), 1,
+  [691] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(85), 1,
+      anon_sym_port,
+    ACTIONS(87), 1,
+      anon_sym_icmp,
+    ACTIONS(89), 1,
+      anon_sym_http,
+    ACTIONS(91), 1,
+      anon_sym_grpc,
+    ACTIONS(93), 1,
+      anon_sym_kafka,
+    ACTIONS(95), 1,
+      anon_sym_dns,
+    STATE(29), 1,
       sym_ports,
-    STATE(38), 1,
+    STATE(39), 1,
       sym_icmps,
-    STATE(39), 6,
+    STATE(41), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(73), 11,
+    ACTIONS(83), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6561,98 +6610,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [695] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(89), 1,
-      anon_sym_RBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(95), 1,
-      sym_const_ref,
-    STATE(145), 1,
-      sym_scope,
-    STATE(49), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(87), 16,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [740] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(99), 1,
-      anon_sym_COMMA,
-    STATE(22), 1,
-      aux_sym_silence_repeat1,
-    STATE(52), 1,
-      sym_string,
-    ACTIONS(97), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [778] = 13,
+  [740] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(101), 1,
+    ACTIONS(97), 1,
       anon_sym_RBRACE,
-    ACTIONS(103), 1,
+    ACTIONS(99), 1,
       anon_sym_policy,
-    ACTIONS(105), 1,
+    ACTIONS(101), 1,
       anon_sym_use,
-    ACTIONS(107), 1,
+    ACTIONS(103), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
+    ACTIONS(105), 1,
       anon_sym_label,
-    ACTIONS(111), 1,
+    ACTIONS(107), 1,
       anon_sym_default,
-    ACTIONS(115), 1,
+    ACTIONS(111), 1,
       anon_sym_no,
-    ACTIONS(117), 1,
+    ACTIONS(113), 1,
       anon_sym_select,
-    STATE(284), 1,
+    STATE(303), 1,
       sym_verb,
-    ACTIONS(113), 2,
+    ACTIONS(109), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(23), 12,
@@ -6668,18 +6649,53 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_body_repeat1,
-  [830] = 6,
+  [792] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(75), 1,
+      anon_sym_RBRACE,
+    ACTIONS(77), 1,
+      anon_sym_in,
+    ACTIONS(79), 1,
+      sym_label_key,
+    ACTIONS(81), 1,
+      sym_const_ref,
+    STATE(110), 1,
+      sym_scope,
+    STATE(50), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(73), 15,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [836] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(99), 1,
+    ACTIONS(117), 1,
       anon_sym_COMMA,
-    STATE(29), 1,
+    STATE(25), 1,
       aux_sym_silence_repeat1,
     STATE(53), 1,
       sym_string,
-    ACTIONS(119), 20,
+    ACTIONS(115), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -6700,33 +6716,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [868] = 13,
+  [874] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(103), 1,
+    ACTIONS(99), 1,
       anon_sym_policy,
-    ACTIONS(105), 1,
+    ACTIONS(101), 1,
       anon_sym_use,
-    ACTIONS(107), 1,
+    ACTIONS(103), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
+    ACTIONS(105), 1,
       anon_sym_label,
-    ACTIONS(111), 1,
+    ACTIONS(107), 1,
       anon_sym_default,
-    ACTIONS(115), 1,
+    ACTIONS(111), 1,
       anon_sym_no,
-    ACTIONS(117), 1,
+    ACTIONS(113), 1,
       anon_sym_select,
-    ACTIONS(121), 1,
+    ACTIONS(119), 1,
       anon_sym_RBRACE,
-    STATE(284), 1,
+    STATE(303), 1,
       sym_verb,
-    ACTIONS(113), 2,
+    ACTIONS(109), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(25), 12,
+    STATE(26), 12,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -6739,27 +6755,27 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_body_repeat1,
-  [920] = 10,
+  [926] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(125), 1,
+    ACTIONS(123), 1,
       anon_sym_method,
-    ACTIONS(127), 1,
+    ACTIONS(125), 1,
       anon_sym_host,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    ACTIONS(131), 1,
+    ACTIONS(129), 1,
       sym_http_method,
-    ACTIONS(133), 1,
+    ACTIONS(131), 1,
       sym_const_ref,
-    STATE(138), 1,
+    STATE(117), 1,
       aux_sym_http_repeat1,
-    STATE(87), 2,
+    STATE(103), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(123), 15,
+    ACTIONS(121), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6775,7 +6791,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [966] = 13,
+  [972] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(117), 1,
+      anon_sym_COMMA,
+    STATE(28), 1,
+      aux_sym_silence_repeat1,
+    STATE(52), 1,
+      sym_string,
+    ACTIONS(133), 20,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1010] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(135), 1,
@@ -6796,12 +6844,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
     ACTIONS(161), 1,
       anon_sym_select,
-    STATE(284), 1,
+    STATE(303), 1,
       sym_verb,
     ACTIONS(155), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(25), 12,
+    STATE(26), 12,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -6814,79 +6862,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_body_repeat1,
-  [1018] = 9,
+  [1062] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(89), 1,
-      anon_sym_RBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(95), 1,
-      sym_const_ref,
-    STATE(145), 1,
-      sym_scope,
-    STATE(49), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(87), 15,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1062] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_icmp,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(44), 1,
-      sym_icmps,
-    STATE(45), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(164), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1105] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(166), 23,
+    ACTIONS(164), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -6910,14 +6889,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1134] = 4,
+  [1091] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(170), 1,
+    ACTIONS(168), 1,
       anon_sym_COMMA,
-    STATE(29), 1,
+    STATE(28), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(168), 21,
+    ACTIONS(166), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -6939,31 +6918,65 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_DQUOTE,
+  [1124] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_icmp,
+    ACTIONS(89), 1,
+      anon_sym_http,
+    ACTIONS(91), 1,
+      anon_sym_grpc,
+    ACTIONS(93), 1,
+      anon_sym_kafka,
+    ACTIONS(95), 1,
+      anon_sym_dns,
+    STATE(45), 1,
+      sym_icmps,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(171), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
   [1167] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(105), 1,
+    ACTIONS(101), 1,
       anon_sym_use,
-    ACTIONS(107), 1,
+    ACTIONS(103), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
+    ACTIONS(105), 1,
       anon_sym_label,
-    ACTIONS(111), 1,
+    ACTIONS(107), 1,
       anon_sym_default,
-    ACTIONS(115), 1,
+    ACTIONS(111), 1,
       anon_sym_no,
     ACTIONS(173), 1,
       anon_sym_RBRACE,
     ACTIONS(175), 1,
       anon_sym_select,
-    STATE(286), 1,
+    STATE(287), 1,
       sym_verb,
-    ACTIONS(113), 2,
+    ACTIONS(109), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(32), 11,
+    STATE(31), 11,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -6975,57 +6988,67 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [1215] = 2,
+  [1215] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(168), 22,
-      ts_builtin_sym_end,
+    ACTIONS(177), 1,
       anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
+    ACTIONS(180), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
+    ACTIONS(182), 1,
       anon_sym_use,
+    ACTIONS(185), 1,
       anon_sym_description,
+    ACTIONS(188), 1,
       anon_sym_label,
+    ACTIONS(191), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(197), 1,
       anon_sym_no,
+    ACTIONS(200), 1,
       anon_sym_select,
+    STATE(287), 1,
+      sym_verb,
+    ACTIONS(194), 2,
+      anon_sym_deny,
       anon_sym_allow,
-      anon_sym_DQUOTE,
-  [1243] = 12,
+    STATE(31), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [1263] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(105), 1,
+    ACTIONS(101), 1,
       anon_sym_use,
-    ACTIONS(107), 1,
+    ACTIONS(103), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
+    ACTIONS(105), 1,
       anon_sym_label,
-    ACTIONS(111), 1,
+    ACTIONS(107), 1,
       anon_sym_default,
-    ACTIONS(115), 1,
+    ACTIONS(111), 1,
       anon_sym_no,
     ACTIONS(175), 1,
       anon_sym_select,
-    ACTIONS(177), 1,
+    ACTIONS(203), 1,
       anon_sym_RBRACE,
-    STATE(286), 1,
+    STATE(287), 1,
       sym_verb,
-    ACTIONS(113), 2,
+    ACTIONS(109), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(33), 11,
+    STATE(30), 11,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -7037,56 +7060,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [1291] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(179), 1,
-      anon_sym_silence,
-    ACTIONS(182), 1,
-      anon_sym_RBRACE,
-    ACTIONS(184), 1,
-      anon_sym_use,
-    ACTIONS(187), 1,
-      anon_sym_description,
-    ACTIONS(190), 1,
-      anon_sym_label,
-    ACTIONS(193), 1,
-      anon_sym_default,
-    ACTIONS(199), 1,
-      anon_sym_no,
-    ACTIONS(202), 1,
-      anon_sym_select,
-    STATE(286), 1,
-      sym_verb,
-    ACTIONS(196), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(33), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [1339] = 8,
+  [1311] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
     ACTIONS(207), 1,
       anon_sym_host,
     ACTIONS(209), 1,
       sym_const_ref,
-    STATE(113), 1,
+    STATE(124), 1,
       aux_sym_http_repeat1,
-    STATE(98), 2,
+    STATE(91), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(205), 15,
@@ -7105,20 +7092,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1379] = 8,
+  [1351] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
     ACTIONS(213), 1,
       anon_sym_host,
     ACTIONS(215), 1,
       sym_const_ref,
-    STATE(126), 1,
+    STATE(131), 1,
       aux_sym_http_repeat1,
-    STATE(102), 2,
+    STATE(96), 2,
       sym__string_or_ref,
       sym_string,
     ACTIONS(211), 15,
@@ -7137,18 +7124,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+  [1391] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(166), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
   [1419] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 1,
+    ACTIONS(89), 1,
       anon_sym_http,
-    ACTIONS(222), 1,
+    ACTIONS(91), 1,
       anon_sym_grpc,
-    ACTIONS(225), 1,
+    ACTIONS(93), 1,
       anon_sym_kafka,
-    ACTIONS(228), 1,
+    ACTIONS(95), 1,
       anon_sym_dns,
-    STATE(36), 6,
+    STATE(47), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -7167,23 +7180,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1456] = 5,
+  [1456] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(41), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(71), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(233), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(231), 11,
+    ACTIONS(223), 1,
+      anon_sym_apikey,
+    ACTIONS(225), 1,
+      anon_sym_topic,
+    ACTIONS(227), 1,
+      anon_sym_client,
+    ACTIONS(229), 1,
+      anon_sym_version,
+    ACTIONS(221), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(219), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7195,263 +7206,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1489] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(45), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(164), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1526] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(164), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1563] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(43), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(71), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(233), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(235), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1596] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(43), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(71), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(233), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(237), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1629] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(241), 1,
-      anon_sym_COMMA,
-    ACTIONS(243), 1,
-      anon_sym_in,
-    STATE(54), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(107), 1,
-      sym_scope,
-    ACTIONS(239), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1664] = 5,
+  [1493] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(43), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(71), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(247), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(245), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1697] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(48), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(250), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1734] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(250), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1771] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(252), 1,
+    ACTIONS(231), 1,
       ts_builtin_sym_end,
-    ACTIONS(254), 1,
+    ACTIONS(233), 1,
       anon_sym_silence,
-    ACTIONS(257), 1,
+    ACTIONS(236), 1,
       anon_sym_cluster,
-    ACTIONS(260), 1,
+    ACTIONS(239), 1,
       anon_sym_cidr,
-    ACTIONS(263), 1,
+    ACTIONS(242), 1,
       anon_sym_cilium,
-    ACTIONS(266), 1,
+    ACTIONS(245), 1,
       anon_sym_import,
-    ACTIONS(269), 1,
+    ACTIONS(248), 1,
       anon_sym_const,
-    ACTIONS(272), 1,
+    ACTIONS(251), 1,
       anon_sym_category,
-    ACTIONS(275), 1,
+    ACTIONS(254), 1,
       anon_sym_system,
-    ACTIONS(278), 1,
+    ACTIONS(257), 1,
       anon_sym_namespace,
-    STATE(46), 11,
+    STATE(38), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -7463,7 +7245,37 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1818] = 12,
+  [1540] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_http,
+    ACTIONS(91), 1,
+      anon_sym_grpc,
+    ACTIONS(93), 1,
+      anon_sym_kafka,
+    ACTIONS(95), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(171), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1577] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -7484,9 +7296,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
     ACTIONS(23), 1,
       anon_sym_namespace,
-    ACTIONS(281), 1,
+    ACTIONS(260), 1,
       ts_builtin_sym_end,
-    STATE(46), 11,
+    STATE(38), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -7498,25 +7310,25 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1865] = 7,
+  [1624] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(89), 1,
       anon_sym_http,
-    ACTIONS(81), 1,
+    ACTIONS(91), 1,
       anon_sym_grpc,
-    ACTIONS(83), 1,
+    ACTIONS(93), 1,
       anon_sym_kafka,
-    ACTIONS(85), 1,
+    ACTIONS(95), 1,
       anon_sym_dns,
-    STATE(36), 6,
+    STATE(47), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(283), 11,
+    ACTIONS(171), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7528,18 +7340,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1902] = 6,
+  [1661] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(241), 1,
-      anon_sym_COMMA,
-    ACTIONS(243), 1,
+    STATE(48), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(62), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(264), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
       anon_sym_in,
-    STATE(42), 1,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(262), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1694] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 1,
+      anon_sym_COMMA,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    STATE(54), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(143), 1,
+    STATE(120), 1,
       sym_scope,
-    ACTIONS(285), 17,
+    ACTIONS(266), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7557,21 +7397,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1937] = 7,
+  [1729] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(291), 1,
-      anon_sym_apikey,
-    ACTIONS(293), 1,
-      anon_sym_topic,
-    ACTIONS(295), 1,
-      anon_sym_client,
-    ACTIONS(297), 1,
-      anon_sym_version,
-    ACTIONS(289), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(287), 15,
+    ACTIONS(89), 1,
+      anon_sym_http,
+    ACTIONS(91), 1,
+      anon_sym_grpc,
+    ACTIONS(93), 1,
+      anon_sym_kafka,
+    ACTIONS(95), 1,
+      anon_sym_dns,
+    STATE(47), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(272), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7583,6 +7427,175 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+  [1766] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_http,
+    ACTIONS(91), 1,
+      anon_sym_grpc,
+    ACTIONS(93), 1,
+      anon_sym_kafka,
+    ACTIONS(95), 1,
+      anon_sym_dns,
+    STATE(44), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(217), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1803] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(49), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(62), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(264), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(274), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1836] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(278), 1,
+      anon_sym_http,
+    ACTIONS(281), 1,
+      anon_sym_grpc,
+    ACTIONS(284), 1,
+      anon_sym_kafka,
+    ACTIONS(287), 1,
+      anon_sym_dns,
+    STATE(47), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(276), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1873] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(49), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(62), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(264), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(290), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1906] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(49), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(62), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(294), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(292), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1939] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 1,
+      anon_sym_COMMA,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    STATE(43), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(113), 1,
+      sym_scope,
+    ACTIONS(297), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -7714,8 +7727,8 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(314), 1,
       anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_fqdn_repeat1,
+    STATE(71), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(312), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -7737,11 +7750,11 @@ static const uint16_t ts_small_parse_table[] = {
   [2137] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(319), 1,
+    ACTIONS(314), 1,
       anon_sym_COMMA,
-    STATE(61), 1,
+    STATE(56), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(317), 17,
+    ACTIONS(316), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7759,17 +7772,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2166] = 4,
+  [2166] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(319), 1,
-      anon_sym_COMMA,
-    STATE(62), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(321), 17,
-      anon_sym_silence,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(77), 1,
+      anon_sym_in,
+    ACTIONS(79), 1,
+      sym_label_key,
+    ACTIONS(320), 1,
       anon_sym_RBRACE,
-      anon_sym_port,
+    ACTIONS(322), 1,
+      sym_const_ref,
+    STATE(189), 1,
+      sym_scope,
+    STATE(174), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(318), 10,
+      anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7779,19 +7802,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2195] = 4,
+  [2205] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(325), 1,
+    ACTIONS(326), 1,
       anon_sym_COMMA,
     STATE(59), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(323), 17,
+    ACTIONS(324), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7809,14 +7827,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
-  [2224] = 4,
+  [2234] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
+    ACTIONS(331), 1,
       anon_sym_COMMA,
-    STATE(72), 1,
+    STATE(70), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(328), 17,
+    ACTIONS(329), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7834,14 +7852,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2253] = 4,
+  [2263] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(319), 1,
+    ACTIONS(314), 1,
       anon_sym_COMMA,
-    STATE(73), 1,
+    STATE(71), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(332), 17,
+    ACTIONS(333), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7859,232 +7877,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2282] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(319), 1,
-      anon_sym_COMMA,
-    STATE(73), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(334), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2311] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 1,
-      anon_sym_COMMA,
-    STATE(78), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(336), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [2340] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 1,
-      anon_sym_COMMA,
-    STATE(76), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(340), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2369] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 1,
-      anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(344), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2398] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(243), 1,
-      anon_sym_in,
-    STATE(110), 1,
-      sym_scope,
-    ACTIONS(348), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2427] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 1,
-      anon_sym_COMMA,
-    STATE(64), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(350), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2456] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(352), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2485] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(243), 1,
-      anon_sym_in,
-    STATE(106), 1,
-      sym_scope,
-    ACTIONS(354), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2514] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(243), 1,
-      anon_sym_in,
-    STATE(109), 1,
-      sym_scope,
-    ACTIONS(356), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2543] = 10,
+  [2292] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 1,
@@ -8097,31 +7890,231 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(51), 1,
       sym_const_ref,
-    STATE(125), 1,
+    STATE(108), 1,
       sym_sentence_values,
     STATE(171), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(63), 5,
+    STATE(77), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(358), 6,
+    ACTIONS(335), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [2584] = 4,
+  [2333] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(339), 1,
+      anon_sym_COMMA,
+    STATE(74), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(337), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2362] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(343), 1,
+      anon_sym_COMMA,
+    STATE(75), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(341), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2391] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    STATE(121), 1,
+      sym_scope,
+    ACTIONS(345), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2420] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(339), 1,
+      anon_sym_COMMA,
+    STATE(63), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(347), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2449] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(343), 1,
+      anon_sym_COMMA,
+    STATE(64), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(349), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2478] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    STATE(114), 1,
+      sym_scope,
+    ACTIONS(351), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2507] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    STATE(115), 1,
+      sym_scope,
+    ACTIONS(353), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2536] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 1,
+      anon_sym_COMMA,
+    STATE(70), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(355), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2565] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(362), 1,
       anon_sym_COMMA,
-    STATE(72), 1,
-      aux_sym_peer_cidr_repeat1,
+    STATE(71), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(360), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8140,32 +8133,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2613] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_COMMA,
-    STATE(73), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(365), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2642] = 2,
+  [2594] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(305), 19,
@@ -8188,27 +8156,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2667] = 9,
+  [2619] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(372), 1,
-      anon_sym_RBRACE,
-    ACTIONS(374), 1,
-      sym_const_ref,
-    STATE(200), 1,
-      sym_scope,
-    STATE(177), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(370), 10,
+    ACTIONS(367), 1,
+      anon_sym_EQ,
+    ACTIONS(365), 18,
       anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8217,15 +8175,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-  [2706] = 4,
+      anon_sym_from,
+      anon_sym_to,
+  [2646] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(378), 1,
+    ACTIONS(371), 1,
       anon_sym_COMMA,
-    STATE(76), 1,
+    STATE(74), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(376), 17,
+    ACTIONS(369), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8243,14 +8205,65 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2735] = 3,
+  [2675] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_EQ,
-    ACTIONS(381), 18,
-      anon_sym_silence,
+    ACTIONS(376), 1,
       anon_sym_COMMA,
+    STATE(75), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(374), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2704] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(381), 1,
+      anon_sym_COMMA,
+    STATE(59), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(379), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [2733] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(381), 1,
+      anon_sym_COMMA,
+    STATE(76), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(383), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -8270,15 +8283,14 @@ static const uint16_t ts_small_parse_table[] = {
   [2762] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(331), 1,
       anon_sym_COMMA,
-    STATE(59), 1,
-      aux_sym_sentence_values_repeat1,
+    STATE(60), 1,
+      aux_sym_peer_cidr_repeat1,
     ACTIONS(385), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8287,34 +8299,83 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [2791] = 11,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2791] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(387), 1,
-      anon_sym_namespaces,
-    ACTIONS(389), 1,
-      anon_sym_cidr,
+    ACTIONS(314), 1,
+      anon_sym_COMMA,
+    STATE(61), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(387), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2820] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(389), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2845] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(391), 1,
-      anon_sym_namespace,
+      anon_sym_namespaces,
     ACTIONS(393), 1,
-      anon_sym_pods,
+      anon_sym_cidr,
+    ACTIONS(395), 1,
+      anon_sym_namespace,
     ACTIONS(397), 1,
-      anon_sym_entity,
-    ACTIONS(399), 1,
-      anon_sym_fqdn,
+      anon_sym_pods,
     ACTIONS(401), 1,
-      anon_sym_service,
+      anon_sym_entity,
     ACTIONS(403), 1,
+      anon_sym_fqdn,
+    ACTIONS(405), 1,
+      anon_sym_service,
+    ACTIONS(407), 1,
       anon_sym_services,
-    ACTIONS(395), 2,
-      anon_sym_anywhere,
+    ACTIONS(399), 2,
       anon_sym_everything,
-    STATE(18), 9,
+      anon_sym_anywhere,
+    STATE(19), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -8324,54 +8385,6 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [2834] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(405), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2859] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_COMMA,
-    STATE(60), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(407), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
   [2888] = 3,
     ACTIONS(3), 1,
       sym_comment,
@@ -8399,26 +8412,26 @@ static const uint16_t ts_small_parse_table[] = {
   [2915] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(387), 1,
-      anon_sym_namespaces,
-    ACTIONS(389), 1,
-      anon_sym_cidr,
     ACTIONS(391), 1,
+      anon_sym_namespaces,
+    ACTIONS(393), 1,
+      anon_sym_cidr,
+    ACTIONS(395), 1,
       anon_sym_namespace,
-    ACTIONS(397), 1,
-      anon_sym_entity,
-    ACTIONS(399), 1,
-      anon_sym_fqdn,
     ACTIONS(401), 1,
-      anon_sym_service,
+      anon_sym_entity,
     ACTIONS(403), 1,
+      anon_sym_fqdn,
+    ACTIONS(405), 1,
+      anon_sym_service,
+    ACTIONS(407), 1,
       anon_sym_services,
     ACTIONS(413), 1,
       anon_sym_pods,
-    ACTIONS(395), 2,
-      anon_sym_anywhere,
+    ACTIONS(399), 2,
       anon_sym_everything,
-    STATE(18), 9,
+      anon_sym_anywhere,
+    STATE(19), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -8428,63 +8441,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [2958] = 4,
+  [2958] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(417), 1,
-      anon_sym_COMMA,
-    STATE(97), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(415), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2986] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(372), 1,
-      anon_sym_RBRACE,
-    ACTIONS(374), 1,
-      sym_const_ref,
-    STATE(200), 1,
-      sym_scope,
-    STATE(177), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(370), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [3024] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(419), 18,
+    ACTIONS(415), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -8503,16 +8463,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3048] = 5,
+  [2982] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_header,
-    ACTIONS(423), 1,
-      anon_sym_host,
-    STATE(114), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(421), 15,
+    ACTIONS(369), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3006] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(417), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3030] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3054] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(421), 1,
+      anon_sym_COMMA,
+    STATE(89), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(419), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8524,19 +8548,66 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3078] = 5,
+  [3082] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(421), 1,
+      anon_sym_COMMA,
+    STATE(95), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(423), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3110] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(355), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3134] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
+      anon_sym_header,
     ACTIONS(427), 1,
-      anon_sym_topic,
-    ACTIONS(429), 1,
-      anon_sym_client,
-    ACTIONS(431), 1,
-      anon_sym_version,
+      anon_sym_host,
+    STATE(134), 1,
+      aux_sym_http_repeat1,
     ACTIONS(425), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8553,14 +8624,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3108] = 2,
+  [3164] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(360), 18,
+    ACTIONS(431), 1,
+      anon_sym_topic,
+    ACTIONS(433), 1,
+      anon_sym_client,
+    ACTIONS(435), 1,
+      anon_sym_version,
+    ACTIONS(429), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8570,78 +8645,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3132] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(433), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3156] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(365), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3180] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(435), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3204] = 3,
+  [3194] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(439), 1,
@@ -8664,10 +8672,270 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3230] = 2,
+  [3220] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(323), 18,
+    ACTIONS(441), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3244] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(445), 1,
+      anon_sym_COMMA,
+    STATE(95), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(443), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3272] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
+      anon_sym_header,
+    ACTIONS(450), 1,
+      anon_sym_host,
+    STATE(138), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(448), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3302] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(452), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3326] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(454), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3350] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(360), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3374] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(456), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3422] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(77), 1,
+      anon_sym_in,
+    ACTIONS(79), 1,
+      sym_label_key,
+    ACTIONS(320), 1,
+      anon_sym_RBRACE,
+    ACTIONS(322), 1,
+      sym_const_ref,
+    STATE(189), 1,
+      sym_scope,
+    STATE(174), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(318), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [3460] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
+      anon_sym_header,
+    ACTIONS(462), 1,
+      anon_sym_host,
+    STATE(125), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(460), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3490] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(466), 1,
+      anon_sym_topic,
+    ACTIONS(468), 1,
+      anon_sym_client,
+    ACTIONS(470), 1,
+      anon_sym_version,
+    ACTIONS(464), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3520] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -8686,84 +8954,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
-  [3254] = 2,
+  [3544] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(376), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3278] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3302] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(417), 1,
-      anon_sym_COMMA,
-    STATE(101), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(441), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3330] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    ACTIONS(445), 1,
-      anon_sym_host,
-    STATE(129), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
-    ACTIONS(443), 15,
+    ACTIONS(472), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8779,190 +8977,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3360] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(449), 1,
-      anon_sym_topic,
-    ACTIONS(451), 1,
-      anon_sym_client,
-    ACTIONS(453), 1,
-      anon_sym_version,
-    ACTIONS(447), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3390] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(455), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3414] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(459), 1,
-      anon_sym_COMMA,
-    STATE(101), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(457), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3442] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_header,
-    ACTIONS(464), 1,
-      anon_sym_host,
-    STATE(133), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(462), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3472] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(466), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3496] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3520] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(470), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3544] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(472), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3567] = 2,
+  [3571] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(474), 17,
@@ -8983,16 +8998,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3590] = 4,
+  [3594] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(346), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(476), 15,
+    ACTIONS(476), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9001,11 +9014,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
   [3617] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -9030,6 +9043,27 @@ static const uint16_t ts_small_parse_table[] = {
   [3640] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(297), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3663] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(480), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9048,59 +9082,97 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3663] = 4,
+  [3686] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(484), 1,
+    ACTIONS(482), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3709] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(266), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(484), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3755] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(486), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3778] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(490), 1,
       anon_sym_COMMA,
-    STATE(124), 1,
+    STATE(122), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(482), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3690] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_header,
-    STATE(127), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(486), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3717] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
     ACTIONS(488), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9117,35 +9189,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3744] = 4,
+  [3805] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(490), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(494), 1,
-      anon_sym_header,
-    STATE(115), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(492), 15,
       anon_sym_silence,
@@ -9163,58 +9212,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3798] = 2,
+  [3832] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(497), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3821] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_client,
-    ACTIONS(503), 1,
-      anon_sym_version,
-    ACTIONS(499), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3848] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 1,
+    ACTIONS(343), 1,
       anon_sym_COMMA,
-    STATE(56), 1,
+    STATE(127), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(505), 15,
+    ACTIONS(494), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9230,31 +9235,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3875] = 2,
+  [3859] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(507), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3898] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(509), 17,
+    ACTIONS(496), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -9272,14 +9256,56 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3921] = 4,
+  [3882] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(484), 1,
+    ACTIONS(498), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3905] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(500), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3928] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(490), 1,
       anon_sym_COMMA,
-    STATE(111), 1,
+    STATE(130), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(511), 15,
+    ACTIONS(502), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9295,55 +9321,105 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3948] = 2,
+  [3955] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(457), 17,
+    ACTIONS(127), 1,
+      anon_sym_header,
+    STATE(132), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(504), 15,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3982] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
+      anon_sym_header,
+    STATE(126), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(506), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4009] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
+      anon_sym_header,
+    STATE(126), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(508), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4036] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(512), 1,
+      anon_sym_header,
+    STATE(126), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(510), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4063] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(343), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3971] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(513), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3994] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(517), 1,
-      anon_sym_COMMA,
-    STATE(124), 1,
-      aux_sym_icmps_repeat1,
+    STATE(75), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(515), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9360,14 +9436,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4021] = 2,
+  [4090] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(520), 17,
+    ACTIONS(517), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9376,19 +9451,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [4044] = 4,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4113] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(522), 15,
+    ACTIONS(443), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4136] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(521), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(519), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9404,12 +9501,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4071] = 4,
+  [4163] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(524), 15,
       anon_sym_silence,
@@ -9427,12 +9524,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4098] = 4,
+  [4190] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(134), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(526), 15,
       anon_sym_silence,
@@ -9450,12 +9547,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4125] = 4,
+  [4217] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(139), 1,
       aux_sym_http_repeat1,
     ACTIONS(528), 15,
       anon_sym_silence,
@@ -9473,12 +9570,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4152] = 4,
+  [4244] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(136), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(530), 15,
       anon_sym_silence,
@@ -9496,13 +9593,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4179] = 4,
+  [4271] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(534), 1,
-      anon_sym_client,
-    ACTIONS(536), 1,
-      anon_sym_version,
+    ACTIONS(127), 1,
+      anon_sym_header,
+    STATE(106), 1,
+      aux_sym_http_repeat1,
     ACTIONS(532), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9519,14 +9616,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4206] = 4,
+  [4298] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_header,
-    STATE(139), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(538), 15,
+    ACTIONS(536), 1,
+      anon_sym_client,
+    ACTIONS(538), 1,
+      anon_sym_version,
+    ACTIONS(534), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9542,12 +9639,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4233] = 4,
+  [4325] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(142), 1,
       aux_sym_http_repeat1,
     ACTIONS(540), 15,
       anon_sym_silence,
@@ -9565,12 +9662,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4260] = 4,
+  [4352] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(542), 15,
       anon_sym_silence,
@@ -9588,12 +9685,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4287] = 4,
+  [4379] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(141), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(544), 15,
       anon_sym_silence,
@@ -9611,12 +9708,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4314] = 4,
+  [4406] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(144), 1,
       aux_sym_http_repeat1,
     ACTIONS(546), 15,
       anon_sym_silence,
@@ -9634,7 +9731,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4341] = 4,
+  [4433] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(550), 1,
@@ -9657,12 +9754,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4368] = 4,
+  [4460] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(554), 15,
       anon_sym_silence,
@@ -9680,12 +9777,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4395] = 4,
+  [4487] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(145), 1,
       aux_sym_http_repeat1,
     ACTIONS(556), 15,
       anon_sym_silence,
@@ -9703,12 +9800,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4422] = 4,
+  [4514] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(142), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(558), 15,
       anon_sym_silence,
@@ -9726,12 +9823,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4449] = 4,
+  [4541] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
+    ACTIONS(127), 1,
       anon_sym_header,
-    STATE(115), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(560), 15,
       anon_sym_silence,
@@ -9749,13 +9846,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4476] = 4,
+  [4568] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(564), 1,
+      anon_sym_client,
+    ACTIONS(566), 1,
+      anon_sym_version,
     ACTIONS(562), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9772,115 +9869,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4503] = 2,
+  [4595] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(239), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4526] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(564), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4549] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(285), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4572] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4595] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 1,
-      anon_sym_version,
-    ACTIONS(568), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4619] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(572), 16,
+    ACTIONS(568), 16,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -9897,72 +9889,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4641] = 2,
+  [4617] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(515), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4663] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(576), 1,
-      anon_sym_version,
-    ACTIONS(574), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4687] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(580), 1,
-      anon_sym_version,
-    ACTIONS(578), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4711] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(582), 16,
+    ACTIONS(570), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9976,6 +9906,89 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_http,
       anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4639] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4661] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(574), 1,
+      anon_sym_version,
+    ACTIONS(572), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4685] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(578), 1,
+      anon_sym_version,
+    ACTIONS(576), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4709] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 1,
+      anon_sym_version,
+    ACTIONS(580), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
@@ -10000,54 +10013,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4757] = 2,
+  [4757] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(588), 16,
+    ACTIONS(590), 1,
+      anon_sym_version,
+    ACTIONS(588), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4781] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_version,
+    ACTIONS(592), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4805] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(596), 16,
       anon_sym_silence,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4779] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(592), 1,
-      anon_sym_version,
-    ACTIONS(590), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4803] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(596), 1,
-      anon_sym_version,
-    ACTIONS(594), 15,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -10313,9 +10326,9 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(626), 1,
-      anon_sym_COMMA,
-    STATE(170), 1,
-      aux_sym_default_deny_repeat1,
+      anon_sym_LPAREN,
+    STATE(196), 1,
+      sym_arguments,
     ACTIONS(624), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10331,17 +10344,17 @@ static const uint16_t ts_small_parse_table[] = {
   [5123] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(634), 1,
+    ACTIONS(633), 1,
       sym_label_key,
     STATE(171), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(629), 4,
+    ACTIONS(628), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(631), 6,
+    ACTIONS(630), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
@@ -10351,11 +10364,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5148] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(638), 1,
+    ACTIONS(637), 1,
       anon_sym_COMMA,
-    STATE(174), 1,
+    STATE(175), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(636), 11,
+    ACTIONS(635), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10370,11 +10383,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5171] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(638), 1,
+    ACTIONS(637), 1,
       anon_sym_COMMA,
-    STATE(170), 1,
+    STATE(177), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(640), 11,
+    ACTIONS(639), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10389,11 +10402,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5194] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(638), 1,
-      anon_sym_COMMA,
-    STATE(170), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(642), 11,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    STATE(188), 1,
+      sym_scope,
+    ACTIONS(641), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10408,11 +10421,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5217] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(646), 1,
-      anon_sym_LPAREN,
-    STATE(198), 1,
-      sym_arguments,
-    ACTIONS(644), 11,
+    ACTIONS(645), 1,
+      anon_sym_COMMA,
+    STATE(175), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(643), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10427,9 +10440,9 @@ static const uint16_t ts_small_parse_table[] = {
   [5240] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(638), 1,
+    ACTIONS(637), 1,
       anon_sym_COMMA,
-    STATE(173), 1,
+    STATE(172), 1,
       aux_sym_default_deny_repeat1,
     ACTIONS(648), 11,
       anon_sym_silence,
@@ -10446,10 +10459,10 @@ static const uint16_t ts_small_parse_table[] = {
   [5263] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(243), 1,
-      anon_sym_in,
-    STATE(186), 1,
-      sym_scope,
+    ACTIONS(637), 1,
+      anon_sym_COMMA,
+    STATE(175), 1,
+      aux_sym_default_deny_repeat1,
     ACTIONS(650), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10462,23 +10475,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5286] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(624), 12,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5304] = 8,
+  [5286] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 1,
@@ -10494,13 +10491,13 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(656), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(378), 5,
+    STATE(359), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [5334] = 8,
+  [5316] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 1,
@@ -10513,16 +10510,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_port_number,
     ACTIONS(658), 1,
       anon_sym_RBRACK,
-    ACTIONS(660), 2,
+    ACTIONS(656), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(347), 5,
+    STATE(359), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [5364] = 8,
+  [5346] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 1,
@@ -10533,41 +10530,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(654), 1,
       sym_port_number,
-    ACTIONS(662), 1,
+    ACTIONS(660), 1,
       anon_sym_group,
-    ACTIONS(664), 2,
+    ACTIONS(662), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(218), 5,
+    STATE(211), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [5394] = 6,
+  [5376] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(666), 1,
+    ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(670), 1,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(664), 1,
+      anon_sym_RBRACK,
+    ACTIONS(666), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(205), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(230), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(668), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [5420] = 2,
+    STATE(316), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5406] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(672), 12,
+    ACTIONS(668), 12,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -10580,28 +10579,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5438] = 8,
+  [5424] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
+    ACTIONS(643), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5442] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(670), 1,
       anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(654), 1,
-      sym_port_number,
     ACTIONS(674), 1,
-      anon_sym_RBRACK,
-    ACTIONS(656), 2,
-      sym_cidr,
       sym_const_ref,
-    STATE(378), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
+    STATE(191), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(672), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
   [5468] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -10617,10 +10630,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5485] = 2,
+  [5485] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(678), 11,
+    ACTIONS(678), 1,
+      anon_sym_LBRACE,
+    STATE(193), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(672), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5508] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(680), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10632,27 +10663,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5502] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(654), 1,
-      sym_port_number,
-    ACTIONS(680), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(209), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5529] = 2,
+  [5525] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(682), 11,
@@ -10667,103 +10678,91 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5546] = 5,
+  [5542] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(641), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5559] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(684), 1,
       anon_sym_LBRACE,
-    STATE(190), 2,
+    STATE(186), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
     STATE(230), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(668), 6,
+    ACTIONS(672), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [5569] = 5,
+  [5582] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(686), 1,
       anon_sym_LBRACE,
-    STATE(190), 2,
+    STATE(193), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
     STATE(230), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(688), 6,
+    ACTIONS(672), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [5592] = 7,
+  [5605] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(654), 1,
-      sym_port_number,
-    ACTIONS(691), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(353), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5619] = 7,
+    ACTIONS(688), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5622] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
+    ACTIONS(690), 1,
       anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(654), 1,
-      sym_port_number,
-    ACTIONS(656), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(378), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5646] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(654), 1,
-      sym_port_number,
-    ACTIONS(693), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(362), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5673] = 2,
+    STATE(193), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(230), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(692), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5645] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(695), 11,
@@ -10778,22 +10777,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5690] = 2,
+  [5662] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(697), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5707] = 2,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(697), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(351), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5689] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(699), 11,
@@ -10808,22 +10812,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5724] = 2,
+  [5706] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(701), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5741] = 2,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(701), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(361), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5733] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(703), 11,
@@ -10838,7 +10847,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5758] = 2,
+  [5750] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(705), 11,
@@ -10853,22 +10862,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5775] = 2,
+  [5767] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(650), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5792] = 2,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(656), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(359), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5794] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(707), 11,
@@ -10883,7 +10897,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5809] = 2,
+  [5811] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(709), 11,
@@ -10898,7 +10912,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5826] = 2,
+  [5828] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(711), 11,
@@ -10913,85 +10927,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5843] = 5,
+  [5845] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(713), 1,
+    ACTIONS(39), 1,
       anon_sym_LBRACE,
-    STATE(189), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(230), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(668), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [5866] = 5,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(654), 1,
+      sym_port_number,
+    ACTIONS(713), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(221), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5872] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
-      anon_sym_LBRACE,
-    STATE(190), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(230), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(668), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
+    ACTIONS(715), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
   [5889] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(717), 10,
-      ts_builtin_sym_end,
+    ACTIONS(717), 11,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5905] = 2,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5906] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(719), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(721), 2,
       anon_sym_namespace,
-  [5921] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(721), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+      anon_sym_service,
+    ACTIONS(719), 8,
+      anon_sym_namespaces,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5937] = 2,
+      anon_sym_pods,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [5924] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(723), 10,
@@ -11005,7 +11006,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5953] = 2,
+  [5940] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(725), 10,
@@ -11019,10 +11020,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5969] = 2,
+  [5956] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(727), 10,
+    ACTIONS(727), 1,
+      anon_sym_RBRACE,
+    ACTIONS(729), 1,
+      anon_sym_BANG,
+    ACTIONS(731), 1,
+      sym_label_key,
+    ACTIONS(733), 1,
+      sym_const_ref,
+    STATE(311), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [5980] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(735), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11033,50 +11052,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [5985] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(729), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6001] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(731), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6017] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(735), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(733), 8,
-      anon_sym_namespaces,
-      anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_anywhere,
-      anon_sym_everything,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [6035] = 2,
+  [5996] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(737), 10,
@@ -11090,43 +11066,91 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [6051] = 6,
+  [6012] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(739), 1,
-      anon_sym_RBRACE,
-    ACTIONS(741), 1,
-      anon_sym_BANG,
-    ACTIONS(743), 1,
-      sym_label_key,
-    ACTIONS(745), 1,
-      sym_const_ref,
-    STATE(390), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [6075] = 6,
+    ACTIONS(739), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6028] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(741), 1,
-      anon_sym_BANG,
-    ACTIONS(743), 1,
-      sym_label_key,
-    ACTIONS(747), 1,
-      anon_sym_RBRACE,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    STATE(315), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [6099] = 2,
+    ACTIONS(741), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6044] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(743), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6060] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(745), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6076] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(747), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6092] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6108] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(751), 10,
@@ -11140,7 +11164,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [6115] = 2,
+  [6124] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(753), 10,
@@ -11154,7 +11178,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [6131] = 2,
+  [6140] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(755), 10,
@@ -11168,54 +11192,53 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [6147] = 7,
+  [6156] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(757), 1,
+    ACTIONS(757), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6172] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6188] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(729), 1,
+      anon_sym_BANG,
+    ACTIONS(731), 1,
       sym_label_key,
-    ACTIONS(759), 1,
+    ACTIONS(761), 1,
+      anon_sym_RBRACE,
+    ACTIONS(763), 1,
       sym_const_ref,
-    STATE(94), 5,
-      sym__sentence_value,
-      sym_selector,
+    STATE(357), 6,
       sym_selector_eq,
-      sym_list,
-      sym_string,
-  [6173] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(761), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6189] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6205] = 2,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [6212] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(765), 10,
@@ -11229,56 +11252,61 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [6221] = 2,
+  [6228] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(767), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6237] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6253] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(741), 1,
-      anon_sym_BANG,
-    ACTIONS(743), 1,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(767), 1,
       sym_label_key,
-    ACTIONS(745), 1,
+    ACTIONS(769), 1,
       sym_const_ref,
-    ACTIONS(771), 1,
+    STATE(105), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+  [6254] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(771), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6270] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(729), 1,
+      anon_sym_BANG,
+    ACTIONS(731), 1,
+      sym_label_key,
+    ACTIONS(763), 1,
+      sym_const_ref,
+    ACTIONS(773), 1,
       anon_sym_RBRACE,
-    STATE(390), 6,
+    STATE(357), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [6277] = 2,
+  [6294] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(773), 10,
+    ACTIONS(775), 10,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11289,102 +11317,182 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
-  [6293] = 4,
+  [6310] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(629), 1,
+    ACTIONS(779), 1,
       sym_const_ref,
-    STATE(229), 2,
+    STATE(232), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(775), 6,
+    ACTIONS(777), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6312] = 4,
+  [6329] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(780), 1,
-      sym_const_ref,
-    STATE(229), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(778), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6331] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(741), 1,
+    ACTIONS(729), 1,
       anon_sym_BANG,
-    ACTIONS(743), 1,
+    ACTIONS(731), 1,
       sym_label_key,
-    ACTIONS(745), 1,
+    ACTIONS(763), 1,
       sym_const_ref,
-    STATE(390), 6,
+    STATE(357), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [6352] = 4,
+  [6350] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(341), 1,
+    ACTIONS(628), 1,
+      sym_const_ref,
+    STATE(232), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(781), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6369] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(322), 1,
       sym_type,
-    ACTIONS(782), 3,
+    ACTIONS(784), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(784), 4,
+    ACTIONS(786), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [6370] = 6,
+  [6387] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(788), 1,
-      sym_label_key,
     ACTIONS(790), 1,
+      sym_label_key,
+    ACTIONS(792), 1,
       sym_const_ref,
-    ACTIONS(786), 2,
+    ACTIONS(788), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(350), 3,
+    STATE(390), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [6392] = 6,
+  [6409] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(794), 1,
+      anon_sym_pods,
+    ACTIONS(796), 1,
+      anon_sym_all,
+    ACTIONS(798), 1,
+      anon_sym_nodes,
+    ACTIONS(800), 1,
+      anon_sym_everything,
+    STATE(198), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [6431] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(796), 1,
+      anon_sym_all,
+    ACTIONS(798), 1,
+      anon_sym_nodes,
+    ACTIONS(800), 1,
+      anon_sym_everything,
+    ACTIONS(802), 1,
+      anon_sym_pods,
+    STATE(198), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [6453] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(788), 1,
+    ACTIONS(790), 1,
       sym_label_key,
-    ACTIONS(794), 1,
+    ACTIONS(806), 1,
       sym_const_ref,
-    ACTIONS(792), 2,
+    ACTIONS(804), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(352), 3,
+    STATE(365), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [6414] = 2,
+  [6475] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(796), 7,
+    ACTIONS(808), 1,
+      anon_sym_silence,
+    ACTIONS(810), 1,
+      anon_sym_RBRACE,
+    ACTIONS(812), 1,
+      sym__name_token,
+    STATE(234), 1,
+      sym_name,
+    STATE(370), 1,
+      sym_inventory_entry,
+    STATE(266), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6498] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 1,
+      anon_sym_silence,
+    ACTIONS(812), 1,
+      sym__name_token,
+    ACTIONS(814), 1,
+      anon_sym_RBRACE,
+    STATE(234), 1,
+      sym_name,
+    STATE(370), 1,
+      sym_inventory_entry,
+    STATE(266), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6521] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 1,
+      anon_sym_silence,
+    ACTIONS(812), 1,
+      sym__name_token,
+    ACTIONS(816), 1,
+      anon_sym_RBRACE,
+    STATE(234), 1,
+      sym_name,
+    STATE(333), 1,
+      sym_inventory_entry,
+    STATE(266), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6544] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -11392,314 +11500,208 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6427] = 7,
+  [6557] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(798), 1,
-      anon_sym_silence,
-    ACTIONS(800), 1,
-      anon_sym_RBRACE,
-    ACTIONS(802), 1,
-      sym__name_token,
-    STATE(233), 1,
-      sym_name,
-    STATE(368), 1,
-      sym_inventory_entry,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6450] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      anon_sym_silence,
-    ACTIONS(802), 1,
-      sym__name_token,
-    ACTIONS(804), 1,
-      anon_sym_RBRACE,
-    STATE(233), 1,
-      sym_name,
-    STATE(368), 1,
-      sym_inventory_entry,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6473] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      anon_sym_silence,
-    ACTIONS(802), 1,
-      sym__name_token,
-    ACTIONS(806), 1,
-      anon_sym_RBRACE,
-    STATE(233), 1,
-      sym_name,
-    STATE(339), 1,
-      sym_inventory_entry,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6496] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(810), 1,
-      anon_sym_COMMA,
-    ACTIONS(812), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    STATE(251), 1,
-      aux_sym_silence_repeat1,
-    STATE(349), 1,
-      sym_string,
-    ACTIONS(808), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6516] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(814), 1,
-      anon_sym_pods,
-    ACTIONS(816), 1,
-      anon_sym_all,
-    ACTIONS(818), 1,
-      anon_sym_nodes,
-    STATE(196), 3,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-  [6534] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(788), 1,
-      sym_label_key,
     ACTIONS(820), 1,
+      anon_sym_RPAREN,
+    ACTIONS(822), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(202), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6552] = 5,
+    STATE(371), 2,
+      sym__label_value,
+      sym_string,
+  [6575] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(788), 1,
-      sym_label_key,
-    ACTIONS(822), 1,
-      sym_const_ref,
-    STATE(116), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6570] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(788), 1,
-      sym_label_key,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(824), 1,
+      anon_sym_RPAREN,
+    ACTIONS(822), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(146), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6588] = 6,
+    STATE(371), 2,
+      sym__label_value,
+      sym_string,
+  [6593] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_EQ,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(826), 1,
+      anon_sym_RPAREN,
+    ACTIONS(822), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(371), 2,
+      sym__label_value,
+      sym_string,
+  [6611] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(790), 1,
+      sym_label_key,
     ACTIONS(828), 1,
-      anon_sym_in,
-    ACTIONS(830), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(832), 1,
-      anon_sym_notin,
-    ACTIONS(826), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6608] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(788), 1,
-      sym_label_key,
-    ACTIONS(834), 1,
       sym_const_ref,
-    STATE(74), 3,
+    STATE(72), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [6626] = 5,
+  [6629] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(788), 1,
-      sym_label_key,
-    ACTIONS(836), 1,
-      sym_const_ref,
-    STATE(66), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6644] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(838), 1,
-      anon_sym_RPAREN,
-    ACTIONS(840), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(371), 2,
-      sym__label_value,
-      sym_string,
-  [6662] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      anon_sym_RPAREN,
-    ACTIONS(840), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(371), 2,
-      sym__label_value,
-      sym_string,
-  [6680] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 1,
-      anon_sym_LBRACE,
-    ACTIONS(846), 1,
-      anon_sym_sentence,
-    ACTIONS(848), 1,
-      anon_sym_LPAREN,
-    STATE(224), 1,
-      sym_body,
-    STATE(298), 1,
-      sym_parameters,
-    STATE(363), 1,
-      sym_sentence_declaration,
-  [6702] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 1,
-      anon_sym_all,
-    ACTIONS(818), 1,
-      anon_sym_nodes,
-    ACTIONS(850), 1,
-      anon_sym_pods,
-    STATE(196), 3,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-  [6720] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(810), 1,
-      anon_sym_COMMA,
+    ACTIONS(808), 1,
+      anon_sym_silence,
     ACTIONS(812), 1,
-      anon_sym_DQUOTE,
-    STATE(264), 1,
-      aux_sym_silence_repeat1,
-    STATE(382), 1,
-      sym_string,
-    ACTIONS(852), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6740] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(854), 1,
-      anon_sym_RPAREN,
-    ACTIONS(840), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(371), 2,
-      sym__label_value,
-      sym_string,
-  [6758] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(856), 1,
-      anon_sym_RPAREN,
-    ACTIONS(840), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(371), 2,
-      sym__label_value,
-      sym_string,
-  [6776] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(858), 1,
-      anon_sym_namespaces,
-    ACTIONS(860), 1,
-      anon_sym_namespace,
-    ACTIONS(862), 1,
-      anon_sym_all,
-    STATE(119), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [6794] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      anon_sym_silence,
-    ACTIONS(802), 1,
-      sym__name_token,
-    STATE(233), 1,
-      sym_name,
-    STATE(368), 1,
-      sym_inventory_entry,
-    STATE(256), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6814] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(798), 1,
-      anon_sym_silence,
-    ACTIONS(802), 1,
       sym__name_token,
     STATE(234), 1,
       sym_name,
-    STATE(292), 2,
+    STATE(370), 1,
+      sym_inventory_entry,
+    STATE(266), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [6831] = 4,
+  [6649] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(864), 1,
-      anon_sym_LBRACK,
-    ACTIONS(866), 2,
-      sym_cidr,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(830), 1,
+      anon_sym_RPAREN,
+    ACTIONS(822), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(90), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [6846] = 2,
+    STATE(371), 2,
+      sym__label_value,
+      sym_string,
+  [6667] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(405), 5,
-      anon_sym_COMMA,
+    ACTIONS(832), 1,
       anon_sym_LBRACE,
-      anon_sym_RBRACE,
+    ACTIONS(834), 1,
+      anon_sym_sentence,
+    ACTIONS(836), 1,
+      anon_sym_LPAREN,
+    STATE(225), 1,
+      sym_body,
+    STATE(290), 1,
+      sym_parameters,
+    STATE(352), 1,
+      sym_sentence_declaration,
+  [6689] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(790), 1,
       sym_label_key,
+    ACTIONS(838), 1,
       sym_const_ref,
-  [6857] = 4,
+    STATE(65), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6707] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(840), 1,
+      anon_sym_namespaces,
+    ACTIONS(842), 1,
+      anon_sym_namespace,
+    ACTIONS(844), 1,
+      anon_sym_all,
+    STATE(107), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [6725] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(790), 1,
+      sym_label_key,
+    ACTIONS(846), 1,
+      sym_const_ref,
+    STATE(194), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6743] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(790), 1,
+      sym_label_key,
+    ACTIONS(848), 1,
+      sym_const_ref,
+    STATE(119), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6761] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(852), 1,
+      anon_sym_COMMA,
+    ACTIONS(854), 1,
+      anon_sym_DQUOTE,
+    STATE(263), 1,
+      aux_sym_silence_repeat1,
+    STATE(386), 1,
+      sym_string,
+    ACTIONS(850), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6781] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(790), 1,
+      sym_label_key,
+    ACTIONS(856), 1,
+      sym_const_ref,
+    STATE(112), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6799] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(852), 1,
+      anon_sym_COMMA,
+    ACTIONS(854), 1,
+      anon_sym_DQUOTE,
+    STATE(253), 1,
+      aux_sym_silence_repeat1,
+    STATE(350), 1,
+      sym_string,
+    ACTIONS(858), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6819] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_EQ,
+    ACTIONS(862), 1,
+      anon_sym_in,
+    ACTIONS(864), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(866), 1,
+      anon_sym_notin,
+    ACTIONS(860), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6839] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11707,10 +11709,19 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(868), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(28), 2,
+    STATE(27), 2,
       sym__label_value,
       sym_string,
-  [6872] = 4,
+  [6854] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(389), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [6865] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11718,21 +11729,10 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(870), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(188), 2,
+    STATE(320), 2,
       sym__label_value,
       sym_string,
-  [6887] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(840), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(371), 2,
-      sym__label_value,
-      sym_string,
-  [6902] = 4,
+  [6880] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11740,10 +11740,21 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(872), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(337), 2,
+    STATE(325), 2,
       sym__label_value,
       sym_string,
-  [6917] = 4,
+  [6895] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(822), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(371), 2,
+      sym__label_value,
+      sym_string,
+  [6910] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11751,22 +11762,22 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(874), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(385), 2,
+    STATE(202), 2,
       sym__label_value,
       sym_string,
-  [6932] = 5,
+  [6925] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(168), 1,
+    ACTIONS(166), 1,
       anon_sym_DQUOTE,
     ACTIONS(878), 1,
       anon_sym_COMMA,
-    STATE(264), 1,
+    STATE(263), 1,
       aux_sym_silence_repeat1,
     ACTIONS(876), 2,
       anon_sym_silence,
       sym__name_token,
-  [6949] = 4,
+  [6942] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11774,1305 +11785,1328 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(881), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(338), 2,
+    STATE(354), 2,
       sym__label_value,
       sym_string,
-  [6964] = 4,
-    ACTIONS(886), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(888), 1,
+  [6957] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    STATE(266), 1,
+    ACTIONS(883), 1,
+      anon_sym_LBRACK,
+    ACTIONS(885), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(98), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [6972] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 1,
+      anon_sym_silence,
+    ACTIONS(812), 1,
+      sym__name_token,
+    STATE(237), 1,
+      sym_name,
+    STATE(277), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6989] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(889), 1,
+      sym_icmp_type,
+    STATE(116), 1,
+      sym_icmp_item,
+    ACTIONS(887), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [7003] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(891), 1,
+      sym_const_ref,
+    STATE(34), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7017] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(893), 1,
+      sym_const_ref,
+    STATE(123), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7031] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(895), 1,
+      sym_const_ref,
+    STATE(148), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7045] = 4,
+    ACTIONS(899), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(901), 1,
+      sym_comment,
+    STATE(302), 1,
       aux_sym_string_repeat1,
-    ACTIONS(883), 2,
+    ACTIONS(897), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [6978] = 4,
+  [7059] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(890), 1,
+    ACTIONS(903), 1,
       sym_const_ref,
-    STATE(35), 2,
+    STATE(146), 2,
       sym__string_or_ref,
       sym_string,
-  [6992] = 4,
+  [7073] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(892), 1,
+    ACTIONS(905), 1,
       sym_const_ref,
-    STATE(112), 2,
+    STATE(154), 2,
       sym__string_or_ref,
       sym_string,
-  [7006] = 4,
+  [7087] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(894), 1,
-      sym_const_ref,
-    STATE(152), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7020] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(896), 1,
-      sym_const_ref,
-    STATE(117), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7034] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(898), 1,
-      sym_const_ref,
-    STATE(147), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7048] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(900), 1,
-      sym_const_ref,
-    ACTIONS(902), 1,
-      sym__name_token,
-    STATE(58), 1,
-      sym_name,
-    STATE(120), 1,
-      sym__name_list,
-  [7064] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 1,
-      anon_sym_RBRACK,
-    STATE(308), 1,
-      sym__cidr_or_ref,
-    ACTIONS(906), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7078] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(908), 1,
-      sym_const_ref,
-    STATE(195), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7092] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    STATE(78), 1,
+      sym_cidr_item,
     STATE(82), 1,
       sym__cidr_or_ref,
-    STATE(89), 1,
-      sym_cidr_item,
-    ACTIONS(910), 2,
+    ACTIONS(907), 2,
       sym_cidr,
       sym_const_ref,
-  [7106] = 4,
+  [7101] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(914), 1,
-      sym_icmp_type,
-    STATE(121), 1,
-      sym_icmp_item,
-    ACTIONS(912), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [7120] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(914), 1,
-      sym_icmp_type,
-    STATE(149), 1,
-      sym_icmp_item,
-    ACTIONS(912), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [7134] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(916), 1,
+    ACTIONS(909), 1,
       sym_const_ref,
-    STATE(165), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7148] = 4,
+    ACTIONS(911), 1,
+      sym__name_token,
+    STATE(57), 1,
+      sym_name,
+    STATE(128), 1,
+      sym__name_list,
+  [7117] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(918), 1,
+    ACTIONS(913), 1,
+      anon_sym_RBRACK,
+    STATE(327), 1,
+      sym__cidr_or_ref,
+    ACTIONS(915), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(128), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7162] = 4,
+  [7131] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(917), 1,
+      anon_sym_silence,
     ACTIONS(920), 1,
+      sym__name_token,
+    STATE(277), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [7145] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(909), 1,
       sym_const_ref,
-    STATE(130), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7176] = 4,
+    ACTIONS(911), 1,
+      sym__name_token,
+    STATE(57), 1,
+      sym_name,
+    STATE(109), 1,
+      sym__name_list,
+  [7161] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
     ACTIONS(922), 1,
       sym_const_ref,
-    STATE(131), 2,
+    STATE(161), 2,
       sym__string_or_ref,
       sym_string,
-  [7190] = 4,
-    ACTIONS(3), 1,
+  [7175] = 4,
+    ACTIONS(901), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(924), 1,
-      sym_const_ref,
-    STATE(156), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7204] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
     ACTIONS(926), 1,
-      sym_const_ref,
-    STATE(108), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7218] = 4,
+      anon_sym_DQUOTE2,
+    STATE(271), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(924), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7189] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(889), 1,
+      sym_icmp_type,
+    STATE(149), 1,
+      sym_icmp_item,
+    ACTIONS(887), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [7203] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(928), 1,
-      sym_sentence_word,
-    STATE(79), 1,
-      sym_way,
-    ACTIONS(930), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7232] = 4,
+      sym_const_ref,
+    STATE(67), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(930), 1,
+      sym_const_ref,
+    STATE(133), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7231] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
     ACTIONS(932), 1,
       sym_const_ref,
-    STATE(132), 2,
+    STATE(135), 2,
       sym__string_or_ref,
       sym_string,
-  [7246] = 4,
+  [7245] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(934), 1,
-      sym_sentence_word,
-    STATE(83), 1,
-      sym_way,
-    ACTIONS(930), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7260] = 4,
+      sym_const_ref,
+    STATE(136), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7259] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
     ACTIONS(936), 1,
       sym_const_ref,
-    STATE(135), 2,
+    STATE(153), 2,
       sym__string_or_ref,
       sym_string,
-  [7274] = 4,
-    ACTIONS(888), 1,
+  [7273] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(940), 1,
-      anon_sym_DQUOTE2,
-    STATE(266), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(938), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [7288] = 4,
+    ACTIONS(938), 1,
+      sym_sentence_word,
+    STATE(83), 1,
+      sym_way,
+    ACTIONS(940), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7287] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
     ACTIONS(942), 1,
       sym_const_ref,
-    STATE(137), 2,
+    STATE(199), 2,
       sym__string_or_ref,
       sym_string,
-  [7302] = 4,
+  [7301] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
     ACTIONS(944), 1,
       sym_const_ref,
-    STATE(150), 2,
+    STATE(137), 2,
       sym__string_or_ref,
       sym_string,
-  [7316] = 4,
+  [7315] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_LBRACE,
+    ACTIONS(834), 1,
+      anon_sym_sentence,
+    STATE(229), 1,
+      sym_body,
+    STATE(374), 1,
+      sym_sentence_declaration,
+  [7331] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
     ACTIONS(946), 1,
       sym_const_ref,
-    STATE(151), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7330] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(951), 1,
-      sym__name_token,
-    STATE(292), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [7344] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_RBRACK,
-    STATE(367), 1,
-      sym__cidr_or_ref,
-    ACTIONS(955), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7358] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(957), 1,
-      sym_const_ref,
     STATE(140), 2,
       sym__string_or_ref,
       sym_string,
-  [7372] = 4,
+  [7345] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(959), 1,
-      sym_const_ref,
-    STATE(153), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7386] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(81), 1,
-      sym_cidr_item,
     STATE(82), 1,
       sym__cidr_or_ref,
-    ACTIONS(910), 2,
+    STATE(90), 1,
+      sym_cidr_item,
+    ACTIONS(907), 2,
       sym_cidr,
       sym_const_ref,
-  [7400] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(900), 1,
-      sym_const_ref,
-    ACTIONS(902), 1,
-      sym__name_token,
-    STATE(58), 1,
-      sym_name,
-    STATE(144), 1,
-      sym__name_list,
-  [7416] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 1,
-      anon_sym_LBRACE,
-    ACTIONS(846), 1,
-      anon_sym_sentence,
-    STATE(222), 1,
-      sym_body,
-    STATE(354), 1,
-      sym_sentence_declaration,
-  [7432] = 4,
+  [7359] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(961), 1,
+    ACTIONS(948), 1,
       sym_const_ref,
-    STATE(68), 2,
+    STATE(141), 2,
       sym__string_or_ref,
       sym_string,
-  [7446] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(963), 1,
-      anon_sym_RBRACK,
-    STATE(367), 1,
-      sym__cidr_or_ref,
-    ACTIONS(955), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7460] = 4,
+  [7373] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(965), 1,
+    ACTIONS(950), 1,
+      sym_const_ref,
+    STATE(150), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7387] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(952), 1,
+      sym_const_ref,
+    STATE(151), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7401] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_RBRACK,
+    STATE(373), 1,
+      sym__cidr_or_ref,
+    ACTIONS(956), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7415] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(958), 1,
+      sym_const_ref,
+    STATE(143), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7429] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(960), 1,
       sym_const_ref,
     STATE(155), 2,
       sym__string_or_ref,
       sym_string,
-  [7474] = 4,
+  [7443] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(962), 1,
+      anon_sym_RBRACK,
+    STATE(373), 1,
+      sym__cidr_or_ref,
+    ACTIONS(956), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7457] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(909), 1,
+      sym_const_ref,
+    ACTIONS(911), 1,
+      sym__name_token,
+    STATE(57), 1,
+      sym_name,
+    STATE(111), 1,
+      sym__name_list,
+  [7473] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(967), 1,
+    ACTIONS(964), 1,
       sym_const_ref,
-    STATE(96), 2,
+    STATE(152), 2,
       sym__string_or_ref,
       sym_string,
-  [7488] = 3,
+  [7487] = 4,
+    ACTIONS(901), 1,
+      sym_comment,
+    ACTIONS(969), 1,
+      anon_sym_DQUOTE2,
+    STATE(302), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(966), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7501] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(168), 2,
+    ACTIONS(971), 1,
+      sym_sentence_word,
+    STATE(81), 1,
+      sym_way,
+    ACTIONS(940), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7515] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(166), 2,
       anon_sym_COMMA,
       anon_sym_DQUOTE,
     ACTIONS(876), 2,
       anon_sym_silence,
       sym__name_token,
-  [7500] = 4,
-    ACTIONS(888), 1,
+  [7527] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(971), 1,
-      anon_sym_DQUOTE2,
-    STATE(288), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(969), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [7514] = 4,
-    ACTIONS(888), 1,
-      sym_comment,
-    ACTIONS(975), 1,
-      anon_sym_DQUOTE2,
-    STATE(306), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(973), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [7528] = 4,
-    ACTIONS(888), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(973), 1,
+      sym_const_ref,
+    STATE(87), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7541] = 4,
+    ACTIONS(901), 1,
       sym_comment,
     ACTIONS(977), 1,
       anon_sym_DQUOTE2,
-    STATE(266), 1,
+    STATE(307), 1,
       aux_sym_string_repeat1,
-    ACTIONS(938), 2,
+    ACTIONS(975), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [7542] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(900), 1,
-      sym_const_ref,
-    ACTIONS(902), 1,
-      sym__name_token,
-    STATE(58), 1,
-      sym_name,
-    STATE(123), 1,
-      sym__name_list,
-  [7558] = 4,
-    ACTIONS(3), 1,
+  [7555] = 4,
+    ACTIONS(901), 1,
       sym_comment,
     ACTIONS(979), 1,
-      anon_sym_COMMA,
+      anon_sym_DQUOTE2,
+    STATE(302), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(897), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7569] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(981), 1,
-      anon_sym_RBRACK,
-    STATE(330), 1,
-      aux_sym_cidr_list_repeat1,
-  [7571] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(983), 1,
-      sym_port_number,
-    ACTIONS(985), 1,
       sym_const_ref,
-    STATE(84), 1,
-      sym_port,
-  [7584] = 4,
+    STATE(118), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7583] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(987), 1,
-      anon_sym_RPAREN,
-    ACTIONS(989), 1,
-      sym_identifier,
-    STATE(374), 1,
-      sym_parameter,
-  [7597] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(987), 1,
-      anon_sym_RPAREN,
-    ACTIONS(991), 1,
+    ACTIONS(773), 1,
+      anon_sym_RBRACE,
+    ACTIONS(983), 1,
       anon_sym_COMMA,
-    STATE(344), 1,
-      aux_sym_parameters_repeat1,
-  [7610] = 4,
+    STATE(332), 1,
+      aux_sym_selector_repeat1,
+  [7596] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(983), 1,
-      sym_port_number,
-    ACTIONS(993), 1,
-      sym_const_ref,
-    STATE(122), 1,
-      sym_port,
-  [7623] = 4,
+    ACTIONS(985), 1,
+      anon_sym_RPAREN,
+    ACTIONS(987), 1,
+      sym_identifier,
+    STATE(366), 1,
+      sym_argument,
+  [7609] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      anon_sym_COMMA,
+    ACTIONS(991), 1,
+      anon_sym_RBRACE,
+    STATE(309), 1,
+      aux_sym_selector_repeat1,
+  [7622] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(432), 1,
+      sym_verb,
+    ACTIONS(993), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [7633] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(995), 1,
-      anon_sym_COMMA,
-    ACTIONS(998), 1,
-      anon_sym_RBRACE,
-    STATE(313), 1,
-      aux_sym_inventory_repeat1,
-  [7636] = 4,
+      sym_port_number,
+    ACTIONS(997), 1,
+      sym_const_ref,
+    STATE(129), 1,
+      sym_port,
+  [7646] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(804), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1000), 1,
+    ACTIONS(985), 1,
+      anon_sym_RPAREN,
+    ACTIONS(999), 1,
       anon_sym_COMMA,
-    STATE(313), 1,
-      aux_sym_inventory_repeat1,
-  [7649] = 4,
+    STATE(342), 1,
+      aux_sym_arguments_repeat1,
+  [7659] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1002), 1,
+    ACTIONS(911), 1,
+      sym__name_token,
+    ACTIONS(1001), 1,
+      sym_const_ref,
+    STATE(69), 1,
+      sym_name,
+  [7672] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 1,
       anon_sym_COMMA,
-    ACTIONS(1004), 1,
+    ACTIONS(1005), 1,
+      anon_sym_RBRACK,
+    STATE(349), 1,
+      aux_sym_list_repeat1,
+  [7685] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1007), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1009), 1,
+      sym_identifier,
+    STATE(344), 1,
+      sym_parameter,
+  [7698] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1011), 1,
+      anon_sym_COMMA,
+    ACTIONS(1014), 1,
       anon_sym_RBRACE,
     STATE(318), 1,
-      aux_sym_selector_repeat1,
-  [7662] = 4,
+      aux_sym_inventory_repeat1,
+  [7711] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_COMMA,
-    ACTIONS(1008), 1,
-      anon_sym_RPAREN,
-    STATE(311), 1,
-      aux_sym_parameters_repeat1,
-  [7675] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [7684] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(739), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1012), 1,
-      anon_sym_COMMA,
-    STATE(328), 1,
-      aux_sym_selector_repeat1,
-  [7697] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(902), 1,
-      sym__name_token,
-    ACTIONS(1014), 1,
-      sym_const_ref,
-    STATE(92), 1,
-      sym_name,
-  [7710] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(1009), 1,
+      sym_identifier,
     ACTIONS(1016), 1,
-      anon_sym_COMMA,
-    ACTIONS(1019), 1,
       anon_sym_RPAREN,
-    STATE(320), 1,
+    STATE(378), 1,
+      sym_parameter,
+  [7724] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
+      anon_sym_COMMA,
+    ACTIONS(1020), 1,
+      anon_sym_RPAREN,
+    STATE(330), 1,
       aux_sym_selector_in_repeat1,
-  [7723] = 4,
+  [7737] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(674), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1021), 1,
+    ACTIONS(1022), 3,
       anon_sym_COMMA,
-    STATE(326), 1,
-      aux_sym_list_repeat1,
-  [7736] = 4,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [7746] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1023), 1,
+    ACTIONS(1026), 1,
+      anon_sym_EQ,
+    ACTIONS(1024), 2,
+      anon_sym_COMMA,
       anon_sym_RPAREN,
-    ACTIONS(1025), 1,
-      sym_identifier,
-    STATE(365), 1,
-      sym_argument,
-  [7749] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 1,
-      sym_identifier,
-    ACTIONS(1027), 1,
-      anon_sym_RPAREN,
-    STATE(348), 1,
-      sym_argument,
-  [7762] = 3,
+  [7757] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(176), 1,
       sym_direction,
-    ACTIONS(1029), 2,
+    ACTIONS(1028), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [7773] = 3,
+  [7768] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(172), 1,
-      sym_direction,
-    ACTIONS(1029), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7784] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1031), 1,
+    ACTIONS(1030), 1,
       anon_sym_COMMA,
-    ACTIONS(1034), 1,
-      anon_sym_RBRACK,
-    STATE(326), 1,
-      aux_sym_list_repeat1,
-  [7797] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(838), 1,
+    ACTIONS(1033), 1,
       anon_sym_RPAREN,
-    ACTIONS(1036), 1,
-      anon_sym_COMMA,
-    STATE(320), 1,
+    STATE(324), 1,
       aux_sym_selector_in_repeat1,
-  [7810] = 4,
+  [7781] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1038), 1,
+    ACTIONS(1035), 1,
       anon_sym_COMMA,
+    ACTIONS(1037), 1,
+      anon_sym_RPAREN,
+    STATE(334), 1,
+      aux_sym_selector_in_repeat1,
+  [7794] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1009), 1,
+      sym_identifier,
+    ACTIONS(1039), 1,
+      anon_sym_RPAREN,
+    STATE(378), 1,
+      sym_parameter,
+  [7807] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1041), 1,
-      anon_sym_RBRACE,
-    STATE(328), 1,
-      aux_sym_selector_repeat1,
-  [7823] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(842), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1043), 1,
       anon_sym_COMMA,
-    STATE(320), 1,
-      aux_sym_selector_in_repeat1,
-  [7836] = 4,
+    ACTIONS(1043), 1,
+      anon_sym_RBRACK,
+    STATE(336), 1,
+      aux_sym_cidr_list_repeat1,
+  [7820] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_RBRACK,
     ACTIONS(1045), 1,
       anon_sym_COMMA,
-    STATE(336), 1,
-      aux_sym_cidr_list_repeat1,
-  [7849] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(414), 1,
-      sym_verb,
-    ACTIONS(1047), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [7860] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(989), 1,
-      sym_identifier,
-    ACTIONS(1049), 1,
+    ACTIONS(1048), 1,
       anon_sym_RPAREN,
-    STATE(316), 1,
-      sym_parameter,
-  [7873] = 4,
+    STATE(328), 1,
+      aux_sym_parameters_repeat1,
+  [7833] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1025), 1,
+    ACTIONS(987), 1,
       sym_identifier,
-    ACTIONS(1051), 1,
+    ACTIONS(1050), 1,
       anon_sym_RPAREN,
-    STATE(365), 1,
+    STATE(340), 1,
       sym_argument,
-  [7886] = 4,
+  [7846] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1053), 1,
-      anon_sym_COMMA,
-    ACTIONS(1056), 1,
+    ACTIONS(830), 1,
       anon_sym_RPAREN,
-    STATE(334), 1,
-      aux_sym_arguments_repeat1,
-  [7899] = 4,
+    ACTIONS(1052), 1,
+      anon_sym_COMMA,
+    STATE(324), 1,
+      aux_sym_selector_in_repeat1,
+  [7859] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(902), 1,
-      sym__name_token,
-    ACTIONS(1058), 1,
-      sym_const_ref,
-    STATE(70), 1,
-      sym_name,
-  [7912] = 4,
+    ACTIONS(1016), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1054), 1,
+      anon_sym_COMMA,
+    STATE(328), 1,
+      aux_sym_parameters_repeat1,
+  [7872] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1060), 1,
+    ACTIONS(1056), 1,
+      anon_sym_COMMA,
+    ACTIONS(1059), 1,
+      anon_sym_RBRACE,
+    STATE(332), 1,
+      aux_sym_selector_repeat1,
+  [7885] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1061), 1,
       anon_sym_COMMA,
     ACTIONS(1063), 1,
-      anon_sym_RBRACK,
-    STATE(336), 1,
-      aux_sym_cidr_list_repeat1,
-  [7925] = 4,
+      anon_sym_RBRACE,
+    STATE(347), 1,
+      aux_sym_inventory_repeat1,
+  [7898] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(820), 1,
+      anon_sym_RPAREN,
     ACTIONS(1065), 1,
       anon_sym_COMMA,
-    ACTIONS(1067), 1,
-      anon_sym_RPAREN,
-    STATE(327), 1,
+    STATE(324), 1,
       aux_sym_selector_in_repeat1,
-  [7938] = 4,
+  [7911] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1067), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [7920] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_RBRACK,
     ACTIONS(1069), 1,
       anon_sym_COMMA,
+    STATE(343), 1,
+      aux_sym_cidr_list_repeat1,
+  [7933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1071), 1,
-      anon_sym_RPAREN,
-    STATE(329), 1,
-      aux_sym_selector_in_repeat1,
-  [7951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1073), 1,
       anon_sym_COMMA,
-    ACTIONS(1075), 1,
-      anon_sym_RBRACE,
-    STATE(314), 1,
-      aux_sym_inventory_repeat1,
-  [7964] = 2,
+    ACTIONS(1074), 1,
+      anon_sym_RBRACK,
+    STATE(337), 1,
+      aux_sym_list_repeat1,
+  [7946] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1077), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [7973] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1081), 1,
-      anon_sym_EQ,
-    ACTIONS(1079), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7984] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(367), 1,
-      sym__cidr_or_ref,
-    ACTIONS(955), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7995] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(989), 1,
-      sym_identifier,
-    ACTIONS(1083), 1,
-      anon_sym_RPAREN,
-    STATE(374), 1,
-      sym_parameter,
-  [8008] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1085), 1,
-      anon_sym_COMMA,
-    ACTIONS(1088), 1,
-      anon_sym_RPAREN,
-    STATE(344), 1,
-      aux_sym_parameters_repeat1,
-  [8021] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(178), 1,
+    STATE(173), 1,
       sym_direction,
-    ACTIONS(1029), 2,
+    ACTIONS(1028), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [8032] = 4,
+  [7957] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1023), 1,
+    ACTIONS(987), 1,
+      sym_identifier,
+    ACTIONS(1076), 1,
       anon_sym_RPAREN,
-    ACTIONS(1090), 1,
+    STATE(366), 1,
+      sym_argument,
+  [7970] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1078), 1,
       anon_sym_COMMA,
-    STATE(334), 1,
+    ACTIONS(1080), 1,
+      anon_sym_RPAREN,
+    STATE(314), 1,
       aux_sym_arguments_repeat1,
-  [8045] = 4,
+  [7983] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(183), 1,
+      sym_direction,
+    ACTIONS(1028), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7994] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1082), 1,
+      anon_sym_COMMA,
+    ACTIONS(1085), 1,
+      anon_sym_RPAREN,
+    STATE(342), 1,
+      aux_sym_arguments_repeat1,
+  [8007] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      anon_sym_COMMA,
+    ACTIONS(1090), 1,
+      anon_sym_RBRACK,
+    STATE(343), 1,
+      aux_sym_cidr_list_repeat1,
+  [8020] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1092), 1,
       anon_sym_COMMA,
     ACTIONS(1094), 1,
-      anon_sym_RBRACK,
-    STATE(321), 1,
-      aux_sym_list_repeat1,
-  [8058] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1096), 1,
-      anon_sym_COMMA,
-    ACTIONS(1098), 1,
       anon_sym_RPAREN,
-    STATE(346), 1,
-      aux_sym_arguments_repeat1,
-  [8071] = 2,
+    STATE(331), 1,
+      aux_sym_parameters_repeat1,
+  [8033] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1100), 2,
+    STATE(373), 1,
+      sym__cidr_or_ref,
+    ACTIONS(956), 2,
+      sym_cidr,
+      sym_const_ref,
+  [8044] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(911), 1,
+      sym__name_token,
+    ACTIONS(1096), 1,
+      sym_const_ref,
+    STATE(101), 1,
+      sym_name,
+  [8057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(814), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1098), 1,
+      anon_sym_COMMA,
+    STATE(318), 1,
+      aux_sym_inventory_repeat1,
+  [8070] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(995), 1,
+      sym_port_number,
+    ACTIONS(1100), 1,
+      sym_const_ref,
+    STATE(88), 1,
+      sym_port,
+  [8083] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(652), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1102), 1,
+      anon_sym_COMMA,
+    STATE(337), 1,
+      aux_sym_list_repeat1,
+  [8096] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1104), 2,
       anon_sym_silence,
       sym__name_token,
-  [8079] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1102), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8087] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1104), 1,
-      anon_sym_LBRACE,
-    STATE(213), 1,
-      sym_policy_body,
-  [8097] = 2,
+  [8104] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1106), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8105] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1108), 2,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
-  [8113] = 3,
+  [8112] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(844), 1,
+    ACTIONS(832), 1,
       anon_sym_LBRACE,
-    STATE(212), 1,
+    STATE(216), 1,
       sym_body,
-  [8123] = 2,
+  [8122] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1108), 1,
+      sym__name_token,
+    STATE(376), 1,
+      sym_name,
+  [8132] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1110), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8131] = 2,
+  [8140] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1112), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8139] = 2,
+  [8148] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1114), 2,
+    ACTIONS(1114), 1,
+      sym__name_token,
+    STATE(66), 1,
+      sym_entity,
+  [8158] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8147] = 2,
+  [8166] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1009), 1,
+      sym_identifier,
+    STATE(378), 1,
+      sym_parameter,
+  [8176] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1074), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [8184] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1116), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8155] = 2,
+  [8192] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1118), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8163] = 2,
+      anon_sym_RPAREN,
+  [8200] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1120), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [8171] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(989), 1,
-      sym_identifier,
-    STATE(374), 1,
-      sym_parameter,
-  [8181] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8208] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1122), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8189] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 1,
       anon_sym_LBRACE,
-    STATE(223), 1,
-      sym_body,
-  [8199] = 3,
+      anon_sym_sentence,
+  [8216] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1124), 1,
-      sym__name_token,
-    STATE(372), 1,
-      sym_name,
-  [8209] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1056), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8217] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1126), 1,
-      sym__name_token,
-    STATE(67), 1,
-      sym_entity,
-  [8227] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1063), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [8235] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 2,
+    ACTIONS(1124), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8243] = 3,
+  [8224] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(844), 1,
-      anon_sym_LBRACE,
-    STATE(228), 1,
-      sym_body,
-  [8253] = 2,
+    ACTIONS(1126), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8232] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1085), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8240] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1128), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8261] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1019), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8269] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1104), 1,
       anon_sym_LBRACE,
-    STATE(203), 1,
-      sym_policy_body,
-  [8279] = 2,
+      anon_sym_sentence,
+  [8248] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_LBRACE,
+    STATE(227), 1,
+      sym_body,
+  [8258] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1130), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [8287] = 2,
+  [8266] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1088), 2,
+    ACTIONS(1014), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8274] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1033), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [8295] = 2,
+  [8282] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1132), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8303] = 3,
+  [8290] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1126), 1,
-      sym__name_token,
-    STATE(95), 1,
-      sym_entity,
-  [8313] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 1,
-      anon_sym_LBRACE,
-    STATE(225), 1,
-      sym_body,
-  [8323] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1034), 2,
+    ACTIONS(1090), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [8331] = 3,
+  [8298] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1025), 1,
-      sym_identifier,
-    STATE(365), 1,
-      sym_argument,
-  [8341] = 3,
+    ACTIONS(832), 1,
+      anon_sym_LBRACE,
+    STATE(214), 1,
+      sym_body,
+  [8308] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1134), 1,
-      anon_sym_namespaces,
-    ACTIONS(1136), 1,
-      anon_sym_policy,
-  [8351] = 2,
+      anon_sym_LBRACE,
+    STATE(209), 1,
+      sym_policy_body,
+  [8318] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1138), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [8359] = 2,
+    ACTIONS(832), 1,
+      anon_sym_LBRACE,
+    STATE(217), 1,
+      sym_body,
+  [8328] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1140), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [8367] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1124), 1,
-      sym__name_token,
-    STATE(369), 1,
-      sym_name,
-  [8377] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [8385] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1144), 2,
+    ACTIONS(1136), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8393] = 2,
+  [8336] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1146), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [8401] = 3,
+    ACTIONS(1048), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8344] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1124), 1,
-      sym__name_token,
-    STATE(377), 1,
-      sym_name,
-  [8411] = 3,
+    ACTIONS(1138), 1,
+      anon_sym_namespaces,
+    ACTIONS(1140), 1,
+      anon_sym_policy,
+  [8354] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    STATE(210), 1,
+    STATE(222), 1,
       sym_string,
-  [8421] = 2,
+  [8364] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1108), 1,
+      sym__name_token,
+    STATE(368), 1,
+      sym_name,
+  [8374] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1108), 1,
+      sym__name_token,
+    STATE(391), 1,
+      sym_name,
+  [8384] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1142), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8392] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(987), 1,
+      sym_identifier,
+    STATE(366), 1,
+      sym_argument,
+  [8402] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1144), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8410] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1146), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8418] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1114), 1,
+      sym__name_token,
+    STATE(85), 1,
+      sym_entity,
+  [8428] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1148), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [8429] = 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8436] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1041), 2,
+    ACTIONS(1108), 1,
+      sym__name_token,
+    STATE(375), 1,
+      sym_name,
+  [8446] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1150), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8437] = 3,
+  [8454] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1124), 1,
-      sym__name_token,
-    STATE(351), 1,
-      sym_name,
-  [8447] = 2,
+    ACTIONS(1134), 1,
+      anon_sym_LBRACE,
+    STATE(185), 1,
+      sym_policy_body,
+  [8464] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1150), 1,
-      anon_sym_with,
-  [8454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1152), 1,
-      anon_sym_deny,
-  [8461] = 2,
+    ACTIONS(1152), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8472] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1154), 1,
-      sym_number,
-  [8468] = 2,
+      anon_sym_with,
+  [8479] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1156), 1,
-      sym_icmp_type,
-  [8475] = 2,
+      anon_sym_deny,
+  [8486] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1158), 1,
-      sym_cilium_version,
-  [8482] = 2,
+      anon_sym_COLON,
+  [8493] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1160), 1,
-      sym_label_key,
-  [8489] = 2,
+      sym_number,
+  [8500] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1162), 1,
-      sym_lint_code,
-  [8496] = 2,
+      anon_sym_with,
+  [8507] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1164), 1,
-      anon_sym_with,
-  [8503] = 2,
+      sym_identifier,
+  [8514] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1166), 1,
-      sym_number,
-  [8510] = 2,
+      anon_sym_with,
+  [8521] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1168), 1,
-      sym_number,
-  [8517] = 2,
+      anon_sym_namespaces,
+  [8528] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1170), 1,
-      anon_sym_namespaces,
-  [8524] = 2,
+      anon_sym_LBRACE,
+  [8535] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1172), 1,
-      anon_sym_nodes,
-  [8531] = 2,
+      anon_sym_LPAREN,
+  [8542] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1174), 1,
-      sym_number,
-  [8538] = 2,
+      anon_sym_EQ,
+  [8549] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1176), 1,
-      sym_number,
-  [8545] = 2,
+      sym_icmp_type,
+  [8556] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1178), 1,
       sym_number,
-  [8552] = 2,
+  [8563] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1180), 1,
-      sym_identifier,
-  [8559] = 2,
+      sym_number,
+  [8570] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1182), 1,
-      anon_sym_EQ,
-  [8566] = 2,
+      sym_number,
+  [8577] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1184), 1,
       anon_sym_EQ,
-  [8573] = 2,
+  [8584] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1186), 1,
       sym_number,
-  [8580] = 2,
+  [8591] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1188), 1,
-      anon_sym_LPAREN,
-  [8587] = 2,
+      sym_identifier,
+  [8598] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1190), 1,
-      anon_sym_COLON,
-  [8594] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_EQ,
-  [8601] = 2,
+      sym_number,
+  [8605] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1192), 1,
-      sym_sentence_word,
-  [8608] = 2,
+      anon_sym_default,
+  [8612] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1194), 1,
-      sym_protocol,
-  [8615] = 2,
+      sym_label_key,
+  [8619] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1196), 1,
-      sym_number,
-  [8622] = 2,
+      sym_lint_code,
+  [8626] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1198), 1,
       anon_sym_namespace,
-  [8629] = 2,
+  [8633] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1200), 1,
-      sym_lint_code,
-  [8636] = 2,
+      sym__port_number_immediate,
+  [8640] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1202), 1,
-      anon_sym_default,
-  [8643] = 2,
+      sym_number,
+  [8647] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1204), 1,
-      sym_identifier,
-  [8650] = 2,
+      sym_protocol,
+  [8654] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1206), 1,
       sym_number,
-  [8657] = 2,
+  [8661] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1208), 1,
-      sym_number,
-  [8664] = 2,
+      anon_sym_nodes,
+  [8668] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1210), 1,
-      anon_sym_LBRACE,
-  [8671] = 2,
+      sym_cilium_version,
+  [8675] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1212), 1,
-      sym__name_token,
-  [8678] = 2,
+      sym_protocol,
+  [8682] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1214), 1,
-      sym_protocol,
-  [8685] = 2,
+      sym_number,
+  [8689] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1216), 1,
-      sym_number,
-  [8692] = 2,
+      sym__name_token,
+  [8696] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1218), 1,
-      sym_sentence_word,
-  [8699] = 2,
+      sym_number,
+  [8703] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1220), 1,
-      sym_number,
-  [8706] = 2,
+      anon_sym_COLON,
+  [8710] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1222), 1,
-      sym_identifier,
-  [8713] = 2,
+      sym_number,
+  [8717] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1224), 1,
-      anon_sym_with,
-  [8720] = 2,
+      sym_sentence_word,
+  [8724] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1226), 1,
-      anon_sym_COLON,
-  [8727] = 2,
+      anon_sym_groups,
+  [8731] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1228), 1,
-      sym_lint_code,
-  [8734] = 2,
+      ts_builtin_sym_end,
+  [8738] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_EQ,
+  [8745] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1230), 1,
-      anon_sym_deny,
-  [8741] = 2,
+      sym_sentence_word,
+  [8752] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1232), 1,
       sym_lint_code,
-  [8748] = 2,
+  [8759] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1234), 1,
-      sym__port_number_immediate,
-  [8755] = 2,
+      sym_number,
+  [8766] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1236), 1,
-      sym_label_key,
-  [8762] = 2,
+      sym_lint_code,
+  [8773] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1238), 1,
-      anon_sym_LPAREN,
-  [8769] = 2,
+      anon_sym_deny,
+  [8780] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1240), 1,
-      ts_builtin_sym_end,
-  [8776] = 2,
+      sym_lint_code,
+  [8787] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1242), 1,
-      anon_sym_groups,
+      sym_identifier,
+  [8794] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      anon_sym_LPAREN,
+  [8801] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1246), 1,
+      sym_label_key,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
@@ -13093,38 +13127,38 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(16)] = 578,
   [SMALL_STATE(17)] = 612,
   [SMALL_STATE(18)] = 646,
-  [SMALL_STATE(19)] = 695,
+  [SMALL_STATE(19)] = 691,
   [SMALL_STATE(20)] = 740,
-  [SMALL_STATE(21)] = 778,
-  [SMALL_STATE(22)] = 830,
-  [SMALL_STATE(23)] = 868,
-  [SMALL_STATE(24)] = 920,
-  [SMALL_STATE(25)] = 966,
-  [SMALL_STATE(26)] = 1018,
+  [SMALL_STATE(21)] = 792,
+  [SMALL_STATE(22)] = 836,
+  [SMALL_STATE(23)] = 874,
+  [SMALL_STATE(24)] = 926,
+  [SMALL_STATE(25)] = 972,
+  [SMALL_STATE(26)] = 1010,
   [SMALL_STATE(27)] = 1062,
-  [SMALL_STATE(28)] = 1105,
-  [SMALL_STATE(29)] = 1134,
+  [SMALL_STATE(28)] = 1091,
+  [SMALL_STATE(29)] = 1124,
   [SMALL_STATE(30)] = 1167,
   [SMALL_STATE(31)] = 1215,
-  [SMALL_STATE(32)] = 1243,
-  [SMALL_STATE(33)] = 1291,
-  [SMALL_STATE(34)] = 1339,
-  [SMALL_STATE(35)] = 1379,
+  [SMALL_STATE(32)] = 1263,
+  [SMALL_STATE(33)] = 1311,
+  [SMALL_STATE(34)] = 1351,
+  [SMALL_STATE(35)] = 1391,
   [SMALL_STATE(36)] = 1419,
   [SMALL_STATE(37)] = 1456,
-  [SMALL_STATE(38)] = 1489,
-  [SMALL_STATE(39)] = 1526,
-  [SMALL_STATE(40)] = 1563,
-  [SMALL_STATE(41)] = 1596,
-  [SMALL_STATE(42)] = 1629,
-  [SMALL_STATE(43)] = 1664,
-  [SMALL_STATE(44)] = 1697,
-  [SMALL_STATE(45)] = 1734,
-  [SMALL_STATE(46)] = 1771,
-  [SMALL_STATE(47)] = 1818,
-  [SMALL_STATE(48)] = 1865,
-  [SMALL_STATE(49)] = 1902,
-  [SMALL_STATE(50)] = 1937,
+  [SMALL_STATE(38)] = 1493,
+  [SMALL_STATE(39)] = 1540,
+  [SMALL_STATE(40)] = 1577,
+  [SMALL_STATE(41)] = 1624,
+  [SMALL_STATE(42)] = 1661,
+  [SMALL_STATE(43)] = 1694,
+  [SMALL_STATE(44)] = 1729,
+  [SMALL_STATE(45)] = 1766,
+  [SMALL_STATE(46)] = 1803,
+  [SMALL_STATE(47)] = 1836,
+  [SMALL_STATE(48)] = 1873,
+  [SMALL_STATE(49)] = 1906,
+  [SMALL_STATE(50)] = 1939,
   [SMALL_STATE(51)] = 1974,
   [SMALL_STATE(52)] = 2000,
   [SMALL_STATE(53)] = 2026,
@@ -13133,104 +13167,104 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(56)] = 2108,
   [SMALL_STATE(57)] = 2137,
   [SMALL_STATE(58)] = 2166,
-  [SMALL_STATE(59)] = 2195,
-  [SMALL_STATE(60)] = 2224,
-  [SMALL_STATE(61)] = 2253,
-  [SMALL_STATE(62)] = 2282,
-  [SMALL_STATE(63)] = 2311,
-  [SMALL_STATE(64)] = 2340,
-  [SMALL_STATE(65)] = 2369,
-  [SMALL_STATE(66)] = 2398,
-  [SMALL_STATE(67)] = 2427,
-  [SMALL_STATE(68)] = 2456,
-  [SMALL_STATE(69)] = 2485,
-  [SMALL_STATE(70)] = 2514,
-  [SMALL_STATE(71)] = 2543,
-  [SMALL_STATE(72)] = 2584,
-  [SMALL_STATE(73)] = 2613,
-  [SMALL_STATE(74)] = 2642,
-  [SMALL_STATE(75)] = 2667,
-  [SMALL_STATE(76)] = 2706,
-  [SMALL_STATE(77)] = 2735,
+  [SMALL_STATE(59)] = 2205,
+  [SMALL_STATE(60)] = 2234,
+  [SMALL_STATE(61)] = 2263,
+  [SMALL_STATE(62)] = 2292,
+  [SMALL_STATE(63)] = 2333,
+  [SMALL_STATE(64)] = 2362,
+  [SMALL_STATE(65)] = 2391,
+  [SMALL_STATE(66)] = 2420,
+  [SMALL_STATE(67)] = 2449,
+  [SMALL_STATE(68)] = 2478,
+  [SMALL_STATE(69)] = 2507,
+  [SMALL_STATE(70)] = 2536,
+  [SMALL_STATE(71)] = 2565,
+  [SMALL_STATE(72)] = 2594,
+  [SMALL_STATE(73)] = 2619,
+  [SMALL_STATE(74)] = 2646,
+  [SMALL_STATE(75)] = 2675,
+  [SMALL_STATE(76)] = 2704,
+  [SMALL_STATE(77)] = 2733,
   [SMALL_STATE(78)] = 2762,
   [SMALL_STATE(79)] = 2791,
-  [SMALL_STATE(80)] = 2834,
-  [SMALL_STATE(81)] = 2859,
+  [SMALL_STATE(80)] = 2820,
+  [SMALL_STATE(81)] = 2845,
   [SMALL_STATE(82)] = 2888,
   [SMALL_STATE(83)] = 2915,
   [SMALL_STATE(84)] = 2958,
-  [SMALL_STATE(85)] = 2986,
-  [SMALL_STATE(86)] = 3024,
-  [SMALL_STATE(87)] = 3048,
-  [SMALL_STATE(88)] = 3078,
-  [SMALL_STATE(89)] = 3108,
-  [SMALL_STATE(90)] = 3132,
-  [SMALL_STATE(91)] = 3156,
-  [SMALL_STATE(92)] = 3180,
-  [SMALL_STATE(93)] = 3204,
-  [SMALL_STATE(94)] = 3230,
-  [SMALL_STATE(95)] = 3254,
-  [SMALL_STATE(96)] = 3278,
+  [SMALL_STATE(85)] = 2982,
+  [SMALL_STATE(86)] = 3006,
+  [SMALL_STATE(87)] = 3030,
+  [SMALL_STATE(88)] = 3054,
+  [SMALL_STATE(89)] = 3082,
+  [SMALL_STATE(90)] = 3110,
+  [SMALL_STATE(91)] = 3134,
+  [SMALL_STATE(92)] = 3164,
+  [SMALL_STATE(93)] = 3194,
+  [SMALL_STATE(94)] = 3220,
+  [SMALL_STATE(95)] = 3244,
+  [SMALL_STATE(96)] = 3272,
   [SMALL_STATE(97)] = 3302,
-  [SMALL_STATE(98)] = 3330,
-  [SMALL_STATE(99)] = 3360,
-  [SMALL_STATE(100)] = 3390,
-  [SMALL_STATE(101)] = 3414,
-  [SMALL_STATE(102)] = 3442,
-  [SMALL_STATE(103)] = 3472,
-  [SMALL_STATE(104)] = 3496,
+  [SMALL_STATE(98)] = 3326,
+  [SMALL_STATE(99)] = 3350,
+  [SMALL_STATE(100)] = 3374,
+  [SMALL_STATE(101)] = 3398,
+  [SMALL_STATE(102)] = 3422,
+  [SMALL_STATE(103)] = 3460,
+  [SMALL_STATE(104)] = 3490,
   [SMALL_STATE(105)] = 3520,
   [SMALL_STATE(106)] = 3544,
-  [SMALL_STATE(107)] = 3567,
-  [SMALL_STATE(108)] = 3590,
+  [SMALL_STATE(107)] = 3571,
+  [SMALL_STATE(108)] = 3594,
   [SMALL_STATE(109)] = 3617,
   [SMALL_STATE(110)] = 3640,
   [SMALL_STATE(111)] = 3663,
-  [SMALL_STATE(112)] = 3690,
-  [SMALL_STATE(113)] = 3717,
-  [SMALL_STATE(114)] = 3744,
-  [SMALL_STATE(115)] = 3771,
-  [SMALL_STATE(116)] = 3798,
-  [SMALL_STATE(117)] = 3821,
-  [SMALL_STATE(118)] = 3848,
-  [SMALL_STATE(119)] = 3875,
-  [SMALL_STATE(120)] = 3898,
-  [SMALL_STATE(121)] = 3921,
-  [SMALL_STATE(122)] = 3948,
-  [SMALL_STATE(123)] = 3971,
-  [SMALL_STATE(124)] = 3994,
-  [SMALL_STATE(125)] = 4021,
-  [SMALL_STATE(126)] = 4044,
-  [SMALL_STATE(127)] = 4071,
-  [SMALL_STATE(128)] = 4098,
-  [SMALL_STATE(129)] = 4125,
-  [SMALL_STATE(130)] = 4152,
-  [SMALL_STATE(131)] = 4179,
-  [SMALL_STATE(132)] = 4206,
-  [SMALL_STATE(133)] = 4233,
-  [SMALL_STATE(134)] = 4260,
-  [SMALL_STATE(135)] = 4287,
-  [SMALL_STATE(136)] = 4314,
-  [SMALL_STATE(137)] = 4341,
-  [SMALL_STATE(138)] = 4368,
-  [SMALL_STATE(139)] = 4395,
-  [SMALL_STATE(140)] = 4422,
-  [SMALL_STATE(141)] = 4449,
-  [SMALL_STATE(142)] = 4476,
-  [SMALL_STATE(143)] = 4503,
-  [SMALL_STATE(144)] = 4526,
-  [SMALL_STATE(145)] = 4549,
-  [SMALL_STATE(146)] = 4572,
+  [SMALL_STATE(112)] = 3686,
+  [SMALL_STATE(113)] = 3709,
+  [SMALL_STATE(114)] = 3732,
+  [SMALL_STATE(115)] = 3755,
+  [SMALL_STATE(116)] = 3778,
+  [SMALL_STATE(117)] = 3805,
+  [SMALL_STATE(118)] = 3832,
+  [SMALL_STATE(119)] = 3859,
+  [SMALL_STATE(120)] = 3882,
+  [SMALL_STATE(121)] = 3905,
+  [SMALL_STATE(122)] = 3928,
+  [SMALL_STATE(123)] = 3955,
+  [SMALL_STATE(124)] = 3982,
+  [SMALL_STATE(125)] = 4009,
+  [SMALL_STATE(126)] = 4036,
+  [SMALL_STATE(127)] = 4063,
+  [SMALL_STATE(128)] = 4090,
+  [SMALL_STATE(129)] = 4113,
+  [SMALL_STATE(130)] = 4136,
+  [SMALL_STATE(131)] = 4163,
+  [SMALL_STATE(132)] = 4190,
+  [SMALL_STATE(133)] = 4217,
+  [SMALL_STATE(134)] = 4244,
+  [SMALL_STATE(135)] = 4271,
+  [SMALL_STATE(136)] = 4298,
+  [SMALL_STATE(137)] = 4325,
+  [SMALL_STATE(138)] = 4352,
+  [SMALL_STATE(139)] = 4379,
+  [SMALL_STATE(140)] = 4406,
+  [SMALL_STATE(141)] = 4433,
+  [SMALL_STATE(142)] = 4460,
+  [SMALL_STATE(143)] = 4487,
+  [SMALL_STATE(144)] = 4514,
+  [SMALL_STATE(145)] = 4541,
+  [SMALL_STATE(146)] = 4568,
   [SMALL_STATE(147)] = 4595,
-  [SMALL_STATE(148)] = 4619,
-  [SMALL_STATE(149)] = 4641,
-  [SMALL_STATE(150)] = 4663,
-  [SMALL_STATE(151)] = 4687,
-  [SMALL_STATE(152)] = 4711,
+  [SMALL_STATE(148)] = 4617,
+  [SMALL_STATE(149)] = 4639,
+  [SMALL_STATE(150)] = 4661,
+  [SMALL_STATE(151)] = 4685,
+  [SMALL_STATE(152)] = 4709,
   [SMALL_STATE(153)] = 4733,
   [SMALL_STATE(154)] = 4757,
-  [SMALL_STATE(155)] = 4779,
-  [SMALL_STATE(156)] = 4803,
+  [SMALL_STATE(155)] = 4781,
+  [SMALL_STATE(156)] = 4805,
   [SMALL_STATE(157)] = 4827,
   [SMALL_STATE(158)] = 4848,
   [SMALL_STATE(159)] = 4869,
@@ -13253,267 +13287,268 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(176)] = 5240,
   [SMALL_STATE(177)] = 5263,
   [SMALL_STATE(178)] = 5286,
-  [SMALL_STATE(179)] = 5304,
-  [SMALL_STATE(180)] = 5334,
-  [SMALL_STATE(181)] = 5364,
-  [SMALL_STATE(182)] = 5394,
-  [SMALL_STATE(183)] = 5420,
-  [SMALL_STATE(184)] = 5438,
+  [SMALL_STATE(179)] = 5316,
+  [SMALL_STATE(180)] = 5346,
+  [SMALL_STATE(181)] = 5376,
+  [SMALL_STATE(182)] = 5406,
+  [SMALL_STATE(183)] = 5424,
+  [SMALL_STATE(184)] = 5442,
   [SMALL_STATE(185)] = 5468,
   [SMALL_STATE(186)] = 5485,
-  [SMALL_STATE(187)] = 5502,
-  [SMALL_STATE(188)] = 5529,
-  [SMALL_STATE(189)] = 5546,
-  [SMALL_STATE(190)] = 5569,
-  [SMALL_STATE(191)] = 5592,
-  [SMALL_STATE(192)] = 5619,
-  [SMALL_STATE(193)] = 5646,
-  [SMALL_STATE(194)] = 5673,
-  [SMALL_STATE(195)] = 5690,
-  [SMALL_STATE(196)] = 5707,
-  [SMALL_STATE(197)] = 5724,
-  [SMALL_STATE(198)] = 5741,
-  [SMALL_STATE(199)] = 5758,
-  [SMALL_STATE(200)] = 5775,
-  [SMALL_STATE(201)] = 5792,
-  [SMALL_STATE(202)] = 5809,
-  [SMALL_STATE(203)] = 5826,
-  [SMALL_STATE(204)] = 5843,
-  [SMALL_STATE(205)] = 5866,
+  [SMALL_STATE(187)] = 5508,
+  [SMALL_STATE(188)] = 5525,
+  [SMALL_STATE(189)] = 5542,
+  [SMALL_STATE(190)] = 5559,
+  [SMALL_STATE(191)] = 5582,
+  [SMALL_STATE(192)] = 5605,
+  [SMALL_STATE(193)] = 5622,
+  [SMALL_STATE(194)] = 5645,
+  [SMALL_STATE(195)] = 5662,
+  [SMALL_STATE(196)] = 5689,
+  [SMALL_STATE(197)] = 5706,
+  [SMALL_STATE(198)] = 5733,
+  [SMALL_STATE(199)] = 5750,
+  [SMALL_STATE(200)] = 5767,
+  [SMALL_STATE(201)] = 5794,
+  [SMALL_STATE(202)] = 5811,
+  [SMALL_STATE(203)] = 5828,
+  [SMALL_STATE(204)] = 5845,
+  [SMALL_STATE(205)] = 5872,
   [SMALL_STATE(206)] = 5889,
-  [SMALL_STATE(207)] = 5905,
-  [SMALL_STATE(208)] = 5921,
-  [SMALL_STATE(209)] = 5937,
-  [SMALL_STATE(210)] = 5953,
-  [SMALL_STATE(211)] = 5969,
-  [SMALL_STATE(212)] = 5985,
-  [SMALL_STATE(213)] = 6001,
-  [SMALL_STATE(214)] = 6017,
-  [SMALL_STATE(215)] = 6035,
-  [SMALL_STATE(216)] = 6051,
-  [SMALL_STATE(217)] = 6075,
-  [SMALL_STATE(218)] = 6099,
-  [SMALL_STATE(219)] = 6115,
-  [SMALL_STATE(220)] = 6131,
-  [SMALL_STATE(221)] = 6147,
-  [SMALL_STATE(222)] = 6173,
-  [SMALL_STATE(223)] = 6189,
-  [SMALL_STATE(224)] = 6205,
-  [SMALL_STATE(225)] = 6221,
-  [SMALL_STATE(226)] = 6237,
-  [SMALL_STATE(227)] = 6253,
-  [SMALL_STATE(228)] = 6277,
-  [SMALL_STATE(229)] = 6293,
-  [SMALL_STATE(230)] = 6312,
-  [SMALL_STATE(231)] = 6331,
-  [SMALL_STATE(232)] = 6352,
-  [SMALL_STATE(233)] = 6370,
-  [SMALL_STATE(234)] = 6392,
-  [SMALL_STATE(235)] = 6414,
-  [SMALL_STATE(236)] = 6427,
-  [SMALL_STATE(237)] = 6450,
-  [SMALL_STATE(238)] = 6473,
-  [SMALL_STATE(239)] = 6496,
-  [SMALL_STATE(240)] = 6516,
-  [SMALL_STATE(241)] = 6534,
-  [SMALL_STATE(242)] = 6552,
-  [SMALL_STATE(243)] = 6570,
-  [SMALL_STATE(244)] = 6588,
-  [SMALL_STATE(245)] = 6608,
-  [SMALL_STATE(246)] = 6626,
-  [SMALL_STATE(247)] = 6644,
-  [SMALL_STATE(248)] = 6662,
-  [SMALL_STATE(249)] = 6680,
-  [SMALL_STATE(250)] = 6702,
-  [SMALL_STATE(251)] = 6720,
-  [SMALL_STATE(252)] = 6740,
-  [SMALL_STATE(253)] = 6758,
-  [SMALL_STATE(254)] = 6776,
-  [SMALL_STATE(255)] = 6794,
-  [SMALL_STATE(256)] = 6814,
-  [SMALL_STATE(257)] = 6831,
-  [SMALL_STATE(258)] = 6846,
-  [SMALL_STATE(259)] = 6857,
-  [SMALL_STATE(260)] = 6872,
-  [SMALL_STATE(261)] = 6887,
-  [SMALL_STATE(262)] = 6902,
-  [SMALL_STATE(263)] = 6917,
-  [SMALL_STATE(264)] = 6932,
-  [SMALL_STATE(265)] = 6949,
-  [SMALL_STATE(266)] = 6964,
-  [SMALL_STATE(267)] = 6978,
-  [SMALL_STATE(268)] = 6992,
-  [SMALL_STATE(269)] = 7006,
-  [SMALL_STATE(270)] = 7020,
-  [SMALL_STATE(271)] = 7034,
-  [SMALL_STATE(272)] = 7048,
-  [SMALL_STATE(273)] = 7064,
-  [SMALL_STATE(274)] = 7078,
-  [SMALL_STATE(275)] = 7092,
-  [SMALL_STATE(276)] = 7106,
-  [SMALL_STATE(277)] = 7120,
-  [SMALL_STATE(278)] = 7134,
-  [SMALL_STATE(279)] = 7148,
-  [SMALL_STATE(280)] = 7162,
-  [SMALL_STATE(281)] = 7176,
-  [SMALL_STATE(282)] = 7190,
-  [SMALL_STATE(283)] = 7204,
-  [SMALL_STATE(284)] = 7218,
-  [SMALL_STATE(285)] = 7232,
-  [SMALL_STATE(286)] = 7246,
-  [SMALL_STATE(287)] = 7260,
-  [SMALL_STATE(288)] = 7274,
-  [SMALL_STATE(289)] = 7288,
-  [SMALL_STATE(290)] = 7302,
-  [SMALL_STATE(291)] = 7316,
-  [SMALL_STATE(292)] = 7330,
-  [SMALL_STATE(293)] = 7344,
-  [SMALL_STATE(294)] = 7358,
-  [SMALL_STATE(295)] = 7372,
-  [SMALL_STATE(296)] = 7386,
-  [SMALL_STATE(297)] = 7400,
-  [SMALL_STATE(298)] = 7416,
-  [SMALL_STATE(299)] = 7432,
-  [SMALL_STATE(300)] = 7446,
-  [SMALL_STATE(301)] = 7460,
-  [SMALL_STATE(302)] = 7474,
-  [SMALL_STATE(303)] = 7488,
-  [SMALL_STATE(304)] = 7500,
-  [SMALL_STATE(305)] = 7514,
-  [SMALL_STATE(306)] = 7528,
-  [SMALL_STATE(307)] = 7542,
-  [SMALL_STATE(308)] = 7558,
-  [SMALL_STATE(309)] = 7571,
-  [SMALL_STATE(310)] = 7584,
-  [SMALL_STATE(311)] = 7597,
-  [SMALL_STATE(312)] = 7610,
-  [SMALL_STATE(313)] = 7623,
-  [SMALL_STATE(314)] = 7636,
-  [SMALL_STATE(315)] = 7649,
-  [SMALL_STATE(316)] = 7662,
-  [SMALL_STATE(317)] = 7675,
-  [SMALL_STATE(318)] = 7684,
-  [SMALL_STATE(319)] = 7697,
-  [SMALL_STATE(320)] = 7710,
-  [SMALL_STATE(321)] = 7723,
-  [SMALL_STATE(322)] = 7736,
-  [SMALL_STATE(323)] = 7749,
-  [SMALL_STATE(324)] = 7762,
-  [SMALL_STATE(325)] = 7773,
-  [SMALL_STATE(326)] = 7784,
-  [SMALL_STATE(327)] = 7797,
-  [SMALL_STATE(328)] = 7810,
-  [SMALL_STATE(329)] = 7823,
-  [SMALL_STATE(330)] = 7836,
-  [SMALL_STATE(331)] = 7849,
-  [SMALL_STATE(332)] = 7860,
-  [SMALL_STATE(333)] = 7873,
-  [SMALL_STATE(334)] = 7886,
-  [SMALL_STATE(335)] = 7899,
-  [SMALL_STATE(336)] = 7912,
-  [SMALL_STATE(337)] = 7925,
-  [SMALL_STATE(338)] = 7938,
-  [SMALL_STATE(339)] = 7951,
-  [SMALL_STATE(340)] = 7964,
-  [SMALL_STATE(341)] = 7973,
-  [SMALL_STATE(342)] = 7984,
-  [SMALL_STATE(343)] = 7995,
-  [SMALL_STATE(344)] = 8008,
-  [SMALL_STATE(345)] = 8021,
-  [SMALL_STATE(346)] = 8032,
-  [SMALL_STATE(347)] = 8045,
-  [SMALL_STATE(348)] = 8058,
-  [SMALL_STATE(349)] = 8071,
-  [SMALL_STATE(350)] = 8079,
-  [SMALL_STATE(351)] = 8087,
-  [SMALL_STATE(352)] = 8097,
-  [SMALL_STATE(353)] = 8105,
-  [SMALL_STATE(354)] = 8113,
-  [SMALL_STATE(355)] = 8123,
-  [SMALL_STATE(356)] = 8131,
-  [SMALL_STATE(357)] = 8139,
-  [SMALL_STATE(358)] = 8147,
-  [SMALL_STATE(359)] = 8155,
-  [SMALL_STATE(360)] = 8163,
-  [SMALL_STATE(361)] = 8171,
-  [SMALL_STATE(362)] = 8181,
-  [SMALL_STATE(363)] = 8189,
-  [SMALL_STATE(364)] = 8199,
-  [SMALL_STATE(365)] = 8209,
-  [SMALL_STATE(366)] = 8217,
-  [SMALL_STATE(367)] = 8227,
-  [SMALL_STATE(368)] = 8235,
-  [SMALL_STATE(369)] = 8243,
-  [SMALL_STATE(370)] = 8253,
-  [SMALL_STATE(371)] = 8261,
-  [SMALL_STATE(372)] = 8269,
-  [SMALL_STATE(373)] = 8279,
-  [SMALL_STATE(374)] = 8287,
-  [SMALL_STATE(375)] = 8295,
-  [SMALL_STATE(376)] = 8303,
-  [SMALL_STATE(377)] = 8313,
-  [SMALL_STATE(378)] = 8323,
-  [SMALL_STATE(379)] = 8331,
-  [SMALL_STATE(380)] = 8341,
-  [SMALL_STATE(381)] = 8351,
-  [SMALL_STATE(382)] = 8359,
-  [SMALL_STATE(383)] = 8367,
-  [SMALL_STATE(384)] = 8377,
-  [SMALL_STATE(385)] = 8385,
-  [SMALL_STATE(386)] = 8393,
-  [SMALL_STATE(387)] = 8401,
-  [SMALL_STATE(388)] = 8411,
-  [SMALL_STATE(389)] = 8421,
-  [SMALL_STATE(390)] = 8429,
-  [SMALL_STATE(391)] = 8437,
-  [SMALL_STATE(392)] = 8447,
-  [SMALL_STATE(393)] = 8454,
-  [SMALL_STATE(394)] = 8461,
-  [SMALL_STATE(395)] = 8468,
-  [SMALL_STATE(396)] = 8475,
-  [SMALL_STATE(397)] = 8482,
-  [SMALL_STATE(398)] = 8489,
-  [SMALL_STATE(399)] = 8496,
-  [SMALL_STATE(400)] = 8503,
-  [SMALL_STATE(401)] = 8510,
-  [SMALL_STATE(402)] = 8517,
-  [SMALL_STATE(403)] = 8524,
-  [SMALL_STATE(404)] = 8531,
-  [SMALL_STATE(405)] = 8538,
-  [SMALL_STATE(406)] = 8545,
-  [SMALL_STATE(407)] = 8552,
-  [SMALL_STATE(408)] = 8559,
-  [SMALL_STATE(409)] = 8566,
-  [SMALL_STATE(410)] = 8573,
-  [SMALL_STATE(411)] = 8580,
-  [SMALL_STATE(412)] = 8587,
-  [SMALL_STATE(413)] = 8594,
-  [SMALL_STATE(414)] = 8601,
-  [SMALL_STATE(415)] = 8608,
-  [SMALL_STATE(416)] = 8615,
-  [SMALL_STATE(417)] = 8622,
-  [SMALL_STATE(418)] = 8629,
-  [SMALL_STATE(419)] = 8636,
-  [SMALL_STATE(420)] = 8643,
-  [SMALL_STATE(421)] = 8650,
-  [SMALL_STATE(422)] = 8657,
-  [SMALL_STATE(423)] = 8664,
-  [SMALL_STATE(424)] = 8671,
-  [SMALL_STATE(425)] = 8678,
-  [SMALL_STATE(426)] = 8685,
-  [SMALL_STATE(427)] = 8692,
-  [SMALL_STATE(428)] = 8699,
-  [SMALL_STATE(429)] = 8706,
-  [SMALL_STATE(430)] = 8713,
-  [SMALL_STATE(431)] = 8720,
-  [SMALL_STATE(432)] = 8727,
-  [SMALL_STATE(433)] = 8734,
-  [SMALL_STATE(434)] = 8741,
-  [SMALL_STATE(435)] = 8748,
-  [SMALL_STATE(436)] = 8755,
-  [SMALL_STATE(437)] = 8762,
-  [SMALL_STATE(438)] = 8769,
-  [SMALL_STATE(439)] = 8776,
+  [SMALL_STATE(207)] = 5906,
+  [SMALL_STATE(208)] = 5924,
+  [SMALL_STATE(209)] = 5940,
+  [SMALL_STATE(210)] = 5956,
+  [SMALL_STATE(211)] = 5980,
+  [SMALL_STATE(212)] = 5996,
+  [SMALL_STATE(213)] = 6012,
+  [SMALL_STATE(214)] = 6028,
+  [SMALL_STATE(215)] = 6044,
+  [SMALL_STATE(216)] = 6060,
+  [SMALL_STATE(217)] = 6076,
+  [SMALL_STATE(218)] = 6092,
+  [SMALL_STATE(219)] = 6108,
+  [SMALL_STATE(220)] = 6124,
+  [SMALL_STATE(221)] = 6140,
+  [SMALL_STATE(222)] = 6156,
+  [SMALL_STATE(223)] = 6172,
+  [SMALL_STATE(224)] = 6188,
+  [SMALL_STATE(225)] = 6212,
+  [SMALL_STATE(226)] = 6228,
+  [SMALL_STATE(227)] = 6254,
+  [SMALL_STATE(228)] = 6270,
+  [SMALL_STATE(229)] = 6294,
+  [SMALL_STATE(230)] = 6310,
+  [SMALL_STATE(231)] = 6329,
+  [SMALL_STATE(232)] = 6350,
+  [SMALL_STATE(233)] = 6369,
+  [SMALL_STATE(234)] = 6387,
+  [SMALL_STATE(235)] = 6409,
+  [SMALL_STATE(236)] = 6431,
+  [SMALL_STATE(237)] = 6453,
+  [SMALL_STATE(238)] = 6475,
+  [SMALL_STATE(239)] = 6498,
+  [SMALL_STATE(240)] = 6521,
+  [SMALL_STATE(241)] = 6544,
+  [SMALL_STATE(242)] = 6557,
+  [SMALL_STATE(243)] = 6575,
+  [SMALL_STATE(244)] = 6593,
+  [SMALL_STATE(245)] = 6611,
+  [SMALL_STATE(246)] = 6629,
+  [SMALL_STATE(247)] = 6649,
+  [SMALL_STATE(248)] = 6667,
+  [SMALL_STATE(249)] = 6689,
+  [SMALL_STATE(250)] = 6707,
+  [SMALL_STATE(251)] = 6725,
+  [SMALL_STATE(252)] = 6743,
+  [SMALL_STATE(253)] = 6761,
+  [SMALL_STATE(254)] = 6781,
+  [SMALL_STATE(255)] = 6799,
+  [SMALL_STATE(256)] = 6819,
+  [SMALL_STATE(257)] = 6839,
+  [SMALL_STATE(258)] = 6854,
+  [SMALL_STATE(259)] = 6865,
+  [SMALL_STATE(260)] = 6880,
+  [SMALL_STATE(261)] = 6895,
+  [SMALL_STATE(262)] = 6910,
+  [SMALL_STATE(263)] = 6925,
+  [SMALL_STATE(264)] = 6942,
+  [SMALL_STATE(265)] = 6957,
+  [SMALL_STATE(266)] = 6972,
+  [SMALL_STATE(267)] = 6989,
+  [SMALL_STATE(268)] = 7003,
+  [SMALL_STATE(269)] = 7017,
+  [SMALL_STATE(270)] = 7031,
+  [SMALL_STATE(271)] = 7045,
+  [SMALL_STATE(272)] = 7059,
+  [SMALL_STATE(273)] = 7073,
+  [SMALL_STATE(274)] = 7087,
+  [SMALL_STATE(275)] = 7101,
+  [SMALL_STATE(276)] = 7117,
+  [SMALL_STATE(277)] = 7131,
+  [SMALL_STATE(278)] = 7145,
+  [SMALL_STATE(279)] = 7161,
+  [SMALL_STATE(280)] = 7175,
+  [SMALL_STATE(281)] = 7189,
+  [SMALL_STATE(282)] = 7203,
+  [SMALL_STATE(283)] = 7217,
+  [SMALL_STATE(284)] = 7231,
+  [SMALL_STATE(285)] = 7245,
+  [SMALL_STATE(286)] = 7259,
+  [SMALL_STATE(287)] = 7273,
+  [SMALL_STATE(288)] = 7287,
+  [SMALL_STATE(289)] = 7301,
+  [SMALL_STATE(290)] = 7315,
+  [SMALL_STATE(291)] = 7331,
+  [SMALL_STATE(292)] = 7345,
+  [SMALL_STATE(293)] = 7359,
+  [SMALL_STATE(294)] = 7373,
+  [SMALL_STATE(295)] = 7387,
+  [SMALL_STATE(296)] = 7401,
+  [SMALL_STATE(297)] = 7415,
+  [SMALL_STATE(298)] = 7429,
+  [SMALL_STATE(299)] = 7443,
+  [SMALL_STATE(300)] = 7457,
+  [SMALL_STATE(301)] = 7473,
+  [SMALL_STATE(302)] = 7487,
+  [SMALL_STATE(303)] = 7501,
+  [SMALL_STATE(304)] = 7515,
+  [SMALL_STATE(305)] = 7527,
+  [SMALL_STATE(306)] = 7541,
+  [SMALL_STATE(307)] = 7555,
+  [SMALL_STATE(308)] = 7569,
+  [SMALL_STATE(309)] = 7583,
+  [SMALL_STATE(310)] = 7596,
+  [SMALL_STATE(311)] = 7609,
+  [SMALL_STATE(312)] = 7622,
+  [SMALL_STATE(313)] = 7633,
+  [SMALL_STATE(314)] = 7646,
+  [SMALL_STATE(315)] = 7659,
+  [SMALL_STATE(316)] = 7672,
+  [SMALL_STATE(317)] = 7685,
+  [SMALL_STATE(318)] = 7698,
+  [SMALL_STATE(319)] = 7711,
+  [SMALL_STATE(320)] = 7724,
+  [SMALL_STATE(321)] = 7737,
+  [SMALL_STATE(322)] = 7746,
+  [SMALL_STATE(323)] = 7757,
+  [SMALL_STATE(324)] = 7768,
+  [SMALL_STATE(325)] = 7781,
+  [SMALL_STATE(326)] = 7794,
+  [SMALL_STATE(327)] = 7807,
+  [SMALL_STATE(328)] = 7820,
+  [SMALL_STATE(329)] = 7833,
+  [SMALL_STATE(330)] = 7846,
+  [SMALL_STATE(331)] = 7859,
+  [SMALL_STATE(332)] = 7872,
+  [SMALL_STATE(333)] = 7885,
+  [SMALL_STATE(334)] = 7898,
+  [SMALL_STATE(335)] = 7911,
+  [SMALL_STATE(336)] = 7920,
+  [SMALL_STATE(337)] = 7933,
+  [SMALL_STATE(338)] = 7946,
+  [SMALL_STATE(339)] = 7957,
+  [SMALL_STATE(340)] = 7970,
+  [SMALL_STATE(341)] = 7983,
+  [SMALL_STATE(342)] = 7994,
+  [SMALL_STATE(343)] = 8007,
+  [SMALL_STATE(344)] = 8020,
+  [SMALL_STATE(345)] = 8033,
+  [SMALL_STATE(346)] = 8044,
+  [SMALL_STATE(347)] = 8057,
+  [SMALL_STATE(348)] = 8070,
+  [SMALL_STATE(349)] = 8083,
+  [SMALL_STATE(350)] = 8096,
+  [SMALL_STATE(351)] = 8104,
+  [SMALL_STATE(352)] = 8112,
+  [SMALL_STATE(353)] = 8122,
+  [SMALL_STATE(354)] = 8132,
+  [SMALL_STATE(355)] = 8140,
+  [SMALL_STATE(356)] = 8148,
+  [SMALL_STATE(357)] = 8158,
+  [SMALL_STATE(358)] = 8166,
+  [SMALL_STATE(359)] = 8176,
+  [SMALL_STATE(360)] = 8184,
+  [SMALL_STATE(361)] = 8192,
+  [SMALL_STATE(362)] = 8200,
+  [SMALL_STATE(363)] = 8208,
+  [SMALL_STATE(364)] = 8216,
+  [SMALL_STATE(365)] = 8224,
+  [SMALL_STATE(366)] = 8232,
+  [SMALL_STATE(367)] = 8240,
+  [SMALL_STATE(368)] = 8248,
+  [SMALL_STATE(369)] = 8258,
+  [SMALL_STATE(370)] = 8266,
+  [SMALL_STATE(371)] = 8274,
+  [SMALL_STATE(372)] = 8282,
+  [SMALL_STATE(373)] = 8290,
+  [SMALL_STATE(374)] = 8298,
+  [SMALL_STATE(375)] = 8308,
+  [SMALL_STATE(376)] = 8318,
+  [SMALL_STATE(377)] = 8328,
+  [SMALL_STATE(378)] = 8336,
+  [SMALL_STATE(379)] = 8344,
+  [SMALL_STATE(380)] = 8354,
+  [SMALL_STATE(381)] = 8364,
+  [SMALL_STATE(382)] = 8374,
+  [SMALL_STATE(383)] = 8384,
+  [SMALL_STATE(384)] = 8392,
+  [SMALL_STATE(385)] = 8402,
+  [SMALL_STATE(386)] = 8410,
+  [SMALL_STATE(387)] = 8418,
+  [SMALL_STATE(388)] = 8428,
+  [SMALL_STATE(389)] = 8436,
+  [SMALL_STATE(390)] = 8446,
+  [SMALL_STATE(391)] = 8454,
+  [SMALL_STATE(392)] = 8464,
+  [SMALL_STATE(393)] = 8472,
+  [SMALL_STATE(394)] = 8479,
+  [SMALL_STATE(395)] = 8486,
+  [SMALL_STATE(396)] = 8493,
+  [SMALL_STATE(397)] = 8500,
+  [SMALL_STATE(398)] = 8507,
+  [SMALL_STATE(399)] = 8514,
+  [SMALL_STATE(400)] = 8521,
+  [SMALL_STATE(401)] = 8528,
+  [SMALL_STATE(402)] = 8535,
+  [SMALL_STATE(403)] = 8542,
+  [SMALL_STATE(404)] = 8549,
+  [SMALL_STATE(405)] = 8556,
+  [SMALL_STATE(406)] = 8563,
+  [SMALL_STATE(407)] = 8570,
+  [SMALL_STATE(408)] = 8577,
+  [SMALL_STATE(409)] = 8584,
+  [SMALL_STATE(410)] = 8591,
+  [SMALL_STATE(411)] = 8598,
+  [SMALL_STATE(412)] = 8605,
+  [SMALL_STATE(413)] = 8612,
+  [SMALL_STATE(414)] = 8619,
+  [SMALL_STATE(415)] = 8626,
+  [SMALL_STATE(416)] = 8633,
+  [SMALL_STATE(417)] = 8640,
+  [SMALL_STATE(418)] = 8647,
+  [SMALL_STATE(419)] = 8654,
+  [SMALL_STATE(420)] = 8661,
+  [SMALL_STATE(421)] = 8668,
+  [SMALL_STATE(422)] = 8675,
+  [SMALL_STATE(423)] = 8682,
+  [SMALL_STATE(424)] = 8689,
+  [SMALL_STATE(425)] = 8696,
+  [SMALL_STATE(426)] = 8703,
+  [SMALL_STATE(427)] = 8710,
+  [SMALL_STATE(428)] = 8717,
+  [SMALL_STATE(429)] = 8724,
+  [SMALL_STATE(430)] = 8731,
+  [SMALL_STATE(431)] = 8738,
+  [SMALL_STATE(432)] = 8745,
+  [SMALL_STATE(433)] = 8752,
+  [SMALL_STATE(434)] = 8759,
+  [SMALL_STATE(435)] = 8766,
+  [SMALL_STATE(436)] = 8773,
+  [SMALL_STATE(437)] = 8780,
+  [SMALL_STATE(438)] = 8787,
+  [SMALL_STATE(439)] = 8794,
+  [SMALL_STATE(440)] = 8801,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -13521,597 +13556,599 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 16),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
   [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 16),
-  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(71),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(77),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(62),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(73),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
   [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
   [59] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
   [65] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
   [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [73] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 24),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [87] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [91] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
-  [93] = {.entry = {.count = 1, .reusable = false}}, SHIFT(413),
-  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [135] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [73] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [77] = {.entry = {.count = 1, .reusable = false}}, SHIFT(250),
+  [79] = {.entry = {.count = 1, .reusable = false}}, SHIFT(431),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 24),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [133] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [135] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
   [138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
-  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
-  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
-  [152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(317),
-  [158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(419),
-  [161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
-  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 24),
-  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 27),
-  [168] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [170] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(418),
-  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [179] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [182] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
-  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
-  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [196] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(317),
-  [199] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(419),
-  [202] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
+  [152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(436),
+  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(335),
+  [158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(412),
+  [161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(236),
+  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 27),
+  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [168] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 24),
+  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [177] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
+  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [182] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
+  [188] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
+  [191] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(436),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(335),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(412),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(235),
+  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
   [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
   [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 37),
-  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
-  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(50),
-  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 23),
-  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 16),
-  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 23),
-  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(71),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 24),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
-  [260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
-  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(396),
-  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
-  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(407),
-  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(420),
-  [275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(417),
-  [278] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
-  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 24),
-  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 24),
+  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
+  [236] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
+  [239] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
+  [242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(421),
+  [245] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [248] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
+  [251] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(410),
+  [254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(415),
+  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 23),
+  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 24),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 16),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [278] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
+  [281] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
+  [284] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(37),
+  [287] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 23),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [294] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(62),
+  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
   [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
   [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
   [307] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
   [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [314] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
-  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 30),
-  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [325] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 30),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 31),
-  [358] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [362] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(275),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [367] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(319),
-  [370] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(376),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 22),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [391] = {.entry = {.count = 1, .reusable = false}}, SHIFT(297),
-  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [401] = {.entry = {.count = 1, .reusable = false}}, SHIFT(335),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 30),
+  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 30),
+  [318] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [326] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(226),
+  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [335] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
+  [337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 31),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [357] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [362] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(346),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 22),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [371] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(387),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [376] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [395] = {.entry = {.count = 1, .reusable = false}}, SHIFT(278),
+  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [405] = {.entry = {.count = 1, .reusable = false}}, SHIFT(315),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
   [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 36),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [417] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 40),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 44),
+  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
   [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 40),
-  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 44),
-  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(312),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 48),
-  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [468] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 31),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 38),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 41),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 42),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 43),
-  [494] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 43), SHIFT_REPEAT(269),
-  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 45),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [517] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 29),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 49),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 50),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 51),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 52),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 53),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 54),
-  [534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 57),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 58),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 59),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 60),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 61),
+  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [445] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 48),
+  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [458] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 36),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 61),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 29),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 31),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 33),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 38),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 41),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 42),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 43),
+  [512] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 43), SHIFT_REPEAT(270),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [519] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [521] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 49),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 50),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 51),
+  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 52),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 53),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 54),
+  [536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 57),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 58),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 59),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 60),
   [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 62),
   [550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 33),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 68),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 69),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 70),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 74),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 46),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 63),
-  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 65),
-  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 39),
-  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 71),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 75),
-  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 55),
-  [596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 47),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 67),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 64),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 66),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 72),
-  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 73),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 76),
-  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 77),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 79),
-  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 80),
-  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 78),
-  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 56),
-  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [631] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(171),
-  [634] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [638] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [640] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 15),
-  [646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 68),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 69),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 70),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 74),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 45),
+  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 39),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 63),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 65),
+  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 75),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 55),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 46),
+  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 71),
+  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 73),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 80),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 56),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 47),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 64),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 66),
+  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 67),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 78),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 72),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 76),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 77),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 79),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 15),
+  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [628] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [630] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(171),
+  [633] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [645] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(341),
+  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
   [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
   [654] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [656] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [662] = {.entry = {.count = 1, .reusable = false}}, SHIFT(187),
-  [664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [666] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 17),
-  [668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [672] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [678] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [682] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 28),
-  [684] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 25),
-  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [688] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(230),
-  [691] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 21),
-  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [713] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 25),
-  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 17),
-  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [719] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [721] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 14),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 18),
-  [731] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
-  [733] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [735] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [656] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [660] = {.entry = {.count = 1, .reusable = false}}, SHIFT(204),
+  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [668] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [670] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 17),
+  [672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [678] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 25),
+  [680] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [682] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [684] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 25),
+  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 17),
+  [688] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [692] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(230),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [697] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 21),
+  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 28),
+  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [719] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [721] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
+  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [735] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
   [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 18),
+  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
+  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 14),
+  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
   [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [775] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(229),
-  [778] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [780] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [782] = {.entry = {.count = 1, .reusable = false}}, SHIFT(340),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [786] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
-  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [792] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [796] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 32),
-  [798] = {.entry = {.count = 1, .reusable = false}}, SHIFT(432),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [802] = {.entry = {.count = 1, .reusable = false}}, SHIFT(258),
-  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [808] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 13),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [852] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [860] = {.entry = {.count = 1, .reusable = false}}, SHIFT(307),
-  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [781] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(232),
+  [784] = {.entry = {.count = 1, .reusable = false}}, SHIFT(321),
+  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [788] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [808] = {.entry = {.count = 1, .reusable = false}}, SHIFT(433),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [812] = {.entry = {.count = 1, .reusable = false}}, SHIFT(258),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 32),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [842] = {.entry = {.count = 1, .reusable = false}}, SHIFT(300),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [850] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [858] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 13),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
   [876] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [878] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(434),
-  [881] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [883] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(266),
-  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [888] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [908] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [912] = {.entry = {.count = 1, .reusable = false}}, SHIFT(395),
-  [914] = {.entry = {.count = 1, .reusable = false}}, SHIFT(154),
-  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [924] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [928] = {.entry = {.count = 1, .reusable = false}}, SHIFT(8),
-  [930] = {.entry = {.count = 1, .reusable = false}}, SHIFT(214),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [934] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [948] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
-  [951] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [995] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(255),
-  [998] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [1010] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [1016] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(261),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [1031] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(192),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [1038] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [1053] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
-  [1056] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1058] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1060] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 26),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1085] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1100] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
-  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1106] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 19),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 34),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 13),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 20),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 13),
+  [878] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(435),
+  [881] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [883] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [885] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [887] = {.entry = {.count = 1, .reusable = false}}, SHIFT(404),
+  [889] = {.entry = {.count = 1, .reusable = false}}, SHIFT(156),
+  [891] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [895] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [897] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [899] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [901] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [917] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(433),
+  [920] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [924] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [938] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [940] = {.entry = {.count = 1, .reusable = false}}, SHIFT(207),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [966] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [969] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [971] = {.entry = {.count = 1, .reusable = false}}, SHIFT(8),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [975] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [1011] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(246),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 26),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [1030] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(261),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1037] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1045] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [1048] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1056] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(231),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1067] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1071] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(200),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1082] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(384),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1087] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [1104] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 34),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 27),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 13),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
   [1116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 13),
-  [1118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 13),
-  [1120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 35),
-  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [1128] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 13),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 35),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 13),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 13),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 19),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
   [1130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 13),
-  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [1138] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1140] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
-  [1142] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1144] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 27),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1148] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1152] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
-  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1240] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [1132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 20),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 13),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [1142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1144] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1146] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
+  [1148] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1150] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
+  [1152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 13),
+  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1228] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
 };
 
 #ifdef __cplusplus

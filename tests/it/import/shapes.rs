@@ -62,6 +62,10 @@ spec:
         dns:
         - matchPattern: "*"
   - toEntities: [kube-apiserver]
+    toPorts:
+    - ports: [{port: "443", protocol: TCP}, {port: "6443", protocol: TCP}]
+  # Not the stdlib form: every port of the API server.
+  - toEntities: [kube-apiserver]
   egressDeny:
   - toCIDRSet:
     - cidr: 169.254.169.254/32

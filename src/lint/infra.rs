@@ -1,0 +1,99 @@
+//! W0118: an allow rule with no port to or from shared infrastructure.
+//!
+//! The API server, the nodes and the cluster as a whole are shared by every
+//! workload. A rule that reaches them without `port` opens every port they
+//! listen on, not only the one the pods need: `entity kube-apiserver` is the
+//! control-plane nodes' address in a cluster that runs its own control
+//! plane, so a port-less rule also reaches etcd (2379/tcp), the kubelet
+//! (10250/tcp) and SSH (22/tcp) there. The same holds for `entity host`,
+//! `entity remote-node` and `entity cluster`, and for ingress to nodes
+//! selected by a host policy. Ingress from these into pods is not counted:
+//! the kubelet probes pods on whatever ports they declare. Silenced where
+//! every port is meant.
+
+use super::repo::{Inst, Repo};
+use crate::diag::{Code, Diagnostic};
+use crate::ir;
+
+/// W0118.
+pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
+    for inst in &repo.instances {
+        let spec = inst.spec();
+        let host_policy = matches!(spec.subject, ir::Subject::Nodes(_));
+        for (rule, ingress) in spec
+            .ingress
+            .iter()
+            .map(|rule| (rule, true))
+            .chain(spec.egress.iter().map(|rule| (rule, false)))
+        {
+            if !rule.ports.is_empty() || !rule.icmps.is_empty() || rule.l7.is_some() {
+                continue;
+            }
+            let subject = if host_policy {
+                "the selected nodes"
+            } else {
+                "the selected pods"
+            };
+            match (shared_entity(&rule.peer), ingress) {
+                (Some(entity), false) => warn(repo, inst, rule, diags, format!(
+                    "`allow to entity {}` without a port reaches every port {}",
+                    entity.name, entity.ports
+                )),
+                (Some(entity), true) if host_policy => warn(repo, inst, rule, diags, format!(
+                    "`allow from entity {}` without a port lets {} reach every port of {subject}",
+                    entity.name, entity.who
+                )),
+                (_, true) if host_policy => warn(repo, inst, rule, diags, "this rule lets its peer reach every port of the selected nodes: SSH, the kubelet, and everything else they listen on".to_owned()),
+                (_, _) => {}
+            }
+        }
+    }
+}
+
+fn warn(
+    repo: &Repo<'_>,
+    inst: &Inst<'_>,
+    rule: &ir::Rule,
+    diags: &mut Vec<Diagnostic>,
+    message: String,
+) {
+    diags.push(
+        Diagnostic::new(Code::W0118, repo.peer_span(rule, inst), message)
+            .label("no `port` on shared infrastructure")
+            .note("the API server, the nodes and the cluster serve every workload; a rule without `port` reaches all of their ports, such as etcd (2379/tcp), the kubelet (10250/tcp) and SSH (22/tcp) on the control-plane nodes")
+            .help("add `port ...` with what the pods need (the API server listens on 443/tcp or 6443/tcp), or `silence W0118 \"reason\"` on the line before the rule where every port is meant"),
+    );
+}
+
+/// A shared-infrastructure entity: its name, whose ports a port-less egress
+/// rule reaches, and who a port-less ingress rule lets in.
+struct Shared {
+    name: &'static str,
+    ports: &'static str,
+    who: &'static str,
+}
+
+/// The first shared-infrastructure entity of a peer.
+fn shared_entity(peer: &ir::Peer) -> Option<Shared> {
+    let ir::Peer::Entities(entities) = peer else {
+        return None;
+    };
+    entities.iter().find_map(|entity| {
+        let (name, ports, who) = match entity {
+            ir::Entity::KubeApiserver => (
+                "kube-apiserver",
+                "of the API server's addresses, the control-plane nodes in a cluster that runs its own control plane",
+                "the API server's addresses",
+            ),
+            ir::Entity::Host => ("host", "of the local node", "the local node"),
+            ir::Entity::RemoteNode => ("remote-node", "of every other node", "every other node"),
+            ir::Entity::Cluster => (
+                "cluster",
+                "of every pod and node of the cluster",
+                "every pod and node of the cluster",
+            ),
+            _ => return None,
+        };
+        Some(Shared { name, ports, who })
+    })
+}
