@@ -40,10 +40,10 @@ pub struct Parts {
     pub labels: std::collections::BTreeMap<ir::LabelKey, String>,
     /// `no default deny`.
     pub default_deny: ir::DefaultDeny,
-    /// Where `default deny` was said, per direction (ingress, egress).
-    pub deny_said: [Option<Span>; 2],
-    /// Where `no default deny` was said, per direction (ingress, egress).
-    pub no_deny_said: [Option<Span>; 2],
+    /// Where `default deny` was said, per direction.
+    pub deny_said: safety::Said,
+    /// Where `no default deny` was said, per direction.
+    pub no_deny_said: safety::Said,
     /// Ingress allow rules.
     pub ingress: Vec<ir::Rule>,
     /// Ingress deny rules.
@@ -92,16 +92,8 @@ impl Parts {
         if other.default_deny.egress.is_some() {
             self.default_deny.egress = other.default_deny.egress;
         }
-        for (mine, theirs) in self
-            .deny_said
-            .iter_mut()
-            .zip(other.deny_said)
-            .chain(self.no_deny_said.iter_mut().zip(other.no_deny_said))
-        {
-            if mine.is_none() {
-                *mine = theirs.map(|_| use_span);
-            }
-        }
+        self.deny_said.merge(other.deny_said, use_span);
+        self.no_deny_said.merge(other.no_deny_said, use_span);
         self.ingress.extend(other.ingress.iter().cloned());
         self.ingress_deny.extend(other.ingress_deny.iter().cloned());
         self.egress.extend(other.egress.iter().cloned());
@@ -396,7 +388,7 @@ impl<'a> Expander<'a, '_> {
                         icmps: Vec::new(),
                         l7: None,
                     };
-                    parts.deny_said[direction_index(direction.node)].get_or_insert(*span);
+                    parts.deny_said.at(direction.node).get_or_insert(*span);
                     match direction.node {
                         ast::Direction::Ingress => parts.ingress.push(rule),
                         ast::Direction::Egress => parts.egress.push(rule),
@@ -406,7 +398,7 @@ impl<'a> Expander<'a, '_> {
             ast::Stmt::NoDefaultDeny(directions, span) => {
                 versions::check_default_deny_switch(*span, self.version, self.diags);
                 for direction in directions {
-                    parts.no_deny_said[direction_index(direction.node)].get_or_insert(*span);
+                    parts.no_deny_said.at(direction.node).get_or_insert(*span);
                     match direction.node {
                         ast::Direction::Ingress => parts.default_deny.ingress = Some(false),
                         ast::Direction::Egress => parts.default_deny.egress = Some(false),
@@ -877,14 +869,6 @@ impl<'a> Expander<'a, '_> {
             ok = false;
         }
         ok.then_some(params)
-    }
-}
-
-/// The index of a direction in [`Parts::deny_said`] and [`Parts::no_deny_said`].
-fn direction_index(direction: ast::Direction) -> usize {
-    match direction {
-        ast::Direction::Ingress => 0,
-        ast::Direction::Egress => 1,
     }
 }
 

@@ -82,7 +82,9 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none()
         }
         ir::Peer::Endpoints(list) => list.is_empty(),
-        ir::Peer::Entities(list) => list.is_empty(),
+        // The `none` entity selects nothing: a rule whose only peer it is
+        // allows nothing, like an empty list.
+        ir::Peer::Entities(list) => list.iter().all(|entity| *entity == ir::Entity::None),
         ir::Peer::Cidrs(list) => list.is_empty(),
         ir::Peer::CidrGroups { groups, .. } => groups.is_empty(),
         ir::Peer::Fqdns(list) => list.is_empty(),
@@ -96,24 +98,59 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         ast::Direction::Egress => "egress",
     };
     let anywhere = matches!(built.peer, ir::Peer::Anywhere);
+    let none = matches!(&built.peer, ir::Peer::Entities(list) if !list.is_empty());
     diags.push(
         Diagnostic::new(
             Code::E0504,
             rule.peer.span,
             if anywhere {
                 format!("`anywhere` without a port allows nothing and turns {direction} to default deny")
+            } else if none {
+                format!("`entity none` selects nothing, so the rule allows nothing and turns {direction} to default deny")
             } else {
                 format!("this peer list is empty, so the rule allows nothing and turns {direction} to default deny")
             },
         )
-        .label(if anywhere { "no port or ICMP type" } else { "empty list" })
+        .label(if anywhere {
+            "no port or ICMP type"
+        } else if none {
+            "the `none` entity"
+        } else {
+            "empty list"
+        })
         .note("Cilium reads a rule without a peer or port as \"select, allow nothing\"")
         .help(if anywhere {
             format!("add `port ...`, write `everything` to allow all, or write `default deny {direction}` if you mean to deny")
+        } else if none {
+            format!("name the peer the rule is for, or write `default deny {direction}` if you mean to deny")
         } else {
             format!("give the list a value, or write `default deny {direction}` if you mean to deny")
         }),
     );
+}
+
+/// Where a statement about one direction was said, per direction.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Said {
+    ingress: Option<Span>,
+    egress: Option<Span>,
+}
+
+impl Said {
+    /// The place of a direction.
+    pub fn at(&mut self, direction: ast::Direction) -> &mut Option<Span> {
+        match direction {
+            ast::Direction::Ingress => &mut self.ingress,
+            ast::Direction::Egress => &mut self.egress,
+        }
+    }
+
+    /// Takes what a used category said, pointing at the `use`, where this
+    /// policy said nothing yet.
+    pub fn merge(&mut self, other: Said, use_span: Span) {
+        self.ingress = self.ingress.or(other.ingress.map(|_| use_span));
+        self.egress = self.egress.or(other.egress.map(|_| use_span));
+    }
 }
 
 /// E0415: `default deny` and `no default deny` for one direction of one
@@ -121,26 +158,26 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
 /// pods open, the opposite of the `default deny` the user also wrote.
 /// Returns false when it reported an error.
 pub fn check_default_deny_switches(
-    deny_said: &[Option<Span>; 2],
-    no_deny_said: &[Option<Span>; 2],
+    deny_said: &Said,
+    no_deny_said: &Said,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
     let mut ok = true;
-    for ((deny, no_deny), direction) in deny_said
-        .iter()
-        .zip(no_deny_said)
-        .zip(["ingress", "egress"])
-    {
+    let pairs = [
+        (deny_said.ingress, no_deny_said.ingress, "ingress"),
+        (deny_said.egress, no_deny_said.egress, "egress"),
+    ];
+    for (deny, no_deny, direction) in pairs {
         if let (Some(deny), Some(no_deny)) = (deny, no_deny) {
             ok = false;
             diags.push(
                 Diagnostic::new(
                     Code::E0415,
-                    *no_deny,
+                    no_deny,
                     format!("this policy says both `default deny {direction}` and `no default deny {direction}`"),
                 )
                 .label(format!("turns {direction} default deny off"))
-                .secondary(*deny, format!("asks for default deny of {direction} here"))
+                .secondary(deny, format!("asks for default deny of {direction} here"))
                 .note(format!("Cilium would write `enableDefaultDeny: {{{direction}: false}}`, so the pods stay open to every {direction} flow the policy does not deny"))
                 .help(format!("keep `default deny {direction}` to lock the pods down, or `no default deny {direction}` for a staged rollout, not both")),
             );

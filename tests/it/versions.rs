@@ -201,12 +201,12 @@ const CONSTRUCTS: &[Construct] = &[
     ),
 ];
 
+/// The output files (path, contents), or the errors (code, message).
+type Compiled = Result<Vec<(String, String)>, Vec<(Code, String)>>;
+
 /// Compiles files for a target version; the output files or the error
-/// diagnostics, rendered.
-fn compile(
-    files: &[(String, String)],
-    target: Target,
-) -> Result<Vec<(String, String)>, Vec<(Code, String)>> {
+/// diagnostics.
+fn compile(files: &[(String, String)], target: Target) -> Compiled {
     let mut sources = SourceMap::with_stdlib();
     for (path, text) in files {
         sources.add_user(path.clone(), text.as_str());
@@ -230,7 +230,78 @@ fn compile(
         .collect())
 }
 
-/// Checks one program at one version: valid documents, or only E0421.
+/// What the agent would rewrite in an emitted document (the same checks as
+/// the fuzz targets' differential): a namespace label in a CNP's
+/// `endpointSelector` (the agent replaces it with the policy's namespace),
+/// and an `In` or `NotIn` expression without values anywhere (refused).
+pub fn agent_rewrites(contents: &str) -> Vec<String> {
+    use serde::Deserialize as _;
+    let mut problems = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(contents) {
+        let Ok(doc) = serde_yaml::Value::deserialize(doc) else {
+            problems.push("not YAML".to_owned());
+            continue;
+        };
+        let name = doc["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if doc["kind"].as_str() == Some("CiliumNetworkPolicy") {
+            let selector = &doc["spec"]["endpointSelector"];
+            let labels = selector["matchLabels"]
+                .as_mapping()
+                .into_iter()
+                .flatten()
+                .filter_map(|(key, _)| key.as_str());
+            let expressions = selector["matchExpressions"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .filter_map(|expression| expression["key"].as_str());
+            if labels.chain(expressions).any(|key| {
+                key.ends_with("io.kubernetes.pod.namespace")
+                    || key.contains("io.cilium.k8s.namespace.labels.")
+            }) {
+                problems.push(format!(
+                    "{name}: the endpointSelector of a CNP names a namespace"
+                ));
+            }
+        }
+        empty_values(&doc, &name, &mut problems);
+    }
+    problems
+}
+
+fn empty_values(value: &serde_yaml::Value, name: &str, problems: &mut Vec<String>) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            let operator = map.get("operator").and_then(serde_yaml::Value::as_str);
+            if matches!(operator, Some("In" | "NotIn"))
+                && map
+                    .get("values")
+                    .and_then(serde_yaml::Value::as_sequence)
+                    .is_none_or(Vec::is_empty)
+            {
+                problems.push(format!(
+                    "{name}: an {} expression without values",
+                    operator.unwrap_or_default()
+                ));
+            }
+            for (_, inner) in map {
+                empty_values(inner, name, problems);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for inner in items {
+                empty_values(inner, name, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks one program at one version: valid documents that the agent reads
+/// as written, or only E0421.
 fn check(
     name: &str,
     files: &[(String, String)],
@@ -241,6 +312,9 @@ fn check(
         Ok(outputs) => {
             for (path, contents) in outputs {
                 for problem in validate_stream(&contents, version) {
+                    failures.push(format!("{name} at {version:?}: {path}: {problem}"));
+                }
+                for problem in agent_rewrites(&contents) {
                     failures.push(format!("{name} at {version:?}: {path}: {problem}"));
                 }
             }
@@ -270,7 +344,10 @@ fn each_construct_compiles_exactly_in_the_versions_that_have_it() {
             match compile(&files, version.netpolc()) {
                 Ok(outputs) if expected => {
                     for (path, contents) in outputs {
-                        for problem in validate_stream(&contents, version) {
+                        for problem in validate_stream(&contents, version)
+                            .into_iter()
+                            .chain(agent_rewrites(&contents))
+                        {
                             failures.push(format!(
                                 "{} at {version:?}: {path}: {problem}",
                                 construct.name
@@ -392,4 +469,14 @@ fn old_lines_get_icmp_numbers_and_the_cidr_group_version_they_serve() {
     );
     assert!(text(&at(17), "_cidrgroups.yaml").contains("apiVersion: cilium.io/v2alpha1\n"));
     assert!(text(&at(18), "_cidrgroups.yaml").contains("apiVersion: cilium.io/v2\n"));
+}
+
+#[test]
+fn the_rewrite_check_sees_what_the_agent_rewrites() {
+    let namespaced = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  endpointSelector:\n    matchLabels: {k8s:io.kubernetes.pod.namespace: other}\n  ingress: [{}]\n";
+    assert_eq!(agent_rewrites(namespaced).len(), 1);
+    let empty = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  endpointSelector: {}\n  ingress:\n  - fromEndpoints:\n    - matchExpressions: [{key: app, operator: In, values: []}]\n";
+    assert_eq!(agent_rewrites(empty).len(), 1);
+    let fine = "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  endpointSelector: {}\n  ingress:\n  - fromEndpoints:\n    - matchLabels: {k8s:io.kubernetes.pod.namespace: other}\n";
+    assert!(agent_rewrites(fine).is_empty());
 }
