@@ -150,7 +150,8 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::kw_ipv6 => "`ipv6`",
         Rule::kw_notin => "`notin`",
         Rule::sentence_word => "a rule sentence such as `dns`",
-        Rule::sentence | Rule::sentence_decl | Rule::kw_sentence => "`sentence`",
+        Rule::sentence => "a rule sentence such as `allow dns`",
+        Rule::sentence_decl | Rule::kw_sentence => "`sentence`",
         Rule::sentence_clause | Rule::sentence_decl_clause | Rule::sentence_kw => {
             "a sentence clause (`from`, `to`, `port`, `pods`, `in` or `namespace`)"
         }
