@@ -67,9 +67,68 @@ pub struct Category {
     pub name: Spanned<String>,
     /// Parameters in order.
     pub params: Vec<Param>,
+    /// `sentence ...`: the rule sentence that stands for a `use` of it.
+    pub sentence: Option<SentenceDecl>,
     /// The body.
     pub body: Vec<BodyItem>,
     /// The whole item.
+    pub span: Span,
+}
+
+/// `sentence allow storage from $cidrs port $ports`, in a category's head.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentenceDecl {
+    /// `allow` or `deny`.
+    pub verb: Spanned<Verb>,
+    /// The word after the verb: `storage`.
+    pub word: Spanned<String>,
+    /// The parameter the values right after the word fill, without `$`.
+    pub slot: Option<Spanned<String>>,
+    /// The clauses.
+    pub clauses: Vec<SentenceDeclClause>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `in namespace $namespace`: clause words and the parameter they fill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentenceDeclClause {
+    /// The clause words, as written (`["in", "namespace"]`).
+    pub words: Vec<String>,
+    /// The parameter, without `$`.
+    pub param: Spanned<String>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `allow storage from $IPS port 2049/tcp`: a rule sentence as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    /// `allow` or `deny`.
+    pub verb: Spanned<Verb>,
+    /// The word after the verb.
+    pub word: Spanned<String>,
+    /// The values right after the word, with their span.
+    pub values: Option<Spanned<Vec<Value>>>,
+    /// The clauses in order.
+    pub clauses: Vec<SentenceClause>,
+}
+
+impl Sentence {
+    /// The verb and the word, as the sentence is named: `allow dns`.
+    pub fn title(&self) -> String {
+        format!("{} {}", self.verb.node.keyword(), self.word.node)
+    }
+}
+
+/// `from $IPS`, `in namespace monitoring`: one clause of a sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentenceClause {
+    /// The clause words, as written, spanning the words.
+    pub words: Spanned<Vec<String>>,
+    /// The values.
+    pub values: Spanned<Vec<Value>>,
+    /// The whole clause.
     pub span: Span,
 }
 
@@ -164,6 +223,12 @@ pub struct Use {
     pub args: Vec<Arg>,
     /// The whole statement.
     pub span: Span,
+    /// The rule sentence this `use` was written as (`allow dns`). Parsing
+    /// leaves `name` empty and `args` empty; `sema::sentences` fills them
+    /// in from the declaring category's `sentence` (the one place the AST
+    /// is completed after parsing), or leaves `name` empty when no category
+    /// declares the sentence.
+    pub sentence: Option<Box<Sentence>>,
 }
 
 /// `name: value`.
@@ -262,6 +327,16 @@ pub enum Verb {
     Allow,
     /// `deny`.
     Deny,
+}
+
+impl Verb {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Verb::Allow => "allow",
+            Verb::Deny => "deny",
+        }
+    }
 }
 
 /// The other side of a rule.

@@ -116,6 +116,7 @@ pub fn check(sources: &SourceMap, options: &Options) -> (ir::Program, Vec<Diagno
         diagnostics.extend(diags);
         files.push(file);
     }
+    diagnostics.extend(sema::complete_sentences(sources, &mut files));
     let (program, diags) = sema::analyze(sources, &files, options);
     diagnostics.extend(diags);
     diagnostics.extend(lint::check_silences(&files));

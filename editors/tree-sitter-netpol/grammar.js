@@ -55,14 +55,29 @@ module.exports = grammar({
     const_definition: ($) =>
       seq('const', field('name', $.identifier), '=', optional('group'), field('value', $._value)),
 
-    // `category NAME(params) { body }`.
+    // `category NAME(params) [sentence ...] { body }`.
     category: ($) =>
       seq(
         'category',
         field('name', $.identifier),
         optional(field('parameters', $.parameters)),
+        optional(field('sentence', $.sentence_declaration)),
         field('body', $.body),
       ),
+
+    // `sentence allow storage from $cidrs port $ports`: the rule sentence that
+    // stands for a `use` of the category.
+    sentence_declaration: ($) =>
+      seq(
+        'sentence',
+        field('verb', $.verb),
+        field('word', $.sentence_word),
+        optional(field('slot', $.const_ref)),
+        repeat($.sentence_declaration_clause),
+      ),
+
+    // `in namespace $namespace`: clause words and the parameter they fill.
+    sentence_declaration_clause: ($) => seq(repeat1($._sentence_keyword), field('parameter', $.const_ref)),
 
     parameters: ($) => seq('(', commaSepTrailing($.parameter), ')'),
 
@@ -88,7 +103,7 @@ module.exports = grammar({
     policy_body: ($) => seq('{', repeat(choice($.silence, $._policy_item)), '}'),
 
     _policy_item: ($) =>
-      choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule),
+      choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule, $.sentence),
 
     // `use NAME` or `use NAME(arg: value, ...)`.
     use: ($) => seq('use', field('category', $.identifier), optional(field('arguments', $.arguments))),
@@ -156,6 +171,33 @@ module.exports = grammar({
       ),
 
     verb: (_) => choice('allow', 'deny'),
+
+    // `allow dns`, `allow storage from $IPS port 2049/tcp`: a rule sentence,
+    // a `use` of the category that declares it. `from` and `to` after the
+    // verb make a rule instead (a string token wins over the word's regexp).
+    sentence: ($) =>
+      seq(
+        field('verb', $.verb),
+        field('word', $.sentence_word),
+        optional(field('values', $.sentence_values)),
+        repeat($.sentence_clause),
+      ),
+
+    // The word of a sentence: `dns`, `kube-apiserver`.
+    sentence_word: (_) => /[A-Za-z][A-Za-z0-9_-]*/,
+
+    // `from $IPS`, `from pods app=prometheus`, `in namespace monitoring`.
+    sentence_clause: ($) => seq(repeat1($._sentence_keyword), field('values', $.sentence_values)),
+
+    _sentence_keyword: (_) => choice('from', 'to', 'port', 'pods', 'in', 'namespace'),
+
+    sentence_values: ($) => commaSep1($._sentence_value),
+
+    // A value of a sentence. A bare word, CIDR or port is one `sentence_value`
+    // token (the label key's characters cover them all); `key=value` is a
+    // selector.
+    _sentence_value: ($) =>
+      choice($.list, $.selector, $.string, $.const_ref, $.selector_eq, alias($.label_key, $.sentence_value)),
 
     way: (_) => choice('from', 'to'),
 

@@ -1,5 +1,6 @@
 //! Standard-library forms: rules that are exactly what a stdlib category
-//! writes become `use CATEGORY`.
+//! writes become that category's rule sentence (`allow dns`), or
+//! `use CATEGORY` for a category without one.
 //!
 //! A rule is replaced only when the category compiles to the same rule
 //! (same peer, same keys in the same spelling, same ports, protocols and L7
@@ -7,12 +8,12 @@
 //!
 //! | rule | becomes |
 //! |---|---|
-//! | egress to `{k8s-app: kube-dns, io.kubernetes.pod.namespace: kube-system}`, port `53` (any protocol), DNS rules | `use allow_dns`, with `(patterns: [...])` unless the only pattern is `"*"` |
-//! | egress to the entity `kube-apiserver` on 443/tcp and 6443/tcp, nothing else | `use allow_kube_apiserver` |
-//! | in a namespace: ingress from and egress to `[{}]`, nothing else | `use allow_same_namespace` |
+//! | egress to `{k8s-app: kube-dns, io.kubernetes.pod.namespace: kube-system}`, port `53` (any protocol), DNS rules | `allow dns`, with the patterns after it unless the only pattern is `"*"` |
+//! | egress to the entity `kube-apiserver` on 443/tcp and 6443/tcp, nothing else | `allow kube-apiserver` |
+//! | in a namespace: ingress from and egress to `[{}]`, nothing else | `allow same-namespace` |
 //! | in a namespace: ingress from `[{}]`, nothing else | `use allow_from_same_namespace` |
-//! | ingress from the entity `ingress`, nothing else | `use allow_gateway_ingress` |
-//! | egress deny to `169.254.169.254/32`, nothing else | `use deny_cloud_metadata` |
+//! | ingress from the entity `ingress`, nothing else | `allow gateway` |
+//! | egress deny to `169.254.169.254/32`, nothing else | `deny cloud-metadata` |
 //!
 //! `allow_metrics_scrape` and `allow_storage` are not recognised: any pod
 //! peer on a port, or any CIDR on a port, would match them, and naming such
@@ -29,6 +30,21 @@ pub enum Use {
     Plain(&'static str),
     /// `allow_dns`, with its patterns when they are not just `"*"`.
     Dns(Vec<String>),
+}
+
+impl Use {
+    /// The category's rule sentence without values (`allow kube-apiserver`),
+    /// when it declares one; the stdlib files declare the same.
+    pub fn sentence(&self) -> Option<&'static str> {
+        match self {
+            Use::Dns(_) => Some("allow dns"),
+            Use::Plain("allow_kube_apiserver") => Some("allow kube-apiserver"),
+            Use::Plain("allow_same_namespace") => Some("allow same-namespace"),
+            Use::Plain("allow_gateway_ingress") => Some("allow gateway"),
+            Use::Plain("deny_cloud_metadata") => Some("deny cloud-metadata"),
+            Use::Plain(_) => None,
+        }
+    }
 }
 
 /// Takes the rules that are stdlib forms out of `spec` and returns the
@@ -149,4 +165,49 @@ fn dns_patterns(rule: &Rule) -> Option<&[String]> {
     distinct.dedup();
     let usable = !patterns.is_empty() && distinct.len() == patterns.len();
     (kube_dns && port_53 && rule.icmps.is_empty() && usable).then_some(patterns.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Use;
+    use crate::ast;
+    use crate::source::SourceMap;
+
+    /// Every sentence the importer writes is the one the stdlib category
+    /// declares, so the printed statement is a `use` of the same category.
+    #[test]
+    fn sentences_are_those_the_stdlib_declares() {
+        let sources = SourceMap::with_stdlib();
+        let mut declared = Vec::new();
+        for (id, _) in sources.iter() {
+            let (file, diags) = crate::syntax::parse(&sources, id);
+            assert!(diags.is_empty(), "{diags:?}");
+            for item in file.items {
+                if let ast::Item::Category(category) = item {
+                    let sentence = category
+                        .sentence
+                        .map(|decl| format!("{} {}", decl.verb.node.keyword(), decl.word.node));
+                    declared.push((category.name.node, sentence));
+                }
+            }
+        }
+        let forms = [
+            ("allow_dns", Use::Dns(Vec::new())),
+            ("allow_kube_apiserver", Use::Plain("allow_kube_apiserver")),
+            ("allow_same_namespace", Use::Plain("allow_same_namespace")),
+            (
+                "allow_from_same_namespace",
+                Use::Plain("allow_from_same_namespace"),
+            ),
+            ("allow_gateway_ingress", Use::Plain("allow_gateway_ingress")),
+            ("deny_cloud_metadata", Use::Plain("deny_cloud_metadata")),
+        ];
+        for (category, form) in forms {
+            let found = declared
+                .iter()
+                .find(|(name, _)| name == category)
+                .map(|(_, sentence)| sentence.as_deref());
+            assert_eq!(found, Some(form.sentence()), "{category}");
+        }
+    }
 }

@@ -105,18 +105,18 @@ fn push_line(out: &mut String, pad: &str, text: &str) {
     out.push('\n');
 }
 
+/// The statement that stands for a stdlib category: its rule sentence
+/// (`allow dns "*.example.com"`), or `use NAME` when it has none.
 fn use_statement(statement: &Use, consts: &Consts) -> String {
-    match statement {
-        Use::Plain(name) => format!("use {name}"),
-        Use::Dns(patterns)
-            if patterns.len() == 1 && patterns.iter().all(|pattern| pattern == "*") =>
+    match (statement, statement.sentence()) {
+        (Use::Dns(patterns), Some(sentence))
+            if !(patterns.len() == 1 && patterns.iter().all(|pattern| pattern == "*")) =>
         {
-            "use allow_dns".to_owned()
+            format!("{sentence} {}", fqdn_list(patterns, consts, false))
         }
-        Use::Dns(patterns) => format!(
-            "use allow_dns(patterns: {})",
-            fqdn_list(patterns, consts, true)
-        ),
+        (_, Some(sentence)) => sentence.to_owned(),
+        (Use::Plain(name), None) => format!("use {name}"),
+        (Use::Dns(_), None) => "use allow_dns".to_owned(),
     }
 }
 

@@ -190,7 +190,7 @@ fn missing_dns(
                     list.join(", ")
                 ));
         }
-        None => diag = diag.help("add `use allow_dns` to this policy"),
+        None => diag = diag.help("add `allow dns` to this policy"),
     }
     diag
 }

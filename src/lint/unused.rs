@@ -58,10 +58,17 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
                 format!("the category `{}` is never used", def.name.node),
             )
             .label("defined here, used nowhere")
-            .help(format!(
-                "remove it, or `use {}` in a namespace or policy",
-                def.name.node
-            )),
+            .help(match &def.sentence {
+                Some(sentence) => format!(
+                    "remove it, or write `{} {}` (its sentence) in a namespace or policy",
+                    sentence.verb.node.keyword(),
+                    sentence.word.node
+                ),
+                None => format!(
+                    "remove it, or `use {}` in a namespace or policy",
+                    def.name.node
+                ),
+            }),
         );
     }
     for file in repo.user_files() {

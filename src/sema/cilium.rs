@@ -143,7 +143,7 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             Diagnostic::new(Code::E0404, l7_span, "DNS rules exist only in egress rules")
                 .label("DNS rule on an ingress rule")
                 .note("the DNS proxy inspects the queries a pod sends")
-                .help("write `allow to pods k8s-app=kube-dns in namespace kube-system port 53 dns \"*\"`, or `use allow_dns`"),
+                .help("write `allow to pods k8s-app=kube-dns in namespace kube-system port 53 dns \"*\"`, or `allow dns`"),
         );
         return;
     }

@@ -33,7 +33,7 @@ use super::context::Ctx;
 use super::resolve::{CategoryRef, Defs};
 use super::types::Ty;
 use super::values::{self, Bound, Env, Evaluator, Params, Val};
-use super::{cilium, rules, safety, suggest, validate, versions};
+use super::{cilium, rules, safety, sentences, suggest, validate, versions};
 use crate::CiliumVersion;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
@@ -447,6 +447,9 @@ impl<'a> Expander<'a, '_> {
     fn stmt_inner(&mut self, stmt: &'a ast::Stmt, env: Env<'_>, ctx: &Ctx, parts: &mut Parts) {
         match stmt {
             ast::Stmt::Use(use_stmt) => {
+                if use_stmt.sentence.is_some() && use_stmt.name.node.is_empty() {
+                    parts.broken = true;
+                }
                 if let Some(expansion) = self.use_category(use_stmt, env, ctx) {
                     if let Some(first) = expansion.policies.first() {
                         self.diags.push(
@@ -602,12 +605,18 @@ impl<'a> Expander<'a, '_> {
         if self.spent {
             return None;
         }
+        if use_stmt.sentence.is_some() && use_stmt.name.node.is_empty() {
+            // A sentence nobody declares: reported by `sentences`.
+            return None;
+        }
         let Some(category) = self.defs.category(env.file, &use_stmt.name.node) else {
             let candidates = self.defs.category_names(env.file);
+            let help = sentences::use_help(self.defs, env.file, &use_stmt.name.node)
+                .or_else(|| suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned));
             self.diags.push(
                 Diagnostic::new(Code::E0102, use_stmt.name.span, format!("cannot find category `{}`", use_stmt.name.node))
                     .label("no category of this name in scope")
-                    .help_opt(suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned))
+                    .help_opt(help)
                     .note("a file sees its own categories, those of the files it imports, and the standard library's"),
             );
             return None;
@@ -1039,6 +1048,7 @@ impl<'a> Expander<'a, '_> {
                             val,
                             decl_span: param.name.span,
                             arg_span: Some(arg.value.span()),
+                            empty_is_absent: empty_default(param),
                         },
                     );
                 }
@@ -1074,6 +1084,7 @@ impl<'a> Expander<'a, '_> {
                                     val,
                                     decl_span: param.name.span,
                                     arg_span: None,
+                                    empty_is_absent: empty_default(param),
                                 },
                             );
                         }
@@ -1123,4 +1134,9 @@ impl<'a> Expander<'a, '_> {
         }
         ok.then_some(params)
     }
+}
+
+/// True for a parameter declared with the default `[]`.
+fn empty_default(param: &ast::Param) -> bool {
+    matches!(&param.default, Some(ast::Value::List(items, _)) if items.is_empty())
 }

@@ -13,6 +13,7 @@ mod inventory;
 mod resolve;
 mod rules;
 mod safety;
+mod sentences;
 mod suggest;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -23,6 +24,7 @@ mod versions;
 
 pub(crate) use resolve::join as join_import_path;
 pub use safety::SYSTEM_NAMESPACES;
+pub use sentences::complete as complete_sentences;
 pub(crate) use suggest::{closest, did_you_mean};
 pub use types::Ty;
 

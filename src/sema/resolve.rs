@@ -289,7 +289,7 @@ pub(crate) fn join(from: &str, import: &str) -> Option<String> {
 }
 
 /// The path of `to` relative to the directory of `from`, for suggestions.
-fn relative(from: &str, to: &str) -> String {
+pub(crate) fn relative(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect();
     let from_dir = from_dir
         .get(..from_dir.len().saturating_sub(1))

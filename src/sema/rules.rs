@@ -294,7 +294,13 @@ pub fn rule(
                 None => ok = false,
             }
         }
-        if ok && ports.is_empty() {
+        // `port $ports` where the category declares `ports: ports = []`
+        // leaves the clause out on purpose.
+        let absent_on_purpose = values.node.iter().all(|value| {
+            matches!(value, ast::Value::Ref(name)
+                if env.params.and_then(|params| params.get(&name.node)).is_some_and(|bound| bound.empty_is_absent))
+        });
+        if ok && ports.is_empty() && !absent_on_purpose {
             diags.push(
                 values::empty_list(values.span, "`port` names no port")
                     .note("a rule without ports allows every port, so an empty list would widen the rule instead of closing it")

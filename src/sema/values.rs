@@ -96,6 +96,10 @@ pub struct Bound {
     pub decl_span: Span,
     /// The argument that gave the value, when it was not the default.
     pub arg_span: Option<Span>,
+    /// The parameter's default is `[]`: the category says that an empty
+    /// list leaves a `port` clause out (`allow_storage`'s `ports`: every
+    /// port), so E0214 does not apply to it.
+    pub empty_is_absent: bool,
 }
 
 /// Parameters in scope inside a category body.

@@ -149,6 +149,15 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::kw_ipv4 => "`ipv4`",
         Rule::kw_ipv6 => "`ipv6`",
         Rule::kw_notin => "`notin`",
+        Rule::sentence_word => "a rule sentence such as `dns`",
+        Rule::sentence => "a rule sentence such as `allow dns`",
+        Rule::sentence_decl | Rule::kw_sentence => "`sentence`",
+        Rule::sentence_clause | Rule::sentence_decl_clause | Rule::sentence_kw => {
+            "a sentence clause (`from`, `to`, `port`, `pods`, `in` or `namespace`)"
+        }
+        Rule::sentence_values | Rule::sentence_value | Rule::sentence_stop => {
+            "a value (CIDR, port, string, list, selector, name or `$NAME`)"
+        }
         Rule::file | Rule::body_item | Rule::policy_item | Rule::sel_term | Rule::l7 => {
             "a statement"
         }

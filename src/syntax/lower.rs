@@ -119,6 +119,7 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_version
             | R::kw_dns
             | R::kw_notin
+            | R::kw_sentence
             | R::kw_ty_cidr
             | R::kw_ty_cidrs
             | R::kw_ty_port
@@ -201,6 +202,7 @@ impl Cx {
         let span = self.span(&pair);
         let mut name = None;
         let mut params = Vec::new();
+        let mut sentence = None;
         let mut body = Vec::new();
         for child in children(pair.into_inner()) {
             match child.as_rule() {
@@ -210,6 +212,7 @@ impl Cx {
                         .map(|p| self.param(p))
                         .collect()
                 }
+                R::sentence_decl => sentence = Some(self.sentence_decl(child)),
                 _ => body.push(self.body_item(child)),
             }
         }
@@ -217,6 +220,7 @@ impl Cx {
         ast::Category {
             name,
             params,
+            sentence,
             body,
             span,
         }
@@ -289,6 +293,7 @@ impl Cx {
         let span = self.span(&pair);
         match pair.as_rule() {
             R::use_stmt => ast::Stmt::Use(self.use_stmt(pair)),
+            R::sentence => ast::Stmt::Use(self.sentence(pair)),
             R::select => {
                 let subject = children(pair.into_inner())
                     .next()
@@ -370,7 +375,141 @@ impl Cx {
             }
         }
         let name = name.unwrap_or_else(|| unreachable!("grammar: use has a name"));
-        ast::Use { name, args, span }
+        ast::Use {
+            name,
+            args,
+            span,
+            sentence: None,
+        }
+    }
+
+    fn verb(&self, pair: Pair<'_, R>) -> Spanned<ast::Verb> {
+        let span = self.span(&pair);
+        let kind = match pair.into_inner().next().map(|kw| kw.as_rule()) {
+            Some(R::kw_allow) => ast::Verb::Allow,
+            _ => ast::Verb::Deny,
+        };
+        Spanned::new(kind, span)
+    }
+
+    /// The words of a clause (`sentence_kw` pairs), spanning them all.
+    fn clause_words<'i>(
+        &self,
+        words: impl Iterator<Item = Pair<'i, R>>,
+    ) -> Option<Spanned<Vec<String>>> {
+        let mut out: Option<Spanned<Vec<String>>> = None;
+        for word in words {
+            let span = self.span(&word);
+            let text = word.as_str().to_owned();
+            match &mut out {
+                Some(all) => {
+                    all.node.push(text);
+                    all.span.end = span.end;
+                }
+                None => out = Some(Spanned::new(vec![text], span)),
+            }
+        }
+        out
+    }
+
+    fn sentence_decl(&self, pair: Pair<'_, R>) -> ast::SentenceDecl {
+        let span = self.span(&pair);
+        let mut verb = None;
+        let mut word = None;
+        let mut slot = None;
+        let mut clauses = Vec::new();
+        for child in children(pair.into_inner()) {
+            match child.as_rule() {
+                R::verb => verb = Some(self.verb(child)),
+                R::sentence_word => word = Some(self.text(&child)),
+                R::const_ref => slot = Some(self.reference(&child)),
+                R::sentence_decl_clause => {
+                    let clause_span = self.span(&child);
+                    let (words, refs): (Vec<_>, Vec<_>) = children(child.into_inner())
+                        .partition(|part| part.as_rule() == R::sentence_kw);
+                    let words = self
+                        .clause_words(words.into_iter())
+                        .unwrap_or_else(|| unreachable!("grammar: a clause has words"));
+                    let param = refs
+                        .first()
+                        .map(|param| self.reference(param))
+                        .unwrap_or_else(|| unreachable!("grammar: a clause has a parameter"));
+                    clauses.push(ast::SentenceDeclClause {
+                        words: words.node,
+                        param,
+                        span: clause_span,
+                    });
+                }
+                other => unreachable!("grammar: unexpected sentence part {other:?}"),
+            }
+        }
+        let (Some(verb), Some(word)) = (verb, word) else {
+            unreachable!("grammar: a sentence has a verb and a word")
+        };
+        ast::SentenceDecl {
+            verb,
+            word,
+            slot,
+            clauses,
+            span,
+        }
+    }
+
+    fn sentence_values(&self, pair: Pair<'_, R>) -> Spanned<Vec<ast::Value>> {
+        let span = self.span(&pair);
+        let values = children(pair.into_inner())
+            .map(|value| self.value(value))
+            .collect();
+        Spanned::new(values, span)
+    }
+
+    /// A rule sentence, as a `use` that `sema::sentences` completes.
+    fn sentence(&self, pair: Pair<'_, R>) -> ast::Use {
+        let span = self.span(&pair);
+        let mut verb = None;
+        let mut word: Option<Spanned<String>> = None;
+        let mut values = None;
+        let mut clauses = Vec::new();
+        for child in children(pair.into_inner()) {
+            match child.as_rule() {
+                R::verb => verb = Some(self.verb(child)),
+                R::sentence_word => word = Some(self.text(&child)),
+                R::sentence_values => values = Some(self.sentence_values(child)),
+                R::sentence_clause => {
+                    let clause_span = self.span(&child);
+                    let (words, rest): (Vec<_>, Vec<_>) = children(child.into_inner())
+                        .partition(|part| part.as_rule() == R::sentence_kw);
+                    let words = self
+                        .clause_words(words.into_iter())
+                        .unwrap_or_else(|| unreachable!("grammar: a clause has words"));
+                    let values = rest
+                        .into_iter()
+                        .next()
+                        .map(|values| self.sentence_values(values))
+                        .unwrap_or_else(|| unreachable!("grammar: a clause has values"));
+                    clauses.push(ast::SentenceClause {
+                        words,
+                        values,
+                        span: clause_span,
+                    });
+                }
+                other => unreachable!("grammar: unexpected sentence part {other:?}"),
+            }
+        }
+        let (Some(verb), Some(word)) = (verb, word) else {
+            unreachable!("grammar: a sentence has a verb and a word")
+        };
+        ast::Use {
+            name: Spanned::new(String::new(), word.span),
+            args: Vec::new(),
+            span,
+            sentence: Some(Box::new(ast::Sentence {
+                verb,
+                word,
+                values,
+                clauses,
+            })),
+        }
     }
 
     fn subject(&self, pair: Pair<'_, R>) -> ast::Subject {
@@ -797,11 +936,16 @@ impl Cx {
             | R::port_or_ref
             | R::string_or_ref
             | R::name_or_ref
+            | R::sentence_value
             | R::label_value => children(pair.into_inner())
                 .next()
                 .map(|inner| self.value(inner))
                 .unwrap_or_else(|| unreachable!("grammar: a value has a form")),
             R::const_ref => ast::Value::Ref(self.reference(&pair)),
+            R::sel_eq => ast::Value::Selector(ast::Selector {
+                kind: ast::SelectorKind::Terms(vec![self.term(pair)]),
+                span,
+            }),
             R::cidr => ast::Value::Cidr(self.text(&pair)),
             R::string => ast::Value::String(self.string(pair)),
             R::name | R::bare_value => ast::Value::Word(self.text(&pair)),

@@ -123,3 +123,127 @@ fn deep_nesting_is_e0005() {
     let (_, rendered) = parse(&text);
     assert!(rendered.contains("E0005"), "{rendered}");
 }
+
+/// The statements of the first namespace of `text`.
+fn namespace_stmts(text: &str) -> Vec<crate::ast::Stmt> {
+    let file = assert_parses(text);
+    let Some(crate::ast::Item::Namespace(namespace)) = file.items.into_iter().next() else {
+        panic!("no namespace");
+    };
+    namespace
+        .body
+        .into_iter()
+        .map(|item| match item {
+            crate::ast::BodyItem::Stmt(stmt) => stmt,
+            crate::ast::BodyItem::Policy(_) => panic!("a policy"),
+        })
+        .collect()
+}
+
+/// The sentence of a statement, as `verb word | values | clause words: values`.
+fn describe_sentence(stmt: &crate::ast::Stmt) -> String {
+    let crate::ast::Stmt::Use(use_stmt) = stmt else {
+        return "rule or other".to_owned();
+    };
+    let Some(sentence) = &use_stmt.sentence else {
+        return format!("use {}", use_stmt.name.node);
+    };
+    let values = |values: &[crate::ast::Value]| values.len().to_string();
+    let mut out = sentence.title();
+    if let Some(bare) = &sentence.values {
+        out.push_str(&format!(" | {}", values(&bare.node)));
+    }
+    for clause in &sentence.clauses {
+        out.push_str(&format!(
+            " | {}: {}",
+            clause.words.node.join(" "),
+            values(&clause.values.node)
+        ));
+    }
+    out
+}
+
+#[test]
+fn sentences_end_where_the_next_statement_starts() {
+    let stmts = namespace_stmts(
+        r#"namespace shop {
+  allow gateway
+  allow from pods app=web
+  allow dns "a.example.com", $MORE
+  deny cloud-metadata
+  default deny egress
+  allow metrics from pods app.kubernetes.io/name=prometheus in namespace default port 8080/tcp, $P
+  no default deny egress
+  allow storage from 10.0.0.0/24, $IPS
+  label team=shop
+  allow kube-apiserver
+  use allow_dns
+  allow to entity world
+}"#,
+    );
+    let described: Vec<String> = stmts.iter().map(describe_sentence).collect();
+    assert_eq!(
+        described,
+        [
+            "allow gateway",
+            "rule or other",
+            "allow dns | 2",
+            "deny cloud-metadata",
+            "rule or other",
+            "allow metrics | from pods: 1 | in namespace: 1 | port: 2",
+            "rule or other",
+            "allow storage | from: 2",
+            "rule or other",
+            "allow kube-apiserver",
+            "use allow_dns",
+            "rule or other",
+        ]
+    );
+}
+
+#[test]
+fn a_sentence_value_may_be_a_key_value_selector() {
+    let stmts = namespace_stmts("namespace n {\n  allow metrics from pods app=prometheus\n}");
+    let crate::ast::Stmt::Use(use_stmt) = &stmts[0] else {
+        panic!("not a use");
+    };
+    let sentence = use_stmt.sentence.as_ref().expect("a sentence");
+    assert!(use_stmt.name.node.is_empty(), "sema names the category");
+    assert!(matches!(
+        sentence.clauses[0].values.node[0],
+        crate::ast::Value::Selector(_)
+    ));
+}
+
+#[test]
+fn a_category_declares_its_sentence() {
+    let file = assert_parses(
+        "category c(a: cidrs, p: ports = []) sentence allow thing from $a in namespace $p {\n  allow to cidr $a\n}",
+    );
+    let Some(crate::ast::Item::Category(category)) = file.items.first() else {
+        panic!("no category");
+    };
+    let decl = category.sentence.as_ref().expect("a sentence");
+    assert_eq!(decl.word.node, "thing");
+    assert!(decl.slot.is_none());
+    let clauses: Vec<(String, &str)> = decl
+        .clauses
+        .iter()
+        .map(|clause| (clause.words.join(" "), clause.param.node.as_str()))
+        .collect();
+    assert_eq!(
+        clauses,
+        [("from".to_owned(), "a"), ("in namespace".to_owned(), "p")]
+    );
+}
+
+#[test]
+fn a_misplaced_word_after_allow_is_still_a_syntax_error() {
+    // `allow` then something that is neither `from`/`to` nor a word.
+    let (_, rendered) = parse("namespace n {\n  allow 10.0.0.0/8\n}");
+    assert!(rendered.contains("error[E0001]"), "{rendered}");
+    assert!(
+        rendered.contains("a rule sentence such as `dns`"),
+        "{rendered}"
+    );
+}

@@ -173,3 +173,19 @@ fn every_compound_atomic_rule_is_copied_verbatim() {
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+#[test]
+fn rule_sentences_and_sentence_declarations() {
+    formats(
+        "category  allow_vault ( ports : ports = 8200/tcp , pods: selector = {} )  sentence   allow vault  to pods $pods port $ports{allow to pods $pods in namespace vault port $ports}\nnamespace shop{allow   dns\nallow dns \"*.corp.example.com\" ,\"a.b\"\nallow storage   from $IPS,10.0.0.0/24   port 2049/tcp\nallow metrics from pods app.kubernetes.io/name = prometheus in namespace monitoring port 8080/tcp\nallow vault to pods { app = vault , tier in ( a, b ) }\ndeny cloud-metadata\nallow kube-apiserver allow gateway}\n",
+        "category allow_vault(ports: ports = 8200/tcp, pods: selector = {}) sentence allow vault to pods $pods port $ports {\n  allow to pods $pods in namespace vault port $ports\n}\nnamespace shop {\n  allow dns\n  allow dns \"*.corp.example.com\", \"a.b\"\n  allow storage from $IPS, 10.0.0.0/24 port 2049/tcp\n  allow metrics from pods app.kubernetes.io/name=prometheus in namespace monitoring port 8080/tcp\n  allow vault to pods { app=vault, tier in (a, b) }\n  deny cloud-metadata\n  allow kube-apiserver\n  allow gateway\n}\n",
+    );
+}
+
+#[test]
+fn comments_inside_a_rule_sentence_are_kept() {
+    formats(
+        "namespace shop {\n  allow storage # the filers\n    from $IPS # NFS only\n    port 2049/tcp\n  allow dns [\n  \"a.b\", # one\n  \"c.d\"]\n}\n",
+        "namespace shop {\n  allow storage # the filers\n    from $IPS # NFS only\n    port 2049/tcp\n  allow dns [\n    \"a.b\", # one\n    \"c.d\",\n  ]\n}\n",
+    );
+}

@@ -24,10 +24,9 @@ const LABEL_FIELDS: [&str; 5] = ["file", "line", "column", "end", "message"];
 
 /// A missing argument, whose secondary label points into the standard library.
 const MISSING_ARGUMENT: &str = "\
-const STORAGE = [10.20.0.0/24, 10.20.1.0/24]
 namespace shop {
   allow from pods app=gateway port 8080/tcp
-  use allow_storage(cidrs: $STORAGE)
+  use allow_metrics_scrape(namespace: \"monitoring\")
 }
 ";
 
@@ -301,7 +300,7 @@ fn cli_prints_json_lines_on_stdout_and_the_summary_on_stderr() {
     let shop = &lines[0];
     assert_eq!(shop["file"], "policies/shop.netpol");
     assert_eq!(shop["code"], "E0301");
-    assert_eq!(shop["labels"][0]["file"], "<stdlib>/storage.netpol");
+    assert_eq!(shop["labels"][0]["file"], "<stdlib>/metrics.netpol");
     let web = &lines[1];
     assert_eq!(web["code"], "E0203");
     assert!(!web["notes"].as_array().unwrap().is_empty(), "{web}");

@@ -20,6 +20,7 @@ mod regexp;
 mod robustness;
 mod schema;
 mod seeds;
+mod sentences;
 mod tidy_citations;
 mod ui;
 mod versions;

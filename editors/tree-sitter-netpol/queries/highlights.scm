@@ -16,11 +16,13 @@
   "with" "except" "entity" "fqdn" "services" "service" "anywhere"
   "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
-  "version" "dns" "notin" "cilium" "group" "groups" "silence"
+  "version" "dns" "notin" "cilium" "group" "groups" "silence" "sentence"
 ] @keyword
 
 (peer_cidr "cidr" @keyword)
 (ports "port" @keyword)
+(sentence_clause "port" @keyword)
+(sentence_declaration_clause "port" @keyword)
 
 ; Parameter types.
 (type ["cidrs" "cidr" "ports" "port" "strings" "string" "selector"] @type.builtin)
@@ -31,6 +33,8 @@
 
 (category name: (identifier) @type)
 (use category: (identifier) @type)
+; A rule sentence's word names the category it uses: `allow dns`.
+(sentence_word) @type
 
 (parameter name: (identifier) @variable.parameter)
 (argument name: (identifier) @variable.parameter)
@@ -57,6 +61,9 @@
 (port_number) @number
 (number) @number
 (cilium_version) @number
+; A sentence's bare values: CIDRs and ports are numbers; names stay plain.
+((sentence_value) @number
+  (#match? @number "^[0-9]|:"))
 
 ; Label selectors.
 (label_key) @property

@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 412
+#define STATE_COUNT 442
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 192
-#define ALIAS_COUNT 3
-#define TOKEN_COUNT 93
+#define SYMBOL_COUNT 205
+#define ALIAS_COUNT 4
+#define TOKEN_COUNT 95
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 21
+#define FIELD_COUNT 26
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 73
+#define PRODUCTION_ID_COUNT 82
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -44,184 +44,198 @@ enum ts_symbol_identifiers {
   anon_sym_EQ = 14,
   anon_sym_group = 15,
   anon_sym_category = 16,
-  anon_sym_LPAREN = 17,
-  anon_sym_RPAREN = 18,
-  anon_sym_COLON = 19,
-  anon_sym_cidrs = 20,
-  anon_sym_ports = 21,
-  anon_sym_port = 22,
-  anon_sym_strings = 23,
-  anon_sym_string = 24,
-  anon_sym_selector = 25,
-  anon_sym_system = 26,
-  anon_sym_namespace = 27,
-  anon_sym_policy = 28,
-  anon_sym_use = 29,
-  anon_sym_description = 30,
-  anon_sym_label = 31,
-  anon_sym_default = 32,
-  anon_sym_deny = 33,
-  anon_sym_no = 34,
-  anon_sym_ingress = 35,
-  anon_sym_egress = 36,
-  anon_sym_select = 37,
-  anon_sym_pods = 38,
-  anon_sym_all = 39,
-  anon_sym_nodes = 40,
-  anon_sym_everything = 41,
-  anon_sym_in = 42,
-  anon_sym_except = 43,
-  anon_sym_with = 44,
-  anon_sym_allow = 45,
-  anon_sym_from = 46,
-  anon_sym_to = 47,
-  anon_sym_anywhere = 48,
-  anon_sym_entity = 49,
-  anon_sym_LBRACK = 50,
-  anon_sym_RBRACK = 51,
-  anon_sym_fqdn = 52,
-  anon_sym_service = 53,
-  anon_sym_services = 54,
-  anon_sym_icmp = 55,
-  anon_sym_ipv4 = 56,
-  anon_sym_ipv6 = 57,
-  sym_icmp_type = 58,
-  anon_sym_http = 59,
-  anon_sym_method = 60,
-  anon_sym_host = 61,
-  anon_sym_header = 62,
-  sym_http_method = 63,
-  anon_sym_grpc = 64,
-  anon_sym_kafka = 65,
-  anon_sym_produce = 66,
-  anon_sym_consume = 67,
-  anon_sym_apikey = 68,
-  anon_sym_topic = 69,
-  anon_sym_client = 70,
-  anon_sym_version = 71,
-  anon_sym_dns = 72,
-  anon_sym_BANG_EQ = 73,
-  anon_sym_notin = 74,
-  anon_sym_BANG = 75,
-  sym_label_key = 76,
-  sym_label_value = 77,
-  anon_sym_DASH = 78,
-  anon_sym_SLASH = 79,
-  sym_port_number = 80,
-  sym__port_number_immediate = 81,
-  sym_protocol = 82,
-  sym_cidr = 83,
-  sym_number = 84,
-  anon_sym_DQUOTE = 85,
-  aux_sym_string_token1 = 86,
-  anon_sym_DQUOTE2 = 87,
-  sym_escape_sequence = 88,
-  sym_const_ref = 89,
-  sym_identifier = 90,
-  sym__name_token = 91,
-  sym_comment = 92,
-  sym_source_file = 93,
-  sym__item = 94,
-  sym_silence = 95,
-  sym_inventory = 96,
-  sym_inventory_entry = 97,
-  sym_cidr_groups = 98,
-  sym_cilium = 99,
-  sym_import = 100,
-  sym_const_definition = 101,
-  sym_category = 102,
-  sym_parameters = 103,
-  sym_parameter = 104,
-  sym_type = 105,
-  sym_namespace = 106,
-  sym_cluster_policy = 107,
-  sym_body = 108,
-  sym_policy = 109,
-  sym_policy_body = 110,
-  sym__policy_item = 111,
-  sym_use = 112,
-  sym_arguments = 113,
-  sym_argument = 114,
-  sym_description = 115,
-  sym_label = 116,
-  sym_default_deny = 117,
-  sym_no_default_deny = 118,
-  sym_direction = 119,
-  sym_select = 120,
-  sym_subject_pods = 121,
-  sym_subject_all_nodes = 122,
-  sym_subject_nodes = 123,
-  sym_subject_everything = 124,
-  sym_scope = 125,
-  sym_scope_all = 126,
-  sym_scope_labelled = 127,
-  sym_scope_named = 128,
-  sym__name_list = 129,
-  sym_rule = 130,
-  sym_verb = 131,
-  sym_way = 132,
-  sym__peer = 133,
-  sym_peer_pods = 134,
-  sym_peer_namespace = 135,
-  sym_peer_namespaces = 136,
-  sym_peer_entity = 137,
-  sym_entity = 138,
-  sym_peer_cidr = 139,
-  sym_cidr_item = 140,
-  sym_cidr_list = 141,
-  sym_peer_fqdn = 142,
-  sym_peer_service = 143,
-  sym_peer_services = 144,
-  sym_ports = 145,
-  sym_icmps = 146,
-  sym_icmp_item = 147,
-  sym__l7 = 148,
-  sym_http = 149,
-  sym_grpc = 150,
-  sym_kafka = 151,
-  sym_dns = 152,
-  sym__selector = 153,
-  sym_selector = 154,
-  sym_selector_eq = 155,
-  sym_selector_ne = 156,
-  sym_selector_in = 157,
-  sym_selector_notin = 158,
-  sym_selector_exists = 159,
-  sym_selector_not_exists = 160,
-  sym__label_value = 161,
-  sym__value = 162,
-  sym_list = 163,
-  sym__cidr_or_ref = 164,
-  sym__string_or_ref = 165,
-  sym_port = 166,
-  sym_string = 167,
-  sym_name = 168,
-  aux_sym_source_file_repeat1 = 169,
-  aux_sym_silence_repeat1 = 170,
-  aux_sym_inventory_repeat1 = 171,
-  aux_sym_inventory_entry_repeat1 = 172,
-  aux_sym_parameters_repeat1 = 173,
-  aux_sym_body_repeat1 = 174,
-  aux_sym_policy_body_repeat1 = 175,
-  aux_sym_arguments_repeat1 = 176,
-  aux_sym_default_deny_repeat1 = 177,
-  aux_sym__name_list_repeat1 = 178,
-  aux_sym_rule_repeat1 = 179,
-  aux_sym_peer_pods_repeat1 = 180,
-  aux_sym_peer_entity_repeat1 = 181,
-  aux_sym_peer_cidr_repeat1 = 182,
-  aux_sym_cidr_list_repeat1 = 183,
-  aux_sym_peer_fqdn_repeat1 = 184,
-  aux_sym_ports_repeat1 = 185,
-  aux_sym_icmps_repeat1 = 186,
-  aux_sym_http_repeat1 = 187,
-  aux_sym_selector_repeat1 = 188,
-  aux_sym_selector_in_repeat1 = 189,
-  aux_sym_list_repeat1 = 190,
-  aux_sym_string_repeat1 = 191,
-  alias_sym_kafka_apikey = 192,
-  alias_sym_namespace_name = 193,
-  alias_sym_service_name = 194,
+  anon_sym_sentence = 17,
+  anon_sym_LPAREN = 18,
+  anon_sym_RPAREN = 19,
+  anon_sym_COLON = 20,
+  anon_sym_cidrs = 21,
+  anon_sym_ports = 22,
+  anon_sym_port = 23,
+  anon_sym_strings = 24,
+  anon_sym_string = 25,
+  anon_sym_selector = 26,
+  anon_sym_system = 27,
+  anon_sym_namespace = 28,
+  anon_sym_policy = 29,
+  anon_sym_use = 30,
+  anon_sym_description = 31,
+  anon_sym_label = 32,
+  anon_sym_default = 33,
+  anon_sym_deny = 34,
+  anon_sym_no = 35,
+  anon_sym_ingress = 36,
+  anon_sym_egress = 37,
+  anon_sym_select = 38,
+  anon_sym_pods = 39,
+  anon_sym_all = 40,
+  anon_sym_nodes = 41,
+  anon_sym_everything = 42,
+  anon_sym_in = 43,
+  anon_sym_except = 44,
+  anon_sym_with = 45,
+  anon_sym_allow = 46,
+  sym_sentence_word = 47,
+  anon_sym_from = 48,
+  anon_sym_to = 49,
+  anon_sym_anywhere = 50,
+  anon_sym_entity = 51,
+  anon_sym_LBRACK = 52,
+  anon_sym_RBRACK = 53,
+  anon_sym_fqdn = 54,
+  anon_sym_service = 55,
+  anon_sym_services = 56,
+  anon_sym_icmp = 57,
+  anon_sym_ipv4 = 58,
+  anon_sym_ipv6 = 59,
+  sym_icmp_type = 60,
+  anon_sym_http = 61,
+  anon_sym_method = 62,
+  anon_sym_host = 63,
+  anon_sym_header = 64,
+  sym_http_method = 65,
+  anon_sym_grpc = 66,
+  anon_sym_kafka = 67,
+  anon_sym_produce = 68,
+  anon_sym_consume = 69,
+  anon_sym_apikey = 70,
+  anon_sym_topic = 71,
+  anon_sym_client = 72,
+  anon_sym_version = 73,
+  anon_sym_dns = 74,
+  anon_sym_BANG_EQ = 75,
+  anon_sym_notin = 76,
+  anon_sym_BANG = 77,
+  sym_label_key = 78,
+  sym_label_value = 79,
+  anon_sym_DASH = 80,
+  anon_sym_SLASH = 81,
+  sym_port_number = 82,
+  sym__port_number_immediate = 83,
+  sym_protocol = 84,
+  sym_cidr = 85,
+  sym_number = 86,
+  anon_sym_DQUOTE = 87,
+  aux_sym_string_token1 = 88,
+  anon_sym_DQUOTE2 = 89,
+  sym_escape_sequence = 90,
+  sym_const_ref = 91,
+  sym_identifier = 92,
+  sym__name_token = 93,
+  sym_comment = 94,
+  sym_source_file = 95,
+  sym__item = 96,
+  sym_silence = 97,
+  sym_inventory = 98,
+  sym_inventory_entry = 99,
+  sym_cidr_groups = 100,
+  sym_cilium = 101,
+  sym_import = 102,
+  sym_const_definition = 103,
+  sym_category = 104,
+  sym_sentence_declaration = 105,
+  sym_sentence_declaration_clause = 106,
+  sym_parameters = 107,
+  sym_parameter = 108,
+  sym_type = 109,
+  sym_namespace = 110,
+  sym_cluster_policy = 111,
+  sym_body = 112,
+  sym_policy = 113,
+  sym_policy_body = 114,
+  sym__policy_item = 115,
+  sym_use = 116,
+  sym_arguments = 117,
+  sym_argument = 118,
+  sym_description = 119,
+  sym_label = 120,
+  sym_default_deny = 121,
+  sym_no_default_deny = 122,
+  sym_direction = 123,
+  sym_select = 124,
+  sym_subject_pods = 125,
+  sym_subject_all_nodes = 126,
+  sym_subject_nodes = 127,
+  sym_subject_everything = 128,
+  sym_scope = 129,
+  sym_scope_all = 130,
+  sym_scope_labelled = 131,
+  sym_scope_named = 132,
+  sym__name_list = 133,
+  sym_rule = 134,
+  sym_verb = 135,
+  sym_sentence = 136,
+  sym_sentence_clause = 137,
+  sym__sentence_keyword = 138,
+  sym_sentence_values = 139,
+  sym__sentence_value = 140,
+  sym_way = 141,
+  sym__peer = 142,
+  sym_peer_pods = 143,
+  sym_peer_namespace = 144,
+  sym_peer_namespaces = 145,
+  sym_peer_entity = 146,
+  sym_entity = 147,
+  sym_peer_cidr = 148,
+  sym_cidr_item = 149,
+  sym_cidr_list = 150,
+  sym_peer_fqdn = 151,
+  sym_peer_service = 152,
+  sym_peer_services = 153,
+  sym_ports = 154,
+  sym_icmps = 155,
+  sym_icmp_item = 156,
+  sym__l7 = 157,
+  sym_http = 158,
+  sym_grpc = 159,
+  sym_kafka = 160,
+  sym_dns = 161,
+  sym__selector = 162,
+  sym_selector = 163,
+  sym_selector_eq = 164,
+  sym_selector_ne = 165,
+  sym_selector_in = 166,
+  sym_selector_notin = 167,
+  sym_selector_exists = 168,
+  sym_selector_not_exists = 169,
+  sym__label_value = 170,
+  sym__value = 171,
+  sym_list = 172,
+  sym__cidr_or_ref = 173,
+  sym__string_or_ref = 174,
+  sym_port = 175,
+  sym_string = 176,
+  sym_name = 177,
+  aux_sym_source_file_repeat1 = 178,
+  aux_sym_silence_repeat1 = 179,
+  aux_sym_inventory_repeat1 = 180,
+  aux_sym_inventory_entry_repeat1 = 181,
+  aux_sym_sentence_declaration_repeat1 = 182,
+  aux_sym_sentence_declaration_clause_repeat1 = 183,
+  aux_sym_parameters_repeat1 = 184,
+  aux_sym_body_repeat1 = 185,
+  aux_sym_policy_body_repeat1 = 186,
+  aux_sym_arguments_repeat1 = 187,
+  aux_sym_default_deny_repeat1 = 188,
+  aux_sym__name_list_repeat1 = 189,
+  aux_sym_rule_repeat1 = 190,
+  aux_sym_sentence_repeat1 = 191,
+  aux_sym_sentence_values_repeat1 = 192,
+  aux_sym_peer_pods_repeat1 = 193,
+  aux_sym_peer_entity_repeat1 = 194,
+  aux_sym_peer_cidr_repeat1 = 195,
+  aux_sym_cidr_list_repeat1 = 196,
+  aux_sym_peer_fqdn_repeat1 = 197,
+  aux_sym_ports_repeat1 = 198,
+  aux_sym_icmps_repeat1 = 199,
+  aux_sym_http_repeat1 = 200,
+  aux_sym_selector_repeat1 = 201,
+  aux_sym_selector_in_repeat1 = 202,
+  aux_sym_list_repeat1 = 203,
+  aux_sym_string_repeat1 = 204,
+  alias_sym_kafka_apikey = 205,
+  alias_sym_namespace_name = 206,
+  alias_sym_sentence_value = 207,
+  alias_sym_service_name = 208,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -242,6 +256,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
   [anon_sym_category] = "category",
+  [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
   [anon_sym_RPAREN] = ")",
   [anon_sym_COLON] = ":",
@@ -271,6 +286,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_except] = "except",
   [anon_sym_with] = "with",
   [anon_sym_allow] = "allow",
+  [sym_sentence_word] = "sentence_word",
   [anon_sym_from] = "from",
   [anon_sym_to] = "to",
   [anon_sym_anywhere] = "anywhere",
@@ -328,6 +344,8 @@ static const char * const ts_symbol_names[] = {
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
   [sym_category] = "category",
+  [sym_sentence_declaration] = "sentence_declaration",
+  [sym_sentence_declaration_clause] = "sentence_declaration_clause",
   [sym_parameters] = "parameters",
   [sym_parameter] = "parameter",
   [sym_type] = "type",
@@ -357,6 +375,11 @@ static const char * const ts_symbol_names[] = {
   [sym__name_list] = "_name_list",
   [sym_rule] = "rule",
   [sym_verb] = "verb",
+  [sym_sentence] = "sentence",
+  [sym_sentence_clause] = "sentence_clause",
+  [sym__sentence_keyword] = "_sentence_keyword",
+  [sym_sentence_values] = "sentence_values",
+  [sym__sentence_value] = "_sentence_value",
   [sym_way] = "way",
   [sym__peer] = "_peer",
   [sym_peer_pods] = "peer_pods",
@@ -398,6 +421,8 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
+  [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
+  [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
   [aux_sym_body_repeat1] = "body_repeat1",
   [aux_sym_policy_body_repeat1] = "policy_body_repeat1",
@@ -405,6 +430,8 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_default_deny_repeat1] = "default_deny_repeat1",
   [aux_sym__name_list_repeat1] = "_name_list_repeat1",
   [aux_sym_rule_repeat1] = "rule_repeat1",
+  [aux_sym_sentence_repeat1] = "sentence_repeat1",
+  [aux_sym_sentence_values_repeat1] = "sentence_values_repeat1",
   [aux_sym_peer_pods_repeat1] = "peer_pods_repeat1",
   [aux_sym_peer_entity_repeat1] = "peer_entity_repeat1",
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
@@ -419,6 +446,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_string_repeat1] = "string_repeat1",
   [alias_sym_kafka_apikey] = "kafka_apikey",
   [alias_sym_namespace_name] = "namespace_name",
+  [alias_sym_sentence_value] = "sentence_value",
   [alias_sym_service_name] = "service_name",
 };
 
@@ -440,6 +468,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
   [anon_sym_category] = anon_sym_category,
+  [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
   [anon_sym_RPAREN] = anon_sym_RPAREN,
   [anon_sym_COLON] = anon_sym_COLON,
@@ -469,6 +498,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_except] = anon_sym_except,
   [anon_sym_with] = anon_sym_with,
   [anon_sym_allow] = anon_sym_allow,
+  [sym_sentence_word] = sym_sentence_word,
   [anon_sym_from] = anon_sym_from,
   [anon_sym_to] = anon_sym_to,
   [anon_sym_anywhere] = anon_sym_anywhere,
@@ -526,6 +556,8 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
   [sym_category] = sym_category,
+  [sym_sentence_declaration] = sym_sentence_declaration,
+  [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
   [sym_parameters] = sym_parameters,
   [sym_parameter] = sym_parameter,
   [sym_type] = sym_type,
@@ -555,6 +587,11 @@ static const TSSymbol ts_symbol_map[] = {
   [sym__name_list] = sym__name_list,
   [sym_rule] = sym_rule,
   [sym_verb] = sym_verb,
+  [sym_sentence] = sym_sentence,
+  [sym_sentence_clause] = sym_sentence_clause,
+  [sym__sentence_keyword] = sym__sentence_keyword,
+  [sym_sentence_values] = sym_sentence_values,
+  [sym__sentence_value] = sym__sentence_value,
   [sym_way] = sym_way,
   [sym__peer] = sym__peer,
   [sym_peer_pods] = sym_peer_pods,
@@ -596,6 +633,8 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
+  [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
+  [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
   [aux_sym_body_repeat1] = aux_sym_body_repeat1,
   [aux_sym_policy_body_repeat1] = aux_sym_policy_body_repeat1,
@@ -603,6 +642,8 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_default_deny_repeat1] = aux_sym_default_deny_repeat1,
   [aux_sym__name_list_repeat1] = aux_sym__name_list_repeat1,
   [aux_sym_rule_repeat1] = aux_sym_rule_repeat1,
+  [aux_sym_sentence_repeat1] = aux_sym_sentence_repeat1,
+  [aux_sym_sentence_values_repeat1] = aux_sym_sentence_values_repeat1,
   [aux_sym_peer_pods_repeat1] = aux_sym_peer_pods_repeat1,
   [aux_sym_peer_entity_repeat1] = aux_sym_peer_entity_repeat1,
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
@@ -617,6 +658,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_string_repeat1] = aux_sym_string_repeat1,
   [alias_sym_kafka_apikey] = alias_sym_kafka_apikey,
   [alias_sym_namespace_name] = alias_sym_namespace_name,
+  [alias_sym_sentence_value] = alias_sym_sentence_value,
   [alias_sym_service_name] = alias_sym_service_name,
 };
 
@@ -686,6 +728,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_category] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_sentence] = {
     .visible = true,
     .named = false,
   },
@@ -804,6 +850,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   [anon_sym_allow] = {
     .visible = true,
     .named = false,
+  },
+  [sym_sentence_word] = {
+    .visible = true,
+    .named = true,
   },
   [anon_sym_from] = {
     .visible = true,
@@ -1033,6 +1083,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_sentence_declaration] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_sentence_declaration_clause] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_parameters] = {
     .visible = true,
     .named = true,
@@ -1147,6 +1205,26 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym_verb] = {
     .visible = true,
+    .named = true,
+  },
+  [sym_sentence] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_sentence_clause] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__sentence_keyword] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym_sentence_values] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__sentence_value] = {
+    .visible = false,
     .named = true,
   },
   [sym_way] = {
@@ -1313,6 +1391,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_sentence_declaration_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_sentence_declaration_clause_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_parameters_repeat1] = {
     .visible = false,
     .named = false,
@@ -1338,6 +1424,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_rule_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_sentence_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_sentence_values_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1397,6 +1491,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [alias_sym_sentence_value] = {
+    .visible = true,
+    .named = true,
+  },
   [alias_sym_service_name] = {
     .visible = true,
     .named = true,
@@ -1415,16 +1513,21 @@ enum ts_field_identifiers {
   field_labels = 9,
   field_method = 10,
   field_name = 11,
-  field_parameters = 12,
-  field_path = 13,
-  field_peer = 14,
-  field_reason = 15,
-  field_topic = 16,
-  field_type = 17,
-  field_value = 18,
-  field_verb = 19,
-  field_version = 20,
-  field_way = 21,
+  field_parameter = 12,
+  field_parameters = 13,
+  field_path = 14,
+  field_peer = 15,
+  field_reason = 16,
+  field_sentence = 17,
+  field_slot = 18,
+  field_topic = 19,
+  field_type = 20,
+  field_value = 21,
+  field_values = 22,
+  field_verb = 23,
+  field_version = 24,
+  field_way = 25,
+  field_word = 26,
 };
 
 static const char * const ts_field_names[] = {
@@ -1440,16 +1543,21 @@ static const char * const ts_field_names[] = {
   [field_labels] = "labels",
   [field_method] = "method",
   [field_name] = "name",
+  [field_parameter] = "parameter",
   [field_parameters] = "parameters",
   [field_path] = "path",
   [field_peer] = "peer",
   [field_reason] = "reason",
+  [field_sentence] = "sentence",
+  [field_slot] = "slot",
   [field_topic] = "topic",
   [field_type] = "type",
   [field_value] = "value",
+  [field_values] = "values",
   [field_verb] = "verb",
   [field_version] = "version",
   [field_way] = "way",
+  [field_word] = "word",
 };
 
 static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
@@ -1462,65 +1570,73 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [7] = {.index = 7, .length = 2},
   [8] = {.index = 9, .length = 2},
   [9] = {.index = 11, .length = 3},
-  [10] = {.index = 14, .length = 2},
-  [11] = {.index = 16, .length = 1},
-  [12] = {.index = 17, .length = 1},
-  [13] = {.index = 18, .length = 2},
-  [14] = {.index = 20, .length = 1},
-  [15] = {.index = 21, .length = 2},
-  [16] = {.index = 23, .length = 1},
-  [17] = {.index = 24, .length = 2},
-  [18] = {.index = 26, .length = 3},
-  [19] = {.index = 29, .length = 2},
-  [20] = {.index = 31, .length = 2},
-  [21] = {.index = 33, .length = 1},
-  [22] = {.index = 34, .length = 2},
-  [25] = {.index = 36, .length = 1},
-  [26] = {.index = 37, .length = 3},
-  [27] = {.index = 40, .length = 2},
-  [29] = {.index = 42, .length = 1},
-  [30] = {.index = 43, .length = 1},
-  [31] = {.index = 44, .length = 1},
-  [32] = {.index = 45, .length = 1},
-  [33] = {.index = 46, .length = 1},
-  [34] = {.index = 47, .length = 2},
-  [35] = {.index = 49, .length = 2},
-  [37] = {.index = 51, .length = 1},
-  [38] = {.index = 52, .length = 1},
-  [39] = {.index = 53, .length = 1},
-  [40] = {.index = 54, .length = 2},
-  [41] = {.index = 56, .length = 2},
-  [42] = {.index = 58, .length = 2},
-  [43] = {.index = 60, .length = 1},
-  [44] = {.index = 61, .length = 2},
-  [45] = {.index = 63, .length = 2},
-  [46] = {.index = 65, .length = 1},
-  [47] = {.index = 66, .length = 1},
-  [48] = {.index = 67, .length = 1},
-  [49] = {.index = 68, .length = 2},
-  [50] = {.index = 70, .length = 3},
-  [51] = {.index = 73, .length = 2},
-  [52] = {.index = 75, .length = 2},
-  [53] = {.index = 77, .length = 3},
-  [54] = {.index = 80, .length = 1},
-  [55] = {.index = 81, .length = 1},
-  [56] = {.index = 82, .length = 1},
-  [57] = {.index = 83, .length = 2},
-  [58] = {.index = 85, .length = 2},
-  [59] = {.index = 87, .length = 2},
-  [60] = {.index = 89, .length = 3},
-  [61] = {.index = 92, .length = 3},
-  [62] = {.index = 95, .length = 3},
-  [63] = {.index = 98, .length = 2},
-  [64] = {.index = 100, .length = 2},
-  [65] = {.index = 102, .length = 2},
-  [66] = {.index = 104, .length = 4},
-  [67] = {.index = 108, .length = 2},
-  [68] = {.index = 110, .length = 2},
-  [69] = {.index = 112, .length = 2},
-  [70] = {.index = 114, .length = 3},
-  [71] = {.index = 117, .length = 3},
-  [72] = {.index = 120, .length = 3},
+  [10] = {.index = 14, .length = 3},
+  [11] = {.index = 17, .length = 2},
+  [12] = {.index = 19, .length = 1},
+  [13] = {.index = 20, .length = 1},
+  [14] = {.index = 21, .length = 2},
+  [15] = {.index = 23, .length = 1},
+  [16] = {.index = 24, .length = 2},
+  [17] = {.index = 26, .length = 2},
+  [18] = {.index = 28, .length = 4},
+  [19] = {.index = 32, .length = 2},
+  [20] = {.index = 34, .length = 1},
+  [21] = {.index = 35, .length = 2},
+  [23] = {.index = 37, .length = 3},
+  [24] = {.index = 40, .length = 3},
+  [25] = {.index = 43, .length = 3},
+  [26] = {.index = 46, .length = 2},
+  [27] = {.index = 48, .length = 2},
+  [28] = {.index = 50, .length = 1},
+  [29] = {.index = 51, .length = 2},
+  [30] = {.index = 53, .length = 1},
+  [33] = {.index = 54, .length = 1},
+  [34] = {.index = 55, .length = 1},
+  [35] = {.index = 56, .length = 3},
+  [36] = {.index = 59, .length = 2},
+  [38] = {.index = 61, .length = 1},
+  [39] = {.index = 62, .length = 1},
+  [40] = {.index = 63, .length = 1},
+  [41] = {.index = 64, .length = 1},
+  [42] = {.index = 65, .length = 1},
+  [43] = {.index = 66, .length = 2},
+  [44] = {.index = 68, .length = 2},
+  [46] = {.index = 70, .length = 1},
+  [47] = {.index = 71, .length = 1},
+  [48] = {.index = 72, .length = 1},
+  [49] = {.index = 73, .length = 2},
+  [50] = {.index = 75, .length = 2},
+  [51] = {.index = 77, .length = 2},
+  [52] = {.index = 79, .length = 1},
+  [53] = {.index = 80, .length = 2},
+  [54] = {.index = 82, .length = 2},
+  [55] = {.index = 84, .length = 1},
+  [56] = {.index = 85, .length = 1},
+  [57] = {.index = 86, .length = 1},
+  [58] = {.index = 87, .length = 2},
+  [59] = {.index = 89, .length = 3},
+  [60] = {.index = 92, .length = 2},
+  [61] = {.index = 94, .length = 2},
+  [62] = {.index = 96, .length = 3},
+  [63] = {.index = 99, .length = 1},
+  [64] = {.index = 100, .length = 1},
+  [65] = {.index = 101, .length = 1},
+  [66] = {.index = 102, .length = 2},
+  [67] = {.index = 104, .length = 2},
+  [68] = {.index = 106, .length = 2},
+  [69] = {.index = 108, .length = 3},
+  [70] = {.index = 111, .length = 3},
+  [71] = {.index = 114, .length = 3},
+  [72] = {.index = 117, .length = 2},
+  [73] = {.index = 119, .length = 2},
+  [74] = {.index = 121, .length = 2},
+  [75] = {.index = 123, .length = 4},
+  [76] = {.index = 127, .length = 2},
+  [77] = {.index = 129, .length = 2},
+  [78] = {.index = 131, .length = 2},
+  [79] = {.index = 133, .length = 3},
+  [80] = {.index = 136, .length = 3},
+  [81] = {.index = 139, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1546,172 +1662,199 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [11] =
     {field_body, 3},
     {field_name, 1},
-    {field_parameters, 2},
+    {field_sentence, 2},
   [14] =
+    {field_body, 3},
+    {field_name, 1},
+    {field_parameters, 2},
+  [17] =
     {field_labels, 1},
     {field_name, 0},
-  [16] =
+  [19] =
     {field_name, 1},
-  [17] =
+  [20] =
     {field_key, 0},
-  [18] =
+  [21] =
     {field_name, 1},
     {field_value, 4},
-  [20] =
+  [23] =
     {field_category, 1},
-  [21] =
+  [24] =
+    {field_verb, 0},
+    {field_word, 1},
+  [26] =
+    {field_verb, 1},
+    {field_word, 2},
+  [28] =
+    {field_body, 4},
+    {field_name, 1},
+    {field_parameters, 2},
+    {field_sentence, 3},
+  [32] =
     {field_labels, 2},
     {field_name, 1},
-  [23] =
+  [34] =
     {field_key, 1},
-  [24] =
+  [35] =
     {field_arguments, 2},
     {field_category, 1},
-  [26] =
+  [37] =
+    {field_values, 2},
+    {field_verb, 0},
+    {field_word, 1},
+  [40] =
     {field_peer, 2},
     {field_verb, 0},
     {field_way, 1},
-  [29] =
+  [43] =
+    {field_slot, 3},
+    {field_verb, 1},
+    {field_word, 2},
+  [46] =
     {field_name, 0},
     {field_type, 2},
-  [31] =
+  [48] =
     {field_key, 0},
     {field_value, 2},
-  [33] =
+  [50] =
     {field_value, 0},
-  [34] =
+  [51] =
     {field_key, 1},
     {field_value, 3},
-  [36] =
+  [53] =
+    {field_values, 1},
+  [54] =
+    {field_parameter, 1},
+  [55] =
     {field_header, 1, .inherited = true},
-  [37] =
+  [56] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [40] =
+  [59] =
     {field_name, 0},
     {field_value, 2},
-  [42] =
+  [61] =
     {field_method, 2},
-  [43] =
+  [62] =
     {field_host, 2},
-  [44] =
+  [63] =
     {field_header, 1},
-  [45] =
+  [64] =
     {field_path, 2},
-  [46] =
+  [65] =
     {field_header, 2, .inherited = true},
-  [47] =
+  [66] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [49] =
+  [68] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [51] =
+  [70] =
     {field_topic, 2},
-  [52] =
+  [71] =
     {field_client, 2},
-  [53] =
+  [72] =
     {field_version, 2},
-  [54] =
+  [73] =
     {field_method, 2},
     {field_path, 3},
-  [56] =
+  [75] =
     {field_header, 3, .inherited = true},
     {field_method, 2},
-  [58] =
+  [77] =
     {field_header, 3, .inherited = true},
     {field_host, 2},
-  [60] =
+  [79] =
     {field_host, 3},
-  [61] =
+  [80] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [63] =
+  [82] =
     {field_host, 3},
     {field_path, 1},
-  [65] =
+  [84] =
     {field_topic, 3},
-  [66] =
+  [85] =
     {field_client, 3},
-  [67] =
+  [86] =
     {field_version, 3},
-  [68] =
+  [87] =
     {field_host, 4},
     {field_method, 2},
-  [70] =
+  [89] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [73] =
+  [92] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [75] =
+  [94] =
     {field_host, 4},
     {field_path, 2},
-  [77] =
+  [96] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [80] =
+  [99] =
     {field_topic, 4},
-  [81] =
+  [100] =
     {field_client, 4},
-  [82] =
+  [101] =
     {field_version, 4},
-  [83] =
+  [102] =
     {field_client, 4},
     {field_topic, 2},
-  [85] =
+  [104] =
     {field_topic, 2},
     {field_version, 4},
-  [87] =
+  [106] =
     {field_client, 2},
     {field_version, 4},
-  [89] =
+  [108] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [92] =
+  [111] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [95] =
+  [114] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [98] =
+  [117] =
     {field_client, 5},
     {field_topic, 3},
-  [100] =
+  [119] =
     {field_topic, 3},
     {field_version, 5},
-  [102] =
+  [121] =
     {field_client, 3},
     {field_version, 5},
-  [104] =
+  [123] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [108] =
+  [127] =
     {field_client, 6},
     {field_topic, 4},
-  [110] =
+  [129] =
     {field_topic, 4},
     {field_version, 6},
-  [112] =
+  [131] =
     {field_client, 4},
     {field_version, 6},
-  [114] =
+  [133] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [117] =
+  [136] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [120] =
+  [139] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1719,37 +1862,40 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [23] = {
+  [22] = {
+    [0] = alias_sym_sentence_value,
+  },
+  [31] = {
     [0] = alias_sym_namespace_name,
   },
-  [24] = {
+  [32] = {
     [1] = alias_sym_service_name,
   },
-  [28] = {
+  [37] = {
     [1] = alias_sym_namespace_name,
   },
-  [36] = {
+  [45] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [54] = {
+  [63] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [55] = {
+  [64] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [56] = {
+  [65] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [67] = {
+  [76] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [68] = {
+  [77] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [69] = {
+  [78] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [72] = {
+  [81] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1772,18 +1918,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [6] = 6,
   [7] = 7,
   [8] = 8,
-  [9] = 9,
+  [9] = 8,
   [10] = 10,
   [11] = 11,
   [12] = 12,
   [13] = 13,
-  [14] = 12,
+  [14] = 14,
   [15] = 15,
   [16] = 16,
   [17] = 17,
   [18] = 18,
   [19] = 19,
-  [20] = 20,
+  [20] = 19,
   [21] = 21,
   [22] = 22,
   [23] = 23,
@@ -1821,7 +1967,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [55] = 55,
   [56] = 56,
   [57] = 57,
-  [58] = 46,
+  [58] = 58,
   [59] = 59,
   [60] = 60,
   [61] = 61,
@@ -1850,7 +1996,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [84] = 84,
   [85] = 85,
   [86] = 86,
-  [87] = 68,
+  [87] = 79,
   [88] = 88,
   [89] = 89,
   [90] = 90,
@@ -1867,7 +2013,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [101] = 101,
   [102] = 102,
   [103] = 103,
-  [104] = 104,
+  [104] = 61,
   [105] = 105,
   [106] = 106,
   [107] = 107,
@@ -1980,7 +2126,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [214] = 214,
   [215] = 215,
   [216] = 216,
-  [217] = 213,
+  [217] = 217,
   [218] = 218,
   [219] = 219,
   [220] = 220,
@@ -1995,21 +2141,21 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [229] = 229,
   [230] = 230,
   [231] = 231,
-  [232] = 16,
+  [232] = 232,
   [233] = 233,
   [234] = 234,
   [235] = 235,
-  [236] = 15,
+  [236] = 177,
   [237] = 237,
   [238] = 238,
-  [239] = 239,
+  [239] = 238,
   [240] = 240,
-  [241] = 71,
+  [241] = 241,
   [242] = 242,
   [243] = 243,
   [244] = 244,
   [245] = 245,
-  [246] = 20,
+  [246] = 21,
   [247] = 247,
   [248] = 248,
   [249] = 249,
@@ -2023,19 +2169,19 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [257] = 257,
   [258] = 258,
   [259] = 259,
-  [260] = 260,
+  [260] = 24,
   [261] = 261,
   [262] = 262,
   [263] = 263,
   [264] = 264,
-  [265] = 265,
+  [265] = 84,
   [266] = 266,
   [267] = 267,
   [268] = 268,
   [269] = 269,
   [270] = 270,
   [271] = 271,
-  [272] = 272,
+  [272] = 27,
   [273] = 273,
   [274] = 274,
   [275] = 275,
@@ -2043,10 +2189,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [277] = 277,
   [278] = 278,
   [279] = 279,
-  [280] = 23,
+  [280] = 280,
   [281] = 281,
-  [282] = 251,
-  [283] = 261,
+  [282] = 282,
+  [283] = 283,
   [284] = 284,
   [285] = 285,
   [286] = 286,
@@ -2069,12 +2215,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [303] = 303,
   [304] = 304,
   [305] = 305,
-  [306] = 306,
+  [306] = 35,
   [307] = 307,
-  [308] = 308,
-  [309] = 309,
+  [308] = 277,
+  [309] = 297,
   [310] = 310,
-  [311] = 311,
+  [311] = 281,
   [312] = 312,
   [313] = 313,
   [314] = 314,
@@ -2084,7 +2230,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [318] = 318,
   [319] = 319,
   [320] = 320,
-  [321] = 318,
+  [321] = 321,
   [322] = 322,
   [323] = 323,
   [324] = 324,
@@ -2113,13 +2259,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [347] = 347,
   [348] = 348,
   [349] = 349,
-  [350] = 42,
+  [350] = 350,
   [351] = 351,
-  [352] = 2,
+  [352] = 352,
   [353] = 353,
-  [354] = 41,
+  [354] = 354,
   [355] = 355,
-  [356] = 3,
+  [356] = 356,
   [357] = 357,
   [358] = 358,
   [359] = 359,
@@ -2143,11 +2289,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [377] = 377,
   [378] = 378,
   [379] = 379,
-  [380] = 380,
-  [381] = 381,
-  [382] = 382,
+  [380] = 55,
+  [381] = 3,
+  [382] = 52,
   [383] = 383,
-  [384] = 384,
+  [384] = 2,
   [385] = 385,
   [386] = 386,
   [387] = 387,
@@ -2167,14 +2313,44 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [401] = 401,
   [402] = 402,
   [403] = 403,
-  [404] = 392,
+  [404] = 404,
   [405] = 405,
-  [406] = 374,
+  [406] = 406,
   [407] = 407,
   [408] = 408,
   [409] = 409,
   [410] = 410,
   [411] = 411,
+  [412] = 412,
+  [413] = 413,
+  [414] = 414,
+  [415] = 415,
+  [416] = 416,
+  [417] = 417,
+  [418] = 418,
+  [419] = 419,
+  [420] = 420,
+  [421] = 421,
+  [422] = 422,
+  [423] = 423,
+  [424] = 424,
+  [425] = 425,
+  [426] = 426,
+  [427] = 427,
+  [428] = 428,
+  [429] = 340,
+  [430] = 430,
+  [431] = 431,
+  [432] = 432,
+  [433] = 433,
+  [434] = 423,
+  [435] = 435,
+  [436] = 395,
+  [437] = 437,
+  [438] = 438,
+  [439] = 439,
+  [440] = 440,
+  [441] = 441,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2182,3699 +2358,4169 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(258);
+      if (eof) ADVANCE(290);
       ADVANCE_MAP(
-        '!', 359,
-        '"', 454,
-        '#', 616,
-        '$', 254,
-        '(', 278,
-        ')', 279,
-        ',', 262,
-        '-', 424,
-        '/', 425,
-        ':', 280,
-        '=', 275,
-        '[', 324,
-        '\\', 246,
-        ']', 325,
-        'a', 529,
-        'c', 461,
-        'd', 484,
-        'e', 506,
-        'f', 560,
-        'g', 562,
-        'h', 489,
-        'i', 470,
-        'k', 462,
-        'l', 463,
-        'm', 495,
-        'n', 465,
-        'p', 545,
-        's', 485,
-        't', 544,
-        'u', 575,
-        'v', 494,
-        'w', 521,
-        '{', 266,
-        '}', 267,
+        '!', 403,
+        '"', 516,
+        '#', 678,
+        '$', 286,
+        '(', 311,
+        ')', 312,
+        ',', 294,
+        '-', 486,
+        '/', 487,
+        ':', 313,
+        '=', 307,
+        '[', 368,
+        '\\', 278,
+        ']', 369,
+        'a', 590,
+        'c', 523,
+        'd', 546,
+        'e', 568,
+        'f', 621,
+        'g', 623,
+        'h', 551,
+        'i', 532,
+        'k', 524,
+        'l', 525,
+        'm', 557,
+        'n', 527,
+        'p', 606,
+        's', 547,
+        't', 605,
+        'u', 636,
+        'v', 556,
+        'w', 582,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(255);
+          lookahead == ' ') SKIP(287);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(511);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(669);
       END_STATE();
     case 1:
-      if (lookahead == '\n') SKIP(18);
-      if (lookahead == '"') ADVANCE(454);
-      if (lookahead == '#') ADVANCE(453);
-      if (lookahead == '\\') ADVANCE(246);
+      if (lookahead == '\n') SKIP(22);
+      if (lookahead == '"') ADVANCE(516);
+      if (lookahead == '#') ADVANCE(515);
+      if (lookahead == '\\') ADVANCE(278);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(452);
-      if (lookahead != 0) ADVANCE(453);
+          lookahead == ' ') ADVANCE(514);
+      if (lookahead != 0) ADVANCE(515);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 31,
-        '#', 616,
-        '$', 254,
-        ',', 262,
-        ':', 443,
-        '=', 275,
-        '[', 324,
-        ']', 325,
-        'a', 27,
-        'c', 26,
-        'e', 28,
-        'f', 29,
-        'i', 139,
-        'n', 41,
-        'p', 153,
-        's', 77,
-        't', 154,
-        '}', 267,
+        '!', 402,
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        ',', 294,
+        '[', 368,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'd')) ADVANCE(30);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
-      END_STATE();
-    case 3:
-      if (lookahead == '!') ADVANCE(358);
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == '$') ADVANCE(254);
-      if (lookahead == ',') ADVANCE(262);
-      if (lookahead == '{') ADVANCE(266);
-      if (lookahead == '}') ADVANCE(267);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 4:
+    case 3:
       ADVANCE_MAP(
-        '"', 451,
-        '#', 616,
-        '$', 254,
-        ')', 279,
-        ':', 443,
-        '[', 324,
-        '_', 608,
-        '{', 266,
+        '!', 40,
+        '#', 678,
+        ',', 294,
+        '=', 307,
+        'A', 274,
+        'S', 271,
+        'a', 147,
+        'c', 137,
+        'e', 260,
+        'i', 160,
+        'n', 51,
+        'p', 177,
+        's', 108,
+        '}', 299,
+        'T', 272,
+        't', 272,
+        'U', 273,
+        'u', 273,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(458);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(459);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
+      END_STATE();
+    case 4:
+      ADVANCE_MAP(
+        '!', 40,
+        '#', 678,
+        ',', 294,
+        '=', 307,
+        'a', 146,
+        'c', 137,
+        'e', 260,
+        'i', 160,
+        'n', 51,
+        'p', 177,
+        's', 107,
+        '}', 299,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(4);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(451);
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == '$') ADVANCE(254);
-      if (lookahead == ')') ADVANCE(279);
+      ADVANCE_MAP(
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        ')', 312,
+        ':', 505,
+        '[', 368,
+        '_', 670,
+        '{', 298,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(520);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(521);
+      END_STATE();
+    case 6:
+      if (lookahead == '"') ADVANCE(513);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '$') ADVANCE(286);
+      if (lookahead == ')') ADVANCE(312);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(6);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(423);
-      END_STATE();
-    case 6:
-      if (lookahead == '"') ADVANCE(451);
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == '$') ADVANCE(254);
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == '[') ADVANCE(324);
-      if (lookahead == ']') ADVANCE(325);
-      if (lookahead == '{') ADVANCE(266);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(451);
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == '$') ADVANCE(254);
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == '[') ADVANCE(324);
-      if (lookahead == 'g') ADVANCE(430);
-      if (lookahead == '{') ADVANCE(266);
+      if (lookahead == '"') ADVANCE(513);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '$') ADVANCE(286);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == '[') ADVANCE(368);
+      if (lookahead == ']') ADVANCE(369);
+      if (lookahead == '{') ADVANCE(298);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(489);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
     case 8:
-      if (lookahead == '"') ADVANCE(451);
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == ',') ADVANCE(262);
-      if (lookahead == 's') ADVANCE(612);
-      if (lookahead == '}') ADVANCE(267);
+      if (lookahead == '"') ADVANCE(513);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '$') ADVANCE(286);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == '[') ADVANCE(368);
+      if (lookahead == 'g') ADVANCE(492);
+      if (lookahead == '{') ADVANCE(298);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(489);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '#', 616,
-        '$', 254,
-        'a', 388,
-        'd', 371,
-        'g', 407,
-        'h', 415,
-        'i', 365,
-        'k', 360,
-        'l', 361,
-        'n', 397,
-        'p', 398,
-        's', 376,
-        'u', 410,
-        '{', 266,
-        '}', 267,
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        '[', 368,
+        'a', 440,
+        'd', 422,
+        'f', 468,
+        'i', 448,
+        'l', 404,
+        'n', 405,
+        'p', 452,
+        's', 427,
+        't', 453,
+        'u', 473,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '#', 616,
-        '$', 254,
-        'a', 388,
-        'd', 371,
-        'g', 407,
-        'h', 415,
-        'i', 365,
-        'k', 360,
-        'l', 361,
-        'n', 397,
-        'p', 401,
-        's', 376,
-        'u', 410,
-        '{', 266,
-        '}', 267,
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        '[', 368,
+        'a', 440,
+        'd', 422,
+        'f', 468,
+        'i', 448,
+        'l', 404,
+        'n', 405,
+        'p', 455,
+        's', 427,
+        't', 453,
+        'u', 473,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 11:
       ADVANCE_MAP(
-        '#', 616,
-        '$', 254,
-        'a', 388,
-        'd', 372,
-        'i', 394,
-        'l', 361,
-        'n', 397,
-        'p', 402,
-        's', 376,
-        'u', 410,
-        '{', 266,
-        '}', 267,
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        '[', 368,
+        'f', 468,
+        'i', 448,
+        'n', 406,
+        'p', 455,
+        't', 453,
+        '{', 298,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 12:
-      ADVANCE_MAP(
-        '#', 616,
-        '$', 254,
-        'a', 388,
-        'd', 372,
-        'i', 394,
-        'l', 361,
-        'n', 397,
-        's', 376,
-        'u', 410,
-        '{', 266,
-        '}', 267,
-      );
+      if (lookahead == '"') ADVANCE(513);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == ',') ADVANCE(294);
+      if (lookahead == 's') ADVANCE(674);
+      if (lookahead == '}') ADVANCE(299);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
     case 13:
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == '$') ADVANCE(254);
+      ADVANCE_MAP(
+        '#', 678,
+        '$', 286,
+        ':', 505,
+        '[', 368,
+        ']', 369,
+        'a', 36,
+        'c', 35,
+        'd', 32,
+        'e', 34,
+        'f', 37,
+        'g', 209,
+        'h', 242,
+        'i', 165,
+        'k', 42,
+        'l', 43,
+        'n', 50,
+        'p', 178,
+        's', 85,
+        't', 186,
+        'u', 221,
+        'v', 92,
+        '}', 299,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          lookahead == 'b') ADVANCE(39);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
       END_STATE();
     case 14:
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == '$') ADVANCE(254);
+      ADVANCE_MAP(
+        '#', 678,
+        '$', 286,
+        'a', 440,
+        'd', 422,
+        'i', 448,
+        'l', 404,
+        'n', 451,
+        'p', 460,
+        's', 427,
+        'u', 473,
+        '{', 298,
+        '}', 299,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 616,
-        'e', 101,
-        'i', 149,
-        'A', 242,
-        'a', 242,
-        'S', 239,
-        's', 239,
-        'T', 240,
-        't', 240,
-        'U', 241,
-        'u', 241,
+        '#', 678,
+        '$', 286,
+        'a', 440,
+        'd', 422,
+        'i', 448,
+        'l', 404,
+        'n', 451,
+        's', 427,
+        'u', 473,
+        '{', 298,
+        '}', 299,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(15);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 16:
+      ADVANCE_MAP(
+        '#', 678,
+        '$', 286,
+        'a', 440,
+        'd', 421,
+        'g', 469,
+        'h', 479,
+        'i', 416,
+        'k', 408,
+        'l', 404,
+        'n', 451,
+        'p', 456,
+        's', 427,
+        'u', 473,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
-      END_STATE();
-    case 16:
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == 'e') ADVANCE(101);
-      if (lookahead == 'i') ADVANCE(149);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 17:
-      if (lookahead == '#') ADVANCE(616);
-      if (lookahead == 'i') ADVANCE(334);
+      ADVANCE_MAP(
+        '#', 678,
+        '$', 286,
+        'a', 440,
+        'd', 421,
+        'g', 469,
+        'h', 479,
+        'i', 416,
+        'k', 408,
+        'l', 404,
+        'n', 451,
+        'p', 459,
+        's', 427,
+        'u', 473,
+        '{', 298,
+        '}', 299,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '$') ADVANCE(286);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '$') ADVANCE(286);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(18);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
+          lookahead == ' ') SKIP(19);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(494);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(435);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == 'f') ADVANCE(358);
+      if (lookahead == 't') ADVANCE(356);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(616);
+      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == 'i') ADVANCE(378);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(380);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(263);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
     case 22:
-      if (lookahead == '.') ADVANCE(247);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(22);
+      if (lookahead == '#') ADVANCE(678);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '.') ADVANCE(250);
-      if (lookahead == ':') ADVANCE(443);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(23);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
+      if (lookahead == '#') ADVANCE(678);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(22);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(496);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(497);
       END_STATE();
     case 24:
-      if (lookahead == '.') ADVANCE(251);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+      if (lookahead == '#') ADVANCE(678);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(24);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(295);
       END_STATE();
     case 25:
-      if (lookahead == '.') ADVANCE(253);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+      if (lookahead == '#') ADVANCE(678);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(25);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 26:
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == 'i') ADVANCE(60);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
+      if (lookahead == '#') ADVANCE(678);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(26);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(380);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
     case 27:
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == 'l') ADVANCE(125);
-      if (lookahead == 'n') ADVANCE(237);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
+      if (lookahead == '.') ADVANCE(279);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
       END_STATE();
     case 28:
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == 'n') ADVANCE(222);
-      if (lookahead == 'v') ADVANCE(89);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
+      if (lookahead == '.') ADVANCE(282);
+      if (lookahead == ':') ADVANCE(505);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 29:
-      if (lookahead == ':') ADVANCE(443);
-      if (lookahead == 'q') ADVANCE(59);
-      if (lookahead == 'r') ADVANCE(161);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
+      if (lookahead == '.') ADVANCE(283);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
       END_STATE();
     case 30:
-      if (lookahead == ':') ADVANCE(443);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
+      if (lookahead == '.') ADVANCE(285);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '=') ADVANCE(356);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'a') ADVANCE(38);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 32:
-      if (lookahead == 'a') ADVANCE(216);
-      if (lookahead == 'i') ADVANCE(57);
-      if (lookahead == 'l') ADVANCE(111);
-      if (lookahead == 'o') ADVANCE(146);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'e') ADVANCE(33);
+      if (lookahead == 'n') ADVANCE(215);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 33:
-      if (lookahead == 'a') ADVANCE(96);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'f') ADVANCE(31);
+      if (lookahead == 'n') ADVANCE(264);
+      if (lookahead == 's') ADVANCE(57);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(39);
       END_STATE();
     case 34:
-      if (lookahead == 'a') ADVANCE(42);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'g') ADVANCE(212);
+      if (lookahead == 'n') ADVANCE(249);
+      if (lookahead == 'v') ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 35:
-      if (lookahead == 'a') ADVANCE(62);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'i') ADVANCE(68);
+      if (lookahead == 'l') ADVANCE(128);
+      if (lookahead == 'o') ADVANCE(169);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 36:
-      if (lookahead == 'a') ADVANCE(346);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'n') ADVANCE(269);
+      if (lookahead == 'p') ADVANCE(125);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 37:
-      if (lookahead == 'a') ADVANCE(136);
-      if (lookahead == 'o') ADVANCE(304);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'q') ADVANCE(74);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 38:
-      if (lookahead == 'a') ADVANCE(225);
+      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == 'u') ADVANCE(151);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 39:
-      if (lookahead == 'a') ADVANCE(53);
+      if (lookahead == ':') ADVANCE(505);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
     case 40:
-      if (lookahead == 'a') ADVANCE(55);
+      if (lookahead == '=') ADVANCE(400);
       END_STATE();
     case 41:
-      if (lookahead == 'a') ADVANCE(138);
-      if (lookahead == 'o') ADVANCE(63);
-      END_STATE();
-    case 42:
-      if (lookahead == 'b') ADVANCE(80);
-      END_STATE();
-    case 43:
-      if (lookahead == 'c') ADVANCE(135);
-      if (lookahead == 'm') ADVANCE(166);
-      if (lookahead == 'n') ADVANCE(314);
-      END_STATE();
-    case 44:
-      if (lookahead == 'c') ADVANCE(344);
-      END_STATE();
-    case 45:
-      if (lookahead == 'c') ADVANCE(351);
-      END_STATE();
-    case 46:
-      if (lookahead == 'c') ADVANCE(234);
-      END_STATE();
-    case 47:
-      if (lookahead == 'c') ADVANCE(181);
-      END_STATE();
-    case 48:
-      if (lookahead == 'c') ADVANCE(85);
-      END_STATE();
-    case 49:
-      if (lookahead == 'c') ADVANCE(211);
-      END_STATE();
-    case 50:
-      if (lookahead == 'c') ADVANCE(68);
-      END_STATE();
-    case 51:
-      if (lookahead == 'c') ADVANCE(69);
-      END_STATE();
-    case 52:
-      if (lookahead == 'c') ADVANCE(223);
-      END_STATE();
-    case 53:
-      if (lookahead == 'c') ADVANCE(70);
-      END_STATE();
-    case 54:
-      if (lookahead == 'c') ADVANCE(71);
-      END_STATE();
-    case 55:
-      if (lookahead == 'c') ADVANCE(73);
-      END_STATE();
-    case 56:
-      if (lookahead == 'd') ADVANCE(340);
-      END_STATE();
-    case 57:
-      if (lookahead == 'd') ADVANCE(174);
-      if (lookahead == 'l') ADVANCE(108);
-      END_STATE();
-    case 58:
-      if (lookahead == 'd') ADVANCE(227);
-      END_STATE();
-    case 59:
-      if (lookahead == 'd') ADVANCE(142);
-      END_STATE();
-    case 60:
-      if (lookahead == 'd') ADVANCE(177);
-      END_STATE();
-    case 61:
-      if (lookahead == 'd') ADVANCE(191);
-      if (lookahead == 'l') ADVANCE(110);
-      if (lookahead == 'r') ADVANCE(213);
-      END_STATE();
-    case 62:
-      if (lookahead == 'd') ADVANCE(86);
-      END_STATE();
-    case 63:
-      if (lookahead == 'd') ADVANCE(90);
-      if (lookahead == 't') ADVANCE(115);
-      END_STATE();
-    case 64:
-      if (lookahead == 'e') ADVANCE(97);
-      if (lookahead == 'n') ADVANCE(188);
-      END_STATE();
-    case 65:
-      if (lookahead == 'e') ADVANCE(294);
-      END_STATE();
-    case 66:
-      if (lookahead == 'e') ADVANCE(100);
-      END_STATE();
-    case 67:
-      if (lookahead == 'e') ADVANCE(349);
-      END_STATE();
-    case 68:
-      if (lookahead == 'e') ADVANCE(348);
-      END_STATE();
-    case 69:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 70:
-      if (lookahead == 'e') ADVANCE(290);
-      END_STATE();
-    case 71:
-      if (lookahead == 'e') ADVANCE(327);
-      END_STATE();
-    case 72:
-      if (lookahead == 'e') ADVANCE(322);
-      END_STATE();
-    case 73:
-      if (lookahead == 'e') ADVANCE(291);
-      END_STATE();
-    case 74:
-      if (lookahead == 'e') ADVANCE(180);
-      END_STATE();
-    case 75:
-      if (lookahead == 'e') ADVANCE(128);
-      if (lookahead == 'i') ADVANCE(129);
-      if (lookahead == 'y') ADVANCE(201);
-      END_STATE();
-    case 76:
-      if (lookahead == 'e') ADVANCE(147);
-      END_STATE();
-    case 77:
-      if (lookahead == 'e') ADVANCE(131);
-      if (lookahead == 't') ADVANCE(186);
-      END_STATE();
-    case 78:
-      if (lookahead == 'e') ADVANCE(233);
-      END_STATE();
-    case 79:
-      if (lookahead == 'e') ADVANCE(35);
-      if (lookahead == 'o') ADVANCE(197);
-      if (lookahead == 't') ADVANCE(215);
-      END_STATE();
-    case 80:
-      if (lookahead == 'e') ADVANCE(124);
-      END_STATE();
-    case 81:
-      if (lookahead == 'e') ADVANCE(204);
-      END_STATE();
-    case 82:
-      if (lookahead == 'e') ADVANCE(148);
-      END_STATE();
-    case 83:
-      if (lookahead == 'e') ADVANCE(133);
-      END_STATE();
-    case 84:
-      if (lookahead == 'e') ADVANCE(49);
-      END_STATE();
-    case 85:
-      if (lookahead == 'e') ADVANCE(169);
-      END_STATE();
-    case 86:
-      if (lookahead == 'e') ADVANCE(175);
-      END_STATE();
-    case 87:
-      if (lookahead == 'e') ADVANCE(198);
-      END_STATE();
-    case 88:
-      if (lookahead == 'e') ADVANCE(176);
-      END_STATE();
-    case 89:
-      if (lookahead == 'e') ADVANCE(182);
-      END_STATE();
-    case 90:
-      if (lookahead == 'e') ADVANCE(192);
-      END_STATE();
-    case 91:
-      if (lookahead == 'e') ADVANCE(184);
-      END_STATE();
-    case 92:
-      if (lookahead == 'e') ADVANCE(199);
-      END_STATE();
-    case 93:
-      if (lookahead == 'e') ADVANCE(52);
-      END_STATE();
-    case 94:
-      if (lookahead == 'e') ADVANCE(200);
-      END_STATE();
-    case 95:
-      if (lookahead == 'e') ADVANCE(203);
-      END_STATE();
-    case 96:
-      if (lookahead == 'f') ADVANCE(121);
-      END_STATE();
-    case 97:
-      if (lookahead == 'f') ADVANCE(38);
-      if (lookahead == 'n') ADVANCE(232);
-      if (lookahead == 's') ADVANCE(47);
-      END_STATE();
-    case 98:
-      if (lookahead == 'g') ADVANCE(287);
-      END_STATE();
-    case 99:
-      if (lookahead == 'g') ADVANCE(313);
-      END_STATE();
-    case 100:
-      if (lookahead == 'g') ADVANCE(162);
-      END_STATE();
-    case 101:
-      if (lookahead == 'g') ADVANCE(185);
-      END_STATE();
-    case 102:
-      if (lookahead == 'g') ADVANCE(187);
-      END_STATE();
-    case 103:
-      if (lookahead == 'h') ADVANCE(317);
-      END_STATE();
-    case 104:
-      if (lookahead == 'h') ADVANCE(91);
-      END_STATE();
-    case 105:
-      if (lookahead == 'h') ADVANCE(157);
-      END_STATE();
-    case 106:
-      if (lookahead == 'h') ADVANCE(117);
-      END_STATE();
-    case 107:
-      if (lookahead == 'i') ADVANCE(122);
-      END_STATE();
-    case 108:
-      if (lookahead == 'i') ADVANCE(224);
-      END_STATE();
-    case 109:
-      if (lookahead == 'i') ADVANCE(214);
-      END_STATE();
-    case 110:
-      if (lookahead == 'i') ADVANCE(46);
-      END_STATE();
-    case 111:
-      if (lookahead == 'i') ADVANCE(76);
-      if (lookahead == 'u') ADVANCE(202);
-      END_STATE();
-    case 112:
-      if (lookahead == 'i') ADVANCE(158);
-      END_STATE();
-    case 113:
-      if (lookahead == 'i') ADVANCE(160);
-      END_STATE();
-    case 114:
-      if (lookahead == 'i') ADVANCE(45);
-      END_STATE();
-    case 115:
-      if (lookahead == 'i') ADVANCE(143);
-      END_STATE();
-    case 116:
-      if (lookahead == 'i') ADVANCE(144);
-      END_STATE();
-    case 117:
-      if (lookahead == 'i') ADVANCE(145);
-      END_STATE();
-    case 118:
-      if (lookahead == 'i') ADVANCE(219);
-      END_STATE();
-    case 119:
-      if (lookahead == 'i') ADVANCE(170);
-      END_STATE();
-    case 120:
-      if (lookahead == 'i') ADVANCE(54);
-      END_STATE();
-    case 121:
-      if (lookahead == 'k') ADVANCE(36);
-      END_STATE();
-    case 122:
-      if (lookahead == 'k') ADVANCE(78);
-      END_STATE();
-    case 123:
-      if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'p') ADVANCE(107);
-      END_STATE();
-    case 124:
-      if (lookahead == 'l') ADVANCE(298);
-      END_STATE();
-    case 125:
-      if (lookahead == 'l') ADVANCE(311);
-      END_STATE();
-    case 126:
-      if (lookahead == 'l') ADVANCE(152);
-      END_STATE();
-    case 127:
-      if (lookahead == 'l') ADVANCE(110);
-      if (lookahead == 'r') ADVANCE(206);
-      END_STATE();
-    case 128:
-      if (lookahead == 'l') ADVANCE(84);
-      END_STATE();
-    case 129:
-      if (lookahead == 'l') ADVANCE(82);
-      END_STATE();
-    case 130:
-      if (lookahead == 'l') ADVANCE(212);
-      END_STATE();
-    case 131:
-      if (lookahead == 'l') ADVANCE(93);
-      if (lookahead == 'r') ADVANCE(228);
-      END_STATE();
-    case 132:
-      if (lookahead == 'm') ADVANCE(271);
-      END_STATE();
-    case 133:
-      if (lookahead == 'm') ADVANCE(289);
-      END_STATE();
-    case 134:
-      if (lookahead == 'm') ADVANCE(320);
-      END_STATE();
-    case 135:
-      if (lookahead == 'm') ADVANCE(165);
-      END_STATE();
-    case 136:
-      if (lookahead == 'm') ADVANCE(87);
-      END_STATE();
-    case 137:
-      if (lookahead == 'm') ADVANCE(67);
-      END_STATE();
-    case 138:
-      if (lookahead == 'm') ADVANCE(95);
-      END_STATE();
-    case 139:
-      if (lookahead == 'n') ADVANCE(314);
-      END_STATE();
-    case 140:
-      if (lookahead == 'n') ADVANCE(353);
-      END_STATE();
-    case 141:
-      if (lookahead == 'n') ADVANCE(296);
-      END_STATE();
-    case 142:
-      if (lookahead == 'n') ADVANCE(326);
-      END_STATE();
-    case 143:
-      if (lookahead == 'n') ADVANCE(357);
-      END_STATE();
-    case 144:
-      if (lookahead == 'n') ADVANCE(98);
-      END_STATE();
-    case 145:
-      if (lookahead == 'n') ADVANCE(99);
-      END_STATE();
-    case 146:
-      if (lookahead == 'n') ADVANCE(189);
-      END_STATE();
-    case 147:
-      if (lookahead == 'n') ADVANCE(208);
-      END_STATE();
-    case 148:
-      if (lookahead == 'n') ADVANCE(51);
-      END_STATE();
-    case 149:
-      if (lookahead == 'n') ADVANCE(102);
-      END_STATE();
-    case 150:
-      if (lookahead == 'o') ADVANCE(127);
-      if (lookahead == 'r') ADVANCE(156);
-      END_STATE();
-    case 151:
-      if (lookahead == 'o') ADVANCE(226);
-      if (lookahead == 'p') ADVANCE(44);
-      END_STATE();
-    case 152:
-      if (lookahead == 'o') ADVANCE(229);
-      END_STATE();
-    case 153:
-      if (lookahead == 'o') ADVANCE(61);
-      END_STATE();
-    case 154:
-      if (lookahead == 'o') ADVANCE(321);
-      END_STATE();
-    case 155:
+      if (lookahead == 'a') ADVANCE(245);
+      if (lookahead == 'i') ADVANCE(69);
+      if (lookahead == 'l') ADVANCE(129);
       if (lookahead == 'o') ADVANCE(171);
       END_STATE();
+    case 42:
+      if (lookahead == 'a') ADVANCE(114);
+      END_STATE();
+    case 43:
+      if (lookahead == 'a') ADVANCE(52);
+      END_STATE();
+    case 44:
+      if (lookahead == 'a') ADVANCE(77);
+      END_STATE();
+    case 45:
+      if (lookahead == 'a') ADVANCE(390);
+      END_STATE();
+    case 46:
+      if (lookahead == 'a') ADVANCE(157);
+      if (lookahead == 'o') ADVANCE(338);
+      END_STATE();
+    case 47:
+      if (lookahead == 'a') ADVANCE(255);
+      END_STATE();
+    case 48:
+      if (lookahead == 'a') ADVANCE(62);
+      END_STATE();
+    case 49:
+      if (lookahead == 'a') ADVANCE(66);
+      END_STATE();
+    case 50:
+      if (lookahead == 'a') ADVANCE(159);
+      if (lookahead == 'o') ADVANCE(338);
+      END_STATE();
+    case 51:
+      if (lookahead == 'a') ADVANCE(159);
+      if (lookahead == 'o') ADVANCE(76);
+      END_STATE();
+    case 52:
+      if (lookahead == 'b') ADVANCE(96);
+      END_STATE();
+    case 53:
+      if (lookahead == 'c') ADVANCE(156);
+      if (lookahead == 'm') ADVANCE(191);
+      if (lookahead == 'n') ADVANCE(349);
+      END_STATE();
+    case 54:
+      if (lookahead == 'c') ADVANCE(388);
+      END_STATE();
+    case 55:
+      if (lookahead == 'c') ADVANCE(395);
+      END_STATE();
+    case 56:
+      if (lookahead == 'c') ADVANCE(265);
+      END_STATE();
+    case 57:
+      if (lookahead == 'c') ADVANCE(206);
+      END_STATE();
+    case 58:
+      if (lookahead == 'c') ADVANCE(97);
+      END_STATE();
+    case 59:
+      if (lookahead == 'c') ADVANCE(239);
+      END_STATE();
+    case 60:
+      if (lookahead == 'c') ADVANCE(82);
+      END_STATE();
+    case 61:
+      if (lookahead == 'c') ADVANCE(83);
+      END_STATE();
+    case 62:
+      if (lookahead == 'c') ADVANCE(84);
+      END_STATE();
+    case 63:
+      if (lookahead == 'c') ADVANCE(87);
+      END_STATE();
+    case 64:
+      if (lookahead == 'c') ADVANCE(88);
+      END_STATE();
+    case 65:
+      if (lookahead == 'c') ADVANCE(252);
+      END_STATE();
+    case 66:
+      if (lookahead == 'c') ADVANCE(90);
+      END_STATE();
+    case 67:
+      if (lookahead == 'd') ADVANCE(384);
+      END_STATE();
+    case 68:
+      if (lookahead == 'd') ADVANCE(199);
+      END_STATE();
+    case 69:
+      if (lookahead == 'd') ADVANCE(199);
+      if (lookahead == 'l') ADVANCE(124);
+      END_STATE();
+    case 70:
+      if (lookahead == 'd') ADVANCE(216);
+      if (lookahead == 'l') ADVANCE(127);
+      END_STATE();
+    case 71:
+      if (lookahead == 'd') ADVANCE(216);
+      if (lookahead == 'l') ADVANCE(127);
+      if (lookahead == 'r') ADVANCE(234);
+      END_STATE();
+    case 72:
+      if (lookahead == 'd') ADVANCE(216);
+      if (lookahead == 'r') ADVANCE(241);
+      END_STATE();
+    case 73:
+      if (lookahead == 'd') ADVANCE(258);
+      END_STATE();
+    case 74:
+      if (lookahead == 'd') ADVANCE(163);
+      END_STATE();
+    case 75:
+      if (lookahead == 'd') ADVANCE(202);
+      END_STATE();
+    case 76:
+      if (lookahead == 'd') ADVANCE(106);
+      if (lookahead == 't') ADVANCE(134);
+      END_STATE();
+    case 77:
+      if (lookahead == 'd') ADVANCE(101);
+      END_STATE();
+    case 78:
+      if (lookahead == 'e') ADVANCE(115);
+      if (lookahead == 'n') ADVANCE(215);
+      END_STATE();
+    case 79:
+      if (lookahead == 'e') ADVANCE(148);
+      if (lookahead == 'i') ADVANCE(150);
+      if (lookahead == 'y') ADVANCE(229);
+      END_STATE();
+    case 80:
+      if (lookahead == 'e') ADVANCE(328);
+      END_STATE();
+    case 81:
+      if (lookahead == 'e') ADVANCE(118);
+      END_STATE();
+    case 82:
+      if (lookahead == 'e') ADVANCE(291);
+      END_STATE();
+    case 83:
+      if (lookahead == 'e') ADVANCE(310);
+      END_STATE();
+    case 84:
+      if (lookahead == 'e') ADVANCE(323);
+      END_STATE();
+    case 85:
+      if (lookahead == 'e') ADVANCE(149);
+      if (lookahead == 'i') ADVANCE(150);
+      END_STATE();
+    case 86:
+      if (lookahead == 'e') ADVANCE(393);
+      END_STATE();
+    case 87:
+      if (lookahead == 'e') ADVANCE(392);
+      END_STATE();
+    case 88:
+      if (lookahead == 'e') ADVANCE(371);
+      END_STATE();
+    case 89:
+      if (lookahead == 'e') ADVANCE(366);
+      END_STATE();
+    case 90:
+      if (lookahead == 'e') ADVANCE(324);
+      END_STATE();
+    case 91:
+      if (lookahead == 'e') ADVANCE(168);
+      END_STATE();
+    case 92:
+      if (lookahead == 'e') ADVANCE(208);
+      END_STATE();
+    case 93:
+      if (lookahead == 'e') ADVANCE(44);
+      if (lookahead == 'o') ADVANCE(224);
+      if (lookahead == 't') ADVANCE(243);
+      END_STATE();
+    case 94:
+      if (lookahead == 'e') ADVANCE(232);
+      END_STATE();
+    case 95:
+      if (lookahead == 'e') ADVANCE(170);
+      END_STATE();
+    case 96:
+      if (lookahead == 'e') ADVANCE(142);
+      END_STATE();
+    case 97:
+      if (lookahead == 'e') ADVANCE(194);
+      END_STATE();
+    case 98:
+      if (lookahead == 'e') ADVANCE(59);
+      END_STATE();
+    case 99:
+      if (lookahead == 'e') ADVANCE(155);
+      END_STATE();
+    case 100:
+      if (lookahead == 'e') ADVANCE(267);
+      END_STATE();
+    case 101:
+      if (lookahead == 'e') ADVANCE(200);
+      END_STATE();
+    case 102:
+      if (lookahead == 'e') ADVANCE(225);
+      END_STATE();
+    case 103:
+      if (lookahead == 'e') ADVANCE(201);
+      END_STATE();
+    case 104:
+      if (lookahead == 'e') ADVANCE(227);
+      END_STATE();
+    case 105:
+      if (lookahead == 'e') ADVANCE(207);
+      END_STATE();
+    case 106:
+      if (lookahead == 'e') ADVANCE(220);
+      END_STATE();
+    case 107:
+      if (lookahead == 'e') ADVANCE(152);
+      if (lookahead == 't') ADVANCE(211);
+      END_STATE();
+    case 108:
+      if (lookahead == 'e') ADVANCE(152);
+      if (lookahead == 't') ADVANCE(211);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(276);
+      END_STATE();
+    case 109:
+      if (lookahead == 'e') ADVANCE(65);
+      END_STATE();
+    case 110:
+      if (lookahead == 'e') ADVANCE(228);
+      END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(213);
+      END_STATE();
+    case 112:
+      if (lookahead == 'e') ADVANCE(172);
+      END_STATE();
+    case 113:
+      if (lookahead == 'e') ADVANCE(231);
+      END_STATE();
+    case 114:
+      if (lookahead == 'f') ADVANCE(140);
+      END_STATE();
+    case 115:
+      if (lookahead == 'f') ADVANCE(47);
+      if (lookahead == 'n') ADVANCE(264);
+      if (lookahead == 's') ADVANCE(57);
+      END_STATE();
+    case 116:
+      if (lookahead == 'g') ADVANCE(348);
+      END_STATE();
+    case 117:
+      if (lookahead == 'g') ADVANCE(320);
+      END_STATE();
+    case 118:
+      if (lookahead == 'g') ADVANCE(185);
+      END_STATE();
+    case 119:
+      if (lookahead == 'g') ADVANCE(214);
+      END_STATE();
+    case 120:
+      if (lookahead == 'h') ADVANCE(352);
+      END_STATE();
+    case 121:
+      if (lookahead == 'h') ADVANCE(179);
+      END_STATE();
+    case 122:
+      if (lookahead == 'h') ADVANCE(133);
+      END_STATE();
+    case 123:
+      if (lookahead == 'h') ADVANCE(111);
+      END_STATE();
+    case 124:
+      if (lookahead == 'i') ADVANCE(254);
+      END_STATE();
+    case 125:
+      if (lookahead == 'i') ADVANCE(141);
+      END_STATE();
+    case 126:
+      if (lookahead == 'i') ADVANCE(244);
+      END_STATE();
+    case 127:
+      if (lookahead == 'i') ADVANCE(56);
+      END_STATE();
+    case 128:
+      if (lookahead == 'i') ADVANCE(91);
+      END_STATE();
+    case 129:
+      if (lookahead == 'i') ADVANCE(91);
+      if (lookahead == 'u') ADVANCE(230);
+      END_STATE();
+    case 130:
+      if (lookahead == 'i') ADVANCE(55);
+      END_STATE();
+    case 131:
+      if (lookahead == 'i') ADVANCE(181);
+      END_STATE();
+    case 132:
+      if (lookahead == 'i') ADVANCE(182);
+      END_STATE();
+    case 133:
+      if (lookahead == 'i') ADVANCE(166);
+      END_STATE();
+    case 134:
+      if (lookahead == 'i') ADVANCE(164);
+      END_STATE();
+    case 135:
+      if (lookahead == 'i') ADVANCE(167);
+      END_STATE();
+    case 136:
+      if (lookahead == 'i') ADVANCE(247);
+      END_STATE();
+    case 137:
+      if (lookahead == 'i') ADVANCE(75);
+      END_STATE();
+    case 138:
+      if (lookahead == 'i') ADVANCE(195);
+      END_STATE();
+    case 139:
+      if (lookahead == 'i') ADVANCE(64);
+      END_STATE();
+    case 140:
+      if (lookahead == 'k') ADVANCE(45);
+      END_STATE();
+    case 141:
+      if (lookahead == 'k') ADVANCE(100);
+      END_STATE();
+    case 142:
+      if (lookahead == 'l') ADVANCE(332);
+      END_STATE();
+    case 143:
+      if (lookahead == 'l') ADVANCE(346);
+      END_STATE();
+    case 144:
+      if (lookahead == 'l') ADVANCE(145);
+      END_STATE();
+    case 145:
+      if (lookahead == 'l') ADVANCE(176);
+      END_STATE();
+    case 146:
+      if (lookahead == 'l') ADVANCE(143);
+      END_STATE();
+    case 147:
+      if (lookahead == 'l') ADVANCE(143);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(277);
+      END_STATE();
+    case 148:
+      if (lookahead == 'l') ADVANCE(98);
+      if (lookahead == 'n') ADVANCE(253);
+      END_STATE();
+    case 149:
+      if (lookahead == 'l') ADVANCE(98);
+      if (lookahead == 'r') ADVANCE(259);
+      END_STATE();
+    case 150:
+      if (lookahead == 'l') ADVANCE(95);
+      END_STATE();
+    case 151:
+      if (lookahead == 'l') ADVANCE(240);
+      END_STATE();
+    case 152:
+      if (lookahead == 'l') ADVANCE(109);
+      END_STATE();
+    case 153:
+      if (lookahead == 'm') ADVANCE(360);
+      END_STATE();
+    case 154:
+      if (lookahead == 'm') ADVANCE(303);
+      END_STATE();
+    case 155:
+      if (lookahead == 'm') ADVANCE(322);
+      END_STATE();
     case 156:
-      if (lookahead == 'o') ADVANCE(58);
+      if (lookahead == 'm') ADVANCE(189);
       END_STATE();
     case 157:
-      if (lookahead == 'o') ADVANCE(56);
+      if (lookahead == 'm') ADVANCE(102);
       END_STATE();
     case 158:
-      if (lookahead == 'o') ADVANCE(140);
+      if (lookahead == 'm') ADVANCE(86);
       END_STATE();
     case 159:
-      if (lookahead == 'o') ADVANCE(183);
+      if (lookahead == 'm') ADVANCE(113);
       END_STATE();
     case 160:
-      if (lookahead == 'o') ADVANCE(141);
+      if (lookahead == 'n') ADVANCE(349);
       END_STATE();
     case 161:
-      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 'n') ADVANCE(397);
       END_STATE();
     case 162:
-      if (lookahead == 'o') ADVANCE(179);
+      if (lookahead == 'n') ADVANCE(330);
       END_STATE();
     case 163:
-      if (lookahead == 'o') ADVANCE(178);
+      if (lookahead == 'n') ADVANCE(370);
       END_STATE();
     case 164:
-      if (lookahead == 'p') ADVANCE(338);
+      if (lookahead == 'n') ADVANCE(401);
       END_STATE();
     case 165:
-      if (lookahead == 'p') ADVANCE(329);
+      if (lookahead == 'n') ADVANCE(119);
       END_STATE();
     case 166:
-      if (lookahead == 'p') ADVANCE(159);
+      if (lookahead == 'n') ADVANCE(116);
       END_STATE();
     case 167:
-      if (lookahead == 'p') ADVANCE(39);
+      if (lookahead == 'n') ADVANCE(117);
       END_STATE();
     case 168:
-      if (lookahead == 'p') ADVANCE(190);
+      if (lookahead == 'n') ADVANCE(236);
       END_STATE();
     case 169:
-      if (lookahead == 'p') ADVANCE(209);
+      if (lookahead == 'n') ADVANCE(223);
       END_STATE();
     case 170:
-      if (lookahead == 'p') ADVANCE(218);
+      if (lookahead == 'n') ADVANCE(60);
       END_STATE();
     case 171:
-      if (lookahead == 'p') ADVANCE(114);
+      if (lookahead == 'n') ADVANCE(226);
       END_STATE();
     case 172:
-      if (lookahead == 'p') ADVANCE(40);
+      if (lookahead == 'n') ADVANCE(61);
       END_STATE();
     case 173:
-      if (lookahead == 'r') ADVANCE(151);
+      if (lookahead == 'o') ADVANCE(71);
       END_STATE();
     case 174:
-      if (lookahead == 'r') ADVANCE(268);
+      if (lookahead == 'o') ADVANCE(363);
       END_STATE();
     case 175:
-      if (lookahead == 'r') ADVANCE(342);
+      if (lookahead == 'o') ADVANCE(256);
+      if (lookahead == 'p') ADVANCE(54);
       END_STATE();
     case 176:
-      if (lookahead == 'r') ADVANCE(264);
+      if (lookahead == 'o') ADVANCE(261);
       END_STATE();
     case 177:
-      if (lookahead == 'r') ADVANCE(269);
+      if (lookahead == 'o') ADVANCE(72);
       END_STATE();
     case 178:
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'o') ADVANCE(70);
+      if (lookahead == 'r') ADVANCE(183);
       END_STATE();
     case 179:
-      if (lookahead == 'r') ADVANCE(235);
+      if (lookahead == 'o') ADVANCE(67);
       END_STATE();
     case 180:
-      if (lookahead == 'r') ADVANCE(196);
+      if (lookahead == 'o') ADVANCE(153);
       END_STATE();
     case 181:
-      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 'o') ADVANCE(161);
       END_STATE();
     case 182:
-      if (lookahead == 'r') ADVANCE(238);
+      if (lookahead == 'o') ADVANCE(162);
       END_STATE();
     case 183:
-      if (lookahead == 'r') ADVANCE(210);
+      if (lookahead == 'o') ADVANCE(73);
       END_STATE();
     case 184:
-      if (lookahead == 'r') ADVANCE(72);
+      if (lookahead == 'o') ADVANCE(210);
       END_STATE();
     case 185:
-      if (lookahead == 'r') ADVANCE(92);
+      if (lookahead == 'o') ADVANCE(205);
       END_STATE();
     case 186:
-      if (lookahead == 'r') ADVANCE(116);
+      if (lookahead == 'o') ADVANCE(196);
       END_STATE();
     case 187:
-      if (lookahead == 'r') ADVANCE(94);
+      if (lookahead == 'o') ADVANCE(203);
       END_STATE();
     case 188:
-      if (lookahead == 's') ADVANCE(354);
+      if (lookahead == 'p') ADVANCE(382);
       END_STATE();
     case 189:
-      if (lookahead == 's') ADVANCE(207);
+      if (lookahead == 'p') ADVANCE(373);
       END_STATE();
     case 190:
-      if (lookahead == 's') ADVANCE(270);
+      if (lookahead == 'p') ADVANCE(54);
       END_STATE();
     case 191:
-      if (lookahead == 's') ADVANCE(310);
+      if (lookahead == 'p') ADVANCE(184);
       END_STATE();
     case 192:
-      if (lookahead == 's') ADVANCE(312);
+      if (lookahead == 'p') ADVANCE(48);
       END_STATE();
     case 193:
-      if (lookahead == 's') ADVANCE(307);
+      if (lookahead == 'p') ADVANCE(217);
       END_STATE();
     case 194:
-      if (lookahead == 's') ADVANCE(306);
+      if (lookahead == 'p') ADVANCE(237);
       END_STATE();
     case 195:
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 'p') ADVANCE(250);
       END_STATE();
     case 196:
-      if (lookahead == 's') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(130);
       END_STATE();
     case 197:
-      if (lookahead == 's') ADVANCE(205);
+      if (lookahead == 'p') ADVANCE(49);
       END_STATE();
     case 198:
-      if (lookahead == 's') ADVANCE(167);
+      if (lookahead == 'r') ADVANCE(175);
       END_STATE();
     case 199:
-      if (lookahead == 's') ADVANCE(193);
+      if (lookahead == 'r') ADVANCE(300);
       END_STATE();
     case 200:
-      if (lookahead == 's') ADVANCE(194);
+      if (lookahead == 'r') ADVANCE(386);
       END_STATE();
     case 201:
-      if (lookahead == 's') ADVANCE(220);
+      if (lookahead == 'r') ADVANCE(296);
       END_STATE();
     case 202:
-      if (lookahead == 's') ADVANCE(221);
+      if (lookahead == 'r') ADVANCE(301);
       END_STATE();
     case 203:
-      if (lookahead == 's') ADVANCE(172);
+      if (lookahead == 'r') ADVANCE(321);
       END_STATE();
     case 204:
-      if (lookahead == 't') ADVANCE(105);
+      if (lookahead == 'r') ADVANCE(180);
       END_STATE();
     case 205:
-      if (lookahead == 't') ADVANCE(341);
+      if (lookahead == 'r') ADVANCE(266);
       END_STATE();
     case 206:
-      if (lookahead == 't') ADVANCE(283);
+      if (lookahead == 'r') ADVANCE(138);
       END_STATE();
     case 207:
-      if (lookahead == 't') ADVANCE(274);
-      if (lookahead == 'u') ADVANCE(137);
+      if (lookahead == 'r') ADVANCE(270);
       END_STATE();
     case 208:
-      if (lookahead == 't') ADVANCE(352);
+      if (lookahead == 'r') ADVANCE(222);
       END_STATE();
     case 209:
-      if (lookahead == 't') ADVANCE(316);
+      if (lookahead == 'r') ADVANCE(190);
       END_STATE();
     case 210:
-      if (lookahead == 't') ADVANCE(273);
+      if (lookahead == 'r') ADVANCE(238);
       END_STATE();
     case 211:
-      if (lookahead == 't') ADVANCE(308);
+      if (lookahead == 'r') ADVANCE(135);
       END_STATE();
     case 212:
-      if (lookahead == 't') ADVANCE(300);
+      if (lookahead == 'r') ADVANCE(104);
       END_STATE();
     case 213:
-      if (lookahead == 't') ADVANCE(284);
+      if (lookahead == 'r') ADVANCE(89);
       END_STATE();
     case 214:
-      if (lookahead == 't') ADVANCE(103);
+      if (lookahead == 'r') ADVANCE(110);
       END_STATE();
     case 215:
-      if (lookahead == 't') ADVANCE(164);
+      if (lookahead == 's') ADVANCE(398);
       END_STATE();
     case 216:
-      if (lookahead == 't') ADVANCE(66);
+      if (lookahead == 's') ADVANCE(344);
       END_STATE();
     case 217:
-      if (lookahead == 't') ADVANCE(106);
+      if (lookahead == 's') ADVANCE(302);
       END_STATE();
     case 218:
-      if (lookahead == 't') ADVANCE(113);
+      if (lookahead == 's') ADVANCE(341);
       END_STATE();
     case 219:
-      if (lookahead == 't') ADVANCE(236);
+      if (lookahead == 's') ADVANCE(340);
       END_STATE();
     case 220:
-      if (lookahead == 't') ADVANCE(83);
+      if (lookahead == 's') ADVANCE(347);
       END_STATE();
     case 221:
-      if (lookahead == 't') ADVANCE(88);
+      if (lookahead == 's') ADVANCE(80);
       END_STATE();
     case 222:
-      if (lookahead == 't') ADVANCE(118);
+      if (lookahead == 's') ADVANCE(131);
       END_STATE();
     case 223:
-      if (lookahead == 't') ADVANCE(163);
+      if (lookahead == 's') ADVANCE(257);
       END_STATE();
     case 224:
-      if (lookahead == 'u') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(233);
       END_STATE();
     case 225:
-      if (lookahead == 'u') ADVANCE(130);
+      if (lookahead == 's') ADVANCE(192);
       END_STATE();
     case 226:
-      if (lookahead == 'u') ADVANCE(168);
+      if (lookahead == 's') ADVANCE(235);
       END_STATE();
     case 227:
-      if (lookahead == 'u') ADVANCE(50);
+      if (lookahead == 's') ADVANCE(218);
       END_STATE();
     case 228:
-      if (lookahead == 'v') ADVANCE(120);
+      if (lookahead == 's') ADVANCE(219);
       END_STATE();
     case 229:
-      if (lookahead == 'w') ADVANCE(318);
+      if (lookahead == 's') ADVANCE(248);
       END_STATE();
     case 230:
-      if (lookahead == 'w') ADVANCE(104);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 231:
-      if (lookahead == 'x') ADVANCE(48);
+      if (lookahead == 's') ADVANCE(197);
       END_STATE();
     case 232:
-      if (lookahead == 'y') ADVANCE(302);
+      if (lookahead == 't') ADVANCE(121);
       END_STATE();
     case 233:
-      if (lookahead == 'y') ADVANCE(350);
+      if (lookahead == 't') ADVANCE(385);
       END_STATE();
     case 234:
-      if (lookahead == 'y') ADVANCE(292);
+      if (lookahead == 't') ADVANCE(316);
       END_STATE();
     case 235:
-      if (lookahead == 'y') ADVANCE(277);
+      if (lookahead == 't') ADVANCE(306);
       END_STATE();
     case 236:
-      if (lookahead == 'y') ADVANCE(323);
+      if (lookahead == 't') ADVANCE(396);
       END_STATE();
     case 237:
-      if (lookahead == 'y') ADVANCE(230);
+      if (lookahead == 't') ADVANCE(351);
       END_STATE();
     case 238:
-      if (lookahead == 'y') ADVANCE(217);
+      if (lookahead == 't') ADVANCE(305);
       END_STATE();
     case 239:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(244);
+      if (lookahead == 't') ADVANCE(342);
       END_STATE();
     case 240:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(243);
+      if (lookahead == 't') ADVANCE(334);
       END_STATE();
     case 241:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(243);
+      if (lookahead == 't') ADVANCE(317);
       END_STATE();
     case 242:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(245);
+      if (lookahead == 't') ADVANCE(243);
       END_STATE();
     case 243:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(436);
+      if (lookahead == 't') ADVANCE(188);
       END_STATE();
     case 244:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(243);
+      if (lookahead == 't') ADVANCE(120);
       END_STATE();
     case 245:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(436);
+      if (lookahead == 't') ADVANCE(81);
       END_STATE();
     case 246:
+      if (lookahead == 't') ADVANCE(122);
+      END_STATE();
+    case 247:
+      if (lookahead == 't') ADVANCE(268);
+      END_STATE();
+    case 248:
+      if (lookahead == 't') ADVANCE(99);
+      END_STATE();
+    case 249:
+      if (lookahead == 't') ADVANCE(136);
+      END_STATE();
+    case 250:
+      if (lookahead == 't') ADVANCE(132);
+      END_STATE();
+    case 251:
+      if (lookahead == 't') ADVANCE(103);
+      END_STATE();
+    case 252:
+      if (lookahead == 't') ADVANCE(187);
+      END_STATE();
+    case 253:
+      if (lookahead == 't') ADVANCE(112);
+      END_STATE();
+    case 254:
+      if (lookahead == 'u') ADVANCE(154);
+      END_STATE();
+    case 255:
+      if (lookahead == 'u') ADVANCE(151);
+      END_STATE();
+    case 256:
+      if (lookahead == 'u') ADVANCE(193);
+      END_STATE();
+    case 257:
+      if (lookahead == 'u') ADVANCE(158);
+      END_STATE();
+    case 258:
+      if (lookahead == 'u') ADVANCE(63);
+      END_STATE();
+    case 259:
+      if (lookahead == 'v') ADVANCE(139);
+      END_STATE();
+    case 260:
+      if (lookahead == 'v') ADVANCE(105);
+      END_STATE();
+    case 261:
+      if (lookahead == 'w') ADVANCE(353);
+      END_STATE();
+    case 262:
+      if (lookahead == 'w') ADVANCE(123);
+      END_STATE();
+    case 263:
+      if (lookahead == 'x') ADVANCE(58);
+      END_STATE();
+    case 264:
+      if (lookahead == 'y') ADVANCE(336);
+      END_STATE();
+    case 265:
+      if (lookahead == 'y') ADVANCE(326);
+      END_STATE();
+    case 266:
+      if (lookahead == 'y') ADVANCE(309);
+      END_STATE();
+    case 267:
+      if (lookahead == 'y') ADVANCE(394);
+      END_STATE();
+    case 268:
+      if (lookahead == 'y') ADVANCE(367);
+      END_STATE();
+    case 269:
+      if (lookahead == 'y') ADVANCE(262);
+      END_STATE();
+    case 270:
+      if (lookahead == 'y') ADVANCE(246);
+      END_STATE();
+    case 271:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(276);
+      END_STATE();
+    case 272:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(275);
+      END_STATE();
+    case 273:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(275);
+      END_STATE();
+    case 274:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(277);
+      END_STATE();
+    case 275:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(498);
+      END_STATE();
+    case 276:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(275);
+      END_STATE();
+    case 277:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(498);
+      END_STATE();
+    case 278:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(455);
+          lookahead == 't') ADVANCE(517);
       END_STATE();
-    case 247:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(272);
+    case 279:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(304);
       END_STATE();
-    case 248:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
+    case 280:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(508);
       END_STATE();
-    case 249:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
+    case 281:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(510);
       END_STATE();
-    case 250:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(25);
+    case 282:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
-    case 251:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
+    case 283:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(509);
       END_STATE();
-    case 252:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+    case 284:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(507);
       END_STATE();
-    case 253:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(24);
+    case 285:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
       END_STATE();
-    case 254:
+    case 286:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(456);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(518);
       END_STATE();
-    case 255:
-      if (eof) ADVANCE(258);
+    case 287:
+      if (eof) ADVANCE(290);
       ADVANCE_MAP(
-        '!', 359,
-        '"', 451,
-        '#', 616,
-        '$', 254,
-        '(', 278,
-        ')', 279,
-        ',', 262,
-        ':', 280,
-        '=', 275,
-        '[', 324,
-        ']', 325,
-        'a', 529,
-        'c', 461,
-        'd', 484,
-        'e', 506,
-        'f', 560,
-        'g', 562,
-        'h', 489,
-        'i', 470,
-        'k', 462,
-        'l', 463,
-        'm', 495,
-        'n', 465,
-        'p', 545,
-        's', 485,
-        't', 544,
-        'u', 575,
-        'v', 494,
-        'w', 521,
-        '{', 266,
-        '}', 267,
+        '!', 403,
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        '(', 311,
+        ')', 312,
+        ',', 294,
+        ':', 313,
+        '=', 307,
+        '[', 368,
+        ']', 369,
+        'a', 590,
+        'c', 523,
+        'd', 546,
+        'e', 568,
+        'f', 621,
+        'g', 623,
+        'h', 551,
+        'i', 532,
+        'k', 524,
+        'l', 525,
+        'm', 557,
+        'n', 527,
+        'p', 606,
+        's', 547,
+        't', 605,
+        'u', 636,
+        'v', 556,
+        'w', 582,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(255);
+          lookahead == ' ') SKIP(287);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(511);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(669);
       END_STATE();
-    case 256:
-      if (eof) ADVANCE(258);
+    case 288:
+      if (eof) ADVANCE(290);
       ADVANCE_MAP(
-        '"', 451,
-        '#', 616,
-        '$', 254,
-        '(', 278,
-        ')', 279,
-        ',', 262,
-        '-', 424,
-        '/', 425,
-        ']', 325,
-        'a', 123,
-        'c', 32,
-        'd', 64,
-        'e', 231,
-        'g', 173,
-        'h', 79,
-        'i', 43,
-        'k', 33,
-        'l', 34,
-        'm', 81,
-        'n', 37,
-        'p', 150,
-        's', 75,
-        't', 155,
-        'u', 195,
-        'v', 74,
-        'w', 109,
-        '}', 267,
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        '(', 311,
+        ')', 312,
+        ',', 294,
+        '-', 486,
+        '/', 487,
+        '=', 307,
+        ']', 369,
+        'a', 144,
+        'c', 41,
+        'd', 78,
+        'e', 263,
+        'f', 204,
+        'g', 198,
+        'h', 93,
+        'i', 53,
+        'k', 42,
+        'l', 43,
+        'm', 94,
+        'n', 46,
+        'p', 173,
+        's', 79,
+        't', 174,
+        'u', 221,
+        'v', 92,
+        'w', 126,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(257);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
+          lookahead == ' ') SKIP(289);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(512);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(387);
       END_STATE();
-    case 257:
-      if (eof) ADVANCE(258);
+    case 289:
+      if (eof) ADVANCE(290);
       ADVANCE_MAP(
-        '"', 451,
-        '#', 616,
-        '$', 254,
-        '(', 278,
-        ')', 279,
-        ',', 262,
-        ']', 325,
-        'a', 123,
-        'c', 32,
-        'd', 64,
-        'e', 231,
-        'g', 173,
-        'h', 79,
-        'i', 43,
-        'k', 33,
-        'l', 34,
-        'm', 81,
-        'n', 37,
-        'p', 150,
-        's', 75,
-        't', 155,
-        'u', 195,
-        'v', 74,
-        'w', 109,
-        '}', 267,
+        '"', 513,
+        '#', 678,
+        '$', 286,
+        '(', 311,
+        ')', 312,
+        ',', 294,
+        '=', 307,
+        ']', 369,
+        'a', 144,
+        'c', 41,
+        'd', 78,
+        'e', 263,
+        'f', 204,
+        'g', 198,
+        'h', 93,
+        'i', 53,
+        'k', 42,
+        'l', 43,
+        'm', 94,
+        'n', 46,
+        'p', 173,
+        's', 79,
+        't', 174,
+        'u', 221,
+        'v', 92,
+        'w', 126,
+        '{', 298,
+        '}', 299,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(257);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
+          lookahead == ' ') SKIP(289);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(512);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(387);
       END_STATE();
-    case 258:
+    case 290:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 259:
+    case 291:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 260:
+    case 292:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 261:
+    case 293:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 262:
+    case 294:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 263:
+    case 295:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(263);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(295);
       END_STATE();
-    case 264:
+    case 296:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 265:
+    case 297:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 266:
+    case 298:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 267:
+    case 299:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 268:
+    case 300:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 269:
+    case 301:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(281);
+      if (lookahead == 's') ADVANCE(314);
       END_STATE();
-    case 270:
+    case 302:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 271:
+    case 303:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 272:
+    case 304:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(272);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(304);
       END_STATE();
-    case 273:
+    case 305:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 274:
+    case 306:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 275:
+    case 307:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 276:
+    case 308:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
-      END_STATE();
-    case 277:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 278:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 279:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 280:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 281:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 282:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 283:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 284:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(282);
-      END_STATE();
-    case 285:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 286:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 287:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(286);
-      END_STATE();
-    case 288:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 289:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 290:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 291:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(265);
-      END_STATE();
-    case 292:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 293:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 294:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 295:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 296:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 297:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 298:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 299:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 300:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 301:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 302:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 303:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 304:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 305:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
-      END_STATE();
-    case 306:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 307:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 308:
-      ACCEPT_TOKEN(anon_sym_select);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
     case 309:
+      ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 310:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 311:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 312:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 313:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 314:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 315:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 316:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 317:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(315);
+      END_STATE();
+    case 318:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 319:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 320:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(319);
+      END_STATE();
+    case 321:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 322:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 323:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 324:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(297);
+      END_STATE();
+    case 325:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 326:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 327:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 328:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 343:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 310:
+    case 344:
       ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
-    case 311:
+    case 345:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 346:
       ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
-    case 312:
+    case 347:
       ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
-    case 313:
+    case 348:
       ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
-    case 314:
+    case 349:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 315:
+    case 350:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 316:
+    case 351:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 317:
+    case 352:
       ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
-    case 318:
+    case 353:
       ACCEPT_TOKEN(anon_sym_allow);
       END_STATE();
-    case 319:
+    case 354:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 320:
+    case 355:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(361);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(364);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(355);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(357);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 360:
       ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 321:
+    case 361:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 363:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 322:
+    case 364:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 366:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 323:
+    case 367:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 324:
+    case 368:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 325:
+    case 369:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 326:
+    case 370:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 327:
+    case 371:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(328);
+      if (lookahead == 's') ADVANCE(372);
       END_STATE();
-    case 328:
+    case 372:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 329:
+    case 373:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 330:
+    case 374:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 331:
+    case 375:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
-    case 332:
+    case 376:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
-    case 333:
+    case 377:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(331);
-      if (lookahead == '6') ADVANCE(332);
+      if (lookahead == '4') ADVANCE(375);
+      if (lookahead == '6') ADVANCE(376);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
-    case 334:
+    case 378:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(335);
+      if (lookahead == 'p') ADVANCE(379);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
-    case 335:
+    case 379:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(333);
+      if (lookahead == 'v') ADVANCE(377);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
-    case 336:
+    case 380:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(336);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(380);
       END_STATE();
-    case 337:
+    case 381:
       ACCEPT_TOKEN(sym_icmp_type);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(337);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
-    case 338:
+    case 382:
       ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
-    case 339:
+    case 383:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 340:
+    case 384:
       ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
-    case 341:
+    case 385:
       ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
-    case 342:
+    case 386:
       ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
-    case 343:
+    case 387:
       ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(343);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(387);
       END_STATE();
-    case 344:
+    case 388:
       ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
-    case 345:
+    case 389:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 346:
+    case 390:
       ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
-    case 347:
+    case 391:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 348:
+    case 392:
       ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
-    case 349:
+    case 393:
       ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
-    case 350:
+    case 394:
       ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
-    case 351:
+    case 395:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 352:
+    case 396:
       ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
-    case 353:
+    case 397:
       ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
-    case 354:
+    case 398:
       ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
-    case 355:
+    case 399:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 356:
+    case 400:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 357:
+    case 401:
       ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
-    case 358:
+    case 402:
       ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
-    case 359:
+    case 403:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(356);
+      if (lookahead == '=') ADVANCE(400);
       END_STATE();
-    case 360:
+    case 404:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(379);
+      if (lookahead == 'a') ADVANCE(411);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 361:
+    case 405:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(364);
+      if (lookahead == 'a') ADVANCE(446);
+      if (lookahead == 'o') ADVANCE(339);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 362:
+    case 406:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(446);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(480);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(431);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(391);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 410:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'a') ADVANCE(418);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 363:
+    case 411:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(347);
+      if (lookahead == 'b') ADVANCE(430);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 364:
+    case 412:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(377);
+      if (lookahead == 'c') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 365:
+    case 413:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(393);
-      if (lookahead == 'n') ADVANCE(315);
+      if (lookahead == 'c') ADVANCE(467);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 366:
+    case 414:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(345);
+      if (lookahead == 'c') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 367:
+    case 415:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(408);
+      if (lookahead == 'c') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 368:
+    case 416:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(421);
+      if (lookahead == 'c') ADVANCE(447);
+      if (lookahead == 'n') ADVANCE(350);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 369:
+    case 417:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(413);
+      if (lookahead == 'c') ADVANCE(424);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 370:
+    case 418:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(375);
+      if (lookahead == 'c') ADVANCE(425);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 371:
+    case 419:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(380);
-      if (lookahead == 'n') ADVANCE(411);
+      if (lookahead == 'd') ADVANCE(470);
+      if (lookahead == 'l') ADVANCE(433);
+      if (lookahead == 'r') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 372:
+    case 420:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(380);
+      if (lookahead == 'd') ADVANCE(470);
+      if (lookahead == 'r') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 373:
+    case 421:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(295);
+      if (lookahead == 'e') ADVANCE(432);
+      if (lookahead == 'n') ADVANCE(472);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 374:
+    case 422:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(396);
+      if (lookahead == 'e') ADVANCE(432);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 375:
+    case 423:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(261);
+      if (lookahead == 'e') ADVANCE(329);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 376:
+    case 424:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(390);
-      if (lookahead == 'i') ADVANCE(391);
+      if (lookahead == 'e') ADVANCE(293);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 377:
+    case 425:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(387);
+      if (lookahead == 'e') ADVANCE(325);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 378:
+    case 426:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(369);
+      if (lookahead == 'e') ADVANCE(450);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 379:
+    case 427:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(384);
+      if (lookahead == 'e') ADVANCE(443);
+      if (lookahead == 'i') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 380:
+    case 428:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(362);
-      if (lookahead == 'n') ADVANCE(420);
-      if (lookahead == 's') ADVANCE(367);
+      if (lookahead == 'e') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 381:
+    case 429:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(368);
+      if (lookahead == 'e') ADVANCE(415);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 382:
+    case 430:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(400);
+      if (lookahead == 'e') ADVANCE(439);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 383:
+    case 431:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(406);
+      if (lookahead == 'f') ADVANCE(436);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 384:
+    case 432:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(363);
+      if (lookahead == 'f') ADVANCE(407);
+      if (lookahead == 'n') ADVANCE(482);
+      if (lookahead == 's') ADVANCE(413);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 385:
+    case 433:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(381);
-      if (lookahead == 'r') ADVANCE(412);
+      if (lookahead == 'i') ADVANCE(414);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 386:
+    case 434:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'i') ADVANCE(464);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 387:
+    case 435:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(299);
+      if (lookahead == 'i') ADVANCE(458);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 388:
+    case 436:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(389);
+      if (lookahead == 'k') ADVANCE(409);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 389:
+    case 437:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(399);
+      if (lookahead == 'l') ADVANCE(433);
+      if (lookahead == 'r') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 390:
+    case 438:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(378);
+      if (lookahead == 'l') ADVANCE(433);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 391:
+    case 439:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(374);
+      if (lookahead == 'l') ADVANCE(333);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 392:
+    case 440:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(414);
+      if (lookahead == 'l') ADVANCE(442);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 393:
+    case 441:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(404);
+      if (lookahead == 'l') ADVANCE(476);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 394:
+    case 442:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(315);
+      if (lookahead == 'l') ADVANCE(454);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 395:
+    case 443:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(297);
+      if (lookahead == 'l') ADVANCE(429);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 396:
+    case 444:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(370);
+      if (lookahead == 'l') ADVANCE(426);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 397:
+    case 445:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(305);
+      if (lookahead == 'm') ADVANCE(362);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 398:
+    case 446:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(385);
+      if (lookahead == 'm') ADVANCE(428);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 399:
+    case 447:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(462);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(350);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(331);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(417);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(339);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 452:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 400:
+    case 453:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(395);
+      if (lookahead == 'o') ADVANCE(365);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 401:
+    case 454:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(409);
+      if (lookahead == 'o') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 402:
+    case 455:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(386);
+      if (lookahead == 'o') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 403:
+    case 456:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(339);
+      if (lookahead == 'o') ADVANCE(437);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 404:
+    case 457:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(330);
+      if (lookahead == 'o') ADVANCE(445);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 405:
+    case 458:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(366);
+      if (lookahead == 'o') ADVANCE(449);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 406:
+    case 459:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(417);
+      if (lookahead == 'o') ADVANCE(466);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 407:
+    case 460:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(405);
+      if (lookahead == 'o') ADVANCE(438);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 408:
+    case 461:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(383);
+      if (lookahead == 'p') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 409:
+    case 462:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(412);
+      if (lookahead == 'p') ADVANCE(374);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 410:
+    case 463:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(373);
+      if (lookahead == 'p') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 411:
+    case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(355);
+      if (lookahead == 'p') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 412:
+    case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(285);
+      if (lookahead == 'p') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 413:
+    case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(309);
+      if (lookahead == 'r') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 414:
+    case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(301);
+      if (lookahead == 'r') ADVANCE(434);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 415:
+    case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(416);
+      if (lookahead == 'r') ADVANCE(457);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 416:
+    case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(403);
+      if (lookahead == 'r') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 417:
+    case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(382);
+      if (lookahead == 's') ADVANCE(345);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 418:
+    case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(392);
+      if (lookahead == 's') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 419:
+    case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(319);
+      if (lookahead == 's') ADVANCE(399);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 420:
+    case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(303);
+      if (lookahead == 's') ADVANCE(423);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 421:
+    case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(293);
+      if (lookahead == 't') ADVANCE(318);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 422:
+    case 475:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(343);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(335);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(435);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(461);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(478);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(441);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(354);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(337);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(327);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      END_STATE();
+    case 484:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(422);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
       END_STATE();
-    case 423:
+    case 485:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(423);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
       END_STATE();
-    case 424:
+    case 486:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 425:
+    case 487:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 426:
+    case 488:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(250);
-      if (lookahead == ':') ADVANCE(443);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      if (lookahead == '.') ADVANCE(282);
+      if (lookahead == ':') ADVANCE(505);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(30);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
       END_STATE();
-    case 427:
+    case 489:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(443);
+      if (lookahead == ':') ADVANCE(505);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(427);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(489);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
-    case 428:
+    case 490:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(431);
+      if (lookahead == 'o') ADVANCE(493);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
-    case 429:
+    case 491:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(276);
+      if (lookahead == 'p') ADVANCE(308);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
-    case 430:
+    case 492:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(428);
+      if (lookahead == 'r') ADVANCE(490);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
-    case 431:
+    case 493:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(429);
+      if (lookahead == 'u') ADVANCE(491);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
-    case 432:
+    case 494:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(494);
       END_STATE();
-    case 433:
+    case 495:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(433);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
       END_STATE();
-    case 434:
+    case 496:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(434);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(496);
       END_STATE();
-    case 435:
+    case 497:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(435);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(497);
       END_STATE();
-    case 436:
+    case 498:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 437:
+    case 499:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
-      if (lookahead == ':') ADVANCE(444);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == ':') ADVANCE(506);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(499);
       END_STATE();
-    case 438:
+    case 500:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
-      if (lookahead == ':') ADVANCE(437);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == ':') ADVANCE(499);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(438);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(500);
       END_STATE();
-    case 439:
+    case 501:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
-      if (lookahead == ':') ADVANCE(438);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == ':') ADVANCE(500);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(439);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(501);
       END_STATE();
-    case 440:
+    case 502:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
-      if (lookahead == ':') ADVANCE(439);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == ':') ADVANCE(501);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(440);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(502);
       END_STATE();
-    case 441:
+    case 503:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
-      if (lookahead == ':') ADVANCE(440);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == ':') ADVANCE(502);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(503);
       END_STATE();
-    case 442:
+    case 504:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
-      if (lookahead == ':') ADVANCE(441);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == ':') ADVANCE(503);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(442);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(504);
       END_STATE();
-    case 443:
+    case 505:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
-      if (lookahead == ':') ADVANCE(442);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == ':') ADVANCE(504);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(443);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(505);
       END_STATE();
-    case 444:
+    case 506:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(248);
-      if (lookahead == '/') ADVANCE(249);
+      if (lookahead == '.') ADVANCE(280);
+      if (lookahead == '/') ADVANCE(281);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(444);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(506);
       END_STATE();
-    case 445:
+    case 507:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(251);
-      if (lookahead == '/') ADVANCE(249);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(445);
+      if (lookahead == '.') ADVANCE(283);
+      if (lookahead == '/') ADVANCE(281);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(507);
       END_STATE();
-    case 446:
+    case 508:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(252);
-      if (lookahead == '/') ADVANCE(249);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(446);
+      if (lookahead == '.') ADVANCE(284);
+      if (lookahead == '/') ADVANCE(281);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(508);
       END_STATE();
-    case 447:
+    case 509:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(249);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(447);
+      if (lookahead == '/') ADVANCE(281);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(509);
       END_STATE();
-    case 448:
+    case 510:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(448);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(510);
       END_STATE();
-    case 449:
+    case 511:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(247);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(449);
+      if (lookahead == '.') ADVANCE(279);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(511);
       END_STATE();
-    case 450:
+    case 512:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(450);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(512);
       END_STATE();
-    case 451:
+    case 513:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 452:
+    case 514:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(453);
+      if (lookahead == '#') ADVANCE(515);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(452);
+          lookahead == ' ') ADVANCE(514);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(453);
+          lookahead != '\\') ADVANCE(515);
       END_STATE();
-    case 453:
+    case 515:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(453);
+          lookahead != '\\') ADVANCE(515);
       END_STATE();
-    case 454:
+    case 516:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 455:
+    case 517:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 456:
+    case 518:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(456);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(518);
       END_STATE();
-    case 457:
+    case 519:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(608);
-      if (lookahead == '6') ADVANCE(608);
+      if (lookahead == '4') ADVANCE(670);
+      if (lookahead == '6') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 458:
+    case 520:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(608);
+      if (lookahead == '_') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(458);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(520);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(459);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(521);
       END_STATE();
-    case 459:
+    case 521:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(608);
+      if (lookahead == '_') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(459);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(521);
       END_STATE();
-    case 460:
+    case 522:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(588);
-      if (lookahead == 'i') ADVANCE(481);
-      if (lookahead == 'l') ADVANCE(518);
-      if (lookahead == 'o') ADVANCE(541);
+      if (lookahead == 'a') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 462:
+    case 523:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(503);
+      if (lookahead == 'a') ADVANCE(649);
+      if (lookahead == 'i') ADVANCE(543);
+      if (lookahead == 'l') ADVANCE(579);
+      if (lookahead == 'o') ADVANCE(602);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 463:
+    case 524:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(468);
+      if (lookahead == 'a') ADVANCE(565);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 464:
+    case 525:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(482);
+      if (lookahead == 'a') ADVANCE(530);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 465:
+    case 526:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(537);
-      if (lookahead == 'o') ADVANCE(589);
+      if (lookahead == 'a') ADVANCE(544);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 466:
+    case 527:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'a') ADVANCE(598);
+      if (lookahead == 'o') ADVANCE(650);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 467:
+    case 528:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(475);
+      if (lookahead == 'a') ADVANCE(660);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 468:
+    case 529:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(490);
+      if (lookahead == 'a') ADVANCE(537);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 469:
+    case 530:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(608);
+      if (lookahead == 'b') ADVANCE(552);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 470:
+    case 531:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(535);
-      if (lookahead == 'm') ADVANCE(556);
-      if (lookahead == 'n') ADVANCE(507);
-      if (lookahead == 'p') ADVANCE(600);
+      if (lookahead == 'c') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 471:
+    case 532:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(604);
+      if (lookahead == 'c') ADVANCE(596);
+      if (lookahead == 'm') ADVANCE(617);
+      if (lookahead == 'n') ADVANCE(670);
+      if (lookahead == 'p') ADVANCE(662);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 472:
+    case 533:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(483);
+      if (lookahead == 'c') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 473:
+    case 534:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(493);
+      if (lookahead == 'c') ADVANCE(545);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 474:
+    case 535:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(595);
+      if (lookahead == 'c') ADVANCE(555);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 475:
+    case 536:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(486);
+      if (lookahead == 'c') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 476:
+    case 537:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(571);
+      if (lookahead == 'c') ADVANCE(549);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 477:
+    case 538:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(608);
+      if (lookahead == 'c') ADVANCE(632);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 478:
+    case 539:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(572);
-      if (lookahead == 'l') ADVANCE(517);
-      if (lookahead == 'r') ADVANCE(584);
+      if (lookahead == 'd') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 479:
+    case 540:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(538);
+      if (lookahead == 'd') ADVANCE(633);
+      if (lookahead == 'l') ADVANCE(578);
+      if (lookahead == 'r') ADVANCE(645);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 480:
+    case 541:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'd') ADVANCE(599);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 481:
+    case 542:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(563);
-      if (lookahead == 'l') ADVANCE(516);
+      if (lookahead == 'd') ADVANCE(661);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 482:
+    case 543:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(500);
+      if (lookahead == 'd') ADVANCE(624);
+      if (lookahead == 'l') ADVANCE(577);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 483:
+    case 544:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(608);
+      if (lookahead == 'd') ADVANCE(562);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 484:
+    case 545:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(504);
-      if (lookahead == 'n') ADVANCE(572);
+      if (lookahead == 'e') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 485:
+    case 546:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(532);
-      if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 't') ADVANCE(569);
-      if (lookahead == 'y') ADVANCE(579);
+      if (lookahead == 'e') ADVANCE(566);
+      if (lookahead == 'n') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 486:
+    case 547:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(572);
+      if (lookahead == 'e') ADVANCE(593);
+      if (lookahead == 'i') ADVANCE(594);
+      if (lookahead == 't') ADVANCE(630);
+      if (lookahead == 'y') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 487:
+    case 548:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(633);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(666);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(526);
+      if (lookahead == 'o') ADVANCE(638);
+      if (lookahead == 't') ADVANCE(647);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(589);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(619);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(629);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(644);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 558:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(604);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 488:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(509);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 489:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(464);
-      if (lookahead == 'o') ADVANCE(577);
-      if (lookahead == 't') ADVANCE(586);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 490:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(528);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 491:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(542);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 492:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(534);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 493:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(558);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 494:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(568);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 495:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(583);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 496:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(543);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 497:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(474);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 498:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(566);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 499:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(574);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 500:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(561);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 501:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(576);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 502:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(565);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 503:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(526);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 504:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(466);
-      if (lookahead == 'n') ADVANCE(604);
-      if (lookahead == 's') ADVANCE(476);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 505:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 506:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(567);
-      if (lookahead == 'n') ADVANCE(593);
-      if (lookahead == 'v') ADVANCE(498);
-      if (lookahead == 'x') ADVANCE(473);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 507:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(567);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(572);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 509:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(554);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 510:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 511:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(522);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(502);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(551);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(527);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 515:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(538);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 516:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(597);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 517:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(471);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(491);
-      if (lookahead == 'u') ADVANCE(580);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(539);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(547);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 521:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(587);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 522:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(540);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 523:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(585);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 524:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(559);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 525:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(475);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 526:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(460);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 527:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(487);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 528:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 529:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(530);
-      if (lookahead == 'n') ADVANCE(605);
-      if (lookahead == 'p') ADVANCE(514);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 530:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(548);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 531:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(582);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 532:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(497);
-      if (lookahead == 'r') ADVANCE(601);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 533:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(496);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 534:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 535:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(555);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 536:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(483);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 537:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(501);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 538:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 539:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(508);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 540:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(505);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 541:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(573);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 542:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(582);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(472);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 545:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(478);
-      if (lookahead == 'r') ADVANCE(549);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(596);
-      if (lookahead == 'p') ADVANCE(469);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 547:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(538);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 548:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(602);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 549:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(480);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 550:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(534);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 551:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(477);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 552:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(570);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 553:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(561);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 554:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(564);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 555:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 556:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(552);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 557:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(467);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(582);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(591);
+      if (lookahead == 'e') ADVANCE(536);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(479);
-      if (lookahead == 'r') ADVANCE(550);
+      if (lookahead == 'e') ADVANCE(627);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(608);
+      if (lookahead == 'e') ADVANCE(635);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(546);
+      if (lookahead == 'e') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'e') ADVANCE(637);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 564:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(604);
+      if (lookahead == 'e') ADVANCE(626);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 565:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(483);
+      if (lookahead == 'f') ADVANCE(587);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(606);
+      if (lookahead == 'f') ADVANCE(528);
+      if (lookahead == 'n') ADVANCE(666);
+      if (lookahead == 's') ADVANCE(538);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(499);
+      if (lookahead == 'g') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 568:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(578);
+      if (lookahead == 'g') ADVANCE(628);
+      if (lookahead == 'n') ADVANCE(655);
+      if (lookahead == 'v') ADVANCE(560);
+      if (lookahead == 'x') ADVANCE(535);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 569:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(519);
+      if (lookahead == 'g') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(582);
+      if (lookahead == 'g') ADVANCE(615);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(524);
+      if (lookahead == 'h') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(608);
+      if (lookahead == 'h') ADVANCE(583);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
     case 573:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(564);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(612);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 575:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(588);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 576:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 577:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(659);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(533);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(553);
+      if (lookahead == 'u') ADVANCE(641);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(600);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(648);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(601);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(646);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(537);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(522);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(550);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(591);
+      if (lookahead == 'n') ADVANCE(667);
+      if (lookahead == 'p') ADVANCE(575);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(609);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(643);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(559);
+      if (lookahead == 'n') ADVANCE(653);
+      if (lookahead == 'r') ADVANCE(663);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(558);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(616);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(545);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(563);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 599:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(569);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(567);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(634);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(643);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(534);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(540);
+      if (lookahead == 'r') ADVANCE(610);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(658);
+      if (lookahead == 'p') ADVANCE(531);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(664);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 610:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(542);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 611:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 612:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(539);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 613:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(631);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 614:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 615:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(625);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 616:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 617:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(613);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 618:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(529);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 619:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(643);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 620:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(652);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 621:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'q') ADVANCE(541);
+      if (lookahead == 'r') ADVANCE(611);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 622:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 623:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(607);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 624:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(633);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 625:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(666);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(545);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(668);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 628:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(561);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 629:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 630:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(580);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 631:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(643);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 632:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(585);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 633:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 634:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(642);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 635:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(633);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 636:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(545);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 637:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(618);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 638:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(643);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 639:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 's') ADVANCE(581);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 574:
+    case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(572);
+      if (lookahead == 's') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 575:
+    case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(483);
+      if (lookahead == 's') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 576:
+    case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(557);
+      if (lookahead == 't') ADVANCE(670);
+      if (lookahead == 'u') ADVANCE(597);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 577:
+    case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(582);
+      if (lookahead == 't') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 578:
+    case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(520);
+      if (lookahead == 't') ADVANCE(574);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 579:
+    case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(592);
+      if (lookahead == 't') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 580:
+    case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(594);
+      if (lookahead == 't') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 581:
+    case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(608);
-      if (lookahead == 'u') ADVANCE(536);
+      if (lookahead == 't') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 582:
+    case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(608);
+      if (lookahead == 't') ADVANCE(571);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 583:
+    case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(513);
+      if (lookahead == 't') ADVANCE(548);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 584:
+    case 650:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+      END_STATE();
+    case 651:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(572);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 585:
+    case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(604);
+      if (lookahead == 't') ADVANCE(581);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 586:
+    case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(555);
+      if (lookahead == 't') ADVANCE(558);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 587:
+    case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(510);
+      if (lookahead == 't') ADVANCE(554);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 588:
+    case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(488);
+      if (lookahead == 't') ADVANCE(584);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 589:
+    case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(515);
+      if (lookahead == 't') ADVANCE(562);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 590:
+    case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(511);
+      if (lookahead == 't') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 591:
+    case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(520);
+      if (lookahead == 'u') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 592:
+    case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(492);
+      if (lookahead == 'u') ADVANCE(595);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 593:
+    case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(523);
+      if (lookahead == 'u') ADVANCE(592);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 594:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(500);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 595:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(553);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(555);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 597:
+    case 661:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'u') ADVANCE(534);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 598:
+    case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(531);
+      if (lookahead == 'v') ADVANCE(519);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 599:
+    case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(472);
+      if (lookahead == 'v') ADVANCE(586);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 600:
+    case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(457);
+      if (lookahead == 'w') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 601:
+    case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(525);
+      if (lookahead == 'w') ADVANCE(573);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 602:
+    case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(608);
+      if (lookahead == 'y') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 603:
+    case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(512);
+      if (lookahead == 'y') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 604:
+    case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(608);
+      if (lookahead == 'y') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 605:
+    case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(603);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(590);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(607);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 608:
+    case 670:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
       END_STATE();
-    case 609:
+    case 671:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(611);
+      if (lookahead == 'c') ADVANCE(673);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 610:
+    case 672:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(614);
+      if (lookahead == 'e') ADVANCE(676);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 611:
+    case 673:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(292);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 612:
+    case 674:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(613);
+      if (lookahead == 'i') ADVANCE(675);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 613:
+    case 675:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(610);
+      if (lookahead == 'l') ADVANCE(672);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 614:
+    case 676:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(609);
+      if (lookahead == 'n') ADVANCE(671);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 615:
+    case 677:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 616:
+    case 678:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(616);
+          lookahead != '\n') ADVANCE(678);
       END_STATE();
     default:
       return false;
@@ -5883,417 +6529,447 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 256},
-  [2] = {.lex_state = 256},
-  [3] = {.lex_state = 256},
-  [4] = {.lex_state = 256},
-  [5] = {.lex_state = 256},
-  [6] = {.lex_state = 256},
-  [7] = {.lex_state = 256},
-  [8] = {.lex_state = 256},
-  [9] = {.lex_state = 256},
-  [10] = {.lex_state = 256},
-  [11] = {.lex_state = 256},
-  [12] = {.lex_state = 9},
-  [13] = {.lex_state = 256},
-  [14] = {.lex_state = 10},
-  [15] = {.lex_state = 256},
-  [16] = {.lex_state = 256},
-  [17] = {.lex_state = 256},
-  [18] = {.lex_state = 256},
-  [19] = {.lex_state = 256},
-  [20] = {.lex_state = 256},
-  [21] = {.lex_state = 256},
-  [22] = {.lex_state = 256},
-  [23] = {.lex_state = 256},
-  [24] = {.lex_state = 256},
-  [25] = {.lex_state = 256},
-  [26] = {.lex_state = 256},
-  [27] = {.lex_state = 256},
-  [28] = {.lex_state = 256},
-  [29] = {.lex_state = 256},
-  [30] = {.lex_state = 256},
-  [31] = {.lex_state = 256},
-  [32] = {.lex_state = 256},
-  [33] = {.lex_state = 256},
-  [34] = {.lex_state = 256},
-  [35] = {.lex_state = 256},
-  [36] = {.lex_state = 256},
-  [37] = {.lex_state = 256},
-  [38] = {.lex_state = 256},
-  [39] = {.lex_state = 256},
-  [40] = {.lex_state = 256},
-  [41] = {.lex_state = 256},
-  [42] = {.lex_state = 256},
-  [43] = {.lex_state = 256},
-  [44] = {.lex_state = 256},
-  [45] = {.lex_state = 256},
-  [46] = {.lex_state = 2},
-  [47] = {.lex_state = 256},
-  [48] = {.lex_state = 256},
-  [49] = {.lex_state = 256},
-  [50] = {.lex_state = 256},
-  [51] = {.lex_state = 256},
-  [52] = {.lex_state = 256},
-  [53] = {.lex_state = 256},
-  [54] = {.lex_state = 256},
-  [55] = {.lex_state = 256},
-  [56] = {.lex_state = 256},
-  [57] = {.lex_state = 256},
-  [58] = {.lex_state = 2},
-  [59] = {.lex_state = 256},
-  [60] = {.lex_state = 256},
-  [61] = {.lex_state = 256},
-  [62] = {.lex_state = 256},
-  [63] = {.lex_state = 256},
-  [64] = {.lex_state = 256},
-  [65] = {.lex_state = 256},
-  [66] = {.lex_state = 256},
-  [67] = {.lex_state = 256},
-  [68] = {.lex_state = 11},
-  [69] = {.lex_state = 256},
-  [70] = {.lex_state = 256},
-  [71] = {.lex_state = 256},
-  [72] = {.lex_state = 256},
-  [73] = {.lex_state = 256},
-  [74] = {.lex_state = 256},
-  [75] = {.lex_state = 256},
-  [76] = {.lex_state = 256},
-  [77] = {.lex_state = 256},
-  [78] = {.lex_state = 256},
-  [79] = {.lex_state = 256},
-  [80] = {.lex_state = 256},
-  [81] = {.lex_state = 256},
-  [82] = {.lex_state = 256},
-  [83] = {.lex_state = 256},
-  [84] = {.lex_state = 256},
-  [85] = {.lex_state = 256},
-  [86] = {.lex_state = 256},
-  [87] = {.lex_state = 12},
-  [88] = {.lex_state = 256},
-  [89] = {.lex_state = 256},
-  [90] = {.lex_state = 256},
-  [91] = {.lex_state = 256},
-  [92] = {.lex_state = 256},
-  [93] = {.lex_state = 256},
-  [94] = {.lex_state = 256},
-  [95] = {.lex_state = 256},
-  [96] = {.lex_state = 256},
-  [97] = {.lex_state = 256},
-  [98] = {.lex_state = 256},
-  [99] = {.lex_state = 256},
-  [100] = {.lex_state = 256},
-  [101] = {.lex_state = 256},
-  [102] = {.lex_state = 256},
-  [103] = {.lex_state = 256},
-  [104] = {.lex_state = 256},
-  [105] = {.lex_state = 256},
-  [106] = {.lex_state = 256},
-  [107] = {.lex_state = 256},
-  [108] = {.lex_state = 256},
-  [109] = {.lex_state = 256},
-  [110] = {.lex_state = 256},
-  [111] = {.lex_state = 256},
-  [112] = {.lex_state = 256},
-  [113] = {.lex_state = 256},
-  [114] = {.lex_state = 256},
-  [115] = {.lex_state = 256},
-  [116] = {.lex_state = 256},
-  [117] = {.lex_state = 256},
-  [118] = {.lex_state = 256},
-  [119] = {.lex_state = 256},
-  [120] = {.lex_state = 256},
-  [121] = {.lex_state = 256},
-  [122] = {.lex_state = 256},
-  [123] = {.lex_state = 256},
-  [124] = {.lex_state = 256},
-  [125] = {.lex_state = 256},
-  [126] = {.lex_state = 256},
-  [127] = {.lex_state = 256},
-  [128] = {.lex_state = 256},
-  [129] = {.lex_state = 256},
-  [130] = {.lex_state = 256},
-  [131] = {.lex_state = 256},
-  [132] = {.lex_state = 256},
-  [133] = {.lex_state = 256},
-  [134] = {.lex_state = 256},
-  [135] = {.lex_state = 256},
-  [136] = {.lex_state = 256},
-  [137] = {.lex_state = 256},
-  [138] = {.lex_state = 256},
-  [139] = {.lex_state = 256},
-  [140] = {.lex_state = 256},
-  [141] = {.lex_state = 256},
-  [142] = {.lex_state = 256},
-  [143] = {.lex_state = 256},
-  [144] = {.lex_state = 256},
-  [145] = {.lex_state = 256},
-  [146] = {.lex_state = 256},
-  [147] = {.lex_state = 256},
-  [148] = {.lex_state = 256},
-  [149] = {.lex_state = 256},
-  [150] = {.lex_state = 256},
-  [151] = {.lex_state = 256},
-  [152] = {.lex_state = 256},
-  [153] = {.lex_state = 4},
-  [154] = {.lex_state = 4},
-  [155] = {.lex_state = 4},
-  [156] = {.lex_state = 256},
-  [157] = {.lex_state = 256},
-  [158] = {.lex_state = 256},
-  [159] = {.lex_state = 256},
-  [160] = {.lex_state = 256},
-  [161] = {.lex_state = 256},
-  [162] = {.lex_state = 4},
-  [163] = {.lex_state = 256},
-  [164] = {.lex_state = 256},
-  [165] = {.lex_state = 256},
-  [166] = {.lex_state = 256},
-  [167] = {.lex_state = 256},
-  [168] = {.lex_state = 256},
-  [169] = {.lex_state = 6},
-  [170] = {.lex_state = 256},
-  [171] = {.lex_state = 6},
-  [172] = {.lex_state = 6},
-  [173] = {.lex_state = 7},
-  [174] = {.lex_state = 256},
-  [175] = {.lex_state = 256},
-  [176] = {.lex_state = 256},
-  [177] = {.lex_state = 6},
-  [178] = {.lex_state = 256},
-  [179] = {.lex_state = 256},
-  [180] = {.lex_state = 256},
-  [181] = {.lex_state = 256},
-  [182] = {.lex_state = 256},
-  [183] = {.lex_state = 256},
-  [184] = {.lex_state = 256},
-  [185] = {.lex_state = 6},
-  [186] = {.lex_state = 256},
-  [187] = {.lex_state = 6},
-  [188] = {.lex_state = 6},
-  [189] = {.lex_state = 256},
-  [190] = {.lex_state = 256},
-  [191] = {.lex_state = 256},
-  [192] = {.lex_state = 256},
-  [193] = {.lex_state = 256},
-  [194] = {.lex_state = 3},
-  [195] = {.lex_state = 256},
-  [196] = {.lex_state = 3},
-  [197] = {.lex_state = 256},
-  [198] = {.lex_state = 256},
-  [199] = {.lex_state = 256},
-  [200] = {.lex_state = 256},
-  [201] = {.lex_state = 256},
-  [202] = {.lex_state = 256},
-  [203] = {.lex_state = 256},
-  [204] = {.lex_state = 256},
-  [205] = {.lex_state = 256},
-  [206] = {.lex_state = 256},
-  [207] = {.lex_state = 256},
-  [208] = {.lex_state = 256},
-  [209] = {.lex_state = 256},
-  [210] = {.lex_state = 3},
-  [211] = {.lex_state = 2},
-  [212] = {.lex_state = 3},
-  [213] = {.lex_state = 2},
-  [214] = {.lex_state = 2},
-  [215] = {.lex_state = 3},
-  [216] = {.lex_state = 3},
-  [217] = {.lex_state = 2},
-  [218] = {.lex_state = 8},
-  [219] = {.lex_state = 8},
-  [220] = {.lex_state = 8},
-  [221] = {.lex_state = 2},
-  [222] = {.lex_state = 2},
-  [223] = {.lex_state = 5},
-  [224] = {.lex_state = 3},
-  [225] = {.lex_state = 8},
-  [226] = {.lex_state = 5},
-  [227] = {.lex_state = 2},
-  [228] = {.lex_state = 5},
-  [229] = {.lex_state = 5},
-  [230] = {.lex_state = 2},
-  [231] = {.lex_state = 3},
-  [232] = {.lex_state = 8},
-  [233] = {.lex_state = 3},
-  [234] = {.lex_state = 3},
-  [235] = {.lex_state = 3},
-  [236] = {.lex_state = 8},
+  [1] = {.lex_state = 288},
+  [2] = {.lex_state = 288},
+  [3] = {.lex_state = 288},
+  [4] = {.lex_state = 288},
+  [5] = {.lex_state = 288},
+  [6] = {.lex_state = 288},
+  [7] = {.lex_state = 288},
+  [8] = {.lex_state = 9},
+  [9] = {.lex_state = 10},
+  [10] = {.lex_state = 288},
+  [11] = {.lex_state = 288},
+  [12] = {.lex_state = 288},
+  [13] = {.lex_state = 288},
+  [14] = {.lex_state = 288},
+  [15] = {.lex_state = 288},
+  [16] = {.lex_state = 288},
+  [17] = {.lex_state = 288},
+  [18] = {.lex_state = 288},
+  [19] = {.lex_state = 16},
+  [20] = {.lex_state = 17},
+  [21] = {.lex_state = 288},
+  [22] = {.lex_state = 288},
+  [23] = {.lex_state = 288},
+  [24] = {.lex_state = 288},
+  [25] = {.lex_state = 288},
+  [26] = {.lex_state = 288},
+  [27] = {.lex_state = 288},
+  [28] = {.lex_state = 288},
+  [29] = {.lex_state = 288},
+  [30] = {.lex_state = 288},
+  [31] = {.lex_state = 288},
+  [32] = {.lex_state = 288},
+  [33] = {.lex_state = 288},
+  [34] = {.lex_state = 288},
+  [35] = {.lex_state = 288},
+  [36] = {.lex_state = 288},
+  [37] = {.lex_state = 288},
+  [38] = {.lex_state = 288},
+  [39] = {.lex_state = 288},
+  [40] = {.lex_state = 288},
+  [41] = {.lex_state = 13},
+  [42] = {.lex_state = 288},
+  [43] = {.lex_state = 288},
+  [44] = {.lex_state = 288},
+  [45] = {.lex_state = 288},
+  [46] = {.lex_state = 288},
+  [47] = {.lex_state = 288},
+  [48] = {.lex_state = 288},
+  [49] = {.lex_state = 288},
+  [50] = {.lex_state = 288},
+  [51] = {.lex_state = 288},
+  [52] = {.lex_state = 288},
+  [53] = {.lex_state = 288},
+  [54] = {.lex_state = 288},
+  [55] = {.lex_state = 288},
+  [56] = {.lex_state = 288},
+  [57] = {.lex_state = 288},
+  [58] = {.lex_state = 11},
+  [59] = {.lex_state = 288},
+  [60] = {.lex_state = 288},
+  [61] = {.lex_state = 14},
+  [62] = {.lex_state = 288},
+  [63] = {.lex_state = 288},
+  [64] = {.lex_state = 288},
+  [65] = {.lex_state = 288},
+  [66] = {.lex_state = 288},
+  [67] = {.lex_state = 288},
+  [68] = {.lex_state = 288},
+  [69] = {.lex_state = 288},
+  [70] = {.lex_state = 288},
+  [71] = {.lex_state = 288},
+  [72] = {.lex_state = 288},
+  [73] = {.lex_state = 288},
+  [74] = {.lex_state = 288},
+  [75] = {.lex_state = 288},
+  [76] = {.lex_state = 288},
+  [77] = {.lex_state = 288},
+  [78] = {.lex_state = 288},
+  [79] = {.lex_state = 13},
+  [80] = {.lex_state = 288},
+  [81] = {.lex_state = 288},
+  [82] = {.lex_state = 288},
+  [83] = {.lex_state = 288},
+  [84] = {.lex_state = 288},
+  [85] = {.lex_state = 288},
+  [86] = {.lex_state = 288},
+  [87] = {.lex_state = 13},
+  [88] = {.lex_state = 288},
+  [89] = {.lex_state = 288},
+  [90] = {.lex_state = 288},
+  [91] = {.lex_state = 288},
+  [92] = {.lex_state = 288},
+  [93] = {.lex_state = 288},
+  [94] = {.lex_state = 288},
+  [95] = {.lex_state = 288},
+  [96] = {.lex_state = 288},
+  [97] = {.lex_state = 288},
+  [98] = {.lex_state = 288},
+  [99] = {.lex_state = 288},
+  [100] = {.lex_state = 13},
+  [101] = {.lex_state = 288},
+  [102] = {.lex_state = 288},
+  [103] = {.lex_state = 288},
+  [104] = {.lex_state = 15},
+  [105] = {.lex_state = 13},
+  [106] = {.lex_state = 288},
+  [107] = {.lex_state = 288},
+  [108] = {.lex_state = 288},
+  [109] = {.lex_state = 288},
+  [110] = {.lex_state = 288},
+  [111] = {.lex_state = 288},
+  [112] = {.lex_state = 288},
+  [113] = {.lex_state = 288},
+  [114] = {.lex_state = 288},
+  [115] = {.lex_state = 288},
+  [116] = {.lex_state = 288},
+  [117] = {.lex_state = 288},
+  [118] = {.lex_state = 288},
+  [119] = {.lex_state = 288},
+  [120] = {.lex_state = 288},
+  [121] = {.lex_state = 288},
+  [122] = {.lex_state = 288},
+  [123] = {.lex_state = 288},
+  [124] = {.lex_state = 288},
+  [125] = {.lex_state = 288},
+  [126] = {.lex_state = 288},
+  [127] = {.lex_state = 288},
+  [128] = {.lex_state = 288},
+  [129] = {.lex_state = 288},
+  [130] = {.lex_state = 288},
+  [131] = {.lex_state = 288},
+  [132] = {.lex_state = 288},
+  [133] = {.lex_state = 288},
+  [134] = {.lex_state = 288},
+  [135] = {.lex_state = 288},
+  [136] = {.lex_state = 288},
+  [137] = {.lex_state = 288},
+  [138] = {.lex_state = 288},
+  [139] = {.lex_state = 288},
+  [140] = {.lex_state = 288},
+  [141] = {.lex_state = 288},
+  [142] = {.lex_state = 288},
+  [143] = {.lex_state = 288},
+  [144] = {.lex_state = 288},
+  [145] = {.lex_state = 288},
+  [146] = {.lex_state = 288},
+  [147] = {.lex_state = 288},
+  [148] = {.lex_state = 288},
+  [149] = {.lex_state = 288},
+  [150] = {.lex_state = 288},
+  [151] = {.lex_state = 288},
+  [152] = {.lex_state = 288},
+  [153] = {.lex_state = 288},
+  [154] = {.lex_state = 288},
+  [155] = {.lex_state = 288},
+  [156] = {.lex_state = 288},
+  [157] = {.lex_state = 288},
+  [158] = {.lex_state = 288},
+  [159] = {.lex_state = 288},
+  [160] = {.lex_state = 288},
+  [161] = {.lex_state = 288},
+  [162] = {.lex_state = 288},
+  [163] = {.lex_state = 288},
+  [164] = {.lex_state = 288},
+  [165] = {.lex_state = 288},
+  [166] = {.lex_state = 288},
+  [167] = {.lex_state = 288},
+  [168] = {.lex_state = 288},
+  [169] = {.lex_state = 288},
+  [170] = {.lex_state = 5},
+  [171] = {.lex_state = 5},
+  [172] = {.lex_state = 5},
+  [173] = {.lex_state = 288},
+  [174] = {.lex_state = 288},
+  [175] = {.lex_state = 288},
+  [176] = {.lex_state = 288},
+  [177] = {.lex_state = 11},
+  [178] = {.lex_state = 288},
+  [179] = {.lex_state = 5},
+  [180] = {.lex_state = 288},
+  [181] = {.lex_state = 288},
+  [182] = {.lex_state = 7},
+  [183] = {.lex_state = 288},
+  [184] = {.lex_state = 7},
+  [185] = {.lex_state = 8},
+  [186] = {.lex_state = 288},
+  [187] = {.lex_state = 288},
+  [188] = {.lex_state = 7},
+  [189] = {.lex_state = 288},
+  [190] = {.lex_state = 288},
+  [191] = {.lex_state = 288},
+  [192] = {.lex_state = 7},
+  [193] = {.lex_state = 7},
+  [194] = {.lex_state = 7},
+  [195] = {.lex_state = 288},
+  [196] = {.lex_state = 288},
+  [197] = {.lex_state = 288},
+  [198] = {.lex_state = 288},
+  [199] = {.lex_state = 288},
+  [200] = {.lex_state = 288},
+  [201] = {.lex_state = 288},
+  [202] = {.lex_state = 288},
+  [203] = {.lex_state = 288},
+  [204] = {.lex_state = 7},
+  [205] = {.lex_state = 288},
+  [206] = {.lex_state = 288},
+  [207] = {.lex_state = 288},
+  [208] = {.lex_state = 288},
+  [209] = {.lex_state = 288},
+  [210] = {.lex_state = 288},
+  [211] = {.lex_state = 288},
+  [212] = {.lex_state = 2},
+  [213] = {.lex_state = 288},
+  [214] = {.lex_state = 288},
+  [215] = {.lex_state = 2},
+  [216] = {.lex_state = 13},
+  [217] = {.lex_state = 288},
+  [218] = {.lex_state = 288},
+  [219] = {.lex_state = 288},
+  [220] = {.lex_state = 2},
+  [221] = {.lex_state = 288},
+  [222] = {.lex_state = 288},
+  [223] = {.lex_state = 2},
+  [224] = {.lex_state = 288},
+  [225] = {.lex_state = 288},
+  [226] = {.lex_state = 288},
+  [227] = {.lex_state = 288},
+  [228] = {.lex_state = 288},
+  [229] = {.lex_state = 288},
+  [230] = {.lex_state = 288},
+  [231] = {.lex_state = 288},
+  [232] = {.lex_state = 288},
+  [233] = {.lex_state = 288},
+  [234] = {.lex_state = 2},
+  [235] = {.lex_state = 288},
+  [236] = {.lex_state = 288},
   [237] = {.lex_state = 2},
-  [238] = {.lex_state = 5},
-  [239] = {.lex_state = 5},
-  [240] = {.lex_state = 5},
+  [238] = {.lex_state = 3},
+  [239] = {.lex_state = 3},
+  [240] = {.lex_state = 2},
   [241] = {.lex_state = 3},
-  [242] = {.lex_state = 5},
-  [243] = {.lex_state = 5},
-  [244] = {.lex_state = 8},
-  [245] = {.lex_state = 5},
-  [246] = {.lex_state = 8},
-  [247] = {.lex_state = 17},
-  [248] = {.lex_state = 256},
-  [249] = {.lex_state = 256},
-  [250] = {.lex_state = 256},
-  [251] = {.lex_state = 1},
-  [252] = {.lex_state = 256},
-  [253] = {.lex_state = 13},
-  [254] = {.lex_state = 256},
-  [255] = {.lex_state = 13},
-  [256] = {.lex_state = 256},
-  [257] = {.lex_state = 2},
-  [258] = {.lex_state = 256},
-  [259] = {.lex_state = 256},
-  [260] = {.lex_state = 2},
-  [261] = {.lex_state = 1},
-  [262] = {.lex_state = 256},
-  [263] = {.lex_state = 256},
-  [264] = {.lex_state = 256},
-  [265] = {.lex_state = 256},
-  [266] = {.lex_state = 1},
-  [267] = {.lex_state = 256},
-  [268] = {.lex_state = 13},
-  [269] = {.lex_state = 256},
-  [270] = {.lex_state = 2},
-  [271] = {.lex_state = 256},
-  [272] = {.lex_state = 256},
-  [273] = {.lex_state = 0},
-  [274] = {.lex_state = 256},
-  [275] = {.lex_state = 256},
-  [276] = {.lex_state = 256},
-  [277] = {.lex_state = 256},
-  [278] = {.lex_state = 8},
-  [279] = {.lex_state = 17},
-  [280] = {.lex_state = 8},
-  [281] = {.lex_state = 256},
-  [282] = {.lex_state = 1},
-  [283] = {.lex_state = 1},
-  [284] = {.lex_state = 256},
-  [285] = {.lex_state = 15},
-  [286] = {.lex_state = 0},
-  [287] = {.lex_state = 14},
-  [288] = {.lex_state = 0},
-  [289] = {.lex_state = 0},
-  [290] = {.lex_state = 0},
-  [291] = {.lex_state = 0},
-  [292] = {.lex_state = 0},
-  [293] = {.lex_state = 0},
-  [294] = {.lex_state = 15},
-  [295] = {.lex_state = 0},
-  [296] = {.lex_state = 0},
-  [297] = {.lex_state = 0},
-  [298] = {.lex_state = 0},
-  [299] = {.lex_state = 13},
-  [300] = {.lex_state = 0},
-  [301] = {.lex_state = 13},
-  [302] = {.lex_state = 0},
-  [303] = {.lex_state = 4},
-  [304] = {.lex_state = 0},
-  [305] = {.lex_state = 0},
-  [306] = {.lex_state = 2},
-  [307] = {.lex_state = 0},
-  [308] = {.lex_state = 0},
-  [309] = {.lex_state = 14},
-  [310] = {.lex_state = 0},
-  [311] = {.lex_state = 0},
-  [312] = {.lex_state = 0},
-  [313] = {.lex_state = 0},
+  [242] = {.lex_state = 12},
+  [243] = {.lex_state = 12},
+  [244] = {.lex_state = 12},
+  [245] = {.lex_state = 288},
+  [246] = {.lex_state = 12},
+  [247] = {.lex_state = 2},
+  [248] = {.lex_state = 3},
+  [249] = {.lex_state = 6},
+  [250] = {.lex_state = 6},
+  [251] = {.lex_state = 288},
+  [252] = {.lex_state = 2},
+  [253] = {.lex_state = 6},
+  [254] = {.lex_state = 2},
+  [255] = {.lex_state = 6},
+  [256] = {.lex_state = 2},
+  [257] = {.lex_state = 3},
+  [258] = {.lex_state = 12},
+  [259] = {.lex_state = 13},
+  [260] = {.lex_state = 12},
+  [261] = {.lex_state = 2},
+  [262] = {.lex_state = 13},
+  [263] = {.lex_state = 6},
+  [264] = {.lex_state = 6},
+  [265] = {.lex_state = 2},
+  [266] = {.lex_state = 12},
+  [267] = {.lex_state = 6},
+  [268] = {.lex_state = 6},
+  [269] = {.lex_state = 6},
+  [270] = {.lex_state = 6},
+  [271] = {.lex_state = 13},
+  [272] = {.lex_state = 12},
+  [273] = {.lex_state = 288},
+  [274] = {.lex_state = 21},
+  [275] = {.lex_state = 18},
+  [276] = {.lex_state = 288},
+  [277] = {.lex_state = 1},
+  [278] = {.lex_state = 288},
+  [279] = {.lex_state = 288},
+  [280] = {.lex_state = 288},
+  [281] = {.lex_state = 20},
+  [282] = {.lex_state = 13},
+  [283] = {.lex_state = 18},
+  [284] = {.lex_state = 13},
+  [285] = {.lex_state = 288},
+  [286] = {.lex_state = 288},
+  [287] = {.lex_state = 288},
+  [288] = {.lex_state = 288},
+  [289] = {.lex_state = 1},
+  [290] = {.lex_state = 288},
+  [291] = {.lex_state = 21},
+  [292] = {.lex_state = 288},
+  [293] = {.lex_state = 288},
+  [294] = {.lex_state = 288},
+  [295] = {.lex_state = 288},
+  [296] = {.lex_state = 288},
+  [297] = {.lex_state = 1},
+  [298] = {.lex_state = 13},
+  [299] = {.lex_state = 18},
+  [300] = {.lex_state = 288},
+  [301] = {.lex_state = 288},
+  [302] = {.lex_state = 288},
+  [303] = {.lex_state = 12},
+  [304] = {.lex_state = 288},
+  [305] = {.lex_state = 288},
+  [306] = {.lex_state = 12},
+  [307] = {.lex_state = 288},
+  [308] = {.lex_state = 1},
+  [309] = {.lex_state = 1},
+  [310] = {.lex_state = 288},
+  [311] = {.lex_state = 20},
+  [312] = {.lex_state = 288},
+  [313] = {.lex_state = 13},
   [314] = {.lex_state = 0},
-  [315] = {.lex_state = 4},
+  [315] = {.lex_state = 13},
   [316] = {.lex_state = 0},
-  [317] = {.lex_state = 15},
-  [318] = {.lex_state = 2},
-  [319] = {.lex_state = 0},
+  [317] = {.lex_state = 0},
+  [318] = {.lex_state = 0},
+  [319] = {.lex_state = 13},
   [320] = {.lex_state = 0},
-  [321] = {.lex_state = 2},
-  [322] = {.lex_state = 4},
+  [321] = {.lex_state = 0},
+  [322] = {.lex_state = 0},
   [323] = {.lex_state = 0},
   [324] = {.lex_state = 0},
   [325] = {.lex_state = 0},
   [326] = {.lex_state = 0},
   [327] = {.lex_state = 0},
   [328] = {.lex_state = 0},
-  [329] = {.lex_state = 13},
-  [330] = {.lex_state = 0},
+  [329] = {.lex_state = 0},
+  [330] = {.lex_state = 288},
   [331] = {.lex_state = 0},
   [332] = {.lex_state = 0},
-  [333] = {.lex_state = 0},
-  [334] = {.lex_state = 0},
-  [335] = {.lex_state = 0},
-  [336] = {.lex_state = 13},
-  [337] = {.lex_state = 13},
+  [333] = {.lex_state = 18},
+  [334] = {.lex_state = 5},
+  [335] = {.lex_state = 19},
+  [336] = {.lex_state = 0},
+  [337] = {.lex_state = 0},
   [338] = {.lex_state = 0},
-  [339] = {.lex_state = 256},
-  [340] = {.lex_state = 13},
+  [339] = {.lex_state = 0},
+  [340] = {.lex_state = 20},
   [341] = {.lex_state = 0},
-  [342] = {.lex_state = 4},
+  [342] = {.lex_state = 13},
   [343] = {.lex_state = 0},
-  [344] = {.lex_state = 0},
-  [345] = {.lex_state = 0},
+  [344] = {.lex_state = 18},
+  [345] = {.lex_state = 19},
   [346] = {.lex_state = 0},
-  [347] = {.lex_state = 13},
-  [348] = {.lex_state = 2},
-  [349] = {.lex_state = 0},
-  [350] = {.lex_state = 8},
-  [351] = {.lex_state = 0},
-  [352] = {.lex_state = 8},
-  [353] = {.lex_state = 0},
-  [354] = {.lex_state = 8},
+  [347] = {.lex_state = 0},
+  [348] = {.lex_state = 5},
+  [349] = {.lex_state = 5},
+  [350] = {.lex_state = 0},
+  [351] = {.lex_state = 288},
+  [352] = {.lex_state = 0},
+  [353] = {.lex_state = 13},
+  [354] = {.lex_state = 0},
   [355] = {.lex_state = 0},
-  [356] = {.lex_state = 8},
-  [357] = {.lex_state = 13},
-  [358] = {.lex_state = 2},
-  [359] = {.lex_state = 0},
+  [356] = {.lex_state = 0},
+  [357] = {.lex_state = 288},
+  [358] = {.lex_state = 0},
+  [359] = {.lex_state = 5},
   [360] = {.lex_state = 0},
   [361] = {.lex_state = 0},
-  [362] = {.lex_state = 256},
-  [363] = {.lex_state = 256},
-  [364] = {.lex_state = 20},
-  [365] = {.lex_state = 256},
-  [366] = {.lex_state = 256},
-  [367] = {.lex_state = 256},
+  [362] = {.lex_state = 0},
+  [363] = {.lex_state = 288},
+  [364] = {.lex_state = 0},
+  [365] = {.lex_state = 18},
+  [366] = {.lex_state = 18},
+  [367] = {.lex_state = 0},
   [368] = {.lex_state = 0},
   [369] = {.lex_state = 0},
-  [370] = {.lex_state = 3},
-  [371] = {.lex_state = 4},
+  [370] = {.lex_state = 0},
+  [371] = {.lex_state = 18},
   [372] = {.lex_state = 0},
-  [373] = {.lex_state = 256},
-  [374] = {.lex_state = 21},
-  [375] = {.lex_state = 4},
-  [376] = {.lex_state = 256},
-  [377] = {.lex_state = 3},
+  [373] = {.lex_state = 0},
+  [374] = {.lex_state = 18},
+  [375] = {.lex_state = 18},
+  [376] = {.lex_state = 0},
+  [377] = {.lex_state = 18},
   [378] = {.lex_state = 0},
-  [379] = {.lex_state = 15},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 256},
-  [382] = {.lex_state = 256},
-  [383] = {.lex_state = 256},
-  [384] = {.lex_state = 0},
-  [385] = {.lex_state = 256},
-  [386] = {.lex_state = 256},
-  [387] = {.lex_state = 2},
-  [388] = {.lex_state = 256},
-  [389] = {.lex_state = 256},
+  [379] = {.lex_state = 288},
+  [380] = {.lex_state = 12},
+  [381] = {.lex_state = 12},
+  [382] = {.lex_state = 12},
+  [383] = {.lex_state = 0},
+  [384] = {.lex_state = 12},
+  [385] = {.lex_state = 0},
+  [386] = {.lex_state = 288},
+  [387] = {.lex_state = 0},
+  [388] = {.lex_state = 0},
+  [389] = {.lex_state = 0},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 256},
-  [392] = {.lex_state = 21},
+  [391] = {.lex_state = 0},
+  [392] = {.lex_state = 0},
   [393] = {.lex_state = 0},
-  [394] = {.lex_state = 256},
-  [395] = {.lex_state = 0},
-  [396] = {.lex_state = 0},
-  [397] = {.lex_state = 256},
-  [398] = {.lex_state = 256},
-  [399] = {.lex_state = 15},
-  [400] = {.lex_state = 256},
-  [401] = {.lex_state = 256},
-  [402] = {.lex_state = 19},
-  [403] = {.lex_state = 15},
-  [404] = {.lex_state = 21},
-  [405] = {.lex_state = 0},
-  [406] = {.lex_state = 21},
+  [394] = {.lex_state = 288},
+  [395] = {.lex_state = 24},
+  [396] = {.lex_state = 288},
+  [397] = {.lex_state = 3},
+  [398] = {.lex_state = 5},
+  [399] = {.lex_state = 0},
+  [400] = {.lex_state = 13},
+  [401] = {.lex_state = 5},
+  [402] = {.lex_state = 288},
+  [403] = {.lex_state = 288},
+  [404] = {.lex_state = 2},
+  [405] = {.lex_state = 5},
+  [406] = {.lex_state = 0},
   [407] = {.lex_state = 0},
-  [408] = {.lex_state = 13},
-  [409] = {.lex_state = 0},
-  [410] = {.lex_state = 2},
-  [411] = {.lex_state = 4},
+  [408] = {.lex_state = 288},
+  [409] = {.lex_state = 288},
+  [410] = {.lex_state = 288},
+  [411] = {.lex_state = 18},
+  [412] = {.lex_state = 288},
+  [413] = {.lex_state = 288},
+  [414] = {.lex_state = 288},
+  [415] = {.lex_state = 25},
+  [416] = {.lex_state = 288},
+  [417] = {.lex_state = 288},
+  [418] = {.lex_state = 288},
+  [419] = {.lex_state = 288},
+  [420] = {.lex_state = 0},
+  [421] = {.lex_state = 288},
+  [422] = {.lex_state = 288},
+  [423] = {.lex_state = 24},
+  [424] = {.lex_state = 3},
+  [425] = {.lex_state = 23},
+  [426] = {.lex_state = 0},
+  [427] = {.lex_state = 0},
+  [428] = {.lex_state = 3},
+  [429] = {.lex_state = 25},
+  [430] = {.lex_state = 288},
+  [431] = {.lex_state = 0},
+  [432] = {.lex_state = 2},
+  [433] = {.lex_state = 288},
+  [434] = {.lex_state = 24},
+  [435] = {.lex_state = 0},
+  [436] = {.lex_state = 24},
+  [437] = {.lex_state = 26},
+  [438] = {.lex_state = 0},
+  [439] = {.lex_state = 288},
+  [440] = {.lex_state = 3},
+  [441] = {.lex_state = 288},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -6313,6 +6989,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
+    [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
     [anon_sym_RPAREN] = ACTIONS(1),
     [anon_sym_COLON] = ACTIONS(1),
@@ -6331,7 +7008,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
-    [anon_sym_ingress] = ACTIONS(1),
     [anon_sym_egress] = ACTIONS(1),
     [anon_sym_select] = ACTIONS(1),
     [anon_sym_pods] = ACTIONS(1),
@@ -6380,18 +7056,18 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(372),
-    [sym__item] = STATE(38),
-    [sym_silence] = STATE(38),
-    [sym_inventory] = STATE(38),
-    [sym_cidr_groups] = STATE(38),
-    [sym_cilium] = STATE(38),
-    [sym_import] = STATE(38),
-    [sym_const_definition] = STATE(38),
-    [sym_category] = STATE(38),
-    [sym_namespace] = STATE(38),
-    [sym_cluster_policy] = STATE(38),
-    [aux_sym_source_file_repeat1] = STATE(38),
+    [sym_source_file] = STATE(435),
+    [sym__item] = STATE(48),
+    [sym_silence] = STATE(48),
+    [sym_inventory] = STATE(48),
+    [sym_cidr_groups] = STATE(48),
+    [sym_cilium] = STATE(48),
+    [sym_import] = STATE(48),
+    [sym_const_definition] = STATE(48),
+    [sym_category] = STATE(48),
+    [sym_namespace] = STATE(48),
+    [sym_cluster_policy] = STATE(48),
+    [aux_sym_source_file_repeat1] = STATE(48),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -6410,7 +7086,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(25), 36,
+    ACTIONS(25), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6433,8 +7109,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
@@ -6447,10 +7126,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [42] = 2,
+  [45] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 36,
+    ACTIONS(27), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6473,8 +7152,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
@@ -6487,10 +7169,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [84] = 2,
+  [90] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 30,
+    ACTIONS(29), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6513,54 +7195,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [120] = 4,
+  [129] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 1,
-      anon_sym_DASH,
-    ACTIONS(35), 1,
-      anon_sym_SLASH,
-    ACTIONS(31), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [160] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(37), 30,
+    ACTIONS(31), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6583,18 +7232,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [196] = 2,
+  [168] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 30,
+    ACTIONS(33), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6617,18 +7269,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [232] = 2,
+  [207] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(41), 30,
+    ACTIONS(35), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -6651,134 +7306,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [268] = 3,
+  [246] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(45), 1,
-      anon_sym_SLASH,
-    ACTIONS(43), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [305] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(47), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [339] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [373] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(53), 1,
+    ACTIONS(41), 1,
       anon_sym_RBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(47), 1,
       sym_label_key,
-    ACTIONS(59), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(51), 1,
       sym_const_ref,
-    STATE(93), 1,
-      sym_scope,
-    STATE(28), 3,
-      sym__selector,
+    STATE(44), 1,
+      sym_sentence_values,
+    STATE(45), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(58), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(57), 5,
+      sym__sentence_value,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(49), 16,
-      anon_sym_silence,
+      sym_list,
+      sym_string,
+    ACTIONS(43), 6,
       anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(37), 10,
+      anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -6788,38 +7364,341 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [418] = 11,
+  [306] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 1,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(41), 1,
+      anon_sym_RBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(47), 1,
+      sym_label_key,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(51), 1,
+      sym_const_ref,
+    STATE(44), 1,
+      sym_sentence_values,
+    STATE(45), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(58), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(57), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(43), 6,
       anon_sym_port,
-    ACTIONS(65), 1,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(37), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [365] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(55), 1,
+      anon_sym_DASH,
+    ACTIONS(57), 1,
+      anon_sym_SLASH,
+    ACTIONS(53), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
       anon_sym_icmp,
-    ACTIONS(67), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(22), 1,
+  [405] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(61), 1,
+      anon_sym_SLASH,
+    ACTIONS(59), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [442] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [476] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [544] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [578] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [612] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+  [646] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_port,
+    ACTIONS(77), 1,
+      anon_sym_icmp,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(29), 1,
       sym_ports,
-    STATE(31), 1,
+    STATE(42), 1,
       sym_icmps,
-    STATE(26), 6,
+    STATE(43), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(61), 11,
+    ACTIONS(73), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -6831,26 +7710,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [467] = 9,
+  [695] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(39), 1,
       anon_sym_LBRACE,
-    ACTIONS(53), 1,
+    ACTIONS(89), 1,
       anon_sym_RBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(91), 1,
       anon_sym_in,
-    ACTIONS(57), 1,
+    ACTIONS(93), 1,
       sym_label_key,
-    ACTIONS(59), 1,
+    ACTIONS(95), 1,
       sym_const_ref,
-    STATE(93), 1,
+    STATE(108), 1,
       sym_scope,
-    STATE(28), 3,
+    STATE(39), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(49), 15,
+    ACTIONS(87), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [740] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(89), 1,
+      anon_sym_RBRACE,
+    ACTIONS(91), 1,
+      anon_sym_in,
+    ACTIONS(93), 1,
+      sym_label_key,
+    ACTIONS(95), 1,
+      sym_const_ref,
+    STATE(108), 1,
+      sym_scope,
+    STATE(39), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(87), 15,
       anon_sym_silence,
       anon_sym_port,
       anon_sym_use,
@@ -6866,18 +7781,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [511] = 6,
+  [784] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_COMMA,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    STATE(16), 1,
+    ACTIONS(99), 1,
+      anon_sym_COMMA,
+    STATE(24), 1,
       aux_sym_silence_repeat1,
-    STATE(42), 1,
+    STATE(55), 1,
       sym_string,
-    ACTIONS(75), 20,
+    ACTIONS(97), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -6898,101 +7813,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [549] = 6,
+  [822] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_COMMA,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    STATE(20), 1,
-      aux_sym_silence_repeat1,
-    STATE(41), 1,
-      sym_string,
-    ACTIONS(81), 20,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(101), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [587] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(85), 1,
-      anon_sym_method,
-    ACTIONS(87), 1,
-      anon_sym_host,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(91), 1,
-      sym_http_method,
-    ACTIONS(93), 1,
-      sym_const_ref,
-    STATE(99), 1,
-      aux_sym_http_repeat1,
-    STATE(74), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(83), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [633] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 1,
-      anon_sym_silence,
-    ACTIONS(98), 1,
-      anon_sym_RBRACE,
-    ACTIONS(100), 1,
-      anon_sym_policy,
     ACTIONS(103), 1,
+      anon_sym_policy,
+    ACTIONS(105), 1,
       anon_sym_use,
-    ACTIONS(106), 1,
+    ACTIONS(107), 1,
       anon_sym_description,
     ACTIONS(109), 1,
       anon_sym_label,
-    ACTIONS(112), 1,
+    ACTIONS(111), 1,
       anon_sym_default,
-    ACTIONS(118), 1,
+    ACTIONS(115), 1,
       anon_sym_no,
-    ACTIONS(121), 1,
+    ACTIONS(117), 1,
       anon_sym_select,
-    STATE(318), 1,
+    STATE(281), 1,
       sym_verb,
-    ACTIONS(115), 2,
+    ACTIONS(113), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 11,
+    STATE(25), 12,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -7003,34 +7850,35 @@ static const uint16_t ts_small_parse_table[] = {
       sym_no_default_deny,
       sym_select,
       sym_rule,
+      sym_sentence,
       aux_sym_body_repeat1,
-  [684] = 13,
+  [874] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(124), 1,
-      anon_sym_RBRACE,
-    ACTIONS(126), 1,
+    ACTIONS(103), 1,
       anon_sym_policy,
-    ACTIONS(128), 1,
+    ACTIONS(105), 1,
       anon_sym_use,
-    ACTIONS(130), 1,
+    ACTIONS(107), 1,
       anon_sym_description,
-    ACTIONS(132), 1,
+    ACTIONS(109), 1,
       anon_sym_label,
-    ACTIONS(134), 1,
+    ACTIONS(111), 1,
       anon_sym_default,
-    ACTIONS(138), 1,
+    ACTIONS(115), 1,
       anon_sym_no,
-    ACTIONS(140), 1,
+    ACTIONS(117), 1,
       anon_sym_select,
-    STATE(318), 1,
+    ACTIONS(119), 1,
+      anon_sym_RBRACE,
+    STATE(281), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(113), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(18), 11,
+    STATE(22), 12,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -7041,15 +7889,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_no_default_deny,
       sym_select,
       sym_rule,
+      sym_sentence,
       aux_sym_body_repeat1,
-  [735] = 4,
+  [926] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(144), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(99), 1,
       anon_sym_COMMA,
-    STATE(20), 1,
+    STATE(27), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(142), 21,
+    STATE(52), 1,
+      sym_string,
+    ACTIONS(121), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -7070,34 +7923,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_DQUOTE,
-  [768] = 13,
+  [964] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(123), 1,
       anon_sym_silence,
     ACTIONS(126), 1,
-      anon_sym_policy,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(140), 1,
-      anon_sym_select,
-    ACTIONS(147), 1,
       anon_sym_RBRACE,
-    STATE(318), 1,
+    ACTIONS(128), 1,
+      anon_sym_policy,
+    ACTIONS(131), 1,
+      anon_sym_use,
+    ACTIONS(134), 1,
+      anon_sym_description,
+    ACTIONS(137), 1,
+      anon_sym_label,
+    ACTIONS(140), 1,
+      anon_sym_default,
+    ACTIONS(146), 1,
+      anon_sym_no,
+    ACTIONS(149), 1,
+      anon_sym_select,
+    STATE(281), 1,
       sym_verb,
-    ACTIONS(136), 2,
+    ACTIONS(143), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(19), 11,
+    STATE(25), 12,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -7108,30 +7960,29 @@ static const uint16_t ts_small_parse_table[] = {
       sym_no_default_deny,
       sym_select,
       sym_rule,
+      sym_sentence,
       aux_sym_body_repeat1,
-  [819] = 9,
+  [1016] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_icmp,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(35), 1,
-      sym_icmps,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(154), 1,
+      anon_sym_method,
+    ACTIONS(156), 1,
+      anon_sym_host,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    ACTIONS(160), 1,
+      sym_http_method,
+    ACTIONS(162), 1,
+      sym_const_ref,
+    STATE(144), 1,
+      aux_sym_http_repeat1,
+    STATE(103), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(152), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7143,13 +7994,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [862] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1062] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(142), 22,
+    ACTIONS(166), 1,
+      anon_sym_COMMA,
+    STATE(27), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(164), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -7169,150 +8027,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_DQUOTE,
-  [890] = 8,
+  [1095] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(153), 1,
-      anon_sym_host,
-    ACTIONS(155), 1,
-      sym_const_ref,
-    STATE(129), 1,
-      aux_sym_http_repeat1,
-    STATE(79), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(151), 15,
+    ACTIONS(169), 23,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [930] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(159), 1,
-      anon_sym_host,
-    ACTIONS(161), 1,
-      sym_const_ref,
-    STATE(114), 1,
-      aux_sym_http_repeat1,
-    STATE(84), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(157), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [970] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(37), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1007] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(163), 1,
-      anon_sym_RBRACE,
-    ACTIONS(165), 1,
-      anon_sym_select,
-    STATE(321), 1,
-      sym_verb,
-    ACTIONS(136), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(34), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1054] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 1,
       anon_sym_COMMA,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(33), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(95), 1,
-      sym_scope,
-    ACTIONS(167), 17,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1124] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_icmp,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(46), 1,
+      sym_icmps,
+    STATE(47), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(171), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7322,131 +8088,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1089] = 7,
+  [1167] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(105), 1,
+      anon_sym_use,
+    ACTIONS(107), 1,
+      anon_sym_description,
+    ACTIONS(109), 1,
+      anon_sym_label,
+    ACTIONS(111), 1,
+      anon_sym_default,
+    ACTIONS(115), 1,
+      anon_sym_no,
+    ACTIONS(173), 1,
+      anon_sym_RBRACE,
+    ACTIONS(175), 1,
+      anon_sym_select,
+    STATE(311), 1,
+      sym_verb,
+    ACTIONS(113), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(33), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [1215] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(177), 1,
-      anon_sym_apikey,
-    ACTIONS(179), 1,
-      anon_sym_topic,
-    ACTIONS(181), 1,
-      anon_sym_client,
-    ACTIONS(183), 1,
-      anon_sym_version,
-    ACTIONS(175), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(173), 15,
       anon_sym_silence,
+    ACTIONS(180), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
+    ACTIONS(182), 1,
       anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1126] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(185), 1,
-      ts_builtin_sym_end,
-    ACTIONS(187), 1,
-      anon_sym_silence,
-    ACTIONS(190), 1,
-      anon_sym_cluster,
-    ACTIONS(193), 1,
-      anon_sym_cidr,
-    ACTIONS(196), 1,
-      anon_sym_cilium,
-    ACTIONS(199), 1,
-      anon_sym_import,
-    ACTIONS(202), 1,
-      anon_sym_const,
-    ACTIONS(205), 1,
-      anon_sym_category,
-    ACTIONS(208), 1,
-      anon_sym_system,
-    ACTIONS(211), 1,
-      anon_sym_namespace,
-    STATE(30), 11,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [1173] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(149), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
       anon_sym_description,
+    ACTIONS(188), 1,
       anon_sym_label,
+    ACTIONS(191), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(197), 1,
       anon_sym_no,
+    ACTIONS(200), 1,
       anon_sym_select,
-      anon_sym_allow,
-  [1210] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(214), 1,
-      anon_sym_silence,
-    ACTIONS(217), 1,
-      anon_sym_RBRACE,
-    ACTIONS(219), 1,
-      anon_sym_use,
-    ACTIONS(222), 1,
-      anon_sym_description,
-    ACTIONS(225), 1,
-      anon_sym_label,
-    ACTIONS(228), 1,
-      anon_sym_default,
-    ACTIONS(234), 1,
-      anon_sym_no,
-    ACTIONS(237), 1,
-      anon_sym_select,
-    STATE(321), 1,
+    STATE(311), 1,
       sym_verb,
-    ACTIONS(231), 2,
+    ACTIONS(194), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(32), 10,
+    STATE(31), 11,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -7456,17 +8158,230 @@ static const uint16_t ts_small_parse_table[] = {
       sym_no_default_deny,
       sym_select,
       sym_rule,
+      sym_sentence,
       aux_sym_policy_body_repeat1,
-  [1257] = 6,
+  [1263] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(169), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    ACTIONS(205), 1,
+      anon_sym_host,
+    ACTIONS(207), 1,
+      sym_const_ref,
+    STATE(113), 1,
+      aux_sym_http_repeat1,
+    STATE(88), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(203), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1303] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(105), 1,
+      anon_sym_use,
+    ACTIONS(107), 1,
+      anon_sym_description,
+    ACTIONS(109), 1,
+      anon_sym_label,
+    ACTIONS(111), 1,
+      anon_sym_default,
+    ACTIONS(115), 1,
+      anon_sym_no,
+    ACTIONS(175), 1,
+      anon_sym_select,
+    ACTIONS(209), 1,
+      anon_sym_RBRACE,
+    STATE(311), 1,
+      sym_verb,
+    ACTIONS(113), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(31), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [1351] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    ACTIONS(213), 1,
+      anon_sym_host,
+    ACTIONS(215), 1,
+      sym_const_ref,
+    STATE(125), 1,
+      aux_sym_http_repeat1,
+    STATE(102), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(211), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1391] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(164), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
       anon_sym_COMMA,
-    ACTIONS(171), 1,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_DQUOTE,
+  [1419] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(219), 1,
+      anon_sym_http,
+    ACTIONS(222), 1,
+      anon_sym_grpc,
+    ACTIONS(225), 1,
+      anon_sym_kafka,
+    ACTIONS(228), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(217), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1456] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(38), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(58), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(233), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
       anon_sym_in,
-    STATE(43), 1,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(231), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1489] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(38), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(58), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(237), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(235), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1522] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(242), 1,
+      anon_sym_COMMA,
+    ACTIONS(244), 1,
+      anon_sym_in,
+    STATE(40), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(102), 1,
+    STATE(124), 1,
       sym_scope,
     ACTIONS(240), 17,
       anon_sym_silence,
@@ -7486,62 +8401,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1292] = 12,
+  [1557] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(128), 1,
-      anon_sym_use,
-    ACTIONS(130), 1,
-      anon_sym_description,
-    ACTIONS(132), 1,
-      anon_sym_label,
-    ACTIONS(134), 1,
-      anon_sym_default,
-    ACTIONS(138), 1,
-      anon_sym_no,
-    ACTIONS(165), 1,
-      anon_sym_select,
     ACTIONS(242), 1,
-      anon_sym_RBRACE,
-    STATE(321), 1,
-      sym_verb,
-    ACTIONS(136), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(32), 10,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      aux_sym_policy_body_repeat1,
-  [1339] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
-      anon_sym_http,
-    ACTIONS(69), 1,
-      anon_sym_grpc,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(39), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(244), 11,
+      anon_sym_COMMA,
+    ACTIONS(244), 1,
+      anon_sym_in,
+    STATE(54), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(122), 1,
+      sym_scope,
+    ACTIONS(246), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7551,55 +8425,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1376] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 1,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(69), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
       anon_sym_dns,
-    STATE(37), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(244), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1413] = 7,
+  [1592] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(248), 1,
-      anon_sym_http,
-    ACTIONS(251), 1,
-      anon_sym_grpc,
+    ACTIONS(252), 1,
+      anon_sym_apikey,
     ACTIONS(254), 1,
-      anon_sym_kafka,
-    ACTIONS(257), 1,
-      anon_sym_dns,
-    STATE(37), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(246), 11,
+      anon_sym_topic,
+    ACTIONS(256), 1,
+      anon_sym_client,
+    ACTIONS(258), 1,
+      anon_sym_version,
+    ACTIONS(250), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(248), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7611,7 +8456,187 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1450] = 12,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [1629] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(47), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(171), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1666] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(171), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1703] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(37), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(58), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(233), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(260), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1736] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(38), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(58), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(233), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(262), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1769] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(50), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(264), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1806] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_grpc,
+    ACTIONS(83), 1,
+      anon_sym_kafka,
+    ACTIONS(85), 1,
+      anon_sym_dns,
+    STATE(36), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(264), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1843] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -7632,9 +8657,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
     ACTIONS(23), 1,
       anon_sym_namespace,
-    ACTIONS(260), 1,
+    ACTIONS(266), 1,
       ts_builtin_sym_end,
-    STATE(30), 11,
+    STATE(49), 11,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -7646,25 +8671,60 @@ static const uint16_t ts_small_parse_table[] = {
       sym_namespace,
       sym_cluster_policy,
       aux_sym_source_file_repeat1,
-  [1497] = 7,
+  [1890] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 1,
+    ACTIONS(268), 1,
+      ts_builtin_sym_end,
+    ACTIONS(270), 1,
+      anon_sym_silence,
+    ACTIONS(273), 1,
+      anon_sym_cluster,
+    ACTIONS(276), 1,
+      anon_sym_cidr,
+    ACTIONS(279), 1,
+      anon_sym_cilium,
+    ACTIONS(282), 1,
+      anon_sym_import,
+    ACTIONS(285), 1,
+      anon_sym_const,
+    ACTIONS(288), 1,
+      anon_sym_category,
+    ACTIONS(291), 1,
+      anon_sym_system,
+    ACTIONS(294), 1,
+      anon_sym_namespace,
+    STATE(49), 11,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      aux_sym_source_file_repeat1,
+  [1937] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
       anon_sym_http,
-    ACTIONS(69), 1,
+    ACTIONS(81), 1,
       anon_sym_grpc,
-    ACTIONS(71), 1,
+    ACTIONS(83), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
+    ACTIONS(85), 1,
       anon_sym_dns,
-    STATE(37), 6,
+    STATE(36), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(262), 11,
+    ACTIONS(297), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -7676,10 +8736,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1534] = 2,
+  [1974] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(264), 20,
+    ACTIONS(299), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -7700,10 +8760,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1560] = 2,
+  [2000] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(266), 20,
+    ACTIONS(301), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -7724,10 +8784,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1586] = 2,
+  [2026] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(268), 20,
+    ACTIONS(303), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -7748,14 +8808,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1612] = 4,
+  [2052] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(272), 1,
+    ACTIONS(307), 1,
       anon_sym_COMMA,
-    STATE(43), 1,
+    STATE(54), 1,
       aux_sym_peer_pods_repeat1,
-    ACTIONS(270), 18,
+    ACTIONS(305), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7774,10 +8834,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1642] = 2,
+  [2082] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(275), 20,
+    ACTIONS(310), 20,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -7798,119 +8858,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1668] = 4,
+  [2108] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(279), 1,
+    ACTIONS(314), 1,
       anon_sym_COMMA,
-    STATE(45), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(277), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1697] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_namespaces,
-    ACTIONS(284), 1,
-      anon_sym_cidr,
-    ACTIONS(286), 1,
-      anon_sym_namespace,
-    ACTIONS(288), 1,
-      anon_sym_pods,
-    ACTIONS(292), 1,
-      anon_sym_entity,
-    ACTIONS(294), 1,
-      anon_sym_fqdn,
-    ACTIONS(296), 1,
-      anon_sym_service,
-    ACTIONS(298), 1,
-      anon_sym_services,
-    ACTIONS(290), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(13), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [1740] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(302), 1,
-      anon_sym_COMMA,
-    STATE(53), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(300), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1769] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(304), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1794] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(308), 1,
-      anon_sym_COMMA,
-    STATE(72), 1,
+    STATE(73), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(306), 17,
+    ACTIONS(312), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -7928,67 +8883,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1823] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_COMMA,
-    STATE(62), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(310), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1852] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_COMMA,
-    STATE(62), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(314), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1881] = 4,
+  [2137] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(318), 1,
       anon_sym_COMMA,
-    STATE(54), 1,
-      aux_sym_peer_fqdn_repeat1,
+    STATE(86), 1,
+      aux_sym_sentence_values_repeat1,
     ACTIONS(316), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7997,198 +8903,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1910] = 4,
+      anon_sym_from,
+      anon_sym_to,
+  [2166] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(302), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(320), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(47), 1,
+      sym_label_key,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(51), 1,
+      sym_const_ref,
+    STATE(110), 1,
+      sym_sentence_values,
+    STATE(177), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(57), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(320), 6,
       anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1939] = 4,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [2207] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(318), 1,
+    ACTIONS(324), 1,
       anon_sym_COMMA,
-    STATE(45), 1,
-      aux_sym_peer_fqdn_repeat1,
+    STATE(59), 1,
+      aux_sym_sentence_values_repeat1,
     ACTIONS(322), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1968] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      sym_scope,
-    ACTIONS(324), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1997] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(96), 1,
-      sym_scope,
-    ACTIONS(326), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2026] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(97), 1,
-      sym_scope,
-    ACTIONS(328), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2055] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_namespaces,
-    ACTIONS(284), 1,
-      anon_sym_cidr,
-    ACTIONS(286), 1,
       anon_sym_namespace,
-    ACTIONS(292), 1,
-      anon_sym_entity,
-    ACTIONS(294), 1,
-      anon_sym_fqdn,
-    ACTIONS(296), 1,
-      anon_sym_service,
-    ACTIONS(298), 1,
-      anon_sym_services,
-    ACTIONS(330), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_pods,
-    ACTIONS(290), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(13), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [2098] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(308), 1,
-      anon_sym_COMMA,
-    STATE(49), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(332), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2127] = 2,
+      anon_sym_from,
+      anon_sym_to,
+  [2236] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(334), 19,
+    ACTIONS(327), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -8208,14 +8987,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2152] = 2,
+  [2261] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(336), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(91), 1,
+      anon_sym_in,
+    ACTIONS(93), 1,
+      sym_label_key,
+    ACTIONS(331), 1,
       anon_sym_RBRACE,
-      anon_sym_port,
+    ACTIONS(333), 1,
+      sym_const_ref,
+    STATE(205), 1,
+      sym_scope,
+    STATE(180), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(329), 10,
+      anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8224,21 +9016,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2177] = 4,
+  [2300] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(340), 1,
+    ACTIONS(337), 1,
       anon_sym_COMMA,
-    STATE(62), 1,
+    STATE(74), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(338), 17,
+    ACTIONS(335), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8256,12 +9042,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2206] = 2,
+  [2329] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(270), 19,
-      anon_sym_silence,
+    ACTIONS(337), 1,
       anon_sym_COMMA,
+    STATE(74), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(339), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -8272,21 +9061,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2231] = 3,
+  [2358] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(345), 1,
-      anon_sym_except,
-    ACTIONS(343), 18,
-      anon_sym_silence,
+    ACTIONS(343), 1,
       anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(341), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -8303,13 +9092,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2258] = 4,
+  [2387] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(343), 1,
+      anon_sym_COMMA,
+    STATE(77), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(345), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2416] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(349), 1,
       anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_peer_entity_repeat1,
+    STATE(78), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(347), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8328,92 +9142,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2287] = 4,
+  [2445] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_COMMA,
-    STATE(50), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(352), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_COMMA,
-    STATE(51), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(354), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2345] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(244), 1,
       anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(358), 1,
-      anon_sym_RBRACE,
-    ACTIONS(360), 1,
-      sym_const_ref,
-    STATE(186), 1,
+    STATE(107), 1,
       sym_scope,
-    STATE(158), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(356), 10,
+    ACTIONS(351), 17,
       anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2384] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(362), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -8424,19 +9161,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_except,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2409] = 2,
+  [2474] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(364), 19,
-      anon_sym_silence,
+    ACTIONS(349), 1,
       anon_sym_COMMA,
+    STATE(66), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(353), 17,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -8447,43 +9186,142 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_except,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2434] = 2,
+  [2503] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(366), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
+    ACTIONS(244), 1,
       anon_sym_in,
+    STATE(143), 1,
+      sym_scope,
+    ACTIONS(355), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2459] = 4,
+  [2532] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(244), 1,
+      anon_sym_in,
+    STATE(146), 1,
+      sym_scope,
+    ACTIONS(357), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2561] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(314), 1,
+      anon_sym_COMMA,
+    STATE(56), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(359), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2590] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(361), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2615] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_COMMA,
+    STATE(73), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(363), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2644] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(370), 1,
       anon_sym_COMMA,
-    STATE(72), 1,
-      aux_sym_peer_cidr_repeat1,
+    STATE(74), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(368), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -8502,13 +9340,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2488] = 3,
+  [2673] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(305), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2698] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(375), 1,
       anon_sym_except,
-    ACTIONS(373), 17,
+    ACTIONS(373), 18,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -8525,277 +9387,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2514] = 5,
+  [2725] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
     ACTIONS(379), 1,
-      anon_sym_host,
-    STATE(107), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(377), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2544] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(277), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2568] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2592] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(385), 1,
-      anon_sym_COMMA,
-    STATE(83), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(383), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2620] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2644] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(389), 1,
-      anon_sym_host,
-    STATE(117), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(387), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2674] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(393), 1,
-      anon_sym_topic,
-    ACTIONS(395), 1,
-      anon_sym_client,
-    ACTIONS(397), 1,
-      anon_sym_version,
-    ACTIONS(391), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2704] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(399), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2728] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(403), 1,
-      anon_sym_topic,
-    ACTIONS(405), 1,
-      anon_sym_client,
-    ACTIONS(407), 1,
-      anon_sym_version,
-    ACTIONS(401), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2758] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(411), 1,
-      anon_sym_COMMA,
-    STATE(83), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(409), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2786] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    ACTIONS(416), 1,
-      anon_sym_host,
-    STATE(121), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(414), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2816] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(385), 1,
       anon_sym_COMMA,
     STATE(77), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(418), 16,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(377), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8810,7 +9412,355 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2844] = 2,
+  [2754] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 1,
+      anon_sym_COMMA,
+    STATE(78), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(382), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2783] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
+      anon_sym_namespaces,
+    ACTIONS(389), 1,
+      anon_sym_cidr,
+    ACTIONS(391), 1,
+      anon_sym_namespace,
+    ACTIONS(393), 1,
+      anon_sym_pods,
+    ACTIONS(397), 1,
+      anon_sym_entity,
+    ACTIONS(399), 1,
+      anon_sym_fqdn,
+    ACTIONS(401), 1,
+      anon_sym_service,
+    ACTIONS(403), 1,
+      anon_sym_services,
+    ACTIONS(395), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(18), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [2826] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_COMMA,
+    STATE(62), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(405), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2855] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_COMMA,
+    STATE(63), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(407), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2884] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(409), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2909] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(411), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2934] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(413), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2959] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(417), 1,
+      anon_sym_EQ,
+    ACTIONS(415), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [2986] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 1,
+      anon_sym_COMMA,
+    STATE(59), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(419), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [3015] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 1,
+      anon_sym_namespaces,
+    ACTIONS(389), 1,
+      anon_sym_cidr,
+    ACTIONS(391), 1,
+      anon_sym_namespace,
+    ACTIONS(397), 1,
+      anon_sym_entity,
+    ACTIONS(399), 1,
+      anon_sym_fqdn,
+    ACTIONS(401), 1,
+      anon_sym_service,
+    ACTIONS(403), 1,
+      anon_sym_services,
+    ACTIONS(421), 1,
+      anon_sym_pods,
+    ACTIONS(395), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(18), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [3058] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    ACTIONS(425), 1,
+      anon_sym_host,
+    STATE(128), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(423), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3088] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(427), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3112] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(363), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3160] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(368), 18,
@@ -8832,26 +9782,284 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2868] = 9,
+  [3184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_in,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(358), 1,
+    ACTIONS(431), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-    ACTIONS(360), 1,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3208] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_except,
+    ACTIONS(433), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3234] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(322), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+  [3258] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(377), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3282] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(382), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3306] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 1,
+      anon_sym_COMMA,
+    STATE(101), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(437), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3334] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 1,
+      anon_sym_COMMA,
+    STATE(98), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(441), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3362] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(445), 1,
+      anon_sym_topic,
+    ACTIONS(447), 1,
+      anon_sym_client,
+    ACTIONS(449), 1,
+      anon_sym_version,
+    ACTIONS(443), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3392] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(453), 1,
+      anon_sym_COMMA,
+    STATE(101), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(451), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3420] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    ACTIONS(458), 1,
+      anon_sym_host,
+    STATE(133), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(456), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3450] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    ACTIONS(462), 1,
+      anon_sym_host,
+    STATE(114), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(460), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3480] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(91), 1,
+      anon_sym_in,
+    ACTIONS(93), 1,
+      sym_label_key,
+    ACTIONS(331), 1,
+      anon_sym_RBRACE,
+    ACTIONS(333), 1,
       sym_const_ref,
-    STATE(186), 1,
+    STATE(205), 1,
       sym_scope,
-    STATE(158), 3,
+    STATE(180), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(356), 9,
+    ACTIONS(329), 9,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
@@ -8861,14 +10069,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [2906] = 2,
+  [3518] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(420), 18,
+    ACTIONS(466), 1,
+      anon_sym_topic,
+    ACTIONS(468), 1,
+      anon_sym_client,
+    ACTIONS(470), 1,
+      anon_sym_version,
+    ACTIONS(464), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8878,37 +10090,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2930] = 2,
+  [3548] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(347), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2954] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(422), 17,
+    ACTIONS(472), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8926,10 +10115,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2977] = 2,
+  [3571] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(424), 17,
+    ACTIONS(474), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -8947,70 +10136,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(426), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3046] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(428), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3069] = 2,
+  [3594] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(240), 17,
@@ -9031,413 +10157,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3092] = 2,
+  [3617] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(430), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3115] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(432), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3138] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
+    ACTIONS(478), 1,
       anon_sym_COMMA,
-    STATE(104), 1,
+    STATE(123), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(434), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3165] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(438), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3192] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 1,
-      anon_sym_COMMA,
-    STATE(110), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(440), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3219] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(442), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(444), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3265] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(446), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3288] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(448), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3315] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(450), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3342] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(452), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3369] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(454), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3396] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(456), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3423] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(463), 1,
-      anon_sym_client,
-    ACTIONS(465), 1,
-      anon_sym_version,
-    ACTIONS(461), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3450] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 1,
-      anon_sym_COMMA,
-    STATE(45), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(467), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3477] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(469), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3500] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(409), 17,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3523] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(473), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(471), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3550] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
     ACTIONS(476), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9454,16 +10180,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3577] = 4,
+  [3644] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(478), 15,
+    ACTIONS(480), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9472,40 +10196,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3604] = 4,
+      anon_sym_from,
+      anon_sym_to,
+  [3667] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(158), 1,
       anon_sym_header,
-    STATE(122), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(480), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3631] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
+    STATE(126), 1,
       aux_sym_http_repeat1,
     ACTIONS(482), 15,
       anon_sym_silence,
@@ -9523,16 +10224,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3658] = 4,
+  [3694] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(124), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(484), 15,
+    ACTIONS(484), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9542,17 +10240,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3685] = 4,
+  [3717] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(488), 1,
-      anon_sym_client,
-    ACTIONS(490), 1,
-      anon_sym_version,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(486), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9569,14 +10268,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3712] = 4,
+  [3744] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(158), 1,
       anon_sym_header,
-    STATE(126), 1,
+    STATE(115), 1,
       aux_sym_http_repeat1,
-    ACTIONS(492), 15,
+    ACTIONS(488), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9592,14 +10291,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3739] = 4,
+  [3771] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(492), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(115), 1,
       aux_sym_http_repeat1,
-    ACTIONS(494), 15,
+    ACTIONS(490), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9615,16 +10314,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3766] = 4,
+  [3798] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(496), 15,
+    ACTIONS(495), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9634,64 +10330,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3793] = 4,
+  [3821] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(128), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(498), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3820] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(500), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3847] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(504), 1,
+    ACTIONS(499), 1,
       anon_sym_client,
-    ACTIONS(506), 1,
+    ACTIONS(501), 1,
       anon_sym_version,
-    ACTIONS(502), 15,
+    ACTIONS(497), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9707,103 +10358,166 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3874] = 4,
+  [3848] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(89), 1,
+    ACTIONS(349), 1,
+      anon_sym_COMMA,
+    STATE(78), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(503), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3875] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3898] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(478), 1,
+      anon_sym_COMMA,
+    STATE(109), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(507), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3925] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(451), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3948] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(509), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3971] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(513), 1,
+      anon_sym_COMMA,
+    STATE(123), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(511), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3998] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(246), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4021] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(158), 1,
       anon_sym_header,
-    STATE(108), 1,
+    STATE(115), 1,
       aux_sym_http_repeat1,
-    ACTIONS(508), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3901] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(106), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(510), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3928] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(512), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3955] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_header,
-    STATE(108), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(514), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3982] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(518), 1,
-      anon_sym_version,
     ACTIONS(516), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9820,12 +10534,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4006] = 2,
+  [4048] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(471), 16,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(518), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9840,11 +10557,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4028] = 3,
+  [4075] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(522), 1,
-      anon_sym_version,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(134), 1,
+      aux_sym_http_repeat1,
     ACTIONS(520), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9861,12 +10580,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4052] = 2,
+  [4102] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(524), 16,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(522), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9881,12 +10603,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4074] = 2,
+  [4129] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(526), 16,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(136), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(524), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -9901,12 +10626,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4096] = 3,
+  [4156] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(528), 1,
+      anon_sym_client,
     ACTIONS(530), 1,
       anon_sym_version,
-    ACTIONS(528), 15,
+    ACTIONS(526), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9922,12 +10649,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4120] = 3,
+  [4183] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(534), 1,
-      anon_sym_version,
-    ACTIONS(532), 15,
+    ACTIONS(532), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4206] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(138), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(534), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9943,11 +10693,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4144] = 3,
+  [4233] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(538), 1,
-      anon_sym_version,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(536), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9964,11 +10716,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4168] = 3,
+  [4260] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(542), 1,
-      anon_sym_version,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(538), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(140), 1,
+      aux_sym_http_repeat1,
     ACTIONS(540), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -9985,30 +10762,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4192] = 2,
+  [4314] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(544), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
+    ACTIONS(158), 1,
       anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4214] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(546), 15,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(542), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10024,10 +10785,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4235] = 2,
+  [4341] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(548), 15,
+    ACTIONS(546), 1,
+      anon_sym_client,
+    ACTIONS(548), 1,
+      anon_sym_version,
+    ACTIONS(544), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10043,9 +10808,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4256] = 2,
+  [4368] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(550), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10062,9 +10831,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4277] = 2,
+  [4395] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(141), 1,
+      aux_sym_http_repeat1,
     ACTIONS(552), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10081,9 +10854,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4298] = 2,
+  [4422] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(554), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10100,9 +10877,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4319] = 2,
+  [4449] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(556), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10119,12 +10900,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4340] = 2,
+  [4476] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(558), 15,
+    ACTIONS(558), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10134,16 +10916,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4361] = 2,
+  [4499] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(560), 15,
+    ACTIONS(560), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10153,13 +10937,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4382] = 2,
+  [4522] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(158), 1,
+      anon_sym_header,
+    STATE(115), 1,
+      aux_sym_http_repeat1,
     ACTIONS(562), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10176,9 +10965,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4403] = 2,
+  [4549] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(349), 1,
+      anon_sym_COMMA,
+    STATE(118), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(564), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10195,12 +10988,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4424] = 2,
+  [4576] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(566), 15,
+    ACTIONS(566), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10210,13 +11004,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4445] = 2,
+  [4599] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(570), 1,
+      anon_sym_version,
     ACTIONS(568), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10233,10 +11030,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4466] = 2,
+  [4623] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(570), 15,
+    ACTIONS(574), 1,
+      anon_sym_version,
+    ACTIONS(572), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10252,95 +11051,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [4487] = 11,
+  [4647] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(572), 1,
-      anon_sym_RPAREN,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
     ACTIONS(578), 1,
-      sym_cidr,
-    ACTIONS(580), 1,
-      sym_const_ref,
+      anon_sym_version,
+    ACTIONS(576), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4671] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(582), 1,
-      sym_identifier,
-    STATE(341), 1,
-      sym_argument,
-    STATE(325), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4525] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(578), 1,
-      sym_cidr,
-    ACTIONS(580), 1,
-      sym_const_ref,
-    ACTIONS(582), 1,
-      sym_identifier,
-    ACTIONS(584), 1,
-      anon_sym_RPAREN,
-    STATE(292), 1,
-      sym_argument,
-    STATE(325), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4563] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(578), 1,
-      sym_cidr,
-    ACTIONS(580), 1,
-      sym_const_ref,
-    ACTIONS(582), 1,
-      sym_identifier,
-    ACTIONS(586), 1,
-      anon_sym_RPAREN,
-    STATE(341), 1,
-      sym_argument,
-    STATE(325), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4601] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(590), 1,
-      anon_sym_COMMA,
-    STATE(157), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(588), 11,
+      anon_sym_version,
+    ACTIONS(580), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10352,14 +11089,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4624] = 4,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4695] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(594), 1,
+    ACTIONS(584), 16,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(157), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(592), 11,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4717] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(588), 1,
+      anon_sym_version,
+    ACTIONS(586), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10371,14 +11130,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4647] = 4,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4741] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 1,
-      anon_sym_in,
-    STATE(182), 1,
-      sym_scope,
-    ACTIONS(597), 11,
+    ACTIONS(590), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4763] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(511), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4785] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10390,31 +11189,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4670] = 2,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4807] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4689] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(590), 1,
-      anon_sym_COMMA,
-    STATE(157), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(601), 11,
+    ACTIONS(596), 1,
+      anon_sym_version,
+    ACTIONS(594), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10426,56 +11211,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4712] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4831] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(603), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4731] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(578), 1,
-      sym_cidr,
-    ACTIONS(580), 1,
-      sym_const_ref,
-    ACTIONS(582), 1,
-      sym_identifier,
-    STATE(341), 1,
-      sym_argument,
-    STATE(325), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4766] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(590), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(605), 11,
+    ACTIONS(598), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10487,31 +11230,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4789] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4852] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(607), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
-  [4808] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(590), 1,
-      anon_sym_COMMA,
-    STATE(160), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(609), 11,
+    ACTIONS(600), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10523,48 +11249,309 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4831] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(613), 1,
-      anon_sym_LPAREN,
-    STATE(183), 1,
-      sym_arguments,
-    ACTIONS(611), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4854] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(615), 13,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_RBRACK,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
   [4873] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(617), 12,
+    ACTIONS(602), 15,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4894] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4915] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(606), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4936] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(608), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4957] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(610), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4978] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(612), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [4999] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(614), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5020] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(616), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5041] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(618), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5062] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(620), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5083] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(622), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [5104] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(624), 1,
+      anon_sym_RPAREN,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(628), 1,
+      sym_cidr,
+    ACTIONS(630), 1,
+      sym_const_ref,
+    ACTIONS(632), 1,
+      sym_identifier,
+    STATE(360), 1,
+      sym_argument,
+    STATE(354), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5142] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(628), 1,
+      sym_cidr,
+    ACTIONS(630), 1,
+      sym_const_ref,
+    ACTIONS(632), 1,
+      sym_identifier,
+    ACTIONS(634), 1,
+      anon_sym_RPAREN,
+    STATE(360), 1,
+      sym_argument,
+    STATE(354), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5180] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(628), 1,
+      sym_cidr,
+    ACTIONS(630), 1,
+      sym_const_ref,
+    ACTIONS(632), 1,
+      sym_identifier,
+    ACTIONS(636), 1,
+      anon_sym_RPAREN,
+    STATE(321), 1,
+      sym_argument,
+    STATE(354), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5218] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(640), 1,
       anon_sym_COMMA,
+    STATE(176), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(638), 11,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -10575,114 +11562,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [4891] = 8,
+  [5241] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(619), 1,
-      anon_sym_RBRACK,
-    ACTIONS(621), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(345), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4921] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(592), 12,
-      anon_sym_silence,
+    ACTIONS(644), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [4939] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(623), 1,
-      anon_sym_RBRACK,
-    ACTIONS(625), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(316), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4969] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(627), 1,
-      anon_sym_RBRACK,
-    ACTIONS(621), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(345), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [4999] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(629), 1,
-      anon_sym_group,
-    ACTIONS(631), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(205), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5029] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(633), 11,
+    STATE(174), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(642), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10694,104 +11581,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5046] = 2,
+  [5264] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(635), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5063] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(637), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5080] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(639), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(193), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5107] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(641), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5124] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5141] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(645), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5158] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(640), 1,
+      anon_sym_COMMA,
+    STATE(174), 1,
+      aux_sym_default_deny_repeat1,
     ACTIONS(647), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10804,9 +11600,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5175] = 2,
+  [5287] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(640), 1,
+      anon_sym_COMMA,
+    STATE(174), 1,
+      aux_sym_default_deny_repeat1,
     ACTIONS(649), 11,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -10819,441 +11619,696 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5192] = 2,
+  [5310] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(651), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5209] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5226] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(655), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(323), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5253] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5270] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(621), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(345), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5297] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(574), 1,
-      anon_sym_LBRACK,
-    ACTIONS(576), 1,
-      sym_port_number,
-    ACTIONS(657), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(338), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5324] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5341] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5358] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(663), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5375] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5391] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5407] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(669), 1,
-      anon_sym_RBRACE,
-    ACTIONS(671), 1,
-      anon_sym_BANG,
-    ACTIONS(673), 1,
+    ACTIONS(656), 1,
       sym_label_key,
-    ACTIONS(675), 1,
+    STATE(177), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(651), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
       sym_const_ref,
-    STATE(355), 6,
+    ACTIONS(653), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5335] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(660), 1,
+      anon_sym_LPAREN,
+    STATE(203), 1,
+      sym_arguments,
+    ACTIONS(658), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5358] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(628), 1,
+      sym_cidr,
+    ACTIONS(630), 1,
+      sym_const_ref,
+    ACTIONS(632), 1,
+      sym_identifier,
+    STATE(360), 1,
+      sym_argument,
+    STATE(354), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5393] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(244), 1,
+      anon_sym_in,
+    STATE(196), 1,
+      sym_scope,
+    ACTIONS(662), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5416] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(640), 1,
+      anon_sym_COMMA,
+    STATE(175), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(664), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5439] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(666), 1,
+      anon_sym_RBRACK,
+    ACTIONS(668), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(337), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5469] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(642), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5487] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(670), 1,
+      anon_sym_RBRACK,
+    ACTIONS(672), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(392), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5517] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(674), 1,
+      anon_sym_group,
+    ACTIONS(676), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(227), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5547] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(678), 12,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5565] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(680), 1,
+      anon_sym_LBRACE,
+    ACTIONS(684), 1,
+      sym_const_ref,
+    STATE(209), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(235), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(682), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5591] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(686), 1,
+      anon_sym_RBRACK,
+    ACTIONS(672), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(392), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5621] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(688), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5638] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(690), 1,
+      anon_sym_LBRACE,
+    STATE(191), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(235), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(682), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5661] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(692), 1,
+      anon_sym_LBRACE,
+    STATE(191), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(235), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(694), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5684] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(697), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(391), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5711] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(672), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(392), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5738] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(699), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(358), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5765] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5782] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(703), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5799] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(707), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5833] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(709), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5850] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(711), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(713), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5884] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(715), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5901] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(717), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5918] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(626), 1,
+      sym_port_number,
+    ACTIONS(719), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(229), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [5945] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(662), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5962] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(721), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5979] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(723), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5996] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(725), 1,
+      anon_sym_LBRACE,
+    STATE(190), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(235), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(682), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6019] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(727), 1,
+      anon_sym_LBRACE,
+    STATE(191), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(235), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(682), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6042] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(729), 11,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [6059] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(731), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6075] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_LBRACK,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(733), 1,
+      sym_label_key,
+    ACTIONS(735), 1,
+      sym_const_ref,
+    STATE(95), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+  [6101] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(737), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6117] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(739), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6133] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(741), 1,
+      anon_sym_RBRACE,
+    ACTIONS(743), 1,
+      anon_sym_BANG,
+    ACTIONS(745), 1,
+      sym_label_key,
+    ACTIONS(747), 1,
+      sym_const_ref,
+    STATE(372), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5431] = 2,
+  [6157] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(677), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5447] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(671), 1,
-      anon_sym_BANG,
-    ACTIONS(673), 1,
-      sym_label_key,
-    ACTIONS(675), 1,
-      sym_const_ref,
-    ACTIONS(679), 1,
-      anon_sym_RBRACE,
-    STATE(355), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [5471] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(681), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5487] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(683), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5503] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5519] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(687), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(689), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5551] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(691), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5567] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5583] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(695), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5599] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(697), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5615] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(699), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5631] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(701), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5647] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(703), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5663] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(705), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [5679] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(671), 1,
-      anon_sym_BANG,
-    ACTIONS(673), 1,
-      sym_label_key,
-    ACTIONS(707), 1,
-      anon_sym_RBRACE,
-    ACTIONS(709), 1,
-      sym_const_ref,
-    STATE(298), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [5703] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(713), 2,
+    ACTIONS(751), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(711), 8,
+    ACTIONS(749), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -11262,2097 +12317,2463 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [5721] = 5,
+  [6175] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(671), 1,
+    ACTIONS(753), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6191] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6207] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(757), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6223] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(743), 1,
       anon_sym_BANG,
-    ACTIONS(673), 1,
+    ACTIONS(745), 1,
       sym_label_key,
-    ACTIONS(675), 1,
+    ACTIONS(747), 1,
       sym_const_ref,
-    STATE(355), 6,
+    ACTIONS(759), 1,
+      anon_sym_RBRACE,
+    STATE(372), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [5742] = 6,
+  [6247] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(715), 1,
+    ACTIONS(761), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6263] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(763), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6279] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(743), 1,
+      anon_sym_BANG,
+    ACTIONS(745), 1,
+      sym_label_key,
+    ACTIONS(765), 1,
+      anon_sym_RBRACE,
+    ACTIONS(767), 1,
+      sym_const_ref,
+    STATE(316), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [6303] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6319] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(771), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6335] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(773), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6351] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(775), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6367] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(777), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6383] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6399] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(781), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6415] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(783), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6431] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(785), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6447] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(787), 10,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+  [6463] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(743), 1,
+      anon_sym_BANG,
+    ACTIONS(745), 1,
+      sym_label_key,
+    ACTIONS(747), 1,
+      sym_const_ref,
+    STATE(372), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [6484] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(791), 1,
+      sym_const_ref,
+    STATE(236), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(789), 6,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_pods,
-    ACTIONS(717), 1,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6503] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 1,
+      sym_const_ref,
+    STATE(236), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(793), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6522] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(798), 1,
+      sym_label_key,
+    ACTIONS(800), 1,
+      sym_const_ref,
+    ACTIONS(796), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(383), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6544] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 1,
+      anon_sym_pods,
+    ACTIONS(804), 1,
       anon_sym_all,
-    ACTIONS(719), 1,
+    ACTIONS(806), 1,
       anon_sym_nodes,
-    ACTIONS(721), 1,
+    ACTIONS(808), 1,
       anon_sym_everything,
-    STATE(178), 4,
+    STATE(210), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [5764] = 4,
+  [6566] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(291), 1,
+    ACTIONS(804), 1,
+      anon_sym_all,
+    ACTIONS(806), 1,
+      anon_sym_nodes,
+    ACTIONS(808), 1,
+      anon_sym_everything,
+    ACTIONS(810), 1,
+      anon_sym_pods,
+    STATE(210), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [6588] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(798), 1,
+      sym_label_key,
+    ACTIONS(814), 1,
+      sym_const_ref,
+    ACTIONS(812), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(370), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6610] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(343), 1,
       sym_type,
-    ACTIONS(723), 3,
+    ACTIONS(816), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(725), 4,
+    ACTIONS(818), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [5782] = 6,
+  [6628] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(51), 1,
+    ACTIONS(820), 1,
+      anon_sym_silence,
+    ACTIONS(822), 1,
+      anon_sym_RBRACE,
+    ACTIONS(824), 1,
+      sym__name_token,
+    STATE(240), 1,
+      sym_name,
+    STATE(320), 1,
+      sym_inventory_entry,
+    STATE(266), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6651] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 1,
+      anon_sym_silence,
+    ACTIONS(824), 1,
+      sym__name_token,
+    ACTIONS(826), 1,
+      anon_sym_RBRACE,
+    STATE(240), 1,
+      sym_name,
+    STATE(378), 1,
+      sym_inventory_entry,
+    STATE(266), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6674] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 1,
+      anon_sym_silence,
+    ACTIONS(824), 1,
+      sym__name_token,
+    ACTIONS(828), 1,
+      anon_sym_RBRACE,
+    STATE(240), 1,
+      sym_name,
+    STATE(378), 1,
+      sym_inventory_entry,
+    STATE(266), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [6697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(830), 7,
       anon_sym_LBRACE,
-    ACTIONS(729), 1,
-      sym_label_key,
-    ACTIONS(731), 1,
-      sym_const_ref,
-    ACTIONS(727), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(360), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5804] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(729), 1,
-      sym_label_key,
-    ACTIONS(735), 1,
-      sym_const_ref,
-    ACTIONS(733), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(351), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5826] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(717), 1,
-      anon_sym_all,
-    ACTIONS(719), 1,
-      anon_sym_nodes,
-    ACTIONS(721), 1,
-      anon_sym_everything,
-    ACTIONS(737), 1,
-      anon_sym_pods,
-    STATE(178), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [5848] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(739), 1,
-      anon_sym_silence,
-    ACTIONS(741), 1,
-      anon_sym_RBRACE,
-    ACTIONS(743), 1,
-      sym__name_token,
-    STATE(216), 1,
-      sym_name,
-    STATE(324), 1,
-      sym_inventory_entry,
-    STATE(244), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5871] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(739), 1,
-      anon_sym_silence,
-    ACTIONS(743), 1,
-      sym__name_token,
-    ACTIONS(745), 1,
-      anon_sym_RBRACE,
-    STATE(216), 1,
-      sym_name,
-    STATE(324), 1,
-      sym_inventory_entry,
-    STATE(244), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5894] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(739), 1,
-      anon_sym_silence,
-    ACTIONS(743), 1,
-      sym__name_token,
-    ACTIONS(747), 1,
-      anon_sym_RBRACE,
-    STATE(216), 1,
-      sym_name,
-    STATE(311), 1,
-      sym_inventory_entry,
-    STATE(244), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [5917] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(749), 1,
-      anon_sym_LBRACK,
-    STATE(59), 1,
-      sym_cidr_item,
-    ACTIONS(751), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(64), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [5935] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_namespaces,
-    ACTIONS(755), 1,
+      anon_sym_port,
       anon_sym_namespace,
-    ACTIONS(757), 1,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [6710] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(834), 1,
+      anon_sym_COMMA,
+    ACTIONS(836), 1,
+      anon_sym_DQUOTE,
+    STATE(260), 1,
+      aux_sym_silence_repeat1,
+    STATE(380), 1,
+      sym_string,
+    ACTIONS(832), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6730] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(798), 1,
+      sym_label_key,
+    ACTIONS(838), 1,
+      sym_const_ref,
+    STATE(131), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6748] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(417), 1,
+      anon_sym_EQ,
+    ACTIONS(842), 1,
+      anon_sym_in,
+    ACTIONS(844), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(846), 1,
+      anon_sym_notin,
+    ACTIONS(840), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [6768] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(848), 1,
+      anon_sym_RPAREN,
+    ACTIONS(850), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(390), 2,
+      sym__label_value,
+      sym_string,
+  [6786] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(852), 1,
+      anon_sym_RPAREN,
+    ACTIONS(850), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(390), 2,
+      sym__label_value,
+      sym_string,
+  [6804] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(854), 1,
+      anon_sym_LBRACE,
+    ACTIONS(856), 1,
+      anon_sym_sentence,
+    ACTIONS(858), 1,
+      anon_sym_LPAREN,
+    STATE(226), 1,
+      sym_body,
+    STATE(290), 1,
+      sym_parameters,
+    STATE(362), 1,
+      sym_sentence_declaration,
+  [6826] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(798), 1,
+      sym_label_key,
+    ACTIONS(860), 1,
+      sym_const_ref,
+    STATE(207), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6844] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(862), 1,
+      anon_sym_RPAREN,
+    ACTIONS(850), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(390), 2,
+      sym__label_value,
+      sym_string,
+  [6862] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(798), 1,
+      sym_label_key,
+    ACTIONS(864), 1,
+      sym_const_ref,
+    STATE(106), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6880] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(866), 1,
+      anon_sym_RPAREN,
+    ACTIONS(850), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(390), 2,
+      sym__label_value,
+      sym_string,
+  [6898] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(798), 1,
+      sym_label_key,
+    ACTIONS(868), 1,
+      sym_const_ref,
+    STATE(67), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [6916] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(870), 1,
+      anon_sym_namespaces,
+    ACTIONS(872), 1,
+      anon_sym_namespace,
+    ACTIONS(874), 1,
       anon_sym_all,
-    STATE(91), 3,
+    STATE(142), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [5953] = 5,
+  [6934] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(761), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(334), 2,
-      sym__label_value,
-      sym_string,
-  [5971] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(729), 1,
-      sym_label_key,
-    ACTIONS(763), 1,
-      sym_const_ref,
-    STATE(63), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [5989] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(739), 1,
+    ACTIONS(820), 1,
       anon_sym_silence,
-    ACTIONS(743), 1,
+    ACTIONS(824), 1,
       sym__name_token,
-    STATE(216), 1,
+    STATE(240), 1,
       sym_name,
-    STATE(324), 1,
+    STATE(378), 1,
       sym_inventory_entry,
-    STATE(244), 2,
+    STATE(266), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [6009] = 5,
+  [6954] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(765), 1,
-      anon_sym_RPAREN,
-    ACTIONS(761), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(334), 2,
-      sym__label_value,
-      sym_string,
-  [6027] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(749), 1,
+    ACTIONS(876), 1,
       anon_sym_LBRACK,
-    STATE(86), 1,
+    STATE(90), 1,
       sym_cidr_item,
-    ACTIONS(751), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(64), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [6045] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(767), 1,
-      anon_sym_RPAREN,
-    ACTIONS(761), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(334), 2,
-      sym__label_value,
-      sym_string,
-  [6063] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(769), 1,
-      anon_sym_RPAREN,
-    ACTIONS(761), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(334), 2,
-      sym__label_value,
-      sym_string,
-  [6081] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(773), 1,
-      anon_sym_EQ,
-    ACTIONS(775), 1,
-      anon_sym_in,
-    ACTIONS(777), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(779), 1,
-      anon_sym_notin,
-    ACTIONS(771), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [6101] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(729), 1,
-      sym_label_key,
-    ACTIONS(781), 1,
-      sym_const_ref,
-    STATE(90), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6119] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(785), 1,
-      anon_sym_COMMA,
-    ACTIONS(787), 1,
-      anon_sym_DQUOTE,
-    STATE(246), 1,
-      aux_sym_silence_repeat1,
-    STATE(354), 1,
-      sym_string,
-    ACTIONS(783), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6139] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(729), 1,
-      sym_label_key,
-    ACTIONS(789), 1,
-      sym_const_ref,
-    STATE(55), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6157] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(729), 1,
-      sym_label_key,
-    ACTIONS(791), 1,
-      sym_const_ref,
-    STATE(101), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6175] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(51), 1,
-      anon_sym_LBRACE,
-    ACTIONS(729), 1,
-      sym_label_key,
-    ACTIONS(793), 1,
-      sym_const_ref,
-    STATE(175), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6193] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(785), 1,
-      anon_sym_COMMA,
-    ACTIONS(787), 1,
-      anon_sym_DQUOTE,
-    STATE(232), 1,
-      aux_sym_silence_repeat1,
-    STATE(350), 1,
-      sym_string,
-    ACTIONS(795), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6213] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(749), 1,
-      anon_sym_LBRACK,
-    ACTIONS(797), 2,
+    ACTIONS(878), 2,
       sym_cidr,
       sym_const_ref,
     STATE(76), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [6228] = 4,
+  [6972] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(799), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(61), 2,
-      sym__label_value,
-      sym_string,
-  [6243] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(801), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(312), 2,
-      sym__label_value,
-      sym_string,
-  [6258] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(803), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(313), 2,
-      sym__label_value,
-      sym_string,
-  [6273] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(366), 5,
+    ACTIONS(834), 1,
       anon_sym_COMMA,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_label_key,
-      sym_const_ref,
-  [6284] = 4,
+    ACTIONS(836), 1,
+      anon_sym_DQUOTE,
+    STATE(272), 1,
+      aux_sym_silence_repeat1,
+    STATE(382), 1,
+      sym_string,
+    ACTIONS(880), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [6992] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(39), 1,
+      anon_sym_LBRACE,
+    ACTIONS(798), 1,
+      sym_label_key,
+    ACTIONS(882), 1,
+      sym_const_ref,
+    STATE(75), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [7010] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 1,
+      anon_sym_LBRACK,
+    STATE(71), 1,
+      sym_cidr_item,
+    ACTIONS(878), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(76), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [7028] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(805), 2,
+    ACTIONS(884), 2,
       sym_label_value,
       sym_const_ref,
     STATE(346), 2,
       sym__label_value,
       sym_string,
-  [6299] = 4,
+  [7043] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(807), 2,
+    ACTIONS(886), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(180), 2,
+    STATE(322), 2,
       sym__label_value,
       sym_string,
-  [6314] = 5,
+  [7058] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(739), 1,
+    ACTIONS(413), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [7069] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 1,
       anon_sym_silence,
-    ACTIONS(743), 1,
+    ACTIONS(824), 1,
       sym__name_token,
-    STATE(215), 1,
+    STATE(237), 1,
       sym_name,
-    STATE(278), 2,
+    STATE(303), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [6331] = 4,
+  [7086] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(761), 2,
+    ACTIONS(888), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(334), 2,
+    STATE(28), 2,
       sym__label_value,
       sym_string,
-  [6346] = 5,
+  [7101] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(142), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(811), 1,
+    ACTIONS(850), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(390), 2,
+      sym__label_value,
+      sym_string,
+  [7116] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(890), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(369), 2,
+      sym__label_value,
+      sym_string,
+  [7131] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(892), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(198), 2,
+      sym__label_value,
+      sym_string,
+  [7146] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 1,
+      anon_sym_LBRACK,
+    ACTIONS(894), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(91), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [7161] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(164), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(898), 1,
       anon_sym_COMMA,
-    STATE(246), 1,
+    STATE(272), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(809), 2,
+    ACTIONS(896), 2,
       anon_sym_silence,
       sym__name_token,
-  [6363] = 4,
+  [7178] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(816), 1,
-      sym_icmp_type,
-    STATE(98), 1,
-      sym_icmp_item,
-    ACTIONS(814), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6377] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(818), 1,
-      sym_const_ref,
-    STATE(118), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6391] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(820), 1,
-      sym_const_ref,
-    STATE(119), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6405] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(822), 1,
-      sym_const_ref,
-    STATE(135), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6419] = 4,
-    ACTIONS(826), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(828), 1,
-      sym_comment,
-    STATE(261), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(824), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6433] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(830), 1,
+    ACTIONS(901), 1,
       sym_const_ref,
     STATE(132), 2,
       sym__string_or_ref,
       sym_string,
-  [6447] = 5,
+  [7192] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(832), 1,
+    ACTIONS(905), 1,
+      sym_icmp_type,
+    STATE(154), 1,
+      sym_icmp_item,
+    ACTIONS(903), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [7206] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 1,
       sym_const_ref,
-    ACTIONS(834), 1,
+    ACTIONS(909), 1,
       sym__name_token,
-    STATE(67), 1,
+    STATE(81), 1,
       sym_name,
-    STATE(92), 1,
+    STATE(112), 1,
       sym__name_list,
-  [6463] = 4,
+  [7222] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(836), 1,
-      sym_const_ref,
-    STATE(52), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6477] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 1,
-      sym_const_ref,
-    ACTIONS(834), 1,
-      sym__name_token,
-    STATE(67), 1,
-      sym_name,
-    STATE(94), 1,
-      sym__name_list,
-  [6493] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(838), 1,
-      sym_const_ref,
-    STATE(75), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6507] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(840), 1,
-      anon_sym_RBRACK,
-    STATE(344), 1,
-      sym__cidr_or_ref,
-    ACTIONS(842), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6521] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(844), 1,
-      sym_const_ref,
-    STATE(120), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6535] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(846), 1,
-      sym_const_ref,
-    STATE(25), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6549] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(848), 1,
-      anon_sym_RBRACK,
-    STATE(293), 1,
-      sym__cidr_or_ref,
-    ACTIONS(850), 2,
-      sym_cidr,
-      sym_const_ref,
-  [6563] = 4,
-    ACTIONS(828), 1,
-      sym_comment,
-    ACTIONS(854), 1,
-      anon_sym_DQUOTE2,
-    STATE(266), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(852), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6577] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(856), 1,
-      sym_const_ref,
-    STATE(123), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6591] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(858), 1,
-      sym_const_ref,
-    STATE(116), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6605] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(860), 1,
-      sym_const_ref,
-    STATE(136), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6619] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(862), 1,
-      sym_const_ref,
-    STATE(137), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6633] = 4,
-    ACTIONS(828), 1,
-      sym_comment,
-    ACTIONS(867), 1,
-      anon_sym_DQUOTE2,
-    STATE(266), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(864), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6647] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(869), 1,
+    ACTIONS(911), 1,
       sym_const_ref,
     STATE(127), 2,
       sym__string_or_ref,
       sym_string,
-  [6661] = 5,
+  [7236] = 4,
+    ACTIONS(915), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(917), 1,
+      sym_comment,
+    STATE(297), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(913), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7250] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(832), 1,
-      sym_const_ref,
-    ACTIONS(834), 1,
-      sym__name_token,
-    STATE(67), 1,
-      sym_name,
-    STATE(111), 1,
-      sym__name_list,
-  [6677] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(871), 1,
+    ACTIONS(919), 1,
+      sym_const_ref,
+    STATE(129), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7264] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(921), 1,
       sym_const_ref,
     STATE(130), 2,
       sym__string_or_ref,
       sym_string,
-  [6691] = 4,
+  [7278] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(873), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(923), 1,
+      sym_const_ref,
+    STATE(156), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7292] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(925), 1,
+      sym_sentence_word,
+    STATE(79), 1,
+      sym_way,
+    ACTIONS(927), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7306] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(929), 1,
       anon_sym_RBRACK,
-    STATE(344), 1,
+    STATE(356), 1,
       sym__cidr_or_ref,
-    ACTIONS(842), 2,
+    ACTIONS(931), 2,
       sym_cidr,
       sym_const_ref,
-  [6705] = 4,
+  [7320] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(875), 1,
+    ACTIONS(907), 1,
       sym_const_ref,
-    STATE(141), 2,
+    ACTIONS(909), 1,
+      sym__name_token,
+    STATE(81), 1,
+      sym_name,
+    STATE(119), 1,
+      sym__name_list,
+  [7336] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(933), 1,
+      anon_sym_RBRACK,
+    STATE(356), 1,
+      sym__cidr_or_ref,
+    ACTIONS(931), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7350] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(935), 1,
+      sym_const_ref,
+    STATE(135), 2,
       sym__string_or_ref,
       sym_string,
-  [6719] = 4,
+  [7364] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(877), 1,
+    ACTIONS(937), 1,
       sym_const_ref,
-    STATE(100), 2,
+    STATE(137), 2,
       sym__string_or_ref,
       sym_string,
-  [6733] = 5,
+  [7378] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(879), 1,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(939), 1,
+      sym_const_ref,
+    STATE(147), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7392] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(941), 1,
+      sym_const_ref,
+    STATE(149), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7406] = 4,
+    ACTIONS(917), 1,
+      sym_comment,
+    ACTIONS(946), 1,
+      anon_sym_DQUOTE2,
+    STATE(289), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(943), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7420] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(854), 1,
       anon_sym_LBRACE,
-    ACTIONS(881), 1,
-      anon_sym_LPAREN,
-    STATE(197), 1,
+    ACTIONS(856), 1,
+      anon_sym_sentence,
+    STATE(224), 1,
       sym_body,
-    STATE(328), 1,
-      sym_parameters,
-  [6749] = 4,
+    STATE(361), 1,
+      sym_sentence_declaration,
+  [7436] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(883), 1,
-      sym_const_ref,
-    STATE(105), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6763] = 4,
+    ACTIONS(905), 1,
+      sym_icmp_type,
+    STATE(120), 1,
+      sym_icmp_item,
+    ACTIONS(903), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [7450] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(885), 1,
-      sym_const_ref,
-    STATE(138), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6777] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(887), 1,
+    ACTIONS(948), 1,
       sym_const_ref,
     STATE(139), 2,
       sym__string_or_ref,
       sym_string,
-  [6791] = 4,
+  [7464] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(49), 1,
       anon_sym_DQUOTE,
-    ACTIONS(889), 1,
-      sym_const_ref,
-    STATE(184), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6805] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(891), 1,
-      anon_sym_silence,
-    ACTIONS(894), 1,
-      sym__name_token,
-    STATE(278), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6819] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 1,
-      sym_icmp_type,
-    STATE(131), 1,
-      sym_icmp_item,
-    ACTIONS(814), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [6833] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(142), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(809), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6845] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(896), 1,
-      sym_const_ref,
-    STATE(109), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6859] = 4,
-    ACTIONS(828), 1,
-      sym_comment,
-    ACTIONS(900), 1,
-      anon_sym_DQUOTE2,
-    STATE(283), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(898), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6873] = 4,
-    ACTIONS(828), 1,
-      sym_comment,
-    ACTIONS(902), 1,
-      anon_sym_DQUOTE2,
-    STATE(266), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(852), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [6887] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(904), 1,
-      sym_const_ref,
-    STATE(125), 2,
-      sym__string_or_ref,
-      sym_string,
-  [6901] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(163), 1,
-      sym_direction,
-    ACTIONS(906), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [6912] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(745), 1,
-      anon_sym_RBRACE,
-    ACTIONS(908), 1,
-      anon_sym_COMMA,
-    STATE(300), 1,
-      aux_sym_inventory_repeat1,
-  [6925] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(910), 1,
-      sym_port_number,
-    ACTIONS(912), 1,
-      sym_const_ref,
-    STATE(112), 1,
-      sym_port,
-  [6938] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(914), 1,
-      anon_sym_COMMA,
-    ACTIONS(917), 1,
-      anon_sym_RBRACE,
-    STATE(288), 1,
-      aux_sym_selector_repeat1,
-  [6951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      anon_sym_COMMA,
-    ACTIONS(922), 1,
-      anon_sym_RBRACK,
-    STATE(289), 1,
-      aux_sym_list_repeat1,
-  [6964] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(924), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [6973] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(928), 1,
-      anon_sym_EQ,
-    ACTIONS(926), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [6984] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(930), 1,
-      anon_sym_COMMA,
-    ACTIONS(932), 1,
-      anon_sym_RPAREN,
-    STATE(295), 1,
-      aux_sym_arguments_repeat1,
-  [6997] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(934), 1,
-      anon_sym_COMMA,
-    ACTIONS(936), 1,
-      anon_sym_RBRACK,
-    STATE(319), 1,
-      aux_sym_cidr_list_repeat1,
-  [7010] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(170), 1,
-      sym_direction,
-    ACTIONS(906), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(586), 1,
-      anon_sym_RPAREN,
-    ACTIONS(938), 1,
-      anon_sym_COMMA,
-    STATE(314), 1,
-      aux_sym_arguments_repeat1,
-  [7034] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 1,
-      anon_sym_COMMA,
-    ACTIONS(943), 1,
-      anon_sym_RPAREN,
-    STATE(296), 1,
-      aux_sym_selector_in_repeat1,
-  [7047] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(945), 1,
-      anon_sym_COMMA,
-    ACTIONS(948), 1,
-      anon_sym_RBRACK,
-    STATE(297), 1,
-      aux_sym_cidr_list_repeat1,
-  [7060] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(950), 1,
-      anon_sym_COMMA,
-    ACTIONS(952), 1,
-      anon_sym_RBRACE,
-    STATE(302), 1,
-      aux_sym_selector_repeat1,
-  [7073] = 4,
+      sym_const_ref,
+    STATE(150), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7478] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(834), 1,
-      sym__name_token,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(952), 1,
+      sym_const_ref,
+    STATE(169), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7492] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(954), 1,
       sym_const_ref,
-    STATE(81), 1,
-      sym_name,
-  [7086] = 4,
+    STATE(148), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7506] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
     ACTIONS(956), 1,
-      anon_sym_COMMA,
-    ACTIONS(959), 1,
-      anon_sym_RBRACE,
-    STATE(300), 1,
-      aux_sym_inventory_repeat1,
-  [7099] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(834), 1,
-      sym__name_token,
-    ACTIONS(961), 1,
       sym_const_ref,
-    STATE(57), 1,
-      sym_name,
-  [7112] = 4,
+    STATE(97), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7520] = 4,
+    ACTIONS(917), 1,
+      sym_comment,
+    ACTIONS(960), 1,
+      anon_sym_DQUOTE2,
+    STATE(289), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(958), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7534] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(669), 1,
-      anon_sym_RBRACE,
-    ACTIONS(963), 1,
-      anon_sym_COMMA,
-    STATE(288), 1,
-      aux_sym_selector_repeat1,
-  [7125] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(965), 1,
-      anon_sym_RPAREN,
-    ACTIONS(967), 1,
-      sym_identifier,
-    STATE(305), 1,
-      sym_parameter,
-  [7138] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(969), 1,
-      anon_sym_COMMA,
-    ACTIONS(972), 1,
-      anon_sym_RPAREN,
-    STATE(304), 1,
-      aux_sym_parameters_repeat1,
-  [7151] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      anon_sym_COMMA,
-    ACTIONS(976), 1,
-      anon_sym_RPAREN,
-    STATE(320), 1,
-      aux_sym_parameters_repeat1,
-  [7164] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(344), 1,
+    ACTIONS(962), 1,
+      anon_sym_RBRACK,
+    STATE(350), 1,
       sym__cidr_or_ref,
-    ACTIONS(842), 2,
+    ACTIONS(964), 2,
       sym_cidr,
       sym_const_ref,
-  [7175] = 4,
+  [7548] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(627), 1,
-      anon_sym_RBRACK,
-    ACTIONS(978), 1,
+    ACTIONS(907), 1,
+      sym_const_ref,
+    ACTIONS(909), 1,
+      sym__name_token,
+    STATE(81), 1,
+      sym_name,
+    STATE(116), 1,
+      sym__name_list,
+  [7564] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(966), 1,
+      sym_const_ref,
+    STATE(152), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7578] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(968), 1,
+      sym_const_ref,
+    STATE(68), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7592] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(970), 1,
+      sym_const_ref,
+    STATE(145), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7606] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(972), 1,
+      anon_sym_silence,
+    ACTIONS(975), 1,
+      sym__name_token,
+    STATE(303), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [7620] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(977), 1,
+      sym_const_ref,
+    STATE(199), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7634] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(979), 1,
+      sym_const_ref,
+    STATE(34), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7648] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(164), 2,
       anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(896), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [7660] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(981), 1,
+      sym_const_ref,
+    STATE(111), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7674] = 4,
+    ACTIONS(917), 1,
+      sym_comment,
+    ACTIONS(985), 1,
+      anon_sym_DQUOTE2,
+    STATE(309), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(983), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7688] = 4,
+    ACTIONS(917), 1,
+      sym_comment,
+    ACTIONS(987), 1,
+      anon_sym_DQUOTE2,
     STATE(289), 1,
-      aux_sym_list_repeat1,
-  [7188] = 4,
+      aux_sym_string_repeat1,
+    ACTIONS(958), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [7702] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(989), 1,
+      sym_const_ref,
+    STATE(155), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7716] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(991), 1,
+      sym_sentence_word,
+    STATE(87), 1,
+      sym_way,
+    ACTIONS(927), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [7730] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(993), 1,
+      sym_const_ref,
+    STATE(117), 2,
+      sym__string_or_ref,
+      sym_string,
+  [7744] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(356), 1,
+      sym__cidr_or_ref,
+    ACTIONS(931), 2,
+      sym_cidr,
+      sym_const_ref,
+  [7755] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(995), 1,
+      anon_sym_COMMA,
+    ACTIONS(998), 1,
+      anon_sym_RBRACE,
+    STATE(314), 1,
+      aux_sym_inventory_repeat1,
+  [7768] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(181), 1,
+      sym_direction,
+    ACTIONS(1000), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7779] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1002), 1,
+      anon_sym_COMMA,
+    ACTIONS(1004), 1,
+      anon_sym_RBRACE,
+    STATE(331), 1,
+      aux_sym_selector_repeat1,
+  [7792] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(852), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1006), 1,
+      anon_sym_COMMA,
+    STATE(318), 1,
+      aux_sym_selector_in_repeat1,
+  [7805] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_COMMA,
+    ACTIONS(1011), 1,
+      anon_sym_RPAREN,
+    STATE(318), 1,
+      aux_sym_selector_in_repeat1,
+  [7818] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(173), 1,
+      sym_direction,
+    ACTIONS(1000), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [7829] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1013), 1,
+      anon_sym_COMMA,
+    ACTIONS(1015), 1,
+      anon_sym_RBRACE,
+    STATE(327), 1,
+      aux_sym_inventory_repeat1,
+  [7842] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1017), 1,
+      anon_sym_COMMA,
+    ACTIONS(1019), 1,
+      anon_sym_RPAREN,
+    STATE(326), 1,
+      aux_sym_arguments_repeat1,
+  [7855] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1021), 1,
+      anon_sym_COMMA,
+    ACTIONS(1023), 1,
+      anon_sym_RPAREN,
+    STATE(347), 1,
+      aux_sym_selector_in_repeat1,
+  [7868] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1025), 1,
+      anon_sym_COMMA,
+    ACTIONS(1027), 1,
+      anon_sym_RPAREN,
+    STATE(329), 1,
+      aux_sym_parameters_repeat1,
+  [7881] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      anon_sym_COMMA,
+    ACTIONS(1032), 1,
+      anon_sym_RPAREN,
+    STATE(324), 1,
+      aux_sym_arguments_repeat1,
+  [7894] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1034), 1,
+      anon_sym_COMMA,
+    ACTIONS(1037), 1,
+      anon_sym_RBRACE,
+    STATE(325), 1,
+      aux_sym_selector_repeat1,
+  [7907] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(624), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1039), 1,
+      anon_sym_COMMA,
+    STATE(324), 1,
+      aux_sym_arguments_repeat1,
+  [7920] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(828), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1041), 1,
+      anon_sym_COMMA,
+    STATE(314), 1,
+      aux_sym_inventory_repeat1,
+  [7933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      anon_sym_COMMA,
+    ACTIONS(1046), 1,
+      anon_sym_RBRACK,
+    STATE(328), 1,
+      aux_sym_cidr_list_repeat1,
+  [7946] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1048), 1,
+      anon_sym_COMMA,
+    ACTIONS(1051), 1,
+      anon_sym_RPAREN,
+    STATE(329), 1,
+      aux_sym_parameters_repeat1,
+  [7959] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(415), 1,
+      sym_verb,
+    ACTIONS(1053), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [7970] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(759), 1,
-      anon_sym_RPAREN,
-    ACTIONS(980), 1,
-      anon_sym_COMMA,
-    STATE(296), 1,
-      aux_sym_selector_in_repeat1,
-  [7201] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(910), 1,
-      sym_port_number,
-    ACTIONS(982), 1,
-      sym_const_ref,
-    STATE(85), 1,
-      sym_port,
-  [7214] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(765), 1,
-      anon_sym_RPAREN,
-    ACTIONS(984), 1,
-      anon_sym_COMMA,
-    STATE(296), 1,
-      aux_sym_selector_in_repeat1,
-  [7227] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(986), 1,
-      anon_sym_COMMA,
-    ACTIONS(988), 1,
       anon_sym_RBRACE,
-    STATE(286), 1,
-      aux_sym_inventory_repeat1,
-  [7240] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
+    ACTIONS(1055), 1,
       anon_sym_COMMA,
-    ACTIONS(992), 1,
-      anon_sym_RPAREN,
-    STATE(308), 1,
-      aux_sym_selector_in_repeat1,
-  [7253] = 4,
+    STATE(325), 1,
+      aux_sym_selector_repeat1,
+  [7983] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(994), 1,
+    ACTIONS(1057), 1,
       anon_sym_COMMA,
-    ACTIONS(996), 1,
-      anon_sym_RPAREN,
-    STATE(310), 1,
-      aux_sym_selector_in_repeat1,
-  [7266] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_COMMA,
-    ACTIONS(1001), 1,
-      anon_sym_RPAREN,
-    STATE(314), 1,
-      aux_sym_arguments_repeat1,
-  [7279] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(967), 1,
-      sym_identifier,
-    ACTIONS(1003), 1,
-      anon_sym_RPAREN,
-    STATE(343), 1,
-      sym_parameter,
-  [7292] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1005), 1,
-      anon_sym_COMMA,
-    ACTIONS(1007), 1,
+    ACTIONS(1060), 1,
       anon_sym_RBRACK,
-    STATE(307), 1,
+    STATE(332), 1,
       aux_sym_list_repeat1,
-  [7305] = 3,
+  [7996] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(165), 1,
+    ACTIONS(909), 1,
+      sym__name_token,
+    ACTIONS(1062), 1,
+      sym_const_ref,
+    STATE(70), 1,
+      sym_name,
+  [8009] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1064), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1066), 1,
+      sym_identifier,
+    STATE(338), 1,
+      sym_parameter,
+  [8022] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1068), 1,
+      sym_port_number,
+    ACTIONS(1070), 1,
+      sym_const_ref,
+    STATE(121), 1,
+      sym_port,
+  [8035] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(686), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1072), 1,
+      anon_sym_COMMA,
+    STATE(332), 1,
+      aux_sym_list_repeat1,
+  [8048] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1074), 1,
+      anon_sym_COMMA,
+    ACTIONS(1076), 1,
+      anon_sym_RBRACK,
+    STATE(336), 1,
+      aux_sym_list_repeat1,
+  [8061] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1078), 1,
+      anon_sym_COMMA,
+    ACTIONS(1080), 1,
+      anon_sym_RPAREN,
+    STATE(323), 1,
+      aux_sym_parameters_repeat1,
+  [8074] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1082), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [8083] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1084), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [8092] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(933), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1086), 1,
+      anon_sym_COMMA,
+    STATE(328), 1,
+      aux_sym_cidr_list_repeat1,
+  [8105] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(183), 1,
       sym_direction,
-    ACTIONS(906), 2,
+    ACTIONS(1000), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [7316] = 3,
+  [8116] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(58), 1,
-      sym_way,
-    ACTIONS(1009), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7327] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(873), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1011), 1,
-      anon_sym_COMMA,
-    STATE(297), 1,
-      aux_sym_cidr_list_repeat1,
-  [7340] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1003), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1013), 1,
-      anon_sym_COMMA,
-    STATE(304), 1,
-      aux_sym_parameters_repeat1,
-  [7353] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(46), 1,
-      sym_way,
-    ACTIONS(1009), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7364] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(967), 1,
-      sym_identifier,
-    ACTIONS(1015), 1,
-      anon_sym_RPAREN,
-    STATE(343), 1,
-      sym_parameter,
-  [7377] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1017), 2,
+    ACTIONS(1090), 1,
+      anon_sym_EQ,
+    ACTIONS(1088), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [7385] = 2,
+  [8127] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(959), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7393] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1019), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7401] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1021), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7409] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1023), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7417] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(879), 1,
-      anon_sym_LBRACE,
-    STATE(198), 1,
-      sym_body,
-  [7427] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 1,
+    ACTIONS(909), 1,
       sym__name_token,
-    STATE(359), 1,
+    ACTIONS(1092), 1,
+      sym_const_ref,
+    STATE(93), 1,
       sym_name,
-  [7437] = 3,
+  [8140] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1068), 1,
+      sym_port_number,
+    ACTIONS(1094), 1,
+      sym_const_ref,
+    STATE(99), 1,
+      sym_port,
+  [8153] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1096), 1,
+      anon_sym_COMMA,
+    ACTIONS(1098), 1,
+      anon_sym_RPAREN,
+    STATE(317), 1,
+      aux_sym_selector_in_repeat1,
+  [8166] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(848), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1100), 1,
+      anon_sym_COMMA,
+    STATE(318), 1,
+      aux_sym_selector_in_repeat1,
+  [8179] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1027), 1,
-      anon_sym_LBRACE,
-    STATE(209), 1,
-      sym_policy_body,
-  [7447] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7455] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(879), 1,
-      anon_sym_LBRACE,
-    STATE(199), 1,
-      sym_body,
-  [7465] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1031), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7473] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(943), 2,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
-  [7481] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1033), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7489] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 1,
-      sym__name_token,
-    STATE(349), 1,
-      sym_name,
-  [7499] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 1,
-      sym__name_token,
-    STATE(332), 1,
-      sym_name,
-  [7509] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1035), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7517] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_DQUOTE,
-    STATE(192), 1,
-      sym_string,
-  [7527] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1037), 1,
-      sym__name_token,
-    STATE(47), 1,
-      sym_entity,
-  [7537] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1001), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [7545] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(967), 1,
+    ACTIONS(1066), 1,
       sym_identifier,
-    STATE(343), 1,
+    STATE(387), 1,
       sym_parameter,
-  [7555] = 2,
+  [8192] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 2,
+    ACTIONS(1066), 1,
+      sym_identifier,
+    ACTIONS(1102), 1,
+      anon_sym_RPAREN,
+    STATE(387), 1,
+      sym_parameter,
+  [8205] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1104), 1,
+      anon_sym_COMMA,
+    ACTIONS(1106), 1,
+      anon_sym_RBRACK,
+    STATE(341), 1,
+      aux_sym_cidr_list_repeat1,
+  [8218] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1108), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8226] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1110), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8234] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1112), 1,
+      anon_sym_namespaces,
+    ACTIONS(1114), 1,
+      anon_sym_policy,
+  [8244] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1116), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [7563] = 2,
+  [8252] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [7571] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(922), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [7579] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1039), 2,
+    ACTIONS(1118), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7587] = 3,
+  [8260] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1037), 1,
-      sym__name_token,
-    STATE(89), 1,
-      sym_entity,
-  [7597] = 3,
+    ACTIONS(1046), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [8268] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1041), 1,
-      anon_sym_namespaces,
-    ACTIONS(1043), 1,
-      anon_sym_policy,
-  [7607] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(879), 1,
+    ACTIONS(1120), 2,
       anon_sym_LBRACE,
-    STATE(201), 1,
+      anon_sym_sentence,
+  [8276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1122), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8284] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1066), 1,
+      sym_identifier,
+    STATE(387), 1,
+      sym_parameter,
+  [8294] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1032), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8302] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(854), 1,
+      anon_sym_LBRACE,
+    STATE(219), 1,
       sym_body,
-  [7617] = 2,
+  [8312] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1045), 2,
-      anon_sym_silence,
+    ACTIONS(854), 1,
+      anon_sym_LBRACE,
+    STATE(221), 1,
+      sym_body,
+  [8322] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_DQUOTE,
+    STATE(211), 1,
+      sym_string,
+  [8332] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1124), 1,
+      anon_sym_LBRACE,
+    STATE(202), 1,
+      sym_policy_body,
+  [8342] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1126), 1,
       sym__name_token,
-  [7625] = 2,
+    STATE(96), 1,
+      sym_entity,
+  [8352] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1047), 2,
+    ACTIONS(1128), 1,
+      sym__name_token,
+    STATE(385), 1,
+      sym_name,
+  [8362] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1130), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7633] = 2,
+  [8370] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1049), 2,
+    ACTIONS(1132), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8378] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1134), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8386] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1136), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8394] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1128), 1,
+      sym__name_token,
+    STATE(376), 1,
+      sym_name,
+  [8404] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1037), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8412] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1124), 1,
+      anon_sym_LBRACE,
+    STATE(222), 1,
+      sym_policy_body,
+  [8422] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1128), 1,
+      sym__name_token,
+    STATE(364), 1,
+      sym_name,
+  [8432] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1126), 1,
+      sym__name_token,
+    STATE(64), 1,
+      sym_entity,
+  [8442] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(854), 1,
+      anon_sym_LBRACE,
+    STATE(225), 1,
+      sym_body,
+  [8452] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1128), 1,
+      sym__name_token,
+    STATE(373), 1,
+      sym_name,
+  [8462] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(998), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8470] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1138), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8478] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1140), 2,
       anon_sym_silence,
       sym__name_token,
-  [7641] = 2,
+  [8486] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1142), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8494] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1144), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8502] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1146), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1148), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8518] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(854), 1,
+      anon_sym_LBRACE,
+    STATE(214), 1,
+      sym_body,
+  [8528] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1150), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [8536] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1051), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [7649] = 2,
+      anon_sym_RPAREN,
+  [8544] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1053), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7657] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 2,
+    ACTIONS(1152), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7665] = 2,
+  [8552] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1055), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7673] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 1,
-      sym__name_token,
-    STATE(330), 1,
-      sym_name,
-  [7683] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1057), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7691] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1027), 1,
-      anon_sym_LBRACE,
-    STATE(181), 1,
-      sym_policy_body,
-  [7701] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 2,
+    ACTIONS(1154), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7709] = 2,
+  [8560] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1061), 2,
+    ACTIONS(1011), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8568] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1156), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [8576] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1060), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [8584] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1158), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [7717] = 2,
+  [8592] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1063), 1,
+    ACTIONS(1160), 1,
       sym_number,
-  [7724] = 2,
+  [8599] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1065), 1,
-      anon_sym_namespace,
-  [7731] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1067), 1,
-      sym_icmp_type,
-  [7738] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1069), 1,
-      anon_sym_with,
-  [7745] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1071), 1,
-      sym_number,
-  [7752] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1073), 1,
-      sym_number,
-  [7759] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1075), 1,
-      anon_sym_EQ,
-  [7766] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1077), 1,
-      anon_sym_COLON,
-  [7773] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1079), 1,
-      sym_label_key,
-  [7780] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1081), 1,
-      sym_identifier,
-  [7787] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1083), 1,
-      ts_builtin_sym_end,
-  [7794] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1085), 1,
-      sym_number,
-  [7801] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
+    ACTIONS(1162), 1,
       sym_lint_code,
-  [7808] = 2,
+  [8606] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1089), 1,
-      sym_identifier,
-  [7815] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1091), 1,
+    ACTIONS(1164), 1,
       anon_sym_with,
-  [7822] = 2,
+  [8613] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1093), 1,
-      sym_label_key,
-  [7829] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1095), 1,
-      anon_sym_LBRACE,
-  [7836] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1097), 1,
-      sym_protocol,
-  [7843] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1099), 1,
-      anon_sym_LBRACE,
-  [7850] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1101), 1,
-      sym_number,
-  [7857] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1103), 1,
-      sym_number,
-  [7864] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1105), 1,
-      sym_number,
-  [7871] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1107), 1,
-      anon_sym_EQ,
-  [7878] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1109), 1,
-      sym_number,
-  [7885] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1111), 1,
-      anon_sym_groups,
-  [7892] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1113), 1,
-      anon_sym_nodes,
-  [7899] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1115), 1,
-      sym_number,
-  [7906] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1117), 1,
-      anon_sym_default,
-  [7913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1119), 1,
-      anon_sym_LBRACE,
-  [7920] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1121), 1,
-      sym_number,
-  [7927] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1123), 1,
-      sym_lint_code,
-  [7934] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1125), 1,
-      anon_sym_LBRACE,
-  [7941] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1127), 1,
-      sym_number,
-  [7948] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      anon_sym_LPAREN,
-  [7955] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
-      anon_sym_COLON,
-  [7962] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1133), 1,
-      sym_number,
-  [7969] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1135), 1,
-      anon_sym_with,
-  [7976] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1137), 1,
+    ACTIONS(1166), 1,
       sym_cilium_version,
-  [7983] = 2,
+  [8620] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1139), 1,
-      anon_sym_deny,
-  [7990] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1141), 1,
-      anon_sym_deny,
-  [7997] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1143), 1,
-      sym__port_number_immediate,
-  [8004] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1145), 1,
-      sym_protocol,
-  [8011] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1147), 1,
-      sym_lint_code,
-  [8018] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(773), 1,
-      anon_sym_EQ,
-  [8025] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1149), 1,
-      sym_lint_code,
-  [8032] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1151), 1,
-      anon_sym_LBRACE,
-  [8039] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1153), 1,
-      sym__name_token,
-  [8046] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1155), 1,
-      anon_sym_LPAREN,
-  [8053] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1157), 1,
-      anon_sym_namespaces,
-  [8060] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
+    ACTIONS(1168), 1,
       sym_identifier,
+  [8627] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1170), 1,
+      anon_sym_COLON,
+  [8634] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1172), 1,
+      anon_sym_namespaces,
+  [8641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1174), 1,
+      sym_identifier,
+  [8648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_with,
+  [8655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      anon_sym_deny,
+  [8662] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1180), 1,
+      sym_label_key,
+  [8669] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1182), 1,
+      sym_identifier,
+  [8676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1184), 1,
+      anon_sym_EQ,
+  [8683] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1186), 1,
+      anon_sym_LBRACE,
+  [8690] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1188), 1,
+      sym_number,
+  [8697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1190), 1,
+      sym_number,
+  [8704] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      sym_number,
+  [8711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1194), 1,
+      sym__name_token,
+  [8718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1196), 1,
+      sym_number,
+  [8725] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1198), 1,
+      sym_number,
+  [8732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1200), 1,
+      sym_number,
+  [8739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym_sentence_word,
+  [8746] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1204), 1,
+      anon_sym_deny,
+  [8753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      sym_number,
+  [8760] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1208), 1,
+      sym_number,
+  [8767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1210), 1,
+      sym_number,
+  [8774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1212), 1,
+      anon_sym_COLON,
+  [8781] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1214), 1,
+      sym_number,
+  [8788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1216), 1,
+      sym_number,
+  [8795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1218), 1,
+      sym_lint_code,
+  [8802] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1220), 1,
+      sym_protocol,
+  [8809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1222), 1,
+      sym__port_number_immediate,
+  [8816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1224), 1,
+      anon_sym_EQ,
+  [8823] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1226), 1,
+      anon_sym_LPAREN,
+  [8830] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
+      anon_sym_nodes,
+  [8837] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1230), 1,
+      sym_sentence_word,
+  [8844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1232), 1,
+      anon_sym_namespace,
+  [8851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(417), 1,
+      anon_sym_EQ,
+  [8858] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1234), 1,
+      sym_label_key,
+  [8865] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1236), 1,
+      anon_sym_groups,
+  [8872] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1238), 1,
+      sym_lint_code,
+  [8879] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1240), 1,
+      ts_builtin_sym_end,
+  [8886] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1242), 1,
+      sym_lint_code,
+  [8893] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym_icmp_type,
+  [8900] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1246), 1,
+      anon_sym_LPAREN,
+  [8907] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1248), 1,
+      anon_sym_default,
+  [8914] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1250), 1,
+      sym_protocol,
+  [8921] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1252), 1,
+      anon_sym_with,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 42,
-  [SMALL_STATE(4)] = 84,
-  [SMALL_STATE(5)] = 120,
-  [SMALL_STATE(6)] = 160,
-  [SMALL_STATE(7)] = 196,
-  [SMALL_STATE(8)] = 232,
-  [SMALL_STATE(9)] = 268,
-  [SMALL_STATE(10)] = 305,
-  [SMALL_STATE(11)] = 339,
-  [SMALL_STATE(12)] = 373,
-  [SMALL_STATE(13)] = 418,
-  [SMALL_STATE(14)] = 467,
-  [SMALL_STATE(15)] = 511,
-  [SMALL_STATE(16)] = 549,
-  [SMALL_STATE(17)] = 587,
-  [SMALL_STATE(18)] = 633,
-  [SMALL_STATE(19)] = 684,
-  [SMALL_STATE(20)] = 735,
-  [SMALL_STATE(21)] = 768,
-  [SMALL_STATE(22)] = 819,
-  [SMALL_STATE(23)] = 862,
-  [SMALL_STATE(24)] = 890,
-  [SMALL_STATE(25)] = 930,
-  [SMALL_STATE(26)] = 970,
-  [SMALL_STATE(27)] = 1007,
-  [SMALL_STATE(28)] = 1054,
-  [SMALL_STATE(29)] = 1089,
-  [SMALL_STATE(30)] = 1126,
-  [SMALL_STATE(31)] = 1173,
-  [SMALL_STATE(32)] = 1210,
-  [SMALL_STATE(33)] = 1257,
-  [SMALL_STATE(34)] = 1292,
-  [SMALL_STATE(35)] = 1339,
-  [SMALL_STATE(36)] = 1376,
-  [SMALL_STATE(37)] = 1413,
-  [SMALL_STATE(38)] = 1450,
-  [SMALL_STATE(39)] = 1497,
-  [SMALL_STATE(40)] = 1534,
-  [SMALL_STATE(41)] = 1560,
-  [SMALL_STATE(42)] = 1586,
-  [SMALL_STATE(43)] = 1612,
-  [SMALL_STATE(44)] = 1642,
-  [SMALL_STATE(45)] = 1668,
-  [SMALL_STATE(46)] = 1697,
-  [SMALL_STATE(47)] = 1740,
-  [SMALL_STATE(48)] = 1769,
-  [SMALL_STATE(49)] = 1794,
-  [SMALL_STATE(50)] = 1823,
-  [SMALL_STATE(51)] = 1852,
-  [SMALL_STATE(52)] = 1881,
-  [SMALL_STATE(53)] = 1910,
-  [SMALL_STATE(54)] = 1939,
-  [SMALL_STATE(55)] = 1968,
-  [SMALL_STATE(56)] = 1997,
-  [SMALL_STATE(57)] = 2026,
-  [SMALL_STATE(58)] = 2055,
-  [SMALL_STATE(59)] = 2098,
-  [SMALL_STATE(60)] = 2127,
-  [SMALL_STATE(61)] = 2152,
-  [SMALL_STATE(62)] = 2177,
-  [SMALL_STATE(63)] = 2206,
-  [SMALL_STATE(64)] = 2231,
-  [SMALL_STATE(65)] = 2258,
-  [SMALL_STATE(66)] = 2287,
-  [SMALL_STATE(67)] = 2316,
-  [SMALL_STATE(68)] = 2345,
-  [SMALL_STATE(69)] = 2384,
-  [SMALL_STATE(70)] = 2409,
-  [SMALL_STATE(71)] = 2434,
-  [SMALL_STATE(72)] = 2459,
-  [SMALL_STATE(73)] = 2488,
-  [SMALL_STATE(74)] = 2514,
-  [SMALL_STATE(75)] = 2544,
-  [SMALL_STATE(76)] = 2568,
-  [SMALL_STATE(77)] = 2592,
-  [SMALL_STATE(78)] = 2620,
-  [SMALL_STATE(79)] = 2644,
-  [SMALL_STATE(80)] = 2674,
-  [SMALL_STATE(81)] = 2704,
-  [SMALL_STATE(82)] = 2728,
-  [SMALL_STATE(83)] = 2758,
-  [SMALL_STATE(84)] = 2786,
-  [SMALL_STATE(85)] = 2816,
-  [SMALL_STATE(86)] = 2844,
-  [SMALL_STATE(87)] = 2868,
-  [SMALL_STATE(88)] = 2906,
-  [SMALL_STATE(89)] = 2930,
-  [SMALL_STATE(90)] = 2954,
-  [SMALL_STATE(91)] = 2977,
-  [SMALL_STATE(92)] = 3000,
-  [SMALL_STATE(93)] = 3023,
-  [SMALL_STATE(94)] = 3046,
-  [SMALL_STATE(95)] = 3069,
-  [SMALL_STATE(96)] = 3092,
-  [SMALL_STATE(97)] = 3115,
-  [SMALL_STATE(98)] = 3138,
-  [SMALL_STATE(99)] = 3165,
-  [SMALL_STATE(100)] = 3192,
-  [SMALL_STATE(101)] = 3219,
-  [SMALL_STATE(102)] = 3242,
-  [SMALL_STATE(103)] = 3265,
-  [SMALL_STATE(104)] = 3288,
-  [SMALL_STATE(105)] = 3315,
-  [SMALL_STATE(106)] = 3342,
-  [SMALL_STATE(107)] = 3369,
-  [SMALL_STATE(108)] = 3396,
-  [SMALL_STATE(109)] = 3423,
-  [SMALL_STATE(110)] = 3450,
-  [SMALL_STATE(111)] = 3477,
-  [SMALL_STATE(112)] = 3500,
-  [SMALL_STATE(113)] = 3523,
-  [SMALL_STATE(114)] = 3550,
-  [SMALL_STATE(115)] = 3577,
-  [SMALL_STATE(116)] = 3604,
-  [SMALL_STATE(117)] = 3631,
-  [SMALL_STATE(118)] = 3658,
-  [SMALL_STATE(119)] = 3685,
-  [SMALL_STATE(120)] = 3712,
-  [SMALL_STATE(121)] = 3739,
-  [SMALL_STATE(122)] = 3766,
-  [SMALL_STATE(123)] = 3793,
-  [SMALL_STATE(124)] = 3820,
-  [SMALL_STATE(125)] = 3847,
-  [SMALL_STATE(126)] = 3874,
-  [SMALL_STATE(127)] = 3901,
-  [SMALL_STATE(128)] = 3928,
-  [SMALL_STATE(129)] = 3955,
-  [SMALL_STATE(130)] = 3982,
-  [SMALL_STATE(131)] = 4006,
-  [SMALL_STATE(132)] = 4028,
-  [SMALL_STATE(133)] = 4052,
-  [SMALL_STATE(134)] = 4074,
-  [SMALL_STATE(135)] = 4096,
-  [SMALL_STATE(136)] = 4120,
-  [SMALL_STATE(137)] = 4144,
-  [SMALL_STATE(138)] = 4168,
-  [SMALL_STATE(139)] = 4192,
-  [SMALL_STATE(140)] = 4214,
-  [SMALL_STATE(141)] = 4235,
-  [SMALL_STATE(142)] = 4256,
-  [SMALL_STATE(143)] = 4277,
-  [SMALL_STATE(144)] = 4298,
-  [SMALL_STATE(145)] = 4319,
-  [SMALL_STATE(146)] = 4340,
-  [SMALL_STATE(147)] = 4361,
-  [SMALL_STATE(148)] = 4382,
-  [SMALL_STATE(149)] = 4403,
-  [SMALL_STATE(150)] = 4424,
-  [SMALL_STATE(151)] = 4445,
-  [SMALL_STATE(152)] = 4466,
-  [SMALL_STATE(153)] = 4487,
-  [SMALL_STATE(154)] = 4525,
-  [SMALL_STATE(155)] = 4563,
-  [SMALL_STATE(156)] = 4601,
-  [SMALL_STATE(157)] = 4624,
-  [SMALL_STATE(158)] = 4647,
-  [SMALL_STATE(159)] = 4670,
-  [SMALL_STATE(160)] = 4689,
-  [SMALL_STATE(161)] = 4712,
-  [SMALL_STATE(162)] = 4731,
-  [SMALL_STATE(163)] = 4766,
-  [SMALL_STATE(164)] = 4789,
-  [SMALL_STATE(165)] = 4808,
-  [SMALL_STATE(166)] = 4831,
-  [SMALL_STATE(167)] = 4854,
-  [SMALL_STATE(168)] = 4873,
-  [SMALL_STATE(169)] = 4891,
-  [SMALL_STATE(170)] = 4921,
-  [SMALL_STATE(171)] = 4939,
-  [SMALL_STATE(172)] = 4969,
-  [SMALL_STATE(173)] = 4999,
-  [SMALL_STATE(174)] = 5029,
-  [SMALL_STATE(175)] = 5046,
-  [SMALL_STATE(176)] = 5063,
-  [SMALL_STATE(177)] = 5080,
-  [SMALL_STATE(178)] = 5107,
-  [SMALL_STATE(179)] = 5124,
-  [SMALL_STATE(180)] = 5141,
-  [SMALL_STATE(181)] = 5158,
-  [SMALL_STATE(182)] = 5175,
-  [SMALL_STATE(183)] = 5192,
-  [SMALL_STATE(184)] = 5209,
-  [SMALL_STATE(185)] = 5226,
-  [SMALL_STATE(186)] = 5253,
-  [SMALL_STATE(187)] = 5270,
-  [SMALL_STATE(188)] = 5297,
-  [SMALL_STATE(189)] = 5324,
-  [SMALL_STATE(190)] = 5341,
-  [SMALL_STATE(191)] = 5358,
-  [SMALL_STATE(192)] = 5375,
-  [SMALL_STATE(193)] = 5391,
-  [SMALL_STATE(194)] = 5407,
-  [SMALL_STATE(195)] = 5431,
-  [SMALL_STATE(196)] = 5447,
-  [SMALL_STATE(197)] = 5471,
-  [SMALL_STATE(198)] = 5487,
-  [SMALL_STATE(199)] = 5503,
-  [SMALL_STATE(200)] = 5519,
-  [SMALL_STATE(201)] = 5535,
-  [SMALL_STATE(202)] = 5551,
-  [SMALL_STATE(203)] = 5567,
-  [SMALL_STATE(204)] = 5583,
-  [SMALL_STATE(205)] = 5599,
-  [SMALL_STATE(206)] = 5615,
-  [SMALL_STATE(207)] = 5631,
-  [SMALL_STATE(208)] = 5647,
-  [SMALL_STATE(209)] = 5663,
-  [SMALL_STATE(210)] = 5679,
-  [SMALL_STATE(211)] = 5703,
-  [SMALL_STATE(212)] = 5721,
-  [SMALL_STATE(213)] = 5742,
-  [SMALL_STATE(214)] = 5764,
-  [SMALL_STATE(215)] = 5782,
-  [SMALL_STATE(216)] = 5804,
-  [SMALL_STATE(217)] = 5826,
-  [SMALL_STATE(218)] = 5848,
-  [SMALL_STATE(219)] = 5871,
-  [SMALL_STATE(220)] = 5894,
-  [SMALL_STATE(221)] = 5917,
-  [SMALL_STATE(222)] = 5935,
-  [SMALL_STATE(223)] = 5953,
-  [SMALL_STATE(224)] = 5971,
-  [SMALL_STATE(225)] = 5989,
-  [SMALL_STATE(226)] = 6009,
-  [SMALL_STATE(227)] = 6027,
-  [SMALL_STATE(228)] = 6045,
-  [SMALL_STATE(229)] = 6063,
-  [SMALL_STATE(230)] = 6081,
-  [SMALL_STATE(231)] = 6101,
-  [SMALL_STATE(232)] = 6119,
-  [SMALL_STATE(233)] = 6139,
-  [SMALL_STATE(234)] = 6157,
-  [SMALL_STATE(235)] = 6175,
-  [SMALL_STATE(236)] = 6193,
-  [SMALL_STATE(237)] = 6213,
-  [SMALL_STATE(238)] = 6228,
-  [SMALL_STATE(239)] = 6243,
-  [SMALL_STATE(240)] = 6258,
-  [SMALL_STATE(241)] = 6273,
-  [SMALL_STATE(242)] = 6284,
-  [SMALL_STATE(243)] = 6299,
-  [SMALL_STATE(244)] = 6314,
-  [SMALL_STATE(245)] = 6331,
-  [SMALL_STATE(246)] = 6346,
-  [SMALL_STATE(247)] = 6363,
-  [SMALL_STATE(248)] = 6377,
-  [SMALL_STATE(249)] = 6391,
-  [SMALL_STATE(250)] = 6405,
-  [SMALL_STATE(251)] = 6419,
-  [SMALL_STATE(252)] = 6433,
-  [SMALL_STATE(253)] = 6447,
-  [SMALL_STATE(254)] = 6463,
-  [SMALL_STATE(255)] = 6477,
-  [SMALL_STATE(256)] = 6493,
-  [SMALL_STATE(257)] = 6507,
-  [SMALL_STATE(258)] = 6521,
-  [SMALL_STATE(259)] = 6535,
-  [SMALL_STATE(260)] = 6549,
-  [SMALL_STATE(261)] = 6563,
-  [SMALL_STATE(262)] = 6577,
-  [SMALL_STATE(263)] = 6591,
-  [SMALL_STATE(264)] = 6605,
-  [SMALL_STATE(265)] = 6619,
-  [SMALL_STATE(266)] = 6633,
-  [SMALL_STATE(267)] = 6647,
-  [SMALL_STATE(268)] = 6661,
-  [SMALL_STATE(269)] = 6677,
-  [SMALL_STATE(270)] = 6691,
-  [SMALL_STATE(271)] = 6705,
-  [SMALL_STATE(272)] = 6719,
-  [SMALL_STATE(273)] = 6733,
-  [SMALL_STATE(274)] = 6749,
-  [SMALL_STATE(275)] = 6763,
-  [SMALL_STATE(276)] = 6777,
-  [SMALL_STATE(277)] = 6791,
-  [SMALL_STATE(278)] = 6805,
-  [SMALL_STATE(279)] = 6819,
-  [SMALL_STATE(280)] = 6833,
-  [SMALL_STATE(281)] = 6845,
-  [SMALL_STATE(282)] = 6859,
-  [SMALL_STATE(283)] = 6873,
-  [SMALL_STATE(284)] = 6887,
-  [SMALL_STATE(285)] = 6901,
-  [SMALL_STATE(286)] = 6912,
-  [SMALL_STATE(287)] = 6925,
-  [SMALL_STATE(288)] = 6938,
-  [SMALL_STATE(289)] = 6951,
-  [SMALL_STATE(290)] = 6964,
-  [SMALL_STATE(291)] = 6973,
-  [SMALL_STATE(292)] = 6984,
-  [SMALL_STATE(293)] = 6997,
-  [SMALL_STATE(294)] = 7010,
-  [SMALL_STATE(295)] = 7021,
-  [SMALL_STATE(296)] = 7034,
-  [SMALL_STATE(297)] = 7047,
-  [SMALL_STATE(298)] = 7060,
-  [SMALL_STATE(299)] = 7073,
-  [SMALL_STATE(300)] = 7086,
-  [SMALL_STATE(301)] = 7099,
-  [SMALL_STATE(302)] = 7112,
-  [SMALL_STATE(303)] = 7125,
-  [SMALL_STATE(304)] = 7138,
-  [SMALL_STATE(305)] = 7151,
-  [SMALL_STATE(306)] = 7164,
-  [SMALL_STATE(307)] = 7175,
-  [SMALL_STATE(308)] = 7188,
-  [SMALL_STATE(309)] = 7201,
-  [SMALL_STATE(310)] = 7214,
-  [SMALL_STATE(311)] = 7227,
-  [SMALL_STATE(312)] = 7240,
-  [SMALL_STATE(313)] = 7253,
-  [SMALL_STATE(314)] = 7266,
-  [SMALL_STATE(315)] = 7279,
-  [SMALL_STATE(316)] = 7292,
-  [SMALL_STATE(317)] = 7305,
-  [SMALL_STATE(318)] = 7316,
-  [SMALL_STATE(319)] = 7327,
-  [SMALL_STATE(320)] = 7340,
-  [SMALL_STATE(321)] = 7353,
-  [SMALL_STATE(322)] = 7364,
-  [SMALL_STATE(323)] = 7377,
-  [SMALL_STATE(324)] = 7385,
-  [SMALL_STATE(325)] = 7393,
-  [SMALL_STATE(326)] = 7401,
-  [SMALL_STATE(327)] = 7409,
-  [SMALL_STATE(328)] = 7417,
-  [SMALL_STATE(329)] = 7427,
-  [SMALL_STATE(330)] = 7437,
-  [SMALL_STATE(331)] = 7447,
-  [SMALL_STATE(332)] = 7455,
-  [SMALL_STATE(333)] = 7465,
-  [SMALL_STATE(334)] = 7473,
-  [SMALL_STATE(335)] = 7481,
-  [SMALL_STATE(336)] = 7489,
-  [SMALL_STATE(337)] = 7499,
-  [SMALL_STATE(338)] = 7509,
-  [SMALL_STATE(339)] = 7517,
-  [SMALL_STATE(340)] = 7527,
-  [SMALL_STATE(341)] = 7537,
-  [SMALL_STATE(342)] = 7545,
-  [SMALL_STATE(343)] = 7555,
-  [SMALL_STATE(344)] = 7563,
-  [SMALL_STATE(345)] = 7571,
-  [SMALL_STATE(346)] = 7579,
-  [SMALL_STATE(347)] = 7587,
-  [SMALL_STATE(348)] = 7597,
-  [SMALL_STATE(349)] = 7607,
-  [SMALL_STATE(350)] = 7617,
-  [SMALL_STATE(351)] = 7625,
-  [SMALL_STATE(352)] = 7633,
-  [SMALL_STATE(353)] = 7641,
-  [SMALL_STATE(354)] = 7649,
-  [SMALL_STATE(355)] = 7657,
-  [SMALL_STATE(356)] = 7665,
-  [SMALL_STATE(357)] = 7673,
-  [SMALL_STATE(358)] = 7683,
-  [SMALL_STATE(359)] = 7691,
-  [SMALL_STATE(360)] = 7701,
-  [SMALL_STATE(361)] = 7709,
-  [SMALL_STATE(362)] = 7717,
-  [SMALL_STATE(363)] = 7724,
-  [SMALL_STATE(364)] = 7731,
-  [SMALL_STATE(365)] = 7738,
-  [SMALL_STATE(366)] = 7745,
-  [SMALL_STATE(367)] = 7752,
-  [SMALL_STATE(368)] = 7759,
-  [SMALL_STATE(369)] = 7766,
-  [SMALL_STATE(370)] = 7773,
-  [SMALL_STATE(371)] = 7780,
-  [SMALL_STATE(372)] = 7787,
-  [SMALL_STATE(373)] = 7794,
-  [SMALL_STATE(374)] = 7801,
-  [SMALL_STATE(375)] = 7808,
-  [SMALL_STATE(376)] = 7815,
-  [SMALL_STATE(377)] = 7822,
-  [SMALL_STATE(378)] = 7829,
-  [SMALL_STATE(379)] = 7836,
-  [SMALL_STATE(380)] = 7843,
-  [SMALL_STATE(381)] = 7850,
-  [SMALL_STATE(382)] = 7857,
-  [SMALL_STATE(383)] = 7864,
-  [SMALL_STATE(384)] = 7871,
-  [SMALL_STATE(385)] = 7878,
-  [SMALL_STATE(386)] = 7885,
-  [SMALL_STATE(387)] = 7892,
-  [SMALL_STATE(388)] = 7899,
-  [SMALL_STATE(389)] = 7906,
-  [SMALL_STATE(390)] = 7913,
-  [SMALL_STATE(391)] = 7920,
-  [SMALL_STATE(392)] = 7927,
-  [SMALL_STATE(393)] = 7934,
-  [SMALL_STATE(394)] = 7941,
-  [SMALL_STATE(395)] = 7948,
-  [SMALL_STATE(396)] = 7955,
-  [SMALL_STATE(397)] = 7962,
-  [SMALL_STATE(398)] = 7969,
-  [SMALL_STATE(399)] = 7976,
-  [SMALL_STATE(400)] = 7983,
-  [SMALL_STATE(401)] = 7990,
-  [SMALL_STATE(402)] = 7997,
-  [SMALL_STATE(403)] = 8004,
-  [SMALL_STATE(404)] = 8011,
-  [SMALL_STATE(405)] = 8018,
-  [SMALL_STATE(406)] = 8025,
-  [SMALL_STATE(407)] = 8032,
-  [SMALL_STATE(408)] = 8039,
-  [SMALL_STATE(409)] = 8046,
-  [SMALL_STATE(410)] = 8053,
-  [SMALL_STATE(411)] = 8060,
+  [SMALL_STATE(3)] = 45,
+  [SMALL_STATE(4)] = 90,
+  [SMALL_STATE(5)] = 129,
+  [SMALL_STATE(6)] = 168,
+  [SMALL_STATE(7)] = 207,
+  [SMALL_STATE(8)] = 246,
+  [SMALL_STATE(9)] = 306,
+  [SMALL_STATE(10)] = 365,
+  [SMALL_STATE(11)] = 405,
+  [SMALL_STATE(12)] = 442,
+  [SMALL_STATE(13)] = 476,
+  [SMALL_STATE(14)] = 510,
+  [SMALL_STATE(15)] = 544,
+  [SMALL_STATE(16)] = 578,
+  [SMALL_STATE(17)] = 612,
+  [SMALL_STATE(18)] = 646,
+  [SMALL_STATE(19)] = 695,
+  [SMALL_STATE(20)] = 740,
+  [SMALL_STATE(21)] = 784,
+  [SMALL_STATE(22)] = 822,
+  [SMALL_STATE(23)] = 874,
+  [SMALL_STATE(24)] = 926,
+  [SMALL_STATE(25)] = 964,
+  [SMALL_STATE(26)] = 1016,
+  [SMALL_STATE(27)] = 1062,
+  [SMALL_STATE(28)] = 1095,
+  [SMALL_STATE(29)] = 1124,
+  [SMALL_STATE(30)] = 1167,
+  [SMALL_STATE(31)] = 1215,
+  [SMALL_STATE(32)] = 1263,
+  [SMALL_STATE(33)] = 1303,
+  [SMALL_STATE(34)] = 1351,
+  [SMALL_STATE(35)] = 1391,
+  [SMALL_STATE(36)] = 1419,
+  [SMALL_STATE(37)] = 1456,
+  [SMALL_STATE(38)] = 1489,
+  [SMALL_STATE(39)] = 1522,
+  [SMALL_STATE(40)] = 1557,
+  [SMALL_STATE(41)] = 1592,
+  [SMALL_STATE(42)] = 1629,
+  [SMALL_STATE(43)] = 1666,
+  [SMALL_STATE(44)] = 1703,
+  [SMALL_STATE(45)] = 1736,
+  [SMALL_STATE(46)] = 1769,
+  [SMALL_STATE(47)] = 1806,
+  [SMALL_STATE(48)] = 1843,
+  [SMALL_STATE(49)] = 1890,
+  [SMALL_STATE(50)] = 1937,
+  [SMALL_STATE(51)] = 1974,
+  [SMALL_STATE(52)] = 2000,
+  [SMALL_STATE(53)] = 2026,
+  [SMALL_STATE(54)] = 2052,
+  [SMALL_STATE(55)] = 2082,
+  [SMALL_STATE(56)] = 2108,
+  [SMALL_STATE(57)] = 2137,
+  [SMALL_STATE(58)] = 2166,
+  [SMALL_STATE(59)] = 2207,
+  [SMALL_STATE(60)] = 2236,
+  [SMALL_STATE(61)] = 2261,
+  [SMALL_STATE(62)] = 2300,
+  [SMALL_STATE(63)] = 2329,
+  [SMALL_STATE(64)] = 2358,
+  [SMALL_STATE(65)] = 2387,
+  [SMALL_STATE(66)] = 2416,
+  [SMALL_STATE(67)] = 2445,
+  [SMALL_STATE(68)] = 2474,
+  [SMALL_STATE(69)] = 2503,
+  [SMALL_STATE(70)] = 2532,
+  [SMALL_STATE(71)] = 2561,
+  [SMALL_STATE(72)] = 2590,
+  [SMALL_STATE(73)] = 2615,
+  [SMALL_STATE(74)] = 2644,
+  [SMALL_STATE(75)] = 2673,
+  [SMALL_STATE(76)] = 2698,
+  [SMALL_STATE(77)] = 2725,
+  [SMALL_STATE(78)] = 2754,
+  [SMALL_STATE(79)] = 2783,
+  [SMALL_STATE(80)] = 2826,
+  [SMALL_STATE(81)] = 2855,
+  [SMALL_STATE(82)] = 2884,
+  [SMALL_STATE(83)] = 2909,
+  [SMALL_STATE(84)] = 2934,
+  [SMALL_STATE(85)] = 2959,
+  [SMALL_STATE(86)] = 2986,
+  [SMALL_STATE(87)] = 3015,
+  [SMALL_STATE(88)] = 3058,
+  [SMALL_STATE(89)] = 3088,
+  [SMALL_STATE(90)] = 3112,
+  [SMALL_STATE(91)] = 3136,
+  [SMALL_STATE(92)] = 3160,
+  [SMALL_STATE(93)] = 3184,
+  [SMALL_STATE(94)] = 3208,
+  [SMALL_STATE(95)] = 3234,
+  [SMALL_STATE(96)] = 3258,
+  [SMALL_STATE(97)] = 3282,
+  [SMALL_STATE(98)] = 3306,
+  [SMALL_STATE(99)] = 3334,
+  [SMALL_STATE(100)] = 3362,
+  [SMALL_STATE(101)] = 3392,
+  [SMALL_STATE(102)] = 3420,
+  [SMALL_STATE(103)] = 3450,
+  [SMALL_STATE(104)] = 3480,
+  [SMALL_STATE(105)] = 3518,
+  [SMALL_STATE(106)] = 3548,
+  [SMALL_STATE(107)] = 3571,
+  [SMALL_STATE(108)] = 3594,
+  [SMALL_STATE(109)] = 3617,
+  [SMALL_STATE(110)] = 3644,
+  [SMALL_STATE(111)] = 3667,
+  [SMALL_STATE(112)] = 3694,
+  [SMALL_STATE(113)] = 3717,
+  [SMALL_STATE(114)] = 3744,
+  [SMALL_STATE(115)] = 3771,
+  [SMALL_STATE(116)] = 3798,
+  [SMALL_STATE(117)] = 3821,
+  [SMALL_STATE(118)] = 3848,
+  [SMALL_STATE(119)] = 3875,
+  [SMALL_STATE(120)] = 3898,
+  [SMALL_STATE(121)] = 3925,
+  [SMALL_STATE(122)] = 3948,
+  [SMALL_STATE(123)] = 3971,
+  [SMALL_STATE(124)] = 3998,
+  [SMALL_STATE(125)] = 4021,
+  [SMALL_STATE(126)] = 4048,
+  [SMALL_STATE(127)] = 4075,
+  [SMALL_STATE(128)] = 4102,
+  [SMALL_STATE(129)] = 4129,
+  [SMALL_STATE(130)] = 4156,
+  [SMALL_STATE(131)] = 4183,
+  [SMALL_STATE(132)] = 4206,
+  [SMALL_STATE(133)] = 4233,
+  [SMALL_STATE(134)] = 4260,
+  [SMALL_STATE(135)] = 4287,
+  [SMALL_STATE(136)] = 4314,
+  [SMALL_STATE(137)] = 4341,
+  [SMALL_STATE(138)] = 4368,
+  [SMALL_STATE(139)] = 4395,
+  [SMALL_STATE(140)] = 4422,
+  [SMALL_STATE(141)] = 4449,
+  [SMALL_STATE(142)] = 4476,
+  [SMALL_STATE(143)] = 4499,
+  [SMALL_STATE(144)] = 4522,
+  [SMALL_STATE(145)] = 4549,
+  [SMALL_STATE(146)] = 4576,
+  [SMALL_STATE(147)] = 4599,
+  [SMALL_STATE(148)] = 4623,
+  [SMALL_STATE(149)] = 4647,
+  [SMALL_STATE(150)] = 4671,
+  [SMALL_STATE(151)] = 4695,
+  [SMALL_STATE(152)] = 4717,
+  [SMALL_STATE(153)] = 4741,
+  [SMALL_STATE(154)] = 4763,
+  [SMALL_STATE(155)] = 4785,
+  [SMALL_STATE(156)] = 4807,
+  [SMALL_STATE(157)] = 4831,
+  [SMALL_STATE(158)] = 4852,
+  [SMALL_STATE(159)] = 4873,
+  [SMALL_STATE(160)] = 4894,
+  [SMALL_STATE(161)] = 4915,
+  [SMALL_STATE(162)] = 4936,
+  [SMALL_STATE(163)] = 4957,
+  [SMALL_STATE(164)] = 4978,
+  [SMALL_STATE(165)] = 4999,
+  [SMALL_STATE(166)] = 5020,
+  [SMALL_STATE(167)] = 5041,
+  [SMALL_STATE(168)] = 5062,
+  [SMALL_STATE(169)] = 5083,
+  [SMALL_STATE(170)] = 5104,
+  [SMALL_STATE(171)] = 5142,
+  [SMALL_STATE(172)] = 5180,
+  [SMALL_STATE(173)] = 5218,
+  [SMALL_STATE(174)] = 5241,
+  [SMALL_STATE(175)] = 5264,
+  [SMALL_STATE(176)] = 5287,
+  [SMALL_STATE(177)] = 5310,
+  [SMALL_STATE(178)] = 5335,
+  [SMALL_STATE(179)] = 5358,
+  [SMALL_STATE(180)] = 5393,
+  [SMALL_STATE(181)] = 5416,
+  [SMALL_STATE(182)] = 5439,
+  [SMALL_STATE(183)] = 5469,
+  [SMALL_STATE(184)] = 5487,
+  [SMALL_STATE(185)] = 5517,
+  [SMALL_STATE(186)] = 5547,
+  [SMALL_STATE(187)] = 5565,
+  [SMALL_STATE(188)] = 5591,
+  [SMALL_STATE(189)] = 5621,
+  [SMALL_STATE(190)] = 5638,
+  [SMALL_STATE(191)] = 5661,
+  [SMALL_STATE(192)] = 5684,
+  [SMALL_STATE(193)] = 5711,
+  [SMALL_STATE(194)] = 5738,
+  [SMALL_STATE(195)] = 5765,
+  [SMALL_STATE(196)] = 5782,
+  [SMALL_STATE(197)] = 5799,
+  [SMALL_STATE(198)] = 5816,
+  [SMALL_STATE(199)] = 5833,
+  [SMALL_STATE(200)] = 5850,
+  [SMALL_STATE(201)] = 5867,
+  [SMALL_STATE(202)] = 5884,
+  [SMALL_STATE(203)] = 5901,
+  [SMALL_STATE(204)] = 5918,
+  [SMALL_STATE(205)] = 5945,
+  [SMALL_STATE(206)] = 5962,
+  [SMALL_STATE(207)] = 5979,
+  [SMALL_STATE(208)] = 5996,
+  [SMALL_STATE(209)] = 6019,
+  [SMALL_STATE(210)] = 6042,
+  [SMALL_STATE(211)] = 6059,
+  [SMALL_STATE(212)] = 6075,
+  [SMALL_STATE(213)] = 6101,
+  [SMALL_STATE(214)] = 6117,
+  [SMALL_STATE(215)] = 6133,
+  [SMALL_STATE(216)] = 6157,
+  [SMALL_STATE(217)] = 6175,
+  [SMALL_STATE(218)] = 6191,
+  [SMALL_STATE(219)] = 6207,
+  [SMALL_STATE(220)] = 6223,
+  [SMALL_STATE(221)] = 6247,
+  [SMALL_STATE(222)] = 6263,
+  [SMALL_STATE(223)] = 6279,
+  [SMALL_STATE(224)] = 6303,
+  [SMALL_STATE(225)] = 6319,
+  [SMALL_STATE(226)] = 6335,
+  [SMALL_STATE(227)] = 6351,
+  [SMALL_STATE(228)] = 6367,
+  [SMALL_STATE(229)] = 6383,
+  [SMALL_STATE(230)] = 6399,
+  [SMALL_STATE(231)] = 6415,
+  [SMALL_STATE(232)] = 6431,
+  [SMALL_STATE(233)] = 6447,
+  [SMALL_STATE(234)] = 6463,
+  [SMALL_STATE(235)] = 6484,
+  [SMALL_STATE(236)] = 6503,
+  [SMALL_STATE(237)] = 6522,
+  [SMALL_STATE(238)] = 6544,
+  [SMALL_STATE(239)] = 6566,
+  [SMALL_STATE(240)] = 6588,
+  [SMALL_STATE(241)] = 6610,
+  [SMALL_STATE(242)] = 6628,
+  [SMALL_STATE(243)] = 6651,
+  [SMALL_STATE(244)] = 6674,
+  [SMALL_STATE(245)] = 6697,
+  [SMALL_STATE(246)] = 6710,
+  [SMALL_STATE(247)] = 6730,
+  [SMALL_STATE(248)] = 6748,
+  [SMALL_STATE(249)] = 6768,
+  [SMALL_STATE(250)] = 6786,
+  [SMALL_STATE(251)] = 6804,
+  [SMALL_STATE(252)] = 6826,
+  [SMALL_STATE(253)] = 6844,
+  [SMALL_STATE(254)] = 6862,
+  [SMALL_STATE(255)] = 6880,
+  [SMALL_STATE(256)] = 6898,
+  [SMALL_STATE(257)] = 6916,
+  [SMALL_STATE(258)] = 6934,
+  [SMALL_STATE(259)] = 6954,
+  [SMALL_STATE(260)] = 6972,
+  [SMALL_STATE(261)] = 6992,
+  [SMALL_STATE(262)] = 7010,
+  [SMALL_STATE(263)] = 7028,
+  [SMALL_STATE(264)] = 7043,
+  [SMALL_STATE(265)] = 7058,
+  [SMALL_STATE(266)] = 7069,
+  [SMALL_STATE(267)] = 7086,
+  [SMALL_STATE(268)] = 7101,
+  [SMALL_STATE(269)] = 7116,
+  [SMALL_STATE(270)] = 7131,
+  [SMALL_STATE(271)] = 7146,
+  [SMALL_STATE(272)] = 7161,
+  [SMALL_STATE(273)] = 7178,
+  [SMALL_STATE(274)] = 7192,
+  [SMALL_STATE(275)] = 7206,
+  [SMALL_STATE(276)] = 7222,
+  [SMALL_STATE(277)] = 7236,
+  [SMALL_STATE(278)] = 7250,
+  [SMALL_STATE(279)] = 7264,
+  [SMALL_STATE(280)] = 7278,
+  [SMALL_STATE(281)] = 7292,
+  [SMALL_STATE(282)] = 7306,
+  [SMALL_STATE(283)] = 7320,
+  [SMALL_STATE(284)] = 7336,
+  [SMALL_STATE(285)] = 7350,
+  [SMALL_STATE(286)] = 7364,
+  [SMALL_STATE(287)] = 7378,
+  [SMALL_STATE(288)] = 7392,
+  [SMALL_STATE(289)] = 7406,
+  [SMALL_STATE(290)] = 7420,
+  [SMALL_STATE(291)] = 7436,
+  [SMALL_STATE(292)] = 7450,
+  [SMALL_STATE(293)] = 7464,
+  [SMALL_STATE(294)] = 7478,
+  [SMALL_STATE(295)] = 7492,
+  [SMALL_STATE(296)] = 7506,
+  [SMALL_STATE(297)] = 7520,
+  [SMALL_STATE(298)] = 7534,
+  [SMALL_STATE(299)] = 7548,
+  [SMALL_STATE(300)] = 7564,
+  [SMALL_STATE(301)] = 7578,
+  [SMALL_STATE(302)] = 7592,
+  [SMALL_STATE(303)] = 7606,
+  [SMALL_STATE(304)] = 7620,
+  [SMALL_STATE(305)] = 7634,
+  [SMALL_STATE(306)] = 7648,
+  [SMALL_STATE(307)] = 7660,
+  [SMALL_STATE(308)] = 7674,
+  [SMALL_STATE(309)] = 7688,
+  [SMALL_STATE(310)] = 7702,
+  [SMALL_STATE(311)] = 7716,
+  [SMALL_STATE(312)] = 7730,
+  [SMALL_STATE(313)] = 7744,
+  [SMALL_STATE(314)] = 7755,
+  [SMALL_STATE(315)] = 7768,
+  [SMALL_STATE(316)] = 7779,
+  [SMALL_STATE(317)] = 7792,
+  [SMALL_STATE(318)] = 7805,
+  [SMALL_STATE(319)] = 7818,
+  [SMALL_STATE(320)] = 7829,
+  [SMALL_STATE(321)] = 7842,
+  [SMALL_STATE(322)] = 7855,
+  [SMALL_STATE(323)] = 7868,
+  [SMALL_STATE(324)] = 7881,
+  [SMALL_STATE(325)] = 7894,
+  [SMALL_STATE(326)] = 7907,
+  [SMALL_STATE(327)] = 7920,
+  [SMALL_STATE(328)] = 7933,
+  [SMALL_STATE(329)] = 7946,
+  [SMALL_STATE(330)] = 7959,
+  [SMALL_STATE(331)] = 7970,
+  [SMALL_STATE(332)] = 7983,
+  [SMALL_STATE(333)] = 7996,
+  [SMALL_STATE(334)] = 8009,
+  [SMALL_STATE(335)] = 8022,
+  [SMALL_STATE(336)] = 8035,
+  [SMALL_STATE(337)] = 8048,
+  [SMALL_STATE(338)] = 8061,
+  [SMALL_STATE(339)] = 8074,
+  [SMALL_STATE(340)] = 8083,
+  [SMALL_STATE(341)] = 8092,
+  [SMALL_STATE(342)] = 8105,
+  [SMALL_STATE(343)] = 8116,
+  [SMALL_STATE(344)] = 8127,
+  [SMALL_STATE(345)] = 8140,
+  [SMALL_STATE(346)] = 8153,
+  [SMALL_STATE(347)] = 8166,
+  [SMALL_STATE(348)] = 8179,
+  [SMALL_STATE(349)] = 8192,
+  [SMALL_STATE(350)] = 8205,
+  [SMALL_STATE(351)] = 8218,
+  [SMALL_STATE(352)] = 8226,
+  [SMALL_STATE(353)] = 8234,
+  [SMALL_STATE(354)] = 8244,
+  [SMALL_STATE(355)] = 8252,
+  [SMALL_STATE(356)] = 8260,
+  [SMALL_STATE(357)] = 8268,
+  [SMALL_STATE(358)] = 8276,
+  [SMALL_STATE(359)] = 8284,
+  [SMALL_STATE(360)] = 8294,
+  [SMALL_STATE(361)] = 8302,
+  [SMALL_STATE(362)] = 8312,
+  [SMALL_STATE(363)] = 8322,
+  [SMALL_STATE(364)] = 8332,
+  [SMALL_STATE(365)] = 8342,
+  [SMALL_STATE(366)] = 8352,
+  [SMALL_STATE(367)] = 8362,
+  [SMALL_STATE(368)] = 8370,
+  [SMALL_STATE(369)] = 8378,
+  [SMALL_STATE(370)] = 8386,
+  [SMALL_STATE(371)] = 8394,
+  [SMALL_STATE(372)] = 8404,
+  [SMALL_STATE(373)] = 8412,
+  [SMALL_STATE(374)] = 8422,
+  [SMALL_STATE(375)] = 8432,
+  [SMALL_STATE(376)] = 8442,
+  [SMALL_STATE(377)] = 8452,
+  [SMALL_STATE(378)] = 8462,
+  [SMALL_STATE(379)] = 8470,
+  [SMALL_STATE(380)] = 8478,
+  [SMALL_STATE(381)] = 8486,
+  [SMALL_STATE(382)] = 8494,
+  [SMALL_STATE(383)] = 8502,
+  [SMALL_STATE(384)] = 8510,
+  [SMALL_STATE(385)] = 8518,
+  [SMALL_STATE(386)] = 8528,
+  [SMALL_STATE(387)] = 8536,
+  [SMALL_STATE(388)] = 8544,
+  [SMALL_STATE(389)] = 8552,
+  [SMALL_STATE(390)] = 8560,
+  [SMALL_STATE(391)] = 8568,
+  [SMALL_STATE(392)] = 8576,
+  [SMALL_STATE(393)] = 8584,
+  [SMALL_STATE(394)] = 8592,
+  [SMALL_STATE(395)] = 8599,
+  [SMALL_STATE(396)] = 8606,
+  [SMALL_STATE(397)] = 8613,
+  [SMALL_STATE(398)] = 8620,
+  [SMALL_STATE(399)] = 8627,
+  [SMALL_STATE(400)] = 8634,
+  [SMALL_STATE(401)] = 8641,
+  [SMALL_STATE(402)] = 8648,
+  [SMALL_STATE(403)] = 8655,
+  [SMALL_STATE(404)] = 8662,
+  [SMALL_STATE(405)] = 8669,
+  [SMALL_STATE(406)] = 8676,
+  [SMALL_STATE(407)] = 8683,
+  [SMALL_STATE(408)] = 8690,
+  [SMALL_STATE(409)] = 8697,
+  [SMALL_STATE(410)] = 8704,
+  [SMALL_STATE(411)] = 8711,
+  [SMALL_STATE(412)] = 8718,
+  [SMALL_STATE(413)] = 8725,
+  [SMALL_STATE(414)] = 8732,
+  [SMALL_STATE(415)] = 8739,
+  [SMALL_STATE(416)] = 8746,
+  [SMALL_STATE(417)] = 8753,
+  [SMALL_STATE(418)] = 8760,
+  [SMALL_STATE(419)] = 8767,
+  [SMALL_STATE(420)] = 8774,
+  [SMALL_STATE(421)] = 8781,
+  [SMALL_STATE(422)] = 8788,
+  [SMALL_STATE(423)] = 8795,
+  [SMALL_STATE(424)] = 8802,
+  [SMALL_STATE(425)] = 8809,
+  [SMALL_STATE(426)] = 8816,
+  [SMALL_STATE(427)] = 8823,
+  [SMALL_STATE(428)] = 8830,
+  [SMALL_STATE(429)] = 8837,
+  [SMALL_STATE(430)] = 8844,
+  [SMALL_STATE(431)] = 8851,
+  [SMALL_STATE(432)] = 8858,
+  [SMALL_STATE(433)] = 8865,
+  [SMALL_STATE(434)] = 8872,
+  [SMALL_STATE(435)] = 8879,
+  [SMALL_STATE(436)] = 8886,
+  [SMALL_STATE(437)] = 8893,
+  [SMALL_STATE(438)] = 8900,
+  [SMALL_STATE(439)] = 8907,
+  [SMALL_STATE(440)] = 8914,
+  [SMALL_STATE(441)] = 8921,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -13360,558 +14781,602 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [35] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [47] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [49] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [55] = {.entry = {.count = 1, .reusable = false}}, SHIFT(222),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [61] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 18),
-  [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [95] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
-  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [100] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [103] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
-  [106] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
-  [109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
-  [112] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
-  [115] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
-  [121] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(213),
-  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [144] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 18),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 29),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
-  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
-  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(386),
-  [196] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [199] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
-  [202] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [205] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(411),
-  [208] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
-  [211] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
-  [214] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
-  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(277),
-  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
-  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
-  [231] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [234] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
-  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
-  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 18),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [248] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
-  [251] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(271),
-  [254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(29),
-  [257] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 18),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(224),
-  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(256),
-  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [286] = {.entry = {.count = 1, .reusable = false}}, SHIFT(253),
-  [288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [296] = {.entry = {.count = 1, .reusable = false}}, SHIFT(301),
-  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 23),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 24),
-  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 20),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [340] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
-  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [349] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(347),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 23),
-  [356] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [370] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(227),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 32),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 16),
+  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 16),
+  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(85),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [59] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [65] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [73] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 24),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [87] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [91] = {.entry = {.count = 1, .reusable = false}}, SHIFT(257),
+  [93] = {.entry = {.count = 1, .reusable = false}}, SHIFT(431),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [123] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
+  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
+  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
+  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(403),
+  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
+  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(239),
+  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 27),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 24),
+  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [177] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
+  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [182] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [188] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
+  [191] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(403),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
+  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 38),
+  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(26),
+  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
+  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(41),
+  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 23),
+  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
+  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 23),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 16),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 24),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
+  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(353),
+  [276] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(433),
+  [279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
+  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
+  [285] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
+  [288] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
+  [291] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(430),
+  [294] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
+  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 24),
+  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [307] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(261),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [320] = {.entry = {.count = 1, .reusable = false}}, SHIFT(177),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [324] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(212),
+  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [329] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 31),
+  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [349] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 32),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [365] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [370] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(344),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [379] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [384] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(296),
+  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
   [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 36),
-  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 28),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
-  [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 40),
-  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 24),
-  [434] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 25),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 30),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 66),
-  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 34),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 35),
-  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 35), SHIFT_REPEAT(276),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 37),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 41),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 42),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 43),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 44),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 45),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 46),
-  [488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 49),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 50),
-  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 51),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 52),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 53),
-  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 54),
-  [504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 60),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 61),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 62),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 33),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 63),
-  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 38),
-  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 47),
-  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 55),
-  [534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 57),
-  [538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 67),
-  [542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 31),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 39),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 48),
-  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 71),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 56),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 59),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 72),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 64),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 65),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 58),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 68),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 69),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 70),
-  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [576] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
-  [578] = {.entry = {.count = 1, .reusable = false}}, SHIFT(325),
-  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [594] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [607] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [609] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 14),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [617] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [621] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [627] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [629] = {.entry = {.count = 1, .reusable = false}}, SHIFT(177),
-  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 22),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 17),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 13),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
-  [707] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [709] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [713] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [721] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
-  [723] = {.entry = {.count = 1, .reusable = false}}, SHIFT(290),
-  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [733] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [739] = {.entry = {.count = 1, .reusable = false}}, SHIFT(404),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [743] = {.entry = {.count = 1, .reusable = false}}, SHIFT(241),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [755] = {.entry = {.count = 1, .reusable = false}}, SHIFT(255),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 12),
-  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [783] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [795] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [801] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [803] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [805] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [807] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [809] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [811] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [814] = {.entry = {.count = 1, .reusable = false}}, SHIFT(364),
-  [816] = {.entry = {.count = 1, .reusable = false}}, SHIFT(133),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [828] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [864] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(266),
-  [867] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [869] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [873] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [875] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [877] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [881] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [883] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [885] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [887] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [889] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [891] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [894] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [908] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [914] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(212),
-  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [919] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(187),
-  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 19),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [940] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(245),
-  [943] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [945] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
-  [948] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [956] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
-  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [969] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
-  [972] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [998] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(162),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 26),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 21),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 12),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 12),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 12),
-  [1031] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 12),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 12),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 27),
-  [1037] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 20),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [1045] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1047] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 10),
-  [1049] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 16),
-  [1053] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
-  [1055] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 15),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 12),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [1083] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [391] = {.entry = {.count = 1, .reusable = false}}, SHIFT(299),
+  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [401] = {.entry = {.count = 1, .reusable = false}}, SHIFT(333),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 31),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 22),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 41),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 37),
+  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 45),
+  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [453] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(335),
+  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 49),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 30),
+  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 39),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 42),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 43),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 44),
+  [492] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 44), SHIFT_REPEAT(310),
+  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 46),
+  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [513] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 50),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 51),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 52),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 53),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 54),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 55),
+  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 58),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 59),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 60),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 61),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 62),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 63),
+  [546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 69),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 70),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 71),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 75),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 34),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 32),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 64),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 72),
+  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 66),
+  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 47),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 76),
+  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 40),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 56),
+  [596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 65),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 67),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 57),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 48),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 68),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 73),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 74),
+  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 77),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 78),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 81),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 80),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 79),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [626] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [628] = {.entry = {.count = 1, .reusable = false}}, SHIFT(354),
+  [630] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [632] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [636] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [644] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [653] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(177),
+  [656] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [658] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 15),
+  [660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [662] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [664] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [674] = {.entry = {.count = 1, .reusable = false}}, SHIFT(204),
+  [676] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [678] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [680] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 17),
+  [682] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [684] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [688] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 25),
+  [692] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [694] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(235),
+  [697] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [699] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 29),
+  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [713] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 21),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [721] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 25),
+  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 17),
+  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [731] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [751] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 18),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 14),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(236),
+  [796] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [816] = {.entry = {.count = 1, .reusable = false}}, SHIFT(339),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [820] = {.entry = {.count = 1, .reusable = false}}, SHIFT(434),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [824] = {.entry = {.count = 1, .reusable = false}}, SHIFT(265),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [830] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 33),
+  [832] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 13),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [872] = {.entry = {.count = 1, .reusable = false}}, SHIFT(275),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [876] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [880] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [896] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [898] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(436),
+  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [903] = {.entry = {.count = 1, .reusable = false}}, SHIFT(437),
+  [905] = {.entry = {.count = 1, .reusable = false}}, SHIFT(153),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [917] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [925] = {.entry = {.count = 1, .reusable = false}}, SHIFT(8),
+  [927] = {.entry = {.count = 1, .reusable = false}}, SHIFT(216),
+  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [941] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [943] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
+  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [972] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(434),
+  [975] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [991] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [995] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(258),
+  [998] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [1008] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(268),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1029] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(179),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1034] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(234),
+  [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1043] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1048] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [1057] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(193),
+  [1060] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1064] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1084] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 26),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 13),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 28),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 13),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 36),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [1130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 13),
+  [1132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 13),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 27),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1140] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1142] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1144] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
+  [1146] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 19),
+  [1148] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1150] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 20),
+  [1154] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 13),
+  [1156] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 35),
+  [1158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 13),
+  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1240] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
 };
 
 #ifdef __cplusplus

@@ -17,9 +17,11 @@ syn case match
 syn iskeyword @,48-57,_,-
 
 " Keywords. Some start a list of names, linked with nextgroup below.
-syn keyword netpolKeyword import system cluster select description label default deny no
+syn keyword netpolKeyword import system cluster select description label default no sentence
+" `allow dns`, `deny cloud-metadata`: a rule sentence; its word names it.
+syn keyword netpolKeyword allow deny nextgroup=netpolSentenceWord skipwhite
 syn keyword netpolKeyword silence nextgroup=netpolLintCode skipwhite skipnl
-syn keyword netpolKeyword ingress egress allow from to pods nodes all in with fqdn services
+syn keyword netpolKeyword ingress egress from to pods nodes all in with fqdn services
 syn keyword netpolKeyword anywhere everything ipv4 ipv6 method host header grpc kafka
 syn keyword netpolKeyword produce consume topic client version dns notin cilium group groups
 syn keyword netpolKeyword cidr cidrs ports strings string selector
@@ -37,6 +39,7 @@ syn keyword netpolKeyword icmp nextgroup=netpolIcmpFamily,netpolIcmpType skipwhi
 syn keyword netpolKeyword port nextgroup=netpolPortName skipwhite skipnl
 
 " Names after a keyword.
+syn match netpolSentenceWord contained "\%(\%(from\|to\|ingress\|egress\)[[:alnum:]_-]\@!\)\@!\a[[:alnum:]_-]*"
 syn match netpolConstDef contained "\h\w*"
 syn match netpolCategoryName contained "\h\w*" nextgroup=netpolParams skipwhite
 syn match netpolPolicyName contained "\w[[:alnum:]._-]*"
@@ -115,6 +118,7 @@ hi def link netpolType          Type
 hi def link netpolConstDef      PreProc
 hi def link netpolConstRef      PreProc
 hi def link netpolCategoryName  Type
+hi def link netpolSentenceWord  Type
 hi def link netpolNamespaceName Structure
 hi def link netpolPolicyName    Function
 hi def link netpolServiceName   Special

@@ -84,6 +84,31 @@ call assert_equal('netpolIcmpType', s:Group(10, 'PacketTooBig'), 'ICMP type')
 call assert_equal('netpolHttpMethod', s:Group(11, 'GET'), 'HTTP method')
 call assert_equal('netpolBadEscape', s:Group(11, '\q'), 'unknown escape')
 
+" Rule sentences: the word after `allow`/`deny` names the sentence, unless
+" it is `from`/`to` (a rule) or `default deny ingress`.
+%delete _
+call setline(1, [
+      \ 'category vault(ports: ports = []) sentence allow vault port $ports {',
+      \ '  allow dns "*.example.com"',
+      \ '  allow storage from $IPS port 2049/tcp',
+      \ '  deny cloud-metadata',
+      \ '  allow from pods app=web',
+      \ '  default deny ingress',
+      \ '}',
+      \ ])
+syntax sync fromstart
+call assert_equal('netpolKeyword', s:Group(1, 'sentence'), 'sentence keyword')
+call assert_equal('netpolSentenceWord', s:Group(1, 'vault', 2), 'declared sentence word')
+call assert_equal('netpolKeyword', s:Group(2, 'allow'), 'allow before a sentence word')
+call assert_equal('netpolSentenceWord', s:Group(2, 'dns'), 'sentence word named like a keyword')
+call assert_equal('netpolString', s:Group(2, '"'), 'sentence value')
+call assert_equal('netpolSentenceWord', s:Group(3, 'storage'), 'sentence word')
+call assert_equal('netpolKeyword', s:Group(3, 'from'), 'sentence clause word')
+call assert_equal('netpolConstRef', s:Group(3, '$IPS'), 'sentence clause value')
+call assert_equal('netpolSentenceWord', s:Group(4, 'cloud-metadata'), 'sentence word with a dash')
+call assert_equal('netpolKeyword', s:Group(5, 'from'), 'a rule is not a sentence')
+call assert_equal('netpolKeyword', s:Group(6, 'ingress'), 'default deny is not a sentence')
+
 " Every example and stdlib file highlights without an Error group.
 let files = globpath(g:repo, 'examples/**/*.netpol', 0, 1) + globpath(g:repo, 'stdlib/*.netpol', 0, 1)
 call assert_true(len(files) > 0, 'no example files found')

@@ -306,7 +306,7 @@ spec:
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = std::fs::read_to_string(dir.path().join("policies/namespaces/shop.netpol")).unwrap();
     assert!(
-        text.contains(r#"use allow_dns(patterns: ["api.example.com", "*.example.org"])"#),
+        text.contains(r#"allow dns "api.example.com", "*.example.org""#),
         "{text}"
     );
 }
