@@ -134,6 +134,16 @@ impl Selector {
     pub fn is_empty(&self) -> bool {
         self.match_labels.is_empty() && self.match_expressions.is_empty()
     }
+
+    /// Every key the selector names, in `matchLabels` and then in
+    /// `matchExpressions`.
+    pub fn keys(&self) -> impl Iterator<Item = &LabelKey> {
+        self.match_labels.keys().chain(
+            self.match_expressions
+                .iter()
+                .map(|expression| &expression.key),
+        )
+    }
 }
 
 /// One `matchExpressions` entry.

@@ -214,14 +214,7 @@ fn selector_identities(selector: &ir::Selector) -> u64 {
     }
     let named = u64::try_from(select::names_namespaces(selector).len()).unwrap_or(1);
     let labelled = selector
-        .match_labels
         .keys()
-        .chain(
-            selector
-                .match_expressions
-                .iter()
-                .map(|expression| &expression.key),
-        )
         .any(|key| key.as_str().contains("io.cilium.k8s.namespace.labels."));
     let namespaces = if named > 0 {
         named

@@ -98,14 +98,7 @@ pub fn subject(
 /// cluster-wide `select` needs no namespace scope to say it on purpose.
 fn selects_reserved(selector: &ir::Selector) -> bool {
     selector
-        .match_labels
         .keys()
-        .chain(
-            selector
-                .match_expressions
-                .iter()
-                .map(|expression| &expression.key),
-        )
         .any(|key| key.as_str().starts_with("reserved:"))
 }
 
@@ -117,11 +110,7 @@ pub fn names_namespace(selector: &ir::Selector) -> bool {
         let bare = key.split_once(':').map_or(key, |(_, rest)| rest);
         bare == "io.kubernetes.pod.namespace" || bare.starts_with(NAMESPACE_LABELS_PREFIX)
     };
-    selector.match_labels.keys().any(is_namespace_key)
-        || selector
-            .match_expressions
-            .iter()
-            .any(|expression| is_namespace_key(&expression.key))
+    selector.keys().any(is_namespace_key)
 }
 
 /// Adds the namespace terms of a scope to a selector.

@@ -229,6 +229,11 @@ fn with_namespace_exists(selector: &Value) -> Value {
     else {
         return selector.clone();
     };
+    with_exists_term(obj)
+}
+
+/// A selector with the namespace `Exists` term added to its expressions.
+fn with_exists_term(obj: &Map<String, Value>) -> Value {
     let mut out = obj.clone();
     let mut expressions = match obj.get("matchExpressions") {
         Some(Value::Array(items)) => items.clone(),
@@ -267,14 +272,7 @@ fn pod_subject_exists(selector: &Value) -> Value {
     if names_namespace || !requires_pod_label {
         return selector.clone();
     }
-    let mut out = selector.as_object().cloned().unwrap_or_default();
-    let mut expressions = match out.get("matchExpressions") {
-        Some(Value::Array(items)) => items.clone(),
-        _ => Vec::new(),
-    };
-    expressions.push(json!({"key": "k8s:io.kubernetes.pod.namespace", "operator": "Exists"}));
-    out.insert("matchExpressions".into(), Value::Array(expressions));
-    Value::Object(out)
+    with_exists_term(&selector.as_object().cloned().unwrap_or_default())
 }
 
 /// Normalisation 9: `{matchPattern: p}` without `*` is `{matchName: p}`.
