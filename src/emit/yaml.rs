@@ -65,6 +65,11 @@ pub fn push_scalar(out: &mut String, text: &str, indent: usize) {
         Some(Style::Plain) => out.push_str(text),
         Some(Style::SingleQuoted) => push_single_quoted(out, text),
         None if is_yaml_1_1_non_string(text) => push_single_quoted(out, text),
+        // libyaml breaks the line at U+2028 and U+2029 in single-quoted and
+        // block scalars, as YAML 1.1 reads them; a YAML 1.2 reader, for which
+        // they are ordinary characters, would read the indentation after the
+        // break as part of the string. Escaped, both read the same string.
+        None if text.contains(['\u{2028}', '\u{2029}']) => push_double_quoted(out, text),
         None => match serde_yaml::to_string(text) {
             Ok(rendered) => push_rendered_scalar(out, &rendered, indent),
             // Serializing a `&str` cannot fail; quoting keeps the text intact.
@@ -885,7 +890,9 @@ fn push_single_quoted(out: &mut String, text: &str) {
 }
 
 /// Appends `"text"` with YAML double-quoted escapes, for keys that serde_yaml
-/// would print as a block scalar.
+/// would print as a block scalar and for strings with a Unicode line or
+/// paragraph separator. Control characters, the Unicode line breaks, the
+/// byte order mark and the non-characters U+FFFE and U+FFFF are escaped.
 fn push_double_quoted(out: &mut String, text: &str) {
     out.push('"');
     for character in text.chars() {
@@ -895,7 +902,13 @@ fn push_double_quoted(out: &mut String, text: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            control if control.is_control() => {
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            control
+                if control.is_control()
+                    || matches!(control, '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+            {
                 // Writing to a `String` cannot fail.
                 let _ = write!(out, "\\u{:04X}", u32::from(control));
             }
@@ -995,8 +1008,8 @@ fn is_yaml_1_1_non_string(text: &str) -> bool {
 ///   with `_`, as PyYAML reads it and as the spec's own examples need);
 /// - timestamps: `YYYY-M-D`, alone or followed by `[Tt]` or blanks and a
 ///   time `H:M:S`, a fraction and a zone (`[ \t]*Z` or `[ \t]*[-+]H(:MM)?`);
-///   one- or two-digit fields throughout, as Go's time layouts that go-yaml
-///   v2 tries also accept one digit where the spec wants two.
+///   one- or two-digit fields throughout and `.` or `,` before the fraction,
+///   as Go's time layouts that go-yaml v2 tries also accept those.
 fn is_yaml_1_1_other(text: &[u8]) -> bool {
     if text == b"=" {
         return true;
@@ -1134,7 +1147,7 @@ fn is_yaml_1_1_timestamp(text: &[u8]) -> bool {
     let Some(mut rest) = clock else {
         return false;
     };
-    if let [b'.', fraction @ ..] = rest {
+    if let [b'.' | b',', fraction @ ..] = rest {
         rest = fraction
             .get(span_of(fraction, |byte| byte.is_ascii_digit())..)
             .unwrap_or_default();
@@ -1419,7 +1432,7 @@ mod tests {
                 r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*",
                 r"|[-+]?(?:[0-9][0-9_]*)?\.[0-9._]*(?:[eE][-+][0-9]+)?",
                 r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
-                r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?",
+                r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:[.,][0-9]*)?",
                 r"[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?)?)?",
                 r")$",
             )) else {
@@ -1454,9 +1467,16 @@ mod tests {
 
     /// What `push_scalar` printed before its fast path: YAML 1.1 non-strings
     /// single-quoted, everything else as serde_yaml prints it.
+    /// A string with U+2028 or U+2029 is double-quoted, those escaped.
     fn reference_scalar(text: &str, indent: usize) -> String {
         if reference_is_yaml_1_1_non_string(text) {
             return format!("'{}'", text.replace('\'', "''"));
+        }
+        if text.contains(['\u{2028}', '\u{2029}']) {
+            let escaped = serde_json::to_string(text).unwrap_or_default();
+            return escaped
+                .replace('\u{2028}', "\\L")
+                .replace('\u{2029}', "\\P");
         }
         let mut out = String::new();
         push_rendered_scalar(&mut out, &serde_yaml_text(&text), indent);

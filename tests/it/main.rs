@@ -18,3 +18,4 @@ mod schema;
 mod seeds;
 mod ui;
 mod versions;
+mod yaml_scalars;
