@@ -8,6 +8,9 @@
 //! selector label values, so the whole writer is exercised, keys and layout
 //! included. A small deterministic generator mixes the tricky forms of the
 //! type repository with random ASCII and Unicode.
+//!
+//! The fuzz targets (`tests/fuzz/src/differential.rs`) include this file by
+//! path for [`implicit_type`] and [`plain_scalars`].
 
 use std::sync::OnceLock;
 
@@ -117,7 +120,7 @@ fn implicit_types() -> &'static [(String, Regex, bool)] {
 }
 
 /// The implicit type a plain scalar has for some reader, if any.
-fn implicit_type(scalar: &str) -> Option<&'static str> {
+pub(crate) fn implicit_type(scalar: &str) -> Option<&'static str> {
     let numeric_start = scalar.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
     let without_underscores = scalar.replace('_', "");
     implicit_types()
@@ -598,7 +601,7 @@ fn plain_scalar_problems(contents: &str) -> Vec<String> {
 /// `key: value`, `- value`, `- key: value`, skipping comments, document
 /// markers, `{}` and `[]`, block scalars (`|`, `>` and their content lines)
 /// and quoted scalars, which may run over several lines.
-fn plain_scalars(contents: &str) -> Vec<(usize, String)> {
+pub(crate) fn plain_scalars(contents: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut block_parent: Option<usize> = None;
     let mut open_quote: Option<char> = None;
