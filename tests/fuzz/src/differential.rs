@@ -6,8 +6,9 @@
 //!
 //! - every document validates against the vendored CRD schema of the
 //!   targeted Cilium version (`tests/it/schema.rs`, the integration tests'
-//!   validator, included by path; it also flags plain scalars `kubectl`
-//!   reads as booleans or numbers);
+//!   validator, included by path, with its version mapping
+//!   `CiliumVersion::of`; it also flags plain scalars `kubectl` reads as
+//!   booleans or numbers);
 //! - every document parses with `serde_yaml` and reads back the intended
 //!   values, taken from the checked program (`ir::Program`), not from the
 //!   emitter: kind, name, namespace, description, rule labels, the subject
@@ -48,11 +49,7 @@ pub fn check(
     version: netpolc::CiliumVersion,
     files: &[netpolc::OutputFile],
 ) {
-    let crds = if version >= netpolc::CiliumVersion::NEWEST {
-        schema::CiliumVersion::Main
-    } else {
-        schema::CiliumVersion::V1_19
-    };
+    let crds = schema::CiliumVersion::of(version);
     let mut intended = intended_files(program);
     for file in files {
         let errors = schema::validate_stream(&file.contents, crds);
