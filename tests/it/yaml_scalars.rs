@@ -549,9 +549,8 @@ fn is_label_value(text: &str) -> bool {
 fn check_output(output: &[(String, String)], texts: &[String], labels: &[String]) {
     let mut seen = 0;
     for (path, contents) in output {
-        for problem in plain_scalar_problems(contents) {
-            panic!("{path}: {problem}");
-        }
+        let problems = plain_scalar_problems(contents);
+        assert!(problems.is_empty(), "{path}: {problems:#?}");
         for document in serde_yaml::Deserializer::from_str(contents) {
             let value = serde_yaml::Value::deserialize(document)
                 .unwrap_or_else(|err| panic!("{path} is not YAML: {err}\n{contents}"));
@@ -615,12 +614,9 @@ pub(crate) fn plain_scalars(contents: &str) -> Vec<(usize, String)> {
             block_parent = None;
         }
         if let Some(quote) = open_quote {
-            match quoted_end(line, quote, 0) {
-                Some(end) => {
-                    open_quote = None;
-                    assert!(line[end..].trim().is_empty(), "line {number}: {line:?}");
-                }
-                None => {}
+            if let Some(end) = quoted_end(line, quote, 0) {
+                open_quote = None;
+                assert!(line[end..].trim().is_empty(), "line {number}: {line:?}");
             }
             continue;
         }
@@ -728,8 +724,8 @@ impl Rng {
         (self.next() % bound as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -900,11 +896,11 @@ fn generate(rng: &mut Rng) -> String {
     match rng.below(4) {
         0 => {
             if rng.below(3) == 0 {
-                text.push_str(*rng.pick(TOKENS));
+                text.push_str(rng.pick(TOKENS));
             }
-            text.push_str(*rng.pick(KNOWN));
+            text.push_str(rng.pick(KNOWN));
             if rng.below(3) == 0 {
-                text.push_str(*rng.pick(TOKENS));
+                text.push_str(rng.pick(TOKENS));
             }
         }
         1 => {
@@ -913,7 +909,7 @@ fn generate(rng: &mut Rng) -> String {
                 '0', '1', '2', '5', '7', '9', ':', '.', '_', '-', '+', 'e', 'x', 'b',
             ];
             for _ in 0..rng.below(8) + 1 {
-                text.push(*rng.pick(&alphabet));
+                text.push(rng.pick(&alphabet));
             }
         }
         _ => {
@@ -921,7 +917,7 @@ fn generate(rng: &mut Rng) -> String {
                 match rng.below(5) {
                     0 => text.push(char::from(rng.below(0x80) as u8)),
                     1 => text.extend(char::from_u32(rng.below(0x3_0000) as u32)),
-                    _ => text.push_str(*rng.pick(TOKENS)),
+                    _ => text.push_str(rng.pick(TOKENS)),
                 }
             }
         }
