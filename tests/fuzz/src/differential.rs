@@ -189,7 +189,13 @@ fn intended_files(program: &ir::Program) -> Intended {
                         .collect();
                     let mut spec = Mapping::new();
                     spec.insert("externalCIDRs".into(), Value::Sequence(cidrs));
-                    object("CiliumCIDRGroup", name, None, spec)
+                    let mut group = object("CiliumCIDRGroup", name, None, spec);
+                    // CiliumCIDRGroup is served as `cilium.io/v2` from Cilium
+                    // 1.18 (its CRD), as `cilium.io/v2alpha1` only before.
+                    if program.cilium_version.minor < 18 {
+                        group["apiVersion"] = "cilium.io/v2alpha1".into();
+                    }
+                    group
                 })
                 .collect(),
         );
