@@ -81,7 +81,10 @@ pub fn check(
             check_selectors(document, &file.path);
         }
         let Some(expected) = intended.remove(&file.path) else {
-            panic!("{} was emitted, but the program has no such file", file.path);
+            panic!(
+                "{} was emitted, but the program has no such file",
+                file.path
+            );
         };
         assert_eq!(
             documents.len(),
@@ -156,11 +159,7 @@ fn intended_files(program: &ir::Program) -> Intended {
                 .policies
                 .iter()
                 .map(|policy| {
-                    policy_document(
-                        "CiliumNetworkPolicy",
-                        policy,
-                        Some(namespace.name.as_str()),
-                    )
+                    policy_document("CiliumNetworkPolicy", policy, Some(namespace.name.as_str()))
                 })
                 .collect(),
         );
@@ -352,7 +351,8 @@ fn check_expressions(value: &Value, path: &str) {
                     }
                 }
             }
-            map.values().for_each(|value| check_expressions(value, path));
+            map.values()
+                .for_each(|value| check_expressions(value, path));
         }
         Value::Sequence(items) => items.iter().for_each(|item| check_expressions(item, path)),
         _ => {}
