@@ -17,10 +17,15 @@
 //! or not ASCII, is printed by serde_yaml itself.
 //!
 //! **Invariant:** every string reads back as the same string with a YAML 1.2
-//! parser and with the YAML 1.1 parser that Kubernetes uses
-//! (`sigs.k8s.io/yaml`, a fork of go-yaml v2). serde_yaml 0.9 follows YAML 1.2
-//! only and prints `yes`, `on`, `y` or `1_000` bare, which go-yaml v2 reads as
-//! a boolean or a number; those strings are single-quoted here.
+//! parser, with the YAML 1.1 parser that Kubernetes uses (`sigs.k8s.io/yaml`,
+//! a fork of go-yaml v2) and with other YAML 1.1 readers (PyYAML). serde_yaml
+//! 0.9 follows YAML 1.2 only and prints `yes`, `on`, `y`, `1_000`,
+//! `2001-12-14`, `1:20` or `=` bare, which YAML 1.1 reads as a boolean, a
+//! number, a timestamp or the value key; every such string (the implicit
+//! types of <https://yaml.org/type/>) is single-quoted here. A string with
+//! U+2028 or U+2029, where libyaml would break the line, is double-quoted
+//! with escapes. `tests/it/yaml_scalars.rs` checks the output against the
+//! type repository's regexps.
 //!
 //! serde_yaml writes an externally tagged enum as a YAML tag (`!variant`);
 //! this layout drops tags, so emit's structs use none (a choice between
