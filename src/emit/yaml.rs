@@ -17,10 +17,15 @@
 //! or not ASCII, is printed by serde_yaml itself.
 //!
 //! **Invariant:** every string reads back as the same string with a YAML 1.2
-//! parser and with the YAML 1.1 parser that Kubernetes uses
-//! (`sigs.k8s.io/yaml`, a fork of go-yaml v2). serde_yaml 0.9 follows YAML 1.2
-//! only and prints `yes`, `on`, `y` or `1_000` bare, which go-yaml v2 reads as
-//! a boolean or a number; those strings are single-quoted here.
+//! parser, with the YAML 1.1 parser that Kubernetes uses (`sigs.k8s.io/yaml`,
+//! a fork of go-yaml v2) and with other YAML 1.1 readers (PyYAML). serde_yaml
+//! 0.9 follows YAML 1.2 only and prints `yes`, `on`, `y`, `1_000`,
+//! `2001-12-14`, `1:20` or `=` bare, which YAML 1.1 reads as a boolean, a
+//! number, a timestamp or the value key; every such string (the implicit
+//! types of <https://yaml.org/type/>) is single-quoted here. A string with
+//! U+2028 or U+2029, where libyaml would break the line, is double-quoted
+//! with escapes. `tests/it/yaml_scalars.rs` checks the output against the
+//! type repository's regexps.
 //!
 //! serde_yaml writes an externally tagged enum as a YAML tag (`!variant`);
 //! this layout drops tags, so emit's structs use none (a choice between
@@ -65,6 +70,11 @@ pub fn push_scalar(out: &mut String, text: &str, indent: usize) {
         Some(Style::Plain) => out.push_str(text),
         Some(Style::SingleQuoted) => push_single_quoted(out, text),
         None if is_yaml_1_1_non_string(text) => push_single_quoted(out, text),
+        // libyaml breaks the line at U+2028 and U+2029 in single-quoted and
+        // block scalars, as YAML 1.1 reads them; a YAML 1.2 reader, for which
+        // they are ordinary characters, would read the indentation after the
+        // break as part of the string. Escaped, both read the same string.
+        None if text.contains(['\u{2028}', '\u{2029}']) => push_double_quoted(out, text),
         None => match serde_yaml::to_string(text) {
             Ok(rendered) => push_rendered_scalar(out, &rendered, indent),
             // Serializing a `&str` cannot fail; quoting keeps the text intact.
@@ -155,8 +165,10 @@ fn ascii_style(text: &str) -> Option<Style> {
         if indicator_first
             || bytes.starts_with(b"---")
             || bytes.starts_with(b"...")
-            || (matches!(first, b'0'..=b'9' | b'+' | b'-' | b'.' | b'_' | b'~' | b'<')
-                && is_yaml_1_1_non_string(text))
+            || (matches!(
+                first,
+                b'0'..=b'9' | b'+' | b'-' | b'.' | b'_' | b'~' | b'<' | b'='
+            ) && is_yaml_1_1_non_string(text))
         {
             return quoted;
         }
@@ -883,7 +895,9 @@ fn push_single_quoted(out: &mut String, text: &str) {
 }
 
 /// Appends `"text"` with YAML double-quoted escapes, for keys that serde_yaml
-/// would print as a block scalar.
+/// would print as a block scalar and for strings with a Unicode line or
+/// paragraph separator. Control characters, the Unicode line breaks, the
+/// byte order mark and the non-characters U+FFFE and U+FFFF are escaped.
 fn push_double_quoted(out: &mut String, text: &str) {
     out.push('"');
     for character in text.chars() {
@@ -893,7 +907,13 @@ fn push_double_quoted(out: &mut String, text: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            control if control.is_control() => {
+            '\u{85}' => out.push_str("\\N"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            control
+                if control.is_control()
+                    || matches!(control, '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+            {
                 // Writing to a `String` cannot fail.
                 let _ = write!(out, "\\u{:04X}", u32::from(control));
             }
@@ -938,14 +958,17 @@ fn is_yaml_1_1_word(text: &str) -> bool {
     )
 }
 
-/// True when go-yaml v2 would read `text`, unquoted, as something other than
-/// a string: a word of [`is_yaml_1_1_word`], a `.inf`/`.nan`, or a number (its
-/// integers allow `_`, `0x`, `0o`, `0b`). A few harmless extras are included.
+/// True when a YAML 1.1 or 1.2 reader would read `text`, unquoted, as
+/// something other than a string: a word of [`is_yaml_1_1_word`], a
+/// `.inf`/`.nan`, a number as go-yaml v2 reads it (its integers allow `_`,
+/// `0x`, `0o`, `0b`), or one of the other YAML 1.1 implicit types of
+/// [`is_yaml_1_1_other`] (timestamps, base 60, the value key `=`, ...). A few
+/// harmless extras are included.
 ///
 /// The number checks read `text` without its `_`s, without one leading sign
 /// and in lower case, allocating nothing.
 fn is_yaml_1_1_non_string(text: &str) -> bool {
-    if is_yaml_1_1_word(text) {
+    if is_yaml_1_1_word(text) || is_yaml_1_1_other(text.as_bytes()) {
         return true;
     }
     let mut signed = text
@@ -975,6 +998,177 @@ fn is_yaml_1_1_non_string(text: &str) -> bool {
         }
     }
     is_yaml_style_float(unsigned)
+}
+
+/// The YAML 1.1 implicit types (<https://yaml.org/type/>) that go-yaml v2's
+/// number syntax, checked by [`is_yaml_1_1_non_string`], leaves out, as PyYAML
+/// and other YAML 1.1 readers resolve them:
+///
+/// - the value key `=`;
+/// - integers whose digits are all `_` (`0x_`, `0b_`, `0_`);
+/// - base 60 integers and floats, `[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+` and
+///   `[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*` (`1:20`, `190:20:30.15`);
+/// - base 10 floats, `[-+]?([0-9][0-9_]*)?\.[0-9._]*([eE][-+][0-9]+)?`
+///   (`1.2.3`, `.`, `685.230_15e+03`; the spec's fraction `[0-9.]*` widened
+///   with `_`, as PyYAML reads it and as the spec's own examples need);
+/// - timestamps: `YYYY-M-D`, alone or followed by `[Tt]` or blanks and a
+///   time `H:M:S`, a fraction and a zone (`[ \t]*Z` or `[ \t]*[-+]H(:MM)?`);
+///   one- or two-digit fields throughout and `.` or `,` before the fraction,
+///   as Go's time layouts that go-yaml v2 tries also accept those.
+fn is_yaml_1_1_other(text: &[u8]) -> bool {
+    if text == b"=" {
+        return true;
+    }
+    let unsigned = match text {
+        [b'+' | b'-', rest @ ..] => rest,
+        _ => text,
+    };
+    is_yaml_1_1_underscore_int(unsigned)
+        || is_yaml_1_1_base_60(unsigned)
+        || is_yaml_1_1_float(unsigned)
+        || is_yaml_1_1_timestamp(text)
+}
+
+/// Counts the leading bytes of `text` that satisfy `class`.
+fn span_of(text: &[u8], class: impl Fn(u8) -> bool) -> usize {
+    text.iter().take_while(|byte| class(**byte)).count()
+}
+
+/// `0b[0-1_]+`, `0[0-7_]+` and `0x[0-9a-fA-F_]+`, without the sign.
+fn is_yaml_1_1_underscore_int(text: &[u8]) -> bool {
+    let (digits, class): (&[u8], fn(u8) -> bool) = match text {
+        [b'0', b'b', rest @ ..] => (rest, |byte| matches!(byte, b'0' | b'1' | b'_')),
+        [b'0', b'x', rest @ ..] => (rest, |byte| byte.is_ascii_hexdigit() || byte == b'_'),
+        [b'0', rest @ ..] => (rest, |byte| matches!(byte, b'0'..=b'7' | b'_')),
+        _ => return false,
+    };
+    !digits.is_empty() && span_of(digits, class) == digits.len()
+}
+
+/// Base 60 integers and floats, without the sign (see [`is_yaml_1_1_other`]).
+fn is_yaml_1_1_base_60(text: &[u8]) -> bool {
+    let Some(&first) = text.first() else {
+        return false;
+    };
+    if !first.is_ascii_digit() {
+        return false;
+    }
+    let mut rest = text.get(1..).unwrap_or_default();
+    rest = rest
+        .get(span_of(rest, |byte| byte.is_ascii_digit() || byte == b'_')..)
+        .unwrap_or_default();
+    let mut groups = 0;
+    while let [b':', tail @ ..] = rest {
+        // `[0-5]?[0-9]`: two digits only when the first is at most 5.
+        let width = match tail {
+            [b'0'..=b'5', b'0'..=b'9', ..] => 2,
+            [b'0'..=b'9', ..] => 1,
+            _ => return false,
+        };
+        rest = tail.get(width..).unwrap_or_default();
+        groups += 1;
+    }
+    if groups == 0 {
+        return false;
+    }
+    match rest {
+        [] => first != b'0',
+        [b'.', fraction @ ..] => {
+            span_of(fraction, |byte| byte.is_ascii_digit() || byte == b'_') == fraction.len()
+        }
+        _ => false,
+    }
+}
+
+/// Base 10 floats, without the sign (see [`is_yaml_1_1_other`]).
+fn is_yaml_1_1_float(text: &[u8]) -> bool {
+    let mut rest = text;
+    if rest.first().is_some_and(u8::is_ascii_digit) {
+        rest = rest
+            .get(span_of(rest, |byte| byte.is_ascii_digit() || byte == b'_')..)
+            .unwrap_or_default();
+    }
+    let [b'.', fraction @ ..] = rest else {
+        return false;
+    };
+    rest = fraction
+        .get(
+            span_of(fraction, |byte| {
+                byte.is_ascii_digit() || matches!(byte, b'.' | b'_')
+            })..,
+        )
+        .unwrap_or_default();
+    match rest {
+        [] => true,
+        [b'e' | b'E', b'+' | b'-', exponent @ ..] => {
+            !exponent.is_empty()
+                && span_of(exponent, |byte| byte.is_ascii_digit()) == exponent.len()
+        }
+        _ => false,
+    }
+}
+
+/// YAML 1.1 and go-yaml v2 timestamps (see [`is_yaml_1_1_other`]).
+fn is_yaml_1_1_timestamp(text: &[u8]) -> bool {
+    /// Skips one or two digits, or returns `None`.
+    fn one_or_two(text: &[u8]) -> Option<&[u8]> {
+        match span_of(text, |byte| byte.is_ascii_digit()) {
+            1 | 2 => text.get(span_of(text, |byte| byte.is_ascii_digit())..),
+            _ => None,
+        }
+    }
+    /// Skips `separator` then one or two digits.
+    fn field(text: &[u8], separator: u8) -> Option<&[u8]> {
+        match text {
+            [first, rest @ ..] if *first == separator => one_or_two(rest),
+            _ => None,
+        }
+    }
+    let is_blank = |byte: u8| matches!(byte, b' ' | b'\t');
+    let Some(year) = text.get(..4) else {
+        return false;
+    };
+    if !year.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let date = text
+        .get(4..)
+        .and_then(|rest| field(rest, b'-'))
+        .and_then(|rest| field(rest, b'-'));
+    let Some(rest) = date else {
+        return false;
+    };
+    let time = match rest {
+        [] => return true,
+        [b'T' | b't', time @ ..] => time,
+        _ if rest.first().is_some_and(|byte| is_blank(*byte)) => {
+            rest.get(span_of(rest, is_blank)..).unwrap_or_default()
+        }
+        _ => return false,
+    };
+    let clock = one_or_two(time)
+        .and_then(|rest| field(rest, b':'))
+        .and_then(|rest| field(rest, b':'));
+    let Some(mut rest) = clock else {
+        return false;
+    };
+    if let [b'.' | b',', fraction @ ..] = rest {
+        rest = fraction
+            .get(span_of(fraction, |byte| byte.is_ascii_digit())..)
+            .unwrap_or_default();
+    }
+    rest = rest.get(span_of(rest, is_blank)..).unwrap_or_default();
+    match rest {
+        [] | [b'Z'] => true,
+        [b'+' | b'-', zone @ ..] => match one_or_two(zone) {
+            Some([]) => true,
+            Some([b':', minutes @ ..]) => {
+                minutes.len() == 2 && minutes.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// go-yaml v2's float syntax without the sign, on lower-case bytes,
@@ -1105,7 +1299,7 @@ mod tests {
         "inf",
         "nan",
         "v1.2.3",
-        "2024-01-01",
+        "2024-01",
         "a:",
         "x-request-id",
     ];
@@ -1226,6 +1420,32 @@ mod tests {
             || radix_digits("0o", |byte| (b'0'..=b'7').contains(byte))
             || radix_digits("0b", |byte| matches!(byte, b'0' | b'1'))
             || reference_is_yaml_style_float(unsigned)
+            || reference_is_yaml_1_1_other(text)
+    }
+
+    /// The YAML 1.1 forms of [`is_yaml_1_1_other`] as regular expressions,
+    /// copied from <https://yaml.org/type/> (int, float, timestamp, value)
+    /// with the widenings its docs list.
+    fn reference_is_yaml_1_1_other(text: &str) -> bool {
+        use std::sync::OnceLock;
+        static OTHER: OnceLock<regex::Regex> = OnceLock::new();
+        let other = OTHER.get_or_init(|| {
+            let Ok(regex) = regex::Regex::new(concat!(
+                r"^(?:=",
+                r"|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+",
+                r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+",
+                r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*",
+                r"|[-+]?(?:[0-9][0-9_]*)?\.[0-9._]*(?:[eE][-+][0-9]+)?",
+                r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",
+                r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:[.,][0-9]*)?",
+                r"[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?)?)?",
+                r")$",
+            )) else {
+                unreachable!("the reference expression is valid");
+            };
+            regex
+        });
+        other.is_match(text)
     }
 
     fn reference_is_yaml_style_float(text: &str) -> bool {
@@ -1252,9 +1472,16 @@ mod tests {
 
     /// What `push_scalar` printed before its fast path: YAML 1.1 non-strings
     /// single-quoted, everything else as serde_yaml prints it.
+    /// A string with U+2028 or U+2029 is double-quoted, those escaped.
     fn reference_scalar(text: &str, indent: usize) -> String {
         if reference_is_yaml_1_1_non_string(text) {
             return format!("'{}'", text.replace('\'', "''"));
+        }
+        if text.contains(['\u{2028}', '\u{2029}']) {
+            let escaped = serde_json::to_string(text).unwrap_or_default();
+            return escaped
+                .replace('\u{2028}', "\\L")
+                .replace('\u{2029}', "\\P");
         }
         let mut out = String::new();
         push_rendered_scalar(&mut out, &serde_yaml_text(&text), indent);
@@ -1394,6 +1621,21 @@ mod tests {
             "*.tosspayments.com",
             "X-Token: secret",
             "web: allow #frontend",
+            "1:20",
+            "-1:20:30",
+            "190:20:30.15",
+            "1:60",
+            "0:20",
+            "0x_1F",
+            "0b_",
+            "1.2.3",
+            ".",
+            "685.230_15e+03",
+            "2001-12-14",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-14\t21:59:43.10",
+            "2001-12-14 x",
         ]
         .iter()
         .map(|text| (*text).to_owned())
@@ -1486,6 +1728,23 @@ mod tests {
         }
     }
 
+    /// The YAML 1.1 forms beyond go-yaml v2's numbers (base 60, `_`-only
+    /// digits, floats with several dots, `=`) over every short string of
+    /// their characters.
+    #[test]
+    fn yaml_1_1_other_check_matches_reference() {
+        let alphabet = [
+            '0', '1', '6', '9', 'b', 'x', 'e', ':', '.', '_', '+', '-', '=', ' ',
+        ];
+        for text in (0..=4).flat_map(|length| strings(&alphabet, length)) {
+            assert_eq!(
+                is_yaml_1_1_non_string(&text),
+                reference_is_yaml_1_1_non_string(&text),
+                "{text:?}"
+            );
+        }
+    }
+
     #[test]
     fn byte_classes() {
         for byte in 0..=u8::MAX {
@@ -1510,9 +1769,79 @@ mod tests {
             assert_eq!(scalar(text, 0), format!("'{text}'"), "{text}");
         }
         for text in [
-            "1a", "0x", "0b2", "1.2.3", ".", "e", "1e", "-", "yess", "v1", "0x1p3",
+            "1a",
+            "0x",
+            "0b2",
+            "e",
+            "1e",
+            "-",
+            "yess",
+            "v1",
+            "0x1p3",
+            "0:20",
+            "1:60",
+            "1:2:",
+            "2001-12",
+            "2001-12-14x",
+            "2001-12-14T",
+            "2001-123-14",
+            "20011-12-14",
+            "1.2e3x",
+            "==",
+            "a=b",
+            "<<<",
         ] {
             assert!(!is_yaml_1_1_non_string(text), "{text}");
+        }
+    }
+
+    /// The YAML 1.1 implicit types of <https://yaml.org/type/> beyond
+    /// booleans, null and go-yaml v2's numbers, with the quoting expected.
+    #[test]
+    fn yaml_1_1_other_types_are_single_quoted() {
+        let cases = [
+            ("=", "'='"),
+            ("1:20", "'1:20'"),
+            ("-1:20:30", "'-1:20:30'"),
+            ("+1_0:5", "'+1_0:5'"),
+            ("190:20:30.15", "'190:20:30.15'"),
+            ("0:20.5", "'0:20.5'"),
+            ("0b1_0", "'0b1_0'"),
+            ("0b_", "'0b_'"),
+            ("0x_1F", "'0x_1F'"),
+            ("0x_", "'0x_'"),
+            ("017", "'017'"),
+            ("0_", "'0_'"),
+            ("-0_7", "'-0_7'"),
+            ("1_000.5", "'1_000.5'"),
+            ("6.8523015e+5", "'6.8523015e+5'"),
+            ("685.230_15e+03", "'685.230_15e+03'"),
+            ("685_230.15", "'685_230.15'"),
+            ("1.2.3", "'1.2.3'"),
+            ("1..", "'1..'"),
+            (".", "'.'"),
+            ("-.", "'-.'"),
+            ("+.5.", "'+.5.'"),
+            ("2001-12-14", "'2001-12-14'"),
+            ("2001-1-2", "'2001-1-2'"),
+            (
+                "2001-12-14t21:59:43.10-05:00",
+                "'2001-12-14t21:59:43.10-05:00'",
+            ),
+            ("2001-12-14T21:59:43.10Z", "'2001-12-14T21:59:43.10Z'"),
+            ("2001-12-15T02:59:43.1Z", "'2001-12-15T02:59:43.1Z'"),
+            ("2001-12-14 21:59:43.10 -5", "'2001-12-14 21:59:43.10 -5'"),
+            ("2001-12-14  21:59:43.10 Z", "'2001-12-14  21:59:43.10 Z'"),
+            ("2001-12-14 2:59:43", "'2001-12-14 2:59:43'"),
+            ("2001-12-14\t21:59:43", "'2001-12-14\t21:59:43'"),
+            ("<<", "'<<'"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(scalar(text, 0), expected, "{text:?}");
+            assert!(
+                reference_is_yaml_1_1_other(text) || text == "<<",
+                "{text:?}"
+            );
         }
     }
 

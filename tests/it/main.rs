@@ -24,3 +24,4 @@ mod sentences;
 mod tidy_citations;
 mod ui;
 mod versions;
+mod yaml_scalars;

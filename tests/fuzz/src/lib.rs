@@ -11,7 +11,12 @@
 //! emitted files do not depend on the order the source files were added in.
 //! [`check_format`] adds the formatter's invariants: formatting is
 //! idempotent, and a formatted repository compiles to the same files.
+//! When the program compiles, [`differential::check`] adds the output's:
+//! every document validates against the CRDs of the targeted Cilium version,
+//! reads back the values of the checked program, has no plain scalar a YAML
+//! 1.1 or 1.2 reader types differently, and no selector the agent rewrites.
 
+pub mod differential;
 pub mod generate;
 
 use netpolc::diag::render::{Format, render};
@@ -52,7 +57,20 @@ pub fn file_name(index: usize) -> String {
 /// libFuzzer records the input.
 pub fn check(files: &[(String, String)]) {
     let sources = map(files.iter());
-    let compilation = netpolc::compile(&sources, &netpolc::Options::default());
+    // `netpolc::compile`, keeping the checked program for the differential
+    // check; the reversed-order compilation below goes through `compile`
+    // and must give the same files.
+    let options = netpolc::Options::default();
+    let (program, diagnostics) = netpolc::check(&sources, &options);
+    let compilation = netpolc::Compilation {
+        files: if netpolc::diag::has_errors(&diagnostics) {
+            Vec::new()
+        } else {
+            netpolc::emit::emit(&program)
+        },
+        diagnostics,
+        cilium_version: program.cilium_version,
+    };
 
     for diag in &compilation.diagnostics {
         for label in diag.primary.iter().chain(&diag.secondary) {
@@ -78,6 +96,8 @@ pub fn check(files: &[(String, String)]) {
 
     if compilation.has_errors() {
         assert!(compilation.files.is_empty(), "files emitted despite errors");
+    } else {
+        differential::check(&program, compilation.cilium_version, &compilation.files);
     }
     for file in &compilation.files {
         assert!(

@@ -95,6 +95,15 @@ pub const STRINGS: Pool = (
         "X-Token: 1",
         "the web front end",
         "monitoring",
+        // Strings a YAML 1.1 reader types unless quoted (a timestamp, a base
+        // 60 integer, the value key, a boolean, a float), and a line
+        // separator that libyaml breaks the line at.
+        "2001-12-14",
+        "1:20",
+        "=",
+        "yes",
+        "1.2.3",
+        "a\u{2028}b",
     ],
     &["", "é✓", "a\\\"b\\n"],
 );
@@ -119,7 +128,22 @@ pub const LABEL_KEYS: Pool = (
 );
 /// Label values.
 pub const LABEL_VALUES: Pool = (
-    &["web", "api", "kube-dns", "\"\"", "x.y", "prometheus", "a_b"],
+    &[
+        "web",
+        "api",
+        "kube-dns",
+        "\"\"",
+        "x.y",
+        "prometheus",
+        "a_b",
+        // Label values a YAML 1.1 reader types unless quoted.
+        "yes",
+        "on",
+        "0x1F",
+        "1_000",
+        "1.2.3",
+        "2001-12-14",
+    ],
     &["-bad", "$NOPE", "a.", "\"a b\""],
 );
 /// Names of namespaces other than those the repository defines.
