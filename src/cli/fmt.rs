@@ -226,20 +226,11 @@ fn find(
     seen: &mut HashSet<PathBuf>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let metadata = match fs::metadata(path) {
-        Ok(metadata) => metadata,
+    let (root, is_dir) = match Root::for_named(path) {
+        Ok(found) => found,
         Err(error) => return diags.push(cannot_read(path, &error)),
     };
-    let root = if metadata.is_dir() {
-        Root::new(path)
-    } else {
-        Root::for_file(path)
-    };
-    let root = match root {
-        Ok(root) => root,
-        Err(error) => return diags.push(cannot_read(path, &error)),
-    };
-    if !metadata.is_dir() {
+    if !is_dir {
         match checked_name(path) {
             Ok(shown) if seen.insert(path.to_path_buf()) => files.push(Target {
                 path: path.to_path_buf(),

@@ -70,6 +70,18 @@ impl Root {
         })
     }
 
+    /// The root for a path named on the command line, with whether it is a
+    /// directory: [`Root::new`] for a directory, else [`Root::for_file`].
+    pub fn for_named(path: &Path) -> io::Result<(Root, bool)> {
+        let is_dir = fs::metadata(path)?.is_dir();
+        let root = if is_dir {
+            Root::new(path)
+        } else {
+            Root::for_file(path)
+        };
+        Ok((root?, is_dir))
+    }
+
     /// The root for a file named on the command line: the current directory
     /// when the file's directory lies inside it, else the file's own
     /// directory. So `netpolc fmt evil.netpol`, where `evil.netpol` links
@@ -257,7 +269,7 @@ fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
 /// headers of each system (Linux's asm-generic/fcntl.h for these
 /// architectures, and the BSDs' and macOS's sys/fcntl.h); elsewhere the flag
 /// is left out, and the type checks before and after opening still apply.
-#[cfg(all(
+const O_NONBLOCK: i32 = if cfg!(all(
     target_os = "linux",
     any(
         target_arch = "x86_64",
@@ -269,42 +281,20 @@ fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
         target_arch = "powerpc64",
         target_arch = "loongarch64"
     )
-))]
-const O_NONBLOCK: i32 = 0o4000;
-#[cfg(any(
+)) {
+    0o4000
+} else if cfg!(any(
     target_os = "macos",
     target_os = "ios",
     target_os = "freebsd",
     target_os = "netbsd",
     target_os = "openbsd",
     target_os = "dragonfly"
-))]
-const O_NONBLOCK: i32 = 0x0004;
-#[cfg(all(
-    unix,
-    not(any(
-        all(
-            target_os = "linux",
-            any(
-                target_arch = "x86_64",
-                target_arch = "x86",
-                target_arch = "aarch64",
-                target_arch = "arm",
-                target_arch = "riscv64",
-                target_arch = "s390x",
-                target_arch = "powerpc64",
-                target_arch = "loongarch64"
-            )
-        ),
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly"
-    ))
-))]
-const O_NONBLOCK: i32 = 0;
+)) {
+    0x0004
+} else {
+    0
+};
 
 /// Opens a file for reading without waiting for a writer (a FIFO opened
 /// without `O_NONBLOCK` waits for one forever).

@@ -124,20 +124,11 @@ fn read_input(path: &Path, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>)
         )
         .help("name YAML files or directories that hold them")
     };
-    let metadata = match fs::metadata(path) {
-        Ok(metadata) => metadata,
+    let (root, is_dir) = match Root::for_named(path) {
+        Ok(found) => found,
         Err(error) => return diags.push(cannot_read(&error)),
     };
-    let root = if metadata.is_dir() {
-        Root::new(path)
-    } else {
-        Root::for_file(path)
-    };
-    let root = match root {
-        Ok(root) => root,
-        Err(error) => return diags.push(cannot_read(&error)),
-    };
-    if !metadata.is_dir() {
+    if !is_dir {
         match checked_name(path) {
             Ok(shown) => read_file(&root, path, shown, true, inputs, diags),
             Err(diag) => diags.push(*diag),

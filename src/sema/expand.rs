@@ -49,8 +49,6 @@ pub struct Parts {
     pub description: Option<(String, Span)>,
     /// `label`s.
     pub labels: std::collections::BTreeMap<ir::LabelKey, String>,
-    /// `no default deny`.
-    pub default_deny: ir::DefaultDeny,
     /// Where `default deny` was said, per direction.
     pub deny_said: safety::Said,
     /// Where `no default deny` was said, per direction.
@@ -102,12 +100,6 @@ impl Parts {
         }
         self.labels
             .extend(other.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
-        if other.default_deny.ingress.is_some() {
-            self.default_deny.ingress = other.default_deny.ingress;
-        }
-        if other.default_deny.egress.is_some() {
-            self.default_deny.egress = other.default_deny.egress;
-        }
         self.deny_said.merge(other.deny_said, use_span);
         self.no_deny_said.merge(other.no_deny_said, use_span);
         self.ingress.extend(other.ingress.iter().cloned());
@@ -515,10 +507,6 @@ impl<'a> Expander<'a, '_> {
                 versions::check_default_deny_switch(*span, self.version, self.diags);
                 for direction in directions {
                     parts.no_deny_said.at(direction.node).get_or_insert(*span);
-                    match direction.node {
-                        ast::Direction::Ingress => parts.default_deny.ingress = Some(false),
-                        ast::Direction::Egress => parts.default_deny.egress = Some(false),
-                    }
                 }
             }
             ast::Stmt::Rule(rule) => {
@@ -584,7 +572,7 @@ impl<'a> Expander<'a, '_> {
         let spec = ir::PolicySpec {
             description: parts.description.map(|(text, _)| text),
             subject,
-            default_deny: parts.default_deny,
+            default_deny: parts.no_deny_said.switches(),
             ingress: parts.ingress,
             ingress_deny: parts.ingress_deny,
             egress: parts.egress,

@@ -145,6 +145,15 @@ impl Said {
         }
     }
 
+    /// `enableDefaultDeny` from where `no default deny` was said: `false`
+    /// for each such direction.
+    pub fn switches(&self) -> ir::DefaultDeny {
+        ir::DefaultDeny {
+            ingress: self.ingress.map(|_| false),
+            egress: self.egress.map(|_| false),
+        }
+    }
+
     /// Takes what a used category said, pointing at the `use`, where this
     /// policy said nothing yet.
     pub fn merge(&mut self, other: Said, use_span: Span) {

@@ -278,10 +278,26 @@ fn previous_word(text: &str, start: usize) -> Option<usize> {
 /// strings and comments; `None` when the innermost open bracket is not a `{`.
 fn innermost_open_brace(text: &str, end: usize) -> Option<usize> {
     let mut stack: Vec<(char, usize)> = Vec::new();
+    for (index, c) in brackets(text.get(..end).unwrap_or("")) {
+        if matches!(c, '{' | '[' | '(') {
+            stack.push((c, index));
+        } else {
+            stack.pop();
+        }
+    }
+    match stack.last() {
+        Some(('{', index)) => Some(*index),
+        _ => None,
+    }
+}
+
+/// The brackets of a source text outside strings and comments, with their
+/// byte offsets.
+fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut in_comment = false;
     let mut in_string = false;
     let mut escaped = false;
-    for (index, c) in text.get(..end).unwrap_or("").char_indices() {
+    text.char_indices().filter(move |&(_, c)| {
         if in_comment {
             in_comment = c != '\n';
         } else if in_string {
@@ -296,18 +312,12 @@ fn innermost_open_brace(text: &str, end: usize) -> Option<usize> {
             match c {
                 '#' => in_comment = true,
                 '"' => in_string = true,
-                '{' | '[' | '(' => stack.push((c, index)),
-                '}' | ']' | ')' => {
-                    stack.pop();
-                }
+                '{' | '[' | '(' | '}' | ']' | ')' => return true,
                 _ => {}
             }
         }
-    }
-    match stack.last() {
-        Some(('{', index)) => Some(*index),
-        _ => None,
-    }
+        false
+    })
 }
 
 /// An HTTP path, DNS pattern, FQDN or other string written without quotes.
@@ -528,42 +538,23 @@ fn unterminated(file: FileId, start: usize, end: usize) -> Diagnostic {
 /// recursion would otherwise grow with the depth.
 pub fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
     let mut depth = 0usize;
-    let mut in_comment = false;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (index, c) in text.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-        } else if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_string = false;
-            }
-        } else {
-            match c {
-                '#' => in_comment = true,
-                '"' => in_string = true,
-                '{' | '[' | '(' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(
-                            Diagnostic::new(
-                                Code::E0005,
-                                Span::new(file, index, index + 1),
-                                format!("brackets are nested more than {MAX_NESTING} deep"),
-                            )
-                            .label("too deep here")
-                            .note("no `.netpol` construct needs more than a few levels of nesting")
-                            .help("flatten the nested lists or blocks"),
-                        );
-                    }
-                }
-                '}' | ']' | ')' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
+    for (index, c) in brackets(text) {
+        if !matches!(c, '{' | '[' | '(') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        depth += 1;
+        if depth > MAX_NESTING {
+            return Some(
+                Diagnostic::new(
+                    Code::E0005,
+                    Span::new(file, index, index + 1),
+                    format!("brackets are nested more than {MAX_NESTING} deep"),
+                )
+                .label("too deep here")
+                .note("no `.netpol` construct needs more than a few levels of nesting")
+                .help("flatten the nested lists or blocks"),
+            );
         }
     }
     None

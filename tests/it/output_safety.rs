@@ -9,6 +9,7 @@
 //! non-regular file) is tested here; `error_codes.rs` counts this file as a
 //! CLI test file.
 
+use crate::robustness::Lcg;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -354,23 +355,6 @@ fn header_is_always_one_comment_line() {
         let docs = yaml_documents(&text).unwrap_or_else(|error| panic!("{error}: {text:?}"));
         assert_eq!(docs.len(), 1, "{text:?}");
         assert_eq!(docs[0], serde_json::json!({ "kind": "Marker" }), "{text:?}");
-    }
-}
-
-/// A small deterministic generator, so failures reproduce.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 

@@ -19,16 +19,23 @@ fn codes(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A small deterministic generator, so failures reproduce.
-struct Lcg(u64);
+/// A small deterministic generator, so failures reproduce (also used by
+/// `output_safety.rs`).
+pub struct Lcg(pub u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    /// The next value, 31 bits.
+    pub fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
+    }
+
+    /// A value below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
     }
 }
 
