@@ -23,22 +23,22 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
         let directions = [
             (
                 "ingress",
-                &spec.ingress,
-                &spec.ingress_deny,
+                spec.ingress.is_empty(),
+                spec.ingress_deny.first().map(|rule| &rule.origin),
                 spec.default_deny.ingress,
             ),
             (
                 "egress",
-                &spec.egress,
-                &spec.egress_deny,
+                spec.egress.is_empty(),
+                spec.egress_deny.first().map(|rule| &rule.origin),
                 spec.default_deny.egress,
             ),
         ];
-        for (direction, allow, deny, default_deny) in directions {
-            let Some(first_deny) = deny.first() else {
+        for (direction, no_allow, first_deny, default_deny) in directions {
+            let Some(first_deny) = first_deny else {
                 continue;
             };
-            if !allow.is_empty()
+            if !no_allow
                 || default_deny == Some(false)
                 || already_default_deny(repo, inst, direction)
             {

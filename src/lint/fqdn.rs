@@ -29,9 +29,10 @@ const TWO_LABEL_SUFFIXES: &[&str] = &[
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         for rule in &inst.spec().egress {
-            let ir::Peer::Fqdns(names) = &rule.peer else {
+            let ir::EgressPeer::Fqdns(names) = &rule.peer else {
                 continue;
             };
+            let rule = &rule.origin;
             broad_patterns(repo, inst, rule, names, diags);
             let uncovered: Vec<&ir::FqdnSelector> = names
                 .iter()
@@ -90,8 +91,10 @@ fn dns_patterns(spec: &ir::PolicySpec) -> impl Iterator<Item = &ir::FqdnSelector
 }
 
 fn text(selector: &ir::FqdnSelector) -> String {
-    let (ir::FqdnSelector::Name(text) | ir::FqdnSelector::Pattern(text)) = selector;
-    text.trim_end_matches('.').to_ascii_lowercase()
+    selector
+        .as_str()
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
 }
 
 /// Whether DNS pattern `pattern` matches every name `target` matches.
@@ -154,7 +157,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 fn missing_dns(
     repo: &Repo<'_>,
     inst: &Inst<'_>,
-    rule: &ir::Rule,
+    rule: &ir::RuleOrigin,
     uncovered: &[&ir::FqdnSelector],
 ) -> Diagnostic {
     let names: Vec<String> = uncovered
@@ -182,7 +185,7 @@ fn missing_dns(
                 .collect();
             diag = diag
                 .secondary(
-                    repo.rule_span(dns, inst),
+                    repo.rule_span(&dns.origin, inst),
                     "this DNS rule does not match them",
                 )
                 .help(format!(
@@ -199,7 +202,7 @@ fn missing_dns(
 fn broad_patterns(
     repo: &Repo<'_>,
     inst: &Inst<'_>,
-    rule: &ir::Rule,
+    rule: &ir::RuleOrigin,
     names: &[ir::FqdnSelector],
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -253,7 +256,11 @@ pub fn broad(pattern: &str) -> Option<String> {
 
 /// The span of the string literal that wrote `pattern` in the rule, when
 /// it is written there and not through a constant.
-fn literal_span(repo: &Repo<'_>, rule: &ir::Rule, pattern: &str) -> Option<crate::source::Span> {
+fn literal_span(
+    repo: &Repo<'_>,
+    rule: &ir::RuleOrigin,
+    pattern: &str,
+) -> Option<crate::source::Span> {
     let syntax = repo.rule_syntax(rule)?;
     if !repo.is_user(syntax.span) {
         return None;
@@ -274,8 +281,8 @@ mod tests {
 
     #[test]
     fn dns_patterns_cover_names_and_patterns() {
-        let name = |text: &str| Name(text.to_owned());
-        let pattern = |text: &str| Pattern(text.to_owned());
+        let name = |text: &str| Name(text.into());
+        let pattern = |text: &str| Pattern(text.into());
         assert!(covers(&pattern("*"), &name("api.stripe.com")));
         assert!(covers(&pattern("*.stripe.com"), &name("api.stripe.com")));
         assert!(!covers(&pattern("*.stripe.com"), &name("stripe.com")));

@@ -20,12 +20,8 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         let spec = inst.spec();
         let host_policy = matches!(spec.subject, ir::Subject::Nodes(_));
-        for (rule, ingress) in spec
-            .ingress
-            .iter()
-            .map(|rule| (rule, true))
-            .chain(spec.egress.iter().map(|rule| (rule, false)))
-        {
+        for rule in spec.rules().filter(|rule| rule.kind.verdict == ir::Verdict::Allow) {
+            let ingress = rule.kind.direction == ir::Direction::Ingress;
             if !rule.ports.is_empty() || !rule.icmps.is_empty() || rule.l7.is_some() {
                 continue;
             }
@@ -34,16 +30,16 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             } else {
                 "the selected pods"
             };
-            match (shared_entity(&rule.peer), ingress) {
-                (Some(entity), false) => warn(repo, inst, rule, diags, format!(
+            match (shared_entity(rule.peer), ingress) {
+                (Some(entity), false) => warn(repo, inst, rule.origin, diags, format!(
                     "`allow to entity {}` without a port reaches every port {}",
                     entity.name, entity.ports
                 )),
-                (Some(entity), true) if host_policy => warn(repo, inst, rule, diags, format!(
+                (Some(entity), true) if host_policy => warn(repo, inst, rule.origin, diags, format!(
                     "`allow from entity {}` without a port lets {} reach every port of {subject}",
                     entity.name, entity.who
                 )),
-                (_, true) if host_policy => warn(repo, inst, rule, diags, "this rule lets its peer reach every port of the selected nodes: SSH, the kubelet, and everything else they listen on".to_owned()),
+                (_, true) if host_policy => warn(repo, inst, rule.origin, diags, "this rule lets its peer reach every port of the selected nodes: SSH, the kubelet, and everything else they listen on".to_owned()),
                 (_, _) => {}
             }
         }
@@ -53,7 +49,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 fn warn(
     repo: &Repo<'_>,
     inst: &Inst<'_>,
-    rule: &ir::Rule,
+    rule: &ir::RuleOrigin,
     diags: &mut Vec<Diagnostic>,
     message: String,
 ) {
@@ -74,8 +70,8 @@ struct Shared {
 }
 
 /// The first shared-infrastructure entity of a peer.
-fn shared_entity(peer: &ir::Peer) -> Option<Shared> {
-    let ir::Peer::Entities(entities) = peer else {
+fn shared_entity(peer: ir::PeerRef<'_>) -> Option<Shared> {
+    let ir::PeerRef::Entities(entities) = peer else {
         return None;
     };
     entities.iter().find_map(|entity| {

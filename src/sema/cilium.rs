@@ -35,9 +35,11 @@
 //! | 24 | `l7` with an empty key | not expressible |
 //!
 //! Deny rules cannot carry L7 (E0410) or FQDN peers (E0411); service peers
-//! exist only on egress (E0413). Version-dependent features are checked in
+//! exist only on egress (E0413): `place.rs` reports these, where a rule gets
+//! the IR type of its list. Version-dependent features are checked in
 //! `versions.rs` (E0421).
 
+use super::rules::Lowered;
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -47,7 +49,7 @@ use crate::source::Span;
 pub const MAX_PORTS: usize = 40;
 
 /// Checks one lowered rule.
-pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic>) {
+pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>) {
     let ports_span = rule.ports.as_ref().map_or(rule.span, |ports| ports.span);
     let ingress = rule.direction.node == ast::Direction::Ingress;
     let deny = rule.verb.node == ast::Verb::Deny;
@@ -93,44 +95,12 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             .help("split the rule"),
         );
     }
-    if let ir::Peer::Fqdns(_) = built.peer {
-        if ingress || deny {
-            diags.push(
-                Diagnostic::new(Code::E0411, rule.peer.span, "FQDN peers exist only in egress allow rules")
-                    .label(if ingress { "an ingress rule" } else { "a deny rule" })
-                    .note("Cilium learns the IPs of names from the DNS answers its proxy sees, so it can only allow traffic to them")
-                    .help(if deny {
-                        "deny by CIDR instead, or allow only the names that are wanted"
-                    } else {
-                        "match the sources by `cidr` or `entity`"
-                    }),
-            );
-        }
-    }
-    if let ir::Peer::Services(_) = built.peer {
-        if ingress {
-            diags.push(
-                Diagnostic::new(
-                    Code::E0413,
-                    rule.peer.span,
-                    "service peers exist only in egress rules",
-                )
-                .label("a service in an ingress rule")
-                .help("match the clients with `pods ...` instead"),
-            );
-        }
-    }
     let Some(l7) = &built.l7 else {
         return;
     };
     let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
     if deny {
-        diags.push(
-            Diagnostic::new(Code::E0410, l7_span, "deny rules cannot have L7 rules")
-                .label("L7 rule on a deny rule")
-                .note("Cilium's deny rules match on L3 and L4 only")
-                .help("deny the whole port, or allow only the requests that are wanted"),
-        );
+        // E0410, reported where the rule is placed in its list (`place`).
         return;
     }
     let kind = match l7 {
@@ -160,7 +130,7 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         return;
     }
     for port in &built.ports {
-        if port.port == ir::Port::Number(0) {
+        if *port.port() == ir::Port::Number(0) {
             diags.push(
                 Diagnostic::new(
                     Code::E0403,
@@ -176,7 +146,7 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
     }
     match l7 {
         ir::L7::Dns(_) => {
-            if built.ports.iter().any(|port| port.end_port.is_some()) {
+            if built.ports.iter().any(|port| port.end_port().is_some()) {
                 diags.push(
                     Diagnostic::new(Code::E0404, ports_span, "DNS rules cannot use a port range")
                         .label("port range with a DNS rule")
@@ -187,7 +157,7 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             if built
                 .ports
                 .iter()
-                .any(|port| port.protocol == ir::Protocol::Sctp)
+                .any(|port| port.protocol() == ir::Protocol::Sctp)
             {
                 diags.push(
                     Diagnostic::new(
@@ -204,11 +174,11 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             if let Some(port) = built
                 .ports
                 .iter()
-                .find(|port| port.protocol != ir::Protocol::Tcp)
+                .find(|port| port.protocol() != ir::Protocol::Tcp)
             {
-                let shown = match &port.port {
+                let shown = match port.port() {
                     ir::Port::Number(n) => n.to_string(),
-                    ir::Port::Name(name) => name.clone(),
+                    ir::Port::Name(name) => name.to_string(),
                 };
                 diags.push(
                     Diagnostic::new(Code::E0402, ports_span, format!("{kind} rules need TCP ports"))
@@ -226,23 +196,28 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
 pub fn check_subject_rules(
     subject: &ir::Subject,
     select_span: Span,
-    ingress: &[ir::Rule],
-    egress: &[ir::Rule],
+    ingress: &[ir::IngressRule],
+    egress: &[ir::EgressRule],
     diags: &mut Vec<Diagnostic>,
 ) {
     if !matches!(subject, ir::Subject::Nodes(_)) {
         return;
     }
-    let offending = ingress.iter().find(|rule| rule.l7.is_some()).or_else(|| {
-        egress
-            .iter()
-            .find(|rule| matches!(rule.l7, Some(ir::L7::Http(_) | ir::L7::Kafka(_))))
-    });
-    if let Some(rule) = offending {
+    let offending = ingress
+        .iter()
+        .find(|rule| rule.l7.is_some())
+        .map(|rule| &rule.origin)
+        .or_else(|| {
+            egress
+                .iter()
+                .find(|rule| matches!(rule.l7, Some(ir::L7::Http(_) | ir::L7::Kafka(_))))
+                .map(|rule| &rule.origin)
+        });
+    if let Some(origin) = offending {
         diags.push(
             Diagnostic::new(
                 Code::E0412,
-                rule.origin.span,
+                origin.span,
                 "the host firewall cannot have this L7 rule",
             )
             .label("L7 rule in a node policy")
@@ -260,11 +235,7 @@ pub fn check_not_empty(
     name_span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<()> {
-    if !(spec.ingress.is_empty()
-        && spec.ingress_deny.is_empty()
-        && spec.egress.is_empty()
-        && spec.egress_deny.is_empty())
-    {
+    if !spec.has_no_rules() {
         return Some(());
     }
     diags.push(

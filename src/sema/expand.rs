@@ -30,6 +30,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::context::Ctx;
+use super::place::Placed;
+use super::proof::CHECKED;
 use super::resolve::{CategoryRef, Defs};
 use super::types::Ty;
 use super::values::{self, Bound, Env, Evaluator, Params, Val};
@@ -46,21 +48,21 @@ pub struct Parts {
     /// `select`, with where it was written.
     pub subject: Option<(ir::Subject, Span)>,
     /// `description`.
-    pub description: Option<(String, Span)>,
+    pub description: Option<(ir::Description, Span)>,
     /// `label`s.
-    pub labels: std::collections::BTreeMap<ir::LabelKey, String>,
+    pub labels: std::collections::BTreeMap<ir::LabelKey, ir::LabelValue>,
     /// Where `default deny` was said, per direction.
     pub deny_said: safety::Said,
     /// Where `no default deny` was said, per direction.
     pub no_deny_said: safety::Said,
     /// Ingress allow rules.
-    pub ingress: Vec<ir::Rule>,
+    pub ingress: Vec<ir::IngressRule>,
     /// Ingress deny rules.
-    pub ingress_deny: Vec<ir::Rule>,
+    pub ingress_deny: Vec<ir::IngressDenyRule>,
     /// Egress allow rules.
-    pub egress: Vec<ir::Rule>,
+    pub egress: Vec<ir::EgressRule>,
     /// Egress deny rules.
-    pub egress_deny: Vec<ir::Rule>,
+    pub egress_deny: Vec<ir::EgressDenyRule>,
     /// True once any statement was seen (an empty category adds no policy).
     pub touched: bool,
     /// True when a statement had an error and was left out, so the policy
@@ -113,14 +115,12 @@ impl Parts {
     }
 
     fn prefix_category(&mut self, category: &str) {
-        for rule in self
-            .ingress
-            .iter_mut()
-            .chain(&mut self.ingress_deny)
-            .chain(&mut self.egress)
-            .chain(&mut self.egress_deny)
-        {
-            rule.origin.categories.insert(0, category.to_owned());
+        let origins = (self.ingress.iter_mut().map(|rule| &mut rule.origin))
+            .chain(self.ingress_deny.iter_mut().map(|rule| &mut rule.origin))
+            .chain(self.egress.iter_mut().map(|rule| &mut rule.origin))
+            .chain(self.egress_deny.iter_mut().map(|rule| &mut rule.origin));
+        for origin in origins {
+            origin.categories.insert(0, category.to_owned());
         }
     }
 }
@@ -128,7 +128,7 @@ impl Parts {
 /// A named policy produced by a body.
 #[derive(Clone, Debug)]
 struct Named {
-    name: String,
+    name: ir::PolicyName,
     span: Span,
     spec: Arc<ir::PolicySpec>,
     /// The entries the spec holds.
@@ -156,7 +156,7 @@ struct CacheKey {
     category: Span,
     args: Vec<(String, Val)>,
     cluster: bool,
-    namespace: Option<String>,
+    namespace: Option<ir::NamespaceName>,
 }
 
 /// The most entries one policy may hold (E0108). An entry is a rule, or
@@ -177,7 +177,7 @@ pub const MAX_PROGRAM_ENTRIES: usize = 10_000_000;
 /// The entries a rule counts for in the budget: 1, plus 1 for each peer
 /// (each selector term and value, CIDR and exception, entity, FQDN,
 /// service), port, ICMP type and L7 rule (and HTTP header).
-pub fn rule_entries(rule: &ir::Rule) -> usize {
+pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
     let selector = |selector: &ir::Selector| {
         selector.match_labels.len()
             + selector
@@ -189,20 +189,17 @@ pub fn rule_entries(rule: &ir::Rule) -> usize {
     let cidrs = |cidrs: &[ir::CidrRule]| {
         cidrs
             .iter()
-            .map(|cidr| 1 + cidr.except.len())
+            .map(|cidr| 1 + cidr.except().len())
             .sum::<usize>()
     };
-    let peers = match &rule.peer {
-        ir::Peer::Anywhere => 0,
-        ir::Peer::Endpoints(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
-        ir::Peer::Entities(entities) => entities.len(),
-        ir::Peer::Cidrs(list) => cidrs(list),
-        ir::Peer::CidrGroups {
-            cidrs: list,
-            groups,
-        } => cidrs(list) + groups.len(),
-        ir::Peer::Fqdns(names) => names.len(),
-        ir::Peer::Services(services) => services
+    let peers = match rule.peer {
+        ir::PeerRef::Anywhere => 0,
+        ir::PeerRef::Endpoints(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
+        ir::PeerRef::Entities(entities) => entities.len(),
+        ir::PeerRef::Cidrs(list) => cidrs(list),
+        ir::PeerRef::CidrGroups(peer) => cidrs(peer.cidrs()) + peer.groups().len(),
+        ir::PeerRef::Fqdns(names) => names.len(),
+        ir::PeerRef::Services(services) => services
             .iter()
             .map(|service| match service {
                 ir::ServiceRef::Named { .. } => 1,
@@ -210,7 +207,7 @@ pub fn rule_entries(rule: &ir::Rule) -> usize {
             })
             .sum(),
     };
-    let l7 = match &rule.l7 {
+    let l7 = match rule.l7 {
         None => 0,
         Some(ir::L7::Http(rules)) => rules.iter().map(|rule| 1 + rule.headers.len()).sum(),
         Some(ir::L7::Kafka(rules)) => rules.len(),
@@ -339,7 +336,7 @@ impl<'a> Expander<'a, '_> {
             let entries = bare.entries;
             if let Some(spec) = self.finish(bare, &ctx, decl.name.span) {
                 policies.push(Named {
-                    name: name.clone(),
+                    name: name.as_policy_name(),
                     span: decl.name.span,
                     spec: Arc::new(spec),
                     entries,
@@ -401,7 +398,7 @@ impl<'a> Expander<'a, '_> {
     }
 
     fn policy(&mut self, decl: &'a ast::PolicyDecl, env: Env<'_>, ctx: &Ctx) -> Option<Named> {
-        let name = validate::object_name("policy", &decl.name.node, decl.name.span, self.diags);
+        let name = validate::policy_name(&decl.name.node, decl.name.span, self.diags);
         let mut parts = Parts::default();
         for stmt in &decl.body {
             self.stmt(stmt, env, ctx, &mut parts);
@@ -471,35 +468,42 @@ impl<'a> Expander<'a, '_> {
             }
             ast::Stmt::Description(value, span) => {
                 if let Some(text) = self.eval.string(value, env, self.diags) {
-                    parts.description = Some((text, *span));
+                    parts.description = Some((validate::description(text), *span));
                 }
             }
             ast::Stmt::Label(key, value, _) => {
                 let key_checked = validate::label_key(&key.node, key.span, self.diags);
                 let text = self.eval.string(value, env, self.diags);
                 if let (Some(key), Some(text)) = (key_checked, text) {
-                    if validate::label_value(&text, value.span(), self.diags).is_some() {
-                        parts.labels.insert(key, text);
+                    if let Some(value) = validate::label_value(&text, value.span(), self.diags) {
+                        parts.labels.insert(key, value);
                     }
                 }
             }
             ast::Stmt::DefaultDeny(directions, span) => {
                 for direction in directions {
-                    let rule = ir::Rule {
-                        origin: ir::RuleOrigin {
-                            span: *span,
-                            categories: Vec::new(),
-                        },
-                        peer: ir::Peer::Anywhere,
-                        ports: Vec::new(),
-                        icmps: Vec::new(),
-                        l7: None,
+                    // The empty rule: no peer, no ports.
+                    let origin = ir::RuleOrigin {
+                        span: *span,
+                        categories: Vec::new(),
                     };
                     parts.deny_said.at(direction.node).get_or_insert(*span);
                     parts.entries += 1;
                     match direction.node {
-                        ast::Direction::Ingress => parts.ingress.push(rule),
-                        ast::Direction::Egress => parts.egress.push(rule),
+                        ast::Direction::Ingress => parts.ingress.push(ir::Rule {
+                            origin,
+                            peer: ir::IngressPeer::Anywhere,
+                            ports: Vec::new(),
+                            icmps: Vec::new(),
+                            l7: None,
+                        }),
+                        ast::Direction::Egress => parts.egress.push(ir::Rule {
+                            origin,
+                            peer: ir::EgressPeer::Anywhere,
+                            ports: Vec::new(),
+                            icmps: Vec::new(),
+                            l7: None,
+                        }),
                     }
                 }
             }
@@ -520,21 +524,20 @@ impl<'a> Expander<'a, '_> {
                     self.diags,
                 );
                 if let Some(built) = &built {
-                    versions::check_rule(rule, built, self.version, self.diags);
+                    versions::check_rule(rule, built.view(), self.version, self.diags);
                 }
                 let built = built.filter(|built| {
-                    self.within_budget(parts, rule_entries(built), rule.span, "rule")
+                    self.within_budget(parts, rule_entries(built.view()), rule.span, "rule")
                 });
                 if let Some(mut built) = built {
-                    versions::icmp_names_as_numbers(&mut built, self.version);
-                    parts.entries += rule_entries(&built);
-                    let list = match (rule.verb.node, rule.direction.node) {
-                        (ast::Verb::Allow, ast::Direction::Ingress) => &mut parts.ingress,
-                        (ast::Verb::Deny, ast::Direction::Ingress) => &mut parts.ingress_deny,
-                        (ast::Verb::Allow, ast::Direction::Egress) => &mut parts.egress,
-                        (ast::Verb::Deny, ast::Direction::Egress) => &mut parts.egress_deny,
-                    };
-                    list.push(built);
+                    versions::icmp_names_as_numbers(built.icmps_mut(), self.version);
+                    parts.entries += rule_entries(built.view());
+                    match built {
+                        Placed::Ingress(rule) => parts.ingress.push(rule),
+                        Placed::IngressDeny(rule) => parts.ingress_deny.push(rule),
+                        Placed::Egress(rule) => parts.egress.push(rule),
+                        Placed::EgressDeny(rule) => parts.egress_deny.push(rule),
+                    }
                 }
                 self.namespace_used |= before;
             }
@@ -690,8 +693,7 @@ impl<'a> Expander<'a, '_> {
                     }
                     policy_parts.prefix_category(&category.def.name.node);
                     let entries = policy_parts.entries;
-                    let name = validate::object_name(
-                        "policy",
+                    let name = validate::policy_name(
                         &policy.name.node,
                         policy.name.span,
                         self.diags,
@@ -827,11 +829,11 @@ impl<'a> Expander<'a, '_> {
     }
 
     /// The name of the policy a category used at namespace level becomes.
-    fn category_policy_name(&mut self, use_stmt: &ast::Use) -> Option<String> {
+    fn category_policy_name(&mut self, use_stmt: &ast::Use) -> Option<ir::PolicyName> {
         let name = &use_stmt.name.node;
         let policy_name = name.replace('_', "-");
         if validate::is_dns_subdomain(&policy_name) {
-            return Some(policy_name);
+            return Some(ir::PolicyName::new(policy_name, CHECKED));
         }
         let mut snake = String::new();
         for (index, c) in name.chars().enumerate() {

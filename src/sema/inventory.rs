@@ -24,7 +24,7 @@ pub fn inventory(
     if items.is_empty() {
         return None;
     }
-    let mut namespaces: BTreeMap<String, ir::InventoryNamespace> = BTreeMap::new();
+    let mut namespaces: BTreeMap<ir::NamespaceName, ir::InventoryNamespace> = BTreeMap::new();
     for (file, item) in items {
         let env = Env {
             file: *file,
@@ -64,7 +64,7 @@ fn labels(
     eval: &mut Evaluator<'_>,
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<BTreeMap<ir::LabelKey, String>> {
+) -> Option<BTreeMap<ir::LabelKey, ir::LabelValue>> {
     let checked = eval.selector(selector, env, diags)?;
     if !checked.match_expressions.is_empty() {
         diags.push(

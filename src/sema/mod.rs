@@ -9,7 +9,9 @@
 mod cilium;
 mod context;
 mod expand;
+mod proof;
 mod inventory;
+mod place;
 mod resolve;
 mod rules;
 mod safety;
@@ -26,6 +28,7 @@ pub(crate) use resolve::join as join_import_path;
 pub use safety::SYSTEM_NAMESPACES;
 pub use sentences::complete as complete_sentences;
 pub(crate) use suggest::{closest, did_you_mean};
+pub use proof::Checked;
 pub use types::Ty;
 
 use crate::Options;

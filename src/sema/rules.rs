@@ -4,6 +4,8 @@
 use super::context::Ctx;
 use super::types::Ty;
 use super::values::{Env, Evaluator, Val};
+use super::place::{self, Placed};
+use super::proof::CHECKED;
 use super::{cilium, safety, validate, values};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
@@ -133,7 +135,7 @@ fn apply_scope(
         );
         return None;
     }
-    let key = ir::LabelKey::new_unchecked(NAMESPACE_KEY);
+    let key = ir::LabelKey::new(NAMESPACE_KEY, CHECKED);
     match &scope.kind {
         ast::ScopeKind::Named(list) => {
             let names = namespace_names(eval, list, env, diags)?;
@@ -147,12 +149,12 @@ fn apply_scope(
             }
             match names.as_slice() {
                 [one] => {
-                    selector.match_labels.insert(key, one.clone());
+                    selector.match_labels.insert(key, one.as_label_value());
                 }
                 _ => selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::In,
-                    values: names,
+                    values: names.iter().map(ir::NamespaceName::as_label_value).collect(),
                 }),
             }
         }
@@ -170,7 +172,7 @@ fn apply_scope(
                 selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::NotIn,
-                    values: names,
+                    values: names.iter().map(ir::NamespaceName::as_label_value).collect(),
                 });
             }
         }
@@ -244,7 +246,7 @@ fn namespace_names(
     values: &[ast::Value],
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Vec<String>> {
+) -> Option<Vec<ir::NamespaceName>> {
     let mut names = Vec::new();
     let mut ok = true;
     for value in values {
@@ -263,7 +265,42 @@ fn namespace_names(
     ok.then_some(names)
 }
 
-/// Lowers one rule and checks it.
+/// A rule as lowered, before [`place`](super::place) puts it in its list:
+/// any peer, and L7 rules whatever the verb.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lowered {
+    /// Where the rule was written.
+    pub origin: ir::RuleOrigin,
+    /// The other side.
+    pub peer: Peer,
+    /// `toPorts[].ports`.
+    pub ports: Vec<ir::PortSpec>,
+    /// `icmps[].fields`.
+    pub icmps: Vec<ir::IcmpType>,
+    /// `toPorts[].rules`.
+    pub l7: Option<ir::L7>,
+}
+
+/// A peer of any kind, before the rule's list decides which it may be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// No peer field.
+    Anywhere,
+    /// `from/toEndpoints`.
+    Endpoints(Vec<ir::Selector>),
+    /// `from/toEntities`.
+    Entities(Vec<ir::Entity>),
+    /// `from/toCIDR` or `from/toCIDRSet`.
+    Cidrs(Vec<ir::CidrRule>),
+    /// `from/toCIDRSet` with `cidrGroupRef` entries.
+    CidrGroups(ir::CidrGroupPeer),
+    /// `toFQDNs`.
+    Fqdns(Vec<ir::FqdnSelector>),
+    /// `toServices`.
+    Services(Vec<ir::ServiceRef>),
+}
+
+/// Lowers one rule, checks it and places it in its list.
 pub fn rule(
     eval: &mut Evaluator<'_>,
     rule: &ast::Rule,
@@ -271,7 +308,7 @@ pub fn rule(
     ctx: &Ctx,
     namespace_used: &mut bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<ir::Rule> {
+) -> Option<Placed> {
     let errors_before = error_count(diags);
     let peer = peer(eval, rule, env, ctx, namespace_used, diags);
     let mut ports = Vec::new();
@@ -306,7 +343,7 @@ pub fn rule(
         }
     }
     let l7 = l7(eval, rule, env, diags);
-    let built = ir::Rule {
+    let built = Lowered {
         origin: ir::RuleOrigin {
             span: rule.span,
             categories: Vec::new(),
@@ -321,7 +358,8 @@ pub fn rule(
     }
     cilium::check_rule(rule, &built, diags);
     safety::check_rule(rule, &built, diags);
-    (error_count(diags) == errors_before).then_some(built)
+    let placed = place::place(rule, built, diags);
+    placed.filter(|_| error_count(diags) == errors_before)
 }
 
 fn error_count(diags: &[Diagnostic]) -> usize {
@@ -335,7 +373,7 @@ fn peer(
     ctx: &Ctx,
     namespace_used: &mut bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<ir::Peer> {
+) -> Option<Peer> {
     match &rule.peer.kind {
         ast::PeerKind::Pods { selectors, scope } => {
             let mut out = Vec::new();
@@ -366,18 +404,18 @@ fn peer(
                 }
                 None => {}
             }
-            Some(ir::Peer::Endpoints(out))
+            Some(Peer::Endpoints(out))
         }
         ast::PeerKind::Namespace(names) => {
             let names = namespace_names(eval, names, env, diags)?;
-            Some(ir::Peer::Endpoints(
+            Some(Peer::Endpoints(
                 names
                     .into_iter()
                     .map(|name| {
                         let mut selector = ir::Selector::default();
                         selector
                             .match_labels
-                            .insert(ir::LabelKey::new_unchecked(NAMESPACE_KEY), name);
+                            .insert(ir::LabelKey::new(NAMESPACE_KEY, CHECKED), name.as_label_value());
                         selector
                     })
                     .collect(),
@@ -385,7 +423,7 @@ fn peer(
         }
         ast::PeerKind::Namespaces(labels) => {
             let labels = eval.selector(labels, env, diags)?;
-            Some(ir::Peer::Endpoints(vec![namespace_label_selector(
+            Some(Peer::Endpoints(vec![namespace_label_selector(
                 &labels,
                 rule.peer.span,
                 diags,
@@ -403,13 +441,13 @@ fn peer(
                     entities.push(entity);
                 }
             }
-            Some(ir::Peer::Entities(entities))
+            Some(Peer::Entities(entities))
         }
-        ast::PeerKind::Everything => Some(ir::Peer::Entities(vec![ir::Entity::All])),
-        ast::PeerKind::Anywhere => Some(ir::Peer::Anywhere),
+        ast::PeerKind::Everything => Some(Peer::Entities(vec![ir::Entity::All])),
+        ast::PeerKind::Anywhere => Some(Peer::Anywhere),
         ast::PeerKind::Cidr(items) => {
             let mut out = Vec::new();
-            let mut groups: Vec<String> = Vec::new();
+            let mut groups: Vec<ir::CidrGroupName> = Vec::new();
             let mut ok = true;
             for item in items {
                 let cidrs = match eval.expect(&item.cidr, Ty::Cidrs, env, diags) {
@@ -454,30 +492,32 @@ fn peer(
                     continue;
                 }
                 for cidr in cidrs {
-                    for excluded in &except {
-                        if !cidr.contains(excluded) || cidr.prefix_len() > excluded.prefix_len() {
-                            diags.push(
-                                Diagnostic::new(Code::E0203, item.span, format!("`{excluded}` is not inside `{cidr}`"))
-                                    .label("this exception is outside its CIDR")
-                                    .note("Cilium drops a policy whose `except` is not inside the CIDR it belongs to (or of another IP family)")
-                                    .help("remove the exception or fix the CIDR"),
-                            );
+                    // `CidrRule::new` holds the rule; the loop says which
+                    // exception breaks it.
+                    match ir::CidrRule::new(cidr, except.clone()) {
+                        Some(rule) => out.push(rule),
+                        None => {
+                            for excluded in &except {
+                                if !cidr.contains(excluded) || cidr.prefix_len() > excluded.prefix_len() {
+                                    diags.push(
+                                        Diagnostic::new(Code::E0203, item.span, format!("`{excluded}` is not inside `{cidr}`"))
+                                            .label("this exception is outside its CIDR")
+                                            .note("Cilium drops a policy whose `except` is not inside the CIDR it belongs to (or of another IP family)")
+                                            .help("remove the exception or fix the CIDR"),
+                                    );
+                                }
+                            }
                             ok = false;
                         }
                     }
-                    out.push(ir::CidrRule {
-                        cidr,
-                        except: except.clone(),
-                    });
                 }
             }
             if !ok {
                 return None;
             }
-            if groups.is_empty() {
-                Some(ir::Peer::Cidrs(out))
-            } else {
-                Some(ir::Peer::CidrGroups { cidrs: out, groups })
+            match ir::CidrGroupPeer::new(out.clone(), groups) {
+                Some(peer) => Some(Peer::CidrGroups(peer)),
+                None => Some(Peer::Cidrs(out)),
             }
         }
         ast::PeerKind::Fqdn(values) => {
@@ -487,22 +527,11 @@ fn peer(
                     out.push(validate::fqdn(&text, value.span(), diags)?);
                 }
             }
-            Some(ir::Peer::Fqdns(out))
+            Some(Peer::Fqdns(out))
         }
         ast::PeerKind::Service { name, scope } => {
             let text = eval.string(name, env, diags)?;
-            if !validate::is_dns_label(&text) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::E0206,
-                        name.span(),
-                        format!("`{text}` is not a valid service name"),
-                    )
-                    .label("invalid service name")
-                    .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
-                );
-                return None;
-            }
+            let name = validate::service_name(&text, name.span(), diags)?;
             let namespace = service_namespace(
                 eval,
                 scope.as_ref(),
@@ -513,8 +542,8 @@ fn peer(
                 namespace_used,
                 diags,
             )?;
-            Some(ir::Peer::Services(vec![ir::ServiceRef::Named {
-                name: text,
+            Some(Peer::Services(vec![ir::ServiceRef::Named {
+                name,
                 namespace,
             }]))
         }
@@ -530,7 +559,7 @@ fn peer(
                 namespace_used,
                 diags,
             )?;
-            Some(ir::Peer::Services(vec![ir::ServiceRef::Selected {
+            Some(Peer::Services(vec![ir::ServiceRef::Selected {
                 selector,
                 namespace,
             }]))
@@ -549,7 +578,7 @@ fn service_namespace(
     ctx: &Ctx,
     namespace_used: &mut bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Option<String>> {
+) -> Option<Option<ir::NamespaceName>> {
     match (scope.map(|scope| &scope.kind), ctx) {
         (None, Ctx::Namespace(own)) => {
             *namespace_used = true;
@@ -677,7 +706,9 @@ fn http_rule(
 ) -> Option<ir::HttpRule> {
     let method = match &http.method {
         None => None,
-        Some(ast::Method::Word(word)) => Some(word.node.clone()),
+        Some(ast::Method::Word(word)) => Some(validate::http_regex(
+            "method", &word.node, word.span, false, diags,
+        )?),
         Some(ast::Method::Regex(value)) => {
             let text = eval.string(value, env, diags)?;
             let literal = matches!(value, ast::Value::String(_));
@@ -759,11 +790,12 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
         );
         return None;
     }
+    // The path is a regexp: escape the dots so that it matches this method
+    // only (`/a.b.Svc/M` would also match `/aXbXSvc/M`).
+    let path = format!("/{}", trimmed.replace('.', "\\."));
     Some(ir::HttpRule {
-        method: Some("POST".to_owned()),
-        // The path is a regexp: escape the dots so that it matches this
-        // method only (`/a.b.Svc/M` would also match `/aXbXSvc/M`).
-        path: Some(format!("/{}", trimmed.replace('.', "\\."))),
+        method: Some(validate::http_regex("method", "POST", span, false, diags)?),
+        path: Some(validate::http_regex("path", &path, span, false, diags)?),
         host: None,
         headers: Vec::new(),
     })
@@ -795,7 +827,7 @@ fn kafka_rule(
                 );
                 return None;
             }
-            Some(lowered)
+            Some(ir::KafkaApiKey::new(lowered, CHECKED))
         }
     };
     let topic = match &kafka.topic {

@@ -3,6 +3,7 @@
 //! cluster-wide policies over every namespace, and the empty rule that only
 //! turns a direction to default deny.
 
+use super::rules::{Lowered, Peer};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
 use crate::ir;
@@ -76,19 +77,19 @@ pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>
 }
 
 /// Rules that would allow nothing: the empty rule must be `default deny`.
-pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic>) {
+pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>) {
     let empty_peer = match &built.peer {
-        ir::Peer::Anywhere => {
+        Peer::Anywhere => {
             built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none()
         }
-        ir::Peer::Endpoints(list) => list.is_empty(),
+        Peer::Endpoints(list) => list.is_empty(),
         // The `none` entity selects nothing: a rule whose only peer it is
         // allows nothing, like an empty list.
-        ir::Peer::Entities(list) => list.iter().all(|entity| *entity == ir::Entity::None),
-        ir::Peer::Cidrs(list) => list.is_empty(),
-        ir::Peer::CidrGroups { groups, .. } => groups.is_empty(),
-        ir::Peer::Fqdns(list) => list.is_empty(),
-        ir::Peer::Services(list) => list.is_empty(),
+        Peer::Entities(list) => list.iter().all(|entity| *entity == ir::Entity::None),
+        Peer::Cidrs(list) => list.is_empty(),
+        Peer::CidrGroups(peer) => peer.groups().is_empty(),
+        Peer::Fqdns(list) => list.is_empty(),
+        Peer::Services(list) => list.is_empty(),
     };
     if !empty_peer {
         return;
@@ -97,8 +98,8 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         ast::Direction::Ingress => "ingress",
         ast::Direction::Egress => "egress",
     };
-    let anywhere = matches!(built.peer, ir::Peer::Anywhere);
-    let none = matches!(&built.peer, ir::Peer::Entities(list) if !list.is_empty());
+    let anywhere = matches!(built.peer, Peer::Anywhere);
+    let none = matches!(&built.peer, Peer::Entities(list) if !list.is_empty());
     diags.push(
         Diagnostic::new(
             Code::E0504,

@@ -4,6 +4,7 @@ use std::str::FromStr;
 
 use ipnet::IpNet;
 
+use super::proof::CHECKED;
 use super::suggest;
 use super::values::parse_cidr;
 use crate::ast;
@@ -101,11 +102,10 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             );
             return None;
         }
-        return Some(ir::PortSpec {
-            port: ir::Port::Name(name),
-            end_port: None,
+        return Some(ir::PortSpec::single(
+            ir::Port::Name(ir::PortName::new(name, CHECKED)),
             protocol,
-        });
+        ));
     }
     if lit
         .end
@@ -129,6 +129,7 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         Some(end) => {
             let last = number(end, diags)?;
             if last <= first {
+                // `PortSpec::range` refuses this too; the check says why.
                 diags.push(
                     Diagnostic::new(
                         Code::E0204,
@@ -148,11 +149,10 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             Some(last)
         }
     };
-    Some(ir::PortSpec {
-        port: ir::Port::Number(first),
-        end_port,
-        protocol,
-    })
+    match end_port {
+        None => Some(ir::PortSpec::single(ir::Port::Number(first), protocol)),
+        Some(last) => ir::PortSpec::range(first, last, protocol),
+    }
 }
 
 fn valid_service_name(name: &str) -> bool {
@@ -250,13 +250,13 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
             }
         }
     }
-    Some(ir::LabelKey::new_unchecked(text))
+    Some(ir::LabelKey::new(text, CHECKED))
 }
 
 /// A label value.
-pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<()> {
+pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LabelValue> {
     if text.is_empty() || (text.len() <= 63 && is_qualified_name(text)) {
-        return Some(());
+        return Some(ir::LabelValue::new(text, CHECKED));
     }
     diags.push(
         Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label value"))
@@ -292,9 +292,13 @@ pub fn is_dns_subdomain(text: &str) -> bool {
 }
 
 /// A namespace name.
-pub fn namespace_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn namespace_name(
+    text: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::NamespaceName> {
     if is_dns_label(text) {
-        return Some(text.to_owned());
+        return Some(ir::NamespaceName::new(text, CHECKED));
     }
     diags.push(
         Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid namespace name"))
@@ -305,8 +309,30 @@ pub fn namespace_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Op
     None
 }
 
-/// A policy, category-derived policy or service name.
-pub fn object_name(
+/// A service name, a DNS-1123 label.
+pub fn service_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::ServiceName> {
+    if is_dns_label(text) {
+        return Some(ir::ServiceName::new(text, CHECKED));
+    }
+    diags.push(
+        Diagnostic::new(
+            Code::E0206,
+            span,
+            format!("`{text}` is not a valid service name"),
+        )
+        .label("invalid service name")
+        .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
+    );
+    None
+}
+
+/// A policy name (of a `policy` block, in a namespace or a category).
+pub fn policy_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::PolicyName> {
+    object_name("policy", text, span, diags).map(|name| ir::PolicyName::new(name, CHECKED))
+}
+
+/// A Kubernetes object name: a DNS-1123 subdomain.
+fn object_name(
     what: &str,
     text: &str,
     span: Span,
@@ -398,9 +424,9 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
         return None;
     }
     if text.contains('*') {
-        Some(ir::FqdnSelector::Pattern(text.to_owned()))
+        Some(ir::FqdnSelector::Pattern(ir::FqdnPattern::new(text, CHECKED)))
     } else {
-        Some(ir::FqdnSelector::Name(text.to_owned()))
+        Some(ir::FqdnSelector::Name(ir::FqdnName::new(text, CHECKED)))
     }
 }
 
@@ -508,7 +534,7 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
         let kind = if CRD_MISSPELT_ICMP_NAMES.contains(name) {
             ir::IcmpKind::Number(*number)
         } else {
-            ir::IcmpKind::Name(text.clone())
+            ir::IcmpKind::Name(ir::IcmpName::new(text.clone(), CHECKED))
         };
         return Some(ir::IcmpType { family, kind });
     }
@@ -549,7 +575,7 @@ pub fn http_regex(
     span: Span,
     literal: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<ir::HttpRegex> {
     use crate::goregexp::{Refusal, check_emit};
     let compiler = if what == "host" {
         "Envoy compiles the host as an RE2 regular expression (netpolc checks it with Go's stricter rules) and rejects the configuration when it fails"
@@ -559,7 +585,7 @@ pub fn http_regex(
     // A hostile pattern can be megabytes long: the headline shows its start.
     let shown = shorten(text);
     let diag = match check_emit(text) {
-        Ok(()) => return Some(text.to_owned()),
+        Ok(()) => return Some(ir::HttpRegex::new(text, CHECKED)),
         Err(Refusal::Go(error)) => {
             let expr = text.get(error.start..error.end).unwrap_or(text);
             let expr = &shorten(expr);
@@ -798,14 +824,14 @@ pub const KAFKA_API_KEYS: &[&str] = &[
 ];
 
 /// A Kafka topic.
-pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::KafkaTopic> {
     if !text.is_empty()
         && text.len() <= 255
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        return Some(text.to_owned());
+        return Some(ir::KafkaTopic::new(text, CHECKED));
     }
     diags.push(
         Diagnostic::new(
@@ -825,9 +851,9 @@ pub fn non_empty(
     text: &str,
     span: Span,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<ir::NonEmptyText> {
     if !text.trim().is_empty() {
-        return Some(text.to_owned());
+        return Some(ir::NonEmptyText::new(text, CHECKED));
     }
     diags.push(
         Diagnostic::new(Code::E0213, span, format!("the {what} is empty"))
@@ -835,6 +861,13 @@ pub fn non_empty(
             .help(format!("write the {what} or remove it")),
     );
     None
+}
+
+/// A policy `description`: any string the language can write. The lexer has
+/// already refused what a reviewer could not see (E0006, bidirectional
+/// controls), and emit quotes the rest.
+pub fn description(text: String) -> ir::Description {
+    ir::Description::new(text, CHECKED)
 }
 
 /// Parses a number for Kafka `version`.

@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use ipnet::IpNet;
 
+use super::proof::CHECKED;
 use super::resolve::Defs;
 use super::suggest;
 use super::types::Ty;
@@ -50,7 +51,7 @@ pub enum Val {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CidrGroupVal {
     /// The group's object name.
-    pub name: String,
+    pub name: ir::CidrGroupName,
     /// Its CIDRs.
     pub cidrs: Vec<IpNet>,
     /// The constant's name in its definition.
@@ -127,7 +128,7 @@ pub struct Evaluator<'a> {
     /// output file from it.
     pub files: Vec<FileId>,
     /// The CIDR groups peers refer to, by name.
-    pub groups: std::collections::BTreeMap<String, ir::CidrGroup>,
+    pub groups: std::collections::BTreeMap<ir::CidrGroupName, ir::CidrGroup>,
     in_progress: Vec<(FileId, &'a str)>,
 }
 
@@ -280,10 +281,9 @@ impl<'a> Evaluator<'a> {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<()> {
         let label_value =
-            |this: &mut Self, value: &ast::Value, diags: &mut Vec<Diagnostic>| -> Option<String> {
+            |this: &mut Self, value: &ast::Value, diags: &mut Vec<Diagnostic>| -> Option<ir::LabelValue> {
                 let text = this.string(value, env, diags)?;
-                validate::label_value(&text, value.span(), diags)?;
-                Some(text)
+                validate::label_value(&text, value.span(), diags)
             };
         match term {
             ast::Term::Eq(key, value) => {
@@ -308,9 +308,9 @@ impl<'a> Evaluator<'a> {
                 let mut seen = std::collections::HashSet::new();
                 for value in values {
                     for text in self.strings(value, env, diags)? {
-                        validate::label_value(&text, value.span(), diags)?;
-                        if seen.insert(text.clone()) {
-                            texts.push(text);
+                        let checked = validate::label_value(&text, value.span(), diags)?;
+                        if seen.insert(text) {
+                            texts.push(checked);
                         }
                     }
                     if texts.len() > MAX_LIST_ELEMENTS {
@@ -664,7 +664,8 @@ impl Evaluator<'_> {
             return Some(val);
         }
         let name = def.name.node.to_ascii_lowercase().replace('_', "-");
-        if !validate::is_dns_subdomain(&name) || cidrs.is_empty() {
+        let checked = validate::is_dns_subdomain(&name).then(|| ir::CidrGroupName::new(name, CHECKED));
+        let (Some(name), false) = (checked, cidrs.is_empty()) else {
             diags.push(
                 Diagnostic::new(Code::E0206, def.name.span, format!("the constant `{}` cannot name a CIDR group", def.name.node))
                     .label(if cidrs.is_empty() { "an empty CIDR group" } else { "invalid CiliumCIDRGroup name" })
@@ -672,7 +673,7 @@ impl Evaluator<'_> {
                     .help("rename the constant, such as `STORAGE_IPS`, and give it at least one CIDR"),
             );
             return None;
-        }
+        };
         Some(Val::CidrGroup(CidrGroupVal {
             name,
             cidrs,
@@ -760,7 +761,7 @@ pub fn parse_cidr(text: &str) -> Option<IpNet> {
 fn insert_label(
     out: &mut ir::Selector,
     key: ir::LabelKey,
-    value: String,
+    value: ir::LabelValue,
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<()> {
