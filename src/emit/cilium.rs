@@ -449,7 +449,15 @@ impl<'a> LabelSelector<'a> {
 impl<'a> LabelSelectorRequirement<'a> {
     /// The expression as the CRD writes it.
     pub fn from_ir(expression: &'a ir::Expression) -> LabelSelectorRequirement<'a> {
-        let values = || Some(expression.values.iter().map(ir::LabelValue::as_str).collect());
+        let values = || {
+            Some(
+                expression
+                    .values
+                    .iter()
+                    .map(ir::LabelValue::as_str)
+                    .collect(),
+            )
+        };
         let (operator, values) = match expression.operator {
             ir::Operator::In => ("In", values()),
             ir::Operator::NotIn => ("NotIn", values()),
@@ -789,10 +797,7 @@ mod tests {
 
     fn labels(pairs: &[(&str, &str)]) -> ir::Selector {
         ir::Selector {
-            match_labels: pairs
-                .iter()
-                .map(|(k, v)| (key(k), (*v).into()))
-                .collect(),
+            match_labels: pairs.iter().map(|(k, v)| (key(k), (*v).into())).collect(),
             match_expressions: Vec::new(),
         }
     }
@@ -1151,7 +1156,9 @@ mod tests {
     #[test]
     fn deny_rules_print_ports_and_icmps() {
         // A deny rule's L7 slot is `NoL7`: it cannot hold HTTP rules at all.
-        let mut deny = rule(ir::IngressPeer::Endpoints(vec![labels(&[("app", "scanner")])]));
+        let mut deny = rule(ir::IngressPeer::Endpoints(vec![labels(&[(
+            "app", "scanner",
+        )])]));
         deny.ports = vec![tcp(80)];
         let mut egress_deny = rule(ir::EgressDenyPeer::Entities(vec![
             ir::Entity::World,

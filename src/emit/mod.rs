@@ -295,7 +295,9 @@ mod tests {
 
     #[test]
     fn cnp_with_http_rules() {
-        let mut from_frontend = rule(ir::IngressPeer::Endpoints(vec![labels(&[("app", "frontend")])]));
+        let mut from_frontend = rule(ir::IngressPeer::Endpoints(vec![labels(&[(
+            "app", "frontend",
+        )])]));
         from_frontend.ports = vec![
             ir::PortSpec::single(ir::Port::Number(80), ir::Protocol::Tcp),
             ir::PortSpec::single(ir::Port::Name("https".into()), ir::Protocol::Tcp),

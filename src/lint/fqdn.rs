@@ -91,10 +91,7 @@ fn dns_patterns(spec: &ir::PolicySpec) -> impl Iterator<Item = &ir::FqdnSelector
 }
 
 fn text(selector: &ir::FqdnSelector) -> String {
-    selector
-        .as_str()
-        .trim_end_matches('.')
-        .to_ascii_lowercase()
+    selector.as_str().trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// Whether DNS pattern `pattern` matches every name `target` matches.

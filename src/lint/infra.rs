@@ -20,7 +20,10 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         let spec = inst.spec();
         let host_policy = matches!(spec.subject, ir::Subject::Nodes(_));
-        for rule in spec.rules().filter(|rule| rule.kind.verdict == ir::Verdict::Allow) {
+        for rule in spec
+            .rules()
+            .filter(|rule| rule.kind.verdict == ir::Verdict::Allow)
+        {
             let ingress = rule.kind.direction == ir::Direction::Ingress;
             if !rule.ports.is_empty() || !rule.icmps.is_empty() || rule.l7.is_some() {
                 continue;

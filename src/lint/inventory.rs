@@ -34,7 +34,11 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let listed: Vec<&str> = inventory.namespaces.keys().map(|name| name.as_str()).collect();
+    let listed: Vec<&str> = inventory
+        .namespaces
+        .keys()
+        .map(|name| name.as_str())
+        .collect();
     for file in repo.user_files() {
         for item in &file.items {
             let ast::Item::Namespace(decl) = item else {

@@ -111,8 +111,12 @@ fn warning(
     let mut rules: Vec<(u64, Span)> = std::iter::once(inst)
         .chain(others.iter().copied())
         .flat_map(|policy| {
-            policy.spec().rules()
-                .map(move |rule| (rule_entries(repo, rule), repo.rule_span(rule.origin, policy)))
+            policy.spec().rules().map(move |rule| {
+                (
+                    rule_entries(repo, rule),
+                    repo.rule_span(rule.origin, policy),
+                )
+            })
         })
         .collect();
     rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

@@ -16,7 +16,10 @@ use crate::ir;
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         let spec = inst.spec();
-        for rule in spec.rules().filter(|rule| rule.kind.verdict == ir::Verdict::Allow) {
+        for rule in spec
+            .rules()
+            .filter(|rule| rule.kind.verdict == ir::Verdict::Allow)
+        {
             let way = match rule.kind.direction {
                 ir::Direction::Ingress => "from",
                 ir::Direction::Egress => "to",

@@ -81,10 +81,16 @@ fn reqs(selector: &ir::Selector) -> Vec<Req<'_>> {
             values: vec![value.as_str()],
         })
         .collect();
-    out.extend(selector.match_expressions.iter().map(|expression| Req {
-        key: bare(&expression.key),
-        operator: expression.operator,
-        values: expression.values.iter().map(ir::LabelValue::as_str).collect(),
+    out.extend(selector.match_expressions.iter().map(|expression| {
+        Req {
+            key: bare(&expression.key),
+            operator: expression.operator,
+            values: expression
+                .values
+                .iter()
+                .map(ir::LabelValue::as_str)
+                .collect(),
+        }
     }));
     out
 }

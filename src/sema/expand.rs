@@ -693,11 +693,8 @@ impl<'a> Expander<'a, '_> {
                     }
                     policy_parts.prefix_category(&category.def.name.node);
                     let entries = policy_parts.entries;
-                    let name = validate::policy_name(
-                        &policy.name.node,
-                        policy.name.span,
-                        self.diags,
-                    );
+                    let name =
+                        validate::policy_name(&policy.name.node, policy.name.span, self.diags);
                     if let (Some(name), Some(spec)) =
                         (name, self.finish(policy_parts, ctx, policy.name.span))
                     {

@@ -9,9 +9,9 @@
 mod cilium;
 mod context;
 mod expand;
-mod proof;
 mod inventory;
 mod place;
+mod proof;
 mod resolve;
 mod rules;
 mod safety;
@@ -24,11 +24,11 @@ mod validate;
 mod values;
 mod versions;
 
+pub use proof::Checked;
 pub(crate) use resolve::join as join_import_path;
 pub use safety::SYSTEM_NAMESPACES;
 pub use sentences::complete as complete_sentences;
 pub(crate) use suggest::{closest, did_you_mean};
-pub use proof::Checked;
 pub use types::Ty;
 
 use crate::Options;

@@ -2,10 +2,10 @@
 //! (docs/cilium-semantics.md §5.1) made explicit.
 
 use super::context::Ctx;
-use super::types::Ty;
-use super::values::{Env, Evaluator, Val};
 use super::place::{self, Placed};
 use super::proof::CHECKED;
+use super::types::Ty;
+use super::values::{Env, Evaluator, Val};
 use super::{cilium, safety, validate, values};
 use crate::ast;
 use crate::diag::{Code, Diagnostic};
@@ -154,7 +154,10 @@ fn apply_scope(
                 _ => selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::In,
-                    values: names.iter().map(ir::NamespaceName::as_label_value).collect(),
+                    values: names
+                        .iter()
+                        .map(ir::NamespaceName::as_label_value)
+                        .collect(),
                 }),
             }
         }
@@ -172,7 +175,10 @@ fn apply_scope(
                 selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::NotIn,
-                    values: names.iter().map(ir::NamespaceName::as_label_value).collect(),
+                    values: names
+                        .iter()
+                        .map(ir::NamespaceName::as_label_value)
+                        .collect(),
                 });
             }
         }
@@ -413,9 +419,10 @@ fn peer(
                     .into_iter()
                     .map(|name| {
                         let mut selector = ir::Selector::default();
-                        selector
-                            .match_labels
-                            .insert(ir::LabelKey::new(NAMESPACE_KEY, CHECKED), name.as_label_value());
+                        selector.match_labels.insert(
+                            ir::LabelKey::new(NAMESPACE_KEY, CHECKED),
+                            name.as_label_value(),
+                        );
                         selector
                     })
                     .collect(),
@@ -498,7 +505,9 @@ fn peer(
                         Some(rule) => out.push(rule),
                         None => {
                             for excluded in &except {
-                                if !cidr.contains(excluded) || cidr.prefix_len() > excluded.prefix_len() {
+                                if !cidr.contains(excluded)
+                                    || cidr.prefix_len() > excluded.prefix_len()
+                                {
                                     diags.push(
                                         Diagnostic::new(Code::E0203, item.span, format!("`{excluded}` is not inside `{cidr}`"))
                                             .label("this exception is outside its CIDR")

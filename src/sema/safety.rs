@@ -79,9 +79,7 @@ pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>
 /// Rules that would allow nothing: the empty rule must be `default deny`.
 pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>) {
     let empty_peer = match &built.peer {
-        Peer::Anywhere => {
-            built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none()
-        }
+        Peer::Anywhere => built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none(),
         Peer::Endpoints(list) => list.is_empty(),
         // The `none` entity selects nothing: a rule whose only peer it is
         // allows nothing, like an empty list.

@@ -310,7 +310,11 @@ pub fn namespace_name(
 }
 
 /// A service name, a DNS-1123 label.
-pub fn service_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::ServiceName> {
+pub fn service_name(
+    text: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::ServiceName> {
     if is_dns_label(text) {
         return Some(ir::ServiceName::new(text, CHECKED));
     }
@@ -332,12 +336,7 @@ pub fn policy_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Optio
 }
 
 /// A Kubernetes object name: a DNS-1123 subdomain.
-fn object_name(
-    what: &str,
-    text: &str,
-    span: Span,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+fn object_name(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
     if is_dns_subdomain(text) {
         return Some(text.to_owned());
     }
@@ -424,7 +423,9 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
         return None;
     }
     if text.contains('*') {
-        Some(ir::FqdnSelector::Pattern(ir::FqdnPattern::new(text, CHECKED)))
+        Some(ir::FqdnSelector::Pattern(ir::FqdnPattern::new(
+            text, CHECKED,
+        )))
     } else {
         Some(ir::FqdnSelector::Name(ir::FqdnName::new(text, CHECKED)))
     }

@@ -280,11 +280,13 @@ impl<'a> Evaluator<'a> {
         env: Env<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<()> {
-        let label_value =
-            |this: &mut Self, value: &ast::Value, diags: &mut Vec<Diagnostic>| -> Option<ir::LabelValue> {
-                let text = this.string(value, env, diags)?;
-                validate::label_value(&text, value.span(), diags)
-            };
+        let label_value = |this: &mut Self,
+                           value: &ast::Value,
+                           diags: &mut Vec<Diagnostic>|
+         -> Option<ir::LabelValue> {
+            let text = this.string(value, env, diags)?;
+            validate::label_value(&text, value.span(), diags)
+        };
         match term {
             ast::Term::Eq(key, value) => {
                 let key_checked = validate::label_key(&key.node, key.span, diags);
@@ -664,7 +666,8 @@ impl Evaluator<'_> {
             return Some(val);
         }
         let name = def.name.node.to_ascii_lowercase().replace('_', "-");
-        let checked = validate::is_dns_subdomain(&name).then(|| ir::CidrGroupName::new(name, CHECKED));
+        let checked =
+            validate::is_dns_subdomain(&name).then(|| ir::CidrGroupName::new(name, CHECKED));
         let (Some(name), false) = (checked, cidrs.is_empty()) else {
             diags.push(
                 Diagnostic::new(Code::E0206, def.name.span, format!("the constant `{}` cannot name a CIDR group", def.name.node))
