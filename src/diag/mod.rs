@@ -10,6 +10,7 @@ pub mod codes;
 pub mod escape;
 pub mod json;
 pub mod render;
+pub mod report;
 
 pub use codes::Code;
 
