@@ -16,7 +16,8 @@ use super::names::Names;
 use super::repo::Repo;
 use super::walk::{self, Place, Visitor};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::source::Span;
 
 /// One entry of a list: its CIDRs and where it is written.
@@ -174,7 +175,7 @@ fn overlaps(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
             format!("`{inner}` is inside `{outer}`, which the same list allows")
         };
         diags.push(
-            Diagnostic::new(Code::W0107, inner_entry.span, headline)
+            report::nested_cidr(inner_entry.span, &headline)
                 .label(if inner == outer { "listed again" } else { "inside another entry" })
                 .secondary(outer_entry.span, format!("{} covers it", outer_entry.shown))
                 .note("a CIDR list allows the union of its entries, so the narrower entry adds only a policy-map entry")

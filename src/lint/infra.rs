@@ -12,7 +12,8 @@
 //! every port is meant.
 
 use super::repo::{Inst, Repo};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0118.
@@ -58,7 +59,7 @@ fn warn(
     message: String,
 ) {
     diags.push(
-        Diagnostic::new(Code::W0118, repo.peer_span(rule, inst), message)
+        report::infra_without_port(repo.peer_span(rule, inst), &message)
             .label("no `port` on shared infrastructure")
             .note("the API server, the nodes and the cluster serve every workload; a rule without `port` reaches all of their ports, such as etcd (2379/tcp), the kubelet (10250/tcp) and SSH (22/tcp) on the control-plane nodes")
             .help("add `port ...` with what the pods need (the API server listens on 443/tcp or 6443/tcp), or `silence W0118 \"reason\"` on the line before the rule where every port is meant"),
