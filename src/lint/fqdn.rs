@@ -167,8 +167,7 @@ fn missing_dns(
         .egress
         .iter()
         .find(|rule| matches!(rule.l7, Some(ir::L7::Dns(_))));
-    let headline = format!("no DNS rule on these pods matches {}", names.join(", "));
-    let mut diag = report::fqdn_without_dns(repo.peer_span(rule, inst), &headline)
+    let mut diag = report::fqdn_without_dns(repo.peer_span(rule, inst), &names)
         .label("this `fqdn` rule never matches")
         .note("Cilium learns the addresses of an `fqdn` peer from the DNS answers its proxy sees; the proxy sees a lookup only when a DNS rule on the same pods has a pattern that matches the name")
         .note(match inst.namespace {

@@ -4,7 +4,7 @@
 use super::context::Ctx;
 use super::types::Ty;
 use super::values::{Env, Evaluator, Val};
-use super::{cilium, safety, validate, values};
+use super::{cilium, safety, validate};
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
@@ -138,11 +138,7 @@ fn apply_scope(
         ast::ScopeKind::Named(list) => {
             let names = namespace_names(eval, list, env, diags)?;
             if names.is_empty() {
-                diags.push(
-                    values::empty_list(scope.span, "`in namespace` names no namespace")
-                        .note("Cilium refuses an `In` expression with no values and drops the whole policy")
-                        .help("name a namespace, or write `in all namespaces`"),
-                );
+                diags.push(report::empty_list(scope.span, report::EmptyList::Namespace));
                 return None;
             }
             match names.as_slice() {
@@ -285,11 +281,7 @@ pub fn rule(
                 if env.params.and_then(|params| params.get(&name.node)).is_some_and(|bound| bound.empty_is_absent))
         });
         if ok && ports.is_empty() && !absent_on_purpose {
-            diags.push(
-                values::empty_list(values.span, "`port` names no port")
-                    .note("a rule without ports allows every port, so an empty list would widen the rule instead of closing it")
-                    .help("give the list a port, or remove `port ...` to allow every port on purpose"),
-            );
+            diags.push(report::empty_list(values.span, report::EmptyList::Port));
         }
     }
     let mut icmps = Vec::new();
@@ -643,11 +635,7 @@ fn l7(
             }
             if out.is_empty() {
                 let span = rule.l7.first().map_or(rule.span, ast::L7::span);
-                diags.push(
-                    values::empty_list(span, "`dns` names no name or pattern")
-                        .note("Cilium reads an empty list of DNS rules as no DNS rule at all")
-                        .help("give the list a name, or write `dns \"*\"` to let the proxy see every lookup"),
-                );
+                diags.push(report::empty_list(span, report::EmptyList::Dns));
                 return None;
             }
             Some(ir::L7::Dns(out))

@@ -92,30 +92,17 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
     };
     let anywhere = matches!(built.peer, ir::Peer::Anywhere);
     let none = matches!(&built.peer, ir::Peer::Entities(list) if !list.is_empty());
-    diags.push(
-        report::allows_nothing(rule.peer.span, &if anywhere {
-                format!("`anywhere` without a port allows nothing and turns {direction} to default deny")
-            } else if none {
-                format!("`entity none` selects nothing, so the rule allows nothing and turns {direction} to default deny")
-            } else {
-                format!("this peer list is empty, so the rule allows nothing and turns {direction} to default deny")
-            })
-        .label(if anywhere {
-            "no port or ICMP type"
+    diags.push(report::allows_nothing(
+        rule.peer.span,
+        if anywhere {
+            report::EmptyPeer::Anywhere
         } else if none {
-            "the `none` entity"
+            report::EmptyPeer::NoneEntity
         } else {
-            "empty list"
-        })
-        .note("Cilium reads a rule without a peer or port as \"select, allow nothing\"")
-        .help(if anywhere {
-            format!("add `port ...`, write `everything` to allow all, or write `default deny {direction}` if you mean to deny")
-        } else if none {
-            format!("name the peer the rule is for, or write `default deny {direction}` if you mean to deny")
-        } else {
-            format!("give the list a value, or write `default deny {direction}` if you mean to deny")
-        }),
-    );
+            report::EmptyPeer::EmptyList
+        },
+        direction,
+    ));
 }
 
 /// Where a statement about one direction was said, per direction.

@@ -331,13 +331,13 @@ impl<'a> Evaluator<'a> {
                         .first()
                         .zip(values.last())
                         .map_or(key.span, |(first, last)| first.span().to(last.span()));
-                    diags.push(empty_list(span, &format!("`{word}` needs at least one value"))
-                        .note(format!("Cilium refuses {} expression with no values and drops the whole policy", if word == "in" { "an `In`" } else { "a `NotIn`" }))
-                        .help(if word == "in" {
-                            format!("to match no pod, remove the rule; to match any value, write `{}`", key.node)
-                        } else {
-                            format!("to exclude no value, write `{}` or remove the term", key.node)
-                        }));
+                    diags.push(report::empty_list(
+                        span,
+                        report::EmptyList::Values {
+                            operator: word,
+                            key: &key.node,
+                        },
+                    ));
                     return None;
                 }
                 out.match_expressions.push(ir::Expression {
@@ -775,9 +775,4 @@ fn insert_label(
     }
     out.match_labels.insert(key, value);
     Some(())
-}
-
-/// E0214: a list that came out empty where Cilium needs at least one value.
-pub fn empty_list(span: Span, message: &str) -> Diagnostic {
-    report::empty_list(span, &message.to_owned()).label("this list is empty")
 }

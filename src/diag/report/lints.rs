@@ -2,12 +2,21 @@
 
 use std::fmt;
 
+use ipnet::IpNet;
+
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 
 /// `W0101`: `fqdn` peer without a DNS rule that matches it.
-pub fn fqdn_without_dns(span: Span, message: &dyn fmt::Display) -> Diagnostic {
-    Diagnostic::new(Code::W0101, span, format!("{message}"))
+///
+/// `names` are the FQDN names and patterns no DNS rule matches, each already
+/// in backquotes.
+pub fn fqdn_without_dns(span: Span, names: &[String]) -> Diagnostic {
+    Diagnostic::new(
+        Code::W0101,
+        span,
+        format!("no DNS rule on these pods matches {}", names.join(", ")),
+    )
 }
 
 /// `W0102`: policy with only deny rules in a direction.
@@ -83,8 +92,19 @@ pub fn repeated_literal(
 }
 
 /// `W0107`: CIDR inside another of the same list.
-pub fn nested_cidr(span: Span, message: &dyn fmt::Display) -> Diagnostic {
-    Diagnostic::new(Code::W0107, span, format!("{message}"))
+///
+/// `inner` is the entry at `span`; `outer` the one of the same list that
+/// covers it, which may be equal to it.
+pub fn nested_cidr(span: Span, inner: IpNet, outer: IpNet) -> Diagnostic {
+    let (message, label) = if inner == outer {
+        (format!("`{inner}` is in this list twice"), "listed again")
+    } else {
+        (
+            format!("`{inner}` is inside `{outer}`, which the same list allows"),
+            "inside another entry",
+        )
+    };
+    Diagnostic::new(Code::W0107, span, message).label(label)
 }
 
 /// `W0108`: the same rule twice in a policy.
@@ -185,7 +205,45 @@ pub fn invisible_character(span: Span, c: u32, name: &dyn fmt::Display) -> Diagn
     )
 }
 
+/// The rule [`infra_without_port`] reports.
+pub enum InfraRule<'a> {
+    /// An egress rule to a shared-infrastructure entity.
+    AllowTo {
+        /// The entity's name.
+        entity: &'a str,
+        /// Which ports it serves, as a phrase (`"of the API server"`).
+        ports: &'a str,
+    },
+    /// An ingress rule of a host policy from a shared-infrastructure entity.
+    AllowFrom {
+        /// The entity's name.
+        entity: &'a str,
+        /// Who that entity is, as a phrase.
+        who: &'a str,
+        /// What the policy selects, as a phrase.
+        subject: &'a str,
+    },
+    /// Any other ingress rule of a host policy.
+    IntoNodes,
+}
+
 /// `W0118`: allow rule without a port to or from shared infrastructure.
-pub fn infra_without_port(span: Span, message: &dyn fmt::Display) -> Diagnostic {
-    Diagnostic::new(Code::W0118, span, format!("{message}"))
+pub fn infra_without_port(span: Span, rule: InfraRule<'_>) -> Diagnostic {
+    let message = match rule {
+        InfraRule::AllowTo { entity, ports } => {
+            format!("`allow to entity {entity}` without a port reaches every port {ports}")
+        }
+        InfraRule::AllowFrom {
+            entity,
+            who,
+            subject,
+        } => format!(
+            "`allow from entity {entity}` without a port lets {who} reach every port of {subject}"
+        ),
+        InfraRule::IntoNodes => "this rule lets its peer reach every port of the selected nodes: SSH, the kubelet, and everything else they listen on".to_owned(),
+    };
+    Diagnostic::new(Code::W0118, span, message)
+        .label("no `port` on shared infrastructure")
+        .note("the API server, the nodes and the cluster serve every workload; a rule without `port` reaches all of their ports, such as etcd (2379/tcp), the kubelet (10250/tcp) and SSH (22/tcp) on the control-plane nodes")
+        .help("add `port ...` with what the pods need (the API server listens on 443/tcp or 6443/tcp), or `silence W0118 \"reason\"` on the line before the rule where every port is meant")
 }

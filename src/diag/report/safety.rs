@@ -44,9 +44,52 @@ pub fn cluster_policy_everywhere(span: Span, problem: ClusterPolicyEverywhere) -
     Diagnostic::new(Code::E0503, span, message)
 }
 
+/// The peer of a rule that allows nothing, for [`allows_nothing`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmptyPeer {
+    /// `anywhere` without a port or ICMP type.
+    Anywhere,
+    /// Only the `none` entity.
+    NoneEntity,
+    /// A list that came out empty.
+    EmptyList,
+}
+
 /// `E0504`: rule that allows nothing must be said on purpose.
-pub fn allows_nothing(span: Span, message: &dyn fmt::Display) -> Diagnostic {
-    Diagnostic::new(Code::E0504, span, format!("{message}"))
+pub fn allows_nothing(span: Span, peer: EmptyPeer, direction: &str) -> Diagnostic {
+    let (message, label, help) = match peer {
+        EmptyPeer::Anywhere => (
+            format!(
+                "`anywhere` without a port allows nothing and turns {direction} to default deny"
+            ),
+            "no port or ICMP type",
+            format!(
+                "add `port ...`, write `everything` to allow all, or write `default deny {direction}` if you mean to deny"
+            ),
+        ),
+        EmptyPeer::NoneEntity => (
+            format!(
+                "`entity none` selects nothing, so the rule allows nothing and turns {direction} to default deny"
+            ),
+            "the `none` entity",
+            format!(
+                "name the peer the rule is for, or write `default deny {direction}` if you mean to deny"
+            ),
+        ),
+        EmptyPeer::EmptyList => (
+            format!(
+                "this peer list is empty, so the rule allows nothing and turns {direction} to default deny"
+            ),
+            "empty list",
+            format!(
+                "give the list a value, or write `default deny {direction}` if you mean to deny"
+            ),
+        ),
+    };
+    Diagnostic::new(Code::E0504, span, message)
+        .label(label)
+        .note("Cilium reads a rule without a peer or port as \"select, allow nothing\"")
+        .help(help)
 }
 
 /// `E0505`: pod peer in a cluster-wide policy without a namespace.

@@ -387,7 +387,46 @@ pub fn invalid_string(span: Span, problem: InvalidString<'_>) -> Diagnostic {
     Diagnostic::new(Code::E0213, span, message)
 }
 
+/// The list [`empty_list`] reports.
+pub enum EmptyList<'a> {
+    /// The values of a `key in (...)` or `key notin (...)` selector term.
+    Values {
+        /// `"in"` or `"notin"`.
+        operator: &'a str,
+        /// The label key of the term.
+        key: &'a dyn fmt::Display,
+    },
+    /// The namespaces of `in namespace ...`.
+    Namespace,
+    /// The ports of `port ...`.
+    Port,
+    /// The names and patterns of `dns ...`.
+    Dns,
+}
+
 /// `E0214`: empty list where Cilium needs a value.
-pub fn empty_list(span: Span, message: &dyn fmt::Display) -> Diagnostic {
-    Diagnostic::new(Code::E0214, span, format!("{message}"))
+pub fn empty_list(span: Span, list: EmptyList<'_>) -> Diagnostic {
+    let diag =
+        |message: String| Diagnostic::new(Code::E0214, span, message).label("this list is empty");
+    match list {
+        EmptyList::Values { operator, key } => {
+            let (article, help) = if operator == "in" {
+                ("an `In`", format!("to match no pod, remove the rule; to match any value, write `{key}`"))
+            } else {
+                ("a `NotIn`", format!("to exclude no value, write `{key}` or remove the term"))
+            };
+            diag(format!("`{operator}` needs at least one value"))
+                .note(format!("Cilium refuses {article} expression with no values and drops the whole policy"))
+                .help(help)
+        }
+        EmptyList::Namespace => diag("`in namespace` names no namespace".to_owned())
+            .note("Cilium refuses an `In` expression with no values and drops the whole policy")
+            .help("name a namespace, or write `in all namespaces`"),
+        EmptyList::Port => diag("`port` names no port".to_owned())
+            .note("a rule without ports allows every port, so an empty list would widen the rule instead of closing it")
+            .help("give the list a port, or remove `port ...` to allow every port on purpose"),
+        EmptyList::Dns => diag("`dns` names no name or pattern".to_owned())
+            .note("Cilium reads an empty list of DNS rules as no DNS rule at all")
+            .help("give the list a name, or write `dns \"*\"` to let the proxy see every lookup"),
+    }
 }
