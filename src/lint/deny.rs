@@ -13,7 +13,8 @@
 
 use super::repo::{Inst, Repo};
 use super::select::Pods;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0102.
@@ -45,7 +46,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                 continue;
             }
             diags.push(
-                Diagnostic::new(Code::W0102, inst.name_span, format!("{} only denies {direction}, so it also turns all other {direction} of its pods to default deny", inst.describe()))
+                report::deny_only(inst.name_span, &inst.describe(), &direction)
                     .label(format!("no {direction} allow rule"))
                     .secondary(repo.rule_span(first_deny, inst), "a deny rule selects the pods, like any rule")
                     .note(format!("in Cilium the first {direction} rule that selects a pod, a deny rule included, blocks all the {direction} no rule allows"))

@@ -8,7 +8,8 @@
 use std::collections::HashSet;
 
 use super::repo::Repo;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0108.
@@ -29,13 +30,9 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                 };
                 let span = repo.rule_span(rule.origin, inst);
                 let first_span = repo.rule_span(first.origin, inst);
-                let mut diag = Diagnostic::new(
-                    Code::W0108,
-                    span,
-                    format!("{} has this rule twice", inst.describe()),
-                )
-                .label("the same rule again")
-                .help("remove one of the two");
+                let mut diag = report::duplicate_rule(span, &inst.describe())
+                    .label("the same rule again")
+                    .help("remove one of the two");
                 if first_span != span {
                     diag = diag.secondary(first_span, "first here");
                 }

@@ -14,7 +14,8 @@
 use super::repo::{Inst, Repo};
 use super::select::{Namespace, Pods, Tri, may_select, whole_namespaces};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// Two-label public suffixes under which one more label is still a whole
@@ -166,8 +167,7 @@ fn missing_dns(
         .egress
         .iter()
         .find(|rule| matches!(rule.l7, Some(ir::L7::Dns(_))));
-    let headline = format!("no DNS rule on these pods matches {}", names.join(", "));
-    let mut diag = Diagnostic::new(Code::W0101, repo.peer_span(rule, inst), headline)
+    let mut diag = report::fqdn_without_dns(repo.peer_span(rule, inst), &names)
         .label("this `fqdn` rule never matches")
         .note("Cilium learns the addresses of an `fqdn` peer from the DNS answers its proxy sees; the proxy sees a lookup only when a DNS rule on the same pods has a pattern that matches the name")
         .note(match inst.namespace {
@@ -212,7 +212,7 @@ fn broad_patterns(
         };
         let span = literal_span(repo, rule, pattern).unwrap_or_else(|| repo.rule_span(rule, inst));
         diags.push(
-            Diagnostic::new(Code::W0104, span, format!("the FQDN pattern `{pattern}` {why}"))
+            report::broad_fqdn_pattern(span, &pattern, &why)
                 .label("a very broad pattern")
                 .note("every address the pods look up under a broad pattern becomes an identity and a policy-map entry on each selected endpoint, so the map grows with the pods' traffic (cilium/cilium#17699)")
                 .help("list the names the pods need, or a pattern under the provider's own domain such as `*.example.com`; to allow all egress on purpose, write `allow to entity world`"),

@@ -34,7 +34,8 @@ use std::collections::HashMap;
 
 use super::repo::{Inst, Repo};
 use super::select::{self, Pods};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -102,12 +103,8 @@ fn warning(
     count: usize,
     others: &[&Inst<'_>],
 ) -> Diagnostic {
-    let mut diag = Diagnostic::new(
-        Code::W0113,
-        inst.name_span,
-        format!("the endpoints of {} need about {total} policy-map entries, more than half of Cilium's default {MAP_SIZE}", inst.describe()),
-    )
-    .label("estimated from the rules that select these endpoints");
+    let mut diag = report::map_overflow(inst.name_span, &inst.describe(), &total, &MAP_SIZE)
+        .label("estimated from the rules that select these endpoints");
     let mut rules: Vec<(u64, Span)> = std::iter::once(inst)
         .chain(others.iter().copied())
         .flat_map(|policy| {

@@ -9,7 +9,8 @@
 
 use super::repo::Repo;
 use super::select;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0105.
@@ -33,7 +34,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                 continue;
             };
             diags.push(
-                Diagnostic::new(Code::W0105, repo.peer_span(rule.origin, inst), format!("{kind} rule {way} {peer}: every request goes through the proxy"))
+                report::l7_on_broad_peer(repo.peer_span(rule.origin, inst), &kind, &way, &peer)
                     .label(format!("L7 rule on {peer}"))
                     .note("an L7 rule sends all the traffic of its port through Cilium's Envoy proxy; with a broad peer that is every client's every request, with the proxy's latency and CPU cost, and a proxy restart drops them all")
                     .help("narrow the peer to the clients the L7 rule is about, and allow the others on L3/L4 only if they need the port"),

@@ -12,7 +12,8 @@ use super::names::{DefId, Names};
 use super::repo::Repo;
 use super::walk::{self, Place, Visitor};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::source::{FileId, Spanned};
 
 /// W0109, W0110 and W0111.
@@ -34,13 +35,9 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
     consts.sort_by_key(|(_, def)| def.name.span);
     for (_, def) in consts {
         diags.push(
-            Diagnostic::new(
-                Code::W0109,
-                def.name.span,
-                format!("the constant `{}` is never used", def.name.node),
-            )
-            .label("defined here, used nowhere")
-            .help(format!("remove it, or use it as `${}`", def.name.node)),
+            report::unused_constant(def.name.span, &def.name.node)
+                .label("defined here, used nowhere")
+                .help(format!("remove it, or use it as `${}`", def.name.node)),
         );
     }
     let mut categories: Vec<_> = names
@@ -52,23 +49,19 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
     categories.sort_by_key(|(_, def)| def.name.span);
     for (_, def) in categories {
         diags.push(
-            Diagnostic::new(
-                Code::W0110,
-                def.name.span,
-                format!("the category `{}` is never used", def.name.node),
-            )
-            .label("defined here, used nowhere")
-            .help(match &def.sentence {
-                Some(sentence) => format!(
-                    "remove it, or write `{} {}` (its sentence) in a namespace or policy",
-                    sentence.verb.node.keyword(),
-                    sentence.word.node
-                ),
-                None => format!(
-                    "remove it, or `use {}` in a namespace or policy",
-                    def.name.node
-                ),
-            }),
+            report::unused_category(def.name.span, &def.name.node)
+                .label("defined here, used nowhere")
+                .help(match &def.sentence {
+                    Some(sentence) => format!(
+                        "remove it, or write `{} {}` (its sentence) in a namespace or policy",
+                        sentence.verb.node.keyword(),
+                        sentence.word.node
+                    ),
+                    None => format!(
+                        "remove it, or `use {}` in a namespace or policy",
+                        def.name.node
+                    ),
+                }),
         );
     }
     for file in repo.user_files() {
@@ -81,7 +74,7 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
         {
             if !uses.imports.contains(&(file.id, index)) {
                 diags.push(
-                    Diagnostic::new(Code::W0111, import.span, format!("nothing from `{}` is used in this file", import.path.node))
+                    report::unused_import(import.span, &import.path.node)
                         .label("unused import")
                         .note("namespaces and cluster policies are global; an import only makes constants and categories visible")
                         .help("remove the import"),

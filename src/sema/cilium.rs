@@ -41,7 +41,8 @@
 
 use super::rules::Lowered;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -55,44 +56,26 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
     let deny = rule.verb.node == ast::Verb::Deny;
     if let (Some(ports), Some(icmps)) = (&rule.ports, &rule.icmps) {
         diags.push(
-            Diagnostic::new(
-                Code::E0408,
-                icmps.span,
-                "one rule has both `port` and `icmp`",
-            )
-            .label("`icmp` here")
-            .secondary(ports.span, "`port` here")
-            .note("Cilium drops a rule that has both `toPorts` and `icmps`")
-            .help("write one rule for the ports and one for ICMP"),
+            report::port_and_icmp(icmps.span)
+                .label("`icmp` here")
+                .secondary(ports.span, "`port` here")
+                .note("Cilium drops a rule that has both `toPorts` and `icmps`")
+                .help("write one rule for the ports and one for ICMP"),
         );
     }
     if built.ports.len() > MAX_PORTS {
         diags.push(
-            Diagnostic::new(
-                Code::E0406,
-                ports_span,
-                format!(
-                    "this rule lists {} ports, more than Cilium's {MAX_PORTS}",
-                    built.ports.len()
-                ),
-            )
-            .label("too many ports")
-            .help("use port ranges such as `8000-8999/tcp`, or split the rule"),
+            report::too_many_ports(ports_span, &built.ports.len(), &MAX_PORTS)
+                .label("too many ports")
+                .help("use port ranges such as `8000-8999/tcp`, or split the rule"),
         );
     }
     if built.icmps.len() > MAX_PORTS {
         let span = rule.icmps.as_ref().map_or(rule.span, |icmps| icmps.span);
         diags.push(
-            Diagnostic::new(
-                Code::E0407,
-                span,
-                format!(
-                    "this rule lists {} ICMP types, more than Cilium's {MAX_PORTS}",
-                    built.icmps.len()
-                ),
-            )
-            .label("too many ICMP types")
-            .help("split the rule"),
+            report::too_many_icmp_types(span, &built.icmps.len(), &MAX_PORTS)
+                .label("too many ICMP types")
+                .help("split the rule"),
         );
     }
     let Some(l7) = &built.l7 else {
@@ -110,7 +93,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
     };
     if matches!(l7, ir::L7::Dns(_)) && ingress {
         diags.push(
-            Diagnostic::new(Code::E0404, l7_span, "DNS rules exist only in egress rules")
+            report::misplaced_dns_rule(l7_span, report::MisplacedDnsRule::Ingress)
                 .label("DNS rule on an ingress rule")
                 .note("the DNS proxy inspects the queries a pod sends")
                 .help("write `allow to pods k8s-app=kube-dns in namespace kube-system port 53 dns \"*\"`, or `allow dns`"),
@@ -118,7 +101,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
         return;
     }
     if built.ports.is_empty() {
-        let mut diag = Diagnostic::new(Code::E0403, l7_span, format!("{kind} rules need a `port`"))
+        let mut diag = report::l7_needs_port(l7_span, report::L7NeedsPort::Missing { kind: &kind })
             .label(format!("{kind} rule without a port"))
             .note("Cilium attaches L7 rules to a port rule");
         diag = if matches!(l7, ir::L7::Dns(_)) {
@@ -132,14 +115,10 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
     for port in &built.ports {
         if *port.port() == ir::Port::Number(0) {
             diags.push(
-                Diagnostic::new(
-                    Code::E0403,
-                    ports_span,
-                    format!("{kind} rules need a specific port, not port 0"),
-                )
-                .label("port 0 means every port")
-                .note("Cilium drops L7 rules on port 0")
-                .help("name the port the service listens on"),
+                report::l7_needs_port(ports_span, report::L7NeedsPort::PortZero { kind: &kind })
+                    .label("port 0 means every port")
+                    .note("Cilium drops L7 rules on port 0")
+                    .help("name the port the service listens on"),
             );
             return;
         }
@@ -148,7 +127,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
         ir::L7::Dns(_) => {
             if built.ports.iter().any(|port| port.end_port().is_some()) {
                 diags.push(
-                    Diagnostic::new(Code::E0404, ports_span, "DNS rules cannot use a port range")
+                    report::misplaced_dns_rule(ports_span, report::MisplacedDnsRule::PortRange)
                         .label("port range with a DNS rule")
                         .note("Cilium drops DNS rules whose port has an `endPort`")
                         .help("write `port 53`"),
@@ -160,13 +139,9 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
                 .any(|port| port.protocol() == ir::Protocol::Sctp)
             {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0402,
-                        ports_span,
-                        "DNS rules need TCP, UDP or any protocol",
-                    )
-                    .label("SCTP port with a DNS rule")
-                    .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
+                    report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Dns)
+                        .label("SCTP port with a DNS rule")
+                        .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
                 );
             }
         }
@@ -181,7 +156,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
                     ir::Port::Name(name) => name.to_string(),
                 };
                 diags.push(
-                    Diagnostic::new(Code::E0402, ports_span, format!("{kind} rules need TCP ports"))
+                    report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Tcp { kind: &kind })
                         .label(format!("port `{shown}` is not `/tcp`"))
                         .note("Cilium drops L7 rules on a port whose protocol is not TCP; a port without a protocol means any protocol")
                         .help(format!("write `{shown}/tcp`")),
@@ -215,15 +190,13 @@ pub fn check_subject_rules(
         });
     if let Some(origin) = offending {
         diags.push(
-            Diagnostic::new(
-                Code::E0412,
-                origin.span,
-                "the host firewall cannot have this L7 rule",
-            )
-            .label("L7 rule in a node policy")
-            .secondary(select_span, "the policy selects nodes here")
-            .note("Cilium allows no L7 rules on host ingress, and only DNS rules on host egress")
-            .help("remove the L7 part, or apply it to pods instead of nodes"),
+            report::host_firewall_l7(origin.span)
+                .label("L7 rule in a node policy")
+                .secondary(select_span, "the policy selects nodes here")
+                .note(
+                    "Cilium allows no L7 rules on host ingress, and only DNS rules on host egress",
+                )
+                .help("remove the L7 part, or apply it to pods instead of nodes"),
         );
     }
 }
@@ -239,11 +212,7 @@ pub fn check_not_empty(
         return Some(());
     }
     diags.push(
-        Diagnostic::new(
-            Code::E0401,
-            name_span,
-            "this policy allows and denies nothing",
-        )
+        report::policy_allows_nothing(name_span)
         .label("no rules")
         .note(
             "Cilium rejects a policy without any ingress, ingress deny, egress or egress deny rule",

@@ -38,7 +38,8 @@ use super::values::{self, Bound, Env, Evaluator, Params, Val};
 use super::{cilium, rules, safety, sentences, suggest, validate, versions};
 use crate::CiliumVersion;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::{FileId, Origin, SourceMap, Span};
 
@@ -82,11 +83,7 @@ impl Parts {
         if let Some((subject, span)) = &other.subject {
             match &self.subject {
                 Some((_, first)) => diags.push(
-                    Diagnostic::new(
-                        Code::E0414,
-                        use_span,
-                        "this `use` brings a second `select` into the policy",
-                    )
+                    report::pods_and_nodes(use_span, report::PodsAndNodes::SecondSelectFromUse)
                     .label("the category selects its own endpoints")
                     .secondary(*first, "the policy already selects here")
                     .secondary(*span, "the category's `select`")
@@ -354,7 +351,7 @@ impl<'a> Expander<'a, '_> {
         for policy in &policies {
             if let Some(first) = seen.insert(&policy.name, policy.span) {
                 self.diags.push(
-                    Diagnostic::new(Code::E0304, policy.span, format!("namespace `{name}` gets two policies named `{}`", policy.name))
+                    report::duplicate_policy_name(policy.span, &name, &policy.name)
                         .label("the second policy comes from here")
                         .secondary(first, "the first comes from here")
                         .note("a namespace's bare rules make a policy named after the namespace, and each category used at namespace level one named after the category")
@@ -442,7 +439,7 @@ impl<'a> Expander<'a, '_> {
                 if let Some(expansion) = self.use_category(use_stmt, env, ctx) {
                     if let Some(first) = expansion.policies.first() {
                         self.diags.push(
-                            Diagnostic::new(Code::E0303, use_stmt.span, format!("`{}` defines policies, so it cannot be used inside a policy", use_stmt.name.node))
+                            report::category_with_policies(use_stmt.span, &use_stmt.name.node)
                                 .label("used inside a policy here")
                                 .secondary(first.span, "the category defines this policy")
                                 .help("use the category at namespace level, or move its `policy` blocks out of it"),
@@ -456,7 +453,7 @@ impl<'a> Expander<'a, '_> {
                 let subject = rules::subject(&mut self.eval, select, env, ctx, self.diags);
                 if let Some((_, first)) = &parts.subject {
                     self.diags.push(
-                        Diagnostic::new(Code::E0414, select.span, "a policy has one `select`")
+                        report::pods_and_nodes(select.span, report::PodsAndNodes::SecondSelect)
                             .label("second `select`")
                             .secondary(*first, "first `select` here")
                             .note("a Cilium rule has one endpoint or node selector")
@@ -605,7 +602,7 @@ impl<'a> Expander<'a, '_> {
             let help = sentences::use_help(self.defs, env.file, &use_stmt.name.node)
                 .or_else(|| suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned));
             self.diags.push(
-                Diagnostic::new(Code::E0102, use_stmt.name.span, format!("cannot find category `{}`", use_stmt.name.node))
+                report::unknown_category(use_stmt.name.span, &use_stmt.name.node)
                     .label("no category of this name in scope")
                     .help_opt(help)
                     .note("a file sees its own categories, those of the files it imports, and the standard library's"),
@@ -634,10 +631,11 @@ impl<'a> Expander<'a, '_> {
                 .chain(std::iter::once(format!("`{}`", use_stmt.name.node)))
                 .collect();
             self.diags.push(
-                Diagnostic::new(
-                    Code::E0105,
+                report::definition_cycle(
                     use_stmt.span,
-                    format!("category `{}` uses itself", use_stmt.name.node),
+                    report::DefinitionCycle::Category {
+                        name: &use_stmt.name.node,
+                    },
                 )
                 .label("this `use` closes the cycle")
                 .secondary(category.def.name.span, "the category is defined here")
@@ -774,13 +772,7 @@ impl<'a> Expander<'a, '_> {
             false
         } else if total > MAX_POLICY_ENTRIES {
             self.diags.push(
-                Diagnostic::new(
-                    Code::E0108,
-                    span,
-                    format!(
-                        "this {what} makes the policy hold {total} entries, more than {MAX_POLICY_ENTRIES}"
-                    ),
-                )
+                report::budget_exceeded(span, report::BudgetExceeded::PolicyEntries { what: &what, total: &total, limit: &MAX_POLICY_ENTRIES })
                 .label("the policy passes its budget here")
                 .note(format!(
                     "a policy may hold at most {MAX_POLICY_ENTRIES} entries once its categories are expanded: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule"
@@ -811,11 +803,7 @@ impl<'a> Expander<'a, '_> {
         }
         self.spent = true;
         self.diags.push(
-            Diagnostic::new(
-                Code::E0108,
-                span,
-                format!("the program passes its budget of {MAX_PROGRAM_ENTRIES} entries here"),
-            )
+            report::budget_exceeded(span, report::BudgetExceeded::ProgramEntries { limit: &MAX_PROGRAM_ENTRIES })
             .label("netpolc stopped expanding here")
             .note(format!(
                 "the whole program may build at most {MAX_PROGRAM_ENTRIES} entries: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule, where it is written, each time a `use` copies it and in each namespace that holds it"
@@ -840,7 +828,7 @@ impl<'a> Expander<'a, '_> {
             snake.push(c.to_ascii_lowercase());
         }
         self.diags.push(
-            Diagnostic::new(Code::E0206, use_stmt.name.span, format!("category `{name}` cannot name a policy"))
+            report::invalid_name(use_stmt.name.span, report::InvalidName::CategoryPolicy { name: &name })
                 .label("used at namespace level, the category becomes a policy of this name")
                 .note("policy names are DNS-1123 subdomains: lower-case letters, digits, `-` and `.`; netpolc writes a category's `_` as `-`")
                 .help(format!("rename the category `{snake}`, or use it inside `policy NAME {{ use {name} }}`")),
@@ -922,13 +910,9 @@ impl<'a> Expander<'a, '_> {
             .iter()
             .find(|arg| arg.name.node.is_empty())
             .map_or(use_stmt.span, |arg| arg.value.span());
-        let diag = Diagnostic::new(
-            Code::E0309,
-            first,
-            format!("arguments of `{}` are named", use_stmt.name.node),
-        )
-        .label("an argument without a parameter name")
-        .secondary(category.def.name.span, "the category is defined here");
+        let diag = report::positional_argument(first, &use_stmt.name.node)
+            .label("an argument without a parameter name")
+            .secondary(category.def.name.span, "the category is defined here");
         let diag = if names.is_empty() {
             diag.note(format!("`{}` takes no parameters", category.def.name.node))
         } else {
@@ -992,13 +976,12 @@ impl<'a> Expander<'a, '_> {
                     .iter()
                     .map(|param| param.name.node.as_str());
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::E0302,
+                    report::unknown_argument(
                         arg.name.span,
-                        format!(
-                            "category `{}` has no parameter `{}`",
-                            category.def.name.node, arg.name.node
-                        ),
+                        report::UnknownArgument::NoParameter {
+                            category: &category.def.name.node,
+                            name: &arg.name.node,
+                        },
                     )
                     .label("unknown parameter")
                     .secondary(category.def.name.span, "the category is defined here")
@@ -1013,10 +996,11 @@ impl<'a> Expander<'a, '_> {
             };
             if params.contains_key(&arg.name.node) {
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::E0302,
+                    report::unknown_argument(
                         arg.name.span,
-                        format!("the argument `{}` is given twice", arg.name.node),
+                        report::UnknownArgument::Twice {
+                            category: &arg.name.node,
+                        },
                     )
                     .label("given again here")
                     .help("remove one of them"),
@@ -1090,26 +1074,13 @@ impl<'a> Expander<'a, '_> {
                 .iter()
                 .map(|param| format!("{}: ...", param.name.node))
                 .collect();
-            let mut diag = Diagnostic::new(
-                Code::E0301,
-                use_stmt.span,
-                format!(
-                    "`use {}` is missing {} {}",
+            let mut diag = report::missing_argument(use_stmt.span, &use_stmt.name.node, &names)
+                .label("missing arguments")
+                .help(format!(
+                    "write `use {}({})`",
                     use_stmt.name.node,
-                    if missing.len() == 1 {
-                        "the argument"
-                    } else {
-                        "the arguments"
-                    },
-                    names.join(", ")
-                ),
-            )
-            .label("missing arguments")
-            .help(format!(
-                "write `use {}({})`",
-                use_stmt.name.node,
-                example.join(", ")
-            ));
+                    example.join(", ")
+                ));
             for param in &missing {
                 diag = diag.secondary(
                     param.name.span,

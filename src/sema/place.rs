@@ -9,7 +9,7 @@
 
 use super::rules::{Lowered, Peer};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Diagnostic, report};
 use crate::ir;
 
 /// A rule in its list.
@@ -62,7 +62,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
     if deny && l7.is_some() {
         let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(
-            Diagnostic::new(Code::E0410, l7_span, "deny rules cannot have L7 rules")
+            report::deny_with_l7(l7_span)
                 .label("L7 rule on a deny rule")
                 .note("Cilium's deny rules match on L3 and L4 only")
                 .help("deny the whole port, or allow only the requests that are wanted"),
@@ -71,7 +71,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
     let peer = match (peer, ingress, deny) {
         (Peer::Fqdns(_), _, _) if ingress || deny => {
             diags.push(
-                Diagnostic::new(Code::E0411, rule.peer.span, "FQDN peers exist only in egress allow rules")
+                report::misplaced_fqdn_peer(rule.peer.span)
                     .label(if ingress { "an ingress rule" } else { "a deny rule" })
                     .note("Cilium learns the IPs of names from the DNS answers its proxy sees, so it can only allow traffic to them")
                     .help(if deny {
@@ -84,13 +84,9 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
         }
         (Peer::Services(_), true, _) => {
             diags.push(
-                Diagnostic::new(
-                    Code::E0413,
-                    rule.peer.span,
-                    "service peers exist only in egress rules",
-                )
-                .label("a service in an ingress rule")
-                .help("match the clients with `pods ...` instead"),
+                report::misplaced_service_peer(rule.peer.span)
+                    .label("a service in an ingress rule")
+                    .help("match the clients with `pods ...` instead"),
             );
             None
         }

@@ -6,9 +6,10 @@ use super::place::{self, Placed};
 use super::proof::CHECKED;
 use super::types::Ty;
 use super::values::{Env, Evaluator, Val};
-use super::{cilium, safety, validate, values};
+use super::{cilium, safety, validate};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -35,7 +36,7 @@ pub fn subject(
             match (ctx, scope) {
                 (Ctx::Namespace(name), Some(scope)) => {
                     diags.push(
-                        Diagnostic::new(Code::E0305, scope.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                        report::statement_not_allowed(scope.span, report::StatementNotAllowed::NamespacePodsOnly { name: &name })
                             .label("a namespace policy cannot select pods of other namespaces")
                             .note("Cilium adds the policy's own namespace to the endpoint selector of every CiliumNetworkPolicy")
                             .help("remove the `in ...` clause, or write a `cluster policy`"),
@@ -44,7 +45,7 @@ pub fn subject(
                 }
                 (Ctx::Namespace(name), None) if names_namespace(&pods) => {
                     diags.push(
-                        Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                        report::statement_not_allowed(select.span, report::StatementNotAllowed::NamespacePodsOnly { name: &name })
                             .label("this selector names a namespace")
                             .note(format!("Cilium sets the namespace of a CiliumNetworkPolicy's endpoint selector to `{name}`, replacing a namespace label written there, so the policy would apply to the pods of `{name}` that match the other labels"))
                             .help("remove the namespace label from `select`, or write a `cluster policy` with `select pods ... in namespace NAME`"),
@@ -66,7 +67,7 @@ pub fn subject(
         ast::Subject::Everything => match ctx {
             Ctx::Namespace(name) => {
                 diags.push(
-                    Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                    report::statement_not_allowed(select.span, report::StatementNotAllowed::NamespacePodsOnly { name: &name })
                         .label("`everything` is for cluster-wide policies")
                         .note(format!("a namespace policy without `select` already applies to every pod of `{name}`"))
                         .help("remove the `select`, or move the policy into a `cluster policy` block"),
@@ -78,7 +79,7 @@ pub fn subject(
         ast::Subject::AllNodes | ast::Subject::Nodes(_) => {
             if let Ctx::Namespace(name) = ctx {
                 diags.push(
-                    Diagnostic::new(Code::E0409, select.span, format!("a policy of namespace `{name}` cannot select nodes"))
+                    report::namespace_policy_selects_nodes(select.span, &name)
                         .label("node selector in a namespace policy")
                         .note("the host firewall is configured only by CiliumClusterwideNetworkPolicies; Cilium drops a CiliumNetworkPolicy with a node selector")
                         .help("move this policy into a `cluster policy` block"),
@@ -125,10 +126,9 @@ fn apply_scope(
 ) -> Option<()> {
     if names_namespace(selector) {
         diags.push(
-            Diagnostic::new(
-                Code::E0205,
+            report::invalid_label_selector(
                 scope.span,
-                "the selector already names its namespace",
+                report::InvalidLabelSelector::NamespaceNamed,
             )
             .label("a second namespace constraint")
             .help("keep either the namespace label in the selector or the `in ...` clause"),
@@ -140,11 +140,7 @@ fn apply_scope(
         ast::ScopeKind::Named(list) => {
             let names = namespace_names(eval, list, env, diags)?;
             if names.is_empty() {
-                diags.push(
-                    values::empty_list(scope.span, "`in namespace` names no namespace")
-                        .note("Cilium refuses an `In` expression with no values and drops the whole policy")
-                        .help("name a namespace, or write `in all namespaces`"),
-                );
+                diags.push(report::empty_list(scope.span, report::EmptyList::Namespace));
                 return None;
             }
             match names.as_slice() {
@@ -203,10 +199,9 @@ fn namespace_label_selector(
     let prefix = |key: &ir::LabelKey, diags: &mut Vec<Diagnostic>| {
         if key.as_str().contains(':') {
             diags.push(
-                Diagnostic::new(
-                    Code::E0205,
+                report::invalid_label_selector(
                     span,
-                    format!("namespace label `{}` has a source prefix", key.as_str()),
+                    report::InvalidLabelSelector::NamespaceSource { key: &key.as_str() },
                 )
                 .label("namespace labels have no source")
                 .help(format!(
@@ -234,13 +229,9 @@ fn namespace_label_selector(
     }
     if out.is_empty() {
         diags.push(
-            Diagnostic::new(
-                Code::E0205,
-                span,
-                "`namespaces with {}` matches every namespace",
-            )
-            .label("empty namespace selector")
-            .help("write `in all namespaces` to mean every namespace"),
+            report::invalid_label_selector(span, report::InvalidLabelSelector::EveryNamespace)
+                .label("empty namespace selector")
+                .help("write `in all namespaces` to mean every namespace"),
         );
         return None;
     }
@@ -333,11 +324,7 @@ pub fn rule(
                 if env.params.and_then(|params| params.get(&name.node)).is_some_and(|bound| bound.empty_is_absent))
         });
         if ok && ports.is_empty() && !absent_on_purpose {
-            diags.push(
-                values::empty_list(values.span, "`port` names no port")
-                    .note("a rule without ports allows every port, so an empty list would widen the rule instead of closing it")
-                    .help("give the list a port, or remove `port ...` to allow every port on purpose"),
-            );
+            diags.push(report::empty_list(values.span, report::EmptyList::Port));
         }
     }
     let mut icmps = Vec::new();
@@ -463,7 +450,7 @@ fn peer(
                     Some(Val::CidrGroup(group)) => {
                         if let Some(except) = item.except.first() {
                             diags.push(
-                                Diagnostic::new(Code::E0203, except.span(), format!("`except` cannot apply to the CIDR group `{}`", group.name))
+                                report::except_outside_cidr(except.span(), report::ExceptOutsideCidr::CidrGroup { name: &group.name })
                                     .label("exception on a CIDR group")
                                     .secondary(group.def_span, "this constant is a CiliumCIDRGroup")
                                     .note("Cilium does not support `except` with `cidrGroupRef` yet and ignores it")
@@ -509,7 +496,7 @@ fn peer(
                                     || cidr.prefix_len() > excluded.prefix_len()
                                 {
                                     diags.push(
-                                        Diagnostic::new(Code::E0203, item.span, format!("`{excluded}` is not inside `{cidr}`"))
+                                        report::except_outside_cidr(item.span, report::ExceptOutsideCidr::NotInside { excluded, cidr: &cidr })
                                             .label("this exception is outside its CIDR")
                                             .note("Cilium drops a policy whose `except` is not inside the CIDR it belongs to (or of another IP family)")
                                             .help("remove the exception or fix the CIDR"),
@@ -618,10 +605,9 @@ fn service_namespace(
 fn service_scope_error(scope: Option<&ast::Scope>, diags: &mut Vec<Diagnostic>) {
     if let Some(scope) = scope {
         diags.push(
-            Diagnostic::new(
-                Code::E0305,
+            report::statement_not_allowed(
                 scope.span,
-                "a service peer is in one namespace or in all namespaces",
+                report::StatementNotAllowed::ServiceNamespace,
             )
             .label("Cilium matches services by one namespace name, or by none")
             .help("write `in namespace NAME` or `in all namespaces`"),
@@ -643,15 +629,11 @@ fn l7(
     };
     if let Some(other) = rule.l7.iter().find(|line| kind(line) != kind(first)) {
         diags.push(
-            Diagnostic::new(
-                Code::E0405,
-                other.span(),
-                format!("one rule mixes {} and {} rules", kind(first), kind(other)),
-            )
-            .label(format!("{} rule", kind(other)))
-            .secondary(first.span(), format!("{} rule", kind(first)))
-            .note("Cilium allows one kind of L7 rule per port rule")
-            .help("write one `allow` rule per kind of L7 rule"),
+            report::mixed_l7_rules(other.span(), &kind(first), &kind(other))
+                .label(format!("{} rule", kind(other)))
+                .secondary(first.span(), format!("{} rule", kind(first)))
+                .note("Cilium allows one kind of L7 rule per port rule")
+                .help("write one `allow` rule per kind of L7 rule"),
         );
         return None;
     }
@@ -695,11 +677,7 @@ fn l7(
             }
             if out.is_empty() {
                 let span = rule.l7.first().map_or(rule.span, ast::L7::span);
-                diags.push(
-                    values::empty_list(span, "`dns` names no name or pattern")
-                        .note("Cilium reads an empty list of DNS rules as no DNS rule at all")
-                        .help("give the list a name, or write `dns \"*\"` to let the proxy see every lookup"),
-                );
+                diags.push(report::empty_list(span, report::EmptyList::Dns));
                 return None;
             }
             Some(ir::L7::Dns(out))
@@ -792,7 +770,7 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
     });
     if !valid {
         diags.push(
-            Diagnostic::new(Code::E0213, span, format!("`{path}` is not a gRPC method"))
+            report::invalid_string(span, report::InvalidString::GrpcMethod { path: &path })
                 .label("expected `package.Service/Method`")
                 .note("gRPC calls are HTTP/2 POSTs to `/package.Service/Method`")
                 .help("write `grpc \"package.Service/Method\"`"),
@@ -822,10 +800,9 @@ fn kafka_rule(
             let lowered = key.node.to_ascii_lowercase();
             if !validate::KAFKA_API_KEYS.contains(&lowered.as_str()) {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0212,
+                    report::invalid_kafka_rule(
                         key.span,
-                        format!("unknown Kafka API key `{}`", key.node),
+                        report::InvalidKafkaRule::ApiKey { key: &key.node },
                     )
                     .label("not a Kafka API key Cilium knows")
                     .help_opt(super::suggest::did_you_mean(

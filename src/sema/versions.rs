@@ -16,7 +16,8 @@
 
 use crate::CiliumVersion;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -92,10 +93,9 @@ pub fn check_rule(
     if version >= CiliumVersion::WITHOUT_KAFKA && matches!(built.l7, Some(ir::L7::Kafka(_))) {
         let span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(
-            Diagnostic::new(
-                Code::E0421,
+            report::feature_unavailable(
                 span,
-                format!("Cilium {version} has no Kafka rules"),
+                report::FeatureUnavailable::NoKafka { version: &version },
             )
             .label("Kafka rule")
             .note(format!(
@@ -123,10 +123,13 @@ pub fn icmp_names_as_numbers(icmps: &mut [ir::IcmpType], version: CiliumVersion)
 }
 
 fn too_old(span: Span, feature: &str, since: CiliumVersion, version: CiliumVersion) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0421,
+    report::feature_unavailable(
         span,
-        format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"),
+        report::FeatureUnavailable::Needs {
+            feature: &feature,
+            since: &since,
+            version: &version,
+        },
     )
     .label(format!("needs Cilium {since}"))
     .note(format!(

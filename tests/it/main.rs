@@ -22,6 +22,7 @@ mod schema;
 mod seeds;
 mod sentences;
 mod tidy_citations;
+mod tidy_diagnostics;
 mod ui;
 mod versions;
 mod yaml_scalars;
