@@ -75,15 +75,10 @@ struct Repo {
 fn documents() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = vec![root.join("README.md")];
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut docs: Vec<PathBuf> = crate::ui::read_dir(&root.join("docs"))
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
     docs.sort();
     out.extend(docs);
     out
