@@ -14,52 +14,115 @@
 //!   the CRD schema of the targeted Cilium version.
 //! - `examples::<name>::file_order`: compiling the files in reverse order
 //!   gives the same bytes.
+//! - `versions::examples::<name>` and `versions::ui::<area>::<name>` (the UI
+//!   fixtures that compile, with warnings at most): for every Cilium line the
+//!   program either compiles into documents valid for that line's CRDs that
+//!   the agent reads as written, or fails with E0421 only
+//!   (`tests/it/versions.rs`).
+//!
+//! - `docs::<path>`: every netpol block of README.md or a `docs/*.md`
+//!   compiles as its info string says and gives its yaml output blocks
+//!   (`tests/it/docs.rs`).
 //!
 //! Finding no fixture or no example, or a directory that cannot be read, is
 //! a failing test, never a test less.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use netpolc::source::SourceMap;
 
 #[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/schema.rs"]
 mod schema;
 
-#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/ui.rs"]
 mod ui;
 
-#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/examples.rs"]
 mod examples;
+
+#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
+#[path = "it/docs.rs"]
+mod docs;
+
+#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
+#[path = "it/versions.rs"]
+mod versions;
 
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
     trials.extend(listed("ui", ui::fixtures, ui_trial));
     trials.extend(listed("examples", examples::example_dirs, example_trials));
+    trials.extend(listed(
+        "versions::examples",
+        examples::example_dirs,
+        |dir| {
+            let name = format!("versions::examples::{}", file_name(dir));
+            let dir = dir.to_path_buf();
+            vec![Trial::test(name, move || {
+                check_versions(&dir, &examples::repo_files(&dir))
+            })]
+        },
+    ));
+    trials.extend(listed("versions::ui", ui::fixtures, |fixture| {
+        let files = ui::fixture_files(fixture);
+        // Only what compiles: a fixture with an error has no output to check.
+        if !ui::expected_codes(&files)
+            .iter()
+            .all(|code| code.starts_with('W'))
+        {
+            return Vec::new();
+        }
+        let name = format!("versions::{}", ui_name(fixture));
+        let fixture = fixture.to_path_buf();
+        vec![Trial::test(name, move || check_versions(&fixture, &files))]
+    }));
+    trials.extend(listed("docs", docs::documents, |path| {
+        let path = path.to_path_buf();
+        vec![Trial::test(format!("docs::{}", shown(&path)), move || {
+            let failures = check_document(&path);
+            if failures.is_empty() {
+                Ok(())
+            } else {
+                Err(failures.join("\n\n").into())
+            }
+        })]
+    }));
     libtest_mimic::run(&args, trials).exit();
 }
 
-/// The trials of every input `list` finds; when listing panics (no input, a
-/// directory that cannot be read), one failing trial `<group>::listing`
-/// carrying the message.
+/// The trials of every input `list` finds. When listing panics (no input, a
+/// directory or file that cannot be read) or finds no trial, one failing
+/// trial `<group>::listing` says so instead.
 fn listed(group: &str, list: fn() -> Vec<PathBuf>, trials: fn(&Path) -> Vec<Trial>) -> Vec<Trial> {
-    match std::panic::catch_unwind(list) {
-        Ok(inputs) => inputs.iter().flat_map(|input| trials(input)).collect(),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_default();
-            vec![Trial::test(format!("{group}::listing"), move || {
-                Err(Failed::from(message))
-            })]
-        }
-    }
+    let listing = std::panic::catch_unwind(|| {
+        list()
+            .iter()
+            .flat_map(|input| trials(input))
+            .collect::<Vec<Trial>>()
+    });
+    let message = match listing {
+        Ok(found) if !found.is_empty() => return found,
+        Ok(_) => format!("{group}: no input found, so nothing would be tested"),
+        Err(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default(),
+    };
+    vec![Trial::test(format!("{group}::listing"), move || {
+        Err(Failed::from(message))
+    })]
+}
+
+/// The last component of a path.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// `tests/ui/names/e0301_x.netpol` is `ui::names::e0301_x`.
@@ -121,10 +184,7 @@ fn check_ui(fixture: &Path) -> Result<(), Failed> {
 type ExampleCheck = fn(&Path) -> Result<(), Failed>;
 
 fn example_trials(dir: &Path) -> Vec<Trial> {
-    let name = dir
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = file_name(dir);
     let checks: [(&str, ExampleCheck); 3] = [
         ("generated", example_generated),
         ("crd_schema", example_crd_schema),
@@ -209,4 +269,99 @@ fn example_file_order(dir: &Path) -> Result<(), Failed> {
         )
         .into())
     }
+}
+
+/// `tests/it/versions.rs`'s check of one program at every Cilium line.
+fn check_versions(input: &Path, files: &[(String, String)]) -> Result<(), Failed> {
+    let name = input.display().to_string();
+    let mut failures = Vec::new();
+    for version in schema::CiliumVersion::ALL {
+        versions::check(&name, files, version, &mut failures);
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n").into())
+    }
+}
+
+/// Checks the netpol blocks of one document: each repository gives its codes
+/// (none: it compiles clean, in `netpolc fmt`'s layout) and its yaml output
+/// blocks (`tests/it/docs.rs` reads them); the failures, each with its file
+/// and line.
+fn check_document(path: &Path) -> Vec<String> {
+    let mut failures = Vec::new();
+    let text = ui::read_text(path);
+    let shown = shown(path);
+    for repo in docs::repos(&text) {
+        let at = format!("{shown}:{}", repo.line);
+        if repo.fragment {
+            if !repo.outputs.is_empty() {
+                failures.push(format!("{at}: a fragment has no output to check"));
+            }
+            continue;
+        }
+        let mut sources = SourceMap::with_stdlib();
+        for (file, text) in &repo.files {
+            sources.add_user(file.clone(), text.clone());
+        }
+        let result = netpolc::compile(&sources, &netpolc::Options::default());
+        let codes: BTreeSet<String> = result
+            .diagnostics
+            .iter()
+            .map(|diag| diag.code.as_str().to_owned())
+            .collect();
+        if codes != repo.codes {
+            let messages: Vec<String> = result
+                .diagnostics
+                .iter()
+                .map(|diag| format!("{}: {}", diag.code.as_str(), diag.message))
+                .collect();
+            failures.push(format!(
+                "{at}: expected codes {:?}, got {:?}\n    {}",
+                repo.codes,
+                codes,
+                messages.join("\n    ")
+            ));
+            continue;
+        }
+        if repo.codes.is_empty() {
+            for (file, text) in &repo.files {
+                match netpolc::fmt::format(text) {
+                    Ok(formatted) if formatted == *text => {}
+                    Ok(formatted) => failures.push(format!(
+                        "{at}: `{file}` is not in `netpolc fmt`'s layout; it would be:\n{formatted}"
+                    )),
+                    Err(diag) => failures.push(format!("{at}: fmt: {}", diag.message)),
+                }
+            }
+        }
+        for (name, expected, line) in &repo.outputs {
+            match result.files.iter().find(|file| file.path == *name) {
+                Some(file) if file.contents == *expected => {}
+                Some(file) => failures.push(format!(
+                    "{shown}:{line}: `{name}` is not what netpolc writes; it writes:\n{}",
+                    file.contents
+                )),
+                None => failures.push(format!(
+                    "{shown}:{line}: netpolc writes no `{name}`; it writes {:?}",
+                    result
+                        .files
+                        .iter()
+                        .map(|file| &file.path)
+                        .collect::<Vec<_>>()
+                )),
+            }
+        }
+    }
+    failures
+}
+
+/// A document's path from the repository root, as tests name it.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
 }
