@@ -20,6 +20,9 @@
 //!   the agent reads as written, or fails with E0421 only
 //!   (`tests/it/versions.rs`).
 //!
+//! - `fmt::<path>` (every example, stdlib file and UI fixture) and
+//!   `fmt::examples::<name>`: the formatter's properties on each
+//!   (`tests/fixtures/fmt.rs`).
 //! - `docs::<path>`: every netpol block of README.md or a `docs/*.md`
 //!   compiles as its info string says and gives its yaml output blocks
 //!   (`tests/it/docs.rs`).
@@ -44,6 +47,13 @@ mod ui;
 mod examples;
 
 #[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
+#[path = "it/fmt/corpus.rs"]
+mod fmt_corpus;
+
+#[path = "fixtures/fmt.rs"]
+mod fmt;
+
+#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/docs.rs"]
 mod docs;
 
@@ -54,8 +64,10 @@ mod versions;
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
-    trials.extend(listed("ui", ui::fixtures, ui_trial));
-    trials.extend(listed("examples", examples::example_dirs, example_trials));
+    trials.extend(listed("ui", ui::fixtures, |fixture| ui_trial(fixture)));
+    trials.extend(listed("examples", examples::example_dirs, |dir| {
+        example_trials(dir)
+    }));
     trials.extend(listed(
         "versions::examples",
         examples::example_dirs,
@@ -91,19 +103,36 @@ fn main() {
             }
         })]
     }));
+    trials.extend(listed("fmt", fmt_corpus::corpus, |(path, text)| {
+        let relative = path
+            .strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/"))
+            .unwrap_or(path);
+        // A one-file UI fixture is listed as `x.netpol/x.netpol`.
+        let relative = match relative.split_once(".netpol/") {
+            Some((fixture, _)) => format!("{fixture}.netpol"),
+            None => relative.to_owned(),
+        };
+        let (path, text) = (path.clone(), text.clone());
+        vec![Trial::test(format!("fmt::{relative}"), move || {
+            fmt::check_file(&path, &text).map_err(Failed::from)
+        })]
+    }));
+    trials.extend(listed("fmt::examples", examples::example_dirs, |dir| {
+        let name = format!("fmt::examples::{}", file_name(dir));
+        let dir = dir.to_path_buf();
+        vec![Trial::test(name, move || {
+            fmt::check_example(&dir).map_err(Failed::from)
+        })]
+    }));
     libtest_mimic::run(&args, trials).exit();
 }
 
 /// The trials of every input `list` finds. When listing panics (no input, a
 /// directory or file that cannot be read) or finds no trial, one failing
 /// trial `<group>::listing` says so instead.
-fn listed(group: &str, list: fn() -> Vec<PathBuf>, trials: fn(&Path) -> Vec<Trial>) -> Vec<Trial> {
-    let listing = std::panic::catch_unwind(|| {
-        list()
-            .iter()
-            .flat_map(|input| trials(input))
-            .collect::<Vec<Trial>>()
-    });
+fn listed<T>(group: &str, list: fn() -> Vec<T>, trials: fn(&T) -> Vec<Trial>) -> Vec<Trial> {
+    let listing =
+        std::panic::catch_unwind(|| list().iter().flat_map(trials).collect::<Vec<Trial>>());
     let message = match listing {
         Ok(found) if !found.is_empty() => return found,
         Ok(_) => format!("{group}: no input found, so nothing would be tested"),
@@ -116,6 +145,12 @@ fn listed(group: &str, list: fn() -> Vec<PathBuf>, trials: fn(&Path) -> Vec<Tria
     vec![Trial::test(format!("{group}::listing"), move || {
         Err(Failed::from(message))
     })]
+}
+
+/// The repository root (`tests/it/fmt/corpus.rs` reads it from its parent
+/// module, here the crate root).
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The last component of a path.
