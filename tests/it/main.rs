@@ -21,6 +21,7 @@ mod robustness;
 mod schema;
 mod seeds;
 mod sentences;
+mod skip;
 mod tidy_citations;
 mod tidy_diagnostics;
 mod ui;
