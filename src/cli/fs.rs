@@ -316,11 +316,7 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 pub fn checked_name(path: &Path) -> Result<String, Box<Diagnostic>> {
     let lossy = slashes(&path.to_string_lossy());
     let shown = escape(&lossy);
-    let refuse = |why: &str| {
-        Box::new(report::bad_source_path(&shown, &why)
-        .note("netpolc names files in its output, and a name must not be able to forge or hide a line of it")
-        .help("rename the file"))
-    };
+    let refuse = |why: &str| Box::new(report::bad_source_path(&shown, &why));
     let Some(text) = path.to_str() else {
         return Err(refuse("is not valid UTF-8"));
     };
