@@ -72,7 +72,7 @@ fn check_out(out: &Path) -> Vec<Diagnostic> {
     match fs::metadata(out) {
         Ok(metadata) if !metadata.is_dir() => vec![
             report::cannot_write(report::CannotWrite::NotDirectory {
-                out: &out.display(),
+                path: &out.display(),
             })
             .help("pass `--out` a new directory"),
         ],

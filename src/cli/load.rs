@@ -61,7 +61,7 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
             }
         }
         Ok(_) => diags.push(report::cannot_read(report::CannotRead::NotDirectory {
-            repo: &repo.display(),
+            path: &repo.display(),
         })),
         Err(error) => diags.push(cannot_read(&error)),
     }

@@ -84,7 +84,7 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         if !valid_service_name(&name) {
             diags.push(report::invalid_port(
                 start.span,
-                report::InvalidPort::BadName { start: &start.node },
+                report::InvalidPort::BadName { name: &start.node },
             ));
             return None;
         }
@@ -475,7 +475,7 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
         item.kind.span,
         report::InvalidIcmpType::NotInFamily {
             text: &text,
-            family_word: &family_word,
+            family: &family_word,
         },
     )
     .label(format!("not in Cilium's {family_word} table"));

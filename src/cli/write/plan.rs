@@ -196,7 +196,7 @@ fn list(dir: &Path) -> Result<Option<HashMap<String, Existing>>, Vec<Diagnostic>
         Err(error) if error.kind() == io::ErrorKind::NotADirectory => {
             return Err(vec![
                 report::cannot_write(report::CannotWrite::NotDirectory {
-                    out: &dir.display(),
+                    path: &dir.display(),
                 })
                 .help("pass `--out` a directory, or move the file away"),
             ]);
@@ -230,7 +230,7 @@ fn check_default_dir(dir: &Path) -> Result<(), Vec<Diagnostic>> {
     match fs::symlink_metadata(dir) {
         Ok(metadata) if metadata.file_type().is_symlink() => Err(vec![report::symlink_refused(
             report::SymlinkRefused::OutputDir {
-                dir: &dir.display(),
+                path: &dir.display(),
             },
         )]),
         Ok(_) => Ok(()),
@@ -242,7 +242,7 @@ fn check_default_dir(dir: &Path) -> Result<(), Vec<Diagnostic>> {
 /// The E0906 refusal to write through a symbolic link at an output path.
 fn symlink_refusal(target: &Path) -> Diagnostic {
     report::symlink_refused(report::SymlinkRefused::WriteThrough {
-        target: &target.display(),
+        path: &target.display(),
     })
 }
 

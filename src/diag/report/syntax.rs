@@ -71,10 +71,10 @@ pub fn unterminated_string(span: Span) -> Diagnostic {
 pub enum InvalidUtf8<'a> {
     /// "standard input is not valid UTF-8"
     StandardInput,
-    /// "`{shown}` is not valid UTF-8"
+    /// "`{path}` is not valid UTF-8"
     File {
-        /// The `shown` in the message.
-        shown: &'a dyn fmt::Display,
+        /// The `path` in the message.
+        path: &'a dyn fmt::Display,
     },
 }
 
@@ -85,8 +85,8 @@ pub fn invalid_utf8(problem: InvalidUtf8<'_>) -> Diagnostic {
             Diagnostic::without_span(Code::E0003, "standard input is not valid UTF-8".to_owned())
                 .help("save the file as UTF-8")
         }
-        InvalidUtf8::File { shown } => {
-            Diagnostic::without_span(Code::E0003, format!("`{shown}` is not valid UTF-8"))
+        InvalidUtf8::File { path } => {
+            Diagnostic::without_span(Code::E0003, format!("`{path}` is not valid UTF-8"))
         }
     }
 }
@@ -104,10 +104,10 @@ pub enum SourceTooLarge<'a> {
     },
     /// "standard input is too large"
     StandardInput,
-    /// "`{shown}` is too large"
+    /// "`{path}` is too large"
     File {
-        /// The `shown` in the message.
-        shown: &'a dyn fmt::Display,
+        /// The `path` in the message.
+        path: &'a dyn fmt::Display,
     },
 }
 
@@ -125,7 +125,7 @@ pub fn source_too_large(span: Option<Span>, problem: SourceTooLarge<'_>) -> Diag
             at(Code::E0004, span, "standard input is too large".to_owned())
                 .note("netpolc reads source files of at most 8 MiB")
         }
-        SourceTooLarge::File { shown } => at(Code::E0004, span, format!("`{shown}` is too large")),
+        SourceTooLarge::File { path } => at(Code::E0004, span, format!("`{path}` is too large")),
     }
 }
 

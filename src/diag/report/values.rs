@@ -111,10 +111,10 @@ pub enum InvalidPort<'a> {
     },
     /// "a port range needs numbers at both ends"
     NamedRange,
-    /// "`{start}` is not a valid port name"
+    /// "`{name}` is not a valid port name"
     BadName {
-        /// The `start` in the message.
-        start: &'a dyn fmt::Display,
+        /// The `name` in the message.
+        name: &'a dyn fmt::Display,
     },
     /// "the port range `{first}-{last}` is empty or reversed"
     EmptyRange {
@@ -147,10 +147,10 @@ pub fn invalid_port(span: Span, problem: InvalidPort<'_>) -> Diagnostic {
         )
         .label("named port in a range")
         .help("write the range with numbers, such as `8000-8999/tcp`"),
-        InvalidPort::BadName { start } => Diagnostic::new(
+        InvalidPort::BadName { name } => Diagnostic::new(
             Code::E0204,
             span,
-            format!("`{start}` is not a valid port name"),
+            format!("`{name}` is not a valid port name"),
         )
         .label("not an IANA service name")
         .note(
@@ -328,12 +328,12 @@ pub enum InvalidIcmpType<'a> {
         /// The `text` in the message.
         text: &'a dyn fmt::Display,
     },
-    /// "`{text}` is not an {family_word} ICMP type"
+    /// "`{text}` is not an {family} ICMP type"
     NotInFamily {
         /// The `text` in the message.
         text: &'a dyn fmt::Display,
-        /// The `family_word` in the message.
-        family_word: &'a dyn fmt::Display,
+        /// The `family` in the message.
+        family: &'a dyn fmt::Display,
     },
 }
 
@@ -347,10 +347,10 @@ pub fn invalid_icmp_type(span: Span, problem: InvalidIcmpType<'_>) -> Diagnostic
         )
         .label("not an ICMP type")
         .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
-        InvalidIcmpType::NotInFamily { text, family_word } => Diagnostic::new(
+        InvalidIcmpType::NotInFamily { text, family } => Diagnostic::new(
             Code::E0209,
             span,
-            format!("`{text}` is not an {family_word} ICMP type"),
+            format!("`{text}` is not an {family} ICMP type"),
         ),
     }
 }
