@@ -51,7 +51,7 @@ pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>
         "a service peer without a namespace matches its services in every namespace"
     };
     diags.push(
-        report::unnamespaced_pod_peer(span, &what)
+        report::unscoped_cluster_peer(span, &what)
             .note(note)
             .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
     );

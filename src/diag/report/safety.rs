@@ -102,7 +102,7 @@ pub fn allows_nothing(span: Span, peer: EmptyPeer, direction: &str) -> Diagnosti
 }
 
 /// `E0505`: pod peer in a cluster-wide policy without a namespace.
-pub fn unnamespaced_pod_peer(span: Span, what: &dyn fmt::Display) -> Diagnostic {
+pub fn unscoped_cluster_peer(span: Span, what: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::new(
         Code::E0505,
         span,
