@@ -36,7 +36,6 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
     for (_, def) in consts {
         diags.push(
             report::unused_constant(def.name.span, &def.name.node)
-                .label("defined here, used nowhere")
                 .help(format!("remove it, or use it as `${}`", def.name.node)),
         );
     }
@@ -48,21 +47,19 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
         .collect();
     categories.sort_by_key(|(_, def)| def.name.span);
     for (_, def) in categories {
-        diags.push(
-            report::unused_category(def.name.span, &def.name.node)
-                .label("defined here, used nowhere")
-                .help(match &def.sentence {
-                    Some(sentence) => format!(
-                        "remove it, or write `{} {}` (its sentence) in a namespace or policy",
-                        sentence.verb.node.keyword(),
-                        sentence.word.node
-                    ),
-                    None => format!(
-                        "remove it, or `use {}` in a namespace or policy",
-                        def.name.node
-                    ),
-                }),
-        );
+        diags.push(report::unused_category(def.name.span, &def.name.node).help(
+            match &def.sentence {
+                Some(sentence) => format!(
+                    "remove it, or write `{} {}` (its sentence) in a namespace or policy",
+                    sentence.verb.node.keyword(),
+                    sentence.word.node
+                ),
+                None => format!(
+                    "remove it, or `use {}` in a namespace or policy",
+                    def.name.node
+                ),
+            },
+        ));
     }
     for file in repo.user_files() {
         for (index, (import, _)) in names
@@ -73,12 +70,7 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
             .enumerate()
         {
             if !uses.imports.contains(&(file.id, index)) {
-                diags.push(
-                    report::unused_import(import.span, &import.path.node)
-                        .label("unused import")
-                        .note("namespaces and cluster policies are global; an import only makes constants and categories visible")
-                        .help("remove the import"),
-                );
+                diags.push(report::unused_import(import.span, &import.path.node));
             }
         }
     }

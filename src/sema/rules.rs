@@ -78,12 +78,7 @@ pub fn subject(
         },
         ast::Subject::AllNodes | ast::Subject::Nodes(_) => {
             if let Ctx::Namespace(name) = ctx {
-                diags.push(
-                    report::namespace_policy_selects_nodes(select.span, &name)
-                        .label("node selector in a namespace policy")
-                        .note("the host firewall is configured only by CiliumClusterwideNetworkPolicies; Cilium drops a CiliumNetworkPolicy with a node selector")
-                        .help("move this policy into a `cluster policy` block"),
-                );
+                diags.push(report::namespace_policy_selects_nodes(select.span, &name));
                 return None;
             }
             match &select.subject {
@@ -125,14 +120,10 @@ fn apply_scope(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<()> {
     if names_namespace(selector) {
-        diags.push(
-            report::invalid_label_selector(
-                scope.span,
-                report::InvalidLabelSelector::NamespaceNamed,
-            )
-            .label("a second namespace constraint")
-            .help("keep either the namespace label in the selector or the `in ...` clause"),
-        );
+        diags.push(report::invalid_label_selector(
+            scope.span,
+            report::InvalidLabelSelector::NamespaceNamed,
+        ));
         return None;
     }
     let key = ir::LabelKey::new(NAMESPACE_KEY, CHECKED);
@@ -203,7 +194,6 @@ fn namespace_label_selector(
                     span,
                     report::InvalidLabelSelector::NamespaceSource { key: &key.as_str() },
                 )
-                .label("namespace labels have no source")
                 .help(format!(
                     "write `{}`",
                     key.as_str().split_once(':').map_or("", |(_, rest)| rest)
@@ -228,11 +218,10 @@ fn namespace_label_selector(
         });
     }
     if out.is_empty() {
-        diags.push(
-            report::invalid_label_selector(span, report::InvalidLabelSelector::EveryNamespace)
-                .label("empty namespace selector")
-                .help("write `in all namespaces` to mean every namespace"),
-        );
+        diags.push(report::invalid_label_selector(
+            span,
+            report::InvalidLabelSelector::EveryNamespace,
+        ));
         return None;
     }
     Some(out)
@@ -451,7 +440,6 @@ fn peer(
                         if let Some(except) = item.except.first() {
                             diags.push(
                                 report::except_outside_cidr(except.span(), report::ExceptOutsideCidr::CidrGroup { name: &group.name })
-                                    .label("exception on a CIDR group")
                                     .secondary(group.def_span, "this constant is a CiliumCIDRGroup")
                                     .note("Cilium does not support `except` with `cidrGroupRef` yet and ignores it")
                                     .help("put the exceptions in the group's own CIDRs, or use a constant that is not a group"),
@@ -495,12 +483,13 @@ fn peer(
                                 if !cidr.contains(excluded)
                                     || cidr.prefix_len() > excluded.prefix_len()
                                 {
-                                    diags.push(
-                                        report::except_outside_cidr(item.span, report::ExceptOutsideCidr::NotInside { excluded, cidr: &cidr })
-                                            .label("this exception is outside its CIDR")
-                                            .note("Cilium drops a policy whose `except` is not inside the CIDR it belongs to (or of another IP family)")
-                                            .help("remove the exception or fix the CIDR"),
-                                    );
+                                    diags.push(report::except_outside_cidr(
+                                        item.span,
+                                        report::ExceptOutsideCidr::NotInside {
+                                            excluded,
+                                            cidr: &cidr,
+                                        },
+                                    ));
                                 }
                             }
                             ok = false;
@@ -604,14 +593,10 @@ fn service_namespace(
 
 fn service_scope_error(scope: Option<&ast::Scope>, diags: &mut Vec<Diagnostic>) {
     if let Some(scope) = scope {
-        diags.push(
-            report::statement_not_allowed(
-                scope.span,
-                report::StatementNotAllowed::ServiceNamespace,
-            )
-            .label("Cilium matches services by one namespace name, or by none")
-            .help("write `in namespace NAME` or `in all namespaces`"),
-        );
+        diags.push(report::statement_not_allowed(
+            scope.span,
+            report::StatementNotAllowed::ServiceNamespace,
+        ));
     }
 }
 
@@ -769,12 +754,10 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
                 .all(|c| c.is_ascii_alphanumeric() || c == '_')
     });
     if !valid {
-        diags.push(
-            report::invalid_string(span, report::InvalidString::GrpcMethod { path: &path })
-                .label("expected `package.Service/Method`")
-                .note("gRPC calls are HTTP/2 POSTs to `/package.Service/Method`")
-                .help("write `grpc \"package.Service/Method\"`"),
-        );
+        diags.push(report::invalid_string(
+            span,
+            report::InvalidString::GrpcMethod { path: &path },
+        ));
         return None;
     }
     // The path is a regexp: escape the dots so that it matches this method
@@ -804,7 +787,6 @@ fn kafka_rule(
                         key.span,
                         report::InvalidKafkaRule::ApiKey { key: &key.node },
                     )
-                    .label("not a Kafka API key Cilium knows")
                     .help_opt(super::suggest::did_you_mean(
                         &lowered,
                         validate::KAFKA_API_KEYS.iter().copied(),

@@ -16,8 +16,7 @@ use crate::source::Span;
 /// A CIDR or IP literal, in canonical form (no host bits).
 pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet> {
     let Some(net) = parse_cidr(text) else {
-        let mut diag = report::invalid_cidr(span, report::InvalidCidr::NotCidr { text: &text })
-            .label("not an IP address or CIDR");
+        let mut diag = report::invalid_cidr(span, report::InvalidCidr::NotCidr { text: &text });
         diag = match text.split_once('/') {
             Some((_, prefix))
                 if prefix.parse::<u8>().is_ok_and(|p| p > 32) && !text.contains(':') =>
@@ -32,8 +31,6 @@ pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet
     if net.trunc() != net {
         diags.push(
             report::invalid_cidr(span, report::InvalidCidr::HostBits { text: &text })
-                .label("the address is not the start of its prefix")
-                .note("a typo in a CIDR silently allows the wrong range, so netpolc does not round it")
                 .help(format!("did you mean `{}`?", net.trunc())),
         );
         return None;
@@ -50,52 +47,46 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         Some(p) if p == "sctp" => ir::Protocol::Sctp,
         Some(_) => ir::Protocol::Any,
     };
-    let number = |text: &crate::source::Spanned<String>,
-                  diags: &mut Vec<Diagnostic>|
-     -> Option<u16> {
-        match text.node.parse::<u32>() {
-            Ok(n) if n <= 65535 && !(text.node.len() > 1 && text.node.starts_with('0')) => {
-                u16::try_from(n).ok()
-            }
-            Ok(_) if text.node.starts_with('0') => {
-                diags.push(
-                    report::invalid_port(text.span, report::InvalidPort::LeadingZero { text: &text.node })
-                        .label("leading zero")
-                        .note("Cilium reads ports as Go integer literals, where a leading zero means octal")
+    let number =
+        |text: &crate::source::Spanned<String>, diags: &mut Vec<Diagnostic>| -> Option<u16> {
+            match text.node.parse::<u32>() {
+                Ok(n) if n <= 65535 && !(text.node.len() > 1 && text.node.starts_with('0')) => {
+                    u16::try_from(n).ok()
+                }
+                Ok(_) if text.node.starts_with('0') => {
+                    diags.push(
+                        report::invalid_port(
+                            text.span,
+                            report::InvalidPort::LeadingZero { text: &text.node },
+                        )
                         .help(format!("write `{}`", text.node.trim_start_matches('0'))),
-                );
-                None
-            }
-            _ => {
-                diags.push(
-                    report::invalid_port(
+                    );
+                    None
+                }
+                _ => {
+                    diags.push(report::invalid_port(
                         text.span,
                         report::InvalidPort::OutOfRange { text: &text.node },
-                    )
-                    .label("not a port number")
-                    .note("ports are numbers from 0 to 65535"),
-                );
-                None
+                    ));
+                    None
+                }
             }
-        }
-    };
+        };
     let start = &lit.start;
     if !start.node.starts_with(|c: char| c.is_ascii_digit()) {
         if lit.end.is_some() {
-            diags.push(
-                report::invalid_port(lit.span, report::InvalidPort::NamedRange)
-                    .label("named port in a range")
-                    .help("write the range with numbers, such as `8000-8999/tcp`"),
-            );
+            diags.push(report::invalid_port(
+                lit.span,
+                report::InvalidPort::NamedRange,
+            ));
             return None;
         }
         let name = start.node.to_ascii_lowercase();
         if !valid_service_name(&name) {
-            diags.push(
-                report::invalid_port(start.span, report::InvalidPort::BadName { start: &start.node })
-                    .label("not an IANA service name")
-                    .note("a port name has at most 15 letters, digits and single `-`, with at least one letter"),
-            );
+            diags.push(report::invalid_port(
+                start.span,
+                report::InvalidPort::BadName { name: &start.node },
+            ));
             return None;
         }
         return Some(ir::PortSpec::single(
@@ -108,11 +99,10 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         .as_ref()
         .is_some_and(|end| !end.node.starts_with(|c: char| c.is_ascii_digit()))
     {
-        diags.push(
-            report::invalid_port(lit.span, report::InvalidPort::NamedRange)
-                .label("named port in a range")
-                .help("write the range with numbers, such as `8000-8999/tcp`"),
-        );
+        diags.push(report::invalid_port(
+            lit.span,
+            report::InvalidPort::NamedRange,
+        ));
         return None;
     }
     let first = number(start, diags)?;
@@ -130,8 +120,6 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
                             last: &last,
                         },
                     )
-                    .label("the end must be above the start")
-                    .note("Cilium silently uses only the first port of such a range")
                     .help(if last == first {
                         format!("write the single port `{first}`")
                     } else {
@@ -175,7 +163,6 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
     let fail = |diags: &mut Vec<Diagnostic>, why: &str| {
         diags.push(
             report::invalid_label_selector(span, report::InvalidLabelSelector::Key { text: &text })
-                .label("invalid label key")
                 .note(why.to_owned())
                 .note("a key is an optional `source:` (`k8s:`, `any:`, `reserved:`), an optional DNS prefix and `/`, and a name of at most 63 characters"),
         );
@@ -189,7 +176,6 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
                         span,
                         report::InvalidLabelSelector::Key { text: &text },
                     )
-                    .label("invalid label key")
                     .note(format!(
                         "`{source}:` would be a Cilium label source, and `{source}` is not one"
                     ))
@@ -251,11 +237,10 @@ pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Optio
     if text.is_empty() || (text.len() <= 63 && is_qualified_name(text)) {
         return Some(ir::LabelValue::new(text, CHECKED));
     }
-    diags.push(
-        report::invalid_label_selector(span, report::InvalidLabelSelector::Value { text: &text })
-            .label("invalid label value")
-            .note("a label value has at most 63 letters, digits, `-`, `_` and `.`, and starts and ends with a letter or digit"),
-    );
+    diags.push(report::invalid_label_selector(
+        span,
+        report::InvalidLabelSelector::Value { text: &text },
+    ));
     None
 }
 
@@ -294,10 +279,10 @@ pub fn namespace_name(
         return Some(ir::NamespaceName::new(text, CHECKED));
     }
     diags.push(
-        report::invalid_name(span, report::InvalidName::Namespace { text: &text })
-            .label("invalid namespace name")
-            .note("a namespace name is a DNS-1123 label: at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit")
-            .help_opt((text.to_ascii_lowercase() != text && is_dns_label(&text.to_ascii_lowercase())).then(|| format!("write `{}`", text.to_ascii_lowercase()))),
+        report::invalid_name(span, report::InvalidName::Namespace { text: &text }).help_opt(
+            (text.to_ascii_lowercase() != text && is_dns_label(&text.to_ascii_lowercase()))
+                .then(|| format!("write `{}`", text.to_ascii_lowercase())),
+        ),
     );
     None
 }
@@ -311,11 +296,10 @@ pub fn service_name(
     if is_dns_label(text) {
         return Some(ir::ServiceName::new(text, CHECKED));
     }
-    diags.push(
-        report::invalid_name(span, report::InvalidName::Service { text: &text })
-            .label("invalid service name")
-            .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
-    );
+    diags.push(report::invalid_name(
+        span,
+        report::InvalidName::Service { text: &text },
+    ));
     None
 }
 
@@ -345,9 +329,11 @@ pub fn entity(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir:
         return Some(*entity);
     }
     let names = ir::Entity::NAMES.iter().map(|(_, name)| *name);
-    let mut diag = report::unknown_entity(span, &text)
-        .label("not a Cilium entity")
-        .help_opt(suggest::did_you_mean(text, names, str::to_owned));
+    let mut diag = report::unknown_entity(span, &text).help_opt(suggest::did_you_mean(
+        text,
+        names,
+        str::to_owned,
+    ));
     if text == "world-ipv4" || text == "world-ipv6" {
         diag = diag.note("the Cilium CRD schema rejects `world-ipv4` and `world-ipv6`; use `world` with a `cidr` rule");
     } else {
@@ -362,18 +348,12 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
     let lowered = text.trim_end_matches('.');
     let fail = |diags: &mut Vec<Diagnostic>, why: String| {
         diags.push(
-            report::invalid_fqdn(span, report::InvalidFqdn::Invalid { text: &text })
-                .label("invalid FQDN")
-                .note(why),
+            report::invalid_fqdn(span, report::InvalidFqdn::Invalid { text: &text }).note(why),
         );
         None
     };
     if text.is_empty() {
-        diags.push(
-            report::invalid_fqdn(span, report::InvalidFqdn::Empty)
-                .label("empty string")
-                .help("write a name such as `\"api.example.com\"` or a pattern such as `\"*.example.com\"`"),
-        );
+        diags.push(report::invalid_fqdn(span, report::InvalidFqdn::Empty));
         return None;
     }
     if text.len() > 255 {
@@ -395,12 +375,10 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
         );
     }
     if text.strip_prefix("**.").unwrap_or(text).contains("**") {
-        diags.push(
-            report::invalid_fqdn(span, report::InvalidFqdn::DoubleStar { text: &text })
-            .label("`**` that is not a leading `**.`")
-            .note("Cilium matches several labels only with a leading `**.` (`**.example.com`); anywhere else `**` matches like `*`, which never crosses a `.`")
-            .help("write `*` to match within one label, or start the pattern with `**.` to match one or more labels"),
-        );
+        diags.push(report::invalid_fqdn(
+            span,
+            report::InvalidFqdn::DoubleStar { text: &text },
+        ));
         return None;
     }
     if text.contains('*') {
@@ -493,14 +471,10 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
                 kind: ir::IcmpKind::Number(n),
             }),
             Err(_) => {
-                diags.push(
-                    report::invalid_icmp_type(
-                        item.kind.span,
-                        report::InvalidIcmpType::OutOfRange { text: &text },
-                    )
-                    .label("not an ICMP type")
-                    .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
-                );
+                diags.push(report::invalid_icmp_type(
+                    item.kind.span,
+                    report::InvalidIcmpType::OutOfRange { text: &text },
+                ));
                 None
             }
         };
@@ -523,7 +497,7 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
         item.kind.span,
         report::InvalidIcmpType::NotInFamily {
             text: &text,
-            family_word: &family_word,
+            family: &family_word,
         },
     )
     .label(format!("not in Cilium's {family_word} table"));
@@ -572,18 +546,32 @@ pub fn http_regex(
         Err(Refusal::Go(error)) => {
             let expr = text.get(error.start..error.end).unwrap_or(text);
             let expr = &shorten(expr);
-            report::invalid_http_regex(inner_span(span, literal, text, error.start, error.end), report::InvalidHttpRegex::Invalid { what: &what, shown: &shown })
+            report::invalid_http_regex(
+                inner_span(span, literal, text, error.start, error.end),
+                report::InvalidHttpRegex::Invalid {
+                    what: &what,
+                    shown: &shown,
+                },
+            )
             .label(regex_label(error.kind))
-            .note(format!("{compiler}; Go says \"{}\"", go_message(error.kind, expr)))
+            .note(format!(
+                "{compiler}; Go says \"{}\"",
+                go_message(error.kind, expr)
+            ))
             .help_opt(regex_help(
                 error.kind,
                 expr,
                 text.get(error.end..).unwrap_or(""),
             ))
         }
-        Err(Refusal::Re2(error)) => report::invalid_http_regex(inner_span(span, literal, text, error.start, error.end), report::InvalidHttpRegex::NotRe2 { what: &what, shown: &shown, written: &error.written })
-        .label("a class name Go accepts and RE2 does not")
-        .note("Go's `regexp` accepts it, but Envoy matches HTTP rules with C++ RE2, which knows Unicode classes only by their exact table names, and rejects the configuration")
+        Err(Refusal::Re2(error)) => report::invalid_http_regex(
+            inner_span(span, literal, text, error.start, error.end),
+            report::InvalidHttpRegex::NotRe2 {
+                what: &what,
+                shown: &shown,
+                written: &error.written,
+            },
+        )
         .help_opt(error.exact.map(|exact| format!("write `{exact}`"))),
     };
     diags.push(diag);
@@ -805,11 +793,10 @@ pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Optio
     {
         return Some(ir::KafkaTopic::new(text, CHECKED));
     }
-    diags.push(
-        report::invalid_kafka_rule(span, report::InvalidKafkaRule::Topic { text: &text })
-            .label("invalid topic")
-            .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
-    );
+    diags.push(report::invalid_kafka_rule(
+        span,
+        report::InvalidKafkaRule::Topic { text: &text },
+    ));
     None
 }
 
@@ -825,7 +812,6 @@ pub fn non_empty(
     }
     diags.push(
         report::invalid_string(span, report::InvalidString::Empty { what: &what })
-            .label("empty string")
             .help(format!("write the {what} or remove it")),
     );
     None
@@ -843,14 +829,10 @@ pub fn kafka_version(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Opt
     match u16::from_str(text) {
         Ok(n) if n <= 32767 => Some(n),
         _ => {
-            diags.push(
-                report::invalid_kafka_rule(
-                    span,
-                    report::InvalidKafkaRule::ApiVersion { text: &text },
-                )
-                .label("not an API version")
-                .note("Kafka API versions are numbers from 0 to 32767"),
-            );
+            diags.push(report::invalid_kafka_rule(
+                span,
+                report::InvalidKafkaRule::ApiVersion { text: &text },
+            ));
             None
         }
     }
