@@ -12,10 +12,10 @@
 //! bidirectional controls are an error everywhere (E0006).
 
 use super::repo::Repo;
-use super::walk::{self, Place, Slot, Visitor};
 use crate::ast;
 use crate::diag::escape::invisible_name;
 use crate::diag::{Code, Diagnostic};
+use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::{SourceMap, Span};
 
 /// W0117.
