@@ -12,7 +12,8 @@
 //!
 //! - [`source`]: files, spans, the source map (user files and the stdlib).
 //! - [`syntax`]: text to [`ast`], with the pest grammar in `grammar/netpol.pest`.
-//! - [`sema`]: names, types, values, category expansion, Cilium and safety rules.
+//! - [`sema`]: names, types, values, category expansion, Cilium and safety rules;
+//!   and the name index ([`sema::Index`]) the lints and tools read.
 //! - [`ir`]: the checked program.
 //! - [`lint`]: warnings (W01xx) about a checked program, and `silence`.
 //! - [`emit`]: YAML out; only `emit/yaml.rs` writes YAML (and only
