@@ -105,6 +105,9 @@ pub enum Detail {
     Policy {
         /// The namespace of a CiliumNetworkPolicy; `None` when cluster-wide.
         namespace: Option<String>,
+        /// For a policy a category makes (named after the category, or a
+        /// `policy` block of it), the namespace's `use` that brought it in.
+        via: Option<Span>,
     },
     /// A CiliumCIDRGroup.
     CidrGroup {

@@ -7,7 +7,7 @@
 //! arguments, and stops at the budget (E0108), and a use in any of those
 //! is still a use.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{ConstTypes, Def, DefId, DefKind, Detail, Import, Index};
 use crate::ast;
@@ -31,6 +31,7 @@ pub(crate) fn build(
         index: Index::default(),
         by_name_span: HashMap::new(),
         namespaces: HashMap::new(),
+        category_uses: HashMap::new(),
         imports_of: HashMap::new(),
         cidr_uses: HashMap::new(),
         named: Vec::new(),
@@ -54,6 +55,8 @@ struct Builder<'s, 'a> {
     by_name_span: HashMap<Span, DefId>,
     /// Namespaces by name.
     namespaces: HashMap<String, DefId>,
+    /// The categories each category uses outside its `policy` blocks.
+    category_uses: HashMap<DefId, Vec<DefId>>,
     /// Each file's imports, as indexes into `index.imports`.
     imports_of: HashMap<FileId, Vec<usize>>,
     /// The uses of each constant as a `cidr` peer's entry.
@@ -162,6 +165,19 @@ impl Builder<'_, '_> {
                     }
                     ast::Item::Category(category) => {
                         self.blocks(file.id, &category.body, &mut names);
+                        let inner: Vec<DefId> = category
+                            .body
+                            .iter()
+                            .filter_map(|item| match item {
+                                ast::BodyItem::Stmt(ast::Stmt::Use(use_stmt)) => {
+                                    self.category(file.id, &use_stmt.name.node)
+                                }
+                                _ => None,
+                            })
+                            .collect();
+                        if let Some(id) = self.by_name_span.get(&category.name.span) {
+                            self.category_uses.insert(*id, inner);
+                        }
                     }
                     ast::Item::ClusterPolicy(decl) => {
                         names.insert(decl.span, decl.name.span);
@@ -183,6 +199,7 @@ impl Builder<'_, '_> {
         let cluster = program.cluster.iter().map(|policy| (None, policy));
         for (namespace, policy) in namespaced.chain(cluster) {
             let name_span = names.get(&policy.origin).copied();
+            let via = namespace.and_then(|namespace| self.via(namespace, policy.origin));
             let def = Def {
                 kind: DefKind::Policy,
                 name: policy.name.clone(),
@@ -190,6 +207,7 @@ impl Builder<'_, '_> {
                 item: policy.origin,
                 detail: Detail::Policy {
                     namespace: namespace.map(str::to_owned),
+                    via,
                 },
             };
             if let Some(id) = self.add(def, name_span.is_some()) {
@@ -198,6 +216,38 @@ impl Builder<'_, '_> {
                     .insert((namespace.map(str::to_owned), policy.name.clone()), id);
             }
         }
+    }
+
+    /// The `use` of a namespace that made the policy whose IR origin is
+    /// `origin`: the `use` itself, or the one whose category holds the
+    /// `policy` block, or uses a category that does (at any depth).
+    fn via(&self, namespace: &str, origin: Span) -> Option<Span> {
+        let id = self.namespaces.get(namespace)?;
+        let name_span = self.index.definition(*id)?.span;
+        let uses = self.index.policy_uses.get(&name_span)?;
+        uses.iter().find_map(|(category, use_span)| {
+            (*use_span == origin || self.holds(*category, origin)).then_some(*use_span)
+        })
+    }
+
+    /// True when a category, or one it uses (at any depth), holds `span`.
+    fn holds(&self, category: DefId, span: Span) -> bool {
+        let mut seen = HashSet::new();
+        let mut todo = vec![category];
+        while let Some(next) = todo.pop() {
+            if !seen.insert(next) {
+                continue;
+            }
+            if self.index.definition(next).is_some_and(|def| {
+                def.item.file == span.file
+                    && def.item.start <= span.start
+                    && span.end <= def.item.end
+            }) {
+                return true;
+            }
+            todo.extend(self.category_uses.get(&next).into_iter().flatten());
+        }
+        false
     }
 
     /// The `policy` blocks of a body: their names, and their `use`s.

@@ -353,6 +353,16 @@ cluster policy dns {
   select pods in all namespaces
   allow dns
 }
+category admin_only {
+  policy admin {
+    select pods app=admin
+    allow from pods app=ops port 22/tcp
+  }
+}
+category with_admin { use admin_only }
+namespace ops {
+  use with_admin
+}
 ",
         ),
     ]);
@@ -360,12 +370,14 @@ cluster policy dns {
         let id = index.policy(namespace, name).unwrap();
         let found = index.definition(id).unwrap();
         assert_eq!(found.kind, DefKind::Policy);
-        assert_eq!(
-            found.detail,
-            Detail::Policy {
-                namespace: namespace.map(str::to_owned)
-            }
-        );
+        let Detail::Policy {
+            namespace: in_namespace,
+            via,
+        } = &found.detail
+        else {
+            panic!("not a policy");
+        };
+        assert_eq!(in_namespace.as_deref(), namespace);
         let uses: Vec<String> = index
             .policy_uses(found.item)
             .iter()
@@ -377,28 +389,29 @@ cluster policy dns {
                 )
             })
             .collect();
-        (show(&sources, found.span), uses)
+        let via = via.map(|span| show(&sources, span));
+        (show(&sources, found.span), via, uses)
     };
     // The namespace's bare statements, under its name.
     assert_eq!(
         describe(Some("shop"), "shop"),
         (
             "shop.netpol:2:11 shop".to_owned(),
+            None,
             vec!["from_web at shop.netpol:4:3 use from_web(ports: 81/tcp)".to_owned()]
         )
     );
     // A category used at namespace level: named after it, at the `use`.
+    let from_web = "shop.netpol:4:3 use from_web(ports: 81/tcp)".to_owned();
     assert_eq!(
         describe(Some("shop"), "from-web"),
-        (
-            "shop.netpol:4:3 use from_web(ports: 81/tcp)".to_owned(),
-            vec![]
-        )
+        (from_web.clone(), Some(from_web), vec![])
     );
     assert_eq!(
         describe(Some("shop"), "api"),
         (
             "shop.netpol:5:10 api".to_owned(),
+            None,
             vec!["from_web at shop.netpol:7:5 use from_web(ports: 82/tcp)".to_owned()]
         )
     );
@@ -406,7 +419,17 @@ cluster policy dns {
         describe(None, "dns"),
         (
             "shop.netpol:10:16 dns".to_owned(),
+            None,
             vec!["allow_dns at shop.netpol:12:3 allow dns".to_owned()]
+        )
+    );
+    // A category's `policy` block, brought in through another category.
+    assert_eq!(
+        describe(Some("ops"), "admin"),
+        (
+            "shop.netpol:15:10 admin".to_owned(),
+            Some("shop.netpol:22:3 use with_admin".to_owned()),
+            vec![]
         )
     );
     assert_eq!(index.policy(Some("other"), "api"), None);
