@@ -36,7 +36,8 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use netpolc::diag::{Code, Diagnostic};
+use netpolc::diag::Diagnostic;
+use netpolc::diag::report;
 use netpolc::source::{FileId, SourceMap};
 
 use super::fs::{Kind, MAX_FILE_SIZE, Root, Search, checked_name, read_text, walk};
@@ -158,15 +159,14 @@ fn stdin(check: bool, reporter: &Reporter) -> ExitCode {
     let mut sources = SourceMap::new();
     let text = match read {
         Err(error) => {
-            diags.push(Diagnostic::without_span(
-                Code::E0902,
-                format!("cannot read standard input: {}", describe_io(&error)),
-            ));
+            diags.push(report::cannot_read(report::CannotRead::StandardInput {
+                error: &describe_io(&error),
+            }));
             None
         }
         Ok(_) if bytes.len() as u64 > MAX_FILE_SIZE => {
             diags.push(
-                Diagnostic::without_span(Code::E0004, "standard input is too large")
+                report::source_too_large(None, report::SourceTooLarge::StandardInput)
                     .note("netpolc reads source files of at most 8 MiB"),
             );
             None
@@ -175,7 +175,7 @@ fn stdin(check: bool, reporter: &Reporter) -> ExitCode {
             Ok(text) => Some(text),
             Err(_) => {
                 diags.push(
-                    Diagnostic::without_span(Code::E0003, "standard input is not valid UTF-8")
+                    report::invalid_utf8(report::InvalidUtf8::StandardInput)
                         .help("save the file as UTF-8"),
                 );
                 None
@@ -265,10 +265,10 @@ fn find(
 /// other non-regular file is refused (E0906), never followed.
 fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
     let cannot_write = |error: &std::io::Error| {
-        Box::new(Diagnostic::without_span(
-            Code::E0903,
-            format!("cannot write `{}`: {}", shown(path), describe_io(error)),
-        ))
+        Box::new(report::cannot_write(report::CannotWrite::File {
+            path: &shown(path),
+            error: &describe_io(error),
+        }))
     };
     let regular = |metadata: fs::Metadata| {
         if metadata.is_file() {
@@ -308,23 +308,19 @@ fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
 /// E0906 for a `.netpol` file that is a symbolic link: `fmt` would rewrite
 /// the file it points to, which may lie outside the repository.
 fn symlink_refusal(path: &Path) -> Diagnostic {
-    Diagnostic::without_span(
-        Code::E0906,
-        format!(
-            "refusing to format `{}`: it is a symbolic link",
-            shown(path)
-        ),
-    )
-    .note("`netpolc fmt` rewrites only regular files, never the file a link points to")
-    .help("format the file the link points to by its own path, or replace the link with the file")
+    report::symlink_refused(report::SymlinkRefused::Format { path: &shown(path) })
+        .note("`netpolc fmt` rewrites only regular files, never the file a link points to")
+        .help(
+            "format the file the link points to by its own path, or replace the link with the file",
+        )
 }
 
 /// E0902 for a path that cannot be read.
 fn cannot_read(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::without_span(
-        Code::E0902,
-        format!("cannot read `{}`: {}", shown(path), describe_io(error)),
-    )
+    report::cannot_read(report::CannotRead::File {
+        path: &shown(path),
+        error: &describe_io(error),
+    })
     .help("pass `.netpol` files or directories that hold them")
 }
 

@@ -38,8 +38,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use netpolc::diag::Diagnostic;
 use netpolc::diag::escape::{bidi_name, escape};
-use netpolc::diag::{Code, Diagnostic};
+use netpolc::diag::report;
 
 use super::report::describe_io;
 
@@ -119,7 +120,7 @@ pub fn read_text(
         let before = error.as_bytes().get(..offset).unwrap_or_default();
         let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
         Box::new(
-            Diagnostic::without_span(Code::E0003, format!("`{shown}` is not valid UTF-8"))
+            report::invalid_utf8(report::InvalidUtf8::File { shown: &shown })
                 .note(format!(
                     "the first invalid byte is at byte offset {offset}, on line {line}"
                 ))
@@ -135,10 +136,10 @@ fn read_bytes(
     kind: Kind,
 ) -> Result<Vec<u8>, Box<Diagnostic>> {
     let cannot_read = |error: &io::Error| {
-        Box::new(Diagnostic::without_span(
-            Code::E0902,
-            format!("cannot read `{shown}`: {}", describe_io(error)),
-        ))
+        Box::new(report::cannot_read(report::CannotRead::File {
+            path: &shown,
+            error: &describe_io(error),
+        }))
     };
     let link = fs::symlink_metadata(path).map_err(|error| cannot_read(&error))?;
     let is_link = link.file_type().is_symlink();
@@ -207,10 +208,7 @@ fn not_regular(shown: &str, kind: Kind, what: &str) -> Diagnostic {
             "name the file itself, or copy it into the directory",
         ),
     };
-    Diagnostic::without_span(
-        Code::E0905,
-        format!("`{shown}` is not a regular file inside the repository: it is {what}"),
-    )
+    report::not_regular_file(&shown, &what)
     .note(format!(
         "netpolc reads only regular files inside {root}, so that a repository cannot make it read devices, pipes or files elsewhere"
     ))
@@ -220,12 +218,16 @@ fn not_regular(shown: &str, kind: Kind, what: &str) -> Diagnostic {
 /// E0004.
 fn too_large(shown: &str, kind: Kind) -> Diagnostic {
     match kind {
-        Kind::Source => Diagnostic::without_span(Code::E0004, format!("`{shown}` is too large"))
-            .note("netpolc reads source files of at most 8 MiB")
-            .help("split the file into several smaller `.netpol` files"),
-        Kind::Import => Diagnostic::without_span(Code::E0004, format!("`{shown}` is too large"))
-            .note("netpolc imports files of at most 8 MiB")
-            .help("split the file"),
+        Kind::Source => {
+            report::source_too_large(None, report::SourceTooLarge::File { shown: &shown })
+                .note("netpolc reads source files of at most 8 MiB")
+                .help("split the file into several smaller `.netpol` files")
+        }
+        Kind::Import => {
+            report::source_too_large(None, report::SourceTooLarge::File { shown: &shown })
+                .note("netpolc imports files of at most 8 MiB")
+                .help("split the file")
+        }
     }
 }
 
@@ -315,10 +317,7 @@ pub fn checked_name(path: &Path) -> Result<String, Box<Diagnostic>> {
     let lossy = slashes(&path.to_string_lossy());
     let shown = escape(&lossy);
     let refuse = |why: &str| {
-        Box::new(Diagnostic::without_span(
-            Code::E0907,
-            format!("cannot read `{shown}`: its path {why}"),
-        )
+        Box::new(report::bad_source_path(&shown, &why)
         .note("netpolc names files in its output, and a name must not be able to forge or hide a line of it")
         .help("rename the file"))
     };
@@ -478,12 +477,11 @@ impl Walker<'_> {
         } else {
             escape(&slashes(&shown.to_string_lossy())).into_owned()
         };
-        self.out.diags.push(Diagnostic::without_span(
-            Code::E0902,
-            format!(
-                "cannot read the directory `{shown}`: {}",
-                describe_io(error)
-            ),
-        ));
+        self.out
+            .diags
+            .push(report::cannot_read(report::CannotRead::Directory {
+                shown: &shown,
+                error: &describe_io(error),
+            }));
     }
 }

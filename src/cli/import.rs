@@ -20,7 +20,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use netpolc::diag::{Code, Diagnostic, has_errors};
+use netpolc::diag::report;
+use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::import::{Import, Input, Summary};
 use netpolc::source::SourceMap;
 
@@ -70,24 +71,16 @@ pub fn run(paths: &[PathBuf], out: &Path, reporter: &Reporter) -> ExitCode {
 fn check_out(out: &Path) -> Vec<Diagnostic> {
     match fs::metadata(out) {
         Ok(metadata) if !metadata.is_dir() => vec![
-            Diagnostic::without_span(
-                Code::E0903,
-                format!("cannot write to `{}`: it is not a directory", out.display()),
-            )
+            report::cannot_write(report::CannotWrite::NotDirectory {
+                out: &out.display(),
+            })
             .help("pass `--out` a new directory"),
         ],
         Ok(_) => match first_netpol(out) {
             Some(found) => vec![
-                Diagnostic::without_span(
-                    Code::E0703,
-                    format!(
-                        "`{}` already holds `.netpol` files, such as `{}`",
-                        out.display(),
-                        found.display()
-                    ),
-                )
-                .note("import writes a new repository and never overwrites a source file")
-                .help("pass `--out` a new or empty directory"),
+                report::output_holds_sources(&out.display(), &found.display())
+                    .note("import writes a new repository and never overwrites a source file")
+                    .help("pass `--out` a new or empty directory"),
             ],
             None => Vec::new(),
         },
@@ -118,10 +111,10 @@ fn first_netpol(dir: &Path) -> Option<PathBuf> {
 /// Reads a file, or the YAML files under a directory.
 fn read_input(path: &Path, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
     let cannot_read = |error: &std::io::Error| {
-        Diagnostic::without_span(
-            Code::E0902,
-            format!("cannot read `{}`: {}", path.display(), describe_io(error)),
-        )
+        report::cannot_read(report::CannotRead::File {
+            path: &path.display(),
+            error: &describe_io(error),
+        })
         .help("name YAML files or directories that hold them")
     };
     let (root, is_dir) = match Root::for_named(path) {
@@ -169,10 +162,10 @@ fn read_file(
 fn write(import: &Import, out: &Path) -> Result<(), Vec<Diagnostic>> {
     let fail = |path: &Path, error: &std::io::Error| {
         vec![
-            Diagnostic::without_span(
-                Code::E0903,
-                format!("cannot write `{}`: {}", path.display(), describe_io(error)),
-            )
+            report::cannot_write(report::CannotWrite::File {
+                path: &path.display(),
+                error: &describe_io(error),
+            })
             .note("the files written before this one are left in place"),
         ]
     };

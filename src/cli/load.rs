@@ -15,7 +15,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use netpolc::diag::{Code, Diagnostic};
+use netpolc::diag::Diagnostic;
+use netpolc::diag::report;
 use netpolc::source::SourceMap;
 
 use super::fs::{Kind, Root, Search, read_text, walk};
@@ -28,10 +29,10 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
     let mut sources = SourceMap::with_stdlib();
     let mut diags = Vec::new();
     let cannot_read = |error: &std::io::Error| {
-        Diagnostic::without_span(
-            Code::E0902,
-            format!("cannot read `{}`: {}", repo.display(), describe_io(error)),
-        )
+        report::cannot_read(report::CannotRead::File {
+            path: &repo.display(),
+            error: &describe_io(error),
+        })
         .help("pass the directory that holds your `.netpol` files")
     };
     match fs::metadata(repo) {
@@ -57,20 +58,16 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
             }
             if walked.matched == 0 && diags.is_empty() {
                 diags.push(
-                    Diagnostic::without_span(
-                        Code::E0904,
-                        format!("there is no `.netpol` file in `{}`", repo.display()),
-                    )
-                    .note("with no sources netpolc would delete every file it generated before")
-                    .help("pass the directory that holds your `.netpol` files"),
+                    report::no_sources(&repo.display())
+                        .note("with no sources netpolc would delete every file it generated before")
+                        .help("pass the directory that holds your `.netpol` files"),
                 );
             }
         }
         Ok(_) => diags.push(
-            Diagnostic::without_span(
-                Code::E0902,
-                format!("cannot read `{}`: it is not a directory", repo.display()),
-            )
+            report::cannot_read(report::CannotRead::NotDirectory {
+                repo: &repo.display(),
+            })
             .help("pass the directory that holds your `.netpol` files"),
         ),
         Err(error) => diags.push(cannot_read(&error)),

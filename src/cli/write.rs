@@ -35,7 +35,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use netpolc::OutputFile;
-use netpolc::diag::{Code, Diagnostic};
+use netpolc::diag::Diagnostic;
+use netpolc::diag::report;
 
 use super::report::{describe_io, plural};
 
@@ -248,10 +249,11 @@ fn write_one(dir: &Path, target: &Path, file: &OutputFile) -> Result<(), Box<Dia
 
 /// An E0903 for an IO failure on `path`.
 fn cannot(verb: &str, path: &Path, error: &io::Error) -> Diagnostic {
-    Diagnostic::without_span(
-        Code::E0903,
-        format!("cannot {verb} `{}`: {}", path.display(), describe_io(error)),
-    )
+    report::cannot_write(report::CannotWrite::Verb {
+        verb: &verb,
+        path: &path.display(),
+        error: &describe_io(error),
+    })
 }
 
 /// Adds to a write failure what had already been done.

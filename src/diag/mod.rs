@@ -1,7 +1,8 @@
 //! Diagnostics: netpolc's own data type for errors and warnings.
 //!
-//! Diagnostics are built where a problem is found, with [`Diagnostic::new`]
-//! and the builder methods, and rendered in one place, [`render`].
+//! Diagnostics are built where a problem is found, with the one constructor
+//! of their code in [`report`] and the builder methods, and rendered in one
+//! place, [`render`].
 //!
 //! **Invariant:** every diagnostic has a [`Code`]; its severity comes from the
 //! code. Only `render.rs` knows codespan-reporting.
@@ -10,6 +11,7 @@ pub mod codes;
 pub mod escape;
 pub mod json;
 pub mod render;
+pub mod report;
 
 pub use codes::Code;
 
@@ -52,7 +54,9 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at a span; the primary label is empty until [`label`](Self::label).
-    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+    ///
+    /// Only [`report`] calls this: each code has its one constructor there.
+    pub(in crate::diag) fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             message: message.into(),
@@ -67,7 +71,9 @@ impl Diagnostic {
     }
 
     /// A diagnostic without a source location (IO errors).
-    pub fn without_span(code: Code, message: impl Into<String>) -> Diagnostic {
+    ///
+    /// Only [`report`] calls this: each code has its one constructor there.
+    pub(in crate::diag) fn without_span(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             message: message.into(),

@@ -9,11 +9,10 @@
 //! (`fromEndpoints: []` selects nothing), because leaving it out would mean
 //! "any peer".
 //!
-//! **Invariant:** what the CRD cannot say for a rule's list (`toFQDNs` on
-//! ingress or in a deny rule, `toServices` on ingress, L7 on a deny rule) is
-//! rejected by sema; should it get here, the rule fails closed: an allow rule
-//! gets an empty peer list and allows nothing, a deny rule loses the peer and
-//! denies every peer.
+//! What the CRD cannot say for a rule's list (`toFQDNs` on ingress or in a
+//! deny rule, `toServices` on ingress, L7 on a deny rule) cannot reach here:
+//! the IR's rule types for those lists have no such variant or field, so
+//! every conversion below is total.
 
 use std::borrow::Cow;
 
@@ -337,15 +336,6 @@ pub struct Label<'a> {
     pub value: &'a str,
 }
 
-/// Whether a rule sits in an allow list or a deny list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Verdict {
-    /// `ingress`, `egress`.
-    Allow,
-    /// `ingressDeny`, `egressDeny`.
-    Deny,
-}
-
 /// A CIDR peer: `from/toCIDR` when no entry has exceptions, else `from/toCIDRSet`.
 enum CidrPeer {
     /// `from/toCIDR`.
@@ -422,32 +412,16 @@ impl<'a> Rule<'a> {
             node_selector,
             enable_default_deny: (ingress.is_some() || egress.is_some())
                 .then_some(DefaultDenyConfig { ingress, egress }),
-            ingress: spec
-                .ingress
-                .iter()
-                .map(|rule| IngressRule::from_ir(rule, Verdict::Allow))
-                .collect(),
-            ingress_deny: spec
-                .ingress_deny
-                .iter()
-                .map(|rule| IngressRule::from_ir(rule, Verdict::Deny))
-                .collect(),
-            egress: spec
-                .egress
-                .iter()
-                .map(|rule| EgressRule::from_ir(rule, Verdict::Allow))
-                .collect(),
-            egress_deny: spec
-                .egress_deny
-                .iter()
-                .map(|rule| EgressRule::from_ir(rule, Verdict::Deny))
-                .collect(),
+            ingress: spec.ingress.iter().map(IngressRule::from_ir).collect(),
+            ingress_deny: spec.ingress_deny.iter().map(IngressRule::from_ir).collect(),
+            egress: spec.egress.iter().map(EgressRule::from_ir).collect(),
+            egress_deny: spec.egress_deny.iter().map(EgressRule::from_deny).collect(),
             labels: spec
                 .labels
                 .iter()
                 .map(|(key, value)| Label {
                     key: key.as_str(),
-                    value,
+                    value: value.as_str(),
                 })
                 .collect(),
         }
@@ -475,7 +449,15 @@ impl<'a> LabelSelector<'a> {
 impl<'a> LabelSelectorRequirement<'a> {
     /// The expression as the CRD writes it.
     pub fn from_ir(expression: &'a ir::Expression) -> LabelSelectorRequirement<'a> {
-        let values = || Some(expression.values.iter().map(String::as_str).collect());
+        let values = || {
+            Some(
+                expression
+                    .values
+                    .iter()
+                    .map(ir::LabelValue::as_str)
+                    .collect(),
+            )
+        };
         let (operator, values) = match expression.operator {
             ir::Operator::In => ("In", values()),
             ir::Operator::NotIn => ("NotIn", values()),
@@ -492,69 +474,131 @@ impl<'a> LabelSelectorRequirement<'a> {
 
 impl<'a> IngressRule<'a> {
     /// The rule in an `ingress` or `ingressDeny` list.
-    fn from_ir(rule: &'a ir::Rule, verdict: Verdict) -> IngressRule<'a> {
+    fn from_ir<L: ir::L7Slot>(rule: &'a ir::Rule<ir::IngressPeer, L>) -> IngressRule<'a> {
         let mut out = IngressRule {
-            to_ports: port_rules(rule, verdict),
-            icmps: icmp_rules(rule),
+            to_ports: port_rules(&rule.ports, rule.l7.get()),
+            icmps: icmp_rules(&rule.icmps),
             ..IngressRule::default()
         };
         match &rule.peer {
-            ir::Peer::Anywhere => {}
-            ir::Peer::Endpoints(selectors) => {
+            ir::IngressPeer::Anywhere => {}
+            ir::IngressPeer::Endpoints(selectors) => {
                 out.from_endpoints = Some(selectors.iter().map(LabelSelector::from_ir).collect());
             }
-            ir::Peer::Entities(entities) => out.from_entities = Some(entity_names(entities)),
-            ir::Peer::Cidrs(cidrs) => match cidr_peer(cidrs) {
+            ir::IngressPeer::Entities(entities) => out.from_entities = Some(entity_names(entities)),
+            ir::IngressPeer::Cidrs(cidrs) => match cidr_peer(cidrs) {
                 CidrPeer::Plain(list) => out.from_cidr = Some(list),
                 CidrPeer::Set(set) => out.from_cidr_set = Some(set),
             },
-            ir::Peer::CidrGroups { cidrs, groups } => {
-                out.from_cidr_set = Some(cidr_set_with_groups(cidrs, groups));
-            }
-            // Sema rejects these on ingress; fail closed (module docs).
-            ir::Peer::Fqdns(_) | ir::Peer::Services(_) => {
-                if verdict == Verdict::Allow {
-                    out.from_endpoints = Some(Vec::new());
-                }
+            ir::IngressPeer::CidrGroups(peer) => {
+                out.from_cidr_set = Some(cidr_set_with_groups(peer));
             }
         }
         out
     }
 }
 
+/// The `to...` fields of an egress rule, one per peer kind.
+#[derive(Default)]
+struct EgressPeerFields<'a> {
+    to_endpoints: Option<Vec<LabelSelector<'a>>>,
+    to_entities: Option<Vec<&'static str>>,
+    to_cidr: Option<Vec<String>>,
+    to_cidr_set: Option<Vec<CidrRule>>,
+    to_fqdns: Option<Vec<FqdnSelector<'a>>>,
+    to_services: Option<Vec<Service<'a>>>,
+}
+
 impl<'a> EgressRule<'a> {
-    /// The rule in an `egress` or `egressDeny` list.
-    fn from_ir(rule: &'a ir::Rule, verdict: Verdict) -> EgressRule<'a> {
-        let mut out = EgressRule {
-            to_ports: port_rules(rule, verdict),
-            icmps: icmp_rules(rule),
-            ..EgressRule::default()
+    /// The rule in an `egress` list.
+    fn from_ir(rule: &'a ir::EgressRule) -> EgressRule<'a> {
+        let fields = match &rule.peer {
+            ir::EgressPeer::Anywhere => EgressPeerFields::default(),
+            ir::EgressPeer::Endpoints(selectors) => EgressPeerFields::endpoints(selectors),
+            ir::EgressPeer::Entities(entities) => EgressPeerFields::entities(entities),
+            ir::EgressPeer::Cidrs(cidrs) => EgressPeerFields::cidrs(cidrs),
+            ir::EgressPeer::CidrGroups(peer) => EgressPeerFields::cidr_groups(peer),
+            ir::EgressPeer::Fqdns(fqdns) => EgressPeerFields {
+                to_fqdns: Some(fqdns.iter().map(FqdnSelector::from_ir).collect()),
+                ..EgressPeerFields::default()
+            },
+            ir::EgressPeer::Services(services) => EgressPeerFields::services(services),
         };
-        match &rule.peer {
-            ir::Peer::Anywhere => {}
-            ir::Peer::Endpoints(selectors) => {
-                out.to_endpoints = Some(selectors.iter().map(LabelSelector::from_ir).collect());
-            }
-            ir::Peer::Entities(entities) => out.to_entities = Some(entity_names(entities)),
-            ir::Peer::Cidrs(cidrs) => match cidr_peer(cidrs) {
-                CidrPeer::Plain(list) => out.to_cidr = Some(list),
-                CidrPeer::Set(set) => out.to_cidr_set = Some(set),
-            },
-            ir::Peer::CidrGroups { cidrs, groups } => {
-                out.to_cidr_set = Some(cidr_set_with_groups(cidrs, groups));
-            }
-            ir::Peer::Fqdns(fqdns) => match verdict {
-                Verdict::Allow => {
-                    out.to_fqdns = Some(fqdns.iter().map(FqdnSelector::from_ir).collect());
-                }
-                // Sema rejects `toFQDNs` in a deny rule; fail closed (module docs).
-                Verdict::Deny => {}
-            },
-            ir::Peer::Services(services) => {
-                out.to_services = Some(services.iter().map(Service::from_ir).collect());
-            }
+        EgressRule::with(fields, &rule.ports, rule.l7.as_ref(), &rule.icmps)
+    }
+
+    /// The rule in an `egressDeny` list.
+    fn from_deny(rule: &'a ir::EgressDenyRule) -> EgressRule<'a> {
+        let fields = match &rule.peer {
+            ir::EgressDenyPeer::Anywhere => EgressPeerFields::default(),
+            ir::EgressDenyPeer::Endpoints(selectors) => EgressPeerFields::endpoints(selectors),
+            ir::EgressDenyPeer::Entities(entities) => EgressPeerFields::entities(entities),
+            ir::EgressDenyPeer::Cidrs(cidrs) => EgressPeerFields::cidrs(cidrs),
+            ir::EgressDenyPeer::CidrGroups(peer) => EgressPeerFields::cidr_groups(peer),
+            ir::EgressDenyPeer::Services(services) => EgressPeerFields::services(services),
+        };
+        EgressRule::with(fields, &rule.ports, None, &rule.icmps)
+    }
+
+    fn with(
+        fields: EgressPeerFields<'a>,
+        ports: &'a [ir::PortSpec],
+        l7: Option<&'a ir::L7>,
+        icmps: &'a [ir::IcmpType],
+    ) -> EgressRule<'a> {
+        EgressRule {
+            to_endpoints: fields.to_endpoints,
+            to_entities: fields.to_entities,
+            to_cidr: fields.to_cidr,
+            to_cidr_set: fields.to_cidr_set,
+            to_fqdns: fields.to_fqdns,
+            to_services: fields.to_services,
+            to_ports: port_rules(ports, l7),
+            icmps: icmp_rules(icmps),
         }
-        out
+    }
+}
+
+impl<'a> EgressPeerFields<'a> {
+    fn endpoints(selectors: &'a [ir::Selector]) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_endpoints: Some(selectors.iter().map(LabelSelector::from_ir).collect()),
+            ..EgressPeerFields::default()
+        }
+    }
+
+    fn entities(entities: &[ir::Entity]) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_entities: Some(entity_names(entities)),
+            ..EgressPeerFields::default()
+        }
+    }
+
+    fn cidrs(cidrs: &[ir::CidrRule]) -> EgressPeerFields<'a> {
+        match cidr_peer(cidrs) {
+            CidrPeer::Plain(list) => EgressPeerFields {
+                to_cidr: Some(list),
+                ..EgressPeerFields::default()
+            },
+            CidrPeer::Set(set) => EgressPeerFields {
+                to_cidr_set: Some(set),
+                ..EgressPeerFields::default()
+            },
+        }
+    }
+
+    fn cidr_groups(peer: &ir::CidrGroupPeer) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_cidr_set: Some(cidr_set_with_groups(peer)),
+            ..EgressPeerFields::default()
+        }
+    }
+
+    fn services(services: &'a [ir::ServiceRef]) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_services: Some(services.iter().map(Service::from_ir).collect()),
+            ..EgressPeerFields::default()
+        }
     }
 }
 
@@ -601,21 +645,21 @@ impl<'a> Service<'a> {
 
 /// Chooses the CIDR field for a list of CIDR rules.
 fn cidr_peer(cidrs: &[ir::CidrRule]) -> CidrPeer {
-    if cidrs.iter().all(|rule| rule.except.is_empty()) {
-        CidrPeer::Plain(cidrs.iter().map(|rule| rule.cidr.to_string()).collect())
+    if cidrs.iter().all(|rule| rule.except().is_empty()) {
+        CidrPeer::Plain(cidrs.iter().map(|rule| rule.cidr().to_string()).collect())
     } else {
         CidrPeer::Set(cidrs.iter().map(cidr_set_entry).collect())
     }
 }
 
 /// A `CIDRSet` with the CIDRs first, then the CIDR group references.
-fn cidr_set_with_groups(cidrs: &[ir::CidrRule], groups: &[String]) -> Vec<CidrRule> {
-    cidrs
+fn cidr_set_with_groups(peer: &ir::CidrGroupPeer) -> Vec<CidrRule> {
+    peer.cidrs()
         .iter()
         .map(cidr_set_entry)
-        .chain(groups.iter().map(|group| CidrRule {
+        .chain(peer.groups().iter().map(|group| CidrRule {
             cidr: None,
-            cidr_group_ref: Some(group.clone()),
+            cidr_group_ref: Some(group.to_string()),
             except: Vec::new(),
         }))
         .collect()
@@ -623,9 +667,9 @@ fn cidr_set_with_groups(cidrs: &[ir::CidrRule], groups: &[String]) -> Vec<CidrRu
 
 fn cidr_set_entry(rule: &ir::CidrRule) -> CidrRule {
     CidrRule {
-        cidr: Some(rule.cidr.to_string()),
+        cidr: Some(rule.cidr().to_string()),
         cidr_group_ref: None,
-        except: rule.except.iter().map(ToString::to_string).collect(),
+        except: rule.except().iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -634,29 +678,25 @@ fn entity_names(entities: &[ir::Entity]) -> Vec<&'static str> {
     entities.iter().map(|entity| entity.as_str()).collect()
 }
 
-/// `toPorts`: one port rule with the ports and, in an allow rule, the L7
-/// rules; nothing when the rule has neither.
-fn port_rules(rule: &ir::Rule, verdict: Verdict) -> Option<Vec<PortRule<'_>>> {
-    let rules = match verdict {
-        Verdict::Allow => rule.l7.as_ref().map(L7Rules::from_ir),
-        Verdict::Deny => None,
-    };
-    if rule.ports.is_empty() && rules.is_none() {
+/// `toPorts`: one port rule with the ports and the L7 rules (an allow
+/// rule's); nothing when the rule has neither.
+fn port_rules<'a>(ports: &'a [ir::PortSpec], l7: Option<&'a ir::L7>) -> Option<Vec<PortRule<'a>>> {
+    let rules = l7.map(L7Rules::from_ir);
+    if ports.is_empty() && rules.is_none() {
         return None;
     }
     Some(vec![PortRule {
-        ports: rule.ports.iter().map(PortProtocol::from_ir).collect(),
+        ports: ports.iter().map(PortProtocol::from_ir).collect(),
         rules,
     }])
 }
 
 /// `icmps`: one entry holding every field; nothing when there are none.
-fn icmp_rules(rule: &ir::Rule) -> Option<Vec<IcmpRule<'_>>> {
-    if rule.icmps.is_empty() {
+fn icmp_rules(icmps: &[ir::IcmpType]) -> Option<Vec<IcmpRule<'_>>> {
+    if icmps.is_empty() {
         return None;
     }
-    let fields = rule
-        .icmps
+    let fields = icmps
         .iter()
         .map(|icmp| IcmpField {
             kind: match &icmp.kind {
@@ -676,12 +716,12 @@ impl<'a> PortProtocol<'a> {
     /// The port as the CRD writes it.
     fn from_ir(port: &'a ir::PortSpec) -> PortProtocol<'a> {
         PortProtocol {
-            port: match &port.port {
+            port: match port.port() {
                 ir::Port::Number(number) => number.to_string().into(),
                 ir::Port::Name(name) => name.as_str().into(),
             },
-            end_port: port.end_port,
-            protocol: match port.protocol {
+            end_port: port.end_port(),
+            protocol: match port.protocol() {
                 ir::Protocol::Tcp => "TCP",
                 ir::Protocol::Udp => "UDP",
                 ir::Protocol::Sctp => "SCTP",
@@ -718,7 +758,7 @@ impl<'a> PortRuleHttp<'a> {
             method: rule.method.as_deref(),
             path: rule.path.as_deref(),
             host: rule.host.as_deref(),
-            headers: rule.headers.iter().map(String::as_str).collect(),
+            headers: rule.headers.iter().map(ir::NonEmptyText::as_str).collect(),
         }
     }
 }
@@ -752,20 +792,17 @@ mod tests {
     use crate::source::{FileId, Span};
 
     fn key(text: &str) -> ir::LabelKey {
-        ir::LabelKey::new_unchecked(text)
+        text.into()
     }
 
     fn labels(pairs: &[(&str, &str)]) -> ir::Selector {
         ir::Selector {
-            match_labels: pairs
-                .iter()
-                .map(|(k, v)| (key(k), (*v).to_owned()))
-                .collect(),
+            match_labels: pairs.iter().map(|(k, v)| (key(k), (*v).into())).collect(),
             match_expressions: Vec::new(),
         }
     }
 
-    fn rule(peer: ir::Peer) -> ir::Rule {
+    fn rule<P, L: Default>(peer: P) -> ir::Rule<P, L> {
         let origin = ir::RuleOrigin {
             span: Span::new(FileId(0), 0, 0),
             categories: Vec::new(),
@@ -775,16 +812,12 @@ mod tests {
             peer,
             ports: Vec::new(),
             icmps: Vec::new(),
-            l7: None,
+            l7: L::default(),
         }
     }
 
     fn tcp(port: u16) -> ir::PortSpec {
-        ir::PortSpec {
-            port: ir::Port::Number(port),
-            end_port: None,
-            protocol: ir::Protocol::Tcp,
-        }
+        ir::PortSpec::single(ir::Port::Number(port), ir::Protocol::Tcp)
     }
 
     fn cidr(text: &str, except: &[&str]) -> ir::CidrRule {
@@ -792,10 +825,8 @@ mod tests {
             text.parse::<ipnet::IpNet>()
                 .unwrap_or_else(|_| unreachable!("test CIDR {text}"))
         };
-        ir::CidrRule {
-            cidr: parse(text),
-            except: except.iter().map(|text| parse(text)).collect(),
-        }
+        ir::CidrRule::new(parse(text), except.iter().map(|text| parse(text)).collect())
+            .unwrap_or_else(|| unreachable!("test exceptions are inside {text}"))
     }
 
     fn spec() -> ir::PolicySpec {
@@ -807,17 +838,16 @@ mod tests {
 
     #[test]
     fn egress_to_fqdns_with_dns_rule() {
-        let mut dns = rule(ir::Peer::Endpoints(vec![labels(&[
+        let mut dns = rule(ir::EgressPeer::Endpoints(vec![labels(&[
             ("k8s:io.kubernetes.pod.namespace", "kube-system"),
             ("k8s:k8s-app", "kube-dns"),
         ])]));
-        dns.ports = vec![ir::PortSpec {
-            port: ir::Port::Number(53),
-            end_port: None,
-            protocol: ir::Protocol::Any,
-        }];
+        dns.ports = vec![ir::PortSpec::single(
+            ir::Port::Number(53),
+            ir::Protocol::Any,
+        )];
         dns.l7 = Some(ir::L7::Dns(vec![ir::FqdnSelector::Pattern("*".into())]));
-        let mut api = rule(ir::Peer::Fqdns(vec![
+        let mut api = rule(ir::EgressPeer::Fqdns(vec![
             ir::FqdnSelector::Name("api.example.com".into()),
             ir::FqdnSelector::Pattern("*.example.com".into()),
         ]));
@@ -855,7 +885,7 @@ mod tests {
     #[test]
     fn cidrs_with_an_exception_use_cidr_set() {
         let spec = ir::PolicySpec {
-            egress: vec![rule(ir::Peer::Cidrs(vec![
+            egress: vec![rule(ir::EgressPeer::Cidrs(vec![
                 cidr("10.0.0.0/8", &["10.1.0.0/16", "10.2.0.0/16"]),
                 cidr("2001:db8::/32", &[]),
             ]))],
@@ -877,15 +907,14 @@ mod tests {
 
     #[test]
     fn cidrs_without_exceptions_use_cidr_list() {
-        let mut world = rule(ir::Peer::Cidrs(vec![
+        let mut world = rule(ir::IngressPeer::Cidrs(vec![
             cidr("192.0.2.0/24", &[]),
             cidr("2001:db8::/32", &[]),
         ]));
-        world.ports = vec![ir::PortSpec {
-            port: ir::Port::Number(8000),
-            end_port: Some(8099),
-            protocol: ir::Protocol::Udp,
-        }];
+        world.ports = vec![
+            ir::PortSpec::range(8000, 8099, ir::Protocol::Udp)
+                .unwrap_or_else(|| unreachable!("8000 < 8099")),
+        ];
         let spec = ir::PolicySpec {
             ingress: vec![world],
             ..spec()
@@ -910,8 +939,8 @@ mod tests {
     fn empty_rule_prints_as_empty_map() {
         let spec = ir::PolicySpec {
             subject: ir::Subject::Pods(ir::Selector::default()),
-            ingress: vec![rule(ir::Peer::Anywhere)],
-            egress: vec![rule(ir::Peer::Anywhere)],
+            ingress: vec![rule(ir::IngressPeer::Anywhere)],
+            egress: vec![rule(ir::EgressPeer::Anywhere)],
             ..ir::PolicySpec::default()
         };
         insta::assert_snapshot!(spec_text(&spec), @r"
@@ -925,8 +954,8 @@ mod tests {
 
     #[test]
     fn default_deny_prints_only_set_directions() {
-        let deny = rule(ir::Peer::Entities(vec![ir::Entity::World]));
-        let allow = rule(ir::Peer::Entities(vec![ir::Entity::All]));
+        let deny = rule(ir::IngressPeer::Entities(vec![ir::Entity::World]));
+        let allow = rule(ir::IngressPeer::Entities(vec![ir::Entity::All]));
         let spec = ir::PolicySpec {
             default_deny: ir::DefaultDeny {
                 ingress: Some(false),
@@ -979,7 +1008,7 @@ mod tests {
                 },
             ],
         };
-        let mut services = rule(ir::Peer::Services(vec![
+        let mut services = rule(ir::EgressPeer::Services(vec![
             ir::ServiceRef::Named {
                 name: "payments".into(),
                 namespace: Some("billing".into()),
@@ -993,11 +1022,10 @@ mod tests {
                 namespace: Some("data".into()),
             },
         ]));
-        services.ports = vec![ir::PortSpec {
-            port: ir::Port::Name("http".into()),
-            end_port: None,
-            protocol: ir::Protocol::Tcp,
-        }];
+        services.ports = vec![ir::PortSpec::single(
+            ir::Port::Name("http".into()),
+            ir::Protocol::Tcp,
+        )];
         let spec = ir::PolicySpec {
             egress: vec![services],
             ..spec()
@@ -1033,7 +1061,7 @@ mod tests {
 
     #[test]
     fn kafka_rules() {
-        let mut kafka = rule(ir::Peer::Endpoints(vec![labels(&[("app", "kafka")])]));
+        let mut kafka = rule(ir::EgressPeer::Endpoints(vec![labels(&[("app", "kafka")])]));
         kafka.ports = vec![tcp(9092)];
         kafka.l7 = Some(ir::L7::Kafka(vec![
             ir::KafkaRule {
@@ -1085,7 +1113,7 @@ mod tests {
                 (key("audited"), "yes".into()),
                 (key("ticket"), "4711".into()),
             ]),
-            ingress: vec![rule(ir::Peer::Anywhere)],
+            ingress: vec![rule(ir::IngressPeer::Anywhere)],
             ..spec()
         };
         insta::assert_snapshot!(spec_text(&spec), @r"
@@ -1109,7 +1137,7 @@ mod tests {
     fn multi_line_description_is_a_block_scalar() {
         let spec = ir::PolicySpec {
             description: Some("Lets the shop talk to:\n\n  the database".into()),
-            ingress: vec![rule(ir::Peer::Anywhere)],
+            ingress: vec![rule(ir::IngressPeer::Anywhere)],
             ..spec()
         };
         insta::assert_snapshot!(spec_text(&spec), @r"
@@ -1126,14 +1154,13 @@ mod tests {
     }
 
     #[test]
-    fn deny_rules_never_carry_l7() {
-        let mut deny = rule(ir::Peer::Endpoints(vec![labels(&[("app", "scanner")])]));
+    fn deny_rules_print_ports_and_icmps() {
+        // A deny rule's L7 slot is `NoL7`: it cannot hold HTTP rules at all.
+        let mut deny = rule(ir::IngressPeer::Endpoints(vec![labels(&[(
+            "app", "scanner",
+        )])]));
         deny.ports = vec![tcp(80)];
-        deny.l7 = Some(ir::L7::Http(vec![ir::HttpRule {
-            path: Some("/admin".into()),
-            ..ir::HttpRule::default()
-        }]));
-        let mut egress_deny = rule(ir::Peer::Entities(vec![
+        let mut egress_deny = rule(ir::EgressDenyPeer::Entities(vec![
             ir::Entity::World,
             ir::Entity::KubeApiserver,
         ]));
@@ -1172,8 +1199,8 @@ mod tests {
     #[test]
     fn empty_peer_lists_select_nothing() {
         let spec = ir::PolicySpec {
-            ingress: vec![rule(ir::Peer::Endpoints(Vec::new()))],
-            egress: vec![rule(ir::Peer::Cidrs(Vec::new()))],
+            ingress: vec![rule(ir::IngressPeer::Endpoints(Vec::new()))],
+            egress: vec![rule(ir::EgressPeer::Cidrs(Vec::new()))],
             ..spec()
         };
         insta::assert_snapshot!(spec_text(&spec), @r"
@@ -1188,30 +1215,8 @@ mod tests {
     }
 
     #[test]
-    fn peers_sema_rejects_fail_closed() {
-        let fqdns = || ir::Peer::Fqdns(vec![ir::FqdnSelector::Name("example.com".into())]);
-        let spec = ir::PolicySpec {
-            ingress: vec![rule(fqdns())],
-            ingress_deny: vec![rule(ir::Peer::Services(Vec::new()))],
-            egress_deny: vec![rule(fqdns())],
-            ..spec()
-        };
-        insta::assert_snapshot!(spec_text(&spec), @r"
-          endpointSelector:
-            matchLabels:
-              app: web
-          ingress:
-          - fromEndpoints: []
-          ingressDeny:
-          - {}
-          egressDeny:
-          - {}
-        ");
-    }
-
-    #[test]
     fn l7_without_ports_keeps_its_rules() {
-        let mut http = rule(ir::Peer::Anywhere);
+        let mut http = rule(ir::IngressPeer::Anywhere);
         http.l7 = Some(ir::L7::Http(vec![ir::HttpRule {
             method: Some("GET".into()),
             ..ir::HttpRule::default()

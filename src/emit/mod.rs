@@ -236,13 +236,13 @@ mod tests {
         ir::Selector {
             match_labels: pairs
                 .iter()
-                .map(|(k, v)| (ir::LabelKey::new_unchecked(*k), (*v).to_owned()))
+                .map(|(k, v)| ((*k).into(), (*v).into()))
                 .collect(),
             match_expressions: Vec::new(),
         }
     }
 
-    fn rule(peer: ir::Peer) -> ir::Rule {
+    fn rule(peer: ir::IngressPeer) -> ir::IngressRule {
         let origin = ir::RuleOrigin {
             span: span(),
             categories: Vec::new(),
@@ -258,7 +258,7 @@ mod tests {
 
     fn instance(name: &str, spec: &Arc<ir::PolicySpec>) -> ir::PolicyInstance {
         ir::PolicyInstance {
-            name: name.to_owned(),
+            name: name.into(),
             origin: span(),
             spec: Arc::clone(spec),
         }
@@ -268,12 +268,12 @@ mod tests {
         name: &str,
         sources: &[&str],
         policies: Vec<ir::PolicyInstance>,
-    ) -> (String, ir::Namespace) {
+    ) -> (ir::NamespaceName, ir::Namespace) {
         let sources = sources.iter().map(|source| (*source).to_owned()).collect();
         (
-            name.to_owned(),
+            name.into(),
             ir::Namespace {
-                name: name.to_owned(),
+                name: name.into(),
                 origin: span(),
                 sources,
                 policies,
@@ -284,7 +284,7 @@ mod tests {
     /// A spec that denies all ingress.
     fn deny_all() -> Arc<ir::PolicySpec> {
         Arc::new(ir::PolicySpec {
-            ingress: vec![rule(ir::Peer::Anywhere)],
+            ingress: vec![rule(ir::IngressPeer::Anywhere)],
             ..ir::PolicySpec::default()
         })
     }
@@ -295,18 +295,12 @@ mod tests {
 
     #[test]
     fn cnp_with_http_rules() {
-        let mut from_frontend = rule(ir::Peer::Endpoints(vec![labels(&[("app", "frontend")])]));
+        let mut from_frontend = rule(ir::IngressPeer::Endpoints(vec![labels(&[(
+            "app", "frontend",
+        )])]));
         from_frontend.ports = vec![
-            ir::PortSpec {
-                port: ir::Port::Number(80),
-                end_port: None,
-                protocol: ir::Protocol::Tcp,
-            },
-            ir::PortSpec {
-                port: ir::Port::Name("https".into()),
-                end_port: None,
-                protocol: ir::Protocol::Tcp,
-            },
+            ir::PortSpec::single(ir::Port::Number(80), ir::Protocol::Tcp),
+            ir::PortSpec::single(ir::Port::Name("https".into()), ir::Protocol::Tcp),
         ];
         from_frontend.l7 = Some(ir::L7::Http(vec![
             ir::HttpRule {
@@ -374,7 +368,7 @@ mod tests {
 
     #[test]
     fn ccnp_with_node_selector_and_icmps() {
-        let mut ping = rule(ir::Peer::Entities(vec![ir::Entity::Cluster]));
+        let mut ping = rule(ir::IngressPeer::Entities(vec![ir::Entity::Cluster]));
         ping.icmps = vec![
             ir::IcmpType {
                 family: ir::IcmpFamily::V4,
@@ -518,7 +512,7 @@ mod tests {
     fn shared_spec_is_printed_once_with_each_namespace() {
         let spec = Arc::new(ir::PolicySpec {
             description: Some("yes".into()),
-            ingress: vec![rule(ir::Peer::Anywhere)],
+            ingress: vec![rule(ir::IngressPeer::Anywhere)],
             ..ir::PolicySpec::default()
         });
         let program = ir::Program {

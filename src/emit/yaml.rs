@@ -32,9 +32,11 @@
 //! fields is a struct of `Option`s, as in Cilium's Go types). Map keys are
 //! always printed on one line, as `key:`.
 //!
-//! **Invariant:** nothing here panics. A value this layout cannot represent
-//! (a map key that is not a scalar, or a `Serialize` impl that fails) prints
-//! as nothing.
+//! A value this layout cannot represent (a map key that is not a scalar,
+//! bytes, or a `Serialize` impl that fails) is an error of [`try_block`].
+//! Emit's structs never hold one, so for them [`block`] is total: should one
+//! appear, that is a bug in netpolc, and [`block`] stops the compiler with
+//! an internal compiler error instead of printing an empty spec.
 
 use std::fmt::{self, Display, Write as _};
 use std::iter::Peekable;
@@ -44,7 +46,24 @@ use serde::ser::{self, Impossible};
 
 /// Prints `value` as block YAML, each line indented by `indent` spaces and
 /// ending in a newline.
+///
+/// # Panics
+///
+/// On a value [`try_block`] refuses, which emit's structs cannot hold: the
+/// panic is an internal compiler error (exit 101 with a bug report), never
+/// silently missing output.
 pub fn block<T: Serialize>(value: &T, indent: usize) -> String {
+    match try_block(value, indent) {
+        Ok(text) => text,
+        Err(Unsupported) => unreachable!(
+            "emit built a value that block YAML cannot print (a map key that is not a scalar, or bytes)"
+        ),
+    }
+}
+
+/// Prints `value` as block YAML, or refuses a value this layout cannot
+/// represent.
+fn try_block<T: Serialize>(value: &T, indent: usize) -> Result<String, Unsupported> {
     // Most specs fit; growing from empty would copy the text several times.
     let mut out = String::with_capacity(INITIAL_CAPACITY);
     let node = Node {
@@ -52,11 +71,8 @@ pub fn block<T: Serialize>(value: &T, indent: usize) -> String {
         slot: Slot::Top,
         indent,
     };
-    if value.serialize(node).is_err() {
-        // Printing nothing keeps emit infallible (module docs).
-        out.clear();
-    }
-    out
+    value.serialize(node)?;
+    Ok(out)
 }
 
 /// The bytes [`block`] reserves up front.
@@ -1387,11 +1403,18 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_values_print_nothing() {
+    fn unsupported_values_are_refused() {
         let map = BTreeMap::from([(vec![1], 2)]);
-        assert_eq!(block(&map, 0), "");
+        assert!(try_block(&map, 0).is_err());
         let nested = vec![BTreeMap::from([((1, 2), "x")])];
-        assert_eq!(block(&nested, 0), "");
+        assert!(try_block(&nested, 0).is_err());
+    }
+
+    #[test]
+    #[should_panic(expected = "block YAML cannot print")]
+    fn an_unsupported_value_is_an_internal_error_not_empty_output() {
+        let map = BTreeMap::from([(vec![1], 2)]);
+        let _ = block(&map, 0);
     }
 
     /// The YAML 1.1 check as first written, allocating; the reference for the

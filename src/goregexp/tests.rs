@@ -1,6 +1,7 @@
 //! Unit tests of the Go regexp checker: the tricky cases, each with the
 //! verdict Go 1.25 gives (from Go's own parser tests and its source).
 
+use super::node::Node;
 use super::*;
 
 fn kind(pattern: &str) -> Option<ErrorKind> {

@@ -40,7 +40,8 @@ mod selectors;
 
 use std::collections::BTreeMap;
 
-use crate::diag::{Code, Diagnostic, has_errors};
+use crate::diag::report;
+use crate::diag::{Diagnostic, has_errors};
 use crate::emit::OutputFile;
 use crate::source::SourceMap;
 
@@ -110,7 +111,7 @@ pub fn import(inputs: &[Input]) -> Import {
         let found = decoded.policies.len() + decoded.groups.len() > before;
         if input.named && !found && diagnostics.len() == errors {
             diagnostics.push(
-                Diagnostic::without_span(Code::E0705, format!("`{}` holds no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy", input.path))
+                report::nothing_to_import(report::NothingToImport::InFile { path: &input.path })
                     .note("netpolc imports the documents of kind `CiliumNetworkPolicy` and `CiliumClusterwideNetworkPolicy` (`cilium.io/v2`), with the `CiliumCIDRGroup`s they name, and leaves every other kind alone")
                     .help("leave the file out, or name the directory that holds the policies"),
             );
@@ -121,7 +122,7 @@ pub fn import(inputs: &[Input]) -> Import {
         && !inputs.iter().any(|input| input.named)
     {
         diagnostics.push(
-            Diagnostic::without_span(Code::E0705, "found no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy to import")
+            report::nothing_to_import(report::NothingToImport::Anywhere)
                 .note("netpolc reads the `.yaml`, `.yml` and `.json` files under each directory it is given")
                 .help("name the files or directories that hold the policies"),
         );
@@ -197,10 +198,7 @@ fn system_namespaces(policies: &[model::Policy], diagnostics: &mut Vec<Diagnosti
     }
     for (namespace, names) in found {
         diagnostics.push(
-            Diagnostic::without_span(
-                Code::W0120,
-                format!("the imported policies restrict the system namespace `{namespace}`"),
-            )
+            report::imported_system_policy(&namespace)
             .note(format!("imported: {}", names.join(", ")))
             .note(format!("`namespaces/{namespace}.netpol` marks the block `system namespace {namespace}` so that it builds; a policy there can cut CoreDNS, the Cilium agent or the cloud controllers off from what they need"))
             .help("check that these policies are meant; if they are not, delete them from the imported repository and from the cluster"),

@@ -11,7 +11,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 
 /// One document of a YAML stream.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,12 +47,12 @@ pub fn documents(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Doc
         match serde_json::to_value(&yaml) {
             Ok(value) if !has_tag(&yaml) => out.push(Document { index, value }),
             Ok(_) => diags.push(
-                Diagnostic::without_span(Code::E0702, format!("cannot import document {index} of `{file}`: it uses a YAML tag"))
+                report::invalid_document(report::InvalidDocument::Tagged { index: &index, file: &file })
                     .note("Kubernetes objects are plain maps, lists and scalars; a tag such as `!Ref` has no meaning to the API server")
                     .help("remove the tag"),
             ),
             Err(error) => diags.push(
-                Diagnostic::without_span(Code::E0702, format!("cannot import document {index} of `{file}`: {error}"))
+                report::invalid_document(report::InvalidDocument::Unreadable { index: &index, file: &file, error: &error })
                     .note("a Kubernetes object is JSON written as YAML: map keys are strings and numbers are finite"),
             ),
         }
@@ -63,9 +64,12 @@ fn invalid_yaml(file: &str, index: usize, error: &serde_yaml::Error) -> Diagnost
     let place = error.location().map_or_else(String::new, |at| {
         format!(" at line {}, column {}", at.line(), at.column())
     });
-    Diagnostic::without_span(Code::E0702, format!("`{file}` is not valid YAML{place}"))
-        .note(format!("document {index}: {error}"))
-        .help("fix the YAML, or leave the file out of the import")
+    report::invalid_document(report::InvalidDocument::NotYaml {
+        file: &file,
+        place: &place,
+    })
+    .note(format!("document {index}: {error}"))
+    .help("fix the YAML, or leave the file out of the import")
 }
 
 /// True when any value of the tree carries a YAML tag.

@@ -14,7 +14,8 @@ use super::idioms::{self, Use};
 use super::layout::Layout;
 use super::model::{CidrGroup, Kind, Origin, Peer, Policy, Spec};
 use super::print::{self, PolicyText};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::emit::OutputFile;
 use crate::source::SourceMap;
 
@@ -116,7 +117,7 @@ pub fn duplicates(policies: &[Policy], diags: &mut Vec<Diagnostic>) {
         );
         match seen.get(&(namespace.clone(), policy.name.as_str())) {
             Some(first) => diags.push(
-                Diagnostic::without_span(Code::E0704, format!("two policies named `{}` {place}", policy.name))
+                report::duplicate_imported_name(report::DuplicateImportedName::Policy { name: &policy.name, place: &place })
                     .note(format!("one is {}, the other {}", first.describe(), policy.origin.describe()))
                     .note("Kubernetes keeps one object per name; the second `kubectl apply` replaces the first")
                     .help("import the two into separate repositories, or rename one (`metadata.name`)"),
@@ -148,10 +149,9 @@ pub fn used_groups(
     for group in groups {
         if let Some(first) = by_name.get(&group.name) {
             diags.push(
-                Diagnostic::without_span(
-                    Code::E0704,
-                    format!("two CiliumCIDRGroups named `{}`", group.name),
-                )
+                report::duplicate_imported_name(report::DuplicateImportedName::CidrGroup {
+                    name: &group.name,
+                })
                 .note(format!(
                     "one is {}, the other {}",
                     first.origin.describe(),
@@ -169,7 +169,7 @@ pub fn used_groups(
             named.insert(name.clone());
         } else {
             diags.push(
-                Diagnostic::without_span(Code::E0701, format!("cannot import `{path}` of {place}"))
+                report::unsupported_field(&path, &place)
                     .note(format!("it names the CiliumCIDRGroup `{name}`, which is not among the imported documents; netpolc writes a group as a constant of its CIDRs, so it needs them"))
                     .help(format!("import the CiliumCIDRGroup `{name}` too")),
             );

@@ -14,7 +14,8 @@ use ipnet::IpNet;
 use super::literals::parse_cidr;
 use super::repo::Repo;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::sema::index::DefKind;
 use crate::sema::walk::{self, Place, Visitor};
 use crate::source::Span;
@@ -169,14 +170,8 @@ fn overlaps(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
         if inner == outer && index < outer_index {
             continue;
         }
-        let headline = if inner == outer {
-            format!("`{inner}` is in this list twice")
-        } else {
-            format!("`{inner}` is inside `{outer}`, which the same list allows")
-        };
         diags.push(
-            Diagnostic::new(Code::W0107, inner_entry.span, headline)
-                .label(if inner == outer { "listed again" } else { "inside another entry" })
+            report::nested_cidr(inner_entry.span, inner, outer)
                 .secondary(outer_entry.span, format!("{} covers it", outer_entry.shown))
                 .note("a CIDR list allows the union of its entries, so the narrower entry adds only a policy-map entry")
                 .help("remove the narrower entry, or fix the one that is wrong"),

@@ -13,7 +13,8 @@
 
 use super::repo::{Inst, Repo};
 use super::select::Pods;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0102.
@@ -23,29 +24,29 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
         let directions = [
             (
                 "ingress",
-                &spec.ingress,
-                &spec.ingress_deny,
+                spec.ingress.is_empty(),
+                spec.ingress_deny.first().map(|rule| &rule.origin),
                 spec.default_deny.ingress,
             ),
             (
                 "egress",
-                &spec.egress,
-                &spec.egress_deny,
+                spec.egress.is_empty(),
+                spec.egress_deny.first().map(|rule| &rule.origin),
                 spec.default_deny.egress,
             ),
         ];
-        for (direction, allow, deny, default_deny) in directions {
-            let Some(first_deny) = deny.first() else {
+        for (direction, no_allow, first_deny, default_deny) in directions {
+            let Some(first_deny) = first_deny else {
                 continue;
             };
-            if !allow.is_empty()
+            if !no_allow
                 || default_deny == Some(false)
                 || already_default_deny(repo, inst, direction)
             {
                 continue;
             }
             diags.push(
-                Diagnostic::new(Code::W0102, inst.name_span, format!("{} only denies {direction}, so it also turns all other {direction} of its pods to default deny", inst.describe()))
+                report::deny_only(inst.name_span, &inst.describe(), &direction)
                     .label(format!("no {direction} allow rule"))
                     .secondary(repo.rule_span(first_deny, inst), "a deny rule selects the pods, like any rule")
                     .note(format!("in Cilium the first {direction} rule that selects a pod, a deny rule included, blocks all the {direction} no rule allows"))

@@ -8,7 +8,8 @@
 use std::collections::HashSet;
 
 use super::repo::Repo;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0108.
@@ -20,30 +21,22 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             continue;
         }
         let spec = inst.spec();
-        for list in [
-            &spec.ingress,
-            &spec.ingress_deny,
-            &spec.egress,
-            &spec.egress_deny,
-        ] {
-            for (index, rule) in list.iter().enumerate() {
-                let Some(first) = list.iter().take(index).find(|earlier| same(earlier, rule))
+        let rules: Vec<ir::RuleRef<'_>> = spec.rules().collect();
+        for (index, rule) in rules.iter().enumerate() {
+            {
+                let Some(first) = rules.iter().take(index).find(|earlier| same(earlier, rule))
                 else {
                     continue;
                 };
-                let span = repo.rule_span(rule, inst);
-                let first_span = repo.rule_span(first, inst);
-                let mut diag = Diagnostic::new(
-                    Code::W0108,
-                    span,
-                    format!("{} has this rule twice", inst.describe()),
-                )
-                .label("the same rule again")
-                .help("remove one of the two");
+                let span = repo.rule_span(rule.origin, inst);
+                let first_span = repo.rule_span(first.origin, inst);
+                let mut diag = report::duplicate_rule(span, &inst.describe())
+                    .label("the same rule again")
+                    .help("remove one of the two");
                 if first_span != span {
                     diag = diag.secondary(first_span, "first here");
                 }
-                for (which, origin) in [("first", &first.origin), ("second", &rule.origin)] {
+                for (which, origin) in [("first", first.origin), ("second", rule.origin)] {
                     if !origin.categories.is_empty() {
                         diag = diag.note(format!(
                             "the {which} comes through `{}`",
@@ -57,7 +50,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The same rule, wherever it was written.
-fn same(a: &ir::Rule, b: &ir::Rule) -> bool {
-    a.peer == b.peer && a.ports == b.ports && a.icmps == b.icmps && a.l7 == b.l7
+/// The same rule in the same list, wherever it was written.
+fn same(a: &ir::RuleRef<'_>, b: &ir::RuleRef<'_>) -> bool {
+    a.kind == b.kind && a.peer == b.peer && a.ports == b.ports && a.icmps == b.icmps && a.l7 == b.l7
 }

@@ -14,7 +14,8 @@
 use super::repo::{Inst, Repo};
 use super::select::{Namespace, Pods, Tri, may_select, whole_namespaces};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// Two-label public suffixes under which one more label is still a whole
@@ -29,9 +30,10 @@ const TWO_LABEL_SUFFIXES: &[&str] = &[
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         for rule in &inst.spec().egress {
-            let ir::Peer::Fqdns(names) = &rule.peer else {
+            let ir::EgressPeer::Fqdns(names) = &rule.peer else {
                 continue;
             };
+            let rule = &rule.origin;
             broad_patterns(repo, inst, rule, names, diags);
             let uncovered: Vec<&ir::FqdnSelector> = names
                 .iter()
@@ -90,8 +92,7 @@ fn dns_patterns(spec: &ir::PolicySpec) -> impl Iterator<Item = &ir::FqdnSelector
 }
 
 fn text(selector: &ir::FqdnSelector) -> String {
-    let (ir::FqdnSelector::Name(text) | ir::FqdnSelector::Pattern(text)) = selector;
-    text.trim_end_matches('.').to_ascii_lowercase()
+    selector.as_str().trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// Whether DNS pattern `pattern` matches every name `target` matches.
@@ -154,7 +155,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 fn missing_dns(
     repo: &Repo<'_>,
     inst: &Inst<'_>,
-    rule: &ir::Rule,
+    rule: &ir::RuleOrigin,
     uncovered: &[&ir::FqdnSelector],
 ) -> Diagnostic {
     let names: Vec<String> = uncovered
@@ -166,8 +167,7 @@ fn missing_dns(
         .egress
         .iter()
         .find(|rule| matches!(rule.l7, Some(ir::L7::Dns(_))));
-    let headline = format!("no DNS rule on these pods matches {}", names.join(", "));
-    let mut diag = Diagnostic::new(Code::W0101, repo.peer_span(rule, inst), headline)
+    let mut diag = report::fqdn_without_dns(repo.peer_span(rule, inst), &names)
         .label("this `fqdn` rule never matches")
         .note("Cilium learns the addresses of an `fqdn` peer from the DNS answers its proxy sees; the proxy sees a lookup only when a DNS rule on the same pods has a pattern that matches the name")
         .note(match inst.namespace {
@@ -182,7 +182,7 @@ fn missing_dns(
                 .collect();
             diag = diag
                 .secondary(
-                    repo.rule_span(dns, inst),
+                    repo.rule_span(&dns.origin, inst),
                     "this DNS rule does not match them",
                 )
                 .help(format!(
@@ -199,7 +199,7 @@ fn missing_dns(
 fn broad_patterns(
     repo: &Repo<'_>,
     inst: &Inst<'_>,
-    rule: &ir::Rule,
+    rule: &ir::RuleOrigin,
     names: &[ir::FqdnSelector],
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -212,7 +212,7 @@ fn broad_patterns(
         };
         let span = literal_span(repo, rule, pattern).unwrap_or_else(|| repo.rule_span(rule, inst));
         diags.push(
-            Diagnostic::new(Code::W0104, span, format!("the FQDN pattern `{pattern}` {why}"))
+            report::broad_fqdn_pattern(span, &pattern, &why)
                 .label("a very broad pattern")
                 .note("every address the pods look up under a broad pattern becomes an identity and a policy-map entry on each selected endpoint, so the map grows with the pods' traffic (cilium/cilium#17699)")
                 .help("list the names the pods need, or a pattern under the provider's own domain such as `*.example.com`; to allow all egress on purpose, write `allow to entity world`"),
@@ -253,7 +253,11 @@ pub fn broad(pattern: &str) -> Option<String> {
 
 /// The span of the string literal that wrote `pattern` in the rule, when
 /// it is written there and not through a constant.
-fn literal_span(repo: &Repo<'_>, rule: &ir::Rule, pattern: &str) -> Option<crate::source::Span> {
+fn literal_span(
+    repo: &Repo<'_>,
+    rule: &ir::RuleOrigin,
+    pattern: &str,
+) -> Option<crate::source::Span> {
     let syntax = repo.rule_syntax(rule)?;
     if !repo.is_user(syntax.span) {
         return None;
@@ -274,8 +278,8 @@ mod tests {
 
     #[test]
     fn dns_patterns_cover_names_and_patterns() {
-        let name = |text: &str| Name(text.to_owned());
-        let pattern = |text: &str| Pattern(text.to_owned());
+        let name = |text: &str| Name(text.into());
+        let pattern = |text: &str| Pattern(text.into());
         assert!(covers(&pattern("*"), &name("api.stripe.com")));
         assert!(covers(&pattern("*.stripe.com"), &name("api.stripe.com")));
         assert!(!covers(&pattern("*.stripe.com"), &name("stripe.com")));

@@ -12,7 +12,8 @@
 //! every port is meant.
 
 use super::repo::{Inst, Repo};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0118.
@@ -20,12 +21,11 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         let spec = inst.spec();
         let host_policy = matches!(spec.subject, ir::Subject::Nodes(_));
-        for (rule, ingress) in spec
-            .ingress
-            .iter()
-            .map(|rule| (rule, true))
-            .chain(spec.egress.iter().map(|rule| (rule, false)))
+        for rule in spec
+            .rules()
+            .filter(|rule| rule.kind.verdict == ir::Verdict::Allow)
         {
+            let ingress = rule.kind.direction == ir::Direction::Ingress;
             if !rule.ports.is_empty() || !rule.icmps.is_empty() || rule.l7.is_some() {
                 continue;
             }
@@ -34,16 +34,31 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             } else {
                 "the selected pods"
             };
-            match (shared_entity(&rule.peer), ingress) {
-                (Some(entity), false) => warn(repo, inst, rule, diags, format!(
-                    "`allow to entity {}` without a port reaches every port {}",
-                    entity.name, entity.ports
-                )),
-                (Some(entity), true) if host_policy => warn(repo, inst, rule, diags, format!(
-                    "`allow from entity {}` without a port lets {} reach every port of {subject}",
-                    entity.name, entity.who
-                )),
-                (_, true) if host_policy => warn(repo, inst, rule, diags, "this rule lets its peer reach every port of the selected nodes: SSH, the kubelet, and everything else they listen on".to_owned()),
+            match (shared_entity(rule.peer), ingress) {
+                (Some(entity), false) => warn(
+                    repo,
+                    inst,
+                    rule.origin,
+                    diags,
+                    report::InfraRule::AllowTo {
+                        entity: entity.name,
+                        ports: entity.ports,
+                    },
+                ),
+                (Some(entity), true) if host_policy => warn(
+                    repo,
+                    inst,
+                    rule.origin,
+                    diags,
+                    report::InfraRule::AllowFrom {
+                        entity: entity.name,
+                        who: entity.who,
+                        subject,
+                    },
+                ),
+                (_, true) if host_policy => {
+                    warn(repo, inst, rule.origin, diags, report::InfraRule::IntoNodes)
+                }
                 (_, _) => {}
             }
         }
@@ -53,16 +68,11 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 fn warn(
     repo: &Repo<'_>,
     inst: &Inst<'_>,
-    rule: &ir::Rule,
+    rule: &ir::RuleOrigin,
     diags: &mut Vec<Diagnostic>,
-    message: String,
+    what: report::InfraRule<'_>,
 ) {
-    diags.push(
-        Diagnostic::new(Code::W0118, repo.peer_span(rule, inst), message)
-            .label("no `port` on shared infrastructure")
-            .note("the API server, the nodes and the cluster serve every workload; a rule without `port` reaches all of their ports, such as etcd (2379/tcp), the kubelet (10250/tcp) and SSH (22/tcp) on the control-plane nodes")
-            .help("add `port ...` with what the pods need (the API server listens on 443/tcp or 6443/tcp), or `silence W0118 \"reason\"` on the line before the rule where every port is meant"),
-    );
+    diags.push(report::infra_without_port(repo.peer_span(rule, inst), what));
 }
 
 /// A shared-infrastructure entity: its name, whose ports a port-less egress
@@ -74,8 +84,8 @@ struct Shared {
 }
 
 /// The first shared-infrastructure entity of a peer.
-fn shared_entity(peer: &ir::Peer) -> Option<Shared> {
-    let ir::Peer::Entities(entities) = peer else {
+fn shared_entity(peer: ir::PeerRef<'_>) -> Option<Shared> {
+    let ir::PeerRef::Entities(entities) = peer else {
         return None;
     };
     entities.iter().find_map(|entity| {

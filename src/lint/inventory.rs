@@ -8,7 +8,8 @@
 
 use super::repo::Repo;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::sema::SYSTEM_NAMESPACES;
 
 /// W0114 and W0116.
@@ -27,36 +28,36 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             .is_some_and(|namespace| !namespace.policies.is_empty());
         if !has_policy {
             diags.push(
-                Diagnostic::new(Code::W0114, entry.origin, format!("the namespace `{name}` has no policy"))
+                report::namespace_without_policy(entry.origin, &name)
                     .label("listed in the inventory")
                     .note("without a policy, Cilium lets every pod of the namespace send and receive anything that no cluster policy restricts")
                     .help(format!("add `namespace {name} {{ ... }}` with its policies, or remove `{name}` from the inventory if the cluster no longer has it")),
             );
         }
     }
-    let listed: Vec<&str> = inventory.namespaces.keys().map(String::as_str).collect();
+    let listed: Vec<&str> = inventory
+        .namespaces
+        .keys()
+        .map(|name| name.as_str())
+        .collect();
     for file in repo.user_files() {
         for item in &file.items {
             let ast::Item::Namespace(decl) = item else {
                 continue;
             };
-            if inventory.namespaces.contains_key(&decl.name.node) {
+            if inventory.namespaces.contains_key(decl.name.node.as_str()) {
                 continue;
             }
             diags.push(
-                Diagnostic::new(
-                    Code::W0116,
-                    decl.name.span,
-                    format!("the namespace `{}` is not in the inventory", decl.name.node),
-                )
-                .label("not listed in `cluster namespaces`")
-                .note("policies for a namespace the cluster does not have select nothing")
-                .help(
-                    match crate::sema::closest(&decl.name.node, listed.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None => format!("add `{}` to `cluster namespaces`", decl.name.node),
-                    },
-                ),
+                report::namespace_not_in_inventory(decl.name.span, &decl.name.node)
+                    .label("not listed in `cluster namespaces`")
+                    .note("policies for a namespace the cluster does not have select nothing")
+                    .help(
+                        match crate::sema::closest(&decl.name.node, listed.iter().copied()) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => format!("add `{}` to `cluster namespaces`", decl.name.node),
+                        },
+                    ),
             );
         }
     }

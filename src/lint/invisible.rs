@@ -13,8 +13,9 @@
 
 use super::repo::Repo;
 use crate::ast;
+use crate::diag::Diagnostic;
 use crate::diag::escape::invisible_name;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::report;
 use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::{SourceMap, Span};
 
@@ -53,14 +54,7 @@ impl Strings<'_> {
         let start = span.start as usize + offset;
         let at = Span::new(span.file, start, start + c.len_utf8());
         let more = found.count();
-        let mut diag = Diagnostic::new(
-            Code::W0117,
-            at,
-            format!(
-                "this string holds the invisible character U+{:04X} {name}",
-                u32::from(c)
-            ),
-        )
+        let mut diag = report::invisible_character(at, u32::from(c), &name)
         .label("invisible here")
         .note("the string looks like one without it, but Cilium and netpolc compare the characters, so it does not match what it seems to");
         if more > 0 {

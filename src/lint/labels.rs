@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 
 use super::repo::Repo;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::Span;
 
@@ -111,7 +112,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 }
 
 fn warning(shown: &str, fixed: &str, span: Span, common: &Seen) -> Diagnostic {
-    Diagnostic::new(Code::W0112, span, format!("{shown} is written once, and is close to {fixed}, {}", common.describe()))
+    report::label_typo(span, &shown, &fixed, &common.describe())
         .label(format!("did you mean {fixed}?"))
         .secondary(common.first, format!("{fixed} is written here"))
         .note("a selector that matches no pod selects nothing, and neither netpolc nor Cilium can tell that it is a typo")

@@ -20,7 +20,8 @@ use ipnet::IpNet;
 use super::repo::Repo;
 use super::silence::Silences;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::Span;
 
@@ -146,7 +147,7 @@ fn group(
     if places(&occurrences) < 2 {
         return None;
     }
-    occurrences.retain(|occurrence| !silences.covers(Code::W0106, occurrence.span));
+    occurrences.retain(|occurrence| !silences.covers(report::REPEATED_LITERAL, occurrence.span));
     if places(&occurrences) < 2 {
         return None;
     }
@@ -177,7 +178,7 @@ fn group(
     let constant = occurrences
         .iter()
         .find_map(|occurrence| occurrence.constant.clone());
-    let mut diag = Diagnostic::new(Code::W0106, primary.span, format!("`{}` is written in {} places", primary.shown, occurrences.len()))
+    let mut diag = report::repeated_literal(primary.span, &primary.shown, &occurrences.len())
         .label("written out here")
         .note("when the value changes, every place must change with it; a constant changes them all at once");
     for (index, occurrence) in occurrences.iter().enumerate() {

@@ -34,7 +34,8 @@ use std::collections::HashMap;
 
 use super::repo::{Inst, Repo};
 use super::select::{self, Pods};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -102,17 +103,17 @@ fn warning(
     count: usize,
     others: &[&Inst<'_>],
 ) -> Diagnostic {
-    let mut diag = Diagnostic::new(
-        Code::W0113,
-        inst.name_span,
-        format!("the endpoints of {} need about {total} policy-map entries, more than half of Cilium's default {MAP_SIZE}", inst.describe()),
-    )
-    .label("estimated from the rules that select these endpoints");
+    let mut diag = report::map_overflow(inst.name_span, &inst.describe(), &total, &MAP_SIZE)
+        .label("estimated from the rules that select these endpoints");
     let mut rules: Vec<(u64, Span)> = std::iter::once(inst)
         .chain(others.iter().copied())
         .flat_map(|policy| {
-            all_rules(policy.spec())
-                .map(move |rule| (rule_entries(repo, rule), repo.rule_span(rule, policy)))
+            policy.spec().rules().map(move |rule| {
+                (
+                    rule_entries(repo, rule),
+                    repo.rule_span(rule.origin, policy),
+                )
+            })
         })
         .collect();
     rules.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -137,32 +138,24 @@ fn warning(
     .help("use wider CIDRs and port ranges, narrow broad peers, or raise the agent's `bpf-policy-map-max`")
 }
 
-fn all_rules(spec: &ir::PolicySpec) -> impl Iterator<Item = &ir::Rule> {
-    spec.ingress
-        .iter()
-        .chain(&spec.ingress_deny)
-        .chain(&spec.egress)
-        .chain(&spec.egress_deny)
-}
-
 /// The estimated entries of a policy.
 pub fn entries(repo: &Repo<'_>, spec: &ir::PolicySpec) -> u64 {
-    all_rules(spec).map(|rule| rule_entries(repo, rule)).sum()
+    spec.rules().map(|rule| rule_entries(repo, rule)).sum()
 }
 
 /// The estimated entries of one rule.
-pub fn rule_entries(repo: &Repo<'_>, rule: &ir::Rule) -> u64 {
+pub fn rule_entries(repo: &Repo<'_>, rule: ir::RuleRef<'_>) -> u64 {
     let ports: u64 = rule.ports.iter().map(port_entries).sum();
     let width = ports
         .max(u64::try_from(rule.icmps.len()).unwrap_or(u64::MAX))
         .max(1);
-    identities(repo, &rule.peer).saturating_mul(width)
+    identities(repo, rule.peer).saturating_mul(width)
 }
 
-fn identities(repo: &Repo<'_>, peer: &ir::Peer) -> u64 {
+fn identities(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> u64 {
     match peer {
-        ir::Peer::Anywhere => 1,
-        ir::Peer::Entities(entities) => entities
+        ir::PeerRef::Anywhere => 1,
+        ir::PeerRef::Entities(entities) => entities
             .iter()
             .map(|entity| {
                 if *entity == ir::Entity::Cluster {
@@ -172,24 +165,26 @@ fn identities(repo: &Repo<'_>, peer: &ir::Peer) -> u64 {
                 }
             })
             .sum(),
-        ir::Peer::Cidrs(cidrs) => cidrs
+        ir::PeerRef::Cidrs(cidrs) => cidrs
             .iter()
-            .map(|cidr| 1 + u64::try_from(cidr.except.len()).unwrap_or(0))
+            .map(|cidr| 1 + u64::try_from(cidr.except().len()).unwrap_or(0))
             .sum(),
         // Each CIDR of a group is an identity of its own.
-        ir::Peer::CidrGroups { cidrs, groups } => {
-            let literal: u64 = cidrs
+        ir::PeerRef::CidrGroups(peer) => {
+            let literal: u64 = peer
+                .cidrs()
                 .iter()
-                .map(|cidr| 1 + u64::try_from(cidr.except.len()).unwrap_or(0))
+                .map(|cidr| 1 + u64::try_from(cidr.except().len()).unwrap_or(0))
                 .sum();
-            let grouped: usize = groups
+            let grouped: usize = peer
+                .groups()
                 .iter()
                 .filter_map(|name| repo.program.cidr_groups.get(name))
                 .map(|group| group.cidrs.len())
                 .sum();
             literal + u64::try_from(grouped).unwrap_or(0)
         }
-        ir::Peer::Fqdns(names) => names
+        ir::PeerRef::Fqdns(names) => names
             .iter()
             .map(|name| match name {
                 ir::FqdnSelector::Name(_) => FQDN_NAME_IDENTITIES,
@@ -201,10 +196,10 @@ fn identities(repo: &Repo<'_>, peer: &ir::Peer) -> u64 {
                 ir::FqdnSelector::Pattern(_) => FQDN_PATTERN_IDENTITIES,
             })
             .sum(),
-        ir::Peer::Services(services) => {
+        ir::PeerRef::Services(services) => {
             SELECTOR_IDENTITIES * u64::try_from(services.len()).unwrap_or(0)
         }
-        ir::Peer::Endpoints(selectors) => selectors.iter().map(selector_identities).sum(),
+        ir::PeerRef::Endpoints(selectors) => selectors.iter().map(selector_identities).sum(),
     }
 }
 
@@ -234,12 +229,12 @@ fn selector_identities(selector: &ir::Selector) -> u64 {
 /// The map entries of one port: the aligned blocks of a range, times three
 /// for protocol `any`.
 fn port_entries(port: &ir::PortSpec) -> u64 {
-    let protocols = if port.protocol == ir::Protocol::Any {
+    let protocols = if port.protocol() == ir::Protocol::Any {
         3
     } else {
         1
     };
-    let blocks = match (&port.port, port.end_port) {
+    let blocks = match (port.port(), port.end_port()) {
         (ir::Port::Number(start), Some(end)) => range_blocks(u32::from(*start), u32::from(end)),
         _ => 1,
     };

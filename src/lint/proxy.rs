@@ -9,29 +9,32 @@
 
 use super::repo::Repo;
 use super::select;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 
 /// W0105.
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {
         let spec = inst.spec();
-        for (rule, way) in spec
-            .ingress
-            .iter()
-            .map(|rule| (rule, "from"))
-            .chain(spec.egress.iter().map(|rule| (rule, "to")))
+        for rule in spec
+            .rules()
+            .filter(|rule| rule.kind.verdict == ir::Verdict::Allow)
         {
-            let kind = match &rule.l7 {
+            let way = match rule.kind.direction {
+                ir::Direction::Ingress => "from",
+                ir::Direction::Egress => "to",
+            };
+            let kind = match rule.l7 {
                 Some(ir::L7::Http(_)) => "HTTP",
                 Some(ir::L7::Kafka(_)) => "Kafka",
                 Some(ir::L7::Dns(_)) | None => continue,
             };
-            let Some(peer) = broad_peer(repo, &rule.peer) else {
+            let Some(peer) = broad_peer(repo, rule.peer) else {
                 continue;
             };
             diags.push(
-                Diagnostic::new(Code::W0105, repo.peer_span(rule, inst), format!("{kind} rule {way} {peer}: every request goes through the proxy"))
+                report::l7_on_broad_peer(repo.peer_span(rule.origin, inst), &kind, &way, &peer)
                     .label(format!("L7 rule on {peer}"))
                     .note("an L7 rule sends all the traffic of its port through Cilium's Envoy proxy; with a broad peer that is every client's every request, with the proxy's latency and CPU cost, and a proxy restart drops them all")
                     .help("narrow the peer to the clients the L7 rule is about, and allow the others on L3/L4 only if they need the port"),
@@ -41,10 +44,10 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 }
 
 /// How a broad peer is described, or `None` for a narrow one.
-fn broad_peer(repo: &Repo<'_>, peer: &ir::Peer) -> Option<String> {
+fn broad_peer(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> Option<String> {
     match peer {
-        ir::Peer::Anywhere => Some("`anywhere`".to_owned()),
-        ir::Peer::Entities(entities) => entities
+        ir::PeerRef::Anywhere => Some("`anywhere`".to_owned()),
+        ir::PeerRef::Entities(entities) => entities
             .iter()
             .find(|entity| {
                 matches!(
@@ -56,25 +59,26 @@ fn broad_peer(repo: &Repo<'_>, peer: &ir::Peer) -> Option<String> {
                 ir::Entity::All => "`everything`".to_owned(),
                 other => format!("`entity {}`", other.as_str()),
             }),
-        ir::Peer::Cidrs(cidrs) => cidrs
+        ir::PeerRef::Cidrs(cidrs) => cidrs
             .iter()
-            .find(|rule| rule.cidr.prefix_len() == 0)
-            .map(|rule| format!("`{}`", rule.cidr)),
-        ir::Peer::CidrGroups { cidrs, groups } => cidrs
+            .find(|rule| rule.cidr().prefix_len() == 0)
+            .map(|rule| format!("`{}`", rule.cidr())),
+        ir::PeerRef::CidrGroups(peer) => peer
+            .cidrs()
             .iter()
-            .map(|rule| rule.cidr)
+            .map(ir::CidrRule::cidr)
             .chain(
-                groups
+                peer.groups()
                     .iter()
                     .filter_map(|name| repo.program.cidr_groups.get(name))
                     .flat_map(|group| group.cidrs.iter().copied()),
             )
             .find(|cidr| cidr.prefix_len() == 0)
             .map(|cidr| format!("`{cidr}`")),
-        ir::Peer::Endpoints(selectors) => selectors
+        ir::PeerRef::Endpoints(selectors) => selectors
             .iter()
             .any(select::selects_all_namespaces)
             .then(|| "every pod of every namespace".to_owned()),
-        ir::Peer::Fqdns(_) | ir::Peer::Services(_) => None,
+        ir::PeerRef::Fqdns(_) | ir::PeerRef::Services(_) => None,
     }
 }

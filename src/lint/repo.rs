@@ -156,8 +156,8 @@ impl<'a> Repo<'a> {
     }
 
     /// The syntax of an IR rule (`None` for `default deny`).
-    pub fn rule_syntax(&self, rule: &ir::Rule) -> Option<&'a ast::Rule> {
-        self.rules.get(&rule.origin.span).copied()
+    pub fn rule_syntax(&self, rule: &ir::RuleOrigin) -> Option<&'a ast::Rule> {
+        self.rules.get(&rule.span).copied()
     }
 
     /// The definition of a constant, by the span of its name.
@@ -173,11 +173,11 @@ impl<'a> Repo<'a> {
     /// Where to point at a rule of a policy: the rule when it is written in
     /// a user file; else the `use` in the policy that brought it from the
     /// standard library; else the policy.
-    pub fn rule_span(&self, rule: &ir::Rule, inst: &Inst<'_>) -> Span {
-        if self.is_user(rule.origin.span) {
-            return rule.origin.span;
+    pub fn rule_span(&self, rule: &ir::RuleOrigin, inst: &Inst<'_>) -> Span {
+        if self.is_user(rule.span) {
+            return rule.span;
         }
-        let outermost = rule.origin.categories.first();
+        let outermost = rule.categories.first();
         let use_span =
             self.index
                 .policy_uses(inst.policy.origin)
@@ -191,7 +191,7 @@ impl<'a> Repo<'a> {
 
     /// Where to point at a rule's peer: the peer when the rule is written in
     /// a user file, else as [`Repo::rule_span`].
-    pub fn peer_span(&self, rule: &ir::Rule, inst: &Inst<'_>) -> Span {
+    pub fn peer_span(&self, rule: &ir::RuleOrigin, inst: &Inst<'_>) -> Span {
         match self.rule_syntax(rule) {
             Some(syntax) if self.is_user(syntax.span) => syntax.peer.span,
             _ => self.rule_span(rule, inst),

@@ -81,10 +81,16 @@ fn reqs(selector: &ir::Selector) -> Vec<Req<'_>> {
             values: vec![value.as_str()],
         })
         .collect();
-    out.extend(selector.match_expressions.iter().map(|expression| Req {
-        key: bare(&expression.key),
-        operator: expression.operator,
-        values: expression.values.iter().map(String::as_str).collect(),
+    out.extend(selector.match_expressions.iter().map(|expression| {
+        Req {
+            key: bare(&expression.key),
+            operator: expression.operator,
+            values: expression
+                .values
+                .iter()
+                .map(ir::LabelValue::as_str)
+                .collect(),
+        }
     }));
     out
 }
@@ -95,7 +101,7 @@ pub struct Namespace<'a> {
     /// The name.
     pub name: &'a str,
     /// Every label it carries, when the inventory lists it.
-    pub labels: Option<&'a BTreeMap<ir::LabelKey, String>>,
+    pub labels: Option<&'a BTreeMap<ir::LabelKey, ir::LabelValue>>,
 }
 
 impl<'a> Namespace<'a> {

@@ -14,6 +14,7 @@
 use std::cell::Cell;
 
 use crate::ast;
+use crate::diag::report;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::Span;
 
@@ -30,13 +31,13 @@ pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
             match Code::parse(&written.node) {
                 Some(code) if code.severity() == Severity::Warning => {}
                 Some(code) => diags.push(
-                    Diagnostic::new(Code::E0106, written.span, format!("`{code}` is an error, and errors cannot be silenced"))
+                    report::invalid_silence(written.span, report::InvalidSilence::ErrorCode { code: &code })
                         .label("an error code")
                         .note("`silence` takes warning codes (`W...`); an error means netpolc cannot emit a correct policy")
                         .help(format!("fix the error; `netpolc explain {code}` says how")),
                 ),
                 None => diags.push(
-                    Diagnostic::new(Code::E0106, written.span, format!("`{}` is not a warning code", written.node))
+                    report::invalid_silence(written.span, report::InvalidSilence::NotWarning { written: &written.node })
                         .label("unknown code")
                         .help_opt(crate::sema::did_you_mean(&written.node.to_ascii_uppercase(), warnings.iter().copied(), str::to_owned)),
                 ),
@@ -57,7 +58,7 @@ pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
                 .map(|code| code.node.as_str())
                 .collect();
             diags.push(
-                Diagnostic::new(Code::E0106, span, "a `silence` needs a reason")
+                report::invalid_silence(span, report::InvalidSilence::NoReason)
                     .label("no reason given")
                     .note("the reason tells the next reader why the warning does not apply here")
                     .help(format!(
@@ -140,14 +141,10 @@ impl Silences {
             .iter()
             .filter(|entry| !entry.used.get())
             .map(|entry| {
-                Diagnostic::new(
-                    Code::W0115,
-                    entry.code_span,
-                    format!("`silence {}` silences nothing", entry.code),
-                )
-                .label(format!("no {} warning here", entry.code))
-                .note("a stale `silence` would hide the warning if the problem came back")
-                .help(format!("remove `{}` from the `silence` line", entry.code))
+                report::useless_silence(entry.code_span, &entry.code)
+                    .label(format!("no {} warning here", entry.code))
+                    .note("a stale `silence` would hide the warning if the problem came back")
+                    .help(format!("remove `{}` from the `silence` line", entry.code))
             })
             .collect()
     }

@@ -15,7 +15,8 @@
 use super::repo::{Inst, Repo};
 use super::select::{self, Namespace, Tri};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::sema::SYSTEM_NAMESPACES;
 use crate::source::Span;
@@ -75,7 +76,7 @@ fn warning(repo: &Repo<'_>, inst: &Inst<'_>, system: &str, named: bool) -> Diagn
             "leave `{system}` out of the selector, or write `silence W0103 \"why\"` before the policy if it is on purpose"
         )
     };
-    Diagnostic::new(Code::W0103, span, format!("{} selects pods in `{system}`", inst.describe()))
+    report::system_namespace_selected(span, &inst.describe(), &system)
         .label(label)
         .note("ADR-003 gives system namespaces no policy: restricting CoreDNS, the Cilium agent or the cloud controllers can break the whole cluster")
         .help(help)

@@ -8,20 +8,17 @@
 //! definitions never warn (and nothing there can use a user's).
 
 use super::repo::Repo;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::sema::index::{Def, DefKind, Detail};
 
 /// W0109, W0110 and W0111.
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for def in unused(repo, DefKind::Constant) {
         diags.push(
-            Diagnostic::new(
-                Code::W0109,
-                def.span,
-                format!("the constant `{}` is never used", def.name),
-            )
-            .label("defined here, used nowhere")
-            .help(format!("remove it, or use it as `${}`", def.name)),
+            report::unused_constant(def.span, &def.name)
+                .label("defined here, used nowhere")
+                .help(format!("remove it, or use it as `${}`", def.name)),
         );
     }
     for def in unused(repo, DefKind::Category) {
@@ -30,24 +27,20 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             _ => None,
         };
         diags.push(
-            Diagnostic::new(
-                Code::W0110,
-                def.span,
-                format!("the category `{}` is never used", def.name),
-            )
-            .label("defined here, used nowhere")
-            .help(match sentence {
-                Some(sentence) => format!(
-                    "remove it, or write `{sentence}` (its sentence) in a namespace or policy"
-                ),
-                None => format!("remove it, or `use {}` in a namespace or policy", def.name),
-            }),
+            report::unused_category(def.span, &def.name)
+                .label("defined here, used nowhere")
+                .help(match sentence {
+                    Some(sentence) => format!(
+                        "remove it, or write `{sentence}` (its sentence) in a namespace or policy"
+                    ),
+                    None => format!("remove it, or `use {}` in a namespace or policy", def.name),
+                }),
         );
     }
     for import in repo.index.imports() {
         if repo.is_user_file(import.file) && !import.used {
             diags.push(
-                Diagnostic::new(Code::W0111, import.span, format!("nothing from `{}` is used in this file", import.path))
+                report::unused_import(import.span, &import.path)
                     .label("unused import")
                     .note("namespaces and cluster policies are global; an import only makes constants and categories visible")
                     .help("remove the import"),

@@ -35,11 +35,14 @@
 //! | 24 | `l7` with an empty key | not expressible |
 //!
 //! Deny rules cannot carry L7 (E0410) or FQDN peers (E0411); service peers
-//! exist only on egress (E0413). Version-dependent features are checked in
+//! exist only on egress (E0413): `place.rs` reports these, where a rule gets
+//! the IR type of its list. Version-dependent features are checked in
 //! `versions.rs` (E0421).
 
+use super::rules::Lowered;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -47,90 +50,40 @@ use crate::source::Span;
 pub const MAX_PORTS: usize = 40;
 
 /// Checks one lowered rule.
-pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic>) {
+pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>) {
     let ports_span = rule.ports.as_ref().map_or(rule.span, |ports| ports.span);
     let ingress = rule.direction.node == ast::Direction::Ingress;
     let deny = rule.verb.node == ast::Verb::Deny;
     if let (Some(ports), Some(icmps)) = (&rule.ports, &rule.icmps) {
         diags.push(
-            Diagnostic::new(
-                Code::E0408,
-                icmps.span,
-                "one rule has both `port` and `icmp`",
-            )
-            .label("`icmp` here")
-            .secondary(ports.span, "`port` here")
-            .note("Cilium drops a rule that has both `toPorts` and `icmps`")
-            .help("write one rule for the ports and one for ICMP"),
+            report::port_and_icmp(icmps.span)
+                .label("`icmp` here")
+                .secondary(ports.span, "`port` here")
+                .note("Cilium drops a rule that has both `toPorts` and `icmps`")
+                .help("write one rule for the ports and one for ICMP"),
         );
     }
     if built.ports.len() > MAX_PORTS {
         diags.push(
-            Diagnostic::new(
-                Code::E0406,
-                ports_span,
-                format!(
-                    "this rule lists {} ports, more than Cilium's {MAX_PORTS}",
-                    built.ports.len()
-                ),
-            )
-            .label("too many ports")
-            .help("use port ranges such as `8000-8999/tcp`, or split the rule"),
+            report::too_many_ports(ports_span, &built.ports.len(), &MAX_PORTS)
+                .label("too many ports")
+                .help("use port ranges such as `8000-8999/tcp`, or split the rule"),
         );
     }
     if built.icmps.len() > MAX_PORTS {
         let span = rule.icmps.as_ref().map_or(rule.span, |icmps| icmps.span);
         diags.push(
-            Diagnostic::new(
-                Code::E0407,
-                span,
-                format!(
-                    "this rule lists {} ICMP types, more than Cilium's {MAX_PORTS}",
-                    built.icmps.len()
-                ),
-            )
-            .label("too many ICMP types")
-            .help("split the rule"),
+            report::too_many_icmp_types(span, &built.icmps.len(), &MAX_PORTS)
+                .label("too many ICMP types")
+                .help("split the rule"),
         );
-    }
-    if let ir::Peer::Fqdns(_) = built.peer {
-        if ingress || deny {
-            diags.push(
-                Diagnostic::new(Code::E0411, rule.peer.span, "FQDN peers exist only in egress allow rules")
-                    .label(if ingress { "an ingress rule" } else { "a deny rule" })
-                    .note("Cilium learns the IPs of names from the DNS answers its proxy sees, so it can only allow traffic to them")
-                    .help(if deny {
-                        "deny by CIDR instead, or allow only the names that are wanted"
-                    } else {
-                        "match the sources by `cidr` or `entity`"
-                    }),
-            );
-        }
-    }
-    if let ir::Peer::Services(_) = built.peer {
-        if ingress {
-            diags.push(
-                Diagnostic::new(
-                    Code::E0413,
-                    rule.peer.span,
-                    "service peers exist only in egress rules",
-                )
-                .label("a service in an ingress rule")
-                .help("match the clients with `pods ...` instead"),
-            );
-        }
     }
     let Some(l7) = &built.l7 else {
         return;
     };
     let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
     if deny {
-        diags.push(
-            Diagnostic::new(Code::E0410, l7_span, "deny rules cannot have L7 rules")
-                .label("L7 rule on a deny rule")
-                .note("Cilium's deny rules match on L3 and L4 only")
-                .help("deny the whole port, or allow only the requests that are wanted"),
-        );
+        // E0410, reported where the rule is placed in its list (`place`).
         return;
     }
     let kind = match l7 {
@@ -140,7 +93,7 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
     };
     if matches!(l7, ir::L7::Dns(_)) && ingress {
         diags.push(
-            Diagnostic::new(Code::E0404, l7_span, "DNS rules exist only in egress rules")
+            report::misplaced_dns_rule(l7_span, report::MisplacedDnsRule::Ingress)
                 .label("DNS rule on an ingress rule")
                 .note("the DNS proxy inspects the queries a pod sends")
                 .help("write `allow to pods k8s-app=kube-dns in namespace kube-system port 53 dns \"*\"`, or `allow dns`"),
@@ -148,7 +101,7 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         return;
     }
     if built.ports.is_empty() {
-        let mut diag = Diagnostic::new(Code::E0403, l7_span, format!("{kind} rules need a `port`"))
+        let mut diag = report::l7_needs_port(l7_span, report::L7NeedsPort::Missing { kind: &kind })
             .label(format!("{kind} rule without a port"))
             .note("Cilium attaches L7 rules to a port rule");
         diag = if matches!(l7, ir::L7::Dns(_)) {
@@ -160,25 +113,21 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         return;
     }
     for port in &built.ports {
-        if port.port == ir::Port::Number(0) {
+        if *port.port() == ir::Port::Number(0) {
             diags.push(
-                Diagnostic::new(
-                    Code::E0403,
-                    ports_span,
-                    format!("{kind} rules need a specific port, not port 0"),
-                )
-                .label("port 0 means every port")
-                .note("Cilium drops L7 rules on port 0")
-                .help("name the port the service listens on"),
+                report::l7_needs_port(ports_span, report::L7NeedsPort::PortZero { kind: &kind })
+                    .label("port 0 means every port")
+                    .note("Cilium drops L7 rules on port 0")
+                    .help("name the port the service listens on"),
             );
             return;
         }
     }
     match l7 {
         ir::L7::Dns(_) => {
-            if built.ports.iter().any(|port| port.end_port.is_some()) {
+            if built.ports.iter().any(|port| port.end_port().is_some()) {
                 diags.push(
-                    Diagnostic::new(Code::E0404, ports_span, "DNS rules cannot use a port range")
+                    report::misplaced_dns_rule(ports_span, report::MisplacedDnsRule::PortRange)
                         .label("port range with a DNS rule")
                         .note("Cilium drops DNS rules whose port has an `endPort`")
                         .help("write `port 53`"),
@@ -187,16 +136,12 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             if built
                 .ports
                 .iter()
-                .any(|port| port.protocol == ir::Protocol::Sctp)
+                .any(|port| port.protocol() == ir::Protocol::Sctp)
             {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0402,
-                        ports_span,
-                        "DNS rules need TCP, UDP or any protocol",
-                    )
-                    .label("SCTP port with a DNS rule")
-                    .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
+                    report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Dns)
+                        .label("SCTP port with a DNS rule")
+                        .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
                 );
             }
         }
@@ -204,14 +149,14 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
             if let Some(port) = built
                 .ports
                 .iter()
-                .find(|port| port.protocol != ir::Protocol::Tcp)
+                .find(|port| port.protocol() != ir::Protocol::Tcp)
             {
-                let shown = match &port.port {
+                let shown = match port.port() {
                     ir::Port::Number(n) => n.to_string(),
-                    ir::Port::Name(name) => name.clone(),
+                    ir::Port::Name(name) => name.to_string(),
                 };
                 diags.push(
-                    Diagnostic::new(Code::E0402, ports_span, format!("{kind} rules need TCP ports"))
+                    report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Tcp { kind: &kind })
                         .label(format!("port `{shown}` is not `/tcp`"))
                         .note("Cilium drops L7 rules on a port whose protocol is not TCP; a port without a protocol means any protocol")
                         .help(format!("write `{shown}/tcp`")),
@@ -226,29 +171,32 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
 pub fn check_subject_rules(
     subject: &ir::Subject,
     select_span: Span,
-    ingress: &[ir::Rule],
-    egress: &[ir::Rule],
+    ingress: &[ir::IngressRule],
+    egress: &[ir::EgressRule],
     diags: &mut Vec<Diagnostic>,
 ) {
     if !matches!(subject, ir::Subject::Nodes(_)) {
         return;
     }
-    let offending = ingress.iter().find(|rule| rule.l7.is_some()).or_else(|| {
-        egress
-            .iter()
-            .find(|rule| matches!(rule.l7, Some(ir::L7::Http(_) | ir::L7::Kafka(_))))
-    });
-    if let Some(rule) = offending {
+    let offending = ingress
+        .iter()
+        .find(|rule| rule.l7.is_some())
+        .map(|rule| &rule.origin)
+        .or_else(|| {
+            egress
+                .iter()
+                .find(|rule| matches!(rule.l7, Some(ir::L7::Http(_) | ir::L7::Kafka(_))))
+                .map(|rule| &rule.origin)
+        });
+    if let Some(origin) = offending {
         diags.push(
-            Diagnostic::new(
-                Code::E0412,
-                rule.origin.span,
-                "the host firewall cannot have this L7 rule",
-            )
-            .label("L7 rule in a node policy")
-            .secondary(select_span, "the policy selects nodes here")
-            .note("Cilium allows no L7 rules on host ingress, and only DNS rules on host egress")
-            .help("remove the L7 part, or apply it to pods instead of nodes"),
+            report::host_firewall_l7(origin.span)
+                .label("L7 rule in a node policy")
+                .secondary(select_span, "the policy selects nodes here")
+                .note(
+                    "Cilium allows no L7 rules on host ingress, and only DNS rules on host egress",
+                )
+                .help("remove the L7 part, or apply it to pods instead of nodes"),
         );
     }
 }
@@ -260,19 +208,11 @@ pub fn check_not_empty(
     name_span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<()> {
-    if !(spec.ingress.is_empty()
-        && spec.ingress_deny.is_empty()
-        && spec.egress.is_empty()
-        && spec.egress_deny.is_empty())
-    {
+    if !spec.has_no_rules() {
         return Some(());
     }
     diags.push(
-        Diagnostic::new(
-            Code::E0401,
-            name_span,
-            "this policy allows and denies nothing",
-        )
+        report::policy_allows_nothing(name_span)
         .label("no rules")
         .note(
             "Cilium rejects a policy without any ingress, ingress deny, egress or egress deny rule",

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Ctx {
     /// A CiliumNetworkPolicy of this namespace.
-    Namespace(String),
+    Namespace(crate::ir::NamespaceName),
     /// A CiliumClusterwideNetworkPolicy.
     Cluster,
 }

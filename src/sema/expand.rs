@@ -30,13 +30,16 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::context::Ctx;
+use super::place::Placed;
+use super::proof::CHECKED;
 use super::resolve::{CategoryRef, Defs};
 use super::types::Ty;
 use super::values::{self, Bound, Env, Evaluator, Params, Val};
 use super::{cilium, rules, safety, sentences, suggest, validate, versions};
 use crate::CiliumVersion;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::{FileId, Origin, SourceMap, Span};
 
@@ -46,21 +49,21 @@ pub struct Parts {
     /// `select`, with where it was written.
     pub subject: Option<(ir::Subject, Span)>,
     /// `description`.
-    pub description: Option<(String, Span)>,
+    pub description: Option<(ir::Description, Span)>,
     /// `label`s.
-    pub labels: std::collections::BTreeMap<ir::LabelKey, String>,
+    pub labels: std::collections::BTreeMap<ir::LabelKey, ir::LabelValue>,
     /// Where `default deny` was said, per direction.
     pub deny_said: safety::Said,
     /// Where `no default deny` was said, per direction.
     pub no_deny_said: safety::Said,
     /// Ingress allow rules.
-    pub ingress: Vec<ir::Rule>,
+    pub ingress: Vec<ir::IngressRule>,
     /// Ingress deny rules.
-    pub ingress_deny: Vec<ir::Rule>,
+    pub ingress_deny: Vec<ir::IngressDenyRule>,
     /// Egress allow rules.
-    pub egress: Vec<ir::Rule>,
+    pub egress: Vec<ir::EgressRule>,
     /// Egress deny rules.
-    pub egress_deny: Vec<ir::Rule>,
+    pub egress_deny: Vec<ir::EgressDenyRule>,
     /// True once any statement was seen (an empty category adds no policy).
     pub touched: bool,
     /// True when a statement had an error and was left out, so the policy
@@ -80,11 +83,7 @@ impl Parts {
         if let Some((subject, span)) = &other.subject {
             match &self.subject {
                 Some((_, first)) => diags.push(
-                    Diagnostic::new(
-                        Code::E0414,
-                        use_span,
-                        "this `use` brings a second `select` into the policy",
-                    )
+                    report::pods_and_nodes(use_span, report::PodsAndNodes::SecondSelectFromUse)
                     .label("the category selects its own endpoints")
                     .secondary(*first, "the policy already selects here")
                     .secondary(*span, "the category's `select`")
@@ -113,14 +112,12 @@ impl Parts {
     }
 
     fn prefix_category(&mut self, category: &str) {
-        for rule in self
-            .ingress
-            .iter_mut()
-            .chain(&mut self.ingress_deny)
-            .chain(&mut self.egress)
-            .chain(&mut self.egress_deny)
-        {
-            rule.origin.categories.insert(0, category.to_owned());
+        let origins = (self.ingress.iter_mut().map(|rule| &mut rule.origin))
+            .chain(self.ingress_deny.iter_mut().map(|rule| &mut rule.origin))
+            .chain(self.egress.iter_mut().map(|rule| &mut rule.origin))
+            .chain(self.egress_deny.iter_mut().map(|rule| &mut rule.origin));
+        for origin in origins {
+            origin.categories.insert(0, category.to_owned());
         }
     }
 }
@@ -128,7 +125,7 @@ impl Parts {
 /// A named policy produced by a body.
 #[derive(Clone, Debug)]
 struct Named {
-    name: String,
+    name: ir::PolicyName,
     span: Span,
     spec: Arc<ir::PolicySpec>,
     /// The entries the spec holds.
@@ -156,7 +153,7 @@ struct CacheKey {
     category: Span,
     args: Vec<(String, Val)>,
     cluster: bool,
-    namespace: Option<String>,
+    namespace: Option<ir::NamespaceName>,
 }
 
 /// The most entries one policy may hold (E0108). An entry is a rule, or
@@ -177,7 +174,7 @@ pub const MAX_PROGRAM_ENTRIES: usize = 10_000_000;
 /// The entries a rule counts for in the budget: 1, plus 1 for each peer
 /// (each selector term and value, CIDR and exception, entity, FQDN,
 /// service), port, ICMP type and L7 rule (and HTTP header).
-pub fn rule_entries(rule: &ir::Rule) -> usize {
+pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
     let selector = |selector: &ir::Selector| {
         selector.match_labels.len()
             + selector
@@ -189,20 +186,17 @@ pub fn rule_entries(rule: &ir::Rule) -> usize {
     let cidrs = |cidrs: &[ir::CidrRule]| {
         cidrs
             .iter()
-            .map(|cidr| 1 + cidr.except.len())
+            .map(|cidr| 1 + cidr.except().len())
             .sum::<usize>()
     };
-    let peers = match &rule.peer {
-        ir::Peer::Anywhere => 0,
-        ir::Peer::Endpoints(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
-        ir::Peer::Entities(entities) => entities.len(),
-        ir::Peer::Cidrs(list) => cidrs(list),
-        ir::Peer::CidrGroups {
-            cidrs: list,
-            groups,
-        } => cidrs(list) + groups.len(),
-        ir::Peer::Fqdns(names) => names.len(),
-        ir::Peer::Services(services) => services
+    let peers = match rule.peer {
+        ir::PeerRef::Anywhere => 0,
+        ir::PeerRef::Endpoints(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
+        ir::PeerRef::Entities(entities) => entities.len(),
+        ir::PeerRef::Cidrs(list) => cidrs(list),
+        ir::PeerRef::CidrGroups(peer) => cidrs(peer.cidrs()) + peer.groups().len(),
+        ir::PeerRef::Fqdns(names) => names.len(),
+        ir::PeerRef::Services(services) => services
             .iter()
             .map(|service| match service {
                 ir::ServiceRef::Named { .. } => 1,
@@ -210,7 +204,7 @@ pub fn rule_entries(rule: &ir::Rule) -> usize {
             })
             .sum(),
     };
-    let l7 = match &rule.l7 {
+    let l7 = match rule.l7 {
         None => 0,
         Some(ir::L7::Http(rules)) => rules.iter().map(|rule| 1 + rule.headers.len()).sum(),
         Some(ir::L7::Kafka(rules)) => rules.len(),
@@ -340,7 +334,7 @@ impl<'a> Expander<'a, '_> {
             let entries = bare.entries;
             if let Some(spec) = self.finish(bare, &ctx, decl.name.span) {
                 policies.push(Named {
-                    name: name.clone(),
+                    name: name.as_policy_name(),
                     span: decl.name.span,
                     spec: Arc::new(spec),
                     entries,
@@ -358,7 +352,7 @@ impl<'a> Expander<'a, '_> {
         for policy in &policies {
             if let Some(first) = seen.insert(&policy.name, policy.span) {
                 self.diags.push(
-                    Diagnostic::new(Code::E0304, policy.span, format!("namespace `{name}` gets two policies named `{}`", policy.name))
+                    report::duplicate_policy_name(policy.span, &name, &policy.name)
                         .label("the second policy comes from here")
                         .secondary(first, "the first comes from here")
                         .note("a namespace's bare rules make a policy named after the namespace, and each category used at namespace level one named after the category")
@@ -402,7 +396,7 @@ impl<'a> Expander<'a, '_> {
     }
 
     fn policy(&mut self, decl: &'a ast::PolicyDecl, env: Env<'_>, ctx: &Ctx) -> Option<Named> {
-        let name = validate::object_name("policy", &decl.name.node, decl.name.span, self.diags);
+        let name = validate::policy_name(&decl.name.node, decl.name.span, self.diags);
         let mut parts = Parts::default();
         for stmt in &decl.body {
             self.stmt(stmt, env, ctx, &mut parts);
@@ -446,7 +440,7 @@ impl<'a> Expander<'a, '_> {
                 if let Some(expansion) = self.use_category(use_stmt, env, ctx) {
                     if let Some(first) = expansion.policies.first() {
                         self.diags.push(
-                            Diagnostic::new(Code::E0303, use_stmt.span, format!("`{}` defines policies, so it cannot be used inside a policy", use_stmt.name.node))
+                            report::category_with_policies(use_stmt.span, &use_stmt.name.node)
                                 .label("used inside a policy here")
                                 .secondary(first.span, "the category defines this policy")
                                 .help("use the category at namespace level, or move its `policy` blocks out of it"),
@@ -460,7 +454,7 @@ impl<'a> Expander<'a, '_> {
                 let subject = rules::subject(&mut self.eval, select, env, ctx, self.diags);
                 if let Some((_, first)) = &parts.subject {
                     self.diags.push(
-                        Diagnostic::new(Code::E0414, select.span, "a policy has one `select`")
+                        report::pods_and_nodes(select.span, report::PodsAndNodes::SecondSelect)
                             .label("second `select`")
                             .secondary(*first, "first `select` here")
                             .note("a Cilium rule has one endpoint or node selector")
@@ -472,35 +466,42 @@ impl<'a> Expander<'a, '_> {
             }
             ast::Stmt::Description(value, span) => {
                 if let Some(text) = self.eval.string(value, env, self.diags) {
-                    parts.description = Some((text, *span));
+                    parts.description = Some((validate::description(text), *span));
                 }
             }
             ast::Stmt::Label(key, value, _) => {
                 let key_checked = validate::label_key(&key.node, key.span, self.diags);
                 let text = self.eval.string(value, env, self.diags);
                 if let (Some(key), Some(text)) = (key_checked, text) {
-                    if validate::label_value(&text, value.span(), self.diags).is_some() {
-                        parts.labels.insert(key, text);
+                    if let Some(value) = validate::label_value(&text, value.span(), self.diags) {
+                        parts.labels.insert(key, value);
                     }
                 }
             }
             ast::Stmt::DefaultDeny(directions, span) => {
                 for direction in directions {
-                    let rule = ir::Rule {
-                        origin: ir::RuleOrigin {
-                            span: *span,
-                            categories: Vec::new(),
-                        },
-                        peer: ir::Peer::Anywhere,
-                        ports: Vec::new(),
-                        icmps: Vec::new(),
-                        l7: None,
+                    // The empty rule: no peer, no ports.
+                    let origin = ir::RuleOrigin {
+                        span: *span,
+                        categories: Vec::new(),
                     };
                     parts.deny_said.at(direction.node).get_or_insert(*span);
                     parts.entries += 1;
                     match direction.node {
-                        ast::Direction::Ingress => parts.ingress.push(rule),
-                        ast::Direction::Egress => parts.egress.push(rule),
+                        ast::Direction::Ingress => parts.ingress.push(ir::Rule {
+                            origin,
+                            peer: ir::IngressPeer::Anywhere,
+                            ports: Vec::new(),
+                            icmps: Vec::new(),
+                            l7: None,
+                        }),
+                        ast::Direction::Egress => parts.egress.push(ir::Rule {
+                            origin,
+                            peer: ir::EgressPeer::Anywhere,
+                            ports: Vec::new(),
+                            icmps: Vec::new(),
+                            l7: None,
+                        }),
                     }
                 }
             }
@@ -521,21 +522,20 @@ impl<'a> Expander<'a, '_> {
                     self.diags,
                 );
                 if let Some(built) = &built {
-                    versions::check_rule(rule, built, self.version, self.diags);
+                    versions::check_rule(rule, built.view(), self.version, self.diags);
                 }
                 let built = built.filter(|built| {
-                    self.within_budget(parts, rule_entries(built), rule.span, "rule")
+                    self.within_budget(parts, rule_entries(built.view()), rule.span, "rule")
                 });
                 if let Some(mut built) = built {
-                    versions::icmp_names_as_numbers(&mut built, self.version);
-                    parts.entries += rule_entries(&built);
-                    let list = match (rule.verb.node, rule.direction.node) {
-                        (ast::Verb::Allow, ast::Direction::Ingress) => &mut parts.ingress,
-                        (ast::Verb::Deny, ast::Direction::Ingress) => &mut parts.ingress_deny,
-                        (ast::Verb::Allow, ast::Direction::Egress) => &mut parts.egress,
-                        (ast::Verb::Deny, ast::Direction::Egress) => &mut parts.egress_deny,
-                    };
-                    list.push(built);
+                    versions::icmp_names_as_numbers(built.icmps_mut(), self.version);
+                    parts.entries += rule_entries(built.view());
+                    match built {
+                        Placed::Ingress(rule) => parts.ingress.push(rule),
+                        Placed::IngressDeny(rule) => parts.ingress_deny.push(rule),
+                        Placed::Egress(rule) => parts.egress.push(rule),
+                        Placed::EgressDeny(rule) => parts.egress_deny.push(rule),
+                    }
                 }
                 self.namespace_used |= before;
             }
@@ -603,7 +603,7 @@ impl<'a> Expander<'a, '_> {
             let help = sentences::use_help(self.defs, env.file, &use_stmt.name.node)
                 .or_else(|| suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned));
             self.diags.push(
-                Diagnostic::new(Code::E0102, use_stmt.name.span, format!("cannot find category `{}`", use_stmt.name.node))
+                report::unknown_category(use_stmt.name.span, &use_stmt.name.node)
                     .label("no category of this name in scope")
                     .help_opt(help)
                     .note("a file sees its own categories, those of the files it imports, and the standard library's"),
@@ -632,10 +632,11 @@ impl<'a> Expander<'a, '_> {
                 .chain(std::iter::once(format!("`{}`", use_stmt.name.node)))
                 .collect();
             self.diags.push(
-                Diagnostic::new(
-                    Code::E0105,
+                report::definition_cycle(
                     use_stmt.span,
-                    format!("category `{}` uses itself", use_stmt.name.node),
+                    report::DefinitionCycle::Category {
+                        name: &use_stmt.name.node,
+                    },
                 )
                 .label("this `use` closes the cycle")
                 .secondary(category.def.name.span, "the category is defined here")
@@ -691,12 +692,8 @@ impl<'a> Expander<'a, '_> {
                     }
                     policy_parts.prefix_category(&category.def.name.node);
                     let entries = policy_parts.entries;
-                    let name = validate::object_name(
-                        "policy",
-                        &policy.name.node,
-                        policy.name.span,
-                        self.diags,
-                    );
+                    let name =
+                        validate::policy_name(&policy.name.node, policy.name.span, self.diags);
                     if let (Some(name), Some(spec)) =
                         (name, self.finish(policy_parts, ctx, policy.name.span))
                     {
@@ -776,13 +773,7 @@ impl<'a> Expander<'a, '_> {
             false
         } else if total > MAX_POLICY_ENTRIES {
             self.diags.push(
-                Diagnostic::new(
-                    Code::E0108,
-                    span,
-                    format!(
-                        "this {what} makes the policy hold {total} entries, more than {MAX_POLICY_ENTRIES}"
-                    ),
-                )
+                report::budget_exceeded(span, report::BudgetExceeded::PolicyEntries { what: &what, total: &total, limit: &MAX_POLICY_ENTRIES })
                 .label("the policy passes its budget here")
                 .note(format!(
                     "a policy may hold at most {MAX_POLICY_ENTRIES} entries once its categories are expanded: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule"
@@ -813,11 +804,7 @@ impl<'a> Expander<'a, '_> {
         }
         self.spent = true;
         self.diags.push(
-            Diagnostic::new(
-                Code::E0108,
-                span,
-                format!("the program passes its budget of {MAX_PROGRAM_ENTRIES} entries here"),
-            )
+            report::budget_exceeded(span, report::BudgetExceeded::ProgramEntries { limit: &MAX_PROGRAM_ENTRIES })
             .label("netpolc stopped expanding here")
             .note(format!(
                 "the whole program may build at most {MAX_PROGRAM_ENTRIES} entries: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule, where it is written, each time a `use` copies it and in each namespace that holds it"
@@ -828,11 +815,11 @@ impl<'a> Expander<'a, '_> {
     }
 
     /// The name of the policy a category used at namespace level becomes.
-    fn category_policy_name(&mut self, use_stmt: &ast::Use) -> Option<String> {
+    fn category_policy_name(&mut self, use_stmt: &ast::Use) -> Option<ir::PolicyName> {
         let name = &use_stmt.name.node;
         let policy_name = name.replace('_', "-");
         if validate::is_dns_subdomain(&policy_name) {
-            return Some(policy_name);
+            return Some(ir::PolicyName::new(policy_name, CHECKED));
         }
         let mut snake = String::new();
         for (index, c) in name.chars().enumerate() {
@@ -842,7 +829,7 @@ impl<'a> Expander<'a, '_> {
             snake.push(c.to_ascii_lowercase());
         }
         self.diags.push(
-            Diagnostic::new(Code::E0206, use_stmt.name.span, format!("category `{name}` cannot name a policy"))
+            report::invalid_name(use_stmt.name.span, report::InvalidName::CategoryPolicy { name: &name })
                 .label("used at namespace level, the category becomes a policy of this name")
                 .note("policy names are DNS-1123 subdomains: lower-case letters, digits, `-` and `.`; netpolc writes a category's `_` as `-`")
                 .help(format!("rename the category `{snake}`, or use it inside `policy NAME {{ use {name} }}`")),
@@ -924,13 +911,9 @@ impl<'a> Expander<'a, '_> {
             .iter()
             .find(|arg| arg.name.node.is_empty())
             .map_or(use_stmt.span, |arg| arg.value.span());
-        let diag = Diagnostic::new(
-            Code::E0309,
-            first,
-            format!("arguments of `{}` are named", use_stmt.name.node),
-        )
-        .label("an argument without a parameter name")
-        .secondary(category.def.name.span, "the category is defined here");
+        let diag = report::positional_argument(first, &use_stmt.name.node)
+            .label("an argument without a parameter name")
+            .secondary(category.def.name.span, "the category is defined here");
         let diag = if names.is_empty() {
             diag.note(format!("`{}` takes no parameters", category.def.name.node))
         } else {
@@ -994,13 +977,12 @@ impl<'a> Expander<'a, '_> {
                     .iter()
                     .map(|param| param.name.node.as_str());
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::E0302,
+                    report::unknown_argument(
                         arg.name.span,
-                        format!(
-                            "category `{}` has no parameter `{}`",
-                            category.def.name.node, arg.name.node
-                        ),
+                        report::UnknownArgument::NoParameter {
+                            category: &category.def.name.node,
+                            name: &arg.name.node,
+                        },
                     )
                     .label("unknown parameter")
                     .secondary(category.def.name.span, "the category is defined here")
@@ -1015,10 +997,11 @@ impl<'a> Expander<'a, '_> {
             };
             if params.contains_key(&arg.name.node) {
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::E0302,
+                    report::unknown_argument(
                         arg.name.span,
-                        format!("the argument `{}` is given twice", arg.name.node),
+                        report::UnknownArgument::Twice {
+                            category: &arg.name.node,
+                        },
                     )
                     .label("given again here")
                     .help("remove one of them"),
@@ -1092,26 +1075,13 @@ impl<'a> Expander<'a, '_> {
                 .iter()
                 .map(|param| format!("{}: ...", param.name.node))
                 .collect();
-            let mut diag = Diagnostic::new(
-                Code::E0301,
-                use_stmt.span,
-                format!(
-                    "`use {}` is missing {} {}",
+            let mut diag = report::missing_argument(use_stmt.span, &use_stmt.name.node, &names)
+                .label("missing arguments")
+                .help(format!(
+                    "write `use {}({})`",
                     use_stmt.name.node,
-                    if missing.len() == 1 {
-                        "the argument"
-                    } else {
-                        "the arguments"
-                    },
-                    names.join(", ")
-                ),
-            )
-            .label("missing arguments")
-            .help(format!(
-                "write `use {}({})`",
-                use_stmt.name.node,
-                example.join(", ")
-            ));
+                    example.join(", ")
+                ));
             for param in &missing {
                 diag = diag.secondary(
                     param.name.span,

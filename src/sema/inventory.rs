@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use super::validate;
 use super::values::{Env, Evaluator};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::{FileId, Span};
 
@@ -24,7 +25,7 @@ pub fn inventory(
     if items.is_empty() {
         return None;
     }
-    let mut namespaces: BTreeMap<String, ir::InventoryNamespace> = BTreeMap::new();
+    let mut namespaces: BTreeMap<ir::NamespaceName, ir::InventoryNamespace> = BTreeMap::new();
     for (file, item) in items {
         let env = Env {
             file: *file,
@@ -64,11 +65,11 @@ fn labels(
     eval: &mut Evaluator<'_>,
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<BTreeMap<ir::LabelKey, String>> {
+) -> Option<BTreeMap<ir::LabelKey, ir::LabelValue>> {
     let checked = eval.selector(selector, env, diags)?;
     if !checked.match_expressions.is_empty() {
         diags.push(
-            Diagnostic::new(Code::E0205, selector.span, "the labels of an inventory namespace must be `key=value` pairs")
+            report::invalid_label_selector(selector.span, report::InvalidLabelSelector::InventoryNotPairs)
                 .label("a selector term that is not `key=value`")
                 .note("the inventory says which labels a namespace carries; `in`, `notin`, `!=` and existence terms do not say that")
                 .help("write the labels as `{ key=value, other=value }`"),
@@ -81,10 +82,9 @@ fn labels(
         .find(|key| key.as_str().contains(':'))
     {
         diags.push(
-            Diagnostic::new(
-                Code::E0205,
+            report::invalid_label_selector(
                 selector.span,
-                format!("namespace label `{}` has a source prefix", key.as_str()),
+                report::InvalidLabelSelector::NamespaceSource { key: &key.as_str() },
             )
             .label("namespace labels have no source")
             .help(format!(
@@ -98,10 +98,9 @@ fn labels(
 }
 
 fn duplicate(name: &str, span: Span, first: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0103,
+    report::duplicate_definition(
         span,
-        format!("the namespace `{name}` is listed more than once in the inventory"),
+        report::DuplicateDefinition::InventoryNamespace { name: &name },
     )
     .label(format!("`{name}` listed again here"))
     .secondary(first, format!("`{name}` first listed here"))

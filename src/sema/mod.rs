@@ -11,6 +11,8 @@ mod context;
 mod expand;
 pub mod index;
 mod inventory;
+mod place;
+mod proof;
 mod resolve;
 mod rules;
 mod safety;
@@ -25,6 +27,7 @@ mod versions;
 pub(crate) mod walk;
 
 pub use index::Index;
+pub use proof::Checked;
 pub use safety::SYSTEM_NAMESPACES;
 pub use sentences::complete as complete_sentences;
 pub(crate) use suggest::{closest, did_you_mean};

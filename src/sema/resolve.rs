@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use super::suggest;
 use crate::CiliumVersion;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::source::{FileId, Origin, SourceMap, Span};
 
 /// Everything the later passes look names up in.
@@ -203,14 +204,14 @@ pub fn resolve<'a>(
                 }
                 ast::Item::Cilium(text) => match CiliumVersion::parse(&text.node) {
                     None => diags.push(
-                        Diagnostic::new(Code::E0420, text.span, format!("netpolc does not know Cilium `{}`", text.node))
+                        report::unknown_version(text.span, report::UnknownVersion::Unknown { text: &text.node })
                             .label("unknown version")
                             .note(format!("netpolc knows Cilium {}", CiliumVersion::known()))
                             .help(format!("write `cilium {}` for the latest stable release", CiliumVersion::DEFAULT)),
                     ),
                     Some(version) => match defs.cilium {
                         Some((first, first_span)) if first != version => diags.push(
-                            Diagnostic::new(Code::E0420, text.span, format!("the repository targets both Cilium {first} and Cilium {version}"))
+                            report::unknown_version(text.span, report::UnknownVersion::Conflict { first: &first, version: &version })
                                 .label(format!("Cilium {version} here"))
                                 .secondary(first_span, format!("Cilium {first} here"))
                                 .help("write the `cilium` version once, in one file"),
@@ -248,10 +249,12 @@ pub fn resolve<'a>(
 }
 
 fn duplicate(what: &str, name: &str, span: Span, previous: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0103,
+    report::duplicate_definition(
         span,
-        format!("the {what} `{name}` is defined more than once"),
+        report::DuplicateDefinition::Definition {
+            what: &what,
+            name: &name,
+        },
     )
     .label(format!("`{name}` defined again here"))
     .secondary(previous, format!("`{name}` first defined here"))
@@ -281,7 +284,7 @@ fn resolve_import(
             .collect();
         let wanted = target.unwrap_or_else(|| import.path.node.clone());
         diags.push(
-            Diagnostic::new(Code::E0104, import.path.span, format!("cannot find `{}` to import", import.path.node))
+            report::import_not_found(import.path.span, &import.path.node)
                 .label(format!("no file `{wanted}` in the repository"))
                 .note("import paths are relative to the importing file and name a `.netpol` file of the repository")
                 .help_opt(suggest::did_you_mean(&wanted, candidates, |best| relative(from_path, best))),

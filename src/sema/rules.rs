@@ -2,11 +2,14 @@
 //! (docs/cilium-semantics.md §5.1) made explicit.
 
 use super::context::Ctx;
+use super::place::{self, Placed};
+use super::proof::CHECKED;
 use super::types::Ty;
 use super::values::{Env, Evaluator, Val};
-use super::{cilium, safety, validate, values};
+use super::{cilium, safety, validate};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -33,7 +36,7 @@ pub fn subject(
             match (ctx, scope) {
                 (Ctx::Namespace(name), Some(scope)) => {
                     diags.push(
-                        Diagnostic::new(Code::E0305, scope.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                        report::statement_not_allowed(scope.span, report::StatementNotAllowed::NamespacePodsOnly { name: &name })
                             .label("a namespace policy cannot select pods of other namespaces")
                             .note("Cilium adds the policy's own namespace to the endpoint selector of every CiliumNetworkPolicy")
                             .help("remove the `in ...` clause, or write a `cluster policy`"),
@@ -42,7 +45,7 @@ pub fn subject(
                 }
                 (Ctx::Namespace(name), None) if names_namespace(&pods) => {
                     diags.push(
-                        Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                        report::statement_not_allowed(select.span, report::StatementNotAllowed::NamespacePodsOnly { name: &name })
                             .label("this selector names a namespace")
                             .note(format!("Cilium sets the namespace of a CiliumNetworkPolicy's endpoint selector to `{name}`, replacing a namespace label written there, so the policy would apply to the pods of `{name}` that match the other labels"))
                             .help("remove the namespace label from `select`, or write a `cluster policy` with `select pods ... in namespace NAME`"),
@@ -64,7 +67,7 @@ pub fn subject(
         ast::Subject::Everything => match ctx {
             Ctx::Namespace(name) => {
                 diags.push(
-                    Diagnostic::new(Code::E0305, select.span, format!("a policy of namespace `{name}` selects only pods of `{name}`"))
+                    report::statement_not_allowed(select.span, report::StatementNotAllowed::NamespacePodsOnly { name: &name })
                         .label("`everything` is for cluster-wide policies")
                         .note(format!("a namespace policy without `select` already applies to every pod of `{name}`"))
                         .help("remove the `select`, or move the policy into a `cluster policy` block"),
@@ -76,7 +79,7 @@ pub fn subject(
         ast::Subject::AllNodes | ast::Subject::Nodes(_) => {
             if let Ctx::Namespace(name) = ctx {
                 diags.push(
-                    Diagnostic::new(Code::E0409, select.span, format!("a policy of namespace `{name}` cannot select nodes"))
+                    report::namespace_policy_selects_nodes(select.span, &name)
                         .label("node selector in a namespace policy")
                         .note("the host firewall is configured only by CiliumClusterwideNetworkPolicies; Cilium drops a CiliumNetworkPolicy with a node selector")
                         .help("move this policy into a `cluster policy` block"),
@@ -123,36 +126,34 @@ fn apply_scope(
 ) -> Option<()> {
     if names_namespace(selector) {
         diags.push(
-            Diagnostic::new(
-                Code::E0205,
+            report::invalid_label_selector(
                 scope.span,
-                "the selector already names its namespace",
+                report::InvalidLabelSelector::NamespaceNamed,
             )
             .label("a second namespace constraint")
             .help("keep either the namespace label in the selector or the `in ...` clause"),
         );
         return None;
     }
-    let key = ir::LabelKey::new_unchecked(NAMESPACE_KEY);
+    let key = ir::LabelKey::new(NAMESPACE_KEY, CHECKED);
     match &scope.kind {
         ast::ScopeKind::Named(list) => {
             let names = namespace_names(eval, list, env, diags)?;
             if names.is_empty() {
-                diags.push(
-                    values::empty_list(scope.span, "`in namespace` names no namespace")
-                        .note("Cilium refuses an `In` expression with no values and drops the whole policy")
-                        .help("name a namespace, or write `in all namespaces`"),
-                );
+                diags.push(report::empty_list(scope.span, report::EmptyList::Namespace));
                 return None;
             }
             match names.as_slice() {
                 [one] => {
-                    selector.match_labels.insert(key, one.clone());
+                    selector.match_labels.insert(key, one.as_label_value());
                 }
                 _ => selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::In,
-                    values: names,
+                    values: names
+                        .iter()
+                        .map(ir::NamespaceName::as_label_value)
+                        .collect(),
                 }),
             }
         }
@@ -170,7 +171,10 @@ fn apply_scope(
                 selector.match_expressions.push(ir::Expression {
                     key,
                     operator: ir::Operator::NotIn,
-                    values: names,
+                    values: names
+                        .iter()
+                        .map(ir::NamespaceName::as_label_value)
+                        .collect(),
                 });
             }
         }
@@ -195,10 +199,9 @@ fn namespace_label_selector(
     let prefix = |key: &ir::LabelKey, diags: &mut Vec<Diagnostic>| {
         if key.as_str().contains(':') {
             diags.push(
-                Diagnostic::new(
-                    Code::E0205,
+                report::invalid_label_selector(
                     span,
-                    format!("namespace label `{}` has a source prefix", key.as_str()),
+                    report::InvalidLabelSelector::NamespaceSource { key: &key.as_str() },
                 )
                 .label("namespace labels have no source")
                 .help(format!(
@@ -226,13 +229,9 @@ fn namespace_label_selector(
     }
     if out.is_empty() {
         diags.push(
-            Diagnostic::new(
-                Code::E0205,
-                span,
-                "`namespaces with {}` matches every namespace",
-            )
-            .label("empty namespace selector")
-            .help("write `in all namespaces` to mean every namespace"),
+            report::invalid_label_selector(span, report::InvalidLabelSelector::EveryNamespace)
+                .label("empty namespace selector")
+                .help("write `in all namespaces` to mean every namespace"),
         );
         return None;
     }
@@ -244,7 +243,7 @@ fn namespace_names(
     values: &[ast::Value],
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Vec<String>> {
+) -> Option<Vec<ir::NamespaceName>> {
     let mut names = Vec::new();
     let mut ok = true;
     for value in values {
@@ -263,7 +262,42 @@ fn namespace_names(
     ok.then_some(names)
 }
 
-/// Lowers one rule and checks it.
+/// A rule as lowered, before [`place`](super::place) puts it in its list:
+/// any peer, and L7 rules whatever the verb.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lowered {
+    /// Where the rule was written.
+    pub origin: ir::RuleOrigin,
+    /// The other side.
+    pub peer: Peer,
+    /// `toPorts[].ports`.
+    pub ports: Vec<ir::PortSpec>,
+    /// `icmps[].fields`.
+    pub icmps: Vec<ir::IcmpType>,
+    /// `toPorts[].rules`.
+    pub l7: Option<ir::L7>,
+}
+
+/// A peer of any kind, before the rule's list decides which it may be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Peer {
+    /// No peer field.
+    Anywhere,
+    /// `from/toEndpoints`.
+    Endpoints(Vec<ir::Selector>),
+    /// `from/toEntities`.
+    Entities(Vec<ir::Entity>),
+    /// `from/toCIDR` or `from/toCIDRSet`.
+    Cidrs(Vec<ir::CidrRule>),
+    /// `from/toCIDRSet` with `cidrGroupRef` entries.
+    CidrGroups(ir::CidrGroupPeer),
+    /// `toFQDNs`.
+    Fqdns(Vec<ir::FqdnSelector>),
+    /// `toServices`.
+    Services(Vec<ir::ServiceRef>),
+}
+
+/// Lowers one rule, checks it and places it in its list.
 pub fn rule(
     eval: &mut Evaluator<'_>,
     rule: &ast::Rule,
@@ -271,7 +305,7 @@ pub fn rule(
     ctx: &Ctx,
     namespace_used: &mut bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<ir::Rule> {
+) -> Option<Placed> {
     let errors_before = error_count(diags);
     let peer = peer(eval, rule, env, ctx, namespace_used, diags);
     let mut ports = Vec::new();
@@ -290,11 +324,7 @@ pub fn rule(
                 if env.params.and_then(|params| params.get(&name.node)).is_some_and(|bound| bound.empty_is_absent))
         });
         if ok && ports.is_empty() && !absent_on_purpose {
-            diags.push(
-                values::empty_list(values.span, "`port` names no port")
-                    .note("a rule without ports allows every port, so an empty list would widen the rule instead of closing it")
-                    .help("give the list a port, or remove `port ...` to allow every port on purpose"),
-            );
+            diags.push(report::empty_list(values.span, report::EmptyList::Port));
         }
     }
     let mut icmps = Vec::new();
@@ -306,7 +336,7 @@ pub fn rule(
         }
     }
     let l7 = l7(eval, rule, env, diags);
-    let built = ir::Rule {
+    let built = Lowered {
         origin: ir::RuleOrigin {
             span: rule.span,
             categories: Vec::new(),
@@ -321,7 +351,8 @@ pub fn rule(
     }
     cilium::check_rule(rule, &built, diags);
     safety::check_rule(rule, &built, diags);
-    (error_count(diags) == errors_before).then_some(built)
+    let placed = place::place(rule, built, diags);
+    placed.filter(|_| error_count(diags) == errors_before)
 }
 
 fn error_count(diags: &[Diagnostic]) -> usize {
@@ -335,7 +366,7 @@ fn peer(
     ctx: &Ctx,
     namespace_used: &mut bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<ir::Peer> {
+) -> Option<Peer> {
     match &rule.peer.kind {
         ast::PeerKind::Pods { selectors, scope } => {
             let mut out = Vec::new();
@@ -366,18 +397,19 @@ fn peer(
                 }
                 None => {}
             }
-            Some(ir::Peer::Endpoints(out))
+            Some(Peer::Endpoints(out))
         }
         ast::PeerKind::Namespace(names) => {
             let names = namespace_names(eval, names, env, diags)?;
-            Some(ir::Peer::Endpoints(
+            Some(Peer::Endpoints(
                 names
                     .into_iter()
                     .map(|name| {
                         let mut selector = ir::Selector::default();
-                        selector
-                            .match_labels
-                            .insert(ir::LabelKey::new_unchecked(NAMESPACE_KEY), name);
+                        selector.match_labels.insert(
+                            ir::LabelKey::new(NAMESPACE_KEY, CHECKED),
+                            name.as_label_value(),
+                        );
                         selector
                     })
                     .collect(),
@@ -385,7 +417,7 @@ fn peer(
         }
         ast::PeerKind::Namespaces(labels) => {
             let labels = eval.selector(labels, env, diags)?;
-            Some(ir::Peer::Endpoints(vec![namespace_label_selector(
+            Some(Peer::Endpoints(vec![namespace_label_selector(
                 &labels,
                 rule.peer.span,
                 diags,
@@ -403,13 +435,13 @@ fn peer(
                     entities.push(entity);
                 }
             }
-            Some(ir::Peer::Entities(entities))
+            Some(Peer::Entities(entities))
         }
-        ast::PeerKind::Everything => Some(ir::Peer::Entities(vec![ir::Entity::All])),
-        ast::PeerKind::Anywhere => Some(ir::Peer::Anywhere),
+        ast::PeerKind::Everything => Some(Peer::Entities(vec![ir::Entity::All])),
+        ast::PeerKind::Anywhere => Some(Peer::Anywhere),
         ast::PeerKind::Cidr(items) => {
             let mut out = Vec::new();
-            let mut groups: Vec<String> = Vec::new();
+            let mut groups: Vec<ir::CidrGroupName> = Vec::new();
             let mut ok = true;
             for item in items {
                 let cidrs = match eval.expect(&item.cidr, Ty::Cidrs, env, diags) {
@@ -418,7 +450,7 @@ fn peer(
                     Some(Val::CidrGroup(group)) => {
                         if let Some(except) = item.except.first() {
                             diags.push(
-                                Diagnostic::new(Code::E0203, except.span(), format!("`except` cannot apply to the CIDR group `{}`", group.name))
+                                report::except_outside_cidr(except.span(), report::ExceptOutsideCidr::CidrGroup { name: &group.name })
                                     .label("exception on a CIDR group")
                                     .secondary(group.def_span, "this constant is a CiliumCIDRGroup")
                                     .note("Cilium does not support `except` with `cidrGroupRef` yet and ignores it")
@@ -454,30 +486,34 @@ fn peer(
                     continue;
                 }
                 for cidr in cidrs {
-                    for excluded in &except {
-                        if !cidr.contains(excluded) || cidr.prefix_len() > excluded.prefix_len() {
-                            diags.push(
-                                Diagnostic::new(Code::E0203, item.span, format!("`{excluded}` is not inside `{cidr}`"))
-                                    .label("this exception is outside its CIDR")
-                                    .note("Cilium drops a policy whose `except` is not inside the CIDR it belongs to (or of another IP family)")
-                                    .help("remove the exception or fix the CIDR"),
-                            );
+                    // `CidrRule::new` holds the rule; the loop says which
+                    // exception breaks it.
+                    match ir::CidrRule::new(cidr, except.clone()) {
+                        Some(rule) => out.push(rule),
+                        None => {
+                            for excluded in &except {
+                                if !cidr.contains(excluded)
+                                    || cidr.prefix_len() > excluded.prefix_len()
+                                {
+                                    diags.push(
+                                        report::except_outside_cidr(item.span, report::ExceptOutsideCidr::NotInside { excluded, cidr: &cidr })
+                                            .label("this exception is outside its CIDR")
+                                            .note("Cilium drops a policy whose `except` is not inside the CIDR it belongs to (or of another IP family)")
+                                            .help("remove the exception or fix the CIDR"),
+                                    );
+                                }
+                            }
                             ok = false;
                         }
                     }
-                    out.push(ir::CidrRule {
-                        cidr,
-                        except: except.clone(),
-                    });
                 }
             }
             if !ok {
                 return None;
             }
-            if groups.is_empty() {
-                Some(ir::Peer::Cidrs(out))
-            } else {
-                Some(ir::Peer::CidrGroups { cidrs: out, groups })
+            match ir::CidrGroupPeer::new(out.clone(), groups) {
+                Some(peer) => Some(Peer::CidrGroups(peer)),
+                None => Some(Peer::Cidrs(out)),
             }
         }
         ast::PeerKind::Fqdn(values) => {
@@ -487,22 +523,11 @@ fn peer(
                     out.push(validate::fqdn(&text, value.span(), diags)?);
                 }
             }
-            Some(ir::Peer::Fqdns(out))
+            Some(Peer::Fqdns(out))
         }
         ast::PeerKind::Service { name, scope } => {
             let text = eval.string(name, env, diags)?;
-            if !validate::is_dns_label(&text) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::E0206,
-                        name.span(),
-                        format!("`{text}` is not a valid service name"),
-                    )
-                    .label("invalid service name")
-                    .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
-                );
-                return None;
-            }
+            let name = validate::service_name(&text, name.span(), diags)?;
             let namespace = service_namespace(
                 eval,
                 scope.as_ref(),
@@ -513,8 +538,8 @@ fn peer(
                 namespace_used,
                 diags,
             )?;
-            Some(ir::Peer::Services(vec![ir::ServiceRef::Named {
-                name: text,
+            Some(Peer::Services(vec![ir::ServiceRef::Named {
+                name,
                 namespace,
             }]))
         }
@@ -530,7 +555,7 @@ fn peer(
                 namespace_used,
                 diags,
             )?;
-            Some(ir::Peer::Services(vec![ir::ServiceRef::Selected {
+            Some(Peer::Services(vec![ir::ServiceRef::Selected {
                 selector,
                 namespace,
             }]))
@@ -549,7 +574,7 @@ fn service_namespace(
     ctx: &Ctx,
     namespace_used: &mut bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Option<String>> {
+) -> Option<Option<ir::NamespaceName>> {
     match (scope.map(|scope| &scope.kind), ctx) {
         (None, Ctx::Namespace(own)) => {
             *namespace_used = true;
@@ -580,10 +605,9 @@ fn service_namespace(
 fn service_scope_error(scope: Option<&ast::Scope>, diags: &mut Vec<Diagnostic>) {
     if let Some(scope) = scope {
         diags.push(
-            Diagnostic::new(
-                Code::E0305,
+            report::statement_not_allowed(
                 scope.span,
-                "a service peer is in one namespace or in all namespaces",
+                report::StatementNotAllowed::ServiceNamespace,
             )
             .label("Cilium matches services by one namespace name, or by none")
             .help("write `in namespace NAME` or `in all namespaces`"),
@@ -605,15 +629,11 @@ fn l7(
     };
     if let Some(other) = rule.l7.iter().find(|line| kind(line) != kind(first)) {
         diags.push(
-            Diagnostic::new(
-                Code::E0405,
-                other.span(),
-                format!("one rule mixes {} and {} rules", kind(first), kind(other)),
-            )
-            .label(format!("{} rule", kind(other)))
-            .secondary(first.span(), format!("{} rule", kind(first)))
-            .note("Cilium allows one kind of L7 rule per port rule")
-            .help("write one `allow` rule per kind of L7 rule"),
+            report::mixed_l7_rules(other.span(), &kind(first), &kind(other))
+                .label(format!("{} rule", kind(other)))
+                .secondary(first.span(), format!("{} rule", kind(first)))
+                .note("Cilium allows one kind of L7 rule per port rule")
+                .help("write one `allow` rule per kind of L7 rule"),
         );
         return None;
     }
@@ -657,11 +677,7 @@ fn l7(
             }
             if out.is_empty() {
                 let span = rule.l7.first().map_or(rule.span, ast::L7::span);
-                diags.push(
-                    values::empty_list(span, "`dns` names no name or pattern")
-                        .note("Cilium reads an empty list of DNS rules as no DNS rule at all")
-                        .help("give the list a name, or write `dns \"*\"` to let the proxy see every lookup"),
-                );
+                diags.push(report::empty_list(span, report::EmptyList::Dns));
                 return None;
             }
             Some(ir::L7::Dns(out))
@@ -677,7 +693,9 @@ fn http_rule(
 ) -> Option<ir::HttpRule> {
     let method = match &http.method {
         None => None,
-        Some(ast::Method::Word(word)) => Some(word.node.clone()),
+        Some(ast::Method::Word(word)) => Some(validate::http_regex(
+            "method", &word.node, word.span, false, diags,
+        )?),
         Some(ast::Method::Regex(value)) => {
             let text = eval.string(value, env, diags)?;
             let literal = matches!(value, ast::Value::String(_));
@@ -752,18 +770,19 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
     });
     if !valid {
         diags.push(
-            Diagnostic::new(Code::E0213, span, format!("`{path}` is not a gRPC method"))
+            report::invalid_string(span, report::InvalidString::GrpcMethod { path: &path })
                 .label("expected `package.Service/Method`")
                 .note("gRPC calls are HTTP/2 POSTs to `/package.Service/Method`")
                 .help("write `grpc \"package.Service/Method\"`"),
         );
         return None;
     }
+    // The path is a regexp: escape the dots so that it matches this method
+    // only (`/a.b.Svc/M` would also match `/aXbXSvc/M`).
+    let path = format!("/{}", trimmed.replace('.', "\\."));
     Some(ir::HttpRule {
-        method: Some("POST".to_owned()),
-        // The path is a regexp: escape the dots so that it matches this
-        // method only (`/a.b.Svc/M` would also match `/aXbXSvc/M`).
-        path: Some(format!("/{}", trimmed.replace('.', "\\."))),
+        method: Some(validate::http_regex("method", "POST", span, false, diags)?),
+        path: Some(validate::http_regex("path", &path, span, false, diags)?),
         host: None,
         headers: Vec::new(),
     })
@@ -781,10 +800,9 @@ fn kafka_rule(
             let lowered = key.node.to_ascii_lowercase();
             if !validate::KAFKA_API_KEYS.contains(&lowered.as_str()) {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0212,
+                    report::invalid_kafka_rule(
                         key.span,
-                        format!("unknown Kafka API key `{}`", key.node),
+                        report::InvalidKafkaRule::ApiKey { key: &key.node },
                     )
                     .label("not a Kafka API key Cilium knows")
                     .help_opt(super::suggest::did_you_mean(
@@ -795,7 +813,7 @@ fn kafka_rule(
                 );
                 return None;
             }
-            Some(lowered)
+            Some(ir::KafkaApiKey::new(lowered, CHECKED))
         }
     };
     let topic = match &kafka.topic {

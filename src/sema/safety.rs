@@ -3,8 +3,10 @@
 //! cluster-wide policies over every namespace, and the empty rule that only
 //! turns a direction to default deny.
 
+use super::rules::{Lowered, Peer};
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -15,7 +17,7 @@ pub const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "kube-public", "kube-nod
 pub fn check_namespace(decl: &ast::NamespaceDecl, name: &str, diags: &mut Vec<Diagnostic>) {
     if decl.system.is_none() && SYSTEM_NAMESPACES.contains(&name) {
         diags.push(
-            Diagnostic::new(Code::E0502, decl.name.span, format!("policies for `{name}` must be marked `system`"))
+            report::system_namespace_policy(decl.name.span, &name)
                 .label("a system namespace")
                 .note("restricting core cluster components can break the cluster itself (DNS, the API server, CNI)")
                 .help(format!("write `system namespace {name} {{` if you mean it")),
@@ -26,20 +28,16 @@ pub fn check_namespace(decl: &ast::NamespaceDecl, name: &str, diags: &mut Vec<Di
 /// `entity all` is `everything`, said on purpose.
 pub fn entity_all(span: Span, diags: &mut Vec<Diagnostic>) {
     diags.push(
-        Diagnostic::new(
-            Code::E0501,
-            span,
-            "`entity all` allows every peer, the internet included",
-        )
-        .label("every identity, `world` included")
-        .help("write `everything` instead of `entity all` if you mean it"),
+        report::entity_all(span)
+            .label("every identity, `world` included")
+            .help("write `everything` instead of `entity all` if you mean it"),
     );
 }
 
 /// A cluster-wide policy without `select`.
 pub fn missing_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
     diags.push(
-        Diagnostic::new(Code::E0503, span, "this cluster policy does not say what it selects")
+        report::cluster_policy_everywhere(span, report::ClusterPolicyEverywhere::Unsaid)
             .label("no `select`")
             .note("a cluster-wide policy applies to endpoints in every namespace, kube-system included")
             .help("add `select pods ... in namespace NAME`, `select pods in all namespaces` or `select all nodes`"),
@@ -49,7 +47,7 @@ pub fn missing_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
 /// A cluster-wide `select pods ...` without a namespace scope.
 pub fn unscoped_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
     diags.push(
-        Diagnostic::new(Code::E0503, span, "this cluster policy selects pods in every namespace without saying so")
+        report::cluster_policy_everywhere(span, report::ClusterPolicyEverywhere::EveryNamespace)
             .label("no namespace scope")
             .note("in a cluster-wide policy a pod selector matches every namespace, kube-system included")
             .help("add `in all namespaces` if you mean it, or `in namespace NAME` / `in namespaces with LABELS`"),
@@ -64,31 +62,25 @@ pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>
         "a service peer without a namespace matches its services in every namespace"
     };
     diags.push(
-        Diagnostic::new(
-            Code::E0505,
-            span,
-            format!("this `{what}` peer matches every namespace without saying so"),
-        )
-        .label("no namespace scope")
-        .note(note)
-        .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
+        report::unnamespaced_pod_peer(span, &what)
+            .label("no namespace scope")
+            .note(note)
+            .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
     );
 }
 
 /// Rules that would allow nothing: the empty rule must be `default deny`.
-pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic>) {
+pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>) {
     let empty_peer = match &built.peer {
-        ir::Peer::Anywhere => {
-            built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none()
-        }
-        ir::Peer::Endpoints(list) => list.is_empty(),
+        Peer::Anywhere => built.ports.is_empty() && built.icmps.is_empty() && built.l7.is_none(),
+        Peer::Endpoints(list) => list.is_empty(),
         // The `none` entity selects nothing: a rule whose only peer it is
         // allows nothing, like an empty list.
-        ir::Peer::Entities(list) => list.iter().all(|entity| *entity == ir::Entity::None),
-        ir::Peer::Cidrs(list) => list.is_empty(),
-        ir::Peer::CidrGroups { groups, .. } => groups.is_empty(),
-        ir::Peer::Fqdns(list) => list.is_empty(),
-        ir::Peer::Services(list) => list.is_empty(),
+        Peer::Entities(list) => list.iter().all(|entity| *entity == ir::Entity::None),
+        Peer::Cidrs(list) => list.is_empty(),
+        Peer::CidrGroups(peer) => peer.groups().is_empty(),
+        Peer::Fqdns(list) => list.is_empty(),
+        Peer::Services(list) => list.is_empty(),
     };
     if !empty_peer {
         return;
@@ -97,36 +89,19 @@ pub fn check_rule(rule: &ast::Rule, built: &ir::Rule, diags: &mut Vec<Diagnostic
         ast::Direction::Ingress => "ingress",
         ast::Direction::Egress => "egress",
     };
-    let anywhere = matches!(built.peer, ir::Peer::Anywhere);
-    let none = matches!(&built.peer, ir::Peer::Entities(list) if !list.is_empty());
-    diags.push(
-        Diagnostic::new(
-            Code::E0504,
-            rule.peer.span,
-            if anywhere {
-                format!("`anywhere` without a port allows nothing and turns {direction} to default deny")
-            } else if none {
-                format!("`entity none` selects nothing, so the rule allows nothing and turns {direction} to default deny")
-            } else {
-                format!("this peer list is empty, so the rule allows nothing and turns {direction} to default deny")
-            },
-        )
-        .label(if anywhere {
-            "no port or ICMP type"
+    let anywhere = matches!(built.peer, Peer::Anywhere);
+    let none = matches!(&built.peer, Peer::Entities(list) if !list.is_empty());
+    diags.push(report::allows_nothing(
+        rule.peer.span,
+        if anywhere {
+            report::EmptyPeer::Anywhere
         } else if none {
-            "the `none` entity"
+            report::EmptyPeer::NoneEntity
         } else {
-            "empty list"
-        })
-        .note("Cilium reads a rule without a peer or port as \"select, allow nothing\"")
-        .help(if anywhere {
-            format!("add `port ...`, write `everything` to allow all, or write `default deny {direction}` if you mean to deny")
-        } else if none {
-            format!("name the peer the rule is for, or write `default deny {direction}` if you mean to deny")
-        } else {
-            format!("give the list a value, or write `default deny {direction}` if you mean to deny")
-        }),
-    );
+            report::EmptyPeer::EmptyList
+        },
+        direction,
+    ));
 }
 
 /// Where a statement about one direction was said, per direction.
@@ -180,11 +155,7 @@ pub fn check_default_deny_switches(
         if let (Some(deny), Some(no_deny)) = (deny, no_deny) {
             ok = false;
             diags.push(
-                Diagnostic::new(
-                    Code::E0415,
-                    no_deny,
-                    format!("this policy says both `default deny {direction}` and `no default deny {direction}`"),
-                )
+                report::deny_and_no_deny(no_deny, &direction)
                 .label(format!("turns {direction} default deny off"))
                 .secondary(deny, format!("asks for default deny of {direction} here"))
                 .note(format!("Cilium would write `enableDefaultDeny: {{{direction}: false}}`, so the pods stay open to every {direction} flow the policy does not deny"))

@@ -27,7 +27,8 @@ use std::collections::HashMap;
 use super::resolve::{self, CategoryRef, Defs};
 use super::suggest;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::source::{FileId, Origin, SourceMap, Span, Spanned};
 
 /// A category's sentence, with what the checks need of the category.
@@ -115,23 +116,16 @@ pub fn complete(sources: &SourceMap, files: &mut [ast::File]) -> Vec<Diagnostic>
             let key = (decl.verb.node, decl.word.node.clone());
             if let Some(first) = declared.get(&key) {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0306,
-                        decl.span,
-                        format!(
-                            "the sentence `{}` is declared by two categories",
-                            first.title()
-                        ),
-                    )
-                    .label(format!(
-                        "category `{}` declares it here",
-                        category.name.node
-                    ))
-                    .secondary(
-                        first.decl.span,
-                        format!("category `{}` declares it first", first.category),
-                    )
-                    .help("give one of the two sentences another word"),
+                    report::duplicate_sentence(decl.span, &first.title())
+                        .label(format!(
+                            "category `{}` declares it here",
+                            category.name.node
+                        ))
+                        .secondary(
+                            first.decl.span,
+                            format!("category `{}` declares it first", first.category),
+                        )
+                        .help("give one of the two sentences another word"),
                 );
                 continue;
             }
@@ -247,13 +241,12 @@ fn check_decl(
         if !names.contains(&param.node.as_str()) {
             unknown_param = true;
             diags.push(
-                Diagnostic::new(
-                    Code::E0307,
+                report::invalid_sentence_declaration(
                     param.span,
-                    format!(
-                        "category `{}` has no parameter `{}`",
-                        category.name.node, param.node
-                    ),
+                    report::InvalidSentenceDeclaration::NoParameter {
+                        category: &category.name.node,
+                        param: &param.node,
+                    },
                 )
                 .label("the sentence fills this parameter")
                 .help_opt(suggest::did_you_mean(
@@ -268,10 +261,11 @@ fn check_decl(
     for clause in &decl.clauses {
         if let Some(first) = seen.insert(&clause.words, clause.span) {
             diags.push(
-                Diagnostic::new(
-                    Code::E0307,
+                report::invalid_sentence_declaration(
                     clause.span,
-                    format!("the sentence has two `{}` clauses", clause.words.join(" ")),
+                    report::InvalidSentenceDeclaration::TwoClauses {
+                        words: &clause.words.join(" "),
+                    },
                 )
                 .label("second clause")
                 .secondary(first, "first clause")
@@ -287,13 +281,11 @@ fn check_decl(
                 .any(|clause| clause.param.node == param.name.node);
         if param.default.is_none() && !given && !unknown_param {
             diags.push(
-                Diagnostic::new(
-                    Code::E0307,
+                report::invalid_sentence_declaration(
                     decl.span,
-                    format!(
-                        "the sentence cannot give the parameter `{}`, which has no default",
-                        param.name.node
-                    ),
+                    report::InvalidSentenceDeclaration::NoDefault {
+                        category: &param.name.node,
+                    },
                 )
                 .label("no clause fills it")
                 .secondary(param.name.span, "declared here without a default")
@@ -324,10 +316,11 @@ fn fill_in(
     };
     if !sees.contains(&found.file) {
         diags.push(
-            Diagnostic::new(
-                Code::E0109,
+            report::unknown_sentence(
                 sentence.word.span,
-                format!("the sentence `{}` is not in scope", sentence.title()),
+                report::UnknownSentence::NotInScope {
+                    title: &sentence.title(),
+                },
             )
             .label("declared in a file this file does not import")
             .note(format!(
@@ -355,14 +348,12 @@ fn fill_in(
             }
             None => {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0308,
+                    report::sentence_mismatch(
                         values.span,
-                        format!(
-                            "`{}` takes no values after `{}`",
-                            sentence.title(),
-                            sentence.word.node
-                        ),
+                        report::SentenceMismatch::NoValues {
+                            title: &sentence.title(),
+                            word: &sentence.word.node,
+                        },
                     )
                     .label("unexpected values")
                     .secondary(
@@ -382,14 +373,12 @@ fn fill_in(
             .find(|declared| declared.words == clause.words.node)
         else {
             diags.push(
-                Diagnostic::new(
-                    Code::E0308,
+                report::sentence_mismatch(
                     clause.words.span,
-                    format!(
-                        "`{}` has no `{}` clause",
-                        sentence.title(),
-                        clause.words.node.join(" ")
-                    ),
+                    report::SentenceMismatch::NoClause {
+                        title: &sentence.title(),
+                        words: &clause.words.node.join(" "),
+                    },
                 )
                 .label("unknown clause")
                 .secondary(
@@ -404,10 +393,12 @@ fn fill_in(
         let param = declared_clause.param.node.as_str();
         if let Some(first) = given.insert(param, clause.span) {
             diags.push(
-                Diagnostic::new(
-                    Code::E0308,
+                report::sentence_mismatch(
                     clause.span,
-                    format!("`{}` is given `{param}` twice", sentence.title()),
+                    report::SentenceMismatch::Twice {
+                        title: &sentence.title(),
+                        param: &param,
+                    },
                 )
                 .label(format!("`{param}` again"))
                 .secondary(first, format!("`{param}` first given here"))
@@ -429,10 +420,12 @@ fn fill_in(
             .iter()
             .map(|param| found.way_to_give(param))
             .collect();
-        let mut diag = Diagnostic::new(
-            Code::E0308,
+        let mut diag = report::sentence_mismatch(
             sentence.word.span,
-            format!("`{}` needs {}", sentence.title(), ways.join(" and ")),
+            report::SentenceMismatch::Needs {
+                title: &sentence.title(),
+                ways: &ways.join(" and "),
+            },
         )
         .label(format!("incomplete `{}`", sentence.title()))
         .secondary(
@@ -491,10 +484,9 @@ fn unknown(
     } else {
         suggest::did_you_mean(&title, titles.iter().map(String::as_str), str::to_owned)
     };
-    let mut diag = Diagnostic::new(
-        Code::E0109,
+    let mut diag = report::unknown_sentence(
         sentence.word.span,
-        format!("cannot find the rule sentence `{title}`"),
+        report::UnknownSentence::NotFound { title: &title },
     )
     .label("no category in scope declares this sentence")
     .help_opt(help);

@@ -4,17 +4,19 @@ use std::str::FromStr;
 
 use ipnet::IpNet;
 
+use super::proof::CHECKED;
 use super::suggest;
 use super::values::parse_cidr;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
 /// A CIDR or IP literal, in canonical form (no host bits).
 pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet> {
     let Some(net) = parse_cidr(text) else {
-        let mut diag = Diagnostic::new(Code::E0202, span, format!("`{text}` is not a valid CIDR"))
+        let mut diag = report::invalid_cidr(span, report::InvalidCidr::NotCidr { text: &text })
             .label("not an IP address or CIDR");
         diag = match text.split_once('/') {
             Some((_, prefix))
@@ -29,7 +31,7 @@ pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet
     };
     if net.trunc() != net {
         diags.push(
-            Diagnostic::new(Code::E0202, span, format!("`{text}` has host bits set"))
+            report::invalid_cidr(span, report::InvalidCidr::HostBits { text: &text })
                 .label("the address is not the start of its prefix")
                 .note("a typo in a CIDR silently allows the wrong range, so netpolc does not round it")
                 .help(format!("did you mean `{}`?", net.trunc())),
@@ -57,7 +59,7 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             }
             Ok(_) if text.node.starts_with('0') => {
                 diags.push(
-                    Diagnostic::new(Code::E0204, text.span, format!("port `{}` has a leading zero", text.node))
+                    report::invalid_port(text.span, report::InvalidPort::LeadingZero { text: &text.node })
                         .label("leading zero")
                         .note("Cilium reads ports as Go integer literals, where a leading zero means octal")
                         .help(format!("write `{}`", text.node.trim_start_matches('0'))),
@@ -66,10 +68,9 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             }
             _ => {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0204,
+                    report::invalid_port(
                         text.span,
-                        format!("port `{}` is out of range", text.node),
+                        report::InvalidPort::OutOfRange { text: &text.node },
                     )
                     .label("not a port number")
                     .note("ports are numbers from 0 to 65535"),
@@ -82,30 +83,25 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
     if !start.node.starts_with(|c: char| c.is_ascii_digit()) {
         if lit.end.is_some() {
             diags.push(
-                Diagnostic::new(
-                    Code::E0204,
-                    lit.span,
-                    "a port range needs numbers at both ends",
-                )
-                .label("named port in a range")
-                .help("write the range with numbers, such as `8000-8999/tcp`"),
+                report::invalid_port(lit.span, report::InvalidPort::NamedRange)
+                    .label("named port in a range")
+                    .help("write the range with numbers, such as `8000-8999/tcp`"),
             );
             return None;
         }
         let name = start.node.to_ascii_lowercase();
         if !valid_service_name(&name) {
             diags.push(
-                Diagnostic::new(Code::E0204, start.span, format!("`{}` is not a valid port name", start.node))
+                report::invalid_port(start.span, report::InvalidPort::BadName { start: &start.node })
                     .label("not an IANA service name")
                     .note("a port name has at most 15 letters, digits and single `-`, with at least one letter"),
             );
             return None;
         }
-        return Some(ir::PortSpec {
-            port: ir::Port::Name(name),
-            end_port: None,
+        return Some(ir::PortSpec::single(
+            ir::Port::Name(ir::PortName::new(name, CHECKED)),
             protocol,
-        });
+        ));
     }
     if lit
         .end
@@ -113,13 +109,9 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         .is_some_and(|end| !end.node.starts_with(|c: char| c.is_ascii_digit()))
     {
         diags.push(
-            Diagnostic::new(
-                Code::E0204,
-                lit.span,
-                "a port range needs numbers at both ends",
-            )
-            .label("named port in a range")
-            .help("write the range with numbers, such as `8000-8999/tcp`"),
+            report::invalid_port(lit.span, report::InvalidPort::NamedRange)
+                .label("named port in a range")
+                .help("write the range with numbers, such as `8000-8999/tcp`"),
         );
         return None;
     }
@@ -129,11 +121,14 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         Some(end) => {
             let last = number(end, diags)?;
             if last <= first {
+                // `PortSpec::range` refuses this too; the check says why.
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0204,
+                    report::invalid_port(
                         lit.span,
-                        format!("the port range `{first}-{last}` is empty or reversed"),
+                        report::InvalidPort::EmptyRange {
+                            first: &first,
+                            last: &last,
+                        },
                     )
                     .label("the end must be above the start")
                     .note("Cilium silently uses only the first port of such a range")
@@ -148,11 +143,10 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
             Some(last)
         }
     };
-    Some(ir::PortSpec {
-        port: ir::Port::Number(first),
-        end_port,
-        protocol,
-    })
+    match end_port {
+        None => Some(ir::PortSpec::single(ir::Port::Number(first), protocol)),
+        Some(last) => ir::PortSpec::range(first, last, protocol),
+    }
 }
 
 fn valid_service_name(name: &str) -> bool {
@@ -180,7 +174,7 @@ const LABEL_SOURCES: &[&str] = &[
 pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LabelKey> {
     let fail = |diags: &mut Vec<Diagnostic>, why: &str| {
         diags.push(
-            Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label key"))
+            report::invalid_label_selector(span, report::InvalidLabelSelector::Key { text: &text })
                 .label("invalid label key")
                 .note(why.to_owned())
                 .note("a key is an optional `source:` (`k8s:`, `any:`, `reserved:`), an optional DNS prefix and `/`, and a name of at most 63 characters"),
@@ -191,10 +185,9 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
         Some((source, rest)) => {
             if !LABEL_SOURCES.contains(&source) {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0205,
+                    report::invalid_label_selector(
                         span,
-                        format!("`{text}` is not a valid label key"),
+                        report::InvalidLabelSelector::Key { text: &text },
                     )
                     .label("invalid label key")
                     .note(format!(
@@ -250,16 +243,16 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
             }
         }
     }
-    Some(ir::LabelKey::new_unchecked(text))
+    Some(ir::LabelKey::new(text, CHECKED))
 }
 
 /// A label value.
-pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<()> {
+pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LabelValue> {
     if text.is_empty() || (text.len() <= 63 && is_qualified_name(text)) {
-        return Some(());
+        return Some(ir::LabelValue::new(text, CHECKED));
     }
     diags.push(
-        Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label value"))
+        report::invalid_label_selector(span, report::InvalidLabelSelector::Value { text: &text })
             .label("invalid label value")
             .note("a label value has at most 63 letters, digits, `-`, `_` and `.`, and starts and ends with a letter or digit"),
     );
@@ -292,12 +285,16 @@ pub fn is_dns_subdomain(text: &str) -> bool {
 }
 
 /// A namespace name.
-pub fn namespace_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn namespace_name(
+    text: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::NamespaceName> {
     if is_dns_label(text) {
-        return Some(text.to_owned());
+        return Some(ir::NamespaceName::new(text, CHECKED));
     }
     diags.push(
-        Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid namespace name"))
+        report::invalid_name(span, report::InvalidName::Namespace { text: &text })
             .label("invalid namespace name")
             .note("a namespace name is a DNS-1123 label: at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit")
             .help_opt((text.to_ascii_lowercase() != text && is_dns_label(&text.to_ascii_lowercase())).then(|| format!("write `{}`", text.to_ascii_lowercase()))),
@@ -305,19 +302,36 @@ pub fn namespace_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Op
     None
 }
 
-/// A policy, category-derived policy or service name.
-pub fn object_name(
-    what: &str,
+/// A service name, a DNS-1123 label.
+pub fn service_name(
     text: &str,
     span: Span,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<ir::ServiceName> {
+    if is_dns_label(text) {
+        return Some(ir::ServiceName::new(text, CHECKED));
+    }
+    diags.push(
+        report::invalid_name(span, report::InvalidName::Service { text: &text })
+            .label("invalid service name")
+            .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
+    );
+    None
+}
+
+/// A policy name (of a `policy` block, in a namespace or a category).
+pub fn policy_name(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::PolicyName> {
+    object_name("policy", text, span, diags).map(|name| ir::PolicyName::new(name, CHECKED))
+}
+
+/// A Kubernetes object name: a DNS-1123 subdomain.
+fn object_name(what: &str, text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
     if is_dns_subdomain(text) {
         return Some(text.to_owned());
     }
     let fixed = text.to_ascii_lowercase().replace('_', "-");
     diags.push(
-        Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid {what} name"))
+        report::invalid_name(span, report::InvalidName::Object { text: &text, what: &what })
             .label(format!("invalid {what} name"))
             .note("Kubernetes object names are DNS-1123 subdomains: lower-case letters, digits, `-` and `.`, at most 253 characters")
             .help_opt(is_dns_subdomain(&fixed).then(|| format!("write `{fixed}`"))),
@@ -331,7 +345,7 @@ pub fn entity(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir:
         return Some(*entity);
     }
     let names = ir::Entity::NAMES.iter().map(|(_, name)| *name);
-    let mut diag = Diagnostic::new(Code::E0207, span, format!("unknown entity `{text}`"))
+    let mut diag = report::unknown_entity(span, &text)
         .label("not a Cilium entity")
         .help_opt(suggest::did_you_mean(text, names, str::to_owned));
     if text == "world-ipv4" || text == "world-ipv6" {
@@ -348,19 +362,15 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
     let lowered = text.trim_end_matches('.');
     let fail = |diags: &mut Vec<Diagnostic>, why: String| {
         diags.push(
-            Diagnostic::new(
-                Code::E0208,
-                span,
-                format!("`{text}` is not a valid FQDN name or pattern"),
-            )
-            .label("invalid FQDN")
-            .note(why),
+            report::invalid_fqdn(span, report::InvalidFqdn::Invalid { text: &text })
+                .label("invalid FQDN")
+                .note(why),
         );
         None
     };
     if text.is_empty() {
         diags.push(
-            Diagnostic::new(Code::E0208, span, "an FQDN name or pattern cannot be empty")
+            report::invalid_fqdn(span, report::InvalidFqdn::Empty)
                 .label("empty string")
                 .help("write a name such as `\"api.example.com\"` or a pattern such as `\"*.example.com\"`"),
         );
@@ -386,11 +396,7 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
     }
     if text.strip_prefix("**.").unwrap_or(text).contains("**") {
         diags.push(
-            Diagnostic::new(
-                Code::E0208,
-                span,
-                format!("`**` in `{text}` matches within one label, not across labels"),
-            )
+            report::invalid_fqdn(span, report::InvalidFqdn::DoubleStar { text: &text })
             .label("`**` that is not a leading `**.`")
             .note("Cilium matches several labels only with a leading `**.` (`**.example.com`); anywhere else `**` matches like `*`, which never crosses a `.`")
             .help("write `*` to match within one label, or start the pattern with `**.` to match one or more labels"),
@@ -398,9 +404,11 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
         return None;
     }
     if text.contains('*') {
-        Some(ir::FqdnSelector::Pattern(text.to_owned()))
+        Some(ir::FqdnSelector::Pattern(ir::FqdnPattern::new(
+            text, CHECKED,
+        )))
     } else {
-        Some(ir::FqdnSelector::Name(text.to_owned()))
+        Some(ir::FqdnSelector::Name(ir::FqdnName::new(text, CHECKED)))
     }
 }
 
@@ -486,10 +494,9 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
             }),
             Err(_) => {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0209,
+                    report::invalid_icmp_type(
                         item.kind.span,
-                        format!("ICMP type `{text}` is out of range"),
+                        report::InvalidIcmpType::OutOfRange { text: &text },
                     )
                     .label("not an ICMP type")
                     .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
@@ -508,14 +515,16 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
         let kind = if CRD_MISSPELT_ICMP_NAMES.contains(name) {
             ir::IcmpKind::Number(*number)
         } else {
-            ir::IcmpKind::Name(text.clone())
+            ir::IcmpKind::Name(ir::IcmpName::new(text.clone(), CHECKED))
         };
         return Some(ir::IcmpType { family, kind });
     }
-    let mut diag = Diagnostic::new(
-        Code::E0209,
+    let mut diag = report::invalid_icmp_type(
         item.kind.span,
-        format!("`{text}` is not an {family_word} ICMP type"),
+        report::InvalidIcmpType::NotInFamily {
+            text: &text,
+            family_word: &family_word,
+        },
     )
     .label(format!("not in Cilium's {family_word} table"));
     if other.iter().any(|(name, _)| name == text) {
@@ -549,7 +558,7 @@ pub fn http_regex(
     span: Span,
     literal: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<ir::HttpRegex> {
     use crate::goregexp::{Refusal, check_emit};
     let compiler = if what == "host" {
         "Envoy compiles the host as an RE2 regular expression (netpolc checks it with Go's stricter rules) and rejects the configuration when it fails"
@@ -559,15 +568,11 @@ pub fn http_regex(
     // A hostile pattern can be megabytes long: the headline shows its start.
     let shown = shorten(text);
     let diag = match check_emit(text) {
-        Ok(()) => return Some(text.to_owned()),
+        Ok(()) => return Some(ir::HttpRegex::new(text, CHECKED)),
         Err(Refusal::Go(error)) => {
             let expr = text.get(error.start..error.end).unwrap_or(text);
             let expr = &shorten(expr);
-            Diagnostic::new(
-                Code::E0211,
-                inner_span(span, literal, text, error.start, error.end),
-                format!("the HTTP {what} `{shown}` is not a valid regular expression"),
-            )
+            report::invalid_http_regex(inner_span(span, literal, text, error.start, error.end), report::InvalidHttpRegex::Invalid { what: &what, shown: &shown })
             .label(regex_label(error.kind))
             .note(format!("{compiler}; Go says \"{}\"", go_message(error.kind, expr)))
             .help_opt(regex_help(
@@ -576,14 +581,7 @@ pub fn http_regex(
                 text.get(error.end..).unwrap_or(""),
             ))
         }
-        Err(Refusal::Re2(error)) => Diagnostic::new(
-            Code::E0211,
-            inner_span(span, literal, text, error.start, error.end),
-            format!(
-                "the HTTP {what} `{shown}` uses `{}`, which Envoy's RE2 does not know",
-                error.written
-            ),
-        )
+        Err(Refusal::Re2(error)) => report::invalid_http_regex(inner_span(span, literal, text, error.start, error.end), report::InvalidHttpRegex::NotRe2 { what: &what, shown: &shown, written: &error.written })
         .label("a class name Go accepts and RE2 does not")
         .note("Go's `regexp` accepts it, but Envoy matches HTTP rules with C++ RE2, which knows Unicode classes only by their exact table names, and rejects the configuration")
         .help_opt(error.exact.map(|exact| format!("write `{exact}`"))),
@@ -798,23 +796,19 @@ pub const KAFKA_API_KEYS: &[&str] = &[
 ];
 
 /// A Kafka topic.
-pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::KafkaTopic> {
     if !text.is_empty()
         && text.len() <= 255
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
-        return Some(text.to_owned());
+        return Some(ir::KafkaTopic::new(text, CHECKED));
     }
     diags.push(
-        Diagnostic::new(
-            Code::E0212,
-            span,
-            format!("`{text}` is not a valid Kafka topic"),
-        )
-        .label("invalid topic")
-        .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
+        report::invalid_kafka_rule(span, report::InvalidKafkaRule::Topic { text: &text })
+            .label("invalid topic")
+            .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
     );
     None
 }
@@ -825,16 +819,23 @@ pub fn non_empty(
     text: &str,
     span: Span,
     diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
+) -> Option<ir::NonEmptyText> {
     if !text.trim().is_empty() {
-        return Some(text.to_owned());
+        return Some(ir::NonEmptyText::new(text, CHECKED));
     }
     diags.push(
-        Diagnostic::new(Code::E0213, span, format!("the {what} is empty"))
+        report::invalid_string(span, report::InvalidString::Empty { what: &what })
             .label("empty string")
             .help(format!("write the {what} or remove it")),
     );
     None
+}
+
+/// A policy `description`: any string the language can write. The lexer has
+/// already refused what a reviewer could not see (E0006, bidirectional
+/// controls), and emit quotes the rest.
+pub fn description(text: String) -> ir::Description {
+    ir::Description::new(text, CHECKED)
 }
 
 /// Parses a number for Kafka `version`.
@@ -843,10 +844,9 @@ pub fn kafka_version(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Opt
         Ok(n) if n <= 32767 => Some(n),
         _ => {
             diags.push(
-                Diagnostic::new(
-                    Code::E0212,
+                report::invalid_kafka_rule(
                     span,
-                    format!("Kafka API version `{text}` is out of range"),
+                    report::InvalidKafkaRule::ApiVersion { text: &text },
                 )
                 .label("not an API version")
                 .note("Kafka API versions are numbers from 0 to 32767"),

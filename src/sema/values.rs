@@ -11,12 +11,14 @@ use std::str::FromStr;
 
 use ipnet::IpNet;
 
+use super::proof::CHECKED;
 use super::resolve::Defs;
 use super::suggest;
 use super::types::Ty;
 use super::validate;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::{FileId, Span};
 
@@ -50,7 +52,7 @@ pub enum Val {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CidrGroupVal {
     /// The group's object name.
-    pub name: String,
+    pub name: ir::CidrGroupName,
     /// Its CIDRs.
     pub cidrs: Vec<IpNet>,
     /// The constant's name in its definition.
@@ -127,7 +129,7 @@ pub struct Evaluator<'a> {
     /// output file from it.
     pub files: Vec<FileId>,
     /// The CIDR groups peers refer to, by name.
-    pub groups: std::collections::BTreeMap<String, ir::CidrGroup>,
+    pub groups: std::collections::BTreeMap<ir::CidrGroupName, ir::CidrGroup>,
     in_progress: Vec<(FileId, &'a str)>,
 }
 
@@ -168,10 +170,12 @@ impl<'a> Evaluator<'a> {
             None => found.describe().to_owned(),
         };
         let wanted = expected.describe_slot();
-        let mut diag = Diagnostic::new(
-            Code::E0201,
+        let mut diag = report::wrong_type(
             value.span(),
-            format!("expected {wanted}, found {what}"),
+            report::WrongType::Expected {
+                wanted: &wanted,
+                what: &what,
+            },
         )
         .label(format!("expected {wanted}"));
         if let (Some(name), Some(def_span)) = (&described.name, described.def_span) {
@@ -279,12 +283,13 @@ impl<'a> Evaluator<'a> {
         env: Env<'_>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<()> {
-        let label_value =
-            |this: &mut Self, value: &ast::Value, diags: &mut Vec<Diagnostic>| -> Option<String> {
-                let text = this.string(value, env, diags)?;
-                validate::label_value(&text, value.span(), diags)?;
-                Some(text)
-            };
+        let label_value = |this: &mut Self,
+                           value: &ast::Value,
+                           diags: &mut Vec<Diagnostic>|
+         -> Option<ir::LabelValue> {
+            let text = this.string(value, env, diags)?;
+            validate::label_value(&text, value.span(), diags)
+        };
         match term {
             ast::Term::Eq(key, value) => {
                 let key_checked = validate::label_key(&key.node, key.span, diags);
@@ -308,9 +313,9 @@ impl<'a> Evaluator<'a> {
                 let mut seen = std::collections::HashSet::new();
                 for value in values {
                     for text in self.strings(value, env, diags)? {
-                        validate::label_value(&text, value.span(), diags)?;
-                        if seen.insert(text.clone()) {
-                            texts.push(text);
+                        let checked = validate::label_value(&text, value.span(), diags)?;
+                        if seen.insert(text) {
+                            texts.push(checked);
                         }
                     }
                     if texts.len() > MAX_LIST_ELEMENTS {
@@ -328,13 +333,13 @@ impl<'a> Evaluator<'a> {
                         .first()
                         .zip(values.last())
                         .map_or(key.span, |(first, last)| first.span().to(last.span()));
-                    diags.push(empty_list(span, &format!("`{word}` needs at least one value"))
-                        .note(format!("Cilium refuses {} expression with no values and drops the whole policy", if word == "in" { "an `In`" } else { "a `NotIn`" }))
-                        .help(if word == "in" {
-                            format!("to match no pod, remove the rule; to match any value, write `{}`", key.node)
-                        } else {
-                            format!("to exclude no value, write `{}` or remove the term", key.node)
-                        }));
+                    diags.push(report::empty_list(
+                        span,
+                        report::EmptyList::Values {
+                            operator: word,
+                            key: &key.node,
+                        },
+                    ));
                     return None;
                 }
                 out.match_expressions.push(ir::Expression {
@@ -476,14 +481,10 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 None => {
-                    let mut diag = Diagnostic::new(
-                        Code::E0210,
+                    let mut diag = report::mixed_list(
                         item.span(),
-                        format!(
-                            "this list mixes {} with {}",
-                            first.map_or("values", |(ty, _)| ty.describe()),
-                            ty.describe()
-                        ),
+                        &first.map_or("values", |(ty, _)| ty.describe()),
+                        &ty.describe(),
                     )
                     .label(format!("{} here", ty.describe()))
                     .help("split the list into one list per type");
@@ -523,12 +524,8 @@ impl<'a> Evaluator<'a> {
             if let Some(params) = env.params {
                 candidates.extend(params.keys().map(String::as_str));
             }
-            let diag = Diagnostic::new(
-                Code::E0101,
-                name.span,
-                format!("cannot find `${}`", name.node),
-            )
-            .label("not a constant or parameter in scope");
+            let diag = report::unknown_constant(name.span, &name.node)
+                .label("not a constant or parameter in scope");
             let diag = match self.defs.constant_elsewhere(env.file, &name.node) {
                 Some((def_span, import)) => diag
                     .secondary(
@@ -561,10 +558,9 @@ impl<'a> Evaluator<'a> {
         }
         if self.in_progress.contains(&key) {
             diags.push(
-                Diagnostic::new(
-                    Code::E0105,
+                report::definition_cycle(
                     name.span,
-                    format!("`${}` is defined in terms of itself", name.node),
+                    report::DefinitionCycle::Constant { name: &name.node },
                 )
                 .label("used here while it is being defined")
                 .secondary(def.name.span, format!("`{}` is defined here", name.node))
@@ -629,7 +625,7 @@ impl Evaluator<'_> {
     pub fn register_group(&mut self, group: &CidrGroupVal, diags: &mut Vec<Diagnostic>) {
         match self.groups.get(&group.name) {
             Some(existing) if existing.origin != group.def_span => diags.push(
-                Diagnostic::new(Code::E0103, group.def_span, format!("two constants make the CIDR group `{}`", group.name))
+                report::duplicate_definition(group.def_span, report::DuplicateDefinition::CidrGroup { name: &group.name })
                     .label("this constant")
                     .secondary(existing.origin, "and this one")
                     .note("netpolc names a CiliumCIDRGroup after its constant, and group names are cluster-wide")
@@ -656,10 +652,11 @@ impl Evaluator<'_> {
             Val::Cidrs(cidrs) => cidrs.clone(),
             _ if def.group.is_some() => {
                 diags.push(
-                    Diagnostic::new(
-                        Code::E0201,
+                    report::wrong_type(
                         def.value.span(),
-                        format!("expected a CIDR list, found {}", val.ty().describe()),
+                        report::WrongType::CidrList {
+                            found: &val.ty().describe(),
+                        },
                     )
                     .label("a CIDR group holds CIDRs")
                     .secondary(
@@ -675,15 +672,17 @@ impl Evaluator<'_> {
             return Some(val);
         }
         let name = def.name.node.to_ascii_lowercase().replace('_', "-");
-        if !validate::is_dns_subdomain(&name) || cidrs.is_empty() {
+        let checked =
+            validate::is_dns_subdomain(&name).then(|| ir::CidrGroupName::new(name, CHECKED));
+        let (Some(name), false) = (checked, cidrs.is_empty()) else {
             diags.push(
-                Diagnostic::new(Code::E0206, def.name.span, format!("the constant `{}` cannot name a CIDR group", def.name.node))
+                report::invalid_name(def.name.span, report::InvalidName::ConstantCidrGroup { name: &def.name.node })
                     .label(if cidrs.is_empty() { "an empty CIDR group" } else { "invalid CiliumCIDRGroup name" })
                     .note("netpolc names the group after the constant, in lower case with `-` for `_`: a DNS-1123 subdomain")
                     .help("rename the constant, such as `STORAGE_IPS`, and give it at least one CIDR"),
             );
             return None;
-        }
+        };
         Some(Val::CidrGroup(CidrGroupVal {
             name,
             cidrs,
@@ -698,16 +697,12 @@ pub const MAX_DEPTH: usize = 100;
 
 /// E0107: a chain of definitions deeper than [`MAX_DEPTH`].
 pub fn too_deep(span: Span, what: &str, name: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0107,
-        span,
-        format!("{what} are nested more than {MAX_DEPTH} deep here"),
-    )
-    .label(format!(
-        "`{name}` is {MAX_DEPTH} levels down a chain of {what}"
-    ))
-    .note("each constant or category may refer to others, but not in a chain this long")
-    .help("flatten the chain: refer to the values directly")
+    report::nested_too_deeply(span, &what, &MAX_DEPTH)
+        .label(format!(
+            "`{name}` is {MAX_DEPTH} levels down a chain of {what}"
+        ))
+        .note("each constant or category may refer to others, but not in a chain this long")
+        .help("flatten the chain: refer to the values directly")
 }
 
 /// The most elements one list may hold once its constants are expanded
@@ -722,10 +717,11 @@ pub const MAX_LIST_ELEMENTS: usize = 100_000;
 
 /// E0108 for a list that passes [`MAX_LIST_ELEMENTS`] at `span`.
 fn list_too_long(span: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0108,
+    report::budget_exceeded(
         span,
-        format!("this list holds more than {MAX_LIST_ELEMENTS} elements"),
+        report::BudgetExceeded::ListElements {
+            limit: &MAX_LIST_ELEMENTS,
+        },
     )
     .label(format!(
         "the list passes {MAX_LIST_ELEMENTS} elements with this item"
@@ -744,11 +740,7 @@ pub fn exceptions_over_budget(cidrs: usize, excepts: usize, span: Span) -> Optio
     let limit = super::expand::MAX_POLICY_ENTRIES;
     let entries = cidrs.saturating_mul(excepts.saturating_add(1));
     (entries > limit).then(|| {
-        Diagnostic::new(
-            Code::E0108,
-            span,
-            format!("these {cidrs} CIDRs with {excepts} exceptions each make {entries} entries, more than {limit}"),
-        )
+        report::budget_exceeded(span, report::BudgetExceeded::CidrExceptions { cidrs: &cidrs, excepts: &excepts, entries: &entries, limit: &limit })
         .label("every CIDR carries every exception")
         .note(format!("a policy may hold at most {limit} entries: each CIDR counts 1, plus 1 for each of its exceptions"))
         .help("give the exceptions only to the CIDRs that contain them, in a rule of their own")
@@ -771,7 +763,7 @@ pub fn parse_cidr(text: &str) -> Option<IpNet> {
 fn insert_label(
     out: &mut ir::Selector,
     key: ir::LabelKey,
-    value: String,
+    value: ir::LabelValue,
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<()> {
@@ -779,10 +771,13 @@ fn insert_label(
         if *previous != value {
             let key = key.as_str();
             diags.push(
-                Diagnostic::new(
-                    Code::E0205,
+                report::invalid_label_selector(
                     span,
-                    format!("the label `{key}` is required to be both `{previous}` and `{value}`"),
+                    report::InvalidLabelSelector::Conflict {
+                        key: &key,
+                        previous: &previous,
+                        value: &value,
+                    },
                 )
                 .label("conflicting value")
                 .note("a label has one value, so this selector matches nothing")
@@ -795,9 +790,4 @@ fn insert_label(
     }
     out.match_labels.insert(key, value);
     Some(())
-}
-
-/// E0214: a list that came out empty where Cilium needs at least one value.
-pub fn empty_list(span: Span, message: &str) -> Diagnostic {
-    Diagnostic::new(Code::E0214, span, message.to_owned()).label("this list is empty")
 }

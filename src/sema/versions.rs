@@ -16,7 +16,8 @@
 
 use crate::CiliumVersion;
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
@@ -35,7 +36,7 @@ pub fn check_default_deny_switch(span: Span, version: CiliumVersion, diags: &mut
 /// FQDN patterns and Kafka rules of one lowered rule.
 pub fn check_rule(
     rule: &ast::Rule,
-    built: &ir::Rule,
+    built: ir::RuleRef<'_>,
     version: CiliumVersion,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -45,7 +46,7 @@ pub fn check_rule(
             .any(|selector| matches!(selector, ir::FqdnSelector::Pattern(pattern) if pattern.starts_with("**.")))
     };
     if version < CiliumVersion::MULTI_LABEL_WILDCARD {
-        if let ir::Peer::Fqdns(selectors) = &built.peer {
+        if let ir::PeerRef::Fqdns(selectors) = built.peer {
             if multi_label(selectors) {
                 diags.push(too_old(
                     rule.peer.span,
@@ -55,7 +56,7 @@ pub fn check_rule(
                 ));
             }
         }
-        if let Some(ir::L7::Dns(selectors)) = &built.l7 {
+        if let Some(ir::L7::Dns(selectors)) = built.l7 {
             if multi_label(selectors) {
                 let span = rule.l7.first().map_or(rule.span, ast::L7::span);
                 diags.push(too_old(
@@ -68,7 +69,7 @@ pub fn check_rule(
         }
     }
     if version < CiliumVersion::PORT_RANGES
-        && built.ports.iter().any(|port| port.end_port.is_some())
+        && built.ports.iter().any(|port| port.end_port().is_some())
     {
         let span = rule.ports.as_ref().map_or(rule.span, |ports| ports.span);
         diags.push(too_old(
@@ -80,7 +81,7 @@ pub fn check_rule(
     }
     if version < CiliumVersion::EGRESS_CIDR_GROUPS
         && rule.direction.node == ast::Direction::Egress
-        && matches!(built.peer, ir::Peer::CidrGroups { .. })
+        && matches!(built.peer, ir::PeerRef::CidrGroups(_))
     {
         diags.push(too_old(
             rule.peer.span,
@@ -92,10 +93,9 @@ pub fn check_rule(
     if version >= CiliumVersion::WITHOUT_KAFKA && matches!(built.l7, Some(ir::L7::Kafka(_))) {
         let span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(
-            Diagnostic::new(
-                Code::E0421,
+            report::feature_unavailable(
                 span,
-                format!("Cilium {version} has no Kafka rules"),
+                report::FeatureUnavailable::NoKafka { version: &version },
             )
             .label("Kafka rule")
             .note(format!(
@@ -109,11 +109,11 @@ pub fn check_rule(
 
 /// Before 1.16 the CRD's ICMP `type` is an integer only, so names are
 /// written as their numbers for those versions.
-pub fn icmp_names_as_numbers(built: &mut ir::Rule, version: CiliumVersion) {
+pub fn icmp_names_as_numbers(icmps: &mut [ir::IcmpType], version: CiliumVersion) {
     if version >= CiliumVersion::ICMP_NAMES {
         return;
     }
-    for icmp in &mut built.icmps {
+    for icmp in icmps {
         if let ir::IcmpKind::Name(name) = &icmp.kind {
             if let Some(number) = super::validate::icmp_number(icmp.family, name) {
                 icmp.kind = ir::IcmpKind::Number(number);
@@ -123,10 +123,13 @@ pub fn icmp_names_as_numbers(built: &mut ir::Rule, version: CiliumVersion) {
 }
 
 fn too_old(span: Span, feature: &str, since: CiliumVersion, version: CiliumVersion) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0421,
+    report::feature_unavailable(
         span,
-        format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"),
+        report::FeatureUnavailable::Needs {
+            feature: &feature,
+            since: &since,
+            version: &version,
+        },
     )
     .label(format!("needs Cilium {since}"))
     .note(format!(

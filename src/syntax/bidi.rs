@@ -9,8 +9,9 @@
 //! refuses them, and so does netpolc: in comments, strings and anywhere
 //! else, since a reviewer reads all of them.
 
+use crate::diag::Diagnostic;
 use crate::diag::escape::bidi_name;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::report;
 use crate::source::{FileId, Span};
 
 /// How many further occurrences get a label of their own.
@@ -28,15 +29,8 @@ pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
         .filter_map(|(offset, c)| Some((offset, c, bidi_name(c)?)));
     let (offset, c, name) = found.next()?;
     let span = |offset: usize, c: char| Span::new(file, offset, offset + c.len_utf8());
-    let mut diag = Diagnostic::new(
-        Code::E0006,
-        span(offset, c),
-        format!(
-            "the bidirectional control character U+{:04X} {name} is not allowed in source",
-            u32::from(c)
-        ),
-    )
-    .label("this invisible character changes the order in which the line is shown");
+    let mut diag = report::bidi_character(span(offset, c), u32::from(c), &name)
+        .label("this invisible character changes the order in which the line is shown");
     let mut more = 0;
     for (offset, c, name) in found {
         if more < MAX_LABELS {

@@ -4,7 +4,8 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::MAX_NESTING;
 use super::grammar::Rule;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::source::{FileId, Span};
 
 /// What a grammar rule is called in messages.
@@ -182,8 +183,14 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
         Some(token) => format!("`{token}`"),
     };
     let ErrorVariant::ParsingError { positives, .. } = &err.variant else {
-        return Diagnostic::new(Code::E0001, span, format!("unexpected {found}"))
-            .label("unexpected here");
+        return report::syntax_error(
+            span,
+            report::SyntaxError::Unexpected {
+                expected: &[],
+                found: &found,
+            },
+        )
+        .label("unexpected here");
     };
     if let Some(diag) = known_slip(file, text, start, positives) {
         return diag;
@@ -191,16 +198,18 @@ pub fn convert(file: FileId, text: &str, err: &Error<Rule>) -> Diagnostic {
     let mut expected: Vec<&str> = positives.iter().map(|kind| describe(*kind)).collect();
     expected.sort_unstable();
     expected.dedup();
-    let message = match expected.as_slice() {
-        [] => format!("unexpected {found}"),
-        [one] => format!("expected {one}, found {found}"),
-        many => format!("expected one of {}, found {found}", many.join(", ")),
-    };
     let label = match expected.as_slice() {
         [one] => format!("expected {}", one.split(" (").next().unwrap_or(one)),
         _ => "unexpected here".to_owned(),
     };
-    let diag = Diagnostic::new(Code::E0001, span, message).label(label);
+    let diag = report::syntax_error(
+        span,
+        report::SyntaxError::Unexpected {
+            expected: &expected,
+            found: &found,
+        },
+    )
+    .label(label);
     let after_colon = text
         .get(..start)
         .is_some_and(|before| before.trim_end().ends_with(':'));
@@ -226,10 +235,9 @@ fn known_slip(file: FileId, text: &str, start: usize, expected: &[Rule]) -> Opti
     };
     if let Some(block_at) = block_at {
         if let Some(open) = innermost_open_brace(text, block_at) {
-            let diag = Diagnostic::new(
-                Code::E0001,
+            let diag = report::syntax_error(
                 Span::new(file, open, open + 1),
-                "this `{` is never closed",
+                report::SyntaxError::UnclosedBrace,
             )
             .label("opened here");
             let diag = if rest.trim().is_empty() {
@@ -354,7 +362,7 @@ fn unquoted(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
     let written = before.get(keyword_at..).unwrap_or("").trim_end();
     let span = Span::new(file, start, start + token.len());
     Some(
-        Diagnostic::new(Code::E0001, span, format!("{what} is a string: quote it"))
+        report::syntax_error(span, report::SyntaxError::UnquotedString { what: &what })
             .label("not quoted")
             .note("paths, patterns and names that are not keywords are written in double quotes")
             .help(format!("write `{written} \"{token}\"`")),
@@ -435,10 +443,9 @@ fn set_selector_without_braces(file: FileId, text: &str, start: usize) -> Option
         .replace("( ", "(")
         .replace(" )", ")");
     Some(
-        Diagnostic::new(
-            Code::E0001,
+        report::syntax_error(
             Span::new(file, key_start, end),
-            "set selectors go inside `{ }`",
+            report::SyntaxError::SetSelectorOutsideBraces,
         )
         .label(format!("`{operator}` needs braces around the selector"))
         .note("only `key=value` may be written without braces")
@@ -524,14 +531,10 @@ fn unterminated_string(file: FileId, text: &str) -> Option<Diagnostic> {
 }
 
 fn unterminated(file: FileId, start: usize, end: usize) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0002,
-        Span::new(file, start, end),
-        "unterminated string",
-    )
-    .label("this string has no closing `\"`")
-    .note("strings end on the line they start on")
-    .help("add the closing `\"`")
+    report::unterminated_string(Span::new(file, start, end))
+        .label("this string has no closing `\"`")
+        .note("strings end on the line they start on")
+        .help("add the closing `\"`")
 }
 
 /// Rejects brackets nested deeper than [`MAX_NESTING`] before pest, whose
@@ -546,14 +549,10 @@ pub fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
         depth += 1;
         if depth > MAX_NESTING {
             return Some(
-                Diagnostic::new(
-                    Code::E0005,
-                    Span::new(file, index, index + 1),
-                    format!("brackets are nested more than {MAX_NESTING} deep"),
-                )
-                .label("too deep here")
-                .note("no `.netpol` construct needs more than a few levels of nesting")
-                .help("flatten the nested lists or blocks"),
+                report::nesting_too_deep(Span::new(file, index, index + 1), &MAX_NESTING)
+                    .label("too deep here")
+                    .note("no `.netpol` construct needs more than a few levels of nesting")
+                    .help("flatten the nested lists or blocks"),
             );
         }
     }

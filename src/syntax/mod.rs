@@ -15,7 +15,8 @@ use pest::Parser;
 use pest::iterators::Pair;
 
 use crate::ast;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::source::{FileId, SourceMap, Span};
 
 pub use error::describe;
@@ -56,15 +57,13 @@ pub(crate) fn file_pair(
     let text: &str = &source.text;
     if text.len() > MAX_FILE_BYTES {
         return Err(Box::new(
-            Diagnostic::new(
-                Code::E0004,
-                Span::new(file, 0, 0),
-                format!(
-                    "`{}` is {} bytes, more than the {} bytes netpolc reads",
-                    source.path,
-                    text.len(),
-                    MAX_FILE_BYTES
-                ),
+            report::source_too_large(
+                Some(Span::new(file, 0, 0)),
+                report::SourceTooLarge::Source {
+                    path: &source.path,
+                    size: &text.len(),
+                    limit: &MAX_FILE_BYTES,
+                },
             )
             .label("file starts here")
             .help("split the file into several files that import each other"),

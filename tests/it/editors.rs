@@ -41,14 +41,15 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| !matches!(value.as_str(), "" | "0" | "false"))
 }
 
-/// Skips a test whose tool is missing with one line on stderr; under CI the
-/// tool must be there, so the test fails instead.
-fn skip_outside_ci(why: &str) {
+/// Skips a test whose tool is missing with one line on stderr
+/// ([`crate::skip`]); under CI (or `NETPOLC_REQUIRE_ALL_TESTS=1`) the tool
+/// must be there, so the test fails instead.
+fn skip_outside_ci(test: &str, why: &str) {
     assert!(
         !in_ci(),
         "{why}, but CI runs every editor test: install it (see README.md, Set up)"
     );
-    eprintln!("{why} (CI runs it)");
+    crate::skip::skip(test, why);
 }
 
 /// Runs a command, printing its output; panics with `what` when it fails.
@@ -266,7 +267,8 @@ fn textmate_grammar_tokenises_examples_and_fixtures() {
     let dir = repo().join("tests/editors");
     if !has_program("node") {
         return skip_outside_ci(
-            "Node.js (`node`) is not installed: skipping tests/editors/textmate.mjs",
+            "editors::textmate_grammar_tokenises_examples_and_fixtures",
+            "Node.js (`node`) is not installed, so tests/editors/textmate.mjs cannot run",
         );
     }
     let installed = |dir: &Path| {
@@ -275,7 +277,8 @@ fn textmate_grammar_tokenises_examples_and_fixtures() {
     };
     if !installed(&dir) && !has_program("npm") {
         return skip_outside_ci(
-            "npm is not installed and tests/editors/node_modules is missing: skipping tests/editors/textmate.mjs",
+            "editors::textmate_grammar_tokenises_examples_and_fixtures",
+            "npm is not installed and tests/editors/node_modules is missing, so tests/editors/textmate.mjs cannot run",
         );
     }
     if !installed(&dir) {
@@ -438,7 +441,8 @@ fn vim_filetype_syntax_indent_and_make() {
         .collect();
     if installed.is_empty() {
         skip_outside_ci(
-            "neither vim nor nvim is installed (`apt-get install -y vim-nox`): skipping tests/editors/vim.sh",
+            "editors::vim_filetype_syntax_indent_and_make",
+            "neither vim nor nvim is installed (`apt-get install -y vim-nox`), so tests/editors/vim.sh cannot run",
         );
         return;
     }

@@ -109,10 +109,7 @@ fn every_code_is_tested() {
         "tests/it/output_safety.rs",
     ]
     .iter()
-    .map(|path| {
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-            .unwrap_or_default()
-    })
+    .map(|path| ui::read_text(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path)))
     .collect();
     let missing: Vec<&str> = Code::ALL
         .iter()
@@ -133,9 +130,14 @@ fn every_explanation_has_a_code() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diag/explain");
     let known: BTreeSet<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
     let mut orphans = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
+    let mut explanations = 0;
+    for path in ui::read_dir(&dir) {
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Some(code) = name.strip_suffix(".md") {
+            explanations += 1;
             if !known.contains(code) {
                 orphans.push(name);
             }
@@ -145,4 +147,6 @@ fn every_explanation_has_a_code() {
         orphans.is_empty(),
         "explanations without a code: {orphans:?}"
     );
+    // The directory was read: an empty listing would check nothing.
+    assert_eq!(explanations, Code::ALL.len(), "one explanation per code");
 }

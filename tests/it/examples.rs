@@ -1,8 +1,8 @@
-//! Examples as tests: every example repository under `examples/` compiles
-//! without diagnostics, its output matches the committed `generated/` files
-//! (a stale file is rewritten and the test fails, so review is a `git diff`),
-//! every emitted document validates against the Cilium v1.19 CRD schema, and
-//! compiling with the files in reverse order gives the same bytes.
+//! The example repositories under `examples/`: reading and compiling them.
+//! The checks, three named tests per repository (`examples::<name>::...`:
+//! its output matches the committed `generated/` files, validates against
+//! the CRD schema, and does not depend on the order of the files), are in
+//! `tests/fixtures.rs`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,33 +10,35 @@ use std::path::{Path, PathBuf};
 use netpolc::diag::render::{Format, render};
 use netpolc::source::SourceMap;
 
-use crate::schema::validate_stream;
-
-/// Every example repository: a directory of `examples/` holding `.netpol` files.
+/// Every example repository: a directory of `examples/`. Panics when
+/// `examples/` cannot be read or holds none.
 pub fn example_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(root)
+    let mut out: Vec<PathBuf> = crate::ui::read_dir(&root)
         .into_iter()
-        .flatten()
-        .flatten()
-        .map(|entry| entry.path())
         .filter(|path| path.is_dir())
         .collect();
     out.sort();
+    assert!(
+        !out.is_empty(),
+        "no example repositories under {}",
+        root.display()
+    );
     out
 }
 
 /// The `.netpol` files of a repository, as (repo-relative path, text), sorted.
+/// Panics when a directory or file cannot be read, or when there is none.
 pub fn repo_files(root: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(root, root, &mut out);
     out.sort();
+    assert!(!out.is_empty(), "{} holds no .netpol file", root.display());
     out
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
+    for path in crate::ui::read_dir(dir) {
         if path.is_dir() {
             walk(root, &path, out);
         } else if path.extension().is_some_and(|ext| ext == "netpol") {
@@ -45,8 +47,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+            let text = crate::ui::read_text(&path);
             out.push((relative, text));
         }
     }
@@ -81,77 +82,4 @@ pub fn compile_for_version(
             .collect(),
         version,
     )
-}
-
-#[test]
-fn examples_match_their_generated_output() {
-    let mut failures = Vec::new();
-    for dir in example_dirs() {
-        let files = repo_files(&dir);
-        if files.is_empty() {
-            continue;
-        }
-        let output = compile_files(&files);
-        let generated = dir.join("generated");
-        let mut on_disk: BTreeMap<String, String> = BTreeMap::new();
-        for entry in std::fs::read_dir(&generated)
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".yaml") {
-                on_disk.insert(
-                    name,
-                    std::fs::read_to_string(entry.path()).unwrap_or_default(),
-                );
-            }
-        }
-        for (path, contents) in &output {
-            if on_disk.get(path) != Some(contents) {
-                let _ = std::fs::create_dir_all(&generated);
-                let _ = std::fs::write(generated.join(path), contents);
-                failures.push(format!(
-                    "{}/generated/{path} was not up to date, updating",
-                    dir.display()
-                ));
-            }
-        }
-        for path in on_disk.keys().filter(|path| !output.contains_key(*path)) {
-            failures.push(format!(
-                "{}/generated/{path} is not generated any more: delete it",
-                dir.display()
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-#[test]
-fn examples_validate_against_the_crd_schema() {
-    let mut failures = Vec::new();
-    for dir in example_dirs() {
-        let (output, version) = compile_for_version(&repo_files(&dir));
-        for (path, contents) in output {
-            for error in validate_stream(&contents, crate::ui::crds_for(version)) {
-                failures.push(format!("{}/{path}: {error}", dir.display()));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-#[test]
-fn output_does_not_depend_on_file_order() {
-    for dir in example_dirs() {
-        let files = repo_files(&dir);
-        let mut reversed = files.clone();
-        reversed.reverse();
-        assert_eq!(
-            compile_files(&files),
-            compile_files(&reversed),
-            "{}",
-            dir.display()
-        );
-    }
 }

@@ -1,8 +1,9 @@
 //! `netpolc fmt`: the canonical layout (`netpolc::fmt`), its properties over
 //! every example, stdlib file and UI fixture, and the command's exit paths.
 //!
-//! This file holds the layout cases; `fmt/corpus.rs` the properties over
-//! the corpus and `fmt/cli.rs` the command's tests.
+//! This file holds the layout cases; `fmt/corpus.rs` the corpus (whose
+//! properties are one named test per file in `tests/fixtures.rs`) and
+//! `fmt/cli.rs` the command's tests.
 
 mod cli;
 mod corpus;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use netpolc::diag::render::{Format, render};
-use netpolc::diag::{Code, Diagnostic, Severity};
+use netpolc::diag::{Code, Diagnostic, Label, Severity, report};
 use netpolc::source::{SourceMap, Span};
 use serde_json::Value;
 
@@ -199,8 +199,12 @@ fn columns_count_characters_and_lines_end_at_newline() {
 
 #[test]
 fn a_diagnostic_without_a_span_has_null_positions() {
-    let diag = Diagnostic::without_span(Code::E0902, "cannot read `x`: permission denied")
-        .help("pass a directory");
+    let diag = report::cannot_read(report::CannotRead::File {
+        path: &"x",
+        error: &"permission denied",
+    })
+    .help("pass a directory");
+    assert_eq!(diag.message, "cannot read `x`: permission denied");
     let value = &json_lines(&[diag], &SourceMap::new())[0];
     assert_eq!(keys(value), FIELDS.into_iter().collect());
     for field in ["file", "line", "column", "end", "label"] {
@@ -215,7 +219,14 @@ fn a_diagnostic_without_a_span_has_null_positions() {
 fn severity_follows_the_code() {
     let diags: Vec<Diagnostic> = Code::ALL
         .iter()
-        .map(|code| Diagnostic::without_span(*code, "m"))
+        .map(|code| Diagnostic {
+            code: *code,
+            message: "m".to_owned(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        })
         .collect();
     for (diag, value) in diags.iter().zip(json_lines(&diags, &SourceMap::new())) {
         let expected = match diag.severity() {
@@ -233,11 +244,21 @@ fn text_is_escaped_and_survives_a_round_trip() {
                  del \u{7f} line-sep \u{2028} é 🚀 </script> %0A ::error";
     let mut sources = SourceMap::new();
     let file = sources.add_user("a \"b\"\n.netpol", "x\n");
-    let diag = Diagnostic::new(Code::E0001, Span::new(file, 0, 1), nasty)
-        .label(nasty)
-        .secondary(Span::new(file, 2, 2), nasty)
-        .note(nasty)
-        .help(nasty);
+    let diag = Diagnostic {
+        code: Code::E0001,
+        message: nasty.to_owned(),
+        primary: Some(Label {
+            span: Span::new(file, 0, 1),
+            message: String::new(),
+        }),
+        secondary: Vec::new(),
+        notes: Vec::new(),
+        help: None,
+    }
+    .label(nasty)
+    .secondary(Span::new(file, 2, 2), nasty)
+    .note(nasty)
+    .help(nasty);
     let text = render(std::slice::from_ref(&diag), &sources, Format::Json, false);
     assert_eq!(text.matches('\n').count(), 1, "{text}");
     assert!(

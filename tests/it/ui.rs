@@ -1,7 +1,11 @@
-//! UI tests: every `.netpol` file (or directory, for several files) under
-//! `tests/ui/` compiles to exactly the diagnostic codes its header lists,
-//! `# expect: E0203` (one line per code; `# expect: nothing` for none), and
-//! the rendered diagnostics are snapshotted beside the source.
+//! The UI fixtures: every `.netpol` file (or directory, for several files)
+//! under `tests/ui/<area>/` compiles to exactly the diagnostic codes its
+//! header lists, `# expect: E0203` (one line per code; `# expect: nothing` for
+//! none), and the rendered diagnostics are snapshotted beside the source.
+//!
+//! The helpers here read the fixtures (strictly: an unreadable fixture is a
+//! failure, not a fixture less); the checks, one named test per fixture
+//! (`ui::<area>::<name>`), are in `tests/fixtures.rs`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,24 +21,46 @@ pub fn ui_root() -> PathBuf {
 }
 
 /// Every fixture: a `.netpol` file, or a directory of them.
+/// Panics when a directory cannot be read, or when there is none: a fixture
+/// that cannot be read is a failure, never a fixture less.
 pub fn fixtures() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(areas) = std::fs::read_dir(ui_root()) else {
-        return out;
-    };
-    for area in areas.flatten() {
-        let Ok(entries) = std::fs::read_dir(area.path()) else {
+    for area in read_dir(&ui_root()) {
+        if !area.is_dir() || area.file_name().is_some_and(|name| name == "snapshots") {
             continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
+        }
+        for path in read_dir(&area) {
             if path.is_dir() || path.extension().is_some_and(|ext| ext == "netpol") {
                 out.push(path);
             }
         }
     }
     out.sort();
+    assert!(
+        !out.is_empty(),
+        "no UI fixtures under {}",
+        ui_root().display()
+    );
     out
+}
+
+/// The entries of a directory; panics with the path when it cannot be read.
+pub fn read_dir(dir: &Path) -> Vec<PathBuf> {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()));
+    entries
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
+                .path()
+        })
+        .collect()
+}
+
+/// A file's text; panics with the path when it cannot be read.
+pub fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }
 
 /// The files of a fixture, as (repo-relative path, text).
@@ -44,21 +70,21 @@ pub fn fixture_files(fixture: &Path) -> Vec<(String, String)> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let text = std::fs::read_to_string(fixture).unwrap_or_default();
-        return vec![(name, text)];
+        return vec![(name, read_text(fixture))];
     }
     let mut files = Vec::new();
     collect(fixture, fixture, &mut files);
     files.sort();
+    assert!(
+        !files.is_empty(),
+        "{} is a fixture directory without .netpol files",
+        fixture.display()
+    );
     files
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
+    for path in read_dir(dir) {
         if path.is_dir() {
             collect(root, &path, out);
         } else if path.extension().is_some_and(|ext| ext == "netpol") {
@@ -67,7 +93,8 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            out.push((relative, std::fs::read_to_string(&path).unwrap_or_default()));
+            let text = read_text(&path);
+            out.push((relative, text));
         }
     }
 }
@@ -117,54 +144,4 @@ pub fn run(files: &[(String, String)]) -> (BTreeSet<String>, String) {
         codes,
         render(&compilation.diagnostics, &sources, Format::Human, false),
     )
-}
-
-#[test]
-fn ui() {
-    let fixtures = fixtures();
-    assert!(
-        !fixtures.is_empty(),
-        "no UI fixtures under {}",
-        ui_root().display()
-    );
-    let mut failures = Vec::new();
-    for fixture in &fixtures {
-        let files = fixture_files(fixture);
-        let expected = expected_codes(&files);
-        if expected.is_empty()
-            && !files
-                .iter()
-                .any(|(_, text)| text.contains("# expect: nothing"))
-        {
-            failures.push(format!("{}: no `# expect:` header", fixture.display()));
-            continue;
-        }
-        let (found, rendered) = run(&files);
-        if found != expected {
-            failures.push(format!(
-                "{}: expected {expected:?}, found {found:?}\n{rendered}",
-                fixture.display()
-            ));
-            continue;
-        }
-        let mut snapshot = String::new();
-        for (path, text) in &files {
-            snapshot.push_str(&format!("--- {path} ---\n{text}"));
-        }
-        snapshot.push_str("--- diagnostics ---\n");
-        snapshot.push_str(&rendered);
-        let name = fixture
-            .strip_prefix(ui_root())
-            .unwrap_or(fixture)
-            .to_string_lossy()
-            .replace(['/', '\\'], "__")
-            .trim_end_matches(".netpol")
-            .to_owned();
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(ui_root().join("snapshots"));
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_omit_expression(true);
-        settings.bind(|| insta::assert_snapshot!(name, snapshot));
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -5,8 +5,8 @@
 //!
 //! The corpus: the constructs of [`CONSTRUCTS`] one by one (each with the
 //! versions it exists in), `tests/versions/every.netpol` (every construct of
-//! the language at once), every example repository and every UI fixture that
-//! compiles. The table in `docs/versions.md` is [`CONSTRUCTS`] in words.
+//! the language at once), and, one named test each in `tests/fixtures.rs`,
+//! every example repository and every UI fixture that compiles. The table in `docs/versions.md` is [`CONSTRUCTS`] in words.
 
 use netpolc::diag::Code;
 use netpolc::source::SourceMap;
@@ -301,8 +301,10 @@ fn empty_values(value: &serde_yaml::Value, name: &str, problems: &mut Vec<String
 }
 
 /// Checks one program at one version: valid documents that the agent reads
-/// as written, or only E0421.
-fn check(
+/// as written, or only E0421. Also run by `tests/fixtures.rs` on every example
+/// and every UI fixture that compiles (`versions::examples::<name>`,
+/// `versions::ui::<area>::<name>`).
+pub fn check(
     name: &str,
     files: &[(String, String)],
     version: CiliumVersion,
@@ -406,33 +408,6 @@ fn every_construct_at_once_compiles_at_the_default_version_and_validates_everywh
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // It uses Kafka (gone in 1.20) and `**.` (from 1.19): only 1.19 has both.
     assert_eq!(compiled, [CiliumVersion::V1_19]);
-}
-
-#[test]
-fn examples_and_ui_fixtures_validate_for_every_version_or_fail_with_e0421() {
-    let mut corpus: Vec<(String, Vec<(String, String)>)> = Vec::new();
-    for dir in crate::examples::example_dirs() {
-        corpus.push((dir.display().to_string(), crate::examples::repo_files(&dir)));
-    }
-    for fixture in crate::ui::fixtures() {
-        let files = crate::ui::fixture_files(&fixture);
-        let expected = crate::ui::expected_codes(&files);
-        if expected.iter().all(|code| code.starts_with('W')) {
-            corpus.push((fixture.display().to_string(), files));
-        }
-    }
-    assert!(
-        corpus.len() > 40,
-        "the corpus is too small: {}",
-        corpus.len()
-    );
-    let mut failures = Vec::new();
-    for (name, files) in &corpus {
-        for version in CiliumVersion::ALL {
-            check(name, files, version, &mut failures);
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

@@ -8,7 +8,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::diag::report;
 
 /// The context of one document being decoded.
 pub struct Doc<'d> {
@@ -47,7 +48,7 @@ impl Doc<'_> {
     /// E0701: `.netpol` cannot say this field.
     pub fn cannot_say(&mut self, path: &str, why: impl Into<String>) {
         self.failed = true;
-        let diag = Diagnostic::without_span(Code::E0701, format!("cannot import `{path}` of {}", self.place()))
+        let diag = report::unsupported_field(&path, &self.place())
             .note(why)
             .help("keep this policy as YAML, outside the netpolc repository, or change it so that it no longer needs this field");
         self.diags.push(diag);
@@ -56,7 +57,7 @@ impl Doc<'_> {
     /// E0702: the field is not valid Cilium.
     pub fn invalid(&mut self, path: &str, why: impl Into<String>) {
         self.failed = true;
-        let diag = Diagnostic::without_span(Code::E0702, format!("`{path}` of {} is not valid", self.place()))
+        let diag = report::invalid_document(report::InvalidDocument::InvalidField { path: &path, place: &self.place() })
             .note(why)
             .help("fix the input document; `kubectl apply --dry-run=server` and the policy's status in the cluster show what Cilium accepts");
         self.diags.push(diag);

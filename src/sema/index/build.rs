@@ -202,7 +202,7 @@ impl Builder<'_, '_> {
             let via = namespace.and_then(|namespace| self.via(namespace, policy.origin));
             let def = Def {
                 kind: DefKind::Policy,
-                name: policy.name.clone(),
+                name: policy.name.as_str().to_owned(),
                 span: name_span.unwrap_or(policy.origin),
                 item: policy.origin,
                 detail: Detail::Policy {
@@ -211,9 +211,13 @@ impl Builder<'_, '_> {
                 },
             };
             if let Some(id) = self.add(def, name_span.is_some()) {
-                self.index
-                    .policies
-                    .insert((namespace.map(str::to_owned), policy.name.clone()), id);
+                self.index.policies.insert(
+                    (
+                        namespace.map(str::to_owned),
+                        policy.name.as_str().to_owned(),
+                    ),
+                    id,
+                );
             }
         }
     }
@@ -338,7 +342,7 @@ impl Builder<'_, '_> {
                 .map_or(group.origin, |def| def.item);
             let def = Def {
                 kind: DefKind::CidrGroup,
-                name: name.clone(),
+                name: name.as_str().to_owned(),
                 span: group.origin,
                 item,
                 detail: Detail::CidrGroup { constant },

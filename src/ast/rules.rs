@@ -1,0 +1,196 @@
+//! `allow` and `deny` rules: verbs, peers, CIDRs, ICMP types and L7 (HTTP
+//! and Kafka) lines.
+
+use super::policies::{Direction, Scope};
+use super::values::{Selector, Value};
+use crate::source::{Span, Spanned};
+
+/// `allow|deny from|to PEER ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// Allow or deny.
+    pub verb: Spanned<Verb>,
+    /// Ingress (`from`) or egress (`to`).
+    pub direction: Spanned<Direction>,
+    /// The peer.
+    pub peer: Peer,
+    /// `port ...`.
+    pub ports: Option<Spanned<Vec<Value>>>,
+    /// `icmp ...`.
+    pub icmps: Option<Spanned<Vec<IcmpItem>>>,
+    /// L7 lines, in order.
+    pub l7: Vec<L7>,
+    /// The whole rule.
+    pub span: Span,
+}
+
+/// `allow` or `deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verb {
+    /// `allow`.
+    Allow,
+    /// `deny`.
+    Deny,
+}
+
+impl Verb {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Verb::Allow => "allow",
+            Verb::Deny => "deny",
+        }
+    }
+}
+
+/// The other side of a rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peer {
+    /// What kind of peer.
+    pub kind: PeerKind,
+    /// The whole peer clause.
+    pub span: Span,
+}
+
+/// The kinds of peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PeerKind {
+    /// `pods [SELECTOR, ...] [in SCOPE]`.
+    Pods {
+        /// Selectors, any of which may match; empty for every pod.
+        selectors: Vec<Selector>,
+        /// Where to look.
+        scope: Option<Scope>,
+    },
+    /// `namespace a, b`.
+    Namespace(Vec<Value>),
+    /// `namespaces with SELECTOR`.
+    Namespaces(Selector),
+    /// `entity a, b`.
+    Entity(Vec<Spanned<String>>),
+    /// `cidr ...`.
+    Cidr(Vec<CidrItem>),
+    /// `fqdn ...`.
+    Fqdn(Vec<Value>),
+    /// `service NAME [in SCOPE]`.
+    Service {
+        /// The service name.
+        name: Value,
+        /// Where the service is.
+        scope: Option<Scope>,
+    },
+    /// `services with SELECTOR [in SCOPE]`.
+    Services {
+        /// The service label selector.
+        selector: Selector,
+        /// Where the services are.
+        scope: Option<Scope>,
+    },
+    /// `anywhere`.
+    Anywhere,
+    /// `everything`.
+    Everything,
+}
+
+/// One CIDR (or CIDR constant) with its exceptions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CidrItem {
+    /// The CIDR or a `$NAME`.
+    pub cidr: Value,
+    /// Exceptions.
+    pub except: Vec<Value>,
+    /// The whole item.
+    pub span: Span,
+}
+
+/// One ICMP type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IcmpItem {
+    /// `ipv4` or `ipv6` when written.
+    pub family: Option<Spanned<IcmpFamily>>,
+    /// The type as written.
+    pub kind: Spanned<String>,
+}
+
+/// An ICMP family marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IcmpFamily {
+    /// `ipv4`.
+    V4,
+    /// `ipv6`.
+    V6,
+}
+
+/// One L7 line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum L7 {
+    /// `http ...`.
+    Http(Http),
+    /// `grpc "pkg.Service/Method"`.
+    Grpc(Value, Span),
+    /// `kafka ...`.
+    Kafka(Kafka),
+    /// `dns "pattern", ...`.
+    Dns(Vec<Value>, Span),
+}
+
+impl L7 {
+    /// The line's span.
+    pub fn span(&self) -> Span {
+        match self {
+            L7::Http(http) => http.span,
+            L7::Grpc(_, span) | L7::Dns(_, span) => *span,
+            L7::Kafka(kafka) => kafka.span,
+        }
+    }
+}
+
+/// `http [METHOD] ["/path"] [host "h"] [header "K: v"]...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Http {
+    /// The method.
+    pub method: Option<Method>,
+    /// The path regexp.
+    pub path: Option<Value>,
+    /// The host.
+    pub host: Option<Value>,
+    /// Required headers.
+    pub headers: Vec<Value>,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// An HTTP method.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// An upper-case word such as `GET`.
+    Word(Spanned<String>),
+    /// `method "regex"`.
+    Regex(Value),
+}
+
+/// `kafka [produce|consume|apikey NAME] [topic "t"] [client "c"] [version N]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kafka {
+    /// `produce` or `consume`.
+    pub role: Option<Spanned<KafkaRole>>,
+    /// `apikey NAME`.
+    pub api_key: Option<Spanned<String>>,
+    /// `topic "t"`.
+    pub topic: Option<Value>,
+    /// `client "c"`.
+    pub client: Option<Value>,
+    /// `version N`.
+    pub version: Option<Spanned<String>>,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// A Kafka role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KafkaRole {
+    /// `produce`.
+    Produce,
+    /// `consume`.
+    Consume,
+}

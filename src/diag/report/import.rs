@@ -1,0 +1,120 @@
+//! `netpolc import` (E07xx, W0120).
+
+use std::fmt;
+
+use crate::diag::{Code, Diagnostic};
+
+/// `E0701`: cannot import this field.
+pub fn unsupported_field(path: &dyn fmt::Display, place: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(Code::E0701, format!("cannot import `{path}` of {place}"))
+}
+
+/// What [`invalid_document`] reports.
+pub enum InvalidDocument<'a> {
+    /// "cannot import document {index} of `{file}`: it uses a YAML tag"
+    Tagged {
+        /// The `index` in the message.
+        index: &'a dyn fmt::Display,
+        /// The `file` in the message.
+        file: &'a dyn fmt::Display,
+    },
+    /// "cannot import document {index} of `{file}`: {error}"
+    Unreadable {
+        /// The `index` in the message.
+        index: &'a dyn fmt::Display,
+        /// The `file` in the message.
+        file: &'a dyn fmt::Display,
+        /// The `error` in the message.
+        error: &'a dyn fmt::Display,
+    },
+    /// "`{file}` is not valid YAML{place}"
+    NotYaml {
+        /// The `file` in the message.
+        file: &'a dyn fmt::Display,
+        /// The `place` in the message.
+        place: &'a dyn fmt::Display,
+    },
+    /// "`{path}` of {place} is not valid"
+    InvalidField {
+        /// The `path` in the message.
+        path: &'a dyn fmt::Display,
+        /// The `place` in the message.
+        place: &'a dyn fmt::Display,
+    },
+}
+
+/// `E0702`: invalid policy document.
+pub fn invalid_document(problem: InvalidDocument<'_>) -> Diagnostic {
+    let message = match problem {
+        InvalidDocument::Tagged { index, file } => {
+            format!("cannot import document {index} of `{file}`: it uses a YAML tag")
+        }
+        InvalidDocument::Unreadable { index, file, error } => {
+            format!("cannot import document {index} of `{file}`: {error}")
+        }
+        InvalidDocument::NotYaml { file, place } => format!("`{file}` is not valid YAML{place}"),
+        InvalidDocument::InvalidField { path, place } => {
+            format!("`{path}` of {place} is not valid")
+        }
+    };
+    Diagnostic::without_span(Code::E0702, message)
+}
+
+/// What [`duplicate_imported_name`] reports.
+pub enum DuplicateImportedName<'a> {
+    /// "two policies named `{name}` {place}"
+    Policy {
+        /// The `name` in the message.
+        name: &'a dyn fmt::Display,
+        /// The `place` in the message.
+        place: &'a dyn fmt::Display,
+    },
+    /// "two CiliumCIDRGroups named `{name}`"
+    CidrGroup {
+        /// The `name` in the message.
+        name: &'a dyn fmt::Display,
+    },
+}
+
+/// `E0704`: two imported policies with the same name.
+pub fn duplicate_imported_name(problem: DuplicateImportedName<'_>) -> Diagnostic {
+    let message = match problem {
+        DuplicateImportedName::Policy { name, place } => {
+            format!("two policies named `{name}` {place}")
+        }
+        DuplicateImportedName::CidrGroup { name } => format!("two CiliumCIDRGroups named `{name}`"),
+    };
+    Diagnostic::without_span(Code::E0704, message)
+}
+
+/// What [`nothing_to_import`] reports.
+pub enum NothingToImport<'a> {
+    /// "`{path}` holds no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy"
+    InFile {
+        /// The `path` in the message.
+        path: &'a dyn fmt::Display,
+    },
+    /// "found no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy to import"
+    Anywhere,
+}
+
+/// `E0705`: nothing to import.
+pub fn nothing_to_import(problem: NothingToImport<'_>) -> Diagnostic {
+    let message = match problem {
+        NothingToImport::InFile { path } => {
+            format!("`{path}` holds no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy")
+        }
+        NothingToImport::Anywhere => {
+            "found no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy to import".to_owned()
+        }
+    };
+    Diagnostic::without_span(Code::E0705, message)
+}
+
+/// `W0120`: imported policy restricts a system namespace.
+pub fn imported_system_policy(namespace: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::W0120,
+        format!("the imported policies restrict the system namespace `{namespace}`"),
+    )
+}

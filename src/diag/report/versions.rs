@@ -1,0 +1,64 @@
+//! Cilium versions (E042x).
+
+use std::fmt;
+
+use crate::diag::{Code, Diagnostic};
+use crate::source::Span;
+
+/// What [`unknown_version`] reports.
+pub enum UnknownVersion<'a> {
+    /// "netpolc does not know Cilium `{text}`"
+    Unknown {
+        /// The `text` in the message.
+        text: &'a dyn fmt::Display,
+    },
+    /// "the repository targets both Cilium {first} and Cilium {version}"
+    Conflict {
+        /// The `first` in the message.
+        first: &'a dyn fmt::Display,
+        /// The `version` in the message.
+        version: &'a dyn fmt::Display,
+    },
+}
+
+/// `E0420`: unknown or conflicting Cilium version.
+pub fn unknown_version(span: Span, problem: UnknownVersion<'_>) -> Diagnostic {
+    let message = match problem {
+        UnknownVersion::Unknown { text } => format!("netpolc does not know Cilium `{text}`"),
+        UnknownVersion::Conflict { first, version } => {
+            format!("the repository targets both Cilium {first} and Cilium {version}")
+        }
+    };
+    Diagnostic::new(Code::E0420, span, message)
+}
+
+/// What [`feature_unavailable`] reports.
+pub enum FeatureUnavailable<'a> {
+    /// "Cilium {version} has no Kafka rules"
+    NoKafka {
+        /// The `version` in the message.
+        version: &'a dyn fmt::Display,
+    },
+    /// "{feature} needs Cilium {since}, and the repository targets Cilium {version}"
+    Needs {
+        /// The `feature` in the message.
+        feature: &'a dyn fmt::Display,
+        /// The `since` in the message.
+        since: &'a dyn fmt::Display,
+        /// The `version` in the message.
+        version: &'a dyn fmt::Display,
+    },
+}
+
+/// `E0421`: feature not available in the targeted Cilium version.
+pub fn feature_unavailable(span: Span, problem: FeatureUnavailable<'_>) -> Diagnostic {
+    let message = match problem {
+        FeatureUnavailable::NoKafka { version } => format!("Cilium {version} has no Kafka rules"),
+        FeatureUnavailable::Needs {
+            feature,
+            since,
+            version,
+        } => format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"),
+    };
+    Diagnostic::new(Code::E0421, span, message)
+}

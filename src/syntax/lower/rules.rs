@@ -1,0 +1,273 @@
+//! `allow` and `deny` rules: peers, CIDRs, ICMP types, HTTP and Kafka
+//! rules.
+
+use pest::iterators::Pair;
+
+use super::{Cx, R, children};
+use crate::ast;
+use crate::source::Spanned;
+
+impl Cx {
+    pub(super) fn rule(&self, pair: Pair<'_, R>) -> ast::Rule {
+        let span = self.span(&pair);
+        let mut verb = None;
+        let mut direction = None;
+        let mut peer = None;
+        let mut ports = None;
+        let mut icmps = None;
+        let mut l7 = Vec::new();
+        for child in children(pair.into_inner()) {
+            let child_span = self.span(&child);
+            match child.as_rule() {
+                R::verb => {
+                    let kind = match child.into_inner().next().map(|kw| kw.as_rule()) {
+                        Some(R::kw_allow) => ast::Verb::Allow,
+                        _ => ast::Verb::Deny,
+                    };
+                    verb = Some(Spanned::new(kind, child_span));
+                }
+                R::way => {
+                    let kind = match child.into_inner().next().map(|kw| kw.as_rule()) {
+                        Some(R::kw_from) => ast::Direction::Ingress,
+                        _ => ast::Direction::Egress,
+                    };
+                    direction = Some(Spanned::new(kind, child_span));
+                }
+                R::peer => peer = Some(self.peer(child)),
+                R::ports => {
+                    let values = children(child.into_inner())
+                        .map(|port| self.value(port))
+                        .collect();
+                    ports = Some(Spanned::new(values, child_span));
+                }
+                R::icmps => {
+                    let items = children(child.into_inner())
+                        .map(|item| self.icmp_item(item))
+                        .collect();
+                    icmps = Some(Spanned::new(items, child_span));
+                }
+                R::http => l7.push(ast::L7::Http(self.http(child))),
+                R::grpc => {
+                    let value = children(child.into_inner())
+                        .next()
+                        .map(|value| self.value(value))
+                        .unwrap_or_else(|| unreachable!("grammar: grpc has a path"));
+                    l7.push(ast::L7::Grpc(value, child_span));
+                }
+                R::kafka => l7.push(ast::L7::Kafka(self.kafka(child))),
+                R::dns => {
+                    let values = children(child.into_inner())
+                        .map(|value| self.value(value))
+                        .collect();
+                    l7.push(ast::L7::Dns(values, child_span));
+                }
+                other => unreachable!("grammar: unexpected rule part {other:?}"),
+            }
+        }
+        let (Some(verb), Some(direction), Some(peer)) = (verb, direction, peer) else {
+            unreachable!("grammar: a rule has a verb, a direction and a peer")
+        };
+        ast::Rule {
+            verb,
+            direction,
+            peer,
+            ports,
+            icmps,
+            l7,
+            span,
+        }
+    }
+
+    pub(super) fn peer(&self, pair: Pair<'_, R>) -> ast::Peer {
+        let span = self.span(&pair);
+        let inner = children(pair.into_inner())
+            .next()
+            .unwrap_or_else(|| unreachable!("grammar: peer has a kind"));
+        let kind = match inner.as_rule() {
+            R::peer_pods => {
+                let mut selectors = Vec::new();
+                let mut scope = None;
+                for child in children(inner.into_inner()) {
+                    match child.as_rule() {
+                        R::selector_list => {
+                            selectors = children(child.into_inner())
+                                .map(|s| self.selector(s))
+                                .collect();
+                        }
+                        R::scope => scope = Some(self.scope(child)),
+                        other => unreachable!("grammar: unexpected pods part {other:?}"),
+                    }
+                }
+                ast::PeerKind::Pods { selectors, scope }
+            }
+            R::peer_namespace => ast::PeerKind::Namespace(
+                children(inner.into_inner())
+                    .next()
+                    .map(|list| self.name_list(list))
+                    .unwrap_or_default(),
+            ),
+            R::peer_namespaces => ast::PeerKind::Namespaces(self.first_selector(inner)),
+            R::peer_entity => ast::PeerKind::Entity(
+                children(inner.into_inner())
+                    .map(|name| self.text(&name))
+                    .collect(),
+            ),
+            R::peer_cidr => ast::PeerKind::Cidr(
+                children(inner.into_inner())
+                    .map(|item| self.cidr_item(item))
+                    .collect(),
+            ),
+            R::peer_fqdn => ast::PeerKind::Fqdn(
+                children(inner.into_inner())
+                    .map(|value| self.value(value))
+                    .collect(),
+            ),
+            R::peer_service => {
+                let mut parts = children(inner.into_inner());
+                let name = parts
+                    .next()
+                    .map(|name| self.value(name))
+                    .unwrap_or_else(|| unreachable!("grammar: service has a name"));
+                let scope = parts.next().map(|scope| self.scope(scope));
+                ast::PeerKind::Service { name, scope }
+            }
+            R::peer_services => {
+                let mut selector = None;
+                let mut scope = None;
+                for child in children(inner.into_inner()) {
+                    match child.as_rule() {
+                        R::selector => selector = Some(self.selector(child)),
+                        R::scope => scope = Some(self.scope(child)),
+                        other => unreachable!("grammar: unexpected services part {other:?}"),
+                    }
+                }
+                let selector =
+                    selector.unwrap_or_else(|| unreachable!("grammar: services has a selector"));
+                ast::PeerKind::Services { selector, scope }
+            }
+            R::peer_anywhere => ast::PeerKind::Anywhere,
+            R::peer_everything => ast::PeerKind::Everything,
+            other => unreachable!("grammar: unexpected peer {other:?}"),
+        };
+        ast::Peer { kind, span }
+    }
+
+    pub(super) fn cidr_item(&self, pair: Pair<'_, R>) -> ast::CidrItem {
+        let span = self.span(&pair);
+        let mut inner = children(pair.into_inner());
+        let cidr = inner
+            .next()
+            .map(|cidr| self.cidrs_value(cidr))
+            .unwrap_or_else(|| unreachable!("grammar: cidr item has a cidr"));
+        let except = match inner.next() {
+            Some(list) if list.as_rule() == R::cidr_list => children(list.into_inner())
+                .map(|value| self.value(value))
+                .collect(),
+            Some(single) => vec![self.value(single)],
+            None => Vec::new(),
+        };
+        ast::CidrItem { cidr, except, span }
+    }
+
+    /// A CIDR, a `$NAME`, or `[a, b]` as a list value (`cidr [a, b]`).
+    pub(super) fn cidrs_value(&self, pair: Pair<'_, R>) -> ast::Value {
+        if pair.as_rule() == R::cidr_list {
+            let span = self.span(&pair);
+            let items = children(pair.into_inner())
+                .map(|value| self.value(value))
+                .collect();
+            return ast::Value::List(items, span);
+        }
+        self.value(pair)
+    }
+
+    pub(super) fn icmp_item(&self, pair: Pair<'_, R>) -> ast::IcmpItem {
+        let mut family = None;
+        let mut kind = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                R::kw_ipv4 => family = Some(Spanned::new(ast::IcmpFamily::V4, self.span(&child))),
+                R::kw_ipv6 => family = Some(Spanned::new(ast::IcmpFamily::V6, self.span(&child))),
+                _ => kind = Some(self.text(&child)),
+            }
+        }
+        let kind = kind.unwrap_or_else(|| unreachable!("grammar: icmp item has a type"));
+        ast::IcmpItem { family, kind }
+    }
+
+    pub(super) fn http(&self, pair: Pair<'_, R>) -> ast::Http {
+        let span = self.span(&pair);
+        let mut http = ast::Http {
+            method: None,
+            path: None,
+            host: None,
+            headers: Vec::new(),
+            span,
+        };
+        let mut after = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                R::http_method => http.method = Some(ast::Method::Word(self.text(&child))),
+                R::http_method_re => {
+                    let value = children(child.into_inner())
+                        .next()
+                        .map(|value| self.value(value))
+                        .unwrap_or_else(|| unreachable!("grammar: method has a value"));
+                    http.method = Some(ast::Method::Regex(value));
+                }
+                R::kw_host | R::kw_header => after = Some(child.as_rule()),
+                R::string_or_ref => {
+                    let value = self.value(child);
+                    match after {
+                        Some(R::kw_host) => http.host = Some(value),
+                        Some(_) => http.headers.push(value),
+                        None => http.path = Some(value),
+                    }
+                }
+                _ => {}
+            }
+        }
+        http
+    }
+
+    pub(super) fn kafka(&self, pair: Pair<'_, R>) -> ast::Kafka {
+        let span = self.span(&pair);
+        let mut kafka = ast::Kafka {
+            role: None,
+            api_key: None,
+            topic: None,
+            client: None,
+            version: None,
+            span,
+        };
+        let mut after = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                R::kafka_role => {
+                    let role = match child.clone().into_inner().next().map(|kw| kw.as_rule()) {
+                        Some(R::kw_produce) => ast::KafkaRole::Produce,
+                        _ => ast::KafkaRole::Consume,
+                    };
+                    kafka.role = Some(Spanned::new(role, self.span(&child)));
+                }
+                R::kafka_apikey => {
+                    kafka.api_key = children(child.into_inner())
+                        .next()
+                        .map(|name| self.text(&name));
+                }
+                R::kw_topic | R::kw_client => after = Some(child.as_rule()),
+                R::string_or_ref => {
+                    let value = self.value(child);
+                    if after == Some(R::kw_topic) {
+                        kafka.topic = Some(value);
+                    } else {
+                        kafka.client = Some(value);
+                    }
+                }
+                R::number => kafka.version = Some(self.text(&child)),
+                _ => {}
+            }
+        }
+        kafka
+    }
+}
