@@ -165,19 +165,16 @@ fn stdin(check: bool, reporter: &Reporter) -> ExitCode {
             None
         }
         Ok(_) if bytes.len() as u64 > MAX_FILE_SIZE => {
-            diags.push(
-                report::source_too_large(None, report::SourceTooLarge::StandardInput)
-                    .note("netpolc reads source files of at most 8 MiB"),
-            );
+            diags.push(report::source_too_large(
+                None,
+                report::SourceTooLarge::StandardInput,
+            ));
             None
         }
         Ok(_) => match String::from_utf8(bytes) {
             Ok(text) => Some(text),
             Err(_) => {
-                diags.push(
-                    report::invalid_utf8(report::InvalidUtf8::StandardInput)
-                        .help("save the file as UTF-8"),
-                );
+                diags.push(report::invalid_utf8(report::InvalidUtf8::StandardInput));
                 None
             }
         },
@@ -309,10 +306,6 @@ fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
 /// the file it points to, which may lie outside the repository.
 fn symlink_refusal(path: &Path) -> Diagnostic {
     report::symlink_refused(report::SymlinkRefused::Format { path: &shown(path) })
-        .note("`netpolc fmt` rewrites only regular files, never the file a link points to")
-        .help(
-            "format the file the link points to by its own path, or replace the link with the file",
-        )
 }
 
 /// E0902 for a path that cannot be read.

@@ -120,7 +120,7 @@ pub fn read_text(
         let before = error.as_bytes().get(..offset).unwrap_or_default();
         let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
         Box::new(
-            report::invalid_utf8(report::InvalidUtf8::File { shown: &shown })
+            report::invalid_utf8(report::InvalidUtf8::File { path: &shown })
                 .note(format!(
                     "the first invalid byte is at byte offset {offset}, on line {line}"
                 ))
@@ -219,12 +219,12 @@ fn not_regular(shown: &str, kind: Kind, what: &str) -> Diagnostic {
 fn too_large(shown: &str, kind: Kind) -> Diagnostic {
     match kind {
         Kind::Source => {
-            report::source_too_large(None, report::SourceTooLarge::File { shown: &shown })
+            report::source_too_large(None, report::SourceTooLarge::File { path: &shown })
                 .note("netpolc reads source files of at most 8 MiB")
                 .help("split the file into several smaller `.netpol` files")
         }
         Kind::Import => {
-            report::source_too_large(None, report::SourceTooLarge::File { shown: &shown })
+            report::source_too_large(None, report::SourceTooLarge::File { path: &shown })
                 .note("netpolc imports files of at most 8 MiB")
                 .help("split the file")
         }
@@ -316,11 +316,7 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 pub fn checked_name(path: &Path) -> Result<String, Box<Diagnostic>> {
     let lossy = slashes(&path.to_string_lossy());
     let shown = escape(&lossy);
-    let refuse = |why: &str| {
-        Box::new(report::bad_source_path(&shown, &why)
-        .note("netpolc names files in its output, and a name must not be able to forge or hide a line of it")
-        .help("rename the file"))
-    };
+    let refuse = |why: &str| Box::new(report::bad_source_path(&shown, &why));
     let Some(text) = path.to_str() else {
         return Err(refuse("is not valid UTF-8"));
     };
@@ -480,7 +476,7 @@ impl Walker<'_> {
         self.out
             .diags
             .push(report::cannot_read(report::CannotRead::Directory {
-                shown: &shown,
+                path: &shown,
                 error: &describe_io(error),
             }));
     }

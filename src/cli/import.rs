@@ -72,16 +72,15 @@ fn check_out(out: &Path) -> Vec<Diagnostic> {
     match fs::metadata(out) {
         Ok(metadata) if !metadata.is_dir() => vec![
             report::cannot_write(report::CannotWrite::NotDirectory {
-                out: &out.display(),
+                path: &out.display(),
             })
             .help("pass `--out` a new directory"),
         ],
         Ok(_) => match first_netpol(out) {
-            Some(found) => vec![
-                report::output_holds_sources(&out.display(), &found.display())
-                    .note("import writes a new repository and never overwrites a source file")
-                    .help("pass `--out` a new or empty directory"),
-            ],
+            Some(found) => vec![report::output_holds_sources(
+                &out.display(),
+                &found.display(),
+            )],
             None => Vec::new(),
         },
         Err(_) => Vec::new(),

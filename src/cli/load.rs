@@ -57,19 +57,12 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
                 }
             }
             if walked.matched == 0 && diags.is_empty() {
-                diags.push(
-                    report::no_sources(&repo.display())
-                        .note("with no sources netpolc would delete every file it generated before")
-                        .help("pass the directory that holds your `.netpol` files"),
-                );
+                diags.push(report::no_sources(&repo.display()));
             }
         }
-        Ok(_) => diags.push(
-            report::cannot_read(report::CannotRead::NotDirectory {
-                repo: &repo.display(),
-            })
-            .help("pass the directory that holds your `.netpol` files"),
-        ),
+        Ok(_) => diags.push(report::cannot_read(report::CannotRead::NotDirectory {
+            path: &repo.display(),
+        })),
         Err(error) => diags.push(cannot_read(&error)),
     }
     (sources, diags)

@@ -4,6 +4,8 @@
 //! emitted". Each code has a title and an explanation in `explain/<CODE>.md`
 //! with an erroneous example fenced as `netpol,<CODE>` and a fixed one fenced
 //! as `netpol`; the tidy test in `tests/it/error_codes.rs` checks both.
+//! Each code is built by exactly one constructor in [`super::report`]
+//! (checked by `tests/it/tidy_diagnostics.rs`).
 
 use std::fmt;
 

@@ -110,22 +110,16 @@ pub fn import(inputs: &[Input]) -> Import {
         }
         let found = decoded.policies.len() + decoded.groups.len() > before;
         if input.named && !found && diagnostics.len() == errors {
-            diagnostics.push(
-                report::nothing_to_import(report::NothingToImport::InFile { path: &input.path })
-                    .note("netpolc imports the documents of kind `CiliumNetworkPolicy` and `CiliumClusterwideNetworkPolicy` (`cilium.io/v2`), with the `CiliumCIDRGroup`s they name, and leaves every other kind alone")
-                    .help("leave the file out, or name the directory that holds the policies"),
-            );
+            diagnostics.push(report::nothing_to_import(report::NothingToImport::InFile {
+                path: &input.path,
+            }));
         }
     }
     if !has_errors(&diagnostics)
         && decoded.policies.is_empty()
         && !inputs.iter().any(|input| input.named)
     {
-        diagnostics.push(
-            report::nothing_to_import(report::NothingToImport::Anywhere)
-                .note("netpolc reads the `.yaml`, `.yml` and `.json` files under each directory it is given")
-                .help("name the files or directories that hold the policies"),
-        );
+        diagnostics.push(report::nothing_to_import(report::NothingToImport::Anywhere));
     }
     repo::duplicates(&decoded.policies, &mut diagnostics);
     let groups = repo::used_groups(decoded.groups, &decoded.group_refs, &mut diagnostics);

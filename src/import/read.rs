@@ -46,15 +46,17 @@ pub fn documents(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Doc
         }
         match serde_json::to_value(&yaml) {
             Ok(value) if !has_tag(&yaml) => out.push(Document { index, value }),
-            Ok(_) => diags.push(
-                report::invalid_document(report::InvalidDocument::Tagged { index: &index, file: &file })
-                    .note("Kubernetes objects are plain maps, lists and scalars; a tag such as `!Ref` has no meaning to the API server")
-                    .help("remove the tag"),
-            ),
-            Err(error) => diags.push(
-                report::invalid_document(report::InvalidDocument::Unreadable { index: &index, file: &file, error: &error })
-                    .note("a Kubernetes object is JSON written as YAML: map keys are strings and numbers are finite"),
-            ),
+            Ok(_) => diags.push(report::invalid_document(report::InvalidDocument::Tagged {
+                index: &index,
+                file: &file,
+            })),
+            Err(error) => diags.push(report::invalid_document(
+                report::InvalidDocument::Unreadable {
+                    index: &index,
+                    file: &file,
+                    error: &error,
+                },
+            )),
         }
     }
     out

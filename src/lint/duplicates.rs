@@ -30,9 +30,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                 };
                 let span = repo.rule_span(rule.origin, inst);
                 let first_span = repo.rule_span(first.origin, inst);
-                let mut diag = report::duplicate_rule(span, &inst.describe())
-                    .label("the same rule again")
-                    .help("remove one of the two");
+                let mut diag = report::duplicate_rule(span, &inst.describe());
                 if first_span != span {
                     diag = diag.secondary(first_span, "first here");
                 }

@@ -168,8 +168,6 @@ fn missing_dns(
         .iter()
         .find(|rule| matches!(rule.l7, Some(ir::L7::Dns(_))));
     let mut diag = report::fqdn_without_dns(repo.peer_span(rule, inst), &names)
-        .label("this `fqdn` rule never matches")
-        .note("Cilium learns the addresses of an `fqdn` peer from the DNS answers its proxy sees; the proxy sees a lookup only when a DNS rule on the same pods has a pattern that matches the name")
         .note(match inst.namespace {
             Some(namespace) => format!("netpolc looked for one in this policy, in the policies of namespace `{namespace}` that select all of its pods, and in the cluster policies that do"),
             None => "netpolc looked for one in this policy and in the other cluster policies that select all of its pods".to_owned(),
@@ -211,12 +209,7 @@ fn broad_patterns(
             continue;
         };
         let span = literal_span(repo, rule, pattern).unwrap_or_else(|| repo.rule_span(rule, inst));
-        diags.push(
-            report::broad_fqdn_pattern(span, &pattern, &why)
-                .label("a very broad pattern")
-                .note("every address the pods look up under a broad pattern becomes an identity and a policy-map entry on each selected endpoint, so the map grows with the pods' traffic (cilium/cilium#17699)")
-                .help("list the names the pods need, or a pattern under the provider's own domain such as `*.example.com`; to allow all egress on purpose, write `allow to entity world`"),
-        );
+        diags.push(report::broad_fqdn_pattern(span, &pattern, &why));
     }
 }
 

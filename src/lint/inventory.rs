@@ -29,8 +29,6 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
         if !has_policy {
             diags.push(
                 report::namespace_without_policy(entry.origin, &name)
-                    .label("listed in the inventory")
-                    .note("without a policy, Cilium lets every pod of the namespace send and receive anything that no cluster policy restricts")
                     .help(format!("add `namespace {name} {{ ... }}` with its policies, or remove `{name}` from the inventory if the cluster no longer has it")),
             );
         }
@@ -49,15 +47,12 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                 continue;
             }
             diags.push(
-                report::namespace_not_in_inventory(decl.name.span, &decl.name.node)
-                    .label("not listed in `cluster namespaces`")
-                    .note("policies for a namespace the cluster does not have select nothing")
-                    .help(
-                        match crate::sema::closest(&decl.name.node, listed.iter().copied()) {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None => format!("add `{}` to `cluster namespaces`", decl.name.node),
-                        },
-                    ),
+                report::namespace_not_in_inventory(decl.name.span, &decl.name.node).help(
+                    match crate::sema::closest(&decl.name.node, listed.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("add `{}` to `cluster namespaces`", decl.name.node),
+                    },
+                ),
             );
         }
     }

@@ -54,9 +54,7 @@ impl Strings<'_> {
         let start = span.start as usize + offset;
         let at = Span::new(span.file, start, start + c.len_utf8());
         let more = found.count();
-        let mut diag = report::invisible_character(at, u32::from(c), &name)
-        .label("invisible here")
-        .note("the string looks like one without it, but Cilium and netpolc compare the characters, so it does not match what it seems to");
+        let mut diag = report::invisible_character(at, u32::from(c), &name);
         if more > 0 {
             diag = diag.note(format!(
                 "the string holds {more} more invisible character{}",

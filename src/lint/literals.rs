@@ -178,9 +178,7 @@ fn group(
     let constant = occurrences
         .iter()
         .find_map(|occurrence| occurrence.constant.clone());
-    let mut diag = report::repeated_literal(primary.span, &primary.shown, &occurrences.len())
-        .label("written out here")
-        .note("when the value changes, every place must change with it; a constant changes them all at once");
+    let mut diag = report::repeated_literal(primary.span, &primary.shown, &occurrences.len());
     for (index, occurrence) in occurrences.iter().enumerate() {
         if index == primary_index {
             continue;

@@ -103,8 +103,7 @@ fn warning(
     count: usize,
     others: &[&Inst<'_>],
 ) -> Diagnostic {
-    let mut diag = report::map_overflow(inst.name_span, &inst.describe(), &total, &MAP_SIZE)
-        .label("estimated from the rules that select these endpoints");
+    let mut diag = report::map_overflow(inst.name_span, &inst.describe(), &total, &MAP_SIZE);
     let mut rules: Vec<(u64, Span)> = std::iter::once(inst)
         .chain(others.iter().copied())
         .flat_map(|policy| {

@@ -31,15 +31,24 @@ pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
             match Code::parse(&written.node) {
                 Some(code) if code.severity() == Severity::Warning => {}
                 Some(code) => diags.push(
-                    report::invalid_silence(written.span, report::InvalidSilence::ErrorCode { code: &code })
-                        .label("an error code")
-                        .note("`silence` takes warning codes (`W...`); an error means netpolc cannot emit a correct policy")
-                        .help(format!("fix the error; `netpolc explain {code}` says how")),
+                    report::invalid_silence(
+                        written.span,
+                        report::InvalidSilence::ErrorCode { code: &code },
+                    )
+                    .help(format!("fix the error; `netpolc explain {code}` says how")),
                 ),
                 None => diags.push(
-                    report::invalid_silence(written.span, report::InvalidSilence::NotWarning { written: &written.node })
-                        .label("unknown code")
-                        .help_opt(crate::sema::did_you_mean(&written.node.to_ascii_uppercase(), warnings.iter().copied(), str::to_owned)),
+                    report::invalid_silence(
+                        written.span,
+                        report::InvalidSilence::NotWarning {
+                            written: &written.node,
+                        },
+                    )
+                    .help_opt(crate::sema::did_you_mean(
+                        &written.node.to_ascii_uppercase(),
+                        warnings.iter().copied(),
+                        str::to_owned,
+                    )),
                 ),
             }
         }
@@ -58,13 +67,10 @@ pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
                 .map(|code| code.node.as_str())
                 .collect();
             diags.push(
-                report::invalid_silence(span, report::InvalidSilence::NoReason)
-                    .label("no reason given")
-                    .note("the reason tells the next reader why the warning does not apply here")
-                    .help(format!(
-                        "write `silence {} \"why this is fine\"`",
-                        codes.join(", ")
-                    )),
+                report::invalid_silence(span, report::InvalidSilence::NoReason).help(format!(
+                    "write `silence {} \"why this is fine\"`",
+                    codes.join(", ")
+                )),
             );
         }
     }

@@ -17,7 +17,6 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for def in unused(repo, DefKind::Constant) {
         diags.push(
             report::unused_constant(def.span, &def.name)
-                .label("defined here, used nowhere")
                 .help(format!("remove it, or use it as `${}`", def.name)),
         );
     }
@@ -27,24 +26,17 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             _ => None,
         };
         diags.push(
-            report::unused_category(def.span, &def.name)
-                .label("defined here, used nowhere")
-                .help(match sentence {
-                    Some(sentence) => format!(
-                        "remove it, or write `{sentence}` (its sentence) in a namespace or policy"
-                    ),
-                    None => format!("remove it, or `use {}` in a namespace or policy", def.name),
-                }),
+            report::unused_category(def.span, &def.name).help(match sentence {
+                Some(sentence) => format!(
+                    "remove it, or write `{sentence}` (its sentence) in a namespace or policy"
+                ),
+                None => format!("remove it, or `use {}` in a namespace or policy", def.name),
+            }),
         );
     }
     for import in repo.index.imports() {
         if repo.is_user_file(import.file) && !import.used {
-            diags.push(
-                report::unused_import(import.span, &import.path)
-                    .label("unused import")
-                    .note("namespaces and cluster policies are global; an import only makes constants and categories visible")
-                    .help("remove the import"),
-            );
+            diags.push(report::unused_import(import.span, &import.path));
         }
     }
 }

@@ -57,26 +57,25 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
     if let (Some(ports), Some(icmps)) = (&rule.ports, &rule.icmps) {
         diags.push(
             report::port_and_icmp(icmps.span)
-                .label("`icmp` here")
                 .secondary(ports.span, "`port` here")
                 .note("Cilium drops a rule that has both `toPorts` and `icmps`")
                 .help("write one rule for the ports and one for ICMP"),
         );
     }
     if built.ports.len() > MAX_PORTS {
-        diags.push(
-            report::too_many_ports(ports_span, &built.ports.len(), &MAX_PORTS)
-                .label("too many ports")
-                .help("use port ranges such as `8000-8999/tcp`, or split the rule"),
-        );
+        diags.push(report::too_many_ports(
+            ports_span,
+            &built.ports.len(),
+            &MAX_PORTS,
+        ));
     }
     if built.icmps.len() > MAX_PORTS {
         let span = rule.icmps.as_ref().map_or(rule.span, |icmps| icmps.span);
-        diags.push(
-            report::too_many_icmp_types(span, &built.icmps.len(), &MAX_PORTS)
-                .label("too many ICMP types")
-                .help("split the rule"),
-        );
+        diags.push(report::too_many_icmp_types(
+            span,
+            &built.icmps.len(),
+            &MAX_PORTS,
+        ));
     }
     let Some(l7) = &built.l7 else {
         return;
@@ -92,12 +91,10 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
         ir::L7::Dns(_) => "DNS",
     };
     if matches!(l7, ir::L7::Dns(_)) && ingress {
-        diags.push(
-            report::misplaced_dns_rule(l7_span, report::MisplacedDnsRule::Ingress)
-                .label("DNS rule on an ingress rule")
-                .note("the DNS proxy inspects the queries a pod sends")
-                .help("write `allow to pods k8s-app=kube-dns in namespace kube-system port 53 dns \"*\"`, or `allow dns`"),
-        );
+        diags.push(report::misplaced_dns_rule(
+            l7_span,
+            report::MisplacedDnsRule::Ingress,
+        ));
         return;
     }
     if built.ports.is_empty() {
@@ -114,35 +111,27 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
     }
     for port in &built.ports {
         if *port.port() == ir::Port::Number(0) {
-            diags.push(
-                report::l7_needs_port(ports_span, report::L7NeedsPort::PortZero { kind: &kind })
-                    .label("port 0 means every port")
-                    .note("Cilium drops L7 rules on port 0")
-                    .help("name the port the service listens on"),
-            );
+            diags.push(report::l7_needs_port(
+                ports_span,
+                report::L7NeedsPort::PortZero { kind: &kind },
+            ));
             return;
         }
     }
     match l7 {
         ir::L7::Dns(_) => {
             if built.ports.iter().any(|port| port.end_port().is_some()) {
-                diags.push(
-                    report::misplaced_dns_rule(ports_span, report::MisplacedDnsRule::PortRange)
-                        .label("port range with a DNS rule")
-                        .note("Cilium drops DNS rules whose port has an `endPort`")
-                        .help("write `port 53`"),
-                );
+                diags.push(report::misplaced_dns_rule(
+                    ports_span,
+                    report::MisplacedDnsRule::PortRange,
+                ));
             }
             if built
                 .ports
                 .iter()
                 .any(|port| port.protocol() == ir::Protocol::Sctp)
             {
-                diags.push(
-                    report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Dns)
-                        .label("SCTP port with a DNS rule")
-                        .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
-                );
+                diags.push(report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Dns));
             }
         }
         ir::L7::Http(_) | ir::L7::Kafka(_) => {
@@ -191,7 +180,6 @@ pub fn check_subject_rules(
     if let Some(origin) = offending {
         diags.push(
             report::host_firewall_l7(origin.span)
-                .label("L7 rule in a node policy")
                 .secondary(select_span, "the policy selects nodes here")
                 .note(
                     "Cilium allows no L7 rules on host ingress, and only DNS rules on host egress",
@@ -211,13 +199,6 @@ pub fn check_not_empty(
     if !spec.has_no_rules() {
         return Some(());
     }
-    diags.push(
-        report::policy_allows_nothing(name_span)
-        .label("no rules")
-        .note(
-            "Cilium rejects a policy without any ingress, ingress deny, egress or egress deny rule",
-        )
-        .help("add a rule, or `default deny ingress` to deny all ingress on purpose"),
-    );
+    diags.push(report::policy_allows_nothing(name_span));
     None
 }

@@ -84,7 +84,6 @@ impl Parts {
             match &self.subject {
                 Some((_, first)) => diags.push(
                     report::pods_and_nodes(use_span, report::PodsAndNodes::SecondSelectFromUse)
-                    .label("the category selects its own endpoints")
                     .secondary(*first, "the policy already selects here")
                     .secondary(*span, "the category's `select`")
                     .help(
@@ -353,7 +352,6 @@ impl<'a> Expander<'a, '_> {
             if let Some(first) = seen.insert(&policy.name, policy.span) {
                 self.diags.push(
                     report::duplicate_policy_name(policy.span, &name, &policy.name)
-                        .label("the second policy comes from here")
                         .secondary(first, "the first comes from here")
                         .note("a namespace's bare rules make a policy named after the namespace, and each category used at namespace level one named after the category")
                         .help("wrap one of them in `policy OTHER-NAME { ... }`"),
@@ -441,7 +439,6 @@ impl<'a> Expander<'a, '_> {
                     if let Some(first) = expansion.policies.first() {
                         self.diags.push(
                             report::category_with_policies(use_stmt.span, &use_stmt.name.node)
-                                .label("used inside a policy here")
                                 .secondary(first.span, "the category defines this policy")
                                 .help("use the category at namespace level, or move its `policy` blocks out of it"),
                         );
@@ -455,7 +452,6 @@ impl<'a> Expander<'a, '_> {
                 if let Some((_, first)) = &parts.subject {
                     self.diags.push(
                         report::pods_and_nodes(select.span, report::PodsAndNodes::SecondSelect)
-                            .label("second `select`")
                             .secondary(*first, "first `select` here")
                             .note("a Cilium rule has one endpoint or node selector")
                             .help("write one policy per subject"),
@@ -604,7 +600,6 @@ impl<'a> Expander<'a, '_> {
                 .or_else(|| suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned));
             self.diags.push(
                 report::unknown_category(use_stmt.name.span, &use_stmt.name.node)
-                    .label("no category of this name in scope")
                     .help_opt(help)
                     .note("a file sees its own categories, those of the files it imports, and the standard library's"),
             );
@@ -638,7 +633,6 @@ impl<'a> Expander<'a, '_> {
                         name: &use_stmt.name.node,
                     },
                 )
-                .label("this `use` closes the cycle")
                 .secondary(category.def.name.span, "the category is defined here")
                 .note(format!("the cycle: {}", cycle.join(" → ")))
                 .help("remove one `use` of the cycle"),
@@ -774,7 +768,6 @@ impl<'a> Expander<'a, '_> {
         } else if total > MAX_POLICY_ENTRIES {
             self.diags.push(
                 report::budget_exceeded(span, report::BudgetExceeded::PolicyEntries { what: &what, total: &total, limit: &MAX_POLICY_ENTRIES })
-                .label("the policy passes its budget here")
                 .note(format!(
                     "a policy may hold at most {MAX_POLICY_ENTRIES} entries once its categories are expanded: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule"
                 ))
@@ -805,7 +798,6 @@ impl<'a> Expander<'a, '_> {
         self.spent = true;
         self.diags.push(
             report::budget_exceeded(span, report::BudgetExceeded::ProgramEntries { limit: &MAX_PROGRAM_ENTRIES })
-            .label("netpolc stopped expanding here")
             .note(format!(
                 "the whole program may build at most {MAX_PROGRAM_ENTRIES} entries: each rule counts 1, plus 1 for each peer, port, ICMP type and L7 rule, where it is written, each time a `use` copies it and in each namespace that holds it"
             ))
@@ -829,10 +821,13 @@ impl<'a> Expander<'a, '_> {
             snake.push(c.to_ascii_lowercase());
         }
         self.diags.push(
-            report::invalid_name(use_stmt.name.span, report::InvalidName::CategoryPolicy { name: &name })
-                .label("used at namespace level, the category becomes a policy of this name")
-                .note("policy names are DNS-1123 subdomains: lower-case letters, digits, `-` and `.`; netpolc writes a category's `_` as `-`")
-                .help(format!("rename the category `{snake}`, or use it inside `policy NAME {{ use {name} }}`")),
+            report::invalid_name(
+                use_stmt.name.span,
+                report::InvalidName::CategoryPolicy { name: &name },
+            )
+            .help(format!(
+                "rename the category `{snake}`, or use it inside `policy NAME {{ use {name} }}`"
+            )),
         );
         None
     }
@@ -912,7 +907,6 @@ impl<'a> Expander<'a, '_> {
             .find(|arg| arg.name.node.is_empty())
             .map_or(use_stmt.span, |arg| arg.value.span());
         let diag = report::positional_argument(first, &use_stmt.name.node)
-            .label("an argument without a parameter name")
             .secondary(category.def.name.span, "the category is defined here");
         let diag = if names.is_empty() {
             diag.note(format!("`{}` takes no parameters", category.def.name.node))
@@ -984,7 +978,6 @@ impl<'a> Expander<'a, '_> {
                             name: &arg.name.node,
                         },
                     )
-                    .label("unknown parameter")
                     .secondary(category.def.name.span, "the category is defined here")
                     .help_opt(suggest::did_you_mean(
                         &arg.name.node,
@@ -996,16 +989,12 @@ impl<'a> Expander<'a, '_> {
                 continue;
             };
             if params.contains_key(&arg.name.node) {
-                self.diags.push(
-                    report::unknown_argument(
-                        arg.name.span,
-                        report::UnknownArgument::Twice {
-                            category: &arg.name.node,
-                        },
-                    )
-                    .label("given again here")
-                    .help("remove one of them"),
-                );
+                self.diags.push(report::unknown_argument(
+                    arg.name.span,
+                    report::UnknownArgument::Twice {
+                        category: &arg.name.node,
+                    },
+                ));
                 ok = false;
                 continue;
             }
@@ -1076,7 +1065,6 @@ impl<'a> Expander<'a, '_> {
                 .map(|param| format!("{}: ...", param.name.node))
                 .collect();
             let mut diag = report::missing_argument(use_stmt.span, &use_stmt.name.node, &names)
-                .label("missing arguments")
                 .help(format!(
                     "write `use {}({})`",
                     use_stmt.name.node,

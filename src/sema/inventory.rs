@@ -68,12 +68,10 @@ fn labels(
 ) -> Option<BTreeMap<ir::LabelKey, ir::LabelValue>> {
     let checked = eval.selector(selector, env, diags)?;
     if !checked.match_expressions.is_empty() {
-        diags.push(
-            report::invalid_label_selector(selector.span, report::InvalidLabelSelector::InventoryNotPairs)
-                .label("a selector term that is not `key=value`")
-                .note("the inventory says which labels a namespace carries; `in`, `notin`, `!=` and existence terms do not say that")
-                .help("write the labels as `{ key=value, other=value }`"),
-        );
+        diags.push(report::invalid_label_selector(
+            selector.span,
+            report::InvalidLabelSelector::InventoryNotPairs,
+        ));
         return None;
     }
     if let Some(key) = checked
@@ -86,7 +84,6 @@ fn labels(
                 selector.span,
                 report::InvalidLabelSelector::NamespaceSource { key: &key.as_str() },
             )
-            .label("namespace labels have no source")
             .help(format!(
                 "write `{}`",
                 key.as_str().split_once(':').map_or("", |(_, rest)| rest)

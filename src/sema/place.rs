@@ -61,12 +61,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
     } = built;
     if deny && l7.is_some() {
         let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
-        diags.push(
-            report::deny_with_l7(l7_span)
-                .label("L7 rule on a deny rule")
-                .note("Cilium's deny rules match on L3 and L4 only")
-                .help("deny the whole port, or allow only the requests that are wanted"),
-        );
+        diags.push(report::deny_with_l7(l7_span));
     }
     let peer = match (peer, ingress, deny) {
         (Peer::Fqdns(_), _, _) if ingress || deny => {
@@ -83,11 +78,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             None
         }
         (Peer::Services(_), true, _) => {
-            diags.push(
-                report::misplaced_service_peer(rule.peer.span)
-                    .label("a service in an ingress rule")
-                    .help("match the clients with `pods ...` instead"),
-            );
+            diags.push(report::misplaced_service_peer(rule.peer.span));
             None
         }
         (peer, _, _) => Some(peer),

@@ -205,7 +205,6 @@ pub fn resolve<'a>(
                 ast::Item::Cilium(text) => match CiliumVersion::parse(&text.node) {
                     None => diags.push(
                         report::unknown_version(text.span, report::UnknownVersion::Unknown { text: &text.node })
-                            .label("unknown version")
                             .note(format!("netpolc knows Cilium {}", CiliumVersion::known()))
                             .help(format!("write `cilium {}` for the latest stable release", CiliumVersion::DEFAULT)),
                     ),

@@ -18,8 +18,6 @@ pub fn check_namespace(decl: &ast::NamespaceDecl, name: &str, diags: &mut Vec<Di
     if decl.system.is_none() && SYSTEM_NAMESPACES.contains(&name) {
         diags.push(
             report::system_namespace_policy(decl.name.span, &name)
-                .label("a system namespace")
-                .note("restricting core cluster components can break the cluster itself (DNS, the API server, CNI)")
                 .help(format!("write `system namespace {name} {{` if you mean it")),
         );
     }
@@ -27,31 +25,23 @@ pub fn check_namespace(decl: &ast::NamespaceDecl, name: &str, diags: &mut Vec<Di
 
 /// `entity all` is `everything`, said on purpose.
 pub fn entity_all(span: Span, diags: &mut Vec<Diagnostic>) {
-    diags.push(
-        report::entity_all(span)
-            .label("every identity, `world` included")
-            .help("write `everything` instead of `entity all` if you mean it"),
-    );
+    diags.push(report::entity_all(span));
 }
 
 /// A cluster-wide policy without `select`.
 pub fn missing_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
-    diags.push(
-        report::cluster_policy_everywhere(span, report::ClusterPolicyEverywhere::Unsaid)
-            .label("no `select`")
-            .note("a cluster-wide policy applies to endpoints in every namespace, kube-system included")
-            .help("add `select pods ... in namespace NAME`, `select pods in all namespaces` or `select all nodes`"),
-    );
+    diags.push(report::cluster_policy_everywhere(
+        span,
+        report::ClusterPolicyEverywhere::Unsaid,
+    ));
 }
 
 /// A cluster-wide `select pods ...` without a namespace scope.
 pub fn unscoped_cluster_select(span: Span, diags: &mut Vec<Diagnostic>) {
-    diags.push(
-        report::cluster_policy_everywhere(span, report::ClusterPolicyEverywhere::EveryNamespace)
-            .label("no namespace scope")
-            .note("in a cluster-wide policy a pod selector matches every namespace, kube-system included")
-            .help("add `in all namespaces` if you mean it, or `in namespace NAME` / `in namespaces with LABELS`"),
-    );
+    diags.push(report::cluster_policy_everywhere(
+        span,
+        report::ClusterPolicyEverywhere::EveryNamespace,
+    ));
 }
 
 /// A cluster-wide pod or service peer without a namespace scope.
@@ -62,8 +52,7 @@ pub fn unscoped_cluster_peer(span: Span, what: &str, diags: &mut Vec<Diagnostic>
         "a service peer without a namespace matches its services in every namespace"
     };
     diags.push(
-        report::unnamespaced_pod_peer(span, &what)
-            .label("no namespace scope")
+        report::unscoped_cluster_peer(span, &what)
             .note(note)
             .help("add `in namespace NAME`, `in namespaces with LABELS` or `in all namespaces`"),
     );

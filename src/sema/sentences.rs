@@ -248,7 +248,6 @@ fn check_decl(
                         param: &param.node,
                     },
                 )
-                .label("the sentence fills this parameter")
                 .help_opt(suggest::did_you_mean(
                     &param.node,
                     names.iter().copied(),
@@ -267,7 +266,6 @@ fn check_decl(
                         words: &clause.words.join(" "),
                     },
                 )
-                .label("second clause")
                 .secondary(first, "first clause")
                 .help("a sentence's clauses start with different words"),
             );
@@ -287,7 +285,6 @@ fn check_decl(
                         category: &param.name.node,
                     },
                 )
-                .label("no clause fills it")
                 .secondary(param.name.span, "declared here without a default")
                 .help(format!(
                     "add a clause such as `from ${}`, or give the parameter a default",
@@ -322,7 +319,6 @@ fn fill_in(
                     title: &sentence.title(),
                 },
             )
-            .label("declared in a file this file does not import")
             .note(format!(
                 "category `{}` of `{}` declares it",
                 found.category,
@@ -355,7 +351,6 @@ fn fill_in(
                             word: &sentence.word.node,
                         },
                     )
-                    .label("unexpected values")
                     .secondary(
                         decl.span,
                         format!("declared by category `{}`", found.category),
@@ -380,7 +375,6 @@ fn fill_in(
                         words: &clause.words.node.join(" "),
                     },
                 )
-                .label("unknown clause")
                 .secondary(
                     decl.span,
                     format!("declared by category `{}`", found.category),
@@ -488,7 +482,6 @@ fn unknown(
         sentence.word.span,
         report::UnknownSentence::NotFound { title: &title },
     )
-    .label("no category in scope declares this sentence")
     .help_opt(help);
     if !titles.is_empty() {
         let list: Vec<String> = titles.iter().map(|title| format!("`{title}`")).collect();

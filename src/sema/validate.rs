@@ -1,5 +1,8 @@
 //! Literal checks: each turns text into a proof type or reports an E02xx.
 
+mod http;
+mod icmp;
+
 use std::str::FromStr;
 
 use ipnet::IpNet;
@@ -13,11 +16,13 @@ use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
+pub use http::http_regex;
+pub use icmp::{icmp, icmp_number};
+
 /// A CIDR or IP literal, in canonical form (no host bits).
 pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet> {
     let Some(net) = parse_cidr(text) else {
-        let mut diag = report::invalid_cidr(span, report::InvalidCidr::NotCidr { text: &text })
-            .label("not an IP address or CIDR");
+        let mut diag = report::invalid_cidr(span, report::InvalidCidr::NotCidr { text: &text });
         diag = match text.split_once('/') {
             Some((_, prefix))
                 if prefix.parse::<u8>().is_ok_and(|p| p > 32) && !text.contains(':') =>
@@ -32,8 +37,6 @@ pub fn cidr(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<IpNet
     if net.trunc() != net {
         diags.push(
             report::invalid_cidr(span, report::InvalidCidr::HostBits { text: &text })
-                .label("the address is not the start of its prefix")
-                .note("a typo in a CIDR silently allows the wrong range, so netpolc does not round it")
                 .help(format!("did you mean `{}`?", net.trunc())),
         );
         return None;
@@ -50,52 +53,46 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         Some(p) if p == "sctp" => ir::Protocol::Sctp,
         Some(_) => ir::Protocol::Any,
     };
-    let number = |text: &crate::source::Spanned<String>,
-                  diags: &mut Vec<Diagnostic>|
-     -> Option<u16> {
-        match text.node.parse::<u32>() {
-            Ok(n) if n <= 65535 && !(text.node.len() > 1 && text.node.starts_with('0')) => {
-                u16::try_from(n).ok()
-            }
-            Ok(_) if text.node.starts_with('0') => {
-                diags.push(
-                    report::invalid_port(text.span, report::InvalidPort::LeadingZero { text: &text.node })
-                        .label("leading zero")
-                        .note("Cilium reads ports as Go integer literals, where a leading zero means octal")
+    let number =
+        |text: &crate::source::Spanned<String>, diags: &mut Vec<Diagnostic>| -> Option<u16> {
+            match text.node.parse::<u32>() {
+                Ok(n) if n <= 65535 && !(text.node.len() > 1 && text.node.starts_with('0')) => {
+                    u16::try_from(n).ok()
+                }
+                Ok(_) if text.node.starts_with('0') => {
+                    diags.push(
+                        report::invalid_port(
+                            text.span,
+                            report::InvalidPort::LeadingZero { text: &text.node },
+                        )
                         .help(format!("write `{}`", text.node.trim_start_matches('0'))),
-                );
-                None
-            }
-            _ => {
-                diags.push(
-                    report::invalid_port(
+                    );
+                    None
+                }
+                _ => {
+                    diags.push(report::invalid_port(
                         text.span,
                         report::InvalidPort::OutOfRange { text: &text.node },
-                    )
-                    .label("not a port number")
-                    .note("ports are numbers from 0 to 65535"),
-                );
-                None
+                    ));
+                    None
+                }
             }
-        }
-    };
+        };
     let start = &lit.start;
     if !start.node.starts_with(|c: char| c.is_ascii_digit()) {
         if lit.end.is_some() {
-            diags.push(
-                report::invalid_port(lit.span, report::InvalidPort::NamedRange)
-                    .label("named port in a range")
-                    .help("write the range with numbers, such as `8000-8999/tcp`"),
-            );
+            diags.push(report::invalid_port(
+                lit.span,
+                report::InvalidPort::NamedRange,
+            ));
             return None;
         }
         let name = start.node.to_ascii_lowercase();
         if !valid_service_name(&name) {
-            diags.push(
-                report::invalid_port(start.span, report::InvalidPort::BadName { start: &start.node })
-                    .label("not an IANA service name")
-                    .note("a port name has at most 15 letters, digits and single `-`, with at least one letter"),
-            );
+            diags.push(report::invalid_port(
+                start.span,
+                report::InvalidPort::BadName { name: &start.node },
+            ));
             return None;
         }
         return Some(ir::PortSpec::single(
@@ -108,11 +105,10 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         .as_ref()
         .is_some_and(|end| !end.node.starts_with(|c: char| c.is_ascii_digit()))
     {
-        diags.push(
-            report::invalid_port(lit.span, report::InvalidPort::NamedRange)
-                .label("named port in a range")
-                .help("write the range with numbers, such as `8000-8999/tcp`"),
-        );
+        diags.push(report::invalid_port(
+            lit.span,
+            report::InvalidPort::NamedRange,
+        ));
         return None;
     }
     let first = number(start, diags)?;
@@ -130,8 +126,6 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
                             last: &last,
                         },
                     )
-                    .label("the end must be above the start")
-                    .note("Cilium silently uses only the first port of such a range")
                     .help(if last == first {
                         format!("write the single port `{first}`")
                     } else {
@@ -175,7 +169,6 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
     let fail = |diags: &mut Vec<Diagnostic>, why: &str| {
         diags.push(
             report::invalid_label_selector(span, report::InvalidLabelSelector::Key { text: &text })
-                .label("invalid label key")
                 .note(why.to_owned())
                 .note("a key is an optional `source:` (`k8s:`, `any:`, `reserved:`), an optional DNS prefix and `/`, and a name of at most 63 characters"),
         );
@@ -189,7 +182,6 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
                         span,
                         report::InvalidLabelSelector::Key { text: &text },
                     )
-                    .label("invalid label key")
                     .note(format!(
                         "`{source}:` would be a Cilium label source, and `{source}` is not one"
                     ))
@@ -251,11 +243,10 @@ pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Optio
     if text.is_empty() || (text.len() <= 63 && is_qualified_name(text)) {
         return Some(ir::LabelValue::new(text, CHECKED));
     }
-    diags.push(
-        report::invalid_label_selector(span, report::InvalidLabelSelector::Value { text: &text })
-            .label("invalid label value")
-            .note("a label value has at most 63 letters, digits, `-`, `_` and `.`, and starts and ends with a letter or digit"),
-    );
+    diags.push(report::invalid_label_selector(
+        span,
+        report::InvalidLabelSelector::Value { text: &text },
+    ));
     None
 }
 
@@ -294,10 +285,10 @@ pub fn namespace_name(
         return Some(ir::NamespaceName::new(text, CHECKED));
     }
     diags.push(
-        report::invalid_name(span, report::InvalidName::Namespace { text: &text })
-            .label("invalid namespace name")
-            .note("a namespace name is a DNS-1123 label: at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit")
-            .help_opt((text.to_ascii_lowercase() != text && is_dns_label(&text.to_ascii_lowercase())).then(|| format!("write `{}`", text.to_ascii_lowercase()))),
+        report::invalid_name(span, report::InvalidName::Namespace { text: &text }).help_opt(
+            (text.to_ascii_lowercase() != text && is_dns_label(&text.to_ascii_lowercase()))
+                .then(|| format!("write `{}`", text.to_ascii_lowercase())),
+        ),
     );
     None
 }
@@ -311,11 +302,10 @@ pub fn service_name(
     if is_dns_label(text) {
         return Some(ir::ServiceName::new(text, CHECKED));
     }
-    diags.push(
-        report::invalid_name(span, report::InvalidName::Service { text: &text })
-            .label("invalid service name")
-            .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
-    );
+    diags.push(report::invalid_name(
+        span,
+        report::InvalidName::Service { text: &text },
+    ));
     None
 }
 
@@ -345,9 +335,11 @@ pub fn entity(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir:
         return Some(*entity);
     }
     let names = ir::Entity::NAMES.iter().map(|(_, name)| *name);
-    let mut diag = report::unknown_entity(span, &text)
-        .label("not a Cilium entity")
-        .help_opt(suggest::did_you_mean(text, names, str::to_owned));
+    let mut diag = report::unknown_entity(span, &text).help_opt(suggest::did_you_mean(
+        text,
+        names,
+        str::to_owned,
+    ));
     if text == "world-ipv4" || text == "world-ipv6" {
         diag = diag.note("the Cilium CRD schema rejects `world-ipv4` and `world-ipv6`; use `world` with a `cidr` rule");
     } else {
@@ -362,18 +354,12 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
     let lowered = text.trim_end_matches('.');
     let fail = |diags: &mut Vec<Diagnostic>, why: String| {
         diags.push(
-            report::invalid_fqdn(span, report::InvalidFqdn::Invalid { text: &text })
-                .label("invalid FQDN")
-                .note(why),
+            report::invalid_fqdn(span, report::InvalidFqdn::Invalid { text: &text }).note(why),
         );
         None
     };
     if text.is_empty() {
-        diags.push(
-            report::invalid_fqdn(span, report::InvalidFqdn::Empty)
-                .label("empty string")
-                .help("write a name such as `\"api.example.com\"` or a pattern such as `\"*.example.com\"`"),
-        );
+        diags.push(report::invalid_fqdn(span, report::InvalidFqdn::Empty));
         return None;
     }
     if text.len() > 255 {
@@ -395,12 +381,10 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
         );
     }
     if text.strip_prefix("**.").unwrap_or(text).contains("**") {
-        diags.push(
-            report::invalid_fqdn(span, report::InvalidFqdn::DoubleStar { text: &text })
-            .label("`**` that is not a leading `**.`")
-            .note("Cilium matches several labels only with a leading `**.` (`**.example.com`); anywhere else `**` matches like `*`, which never crosses a `.`")
-            .help("write `*` to match within one label, or start the pattern with `**.` to match one or more labels"),
-        );
+        diags.push(report::invalid_fqdn(
+            span,
+            report::InvalidFqdn::DoubleStar { text: &text },
+        ));
         return None;
     }
     if text.contains('*') {
@@ -409,351 +393,6 @@ pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::F
         )))
     } else {
         Some(ir::FqdnSelector::Name(ir::FqdnName::new(text, CHECKED)))
-    }
-}
-
-/// IPv4 ICMP type names Cilium knows, with their numbers.
-const ICMP_V4: &[(&str, u8)] = &[
-    ("EchoReply", 0),
-    ("DestinationUnreachable", 3),
-    ("Redirect", 5),
-    ("Echo", 8),
-    ("EchoRequest", 8),
-    ("RouterAdvertisement", 9),
-    ("RouterSelection", 10),
-    ("TimeExceeded", 11),
-    ("ParameterProblem", 12),
-    ("Timestamp", 13),
-    ("TimestampReply", 14),
-    ("Photuris", 40),
-    ("ExtendedEchoRequest", 42),
-    ("ExtendedEchoReply", 43),
-];
-
-/// IPv6 ICMP type names Cilium knows, with their numbers.
-const ICMP_V6: &[(&str, u8)] = &[
-    ("DestinationUnreachable", 1),
-    ("PacketTooBig", 2),
-    ("TimeExceeded", 3),
-    ("ParameterProblem", 4),
-    ("EchoRequest", 128),
-    ("EchoReply", 129),
-    ("MulticastListenerQuery", 130),
-    ("MulticastListenerReport", 131),
-    ("MulticastListenerDone", 132),
-    ("RouterSolicitation", 133),
-    ("RouterAdvertisement", 134),
-    ("NeighborSolicitation", 135),
-    ("NeighborAdvertisement", 136),
-    ("RedirectMessage", 137),
-    ("RouterRenumbering", 138),
-    ("ICMPNodeInformationQuery", 139),
-    ("ICMPNodeInformationResponse", 140),
-    ("InverseNeighborDiscoverySolicitation", 141),
-    ("InverseNeighborDiscoveryAdvertisement", 142),
-    ("HomeAgentAddressDiscoveryRequest", 144),
-    ("HomeAgentAddressDiscoveryReply", 145),
-    ("MobilePrefixSolicitation", 146),
-    ("MobilePrefixAdvertisement", 147),
-    ("DuplicateAddressRequestCodeSuffix", 157),
-    ("DuplicateAddressConfirmationCodeSuffix", 158),
-    ("ExtendedEchoRequest", 160),
-    ("ExtendedEchoReply", 161),
-];
-
-/// ICMP type names that Cilium's Go code knows but the CRD's `type` pattern
-/// spells differently, so the API server refuses them: the pattern of every
-/// CRD from 1.16 to main has `ExtendedEcho Reply` (with a space) where the
-/// agent's table has `ExtendedEchoReply`. These are emitted as numbers.
-pub const CRD_MISSPELT_ICMP_NAMES: &[&str] = &["ExtendedEchoReply"];
-
-/// The number of an ICMP type name of a family.
-pub fn icmp_number(family: ir::IcmpFamily, name: &str) -> Option<u8> {
-    let table = match family {
-        ir::IcmpFamily::V4 => ICMP_V4,
-        ir::IcmpFamily::V6 => ICMP_V6,
-    };
-    table
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, number)| *number)
-}
-
-/// An ICMP type of a family.
-pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::IcmpType> {
-    let family = match item.family.as_ref().map(|f| f.node) {
-        Some(ast::IcmpFamily::V6) => ir::IcmpFamily::V6,
-        _ => ir::IcmpFamily::V4,
-    };
-    let text = &item.kind.node;
-    if text.starts_with(|c: char| c.is_ascii_digit()) {
-        return match text.parse::<u8>() {
-            Ok(n) => Some(ir::IcmpType {
-                family,
-                kind: ir::IcmpKind::Number(n),
-            }),
-            Err(_) => {
-                diags.push(
-                    report::invalid_icmp_type(
-                        item.kind.span,
-                        report::InvalidIcmpType::OutOfRange { text: &text },
-                    )
-                    .label("not an ICMP type")
-                    .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
-                );
-                None
-            }
-        };
-    }
-    let (table, other, family_word, other_word) = match family {
-        ir::IcmpFamily::V4 => (ICMP_V4, ICMP_V6, "IPv4", "ipv6"),
-        ir::IcmpFamily::V6 => (ICMP_V6, ICMP_V4, "IPv6", "ipv4"),
-    };
-    if let Some((name, number)) = table.iter().find(|(name, _)| name == text) {
-        // The CRD's pattern misspells some names, so the API server would
-        // refuse them as Cilium's Go code spells them: write the number.
-        let kind = if CRD_MISSPELT_ICMP_NAMES.contains(name) {
-            ir::IcmpKind::Number(*number)
-        } else {
-            ir::IcmpKind::Name(ir::IcmpName::new(text.clone(), CHECKED))
-        };
-        return Some(ir::IcmpType { family, kind });
-    }
-    let mut diag = report::invalid_icmp_type(
-        item.kind.span,
-        report::InvalidIcmpType::NotInFamily {
-            text: &text,
-            family_word: &family_word,
-        },
-    )
-    .label(format!("not in Cilium's {family_word} table"));
-    if other.iter().any(|(name, _)| name == text) {
-        diag = diag.help(format!(
-            "`{text}` is an {} type: write `{other_word} {text}`",
-            if family_word == "IPv4" {
-                "IPv6"
-            } else {
-                "IPv4"
-            }
-        ));
-    } else {
-        diag = diag.help_opt(suggest::did_you_mean(
-            text,
-            table.iter().map(|(name, _)| *name),
-            str::to_owned,
-        ));
-    }
-    diags.push(diag);
-    None
-}
-
-/// An HTTP `method`, `path` or `host` regexp: Go's `regexp` must accept it
-/// (the Cilium agent compiles `method` and `path` with it and drops the
-/// policy when one fails) and so must C++ RE2 (Envoy compiles all three).
-/// `literal` says the value was written as a string literal, so the label
-/// can point at the offending characters inside it.
-pub fn http_regex(
-    what: &str,
-    text: &str,
-    span: Span,
-    literal: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<ir::HttpRegex> {
-    use crate::goregexp::{Refusal, check_emit};
-    let compiler = if what == "host" {
-        "Envoy compiles the host as an RE2 regular expression (netpolc checks it with Go's stricter rules) and rejects the configuration when it fails"
-    } else {
-        "the Cilium agent compiles it with Go's `regexp` package and drops the whole policy when it fails"
-    };
-    // A hostile pattern can be megabytes long: the headline shows its start.
-    let shown = shorten(text);
-    let diag = match check_emit(text) {
-        Ok(()) => return Some(ir::HttpRegex::new(text, CHECKED)),
-        Err(Refusal::Go(error)) => {
-            let expr = text.get(error.start..error.end).unwrap_or(text);
-            let expr = &shorten(expr);
-            report::invalid_http_regex(inner_span(span, literal, text, error.start, error.end), report::InvalidHttpRegex::Invalid { what: &what, shown: &shown })
-            .label(regex_label(error.kind))
-            .note(format!("{compiler}; Go says \"{}\"", go_message(error.kind, expr)))
-            .help_opt(regex_help(
-                error.kind,
-                expr,
-                text.get(error.end..).unwrap_or(""),
-            ))
-        }
-        Err(Refusal::Re2(error)) => report::invalid_http_regex(inner_span(span, literal, text, error.start, error.end), report::InvalidHttpRegex::NotRe2 { what: &what, shown: &shown, written: &error.written })
-        .label("a class name Go accepts and RE2 does not")
-        .note("Go's `regexp` accepts it, but Envoy matches HTTP rules with C++ RE2, which knows Unicode classes only by their exact table names, and rejects the configuration")
-        .help_opt(error.exact.map(|exact| format!("write `{exact}`"))),
-    };
-    diags.push(diag);
-    None
-}
-
-/// `text`, or its first 60 characters and an ellipsis.
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
-        None => text.to_owned(),
-    }
-}
-
-/// The span of bytes `start..end` of `text` inside the string literal at
-/// `span`, when the literal's escapes allow mapping them (else `span`).
-fn inner_span(span: Span, literal: bool, text: &str, start: usize, end: usize) -> Span {
-    // Bytes in the source for each character: `"`, `\` and newline are
-    // written escaped; a tab may be written either way, so give up on tabs.
-    let written = |part: &str| -> usize {
-        part.chars()
-            .map(|c| match c {
-                '"' | '\\' | '\n' => 2,
-                c => c.len_utf8(),
-            })
-            .sum()
-    };
-    let range = span.range();
-    if !literal || text.contains('\t') || range.len() != written(text) + 2 {
-        return span;
-    }
-    let (Some(before), Some(inside)) = (text.get(..start), text.get(start..end.max(start))) else {
-        return span;
-    };
-    let from = range.start + 1 + written(before);
-    let to = from + written(inside).max(1);
-    Span::new(span.file, from, to.min(range.end - 1).max(from + 1))
-}
-
-/// Go's message for an error, with its `Expr` where that is not the whole
-/// pattern (already in the headline).
-fn go_message(kind: crate::goregexp::ErrorKind, expr: &str) -> String {
-    use crate::goregexp::ErrorKind as K;
-    match kind {
-        K::MissingParen
-        | K::UnexpectedParen
-        | K::TrailingBackslash
-        | K::NestingDepth
-        | K::Large => kind.go_text().to_owned(),
-        _ => format!("{}: `{expr}`", kind.go_text()),
-    }
-}
-
-/// The primary label for a Go regexp error.
-fn regex_label(kind: crate::goregexp::ErrorKind) -> &'static str {
-    use crate::goregexp::ErrorKind as K;
-    match kind {
-        K::InvalidCharRange => "invalid character class or range",
-        K::InvalidEscape => "invalid escape",
-        K::InvalidNamedCapture => "invalid named group",
-        K::InvalidPerlOp => "unsupported group or flag",
-        K::InvalidRepeatOp => "a repetition of a repetition",
-        K::InvalidRepeatSize => "invalid repeat count",
-        K::InvalidUtf8 => "invalid UTF-8",
-        K::MissingBracket => "this class is not closed",
-        K::MissingParen => "this group is not closed",
-        K::MissingRepeatArgument => "nothing to repeat",
-        K::TrailingBackslash => "a backslash at the end",
-        K::UnexpectedParen => "no group to close",
-        K::NestingDepth => "nested more than 1000 levels deep",
-        K::Large => "too large for Go",
-    }
-}
-
-/// A fix for a Go regexp error, given the offending text.
-fn regex_help(kind: crate::goregexp::ErrorKind, expr: &str, after: &str) -> Option<String> {
-    use crate::goregexp::ErrorKind as K;
-    let help = match kind {
-        K::InvalidRepeatSize => {
-            let counts: Vec<u32> = expr
-                .trim_matches(|c| c == '{' || c == '}')
-                .split(',')
-                .filter_map(|count| count.parse().ok())
-                .collect();
-            match counts.as_slice() {
-                [min, max] if min > max && *min <= 1000 => {
-                    format!("write the smaller count first: `{{{max},{min}}}`")
-                }
-                _ => "Go limits a repeat count to 1000, and the product of nested repeat counts to 1000 too".to_owned(),
-            }
-        }
-        K::InvalidRepeatOp => {
-            "Go does not repeat a repetition: drop one operator, or group the first one as `(?:a*)`"
-                .to_owned()
-        }
-        K::MissingRepeatArgument => {
-            let operator = expr.chars().next().unwrap_or('*');
-            format!("write `\\{operator}` to match a literal `{operator}`")
-        }
-        K::InvalidPerlOp => match expr.get(..3) {
-            Some("(?=" | "(?!") => "Go does not support look-ahead".to_owned(),
-            Some("(?>") => "Go does not support atomic groups".to_owned(),
-            Some("(?P") => "Go does not support back-references".to_owned(),
-            Some("(?'") => "name a group as `(?P<name>...)`".to_owned(),
-            _ => "Go knows only the flags `i`, `m`, `s` and `U`, as in `(?i)` or `(?i:...)`"
-                .to_owned(),
-        },
-        K::InvalidNamedCapture => match expr.get(..4) {
-            Some("(?<=" | "(?<!") => "Go does not support look-behind".to_owned(),
-            _ => "a group name is letters, digits and `_`: `(?P<name>...)`".to_owned(),
-        },
-        K::InvalidEscape => escape_help(expr, after),
-        K::InvalidCharRange => {
-            if expr.starts_with("\\p") || expr.starts_with("\\P") {
-                let name = expr
-                    .get(2..)
-                    .unwrap_or("")
-                    .trim_matches(|c| c == '{' || c == '}');
-                match name.split_once('=') {
-                    Some((_, value)) => format!("Go has no `name=value` classes: write `\\p{{{value}}}`"),
-                    None => "Go knows general categories (`\\p{L}`, `\\p{Lu}`), scripts (`\\p{Greek}`) and `\\p{Any}`".to_owned(),
-                }
-            } else if expr.starts_with("[:") {
-                "Go knows the POSIX classes `[:alnum:]`, `[:alpha:]`, `[:ascii:]`, `[:blank:]`, `[:cntrl:]`, `[:digit:]`, `[:graph:]`, `[:lower:]`, `[:print:]`, `[:punct:]`, `[:space:]`, `[:upper:]`, `[:word:]` and `[:xdigit:]`".to_owned()
-            } else if expr.ends_with('-') || expr.contains("--") {
-                "write `\\-` for a literal `-` in a class".to_owned()
-            } else {
-                "write a range from low to high, as `a-z`".to_owned()
-            }
-        }
-        K::MissingBracket => {
-            "close the class with `]`, or write `\\[` to match a literal `[`".to_owned()
-        }
-        K::MissingParen => {
-            "close the group with `)`, or write `\\(` to match a literal `(`".to_owned()
-        }
-        K::UnexpectedParen => "write `\\)` to match a literal `)`".to_owned(),
-        K::TrailingBackslash => "write `\\\\` to match a literal backslash".to_owned(),
-        K::NestingDepth => "Go limits nesting to 1000 levels".to_owned(),
-        K::Large => {
-            "Go limits a compiled regular expression to about 3.3 million instructions".to_owned()
-        }
-        K::InvalidUtf8 => return None,
-    };
-    Some(help)
-}
-
-/// A fix for an escape Go does not know; `after` is the text after it.
-fn escape_help(expr: &str, after: &str) -> String {
-    let letter = expr.chars().nth(1).unwrap_or(' ');
-    match letter {
-        'u' => {
-            let braced = after.strip_prefix('{').and_then(|rest| rest.split_once('}'));
-            let hex = match braced {
-                Some((digits, _)) => digits,
-                None => after.get(..4).unwrap_or(""),
-            };
-            let hex = if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                hex
-            } else {
-                "0041"
-            };
-            format!("Go has no `\\u` escape: write `\\x{{{hex}}}`")
-        }
-        '1'..='9' | 'k' | 'g' => "Go does not support back-references".to_owned(),
-        'x' => "a hex escape is `\\x41` or `\\x{41}`, at most `\\x{10FFFF}`".to_owned(),
-        'Z' => "write `\\z` for the end of the text".to_owned(),
-        'e' => "write `\\x1B` for escape".to_owned(),
-        'C' => "Go does not support `\\C`; write `.` or `(?s:.)`".to_owned(),
-        _ => "Go knows `\\a \\f \\t \\n \\r \\v`, octal `\\123`, hex `\\x7F`, `\\d \\s \\w`, `\\pL`, `\\A \\z \\b \\B` and `\\Q...\\E`; a backslash before punctuation matches it literally".to_owned(),
     }
 }
 
@@ -805,11 +444,10 @@ pub fn kafka_topic(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Optio
     {
         return Some(ir::KafkaTopic::new(text, CHECKED));
     }
-    diags.push(
-        report::invalid_kafka_rule(span, report::InvalidKafkaRule::Topic { text: &text })
-            .label("invalid topic")
-            .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
-    );
+    diags.push(report::invalid_kafka_rule(
+        span,
+        report::InvalidKafkaRule::Topic { text: &text },
+    ));
     None
 }
 
@@ -825,7 +463,6 @@ pub fn non_empty(
     }
     diags.push(
         report::invalid_string(span, report::InvalidString::Empty { what: &what })
-            .label("empty string")
             .help(format!("write the {what} or remove it")),
     );
     None
@@ -843,14 +480,10 @@ pub fn kafka_version(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Opt
     match u16::from_str(text) {
         Ok(n) if n <= 32767 => Some(n),
         _ => {
-            diags.push(
-                report::invalid_kafka_rule(
-                    span,
-                    report::InvalidKafkaRule::ApiVersion { text: &text },
-                )
-                .label("not an API version")
-                .note("Kafka API versions are numbers from 0 to 32767"),
-            );
+            diags.push(report::invalid_kafka_rule(
+                span,
+                report::InvalidKafkaRule::ApiVersion { text: &text },
+            ));
             None
         }
     }

@@ -524,8 +524,7 @@ impl<'a> Evaluator<'a> {
             if let Some(params) = env.params {
                 candidates.extend(params.keys().map(String::as_str));
             }
-            let diag = report::unknown_constant(name.span, &name.node)
-                .label("not a constant or parameter in scope");
+            let diag = report::unknown_constant(name.span, &name.node);
             let diag = match self.defs.constant_elsewhere(env.file, &name.node) {
                 Some((def_span, import)) => diag
                     .secondary(
@@ -562,7 +561,6 @@ impl<'a> Evaluator<'a> {
                     name.span,
                     report::DefinitionCycle::Constant { name: &name.node },
                 )
-                .label("used here while it is being defined")
                 .secondary(def.name.span, format!("`{}` is defined here", name.node))
                 .help("give the constant a value that does not refer back to it"),
             );
@@ -626,7 +624,6 @@ impl Evaluator<'_> {
         match self.groups.get(&group.name) {
             Some(existing) if existing.origin != group.def_span => diags.push(
                 report::duplicate_definition(group.def_span, report::DuplicateDefinition::CidrGroup { name: &group.name })
-                    .label("this constant")
                     .secondary(existing.origin, "and this one")
                     .note("netpolc names a CiliumCIDRGroup after its constant, and group names are cluster-wide")
                     .help("rename one of the constants"),
@@ -658,7 +655,6 @@ impl Evaluator<'_> {
                             found: &val.ty().describe(),
                         },
                     )
-                    .label("a CIDR group holds CIDRs")
                     .secondary(
                         def.group.unwrap_or(def.name.span),
                         "`group` makes this constant a CiliumCIDRGroup",
@@ -741,7 +737,6 @@ pub fn exceptions_over_budget(cidrs: usize, excepts: usize, span: Span) -> Optio
     let entries = cidrs.saturating_mul(excepts.saturating_add(1));
     (entries > limit).then(|| {
         report::budget_exceeded(span, report::BudgetExceeded::CidrExceptions { cidrs: &cidrs, excepts: &excepts, entries: &entries, limit: &limit })
-        .label("every CIDR carries every exception")
         .note(format!("a policy may hold at most {limit} entries: each CIDR counts 1, plus 1 for each of its exceptions"))
         .help("give the exceptions only to the CIDRs that contain them, in a rule of their own")
     })
@@ -779,8 +774,6 @@ fn insert_label(
                         value: &value,
                     },
                 )
-                .label("conflicting value")
-                .note("a label has one value, so this selector matches nothing")
                 .help(format!(
                     "use `{key} in ({previous}, {value})` to match either"
                 )),

@@ -97,7 +97,6 @@ pub fn check_rule(
                 span,
                 report::FeatureUnavailable::NoKafka { version: &version },
             )
-            .label("Kafka rule")
             .note(format!(
                 "Kafka rules were deprecated in Cilium 1.19 and removed in {}",
                 CiliumVersion::WITHOUT_KAFKA

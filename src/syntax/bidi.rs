@@ -29,8 +29,7 @@ pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
         .filter_map(|(offset, c)| Some((offset, c, bidi_name(c)?)));
     let (offset, c, name) = found.next()?;
     let span = |offset: usize, c: char| Span::new(file, offset, offset + c.len_utf8());
-    let mut diag = report::bidi_character(span(offset, c), u32::from(c), &name)
-        .label("this invisible character changes the order in which the line is shown");
+    let mut diag = report::bidi_character(span(offset, c), u32::from(c), &name);
     let mut more = 0;
     for (offset, c, name) in found {
         if more < MAX_LABELS {

@@ -238,8 +238,7 @@ fn known_slip(file: FileId, text: &str, start: usize, expected: &[Rule]) -> Opti
             let diag = report::syntax_error(
                 Span::new(file, open, open + 1),
                 report::SyntaxError::UnclosedBrace,
-            )
-            .label("opened here");
+            );
             let diag = if rest.trim().is_empty() {
                 diag.secondary(
                     Span::new(file, text.len(), text.len()),
@@ -363,8 +362,6 @@ fn unquoted(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
     let span = Span::new(file, start, start + token.len());
     Some(
         report::syntax_error(span, report::SyntaxError::UnquotedString { what: &what })
-            .label("not quoted")
-            .note("paths, patterns and names that are not keywords are written in double quotes")
             .help(format!("write `{written} \"{token}\"`")),
     )
 }
@@ -532,9 +529,6 @@ fn unterminated_string(file: FileId, text: &str) -> Option<Diagnostic> {
 
 fn unterminated(file: FileId, start: usize, end: usize) -> Diagnostic {
     report::unterminated_string(Span::new(file, start, end))
-        .label("this string has no closing `\"`")
-        .note("strings end on the line they start on")
-        .help("add the closing `\"`")
 }
 
 /// Rejects brackets nested deeper than [`MAX_NESTING`] before pest, whose
@@ -548,12 +542,10 @@ pub fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
         }
         depth += 1;
         if depth > MAX_NESTING {
-            return Some(
-                report::nesting_too_deep(Span::new(file, index, index + 1), &MAX_NESTING)
-                    .label("too deep here")
-                    .note("no `.netpol` construct needs more than a few levels of nesting")
-                    .help("flatten the nested lists or blocks"),
-            );
+            return Some(report::nesting_too_deep(
+                Span::new(file, index, index + 1),
+                &MAX_NESTING,
+            ));
         }
     }
     None

@@ -56,18 +56,14 @@ pub(crate) fn file_pair(
     };
     let text: &str = &source.text;
     if text.len() > MAX_FILE_BYTES {
-        return Err(Box::new(
-            report::source_too_large(
-                Some(Span::new(file, 0, 0)),
-                report::SourceTooLarge::Source {
-                    path: &source.path,
-                    size: &text.len(),
-                    limit: &MAX_FILE_BYTES,
-                },
-            )
-            .label("file starts here")
-            .help("split the file into several files that import each other"),
-        ));
+        return Err(Box::new(report::source_too_large(
+            Some(Span::new(file, 0, 0)),
+            report::SourceTooLarge::Source {
+                path: &source.path,
+                size: &text.len(),
+                limit: &MAX_FILE_BYTES,
+            },
+        )));
     }
     if let Some(diag) = bidi::check(file, text) {
         return Err(Box::new(diag));

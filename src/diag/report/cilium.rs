@@ -8,6 +8,11 @@ use crate::source::Span;
 /// `E0401`: policy allows and denies nothing.
 pub fn policy_allows_nothing(span: Span) -> Diagnostic {
     Diagnostic::new(Code::E0401, span, "this policy allows and denies nothing")
+        .label("no rules")
+        .note(
+            "Cilium rejects a policy without any ingress, ingress deny, egress or egress deny rule",
+        )
+        .help("add a rule, or `default deny ingress` to deny all ingress on purpose")
 }
 
 /// What [`l7_needs_tcp`] reports.
@@ -23,11 +28,18 @@ pub enum L7NeedsTcp<'a> {
 
 /// `E0402`: L7 rule on a port that is not TCP.
 pub fn l7_needs_tcp(span: Span, problem: L7NeedsTcp<'_>) -> Diagnostic {
-    let message = match problem {
-        L7NeedsTcp::Dns => "DNS rules need TCP, UDP or any protocol".to_owned(),
-        L7NeedsTcp::Tcp { kind } => format!("{kind} rules need TCP ports"),
-    };
-    Diagnostic::new(Code::E0402, span, message)
+    match problem {
+        L7NeedsTcp::Dns => Diagnostic::new(
+            Code::E0402,
+            span,
+            "DNS rules need TCP, UDP or any protocol".to_owned(),
+        )
+        .label("SCTP port with a DNS rule")
+        .help("write `port 53` (TCP and UDP) or `port 53/udp`"),
+        L7NeedsTcp::Tcp { kind } => {
+            Diagnostic::new(Code::E0402, span, format!("{kind} rules need TCP ports"))
+        }
+    }
 }
 
 /// What [`l7_needs_port`] reports.
@@ -46,11 +58,19 @@ pub enum L7NeedsPort<'a> {
 
 /// `E0403`: L7 rule without a specific port.
 pub fn l7_needs_port(span: Span, problem: L7NeedsPort<'_>) -> Diagnostic {
-    let message = match problem {
-        L7NeedsPort::Missing { kind } => format!("{kind} rules need a `port`"),
-        L7NeedsPort::PortZero { kind } => format!("{kind} rules need a specific port, not port 0"),
-    };
-    Diagnostic::new(Code::E0403, span, message)
+    match problem {
+        L7NeedsPort::Missing { kind } => {
+            Diagnostic::new(Code::E0403, span, format!("{kind} rules need a `port`"))
+        }
+        L7NeedsPort::PortZero { kind } => Diagnostic::new(
+            Code::E0403,
+            span,
+            format!("{kind} rules need a specific port, not port 0"),
+        )
+        .label("port 0 means every port")
+        .note("Cilium drops L7 rules on port 0")
+        .help("name the port the service listens on"),
+    }
 }
 
 /// What [`misplaced_dns_rule`] reports.
@@ -63,11 +83,16 @@ pub enum MisplacedDnsRule {
 
 /// `E0404`: DNS rule in the wrong place.
 pub fn misplaced_dns_rule(span: Span, problem: MisplacedDnsRule) -> Diagnostic {
-    let message = match problem {
-        MisplacedDnsRule::Ingress => "DNS rules exist only in egress rules".to_owned(),
-        MisplacedDnsRule::PortRange => "DNS rules cannot use a port range".to_owned(),
-    };
-    Diagnostic::new(Code::E0404, span, message)
+    match problem {
+        MisplacedDnsRule::Ingress => Diagnostic::new(Code::E0404, span, "DNS rules exist only in egress rules".to_owned())
+        .label("DNS rule on an ingress rule")
+        .note("the DNS proxy inspects the queries a pod sends")
+        .help("write `allow to pods k8s-app=kube-dns in namespace kube-system port 53 dns \"*\"`, or `allow dns`"),
+        MisplacedDnsRule::PortRange => Diagnostic::new(Code::E0404, span, "DNS rules cannot use a port range".to_owned())
+        .label("port range with a DNS rule")
+        .note("Cilium drops DNS rules whose port has an `endPort`")
+        .help("write `port 53`"),
+    }
 }
 
 /// `E0405`: more than one kind of L7 rule in one rule.
@@ -94,6 +119,8 @@ pub fn too_many_ports(
         span,
         format!("this rule lists {count} ports, more than Cilium's {limit}"),
     )
+    .label("too many ports")
+    .help("use port ranges such as `8000-8999/tcp`, or split the rule")
 }
 
 /// `E0407`: more than 40 ICMP types in one rule.
@@ -107,11 +134,13 @@ pub fn too_many_icmp_types(
         span,
         format!("this rule lists {count} ICMP types, more than Cilium's {limit}"),
     )
+    .label("too many ICMP types")
+    .help("split the rule")
 }
 
 /// `E0408`: `port` and `icmp` in one rule.
 pub fn port_and_icmp(span: Span) -> Diagnostic {
-    Diagnostic::new(Code::E0408, span, "one rule has both `port` and `icmp`")
+    Diagnostic::new(Code::E0408, span, "one rule has both `port` and `icmp`").label("`icmp` here")
 }
 
 /// `E0409`: node selector in a namespace policy.
@@ -121,11 +150,17 @@ pub fn namespace_policy_selects_nodes(span: Span, name: &dyn fmt::Display) -> Di
         span,
         format!("a policy of namespace `{name}` cannot select nodes"),
     )
+        .label("node selector in a namespace policy")
+        .note("the host firewall is configured only by CiliumClusterwideNetworkPolicies; Cilium drops a CiliumNetworkPolicy with a node selector")
+        .help("move this policy into a `cluster policy` block")
 }
 
 /// `E0410`: deny rule with L7.
 pub fn deny_with_l7(span: Span) -> Diagnostic {
     Diagnostic::new(Code::E0410, span, "deny rules cannot have L7 rules")
+        .label("L7 rule on a deny rule")
+        .note("Cilium's deny rules match on L3 and L4 only")
+        .help("deny the whole port, or allow only the requests that are wanted")
 }
 
 /// `E0411`: FQDN peer outside an egress allow rule.
@@ -144,6 +179,7 @@ pub fn host_firewall_l7(span: Span) -> Diagnostic {
         span,
         "the host firewall cannot have this L7 rule",
     )
+    .label("L7 rule in a node policy")
 }
 
 /// `E0413`: service peer outside an egress rule.
@@ -153,6 +189,8 @@ pub fn misplaced_service_peer(span: Span) -> Diagnostic {
         span,
         "service peers exist only in egress rules",
     )
+    .label("a service in an ingress rule")
+    .help("match the clients with `pods ...` instead")
 }
 
 /// What [`pods_and_nodes`] reports.
@@ -165,13 +203,16 @@ pub enum PodsAndNodes {
 
 /// `E0414`: policy selects both pods and nodes.
 pub fn pods_and_nodes(span: Span, problem: PodsAndNodes) -> Diagnostic {
-    let message = match problem {
-        PodsAndNodes::SecondSelectFromUse => {
+    match problem {
+        PodsAndNodes::SecondSelectFromUse => Diagnostic::new(Code::E0414, span, {
             "this `use` brings a second `select` into the policy".to_owned()
+        })
+        .label("the category selects its own endpoints"),
+        PodsAndNodes::SecondSelect => {
+            Diagnostic::new(Code::E0414, span, "a policy has one `select`".to_owned())
+                .label("second `select`")
         }
-        PodsAndNodes::SecondSelect => "a policy has one `select`".to_owned(),
-    };
-    Diagnostic::new(Code::E0414, span, message)
+    }
 }
 
 /// `E0415`: `default deny` and `no default deny` in one policy.

@@ -45,19 +45,15 @@ pub enum InvalidDocument<'a> {
 
 /// `E0702`: invalid policy document.
 pub fn invalid_document(problem: InvalidDocument<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidDocument::Tagged { index, file } => {
-            format!("cannot import document {index} of `{file}`: it uses a YAML tag")
-        }
-        InvalidDocument::Unreadable { index, file, error } => {
-            format!("cannot import document {index} of `{file}`: {error}")
-        }
-        InvalidDocument::NotYaml { file, place } => format!("`{file}` is not valid YAML{place}"),
-        InvalidDocument::InvalidField { path, place } => {
-            format!("`{path}` of {place} is not valid")
-        }
-    };
-    Diagnostic::without_span(Code::E0702, message)
+    match problem {
+        InvalidDocument::Tagged { index, file } => Diagnostic::without_span(Code::E0702, format!("cannot import document {index} of `{file}`: it uses a YAML tag"))
+        .note("Kubernetes objects are plain maps, lists and scalars; a tag such as `!Ref` has no meaning to the API server")
+        .help("remove the tag"),
+        InvalidDocument::Unreadable { index, file, error } => Diagnostic::without_span(Code::E0702, format!("cannot import document {index} of `{file}`: {error}"))
+        .note("a Kubernetes object is JSON written as YAML: map keys are strings and numbers are finite"),
+        InvalidDocument::NotYaml { file, place } => Diagnostic::without_span(Code::E0702, format!("`{file}` is not valid YAML{place}")),
+        InvalidDocument::InvalidField { path, place } => Diagnostic::without_span(Code::E0702, format!("`{path}` of {place} is not valid")),
+    }
 }
 
 /// What [`duplicate_imported_name`] reports.
@@ -100,15 +96,16 @@ pub enum NothingToImport<'a> {
 
 /// `E0705`: nothing to import.
 pub fn nothing_to_import(problem: NothingToImport<'_>) -> Diagnostic {
-    let message = match problem {
-        NothingToImport::InFile { path } => {
-            format!("`{path}` holds no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy")
-        }
-        NothingToImport::Anywhere => {
+    match problem {
+        NothingToImport::InFile { path } => Diagnostic::without_span(Code::E0705, format!("`{path}` holds no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy"))
+        .note("netpolc imports the documents of kind `CiliumNetworkPolicy` and `CiliumClusterwideNetworkPolicy` (`cilium.io/v2`), with the `CiliumCIDRGroup`s they name, and leaves every other kind alone")
+        .help("leave the file out, or name the directory that holds the policies"),
+        NothingToImport::Anywhere => Diagnostic::without_span(Code::E0705, {
             "found no CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy to import".to_owned()
-        }
-    };
-    Diagnostic::without_span(Code::E0705, message)
+        })
+        .note("netpolc reads the `.yaml`, `.yml` and `.json` files under each directory it is given")
+        .help("name the files or directories that hold the policies"),
+    }
 }
 
 /// `W0120`: imported policy restricts a system namespace.

@@ -17,6 +17,8 @@ pub fn fqdn_without_dns(span: Span, names: &[String]) -> Diagnostic {
         span,
         format!("no DNS rule on these pods matches {}", names.join(", ")),
     )
+        .label("this `fqdn` rule never matches")
+        .note("Cilium learns the addresses of an `fqdn` peer from the DNS answers its proxy sees; the proxy sees a lookup only when a DNS rule on the same pods has a pattern that matches the name")
 }
 
 /// `W0102`: policy with only deny rules in a direction.
@@ -58,6 +60,9 @@ pub fn broad_fqdn_pattern(
         span,
         format!("the FQDN pattern `{pattern}` {why}"),
     )
+        .label("a very broad pattern")
+        .note("every address the pods look up under a broad pattern becomes an identity and a policy-map entry on each selected endpoint, so the map grows with the pods' traffic (cilium/cilium#17699)")
+        .help("list the names the pods need, or a pattern under the provider's own domain such as `*.example.com`; to allow all egress on purpose, write `allow to entity world`")
 }
 
 /// `W0105`: L7 rule on a broad peer.
@@ -89,6 +94,8 @@ pub fn repeated_literal(
         span,
         format!("`{shown}` is written in {count} places"),
     )
+        .label("written out here")
+        .note("when the value changes, every place must change with it; a constant changes them all at once")
 }
 
 /// `W0107`: CIDR inside another of the same list.
@@ -110,6 +117,8 @@ pub fn nested_cidr(span: Span, inner: IpNet, outer: IpNet) -> Diagnostic {
 /// `W0108`: the same rule twice in a policy.
 pub fn duplicate_rule(span: Span, policy: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::new(Code::W0108, span, format!("{policy} has this rule twice"))
+        .label("the same rule again")
+        .help("remove one of the two")
 }
 
 /// `W0109`: unused constant.
@@ -119,6 +128,7 @@ pub fn unused_constant(span: Span, name: &dyn fmt::Display) -> Diagnostic {
         span,
         format!("the constant `{name}` is never used"),
     )
+    .label("defined here, used nowhere")
 }
 
 /// `W0110`: unused category.
@@ -128,6 +138,7 @@ pub fn unused_category(span: Span, name: &dyn fmt::Display) -> Diagnostic {
         span,
         format!("the category `{name}` is never used"),
     )
+    .label("defined here, used nowhere")
 }
 
 /// `W0111`: unused import.
@@ -137,6 +148,9 @@ pub fn unused_import(span: Span, path: &dyn fmt::Display) -> Diagnostic {
         span,
         format!("nothing from `{path}` is used in this file"),
     )
+        .label("unused import")
+        .note("namespaces and cluster policies are global; an import only makes constants and categories visible")
+        .help("remove the import")
 }
 
 /// `W0112`: selector label one typo away from another.
@@ -167,6 +181,7 @@ pub fn map_overflow(
             "the endpoints of {policy} need about {total} policy-map entries, more than half of Cilium's default {map_size}"
         ),
     )
+        .label("estimated from the rules that select these endpoints")
 }
 
 /// `W0114`: namespace in the inventory without a policy.
@@ -176,6 +191,8 @@ pub fn namespace_without_policy(span: Span, name: &dyn fmt::Display) -> Diagnost
         span,
         format!("the namespace `{name}` has no policy"),
     )
+        .label("listed in the inventory")
+        .note("without a policy, Cilium lets every pod of the namespace send and receive anything that no cluster policy restricts")
 }
 
 /// `W0115`: `silence` that silences nothing.
@@ -194,6 +211,8 @@ pub fn namespace_not_in_inventory(span: Span, name: &dyn fmt::Display) -> Diagno
         span,
         format!("the namespace `{name}` is not in the inventory"),
     )
+    .label("not listed in `cluster namespaces`")
+    .note("policies for a namespace the cluster does not have select nothing")
 }
 
 /// `W0117`: invisible formatting character in a string.
@@ -203,6 +222,8 @@ pub fn invisible_character(span: Span, c: u32, name: &dyn fmt::Display) -> Diagn
         span,
         format!("this string holds the invisible character U+{c:04X} {name}"),
     )
+        .label("invisible here")
+        .note("the string looks like one without it, but Cilium and netpolc compare the characters, so it does not match what it seems to")
 }
 
 /// The rule [`infra_without_port`] reports.

@@ -8,11 +8,13 @@ use crate::source::Span;
 /// `E0101`: unknown constant or parameter.
 pub fn unknown_constant(span: Span, name: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::new(Code::E0101, span, format!("cannot find `${name}`"))
+        .label("not a constant or parameter in scope")
 }
 
 /// `E0102`: unknown category.
 pub fn unknown_category(span: Span, name: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::new(Code::E0102, span, format!("cannot find category `{name}`"))
+        .label("no category of this name in scope")
 }
 
 /// What [`duplicate_definition`] reports.
@@ -38,18 +40,24 @@ pub enum DuplicateDefinition<'a> {
 
 /// `E0103`: duplicate definition.
 pub fn duplicate_definition(span: Span, problem: DuplicateDefinition<'_>) -> Diagnostic {
-    let message = match problem {
-        DuplicateDefinition::InventoryNamespace { name } => {
-            format!("the namespace `{name}` is listed more than once in the inventory")
-        }
-        DuplicateDefinition::Definition { what, name } => {
-            format!("the {what} `{name}` is defined more than once")
-        }
-        DuplicateDefinition::CidrGroup { name } => {
-            format!("two constants make the CIDR group `{name}`")
-        }
-    };
-    Diagnostic::new(Code::E0103, span, message)
+    match problem {
+        DuplicateDefinition::InventoryNamespace { name } => Diagnostic::new(
+            Code::E0103,
+            span,
+            format!("the namespace `{name}` is listed more than once in the inventory"),
+        ),
+        DuplicateDefinition::Definition { what, name } => Diagnostic::new(
+            Code::E0103,
+            span,
+            format!("the {what} `{name}` is defined more than once"),
+        ),
+        DuplicateDefinition::CidrGroup { name } => Diagnostic::new(
+            Code::E0103,
+            span,
+            format!("two constants make the CIDR group `{name}`"),
+        )
+        .label("this constant"),
+    }
 }
 
 /// `E0104`: imported file not found.
@@ -73,11 +81,18 @@ pub enum DefinitionCycle<'a> {
 
 /// `E0105`: categories use each other in a cycle.
 pub fn definition_cycle(span: Span, problem: DefinitionCycle<'_>) -> Diagnostic {
-    let message = match problem {
-        DefinitionCycle::Category { name } => format!("category `{name}` uses itself"),
-        DefinitionCycle::Constant { name } => format!("`${name}` is defined in terms of itself"),
-    };
-    Diagnostic::new(Code::E0105, span, message)
+    match problem {
+        DefinitionCycle::Category { name } => {
+            Diagnostic::new(Code::E0105, span, format!("category `{name}` uses itself"))
+                .label("this `use` closes the cycle")
+        }
+        DefinitionCycle::Constant { name } => Diagnostic::new(
+            Code::E0105,
+            span,
+            format!("`${name}` is defined in terms of itself"),
+        )
+        .label("used here while it is being defined"),
+    }
 }
 
 /// What [`invalid_silence`] reports.
@@ -98,14 +113,16 @@ pub enum InvalidSilence<'a> {
 
 /// `E0106`: `silence` without a reason, or of a code that is not a warning.
 pub fn invalid_silence(span: Span, problem: InvalidSilence<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidSilence::ErrorCode { code } => {
-            format!("`{code}` is an error, and errors cannot be silenced")
-        }
-        InvalidSilence::NotWarning { written } => format!("`{written}` is not a warning code"),
-        InvalidSilence::NoReason => "a `silence` needs a reason".to_owned(),
-    };
-    Diagnostic::new(Code::E0106, span, message)
+    match problem {
+        InvalidSilence::ErrorCode { code } => Diagnostic::new(Code::E0106, span, format!("`{code}` is an error, and errors cannot be silenced"))
+        .label("an error code")
+        .note("`silence` takes warning codes (`W...`); an error means netpolc cannot emit a correct policy"),
+        InvalidSilence::NotWarning { written } => Diagnostic::new(Code::E0106, span, format!("`{written}` is not a warning code"))
+        .label("unknown code"),
+        InvalidSilence::NoReason => Diagnostic::new(Code::E0106, span, "a `silence` needs a reason".to_owned())
+        .label("no reason given")
+        .note("the reason tells the next reader why the warning does not apply here"),
+    }
 }
 
 /// `E0107`: definitions nested too deeply.
@@ -157,26 +174,22 @@ pub enum BudgetExceeded<'a> {
 
 /// `E0108`: expansion exceeds its budget.
 pub fn budget_exceeded(span: Span, problem: BudgetExceeded<'_>) -> Diagnostic {
-    let message = match problem {
-        BudgetExceeded::PolicyEntries { what, total, limit } => {
-            format!("this {what} makes the policy hold {total} entries, more than {limit}")
-        }
-        BudgetExceeded::ProgramEntries { limit } => {
-            format!("the program passes its budget of {limit} entries here")
-        }
-        BudgetExceeded::ListElements { limit } => {
-            format!("this list holds more than {limit} elements")
-        }
+    match problem {
+        BudgetExceeded::PolicyEntries { what, total, limit } => Diagnostic::new(Code::E0108, span, format!("this {what} makes the policy hold {total} entries, more than {limit}"))
+        .label("the policy passes its budget here"),
+        BudgetExceeded::ProgramEntries { limit } => Diagnostic::new(Code::E0108, span, format!("the program passes its budget of {limit} entries here"))
+        .label("netpolc stopped expanding here"),
+        BudgetExceeded::ListElements { limit } => Diagnostic::new(Code::E0108, span, format!("this list holds more than {limit} elements")),
         BudgetExceeded::CidrExceptions {
             cidrs,
             excepts,
             entries,
             limit,
-        } => format!(
+        } => Diagnostic::new(Code::E0108, span, format!(
             "these {cidrs} CIDRs with {excepts} exceptions each make {entries} entries, more than {limit}"
-        ),
-    };
-    Diagnostic::new(Code::E0108, span, message)
+        ))
+        .label("every CIDR carries every exception"),
+    }
 }
 
 /// What [`unknown_sentence`] reports.
@@ -195,9 +208,18 @@ pub enum UnknownSentence<'a> {
 
 /// `E0109`: unknown rule sentence.
 pub fn unknown_sentence(span: Span, problem: UnknownSentence<'_>) -> Diagnostic {
-    let message = match problem {
-        UnknownSentence::NotInScope { title } => format!("the sentence `{title}` is not in scope"),
-        UnknownSentence::NotFound { title } => format!("cannot find the rule sentence `{title}`"),
-    };
-    Diagnostic::new(Code::E0109, span, message)
+    match problem {
+        UnknownSentence::NotInScope { title } => Diagnostic::new(
+            Code::E0109,
+            span,
+            format!("the sentence `{title}` is not in scope"),
+        )
+        .label("declared in a file this file does not import"),
+        UnknownSentence::NotFound { title } => Diagnostic::new(
+            Code::E0109,
+            span,
+            format!("cannot find the rule sentence `{title}`"),
+        )
+        .label("no category in scope declares this sentence"),
+    }
 }

@@ -17,6 +17,7 @@ pub fn missing_argument(span: Span, name: &dyn fmt::Display, missing: &[String])
         span,
         format!("`use {name}` is missing {noun} {}", missing.join(", ")),
     )
+    .label("missing arguments")
 }
 
 /// What [`unknown_argument`] reports.
@@ -37,13 +38,21 @@ pub enum UnknownArgument<'a> {
 
 /// `E0302`: unknown argument.
 pub fn unknown_argument(span: Span, problem: UnknownArgument<'_>) -> Diagnostic {
-    let message = match problem {
-        UnknownArgument::NoParameter { category, name } => {
-            format!("category `{category}` has no parameter `{name}`")
-        }
-        UnknownArgument::Twice { category } => format!("the argument `{category}` is given twice"),
-    };
-    Diagnostic::new(Code::E0302, span, message)
+    match problem {
+        UnknownArgument::NoParameter { category, name } => Diagnostic::new(
+            Code::E0302,
+            span,
+            format!("category `{category}` has no parameter `{name}`"),
+        )
+        .label("unknown parameter"),
+        UnknownArgument::Twice { category } => Diagnostic::new(
+            Code::E0302,
+            span,
+            format!("the argument `{category}` is given twice"),
+        )
+        .label("given again here")
+        .help("remove one of them"),
+    }
 }
 
 /// `E0303`: category with policies used inside a policy.
@@ -53,6 +62,7 @@ pub fn category_with_policies(span: Span, name: &dyn fmt::Display) -> Diagnostic
         span,
         format!("`{name}` defines policies, so it cannot be used inside a policy"),
     )
+    .label("used inside a policy here")
 }
 
 /// `E0304`: two policies with the same name in one namespace.
@@ -66,6 +76,7 @@ pub fn duplicate_policy_name(
         span,
         format!("namespace `{name}` gets two policies named `{policy}`"),
     )
+    .label("the second policy comes from here")
 }
 
 /// What [`statement_not_allowed`] reports.
@@ -81,15 +92,18 @@ pub enum StatementNotAllowed<'a> {
 
 /// `E0305`: statement not allowed here.
 pub fn statement_not_allowed(span: Span, problem: StatementNotAllowed<'_>) -> Diagnostic {
-    let message = match problem {
-        StatementNotAllowed::NamespacePodsOnly { name } => {
-            format!("a policy of namespace `{name}` selects only pods of `{name}`")
-        }
-        StatementNotAllowed::ServiceNamespace => {
+    match problem {
+        StatementNotAllowed::NamespacePodsOnly { name } => Diagnostic::new(
+            Code::E0305,
+            span,
+            format!("a policy of namespace `{name}` selects only pods of `{name}`"),
+        ),
+        StatementNotAllowed::ServiceNamespace => Diagnostic::new(Code::E0305, span, {
             "a service peer is in one namespace or in all namespaces".to_owned()
-        }
-    };
-    Diagnostic::new(Code::E0305, span, message)
+        })
+        .label("Cilium matches services by one namespace name, or by none")
+        .help("write `in namespace NAME` or `in all namespaces`"),
+    }
 }
 
 /// `E0306`: two categories declare the same rule sentence.
@@ -127,18 +141,26 @@ pub fn invalid_sentence_declaration(
     span: Span,
     problem: InvalidSentenceDeclaration<'_>,
 ) -> Diagnostic {
-    let message = match problem {
-        InvalidSentenceDeclaration::NoParameter { category, param } => {
-            format!("category `{category}` has no parameter `{param}`")
-        }
-        InvalidSentenceDeclaration::TwoClauses { words } => {
-            format!("the sentence has two `{words}` clauses")
-        }
-        InvalidSentenceDeclaration::NoDefault { category } => {
-            format!("the sentence cannot give the parameter `{category}`, which has no default")
-        }
-    };
-    Diagnostic::new(Code::E0307, span, message)
+    match problem {
+        InvalidSentenceDeclaration::NoParameter { category, param } => Diagnostic::new(
+            Code::E0307,
+            span,
+            format!("category `{category}` has no parameter `{param}`"),
+        )
+        .label("the sentence fills this parameter"),
+        InvalidSentenceDeclaration::TwoClauses { words } => Diagnostic::new(
+            Code::E0307,
+            span,
+            format!("the sentence has two `{words}` clauses"),
+        )
+        .label("second clause"),
+        InvalidSentenceDeclaration::NoDefault { category } => Diagnostic::new(
+            Code::E0307,
+            span,
+            format!("the sentence cannot give the parameter `{category}`, which has no default"),
+        )
+        .label("no clause fills it"),
+    }
 }
 
 /// What [`sentence_mismatch`] reports.
@@ -175,15 +197,28 @@ pub enum SentenceMismatch<'a> {
 
 /// `E0308`: rule sentence does not fit its declaration.
 pub fn sentence_mismatch(span: Span, problem: SentenceMismatch<'_>) -> Diagnostic {
-    let message = match problem {
-        SentenceMismatch::NoValues { title, word } => {
-            format!("`{title}` takes no values after `{word}`")
+    match problem {
+        SentenceMismatch::NoValues { title, word } => Diagnostic::new(
+            Code::E0308,
+            span,
+            format!("`{title}` takes no values after `{word}`"),
+        )
+        .label("unexpected values"),
+        SentenceMismatch::NoClause { title, words } => Diagnostic::new(
+            Code::E0308,
+            span,
+            format!("`{title}` has no `{words}` clause"),
+        )
+        .label("unknown clause"),
+        SentenceMismatch::Twice { title, param } => Diagnostic::new(
+            Code::E0308,
+            span,
+            format!("`{title}` is given `{param}` twice"),
+        ),
+        SentenceMismatch::Needs { title, ways } => {
+            Diagnostic::new(Code::E0308, span, format!("`{title}` needs {ways}"))
         }
-        SentenceMismatch::NoClause { title, words } => format!("`{title}` has no `{words}` clause"),
-        SentenceMismatch::Twice { title, param } => format!("`{title}` is given `{param}` twice"),
-        SentenceMismatch::Needs { title, ways } => format!("`{title}` needs {ways}"),
-    };
-    Diagnostic::new(Code::E0308, span, message)
+    }
 }
 
 /// `E0309`: positional argument in a `use`.
@@ -193,4 +228,5 @@ pub fn positional_argument(span: Span, name: &dyn fmt::Display) -> Diagnostic {
         span,
         format!("arguments of `{name}` are named"),
     )
+    .label("an argument without a parameter name")
 }

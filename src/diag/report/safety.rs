@@ -12,6 +12,8 @@ pub fn entity_all(span: Span) -> Diagnostic {
         span,
         "`entity all` allows every peer, the internet included",
     )
+    .label("every identity, `world` included")
+    .help("write `everything` instead of `entity all` if you mean it")
 }
 
 /// `E0502`: policy for a system namespace must be said on purpose.
@@ -21,6 +23,8 @@ pub fn system_namespace_policy(span: Span, name: &dyn fmt::Display) -> Diagnosti
         span,
         format!("policies for `{name}` must be marked `system`"),
     )
+        .label("a system namespace")
+        .note("restricting core cluster components can break the cluster itself (DNS, the API server, CNI)")
 }
 
 /// What [`cluster_policy_everywhere`] reports.
@@ -33,15 +37,20 @@ pub enum ClusterPolicyEverywhere {
 
 /// `E0503`: cluster-wide policy over every namespace must be said on purpose.
 pub fn cluster_policy_everywhere(span: Span, problem: ClusterPolicyEverywhere) -> Diagnostic {
-    let message = match problem {
-        ClusterPolicyEverywhere::Unsaid => {
+    match problem {
+        ClusterPolicyEverywhere::Unsaid => Diagnostic::new(Code::E0503, span, {
             "this cluster policy does not say what it selects".to_owned()
-        }
-        ClusterPolicyEverywhere::EveryNamespace => {
+        })
+        .label("no `select`")
+        .note("a cluster-wide policy applies to endpoints in every namespace, kube-system included")
+        .help("add `select pods ... in namespace NAME`, `select pods in all namespaces` or `select all nodes`"),
+        ClusterPolicyEverywhere::EveryNamespace => Diagnostic::new(Code::E0503, span, {
             "this cluster policy selects pods in every namespace without saying so".to_owned()
-        }
-    };
-    Diagnostic::new(Code::E0503, span, message)
+        })
+        .label("no namespace scope")
+        .note("in a cluster-wide policy a pod selector matches every namespace, kube-system included")
+        .help("add `in all namespaces` if you mean it, or `in namespace NAME` / `in namespaces with LABELS`"),
+    }
 }
 
 /// The peer of a rule that allows nothing, for [`allows_nothing`].
@@ -93,10 +102,11 @@ pub fn allows_nothing(span: Span, peer: EmptyPeer, direction: &str) -> Diagnosti
 }
 
 /// `E0505`: pod peer in a cluster-wide policy without a namespace.
-pub fn unnamespaced_pod_peer(span: Span, what: &dyn fmt::Display) -> Diagnostic {
+pub fn unscoped_cluster_peer(span: Span, what: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::new(
         Code::E0505,
         span,
         format!("this `{what}` peer matches every namespace without saying so"),
     )
+    .label("no namespace scope")
 }

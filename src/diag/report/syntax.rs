@@ -30,42 +30,65 @@ pub enum SyntaxError<'a> {
 
 /// `E0001`: syntax error.
 pub fn syntax_error(span: Span, problem: SyntaxError<'_>) -> Diagnostic {
-    let message = match problem {
-        SyntaxError::Unexpected { expected, found } => match expected {
-            [] => format!("unexpected {found}"),
-            [one] => format!("expected {one}, found {found}"),
-            many => format!("expected one of {}, found {found}", many.join(", ")),
-        },
-        SyntaxError::UnclosedBrace => "this `{` is never closed".to_owned(),
-        SyntaxError::UnquotedString { what } => format!("{what} is a string: quote it"),
-        SyntaxError::SetSelectorOutsideBraces => "set selectors go inside `{ }`".to_owned(),
-    };
-    Diagnostic::new(Code::E0001, span, message)
+    match problem {
+        SyntaxError::Unexpected { expected, found } => Diagnostic::new(
+            Code::E0001,
+            span,
+            match expected {
+                [] => format!("unexpected {found}"),
+                [one] => format!("expected {one}, found {found}"),
+                many => format!("expected one of {}, found {found}", many.join(", ")),
+            },
+        ),
+        SyntaxError::UnclosedBrace => {
+            Diagnostic::new(Code::E0001, span, "this `{` is never closed".to_owned())
+                .label("opened here")
+        }
+        SyntaxError::UnquotedString { what } => {
+            Diagnostic::new(Code::E0001, span, format!("{what} is a string: quote it"))
+                .label("not quoted")
+                .note(
+                    "paths, patterns and names that are not keywords are written in double quotes",
+                )
+        }
+        SyntaxError::SetSelectorOutsideBraces => Diagnostic::new(
+            Code::E0001,
+            span,
+            "set selectors go inside `{ }`".to_owned(),
+        ),
+    }
 }
 
 /// `E0002`: unterminated string.
 pub fn unterminated_string(span: Span) -> Diagnostic {
     Diagnostic::new(Code::E0002, span, "unterminated string")
+        .label("this string has no closing `\"`")
+        .note("strings end on the line they start on")
+        .help("add the closing `\"`")
 }
 
 /// What [`invalid_utf8`] reports.
 pub enum InvalidUtf8<'a> {
     /// "standard input is not valid UTF-8"
     StandardInput,
-    /// "`{shown}` is not valid UTF-8"
+    /// "`{path}` is not valid UTF-8"
     File {
-        /// The `shown` in the message.
-        shown: &'a dyn fmt::Display,
+        /// The `path` in the message.
+        path: &'a dyn fmt::Display,
     },
 }
 
 /// `E0003`: source file is not valid UTF-8.
 pub fn invalid_utf8(problem: InvalidUtf8<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidUtf8::StandardInput => "standard input is not valid UTF-8".to_owned(),
-        InvalidUtf8::File { shown } => format!("`{shown}` is not valid UTF-8"),
-    };
-    Diagnostic::without_span(Code::E0003, message)
+    match problem {
+        InvalidUtf8::StandardInput => {
+            Diagnostic::without_span(Code::E0003, "standard input is not valid UTF-8".to_owned())
+                .help("save the file as UTF-8")
+        }
+        InvalidUtf8::File { path } => {
+            Diagnostic::without_span(Code::E0003, format!("`{path}` is not valid UTF-8"))
+        }
+    }
 }
 
 /// What [`source_too_large`] reports.
@@ -81,23 +104,29 @@ pub enum SourceTooLarge<'a> {
     },
     /// "standard input is too large"
     StandardInput,
-    /// "`{shown}` is too large"
+    /// "`{path}` is too large"
     File {
-        /// The `shown` in the message.
-        shown: &'a dyn fmt::Display,
+        /// The `path` in the message.
+        path: &'a dyn fmt::Display,
     },
 }
 
 /// `E0004`: source file is too large.
 pub fn source_too_large(span: Option<Span>, problem: SourceTooLarge<'_>) -> Diagnostic {
-    let message = match problem {
-        SourceTooLarge::Source { path, size, limit } => {
-            format!("`{path}` is {size} bytes, more than the {limit} bytes netpolc reads")
+    match problem {
+        SourceTooLarge::Source { path, size, limit } => at(
+            Code::E0004,
+            span,
+            format!("`{path}` is {size} bytes, more than the {limit} bytes netpolc reads"),
+        )
+        .label("file starts here")
+        .help("split the file into several files that import each other"),
+        SourceTooLarge::StandardInput => {
+            at(Code::E0004, span, "standard input is too large".to_owned())
+                .note("netpolc reads source files of at most 8 MiB")
         }
-        SourceTooLarge::StandardInput => "standard input is too large".to_owned(),
-        SourceTooLarge::File { shown } => format!("`{shown}` is too large"),
-    };
-    at(Code::E0004, span, message)
+        SourceTooLarge::File { path } => at(Code::E0004, span, format!("`{path}` is too large")),
+    }
 }
 
 /// `E0005`: nesting is too deep.
@@ -107,6 +136,9 @@ pub fn nesting_too_deep(span: Span, limit: &dyn fmt::Display) -> Diagnostic {
         span,
         format!("brackets are nested more than {limit} deep"),
     )
+    .label("too deep here")
+    .note("no `.netpol` construct needs more than a few levels of nesting")
+    .help("flatten the nested lists or blocks")
 }
 
 /// `E0006`: bidirectional control character in source.
@@ -116,4 +148,5 @@ pub fn bidi_character(span: Span, c: u32, name: &dyn fmt::Display) -> Diagnostic
         span,
         format!("the bidirectional control character U+{c:04X} {name} is not allowed in source"),
     )
+    .label("this invisible character changes the order in which the line is shown")
 }

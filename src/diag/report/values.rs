@@ -23,11 +23,19 @@ pub enum WrongType<'a> {
 
 /// `E0201`: value of the wrong type.
 pub fn wrong_type(span: Span, problem: WrongType<'_>) -> Diagnostic {
-    let message = match problem {
-        WrongType::Expected { wanted, what } => format!("expected {wanted}, found {what}"),
-        WrongType::CidrList { found } => format!("expected a CIDR list, found {found}"),
-    };
-    Diagnostic::new(Code::E0201, span, message)
+    match problem {
+        WrongType::Expected { wanted, what } => Diagnostic::new(
+            Code::E0201,
+            span,
+            format!("expected {wanted}, found {what}"),
+        ),
+        WrongType::CidrList { found } => Diagnostic::new(
+            Code::E0201,
+            span,
+            format!("expected a CIDR list, found {found}"),
+        )
+        .label("a CIDR group holds CIDRs"),
+    }
 }
 
 /// What [`invalid_cidr`] reports.
@@ -46,11 +54,19 @@ pub enum InvalidCidr<'a> {
 
 /// `E0202`: invalid CIDR.
 pub fn invalid_cidr(span: Span, problem: InvalidCidr<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidCidr::NotCidr { text } => format!("`{text}` is not a valid CIDR"),
-        InvalidCidr::HostBits { text } => format!("`{text}` has host bits set"),
-    };
-    Diagnostic::new(Code::E0202, span, message)
+    match problem {
+        InvalidCidr::NotCidr { text } => {
+            Diagnostic::new(Code::E0202, span, format!("`{text}` is not a valid CIDR"))
+                .label("not an IP address or CIDR")
+        }
+        InvalidCidr::HostBits { text } => Diagnostic::new(
+            Code::E0202,
+            span,
+            format!("`{text}` has host bits set"),
+        )
+        .label("the address is not the start of its prefix")
+        .note("a typo in a CIDR silently allows the wrong range, so netpolc does not round it"),
+    }
 }
 
 /// What [`except_outside_cidr`] reports.
@@ -71,15 +87,14 @@ pub enum ExceptOutsideCidr<'a> {
 
 /// `E0203`: `except` outside its CIDR.
 pub fn except_outside_cidr(span: Span, problem: ExceptOutsideCidr<'_>) -> Diagnostic {
-    let message = match problem {
-        ExceptOutsideCidr::CidrGroup { name } => {
-            format!("`except` cannot apply to the CIDR group `{name}`")
-        }
-        ExceptOutsideCidr::NotInside { excluded, cidr } => {
-            format!("`{excluded}` is not inside `{cidr}`")
-        }
-    };
-    Diagnostic::new(Code::E0203, span, message)
+    match problem {
+        ExceptOutsideCidr::CidrGroup { name } => Diagnostic::new(Code::E0203, span, format!("`except` cannot apply to the CIDR group `{name}`"))
+        .label("exception on a CIDR group"),
+        ExceptOutsideCidr::NotInside { excluded, cidr } => Diagnostic::new(Code::E0203, span, format!("`{excluded}` is not inside `{cidr}`"))
+        .label("this exception is outside its CIDR")
+        .note("Cilium drops a policy whose `except` is not inside the CIDR it belongs to (or of another IP family)")
+        .help("remove the exception or fix the CIDR"),
+    }
 }
 
 /// What [`invalid_port`] reports.
@@ -96,10 +111,10 @@ pub enum InvalidPort<'a> {
     },
     /// "a port range needs numbers at both ends"
     NamedRange,
-    /// "`{start}` is not a valid port name"
+    /// "`{name}` is not a valid port name"
     BadName {
-        /// The `start` in the message.
-        start: &'a dyn fmt::Display,
+        /// The `name` in the message.
+        name: &'a dyn fmt::Display,
     },
     /// "the port range `{first}-{last}` is empty or reversed"
     EmptyRange {
@@ -112,16 +127,43 @@ pub enum InvalidPort<'a> {
 
 /// `E0204`: invalid port.
 pub fn invalid_port(span: Span, problem: InvalidPort<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidPort::LeadingZero { text } => format!("port `{text}` has a leading zero"),
-        InvalidPort::OutOfRange { text } => format!("port `{text}` is out of range"),
-        InvalidPort::NamedRange => "a port range needs numbers at both ends".to_owned(),
-        InvalidPort::BadName { start } => format!("`{start}` is not a valid port name"),
-        InvalidPort::EmptyRange { first, last } => {
-            format!("the port range `{first}-{last}` is empty or reversed")
+    match problem {
+        InvalidPort::LeadingZero { text } => Diagnostic::new(
+            Code::E0204,
+            span,
+            format!("port `{text}` has a leading zero"),
+        )
+        .label("leading zero")
+        .note("Cilium reads ports as Go integer literals, where a leading zero means octal"),
+        InvalidPort::OutOfRange { text } => {
+            Diagnostic::new(Code::E0204, span, format!("port `{text}` is out of range"))
+                .label("not a port number")
+                .note("ports are numbers from 0 to 65535")
         }
-    };
-    Diagnostic::new(Code::E0204, span, message)
+        InvalidPort::NamedRange => Diagnostic::new(
+            Code::E0204,
+            span,
+            "a port range needs numbers at both ends".to_owned(),
+        )
+        .label("named port in a range")
+        .help("write the range with numbers, such as `8000-8999/tcp`"),
+        InvalidPort::BadName { name } => Diagnostic::new(
+            Code::E0204,
+            span,
+            format!("`{name}` is not a valid port name"),
+        )
+        .label("not an IANA service name")
+        .note(
+            "a port name has at most 15 letters, digits and single `-`, with at least one letter",
+        ),
+        InvalidPort::EmptyRange { first, last } => Diagnostic::new(
+            Code::E0204,
+            span,
+            format!("the port range `{first}-{last}` is empty or reversed"),
+        )
+        .label("the end must be above the start")
+        .note("Cilium silently uses only the first port of such a range"),
+    }
 }
 
 /// What [`invalid_label_selector`] reports.
@@ -160,28 +202,38 @@ pub enum InvalidLabelSelector<'a> {
 
 /// `E0205`: invalid label selector.
 pub fn invalid_label_selector(span: Span, problem: InvalidLabelSelector<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidLabelSelector::InventoryNotPairs => {
+    match problem {
+        InvalidLabelSelector::InventoryNotPairs => Diagnostic::new(Code::E0205, span, {
             "the labels of an inventory namespace must be `key=value` pairs".to_owned()
-        }
-        InvalidLabelSelector::NamespaceSource { key } => {
-            format!("namespace label `{key}` has a source prefix")
-        }
-        InvalidLabelSelector::NamespaceNamed => {
+        })
+        .label("a selector term that is not `key=value`")
+        .note("the inventory says which labels a namespace carries; `in`, `notin`, `!=` and existence terms do not say that")
+        .help("write the labels as `{ key=value, other=value }`"),
+        InvalidLabelSelector::NamespaceSource { key } => Diagnostic::new(Code::E0205, span, format!("namespace label `{key}` has a source prefix"))
+        .label("namespace labels have no source"),
+        InvalidLabelSelector::NamespaceNamed => Diagnostic::new(Code::E0205, span, {
             "the selector already names its namespace".to_owned()
-        }
-        InvalidLabelSelector::EveryNamespace => {
+        })
+        .label("a second namespace constraint")
+        .help("keep either the namespace label in the selector or the `in ...` clause"),
+        InvalidLabelSelector::EveryNamespace => Diagnostic::new(Code::E0205, span, {
             "`namespaces with {}` matches every namespace".to_owned()
-        }
-        InvalidLabelSelector::Key { text } => format!("`{text}` is not a valid label key"),
-        InvalidLabelSelector::Value { text } => format!("`{text}` is not a valid label value"),
+        })
+        .label("empty namespace selector")
+        .help("write `in all namespaces` to mean every namespace"),
+        InvalidLabelSelector::Key { text } => Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label key"))
+        .label("invalid label key"),
+        InvalidLabelSelector::Value { text } => Diagnostic::new(Code::E0205, span, format!("`{text}` is not a valid label value"))
+        .label("invalid label value")
+        .note("a label value has at most 63 letters, digits, `-`, `_` and `.`, and starts and ends with a letter or digit"),
         InvalidLabelSelector::Conflict {
             key,
             previous,
             value,
-        } => format!("the label `{key}` is required to be both `{previous}` and `{value}`"),
-    };
-    Diagnostic::new(Code::E0205, span, message)
+        } => Diagnostic::new(Code::E0205, span, format!("the label `{key}` is required to be both `{previous}` and `{value}`"))
+        .label("conflicting value")
+        .note("a label has one value, so this selector matches nothing"),
+    }
 }
 
 /// What [`invalid_name`] reports.
@@ -217,21 +269,25 @@ pub enum InvalidName<'a> {
 
 /// `E0206`: invalid name.
 pub fn invalid_name(span: Span, problem: InvalidName<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidName::CategoryPolicy { name } => format!("category `{name}` cannot name a policy"),
-        InvalidName::Service { text } => format!("`{text}` is not a valid service name"),
-        InvalidName::Namespace { text } => format!("`{text}` is not a valid namespace name"),
-        InvalidName::Object { text, what } => format!("`{text}` is not a valid {what} name"),
-        InvalidName::ConstantCidrGroup { name } => {
-            format!("the constant `{name}` cannot name a CIDR group")
-        }
-    };
-    Diagnostic::new(Code::E0206, span, message)
+    match problem {
+        InvalidName::CategoryPolicy { name } => Diagnostic::new(Code::E0206, span, format!("category `{name}` cannot name a policy"))
+        .label("used at namespace level, the category becomes a policy of this name")
+        .note("policy names are DNS-1123 subdomains: lower-case letters, digits, `-` and `.`; netpolc writes a category's `_` as `-`"),
+        InvalidName::Service { text } => Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid service name"))
+        .label("invalid service name")
+        .note("a service name is a DNS-1123 label: lower-case letters, digits and `-`"),
+        InvalidName::Namespace { text } => Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid namespace name"))
+        .label("invalid namespace name")
+        .note("a namespace name is a DNS-1123 label: at most 63 lower-case letters, digits and `-`, starting and ending with a letter or digit"),
+        InvalidName::Object { text, what } => Diagnostic::new(Code::E0206, span, format!("`{text}` is not a valid {what} name")),
+        InvalidName::ConstantCidrGroup { name } => Diagnostic::new(Code::E0206, span, format!("the constant `{name}` cannot name a CIDR group")),
+    }
 }
 
 /// `E0207`: unknown entity.
 pub fn unknown_entity(span: Span, text: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::new(Code::E0207, span, format!("unknown entity `{text}`"))
+        .label("not a Cilium entity")
 }
 
 /// What [`invalid_fqdn`] reports.
@@ -252,14 +308,17 @@ pub enum InvalidFqdn<'a> {
 
 /// `E0208`: invalid FQDN name or pattern.
 pub fn invalid_fqdn(span: Span, problem: InvalidFqdn<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidFqdn::Invalid { text } => format!("`{text}` is not a valid FQDN name or pattern"),
-        InvalidFqdn::Empty => "an FQDN name or pattern cannot be empty".to_owned(),
-        InvalidFqdn::DoubleStar { text } => {
-            format!("`**` in `{text}` matches within one label, not across labels")
-        }
-    };
-    Diagnostic::new(Code::E0208, span, message)
+    match problem {
+        InvalidFqdn::Invalid { text } => Diagnostic::new(Code::E0208, span, format!("`{text}` is not a valid FQDN name or pattern"))
+        .label("invalid FQDN"),
+        InvalidFqdn::Empty => Diagnostic::new(Code::E0208, span, "an FQDN name or pattern cannot be empty".to_owned())
+        .label("empty string")
+        .help("write a name such as `\"api.example.com\"` or a pattern such as `\"*.example.com\"`"),
+        InvalidFqdn::DoubleStar { text } => Diagnostic::new(Code::E0208, span, format!("`**` in `{text}` matches within one label, not across labels"))
+        .label("`**` that is not a leading `**.`")
+        .note("Cilium matches several labels only with a leading `**.` (`**.example.com`); anywhere else `**` matches like `*`, which never crosses a `.`")
+        .help("write `*` to match within one label, or start the pattern with `**.` to match one or more labels"),
+    }
 }
 
 /// What [`invalid_icmp_type`] reports.
@@ -269,24 +328,31 @@ pub enum InvalidIcmpType<'a> {
         /// The `text` in the message.
         text: &'a dyn fmt::Display,
     },
-    /// "`{text}` is not an {family_word} ICMP type"
+    /// "`{text}` is not an {family} ICMP type"
     NotInFamily {
         /// The `text` in the message.
         text: &'a dyn fmt::Display,
-        /// The `family_word` in the message.
-        family_word: &'a dyn fmt::Display,
+        /// The `family` in the message.
+        family: &'a dyn fmt::Display,
     },
 }
 
 /// `E0209`: invalid ICMP type.
 pub fn invalid_icmp_type(span: Span, problem: InvalidIcmpType<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidIcmpType::OutOfRange { text } => format!("ICMP type `{text}` is out of range"),
-        InvalidIcmpType::NotInFamily { text, family_word } => {
-            format!("`{text}` is not an {family_word} ICMP type")
-        }
-    };
-    Diagnostic::new(Code::E0209, span, message)
+    match problem {
+        InvalidIcmpType::OutOfRange { text } => Diagnostic::new(
+            Code::E0209,
+            span,
+            format!("ICMP type `{text}` is out of range"),
+        )
+        .label("not an ICMP type")
+        .note("ICMP types are numbers from 0 to 255 or names such as `EchoRequest`"),
+        InvalidIcmpType::NotInFamily { text, family } => Diagnostic::new(
+            Code::E0209,
+            span,
+            format!("`{text}` is not an {family} ICMP type"),
+        ),
+    }
 }
 
 /// `E0210`: list mixes values of different types.
@@ -320,17 +386,16 @@ pub enum InvalidHttpRegex<'a> {
 
 /// `E0211`: invalid HTTP regular expression.
 pub fn invalid_http_regex(span: Span, problem: InvalidHttpRegex<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidHttpRegex::Invalid { what, shown } => {
-            format!("the HTTP {what} `{shown}` is not a valid regular expression")
-        }
+    match problem {
+        InvalidHttpRegex::Invalid { what, shown } => Diagnostic::new(Code::E0211, span, format!("the HTTP {what} `{shown}` is not a valid regular expression")),
         InvalidHttpRegex::NotRe2 {
             what,
             shown,
             written,
-        } => format!("the HTTP {what} `{shown}` uses `{written}`, which Envoy's RE2 does not know"),
-    };
-    Diagnostic::new(Code::E0211, span, message)
+        } => Diagnostic::new(Code::E0211, span, format!("the HTTP {what} `{shown}` uses `{written}`, which Envoy's RE2 does not know"))
+        .label("a class name Go accepts and RE2 does not")
+        .note("Go's `regexp` accepts it, but Envoy matches HTTP rules with C++ RE2, which knows Unicode classes only by their exact table names, and rejects the configuration"),
+    }
 }
 
 /// What [`invalid_kafka_rule`] reports.
@@ -354,14 +419,26 @@ pub enum InvalidKafkaRule<'a> {
 
 /// `E0212`: invalid Kafka rule.
 pub fn invalid_kafka_rule(span: Span, problem: InvalidKafkaRule<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidKafkaRule::ApiKey { key } => format!("unknown Kafka API key `{key}`"),
-        InvalidKafkaRule::Topic { text } => format!("`{text}` is not a valid Kafka topic"),
-        InvalidKafkaRule::ApiVersion { text } => {
-            format!("Kafka API version `{text}` is out of range")
+    match problem {
+        InvalidKafkaRule::ApiKey { key } => {
+            Diagnostic::new(Code::E0212, span, format!("unknown Kafka API key `{key}`"))
+                .label("not a Kafka API key Cilium knows")
         }
-    };
-    Diagnostic::new(Code::E0212, span, message)
+        InvalidKafkaRule::Topic { text } => Diagnostic::new(
+            Code::E0212,
+            span,
+            format!("`{text}` is not a valid Kafka topic"),
+        )
+        .label("invalid topic")
+        .note("Kafka topics have 1 to 255 letters, digits, `.`, `_` and `-`"),
+        InvalidKafkaRule::ApiVersion { text } => Diagnostic::new(
+            Code::E0212,
+            span,
+            format!("Kafka API version `{text}` is out of range"),
+        )
+        .label("not an API version")
+        .note("Kafka API versions are numbers from 0 to 32767"),
+    }
 }
 
 /// What [`invalid_string`] reports.
@@ -380,11 +457,17 @@ pub enum InvalidString<'a> {
 
 /// `E0213`: invalid string.
 pub fn invalid_string(span: Span, problem: InvalidString<'_>) -> Diagnostic {
-    let message = match problem {
-        InvalidString::GrpcMethod { path } => format!("`{path}` is not a gRPC method"),
-        InvalidString::Empty { what } => format!("the {what} is empty"),
-    };
-    Diagnostic::new(Code::E0213, span, message)
+    match problem {
+        InvalidString::GrpcMethod { path } => {
+            Diagnostic::new(Code::E0213, span, format!("`{path}` is not a gRPC method"))
+                .label("expected `package.Service/Method`")
+                .note("gRPC calls are HTTP/2 POSTs to `/package.Service/Method`")
+                .help("write `grpc \"package.Service/Method\"`")
+        }
+        InvalidString::Empty { what } => {
+            Diagnostic::new(Code::E0213, span, format!("the {what} is empty")).label("empty string")
+        }
+    }
 }
 
 /// The list [`empty_list`] reports.

@@ -23,13 +23,19 @@ pub enum UnknownVersion<'a> {
 
 /// `E0420`: unknown or conflicting Cilium version.
 pub fn unknown_version(span: Span, problem: UnknownVersion<'_>) -> Diagnostic {
-    let message = match problem {
-        UnknownVersion::Unknown { text } => format!("netpolc does not know Cilium `{text}`"),
-        UnknownVersion::Conflict { first, version } => {
-            format!("the repository targets both Cilium {first} and Cilium {version}")
-        }
-    };
-    Diagnostic::new(Code::E0420, span, message)
+    match problem {
+        UnknownVersion::Unknown { text } => Diagnostic::new(
+            Code::E0420,
+            span,
+            format!("netpolc does not know Cilium `{text}`"),
+        )
+        .label("unknown version"),
+        UnknownVersion::Conflict { first, version } => Diagnostic::new(
+            Code::E0420,
+            span,
+            format!("the repository targets both Cilium {first} and Cilium {version}"),
+        ),
+    }
 }
 
 /// What [`feature_unavailable`] reports.
@@ -52,13 +58,21 @@ pub enum FeatureUnavailable<'a> {
 
 /// `E0421`: feature not available in the targeted Cilium version.
 pub fn feature_unavailable(span: Span, problem: FeatureUnavailable<'_>) -> Diagnostic {
-    let message = match problem {
-        FeatureUnavailable::NoKafka { version } => format!("Cilium {version} has no Kafka rules"),
+    match problem {
+        FeatureUnavailable::NoKafka { version } => Diagnostic::new(
+            Code::E0421,
+            span,
+            format!("Cilium {version} has no Kafka rules"),
+        )
+        .label("Kafka rule"),
         FeatureUnavailable::Needs {
             feature,
             since,
             version,
-        } => format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"),
-    };
-    Diagnostic::new(Code::E0421, span, message)
+        } => Diagnostic::new(
+            Code::E0421,
+            span,
+            format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"),
+        ),
+    }
 }

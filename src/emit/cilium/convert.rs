@@ -1,0 +1,397 @@
+//! From the IR to the CRD structs: one total conversion per IR type.
+
+use super::{
+    CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind, IcmpRule,
+    IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector, LabelSelectorRequirement,
+    PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service, ServiceSelector,
+};
+use crate::ir;
+
+/// A CIDR peer: `from/toCIDR` when no entry has exceptions, else `from/toCIDRSet`.
+enum CidrPeer {
+    /// `from/toCIDR`.
+    Plain(Vec<String>),
+    /// `from/toCIDRSet`.
+    Set(Vec<CidrRule>),
+}
+
+impl<'a> Rule<'a> {
+    /// The Cilium rule for a spec.
+    pub fn from_ir(spec: &'a ir::PolicySpec) -> Rule<'a> {
+        let (endpoint_selector, node_selector) = match &spec.subject {
+            ir::Subject::Pods(selector) => (Some(LabelSelector::from_ir(selector)), None),
+            ir::Subject::Nodes(selector) => (None, Some(LabelSelector::from_ir(selector))),
+        };
+        let ir::DefaultDeny { ingress, egress } = spec.default_deny;
+        Rule {
+            description: spec.description.as_deref(),
+            endpoint_selector,
+            node_selector,
+            enable_default_deny: (ingress.is_some() || egress.is_some())
+                .then_some(DefaultDenyConfig { ingress, egress }),
+            ingress: spec.ingress.iter().map(IngressRule::from_ir).collect(),
+            ingress_deny: spec.ingress_deny.iter().map(IngressRule::from_ir).collect(),
+            egress: spec.egress.iter().map(EgressRule::from_ir).collect(),
+            egress_deny: spec.egress_deny.iter().map(EgressRule::from_deny).collect(),
+            labels: spec
+                .labels
+                .iter()
+                .map(|(key, value)| Label {
+                    key: key.as_str(),
+                    value: value.as_str(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl<'a> LabelSelector<'a> {
+    /// The selector as the CRD writes it.
+    pub fn from_ir(selector: &'a ir::Selector) -> LabelSelector<'a> {
+        LabelSelector {
+            match_labels: selector
+                .match_labels
+                .iter()
+                .map(|(key, value)| (key.as_str(), value.as_str()))
+                .collect(),
+            match_expressions: selector
+                .match_expressions
+                .iter()
+                .map(LabelSelectorRequirement::from_ir)
+                .collect(),
+        }
+    }
+}
+
+impl<'a> LabelSelectorRequirement<'a> {
+    /// The expression as the CRD writes it.
+    pub fn from_ir(expression: &'a ir::Expression) -> LabelSelectorRequirement<'a> {
+        let values = || {
+            Some(
+                expression
+                    .values
+                    .iter()
+                    .map(ir::LabelValue::as_str)
+                    .collect(),
+            )
+        };
+        let (operator, values) = match expression.operator {
+            ir::Operator::In => ("In", values()),
+            ir::Operator::NotIn => ("NotIn", values()),
+            ir::Operator::Exists => ("Exists", None),
+            ir::Operator::DoesNotExist => ("DoesNotExist", None),
+        };
+        LabelSelectorRequirement {
+            key: expression.key.as_str(),
+            operator,
+            values,
+        }
+    }
+}
+
+impl<'a> IngressRule<'a> {
+    /// The rule in an `ingress` or `ingressDeny` list.
+    fn from_ir<L: ir::L7Slot>(rule: &'a ir::Rule<ir::IngressPeer, L>) -> IngressRule<'a> {
+        let mut out = IngressRule {
+            to_ports: port_rules(&rule.ports, rule.l7.get()),
+            icmps: icmp_rules(&rule.icmps),
+            ..IngressRule::default()
+        };
+        match &rule.peer {
+            ir::IngressPeer::Anywhere => {}
+            ir::IngressPeer::Endpoints(selectors) => {
+                out.from_endpoints = Some(selectors.iter().map(LabelSelector::from_ir).collect());
+            }
+            ir::IngressPeer::Entities(entities) => out.from_entities = Some(entity_names(entities)),
+            ir::IngressPeer::Cidrs(cidrs) => match cidr_peer(cidrs) {
+                CidrPeer::Plain(list) => out.from_cidr = Some(list),
+                CidrPeer::Set(set) => out.from_cidr_set = Some(set),
+            },
+            ir::IngressPeer::CidrGroups(peer) => {
+                out.from_cidr_set = Some(cidr_set_with_groups(peer));
+            }
+        }
+        out
+    }
+}
+
+/// The `to...` fields of an egress rule, one per peer kind.
+#[derive(Default)]
+struct EgressPeerFields<'a> {
+    to_endpoints: Option<Vec<LabelSelector<'a>>>,
+    to_entities: Option<Vec<&'static str>>,
+    to_cidr: Option<Vec<String>>,
+    to_cidr_set: Option<Vec<CidrRule>>,
+    to_fqdns: Option<Vec<FqdnSelector<'a>>>,
+    to_services: Option<Vec<Service<'a>>>,
+}
+
+impl<'a> EgressRule<'a> {
+    /// The rule in an `egress` list.
+    fn from_ir(rule: &'a ir::EgressRule) -> EgressRule<'a> {
+        let fields = match &rule.peer {
+            ir::EgressPeer::Anywhere => EgressPeerFields::default(),
+            ir::EgressPeer::Endpoints(selectors) => EgressPeerFields::endpoints(selectors),
+            ir::EgressPeer::Entities(entities) => EgressPeerFields::entities(entities),
+            ir::EgressPeer::Cidrs(cidrs) => EgressPeerFields::cidrs(cidrs),
+            ir::EgressPeer::CidrGroups(peer) => EgressPeerFields::cidr_groups(peer),
+            ir::EgressPeer::Fqdns(fqdns) => EgressPeerFields {
+                to_fqdns: Some(fqdns.iter().map(FqdnSelector::from_ir).collect()),
+                ..EgressPeerFields::default()
+            },
+            ir::EgressPeer::Services(services) => EgressPeerFields::services(services),
+        };
+        EgressRule::with(fields, &rule.ports, rule.l7.as_ref(), &rule.icmps)
+    }
+
+    /// The rule in an `egressDeny` list.
+    fn from_deny(rule: &'a ir::EgressDenyRule) -> EgressRule<'a> {
+        let fields = match &rule.peer {
+            ir::EgressDenyPeer::Anywhere => EgressPeerFields::default(),
+            ir::EgressDenyPeer::Endpoints(selectors) => EgressPeerFields::endpoints(selectors),
+            ir::EgressDenyPeer::Entities(entities) => EgressPeerFields::entities(entities),
+            ir::EgressDenyPeer::Cidrs(cidrs) => EgressPeerFields::cidrs(cidrs),
+            ir::EgressDenyPeer::CidrGroups(peer) => EgressPeerFields::cidr_groups(peer),
+            ir::EgressDenyPeer::Services(services) => EgressPeerFields::services(services),
+        };
+        EgressRule::with(fields, &rule.ports, None, &rule.icmps)
+    }
+
+    fn with(
+        fields: EgressPeerFields<'a>,
+        ports: &'a [ir::PortSpec],
+        l7: Option<&'a ir::L7>,
+        icmps: &'a [ir::IcmpType],
+    ) -> EgressRule<'a> {
+        EgressRule {
+            to_endpoints: fields.to_endpoints,
+            to_entities: fields.to_entities,
+            to_cidr: fields.to_cidr,
+            to_cidr_set: fields.to_cidr_set,
+            to_fqdns: fields.to_fqdns,
+            to_services: fields.to_services,
+            to_ports: port_rules(ports, l7),
+            icmps: icmp_rules(icmps),
+        }
+    }
+}
+
+impl<'a> EgressPeerFields<'a> {
+    fn endpoints(selectors: &'a [ir::Selector]) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_endpoints: Some(selectors.iter().map(LabelSelector::from_ir).collect()),
+            ..EgressPeerFields::default()
+        }
+    }
+
+    fn entities(entities: &[ir::Entity]) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_entities: Some(entity_names(entities)),
+            ..EgressPeerFields::default()
+        }
+    }
+
+    fn cidrs(cidrs: &[ir::CidrRule]) -> EgressPeerFields<'a> {
+        match cidr_peer(cidrs) {
+            CidrPeer::Plain(list) => EgressPeerFields {
+                to_cidr: Some(list),
+                ..EgressPeerFields::default()
+            },
+            CidrPeer::Set(set) => EgressPeerFields {
+                to_cidr_set: Some(set),
+                ..EgressPeerFields::default()
+            },
+        }
+    }
+
+    fn cidr_groups(peer: &ir::CidrGroupPeer) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_cidr_set: Some(cidr_set_with_groups(peer)),
+            ..EgressPeerFields::default()
+        }
+    }
+
+    fn services(services: &'a [ir::ServiceRef]) -> EgressPeerFields<'a> {
+        EgressPeerFields {
+            to_services: Some(services.iter().map(Service::from_ir).collect()),
+            ..EgressPeerFields::default()
+        }
+    }
+}
+
+impl<'a> FqdnSelector<'a> {
+    /// The selector as the CRD writes it.
+    pub fn from_ir(selector: &'a ir::FqdnSelector) -> FqdnSelector<'a> {
+        match selector {
+            ir::FqdnSelector::Name(name) => FqdnSelector {
+                match_name: Some(name),
+                ..FqdnSelector::default()
+            },
+            ir::FqdnSelector::Pattern(pattern) => FqdnSelector {
+                match_pattern: Some(pattern),
+                ..FqdnSelector::default()
+            },
+        }
+    }
+}
+
+impl<'a> Service<'a> {
+    /// The service reference as the CRD writes it.
+    pub fn from_ir(service: &'a ir::ServiceRef) -> Service<'a> {
+        match service {
+            ir::ServiceRef::Named { name, namespace } => Service {
+                k8s_service: Some(K8sServiceNamespace {
+                    service_name: name,
+                    namespace: namespace.as_deref(),
+                }),
+                ..Service::default()
+            },
+            ir::ServiceRef::Selected {
+                selector,
+                namespace,
+            } => Service {
+                k8s_service_selector: Some(ServiceSelector {
+                    selector: LabelSelector::from_ir(selector),
+                    namespace: namespace.as_deref(),
+                }),
+                ..Service::default()
+            },
+        }
+    }
+}
+
+/// Chooses the CIDR field for a list of CIDR rules.
+fn cidr_peer(cidrs: &[ir::CidrRule]) -> CidrPeer {
+    if cidrs.iter().all(|rule| rule.except().is_empty()) {
+        CidrPeer::Plain(cidrs.iter().map(|rule| rule.cidr().to_string()).collect())
+    } else {
+        CidrPeer::Set(cidrs.iter().map(cidr_set_entry).collect())
+    }
+}
+
+/// A `CIDRSet` with the CIDRs first, then the CIDR group references.
+fn cidr_set_with_groups(peer: &ir::CidrGroupPeer) -> Vec<CidrRule> {
+    peer.cidrs()
+        .iter()
+        .map(cidr_set_entry)
+        .chain(peer.groups().iter().map(|group| CidrRule {
+            cidr: None,
+            cidr_group_ref: Some(group.to_string()),
+            except: Vec::new(),
+        }))
+        .collect()
+}
+
+fn cidr_set_entry(rule: &ir::CidrRule) -> CidrRule {
+    CidrRule {
+        cidr: Some(rule.cidr().to_string()),
+        cidr_group_ref: None,
+        except: rule.except().iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Entity names as Cilium writes them.
+fn entity_names(entities: &[ir::Entity]) -> Vec<&'static str> {
+    entities.iter().map(|entity| entity.as_str()).collect()
+}
+
+/// `toPorts`: one port rule with the ports and the L7 rules (an allow
+/// rule's); nothing when the rule has neither.
+fn port_rules<'a>(ports: &'a [ir::PortSpec], l7: Option<&'a ir::L7>) -> Option<Vec<PortRule<'a>>> {
+    let rules = l7.map(L7Rules::from_ir);
+    if ports.is_empty() && rules.is_none() {
+        return None;
+    }
+    Some(vec![PortRule {
+        ports: ports.iter().map(PortProtocol::from_ir).collect(),
+        rules,
+    }])
+}
+
+/// `icmps`: one entry holding every field; nothing when there are none.
+fn icmp_rules(icmps: &[ir::IcmpType]) -> Option<Vec<IcmpRule<'_>>> {
+    if icmps.is_empty() {
+        return None;
+    }
+    let fields = icmps
+        .iter()
+        .map(|icmp| IcmpField {
+            kind: match &icmp.kind {
+                ir::IcmpKind::Number(number) => IcmpKind::Number(*number),
+                ir::IcmpKind::Name(name) => IcmpKind::Name(name),
+            },
+            family: match icmp.family {
+                ir::IcmpFamily::V4 => "IPv4",
+                ir::IcmpFamily::V6 => "IPv6",
+            },
+        })
+        .collect();
+    Some(vec![IcmpRule { fields }])
+}
+
+impl<'a> PortProtocol<'a> {
+    /// The port as the CRD writes it.
+    fn from_ir(port: &'a ir::PortSpec) -> PortProtocol<'a> {
+        PortProtocol {
+            port: match port.port() {
+                ir::Port::Number(number) => number.to_string().into(),
+                ir::Port::Name(name) => name.as_str().into(),
+            },
+            end_port: port.end_port(),
+            protocol: match port.protocol() {
+                ir::Protocol::Tcp => "TCP",
+                ir::Protocol::Udp => "UDP",
+                ir::Protocol::Sctp => "SCTP",
+                ir::Protocol::Any => "ANY",
+            },
+        }
+    }
+}
+
+impl<'a> L7Rules<'a> {
+    /// The L7 rules as the CRD writes them.
+    fn from_ir(l7: &'a ir::L7) -> L7Rules<'a> {
+        match l7 {
+            ir::L7::Http(rules) => L7Rules {
+                http: Some(rules.iter().map(PortRuleHttp::from_ir).collect()),
+                ..L7Rules::default()
+            },
+            ir::L7::Kafka(rules) => L7Rules {
+                kafka: Some(rules.iter().map(PortRuleKafka::from_ir).collect()),
+                ..L7Rules::default()
+            },
+            ir::L7::Dns(selectors) => L7Rules {
+                dns: Some(selectors.iter().map(FqdnSelector::from_ir).collect()),
+                ..L7Rules::default()
+            },
+        }
+    }
+}
+
+impl<'a> PortRuleHttp<'a> {
+    /// The HTTP rule as the CRD writes it.
+    fn from_ir(rule: &'a ir::HttpRule) -> PortRuleHttp<'a> {
+        PortRuleHttp {
+            method: rule.method.as_deref(),
+            path: rule.path.as_deref(),
+            host: rule.host.as_deref(),
+            headers: rule.headers.iter().map(ir::NonEmptyText::as_str).collect(),
+        }
+    }
+}
+
+impl<'a> PortRuleKafka<'a> {
+    /// The Kafka rule as the CRD writes it.
+    fn from_ir(rule: &'a ir::KafkaRule) -> PortRuleKafka<'a> {
+        PortRuleKafka {
+            role: rule.role.map(|role| match role {
+                ir::KafkaRole::Produce => "produce",
+                ir::KafkaRole::Consume => "consume",
+            }),
+            api_key: rule.api_key.as_deref(),
+            api_version: rule.api_version.map(|version| version.to_string()),
+            client_id: rule.client_id.as_deref(),
+            topic: rule.topic.as_deref(),
+        }
+    }
+}

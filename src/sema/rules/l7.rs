@@ -1,0 +1,244 @@
+//! L7 rules: `http`, `grpc`, `kafka` and `dns` lines to the IR's `L7`,
+//! one kind per rule (E0405), each value checked (E0211, E0212, E0213).
+
+use super::super::proof::CHECKED;
+use super::super::validate;
+use super::super::values::{Env, Evaluator};
+use crate::ast;
+use crate::diag::{Diagnostic, report};
+use crate::ir;
+use crate::source::Span;
+
+/// The L7 rules of a rule, if it has any.
+pub(super) fn l7(
+    eval: &mut Evaluator<'_>,
+    rule: &ast::Rule,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::L7> {
+    let first = rule.l7.first()?;
+    let kind = |line: &ast::L7| match line {
+        ast::L7::Http(_) | ast::L7::Grpc(..) => "HTTP",
+        ast::L7::Kafka(_) => "Kafka",
+        ast::L7::Dns(..) => "DNS",
+    };
+    if let Some(other) = rule.l7.iter().find(|line| kind(line) != kind(first)) {
+        diags.push(
+            report::mixed_l7_rules(other.span(), &kind(first), &kind(other))
+                .label(format!("{} rule", kind(other)))
+                .secondary(first.span(), format!("{} rule", kind(first)))
+                .note("Cilium allows one kind of L7 rule per port rule")
+                .help("write one `allow` rule per kind of L7 rule"),
+        );
+        return None;
+    }
+    match first {
+        ast::L7::Http(_) | ast::L7::Grpc(..) => {
+            let mut out = Vec::new();
+            for line in &rule.l7 {
+                match line {
+                    ast::L7::Http(http) => out.push(http_rule(eval, http, env, diags)?),
+                    ast::L7::Grpc(value, _) => {
+                        let path = eval.string(value, env, diags)?;
+                        out.push(grpc_rule(&path, value.span(), diags)?);
+                    }
+                    _ => {}
+                }
+            }
+            Some(ir::L7::Http(out))
+        }
+        ast::L7::Kafka(_) => {
+            let mut out = Vec::new();
+            for line in &rule.l7 {
+                if let ast::L7::Kafka(kafka) = line {
+                    out.push(kafka_rule(eval, kafka, env, diags)?);
+                }
+            }
+            Some(ir::L7::Kafka(out))
+        }
+        ast::L7::Dns(..) => {
+            let mut out = Vec::new();
+            for line in &rule.l7 {
+                if let ast::L7::Dns(values, _) = line {
+                    for value in values {
+                        for text in eval.strings(value, env, diags)? {
+                            let selector = validate::fqdn(&text, value.span(), diags)?;
+                            if !out.contains(&selector) {
+                                out.push(selector);
+                            }
+                        }
+                    }
+                }
+            }
+            if out.is_empty() {
+                let span = rule.l7.first().map_or(rule.span, ast::L7::span);
+                diags.push(report::empty_list(span, report::EmptyList::Dns));
+                return None;
+            }
+            Some(ir::L7::Dns(out))
+        }
+    }
+}
+
+fn http_rule(
+    eval: &mut Evaluator<'_>,
+    http: &ast::Http,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::HttpRule> {
+    let method = match &http.method {
+        None => None,
+        Some(ast::Method::Word(word)) => Some(validate::http_regex(
+            "method", &word.node, word.span, false, diags,
+        )?),
+        Some(ast::Method::Regex(value)) => {
+            let text = eval.string(value, env, diags)?;
+            let literal = matches!(value, ast::Value::String(_));
+            Some(validate::http_regex(
+                "method",
+                &text,
+                value.span(),
+                literal,
+                diags,
+            )?)
+        }
+    };
+    let path = match &http.path {
+        None => None,
+        Some(value) => {
+            let text = eval.string(value, env, diags)?;
+            let literal = matches!(value, ast::Value::String(_));
+            Some(validate::http_regex(
+                "path",
+                &text,
+                value.span(),
+                literal,
+                diags,
+            )?)
+        }
+    };
+    let host = match &http.host {
+        None => None,
+        Some(value) => {
+            let text = eval.string(value, env, diags)?;
+            let text = validate::non_empty("HTTP host", &text, value.span(), diags)?;
+            let literal = matches!(value, ast::Value::String(_));
+            Some(validate::http_regex(
+                "host",
+                &text,
+                value.span(),
+                literal,
+                diags,
+            )?)
+        }
+    };
+    let mut headers = Vec::new();
+    for value in &http.headers {
+        for text in eval.strings(value, env, diags)? {
+            headers.push(validate::non_empty(
+                "HTTP header",
+                &text,
+                value.span(),
+                diags,
+            )?);
+        }
+    }
+    Some(ir::HttpRule {
+        method,
+        path,
+        host,
+        headers,
+    })
+}
+
+fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::HttpRule> {
+    let trimmed = path.trim_start_matches('/');
+    let valid = trimmed.split_once('/').is_some_and(|(service, method)| {
+        !service.is_empty()
+            && !method.is_empty()
+            && service
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+            && method
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    if !valid {
+        diags.push(report::invalid_string(
+            span,
+            report::InvalidString::GrpcMethod { path: &path },
+        ));
+        return None;
+    }
+    // The path is a regexp: escape the dots so that it matches this method
+    // only (`/a.b.Svc/M` would also match `/aXbXSvc/M`).
+    let path = format!("/{}", trimmed.replace('.', "\\."));
+    Some(ir::HttpRule {
+        method: Some(validate::http_regex("method", "POST", span, false, diags)?),
+        path: Some(validate::http_regex("path", &path, span, false, diags)?),
+        host: None,
+        headers: Vec::new(),
+    })
+}
+
+fn kafka_rule(
+    eval: &mut Evaluator<'_>,
+    kafka: &ast::Kafka,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::KafkaRule> {
+    let api_key = match &kafka.api_key {
+        None => None,
+        Some(key) => {
+            let lowered = key.node.to_ascii_lowercase();
+            if !validate::KAFKA_API_KEYS.contains(&lowered.as_str()) {
+                diags.push(
+                    report::invalid_kafka_rule(
+                        key.span,
+                        report::InvalidKafkaRule::ApiKey { key: &key.node },
+                    )
+                    .help_opt(super::super::suggest::did_you_mean(
+                        &lowered,
+                        validate::KAFKA_API_KEYS.iter().copied(),
+                        str::to_owned,
+                    )),
+                );
+                return None;
+            }
+            Some(ir::KafkaApiKey::new(lowered, CHECKED))
+        }
+    };
+    let topic = match &kafka.topic {
+        None => None,
+        Some(value) => {
+            let text = eval.string(value, env, diags)?;
+            Some(validate::kafka_topic(&text, value.span(), diags)?)
+        }
+    };
+    let client_id = match &kafka.client {
+        None => None,
+        Some(value) => {
+            let text = eval.string(value, env, diags)?;
+            Some(validate::non_empty(
+                "Kafka client ID",
+                &text,
+                value.span(),
+                diags,
+            )?)
+        }
+    };
+    let api_version = match &kafka.version {
+        None => None,
+        Some(text) => Some(validate::kafka_version(&text.node, text.span, diags)?),
+    };
+    Some(ir::KafkaRule {
+        role: kafka.role.as_ref().map(|role| match role.node {
+            ast::KafkaRole::Produce => ir::KafkaRole::Produce,
+            ast::KafkaRole::Consume => ir::KafkaRole::Consume,
+        }),
+        api_key,
+        api_version,
+        client_id,
+        topic,
+    })
+}
