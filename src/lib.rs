@@ -12,7 +12,8 @@
 //!
 //! - [`source`]: files, spans, the source map (user files and the stdlib).
 //! - [`syntax`]: text to [`ast`], with the pest grammar in `grammar/netpol.pest`.
-//! - [`sema`]: names, types, values, category expansion, Cilium and safety rules.
+//! - [`sema`]: names, types, values, category expansion, Cilium and safety rules;
+//!   and the name index ([`sema::Index`]) the lints and tools read.
 //! - [`ir`]: the checked program.
 //! - [`lint`]: warnings (W01xx) about a checked program, and `silence`.
 //! - [`emit`]: YAML out; only `emit/yaml.rs` writes YAML (and only
@@ -95,7 +96,7 @@ impl Compilation {
 
 /// Compiles every file of the source map (user files and stdlib).
 pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
-    let (program, diagnostics) = check(sources, options);
+    let (program, _, diagnostics) = check(sources, options);
     let files = if diag::has_errors(&diagnostics) {
         Vec::new()
     } else {
@@ -108,8 +109,12 @@ pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
     }
 }
 
-/// Parses and analyses every file, without emitting; diagnostics sorted.
-pub fn check(sources: &SourceMap, options: &Options) -> (ir::Program, Vec<Diagnostic>) {
+/// Parses and analyses every file, without emitting: the program, its name
+/// index ([`sema::Index`]) and the diagnostics, sorted.
+pub fn check(
+    sources: &SourceMap,
+    options: &Options,
+) -> (ir::Program, sema::Index, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sources.len());
     for (file, diags) in parse_all(sources) {
@@ -117,15 +122,15 @@ pub fn check(sources: &SourceMap, options: &Options) -> (ir::Program, Vec<Diagno
         files.push(file);
     }
     diagnostics.extend(sema::complete_sentences(sources, &mut files));
-    let (program, diags) = sema::analyze(sources, &files, options);
+    let (program, index, diags) = sema::analyze(sources, &files, options);
     diagnostics.extend(diags);
     diagnostics.extend(lint::check_silences(&files));
     // Warnings never follow from errors: the lints run on a clean program.
     if !diag::has_errors(&diagnostics) {
-        diagnostics.extend(lint::lint(&program, &files, sources));
+        diagnostics.extend(lint::lint(&program, &index, &files, sources));
     }
     sort_diagnostics(sources, &mut diagnostics);
-    (program, diagnostics)
+    (program, index, diagnostics)
 }
 
 /// Parses every file, on as many threads as the machine has cores when

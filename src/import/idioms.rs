@@ -170,7 +170,7 @@ fn dns_patterns(rule: &Rule) -> Option<&[String]> {
 #[cfg(test)]
 mod tests {
     use super::Use;
-    use crate::ast;
+    use crate::sema::index::{DefKind, Detail};
     use crate::source::SourceMap;
 
     /// Every sentence the importer writes is the one the stdlib category
@@ -178,19 +178,18 @@ mod tests {
     #[test]
     fn sentences_are_those_the_stdlib_declares() {
         let sources = SourceMap::with_stdlib();
-        let mut declared = Vec::new();
-        for (id, _) in sources.iter() {
-            let (file, diags) = crate::syntax::parse(&sources, id);
-            assert!(diags.is_empty(), "{diags:?}");
-            for item in file.items {
-                if let ast::Item::Category(category) = item {
-                    let sentence = category
-                        .sentence
-                        .map(|decl| format!("{} {}", decl.verb.node.keyword(), decl.word.node));
-                    declared.push((category.name.node, sentence));
-                }
-            }
-        }
+        let (_, index, diags) = crate::check(&sources, &crate::Options::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        let declared: Vec<(String, Option<String>)> = index
+            .of_kind(DefKind::Category)
+            .map(|(_, def)| {
+                let sentence = match &def.detail {
+                    Detail::Category { sentence, .. } => sentence.clone(),
+                    _ => None,
+                };
+                (def.name.clone(), sentence)
+            })
+            .collect();
         let forms = [
             ("allow_dns", Use::Dns(Vec::new())),
             ("allow_kube_apiserver", Use::Plain("allow_kube_apiserver")),

@@ -12,12 +12,12 @@ use std::collections::BTreeMap;
 use ipnet::IpNet;
 
 use super::literals::parse_cidr;
-use super::names::Names;
 use super::repo::Repo;
-use super::walk::{self, Place, Visitor};
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::sema::index::DefKind;
+use crate::sema::walk::{self, Place, Visitor};
 use crate::source::Span;
 
 /// One entry of a list: its CIDRs and where it is written.
@@ -28,9 +28,9 @@ struct Entry {
 }
 
 /// W0107.
-pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
+pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     let mut lists = Lists {
-        names,
+        repo,
         diags: Vec::new(),
     };
     for file in repo.user_files() {
@@ -39,8 +39,8 @@ pub fn check(repo: &Repo<'_>, names: &Names<'_>, diags: &mut Vec<Diagnostic>) {
     diags.extend(lists.diags);
 }
 
-struct Lists<'n, 'a> {
-    names: &'n Names<'a>,
+struct Lists<'r, 'a> {
+    repo: &'r Repo<'a>,
     diags: Vec<Diagnostic>,
 }
 
@@ -52,41 +52,42 @@ impl<'a> Visitor<'a> for Lists<'_, 'a> {
         }
     }
 
-    fn rule(&mut self, rule: &'a ast::Rule, place: &Place<'a>) {
+    fn rule(&mut self, rule: &'a ast::Rule, _place: &Place<'a>) {
         if let ast::PeerKind::Cidr(items) = &rule.peer.kind {
-            self.peer(items, place);
+            self.peer(items);
         }
     }
 }
 
 impl<'a> Lists<'_, 'a> {
     /// The entries of a `cidr` peer, each a literal or a constant.
-    fn peer(&mut self, items: &'a [ast::CidrItem], place: &Place<'a>) {
+    fn peer(&mut self, items: &'a [ast::CidrItem]) {
         let mut entries = Vec::new();
         for item in items {
-            let Some(entry) = self.entry(&item.cidr, place) else {
+            let Some(entry) = self.entry(&item.cidr) else {
                 return;
             };
             entries.push(entry);
             let excepts: Vec<Entry> = item
                 .except
                 .iter()
-                .filter_map(|value| self.entry(value, place))
+                .filter_map(|value| self.entry(value))
                 .collect();
             overlaps(&excepts, &mut self.diags);
         }
         overlaps(&entries, &mut self.diags);
     }
 
-    fn entry(&self, value: &'a ast::Value, place: &Place<'a>) -> Option<Entry> {
+    fn entry(&self, value: &'a ast::Value) -> Option<Entry> {
         match value {
-            ast::Value::Ref(name)
-                if !place
-                    .params
-                    .iter()
-                    .any(|param| param.name.node == name.node) =>
-            {
-                let (_, def) = self.names.constant(place.file, &name.node)?;
+            ast::Value::Ref(name) => {
+                // A parameter's value is not known here.
+                let index = self.repo.index;
+                let constant = index
+                    .resolved(name.span)
+                    .and_then(|id| index.definition(id))
+                    .filter(|def| def.kind == DefKind::Constant)?;
+                let def = self.repo.const_def(constant.span)?;
                 let nets = match &def.value {
                     ast::Value::List(items, _) => items
                         .iter()

@@ -12,11 +12,11 @@
 //! bidirectional controls are an error everywhere (E0006).
 
 use super::repo::Repo;
-use super::walk::{self, Place, Slot, Visitor};
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::escape::invisible_name;
 use crate::diag::report;
+use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::{SourceMap, Span};
 
 /// W0117.

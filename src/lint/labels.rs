@@ -13,10 +13,10 @@
 use std::collections::BTreeMap;
 
 use super::repo::Repo;
-use super::walk::{self, Place, Slot, Visitor};
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::Span;
 
 /// The pseudo-key namespace names are collected under.

@@ -19,10 +19,10 @@ use ipnet::IpNet;
 
 use super::repo::Repo;
 use super::silence::Silences;
-use super::walk::{self, Place, Slot, Visitor};
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::Span;
 
 /// One literal as written.

@@ -40,28 +40,32 @@ mod invisible;
 mod labels;
 mod literals;
 mod mapsize;
-mod names;
 mod proxy;
 mod repo;
 mod select;
 pub mod silence;
 mod system;
 mod unused;
-mod walk;
 
 use std::collections::HashSet;
 
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::ir;
+use crate::sema::Index;
 use crate::source::SourceMap;
 
 pub use silence::check as check_silences;
 
 /// Runs every lint over a program that compiled without errors; the
 /// warnings are unsorted.
-pub fn lint(program: &ir::Program, files: &[ast::File], sources: &SourceMap) -> Vec<Diagnostic> {
-    let repo = repo::Repo::new(program, files, sources);
+pub fn lint(
+    program: &ir::Program,
+    index: &Index,
+    files: &[ast::File],
+    sources: &SourceMap,
+) -> Vec<Diagnostic> {
+    let repo = repo::Repo::new(program, index, files, sources);
     let silences = silence::Silences::new(files);
     let mut diags = Vec::new();
     fqdn::check(&repo, &mut diags);
@@ -70,10 +74,9 @@ pub fn lint(program: &ir::Program, files: &[ast::File], sources: &SourceMap) -> 
     proxy::check(&repo, &mut diags);
     infra::check(&repo, &mut diags);
     literals::check(&repo, &silences, &mut diags);
-    let names = names::Names::new(files, sources);
-    cidrs::check(&repo, &names, &mut diags);
+    cidrs::check(&repo, &mut diags);
     duplicates::check(&repo, &mut diags);
-    unused::check(&repo, &names, &mut diags);
+    unused::check(&repo, &mut diags);
     labels::check(&repo, &mut diags);
     mapsize::check(&repo, &mut diags);
     inventory::check(&repo, &mut diags);

@@ -1,12 +1,15 @@
-//! What every lint reads: the checked program, the syntax trees, and the
-//! indexes that lead from one to the other (an IR policy to the name it was
-//! written under, an IR rule to its syntax).
+//! What every lint reads: the checked program, its name index
+//! ([`crate::sema::Index`]: where a policy's name is written, which `use`
+//! brought a rule in, what a `$NAME` means), the syntax trees, and the
+//! syntax of each rule, cluster-wide policy and constant by its span (the
+//! IR carries spans; some lints point inside the syntax they lead to).
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::ast;
 use crate::ir;
+use crate::sema::Index;
 use crate::source::{FileId, Origin, SourceMap, Span};
 
 /// One emitted policy with where it lives.
@@ -39,6 +42,8 @@ impl Inst<'_> {
 pub struct Repo<'a> {
     /// The checked program.
     pub program: &'a ir::Program,
+    /// Its name index.
+    pub index: &'a Index,
     /// Every parsed file, the standard library included.
     pub files: &'a [ast::File],
     /// The sources.
@@ -53,8 +58,8 @@ pub struct Repo<'a> {
     rules: HashMap<Span, &'a ast::Rule>,
     /// Cluster-wide policy blocks by span.
     cluster: HashMap<Span, &'a ast::PolicyDecl>,
-    /// The statements written directly in each policy, by the policy's origin.
-    bodies: HashMap<Span, Vec<&'a ast::Stmt>>,
+    /// Constants by the span of their name.
+    consts: HashMap<Span, &'a ast::ConstDef>,
     /// User files.
     user: HashSet<FileId>,
 }
@@ -63,6 +68,7 @@ impl<'a> Repo<'a> {
     /// Indexes a program.
     pub fn new(
         program: &'a ir::Program,
+        index: &'a Index,
         files: &'a [ast::File],
         sources: &'a SourceMap,
     ) -> Repo<'a> {
@@ -71,9 +77,9 @@ impl<'a> Repo<'a> {
             .filter(|(_, file)| file.origin == Origin::User)
             .map(|(id, _)| id)
             .collect();
-        let mut index = Index::default();
+        let mut syntax = Syntax::default();
         for file in files {
-            index.file(file);
+            syntax.file(file);
         }
         let mut instances = Vec::new();
         let mut by_namespace = HashMap::new();
@@ -84,11 +90,7 @@ impl<'a> Repo<'a> {
                 instances.push(Inst {
                     namespace: Some(name.as_str()),
                     policy,
-                    name_span: index
-                        .names
-                        .get(&policy.origin)
-                        .copied()
-                        .unwrap_or(policy.origin),
+                    name_span: name_span(index, Some(name), policy),
                 });
             }
         }
@@ -97,23 +99,20 @@ impl<'a> Repo<'a> {
             instances.push(Inst {
                 namespace: None,
                 policy,
-                name_span: index
-                    .names
-                    .get(&policy.origin)
-                    .copied()
-                    .unwrap_or(policy.origin),
+                name_span: name_span(index, None, policy),
             });
         }
         Repo {
             program,
+            index,
             files,
             sources,
             instances,
             by_namespace,
             cluster_start,
-            rules: index.rules,
-            cluster: index.cluster,
-            bodies: index.bodies,
+            rules: syntax.rules,
+            cluster: syntax.cluster,
+            consts: syntax.consts,
             user,
         }
     }
@@ -161,6 +160,11 @@ impl<'a> Repo<'a> {
         self.rules.get(&rule.span).copied()
     }
 
+    /// The definition of a constant, by the span of its name.
+    pub fn const_def(&self, name: Span) -> Option<&'a ast::ConstDef> {
+        self.consts.get(&name).copied()
+    }
+
     /// The block of a cluster-wide policy.
     pub fn cluster_decl(&self, policy: &ir::PolicyInstance) -> Option<&'a ast::PolicyDecl> {
         self.cluster.get(&policy.origin).copied()
@@ -174,14 +178,14 @@ impl<'a> Repo<'a> {
             return rule.span;
         }
         let outermost = rule.categories.first();
-        let use_span = self.bodies.get(&inst.policy.origin).and_then(|body| {
-            body.iter().find_map(|stmt| match stmt {
-                ast::Stmt::Use(use_stmt) if Some(&use_stmt.name.node) == outermost => {
-                    Some(use_stmt.span)
-                }
-                _ => None,
-            })
-        });
+        let use_span =
+            self.index
+                .policy_uses(inst.policy.origin)
+                .iter()
+                .find_map(|(category, use_span)| {
+                    let name = &self.index.definition(*category)?.name;
+                    (Some(name) == outermost).then_some(*use_span)
+                });
         use_span.unwrap_or(inst.name_span)
     }
 
@@ -195,37 +199,38 @@ impl<'a> Repo<'a> {
     }
 }
 
-/// The syntax indexes, built in one walk.
-#[derive(Default)]
-struct Index<'a> {
-    rules: HashMap<Span, &'a ast::Rule>,
-    cluster: HashMap<Span, &'a ast::PolicyDecl>,
-    /// A policy instance's origin to the span of its name.
-    names: HashMap<Span, Span>,
-    bodies: HashMap<Span, Vec<&'a ast::Stmt>>,
+/// Where to point at a policy: its name, or else its origin (the `use`
+/// that made it, or the name of the namespace whose bare statements it holds).
+fn name_span(index: &Index, namespace: Option<&str>, policy: &ir::PolicyInstance) -> Span {
+    index
+        .policy(namespace, &policy.name)
+        .and_then(|id| index.definition(id))
+        .map_or(policy.origin, |def| def.span)
 }
 
-impl<'a> Index<'a> {
+/// The syntax of rules, cluster-wide policies and constants by span,
+/// built in one walk.
+#[derive(Default)]
+struct Syntax<'a> {
+    rules: HashMap<Span, &'a ast::Rule>,
+    cluster: HashMap<Span, &'a ast::PolicyDecl>,
+    consts: HashMap<Span, &'a ast::ConstDef>,
+}
+
+impl<'a> Syntax<'a> {
     fn file(&mut self, file: &'a ast::File) {
         for item in &file.items {
             match item {
-                ast::Item::Namespace(decl) => {
-                    // The namespace's bare statements make a policy whose
-                    // origin is the namespace's name.
-                    let bare = decl.body.iter().filter_map(|item| match item {
-                        ast::BodyItem::Stmt(stmt) => Some(stmt),
-                        ast::BodyItem::Policy(_) => None,
-                    });
-                    self.bodies.insert(decl.name.span, bare.collect());
-                    self.body(&decl.body);
-                }
+                ast::Item::Namespace(decl) => self.body(&decl.body),
                 ast::Item::Category(category) => self.body(&category.body),
                 ast::Item::ClusterPolicy(decl) => {
                     self.cluster.insert(decl.span, decl);
-                    self.policy(decl);
+                    self.stmts(&decl.body);
+                }
+                ast::Item::Const(def) => {
+                    self.consts.insert(def.name.span, def);
                 }
                 ast::Item::Import(_)
-                | ast::Item::Const(_)
                 | ast::Item::Cilium(_)
                 | ast::Item::CidrGroups(_)
                 | ast::Item::Inventory(_) => {}
@@ -236,24 +241,17 @@ impl<'a> Index<'a> {
     fn body(&mut self, body: &'a [ast::BodyItem]) {
         for item in body {
             match item {
-                ast::BodyItem::Policy(policy) => self.policy(policy),
-                ast::BodyItem::Stmt(stmt) => self.stmt(stmt),
+                ast::BodyItem::Policy(policy) => self.stmts(&policy.body),
+                ast::BodyItem::Stmt(stmt) => self.stmts(std::slice::from_ref(stmt)),
             }
         }
     }
 
-    fn policy(&mut self, policy: &'a ast::PolicyDecl) {
-        self.names.insert(policy.span, policy.name.span);
-        self.bodies
-            .insert(policy.span, policy.body.iter().collect());
-        for stmt in &policy.body {
-            self.stmt(stmt);
-        }
-    }
-
-    fn stmt(&mut self, stmt: &'a ast::Stmt) {
-        if let ast::Stmt::Rule(rule) = stmt {
-            self.rules.insert(rule.span, rule);
+    fn stmts(&mut self, stmts: &'a [ast::Stmt]) {
+        for stmt in stmts {
+            if let ast::Stmt::Rule(rule) = stmt {
+                self.rules.insert(rule.span, rule);
+            }
         }
     }
 }

@@ -218,7 +218,7 @@ pub fn expand(
     defs: &Defs<'_>,
     version: CiliumVersion,
     diags: &mut Vec<Diagnostic>,
-) -> ir::Program {
+) -> (ir::Program, super::index::ConstTypes) {
     let mut expander = Expander {
         version,
         sources,
@@ -248,6 +248,7 @@ pub fn expand(
     }
     program.cluster.sort_by(|a, b| a.name.cmp(&b.name));
     expander.eval.check_definitions(expander.diags);
+    let constants = expander.eval.constant_types();
     let group_files: Vec<FileId> = expander
         .eval
         .groups
@@ -259,7 +260,7 @@ pub fn expand(
     program.cluster_sources = expander.user_paths(cluster_files);
     program.inventory =
         super::inventory::inventory(&defs.inventories, &mut expander.eval, expander.diags);
-    program
+    (program, constants)
 }
 
 struct Expander<'a, 'd> {

@@ -9,6 +9,7 @@
 mod cilium;
 mod context;
 mod expand;
+pub mod index;
 mod inventory;
 mod place;
 mod proof;
@@ -23,9 +24,10 @@ mod types;
 mod validate;
 mod values;
 mod versions;
+pub(crate) mod walk;
 
+pub use index::Index;
 pub use proof::Checked;
-pub(crate) use resolve::join as join_import_path;
 pub use safety::SYSTEM_NAMESPACES;
 pub use sentences::complete as complete_sentences;
 pub(crate) use suggest::{closest, did_you_mean};
@@ -41,19 +43,22 @@ use crate::{ast, ir};
 ///    and the repository's `cilium` version;
 /// 2. `expand`: namespaces, categories and policies, evaluating values
 ///    (`values`, `validate`) and lowering rules (`rules`) as it goes, with the
-///    Cilium (`cilium`) and safety (`safety`) checks on every rule and policy.
+///    Cilium (`cilium`) and safety (`safety`) checks on every rule and policy;
+/// 3. `index`: the name index, from what `resolve` defined and `expand`
+///    evaluated.
 pub fn analyze(
     sources: &SourceMap,
     files: &[ast::File],
     options: &Options,
-) -> (ir::Program, Vec<Diagnostic>) {
+) -> (ir::Program, Index, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let defs = resolve::resolve(sources, files, &mut diags);
     let version = options
         .cilium_version
         .or(defs.cilium.map(|(version, _)| version))
         .unwrap_or_default();
-    let mut program = expand::expand(sources, &defs, version, &mut diags);
+    let (mut program, constants) = expand::expand(sources, &defs, version, &mut diags);
     program.cilium_version = version;
-    (program, diags)
+    let index = index::build(sources, files, &defs, &program, &constants);
+    (program, index, diags)
 }

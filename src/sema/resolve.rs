@@ -33,6 +33,9 @@ pub struct Defs<'a> {
     pub cidr_groups: Option<Span>,
     /// The repository path of each user file, for import suggestions.
     paths: HashMap<FileId, String>,
+    /// Each file's imports in source order, with the file each names
+    /// (`None` when it names none: E0104).
+    pub imports: HashMap<FileId, Vec<(&'a ast::Import, Option<FileId>)>>,
 }
 
 /// A category and the file it is defined in.
@@ -91,6 +94,17 @@ impl<'a> Defs<'a> {
         all
     }
 
+    /// Every category of the repository, in file and source order.
+    pub fn all_categories(&self) -> Vec<(FileId, &'a ast::Category)> {
+        let mut all: Vec<(FileId, &'a ast::Category)> = self
+            .categories
+            .iter()
+            .flat_map(|(file, names)| names.values().map(|def| (*file, *def)))
+            .collect();
+        all.sort_by_key(|(file, def)| (*file, def.name.span.start));
+        all
+    }
+
     /// Every constant name a file can see, for suggestions.
     pub fn constant_names(&self, from: FileId) -> Vec<&'a str> {
         self.visible_files(from)
@@ -132,6 +146,7 @@ pub fn resolve<'a>(
             .filter(|(_, file)| file.origin == Origin::User)
             .map(|(id, file)| (id, file.path.clone()))
             .collect(),
+        imports: HashMap::new(),
     };
     let stdlib: Vec<FileId> = sources
         .iter()
@@ -152,10 +167,13 @@ pub fn resolve<'a>(
         let mut consts: HashMap<&str, &ast::ConstDef> = HashMap::new();
         let mut categories: HashMap<&str, &ast::Category> = HashMap::new();
         let mut visible = vec![file.id];
+        let mut imports = Vec::new();
         for item in &file.items {
             match item {
                 ast::Item::Import(import) => {
-                    if let Some(target) = resolve_import(sources, &by_path, file.id, import, diags) {
+                    let found = resolve_import(sources, &by_path, file.id, import, diags);
+                    imports.push((import, found));
+                    if let Some(target) = found {
                         if !visible.contains(&target) {
                             visible.push(target);
                         }
@@ -224,6 +242,7 @@ pub fn resolve<'a>(
         defs.consts.insert(file.id, consts);
         defs.categories.insert(file.id, categories);
         defs.visible.insert(file.id, visible);
+        defs.imports.insert(file.id, imports);
     }
     defs
 }

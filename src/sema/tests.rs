@@ -14,7 +14,7 @@ use crate::source::SourceMap;
 pub(crate) fn check(text: &str) -> (crate::ir::Program, String) {
     let mut sources = SourceMap::with_stdlib();
     sources.add_user("test.netpol", text);
-    let (program, diags) = crate::check(&sources, &crate::Options::default());
+    let (program, _, diags) = crate::check(&sources, &crate::Options::default());
     (program, render(&diags, &sources, Format::Short, false))
 }
 

@@ -604,6 +604,17 @@ impl<'a> Evaluator<'a> {
         }
         self.files.truncate(mark);
     }
+
+    /// The type of every constant evaluated so far (`None` after an error),
+    /// by defining file and name, for the name index.
+    pub fn constant_types(&self) -> super::index::ConstTypes {
+        self.cache
+            .iter()
+            .map(|((file, name), (val, _))| {
+                ((*file, (*name).to_owned()), val.as_ref().map(Val::ty))
+            })
+            .collect()
+    }
 }
 
 impl Evaluator<'_> {

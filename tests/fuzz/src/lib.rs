@@ -61,7 +61,7 @@ pub fn check(files: &[(String, String)]) {
     // check; the reversed-order compilation below goes through `compile`
     // and must give the same files.
     let options = netpolc::Options::default();
-    let (program, diagnostics) = netpolc::check(&sources, &options);
+    let (program, _, diagnostics) = netpolc::check(&sources, &options);
     let compilation = netpolc::Compilation {
         files: if netpolc::diag::has_errors(&diagnostics) {
             Vec::new()

@@ -1,8 +1,9 @@
 //! A walk over the syntax tree of a file that calls a [`Visitor`] on every
 //! value, selector term, `$NAME` and `use`, with where it is written.
 //!
-//! Lints that need the text as written (literals, names, selector labels)
-//! use it; lints about meaning read the IR instead.
+//! The name index ([`super::index`]) records every name through it, and
+//! lints that need the text as written (literals, selector labels) use it;
+//! lints about meaning read the IR instead.
 
 use crate::ast;
 use crate::source::{FileId, Span, Spanned};
