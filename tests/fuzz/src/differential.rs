@@ -208,7 +208,9 @@ fn policy_document(kind: &str, policy: &ir::PolicyInstance, namespace: Option<&s
     let mut fields = Mapping::new();
     fields.insert(
         "description".into(),
-        spec.description.clone().map_or(Value::Null, Value::String),
+        spec.description
+            .as_ref()
+            .map_or(Value::Null, |text| Value::String(text.to_string())),
     );
     let (field, selector, other) = match &spec.subject {
         ir::Subject::Pods(selector) => ("endpointSelector", selector, "nodeSelector"),
@@ -268,7 +270,7 @@ fn selector_value(selector: &ir::Selector) -> Value {
                 let values = expression
                     .values
                     .iter()
-                    .map(|value| Value::String(value.clone()))
+                    .map(|value| Value::String(value.to_string()))
                     .collect();
                 entry.insert(
                     "values".into(),
