@@ -484,6 +484,15 @@ fn color_always_colours_diagnostics() {
 }
 
 #[test]
+#[cfg(not(feature = "test-hooks"))]
+fn internal_error_exits_101_with_a_bug_report() {
+    panic!(
+        "the ICE test needs the binary's test hook: run the tests with `cargo test --locked --features test-hooks`"
+    );
+}
+
+#[test]
+#[cfg(feature = "test-hooks")]
 fn internal_error_exits_101_with_a_bug_report() {
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_netpolc"))
