@@ -3,10 +3,13 @@
 //!
 //! **Invariant:** `fs.rs` is the only reader of files (for `load.rs`,
 //! `fmt.rs` and `import.rs`, under one policy: regular files inside the
-//! repository) and `write.rs` the only writer of the filesystem, except
-//! `import.rs`, which creates the new repository's files (never over an
-//! existing file), and `fmt.rs`, which rewrites `.netpol` sources in place;
-//! everything else works on in-memory values.
+//! repository) and `fs/write.rs` the only writer of files (write only when
+//! the bytes change, atomic replace, never through a link): `write.rs`
+//! uses it for the output directory of `build`, `fmt.rs` to rewrite
+//! `.netpol` sources in place and `import.rs` to create the new
+//! repository's files (never over an existing entry); everything else works
+//! on in-memory values. `write.rs` also deletes stale generated files and
+//! `build` and `import` create directories.
 //!
 //! **Invariant:** exit codes are 0 on success, 1 when there are error
 //! diagnostics, 2 for usage errors (clap's default) and 101 for an internal
