@@ -34,6 +34,7 @@ use serde_yaml::{Mapping, Value};
 #[path = "../../it/schema.rs"]
 #[expect(
     dead_code,
+    unused_imports,
     reason = "the integration tests' validator, included by path: the fuzz target uses part of it"
 )]
 mod schema;
