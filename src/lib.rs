@@ -39,14 +39,6 @@
 //! - **Invariant:** when [`Compilation::diagnostics`] holds an error,
 //!   [`Compilation::files`] is empty.
 
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-#![warn(missing_docs)]
-
 pub mod ast;
 pub mod diag;
 pub mod emit;

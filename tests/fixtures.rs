@@ -30,13 +30,23 @@
 //! Finding no fixture or no example, or a directory that cannot be read, is
 //! a failing test, never a test less.
 
+// As in tests/it/main.rs: the helpers are test code, where a panic with the
+// wrong value is how a test fails.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test code: a failing test panics"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use netpolc::source::SourceMap;
 
-#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
+#[expect(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/schema.rs"]
 mod schema;
 
@@ -46,18 +56,18 @@ mod ui;
 #[path = "it/examples.rs"]
 mod examples;
 
-#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
+#[expect(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/fmt/corpus.rs"]
 mod fmt_corpus;
 
 #[path = "fixtures/fmt.rs"]
 mod fmt;
 
-#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
+#[expect(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/docs.rs"]
 mod docs;
 
-#[allow(dead_code, reason = "shared with tests/it, which uses the rest")]
+#[expect(dead_code, reason = "shared with tests/it, which uses the rest")]
 #[path = "it/versions.rs"]
 mod versions;
 

@@ -16,6 +16,8 @@
 //! missing side of a created or deleted file, so `patch -p0` accepts it.
 
 use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Color, Style};
 use std::io::{self, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
@@ -82,7 +84,7 @@ pub fn unified(changes: &[Change<'_>], dir: &Path, color: bool) -> String {
             paint(&mut text, color, CYAN, &hunk.header().to_string());
             for line in hunk.iter_changes() {
                 let (sign, ansi) = match line.tag() {
-                    ChangeTag::Equal => (' ', ""),
+                    ChangeTag::Equal => (' ', PLAIN),
                     ChangeTag::Delete => ('-', RED),
                     ChangeTag::Insert => ('+', GREEN),
                 };
@@ -180,26 +182,26 @@ fn shown_path(dir: &Path, change: &Change<'_>) -> String {
 }
 
 /// Bold, for the `---`/`+++` file lines.
-const BOLD: &str = "1";
+const BOLD: Style = Style::new().bold();
 /// Cyan, for hunk headers.
-const CYAN: &str = "36";
+const CYAN: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Cyan)));
 /// Red, for deleted lines.
-const RED: &str = "31";
+const RED: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Red)));
 /// Green, for inserted lines.
-const GREEN: &str = "32";
+const GREEN: Style = Style::new().fg_color(Some(Color::Ansi(AnsiColor::Green)));
+/// No style, for unchanged lines.
+const PLAIN: Style = Style::new();
 
-/// Appends `line` and a newline, wrapped in the ANSI colour `ansi` when
-/// colour is on and `ansi` is not empty.
-fn paint(text: &mut String, color: bool, ansi: &str, line: &str) {
-    paint_inline(text, color, ansi, line);
+/// Appends `line` and a newline, in `style` when colour is on.
+fn paint(text: &mut String, color: bool, style: Style, line: &str) {
+    paint_inline(text, color, style, line);
     text.push('\n');
 }
 
-/// Appends `part`, wrapped in the ANSI colour `ansi` when colour is on and
-/// both are non-empty.
-fn paint_inline(text: &mut String, color: bool, ansi: &str, part: &str) {
-    if color && !ansi.is_empty() && !part.is_empty() {
-        let _ = write!(text, "\x1b[{ansi}m{part}\x1b[0m");
+/// Appends `part`, in `style` when colour is on and both are non-empty.
+fn paint_inline(text: &mut String, color: bool, style: Style, part: &str) {
+    if color && !style.is_plain() && !part.is_empty() {
+        let _ = write!(text, "{style}{part}{style:#}");
     } else {
         text.push_str(part);
     }

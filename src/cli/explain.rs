@@ -48,8 +48,14 @@ fn list() -> String {
 /// The known code closest to what the user typed, if any is close enough.
 fn closest(word: &str) -> Option<&'static str> {
     let word = word.trim().to_ascii_uppercase();
-    let candidates: Vec<&'static str> = Code::ALL.iter().map(|code| code.as_str()).collect();
-    similar::get_close_matches(word.as_str(), &candidates, 1, 0.6)
-        .first()
-        .copied()
+    // The measure and cutoff of the library's did-you-mean (sema/suggest.rs).
+    let mut best: Option<(f64, &'static str)> = None;
+    for code in Code::ALL {
+        let score = strsim::normalized_damerau_levenshtein(&word, code.as_str())
+            .max(strsim::sorensen_dice(&word, code.as_str()));
+        if score >= 0.6 && best.is_none_or(|(top, _)| score > top) {
+            best = Some((score, code.as_str()));
+        }
+    }
+    best.map(|(_, code)| code)
 }

@@ -10,9 +10,8 @@
 //! Files are read with the reader of `fs.rs` and its policy: only regular
 //! files inside the directory named on the command line (for a file named
 //! on the command line, inside the current directory, or its own directory
-//! when it lies outside that). This command rewrites the sources
-//! themselves, so it has its own writer, apart from `write.rs`, which
-//! writes generated YAML.
+//! when it lies outside that). Files are written by the writer of
+//! `fs.rs` (`fs/write.rs`), the one `build` and `import` use too.
 //!
 //! **Invariant:** a file whose text is already formatted is not written, so
 //! its modification time stays; a file that changes is replaced atomically
@@ -31,7 +30,6 @@
 //! with `--check`, when any file is not formatted.
 
 use std::collections::HashSet;
-use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,9 +38,10 @@ use netpolc::diag::Diagnostic;
 use netpolc::diag::report;
 use netpolc::source::{FileId, SourceMap};
 
-use super::fs::{Kind, MAX_FILE_SIZE, Root, Search, checked_name, read_text, walk};
+use super::fs::{
+    Kind, MAX_FILE_SIZE, Mode, Refused, Root, Search, checked_name, read_text, walk, write_file,
+};
 use super::report::{Reporter, describe_io, plural};
-use super::write;
 
 /// Runs `fmt` over `paths` (`.` when empty); `-` alone formats standard
 /// input to standard output. `quiet` leaves out the summary and the
@@ -257,9 +256,10 @@ fn find(
     }
 }
 
-/// Replaces the regular file at `path` with `text`: a new temporary file
-/// beside it with the same permissions, renamed over it. A symbolic link or
-/// other non-regular file is refused (E0906), never followed.
+/// Replaces the regular file at `path` with `text`, by the writer of
+/// `fs.rs`: a new temporary file beside it with the same permissions,
+/// renamed over it. A symbolic link or other non-regular file is refused
+/// (E0906 for a link), never followed.
 fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
     let cannot_write = |error: &std::io::Error| {
         Box::new(report::cannot_write(report::CannotWrite::File {
@@ -267,39 +267,19 @@ fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
             error: &describe_io(error),
         }))
     };
-    let regular = |metadata: fs::Metadata| {
-        if metadata.is_file() {
-            Ok(metadata)
-        } else if metadata.is_symlink() {
+    match write_file(path, text.as_bytes(), Mode::ReplaceKeepingPermissions) {
+        Ok(_) => Ok(()),
+        Err(Refused::NotRegular(file_type)) if file_type.is_symlink() => {
             Err(Box::new(symlink_refusal(path)))
-        } else {
-            Err(cannot_write(&std::io::Error::other(
-                "it is not a regular file",
-            )))
         }
-    };
-    let metadata = fs::symlink_metadata(path).map_err(|error| cannot_write(&error))?;
-    let permissions = regular(metadata)?.permissions();
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let temp = write::create_temp(dir, &name, text.as_bytes(), Some(&permissions))
-        .map_err(|error| cannot_write(&error))?;
-    // Checked again just before the rename, which replaces whatever is there.
-    let renamed = fs::symlink_metadata(path)
-        .map_err(|error| cannot_write(&error))
-        .and_then(regular)
-        .and_then(|_| fs::rename(&temp, path).map_err(|error| cannot_write(&error)));
-    if renamed.is_err() {
-        // The temporary file is ours and must not stay behind.
-        let _ = fs::remove_file(&temp);
+        Err(Refused::NotRegular(_)) => Err(cannot_write(&std::io::Error::other(
+            "it is not a regular file",
+        ))),
+        Err(Refused::Exists) => Err(cannot_write(&std::io::Error::from(
+            std::io::ErrorKind::AlreadyExists,
+        ))),
+        Err(Refused::Io(error)) => Err(cannot_write(&error)),
     }
-    renamed.map(|_| ())
 }
 
 /// E0906 for a `.netpol` file that is a symbolic link: `fmt` would rewrite

@@ -1,7 +1,11 @@
-//! The one reader and the one walker of the CLI. Every file netpolc reads
-//! from a repository goes through [`read_text`]: the sources of `build`,
-//! `check`, `diff`, `lint` and `fmt`, and the YAML of `import`; every
-//! directory search goes through [`walk`].
+//! The one reader, the one walker and the one writer of the CLI. Every
+//! file netpolc reads from a repository goes through [`read_text`]: the
+//! sources of `build`, `check`, `diff`, `lint` and `fmt`, and the YAML of
+//! `import`; every directory search goes through [`walk`]; every file it
+//! writes goes through [`write_file`] (in `fs/write.rs`, with its own
+//! policy: write only when the bytes change, atomic replace, never through
+//! a link): the YAML of `build`, the sources of `fmt` and the repository
+//! of `import`.
 //!
 //! A repository may be written by a stranger (a pull request from a fork,
 //! checked in CI), so reading follows one policy:
@@ -43,6 +47,12 @@ use netpolc::diag::escape::{bidi_name, escape};
 use netpolc::diag::report;
 
 use super::report::describe_io;
+
+mod write;
+
+#[cfg(test)]
+pub use write::create_temp;
+pub use write::{Mode, Refused, Written, regular_or_absent, write_file};
 
 /// The largest file netpolc reads: 8 MiB.
 pub const MAX_FILE_SIZE: u64 = netpolc::syntax::MAX_FILE_BYTES as u64;

@@ -13,7 +13,10 @@ use std::panic::{self, PanicHookInfo};
 pub const EXIT_CODE: i32 = 101;
 
 /// The environment variable that makes netpolc panic on purpose, so the test
-/// suite can check the report. It is not meant for users.
+/// suite can check the report. Only a binary built with the `test-hooks`
+/// cargo feature (what the test command builds) reads it; a release binary,
+/// built without it, has no hook at all.
+#[cfg(any(feature = "test-hooks", test))]
 const FORCE_ICE_VAR: &str = "NETPOLC_TEST_FORCE_ICE";
 
 /// Replaces the panic hook with the ICE report.
@@ -22,11 +25,17 @@ pub fn install() {
 }
 
 /// Panics when [`FORCE_ICE_VAR`] is set, for the ICE test.
+#[cfg(feature = "test-hooks")]
+#[expect(clippy::panic, reason = "the ICE test needs a panic on purpose")]
 pub fn test_hook() {
     if std::env::var_os(FORCE_ICE_VAR).is_some() {
         panic!("forced by {FORCE_ICE_VAR}");
     }
 }
+
+/// Without the `test-hooks` feature there is no hook.
+#[cfg(not(feature = "test-hooks"))]
+pub fn test_hook() {}
 
 /// Prints the report and exits with [`EXIT_CODE`].
 fn report(info: &PanicHookInfo<'_>) {
@@ -47,4 +56,55 @@ fn report(info: &PanicHookInfo<'_>) {
     // Stderr may be closed; there is nowhere else to report that.
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
     std::process::exit(EXIT_CODE);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::{Command, Output};
+
+    use super::FORCE_ICE_VAR;
+
+    /// Calls the hook; run by [`child`] in a new process with the variable set.
+    #[test]
+    #[ignore = "run by the tests below, in a child process with the variable set"]
+    fn child_calls_the_hook() {
+        super::test_hook();
+    }
+
+    /// Runs [`child_calls_the_hook`] alone in this test binary with
+    /// `NETPOLC_TEST_FORCE_ICE=1`.
+    fn child() -> Output {
+        Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "cli::ice::tests::child_calls_the_hook",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env(FORCE_ICE_VAR, "1")
+            .output()
+            .unwrap()
+    }
+
+    #[test]
+    #[cfg(not(feature = "test-hooks"))]
+    fn without_test_hooks_the_variable_is_ignored() {
+        let output = child();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(stdout.contains("1 passed; 0 failed"), "{stdout}");
+    }
+
+    #[test]
+    #[cfg(feature = "test-hooks")]
+    fn with_test_hooks_the_variable_forces_a_panic() {
+        let output = child();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(!output.status.success(), "{stdout}");
+        assert!(stdout.contains("0 passed; 1 failed"), "{stdout}");
+        assert!(
+            stdout.contains("forced by NETPOLC_TEST_FORCE_ICE"),
+            "{stdout}"
+        );
+    }
 }

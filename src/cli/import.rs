@@ -11,12 +11,13 @@
 //!
 //! **Invariant:** an existing `.netpol` file is never overwritten: when
 //! `--out` already holds one, import refuses (E0703) before reading
-//! anything, and each new file is created with `create_new`.
+//! anything, and each new file is created by the writer of `fs.rs` in its
+//! create-only mode, which never replaces an entry (a temporary file
+//! hard-linked to the new name).
 //!
 //! **Invariant:** when anything is refused, nothing is written.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,7 +26,7 @@ use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::import::{Import, Input, Summary};
 use netpolc::source::SourceMap;
 
-use super::fs::{Kind, Root, Search, checked_name, read_text, walk};
+use super::fs::{Kind, Mode, Refused, Root, Search, checked_name, read_text, walk, write_file};
 use super::report::{Reporter, describe_io};
 
 /// Runs `import`.
@@ -157,7 +158,7 @@ fn read_file(
     }
 }
 
-/// Creates every file; never replaces one.
+/// Creates every file, by the writer of `fs.rs`; never replaces one.
 fn write(import: &Import, out: &Path) -> Result<(), Vec<Diagnostic>> {
     let fail = |path: &Path, error: &std::io::Error| {
         vec![
@@ -173,14 +174,16 @@ fn write(import: &Import, out: &Path) -> Result<(), Vec<Diagnostic>> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|error| fail(parent, &error))?;
         }
-        let mut handle = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|error| fail(&path, &error))?;
-        handle
-            .write_all(file.contents.as_bytes())
-            .map_err(|error| fail(&path, &error))?;
+        match write_file(&path, file.contents.as_bytes(), Mode::CreateNew) {
+            Ok(_) => {}
+            Err(Refused::Exists | Refused::NotRegular(_)) => {
+                return Err(fail(
+                    &path,
+                    &std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+                ));
+            }
+            Err(Refused::Io(error)) => return Err(fail(&path, &error)),
+        }
     }
     Ok(())
 }

@@ -3,10 +3,13 @@
 //!
 //! **Invariant:** `fs.rs` is the only reader of files (for `load.rs`,
 //! `fmt.rs` and `import.rs`, under one policy: regular files inside the
-//! repository) and `write.rs` the only writer of the filesystem, except
-//! `import.rs`, which creates the new repository's files (never over an
-//! existing file), and `fmt.rs`, which rewrites `.netpol` sources in place;
-//! everything else works on in-memory values.
+//! repository) and `fs/write.rs` the only writer of files (write only when
+//! the bytes change, atomic replace, never through a link): `write.rs`
+//! uses it for the output directory of `build`, `fmt.rs` to rewrite
+//! `.netpol` sources in place and `import.rs` to create the new
+//! repository's files (never over an existing entry); everything else works
+//! on in-memory values. `write.rs` also deletes stale generated files and
+//! `build` and `import` create directories.
 //!
 //! **Invariant:** exit codes are 0 on success, 1 when there are error
 //! diagnostics, 2 for usage errors (clap's default) and 101 for an internal
@@ -25,7 +28,6 @@ mod load;
 mod report;
 mod write;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -149,7 +151,7 @@ pub enum Command {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     /// Colour each stream (stderr, and stdout for diffs) that is a terminal,
-    /// when `NO_COLOR` is not set.
+    /// unless `NO_COLOR` is set; `CLICOLOR_FORCE=1` colours pipes too.
     Auto,
     /// Always colour.
     Always,
@@ -178,12 +180,12 @@ pub fn run() -> ExitCode {
             MessageFormat::Short => Format::Short,
             MessageFormat::Json => Format::Json,
         },
-        color: use_color(cli.color, std::io::stderr().is_terminal()),
+        color: use_color(cli.color, &std::io::stderr()),
         options: netpolc::Options {
             cilium_version: cli.cilium_version,
         },
     };
-    let stdout_color = use_color(cli.color, std::io::stdout().is_terminal());
+    let stdout_color = use_color(cli.color, &std::io::stdout());
     match &cli.command {
         Command::Build {
             repo,
@@ -243,13 +245,16 @@ fn parse_cilium_version(text: &str) -> Result<netpolc::CiliumVersion, String> {
     })
 }
 
-/// Decides whether a stream gets colour; `terminal` says whether it is one.
-fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+/// Decides whether `stream` gets colour: the one place where colour is
+/// turned on or off, for netpolc's own messages, the diagnostics (rendered
+/// by codespan-reporting) and the diffs alike. `--color auto` leaves it to
+/// anstream, which honours `NO_COLOR` (no colour), `CLICOLOR_FORCE` (colour
+/// even into a pipe), `CLICOLOR=0` and `TERM=dumb`, and otherwise colours
+/// only a terminal.
+fn use_color<S: anstream::stream::RawStream>(choice: ColorChoice, stream: &S) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()) && terminal
-        }
+        ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
     }
 }

@@ -9,6 +9,8 @@
 
 use std::io::{self, Write};
 
+use anstyle::{AnsiColor, Style};
+
 use netpolc::diag::Diagnostic;
 use netpolc::diag::render::{self, Format};
 use netpolc::source::SourceMap;
@@ -18,7 +20,8 @@ use netpolc::source::SourceMap;
 pub struct Reporter {
     /// Human, short or JSON diagnostics.
     pub format: Format,
-    /// Whether stderr gets ANSI colours.
+    /// Whether stderr gets ANSI colours: decided once, by `use_color` in
+    /// `cli/mod.rs`, for this text and for the diagnostics alike.
     pub color: bool,
     /// The compilation settings from the command line, which every command
     /// that compiles uses.
@@ -59,18 +62,18 @@ impl Reporter {
         let warnings = diags.iter().filter(|diag| !diag.is_error()).count();
         if warnings > 0 {
             let line = format!("{} emitted", plural(warnings, "warning"));
-            eprint_text(&self.prefixed("warning", "33", &line));
+            eprint_text(&self.prefixed("warning", AnsiColor::Yellow, &line));
         }
     }
 
     /// Prints `error: <message>`.
     pub fn error(&self, message: &str) {
-        eprint_text(&self.prefixed("error", "31", message));
+        eprint_text(&self.prefixed("error", AnsiColor::Red, message));
     }
 
     /// Prints `help: <message>`.
     pub fn help(&self, message: &str) {
-        eprint_text(&self.prefixed("help", "36", message));
+        eprint_text(&self.prefixed("help", AnsiColor::Cyan, message));
     }
 
     /// Prints a plain status line.
@@ -79,9 +82,11 @@ impl Reporter {
     }
 
     /// `kind: message`, with the kind coloured and the line bold when colour is on.
-    fn prefixed(&self, kind: &str, ansi_color: &str, message: &str) -> String {
+    fn prefixed(&self, kind: &str, kind_color: AnsiColor, message: &str) -> String {
         if self.color {
-            format!("\x1b[1;{ansi_color}m{kind}\x1b[0m\x1b[1m: {message}\x1b[0m\n")
+            let bold = Style::new().bold();
+            let kind_style = bold.fg_color(Some(kind_color.into()));
+            format!("{kind_style}{kind}{kind_style:#}{bold}: {message}{bold:#}\n")
         } else {
             format!("{kind}: {message}\n")
         }

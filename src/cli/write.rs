@@ -1,4 +1,6 @@
-//! The only writer: puts the compiled files into the output directory.
+//! Puts the compiled files into the output directory. The files are
+//! written by the one writer of the CLI, `fs/write.rs`; this module decides
+//! what to write and what to delete.
 //!
 //! Writing happens in two steps. [`plan`] (in `write/plan.rs`) looks at the
 //! directory and decides what to do with every file; only when the plan has
@@ -12,32 +14,36 @@
 //! and its own temporary files.
 //!
 //! **Invariant:** a file whose contents are already right is not rewritten,
-//! so a second build of an unchanged repository writes nothing.
+//! so a second build of an unchanged repository writes nothing (the plan
+//! leaves it out, and the writer compares again).
 //!
-//! **Invariant:** each file is replaced atomically: written to a temporary
-//! file in the same directory, then renamed over the target.
+//! **Invariant:** each file is replaced atomically, by the writer of
+//! `fs/write.rs`: written to a temporary file in the same directory, then
+//! renamed over the target.
 //!
 //! **Invariant:** nothing is written outside the output directory. Temporary
-//! files are created with `O_CREAT|O_EXCL` ([`create_temp`]) under names
-//! nobody can guess, so a symbolic link committed under such a name is never
-//! followed; a symbolic link or anything else but a regular file at an
-//! output path is refused (E0906), never followed, replaced or deleted; and
+//! files are created with `O_CREAT|O_EXCL` under names nobody can guess, so
+//! a symbolic link committed under such a name is never followed; a
+//! symbolic link or anything else but a regular file at an output path is
+//! refused (E0906), never followed, replaced or deleted, also when it
+//! appears between the plan and the write; and
 //! the default output directory, `REPO/generated`, must be a real directory,
 //! not a symbolic link (E0906). Only a directory the user names with `--out`
 //! may be reached through a symbolic link.
 
 mod plan;
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write as _};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::fs;
+use std::io;
+use std::path::Path;
 
 use netpolc::OutputFile;
 use netpolc::diag::Diagnostic;
 use netpolc::diag::report;
 
+#[cfg(test)]
+use super::fs::create_temp;
+use super::fs::{Mode, Refused, Written, regular_or_absent, write_file};
 use super::report::{describe_io, plural};
 
 #[cfg(test)]
@@ -86,67 +92,22 @@ pub fn write(files: &[OutputFile], dir: &Path, named: bool) -> Result<Summary, V
     apply(&plan, dir)
 }
 
-/// How many names [`create_temp`] tries before it gives up.
-const TEMP_ATTEMPTS: u32 = 100;
-
-/// Creates a new file in `dir` holding `contents`, named after `name`
-/// (`.NAME.PID-NANOS-COUNT.netpolc-tmp`, hidden, so no walk reads it), and
-/// returns its path. The file is opened with `create_new`, which is
-/// `O_CREAT|O_EXCL`: it fails on any existing entry, a symbolic link
-/// included, instead of following it, and another name is tried. With
-/// `permissions`, the file gets them before anything is written.
-pub fn create_temp(
-    dir: &Path,
-    name: &str,
-    contents: &[u8],
-    permissions: Option<&fs::Permissions>,
-) -> io::Result<PathBuf> {
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let mut last = None;
-    for _ in 0..TEMP_ATTEMPTS {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.subsec_nanos());
-        let count = COUNT.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(
-            ".{name}.{}-{nanos}-{count}.netpolc-tmp",
-            std::process::id()
-        ));
-        let mut file = match OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => file,
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
-                last = Some(error);
-                continue;
-            }
-            Err(error) => return Err(error),
-        };
-        let written = permissions
-            .map_or(Ok(()), |permissions| {
-                file.set_permissions(permissions.clone())
-            })
-            .and_then(|()| file.write_all(contents));
-        drop(file);
-        return match written {
-            Ok(()) => Ok(temp),
-            Err(error) => {
-                // The file is ours: it was created just now, not found.
-                let _ = fs::remove_file(&temp);
-                Err(error)
-            }
-        };
-    }
-    Err(last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AlreadyExists)))
+/// Checks, without following it, that `path` is a regular file or does not
+/// exist, just before it is deleted. The plan checked it already; this
+/// catches a change since.
+fn still_regular(path: &Path) -> Result<(), Box<Diagnostic>> {
+    regular_or_absent(path)
+        .map(|_| ())
+        .map_err(|refused| Box::new(refused_diag(path, "read", refused)))
 }
 
-/// Checks, without following it, that `path` is a regular file or does not
-/// exist, just before it is replaced or deleted. The plan checked it
-/// already; this catches a change since.
-fn still_regular(path: &Path) -> Result<(), Box<Diagnostic>> {
-    match fs::symlink_metadata(path) {
-        Ok(metadata) if metadata.file_type().is_file() => Ok(()),
-        Ok(metadata) => Err(Box::new(plan::not_regular(path, &metadata.file_type()))),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(error) => Err(Box::new(cannot("read", path, &error))),
+/// The diagnostic for a refusal of the writer of `fs.rs` at `path`:
+/// E0906 for a path that is not a regular file, else E0903 (`cannot VERB`).
+fn refused_diag(path: &Path, verb: &str, refused: Refused) -> Diagnostic {
+    match refused {
+        Refused::NotRegular(file_type) => plan::not_regular(path, &file_type),
+        Refused::Exists => cannot(verb, path, &io::Error::from(io::ErrorKind::AlreadyExists)),
+        Refused::Io(error) => cannot(verb, path, &error),
     }
 }
 
@@ -199,7 +160,8 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
             return None;
         }
         let target = dir.join(&file.path);
-        let result = write_one(dir, &target, file);
+        let result = write_file(&target, file.contents.as_bytes(), Mode::Replace)
+            .map_err(|refused| Box::new(refused_diag(&target, "write", refused)));
         if result.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
         }
@@ -208,7 +170,9 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
     let mut failures = Vec::new();
     for result in results.into_iter().flatten() {
         match result {
-            Ok(()) => summary.written += 1,
+            Ok(Written::Written) => summary.written += 1,
+            // Put right since the plan was made, by someone else.
+            Ok(Written::Unchanged) => summary.unchanged += 1,
             Err(diag) => failures.push(diag),
         }
     }
@@ -230,21 +194,6 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
         summary.removed += 1;
     }
     Ok(summary)
-}
-
-/// Writes one file: a new temporary file in `dir`, renamed over `target`
-/// once `target` is known to be a regular file or absent.
-fn write_one(dir: &Path, target: &Path, file: &OutputFile) -> Result<(), Box<Diagnostic>> {
-    let cannot_write = |error: &io::Error| Box::new(cannot("write", target, error));
-    let temp = create_temp(dir, &file.path, file.contents.as_bytes(), None)
-        .map_err(|error| cannot_write(&error))?;
-    let renamed = still_regular(target)
-        .and_then(|()| fs::rename(&temp, target).map_err(|error| cannot_write(&error)));
-    if renamed.is_err() {
-        // The temporary file is ours and must not stay behind.
-        let _ = fs::remove_file(&temp);
-    }
-    renamed
 }
 
 /// An E0903 for an IO failure on `path`.

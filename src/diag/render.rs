@@ -336,7 +336,6 @@ fn convert(diag: &Diagnostic, format: Format, files: &EscapedFiles) -> cs::Diagn
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::diag::Code;

@@ -154,37 +154,9 @@ fn near_miss<'m>(
 }
 
 /// Edit distance with swaps of neighbouring letters (optimal string
-/// alignment).
+/// alignment), by strsim.
 fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut table = vec![0usize; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for i in 0..=a.len() {
-        for j in 0..=b.len() {
-            let value = if i == 0 || j == 0 {
-                i + j
-            } else {
-                let same = a.get(i - 1) == b.get(j - 1);
-                let get = |index: usize| table.get(index).copied().unwrap_or(usize::MAX / 2);
-                let mut best = (get(at(i - 1, j)) + 1)
-                    .min(get(at(i, j - 1)) + 1)
-                    .min(get(at(i - 1, j - 1)) + usize::from(!same));
-                if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
-                    best = best.min(get(at(i - 2, j - 2)) + 1);
-                }
-                best
-            };
-            if let Some(cell) = table.get_mut(at(i, j)) {
-                *cell = value;
-            }
-        }
-    }
-    table
-        .get(at(a.len(), b.len()))
-        .copied()
-        .unwrap_or(usize::MAX)
+    strsim::osa_distance(a, b)
 }
 
 struct Collect<'r, 'a> {

@@ -555,7 +555,10 @@ fn peer(
 }
 
 /// The namespace of a service peer: `None` means any namespace.
-#[allow(clippy::too_many_arguments)] // The lowering context, passed apart as everywhere in this file.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the lowering context, passed apart as everywhere in this file"
+)]
 fn service_namespace(
     eval: &mut Evaluator<'_>,
     scope: Option<&ast::Scope>,

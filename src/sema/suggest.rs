@@ -1,11 +1,28 @@
-//! Did-you-mean suggestions for misspelt names.
+//! Did-you-mean suggestions for misspelt names, by strsim: the better of
+//! the edit distance with swaps of neighbouring letters (Damerau-Levenshtein,
+//! normalised by the longer length), which finds typos, and the share of
+//! letter pairs in common (Sørensen-Dice), which finds a name with a part
+//! added or left out (`world-ipv4` for `world`).
 
-/// The closest candidate to `word`, if one is close enough.
+/// How similar a candidate must be, from 0 (nothing alike) to 1 (equal).
+const CUTOFF: f64 = 0.6;
+
+/// How alike `a` and `b` are, from 0 to 1.
+fn similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_damerau_levenshtein(a, b).max(strsim::sorensen_dice(a, b))
+}
+
+/// The closest candidate to `word`, if one is close enough: the most
+/// similar, the first of equals.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    similar::get_close_matches(word, &candidates, 1, 0.6)
-        .into_iter()
-        .next()
+    let mut best: Option<(f64, &'a str)> = None;
+    for candidate in candidates {
+        let score = similarity(word, candidate);
+        if score >= CUTOFF && best.is_none_or(|(top, _)| score > top) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
 }
 
 /// A help line "did you mean `X`?" with the closest candidate, formatted by `show`.

@@ -1,12 +1,5 @@
 //! Sema unit tests: what a source compiles to, or which diagnostics it gets.
 
-#![allow(
-    clippy::indexing_slicing,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic
-)]
-
 use crate::diag::render::{Format, render};
 use crate::source::SourceMap;
 

@@ -1,6 +1,9 @@
 //! The pest parser generated from `grammar/netpol.pest`.
 
-#![allow(missing_docs)]
+#![expect(
+    missing_docs,
+    reason = "pest_derive generates the undocumented `Rule` enum from the grammar"
+)]
 
 /// The `.netpol` parser.
 #[derive(pest_derive::Parser)]

@@ -1,12 +1,5 @@
 //! Parser unit tests: what parses, and what each syntax error says.
 
-#![allow(
-    clippy::indexing_slicing,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic
-)]
-
 use crate::diag::render::{Format, render};
 use crate::source::SourceMap;
 

@@ -66,6 +66,8 @@ pub fn netpolc(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env_remove("NETPOLC_TEST_FORCE_ICE")
         .output()
         .unwrap();
@@ -473,6 +475,57 @@ fn repo_without_sources_is_refused_and_output_kept() {
     );
 }
 
+/// Runs `netpolc build` in `dir` into pipes, with only `env` of the colour
+/// variables set; returns stderr.
+fn build_with_colour_env(dir: &Path, env: &[(&str, &str)]) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netpolc"));
+    command
+        .arg("build")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn colour_follows_no_color_clicolor_force_and_pipes() {
+    let dir = repo(&[(
+        "bad.netpol",
+        b"namespace shop { policy p { allow from $nope } }",
+    )]);
+    // A pipe is not a terminal: no colour.
+    let plain = build_with_colour_env(dir.path(), &[]);
+    assert!(plain.contains("error["), "{plain}");
+    assert!(!plain.contains('\x1b'), "{plain}");
+    // CLICOLOR_FORCE colours even a pipe: the diagnostic (codespan) and
+    // netpolc's own closing line alike.
+    let forced = build_with_colour_env(dir.path(), &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\x1b[31m"), "{forced:?}");
+    assert!(
+        forced.contains("\x1b[1m\x1b[31merror\x1b[0m\x1b[1m: could not compile"),
+        "{forced:?}"
+    );
+    // NO_COLOR wins over CLICOLOR_FORCE.
+    let no_color = build_with_colour_env(dir.path(), &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]);
+    assert!(!no_color.contains('\x1b'), "{no_color}");
+    assert_eq!(no_color, plain);
+    // `--color never` is not overridden by the environment.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netpolc"));
+    let output = command
+        .args(["--color", "never", "build"])
+        .current_dir(dir.path())
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(!output.stderr.contains(&0x1b));
+}
+
 #[test]
 fn color_always_colours_diagnostics() {
     let dir = repo(&[("bad.netpol", b"\xff")]);
@@ -484,6 +537,15 @@ fn color_always_colours_diagnostics() {
 }
 
 #[test]
+#[cfg(not(feature = "test-hooks"))]
+fn internal_error_exits_101_with_a_bug_report() {
+    panic!(
+        "the ICE test needs the binary's test hook: run the tests with `cargo test --locked --features test-hooks`"
+    );
+}
+
+#[test]
+#[cfg(feature = "test-hooks")]
 fn internal_error_exits_101_with_a_bug_report() {
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_netpolc"))

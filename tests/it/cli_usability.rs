@@ -14,6 +14,8 @@ fn with_stdin(args: &[&str], input: &str) -> (i32, String, String) {
         .args(args)
         .current_dir(dir.path())
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -64,6 +64,8 @@ fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
         .env_remove("NETPOLC_TEST_FORCE_ICE")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -4,13 +4,6 @@
 //! References come in path and source order. Spans are shown as `path:line:column text`, line and column counted from
 //! 1 by this file's own helper, so every expected value is written by hand.
 
-#![allow(
-    clippy::indexing_slicing,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic
-)]
-
 use super::{DefId, DefKind, Detail, Index};
 use crate::sema::Ty;
 use crate::source::{FileId, SourceMap, Span};

@@ -32,11 +32,18 @@ use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 #[path = "../../it/schema.rs"]
-#[allow(dead_code, unused_imports)]
+#[expect(
+    dead_code,
+    unused_imports,
+    reason = "the integration tests' validator, included by path: the fuzz target uses part of it"
+)]
 mod schema;
 
 #[path = "../../it/yaml_scalars.rs"]
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "the integration tests' table, included by path: the fuzz target uses part of it"
+)]
 mod yaml_scalars;
 
 /// The documents one emitted file must hold, in order.
