@@ -1,0 +1,317 @@
+//! Rules typed by the list they sit in, their peers, and the common view
+//! ([`RuleRef`], [`PeerRef`]) for code that reads every list alike.
+
+use ipnet::IpNet;
+
+use super::{CidrGroupName, Entity, FqdnSelector, IcmpType, L7, PortSpec, Selector, ServiceRef};
+use crate::source::Span;
+
+/// Which list a rule sits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleKind {
+    /// Ingress or egress.
+    pub direction: Direction,
+    /// Allow or deny.
+    pub verdict: Verdict,
+}
+
+impl RuleKind {
+    /// `ingress`.
+    pub const INGRESS: RuleKind = RuleKind {
+        direction: Direction::Ingress,
+        verdict: Verdict::Allow,
+    };
+    /// `ingressDeny`.
+    pub const INGRESS_DENY: RuleKind = RuleKind {
+        direction: Direction::Ingress,
+        verdict: Verdict::Deny,
+    };
+    /// `egress`.
+    pub const EGRESS: RuleKind = RuleKind {
+        direction: Direction::Egress,
+        verdict: Verdict::Allow,
+    };
+    /// `egressDeny`.
+    pub const EGRESS_DENY: RuleKind = RuleKind {
+        direction: Direction::Egress,
+        verdict: Verdict::Deny,
+    };
+}
+
+/// The direction of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    /// Traffic into the subject.
+    Ingress,
+    /// Traffic out of the subject.
+    Egress,
+}
+
+/// Whether a rule sits in an allow list or a deny list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// `ingress`, `egress`.
+    Allow,
+    /// `ingressDeny`, `egressDeny`.
+    Deny,
+}
+
+/// One rule of a list: a peer of the list's peer type `P`, ports, ICMP
+/// types, and L7 rules where the list allows them (`L` is `Option<L7>` in an
+/// allow list and [`NoL7`] in a deny list).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Rule<P, L> {
+    /// Where the rule was written.
+    pub origin: RuleOrigin,
+    /// The other side.
+    pub peer: P,
+    /// `toPorts[].ports`; empty means no `toPorts`.
+    pub ports: Vec<PortSpec>,
+    /// `icmps[].fields`; empty means no `icmps`.
+    pub icmps: Vec<IcmpType>,
+    /// `toPorts[].rules`.
+    pub l7: L,
+}
+
+/// An `ingress` rule.
+pub type IngressRule = Rule<IngressPeer, Option<L7>>;
+/// An `ingressDeny` rule.
+pub type IngressDenyRule = Rule<IngressPeer, NoL7>;
+/// An `egress` rule.
+pub type EgressRule = Rule<EgressPeer, Option<L7>>;
+/// An `egressDeny` rule.
+pub type EgressDenyRule = Rule<EgressDenyPeer, NoL7>;
+
+/// The L7 slot of a deny rule: Cilium's deny rules match on L3 and L4 only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NoL7;
+
+/// What a rule's L7 slot holds, for [`RuleRef`].
+pub trait L7Slot {
+    /// The L7 rules, if any.
+    fn get(&self) -> Option<&L7>;
+}
+
+impl L7Slot for Option<L7> {
+    fn get(&self) -> Option<&L7> {
+        self.as_ref()
+    }
+}
+
+impl L7Slot for NoL7 {
+    fn get(&self) -> Option<&L7> {
+        None
+    }
+}
+
+/// A peer type, viewed as the common [`PeerRef`].
+pub trait PeerKind {
+    /// The peer as a view.
+    fn view(&self) -> PeerRef<'_>;
+}
+
+impl<P: PeerKind, L: L7Slot> Rule<P, L> {
+    /// The rule as a view, in the list `kind`.
+    pub fn view(&self, kind: RuleKind) -> RuleRef<'_> {
+        RuleRef {
+            kind,
+            origin: &self.origin,
+            peer: self.peer.view(),
+            ports: &self.ports,
+            icmps: &self.icmps,
+            l7: self.l7.get(),
+        }
+    }
+}
+
+/// A rule of any list, borrowed: what lints and the checks that do not
+/// depend on the list read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleRef<'a> {
+    /// The list the rule sits in.
+    pub kind: RuleKind,
+    /// Where the rule was written.
+    pub origin: &'a RuleOrigin,
+    /// The other side.
+    pub peer: PeerRef<'a>,
+    /// `toPorts[].ports`.
+    pub ports: &'a [PortSpec],
+    /// `icmps[].fields`.
+    pub icmps: &'a [IcmpType],
+    /// `toPorts[].rules`.
+    pub l7: Option<&'a L7>,
+}
+
+/// Where a rule came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RuleOrigin {
+    /// The rule's text, in a user file or the standard library.
+    pub span: Span,
+    /// The categories it was expanded through, outermost first.
+    pub categories: Vec<String>,
+}
+
+/// The peer of an ingress or ingress deny rule. Cilium allows one kind per
+/// rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IngressPeer {
+    /// No peer field: any peer on the given ports, or, without ports, the
+    /// empty rule that only turns the direction to default deny.
+    Anywhere,
+    /// `fromEndpoints`.
+    Endpoints(Vec<Selector>),
+    /// `fromEntities`.
+    Entities(Vec<Entity>),
+    /// `fromCIDR` when no entry has exceptions, else `fromCIDRSet`.
+    Cidrs(Vec<CidrRule>),
+    /// `fromCIDRSet` with `cidrGroupRef` entries.
+    CidrGroups(CidrGroupPeer),
+}
+
+/// The peer of an egress allow rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EgressPeer {
+    /// No peer field.
+    Anywhere,
+    /// `toEndpoints`.
+    Endpoints(Vec<Selector>),
+    /// `toEntities`.
+    Entities(Vec<Entity>),
+    /// `toCIDR` when no entry has exceptions, else `toCIDRSet`.
+    Cidrs(Vec<CidrRule>),
+    /// `toCIDRSet` with `cidrGroupRef` entries.
+    CidrGroups(CidrGroupPeer),
+    /// `toFQDNs`.
+    Fqdns(Vec<FqdnSelector>),
+    /// `toServices`.
+    Services(Vec<ServiceRef>),
+}
+
+/// The peer of an egress deny rule: no FQDN peers, since Cilium learns a
+/// name's addresses only from DNS answers it allowed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EgressDenyPeer {
+    /// No peer field.
+    Anywhere,
+    /// `toEndpoints`.
+    Endpoints(Vec<Selector>),
+    /// `toEntities`.
+    Entities(Vec<Entity>),
+    /// `toCIDR` when no entry has exceptions, else `toCIDRSet`.
+    Cidrs(Vec<CidrRule>),
+    /// `toCIDRSet` with `cidrGroupRef` entries.
+    CidrGroups(CidrGroupPeer),
+    /// `toServices`.
+    Services(Vec<ServiceRef>),
+}
+
+/// Any peer, borrowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeerRef<'a> {
+    /// No peer field.
+    Anywhere,
+    /// `from/toEndpoints`.
+    Endpoints(&'a [Selector]),
+    /// `from/toEntities`.
+    Entities(&'a [Entity]),
+    /// `from/toCIDR` or `from/toCIDRSet`.
+    Cidrs(&'a [CidrRule]),
+    /// `from/toCIDRSet` with `cidrGroupRef` entries.
+    CidrGroups(&'a CidrGroupPeer),
+    /// `toFQDNs`.
+    Fqdns(&'a [FqdnSelector]),
+    /// `toServices`.
+    Services(&'a [ServiceRef]),
+}
+
+impl PeerKind for IngressPeer {
+    fn view(&self) -> PeerRef<'_> {
+        match self {
+            IngressPeer::Anywhere => PeerRef::Anywhere,
+            IngressPeer::Endpoints(list) => PeerRef::Endpoints(list),
+            IngressPeer::Entities(list) => PeerRef::Entities(list),
+            IngressPeer::Cidrs(list) => PeerRef::Cidrs(list),
+            IngressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
+        }
+    }
+}
+
+impl PeerKind for EgressPeer {
+    fn view(&self) -> PeerRef<'_> {
+        match self {
+            EgressPeer::Anywhere => PeerRef::Anywhere,
+            EgressPeer::Endpoints(list) => PeerRef::Endpoints(list),
+            EgressPeer::Entities(list) => PeerRef::Entities(list),
+            EgressPeer::Cidrs(list) => PeerRef::Cidrs(list),
+            EgressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
+            EgressPeer::Fqdns(list) => PeerRef::Fqdns(list),
+            EgressPeer::Services(list) => PeerRef::Services(list),
+        }
+    }
+}
+
+impl PeerKind for EgressDenyPeer {
+    fn view(&self) -> PeerRef<'_> {
+        match self {
+            EgressDenyPeer::Anywhere => PeerRef::Anywhere,
+            EgressDenyPeer::Endpoints(list) => PeerRef::Endpoints(list),
+            EgressDenyPeer::Entities(list) => PeerRef::Entities(list),
+            EgressDenyPeer::Cidrs(list) => PeerRef::Cidrs(list),
+            EgressDenyPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
+            EgressDenyPeer::Services(list) => PeerRef::Services(list),
+        }
+    }
+}
+
+/// A `CIDRSet` that refers to CiliumCIDRGroups: literal CIDRs first, then
+/// one `cidrGroupRef` entry per group (never none).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CidrGroupPeer {
+    cidrs: Vec<CidrRule>,
+    groups: Vec<CidrGroupName>,
+}
+
+impl CidrGroupPeer {
+    /// A peer of CIDRs and groups; `None` when there is no group.
+    pub fn new(cidrs: Vec<CidrRule>, groups: Vec<CidrGroupName>) -> Option<CidrGroupPeer> {
+        (!groups.is_empty()).then_some(CidrGroupPeer { cidrs, groups })
+    }
+
+    /// Literal CIDRs, as `cidr` entries.
+    pub fn cidrs(&self) -> &[CidrRule] {
+        &self.cidrs
+    }
+
+    /// CiliumCIDRGroup names, as `cidrGroupRef` entries; never empty.
+    pub fn groups(&self) -> &[CidrGroupName] {
+        &self.groups
+    }
+}
+
+/// A CIDR with exceptions inside it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CidrRule {
+    cidr: IpNet,
+    except: Vec<IpNet>,
+}
+
+impl CidrRule {
+    /// A CIDR rule; `None` unless every exception lies inside `cidr`, in its
+    /// family. `cidr` is printed in canonical prefix notation.
+    pub fn new(cidr: IpNet, except: Vec<IpNet>) -> Option<CidrRule> {
+        except
+            .iter()
+            .all(|inner| cidr.contains(inner) && cidr.prefix_len() <= inner.prefix_len())
+            .then_some(CidrRule { cidr, except })
+    }
+
+    /// The CIDR.
+    pub fn cidr(&self) -> IpNet {
+        self.cidr
+    }
+
+    /// Exceptions, each inside [`CidrRule::cidr`] and of its family.
+    pub fn except(&self) -> &[IpNet] {
+        &self.except
+    }
+}

@@ -1,0 +1,237 @@
+//! The values inside a rule: FQDN selectors, services, ports, ICMP types, L7
+//! rules and entities.
+
+use super::{
+    FqdnName, FqdnPattern, HttpRegex, IcmpName, KafkaApiKey, KafkaTopic, NamespaceName,
+    NonEmptyText, PortName, Selector, ServiceName,
+};
+
+/// A `toFQDNs` or `rules.dns` entry.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FqdnSelector {
+    /// `matchName`: no `*`.
+    Name(FqdnName),
+    /// `matchPattern`: has `*`.
+    Pattern(FqdnPattern),
+}
+
+impl FqdnSelector {
+    /// The name or pattern as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            FqdnSelector::Name(name) => name,
+            FqdnSelector::Pattern(pattern) => pattern,
+        }
+    }
+}
+
+/// A `toServices` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ServiceRef {
+    /// `k8sService`.
+    Named {
+        /// `serviceName`.
+        name: ServiceName,
+        /// `namespace`; `None` matches every namespace.
+        namespace: Option<NamespaceName>,
+    },
+    /// `k8sServiceSelector`.
+    Selected {
+        /// `selector`.
+        selector: Selector,
+        /// `namespace`; `None` matches every namespace.
+        namespace: Option<NamespaceName>,
+    },
+}
+
+/// One entry of `toPorts[].ports`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PortSpec {
+    port: Port,
+    end_port: Option<u16>,
+    protocol: Protocol,
+}
+
+impl PortSpec {
+    /// One port, or every port for `Port::Number(0)`.
+    pub fn single(port: Port, protocol: Protocol) -> PortSpec {
+        PortSpec {
+            port,
+            end_port: None,
+            protocol,
+        }
+    }
+
+    /// The range `start-end`; `None` unless `start < end`.
+    pub fn range(start: u16, end: u16, protocol: Protocol) -> Option<PortSpec> {
+        (start < end).then_some(PortSpec {
+            port: Port::Number(start),
+            end_port: Some(end),
+            protocol,
+        })
+    }
+
+    /// `port`.
+    pub fn port(&self) -> &Port {
+        &self.port
+    }
+
+    /// `endPort`, greater than a numbered `port`.
+    pub fn end_port(&self) -> Option<u16> {
+        self.end_port
+    }
+
+    /// `protocol`.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+}
+
+/// A port number or an IANA service name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Port {
+    /// 0 to 65535; 0 means every port.
+    Number(u16),
+    /// A lower-case IANA service name.
+    Name(PortName),
+}
+
+/// A transport protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    /// `TCP`.
+    Tcp,
+    /// `UDP`.
+    Udp,
+    /// `SCTP`.
+    Sctp,
+    /// `ANY`: TCP, UDP and SCTP.
+    Any,
+}
+
+/// One ICMP type match.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IcmpType {
+    /// IPv4 or IPv6.
+    pub family: IcmpFamily,
+    /// The type, as a number or a name from the family's table.
+    pub kind: IcmpKind,
+}
+
+/// ICMP family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IcmpFamily {
+    /// `IPv4`.
+    V4,
+    /// `IPv6`.
+    V6,
+}
+
+/// An ICMP type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IcmpKind {
+    /// 0 to 255.
+    Number(u8),
+    /// A CamelCase name from Cilium's table for the family.
+    Name(IcmpName),
+}
+
+/// The L7 rules of a port rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum L7 {
+    /// `rules.http`.
+    Http(Vec<HttpRule>),
+    /// `rules.kafka`.
+    Kafka(Vec<KafkaRule>),
+    /// `rules.dns`.
+    Dns(Vec<FqdnSelector>),
+}
+
+/// One `rules.http` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HttpRule {
+    /// `method`.
+    pub method: Option<HttpRegex>,
+    /// `path`.
+    pub path: Option<HttpRegex>,
+    /// `host`.
+    pub host: Option<HttpRegex>,
+    /// `headers`.
+    pub headers: Vec<NonEmptyText>,
+}
+
+/// One `rules.kafka` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct KafkaRule {
+    /// `role`.
+    pub role: Option<KafkaRole>,
+    /// `apiKey`.
+    pub api_key: Option<KafkaApiKey>,
+    /// `apiVersion`, 0 to 32767.
+    pub api_version: Option<u16>,
+    /// `clientID`.
+    pub client_id: Option<NonEmptyText>,
+    /// `topic`.
+    pub topic: Option<KafkaTopic>,
+}
+
+/// A Kafka role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KafkaRole {
+    /// `produce`.
+    Produce,
+    /// `consume`.
+    Consume,
+}
+
+/// A Cilium entity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Entity {
+    /// `all`.
+    All,
+    /// `world`.
+    World,
+    /// `cluster`.
+    Cluster,
+    /// `host`.
+    Host,
+    /// `init`.
+    Init,
+    /// `ingress`.
+    Ingress,
+    /// `unmanaged`.
+    Unmanaged,
+    /// `remote-node`.
+    RemoteNode,
+    /// `health`.
+    Health,
+    /// `none`.
+    None,
+    /// `kube-apiserver`.
+    KubeApiserver,
+}
+
+impl Entity {
+    /// Every entity with its name as Cilium writes it.
+    pub const NAMES: &'static [(Entity, &'static str)] = &[
+        (Entity::All, "all"),
+        (Entity::World, "world"),
+        (Entity::Cluster, "cluster"),
+        (Entity::Host, "host"),
+        (Entity::Init, "init"),
+        (Entity::Ingress, "ingress"),
+        (Entity::Unmanaged, "unmanaged"),
+        (Entity::RemoteNode, "remote-node"),
+        (Entity::Health, "health"),
+        (Entity::None, "none"),
+        (Entity::KubeApiserver, "kube-apiserver"),
+    ];
+
+    /// The name as Cilium writes it.
+    pub fn as_str(self) -> &'static str {
+        Entity::NAMES
+            .iter()
+            .find(|(entity, _)| *entity == self)
+            .map_or("none", |(_, name)| name)
+    }
+}
