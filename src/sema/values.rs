@@ -5,13 +5,15 @@
 //! defines them, and cached; category parameters are bound to values that
 //! were already checked against the parameter's type.
 
+mod groups;
+mod selectors;
+
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::str::FromStr;
 
 use ipnet::IpNet;
 
-use super::proof::CHECKED;
 use super::resolve::Defs;
 use super::suggest;
 use super::types::Ty;
@@ -242,137 +244,6 @@ impl<'a> Evaluator<'a> {
             Val::Str(text) | Val::Word(text) => Some(text),
             _ => None,
         }
-    }
-
-    /// Evaluates a selector.
-    pub fn selector(
-        &mut self,
-        selector: &ast::Selector,
-        env: Env<'_>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<ir::Selector> {
-        match &selector.kind {
-            ast::SelectorKind::Ref(name) => {
-                match self.expect(&ast::Value::Ref(name.clone()), Ty::Selector, env, diags)? {
-                    Val::Selector(selector) => Some(selector),
-                    _ => None,
-                }
-            }
-            ast::SelectorKind::Terms(terms) => self.terms(terms, env, diags),
-        }
-    }
-
-    fn terms(
-        &mut self,
-        terms: &[ast::Term],
-        env: Env<'_>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<ir::Selector> {
-        let mut out = ir::Selector::default();
-        let mut ok = true;
-        for term in terms {
-            ok &= self.term(term, &mut out, env, diags).is_some();
-        }
-        ok.then_some(out)
-    }
-
-    fn term(
-        &mut self,
-        term: &ast::Term,
-        out: &mut ir::Selector,
-        env: Env<'_>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<()> {
-        let label_value = |this: &mut Self,
-                           value: &ast::Value,
-                           diags: &mut Vec<Diagnostic>|
-         -> Option<ir::LabelValue> {
-            let text = this.string(value, env, diags)?;
-            validate::label_value(&text, value.span(), diags)
-        };
-        match term {
-            ast::Term::Eq(key, value) => {
-                let key_checked = validate::label_key(&key.node, key.span, diags);
-                let value = label_value(self, value, diags)?;
-                insert_label(out, key_checked?, value, key.span, diags)?;
-            }
-            ast::Term::Ne(key, value) => {
-                let key_checked = validate::label_key(&key.node, key.span, diags);
-                let value = label_value(self, value, diags)?;
-                out.match_expressions.push(ir::Expression {
-                    key: key_checked?,
-                    operator: ir::Operator::NotIn,
-                    values: vec![value],
-                });
-            }
-            ast::Term::In(key, values) | ast::Term::NotIn(key, values) => {
-                let key_checked = validate::label_key(&key.node, key.span, diags);
-                let mut texts = Vec::new();
-                // A set, not `texts.contains`: a list of 100,000 values must
-                // not take 100,000² comparisons.
-                let mut seen = std::collections::HashSet::new();
-                for value in values {
-                    for text in self.strings(value, env, diags)? {
-                        let checked = validate::label_value(&text, value.span(), diags)?;
-                        if seen.insert(text) {
-                            texts.push(checked);
-                        }
-                    }
-                    if texts.len() > MAX_LIST_ELEMENTS {
-                        diags.push(list_too_long(value.span()));
-                        return None;
-                    }
-                }
-                let (operator, word) = if matches!(term, ast::Term::In(..)) {
-                    (ir::Operator::In, "in")
-                } else {
-                    (ir::Operator::NotIn, "notin")
-                };
-                if texts.is_empty() {
-                    let span = values
-                        .first()
-                        .zip(values.last())
-                        .map_or(key.span, |(first, last)| first.span().to(last.span()));
-                    diags.push(report::empty_list(
-                        span,
-                        report::EmptyList::Values {
-                            operator: word,
-                            key: &key.node,
-                        },
-                    ));
-                    return None;
-                }
-                out.match_expressions.push(ir::Expression {
-                    key: key_checked?,
-                    operator,
-                    values: texts,
-                });
-            }
-            ast::Term::Exists(key) | ast::Term::NotExists(key) => {
-                let operator = if matches!(term, ast::Term::Exists(_)) {
-                    ir::Operator::Exists
-                } else {
-                    ir::Operator::DoesNotExist
-                };
-                out.match_expressions.push(ir::Expression {
-                    key: validate::label_key(&key.node, key.span, diags)?,
-                    operator,
-                    values: Vec::new(),
-                });
-            }
-            ast::Term::Splice(name) => {
-                let Val::Selector(inner) =
-                    self.expect(&ast::Value::Ref(name.clone()), Ty::Selector, env, diags)?
-                else {
-                    return None;
-                };
-                for (key, value) in inner.match_labels {
-                    insert_label(out, key, value, name.span, diags)?;
-                }
-                out.match_expressions.extend(inner.match_expressions);
-            }
-        }
-        Some(())
     }
 
     fn eval(
@@ -617,76 +488,6 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-impl Evaluator<'_> {
-    /// Records a CIDR group a peer refers to; two different constants may
-    /// not make groups of the same name.
-    pub fn register_group(&mut self, group: &CidrGroupVal, diags: &mut Vec<Diagnostic>) {
-        match self.groups.get(&group.name) {
-            Some(existing) if existing.origin != group.def_span => diags.push(
-                report::duplicate_definition(group.def_span, report::DuplicateDefinition::CidrGroup { name: &group.name })
-                    .secondary(existing.origin, "and this one")
-                    .note("netpolc names a CiliumCIDRGroup after its constant, and group names are cluster-wide")
-                    .help("rename one of the constants"),
-            ),
-            Some(_) => {}
-            None => {
-                self.groups.insert(
-                    group.name.clone(),
-                    ir::CidrGroup {
-                        cidrs: group.cidrs.clone(),
-                        origin: group.def_span,
-                    },
-                );
-            }
-        }
-    }
-
-    /// A constant's value, as a CIDR group when it is one: marked `group`,
-    /// or a CIDR constant in a repository that says `cidr groups`.
-    fn as_group(&self, def: &ast::ConstDef, val: Val, diags: &mut Vec<Diagnostic>) -> Option<Val> {
-        let cidrs = match &val {
-            Val::Cidr(cidr) => vec![*cidr],
-            Val::Cidrs(cidrs) => cidrs.clone(),
-            _ if def.group.is_some() => {
-                diags.push(
-                    report::wrong_type(
-                        def.value.span(),
-                        report::WrongType::CidrList {
-                            found: &val.ty().describe(),
-                        },
-                    )
-                    .secondary(
-                        def.group.unwrap_or(def.name.span),
-                        "`group` makes this constant a CiliumCIDRGroup",
-                    ),
-                );
-                return None;
-            }
-            _ => return Some(val),
-        };
-        if def.group.is_none() && self.defs.cidr_groups.is_none() {
-            return Some(val);
-        }
-        let name = def.name.node.to_ascii_lowercase().replace('_', "-");
-        let checked =
-            validate::is_dns_subdomain(&name).then(|| ir::CidrGroupName::new(name, CHECKED));
-        let (Some(name), false) = (checked, cidrs.is_empty()) else {
-            diags.push(
-                report::invalid_name(def.name.span, report::InvalidName::ConstantCidrGroup { name: &def.name.node })
-                    .label(if cidrs.is_empty() { "an empty CIDR group" } else { "invalid CiliumCIDRGroup name" })
-                    .note("netpolc names the group after the constant, in lower case with `-` for `_`: a DNS-1123 subdomain")
-                    .help("rename the constant, such as `STORAGE_IPS`, and give it at least one CIDR"),
-            );
-            return None;
-        };
-        Some(Val::CidrGroup(CidrGroupVal {
-            name,
-            cidrs,
-            def_span: def.name.span,
-        }))
-    }
-}
-
 /// How deep constants may refer to constants, and categories use
 /// categories: far beyond any real repository, far below the stack's limit.
 pub const MAX_DEPTH: usize = 100;
@@ -749,38 +550,4 @@ pub fn parse_cidr(text: &str) -> Option<IpNet> {
     } else {
         IpAddr::from_str(text).ok().map(IpNet::from)
     }
-}
-
-/// Adds `key=value` to a selector, refusing a second, different value for
-/// the same key (a term written beside a spliced constant included): a
-/// label has one value, and a later term must not silently replace an
-/// earlier one.
-fn insert_label(
-    out: &mut ir::Selector,
-    key: ir::LabelKey,
-    value: ir::LabelValue,
-    span: Span,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<()> {
-    if let Some(previous) = out.match_labels.get(&key) {
-        if *previous != value {
-            let key = key.as_str();
-            diags.push(
-                report::invalid_label_selector(
-                    span,
-                    report::InvalidLabelSelector::Conflict {
-                        key: &key,
-                        previous: &previous,
-                        value: &value,
-                    },
-                )
-                .help(format!(
-                    "use `{key} in ({previous}, {value})` to match either"
-                )),
-            );
-            return None;
-        }
-    }
-    out.match_labels.insert(key, value);
-    Some(())
 }
