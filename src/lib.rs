@@ -4,11 +4,14 @@
 //! # Code map
 //!
 //! ```text
-//! SourceMap ──syntax::parse──▶ ast::File ──sema::analyze──▶ ir::Program ──emit::emit──▶ Vec<OutputFile>
-//!  (text)       per file      (as written)  resolve, values,   (checked)    infallible,     (path, text)
-//!                                           expand, cilium,                 deterministic
-//!                                           safety
+//! SourceMap ──syntax::parse──▶ ast::File ──sema::analyze──▶ (ir::Program, sema::Index) ──emit::emit──▶ Vec<OutputFile>
+//!  (text)       per file      (as written)  sentences, resolve,  (checked; names)     total,          (path, text)
+//!                                           version, expand,       │                  deterministic
+//!                                           index                  └──lint::lint──▶ warnings
 //! ```
+//!
+//! `docs/architecture.md` describes each stage and the recipes for adding a
+//! diagnostic code, a lint and a standard-library entry.
 //!
 //! - [`source`]: files, spans, the source map (user files and the stdlib).
 //! - [`syntax`]: text to [`ast`], with the pest grammar in `grammar/netpol.pest`.
@@ -32,8 +35,8 @@
 //! - **Invariant:** the library does no IO.
 //! - **Invariant:** no input makes the library panic; syntax errors are
 //!   diagnostics, and each stage reports everything it finds.
-//! - **Invariant:** `emit` is infallible: anything it could not print was
-//!   rejected by `sema` with a diagnostic.
+//! - **Invariant:** `emit` is total: the IR's types cannot hold what it
+//!   could not print (see [`ir`]); sema rejected it with a diagnostic.
 //! - **Invariant:** the same sources give the same bytes, whatever the order
 //!   the files were added in.
 //! - **Invariant:** when [`Compilation::diagnostics`] holds an error,
@@ -113,8 +116,7 @@ pub fn check(
         diagnostics.extend(diags);
         files.push(file);
     }
-    diagnostics.extend(sema::complete_sentences(sources, &mut files));
-    let (program, index, diags) = sema::analyze(sources, &files, options);
+    let (program, index, diags) = sema::analyze(sources, &mut files, options);
     diagnostics.extend(diags);
     diagnostics.extend(lint::check_silences(&files));
     // Warnings never follow from errors: the lints run on a clean program.

@@ -1,7 +1,7 @@
 //! The name index: every definition of the program (constant, category,
 //! parameter, namespace, policy, CIDR group) with the span of its name and
 //! the span of every use, built once by sema from its own resolution
-//! ([`super::resolve::Defs`]), for the lints, the flow engine, `diff` and a
+//! (`resolve::Defs`), for the lints, the flow engine, `diff` and a
 //! language server.
 //!
 //! - [`Index::at`]: what is at an offset of a file (a definition's name or a

@@ -29,7 +29,6 @@ pub(crate) mod walk;
 pub use index::Index;
 pub use proof::Checked;
 pub use safety::SYSTEM_NAMESPACES;
-pub use sentences::complete as complete_sentences;
 pub(crate) use suggest::{closest, did_you_mean};
 pub use types::Ty;
 
@@ -38,25 +37,37 @@ use crate::diag::Diagnostic;
 use crate::source::SourceMap;
 use crate::{ast, ir};
 
-/// Analyses every parsed file. The passes, in order:
-/// 1. `resolve`: imports, definitions, duplicates;
-///    and the repository's `cilium` version;
-/// 2. `expand`: namespaces, categories and policies, evaluating values
-///    (`values`, `validate`) and lowering rules (`rules`) as it goes, with the
-///    Cilium (`cilium`) and safety (`safety`) checks on every rule and policy;
-/// 3. `index`: the name index, from what `resolve` defined and `expand`
-///    evaluated.
+/// Analyses every parsed file. The passes, in this order, each a module
+/// with one entry point:
+///
+/// 1. `sentences::complete` (`&mut [ast::File]` → the same files): rule
+///    sentences such as `allow dns` become the `use` of the category that
+///    declares them (E0109, E0306–E0308);
+/// 2. `resolve::resolve` (files → `Defs`): imports, definitions and
+///    duplicates in each file's scope, and the repository settings (E01xx);
+/// 3. `versions::target` (`Options`, `Defs` → `CiliumVersion`): the
+///    Cilium version the program is checked and written for;
+/// 4. `expand::expand` (`Defs`, version → `ir::Program`): namespaces,
+///    categories and policies. Each rule statement goes through one sequence:
+///    lower and validate (`rules`, `values`, `validate`: literals to IR
+///    newtypes), the agent rules (`cilium`), the safety rules (`safety`),
+///    placing in its list (`place`), the version gate (`versions`), the
+///    budget; each finished policy through the whole-policy checks. These
+///    checks run per statement, inside expansion, because a category is
+///    expanded (and so checked) once per argument set and its diagnostics
+///    move to the `use` that gave the argument;
+/// 5. `index::build` (files, `Defs`, program → [`Index`]): every name's
+///    definition and uses.
+///
+/// `docs/architecture.md` draws the whole pipeline.
 pub fn analyze(
     sources: &SourceMap,
-    files: &[ast::File],
+    files: &mut [ast::File],
     options: &Options,
 ) -> (ir::Program, Index, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
+    let mut diags = sentences::complete(sources, files);
     let defs = resolve::resolve(sources, files, &mut diags);
-    let version = options
-        .cilium_version
-        .or(defs.cilium.map(|(version, _)| version))
-        .unwrap_or_default();
+    let version = versions::target(options, &defs);
     let (mut program, constants) = expand::expand(sources, &defs, version, &mut diags);
     program.cilium_version = version;
     let index = index::build(sources, files, &defs, &program, &constants);

@@ -21,6 +21,15 @@ use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
+/// The Cilium version to check and write for: `--cilium-version`, else the
+/// repository's `cilium` setting, else the newest supported line.
+pub fn target(options: &crate::Options, defs: &super::resolve::Defs<'_>) -> CiliumVersion {
+    options
+        .cilium_version
+        .or(defs.cilium.map(|(version, _)| version))
+        .unwrap_or_default()
+}
+
 /// `no default deny` needs `enableDefaultDeny`.
 pub fn check_default_deny_switch(span: Span, version: CiliumVersion, diags: &mut Vec<Diagnostic>) {
     if version < CiliumVersion::DEFAULT_DENY_SWITCH {
