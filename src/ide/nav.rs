@@ -1,10 +1,24 @@
 //! Hover, go to definition, find references, rename and the outline of a
 //! file, over the name index.
 //!
-//! IN PROGRESS (issue 14): the signatures are the contract with the
-//! language server; the bodies are written in this issue.
+//! The signatures are the contract with the language server. Names come
+//! from [`sema::Index`](crate::sema::Index) (`at`, `definition`,
+//! `references`); the YAML a hover shows is cut out of the analysis's
+//! outputs, the very files `build` writes; the outline walks the syntax tree.
+//!
+//! - [`hover`]: in `hover.rs`, over the documents of `yaml.rs`;
+//! - [`prepare_rename`], [`rename`]: in `rename.rs`;
+//! - [`symbols`]: in `outline.rs`.
+
+mod hover;
+mod outline;
+mod rename;
+#[cfg(test)]
+mod tests;
+mod yaml;
 
 use super::Analysis;
+use crate::sema::index::{Def, DefId, DefKind};
 use crate::source::{FileId, Span};
 
 /// What hovering over a position shows.
@@ -71,14 +85,13 @@ pub enum SymbolKind {
 
 /// What to show when hovering at `offset` of `file`.
 pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<Hover> {
-    let _ = (analysis, file, offset);
-    None
+    hover::hover(analysis, file, offset)
 }
 
 /// Where the name at `offset` is defined.
 pub fn definition(analysis: &Analysis, file: FileId, offset: usize) -> Option<Span> {
-    let _ = (analysis, file, offset);
-    None
+    let (_, def, _) = target(analysis, file, offset)?;
+    Some(def.span)
 }
 
 /// Every use of the name at `offset`, and its definition when
@@ -89,14 +102,31 @@ pub fn references(
     offset: usize,
     include_definition: bool,
 ) -> Vec<Span> {
-    let _ = (analysis, file, offset, include_definition);
-    Vec::new()
+    let Some((id, def, _)) = target(analysis, file, offset) else {
+        return Vec::new();
+    };
+    if def.kind == DefKind::Namespace {
+        // Every `namespace X` block is a definition of the one namespace.
+        let (blocks, uses) = namespace_spans(analysis, &def.name);
+        let mut found = if include_definition {
+            blocks
+        } else {
+            Vec::new()
+        };
+        found.extend(uses);
+        return found;
+    }
+    let mut found = Vec::new();
+    if include_definition {
+        found.push(def.span);
+    }
+    found.extend_from_slice(analysis.index.references(id));
+    found
 }
 
 /// The span of the name a rename at `offset` would change.
 pub fn prepare_rename(analysis: &Analysis, file: FileId, offset: usize) -> Option<Span> {
-    let _ = (analysis, file, offset);
-    None
+    rename::prepare(analysis, file, offset).ok()
 }
 
 /// The edits that rename the name at `offset` to `new_name` everywhere.
@@ -106,12 +136,65 @@ pub fn rename(
     offset: usize,
     new_name: &str,
 ) -> Result<Vec<Edit>, RenameError> {
-    let _ = (analysis, file, offset, new_name);
-    Err(RenameError::NotRenamable)
+    rename::rename(analysis, file, offset, new_name)
 }
 
 /// The outline of a file.
 pub fn symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
-    let _ = (analysis, file);
-    Vec::new()
+    outline::symbols(analysis, file)
+}
+
+/// The definition named at `offset` (a CIDR group stands for its
+/// constant), and the span of the name under the cursor.
+fn target(analysis: &Analysis, file: FileId, offset: usize) -> Option<(DefId, &Def, Span)> {
+    let offset = u32::try_from(offset).ok()?;
+    let mut id = analysis.index.at(file, offset)?;
+    let mut def = analysis.index.definition(id)?;
+    if let crate::sema::index::Detail::CidrGroup {
+        constant: Some(constant),
+    } = def.detail
+    {
+        id = constant;
+        def = analysis.index.definition(id)?;
+    }
+    let holds = |span: &Span| span.file == file && span.start <= offset && offset <= span.end;
+    let under = if holds(&def.span) {
+        def.span
+    } else {
+        analysis
+            .index
+            .references(id)
+            .iter()
+            .copied()
+            .find(|span| holds(span))
+            .unwrap_or(def.span)
+    };
+    Some((id, def, under))
+}
+
+/// The names of every `namespace NAME` block of a namespace, and every use
+/// of it, each list in path and source order.
+fn namespace_spans(analysis: &Analysis, name: &str) -> (Vec<Span>, Vec<Span>) {
+    let mut blocks = Vec::new();
+    let mut uses = Vec::new();
+    for (id, def) in analysis.index.of_kind(DefKind::Namespace) {
+        if def.name == name {
+            blocks.push(def.span);
+            uses.extend_from_slice(analysis.index.references(id));
+        }
+    }
+    let key = |span: &Span| (analysis.sources.path(span.file).to_owned(), *span);
+    blocks.sort_by_key(key);
+    blocks.dedup();
+    uses.sort_by_key(key);
+    uses.dedup();
+    (blocks, uses)
+}
+
+/// True when `span` lies in a file of the standard library.
+fn in_stdlib(analysis: &Analysis, span: Span) -> bool {
+    analysis
+        .sources
+        .get(span.file)
+        .is_some_and(|file| file.origin == crate::source::Origin::Stdlib)
 }
