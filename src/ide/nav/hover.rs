@@ -371,7 +371,10 @@ fn policy_of_use(analysis: &Analysis, at: Span) -> Option<(Option<String>, Strin
         };
         let hit = via.is_some_and(within) || within(def.item);
         if hit
-            && best.is_none_or(|old| def.item.end - def.item.start < old.item.end - old.item.start)
+            && best.is_none_or(|old| {
+                def.item.end.saturating_sub(def.item.start)
+                    < old.item.end.saturating_sub(old.item.start)
+            })
         {
             best = Some(def);
         }

@@ -9,7 +9,7 @@ use crate::source::{FileId, Span};
 
 /// Every keyword of the language (the grammar's `keyword` rule): no
 /// constant, category or parameter may be named so.
-const KEYWORDS: &[&str] = &[
+pub(super) const KEYWORDS: &[&str] = &[
     "import",
     "const",
     "category",

@@ -609,3 +609,125 @@ fn symbols_of_a_namespace_file_and_a_library() {
             .collect();
     assert_eq!(kinds, [SymbolKind::Constant, SymbolKind::Namespace]);
 }
+
+const GROUPS: &str = "\
+const STORAGE_IPS = group [10.20.0.10, 10.20.0.11]
+cluster namespaces {
+  shop,
+  bank,
+}
+namespace shop {
+  allow to cidr $STORAGE_IPS port 2049/tcp
+  allow from cidr $STORAGE_IPS port 22/tcp
+}
+namespace bank {
+  allow from pods in namespace shop port 443/tcp
+}
+";
+
+#[test]
+fn a_cidr_group_is_hovered_and_renamed_through_its_constant() {
+    let analysis = analysis(&[("groups.netpol", GROUPS)]);
+    assert!(
+        !crate::diag::has_errors(&analysis.diagnostics),
+        "{:?}",
+        analysis.diagnostics
+    );
+    let (span, markdown) = hover_at(&analysis, "groups.netpol", "$STORAGE_IPS", 1, 1);
+    assert_eq!(span, "groups.netpol:8:20 STORAGE_IPS");
+    insta::assert_snapshot!(markdown, @r"
+    ```netpol
+    const STORAGE_IPS = group [10.20.0.10, 10.20.0.11]
+    ```
+    Constant `STORAGE_IPS`: a CIDR list, defined at `groups.netpol:1:7`. Used 2 times: `groups.netpol` (2).
+
+    Emitted as CiliumCIDRGroup `storage-ips`:
+
+    ```yaml
+    apiVersion: cilium.io/v2
+    kind: CiliumCIDRGroup
+    metadata:
+      name: storage-ips
+    spec:
+      externalCIDRs:
+      - 10.20.0.10/32
+      - 10.20.0.11/32
+    ```
+    ");
+    let (file, offset) = at(&analysis, "groups.netpol", "STORAGE_IPS", 0, 0);
+    let found = super::rename(&analysis, file, offset, "NAS_IPS").unwrap();
+    assert_eq!(
+        edits(&analysis, &found),
+        [
+            "groups.netpol:1:7 STORAGE_IPS -> NAS_IPS",
+            "groups.netpol:7:18 STORAGE_IPS -> NAS_IPS",
+            "groups.netpol:8:20 STORAGE_IPS -> NAS_IPS",
+        ]
+    );
+}
+
+#[test]
+fn rename_a_namespace_with_its_peer_uses_and_inventory_entry() {
+    let analysis = analysis(&[("groups.netpol", GROUPS)]);
+    let (file, offset) = at(&analysis, "groups.netpol", "shop", 2, 0);
+    assert_eq!(
+        show(
+            &analysis,
+            super::prepare_rename(&analysis, file, offset).unwrap()
+        ),
+        "groups.netpol:11:32 shop"
+    );
+    let found = super::rename(&analysis, file, offset, "store").unwrap();
+    assert_eq!(
+        edits(&analysis, &found),
+        [
+            "groups.netpol:3:3 shop -> store",
+            "groups.netpol:6:11 shop -> store",
+            "groups.netpol:11:32 shop -> store",
+        ]
+    );
+    let references = super::references(&analysis, file, offset, false);
+    assert_eq!(
+        shown(&analysis, &references),
+        ["groups.netpol:3:3 shop", "groups.netpol:11:32 shop"]
+    );
+}
+
+#[test]
+fn the_keywords_refused_are_the_grammars() {
+    let grammar = include_str!("../../../grammar/netpol.pest");
+    let rule = grammar.split("\nkeyword = @{").nth(1).unwrap();
+    let rule = rule.split('}').next().unwrap();
+    let mut written: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+    let mut ours = super::rename::KEYWORDS.to_vec();
+    written.sort_unstable();
+    ours.sort_unstable();
+    assert_eq!(ours, written);
+}
+
+#[test]
+fn every_offset_of_good_and_broken_files_is_answered_without_panic() {
+    let broken = "# é ü — \"x\"\nimport \"lib.netpol\"\nconst Ü = \"ü\"\nnamespace shop {\n  allow to pods $WEB port\n  use from_web(ports: $\n  policy {\n";
+    for files in [
+        vec![
+            ("lib.netpol", LIB),
+            ("shop.netpol", SHOP),
+            ("bank.netpol", BANK),
+        ],
+        vec![("lib.netpol", LIB), ("broken.netpol", broken)],
+        vec![("groups.netpol", GROUPS)],
+    ] {
+        let analysis = analysis(&files);
+        for (path, text) in &files {
+            let file = analysis.sources.find(path).unwrap();
+            for offset in 0..=text.len() + 1 {
+                let _ = super::hover(&analysis, file, offset);
+                let _ = super::definition(&analysis, file, offset);
+                let _ = super::references(&analysis, file, offset, true);
+                let _ = super::prepare_rename(&analysis, file, offset);
+                let _ = super::rename(&analysis, file, offset, "X");
+            }
+            let _ = super::symbols(&analysis, file);
+        }
+    }
+}
