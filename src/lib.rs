@@ -26,6 +26,8 @@
 //! - [`goregexp`]: Go's regexp syntax (and RE2's refusals), for HTTP rules.
 //! - [`fmt`]: the canonical layout of a `.netpol` file (`netpolc fmt`).
 //! - [`import`]: CNP/CCNP YAML to a `.netpol` repository (`netpolc import`).
+//! - [`ide`]: answers about the source for editors (`netpolc lsp`): hover,
+//!   definitions, references, rename, symbols, completion, fixes.
 //!
 //! The command-line interface lives in the binary (`src/cli/`), so this
 //! library cannot reach the terminal or the filesystem.
@@ -47,6 +49,7 @@ pub mod diag;
 pub mod emit;
 pub mod fmt;
 pub mod goregexp;
+pub mod ide;
 pub mod import;
 pub mod ir;
 pub mod lint;
@@ -110,6 +113,17 @@ pub fn check(
     sources: &SourceMap,
     options: &Options,
 ) -> (ir::Program, sema::Index, Vec<Diagnostic>) {
+    let (program, index, _, diagnostics) = check_with_syntax(sources, options);
+    (program, index, diagnostics)
+}
+
+/// [`check`], also returning the syntax trees (with rule sentences
+/// completed), for tools that answer questions about the source
+/// ([`ide::Analysis`]).
+pub(crate) fn check_with_syntax(
+    sources: &SourceMap,
+    options: &Options,
+) -> (ir::Program, sema::Index, Vec<ast::File>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sources.len());
     for (file, diags) in parse_all(sources) {
@@ -124,7 +138,7 @@ pub fn check(
         diagnostics.extend(lint::lint(&program, &index, &files, sources));
     }
     sort_diagnostics(sources, &mut diagnostics);
-    (program, index, diagnostics)
+    (program, index, files, diagnostics)
 }
 
 /// Parses every file, on as many threads as the machine has cores when

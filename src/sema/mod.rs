@@ -31,6 +31,7 @@ pub use proof::Checked;
 pub use safety::SYSTEM_NAMESPACES;
 pub(crate) use suggest::{closest, did_you_mean};
 pub use types::Ty;
+pub(crate) use validate::{is_dns_label, is_dns_subdomain};
 
 use crate::Options;
 use crate::diag::Diagnostic;
