@@ -33,3 +33,22 @@ pub fn did_you_mean<'a>(
 ) -> Option<String> {
     closest(word, candidates).map(|best| format!("did you mean `{}`?", show(best)))
 }
+
+/// [`did_you_mean`]'s help on `diag`, with the same fix as a suggestion that
+/// replaces `span` (the misspelt name as written) with the candidate.
+pub fn did_you_mean_at<'a>(
+    diag: crate::diag::Diagnostic,
+    span: crate::source::Span,
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    show: impl Fn(&str) -> String,
+) -> crate::diag::Diagnostic {
+    match closest(word, candidates) {
+        Some(best) => {
+            let shown = show(best);
+            diag.help(format!("did you mean `{shown}`?"))
+                .suggest(span, shown.clone(), format!("Replace with `{shown}`"))
+        }
+        None => diag,
+    }
+}
