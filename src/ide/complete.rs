@@ -277,10 +277,7 @@ fn blocks<'a>(scan: &Scan<'a>, text: &'a str) -> Vec<Block<'a>> {
         let parent_kind = out.last().cloned().unwrap_or(Block::Other);
         let block = match (&parent_kind, frame.open) {
             (Block::Top, open) => {
-                let item = toks
-                    .get(top_item_start(toks)..)
-                    .unwrap_or(&[])
-                    .to_vec();
+                let item = toks.get(top_item_start(toks)..).unwrap_or(&[]).to_vec();
                 match (item.first(), open) {
                     (Some(first), '{') if first.is("namespace") || first.is("system") => {
                         Block::Namespace
@@ -303,7 +300,9 @@ fn blocks<'a>(scan: &Scan<'a>, text: &'a str) -> Vec<Block<'a>> {
                             Block::Policy
                         }
                     }
-                    (Some(first), '{') if first.is("const") => Block::Selector { namespaces: false },
+                    (Some(first), '{') if first.is("const") => {
+                        Block::Selector { namespaces: false }
+                    }
                     (Some(first), '(') if first.is("category") && item.len() == 2 => Block::Params,
                     _ => Block::Other,
                 }
@@ -330,7 +329,14 @@ fn blocks<'a>(scan: &Scan<'a>, text: &'a str) -> Vec<Block<'a>> {
 /// Where the item under way starts among the file's top-level tokens.
 fn top_item_start(toks: &[Tok<'_>]) -> usize {
     const ITEMS: &[&str] = &[
-        "import", "const", "category", "namespace", "system", "cluster", "cilium", "silence",
+        "import",
+        "const",
+        "category",
+        "namespace",
+        "system",
+        "cluster",
+        "cilium",
+        "silence",
     ];
     let mut at = toks.len();
     while at > 0 {
@@ -568,7 +574,14 @@ fn sentence_clauses(names: &Names<'_>, sentence: &Sentence, rest: &[Tok<'_>]) ->
     let mut out: Vec<Completion> = sentence
         .clauses
         .iter()
-        .filter(|clause| clause.len() > run.len() && clause.starts_with(&run.iter().map(|word| (*word).to_owned()).collect::<Vec<_>>()))
+        .filter(|clause| {
+            clause.len() > run.len()
+                && clause.starts_with(
+                    &run.iter()
+                        .map(|word| (*word).to_owned())
+                        .collect::<Vec<_>>(),
+                )
+        })
         .filter_map(|clause| clause.get(run.len()))
         .map(|word| item(word, CompletionKind::Keyword))
         .collect();
@@ -583,7 +596,10 @@ fn sentence_clauses(names: &Names<'_>, sentence: &Sentence, rest: &[Tok<'_>]) ->
 fn scope(names: &Names<'_>, toks: &[Tok<'_>]) -> Option<Vec<Completion>> {
     let last = toks.last()?;
     if last.is("in") {
-        return Some(words(&["namespace", "namespaces", "all"], CompletionKind::Keyword));
+        return Some(words(
+            &["namespace", "namespaces", "all"],
+            CompletionKind::Keyword,
+        ));
     }
     if ends_with(toks, &["in", "all"]) {
         return Some(words(&["namespaces"], CompletionKind::Keyword));
@@ -596,7 +612,11 @@ fn scope(names: &Names<'_>, toks: &[Tok<'_>]) -> Option<Vec<Completion>> {
     }
     // A list of names: `namespace a, b`, `except a, b`, `entity world, host`.
     let mut at = toks.len() - 1;
-    if matches!(last, Tok::Punct(',')) || last.is("namespace") || last.is("except") || last.is("entity") {
+    if matches!(last, Tok::Punct(','))
+        || last.is("namespace")
+        || last.is("except")
+        || last.is("entity")
+    {
         while at >= 2
             && matches!(toks.get(at), Some(Tok::Punct(',')))
             && matches!(toks.get(at - 1), Some(Tok::Word(_)))
@@ -621,7 +641,10 @@ fn scope(names: &Names<'_>, toks: &[Tok<'_>]) -> Option<Vec<Completion>> {
     }
     // `namespaces with team=...`.
     let with = toks.iter().rposition(|tok| tok.is("with"))?;
-    if toks.get(with.checked_sub(1)?).is_some_and(|tok| tok.is("namespaces")) {
+    if toks
+        .get(with.checked_sub(1)?)
+        .is_some_and(|tok| tok.is("namespaces"))
+    {
         return Some(namespace_labels(names, toks.get(with + 1..)?));
     }
     None
@@ -724,6 +747,8 @@ struct Names<'a> {
     visible: Vec<FileId>,
     /// The file's own constants, found in its text.
     own_constants: Vec<String>,
+    /// The file's own namespaces, found in its text.
+    own_namespaces: Vec<String>,
     /// Visible categories with their parameters (name, type and default).
     categories: Vec<(String, Vec<(String, String)>)>,
     sentences: Vec<Sentence>,
@@ -733,6 +758,8 @@ struct Names<'a> {
 
 impl<'a> Names<'a> {
     fn new(analysis: &'a Analysis, file: FileId, text: &str) -> Names<'a> {
+        // The file's own definitions and imports, read from its text.
+        let top = scan::top_level(text);
         let mut visible = vec![file];
         visible.extend(
             analysis
@@ -742,6 +769,17 @@ impl<'a> Names<'a> {
                 .filter(|import| import.file == file)
                 .filter_map(|import| import.target),
         );
+        let from = analysis.sources.path(file);
+        for pair in top.windows(2) {
+            if let [import, Tok::Str(start, end)] = pair
+                && import.is("import")
+                && let Some(path) = text.get(*start..*end)
+                && let Some(target) = analysis.sources.find(&joined(from, path))
+                && !visible.contains(&target)
+            {
+                visible.push(target);
+            }
+        }
         visible.extend(
             analysis
                 .sources
@@ -749,14 +787,20 @@ impl<'a> Names<'a> {
                 .filter(|(_, source)| source.origin == Origin::Stdlib)
                 .map(|(id, _)| id),
         );
-        // The file's own definitions, read from its text.
-        let top = scan::top_level(text);
         let mut own_constants = Vec::new();
+        let mut own_namespaces = Vec::new();
         let mut categories = Vec::new();
         for (at, tok) in top.iter().enumerate() {
-            let (Some(Tok::Word(name)), true) = (top.get(at + 1), tok.is("const") || tok.is("category")) else {
+            let (Some(Tok::Word(name)), true) = (
+                top.get(at + 1),
+                tok.is("const") || tok.is("category") || tok.is("namespace"),
+            ) else {
                 continue;
             };
+            if tok.is("namespace") {
+                own_namespaces.push((*name).to_owned());
+                continue;
+            }
             if tok.is("const") {
                 own_constants.push((*name).to_owned());
             } else {
@@ -779,7 +823,11 @@ impl<'a> Names<'a> {
             let after_name = analysis
                 .sources
                 .get(def.span.file)
-                .and_then(|source| source.text.get(def.span.end as usize..def.item.end as usize))
+                .and_then(|source| {
+                    source
+                        .text
+                        .get(def.span.end as usize..def.item.end as usize)
+                })
                 .unwrap_or("");
             categories.push((def.name.clone(), scan::params_in_head(after_name)));
         }
@@ -795,7 +843,11 @@ impl<'a> Names<'a> {
                                 word: decl.word.node.clone(),
                                 category: category.name.node.clone(),
                                 slot: decl.slot.is_some(),
-                                clauses: decl.clauses.iter().map(|clause| clause.words.clone()).collect(),
+                                clauses: decl
+                                    .clauses
+                                    .iter()
+                                    .map(|clause| clause.words.clone())
+                                    .collect(),
                             });
                         }
                     }
@@ -811,7 +863,9 @@ impl<'a> Names<'a> {
                             for term in terms {
                                 if let ast::Term::Eq(key, value) = term {
                                     let values = labels.entry(key.node.clone()).or_default();
-                                    if let ast::Value::Word(value) | ast::Value::String(value) = value {
+                                    if let ast::Value::Word(value) | ast::Value::String(value) =
+                                        value
+                                    {
                                         values.insert(value.node.clone());
                                     }
                                 }
@@ -826,6 +880,7 @@ impl<'a> Names<'a> {
             analysis,
             visible,
             own_constants,
+            own_namespaces,
             categories,
             sentences,
             labels,
@@ -889,10 +944,16 @@ impl<'a> Names<'a> {
                 .of_kind(DefKind::Namespace)
                 .map(|(_, def)| def.name.clone()),
         );
+        found.extend(self.own_namespaces.iter().cloned());
         for ast_file in &self.analysis.files {
             for ast_item in &ast_file.items {
                 if let ast::Item::Inventory(inventory) = ast_item {
-                    found.extend(inventory.entries.iter().map(|entry| entry.name.node.clone()));
+                    found.extend(
+                        inventory
+                            .entries
+                            .iter()
+                            .map(|entry| entry.name.node.clone()),
+                    );
                 }
             }
         }
@@ -901,4 +962,21 @@ impl<'a> Names<'a> {
             .map(|name| item(name, CompletionKind::Namespace))
             .collect()
     }
+}
+
+/// The path an `import` in the file at `from` names: relative to the
+/// importing file's directory, `.` and `..` resolved.
+fn joined(from: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
 }

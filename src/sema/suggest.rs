@@ -46,8 +46,11 @@ pub fn did_you_mean_at<'a>(
     match closest(word, candidates) {
         Some(best) => {
             let shown = show(best);
-            diag.help(format!("did you mean `{shown}`?"))
-                .suggest(span, shown.clone(), format!("Replace with `{shown}`"))
+            diag.help(format!("did you mean `{shown}`?")).suggest(
+                span,
+                shown.clone(),
+                format!("Replace with `{shown}`"),
+            )
         }
         None => diag,
     }

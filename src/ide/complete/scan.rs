@@ -10,8 +10,8 @@ pub enum Tok<'a> {
     Word(&'a str),
     /// One punctuation character: `,` `:` `=` `!` `/`.
     Punct(char),
-    /// A string literal.
-    Str,
+    /// A string literal, with the byte range of what is between the quotes.
+    Str(usize, usize),
     /// A closed bracket pair, by its opening character, with the byte range
     /// of what is inside.
     Group(char, usize, usize),
@@ -82,19 +82,21 @@ pub fn scan<'a>(text: &'a str) -> Scan<'a> {
             }
             '"' => {
                 in_literal = true;
-                while let Some((_, c)) = chars.next() {
+                let mut end = text.len();
+                while let Some((next, c)) = chars.next() {
                     match c {
                         '\\' => {
                             chars.next();
                         }
                         '"' | '\n' => {
                             in_literal = false;
+                            end = next;
                             break;
                         }
                         _ => {}
                     }
                 }
-                push(&mut frames, Tok::Str);
+                push(&mut frames, Tok::Str(at + 1, end));
             }
             '{' | '(' | '[' => {
                 frames.push(Frame {

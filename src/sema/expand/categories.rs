@@ -338,8 +338,11 @@ impl<'a> Expander<'a, '_> {
             })
             .collect();
         let written = format!("use {}({})", use_stmt.name.node, named.join(", "));
-        diag.help(format!("write `{written}`"))
-            .suggest(use_stmt.span, written, "Name the arguments")
+        diag.help(format!("write `{written}`")).suggest(
+            use_stmt.span,
+            written,
+            "Name the arguments",
+        )
     }
 
     /// Checks a `use`'s arguments against the category's parameters.
