@@ -346,7 +346,7 @@ fn offsets_past_the_end_or_inside_a_character_do_not_panic() {
     assert!(fixes(&analysis, FileId(9_999), 0..usize::MAX).is_empty());
 }
 
-/// Applies the only fix offered anywhere in `path`, compiles again and
+/// Applies the one fix titled `title` offered anywhere in `path`, compiles again and
 /// returns the fixed text; the repository must then have no error.
 fn fix(files: &[(&str, &str)], path: &str, title: &str) -> String {
     let mut sources = SourceMap::with_stdlib();
@@ -357,12 +357,13 @@ fn fix(files: &[(&str, &str)], path: &str, title: &str) -> String {
     let analysis = Analysis::new(sources.clone(), &crate::Options::default());
     assert!(
         crate::diag::has_errors(&analysis.diagnostics),
-        "no error to fix"
+        "no error to fix in {files:?}: {:?}",
+        analysis.diagnostics
     );
     let found = fixes(&analysis, file, 0..usize::MAX);
-    assert_eq!(found.len(), 1, "{found:?}");
-    let fix = &found[0];
-    assert_eq!(fix.title, title);
+    let titled: Vec<_> = found.iter().filter(|fix| fix.title == title).collect();
+    assert_eq!(titled.len(), 1, "{found:?}");
+    let fix = titled[0];
     assert!(analysis.diagnostics[fix.diagnostic].is_error());
     let mut text = sources.get(file).unwrap().text.to_string();
     let mut edits = fix.edits.clone();
@@ -488,4 +489,56 @@ fn fixes_only_for_diagnostics_in_the_range() {
     let at = text.find("$WEB_POD ").unwrap();
     assert_eq!(fixes(&analysis, file, at + 3..at + 3).len(), 1);
     assert!(fixes(&analysis, file, 0..10).is_empty());
+}
+
+#[test]
+fn fix_other_misspelt_words() {
+    let text = fix(
+        &[
+            ("lib.netpol", "const DB_NETS = [10.1.0.0/16]\n"),
+            (
+                "shop.netpol",
+                "import \"lib.netpl\"\nnamespace shop {\n  allow to cidr $DB_NETS port 5432/tcp\n}\n",
+            ),
+        ],
+        "shop.netpol",
+        "Replace with `lib.netpol`",
+    );
+    assert!(text.starts_with("import \"lib.netpol\"\n"), "{text}");
+    let text = fix(
+        &[(
+            "shop.netpol",
+            "namespace shop {\n  allow from pods app=web port 9092/tcp kafka apikey produc\n}\n",
+        )],
+        "shop.netpol",
+        "Replace with `produce`",
+    );
+    assert!(text.contains("kafka apikey produce\n"), "{text}");
+    let text = fix(
+        &[(
+            "shop.netpol",
+            "namespace shop {\n  allow to anywhere icmp EchoRequets\n}\n",
+        )],
+        "shop.netpol",
+        "Replace with `EchoRequest`",
+    );
+    assert!(text.contains("icmp EchoRequest\n"), "{text}");
+    let text = fix(
+        &[(
+            "shop.netpol",
+            "category api(cidrs: cidrs) sentence allow api to $cidr {\n  allow to cidr $cidrs port 443/tcp\n}\n",
+        )],
+        "shop.netpol",
+        "Replace with `$cidrs`",
+    );
+    assert!(text.contains("sentence allow api to $cidrs {"), "{text}");
+    let text = fix(
+        &[(
+            "shop.netpol",
+            "silence W0102X \"the dashboards read it\"\nnamespace shop {\n  allow from pods app=web port 80/tcp\n}\n",
+        )],
+        "shop.netpol",
+        "Replace with `W0102`",
+    );
+    assert!(text.starts_with("silence W0102 "), "{text}");
 }
