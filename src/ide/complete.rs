@@ -347,12 +347,15 @@ fn top_item_start(toks: &[Tok<'_>]) -> usize {
         if !ITEMS.contains(word) {
             continue;
         }
-        // `in namespace $ns` in a sentence declaration.
+        // `in namespace $ns`, `from namespace $ns` in a sentence
+        // declaration; `system namespace`.
         if *word == "namespace"
             && at
                 .checked_sub(1)
                 .and_then(|before| toks.get(before))
-                .is_some_and(|tok| tok.is("in") || tok.is("system"))
+                .is_some_and(|tok| {
+                    tok.is("system") || CLAUSE_WORDS.iter().any(|clause| tok.is(clause))
+                })
         {
             continue;
         }

@@ -198,6 +198,13 @@ fn dollar_offers_the_constants_the_file_sees() {
         ),
         ["$A", "$ports", "$who"]
     );
+    // A sentence declaration with `from namespace` in the category's head.
+    assert_eq!(
+        one(
+            "category m(ns: string) sentence allow m from namespace $ns {\n  allow from namespace $|\n}\n"
+        ),
+        ["$ns"]
+    );
 }
 
 #[test]
