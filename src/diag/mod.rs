@@ -35,6 +35,18 @@ pub struct Label {
     pub message: String,
 }
 
+/// A fix an editor can apply: replace `span` with `replacement`. It is the
+/// help line written as an edit; rendered output shows the help, never this.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What to replace; empty to insert.
+    pub span: Span,
+    /// The new text.
+    pub replacement: String,
+    /// What the editor shows ("Replace with `$STORAGE_IPS`").
+    pub title: String,
+}
+
 /// One error or warning.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -50,6 +62,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// One fix, when one is known.
     pub help: Option<String>,
+    /// The help as edits, when it can be applied mechanically (for editors'
+    /// code actions; not rendered).
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl Diagnostic {
@@ -67,6 +82,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            suggestions: Vec::new(),
         }
     }
 
@@ -81,6 +97,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            suggestions: Vec::new(),
         }
     }
 
@@ -118,6 +135,21 @@ impl Diagnostic {
         if help.is_some() {
             self.help = help;
         }
+        self
+    }
+
+    /// Adds a suggestion: the help as an edit.
+    pub fn suggest(
+        mut self,
+        span: Span,
+        replacement: impl Into<String>,
+        title: impl Into<String>,
+    ) -> Diagnostic {
+        self.suggestions.push(Suggestion {
+            span,
+            replacement: replacement.into(),
+            title: title.into(),
+        });
         self
     }
 

@@ -37,19 +37,18 @@ pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
                     )
                     .help(format!("fix the error; `netpolc explain {code}` says how")),
                 ),
-                None => diags.push(
+                None => diags.push(crate::sema::did_you_mean_at(
                     report::invalid_silence(
                         written.span,
                         report::InvalidSilence::NotWarning {
                             written: &written.node,
                         },
-                    )
-                    .help_opt(crate::sema::did_you_mean(
-                        &written.node.to_ascii_uppercase(),
-                        warnings.iter().copied(),
-                        str::to_owned,
-                    )),
-                ),
+                    ),
+                    written.span,
+                    &written.node.to_ascii_uppercase(),
+                    warnings.iter().copied(),
+                    str::to_owned,
+                )),
             }
         }
         let reason = silence

@@ -29,7 +29,7 @@ pub(crate) mod walk;
 pub use index::Index;
 pub use proof::Checked;
 pub use safety::SYSTEM_NAMESPACES;
-pub(crate) use suggest::{closest, did_you_mean};
+pub(crate) use suggest::{closest, did_you_mean_at};
 pub use types::Ty;
 pub(crate) use validate::{is_dns_label, is_dns_subdomain};
 

@@ -282,12 +282,17 @@ fn resolve_import(
             .map(|(_, file)| file.path.as_str())
             .collect();
         let wanted = target.unwrap_or_else(|| import.path.node.clone());
-        diags.push(
-            report::import_not_found(import.path.span, &import.path.node)
-                .label(format!("no file `{wanted}` in the repository"))
-                .note("import paths are relative to the importing file and name a `.netpol` file of the repository")
-                .help_opt(suggest::did_you_mean(&wanted, candidates, |best| relative(from_path, best))),
-        );
+        let diag = report::import_not_found(import.path.span, &import.path.node)
+            .label(format!("no file `{wanted}` in the repository"))
+            .note("import paths are relative to the importing file and name a `.netpol` file of the repository");
+        diags.push(suggest::did_you_mean_written(
+            diag,
+            import.path.span,
+            &wanted,
+            candidates,
+            &|best| relative(from_path, best),
+            &|best| format!("\"{}\"", relative(from_path, best)),
+        ));
     }
     found
 }

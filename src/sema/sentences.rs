@@ -240,20 +240,19 @@ fn check_decl(
     for param in params {
         if !names.contains(&param.node.as_str()) {
             unknown_param = true;
-            diags.push(
+            diags.push(suggest::did_you_mean_at(
                 report::invalid_sentence_declaration(
                     param.span,
                     report::InvalidSentenceDeclaration::NoParameter {
                         category: &category.name.node,
                         param: &param.node,
                     },
-                )
-                .help_opt(suggest::did_you_mean(
-                    &param.node,
-                    names.iter().copied(),
-                    |best| format!("${best}"),
-                )),
-            );
+                ),
+                param.span,
+                &param.node,
+                names.iter().copied(),
+                |best| format!("${best}"),
+            ));
         }
     }
     let mut seen: HashMap<&[String], Span> = HashMap::new();

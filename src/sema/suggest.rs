@@ -33,3 +33,39 @@ pub fn did_you_mean<'a>(
 ) -> Option<String> {
     closest(word, candidates).map(|best| format!("did you mean `{}`?", show(best)))
 }
+
+/// [`did_you_mean`]'s help on `diag`, with the same fix as a suggestion that
+/// replaces `span` (the misspelt name as written) with the candidate.
+pub fn did_you_mean_at<'a>(
+    diag: crate::diag::Diagnostic,
+    span: crate::source::Span,
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    show: impl Fn(&str) -> String,
+) -> crate::diag::Diagnostic {
+    did_you_mean_written(diag, span, word, candidates, &show, &show)
+}
+
+/// [`did_you_mean_at`] for a name written differently from how the help
+/// shows it (an import path, written in quotes): `write` gives the
+/// replacement text.
+pub fn did_you_mean_written<'a>(
+    diag: crate::diag::Diagnostic,
+    span: crate::source::Span,
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    show: &dyn Fn(&str) -> String,
+    write: &dyn Fn(&str) -> String,
+) -> crate::diag::Diagnostic {
+    match closest(word, candidates) {
+        Some(best) => {
+            let shown = show(best);
+            diag.help(format!("did you mean `{shown}`?")).suggest(
+                span,
+                write(best),
+                format!("Replace with `{shown}`"),
+            )
+        }
+        None => diag,
+    }
+}

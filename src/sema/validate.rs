@@ -335,11 +335,13 @@ pub fn entity(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir:
         return Some(*entity);
     }
     let names = ir::Entity::NAMES.iter().map(|(_, name)| *name);
-    let mut diag = report::unknown_entity(span, &text).help_opt(suggest::did_you_mean(
+    let mut diag = suggest::did_you_mean_at(
+        report::unknown_entity(span, &text),
+        span,
         text,
         names,
         str::to_owned,
-    ));
+    );
     if text == "world-ipv4" || text == "world-ipv6" {
         diag = diag.note("the Cilium CRD schema rejects `world-ipv4` and `world-ipv6`; use `world` with a `cidr` rule");
     } else {

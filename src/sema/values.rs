@@ -405,10 +405,15 @@ impl<'a> Evaluator<'a> {
                             name.node
                         ),
                     )
-                    .help(format!("add `{import}` at the top of this file")),
-                None => diag.help_opt(suggest::did_you_mean(&name.node, candidates, |best| {
+                    .help(format!("add `{import}` at the top of this file"))
+                    .suggest(
+                        Span::new(env.file, 0, 0),
+                        format!("{import}\n"),
+                        format!("Add `{import}`"),
+                    ),
+                None => suggest::did_you_mean_at(diag, name.span, &name.node, candidates, |best| {
                     format!("${best}")
-                })),
+                }),
             };
             diags.push(diag.note("a file sees its own constants, those of the files it imports, and the standard library's"));
             return None;

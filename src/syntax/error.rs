@@ -362,7 +362,8 @@ fn unquoted(file: FileId, text: &str, start: usize) -> Option<Diagnostic> {
     let span = Span::new(file, start, start + token.len());
     Some(
         report::syntax_error(span, report::SyntaxError::UnquotedString { what: &what })
-            .help(format!("write `{written} \"{token}\"`")),
+            .help(format!("write `{written} \"{token}\"`"))
+            .suggest(span, format!("\"{token}\""), "Quote it"),
     )
 }
 

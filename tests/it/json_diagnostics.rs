@@ -226,6 +226,7 @@ fn severity_follows_the_code() {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            suggestions: Vec::new(),
         })
         .collect();
     for (diag, value) in diags.iter().zip(json_lines(&diags, &SourceMap::new())) {
@@ -254,6 +255,7 @@ fn text_is_escaped_and_survives_a_round_trip() {
         secondary: Vec::new(),
         notes: Vec::new(),
         help: None,
+        suggestions: Vec::new(),
     }
     .label(nasty)
     .secondary(Span::new(file, 2, 2), nasty)

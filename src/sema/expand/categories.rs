@@ -36,12 +36,19 @@ impl<'a> Expander<'a, '_> {
         }
         let Some(category) = self.defs.category(env.file, &use_stmt.name.node) else {
             let candidates = self.defs.category_names(env.file);
-            let help = sentences::use_help(self.defs, env.file, &use_stmt.name.node)
-                .or_else(|| suggest::did_you_mean(&use_stmt.name.node, candidates, str::to_owned));
+            let diag = report::unknown_category(use_stmt.name.span, &use_stmt.name.node);
+            let diag = match sentences::use_help(self.defs, env.file, &use_stmt.name.node) {
+                Some(help) => diag.help(help),
+                None => suggest::did_you_mean_at(
+                    diag,
+                    use_stmt.name.span,
+                    &use_stmt.name.node,
+                    candidates,
+                    str::to_owned,
+                ),
+            };
             self.diags.push(
-                report::unknown_category(use_stmt.name.span, &use_stmt.name.node)
-                    .help_opt(help)
-                    .note("a file sees its own categories, those of the files it imports, and the standard library's"),
+                diag.note("a file sees its own categories, those of the files it imports, and the standard library's"),
             );
             return None;
         };
@@ -330,11 +337,12 @@ impl<'a> Expander<'a, '_> {
                 format!("{name}: {}", self.sources.slice(arg.value.span()))
             })
             .collect();
-        diag.help(format!(
-            "write `use {}({})`",
-            use_stmt.name.node,
-            named.join(", ")
-        ))
+        let written = format!("use {}({})", use_stmt.name.node, named.join(", "));
+        diag.help(format!("write `{written}`")).suggest(
+            use_stmt.span,
+            written,
+            "Name the arguments",
+        )
     }
 
     /// Checks a `use`'s arguments against the category's parameters.
@@ -364,21 +372,21 @@ impl<'a> Expander<'a, '_> {
                     .params
                     .iter()
                     .map(|param| param.name.node.as_str());
-                self.diags.push(
-                    report::unknown_argument(
-                        arg.name.span,
-                        report::UnknownArgument::NoParameter {
-                            category: &category.def.name.node,
-                            name: &arg.name.node,
-                        },
-                    )
-                    .secondary(category.def.name.span, "the category is defined here")
-                    .help_opt(suggest::did_you_mean(
-                        &arg.name.node,
-                        names,
-                        str::to_owned,
-                    )),
-                );
+                let diag = report::unknown_argument(
+                    arg.name.span,
+                    report::UnknownArgument::NoParameter {
+                        category: &category.def.name.node,
+                        name: &arg.name.node,
+                    },
+                )
+                .secondary(category.def.name.span, "the category is defined here");
+                self.diags.push(suggest::did_you_mean_at(
+                    diag,
+                    arg.name.span,
+                    &arg.name.node,
+                    names,
+                    str::to_owned,
+                ));
                 ok = false;
                 continue;
             };

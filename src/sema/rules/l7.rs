@@ -192,17 +192,16 @@ fn kafka_rule(
         Some(key) => {
             let lowered = key.node.to_ascii_lowercase();
             if !validate::KAFKA_API_KEYS.contains(&lowered.as_str()) {
-                diags.push(
+                diags.push(super::super::suggest::did_you_mean_at(
                     report::invalid_kafka_rule(
                         key.span,
                         report::InvalidKafkaRule::ApiKey { key: &key.node },
-                    )
-                    .help_opt(super::super::suggest::did_you_mean(
-                        &lowered,
-                        validate::KAFKA_API_KEYS.iter().copied(),
-                        str::to_owned,
-                    )),
-                );
+                    ),
+                    key.span,
+                    &lowered,
+                    validate::KAFKA_API_KEYS.iter().copied(),
+                    str::to_owned,
+                ));
                 return None;
             }
             Some(ir::KafkaApiKey::new(lowered, CHECKED))

@@ -128,11 +128,13 @@ pub fn icmp(item: &ast::IcmpItem, diags: &mut Vec<Diagnostic>) -> Option<ir::Icm
             }
         ));
     } else {
-        diag = diag.help_opt(suggest::did_you_mean(
+        diag = suggest::did_you_mean_at(
+            diag,
+            item.kind.span,
             text,
             table.iter().map(|(name, _)| *name),
             str::to_owned,
-        ));
+        );
     }
     diags.push(diag);
     None
