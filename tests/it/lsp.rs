@@ -587,7 +587,7 @@ fn apply_edits(text: &str, edits: &Value) -> String {
             )
         })
         .collect();
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.0));
     let mut out = text.to_string();
     for (start, end, new_text) in edits {
         out.replace_range(start..end, &new_text);
