@@ -618,6 +618,14 @@ fn session_diagnostics_formatting_shutdown() {
         !capabilities["textDocumentSync"].is_null(),
         "{capabilities}"
     );
+    // The version changes with every release: checked here, not in the snapshot.
+    let mut init = init;
+    assert_eq!(
+        init["serverInfo"]["version"],
+        env!("CARGO_PKG_VERSION"),
+        "{init}"
+    );
+    init["serverInfo"]["version"] = json!("[VERSION]");
     insta::assert_snapshot!("initialize", server.stable(&init));
 
     // The example compiles clean: the opened file gets an empty list.
