@@ -32,6 +32,9 @@ mod position;
 mod transport;
 mod worker;
 
+#[cfg(test)]
+mod tests;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -71,23 +74,54 @@ enum Event {
     Done(Box<Done>),
 }
 
-/// Runs the server until `exit` or the end of stdin: exit 0 after a
-/// `shutdown`, 1 otherwise (as the LSP specification asks).
+/// Runs the server on stdin and stdout until `exit` or the end of stdin:
+/// exit 0 after a `shutdown`, 1 otherwise (as the LSP specification asks).
 pub fn run(options: Options) -> ExitCode {
     install_panic_hook();
+    serve(
+        io::BufReader::new(io::stdin()),
+        io::stdout(),
+        options,
+        test_panic_marker(),
+    )
+}
+
+/// With the `test-hooks` feature, the value of `NETPOLC_TEST_LSP_PANIC`:
+/// the analysis panics when an open document contains it, so the test suite
+/// can check that a panic in the worker does not kill the server.
+#[cfg(feature = "test-hooks")]
+fn test_panic_marker() -> Option<String> {
+    std::env::var("NETPOLC_TEST_LSP_PANIC")
+        .ok()
+        .filter(|marker| !marker.is_empty())
+}
+
+/// Without the `test-hooks` feature there is no marker.
+#[cfg(not(feature = "test-hooks"))]
+fn test_panic_marker() -> Option<String> {
+    None
+}
+
+/// The server on any input and output (stdio, or pipes in tests).
+fn serve(
+    input: impl io::BufRead + Send + 'static,
+    output: impl Write,
+    options: Options,
+    panic_marker: Option<String>,
+) -> ExitCode {
     let (events, inbox) = mpsc::channel();
     let reader_events = events.clone();
     let reader = thread::Builder::new()
         .name("lsp-reader".to_owned())
         .spawn(move || {
-            let stdin = io::stdin();
-            transport::read_loop(&mut stdin.lock(), &reader_events, Event::Frame);
+            let mut input = input;
+            transport::read_loop(&mut input, &reader_events, Event::Frame);
         });
     let (jobs, job_inbox) = mpsc::channel();
     let worker = thread::Builder::new()
         .name("lsp-analysis".to_owned())
         .spawn(move || {
-            worker::run(&job_inbox, &events, options, |done| {
+            worker::run(&job_inbox, &events, options, panic_marker, |done| {
                 Event::Done(Box::new(done))
             });
         });
@@ -98,7 +132,7 @@ pub fn run(options: Options) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let mut server = Server::new(io::stdout(), jobs);
+    let mut server = Server::new(output, jobs);
     for event in inbox {
         let outcome = match event {
             Event::Frame(frame) => server.frame(frame),
@@ -144,6 +178,8 @@ struct Server<W: Write> {
     pending: Vec<Request>,
     /// The diagnostics last published, by URI (only non-empty lists kept).
     published: BTreeMap<String, Vec<lsp_types::Diagnostic>>,
+    /// The `shutdown` request, answered once no request is waiting.
+    shutdown: Option<RequestId>,
     /// Set when the client is gone: the server stops.
     broken: bool,
 }
@@ -160,6 +196,7 @@ impl<W: Write> Server<W> {
             latest: None,
             pending: Vec::new(),
             published: BTreeMap::new(),
+            shutdown: None,
             broken: false,
         }
     }
@@ -231,15 +268,10 @@ impl<W: Write> Server<W> {
                 "the server is already initialized".to_owned(),
             )),
             (Phase::Running, "shutdown") => {
+                // Requests waiting for the analysis are answered first.
                 self.phase = Phase::ShutDown;
-                for waiting in std::mem::take(&mut self.pending) {
-                    self.reply(Response::new_err(
-                        waiting.id,
-                        ErrorCode::InvalidRequest as i32,
-                        "the server is shutting down".to_owned(),
-                    ));
-                }
-                self.answer(request.id, Ok(Value::Null));
+                self.shutdown = Some(request.id);
+                self.answer_pending();
             }
             (Phase::Running, "textDocument/formatting") => {
                 let result = handlers::formatting(&self.workspace, self.encoding, request.params);
@@ -260,30 +292,37 @@ impl<W: Write> Server<W> {
         }
     }
 
-    /// Answers the waiting requests if the current analysis is there.
+    /// Answers the waiting requests if the current analysis is there, then
+    /// a `shutdown` waiting for them.
     fn answer_pending(&mut self) {
-        let Some(latest) = &self.latest else {
-            if self.workspace.root.is_none() {
+        match &self.latest {
+            None if self.workspace.root.is_none() => {
                 // Nothing is being analysed: there is no repository yet.
                 for request in std::mem::take(&mut self.pending) {
                     self.answer(request.id, Ok(Value::Null));
                 }
             }
-            return;
-        };
-        if latest.generation != self.generation {
-            return;
+            Some(latest) if latest.generation == self.generation => {
+                let analysis = latest.analysis.clone();
+                for request in std::mem::take(&mut self.pending) {
+                    let answer = match &analysis {
+                        Ok(analysis) => {
+                            self.answer_from(analysis, request.method.as_str(), request.params)
+                        }
+                        Err(_) => Err((
+                            handlers::REQUEST_FAILED,
+                            "the analysis of the current text failed (see the log)".to_owned(),
+                        )),
+                    };
+                    self.answer(request.id, answer);
+                }
+            }
+            _ => {}
         }
-        let analysis = latest.analysis.clone();
-        for request in std::mem::take(&mut self.pending) {
-            let answer = match &analysis {
-                Ok(analysis) => self.answer_from(analysis, request.method.as_str(), request.params),
-                Err(_) => Err((
-                    handlers::REQUEST_FAILED,
-                    "the analysis of the current text failed (see the log)".to_owned(),
-                )),
-            };
-            self.answer(request.id, answer);
+        if self.pending.is_empty() {
+            if let Some(id) = self.shutdown.take() {
+                self.answer(id, Ok(Value::Null));
+            }
         }
     }
 

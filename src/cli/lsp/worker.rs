@@ -53,7 +53,13 @@ pub struct Done {
 
 /// Runs jobs from `jobs` until the channel closes, sending each result to
 /// `done` wrapped by `wrap`.
-pub fn run<T>(jobs: &Receiver<Job>, done: &Sender<T>, options: Options, wrap: impl Fn(Done) -> T) {
+pub fn run<T>(
+    jobs: &Receiver<Job>,
+    done: &Sender<T>,
+    options: Options,
+    panic_marker: Option<String>,
+    wrap: impl Fn(Done) -> T,
+) {
     let mut last_received: Option<Instant> = None;
     while let Ok(mut job) = jobs.recv() {
         while let Ok(newer) = jobs.try_recv() {
@@ -71,7 +77,7 @@ pub fn run<T>(jobs: &Receiver<Job>, done: &Sender<T>, options: Options, wrap: im
             }
         }
         last_received = Some(job.received);
-        let (analysis, load_diags) = analyze(&job.snapshot, &options);
+        let (analysis, load_diags) = analyze(&job.snapshot, &options, panic_marker.as_deref());
         let result = Done {
             generation: job.generation,
             analysis,
@@ -87,9 +93,12 @@ pub fn run<T>(jobs: &Receiver<Job>, done: &Sender<T>, options: Options, wrap: im
 fn analyze(
     snapshot: &Snapshot,
     options: &Options,
+    panic_marker: Option<&str>,
 ) -> (Result<Arc<Analysis>, String>, Vec<Diagnostic>) {
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        test_hook(snapshot);
+        if let Some(marker) = panic_marker {
+            test_hook(snapshot, marker);
+        }
         let (sources, load_diags) = snapshot.sources();
         (Arc::new(Analysis::new(sources, options)), load_diags)
     }));
@@ -99,23 +108,17 @@ fn analyze(
     }
 }
 
-/// With the `test-hooks` feature and `NETPOLC_TEST_LSP_PANIC` set, panics
-/// when an open document contains that variable's value, so the test suite
-/// can check that a panic in the worker does not kill the server.
-#[cfg(feature = "test-hooks")]
-#[expect(clippy::panic, reason = "the test needs a panic on purpose")]
-fn test_hook(snapshot: &Snapshot) {
-    let marker = std::env::var("NETPOLC_TEST_LSP_PANIC").unwrap_or_default();
-    if !marker.is_empty()
-        && snapshot
-            .overrides
-            .values()
-            .any(|text| text.contains(marker.as_str()))
+/// Panics when an open document contains `marker`: the test suite's way
+/// to check that a panic in the worker does not kill the server. Only tests
+/// and a binary built with the `test-hooks` feature (`NETPOLC_TEST_LSP_PANIC`)
+/// give a marker.
+#[expect(clippy::panic, reason = "the tests need a panic on purpose")]
+fn test_hook(snapshot: &Snapshot, marker: &str) {
+    if snapshot
+        .overrides
+        .values()
+        .any(|text| text.contains(marker))
     {
-        panic!("forced by NETPOLC_TEST_LSP_PANIC");
+        panic!("forced by a test: a document contains `{marker}`");
     }
 }
-
-/// Without the `test-hooks` feature there is no hook.
-#[cfg(not(feature = "test-hooks"))]
-fn test_hook(_: &Snapshot) {}
