@@ -43,6 +43,11 @@ assert.equal(properties['netpolc.path'].type, 'string');
 assert.equal(properties['netpolc.path'].default, 'netpolc');
 assert.deepEqual(properties['netpolc.trace.server'].enum, ['off', 'messages', 'verbose']);
 assert.equal(properties['netpolc.trace.server'].default, 'off');
+assert.equal(
+  manifest.contributes.configurationDefaults['[netpol]']['editor.formatOnSave'],
+  true,
+  'netpol files are formatted on save (by the server, through `netpolc fmt`)',
+);
 const contributedCommands = manifest.contributes.commands.map((c) => c.command).sort();
 
 const lock = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package-lock.json'), 'utf8'));
