@@ -170,7 +170,7 @@ impl Locate for Files<'_> {
         }
         match self.open.get(&source.path) {
             Some(uri) => uri.parse().ok(),
-            None => self.workspace.uri_of(&source.path),
+            None => self.workspace.disk_uri(&source.path),
         }
     }
 

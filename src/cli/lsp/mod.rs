@@ -51,8 +51,8 @@ use lsp_types::{
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, HoverProviderCapability,
     InitializeParams, InitializeResult, LogMessageParams, MessageType, OneOf,
     PublishDiagnosticsParams, RenameOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri, WorkDoneProgressOptions,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    WorkDoneProgressOptions,
 };
 use serde_json::Value;
 
@@ -375,7 +375,7 @@ impl<W: Write> Server<W> {
                     change: Some(TextDocumentSyncKind::FULL),
                     will_save: None,
                     will_save_wait_until: None,
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    save: None,
                 },
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -463,7 +463,7 @@ impl<W: Write> Server<W> {
                 }
             }
             // The disk changed under files that are not open.
-            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => self.changed(),
+            "workspace/didChangeWatchedFiles" => self.changed(),
             "$/cancelRequest" => {
                 if let Some(params) = self.note_params::<lsp_types::CancelParams>(notification) {
                     let id: RequestId = match params.id {
