@@ -69,11 +69,14 @@ class Client:
             self.messages.put((time.perf_counter(), json.loads(body)))
 
     def send(self, message: dict) -> float:
+        """Sends a message; returns the time just before writing it."""
         message["jsonrpc"] = "2.0"
         body = json.dumps(message).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        frame = b"Content-Length: %d\r\n\r\n" % len(body) + body
+        start = time.perf_counter()
+        self.proc.stdin.write(frame)
         self.proc.stdin.flush()
-        return time.perf_counter()
+        return start
 
     def request(self, method: str, params) -> dict:
         self.next_id += 1

@@ -14,8 +14,10 @@
 //! | notes                | `note: ...` lines appended to `message`              |
 //! | help                 | a `help: ...` line appended to `message`             |
 //!
-//! **Invariant:** [`convert`] destructures [`Diagnostic`] completely, so a
-//! field added to it does not compile here until the editor shows it too.
+//! **Invariant:** [`convert`] reads every field of [`Diagnostic`] that the
+//! CLI renders (it names them in one destructuring). Fixes an editor can
+//! apply are not part of the LSP diagnostic: they come as code actions,
+//! from `ide::fixes`.
 
 use lsp_types::{
     DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range, Uri,
@@ -45,6 +47,7 @@ pub fn convert(diag: &Diagnostic, locate: &dyn Locate) -> Option<lsp_types::Diag
         secondary,
         notes,
         help,
+        ..
     } = diag;
     let primary = primary.as_ref()?;
     let mut text = message.clone();

@@ -98,18 +98,9 @@ impl Workspace {
         (!parts.is_empty()).then(|| parts.join("/"))
     }
 
-    /// The URI of a repository path: the open document's own URI when it is
-    /// open, else a `file:` URI under the root.
-    pub fn uri_of(&self, rel: &str) -> Option<Uri> {
-        if let Some(uri) = self
-            .docs
-            .keys()
-            .find(|uri| self.relative(uri).as_deref() == Some(rel))
-        {
-            return Uri::from_str(uri).ok();
-        }
-        let root = self.root.as_deref()?;
-        path_to_uri(&root.join(rel))
+    /// The `file:` URI of a repository path.
+    pub fn disk_uri(&self, rel: &str) -> Option<Uri> {
+        path_to_uri(&self.root.as_deref()?.join(rel))
     }
 
     /// What an analysis of the current state compiles, once the root is known.
@@ -241,7 +232,7 @@ mod tests {
         assert_eq!(workspace.relative("file:///repo"), None);
         assert_eq!(
             workspace
-                .uri_of("ns/a b.netpol")
+                .disk_uri("ns/a b.netpol")
                 .map(|uri| uri.as_str().to_owned()),
             Some("file:///repo/ns/a%20b.netpol".to_owned())
         );

@@ -170,7 +170,7 @@ impl Locate for Files<'_> {
         }
         match self.open.get(&source.path) {
             Some(uri) => uri.parse().ok(),
-            None => self.workspace.uri_of(&source.path),
+            None => self.workspace.disk_uri(&source.path),
         }
     }
 
@@ -249,37 +249,21 @@ pub const METHODS: &[&str] = &[
     "textDocument/codeAction",
 ];
 
-/// `textDocument/hover`: what `ide::hover` says, followed by the
-/// explanation of each diagnostic code at the position.
+/// `textDocument/hover`: what `ide::hover` says (which includes the
+/// explanation of a diagnostic's code under the cursor).
 fn hover(files: &Files<'_>, raw: Value) -> Answer {
     let params: HoverParams = params(raw)?;
     let (file, offset) = at(files, &params.text_document_position_params)?;
-    let found = ide::hover(files.analysis, file, offset);
-    let mut sections = Vec::new();
-    let mut range = None;
-    if let Some(found) = &found {
-        sections.push(found.markdown.clone());
-        range = Some(files.range(found.span));
-    }
-    for diag in &files.analysis.diagnostics {
-        let Some(primary) = &diag.primary else {
-            continue;
-        };
-        if primary.span.file == file && primary.span.range().contains(&offset) {
-            sections.push(diag.code.explanation().to_owned());
-            range = range.or_else(|| Some(files.range(primary.span)));
-        }
-    }
-    if sections.is_empty() {
-        return Ok(Value::Null);
-    }
-    json(Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: sections.join("\n\n---\n\n"),
+    match ide::hover(files.analysis, file, offset) {
+        Some(found) => json(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: found.markdown,
+            }),
+            range: Some(files.range(found.span)),
         }),
-        range,
-    })
+        None => Ok(Value::Null),
+    }
 }
 
 /// `textDocument/definition`.

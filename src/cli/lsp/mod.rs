@@ -51,8 +51,8 @@ use lsp_types::{
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, HoverProviderCapability,
     InitializeParams, InitializeResult, LogMessageParams, MessageType, OneOf,
     PublishDiagnosticsParams, RenameOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, Uri, WorkDoneProgressOptions,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    WorkDoneProgressOptions,
 };
 use serde_json::Value;
 
@@ -178,6 +178,8 @@ struct Server<W: Write> {
     pending: Vec<Request>,
     /// The diagnostics last published, by URI (only non-empty lists kept).
     published: BTreeMap<String, Vec<lsp_types::Diagnostic>>,
+    /// The loading problems last logged.
+    load_errors: Vec<String>,
     /// The `shutdown` request, answered once no request is waiting.
     shutdown: Option<RequestId>,
     /// Set when the client is gone: the server stops.
@@ -196,6 +198,7 @@ impl<W: Write> Server<W> {
             latest: None,
             pending: Vec::new(),
             published: BTreeMap::new(),
+            load_errors: Vec::new(),
             shutdown: None,
             broken: false,
         }
@@ -375,7 +378,7 @@ impl<W: Write> Server<W> {
                     change: Some(TextDocumentSyncKind::FULL),
                     will_save: None,
                     will_save_wait_until: None,
-                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    save: None,
                 },
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
@@ -463,7 +466,7 @@ impl<W: Write> Server<W> {
                 }
             }
             // The disk changed under files that are not open.
-            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => self.changed(),
+            "workspace/didChangeWatchedFiles" => self.changed(),
             "$/cancelRequest" => {
                 if let Some(params) = self.note_params::<lsp_types::CancelParams>(notification) {
                     let id: RequestId = match params.id {
@@ -528,11 +531,18 @@ impl<W: Write> Server<W> {
         if done.generation != self.generation {
             return None;
         }
-        for diag in &done.load_diags {
-            self.log(
-                MessageType::ERROR,
-                &format!("{}: {}", diag.code.as_str(), diag.message),
-            );
+        // Files that cannot be read have no span to publish at: logged, once
+        // per change of the list rather than on every keystroke.
+        let load_errors: Vec<String> = done
+            .load_diags
+            .iter()
+            .map(|diag| format!("{}: {}", diag.code.as_str(), diag.message))
+            .collect();
+        if load_errors != self.load_errors {
+            for line in &load_errors {
+                self.log(MessageType::ERROR, line);
+            }
+            self.load_errors = load_errors;
         }
         match &done.analysis {
             Ok(analysis) => self.publish(analysis),

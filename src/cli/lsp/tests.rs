@@ -537,3 +537,25 @@ fn requests_before_any_document_without_a_root_are_answered() {
     assert_eq!(answer["result"], Value::Null, "{answer}");
     assert_eq!(client.stop(), ExitCode::SUCCESS);
 }
+
+#[test]
+fn unreadable_files_are_logged_once() {
+    let dir = repo(CLEAN);
+    fs::write(dir.path().join("bad.netpol"), b"const X = \xff\n").unwrap();
+    let shop = uri(&dir.path().join("shop.netpol"));
+    let mut client = Client::start();
+    client.initialize(dir.path());
+    let log = client.wait(|message| message["method"] == "window/logMessage");
+    let text = log["params"]["message"].as_str().unwrap();
+    assert!(text.contains("bad.netpol"), "{text}");
+    client.open(&shop, CLEAN);
+    client.change(&shop, 2, BROKEN);
+    assert_eq!(codes(&client.diagnostics(&shop, 2)), ["E0101"]);
+    let logs = client
+        .seen
+        .iter()
+        .filter(|message| message["method"] == "window/logMessage")
+        .count();
+    assert_eq!(logs, 1, "{:#?}", client.seen);
+    assert_eq!(client.stop(), ExitCode::SUCCESS);
+}
