@@ -25,6 +25,7 @@ pub mod ice;
 mod import;
 mod lint;
 mod load;
+mod lsp;
 mod report;
 mod write;
 
@@ -145,6 +146,9 @@ pub enum Command {
     /// Print the netpolc(1) man page (roff) on stdout, e.g.
     /// `netpolc man > ~/.local/share/man/man1/netpolc.1`.
     Man,
+    /// Run the language server on stdin and stdout, for editors: errors as
+    /// you type, hover, go to definition, rename, formatting, completion.
+    Lsp,
 }
 
 /// The `--color` values.
@@ -213,6 +217,7 @@ pub fn run() -> ExitCode {
             clap_complete::generate(*shell, &mut command, "netpolc", &mut out);
             print_stdout(&out)
         }
+        Command::Lsp => lsp::run(reporter.options),
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -7,6 +7,9 @@
 //!   (`tests/editors/textmate.mjs`, with Node and `npm ci --prefix tests/editors`);
 //!   skipped with a one-line message when Node or npm is missing, except
 //!   under `CI`, where it must run.
+//! * The VS Code extension's client starts `netpolc lsp` with the configured
+//!   path (`tests/editors/vscode.cjs`, with Node and `npm ci --prefix
+//!   editors/vscode`); skipped like the TextMate test.
 //! * The tree-sitter grammar's generated `src/` is up to date with
 //!   `grammar.js`, and its own tests pass: the corpus, every example and
 //!   stdlib file without an ERROR node, agreement with netpolc's syntax errors
@@ -235,9 +238,16 @@ fn editor_keywords_match_the_pest_grammar() {
 fn vscode_extension_manifest() {
     let manifest: serde_json::Value =
         serde_json::from_str(&read("editors/vscode/package.json")).expect("package.json is JSON");
+    // The client: extension.js starts `netpolc lsp` (tested by
+    // `vscode_extension_starts_the_server`).
+    assert_eq!(manifest["main"], "./extension.js");
     assert!(
-        manifest.get("main").is_none(),
-        "the extension has no code: no `main`"
+        repo().join("editors/vscode/extension.js").is_file(),
+        "`main` names a file"
+    );
+    assert_eq!(
+        manifest["activationEvents"],
+        serde_json::json!(["onLanguage:netpol"])
     );
     let language = &manifest["contributes"]["languages"][0];
     assert_eq!(language["id"], "netpol");
@@ -298,6 +308,48 @@ fn textmate_grammar_tokenises_examples_and_fixtures() {
     run(
         "tests/editors/textmate.mjs",
         Command::new("node").arg(dir.join("textmate.mjs")),
+    );
+}
+
+/// tests/editors/vscode.cjs: the extension's `main` loads with its real
+/// module graph (vscode-languageclient) and a stub `vscode` module, and
+/// `activate` spawns `<netpolc.path> lsp`, which answers `initialize` over
+/// stdio; the default path is `netpolc`; a missing binary gives an error
+/// message naming the setting.
+#[test]
+fn vscode_extension_starts_the_server() {
+    const TEST: &str = "editors::vscode_extension_starts_the_server";
+    let dir = repo().join("editors/vscode");
+    if !has_program("node") {
+        return skip_outside_ci(
+            TEST,
+            "Node.js (`node`) is not installed, so tests/editors/vscode.cjs cannot run",
+        );
+    }
+    let installed = |dir: &Path| dir.join("node_modules/vscode-languageclient").is_dir();
+    if !installed(&dir) && !has_program("npm") {
+        return skip_outside_ci(
+            TEST,
+            "npm is not installed and editors/vscode/node_modules is missing, so tests/editors/vscode.cjs cannot run",
+        );
+    }
+    if !installed(&dir) {
+        run(
+            "npm ci --prefix editors/vscode",
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--silent", "--prefix"])
+                .arg(&dir),
+        );
+    }
+    assert!(
+        installed(&dir),
+        "the extension test needs its npm packages: run `npm ci --prefix editors/vscode`"
+    );
+    run(
+        "tests/editors/vscode.cjs",
+        Command::new("node")
+            .arg(repo().join("tests/editors/vscode.cjs"))
+            .arg(env!("CARGO_BIN_EXE_netpolc")),
     );
 }
 

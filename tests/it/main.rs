@@ -25,6 +25,7 @@ mod hostile_repo;
 mod import;
 mod json_diagnostics;
 mod lint_cli;
+mod lsp;
 mod output_safety;
 mod platform_postures;
 mod regexp;
