@@ -134,12 +134,22 @@ fn serve(
     }
     let mut server = Server::new(output, jobs);
     for event in inbox {
-        let outcome = match event {
+        // A request's handler catches its own panics to answer with an
+        // error; this is the last net, for the rest of the loop.
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| match event {
             Event::Frame(frame) => server.frame(frame),
             Event::Done(done) => server.done(*done),
-        };
-        if let Some(code) = outcome {
-            return code;
+        }));
+        match outcome {
+            Ok(Some(code)) => return code,
+            Ok(None) => {}
+            Err(payload) => {
+                let message = panic_message(payload.as_ref());
+                server.log(
+                    MessageType::ERROR,
+                    &format!("netpolc lsp: internal error: {message}"),
+                );
+            }
         }
     }
     ExitCode::FAILURE
