@@ -246,7 +246,7 @@ fn range_blocks(start: u32, end: u32) -> u64 {
     let mut at = start;
     while at <= end {
         let mut size = 1u32;
-        while size < 65_536 && at % (size * 2) == 0 && at + size * 2 - 1 <= end {
+        while size < 65_536 && at.is_multiple_of(size * 2) && at + size * 2 - 1 <= end {
             size *= 2;
         }
         count += 1;
