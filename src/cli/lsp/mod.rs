@@ -28,6 +28,8 @@
 mod diagnostics;
 mod documents;
 mod handlers;
+mod initialize;
+mod notifications;
 mod position;
 mod transport;
 mod worker;
@@ -365,177 +367,6 @@ impl<W: Write> Server<W> {
         }
     }
 
-    /// `initialize`: reads the client's root and encodings, and answers the
-    /// server's capabilities.
-    fn initialize(&mut self, raw: Value) -> Answer {
-        let params: InitializeParams = handlers::params(raw)?;
-        self.encoding = Encoding::negotiate(
-            params
-                .capabilities
-                .general
-                .as_ref()
-                .and_then(|general| general.position_encodings.as_deref()),
-        );
-        self.workspace.root = root_of(&params);
-        self.phase = Phase::Running;
-        // The whole repository is checked from the start.
-        self.changed();
-        let capabilities = ServerCapabilities {
-            position_encoding: Some(self.encoding.kind()),
-            text_document_sync: Some(TextDocumentSyncCapability::Options(
-                TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::FULL),
-                    will_save: None,
-                    will_save_wait_until: None,
-                    save: None,
-                },
-            )),
-            hover_provider: Some(HoverProviderCapability::Simple(true)),
-            definition_provider: Some(OneOf::Left(true)),
-            references_provider: Some(OneOf::Left(true)),
-            rename_provider: Some(OneOf::Right(RenameOptions {
-                prepare_provider: Some(true),
-                work_done_progress_options: WorkDoneProgressOptions::default(),
-            })),
-            document_symbol_provider: Some(OneOf::Left(true)),
-            document_formatting_provider: Some(OneOf::Left(true)),
-            completion_provider: Some(CompletionOptions {
-                trigger_characters: Some(vec!["$".to_owned(), ".".to_owned()]),
-                ..CompletionOptions::default()
-            }),
-            code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
-            ..ServerCapabilities::default()
-        };
-        serde_json::to_value(InitializeResult {
-            capabilities,
-            server_info: Some(ServerInfo {
-                name: "netpolc".to_owned(),
-                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
-            }),
-        })
-        .map_err(|error| (ErrorCode::InternalError as i32, error.to_string()))
-    }
-
-    /// Handles a notification; `Some` ends the server.
-    fn notification(&mut self, notification: Notification) -> Option<ExitCode> {
-        let method = notification.method.as_str();
-        if method == "exit" {
-            return Some(if self.phase == Phase::ShutDown {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
-        }
-        if self.phase != Phase::Running {
-            return None;
-        }
-        match method {
-            "textDocument/didOpen" => {
-                if let Some(params) = self.note_params::<DidOpenTextDocumentParams>(notification) {
-                    let uri = params.text_document.uri.as_str().to_owned();
-                    self.workspace.root_for_first_file(&uri);
-                    self.workspace.docs.insert(
-                        uri,
-                        Document {
-                            text: Arc::from(params.text_document.text),
-                            version: params.text_document.version,
-                        },
-                    );
-                    self.changed();
-                }
-            }
-            "textDocument/didChange" => {
-                if let Some(params) = self.note_params::<DidChangeTextDocumentParams>(notification)
-                {
-                    let uri = params.text_document.uri.as_str().to_owned();
-                    // Full sync: the last change holds the whole text.
-                    match (
-                        self.workspace.docs.get_mut(&uri),
-                        params.content_changes.into_iter().next_back(),
-                    ) {
-                        (Some(doc), Some(change)) => {
-                            doc.text = Arc::from(change.text);
-                            doc.version = params.text_document.version;
-                            self.changed();
-                        }
-                        (None, _) => self.log(
-                            MessageType::WARNING,
-                            &format!("didChange for `{uri}`, which is not open; ignored"),
-                        ),
-                        (Some(_), None) => {}
-                    }
-                }
-            }
-            "textDocument/didClose" => {
-                if let Some(params) = self.note_params::<DidCloseTextDocumentParams>(notification) {
-                    let uri = params.text_document.uri.as_str();
-                    if self.workspace.docs.remove(uri).is_some() {
-                        self.changed();
-                    }
-                }
-            }
-            // The disk changed under files that are not open.
-            "workspace/didChangeWatchedFiles" => self.changed(),
-            "$/cancelRequest" => {
-                if let Some(params) = self.note_params::<lsp_types::CancelParams>(notification) {
-                    let id: RequestId = match params.id {
-                        lsp_types::NumberOrString::Number(id) => id.into(),
-                        lsp_types::NumberOrString::String(id) => id.into(),
-                    };
-                    if let Some(at) = self.pending.iter().position(|request| request.id == id) {
-                        let request = self.pending.remove(at);
-                        self.reply(Response::new_err(
-                            request.id,
-                            ErrorCode::RequestCanceled as i32,
-                            "canceled".to_owned(),
-                        ));
-                    }
-                }
-            }
-            _ => {}
-        }
-        self.broken.then_some(ExitCode::FAILURE)
-    }
-
-    /// A notification's parameters, or `None` after logging why not.
-    fn note_params<P: serde::de::DeserializeOwned>(
-        &mut self,
-        notification: Notification,
-    ) -> Option<P> {
-        match serde_json::from_value(notification.params) {
-            Ok(params) => Some(params),
-            Err(error) => {
-                self.log(
-                    MessageType::WARNING,
-                    &format!(
-                        "ignored `{}`: invalid parameters: {error}",
-                        notification.method
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    /// The workspace changed: a new generation, and a job for it.
-    fn changed(&mut self) {
-        self.generation += 1;
-        if let Some(snapshot) = self.workspace.snapshot() {
-            let job = Job {
-                generation: self.generation,
-                snapshot,
-                received: Instant::now(),
-            };
-            if self.jobs.send(job).is_err() {
-                self.log(
-                    MessageType::ERROR,
-                    "netpolc lsp: the analysis thread is gone",
-                );
-            }
-        }
-    }
-
     /// An analysis finished: publish and answer, unless it is stale.
     fn done(&mut self, done: Done) -> Option<ExitCode> {
         if done.generation != self.generation {
@@ -567,45 +398,6 @@ impl<W: Write> Server<W> {
         });
         self.answer_pending();
         self.broken.then_some(ExitCode::FAILURE)
-    }
-
-    /// Publishes the diagnostics of an analysis: every open document (with
-    /// its version) and every file whose diagnostics changed; files that
-    /// became clean, or are gone, get an empty list.
-    fn publish(&mut self, analysis: &Analysis) {
-        let files = Files::new(analysis, &self.workspace, self.encoding);
-        let current = files.diagnostics();
-        let mut notes = Vec::new();
-        for (uri, diags) in &current {
-            let open = self.workspace.docs.get(uri);
-            let before = self.published.get(uri).map_or(&[][..], Vec::as_slice);
-            if open.is_none() && before == diags.as_slice() {
-                continue;
-            }
-            notes.push((uri.clone(), diags.clone(), open.map(|doc| doc.version)));
-        }
-        for uri in self.published.keys() {
-            if !current.contains_key(uri) {
-                notes.push((uri.clone(), Vec::new(), None));
-            }
-        }
-        self.published = current
-            .into_iter()
-            .filter(|(_, diags)| !diags.is_empty())
-            .collect();
-        for (uri, diagnostics, version) in notes {
-            let Ok(uri) = uri.parse::<Uri>() else {
-                continue;
-            };
-            self.notify(
-                "textDocument/publishDiagnostics",
-                PublishDiagnosticsParams {
-                    uri,
-                    diagnostics,
-                    version,
-                },
-            );
-        }
     }
 
     /// Sends a result or an error for a request.
@@ -648,25 +440,6 @@ impl<W: Write> Server<W> {
             self.broken = true;
         }
     }
-}
-
-/// The repository root the client names: its first workspace folder, else
-/// `rootUri`, else `rootPath`.
-#[expect(deprecated, reason = "older clients send only `rootUri` or `rootPath`")]
-fn root_of(params: &InitializeParams) -> Option<std::path::PathBuf> {
-    let folder = params
-        .workspace_folders
-        .as_ref()
-        .and_then(|folders| folders.first())
-        .and_then(|folder| documents::uri_to_path(folder.uri.as_str()));
-    folder
-        .or_else(|| {
-            params
-                .root_uri
-                .as_ref()
-                .and_then(|uri| documents::uri_to_path(uri.as_str()))
-        })
-        .or_else(|| params.root_path.as_ref().map(std::path::PathBuf::from))
 }
 
 thread_local! {
