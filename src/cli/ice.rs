@@ -39,12 +39,7 @@ pub fn test_hook() {}
 
 /// Prints the report and exits with [`EXIT_CODE`].
 fn report(info: &PanicHookInfo<'_>) {
-    let payload = info.payload();
-    let message = payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)");
+    let message = message(info.payload());
     let mut text = format!(
         "error: internal compiler error: {message}\n\
          note: netpolc {} hit a bug; please report it with the input that triggers it\n",
@@ -56,6 +51,15 @@ fn report(info: &PanicHookInfo<'_>) {
     // Stderr may be closed; there is nowhere else to report that.
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
     std::process::exit(EXIT_CODE);
+}
+
+/// The message a panic was raised with, or `(no message)`.
+pub fn message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 #[cfg(test)]

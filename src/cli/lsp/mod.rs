@@ -453,12 +453,7 @@ thread_local! {
 /// editors keep in the server's log.
 fn install_panic_hook() {
     panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("(no message)");
+        let message = super::ice::message(info.payload());
         let text = match info.location() {
             Some(location) => format!("{message} (at {location})"),
             None => message.to_owned(),
@@ -476,11 +471,5 @@ fn install_panic_hook() {
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     LAST_PANIC
         .with(|last| last.borrow_mut().take())
-        .or_else(|| {
-            payload
-                .downcast_ref::<&str>()
-                .map(|text| (*text).to_owned())
-        })
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_owned())
+        .unwrap_or_else(|| super::ice::message(payload).to_owned())
 }
