@@ -63,8 +63,8 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
         let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(report::deny_with_l7(l7_span));
     }
-    let peer = match (peer, ingress, deny) {
-        (Peer::Fqdns(_), _, _) if ingress || deny => {
+    let peer = match peer {
+        Peer::Fqdns(_) if ingress || deny => {
             diags.push(
                 report::misplaced_fqdn_peer(rule.peer.span)
                     .label(if ingress { "an ingress rule" } else { "a deny rule" })
@@ -77,12 +77,15 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             );
             None
         }
-        (Peer::Services(_), true, _) => {
+        Peer::Services(_) if ingress => {
             diags.push(report::misplaced_service_peer(rule.peer.span));
             None
         }
-        (peer, _, _) => Some(peer),
+        peer => Some(peer),
     }?;
+    // From here every conversion succeeds: what a list cannot hold was
+    // reported above (a deny rule's L7 rules included, so `no_l7` is `None`
+    // only after E0410).
     let placed = match (ingress, deny) {
         (true, false) => Placed::Ingress(ir::Rule {
             origin,
