@@ -12,8 +12,8 @@
 //! **Invariant:** an existing `.netpol` file is never overwritten: when
 //! `--out` already holds one, import refuses (E0703) before reading
 //! anything, and each new file is created by the writer of `fs.rs` in its
-//! create-only mode, which never replaces an entry (a temporary file
-//! hard-linked to the new name).
+//! create-only mode, which never replaces an entry (one `O_CREAT|O_EXCL`
+//! open of the new name).
 //!
 //! **Invariant:** when anything is refused, nothing is written.
 

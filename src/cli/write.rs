@@ -17,16 +17,20 @@
 //! so a second build of an unchanged repository writes nothing (the plan
 //! leaves it out, and the writer compares again).
 //!
-//! **Invariant:** each file is replaced atomically, by the writer of
-//! `fs/write.rs`: written to a temporary file in the same directory, then
-//! renamed over the target.
+//! **Invariant:** a file the plan found missing is created directly by the
+//! writer of `fs/write.rs`, with `O_CREAT|O_EXCL` (no temporary file, no
+//! rename); anything that took its name since the plan (a file or a link)
+//! is refused, never followed or overwritten. A file the plan found stale
+//! is replaced atomically: written to a temporary file in the same
+//! directory, then renamed over the target. The output directory is created
+//! once, when missing; nothing is synced to disk (no `fsync`).
 //!
-//! **Invariant:** nothing is written outside the output directory. Temporary
-//! files are created with `O_CREAT|O_EXCL` under names nobody can guess, so
-//! a symbolic link committed under such a name is never followed; a
-//! symbolic link or anything else but a regular file at an output path is
-//! refused (E0906), never followed, replaced or deleted, also when it
-//! appears between the plan and the write; and
+//! **Invariant:** nothing is written outside the output directory. New files
+//! and temporary files are created with `O_CREAT|O_EXCL`, temporary files
+//! under names nobody can guess, so a symbolic link committed under such a
+//! name is never followed; a symbolic link or anything else but a regular
+//! file at an output path is refused (E0906), never followed, replaced or
+//! deleted, also when it appears between the plan and the write; and
 //! the default output directory, `REPO/generated`, must be a real directory,
 //! not a symbolic link (E0906). Only a directory the user names with `--out`
 //! may be reached through a symbolic link.
@@ -149,18 +153,29 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
         unchanged: plan.unchanged,
         ..Summary::default()
     };
-    let writes: Vec<&OutputFile> = plan.changes.iter().filter_map(Change::file).collect();
+    // A file the plan found missing is created directly (`O_EXCL`: an entry
+    // that appeared since is refused); one it found stale is replaced.
+    let writes: Vec<(&OutputFile, Mode)> = plan
+        .changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Create(file) => Some((*file, Mode::CreateNew)),
+            Change::Replace { file, .. } => Some((*file, Mode::Replace)),
+            Change::Remove { .. } => None,
+        })
+        .collect();
+    // The output directory is the only one: created once, with its parents.
     if plan.create_dir && !writes.is_empty() {
         fs::create_dir_all(dir).map_err(|error| vec![cannot("create", dir, &error)])?;
     }
     // After the first failure the other files are left alone.
     let failed = std::sync::atomic::AtomicBool::new(false);
-    let results = in_parallel(&writes, |file| {
+    let results = in_parallel(&writes, |&(file, mode)| {
         if failed.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
         let target = dir.join(&file.path);
-        let result = write_file(&target, file.contents.as_bytes(), Mode::Replace)
+        let result = write_file(&target, file.contents.as_bytes(), mode)
             .map_err(|refused| Box::new(refused_diag(&target, "write", refused)));
         if result.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);

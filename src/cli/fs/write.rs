@@ -7,24 +7,39 @@
 //! target already holds exactly the new contents, nothing is written and
 //! its modification time stays ([`Written::Unchanged`]).
 //!
-//! **Invariant:** a file is replaced atomically: the new contents go to a
-//! temporary file in the target's directory, created with `O_CREAT|O_EXCL`
-//! ([`create_temp`]) under a hidden name nobody can guess, so a symbolic
-//! link committed under such a name is never followed; the target is
-//! checked once more, without following links, to be a regular file (or
-//! absent) just before the temporary file is renamed over it. A symbolic
-//! link or anything else but a regular file at the target is refused
+//! **Invariant:** a file that does not exist yet is created directly
+//! ([`create_new`]): opened with `O_CREAT|O_EXCL`, which fails on any entry
+//! with that name, a symbolic link included, instead of following it. An
+//! entry that appeared since the caller looked is refused
+//! ([`Refused::NotRegular`] for a link or a special file, [`Refused::Exists`]
+//! for a regular file), never followed or overwritten. A write that fails
+//! half-way removes the file it created. Nothing needs to be atomic there:
+//! no older contents can be lost.
+//!
+//! **Invariant:** an existing file is replaced atomically: the new contents
+//! go to a temporary file in the target's directory, created with
+//! `O_CREAT|O_EXCL` ([`create_temp`]) under a hidden name nobody can guess,
+//! so a symbolic link committed under such a name is never followed; the
+//! target is checked once more, without following links, to be a regular
+//! file just before the temporary file is renamed over it. A symbolic link
+//! or anything else but a regular file at the target is refused
 //! ([`Refused::NotRegular`]), never followed, replaced or deleted. Nothing
 //! is synced to disk (no `fsync`): a crash may lose the new contents, but
 //! the rename never leaves a half-written target.
 //!
-//! **Invariant:** [`Mode::CreateNew`] never replaces anything: the
-//! temporary file is hard-linked to the target, which fails when any entry
-//! has that name ([`Refused::Exists`]).
+//! **Invariant:** [`Mode::CreateNew`] never replaces anything: the file is
+//! created directly, as above, and any entry with its name is refused
+//! ([`Refused::Exists`], or [`Refused::NotRegular`] for a link).
+//!
+//! System calls, for a file of one `write`: a new file costs `openat`,
+//! `write`, `close`; a replaced one adds a `statx` of the target before and
+//! after, the temporary file and a `rename`; an unchanged one is a `statx`
+//! (and a read of the file when the sizes agree), and no write.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -69,14 +84,19 @@ impl From<io::Error> for Refused {
 
 /// Writes `contents` to `target` under the policy of this module.
 pub fn write_file(target: &Path, contents: &[u8], mode: Mode) -> Result<Written, Refused> {
-    let existing = regular_or_absent(target)?;
-    let permissions = match (&existing, mode) {
-        (Some(_), Mode::CreateNew) => return Err(Refused::Exists),
-        (Some(metadata), _) if holds(target, metadata, contents)? => {
-            return Ok(Written::Unchanged);
-        }
-        (Some(metadata), Mode::ReplaceKeepingPermissions) => Some(metadata.permissions()),
-        _ => None,
+    if mode == Mode::CreateNew {
+        // `O_EXCL` is the check: no `stat` first.
+        return create_new(target, contents);
+    }
+    let Some(metadata) = regular_or_absent(target)? else {
+        return create_new(target, contents);
+    };
+    if holds(target, &metadata, contents)? {
+        return Ok(Written::Unchanged);
+    }
+    let permissions = match mode {
+        Mode::ReplaceKeepingPermissions => Some(metadata.permissions()),
+        Mode::Replace | Mode::CreateNew => None,
     };
     let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -87,24 +107,40 @@ pub fn write_file(target: &Path, contents: &[u8], mode: Mode) -> Result<Written,
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = create_temp(dir, &name, contents, permissions.as_ref())?;
-    let placed = match mode {
-        Mode::CreateNew => fs::hard_link(&temp, target).map_err(|error| {
-            if error.kind() == io::ErrorKind::AlreadyExists {
-                Refused::Exists
-            } else {
-                Refused::Io(error)
-            }
-        }),
-        Mode::Replace | Mode::ReplaceKeepingPermissions => {
-            regular_or_absent(target).and_then(|_| fs::rename(&temp, target).map_err(Refused::Io))
-        }
-    };
-    if mode == Mode::CreateNew || placed.is_err() {
-        // The temporary file is ours and must not stay behind (after a hard
-        // link, the target keeps the contents).
+    let placed =
+        regular_or_absent(target).and_then(|_| fs::rename(&temp, target).map_err(Refused::Io));
+    if placed.is_err() {
+        // The temporary file is ours and must not stay behind.
         let _ = fs::remove_file(&temp);
     }
     placed.map(|()| Written::Written)
+}
+
+/// Creates `target`, which must not exist, holding `contents`: one
+/// `O_CREAT|O_EXCL` open, which never follows a link and never truncates
+/// anything. When any entry has the name, it is looked at (without
+/// following it) only to say why the write is refused. When the write
+/// fails, the file, created just now by this call, is removed.
+fn create_new(target: &Path, contents: &[u8]) -> Result<Written, Refused> {
+    let mut file = match OpenOptions::new().write(true).create_new(true).open(target) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(match regular_or_absent(target) {
+                Err(refused) => refused,
+                Ok(_) => Refused::Exists,
+            });
+        }
+        Err(error) => return Err(Refused::Io(error)),
+    };
+    let written = file.write_all(contents);
+    drop(file);
+    match written {
+        Ok(()) => Ok(Written::Written),
+        Err(error) => {
+            let _ = fs::remove_file(target);
+            Err(Refused::Io(error))
+        }
+    }
 }
 
 /// The metadata of `path` when it is a regular file, `None` when nothing
@@ -153,16 +189,16 @@ pub fn create_temp(
     permissions: Option<&fs::Permissions>,
 ) -> io::Result<PathBuf> {
     static COUNT: AtomicU64 = AtomicU64::new(0);
+    // One `getpid` for the whole run, not one a file.
+    static PID: OnceLock<u32> = OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
     let mut last = None;
     for _ in 0..TEMP_ATTEMPTS {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |elapsed| elapsed.subsec_nanos());
         let count = COUNT.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(
-            ".{name}.{}-{nanos}-{count}.netpolc-tmp",
-            std::process::id()
-        ));
+        let temp = dir.join(format!(".{name}.{pid}-{nanos}-{count}.netpolc-tmp"));
         let mut file = match OpenOptions::new().write(true).create_new(true).open(&temp) {
             Ok(file) => file,
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {

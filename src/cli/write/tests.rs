@@ -229,3 +229,81 @@ fn temporary_files_get_fresh_names_and_never_replace_anything() {
     assert!(name.starts_with(".shop.yaml."), "{name}");
     assert!(name.ends_with(".netpolc-tmp"), "{name}");
 }
+
+#[test]
+fn a_file_that_appears_between_plan_and_write_is_refused_and_kept() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let files = [output("shop.yaml", "a: 1\n")];
+    let plan = plan(&files, &out, true).unwrap();
+    assert!(matches!(
+        plan.changes.as_slice(),
+        [super::Change::Create(_)]
+    ));
+    // Hand-written, and with the header: still never overwritten.
+    fs::write(out.join("shop.yaml"), format!("{HEADER}mine\n")).unwrap();
+    let diags = super::apply(&plan, &out).unwrap_err();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::E0903);
+    assert_eq!(
+        fs::read_to_string(out.join("shop.yaml")).unwrap(),
+        format!("{HEADER}mine\n")
+    );
+    let names: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["shop.yaml"], "no temporary file stays behind");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_that_appears_between_plan_and_write_is_refused_and_not_followed() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    let victim = temp.path().join("victim");
+    fs::write(&victim, "precious\n").unwrap();
+    let files = [output("shop.yaml", "a: 1\n")];
+    // The directory does not exist at plan time: `apply` creates it.
+    let plan = plan(&files, &out, true).unwrap();
+    assert!(plan.create_dir);
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("shop.yaml")).unwrap();
+    let diags = super::apply(&plan, &out).unwrap_err();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, Code::E0906);
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(
+        fs::symlink_metadata(out.join("shop.yaml"))
+            .unwrap()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn a_stale_file_is_replaced_by_rename_and_a_new_one_created() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path();
+    fs::write(out.join("shop.yaml"), format!("{HEADER}old\n")).unwrap();
+    let files = [output("shop.yaml", "a: 1\n"), output("web.yaml", "b: 2\n")];
+    let plan = plan(&files, out, true).unwrap();
+    assert!(matches!(
+        plan.changes.as_slice(),
+        [super::Change::Replace { .. }, super::Change::Create(_)]
+    ));
+    let summary = super::apply(&plan, out).unwrap();
+    assert_eq!(summary.written, 2);
+    for file in &files {
+        assert_eq!(
+            fs::read_to_string(out.join(&file.path)).unwrap(),
+            file.contents
+        );
+    }
+    let mut names: Vec<_> = fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["shop.yaml", "web.yaml"]);
+}
