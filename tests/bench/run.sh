@@ -100,27 +100,34 @@ steps="build noop check copy cat"
 [ "$jinja" = yes ] && steps="$steps jinja2"
 for step in $steps; do : >"$work/$step"; done
 : >"$work/load"
+rm -rf "$work/out" "$work/jinja-out" "$work/rounds"
+sleep 1
 for round in $(seq "$rounds"); do
   load=$(cut -d' ' -f1 /proc/loadavg)
   echo "$load" >>"$work/load"
   echo "round $round/$rounds: load average (1 min) $load" >&2
-  rm -rf "$work/out" "$work/copy-out" "$work/jinja-out"
+  # Fresh directory names each round, and nothing deleted until the end:
+  # ext4 allocates new inodes slowly right after many files were deleted
+  # (it skips recently deleted ones), which would charge the previous
+  # round's `rm -rf` to whichever command writes first.
+  out=$work/rounds/$round/out
+  mkdir -p "$work/rounds/$round"
   sync
-  measure build "$bin" build "$repo" --out "$work/out"
+  measure build "$bin" build "$repo" --out "$out"
   touch "$work/marker"
   sleep 0.01
-  measure noop "$bin" build "$repo" --out "$work/out"
-  if [ -n "$(find "$work/out" -newer "$work/marker" -print -quit)" ]; then
+  measure noop "$bin" build "$repo" --out "$out"
+  if [ -n "$(find "$out" -newer "$work/marker" -print -quit)" ]; then
     echo "error: the second build of an unchanged repository wrote files" >&2
     exit 1
   fi
-  measure check "$bin" check "$repo" --out "$work/out"
+  measure check "$bin" check "$repo" --out "$out"
   sync
-  measure copy cp -r "$work/out" "$work/copy-out"
-  measure cat find "$work/out" -type f -exec cat {} +
+  measure copy cp -r "$out" "$work/rounds/$round/copy"
+  measure cat find "$out" -type f -exec cat {} +
   if [ "$jinja" = yes ]; then
     sync
-    measure jinja2 "$venv/bin/python" tests/bench/render_jinja.py "$work/jinja-out" "$n"
+    measure jinja2 "$venv/bin/python" tests/bench/render_jinja.py "$work/rounds/$round/jinja" "$n"
   fi
 done
 
@@ -133,8 +140,8 @@ med() {
   cut -d' ' -f"$2" "$work/$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-files=$(find "$work/out" -type f | wc -l)
-bytes=$(du -sb "$work/out" | cut -f1)
+files=$(find "$out" -type f | wc -l)
+bytes=$(du -sb "$out" | cut -f1)
 echo "netpolc build benchmark: N=$n namespaces, $files output files, $bytes bytes, $rounds interleaved rounds, $(nproc) cores"
 echo "load average (1 min) at the start of each round: $(paste -sd' ' "$work/load")"
 echo "median (min-max) of each command:"
