@@ -28,6 +28,7 @@ pub(crate) mod walk;
 
 pub use index::Index;
 pub use proof::Checked;
+pub(crate) use resolve::join as join_import_path;
 pub use safety::SYSTEM_NAMESPACES;
 pub(crate) use suggest::{closest, did_you_mean_at};
 pub use types::Ty;

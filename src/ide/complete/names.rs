@@ -62,13 +62,18 @@ impl<'a> Names<'a> {
         );
         let from = analysis.sources.path(file);
         for pair in top.windows(2) {
-            if let [import, Tok::Str(start, end)] = pair
-                && import.is("import")
-                && let Some(path) = text.get(*start..*end)
-                && let Some(target) = analysis.sources.find(&joined(from, path))
-                && !visible.contains(&target)
-            {
-                visible.push(target);
+            let [import, Tok::Str(start, end)] = pair else {
+                continue;
+            };
+            let target = text
+                .get(*start..*end)
+                .filter(|_| import.is("import"))
+                .and_then(|path| crate::sema::join_import_path(from, path))
+                .and_then(|path| analysis.sources.find(&path));
+            if let Some(target) = target {
+                if !visible.contains(&target) {
+                    visible.push(target);
+                }
             }
         }
         visible.extend(
@@ -253,21 +258,4 @@ impl<'a> Names<'a> {
             .map(|name| item(name, CompletionKind::Namespace))
             .collect()
     }
-}
-
-/// The path an `import` in the file at `from` names: relative to the
-/// importing file's directory, `.` and `..` resolved.
-pub(super) fn joined(from: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    parts.join("/")
 }
