@@ -32,7 +32,7 @@ impl<'a> Rule<'a> {
             ingress: spec.ingress.iter().map(IngressRule::from_ir).collect(),
             ingress_deny: spec.ingress_deny.iter().map(IngressRule::from_ir).collect(),
             egress: spec.egress.iter().map(EgressRule::from_ir).collect(),
-            egress_deny: spec.egress_deny.iter().map(EgressRule::from_deny).collect(),
+            egress_deny: spec.egress_deny.iter().map(EgressRule::from_ir).collect(),
             labels: spec
                 .labels
                 .iter()
@@ -115,107 +115,35 @@ impl<'a> IngressRule<'a> {
     }
 }
 
-/// The `to...` fields of an egress rule, one per peer kind.
-#[derive(Default)]
-struct EgressPeerFields<'a> {
-    to_endpoints: Option<Vec<LabelSelector<'a>>>,
-    to_entities: Option<Vec<&'static str>>,
-    to_cidr: Option<Vec<String>>,
-    to_cidr_set: Option<Vec<CidrRule>>,
-    to_fqdns: Option<Vec<FqdnSelector<'a>>>,
-    to_services: Option<Vec<Service<'a>>>,
-}
-
 impl<'a> EgressRule<'a> {
-    /// The rule in an `egress` list.
-    fn from_ir(rule: &'a ir::EgressRule) -> EgressRule<'a> {
-        let fields = match &rule.peer {
-            ir::EgressPeer::Anywhere => EgressPeerFields::default(),
-            ir::EgressPeer::Endpoints(selectors) => EgressPeerFields::endpoints(selectors),
-            ir::EgressPeer::Entities(entities) => EgressPeerFields::entities(entities),
-            ir::EgressPeer::Cidrs(cidrs) => EgressPeerFields::cidrs(cidrs),
-            ir::EgressPeer::CidrGroups(peer) => EgressPeerFields::cidr_groups(peer),
-            ir::EgressPeer::Fqdns(fqdns) => EgressPeerFields {
-                to_fqdns: Some(fqdns.iter().map(FqdnSelector::from_ir).collect()),
-                ..EgressPeerFields::default()
-            },
-            ir::EgressPeer::Services(services) => EgressPeerFields::services(services),
+    /// The rule in an `egress` or `egressDeny` list. Every peer kind has an
+    /// egress field, so the common view serves both lists (an `egressDeny`
+    /// rule's type has no FQDN peer and no L7 rules to give it).
+    fn from_ir<P: ir::PeerKind, L: ir::L7Slot>(rule: &'a ir::Rule<P, L>) -> EgressRule<'a> {
+        let mut out = EgressRule {
+            to_ports: port_rules(&rule.ports, rule.l7.get()),
+            icmps: icmp_rules(&rule.icmps),
+            ..EgressRule::default()
         };
-        EgressRule::with(fields, &rule.ports, rule.l7.as_ref(), &rule.icmps)
-    }
-
-    /// The rule in an `egressDeny` list.
-    fn from_deny(rule: &'a ir::EgressDenyRule) -> EgressRule<'a> {
-        let fields = match &rule.peer {
-            ir::EgressDenyPeer::Anywhere => EgressPeerFields::default(),
-            ir::EgressDenyPeer::Endpoints(selectors) => EgressPeerFields::endpoints(selectors),
-            ir::EgressDenyPeer::Entities(entities) => EgressPeerFields::entities(entities),
-            ir::EgressDenyPeer::Cidrs(cidrs) => EgressPeerFields::cidrs(cidrs),
-            ir::EgressDenyPeer::CidrGroups(peer) => EgressPeerFields::cidr_groups(peer),
-            ir::EgressDenyPeer::Services(services) => EgressPeerFields::services(services),
-        };
-        EgressRule::with(fields, &rule.ports, None, &rule.icmps)
-    }
-
-    fn with(
-        fields: EgressPeerFields<'a>,
-        ports: &'a [ir::PortSpec],
-        l7: Option<&'a ir::L7>,
-        icmps: &'a [ir::IcmpType],
-    ) -> EgressRule<'a> {
-        EgressRule {
-            to_endpoints: fields.to_endpoints,
-            to_entities: fields.to_entities,
-            to_cidr: fields.to_cidr,
-            to_cidr_set: fields.to_cidr_set,
-            to_fqdns: fields.to_fqdns,
-            to_services: fields.to_services,
-            to_ports: port_rules(ports, l7),
-            icmps: icmp_rules(icmps),
-        }
-    }
-}
-
-impl<'a> EgressPeerFields<'a> {
-    fn endpoints(selectors: &'a [ir::Selector]) -> EgressPeerFields<'a> {
-        EgressPeerFields {
-            to_endpoints: Some(selectors.iter().map(LabelSelector::from_ir).collect()),
-            ..EgressPeerFields::default()
-        }
-    }
-
-    fn entities(entities: &[ir::Entity]) -> EgressPeerFields<'a> {
-        EgressPeerFields {
-            to_entities: Some(entity_names(entities)),
-            ..EgressPeerFields::default()
-        }
-    }
-
-    fn cidrs(cidrs: &[ir::CidrRule]) -> EgressPeerFields<'a> {
-        match cidr_peer(cidrs) {
-            CidrPeer::Plain(list) => EgressPeerFields {
-                to_cidr: Some(list),
-                ..EgressPeerFields::default()
+        match rule.peer.view() {
+            ir::PeerRef::Anywhere => {}
+            ir::PeerRef::Endpoints(selectors) => {
+                out.to_endpoints = Some(selectors.iter().map(LabelSelector::from_ir).collect());
+            }
+            ir::PeerRef::Entities(entities) => out.to_entities = Some(entity_names(entities)),
+            ir::PeerRef::Cidrs(cidrs) => match cidr_peer(cidrs) {
+                CidrPeer::Plain(list) => out.to_cidr = Some(list),
+                CidrPeer::Set(set) => out.to_cidr_set = Some(set),
             },
-            CidrPeer::Set(set) => EgressPeerFields {
-                to_cidr_set: Some(set),
-                ..EgressPeerFields::default()
-            },
+            ir::PeerRef::CidrGroups(peer) => out.to_cidr_set = Some(cidr_set_with_groups(peer)),
+            ir::PeerRef::Fqdns(fqdns) => {
+                out.to_fqdns = Some(fqdns.iter().map(FqdnSelector::from_ir).collect());
+            }
+            ir::PeerRef::Services(services) => {
+                out.to_services = Some(services.iter().map(Service::from_ir).collect());
+            }
         }
-    }
-
-    fn cidr_groups(peer: &ir::CidrGroupPeer) -> EgressPeerFields<'a> {
-        EgressPeerFields {
-            to_cidr_set: Some(cidr_set_with_groups(peer)),
-            ..EgressPeerFields::default()
-        }
-    }
-
-    fn services(services: &'a [ir::ServiceRef]) -> EgressPeerFields<'a> {
-        EgressPeerFields {
-            to_services: Some(services.iter().map(Service::from_ir).collect()),
-            ..EgressPeerFields::default()
-        }
+        out
     }
 }
 
