@@ -21,6 +21,7 @@
 //! Every rule carries a [`RuleOrigin`]: the span it was written at (in a user
 //! file or the standard library) and the categories it came through.
 
+mod expect;
 mod rules;
 mod text;
 mod values;
@@ -32,6 +33,7 @@ use ipnet::IpNet;
 
 pub use crate::sema::Checked;
 use crate::source::Span;
+pub use expect::*;
 pub use rules::*;
 pub use text::*;
 pub use values::*;
@@ -53,6 +55,9 @@ pub struct Program {
     pub cilium_version: crate::CiliumVersion,
     /// The namespace inventory (`cluster namespaces`), when the repository has one.
     pub inventory: Option<Inventory>,
+    /// The `expect` statements, in source order; a category's once for each
+    /// namespace that uses it.
+    pub expectations: Vec<Expectation>,
 }
 
 /// A CiliumCIDRGroup: a CIDR constant emitted as an object of its own, so a

@@ -24,6 +24,8 @@
 //! - [`diag`]: diagnostics, their codes and their rendering.
 //! - [`stdlib`]: the embedded standard library.
 //! - [`goregexp`]: Go's regexp syntax (and RE2's refusals), for HTTP rules.
+//! - [`flow`]: the flow engine: whether a flow passes the program's
+//!   policies and which rules decide (`netpolc trace`, `expect`).
 //! - [`fmt`]: the canonical layout of a `.netpol` file (`netpolc fmt`).
 //! - [`import`]: CNP/CCNP YAML to a `.netpol` repository (`netpolc import`).
 //! - [`ide`]: answers about the source for editors (`netpolc lsp`): hover,
@@ -47,6 +49,7 @@
 pub mod ast;
 pub mod diag;
 pub mod emit;
+pub mod flow;
 pub mod fmt;
 pub mod goregexp;
 pub mod ide;
