@@ -54,6 +54,7 @@ pub fn run(repo: &Path, reporter: &Reporter, stdout_color: bool) -> ExitCode {
     if program.expectations.is_empty() {
         let diags = [netpolc::diag::report::no_expectations(&repo.display())];
         reporter.diagnostics(&diags, &shown);
+        reporter.failure("test", &diags);
         return ExitCode::FAILURE;
     }
     if unmet.is_empty() {

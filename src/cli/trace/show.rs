@@ -141,7 +141,10 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
             for policy in &side.enforcing {
                 labels.push(label(
                     first_line(policy.origin, sources),
-                    format!("{policy} selects it"),
+                    format!(
+                        "{policy} selects it, so its {} is default deny",
+                        direction_word(direction)
+                    ),
                 ));
             }
             "default deny: no rule allows it".to_owned()
@@ -180,19 +183,6 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
             proxy_name(side.proxy)
         )),
         None => {}
-    }
-    if side.verdict == SideVerdict::DefaultDeny && !side.enforcing.is_empty() {
-        let names: Vec<String> = side.enforcing.iter().map(ToString::to_string).collect();
-        notes.push(format!(
-            "note: enforced because {} {} it for {}",
-            names.join(", "),
-            if names.len() == 1 {
-                "selects"
-            } else {
-                "select"
-            },
-            direction_word(direction)
-        ));
     }
     out.push(snippet(
         SnippetKind::Note,
@@ -319,9 +309,13 @@ pub fn help(trace: &Trace<'_>, direction: Direction) -> Option<String> {
         SideVerdict::DefaultDeny => {}
         _ => {
             if side.l7_allowed == Some(false) {
+                let kind = match side.proxy {
+                    Proxy::Dns => "a `dns`",
+                    Proxy::Kafka => "a `kafka`",
+                    Proxy::Http | Proxy::None => "an `http`",
+                };
                 return Some(format!(
-                    "add a {} rule that admits the request to the allowing rule",
-                    proxy_name(side.proxy)
+                    "add {kind} rule that admits the request to the rule that allows the flow"
                 ));
             }
             return None;
@@ -597,5 +591,246 @@ fn json_policy(policy: &PolicyRef, sources: &SourceMap) -> JsonPolicy {
         file: sources.path(policy.origin.file).to_owned(),
         line: range.map(|(start, _)| start.line),
         column: range.map(|(start, _)| start.column),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netpolc::flow::NearMiss;
+    use netpolc::ir::{Entity, PodSpec, Program, RuleKind};
+
+    const SHOP: &str = "\
+category web_defaults {
+  allow from pods app=web port 8080/tcp http GET \"/api/.*\"
+}
+namespace shop {
+  policy api {
+    select pods app=api
+    allow from pods app=web port 9090/tcp
+  }
+  use web_defaults
+}
+";
+
+    fn program() -> (Program, SourceMap) {
+        let mut sources = SourceMap::with_stdlib();
+        sources.add_user("namespaces/shop.netpol", SHOP);
+        let (program, _, diags) = netpolc::check(&sources, &netpolc::Options::default());
+        assert!(!netpolc::diag::has_errors(&diags), "{diags:?}");
+        (program, sources)
+    }
+
+    /// The policies of `shop`, as the engine names them, with their first
+    /// ingress rule.
+    fn policies(program: &Program) -> Vec<(PolicyRef, netpolc::ir::RuleOrigin)> {
+        let shop = program.namespaces.values().next().unwrap();
+        shop.policies
+            .iter()
+            .map(|policy| {
+                (
+                    PolicyRef {
+                        namespace: Some(shop.name.clone()),
+                        name: policy.name.clone(),
+                        origin: policy.origin,
+                    },
+                    policy.spec.ingress.first().unwrap().origin.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn spec(program: &Program, port: u16) -> FlowSpec {
+        let shop = program.namespaces.keys().next().unwrap();
+        FlowSpec {
+            from: EndpointSpec::Entity(Entity::World),
+            to: EndpointSpec::Pod(PodSpec {
+                namespace: shop.clone(),
+                labels: std::collections::BTreeMap::new(),
+                service_account: None,
+            }),
+            protocol: FlowProtocol::Tcp,
+            port,
+            request: None,
+        }
+    }
+
+    fn rule(policy: &PolicyRef, origin: &netpolc::ir::RuleOrigin) -> Decider {
+        Decider::Rule {
+            policy: policy.clone(),
+            kind: RuleKind::INGRESS,
+            origin: origin.clone(),
+        }
+    }
+
+    /// Ingress enforced by `api`, whose rule is for port 9090: default deny
+    /// with a near miss.
+    fn denied(program: &Program) -> Answer {
+        let policies = policies(program);
+        let (api, api_rule) = policies
+            .iter()
+            .find(|(policy, _)| policy.name.as_str() == "api")
+            .unwrap();
+        Answer {
+            egress: Side::default(),
+            ingress: Side {
+                verdict: SideVerdict::DefaultDeny,
+                enforcing: vec![api.clone()],
+                near_misses: vec![NearMiss {
+                    rule: rule(api, api_rule),
+                    why: "the peer is not pods app=web in namespace shop".to_owned(),
+                }],
+                ..Side::default()
+            },
+            verdict: FlowVerdict::Denied,
+            unsupported: Vec::new(),
+            assumptions: vec!["the pod of namespace shop has no labels".to_owned()],
+        }
+    }
+
+    #[test]
+    fn default_deny_shows_the_enforcing_policy_the_near_miss_and_a_rule_to_paste() {
+        let (program, sources) = program();
+        let answer = denied(&program);
+        let spec = spec(&program, 8080);
+        let trace = Trace {
+            from: "entity world",
+            to: "namespace shop",
+            spec: &spec,
+            answer: &answer,
+            sources: &sources,
+        };
+        insta::assert_snapshot!(human(&trace, false));
+    }
+
+    #[test]
+    fn an_allow_through_a_category_shows_the_use_and_the_proxy() {
+        let (program, sources) = program();
+        let policies = policies(&program);
+        let (defaults, defaults_rule) = policies
+            .iter()
+            .find(|(policy, origin)| policy.name.as_str() != "api" || !origin.categories.is_empty())
+            .unwrap();
+        let answer = Answer {
+            ingress: Side {
+                verdict: SideVerdict::Allow,
+                deciders: vec![rule(defaults, defaults_rule)],
+                proxy: Proxy::Http,
+                l7_allowed: Some(false),
+                enforcing: policies.iter().map(|(policy, _)| policy.clone()).collect(),
+                ..Side::default()
+            },
+            verdict: FlowVerdict::Denied,
+            ..Answer::default()
+        };
+        let mut spec = spec(&program, 8080);
+        spec.request = Some(Request::Http(netpolc::ir::HttpRequest {
+            method: "POST".to_owned(),
+            path: "/admin.php".to_owned(),
+            ..Default::default()
+        }));
+        let trace = Trace {
+            from: "entity world",
+            to: "namespace shop",
+            spec: &spec,
+            answer: &answer,
+            sources: &sources,
+        };
+        insta::assert_snapshot!(human(&trace, false));
+    }
+
+    #[test]
+    fn json_has_both_sides_with_positions_in_a_stable_order() {
+        let (program, sources) = program();
+        let answer = denied(&program);
+        let spec = spec(&program, 8080);
+        let trace = Trace {
+            from: "entity world",
+            to: "namespace shop",
+            spec: &spec,
+            answer: &answer,
+            sources: &sources,
+        };
+        let text = json(&trace);
+        assert_eq!(text.lines().count(), 1);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        // Every top-level key first appears at the top level, in this order.
+        let keys = [
+            "verdict",
+            "from",
+            "to",
+            "protocol",
+            "port",
+            "request",
+            "egress",
+            "ingress",
+            "unsupported",
+            "assumptions",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|key| text.find(&format!("\"{key}\":")).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|pair| pair[0] < pair[1]), "{text}");
+        assert_eq!(value.as_object().unwrap().len(), keys.len());
+        assert_eq!(value["verdict"], "denied");
+        assert_eq!(value["port"], 8080);
+        assert_eq!(value["egress"]["verdict"], "no-policy");
+        assert_eq!(value["egress"]["help"], serde_json::Value::Null);
+        let ingress = &value["ingress"];
+        assert_eq!(ingress["verdict"], "default-deny");
+        assert_eq!(ingress["enforcing"][0]["name"], "CNP shop/api");
+        assert_eq!(ingress["enforcing"][0]["file"], "namespaces/shop.netpol");
+        assert_eq!(ingress["enforcing"][0]["line"], 5);
+        let miss = &ingress["near_misses"][0]["rule"];
+        assert_eq!(miss["kind"], "ingress");
+        assert_eq!(
+            (miss["line"].clone(), miss["column"].clone()),
+            (7.into(), 5.into())
+        );
+        assert_eq!(
+            ingress["help"],
+            "to allow it, add `allow from entity world port 8080/tcp` to a policy of namespace `shop` that selects the destination"
+        );
+    }
+
+    #[test]
+    fn help_names_the_peer_as_a_rule_would() {
+        let (program, _) = program();
+        let shop = program.namespaces.keys().next().unwrap();
+        let pod = EndpointSpec::Pod(PodSpec {
+            namespace: shop.clone(),
+            labels: std::collections::BTreeMap::new(),
+            service_account: None,
+        });
+        assert_eq!(
+            peer_words(&pod, Direction::Egress).unwrap(),
+            "pods in namespace shop"
+        );
+        assert_eq!(
+            peer_words(
+                &EndpointSpec::Address("10.0.0.1".parse().unwrap()),
+                Direction::Egress
+            )
+            .unwrap(),
+            "cidr 10.0.0.1"
+        );
+        assert_eq!(
+            peer_words(
+                &EndpointSpec::Entity(Entity::KubeApiserver),
+                Direction::Ingress
+            )
+            .unwrap(),
+            "entity kube-apiserver"
+        );
+        assert_eq!(label_value("web"), "web");
+        assert_eq!(label_value("a b"), "\"a b\"");
+        assert_eq!(regex_escape("/a.php?x"), "/a\\.php\\?x");
+        let http = Request::Http(netpolc::ir::HttpRequest {
+            method: "GET".to_owned(),
+            path: "/v1/x.json".to_owned(),
+            ..Default::default()
+        });
+        assert_eq!(request_words(&http).unwrap(), "http GET \"/v1/x\\\\.json\"");
     }
 }
