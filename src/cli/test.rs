@@ -186,7 +186,7 @@ fn human(outcomes: &[Outcome<'_>], sources: &SourceMap, color: bool) -> String {
     };
     let _ = writeln!(
         out,
-        "\ntest result: {result}. {passed} passed; {} failed\n",
+        "\ntest result: {result}. {passed} passed; {} failed",
         failed.len()
     );
     out
