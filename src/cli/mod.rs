@@ -174,8 +174,9 @@ pub enum Command {
         dns: Option<String>,
         /// Trace on CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy
         /// YAML (files, or directories searched for `.yaml`, `.yml` and
-        /// `.json` files), imported in memory, instead of a repository.
-        #[arg(long, value_name = "FILE|DIR", num_args = 1..)]
+        /// `.json` files), imported in memory, instead of a repository;
+        /// repeat it for several.
+        #[arg(long, value_name = "FILE|DIR")]
         yaml: Vec<PathBuf>,
         /// Exit 1 when the flow is not allowed (like `git diff --exit-code`).
         #[arg(long)]

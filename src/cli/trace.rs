@@ -22,7 +22,7 @@ use netpolc::diag::report;
 use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::flow::{Answer, Engine, FlowVerdict};
 use netpolc::ir::{FlowSpec, Program};
-use netpolc::source::{FileId, SourceMap};
+use netpolc::source::{FileId, Origin, SourceMap};
 
 use super::report::Reporter;
 use super::{build, import, load};
@@ -57,7 +57,13 @@ pub struct Loaded {
     pub program: Program,
     /// The sources, named from the current directory.
     pub shown: SourceMap,
+    /// True when the program was imported from YAML (`--yaml`).
+    pub imported: bool,
 }
+
+/// The directory the imported `.netpol` files of `--yaml` are shown in;
+/// they exist only in memory.
+pub const IMPORTED: &str = "<import>";
 
 /// Runs `trace`; `stdout_color` says whether stdout gets ANSI colours.
 pub fn run(args: &Args<'_>, reporter: &Reporter, stdout_color: bool) -> ExitCode {
@@ -98,6 +104,7 @@ pub fn run(args: &Args<'_>, reporter: &Reporter, stdout_color: bool) -> ExitCode
         spec: &spec,
         answer: &answer,
         sources: &loaded.shown,
+        imported: loaded.imported,
     };
     let text = if reporter.format == netpolc::diag::render::Format::Json {
         show::json(&shown)
@@ -155,7 +162,11 @@ pub fn load_repo(repo: &Path, reporter: &Reporter) -> Option<Loaded> {
         reporter.failure("compile", &diags);
         return None;
     }
-    Some(Loaded { program, shown })
+    Some(Loaded {
+        program,
+        shown,
+        imported: false,
+    })
 }
 
 /// True for E0801, an `expect` statement the policies do not keep.
@@ -190,19 +201,28 @@ fn load_yaml(paths: &[PathBuf], reporter: &Reporter) -> Option<Loaded> {
         reporter.failure("import", &diags);
         return None;
     }
+    let mut shown = SourceMap::new();
+    for (_, file) in imported.sources.iter() {
+        let path = match file.origin {
+            Origin::User => format!("{IMPORTED}/{}", file.path),
+            Origin::Stdlib => file.path.clone(),
+        };
+        shown.add(path, file.text.clone(), file.origin);
+    }
     let (program, _, checked) = netpolc::check(&imported.sources, &reporter.options);
     let errors: Vec<Diagnostic> = checked
         .into_iter()
         .filter(|diag| diag.is_error() && !is_unmet_expectation(diag))
         .collect();
     if !errors.is_empty() {
-        reporter.diagnostics(&errors, &imported.sources);
+        reporter.diagnostics(&errors, &shown);
         reporter.failure("import", &errors);
         return None;
     }
     Some(Loaded {
         program,
-        shown: imported.sources,
+        shown,
+        imported: true,
     })
 }
 

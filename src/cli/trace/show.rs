@@ -25,6 +25,8 @@ pub struct Trace<'a> {
     pub answer: &'a Answer,
     /// The sources the answer's spans point into.
     pub sources: &'a SourceMap,
+    /// True when the policies were imported from YAML.
+    pub imported: bool,
 }
 
 /// `allowed`, `denied`, `undecided`.
@@ -82,6 +84,17 @@ pub fn human(trace: &Trace<'_>, color: bool) -> String {
         let _ = writeln!(out, "{word}: {headline}\n");
     }
     let mut snippets = Vec::new();
+    if trace.imported {
+        snippets.push(snippet(
+            SnippetKind::Note,
+            format!(
+                "the YAML policies are shown as `netpolc import` writes them, in `{}/...` (in memory, not on disk), each with its Cilium name",
+                super::IMPORTED
+            ),
+            Vec::new(),
+            Vec::new(),
+        ));
+    }
     side(trace, Direction::Egress, &mut snippets);
     side(trace, Direction::Ingress, &mut snippets);
     for unsupported in &answer.unsupported {
@@ -117,6 +130,9 @@ fn label(span: Span, message: String) -> Label {
     Label { span, message }
 }
 
+/// How many near misses the text shows; the JSON object has them all.
+const NEAR_MISSES: usize = 2;
+
 /// `egress of FROM` or `ingress of TO`, and the side.
 fn which<'a>(trace: &'a Trace<'_>, direction: Direction) -> (&'static str, &'a str, &'a Side) {
     match direction {
@@ -131,9 +147,7 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
     let sources = trace.sources;
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    for decider in &side.deciders {
-        decider_labels(decider, sources, &mut labels, &mut notes);
-    }
+    decider_labels(&side.deciders, sources, &mut labels, &mut notes);
     let verdict = match side.verdict {
         SideVerdict::Allow => format!("allowed by {}", names(&side.deciders)),
         SideVerdict::Deny => format!("denied by {}", names(&side.deciders)),
@@ -141,19 +155,27 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
             for policy in &side.enforcing {
                 labels.push(label(
                     first_line(policy.origin, sources),
-                    format!(
-                        "{policy} selects it, so its {} is default deny",
-                        direction_word(direction)
-                    ),
+                    format!("{policy} selects it"),
                 ));
             }
             "default deny: no rule allows it".to_owned()
         }
         SideVerdict::NoPolicy => {
-            notes.push(format!(
-                "note: no policy selects it for {}, so Cilium lets everything through",
-                direction_word(direction)
-            ));
+            let end_spec = match direction {
+                Direction::Egress => &trace.spec.from,
+                Direction::Ingress => &trace.spec.to,
+            };
+            notes.push(match end_spec {
+                EndpointSpec::Address(_)
+                | EndpointSpec::Fqdn(_)
+                | EndpointSpec::Entity(netpolc::ir::Entity::World) => {
+                    "note: it is outside the cluster, where no policy applies".to_owned()
+                }
+                _ => format!(
+                    "note: no policy selects it for {}, so Cilium lets everything through",
+                    direction_word(direction)
+                ),
+            });
             "no policy".to_owned()
         }
         SideVerdict::FqdnUnsupported => {
@@ -190,8 +212,20 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
         labels,
         notes,
     ));
-    for miss in &side.near_misses {
+    for miss in side.near_misses.iter().take(NEAR_MISSES) {
         out.push(near_miss(miss, sources));
+    }
+    let more = side.near_misses.len().saturating_sub(NEAR_MISSES);
+    if more > 0 {
+        out.push(snippet(
+            SnippetKind::Note,
+            format!(
+                "{more} more near {}; `--message-format json` lists them all",
+                if more == 1 { "miss" } else { "misses" }
+            ),
+            Vec::new(),
+            Vec::new(),
+        ));
     }
     if let Some(help) = help(trace, direction) {
         out.push(snippet(SnippetKind::Help, help, Vec::new(), Vec::new()));
@@ -223,43 +257,68 @@ fn names(deciders: &[Decider]) -> String {
     }
 }
 
-/// The labels and notes of a decider: the rule under a caret, the `use`
-/// that brought a category's rule, and the category chain.
+/// The labels and notes of deciders: each rule under a caret (one label
+/// for the policies that share a rule of a category), the `use` or policy
+/// that made each policy when the rule lies outside it, and the category
+/// chains.
 fn decider_labels(
-    decider: &Decider,
+    deciders: &[Decider],
     sources: &SourceMap,
     labels: &mut Vec<Label>,
     notes: &mut Vec<String>,
 ) {
-    match decider {
-        Decider::Rule { policy, origin, .. } => {
-            labels.push(label(origin.span, policy.to_string()));
-            if !contains(policy.origin, origin.span) {
-                labels.push(label(
-                    first_line(policy.origin, sources),
-                    format!("{policy} is made here"),
-                ));
-            }
-            if !origin.categories.is_empty() {
-                let chain: Vec<String> = origin
-                    .categories
-                    .iter()
-                    .map(|category| format!("`{category}`"))
-                    .collect();
-                notes.push(format!(
-                    "note: the rule comes through category {}",
-                    chain.join(" → ")
-                ));
-            }
+    let mut rules: Vec<(Span, Vec<String>)> = Vec::new();
+    let mut made: Vec<&PolicyRef> = Vec::new();
+    let mut add_note = |note: String| {
+        if !notes.contains(&note) {
+            notes.push(note);
         }
-        Decider::AllowLocalhost => notes.push(
-            "note: the local host always reaches the pods of its node (Cilium's `allow-localhost`)"
-                .to_owned(),
-        ),
-        Decider::AllowAny(direction) => notes.push(format!(
-            "note: every policy that selects it for {} says `no default deny`, so Cilium allows the rest",
-            direction_word(*direction)
-        )),
+    };
+    for decider in deciders {
+        match decider {
+            Decider::Rule { policy, origin, .. } => {
+                let name = policy.to_string();
+                match rules.iter_mut().find(|(span, _)| *span == origin.span) {
+                    Some((_, names)) => {
+                        if !names.contains(&name) {
+                            names.push(name);
+                        }
+                    }
+                    None => rules.push((origin.span, vec![name])),
+                }
+                if !contains(policy.origin, origin.span) && !made.contains(&policy) {
+                    made.push(policy);
+                }
+                if !origin.categories.is_empty() {
+                    let chain: Vec<String> = origin
+                        .categories
+                        .iter()
+                        .map(|category| format!("`{category}`"))
+                        .collect();
+                    add_note(format!(
+                        "note: the rule comes through category {}",
+                        chain.join(" → ")
+                    ));
+                }
+            }
+            Decider::AllowLocalhost => add_note(
+                "note: the local host always reaches the pods of its node (Cilium's `allow-localhost`)"
+                    .to_owned(),
+            ),
+            Decider::AllowAny(direction) => add_note(format!(
+                "note: every policy that selects it for {} says `no default deny`, so Cilium allows the rest",
+                direction_word(*direction)
+            )),
+        }
+    }
+    for (span, names) in rules {
+        labels.push(label(span, names.join(", ")));
+    }
+    for policy in made {
+        labels.push(label(
+            first_line(policy.origin, sources),
+            format!("{policy} is made here"),
+        ));
     }
 }
 
@@ -267,7 +326,12 @@ fn decider_labels(
 fn near_miss(miss: &NearMiss, sources: &SourceMap) -> Snippet {
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    decider_labels(&miss.rule, sources, &mut labels, &mut notes);
+    decider_labels(
+        std::slice::from_ref(&miss.rule),
+        sources,
+        &mut labels,
+        &mut notes,
+    );
     snippet(
         SnippetKind::Note,
         format!("nearest miss: {}", miss.why),
@@ -699,6 +763,7 @@ namespace shop {
             spec: &spec,
             answer: &answer,
             sources: &sources,
+            imported: false,
         };
         insta::assert_snapshot!(human(&trace, false));
     }
@@ -735,6 +800,7 @@ namespace shop {
             spec: &spec,
             answer: &answer,
             sources: &sources,
+            imported: false,
         };
         insta::assert_snapshot!(human(&trace, false));
     }
@@ -750,6 +816,7 @@ namespace shop {
             spec: &spec,
             answer: &answer,
             sources: &sources,
+            imported: false,
         };
         let text = json(&trace);
         assert_eq!(text.lines().count(), 1);
