@@ -9,6 +9,7 @@
 //!
 //! **Invariant:** `test` writes no file.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use netpolc::diag::Diagnostic;
 use netpolc::diag::render::{self, Format};
 use netpolc::flow::{Engine, FlowVerdict};
 use netpolc::ir::{Expectation, Expected};
-use netpolc::source::SourceMap;
+use netpolc::source::{SourceMap, Span};
 
 use super::report::{Reporter, plural};
 use super::trace::{is_unmet_expectation, show::verdict_word};
@@ -57,20 +58,38 @@ pub fn run(repo: &Path, reporter: &Reporter, stdout_color: bool) -> ExitCode {
         reporter.failure("test", &diags);
         return ExitCode::FAILURE;
     }
-    if unmet.is_empty() {
-        unmet = netpolc::flow::check_expectations(&program);
-    }
+    // `check` has decided every expectation (E0801 for each that does not
+    // hold); only those at a statement with a failure are decided again, to
+    // tell which namespaces of a category's expectation failed.
+    let failing: BTreeSet<Span> = unmet
+        .iter()
+        .filter_map(|diag| diag.primary.as_ref().map(|primary| primary.span))
+        .collect();
+    let spans: Vec<Span> = program
+        .expectations
+        .iter()
+        .map(|expectation| expectation.origin.span)
+        .collect();
+    let lines = render::locate_spans(&shown, &spans);
     let engine = Engine::new(&program);
     let mut outcomes = Vec::with_capacity(program.expectations.len());
-    for expectation in &program.expectations {
-        let verdict = engine.decide_spec(&expectation.flow).verdict;
+    for (expectation, position) in program.expectations.iter().zip(lines) {
+        let verdict = if failing.contains(&expectation.origin.span) {
+            engine.decide_spec(&expectation.flow).verdict
+        } else {
+            match expectation.expected {
+                Expected::Allow => FlowVerdict::Allowed,
+                Expected::Deny => FlowVerdict::Denied,
+            }
+        };
         let failed = !holds(expectation.expected, verdict);
         let failure = if failed {
             take_diagnostic(&mut unmet, expectation)
         } else {
             None
         };
-        let (file, line) = place(expectation, &shown);
+        let file = shown.path(expectation.origin.span.file).to_owned();
+        let line = position.map(|(start, _)| start.line);
         outcomes.push(Outcome {
             expectation,
             name: name(expectation, &shown, &file, line),
@@ -111,13 +130,6 @@ fn take_diagnostic(unmet: &mut Vec<Diagnostic>, expectation: &Expectation) -> Op
             .is_some_and(|primary| primary.span == expectation.origin.span)
     })?;
     Some(unmet.remove(at))
-}
-
-/// The file and line of the statement.
-fn place(expectation: &Expectation, sources: &SourceMap) -> (String, Option<usize>) {
-    let span = expectation.origin.span;
-    let line = render::locate_span(sources, span).map(|(start, _)| start.line);
-    (sources.path(span.file).to_owned(), line)
 }
 
 /// `namespaces/shop.netpol:12 expect allow from ... port 8080/tcp`, with

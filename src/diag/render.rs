@@ -165,8 +165,14 @@ pub fn render_snippets(snippets: &[Snippet], sources: &SourceMap, color: bool) -
 /// (1-based lines, columns in characters); `None` for a span outside its
 /// file.
 pub fn locate_span(sources: &SourceMap, span: Span) -> Option<(Position, Position)> {
-    let files = EscapedFiles::of(sources, &BTreeSet::from([span.file]));
-    locate(&files, span)
+    locate_spans(sources, &[span]).into_iter().next().flatten()
+}
+
+/// [`locate_span`] for many spans, escaping each file once.
+pub fn locate_spans(sources: &SourceMap, spans: &[Span]) -> Vec<Option<(Position, Position)>> {
+    let used: BTreeSet<FileId> = spans.iter().map(|span| span.file).collect();
+    let files = EscapedFiles::of(sources, &used);
+    spans.iter().map(|span| locate(&files, *span)).collect()
 }
 
 /// The start and end of a span as codespan numbers them: 1-based lines

@@ -212,7 +212,10 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
         labels,
         notes,
     ));
-    for miss in side.near_misses.iter().take(NEAR_MISSES) {
+    // The right peer on the wrong port first: the nearest of the misses.
+    let mut misses: Vec<&NearMiss> = side.near_misses.iter().collect();
+    misses.sort_by_key(|miss| !miss.why.starts_with("port "));
+    for miss in misses.into_iter().take(NEAR_MISSES) {
         out.push(near_miss(miss, sources));
     }
     let more = side.near_misses.len().saturating_sub(NEAR_MISSES);
