@@ -21,13 +21,20 @@
 //! same program, world and flow give the same answer.
 
 mod answer;
+mod decide;
+mod identity;
+mod l7;
+mod ports;
+mod select;
+#[cfg(test)]
+mod tests;
 mod world;
 
 pub use answer::*;
 pub use world::*;
 
 use crate::diag::Diagnostic;
-use crate::ir::{FlowSpec, Program};
+use crate::ir::{Direction, FlowSpec, Program};
 
 /// A flow between two endpoints of a [`World`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,10 +69,69 @@ impl<'p> Engine<'p> {
         self.program
     }
 
-    /// Decides `flow` in `world`.
+    /// Decides `flow` in `world`: the source's egress, the destination's
+    /// ingress, and the verdict of both (with the L7 request, if any).
+    ///
+    /// Cost: the policies of the two ends' namespaces and the cluster-wide
+    /// ones, never every policy of the program.
     pub fn decide(&self, world: &World, flow: &Flow) -> Answer {
-        let _ = (world, flow);
-        Answer::default()
+        let mut assumptions = world.assumptions.clone();
+        let mut identity = |id: EndpointId| {
+            identity::identity(world, id).unwrap_or_else(|| {
+                assumptions.push(format!(
+                    "{id:?} is not an endpoint of the world: taken as an address outside the cluster"
+                ));
+                identity::unknown()
+            })
+        };
+        let source = identity(flow.from);
+        let destination = identity(flow.to);
+        let cluster_ports = decide::ClusterPorts::of(world);
+        let (egress, mut unsupported) = decide::side(
+            self.program,
+            &decide::SideInput {
+                world,
+                direction: Direction::Egress,
+                subject: &source,
+                peer: &destination,
+                flow,
+                named: &cluster_ports,
+            },
+        );
+        let own_ports = decide::OwnPorts(match destination.kind {
+            identity::Kind::Pod(pod) => Some(pod),
+            _ => None,
+        });
+        let (ingress, ingress_unsupported) = decide::side(
+            self.program,
+            &decide::SideInput {
+                world,
+                direction: Direction::Ingress,
+                subject: &destination,
+                peer: &source,
+                flow,
+                named: &own_ports,
+            },
+        );
+        unsupported.extend(ingress_unsupported);
+        let refused = |side: &Side| {
+            matches!(side.verdict, SideVerdict::Deny | SideVerdict::DefaultDeny)
+                || side.l7_allowed == Some(false)
+        };
+        let verdict = if refused(&egress) || refused(&ingress) {
+            FlowVerdict::Denied
+        } else if egress.verdict == SideVerdict::FqdnUnsupported {
+            FlowVerdict::FqdnUnsupported
+        } else {
+            FlowVerdict::Allowed
+        };
+        Answer {
+            egress,
+            ingress,
+            verdict,
+            unsupported,
+            assumptions,
+        }
     }
 
     /// Decides a flow described in the language's words: builds the world

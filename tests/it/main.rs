@@ -41,3 +41,4 @@ mod ui;
 mod versions;
 mod workflows;
 mod yaml_scalars;
+mod verdicts;
