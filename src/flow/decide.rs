@@ -8,8 +8,7 @@ use super::identity::{Identity, Kind};
 use super::ports::{self, NamedPorts, Specificity, WILDCARD};
 use super::select::{self, Scope};
 use super::{
-    AllowLocalhost, Decider, Flow, NearMiss, PolicyMode, PolicyRef, Proxy, Side, SideVerdict,
-    World,
+    AllowLocalhost, Decider, Flow, NearMiss, PolicyMode, PolicyRef, Proxy, Side, SideVerdict, World,
 };
 use crate::ir::{
     Direction, L7, NamespaceName, PeerRef, PolicyInstance, PolicySpec, Program, RuleRef, Subject,

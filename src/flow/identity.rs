@@ -104,7 +104,9 @@ pub(crate) fn identity_relevant(key: &str) -> bool {
         "annotation.",
         "etcd_node",
     ];
-    !(dropped_prefixes.iter().any(|prefix| key.starts_with(prefix))
+    !(dropped_prefixes
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
         || key.contains("kubernetes.io")
         || key.contains("k8s.io"))
 }
@@ -158,7 +160,10 @@ fn pod_identity<'w>(world: &World, pod: &'w Pod) -> Identity<'w> {
     if let Some(namespace_labels) = world.namespaces.get(&pod.namespace) {
         for (key, value) in namespace_labels {
             if key != "kubernetes.io/metadata.name" {
-                labels.push(Label::k8s(format!("{NAMESPACE_LABELS}{key}"), value.clone()));
+                labels.push(Label::k8s(
+                    format!("{NAMESPACE_LABELS}{key}"),
+                    value.clone(),
+                ));
             }
         }
     }

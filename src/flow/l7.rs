@@ -48,7 +48,13 @@ fn http_admits(rule: &HttpRule, request: &HttpRequest) -> bool {
             .as_deref()
             .is_some_and(|value| whole(host, value))
     });
-    method && path && host && rule.headers.iter().all(|header| has_header(header, request))
+    method
+        && path
+        && host
+        && rule
+            .headers
+            .iter()
+            .all(|header| has_header(header, request))
 }
 
 /// A rule header is `Name` (present) or `Name: value` / `Name value`
@@ -58,7 +64,10 @@ fn has_header(header: &str, request: &HttpRequest) -> bool {
         Some((name, value)) => (name.trim_end_matches(':'), Some(value.trim())),
         None => (header.trim_end_matches(':'), None),
     };
-    let mut headers = request.headers.iter().map(|(key, value)| (key.as_str(), value.as_str()));
+    let mut headers = request
+        .headers
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()));
     if name.eq_ignore_ascii_case("host") {
         if let Some(host) = request.host.as_deref() {
             return value.is_none_or(|value| value == host);
@@ -108,9 +117,11 @@ fn kafka_admits(rule: &KafkaRule, request: &KafkaRequest) -> bool {
         .client_id
         .as_ref()
         .is_none_or(|client| request.client_id.as_deref() == Some(client.as_str()));
-    let topic = rule
-        .topic
-        .as_ref()
-        .is_none_or(|topic| request.topic.as_deref().is_none_or(|asked| asked == topic.as_str()));
+    let topic = rule.topic.as_ref().is_none_or(|topic| {
+        request
+            .topic
+            .as_deref()
+            .is_none_or(|asked| asked == topic.as_str())
+    });
     role && api_key && version && client && topic
 }

@@ -26,7 +26,10 @@ fn protocol_covers(protocol: Protocol, flow: FlowProtocol) -> bool {
         | (Protocol::Udp, FlowProtocol::Udp)
         | (Protocol::Sctp, FlowProtocol::Sctp) => true,
         (Protocol::Any, flow) => {
-            matches!(flow, FlowProtocol::Tcp | FlowProtocol::Udp | FlowProtocol::Sctp)
+            matches!(
+                flow,
+                FlowProtocol::Tcp | FlowProtocol::Udp | FlowProtocol::Sctp
+            )
         }
         _ => false,
     }
@@ -47,7 +50,11 @@ pub(crate) fn range_prefix(start: u16, end: u16, port: u16) -> u8 {
 }
 
 /// The entry one port spec gives the flow, if it covers it.
-pub(crate) fn port_spec(spec: &PortSpec, flow: &Flow, named: &dyn NamedPorts) -> Option<Specificity> {
+pub(crate) fn port_spec(
+    spec: &PortSpec,
+    flow: &Flow,
+    named: &dyn NamedPorts,
+) -> Option<Specificity> {
     if !protocol_covers(spec.protocol(), flow.protocol) {
         return None;
     }
@@ -56,9 +63,7 @@ pub(crate) fn port_spec(spec: &PortSpec, flow: &Flow, named: &dyn NamedPorts) ->
         (Port::Number(port), None) => (*port == flow.port).then_some((true, 16)),
         (Port::Number(start), Some(end)) => (*start <= flow.port && flow.port <= end)
             .then(|| (true, range_prefix(*start, end, flow.port))),
-        (Port::Name(name), _) => {
-            (named.resolve(name) == Some(flow.port)).then_some((true, 16))
-        }
+        (Port::Name(name), _) => (named.resolve(name) == Some(flow.port)).then_some((true, 16)),
     }
 }
 

@@ -4,9 +4,7 @@
 
 use ipnet::IpNet;
 
-use super::identity::{
-    CLUSTER_KEY, Identity, Kind, Label, NAMESPACE_KEY, NAMESPACE_LABELS,
-};
+use super::identity::{CLUSTER_KEY, Identity, Kind, Label, NAMESPACE_KEY, NAMESPACE_LABELS};
 use crate::ir::{CidrRule, Entity, FqdnSelector, Operator, PeerRef, Program, Selector};
 
 /// Where a peer selector sits, which decides what the agent injects.
@@ -61,7 +59,11 @@ pub(crate) fn selector_matches(selector: &Selector, labels: &[Label]) -> bool {
         .iter()
         .all(|(key, value)| requirement(labels, key, Operator::In, &[value.as_str()]))
         && selector.match_expressions.iter().all(|expression| {
-            let wanted: Vec<&str> = expression.values.iter().map(|value| value.as_str()).collect();
+            let wanted: Vec<&str> = expression
+                .values
+                .iter()
+                .map(|value| value.as_str())
+                .collect();
             requirement(labels, &expression.key, expression.operator, &wanted)
         })
 }
@@ -72,9 +74,9 @@ fn is_reserved_key(key: &str) -> bool {
 
 /// True when a selector names a `reserved:` key.
 pub(crate) fn has_reserved_key(selector: &Selector, name: Option<&str>) -> bool {
-    selector.keys().any(|key| {
-        is_reserved_key(key) && name.is_none_or(|name| split_key(key).1 == name)
-    })
+    selector
+        .keys()
+        .any(|key| is_reserved_key(key) && name.is_none_or(|name| split_key(key).1 == name))
 }
 
 /// A peer selector (`from/toEndpoints`), with what the agent injects:
@@ -233,15 +235,16 @@ pub(crate) fn peer_matches(
         PeerRef::Endpoints(selectors) => selectors
             .iter()
             .any(|selector| peer_selector_matches(selector, scope, cluster, peer)),
-        PeerRef::Entities(entities) => entities
-            .iter()
-            .any(|entity| entity_matches(*entity, peer)),
+        PeerRef::Entities(entities) => entities.iter().any(|entity| entity_matches(*entity, peer)),
         PeerRef::Cidrs(rules) => cidr_rules_match(rules, peer),
         PeerRef::CidrGroups(groups) => {
             cidr_rules_match(groups.cidrs(), peer)
                 || groups.groups().iter().any(|name| {
                     program.cidr_groups.get(name).is_some_and(|group| {
-                        group.cidrs.iter().any(|cidr| cidr_matches(*cidr, &[], peer))
+                        group
+                            .cidrs
+                            .iter()
+                            .any(|cidr| cidr_matches(*cidr, &[], peer))
                     })
                 })
         }

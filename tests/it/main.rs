@@ -38,7 +38,7 @@ mod tidy_citations;
 mod tidy_diagnostics;
 mod tidy_lints;
 mod ui;
+mod verdicts;
 mod versions;
 mod workflows;
 mod yaml_scalars;
-mod verdicts;

@@ -25,8 +25,8 @@ use std::net::IpAddr;
 use std::path::Path;
 
 use netpolc::flow::{
-    Address, AgentOptions, AllowLocalhost, Answer, EndpointId, Engine, Flow, NamedPort, Node,
-    PolicyMode, Pod, World,
+    Address, AgentOptions, AllowLocalhost, Answer, EndpointId, Engine, Flow, NamedPort, Node, Pod,
+    PolicyMode, World,
 };
 use netpolc::import::{Input, import};
 use netpolc::ir::{Entity, FlowProtocol, Program};
@@ -157,7 +157,10 @@ fn world(scenario: &Value) -> (World, BTreeMap<String, EndpointId>) {
             .namespaces
             .insert(namespace.clone(), strings(&body["labels"]));
     }
-    let endpoints = scenario["endpoints"].as_array().cloned().unwrap_or_default();
+    let endpoints = scenario["endpoints"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     for endpoint in &endpoints {
         let name = endpoint["name"].as_str().unwrap().to_owned();
         let namespace = endpoint["namespace"].as_str().unwrap().to_owned();
@@ -307,9 +310,10 @@ fn cilium_verdicts() {
     for name in &names {
         scenarios += 1;
         let yaml = std::fs::read_to_string(dir().join(format!("{name}.yaml"))).unwrap();
-        let scenario: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir().join(format!("{name}.json"))).unwrap())
-                .unwrap();
+        let scenario: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir().join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
         let plan = plan(name);
         let program = match plan.rewrite {
             Some(rewrite) => {
@@ -330,7 +334,8 @@ fn cilium_verdicts() {
             }
             let id = |key: &str| {
                 let text = flow[key].as_str().unwrap();
-                *ids.get(text).unwrap_or_else(|| panic!("{name}: no endpoint {text}"))
+                *ids.get(text)
+                    .unwrap_or_else(|| panic!("{name}: no endpoint {text}"))
             };
             let decided = Flow {
                 from: id("from"),
@@ -362,5 +367,11 @@ fn cilium_verdicts() {
     assert_eq!(scenarios, 17);
     // The scenario files hold 113 flows (their README says 130).
     assert_eq!(checked, 111);
-    assert_eq!(skipped, ["17-tls-and-generic-l7 flow 0", "17-tls-and-generic-l7 flow 2"]);
+    assert_eq!(
+        skipped,
+        [
+            "17-tls-and-generic-l7 flow 0",
+            "17-tls-and-generic-l7 flow 2"
+        ]
+    );
 }
