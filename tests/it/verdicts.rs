@@ -33,13 +33,13 @@ use netpolc::ir::{Entity, FlowProtocol, Program};
 use netpolc::source::SourceMap;
 use serde_json::Value;
 
-fn dir() -> std::path::PathBuf {
+pub fn dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/verdicts")
 }
 
 /// Imports YAML text and checks the imported files: the program, or the
 /// error codes of the import.
-fn load(name: &str, yaml: &str) -> Result<Program, Vec<String>> {
+pub fn load(name: &str, yaml: &str) -> Result<Program, Vec<String>> {
     let imported = import(&[Input {
         path: format!("{name}.yaml"),
         text: yaml.to_owned(),
@@ -121,7 +121,7 @@ fn plan(name: &str) -> Plan {
     }
 }
 
-fn protocol(text: &str) -> FlowProtocol {
+pub fn protocol(text: &str) -> FlowProtocol {
     match text {
         "TCP" => FlowProtocol::Tcp,
         "UDP" => FlowProtocol::Udp,
@@ -146,7 +146,7 @@ fn strings(value: &Value) -> BTreeMap<String, String> {
 }
 
 /// The scenario's cluster, and a name → endpoint table for its flows.
-fn world(scenario: &Value) -> (World, BTreeMap<String, EndpointId>) {
+pub fn world(scenario: &Value) -> (World, BTreeMap<String, EndpointId>) {
     let mut world = World {
         cluster: scenario["cluster"].as_str().unwrap_or("default").to_owned(),
         ..World::default()
