@@ -2,6 +2,7 @@
 //! direction, whether the direction is enforced, and the map entry that
 //! decides (SEMANTICS.md §5.2, §5.3, §5.5, §9).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use super::identity::{Identity, Kind};
@@ -119,31 +120,43 @@ impl NamedPorts for OwnPorts<'_> {
 }
 
 /// Named ports on the egress side: every pod's, a name with two numbers
-/// resolving to none.
-pub(crate) struct ClusterPorts(pub BTreeMap<String, Option<u16>>);
+/// resolving to none. The map is built on the first named port looked up.
+pub(crate) struct ClusterPorts<'w> {
+    world: &'w World,
+    names: OnceCell<BTreeMap<&'w str, Option<u16>>>,
+}
 
-impl ClusterPorts {
-    pub(crate) fn of(world: &World) -> ClusterPorts {
-        let mut names: BTreeMap<String, Option<u16>> = BTreeMap::new();
-        for pod in &world.pods {
-            for (name, named) in &pod.named_ports {
-                names
-                    .entry(name.clone())
-                    .and_modify(|known| {
-                        if *known != Some(named.port) {
-                            *known = None;
-                        }
-                    })
-                    .or_insert(Some(named.port));
-            }
+impl<'w> ClusterPorts<'w> {
+    pub(crate) fn of(world: &'w World) -> ClusterPorts<'w> {
+        ClusterPorts {
+            world,
+            names: OnceCell::new(),
         }
-        ClusterPorts(names)
+    }
+
+    fn names(&self) -> &BTreeMap<&'w str, Option<u16>> {
+        self.names.get_or_init(|| {
+            let mut names: BTreeMap<&'w str, Option<u16>> = BTreeMap::new();
+            for pod in &self.world.pods {
+                for (name, named) in &pod.named_ports {
+                    names
+                        .entry(name.as_str())
+                        .and_modify(|known| {
+                            if *known != Some(named.port) {
+                                *known = None;
+                            }
+                        })
+                        .or_insert(Some(named.port));
+                }
+            }
+            names
+        })
     }
 }
 
-impl NamedPorts for ClusterPorts {
+impl NamedPorts for ClusterPorts<'_> {
     fn resolve(&self, name: &str) -> Option<u16> {
-        self.0.get(name).copied().flatten()
+        self.names().get(name).copied().flatten()
     }
 }
 

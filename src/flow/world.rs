@@ -162,6 +162,35 @@ impl World {
         }
     }
 
+    /// [`World::for_program`] with only the namespaces that the ends name:
+    /// what [`crate::flow::Engine::decide_spec`] needs.
+    pub(crate) fn for_ends(program: &Program, ends: &[&EndpointSpec]) -> World {
+        let mut world = World {
+            cluster: "default".to_owned(),
+            ..World::default()
+        };
+        for end in ends {
+            let EndpointSpec::Pod(pod) = end else {
+                continue;
+            };
+            let name = pod.namespace.as_str();
+            let labels = match &program.inventory {
+                Some(inventory) => inventory.namespaces.get(name).map(|namespace| {
+                    namespace
+                        .labels
+                        .iter()
+                        .map(|(key, value)| (key.to_string(), value.to_string()))
+                        .collect()
+                }),
+                None => program.namespaces.contains_key(name).then(BTreeMap::new),
+            };
+            if let Some(labels) = labels {
+                world.namespaces.insert(name.to_owned(), labels);
+            }
+        }
+        world
+    }
+
     /// Adds the endpoint a description names, and the assumptions made for
     /// what it left open, and returns its id.
     ///
