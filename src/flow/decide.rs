@@ -1,6 +1,6 @@
 //! One side of a flow: the policies that select the endpoint in a
 //! direction, whether the direction is enforced, and the map entry that
-//! decides (SEMANTICS.md §5.2, §5.3, §5.5, §9).
+//! decides (docs/cilium-semantics.md §5.2, §5.3, §5.5, §9).
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -219,6 +219,9 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
         PolicyMode::Default => any_rule || init,
     };
     if !enforced {
+        // Selecting policies do not make a side enforced under
+        // `enable-policy=never`: nothing to name.
+        side.enforcing.clear();
         return (side, unsupported);
     }
     if !any_rule {

@@ -1,5 +1,5 @@
 //! The security identity of each kind of endpoint: the labels Cilium's
-//! agent gives it (SEMANTICS.md §3.6, §9), and what the engine needs besides
+//! agent gives it (docs/cilium-semantics.md §3.6, §9), and what the engine needs besides
 //! labels (its IP, the DNS names it answers for, its named ports).
 
 use std::net::IpAddr;

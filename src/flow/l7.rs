@@ -1,5 +1,5 @@
 //! Judging an L7 request by the L7 rules of the entry that allows its flow
-//! (SEMANTICS.md §3.4, §9): HTTP method, path and host as whole-string RE2
+//! (docs/cilium-semantics.md §3.4, §9): HTTP method, path and host as whole-string RE2
 //! regexps, and headers; DNS names by the DNS selectors; Kafka requests by
 //! role, API key, version, client ID and topic.
 

@@ -1,5 +1,5 @@
 //! Whether a rule's ports and ICMP types cover a flow's protocol and port,
-//! and how specific the covering map entry is (SEMANTICS.md §3.4, §3.5, §9):
+//! and how specific the covering map entry is (docs/cilium-semantics.md §3.4, §3.5, §9):
 //! the datapath takes the longest prefix over protocol and port.
 
 use super::Flow;

@@ -1,4 +1,4 @@
-//! Which peers a rule's peer field selects (SEMANTICS.md §3.1, §3.3, §3.6,
+//! Which peers a rule's peer field selects (docs/cilium-semantics.md §3.1, §3.3, §3.6,
 //! §5.1, §5.7): label selectors with Cilium's namespace and cluster
 //! injection, entities, CIDRs with `except`, CIDR groups and FQDN selectors.
 

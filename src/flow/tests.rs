@@ -1,4 +1,4 @@
-//! Truth tables for the engine, one per rule of SEMANTICS.md §5 and §9:
+//! Truth tables for the engine, one per rule of docs/cilium-semantics.md §5 and §9:
 //! each table compiles a small `.netpol` program, builds a world by hand
 //! and checks rows whose expected values are written by hand.
 

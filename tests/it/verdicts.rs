@@ -1,5 +1,5 @@
-//! The flow engine against Cilium's own verdicts (tests/verdicts/, see its
-//! SOURCE.md): each scenario's YAML goes through `netpolc import`, the
+//! The flow engine against Cilium's own verdicts (tests/verdicts/, see
+//! tests/verdicts/SOURCE.md): each scenario's YAML goes through `netpolc import`, the
 //! imported `.netpol` files through `netpolc::check`, its cluster is built
 //! as a `World`, and every field of every flow's `expect` is compared.
 //!
