@@ -227,7 +227,11 @@ fn generated_programs_keep_the_engine_s_promises() {
         let deny_engine = Engine::new(&deny_program);
 
         let mut with_allow = policies.clone();
-        let list = if rng.next() % 2 == 0 { INGRESS } else { EGRESS };
+        let list = if rng.next().is_multiple_of(2) {
+            INGRESS
+        } else {
+            EGRESS
+        };
         with_allow[target].3.push(rng.pick(list).to_owned());
         let allow_program = compile(&text(&with_allow));
         let allow_engine = Engine::new(&allow_program);
@@ -402,7 +406,7 @@ fn sample(world: &World, step: usize) -> Vec<Flow> {
         for to in &ends {
             for (protocol, port) in ports {
                 index += 1;
-                if index % step == 0 {
+                if index.is_multiple_of(step) {
                     flows.push(Flow {
                         from: *from,
                         to: *to,
