@@ -61,7 +61,7 @@ fn http_admits(rule: &HttpRule, request: &HttpRequest) -> bool {
 /// (present with that value), as Cilium's proxy reads it.
 fn has_header(header: &str, request: &HttpRequest) -> bool {
     let (name, value) = match header.split_once(' ') {
-        Some((name, value)) => (name.trim_end_matches(':'), Some(value.trim())),
+        Some((name, value)) => (name.trim_end_matches(':'), Some(value)),
         None => (header.trim_end_matches(':'), None),
     };
     let mut headers = request
