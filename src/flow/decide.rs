@@ -12,8 +12,8 @@ use super::{
     AllowLocalhost, Decider, Flow, NearMiss, PolicyMode, PolicyRef, Proxy, Side, SideVerdict, World,
 };
 use crate::ir::{
-    Direction, L7, NamespaceName, PeerRef, PolicyInstance, PolicySpec, Program, RuleRef, Subject,
-    Verdict,
+    Direction, FlowProtocol, L7, NamespaceName, PeerRef, PolicyInstance, PolicySpec, Program,
+    RuleRef, Subject, Verdict,
 };
 
 /// At most this many near misses per side.
@@ -108,22 +108,26 @@ fn default_deny(spec: &PolicySpec, direction: Direction) -> bool {
     setting != Some(false)
 }
 
-/// Named ports on the ingress side: the destination pod's own.
+/// Named ports on the ingress side: the destination pod's own, of the
+/// flow's protocol.
 pub(crate) struct OwnPorts<'w>(pub Option<&'w super::Pod>);
 
 impl NamedPorts for OwnPorts<'_> {
-    fn resolve(&self, name: &str) -> Option<u16> {
+    fn resolve(&self, name: &str, protocol: FlowProtocol) -> Option<u16> {
         self.0
             .and_then(|pod| pod.named_ports.get(name))
+            .filter(|named| named.protocol == protocol && named.port != 0)
             .map(|named| named.port)
     }
 }
 
-/// Named ports on the egress side: every pod's, a name with two numbers
-/// resolving to none. The map is built on the first named port looked up.
+/// Named ports on the egress side: every pod's (Cilium's
+/// `NamedPortMultiMap`): of the numbers a name has for the flow's protocol,
+/// the one, or none when there are two. The map is built on the first
+/// named port looked up.
 pub(crate) struct ClusterPorts<'w> {
     world: &'w World,
-    names: OnceCell<BTreeMap<&'w str, Option<u16>>>,
+    names: OnceCell<BTreeMap<&'w str, Vec<(u16, FlowProtocol)>>>,
 }
 
 impl<'w> ClusterPorts<'w> {
@@ -134,19 +138,15 @@ impl<'w> ClusterPorts<'w> {
         }
     }
 
-    fn names(&self) -> &BTreeMap<&'w str, Option<u16>> {
+    fn names(&self) -> &BTreeMap<&'w str, Vec<(u16, FlowProtocol)>> {
         self.names.get_or_init(|| {
-            let mut names: BTreeMap<&'w str, Option<u16>> = BTreeMap::new();
+            let mut names: BTreeMap<&'w str, Vec<(u16, FlowProtocol)>> = BTreeMap::new();
             for pod in &self.world.pods {
                 for (name, named) in &pod.named_ports {
-                    names
-                        .entry(name.as_str())
-                        .and_modify(|known| {
-                            if *known != Some(named.port) {
-                                *known = None;
-                            }
-                        })
-                        .or_insert(Some(named.port));
+                    let known = names.entry(name.as_str()).or_default();
+                    if !known.contains(&(named.port, named.protocol)) {
+                        known.push((named.port, named.protocol));
+                    }
                 }
             }
             names
@@ -155,8 +155,15 @@ impl<'w> ClusterPorts<'w> {
 }
 
 impl NamedPorts for ClusterPorts<'_> {
-    fn resolve(&self, name: &str) -> Option<u16> {
-        self.names().get(name).copied().flatten()
+    fn resolve(&self, name: &str, protocol: FlowProtocol) -> Option<u16> {
+        let mut numbers = self
+            .names()
+            .get(name)?
+            .iter()
+            .filter(|(port, known)| *known == protocol && *port != 0)
+            .map(|(port, _)| *port);
+        let first = numbers.next()?;
+        numbers.all(|port| port == first).then_some(first)
     }
 }
 

@@ -16,8 +16,9 @@ pub(crate) const WILDCARD: Specificity = (false, 0);
 
 /// How named ports resolve on this side.
 pub(crate) trait NamedPorts {
-    /// The number of a named port, if it resolves to exactly one.
-    fn resolve(&self, name: &str) -> Option<u16>;
+    /// The number of a named port for a protocol, if it resolves to
+    /// exactly one.
+    fn resolve(&self, name: &str, protocol: FlowProtocol) -> Option<u16>;
 }
 
 fn protocol_covers(protocol: Protocol, flow: FlowProtocol) -> bool {
@@ -63,7 +64,9 @@ pub(crate) fn port_spec(
         (Port::Number(port), None) => (*port == flow.port).then_some((true, 16)),
         (Port::Number(start), Some(end)) => (*start <= flow.port && flow.port <= end)
             .then(|| (true, range_prefix(*start, end, flow.port))),
-        (Port::Name(name), _) => (named.resolve(name) == Some(flow.port)).then_some((true, 16)),
+        (Port::Name(name), _) => {
+            (named.resolve(name, flow.protocol) == Some(flow.port)).then_some((true, 16))
+        }
     }
 }
 

@@ -56,17 +56,17 @@ impl Lab {
         self
     }
 
-    fn named_port(mut self, pod: &str, name: &str, port: u16) -> Lab {
+    fn named_port(self, pod: &str, name: &str, port: u16) -> Lab {
+        self.named_port_of(pod, name, port, FlowProtocol::Tcp)
+    }
+
+    fn named_port_of(mut self, pod: &str, name: &str, port: u16, protocol: FlowProtocol) -> Lab {
         let Some(EndpointId::Pod(index)) = self.names.get(pod).copied() else {
             panic!("no pod {pod}");
         };
-        self.world.pods[index].named_ports.insert(
-            name.to_owned(),
-            NamedPort {
-                port,
-                protocol: FlowProtocol::Tcp,
-            },
-        );
+        self.world.pods[index]
+            .named_ports
+            .insert(name.to_owned(), NamedPort { port, protocol });
         self
     }
 
@@ -729,11 +729,13 @@ namespace app {
   policy server-in {
     select pods app=server
     allow from pods app=client port http-alt/tcp
+    allow from pods app=client port udp-only/udp
   }
   policy scraper-out {
     select pods app=scraper
     allow to anywhere port metrics/tcp
     allow to anywhere port dup/tcp
+    allow to anywhere port mixed/tcp
   }
 }
 "#,
@@ -742,9 +744,12 @@ namespace app {
     .named_port("server", "http-alt", 8080)
     .named_port("server", "metrics", 9090)
     .named_port("server", "dup", 7000)
+    .named_port("server", "udp-only", 5000)
+    .named_port_of("server", "mixed", 7100, FlowProtocol::Tcp)
     .pod("client", "app", "app=client")
     .named_port("client", "http-alt", 9999)
     .named_port("client", "dup", 7001)
+    .named_port_of("client", "mixed", 7200, FlowProtocol::Udp)
     .pod("scraper", "app", "app=scraper");
     lab.row(
         "client",
@@ -791,6 +796,41 @@ namespace app {
         "scraper",
         "client",
         "7001/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
+    // A named port resolves only for its own protocol: `udp-only` is TCP on
+    // the server, so the UDP rule allows nothing; `mixed` is 7100/TCP on one
+    // pod and 7200/UDP on another, so for TCP it is 7100 alone.
+    lab.row(
+        "client",
+        "server",
+        "5000/udp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
+    lab.row(
+        "client",
+        "server",
+        "5000/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
+    lab.row(
+        "scraper",
+        "client",
+        "7100/tcp",
+        "allow",
+        "no-policy",
+        "allowed",
+    );
+    lab.row(
+        "scraper",
+        "client",
+        "7200/tcp",
         "default-deny",
         "no-policy",
         "denied",
