@@ -75,16 +75,16 @@ fn without(yaml: &str, drop: &str) -> String {
 }
 
 /// What a scenario needs beyond its files.
-struct Plan {
+pub struct Plan {
     /// The YAML to import instead of the file's, when import refuses it.
-    rewrite: Option<fn(&str) -> String>,
+    pub rewrite: Option<fn(&str) -> String>,
     /// The codes import refuses the original with, when it does.
     refused: &'static [&'static str],
     /// Flows not run, by index.
     skipped: &'static [usize],
 }
 
-fn plan(name: &str) -> Plan {
+pub fn plan(name: &str) -> Plan {
     match name {
         "13-cidr-group" => Plan {
             rewrite: Some(|yaml| {
