@@ -51,8 +51,10 @@ pub struct Flow {
     pub request: Option<crate::ir::Request>,
 }
 
-/// A program prepared for deciding flows: its policies indexed by the
-/// namespace they may select in.
+/// A program prepared for deciding flows. A CiliumNetworkPolicy only ever
+/// selects pods of its own namespace, so the program's namespace map is the
+/// index a decide needs: a decide reads the policies of the two ends'
+/// namespaces and the cluster-wide ones, never every policy.
 #[derive(Debug)]
 pub struct Engine<'p> {
     program: &'p Program,
