@@ -59,25 +59,40 @@ pub struct Rule<'a> {
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<&'a str>,
     /// `endpointSelector`; `{}` when empty.
-    #[cfg_attr(test, serde(rename = "endpointSelector", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "endpointSelector", skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_selector: Option<LabelSelector<'a>>,
     /// `nodeSelector`; `{}` when empty.
-    #[cfg_attr(test, serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")
+    )]
     pub node_selector: Option<LabelSelector<'a>>,
     /// `enableDefaultDeny`, when a direction is set.
-    #[cfg_attr(test, serde(rename = "enableDefaultDeny", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "enableDefaultDeny", skip_serializing_if = "Option::is_none")
+    )]
     pub enable_default_deny: Option<DefaultDenyConfig>,
     /// `ingress`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub ingress: Vec<IngressRule<'a>>,
     /// `ingressDeny`.
-    #[cfg_attr(test, serde(rename = "ingressDeny", skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "ingressDeny", skip_serializing_if = "Vec::is_empty")
+    )]
     pub ingress_deny: Vec<IngressRule<'a>>,
     /// `egress`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub egress: Vec<EgressRule<'a>>,
     /// `egressDeny`.
-    #[cfg_attr(test, serde(rename = "egressDeny", skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "egressDeny", skip_serializing_if = "Vec::is_empty")
+    )]
     pub egress_deny: Vec<EgressRule<'a>>,
     /// `labels`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
@@ -101,14 +116,20 @@ pub struct DefaultDenyConfig {
 #[cfg_attr(test, derive(Serialize))]
 pub struct LabelSelector<'a> {
     /// `matchLabels`, in key order.
-    #[cfg_attr(test, serde(
-        rename = "matchLabels",
-        skip_serializing_if = "Vec::is_empty",
-        serialize_with = "as_map"
-    ))]
+    #[cfg_attr(
+        test,
+        serde(
+            rename = "matchLabels",
+            skip_serializing_if = "Vec::is_empty",
+            serialize_with = "as_map"
+        )
+    )]
     pub match_labels: Vec<(&'a str, &'a str)>,
     /// `matchExpressions`.
-    #[cfg_attr(test, serde(rename = "matchExpressions", skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "matchExpressions", skip_serializing_if = "Vec::is_empty")
+    )]
     pub match_expressions: Vec<LabelSelectorRequirement<'a>>,
 }
 
@@ -130,19 +151,34 @@ pub struct LabelSelectorRequirement<'a> {
 #[cfg_attr(test, derive(Serialize))]
 pub struct IngressRule<'a> {
     /// `fromEndpoints`.
-    #[cfg_attr(test, serde(rename = "fromEndpoints", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromEndpoints", skip_serializing_if = "Option::is_none")
+    )]
     pub from_endpoints: Option<Vec<LabelSelector<'a>>>,
     /// `fromEntities`.
-    #[cfg_attr(test, serde(rename = "fromEntities", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromEntities", skip_serializing_if = "Option::is_none")
+    )]
     pub from_entities: Option<Vec<&'static str>>,
     /// `fromCIDR`.
-    #[cfg_attr(test, serde(rename = "fromCIDR", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromCIDR", skip_serializing_if = "Option::is_none")
+    )]
     pub from_cidr: Option<Vec<String>>,
     /// `fromCIDRSet`.
-    #[cfg_attr(test, serde(rename = "fromCIDRSet", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromCIDRSet", skip_serializing_if = "Option::is_none")
+    )]
     pub from_cidr_set: Option<Vec<CidrRule>>,
     /// `toPorts`.
-    #[cfg_attr(test, serde(rename = "toPorts", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toPorts", skip_serializing_if = "Option::is_none")
+    )]
     pub to_ports: Option<Vec<PortRule<'a>>>,
     /// `icmps`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
@@ -155,25 +191,46 @@ pub struct IngressRule<'a> {
 #[cfg_attr(test, derive(Serialize))]
 pub struct EgressRule<'a> {
     /// `toEndpoints`.
-    #[cfg_attr(test, serde(rename = "toEndpoints", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toEndpoints", skip_serializing_if = "Option::is_none")
+    )]
     pub to_endpoints: Option<Vec<LabelSelector<'a>>>,
     /// `toEntities`.
-    #[cfg_attr(test, serde(rename = "toEntities", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toEntities", skip_serializing_if = "Option::is_none")
+    )]
     pub to_entities: Option<Vec<&'static str>>,
     /// `toCIDR`.
-    #[cfg_attr(test, serde(rename = "toCIDR", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toCIDR", skip_serializing_if = "Option::is_none")
+    )]
     pub to_cidr: Option<Vec<String>>,
     /// `toCIDRSet`.
-    #[cfg_attr(test, serde(rename = "toCIDRSet", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toCIDRSet", skip_serializing_if = "Option::is_none")
+    )]
     pub to_cidr_set: Option<Vec<CidrRule>>,
     /// `toFQDNs`.
-    #[cfg_attr(test, serde(rename = "toFQDNs", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toFQDNs", skip_serializing_if = "Option::is_none")
+    )]
     pub to_fqdns: Option<Vec<FqdnSelector<'a>>>,
     /// `toServices`.
-    #[cfg_attr(test, serde(rename = "toServices", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toServices", skip_serializing_if = "Option::is_none")
+    )]
     pub to_services: Option<Vec<Service<'a>>>,
     /// `toPorts`.
-    #[cfg_attr(test, serde(rename = "toPorts", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "toPorts", skip_serializing_if = "Option::is_none")
+    )]
     pub to_ports: Option<Vec<PortRule<'a>>>,
     /// `icmps`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
@@ -188,7 +245,10 @@ pub struct CidrRule {
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// `cidrGroupRef`: the name of a CiliumCIDRGroup.
-    #[cfg_attr(test, serde(rename = "cidrGroupRef", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "cidrGroupRef", skip_serializing_if = "Option::is_none")
+    )]
     pub cidr_group_ref: Option<String>,
     /// `except`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
@@ -200,10 +260,16 @@ pub struct CidrRule {
 #[cfg_attr(test, derive(Serialize))]
 pub struct FqdnSelector<'a> {
     /// `matchName`.
-    #[cfg_attr(test, serde(rename = "matchName", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "matchName", skip_serializing_if = "Option::is_none")
+    )]
     pub match_name: Option<&'a str>,
     /// `matchPattern`.
-    #[cfg_attr(test, serde(rename = "matchPattern", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "matchPattern", skip_serializing_if = "Option::is_none")
+    )]
     pub match_pattern: Option<&'a str>,
 }
 
@@ -212,10 +278,16 @@ pub struct FqdnSelector<'a> {
 #[cfg_attr(test, derive(Serialize))]
 pub struct Service<'a> {
     /// `k8sService`.
-    #[cfg_attr(test, serde(rename = "k8sService", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "k8sService", skip_serializing_if = "Option::is_none")
+    )]
     pub k8s_service: Option<K8sServiceNamespace<'a>>,
     /// `k8sServiceSelector`.
-    #[cfg_attr(test, serde(rename = "k8sServiceSelector", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "k8sServiceSelector", skip_serializing_if = "Option::is_none")
+    )]
     pub k8s_service_selector: Option<ServiceSelector<'a>>,
 }
 
@@ -261,7 +333,10 @@ pub struct PortProtocol<'a> {
     /// `port`: always a string, a number or a service name.
     pub port: Cow<'a, str>,
     /// `endPort`.
-    #[cfg_attr(test, serde(rename = "endPort", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "endPort", skip_serializing_if = "Option::is_none")
+    )]
     pub end_port: Option<u16>,
     /// `protocol`, upper case.
     pub protocol: &'static str,
@@ -308,13 +383,22 @@ pub struct PortRuleKafka<'a> {
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<&'static str>,
     /// `apiKey`.
-    #[cfg_attr(test, serde(rename = "apiKey", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "apiKey", skip_serializing_if = "Option::is_none")
+    )]
     pub api_key: Option<&'a str>,
     /// `apiVersion`: a string in the CRD.
-    #[cfg_attr(test, serde(rename = "apiVersion", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub api_version: Option<String>,
     /// `clientID`.
-    #[cfg_attr(test, serde(rename = "clientID", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        test,
+        serde(rename = "clientID", skip_serializing_if = "Option::is_none")
+    )]
     pub client_id: Option<&'a str>,
     /// `topic`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
@@ -431,6 +515,8 @@ fn as_map<S: serde::Serializer>(pairs: &[(&str, &str)], serializer: S) -> Result
 }
 
 mod convert;
+#[cfg(test)]
+mod round_trip;
 mod write;
 
 use write::Write as _;

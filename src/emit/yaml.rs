@@ -402,10 +402,7 @@ fn is_libyaml_printable(character: char) -> bool {
 
 /// libyaml's `IS_BREAK`: a line break in YAML 1.1.
 fn is_libyaml_break(character: char) -> bool {
-    matches!(
-        character,
-        '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
+    matches!(character, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// libyaml's `IS_BLANKZ` of the character at a position (`None`: the end).
@@ -1653,8 +1650,26 @@ mod tests {
     #[test]
     fn unicode_and_control_strings_match_serde_yaml() {
         let wide = [
-            'a', ' ', '\n', '\r', '\t', '\u{85}', '\u{a0}', '\u{feff}', '\u{7f}', 'é', '\u{1F600}',
-            ':', '#', '-', '\'', '"', '\\', '\0', '\u{1b}', '\u{fffe}',
+            'a',
+            ' ',
+            '\n',
+            '\r',
+            '\t',
+            '\u{85}',
+            '\u{a0}',
+            '\u{feff}',
+            '\u{7f}',
+            'é',
+            '\u{1F600}',
+            ':',
+            '#',
+            '-',
+            '\'',
+            '"',
+            '\\',
+            '\0',
+            '\u{1b}',
+            '\u{fffe}',
         ];
         let narrow = ['a', ' ', '\n', 'é', ':', '#', '\''];
         let cases = (1..=3)

@@ -63,9 +63,17 @@ impl Write for Rule<'_> {
     fn write(&self, node: Node<'_>) {
         let mut map = node.mapping();
         map.opt_str("description", self.description);
-        optional(&mut map, "endpointSelector", self.endpoint_selector.as_ref());
+        optional(
+            &mut map,
+            "endpointSelector",
+            self.endpoint_selector.as_ref(),
+        );
         optional(&mut map, "nodeSelector", self.node_selector.as_ref());
-        optional(&mut map, "enableDefaultDeny", self.enable_default_deny.as_ref());
+        optional(
+            &mut map,
+            "enableDefaultDeny",
+            self.enable_default_deny.as_ref(),
+        );
         non_empty(&mut map, "ingress", &self.ingress);
         non_empty(&mut map, "ingressDeny", &self.ingress_deny);
         non_empty(&mut map, "egress", &self.egress);
@@ -155,7 +163,11 @@ impl Write for Service<'_> {
     fn write(&self, node: Node<'_>) {
         let mut map = node.mapping();
         optional(&mut map, "k8sService", self.k8s_service.as_ref());
-        optional(&mut map, "k8sServiceSelector", self.k8s_service_selector.as_ref());
+        optional(
+            &mut map,
+            "k8sServiceSelector",
+            self.k8s_service_selector.as_ref(),
+        );
     }
 }
 
