@@ -933,6 +933,30 @@ fn is_yaml_style_float(bytes: impl Iterator<Item = u8>) -> bool {
     }
 }
 
+/// serde_yaml, the reference the writer is tested against, for the tests of
+/// the other emit modules: serde_yaml calls stay in this file (and in
+/// src/import/read.rs).
+#[cfg(test)]
+pub mod reference {
+    use serde::Serialize;
+    pub use serde_yaml::{Mapping, Value};
+
+    /// serde_yaml's value of a serializable value.
+    pub fn value<T: Serialize>(value: &T) -> Value {
+        serde_yaml::to_value(value).expect("serde_yaml converts the test value")
+    }
+
+    /// serde_yaml's text of a serializable value.
+    pub fn text<T: Serialize>(value: &T) -> String {
+        serde_yaml::to_string(value).expect("serde_yaml prints the test value")
+    }
+
+    /// Reads YAML text with serde_yaml.
+    pub fn parse(text: &str) -> Result<Value, String> {
+        serde_yaml::from_str(text).map_err(|error| error.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
