@@ -155,10 +155,13 @@ pub enum Command {
     /// FROM and TO are peers in the language's words, such as
     /// `"pods app=web in namespace shop"`, `"namespace shop"`,
     /// `"entity world"`, `"cidr 10.20.0.10"`, `"fqdn api.stripe.com"`.
+    #[command(
+        override_usage = "netpolc trace [OPTIONS] [REPO] <FROM> <TO> (--port <PORT/PROTO> | --icmp <TYPE>)"
+    )]
     Trace {
-        /// `[REPO] FROM TO`: the repository (default `.`), the source and
-        /// the destination.
-        #[arg(required = true, num_args = 2..=3, value_name = "[REPO] FROM TO")]
+        /// `[REPO] FROM TO`: the repository (default `.`; none with
+        /// `--yaml`), the source and the destination.
+        #[arg(required = true, num_args = 2..=3, value_name = "ARG")]
         args: Vec<String>,
         /// The destination port and protocol, such as `8080/tcp`, `53/udp`.
         #[arg(long, value_name = "PORT/PROTO")]
