@@ -90,6 +90,7 @@ pub fn walk_file<'a>(file: &'a ast::File, visitor: &mut impl Visitor<'a>) {
                     statement(stmt, &place(decl.span, Slot::Other), visitor);
                 }
             }
+            ast::Item::Expect(expect) => self::expect(expect, &place(expect.span, Slot::Other), visitor),
             ast::Item::Inventory(inventory) => {
                 for entry in &inventory.entries {
                     if let Some(labels) = &entry.labels {
@@ -110,6 +111,15 @@ fn body<'a>(items: &'a [ast::BodyItem], place: &Place<'a>, visitor: &mut impl Vi
                 }
             }
             ast::BodyItem::Stmt(stmt) => statement(stmt, place, visitor),
+            ast::BodyItem::Expect(expect) => self::expect(
+                expect,
+                &Place {
+                    stmt: expect.span,
+                    slot: Slot::Other,
+                    ..*place
+                },
+                visitor,
+            ),
         }
     }
 }
@@ -217,6 +227,65 @@ fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'
                 }
             }
             ast::L7::Dns(patterns, _) => values(patterns, &slot(Slot::Dns), visitor),
+        }
+    }
+}
+
+fn expect<'a>(expect: &'a ast::Expect, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
+    let slot = |slot: Slot| Place { slot, ..*place };
+    let flow = &expect.flow;
+    for end in [&flow.from, &flow.to] {
+        match &end.kind {
+            ast::EndpointKind::Pods {
+                labels,
+                account,
+                namespace,
+            } => {
+                if let Some(labels) = labels {
+                    selector(labels, place, visitor);
+                }
+                if let Some(account) = account {
+                    value(account, place, visitor);
+                }
+                if let Some(namespace) = namespace {
+                    value(namespace, &slot(Slot::Namespace), visitor);
+                }
+            }
+            ast::EndpointKind::Namespace(namespace) => {
+                value(namespace, &slot(Slot::Namespace), visitor)
+            }
+            ast::EndpointKind::Node(labels) => {
+                if let Some(labels) = labels {
+                    selector(labels, place, visitor);
+                }
+            }
+            ast::EndpointKind::Entity(_) => {}
+            ast::EndpointKind::Cidr(address) => value(address, &slot(Slot::Cidr), visitor),
+            ast::EndpointKind::Fqdn(name) => value(name, &slot(Slot::Fqdn), visitor),
+        }
+    }
+    if let Some(port) = &flow.port {
+        if let ast::FlowPort::Port(port) = &port.node {
+            value(port, place, visitor);
+        }
+    }
+    match &flow.request {
+        None => {}
+        Some(ast::FlowRequest::Http {
+            line,
+            host,
+            headers,
+            ..
+        }) => {
+            for part in std::iter::once(line).chain(host).chain(headers) {
+                value(part, place, visitor);
+            }
+        }
+        Some(ast::FlowRequest::Dns(name, _)) => value(name, place, visitor),
+        Some(ast::FlowRequest::Kafka(kafka)) => {
+            for part in kafka.topic.iter().chain(&kafka.client) {
+                value(part, place, visitor);
+            }
         }
     }
 }

@@ -298,6 +298,7 @@ fn walk<'a>(file: &'a ast::File, visit: &mut impl FnMut(&'a ast::Stmt)) {
             match item {
                 ast::BodyItem::Policy(policy) => policy.body.iter().for_each(&mut *visit),
                 ast::BodyItem::Stmt(stmt) => visit(stmt),
+                ast::BodyItem::Expect(_) => {}
             }
         }
     };

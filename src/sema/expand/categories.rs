@@ -131,6 +131,7 @@ impl<'a> Expander<'a, '_> {
                     for stmt in &policy.body {
                         self.stmt(stmt, inner_env, ctx, &mut policy_parts);
                     }
+                    parts.expects.append(&mut policy_parts.expects);
                     policy_parts.prefix_category(&category.def.name.node);
                     let entries = policy_parts.entries;
                     let name =
@@ -154,6 +155,13 @@ impl<'a> Expander<'a, '_> {
                 }
                 ast::BodyItem::Stmt(stmt) => {
                     self.stmt(stmt, inner_env, ctx, &mut parts);
+                }
+                ast::BodyItem::Expect(stmt) => {
+                    if let Some(pending) =
+                        super::expect::expect(&mut self.eval, stmt, inner_env, self.diags)
+                    {
+                        parts.expects.push(pending);
+                    }
                 }
             }
         }
