@@ -166,7 +166,7 @@ pub fn check_namespaces(
         diags.push(if inventory {
             diag.note("a flow's namespaces are those of the `cluster namespaces` inventory")
         } else {
-            diag.note("without a `cluster namespaces` inventory, a flow's namespaces are those the repository declares")
+            diag.note("without a `cluster namespaces` inventory, a flow's namespaces are those the repository declares, `default` and the `kube-` system namespaces")
         });
     }
     ok
@@ -216,7 +216,8 @@ pub fn flow_spec(flow_ast: &ast::Flow, program: &ir::Program) -> Result<ir::Flow
 }
 
 /// The namespaces a flow may name: the inventory's, or else the declared
-/// ones; and whether there is an inventory.
+/// ones and those every Kubernetes cluster has (`default` and the system
+/// namespaces); and whether there is an inventory.
 pub fn known_namespaces(program: &ir::Program) -> (BTreeSet<&str>, bool) {
     match &program.inventory {
         Some(inventory) => (
@@ -224,11 +225,19 @@ pub fn known_namespaces(program: &ir::Program) -> (BTreeSet<&str>, bool) {
             true,
         ),
         None => (
-            program.namespaces.keys().map(|name| name.as_str()).collect(),
+            program
+                .namespaces
+                .keys()
+                .map(|name| name.as_str())
+                .chain(ALWAYS_THERE.iter().copied())
+                .collect(),
             false,
         ),
     }
 }
+
+/// The namespaces every Kubernetes cluster has.
+const ALWAYS_THERE: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 
 fn flow(
     eval: &mut Evaluator<'_>,
