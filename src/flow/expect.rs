@@ -55,7 +55,10 @@ fn failure(expectation: &Expectation, answer: &Answer) -> Option<Diagnostic> {
         &verdict,
     )
     .label(format!("expected `{expected}`"));
-    let sides = [("egress", "source", &answer.egress), ("ingress", "destination", &answer.ingress)];
+    let sides = [
+        ("egress", "source", &answer.egress),
+        ("ingress", "destination", &answer.ingress),
+    ];
     match expectation.expected {
         Expected::Allow => {
             for (direction, end, side) in sides {
@@ -74,9 +77,10 @@ fn failure(expectation: &Expectation, answer: &Answer) -> Option<Diagnostic> {
             );
         }
     }
-    if let (Some(category), Some(namespace)) =
-        (expectation.origin.categories.first(), &expectation.namespace)
-    {
+    if let (Some(category), Some(namespace)) = (
+        expectation.origin.categories.first(),
+        &expectation.namespace,
+    ) {
         diag = diag.note(format!(
             "this expectation comes from the category `{category}`, checked here for the namespace `{namespace}`"
         ));
@@ -107,7 +111,10 @@ fn refused(
                 diag = match decider {
                     Decider::Rule { policy, origin, .. } => diag.secondary(
                         origin.span,
-                        format!("this {direction} deny rule of {policy}{} matches the flow", through(&origin.categories)),
+                        format!(
+                            "this {direction} deny rule of {policy}{} matches the flow",
+                            through(&origin.categories)
+                        ),
                     ),
                     other => diag.note(format!("{direction} is denied by {other}")),
                 };
@@ -135,8 +142,10 @@ fn refused(
                     other => diag.note(format!("{other} almost matched: {}", miss.why)),
                 };
             }
-            diag.note(format!("no {direction} allow rule of these policies matches the flow"))
-                .help(allow_help(direction, flow))
+            diag.note(format!(
+                "no {direction} allow rule of these policies matches the flow"
+            ))
+            .help(allow_help(direction, flow))
         }
         SideVerdict::Allow if side.l7_allowed == Some(false) => {
             for decider in side.deciders.iter().take(SHOWN) {
@@ -147,7 +156,9 @@ fn refused(
                     );
                 }
             }
-            diag.help("add an L7 rule that admits the request, or drop the request from the expectation")
+            diag.help(
+                "add an L7 rule that admits the request, or drop the request from the expectation",
+            )
         }
         SideVerdict::Allow | SideVerdict::NoPolicy | SideVerdict::FqdnUnsupported => diag,
     }
@@ -218,7 +229,11 @@ fn peer_words(end: &EndpointSpec) -> String {
             format!("namespace {}", pod.namespace)
         }
         EndpointSpec::Pod(pod) => {
-            format!("pods {} in namespace {}", labels(&pod.labels), pod.namespace)
+            format!(
+                "pods {} in namespace {}",
+                labels(&pod.labels),
+                pod.namespace
+            )
         }
         EndpointSpec::Node(_) => "entity host, remote-node".to_owned(),
         EndpointSpec::Entity(entity) => format!("entity {}", entity_name(*entity)),
@@ -299,11 +314,7 @@ fn port_words(flow: &FlowSpec) -> String {
 
 /// The flow in the words `expect` uses.
 pub fn describe(flow: &FlowSpec) -> String {
-    let mut words = format!(
-        "from {} to {}",
-        end_words(&flow.from),
-        end_words(&flow.to)
-    );
+    let mut words = format!("from {} to {}", end_words(&flow.from), end_words(&flow.to));
     let port = port_words(flow);
     if !port.is_empty() {
         words.push(' ');

@@ -193,7 +193,12 @@ impl<'a> Expander<'a, '_> {
         let (mut known, inventory) = expect::known_namespaces(program);
         if !inventory {
             // A namespace with an error is still declared.
-            known.extend(self.defs.namespaces.iter().map(|(_, decl)| decl.name.node.as_str()));
+            known.extend(
+                self.defs
+                    .namespaces
+                    .iter()
+                    .map(|(_, decl)| decl.name.node.as_str()),
+            );
         }
         let mut out = Vec::new();
         for resolved in std::mem::take(&mut self.expectations) {

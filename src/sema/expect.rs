@@ -121,8 +121,9 @@ fn end(
                 }
                 (None, Some(enclosing)) => enclosing.clone(),
                 (None, None) => {
-                    let mut diag = report::flow_pods_without_namespace(*span)
-                        .note("outside a namespace block, a flow's pods say which namespace they are in");
+                    let mut diag = report::flow_pods_without_namespace(*span).note(
+                        "outside a namespace block, a flow's pods say which namespace they are in",
+                    );
                     if let Some(category) = origin.categories.last() {
                         diag = diag.note(format!(
                             "the expectation comes from the category `{category}`, used in a cluster-wide policy"
@@ -189,7 +190,10 @@ pub fn expect(
 /// A flow alone (`netpolc trace`'s arguments): checked like an `expect` at
 /// top level, with no constants in scope, against the namespaces of
 /// `program`.
-pub fn flow_spec(flow_ast: &ast::Flow, program: &ir::Program) -> Result<ir::FlowSpec, Vec<Diagnostic>> {
+pub fn flow_spec(
+    flow_ast: &ast::Flow,
+    program: &ir::Program,
+) -> Result<ir::FlowSpec, Vec<Diagnostic>> {
     let defs = Defs::empty();
     let mut eval = Evaluator::new(&defs);
     let mut diags = Vec::new();
@@ -221,7 +225,11 @@ pub fn flow_spec(flow_ast: &ast::Flow, program: &ir::Program) -> Result<ir::Flow
 pub fn known_namespaces(program: &ir::Program) -> (BTreeSet<&str>, bool) {
     match &program.inventory {
         Some(inventory) => (
-            inventory.namespaces.keys().map(|name| name.as_str()).collect(),
+            inventory
+                .namespaces
+                .keys()
+                .map(|name| name.as_str())
+                .collect(),
             true,
         ),
         None => (
@@ -251,7 +259,9 @@ fn flow(
     let to = endpoint(eval, &flow.to, env, diags);
     let port = port(eval, flow, env, diags);
     let request = match (&flow.request, port) {
-        (Some(request), Some((protocol, _))) => Some(self::request(eval, request, protocol, env, diags)?),
+        (Some(request), Some((protocol, _))) => {
+            Some(self::request(eval, request, protocol, env, diags)?)
+        }
         (Some(_), None) | (None, _) => None,
     };
     let (from, to, (protocol, port)) = (from?, to?, port?);
@@ -326,7 +336,10 @@ fn endpoint(
         }
         ast::EndpointKind::Entity(name) => {
             let entity = validate::entity(&name.node, name.span, diags)?;
-            if matches!(entity, ir::Entity::All | ir::Entity::Cluster | ir::Entity::None) {
+            if matches!(
+                entity,
+                ir::Entity::All | ir::Entity::Cluster | ir::Entity::None
+            ) {
                 let mut diag = report::not_an_endpoint(
                     name.span,
                     report::NotAnEndpoint::Entity { name: &name.node },
@@ -359,7 +372,10 @@ fn endpoint(
                             value.span(),
                             report::NotAnEndpoint::Range { cidr: one },
                         )
-                        .help(format!("name one address of it, such as `{}`", first_host(one))),
+                        .help(format!(
+                            "name one address of it, such as `{}`",
+                            first_host(one)
+                        )),
                     );
                     None
                 }
@@ -503,17 +519,23 @@ fn port(
             };
             let [one] = ports.as_slice() else {
                 diags.push(
-                    report::invalid_flow_port(value.span(), report::InvalidFlowPort::NotOne { port: &written })
-                        .note("this value holds several ports; a flow goes to one")
-                        .help("write one port, such as `443/tcp`"),
+                    report::invalid_flow_port(
+                        value.span(),
+                        report::InvalidFlowPort::NotOne { port: &written },
+                    )
+                    .note("this value holds several ports; a flow goes to one")
+                    .help("write one port, such as `443/tcp`"),
                 );
                 return None;
             };
             if one.end_port().is_some() {
                 diags.push(
-                    report::invalid_flow_port(value.span(), report::InvalidFlowPort::NotOne { port: &written })
-                        .note("a range is many ports; a flow goes to one")
-                        .help("write one port of the range"),
+                    report::invalid_flow_port(
+                        value.span(),
+                        report::InvalidFlowPort::NotOne { port: &written },
+                    )
+                    .note("a range is many ports; a flow goes to one")
+                    .help("write one port of the range"),
                 );
                 return None;
             }
@@ -529,9 +551,12 @@ fn port(
                 ir::Port::Number(number) => *number,
                 ir::Port::Name(name) => {
                     diags.push(
-                        report::invalid_flow_port(value.span(), report::InvalidFlowPort::Named { name })
-                            .note("a flow's pod has no container ports to name")
-                            .help("write the port's number, such as `8080/tcp`"),
+                        report::invalid_flow_port(
+                            value.span(),
+                            report::InvalidFlowPort::Named { name },
+                        )
+                        .note("a flow's pod has no container ports to name")
+                        .help("write the port's number, such as `8080/tcp`"),
                     );
                     return None;
                 }
@@ -585,18 +610,22 @@ fn request(
     };
     if !carries(kind) {
         diags.push(
-            report::flow_request_protocol(request.span(), &kind, &protocol.as_str())
-                .help(if kind == "DNS" {
+            report::flow_request_protocol(request.span(), &kind, &protocol.as_str()).help(
+                if kind == "DNS" {
                     "a DNS lookup goes to port 53/udp or 53/tcp"
                 } else {
                     "an HTTP or Kafka request goes over TCP: write the port as `PORT/tcp`"
-                }),
+                },
+            ),
         );
         return None;
     }
     match request {
         ast::FlowRequest::Http {
-            line, host, headers, ..
+            line,
+            host,
+            headers,
+            ..
         } => {
             let text = eval.string(line, env, diags)?;
             let Some((method, path)) = request_line(&text) else {
@@ -610,7 +639,8 @@ fn request(
             let host = match host {
                 Some(value) => {
                     let text = eval.string(value, env, diags)?;
-                    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control())
+                    {
                         diags.push(
                             report::invalid_flow_request(value.span(), &"HTTP host", &text)
                                 .help("write the host name, such as `host \"shop.example.com\"`"),
@@ -648,7 +678,9 @@ fn request(
                 && name.split('.').all(|label| {
                     !label.is_empty()
                         && label.len() <= 63
-                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                        && label
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
                         && !label.starts_with('-')
                         && !label.ends_with('-')
                 });
@@ -678,14 +710,17 @@ fn request_line(text: &str) -> Option<(&str, &str)> {
     let method_ok = method.chars().all(|c| c.is_ascii_uppercase());
     let path_ok = (path.starts_with('/') || path == "*")
         && !path.chars().any(|c| c.is_control() || c.is_whitespace());
-    (version_ok && method_ok && path_ok && !text.contains(['\t', '\n', '\r'])).then_some((method, path))
+    (version_ok && method_ok && path_ok && !text.contains(['\t', '\n', '\r']))
+        .then_some((method, path))
 }
 
 /// `Name: value`.
 fn header(text: &str) -> Option<(String, String)> {
     let (name, value) = text.split_once(':')?;
-    let name_ok =
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     let value = value.trim();
     (name_ok && !value.chars().any(char::is_control)).then(|| (name.to_owned(), value.to_owned()))
 }

@@ -8,8 +8,8 @@
 
 mod cilium;
 mod context;
-mod expect;
 mod expand;
+mod expect;
 pub mod index;
 mod inventory;
 mod place;

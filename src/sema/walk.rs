@@ -90,7 +90,9 @@ pub fn walk_file<'a>(file: &'a ast::File, visitor: &mut impl Visitor<'a>) {
                     statement(stmt, &place(decl.span, Slot::Other), visitor);
                 }
             }
-            ast::Item::Expect(expect) => self::expect(expect, &place(expect.span, Slot::Other), visitor),
+            ast::Item::Expect(expect) => {
+                self::expect(expect, &place(expect.span, Slot::Other), visitor)
+            }
             ast::Item::Inventory(inventory) => {
                 for entry in &inventory.entries {
                     if let Some(labels) = &entry.labels {

@@ -21,11 +21,7 @@ pub fn expectation_failed(
 }
 
 /// `E0802`: a namespace an expectation names is not in the repository.
-pub fn unknown_flow_namespace(
-    span: Span,
-    name: &dyn fmt::Display,
-    inventory: bool,
-) -> Diagnostic {
+pub fn unknown_flow_namespace(span: Span, name: &dyn fmt::Display, inventory: bool) -> Diagnostic {
     let diag = Diagnostic::new(
         Code::E0802,
         span,
@@ -64,17 +60,14 @@ pub fn not_an_endpoint(span: Span, problem: NotAnEndpoint<'_>) -> Diagnostic {
         NotAnEndpoint::Range { cidr } => format!("`{cidr}` is a range of addresses, not one"),
         NotAnEndpoint::Pattern { name } => format!("`{name}` is a pattern, not one name"),
     };
-    Diagnostic::new(Code::E0803, span, message).label("a flow goes from one endpoint to one endpoint")
+    Diagnostic::new(Code::E0803, span, message)
+        .label("a flow goes from one endpoint to one endpoint")
 }
 
 /// `E0804`: pods without a namespace where no namespace encloses them.
 pub fn flow_pods_without_namespace(span: Span) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0804,
-        span,
-        "these pods have no namespace".to_owned(),
-    )
-    .label("which namespace are they in?")
+    Diagnostic::new(Code::E0804, span, "these pods have no namespace".to_owned())
+        .label("which namespace are they in?")
 }
 
 /// What [`invalid_flow_port`] reports.
