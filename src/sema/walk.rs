@@ -27,6 +27,10 @@ pub enum Slot {
     Namespace,
     /// The text of a `description`.
     Description,
+    /// A value of an `expect` (but its namespaces, which are
+    /// [`Slot::Namespace`]): a test restates the values of the rules it
+    /// tests on purpose.
+    Expect,
     /// Anywhere else.
     Other,
 }
@@ -91,7 +95,7 @@ pub fn walk_file<'a>(file: &'a ast::File, visitor: &mut impl Visitor<'a>) {
                 }
             }
             ast::Item::Expect(expect) => {
-                self::expect(expect, &place(expect.span, Slot::Other), visitor)
+                self::expect(expect, &place(expect.span, Slot::Expect), visitor)
             }
             ast::Item::Inventory(inventory) => {
                 for entry in &inventory.entries {
@@ -117,7 +121,7 @@ fn body<'a>(items: &'a [ast::BodyItem], place: &Place<'a>, visitor: &mut impl Vi
                 expect,
                 &Place {
                     stmt: expect.span,
-                    slot: Slot::Other,
+                    slot: Slot::Expect,
                     ..*place
                 },
                 visitor,
@@ -262,8 +266,8 @@ fn expect<'a>(expect: &'a ast::Expect, place: &Place<'a>, visitor: &mut impl Vis
                 }
             }
             ast::EndpointKind::Entity(_) => {}
-            ast::EndpointKind::Cidr(address) => value(address, &slot(Slot::Cidr), visitor),
-            ast::EndpointKind::Fqdn(name) => value(name, &slot(Slot::Fqdn), visitor),
+            ast::EndpointKind::Cidr(address) => value(address, place, visitor),
+            ast::EndpointKind::Fqdn(name) => value(name, place, visitor),
         }
     }
     if let Some(port) = &flow.port {
