@@ -42,17 +42,20 @@ fn failure(expectation: &Expectation, answer: &Answer) -> Option<Diagnostic> {
         return None;
     }
     let flow = &expectation.flow;
-    let (expected, verdict) = match (expectation.expected, answer.verdict) {
-        (Expected::Allow, FlowVerdict::FqdnUnsupported) => ("allow", "cannot decide"),
-        (Expected::Deny, FlowVerdict::FqdnUnsupported) => ("deny", "cannot decide"),
-        (Expected::Allow, _) => ("allow", "deny"),
-        (Expected::Deny, _) => ("deny", "allow"),
+    let expected = match expectation.expected {
+        Expected::Allow => "allow",
+        Expected::Deny => "deny",
+    };
+    let outcome = match answer.verdict {
+        FlowVerdict::FqdnUnsupported => "only the agent's DNS cache could decide it",
+        FlowVerdict::Allowed => "they allow it",
+        FlowVerdict::Denied => "they deny it",
     };
     let mut diag = report::expectation_failed(
         expectation.origin.span,
         &expected,
         &format!("`{}`", describe(flow)),
-        &verdict,
+        &outcome,
     )
     .label(format!("expected `{expected}`"));
     let sides = [
@@ -65,8 +68,11 @@ fn failure(expectation: &Expectation, answer: &Answer) -> Option<Diagnostic> {
                 diag = refused(diag, direction, end, side, flow);
             }
             if answer.verdict == FlowVerdict::FqdnUnsupported {
-                diag = diag.note("egress would be default deny, but a `toFQDNs` rule covers the port: only the agent's DNS cache could decide");
+                diag = fqdn_unsupported(diag, &answer.egress);
             }
+        }
+        Expected::Deny if answer.verdict == FlowVerdict::FqdnUnsupported => {
+            diag = fqdn_unsupported(diag, &answer.egress);
         }
         Expected::Deny => {
             for (direction, end, side) in sides {
@@ -90,10 +96,21 @@ fn failure(expectation: &Expectation, answer: &Answer) -> Option<Diagnostic> {
             "netpolc does not model {unsupported}; this answer may be wrong"
         ));
     }
-    for assumption in &answer.assumptions {
-        diag = diag.note(format!("assumed: {assumption}"));
-    }
     Some(diag)
+}
+
+/// Why the engine cannot decide: the source's egress would be default
+/// deny, but `toFQDNs` rules cover the port, and whether the destination's
+/// address is one their names resolved to is known only to the agent.
+fn fqdn_unsupported(mut diag: Diagnostic, egress: &Side) -> Diagnostic {
+    for policy in egress.fqdn_rules.iter().take(SHOWN) {
+        diag = diag.secondary(
+            policy.origin,
+            format!("{policy} has `fqdn` rules for this port"),
+        );
+    }
+    diag.note("the source's egress allows the port to `fqdn` names only, and nothing says which names the destination's address answers for")
+        .help("name the destination with `fqdn \"NAME\"` to test an `fqdn` rule, or use another port or destination")
 }
 
 /// Explains why `side` refuses a flow expected to pass (nothing when it
@@ -296,6 +313,7 @@ fn end_words(end: &EndpointSpec) -> String {
         }
         EndpointSpec::Node(node) if node.is_empty() => "node".to_owned(),
         EndpointSpec::Node(node) => format!("node {}", labels(node)),
+        EndpointSpec::Address(address) => format!("cidr {address}"),
         other => peer_words(other),
     }
 }

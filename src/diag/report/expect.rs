@@ -6,17 +6,18 @@ use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 
 /// `E0801`: an expectation does not hold: `expected` is `allow` or `deny`,
-/// `flow` the flow in words, `verdict` what the policies do with it.
+/// `flow` the flow in words, `outcome` what happens instead (`they deny
+/// it`).
 pub fn expectation_failed(
     span: Span,
     expected: &dyn fmt::Display,
     flow: &dyn fmt::Display,
-    verdict: &dyn fmt::Display,
+    outcome: &dyn fmt::Display,
 ) -> Diagnostic {
     Diagnostic::new(
         Code::E0801,
         span,
-        format!("expected the policies to {expected} {flow}, but they {verdict} it"),
+        format!("expected the policies to {expected} {flow}, but {outcome}"),
     )
 }
 
