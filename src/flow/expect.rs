@@ -10,8 +10,8 @@ use crate::ir::{
     Request,
 };
 
-/// The most rules, policies and near misses shown for one side.
-const SHOWN: usize = 3;
+/// The most rules and policies shown for one side.
+const SHOWN: usize = 2;
 
 /// Every expectation of `program` that does not hold, as an E0801.
 pub fn check(program: &Program) -> Vec<Diagnostic> {
@@ -64,8 +64,15 @@ fn failure(expectation: &Expectation, answer: &Answer) -> Option<Diagnostic> {
     ];
     match expectation.expected {
         Expected::Allow => {
+            let mut helps = Vec::new();
             for (direction, end, side) in sides {
-                diag = refused(diag, direction, end, side, flow);
+                let (next, help) = refused(diag, direction, end, side, flow);
+                diag = next;
+                helps.extend(help);
+            }
+            helps.dedup();
+            if !helps.is_empty() {
+                diag = diag.help(helps.join("; and "));
             }
             if answer.verdict == FlowVerdict::FqdnUnsupported {
                 diag = fqdn_unsupported(diag, &answer.egress);
@@ -114,13 +121,26 @@ fn fqdn_unsupported(mut diag: Diagnostic, egress: &Side) -> Diagnostic {
 }
 
 /// Explains why `side` refuses a flow expected to pass (nothing when it
-/// passes).
+/// passes), with what would make it pass.
 fn refused(
+    diag: Diagnostic,
+    direction: &str,
+    end: &str,
+    side: &Side,
+    flow: &FlowSpec,
+) -> (Diagnostic, Option<String>) {
+    let mut help = None;
+    let diag = refused_labels(diag, direction, end, side, flow, &mut help);
+    (diag, help)
+}
+
+fn refused_labels(
     mut diag: Diagnostic,
     direction: &str,
     end: &str,
     side: &Side,
     flow: &FlowSpec,
+    help: &mut Option<String>,
 ) -> Diagnostic {
     match side.verdict {
         SideVerdict::Deny => {
@@ -136,7 +156,10 @@ fn refused(
                     other => diag.note(format!("{direction} is denied by {other}")),
                 };
             }
-            diag.help("deny wins over any allow: remove or narrow the deny rule")
+            *help = Some(format!(
+                "deny wins over any allow: remove or narrow the {direction} deny rule"
+            ));
+            diag
         }
         SideVerdict::DefaultDeny => {
             for policy in side.enforcing.iter().take(SHOWN) {
@@ -151,7 +174,18 @@ fn refused(
                     side.enforcing.len() - SHOWN
                 ));
             }
-            for miss in side.near_misses.iter().take(SHOWN) {
+            // The right peer on the wrong port says most; a rule of another
+            // peer on the right port, once.
+            let (wrong_port, wrong_peer): (Vec<_>, Vec<_>) = side
+                .near_misses
+                .iter()
+                .partition(|miss| miss.why.starts_with("port "));
+            let shown: Vec<_> = if wrong_port.is_empty() {
+                wrong_peer.into_iter().take(1).collect()
+            } else {
+                wrong_port.into_iter().take(SHOWN).collect()
+            };
+            for miss in shown {
                 diag = match &miss.rule {
                     Decider::Rule { origin, .. } => {
                         diag.secondary(origin.span, format!("almost: {}", miss.why))
@@ -159,10 +193,10 @@ fn refused(
                     other => diag.note(format!("{other} almost matched: {}", miss.why)),
                 };
             }
+            *help = Some(allow_help(direction, flow));
             diag.note(format!(
                 "no {direction} allow rule of these policies matches the flow"
             ))
-            .help(allow_help(direction, flow))
         }
         SideVerdict::Allow if side.l7_allowed == Some(false) => {
             for decider in side.deciders.iter().take(SHOWN) {
@@ -173,9 +207,11 @@ fn refused(
                     );
                 }
             }
-            diag.help(
-                "add an L7 rule that admits the request, or drop the request from the expectation",
-            )
+            *help = Some(
+                "add an L7 rule that admits the request, or drop the request from the expectation"
+                    .to_owned(),
+            );
+            diag
         }
         SideVerdict::Allow | SideVerdict::NoPolicy | SideVerdict::FqdnUnsupported => diag,
     }
@@ -224,7 +260,7 @@ fn allow_help(direction: &str, flow: &FlowSpec) -> String {
             _ => String::new(),
         };
         format!(
-            "to allow it, add `allow to {} {port}` to a policy{owner} that selects the source",
+            "add `allow to {} {port}` to a policy{owner} that selects the source",
             peer_words(&flow.to)
         )
     } else {
@@ -233,7 +269,7 @@ fn allow_help(direction: &str, flow: &FlowSpec) -> String {
             _ => String::new(),
         };
         format!(
-            "to allow it, add `allow from {} {port}` to a policy{owner} that selects the destination",
+            "add `allow from {} {port}` to a policy{owner} that selects the destination",
             peer_words(&flow.from)
         )
     }

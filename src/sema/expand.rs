@@ -162,7 +162,12 @@ impl<'a> Expander<'a, '_> {
         env: Env<'_>,
         namespace: Option<&ir::NamespaceName>,
     ) {
-        if let Some(pending) = expect::expect(&mut self.eval, stmt, env, self.diags) {
+        // The files whose constants an expectation uses are no sources of
+        // any policy.
+        let start = self.eval.files.len();
+        let pending = expect::expect(&mut self.eval, stmt, env, self.diags);
+        self.eval.files.truncate(start);
+        if let Some(pending) = pending {
             self.settle(std::slice::from_ref(&pending), namespace);
         }
     }

@@ -157,11 +157,13 @@ impl<'a> Expander<'a, '_> {
                     self.stmt(stmt, inner_env, ctx, &mut parts);
                 }
                 ast::BodyItem::Expect(stmt) => {
-                    if let Some(pending) =
-                        super::expect::expect(&mut self.eval, stmt, inner_env, self.diags)
-                    {
-                        parts.expects.push(pending);
-                    }
+                    // The files whose constants an expectation uses are no
+                    // sources of the category's policies.
+                    let start = self.eval.files.len();
+                    let pending =
+                        super::expect::expect(&mut self.eval, stmt, inner_env, self.diags);
+                    self.eval.files.truncate(start);
+                    parts.expects.extend(pending);
                 }
             }
         }
