@@ -167,7 +167,7 @@ pub fn check_namespaces(
         diags.push(if inventory {
             diag.note("a flow's namespaces are those of the `cluster namespaces` inventory")
         } else {
-            diag.note("without a `cluster namespaces` inventory, a flow's namespaces are those the repository declares, `default` and the `kube-` system namespaces")
+            diag.note("without a `cluster namespaces` inventory, a flow's namespaces are those the repository declares or its rules name, `default` and the `kube-` system namespaces")
         });
     }
     ok
@@ -219,28 +219,54 @@ pub fn flow_spec(
     Err(diags)
 }
 
-/// The namespaces a flow may name: the inventory's, or else the declared
-/// ones and those every Kubernetes cluster has (`default` and the system
-/// namespaces); and whether there is an inventory.
+/// The namespaces a flow may name: the inventory's, or else those the
+/// repository declares or names in a selector (`pods ... in namespace
+/// monitoring`) and those every Kubernetes cluster has (`default` and the
+/// system namespaces); and whether there is an inventory.
 pub fn known_namespaces(program: &ir::Program) -> (BTreeSet<&str>, bool) {
-    match &program.inventory {
-        Some(inventory) => (
-            inventory
-                .namespaces
-                .keys()
-                .map(|name| name.as_str())
-                .collect(),
-            true,
-        ),
-        None => (
-            program
-                .namespaces
-                .keys()
-                .map(|name| name.as_str())
-                .chain(ALWAYS_THERE.iter().copied())
-                .collect(),
-            false,
-        ),
+    if let Some(inventory) = &program.inventory {
+        let known = inventory.namespaces.keys().map(|name| name.as_str());
+        return (known.collect(), true);
+    }
+    let mut known: BTreeSet<&str> = program
+        .namespaces
+        .keys()
+        .map(|name| name.as_str())
+        .chain(ALWAYS_THERE.iter().copied())
+        .collect();
+    let specs = program
+        .namespaces
+        .values()
+        .flat_map(|namespace| &namespace.policies)
+        .chain(&program.cluster)
+        .map(|policy| &*policy.spec);
+    for spec in specs {
+        if let ir::Subject::Pods(selector) = &spec.subject {
+            named_namespaces(selector, &mut known);
+        }
+        for rule in spec.rules() {
+            if let ir::PeerRef::Endpoints(selectors) = rule.peer {
+                for selector in selectors {
+                    named_namespaces(selector, &mut known);
+                }
+            }
+        }
+    }
+    (known, false)
+}
+
+/// The namespaces a selector names by the namespace label.
+fn named_namespaces<'p>(selector: &'p ir::Selector, out: &mut BTreeSet<&'p str>) {
+    let key = super::rules::NAMESPACE_KEY;
+    for (label, value) in &selector.match_labels {
+        if label.as_str() == key {
+            out.insert(value.as_str());
+        }
+    }
+    for expression in &selector.match_expressions {
+        if expression.key.as_str() == key && expression.operator == ir::Operator::In {
+            out.extend(expression.values.iter().map(|value| value.as_str()));
+        }
     }
 }
 
