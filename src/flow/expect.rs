@@ -389,3 +389,6 @@ pub fn describe(flow: &FlowSpec) -> String {
     }
     words
 }
+
+#[cfg(test)]
+mod tests;
