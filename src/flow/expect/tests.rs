@@ -191,11 +191,8 @@ fn bad_flows_are_coded_errors() {
     );
     // Both ends are checked before giving up.
     assert_eq!(
-        codes(parse(
-            REPO,
-            "from namespace shopp to entity none port 80/tcp"
-        )),
-        ["E0802", "E0803"]
+        codes(parse(REPO, "from entity none to cidr 10.0.0.0/8 port 80")),
+        ["E0803", "E0803", "E0805"]
     );
 }
 
