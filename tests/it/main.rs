@@ -20,6 +20,7 @@ mod editors;
 mod equivalence;
 mod error_codes;
 mod examples;
+mod expectations;
 mod fmt;
 mod hostile_repo;
 mod import;
