@@ -328,10 +328,9 @@ fn endpoint(
                 }
                 None => None,
             };
-            let namespace = match namespace {
-                Some(value) => Some(namespace_name(eval, value, env, diags)),
-                None => None,
-            };
+            let namespace = namespace
+                .as_ref()
+                .map(|value| namespace_name(eval, value, env, diags));
             let account = match account {
                 Some(checked) => Some(checked?),
                 None => None,
