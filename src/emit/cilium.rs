@@ -1,9 +1,13 @@
-//! cilium: the Cilium policy API as serde structs, built from the IR.
+//! cilium: the Cilium policy API as structs, built from the IR.
 //!
 //! The structs follow the `cilium.io/v2` CRDs (`pkg/policy/api` in Cilium):
 //! field names are the CRD's, field order is print order, and absent or empty
 //! fields are skipped. They borrow from the IR and live only while a spec is
-//! printed.
+//! printed, by the typed writer of `write.rs` through [`yaml::Node`].
+//!
+//! In tests they also derive serde's `Serialize` with the same names and
+//! skips: serde_yaml's value of a struct is the independent reference the
+//! writer's round-trip test (`tests.rs`) reads the printed text back against.
 //!
 //! **Invariant:** a peer list the IR holds is printed even when empty
 //! (`fromEndpoints: []` selects nothing), because leaving it out would mean
@@ -16,6 +20,7 @@
 
 use std::borrow::Cow;
 
+#[cfg(test)]
 use serde::Serialize;
 
 use crate::emit::yaml;
@@ -47,279 +52,382 @@ impl Kind {
 }
 
 /// `spec`: one Cilium rule.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Rule<'a> {
     /// `description`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<&'a str>,
     /// `endpointSelector`; `{}` when empty.
-    #[serde(rename = "endpointSelector", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "endpointSelector", skip_serializing_if = "Option::is_none")
+    )]
     pub endpoint_selector: Option<LabelSelector<'a>>,
     /// `nodeSelector`; `{}` when empty.
-    #[serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")
+    )]
     pub node_selector: Option<LabelSelector<'a>>,
     /// `enableDefaultDeny`, when a direction is set.
-    #[serde(rename = "enableDefaultDeny", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "enableDefaultDeny", skip_serializing_if = "Option::is_none")
+    )]
     pub enable_default_deny: Option<DefaultDenyConfig>,
     /// `ingress`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub ingress: Vec<IngressRule<'a>>,
     /// `ingressDeny`.
-    #[serde(rename = "ingressDeny", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        test,
+        serde(rename = "ingressDeny", skip_serializing_if = "Vec::is_empty")
+    )]
     pub ingress_deny: Vec<IngressRule<'a>>,
     /// `egress`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub egress: Vec<EgressRule<'a>>,
     /// `egressDeny`.
-    #[serde(rename = "egressDeny", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        test,
+        serde(rename = "egressDeny", skip_serializing_if = "Vec::is_empty")
+    )]
     pub egress_deny: Vec<EgressRule<'a>>,
     /// `labels`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub labels: Vec<Label<'a>>,
 }
 
 /// `enableDefaultDeny`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct DefaultDenyConfig {
     /// `ingress`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub ingress: Option<bool>,
     /// `egress`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub egress: Option<bool>,
 }
 
 /// A Kubernetes label selector.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct LabelSelector<'a> {
     /// `matchLabels`, in key order.
-    #[serde(
-        rename = "matchLabels",
-        skip_serializing_if = "Vec::is_empty",
-        serialize_with = "as_map"
+    #[cfg_attr(
+        test,
+        serde(
+            rename = "matchLabels",
+            skip_serializing_if = "Vec::is_empty",
+            serialize_with = "as_map"
+        )
     )]
     pub match_labels: Vec<(&'a str, &'a str)>,
     /// `matchExpressions`.
-    #[serde(rename = "matchExpressions", skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        test,
+        serde(rename = "matchExpressions", skip_serializing_if = "Vec::is_empty")
+    )]
     pub match_expressions: Vec<LabelSelectorRequirement<'a>>,
 }
 
 /// One `matchExpressions` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct LabelSelectorRequirement<'a> {
     /// `key`.
     pub key: &'a str,
     /// `operator`: `In`, `NotIn`, `Exists` or `DoesNotExist`.
     pub operator: &'static str,
     /// `values`, for `In` and `NotIn` only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub values: Option<Vec<&'a str>>,
 }
 
 /// An `ingress` or `ingressDeny` entry (a deny rule never has `rules`).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct IngressRule<'a> {
     /// `fromEndpoints`.
-    #[serde(rename = "fromEndpoints", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromEndpoints", skip_serializing_if = "Option::is_none")
+    )]
     pub from_endpoints: Option<Vec<LabelSelector<'a>>>,
     /// `fromEntities`.
-    #[serde(rename = "fromEntities", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromEntities", skip_serializing_if = "Option::is_none")
+    )]
     pub from_entities: Option<Vec<&'static str>>,
     /// `fromCIDR`.
-    #[serde(rename = "fromCIDR", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromCIDR", skip_serializing_if = "Option::is_none")
+    )]
     pub from_cidr: Option<Vec<String>>,
     /// `fromCIDRSet`.
-    #[serde(rename = "fromCIDRSet", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "fromCIDRSet", skip_serializing_if = "Option::is_none")
+    )]
     pub from_cidr_set: Option<Vec<CidrRule>>,
     /// `toPorts`.
-    #[serde(rename = "toPorts", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toPorts", skip_serializing_if = "Option::is_none")
+    )]
     pub to_ports: Option<Vec<PortRule<'a>>>,
     /// `icmps`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub icmps: Option<Vec<IcmpRule<'a>>>,
 }
 
 /// An `egress` or `egressDeny` entry (a deny rule never has `toFQDNs` or
 /// `rules`).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct EgressRule<'a> {
     /// `toEndpoints`.
-    #[serde(rename = "toEndpoints", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toEndpoints", skip_serializing_if = "Option::is_none")
+    )]
     pub to_endpoints: Option<Vec<LabelSelector<'a>>>,
     /// `toEntities`.
-    #[serde(rename = "toEntities", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toEntities", skip_serializing_if = "Option::is_none")
+    )]
     pub to_entities: Option<Vec<&'static str>>,
     /// `toCIDR`.
-    #[serde(rename = "toCIDR", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toCIDR", skip_serializing_if = "Option::is_none")
+    )]
     pub to_cidr: Option<Vec<String>>,
     /// `toCIDRSet`.
-    #[serde(rename = "toCIDRSet", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toCIDRSet", skip_serializing_if = "Option::is_none")
+    )]
     pub to_cidr_set: Option<Vec<CidrRule>>,
     /// `toFQDNs`.
-    #[serde(rename = "toFQDNs", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toFQDNs", skip_serializing_if = "Option::is_none")
+    )]
     pub to_fqdns: Option<Vec<FqdnSelector<'a>>>,
     /// `toServices`.
-    #[serde(rename = "toServices", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toServices", skip_serializing_if = "Option::is_none")
+    )]
     pub to_services: Option<Vec<Service<'a>>>,
     /// `toPorts`.
-    #[serde(rename = "toPorts", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "toPorts", skip_serializing_if = "Option::is_none")
+    )]
     pub to_ports: Option<Vec<PortRule<'a>>>,
     /// `icmps`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub icmps: Option<Vec<IcmpRule<'a>>>,
 }
 
 /// A `CIDRSet` entry: exactly one of `cidr` and `cidrGroupRef` is set.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct CidrRule {
     /// `cidr`, in prefix notation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
     /// `cidrGroupRef`: the name of a CiliumCIDRGroup.
-    #[serde(rename = "cidrGroupRef", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "cidrGroupRef", skip_serializing_if = "Option::is_none")
+    )]
     pub cidr_group_ref: Option<String>,
     /// `except`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub except: Vec<String>,
 }
 
 /// A `toFQDNs` or `rules.dns` entry: exactly one field is set.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct FqdnSelector<'a> {
     /// `matchName`.
-    #[serde(rename = "matchName", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "matchName", skip_serializing_if = "Option::is_none")
+    )]
     pub match_name: Option<&'a str>,
     /// `matchPattern`.
-    #[serde(rename = "matchPattern", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "matchPattern", skip_serializing_if = "Option::is_none")
+    )]
     pub match_pattern: Option<&'a str>,
 }
 
 /// A `toServices` entry: exactly one field is set.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Service<'a> {
     /// `k8sService`.
-    #[serde(rename = "k8sService", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "k8sService", skip_serializing_if = "Option::is_none")
+    )]
     pub k8s_service: Option<K8sServiceNamespace<'a>>,
     /// `k8sServiceSelector`.
-    #[serde(rename = "k8sServiceSelector", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "k8sServiceSelector", skip_serializing_if = "Option::is_none")
+    )]
     pub k8s_service_selector: Option<ServiceSelector<'a>>,
 }
 
 /// `k8sService`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct K8sServiceNamespace<'a> {
     /// `serviceName`.
-    #[serde(rename = "serviceName")]
+    #[cfg_attr(test, serde(rename = "serviceName"))]
     pub service_name: &'a str,
     /// `namespace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub namespace: Option<&'a str>,
 }
 
 /// `k8sServiceSelector`.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct ServiceSelector<'a> {
     /// `selector`.
     pub selector: LabelSelector<'a>,
     /// `namespace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub namespace: Option<&'a str>,
 }
 
 /// A `toPorts` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PortRule<'a> {
     /// `ports`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub ports: Vec<PortProtocol<'a>>,
     /// `rules`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub rules: Option<L7Rules<'a>>,
 }
 
 /// A `ports` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PortProtocol<'a> {
     /// `port`: always a string, a number or a service name.
     pub port: Cow<'a, str>,
     /// `endPort`.
-    #[serde(rename = "endPort", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "endPort", skip_serializing_if = "Option::is_none")
+    )]
     pub end_port: Option<u16>,
     /// `protocol`, upper case.
     pub protocol: &'static str,
 }
 
 /// `rules`: exactly one field is set.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct L7Rules<'a> {
     /// `http`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub http: Option<Vec<PortRuleHttp<'a>>>,
     /// `kafka`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub kafka: Option<Vec<PortRuleKafka<'a>>>,
     /// `dns`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub dns: Option<Vec<FqdnSelector<'a>>>,
 }
 
 /// An `http` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PortRuleHttp<'a> {
     /// `method`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub method: Option<&'a str>,
     /// `path`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub path: Option<&'a str>,
     /// `host`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub host: Option<&'a str>,
     /// `headers`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub headers: Vec<&'a str>,
 }
 
 /// A `kafka` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct PortRuleKafka<'a> {
     /// `role`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<&'static str>,
     /// `apiKey`.
-    #[serde(rename = "apiKey", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "apiKey", skip_serializing_if = "Option::is_none")
+    )]
     pub api_key: Option<&'a str>,
     /// `apiVersion`: a string in the CRD.
-    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub api_version: Option<String>,
     /// `clientID`.
-    #[serde(rename = "clientID", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        test,
+        serde(rename = "clientID", skip_serializing_if = "Option::is_none")
+    )]
     pub client_id: Option<&'a str>,
     /// `topic`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<&'a str>,
 }
 
 /// An `icmps` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct IcmpRule<'a> {
     /// `fields`.
     pub fields: Vec<IcmpField<'a>>,
 }
 
 /// A `fields` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct IcmpField<'a> {
     /// `type`: an integer or a CamelCase name.
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     pub kind: IcmpKind<'a>,
     /// `family`: `IPv4` or `IPv6`.
     pub family: &'static str,
 }
 
 /// An ICMP `type`, an int-or-string in the CRD.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+#[cfg_attr(test, serde(untagged))]
 pub enum IcmpKind<'a> {
     /// A type number.
     Number(u8),
@@ -328,7 +436,8 @@ pub enum IcmpKind<'a> {
 }
 
 /// A `labels` entry.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Label<'a> {
     /// `key`.
     pub key: &'a str,
@@ -338,14 +447,21 @@ pub struct Label<'a> {
 
 /// Prints a spec as the lines under `spec:`, indented by 2.
 pub fn spec_text(spec: &ir::PolicySpec) -> String {
-    yaml::block(&Rule::from_ir(spec), 2)
+    // Most specs fit; growing from empty would copy the text several times.
+    let mut out = String::with_capacity(SPEC_CAPACITY);
+    Rule::from_ir(spec).write(yaml::Node::top(&mut out, 2));
+    out
 }
 
+/// The bytes [`spec_text`] reserves up front.
+const SPEC_CAPACITY: usize = 512;
+
 /// The spec of a CiliumCIDRGroup.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct CidrGroupSpec {
     /// `externalCIDRs`.
-    #[serde(rename = "externalCIDRs")]
+    #[cfg_attr(test, serde(rename = "externalCIDRs"))]
     pub external_cidrs: Vec<String>,
 }
 
@@ -354,7 +470,9 @@ pub fn cidr_group_spec_text(group: &ir::CidrGroup) -> String {
     let spec = CidrGroupSpec {
         external_cidrs: group.cidrs.iter().map(ToString::to_string).collect(),
     };
-    yaml::block(&spec, 2)
+    let mut out = String::new();
+    spec.write(yaml::Node::top(&mut out, 2));
+    out
 }
 
 /// The `apiVersion` of an object of a kind, for a targeted Cilium version:
@@ -391,10 +509,16 @@ pub fn push_document(
 }
 
 /// Serializes `(key, value)` pairs, already in key order, as a map.
+#[cfg(test)]
 fn as_map<S: serde::Serializer>(pairs: &[(&str, &str)], serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_map(pairs.iter().copied())
 }
 
 mod convert;
+#[cfg(test)]
+mod round_trip;
+mod write;
+
+use write::Write as _;
 #[cfg(test)]
 mod tests;

@@ -136,17 +136,148 @@ impl World {
     /// namespaces it has policies for), no pods, nodes or addresses, and
     /// Cilium's default options.
     pub fn for_program(program: &Program) -> World {
-        let _ = program;
+        let namespaces = match &program.inventory {
+            Some(inventory) => inventory
+                .namespaces
+                .iter()
+                .map(|(name, namespace)| {
+                    let labels = namespace
+                        .labels
+                        .iter()
+                        .map(|(key, value)| (key.to_string(), value.to_string()))
+                        .collect();
+                    (name.to_string(), labels)
+                })
+                .collect(),
+            None => program
+                .namespaces
+                .keys()
+                .map(|name| (name.to_string(), BTreeMap::new()))
+                .collect(),
+        };
         World {
             cluster: "default".to_owned(),
+            namespaces,
             ..World::default()
         }
     }
 
+    /// [`World::for_program`] with only the namespaces that the ends name:
+    /// what [`crate::flow::Engine::decide_spec`] needs.
+    pub(crate) fn for_ends(program: &Program, ends: &[&EndpointSpec]) -> World {
+        let mut world = World {
+            cluster: "default".to_owned(),
+            ..World::default()
+        };
+        for end in ends {
+            let EndpointSpec::Pod(pod) = end else {
+                continue;
+            };
+            let name = pod.namespace.as_str();
+            let labels = match &program.inventory {
+                Some(inventory) => inventory.namespaces.get(name).map(|namespace| {
+                    namespace
+                        .labels
+                        .iter()
+                        .map(|(key, value)| (key.to_string(), value.to_string()))
+                        .collect()
+                }),
+                None => program.namespaces.contains_key(name).then(BTreeMap::new),
+            };
+            if let Some(labels) = labels {
+                world.namespaces.insert(name.to_owned(), labels);
+            }
+        }
+        world
+    }
+
     /// Adds the endpoint a description names, and the assumptions made for
     /// what it left open, and returns its id.
+    ///
+    /// - A pod is named `NS/{k=v,...}`; without a service account it has
+    ///   `default`, and it has no named ports. A namespace the world does
+    ///   not know is added without labels.
+    /// - A node is appended: the first node added is the one `entity host`
+    ///   stands for, and a node named in a flow is always evaluated as the
+    ///   local host.
+    /// - An IP is an address outside the cluster with no DNS names; a DNS
+    ///   name an address of unknown IP that DNS gave for it.
     pub fn add(&mut self, spec: &EndpointSpec) -> EndpointId {
-        let _ = spec;
-        EndpointId::Entity(Entity::World)
+        match spec {
+            EndpointSpec::Pod(pod) => {
+                let labels: BTreeMap<String, String> = pod
+                    .labels
+                    .iter()
+                    .map(|(key, value)| (key.to_string(), value.to_string()))
+                    .collect();
+                let shown: Vec<String> = labels
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect();
+                let name = format!("{}/{{{}}}", pod.namespace, shown.join(","));
+                if !self.namespaces.contains_key(pod.namespace.as_str()) {
+                    self.namespaces
+                        .insert(pod.namespace.to_string(), BTreeMap::new());
+                    self.assumptions.push(format!(
+                        "namespace `{}` is not in the inventory: it has no labels but its name",
+                        pod.namespace
+                    ));
+                }
+                let service_account = match &pod.service_account {
+                    Some(account) => account.to_string(),
+                    None => {
+                        self.assumptions
+                            .push(format!("pod {name}: service account `default`"));
+                        "default".to_owned()
+                    }
+                };
+                self.assumptions.push(format!("pod {name}: no named ports"));
+                self.pods.push(Pod {
+                    name,
+                    namespace: pod.namespace.to_string(),
+                    labels,
+                    service_account,
+                    named_ports: BTreeMap::new(),
+                });
+                EndpointId::Pod(self.pods.len() - 1)
+            }
+            EndpointSpec::Node(labels) => {
+                let labels: BTreeMap<String, String> = labels
+                    .iter()
+                    .map(|(key, value)| (key.to_string(), value.to_string()))
+                    .collect();
+                let shown: Vec<String> = labels
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .collect();
+                self.nodes.push(Node {
+                    name: format!("node {{{}}}", shown.join(",")),
+                    labels,
+                });
+                EndpointId::Node(self.nodes.len() - 1)
+            }
+            EndpointSpec::Entity(entity) => EndpointId::Entity(*entity),
+            EndpointSpec::Address(ip) => {
+                self.addresses.push(Address {
+                    name: ip.to_string(),
+                    ip: Some(*ip),
+                    fqdns: Vec::new(),
+                });
+                self.assumptions
+                    .push(format!("address {ip}: no DNS name resolves to it"));
+                EndpointId::Address(self.addresses.len() - 1)
+            }
+            EndpointSpec::Fqdn(name) => {
+                self.addresses.push(Address {
+                    name: name.to_string(),
+                    ip: None,
+                    fqdns: vec![name.to_string()],
+                });
+                self.assumptions.push(format!(
+                    "fqdn {name}: an address DNS gave for {name}, in no CIDR of the policy"
+                ));
+                EndpointId::Address(self.addresses.len() - 1)
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ pub(crate) use resolve::join as join_import_path;
 pub use safety::SYSTEM_NAMESPACES;
 pub(crate) use suggest::{closest, did_you_mean_at};
 pub use types::Ty;
-pub(crate) use validate::{is_dns_label, is_dns_subdomain};
+pub(crate) use validate::{icmp_number, is_dns_label, is_dns_subdomain};
 
 use crate::Options;
 use crate::diag::Diagnostic;

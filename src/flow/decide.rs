@@ -1,0 +1,364 @@
+//! One side of a flow: the policies that select the endpoint in a
+//! direction, whether the direction is enforced, and the map entry that
+//! decides (docs/cilium-semantics.md §5.2, §5.3, §5.5, §9).
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+
+use super::identity::{Identity, Kind};
+use super::ports::{self, NamedPorts, Specificity, WILDCARD};
+use super::select::{self, Scope};
+use super::{
+    AllowLocalhost, Decider, Flow, NearMiss, PolicyMode, PolicyRef, Proxy, Side, SideVerdict, World,
+};
+use crate::ir::{
+    Direction, FlowProtocol, L7, NamespaceName, PeerRef, PolicyInstance, PolicySpec, Program,
+    RuleRef, Subject, Verdict,
+};
+
+/// At most this many near misses per side.
+const NEAR_MISSES: usize = 3;
+
+/// A policy that selects the endpoint.
+pub(crate) struct Selecting<'p> {
+    pub namespace: Option<&'p NamespaceName>,
+    pub instance: &'p PolicyInstance,
+}
+
+impl Selecting<'_> {
+    pub(crate) fn reference(&self) -> PolicyRef {
+        PolicyRef {
+            namespace: self.namespace.cloned(),
+            name: self.instance.name.clone(),
+            origin: self.instance.origin,
+        }
+    }
+
+    fn spec(&self) -> &PolicySpec {
+        &self.instance.spec
+    }
+
+    fn scope(&self) -> Scope<'_> {
+        match self.namespace {
+            Some(namespace) => Scope::Namespaced(namespace),
+            None => Scope::Clusterwide(match &self.spec().subject {
+                Subject::Pods(selector) | Subject::Nodes(selector) => {
+                    select::has_reserved_key(selector, Some("init"))
+                }
+            }),
+        }
+    }
+}
+
+/// The policies whose subject selects `subject`: for a pod, the CNPs of its
+/// namespace and the CCNPs; for the reserved endpoints `health`, `ingress`
+/// and `init`, the CCNPs with an `endpointSelector`; for the host, the
+/// CCNPs with a `nodeSelector` (only with the host firewall).
+pub(crate) fn selecting<'p>(
+    program: &'p Program,
+    world: &World,
+    subject: &Identity<'_>,
+) -> Vec<Selecting<'p>> {
+    let mut found = Vec::new();
+    if let Kind::Pod(pod) = subject.kind {
+        if let Some(namespace) = program.namespaces.get(pod.namespace.as_str()) {
+            for instance in &namespace.policies {
+                if let Subject::Pods(selector) = &instance.spec.subject {
+                    if select::selector_matches(selector, &subject.labels) {
+                        found.push(Selecting {
+                            namespace: Some(&namespace.name),
+                            instance,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for instance in &program.cluster {
+        let selects = match (&instance.spec.subject, subject.kind) {
+            (Subject::Pods(selector), Kind::Pod(_) | Kind::Reserved(_)) => {
+                subject.enforces() && select::selector_matches(selector, &subject.labels)
+            }
+            (Subject::Nodes(selector), Kind::Host) => {
+                world.options.host_firewall && select::selector_matches(selector, &subject.labels)
+            }
+            _ => false,
+        };
+        if selects {
+            found.push(Selecting {
+                namespace: None,
+                instance,
+            });
+        }
+    }
+    found
+}
+
+fn rules_of(spec: &PolicySpec, direction: Direction) -> impl Iterator<Item = RuleRef<'_>> {
+    spec.rules()
+        .filter(move |rule| rule.kind.direction == direction)
+}
+
+/// The default deny setting of a policy in a direction.
+fn default_deny(spec: &PolicySpec, direction: Direction) -> bool {
+    let setting = match direction {
+        Direction::Ingress => spec.default_deny.ingress,
+        Direction::Egress => spec.default_deny.egress,
+    };
+    setting != Some(false)
+}
+
+/// Named ports on the ingress side: the destination pod's own, of the
+/// flow's protocol.
+pub(crate) struct OwnPorts<'w>(pub Option<&'w super::Pod>);
+
+impl NamedPorts for OwnPorts<'_> {
+    fn resolve(&self, name: &str, protocol: FlowProtocol) -> Option<u16> {
+        self.0
+            .and_then(|pod| pod.named_ports.get(name))
+            .filter(|named| named.protocol == protocol && named.port != 0)
+            .map(|named| named.port)
+    }
+}
+
+/// Named ports on the egress side: every pod's (Cilium's
+/// `NamedPortMultiMap`): of the numbers a name has for the flow's protocol,
+/// the one, or none when there are two. The map is built on the first
+/// named port looked up.
+pub(crate) struct ClusterPorts<'w> {
+    world: &'w World,
+    names: OnceCell<BTreeMap<&'w str, Vec<(u16, FlowProtocol)>>>,
+}
+
+impl<'w> ClusterPorts<'w> {
+    pub(crate) fn of(world: &'w World) -> ClusterPorts<'w> {
+        ClusterPorts {
+            world,
+            names: OnceCell::new(),
+        }
+    }
+
+    fn names(&self) -> &BTreeMap<&'w str, Vec<(u16, FlowProtocol)>> {
+        self.names.get_or_init(|| {
+            let mut names: BTreeMap<&'w str, Vec<(u16, FlowProtocol)>> = BTreeMap::new();
+            for pod in &self.world.pods {
+                for (name, named) in &pod.named_ports {
+                    let known = names.entry(name.as_str()).or_default();
+                    if !known.contains(&(named.port, named.protocol)) {
+                        known.push((named.port, named.protocol));
+                    }
+                }
+            }
+            names
+        })
+    }
+}
+
+impl NamedPorts for ClusterPorts<'_> {
+    fn resolve(&self, name: &str, protocol: FlowProtocol) -> Option<u16> {
+        let mut numbers = self
+            .names()
+            .get(name)?
+            .iter()
+            .filter(|(port, known)| *known == protocol && *port != 0)
+            .map(|(port, _)| *port);
+        let first = numbers.next()?;
+        numbers.all(|port| port == first).then_some(first)
+    }
+}
+
+/// One matching entry contribution.
+struct Hit<'p> {
+    specificity: Specificity,
+    decider: Decider,
+    l7: Option<&'p L7>,
+}
+
+/// What one side needs besides the policies.
+pub(crate) struct SideInput<'a, 'w> {
+    pub world: &'w World,
+    pub direction: Direction,
+    pub subject: &'a Identity<'w>,
+    pub peer: &'a Identity<'w>,
+    pub flow: &'a Flow,
+    pub named: &'a dyn NamedPorts,
+}
+
+/// Decides one side; also returns the `toServices` markers of the
+/// selecting policies.
+pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<String>) {
+    let SideInput {
+        world,
+        direction,
+        subject,
+        peer,
+        flow,
+        named,
+    } = *input;
+    let mut side = Side::default();
+    if !subject.enforces() {
+        return (side, Vec::new());
+    }
+    let host = subject.kind == Kind::Host;
+    if host && !world.options.host_firewall {
+        return (side, Vec::new());
+    }
+    let policies = selecting(program, world, subject);
+    let mut unsupported = Vec::new();
+    let mut any_rule = false;
+    let mut deny_by_default = false;
+    for policy in &policies {
+        let mut rules = rules_of(policy.spec(), direction).peekable();
+        if rules.peek().is_none() {
+            continue;
+        }
+        any_rule = true;
+        deny_by_default |= default_deny(policy.spec(), direction);
+        side.enforcing.push(policy.reference());
+        if rules.any(|rule| matches!(rule.peer, PeerRef::Services(_))) {
+            unsupported.push(format!("toServices ({})", policy.reference()));
+        }
+    }
+    let init = subject.kind == Kind::Reserved(crate::ir::Entity::Init);
+    let enforced = match world.options.policy_mode {
+        PolicyMode::Never => false,
+        PolicyMode::Always => true,
+        PolicyMode::Default => any_rule || init,
+    };
+    if !enforced {
+        // Selecting policies do not make a side enforced under
+        // `enable-policy=never`: nothing to name.
+        side.enforcing.clear();
+        return (side, unsupported);
+    }
+    if !any_rule {
+        deny_by_default = true;
+    }
+
+    let mut allows: Vec<Hit<'_>> = Vec::new();
+    let mut denies: Vec<Hit<'_>> = Vec::new();
+    let mut misses: Vec<NearMiss> = Vec::new();
+    for policy in &policies {
+        let scope = policy.scope();
+        for rule in rules_of(policy.spec(), direction) {
+            let has_ports = !rule.ports.is_empty() || !rule.icmps.is_empty();
+            let peer_ok =
+                select::peer_matches(program, rule.peer, has_ports, scope, &world.cluster, peer);
+            let port = ports::rule_ports(rule.ports, rule.icmps, flow, named);
+            let decider = Decider::Rule {
+                policy: policy.reference(),
+                kind: rule.kind,
+                origin: rule.origin.clone(),
+            };
+            match (peer_ok, port) {
+                (true, Some(specificity)) => {
+                    let hit = Hit {
+                        specificity,
+                        decider,
+                        l7: rule.l7,
+                    };
+                    match rule.kind.verdict {
+                        Verdict::Allow => allows.push(hit),
+                        Verdict::Deny => denies.push(hit),
+                    }
+                }
+                (true, None) if rule.kind.verdict == Verdict::Allow => misses.push(NearMiss {
+                    rule: decider,
+                    why: format!(
+                        "port {}/{} is not among {}",
+                        flow.port,
+                        flow.protocol.as_str(),
+                        ports::describe(rule.ports, rule.icmps)
+                    ),
+                }),
+                (false, Some(_))
+                    if rule.kind.verdict == Verdict::Allow
+                        && !matches!(rule.peer, PeerRef::Anywhere) =>
+                {
+                    misses.push(NearMiss {
+                        rule: decider,
+                        why: "the rule's peer does not select this endpoint".to_owned(),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    if !deny_by_default {
+        allows.push(Hit {
+            specificity: WILDCARD,
+            decider: Decider::AllowAny(direction),
+            l7: None,
+        });
+    }
+    if direction == Direction::Ingress
+        && world.options.allow_localhost == AllowLocalhost::Always
+        && matches!(subject.kind, Kind::Pod(_))
+        && peer.kind == Kind::Host
+    {
+        allows.push(Hit {
+            specificity: WILDCARD,
+            decider: Decider::AllowLocalhost,
+            l7: None,
+        });
+    }
+
+    if let Some(best) = denies.iter().map(|hit| hit.specificity).max() {
+        side.verdict = SideVerdict::Deny;
+        side.deciders = denies
+            .into_iter()
+            .filter(|hit| hit.specificity == best)
+            .map(|hit| hit.decider)
+            .collect();
+        return (side, unsupported);
+    }
+    if let Some(best) = allows.iter().map(|hit| hit.specificity).max() {
+        side.verdict = SideVerdict::Allow;
+        let entry: Vec<Hit<'_>> = allows
+            .into_iter()
+            .filter(|hit| hit.specificity == best)
+            .collect();
+        side.proxy = entry
+            .iter()
+            .find_map(|hit| hit.l7)
+            .map_or(Proxy::None, |l7| match l7 {
+                L7::Http(_) => Proxy::Http,
+                L7::Kafka(_) => Proxy::Kafka,
+                L7::Dns(_) => Proxy::Dns,
+            });
+        if let (Some(request), true) = (&flow.request, side.proxy != Proxy::None) {
+            // A rule of the entry without L7 rules admits every request.
+            side.l7_allowed = if entry.iter().any(|hit| hit.l7.is_none()) {
+                Some(true)
+            } else {
+                let judged: Vec<bool> = entry
+                    .iter()
+                    .filter_map(|hit| hit.l7.and_then(|l7| super::l7::admits(l7, request)))
+                    .collect();
+                (!judged.is_empty()).then(|| judged.contains(&true))
+            };
+        }
+        side.deciders = entry.into_iter().map(|hit| hit.decider).collect();
+        return (side, unsupported);
+    }
+    side.verdict = SideVerdict::DefaultDeny;
+    misses.truncate(NEAR_MISSES);
+    side.near_misses = misses;
+    if direction == Direction::Egress && peer.kind == Kind::Outside && peer.fqdns.is_empty() {
+        let mut fqdn_rules: Vec<PolicyRef> = Vec::new();
+        for policy in &policies {
+            let covers = rules_of(policy.spec(), direction).any(|rule| {
+                matches!(rule.peer, PeerRef::Fqdns(_))
+                    && ports::rule_ports(rule.ports, rule.icmps, flow, named).is_some()
+            });
+            if covers && !fqdn_rules.contains(&policy.reference()) {
+                fqdn_rules.push(policy.reference());
+            }
+        }
+        if !fqdn_rules.is_empty() {
+            side.verdict = SideVerdict::FqdnUnsupported;
+            side.fqdn_rules = fqdn_rules;
+        }
+    }
+    (side, unsupported)
+}
