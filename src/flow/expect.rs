@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Answer, Decider, Engine, Flow, FlowVerdict, Side, SideVerdict, World};
+use super::{Answer, Decider, Engine, FlowVerdict, Side, SideVerdict};
 use crate::diag::{Diagnostic, report};
 use crate::ir::{
     EndpointSpec, Expectation, Expected, FlowProtocol, FlowSpec, LabelKey, LabelValue, Program,
@@ -13,72 +13,19 @@ use crate::ir::{
 /// The most rules and policies shown for one side.
 const SHOWN: usize = 2;
 
-/// Every expectation of `program` that does not hold, as an E0801.
+/// Every expectation of `program` that does not hold, as an E0801. Each
+/// flow is decided in a world of its own ([`Engine::decide_spec`]: the
+/// program's namespaces of its two ends, and the ends).
 pub fn check(program: &Program) -> Vec<Diagnostic> {
     if program.expectations.is_empty() {
         return Vec::new();
     }
     let engine = Engine::new(program);
-    let mut decider = Decide::new(&engine);
     program
         .expectations
         .iter()
-        .filter_map(|expectation| {
-            let answer = decider.decide(&expectation.flow);
-            failure(expectation, &answer)
-        })
+        .filter_map(|expectation| failure(expectation, &engine.decide_spec(&expectation.flow)))
         .collect()
-}
-
-/// Decides many flows of one program as [`Engine::decide_spec`] does, but
-/// builds the program's world once: the ends of every flow are added to one
-/// shared world (a flow's verdict depends on its own two ends, not on the
-/// other pods and addresses of the world). A flow with a node end, or from
-/// or to `entity host`, gets a world of its own, since the first node of a
-/// world is the local host.
-pub(super) struct Decide<'e, 'p> {
-    engine: &'e Engine<'p>,
-    base: World,
-    shared: World,
-}
-
-impl<'e, 'p> Decide<'e, 'p> {
-    pub(super) fn new(engine: &'e Engine<'p>) -> Decide<'e, 'p> {
-        let base = World::for_program(engine.program());
-        Decide {
-            engine,
-            shared: base.clone(),
-            base,
-        }
-    }
-
-    pub(super) fn decide(&mut self, spec: &FlowSpec) -> Answer {
-        let hosted = |end: &EndpointSpec| {
-            matches!(
-                end,
-                EndpointSpec::Node(_) | EndpointSpec::Entity(crate::ir::Entity::Host)
-            )
-        };
-        let mut own;
-        let world = if hosted(&spec.from) || hosted(&spec.to) {
-            own = self.base.clone();
-            &mut own
-        } else {
-            &mut self.shared
-        };
-        let from = world.add(&spec.from);
-        let to = world.add(&spec.to);
-        // The assumptions are for `netpolc trace`; here they would only pile up.
-        world.assumptions.clear();
-        let flow = Flow {
-            from,
-            to,
-            protocol: spec.protocol,
-            port: spec.port,
-            request: spec.request.clone(),
-        };
-        self.engine.decide(world, &flow)
-    }
 }
 
 /// Whether the answer is what the expectation says.

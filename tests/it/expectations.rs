@@ -1,6 +1,6 @@
 //! The `expect` lines of the example repositories: there are many, they
-//! hold, and deciding them all at once (`flow::check_expectations`, one
-//! shared world) gives each the verdict `Engine::decide_spec` gives it alone.
+//! hold, and each one turned around fails, decided alone
+//! (`Engine::decide_spec`) and by `flow::check_expectations`.
 
 use netpolc::flow::{Engine, FlowVerdict, check_expectations};
 use netpolc::ir::{Expected, Program};
@@ -42,7 +42,7 @@ fn the_examples_carry_expectations_and_they_hold() {
 }
 
 #[test]
-fn deciding_all_expectations_at_once_gives_each_its_own_verdict() {
+fn every_expectation_turned_around_fails() {
     for dir in crate::examples::example_dirs() {
         let program = program(&dir);
         let engine = Engine::new(&program);
@@ -62,7 +62,7 @@ fn deciding_all_expectations_at_once_gives_each_its_own_verdict() {
                 alone += 1;
             }
         }
-        // Every flipped expectation fails, decided alone and all at once.
+        // Every flipped expectation fails, decided alone and by the check.
         assert_eq!(alone, flipped.expectations.len(), "{}", dir.display());
         assert_eq!(
             check_expectations(&flipped).len(),
