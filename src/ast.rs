@@ -7,11 +7,13 @@
 //! The nodes live in submodules by construct (`items`, `policies`, `rules`,
 //! `values`) and are re-exported here: every node is `ast::X`.
 
+mod expect;
 mod items;
 mod policies;
 mod rules;
 mod values;
 
+pub use expect::{Endpoint, EndpointKind, Expect, Flow, FlowPort, FlowRequest};
 pub use items::{
     Category, ConstDef, File, Import, Inventory, InventoryEntry, Item, Param, ParamType, Sentence,
     SentenceClause, SentenceDecl, SentenceDeclClause, Silence,

@@ -22,6 +22,7 @@
 
 mod answer;
 mod decide;
+mod expect;
 mod identity;
 mod l7;
 mod ports;
@@ -35,6 +36,7 @@ pub use world::*;
 
 use crate::diag::Diagnostic;
 use crate::ir::{Direction, FlowSpec, Program};
+use crate::source::{FileId, SourceMap};
 
 /// A flow between two endpoints of a [`World`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,6 +165,29 @@ impl<'p> Engine<'p> {
 /// expectation that does not hold, pointing at the expectation and at the
 /// rule that decided the flow.
 pub fn check_expectations(program: &Program) -> Vec<Diagnostic> {
-    let _ = program;
-    Vec::new()
+    expect::check(program)
+}
+
+/// Parses and checks a flow written alone in `file` (`from A to B port P
+/// [http "LINE"] [dns "NAME"]`, grammar rule `flow_only`), as `netpolc
+/// trace` builds it from its arguments: its namespaces must be those of
+/// `program` (E0802), and no `$NAME` is in scope. The errors are coded
+/// diagnostics pointing into `file`; empty only when the map has no such
+/// file.
+pub fn parse_flow(
+    sources: &SourceMap,
+    file: FileId,
+    program: &Program,
+) -> Result<FlowSpec, Vec<Diagnostic>> {
+    match crate::syntax::parse_flow(sources, file) {
+        Ok(Some(flow)) => crate::sema::flow_spec(&flow, program),
+        Ok(None) => Err(Vec::new()),
+        Err(diag) => Err(vec![*diag]),
+    }
+}
+
+/// A flow in the language's words, as `expect` and `netpolc trace` write
+/// it: `from pods app=web in namespace shop to entity world port 443/tcp`.
+pub fn describe_flow(spec: &FlowSpec) -> String {
+    expect::describe(spec)
 }

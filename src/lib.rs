@@ -139,6 +139,8 @@ pub(crate) fn check_with_syntax(
     // Warnings never follow from errors: the lints run on a clean program.
     if !diag::has_errors(&diagnostics) {
         diagnostics.extend(lint::lint(&program, &index, &files, sources));
+        // Expectations are decided over a program without errors only.
+        diagnostics.extend(flow::check_expectations(&program));
     }
     sort_diagnostics(sources, &mut diagnostics);
     (program, index, files, diagnostics)

@@ -26,7 +26,7 @@ module.exports = grammar({
     source_file: ($) => repeat($._item),
 
     _item: ($) =>
-      choice($.silence, $.import, $.const_definition, $.category, $.namespace, $.cluster_policy, $.inventory, $.cilium, $.cidr_groups),
+      choice($.silence, $.import, $.const_definition, $.category, $.namespace, $.cluster_policy, $.inventory, $.cilium, $.cidr_groups, $.expect),
 
     // `silence W0106, W0109 "reason"`: no such warning on what follows.
     silence: ($) => seq('silence', commaSep1($.lint_code), optional(field('reason', $.string))),
@@ -95,7 +95,7 @@ module.exports = grammar({
     cluster_policy: ($) => seq('cluster', 'policy', field('name', $.name), field('body', $.policy_body)),
 
     // The body of a namespace or category: policies and policy statements.
-    body: ($) => seq('{', repeat(choice($.silence, $.policy, $._policy_item)), '}'),
+    body: ($) => seq('{', repeat(choice($.silence, $.policy, $.expect, $._policy_item)), '}'),
 
     // `policy NAME { policy body }`.
     policy: ($) => seq('policy', field('name', $.name), field('body', $.policy_body)),
@@ -280,6 +280,70 @@ module.exports = grammar({
 
     // `dns "*.example.com", "api.example.com"`.
     dns: ($) => seq('dns', commaSep1($._string_or_ref)),
+
+    // -------------------------------------------------------------------
+    // Expectations
+    // -------------------------------------------------------------------
+
+    // `expect allow|deny from A to B port P [L7 request]`: a flow the
+    // policies must allow or deny; not inside a `policy` block.
+    expect: ($) => seq('expect', field('verb', $.verb), $.flow),
+
+    // `from A to B port 8080/tcp [http "GET /x"]`.
+    flow: ($) =>
+      seq(
+        'from',
+        field('from', $._endpoint),
+        'to',
+        field('to', $._endpoint),
+        optional(choice($.flow_port, $.flow_icmp)),
+        optional(choice($.flow_http, $.flow_dns, $.kafka)),
+      ),
+
+    _endpoint: ($) =>
+      choice(
+        $.endpoint_pods,
+        $.endpoint_namespace,
+        $.endpoint_node,
+        $.endpoint_entity,
+        $.endpoint_cidr,
+        $.endpoint_fqdn,
+      ),
+
+    // `pods [LABELS] [with account NAME] [in namespace NAME]`.
+    endpoint_pods: ($) =>
+      seq(
+        'pods',
+        optional($._selector),
+        optional(seq('with', 'account', field('account', choice($.name, $.const_ref)))),
+        optional(seq('in', 'namespace', choice(alias($.name, $.namespace_name), $.const_ref))),
+      ),
+
+    endpoint_namespace: ($) => seq('namespace', choice(alias($.name, $.namespace_name), $.const_ref)),
+
+    endpoint_node: ($) => seq('node', optional($._selector)),
+
+    endpoint_entity: ($) => seq('entity', $.entity),
+
+    endpoint_cidr: ($) => seq('cidr', $._cidr_or_ref),
+
+    endpoint_fqdn: ($) => seq('fqdn', choice($._string_or_ref, $.name)),
+
+    flow_port: ($) => seq('port', choice($.port, $.const_ref)),
+
+    flow_icmp: ($) => seq('icmp', $.icmp_item),
+
+    // `http "GET /path" [host "h"] [header "K: v"]...`.
+    flow_http: ($) =>
+      seq(
+        'http',
+        field('request', $._string_or_ref),
+        optional(seq('host', field('host', $._string_or_ref))),
+        repeat(seq('header', field('header', $._string_or_ref))),
+      ),
+
+    // `dns "api.example.com"`.
+    flow_dns: ($) => seq('dns', $._string_or_ref),
 
     // -------------------------------------------------------------------
     // Selectors

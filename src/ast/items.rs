@@ -37,6 +37,8 @@ pub enum Item {
     Cilium(Spanned<String>),
     /// `cidr groups`: CIDR constants become CiliumCIDRGroups.
     CidrGroups(Span),
+    /// `expect allow|deny ...` at top level (boxed: the largest item).
+    Expect(Box<super::expect::Expect>),
 }
 
 /// `import "path"`.

@@ -37,6 +37,9 @@ pub enum BodyItem {
     Policy(PolicyDecl),
     /// A statement for the body's own policy.
     Stmt(Stmt),
+    /// `expect allow|deny ...`: not part of any policy (boxed: the largest
+    /// item).
+    Expect(Box<super::expect::Expect>),
 }
 
 /// A statement inside a policy body.

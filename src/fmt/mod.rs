@@ -21,7 +21,8 @@
 //! - A `silence` has a line of its own, right above what it silences: a
 //!   blank line between them goes.
 //! - Each L7 rule of a rule (`http`, `grpc`, `kafka`, `dns`) is on its own
-//!   line, one level deeper than the rule.
+//!   line, one level deeper than the rule; so is the L7 request of an
+//!   `expect` (`http "GET /"`, `dns "NAME"`, `kafka ...`).
 //! - Selector terms hug their operator (`app=web`, `tier!=db`, `!canary`),
 //!   as do labels (`label team=payments`); a constant or default keeps its
 //!   spaces (`const PORT = 80/tcp`, `port: port = 9090/tcp`).
@@ -132,9 +133,13 @@ fn is_open(kind: Rule) -> bool {
     matches!(kind, Rule::lbrace | Rule::lbracket | Rule::lparen)
 }
 
-/// True for the L7 rules that follow a rule on lines of their own.
+/// True for the L7 rules that follow a rule on lines of their own, and the
+/// L7 requests that follow a flow.
 fn is_l7(kind: Rule) -> bool {
-    matches!(kind, Rule::http | Rule::grpc | Rule::kafka | Rule::dns)
+    matches!(
+        kind,
+        Rule::http | Rule::grpc | Rule::kafka | Rule::dns | Rule::flow_http | Rule::flow_dns
+    )
 }
 
 /// The walk over the pairs, writing through the printer.
@@ -164,6 +169,8 @@ impl<'a> Layout<'a> {
             self.block(children, depth, first);
         } else if children.iter().any(|child| is_l7(child.as_rule())) {
             self.rule_with_l7(children, depth, first);
+        } else if pair.as_rule() == Rule::expect {
+            self.expect(children, depth, first);
         } else {
             self.inline(pair, Some(first));
         }
@@ -218,6 +225,20 @@ impl<'a> Layout<'a> {
             if is_l7(child.as_rule()) {
                 self.p.cont = depth + 2;
                 self.inline(child, Some(Sep::Line(Line::continuation(depth + 1))));
+            } else {
+                self.inline(child, first.take());
+            }
+        }
+    }
+
+    /// An `expect`: the flow on one line, its L7 request on a line of its
+    /// own, one level deeper.
+    fn expect(&mut self, children: Vec<Pair<'a, Rule>>, depth: usize, first: Sep) {
+        let mut first = Some(first);
+        for child in children {
+            if child.as_rule() == Rule::flow {
+                let parts: Vec<Pair<'a, Rule>> = child.into_inner().collect();
+                self.rule_with_l7(parts, depth, first.take().unwrap_or(Sep::Space));
             } else {
                 self.inline(child, first.take());
             }

@@ -121,7 +121,7 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Complet
             .last()
             .map_or(&[][..], |frame| frame.toks.as_slice());
         match blocks.last() {
-            None | Some(Block::Top) => top_level(toks),
+            None | Some(Block::Top) => top_level(&names, toks),
             Some(Block::Namespace | Block::Category(_)) => body(&names, &scan, toks, true),
             Some(Block::Policy) => body(&names, &scan, toks, false),
             Some(Block::Inventory) => inventory(&names, toks),
@@ -257,6 +257,7 @@ fn top_item_start(toks: &[Tok<'_>]) -> usize {
         "cluster",
         "cilium",
         "silence",
+        "expect",
     ];
     let mut at = toks.len();
     while at > 0 {
@@ -296,6 +297,10 @@ fn statement_start(toks: &[Tok<'_>]) -> usize {
     if is(at, "deny") && at > 0 && is(at - 1, "default") {
         at -= 1;
     }
+    // `expect allow ...`, `expect deny ...`.
+    if (is(at, "allow") || is(at, "deny")) && at > 0 && is(at - 1, "expect") {
+        at -= 1;
+    }
     if is(at, "default") && at > 0 && is(at - 1, "no") {
         at -= 1;
     }
@@ -321,7 +326,13 @@ fn after_last_comma<'t, 'a>(toks: &'t [Tok<'a>]) -> &'t [Tok<'a>] {
 }
 
 /// The file's top level.
-fn top_level(toks: &[Tok<'_>]) -> Vec<Completion> {
+fn top_level(names: &Names<'_>, toks: &[Tok<'_>]) -> Vec<Completion> {
+    let item = toks.get(top_item_start(toks)..).unwrap_or(&[]);
+    if let [first, rest @ ..] = item {
+        if first.is("expect") {
+            return expect(names, rest);
+        }
+    }
     match toks.last() {
         Some(tok) if tok.is("cluster") => words(&["policy", "namespaces"], CompletionKind::Keyword),
         Some(tok) if tok.is("system") => words(&["namespace"], CompletionKind::Keyword),
@@ -354,7 +365,7 @@ fn body(names: &Names<'_>, scan: &Scan<'_>, toks: &[Tok<'_>], policies: bool) ->
         let list: Vec<&str> = BODY
             .iter()
             .copied()
-            .filter(|word| policies || *word != "policy")
+            .filter(|word| policies || (*word != "policy" && *word != "expect"))
             .collect();
         return words(&list, CompletionKind::Keyword);
     }
@@ -371,6 +382,7 @@ fn body(names: &Names<'_>, scan: &Scan<'_>, toks: &[Tok<'_>], policies: bool) ->
             }),
         },
         "allow" | "deny" => rule(names, first, rest),
+        "expect" if policies => expect(names, rest),
         "use" if rest.is_empty() => names.category_items(),
         "default" => match rest {
             [] => words(&["deny"], CompletionKind::Keyword),
@@ -457,6 +469,70 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
         .is_some_and(|tok| tok.is("pods") || tok.is("service") || tok.is("services"));
     if scoped && !has("in") && !has("port") {
         out.push(item("in", CompletionKind::Keyword));
+    }
+    out
+}
+
+/// After `expect`: the verb, `from`, the two ends, `to`, the port and the
+/// L7 request, each when it is due.
+fn expect(names: &Names<'_>, rest: &[Tok<'_>]) -> Vec<Completion> {
+    let [_verb, flow @ ..] = rest else {
+        return words(&["allow", "deny"], CompletionKind::Keyword);
+    };
+    let Some(way) = flow.iter().rposition(|tok| tok.is("from") || tok.is("to")) else {
+        return match flow {
+            [] => words(&["from"], CompletionKind::Keyword),
+            _ => Vec::new(),
+        };
+    };
+    let going_to = flow.get(way).is_some_and(|tok| tok.is("to"));
+    let end = flow.get(way + 1..).unwrap_or(&[]);
+    if end.is_empty() {
+        return words(ENDPOINTS, CompletionKind::Keyword);
+    }
+    let last = end.last();
+    match last {
+        Some(tok) if tok.is("in") => return words(&["namespace"], CompletionKind::Keyword),
+        Some(tok) if tok.is("with") => return words(&["account"], CompletionKind::Keyword),
+        Some(tok) if tok.is("namespace") => return names.namespace_items(),
+        Some(tok) if tok.is("entity") => {
+            return crate::ir::Entity::NAMES
+                .iter()
+                .filter(|(entity, _)| {
+                    !matches!(
+                        entity,
+                        crate::ir::Entity::All
+                            | crate::ir::Entity::Cluster
+                            | crate::ir::Entity::None
+                    )
+                })
+                .map(|(_, name)| item(name, CompletionKind::Value))
+                .collect();
+        }
+        Some(tok) if tok.is("kafka") => return words(KAFKA, CompletionKind::Keyword),
+        Some(tok) if tok.is("icmp") => return words(&["ipv4", "ipv6"], CompletionKind::Keyword),
+        Some(Tok::Word(word)) if NEEDS_VALUE.contains(word) || *word == "account" => {
+            return Vec::new();
+        }
+        Some(Tok::Punct(_)) => return Vec::new(),
+        _ => {}
+    }
+    let has = |word: &str| end.iter().any(|tok| tok.is(word));
+    let mut out = Vec::new();
+    if end.first().is_some_and(|tok| tok.is("pods")) && !has("in") && !has("port") && !has("icmp") {
+        if !has("with") {
+            out.push(item("with account", CompletionKind::Keyword));
+        }
+        out.push(item("in namespace", CompletionKind::Keyword));
+    }
+    if !going_to {
+        out.push(item("to", CompletionKind::Keyword));
+        return out;
+    }
+    if !has("port") && !has("icmp") {
+        out.extend(words(&["port", "icmp"], CompletionKind::Keyword));
+    } else if has("port") && !REQUESTS.iter().any(|word| has(word)) {
+        out.extend(words(REQUESTS, CompletionKind::Keyword));
     }
     out
 }

@@ -231,6 +231,7 @@ impl<'a> Syntax<'a> {
                     self.consts.insert(def.name.span, def);
                 }
                 ast::Item::Import(_)
+                | ast::Item::Expect(_)
                 | ast::Item::Cilium(_)
                 | ast::Item::CidrGroups(_)
                 | ast::Item::Inventory(_) => {}
@@ -243,6 +244,7 @@ impl<'a> Syntax<'a> {
             match item {
                 ast::BodyItem::Policy(policy) => self.stmts(&policy.body),
                 ast::BodyItem::Stmt(stmt) => self.stmts(std::slice::from_ref(stmt)),
+                ast::BodyItem::Expect(_) => {}
             }
         }
     }

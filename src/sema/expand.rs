@@ -36,7 +36,7 @@ use super::context::Ctx;
 use super::place::Placed;
 use super::resolve::Defs;
 use super::values::{Env, Evaluator, Val};
-use super::{cilium, rules, safety, validate, versions};
+use super::{cilium, expect, rules, safety, validate, versions};
 use crate::CiliumVersion;
 use crate::ast;
 use crate::diag::Diagnostic;
@@ -97,6 +97,7 @@ pub fn expand(
         namespace_used: false,
         built: 0,
         spent: false,
+        expectations: Vec::new(),
         diags,
     };
     let mut program = ir::Program::default();
@@ -128,6 +129,7 @@ pub fn expand(
     program.cluster_sources = expander.user_paths(cluster_files);
     program.inventory =
         super::inventory::inventory(&defs.inventories, &mut expander.eval, expander.diags);
+    program.expectations = expander.top_level_expectations(&program);
     (program, constants)
 }
 
@@ -146,10 +148,72 @@ struct Expander<'a, 'd> {
     /// True once [`MAX_PROGRAM_ENTRIES`] is passed (E0108, reported once):
     /// nothing more is expanded.
     spent: bool,
+    /// The expectations found so far, their namespaces not yet checked.
+    expectations: Vec<expect::Resolved>,
     diags: &'d mut Vec<Diagnostic>,
 }
 
 impl<'a> Expander<'a, '_> {
+    /// Checks an `expect` written in a namespace body (`namespace`) or at
+    /// top level (`None`).
+    fn expect_here(
+        &mut self,
+        stmt: &'a ast::Expect,
+        env: Env<'_>,
+        namespace: Option<&ir::NamespaceName>,
+    ) {
+        // The files whose constants an expectation uses are no sources of
+        // any policy.
+        let start = self.eval.files.len();
+        let pending = expect::expect(&mut self.eval, stmt, env, self.diags);
+        self.eval.files.truncate(start);
+        if let Some(pending) = pending {
+            self.settle(std::slice::from_ref(&pending), namespace);
+        }
+    }
+
+    /// Resolves the expectations categories brought into `namespace` (or
+    /// into a cluster-wide policy: `None`).
+    fn settle(&mut self, pending: &[expect::Pending], namespace: Option<&ir::NamespaceName>) {
+        for one in pending {
+            if let Some(resolved) = one.resolve(namespace, self.diags) {
+                self.expectations.push(resolved);
+            }
+        }
+    }
+
+    /// The top-level expectations, then every expectation whose namespaces
+    /// are in the repository (E0802 for the others).
+    fn top_level_expectations(&mut self, program: &ir::Program) -> Vec<ir::Expectation> {
+        for (file, stmt) in &self.defs.expects {
+            self.expect_here(
+                stmt,
+                Env {
+                    file: *file,
+                    params: None,
+                },
+                None,
+            );
+        }
+        let (mut known, inventory) = expect::known_namespaces(program);
+        if !inventory {
+            // A namespace with an error is still declared.
+            known.extend(
+                self.defs
+                    .namespaces
+                    .iter()
+                    .map(|(_, decl)| decl.name.node.as_str()),
+            );
+        }
+        let mut out = Vec::new();
+        for resolved in std::mem::take(&mut self.expectations) {
+            if expect::check_namespaces(&resolved, &known, inventory, self.diags) {
+                out.push(resolved.expectation);
+            }
+        }
+        out
+    }
+
     fn user_paths(&self, files: impl IntoIterator<Item = FileId>) -> BTreeSet<String> {
         files
             .into_iter()
@@ -193,10 +257,14 @@ impl<'a> Expander<'a, '_> {
                         }
                     }
                     policies.extend(expansion.policies.iter().cloned());
+                    self.settle(&expansion.parts.expects, Some(&name));
                 }
                 ast::BodyItem::Stmt(stmt) => self.stmt(stmt, env, &ctx, &mut bare),
+                ast::BodyItem::Expect(stmt) => self.expect_here(stmt, env, Some(&name)),
             }
         }
+        let brought = std::mem::take(&mut bare.expects);
+        self.settle(&brought, Some(&name));
         if bare.touched {
             let entries = bare.entries;
             if let Some(spec) = self.finish(bare, &ctx, decl.name.span) {
@@ -267,6 +335,12 @@ impl<'a> Expander<'a, '_> {
         for stmt in &decl.body {
             self.stmt(stmt, env, ctx, &mut parts);
         }
+        let brought = std::mem::take(&mut parts.expects);
+        let namespace = match ctx {
+            Ctx::Namespace(name) => Some(name),
+            Ctx::Cluster => None,
+        };
+        self.settle(&brought, namespace);
         let entries = parts.entries;
         let spec = self.finish(parts, ctx, decl.name.span)?;
         Some(Named {

@@ -9,6 +9,7 @@
 mod cilium;
 mod context;
 mod expand;
+mod expect;
 pub mod index;
 mod inventory;
 mod place;
@@ -26,6 +27,7 @@ mod values;
 mod versions;
 pub(crate) mod walk;
 
+pub(crate) use expect::flow_spec;
 pub use index::Index;
 pub use proof::Checked;
 pub(crate) use resolve::join as join_import_path;

@@ -27,6 +27,8 @@ pub struct Defs<'a> {
     pub cluster_policies: Vec<(FileId, &'a ast::PolicyDecl)>,
     /// Every `cluster namespaces` inventory, in file path order.
     pub inventories: Vec<(FileId, &'a ast::Inventory)>,
+    /// Every top-level `expect`, in file path order.
+    pub expects: Vec<(FileId, &'a ast::Expect)>,
     /// The repository's `cilium` version, with where it is written.
     pub cilium: Option<(CiliumVersion, Span)>,
     /// `cidr groups`: every CIDR constant a peer uses is a CiliumCIDRGroup.
@@ -48,6 +50,23 @@ pub struct CategoryRef<'a> {
 }
 
 impl<'a> Defs<'a> {
+    /// No definitions at all: what a flow given on the command line sees.
+    pub fn empty() -> Defs<'a> {
+        Defs {
+            consts: HashMap::new(),
+            categories: HashMap::new(),
+            visible: HashMap::new(),
+            namespaces: Vec::new(),
+            cluster_policies: Vec::new(),
+            inventories: Vec::new(),
+            expects: Vec::new(),
+            cilium: None,
+            cidr_groups: None,
+            paths: HashMap::new(),
+            imports: HashMap::new(),
+        }
+    }
+
     /// Looks a constant up from a file.
     pub fn constant(&self, from: FileId, name: &str) -> Option<(FileId, &'a ast::ConstDef)> {
         self.visible_files(from)
@@ -139,6 +158,7 @@ pub fn resolve<'a>(
         namespaces: Vec::new(),
         cluster_policies: Vec::new(),
         inventories: Vec::new(),
+        expects: Vec::new(),
         cilium: None,
         cidr_groups: None,
         paths: sources
@@ -220,6 +240,7 @@ pub fn resolve<'a>(
                     },
                 },
                 ast::Item::Inventory(inventory) => defs.inventories.push((file.id, inventory)),
+                ast::Item::Expect(expect) => defs.expects.push((file.id, expect)),
                 ast::Item::ClusterPolicy(decl) => match cluster_seen.get(decl.name.node.as_str()) {
                     Some(previous) => diags.push(duplicate(
                         "cluster policy",

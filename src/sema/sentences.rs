@@ -178,7 +178,7 @@ fn body(items: &mut [ast::BodyItem], fill: &mut impl FnMut(&mut ast::Use)) {
         match item {
             ast::BodyItem::Policy(policy) => stmts(&mut policy.body, fill),
             ast::BodyItem::Stmt(ast::Stmt::Use(use_stmt)) => fill(use_stmt),
-            ast::BodyItem::Stmt(_) => {}
+            ast::BodyItem::Stmt(_) | ast::BodyItem::Expect(_) => {}
         }
     }
 }

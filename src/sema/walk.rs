@@ -27,6 +27,10 @@ pub enum Slot {
     Namespace,
     /// The text of a `description`.
     Description,
+    /// A value of an `expect` (but its namespaces, which are
+    /// [`Slot::Namespace`]): a test restates the values of the rules it
+    /// tests on purpose.
+    Expect,
     /// Anywhere else.
     Other,
 }
@@ -90,6 +94,9 @@ pub fn walk_file<'a>(file: &'a ast::File, visitor: &mut impl Visitor<'a>) {
                     statement(stmt, &place(decl.span, Slot::Other), visitor);
                 }
             }
+            ast::Item::Expect(expect) => {
+                self::expect(expect, &place(expect.span, Slot::Expect), visitor)
+            }
             ast::Item::Inventory(inventory) => {
                 for entry in &inventory.entries {
                     if let Some(labels) = &entry.labels {
@@ -110,6 +117,15 @@ fn body<'a>(items: &'a [ast::BodyItem], place: &Place<'a>, visitor: &mut impl Vi
                 }
             }
             ast::BodyItem::Stmt(stmt) => statement(stmt, place, visitor),
+            ast::BodyItem::Expect(expect) => self::expect(
+                expect,
+                &Place {
+                    stmt: expect.span,
+                    slot: Slot::Expect,
+                    ..*place
+                },
+                visitor,
+            ),
         }
     }
 }
@@ -217,6 +233,65 @@ fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'
                 }
             }
             ast::L7::Dns(patterns, _) => values(patterns, &slot(Slot::Dns), visitor),
+        }
+    }
+}
+
+fn expect<'a>(expect: &'a ast::Expect, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
+    let slot = |slot: Slot| Place { slot, ..*place };
+    let flow = &expect.flow;
+    for end in [&flow.from, &flow.to] {
+        match &end.kind {
+            ast::EndpointKind::Pods {
+                labels,
+                account,
+                namespace,
+            } => {
+                if let Some(labels) = labels {
+                    selector(labels, place, visitor);
+                }
+                if let Some(account) = account {
+                    value(account, place, visitor);
+                }
+                if let Some(namespace) = namespace {
+                    value(namespace, &slot(Slot::Namespace), visitor);
+                }
+            }
+            ast::EndpointKind::Namespace(namespace) => {
+                value(namespace, &slot(Slot::Namespace), visitor)
+            }
+            ast::EndpointKind::Node(labels) => {
+                if let Some(labels) = labels {
+                    selector(labels, place, visitor);
+                }
+            }
+            ast::EndpointKind::Entity(_) => {}
+            ast::EndpointKind::Cidr(address) => value(address, place, visitor),
+            ast::EndpointKind::Fqdn(name) => value(name, place, visitor),
+        }
+    }
+    if let Some(port) = &flow.port {
+        if let ast::FlowPort::Port(port) = &port.node {
+            value(port, place, visitor);
+        }
+    }
+    match &flow.request {
+        None => {}
+        Some(ast::FlowRequest::Http {
+            line,
+            host,
+            headers,
+            ..
+        }) => {
+            for part in std::iter::once(line).chain(host).chain(headers) {
+                value(part, place, visitor);
+            }
+        }
+        Some(ast::FlowRequest::Dns(name, _)) => value(name, place, visitor),
+        Some(ast::FlowRequest::Kafka(kafka)) => {
+            for part in kafka.topic.iter().chain(&kafka.client) {
+                value(part, place, visitor);
+            }
         }
     }
 }

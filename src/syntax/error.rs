@@ -162,6 +162,25 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::file | Rule::body_item | Rule::policy_item | Rule::sel_term | Rule::l7 => {
             "a statement"
         }
+        Rule::expect | Rule::kw_expect => "`expect`",
+        Rule::flow | Rule::flow_only => "a flow (`from A to B port P`)",
+        Rule::endpoint
+        | Rule::endpoint_pods
+        | Rule::endpoint_namespace
+        | Rule::endpoint_node
+        | Rule::endpoint_entity
+        | Rule::endpoint_cidr
+        | Rule::endpoint_fqdn => {
+            "a flow end (`pods`, `namespace`, `node`, `entity`, `cidr` or `fqdn`)"
+        }
+        Rule::endpoint_account | Rule::kw_account => "`with account NAME`",
+        Rule::endpoint_in => "`in namespace NAME`",
+        Rule::kw_node => "`node`",
+        Rule::flow_port => "`port`",
+        Rule::flow_icmp => "`icmp`",
+        Rule::flow_http => "`http`",
+        Rule::flow_dns => "`dns`",
+        Rule::flow_request => "an L7 request (`http`, `dns` or `kafka`)",
         Rule::keyword => "a keyword",
         Rule::WHITESPACE | Rule::COMMENT | Rule::ident_char => "a character",
     }

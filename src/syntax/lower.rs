@@ -4,6 +4,7 @@
 //! bug in this file, not in the input; such places say so with
 //! `unreachable!`, the one panic the house style allows.
 
+mod expect;
 mod inventory;
 mod items;
 mod rules;
@@ -16,6 +17,14 @@ use pest::iterators::{Pair, Pairs};
 use super::grammar::Rule as R;
 use crate::ast;
 use crate::source::{FileId, Span, Spanned};
+
+/// Lowers a `flow_only` pair (a flow alone, as `netpolc trace` builds it).
+pub fn lower_flow(file: FileId, pair: Pair<'_, R>) -> Option<ast::Flow> {
+    let cx = Cx { file };
+    children(pair.into_inner())
+        .find(|pair| pair.as_rule() == R::flow)
+        .map(|pair| cx.flow(pair))
+}
 
 /// Lowers the `file` pair.
 pub fn lower_file(file: FileId, pair: Pair<'_, R>) -> ast::File {
@@ -124,6 +133,9 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_dns
             | R::kw_notin
             | R::kw_sentence
+            | R::kw_expect
+            | R::kw_account
+            | R::kw_node
             | R::kw_ty_cidr
             | R::kw_ty_cidrs
             | R::kw_ty_port

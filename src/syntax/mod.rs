@@ -42,6 +42,36 @@ pub fn parse(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) 
     }
 }
 
+/// Parses a file that holds one flow alone (`from A to B port P ...`, rule
+/// `flow_only`), as `netpolc trace` builds it from its arguments. `Ok(None)`
+/// when the map has no such file.
+pub fn parse_flow(sources: &SourceMap, file: FileId) -> Result<Option<ast::Flow>, Box<Diagnostic>> {
+    let Some(source) = sources.get(file) else {
+        return Ok(None);
+    };
+    let text: &str = &source.text;
+    if text.len() > MAX_FILE_BYTES {
+        return Err(Box::new(report::source_too_large(
+            Some(Span::new(file, 0, 0)),
+            report::SourceTooLarge::Source {
+                path: &source.path,
+                size: &text.len(),
+                limit: &MAX_FILE_BYTES,
+            },
+        )));
+    }
+    if let Some(diag) = bidi::check(file, text) {
+        return Err(Box::new(diag));
+    }
+    if let Some(diag) = error::check_nesting(file, text) {
+        return Err(Box::new(diag));
+    }
+    match grammar::NetpolParser::parse(Rule::flow_only, text) {
+        Ok(mut pairs) => Ok(pairs.next().and_then(|pair| lower::lower_flow(file, pair))),
+        Err(err) => Err(Box::new(error::convert(file, text, &err))),
+    }
+}
+
 /// The pest pair of one whole file (rule `file`), for [`parse`] and for
 /// `fmt`, which lays out the pairs: the size, bidirectional-control (E0006)
 /// and nesting checks run first,

@@ -129,6 +129,7 @@ fn namespace_stmts(text: &str) -> Vec<crate::ast::Stmt> {
         .map(|item| match item {
             crate::ast::BodyItem::Stmt(stmt) => stmt,
             crate::ast::BodyItem::Policy(_) => panic!("a policy"),
+            crate::ast::BodyItem::Expect(_) => panic!("an expect"),
         })
         .collect()
 }

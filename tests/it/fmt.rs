@@ -190,3 +190,11 @@ fn comments_inside_a_rule_sentence_are_kept() {
         "namespace shop {\n  allow storage # the filers\n    from $IPS # NFS only\n    port 2049/tcp\n  allow dns [\n    \"a.b\", # one\n    \"c.d\",\n  ]\n}\n",
     );
 }
+
+#[test]
+fn an_expectation_is_one_line_and_its_request_one_level_deeper() {
+    formats(
+        "namespace n {\n      expect   allow from pods {app=web,tier=x}  with account  sa in namespace n to fqdn \"x.com\" port 443/tcp\n  expect allow from pods app=a to pods app=b port 80/tcp http \"GET /\" host \"h\"  header \"A: b\"\n  expect deny from namespace n to entity world port 53/udp dns \"x.com\"\n}\nexpect allow from node role=x to cidr 10.0.0.1 icmp ipv6 EchoRequest\n",
+        "namespace n {\n  expect allow from pods { app=web, tier=x } with account sa in namespace n to fqdn \"x.com\" port 443/tcp\n  expect allow from pods app=a to pods app=b port 80/tcp\n    http \"GET /\" host \"h\" header \"A: b\"\n  expect deny from namespace n to entity world port 53/udp\n    dns \"x.com\"\n}\nexpect allow from node role=x to cidr 10.0.0.1 icmp ipv6 EchoRequest\n",
+    );
+}

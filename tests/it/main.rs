@@ -20,6 +20,7 @@ mod editors;
 mod equivalence;
 mod error_codes;
 mod examples;
+mod expectations;
 mod flow_properties;
 mod fmt;
 mod hostile_repo;

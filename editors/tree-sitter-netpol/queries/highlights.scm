@@ -17,7 +17,11 @@
   "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
   "version" "dns" "notin" "cilium" "group" "groups" "silence" "sentence"
+  "expect" "account" "node"
 ] @keyword
+
+(endpoint_cidr "cidr" @keyword)
+(flow_port "port" @keyword)
 
 (peer_cidr "cidr" @keyword)
 (ports "port" @keyword)

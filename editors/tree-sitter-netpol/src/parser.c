@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 442
+#define STATE_COUNT 509
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 205
+#define SYMBOL_COUNT 221
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 95
+#define TOKEN_COUNT 98
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 26
+#define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 82
+#define PRODUCTION_ID_COUNT 94
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -102,140 +102,156 @@ enum ts_symbol_identifiers {
   anon_sym_client = 72,
   anon_sym_version = 73,
   anon_sym_dns = 74,
-  anon_sym_BANG_EQ = 75,
-  anon_sym_notin = 76,
-  anon_sym_BANG = 77,
-  sym_label_key = 78,
-  sym_label_value = 79,
-  anon_sym_DASH = 80,
-  anon_sym_SLASH = 81,
-  sym_port_number = 82,
-  sym__port_number_immediate = 83,
-  sym_protocol = 84,
-  sym_cidr = 85,
-  sym_number = 86,
-  anon_sym_DQUOTE = 87,
-  aux_sym_string_token1 = 88,
-  anon_sym_DQUOTE2 = 89,
-  sym_escape_sequence = 90,
-  sym_const_ref = 91,
-  sym_identifier = 92,
-  sym__name_token = 93,
-  sym_comment = 94,
-  sym_source_file = 95,
-  sym__item = 96,
-  sym_silence = 97,
-  sym_inventory = 98,
-  sym_inventory_entry = 99,
-  sym_cidr_groups = 100,
-  sym_cilium = 101,
-  sym_import = 102,
-  sym_const_definition = 103,
-  sym_category = 104,
-  sym_sentence_declaration = 105,
-  sym_sentence_declaration_clause = 106,
-  sym_parameters = 107,
-  sym_parameter = 108,
-  sym_type = 109,
-  sym_namespace = 110,
-  sym_cluster_policy = 111,
-  sym_body = 112,
-  sym_policy = 113,
-  sym_policy_body = 114,
-  sym__policy_item = 115,
-  sym_use = 116,
-  sym_arguments = 117,
-  sym_argument = 118,
-  sym_description = 119,
-  sym_label = 120,
-  sym_default_deny = 121,
-  sym_no_default_deny = 122,
-  sym_direction = 123,
-  sym_select = 124,
-  sym_subject_pods = 125,
-  sym_subject_all_nodes = 126,
-  sym_subject_nodes = 127,
-  sym_subject_everything = 128,
-  sym_scope = 129,
-  sym_scope_all = 130,
-  sym_scope_labelled = 131,
-  sym_scope_named = 132,
-  sym__name_list = 133,
-  sym_rule = 134,
-  sym_verb = 135,
-  sym_sentence = 136,
-  sym_sentence_clause = 137,
-  sym__sentence_keyword = 138,
-  sym_sentence_values = 139,
-  sym__sentence_value = 140,
-  sym_way = 141,
-  sym__peer = 142,
-  sym_peer_pods = 143,
-  sym_peer_namespace = 144,
-  sym_peer_namespaces = 145,
-  sym_peer_entity = 146,
-  sym_entity = 147,
-  sym_peer_cidr = 148,
-  sym_cidr_item = 149,
-  sym_cidr_list = 150,
-  sym_peer_fqdn = 151,
-  sym_peer_service = 152,
-  sym_peer_services = 153,
-  sym_ports = 154,
-  sym_icmps = 155,
-  sym_icmp_item = 156,
-  sym__l7 = 157,
-  sym_http = 158,
-  sym_grpc = 159,
-  sym_kafka = 160,
-  sym_dns = 161,
-  sym__selector = 162,
-  sym_selector = 163,
-  sym_selector_eq = 164,
-  sym_selector_ne = 165,
-  sym_selector_in = 166,
-  sym_selector_notin = 167,
-  sym_selector_exists = 168,
-  sym_selector_not_exists = 169,
-  sym__label_value = 170,
-  sym__value = 171,
-  sym_list = 172,
-  sym__cidr_or_ref = 173,
-  sym__string_or_ref = 174,
-  sym_port = 175,
-  sym_string = 176,
-  sym_name = 177,
-  aux_sym_source_file_repeat1 = 178,
-  aux_sym_silence_repeat1 = 179,
-  aux_sym_inventory_repeat1 = 180,
-  aux_sym_inventory_entry_repeat1 = 181,
-  aux_sym_sentence_declaration_repeat1 = 182,
-  aux_sym_sentence_declaration_clause_repeat1 = 183,
-  aux_sym_parameters_repeat1 = 184,
-  aux_sym_body_repeat1 = 185,
-  aux_sym_policy_body_repeat1 = 186,
-  aux_sym_arguments_repeat1 = 187,
-  aux_sym_default_deny_repeat1 = 188,
-  aux_sym__name_list_repeat1 = 189,
-  aux_sym_rule_repeat1 = 190,
-  aux_sym_sentence_repeat1 = 191,
-  aux_sym_sentence_values_repeat1 = 192,
-  aux_sym_peer_pods_repeat1 = 193,
-  aux_sym_peer_entity_repeat1 = 194,
-  aux_sym_peer_cidr_repeat1 = 195,
-  aux_sym_cidr_list_repeat1 = 196,
-  aux_sym_peer_fqdn_repeat1 = 197,
-  aux_sym_ports_repeat1 = 198,
-  aux_sym_icmps_repeat1 = 199,
-  aux_sym_http_repeat1 = 200,
-  aux_sym_selector_repeat1 = 201,
-  aux_sym_selector_in_repeat1 = 202,
-  aux_sym_list_repeat1 = 203,
-  aux_sym_string_repeat1 = 204,
-  alias_sym_kafka_apikey = 205,
-  alias_sym_namespace_name = 206,
-  alias_sym_sentence_value = 207,
-  alias_sym_service_name = 208,
+  anon_sym_expect = 75,
+  anon_sym_account = 76,
+  anon_sym_node = 77,
+  anon_sym_BANG_EQ = 78,
+  anon_sym_notin = 79,
+  anon_sym_BANG = 80,
+  sym_label_key = 81,
+  sym_label_value = 82,
+  anon_sym_DASH = 83,
+  anon_sym_SLASH = 84,
+  sym_port_number = 85,
+  sym__port_number_immediate = 86,
+  sym_protocol = 87,
+  sym_cidr = 88,
+  sym_number = 89,
+  anon_sym_DQUOTE = 90,
+  aux_sym_string_token1 = 91,
+  anon_sym_DQUOTE2 = 92,
+  sym_escape_sequence = 93,
+  sym_const_ref = 94,
+  sym_identifier = 95,
+  sym__name_token = 96,
+  sym_comment = 97,
+  sym_source_file = 98,
+  sym__item = 99,
+  sym_silence = 100,
+  sym_inventory = 101,
+  sym_inventory_entry = 102,
+  sym_cidr_groups = 103,
+  sym_cilium = 104,
+  sym_import = 105,
+  sym_const_definition = 106,
+  sym_category = 107,
+  sym_sentence_declaration = 108,
+  sym_sentence_declaration_clause = 109,
+  sym_parameters = 110,
+  sym_parameter = 111,
+  sym_type = 112,
+  sym_namespace = 113,
+  sym_cluster_policy = 114,
+  sym_body = 115,
+  sym_policy = 116,
+  sym_policy_body = 117,
+  sym__policy_item = 118,
+  sym_use = 119,
+  sym_arguments = 120,
+  sym_argument = 121,
+  sym_description = 122,
+  sym_label = 123,
+  sym_default_deny = 124,
+  sym_no_default_deny = 125,
+  sym_direction = 126,
+  sym_select = 127,
+  sym_subject_pods = 128,
+  sym_subject_all_nodes = 129,
+  sym_subject_nodes = 130,
+  sym_subject_everything = 131,
+  sym_scope = 132,
+  sym_scope_all = 133,
+  sym_scope_labelled = 134,
+  sym_scope_named = 135,
+  sym__name_list = 136,
+  sym_rule = 137,
+  sym_verb = 138,
+  sym_sentence = 139,
+  sym_sentence_clause = 140,
+  sym__sentence_keyword = 141,
+  sym_sentence_values = 142,
+  sym__sentence_value = 143,
+  sym_way = 144,
+  sym__peer = 145,
+  sym_peer_pods = 146,
+  sym_peer_namespace = 147,
+  sym_peer_namespaces = 148,
+  sym_peer_entity = 149,
+  sym_entity = 150,
+  sym_peer_cidr = 151,
+  sym_cidr_item = 152,
+  sym_cidr_list = 153,
+  sym_peer_fqdn = 154,
+  sym_peer_service = 155,
+  sym_peer_services = 156,
+  sym_ports = 157,
+  sym_icmps = 158,
+  sym_icmp_item = 159,
+  sym__l7 = 160,
+  sym_http = 161,
+  sym_grpc = 162,
+  sym_kafka = 163,
+  sym_dns = 164,
+  sym_expect = 165,
+  sym_flow = 166,
+  sym__endpoint = 167,
+  sym_endpoint_pods = 168,
+  sym_endpoint_namespace = 169,
+  sym_endpoint_node = 170,
+  sym_endpoint_entity = 171,
+  sym_endpoint_cidr = 172,
+  sym_endpoint_fqdn = 173,
+  sym_flow_port = 174,
+  sym_flow_icmp = 175,
+  sym_flow_http = 176,
+  sym_flow_dns = 177,
+  sym__selector = 178,
+  sym_selector = 179,
+  sym_selector_eq = 180,
+  sym_selector_ne = 181,
+  sym_selector_in = 182,
+  sym_selector_notin = 183,
+  sym_selector_exists = 184,
+  sym_selector_not_exists = 185,
+  sym__label_value = 186,
+  sym__value = 187,
+  sym_list = 188,
+  sym__cidr_or_ref = 189,
+  sym__string_or_ref = 190,
+  sym_port = 191,
+  sym_string = 192,
+  sym_name = 193,
+  aux_sym_source_file_repeat1 = 194,
+  aux_sym_silence_repeat1 = 195,
+  aux_sym_inventory_repeat1 = 196,
+  aux_sym_inventory_entry_repeat1 = 197,
+  aux_sym_sentence_declaration_repeat1 = 198,
+  aux_sym_sentence_declaration_clause_repeat1 = 199,
+  aux_sym_parameters_repeat1 = 200,
+  aux_sym_body_repeat1 = 201,
+  aux_sym_policy_body_repeat1 = 202,
+  aux_sym_arguments_repeat1 = 203,
+  aux_sym_default_deny_repeat1 = 204,
+  aux_sym__name_list_repeat1 = 205,
+  aux_sym_rule_repeat1 = 206,
+  aux_sym_sentence_repeat1 = 207,
+  aux_sym_sentence_values_repeat1 = 208,
+  aux_sym_peer_pods_repeat1 = 209,
+  aux_sym_peer_entity_repeat1 = 210,
+  aux_sym_peer_cidr_repeat1 = 211,
+  aux_sym_cidr_list_repeat1 = 212,
+  aux_sym_peer_fqdn_repeat1 = 213,
+  aux_sym_ports_repeat1 = 214,
+  aux_sym_icmps_repeat1 = 215,
+  aux_sym_http_repeat1 = 216,
+  aux_sym_selector_repeat1 = 217,
+  aux_sym_selector_in_repeat1 = 218,
+  aux_sym_list_repeat1 = 219,
+  aux_sym_string_repeat1 = 220,
+  alias_sym_kafka_apikey = 221,
+  alias_sym_namespace_name = 222,
+  alias_sym_sentence_value = 223,
+  alias_sym_service_name = 224,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -314,6 +330,9 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_client] = "client",
   [anon_sym_version] = "version",
   [anon_sym_dns] = "dns",
+  [anon_sym_expect] = "expect",
+  [anon_sym_account] = "account",
+  [anon_sym_node] = "node",
   [anon_sym_BANG_EQ] = "!=",
   [anon_sym_notin] = "notin",
   [anon_sym_BANG] = "!",
@@ -401,6 +420,19 @@ static const char * const ts_symbol_names[] = {
   [sym_grpc] = "grpc",
   [sym_kafka] = "kafka",
   [sym_dns] = "dns",
+  [sym_expect] = "expect",
+  [sym_flow] = "flow",
+  [sym__endpoint] = "_endpoint",
+  [sym_endpoint_pods] = "endpoint_pods",
+  [sym_endpoint_namespace] = "endpoint_namespace",
+  [sym_endpoint_node] = "endpoint_node",
+  [sym_endpoint_entity] = "endpoint_entity",
+  [sym_endpoint_cidr] = "endpoint_cidr",
+  [sym_endpoint_fqdn] = "endpoint_fqdn",
+  [sym_flow_port] = "flow_port",
+  [sym_flow_icmp] = "flow_icmp",
+  [sym_flow_http] = "flow_http",
+  [sym_flow_dns] = "flow_dns",
   [sym__selector] = "_selector",
   [sym_selector] = "selector",
   [sym_selector_eq] = "selector_eq",
@@ -526,6 +558,9 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_client] = anon_sym_client,
   [anon_sym_version] = anon_sym_version,
   [anon_sym_dns] = anon_sym_dns,
+  [anon_sym_expect] = anon_sym_expect,
+  [anon_sym_account] = anon_sym_account,
+  [anon_sym_node] = anon_sym_node,
   [anon_sym_BANG_EQ] = anon_sym_BANG_EQ,
   [anon_sym_notin] = anon_sym_notin,
   [anon_sym_BANG] = anon_sym_BANG,
@@ -613,6 +648,19 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_grpc] = sym_grpc,
   [sym_kafka] = sym_kafka,
   [sym_dns] = sym_dns,
+  [sym_expect] = sym_expect,
+  [sym_flow] = sym_flow,
+  [sym__endpoint] = sym__endpoint,
+  [sym_endpoint_pods] = sym_endpoint_pods,
+  [sym_endpoint_namespace] = sym_endpoint_namespace,
+  [sym_endpoint_node] = sym_endpoint_node,
+  [sym_endpoint_entity] = sym_endpoint_entity,
+  [sym_endpoint_cidr] = sym_endpoint_cidr,
+  [sym_endpoint_fqdn] = sym_endpoint_fqdn,
+  [sym_flow_port] = sym_flow_port,
+  [sym_flow_icmp] = sym_flow_icmp,
+  [sym_flow_http] = sym_flow_http,
+  [sym_flow_dns] = sym_flow_dns,
   [sym__selector] = sym__selector,
   [sym_selector] = sym_selector,
   [sym_selector_eq] = sym_selector_eq,
@@ -960,6 +1008,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_dns] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_expect] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_account] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_node] = {
     .visible = true,
     .named = false,
   },
@@ -1311,6 +1371,58 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_expect] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_flow] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__endpoint] = {
+    .visible = false,
+    .named = true,
+  },
+  [sym_endpoint_pods] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_endpoint_namespace] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_endpoint_node] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_endpoint_entity] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_endpoint_cidr] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_endpoint_fqdn] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_flow_port] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_flow_icmp] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_flow_http] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_flow_dns] = {
+    .visible = true,
+    .named = true,
+  },
   [sym__selector] = {
     .visible = false,
     .named = true,
@@ -1502,41 +1614,47 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
 };
 
 enum ts_field_identifiers {
-  field_arguments = 1,
-  field_body = 2,
-  field_category = 3,
-  field_client = 4,
-  field_default = 5,
-  field_header = 6,
-  field_host = 7,
-  field_key = 8,
-  field_labels = 9,
-  field_method = 10,
-  field_name = 11,
-  field_parameter = 12,
-  field_parameters = 13,
-  field_path = 14,
-  field_peer = 15,
-  field_reason = 16,
-  field_sentence = 17,
-  field_slot = 18,
-  field_topic = 19,
-  field_type = 20,
-  field_value = 21,
-  field_values = 22,
-  field_verb = 23,
-  field_version = 24,
-  field_way = 25,
-  field_word = 26,
+  field_account = 1,
+  field_arguments = 2,
+  field_body = 3,
+  field_category = 4,
+  field_client = 5,
+  field_default = 6,
+  field_from = 7,
+  field_header = 8,
+  field_host = 9,
+  field_key = 10,
+  field_labels = 11,
+  field_method = 12,
+  field_name = 13,
+  field_parameter = 14,
+  field_parameters = 15,
+  field_path = 16,
+  field_peer = 17,
+  field_reason = 18,
+  field_request = 19,
+  field_sentence = 20,
+  field_slot = 21,
+  field_to = 22,
+  field_topic = 23,
+  field_type = 24,
+  field_value = 25,
+  field_values = 26,
+  field_verb = 27,
+  field_version = 28,
+  field_way = 29,
+  field_word = 30,
 };
 
 static const char * const ts_field_names[] = {
   [0] = NULL,
+  [field_account] = "account",
   [field_arguments] = "arguments",
   [field_body] = "body",
   [field_category] = "category",
   [field_client] = "client",
   [field_default] = "default",
+  [field_from] = "from",
   [field_header] = "header",
   [field_host] = "host",
   [field_key] = "key",
@@ -1548,8 +1666,10 @@ static const char * const ts_field_names[] = {
   [field_path] = "path",
   [field_peer] = "peer",
   [field_reason] = "reason",
+  [field_request] = "request",
   [field_sentence] = "sentence",
   [field_slot] = "slot",
+  [field_to] = "to",
   [field_topic] = "topic",
   [field_type] = "type",
   [field_value] = "value",
@@ -1567,76 +1687,86 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [4] = {.index = 3, .length = 2},
   [5] = {.index = 5, .length = 1},
   [6] = {.index = 6, .length = 1},
-  [7] = {.index = 7, .length = 2},
-  [8] = {.index = 9, .length = 2},
-  [9] = {.index = 11, .length = 3},
-  [10] = {.index = 14, .length = 3},
-  [11] = {.index = 17, .length = 2},
-  [12] = {.index = 19, .length = 1},
+  [7] = {.index = 7, .length = 1},
+  [8] = {.index = 8, .length = 2},
+  [9] = {.index = 10, .length = 2},
+  [10] = {.index = 12, .length = 3},
+  [11] = {.index = 15, .length = 3},
+  [12] = {.index = 18, .length = 2},
   [13] = {.index = 20, .length = 1},
-  [14] = {.index = 21, .length = 2},
-  [15] = {.index = 23, .length = 1},
-  [16] = {.index = 24, .length = 2},
-  [17] = {.index = 26, .length = 2},
-  [18] = {.index = 28, .length = 4},
-  [19] = {.index = 32, .length = 2},
-  [20] = {.index = 34, .length = 1},
-  [21] = {.index = 35, .length = 2},
-  [23] = {.index = 37, .length = 3},
-  [24] = {.index = 40, .length = 3},
-  [25] = {.index = 43, .length = 3},
-  [26] = {.index = 46, .length = 2},
-  [27] = {.index = 48, .length = 2},
-  [28] = {.index = 50, .length = 1},
-  [29] = {.index = 51, .length = 2},
-  [30] = {.index = 53, .length = 1},
-  [33] = {.index = 54, .length = 1},
-  [34] = {.index = 55, .length = 1},
-  [35] = {.index = 56, .length = 3},
-  [36] = {.index = 59, .length = 2},
-  [38] = {.index = 61, .length = 1},
-  [39] = {.index = 62, .length = 1},
-  [40] = {.index = 63, .length = 1},
-  [41] = {.index = 64, .length = 1},
-  [42] = {.index = 65, .length = 1},
-  [43] = {.index = 66, .length = 2},
-  [44] = {.index = 68, .length = 2},
-  [46] = {.index = 70, .length = 1},
-  [47] = {.index = 71, .length = 1},
-  [48] = {.index = 72, .length = 1},
-  [49] = {.index = 73, .length = 2},
-  [50] = {.index = 75, .length = 2},
-  [51] = {.index = 77, .length = 2},
-  [52] = {.index = 79, .length = 1},
-  [53] = {.index = 80, .length = 2},
-  [54] = {.index = 82, .length = 2},
-  [55] = {.index = 84, .length = 1},
-  [56] = {.index = 85, .length = 1},
-  [57] = {.index = 86, .length = 1},
-  [58] = {.index = 87, .length = 2},
-  [59] = {.index = 89, .length = 3},
-  [60] = {.index = 92, .length = 2},
-  [61] = {.index = 94, .length = 2},
-  [62] = {.index = 96, .length = 3},
-  [63] = {.index = 99, .length = 1},
-  [64] = {.index = 100, .length = 1},
-  [65] = {.index = 101, .length = 1},
-  [66] = {.index = 102, .length = 2},
-  [67] = {.index = 104, .length = 2},
-  [68] = {.index = 106, .length = 2},
-  [69] = {.index = 108, .length = 3},
-  [70] = {.index = 111, .length = 3},
-  [71] = {.index = 114, .length = 3},
-  [72] = {.index = 117, .length = 2},
-  [73] = {.index = 119, .length = 2},
-  [74] = {.index = 121, .length = 2},
-  [75] = {.index = 123, .length = 4},
-  [76] = {.index = 127, .length = 2},
-  [77] = {.index = 129, .length = 2},
-  [78] = {.index = 131, .length = 2},
-  [79] = {.index = 133, .length = 3},
-  [80] = {.index = 136, .length = 3},
-  [81] = {.index = 139, .length = 3},
+  [14] = {.index = 21, .length = 1},
+  [15] = {.index = 22, .length = 2},
+  [16] = {.index = 24, .length = 1},
+  [17] = {.index = 25, .length = 2},
+  [18] = {.index = 27, .length = 2},
+  [19] = {.index = 29, .length = 4},
+  [21] = {.index = 33, .length = 2},
+  [22] = {.index = 35, .length = 1},
+  [23] = {.index = 36, .length = 2},
+  [25] = {.index = 38, .length = 3},
+  [26] = {.index = 41, .length = 3},
+  [27] = {.index = 44, .length = 3},
+  [28] = {.index = 47, .length = 2},
+  [29] = {.index = 49, .length = 2},
+  [30] = {.index = 51, .length = 2},
+  [31] = {.index = 53, .length = 1},
+  [32] = {.index = 54, .length = 2},
+  [33] = {.index = 56, .length = 1},
+  [36] = {.index = 57, .length = 1},
+  [38] = {.index = 58, .length = 1},
+  [39] = {.index = 59, .length = 1},
+  [40] = {.index = 60, .length = 3},
+  [42] = {.index = 63, .length = 1},
+  [43] = {.index = 64, .length = 1},
+  [44] = {.index = 65, .length = 2},
+  [45] = {.index = 67, .length = 1},
+  [46] = {.index = 68, .length = 1},
+  [47] = {.index = 69, .length = 1},
+  [48] = {.index = 70, .length = 1},
+  [49] = {.index = 71, .length = 1},
+  [50] = {.index = 72, .length = 2},
+  [51] = {.index = 74, .length = 2},
+  [53] = {.index = 76, .length = 1},
+  [54] = {.index = 77, .length = 1},
+  [55] = {.index = 78, .length = 1},
+  [56] = {.index = 79, .length = 2},
+  [57] = {.index = 81, .length = 2},
+  [58] = {.index = 83, .length = 2},
+  [59] = {.index = 85, .length = 2},
+  [60] = {.index = 87, .length = 1},
+  [61] = {.index = 88, .length = 2},
+  [62] = {.index = 90, .length = 2},
+  [63] = {.index = 92, .length = 1},
+  [64] = {.index = 93, .length = 1},
+  [65] = {.index = 94, .length = 1},
+  [66] = {.index = 58, .length = 1},
+  [67] = {.index = 95, .length = 2},
+  [68] = {.index = 97, .length = 2},
+  [69] = {.index = 99, .length = 3},
+  [70] = {.index = 102, .length = 2},
+  [71] = {.index = 104, .length = 2},
+  [72] = {.index = 106, .length = 3},
+  [73] = {.index = 109, .length = 1},
+  [74] = {.index = 110, .length = 1},
+  [75] = {.index = 111, .length = 1},
+  [76] = {.index = 112, .length = 2},
+  [77] = {.index = 114, .length = 2},
+  [78] = {.index = 116, .length = 2},
+  [79] = {.index = 63, .length = 1},
+  [80] = {.index = 118, .length = 3},
+  [81] = {.index = 121, .length = 3},
+  [82] = {.index = 124, .length = 3},
+  [83] = {.index = 127, .length = 3},
+  [84] = {.index = 130, .length = 2},
+  [85] = {.index = 132, .length = 2},
+  [86] = {.index = 134, .length = 2},
+  [87] = {.index = 136, .length = 4},
+  [88] = {.index = 140, .length = 2},
+  [89] = {.index = 142, .length = 2},
+  [90] = {.index = 144, .length = 2},
+  [91] = {.index = 146, .length = 3},
+  [92] = {.index = 149, .length = 3},
+  [93] = {.index = 152, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1650,211 +1780,232 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_body, 2},
     {field_name, 1},
   [5] =
-    {field_reason, 3},
+    {field_verb, 1},
   [6] =
-    {field_name, 0},
+    {field_reason, 3},
   [7] =
+    {field_name, 0},
+  [8] =
     {field_body, 3},
     {field_name, 2},
-  [9] =
+  [10] =
     {field_name, 1},
     {field_value, 3},
-  [11] =
+  [12] =
     {field_body, 3},
     {field_name, 1},
     {field_sentence, 2},
-  [14] =
+  [15] =
     {field_body, 3},
     {field_name, 1},
     {field_parameters, 2},
-  [17] =
+  [18] =
     {field_labels, 1},
     {field_name, 0},
-  [19] =
-    {field_name, 1},
   [20] =
-    {field_key, 0},
+    {field_name, 1},
   [21] =
+    {field_key, 0},
+  [22] =
     {field_name, 1},
     {field_value, 4},
-  [23] =
-    {field_category, 1},
   [24] =
+    {field_category, 1},
+  [25] =
     {field_verb, 0},
     {field_word, 1},
-  [26] =
+  [27] =
     {field_verb, 1},
     {field_word, 2},
-  [28] =
+  [29] =
     {field_body, 4},
     {field_name, 1},
     {field_parameters, 2},
     {field_sentence, 3},
-  [32] =
+  [33] =
     {field_labels, 2},
     {field_name, 1},
-  [34] =
-    {field_key, 1},
   [35] =
+    {field_key, 1},
+  [36] =
     {field_arguments, 2},
     {field_category, 1},
-  [37] =
+  [38] =
     {field_values, 2},
     {field_verb, 0},
     {field_word, 1},
-  [40] =
+  [41] =
     {field_peer, 2},
     {field_verb, 0},
     {field_way, 1},
-  [43] =
+  [44] =
     {field_slot, 3},
     {field_verb, 1},
     {field_word, 2},
-  [46] =
+  [47] =
     {field_name, 0},
     {field_type, 2},
-  [48] =
+  [49] =
+    {field_from, 1},
+    {field_to, 3},
+  [51] =
     {field_key, 0},
     {field_value, 2},
-  [50] =
+  [53] =
     {field_value, 0},
-  [51] =
+  [54] =
     {field_key, 1},
     {field_value, 3},
-  [53] =
-    {field_values, 1},
-  [54] =
-    {field_parameter, 1},
-  [55] =
-    {field_header, 1, .inherited = true},
   [56] =
+    {field_values, 1},
+  [57] =
+    {field_parameter, 1},
+  [58] =
+    {field_account, 3},
+  [59] =
+    {field_header, 1, .inherited = true},
+  [60] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [59] =
+  [63] =
+    {field_account, 4},
+  [64] =
+    {field_request, 1},
+  [65] =
     {field_name, 0},
     {field_value, 2},
-  [61] =
+  [67] =
     {field_method, 2},
-  [62] =
+  [68] =
     {field_host, 2},
-  [63] =
+  [69] =
     {field_header, 1},
-  [64] =
+  [70] =
     {field_path, 2},
-  [65] =
+  [71] =
     {field_header, 2, .inherited = true},
-  [66] =
+  [72] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [68] =
+  [74] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [70] =
+  [76] =
     {field_topic, 2},
-  [71] =
+  [77] =
     {field_client, 2},
-  [72] =
+  [78] =
     {field_version, 2},
-  [73] =
+  [79] =
+    {field_header, 2, .inherited = true},
+    {field_request, 1},
+  [81] =
     {field_method, 2},
     {field_path, 3},
-  [75] =
+  [83] =
     {field_header, 3, .inherited = true},
     {field_method, 2},
-  [77] =
+  [85] =
     {field_header, 3, .inherited = true},
     {field_host, 2},
-  [79] =
+  [87] =
     {field_host, 3},
-  [80] =
+  [88] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [82] =
+  [90] =
     {field_host, 3},
     {field_path, 1},
-  [84] =
+  [92] =
     {field_topic, 3},
-  [85] =
+  [93] =
     {field_client, 3},
-  [86] =
+  [94] =
     {field_version, 3},
-  [87] =
+  [95] =
+    {field_host, 3},
+    {field_request, 1},
+  [97] =
     {field_host, 4},
     {field_method, 2},
-  [89] =
+  [99] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [92] =
+  [102] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [94] =
+  [104] =
     {field_host, 4},
     {field_path, 2},
-  [96] =
+  [106] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [99] =
+  [109] =
     {field_topic, 4},
-  [100] =
+  [110] =
     {field_client, 4},
-  [101] =
+  [111] =
     {field_version, 4},
-  [102] =
+  [112] =
     {field_client, 4},
     {field_topic, 2},
-  [104] =
+  [114] =
     {field_topic, 2},
     {field_version, 4},
-  [106] =
+  [116] =
     {field_client, 2},
     {field_version, 4},
-  [108] =
-    {field_header, 5, .inherited = true},
-    {field_host, 4},
-    {field_method, 2},
-  [111] =
-    {field_host, 5},
-    {field_method, 2},
-    {field_path, 3},
-  [114] =
-    {field_header, 5, .inherited = true},
-    {field_host, 4},
-    {field_path, 2},
-  [117] =
-    {field_client, 5},
-    {field_topic, 3},
-  [119] =
-    {field_topic, 3},
-    {field_version, 5},
+  [118] =
+    {field_header, 4, .inherited = true},
+    {field_host, 3},
+    {field_request, 1},
   [121] =
-    {field_client, 3},
-    {field_version, 5},
-  [123] =
-    {field_header, 6, .inherited = true},
+    {field_header, 5, .inherited = true},
+    {field_host, 4},
+    {field_method, 2},
+  [124] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
   [127] =
+    {field_header, 5, .inherited = true},
+    {field_host, 4},
+    {field_path, 2},
+  [130] =
+    {field_client, 5},
+    {field_topic, 3},
+  [132] =
+    {field_topic, 3},
+    {field_version, 5},
+  [134] =
+    {field_client, 3},
+    {field_version, 5},
+  [136] =
+    {field_header, 6, .inherited = true},
+    {field_host, 5},
+    {field_method, 2},
+    {field_path, 3},
+  [140] =
     {field_client, 6},
     {field_topic, 4},
-  [129] =
+  [142] =
     {field_topic, 4},
     {field_version, 6},
-  [131] =
+  [144] =
     {field_client, 4},
     {field_version, 6},
-  [133] =
+  [146] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [136] =
+  [149] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [139] =
+  [152] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -1862,40 +2013,52 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [22] = {
+  [20] = {
+    [1] = alias_sym_namespace_name,
+  },
+  [24] = {
     [0] = alias_sym_sentence_value,
   },
-  [31] = {
+  [34] = {
     [0] = alias_sym_namespace_name,
   },
-  [32] = {
+  [35] = {
     [1] = alias_sym_service_name,
   },
   [37] = {
-    [1] = alias_sym_namespace_name,
+    [3] = alias_sym_namespace_name,
   },
-  [45] = {
+  [41] = {
+    [4] = alias_sym_namespace_name,
+  },
+  [52] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [63] = {
+  [66] = {
+    [6] = alias_sym_namespace_name,
+  },
+  [73] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [64] = {
+  [74] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [65] = {
+  [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [76] = {
+  [79] = {
+    [7] = alias_sym_namespace_name,
+  },
+  [88] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [77] = {
+  [89] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [78] = {
+  [90] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [81] = {
+  [93] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -1918,8 +2081,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [6] = 6,
   [7] = 7,
   [8] = 8,
-  [9] = 8,
-  [10] = 10,
+  [9] = 9,
+  [10] = 9,
   [11] = 11,
   [12] = 12,
   [13] = 13,
@@ -1929,7 +2092,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [17] = 17,
   [18] = 18,
   [19] = 19,
-  [20] = 19,
+  [20] = 20,
   [21] = 21,
   [22] = 22,
   [23] = 23,
@@ -1991,12 +2154,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [79] = 79,
   [80] = 80,
   [81] = 81,
-  [82] = 82,
-  [83] = 83,
+  [82] = 76,
+  [83] = 49,
   [84] = 84,
   [85] = 85,
   [86] = 86,
-  [87] = 79,
+  [87] = 87,
   [88] = 88,
   [89] = 89,
   [90] = 90,
@@ -2013,9 +2176,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [101] = 101,
   [102] = 102,
   [103] = 103,
-  [104] = 61,
+  [104] = 104,
   [105] = 105,
-  [106] = 106,
+  [106] = 92,
   [107] = 107,
   [108] = 108,
   [109] = 109,
@@ -2071,9 +2234,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [159] = 159,
   [160] = 160,
   [161] = 161,
-  [162] = 162,
+  [162] = 151,
   [163] = 163,
-  [164] = 164,
+  [164] = 119,
   [165] = 165,
   [166] = 166,
   [167] = 167,
@@ -2128,8 +2291,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [216] = 216,
   [217] = 217,
   [218] = 218,
-  [219] = 219,
-  [220] = 220,
+  [219] = 214,
+  [220] = 213,
   [221] = 221,
   [222] = 222,
   [223] = 223,
@@ -2145,17 +2308,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [233] = 233,
   [234] = 234,
   [235] = 235,
-  [236] = 177,
+  [236] = 236,
   [237] = 237,
   [238] = 238,
-  [239] = 238,
+  [239] = 239,
   [240] = 240,
   [241] = 241,
   [242] = 242,
   [243] = 243,
   [244] = 244,
   [245] = 245,
-  [246] = 21,
+  [246] = 246,
   [247] = 247,
   [248] = 248,
   [249] = 249,
@@ -2169,30 +2332,30 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [257] = 257,
   [258] = 258,
   [259] = 259,
-  [260] = 24,
+  [260] = 260,
   [261] = 261,
   [262] = 262,
   [263] = 263,
   [264] = 264,
-  [265] = 84,
+  [265] = 265,
   [266] = 266,
   [267] = 267,
   [268] = 268,
   [269] = 269,
   [270] = 270,
-  [271] = 271,
-  [272] = 27,
-  [273] = 273,
+  [271] = 76,
+  [272] = 272,
+  [273] = 217,
   [274] = 274,
   [275] = 275,
   [276] = 276,
   [277] = 277,
-  [278] = 278,
+  [278] = 275,
   [279] = 279,
   [280] = 280,
   [281] = 281,
   [282] = 282,
-  [283] = 283,
+  [283] = 92,
   [284] = 284,
   [285] = 285,
   [286] = 286,
@@ -2205,22 +2368,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [293] = 293,
   [294] = 294,
   [295] = 295,
-  [296] = 296,
-  [297] = 297,
+  [296] = 64,
+  [297] = 63,
   [298] = 298,
   [299] = 299,
   [300] = 300,
   [301] = 301,
   [302] = 302,
-  [303] = 303,
+  [303] = 15,
   [304] = 304,
   [305] = 305,
-  [306] = 35,
+  [306] = 306,
   [307] = 307,
-  [308] = 277,
-  [309] = 297,
+  [308] = 77,
+  [309] = 309,
   [310] = 310,
-  [311] = 281,
+  [311] = 311,
   [312] = 312,
   [313] = 313,
   [314] = 314,
@@ -2259,11 +2422,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [347] = 347,
   [348] = 348,
   [349] = 349,
-  [350] = 350,
+  [350] = 84,
   [351] = 351,
-  [352] = 352,
-  [353] = 353,
-  [354] = 354,
+  [352] = 322,
+  [353] = 349,
+  [354] = 339,
   [355] = 355,
   [356] = 356,
   [357] = 357,
@@ -2289,11 +2452,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [377] = 377,
   [378] = 378,
   [379] = 379,
-  [380] = 55,
-  [381] = 3,
-  [382] = 52,
+  [380] = 380,
+  [381] = 381,
+  [382] = 381,
   [383] = 383,
-  [384] = 2,
+  [384] = 384,
   [385] = 385,
   [386] = 386,
   [387] = 387,
@@ -2338,19 +2501,86 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [426] = 426,
   [427] = 427,
   [428] = 428,
-  [429] = 340,
+  [429] = 116,
   [430] = 430,
-  [431] = 431,
+  [431] = 3,
   [432] = 432,
-  [433] = 433,
-  [434] = 423,
-  [435] = 435,
-  [436] = 395,
+  [433] = 115,
+  [434] = 434,
+  [435] = 2,
+  [436] = 436,
   [437] = 437,
   [438] = 438,
   [439] = 439,
   [440] = 440,
   [441] = 441,
+  [442] = 442,
+  [443] = 443,
+  [444] = 444,
+  [445] = 445,
+  [446] = 446,
+  [447] = 447,
+  [448] = 448,
+  [449] = 427,
+  [450] = 450,
+  [451] = 451,
+  [452] = 452,
+  [453] = 453,
+  [454] = 454,
+  [455] = 455,
+  [456] = 393,
+  [457] = 457,
+  [458] = 458,
+  [459] = 459,
+  [460] = 460,
+  [461] = 461,
+  [462] = 462,
+  [463] = 463,
+  [464] = 464,
+  [465] = 465,
+  [466] = 466,
+  [467] = 467,
+  [468] = 468,
+  [469] = 469,
+  [470] = 470,
+  [471] = 471,
+  [472] = 472,
+  [473] = 473,
+  [474] = 474,
+  [475] = 475,
+  [476] = 476,
+  [477] = 477,
+  [478] = 478,
+  [479] = 479,
+  [480] = 480,
+  [481] = 481,
+  [482] = 482,
+  [483] = 483,
+  [484] = 484,
+  [485] = 485,
+  [486] = 486,
+  [487] = 487,
+  [488] = 488,
+  [489] = 489,
+  [490] = 490,
+  [491] = 491,
+  [492] = 492,
+  [493] = 393,
+  [494] = 494,
+  [495] = 495,
+  [496] = 489,
+  [497] = 497,
+  [498] = 482,
+  [499] = 499,
+  [500] = 500,
+  [501] = 501,
+  [502] = 502,
+  [503] = 503,
+  [504] = 503,
+  [505] = 505,
+  [506] = 506,
+  [507] = 507,
+  [508] = 508,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2358,4169 +2588,4839 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(290);
+      if (eof) ADVANCE(314);
       ADVANCE_MAP(
-        '!', 403,
-        '"', 516,
-        '#', 678,
-        '$', 286,
-        '(', 311,
-        ')', 312,
-        ',', 294,
-        '-', 486,
-        '/', 487,
-        ':', 313,
-        '=', 307,
-        '[', 368,
-        '\\', 278,
-        ']', 369,
-        'a', 590,
-        'c', 523,
-        'd', 546,
-        'e', 568,
-        'f', 621,
-        'g', 623,
-        'h', 551,
-        'i', 532,
-        'k', 524,
-        'l', 525,
-        'm', 557,
-        'n', 527,
-        'p', 606,
-        's', 547,
-        't', 605,
-        'u', 636,
-        'v', 556,
-        'w', 582,
-        '{', 298,
-        '}', 299,
+        '!', 439,
+        '"', 593,
+        '#', 760,
+        '$', 306,
+        '(', 341,
+        ')', 342,
+        ',', 318,
+        '-', 563,
+        '/', 564,
+        ':', 343,
+        '=', 336,
+        '[', 400,
+        '\\', 298,
+        ']', 401,
+        'a', 609,
+        'c', 600,
+        'd', 626,
+        'e', 649,
+        'f', 702,
+        'g', 704,
+        'h', 631,
+        'i', 610,
+        'k', 601,
+        'l', 602,
+        'm', 638,
+        'n', 604,
+        'p', 686,
+        's', 627,
+        't', 685,
+        'u', 717,
+        'v', 636,
+        'w', 662,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(287);
+          lookahead == ' ') SKIP(307);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(511);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(669);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(751);
       END_STATE();
     case 1:
-      if (lookahead == '\n') SKIP(22);
-      if (lookahead == '"') ADVANCE(516);
-      if (lookahead == '#') ADVANCE(515);
-      if (lookahead == '\\') ADVANCE(278);
+      if (lookahead == '\n') SKIP(25);
+      if (lookahead == '"') ADVANCE(593);
+      if (lookahead == '#') ADVANCE(592);
+      if (lookahead == '\\') ADVANCE(298);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(514);
-      if (lookahead != 0) ADVANCE(515);
+          lookahead == ' ') ADVANCE(591);
+      if (lookahead != 0) ADVANCE(592);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 402,
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        ',', 294,
-        '[', 368,
-        '{', 298,
-        '}', 299,
+        '!', 45,
+        '#', 760,
+        ',', 318,
+        '=', 336,
+        'a', 157,
+        'c', 138,
+        'e', 183,
+        'f', 215,
+        'i', 171,
+        'n', 56,
+        'p', 203,
+        's', 96,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 40,
-        '#', 678,
-        ',', 294,
-        '=', 307,
-        'A', 274,
-        'S', 271,
-        'a', 147,
-        'c', 137,
-        'e', 260,
-        'i', 160,
-        'n', 51,
-        'p', 177,
-        's', 108,
-        '}', 299,
-        'T', 272,
-        't', 272,
-        'U', 273,
-        'u', 273,
+        '!', 438,
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        ',', 318,
+        '[', 400,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
+          lookahead == ' ') SKIP(3);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '!', 40,
-        '#', 678,
-        ',', 294,
-        '=', 307,
-        'a', 146,
-        'c', 137,
-        'e', 260,
-        'i', 160,
-        'n', 51,
-        'p', 177,
-        's', 107,
-        '}', 299,
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        ')', 342,
+        ':', 582,
+        '[', 400,
+        '_', 752,
+        '{', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(597);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(598);
       END_STATE();
     case 5:
-      ADVANCE_MAP(
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        ')', 312,
-        ':', 505,
-        '[', 368,
-        '_', 670,
-        '{', 298,
-      );
+      if (lookahead == '"') ADVANCE(590);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '$') ADVANCE(306);
+      if (lookahead == ')') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(520);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(521);
-      END_STATE();
-    case 6:
-      if (lookahead == '"') ADVANCE(513);
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == '$') ADVANCE(286);
-      if (lookahead == ')') ADVANCE(312);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(6);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(562);
+      END_STATE();
+    case 6:
+      if (lookahead == '"') ADVANCE(590);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '$') ADVANCE(306);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == '[') ADVANCE(400);
+      if (lookahead == ']') ADVANCE(401);
+      if (lookahead == '{') ADVANCE(323);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(6);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(566);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(513);
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == '$') ADVANCE(286);
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == '[') ADVANCE(368);
-      if (lookahead == ']') ADVANCE(369);
-      if (lookahead == '{') ADVANCE(298);
+      if (lookahead == '"') ADVANCE(590);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '$') ADVANCE(306);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == '[') ADVANCE(400);
+      if (lookahead == 'g') ADVANCE(569);
+      if (lookahead == '{') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(489);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(566);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
     case 8:
-      if (lookahead == '"') ADVANCE(513);
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == '$') ADVANCE(286);
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == '[') ADVANCE(368);
-      if (lookahead == 'g') ADVANCE(492);
-      if (lookahead == '{') ADVANCE(298);
+      ADVANCE_MAP(
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        '[', 400,
+        'a', 491,
+        'd', 464,
+        'e', 557,
+        'f', 529,
+        'i', 501,
+        'l', 440,
+        'n', 441,
+        'p', 507,
+        's', 471,
+        't', 508,
+        'u', 535,
+        '{', 323,
+        '}', 324,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(489);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        '[', 368,
-        'a', 440,
-        'd', 422,
-        'f', 468,
-        'i', 448,
-        'l', 404,
-        'n', 405,
-        'p', 452,
-        's', 427,
-        't', 453,
-        'u', 473,
-        '{', 298,
-        '}', 299,
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        '[', 400,
+        'a', 491,
+        'd', 464,
+        'f', 529,
+        'i', 501,
+        'l', 440,
+        'n', 441,
+        'p', 510,
+        's', 471,
+        't', 508,
+        'u', 535,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        '[', 368,
-        'a', 440,
-        'd', 422,
-        'f', 468,
-        'i', 448,
-        'l', 404,
-        'n', 405,
-        'p', 455,
-        's', 427,
-        't', 453,
-        'u', 473,
-        '{', 298,
-        '}', 299,
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        '[', 400,
+        'f', 529,
+        'i', 501,
+        'n', 442,
+        'p', 510,
+        't', 508,
+        '{', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 11:
-      ADVANCE_MAP(
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        '[', 368,
-        'f', 468,
-        'i', 448,
-        'n', 406,
-        'p', 455,
-        't', 453,
-        '{', 298,
-      );
+      if (lookahead == '"') ADVANCE(590);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '$') ADVANCE(306);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(513);
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == ',') ADVANCE(294);
-      if (lookahead == 's') ADVANCE(674);
-      if (lookahead == '}') ADVANCE(299);
+      if (lookahead == '"') ADVANCE(590);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == ',') ADVANCE(318);
+      if (lookahead == 's') ADVANCE(756);
+      if (lookahead == '}') ADVANCE(324);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 678,
-        '$', 286,
-        ':', 505,
-        '[', 368,
-        ']', 369,
-        'a', 36,
-        'c', 35,
-        'd', 32,
-        'e', 34,
-        'f', 37,
-        'g', 209,
-        'h', 242,
-        'i', 165,
-        'k', 42,
-        'l', 43,
-        'n', 50,
-        'p', 178,
-        's', 85,
-        't', 186,
-        'u', 221,
-        'v', 92,
-        '}', 299,
+        '#', 760,
+        '$', 306,
+        'a', 491,
+        'd', 464,
+        'e', 557,
+        'i', 501,
+        'l', 440,
+        'n', 506,
+        'p', 515,
+        's', 471,
+        'u', 535,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          lookahead == 'b') ADVANCE(39);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 678,
-        '$', 286,
-        'a', 440,
-        'd', 422,
-        'i', 448,
-        'l', 404,
-        'n', 451,
-        'p', 460,
-        's', 427,
-        'u', 473,
-        '{', 298,
-        '}', 299,
+        '#', 760,
+        '$', 306,
+        'a', 491,
+        'd', 464,
+        'i', 501,
+        'l', 440,
+        'n', 506,
+        's', 471,
+        'u', 535,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 678,
-        '$', 286,
-        'a', 440,
-        'd', 422,
-        'i', 448,
-        'l', 404,
-        'n', 451,
-        's', 427,
-        'u', 473,
-        '{', 298,
-        '}', 299,
+        '#', 760,
+        '$', 306,
+        'a', 491,
+        'd', 463,
+        'e', 557,
+        'g', 531,
+        'h', 549,
+        'i', 455,
+        'k', 444,
+        'l', 440,
+        'n', 506,
+        'p', 511,
+        's', 471,
+        'u', 535,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 678,
-        '$', 286,
-        'a', 440,
-        'd', 421,
-        'g', 469,
-        'h', 479,
-        'i', 416,
-        'k', 408,
-        'l', 404,
-        'n', 451,
-        'p', 456,
-        's', 427,
-        'u', 473,
-        '{', 298,
-        '}', 299,
+        '#', 760,
+        '$', 306,
+        'a', 491,
+        'd', 463,
+        'e', 557,
+        'h', 549,
+        'i', 455,
+        'k', 444,
+        'l', 440,
+        'n', 506,
+        'p', 511,
+        's', 471,
+        'u', 535,
+        'w', 485,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 678,
-        '$', 286,
-        'a', 440,
-        'd', 421,
-        'g', 469,
-        'h', 479,
-        'i', 416,
-        'k', 408,
-        'l', 404,
-        'n', 451,
-        'p', 459,
-        's', 427,
-        'u', 473,
-        '{', 298,
-        '}', 299,
+        '#', 760,
+        '$', 306,
+        'a', 491,
+        'd', 463,
+        'e', 557,
+        'h', 549,
+        'i', 456,
+        'k', 444,
+        'l', 440,
+        'n', 506,
+        'p', 511,
+        's', 471,
+        'u', 535,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 18:
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == '$') ADVANCE(286);
+      ADVANCE_MAP(
+        '#', 760,
+        '$', 306,
+        'a', 491,
+        'd', 463,
+        'g', 531,
+        'h', 549,
+        'i', 455,
+        'k', 444,
+        'l', 440,
+        'n', 506,
+        'p', 514,
+        's', 471,
+        'u', 535,
+        '{', 323,
+        '}', 324,
+      );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == '$') ADVANCE(286);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '$') ADVANCE(306);
+      if (lookahead == 'i') ADVANCE(501);
+      if (lookahead == 't') ADVANCE(508);
+      if (lookahead == 'w') ADVANCE(485);
+      if (lookahead == '{') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(494);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == 'f') ADVANCE(358);
-      if (lookahead == 't') ADVANCE(356);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '$') ADVANCE(306);
+      if (lookahead == 't') ADVANCE(508);
+      if (lookahead == '{') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(678);
-      if (lookahead == 'i') ADVANCE(378);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '$') ADVANCE(306);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(380);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(571);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == 'c') ADVANCE(141);
+      if (lookahead == 'e') ADVANCE(182);
+      if (lookahead == 'f') ADVANCE(215);
+      if (lookahead == 'n') ADVANCE(52);
+      if (lookahead == 'p') ADVANCE(198);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == 'f') ADVANCE(390);
+      if (lookahead == 't') ADVANCE(388);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(22);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(496);
+          lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(497);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == 'i') ADVANCE(410);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(412);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(295);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '#') ADVANCE(760);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(678);
+      if (lookahead == '#') ADVANCE(760);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(26);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(380);
+          lookahead == ' ') SKIP(25);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(573);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(574);
       END_STATE();
     case 27:
-      if (lookahead == '.') ADVANCE(279);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(27);
+      if (lookahead == '#') ADVANCE(760);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(27);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(412);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 28:
-      if (lookahead == '.') ADVANCE(282);
-      if (lookahead == ':') ADVANCE(505);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(28);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+      if (lookahead == '#') ADVANCE(760);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(28);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
       END_STATE();
     case 29:
-      if (lookahead == '.') ADVANCE(283);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
+      if (lookahead == '#') ADVANCE(760);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(29);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(319);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(285);
+      if (lookahead == '.') ADVANCE(299);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'a') ADVANCE(38);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'e') ADVANCE(33);
-      if (lookahead == 'n') ADVANCE(215);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+      if (lookahead == '.') ADVANCE(303);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'f') ADVANCE(31);
-      if (lookahead == 'n') ADVANCE(264);
-      if (lookahead == 's') ADVANCE(57);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(39);
+      if (lookahead == '.') ADVANCE(305);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'g') ADVANCE(212);
-      if (lookahead == 'n') ADVANCE(249);
-      if (lookahead == 'v') ADVANCE(105);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'a') ADVANCE(41);
+      if (lookahead == 'i') ADVANCE(77);
+      if (lookahead == 'l') ADVANCE(139);
+      if (lookahead == 'o') ADVANCE(180);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'i') ADVANCE(68);
-      if (lookahead == 'l') ADVANCE(128);
-      if (lookahead == 'o') ADVANCE(169);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'n') ADVANCE(269);
-      if (lookahead == 'p') ADVANCE(125);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'e') ADVANCE(37);
+      if (lookahead == 'n') ADVANCE(233);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'q') ADVANCE(74);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'f') ADVANCE(35);
+      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 's') ADVANCE(64);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(505);
-      if (lookahead == 'u') ADVANCE(151);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'g') ADVANCE(229);
+      if (lookahead == 'x') ADVANCE(209);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'l') ADVANCE(156);
+      if (lookahead == 'p') ADVANCE(135);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(297);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == '=') ADVANCE(400);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'l') ADVANCE(156);
+      if (lookahead == 'p') ADVANCE(135);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == 'a') ADVANCE(245);
-      if (lookahead == 'i') ADVANCE(69);
-      if (lookahead == 'l') ADVANCE(129);
-      if (lookahead == 'o') ADVANCE(171);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 't') ADVANCE(90);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == 'a') ADVANCE(114);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'u') ADVANCE(159);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == 'a') ADVANCE(52);
+      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(297);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == 'a') ADVANCE(77);
+      if (lookahead == ':') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == 'a') ADVANCE(390);
+      if (lookahead == '=') ADVANCE(436);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(157);
-      if (lookahead == 'o') ADVANCE(338);
+      if (lookahead == 'a') ADVANCE(267);
+      if (lookahead == 'i') ADVANCE(77);
+      if (lookahead == 'l') ADVANCE(139);
+      if (lookahead == 'o') ADVANCE(184);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(255);
+      if (lookahead == 'a') ADVANCE(125);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(62);
+      if (lookahead == 'a') ADVANCE(57);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(66);
+      if (lookahead == 'a') ADVANCE(86);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(159);
-      if (lookahead == 'o') ADVANCE(338);
+      if (lookahead == 'a') ADVANCE(422);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(159);
-      if (lookahead == 'o') ADVANCE(76);
+      if (lookahead == 'a') ADVANCE(168);
+      if (lookahead == 'o') ADVANCE(369);
       END_STATE();
     case 52:
-      if (lookahead == 'b') ADVANCE(96);
+      if (lookahead == 'a') ADVANCE(168);
+      if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 53:
-      if (lookahead == 'c') ADVANCE(156);
-      if (lookahead == 'm') ADVANCE(191);
-      if (lookahead == 'n') ADVANCE(349);
+      if (lookahead == 'a') ADVANCE(276);
       END_STATE();
     case 54:
-      if (lookahead == 'c') ADVANCE(388);
+      if (lookahead == 'a') ADVANCE(70);
       END_STATE();
     case 55:
-      if (lookahead == 'c') ADVANCE(395);
+      if (lookahead == 'a') ADVANCE(74);
       END_STATE();
     case 56:
-      if (lookahead == 'c') ADVANCE(265);
+      if (lookahead == 'a') ADVANCE(170);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 57:
-      if (lookahead == 'c') ADVANCE(206);
+      if (lookahead == 'b') ADVANCE(104);
       END_STATE();
     case 58:
-      if (lookahead == 'c') ADVANCE(97);
+      if (lookahead == 'c') ADVANCE(63);
+      if (lookahead == 'l') ADVANCE(156);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(239);
+      if (lookahead == 'c') ADVANCE(167);
+      if (lookahead == 'm') ADVANCE(208);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(82);
+      if (lookahead == 'c') ADVANCE(420);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(83);
+      if (lookahead == 'c') ADVANCE(427);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(84);
+      if (lookahead == 'c') ADVANCE(286);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(87);
+      if (lookahead == 'c') ADVANCE(190);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(88);
+      if (lookahead == 'c') ADVANCE(224);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(252);
+      if (lookahead == 'c') ADVANCE(108);
+      if (lookahead == 'p') ADVANCE(107);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(90);
+      if (lookahead == 'c') ADVANCE(258);
       END_STATE();
     case 67:
-      if (lookahead == 'd') ADVANCE(384);
+      if (lookahead == 'c') ADVANCE(91);
       END_STATE();
     case 68:
-      if (lookahead == 'd') ADVANCE(199);
+      if (lookahead == 'c') ADVANCE(260);
       END_STATE();
     case 69:
-      if (lookahead == 'd') ADVANCE(199);
-      if (lookahead == 'l') ADVANCE(124);
+      if (lookahead == 'c') ADVANCE(92);
       END_STATE();
     case 70:
-      if (lookahead == 'd') ADVANCE(216);
-      if (lookahead == 'l') ADVANCE(127);
+      if (lookahead == 'c') ADVANCE(93);
       END_STATE();
     case 71:
-      if (lookahead == 'd') ADVANCE(216);
-      if (lookahead == 'l') ADVANCE(127);
-      if (lookahead == 'r') ADVANCE(234);
+      if (lookahead == 'c') ADVANCE(95);
       END_STATE();
     case 72:
-      if (lookahead == 'd') ADVANCE(216);
-      if (lookahead == 'r') ADVANCE(241);
+      if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 73:
-      if (lookahead == 'd') ADVANCE(258);
+      if (lookahead == 'c') ADVANCE(271);
       END_STATE();
     case 74:
-      if (lookahead == 'd') ADVANCE(163);
+      if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'd') ADVANCE(202);
+      if (lookahead == 'd') ADVANCE(416);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(106);
-      if (lookahead == 't') ADVANCE(134);
+      if (lookahead == 'd') ADVANCE(217);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(101);
+      if (lookahead == 'd') ADVANCE(217);
+      if (lookahead == 'l') ADVANCE(136);
       END_STATE();
     case 78:
-      if (lookahead == 'e') ADVANCE(115);
-      if (lookahead == 'n') ADVANCE(215);
+      if (lookahead == 'd') ADVANCE(234);
       END_STATE();
     case 79:
-      if (lookahead == 'e') ADVANCE(148);
-      if (lookahead == 'i') ADVANCE(150);
-      if (lookahead == 'y') ADVANCE(229);
+      if (lookahead == 'd') ADVANCE(234);
+      if (lookahead == 'l') ADVANCE(140);
+      if (lookahead == 'r') ADVANCE(253);
       END_STATE();
     case 80:
-      if (lookahead == 'e') ADVANCE(328);
+      if (lookahead == 'd') ADVANCE(234);
+      if (lookahead == 'l') ADVANCE(140);
+      if (lookahead == 'r') ADVANCE(263);
       END_STATE();
     case 81:
-      if (lookahead == 'e') ADVANCE(118);
+      if (lookahead == 'd') ADVANCE(280);
       END_STATE();
     case 82:
-      if (lookahead == 'e') ADVANCE(291);
+      if (lookahead == 'd') ADVANCE(174);
       END_STATE();
     case 83:
-      if (lookahead == 'e') ADVANCE(310);
+      if (lookahead == 'd') ADVANCE(220);
       END_STATE();
     case 84:
-      if (lookahead == 'e') ADVANCE(323);
+      if (lookahead == 'd') ADVANCE(116);
+      if (lookahead == 't') ADVANCE(143);
       END_STATE();
     case 85:
-      if (lookahead == 'e') ADVANCE(149);
-      if (lookahead == 'i') ADVANCE(150);
+      if (lookahead == 'd') ADVANCE(100);
       END_STATE();
     case 86:
-      if (lookahead == 'e') ADVANCE(393);
+      if (lookahead == 'd') ADVANCE(111);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(392);
+      if (lookahead == 'e') ADVANCE(126);
+      if (lookahead == 'n') ADVANCE(233);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(371);
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(158);
+      if (lookahead == 'y') ADVANCE(248);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(366);
+      if (lookahead == 'e') ADVANCE(359);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(324);
+      if (lookahead == 'e') ADVANCE(129);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'e') ADVANCE(315);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(208);
+      if (lookahead == 'e') ADVANCE(340);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(44);
-      if (lookahead == 'o') ADVANCE(224);
-      if (lookahead == 't') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(354);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(425);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 'e') ADVANCE(424);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(142);
+      if (lookahead == 'e') ADVANCE(162);
+      if (lookahead == 't') ADVANCE(231);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(194);
+      if (lookahead == 'e') ADVANCE(403);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(59);
+      if (lookahead == 'e') ADVANCE(398);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(155);
+      if (lookahead == 'e') ADVANCE(355);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(267);
+      if (lookahead == 'e') ADVANCE(435);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(200);
+      if (lookahead == 'e') ADVANCE(179);
       END_STATE();
     case 102:
       if (lookahead == 'e') ADVANCE(225);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(201);
+      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(243);
+      if (lookahead == 't') ADVANCE(265);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(227);
+      if (lookahead == 'e') ADVANCE(153);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(207);
+      if (lookahead == 'e') ADVANCE(251);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'e') ADVANCE(178);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(152);
-      if (lookahead == 't') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(66);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(152);
-      if (lookahead == 't') ADVANCE(211);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(276);
+      if (lookahead == 'e') ADVANCE(211);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(288);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(228);
+      if (lookahead == 'e') ADVANCE(166);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(213);
+      if (lookahead == 'e') ADVANCE(218);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(172);
+      if (lookahead == 'e') ADVANCE(244);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(231);
+      if (lookahead == 'e') ADVANCE(219);
       END_STATE();
     case 114:
-      if (lookahead == 'f') ADVANCE(140);
+      if (lookahead == 'e') ADVANCE(246);
       END_STATE();
     case 115:
-      if (lookahead == 'f') ADVANCE(47);
-      if (lookahead == 'n') ADVANCE(264);
-      if (lookahead == 's') ADVANCE(57);
+      if (lookahead == 'e') ADVANCE(226);
       END_STATE();
     case 116:
-      if (lookahead == 'g') ADVANCE(348);
+      if (lookahead == 'e') ADVANCE(239);
       END_STATE();
     case 117:
-      if (lookahead == 'g') ADVANCE(320);
+      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'i') ADVANCE(158);
+      if (lookahead == 'y') ADVANCE(248);
       END_STATE();
     case 118:
-      if (lookahead == 'g') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'i') ADVANCE(158);
+      if (lookahead == 'y') ADVANCE(248);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(296);
       END_STATE();
     case 119:
-      if (lookahead == 'g') ADVANCE(214);
+      if (lookahead == 'e') ADVANCE(68);
       END_STATE();
     case 120:
-      if (lookahead == 'h') ADVANCE(352);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 121:
-      if (lookahead == 'h') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(230);
       END_STATE();
     case 122:
-      if (lookahead == 'h') ADVANCE(133);
+      if (lookahead == 'e') ADVANCE(73);
       END_STATE();
     case 123:
-      if (lookahead == 'h') ADVANCE(111);
+      if (lookahead == 'e') ADVANCE(185);
       END_STATE();
     case 124:
-      if (lookahead == 'i') ADVANCE(254);
+      if (lookahead == 'e') ADVANCE(250);
       END_STATE();
     case 125:
-      if (lookahead == 'i') ADVANCE(141);
+      if (lookahead == 'f') ADVANCE(151);
       END_STATE();
     case 126:
-      if (lookahead == 'i') ADVANCE(244);
+      if (lookahead == 'f') ADVANCE(53);
+      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 's') ADVANCE(64);
       END_STATE();
     case 127:
-      if (lookahead == 'i') ADVANCE(56);
+      if (lookahead == 'g') ADVANCE(350);
       END_STATE();
     case 128:
-      if (lookahead == 'i') ADVANCE(91);
+      if (lookahead == 'g') ADVANCE(379);
       END_STATE();
     case 129:
-      if (lookahead == 'i') ADVANCE(91);
-      if (lookahead == 'u') ADVANCE(230);
+      if (lookahead == 'g') ADVANCE(199);
       END_STATE();
     case 130:
-      if (lookahead == 'i') ADVANCE(55);
+      if (lookahead == 'g') ADVANCE(232);
       END_STATE();
     case 131:
-      if (lookahead == 'i') ADVANCE(181);
+      if (lookahead == 'h') ADVANCE(383);
       END_STATE();
     case 132:
-      if (lookahead == 'i') ADVANCE(182);
+      if (lookahead == 'h') ADVANCE(191);
       END_STATE();
     case 133:
-      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'h') ADVANCE(147);
       END_STATE();
     case 134:
-      if (lookahead == 'i') ADVANCE(164);
+      if (lookahead == 'h') ADVANCE(121);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(152);
       END_STATE();
     case 136:
-      if (lookahead == 'i') ADVANCE(247);
+      if (lookahead == 'i') ADVANCE(277);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(75);
+      if (lookahead == 'i') ADVANCE(266);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'i') ADVANCE(83);
       END_STATE();
     case 139:
-      if (lookahead == 'i') ADVANCE(64);
+      if (lookahead == 'i') ADVANCE(101);
+      if (lookahead == 'u') ADVANCE(249);
       END_STATE();
     case 140:
-      if (lookahead == 'k') ADVANCE(45);
+      if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 141:
-      if (lookahead == 'k') ADVANCE(100);
+      if (lookahead == 'i') ADVANCE(76);
       END_STATE();
     case 142:
-      if (lookahead == 'l') ADVANCE(332);
+      if (lookahead == 'i') ADVANCE(61);
       END_STATE();
     case 143:
-      if (lookahead == 'l') ADVANCE(346);
+      if (lookahead == 'i') ADVANCE(175);
       END_STATE();
     case 144:
-      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'i') ADVANCE(194);
       END_STATE();
     case 145:
-      if (lookahead == 'l') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(176);
       END_STATE();
     case 146:
-      if (lookahead == 'l') ADVANCE(143);
+      if (lookahead == 'i') ADVANCE(196);
       END_STATE();
     case 147:
-      if (lookahead == 'l') ADVANCE(143);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(277);
+      if (lookahead == 'i') ADVANCE(177);
       END_STATE();
     case 148:
-      if (lookahead == 'l') ADVANCE(98);
-      if (lookahead == 'n') ADVANCE(253);
+      if (lookahead == 'i') ADVANCE(269);
       END_STATE();
     case 149:
-      if (lookahead == 'l') ADVANCE(98);
-      if (lookahead == 'r') ADVANCE(259);
+      if (lookahead == 'i') ADVANCE(212);
       END_STATE();
     case 150:
-      if (lookahead == 'l') ADVANCE(95);
+      if (lookahead == 'i') ADVANCE(72);
       END_STATE();
     case 151:
-      if (lookahead == 'l') ADVANCE(240);
+      if (lookahead == 'k') ADVANCE(50);
       END_STATE();
     case 152:
-      if (lookahead == 'l') ADVANCE(109);
+      if (lookahead == 'k') ADVANCE(109);
       END_STATE();
     case 153:
-      if (lookahead == 'm') ADVANCE(360);
+      if (lookahead == 'l') ADVANCE(363);
       END_STATE();
     case 154:
-      if (lookahead == 'm') ADVANCE(303);
+      if (lookahead == 'l') ADVANCE(377);
       END_STATE();
     case 155:
-      if (lookahead == 'm') ADVANCE(322);
+      if (lookahead == 'l') ADVANCE(140);
       END_STATE();
     case 156:
-      if (lookahead == 'm') ADVANCE(189);
+      if (lookahead == 'l') ADVANCE(189);
       END_STATE();
     case 157:
-      if (lookahead == 'm') ADVANCE(102);
+      if (lookahead == 'l') ADVANCE(154);
+      if (lookahead == 'n') ADVANCE(290);
       END_STATE();
     case 158:
-      if (lookahead == 'm') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(106);
       END_STATE();
     case 159:
-      if (lookahead == 'm') ADVANCE(113);
+      if (lookahead == 'l') ADVANCE(262);
       END_STATE();
     case 160:
-      if (lookahead == 'n') ADVANCE(349);
+      if (lookahead == 'l') ADVANCE(119);
       END_STATE();
     case 161:
-      if (lookahead == 'n') ADVANCE(397);
+      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'n') ADVANCE(275);
       END_STATE();
     case 162:
-      if (lookahead == 'n') ADVANCE(330);
+      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'r') ADVANCE(281);
       END_STATE();
     case 163:
-      if (lookahead == 'n') ADVANCE(370);
+      if (lookahead == 'm') ADVANCE(208);
+      if (lookahead == 'n') ADVANCE(130);
       END_STATE();
     case 164:
-      if (lookahead == 'n') ADVANCE(401);
+      if (lookahead == 'm') ADVANCE(392);
       END_STATE();
     case 165:
-      if (lookahead == 'n') ADVANCE(119);
+      if (lookahead == 'm') ADVANCE(329);
       END_STATE();
     case 166:
-      if (lookahead == 'n') ADVANCE(116);
+      if (lookahead == 'm') ADVANCE(352);
       END_STATE();
     case 167:
-      if (lookahead == 'n') ADVANCE(117);
+      if (lookahead == 'm') ADVANCE(205);
       END_STATE();
     case 168:
-      if (lookahead == 'n') ADVANCE(236);
+      if (lookahead == 'm') ADVANCE(112);
       END_STATE();
     case 169:
-      if (lookahead == 'n') ADVANCE(223);
+      if (lookahead == 'm') ADVANCE(94);
       END_STATE();
     case 170:
-      if (lookahead == 'n') ADVANCE(60);
+      if (lookahead == 'm') ADVANCE(124);
       END_STATE();
     case 171:
-      if (lookahead == 'n') ADVANCE(226);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 172:
-      if (lookahead == 'n') ADVANCE(61);
+      if (lookahead == 'n') ADVANCE(429);
       END_STATE();
     case 173:
-      if (lookahead == 'o') ADVANCE(71);
+      if (lookahead == 'n') ADVANCE(361);
       END_STATE();
     case 174:
-      if (lookahead == 'o') ADVANCE(363);
+      if (lookahead == 'n') ADVANCE(402);
       END_STATE();
     case 175:
-      if (lookahead == 'o') ADVANCE(256);
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'n') ADVANCE(437);
       END_STATE();
     case 176:
-      if (lookahead == 'o') ADVANCE(261);
+      if (lookahead == 'n') ADVANCE(127);
       END_STATE();
     case 177:
-      if (lookahead == 'o') ADVANCE(72);
+      if (lookahead == 'n') ADVANCE(128);
       END_STATE();
     case 178:
-      if (lookahead == 'o') ADVANCE(70);
-      if (lookahead == 'r') ADVANCE(183);
+      if (lookahead == 'n') ADVANCE(67);
       END_STATE();
     case 179:
-      if (lookahead == 'o') ADVANCE(67);
+      if (lookahead == 'n') ADVANCE(256);
       END_STATE();
     case 180:
-      if (lookahead == 'o') ADVANCE(153);
+      if (lookahead == 'n') ADVANCE(236);
       END_STATE();
     case 181:
-      if (lookahead == 'o') ADVANCE(161);
+      if (lookahead == 'n') ADVANCE(261);
       END_STATE();
     case 182:
-      if (lookahead == 'o') ADVANCE(162);
+      if (lookahead == 'n') ADVANCE(272);
       END_STATE();
     case 183:
-      if (lookahead == 'o') ADVANCE(73);
+      if (lookahead == 'n') ADVANCE(272);
+      if (lookahead == 'v') ADVANCE(115);
       END_STATE();
     case 184:
-      if (lookahead == 'o') ADVANCE(210);
+      if (lookahead == 'n') ADVANCE(245);
       END_STATE();
     case 185:
-      if (lookahead == 'o') ADVANCE(205);
+      if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 186:
-      if (lookahead == 'o') ADVANCE(196);
+      if (lookahead == 'o') ADVANCE(79);
       END_STATE();
     case 187:
-      if (lookahead == 'o') ADVANCE(203);
+      if (lookahead == 'o') ADVANCE(395);
       END_STATE();
     case 188:
-      if (lookahead == 'p') ADVANCE(382);
+      if (lookahead == 'o') ADVANCE(278);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 189:
-      if (lookahead == 'p') ADVANCE(373);
+      if (lookahead == 'o') ADVANCE(282);
       END_STATE();
     case 190:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(279);
       END_STATE();
     case 191:
-      if (lookahead == 'p') ADVANCE(184);
+      if (lookahead == 'o') ADVANCE(75);
       END_STATE();
     case 192:
-      if (lookahead == 'p') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(164);
       END_STATE();
     case 193:
-      if (lookahead == 'p') ADVANCE(217);
+      if (lookahead == 'o') ADVANCE(81);
       END_STATE();
     case 194:
-      if (lookahead == 'p') ADVANCE(237);
+      if (lookahead == 'o') ADVANCE(172);
       END_STATE();
     case 195:
-      if (lookahead == 'p') ADVANCE(250);
+      if (lookahead == 'o') ADVANCE(155);
+      if (lookahead == 'r') ADVANCE(193);
       END_STATE();
     case 196:
-      if (lookahead == 'p') ADVANCE(130);
+      if (lookahead == 'o') ADVANCE(173);
       END_STATE();
     case 197:
-      if (lookahead == 'p') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(228);
       END_STATE();
     case 198:
-      if (lookahead == 'r') ADVANCE(175);
+      if (lookahead == 'o') ADVANCE(78);
       END_STATE();
     case 199:
-      if (lookahead == 'r') ADVANCE(300);
+      if (lookahead == 'o') ADVANCE(223);
       END_STATE();
     case 200:
-      if (lookahead == 'r') ADVANCE(386);
+      if (lookahead == 'o') ADVANCE(213);
       END_STATE();
     case 201:
-      if (lookahead == 'r') ADVANCE(296);
+      if (lookahead == 'o') ADVANCE(213);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(295);
       END_STATE();
     case 202:
-      if (lookahead == 'r') ADVANCE(301);
+      if (lookahead == 'o') ADVANCE(221);
       END_STATE();
     case 203:
-      if (lookahead == 'r') ADVANCE(321);
+      if (lookahead == 'o') ADVANCE(80);
       END_STATE();
     case 204:
-      if (lookahead == 'r') ADVANCE(180);
+      if (lookahead == 'p') ADVANCE(414);
       END_STATE();
     case 205:
-      if (lookahead == 'r') ADVANCE(266);
+      if (lookahead == 'p') ADVANCE(405);
       END_STATE();
     case 206:
-      if (lookahead == 'r') ADVANCE(138);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 207:
-      if (lookahead == 'r') ADVANCE(270);
+      if (lookahead == 'p') ADVANCE(54);
       END_STATE();
     case 208:
-      if (lookahead == 'r') ADVANCE(222);
+      if (lookahead == 'p') ADVANCE(197);
       END_STATE();
     case 209:
-      if (lookahead == 'r') ADVANCE(190);
+      if (lookahead == 'p') ADVANCE(107);
       END_STATE();
     case 210:
-      if (lookahead == 'r') ADVANCE(238);
+      if (lookahead == 'p') ADVANCE(235);
       END_STATE();
     case 211:
-      if (lookahead == 'r') ADVANCE(135);
+      if (lookahead == 'p') ADVANCE(257);
       END_STATE();
     case 212:
-      if (lookahead == 'r') ADVANCE(104);
+      if (lookahead == 'p') ADVANCE(273);
       END_STATE();
     case 213:
-      if (lookahead == 'r') ADVANCE(89);
+      if (lookahead == 'p') ADVANCE(142);
       END_STATE();
     case 214:
-      if (lookahead == 'r') ADVANCE(110);
+      if (lookahead == 'p') ADVANCE(55);
       END_STATE();
     case 215:
-      if (lookahead == 's') ADVANCE(398);
+      if (lookahead == 'q') ADVANCE(82);
       END_STATE();
     case 216:
-      if (lookahead == 's') ADVANCE(344);
+      if (lookahead == 'r') ADVANCE(188);
       END_STATE();
     case 217:
-      if (lookahead == 's') ADVANCE(302);
+      if (lookahead == 'r') ADVANCE(325);
       END_STATE();
     case 218:
-      if (lookahead == 's') ADVANCE(341);
+      if (lookahead == 'r') ADVANCE(418);
       END_STATE();
     case 219:
-      if (lookahead == 's') ADVANCE(340);
+      if (lookahead == 'r') ADVANCE(320);
       END_STATE();
     case 220:
-      if (lookahead == 's') ADVANCE(347);
+      if (lookahead == 'r') ADVANCE(326);
       END_STATE();
     case 221:
-      if (lookahead == 's') ADVANCE(80);
+      if (lookahead == 'r') ADVANCE(351);
       END_STATE();
     case 222:
-      if (lookahead == 's') ADVANCE(131);
+      if (lookahead == 'r') ADVANCE(192);
       END_STATE();
     case 223:
-      if (lookahead == 's') ADVANCE(257);
+      if (lookahead == 'r') ADVANCE(287);
       END_STATE();
     case 224:
-      if (lookahead == 's') ADVANCE(233);
+      if (lookahead == 'r') ADVANCE(149);
       END_STATE();
     case 225:
-      if (lookahead == 's') ADVANCE(192);
+      if (lookahead == 'r') ADVANCE(242);
       END_STATE();
     case 226:
-      if (lookahead == 's') ADVANCE(235);
+      if (lookahead == 'r') ADVANCE(291);
       END_STATE();
     case 227:
-      if (lookahead == 's') ADVANCE(218);
+      if (lookahead == 'r') ADVANCE(206);
       END_STATE();
     case 228:
-      if (lookahead == 's') ADVANCE(219);
+      if (lookahead == 'r') ADVANCE(259);
       END_STATE();
     case 229:
-      if (lookahead == 's') ADVANCE(248);
+      if (lookahead == 'r') ADVANCE(114);
       END_STATE();
     case 230:
-      if (lookahead == 's') ADVANCE(251);
+      if (lookahead == 'r') ADVANCE(98);
       END_STATE();
     case 231:
-      if (lookahead == 's') ADVANCE(197);
+      if (lookahead == 'r') ADVANCE(145);
       END_STATE();
     case 232:
-      if (lookahead == 't') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(120);
       END_STATE();
     case 233:
-      if (lookahead == 't') ADVANCE(385);
+      if (lookahead == 's') ADVANCE(430);
       END_STATE();
     case 234:
-      if (lookahead == 't') ADVANCE(316);
+      if (lookahead == 's') ADVANCE(375);
       END_STATE();
     case 235:
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 's') ADVANCE(328);
       END_STATE();
     case 236:
-      if (lookahead == 't') ADVANCE(396);
+      if (lookahead == 's') ADVANCE(255);
       END_STATE();
     case 237:
-      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 's') ADVANCE(372);
       END_STATE();
     case 238:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 's') ADVANCE(371);
       END_STATE();
     case 239:
-      if (lookahead == 't') ADVANCE(342);
+      if (lookahead == 's') ADVANCE(378);
       END_STATE();
     case 240:
-      if (lookahead == 't') ADVANCE(334);
+      if (lookahead == 's') ADVANCE(89);
       END_STATE();
     case 241:
-      if (lookahead == 't') ADVANCE(317);
+      if (lookahead == 's') ADVANCE(89);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(295);
       END_STATE();
     case 242:
-      if (lookahead == 't') ADVANCE(243);
+      if (lookahead == 's') ADVANCE(144);
       END_STATE();
     case 243:
-      if (lookahead == 't') ADVANCE(188);
+      if (lookahead == 's') ADVANCE(252);
       END_STATE();
     case 244:
-      if (lookahead == 't') ADVANCE(120);
+      if (lookahead == 's') ADVANCE(207);
       END_STATE();
     case 245:
-      if (lookahead == 't') ADVANCE(81);
+      if (lookahead == 's') ADVANCE(254);
       END_STATE();
     case 246:
-      if (lookahead == 't') ADVANCE(122);
+      if (lookahead == 's') ADVANCE(237);
       END_STATE();
     case 247:
-      if (lookahead == 't') ADVANCE(268);
+      if (lookahead == 's') ADVANCE(238);
       END_STATE();
     case 248:
-      if (lookahead == 't') ADVANCE(99);
+      if (lookahead == 's') ADVANCE(270);
       END_STATE();
     case 249:
-      if (lookahead == 't') ADVANCE(136);
+      if (lookahead == 's') ADVANCE(274);
       END_STATE();
     case 250:
-      if (lookahead == 't') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(214);
       END_STATE();
     case 251:
-      if (lookahead == 't') ADVANCE(103);
+      if (lookahead == 't') ADVANCE(132);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(187);
+      if (lookahead == 't') ADVANCE(417);
       END_STATE();
     case 253:
-      if (lookahead == 't') ADVANCE(112);
+      if (lookahead == 't') ADVANCE(346);
       END_STATE();
     case 254:
-      if (lookahead == 'u') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(334);
       END_STATE();
     case 255:
-      if (lookahead == 'u') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(334);
+      if (lookahead == 'u') ADVANCE(169);
       END_STATE();
     case 256:
-      if (lookahead == 'u') ADVANCE(193);
+      if (lookahead == 't') ADVANCE(428);
       END_STATE();
     case 257:
-      if (lookahead == 'u') ADVANCE(158);
+      if (lookahead == 't') ADVANCE(382);
       END_STATE();
     case 258:
-      if (lookahead == 'u') ADVANCE(63);
+      if (lookahead == 't') ADVANCE(432);
       END_STATE();
     case 259:
-      if (lookahead == 'v') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(332);
       END_STATE();
     case 260:
-      if (lookahead == 'v') ADVANCE(105);
+      if (lookahead == 't') ADVANCE(373);
       END_STATE();
     case 261:
-      if (lookahead == 'w') ADVANCE(353);
+      if (lookahead == 't') ADVANCE(434);
       END_STATE();
     case 262:
-      if (lookahead == 'w') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(365);
       END_STATE();
     case 263:
-      if (lookahead == 'x') ADVANCE(58);
+      if (lookahead == 't') ADVANCE(347);
       END_STATE();
     case 264:
-      if (lookahead == 'y') ADVANCE(336);
+      if (lookahead == 't') ADVANCE(265);
       END_STATE();
     case 265:
-      if (lookahead == 'y') ADVANCE(326);
+      if (lookahead == 't') ADVANCE(204);
       END_STATE();
     case 266:
-      if (lookahead == 'y') ADVANCE(309);
+      if (lookahead == 't') ADVANCE(131);
       END_STATE();
     case 267:
-      if (lookahead == 'y') ADVANCE(394);
+      if (lookahead == 't') ADVANCE(90);
       END_STATE();
     case 268:
-      if (lookahead == 'y') ADVANCE(367);
+      if (lookahead == 't') ADVANCE(133);
       END_STATE();
     case 269:
-      if (lookahead == 'y') ADVANCE(262);
+      if (lookahead == 't') ADVANCE(289);
       END_STATE();
     case 270:
-      if (lookahead == 'y') ADVANCE(246);
+      if (lookahead == 't') ADVANCE(110);
       END_STATE();
     case 271:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(276);
+      if (lookahead == 't') ADVANCE(202);
       END_STATE();
     case 272:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(275);
+      if (lookahead == 't') ADVANCE(148);
       END_STATE();
     case 273:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(275);
+      if (lookahead == 't') ADVANCE(146);
       END_STATE();
     case 274:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(277);
+      if (lookahead == 't') ADVANCE(113);
       END_STATE();
     case 275:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(498);
+      if (lookahead == 't') ADVANCE(123);
       END_STATE();
     case 276:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(275);
+      if (lookahead == 'u') ADVANCE(159);
       END_STATE();
     case 277:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(498);
+      if (lookahead == 'u') ADVANCE(165);
       END_STATE();
     case 278:
+      if (lookahead == 'u') ADVANCE(210);
+      END_STATE();
+    case 279:
+      if (lookahead == 'u') ADVANCE(181);
+      END_STATE();
+    case 280:
+      if (lookahead == 'u') ADVANCE(71);
+      END_STATE();
+    case 281:
+      if (lookahead == 'v') ADVANCE(150);
+      END_STATE();
+    case 282:
+      if (lookahead == 'w') ADVANCE(385);
+      END_STATE();
+    case 283:
+      if (lookahead == 'w') ADVANCE(134);
+      END_STATE();
+    case 284:
+      if (lookahead == 'x') ADVANCE(65);
+      END_STATE();
+    case 285:
+      if (lookahead == 'y') ADVANCE(367);
+      END_STATE();
+    case 286:
+      if (lookahead == 'y') ADVANCE(357);
+      END_STATE();
+    case 287:
+      if (lookahead == 'y') ADVANCE(338);
+      END_STATE();
+    case 288:
+      if (lookahead == 'y') ADVANCE(426);
+      END_STATE();
+    case 289:
+      if (lookahead == 'y') ADVANCE(399);
+      END_STATE();
+    case 290:
+      if (lookahead == 'y') ADVANCE(283);
+      END_STATE();
+    case 291:
+      if (lookahead == 'y') ADVANCE(268);
+      END_STATE();
+    case 292:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(296);
+      END_STATE();
+    case 293:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(295);
+      END_STATE();
+    case 294:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(295);
+      END_STATE();
+    case 295:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(575);
+      END_STATE();
+    case 296:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(295);
+      END_STATE();
+    case 297:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(575);
+      END_STATE();
+    case 298:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(517);
+          lookahead == 't') ADVANCE(594);
       END_STATE();
-    case 279:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(304);
+    case 299:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(331);
       END_STATE();
-    case 280:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(508);
+    case 300:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(585);
       END_STATE();
-    case 281:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(510);
+    case 301:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
       END_STATE();
-    case 282:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
+    case 302:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 283:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(509);
+    case 303:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(586);
       END_STATE();
-    case 284:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(507);
+    case 304:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(584);
       END_STATE();
-    case 285:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(29);
+    case 305:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 286:
+    case 306:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(518);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 287:
-      if (eof) ADVANCE(290);
+    case 307:
+      if (eof) ADVANCE(314);
       ADVANCE_MAP(
-        '!', 403,
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        '(', 311,
-        ')', 312,
-        ',', 294,
-        ':', 313,
-        '=', 307,
-        '[', 368,
-        ']', 369,
-        'a', 590,
-        'c', 523,
-        'd', 546,
-        'e', 568,
-        'f', 621,
-        'g', 623,
-        'h', 551,
-        'i', 532,
-        'k', 524,
-        'l', 525,
-        'm', 557,
-        'n', 527,
-        'p', 606,
-        's', 547,
-        't', 605,
-        'u', 636,
-        'v', 556,
-        'w', 582,
-        '{', 298,
-        '}', 299,
+        '!', 439,
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        '(', 341,
+        ')', 342,
+        ',', 318,
+        ':', 343,
+        '=', 336,
+        '[', 400,
+        ']', 401,
+        'a', 609,
+        'c', 600,
+        'd', 626,
+        'e', 649,
+        'f', 702,
+        'g', 704,
+        'h', 631,
+        'i', 610,
+        'k', 601,
+        'l', 602,
+        'm', 638,
+        'n', 604,
+        'p', 686,
+        's', 627,
+        't', 685,
+        'u', 717,
+        'v', 636,
+        'w', 662,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(287);
+          lookahead == ' ') SKIP(307);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(511);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(669);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(751);
       END_STATE();
-    case 288:
-      if (eof) ADVANCE(290);
+    case 308:
+      if (eof) ADVANCE(314);
       ADVANCE_MAP(
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        '(', 311,
-        ')', 312,
-        ',', 294,
-        '-', 486,
-        '/', 487,
-        '=', 307,
-        ']', 369,
-        'a', 144,
-        'c', 41,
-        'd', 78,
-        'e', 263,
-        'f', 204,
-        'g', 198,
-        'h', 93,
-        'i', 53,
-        'k', 42,
-        'l', 43,
-        'm', 94,
-        'n', 46,
-        'p', 173,
-        's', 79,
-        't', 174,
-        'u', 221,
-        'v', 92,
-        'w', 126,
-        '{', 298,
-        '}', 299,
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        '(', 341,
+        ')', 342,
+        ',', 318,
+        '-', 563,
+        '/', 564,
+        '=', 336,
+        ']', 401,
+        'a', 58,
+        'c', 46,
+        'd', 87,
+        'e', 284,
+        'f', 222,
+        'g', 216,
+        'h', 103,
+        'i', 59,
+        'k', 47,
+        'l', 48,
+        'm', 105,
+        'n', 51,
+        'p', 186,
+        's', 88,
+        't', 187,
+        'u', 240,
+        'v', 102,
+        'w', 137,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(289);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(512);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(387);
+          lookahead == ' ') SKIP(309);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(419);
       END_STATE();
-    case 289:
-      if (eof) ADVANCE(290);
+    case 309:
+      if (eof) ADVANCE(314);
       ADVANCE_MAP(
-        '"', 513,
-        '#', 678,
-        '$', 286,
-        '(', 311,
-        ')', 312,
-        ',', 294,
-        '=', 307,
-        ']', 369,
-        'a', 144,
-        'c', 41,
-        'd', 78,
-        'e', 263,
-        'f', 204,
-        'g', 198,
-        'h', 93,
-        'i', 53,
-        'k', 42,
-        'l', 43,
-        'm', 94,
-        'n', 46,
-        'p', 173,
-        's', 79,
-        't', 174,
-        'u', 221,
-        'v', 92,
-        'w', 126,
-        '{', 298,
-        '}', 299,
+        '"', 590,
+        '#', 760,
+        '$', 306,
+        '(', 341,
+        ')', 342,
+        ',', 318,
+        '=', 336,
+        ']', 401,
+        'a', 58,
+        'c', 46,
+        'd', 87,
+        'e', 284,
+        'f', 222,
+        'g', 216,
+        'h', 103,
+        'i', 59,
+        'k', 47,
+        'l', 48,
+        'm', 105,
+        'n', 51,
+        'p', 186,
+        's', 88,
+        't', 187,
+        'u', 240,
+        'v', 102,
+        'w', 137,
+        '{', 323,
+        '}', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(289);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(512);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(387);
+          lookahead == ' ') SKIP(309);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(419);
       END_STATE();
-    case 290:
+    case 310:
+      if (eof) ADVANCE(314);
+      ADVANCE_MAP(
+        '#', 760,
+        '$', 306,
+        ':', 582,
+        'A', 43,
+        'S', 292,
+        'T', 293,
+        'U', 294,
+        '[', 400,
+        ']', 401,
+        'a', 39,
+        'c', 34,
+        'd', 36,
+        'e', 38,
+        'g', 227,
+        'h', 264,
+        'i', 163,
+        'k', 47,
+        'l', 48,
+        'n', 51,
+        'p', 195,
+        's', 118,
+        't', 201,
+        'u', 241,
+        'v', 102,
+        '}', 324,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(311);
+      if (('B' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      END_STATE();
+    case 311:
+      if (eof) ADVANCE(314);
+      ADVANCE_MAP(
+        '#', 760,
+        '$', 306,
+        ':', 582,
+        '[', 400,
+        ']', 401,
+        'a', 40,
+        'c', 34,
+        'd', 36,
+        'e', 38,
+        'g', 227,
+        'h', 264,
+        'i', 163,
+        'k', 47,
+        'l', 48,
+        'n', 51,
+        'p', 195,
+        's', 117,
+        't', 200,
+        'u', 240,
+        'v', 102,
+        '}', 324,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(311);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      END_STATE();
+    case 312:
+      if (eof) ADVANCE(314);
+      ADVANCE_MAP(
+        '#', 760,
+        '$', 306,
+        'c', 446,
+        'd', 503,
+        'e', 557,
+        'h', 549,
+        'i', 453,
+        'k', 444,
+        'n', 442,
+        'p', 514,
+        's', 486,
+        'w', 485,
+        '{', 323,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(312);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 313:
+      if (eof) ADVANCE(314);
+      ADVANCE_MAP(
+        '#', 760,
+        '$', 306,
+        'c', 446,
+        'd', 503,
+        'e', 557,
+        'h', 549,
+        'i', 454,
+        'k', 444,
+        'n', 442,
+        'p', 514,
+        's', 486,
+        '{', 323,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(313);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 314:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 291:
+    case 315:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 292:
+    case 316:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 293:
+    case 317:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 294:
+    case 318:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 295:
+    case 319:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(295);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(319);
       END_STATE();
-    case 296:
+    case 320:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 297:
+    case 321:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 322:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 298:
+    case 323:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 299:
+    case 324:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 300:
+    case 325:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 301:
+    case 326:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(344);
       END_STATE();
-    case 302:
+    case 327:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 328:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 303:
+    case 329:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 304:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(304);
+    case 330:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 305:
+    case 331:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(331);
+      END_STATE();
+    case 332:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 306:
+    case 333:
+      ACCEPT_TOKEN(anon_sym_import);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 334:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 307:
+    case 335:
+      ACCEPT_TOKEN(anon_sym_const);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 336:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 308:
+    case 337:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
-      END_STATE();
-    case 309:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 310:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 311:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 312:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 313:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 314:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 315:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 316:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 317:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(315);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(319);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(297);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 332:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
     case 338:
-      ACCEPT_TOKEN(anon_sym_no);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 339:
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(345);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(349);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(322);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 370:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(361);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(364);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(355);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(357);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(359);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(372);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_icmp);
+      ACCEPT_TOKEN(anon_sym_select);
       END_STATE();
     case 374:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(393);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(387);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(389);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(404);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 406:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 375:
+    case 407:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
-    case 376:
+    case 408:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(375);
-      if (lookahead == '6') ADVANCE(376);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(379);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(377);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(380);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(387);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(400);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(411);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(446);
-      if (lookahead == 'o') ADVANCE(339);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(446);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(480);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(431);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 409:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(391);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(407);
+      if (lookahead == '6') ADVANCE(408);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 410:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(418);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(411);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 411:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(430);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(409);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 412:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(389);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(412);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 413:
+    case 416:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(419);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_dns);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_expect);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_expect);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(anon_sym_account);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_node);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_notin);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(436);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(448);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(499);
+      if (lookahead == 'o') ADVANCE(370);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(554);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(477);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(423);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(550);
+      if (lookahead == 'i') ADVANCE(462);
+      if (lookahead == 'l') ADVANCE(555);
+      if (lookahead == 'o') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(459);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(473);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(421);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(528);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(559);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(541);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(500);
+      if (lookahead == 'm') ADVANCE(524);
+      if (lookahead == 'n') ADVANCE(381);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(500);
+      if (lookahead == 'm') ADVANCE(524);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(500);
+      if (lookahead == 'n') ADVANCE(381);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(500);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(542);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(466);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 459:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'c') ADVANCE(467);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 414:
+    case 460:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(483);
+      if (lookahead == 'd') ADVANCE(533);
+      if (lookahead == 'l') ADVANCE(482);
+      if (lookahead == 'r') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 415:
+    case 461:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(475);
+      if (lookahead == 'd') ADVANCE(533);
+      if (lookahead == 'r') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 416:
+    case 462:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(447);
-      if (lookahead == 'n') ADVANCE(350);
+      if (lookahead == 'd') ADVANCE(526);
+      if (lookahead == 'l') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 417:
+    case 463:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(424);
+      if (lookahead == 'e') ADVANCE(478);
+      if (lookahead == 'n') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 418:
+    case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 419:
+    case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(470);
-      if (lookahead == 'l') ADVANCE(433);
-      if (lookahead == 'r') ADVANCE(474);
+      if (lookahead == 'e') ADVANCE(360);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 420:
+    case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(470);
-      if (lookahead == 'r') ADVANCE(474);
+      if (lookahead == 'e') ADVANCE(317);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 421:
+    case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(432);
-      if (lookahead == 'n') ADVANCE(472);
+      if (lookahead == 'e') ADVANCE(356);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 422:
+    case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(432);
+      if (lookahead == 'e') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 423:
+    case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(329);
+      if (lookahead == 'e') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 424:
+    case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(293);
+      if (lookahead == 'e') ADVANCE(452);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 425:
+    case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(325);
+      if (lookahead == 'e') ADVANCE(495);
+      if (lookahead == 'i') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 426:
+    case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(450);
+      if (lookahead == 'e') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 427:
+    case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(443);
-      if (lookahead == 'i') ADVANCE(444);
+      if (lookahead == 'e') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 428:
+    case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(471);
+      if (lookahead == 'e') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 429:
+    case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(415);
+      if (lookahead == 'e') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 430:
+    case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(439);
+      if (lookahead == 'e') ADVANCE(457);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 431:
+    case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(436);
+      if (lookahead == 'f') ADVANCE(487);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 432:
+    case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(407);
-      if (lookahead == 'n') ADVANCE(482);
-      if (lookahead == 's') ADVANCE(413);
+      if (lookahead == 'f') ADVANCE(443);
+      if (lookahead == 'n') ADVANCE(558);
+      if (lookahead == 's') ADVANCE(450);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 433:
+    case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(414);
+      if (lookahead == 'g') ADVANCE(517);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 434:
+    case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(464);
+      if (lookahead == 'h') ADVANCE(384);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 435:
+    case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(458);
+      if (lookahead == 'i') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 436:
+    case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(409);
+      if (lookahead == 'i') ADVANCE(451);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 437:
+    case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(433);
-      if (lookahead == 'r') ADVANCE(474);
+      if (lookahead == 'i') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 438:
+    case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(433);
+      if (lookahead == 'i') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 439:
+    case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(333);
+      if (lookahead == 'i') ADVANCE(544);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 440:
+    case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(442);
+      if (lookahead == 'i') ADVANCE(494);
+      if (lookahead == 'y') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 441:
+    case 487:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(445);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(482);
+      if (lookahead == 'r') ADVANCE(540);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(482);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(364);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(543);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(469);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 495:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'l') ADVANCE(476);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 442:
+    case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(454);
+      if (lookahead == 'm') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 443:
+    case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(429);
+      if (lookahead == 'm') ADVANCE(330);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 444:
+    case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(426);
+      if (lookahead == 'm') ADVANCE(353);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 445:
+    case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(362);
+      if (lookahead == 'm') ADVANCE(472);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 446:
+    case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(428);
+      if (lookahead == 'm') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 447:
+    case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(462);
+      if (lookahead == 'n') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 448:
+    case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(350);
+      if (lookahead == 'n') ADVANCE(362);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 449:
+    case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(331);
+      if (lookahead == 'n') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 450:
+    case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(417);
+      if (lookahead == 'n') ADVANCE(458);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 451:
+    case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(339);
+      if (lookahead == 'n') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 452:
+    case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(419);
+      if (lookahead == 'o') ADVANCE(370);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 453:
+    case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(365);
+      if (lookahead == 'o') ADVANCE(460);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 454:
+    case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(481);
+      if (lookahead == 'o') ADVANCE(397);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 455:
+    case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(420);
+      if (lookahead == 'o') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 456:
+    case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(437);
+      if (lookahead == 'o') ADVANCE(461);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 457:
+    case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(445);
+      if (lookahead == 'o') ADVANCE(488);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 458:
+    case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(449);
+      if (lookahead == 'o') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 459:
+    case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(466);
+      if (lookahead == 'o') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 460:
+    case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(438);
+      if (lookahead == 'o') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 461:
+    case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(383);
+      if (lookahead == 'o') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 462:
+    case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(374);
+      if (lookahead == 'o') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 463:
+    case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(410);
+      if (lookahead == 'o') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 464:
+    case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(477);
+      if (lookahead == 'p') ADVANCE(415);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 465:
+    case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(412);
+      if (lookahead == 'p') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 466:
+    case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(474);
+      if (lookahead == 'p') ADVANCE(470);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 467:
+    case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(434);
+      if (lookahead == 'p') ADVANCE(447);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 468:
+    case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(457);
+      if (lookahead == 'p') ADVANCE(449);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 469:
+    case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(465);
+      if (lookahead == 'p') ADVANCE(547);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 470:
+    case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(345);
+      if (lookahead == 'p') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 471:
+    case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(463);
+      if (lookahead == 'r') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 472:
+    case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(399);
+      if (lookahead == 'r') ADVANCE(327);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 473:
+    case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(423);
+      if (lookahead == 'r') ADVANCE(321);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 474:
+    case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(318);
+      if (lookahead == 'r') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 475:
+    case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 476:
+    case 530:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(560);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(546);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(376);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(431);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(465);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(521);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(551);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(552);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(545);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(348);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(433);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(374);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(366);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(480);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 545:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(335);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 477:
+    case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(435);
+      if (lookahead == 't') ADVANCE(333);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 478:
+    case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(461);
+      if (lookahead == 't') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 479:
+    case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(478);
+      if (lookahead == 't') ADVANCE(518);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 480:
+    case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(441);
+      if (lookahead == 't') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 481:
+    case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(354);
+      if (lookahead == 't') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 482:
+    case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(337);
+      if (lookahead == 't') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 483:
+    case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(327);
+      if (lookahead == 't') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 484:
+    case 553:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(497);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(493);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(538);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(386);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(520);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(368);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(358);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(339);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      END_STATE();
+    case 561:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(484);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
       END_STATE();
-    case 485:
+    case 562:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(485);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(562);
       END_STATE();
-    case 486:
+    case 563:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 487:
+    case 564:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 488:
+    case 565:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(282);
-      if (lookahead == ':') ADVANCE(505);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(582);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(39);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 489:
+    case 566:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(505);
+      if (lookahead == ':') ADVANCE(582);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(489);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(566);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
-    case 490:
+    case 567:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(493);
+      if (lookahead == 'o') ADVANCE(570);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
-    case 491:
+    case 568:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(308);
+      if (lookahead == 'p') ADVANCE(337);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
-    case 492:
+    case 569:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(490);
+      if (lookahead == 'r') ADVANCE(567);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
-    case 493:
+    case 570:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(491);
+      if (lookahead == 'u') ADVANCE(568);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
-    case 494:
+    case 571:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(494);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(571);
       END_STATE();
-    case 495:
+    case 572:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(495);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
-    case 496:
+    case 573:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(496);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(573);
       END_STATE();
-    case 497:
+    case 574:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(497);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(574);
       END_STATE();
-    case 498:
+    case 575:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 499:
+    case 576:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
-      if (lookahead == ':') ADVANCE(506);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(583);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(499);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(576);
       END_STATE();
-    case 500:
+    case 577:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
-      if (lookahead == ':') ADVANCE(499);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(576);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(500);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(577);
       END_STATE();
-    case 501:
+    case 578:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
-      if (lookahead == ':') ADVANCE(500);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(577);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(501);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(578);
       END_STATE();
-    case 502:
+    case 579:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
-      if (lookahead == ':') ADVANCE(501);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(578);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(502);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(579);
       END_STATE();
-    case 503:
+    case 580:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
-      if (lookahead == ':') ADVANCE(502);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(579);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(503);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(580);
       END_STATE();
-    case 504:
+    case 581:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
-      if (lookahead == ':') ADVANCE(503);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(580);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(504);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(581);
       END_STATE();
-    case 505:
+    case 582:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
-      if (lookahead == ':') ADVANCE(504);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(581);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(505);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
       END_STATE();
-    case 506:
+    case 583:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(280);
-      if (lookahead == '/') ADVANCE(281);
+      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '/') ADVANCE(301);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(506);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(583);
       END_STATE();
-    case 507:
+    case 584:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(283);
-      if (lookahead == '/') ADVANCE(281);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(507);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(301);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(584);
       END_STATE();
-    case 508:
+    case 585:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(284);
-      if (lookahead == '/') ADVANCE(281);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(508);
+      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == '/') ADVANCE(301);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(585);
       END_STATE();
-    case 509:
+    case 586:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(281);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(509);
+      if (lookahead == '/') ADVANCE(301);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(586);
       END_STATE();
-    case 510:
+    case 587:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(510);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
       END_STATE();
-    case 511:
+    case 588:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(279);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(511);
+      if (lookahead == '.') ADVANCE(299);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
       END_STATE();
-    case 512:
+    case 589:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(512);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       END_STATE();
-    case 513:
+    case 590:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 514:
+    case 591:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(515);
+      if (lookahead == '#') ADVANCE(592);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(514);
+          lookahead == ' ') ADVANCE(591);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(515);
+          lookahead != '\\') ADVANCE(592);
       END_STATE();
-    case 515:
+    case 592:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(515);
+          lookahead != '\\') ADVANCE(592);
       END_STATE();
-    case 516:
+    case 593:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 517:
+    case 594:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 518:
+    case 595:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(518);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 519:
+    case 596:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(670);
-      if (lookahead == '6') ADVANCE(670);
+      if (lookahead == '4') ADVANCE(752);
+      if (lookahead == '6') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 520:
+    case 597:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(670);
+      if (lookahead == '_') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(520);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(597);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(521);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(598);
       END_STATE();
-    case 521:
+    case 598:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(670);
+      if (lookahead == '_') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(521);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
       END_STATE();
-    case 522:
+    case 599:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 523:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(649);
-      if (lookahead == 'i') ADVANCE(543);
-      if (lookahead == 'l') ADVANCE(579);
-      if (lookahead == 'o') ADVANCE(602);
+      if (lookahead == 'a') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 524:
+    case 600:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(565);
+      if (lookahead == 'a') ADVANCE(730);
+      if (lookahead == 'i') ADVANCE(622);
+      if (lookahead == 'l') ADVANCE(659);
+      if (lookahead == 'o') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 525:
+    case 601:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(530);
+      if (lookahead == 'a') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 526:
+    case 602:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(544);
+      if (lookahead == 'a') ADVANCE(607);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 527:
+    case 603:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(598);
-      if (lookahead == 'o') ADVANCE(650);
+      if (lookahead == 'a') ADVANCE(624);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 528:
+    case 604:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(660);
+      if (lookahead == 'a') ADVANCE(678);
+      if (lookahead == 'o') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 529:
+    case 605:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(537);
+      if (lookahead == 'a') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 530:
+    case 606:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(552);
+      if (lookahead == 'a') ADVANCE(617);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 531:
+    case 607:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(670);
+      if (lookahead == 'b') ADVANCE(632);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 532:
+    case 608:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(596);
-      if (lookahead == 'm') ADVANCE(617);
-      if (lookahead == 'n') ADVANCE(670);
-      if (lookahead == 'p') ADVANCE(662);
+      if (lookahead == 'c') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 533:
+    case 609:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(666);
+      if (lookahead == 'c') ADVANCE(613);
+      if (lookahead == 'l') ADVANCE(671);
+      if (lookahead == 'n') ADVANCE(749);
+      if (lookahead == 'p') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 534:
+    case 610:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(545);
+      if (lookahead == 'c') ADVANCE(676);
+      if (lookahead == 'm') ADVANCE(699);
+      if (lookahead == 'n') ADVANCE(752);
+      if (lookahead == 'p') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 535:
+    case 611:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(555);
+      if (lookahead == 'c') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 536:
+    case 612:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(657);
+      if (lookahead == 'c') ADVANCE(625);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 537:
+    case 613:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(549);
+      if (lookahead == 'c') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 538:
+    case 614:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(632);
+      if (lookahead == 'c') ADVANCE(635);
+      if (lookahead == 'p') ADVANCE(637);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 539:
+    case 615:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(670);
+      if (lookahead == 'c') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 540:
+    case 616:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(633);
-      if (lookahead == 'l') ADVANCE(578);
-      if (lookahead == 'r') ADVANCE(645);
+      if (lookahead == 'c') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 541:
+    case 617:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(599);
+      if (lookahead == 'c') ADVANCE(629);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 542:
+    case 618:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(661);
+      if (lookahead == 'c') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 543:
+    case 619:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(624);
-      if (lookahead == 'l') ADVANCE(577);
+      if (lookahead == 'd') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 544:
+    case 620:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(562);
+      if (lookahead == 'd') ADVANCE(714);
+      if (lookahead == 'l') ADVANCE(660);
+      if (lookahead == 'r') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 545:
+    case 621:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(679);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 622:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(705);
+      if (lookahead == 'l') ADVANCE(658);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 623:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 624:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(642);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 625:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(647);
+      if (lookahead == 'n') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(674);
+      if (lookahead == 'i') ADVANCE(673);
+      if (lookahead == 't') ADVANCE(711);
+      if (lookahead == 'y') ADVANCE(721);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 628:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(651);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 629:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 630:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(748);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 631:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(603);
+      if (lookahead == 'o') ADVANCE(720);
+      if (lookahead == 't') ADVANCE(728);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 632:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(566);
-      if (lookahead == 'n') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 547:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(593);
-      if (lookahead == 'i') ADVANCE(594);
-      if (lookahead == 't') ADVANCE(630);
-      if (lookahead == 'y') ADVANCE(640);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 548:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(570);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 549:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 550:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(666);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 551:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(526);
-      if (lookahead == 'o') ADVANCE(638);
-      if (lookahead == 't') ADVANCE(647);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 552:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(589);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 553:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(603);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 554:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(595);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 555:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(619);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 556:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(629);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 557:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(644);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(604);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(536);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 560:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(627);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 561:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(635);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(637);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(626);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(587);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 566:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(528);
-      if (lookahead == 'n') ADVANCE(666);
-      if (lookahead == 's') ADVANCE(538);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 567:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 568:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(628);
-      if (lookahead == 'n') ADVANCE(655);
-      if (lookahead == 'v') ADVANCE(560);
-      if (lookahead == 'x') ADVANCE(535);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 569:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 570:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(615);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 571:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 572:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(583);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(564);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(588);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(599);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(659);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(533);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(553);
-      if (lookahead == 'u') ADVANCE(641);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(600);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(648);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 583:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(601);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 584:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(646);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 585:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(620);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 586:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(537);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 587:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(522);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 588:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(550);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 589:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 590:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(591);
-      if (lookahead == 'n') ADVANCE(667);
-      if (lookahead == 'p') ADVANCE(575);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 591:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(609);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 592:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(643);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 593:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(559);
-      if (lookahead == 'n') ADVANCE(653);
-      if (lookahead == 'r') ADVANCE(663);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 594:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(558);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 595:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(545);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 598:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(563);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 599:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 600:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(569);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 601:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(567);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 602:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(634);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 603:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(643);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 604:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(534);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(540);
-      if (lookahead == 'r') ADVANCE(610);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(658);
-      if (lookahead == 'p') ADVANCE(531);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(599);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(664);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(542);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(595);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(539);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(631);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 615:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(625);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 616:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 617:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(613);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 618:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(529);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 619:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(643);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 620:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(652);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 621:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(541);
-      if (lookahead == 'r') ADVANCE(611);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 622:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 623:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(607);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 624:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 625:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(666);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 626:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(545);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 627:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(668);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 628:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(561);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(639);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(580);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 631:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(643);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 632:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(585);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(670);
+      if (lookahead == 'e') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(642);
+      if (lookahead == 'e') ADVANCE(675);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(633);
+      if (lookahead == 'e') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(545);
+      if (lookahead == 'e') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 638:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(725);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 639:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(683);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 640:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(708);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 641:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(716);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 642:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(703);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 643:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(718);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 644:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(707);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 645:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(616);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 646:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(668);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 647:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(605);
+      if (lookahead == 'n') ADVANCE(748);
       if (lookahead == 's') ADVANCE(618);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 638:
+    case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(643);
+      if (lookahead == 'g') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 639:
+    case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(581);
+      if (lookahead == 'g') ADVANCE(709);
+      if (lookahead == 'n') ADVANCE(736);
+      if (lookahead == 'v') ADVANCE(640);
+      if (lookahead == 'x') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 640:
+    case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(654);
+      if (lookahead == 'g') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 641:
+    case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(656);
+      if (lookahead == 'g') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 642:
+    case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
-      if (lookahead == 'u') ADVANCE(597);
+      if (lookahead == 'h') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 643:
+    case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
+      if (lookahead == 'h') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 644:
+    case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(574);
+      if (lookahead == 'h') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 645:
+    case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(633);
+      if (lookahead == 'h') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 646:
+    case 656:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(669);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 657:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(679);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 658:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(741);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 659:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(633);
+      if (lookahead == 'u') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 660:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(611);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 661:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(680);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 662:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(729);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 663:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(681);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 664:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(688);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 665:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 666:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(727);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 667:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(701);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 668:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 669:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 670:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 671:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(689);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 672:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 673:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 674:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(645);
+      if (lookahead == 'n') ADVANCE(734);
+      if (lookahead == 'r') ADVANCE(745);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 675:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 676:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(697);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 677:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(625);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 678:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(643);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 679:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 680:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(650);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 681:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(648);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 682:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(715);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 683:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(612);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 684:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 685:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 686:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(620);
+      if (lookahead == 'r') ADVANCE(691);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(739);
+      if (lookahead == 'p') ADVANCE(608);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 688:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(679);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 689:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(746);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 690:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(740);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 691:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(623);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(675);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(619);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 695:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(703);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 696:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(706);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 697:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 698:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(606);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 699:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(694);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 700:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 701:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(733);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 702:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'q') ADVANCE(621);
+      if (lookahead == 'r') ADVANCE(692);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 703:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 704:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 705:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 706:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(748);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 707:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(625);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 708:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 709:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(641);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 710:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(719);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 711:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(661);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 712:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 713:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(667);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 714:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 715:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 716:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 717:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(625);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 718:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(698);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 719:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(664);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 720:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 721:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(735);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 722:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(752);
+      if (lookahead == 'u') ADVANCE(677);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(655);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(748);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(697);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(652);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(628);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(657);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(653);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(664);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(634);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+      END_STATE();
+    case 736:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 647:
+    case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(616);
+      if (lookahead == 't') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 648:
+    case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(571);
+      if (lookahead == 't') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 649:
+    case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(548);
+      if (lookahead == 'u') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 650:
+    case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(576);
+      if (lookahead == 'u') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 651:
+    case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(572);
+      if (lookahead == 'u') ADVANCE(675);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 652:
+    case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(581);
+      if (lookahead == 'u') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 653:
+    case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(558);
+      if (lookahead == 'u') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 654:
+    case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(554);
+      if (lookahead == 'v') ADVANCE(596);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 655:
+    case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(584);
+      if (lookahead == 'v') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 656:
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(562);
+      if (lookahead == 'w') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 657:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(614);
+      if (lookahead == 'w') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 658:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(616);
+      if (lookahead == 'y') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 659:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(595);
+      if (lookahead == 'y') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 660:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(592);
+      if (lookahead == 'y') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 661:
+    case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(534);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 662:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(519);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 663:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(586);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 664:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 665:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(573);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 666:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 667:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(665);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 668:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(651);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
-      END_STATE();
-    case 669:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(669);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 670:
+    case 752:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(670);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
       END_STATE();
-    case 671:
+    case 753:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(673);
+      if (lookahead == 'c') ADVANCE(755);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 672:
+    case 754:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(676);
+      if (lookahead == 'e') ADVANCE(758);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 673:
+    case 755:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(292);
+      if (lookahead == 'e') ADVANCE(316);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 674:
+    case 756:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(675);
+      if (lookahead == 'i') ADVANCE(757);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 675:
+    case 757:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(672);
+      if (lookahead == 'l') ADVANCE(754);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 676:
+    case 758:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(671);
+      if (lookahead == 'n') ADVANCE(753);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 677:
+    case 759:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
       END_STATE();
-    case 678:
+    case 760:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(678);
+          lookahead != '\n') ADVANCE(760);
       END_STATE();
     default:
       return false;
@@ -6529,447 +7429,514 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 288},
-  [2] = {.lex_state = 288},
-  [3] = {.lex_state = 288},
-  [4] = {.lex_state = 288},
-  [5] = {.lex_state = 288},
-  [6] = {.lex_state = 288},
-  [7] = {.lex_state = 288},
-  [8] = {.lex_state = 9},
-  [9] = {.lex_state = 10},
-  [10] = {.lex_state = 288},
-  [11] = {.lex_state = 288},
-  [12] = {.lex_state = 288},
-  [13] = {.lex_state = 288},
-  [14] = {.lex_state = 288},
-  [15] = {.lex_state = 288},
-  [16] = {.lex_state = 288},
-  [17] = {.lex_state = 288},
-  [18] = {.lex_state = 288},
-  [19] = {.lex_state = 16},
-  [20] = {.lex_state = 17},
-  [21] = {.lex_state = 288},
-  [22] = {.lex_state = 288},
-  [23] = {.lex_state = 288},
-  [24] = {.lex_state = 288},
-  [25] = {.lex_state = 288},
-  [26] = {.lex_state = 288},
-  [27] = {.lex_state = 288},
-  [28] = {.lex_state = 288},
-  [29] = {.lex_state = 288},
-  [30] = {.lex_state = 288},
-  [31] = {.lex_state = 288},
-  [32] = {.lex_state = 288},
-  [33] = {.lex_state = 288},
-  [34] = {.lex_state = 288},
-  [35] = {.lex_state = 288},
-  [36] = {.lex_state = 288},
-  [37] = {.lex_state = 288},
-  [38] = {.lex_state = 288},
-  [39] = {.lex_state = 288},
-  [40] = {.lex_state = 288},
-  [41] = {.lex_state = 13},
-  [42] = {.lex_state = 288},
-  [43] = {.lex_state = 288},
-  [44] = {.lex_state = 288},
-  [45] = {.lex_state = 288},
-  [46] = {.lex_state = 288},
-  [47] = {.lex_state = 288},
-  [48] = {.lex_state = 288},
-  [49] = {.lex_state = 288},
-  [50] = {.lex_state = 288},
-  [51] = {.lex_state = 288},
-  [52] = {.lex_state = 288},
-  [53] = {.lex_state = 288},
-  [54] = {.lex_state = 288},
-  [55] = {.lex_state = 288},
-  [56] = {.lex_state = 288},
-  [57] = {.lex_state = 288},
-  [58] = {.lex_state = 11},
-  [59] = {.lex_state = 288},
-  [60] = {.lex_state = 288},
-  [61] = {.lex_state = 14},
-  [62] = {.lex_state = 288},
-  [63] = {.lex_state = 288},
-  [64] = {.lex_state = 288},
-  [65] = {.lex_state = 288},
-  [66] = {.lex_state = 288},
-  [67] = {.lex_state = 288},
-  [68] = {.lex_state = 288},
-  [69] = {.lex_state = 288},
-  [70] = {.lex_state = 288},
-  [71] = {.lex_state = 288},
-  [72] = {.lex_state = 288},
-  [73] = {.lex_state = 288},
-  [74] = {.lex_state = 288},
-  [75] = {.lex_state = 288},
-  [76] = {.lex_state = 288},
-  [77] = {.lex_state = 288},
-  [78] = {.lex_state = 288},
-  [79] = {.lex_state = 13},
-  [80] = {.lex_state = 288},
-  [81] = {.lex_state = 288},
-  [82] = {.lex_state = 288},
-  [83] = {.lex_state = 288},
-  [84] = {.lex_state = 288},
-  [85] = {.lex_state = 288},
-  [86] = {.lex_state = 288},
-  [87] = {.lex_state = 13},
-  [88] = {.lex_state = 288},
-  [89] = {.lex_state = 288},
-  [90] = {.lex_state = 288},
-  [91] = {.lex_state = 288},
-  [92] = {.lex_state = 288},
-  [93] = {.lex_state = 288},
-  [94] = {.lex_state = 288},
-  [95] = {.lex_state = 288},
-  [96] = {.lex_state = 288},
-  [97] = {.lex_state = 288},
-  [98] = {.lex_state = 288},
-  [99] = {.lex_state = 288},
-  [100] = {.lex_state = 13},
-  [101] = {.lex_state = 288},
-  [102] = {.lex_state = 288},
-  [103] = {.lex_state = 288},
-  [104] = {.lex_state = 15},
-  [105] = {.lex_state = 13},
-  [106] = {.lex_state = 288},
-  [107] = {.lex_state = 288},
-  [108] = {.lex_state = 288},
-  [109] = {.lex_state = 288},
-  [110] = {.lex_state = 288},
-  [111] = {.lex_state = 288},
-  [112] = {.lex_state = 288},
-  [113] = {.lex_state = 288},
-  [114] = {.lex_state = 288},
-  [115] = {.lex_state = 288},
-  [116] = {.lex_state = 288},
-  [117] = {.lex_state = 288},
-  [118] = {.lex_state = 288},
-  [119] = {.lex_state = 288},
-  [120] = {.lex_state = 288},
-  [121] = {.lex_state = 288},
-  [122] = {.lex_state = 288},
-  [123] = {.lex_state = 288},
-  [124] = {.lex_state = 288},
-  [125] = {.lex_state = 288},
-  [126] = {.lex_state = 288},
-  [127] = {.lex_state = 288},
-  [128] = {.lex_state = 288},
-  [129] = {.lex_state = 288},
-  [130] = {.lex_state = 288},
-  [131] = {.lex_state = 288},
-  [132] = {.lex_state = 288},
-  [133] = {.lex_state = 288},
-  [134] = {.lex_state = 288},
-  [135] = {.lex_state = 288},
-  [136] = {.lex_state = 288},
-  [137] = {.lex_state = 288},
-  [138] = {.lex_state = 288},
-  [139] = {.lex_state = 288},
-  [140] = {.lex_state = 288},
-  [141] = {.lex_state = 288},
-  [142] = {.lex_state = 288},
-  [143] = {.lex_state = 288},
-  [144] = {.lex_state = 288},
-  [145] = {.lex_state = 288},
-  [146] = {.lex_state = 288},
-  [147] = {.lex_state = 288},
-  [148] = {.lex_state = 288},
-  [149] = {.lex_state = 288},
-  [150] = {.lex_state = 288},
-  [151] = {.lex_state = 288},
-  [152] = {.lex_state = 288},
-  [153] = {.lex_state = 288},
-  [154] = {.lex_state = 288},
-  [155] = {.lex_state = 288},
-  [156] = {.lex_state = 288},
-  [157] = {.lex_state = 288},
-  [158] = {.lex_state = 288},
-  [159] = {.lex_state = 288},
-  [160] = {.lex_state = 288},
-  [161] = {.lex_state = 288},
-  [162] = {.lex_state = 288},
-  [163] = {.lex_state = 288},
-  [164] = {.lex_state = 288},
-  [165] = {.lex_state = 288},
-  [166] = {.lex_state = 288},
-  [167] = {.lex_state = 288},
-  [168] = {.lex_state = 288},
-  [169] = {.lex_state = 288},
-  [170] = {.lex_state = 5},
-  [171] = {.lex_state = 5},
-  [172] = {.lex_state = 5},
-  [173] = {.lex_state = 288},
-  [174] = {.lex_state = 288},
-  [175] = {.lex_state = 288},
-  [176] = {.lex_state = 288},
-  [177] = {.lex_state = 11},
-  [178] = {.lex_state = 288},
-  [179] = {.lex_state = 5},
-  [180] = {.lex_state = 288},
-  [181] = {.lex_state = 288},
-  [182] = {.lex_state = 7},
-  [183] = {.lex_state = 288},
-  [184] = {.lex_state = 7},
-  [185] = {.lex_state = 8},
-  [186] = {.lex_state = 288},
-  [187] = {.lex_state = 288},
-  [188] = {.lex_state = 7},
-  [189] = {.lex_state = 288},
-  [190] = {.lex_state = 288},
-  [191] = {.lex_state = 288},
-  [192] = {.lex_state = 7},
-  [193] = {.lex_state = 7},
-  [194] = {.lex_state = 7},
-  [195] = {.lex_state = 288},
-  [196] = {.lex_state = 288},
-  [197] = {.lex_state = 288},
-  [198] = {.lex_state = 288},
-  [199] = {.lex_state = 288},
-  [200] = {.lex_state = 288},
-  [201] = {.lex_state = 288},
-  [202] = {.lex_state = 288},
-  [203] = {.lex_state = 288},
-  [204] = {.lex_state = 7},
-  [205] = {.lex_state = 288},
-  [206] = {.lex_state = 288},
-  [207] = {.lex_state = 288},
-  [208] = {.lex_state = 288},
-  [209] = {.lex_state = 288},
-  [210] = {.lex_state = 288},
-  [211] = {.lex_state = 288},
-  [212] = {.lex_state = 2},
-  [213] = {.lex_state = 288},
-  [214] = {.lex_state = 288},
-  [215] = {.lex_state = 2},
-  [216] = {.lex_state = 13},
-  [217] = {.lex_state = 288},
-  [218] = {.lex_state = 288},
-  [219] = {.lex_state = 288},
-  [220] = {.lex_state = 2},
-  [221] = {.lex_state = 288},
-  [222] = {.lex_state = 288},
-  [223] = {.lex_state = 2},
-  [224] = {.lex_state = 288},
-  [225] = {.lex_state = 288},
-  [226] = {.lex_state = 288},
-  [227] = {.lex_state = 288},
-  [228] = {.lex_state = 288},
-  [229] = {.lex_state = 288},
-  [230] = {.lex_state = 288},
-  [231] = {.lex_state = 288},
-  [232] = {.lex_state = 288},
-  [233] = {.lex_state = 288},
-  [234] = {.lex_state = 2},
-  [235] = {.lex_state = 288},
-  [236] = {.lex_state = 288},
-  [237] = {.lex_state = 2},
-  [238] = {.lex_state = 3},
-  [239] = {.lex_state = 3},
-  [240] = {.lex_state = 2},
-  [241] = {.lex_state = 3},
-  [242] = {.lex_state = 12},
-  [243] = {.lex_state = 12},
-  [244] = {.lex_state = 12},
-  [245] = {.lex_state = 288},
-  [246] = {.lex_state = 12},
-  [247] = {.lex_state = 2},
-  [248] = {.lex_state = 3},
-  [249] = {.lex_state = 6},
+  [1] = {.lex_state = 308},
+  [2] = {.lex_state = 308},
+  [3] = {.lex_state = 308},
+  [4] = {.lex_state = 308},
+  [5] = {.lex_state = 308},
+  [6] = {.lex_state = 308},
+  [7] = {.lex_state = 308},
+  [8] = {.lex_state = 308},
+  [9] = {.lex_state = 8},
+  [10] = {.lex_state = 9},
+  [11] = {.lex_state = 308},
+  [12] = {.lex_state = 308},
+  [13] = {.lex_state = 310},
+  [14] = {.lex_state = 308},
+  [15] = {.lex_state = 308},
+  [16] = {.lex_state = 308},
+  [17] = {.lex_state = 308},
+  [18] = {.lex_state = 308},
+  [19] = {.lex_state = 308},
+  [20] = {.lex_state = 308},
+  [21] = {.lex_state = 308},
+  [22] = {.lex_state = 308},
+  [23] = {.lex_state = 308},
+  [24] = {.lex_state = 308},
+  [25] = {.lex_state = 310},
+  [26] = {.lex_state = 308},
+  [27] = {.lex_state = 310},
+  [28] = {.lex_state = 308},
+  [29] = {.lex_state = 308},
+  [30] = {.lex_state = 308},
+  [31] = {.lex_state = 308},
+  [32] = {.lex_state = 308},
+  [33] = {.lex_state = 308},
+  [34] = {.lex_state = 308},
+  [35] = {.lex_state = 308},
+  [36] = {.lex_state = 308},
+  [37] = {.lex_state = 308},
+  [38] = {.lex_state = 308},
+  [39] = {.lex_state = 308},
+  [40] = {.lex_state = 308},
+  [41] = {.lex_state = 308},
+  [42] = {.lex_state = 308},
+  [43] = {.lex_state = 308},
+  [44] = {.lex_state = 308},
+  [45] = {.lex_state = 308},
+  [46] = {.lex_state = 308},
+  [47] = {.lex_state = 308},
+  [48] = {.lex_state = 308},
+  [49] = {.lex_state = 15},
+  [50] = {.lex_state = 308},
+  [51] = {.lex_state = 308},
+  [52] = {.lex_state = 308},
+  [53] = {.lex_state = 308},
+  [54] = {.lex_state = 308},
+  [55] = {.lex_state = 308},
+  [56] = {.lex_state = 308},
+  [57] = {.lex_state = 308},
+  [58] = {.lex_state = 308},
+  [59] = {.lex_state = 308},
+  [60] = {.lex_state = 308},
+  [61] = {.lex_state = 308},
+  [62] = {.lex_state = 308},
+  [63] = {.lex_state = 308},
+  [64] = {.lex_state = 308},
+  [65] = {.lex_state = 308},
+  [66] = {.lex_state = 308},
+  [67] = {.lex_state = 308},
+  [68] = {.lex_state = 308},
+  [69] = {.lex_state = 308},
+  [70] = {.lex_state = 308},
+  [71] = {.lex_state = 308},
+  [72] = {.lex_state = 308},
+  [73] = {.lex_state = 308},
+  [74] = {.lex_state = 308},
+  [75] = {.lex_state = 308},
+  [76] = {.lex_state = 16},
+  [77] = {.lex_state = 308},
+  [78] = {.lex_state = 308},
+  [79] = {.lex_state = 308},
+  [80] = {.lex_state = 308},
+  [81] = {.lex_state = 308},
+  [82] = {.lex_state = 312},
+  [83] = {.lex_state = 18},
+  [84] = {.lex_state = 308},
+  [85] = {.lex_state = 308},
+  [86] = {.lex_state = 308},
+  [87] = {.lex_state = 308},
+  [88] = {.lex_state = 308},
+  [89] = {.lex_state = 308},
+  [90] = {.lex_state = 308},
+  [91] = {.lex_state = 308},
+  [92] = {.lex_state = 17},
+  [93] = {.lex_state = 308},
+  [94] = {.lex_state = 308},
+  [95] = {.lex_state = 308},
+  [96] = {.lex_state = 308},
+  [97] = {.lex_state = 308},
+  [98] = {.lex_state = 308},
+  [99] = {.lex_state = 308},
+  [100] = {.lex_state = 308},
+  [101] = {.lex_state = 308},
+  [102] = {.lex_state = 308},
+  [103] = {.lex_state = 308},
+  [104] = {.lex_state = 308},
+  [105] = {.lex_state = 308},
+  [106] = {.lex_state = 313},
+  [107] = {.lex_state = 308},
+  [108] = {.lex_state = 308},
+  [109] = {.lex_state = 308},
+  [110] = {.lex_state = 308},
+  [111] = {.lex_state = 308},
+  [112] = {.lex_state = 308},
+  [113] = {.lex_state = 308},
+  [114] = {.lex_state = 308},
+  [115] = {.lex_state = 308},
+  [116] = {.lex_state = 308},
+  [117] = {.lex_state = 308},
+  [118] = {.lex_state = 308},
+  [119] = {.lex_state = 13},
+  [120] = {.lex_state = 308},
+  [121] = {.lex_state = 308},
+  [122] = {.lex_state = 308},
+  [123] = {.lex_state = 308},
+  [124] = {.lex_state = 308},
+  [125] = {.lex_state = 308},
+  [126] = {.lex_state = 308},
+  [127] = {.lex_state = 308},
+  [128] = {.lex_state = 308},
+  [129] = {.lex_state = 308},
+  [130] = {.lex_state = 308},
+  [131] = {.lex_state = 308},
+  [132] = {.lex_state = 308},
+  [133] = {.lex_state = 308},
+  [134] = {.lex_state = 308},
+  [135] = {.lex_state = 308},
+  [136] = {.lex_state = 308},
+  [137] = {.lex_state = 308},
+  [138] = {.lex_state = 308},
+  [139] = {.lex_state = 308},
+  [140] = {.lex_state = 308},
+  [141] = {.lex_state = 308},
+  [142] = {.lex_state = 308},
+  [143] = {.lex_state = 308},
+  [144] = {.lex_state = 308},
+  [145] = {.lex_state = 308},
+  [146] = {.lex_state = 308},
+  [147] = {.lex_state = 10},
+  [148] = {.lex_state = 308},
+  [149] = {.lex_state = 308},
+  [150] = {.lex_state = 308},
+  [151] = {.lex_state = 2},
+  [152] = {.lex_state = 308},
+  [153] = {.lex_state = 308},
+  [154] = {.lex_state = 308},
+  [155] = {.lex_state = 308},
+  [156] = {.lex_state = 308},
+  [157] = {.lex_state = 308},
+  [158] = {.lex_state = 308},
+  [159] = {.lex_state = 308},
+  [160] = {.lex_state = 308},
+  [161] = {.lex_state = 308},
+  [162] = {.lex_state = 2},
+  [163] = {.lex_state = 308},
+  [164] = {.lex_state = 14},
+  [165] = {.lex_state = 308},
+  [166] = {.lex_state = 308},
+  [167] = {.lex_state = 308},
+  [168] = {.lex_state = 308},
+  [169] = {.lex_state = 308},
+  [170] = {.lex_state = 308},
+  [171] = {.lex_state = 308},
+  [172] = {.lex_state = 308},
+  [173] = {.lex_state = 308},
+  [174] = {.lex_state = 308},
+  [175] = {.lex_state = 308},
+  [176] = {.lex_state = 308},
+  [177] = {.lex_state = 308},
+  [178] = {.lex_state = 308},
+  [179] = {.lex_state = 308},
+  [180] = {.lex_state = 308},
+  [181] = {.lex_state = 308},
+  [182] = {.lex_state = 308},
+  [183] = {.lex_state = 308},
+  [184] = {.lex_state = 308},
+  [185] = {.lex_state = 308},
+  [186] = {.lex_state = 308},
+  [187] = {.lex_state = 308},
+  [188] = {.lex_state = 308},
+  [189] = {.lex_state = 308},
+  [190] = {.lex_state = 308},
+  [191] = {.lex_state = 308},
+  [192] = {.lex_state = 308},
+  [193] = {.lex_state = 308},
+  [194] = {.lex_state = 308},
+  [195] = {.lex_state = 308},
+  [196] = {.lex_state = 308},
+  [197] = {.lex_state = 308},
+  [198] = {.lex_state = 308},
+  [199] = {.lex_state = 308},
+  [200] = {.lex_state = 308},
+  [201] = {.lex_state = 308},
+  [202] = {.lex_state = 308},
+  [203] = {.lex_state = 4},
+  [204] = {.lex_state = 308},
+  [205] = {.lex_state = 308},
+  [206] = {.lex_state = 308},
+  [207] = {.lex_state = 308},
+  [208] = {.lex_state = 308},
+  [209] = {.lex_state = 4},
+  [210] = {.lex_state = 308},
+  [211] = {.lex_state = 308},
+  [212] = {.lex_state = 4},
+  [213] = {.lex_state = 22},
+  [214] = {.lex_state = 22},
+  [215] = {.lex_state = 4},
+  [216] = {.lex_state = 308},
+  [217] = {.lex_state = 10},
+  [218] = {.lex_state = 308},
+  [219] = {.lex_state = 22},
+  [220] = {.lex_state = 22},
+  [221] = {.lex_state = 308},
+  [222] = {.lex_state = 308},
+  [223] = {.lex_state = 6},
+  [224] = {.lex_state = 308},
+  [225] = {.lex_state = 6},
+  [226] = {.lex_state = 308},
+  [227] = {.lex_state = 308},
+  [228] = {.lex_state = 308},
+  [229] = {.lex_state = 308},
+  [230] = {.lex_state = 308},
+  [231] = {.lex_state = 308},
+  [232] = {.lex_state = 308},
+  [233] = {.lex_state = 6},
+  [234] = {.lex_state = 7},
+  [235] = {.lex_state = 308},
+  [236] = {.lex_state = 308},
+  [237] = {.lex_state = 308},
+  [238] = {.lex_state = 308},
+  [239] = {.lex_state = 308},
+  [240] = {.lex_state = 308},
+  [241] = {.lex_state = 308},
+  [242] = {.lex_state = 308},
+  [243] = {.lex_state = 6},
+  [244] = {.lex_state = 308},
+  [245] = {.lex_state = 308},
+  [246] = {.lex_state = 308},
+  [247] = {.lex_state = 308},
+  [248] = {.lex_state = 6},
+  [249] = {.lex_state = 308},
   [250] = {.lex_state = 6},
-  [251] = {.lex_state = 288},
-  [252] = {.lex_state = 2},
-  [253] = {.lex_state = 6},
-  [254] = {.lex_state = 2},
-  [255] = {.lex_state = 6},
-  [256] = {.lex_state = 2},
-  [257] = {.lex_state = 3},
-  [258] = {.lex_state = 12},
-  [259] = {.lex_state = 13},
-  [260] = {.lex_state = 12},
-  [261] = {.lex_state = 2},
-  [262] = {.lex_state = 13},
-  [263] = {.lex_state = 6},
-  [264] = {.lex_state = 6},
-  [265] = {.lex_state = 2},
-  [266] = {.lex_state = 12},
-  [267] = {.lex_state = 6},
-  [268] = {.lex_state = 6},
-  [269] = {.lex_state = 6},
-  [270] = {.lex_state = 6},
-  [271] = {.lex_state = 13},
-  [272] = {.lex_state = 12},
-  [273] = {.lex_state = 288},
-  [274] = {.lex_state = 21},
-  [275] = {.lex_state = 18},
-  [276] = {.lex_state = 288},
-  [277] = {.lex_state = 1},
-  [278] = {.lex_state = 288},
-  [279] = {.lex_state = 288},
-  [280] = {.lex_state = 288},
-  [281] = {.lex_state = 20},
-  [282] = {.lex_state = 13},
-  [283] = {.lex_state = 18},
-  [284] = {.lex_state = 13},
-  [285] = {.lex_state = 288},
-  [286] = {.lex_state = 288},
-  [287] = {.lex_state = 288},
-  [288] = {.lex_state = 288},
-  [289] = {.lex_state = 1},
-  [290] = {.lex_state = 288},
-  [291] = {.lex_state = 21},
-  [292] = {.lex_state = 288},
-  [293] = {.lex_state = 288},
-  [294] = {.lex_state = 288},
-  [295] = {.lex_state = 288},
-  [296] = {.lex_state = 288},
-  [297] = {.lex_state = 1},
-  [298] = {.lex_state = 13},
-  [299] = {.lex_state = 18},
-  [300] = {.lex_state = 288},
-  [301] = {.lex_state = 288},
-  [302] = {.lex_state = 288},
-  [303] = {.lex_state = 12},
-  [304] = {.lex_state = 288},
-  [305] = {.lex_state = 288},
-  [306] = {.lex_state = 12},
-  [307] = {.lex_state = 288},
-  [308] = {.lex_state = 1},
-  [309] = {.lex_state = 1},
-  [310] = {.lex_state = 288},
-  [311] = {.lex_state = 20},
-  [312] = {.lex_state = 288},
-  [313] = {.lex_state = 13},
-  [314] = {.lex_state = 0},
-  [315] = {.lex_state = 13},
-  [316] = {.lex_state = 0},
-  [317] = {.lex_state = 0},
-  [318] = {.lex_state = 0},
-  [319] = {.lex_state = 13},
-  [320] = {.lex_state = 0},
-  [321] = {.lex_state = 0},
-  [322] = {.lex_state = 0},
-  [323] = {.lex_state = 0},
-  [324] = {.lex_state = 0},
-  [325] = {.lex_state = 0},
-  [326] = {.lex_state = 0},
-  [327] = {.lex_state = 0},
-  [328] = {.lex_state = 0},
-  [329] = {.lex_state = 0},
-  [330] = {.lex_state = 288},
-  [331] = {.lex_state = 0},
-  [332] = {.lex_state = 0},
-  [333] = {.lex_state = 18},
-  [334] = {.lex_state = 5},
-  [335] = {.lex_state = 19},
-  [336] = {.lex_state = 0},
-  [337] = {.lex_state = 0},
-  [338] = {.lex_state = 0},
-  [339] = {.lex_state = 0},
-  [340] = {.lex_state = 20},
-  [341] = {.lex_state = 0},
-  [342] = {.lex_state = 13},
-  [343] = {.lex_state = 0},
-  [344] = {.lex_state = 18},
-  [345] = {.lex_state = 19},
-  [346] = {.lex_state = 0},
-  [347] = {.lex_state = 0},
-  [348] = {.lex_state = 5},
-  [349] = {.lex_state = 5},
-  [350] = {.lex_state = 0},
-  [351] = {.lex_state = 288},
-  [352] = {.lex_state = 0},
-  [353] = {.lex_state = 13},
-  [354] = {.lex_state = 0},
-  [355] = {.lex_state = 0},
-  [356] = {.lex_state = 0},
-  [357] = {.lex_state = 288},
+  [251] = {.lex_state = 6},
+  [252] = {.lex_state = 308},
+  [253] = {.lex_state = 308},
+  [254] = {.lex_state = 308},
+  [255] = {.lex_state = 308},
+  [256] = {.lex_state = 308},
+  [257] = {.lex_state = 308},
+  [258] = {.lex_state = 308},
+  [259] = {.lex_state = 308},
+  [260] = {.lex_state = 308},
+  [261] = {.lex_state = 308},
+  [262] = {.lex_state = 308},
+  [263] = {.lex_state = 308},
+  [264] = {.lex_state = 308},
+  [265] = {.lex_state = 308},
+  [266] = {.lex_state = 3},
+  [267] = {.lex_state = 2},
+  [268] = {.lex_state = 3},
+  [269] = {.lex_state = 3},
+  [270] = {.lex_state = 3},
+  [271] = {.lex_state = 19},
+  [272] = {.lex_state = 3},
+  [273] = {.lex_state = 308},
+  [274] = {.lex_state = 308},
+  [275] = {.lex_state = 2},
+  [276] = {.lex_state = 3},
+  [277] = {.lex_state = 3},
+  [278] = {.lex_state = 2},
+  [279] = {.lex_state = 2},
+  [280] = {.lex_state = 308},
+  [281] = {.lex_state = 12},
+  [282] = {.lex_state = 12},
+  [283] = {.lex_state = 20},
+  [284] = {.lex_state = 12},
+  [285] = {.lex_state = 3},
+  [286] = {.lex_state = 2},
+  [287] = {.lex_state = 2},
+  [288] = {.lex_state = 5},
+  [289] = {.lex_state = 11},
+  [290] = {.lex_state = 12},
+  [291] = {.lex_state = 310},
+  [292] = {.lex_state = 3},
+  [293] = {.lex_state = 308},
+  [294] = {.lex_state = 5},
+  [295] = {.lex_state = 5},
+  [296] = {.lex_state = 12},
+  [297] = {.lex_state = 12},
+  [298] = {.lex_state = 310},
+  [299] = {.lex_state = 3},
+  [300] = {.lex_state = 3},
+  [301] = {.lex_state = 5},
+  [302] = {.lex_state = 3},
+  [303] = {.lex_state = 3},
+  [304] = {.lex_state = 5},
+  [305] = {.lex_state = 5},
+  [306] = {.lex_state = 5},
+  [307] = {.lex_state = 5},
+  [308] = {.lex_state = 12},
+  [309] = {.lex_state = 12},
+  [310] = {.lex_state = 5},
+  [311] = {.lex_state = 5},
+  [312] = {.lex_state = 310},
+  [313] = {.lex_state = 308},
+  [314] = {.lex_state = 308},
+  [315] = {.lex_state = 308},
+  [316] = {.lex_state = 308},
+  [317] = {.lex_state = 308},
+  [318] = {.lex_state = 11},
+  [319] = {.lex_state = 12},
+  [320] = {.lex_state = 1},
+  [321] = {.lex_state = 308},
+  [322] = {.lex_state = 1},
+  [323] = {.lex_state = 24},
+  [324] = {.lex_state = 308},
+  [325] = {.lex_state = 11},
+  [326] = {.lex_state = 310},
+  [327] = {.lex_state = 308},
+  [328] = {.lex_state = 308},
+  [329] = {.lex_state = 308},
+  [330] = {.lex_state = 24},
+  [331] = {.lex_state = 308},
+  [332] = {.lex_state = 308},
+  [333] = {.lex_state = 308},
+  [334] = {.lex_state = 308},
+  [335] = {.lex_state = 24},
+  [336] = {.lex_state = 308},
+  [337] = {.lex_state = 308},
+  [338] = {.lex_state = 308},
+  [339] = {.lex_state = 23},
+  [340] = {.lex_state = 310},
+  [341] = {.lex_state = 308},
+  [342] = {.lex_state = 308},
+  [343] = {.lex_state = 308},
+  [344] = {.lex_state = 308},
+  [345] = {.lex_state = 308},
+  [346] = {.lex_state = 308},
+  [347] = {.lex_state = 308},
+  [348] = {.lex_state = 11},
+  [349] = {.lex_state = 1},
+  [350] = {.lex_state = 12},
+  [351] = {.lex_state = 308},
+  [352] = {.lex_state = 1},
+  [353] = {.lex_state = 1},
+  [354] = {.lex_state = 23},
+  [355] = {.lex_state = 310},
+  [356] = {.lex_state = 308},
+  [357] = {.lex_state = 0},
   [358] = {.lex_state = 0},
-  [359] = {.lex_state = 5},
-  [360] = {.lex_state = 0},
-  [361] = {.lex_state = 0},
-  [362] = {.lex_state = 0},
-  [363] = {.lex_state = 288},
-  [364] = {.lex_state = 0},
-  [365] = {.lex_state = 18},
-  [366] = {.lex_state = 18},
+  [359] = {.lex_state = 0},
+  [360] = {.lex_state = 11},
+  [361] = {.lex_state = 11},
+  [362] = {.lex_state = 21},
+  [363] = {.lex_state = 4},
+  [364] = {.lex_state = 11},
+  [365] = {.lex_state = 21},
+  [366] = {.lex_state = 0},
   [367] = {.lex_state = 0},
   [368] = {.lex_state = 0},
   [369] = {.lex_state = 0},
   [370] = {.lex_state = 0},
-  [371] = {.lex_state = 18},
+  [371] = {.lex_state = 0},
   [372] = {.lex_state = 0},
   [373] = {.lex_state = 0},
-  [374] = {.lex_state = 18},
-  [375] = {.lex_state = 18},
+  [374] = {.lex_state = 4},
+  [375] = {.lex_state = 0},
   [376] = {.lex_state = 0},
-  [377] = {.lex_state = 18},
+  [377] = {.lex_state = 11},
   [378] = {.lex_state = 0},
-  [379] = {.lex_state = 288},
-  [380] = {.lex_state = 12},
-  [381] = {.lex_state = 12},
-  [382] = {.lex_state = 12},
+  [379] = {.lex_state = 310},
+  [380] = {.lex_state = 0},
+  [381] = {.lex_state = 308},
+  [382] = {.lex_state = 308},
   [383] = {.lex_state = 0},
-  [384] = {.lex_state = 12},
+  [384] = {.lex_state = 0},
   [385] = {.lex_state = 0},
-  [386] = {.lex_state = 288},
+  [386] = {.lex_state = 0},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 0},
+  [388] = {.lex_state = 11},
   [389] = {.lex_state = 0},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 0},
+  [391] = {.lex_state = 310},
   [392] = {.lex_state = 0},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 288},
-  [395] = {.lex_state = 24},
-  [396] = {.lex_state = 288},
-  [397] = {.lex_state = 3},
-  [398] = {.lex_state = 5},
+  [393] = {.lex_state = 23},
+  [394] = {.lex_state = 11},
+  [395] = {.lex_state = 310},
+  [396] = {.lex_state = 308},
+  [397] = {.lex_state = 0},
+  [398] = {.lex_state = 4},
   [399] = {.lex_state = 0},
-  [400] = {.lex_state = 13},
-  [401] = {.lex_state = 5},
-  [402] = {.lex_state = 288},
-  [403] = {.lex_state = 288},
-  [404] = {.lex_state = 2},
-  [405] = {.lex_state = 5},
+  [400] = {.lex_state = 11},
+  [401] = {.lex_state = 21},
+  [402] = {.lex_state = 11},
+  [403] = {.lex_state = 11},
+  [404] = {.lex_state = 310},
+  [405] = {.lex_state = 310},
   [406] = {.lex_state = 0},
-  [407] = {.lex_state = 0},
-  [408] = {.lex_state = 288},
-  [409] = {.lex_state = 288},
-  [410] = {.lex_state = 288},
-  [411] = {.lex_state = 18},
-  [412] = {.lex_state = 288},
-  [413] = {.lex_state = 288},
-  [414] = {.lex_state = 288},
-  [415] = {.lex_state = 25},
-  [416] = {.lex_state = 288},
-  [417] = {.lex_state = 288},
-  [418] = {.lex_state = 288},
-  [419] = {.lex_state = 288},
+  [407] = {.lex_state = 11},
+  [408] = {.lex_state = 0},
+  [409] = {.lex_state = 0},
+  [410] = {.lex_state = 0},
+  [411] = {.lex_state = 0},
+  [412] = {.lex_state = 0},
+  [413] = {.lex_state = 0},
+  [414] = {.lex_state = 0},
+  [415] = {.lex_state = 0},
+  [416] = {.lex_state = 11},
+  [417] = {.lex_state = 0},
+  [418] = {.lex_state = 0},
+  [419] = {.lex_state = 0},
   [420] = {.lex_state = 0},
-  [421] = {.lex_state = 288},
-  [422] = {.lex_state = 288},
-  [423] = {.lex_state = 24},
-  [424] = {.lex_state = 3},
-  [425] = {.lex_state = 23},
-  [426] = {.lex_state = 0},
-  [427] = {.lex_state = 0},
-  [428] = {.lex_state = 3},
-  [429] = {.lex_state = 25},
-  [430] = {.lex_state = 288},
-  [431] = {.lex_state = 0},
-  [432] = {.lex_state = 2},
-  [433] = {.lex_state = 288},
-  [434] = {.lex_state = 24},
-  [435] = {.lex_state = 0},
-  [436] = {.lex_state = 24},
-  [437] = {.lex_state = 26},
-  [438] = {.lex_state = 0},
-  [439] = {.lex_state = 288},
-  [440] = {.lex_state = 3},
-  [441] = {.lex_state = 288},
+  [421] = {.lex_state = 308},
+  [422] = {.lex_state = 11},
+  [423] = {.lex_state = 0},
+  [424] = {.lex_state = 0},
+  [425] = {.lex_state = 308},
+  [426] = {.lex_state = 4},
+  [427] = {.lex_state = 308},
+  [428] = {.lex_state = 11},
+  [429] = {.lex_state = 12},
+  [430] = {.lex_state = 0},
+  [431] = {.lex_state = 12},
+  [432] = {.lex_state = 0},
+  [433] = {.lex_state = 12},
+  [434] = {.lex_state = 11},
+  [435] = {.lex_state = 12},
+  [436] = {.lex_state = 2},
+  [437] = {.lex_state = 0},
+  [438] = {.lex_state = 11},
+  [439] = {.lex_state = 11},
+  [440] = {.lex_state = 0},
+  [441] = {.lex_state = 0},
+  [442] = {.lex_state = 308},
+  [443] = {.lex_state = 308},
+  [444] = {.lex_state = 0},
+  [445] = {.lex_state = 0},
+  [446] = {.lex_state = 0},
+  [447] = {.lex_state = 308},
+  [448] = {.lex_state = 0},
+  [449] = {.lex_state = 308},
+  [450] = {.lex_state = 0},
+  [451] = {.lex_state = 0},
+  [452] = {.lex_state = 27},
+  [453] = {.lex_state = 308},
+  [454] = {.lex_state = 28},
+  [455] = {.lex_state = 2},
+  [456] = {.lex_state = 308},
+  [457] = {.lex_state = 4},
+  [458] = {.lex_state = 308},
+  [459] = {.lex_state = 310},
+  [460] = {.lex_state = 2},
+  [461] = {.lex_state = 4},
+  [462] = {.lex_state = 308},
+  [463] = {.lex_state = 0},
+  [464] = {.lex_state = 308},
+  [465] = {.lex_state = 308},
+  [466] = {.lex_state = 308},
+  [467] = {.lex_state = 308},
+  [468] = {.lex_state = 0},
+  [469] = {.lex_state = 308},
+  [470] = {.lex_state = 0},
+  [471] = {.lex_state = 308},
+  [472] = {.lex_state = 308},
+  [473] = {.lex_state = 308},
+  [474] = {.lex_state = 0},
+  [475] = {.lex_state = 308},
+  [476] = {.lex_state = 3},
+  [477] = {.lex_state = 308},
+  [478] = {.lex_state = 26},
+  [479] = {.lex_state = 308},
+  [480] = {.lex_state = 308},
+  [481] = {.lex_state = 308},
+  [482] = {.lex_state = 29},
+  [483] = {.lex_state = 0},
+  [484] = {.lex_state = 2},
+  [485] = {.lex_state = 310},
+  [486] = {.lex_state = 308},
+  [487] = {.lex_state = 4},
+  [488] = {.lex_state = 11},
+  [489] = {.lex_state = 29},
+  [490] = {.lex_state = 3},
+  [491] = {.lex_state = 0},
+  [492] = {.lex_state = 308},
+  [493] = {.lex_state = 28},
+  [494] = {.lex_state = 308},
+  [495] = {.lex_state = 0},
+  [496] = {.lex_state = 29},
+  [497] = {.lex_state = 308},
+  [498] = {.lex_state = 29},
+  [499] = {.lex_state = 308},
+  [500] = {.lex_state = 308},
+  [501] = {.lex_state = 308},
+  [502] = {.lex_state = 308},
+  [503] = {.lex_state = 308},
+  [504] = {.lex_state = 308},
+  [505] = {.lex_state = 0},
+  [506] = {.lex_state = 308},
+  [507] = {.lex_state = 0},
+  [508] = {.lex_state = 308},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -7042,6 +8009,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_client] = ACTIONS(1),
     [anon_sym_version] = ACTIONS(1),
     [anon_sym_dns] = ACTIONS(1),
+    [anon_sym_expect] = ACTIONS(1),
+    [anon_sym_account] = ACTIONS(1),
     [anon_sym_BANG_EQ] = ACTIONS(1),
     [anon_sym_notin] = ACTIONS(1),
     [anon_sym_BANG] = ACTIONS(1),
@@ -7056,18 +8025,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(435),
-    [sym__item] = STATE(48),
-    [sym_silence] = STATE(48),
-    [sym_inventory] = STATE(48),
-    [sym_cidr_groups] = STATE(48),
-    [sym_cilium] = STATE(48),
-    [sym_import] = STATE(48),
-    [sym_const_definition] = STATE(48),
-    [sym_category] = STATE(48),
-    [sym_namespace] = STATE(48),
-    [sym_cluster_policy] = STATE(48),
-    [aux_sym_source_file_repeat1] = STATE(48),
+    [sym_source_file] = STATE(483),
+    [sym__item] = STATE(87),
+    [sym_silence] = STATE(87),
+    [sym_inventory] = STATE(87),
+    [sym_cidr_groups] = STATE(87),
+    [sym_cilium] = STATE(87),
+    [sym_import] = STATE(87),
+    [sym_const_definition] = STATE(87),
+    [sym_category] = STATE(87),
+    [sym_namespace] = STATE(87),
+    [sym_cluster_policy] = STATE(87),
+    [sym_expect] = STATE(87),
+    [aux_sym_source_file_repeat1] = STATE(87),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -7078,6 +8048,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_category] = ACTIONS(19),
     [anon_sym_system] = ACTIONS(21),
     [anon_sym_namespace] = ACTIONS(23),
+    [anon_sym_expect] = ACTIONS(25),
     [sym_comment] = ACTIONS(3),
   },
 };
@@ -7086,7 +8057,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(25), 39,
+    ACTIONS(27), 41,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -7111,6 +8082,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
+      anon_sym_with,
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
@@ -7124,12 +8096,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_client,
       anon_sym_version,
       anon_sym_dns,
+      anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [45] = 2,
+  [47] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 39,
+    ACTIONS(29), 41,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -7154,6 +8127,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
+      anon_sym_with,
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
@@ -7167,12 +8141,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_client,
       anon_sym_version,
       anon_sym_dns,
+      anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [90] = 2,
+  [94] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 33,
+    ACTIONS(31), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -7197,6 +8172,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
+      anon_sym_with,
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
@@ -7206,10 +8182,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [129] = 2,
+      anon_sym_expect,
+  [135] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 33,
+    ACTIONS(33), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -7234,6 +8211,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
+      anon_sym_with,
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
@@ -7243,10 +8221,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [168] = 2,
+      anon_sym_expect,
+  [176] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 33,
+    ACTIONS(35), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -7271,6 +8250,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
+      anon_sym_with,
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
@@ -7280,10 +8260,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [207] = 2,
+      anon_sym_expect,
+  [217] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 33,
+    ACTIONS(37), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -7308,6 +8289,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
+      anon_sym_with,
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
@@ -7317,120 +8299,82 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [246] = 13,
+      anon_sym_expect,
+  [258] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
+    ACTIONS(39), 33,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [297] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(41), 1,
-      anon_sym_RBRACE,
     ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(47), 1,
-      sym_label_key,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(51), 1,
-      sym_const_ref,
-    STATE(44), 1,
-      sym_sentence_values,
-    STATE(45), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(58), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(57), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(43), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(37), 10,
-      anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [306] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(41), 1,
       anon_sym_RBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(47), 1,
-      sym_label_key,
     ACTIONS(49), 1,
-      anon_sym_DQUOTE,
+      anon_sym_LBRACK,
     ACTIONS(51), 1,
-      sym_const_ref,
-    STATE(44), 1,
-      sym_sentence_values,
-    STATE(45), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(58), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(57), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(43), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(37), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+      sym_label_key,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(55), 1,
-      anon_sym_DASH,
-    ACTIONS(57), 1,
-      anon_sym_SLASH,
-    ACTIONS(53), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
+      sym_const_ref,
+    STATE(94), 1,
+      sym_sentence_values,
+    STATE(95), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(147), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(142), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(47), 6,
+      anon_sym_port,
       anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(41), 11,
+      anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -7440,18 +8384,61 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [405] = 3,
+      anon_sym_expect,
+  [358] = 13,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_RBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(51), 1,
+      sym_label_key,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
+      sym_const_ref,
+    STATE(94), 1,
+      sym_sentence_values,
+    STATE(95), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(147), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(142), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(47), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(41), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [417] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DASH,
     ACTIONS(61), 1,
       anon_sym_SLASH,
-    ACTIONS(59), 28,
+    ACTIONS(57), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -7480,319 +8467,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [442] = 2,
+      anon_sym_expect,
+  [458] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
+    ACTIONS(65), 1,
       anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-  [476] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-  [510] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
+    ACTIONS(67), 1,
       anon_sym_icmp,
+    ACTIONS(69), 1,
       anon_sym_http,
-      anon_sym_grpc,
+    ACTIONS(71), 1,
       anon_sym_kafka,
+    ACTIONS(73), 1,
       anon_sym_dns,
-  [544] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [578] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(69), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-  [612] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(71), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-  [646] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_port,
-    ACTIONS(77), 1,
-      anon_sym_icmp,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(29), 1,
-      sym_ports,
-    STATE(42), 1,
-      sym_icmps,
-    STATE(43), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
+    STATE(32), 2,
+      sym_flow_port,
+      sym_flow_icmp,
+    STATE(109), 3,
       sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(73), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [695] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(89), 1,
-      anon_sym_RBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(95), 1,
-      sym_const_ref,
-    STATE(108), 1,
-      sym_scope,
-    STATE(39), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(87), 16,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [740] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(89), 1,
-      anon_sym_RBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(95), 1,
-      sym_const_ref,
-    STATE(108), 1,
-      sym_scope,
-    STATE(39), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(87), 15,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [784] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(99), 1,
-      anon_sym_COMMA,
-    STATE(24), 1,
-      aux_sym_silence_repeat1,
-    STATE(55), 1,
-      sym_string,
-    ACTIONS(97), 20,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(63), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -7813,96 +8509,425 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [822] = 13,
+      anon_sym_expect,
+  [509] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(79), 1,
+      anon_sym_apikey,
+    ACTIONS(81), 1,
+      anon_sym_topic,
+    ACTIONS(83), 1,
+      anon_sym_client,
+    ACTIONS(85), 1,
+      anon_sym_version,
+    ACTIONS(77), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(75), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
-    ACTIONS(101), 1,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-    ACTIONS(103), 1,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
-    ACTIONS(105), 1,
       anon_sym_use,
-    ACTIONS(107), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
       anon_sym_label,
-    ACTIONS(111), 1,
       anon_sym_default,
-    ACTIONS(115), 1,
-      anon_sym_no,
-    ACTIONS(117), 1,
-      anon_sym_select,
-    STATE(281), 1,
-      sym_verb,
-    ACTIONS(113), 2,
       anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
-    STATE(25), 12,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_body_repeat1,
-  [874] = 13,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [556] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(89), 1,
+      anon_sym_SLASH,
+    ACTIONS(87), 29,
+      ts_builtin_sym_end,
       anon_sym_silence,
-    ACTIONS(103), 1,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
-    ACTIONS(105), 1,
       anon_sym_use,
-    ACTIONS(107), 1,
       anon_sym_description,
-    ACTIONS(109), 1,
       anon_sym_label,
-    ACTIONS(111), 1,
       anon_sym_default,
-    ACTIONS(115), 1,
+      anon_sym_deny,
       anon_sym_no,
-    ACTIONS(117), 1,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [594] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(91), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [630] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [665] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(97), 1,
+      anon_sym_in,
+    ACTIONS(99), 1,
+      anon_sym_with,
+    ACTIONS(95), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [704] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(101), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(105), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(107), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [879] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(109), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [914] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(113), 1,
+      anon_sym_in,
+    ACTIONS(111), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [950] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(117), 1,
+      anon_sym_topic,
     ACTIONS(119), 1,
-      anon_sym_RBRACE,
-    STATE(281), 1,
-      sym_verb,
-    ACTIONS(113), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(22), 12,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_body_repeat1,
-  [926] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(99), 1,
-      anon_sym_COMMA,
-    STATE(27), 1,
-      aux_sym_silence_repeat1,
-    STATE(52), 1,
-      sym_string,
-    ACTIONS(121), 20,
+      anon_sym_client,
+    ACTIONS(121), 1,
+      anon_sym_version,
+    ACTIONS(115), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -7923,33 +8948,815 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [964] = 13,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [990] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(123), 1,
+    ACTIONS(125), 1,
+      anon_sym_in,
+    ACTIONS(123), 27,
+      ts_builtin_sym_end,
       anon_sym_silence,
-    ACTIONS(126), 1,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-    ACTIONS(128), 1,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1026] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_topic,
     ACTIONS(131), 1,
+      anon_sym_client,
+    ACTIONS(133), 1,
+      anon_sym_version,
+    ACTIONS(127), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
       anon_sym_use,
-    ACTIONS(134), 1,
       anon_sym_description,
-    ACTIONS(137), 1,
       anon_sym_label,
-    ACTIONS(140), 1,
       anon_sym_default,
-    ACTIONS(146), 1,
+      anon_sym_deny,
       anon_sym_no,
-    ACTIONS(149), 1,
       anon_sym_select,
-    STATE(281), 1,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1066] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(135), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1099] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(137), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1132] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(139), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1165] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(141), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1198] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 1,
+      anon_sym_http,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(73), 1,
+      anon_sym_dns,
+    STATE(111), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(143), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1239] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(145), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1272] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1305] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(149), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1338] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(153), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(151), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1375] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(156), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1408] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(160), 1,
+      anon_sym_client,
+    ACTIONS(162), 1,
+      anon_sym_version,
+    ACTIONS(158), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1445] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(164), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1478] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(168), 1,
+      anon_sym_client,
+    ACTIONS(170), 1,
+      anon_sym_version,
+    ACTIONS(166), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1515] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(174), 1,
+      anon_sym_client,
+    ACTIONS(176), 1,
+      anon_sym_version,
+    ACTIONS(172), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(178), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1585] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(180), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1618] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(182), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1651] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(184), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1684] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(186), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1717] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(190), 1,
+      anon_sym_port,
+    ACTIONS(192), 1,
+      anon_sym_icmp,
+    ACTIONS(194), 1,
+      anon_sym_http,
+    ACTIONS(196), 1,
+      anon_sym_grpc,
+    ACTIONS(198), 1,
+      anon_sym_dns,
+    STATE(80), 1,
+      sym_ports,
+    STATE(98), 1,
+      sym_icmps,
+    STATE(104), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(188), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1799] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(204), 1,
+      anon_sym_RBRACE,
+    ACTIONS(206), 1,
+      anon_sym_in,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(210), 1,
+      sym_const_ref,
+    STATE(168), 1,
+      sym_scope,
+    STATE(103), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(202), 17,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1845] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(212), 1,
+      anon_sym_RBRACE,
+    ACTIONS(214), 1,
+      anon_sym_policy,
+    ACTIONS(216), 1,
+      anon_sym_use,
+    ACTIONS(218), 1,
+      anon_sym_description,
+    ACTIONS(220), 1,
+      anon_sym_label,
+    ACTIONS(222), 1,
+      anon_sym_default,
+    ACTIONS(226), 1,
+      anon_sym_no,
+    ACTIONS(228), 1,
+      anon_sym_select,
+    ACTIONS(230), 1,
+      anon_sym_expect,
+    STATE(339), 1,
       sym_verb,
-    ACTIONS(143), 2,
+    ACTIONS(224), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(25), 12,
+    STATE(51), 13,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -7961,432 +9768,66 @@ static const uint16_t ts_small_parse_table[] = {
       sym_select,
       sym_rule,
       sym_sentence,
+      sym_expect,
       aux_sym_body_repeat1,
-  [1016] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(154), 1,
-      anon_sym_method,
-    ACTIONS(156), 1,
-      anon_sym_host,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    ACTIONS(160), 1,
-      sym_http_method,
-    ACTIONS(162), 1,
-      sym_const_ref,
-    STATE(144), 1,
-      aux_sym_http_repeat1,
-    STATE(103), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(152), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1062] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(166), 1,
-      anon_sym_COMMA,
-    STATE(27), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(164), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_DQUOTE,
-  [1095] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1124] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_icmp,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(46), 1,
-      sym_icmps,
-    STATE(47), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(171), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1167] = 12,
+  [1901] = 14,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(105), 1,
-      anon_sym_use,
-    ACTIONS(107), 1,
-      anon_sym_description,
-    ACTIONS(109), 1,
-      anon_sym_label,
-    ACTIONS(111), 1,
-      anon_sym_default,
-    ACTIONS(115), 1,
-      anon_sym_no,
-    ACTIONS(173), 1,
-      anon_sym_RBRACE,
-    ACTIONS(175), 1,
-      anon_sym_select,
-    STATE(311), 1,
-      sym_verb,
-    ACTIONS(113), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(33), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [1215] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 1,
-      anon_sym_silence,
-    ACTIONS(180), 1,
-      anon_sym_RBRACE,
-    ACTIONS(182), 1,
-      anon_sym_use,
-    ACTIONS(185), 1,
-      anon_sym_description,
-    ACTIONS(188), 1,
-      anon_sym_label,
-    ACTIONS(191), 1,
-      anon_sym_default,
-    ACTIONS(197), 1,
-      anon_sym_no,
-    ACTIONS(200), 1,
-      anon_sym_select,
-    STATE(311), 1,
-      sym_verb,
-    ACTIONS(194), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(31), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [1263] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    ACTIONS(205), 1,
-      anon_sym_host,
-    ACTIONS(207), 1,
-      sym_const_ref,
-    STATE(113), 1,
-      aux_sym_http_repeat1,
-    STATE(88), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(203), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
+    ACTIONS(214), 1,
       anon_sym_policy,
+    ACTIONS(216), 1,
       anon_sym_use,
+    ACTIONS(218), 1,
       anon_sym_description,
+    ACTIONS(220), 1,
       anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1303] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(105), 1,
-      anon_sym_use,
-    ACTIONS(107), 1,
-      anon_sym_description,
-    ACTIONS(109), 1,
-      anon_sym_label,
-    ACTIONS(111), 1,
-      anon_sym_default,
-    ACTIONS(115), 1,
-      anon_sym_no,
-    ACTIONS(175), 1,
-      anon_sym_select,
-    ACTIONS(209), 1,
-      anon_sym_RBRACE,
-    STATE(311), 1,
-      sym_verb,
-    ACTIONS(113), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(31), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [1351] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    ACTIONS(213), 1,
-      anon_sym_host,
-    ACTIONS(215), 1,
-      sym_const_ref,
-    STATE(125), 1,
-      aux_sym_http_repeat1,
-    STATE(102), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(211), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1391] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(164), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_DQUOTE,
-  [1419] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(219), 1,
-      anon_sym_http,
     ACTIONS(222), 1,
-      anon_sym_grpc,
-    ACTIONS(225), 1,
-      anon_sym_kafka,
+      anon_sym_default,
+    ACTIONS(226), 1,
+      anon_sym_no,
     ACTIONS(228), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(217), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
       anon_sym_select,
+    ACTIONS(230), 1,
+      anon_sym_expect,
+    ACTIONS(232), 1,
+      anon_sym_RBRACE,
+    STATE(339), 1,
+      sym_verb,
+    ACTIONS(224), 2,
+      anon_sym_deny,
       anon_sym_allow,
-  [1456] = 5,
+    STATE(59), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1957] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(38), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(58), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(233), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(231), 11,
+    ACTIONS(234), 26,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1489] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(38), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(58), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(237), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(235), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1522] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(242), 1,
       anon_sym_COMMA,
-    ACTIONS(244), 1,
-      anon_sym_in,
-    STATE(40), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(124), 1,
-      sym_scope,
-    ACTIONS(240), 17,
-      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8396,26 +9837,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1557] = 6,
+      anon_sym_expect,
+  [1989] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(242), 1,
-      anon_sym_COMMA,
-    ACTIONS(244), 1,
-      anon_sym_in,
-    STATE(54), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(122), 1,
-      sym_scope,
-    ACTIONS(246), 17,
+    ACTIONS(236), 26,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8425,120 +9866,122 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2021] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(240), 1,
+      anon_sym_version,
+    ACTIONS(238), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [1592] = 7,
+      anon_sym_expect,
+  [2055] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(244), 1,
+      anon_sym_version,
+    ACTIONS(242), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2089] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(248), 1,
+      anon_sym_version,
+    ACTIONS(246), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2123] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(252), 1,
-      anon_sym_apikey,
-    ACTIONS(254), 1,
-      anon_sym_topic,
-    ACTIONS(256), 1,
-      anon_sym_client,
-    ACTIONS(258), 1,
       anon_sym_version,
-    ACTIONS(250), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(248), 15,
+    ACTIONS(250), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [1629] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(47), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(171), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1666] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
-      anon_sym_kafka,
-    ACTIONS(85), 1,
-      anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(171), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1703] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(37), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(58), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(233), 6,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(260), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8548,25 +9991,588 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1736] = 5,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2157] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(38), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(58), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(233), 6,
-      anon_sym_port,
+    ACTIONS(256), 1,
+      anon_sym_version,
+    ACTIONS(254), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2191] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(258), 1,
+      anon_sym_silence,
+    ACTIONS(261), 1,
+      anon_sym_RBRACE,
+    ACTIONS(263), 1,
+      anon_sym_policy,
+    ACTIONS(266), 1,
+      anon_sym_use,
+    ACTIONS(269), 1,
+      anon_sym_description,
+    ACTIONS(272), 1,
+      anon_sym_label,
+    ACTIONS(275), 1,
+      anon_sym_default,
+    ACTIONS(281), 1,
+      anon_sym_no,
+    ACTIONS(284), 1,
+      anon_sym_select,
+    ACTIONS(287), 1,
+      anon_sym_expect,
+    STATE(339), 1,
+      sym_verb,
+    ACTIONS(278), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(59), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2247] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_version,
+    ACTIONS(290), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2281] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(294), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2312] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(296), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2343] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(300), 1,
+      anon_sym_COMMA,
+    STATE(77), 1,
+      aux_sym_silence_repeat1,
+    STATE(115), 1,
+      sym_string,
+    ACTIONS(298), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2382] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(300), 1,
+      anon_sym_COMMA,
+    STATE(63), 1,
+      aux_sym_silence_repeat1,
+    STATE(116), 1,
+      sym_string,
+    ACTIONS(302), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2421] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(304), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2452] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(308), 1,
+      anon_sym_method,
+    ACTIONS(310), 1,
+      anon_sym_host,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    ACTIONS(314), 1,
+      sym_http_method,
+    ACTIONS(316), 1,
+      sym_const_ref,
+    STATE(175), 1,
+      aux_sym_http_repeat1,
+    STATE(153), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(306), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2499] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2530] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2561] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(322), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2592] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2623] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(326), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2654] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(328), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2685] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2716] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(332), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2747] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(334), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2778] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(338), 1,
+      anon_sym_RBRACE,
+    ACTIONS(340), 1,
       anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(262), 11,
+    ACTIONS(342), 1,
+      anon_sym_with,
+    ACTIONS(344), 1,
+      sym_const_ref,
+    STATE(17), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(336), 16,
       anon_sym_silence,
-      anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8576,25 +10582,123 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1769] = 7,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2823] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(348), 1,
+      anon_sym_COMMA,
+    STATE(77), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(346), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [2857] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    ACTIONS(353), 1,
+      anon_sym_host,
+    STATE(89), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(351), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2893] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(355), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
       anon_sym_kafka,
-    ACTIONS(85), 1,
       anon_sym_dns,
-    STATE(50), 6,
+      anon_sym_expect,
+  [2923] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(192), 1,
+      anon_sym_icmp,
+    ACTIONS(194), 1,
+      anon_sym_http,
+    ACTIONS(196), 1,
+      anon_sym_grpc,
+    ACTIONS(198), 1,
+      anon_sym_dns,
+    STATE(105), 1,
+      sym_icmps,
+    STATE(107), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(264), 11,
+    ACTIONS(357), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8606,25 +10710,149 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1806] = 7,
+      anon_sym_expect,
+  [2967] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(359), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
       anon_sym_kafka,
-    ACTIONS(85), 1,
       anon_sym_dns,
-    STATE(36), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(264), 11,
+      anon_sym_expect,
+  [2997] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(338), 1,
+      ts_builtin_sym_end,
+    ACTIONS(340), 1,
+      anon_sym_in,
+    ACTIONS(342), 1,
+      anon_sym_with,
+    ACTIONS(344), 1,
+      sym_const_ref,
+    STATE(17), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(336), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3041] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(204), 1,
+      anon_sym_RBRACE,
+    ACTIONS(206), 1,
+      anon_sym_in,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(210), 1,
+      sym_const_ref,
+    STATE(168), 1,
+      sym_scope,
+    STATE(103), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(202), 15,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3085] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3114] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    ACTIONS(363), 1,
+      anon_sym_host,
+    ACTIONS(365), 1,
+      sym_const_ref,
+    STATE(187), 1,
+      aux_sym_http_repeat1,
+    STATE(149), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(361), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8636,7 +10864,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1843] = 12,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3155] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      ts_builtin_sym_end,
+    ACTIONS(369), 1,
+      anon_sym_silence,
+    ACTIONS(372), 1,
+      anon_sym_cluster,
+    ACTIONS(375), 1,
+      anon_sym_cidr,
+    ACTIONS(378), 1,
+      anon_sym_cilium,
+    ACTIONS(381), 1,
+      anon_sym_import,
+    ACTIONS(384), 1,
+      anon_sym_const,
+    ACTIONS(387), 1,
+      anon_sym_category,
+    ACTIONS(390), 1,
+      anon_sym_system,
+    ACTIONS(393), 1,
+      anon_sym_namespace,
+    ACTIONS(396), 1,
+      anon_sym_expect,
+    STATE(86), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [3206] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -8657,9 +10928,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
     ACTIONS(23), 1,
       anon_sym_namespace,
-    ACTIONS(266), 1,
+    ACTIONS(25), 1,
+      anon_sym_expect,
+    ACTIONS(399), 1,
       ts_builtin_sym_end,
-    STATE(49), 11,
+    STATE(86), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -8670,61 +10943,345 @@ static const uint16_t ts_small_parse_table[] = {
       sym_category,
       sym_namespace,
       sym_cluster_policy,
+      sym_expect,
       aux_sym_source_file_repeat1,
-  [1890] = 12,
+  [3257] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(268), 1,
-      ts_builtin_sym_end,
-    ACTIONS(270), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    ACTIONS(403), 1,
+      anon_sym_host,
+    ACTIONS(405), 1,
+      sym_const_ref,
+    STATE(181), 1,
+      aux_sym_http_repeat1,
+    STATE(160), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(401), 16,
       anon_sym_silence,
-    ACTIONS(273), 1,
-      anon_sym_cluster,
-    ACTIONS(276), 1,
-      anon_sym_cidr,
-    ACTIONS(279), 1,
-      anon_sym_cilium,
-    ACTIONS(282), 1,
-      anon_sym_import,
-    ACTIONS(285), 1,
-      anon_sym_const,
-    ACTIONS(288), 1,
-      anon_sym_category,
-    ACTIONS(291), 1,
-      anon_sym_system,
-    ACTIONS(294), 1,
-      anon_sym_namespace,
-    STATE(49), 11,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      aux_sym_source_file_repeat1,
-  [1937] = 7,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3298] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(407), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3331] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(409), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3364] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(90), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(411), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3397] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(415), 1,
+      anon_sym_RBRACE,
+    ACTIONS(417), 1,
+      sym_const_ref,
+    STATE(37), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(413), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(81), 1,
-      anon_sym_grpc,
-    ACTIONS(83), 1,
       anon_sym_kafka,
-    ACTIONS(85), 1,
       anon_sym_dns,
-    STATE(36), 6,
+      anon_sym_expect,
+  [3436] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(216), 1,
+      anon_sym_use,
+    ACTIONS(218), 1,
+      anon_sym_description,
+    ACTIONS(220), 1,
+      anon_sym_label,
+    ACTIONS(222), 1,
+      anon_sym_default,
+    ACTIONS(226), 1,
+      anon_sym_no,
+    ACTIONS(419), 1,
+      anon_sym_RBRACE,
+    ACTIONS(421), 1,
+      anon_sym_select,
+    STATE(354), 1,
+      sym_verb,
+    ACTIONS(224), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(96), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3484] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(100), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(147), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(425), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(423), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3518] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(101), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(147), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(425), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(427), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3552] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 1,
+      anon_sym_silence,
+    ACTIONS(432), 1,
+      anon_sym_RBRACE,
+    ACTIONS(434), 1,
+      anon_sym_use,
+    ACTIONS(437), 1,
+      anon_sym_description,
+    ACTIONS(440), 1,
+      anon_sym_label,
+    ACTIONS(443), 1,
+      anon_sym_default,
+    ACTIONS(449), 1,
+      anon_sym_no,
+    ACTIONS(452), 1,
+      anon_sym_select,
+    STATE(354), 1,
+      sym_verb,
+    ACTIONS(446), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(96), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3600] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(216), 1,
+      anon_sym_use,
+    ACTIONS(218), 1,
+      anon_sym_description,
+    ACTIONS(220), 1,
+      anon_sym_label,
+    ACTIONS(222), 1,
+      anon_sym_default,
+    ACTIONS(226), 1,
+      anon_sym_no,
+    ACTIONS(421), 1,
+      anon_sym_select,
+    ACTIONS(455), 1,
+      anon_sym_RBRACE,
+    STATE(354), 1,
+      sym_verb,
+    ACTIONS(224), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(93), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3648] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(194), 1,
+      anon_sym_http,
+    ACTIONS(196), 1,
+      anon_sym_grpc,
+    ACTIONS(198), 1,
+      anon_sym_dns,
+    STATE(107), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(297), 11,
+    ACTIONS(357), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -8736,165 +11293,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [1974] = 2,
+      anon_sym_expect,
+  [3686] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(299), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2026] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(303), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2052] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(307), 1,
-      anon_sym_COMMA,
-    STATE(54), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(305), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
+    ACTIONS(71), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-  [2082] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(310), 20,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2108] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(314), 1,
-      anon_sym_COMMA,
-    STATE(73), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(312), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
+    ACTIONS(194), 1,
       anon_sym_http,
+    ACTIONS(196), 1,
       anon_sym_grpc,
-      anon_sym_kafka,
+    ACTIONS(198), 1,
       anon_sym_dns,
-  [2137] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 1,
-      anon_sym_COMMA,
-    STATE(86), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(316), 17,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(457), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8903,54 +11323,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [2166] = 10,
+      anon_sym_expect,
+  [3724] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(47), 1,
-      sym_label_key,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(51), 1,
-      sym_const_ref,
-    STATE(110), 1,
-      sym_sentence_values,
-    STATE(177), 2,
+    STATE(101), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(147), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(57), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(320), 6,
+    ACTIONS(425), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [2207] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(324), 1,
-      anon_sym_COMMA,
-    STATE(59), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(322), 17,
+    ACTIONS(459), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8959,726 +11352,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3758] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(101), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(147), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(463), 6,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
-      anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
-  [2236] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2261] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(331), 1,
-      anon_sym_RBRACE,
-    ACTIONS(333), 1,
-      sym_const_ref,
-    STATE(205), 1,
-      sym_scope,
-    STATE(180), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(329), 10,
-      anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [2300] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(335), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2329] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(339), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2358] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(343), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(341), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2387] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(343), 1,
-      anon_sym_COMMA,
-    STATE(77), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(345), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2416] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(349), 1,
-      anon_sym_COMMA,
-    STATE(78), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(347), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2445] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(244), 1,
-      anon_sym_in,
-    STATE(107), 1,
-      sym_scope,
-    ACTIONS(351), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2474] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(349), 1,
-      anon_sym_COMMA,
-    STATE(66), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(353), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2503] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(244), 1,
-      anon_sym_in,
-    STATE(143), 1,
-      sym_scope,
-    ACTIONS(355), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2532] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(244), 1,
-      anon_sym_in,
-    STATE(146), 1,
-      sym_scope,
-    ACTIONS(357), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2561] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(314), 1,
-      anon_sym_COMMA,
-    STATE(56), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(359), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2590] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(361), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2615] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(365), 1,
-      anon_sym_COMMA,
-    STATE(73), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(363), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2644] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(368), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2673] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(305), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2698] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_except,
-    ACTIONS(373), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2725] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(379), 1,
-      anon_sym_COMMA,
-    STATE(77), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(377), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2754] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(384), 1,
-      anon_sym_COMMA,
-    STATE(78), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(382), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2783] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(387), 1,
-      anon_sym_namespaces,
-    ACTIONS(389), 1,
-      anon_sym_cidr,
-    ACTIONS(391), 1,
-      anon_sym_namespace,
-    ACTIONS(393), 1,
-      anon_sym_pods,
-    ACTIONS(397), 1,
-      anon_sym_entity,
-    ACTIONS(399), 1,
-      anon_sym_fqdn,
-    ACTIONS(401), 1,
-      anon_sym_service,
-    ACTIONS(403), 1,
-      anon_sym_services,
-    ACTIONS(395), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(18), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [2826] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_COMMA,
-    STATE(62), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(405), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2855] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_COMMA,
-    STATE(63), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(407), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2884] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(409), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2909] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(411), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2934] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(413), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2959] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(417), 1,
-      anon_sym_EQ,
-    ACTIONS(415), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [2986] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 1,
-      anon_sym_COMMA,
-    STATE(59), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(419), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [3015] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(387), 1,
-      anon_sym_namespaces,
-    ACTIONS(389), 1,
-      anon_sym_cidr,
-    ACTIONS(391), 1,
-      anon_sym_namespace,
-    ACTIONS(397), 1,
-      anon_sym_entity,
-    ACTIONS(399), 1,
-      anon_sym_fqdn,
-    ACTIONS(401), 1,
-      anon_sym_service,
-    ACTIONS(403), 1,
-      anon_sym_services,
-    ACTIONS(421), 1,
-      anon_sym_pods,
-    ACTIONS(395), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(18), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [3058] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    ACTIONS(425), 1,
-      anon_sym_host,
-    STATE(128), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(423), 15,
+    ACTIONS(461), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9690,2009 +11382,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3088] = 2,
+      anon_sym_expect,
+  [3792] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(427), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3112] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(363), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3136] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(429), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3160] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(368), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3184] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(431), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3208] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(435), 1,
-      anon_sym_except,
-    ACTIONS(433), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3234] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(322), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [3258] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(377), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3282] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(382), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3306] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(439), 1,
-      anon_sym_COMMA,
-    STATE(101), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(437), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3334] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(439), 1,
-      anon_sym_COMMA,
-    STATE(98), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(441), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3362] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(445), 1,
-      anon_sym_topic,
-    ACTIONS(447), 1,
-      anon_sym_client,
-    ACTIONS(449), 1,
-      anon_sym_version,
-    ACTIONS(443), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(453), 1,
-      anon_sym_COMMA,
-    STATE(101), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(451), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3420] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    ACTIONS(458), 1,
-      anon_sym_host,
-    STATE(133), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(456), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3450] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    ACTIONS(462), 1,
-      anon_sym_host,
-    STATE(114), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(460), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3480] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(91), 1,
-      anon_sym_in,
-    ACTIONS(93), 1,
-      sym_label_key,
-    ACTIONS(331), 1,
-      anon_sym_RBRACE,
-    ACTIONS(333), 1,
-      sym_const_ref,
-    STATE(205), 1,
-      sym_scope,
-    STATE(180), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(329), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [3518] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(466), 1,
-      anon_sym_topic,
     ACTIONS(468), 1,
-      anon_sym_client,
+      anon_sym_COMMA,
     ACTIONS(470), 1,
-      anon_sym_version,
-    ACTIONS(464), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3548] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(472), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3571] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(474), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3594] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(240), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3617] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(478), 1,
-      anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(476), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3644] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(480), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
       anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-  [3667] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(126), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(482), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3694] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(484), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3717] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(486), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3744] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(488), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(492), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(490), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3798] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(495), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3821] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(499), 1,
-      anon_sym_client,
-    ACTIONS(501), 1,
-      anon_sym_version,
-    ACTIONS(497), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3848] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(349), 1,
-      anon_sym_COMMA,
-    STATE(78), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(503), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3875] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3898] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(478), 1,
-      anon_sym_COMMA,
-    STATE(109), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(507), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3925] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(451), 17,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3948] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(509), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3971] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(513), 1,
-      anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(511), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3998] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(246), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(516), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4048] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(518), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4075] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(134), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(520), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4102] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(522), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4129] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(136), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(524), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4156] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(528), 1,
-      anon_sym_client,
-    ACTIONS(530), 1,
-      anon_sym_version,
-    ACTIONS(526), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4183] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(532), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4206] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(138), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(534), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4233] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(536), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4260] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(538), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(140), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(540), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4314] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(542), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4341] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(546), 1,
-      anon_sym_client,
-    ACTIONS(548), 1,
-      anon_sym_version,
-    ACTIONS(544), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4368] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(550), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4395] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(141), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(552), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4422] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(554), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4449] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(556), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4476] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(558), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4499] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(560), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4522] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(158), 1,
-      anon_sym_header,
-    STATE(115), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(562), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4549] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(349), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(564), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4576] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4599] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 1,
-      anon_sym_version,
-    ACTIONS(568), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4623] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(574), 1,
-      anon_sym_version,
-    ACTIONS(572), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4647] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(578), 1,
-      anon_sym_version,
-    ACTIONS(576), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4671] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(582), 1,
-      anon_sym_version,
-    ACTIONS(580), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4695] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(584), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4717] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(588), 1,
-      anon_sym_version,
-    ACTIONS(586), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4741] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(590), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4763] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 16,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4785] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(592), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4807] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(596), 1,
-      anon_sym_version,
-    ACTIONS(594), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4831] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4852] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(600), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4873] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(602), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4894] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(604), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4915] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4936] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(608), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4957] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(610), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4978] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(612), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [4999] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(614), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [5020] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(616), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [5041] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(618), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [5062] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(620), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [5083] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(622), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [5104] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(624), 1,
-      anon_sym_RPAREN,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(628), 1,
-      sym_cidr,
-    ACTIONS(630), 1,
-      sym_const_ref,
-    ACTIONS(632), 1,
-      sym_identifier,
-    STATE(360), 1,
-      sym_argument,
-    STATE(354), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5142] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(628), 1,
-      sym_cidr,
-    ACTIONS(630), 1,
-      sym_const_ref,
-    ACTIONS(632), 1,
-      sym_identifier,
-    ACTIONS(634), 1,
-      anon_sym_RPAREN,
-    STATE(360), 1,
-      sym_argument,
-    STATE(354), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5180] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(628), 1,
-      sym_cidr,
-    ACTIONS(630), 1,
-      sym_const_ref,
-    ACTIONS(632), 1,
-      sym_identifier,
-    ACTIONS(636), 1,
-      anon_sym_RPAREN,
-    STATE(321), 1,
-      sym_argument,
-    STATE(354), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5218] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(640), 1,
-      anon_sym_COMMA,
-    STATE(176), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(638), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5241] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(644), 1,
-      anon_sym_COMMA,
-    STATE(174), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(642), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5264] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(640), 1,
-      anon_sym_COMMA,
-    STATE(174), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(647), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(640), 1,
-      anon_sym_COMMA,
-    STATE(174), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(649), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5310] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(656), 1,
-      sym_label_key,
-    STATE(177), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(651), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
-      sym_const_ref,
-    ACTIONS(653), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [5335] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(660), 1,
-      anon_sym_LPAREN,
-    STATE(203), 1,
-      sym_arguments,
-    ACTIONS(658), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5358] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(628), 1,
-      sym_cidr,
-    ACTIONS(630), 1,
-      sym_const_ref,
-    ACTIONS(632), 1,
-      sym_identifier,
-    STATE(360), 1,
-      sym_argument,
-    STATE(354), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5393] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(244), 1,
-      anon_sym_in,
-    STATE(196), 1,
+    STATE(112), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(178), 1,
       sym_scope,
-    ACTIONS(662), 11,
+    ACTIONS(466), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11702,3078 +11407,6269 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [5416] = 4,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3828] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(640), 1,
+    ACTIONS(468), 1,
       anon_sym_COMMA,
-    STATE(175), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(664), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5439] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(666), 1,
-      anon_sym_RBRACK,
-    ACTIONS(668), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(337), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5469] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(642), 12,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5487] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(670), 1,
-      anon_sym_RBRACK,
-    ACTIONS(672), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(392), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5517] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(674), 1,
-      anon_sym_group,
-    ACTIONS(676), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(227), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5547] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(678), 12,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5565] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(680), 1,
-      anon_sym_LBRACE,
-    ACTIONS(684), 1,
-      sym_const_ref,
-    STATE(209), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(235), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(682), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
+    ACTIONS(470), 1,
       anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [5591] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(686), 1,
-      anon_sym_RBRACK,
-    ACTIONS(672), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(392), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5621] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(688), 11,
+    STATE(102), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(171), 1,
+      sym_scope,
+    ACTIONS(472), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5638] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(690), 1,
-      anon_sym_LBRACE,
-    STATE(191), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(235), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(682), 6,
       anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [5661] = 5,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3864] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(692), 1,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(194), 1,
+      anon_sym_http,
+    ACTIONS(196), 1,
+      anon_sym_grpc,
+    ACTIONS(198), 1,
+      anon_sym_dns,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(357), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3902] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(194), 1,
+      anon_sym_http,
+    ACTIONS(196), 1,
+      anon_sym_grpc,
+    ACTIONS(198), 1,
+      anon_sym_dns,
+    STATE(99), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(474), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3940] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    STATE(191), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(235), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(694), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [5684] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(697), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(391), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5711] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(672), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(392), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5738] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(699), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(358), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5765] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(701), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5782] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(703), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5799] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(705), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5816] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(707), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5833] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(709), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5850] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(711), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5867] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(713), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5884] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5901] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(717), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5918] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(626), 1,
-      sym_port_number,
-    ACTIONS(719), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(229), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [5945] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(662), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5962] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(721), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5979] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(723), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5996] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(725), 1,
-      anon_sym_LBRACE,
-    STATE(190), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(235), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(682), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6019] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(727), 1,
-      anon_sym_LBRACE,
-    STATE(191), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(235), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(682), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6042] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(729), 11,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6059] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(731), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6075] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_LBRACK,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(733), 1,
+    ACTIONS(208), 1,
       sym_label_key,
-    ACTIONS(735), 1,
-      sym_const_ref,
-    STATE(95), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-  [6101] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(737), 10,
+    ACTIONS(415), 1,
       ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6117] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(739), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6133] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(741), 1,
-      anon_sym_RBRACE,
-    ACTIONS(743), 1,
-      anon_sym_BANG,
-    ACTIONS(745), 1,
-      sym_label_key,
-    ACTIONS(747), 1,
-      sym_const_ref,
-    STATE(372), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [6157] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(751), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(749), 8,
-      anon_sym_namespaces,
-      anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_everything,
-      anon_sym_anywhere,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [6175] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6191] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(755), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6207] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(757), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6223] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(743), 1,
-      anon_sym_BANG,
-    ACTIONS(745), 1,
-      sym_label_key,
-    ACTIONS(747), 1,
-      sym_const_ref,
-    ACTIONS(759), 1,
-      anon_sym_RBRACE,
-    STATE(372), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [6247] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(761), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6263] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6279] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(743), 1,
-      anon_sym_BANG,
-    ACTIONS(745), 1,
-      sym_label_key,
-    ACTIONS(765), 1,
-      anon_sym_RBRACE,
-    ACTIONS(767), 1,
-      sym_const_ref,
-    STATE(316), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [6303] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6319] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(771), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6335] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(773), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6351] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(775), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6367] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(777), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6383] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(779), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6399] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(781), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6415] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(783), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6431] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(785), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6447] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 10,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-  [6463] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(743), 1,
-      anon_sym_BANG,
-    ACTIONS(745), 1,
-      sym_label_key,
-    ACTIONS(747), 1,
-      sym_const_ref,
-    STATE(372), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [6484] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(791), 1,
-      sym_const_ref,
-    STATE(236), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(789), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6503] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(651), 1,
-      sym_const_ref,
-    STATE(236), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(793), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6522] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(798), 1,
-      sym_label_key,
-    ACTIONS(800), 1,
-      sym_const_ref,
-    ACTIONS(796), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(383), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6544] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 1,
-      anon_sym_pods,
-    ACTIONS(804), 1,
-      anon_sym_all,
-    ACTIONS(806), 1,
-      anon_sym_nodes,
-    ACTIONS(808), 1,
-      anon_sym_everything,
-    STATE(210), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [6566] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(804), 1,
-      anon_sym_all,
-    ACTIONS(806), 1,
-      anon_sym_nodes,
-    ACTIONS(808), 1,
-      anon_sym_everything,
-    ACTIONS(810), 1,
-      anon_sym_pods,
-    STATE(210), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [6588] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(798), 1,
-      sym_label_key,
-    ACTIONS(814), 1,
-      sym_const_ref,
-    ACTIONS(812), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(370), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6610] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(343), 1,
-      sym_type,
-    ACTIONS(816), 3,
-      anon_sym_cidr,
-      anon_sym_port,
-      anon_sym_string,
-    ACTIONS(818), 4,
-      anon_sym_cidrs,
-      anon_sym_ports,
-      anon_sym_strings,
-      anon_sym_selector,
-  [6628] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
-      anon_sym_silence,
-    ACTIONS(822), 1,
-      anon_sym_RBRACE,
-    ACTIONS(824), 1,
-      sym__name_token,
-    STATE(240), 1,
-      sym_name,
-    STATE(320), 1,
-      sym_inventory_entry,
-    STATE(266), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6651] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
-      anon_sym_silence,
-    ACTIONS(824), 1,
-      sym__name_token,
-    ACTIONS(826), 1,
-      anon_sym_RBRACE,
-    STATE(240), 1,
-      sym_name,
-    STATE(378), 1,
-      sym_inventory_entry,
-    STATE(266), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6674] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
-      anon_sym_silence,
-    ACTIONS(824), 1,
-      sym__name_token,
-    ACTIONS(828), 1,
-      anon_sym_RBRACE,
-    STATE(240), 1,
-      sym_name,
-    STATE(378), 1,
-      sym_inventory_entry,
-    STATE(266), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [6697] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(830), 7,
-      anon_sym_LBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6710] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(834), 1,
-      anon_sym_COMMA,
-    ACTIONS(836), 1,
-      anon_sym_DQUOTE,
-    STATE(260), 1,
-      aux_sym_silence_repeat1,
-    STATE(380), 1,
-      sym_string,
-    ACTIONS(832), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6730] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(798), 1,
-      sym_label_key,
-    ACTIONS(838), 1,
-      sym_const_ref,
-    STATE(131), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6748] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(417), 1,
-      anon_sym_EQ,
-    ACTIONS(842), 1,
-      anon_sym_in,
-    ACTIONS(844), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(846), 1,
-      anon_sym_notin,
-    ACTIONS(840), 2,
-      anon_sym_COMMA,
+      sym_const_ref,
+    STATE(37), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(413), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3978] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 1,
+      anon_sym_kafka,
+    ACTIONS(194), 1,
+      anon_sym_http,
+    ACTIONS(196), 1,
+      anon_sym_grpc,
+    ACTIONS(198), 1,
+      anon_sym_dns,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(474), 12,
+      anon_sym_silence,
       anon_sym_RBRACE,
-  [6768] = 5,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4016] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(848), 1,
-      anon_sym_RPAREN,
-    ACTIONS(850), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(390), 2,
-      sym__label_value,
-      sym_string,
-  [6786] = 5,
+    ACTIONS(478), 1,
+      anon_sym_http,
+    ACTIONS(481), 1,
+      anon_sym_grpc,
+    ACTIONS(484), 1,
+      anon_sym_kafka,
+    ACTIONS(487), 1,
+      anon_sym_dns,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(476), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4054] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(852), 1,
-      anon_sym_RPAREN,
-    ACTIONS(850), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(390), 2,
-      sym__label_value,
-      sym_string,
-  [6804] = 7,
+    ACTIONS(143), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4081] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(854), 1,
+    ACTIONS(490), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4108] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(492), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4135] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(496), 1,
+      anon_sym_COMMA,
+    STATE(112), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(494), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4166] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(499), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4193] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4220] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(503), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4247] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4274] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(507), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4301] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(470), 1,
+      anon_sym_in,
+    STATE(173), 1,
+      sym_scope,
+    ACTIONS(509), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4331] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(856), 1,
-      anon_sym_sentence,
-    ACTIONS(858), 1,
-      anon_sym_LPAREN,
-    STATE(226), 1,
-      sym_body,
-    STATE(290), 1,
-      sym_parameters,
-    STATE(362), 1,
-      sym_sentence_declaration,
-  [6826] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(798), 1,
+    ACTIONS(206), 1,
+      anon_sym_in,
+    ACTIONS(208), 1,
       sym_label_key,
-    ACTIONS(860), 1,
+    ACTIONS(513), 1,
+      anon_sym_RBRACE,
+    ACTIONS(515), 1,
       sym_const_ref,
+    STATE(222), 1,
+      sym_scope,
     STATE(207), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [6844] = 5,
+    ACTIONS(511), 11,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4371] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(862), 1,
-      anon_sym_RPAREN,
-    ACTIONS(850), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(390), 2,
-      sym__label_value,
-      sym_string,
-  [6862] = 5,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(517), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4401] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(798), 1,
-      sym_label_key,
-    ACTIONS(864), 1,
-      sym_const_ref,
-    STATE(106), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6880] = 5,
+    ACTIONS(494), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4427] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(866), 1,
-      anon_sym_RPAREN,
-    ACTIONS(850), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(390), 2,
-      sym__label_value,
-      sym_string,
-  [6898] = 5,
+    ACTIONS(522), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4453] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 1,
-      anon_sym_LBRACE,
-    ACTIONS(798), 1,
-      sym_label_key,
-    ACTIONS(868), 1,
-      sym_const_ref,
-    STATE(67), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [6916] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(870), 1,
-      anon_sym_namespaces,
-    ACTIONS(872), 1,
+    ACTIONS(526), 1,
+      anon_sym_COMMA,
+    STATE(123), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(524), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_namespace,
-    ACTIONS(874), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [4483] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4509] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4535] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 1,
+      anon_sym_COMMA,
+    STATE(123), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(533), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [4565] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(539), 1,
+      anon_sym_COMMA,
+    STATE(144), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(537), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4595] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(541), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4621] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(539), 1,
+      anon_sym_COMMA,
+    STATE(127), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(543), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4651] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(547), 1,
+      anon_sym_except,
+    ACTIONS(545), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4679] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(549), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4709] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(553), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4739] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(557), 1,
+      anon_sym_COMMA,
+    STATE(133), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(555), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4769] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(560), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4799] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(564), 1,
+      anon_sym_COMMA,
+    STATE(133), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(562), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4829] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(564), 1,
+      anon_sym_COMMA,
+    STATE(135), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(566), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(568), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4889] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(470), 1,
+      anon_sym_in,
+    STATE(179), 1,
+      sym_scope,
+    ACTIONS(572), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4919] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 1,
+      anon_sym_COMMA,
+    STATE(137), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(574), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4949] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(470), 1,
+      anon_sym_in,
+    STATE(172), 1,
+      sym_scope,
+    ACTIONS(576), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4979] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(578), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5009] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 1,
+      anon_sym_COMMA,
+    STATE(126), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(583), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5039] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(587), 1,
+      anon_sym_EQ,
+    ACTIONS(585), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5067] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(591), 1,
+      anon_sym_COMMA,
+    STATE(144), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(589), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5097] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 1,
+      anon_sym_COMMA,
+    STATE(131), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(594), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5127] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5152] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(51), 1,
+      sym_label_key,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
+      sym_const_ref,
+    STATE(166), 1,
+      sym_sentence_values,
+    STATE(217), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(142), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(596), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [5193] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(555), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5218] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    ACTIONS(600), 1,
+      anon_sym_host,
+    STATE(193), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(598), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5249] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(602), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5278] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(606), 1,
+      anon_sym_namespaces,
+    ACTIONS(608), 1,
+      anon_sym_cidr,
+    ACTIONS(610), 1,
+      anon_sym_namespace,
+    ACTIONS(612), 1,
+      anon_sym_pods,
+    ACTIONS(616), 1,
+      anon_sym_entity,
+    ACTIONS(618), 1,
+      anon_sym_fqdn,
+    ACTIONS(620), 1,
+      anon_sym_service,
+    ACTIONS(622), 1,
+      anon_sym_services,
+    ACTIONS(614), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(47), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [5321] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(624), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5346] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    ACTIONS(628), 1,
+      anon_sym_host,
+    STATE(182), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(626), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5377] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(578), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5402] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(524), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5427] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 1,
+      anon_sym_COMMA,
+    STATE(161), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(630), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5456] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(589), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5481] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(634), 1,
+      anon_sym_except,
+    ACTIONS(632), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5508] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(636), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5533] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    ACTIONS(640), 1,
+      anon_sym_host,
+    STATE(190), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(638), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5564] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(644), 1,
+      anon_sym_COMMA,
+    STATE(161), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(642), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5593] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(606), 1,
+      anon_sym_namespaces,
+    ACTIONS(608), 1,
+      anon_sym_cidr,
+    ACTIONS(610), 1,
+      anon_sym_namespace,
+    ACTIONS(616), 1,
+      anon_sym_entity,
+    ACTIONS(618), 1,
+      anon_sym_fqdn,
+    ACTIONS(620), 1,
+      anon_sym_service,
+    ACTIONS(622), 1,
+      anon_sym_services,
+    ACTIONS(647), 1,
+      anon_sym_pods,
+    ACTIONS(614), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(47), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [5636] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(649), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5664] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(206), 1,
+      anon_sym_in,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(513), 1,
+      anon_sym_RBRACE,
+    ACTIONS(515), 1,
+      sym_const_ref,
+    STATE(222), 1,
+      sym_scope,
+    STATE(207), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(511), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [5702] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5726] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5750] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(655), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(472), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5798] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5822] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5846] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(466), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5870] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5894] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(663), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5918] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 1,
+      anon_sym_COMMA,
+    STATE(200), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(665), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5946] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(669), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5974] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 1,
+      anon_sym_COMMA,
+    STATE(183), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(671), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6002] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(673), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6026] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6050] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(677), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6074] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(188), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(679), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6102] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(681), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6130] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(683), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6158] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(685), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6186] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(687), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6210] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(642), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6234] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(691), 1,
+      anon_sym_COMMA,
+    STATE(186), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(689), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6262] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(694), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6290] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(696), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6318] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(194), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(698), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6346] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(700), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6374] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(196), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(702), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6402] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(197), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(704), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6430] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(706), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6458] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(708), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6486] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(199), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6514] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6542] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6570] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(163), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(716), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6598] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_header,
+    STATE(36), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(718), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6626] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 1,
+      anon_sym_COMMA,
+    STATE(186), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(720), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6654] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(689), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6677] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(722), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6699] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(724), 1,
+      anon_sym_RPAREN,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(728), 1,
+      sym_cidr,
+    ACTIONS(730), 1,
+      sym_const_ref,
+    ACTIONS(732), 1,
+      sym_identifier,
+    STATE(424), 1,
+      sym_argument,
+    STATE(406), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [6737] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 1,
+      anon_sym_COMMA,
+    STATE(206), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(734), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6761] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(740), 1,
+      anon_sym_LPAREN,
+    STATE(238), 1,
+      sym_arguments,
+    ACTIONS(738), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6785] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(744), 1,
+      anon_sym_COMMA,
+    STATE(206), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(742), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6809] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(470), 1,
+      anon_sym_in,
+    STATE(228), 1,
+      sym_scope,
+    ACTIONS(747), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6833] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 1,
+      anon_sym_COMMA,
+    STATE(206), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(749), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6857] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(728), 1,
+      sym_cidr,
+    ACTIONS(730), 1,
+      sym_const_ref,
+    ACTIONS(732), 1,
+      sym_identifier,
+    ACTIONS(751), 1,
+      anon_sym_RPAREN,
+    STATE(424), 1,
+      sym_argument,
+    STATE(406), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [6895] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 1,
+      anon_sym_COMMA,
+    STATE(204), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(753), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6919] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 1,
+      anon_sym_COMMA,
+    STATE(208), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(755), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6943] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(728), 1,
+      sym_cidr,
+    ACTIONS(730), 1,
+      sym_const_ref,
+    ACTIONS(732), 1,
+      sym_identifier,
+    ACTIONS(757), 1,
+      anon_sym_RPAREN,
+    STATE(380), 1,
+      sym_argument,
+    STATE(406), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [6981] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_cidr,
+    ACTIONS(761), 1,
+      anon_sym_namespace,
+    ACTIONS(763), 1,
+      anon_sym_pods,
+    ACTIONS(765), 1,
+      anon_sym_entity,
+    ACTIONS(767), 1,
+      anon_sym_fqdn,
+    ACTIONS(769), 1,
+      anon_sym_node,
+    STATE(12), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7012] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_cidr,
+    ACTIONS(761), 1,
+      anon_sym_namespace,
+    ACTIONS(765), 1,
+      anon_sym_entity,
+    ACTIONS(767), 1,
+      anon_sym_fqdn,
+    ACTIONS(771), 1,
+      anon_sym_pods,
+    ACTIONS(773), 1,
+      anon_sym_node,
+    STATE(504), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7043] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(728), 1,
+      sym_cidr,
+    ACTIONS(730), 1,
+      sym_const_ref,
+    ACTIONS(732), 1,
+      sym_identifier,
+    STATE(424), 1,
+      sym_argument,
+    STATE(406), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7078] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(742), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7097] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(780), 1,
+      sym_label_key,
+    STATE(217), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(775), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
+      sym_const_ref,
+    ACTIONS(777), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7122] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(782), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7141] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_cidr,
+    ACTIONS(761), 1,
+      anon_sym_namespace,
+    ACTIONS(765), 1,
+      anon_sym_entity,
+    ACTIONS(767), 1,
+      anon_sym_fqdn,
+    ACTIONS(771), 1,
+      anon_sym_pods,
+    ACTIONS(773), 1,
+      anon_sym_node,
+    STATE(503), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7172] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 1,
+      anon_sym_cidr,
+    ACTIONS(761), 1,
+      anon_sym_namespace,
+    ACTIONS(765), 1,
+      anon_sym_entity,
+    ACTIONS(767), 1,
+      anon_sym_fqdn,
+    ACTIONS(784), 1,
+      anon_sym_pods,
+    ACTIONS(786), 1,
+      anon_sym_node,
+    STATE(12), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7203] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(788), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7221] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(747), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7239] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(790), 1,
+      anon_sym_RBRACK,
+    ACTIONS(792), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(376), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7269] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(794), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7287] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(796), 1,
+      anon_sym_RBRACK,
+    ACTIONS(798), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(440), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7317] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(800), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7335] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7353] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(804), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7371] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(806), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7389] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7407] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(810), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7425] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(812), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7443] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(814), 1,
+      anon_sym_RBRACK,
+    ACTIONS(798), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(440), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7473] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(816), 1,
+      anon_sym_group,
+    ACTIONS(818), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(244), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7521] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(822), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7539] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(824), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7557] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(826), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7575] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(828), 1,
+      anon_sym_LBRACE,
+    ACTIONS(832), 1,
+      sym_const_ref,
+    STATE(256), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(274), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(830), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7601] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(834), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7618] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(836), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7635] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(838), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7652] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(840), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(241), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7679] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(842), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7696] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7713] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(846), 1,
+      anon_sym_LBRACE,
+    STATE(247), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(274), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(830), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7736] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(848), 1,
+      anon_sym_LBRACE,
+    STATE(247), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(274), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(850), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7759] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(853), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(423), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7786] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(855), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7803] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(798), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(440), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7830] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(726), 1,
+      sym_port_number,
+    ACTIONS(857), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(430), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7857] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(859), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7874] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(861), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7891] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(863), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7908] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(865), 1,
+      anon_sym_LBRACE,
+    STATE(246), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(274), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(830), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7931] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(867), 1,
+      anon_sym_LBRACE,
+    STATE(247), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(274), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(830), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7954] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(869), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7971] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(871), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7988] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(873), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8005] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(875), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8022] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(877), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8039] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(879), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8056] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(881), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8073] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(883), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8090] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(885), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8107] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(887), 1,
+      anon_sym_RBRACE,
+    ACTIONS(889), 1,
+      anon_sym_BANG,
+    ACTIONS(891), 1,
+      sym_label_key,
+    ACTIONS(893), 1,
+      sym_const_ref,
+    STATE(444), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8131] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(897), 2,
+      anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(895), 8,
+      anon_sym_namespaces,
+      anon_sym_cidr,
+      anon_sym_pods,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [8149] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(889), 1,
+      anon_sym_BANG,
+    ACTIONS(891), 1,
+      sym_label_key,
+    ACTIONS(899), 1,
+      anon_sym_RBRACE,
+    ACTIONS(901), 1,
+      sym_const_ref,
+    STATE(386), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8173] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(903), 1,
+      sym_label_key,
+    ACTIONS(905), 1,
+      sym_const_ref,
+    STATE(155), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+  [8199] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(889), 1,
+      anon_sym_BANG,
+    ACTIONS(891), 1,
+      sym_label_key,
+    ACTIONS(893), 1,
+      sym_const_ref,
+    ACTIONS(907), 1,
+      anon_sym_RBRACE,
+    STATE(444), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8223] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(336), 1,
+      anon_sym_to,
+    ACTIONS(340), 1,
+      anon_sym_in,
+    ACTIONS(342), 1,
+      anon_sym_with,
+    ACTIONS(344), 1,
+      sym_const_ref,
+    STATE(17), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8250] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(889), 1,
+      anon_sym_BANG,
+    ACTIONS(891), 1,
+      sym_label_key,
+    ACTIONS(893), 1,
+      sym_const_ref,
+    STATE(444), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8271] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(775), 1,
+      sym_const_ref,
+    STATE(273), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(909), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8290] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(914), 1,
+      sym_const_ref,
+    STATE(273), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(912), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8309] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(916), 1,
+      anon_sym_pods,
+    ACTIONS(918), 1,
       anon_sym_all,
-    STATE(142), 3,
+    ACTIONS(920), 1,
+      anon_sym_nodes,
+    ACTIONS(922), 1,
+      anon_sym_everything,
+    STATE(221), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8331] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(926), 1,
+      sym_label_key,
+    ACTIONS(928), 1,
+      sym_const_ref,
+    ACTIONS(924), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(414), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8353] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(926), 1,
+      sym_label_key,
+    ACTIONS(932), 1,
+      sym_const_ref,
+    ACTIONS(930), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(409), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8375] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(918), 1,
+      anon_sym_all,
+    ACTIONS(920), 1,
+      anon_sym_nodes,
+    ACTIONS(922), 1,
+      anon_sym_everything,
+    ACTIONS(934), 1,
+      anon_sym_pods,
+    STATE(221), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8397] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(389), 1,
+      sym_type,
+    ACTIONS(936), 3,
+      anon_sym_cidr,
+      anon_sym_port,
+      anon_sym_string,
+    ACTIONS(938), 4,
+      anon_sym_cidrs,
+      anon_sym_ports,
+      anon_sym_strings,
+      anon_sym_selector,
+  [8415] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(940), 7,
+      anon_sym_LBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8428] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_silence,
+    ACTIONS(944), 1,
+      anon_sym_RBRACE,
+    ACTIONS(946), 1,
+      sym__name_token,
+    STATE(277), 1,
+      sym_name,
+    STATE(397), 1,
+      sym_inventory_entry,
+    STATE(309), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [8451] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_silence,
+    ACTIONS(946), 1,
+      sym__name_token,
+    ACTIONS(948), 1,
+      anon_sym_RBRACE,
+    STATE(277), 1,
+      sym_name,
+    STATE(411), 1,
+      sym_inventory_entry,
+    STATE(309), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [8474] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(413), 1,
+      anon_sym_to,
+    ACTIONS(417), 1,
+      sym_const_ref,
+    STATE(37), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8495] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_silence,
+    ACTIONS(946), 1,
+      sym__name_token,
+    ACTIONS(950), 1,
+      anon_sym_RBRACE,
+    STATE(277), 1,
+      sym_name,
+    STATE(411), 1,
+      sym_inventory_entry,
+    STATE(309), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [8518] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(926), 1,
+      sym_label_key,
+    ACTIONS(952), 1,
+      sym_const_ref,
+    STATE(177), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8536] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(587), 1,
+      anon_sym_EQ,
+    ACTIONS(956), 1,
+      anon_sym_in,
+    ACTIONS(958), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(960), 1,
+      anon_sym_notin,
+    ACTIONS(954), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8556] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(962), 1,
+      anon_sym_namespaces,
+    ACTIONS(964), 1,
+      anon_sym_namespace,
+    ACTIONS(966), 1,
+      anon_sym_all,
+    STATE(165), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [6934] = 6,
+  [8574] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(820), 1,
-      anon_sym_silence,
-    ACTIONS(824), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(968), 1,
+      anon_sym_RPAREN,
+    ACTIONS(970), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(420), 2,
+      sym__label_value,
+      sym_string,
+  [8592] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(972), 1,
+      sym_const_ref,
+    ACTIONS(974), 1,
       sym__name_token,
-    STATE(240), 1,
+    STATE(34), 3,
+      sym__string_or_ref,
+      sym_string,
       sym_name,
-    STATE(378), 1,
+  [8610] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_silence,
+    ACTIONS(946), 1,
+      sym__name_token,
+    STATE(277), 1,
+      sym_name,
+    STATE(411), 1,
       sym_inventory_entry,
-    STATE(266), 2,
+    STATE(309), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [6954] = 5,
+  [8630] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(876), 1,
+    ACTIONS(976), 1,
       anon_sym_LBRACK,
-    STATE(90), 1,
+    STATE(129), 1,
       sym_cidr_item,
-    ACTIONS(878), 2,
+    ACTIONS(978), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(76), 2,
+    STATE(130), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [6972] = 6,
+  [8648] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(834), 1,
-      anon_sym_COMMA,
-    ACTIONS(836), 1,
-      anon_sym_DQUOTE,
-    STATE(272), 1,
-      aux_sym_silence_repeat1,
-    STATE(382), 1,
-      sym_string,
-    ACTIONS(880), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [6992] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(39), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(798), 1,
+    ACTIONS(926), 1,
       sym_label_key,
-    ACTIONS(882), 1,
+    ACTIONS(980), 1,
       sym_const_ref,
-    STATE(75), 3,
+    STATE(138), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [7010] = 5,
+  [8666] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(876), 1,
+    ACTIONS(982), 1,
+      anon_sym_LBRACE,
+    ACTIONS(984), 1,
+      anon_sym_sentence,
+    ACTIONS(986), 1,
+      anon_sym_LPAREN,
+    STATE(253), 1,
+      sym_body,
+    STATE(321), 1,
+      sym_parameters,
+    STATE(410), 1,
+      sym_sentence_declaration,
+  [8688] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(970), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(420), 2,
+      sym__label_value,
+      sym_string,
+  [8706] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(990), 1,
+      anon_sym_RPAREN,
+    ACTIONS(970), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(420), 2,
+      sym__label_value,
+      sym_string,
+  [8724] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(994), 1,
+      anon_sym_COMMA,
+    ACTIONS(996), 1,
+      anon_sym_DQUOTE,
+    STATE(297), 1,
+      aux_sym_silence_repeat1,
+    STATE(429), 1,
+      sym_string,
+    ACTIONS(992), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8744] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(994), 1,
+      anon_sym_COMMA,
+    ACTIONS(996), 1,
+      anon_sym_DQUOTE,
+    STATE(308), 1,
+      aux_sym_silence_repeat1,
+    STATE(433), 1,
+      sym_string,
+    ACTIONS(998), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [8764] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(976), 1,
       anon_sym_LBRACK,
-    STATE(71), 1,
+    STATE(157), 1,
       sym_cidr_item,
-    ACTIONS(878), 2,
+    ACTIONS(978), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(76), 2,
+    STATE(130), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [7028] = 4,
+  [8782] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(926), 1,
+      sym_label_key,
+    ACTIONS(1000), 1,
+      sym_const_ref,
+    STATE(170), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8800] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(926), 1,
+      sym_label_key,
+    ACTIONS(1002), 1,
+      sym_const_ref,
+    STATE(232), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8818] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(884), 2,
+    ACTIONS(1004), 1,
+      anon_sym_RPAREN,
+    ACTIONS(970), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(346), 2,
+    STATE(420), 2,
       sym__label_value,
       sym_string,
-  [7043] = 4,
+  [8836] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(886), 2,
-      sym_label_value,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(926), 1,
+      sym_label_key,
+    ACTIONS(1006), 1,
       sym_const_ref,
-    STATE(322), 2,
-      sym__label_value,
-      sym_string,
-  [7058] = 2,
+    STATE(121), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8854] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(413), 5,
+    ACTIONS(91), 5,
       anon_sym_COMMA,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [7069] = 5,
+  [8865] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(820), 1,
-      anon_sym_silence,
-    ACTIONS(824), 1,
-      sym__name_token,
-    STATE(237), 1,
-      sym_name,
-    STATE(303), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [7086] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(888), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(28), 2,
-      sym__label_value,
-      sym_string,
-  [7101] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(850), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(390), 2,
-      sym__label_value,
-      sym_string,
-  [7116] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(890), 2,
+    ACTIONS(1008), 2,
       sym_label_value,
       sym_const_ref,
     STATE(369), 2,
       sym__label_value,
       sym_string,
-  [7131] = 4,
+  [8880] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(892), 2,
+    ACTIONS(1010), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(198), 2,
+    STATE(370), 2,
       sym__label_value,
       sym_string,
-  [7146] = 4,
+  [8895] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(876), 1,
-      anon_sym_LBRACK,
-    ACTIONS(894), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(91), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [7161] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(164), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(898), 1,
+    ACTIONS(1012), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(8), 2,
+      sym__label_value,
+      sym_string,
+  [8910] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1014), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(412), 2,
+      sym__label_value,
+      sym_string,
+  [8925] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1018), 1,
       anon_sym_COMMA,
-    STATE(272), 1,
+    STATE(308), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(896), 2,
+    ACTIONS(1016), 2,
       anon_sym_silence,
       sym__name_token,
-  [7178] = 4,
+  [8942] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(901), 1,
-      sym_const_ref,
-    STATE(132), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7192] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(905), 1,
-      sym_icmp_type,
-    STATE(154), 1,
-      sym_icmp_item,
-    ACTIONS(903), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [7206] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      sym_const_ref,
-    ACTIONS(909), 1,
-      sym__name_token,
-    STATE(81), 1,
-      sym_name,
-    STATE(112), 1,
-      sym__name_list,
-  [7222] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(911), 1,
-      sym_const_ref,
-    STATE(127), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7236] = 4,
-    ACTIONS(915), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(917), 1,
-      sym_comment,
-    STATE(297), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(913), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [7250] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(919), 1,
-      sym_const_ref,
-    STATE(129), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7264] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(921), 1,
-      sym_const_ref,
-    STATE(130), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7278] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(923), 1,
-      sym_const_ref,
-    STATE(156), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7292] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(925), 1,
-      sym_sentence_word,
-    STATE(79), 1,
-      sym_way,
-    ACTIONS(927), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7306] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(929), 1,
-      anon_sym_RBRACK,
-    STATE(356), 1,
-      sym__cidr_or_ref,
-    ACTIONS(931), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7320] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      sym_const_ref,
-    ACTIONS(909), 1,
-      sym__name_token,
-    STATE(81), 1,
-      sym_name,
-    STATE(119), 1,
-      sym__name_list,
-  [7336] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(933), 1,
-      anon_sym_RBRACK,
-    STATE(356), 1,
-      sym__cidr_or_ref,
-    ACTIONS(931), 2,
-      sym_cidr,
-      sym_const_ref,
-  [7350] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(935), 1,
-      sym_const_ref,
-    STATE(135), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7364] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(937), 1,
-      sym_const_ref,
-    STATE(137), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7378] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(939), 1,
-      sym_const_ref,
-    STATE(147), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(941), 1,
-      sym_const_ref,
-    STATE(149), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7406] = 4,
-    ACTIONS(917), 1,
-      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_silence,
     ACTIONS(946), 1,
+      sym__name_token,
+    STATE(276), 1,
+      sym_name,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [8959] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1021), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(231), 2,
+      sym__label_value,
+      sym_string,
+  [8974] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(970), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(420), 2,
+      sym__label_value,
+      sym_string,
+  [8989] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(976), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1023), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(159), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9004] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1025), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9018] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1027), 1,
+      sym_const_ref,
+    STATE(180), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9032] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1029), 1,
+      sym_const_ref,
+    STATE(53), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9046] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1031), 1,
+      sym_const_ref,
+    STATE(38), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9060] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1033), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9074] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1035), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_name,
+    STATE(167), 1,
+      sym__name_list,
+  [9090] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1037), 1,
+      anon_sym_silence,
+    ACTIONS(1040), 1,
+      sym__name_token,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9104] = 4,
+    ACTIONS(1045), 1,
       anon_sym_DQUOTE2,
-    STATE(289), 1,
+    ACTIONS(1047), 1,
+      sym_comment,
+    STATE(320), 1,
       aux_sym_string_repeat1,
-    ACTIONS(943), 2,
+    ACTIONS(1042), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [7420] = 5,
+  [9118] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(854), 1,
+    ACTIONS(982), 1,
       anon_sym_LBRACE,
-    ACTIONS(856), 1,
+    ACTIONS(984), 1,
       anon_sym_sentence,
-    STATE(224), 1,
+    STATE(260), 1,
       sym_body,
-    STATE(361), 1,
+    STATE(413), 1,
       sym_sentence_declaration,
-  [7436] = 4,
+  [9134] = 4,
+    ACTIONS(1047), 1,
+      sym_comment,
+    ACTIONS(1051), 1,
+      anon_sym_DQUOTE2,
+    STATE(349), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1049), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9148] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(905), 1,
+    ACTIONS(1055), 1,
       sym_icmp_type,
-    STATE(120), 1,
+    STATE(174), 1,
       sym_icmp_item,
-    ACTIONS(903), 2,
+    ACTIONS(1053), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [7450] = 4,
+  [9162] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(948), 1,
+    ACTIONS(1057), 1,
       sym_const_ref,
     STATE(139), 2,
       sym__string_or_ref,
       sym_string,
-  [7464] = 4,
+  [9176] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(950), 1,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1035), 1,
       sym_const_ref,
-    STATE(150), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7478] = 4,
+    STATE(134), 1,
+      sym_name,
+    STATE(184), 1,
+      sym__name_list,
+  [9192] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(952), 1,
-      sym_const_ref,
-    STATE(169), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7492] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(954), 1,
-      sym_const_ref,
-    STATE(148), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7506] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(956), 1,
-      sym_const_ref,
-    STATE(97), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7520] = 4,
-    ACTIONS(917), 1,
-      sym_comment,
-    ACTIONS(960), 1,
-      anon_sym_DQUOTE2,
-    STATE(289), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(958), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [7534] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(962), 1,
+    ACTIONS(1059), 1,
       anon_sym_RBRACK,
-    STATE(350), 1,
+    STATE(408), 1,
       sym__cidr_or_ref,
-    ACTIONS(964), 2,
+    ACTIONS(1061), 2,
       sym_cidr,
       sym_const_ref,
-  [7548] = 5,
+  [9206] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1063), 1,
+      sym_const_ref,
+    STATE(202), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9220] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1065), 1,
+      sym_const_ref,
+    STATE(176), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9234] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1067), 1,
+      sym_const_ref,
+    STATE(226), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9248] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1055), 1,
+      sym_icmp_type,
+    STATE(201), 1,
+      sym_icmp_item,
+    ACTIONS(1053), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9262] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1069), 1,
+      sym_const_ref,
+    STATE(189), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9276] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1071), 1,
+      sym_const_ref,
+    STATE(191), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9290] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1073), 1,
+      sym_const_ref,
+    STATE(40), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9304] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1075), 1,
+      sym_const_ref,
+    STATE(54), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9318] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1055), 1,
+      sym_icmp_type,
+    STATE(81), 1,
+      sym_icmp_item,
+    ACTIONS(1053), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9332] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1077), 1,
+      sym_const_ref,
+    STATE(91), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9346] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1079), 1,
+      sym_const_ref,
+    STATE(78), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9360] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1081), 1,
+      sym_const_ref,
+    STATE(110), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9374] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1083), 1,
+      sym_sentence_word,
+    STATE(151), 1,
+      sym_way,
+    ACTIONS(1085), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [9388] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      anon_sym_RBRACK,
+    STATE(408), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1061), 2,
+      sym_cidr,
+      sym_const_ref,
+  [9402] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1089), 1,
+      sym_const_ref,
+    STATE(192), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9416] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1091), 1,
+      sym_const_ref,
+    STATE(195), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9430] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1093), 1,
+      sym_const_ref,
+    STATE(41), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9444] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1095), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9458] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1097), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9472] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1099), 1,
+      sym_const_ref,
+    STATE(198), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9486] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1101), 1,
+      sym_const_ref,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9500] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1035), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_name,
+    STATE(169), 1,
+      sym__name_list,
+  [9516] = 4,
+    ACTIONS(1047), 1,
+      sym_comment,
+    ACTIONS(1105), 1,
+      anon_sym_DQUOTE2,
+    STATE(320), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1103), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9530] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1016), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9542] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1107), 1,
+      sym_const_ref,
+    STATE(154), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9556] = 4,
+    ACTIONS(1047), 1,
+      sym_comment,
+    ACTIONS(1111), 1,
+      anon_sym_DQUOTE2,
+    STATE(353), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1109), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9570] = 4,
+    ACTIONS(1047), 1,
+      sym_comment,
+    ACTIONS(1113), 1,
+      anon_sym_DQUOTE2,
+    STATE(320), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1103), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9584] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1115), 1,
+      sym_sentence_word,
+    STATE(162), 1,
+      sym_way,
+    ACTIONS(1085), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [9598] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1117), 1,
+      anon_sym_RBRACK,
+    STATE(385), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1119), 2,
+      sym_cidr,
+      sym_const_ref,
+  [9612] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1121), 1,
+      sym_const_ref,
+    STATE(85), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9626] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1123), 1,
+      anon_sym_COMMA,
+    ACTIONS(1126), 1,
+      anon_sym_RBRACE,
+    STATE(357), 1,
+      aux_sym_selector_repeat1,
+  [9639] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1128), 1,
+      anon_sym_COMMA,
+    STATE(367), 1,
+      aux_sym_selector_in_repeat1,
+  [9652] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1130), 1,
+      anon_sym_COMMA,
+    STATE(367), 1,
+      aux_sym_selector_in_repeat1,
+  [9665] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1132), 1,
+      sym_const_ref,
+    STATE(35), 1,
+      sym_name,
+  [9678] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1134), 1,
+      sym_const_ref,
+    STATE(26), 1,
+      sym_name,
+  [9691] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1136), 1,
+      sym_port_number,
+    ACTIONS(1138), 1,
+      sym_const_ref,
+    STATE(79), 1,
+      sym_port,
+  [9704] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1140), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1142), 1,
+      sym_identifier,
+    STATE(451), 1,
+      sym_parameter,
+  [9717] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1144), 1,
+      sym_const_ref,
+    STATE(43), 1,
+      sym_name,
+  [9730] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1136), 1,
+      sym_port_number,
+    ACTIONS(1146), 1,
+      sym_const_ref,
+    STATE(150), 1,
+      sym_port,
+  [9743] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1140), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1148), 1,
+      anon_sym_COMMA,
+    STATE(399), 1,
+      aux_sym_parameters_repeat1,
+  [9756] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1150), 1,
+      anon_sym_COMMA,
+    ACTIONS(1153), 1,
+      anon_sym_RPAREN,
+    STATE(367), 1,
+      aux_sym_selector_in_repeat1,
+  [9769] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
+      anon_sym_COMMA,
+    ACTIONS(1158), 1,
+      anon_sym_RPAREN,
+    STATE(368), 1,
+      aux_sym_arguments_repeat1,
+  [9782] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1160), 1,
+      anon_sym_COMMA,
+    ACTIONS(1162), 1,
+      anon_sym_RPAREN,
+    STATE(358), 1,
+      aux_sym_selector_in_repeat1,
+  [9795] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1164), 1,
+      anon_sym_COMMA,
+    ACTIONS(1166), 1,
+      anon_sym_RPAREN,
+    STATE(359), 1,
+      aux_sym_selector_in_repeat1,
+  [9808] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1168), 1,
+      anon_sym_COMMA,
+    ACTIONS(1171), 1,
+      anon_sym_RBRACK,
+    STATE(371), 1,
+      aux_sym_cidr_list_repeat1,
+  [9821] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(950), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1173), 1,
+      anon_sym_COMMA,
+    STATE(384), 1,
+      aux_sym_inventory_repeat1,
+  [9834] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1175), 1,
+      anon_sym_COMMA,
+    ACTIONS(1178), 1,
+      anon_sym_RBRACK,
+    STATE(373), 1,
+      aux_sym_list_repeat1,
+  [9847] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1142), 1,
+      sym_identifier,
+    ACTIONS(1180), 1,
+      anon_sym_RPAREN,
+    STATE(383), 1,
+      sym_parameter,
+  [9860] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1182), 1,
+      anon_sym_COMMA,
+    STATE(371), 1,
+      aux_sym_cidr_list_repeat1,
+  [9873] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1184), 1,
+      anon_sym_COMMA,
+    ACTIONS(1186), 1,
+      anon_sym_RBRACK,
+    STATE(392), 1,
+      aux_sym_list_repeat1,
+  [9886] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1188), 1,
+      sym_const_ref,
+    STATE(39), 1,
+      sym_name,
+  [9899] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(724), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1190), 1,
+      anon_sym_COMMA,
+    STATE(368), 1,
+      aux_sym_arguments_repeat1,
+  [9912] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(408), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1061), 2,
+      sym_cidr,
+      sym_const_ref,
+  [9923] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      anon_sym_COMMA,
+    ACTIONS(1194), 1,
+      anon_sym_RPAREN,
+    STATE(378), 1,
+      aux_sym_arguments_repeat1,
+  [9936] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(449), 1,
+      sym_verb,
+    ACTIONS(1196), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [9947] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(427), 1,
+      sym_verb,
+    ACTIONS(1196), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [9958] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1198), 1,
+      anon_sym_COMMA,
+    ACTIONS(1200), 1,
+      anon_sym_RPAREN,
+    STATE(366), 1,
+      aux_sym_parameters_repeat1,
+  [9971] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      anon_sym_COMMA,
+    ACTIONS(1205), 1,
+      anon_sym_RBRACE,
+    STATE(384), 1,
+      aux_sym_inventory_repeat1,
+  [9984] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1207), 1,
+      anon_sym_COMMA,
+    ACTIONS(1209), 1,
+      anon_sym_RBRACK,
+    STATE(375), 1,
+      aux_sym_cidr_list_repeat1,
+  [9997] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1211), 1,
+      anon_sym_COMMA,
+    ACTIONS(1213), 1,
+      anon_sym_RBRACE,
+    STATE(390), 1,
+      aux_sym_selector_repeat1,
+  [10010] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1215), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [10019] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1217), 1,
+      sym_const_ref,
+    STATE(152), 1,
+      sym_name,
+  [10032] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1221), 1,
+      anon_sym_EQ,
+    ACTIONS(1219), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10043] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(907), 1,
-      sym_const_ref,
-    ACTIONS(909), 1,
-      sym__name_token,
-    STATE(81), 1,
-      sym_name,
-    STATE(116), 1,
-      sym__name_list,
-  [7564] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(966), 1,
-      sym_const_ref,
-    STATE(152), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7578] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(968), 1,
-      sym_const_ref,
-    STATE(68), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7592] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(970), 1,
-      sym_const_ref,
-    STATE(145), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7606] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_silence,
-    ACTIONS(975), 1,
-      sym__name_token,
-    STATE(303), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [7620] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(977), 1,
-      sym_const_ref,
-    STATE(199), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7634] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(979), 1,
-      sym_const_ref,
-    STATE(34), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7648] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(164), 2,
+      anon_sym_RBRACE,
+    ACTIONS(1223), 1,
       anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(896), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [7660] = 4,
+    STATE(357), 1,
+      aux_sym_selector_repeat1,
+  [10056] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(981), 1,
-      sym_const_ref,
-    STATE(111), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7674] = 4,
-    ACTIONS(917), 1,
-      sym_comment,
-    ACTIONS(985), 1,
-      anon_sym_DQUOTE2,
-    STATE(309), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(983), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [7688] = 4,
-    ACTIONS(917), 1,
-      sym_comment,
-    ACTIONS(987), 1,
-      anon_sym_DQUOTE2,
-    STATE(289), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(958), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [7702] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(989), 1,
-      sym_const_ref,
-    STATE(155), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7716] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(991), 1,
-      sym_sentence_word,
-    STATE(87), 1,
-      sym_way,
-    ACTIONS(927), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [7730] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(993), 1,
-      sym_const_ref,
-    STATE(117), 2,
-      sym__string_or_ref,
-      sym_string,
-  [7744] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(356), 1,
+    STATE(45), 1,
       sym__cidr_or_ref,
-    ACTIONS(931), 2,
+    ACTIONS(1225), 2,
       sym_cidr,
       sym_const_ref,
-  [7755] = 4,
+  [10067] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(995), 1,
-      anon_sym_COMMA,
-    ACTIONS(998), 1,
-      anon_sym_RBRACE,
-    STATE(314), 1,
-      aux_sym_inventory_repeat1,
-  [7768] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(181), 1,
-      sym_direction,
-    ACTIONS(1000), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7779] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_COMMA,
-    ACTIONS(1004), 1,
-      anon_sym_RBRACE,
-    STATE(331), 1,
-      aux_sym_selector_repeat1,
-  [7792] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(852), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1006), 1,
-      anon_sym_COMMA,
-    STATE(318), 1,
-      aux_sym_selector_in_repeat1,
-  [7805] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_COMMA,
-    ACTIONS(1011), 1,
-      anon_sym_RPAREN,
-    STATE(318), 1,
-      aux_sym_selector_in_repeat1,
-  [7818] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(173), 1,
-      sym_direction,
-    ACTIONS(1000), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [7829] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1013), 1,
-      anon_sym_COMMA,
-    ACTIONS(1015), 1,
-      anon_sym_RBRACE,
-    STATE(327), 1,
-      aux_sym_inventory_repeat1,
-  [7842] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1017), 1,
-      anon_sym_COMMA,
-    ACTIONS(1019), 1,
-      anon_sym_RPAREN,
-    STATE(326), 1,
-      aux_sym_arguments_repeat1,
-  [7855] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1021), 1,
-      anon_sym_COMMA,
-    ACTIONS(1023), 1,
-      anon_sym_RPAREN,
-    STATE(347), 1,
-      aux_sym_selector_in_repeat1,
-  [7868] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1025), 1,
-      anon_sym_COMMA,
-    ACTIONS(1027), 1,
-      anon_sym_RPAREN,
-    STATE(329), 1,
-      aux_sym_parameters_repeat1,
-  [7881] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      anon_sym_COMMA,
-    ACTIONS(1032), 1,
-      anon_sym_RPAREN,
-    STATE(324), 1,
-      aux_sym_arguments_repeat1,
-  [7894] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1034), 1,
-      anon_sym_COMMA,
-    ACTIONS(1037), 1,
-      anon_sym_RBRACE,
-    STATE(325), 1,
-      aux_sym_selector_repeat1,
-  [7907] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(624), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1039), 1,
-      anon_sym_COMMA,
-    STATE(324), 1,
-      aux_sym_arguments_repeat1,
-  [7920] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(828), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1041), 1,
-      anon_sym_COMMA,
-    STATE(314), 1,
-      aux_sym_inventory_repeat1,
-  [7933] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      anon_sym_COMMA,
-    ACTIONS(1046), 1,
+    ACTIONS(814), 1,
       anon_sym_RBRACK,
-    STATE(328), 1,
-      aux_sym_cidr_list_repeat1,
-  [7946] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1048), 1,
+    ACTIONS(1227), 1,
       anon_sym_COMMA,
-    ACTIONS(1051), 1,
-      anon_sym_RPAREN,
-    STATE(329), 1,
-      aux_sym_parameters_repeat1,
-  [7959] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(415), 1,
-      sym_verb,
-    ACTIONS(1053), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [7970] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1055), 1,
-      anon_sym_COMMA,
-    STATE(325), 1,
-      aux_sym_selector_repeat1,
-  [7983] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1057), 1,
-      anon_sym_COMMA,
-    ACTIONS(1060), 1,
-      anon_sym_RBRACK,
-    STATE(332), 1,
+    STATE(373), 1,
       aux_sym_list_repeat1,
-  [7996] = 4,
+  [10080] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(909), 1,
-      sym__name_token,
-    ACTIONS(1062), 1,
-      sym_const_ref,
-    STATE(70), 1,
-      sym_name,
-  [8009] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1064), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1066), 1,
-      sym_identifier,
-    STATE(338), 1,
-      sym_parameter,
-  [8022] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1068), 1,
-      sym_port_number,
-    ACTIONS(1070), 1,
-      sym_const_ref,
-    STATE(121), 1,
-      sym_port,
-  [8035] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(686), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1072), 1,
-      anon_sym_COMMA,
-    STATE(332), 1,
-      aux_sym_list_repeat1,
-  [8048] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1074), 1,
-      anon_sym_COMMA,
-    ACTIONS(1076), 1,
-      anon_sym_RBRACK,
-    STATE(336), 1,
-      aux_sym_list_repeat1,
-  [8061] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1078), 1,
-      anon_sym_COMMA,
-    ACTIONS(1080), 1,
-      anon_sym_RPAREN,
-    STATE(323), 1,
-      aux_sym_parameters_repeat1,
-  [8074] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [8083] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1084), 3,
+    ACTIONS(1229), 3,
       sym_sentence_word,
       anon_sym_from,
       anon_sym_to,
-  [8092] = 4,
+  [10089] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(933), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1086), 1,
-      anon_sym_COMMA,
-    STATE(328), 1,
-      aux_sym_cidr_list_repeat1,
-  [8105] = 3,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1231), 1,
+      sym_const_ref,
+    STATE(29), 1,
+      sym_name,
+  [10102] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(183), 1,
+    STATE(210), 1,
       sym_direction,
-    ACTIONS(1000), 2,
+    ACTIONS(1233), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [8116] = 3,
+  [10113] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1090), 1,
-      anon_sym_EQ,
-    ACTIONS(1088), 2,
+    STATE(454), 1,
+      sym_verb,
+    ACTIONS(1235), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10124] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1237), 1,
       anon_sym_COMMA,
+    ACTIONS(1239), 1,
+      anon_sym_RBRACE,
+    STATE(372), 1,
+      aux_sym_inventory_repeat1,
+  [10137] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1142), 1,
+      sym_identifier,
+    ACTIONS(1241), 1,
       anon_sym_RPAREN,
-  [8127] = 4,
+    STATE(451), 1,
+      sym_parameter,
+  [10150] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(909), 1,
+    ACTIONS(1243), 1,
+      anon_sym_COMMA,
+    ACTIONS(1246), 1,
+      anon_sym_RPAREN,
+    STATE(399), 1,
+      aux_sym_parameters_repeat1,
+  [10163] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(974), 1,
       sym__name_token,
-    ACTIONS(1092), 1,
+    ACTIONS(1248), 1,
       sym_const_ref,
-    STATE(93), 1,
+    STATE(30), 1,
       sym_name,
-  [8140] = 4,
+  [10176] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1068), 1,
+    ACTIONS(1136), 1,
       sym_port_number,
-    ACTIONS(1094), 1,
+    ACTIONS(1250), 1,
       sym_const_ref,
-    STATE(99), 1,
+    STATE(185), 1,
       sym_port,
-  [8153] = 4,
+  [10189] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1096), 1,
-      anon_sym_COMMA,
-    ACTIONS(1098), 1,
-      anon_sym_RPAREN,
-    STATE(317), 1,
-      aux_sym_selector_in_repeat1,
-  [8166] = 4,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1252), 1,
+      sym_const_ref,
+    STATE(24), 1,
+      sym_name,
+  [10202] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(848), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1100), 1,
-      anon_sym_COMMA,
-    STATE(318), 1,
-      aux_sym_selector_in_repeat1,
-  [8179] = 4,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(1254), 1,
+      sym_const_ref,
+    STATE(118), 1,
+      sym_name,
+  [10215] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1027), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1066), 1,
-      sym_identifier,
-    STATE(387), 1,
-      sym_parameter,
-  [8192] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1066), 1,
-      sym_identifier,
-    ACTIONS(1102), 1,
-      anon_sym_RPAREN,
-    STATE(387), 1,
-      sym_parameter,
-  [8205] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1104), 1,
-      anon_sym_COMMA,
-    ACTIONS(1106), 1,
-      anon_sym_RBRACK,
-    STATE(341), 1,
-      aux_sym_cidr_list_repeat1,
-  [8218] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1108), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [8226] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1110), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8234] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1112), 1,
-      anon_sym_namespaces,
-    ACTIONS(1114), 1,
-      anon_sym_policy,
-  [8244] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1116), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8252] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1118), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8260] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1046), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [8268] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1120), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [8276] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1122), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8284] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1066), 1,
-      sym_identifier,
-    STATE(387), 1,
-      sym_parameter,
-  [8294] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1032), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8302] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(854), 1,
-      anon_sym_LBRACE,
-    STATE(219), 1,
-      sym_body,
-  [8312] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(854), 1,
-      anon_sym_LBRACE,
-    STATE(221), 1,
-      sym_body,
-  [8322] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_DQUOTE,
     STATE(211), 1,
-      sym_string,
-  [8332] = 3,
+      sym_direction,
+    ACTIONS(1233), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10226] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1124), 1,
-      anon_sym_LBRACE,
-    STATE(202), 1,
-      sym_policy_body,
-  [8342] = 3,
+    STATE(216), 1,
+      sym_direction,
+    ACTIONS(1233), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10237] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1126), 1,
-      sym__name_token,
-    STATE(96), 1,
-      sym_entity,
-  [8352] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1128), 1,
-      sym__name_token,
-    STATE(385), 1,
-      sym_name,
-  [8362] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1130), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8370] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1132), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8378] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1134), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8386] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1136), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8394] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1128), 1,
-      sym__name_token,
-    STATE(376), 1,
-      sym_name,
-  [8404] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1037), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8412] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1124), 1,
-      anon_sym_LBRACE,
-    STATE(222), 1,
-      sym_policy_body,
-  [8422] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1128), 1,
-      sym__name_token,
-    STATE(364), 1,
-      sym_name,
-  [8432] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1126), 1,
-      sym__name_token,
-    STATE(64), 1,
-      sym_entity,
-  [8442] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(854), 1,
-      anon_sym_LBRACE,
-    STATE(225), 1,
-      sym_body,
-  [8452] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1128), 1,
-      sym__name_token,
-    STATE(373), 1,
-      sym_name,
-  [8462] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8470] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1138), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [8478] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1140), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [8486] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [8494] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1144), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [8502] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1146), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8510] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [8518] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(854), 1,
-      anon_sym_LBRACE,
-    STATE(214), 1,
-      sym_body,
-  [8528] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1150), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [8536] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1051), 2,
+    ACTIONS(1256), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [8544] = 2,
+  [10245] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1152), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8552] = 2,
+    ACTIONS(1258), 1,
+      sym__name_token,
+    STATE(450), 1,
+      sym_name,
+  [10255] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1154), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8560] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1011), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8568] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1156), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [8576] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 2,
+    ACTIONS(1171), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [8584] = 2,
+  [10263] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1260), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10271] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
+      anon_sym_LBRACE,
+    STATE(258), 1,
+      sym_body,
+  [10281] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1205), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10289] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1262), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10297] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
+      anon_sym_LBRACE,
+    STATE(254), 1,
+      sym_body,
+  [10307] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1264), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10315] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1266), 1,
+      anon_sym_LBRACE,
+    STATE(263), 1,
+      sym_policy_body,
+  [10325] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1258), 1,
+      sym__name_token,
+    STATE(415), 1,
+      sym_name,
+  [10335] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
+      anon_sym_LBRACE,
+    STATE(252), 1,
+      sym_body,
+  [10345] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1268), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10353] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1270), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10361] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1153), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10369] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1272), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [10377] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1258), 1,
+      sym__name_token,
+    STATE(446), 1,
+      sym_name,
+  [10387] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1274), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10395] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1158), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8592] = 2,
+      anon_sym_RPAREN,
+  [10403] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1160), 1,
-      sym_number,
-  [8599] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1162), 1,
-      sym_lint_code,
-  [8606] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1164), 1,
-      anon_sym_with,
-  [8613] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1166), 1,
-      sym_cilium_version,
-  [8620] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1168), 1,
-      sym_identifier,
-  [8627] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1170), 1,
-      anon_sym_COLON,
-  [8634] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1172), 1,
-      anon_sym_namespaces,
-  [8641] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1174), 1,
-      sym_identifier,
-  [8648] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1176), 1,
-      anon_sym_with,
-  [8655] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1178), 1,
-      anon_sym_deny,
-  [8662] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1180), 1,
-      sym_label_key,
-  [8669] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1182), 1,
-      sym_identifier,
-  [8676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1184), 1,
-      anon_sym_EQ,
-  [8683] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1186), 1,
+    ACTIONS(1276), 2,
       anon_sym_LBRACE,
-  [8690] = 2,
+      anon_sym_sentence,
+  [10411] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1188), 1,
-      sym_number,
-  [8697] = 2,
+    ACTIONS(1142), 1,
+      sym_identifier,
+    STATE(451), 1,
+      sym_parameter,
+  [10421] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1190), 1,
-      sym_number,
-  [8704] = 2,
+    ACTIONS(1278), 1,
+      anon_sym_from,
+    STATE(114), 1,
+      sym_flow,
+  [10431] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1192), 1,
-      sym_number,
-  [8711] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1194), 1,
+    ACTIONS(1258), 1,
       sym__name_token,
-  [8718] = 2,
+    STATE(417), 1,
+      sym_name,
+  [10441] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1196), 1,
-      sym_number,
-  [8725] = 2,
+    ACTIONS(1280), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10449] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1198), 1,
-      sym_number,
-  [8732] = 2,
+    ACTIONS(1282), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10457] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1200), 1,
-      sym_number,
-  [8739] = 2,
+    ACTIONS(1284), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10465] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1202), 1,
-      sym_sentence_word,
-  [8746] = 2,
+    ACTIONS(1286), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10473] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1204), 1,
-      anon_sym_deny,
-  [8753] = 2,
+    ACTIONS(1288), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10481] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1206), 1,
-      sym_number,
-  [8760] = 2,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(148), 1,
+      sym_entity,
+  [10491] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1208), 1,
-      sym_number,
-  [8767] = 2,
+    ACTIONS(1292), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10499] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1210), 1,
-      sym_number,
-  [8774] = 2,
+    ACTIONS(1294), 1,
+      anon_sym_namespaces,
+    ACTIONS(1296), 1,
+      anon_sym_policy,
+  [10509] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1212), 1,
-      anon_sym_COLON,
-  [8781] = 2,
+    ACTIONS(1298), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10517] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1214), 1,
-      sym_number,
-  [8788] = 2,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(136), 1,
+      sym_entity,
+  [10527] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1216), 1,
-      sym_number,
-  [8795] = 2,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(33), 1,
+      sym_entity,
+  [10537] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1218), 1,
-      sym_lint_code,
-  [8802] = 2,
+    ACTIONS(1178), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [10545] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1220), 1,
-      sym_protocol,
-  [8809] = 2,
+    ACTIONS(1300), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10553] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1222), 1,
-      sym__port_number_immediate,
-  [8816] = 2,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    STATE(242), 1,
+      sym_string,
+  [10563] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1224), 1,
-      anon_sym_EQ,
-  [8823] = 2,
+    ACTIONS(1302), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [10571] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1226), 1,
-      anon_sym_LPAREN,
-  [8830] = 2,
+    ACTIONS(1126), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10579] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1228), 1,
-      anon_sym_nodes,
-  [8837] = 2,
+    ACTIONS(1304), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10587] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1230), 1,
-      sym_sentence_word,
-  [8844] = 2,
+    ACTIONS(1266), 1,
+      anon_sym_LBRACE,
+    STATE(236), 1,
+      sym_policy_body,
+  [10597] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1232), 1,
-      anon_sym_namespace,
-  [8851] = 2,
+    ACTIONS(1306), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [10605] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(417), 1,
-      anon_sym_EQ,
-  [8858] = 2,
+    ACTIONS(1308), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10613] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1234), 1,
-      sym_label_key,
-  [8865] = 2,
+    ACTIONS(1310), 1,
+      anon_sym_from,
+    STATE(114), 1,
+      sym_flow,
+  [10623] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1236), 1,
-      anon_sym_groups,
-  [8872] = 2,
+    ACTIONS(982), 1,
+      anon_sym_LBRACE,
+    STATE(261), 1,
+      sym_body,
+  [10633] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1238), 1,
-      sym_lint_code,
-  [8879] = 2,
+    ACTIONS(1246), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10641] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1240), 1,
-      ts_builtin_sym_end,
-  [8886] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1242), 1,
-      sym_lint_code,
-  [8893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1244), 1,
+    ACTIONS(1312), 1,
       sym_icmp_type,
-  [8900] = 2,
+  [10648] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1246), 1,
-      anon_sym_LPAREN,
-  [8907] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1248), 1,
-      anon_sym_default,
-  [8914] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1250), 1,
-      sym_protocol,
-  [8921] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1252), 1,
+    ACTIONS(1314), 1,
       anon_sym_with,
+  [10655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      sym_sentence_word,
+  [10662] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1318), 1,
+      anon_sym_nodes,
+  [10669] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1320), 1,
+      anon_sym_from,
+  [10676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1322), 1,
+      sym_identifier,
+  [10683] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1324), 1,
+      anon_sym_account,
+  [10690] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1326), 1,
+      sym_protocol,
+  [10697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1328), 1,
+      anon_sym_namespaces,
+  [10704] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1330), 1,
+      sym_identifier,
+  [10711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1332), 1,
+      sym_number,
+  [10718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1334), 1,
+      anon_sym_LPAREN,
+  [10725] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1336), 1,
+      anon_sym_namespace,
+  [10732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1338), 1,
+      sym_number,
+  [10739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1340), 1,
+      sym_number,
+  [10746] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1342), 1,
+      sym_number,
+  [10753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1344), 1,
+      anon_sym_COLON,
+  [10760] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1346), 1,
+      sym_number,
+  [10767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1348), 1,
+      anon_sym_LPAREN,
+  [10774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1350), 1,
+      anon_sym_namespace,
+  [10781] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1352), 1,
+      anon_sym_namespace,
+  [10788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1354), 1,
+      anon_sym_account,
+  [10795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(587), 1,
+      anon_sym_EQ,
+  [10802] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1356), 1,
+      sym_number,
+  [10809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1358), 1,
+      sym_label_key,
+  [10816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1360), 1,
+      sym_number,
+  [10823] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1362), 1,
+      sym__port_number_immediate,
+  [10830] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 1,
+      sym_number,
+  [10837] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1366), 1,
+      anon_sym_with,
+  [10844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      anon_sym_groups,
+  [10851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1370), 1,
+      sym_lint_code,
+  [10858] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1372), 1,
+      ts_builtin_sym_end,
+  [10865] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1374), 1,
+      sym_cilium_version,
+  [10872] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1376), 1,
+      sym_protocol,
+  [10879] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1378), 1,
+      anon_sym_namespace,
+  [10886] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1380), 1,
+      sym_identifier,
+  [10893] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1382), 1,
+      sym__name_token,
+  [10900] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1384), 1,
+      sym_lint_code,
+  [10907] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1386), 1,
+      sym_label_key,
+  [10914] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1388), 1,
+      anon_sym_EQ,
+  [10921] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1390), 1,
+      anon_sym_deny,
+  [10928] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1320), 1,
+      sym_sentence_word,
+  [10935] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1392), 1,
+      anon_sym_default,
+  [10942] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1394), 1,
+      anon_sym_LBRACE,
+  [10949] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1396), 1,
+      sym_lint_code,
+  [10956] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1398), 1,
+      anon_sym_namespace,
+  [10963] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1400), 1,
+      sym_lint_code,
+  [10970] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1402), 1,
+      anon_sym_with,
+  [10977] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1404), 1,
+      sym_number,
+  [10984] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1406), 1,
+      sym_number,
+  [10991] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1408), 1,
+      sym_number,
+  [10998] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1410), 1,
+      anon_sym_to,
+  [11005] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1412), 1,
+      anon_sym_to,
+  [11012] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1414), 1,
+      anon_sym_COLON,
+  [11019] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1416), 1,
+      anon_sym_deny,
+  [11026] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1418), 1,
+      anon_sym_EQ,
+  [11033] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1420), 1,
+      sym_number,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 45,
-  [SMALL_STATE(4)] = 90,
-  [SMALL_STATE(5)] = 129,
-  [SMALL_STATE(6)] = 168,
-  [SMALL_STATE(7)] = 207,
-  [SMALL_STATE(8)] = 246,
-  [SMALL_STATE(9)] = 306,
-  [SMALL_STATE(10)] = 365,
-  [SMALL_STATE(11)] = 405,
-  [SMALL_STATE(12)] = 442,
-  [SMALL_STATE(13)] = 476,
-  [SMALL_STATE(14)] = 510,
-  [SMALL_STATE(15)] = 544,
-  [SMALL_STATE(16)] = 578,
-  [SMALL_STATE(17)] = 612,
-  [SMALL_STATE(18)] = 646,
-  [SMALL_STATE(19)] = 695,
-  [SMALL_STATE(20)] = 740,
-  [SMALL_STATE(21)] = 784,
-  [SMALL_STATE(22)] = 822,
-  [SMALL_STATE(23)] = 874,
-  [SMALL_STATE(24)] = 926,
-  [SMALL_STATE(25)] = 964,
-  [SMALL_STATE(26)] = 1016,
-  [SMALL_STATE(27)] = 1062,
-  [SMALL_STATE(28)] = 1095,
-  [SMALL_STATE(29)] = 1124,
-  [SMALL_STATE(30)] = 1167,
-  [SMALL_STATE(31)] = 1215,
-  [SMALL_STATE(32)] = 1263,
-  [SMALL_STATE(33)] = 1303,
-  [SMALL_STATE(34)] = 1351,
-  [SMALL_STATE(35)] = 1391,
-  [SMALL_STATE(36)] = 1419,
-  [SMALL_STATE(37)] = 1456,
-  [SMALL_STATE(38)] = 1489,
-  [SMALL_STATE(39)] = 1522,
-  [SMALL_STATE(40)] = 1557,
-  [SMALL_STATE(41)] = 1592,
-  [SMALL_STATE(42)] = 1629,
-  [SMALL_STATE(43)] = 1666,
-  [SMALL_STATE(44)] = 1703,
-  [SMALL_STATE(45)] = 1736,
-  [SMALL_STATE(46)] = 1769,
-  [SMALL_STATE(47)] = 1806,
-  [SMALL_STATE(48)] = 1843,
-  [SMALL_STATE(49)] = 1890,
-  [SMALL_STATE(50)] = 1937,
-  [SMALL_STATE(51)] = 1974,
-  [SMALL_STATE(52)] = 2000,
-  [SMALL_STATE(53)] = 2026,
-  [SMALL_STATE(54)] = 2052,
-  [SMALL_STATE(55)] = 2082,
-  [SMALL_STATE(56)] = 2108,
-  [SMALL_STATE(57)] = 2137,
-  [SMALL_STATE(58)] = 2166,
-  [SMALL_STATE(59)] = 2207,
-  [SMALL_STATE(60)] = 2236,
-  [SMALL_STATE(61)] = 2261,
-  [SMALL_STATE(62)] = 2300,
-  [SMALL_STATE(63)] = 2329,
-  [SMALL_STATE(64)] = 2358,
-  [SMALL_STATE(65)] = 2387,
-  [SMALL_STATE(66)] = 2416,
-  [SMALL_STATE(67)] = 2445,
-  [SMALL_STATE(68)] = 2474,
-  [SMALL_STATE(69)] = 2503,
-  [SMALL_STATE(70)] = 2532,
-  [SMALL_STATE(71)] = 2561,
-  [SMALL_STATE(72)] = 2590,
-  [SMALL_STATE(73)] = 2615,
-  [SMALL_STATE(74)] = 2644,
-  [SMALL_STATE(75)] = 2673,
-  [SMALL_STATE(76)] = 2698,
-  [SMALL_STATE(77)] = 2725,
-  [SMALL_STATE(78)] = 2754,
-  [SMALL_STATE(79)] = 2783,
-  [SMALL_STATE(80)] = 2826,
-  [SMALL_STATE(81)] = 2855,
-  [SMALL_STATE(82)] = 2884,
-  [SMALL_STATE(83)] = 2909,
-  [SMALL_STATE(84)] = 2934,
-  [SMALL_STATE(85)] = 2959,
-  [SMALL_STATE(86)] = 2986,
-  [SMALL_STATE(87)] = 3015,
-  [SMALL_STATE(88)] = 3058,
-  [SMALL_STATE(89)] = 3088,
-  [SMALL_STATE(90)] = 3112,
-  [SMALL_STATE(91)] = 3136,
-  [SMALL_STATE(92)] = 3160,
-  [SMALL_STATE(93)] = 3184,
-  [SMALL_STATE(94)] = 3208,
-  [SMALL_STATE(95)] = 3234,
-  [SMALL_STATE(96)] = 3258,
-  [SMALL_STATE(97)] = 3282,
-  [SMALL_STATE(98)] = 3306,
-  [SMALL_STATE(99)] = 3334,
-  [SMALL_STATE(100)] = 3362,
-  [SMALL_STATE(101)] = 3392,
-  [SMALL_STATE(102)] = 3420,
-  [SMALL_STATE(103)] = 3450,
-  [SMALL_STATE(104)] = 3480,
-  [SMALL_STATE(105)] = 3518,
-  [SMALL_STATE(106)] = 3548,
-  [SMALL_STATE(107)] = 3571,
-  [SMALL_STATE(108)] = 3594,
-  [SMALL_STATE(109)] = 3617,
-  [SMALL_STATE(110)] = 3644,
-  [SMALL_STATE(111)] = 3667,
-  [SMALL_STATE(112)] = 3694,
-  [SMALL_STATE(113)] = 3717,
-  [SMALL_STATE(114)] = 3744,
-  [SMALL_STATE(115)] = 3771,
-  [SMALL_STATE(116)] = 3798,
-  [SMALL_STATE(117)] = 3821,
-  [SMALL_STATE(118)] = 3848,
-  [SMALL_STATE(119)] = 3875,
-  [SMALL_STATE(120)] = 3898,
-  [SMALL_STATE(121)] = 3925,
-  [SMALL_STATE(122)] = 3948,
-  [SMALL_STATE(123)] = 3971,
-  [SMALL_STATE(124)] = 3998,
-  [SMALL_STATE(125)] = 4021,
-  [SMALL_STATE(126)] = 4048,
-  [SMALL_STATE(127)] = 4075,
-  [SMALL_STATE(128)] = 4102,
-  [SMALL_STATE(129)] = 4129,
-  [SMALL_STATE(130)] = 4156,
-  [SMALL_STATE(131)] = 4183,
-  [SMALL_STATE(132)] = 4206,
-  [SMALL_STATE(133)] = 4233,
-  [SMALL_STATE(134)] = 4260,
-  [SMALL_STATE(135)] = 4287,
-  [SMALL_STATE(136)] = 4314,
-  [SMALL_STATE(137)] = 4341,
-  [SMALL_STATE(138)] = 4368,
-  [SMALL_STATE(139)] = 4395,
-  [SMALL_STATE(140)] = 4422,
-  [SMALL_STATE(141)] = 4449,
-  [SMALL_STATE(142)] = 4476,
-  [SMALL_STATE(143)] = 4499,
-  [SMALL_STATE(144)] = 4522,
-  [SMALL_STATE(145)] = 4549,
-  [SMALL_STATE(146)] = 4576,
-  [SMALL_STATE(147)] = 4599,
-  [SMALL_STATE(148)] = 4623,
-  [SMALL_STATE(149)] = 4647,
-  [SMALL_STATE(150)] = 4671,
-  [SMALL_STATE(151)] = 4695,
-  [SMALL_STATE(152)] = 4717,
-  [SMALL_STATE(153)] = 4741,
-  [SMALL_STATE(154)] = 4763,
-  [SMALL_STATE(155)] = 4785,
-  [SMALL_STATE(156)] = 4807,
-  [SMALL_STATE(157)] = 4831,
-  [SMALL_STATE(158)] = 4852,
-  [SMALL_STATE(159)] = 4873,
-  [SMALL_STATE(160)] = 4894,
-  [SMALL_STATE(161)] = 4915,
-  [SMALL_STATE(162)] = 4936,
-  [SMALL_STATE(163)] = 4957,
-  [SMALL_STATE(164)] = 4978,
-  [SMALL_STATE(165)] = 4999,
-  [SMALL_STATE(166)] = 5020,
-  [SMALL_STATE(167)] = 5041,
-  [SMALL_STATE(168)] = 5062,
-  [SMALL_STATE(169)] = 5083,
-  [SMALL_STATE(170)] = 5104,
-  [SMALL_STATE(171)] = 5142,
-  [SMALL_STATE(172)] = 5180,
-  [SMALL_STATE(173)] = 5218,
-  [SMALL_STATE(174)] = 5241,
-  [SMALL_STATE(175)] = 5264,
-  [SMALL_STATE(176)] = 5287,
-  [SMALL_STATE(177)] = 5310,
-  [SMALL_STATE(178)] = 5335,
-  [SMALL_STATE(179)] = 5358,
-  [SMALL_STATE(180)] = 5393,
-  [SMALL_STATE(181)] = 5416,
-  [SMALL_STATE(182)] = 5439,
-  [SMALL_STATE(183)] = 5469,
-  [SMALL_STATE(184)] = 5487,
-  [SMALL_STATE(185)] = 5517,
-  [SMALL_STATE(186)] = 5547,
-  [SMALL_STATE(187)] = 5565,
-  [SMALL_STATE(188)] = 5591,
-  [SMALL_STATE(189)] = 5621,
-  [SMALL_STATE(190)] = 5638,
-  [SMALL_STATE(191)] = 5661,
-  [SMALL_STATE(192)] = 5684,
-  [SMALL_STATE(193)] = 5711,
-  [SMALL_STATE(194)] = 5738,
-  [SMALL_STATE(195)] = 5765,
-  [SMALL_STATE(196)] = 5782,
-  [SMALL_STATE(197)] = 5799,
-  [SMALL_STATE(198)] = 5816,
-  [SMALL_STATE(199)] = 5833,
-  [SMALL_STATE(200)] = 5850,
-  [SMALL_STATE(201)] = 5867,
-  [SMALL_STATE(202)] = 5884,
-  [SMALL_STATE(203)] = 5901,
-  [SMALL_STATE(204)] = 5918,
-  [SMALL_STATE(205)] = 5945,
-  [SMALL_STATE(206)] = 5962,
-  [SMALL_STATE(207)] = 5979,
-  [SMALL_STATE(208)] = 5996,
-  [SMALL_STATE(209)] = 6019,
-  [SMALL_STATE(210)] = 6042,
-  [SMALL_STATE(211)] = 6059,
-  [SMALL_STATE(212)] = 6075,
-  [SMALL_STATE(213)] = 6101,
-  [SMALL_STATE(214)] = 6117,
-  [SMALL_STATE(215)] = 6133,
-  [SMALL_STATE(216)] = 6157,
-  [SMALL_STATE(217)] = 6175,
-  [SMALL_STATE(218)] = 6191,
-  [SMALL_STATE(219)] = 6207,
-  [SMALL_STATE(220)] = 6223,
-  [SMALL_STATE(221)] = 6247,
-  [SMALL_STATE(222)] = 6263,
-  [SMALL_STATE(223)] = 6279,
-  [SMALL_STATE(224)] = 6303,
-  [SMALL_STATE(225)] = 6319,
-  [SMALL_STATE(226)] = 6335,
-  [SMALL_STATE(227)] = 6351,
-  [SMALL_STATE(228)] = 6367,
-  [SMALL_STATE(229)] = 6383,
-  [SMALL_STATE(230)] = 6399,
-  [SMALL_STATE(231)] = 6415,
-  [SMALL_STATE(232)] = 6431,
-  [SMALL_STATE(233)] = 6447,
-  [SMALL_STATE(234)] = 6463,
-  [SMALL_STATE(235)] = 6484,
-  [SMALL_STATE(236)] = 6503,
-  [SMALL_STATE(237)] = 6522,
-  [SMALL_STATE(238)] = 6544,
-  [SMALL_STATE(239)] = 6566,
-  [SMALL_STATE(240)] = 6588,
-  [SMALL_STATE(241)] = 6610,
-  [SMALL_STATE(242)] = 6628,
-  [SMALL_STATE(243)] = 6651,
-  [SMALL_STATE(244)] = 6674,
-  [SMALL_STATE(245)] = 6697,
-  [SMALL_STATE(246)] = 6710,
-  [SMALL_STATE(247)] = 6730,
-  [SMALL_STATE(248)] = 6748,
-  [SMALL_STATE(249)] = 6768,
-  [SMALL_STATE(250)] = 6786,
-  [SMALL_STATE(251)] = 6804,
-  [SMALL_STATE(252)] = 6826,
-  [SMALL_STATE(253)] = 6844,
-  [SMALL_STATE(254)] = 6862,
-  [SMALL_STATE(255)] = 6880,
-  [SMALL_STATE(256)] = 6898,
-  [SMALL_STATE(257)] = 6916,
-  [SMALL_STATE(258)] = 6934,
-  [SMALL_STATE(259)] = 6954,
-  [SMALL_STATE(260)] = 6972,
-  [SMALL_STATE(261)] = 6992,
-  [SMALL_STATE(262)] = 7010,
-  [SMALL_STATE(263)] = 7028,
-  [SMALL_STATE(264)] = 7043,
-  [SMALL_STATE(265)] = 7058,
-  [SMALL_STATE(266)] = 7069,
-  [SMALL_STATE(267)] = 7086,
-  [SMALL_STATE(268)] = 7101,
-  [SMALL_STATE(269)] = 7116,
-  [SMALL_STATE(270)] = 7131,
-  [SMALL_STATE(271)] = 7146,
-  [SMALL_STATE(272)] = 7161,
-  [SMALL_STATE(273)] = 7178,
-  [SMALL_STATE(274)] = 7192,
-  [SMALL_STATE(275)] = 7206,
-  [SMALL_STATE(276)] = 7222,
-  [SMALL_STATE(277)] = 7236,
-  [SMALL_STATE(278)] = 7250,
-  [SMALL_STATE(279)] = 7264,
-  [SMALL_STATE(280)] = 7278,
-  [SMALL_STATE(281)] = 7292,
-  [SMALL_STATE(282)] = 7306,
-  [SMALL_STATE(283)] = 7320,
-  [SMALL_STATE(284)] = 7336,
-  [SMALL_STATE(285)] = 7350,
-  [SMALL_STATE(286)] = 7364,
-  [SMALL_STATE(287)] = 7378,
-  [SMALL_STATE(288)] = 7392,
-  [SMALL_STATE(289)] = 7406,
-  [SMALL_STATE(290)] = 7420,
-  [SMALL_STATE(291)] = 7436,
-  [SMALL_STATE(292)] = 7450,
-  [SMALL_STATE(293)] = 7464,
-  [SMALL_STATE(294)] = 7478,
-  [SMALL_STATE(295)] = 7492,
-  [SMALL_STATE(296)] = 7506,
-  [SMALL_STATE(297)] = 7520,
-  [SMALL_STATE(298)] = 7534,
-  [SMALL_STATE(299)] = 7548,
-  [SMALL_STATE(300)] = 7564,
-  [SMALL_STATE(301)] = 7578,
-  [SMALL_STATE(302)] = 7592,
-  [SMALL_STATE(303)] = 7606,
-  [SMALL_STATE(304)] = 7620,
-  [SMALL_STATE(305)] = 7634,
-  [SMALL_STATE(306)] = 7648,
-  [SMALL_STATE(307)] = 7660,
-  [SMALL_STATE(308)] = 7674,
-  [SMALL_STATE(309)] = 7688,
-  [SMALL_STATE(310)] = 7702,
-  [SMALL_STATE(311)] = 7716,
-  [SMALL_STATE(312)] = 7730,
-  [SMALL_STATE(313)] = 7744,
-  [SMALL_STATE(314)] = 7755,
-  [SMALL_STATE(315)] = 7768,
-  [SMALL_STATE(316)] = 7779,
-  [SMALL_STATE(317)] = 7792,
-  [SMALL_STATE(318)] = 7805,
-  [SMALL_STATE(319)] = 7818,
-  [SMALL_STATE(320)] = 7829,
-  [SMALL_STATE(321)] = 7842,
-  [SMALL_STATE(322)] = 7855,
-  [SMALL_STATE(323)] = 7868,
-  [SMALL_STATE(324)] = 7881,
-  [SMALL_STATE(325)] = 7894,
-  [SMALL_STATE(326)] = 7907,
-  [SMALL_STATE(327)] = 7920,
-  [SMALL_STATE(328)] = 7933,
-  [SMALL_STATE(329)] = 7946,
-  [SMALL_STATE(330)] = 7959,
-  [SMALL_STATE(331)] = 7970,
-  [SMALL_STATE(332)] = 7983,
-  [SMALL_STATE(333)] = 7996,
-  [SMALL_STATE(334)] = 8009,
-  [SMALL_STATE(335)] = 8022,
-  [SMALL_STATE(336)] = 8035,
-  [SMALL_STATE(337)] = 8048,
-  [SMALL_STATE(338)] = 8061,
-  [SMALL_STATE(339)] = 8074,
-  [SMALL_STATE(340)] = 8083,
-  [SMALL_STATE(341)] = 8092,
-  [SMALL_STATE(342)] = 8105,
-  [SMALL_STATE(343)] = 8116,
-  [SMALL_STATE(344)] = 8127,
-  [SMALL_STATE(345)] = 8140,
-  [SMALL_STATE(346)] = 8153,
-  [SMALL_STATE(347)] = 8166,
-  [SMALL_STATE(348)] = 8179,
-  [SMALL_STATE(349)] = 8192,
-  [SMALL_STATE(350)] = 8205,
-  [SMALL_STATE(351)] = 8218,
-  [SMALL_STATE(352)] = 8226,
-  [SMALL_STATE(353)] = 8234,
-  [SMALL_STATE(354)] = 8244,
-  [SMALL_STATE(355)] = 8252,
-  [SMALL_STATE(356)] = 8260,
-  [SMALL_STATE(357)] = 8268,
-  [SMALL_STATE(358)] = 8276,
-  [SMALL_STATE(359)] = 8284,
-  [SMALL_STATE(360)] = 8294,
-  [SMALL_STATE(361)] = 8302,
-  [SMALL_STATE(362)] = 8312,
-  [SMALL_STATE(363)] = 8322,
-  [SMALL_STATE(364)] = 8332,
-  [SMALL_STATE(365)] = 8342,
-  [SMALL_STATE(366)] = 8352,
-  [SMALL_STATE(367)] = 8362,
-  [SMALL_STATE(368)] = 8370,
-  [SMALL_STATE(369)] = 8378,
-  [SMALL_STATE(370)] = 8386,
-  [SMALL_STATE(371)] = 8394,
-  [SMALL_STATE(372)] = 8404,
-  [SMALL_STATE(373)] = 8412,
-  [SMALL_STATE(374)] = 8422,
-  [SMALL_STATE(375)] = 8432,
-  [SMALL_STATE(376)] = 8442,
-  [SMALL_STATE(377)] = 8452,
-  [SMALL_STATE(378)] = 8462,
-  [SMALL_STATE(379)] = 8470,
-  [SMALL_STATE(380)] = 8478,
-  [SMALL_STATE(381)] = 8486,
-  [SMALL_STATE(382)] = 8494,
-  [SMALL_STATE(383)] = 8502,
-  [SMALL_STATE(384)] = 8510,
-  [SMALL_STATE(385)] = 8518,
-  [SMALL_STATE(386)] = 8528,
-  [SMALL_STATE(387)] = 8536,
-  [SMALL_STATE(388)] = 8544,
-  [SMALL_STATE(389)] = 8552,
-  [SMALL_STATE(390)] = 8560,
-  [SMALL_STATE(391)] = 8568,
-  [SMALL_STATE(392)] = 8576,
-  [SMALL_STATE(393)] = 8584,
-  [SMALL_STATE(394)] = 8592,
-  [SMALL_STATE(395)] = 8599,
-  [SMALL_STATE(396)] = 8606,
-  [SMALL_STATE(397)] = 8613,
-  [SMALL_STATE(398)] = 8620,
-  [SMALL_STATE(399)] = 8627,
-  [SMALL_STATE(400)] = 8634,
-  [SMALL_STATE(401)] = 8641,
-  [SMALL_STATE(402)] = 8648,
-  [SMALL_STATE(403)] = 8655,
-  [SMALL_STATE(404)] = 8662,
-  [SMALL_STATE(405)] = 8669,
-  [SMALL_STATE(406)] = 8676,
-  [SMALL_STATE(407)] = 8683,
-  [SMALL_STATE(408)] = 8690,
-  [SMALL_STATE(409)] = 8697,
-  [SMALL_STATE(410)] = 8704,
-  [SMALL_STATE(411)] = 8711,
-  [SMALL_STATE(412)] = 8718,
-  [SMALL_STATE(413)] = 8725,
-  [SMALL_STATE(414)] = 8732,
-  [SMALL_STATE(415)] = 8739,
-  [SMALL_STATE(416)] = 8746,
-  [SMALL_STATE(417)] = 8753,
-  [SMALL_STATE(418)] = 8760,
-  [SMALL_STATE(419)] = 8767,
-  [SMALL_STATE(420)] = 8774,
-  [SMALL_STATE(421)] = 8781,
-  [SMALL_STATE(422)] = 8788,
-  [SMALL_STATE(423)] = 8795,
-  [SMALL_STATE(424)] = 8802,
-  [SMALL_STATE(425)] = 8809,
-  [SMALL_STATE(426)] = 8816,
-  [SMALL_STATE(427)] = 8823,
-  [SMALL_STATE(428)] = 8830,
-  [SMALL_STATE(429)] = 8837,
-  [SMALL_STATE(430)] = 8844,
-  [SMALL_STATE(431)] = 8851,
-  [SMALL_STATE(432)] = 8858,
-  [SMALL_STATE(433)] = 8865,
-  [SMALL_STATE(434)] = 8872,
-  [SMALL_STATE(435)] = 8879,
-  [SMALL_STATE(436)] = 8886,
-  [SMALL_STATE(437)] = 8893,
-  [SMALL_STATE(438)] = 8900,
-  [SMALL_STATE(439)] = 8907,
-  [SMALL_STATE(440)] = 8914,
-  [SMALL_STATE(441)] = 8921,
+  [SMALL_STATE(3)] = 47,
+  [SMALL_STATE(4)] = 94,
+  [SMALL_STATE(5)] = 135,
+  [SMALL_STATE(6)] = 176,
+  [SMALL_STATE(7)] = 217,
+  [SMALL_STATE(8)] = 258,
+  [SMALL_STATE(9)] = 297,
+  [SMALL_STATE(10)] = 358,
+  [SMALL_STATE(11)] = 417,
+  [SMALL_STATE(12)] = 458,
+  [SMALL_STATE(13)] = 509,
+  [SMALL_STATE(14)] = 556,
+  [SMALL_STATE(15)] = 594,
+  [SMALL_STATE(16)] = 630,
+  [SMALL_STATE(17)] = 665,
+  [SMALL_STATE(18)] = 704,
+  [SMALL_STATE(19)] = 739,
+  [SMALL_STATE(20)] = 774,
+  [SMALL_STATE(21)] = 809,
+  [SMALL_STATE(22)] = 844,
+  [SMALL_STATE(23)] = 879,
+  [SMALL_STATE(24)] = 914,
+  [SMALL_STATE(25)] = 950,
+  [SMALL_STATE(26)] = 990,
+  [SMALL_STATE(27)] = 1026,
+  [SMALL_STATE(28)] = 1066,
+  [SMALL_STATE(29)] = 1099,
+  [SMALL_STATE(30)] = 1132,
+  [SMALL_STATE(31)] = 1165,
+  [SMALL_STATE(32)] = 1198,
+  [SMALL_STATE(33)] = 1239,
+  [SMALL_STATE(34)] = 1272,
+  [SMALL_STATE(35)] = 1305,
+  [SMALL_STATE(36)] = 1338,
+  [SMALL_STATE(37)] = 1375,
+  [SMALL_STATE(38)] = 1408,
+  [SMALL_STATE(39)] = 1445,
+  [SMALL_STATE(40)] = 1478,
+  [SMALL_STATE(41)] = 1515,
+  [SMALL_STATE(42)] = 1552,
+  [SMALL_STATE(43)] = 1585,
+  [SMALL_STATE(44)] = 1618,
+  [SMALL_STATE(45)] = 1651,
+  [SMALL_STATE(46)] = 1684,
+  [SMALL_STATE(47)] = 1717,
+  [SMALL_STATE(48)] = 1767,
+  [SMALL_STATE(49)] = 1799,
+  [SMALL_STATE(50)] = 1845,
+  [SMALL_STATE(51)] = 1901,
+  [SMALL_STATE(52)] = 1957,
+  [SMALL_STATE(53)] = 1989,
+  [SMALL_STATE(54)] = 2021,
+  [SMALL_STATE(55)] = 2055,
+  [SMALL_STATE(56)] = 2089,
+  [SMALL_STATE(57)] = 2123,
+  [SMALL_STATE(58)] = 2157,
+  [SMALL_STATE(59)] = 2191,
+  [SMALL_STATE(60)] = 2247,
+  [SMALL_STATE(61)] = 2281,
+  [SMALL_STATE(62)] = 2312,
+  [SMALL_STATE(63)] = 2343,
+  [SMALL_STATE(64)] = 2382,
+  [SMALL_STATE(65)] = 2421,
+  [SMALL_STATE(66)] = 2452,
+  [SMALL_STATE(67)] = 2499,
+  [SMALL_STATE(68)] = 2530,
+  [SMALL_STATE(69)] = 2561,
+  [SMALL_STATE(70)] = 2592,
+  [SMALL_STATE(71)] = 2623,
+  [SMALL_STATE(72)] = 2654,
+  [SMALL_STATE(73)] = 2685,
+  [SMALL_STATE(74)] = 2716,
+  [SMALL_STATE(75)] = 2747,
+  [SMALL_STATE(76)] = 2778,
+  [SMALL_STATE(77)] = 2823,
+  [SMALL_STATE(78)] = 2857,
+  [SMALL_STATE(79)] = 2893,
+  [SMALL_STATE(80)] = 2923,
+  [SMALL_STATE(81)] = 2967,
+  [SMALL_STATE(82)] = 2997,
+  [SMALL_STATE(83)] = 3041,
+  [SMALL_STATE(84)] = 3085,
+  [SMALL_STATE(85)] = 3114,
+  [SMALL_STATE(86)] = 3155,
+  [SMALL_STATE(87)] = 3206,
+  [SMALL_STATE(88)] = 3257,
+  [SMALL_STATE(89)] = 3298,
+  [SMALL_STATE(90)] = 3331,
+  [SMALL_STATE(91)] = 3364,
+  [SMALL_STATE(92)] = 3397,
+  [SMALL_STATE(93)] = 3436,
+  [SMALL_STATE(94)] = 3484,
+  [SMALL_STATE(95)] = 3518,
+  [SMALL_STATE(96)] = 3552,
+  [SMALL_STATE(97)] = 3600,
+  [SMALL_STATE(98)] = 3648,
+  [SMALL_STATE(99)] = 3686,
+  [SMALL_STATE(100)] = 3724,
+  [SMALL_STATE(101)] = 3758,
+  [SMALL_STATE(102)] = 3792,
+  [SMALL_STATE(103)] = 3828,
+  [SMALL_STATE(104)] = 3864,
+  [SMALL_STATE(105)] = 3902,
+  [SMALL_STATE(106)] = 3940,
+  [SMALL_STATE(107)] = 3978,
+  [SMALL_STATE(108)] = 4016,
+  [SMALL_STATE(109)] = 4054,
+  [SMALL_STATE(110)] = 4081,
+  [SMALL_STATE(111)] = 4108,
+  [SMALL_STATE(112)] = 4135,
+  [SMALL_STATE(113)] = 4166,
+  [SMALL_STATE(114)] = 4193,
+  [SMALL_STATE(115)] = 4220,
+  [SMALL_STATE(116)] = 4247,
+  [SMALL_STATE(117)] = 4274,
+  [SMALL_STATE(118)] = 4301,
+  [SMALL_STATE(119)] = 4331,
+  [SMALL_STATE(120)] = 4371,
+  [SMALL_STATE(121)] = 4401,
+  [SMALL_STATE(122)] = 4427,
+  [SMALL_STATE(123)] = 4453,
+  [SMALL_STATE(124)] = 4483,
+  [SMALL_STATE(125)] = 4509,
+  [SMALL_STATE(126)] = 4535,
+  [SMALL_STATE(127)] = 4565,
+  [SMALL_STATE(128)] = 4595,
+  [SMALL_STATE(129)] = 4621,
+  [SMALL_STATE(130)] = 4651,
+  [SMALL_STATE(131)] = 4679,
+  [SMALL_STATE(132)] = 4709,
+  [SMALL_STATE(133)] = 4739,
+  [SMALL_STATE(134)] = 4769,
+  [SMALL_STATE(135)] = 4799,
+  [SMALL_STATE(136)] = 4829,
+  [SMALL_STATE(137)] = 4859,
+  [SMALL_STATE(138)] = 4889,
+  [SMALL_STATE(139)] = 4919,
+  [SMALL_STATE(140)] = 4949,
+  [SMALL_STATE(141)] = 4979,
+  [SMALL_STATE(142)] = 5009,
+  [SMALL_STATE(143)] = 5039,
+  [SMALL_STATE(144)] = 5067,
+  [SMALL_STATE(145)] = 5097,
+  [SMALL_STATE(146)] = 5127,
+  [SMALL_STATE(147)] = 5152,
+  [SMALL_STATE(148)] = 5193,
+  [SMALL_STATE(149)] = 5218,
+  [SMALL_STATE(150)] = 5249,
+  [SMALL_STATE(151)] = 5278,
+  [SMALL_STATE(152)] = 5321,
+  [SMALL_STATE(153)] = 5346,
+  [SMALL_STATE(154)] = 5377,
+  [SMALL_STATE(155)] = 5402,
+  [SMALL_STATE(156)] = 5427,
+  [SMALL_STATE(157)] = 5456,
+  [SMALL_STATE(158)] = 5481,
+  [SMALL_STATE(159)] = 5508,
+  [SMALL_STATE(160)] = 5533,
+  [SMALL_STATE(161)] = 5564,
+  [SMALL_STATE(162)] = 5593,
+  [SMALL_STATE(163)] = 5636,
+  [SMALL_STATE(164)] = 5664,
+  [SMALL_STATE(165)] = 5702,
+  [SMALL_STATE(166)] = 5726,
+  [SMALL_STATE(167)] = 5750,
+  [SMALL_STATE(168)] = 5774,
+  [SMALL_STATE(169)] = 5798,
+  [SMALL_STATE(170)] = 5822,
+  [SMALL_STATE(171)] = 5846,
+  [SMALL_STATE(172)] = 5870,
+  [SMALL_STATE(173)] = 5894,
+  [SMALL_STATE(174)] = 5918,
+  [SMALL_STATE(175)] = 5946,
+  [SMALL_STATE(176)] = 5974,
+  [SMALL_STATE(177)] = 6002,
+  [SMALL_STATE(178)] = 6026,
+  [SMALL_STATE(179)] = 6050,
+  [SMALL_STATE(180)] = 6074,
+  [SMALL_STATE(181)] = 6102,
+  [SMALL_STATE(182)] = 6130,
+  [SMALL_STATE(183)] = 6158,
+  [SMALL_STATE(184)] = 6186,
+  [SMALL_STATE(185)] = 6210,
+  [SMALL_STATE(186)] = 6234,
+  [SMALL_STATE(187)] = 6262,
+  [SMALL_STATE(188)] = 6290,
+  [SMALL_STATE(189)] = 6318,
+  [SMALL_STATE(190)] = 6346,
+  [SMALL_STATE(191)] = 6374,
+  [SMALL_STATE(192)] = 6402,
+  [SMALL_STATE(193)] = 6430,
+  [SMALL_STATE(194)] = 6458,
+  [SMALL_STATE(195)] = 6486,
+  [SMALL_STATE(196)] = 6514,
+  [SMALL_STATE(197)] = 6542,
+  [SMALL_STATE(198)] = 6570,
+  [SMALL_STATE(199)] = 6598,
+  [SMALL_STATE(200)] = 6626,
+  [SMALL_STATE(201)] = 6654,
+  [SMALL_STATE(202)] = 6677,
+  [SMALL_STATE(203)] = 6699,
+  [SMALL_STATE(204)] = 6737,
+  [SMALL_STATE(205)] = 6761,
+  [SMALL_STATE(206)] = 6785,
+  [SMALL_STATE(207)] = 6809,
+  [SMALL_STATE(208)] = 6833,
+  [SMALL_STATE(209)] = 6857,
+  [SMALL_STATE(210)] = 6895,
+  [SMALL_STATE(211)] = 6919,
+  [SMALL_STATE(212)] = 6943,
+  [SMALL_STATE(213)] = 6981,
+  [SMALL_STATE(214)] = 7012,
+  [SMALL_STATE(215)] = 7043,
+  [SMALL_STATE(216)] = 7078,
+  [SMALL_STATE(217)] = 7097,
+  [SMALL_STATE(218)] = 7122,
+  [SMALL_STATE(219)] = 7141,
+  [SMALL_STATE(220)] = 7172,
+  [SMALL_STATE(221)] = 7203,
+  [SMALL_STATE(222)] = 7221,
+  [SMALL_STATE(223)] = 7239,
+  [SMALL_STATE(224)] = 7269,
+  [SMALL_STATE(225)] = 7287,
+  [SMALL_STATE(226)] = 7317,
+  [SMALL_STATE(227)] = 7335,
+  [SMALL_STATE(228)] = 7353,
+  [SMALL_STATE(229)] = 7371,
+  [SMALL_STATE(230)] = 7389,
+  [SMALL_STATE(231)] = 7407,
+  [SMALL_STATE(232)] = 7425,
+  [SMALL_STATE(233)] = 7443,
+  [SMALL_STATE(234)] = 7473,
+  [SMALL_STATE(235)] = 7503,
+  [SMALL_STATE(236)] = 7521,
+  [SMALL_STATE(237)] = 7539,
+  [SMALL_STATE(238)] = 7557,
+  [SMALL_STATE(239)] = 7575,
+  [SMALL_STATE(240)] = 7601,
+  [SMALL_STATE(241)] = 7618,
+  [SMALL_STATE(242)] = 7635,
+  [SMALL_STATE(243)] = 7652,
+  [SMALL_STATE(244)] = 7679,
+  [SMALL_STATE(245)] = 7696,
+  [SMALL_STATE(246)] = 7713,
+  [SMALL_STATE(247)] = 7736,
+  [SMALL_STATE(248)] = 7759,
+  [SMALL_STATE(249)] = 7786,
+  [SMALL_STATE(250)] = 7803,
+  [SMALL_STATE(251)] = 7830,
+  [SMALL_STATE(252)] = 7857,
+  [SMALL_STATE(253)] = 7874,
+  [SMALL_STATE(254)] = 7891,
+  [SMALL_STATE(255)] = 7908,
+  [SMALL_STATE(256)] = 7931,
+  [SMALL_STATE(257)] = 7954,
+  [SMALL_STATE(258)] = 7971,
+  [SMALL_STATE(259)] = 7988,
+  [SMALL_STATE(260)] = 8005,
+  [SMALL_STATE(261)] = 8022,
+  [SMALL_STATE(262)] = 8039,
+  [SMALL_STATE(263)] = 8056,
+  [SMALL_STATE(264)] = 8073,
+  [SMALL_STATE(265)] = 8090,
+  [SMALL_STATE(266)] = 8107,
+  [SMALL_STATE(267)] = 8131,
+  [SMALL_STATE(268)] = 8149,
+  [SMALL_STATE(269)] = 8173,
+  [SMALL_STATE(270)] = 8199,
+  [SMALL_STATE(271)] = 8223,
+  [SMALL_STATE(272)] = 8250,
+  [SMALL_STATE(273)] = 8271,
+  [SMALL_STATE(274)] = 8290,
+  [SMALL_STATE(275)] = 8309,
+  [SMALL_STATE(276)] = 8331,
+  [SMALL_STATE(277)] = 8353,
+  [SMALL_STATE(278)] = 8375,
+  [SMALL_STATE(279)] = 8397,
+  [SMALL_STATE(280)] = 8415,
+  [SMALL_STATE(281)] = 8428,
+  [SMALL_STATE(282)] = 8451,
+  [SMALL_STATE(283)] = 8474,
+  [SMALL_STATE(284)] = 8495,
+  [SMALL_STATE(285)] = 8518,
+  [SMALL_STATE(286)] = 8536,
+  [SMALL_STATE(287)] = 8556,
+  [SMALL_STATE(288)] = 8574,
+  [SMALL_STATE(289)] = 8592,
+  [SMALL_STATE(290)] = 8610,
+  [SMALL_STATE(291)] = 8630,
+  [SMALL_STATE(292)] = 8648,
+  [SMALL_STATE(293)] = 8666,
+  [SMALL_STATE(294)] = 8688,
+  [SMALL_STATE(295)] = 8706,
+  [SMALL_STATE(296)] = 8724,
+  [SMALL_STATE(297)] = 8744,
+  [SMALL_STATE(298)] = 8764,
+  [SMALL_STATE(299)] = 8782,
+  [SMALL_STATE(300)] = 8800,
+  [SMALL_STATE(301)] = 8818,
+  [SMALL_STATE(302)] = 8836,
+  [SMALL_STATE(303)] = 8854,
+  [SMALL_STATE(304)] = 8865,
+  [SMALL_STATE(305)] = 8880,
+  [SMALL_STATE(306)] = 8895,
+  [SMALL_STATE(307)] = 8910,
+  [SMALL_STATE(308)] = 8925,
+  [SMALL_STATE(309)] = 8942,
+  [SMALL_STATE(310)] = 8959,
+  [SMALL_STATE(311)] = 8974,
+  [SMALL_STATE(312)] = 8989,
+  [SMALL_STATE(313)] = 9004,
+  [SMALL_STATE(314)] = 9018,
+  [SMALL_STATE(315)] = 9032,
+  [SMALL_STATE(316)] = 9046,
+  [SMALL_STATE(317)] = 9060,
+  [SMALL_STATE(318)] = 9074,
+  [SMALL_STATE(319)] = 9090,
+  [SMALL_STATE(320)] = 9104,
+  [SMALL_STATE(321)] = 9118,
+  [SMALL_STATE(322)] = 9134,
+  [SMALL_STATE(323)] = 9148,
+  [SMALL_STATE(324)] = 9162,
+  [SMALL_STATE(325)] = 9176,
+  [SMALL_STATE(326)] = 9192,
+  [SMALL_STATE(327)] = 9206,
+  [SMALL_STATE(328)] = 9220,
+  [SMALL_STATE(329)] = 9234,
+  [SMALL_STATE(330)] = 9248,
+  [SMALL_STATE(331)] = 9262,
+  [SMALL_STATE(332)] = 9276,
+  [SMALL_STATE(333)] = 9290,
+  [SMALL_STATE(334)] = 9304,
+  [SMALL_STATE(335)] = 9318,
+  [SMALL_STATE(336)] = 9332,
+  [SMALL_STATE(337)] = 9346,
+  [SMALL_STATE(338)] = 9360,
+  [SMALL_STATE(339)] = 9374,
+  [SMALL_STATE(340)] = 9388,
+  [SMALL_STATE(341)] = 9402,
+  [SMALL_STATE(342)] = 9416,
+  [SMALL_STATE(343)] = 9430,
+  [SMALL_STATE(344)] = 9444,
+  [SMALL_STATE(345)] = 9458,
+  [SMALL_STATE(346)] = 9472,
+  [SMALL_STATE(347)] = 9486,
+  [SMALL_STATE(348)] = 9500,
+  [SMALL_STATE(349)] = 9516,
+  [SMALL_STATE(350)] = 9530,
+  [SMALL_STATE(351)] = 9542,
+  [SMALL_STATE(352)] = 9556,
+  [SMALL_STATE(353)] = 9570,
+  [SMALL_STATE(354)] = 9584,
+  [SMALL_STATE(355)] = 9598,
+  [SMALL_STATE(356)] = 9612,
+  [SMALL_STATE(357)] = 9626,
+  [SMALL_STATE(358)] = 9639,
+  [SMALL_STATE(359)] = 9652,
+  [SMALL_STATE(360)] = 9665,
+  [SMALL_STATE(361)] = 9678,
+  [SMALL_STATE(362)] = 9691,
+  [SMALL_STATE(363)] = 9704,
+  [SMALL_STATE(364)] = 9717,
+  [SMALL_STATE(365)] = 9730,
+  [SMALL_STATE(366)] = 9743,
+  [SMALL_STATE(367)] = 9756,
+  [SMALL_STATE(368)] = 9769,
+  [SMALL_STATE(369)] = 9782,
+  [SMALL_STATE(370)] = 9795,
+  [SMALL_STATE(371)] = 9808,
+  [SMALL_STATE(372)] = 9821,
+  [SMALL_STATE(373)] = 9834,
+  [SMALL_STATE(374)] = 9847,
+  [SMALL_STATE(375)] = 9860,
+  [SMALL_STATE(376)] = 9873,
+  [SMALL_STATE(377)] = 9886,
+  [SMALL_STATE(378)] = 9899,
+  [SMALL_STATE(379)] = 9912,
+  [SMALL_STATE(380)] = 9923,
+  [SMALL_STATE(381)] = 9936,
+  [SMALL_STATE(382)] = 9947,
+  [SMALL_STATE(383)] = 9958,
+  [SMALL_STATE(384)] = 9971,
+  [SMALL_STATE(385)] = 9984,
+  [SMALL_STATE(386)] = 9997,
+  [SMALL_STATE(387)] = 10010,
+  [SMALL_STATE(388)] = 10019,
+  [SMALL_STATE(389)] = 10032,
+  [SMALL_STATE(390)] = 10043,
+  [SMALL_STATE(391)] = 10056,
+  [SMALL_STATE(392)] = 10067,
+  [SMALL_STATE(393)] = 10080,
+  [SMALL_STATE(394)] = 10089,
+  [SMALL_STATE(395)] = 10102,
+  [SMALL_STATE(396)] = 10113,
+  [SMALL_STATE(397)] = 10124,
+  [SMALL_STATE(398)] = 10137,
+  [SMALL_STATE(399)] = 10150,
+  [SMALL_STATE(400)] = 10163,
+  [SMALL_STATE(401)] = 10176,
+  [SMALL_STATE(402)] = 10189,
+  [SMALL_STATE(403)] = 10202,
+  [SMALL_STATE(404)] = 10215,
+  [SMALL_STATE(405)] = 10226,
+  [SMALL_STATE(406)] = 10237,
+  [SMALL_STATE(407)] = 10245,
+  [SMALL_STATE(408)] = 10255,
+  [SMALL_STATE(409)] = 10263,
+  [SMALL_STATE(410)] = 10271,
+  [SMALL_STATE(411)] = 10281,
+  [SMALL_STATE(412)] = 10289,
+  [SMALL_STATE(413)] = 10297,
+  [SMALL_STATE(414)] = 10307,
+  [SMALL_STATE(415)] = 10315,
+  [SMALL_STATE(416)] = 10325,
+  [SMALL_STATE(417)] = 10335,
+  [SMALL_STATE(418)] = 10345,
+  [SMALL_STATE(419)] = 10353,
+  [SMALL_STATE(420)] = 10361,
+  [SMALL_STATE(421)] = 10369,
+  [SMALL_STATE(422)] = 10377,
+  [SMALL_STATE(423)] = 10387,
+  [SMALL_STATE(424)] = 10395,
+  [SMALL_STATE(425)] = 10403,
+  [SMALL_STATE(426)] = 10411,
+  [SMALL_STATE(427)] = 10421,
+  [SMALL_STATE(428)] = 10431,
+  [SMALL_STATE(429)] = 10441,
+  [SMALL_STATE(430)] = 10449,
+  [SMALL_STATE(431)] = 10457,
+  [SMALL_STATE(432)] = 10465,
+  [SMALL_STATE(433)] = 10473,
+  [SMALL_STATE(434)] = 10481,
+  [SMALL_STATE(435)] = 10491,
+  [SMALL_STATE(436)] = 10499,
+  [SMALL_STATE(437)] = 10509,
+  [SMALL_STATE(438)] = 10517,
+  [SMALL_STATE(439)] = 10527,
+  [SMALL_STATE(440)] = 10537,
+  [SMALL_STATE(441)] = 10545,
+  [SMALL_STATE(442)] = 10553,
+  [SMALL_STATE(443)] = 10563,
+  [SMALL_STATE(444)] = 10571,
+  [SMALL_STATE(445)] = 10579,
+  [SMALL_STATE(446)] = 10587,
+  [SMALL_STATE(447)] = 10597,
+  [SMALL_STATE(448)] = 10605,
+  [SMALL_STATE(449)] = 10613,
+  [SMALL_STATE(450)] = 10623,
+  [SMALL_STATE(451)] = 10633,
+  [SMALL_STATE(452)] = 10641,
+  [SMALL_STATE(453)] = 10648,
+  [SMALL_STATE(454)] = 10655,
+  [SMALL_STATE(455)] = 10662,
+  [SMALL_STATE(456)] = 10669,
+  [SMALL_STATE(457)] = 10676,
+  [SMALL_STATE(458)] = 10683,
+  [SMALL_STATE(459)] = 10690,
+  [SMALL_STATE(460)] = 10697,
+  [SMALL_STATE(461)] = 10704,
+  [SMALL_STATE(462)] = 10711,
+  [SMALL_STATE(463)] = 10718,
+  [SMALL_STATE(464)] = 10725,
+  [SMALL_STATE(465)] = 10732,
+  [SMALL_STATE(466)] = 10739,
+  [SMALL_STATE(467)] = 10746,
+  [SMALL_STATE(468)] = 10753,
+  [SMALL_STATE(469)] = 10760,
+  [SMALL_STATE(470)] = 10767,
+  [SMALL_STATE(471)] = 10774,
+  [SMALL_STATE(472)] = 10781,
+  [SMALL_STATE(473)] = 10788,
+  [SMALL_STATE(474)] = 10795,
+  [SMALL_STATE(475)] = 10802,
+  [SMALL_STATE(476)] = 10809,
+  [SMALL_STATE(477)] = 10816,
+  [SMALL_STATE(478)] = 10823,
+  [SMALL_STATE(479)] = 10830,
+  [SMALL_STATE(480)] = 10837,
+  [SMALL_STATE(481)] = 10844,
+  [SMALL_STATE(482)] = 10851,
+  [SMALL_STATE(483)] = 10858,
+  [SMALL_STATE(484)] = 10865,
+  [SMALL_STATE(485)] = 10872,
+  [SMALL_STATE(486)] = 10879,
+  [SMALL_STATE(487)] = 10886,
+  [SMALL_STATE(488)] = 10893,
+  [SMALL_STATE(489)] = 10900,
+  [SMALL_STATE(490)] = 10907,
+  [SMALL_STATE(491)] = 10914,
+  [SMALL_STATE(492)] = 10921,
+  [SMALL_STATE(493)] = 10928,
+  [SMALL_STATE(494)] = 10935,
+  [SMALL_STATE(495)] = 10942,
+  [SMALL_STATE(496)] = 10949,
+  [SMALL_STATE(497)] = 10956,
+  [SMALL_STATE(498)] = 10963,
+  [SMALL_STATE(499)] = 10970,
+  [SMALL_STATE(500)] = 10977,
+  [SMALL_STATE(501)] = 10984,
+  [SMALL_STATE(502)] = 10991,
+  [SMALL_STATE(503)] = 10998,
+  [SMALL_STATE(504)] = 11005,
+  [SMALL_STATE(505)] = 11012,
+  [SMALL_STATE(506)] = 11019,
+  [SMALL_STATE(507)] = 11026,
+  [SMALL_STATE(508)] = 11033,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -14781,602 +17677,685 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 16),
-  [39] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 16),
-  [43] = {.entry = {.count = 1, .reusable = false}}, SHIFT(58),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(85),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [53] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [59] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [73] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 24),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [87] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [91] = {.entry = {.count = 1, .reusable = false}}, SHIFT(257),
-  [93] = {.entry = {.count = 1, .reusable = false}}, SHIFT(431),
-  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [123] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
-  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [128] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
-  [131] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [134] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
-  [140] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(403),
-  [143] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [146] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
-  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(239),
-  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 27),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 24),
-  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [177] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
-  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [182] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [188] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
-  [191] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(403),
-  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(340),
-  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
-  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
-  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 38),
-  [213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [219] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(26),
-  [222] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
-  [225] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(41),
-  [228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 23),
-  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [237] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(58),
-  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 23),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 16),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 24),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
-  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(353),
-  [276] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(433),
-  [279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
-  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
-  [285] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(398),
-  [288] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
-  [291] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(430),
-  [294] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 24),
-  [299] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 5),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [307] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(261),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [320] = {.entry = {.count = 1, .reusable = false}}, SHIFT(177),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [324] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(212),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [329] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 31),
-  [341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [345] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [349] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 32),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [365] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [370] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(344),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [379] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [384] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(296),
-  [387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [391] = {.entry = {.count = 1, .reusable = false}}, SHIFT(299),
-  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [401] = {.entry = {.count = 1, .reusable = false}}, SHIFT(333),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 31),
-  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 22),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 41),
-  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 37),
-  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 45),
-  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [453] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(335),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 49),
-  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 30),
-  [482] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 39),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 42),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 43),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 44),
-  [492] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 44), SHIFT_REPEAT(310),
-  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 46),
-  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [513] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 50),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 51),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 52),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 53),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 54),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 55),
-  [528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 58),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 59),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 60),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 61),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 62),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 63),
-  [546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 69),
-  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 70),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 71),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 75),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 34),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 32),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 64),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 72),
-  [574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 66),
-  [578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 47),
-  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 76),
-  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 40),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 56),
-  [596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
-  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 65),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 67),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 57),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 48),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 68),
-  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 73),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 74),
-  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 77),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 78),
-  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 81),
-  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 80),
-  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 79),
-  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [626] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [628] = {.entry = {.count = 1, .reusable = false}}, SHIFT(354),
-  [630] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [632] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [636] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
-  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
+  [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(147),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(143),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [87] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [153] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(315),
+  [156] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
+  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
+  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [182] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [202] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [206] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
+  [208] = {.entry = {.count = 1, .reusable = false}}, SHIFT(474),
+  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [258] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
+  [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(422),
+  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(457),
+  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
+  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(490),
+  [275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
+  [278] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [281] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(494),
+  [284] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(275),
+  [287] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
+  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
+  [336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [340] = {.entry = {.count = 1, .reusable = false}}, SHIFT(472),
+  [342] = {.entry = {.count = 1, .reusable = false}}, SHIFT(473),
+  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [348] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
+  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [369] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
+  [372] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(436),
+  [375] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(481),
+  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
+  [381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(442),
+  [384] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [387] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(487),
+  [390] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(464),
+  [393] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
+  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
+  [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
+  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [413] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [429] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [434] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(457),
+  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
+  [440] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(490),
+  [443] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
+  [446] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [449] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(494),
+  [452] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
+  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(147),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(66),
+  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(327),
+  [484] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
+  [487] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(328),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [511] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [526] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(269),
+  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [541] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [557] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(434),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [580] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
+  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [591] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [596] = {.entry = {.count = 1, .reusable = false}}, SHIFT(217),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [600] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [606] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [610] = {.entry = {.count = 1, .reusable = false}}, SHIFT(318),
+  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [614] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [616] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [620] = {.entry = {.count = 1, .reusable = false}}, SHIFT(403),
+  [622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [628] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [630] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
   [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [644] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(342),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [653] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(177),
-  [656] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [658] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 15),
-  [660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [662] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [664] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [674] = {.entry = {.count = 1, .reusable = false}}, SHIFT(204),
-  [676] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [678] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [680] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 17),
-  [682] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [684] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [688] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 25),
-  [692] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [694] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(235),
-  [697] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [699] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 29),
-  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [713] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 21),
-  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [721] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 25),
-  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 17),
-  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [731] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [745] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [747] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [751] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 18),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 9),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 7),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 7),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 8),
-  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 14),
-  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [791] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(236),
-  [796] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 6),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [816] = {.entry = {.count = 1, .reusable = false}}, SHIFT(339),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [820] = {.entry = {.count = 1, .reusable = false}}, SHIFT(434),
-  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [824] = {.entry = {.count = 1, .reusable = false}}, SHIFT(265),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [830] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 33),
-  [832] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 13),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [872] = {.entry = {.count = 1, .reusable = false}}, SHIFT(275),
-  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [876] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [878] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [880] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [896] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [898] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(436),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [903] = {.entry = {.count = 1, .reusable = false}}, SHIFT(437),
-  [905] = {.entry = {.count = 1, .reusable = false}}, SHIFT(153),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [917] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [925] = {.entry = {.count = 1, .reusable = false}}, SHIFT(8),
-  [927] = {.entry = {.count = 1, .reusable = false}}, SHIFT(216),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [941] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [943] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
-  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [972] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(434),
-  [975] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [991] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [995] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(258),
-  [998] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [1008] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(268),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1029] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(179),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1034] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(234),
-  [1037] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1043] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1048] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [1057] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(193),
-  [1060] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1064] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1084] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 26),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 13),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [1116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 28),
-  [1118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 13),
-  [1120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 36),
-  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1130] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 13),
-  [1132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 13),
-  [1134] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 27),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 11),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1140] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1142] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1144] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 5),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 19),
-  [1148] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1150] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 20),
-  [1154] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 13),
-  [1156] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 35),
-  [1158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 13),
-  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1240] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [644] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
+  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [691] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(330),
+  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [724] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [726] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [728] = {.entry = {.count = 1, .reusable = false}}, SHIFT(406),
+  [730] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [744] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [777] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
+  [780] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [782] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [788] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [816] = {.entry = {.count = 1, .reusable = false}}, SHIFT(243),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [850] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [855] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [859] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [867] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [871] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [887] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [889] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [891] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [897] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [899] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [909] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
+  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [914] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [936] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [942] = {.entry = {.count = 1, .reusable = false}}, SHIFT(496),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [946] = {.entry = {.count = 1, .reusable = false}}, SHIFT(303),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [964] = {.entry = {.count = 1, .reusable = false}}, SHIFT(348),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [992] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [998] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [1016] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1018] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [1031] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1037] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(496),
+  [1040] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1042] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(320),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1047] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1053] = {.entry = {.count = 1, .reusable = false}}, SHIFT(452),
+  [1055] = {.entry = {.count = 1, .reusable = false}}, SHIFT(48),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [1083] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1085] = {.entry = {.count = 1, .reusable = false}}, SHIFT(267),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [1123] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1150] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(215),
+  [1158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1168] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
+  [1171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [1175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1202] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(290),
+  [1205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [1213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1229] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1243] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1280] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1284] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1288] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1292] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [1312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1372] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
 };
 
 #ifdef __cplusplus

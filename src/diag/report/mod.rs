@@ -13,6 +13,7 @@
 
 mod cilium;
 mod cli;
+mod expect;
 mod import;
 mod lints;
 mod names;
@@ -24,6 +25,7 @@ mod versions;
 
 pub use cilium::*;
 pub use cli::*;
+pub use expect::*;
 pub use import::*;
 pub use lints::*;
 pub use names::*;

@@ -48,6 +48,7 @@ const BODY: &[&str] = &[
     "default deny",
     "deny",
     "description",
+    "expect",
     "label",
     "no default deny",
     "policy",
@@ -67,6 +68,7 @@ fn top_level_offers_the_items() {
             "cluster namespaces",
             "cluster policy",
             "const",
+            "expect",
             "import",
             "namespace",
             "silence",
@@ -89,7 +91,11 @@ fn a_namespace_body_offers_statements() {
 
 #[test]
 fn a_policy_body_offers_statements_but_policy() {
-    let expected: Vec<&str> = BODY.iter().copied().filter(|w| *w != "policy").collect();
+    let expected: Vec<&str> = BODY
+        .iter()
+        .copied()
+        .filter(|w| *w != "policy" && *w != "expect")
+        .collect();
     assert_eq!(
         one("namespace shop {\n  policy web {\n    sel|\n  }\n}\n"),
         expected
@@ -339,6 +345,51 @@ fn nothing_in_strings_or_comments() {
     assert_eq!(
         one("namespace shop {\n  # allow |\n}\n"),
         Vec::<String>::new()
+    );
+}
+
+#[test]
+fn an_expectation_offers_its_words_in_turn() {
+    let body = |stmt: &str| one(&format!("namespace shop {{\n  {stmt}\n}}\n"));
+    assert_eq!(body("expect |"), ["allow", "deny"]);
+    assert_eq!(body("expect allow |"), ["from"]);
+    assert_eq!(
+        body("expect allow from |"),
+        ["cidr", "entity", "fqdn", "namespace", "node", "pods"]
+    );
+    assert_eq!(
+        body("expect allow from pods app=web |"),
+        ["in namespace", "to", "with account"]
+    );
+    assert_eq!(body("expect allow from pods app=web with |"), ["account"]);
+    assert_eq!(body("expect allow from pods app=web in |"), ["namespace"]);
+    assert_eq!(
+        body("expect allow from pods app=web in namespace |"),
+        ["kube-node-lease", "kube-public", "kube-system", "shop"]
+    );
+    assert_eq!(
+        body("expect deny from namespace shop to namespace shop |"),
+        ["icmp", "port"]
+    );
+    assert_eq!(
+        body("expect deny from namespace shop to namespace shop port 80/tcp |"),
+        ["dns", "http", "kafka"]
+    );
+    assert_eq!(
+        body("expect deny from namespace shop to namespace shop port 80/tcp http \"GET /\" |"),
+        Vec::<String>::new()
+    );
+    // Sets are not endpoints: no `all`, `cluster` or `none`.
+    let entities = body("expect deny from entity |");
+    assert!(entities.contains(&"world".to_owned()), "{entities:?}");
+    assert!(!entities.contains(&"cluster".to_owned()), "{entities:?}");
+    // At top level too; not inside a policy block.
+    assert_eq!(
+        one("expect allow from pods app=web |"),
+        ["in namespace", "to", "with account"]
+    );
+    assert!(
+        !one("namespace shop {\n  policy web {\n    exp|\n  }\n}\n").contains(&"expect".to_owned())
     );
 }
 

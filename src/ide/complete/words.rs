@@ -15,6 +15,7 @@ pub(super) const TOP: &[&str] = &[
     "cilium",
     "cidr groups",
     "silence",
+    "expect",
 ];
 /// Statements of a namespace or category body (a policy body: all but `policy`).
 pub(super) const BODY: &[&str] = &[
@@ -28,6 +29,7 @@ pub(super) const BODY: &[&str] = &[
     "default deny",
     "no default deny",
     "silence",
+    "expect",
 ];
 /// The words that start a statement of a body.
 pub(super) const STATEMENT_WORDS: &[&str] = &[
@@ -41,6 +43,7 @@ pub(super) const STATEMENT_WORDS: &[&str] = &[
     "default",
     "no",
     "silence",
+    "expect",
 ];
 /// What a rule's peer starts with.
 pub(super) const PEERS: &[&str] = &[
@@ -55,6 +58,10 @@ pub(super) const PEERS: &[&str] = &[
     "anywhere",
     "everything",
 ];
+/// What an end of an `expect`'s flow starts with.
+pub(super) const ENDPOINTS: &[&str] = &["pods", "namespace", "node", "entity", "cidr", "fqdn"];
+/// The L7 request of a flow.
+pub(super) const REQUESTS: &[&str] = &["http", "dns", "kafka"];
 /// What may follow `select`.
 pub(super) const SUBJECTS: &[&str] = &["pods", "all", "nodes", "everything"];
 /// Port protocols.

@@ -249,6 +249,9 @@ fn statement(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Span, 
             ));
         }
     }
+    if let Some(found) = expectation(analysis, syntax, file, offset) {
+        return Some(found);
+    }
     let mut found: Option<&ast::Stmt> = None;
     walk(syntax, &mut |stmt| {
         let span = stmt_span(stmt);
@@ -278,6 +281,86 @@ fn statement(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Span, 
     }
 }
 
+/// The `expect` under the cursor: what the engine says of its flow, for
+/// each namespace it is checked in.
+fn expectation(
+    analysis: &Analysis,
+    syntax: &ast::File,
+    file: FileId,
+    offset: usize,
+) -> Option<(Span, String)> {
+    let bodies = syntax.items.iter().flat_map(|item| match item {
+        ast::Item::Namespace(decl) => decl.body.as_slice(),
+        ast::Item::Category(category) => category.body.as_slice(),
+        _ => &[],
+    });
+    let top = syntax.items.iter().filter_map(|item| match item {
+        ast::Item::Expect(expect) => Some(&**expect),
+        _ => None,
+    });
+    let nested = bodies.filter_map(|item| match item {
+        ast::BodyItem::Expect(expect) => Some(&**expect),
+        _ => None,
+    });
+    let expect = top
+        .chain(nested)
+        .find(|expect| holds(expect.span, file, offset))?;
+    let checked: Vec<&crate::ir::Expectation> = analysis
+        .program
+        .expectations
+        .iter()
+        .filter(|expectation| expectation.origin.span == expect.span)
+        .collect();
+    let verb = expect.verb.node.keyword();
+    let mut text = format!("Expectation: the policies must {verb} this flow.");
+    if checked.is_empty() {
+        text.push_str(
+            "
+
+Not decided: the repository has errors, or no namespace uses the category.",
+        );
+        return Some((expect.span, text));
+    }
+    let engine = crate::flow::Engine::new(&analysis.program);
+    for expectation in checked.iter().take(VALUE_LINES) {
+        let answer = engine.decide_spec(&expectation.flow);
+        let verdict = match answer.verdict {
+            crate::flow::FlowVerdict::Allowed => "allowed",
+            crate::flow::FlowVerdict::Denied => "denied",
+            crate::flow::FlowVerdict::FqdnUnsupported => {
+                "undecided (only a DNS cache could decide)"
+            }
+        };
+        let side = |side: &crate::flow::Side| {
+            let deciders: Vec<String> = side.deciders.iter().map(ToString::to_string).collect();
+            if deciders.is_empty() {
+                side.verdict.as_str().to_owned()
+            } else {
+                format!("{} ({})", side.verdict.as_str(), deciders.join(", "))
+            }
+        };
+        let _ = write!(
+            text,
+            "
+
+- `{}`: {verdict}; egress {}, ingress {}",
+            crate::flow::describe_flow(&expectation.flow),
+            side(&answer.egress),
+            side(&answer.ingress),
+        );
+    }
+    if checked.len() > VALUE_LINES {
+        let _ = write!(
+            text,
+            "
+
+({} more namespaces)",
+            checked.len() - VALUE_LINES
+        );
+    }
+    Some((expect.span, text))
+}
+
 fn stmt_span(stmt: &ast::Stmt) -> Span {
     match stmt {
         ast::Stmt::Use(use_stmt) => use_stmt.span,
@@ -298,6 +381,7 @@ fn walk<'a>(file: &'a ast::File, visit: &mut impl FnMut(&'a ast::Stmt)) {
             match item {
                 ast::BodyItem::Policy(policy) => policy.body.iter().for_each(&mut *visit),
                 ast::BodyItem::Stmt(stmt) => visit(stmt),
+                ast::BodyItem::Expect(_) => {}
             }
         }
     };

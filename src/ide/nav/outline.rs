@@ -59,6 +59,7 @@ pub(super) fn symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
                 children: Vec::new(),
             }),
             ast::Item::Import(_)
+            | ast::Item::Expect(_)
             | ast::Item::Inventory(_)
             | ast::Item::Cilium(_)
             | ast::Item::CidrGroups(_) => {}
@@ -78,7 +79,7 @@ fn policies(body: &[ast::BodyItem]) -> Vec<Symbol> {
                 name_span: policy.name.span,
                 children: Vec::new(),
             }),
-            ast::BodyItem::Stmt(_) => None,
+            ast::BodyItem::Stmt(_) | ast::BodyItem::Expect(_) => None,
         })
         .collect()
 }

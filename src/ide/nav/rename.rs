@@ -71,6 +71,9 @@ pub(super) const KEYWORDS: &[&str] = &[
     "strings",
     "string",
     "selector",
+    "expect",
+    "account",
+    "node",
 ];
 
 /// The renamable definition at `offset` and the span of its name there.

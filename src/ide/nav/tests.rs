@@ -731,3 +731,38 @@ fn every_offset_of_good_and_broken_files_is_answered_without_panic() {
         }
     }
 }
+
+#[test]
+fn hover_on_an_expectation_shows_the_flow_for_each_namespace_it_is_checked_in() {
+    let mut sources = SourceMap::with_stdlib();
+    sources.add_user(
+        "shop.netpol",
+        "category closed {\n  expect deny from entity world to pods app=db port 5432/tcp\n}\nnamespace shop { use closed }\nnamespace bank { use closed }\n",
+    );
+    let analysis = Analysis::new(sources, &crate::Options::default());
+    let (span, markdown) = hover_at(&analysis, "shop.netpol", "world", 0, 0);
+    assert_eq!(
+        span,
+        "shop.netpol:2:3 expect deny from entity world to pods app=db port 5432/tcp"
+    );
+    let lines: Vec<&str> = markdown.lines().collect();
+    // After the E0801 of the expectations that do not hold (nothing here
+    // denies the flow), the flow of each namespace the category is used in.
+    assert!(
+        lines.contains(&"Expectation: the policies must deny this flow."),
+        "{markdown}"
+    );
+    let flows: Vec<&str> = lines
+        .iter()
+        .filter_map(|line| line.strip_prefix("- `"))
+        .filter_map(|line| line.split_once("`:"))
+        .map(|(flow, _)| flow)
+        .collect();
+    assert_eq!(
+        flows,
+        [
+            "from entity world to pods app=db in namespace shop port 5432/tcp",
+            "from entity world to pods app=db in namespace bank port 5432/tcp",
+        ]
+    );
+}

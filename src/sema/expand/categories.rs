@@ -131,6 +131,7 @@ impl<'a> Expander<'a, '_> {
                     for stmt in &policy.body {
                         self.stmt(stmt, inner_env, ctx, &mut policy_parts);
                     }
+                    parts.expects.append(&mut policy_parts.expects);
                     policy_parts.prefix_category(&category.def.name.node);
                     let entries = policy_parts.entries;
                     let name =
@@ -154,6 +155,15 @@ impl<'a> Expander<'a, '_> {
                 }
                 ast::BodyItem::Stmt(stmt) => {
                     self.stmt(stmt, inner_env, ctx, &mut parts);
+                }
+                ast::BodyItem::Expect(stmt) => {
+                    // The files whose constants an expectation uses are no
+                    // sources of the category's policies.
+                    let start = self.eval.files.len();
+                    let pending =
+                        super::expect::expect(&mut self.eval, stmt, inner_env, self.diags);
+                    self.eval.files.truncate(start);
+                    parts.expects.extend(pending);
                 }
             }
         }

@@ -41,6 +41,10 @@ pub struct Parts {
     /// True when a statement would have passed the budget (E0108, already
     /// reported); a `use` of these parts reports nothing more.
     pub over_budget: bool,
+    /// The `expect` statements of a category (and of the categories it
+    /// uses), checked where written; their pods get the namespace of each
+    /// namespace that uses the category. They are no part of the policy.
+    pub expects: Vec<super::super::expect::Pending>,
 }
 
 impl Parts {
@@ -70,6 +74,7 @@ impl Parts {
         self.egress.extend(other.egress.iter().cloned());
         self.egress_deny.extend(other.egress_deny.iter().cloned());
         self.entries = self.entries.saturating_add(other.entries);
+        self.expects.extend(other.expects.iter().cloned());
         self.touched |= other.touched;
         self.broken |= other.broken;
         self.select_written |= other.select_written;
@@ -79,7 +84,8 @@ impl Parts {
         let origins = (self.ingress.iter_mut().map(|rule| &mut rule.origin))
             .chain(self.ingress_deny.iter_mut().map(|rule| &mut rule.origin))
             .chain(self.egress.iter_mut().map(|rule| &mut rule.origin))
-            .chain(self.egress_deny.iter_mut().map(|rule| &mut rule.origin));
+            .chain(self.egress_deny.iter_mut().map(|rule| &mut rule.origin))
+            .chain(self.expects.iter_mut().map(|expect| &mut expect.origin));
         for origin in origins {
             origin.categories.insert(0, category.to_owned());
         }

@@ -158,7 +158,7 @@ impl Builder<'_, '_> {
                     ast::Item::Namespace(decl) => {
                         let bare = decl.body.iter().filter_map(|item| match item {
                             ast::BodyItem::Stmt(stmt) => Some(stmt),
-                            ast::BodyItem::Policy(_) => None,
+                            ast::BodyItem::Policy(_) | ast::BodyItem::Expect(_) => None,
                         });
                         self.policy_uses(file.id, decl.name.span, bare);
                         self.blocks(file.id, &decl.body, &mut names);
@@ -184,6 +184,7 @@ impl Builder<'_, '_> {
                         self.policy_uses(file.id, decl.span, &decl.body);
                     }
                     ast::Item::Import(_)
+                    | ast::Item::Expect(_)
                     | ast::Item::Const(_)
                     | ast::Item::Cilium(_)
                     | ast::Item::CidrGroups(_)

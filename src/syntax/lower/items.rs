@@ -16,6 +16,7 @@ impl Cx {
             R::cluster_policy => ast::Item::ClusterPolicy(self.policy(pair)),
             R::inventory => ast::Item::Inventory(self.inventory(pair)),
             R::cidr_groups => ast::Item::CidrGroups(self.span(&pair)),
+            R::expect => ast::Item::Expect(Box::new(self.expect(pair))),
             R::cilium => ast::Item::Cilium(
                 children(pair.into_inner())
                     .next()

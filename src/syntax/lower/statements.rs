@@ -33,6 +33,7 @@ impl Cx {
     pub(super) fn body_item(&self, pair: Pair<'_, R>) -> ast::BodyItem {
         match pair.as_rule() {
             R::policy => ast::BodyItem::Policy(self.policy(pair)),
+            R::expect => ast::BodyItem::Expect(Box::new(self.expect(pair))),
             _ => ast::BodyItem::Stmt(self.stmt(pair)),
         }
     }
