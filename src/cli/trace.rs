@@ -21,8 +21,8 @@ use std::process::ExitCode;
 use netpolc::diag::report;
 use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::flow::{Answer, Engine, FlowVerdict};
-use netpolc::ir::{FlowSpec, Program};
-use netpolc::source::{FileId, Origin, SourceMap};
+use netpolc::ir::Program;
+use netpolc::source::{Origin, SourceMap};
 
 use super::report::Reporter;
 use super::{build, import, load};
@@ -89,7 +89,7 @@ pub fn run(args: &Args<'_>, reporter: &Reporter, stdout_color: bool) -> ExitCode
     };
     let text = flow_text(from, to, args);
     let file = loaded.shown.add_user(COMMAND_LINE, text);
-    let spec = match parse_flow(&loaded.shown, file, &loaded.program) {
+    let spec = match netpolc::flow::parse_flow(&loaded.shown, file, &loaded.program) {
         Ok(spec) => spec,
         Err(diags) => {
             reporter.diagnostics(&diags, &loaded.shown);
@@ -265,18 +265,6 @@ pub fn quote(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// SHIM until h-lang's flow parser is merged: delete this function and call
-/// `netpolc::flow::parse_flow` instead. It parses nothing and refuses with
-/// no diagnostic.
-fn parse_flow(
-    sources: &SourceMap,
-    file: FileId,
-    program: &Program,
-) -> Result<FlowSpec, Vec<Diagnostic>> {
-    let _ = (sources, file, program);
-    Err(Vec::new())
 }
 
 #[cfg(test)]
