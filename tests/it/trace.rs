@@ -500,7 +500,7 @@ fn end_words(scenario: &Value, name: &str) -> String {
     panic!("no end {name}");
 }
 
-/// Cilium's own verdicts (tests/verdicts, see its SOURCE.md) through the
+/// Cilium's own verdicts (tests/verdicts/SOURCE.md) through the
 /// command line: the scenario's YAML with `--yaml`, each flow as FROM and
 /// TO, the JSON answer against the scenario's `expect`. The scenarios whose
 /// ends are plain pods, `world` and addresses, with no namespace labels,
