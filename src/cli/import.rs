@@ -109,7 +109,7 @@ fn first_netpol(dir: &Path) -> Option<PathBuf> {
 }
 
 /// Reads a file, or the YAML files under a directory.
-fn read_input(path: &Path, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
+pub(super) fn read_input(path: &Path, inputs: &mut Vec<Input>, diags: &mut Vec<Diagnostic>) {
     let cannot_read = |error: &std::io::Error| {
         report::cannot_read(report::CannotRead::File {
             path: &path.display(),

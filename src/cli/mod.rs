@@ -27,6 +27,8 @@ mod lint;
 mod load;
 mod lsp;
 mod report;
+mod test;
+mod trace;
 mod write;
 
 use std::path::PathBuf;
@@ -146,6 +148,50 @@ pub enum Command {
     /// Print the netpolc(1) man page (roff) on stdout, e.g.
     /// `netpolc man > ~/.local/share/man/man1/netpolc.1`.
     Man,
+    /// Decide one flow with the policies of REPO (or of `--yaml` files):
+    /// each side's verdict, the deciding rules in their source, and what
+    /// would allow a denied flow; writes nothing.
+    ///
+    /// FROM and TO are peers in the language's words, such as
+    /// `"pods app=web in namespace shop"`, `"namespace shop"`,
+    /// `"entity world"`, `"cidr 10.20.0.10"`, `"fqdn api.stripe.com"`.
+    #[command(
+        override_usage = "netpolc trace [OPTIONS] [REPO] <FROM> <TO> (--port <PORT/PROTO> | --icmp <TYPE>)"
+    )]
+    Trace {
+        /// `[REPO] FROM TO`: the repository (default `.`; none with
+        /// `--yaml`), the source and the destination.
+        #[arg(required = true, num_args = 2..=3, value_name = "ARG")]
+        args: Vec<String>,
+        /// The destination port and protocol, such as `8080/tcp`, `53/udp`.
+        #[arg(long, value_name = "PORT/PROTO")]
+        port: Option<String>,
+        /// An ICMP type instead of a port, such as `EchoRequest` or `8`.
+        #[arg(long, value_name = "TYPE")]
+        icmp: Option<String>,
+        /// An HTTP request line judged by the HTTP rules, such as `"GET /api/v1/x"`.
+        #[arg(long, value_name = "LINE")]
+        http: Option<String>,
+        /// A DNS lookup of NAME judged by the DNS rules.
+        #[arg(long, value_name = "NAME")]
+        dns: Option<String>,
+        /// Trace on CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy
+        /// YAML (files, or directories searched for `.yaml`, `.yml` and
+        /// `.json` files), imported in memory, instead of a repository;
+        /// repeat it for several.
+        #[arg(long, value_name = "FILE|DIR")]
+        yaml: Vec<PathBuf>,
+        /// Exit 1 when the flow is not allowed (like `git diff --exit-code`).
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Run the `expect` statements of REPO and report each, like `cargo test`;
+    /// exit 1 when one fails.
+    Test {
+        /// The policy repository to test.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+    },
     /// Run the language server on stdin and stdout, for editors: errors as
     /// you type, hover, go to definition, rename, formatting, completion.
     Lsp,
@@ -217,6 +263,28 @@ pub fn run() -> ExitCode {
             clap_complete::generate(*shell, &mut command, "netpolc", &mut out);
             print_stdout(&out)
         }
+        Command::Trace {
+            args,
+            port,
+            icmp,
+            http,
+            dns,
+            yaml,
+            exit_code,
+        } => trace::run(
+            &trace::Args {
+                positional: args,
+                port: port.as_deref(),
+                icmp: icmp.as_deref(),
+                http: http.as_deref(),
+                dns: dns.as_deref(),
+                yaml,
+                exit_code: *exit_code,
+            },
+            &reporter,
+            stdout_color,
+        ),
+        Command::Test { repo } => test::run(repo, &reporter, stdout_color),
         Command::Lsp => lsp::run(reporter.options),
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();

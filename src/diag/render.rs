@@ -77,6 +77,104 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, format: Format, color: 
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
+/// What a [`Snippet`] is: the word its headline starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnippetKind {
+    /// `note:`.
+    Note,
+    /// `help:`.
+    Help,
+    /// `warning:`.
+    Warning,
+}
+
+/// A message with source lines that is not a diagnostic (it has no code):
+/// the sides of a flow that `netpolc trace` shows, with the deciding rules
+/// under carets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// The headline's word.
+    pub kind: SnippetKind,
+    /// The headline.
+    pub message: String,
+    /// The spans to show; the first is primary (`^^^`), the rest secondary
+    /// (`---`).
+    pub labels: Vec<super::Label>,
+    /// Lines under the snippet, each with its own prefix (`note: ...`).
+    pub notes: Vec<String>,
+}
+
+/// Renders snippets like the `human` format renders diagnostics, with the
+/// same escaping of everything that comes from the source.
+pub fn render_snippets(snippets: &[Snippet], sources: &SourceMap, color: bool) -> String {
+    let used: BTreeSet<FileId> = snippets
+        .iter()
+        .flat_map(|snippet| &snippet.labels)
+        .map(|label| label.span.file)
+        .collect();
+    let files = EscapedFiles::of(sources, &used);
+    let config = term::Config::default();
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    for snippet in snippets {
+        let severity = match snippet.kind {
+            SnippetKind::Note => cs::Severity::Note,
+            SnippetKind::Help => cs::Severity::Help,
+            SnippetKind::Warning => cs::Severity::Warning,
+        };
+        let labels = snippet
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(index, label)| {
+                let style = if index == 0 {
+                    cs::LabelStyle::Primary
+                } else {
+                    cs::LabelStyle::Secondary
+                };
+                cs::Label::new(
+                    style,
+                    label.span.file.0 as usize,
+                    files.escaped_range(label.span),
+                )
+                .with_message(escape(&label.message))
+            })
+            .collect();
+        let converted = cs::Diagnostic::new(severity)
+            .with_message(escape(&snippet.message))
+            .with_labels(labels)
+            .with_notes(
+                snippet
+                    .notes
+                    .iter()
+                    .map(|note| escape(note).into_owned())
+                    .collect(),
+            );
+        if term::emit_to_write_style(&mut buffer, &config, &files, &converted).is_err() {
+            let headline = cs::Diagnostic::new(severity).with_message(escape(&snippet.message));
+            let _ = term::emit_to_write_style(&mut buffer, &config, &files, &headline);
+        }
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Where a span starts and ends, as every format of diagnostic numbers it
+/// (1-based lines, columns in characters); `None` for a span outside its
+/// file.
+pub fn locate_span(sources: &SourceMap, span: Span) -> Option<(Position, Position)> {
+    locate_spans(sources, &[span]).into_iter().next().flatten()
+}
+
+/// [`locate_span`] for many spans, escaping each file once.
+pub fn locate_spans(sources: &SourceMap, spans: &[Span]) -> Vec<Option<(Position, Position)>> {
+    let used: BTreeSet<FileId> = spans.iter().map(|span| span.file).collect();
+    let files = EscapedFiles::of(sources, &used);
+    spans.iter().map(|span| locate(&files, *span)).collect()
+}
+
 /// The start and end of a span as codespan numbers them: 1-based lines
 /// split at `\n`, 1-based columns counted in characters of the original
 /// text.
@@ -128,6 +226,11 @@ impl EscapedFiles {
             .flat_map(|diag| diag.primary.iter().chain(&diag.secondary))
             .map(|label| label.span.file)
             .collect();
+        EscapedFiles::of(sources, &used)
+    }
+
+    /// The files of `sources` named in `used`.
+    fn of(sources: &SourceMap, used: &BTreeSet<FileId>) -> EscapedFiles {
         let files = sources
             .iter()
             .map(|(id, file)| {

@@ -633,3 +633,68 @@ fn cilium_version_flag_overrides_the_repository() {
         run.stderr
     );
 }
+
+/// The trace and test refusals that clap cannot give a code (E0811-E0814):
+/// each exits 1, names its code, and writes nothing.
+#[test]
+fn trace_and_test_refuse_bad_arguments_with_a_code() {
+    let dir = repo(&[("shop.netpol", SHOP.as_bytes())]);
+    let from = "pods app=frontend in namespace shop";
+    let to = "pods app=backend in namespace shop";
+    let cases: [(&str, Vec<&str>); 6] = [
+        ("E0811", vec!["trace", from, to]),
+        (
+            "E0811",
+            vec![
+                "trace",
+                from,
+                to,
+                "--port",
+                "8080/tcp",
+                "--icmp",
+                "EchoRequest",
+            ],
+        ),
+        (
+            "E0812",
+            vec![
+                "trace", ".", from, to, "--port", "8080/tcp", "--yaml", "policies",
+            ],
+        ),
+        (
+            "E0813",
+            vec![
+                "trace",
+                from,
+                to,
+                "--port",
+                "53/udp",
+                "--http",
+                "GET /",
+                "--dns",
+                "a.example.com",
+            ],
+        ),
+        ("E0814", vec!["test"]),
+        ("E0814", vec!["test", "."]),
+    ];
+    for (code, args) in cases {
+        let run = netpolc(dir.path(), &args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("error[{code}]")),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert_eq!(names(dir.path()), ["shop.netpol"], "{args:?} wrote a file");
+    }
+    let run = netpolc(dir.path(), &["trace", from, to]);
+    insta::with_settings!({prepend_module_to_snapshot => true}, {
+        insta::assert_snapshot!("trace_without_a_port", run.stderr);
+    });
+    let run = netpolc(dir.path(), &["test"]);
+    insta::with_settings!({prepend_module_to_snapshot => true}, {
+        insta::assert_snapshot!("test_without_expectations", run.stderr);
+    });
+}

@@ -39,6 +39,7 @@ mod skip;
 mod tidy_citations;
 mod tidy_diagnostics;
 mod tidy_lints;
+mod trace;
 mod ui;
 mod verdicts;
 mod versions;

@@ -210,3 +210,55 @@ pub fn bad_source_path(path: &dyn fmt::Display, why: &dyn fmt::Display) -> Diagn
         .note("netpolc names files in its output, and a name must not be able to forge or hide a line of it")
         .help("rename the file")
 }
+
+/// What [`port_or_icmp`] reports.
+pub enum PortOrIcmp {
+    /// "`netpolc trace` needs a port: `--port` or `--icmp`"
+    Neither,
+    /// "`--port` and `--icmp` in one trace"
+    Both,
+}
+
+/// `E0811`: `trace` needs exactly one of `--port` and `--icmp`.
+pub fn port_or_icmp(problem: PortOrIcmp) -> Diagnostic {
+    match problem {
+        PortOrIcmp::Neither => Diagnostic::without_span(
+            Code::E0811,
+            "`netpolc trace` needs a port: `--port` or `--icmp`",
+        )
+        .note("Cilium decides a flow by its destination port and protocol, or its ICMP type")
+        .help("add `--port 8080/tcp` (or `--icmp EchoRequest` for ping)"),
+        PortOrIcmp::Both => {
+            Diagnostic::without_span(Code::E0811, "`--port` and `--icmp` in one trace")
+                .note("a flow is either a port of TCP, UDP or SCTP, or an ICMP type, never both")
+                .help("trace them one at a time")
+        }
+    }
+}
+
+/// `E0812`: `--yaml` together with a repository.
+pub fn yaml_with_repo(repo: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0812,
+        format!("`--yaml` and the repository `{repo}` in one trace"),
+    )
+    .note("with `--yaml` the policies come from the YAML files, and the two arguments are FROM and TO")
+    .help("drop the repository argument, or drop `--yaml` to trace the `.netpol` repository")
+}
+
+/// `E0813`: more than one L7 request in a trace.
+pub fn two_requests() -> Diagnostic {
+    Diagnostic::without_span(Code::E0813, "`--http` and `--dns` in one trace")
+        .note("a flow carries one L7 request: an HTTP request to a server, or a DNS lookup to a DNS server")
+        .help("trace them one at a time: `--dns` on the flow to the DNS server (port 53), `--http` on the flow to the server")
+}
+
+/// `E0814`: no `expect` statement to test.
+pub fn no_expectations(repo: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0814,
+        format!("there is no `expect` statement in `{repo}`"),
+    )
+    .note("`netpolc test` runs the expectations of the repository; with none it would pass while testing nothing")
+    .help("write one, such as `expect allow from pods app=web in namespace shop to pods app=api in namespace shop port 8080/tcp`")
+}
