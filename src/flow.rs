@@ -168,19 +168,33 @@ pub fn check_expectations(program: &Program) -> Vec<Diagnostic> {
     expect::check(program)
 }
 
+/// Which namespaces a flow given to [`parse_flow`] may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Namespaces {
+    /// Those of the repository (E0802 for another): the inventory's, or
+    /// without one those it declares or names, `default` and the `kube-`
+    /// system namespaces. A name outside them is most likely a typo.
+    Known,
+    /// Any namespace: for policies imported from YAML (`trace --yaml`),
+    /// which say nothing of the cluster's other namespaces. A namespace no
+    /// policy names is one without labels but its name.
+    Any,
+}
+
 /// Parses and checks a flow written alone in `file` (`from A to B port P
 /// [http "LINE"] [dns "NAME"]`, grammar rule `flow_only`), as `netpolc
-/// trace` builds it from its arguments: its namespaces must be those of
-/// `program` (E0802), and no `$NAME` is in scope. The errors are coded
-/// diagnostics pointing into `file`; empty only when the map has no such
-/// file.
+/// trace` builds it from its arguments: its namespaces must be those
+/// `namespaces` allows (E0802), and no `$NAME` is in scope. The errors are
+/// coded diagnostics pointing into `file`; empty only when the map has no
+/// such file.
 pub fn parse_flow(
     sources: &SourceMap,
     file: FileId,
     program: &Program,
+    namespaces: Namespaces,
 ) -> Result<FlowSpec, Vec<Diagnostic>> {
     match crate::syntax::parse_flow(sources, file) {
-        Ok(Some(flow)) => crate::sema::flow_spec(&flow, program),
+        Ok(Some(flow)) => crate::sema::flow_spec(&flow, program, namespaces == Namespaces::Any),
         Ok(None) => Err(Vec::new()),
         Err(diag) => Err(vec![*diag]),
     }

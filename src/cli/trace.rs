@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use netpolc::diag::report;
 use netpolc::diag::{Diagnostic, has_errors};
-use netpolc::flow::{Answer, Engine, FlowVerdict};
+use netpolc::flow::{Answer, Engine, FlowVerdict, Namespaces};
 use netpolc::ir::Program;
 use netpolc::source::{Origin, SourceMap};
 
@@ -89,7 +89,13 @@ pub fn run(args: &Args<'_>, reporter: &Reporter, stdout_color: bool) -> ExitCode
     };
     let text = flow_text(from, to, args);
     let file = loaded.shown.add_user(COMMAND_LINE, text);
-    let spec = match netpolc::flow::parse_flow(&loaded.shown, file, &loaded.program) {
+    // YAML says nothing of the cluster's other namespaces, so any name goes.
+    let namespaces = if args.yaml.is_empty() {
+        Namespaces::Known
+    } else {
+        Namespaces::Any
+    };
+    let spec = match netpolc::flow::parse_flow(&loaded.shown, file, &loaded.program, namespaces) {
         Ok(spec) => spec,
         Err(diags) => {
             reporter.diagnostics(&diags, &loaded.shown);

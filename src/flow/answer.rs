@@ -170,11 +170,22 @@ impl std::fmt::Display for Decider {
     }
 }
 
+/// Which half of a near miss's rule did not match the flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Missed {
+    /// The rule's peer matched, its ports did not: the nearest miss.
+    Port,
+    /// The rule's ports matched, its peer did not.
+    Peer,
+}
+
 /// A rule that almost decided a denied side.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NearMiss {
     /// The rule.
     pub rule: Decider,
+    /// Which half of the rule did not match.
+    pub missed: Missed,
     /// What did not match, in words: `port 8080/TCP is not among 9090/TCP`,
     /// `the peer is not pods app=web in namespace shop`.
     pub why: String,

@@ -9,7 +9,8 @@ use super::identity::{Identity, Kind};
 use super::ports::{self, NamedPorts, Specificity, WILDCARD};
 use super::select::{self, Scope};
 use super::{
-    AllowLocalhost, Decider, Flow, NearMiss, PolicyMode, PolicyRef, Proxy, Side, SideVerdict, World,
+    AllowLocalhost, Decider, Flow, Missed, NearMiss, PolicyMode, PolicyRef, Proxy, Side,
+    SideVerdict, World,
 };
 use crate::ir::{
     Direction, FlowProtocol, L7, NamespaceName, PeerRef, PolicyInstance, PolicySpec, Program,
@@ -264,6 +265,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                 }
                 (true, None) if rule.kind.verdict == Verdict::Allow => misses.push(NearMiss {
                     rule: decider,
+                    missed: Missed::Port,
                     why: format!(
                         "port {}/{} is not among {}",
                         flow.port,
@@ -271,12 +273,16 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                         ports::describe(rule.ports, rule.icmps)
                     ),
                 }),
+                // A rule without ports matches every port, so "right port,
+                // wrong peer" says nothing of it.
                 (false, Some(_))
                     if rule.kind.verdict == Verdict::Allow
+                        && has_ports
                         && !matches!(rule.peer, PeerRef::Anywhere) =>
                 {
                     misses.push(NearMiss {
                         rule: decider,
+                        missed: Missed::Peer,
                         why: "the rule's peer does not select this endpoint".to_owned(),
                     })
                 }
@@ -342,6 +348,9 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
         return (side, unsupported);
     }
     side.verdict = SideVerdict::DefaultDeny;
+    // The right peer on the wrong port first (a stable sort keeps the
+    // rules' order within each kind).
+    misses.sort_by_key(|miss| miss.missed);
     misses.truncate(NEAR_MISSES);
     side.near_misses = misses;
     if direction == Direction::Egress && peer.kind == Kind::Outside && peer.fqdns.is_empty() {

@@ -1294,13 +1294,14 @@ namespace app {
         .iter()
         .map(|miss| miss.why.as_str())
         .collect();
-    // The service rule covers the port but its peer is not resolved; the
-    // endpoint rule selects the peer on another port.
+    // The endpoint rule selects the peer on another port: the nearest miss,
+    // listed first; the service rule covers the port but its peer is not
+    // resolved.
     assert_eq!(
         whys,
         [
-            "the rule's peer does not select this endpoint",
-            "port 80/TCP is not among 8080/TCP"
+            "port 80/TCP is not among 8080/TCP",
+            "the rule's peer does not select this endpoint"
         ]
     );
     let answer = lab.decide("client", "other", "8080/tcp");

@@ -193,6 +193,7 @@ pub fn expect(
 pub fn flow_spec(
     flow_ast: &ast::Flow,
     program: &ir::Program,
+    any_namespace: bool,
 ) -> Result<ir::FlowSpec, Vec<Diagnostic>> {
     let defs = Defs::empty();
     let mut eval = Evaluator::new(&defs);
@@ -211,8 +212,11 @@ pub fn flow_spec(
     );
     let resolved = pending.and_then(|pending| pending.resolve(None, &mut diags));
     if let Some(resolved) = resolved {
-        let (known, inventory) = known_namespaces(program);
-        if check_namespaces(&resolved, &known, inventory, &mut diags) && diags.is_empty() {
+        let known = (!any_namespace).then(|| known_namespaces(program));
+        let named_known = known.as_ref().is_none_or(|(known, inventory)| {
+            check_namespaces(&resolved, known, *inventory, &mut diags)
+        });
+        if named_known && diags.is_empty() {
             return Ok(resolved.expectation.flow);
         }
     }

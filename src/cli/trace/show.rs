@@ -9,7 +9,9 @@ use serde::Serialize;
 use netpolc::diag::Label;
 use netpolc::diag::json::Position;
 use netpolc::diag::render::{self, Snippet, SnippetKind};
-use netpolc::flow::{Answer, Decider, FlowVerdict, NearMiss, PolicyRef, Proxy, Side, SideVerdict};
+use netpolc::flow::{
+    Answer, Decider, FlowVerdict, Missed, NearMiss, PolicyRef, Proxy, Side, SideVerdict,
+};
 use netpolc::ir::{Direction, EndpointSpec, FlowProtocol, FlowSpec, Request, Verdict};
 use netpolc::source::{SourceMap, Span};
 
@@ -212,9 +214,8 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
         labels,
         notes,
     ));
-    // The right peer on the wrong port first: the nearest of the misses.
-    let mut misses: Vec<&NearMiss> = side.near_misses.iter().collect();
-    misses.sort_by_key(|miss| !miss.why.starts_with("port "));
+    // The engine lists the right peer on the wrong port first.
+    let misses: Vec<&NearMiss> = side.near_misses.iter().collect();
     for miss in misses.into_iter().take(NEAR_MISSES) {
         out.push(near_miss(miss, sources));
     }
@@ -579,6 +580,8 @@ struct JsonPolicy {
 #[derive(Serialize)]
 struct JsonNearMiss {
     rule: JsonDecider,
+    /// `port` (the right peer on the wrong port) or `peer`.
+    missed: &'static str,
     why: String,
 }
 
@@ -609,6 +612,10 @@ fn json_side(trace: &Trace<'_>, direction: Direction) -> JsonSide {
             .iter()
             .map(|miss| JsonNearMiss {
                 rule: json_decider(&miss.rule, sources),
+                missed: match miss.missed {
+                    Missed::Port => "port",
+                    Missed::Peer => "peer",
+                },
                 why: miss.why.clone(),
             })
             .collect(),
@@ -745,6 +752,7 @@ namespace shop {
                 enforcing: vec![api.clone()],
                 near_misses: vec![NearMiss {
                     rule: rule(api, api_rule),
+                    missed: Missed::Peer,
                     why: "the peer is not pods app=web in namespace shop".to_owned(),
                 }],
                 ..Side::default()

@@ -21,7 +21,7 @@ fn parse(repo: &str, flow: &str) -> Result<FlowSpec, Vec<Diagnostic>> {
     let (program, _, diags) = crate::check(&sources, &crate::Options::default());
     assert!(!crate::diag::has_errors(&diags), "the repository compiles");
     let file = sources.add_user("<command line>", flow);
-    parse_flow(&sources, file, &program)
+    parse_flow(&sources, file, &program, crate::flow::Namespaces::Known)
 }
 
 fn codes(result: Result<FlowSpec, Vec<Diagnostic>>) -> Vec<&'static str> {
