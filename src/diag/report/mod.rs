@@ -13,6 +13,7 @@
 
 mod cilium;
 mod cli;
+mod flow_lints;
 mod import;
 mod lints;
 mod names;
@@ -24,6 +25,7 @@ mod versions;
 
 pub use cilium::*;
 pub use cli::*;
+pub use flow_lints::*;
 pub use import::*;
 pub use lints::*;
 pub use names::*;
