@@ -315,7 +315,7 @@ impl Ctx<'_, '_> {
         } else {
             (&finding.answer.egress, &finding.from, &finding.to)
         };
-        let port = describe_port(finding);
+        let code_port = code_port(finding);
         let mut diag = if egress {
             report::egress_refused_by_ingress(span, &flow)
         } else {
@@ -325,23 +325,19 @@ impl Ctx<'_, '_> {
         let help = match refusing.verdict {
             SideVerdict::Deny => "a deny rule wins over every allow: narrow the deny rule, or remove this rule if the flow is not meant to happen".to_owned(),
             _ if egress => format!(
-                "allow it on the destination's side: `allow from {} port {port}` in namespace `{}`, in a policy that selects {}; or remove this rule if the flow is not meant to happen",
-                describe_pod(other_pod, Some(&refused_pod.namespace)),
+                "allow it on the destination's side: `allow from {} port {code_port}` in namespace `{}`, in a policy that selects {}; or remove this rule if the flow is not meant to happen",
+                peer_words(other_pod, Some(&refused_pod.namespace)),
                 refused_pod.namespace,
                 describe_pod(refused_pod, None),
             ),
             _ => format!(
-                "allow it on the source's side: `allow to {} port {port}` in namespace `{}`, in a policy that selects {}; or remove this rule if the flow is not meant to happen",
-                describe_pod(other_pod, Some(&refused_pod.namespace)),
+                "allow it on the source's side: `allow to {} port {code_port}` in namespace `{}`, in a policy that selects {}; or remove this rule if the flow is not meant to happen",
+                peer_words(other_pod, Some(&refused_pod.namespace)),
                 refused_pod.namespace,
                 describe_pod(refused_pod, None),
             ),
         };
-        diag.note(format!(
-            "netpolc decided the flow from {} to {} on {port}, with pods made from the rule's selectors",
-            describe_pod(&finding.from, None),
-            describe_pod(&finding.to, None),
-        ))
+        diag.note("netpolc made both pods from the selectors of the rule and its policy; it warns only when no rule of the refusing side admits them, whatever other labels they carry")
         .help(help)
     }
 
@@ -668,6 +664,29 @@ fn example_name(pattern: &str) -> String {
     pattern.replace('*', "a")
 }
 
+/// The pod as the language writes a peer: `pods app=web in namespace
+/// shop`, `pods { app=web, tier=a }`, `namespace shop`; without the
+/// namespace when it is `same_namespace`.
+fn peer_words(pod: &Pod, same_namespace: Option<&str>) -> String {
+    let labels: Vec<String> = pod
+        .labels
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    let same = same_namespace == Some(pod.namespace.as_str());
+    let pods = match labels.as_slice() {
+        [] if same => return "pods".to_owned(),
+        [] => return format!("namespace {}", pod.namespace),
+        [one] => format!("pods {one}"),
+        _ => format!("pods {{ {} }}", labels.join(", ")),
+    };
+    if same {
+        pods
+    } else {
+        format!("{pods} in namespace {}", pod.namespace)
+    }
+}
+
 /// `pods app=web in namespace shop`; without the namespace when it is
 /// `same_namespace`.
 fn describe_pod(pod: &Pod, same_namespace: Option<&str>) -> String {
@@ -688,7 +707,18 @@ fn describe_pod(pod: &Pod, same_namespace: Option<&str>) -> String {
     text
 }
 
+/// `8080/TCP`, `53/TCP and 53/UDP`.
 fn describe_port(finding: &Finding) -> String {
+    let each: Vec<String> = finding
+        .protocols
+        .iter()
+        .map(|protocol| format!("{}/{}", finding.port, protocol.as_str()))
+        .collect();
+    each.join(" and ")
+}
+
+/// The port as the language writes it: `8080/tcp`, `53` for TCP and UDP.
+fn code_port(finding: &Finding) -> String {
     match finding.protocols.as_slice() {
         [one] => format!("{}/{}", finding.port, one.as_str().to_ascii_lowercase()),
         _ => finding.port.to_string(),
@@ -697,7 +727,7 @@ fn describe_port(finding: &Finding) -> String {
 
 fn describe_flow(finding: &Finding) -> String {
     format!(
-        "{} to {} on port {}",
+        "{} to {} on {}",
         describe_pod(&finding.from, None),
         describe_pod(&finding.to, None),
         describe_port(finding)

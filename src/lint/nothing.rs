@@ -15,6 +15,7 @@ use super::repo::Repo;
 use super::select::{Namespace, Tri, may_select};
 use crate::diag::{Diagnostic, report};
 use crate::ir::{self, PeerRef};
+use crate::sema::SYSTEM_NAMESPACES;
 use crate::source::Span;
 
 /// The namespace key Cilium puts on every pod.
@@ -75,7 +76,10 @@ fn namespace_part(selector: &ir::Selector) -> impl Iterator<Item = String> + '_ 
     let labels = selector
         .match_labels
         .iter()
-        .filter_map(|(key, value)| Some(format!("{}={value}", namespace_key(key.as_str())?)));
+        .filter_map(|(key, value)| match namespace_key(key.as_str())? {
+            "namespace" => Some(format!("namespace {value}")),
+            key => Some(format!("{key}={value}")),
+        });
     let expressions = selector.match_expressions.iter().filter_map(|expression| {
         let key = namespace_key(expression.key.as_str())?;
         let values: Vec<&str> = expression.values.iter().map(|value| value.as_str()).collect();
@@ -104,9 +108,10 @@ fn namespace_key(key: &str) -> Option<&str> {
 }
 
 /// Whether the selector names, by name, a namespace that has a `namespace`
-/// block: W0116 speaks for it.
+/// block (W0116 speaks for it), or a system namespace (which an inventory
+/// may leave out: ADR-003 gives them no policy).
 fn names_a_namespace_block(repo: &Repo<'_>, selector: &ir::Selector) -> bool {
-    super::select::names_namespaces(selector)
-        .iter()
-        .any(|name| repo.program.namespaces.contains_key(*name))
+    super::select::names_namespaces(selector).iter().any(|name| {
+        repo.program.namespaces.contains_key(*name) || SYSTEM_NAMESPACES.contains(name)
+    })
 }
