@@ -81,10 +81,19 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                 PeerRef::Fqdns(names) if rule.kind.direction == ir::Direction::Egress => {
                     let subjects =
                         subjects.get_or_insert_with(|| representatives(repo, subject, inst));
-                    for name in names {
-                        if let Some(diag) = ctx.lookup(inst, rule, subjects, name) {
-                            diags.push(diag);
-                        }
+                    let refused: Vec<(&ir::FqdnSelector, String, Finding)> = names
+                        .iter()
+                        .filter_map(|name| {
+                            let (example, finding) = ctx.lookup(inst, subjects, name)?;
+                            Some((name, example, finding))
+                        })
+                        .collect();
+                    if let Some((_, example, finding)) = refused.first() {
+                        let names: Vec<String> = refused
+                            .iter()
+                            .map(|(name, _, _)| format!("`{}`", name.as_str()))
+                            .collect();
+                        diags.push(ctx.report_lookup(inst, rule, &names, example, finding));
                     }
                 }
                 _ => {}
@@ -171,10 +180,9 @@ impl Ctx<'_, '_> {
     fn lookup(
         &self,
         inst: &Inst<'_>,
-        rule: RuleRef<'_>,
         subjects: &[Pod],
         name: &ir::FqdnSelector,
-    ) -> Option<Diagnostic> {
+    ) -> Option<(String, Finding)> {
         // No DNS rule matches the name at all: W0101 says so.
         if !fqdn::dns_sees(self.repo, inst, name) {
             return None;
@@ -211,7 +219,7 @@ impl Ctx<'_, '_> {
                     protocols: vec![FlowProtocol::Udp],
                     answer,
                 };
-                return Some(self.report_lookup(inst, rule, name, &example, &finding));
+                return Some((example, finding));
             }
         }
         None
@@ -242,6 +250,7 @@ impl Ctx<'_, '_> {
                 continue;
             };
             let wide = widen(refused, subject);
+            let mut extra = self.widen_namespace(&refused.namespace, subject);
             for rule in inst.spec().rules() {
                 if rule.kind.direction != direction
                     || rule.kind.verdict != ir::Verdict::Allow
@@ -249,19 +258,27 @@ impl Ctx<'_, '_> {
                 {
                     continue;
                 }
-                let peers: Vec<Pod> = match rule.peer {
+                let peers: Vec<(Pod, Vec<NamespaceLabel>)> = match rule.peer {
                     PeerRef::Endpoints(selectors) => selectors
                         .iter()
-                        .map(|selector| widen(other, selector))
+                        .map(|selector| {
+                            (
+                                widen(other, selector),
+                                self.widen_namespace(&other.namespace, selector),
+                            )
+                        })
                         .collect(),
-                    _ => vec![other.clone()],
+                    _ => vec![(other.clone(), Vec::new())],
                 };
-                for peer in &peers {
+                for (peer, peer_extra) in &peers {
+                    let base = extra.len();
+                    extra.extend(peer_extra.iter().cloned());
                     let answer = if ingress {
-                        self.decide(peer, &wide, protocol, port, None)
+                        self.decide_in(peer, &wide, protocol, port, None, &extra)
                     } else {
-                        self.decide(&wide, peer, protocol, port, None)
+                        self.decide_in(&wide, peer, protocol, port, None, &extra)
                     };
+                    extra.truncate(base);
                     let side = if ingress {
                         &answer.ingress
                     } else {
@@ -276,6 +293,31 @@ impl Ctx<'_, '_> {
         false
     }
 
+    /// The namespace labels `selector` asks for, when the inventory does not
+    /// say what labels `namespace` carries (no inventory, or a namespace it
+    /// does not list).
+    fn widen_namespace(&self, namespace: &str, selector: &ir::Selector) -> Vec<NamespaceLabel> {
+        let listed = self
+            .repo
+            .program
+            .inventory
+            .as_ref()
+            .is_some_and(|inventory| inventory.namespaces.contains_key(namespace));
+        if listed {
+            return Vec::new();
+        }
+        requirements(selector)
+            .filter_map(|(key, value)| {
+                let label = bare(key)?.strip_prefix(NAMESPACE_LABELS)?;
+                Some(NamespaceLabel {
+                    namespace: namespace.to_owned(),
+                    key: label.to_owned(),
+                    value: value.to_owned(),
+                })
+            })
+            .collect()
+    }
+
     fn decide(
         &self,
         from: &Pod,
@@ -283,6 +325,19 @@ impl Ctx<'_, '_> {
         protocol: FlowProtocol,
         port: u16,
         request: Option<ir::Request>,
+    ) -> Answer {
+        self.decide_in(from, to, protocol, port, request, &[])
+    }
+
+    /// [`Ctx::decide`] with namespace labels added to the inventory's.
+    fn decide_in(
+        &self,
+        from: &Pod,
+        to: &Pod,
+        protocol: FlowProtocol,
+        port: u16,
+        request: Option<ir::Request>,
+        extra: &[NamespaceLabel],
     ) -> Answer {
         let mut world = World {
             cluster: "default".to_owned(),
@@ -293,6 +348,13 @@ impl Ctx<'_, '_> {
                 world
                     .namespaces
                     .insert(pod.namespace.clone(), namespace_labels(self.repo, &pod.namespace));
+            }
+        }
+        for label in extra {
+            if let Some(labels) = world.namespaces.get_mut(&label.namespace) {
+                labels
+                    .entry(label.key.clone())
+                    .or_insert_with(|| label.value.clone());
             }
         }
         world.pods = vec![from.clone(), to.clone()];
@@ -345,35 +407,36 @@ impl Ctx<'_, '_> {
         &self,
         inst: &Inst<'_>,
         rule: RuleRef<'_>,
-        name: &ir::FqdnSelector,
+        names: &[String],
         example: &str,
         finding: &Finding,
     ) -> Diagnostic {
         let span = self.repo.peer_span(rule.origin, inst);
         let answer = &finding.answer;
+        let source = peer_words(&finding.from, Some(DNS_NAMESPACE));
         let (why, help, side, egress_side) = if refuses(&answer.egress) {
             (
                 "the pods' egress refuses it",
-                "allow the lookup: `allow dns` in a policy that selects these pods, or narrow the deny rule that refuses it",
+                "allow the lookup: `allow dns` in a policy that selects these pods, or narrow the deny rule that refuses it".to_owned(),
                 Some(&answer.egress),
                 true,
             )
         } else if answer.egress.l7_allowed == Some(false) {
             (
                 "the DNS rules of the pods' egress do not admit the name",
-                "add the name to the patterns of the DNS rule that allows the lookup",
+                "add the name to the patterns of the DNS rule that allows the lookup".to_owned(),
                 None,
                 true,
             )
         } else {
             (
                 "the ingress of kube-dns refuses it",
-                "allow the lookup on kube-dns's side: `allow from ... port 53` in namespace `kube-system`, in a policy that selects pods k8s-app=kube-dns (or narrow the deny rule that refuses it)",
+                format!("allow the lookup on kube-dns's side: `allow from {source} port 53` in namespace `kube-system`, in a policy that selects pods k8s-app=kube-dns (or narrow the deny rule that refuses it)"),
                 Some(&answer.ingress),
                 false,
             )
         };
-        let mut diag = report::fqdn_lookup_refused(span, &name.as_str(), &why);
+        let mut diag = report::fqdn_lookup_refused(span, &names.join(", "), &why);
         if let Some(side) = side {
             diag = self.refusal_labels(diag, side, if egress_side { "egress" } else { "ingress" });
         }
@@ -466,22 +529,8 @@ fn refuses(side: &Side) -> bool {
 /// value of an `In`, some value for an `Exists`).
 fn widen(pod: &Pod, selector: &ir::Selector) -> Pod {
     let mut wide = pod.clone();
-    let requirements = selector
-        .match_labels
-        .iter()
-        .map(|(key, value)| (key.as_str(), Some(value.as_str())))
-        .chain(selector.match_expressions.iter().filter_map(|expression| {
-            match expression.operator {
-                ir::Operator::In => Some((
-                    expression.key.as_str(),
-                    expression.values.first().map(|value| value.as_str()),
-                )),
-                ir::Operator::Exists => Some((expression.key.as_str(), Some("x"))),
-                ir::Operator::NotIn | ir::Operator::DoesNotExist => None,
-            }
-        }));
-    for (key, value) in requirements {
-        let (Some(key), Some(value)) = (bare(key), value) else {
+    for (key, value) in requirements(selector) {
+        let Some(key) = bare(key) else {
             continue;
         };
         if key == NAMESPACE_KEY
@@ -496,6 +545,33 @@ fn widen(pod: &Pod, selector: &ir::Selector) -> Pod {
             .or_insert_with(|| value.to_owned());
     }
     wide
+}
+
+/// The labels a selector asks for, as `(key, value)`: each `matchLabels`
+/// entry, the first value of an `In`, some value for an `Exists`.
+fn requirements(selector: &ir::Selector) -> impl Iterator<Item = (&str, &str)> {
+    selector
+        .match_labels
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()))
+        .chain(selector.match_expressions.iter().filter_map(|expression| {
+            match expression.operator {
+                ir::Operator::In => expression
+                    .values
+                    .first()
+                    .map(|value| (expression.key.as_str(), value.as_str())),
+                ir::Operator::Exists => Some((expression.key.as_str(), "x")),
+                ir::Operator::NotIn | ir::Operator::DoesNotExist => None,
+            }
+        }))
+}
+
+/// A namespace label assumed for a namespace whose labels are unknown.
+#[derive(Clone)]
+struct NamespaceLabel {
+    namespace: String,
+    key: String,
+    value: String,
 }
 
 /// Whether a rule's ports may include `port` (a named port may).

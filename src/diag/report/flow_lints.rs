@@ -28,17 +28,17 @@ pub fn ingress_refused_by_egress(span: Span, flow: &dyn fmt::Display) -> Diagnos
     .note("a flow passes only when the source's egress and the destination's ingress both allow it")
 }
 
-/// `W0123`: the DNS lookup of an `fqdn` peer's name is refused on its way
-/// to kube-dns; `why` says where.
+/// `W0123`: the DNS lookups of an `fqdn` peer's names (`names`, each in
+/// backquotes) are refused on their way to kube-dns; `why` says where.
 pub fn fqdn_lookup_refused(
     span: Span,
-    name: &dyn fmt::Display,
+    names: &dyn fmt::Display,
     why: &dyn fmt::Display,
 ) -> Diagnostic {
     Diagnostic::new(
         Code::W0123,
         span,
-        format!("the pods cannot look `{name}` up: {why}"),
+        format!("the pods cannot look up {names}: {why}"),
     )
     .label("this `fqdn` rule never matches")
     .note("Cilium learns the addresses of an `fqdn` peer from the DNS answers its proxy sees; a lookup that never reaches kube-dns gives none")
