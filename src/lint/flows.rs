@@ -56,7 +56,23 @@ const DNS_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
 /// W0121, W0122 and W0123.
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     let engine = Engine::new(repo.program);
-    let ctx = Ctx { repo, engine };
+    let has_rules = |direction: ir::Direction| {
+        repo.program.cluster.iter().any(|policy| {
+            matches!(policy.spec.subject, ir::Subject::Pods(_))
+                && policy
+                    .spec
+                    .rules()
+                    .any(|rule| rule.kind.direction == direction)
+        })
+    };
+    let ctx = Ctx {
+        repo,
+        engine,
+        cluster_rules: (
+            has_rules(ir::Direction::Ingress),
+            has_rules(ir::Direction::Egress),
+        ),
+    };
     for inst in &repo.instances {
         let ir::Subject::Pods(subject) = &inst.spec().subject else {
             continue;
@@ -72,13 +88,20 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                     if ports.is_empty() {
                         continue;
                     }
-                    let subjects =
-                        subjects.get_or_insert_with(|| representatives(repo, subject, inst));
-                    if let Some(diag) = ctx.both_ends(inst, rule, subjects, selectors, &ports) {
+                    let found =
+                        ctx.both_ends(inst, rule, (subject, &mut subjects), selectors, &ports);
+                    if let Some(diag) = found {
                         diags.push(diag);
                     }
                 }
                 PeerRef::Fqdns(names) if rule.kind.direction == ir::Direction::Egress => {
+                    let enforced = inst.namespace.is_none_or(|own| {
+                        ctx.may_enforce(own, ir::Direction::Egress)
+                            || ctx.may_enforce(DNS_NAMESPACE, ir::Direction::Ingress)
+                    });
+                    if !enforced {
+                        continue;
+                    }
                     let subjects =
                         subjects.get_or_insert_with(|| representatives(repo, subject, inst));
                     let refused: Vec<(&ir::FqdnSelector, String, Finding)> = names
@@ -105,6 +128,9 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 struct Ctx<'r, 'a> {
     repo: &'r Repo<'a>,
     engine: Engine<'a>,
+    /// Whether some cluster-wide policy over pods has rules in each
+    /// direction (ingress, egress).
+    cluster_rules: (bool, bool),
 }
 
 /// One decided flow that a lint reports.
@@ -122,14 +148,34 @@ impl Ctx<'_, '_> {
         &self,
         inst: &Inst<'_>,
         rule: RuleRef<'_>,
-        subjects: &[Pod],
+        (subject, subjects): (&ir::Selector, &mut Option<Vec<Pod>>),
         selectors: &[ir::Selector],
         ports: &[(u16, Vec<FlowProtocol>)],
     ) -> Option<Diagnostic> {
         let own = policy_ref(inst);
         let egress = rule.kind.direction == ir::Direction::Egress;
+        let direction = if egress {
+            ir::Direction::Ingress
+        } else {
+            ir::Direction::Egress
+        };
         for selector in selectors {
-            let peers = representatives(self.repo, selector, inst);
+            // The other end refuses only where a policy enforces it; the
+            // pods are made only when some peer's end is enforced.
+            if let Some(namespace) = plain_namespace(selector, inst) {
+                if !self.may_enforce(namespace, direction) {
+                    continue;
+                }
+            }
+            let peers: Vec<Pod> = representatives(self.repo, selector, inst)
+                .into_iter()
+                .filter(|peer| self.may_enforce(&peer.namespace, direction))
+                .collect();
+            if peers.is_empty() {
+                continue;
+            }
+            let subjects: &[Pod] =
+                subjects.get_or_insert_with(|| representatives(self.repo, subject, inst));
             for subject in subjects {
                 for peer in &peers {
                     let (from, to) = if egress {
@@ -196,6 +242,11 @@ impl Ctx<'_, '_> {
             named_ports: BTreeMap::new(),
         };
         for subject in subjects {
+            if !self.may_enforce(&subject.namespace, ir::Direction::Egress)
+                && !self.may_enforce(DNS_NAMESPACE, ir::Direction::Ingress)
+            {
+                continue;
+            }
             let answer = self.decide(
                 subject,
                 &resolver,
@@ -249,15 +300,21 @@ impl Ctx<'_, '_> {
             let ir::Subject::Pods(subject) = &inst.spec().subject else {
                 continue;
             };
+            let mut rules = inst
+                .spec()
+                .rules()
+                .filter(|rule| {
+                    rule.kind.direction == direction
+                        && rule.kind.verdict == ir::Verdict::Allow
+                        && may_cover_port(rule.ports, protocol, port)
+                })
+                .peekable();
+            if rules.peek().is_none() {
+                continue;
+            }
             let wide = widen(refused, subject);
             let mut extra = self.widen_namespace(&refused.namespace, subject);
-            for rule in inst.spec().rules() {
-                if rule.kind.direction != direction
-                    || rule.kind.verdict != ir::Verdict::Allow
-                    || !may_cover_port(rule.ports, protocol, port)
-                {
-                    continue;
-                }
+            for rule in rules {
                 let peers: Vec<(Pod, Vec<NamespaceLabel>)> = match rule.peer {
                     PeerRef::Endpoints(selectors) => selectors
                         .iter()
@@ -291,6 +348,31 @@ impl Ctx<'_, '_> {
             }
         }
         false
+    }
+
+    /// Whether any policy may enforce `direction` for a pod of `namespace`:
+    /// one of the namespace's, or a cluster-wide one over pods, with a rule
+    /// in that direction. Without one, that side allows everything and the
+    /// engine need not be asked.
+    fn may_enforce(&self, namespace: &str, direction: ir::Direction) -> bool {
+        let cluster = match direction {
+            ir::Direction::Ingress => self.cluster_rules.0,
+            ir::Direction::Egress => self.cluster_rules.1,
+        };
+        cluster
+            || self
+                .repo
+                .program
+                .namespaces
+                .get(namespace)
+                .is_some_and(|own| {
+                    own.policies.iter().any(|policy| {
+                        policy
+                            .spec
+                            .rules()
+                            .any(|rule| rule.kind.direction == direction)
+                    })
+                })
     }
 
     /// The namespace labels `selector` asks for, when the inventory does not
@@ -345,9 +427,10 @@ impl Ctx<'_, '_> {
         };
         for pod in [from, to] {
             if !world.namespaces.contains_key(&pod.namespace) {
-                world
-                    .namespaces
-                    .insert(pod.namespace.clone(), namespace_labels(self.repo, &pod.namespace));
+                world.namespaces.insert(
+                    pod.namespace.clone(),
+                    namespace_labels(self.repo, &pod.namespace),
+                );
             }
         }
         for label in extra {
@@ -368,7 +451,12 @@ impl Ctx<'_, '_> {
         self.engine.decide(&world, &flow)
     }
 
-    fn report_both_ends(&self, inst: &Inst<'_>, rule: RuleRef<'_>, finding: &Finding) -> Diagnostic {
+    fn report_both_ends(
+        &self,
+        inst: &Inst<'_>,
+        rule: RuleRef<'_>,
+        finding: &Finding,
+    ) -> Diagnostic {
         let egress = rule.kind.direction == ir::Direction::Egress;
         let flow = describe_flow(finding);
         let span = self.repo.peer_span(rule.origin, inst);
@@ -431,7 +519,9 @@ impl Ctx<'_, '_> {
         } else {
             (
                 "the ingress of kube-dns refuses it",
-                format!("allow the lookup on kube-dns's side: `allow from {source} port 53` in namespace `kube-system`, in a policy that selects pods k8s-app=kube-dns (or narrow the deny rule that refuses it)"),
+                format!(
+                    "allow the lookup on kube-dns's side: `allow from {source} port 53` in namespace `kube-system`, in a policy that selects pods k8s-app=kube-dns (or narrow the deny rule that refuses it)"
+                ),
                 Some(&answer.ingress),
                 false,
             )
@@ -638,7 +728,10 @@ fn port_groups(ports: &[ir::PortSpec]) -> Vec<(u16, Vec<FlowProtocol>)> {
 /// A label key without the `k8s:` or `any:` source; `None` for another
 /// source (`reserved:`, ...), which no pod carries.
 fn bare(key: &str) -> Option<&str> {
-    if let Some(rest) = key.strip_prefix("k8s:").or_else(|| key.strip_prefix("any:")) {
+    if let Some(rest) = key
+        .strip_prefix("k8s:")
+        .or_else(|| key.strip_prefix("any:"))
+    {
         return Some(rest);
     }
     match key.split_once(':') {
@@ -663,7 +756,11 @@ pub fn representatives(repo: &Repo<'_>, selector: &ir::Selector, inst: &Inst<'_>
             (
                 expression.key.as_str(),
                 expression.operator,
-                expression.values.iter().map(|value| value.as_str()).collect(),
+                expression
+                    .values
+                    .iter()
+                    .map(|value| value.as_str())
+                    .collect(),
             )
         }));
     for (key, operator, values) in requirements {
@@ -725,6 +822,25 @@ pub fn representatives(repo: &Repo<'_>, selector: &ir::Selector, inst: &Inst<'_>
             named_ports: BTreeMap::new(),
         })
         .collect()
+}
+
+/// The one namespace of a selector's pods, found cheaply: the one it names
+/// in `matchLabels`, or the policy's own when it has no namespace part;
+/// `None` otherwise (see [`representatives`]).
+fn plain_namespace<'s>(selector: &'s ir::Selector, inst: &Inst<'s>) -> Option<&'s str> {
+    let mut namespace_part = false;
+    for (key, value) in &selector.match_labels {
+        let key = bare(key.as_str())?;
+        if key == NAMESPACE_KEY {
+            return Some(value.as_str());
+        }
+        namespace_part |= key.starts_with(NAMESPACE_LABELS);
+    }
+    namespace_part |= selector.match_expressions.iter().any(|expression| {
+        bare(expression.key.as_str())
+            .is_some_and(|key| key == NAMESPACE_KEY || key.starts_with(NAMESPACE_LABELS))
+    });
+    if namespace_part { None } else { inst.namespace }
 }
 
 /// A name that a DNS pattern matches: `*` as `a`, a leading `**.` as `a.`.
@@ -827,7 +943,10 @@ mod tests {
     fn label_sources() {
         assert_eq!(bare("k8s:app"), Some("app"));
         assert_eq!(bare("any:app"), Some("app"));
-        assert_eq!(bare("app.kubernetes.io/name"), Some("app.kubernetes.io/name"));
+        assert_eq!(
+            bare("app.kubernetes.io/name"),
+            Some("app.kubernetes.io/name")
+        );
         assert_eq!(bare("reserved:host"), None);
     }
 }

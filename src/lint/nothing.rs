@@ -73,16 +73,19 @@ pub fn check<'a>(repo: &'a Repo<'a>, diags: &mut Vec<Diagnostic>) {
 
 /// The selector's requirements on the namespace, in words.
 fn namespace_part(selector: &ir::Selector) -> impl Iterator<Item = String> + '_ {
-    let labels = selector
-        .match_labels
-        .iter()
-        .filter_map(|(key, value)| match namespace_key(key.as_str())? {
+    let labels = selector.match_labels.iter().filter_map(|(key, value)| {
+        match namespace_key(key.as_str())? {
             "namespace" => Some(format!("namespace {value}")),
             key => Some(format!("{key}={value}")),
-        });
+        }
+    });
     let expressions = selector.match_expressions.iter().filter_map(|expression| {
         let key = namespace_key(expression.key.as_str())?;
-        let values: Vec<&str> = expression.values.iter().map(|value| value.as_str()).collect();
+        let values: Vec<&str> = expression
+            .values
+            .iter()
+            .map(|value| value.as_str())
+            .collect();
         Some(match expression.operator {
             ir::Operator::In => format!("{key} in ({})", values.join(", ")),
             ir::Operator::NotIn => format!("{key} notin ({})", values.join(", ")),
@@ -111,7 +114,7 @@ fn namespace_key(key: &str) -> Option<&str> {
 /// block (W0116 speaks for it), or a system namespace (which an inventory
 /// may leave out: ADR-003 gives them no policy).
 fn names_a_namespace_block(repo: &Repo<'_>, selector: &ir::Selector) -> bool {
-    super::select::names_namespaces(selector).iter().any(|name| {
-        repo.program.namespaces.contains_key(*name) || SYSTEM_NAMESPACES.contains(name)
-    })
+    super::select::names_namespaces(selector)
+        .iter()
+        .any(|name| repo.program.namespaces.contains_key(*name) || SYSTEM_NAMESPACES.contains(name))
 }

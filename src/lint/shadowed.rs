@@ -30,19 +30,19 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
         if spec.ingress.is_empty() && spec.egress.is_empty() {
             continue;
         }
+        // The policies with deny rules that could apply to these pods: this
+        // one, its namespace's and the cluster-wide ones. Whether they cover
+        // all of its pods is asked only for a deny rule that shadows a rule.
         let pods = Pods::of(repo, inst);
-        // The policies whose deny rules apply to every pod of this one.
-        let mut covering: Vec<&Inst<'_>> = Vec::new();
-        if !spec.ingress_deny.is_empty() || !spec.egress_deny.is_empty() {
-            covering.push(inst);
-        }
-        covering.extend(repo.neighbours(inst, pods.namespace_names()).filter(|other| {
-            (!other.spec().ingress_deny.is_empty() || !other.spec().egress_deny.is_empty())
-                && pods.covered_by(other) == Tri::Yes
-        }));
-        if covering.is_empty() {
+        let mut candidates: Vec<&Inst<'_>> = vec![inst];
+        candidates.extend(repo.neighbours(inst, pods.namespace_names()));
+        candidates.retain(|other| {
+            !other.spec().ingress_deny.is_empty() || !other.spec().egress_deny.is_empty()
+        });
+        if candidates.is_empty() {
             continue;
         }
+        let mut covers: Vec<Option<bool>> = vec![None; candidates.len()];
         let allows = spec.rules().filter(|rule| {
             // The empty rule allows nothing: it only enforces the direction.
             rule.kind.verdict == Verdict::Allow
@@ -51,17 +51,32 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                     && rule.icmps.is_empty())
         });
         for allow in allows {
-            let shadow = covering.iter().find_map(|other| {
-                other
-                    .spec()
-                    .rules()
-                    .filter(|deny| {
-                        deny.kind.verdict == Verdict::Deny
-                            && deny.kind.direction == allow.kind.direction
-                    })
-                    .find(|deny| shadows(deny, other, &allow, inst))
-                    .map(|deny| (*other, deny))
-            });
+            let mut shadow = None;
+            for (at, other) in candidates.iter().enumerate() {
+                let deny = other.spec().rules().find(|deny| {
+                    deny.kind.verdict == Verdict::Deny
+                        && deny.kind.direction == allow.kind.direction
+                        && shadows(deny, other, &allow, inst)
+                });
+                let Some(deny) = deny else {
+                    continue;
+                };
+                let covered = match covers.get(at).copied().flatten() {
+                    Some(known) => known,
+                    None => {
+                        let known = std::ptr::eq(other.policy, inst.policy)
+                            || pods.covered_by(other) == Tri::Yes;
+                        if let Some(slot) = covers.get_mut(at) {
+                            *slot = Some(known);
+                        }
+                        known
+                    }
+                };
+                if covered {
+                    shadow = Some((*other, deny));
+                    break;
+                }
+            }
             let Some((other, deny)) = shadow else {
                 continue;
             };
@@ -86,12 +101,21 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 
 /// Whether deny rule `deny` of `deny_inst` refuses every flow allow rule
 /// `allow` of `allow_inst` allows.
-fn shadows(deny: &RuleRef<'_>, deny_inst: &Inst<'_>, allow: &RuleRef<'_>, allow_inst: &Inst<'_>) -> bool {
-    peer_covers(deny.peer, deny_inst, allow.peer, allow_inst)
-        && ports_cover(deny, allow)
+fn shadows(
+    deny: &RuleRef<'_>,
+    deny_inst: &Inst<'_>,
+    allow: &RuleRef<'_>,
+    allow_inst: &Inst<'_>,
+) -> bool {
+    peer_covers(deny.peer, deny_inst, allow.peer, allow_inst) && ports_cover(deny, allow)
 }
 
-fn peer_covers(deny: PeerRef<'_>, deny_inst: &Inst<'_>, allow: PeerRef<'_>, allow_inst: &Inst<'_>) -> bool {
+fn peer_covers(
+    deny: PeerRef<'_>,
+    deny_inst: &Inst<'_>,
+    allow: PeerRef<'_>,
+    allow_inst: &Inst<'_>,
+) -> bool {
     match (deny, allow) {
         // A deny rule without a peer but with ports refuses every peer on
         // them; without ports it is the empty rule and refuses nothing
@@ -101,11 +125,13 @@ fn peer_covers(deny: PeerRef<'_>, deny_inst: &Inst<'_>, allow: PeerRef<'_>, allo
         (PeerRef::Entities(denied), PeerRef::Entities(allowed)) => {
             allowed.iter().all(|entity| denied.contains(entity))
         }
-        (PeerRef::Endpoints(denied), PeerRef::Endpoints(allowed)) => allowed.iter().all(|allowed| {
-            denied
-                .iter()
-                .any(|denied| selector_covers(denied, deny_inst, allowed, allow_inst))
-        }),
+        (PeerRef::Endpoints(denied), PeerRef::Endpoints(allowed)) => {
+            allowed.iter().all(|allowed| {
+                denied
+                    .iter()
+                    .any(|denied| selector_covers(denied, deny_inst, allowed, allow_inst))
+            })
+        }
         (PeerRef::Cidrs(denied), PeerRef::Cidrs(allowed)) => allowed.iter().all(|allowed| {
             denied
                 .iter()
@@ -148,10 +174,16 @@ fn reqs<'a>(selector: &'a ir::Selector, inst: &Inst<'a>) -> Vec<Req<'a>> {
             values: vec![value.as_str()],
         })
         .collect();
-    out.extend(selector.match_expressions.iter().map(|expression| Req {
-        key: bare(expression.key.as_str()),
-        operator: expression.operator,
-        values: expression.values.iter().map(|value| value.as_str()).collect(),
+    out.extend(selector.match_expressions.iter().map(|expression| {
+        Req {
+            key: bare(expression.key.as_str()),
+            operator: expression.operator,
+            values: expression
+                .values
+                .iter()
+                .map(|value| value.as_str())
+                .collect(),
+        }
     }));
     let names_namespace = out
         .iter()
@@ -213,7 +245,10 @@ fn ports_cover(deny: &RuleRef<'_>, allow: &RuleRef<'_>) -> bool {
         .ports
         .iter()
         .all(|allowed| deny.ports.iter().any(|denied| port_covers(denied, allowed)))
-        && allow.icmps.iter().all(|allowed| deny.icmps.contains(allowed))
+        && allow
+            .icmps
+            .iter()
+            .all(|allowed| deny.icmps.contains(allowed))
 }
 
 fn port_covers(denied: &ir::PortSpec, allowed: &ir::PortSpec) -> bool {
@@ -230,5 +265,70 @@ fn port_covers(denied: &ir::PortSpec, allowed: &ir::PortSpec) -> bool {
         }
         (Port::Name(denied), Port::Name(allowed)) => denied == allowed,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cidr_covers, port_covers};
+    use crate::ir::{CidrRule, Port, PortSpec, Protocol};
+
+    fn port(number: u16, protocol: Protocol) -> PortSpec {
+        PortSpec::single(Port::Number(number), protocol)
+    }
+
+    fn range(start: u16, end: u16) -> PortSpec {
+        PortSpec::range(start, end, Protocol::Tcp).unwrap()
+    }
+
+    #[test]
+    fn deny_ports_cover_allow_ports() {
+        assert!(port_covers(
+            &port(0, Protocol::Any),
+            &port(22, Protocol::Udp)
+        ));
+        assert!(port_covers(
+            &port(22, Protocol::Any),
+            &port(22, Protocol::Tcp)
+        ));
+        assert!(port_covers(
+            &port(22, Protocol::Tcp),
+            &port(22, Protocol::Tcp)
+        ));
+        assert!(!port_covers(
+            &port(22, Protocol::Tcp),
+            &port(22, Protocol::Udp)
+        ));
+        assert!(!port_covers(
+            &port(22, Protocol::Tcp),
+            &port(23, Protocol::Tcp)
+        ));
+        assert!(!port_covers(
+            &port(22, Protocol::Tcp),
+            &port(22, Protocol::Any)
+        ));
+        // Every port is covered by port 0 only.
+        assert!(!port_covers(
+            &port(22, Protocol::Tcp),
+            &port(0, Protocol::Tcp)
+        ));
+        assert!(port_covers(&range(1, 1024), &range(80, 443)));
+        assert!(port_covers(&range(1, 1024), &port(443, Protocol::Tcp)));
+        assert!(!port_covers(&range(1, 1024), &range(1000, 2000)));
+        assert!(!port_covers(&range(80, 443), &range(1, 1024)));
+        assert!(!port_covers(&port(80, Protocol::Tcp), &range(80, 443)));
+    }
+
+    #[test]
+    fn deny_cidrs_cover_allow_cidrs() {
+        let net = |text: &str| text.parse::<ipnet::IpNet>().unwrap();
+        let deny = CidrRule::new(net("10.0.0.0/8"), Vec::new()).unwrap();
+        let deny_with_hole = CidrRule::new(net("10.0.0.0/8"), vec![net("10.1.2.0/24")]).unwrap();
+        assert!(cidr_covers(&deny, net("10.1.0.0/16")));
+        assert!(cidr_covers(&deny, net("10.0.0.0/8")));
+        assert!(!cidr_covers(&deny, net("192.168.0.0/16")));
+        // An exception inside the allowed CIDR lets part of it through.
+        assert!(!cidr_covers(&deny_with_hole, net("10.1.0.0/16")));
+        assert!(cidr_covers(&deny_with_hole, net("10.2.0.0/16")));
     }
 }
