@@ -155,6 +155,11 @@ codes! {
     W0117: "invisible formatting character in a string",
     W0118: "allow rule without a port to or from shared infrastructure",
     W0120: "imported policy restricts a system namespace",
+    W0121: "egress allowed, but the destination's ingress refuses it",
+    W0122: "ingress allowed, but the source's egress refuses it",
+    W0123: "`fqdn` peer whose DNS lookup is refused",
+    W0124: "allow rule shadowed by a deny rule",
+    W0125: "selector that matches no namespace of the inventory",
 }
 
 impl Code {

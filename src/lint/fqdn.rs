@@ -47,7 +47,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Whether some DNS rule on all of the policy's pods matches `name`.
-fn dns_sees(repo: &Repo<'_>, inst: &Inst<'_>, name: &ir::FqdnSelector) -> bool {
+pub fn dns_sees(repo: &Repo<'_>, inst: &Inst<'_>, name: &ir::FqdnSelector) -> bool {
     if dns_patterns(inst.spec()).any(|pattern| covers(pattern, name)) {
         return true;
     }

@@ -29,10 +29,15 @@
 //! | W0115 | `silence` that silences nothing | `silence.rs` |
 //! | W0117 | invisible formatting character in a string | `invisible.rs` |
 //! | W0118 | allow rule without a port to shared infrastructure | `infra.rs` |
+//! | W0121, W0122 | flow allowed at one end, refused at the other | `flows.rs` |
+//! | W0123 | `fqdn` peer whose DNS lookup is refused | `flows.rs` |
+//! | W0124 | allow rule shadowed by a deny rule | `shadowed.rs` |
+//! | W0125 | selector that matches no namespace of the inventory | `nothing.rs` |
 
 mod cidrs;
 mod deny;
 mod duplicates;
+mod flows;
 mod fqdn;
 mod infra;
 mod inventory;
@@ -40,9 +45,11 @@ mod invisible;
 mod labels;
 mod literals;
 mod mapsize;
+mod nothing;
 mod proxy;
 mod repo;
 mod select;
+mod shadowed;
 pub mod silence;
 mod system;
 mod unused;
@@ -81,6 +88,9 @@ pub fn lint(
     mapsize::check(&repo, &mut diags);
     inventory::check(&repo, &mut diags);
     invisible::check(&repo, sources, &mut diags);
+    flows::check(&repo, &mut diags);
+    shadowed::check(&repo, &mut diags);
+    nothing::check(&repo, &mut diags);
     // A rule of a category used in many places is checked in each; say it once.
     let mut seen = HashSet::new();
     diags.retain(|diag| {

@@ -138,6 +138,31 @@ impl<'a> Repo<'a> {
             .filter(move |other| !std::ptr::eq(other.policy, inst.policy))
     }
 
+    /// The policy `name` of namespace `namespace` (`None`: a cluster-wide
+    /// one), as the flow engine names it.
+    pub fn instance(&self, namespace: Option<&str>, name: &str) -> Option<&Inst<'a>> {
+        let range = match namespace {
+            Some(namespace) => self.by_namespace.get(namespace)?.clone(),
+            None => self.cluster_start..self.instances.len(),
+        };
+        self.instances
+            .get(range)?
+            .iter()
+            .find(|inst| inst.policy.name.as_str() == name)
+    }
+
+    /// The policies of a namespace, then the cluster-wide ones: every
+    /// policy that may select a pod of `namespace`.
+    pub fn for_namespace(&self, namespace: &str) -> impl Iterator<Item = &Inst<'a>> {
+        let own = self
+            .by_namespace
+            .get(namespace)
+            .and_then(|range| self.instances.get(range.clone()))
+            .unwrap_or(&[]);
+        let cluster = self.instances.get(self.cluster_start..).unwrap_or(&[]);
+        own.iter().chain(cluster)
+    }
+
     /// True when a span is in a user file, not in the standard library.
     pub fn is_user(&self, span: Span) -> bool {
         self.user.contains(&span.file)

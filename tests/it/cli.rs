@@ -37,6 +37,10 @@ namespace shop {
     select pods app=backend
     allow from pods app=frontend port 8080/tcp
   }
+  policy allow-frontend-out {
+    select pods app=frontend
+    allow to pods app=backend port 8080/tcp
+  }
   policy storage {
     allow to cidr $STORAGE port 2049/tcp
   }

@@ -14,6 +14,7 @@
 mod cilium;
 mod cli;
 mod expect;
+mod flow_lints;
 mod import;
 mod lints;
 mod names;
@@ -26,6 +27,7 @@ mod versions;
 pub use cilium::*;
 pub use cli::*;
 pub use expect::*;
+pub use flow_lints::*;
 pub use import::*;
 pub use lints::*;
 pub use names::*;

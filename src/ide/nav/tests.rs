@@ -23,7 +23,7 @@ import \"lib.netpol\"
 namespace shop {
   use from_web(ports: 8080/tcp)
   allow dns
-  allow to pods $WEB port 443/tcp
+  allow to pods $WEB port 8080/tcp
   policy db {
     select pods { app=db }
     allow to cidr $DB_NETS port 5432/tcp
