@@ -586,3 +586,60 @@ fn cilium_verdicts_through_trace_yaml() {
     // nothing of the other namespaces, so `--yaml` takes any.
     assert_eq!(checked, 53);
 }
+
+/// The `$ netpolc trace ...` transcripts of README.md are what netpolc
+/// prints: each ```` ```text ```` block that starts with one is run in
+/// examples/platform (its lines joined at a trailing `\`, its arguments
+/// split at spaces outside double quotes) and its output compared with the
+/// rest of the block.
+#[test]
+fn readme_trace_transcripts_are_real() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```text\n").skip(1) {
+        let block = block.split("\n```").next().unwrap();
+        if !block.starts_with("$ netpolc trace ") {
+            continue;
+        }
+        let mut command = String::new();
+        let mut lines = block.lines();
+        for line in lines.by_ref() {
+            match line.strip_suffix('\\') {
+                Some(part) => command.push_str(part),
+                None => {
+                    command.push_str(line);
+                    break;
+                }
+            }
+        }
+        let expected: Vec<&str> = lines.collect();
+        let mut args = Vec::new();
+        let mut word = String::new();
+        let mut quoted = false;
+        for c in command.trim_start_matches("$ netpolc ").chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ' ' if !quoted => {
+                    if !word.is_empty() {
+                        args.push(std::mem::take(&mut word));
+                    }
+                }
+                _ => word.push(c),
+            }
+        }
+        if !word.is_empty() {
+            args.push(word);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = netpolc(&root.join("examples/platform"), &args);
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        assert_eq!(
+            run.stdout.trim_end(),
+            expected.join("\n").trim_end(),
+            "README.md's transcript of `{command}` is not what netpolc prints"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2, "README.md's trace transcripts");
+}
