@@ -46,6 +46,19 @@ pub fn parse(sources: &SourceMap, file: FileId) -> (ast::File, Vec<Diagnostic>) 
 /// `flow_only`), as `netpolc trace` builds it from its arguments. `Ok(None)`
 /// when the map has no such file.
 pub fn parse_flow(sources: &SourceMap, file: FileId) -> Result<Option<ast::Flow>, Box<Diagnostic>> {
+    let Some(text) = checked_text(sources, file)? else {
+        return Ok(None);
+    };
+    match grammar::NetpolParser::parse(Rule::flow_only, text) {
+        Ok(mut pairs) => Ok(pairs.next().and_then(|pair| lower::lower_flow(file, pair))),
+        Err(err) => Err(Box::new(error::convert(file, text, &err))),
+    }
+}
+
+/// The text of `file` once the checks that come before parsing pass: its
+/// size, bidirectional controls (E0006) and nesting depth. `None` when the
+/// map has no such file.
+fn checked_text(sources: &SourceMap, file: FileId) -> Result<Option<&str>, Box<Diagnostic>> {
     let Some(source) = sources.get(file) else {
         return Ok(None);
     };
@@ -66,10 +79,7 @@ pub fn parse_flow(sources: &SourceMap, file: FileId) -> Result<Option<ast::Flow>
     if let Some(diag) = error::check_nesting(file, text) {
         return Err(Box::new(diag));
     }
-    match grammar::NetpolParser::parse(Rule::flow_only, text) {
-        Ok(mut pairs) => Ok(pairs.next().and_then(|pair| lower::lower_flow(file, pair))),
-        Err(err) => Err(Box::new(error::convert(file, text, &err))),
-    }
+    Ok(Some(text))
 }
 
 /// The pest pair of one whole file (rule `file`), for [`parse`] and for
@@ -81,26 +91,9 @@ pub(crate) fn file_pair(
     sources: &SourceMap,
     file: FileId,
 ) -> Result<Option<Pair<'_, Rule>>, Box<Diagnostic>> {
-    let Some(source) = sources.get(file) else {
+    let Some(text) = checked_text(sources, file)? else {
         return Ok(None);
     };
-    let text: &str = &source.text;
-    if text.len() > MAX_FILE_BYTES {
-        return Err(Box::new(report::source_too_large(
-            Some(Span::new(file, 0, 0)),
-            report::SourceTooLarge::Source {
-                path: &source.path,
-                size: &text.len(),
-                limit: &MAX_FILE_BYTES,
-            },
-        )));
-    }
-    if let Some(diag) = bidi::check(file, text) {
-        return Err(Box::new(diag));
-    }
-    if let Some(diag) = error::check_nesting(file, text) {
-        return Err(Box::new(diag));
-    }
     match grammar::NetpolParser::parse(Rule::file, text) {
         Ok(mut pairs) => Ok(pairs.next()),
         Err(err) => Err(Box::new(error::convert(file, text, &err))),

@@ -60,6 +60,7 @@ namespace ns-00000 {
 
   policy api {
     select pods app=api
+    silence W0122 "benchmark workload: the web pods' egress is not part of it"
     allow from pods app=web port 8000/tcp
       http GET "/api/v1/.*"
       http GET "/healthz"
