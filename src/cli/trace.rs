@@ -23,6 +23,7 @@ use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::flow::{Answer, Engine, FlowVerdict, Namespaces};
 use netpolc::ir::Program;
 use netpolc::source::{Origin, SourceMap};
+use netpolc::syntax::quote;
 
 use super::report::Reporter;
 use super::{build, import, load};
@@ -254,23 +255,6 @@ pub fn flow_text(from: &str, to: &str, args: &Args<'_>) -> String {
     }
     text.push('\n');
     text
-}
-
-/// A `.netpol` string literal: `"..."` with `\"`, `\\`, `\n` and `\t`.
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            _ => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

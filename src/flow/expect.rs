@@ -9,6 +9,7 @@ use crate::ir::{
     EndpointSpec, Expectation, Expected, FlowProtocol, FlowSpec, LabelKey, LabelValue, Program,
     Request,
 };
+use crate::syntax::quote;
 
 /// The most rules and policies shown for one side.
 const SHOWN: usize = 2;
@@ -376,13 +377,18 @@ pub fn describe(flow: &FlowSpec) -> String {
     match &flow.request {
         None => {}
         Some(Request::Http(http)) => {
-            words.push_str(&format!(" http \"{} {}\"", http.method, http.path));
+            words.push_str(" http ");
+            words.push_str(&quote(&format!("{} {}", http.method, http.path)));
         }
-        Some(Request::Dns(name)) => words.push_str(&format!(" dns \"{name}\"")),
+        Some(Request::Dns(name)) => {
+            words.push_str(" dns ");
+            words.push_str(&quote(name));
+        }
         Some(Request::Kafka(kafka)) => {
             words.push_str(&format!(" kafka apikey {}", kafka.api_key));
             if let Some(topic) = &kafka.topic {
-                words.push_str(&format!(" topic \"{topic}\""));
+                words.push_str(" topic ");
+                words.push_str(&quote(topic));
             }
         }
     }

@@ -205,16 +205,8 @@ impl World {
     pub fn add(&mut self, spec: &EndpointSpec) -> EndpointId {
         match spec {
             EndpointSpec::Pod(pod) => {
-                let labels: BTreeMap<String, String> = pod
-                    .labels
-                    .iter()
-                    .map(|(key, value)| (key.to_string(), value.to_string()))
-                    .collect();
-                let shown: Vec<String> = labels
-                    .iter()
-                    .map(|(key, value)| format!("{key}={value}"))
-                    .collect();
-                let name = format!("{}/{{{}}}", pod.namespace, shown.join(","));
+                let (labels, shown) = plain_labels(&pod.labels);
+                let name = format!("{}/{{{shown}}}", pod.namespace);
                 if !self.namespaces.contains_key(pod.namespace.as_str()) {
                     self.namespaces
                         .insert(pod.namespace.to_string(), BTreeMap::new());
@@ -242,16 +234,9 @@ impl World {
                 EndpointId::Pod(self.pods.len() - 1)
             }
             EndpointSpec::Node(labels) => {
-                let labels: BTreeMap<String, String> = labels
-                    .iter()
-                    .map(|(key, value)| (key.to_string(), value.to_string()))
-                    .collect();
-                let shown: Vec<String> = labels
-                    .iter()
-                    .map(|(key, value)| format!("{key}={value}"))
-                    .collect();
+                let (labels, shown) = plain_labels(labels);
                 self.nodes.push(Node {
-                    name: format!("node {{{}}}", shown.join(",")),
+                    name: format!("node {{{shown}}}"),
                     labels,
                 });
                 EndpointId::Node(self.nodes.len() - 1)
@@ -280,4 +265,19 @@ impl World {
             }
         }
     }
+}
+
+/// Checked labels as plain strings, and as `k=v,k=v` for an endpoint's name.
+fn plain_labels(
+    labels: &BTreeMap<crate::ir::LabelKey, crate::ir::LabelValue>,
+) -> (BTreeMap<String, String>, String) {
+    let plain: BTreeMap<String, String> = labels
+        .iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+    let shown: Vec<String> = plain
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    (plain, shown.join(","))
 }

@@ -12,6 +12,7 @@ use super::idioms::Use;
 use super::model::{Cidr, CidrGroup, Http, Icmp, Kafka, Kind, L7, Peer, Port, Rule, Service, Spec};
 use super::selectors::{self, endpoints, label_value, subject};
 use crate::ir::{Entity, IcmpFamily};
+pub use crate::syntax::quote;
 
 /// One policy block to print.
 pub struct PolicyText<'a> {
@@ -296,22 +297,4 @@ fn kafka(rule: &Kafka) -> String {
         let _ = write!(text, " version {version}");
     }
     text
-}
-
-/// A `.netpol` string literal: `"` and `\` escaped, newlines and tabs as
-/// `\n` and `\t`.
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            other => out.push(other),
-        }
-    }
-    out.push('"');
-    out
 }

@@ -99,3 +99,21 @@ pub(crate) fn file_pair(
         Err(err) => Err(Box::new(error::convert(file, text, &err))),
     }
 }
+
+/// A `.netpol` string literal: `"` and `\` escaped, newlines and tabs as
+/// `\n` and `\t`.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+    out
+}
