@@ -17,7 +17,13 @@ use super::{load, write};
 
 /// Runs `build`; `out` defaults to `REPO/generated`. With `deny_warnings`,
 /// a warning stops the build before anything is written.
-pub fn run(repo: &Path, out: Option<&Path>, deny_warnings: bool, reporter: &Reporter) -> ExitCode {
+pub fn run(
+    repo: &Path,
+    out: Option<&Path>,
+    deny_warnings: bool,
+    durability: write::Durability,
+    reporter: &Reporter,
+) -> ExitCode {
     let named = out.is_some();
     let out = output_dir(repo, out);
     let Some(compiled) = compile(repo, &out, reporter) else {
@@ -26,7 +32,7 @@ pub fn run(repo: &Path, out: Option<&Path>, deny_warnings: bool, reporter: &Repo
     if deny_warnings && super::lint::denied(&compiled.diags, reporter) {
         return ExitCode::FAILURE;
     }
-    match write::write(&compiled.files, &out, named) {
+    match write::write(&compiled.files, &out, named, durability) {
         Ok(summary) => {
             reporter.warning_count(&compiled.diags);
             reporter.status(&summary.describe(&out));

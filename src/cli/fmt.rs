@@ -39,7 +39,8 @@ use netpolc::diag::report;
 use netpolc::source::{FileId, SourceMap};
 
 use super::fs::{
-    Kind, MAX_FILE_SIZE, Mode, Refused, Root, Search, checked_name, read_text, walk, write_file,
+    Durability, Kind, MAX_FILE_SIZE, Mode, Refused, Root, Search, checked_name, read_text, walk,
+    write_file,
 };
 use super::report::{Reporter, describe_io, plural};
 
@@ -267,7 +268,12 @@ fn replace(path: &Path, text: &str) -> Result<(), Box<Diagnostic>> {
             error: &describe_io(error),
         }))
     };
-    match write_file(path, text.as_bytes(), Mode::ReplaceKeepingPermissions) {
+    match write_file(
+        path,
+        text.as_bytes(),
+        Mode::ReplaceKeepingPermissions,
+        Durability::Default,
+    ) {
         Ok(_) => Ok(()),
         Err(Refused::NotRegular(file_type)) if file_type.is_symlink() => {
             Err(Box::new(symlink_refusal(path)))

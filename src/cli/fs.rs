@@ -52,7 +52,7 @@ mod write;
 
 #[cfg(test)]
 pub use write::create_temp;
-pub use write::{Mode, Refused, Written, regular_or_absent, write_file};
+pub use write::{Durability, Mode, Refused, Written, regular_or_absent, sync_dir, write_file};
 
 /// The largest file netpolc reads: 8 MiB.
 pub const MAX_FILE_SIZE: u64 = netpolc::syntax::MAX_FILE_BYTES as u64;

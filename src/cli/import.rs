@@ -26,7 +26,9 @@ use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::import::{Import, Input, Summary};
 use netpolc::source::SourceMap;
 
-use super::fs::{Kind, Mode, Refused, Root, Search, checked_name, read_text, walk, write_file};
+use super::fs::{
+    Durability, Kind, Mode, Refused, Root, Search, checked_name, read_text, walk, write_file,
+};
 use super::report::{Reporter, describe_io};
 
 /// Runs `import`.
@@ -174,7 +176,12 @@ fn write(import: &Import, out: &Path) -> Result<(), Vec<Diagnostic>> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|error| fail(parent, &error))?;
         }
-        match write_file(&path, file.contents.as_bytes(), Mode::CreateNew) {
+        match write_file(
+            &path,
+            file.contents.as_bytes(),
+            Mode::CreateNew,
+            Durability::Default,
+        ) {
             Ok(_) => {}
             Err(Refused::Exists | Refused::NotRegular(_)) => {
                 return Err(fail(

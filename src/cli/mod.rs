@@ -78,6 +78,11 @@ pub enum Command {
         /// Fail, writing nothing, when there are warnings.
         #[arg(long)]
         deny_warnings: bool,
+        /// Wait until every written file, and the output directory, is on
+        /// disk (`fsync`) before exiting; slower, for builds that must
+        /// survive a power loss.
+        #[arg(long)]
+        fsync: bool,
     },
     /// Print the warnings (and errors) of every `.netpol` file under REPO,
     /// writing nothing.
@@ -241,7 +246,15 @@ pub fn run() -> ExitCode {
             repo,
             out,
             deny_warnings,
-        } => build::run(repo, out.as_deref(), *deny_warnings, &reporter),
+            fsync,
+        } => {
+            let durability = if *fsync {
+                write::Durability::Fsync
+            } else {
+                write::Durability::Default
+            };
+            build::run(repo, out.as_deref(), *deny_warnings, durability, &reporter)
+        }
         Command::Lint {
             repo,
             deny_warnings,

@@ -23,7 +23,9 @@
 //! is refused, never followed or overwritten. A file the plan found stale
 //! is replaced atomically: written to a temporary file in the same
 //! directory, then renamed over the target. The output directory is created
-//! once, when missing; nothing is synced to disk (no `fsync`).
+//! once, when missing; nothing is synced to disk (no `fsync`) unless
+//! `build --fsync` asks: then every written file is synced before it is
+//! renamed into place or counted, and the output directory once at the end.
 //!
 //! **Invariant:** nothing is written outside the output directory. New files
 //! and temporary files are created with `O_CREAT|O_EXCL`, temporary files
@@ -45,9 +47,10 @@ use netpolc::OutputFile;
 use netpolc::diag::Diagnostic;
 use netpolc::diag::report;
 
+pub use super::fs::Durability;
 #[cfg(test)]
 use super::fs::create_temp;
-use super::fs::{Mode, Refused, Written, regular_or_absent, write_file};
+use super::fs::{Mode, Refused, Written, regular_or_absent, sync_dir, write_file};
 use super::report::{describe_io, plural};
 
 #[cfg(test)]
@@ -91,9 +94,14 @@ pub fn shown_dir(dir: &Path) -> String {
 /// Brings `dir` up to date with `files`: writes what changed, deletes stale
 /// generated files, and reports E0901, E0903 or E0906 instead when it
 /// cannot. `named` is true when the user named `dir` with `--out`.
-pub fn write(files: &[OutputFile], dir: &Path, named: bool) -> Result<Summary, Vec<Diagnostic>> {
+pub fn write(
+    files: &[OutputFile],
+    dir: &Path,
+    named: bool,
+    durability: Durability,
+) -> Result<Summary, Vec<Diagnostic>> {
     let plan = plan(files, dir, named)?;
-    apply(&plan, dir)
+    apply(&plan, dir, durability)
 }
 
 /// Checks, without following it, that `path` is a regular file or does not
@@ -148,7 +156,11 @@ fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 /// Carries out a plan, stopping at the first failure: creates the
 /// directory when needed, writes every new or changed file, and only then
 /// deletes the stale ones.
-pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
+pub fn apply(
+    plan: &Plan<'_>,
+    dir: &Path,
+    durability: Durability,
+) -> Result<Summary, Vec<Diagnostic>> {
     let mut summary = Summary {
         unchanged: plan.unchanged,
         ..Summary::default()
@@ -175,7 +187,7 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
             return None;
         }
         let target = dir.join(&file.path);
-        let result = write_file(&target, file.contents.as_bytes(), mode)
+        let result = write_file(&target, file.contents.as_bytes(), mode, durability)
             .map_err(|refused| Box::new(refused_diag(&target, "write", refused)));
         if result.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -207,6 +219,10 @@ pub fn apply(plan: &Plan<'_>, dir: &Path) -> Result<Summary, Vec<Diagnostic>> {
             return Err(vec![partial(cannot("delete", &path, &error), &summary)]);
         }
         summary.removed += 1;
+    }
+    // The new names, renames and removals: one `fsync` of the directory.
+    if durability == Durability::Fsync && summary.written + summary.removed > 0 {
+        sync_dir(dir).map_err(|error| vec![cannot("sync", dir, &error)])?;
     }
     Ok(summary)
 }

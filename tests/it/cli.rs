@@ -224,6 +224,52 @@ fn build_writes_one_file_per_namespace_and_the_cluster_file() {
     }
 }
 
+/// `build --fsync` writes what `build` writes, and syncs each written file
+/// and the output directory once: counted under strace, a build that writes
+/// two files makes three `fsync` calls, one that writes nothing none, and a
+/// build without the flag none.
+#[test]
+fn build_fsync_syncs_each_written_file_and_the_directory() {
+    let plain = repo(&[("policies/full.netpol", FULL.as_bytes())]);
+    assert_eq!(netpolc(plain.path(), &["build"]).code, 0);
+    let synced = repo(&[("policies/full.netpol", FULL.as_bytes())]);
+    let run = netpolc(synced.path(), &["build", "--fsync"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        tree(&synced.path().join("generated")),
+        tree(&plain.path().join("generated"))
+    );
+    let strace = Command::new("strace").arg("-V").output();
+    if !strace.is_ok_and(|output| output.status.success()) {
+        super::skip::skip(
+            "build_fsync_syncs_each_written_file_and_the_directory",
+            "strace is not installed",
+        );
+        return;
+    }
+    let fsyncs = |dir: &Path, args: &[&str]| -> usize {
+        let log = dir.join("strace.log");
+        let status = Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=fsync,fdatasync", "-o"])
+            .arg(&log)
+            .arg(env!("CARGO_BIN_EXE_netpolc"))
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "{args:?}");
+        let text = fs::read_to_string(&log).unwrap();
+        fs::remove_file(&log).unwrap();
+        text.lines().filter(|line| line.contains("fsync(")).count()
+    };
+    let fresh = repo(&[("policies/full.netpol", FULL.as_bytes())]);
+    assert_eq!(fsyncs(fresh.path(), &["build", "--fsync"]), 3);
+    assert_eq!(fsyncs(fresh.path(), &["build", "--fsync"]), 0);
+    let unsynced = repo(&[("policies/full.netpol", FULL.as_bytes())]);
+    assert_eq!(fsyncs(unsynced.path(), &["build"]), 0);
+}
+
 #[test]
 fn build_with_a_syntax_error_writes_nothing() {
     let dir = repo(&[

@@ -24,8 +24,9 @@
 //! file just before the temporary file is renamed over it. A symbolic link
 //! or anything else but a regular file at the target is refused
 //! ([`Refused::NotRegular`]), never followed, replaced or deleted. Nothing
-//! is synced to disk (no `fsync`): a crash may lose the new contents, but
-//! the rename never leaves a half-written target.
+//! is synced to disk (no `fsync`) unless the caller asks for
+//! [`Durability::Fsync`] (`build --fsync`): by default a crash may lose the
+//! new contents, but the rename never leaves a half-written target.
 //!
 //! **Invariant:** [`Mode::CreateNew`] never replaces anything: the file is
 //! created directly, as above, and any entry with its name is refused
@@ -56,6 +57,23 @@ pub enum Mode {
     CreateNew,
 }
 
+/// Whether [`write_file`] waits for the contents to reach the disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// No `fsync`: the operating system writes the file back when it likes.
+    Default,
+    /// `fsync` the new file (the temporary file before its rename) before
+    /// returning; the caller syncs the directory once at the end
+    /// ([`sync_dir`]), so that the new names survive a crash too.
+    Fsync,
+}
+
+/// `fsync`s the directory `dir`, so that the files created, renamed or
+/// removed in it survive a crash.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
 /// What [`write_file`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Written {
@@ -83,13 +101,18 @@ impl From<io::Error> for Refused {
 }
 
 /// Writes `contents` to `target` under the policy of this module.
-pub fn write_file(target: &Path, contents: &[u8], mode: Mode) -> Result<Written, Refused> {
+pub fn write_file(
+    target: &Path,
+    contents: &[u8],
+    mode: Mode,
+    durability: Durability,
+) -> Result<Written, Refused> {
     if mode == Mode::CreateNew {
         // `O_EXCL` is the check: no `stat` first.
-        return create_new(target, contents);
+        return create_new(target, contents, durability);
     }
     let Some(metadata) = regular_or_absent(target)? else {
-        return create_new(target, contents);
+        return create_new(target, contents, durability);
     };
     if holds(target, &metadata, contents)? {
         return Ok(Written::Unchanged);
@@ -106,7 +129,7 @@ pub fn write_file(target: &Path, contents: &[u8], mode: Mode) -> Result<Written,
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = create_temp(dir, &name, contents, permissions.as_ref())?;
+    let temp = create_temp(dir, &name, contents, permissions.as_ref(), durability)?;
     let placed =
         regular_or_absent(target).and_then(|_| fs::rename(&temp, target).map_err(Refused::Io));
     if placed.is_err() {
@@ -121,7 +144,7 @@ pub fn write_file(target: &Path, contents: &[u8], mode: Mode) -> Result<Written,
 /// anything. When any entry has the name, it is looked at (without
 /// following it) only to say why the write is refused. When the write
 /// fails, the file, created just now by this call, is removed.
-fn create_new(target: &Path, contents: &[u8]) -> Result<Written, Refused> {
+fn create_new(target: &Path, contents: &[u8], durability: Durability) -> Result<Written, Refused> {
     let mut file = match OpenOptions::new().write(true).create_new(true).open(target) {
         Ok(file) => file,
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
@@ -132,7 +155,9 @@ fn create_new(target: &Path, contents: &[u8]) -> Result<Written, Refused> {
         }
         Err(error) => return Err(Refused::Io(error)),
     };
-    let written = file.write_all(contents);
+    let written = file
+        .write_all(contents)
+        .and_then(|()| synced(&file, durability));
     drop(file);
     match written {
         Ok(()) => Ok(Written::Written),
@@ -140,6 +165,14 @@ fn create_new(target: &Path, contents: &[u8]) -> Result<Written, Refused> {
             let _ = fs::remove_file(target);
             Err(Refused::Io(error))
         }
+    }
+}
+
+/// `fsync`s `file` when asked to.
+fn synced(file: &fs::File, durability: Durability) -> io::Result<()> {
+    match durability {
+        Durability::Default => Ok(()),
+        Durability::Fsync => file.sync_all(),
     }
 }
 
@@ -181,12 +214,14 @@ const TEMP_ATTEMPTS: u32 = 100;
 /// returns its path. The file is opened with `create_new`, which is
 /// `O_CREAT|O_EXCL`: it fails on any existing entry, a symbolic link
 /// included, instead of following it, and another name is tried. With
-/// `permissions`, the file gets them before anything is written.
+/// `permissions`, the file gets them before anything is written; with
+/// [`Durability::Fsync`], it is synced before it is returned.
 pub fn create_temp(
     dir: &Path,
     name: &str,
     contents: &[u8],
     permissions: Option<&fs::Permissions>,
+    durability: Durability,
 ) -> io::Result<PathBuf> {
     static COUNT: AtomicU64 = AtomicU64::new(0);
     // One `getpid` for the whole run, not one a file.
@@ -211,7 +246,8 @@ pub fn create_temp(
             .map_or(Ok(()), |permissions| {
                 file.set_permissions(permissions.clone())
             })
-            .and_then(|()| file.write_all(contents));
+            .and_then(|()| file.write_all(contents))
+            .and_then(|()| synced(&file, durability));
         drop(file);
         return match written {
             Ok(()) => Ok(temp),
@@ -229,7 +265,7 @@ pub fn create_temp(
 mod tests {
     use std::fs;
 
-    use super::{Mode, Refused, Written, write_file};
+    use super::{Durability, Mode, Refused, Written, write_file};
 
     /// The names in `dir`, sorted: no temporary file may stay behind.
     fn names(dir: &std::path::Path) -> Vec<String> {
@@ -246,18 +282,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.yaml");
         assert_eq!(
-            write_file(&target, b"one", Mode::Replace).unwrap(),
+            write_file(&target, b"one", Mode::Replace, Durability::Default).unwrap(),
             Written::Written
         );
         assert_eq!(fs::read(&target).unwrap(), b"one");
         let modified = fs::metadata(&target).unwrap().modified().unwrap();
         assert_eq!(
-            write_file(&target, b"one", Mode::Replace).unwrap(),
+            write_file(&target, b"one", Mode::Replace, Durability::Default).unwrap(),
             Written::Unchanged
         );
         assert_eq!(fs::metadata(&target).unwrap().modified().unwrap(), modified);
         assert_eq!(
-            write_file(&target, b"two!", Mode::Replace).unwrap(),
+            write_file(&target, b"two!", Mode::Replace, Durability::Default).unwrap(),
             Written::Written
         );
         assert_eq!(fs::read(&target).unwrap(), b"two!");
@@ -269,12 +305,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.netpol");
         fs::write(&target, "mine").unwrap();
-        let refused = write_file(&target, b"theirs", Mode::CreateNew).unwrap_err();
+        let refused =
+            write_file(&target, b"theirs", Mode::CreateNew, Durability::Default).unwrap_err();
         assert!(matches!(refused, Refused::Exists), "{refused:?}");
         assert_eq!(fs::read_to_string(&target).unwrap(), "mine");
         let new = dir.path().join("b.netpol");
         assert_eq!(
-            write_file(&new, b"new", Mode::CreateNew).unwrap(),
+            write_file(&new, b"new", Mode::CreateNew, Durability::Default).unwrap(),
             Written::Written
         );
         assert_eq!(fs::read_to_string(&new).unwrap(), "new");
@@ -294,7 +331,7 @@ mod tests {
             Mode::ReplaceKeepingPermissions,
             Mode::CreateNew,
         ] {
-            let refused = write_file(&link, b"new", mode).unwrap_err();
+            let refused = write_file(&link, b"new", mode, Durability::Default).unwrap_err();
             assert!(
                 matches!(&refused, Refused::NotRegular(file_type) if file_type.is_symlink()),
                 "{mode:?}: {refused:?}"
@@ -312,11 +349,17 @@ mod tests {
         let target = dir.path().join("a.netpol");
         fs::write(&target, "old").unwrap();
         fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
-        write_file(&target, b"new", Mode::ReplaceKeepingPermissions).unwrap();
+        write_file(
+            &target,
+            b"new",
+            Mode::ReplaceKeepingPermissions,
+            Durability::Default,
+        )
+        .unwrap();
         let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         fs::set_permissions(&target, fs::Permissions::from_mode(0o751)).unwrap();
-        write_file(&target, b"newer", Mode::Replace).unwrap();
+        write_file(&target, b"newer", Mode::Replace, Durability::Default).unwrap();
         let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
         assert_ne!(mode, 0o751, "Replace gives the default permissions");
     }
