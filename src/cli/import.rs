@@ -171,10 +171,14 @@ fn write(import: &Import, out: &Path) -> Result<(), Vec<Diagnostic>> {
             .note("the files written before this one are left in place"),
         ]
     };
+    // Each directory once (`namespaces/` holds most files), not once a file.
+    let mut created = std::collections::BTreeSet::new();
     for file in &import.files {
         let path = out.join(&file.path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|error| fail(parent, &error))?;
+            if created.insert(parent.to_path_buf()) {
+                fs::create_dir_all(parent).map_err(|error| fail(parent, &error))?;
+            }
         }
         match write_file(
             &path,
