@@ -29,9 +29,11 @@ mod ports;
 mod select;
 #[cfg(test)]
 mod tests;
+mod universe;
 mod world;
 
 pub use answer::*;
+pub use universe::{Change, End, FlowDiff, Ports, Universe, flow_diff};
 pub use world::*;
 
 use crate::diag::Diagnostic;
