@@ -225,3 +225,92 @@ namespace shop {
     assert_eq!(shown(&removed.new), ["CNP shop/web"]);
     assert_eq!(removed.ports.protocol, FlowProtocol::Tcp);
 }
+
+const OLD: &str = "\
+namespace shop {
+  policy web {
+    select pods app=web
+    allow to pods app=postgres in namespace data port 5432/tcp
+    allow to cidr 10.20.0.0/24 port 443/tcp
+  }
+}
+namespace data {
+  policy postgres {
+    select pods app=postgres
+    allow from pods app=web in namespace shop port 5432/tcp
+  }
+}
+";
+
+/// The new revision: the web pods also reach port 5433, and no longer
+/// 10.20.0.7.
+fn new_text() -> String {
+    OLD.replace(
+        "port 5432/tcp\n    allow to cidr",
+        "port 5432/tcp, 5433/tcp\n    allow to cidr",
+    )
+    .replace(
+        "from pods app=web in namespace shop port 5432/tcp",
+        "from pods app=web in namespace shop port 5432/tcp, 5433/tcp",
+    )
+    .replace(
+        "    allow to cidr 10.20.0.0/24 port 443/tcp\n",
+        "    allow to cidr 10.20.0.0/24 port 443/tcp\n    deny to cidr 10.20.0.7/32\n",
+    )
+}
+
+fn two_revisions() -> tempfile::TempDir {
+    crate::cli::repo(&[
+        ("old/shop.netpol", OLD.as_bytes()),
+        ("new/shop.netpol", new_text().as_bytes()),
+    ])
+}
+
+#[test]
+fn diff_flows_prints_added_and_removed_connections_with_their_statements() {
+    let dir = two_revisions();
+    let run = crate::cli::netpolc(dir.path(), &["diff", "--flows", "--base-dir", "old", "new"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    insta::assert_snapshot!("diff_flows_two_revisions", run.stdout);
+    let run = crate::cli::netpolc(
+        dir.path(),
+        &["diff", "--flows", "--base-dir", "old", "new", "--exit-code"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
+fn diff_flows_of_a_revision_against_itself_is_empty_and_exits_0() {
+    let dir = two_revisions();
+    let run = crate::cli::netpolc(
+        dir.path(),
+        &["diff", "--flows", "--base-dir", "old", "old", "--exit-code"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("0 connections added, 0 removed"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+}
+
+#[test]
+fn diff_flows_needs_a_base_and_refuses_the_yaml_options() {
+    let dir = two_revisions();
+    for args in [
+        &["diff", "--flows", "new"][..],
+        &["diff", "--base-dir", "old", "new"],
+        &["diff", "--flows", "--base-dir", "old", "--stat", "new"],
+        &["diff", "--exit-code", "new"],
+    ] {
+        let run = crate::cli::netpolc(dir.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+    }
+    let run = crate::cli::netpolc(
+        dir.path(),
+        &["diff", "--flows", "--base-dir", "missing", "new"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
