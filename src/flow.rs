@@ -33,7 +33,7 @@ mod universe;
 mod world;
 
 pub use answer::*;
-pub use universe::{Change, End, FlowDiff, Ports, Universe, flow_diff};
+pub use universe::{Change, End, FlowDiff, Ports, Universe, flow_diff, flow_diff_exhaustive};
 pub use world::*;
 
 use crate::diag::Diagnostic;

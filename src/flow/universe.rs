@@ -578,10 +578,172 @@ fn explain(answer: &super::Answer) -> Vec<Decider> {
     found
 }
 
-/// The namespaces whose policies differ between `old` and `new`; `None`
-/// when something every side reads differs (the CCNPs, the CIDR groups,
-/// the inventory), so that every pair must be decided.
-fn changed_namespaces(old: &Program, new: &Program) -> Option<BTreeSet<String>> {
+/// The ends a set of rules can select as peers, and the port classes they
+/// cover: which pairs a change of those rules can change.
+#[derive(Clone, Debug, Default)]
+struct Reachable {
+    /// Every end.
+    all: bool,
+    /// Pods of every namespace.
+    pods_everywhere: bool,
+    /// Pods of these namespaces.
+    pod_namespaces: BTreeSet<String>,
+    /// Entities.
+    entities: bool,
+    /// Addresses and FQDNs.
+    addresses: bool,
+    /// Every port class.
+    all_ports: bool,
+    /// These port classes.
+    ports: BTreeSet<usize>,
+}
+
+impl Reachable {
+    fn everything() -> Reachable {
+        Reachable {
+            all: true,
+            all_ports: true,
+            ..Reachable::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.all_ports && self.ports.is_empty()
+    }
+
+    fn selects(&self, end: &End) -> bool {
+        if self.all {
+            return true;
+        }
+        match (&end.id, &end.namespace) {
+            (EndpointId::Pod(_), Some(namespace)) => {
+                self.pods_everywhere || self.pod_namespaces.contains(namespace)
+            }
+            (EndpointId::Entity(_) | EndpointId::Node(_), _) => self.entities,
+            (EndpointId::Address(_), _) => self.addresses,
+            (EndpointId::Pod(_), None) => true,
+        }
+    }
+
+    fn covers(&self, port: usize) -> bool {
+        self.all_ports || self.ports.contains(&port)
+    }
+
+    /// Adds what `rule`, in a CNP of `namespace`, can select.
+    fn add(&mut self, rule: &crate::ir::RuleRef<'_>, namespace: &str, ports: &[Ports]) {
+        match rule.peer {
+            PeerRef::Anywhere | PeerRef::Services(_) => self.all = true,
+            PeerRef::Endpoints(selectors) => {
+                for selector in selectors {
+                    let mut named = None;
+                    let mut everywhere = false;
+                    for key in selector.keys() {
+                        let (source, name) = split_key(key);
+                        if source == Some("reserved") {
+                            self.entities = true;
+                        }
+                        if name == NAMESPACE_KEY {
+                            named = selector
+                                .match_labels
+                                .get(key)
+                                .map(|value| value.to_string());
+                            everywhere |= named.is_none();
+                        }
+                        everywhere |= name.starts_with(NAMESPACE_LABELS);
+                    }
+                    match (everywhere, named) {
+                        (true, _) => self.pods_everywhere = true,
+                        (false, Some(named)) => {
+                            self.pod_namespaces.insert(named);
+                        }
+                        (false, None) => {
+                            self.pod_namespaces.insert(namespace.to_owned());
+                        }
+                    }
+                }
+            }
+            PeerRef::Entities(entities) => {
+                self.entities = true;
+                if entities
+                    .iter()
+                    .any(|entity| matches!(entity, Entity::All | Entity::Cluster))
+                {
+                    self.all = true;
+                }
+                if entities.contains(&Entity::World) {
+                    self.addresses = true;
+                }
+            }
+            PeerRef::Cidrs(_) | PeerRef::CidrGroups(_) => {
+                self.addresses = true;
+                self.entities = true;
+            }
+            PeerRef::Fqdns(_) => self.addresses = true,
+        }
+        if rule.ports.is_empty() && rule.icmps.is_empty() {
+            self.all_ports = true;
+            return;
+        }
+        let none = super::decide::OwnPorts(None);
+        for (at, class) in ports.iter().enumerate() {
+            let flow = Flow {
+                from: EndpointId::Entity(Entity::World),
+                to: EndpointId::Entity(Entity::World),
+                protocol: class.protocol,
+                port: class.first,
+                request: None,
+            };
+            if super::ports::rule_ports(rule.ports, rule.icmps, &flow, &none).is_some() {
+                self.ports.insert(at);
+            }
+        }
+    }
+}
+
+/// A rule without where it was written, for comparing two revisions.
+fn bare<'r>(
+    rule: &crate::ir::RuleRef<'r>,
+) -> (
+    crate::ir::RuleKind,
+    PeerRef<'r>,
+    &'r [crate::ir::PortSpec],
+    &'r [crate::ir::IcmpType],
+    Option<&'r crate::ir::L7>,
+) {
+    (rule.kind, rule.peer, rule.ports, rule.icmps, rule.l7)
+}
+
+/// The rules of a policy in one direction.
+fn rules_of(
+    spec: &crate::ir::PolicySpec,
+    direction: crate::ir::Direction,
+) -> Vec<crate::ir::RuleRef<'_>> {
+    spec.rules()
+        .filter(|rule| rule.kind.direction == direction)
+        .collect()
+}
+
+/// What a policy is besides its rules: a change here may change whether a
+/// direction is enforced, so every peer of the direction is reachable.
+fn skeleton(spec: &crate::ir::PolicySpec, direction: crate::ir::Direction) -> impl PartialEq + '_ {
+    let deny = match direction {
+        crate::ir::Direction::Ingress => spec.default_deny.ingress,
+        crate::ir::Direction::Egress => spec.default_deny.egress,
+    };
+    let has_rules = spec.rules().any(|rule| rule.kind.direction == direction);
+    (&spec.subject, deny, has_rules)
+}
+
+/// For each namespace whose policies differ, what its pods may now reach
+/// differently (egress) and be reached by (ingress); `None` when something
+/// every side reads differs (the CCNPs, the CIDR groups, the inventory), so
+/// that every pair must be decided.
+fn changes(
+    old: &Program,
+    new: &Program,
+    ports: &[Ports],
+) -> Option<BTreeMap<String, [Reachable; 2]>> {
+    use crate::ir::Direction;
     if old.cluster != new.cluster
         || old.cidr_groups != new.cidr_groups
         || old.inventory != new.inventory
@@ -594,77 +756,187 @@ fn changed_namespaces(old: &Program, new: &Program) -> Option<BTreeSet<String>> 
         .chain(new.namespaces.keys())
         .map(|name| name.as_str())
         .collect();
-    Some(
-        names
-            .into_iter()
-            .filter(|name| {
-                let policies = |program: &Program| {
-                    program
-                        .namespaces
-                        .get(*name)
-                        .map(|namespace| namespace.policies.as_slice())
-                        .unwrap_or_default()
-                        .to_vec()
+    let mut found = BTreeMap::new();
+    for name in names {
+        let policies =
+            |program: &'_ Program| -> BTreeMap<String, std::sync::Arc<crate::ir::PolicySpec>> {
+                program
+                    .namespaces
+                    .get(name)
+                    .map(|namespace| {
+                        namespace
+                            .policies
+                            .iter()
+                            .map(|instance| (instance.name.to_string(), instance.spec.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+        let (before, after) = (policies(old), policies(new));
+        let mut reach = [Reachable::default(), Reachable::default()];
+        let policy_names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        for policy in policy_names {
+            let (Some(was), Some(is)) = (before.get(policy), after.get(policy)) else {
+                // A policy added or removed: both directions may change
+                // wholly.
+                reach = [Reachable::everything(), Reachable::everything()];
+                break;
+            };
+            if std::sync::Arc::ptr_eq(was, is) {
+                continue;
+            }
+            for (at, direction) in [Direction::Egress, Direction::Ingress]
+                .into_iter()
+                .enumerate()
+            {
+                let Some(slot) = reach.get_mut(at) else {
+                    continue;
                 };
-                policies(old) != policies(new)
-            })
-            .map(str::to_owned)
-            .collect(),
-    )
+                if skeleton(was, direction) != skeleton(is, direction) {
+                    *slot = Reachable::everything();
+                    continue;
+                }
+                let (was_rules, is_rules) = (rules_of(was, direction), rules_of(is, direction));
+                let mut unmatched: Vec<&crate::ir::RuleRef<'_>> = Vec::new();
+                let mut left: Vec<bool> = vec![true; is_rules.len()];
+                for rule in &was_rules {
+                    let twin = is_rules.iter().enumerate().position(|(at, other)| {
+                        left.get(at).copied().unwrap_or(false) && bare(other) == bare(rule)
+                    });
+                    match twin.and_then(|at| left.get_mut(at)) {
+                        Some(free) => *free = false,
+                        None => unmatched.push(rule),
+                    }
+                }
+                for (rule, free) in is_rules.iter().zip(&left) {
+                    if *free {
+                        unmatched.push(rule);
+                    }
+                }
+                for rule in unmatched {
+                    slot.add(rule, name, ports);
+                }
+            }
+        }
+        if reach.iter().any(|reach| !reach.is_empty()) {
+            found.insert(name.to_owned(), reach);
+        }
+    }
+    Some(found)
 }
 
 /// The connections `new` allows that `old` denies (added) and those `old`
 /// allows that `new` denies (removed), over the [`Universe`] of both.
 /// A flow counts as allowed when its verdict is [`FlowVerdict::Allowed`].
 pub fn flow_diff(old: &Program, new: &Program) -> FlowDiff {
+    diff_over(old, new, false)
+}
+
+/// [`flow_diff`] deciding every (source, destination, port class) of the
+/// universe: the reference the pruned one is tested against.
+pub fn flow_diff_exhaustive(old: &Program, new: &Program) -> FlowDiff {
+    diff_over(old, new, true)
+}
+
+fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
     let universe = Universe::of(&[old, new]);
-    let changed = changed_namespaces(old, new);
-    let touched = |end: &End| match (&changed, &end.namespace) {
-        (None, _) => true,
-        (Some(changed), Some(namespace)) => changed.contains(namespace),
-        (Some(_), None) => false,
-    };
+    let ports = universe.ports.len();
+    let total = universe.ends.len() * universe.ends.len() * ports;
+    // The (source, destination, port class) triples to decide.
+    let mut candidates: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
+    let mut everything = exhaustive;
+    match changes(old, new, &universe.ports).filter(|_| !exhaustive) {
+        None => everything = true,
+        Some(changes) => {
+            for (namespace, [egress, ingress]) in &changes {
+                let own: Vec<usize> = universe
+                    .ends
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, end)| end.namespace.as_deref() == Some(namespace.as_str()))
+                    .map(|(at, _)| at)
+                    .collect();
+                for (reach, outbound) in [(egress, true), (ingress, false)] {
+                    if reach.is_empty() {
+                        continue;
+                    }
+                    let peers: Vec<usize> = universe
+                        .ends
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, end)| reach.selects(end))
+                        .map(|(at, _)| at)
+                        .collect();
+                    let port_classes: Vec<usize> =
+                        (0..ports).filter(|port| reach.covers(*port)).collect();
+                    for subject in &own {
+                        for peer in &peers {
+                            let (from, to) = if outbound {
+                                (*subject, *peer)
+                            } else {
+                                (*peer, *subject)
+                            };
+                            for port in &port_classes {
+                                candidates.insert((from, to, *port));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
     let (old_engine, new_engine) = (Engine::new(old), Engine::new(new));
     let mut diff = FlowDiff {
-        total: universe.ends.len() * universe.ends.len() * universe.ports.len(),
+        total,
         ..FlowDiff::default()
     };
-    let touched: Vec<bool> = universe.ends.iter().map(touched).collect();
-    for (from, source) in universe.ends.iter().enumerate() {
-        let source_touched = touched.get(from).copied().unwrap_or(true);
-        for (to, destination) in universe.ends.iter().enumerate() {
-            if !source_touched && !touched.get(to).copied().unwrap_or(true) {
-                continue;
-            }
-            for ports in &universe.ports {
-                let flow = Flow {
-                    from: source.id,
-                    to: destination.id,
-                    protocol: ports.protocol,
-                    port: ports.first,
-                    request: None,
-                };
-                diff.decided += 1;
-                let before = old_engine.decide(&universe.world, &flow);
-                let after = new_engine.decide(&universe.world, &flow);
-                let allowed_before = before.verdict == FlowVerdict::Allowed;
-                let allowed_after = after.verdict == FlowVerdict::Allowed;
-                if allowed_before == allowed_after {
-                    continue;
+    let decide = |from: usize, to: usize, port: usize, diff: &mut FlowDiff| {
+        let (Some(source), Some(destination), Some(ports)) = (
+            universe.ends.get(from),
+            universe.ends.get(to),
+            universe.ports.get(port),
+        ) else {
+            return;
+        };
+        let flow = Flow {
+            from: source.id,
+            to: destination.id,
+            protocol: ports.protocol,
+            port: ports.first,
+            request: None,
+        };
+        diff.decided += 1;
+        let before = old_engine.decide(&universe.world, &flow);
+        let after = new_engine.decide(&universe.world, &flow);
+        let allowed_before = before.verdict == FlowVerdict::Allowed;
+        let allowed_after = after.verdict == FlowVerdict::Allowed;
+        if allowed_before == allowed_after {
+            return;
+        }
+        let change = Change {
+            from,
+            to,
+            ports: *ports,
+            old: explain(&before),
+            new: explain(&after),
+        };
+        if allowed_after {
+            diff.added.push(change);
+        } else {
+            diff.removed.push(change);
+        }
+    };
+    if everything {
+        for from in 0..universe.ends.len() {
+            for to in 0..universe.ends.len() {
+                for port in 0..ports {
+                    decide(from, to, port, &mut diff);
                 }
-                let change = Change {
-                    from,
-                    to,
-                    ports: *ports,
-                    old: explain(&before),
-                    new: explain(&after),
-                };
-                if allowed_after {
-                    diff.added.push(change);
-                } else {
-                    diff.removed.push(change);
-                }
             }
+        }
+    } else {
+        for (from, to, port) in candidates {
+            decide(from, to, port, &mut diff);
         }
     }
     diff.universe = universe;

@@ -314,3 +314,74 @@ fn diff_flows_needs_a_base_and_refuses_the_yaml_options() {
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
+
+/// The pruned diff (only the pairs a changed rule can reach) and the one
+/// that decides every pair of the universe agree, on changes of each kind.
+#[test]
+fn the_pruned_diff_equals_the_exhaustive_one() {
+    let shop = |text: &str| check(&[("shop.netpol".to_owned(), text.to_owned())]);
+    let edits: [(&str, &str); 7] = [
+        // An egress peer widened to the whole namespace.
+        (
+            "allow to pods app=postgres in namespace data",
+            "allow to pods in namespace data",
+        ),
+        // A peer selector changed.
+        (
+            "allow from pods app=web in namespace shop",
+            "allow from pods app=api in namespace shop",
+        ),
+        // A subject changed.
+        ("select pods app=postgres", "select pods app=pg"),
+        // A policy added.
+        (
+            "namespace data {\n",
+            "namespace data {\n  policy lock {\n    select pods app=cache\n    allow from entity host\n  }\n",
+        ),
+        // Default deny turned off.
+        (
+            "    select pods app=web\n",
+            "    select pods app=web\n    no default deny egress\n",
+        ),
+        // A deny to everyone on a port range.
+        (
+            "    allow to cidr 10.20.0.0/24 port 443/tcp\n",
+            "    allow to cidr 10.20.0.0/24 port 443/tcp\n    deny to everything port 400-500/tcp\n",
+        ),
+        // A CIDR narrowed.
+        ("cidr 10.20.0.0/24", "cidr 10.20.0.0/25"),
+    ];
+    let old = shop(OLD);
+    for (from, to) in edits {
+        assert!(OLD.contains(from), "{from}");
+        let new = shop(&OLD.replace(from, to));
+        for (a, b) in [(&old, &new), (&new, &old)] {
+            let pruned = flow_diff(a, b);
+            let all = netpolc::flow::flow_diff_exhaustive(a, b);
+            assert!(!all.is_empty(), "{to}: nothing changed");
+            assert_eq!(
+                lines(&pruned, &pruned.added),
+                lines(&all, &all.added),
+                "{to}"
+            );
+            assert_eq!(
+                lines(&pruned, &pruned.removed),
+                lines(&all, &all.removed),
+                "{to}"
+            );
+            assert!(pruned.decided <= all.decided);
+        }
+    }
+    let old = check(&platform_files());
+    let new = check(&platform_with_storage_moved());
+    let pruned = flow_diff(&old, &new);
+    let all = netpolc::flow::flow_diff_exhaustive(&old, &new);
+    assert_eq!(lines(&pruned, &pruned.added), lines(&all, &all.added));
+    assert_eq!(lines(&pruned, &pruned.removed), lines(&all, &all.removed));
+    assert!(
+        pruned.decided * 100 < all.decided,
+        "{} of {}",
+        pruned.decided,
+        all.decided
+    );
+}
