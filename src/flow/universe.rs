@@ -50,8 +50,17 @@
 //! CCNPs; the peer matching reads the CIDR groups. So when the CCNPs, the
 //! CIDR groups and the inventory are equal in both programs, a flow can
 //! only change when one of its ends is a pod of a namespace whose policies
-//! differ; [`flow_diff`] decides only those pairs (and every pair
-//! otherwise), and says how many it decided.
+//! differ, and then only for a peer and port that a differing rule can
+//! select: per namespace and direction, the rules of one revision with no
+//! twin in the other (compared without their spans) give the peers (pods of
+//! the namespaces their selectors reach, entities, addresses) and the port
+//! classes they cover. A policy added or removed, or a changed subject,
+//! default deny or set of directions, may turn enforcement on or off, so
+//! it reaches every peer and port of the namespace. [`flow_diff`] decides
+//! only those triples (every triple when the CCNPs, CIDR groups or
+//! inventory differ) and says how many it decided;
+//! [`flow_diff_exhaustive`] decides every triple and is the reference the
+//! tests hold it to.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -611,20 +620,6 @@ impl Reachable {
         !self.all_ports && self.ports.is_empty()
     }
 
-    fn selects(&self, end: &End) -> bool {
-        if self.all {
-            return true;
-        }
-        match (&end.id, &end.namespace) {
-            (EndpointId::Pod(_), Some(namespace)) => {
-                self.pods_everywhere || self.pod_namespaces.contains(namespace)
-            }
-            (EndpointId::Entity(_) | EndpointId::Node(_), _) => self.entities,
-            (EndpointId::Address(_), _) => self.addresses,
-            (EndpointId::Pod(_), None) => true,
-        }
-    }
-
     fn covers(&self, port: usize) -> bool {
         self.all_ports || self.ports.contains(&port)
     }
@@ -697,6 +692,63 @@ impl Reachable {
                 self.ports.insert(at);
             }
         }
+    }
+}
+
+/// The ends of a universe by kind, and the pods by namespace.
+struct EndIndex<'u> {
+    pods: BTreeMap<&'u str, Vec<usize>>,
+    entities: Vec<usize>,
+    addresses: Vec<usize>,
+    all: usize,
+}
+
+impl<'u> EndIndex<'u> {
+    fn of(ends: &'u [End]) -> EndIndex<'u> {
+        let mut index = EndIndex {
+            pods: BTreeMap::new(),
+            entities: Vec::new(),
+            addresses: Vec::new(),
+            all: ends.len(),
+        };
+        for (at, end) in ends.iter().enumerate() {
+            match (&end.id, &end.namespace) {
+                (EndpointId::Pod(_), Some(namespace)) => {
+                    index.pods.entry(namespace.as_str()).or_default().push(at);
+                }
+                (EndpointId::Address(_), _) => index.addresses.push(at),
+                _ => index.entities.push(at),
+            }
+        }
+        index
+    }
+
+    fn pods(&self, namespace: &str) -> &[usize] {
+        self.pods.get(namespace).map_or(&[], Vec::as_slice)
+    }
+
+    /// The ends `reach` selects, in order.
+    fn reachable(&self, reach: &Reachable) -> Vec<usize> {
+        if reach.all {
+            return (0..self.all).collect();
+        }
+        let mut found: Vec<usize> = Vec::new();
+        if reach.pods_everywhere {
+            found.extend(self.pods.values().flatten());
+        } else {
+            for namespace in &reach.pod_namespaces {
+                found.extend(self.pods(namespace));
+            }
+        }
+        if reach.entities {
+            found.extend(&self.entities);
+        }
+        if reach.addresses {
+            found.extend(&self.addresses);
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 
@@ -843,33 +895,22 @@ fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
     let ports = universe.ports.len();
     let total = universe.ends.len() * universe.ends.len() * ports;
     // The (source, destination, port class) triples to decide.
-    let mut candidates: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
+    let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
     let mut everything = exhaustive;
     match changes(old, new, &universe.ports).filter(|_| !exhaustive) {
         None => everything = true,
         Some(changes) => {
+            let index = EndIndex::of(&universe.ends);
             for (namespace, [egress, ingress]) in &changes {
-                let own: Vec<usize> = universe
-                    .ends
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, end)| end.namespace.as_deref() == Some(namespace.as_str()))
-                    .map(|(at, _)| at)
-                    .collect();
+                let own = index.pods(namespace);
                 for (reach, outbound) in [(egress, true), (ingress, false)] {
                     if reach.is_empty() {
                         continue;
                     }
-                    let peers: Vec<usize> = universe
-                        .ends
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, end)| reach.selects(end))
-                        .map(|(at, _)| at)
-                        .collect();
+                    let peers = index.reachable(reach);
                     let port_classes: Vec<usize> =
                         (0..ports).filter(|port| reach.covers(*port)).collect();
-                    for subject in &own {
+                    for subject in own {
                         for peer in &peers {
                             let (from, to) = if outbound {
                                 (*subject, *peer)
@@ -877,7 +918,7 @@ fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
                                 (*peer, *subject)
                             };
                             for port in &port_classes {
-                                candidates.insert((from, to, *port));
+                                candidates.push((from, to, *port));
                             }
                         }
                     }
@@ -885,6 +926,8 @@ fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
             }
         }
     }
+    candidates.sort_unstable();
+    candidates.dedup();
     let (old_engine, new_engine) = (Engine::new(old), Engine::new(new));
     let mut diff = FlowDiff {
         total,

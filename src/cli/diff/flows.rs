@@ -8,7 +8,7 @@
 //! **Invariant:** writes nothing; exits 0 when it ran (with `--exit-code`,
 //! 1 when a connection changed), 1 on a compile error of either side.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -66,6 +66,9 @@ pub fn human(diff: &FlowDiff, old: &SourceMap, new: &SourceMap, color: bool) -> 
         diff.universe.ports.len(),
     );
     paint(&mut text, color, BOLD, &summary);
+    let changes = || diff.added.iter().chain(&diff.removed);
+    let old_places = places(changes().map(|change| change.old.as_slice()), old);
+    let new_places = places(changes().map(|change| change.new.as_slice()), new);
     let mut groups: BTreeMap<(bool, String), Vec<Row<'_>>> = BTreeMap::new();
     let rows = diff
         .removed
@@ -114,9 +117,17 @@ pub fn human(diff: &FlowDiff, old: &SourceMap, new: &SourceMap, color: bool) -> 
             // Explained by the revision that allows the connection, then
             // by the deny rules of the one that refuses it, if any.
             let (allowing, refusing, style) = if row.sign == '+' {
-                ((new, &row.change.new), (old, &row.change.old), GREEN)
+                (
+                    (&new_places, &row.change.new),
+                    (&old_places, &row.change.old),
+                    GREEN,
+                )
             } else {
-                ((old, &row.change.old), (new, &row.change.new), RED)
+                (
+                    (&old_places, &row.change.old),
+                    (&new_places, &row.change.new),
+                    RED,
+                )
             };
             let mut why = explanation(allowing.1, allowing.0);
             let denied = explanation(refusing.1, refusing.0);
@@ -142,28 +153,51 @@ pub fn human(diff: &FlowDiff, old: &SourceMap, new: &SourceMap, color: bool) -> 
     text
 }
 
-/// `file:line CNP ns/name, ...`; empty when no rule decided (a default
-/// deny). The place is the statement in the user's files that brought
-/// the rule: the rule itself, or for a rule that came through categories
-/// the `use` (or `policy` block) that instantiated them, followed by the
-/// chain of categories.
-fn explanation(deciders: &[Decider], sources: &SourceMap) -> String {
-    let place = |decider: &Decider| match decider {
+/// Where a decider's statement is: the rule itself, or for a rule that
+/// came through categories the `use` (or `policy` block) that
+/// instantiated them.
+fn place(decider: &Decider) -> Option<Span> {
+    match decider {
         Decider::Rule { policy, origin, .. } if !origin.categories.is_empty() => {
             Some(policy.origin)
         }
         Decider::Rule { origin, .. } => Some(origin.span),
         _ => None,
-    };
-    let spans: Vec<Span> = deciders.iter().filter_map(place).collect();
-    let mut places = locate_spans(sources, &spans).into_iter();
+    }
+}
+
+/// `file:line` of every statement the changes of one revision name,
+/// located in one pass over the sources.
+fn places<'c>(
+    changes: impl Iterator<Item = &'c [Decider]>,
+    sources: &SourceMap,
+) -> HashMap<Span, String> {
+    let spans: Vec<Span> = changes
+        .flatten()
+        .filter_map(place)
+        .collect::<std::collections::HashSet<Span>>()
+        .into_iter()
+        .collect();
+    let found = locate_spans(sources, &spans);
+    spans
+        .into_iter()
+        .zip(found)
+        .filter_map(|(span, range)| {
+            let (start, _) = range?;
+            Some((span, format!("{}:{}", sources.path(span.file), start.line)))
+        })
+        .collect()
+}
+
+/// `file:line CNP ns/name via category, ...`: the statements that brought
+/// each decider and the chain of categories; empty when no rule decided (a
+/// default deny).
+fn explanation(deciders: &[Decider], places: &HashMap<Span, String>) -> String {
     let mut shown = Vec::new();
     for decider in deciders {
         let mut item = String::new();
-        if let Some(span) = place(decider) {
-            if let Some(Some((start, _))) = places.next() {
-                let _ = write!(item, "{}:{} ", sources.path(span.file), start.line);
-            }
+        if let Some(at) = place(decider).and_then(|span| places.get(&span)) {
+            let _ = write!(item, "{at} ");
         }
         let _ = write!(item, "{decider}");
         if let Decider::Rule { origin, .. } = decider {
