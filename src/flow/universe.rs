@@ -933,6 +933,11 @@ fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
         total,
         ..FlowDiff::default()
     };
+    let identities: Vec<Option<super::identity::Identity<'_>>> = universe
+        .ends
+        .iter()
+        .map(|end| super::identity::identity(&universe.world, end.id))
+        .collect();
     let decide = |from: usize, to: usize, port: usize, diff: &mut FlowDiff| {
         let (Some(source), Some(destination), Some(ports)) = (
             universe.ends.get(from),
@@ -948,9 +953,16 @@ fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
             port: ports.first,
             request: None,
         };
+        let (Some(Some(source)), Some(Some(destination))) =
+            (identities.get(from), identities.get(to))
+        else {
+            return;
+        };
         diff.decided += 1;
-        let before = old_engine.decide(&universe.world, &flow);
-        let after = new_engine.decide(&universe.world, &flow);
+        let before =
+            old_engine.decide_between(&universe.world, &flow, source, destination, Vec::new());
+        let after =
+            new_engine.decide_between(&universe.world, &flow, source, destination, Vec::new());
         let allowed_before = before.verdict == FlowVerdict::Allowed;
         let allowed_after = after.verdict == FlowVerdict::Allowed;
         if allowed_before == allowed_after {
