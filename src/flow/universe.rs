@@ -997,3 +997,88 @@ fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
     diff.universe = universe;
     diff
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(text: &str) -> Program {
+        let (program, diagnostics) = crate::sema::tests::check(text);
+        assert!(!diagnostics.contains("error"), "{diagnostics}");
+        program
+    }
+
+    const SHOP: &str = "\
+namespace shop {
+  policy web {
+    select pods app=web
+    allow to cidr 10.0.0.0/8 except [10.1.0.0/16] port 443/tcp, 8000-8099/tcp
+    allow to fqdn \"api.example.com\" port 443/tcp
+    allow from pods app=api port 53/any
+    allow from pods app=api icmp 8
+  }
+}
+";
+
+    #[test]
+    fn atoms_are_cut_at_every_cidr_and_except_boundary() {
+        let universe = Universe::of(&[&program(SHOP)]);
+        let addresses: Vec<&str> = universe
+            .ends
+            .iter()
+            .filter(|end| matches!(end.id, EndpointId::Address(_)))
+            .map(|end| end.name.as_str())
+            .collect();
+        assert_eq!(
+            addresses,
+            [
+                "0.0.0.0-9.255.255.255",
+                "10.0.0.0/16",
+                "10.1.0.0/16",
+                "10.2.0.0-10.255.255.255",
+                "11.0.0.0-255.255.255.255",
+                "fqdn api.example.com",
+            ]
+        );
+    }
+
+    #[test]
+    fn pods_come_from_the_selectors_own_labels() {
+        let universe = Universe::of(&[&program(SHOP)]);
+        let pods: Vec<&str> = universe
+            .ends
+            .iter()
+            .filter(|end| matches!(end.id, EndpointId::Pod(_)))
+            .map(|end| end.name.as_str())
+            .collect();
+        assert_eq!(pods, ["shop/*", "shop/{app=api}", "shop/{app=web}"]);
+        assert_eq!(universe.ends.len(), 3 + ENTITIES.len() + 6);
+    }
+
+    #[test]
+    fn ports_are_cut_at_every_port_and_range_boundary() {
+        let universe = Universe::of(&[&program(SHOP)]);
+        let shown: Vec<String> = universe.ports.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "1-52/tcp",
+                "53/tcp",
+                "54-442/tcp",
+                "443/tcp",
+                "444-7999/tcp",
+                "8000-8099/tcp",
+                "8100-65535/tcp",
+                "1-52/udp",
+                "53/udp",
+                "54-65535/udp",
+                "1-52/sctp",
+                "53/sctp",
+                "54-65535/sctp",
+                "icmp 8",
+                "icmp 0",
+                "icmpv6 0",
+            ]
+        );
+    }
+}
