@@ -29,9 +29,11 @@ mod ports;
 mod select;
 #[cfg(test)]
 mod tests;
+mod universe;
 mod world;
 
 pub use answer::*;
+pub use universe::{Change, End, FlowDiff, Ports, Universe, flow_diff, flow_diff_exhaustive};
 pub use world::*;
 
 use crate::diag::Diagnostic;
@@ -90,14 +92,27 @@ impl<'p> Engine<'p> {
         };
         let source = identity(flow.from);
         let destination = identity(flow.to);
+        self.decide_between(world, flow, &source, &destination, assumptions)
+    }
+
+    /// [`Engine::decide`] with the identities of the two ends already
+    /// built, for callers that decide many flows between the same ends.
+    pub(crate) fn decide_between(
+        &self,
+        world: &World,
+        flow: &Flow,
+        source: &identity::Identity<'_>,
+        destination: &identity::Identity<'_>,
+        assumptions: Vec<String>,
+    ) -> Answer {
         let cluster_ports = decide::ClusterPorts::of(world);
         let (egress, mut unsupported) = decide::side(
             self.program,
             &decide::SideInput {
                 world,
                 direction: Direction::Egress,
-                subject: &source,
-                peer: &destination,
+                subject: source,
+                peer: destination,
                 flow,
                 named: &cluster_ports,
             },
@@ -111,8 +126,8 @@ impl<'p> Engine<'p> {
             &decide::SideInput {
                 world,
                 direction: Direction::Ingress,
-                subject: &destination,
-                peer: &source,
+                subject: destination,
+                peer: source,
                 flow,
                 named: &own_ports,
             },

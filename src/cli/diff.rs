@@ -15,6 +15,8 @@
 //! `similar`'s unified diff prints for it, with `/dev/null` naming the
 //! missing side of a created or deleted file, so `patch -p0` accepts it.
 
+pub mod flows;
+
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Color, Style};

@@ -114,8 +114,18 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// One line per file with its inserted and deleted line counts.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "flows")]
         stat: bool,
+        /// Compare connections instead of YAML: the flows REPO allows that
+        /// the --base-dir repository denies (+) and the reverse (-).
+        #[arg(long, requires = "base_dir", conflicts_with = "out")]
+        flows: bool,
+        /// The old revision's policy repository, for --flows.
+        #[arg(long, value_name = "DIR", requires = "flows")]
+        base_dir: Option<PathBuf>,
+        /// With --flows, exit 1 when a connection changed (like `git diff --exit-code`).
+        #[arg(long, requires = "flows")]
+        exit_code: bool,
     },
     /// Turn CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy YAML into a new `.netpol` repository.
     Import {
@@ -260,9 +270,15 @@ pub fn run() -> ExitCode {
             deny_warnings,
         } => lint::run(repo, *deny_warnings, &reporter),
         Command::Check { repo, out } => check::run(repo, out.as_deref(), &reporter, stdout_color),
-        Command::Diff { repo, out, stat } => {
-            diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color)
-        }
+        Command::Diff {
+            repo,
+            base_dir: Some(base),
+            exit_code,
+            ..
+        } => diff::flows::run(repo, base, *exit_code, &reporter, stdout_color),
+        Command::Diff {
+            repo, out, stat, ..
+        } => diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color),
         Command::Import { paths, out } => import::run(paths, out, &reporter),
         Command::Fmt {
             paths,

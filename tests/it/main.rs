@@ -21,6 +21,7 @@ mod equivalence;
 mod error_codes;
 mod examples;
 mod expectations;
+mod flow_diff;
 mod flow_properties;
 mod fmt;
 mod hostile_repo;
