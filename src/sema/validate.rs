@@ -389,7 +389,12 @@ pub fn server_name(text: &str, rule: ServerNameRule) -> Result<(), String> {
             format!("`{bad}` is not allowed; names use letters, digits, `-`, `_`, `.` and `*`")
         });
     }
-    if body.trim_end_matches('.').split('.').any(str::is_empty) {
+    if body
+        .strip_suffix('.')
+        .unwrap_or(body)
+        .split('.')
+        .any(str::is_empty)
+    {
         return Err("a name has no empty labels (no `..`, no leading `.`)".to_owned());
     }
     Ok(())
@@ -530,6 +535,63 @@ pub fn kafka_version(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Opt
                 report::InvalidKafkaRule::ApiVersion { text: &text },
             ));
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use regex::Regex;
+
+    use super::{ServerNameRule, server_name};
+
+    /// `server_name` against the CRDs' own patterns (`serverNames.items` of
+    /// CiliumNetworkPolicy: v1.18 and v1.19, then main), with their
+    /// `maxLength: 255`, on names chosen at the edges of each pattern.
+    #[test]
+    fn server_names_follow_the_crd_patterns() {
+        let prefix = Regex::new(r"^(\*?\*\.)?([-a-zA-Z0-9_]+\.?)+$").unwrap();
+        let main = Regex::new(r"^([-a-zA-Z0-9_*]+[.]?)+$").unwrap();
+        let long = format!("{}.com", "a".repeat(252));
+        let too_long = format!("{}.com", "a".repeat(253));
+        let names = [
+            "api.stripe.com",
+            "api.stripe.com.",
+            "stripe",
+            "*.stripe.com",
+            "**.stripe.com",
+            "***.stripe.com",
+            "*stripe.com",
+            "api-*.stripe.com",
+            "sub*.stripe.com",
+            "*",
+            "**",
+            "*.",
+            ".",
+            "",
+            "a..b",
+            ".stripe.com",
+            "stripe.com..",
+            "under_score.example",
+            "-dash.example",
+            "api.stripe.com/v1",
+            "api stripe",
+            "ümlaut.example",
+            long.as_str(),
+            too_long.as_str(),
+        ];
+        for name in names {
+            for (rule, pattern) in [
+                (ServerNameRule::Prefix, &prefix),
+                (ServerNameRule::Main, &main),
+            ] {
+                let crd = name.len() <= 255 && pattern.is_match(name);
+                assert_eq!(
+                    server_name(name, rule).is_ok(),
+                    crd,
+                    "{name:?} under {rule:?}: the CRD says {crd}"
+                );
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! - `enableDefaultDeny` (`no default deny`) exists from 1.16 on;
 //! - `**.` FQDN patterns, matching several labels, exist from 1.19 on;
 //! - TLS server names with `*` anywhere (not only a `*.`/`**.` prefix)
-//!   exist from 1.20 (the development line) on (E0216);
+//!   exist from 1.20 (the development line) on;
 //! - Kafka rules are gone from 1.20 (the development line) on;
 //! - port ranges (`endPort`) exist in the CRD from 1.16 on;
 //! - `cidrGroupRef` in egress rules is read by the agent from 1.16 on;
@@ -103,26 +103,24 @@ pub fn check_rule(
     }
     if version < CiliumVersion::SERVER_NAME_WILDCARDS {
         if let (Some(ir::L7::Sni(names)), Some(sni)) = (built.l7, &rule.sni) {
-            for name in names {
-                if let Err(why) =
-                    super::validate::server_name(name, super::validate::ServerNameRule::Prefix)
-                {
-                    let span = sni
-                        .node
-                        .iter()
-                        .find(|value| matches!(value, ast::Value::String(text) if text.node == **name))
-                        .map_or(sni.span, ast::Value::span);
-                    diags.push(
-                        report::invalid_server_name(span, &name.as_str())
-                            .label(format!("needs Cilium {}", CiliumVersion::SERVER_NAME_WILDCARDS))
-                            .note(why)
-                            .help(format!(
-                                "write a `*.` or `**.` prefix wildcard, or target Cilium {} (`cilium {}`)",
-                                CiliumVersion::SERVER_NAME_WILDCARDS,
-                                CiliumVersion::SERVER_NAME_WILDCARDS
-                            )),
-                    );
-                }
+            let prefix_only = |name: &&ir::ServerName| {
+                super::validate::server_name(name, super::validate::ServerNameRule::Prefix).is_err()
+            };
+            if let Some(name) = names.iter().find(prefix_only) {
+                let span = sni
+                    .node
+                    .iter()
+                    .find(|value| matches!(value, ast::Value::String(text) if text.node == **name))
+                    .map_or(sni.span, ast::Value::span);
+                diags.push(
+                    too_old(
+                        span,
+                        &format!("`*` inside a TLS server name (`{name}`)"),
+                        CiliumVersion::SERVER_NAME_WILDCARDS,
+                        version,
+                    )
+                    .note("up to 1.19 the CRD allows `*` in `serverNames` only as a `*.` or `**.` prefix"),
+                );
             }
         }
     }

@@ -359,6 +359,37 @@ fn platform_flows() {
     assert!(run.stdout.starts_with("denied: "), "{}", run.stdout);
 }
 
+#[test]
+fn a_rule_with_server_names_goes_through_the_tls_proxy() {
+    let checkout = "pods app=checkout-api in namespace checkout";
+    let stripe = "fqdn api.stripe.com";
+    let run = platform(&[checkout, stripe, "--port", "443/tcp"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("allowed: "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("sni $PAYMENT_PROVIDER_API"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("redirected to the TLS proxy"),
+        "{}",
+        run.stdout
+    );
+    let run = platform(&[
+        checkout,
+        stripe,
+        "--port",
+        "443/tcp",
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let answer: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(answer["egress"]["proxy"], "tls", "{}", run.stdout);
+    assert_eq!(answer["ingress"]["proxy"], "none", "{}", run.stdout);
+}
+
 const TESTED: &str = r#"namespace shop {
   policy api {
     select pods app=api
