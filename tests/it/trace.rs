@@ -361,13 +361,13 @@ fn platform_flows() {
 
 #[test]
 fn a_rule_with_server_names_goes_through_the_tls_proxy() {
-    let checkout = "pods app=checkout-api in namespace checkout";
-    let stripe = "fqdn api.stripe.com";
-    let run = platform(&[checkout, stripe, "--port", "443/tcp"]);
+    let alertmanager = "pods app.kubernetes.io/name=alertmanager in namespace monitoring";
+    let pagerduty = "fqdn events.pagerduty.com";
+    let run = platform(&[alertmanager, pagerduty, "--port", "443/tcp"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("allowed: "), "{}", run.stdout);
     assert!(
-        run.stdout.contains("sni $PAYMENT_PROVIDER_API"),
+        run.stdout.contains("sni \"events.pagerduty.com\""),
         "{}",
         run.stdout
     );
@@ -377,8 +377,8 @@ fn a_rule_with_server_names_goes_through_the_tls_proxy() {
         run.stdout
     );
     let run = platform(&[
-        checkout,
-        stripe,
+        alertmanager,
+        pagerduty,
         "--port",
         "443/tcp",
         "--message-format",
