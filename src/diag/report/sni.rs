@@ -5,13 +5,14 @@ use std::fmt;
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 
-/// `E0216`: a server name the targeted Cilium version's CRD refuses.
-pub fn invalid_server_name(span: Span, name: &dyn fmt::Display) -> Diagnostic {
-    Diagnostic::new(
-        Code::E0216,
-        span,
-        format!("`{name}` is not a valid TLS server name"),
-    )
+/// `E0216`: a server name that no Cilium version's CRD accepts.
+pub fn invalid_server_name(span: Span, name: &str) -> Diagnostic {
+    let message = if name.is_empty() {
+        "a TLS server name is empty".to_owned()
+    } else {
+        format!("`{name}` is not a valid TLS server name")
+    };
+    Diagnostic::new(Code::E0216, span, message)
 }
 
 /// `E0217`: the same server name twice in one rule.
