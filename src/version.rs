@@ -36,6 +36,9 @@ impl CiliumVersion {
     pub const CIDR_GROUP_V2: CiliumVersion = CiliumVersion { minor: 18 };
     /// The first version with `**.` FQDN patterns.
     pub const MULTI_LABEL_WILDCARD: CiliumVersion = CiliumVersion { minor: 19 };
+    /// The first version whose `serverNames` allow `*` anywhere, not only
+    /// as a prefix.
+    pub const SERVER_NAME_WILDCARDS: CiliumVersion = CiliumVersion { minor: 20 };
     /// The first version without Kafka rules.
     pub const WITHOUT_KAFKA: CiliumVersion = CiliumVersion { minor: 20 };
 

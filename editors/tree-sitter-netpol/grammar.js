@@ -166,6 +166,7 @@ module.exports = grammar({
         field('way', $.way),
         field('peer', $._peer),
         optional($.ports),
+        optional($.sni),
         optional($.icmps),
         repeat($._l7),
       ),
@@ -243,6 +244,9 @@ module.exports = grammar({
 
     // `port 80/tcp, 8000-8999/tcp, $PORTS`.
     ports: ($) => seq('port', commaSep1(choice($.port, $.const_ref))),
+
+    // `sni "api.stripe.com", "*.stripe.com"`: TLS server names.
+    sni: ($) => seq('sni', commaSep1($._string_or_ref)),
 
     // `icmp EchoRequest, ipv6 PacketTooBig, 8`.
     icmps: ($) => seq('icmp', commaSep1($.icmp_item)),

@@ -16,6 +16,8 @@ pub struct Rule {
     pub peer: Peer,
     /// `port ...`.
     pub ports: Option<Spanned<Vec<Value>>>,
+    /// `sni ...`: TLS server names.
+    pub sni: Option<Spanned<Vec<Value>>>,
     /// `icmp ...`.
     pub icmps: Option<Spanned<Vec<IcmpItem>>>,
     /// L7 lines, in order.

@@ -321,6 +321,12 @@ pub struct PortRule<'a> {
     /// `ports`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub ports: Vec<PortProtocol<'a>>,
+    /// `serverNames`.
+    #[cfg_attr(
+        test,
+        serde(rename = "serverNames", skip_serializing_if = "Vec::is_empty")
+    )]
+    pub server_names: Vec<&'a str>,
     /// `rules`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub rules: Option<L7Rules<'a>>,

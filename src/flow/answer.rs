@@ -101,6 +101,8 @@ pub enum Proxy {
     Dns,
     /// Kafka rules.
     Kafka,
+    /// TLS server names (`serverNames`): the TLS proxy checks the SNI.
+    Tls,
 }
 
 impl Proxy {
@@ -111,6 +113,7 @@ impl Proxy {
             Proxy::Http => "http",
             Proxy::Dns => "dns",
             Proxy::Kafka => "kafka",
+            Proxy::Tls => "tls",
         }
     }
 }

@@ -331,6 +331,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                 L7::Http(_) => Proxy::Http,
                 L7::Kafka(_) => Proxy::Kafka,
                 L7::Dns(_) => Proxy::Dns,
+                L7::Sni(_) => Proxy::Tls,
             });
         if let (Some(request), true) = (&flow.request, side.proxy != Proxy::None) {
             // A rule of the entry without L7 rules admits every request.

@@ -461,8 +461,12 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     if !has("port") && !has("icmp") {
         out.extend(words(&["port", "icmp"], CompletionKind::Keyword));
     }
-    if has("port") {
+    // `sni` comes before the L7 lines and excludes them (E0218).
+    if has("port") && !has("sni") {
         out.extend(words(L7, CompletionKind::Keyword));
+        if !L7.iter().any(|word| has(word)) {
+            out.push(item("sni", CompletionKind::Keyword));
+        }
     }
     let scoped = peer
         .first()

@@ -138,7 +138,7 @@ pub struct Rule {
     pub ports: Vec<Port>,
     /// `icmps[0].fields`.
     pub icmps: Vec<Icmp>,
-    /// `toPorts[0].rules`.
+    /// `toPorts[0].rules`, or `toPorts[0].serverNames`.
     pub l7: Option<L7>,
 }
 
@@ -248,6 +248,9 @@ pub enum L7 {
     Kafka(Vec<Kafka>),
     /// `rules.dns`: names and patterns as written.
     Dns(Vec<String>),
+    /// `serverNames` (beside `rules`, not in it): TLS server names as
+    /// written.
+    Sni(Vec<String>),
 }
 
 /// One `rules.http` entry.

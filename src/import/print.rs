@@ -127,6 +127,9 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
         let ports: Vec<String> = rule.ports.iter().map(port).collect();
         let _ = write!(line, " port {}", ports.join(", "));
     }
+    if let Some(L7::Sni(names)) = &rule.l7 {
+        let _ = write!(line, " sni {}", fqdn_list(names, consts, false));
+    }
     if !rule.icmps.is_empty() {
         let icmps: Vec<String> = rule.icmps.iter().map(icmp).collect();
         let _ = write!(line, " icmp {}", icmps.join(", "));
@@ -134,7 +137,7 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
     push_line(out, pad, &line);
     let l7_pad = format!("{pad}  ");
     match &rule.l7 {
-        None => {}
+        None | Some(L7::Sni(_)) => {}
         Some(L7::Http(rules)) => rules
             .iter()
             .for_each(|rule| push_line(out, &l7_pad, &http(rule))),

@@ -110,6 +110,10 @@ checked_text! {
     KafkaApiKey;
     /// A Kafka `topic`: 1 to 255 of `[a-zA-Z0-9._-]`.
     KafkaTopic;
+    /// A TLS server name (`serverNames` entry): a DNS name of letters,
+    /// digits, `-`, `_` and `.`, with `*` where the targeted Cilium version
+    /// allows it, at most 255 characters.
+    ServerName;
     /// An ICMP type name from Cilium's table for its family.
     IcmpName;
     /// A policy `description`: any string the language can write.

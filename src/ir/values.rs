@@ -3,7 +3,7 @@
 
 use super::{
     FqdnName, FqdnPattern, HttpRegex, IcmpName, KafkaApiKey, KafkaTopic, NamespaceName,
-    NonEmptyText, PortName, Selector, ServiceName,
+    NonEmptyText, PortName, Selector, ServerName, ServiceName,
 };
 
 /// A `toFQDNs` or `rules.dns` entry.
@@ -145,6 +145,11 @@ pub enum L7 {
     Kafka(Vec<KafkaRule>),
     /// `rules.dns`.
     Dns(Vec<FqdnSelector>),
+    /// `serverNames`: not under `rules` but beside `ports`, it sends the
+    /// port rule to the TLS proxy like an L7 rule, and Cilium refuses it
+    /// together with L7 rules (without `terminatingTLS`, which the language
+    /// does not have), so it takes the rule's one L7 slot.
+    Sni(Vec<ServerName>),
 }
 
 /// One `rules.http` entry.

@@ -5,7 +5,9 @@
 //! entity, `0.0.0.0/0`, or every pod of every namespace) that is every
 //! request of every client: latency and proxy CPU on all of it, and a proxy
 //! restart drops every connection. DNS rules are not counted: the DNS proxy
-//! is how `fqdn` rules work.
+//! is how `fqdn` rules work. Nor are TLS server names (`sni`): the proxy
+//! reads only the handshake, and naming the servers is how egress to the
+//! `world` on 443 is narrowed.
 
 use super::repo::Repo;
 use super::select;
@@ -28,7 +30,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             let kind = match rule.l7 {
                 Some(ir::L7::Http(_)) => "HTTP",
                 Some(ir::L7::Kafka(_)) => "Kafka",
-                Some(ir::L7::Dns(_)) | None => continue,
+                Some(ir::L7::Dns(_) | ir::L7::Sni(_)) | None => continue,
             };
             let Some(peer) = broad_peer(repo, rule.peer) else {
                 continue;

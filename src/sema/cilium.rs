@@ -27,7 +27,7 @@
 //! | 16 | DNS rules without a port; DNS rules on ingress | E0403; E0404 |
 //! | 17 | more than one L7 kind in a port rule; `l7` without `l7proto` | E0405; not expressible |
 //! | 18 | L7 on host ingress; HTTP or Kafka on host egress | E0412 |
-//! | 19 | `serverNames` with L7 but no `terminatingTLS`; empty server name | not expressible |
+//! | 19 | `serverNames` with L7 but no `terminatingTLS`; empty server name | E0218; E0216 |
 //! | 20 | `listener` on ingress or with L7 | not expressible |
 //! | 21 | FQDN with both name and pattern; bad characters; over 255 characters | by construction (`*` decides); E0208 |
 //! | 22 | HTTP path or method not a Go regexp; header match without a name; bad `mismatch`; secret without a name | E0211; not expressible (`headers` only) |
@@ -85,10 +85,15 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
         // E0410, reported where the rule is placed in its list (`place`).
         return;
     }
+    if matches!(l7, ir::L7::Sni(_)) {
+        // E0219 and E0218, reported where `sni` is lowered.
+        return;
+    }
     let kind = match l7 {
         ir::L7::Http(_) => "HTTP",
         ir::L7::Kafka(_) => "Kafka",
         ir::L7::Dns(_) => "DNS",
+        ir::L7::Sni(_) => "TLS",
     };
     if matches!(l7, ir::L7::Dns(_)) && ingress {
         diags.push(report::misplaced_dns_rule(
@@ -134,6 +139,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
                 diags.push(report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Dns));
             }
         }
+        ir::L7::Sni(_) => {}
         ir::L7::Http(_) | ir::L7::Kafka(_) => {
             if let Some(port) = built
                 .ports

@@ -352,6 +352,54 @@ pub fn entity(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir:
 }
 
 /// A `toFQDNs` or DNS-rule entry: `matchPattern` when it has `*`.
+/// Which CRD pattern a TLS server name is checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerNameRule {
+    /// 1.14 to 1.19: `^(\*?\*\.)?([-a-zA-Z0-9_]+\.?)+$`, a `*.` or `**.`
+    /// prefix only. The CRDs before 1.18 have no pattern; netpolc keeps to
+    /// 1.18's, the prefix wildcards that Cilium's matcher understood then,
+    /// so the policy still applies after an upgrade.
+    Prefix,
+    /// 1.20 (main): `^([-a-zA-Z0-9_*]+[.]?)+$`, `*` anywhere.
+    Main,
+}
+
+/// Checks a TLS server name against a CRD pattern, with the reason it fails.
+pub fn server_name(text: &str, rule: ServerNameRule) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("a server name is not empty".to_owned());
+    }
+    if text.len() > 255 {
+        return Err("Cilium allows at most 255 characters".to_owned());
+    }
+    let body = match rule {
+        ServerNameRule::Main => text,
+        ServerNameRule::Prefix => text
+            .strip_prefix("**.")
+            .or_else(|| text.strip_prefix("*."))
+            .unwrap_or(text),
+    };
+    let star = rule == ServerNameRule::Main;
+    if let Some(bad) = body.chars().find(|c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') || (star && *c == '*'))
+    }) {
+        return Err(if bad == '*' {
+            "before Cilium 1.20, `*` may only start the name, as `*.` or `**.`".to_owned()
+        } else {
+            format!("`{bad}` is not allowed; names use letters, digits, `-`, `_`, `.` and `*`")
+        });
+    }
+    if body
+        .strip_suffix('.')
+        .unwrap_or(body)
+        .split('.')
+        .any(str::is_empty)
+    {
+        return Err("a name has no empty labels (no `..`, no leading `.`)".to_owned());
+    }
+    Ok(())
+}
+
 pub fn fqdn(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::FqdnSelector> {
     let lowered = text.trim_end_matches('.');
     let fail = |diags: &mut Vec<Diagnostic>, why: String| {
@@ -487,6 +535,63 @@ pub fn kafka_version(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Opt
                 report::InvalidKafkaRule::ApiVersion { text: &text },
             ));
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use regex::Regex;
+
+    use super::{ServerNameRule, server_name};
+
+    /// `server_name` against the CRDs' own patterns (`serverNames.items` of
+    /// CiliumNetworkPolicy: v1.18 and v1.19, then main), with their
+    /// `maxLength: 255`, on names chosen at the edges of each pattern.
+    #[test]
+    fn server_names_follow_the_crd_patterns() {
+        let prefix = Regex::new(r"^(\*?\*\.)?([-a-zA-Z0-9_]+\.?)+$").unwrap();
+        let main = Regex::new(r"^([-a-zA-Z0-9_*]+[.]?)+$").unwrap();
+        let long = format!("{}.com", "a".repeat(252));
+        let too_long = format!("{}.com", "a".repeat(253));
+        let names = [
+            "api.stripe.com",
+            "api.stripe.com.",
+            "stripe",
+            "*.stripe.com",
+            "**.stripe.com",
+            "***.stripe.com",
+            "*stripe.com",
+            "api-*.stripe.com",
+            "sub*.stripe.com",
+            "*",
+            "**",
+            "*.",
+            ".",
+            "",
+            "a..b",
+            ".stripe.com",
+            "stripe.com..",
+            "under_score.example",
+            "-dash.example",
+            "api.stripe.com/v1",
+            "api stripe",
+            "ümlaut.example",
+            long.as_str(),
+            too_long.as_str(),
+        ];
+        for name in names {
+            for (rule, pattern) in [
+                (ServerNameRule::Prefix, &prefix),
+                (ServerNameRule::Main, &main),
+            ] {
+                let crd = name.len() <= 255 && pattern.is_match(name);
+                assert_eq!(
+                    server_name(name, rule).is_ok(),
+                    crd,
+                    "{name:?} under {rule:?}: the CRD says {crd}"
+                );
+            }
         }
     }
 }

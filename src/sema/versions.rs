@@ -3,6 +3,8 @@
 //!
 //! - `enableDefaultDeny` (`no default deny`) exists from 1.16 on;
 //! - `**.` FQDN patterns, matching several labels, exist from 1.19 on;
+//! - TLS server names with `*` anywhere (not only a `*.`/`**.` prefix)
+//!   exist from 1.20 (the development line) on;
 //! - Kafka rules are gone from 1.20 (the development line) on;
 //! - port ranges (`endPort`) exist in the CRD from 1.16 on;
 //! - `cidrGroupRef` in egress rules is read by the agent from 1.16 on;
@@ -98,6 +100,29 @@ pub fn check_rule(
             CiliumVersion::EGRESS_CIDR_GROUPS,
             version,
         ));
+    }
+    if version < CiliumVersion::SERVER_NAME_WILDCARDS {
+        if let (Some(ir::L7::Sni(names)), Some(sni)) = (built.l7, &rule.sni) {
+            let prefix_only = |name: &&ir::ServerName| {
+                super::validate::server_name(name, super::validate::ServerNameRule::Prefix).is_err()
+            };
+            if let Some(name) = names.iter().find(prefix_only) {
+                let span = sni
+                    .node
+                    .iter()
+                    .find(|value| matches!(value, ast::Value::String(text) if text.node == **name))
+                    .map_or(sni.span, ast::Value::span);
+                diags.push(
+                    too_old(
+                        span,
+                        &format!("`*` inside a TLS server name (`{name}`)"),
+                        CiliumVersion::SERVER_NAME_WILDCARDS,
+                        version,
+                    )
+                    .note("up to 1.19 the CRD allows `*` in `serverNames` only as a `*.` or `**.` prefix"),
+                );
+            }
+        }
     }
     if version >= CiliumVersion::WITHOUT_KAFKA && matches!(built.l7, Some(ir::L7::Kafka(_))) {
         let span = rule.l7.first().map_or(rule.span, ast::L7::span);

@@ -216,6 +216,9 @@ fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'
     if let Some(ports) = &rule.ports {
         values(&ports.node, place, visitor);
     }
+    if let Some(names) = &rule.sni {
+        values(&names.node, place, visitor);
+    }
     for line in &rule.l7 {
         match line {
             ast::L7::Http(http) => {

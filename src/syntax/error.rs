@@ -70,6 +70,7 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::grpc | Rule::kw_grpc => "`grpc`",
         Rule::kafka | Rule::kw_kafka => "`kafka`",
         Rule::dns | Rule::kw_dns => "`dns`",
+        Rule::sni | Rule::kw_sni => "`sni`",
         Rule::http_method | Rule::http_method_re | Rule::kw_method => {
             "an HTTP method such as `GET`"
         }

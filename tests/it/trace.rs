@@ -359,6 +359,37 @@ fn platform_flows() {
     assert!(run.stdout.starts_with("denied: "), "{}", run.stdout);
 }
 
+#[test]
+fn a_rule_with_server_names_goes_through_the_tls_proxy() {
+    let alertmanager = "pods app.kubernetes.io/name=alertmanager in namespace monitoring";
+    let pagerduty = "fqdn events.pagerduty.com";
+    let run = platform(&[alertmanager, pagerduty, "--port", "443/tcp"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("allowed: "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("sni \"events.pagerduty.com\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("redirected to the TLS proxy"),
+        "{}",
+        run.stdout
+    );
+    let run = platform(&[
+        alertmanager,
+        pagerduty,
+        "--port",
+        "443/tcp",
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let answer: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(answer["egress"]["proxy"], "tls", "{}", run.stdout);
+    assert_eq!(answer["ingress"]["proxy"], "none", "{}", run.stdout);
+}
+
 const TESTED: &str = r#"namespace shop {
   policy api {
     select pods app=api

@@ -192,6 +192,17 @@ const CONSTRUCTS: &[Construct] = &[
         20,
         "`**.` DNS pattern",
     ),
+    construct(
+        "TLS server names",
+        "namespace shop {\n  allow to entity world port 443/tcp sni \"api.example.com\", \"*.example.com\", \"**.example.net\"\n  allow from pods app=web port 8443/tcp sni \"shop.example.com\"\n}\n",
+    ),
+    gated(
+        "`*` inside a TLS server name",
+        "namespace shop {\n  allow to entity world port 443/tcp sni \"api-*.example.com\", \"*\"\n}\n",
+        20,
+        20,
+        "`*` inside a TLS server name",
+    ),
     gated(
         "Kafka",
         "namespace shop {\n  allow from pods app=p port 9092/tcp\n    kafka produce topic \"orders\"\n    kafka apikey fetch client \"c\" version 3\n}\n",

@@ -15,11 +15,11 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 509
+#define STATE_COUNT 516
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 221
+#define SYMBOL_COUNT 223
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 98
+#define TOKEN_COUNT 99
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
@@ -84,174 +84,176 @@ enum ts_symbol_identifiers {
   anon_sym_fqdn = 54,
   anon_sym_service = 55,
   anon_sym_services = 56,
-  anon_sym_icmp = 57,
-  anon_sym_ipv4 = 58,
-  anon_sym_ipv6 = 59,
-  sym_icmp_type = 60,
-  anon_sym_http = 61,
-  anon_sym_method = 62,
-  anon_sym_host = 63,
-  anon_sym_header = 64,
-  sym_http_method = 65,
-  anon_sym_grpc = 66,
-  anon_sym_kafka = 67,
-  anon_sym_produce = 68,
-  anon_sym_consume = 69,
-  anon_sym_apikey = 70,
-  anon_sym_topic = 71,
-  anon_sym_client = 72,
-  anon_sym_version = 73,
-  anon_sym_dns = 74,
-  anon_sym_expect = 75,
-  anon_sym_account = 76,
-  anon_sym_node = 77,
-  anon_sym_BANG_EQ = 78,
-  anon_sym_notin = 79,
-  anon_sym_BANG = 80,
-  sym_label_key = 81,
-  sym_label_value = 82,
-  anon_sym_DASH = 83,
-  anon_sym_SLASH = 84,
-  sym_port_number = 85,
-  sym__port_number_immediate = 86,
-  sym_protocol = 87,
-  sym_cidr = 88,
-  sym_number = 89,
-  anon_sym_DQUOTE = 90,
-  aux_sym_string_token1 = 91,
-  anon_sym_DQUOTE2 = 92,
-  sym_escape_sequence = 93,
-  sym_const_ref = 94,
-  sym_identifier = 95,
-  sym__name_token = 96,
-  sym_comment = 97,
-  sym_source_file = 98,
-  sym__item = 99,
-  sym_silence = 100,
-  sym_inventory = 101,
-  sym_inventory_entry = 102,
-  sym_cidr_groups = 103,
-  sym_cilium = 104,
-  sym_import = 105,
-  sym_const_definition = 106,
-  sym_category = 107,
-  sym_sentence_declaration = 108,
-  sym_sentence_declaration_clause = 109,
-  sym_parameters = 110,
-  sym_parameter = 111,
-  sym_type = 112,
-  sym_namespace = 113,
-  sym_cluster_policy = 114,
-  sym_body = 115,
-  sym_policy = 116,
-  sym_policy_body = 117,
-  sym__policy_item = 118,
-  sym_use = 119,
-  sym_arguments = 120,
-  sym_argument = 121,
-  sym_description = 122,
-  sym_label = 123,
-  sym_default_deny = 124,
-  sym_no_default_deny = 125,
-  sym_direction = 126,
-  sym_select = 127,
-  sym_subject_pods = 128,
-  sym_subject_all_nodes = 129,
-  sym_subject_nodes = 130,
-  sym_subject_everything = 131,
-  sym_scope = 132,
-  sym_scope_all = 133,
-  sym_scope_labelled = 134,
-  sym_scope_named = 135,
-  sym__name_list = 136,
-  sym_rule = 137,
-  sym_verb = 138,
-  sym_sentence = 139,
-  sym_sentence_clause = 140,
-  sym__sentence_keyword = 141,
-  sym_sentence_values = 142,
-  sym__sentence_value = 143,
-  sym_way = 144,
-  sym__peer = 145,
-  sym_peer_pods = 146,
-  sym_peer_namespace = 147,
-  sym_peer_namespaces = 148,
-  sym_peer_entity = 149,
-  sym_entity = 150,
-  sym_peer_cidr = 151,
-  sym_cidr_item = 152,
-  sym_cidr_list = 153,
-  sym_peer_fqdn = 154,
-  sym_peer_service = 155,
-  sym_peer_services = 156,
-  sym_ports = 157,
-  sym_icmps = 158,
-  sym_icmp_item = 159,
-  sym__l7 = 160,
-  sym_http = 161,
-  sym_grpc = 162,
-  sym_kafka = 163,
-  sym_dns = 164,
-  sym_expect = 165,
-  sym_flow = 166,
-  sym__endpoint = 167,
-  sym_endpoint_pods = 168,
-  sym_endpoint_namespace = 169,
-  sym_endpoint_node = 170,
-  sym_endpoint_entity = 171,
-  sym_endpoint_cidr = 172,
-  sym_endpoint_fqdn = 173,
-  sym_flow_port = 174,
-  sym_flow_icmp = 175,
-  sym_flow_http = 176,
-  sym_flow_dns = 177,
-  sym__selector = 178,
-  sym_selector = 179,
-  sym_selector_eq = 180,
-  sym_selector_ne = 181,
-  sym_selector_in = 182,
-  sym_selector_notin = 183,
-  sym_selector_exists = 184,
-  sym_selector_not_exists = 185,
-  sym__label_value = 186,
-  sym__value = 187,
-  sym_list = 188,
-  sym__cidr_or_ref = 189,
-  sym__string_or_ref = 190,
-  sym_port = 191,
-  sym_string = 192,
-  sym_name = 193,
-  aux_sym_source_file_repeat1 = 194,
-  aux_sym_silence_repeat1 = 195,
-  aux_sym_inventory_repeat1 = 196,
-  aux_sym_inventory_entry_repeat1 = 197,
-  aux_sym_sentence_declaration_repeat1 = 198,
-  aux_sym_sentence_declaration_clause_repeat1 = 199,
-  aux_sym_parameters_repeat1 = 200,
-  aux_sym_body_repeat1 = 201,
-  aux_sym_policy_body_repeat1 = 202,
-  aux_sym_arguments_repeat1 = 203,
-  aux_sym_default_deny_repeat1 = 204,
-  aux_sym__name_list_repeat1 = 205,
-  aux_sym_rule_repeat1 = 206,
-  aux_sym_sentence_repeat1 = 207,
-  aux_sym_sentence_values_repeat1 = 208,
-  aux_sym_peer_pods_repeat1 = 209,
-  aux_sym_peer_entity_repeat1 = 210,
-  aux_sym_peer_cidr_repeat1 = 211,
-  aux_sym_cidr_list_repeat1 = 212,
-  aux_sym_peer_fqdn_repeat1 = 213,
-  aux_sym_ports_repeat1 = 214,
-  aux_sym_icmps_repeat1 = 215,
-  aux_sym_http_repeat1 = 216,
-  aux_sym_selector_repeat1 = 217,
-  aux_sym_selector_in_repeat1 = 218,
-  aux_sym_list_repeat1 = 219,
-  aux_sym_string_repeat1 = 220,
-  alias_sym_kafka_apikey = 221,
-  alias_sym_namespace_name = 222,
-  alias_sym_sentence_value = 223,
-  alias_sym_service_name = 224,
+  anon_sym_sni = 57,
+  anon_sym_icmp = 58,
+  anon_sym_ipv4 = 59,
+  anon_sym_ipv6 = 60,
+  sym_icmp_type = 61,
+  anon_sym_http = 62,
+  anon_sym_method = 63,
+  anon_sym_host = 64,
+  anon_sym_header = 65,
+  sym_http_method = 66,
+  anon_sym_grpc = 67,
+  anon_sym_kafka = 68,
+  anon_sym_produce = 69,
+  anon_sym_consume = 70,
+  anon_sym_apikey = 71,
+  anon_sym_topic = 72,
+  anon_sym_client = 73,
+  anon_sym_version = 74,
+  anon_sym_dns = 75,
+  anon_sym_expect = 76,
+  anon_sym_account = 77,
+  anon_sym_node = 78,
+  anon_sym_BANG_EQ = 79,
+  anon_sym_notin = 80,
+  anon_sym_BANG = 81,
+  sym_label_key = 82,
+  sym_label_value = 83,
+  anon_sym_DASH = 84,
+  anon_sym_SLASH = 85,
+  sym_port_number = 86,
+  sym__port_number_immediate = 87,
+  sym_protocol = 88,
+  sym_cidr = 89,
+  sym_number = 90,
+  anon_sym_DQUOTE = 91,
+  aux_sym_string_token1 = 92,
+  anon_sym_DQUOTE2 = 93,
+  sym_escape_sequence = 94,
+  sym_const_ref = 95,
+  sym_identifier = 96,
+  sym__name_token = 97,
+  sym_comment = 98,
+  sym_source_file = 99,
+  sym__item = 100,
+  sym_silence = 101,
+  sym_inventory = 102,
+  sym_inventory_entry = 103,
+  sym_cidr_groups = 104,
+  sym_cilium = 105,
+  sym_import = 106,
+  sym_const_definition = 107,
+  sym_category = 108,
+  sym_sentence_declaration = 109,
+  sym_sentence_declaration_clause = 110,
+  sym_parameters = 111,
+  sym_parameter = 112,
+  sym_type = 113,
+  sym_namespace = 114,
+  sym_cluster_policy = 115,
+  sym_body = 116,
+  sym_policy = 117,
+  sym_policy_body = 118,
+  sym__policy_item = 119,
+  sym_use = 120,
+  sym_arguments = 121,
+  sym_argument = 122,
+  sym_description = 123,
+  sym_label = 124,
+  sym_default_deny = 125,
+  sym_no_default_deny = 126,
+  sym_direction = 127,
+  sym_select = 128,
+  sym_subject_pods = 129,
+  sym_subject_all_nodes = 130,
+  sym_subject_nodes = 131,
+  sym_subject_everything = 132,
+  sym_scope = 133,
+  sym_scope_all = 134,
+  sym_scope_labelled = 135,
+  sym_scope_named = 136,
+  sym__name_list = 137,
+  sym_rule = 138,
+  sym_verb = 139,
+  sym_sentence = 140,
+  sym_sentence_clause = 141,
+  sym__sentence_keyword = 142,
+  sym_sentence_values = 143,
+  sym__sentence_value = 144,
+  sym_way = 145,
+  sym__peer = 146,
+  sym_peer_pods = 147,
+  sym_peer_namespace = 148,
+  sym_peer_namespaces = 149,
+  sym_peer_entity = 150,
+  sym_entity = 151,
+  sym_peer_cidr = 152,
+  sym_cidr_item = 153,
+  sym_cidr_list = 154,
+  sym_peer_fqdn = 155,
+  sym_peer_service = 156,
+  sym_peer_services = 157,
+  sym_ports = 158,
+  sym_sni = 159,
+  sym_icmps = 160,
+  sym_icmp_item = 161,
+  sym__l7 = 162,
+  sym_http = 163,
+  sym_grpc = 164,
+  sym_kafka = 165,
+  sym_dns = 166,
+  sym_expect = 167,
+  sym_flow = 168,
+  sym__endpoint = 169,
+  sym_endpoint_pods = 170,
+  sym_endpoint_namespace = 171,
+  sym_endpoint_node = 172,
+  sym_endpoint_entity = 173,
+  sym_endpoint_cidr = 174,
+  sym_endpoint_fqdn = 175,
+  sym_flow_port = 176,
+  sym_flow_icmp = 177,
+  sym_flow_http = 178,
+  sym_flow_dns = 179,
+  sym__selector = 180,
+  sym_selector = 181,
+  sym_selector_eq = 182,
+  sym_selector_ne = 183,
+  sym_selector_in = 184,
+  sym_selector_notin = 185,
+  sym_selector_exists = 186,
+  sym_selector_not_exists = 187,
+  sym__label_value = 188,
+  sym__value = 189,
+  sym_list = 190,
+  sym__cidr_or_ref = 191,
+  sym__string_or_ref = 192,
+  sym_port = 193,
+  sym_string = 194,
+  sym_name = 195,
+  aux_sym_source_file_repeat1 = 196,
+  aux_sym_silence_repeat1 = 197,
+  aux_sym_inventory_repeat1 = 198,
+  aux_sym_inventory_entry_repeat1 = 199,
+  aux_sym_sentence_declaration_repeat1 = 200,
+  aux_sym_sentence_declaration_clause_repeat1 = 201,
+  aux_sym_parameters_repeat1 = 202,
+  aux_sym_body_repeat1 = 203,
+  aux_sym_policy_body_repeat1 = 204,
+  aux_sym_arguments_repeat1 = 205,
+  aux_sym_default_deny_repeat1 = 206,
+  aux_sym__name_list_repeat1 = 207,
+  aux_sym_rule_repeat1 = 208,
+  aux_sym_sentence_repeat1 = 209,
+  aux_sym_sentence_values_repeat1 = 210,
+  aux_sym_peer_pods_repeat1 = 211,
+  aux_sym_peer_entity_repeat1 = 212,
+  aux_sym_peer_cidr_repeat1 = 213,
+  aux_sym_cidr_list_repeat1 = 214,
+  aux_sym_peer_fqdn_repeat1 = 215,
+  aux_sym_ports_repeat1 = 216,
+  aux_sym_icmps_repeat1 = 217,
+  aux_sym_http_repeat1 = 218,
+  aux_sym_selector_repeat1 = 219,
+  aux_sym_selector_in_repeat1 = 220,
+  aux_sym_list_repeat1 = 221,
+  aux_sym_string_repeat1 = 222,
+  alias_sym_kafka_apikey = 223,
+  alias_sym_namespace_name = 224,
+  alias_sym_sentence_value = 225,
+  alias_sym_service_name = 226,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -312,6 +314,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_fqdn] = "fqdn",
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
+  [anon_sym_sni] = "sni",
   [anon_sym_icmp] = "icmp",
   [anon_sym_ipv4] = "ipv4",
   [anon_sym_ipv6] = "ipv6",
@@ -413,6 +416,7 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
   [sym_ports] = "ports",
+  [sym_sni] = "sni",
   [sym_icmps] = "icmps",
   [sym_icmp_item] = "icmp_item",
   [sym__l7] = "_l7",
@@ -540,6 +544,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_fqdn] = anon_sym_fqdn,
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
+  [anon_sym_sni] = anon_sym_sni,
   [anon_sym_icmp] = anon_sym_icmp,
   [anon_sym_ipv4] = anon_sym_ipv4,
   [anon_sym_ipv6] = anon_sym_ipv6,
@@ -641,6 +646,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
   [sym_ports] = sym_ports,
+  [sym_sni] = sym_sni,
   [sym_icmps] = sym_icmps,
   [sym_icmp_item] = sym_icmp_item,
   [sym__l7] = sym__l7,
@@ -936,6 +942,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_services] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_sni] = {
     .visible = true,
     .named = false,
   },
@@ -1340,6 +1350,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_ports] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_sni] = {
     .visible = true,
     .named = true,
   },
@@ -2082,9 +2096,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [7] = 7,
   [8] = 8,
   [9] = 9,
-  [10] = 9,
+  [10] = 10,
   [11] = 11,
-  [12] = 12,
+  [12] = 9,
   [13] = 13,
   [14] = 14,
   [15] = 15,
@@ -2150,14 +2164,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [75] = 75,
   [76] = 76,
   [77] = 77,
-  [78] = 78,
+  [78] = 48,
   [79] = 79,
   [80] = 80,
   [81] = 81,
-  [82] = 76,
-  [83] = 49,
+  [82] = 82,
+  [83] = 83,
   [84] = 84,
-  [85] = 85,
+  [85] = 64,
   [86] = 86,
   [87] = 87,
   [88] = 88,
@@ -2178,14 +2192,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [103] = 103,
   [104] = 104,
   [105] = 105,
-  [106] = 92,
+  [106] = 106,
   [107] = 107,
   [108] = 108,
   [109] = 109,
   [110] = 110,
   [111] = 111,
   [112] = 112,
-  [113] = 113,
+  [113] = 96,
   [114] = 114,
   [115] = 115,
   [116] = 116,
@@ -2234,9 +2248,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [159] = 159,
   [160] = 160,
   [161] = 161,
-  [162] = 151,
+  [162] = 162,
   [163] = 163,
-  [164] = 119,
+  [164] = 164,
   [165] = 165,
   [166] = 166,
   [167] = 167,
@@ -2253,9 +2267,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [178] = 178,
   [179] = 179,
   [180] = 180,
-  [181] = 181,
+  [181] = 170,
   [182] = 182,
-  [183] = 183,
+  [183] = 147,
   [184] = 184,
   [185] = 185,
   [186] = 186,
@@ -2291,13 +2305,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [216] = 216,
   [217] = 217,
   [218] = 218,
-  [219] = 214,
-  [220] = 213,
+  [219] = 219,
+  [220] = 220,
   [221] = 221,
-  [222] = 222,
+  [222] = 220,
   [223] = 223,
   [224] = 224,
-  [225] = 225,
+  [225] = 223,
   [226] = 226,
   [227] = 227,
   [228] = 228,
@@ -2343,23 +2357,23 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [268] = 268,
   [269] = 269,
   [270] = 270,
-  [271] = 76,
+  [271] = 271,
   [272] = 272,
-  [273] = 217,
+  [273] = 273,
   [274] = 274,
   [275] = 275,
   [276] = 276,
-  [277] = 277,
-  [278] = 275,
-  [279] = 279,
+  [277] = 64,
+  [278] = 278,
+  [279] = 219,
   [280] = 280,
   [281] = 281,
   [282] = 282,
-  [283] = 92,
+  [283] = 283,
   [284] = 284,
-  [285] = 285,
+  [285] = 282,
   [286] = 286,
-  [287] = 287,
+  [287] = 96,
   [288] = 288,
   [289] = 289,
   [290] = 290,
@@ -2368,28 +2382,28 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [293] = 293,
   [294] = 294,
   [295] = 295,
-  [296] = 64,
-  [297] = 63,
+  [296] = 296,
+  [297] = 297,
   [298] = 298,
   [299] = 299,
   [300] = 300,
   [301] = 301,
-  [302] = 302,
-  [303] = 15,
+  [302] = 66,
+  [303] = 67,
   [304] = 304,
   [305] = 305,
   [306] = 306,
   [307] = 307,
-  [308] = 77,
+  [308] = 308,
   [309] = 309,
   [310] = 310,
   [311] = 311,
   [312] = 312,
   [313] = 313,
   [314] = 314,
-  [315] = 315,
+  [315] = 15,
   [316] = 316,
-  [317] = 317,
+  [317] = 79,
   [318] = 318,
   [319] = 319,
   [320] = 320,
@@ -2422,18 +2436,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [347] = 347,
   [348] = 348,
   [349] = 349,
-  [350] = 84,
+  [350] = 350,
   [351] = 351,
-  [352] = 322,
-  [353] = 349,
-  [354] = 339,
-  [355] = 355,
+  [352] = 352,
+  [353] = 353,
+  [354] = 354,
+  [355] = 95,
   [356] = 356,
   [357] = 357,
-  [358] = 358,
+  [358] = 319,
   [359] = 359,
-  [360] = 360,
-  [361] = 361,
+  [360] = 347,
+  [361] = 330,
   [362] = 362,
   [363] = 363,
   [364] = 364,
@@ -2454,7 +2468,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [379] = 379,
   [380] = 380,
   [381] = 381,
-  [382] = 381,
+  [382] = 382,
   [383] = 383,
   [384] = 384,
   [385] = 385,
@@ -2472,7 +2486,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [397] = 397,
   [398] = 398,
   [399] = 399,
-  [400] = 400,
+  [400] = 388,
   [401] = 401,
   [402] = 402,
   [403] = 403,
@@ -2501,13 +2515,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [426] = 426,
   [427] = 427,
   [428] = 428,
-  [429] = 116,
+  [429] = 429,
   [430] = 430,
-  [431] = 3,
+  [431] = 431,
   [432] = 432,
-  [433] = 115,
+  [433] = 433,
   [434] = 434,
-  [435] = 2,
+  [435] = 435,
   [436] = 436,
   [437] = 437,
   [438] = 438,
@@ -2520,16 +2534,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 448,
-  [449] = 427,
-  [450] = 450,
+  [448] = 134,
+  [449] = 2,
+  [450] = 120,
   [451] = 451,
-  [452] = 452,
+  [452] = 3,
   [453] = 453,
   [454] = 454,
   [455] = 455,
-  [456] = 393,
-  [457] = 457,
+  [456] = 456,
+  [457] = 428,
   [458] = 458,
   [459] = 459,
   [460] = 460,
@@ -2557,7 +2571,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [482] = 482,
   [483] = 483,
   [484] = 484,
-  [485] = 485,
+  [485] = 406,
   [486] = 486,
   [487] = 487,
   [488] = 488,
@@ -2565,22 +2579,29 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [490] = 490,
   [491] = 491,
   [492] = 492,
-  [493] = 393,
+  [493] = 493,
   [494] = 494,
   [495] = 495,
-  [496] = 489,
+  [496] = 496,
   [497] = 497,
-  [498] = 482,
+  [498] = 498,
   [499] = 499,
-  [500] = 500,
+  [500] = 406,
   [501] = 501,
   [502] = 502,
-  [503] = 503,
-  [504] = 503,
-  [505] = 505,
+  [503] = 468,
+  [504] = 504,
+  [505] = 470,
   [506] = 506,
   [507] = 507,
   [508] = 508,
+  [509] = 509,
+  [510] = 510,
+  [511] = 467,
+  [512] = 512,
+  [513] = 513,
+  [514] = 514,
+  [515] = 515,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2588,74 +2609,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(314);
+      if (eof) ADVANCE(315);
       ADVANCE_MAP(
-        '!', 439,
-        '"', 593,
-        '#', 760,
-        '$', 306,
-        '(', 341,
-        ')', 342,
-        ',', 318,
-        '-', 563,
-        '/', 564,
-        ':', 343,
-        '=', 336,
-        '[', 400,
-        '\\', 298,
-        ']', 401,
-        'a', 609,
-        'c', 600,
-        'd', 626,
-        'e', 649,
-        'f', 702,
-        'g', 704,
-        'h', 631,
-        'i', 610,
-        'k', 601,
-        'l', 602,
-        'm', 638,
-        'n', 604,
-        'p', 686,
-        's', 627,
-        't', 685,
-        'u', 717,
-        'v', 636,
-        'w', 662,
-        '{', 323,
-        '}', 324,
+        '!', 442,
+        '"', 598,
+        '#', 766,
+        '$', 307,
+        '(', 342,
+        ')', 343,
+        ',', 319,
+        '-', 568,
+        '/', 569,
+        ':', 344,
+        '=', 337,
+        '[', 401,
+        '\\', 299,
+        ']', 402,
+        'a', 614,
+        'c', 605,
+        'd', 631,
+        'e', 654,
+        'f', 708,
+        'g', 710,
+        'h', 636,
+        'i', 615,
+        'k', 606,
+        'l', 607,
+        'm', 643,
+        'n', 609,
+        'p', 692,
+        's', 632,
+        't', 691,
+        'u', 723,
+        'v', 641,
+        'w', 668,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(307);
+          lookahead == ' ') SKIP(308);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(751);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(592);
-      if (lookahead == '\\') ADVANCE(298);
+      if (lookahead == '"') ADVANCE(598);
+      if (lookahead == '#') ADVANCE(597);
+      if (lookahead == '\\') ADVANCE(299);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(591);
-      if (lookahead != 0) ADVANCE(592);
+          lookahead == ' ') ADVANCE(596);
+      if (lookahead != 0) ADVANCE(597);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 760,
-        ',', 318,
-        '=', 336,
-        'a', 157,
-        'c', 138,
-        'e', 183,
-        'f', 215,
-        'i', 171,
+        '#', 766,
+        ',', 319,
+        '=', 337,
+        'a', 158,
+        'c', 139,
+        'e', 184,
+        'f', 216,
+        'i', 172,
         'n', 56,
-        'p', 203,
+        'p', 204,
         's', 96,
-        '}', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2663,46 +2684,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 438,
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        ',', 318,
-        '[', 400,
-        '{', 323,
-        '}', 324,
+        '!', 441,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        ',', 319,
+        '[', 401,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        ')', 342,
-        ':', 582,
-        '[', 400,
-        '_', 752,
-        '{', 323,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        ')', 343,
+        ':', 587,
+        '[', 401,
+        '_', 758,
+        '{', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(597);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(598);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(590);
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == '$') ADVANCE(306);
-      if (lookahead == ')') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(595);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == ')') ADVANCE(343);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2710,494 +2731,494 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(562);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(590);
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == '$') ADVANCE(306);
-      if (lookahead == ':') ADVANCE(582);
-      if (lookahead == '[') ADVANCE(400);
-      if (lookahead == ']') ADVANCE(401);
-      if (lookahead == '{') ADVANCE(323);
+      if (lookahead == '"') ADVANCE(595);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == '[') ADVANCE(401);
+      if (lookahead == ']') ADVANCE(402);
+      if (lookahead == '{') ADVANCE(324);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(590);
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == '$') ADVANCE(306);
-      if (lookahead == ':') ADVANCE(582);
-      if (lookahead == '[') ADVANCE(400);
-      if (lookahead == 'g') ADVANCE(569);
-      if (lookahead == '{') ADVANCE(323);
+      if (lookahead == '"') ADVANCE(595);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == '[') ADVANCE(401);
+      if (lookahead == 'g') ADVANCE(574);
+      if (lookahead == '{') ADVANCE(324);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        '[', 400,
-        'a', 491,
-        'd', 464,
-        'e', 557,
-        'f', 529,
-        'i', 501,
-        'l', 440,
-        'n', 441,
-        'p', 507,
-        's', 471,
-        't', 508,
-        'u', 535,
-        '{', 323,
-        '}', 324,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        '[', 401,
+        'a', 496,
+        'd', 467,
+        'e', 562,
+        'f', 534,
+        'i', 506,
+        'l', 443,
+        'n', 444,
+        'p', 512,
+        's', 475,
+        't', 513,
+        'u', 540,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        '[', 400,
-        'a', 491,
-        'd', 464,
-        'f', 529,
-        'i', 501,
-        'l', 440,
-        'n', 441,
-        'p', 510,
-        's', 471,
-        't', 508,
-        'u', 535,
-        '{', 323,
-        '}', 324,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        '[', 401,
+        'a', 496,
+        'd', 467,
+        'f', 534,
+        'i', 506,
+        'l', 443,
+        'n', 444,
+        'p', 515,
+        's', 475,
+        't', 513,
+        'u', 540,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        '[', 400,
-        'f', 529,
-        'i', 501,
-        'n', 442,
-        'p', 510,
-        't', 508,
-        '{', 323,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        '[', 401,
+        'f', 534,
+        'i', 506,
+        'n', 445,
+        'p', 515,
+        't', 513,
+        '{', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(590);
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == '$') ADVANCE(306);
+      if (lookahead == '"') ADVANCE(595);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '$') ADVANCE(307);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(590);
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == ',') ADVANCE(318);
-      if (lookahead == 's') ADVANCE(756);
-      if (lookahead == '}') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(595);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == ',') ADVANCE(319);
+      if (lookahead == 's') ADVANCE(762);
+      if (lookahead == '}') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'a', 491,
-        'd', 464,
-        'e', 557,
-        'i', 501,
-        'l', 440,
-        'n', 506,
-        'p', 515,
-        's', 471,
-        'u', 535,
-        '{', 323,
-        '}', 324,
+        '#', 766,
+        '$', 307,
+        'a', 496,
+        'd', 467,
+        'e', 562,
+        'i', 506,
+        'l', 443,
+        'n', 511,
+        'p', 520,
+        's', 475,
+        'u', 540,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'a', 491,
-        'd', 464,
-        'i', 501,
-        'l', 440,
-        'n', 506,
-        's', 471,
-        'u', 535,
-        '{', 323,
-        '}', 324,
+        '#', 766,
+        '$', 307,
+        'a', 496,
+        'd', 467,
+        'i', 506,
+        'l', 443,
+        'n', 511,
+        's', 475,
+        'u', 540,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'a', 491,
-        'd', 463,
-        'e', 557,
-        'g', 531,
-        'h', 549,
-        'i', 455,
-        'k', 444,
-        'l', 440,
-        'n', 506,
-        'p', 511,
-        's', 471,
-        'u', 535,
-        '{', 323,
-        '}', 324,
+        '#', 766,
+        '$', 307,
+        'a', 496,
+        'd', 466,
+        'e', 562,
+        'g', 536,
+        'h', 554,
+        'i', 458,
+        'k', 447,
+        'l', 443,
+        'n', 511,
+        'p', 516,
+        's', 474,
+        'u', 540,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'a', 491,
-        'd', 463,
-        'e', 557,
-        'h', 549,
-        'i', 455,
-        'k', 444,
-        'l', 440,
-        'n', 506,
-        'p', 511,
-        's', 471,
-        'u', 535,
-        'w', 485,
-        '{', 323,
-        '}', 324,
+        '#', 766,
+        '$', 307,
+        'a', 496,
+        'd', 466,
+        'e', 562,
+        'h', 554,
+        'i', 458,
+        'k', 447,
+        'l', 443,
+        'n', 511,
+        'p', 516,
+        's', 475,
+        'u', 540,
+        'w', 490,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'a', 491,
-        'd', 463,
-        'e', 557,
-        'h', 549,
-        'i', 456,
-        'k', 444,
-        'l', 440,
-        'n', 506,
-        'p', 511,
-        's', 471,
-        'u', 535,
-        '{', 323,
-        '}', 324,
+        '#', 766,
+        '$', 307,
+        'a', 496,
+        'd', 466,
+        'e', 562,
+        'h', 554,
+        'i', 459,
+        'k', 447,
+        'l', 443,
+        'n', 511,
+        'p', 516,
+        's', 475,
+        'u', 540,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'a', 491,
-        'd', 463,
-        'g', 531,
-        'h', 549,
-        'i', 455,
-        'k', 444,
-        'l', 440,
-        'n', 506,
-        'p', 514,
-        's', 471,
-        'u', 535,
-        '{', 323,
-        '}', 324,
+        '#', 766,
+        '$', 307,
+        'a', 496,
+        'd', 466,
+        'g', 536,
+        'h', 554,
+        'i', 458,
+        'k', 447,
+        'l', 443,
+        'n', 511,
+        'p', 519,
+        's', 474,
+        'u', 540,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == '$') ADVANCE(306);
-      if (lookahead == 'i') ADVANCE(501);
-      if (lookahead == 't') ADVANCE(508);
-      if (lookahead == 'w') ADVANCE(485);
-      if (lookahead == '{') ADVANCE(323);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == 'i') ADVANCE(506);
+      if (lookahead == 't') ADVANCE(513);
+      if (lookahead == 'w') ADVANCE(490);
+      if (lookahead == '{') ADVANCE(324);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == '$') ADVANCE(306);
-      if (lookahead == 't') ADVANCE(508);
-      if (lookahead == '{') ADVANCE(323);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == 't') ADVANCE(513);
+      if (lookahead == '{') ADVANCE(324);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == '$') ADVANCE(306);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '$') ADVANCE(307);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(571);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == 'c') ADVANCE(141);
-      if (lookahead == 'e') ADVANCE(182);
-      if (lookahead == 'f') ADVANCE(215);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == 'c') ADVANCE(142);
+      if (lookahead == 'e') ADVANCE(183);
+      if (lookahead == 'f') ADVANCE(216);
       if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(198);
+      if (lookahead == 'p') ADVANCE(199);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == 'f') ADVANCE(390);
-      if (lookahead == 't') ADVANCE(388);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == 'f') ADVANCE(391);
+      if (lookahead == 't') ADVANCE(389);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(760);
-      if (lookahead == 'i') ADVANCE(410);
+      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == 'i') ADVANCE(413);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(412);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '#') ADVANCE(766);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '#') ADVANCE(766);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(573);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(574);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '#') ADVANCE(766);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(412);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '#') ADVANCE(766);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(760);
+      if (lookahead == '#') ADVANCE(766);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(319);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '.') ADVANCE(300);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(587);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '.') ADVANCE(304);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(305);
+      if (lookahead == '.') ADVANCE(306);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == ':') ADVANCE(587);
       if (lookahead == 'a') ADVANCE(41);
       if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(139);
-      if (lookahead == 'o') ADVANCE(180);
+      if (lookahead == 'l') ADVANCE(140);
+      if (lookahead == 'o') ADVANCE(181);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == ':') ADVANCE(587);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == ':') ADVANCE(587);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(233);
+      if (lookahead == 'n') ADVANCE(234);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == ':') ADVANCE(587);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 'n') ADVANCE(286);
       if (lookahead == 's') ADVANCE(64);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(582);
-      if (lookahead == 'g') ADVANCE(229);
-      if (lookahead == 'x') ADVANCE(209);
+      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == 'g') ADVANCE(231);
+      if (lookahead == 'x') ADVANCE(210);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(582);
-      if (lookahead == 'l') ADVANCE(156);
-      if (lookahead == 'p') ADVANCE(135);
+      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == 'l') ADVANCE(157);
+      if (lookahead == 'p') ADVANCE(136);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(297);
+          lookahead == 'n') ADVANCE(298);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(582);
-      if (lookahead == 'l') ADVANCE(156);
-      if (lookahead == 'p') ADVANCE(135);
+      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == 'l') ADVANCE(157);
+      if (lookahead == 'p') ADVANCE(136);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == ':') ADVANCE(587);
       if (lookahead == 't') ADVANCE(90);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(582);
-      if (lookahead == 'u') ADVANCE(159);
+      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == 'u') ADVANCE(160);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == ':') ADVANCE(587);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(297);
+          lookahead == 'n') ADVANCE(298);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == ':') ADVANCE(587);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(436);
+      if (lookahead == '=') ADVANCE(439);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(267);
+      if (lookahead == 'a') ADVANCE(268);
       if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(139);
-      if (lookahead == 'o') ADVANCE(184);
+      if (lookahead == 'l') ADVANCE(140);
+      if (lookahead == 'o') ADVANCE(185);
       END_STATE();
     case 47:
       if (lookahead == 'a') ADVANCE(125);
@@ -3209,18 +3230,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(86);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(422);
+      if (lookahead == 'a') ADVANCE(425);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(168);
-      if (lookahead == 'o') ADVANCE(369);
+      if (lookahead == 'a') ADVANCE(169);
+      if (lookahead == 'o') ADVANCE(370);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(168);
+      if (lookahead == 'a') ADVANCE(169);
       if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(276);
+      if (lookahead == 'a') ADVANCE(277);
       END_STATE();
     case 54:
       if (lookahead == 'a') ADVANCE(70);
@@ -3229,7 +3250,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(74);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(170);
+      if (lookahead == 'a') ADVANCE(171);
       if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 57:
@@ -3237,40 +3258,40 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 58:
       if (lookahead == 'c') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(156);
+      if (lookahead == 'l') ADVANCE(157);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(167);
-      if (lookahead == 'm') ADVANCE(208);
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'c') ADVANCE(168);
+      if (lookahead == 'm') ADVANCE(209);
+      if (lookahead == 'n') ADVANCE(381);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(420);
+      if (lookahead == 'c') ADVANCE(423);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(427);
+      if (lookahead == 'c') ADVANCE(430);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(286);
+      if (lookahead == 'c') ADVANCE(287);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(190);
+      if (lookahead == 'c') ADVANCE(191);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(224);
+      if (lookahead == 'c') ADVANCE(226);
       END_STATE();
     case 65:
       if (lookahead == 'c') ADVANCE(108);
       if (lookahead == 'p') ADVANCE(107);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(258);
+      if (lookahead == 'c') ADVANCE(259);
       END_STATE();
     case 67:
       if (lookahead == 'c') ADVANCE(91);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(260);
+      if (lookahead == 'c') ADVANCE(261);
       END_STATE();
     case 69:
       if (lookahead == 'c') ADVANCE(92);
@@ -3285,46 +3306,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(271);
+      if (lookahead == 'c') ADVANCE(272);
       END_STATE();
     case 74:
       if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'd') ADVANCE(416);
+      if (lookahead == 'd') ADVANCE(419);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(217);
+      if (lookahead == 'd') ADVANCE(218);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(217);
-      if (lookahead == 'l') ADVANCE(136);
+      if (lookahead == 'd') ADVANCE(218);
+      if (lookahead == 'l') ADVANCE(137);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(234);
+      if (lookahead == 'd') ADVANCE(235);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(234);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'r') ADVANCE(253);
+      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'r') ADVANCE(254);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(234);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'r') ADVANCE(263);
+      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'r') ADVANCE(264);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(280);
+      if (lookahead == 'd') ADVANCE(281);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(174);
+      if (lookahead == 'd') ADVANCE(175);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(220);
+      if (lookahead == 'd') ADVANCE(221);
       END_STATE();
     case 84:
       if (lookahead == 'd') ADVANCE(116);
-      if (lookahead == 't') ADVANCE(143);
+      if (lookahead == 't') ADVANCE(144);
       END_STATE();
     case 85:
       if (lookahead == 'd') ADVANCE(100);
@@ -3334,2655 +3355,2642 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 87:
       if (lookahead == 'e') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(233);
+      if (lookahead == 'n') ADVANCE(234);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(158);
-      if (lookahead == 'y') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(162);
+      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 'n') ADVANCE(135);
+      if (lookahead == 'y') ADVANCE(249);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(359);
+      if (lookahead == 'e') ADVANCE(360);
       END_STATE();
     case 90:
       if (lookahead == 'e') ADVANCE(129);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(316);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(340);
+      if (lookahead == 'e') ADVANCE(341);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(354);
-      END_STATE();
-    case 94:
-      if (lookahead == 'e') ADVANCE(425);
-      END_STATE();
-    case 95:
-      if (lookahead == 'e') ADVANCE(424);
-      END_STATE();
-    case 96:
-      if (lookahead == 'e') ADVANCE(162);
-      if (lookahead == 't') ADVANCE(231);
-      END_STATE();
-    case 97:
-      if (lookahead == 'e') ADVANCE(403);
-      END_STATE();
-    case 98:
-      if (lookahead == 'e') ADVANCE(398);
-      END_STATE();
-    case 99:
       if (lookahead == 'e') ADVANCE(355);
       END_STATE();
+    case 94:
+      if (lookahead == 'e') ADVANCE(428);
+      END_STATE();
+    case 95:
+      if (lookahead == 'e') ADVANCE(427);
+      END_STATE();
+    case 96:
+      if (lookahead == 'e') ADVANCE(163);
+      if (lookahead == 't') ADVANCE(229);
+      END_STATE();
+    case 97:
+      if (lookahead == 'e') ADVANCE(404);
+      END_STATE();
+    case 98:
+      if (lookahead == 'e') ADVANCE(399);
+      END_STATE();
+    case 99:
+      if (lookahead == 'e') ADVANCE(356);
+      END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(435);
+      if (lookahead == 'e') ADVANCE(438);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(180);
       END_STATE();
     case 102:
       if (lookahead == 'e') ADVANCE(225);
       END_STATE();
     case 103:
       if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(243);
-      if (lookahead == 't') ADVANCE(265);
+      if (lookahead == 'o') ADVANCE(244);
+      if (lookahead == 't') ADVANCE(266);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(153);
+      if (lookahead == 'e') ADVANCE(154);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(252);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 'e') ADVANCE(179);
       END_STATE();
     case 107:
       if (lookahead == 'e') ADVANCE(66);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(212);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(288);
+      if (lookahead == 'e') ADVANCE(289);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(166);
+      if (lookahead == 'e') ADVANCE(167);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(218);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(244);
-      END_STATE();
-    case 113:
       if (lookahead == 'e') ADVANCE(219);
       END_STATE();
+    case 112:
+      if (lookahead == 'e') ADVANCE(245);
+      END_STATE();
+    case 113:
+      if (lookahead == 'e') ADVANCE(220);
+      END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(246);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(226);
+      if (lookahead == 'e') ADVANCE(227);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(239);
+      if (lookahead == 'e') ADVANCE(240);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(160);
-      if (lookahead == 'i') ADVANCE(158);
-      if (lookahead == 'y') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 'y') ADVANCE(249);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(160);
-      if (lookahead == 'i') ADVANCE(158);
-      if (lookahead == 'y') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 'y') ADVANCE(249);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
+          lookahead == 'c') ADVANCE(297);
       END_STATE();
     case 119:
       if (lookahead == 'e') ADVANCE(68);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(248);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(230);
+      if (lookahead == 'e') ADVANCE(232);
       END_STATE();
     case 122:
       if (lookahead == 'e') ADVANCE(73);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(186);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(251);
       END_STATE();
     case 125:
-      if (lookahead == 'f') ADVANCE(151);
+      if (lookahead == 'f') ADVANCE(152);
       END_STATE();
     case 126:
       if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 'n') ADVANCE(286);
       if (lookahead == 's') ADVANCE(64);
       END_STATE();
     case 127:
-      if (lookahead == 'g') ADVANCE(350);
+      if (lookahead == 'g') ADVANCE(351);
       END_STATE();
     case 128:
-      if (lookahead == 'g') ADVANCE(379);
+      if (lookahead == 'g') ADVANCE(380);
       END_STATE();
     case 129:
-      if (lookahead == 'g') ADVANCE(199);
+      if (lookahead == 'g') ADVANCE(200);
       END_STATE();
     case 130:
-      if (lookahead == 'g') ADVANCE(232);
+      if (lookahead == 'g') ADVANCE(233);
       END_STATE();
     case 131:
-      if (lookahead == 'h') ADVANCE(383);
+      if (lookahead == 'h') ADVANCE(384);
       END_STATE();
     case 132:
-      if (lookahead == 'h') ADVANCE(191);
+      if (lookahead == 'h') ADVANCE(192);
       END_STATE();
     case 133:
-      if (lookahead == 'h') ADVANCE(147);
+      if (lookahead == 'h') ADVANCE(148);
       END_STATE();
     case 134:
       if (lookahead == 'h') ADVANCE(121);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(152);
+      if (lookahead == 'i') ADVANCE(406);
       END_STATE();
     case 136:
-      if (lookahead == 'i') ADVANCE(277);
+      if (lookahead == 'i') ADVANCE(153);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(266);
+      if (lookahead == 'i') ADVANCE(278);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'i') ADVANCE(267);
       END_STATE();
     case 139:
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 'u') ADVANCE(249);
+      if (lookahead == 'i') ADVANCE(83);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(101);
+      if (lookahead == 'u') ADVANCE(250);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(76);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'i') ADVANCE(61);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(194);
-      END_STATE();
-    case 145:
       if (lookahead == 'i') ADVANCE(176);
       END_STATE();
-    case 146:
-      if (lookahead == 'i') ADVANCE(196);
+    case 145:
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
-    case 147:
+    case 146:
       if (lookahead == 'i') ADVANCE(177);
       END_STATE();
+    case 147:
+      if (lookahead == 'i') ADVANCE(197);
+      END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(269);
+      if (lookahead == 'i') ADVANCE(178);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(212);
+      if (lookahead == 'i') ADVANCE(270);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(72);
+      if (lookahead == 'i') ADVANCE(213);
       END_STATE();
     case 151:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(72);
       END_STATE();
     case 152:
-      if (lookahead == 'k') ADVANCE(109);
+      if (lookahead == 'k') ADVANCE(50);
       END_STATE();
     case 153:
-      if (lookahead == 'l') ADVANCE(363);
+      if (lookahead == 'k') ADVANCE(109);
       END_STATE();
     case 154:
-      if (lookahead == 'l') ADVANCE(377);
+      if (lookahead == 'l') ADVANCE(364);
       END_STATE();
     case 155:
-      if (lookahead == 'l') ADVANCE(140);
+      if (lookahead == 'l') ADVANCE(378);
       END_STATE();
     case 156:
-      if (lookahead == 'l') ADVANCE(189);
+      if (lookahead == 'l') ADVANCE(141);
       END_STATE();
     case 157:
-      if (lookahead == 'l') ADVANCE(154);
-      if (lookahead == 'n') ADVANCE(290);
+      if (lookahead == 'l') ADVANCE(190);
       END_STATE();
     case 158:
-      if (lookahead == 'l') ADVANCE(106);
+      if (lookahead == 'l') ADVANCE(155);
+      if (lookahead == 'n') ADVANCE(291);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(262);
+      if (lookahead == 'l') ADVANCE(106);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'l') ADVANCE(263);
       END_STATE();
     case 161:
       if (lookahead == 'l') ADVANCE(119);
-      if (lookahead == 'n') ADVANCE(275);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'r') ADVANCE(281);
+      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'n') ADVANCE(276);
       END_STATE();
     case 163:
-      if (lookahead == 'm') ADVANCE(208);
-      if (lookahead == 'n') ADVANCE(130);
+      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'r') ADVANCE(282);
       END_STATE();
     case 164:
-      if (lookahead == 'm') ADVANCE(392);
+      if (lookahead == 'm') ADVANCE(209);
+      if (lookahead == 'n') ADVANCE(130);
       END_STATE();
     case 165:
-      if (lookahead == 'm') ADVANCE(329);
+      if (lookahead == 'm') ADVANCE(393);
       END_STATE();
     case 166:
-      if (lookahead == 'm') ADVANCE(352);
+      if (lookahead == 'm') ADVANCE(330);
       END_STATE();
     case 167:
-      if (lookahead == 'm') ADVANCE(205);
+      if (lookahead == 'm') ADVANCE(353);
       END_STATE();
     case 168:
-      if (lookahead == 'm') ADVANCE(112);
+      if (lookahead == 'm') ADVANCE(206);
       END_STATE();
     case 169:
-      if (lookahead == 'm') ADVANCE(94);
+      if (lookahead == 'm') ADVANCE(112);
       END_STATE();
     case 170:
-      if (lookahead == 'm') ADVANCE(124);
+      if (lookahead == 'm') ADVANCE(94);
       END_STATE();
     case 171:
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'm') ADVANCE(124);
       END_STATE();
     case 172:
-      if (lookahead == 'n') ADVANCE(429);
+      if (lookahead == 'n') ADVANCE(381);
       END_STATE();
     case 173:
-      if (lookahead == 'n') ADVANCE(361);
+      if (lookahead == 'n') ADVANCE(432);
       END_STATE();
     case 174:
-      if (lookahead == 'n') ADVANCE(402);
+      if (lookahead == 'n') ADVANCE(362);
       END_STATE();
     case 175:
-      if (lookahead == 'n') ADVANCE(437);
+      if (lookahead == 'n') ADVANCE(403);
       END_STATE();
     case 176:
-      if (lookahead == 'n') ADVANCE(127);
+      if (lookahead == 'n') ADVANCE(440);
       END_STATE();
     case 177:
-      if (lookahead == 'n') ADVANCE(128);
+      if (lookahead == 'n') ADVANCE(127);
       END_STATE();
     case 178:
-      if (lookahead == 'n') ADVANCE(67);
+      if (lookahead == 'n') ADVANCE(128);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(256);
+      if (lookahead == 'n') ADVANCE(67);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(236);
+      if (lookahead == 'n') ADVANCE(257);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(261);
+      if (lookahead == 'n') ADVANCE(237);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(272);
+      if (lookahead == 'n') ADVANCE(262);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(272);
-      if (lookahead == 'v') ADVANCE(115);
+      if (lookahead == 'n') ADVANCE(273);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'v') ADVANCE(115);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(246);
       END_STATE();
     case 186:
-      if (lookahead == 'o') ADVANCE(79);
+      if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 187:
-      if (lookahead == 'o') ADVANCE(395);
+      if (lookahead == 'o') ADVANCE(79);
       END_STATE();
     case 188:
-      if (lookahead == 'o') ADVANCE(278);
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'o') ADVANCE(396);
       END_STATE();
     case 189:
-      if (lookahead == 'o') ADVANCE(282);
-      END_STATE();
-    case 190:
       if (lookahead == 'o') ADVANCE(279);
-      END_STATE();
-    case 191:
-      if (lookahead == 'o') ADVANCE(75);
-      END_STATE();
-    case 192:
-      if (lookahead == 'o') ADVANCE(164);
-      END_STATE();
-    case 193:
-      if (lookahead == 'o') ADVANCE(81);
-      END_STATE();
-    case 194:
-      if (lookahead == 'o') ADVANCE(172);
-      END_STATE();
-    case 195:
-      if (lookahead == 'o') ADVANCE(155);
-      if (lookahead == 'r') ADVANCE(193);
-      END_STATE();
-    case 196:
-      if (lookahead == 'o') ADVANCE(173);
-      END_STATE();
-    case 197:
-      if (lookahead == 'o') ADVANCE(228);
-      END_STATE();
-    case 198:
-      if (lookahead == 'o') ADVANCE(78);
-      END_STATE();
-    case 199:
-      if (lookahead == 'o') ADVANCE(223);
-      END_STATE();
-    case 200:
-      if (lookahead == 'o') ADVANCE(213);
-      END_STATE();
-    case 201:
-      if (lookahead == 'o') ADVANCE(213);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(295);
-      END_STATE();
-    case 202:
-      if (lookahead == 'o') ADVANCE(221);
-      END_STATE();
-    case 203:
-      if (lookahead == 'o') ADVANCE(80);
-      END_STATE();
-    case 204:
-      if (lookahead == 'p') ADVANCE(414);
-      END_STATE();
-    case 205:
-      if (lookahead == 'p') ADVANCE(405);
-      END_STATE();
-    case 206:
       if (lookahead == 'p') ADVANCE(60);
       END_STATE();
+    case 190:
+      if (lookahead == 'o') ADVANCE(283);
+      END_STATE();
+    case 191:
+      if (lookahead == 'o') ADVANCE(280);
+      END_STATE();
+    case 192:
+      if (lookahead == 'o') ADVANCE(75);
+      END_STATE();
+    case 193:
+      if (lookahead == 'o') ADVANCE(165);
+      END_STATE();
+    case 194:
+      if (lookahead == 'o') ADVANCE(81);
+      END_STATE();
+    case 195:
+      if (lookahead == 'o') ADVANCE(173);
+      END_STATE();
+    case 196:
+      if (lookahead == 'o') ADVANCE(156);
+      if (lookahead == 'r') ADVANCE(194);
+      END_STATE();
+    case 197:
+      if (lookahead == 'o') ADVANCE(174);
+      END_STATE();
+    case 198:
+      if (lookahead == 'o') ADVANCE(230);
+      END_STATE();
+    case 199:
+      if (lookahead == 'o') ADVANCE(78);
+      END_STATE();
+    case 200:
+      if (lookahead == 'o') ADVANCE(224);
+      END_STATE();
+    case 201:
+      if (lookahead == 'o') ADVANCE(214);
+      END_STATE();
+    case 202:
+      if (lookahead == 'o') ADVANCE(214);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(296);
+      END_STATE();
+    case 203:
+      if (lookahead == 'o') ADVANCE(222);
+      END_STATE();
+    case 204:
+      if (lookahead == 'o') ADVANCE(80);
+      END_STATE();
+    case 205:
+      if (lookahead == 'p') ADVANCE(417);
+      END_STATE();
+    case 206:
+      if (lookahead == 'p') ADVANCE(408);
+      END_STATE();
     case 207:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 208:
-      if (lookahead == 'p') ADVANCE(197);
+      if (lookahead == 'p') ADVANCE(54);
       END_STATE();
     case 209:
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'p') ADVANCE(198);
       END_STATE();
     case 210:
-      if (lookahead == 'p') ADVANCE(235);
+      if (lookahead == 'p') ADVANCE(107);
       END_STATE();
     case 211:
-      if (lookahead == 'p') ADVANCE(257);
+      if (lookahead == 'p') ADVANCE(236);
       END_STATE();
     case 212:
-      if (lookahead == 'p') ADVANCE(273);
+      if (lookahead == 'p') ADVANCE(258);
       END_STATE();
     case 213:
-      if (lookahead == 'p') ADVANCE(142);
+      if (lookahead == 'p') ADVANCE(274);
       END_STATE();
     case 214:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'p') ADVANCE(143);
       END_STATE();
     case 215:
-      if (lookahead == 'q') ADVANCE(82);
+      if (lookahead == 'p') ADVANCE(55);
       END_STATE();
     case 216:
-      if (lookahead == 'r') ADVANCE(188);
+      if (lookahead == 'q') ADVANCE(82);
       END_STATE();
     case 217:
-      if (lookahead == 'r') ADVANCE(325);
+      if (lookahead == 'r') ADVANCE(189);
       END_STATE();
     case 218:
-      if (lookahead == 'r') ADVANCE(418);
-      END_STATE();
-    case 219:
-      if (lookahead == 'r') ADVANCE(320);
-      END_STATE();
-    case 220:
       if (lookahead == 'r') ADVANCE(326);
       END_STATE();
+    case 219:
+      if (lookahead == 'r') ADVANCE(421);
+      END_STATE();
+    case 220:
+      if (lookahead == 'r') ADVANCE(321);
+      END_STATE();
     case 221:
-      if (lookahead == 'r') ADVANCE(351);
+      if (lookahead == 'r') ADVANCE(327);
       END_STATE();
     case 222:
-      if (lookahead == 'r') ADVANCE(192);
+      if (lookahead == 'r') ADVANCE(352);
       END_STATE();
     case 223:
-      if (lookahead == 'r') ADVANCE(287);
+      if (lookahead == 'r') ADVANCE(193);
       END_STATE();
     case 224:
-      if (lookahead == 'r') ADVANCE(149);
+      if (lookahead == 'r') ADVANCE(288);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(242);
+      if (lookahead == 'r') ADVANCE(243);
       END_STATE();
     case 226:
-      if (lookahead == 'r') ADVANCE(291);
+      if (lookahead == 'r') ADVANCE(150);
       END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(206);
+      if (lookahead == 'r') ADVANCE(292);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(259);
+      if (lookahead == 'r') ADVANCE(207);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(114);
+      if (lookahead == 'r') ADVANCE(146);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(98);
+      if (lookahead == 'r') ADVANCE(260);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(114);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(98);
       END_STATE();
     case 233:
-      if (lookahead == 's') ADVANCE(430);
+      if (lookahead == 'r') ADVANCE(120);
       END_STATE();
     case 234:
-      if (lookahead == 's') ADVANCE(375);
+      if (lookahead == 's') ADVANCE(433);
       END_STATE();
     case 235:
-      if (lookahead == 's') ADVANCE(328);
+      if (lookahead == 's') ADVANCE(376);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(329);
       END_STATE();
     case 237:
-      if (lookahead == 's') ADVANCE(372);
+      if (lookahead == 's') ADVANCE(256);
       END_STATE();
     case 238:
-      if (lookahead == 's') ADVANCE(371);
+      if (lookahead == 's') ADVANCE(373);
       END_STATE();
     case 239:
-      if (lookahead == 's') ADVANCE(378);
+      if (lookahead == 's') ADVANCE(372);
       END_STATE();
     case 240:
-      if (lookahead == 's') ADVANCE(89);
+      if (lookahead == 's') ADVANCE(379);
       END_STATE();
     case 241:
       if (lookahead == 's') ADVANCE(89);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(295);
       END_STATE();
     case 242:
-      if (lookahead == 's') ADVANCE(144);
+      if (lookahead == 's') ADVANCE(89);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(296);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(252);
+      if (lookahead == 's') ADVANCE(145);
       END_STATE();
     case 244:
-      if (lookahead == 's') ADVANCE(207);
+      if (lookahead == 's') ADVANCE(253);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(254);
+      if (lookahead == 's') ADVANCE(208);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(237);
+      if (lookahead == 's') ADVANCE(255);
       END_STATE();
     case 247:
       if (lookahead == 's') ADVANCE(238);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(270);
+      if (lookahead == 's') ADVANCE(239);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(274);
+      if (lookahead == 's') ADVANCE(271);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(214);
+      if (lookahead == 's') ADVANCE(275);
       END_STATE();
     case 251:
-      if (lookahead == 't') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(215);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(417);
+      if (lookahead == 't') ADVANCE(132);
       END_STATE();
     case 253:
-      if (lookahead == 't') ADVANCE(346);
+      if (lookahead == 't') ADVANCE(420);
       END_STATE();
     case 254:
-      if (lookahead == 't') ADVANCE(334);
-      END_STATE();
-    case 255:
-      if (lookahead == 't') ADVANCE(334);
-      if (lookahead == 'u') ADVANCE(169);
-      END_STATE();
-    case 256:
-      if (lookahead == 't') ADVANCE(428);
-      END_STATE();
-    case 257:
-      if (lookahead == 't') ADVANCE(382);
-      END_STATE();
-    case 258:
-      if (lookahead == 't') ADVANCE(432);
-      END_STATE();
-    case 259:
-      if (lookahead == 't') ADVANCE(332);
-      END_STATE();
-    case 260:
-      if (lookahead == 't') ADVANCE(373);
-      END_STATE();
-    case 261:
-      if (lookahead == 't') ADVANCE(434);
-      END_STATE();
-    case 262:
-      if (lookahead == 't') ADVANCE(365);
-      END_STATE();
-    case 263:
       if (lookahead == 't') ADVANCE(347);
       END_STATE();
+    case 255:
+      if (lookahead == 't') ADVANCE(335);
+      END_STATE();
+    case 256:
+      if (lookahead == 't') ADVANCE(335);
+      if (lookahead == 'u') ADVANCE(170);
+      END_STATE();
+    case 257:
+      if (lookahead == 't') ADVANCE(431);
+      END_STATE();
+    case 258:
+      if (lookahead == 't') ADVANCE(383);
+      END_STATE();
+    case 259:
+      if (lookahead == 't') ADVANCE(435);
+      END_STATE();
+    case 260:
+      if (lookahead == 't') ADVANCE(333);
+      END_STATE();
+    case 261:
+      if (lookahead == 't') ADVANCE(374);
+      END_STATE();
+    case 262:
+      if (lookahead == 't') ADVANCE(437);
+      END_STATE();
+    case 263:
+      if (lookahead == 't') ADVANCE(366);
+      END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(265);
+      if (lookahead == 't') ADVANCE(348);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(204);
+      if (lookahead == 't') ADVANCE(266);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(205);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(131);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(133);
+      if (lookahead == 't') ADVANCE(90);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(289);
+      if (lookahead == 't') ADVANCE(133);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(290);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(202);
+      if (lookahead == 't') ADVANCE(110);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(148);
+      if (lookahead == 't') ADVANCE(203);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(146);
+      if (lookahead == 't') ADVANCE(149);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(113);
+      if (lookahead == 't') ADVANCE(147);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(113);
       END_STATE();
     case 276:
-      if (lookahead == 'u') ADVANCE(159);
+      if (lookahead == 't') ADVANCE(123);
       END_STATE();
     case 277:
-      if (lookahead == 'u') ADVANCE(165);
+      if (lookahead == 'u') ADVANCE(160);
       END_STATE();
     case 278:
-      if (lookahead == 'u') ADVANCE(210);
+      if (lookahead == 'u') ADVANCE(166);
       END_STATE();
     case 279:
-      if (lookahead == 'u') ADVANCE(181);
+      if (lookahead == 'u') ADVANCE(211);
       END_STATE();
     case 280:
-      if (lookahead == 'u') ADVANCE(71);
+      if (lookahead == 'u') ADVANCE(182);
       END_STATE();
     case 281:
-      if (lookahead == 'v') ADVANCE(150);
+      if (lookahead == 'u') ADVANCE(71);
       END_STATE();
     case 282:
-      if (lookahead == 'w') ADVANCE(385);
+      if (lookahead == 'v') ADVANCE(151);
       END_STATE();
     case 283:
-      if (lookahead == 'w') ADVANCE(134);
+      if (lookahead == 'w') ADVANCE(386);
       END_STATE();
     case 284:
-      if (lookahead == 'x') ADVANCE(65);
+      if (lookahead == 'w') ADVANCE(134);
       END_STATE();
     case 285:
-      if (lookahead == 'y') ADVANCE(367);
+      if (lookahead == 'x') ADVANCE(65);
       END_STATE();
     case 286:
-      if (lookahead == 'y') ADVANCE(357);
+      if (lookahead == 'y') ADVANCE(368);
       END_STATE();
     case 287:
-      if (lookahead == 'y') ADVANCE(338);
+      if (lookahead == 'y') ADVANCE(358);
       END_STATE();
     case 288:
-      if (lookahead == 'y') ADVANCE(426);
+      if (lookahead == 'y') ADVANCE(339);
       END_STATE();
     case 289:
-      if (lookahead == 'y') ADVANCE(399);
+      if (lookahead == 'y') ADVANCE(429);
       END_STATE();
     case 290:
-      if (lookahead == 'y') ADVANCE(283);
+      if (lookahead == 'y') ADVANCE(400);
       END_STATE();
     case 291:
-      if (lookahead == 'y') ADVANCE(268);
+      if (lookahead == 'y') ADVANCE(284);
       END_STATE();
     case 292:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
+      if (lookahead == 'y') ADVANCE(269);
       END_STATE();
     case 293:
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(295);
+          lookahead == 'c') ADVANCE(297);
       END_STATE();
     case 294:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(295);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(296);
       END_STATE();
     case 295:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(575);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(296);
       END_STATE();
     case 296:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(295);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(580);
       END_STATE();
     case 297:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(575);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(296);
       END_STATE();
     case 298:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(580);
+      END_STATE();
+    case 299:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(594);
-      END_STATE();
-    case 299:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(331);
+          lookahead == 't') ADVANCE(599);
       END_STATE();
     case 300:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(585);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
       END_STATE();
     case 301:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
       END_STATE();
     case 302:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
       END_STATE();
     case 303:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(586);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 304:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(584);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
       END_STATE();
     case 305:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       END_STATE();
     case 306:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 307:
-      if (eof) ADVANCE(314);
-      ADVANCE_MAP(
-        '!', 439,
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        '(', 341,
-        ')', 342,
-        ',', 318,
-        ':', 343,
-        '=', 336,
-        '[', 400,
-        ']', 401,
-        'a', 609,
-        'c', 600,
-        'd', 626,
-        'e', 649,
-        'f', 702,
-        'g', 704,
-        'h', 631,
-        'i', 610,
-        'k', 601,
-        'l', 602,
-        'm', 638,
-        'n', 604,
-        'p', 686,
-        's', 627,
-        't', 685,
-        'u', 717,
-        'v', 636,
-        'w', 662,
-        '{', 323,
-        '}', 324,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(307);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(751);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
       END_STATE();
     case 308:
-      if (eof) ADVANCE(314);
+      if (eof) ADVANCE(315);
       ADVANCE_MAP(
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        '(', 341,
-        ')', 342,
-        ',', 318,
-        '-', 563,
-        '/', 564,
-        '=', 336,
-        ']', 401,
-        'a', 58,
-        'c', 46,
-        'd', 87,
-        'e', 284,
-        'f', 222,
-        'g', 216,
-        'h', 103,
-        'i', 59,
-        'k', 47,
-        'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 186,
-        's', 88,
-        't', 187,
-        'u', 240,
-        'v', 102,
-        'w', 137,
-        '{', 323,
-        '}', 324,
+        '!', 442,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        '(', 342,
+        ')', 343,
+        ',', 319,
+        ':', 344,
+        '=', 337,
+        '[', 401,
+        ']', 402,
+        'a', 614,
+        'c', 605,
+        'd', 631,
+        'e', 654,
+        'f', 708,
+        'g', 710,
+        'h', 636,
+        'i', 615,
+        'k', 606,
+        'l', 607,
+        'm', 643,
+        'n', 609,
+        'p', 692,
+        's', 632,
+        't', 691,
+        'u', 723,
+        'v', 641,
+        'w', 668,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(309);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(419);
+          lookahead == ' ') SKIP(308);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
       END_STATE();
     case 309:
-      if (eof) ADVANCE(314);
+      if (eof) ADVANCE(315);
       ADVANCE_MAP(
-        '"', 590,
-        '#', 760,
-        '$', 306,
-        '(', 341,
-        ')', 342,
-        ',', 318,
-        '=', 336,
-        ']', 401,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        '(', 342,
+        ')', 343,
+        ',', 319,
+        '-', 568,
+        '/', 569,
+        '=', 337,
+        ']', 402,
         'a', 58,
         'c', 46,
         'd', 87,
-        'e', 284,
-        'f', 222,
-        'g', 216,
+        'e', 285,
+        'f', 223,
+        'g', 217,
         'h', 103,
         'i', 59,
         'k', 47,
         'l', 48,
         'm', 105,
         'n', 51,
-        'p', 186,
+        'p', 187,
         's', 88,
-        't', 187,
-        'u', 240,
+        't', 188,
+        'u', 241,
         'v', 102,
-        'w', 137,
-        '{', 323,
-        '}', 324,
+        'w', 138,
+        '{', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(309);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(419);
+          lookahead == ' ') SKIP(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
       END_STATE();
     case 310:
-      if (eof) ADVANCE(314);
+      if (eof) ADVANCE(315);
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        ':', 582,
+        '"', 595,
+        '#', 766,
+        '$', 307,
+        '(', 342,
+        ')', 343,
+        ',', 319,
+        '=', 337,
+        ']', 402,
+        'a', 58,
+        'c', 46,
+        'd', 87,
+        'e', 285,
+        'f', 223,
+        'g', 217,
+        'h', 103,
+        'i', 59,
+        'k', 47,
+        'l', 48,
+        'm', 105,
+        'n', 51,
+        'p', 187,
+        's', 88,
+        't', 188,
+        'u', 241,
+        'v', 102,
+        'w', 138,
+        '{', 324,
+        '}', 325,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
+      END_STATE();
+    case 311:
+      if (eof) ADVANCE(315);
+      ADVANCE_MAP(
+        '#', 766,
+        '$', 307,
+        ':', 587,
         'A', 43,
-        'S', 292,
-        'T', 293,
-        'U', 294,
-        '[', 400,
-        ']', 401,
+        'S', 293,
+        'T', 294,
+        'U', 295,
+        '[', 401,
+        ']', 402,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 227,
-        'h', 264,
-        'i', 163,
+        'g', 228,
+        'h', 265,
+        'i', 164,
         'k', 47,
         'l', 48,
         'n', 51,
-        'p', 195,
+        'p', 196,
         's', 118,
-        't', 201,
-        'u', 241,
+        't', 202,
+        'u', 242,
         'v', 102,
-        '}', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(311);
+          lookahead == ' ') SKIP(312);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 311:
-      if (eof) ADVANCE(314);
+    case 312:
+      if (eof) ADVANCE(315);
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        ':', 582,
-        '[', 400,
-        ']', 401,
+        '#', 766,
+        '$', 307,
+        ':', 587,
+        '[', 401,
+        ']', 402,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 227,
-        'h', 264,
-        'i', 163,
+        'g', 228,
+        'h', 265,
+        'i', 164,
         'k', 47,
         'l', 48,
         'n', 51,
-        'p', 195,
+        'p', 196,
         's', 117,
-        't', 200,
-        'u', 240,
+        't', 201,
+        'u', 241,
         'v', 102,
-        '}', 324,
+        '}', 325,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(311);
+          lookahead == ' ') SKIP(312);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 312:
-      if (eof) ADVANCE(314);
-      ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'c', 446,
-        'd', 503,
-        'e', 557,
-        'h', 549,
-        'i', 453,
-        'k', 444,
-        'n', 442,
-        'p', 514,
-        's', 486,
-        'w', 485,
-        '{', 323,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
     case 313:
-      if (eof) ADVANCE(314);
+      if (eof) ADVANCE(315);
       ADVANCE_MAP(
-        '#', 760,
-        '$', 306,
-        'c', 446,
-        'd', 503,
-        'e', 557,
-        'h', 549,
-        'i', 454,
-        'k', 444,
-        'n', 442,
-        'p', 514,
-        's', 486,
-        '{', 323,
+        '#', 766,
+        '$', 307,
+        'c', 449,
+        'd', 508,
+        'e', 562,
+        'h', 554,
+        'i', 456,
+        'k', 447,
+        'n', 445,
+        'p', 519,
+        's', 491,
+        'w', 490,
+        '{', 324,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(313);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 314:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(315);
+      ADVANCE_MAP(
+        '#', 766,
+        '$', 307,
+        'c', 449,
+        'd', 508,
+        'e', 562,
+        'h', 554,
+        'i', 457,
+        'k', 447,
+        'n', 445,
+        'p', 519,
+        's', 491,
+        '{', 324,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(314);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 315:
-      ACCEPT_TOKEN(anon_sym_silence);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 316:
+      ACCEPT_TOKEN(anon_sym_silence);
+      END_STATE();
+    case 317:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
       END_STATE();
-    case 317:
+    case 318:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 318:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 319:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 320:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(319);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_cluster);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
       END_STATE();
     case 321:
       ACCEPT_TOKEN(anon_sym_cluster);
+      END_STATE();
+    case 322:
+      ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_namespaces);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 323:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 324:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 325:
-      ACCEPT_TOKEN(anon_sym_cidr);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 326:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(344);
       END_STATE();
     case 327:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(345);
+      END_STATE();
+    case 328:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_groups);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 329:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
     case 330:
       ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(331);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_import);
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
       END_STATE();
     case 333:
       ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_const);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 335:
       ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 337:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 338:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_category);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 339:
       ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_category);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_sentence);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 344:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
     case 347:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(345);
       END_STATE();
     case 348:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(346);
+      END_STATE();
+    case 349:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_strings);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 350:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(349);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_selector);
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(350);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
     case 353:
       ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_system);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_namespace);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 355:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(322);
       END_STATE();
     case 356:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(323);
+      END_STATE();
+    case 357:
       ACCEPT_TOKEN(anon_sym_namespace);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_policy);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_use);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 360:
       ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_description);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 362:
       ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_label);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 364:
       ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_label);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_default);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 366:
       ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_deny);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 368:
       ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_no);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 370:
       ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_ingress);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_egress);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_pods);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 376:
       ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_pods);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_all);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_nodes);
+      ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
     case 379:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
     case 381:
       ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_except);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 383:
-      ACCEPT_TOKEN(anon_sym_with);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 384:
       ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_with);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_allow);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 386:
       ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(393);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 388:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'm') ADVANCE(394);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
     case 389:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(387);
+      if (lookahead == 'o') ADVANCE(397);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
     case 390:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(389);
+      if (lookahead == 'o') ADVANCE(388);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
     case 391:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(390);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+      END_STATE();
+    case 392:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_from);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_from);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
-    case 394:
+    case 395:
       ACCEPT_TOKEN(anon_sym_from);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_to);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 396:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 397:
       ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(391);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
       END_STATE();
-    case 397:
+    case 398:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_anywhere);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
     case 400:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 402:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 403:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(404);
+      ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
     case 404:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(405);
       END_STATE();
     case 405:
-      ACCEPT_TOKEN(anon_sym_icmp);
+      ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
     case 406:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_sni);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 409:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
-    case 407:
+    case 410:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
       END_STATE();
-    case 408:
+    case 411:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(407);
-      if (lookahead == '6') ADVANCE(408);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(411);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(409);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
       END_STATE();
     case 412:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(412);
+      if (lookahead == '4') ADVANCE(410);
+      if (lookahead == '6') ADVANCE(411);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(414);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_http);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(412);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
       END_STATE();
     case 415:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 418:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_header);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 419:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(419);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
     case 421:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 424:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(anon_sym_produce);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_consume);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(anon_sym_apikey);
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 427:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 428:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 431:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 434:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_account);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(anon_sym_node);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      ACCEPT_TOKEN(anon_sym_expect);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 437:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 438:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(436);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(448);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(499);
-      if (lookahead == 'o') ADVANCE(370);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(499);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(439);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(554);
+      if (lookahead == 'a') ADVANCE(451);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 444:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(477);
+      if (lookahead == 'a') ADVANCE(504);
+      if (lookahead == 'o') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 445:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(423);
+      if (lookahead == 'a') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 446:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(550);
-      if (lookahead == 'i') ADVANCE(462);
-      if (lookahead == 'l') ADVANCE(555);
-      if (lookahead == 'o') ADVANCE(505);
+      if (lookahead == 'a') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(459);
+      if (lookahead == 'a') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(473);
+      if (lookahead == 'a') ADVANCE(426);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 449:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(421);
+      if (lookahead == 'a') ADVANCE(555);
+      if (lookahead == 'i') ADVANCE(465);
+      if (lookahead == 'l') ADVANCE(560);
+      if (lookahead == 'o') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 450:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(528);
+      if (lookahead == 'a') ADVANCE(462);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 451:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(559);
+      if (lookahead == 'b') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 452:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(541);
+      if (lookahead == 'c') ADVANCE(424);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 453:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(500);
-      if (lookahead == 'm') ADVANCE(524);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'c') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(500);
+      if (lookahead == 'c') ADVANCE(564);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(546);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(505);
+      if (lookahead == 'm') ADVANCE(529);
+      if (lookahead == 'n') ADVANCE(382);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(505);
+      if (lookahead == 'm') ADVANCE(529);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(505);
+      if (lookahead == 'n') ADVANCE(382);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(547);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(469);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(470);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(538);
+      if (lookahead == 'l') ADVANCE(487);
+      if (lookahead == 'r') ADVANCE(545);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(538);
+      if (lookahead == 'r') ADVANCE(545);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(531);
+      if (lookahead == 'l') ADVANCE(488);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(482);
+      if (lookahead == 'n') ADVANCE(539);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(482);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(361);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(318);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(357);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(483);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(455);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(500);
+      if (lookahead == 'i') ADVANCE(499);
+      if (lookahead == 'n') ADVANCE(485);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(500);
+      if (lookahead == 'i') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(541);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(495);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(503);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(532);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(460);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(446);
+      if (lookahead == 'n') ADVANCE(563);
+      if (lookahead == 's') ADVANCE(453);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'g') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 484:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'h') ADVANCE(385);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(407);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(528);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(454);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(558);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(518);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(549);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(499);
+      if (lookahead == 'y') ADVANCE(542);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(448);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(487);
+      if (lookahead == 'r') ADVANCE(545);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 495:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(365);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 496:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(497);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 497:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(514);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(548);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 499:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(472);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(480);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(395);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(331);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(354);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(476);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'm') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
-    case 455:
+    case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(500);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'n') ADVANCE(382);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
-    case 456:
+    case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(500);
+      if (lookahead == 'n') ADVANCE(363);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
-    case 457:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(542);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(466);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(467);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 460:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(533);
-      if (lookahead == 'l') ADVANCE(482);
-      if (lookahead == 'r') ADVANCE(540);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(533);
-      if (lookahead == 'r') ADVANCE(540);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 462:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(526);
-      if (lookahead == 'l') ADVANCE(483);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(478);
-      if (lookahead == 'n') ADVANCE(534);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(478);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 465:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(360);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(317);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(356);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(479);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 469:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(452);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 471:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(495);
-      if (lookahead == 'i') ADVANCE(494);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 472:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(536);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 473:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(490);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 474:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(498);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 475:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 476:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(457);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 477:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(487);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 478:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(443);
-      if (lookahead == 'n') ADVANCE(558);
-      if (lookahead == 's') ADVANCE(450);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 479:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(517);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 480:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(384);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(523);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(451);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 483:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(553);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 484:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(513);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 485:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(544);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 486:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(494);
-      if (lookahead == 'y') ADVANCE(537);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 487:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(445);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 488:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(482);
-      if (lookahead == 'r') ADVANCE(540);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 489:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(482);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 490:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(364);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 491:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 492:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(509);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 493:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 494:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(469);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 495:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(476);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 496:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(394);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 497:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(330);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 498:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(353);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 499:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(472);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 500:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(519);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 501:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(381);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 502:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(362);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 503:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(534);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 504:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(458);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 505:
+    case 508:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'n') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 506:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(370);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 507:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(460);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(397);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(556);
+      if (lookahead == 'n') ADVANCE(461);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(461);
+      if (lookahead == 'n') ADVANCE(544);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(488);
+      if (lookahead == 'o') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(496);
+      if (lookahead == 'o') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(502);
+      if (lookahead == 'o') ADVANCE(398);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(525);
+      if (lookahead == 'o') ADVANCE(561);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(489);
+      if (lookahead == 'o') ADVANCE(464);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(532);
+      if (lookahead == 'o') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 517:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(501);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(507);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 519:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(415);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(406);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(470);
+      if (lookahead == 'o') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(447);
+      if (lookahead == 'o') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(449);
+      if (lookahead == 'o') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(547);
+      if (lookahead == 'p') ADVANCE(418);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(516);
+      if (lookahead == 'p') ADVANCE(409);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(540);
+      if (lookahead == 'p') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(327);
+      if (lookahead == 'p') ADVANCE(450);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(321);
+      if (lookahead == 'p') ADVANCE(452);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(481);
+      if (lookahead == 'p') ADVANCE(552);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(512);
+      if (lookahead == 'p') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(560);
+      if (lookahead == 'r') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(522);
+      if (lookahead == 'r') ADVANCE(328);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(546);
+      if (lookahead == 'r') ADVANCE(322);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(376);
+      if (lookahead == 'r') ADVANCE(486);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(431);
+      if (lookahead == 'r') ADVANCE(517);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(465);
+      if (lookahead == 'r') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(521);
+      if (lookahead == 'r') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(551);
+      if (lookahead == 'r') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(552);
+      if (lookahead == 's') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(545);
+      if (lookahead == 's') ADVANCE(434);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(348);
+      if (lookahead == 's') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(433);
+      if (lookahead == 's') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 's') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 's') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(480);
+      if (lookahead == 's') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(335);
+      if (lookahead == 't') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 't') ADVANCE(436);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 547:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(375);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(367);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 549:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 548:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(518);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
-      END_STATE();
-    case 549:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(548);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(468);
+      if (lookahead == 't') ADVANCE(336);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(474);
+      if (lookahead == 't') ADVANCE(334);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(475);
+      if (lookahead == 't') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(497);
+      if (lookahead == 't') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(493);
+      if (lookahead == 't') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(538);
+      if (lookahead == 't') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(386);
+      if (lookahead == 't') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(520);
+      if (lookahead == 't') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(368);
+      if (lookahead == 'u') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(358);
+      if (lookahead == 'u') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(339);
+      if (lookahead == 'u') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
     case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(387);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(525);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(369);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(359);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(340);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      END_STATE();
+    case 566:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(561);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
       END_STATE();
-    case 562:
+    case 567:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(562);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(582);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      END_STATE();
-    case 566:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(582);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(566);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(572);
-      END_STATE();
-    case 567:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(570);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
       END_STATE();
     case 568:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(337);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 569:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(567);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(568);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == ':') ADVANCE(587);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(571);
+      if (lookahead == ':') ADVANCE(587);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 572:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(575);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(338);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 575:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(573);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 576:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      END_STATE();
+    case 577:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 573:
+    case 578:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(573);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
       END_STATE();
-    case 574:
+    case 579:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(574);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(583);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(576);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(576);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(577);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(577);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(578);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(578);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(579);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
       END_STATE();
     case 580:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(579);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(580);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 581:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(580);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(588);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(581);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
       if (lookahead == ':') ADVANCE(581);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -5990,457 +5998,463 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 583:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(300);
-      if (lookahead == '/') ADVANCE(301);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(582);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(583);
       END_STATE();
     case 584:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == '/') ADVANCE(301);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(584);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(583);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(584);
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(304);
-      if (lookahead == '/') ADVANCE(301);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(585);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(584);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(585);
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(301);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(586);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(585);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(586);
       END_STATE();
     case 587:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == ':') ADVANCE(586);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(587);
       END_STATE();
     case 588:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(299);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == '/') ADVANCE(302);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(588);
       END_STATE();
     case 589:
-      ACCEPT_TOKEN(sym_number);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == '/') ADVANCE(302);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       END_STATE();
     case 590:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(305);
+      if (lookahead == '/') ADVANCE(302);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
       END_STATE();
     case 591:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(302);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(300);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 596:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(592);
+      if (lookahead == '#') ADVANCE(597);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(591);
+          lookahead == ' ') ADVANCE(596);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(592);
+          lookahead != '\\') ADVANCE(597);
       END_STATE();
-    case 592:
+    case 597:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(592);
+          lookahead != '\\') ADVANCE(597);
       END_STATE();
-    case 593:
+    case 598:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 594:
+    case 599:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 595:
+    case 600:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(752);
-      if (lookahead == '6') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(597);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(598);
-      END_STATE();
-    case 598:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
-      END_STATE();
-    case 599:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 600:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(730);
-      if (lookahead == 'i') ADVANCE(622);
-      if (lookahead == 'l') ADVANCE(659);
-      if (lookahead == 'o') ADVANCE(682);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
       END_STATE();
     case 601:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(646);
+      if (lookahead == '4') ADVANCE(758);
+      if (lookahead == '6') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 602:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(607);
+      if (lookahead == '_') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
       END_STATE();
     case 603:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(624);
+      if (lookahead == '_') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(603);
       END_STATE();
     case 604:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(678);
-      if (lookahead == 'o') ADVANCE(731);
+      if (lookahead == 'a') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 605:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(742);
+      if (lookahead == 'a') ADVANCE(736);
+      if (lookahead == 'i') ADVANCE(627);
+      if (lookahead == 'l') ADVANCE(665);
+      if (lookahead == 'o') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 606:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(617);
+      if (lookahead == 'a') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 607:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(632);
+      if (lookahead == 'a') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 608:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(752);
+      if (lookahead == 'a') ADVANCE(629);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 609:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(613);
-      if (lookahead == 'l') ADVANCE(671);
-      if (lookahead == 'n') ADVANCE(749);
-      if (lookahead == 'p') ADVANCE(656);
+      if (lookahead == 'a') ADVANCE(684);
+      if (lookahead == 'o') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 610:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(676);
-      if (lookahead == 'm') ADVANCE(699);
-      if (lookahead == 'n') ADVANCE(752);
-      if (lookahead == 'p') ADVANCE(744);
+      if (lookahead == 'a') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 611:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(748);
+      if (lookahead == 'a') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 612:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(625);
+      if (lookahead == 'b') ADVANCE(637);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 613:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(690);
+      if (lookahead == 'c') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 614:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(635);
-      if (lookahead == 'p') ADVANCE(637);
+      if (lookahead == 'c') ADVANCE(618);
+      if (lookahead == 'l') ADVANCE(677);
+      if (lookahead == 'n') ADVANCE(755);
+      if (lookahead == 'p') ADVANCE(662);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 615:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(724);
+      if (lookahead == 'c') ADVANCE(682);
+      if (lookahead == 'm') ADVANCE(705);
+      if (lookahead == 'n') ADVANCE(758);
+      if (lookahead == 'p') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(738);
+      if (lookahead == 'c') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(629);
+      if (lookahead == 'c') ADVANCE(630);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(713);
+      if (lookahead == 'c') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 619:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(752);
+      if (lookahead == 'c') ADVANCE(640);
+      if (lookahead == 'p') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 620:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(714);
-      if (lookahead == 'l') ADVANCE(660);
-      if (lookahead == 'r') ADVANCE(726);
+      if (lookahead == 'c') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 621:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(679);
+      if (lookahead == 'c') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 622:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(705);
-      if (lookahead == 'l') ADVANCE(658);
+      if (lookahead == 'c') ADVANCE(634);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 623:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(743);
+      if (lookahead == 'c') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 624:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(642);
+      if (lookahead == 'd') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 625:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(752);
+      if (lookahead == 'd') ADVANCE(720);
+      if (lookahead == 'l') ADVANCE(666);
+      if (lookahead == 'r') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 626:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(647);
-      if (lookahead == 'n') ADVANCE(714);
+      if (lookahead == 'd') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 627:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(674);
-      if (lookahead == 'i') ADVANCE(673);
-      if (lookahead == 't') ADVANCE(711);
-      if (lookahead == 'y') ADVANCE(721);
+      if (lookahead == 'd') ADVANCE(711);
+      if (lookahead == 'l') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 628:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(651);
+      if (lookahead == 'd') ADVANCE(749);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 629:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(714);
+      if (lookahead == 'd') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(748);
+      if (lookahead == 'e') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(603);
-      if (lookahead == 'o') ADVANCE(720);
-      if (lookahead == 't') ADVANCE(728);
+      if (lookahead == 'e') ADVANCE(652);
+      if (lookahead == 'n') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 632:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(670);
+      if (lookahead == 'e') ADVANCE(680);
+      if (lookahead == 'i') ADVANCE(679);
+      if (lookahead == 'n') ADVANCE(661);
+      if (lookahead == 't') ADVANCE(717);
+      if (lookahead == 'y') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(684);
+      if (lookahead == 'e') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(675);
+      if (lookahead == 'e') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(700);
+      if (lookahead == 'e') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(710);
+      if (lookahead == 'e') ADVANCE(608);
+      if (lookahead == 'o') ADVANCE(725);
+      if (lookahead == 't') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(615);
+      if (lookahead == 'e') ADVANCE(676);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(725);
+      if (lookahead == 'e') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(683);
+      if (lookahead == 'e') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(708);
+      if (lookahead == 'e') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_identifier);
@@ -6448,979 +6462,1027 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(703);
+      if (lookahead == 'e') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(718);
+      if (lookahead == 'e') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(707);
+      if (lookahead == 'e') ADVANCE(689);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(616);
+      if (lookahead == 'e') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(668);
+      if (lookahead == 'e') ADVANCE(722);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(605);
-      if (lookahead == 'n') ADVANCE(748);
-      if (lookahead == 's') ADVANCE(618);
+      if (lookahead == 'e') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(752);
+      if (lookahead == 'e') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(709);
-      if (lookahead == 'n') ADVANCE(736);
-      if (lookahead == 'v') ADVANCE(640);
-      if (lookahead == 'x') ADVANCE(614);
+      if (lookahead == 'e') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(714);
+      if (lookahead == 'e') ADVANCE(621);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(696);
+      if (lookahead == 'f') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(752);
+      if (lookahead == 'f') ADVANCE(610);
+      if (lookahead == 'n') ADVANCE(754);
+      if (lookahead == 's') ADVANCE(623);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(663);
+      if (lookahead == 'g') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(644);
+      if (lookahead == 'g') ADVANCE(715);
+      if (lookahead == 'n') ADVANCE(742);
+      if (lookahead == 'v') ADVANCE(645);
+      if (lookahead == 'x') ADVANCE(619);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(693);
+      if (lookahead == 'g') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(669);
+      if (lookahead == 'g') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(679);
+      if (lookahead == 'h') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(741);
+      if (lookahead == 'h') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(633);
-      if (lookahead == 'u') ADVANCE(722);
+      if (lookahead == 'h') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(611);
+      if (lookahead == 'h') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(680);
+      if (lookahead == 'i') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(729);
+      if (lookahead == 'i') ADVANCE(675);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(681);
+      if (lookahead == 'i') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(688);
+      if (lookahead == 'i') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(617);
+      if (lookahead == 'i') ADVANCE(638);
+      if (lookahead == 'u') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(727);
+      if (lookahead == 'i') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(701);
+      if (lookahead == 'i') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(599);
+      if (lookahead == 'i') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(630);
+      if (lookahead == 'i') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(752);
+      if (lookahead == 'i') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(689);
+      if (lookahead == 'i') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(724);
+      if (lookahead == 'i') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(639);
+      if (lookahead == 'i') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(645);
-      if (lookahead == 'n') ADVANCE(734);
-      if (lookahead == 'r') ADVANCE(745);
+      if (lookahead == 'k') ADVANCE(604);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(752);
+      if (lookahead == 'k') ADVANCE(635);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(697);
+      if (lookahead == 'l') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(625);
+      if (lookahead == 'l') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(643);
+      if (lookahead == 'l') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(752);
+      if (lookahead == 'l') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(650);
+      if (lookahead == 'l') ADVANCE(650);
+      if (lookahead == 'n') ADVANCE(740);
+      if (lookahead == 'r') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(648);
+      if (lookahead == 'm') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(715);
+      if (lookahead == 'm') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(612);
+      if (lookahead == 'm') ADVANCE(630);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(724);
+      if (lookahead == 'm') ADVANCE(648);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 685:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(758);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 686:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(655);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(653);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 688:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(721);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 689:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 690:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 691:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(758);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(625);
+      if (lookahead == 'r') ADVANCE(697);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(745);
+      if (lookahead == 'p') ADVANCE(613);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(685);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 695:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 686:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(620);
-      if (lookahead == 'r') ADVANCE(691);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 687:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(739);
-      if (lookahead == 'p') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 688:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(679);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 689:
+    case 696:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 690:
+    case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(740);
+      if (lookahead == 'o') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 691:
+    case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(623);
+      if (lookahead == 'o') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 692:
+    case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(675);
+      if (lookahead == 'o') ADVANCE(624);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 693:
+    case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(619);
+      if (lookahead == 'o') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 694:
+    case 701:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(709);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 702:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 695:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(703);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 696:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(706);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 697:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 698:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(606);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 699:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(694);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 700:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(724);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 701:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(733);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 702:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(621);
-      if (lookahead == 'r') ADVANCE(692);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(752);
+      if (lookahead == 'p') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(687);
+      if (lookahead == 'p') ADVANCE(611);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(714);
+      if (lookahead == 'p') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(748);
+      if (lookahead == 'p') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(625);
+      if (lookahead == 'p') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(750);
+      if (lookahead == 'q') ADVANCE(626);
+      if (lookahead == 'r') ADVANCE(698);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(641);
+      if (lookahead == 'r') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(719);
+      if (lookahead == 'r') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(661);
+      if (lookahead == 'r') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(724);
+      if (lookahead == 'r') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 713:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 714:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(756);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 715:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(646);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 716:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(726);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 717:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(667);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 714:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 715:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(723);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 716:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(714);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 717:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(625);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(698);
+      if (lookahead == 'r') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(664);
+      if (lookahead == 'r') ADVANCE(673);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(724);
+      if (lookahead == 's') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(735);
+      if (lookahead == 's') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(737);
+      if (lookahead == 's') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(752);
-      if (lookahead == 'u') ADVANCE(677);
+      if (lookahead == 's') ADVANCE(630);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(752);
+      if (lookahead == 's') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(655);
+      if (lookahead == 's') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(714);
+      if (lookahead == 's') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(748);
+      if (lookahead == 's') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(697);
+      if (lookahead == 's') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(652);
+      if (lookahead == 't') ADVANCE(758);
+      if (lookahead == 'u') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(628);
+      if (lookahead == 't') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(660);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(754);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(703);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 735:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 732:
+    case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(653);
+      if (lookahead == 't') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 733:
+    case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(664);
+      if (lookahead == 't') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
-    case 734:
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(663);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(644);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 741:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(634);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 736:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(666);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 737:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 738:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 739:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(697);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 740:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(684);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 741:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(675);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(672);
+      if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(612);
+      if (lookahead == 't') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(596);
+      if (lookahead == 't') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(665);
+      if (lookahead == 'u') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(752);
+      if (lookahead == 'u') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(654);
+      if (lookahead == 'u') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(752);
+      if (lookahead == 'u') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(747);
+      if (lookahead == 'u') ADVANCE(617);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(732);
+      if (lookahead == 'v') ADVANCE(601);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(751);
+      if (lookahead == 'v') ADVANCE(671);
       if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 752:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(758);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 753:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(659);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 754:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(758);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 755:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(753);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 756:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 757:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+      END_STATE();
+    case 758:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(752);
-      END_STATE();
-    case 753:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(755);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
-      END_STATE();
-    case 754:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(758);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
-      END_STATE();
-    case 755:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(316);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
-      END_STATE();
-    case 756:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(757);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
-      END_STATE();
-    case 757:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(754);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
-      END_STATE();
-    case 758:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(753);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(761);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(759);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
       END_STATE();
     case 760:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(764);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      END_STATE();
+    case 761:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      END_STATE();
+    case 762:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(763);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      END_STATE();
+    case 763:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(760);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      END_STATE();
+    case 764:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(759);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      END_STATE();
+    case 765:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      END_STATE();
+    case 766:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(760);
+          lookahead != '\n') ADVANCE(766);
       END_STATE();
     default:
       return false;
@@ -7429,514 +7491,521 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 308},
-  [2] = {.lex_state = 308},
-  [3] = {.lex_state = 308},
-  [4] = {.lex_state = 308},
-  [5] = {.lex_state = 308},
-  [6] = {.lex_state = 308},
-  [7] = {.lex_state = 308},
-  [8] = {.lex_state = 308},
+  [1] = {.lex_state = 309},
+  [2] = {.lex_state = 309},
+  [3] = {.lex_state = 309},
+  [4] = {.lex_state = 309},
+  [5] = {.lex_state = 309},
+  [6] = {.lex_state = 309},
+  [7] = {.lex_state = 309},
+  [8] = {.lex_state = 309},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 9},
-  [11] = {.lex_state = 308},
-  [12] = {.lex_state = 308},
-  [13] = {.lex_state = 310},
-  [14] = {.lex_state = 308},
-  [15] = {.lex_state = 308},
-  [16] = {.lex_state = 308},
-  [17] = {.lex_state = 308},
-  [18] = {.lex_state = 308},
-  [19] = {.lex_state = 308},
-  [20] = {.lex_state = 308},
-  [21] = {.lex_state = 308},
-  [22] = {.lex_state = 308},
-  [23] = {.lex_state = 308},
-  [24] = {.lex_state = 308},
-  [25] = {.lex_state = 310},
-  [26] = {.lex_state = 308},
-  [27] = {.lex_state = 310},
-  [28] = {.lex_state = 308},
-  [29] = {.lex_state = 308},
-  [30] = {.lex_state = 308},
-  [31] = {.lex_state = 308},
-  [32] = {.lex_state = 308},
-  [33] = {.lex_state = 308},
-  [34] = {.lex_state = 308},
-  [35] = {.lex_state = 308},
-  [36] = {.lex_state = 308},
-  [37] = {.lex_state = 308},
-  [38] = {.lex_state = 308},
-  [39] = {.lex_state = 308},
-  [40] = {.lex_state = 308},
-  [41] = {.lex_state = 308},
-  [42] = {.lex_state = 308},
-  [43] = {.lex_state = 308},
-  [44] = {.lex_state = 308},
-  [45] = {.lex_state = 308},
-  [46] = {.lex_state = 308},
-  [47] = {.lex_state = 308},
-  [48] = {.lex_state = 308},
-  [49] = {.lex_state = 15},
-  [50] = {.lex_state = 308},
-  [51] = {.lex_state = 308},
-  [52] = {.lex_state = 308},
-  [53] = {.lex_state = 308},
-  [54] = {.lex_state = 308},
-  [55] = {.lex_state = 308},
-  [56] = {.lex_state = 308},
-  [57] = {.lex_state = 308},
-  [58] = {.lex_state = 308},
-  [59] = {.lex_state = 308},
-  [60] = {.lex_state = 308},
-  [61] = {.lex_state = 308},
-  [62] = {.lex_state = 308},
-  [63] = {.lex_state = 308},
-  [64] = {.lex_state = 308},
-  [65] = {.lex_state = 308},
-  [66] = {.lex_state = 308},
-  [67] = {.lex_state = 308},
-  [68] = {.lex_state = 308},
-  [69] = {.lex_state = 308},
-  [70] = {.lex_state = 308},
-  [71] = {.lex_state = 308},
-  [72] = {.lex_state = 308},
-  [73] = {.lex_state = 308},
-  [74] = {.lex_state = 308},
-  [75] = {.lex_state = 308},
-  [76] = {.lex_state = 16},
-  [77] = {.lex_state = 308},
-  [78] = {.lex_state = 308},
-  [79] = {.lex_state = 308},
-  [80] = {.lex_state = 308},
-  [81] = {.lex_state = 308},
-  [82] = {.lex_state = 312},
-  [83] = {.lex_state = 18},
-  [84] = {.lex_state = 308},
-  [85] = {.lex_state = 308},
-  [86] = {.lex_state = 308},
-  [87] = {.lex_state = 308},
-  [88] = {.lex_state = 308},
-  [89] = {.lex_state = 308},
-  [90] = {.lex_state = 308},
-  [91] = {.lex_state = 308},
-  [92] = {.lex_state = 17},
-  [93] = {.lex_state = 308},
-  [94] = {.lex_state = 308},
-  [95] = {.lex_state = 308},
-  [96] = {.lex_state = 308},
-  [97] = {.lex_state = 308},
-  [98] = {.lex_state = 308},
-  [99] = {.lex_state = 308},
-  [100] = {.lex_state = 308},
-  [101] = {.lex_state = 308},
-  [102] = {.lex_state = 308},
-  [103] = {.lex_state = 308},
-  [104] = {.lex_state = 308},
-  [105] = {.lex_state = 308},
-  [106] = {.lex_state = 313},
-  [107] = {.lex_state = 308},
-  [108] = {.lex_state = 308},
-  [109] = {.lex_state = 308},
-  [110] = {.lex_state = 308},
-  [111] = {.lex_state = 308},
-  [112] = {.lex_state = 308},
-  [113] = {.lex_state = 308},
-  [114] = {.lex_state = 308},
-  [115] = {.lex_state = 308},
-  [116] = {.lex_state = 308},
-  [117] = {.lex_state = 308},
-  [118] = {.lex_state = 308},
-  [119] = {.lex_state = 13},
-  [120] = {.lex_state = 308},
-  [121] = {.lex_state = 308},
-  [122] = {.lex_state = 308},
-  [123] = {.lex_state = 308},
-  [124] = {.lex_state = 308},
-  [125] = {.lex_state = 308},
-  [126] = {.lex_state = 308},
-  [127] = {.lex_state = 308},
-  [128] = {.lex_state = 308},
-  [129] = {.lex_state = 308},
-  [130] = {.lex_state = 308},
-  [131] = {.lex_state = 308},
-  [132] = {.lex_state = 308},
-  [133] = {.lex_state = 308},
-  [134] = {.lex_state = 308},
-  [135] = {.lex_state = 308},
-  [136] = {.lex_state = 308},
-  [137] = {.lex_state = 308},
-  [138] = {.lex_state = 308},
-  [139] = {.lex_state = 308},
-  [140] = {.lex_state = 308},
-  [141] = {.lex_state = 308},
-  [142] = {.lex_state = 308},
-  [143] = {.lex_state = 308},
-  [144] = {.lex_state = 308},
-  [145] = {.lex_state = 308},
-  [146] = {.lex_state = 308},
-  [147] = {.lex_state = 10},
-  [148] = {.lex_state = 308},
-  [149] = {.lex_state = 308},
-  [150] = {.lex_state = 308},
-  [151] = {.lex_state = 2},
-  [152] = {.lex_state = 308},
-  [153] = {.lex_state = 308},
-  [154] = {.lex_state = 308},
-  [155] = {.lex_state = 308},
-  [156] = {.lex_state = 308},
-  [157] = {.lex_state = 308},
-  [158] = {.lex_state = 308},
-  [159] = {.lex_state = 308},
-  [160] = {.lex_state = 308},
-  [161] = {.lex_state = 308},
-  [162] = {.lex_state = 2},
-  [163] = {.lex_state = 308},
-  [164] = {.lex_state = 14},
-  [165] = {.lex_state = 308},
-  [166] = {.lex_state = 308},
-  [167] = {.lex_state = 308},
-  [168] = {.lex_state = 308},
-  [169] = {.lex_state = 308},
-  [170] = {.lex_state = 308},
-  [171] = {.lex_state = 308},
-  [172] = {.lex_state = 308},
-  [173] = {.lex_state = 308},
-  [174] = {.lex_state = 308},
-  [175] = {.lex_state = 308},
-  [176] = {.lex_state = 308},
-  [177] = {.lex_state = 308},
-  [178] = {.lex_state = 308},
-  [179] = {.lex_state = 308},
-  [180] = {.lex_state = 308},
-  [181] = {.lex_state = 308},
-  [182] = {.lex_state = 308},
-  [183] = {.lex_state = 308},
-  [184] = {.lex_state = 308},
-  [185] = {.lex_state = 308},
-  [186] = {.lex_state = 308},
-  [187] = {.lex_state = 308},
-  [188] = {.lex_state = 308},
-  [189] = {.lex_state = 308},
-  [190] = {.lex_state = 308},
-  [191] = {.lex_state = 308},
-  [192] = {.lex_state = 308},
-  [193] = {.lex_state = 308},
-  [194] = {.lex_state = 308},
-  [195] = {.lex_state = 308},
-  [196] = {.lex_state = 308},
-  [197] = {.lex_state = 308},
-  [198] = {.lex_state = 308},
-  [199] = {.lex_state = 308},
-  [200] = {.lex_state = 308},
-  [201] = {.lex_state = 308},
-  [202] = {.lex_state = 308},
-  [203] = {.lex_state = 4},
-  [204] = {.lex_state = 308},
-  [205] = {.lex_state = 308},
-  [206] = {.lex_state = 308},
-  [207] = {.lex_state = 308},
-  [208] = {.lex_state = 308},
+  [10] = {.lex_state = 309},
+  [11] = {.lex_state = 309},
+  [12] = {.lex_state = 9},
+  [13] = {.lex_state = 311},
+  [14] = {.lex_state = 309},
+  [15] = {.lex_state = 309},
+  [16] = {.lex_state = 309},
+  [17] = {.lex_state = 309},
+  [18] = {.lex_state = 309},
+  [19] = {.lex_state = 309},
+  [20] = {.lex_state = 309},
+  [21] = {.lex_state = 309},
+  [22] = {.lex_state = 309},
+  [23] = {.lex_state = 309},
+  [24] = {.lex_state = 309},
+  [25] = {.lex_state = 309},
+  [26] = {.lex_state = 311},
+  [27] = {.lex_state = 311},
+  [28] = {.lex_state = 309},
+  [29] = {.lex_state = 309},
+  [30] = {.lex_state = 309},
+  [31] = {.lex_state = 309},
+  [32] = {.lex_state = 309},
+  [33] = {.lex_state = 309},
+  [34] = {.lex_state = 309},
+  [35] = {.lex_state = 309},
+  [36] = {.lex_state = 309},
+  [37] = {.lex_state = 309},
+  [38] = {.lex_state = 309},
+  [39] = {.lex_state = 309},
+  [40] = {.lex_state = 309},
+  [41] = {.lex_state = 309},
+  [42] = {.lex_state = 309},
+  [43] = {.lex_state = 309},
+  [44] = {.lex_state = 309},
+  [45] = {.lex_state = 309},
+  [46] = {.lex_state = 309},
+  [47] = {.lex_state = 309},
+  [48] = {.lex_state = 15},
+  [49] = {.lex_state = 309},
+  [50] = {.lex_state = 309},
+  [51] = {.lex_state = 309},
+  [52] = {.lex_state = 309},
+  [53] = {.lex_state = 309},
+  [54] = {.lex_state = 309},
+  [55] = {.lex_state = 309},
+  [56] = {.lex_state = 309},
+  [57] = {.lex_state = 309},
+  [58] = {.lex_state = 309},
+  [59] = {.lex_state = 309},
+  [60] = {.lex_state = 309},
+  [61] = {.lex_state = 309},
+  [62] = {.lex_state = 309},
+  [63] = {.lex_state = 309},
+  [64] = {.lex_state = 16},
+  [65] = {.lex_state = 309},
+  [66] = {.lex_state = 309},
+  [67] = {.lex_state = 309},
+  [68] = {.lex_state = 309},
+  [69] = {.lex_state = 309},
+  [70] = {.lex_state = 309},
+  [71] = {.lex_state = 309},
+  [72] = {.lex_state = 309},
+  [73] = {.lex_state = 309},
+  [74] = {.lex_state = 309},
+  [75] = {.lex_state = 309},
+  [76] = {.lex_state = 309},
+  [77] = {.lex_state = 309},
+  [78] = {.lex_state = 18},
+  [79] = {.lex_state = 309},
+  [80] = {.lex_state = 309},
+  [81] = {.lex_state = 309},
+  [82] = {.lex_state = 309},
+  [83] = {.lex_state = 309},
+  [84] = {.lex_state = 309},
+  [85] = {.lex_state = 313},
+  [86] = {.lex_state = 309},
+  [87] = {.lex_state = 309},
+  [88] = {.lex_state = 309},
+  [89] = {.lex_state = 309},
+  [90] = {.lex_state = 309},
+  [91] = {.lex_state = 309},
+  [92] = {.lex_state = 309},
+  [93] = {.lex_state = 309},
+  [94] = {.lex_state = 309},
+  [95] = {.lex_state = 309},
+  [96] = {.lex_state = 17},
+  [97] = {.lex_state = 309},
+  [98] = {.lex_state = 309},
+  [99] = {.lex_state = 309},
+  [100] = {.lex_state = 309},
+  [101] = {.lex_state = 309},
+  [102] = {.lex_state = 309},
+  [103] = {.lex_state = 309},
+  [104] = {.lex_state = 309},
+  [105] = {.lex_state = 309},
+  [106] = {.lex_state = 309},
+  [107] = {.lex_state = 309},
+  [108] = {.lex_state = 309},
+  [109] = {.lex_state = 309},
+  [110] = {.lex_state = 309},
+  [111] = {.lex_state = 309},
+  [112] = {.lex_state = 309},
+  [113] = {.lex_state = 314},
+  [114] = {.lex_state = 309},
+  [115] = {.lex_state = 309},
+  [116] = {.lex_state = 309},
+  [117] = {.lex_state = 309},
+  [118] = {.lex_state = 309},
+  [119] = {.lex_state = 309},
+  [120] = {.lex_state = 309},
+  [121] = {.lex_state = 309},
+  [122] = {.lex_state = 309},
+  [123] = {.lex_state = 309},
+  [124] = {.lex_state = 309},
+  [125] = {.lex_state = 309},
+  [126] = {.lex_state = 309},
+  [127] = {.lex_state = 309},
+  [128] = {.lex_state = 309},
+  [129] = {.lex_state = 309},
+  [130] = {.lex_state = 309},
+  [131] = {.lex_state = 309},
+  [132] = {.lex_state = 309},
+  [133] = {.lex_state = 309},
+  [134] = {.lex_state = 309},
+  [135] = {.lex_state = 309},
+  [136] = {.lex_state = 309},
+  [137] = {.lex_state = 309},
+  [138] = {.lex_state = 309},
+  [139] = {.lex_state = 309},
+  [140] = {.lex_state = 309},
+  [141] = {.lex_state = 309},
+  [142] = {.lex_state = 309},
+  [143] = {.lex_state = 309},
+  [144] = {.lex_state = 309},
+  [145] = {.lex_state = 309},
+  [146] = {.lex_state = 309},
+  [147] = {.lex_state = 13},
+  [148] = {.lex_state = 309},
+  [149] = {.lex_state = 309},
+  [150] = {.lex_state = 309},
+  [151] = {.lex_state = 309},
+  [152] = {.lex_state = 309},
+  [153] = {.lex_state = 309},
+  [154] = {.lex_state = 309},
+  [155] = {.lex_state = 309},
+  [156] = {.lex_state = 309},
+  [157] = {.lex_state = 309},
+  [158] = {.lex_state = 309},
+  [159] = {.lex_state = 309},
+  [160] = {.lex_state = 309},
+  [161] = {.lex_state = 309},
+  [162] = {.lex_state = 309},
+  [163] = {.lex_state = 309},
+  [164] = {.lex_state = 309},
+  [165] = {.lex_state = 309},
+  [166] = {.lex_state = 309},
+  [167] = {.lex_state = 309},
+  [168] = {.lex_state = 309},
+  [169] = {.lex_state = 309},
+  [170] = {.lex_state = 2},
+  [171] = {.lex_state = 309},
+  [172] = {.lex_state = 309},
+  [173] = {.lex_state = 10},
+  [174] = {.lex_state = 309},
+  [175] = {.lex_state = 309},
+  [176] = {.lex_state = 309},
+  [177] = {.lex_state = 309},
+  [178] = {.lex_state = 309},
+  [179] = {.lex_state = 309},
+  [180] = {.lex_state = 309},
+  [181] = {.lex_state = 2},
+  [182] = {.lex_state = 309},
+  [183] = {.lex_state = 14},
+  [184] = {.lex_state = 309},
+  [185] = {.lex_state = 309},
+  [186] = {.lex_state = 309},
+  [187] = {.lex_state = 309},
+  [188] = {.lex_state = 309},
+  [189] = {.lex_state = 309},
+  [190] = {.lex_state = 309},
+  [191] = {.lex_state = 309},
+  [192] = {.lex_state = 309},
+  [193] = {.lex_state = 309},
+  [194] = {.lex_state = 309},
+  [195] = {.lex_state = 309},
+  [196] = {.lex_state = 309},
+  [197] = {.lex_state = 309},
+  [198] = {.lex_state = 309},
+  [199] = {.lex_state = 309},
+  [200] = {.lex_state = 309},
+  [201] = {.lex_state = 309},
+  [202] = {.lex_state = 309},
+  [203] = {.lex_state = 309},
+  [204] = {.lex_state = 309},
+  [205] = {.lex_state = 309},
+  [206] = {.lex_state = 309},
+  [207] = {.lex_state = 309},
+  [208] = {.lex_state = 309},
   [209] = {.lex_state = 4},
-  [210] = {.lex_state = 308},
-  [211] = {.lex_state = 308},
-  [212] = {.lex_state = 4},
-  [213] = {.lex_state = 22},
-  [214] = {.lex_state = 22},
-  [215] = {.lex_state = 4},
-  [216] = {.lex_state = 308},
-  [217] = {.lex_state = 10},
-  [218] = {.lex_state = 308},
-  [219] = {.lex_state = 22},
+  [210] = {.lex_state = 309},
+  [211] = {.lex_state = 309},
+  [212] = {.lex_state = 309},
+  [213] = {.lex_state = 4},
+  [214] = {.lex_state = 309},
+  [215] = {.lex_state = 309},
+  [216] = {.lex_state = 309},
+  [217] = {.lex_state = 4},
+  [218] = {.lex_state = 309},
+  [219] = {.lex_state = 10},
   [220] = {.lex_state = 22},
-  [221] = {.lex_state = 308},
-  [222] = {.lex_state = 308},
-  [223] = {.lex_state = 6},
-  [224] = {.lex_state = 308},
-  [225] = {.lex_state = 6},
-  [226] = {.lex_state = 308},
-  [227] = {.lex_state = 308},
-  [228] = {.lex_state = 308},
-  [229] = {.lex_state = 308},
-  [230] = {.lex_state = 308},
-  [231] = {.lex_state = 308},
-  [232] = {.lex_state = 308},
-  [233] = {.lex_state = 6},
-  [234] = {.lex_state = 7},
-  [235] = {.lex_state = 308},
-  [236] = {.lex_state = 308},
-  [237] = {.lex_state = 308},
-  [238] = {.lex_state = 308},
-  [239] = {.lex_state = 308},
-  [240] = {.lex_state = 308},
-  [241] = {.lex_state = 308},
-  [242] = {.lex_state = 308},
-  [243] = {.lex_state = 6},
-  [244] = {.lex_state = 308},
-  [245] = {.lex_state = 308},
-  [246] = {.lex_state = 308},
-  [247] = {.lex_state = 308},
+  [221] = {.lex_state = 4},
+  [222] = {.lex_state = 22},
+  [223] = {.lex_state = 22},
+  [224] = {.lex_state = 309},
+  [225] = {.lex_state = 22},
+  [226] = {.lex_state = 309},
+  [227] = {.lex_state = 7},
+  [228] = {.lex_state = 309},
+  [229] = {.lex_state = 309},
+  [230] = {.lex_state = 309},
+  [231] = {.lex_state = 309},
+  [232] = {.lex_state = 309},
+  [233] = {.lex_state = 309},
+  [234] = {.lex_state = 6},
+  [235] = {.lex_state = 6},
+  [236] = {.lex_state = 6},
+  [237] = {.lex_state = 309},
+  [238] = {.lex_state = 309},
+  [239] = {.lex_state = 309},
+  [240] = {.lex_state = 309},
+  [241] = {.lex_state = 309},
+  [242] = {.lex_state = 309},
+  [243] = {.lex_state = 309},
+  [244] = {.lex_state = 309},
+  [245] = {.lex_state = 309},
+  [246] = {.lex_state = 309},
+  [247] = {.lex_state = 309},
   [248] = {.lex_state = 6},
-  [249] = {.lex_state = 308},
-  [250] = {.lex_state = 6},
-  [251] = {.lex_state = 6},
-  [252] = {.lex_state = 308},
-  [253] = {.lex_state = 308},
-  [254] = {.lex_state = 308},
-  [255] = {.lex_state = 308},
-  [256] = {.lex_state = 308},
-  [257] = {.lex_state = 308},
-  [258] = {.lex_state = 308},
-  [259] = {.lex_state = 308},
-  [260] = {.lex_state = 308},
-  [261] = {.lex_state = 308},
-  [262] = {.lex_state = 308},
-  [263] = {.lex_state = 308},
-  [264] = {.lex_state = 308},
-  [265] = {.lex_state = 308},
-  [266] = {.lex_state = 3},
-  [267] = {.lex_state = 2},
-  [268] = {.lex_state = 3},
-  [269] = {.lex_state = 3},
-  [270] = {.lex_state = 3},
-  [271] = {.lex_state = 19},
+  [249] = {.lex_state = 309},
+  [250] = {.lex_state = 309},
+  [251] = {.lex_state = 309},
+  [252] = {.lex_state = 309},
+  [253] = {.lex_state = 309},
+  [254] = {.lex_state = 309},
+  [255] = {.lex_state = 309},
+  [256] = {.lex_state = 309},
+  [257] = {.lex_state = 6},
+  [258] = {.lex_state = 309},
+  [259] = {.lex_state = 6},
+  [260] = {.lex_state = 6},
+  [261] = {.lex_state = 309},
+  [262] = {.lex_state = 309},
+  [263] = {.lex_state = 309},
+  [264] = {.lex_state = 309},
+  [265] = {.lex_state = 309},
+  [266] = {.lex_state = 309},
+  [267] = {.lex_state = 309},
+  [268] = {.lex_state = 309},
+  [269] = {.lex_state = 309},
+  [270] = {.lex_state = 309},
+  [271] = {.lex_state = 309},
   [272] = {.lex_state = 3},
-  [273] = {.lex_state = 308},
-  [274] = {.lex_state = 308},
-  [275] = {.lex_state = 2},
-  [276] = {.lex_state = 3},
-  [277] = {.lex_state = 3},
-  [278] = {.lex_state = 2},
-  [279] = {.lex_state = 2},
-  [280] = {.lex_state = 308},
-  [281] = {.lex_state = 12},
-  [282] = {.lex_state = 12},
-  [283] = {.lex_state = 20},
-  [284] = {.lex_state = 12},
-  [285] = {.lex_state = 3},
-  [286] = {.lex_state = 2},
-  [287] = {.lex_state = 2},
-  [288] = {.lex_state = 5},
-  [289] = {.lex_state = 11},
+  [273] = {.lex_state = 3},
+  [274] = {.lex_state = 3},
+  [275] = {.lex_state = 3},
+  [276] = {.lex_state = 2},
+  [277] = {.lex_state = 19},
+  [278] = {.lex_state = 3},
+  [279] = {.lex_state = 309},
+  [280] = {.lex_state = 309},
+  [281] = {.lex_state = 2},
+  [282] = {.lex_state = 2},
+  [283] = {.lex_state = 3},
+  [284] = {.lex_state = 3},
+  [285] = {.lex_state = 2},
+  [286] = {.lex_state = 12},
+  [287] = {.lex_state = 20},
+  [288] = {.lex_state = 12},
+  [289] = {.lex_state = 309},
   [290] = {.lex_state = 12},
-  [291] = {.lex_state = 310},
-  [292] = {.lex_state = 3},
-  [293] = {.lex_state = 308},
-  [294] = {.lex_state = 5},
-  [295] = {.lex_state = 5},
-  [296] = {.lex_state = 12},
-  [297] = {.lex_state = 12},
-  [298] = {.lex_state = 310},
-  [299] = {.lex_state = 3},
-  [300] = {.lex_state = 3},
+  [291] = {.lex_state = 5},
+  [292] = {.lex_state = 5},
+  [293] = {.lex_state = 2},
+  [294] = {.lex_state = 309},
+  [295] = {.lex_state = 3},
+  [296] = {.lex_state = 3},
+  [297] = {.lex_state = 2},
+  [298] = {.lex_state = 3},
+  [299] = {.lex_state = 12},
+  [300] = {.lex_state = 5},
   [301] = {.lex_state = 5},
-  [302] = {.lex_state = 3},
-  [303] = {.lex_state = 3},
-  [304] = {.lex_state = 5},
-  [305] = {.lex_state = 5},
-  [306] = {.lex_state = 5},
-  [307] = {.lex_state = 5},
-  [308] = {.lex_state = 12},
-  [309] = {.lex_state = 12},
+  [302] = {.lex_state = 12},
+  [303] = {.lex_state = 12},
+  [304] = {.lex_state = 3},
+  [305] = {.lex_state = 311},
+  [306] = {.lex_state = 311},
+  [307] = {.lex_state = 11},
+  [308] = {.lex_state = 3},
+  [309] = {.lex_state = 5},
   [310] = {.lex_state = 5},
   [311] = {.lex_state = 5},
-  [312] = {.lex_state = 310},
-  [313] = {.lex_state = 308},
-  [314] = {.lex_state = 308},
-  [315] = {.lex_state = 308},
-  [316] = {.lex_state = 308},
-  [317] = {.lex_state = 308},
-  [318] = {.lex_state = 11},
-  [319] = {.lex_state = 12},
-  [320] = {.lex_state = 1},
-  [321] = {.lex_state = 308},
-  [322] = {.lex_state = 1},
+  [312] = {.lex_state = 5},
+  [313] = {.lex_state = 311},
+  [314] = {.lex_state = 5},
+  [315] = {.lex_state = 3},
+  [316] = {.lex_state = 12},
+  [317] = {.lex_state = 12},
+  [318] = {.lex_state = 5},
+  [319] = {.lex_state = 1},
+  [320] = {.lex_state = 309},
+  [321] = {.lex_state = 309},
+  [322] = {.lex_state = 309},
   [323] = {.lex_state = 24},
-  [324] = {.lex_state = 308},
-  [325] = {.lex_state = 11},
-  [326] = {.lex_state = 310},
-  [327] = {.lex_state = 308},
-  [328] = {.lex_state = 308},
-  [329] = {.lex_state = 308},
-  [330] = {.lex_state = 24},
-  [331] = {.lex_state = 308},
-  [332] = {.lex_state = 308},
-  [333] = {.lex_state = 308},
-  [334] = {.lex_state = 308},
+  [324] = {.lex_state = 309},
+  [325] = {.lex_state = 309},
+  [326] = {.lex_state = 309},
+  [327] = {.lex_state = 11},
+  [328] = {.lex_state = 311},
+  [329] = {.lex_state = 24},
+  [330] = {.lex_state = 23},
+  [331] = {.lex_state = 309},
+  [332] = {.lex_state = 309},
+  [333] = {.lex_state = 309},
+  [334] = {.lex_state = 309},
   [335] = {.lex_state = 24},
-  [336] = {.lex_state = 308},
-  [337] = {.lex_state = 308},
-  [338] = {.lex_state = 308},
-  [339] = {.lex_state = 23},
-  [340] = {.lex_state = 310},
-  [341] = {.lex_state = 308},
-  [342] = {.lex_state = 308},
-  [343] = {.lex_state = 308},
-  [344] = {.lex_state = 308},
-  [345] = {.lex_state = 308},
-  [346] = {.lex_state = 308},
-  [347] = {.lex_state = 308},
-  [348] = {.lex_state = 11},
-  [349] = {.lex_state = 1},
-  [350] = {.lex_state = 12},
-  [351] = {.lex_state = 308},
-  [352] = {.lex_state = 1},
-  [353] = {.lex_state = 1},
-  [354] = {.lex_state = 23},
-  [355] = {.lex_state = 310},
-  [356] = {.lex_state = 308},
-  [357] = {.lex_state = 0},
-  [358] = {.lex_state = 0},
-  [359] = {.lex_state = 0},
-  [360] = {.lex_state = 11},
-  [361] = {.lex_state = 11},
-  [362] = {.lex_state = 21},
-  [363] = {.lex_state = 4},
-  [364] = {.lex_state = 11},
-  [365] = {.lex_state = 21},
-  [366] = {.lex_state = 0},
+  [336] = {.lex_state = 309},
+  [337] = {.lex_state = 309},
+  [338] = {.lex_state = 309},
+  [339] = {.lex_state = 309},
+  [340] = {.lex_state = 309},
+  [341] = {.lex_state = 309},
+  [342] = {.lex_state = 309},
+  [343] = {.lex_state = 11},
+  [344] = {.lex_state = 309},
+  [345] = {.lex_state = 309},
+  [346] = {.lex_state = 309},
+  [347] = {.lex_state = 1},
+  [348] = {.lex_state = 309},
+  [349] = {.lex_state = 309},
+  [350] = {.lex_state = 311},
+  [351] = {.lex_state = 309},
+  [352] = {.lex_state = 309},
+  [353] = {.lex_state = 309},
+  [354] = {.lex_state = 1},
+  [355] = {.lex_state = 12},
+  [356] = {.lex_state = 12},
+  [357] = {.lex_state = 11},
+  [358] = {.lex_state = 1},
+  [359] = {.lex_state = 309},
+  [360] = {.lex_state = 1},
+  [361] = {.lex_state = 23},
+  [362] = {.lex_state = 309},
+  [363] = {.lex_state = 311},
+  [364] = {.lex_state = 0},
+  [365] = {.lex_state = 0},
+  [366] = {.lex_state = 4},
   [367] = {.lex_state = 0},
-  [368] = {.lex_state = 0},
+  [368] = {.lex_state = 21},
   [369] = {.lex_state = 0},
-  [370] = {.lex_state = 0},
+  [370] = {.lex_state = 21},
   [371] = {.lex_state = 0},
-  [372] = {.lex_state = 0},
-  [373] = {.lex_state = 0},
-  [374] = {.lex_state = 4},
+  [372] = {.lex_state = 11},
+  [373] = {.lex_state = 11},
+  [374] = {.lex_state = 21},
   [375] = {.lex_state = 0},
-  [376] = {.lex_state = 0},
-  [377] = {.lex_state = 11},
+  [376] = {.lex_state = 11},
+  [377] = {.lex_state = 0},
   [378] = {.lex_state = 0},
-  [379] = {.lex_state = 310},
+  [379] = {.lex_state = 0},
   [380] = {.lex_state = 0},
-  [381] = {.lex_state = 308},
-  [382] = {.lex_state = 308},
-  [383] = {.lex_state = 0},
-  [384] = {.lex_state = 0},
-  [385] = {.lex_state = 0},
+  [381] = {.lex_state = 0},
+  [382] = {.lex_state = 0},
+  [383] = {.lex_state = 311},
+  [384] = {.lex_state = 11},
+  [385] = {.lex_state = 311},
   [386] = {.lex_state = 0},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 11},
-  [389] = {.lex_state = 0},
+  [388] = {.lex_state = 309},
+  [389] = {.lex_state = 11},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 310},
-  [392] = {.lex_state = 0},
-  [393] = {.lex_state = 23},
-  [394] = {.lex_state = 11},
-  [395] = {.lex_state = 310},
-  [396] = {.lex_state = 308},
-  [397] = {.lex_state = 0},
-  [398] = {.lex_state = 4},
+  [391] = {.lex_state = 0},
+  [392] = {.lex_state = 311},
+  [393] = {.lex_state = 0},
+  [394] = {.lex_state = 0},
+  [395] = {.lex_state = 0},
+  [396] = {.lex_state = 311},
+  [397] = {.lex_state = 11},
+  [398] = {.lex_state = 309},
   [399] = {.lex_state = 0},
-  [400] = {.lex_state = 11},
-  [401] = {.lex_state = 21},
+  [400] = {.lex_state = 309},
+  [401] = {.lex_state = 311},
   [402] = {.lex_state = 11},
-  [403] = {.lex_state = 11},
-  [404] = {.lex_state = 310},
-  [405] = {.lex_state = 310},
-  [406] = {.lex_state = 0},
-  [407] = {.lex_state = 11},
+  [403] = {.lex_state = 0},
+  [404] = {.lex_state = 4},
+  [405] = {.lex_state = 0},
+  [406] = {.lex_state = 23},
+  [407] = {.lex_state = 4},
   [408] = {.lex_state = 0},
   [409] = {.lex_state = 0},
-  [410] = {.lex_state = 0},
-  [411] = {.lex_state = 0},
+  [410] = {.lex_state = 11},
+  [411] = {.lex_state = 11},
   [412] = {.lex_state = 0},
-  [413] = {.lex_state = 0},
+  [413] = {.lex_state = 4},
   [414] = {.lex_state = 0},
   [415] = {.lex_state = 0},
-  [416] = {.lex_state = 11},
+  [416] = {.lex_state = 0},
   [417] = {.lex_state = 0},
   [418] = {.lex_state = 0},
   [419] = {.lex_state = 0},
   [420] = {.lex_state = 0},
-  [421] = {.lex_state = 308},
-  [422] = {.lex_state = 11},
-  [423] = {.lex_state = 0},
+  [421] = {.lex_state = 0},
+  [422] = {.lex_state = 0},
+  [423] = {.lex_state = 309},
   [424] = {.lex_state = 0},
-  [425] = {.lex_state = 308},
-  [426] = {.lex_state = 4},
-  [427] = {.lex_state = 308},
-  [428] = {.lex_state = 11},
-  [429] = {.lex_state = 12},
-  [430] = {.lex_state = 0},
-  [431] = {.lex_state = 12},
+  [425] = {.lex_state = 0},
+  [426] = {.lex_state = 11},
+  [427] = {.lex_state = 0},
+  [428] = {.lex_state = 309},
+  [429] = {.lex_state = 0},
+  [430] = {.lex_state = 309},
+  [431] = {.lex_state = 11},
   [432] = {.lex_state = 0},
-  [433] = {.lex_state = 12},
-  [434] = {.lex_state = 11},
-  [435] = {.lex_state = 12},
-  [436] = {.lex_state = 2},
+  [433] = {.lex_state = 0},
+  [434] = {.lex_state = 309},
+  [435] = {.lex_state = 309},
+  [436] = {.lex_state = 0},
   [437] = {.lex_state = 0},
-  [438] = {.lex_state = 11},
-  [439] = {.lex_state = 11},
-  [440] = {.lex_state = 0},
+  [438] = {.lex_state = 2},
+  [439] = {.lex_state = 0},
+  [440] = {.lex_state = 11},
   [441] = {.lex_state = 0},
-  [442] = {.lex_state = 308},
-  [443] = {.lex_state = 308},
+  [442] = {.lex_state = 0},
+  [443] = {.lex_state = 309},
   [444] = {.lex_state = 0},
   [445] = {.lex_state = 0},
   [446] = {.lex_state = 0},
-  [447] = {.lex_state = 308},
-  [448] = {.lex_state = 0},
-  [449] = {.lex_state = 308},
-  [450] = {.lex_state = 0},
-  [451] = {.lex_state = 0},
-  [452] = {.lex_state = 27},
-  [453] = {.lex_state = 308},
-  [454] = {.lex_state = 28},
-  [455] = {.lex_state = 2},
-  [456] = {.lex_state = 308},
-  [457] = {.lex_state = 4},
-  [458] = {.lex_state = 308},
-  [459] = {.lex_state = 310},
-  [460] = {.lex_state = 2},
-  [461] = {.lex_state = 4},
-  [462] = {.lex_state = 308},
-  [463] = {.lex_state = 0},
-  [464] = {.lex_state = 308},
-  [465] = {.lex_state = 308},
-  [466] = {.lex_state = 308},
-  [467] = {.lex_state = 308},
-  [468] = {.lex_state = 0},
-  [469] = {.lex_state = 308},
-  [470] = {.lex_state = 0},
-  [471] = {.lex_state = 308},
-  [472] = {.lex_state = 308},
-  [473] = {.lex_state = 308},
-  [474] = {.lex_state = 0},
-  [475] = {.lex_state = 308},
-  [476] = {.lex_state = 3},
-  [477] = {.lex_state = 308},
-  [478] = {.lex_state = 26},
-  [479] = {.lex_state = 308},
-  [480] = {.lex_state = 308},
-  [481] = {.lex_state = 308},
-  [482] = {.lex_state = 29},
+  [447] = {.lex_state = 0},
+  [448] = {.lex_state = 12},
+  [449] = {.lex_state = 12},
+  [450] = {.lex_state = 12},
+  [451] = {.lex_state = 11},
+  [452] = {.lex_state = 12},
+  [453] = {.lex_state = 11},
+  [454] = {.lex_state = 11},
+  [455] = {.lex_state = 0},
+  [456] = {.lex_state = 11},
+  [457] = {.lex_state = 309},
+  [458] = {.lex_state = 0},
+  [459] = {.lex_state = 309},
+  [460] = {.lex_state = 309},
+  [461] = {.lex_state = 309},
+  [462] = {.lex_state = 11},
+  [463] = {.lex_state = 309},
+  [464] = {.lex_state = 309},
+  [465] = {.lex_state = 2},
+  [466] = {.lex_state = 0},
+  [467] = {.lex_state = 309},
+  [468] = {.lex_state = 27},
+  [469] = {.lex_state = 309},
+  [470] = {.lex_state = 27},
+  [471] = {.lex_state = 309},
+  [472] = {.lex_state = 309},
+  [473] = {.lex_state = 309},
+  [474] = {.lex_state = 309},
+  [475] = {.lex_state = 309},
+  [476] = {.lex_state = 309},
+  [477] = {.lex_state = 309},
+  [478] = {.lex_state = 309},
+  [479] = {.lex_state = 4},
+  [480] = {.lex_state = 309},
+  [481] = {.lex_state = 309},
+  [482] = {.lex_state = 309},
   [483] = {.lex_state = 0},
-  [484] = {.lex_state = 2},
-  [485] = {.lex_state = 310},
-  [486] = {.lex_state = 308},
-  [487] = {.lex_state = 4},
-  [488] = {.lex_state = 11},
-  [489] = {.lex_state = 29},
-  [490] = {.lex_state = 3},
+  [484] = {.lex_state = 0},
+  [485] = {.lex_state = 309},
+  [486] = {.lex_state = 311},
+  [487] = {.lex_state = 0},
+  [488] = {.lex_state = 2},
+  [489] = {.lex_state = 4},
+  [490] = {.lex_state = 309},
   [491] = {.lex_state = 0},
-  [492] = {.lex_state = 308},
-  [493] = {.lex_state = 28},
-  [494] = {.lex_state = 308},
+  [492] = {.lex_state = 29},
+  [493] = {.lex_state = 0},
+  [494] = {.lex_state = 309},
   [495] = {.lex_state = 0},
-  [496] = {.lex_state = 29},
-  [497] = {.lex_state = 308},
-  [498] = {.lex_state = 29},
-  [499] = {.lex_state = 308},
-  [500] = {.lex_state = 308},
-  [501] = {.lex_state = 308},
-  [502] = {.lex_state = 308},
-  [503] = {.lex_state = 308},
-  [504] = {.lex_state = 308},
-  [505] = {.lex_state = 0},
-  [506] = {.lex_state = 308},
+  [496] = {.lex_state = 309},
+  [497] = {.lex_state = 3},
+  [498] = {.lex_state = 28},
+  [499] = {.lex_state = 309},
+  [500] = {.lex_state = 29},
+  [501] = {.lex_state = 309},
+  [502] = {.lex_state = 309},
+  [503] = {.lex_state = 27},
+  [504] = {.lex_state = 0},
+  [505] = {.lex_state = 27},
+  [506] = {.lex_state = 309},
   [507] = {.lex_state = 0},
-  [508] = {.lex_state = 308},
+  [508] = {.lex_state = 311},
+  [509] = {.lex_state = 3},
+  [510] = {.lex_state = 4},
+  [511] = {.lex_state = 309},
+  [512] = {.lex_state = 309},
+  [513] = {.lex_state = 26},
+  [514] = {.lex_state = 2},
+  [515] = {.lex_state = 309},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -7993,6 +8062,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_fqdn] = ACTIONS(1),
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
+    [anon_sym_sni] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
     [anon_sym_ipv4] = ACTIONS(1),
     [anon_sym_ipv6] = ACTIONS(1),
@@ -8025,19 +8095,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(483),
-    [sym__item] = STATE(87),
-    [sym_silence] = STATE(87),
-    [sym_inventory] = STATE(87),
-    [sym_cidr_groups] = STATE(87),
-    [sym_cilium] = STATE(87),
-    [sym_import] = STATE(87),
-    [sym_const_definition] = STATE(87),
-    [sym_category] = STATE(87),
-    [sym_namespace] = STATE(87),
-    [sym_cluster_policy] = STATE(87),
-    [sym_expect] = STATE(87),
-    [aux_sym_source_file_repeat1] = STATE(87),
+    [sym_source_file] = STATE(507),
+    [sym__item] = STATE(86),
+    [sym_silence] = STATE(86),
+    [sym_inventory] = STATE(86),
+    [sym_cidr_groups] = STATE(86),
+    [sym_cilium] = STATE(86),
+    [sym_import] = STATE(86),
+    [sym_const_definition] = STATE(86),
+    [sym_category] = STATE(86),
+    [sym_namespace] = STATE(86),
+    [sym_cluster_policy] = STATE(86),
+    [sym_expect] = STATE(86),
+    [aux_sym_source_file_repeat1] = STATE(86),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8057,7 +8127,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 41,
+    ACTIONS(27), 42,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8087,6 +8157,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8099,10 +8170,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [47] = 2,
+  [48] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 41,
+    ACTIONS(29), 42,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8132,6 +8203,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8144,10 +8216,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [94] = 2,
+  [96] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 35,
+    ACTIONS(31), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8177,16 +8249,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [135] = 2,
+  [138] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 35,
+    ACTIONS(33), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8216,16 +8289,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [176] = 2,
+  [180] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 35,
+    ACTIONS(35), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8255,16 +8329,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [217] = 2,
+  [222] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 35,
+    ACTIONS(37), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8294,16 +8369,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [258] = 2,
+  [264] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 33,
+    ACTIONS(39), 34,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8331,13 +8407,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [297] = 13,
+  [304] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8352,15 +8429,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(94), 1,
+    STATE(97), 1,
       sym_sentence_values,
-    STATE(95), 2,
+    STATE(110), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(147), 2,
+    STATE(173), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(142), 5,
+    STATE(151), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8385,7 +8462,81 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [358] = 13,
+  [365] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DASH,
+    ACTIONS(61), 1,
+      anon_sym_SLASH,
+    ACTIONS(57), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [407] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 1,
+      anon_sym_SLASH,
+    ACTIONS(63), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [446] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8400,15 +8551,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(94), 1,
+    STATE(97), 1,
       sym_sentence_values,
-    STATE(95), 2,
+    STATE(110), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(147), 2,
+    STATE(173), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(142), 5,
+    STATE(151), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8431,17 +8582,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [417] = 4,
+  [505] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DASH,
-    ACTIONS(61), 1,
-      anon_sym_SLASH,
-    ACTIONS(57), 29,
+    ACTIONS(71), 1,
+      anon_sym_apikey,
+    ACTIONS(73), 1,
+      anon_sym_topic,
+    ACTIONS(75), 1,
+      anon_sym_client,
+    ACTIONS(77), 1,
+      anon_sym_version,
+    ACTIONS(69), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(67), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -8449,7 +8606,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_RPAREN,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -8461,34 +8617,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [458] = 9,
+  [552] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(65), 1,
+    ACTIONS(81), 1,
       anon_sym_port,
-    ACTIONS(67), 1,
+    ACTIONS(83), 1,
       anon_sym_icmp,
-    ACTIONS(69), 1,
+    ACTIONS(85), 1,
       anon_sym_http,
-    ACTIONS(71), 1,
+    ACTIONS(87), 1,
       anon_sym_kafka,
-    ACTIONS(73), 1,
+    ACTIONS(89), 1,
       anon_sym_dns,
     STATE(32), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(109), 3,
+    STATE(133), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(63), 21,
+    ACTIONS(79), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8510,85 +8664,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [509] = 7,
+  [603] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_apikey,
-    ACTIONS(81), 1,
-      anon_sym_topic,
-    ACTIONS(83), 1,
-      anon_sym_client,
-    ACTIONS(85), 1,
-      anon_sym_version,
-    ACTIONS(77), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(75), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [556] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(89), 1,
-      anon_sym_SLASH,
-    ACTIONS(87), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [594] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(91), 30,
+    ACTIONS(91), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8613,16 +8692,119 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_allow,
       anon_sym_to,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [630] = 2,
+  [640] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 29,
+    ACTIONS(93), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [712] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(95), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [748] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(97), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8652,14 +8834,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [665] = 4,
+  [783] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(97), 1,
+    ACTIONS(99), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
-    ACTIONS(99), 1,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [818] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_in,
+    ACTIONS(105), 1,
       anon_sym_with,
-    ACTIONS(95), 27,
+    ACTIONS(101), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8687,106 +8902,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [704] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(101), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [739] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [774] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(105), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [809] = 2,
+  [857] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(107), 29,
@@ -8819,40 +8935,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [844] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [879] = 2,
+  [892] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(109), 29,
@@ -8867,6 +8950,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_const,
       anon_sym_category,
       anon_sym_RPAREN,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -8877,15 +8961,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_RBRACK,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [914] = 3,
+  [927] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(113), 1,
@@ -8918,59 +9001,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [950] = 5,
+  [963] = 13,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
     ACTIONS(117), 1,
-      anon_sym_topic,
+      anon_sym_port,
     ACTIONS(119), 1,
-      anon_sym_client,
+      anon_sym_sni,
     ACTIONS(121), 1,
-      anon_sym_version,
-    ACTIONS(115), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_icmp,
+    ACTIONS(123), 1,
       anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [990] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(125), 1,
-      anon_sym_in,
-    ACTIONS(123), 27,
-      ts_builtin_sym_end,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(51), 1,
+      sym_ports,
+    STATE(83), 1,
+      sym_sni,
+    STATE(107), 1,
+      sym_icmps,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(115), 12,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -8980,22 +9043,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [1026] = 5,
+  [1019] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_topic,
     ACTIONS(131), 1,
-      anon_sym_client,
+      anon_sym_topic,
     ACTIONS(133), 1,
+      anon_sym_client,
+    ACTIONS(135), 1,
       anon_sym_version,
-    ACTIONS(127), 25,
+    ACTIONS(129), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9021,144 +9079,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1066] = 2,
+  [1059] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(135), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1099] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(137), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1132] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(139), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1165] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(141), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1198] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(69), 1,
-      anon_sym_http,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(73), 1,
-      anon_sym_dns,
-    STATE(111), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(143), 21,
+    ACTIONS(139), 1,
+      anon_sym_topic,
+    ACTIONS(141), 1,
+      anon_sym_client,
+    ACTIONS(143), 1,
+      anon_sym_version,
+    ACTIONS(137), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9179,10 +9109,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [1239] = 2,
+  [1099] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(147), 1,
+      anon_sym_in,
     ACTIONS(145), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -9211,38 +9147,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1272] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1305] = 2,
+  [1135] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(149), 27,
@@ -9273,14 +9178,235 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1338] = 4,
+  [1168] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 1,
+    ACTIONS(151), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1201] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(153), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1234] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(85), 1,
+      anon_sym_http,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(89), 1,
+      anon_sym_dns,
+    STATE(144), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(155), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1275] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(157), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1308] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(159), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1341] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(161), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1374] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(163), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1407] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(167), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
-    ACTIONS(151), 25,
+    ACTIONS(165), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9306,10 +9432,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1375] = 2,
+  [1444] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(156), 27,
+    ACTIONS(170), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9337,104 +9463,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1408] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(160), 1,
-      anon_sym_client,
-    ACTIONS(162), 1,
-      anon_sym_version,
-    ACTIONS(158), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1445] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(164), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1478] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(168), 1,
-      anon_sym_client,
-    ACTIONS(170), 1,
-      anon_sym_version,
-    ACTIONS(166), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1515] = 4,
+  [1477] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(174), 1,
@@ -9467,10 +9496,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1552] = 2,
+  [1514] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(178), 27,
+    ACTIONS(180), 1,
+      anon_sym_client,
+    ACTIONS(182), 1,
+      anon_sym_version,
+    ACTIONS(178), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9480,7 +9513,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9492,75 +9524,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1585] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(180), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(182), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1651] = 2,
+  [1551] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(184), 27,
@@ -9591,7 +9560,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1684] = 2,
+  [1584] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(186), 27,
@@ -9622,35 +9591,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1717] = 11,
+  [1617] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(190), 1,
-      anon_sym_port,
-    ACTIONS(192), 1,
-      anon_sym_icmp,
-    ACTIONS(194), 1,
-      anon_sym_http,
-    ACTIONS(196), 1,
-      anon_sym_grpc,
-    ACTIONS(198), 1,
-      anon_sym_dns,
-    STATE(80), 1,
-      sym_ports,
-    STATE(98), 1,
-      sym_icmps,
-    STATE(104), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(188), 12,
+    ACTIONS(188), 27,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9660,14 +9616,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [1767] = 2,
+  [1650] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(200), 26,
+    ACTIONS(192), 1,
+      anon_sym_client,
+    ACTIONS(194), 1,
+      anon_sym_version,
+    ACTIONS(190), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -9691,7 +9655,100 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1799] = 9,
+  [1687] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(196), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1720] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(198), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1786] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -9704,13 +9761,558 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(210), 1,
       sym_const_ref,
-    STATE(168), 1,
+    STATE(163), 1,
       sym_scope,
-    STATE(103), 3,
+    STATE(89), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(202), 17,
+    ACTIONS(202), 18,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1833] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(214), 1,
+      anon_sym_version,
+    ACTIONS(212), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1867] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(218), 1,
+      anon_sym_version,
+    ACTIONS(216), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1901] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_sni,
+    ACTIONS(121), 1,
+      anon_sym_icmp,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(80), 1,
+      sym_sni,
+    STATE(99), 1,
+      sym_icmps,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(220), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1951] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(222), 1,
+      anon_sym_RBRACE,
+    ACTIONS(224), 1,
+      anon_sym_policy,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(238), 1,
+      anon_sym_select,
+    ACTIONS(240), 1,
+      anon_sym_expect,
+    STATE(330), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(61), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2007] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(242), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2039] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(244), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2071] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(246), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2103] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(250), 1,
+      anon_sym_version,
+    ACTIONS(248), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2137] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(254), 1,
+      anon_sym_version,
+    ACTIONS(252), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2171] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(224), 1,
+      anon_sym_policy,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(238), 1,
+      anon_sym_select,
+    ACTIONS(240), 1,
+      anon_sym_expect,
+    ACTIONS(256), 1,
+      anon_sym_RBRACE,
+    STATE(330), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(52), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2227] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(260), 1,
+      anon_sym_version,
+    ACTIONS(258), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2261] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(264), 1,
+      anon_sym_version,
+    ACTIONS(262), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2295] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(266), 1,
+      anon_sym_silence,
+    ACTIONS(269), 1,
+      anon_sym_RBRACE,
+    ACTIONS(271), 1,
+      anon_sym_policy,
+    ACTIONS(274), 1,
+      anon_sym_use,
+    ACTIONS(277), 1,
+      anon_sym_description,
+    ACTIONS(280), 1,
+      anon_sym_label,
+    ACTIONS(283), 1,
+      anon_sym_default,
+    ACTIONS(289), 1,
+      anon_sym_no,
+    ACTIONS(292), 1,
+      anon_sym_select,
+    ACTIONS(295), 1,
+      anon_sym_expect,
+    STATE(330), 1,
+      sym_verb,
+    ACTIONS(286), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(61), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2351] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(298), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2382] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(302), 1,
+      anon_sym_method,
+    ACTIONS(304), 1,
+      anon_sym_host,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    ACTIONS(308), 1,
+      sym_http_method,
+    ACTIONS(310), 1,
+      sym_const_ref,
+    STATE(186), 1,
+      aux_sym_http_repeat1,
+    STATE(177), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(300), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2429] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(314), 1,
+      anon_sym_RBRACE,
+    ACTIONS(316), 1,
+      anon_sym_in,
+    ACTIONS(318), 1,
+      anon_sym_with,
+    ACTIONS(320), 1,
+      sym_const_ref,
+    STATE(21), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(312), 16,
       anon_sym_silence,
       anon_sym_port,
       anon_sym_policy,
@@ -9724,631 +10326,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1845] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(212), 1,
-      anon_sym_RBRACE,
-    ACTIONS(214), 1,
-      anon_sym_policy,
-    ACTIONS(216), 1,
-      anon_sym_use,
-    ACTIONS(218), 1,
-      anon_sym_description,
-    ACTIONS(220), 1,
-      anon_sym_label,
-    ACTIONS(222), 1,
-      anon_sym_default,
-    ACTIONS(226), 1,
-      anon_sym_no,
-    ACTIONS(228), 1,
-      anon_sym_select,
-    ACTIONS(230), 1,
-      anon_sym_expect,
-    STATE(339), 1,
-      sym_verb,
-    ACTIONS(224), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(51), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1901] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(214), 1,
-      anon_sym_policy,
-    ACTIONS(216), 1,
-      anon_sym_use,
-    ACTIONS(218), 1,
-      anon_sym_description,
-    ACTIONS(220), 1,
-      anon_sym_label,
-    ACTIONS(222), 1,
-      anon_sym_default,
-    ACTIONS(226), 1,
-      anon_sym_no,
-    ACTIONS(228), 1,
-      anon_sym_select,
-    ACTIONS(230), 1,
-      anon_sym_expect,
-    ACTIONS(232), 1,
-      anon_sym_RBRACE,
-    STATE(339), 1,
-      sym_verb,
-    ACTIONS(224), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(59), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1957] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(234), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1989] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(236), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2021] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(240), 1,
-      anon_sym_version,
-    ACTIONS(238), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2055] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(244), 1,
-      anon_sym_version,
-    ACTIONS(242), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2089] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(248), 1,
-      anon_sym_version,
-    ACTIONS(246), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2123] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(252), 1,
-      anon_sym_version,
-    ACTIONS(250), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2157] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(256), 1,
-      anon_sym_version,
-    ACTIONS(254), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2191] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(258), 1,
-      anon_sym_silence,
-    ACTIONS(261), 1,
-      anon_sym_RBRACE,
-    ACTIONS(263), 1,
-      anon_sym_policy,
-    ACTIONS(266), 1,
-      anon_sym_use,
-    ACTIONS(269), 1,
-      anon_sym_description,
-    ACTIONS(272), 1,
-      anon_sym_label,
-    ACTIONS(275), 1,
-      anon_sym_default,
-    ACTIONS(281), 1,
-      anon_sym_no,
-    ACTIONS(284), 1,
-      anon_sym_select,
-    ACTIONS(287), 1,
-      anon_sym_expect,
-    STATE(339), 1,
-      sym_verb,
-    ACTIONS(278), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(59), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2247] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(292), 1,
-      anon_sym_version,
-    ACTIONS(290), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2281] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(294), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2312] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(296), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2343] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(300), 1,
-      anon_sym_COMMA,
-    STATE(77), 1,
-      aux_sym_silence_repeat1,
-    STATE(115), 1,
-      sym_string,
-    ACTIONS(298), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2382] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(300), 1,
-      anon_sym_COMMA,
-    STATE(63), 1,
-      aux_sym_silence_repeat1,
-    STATE(116), 1,
-      sym_string,
-    ACTIONS(302), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2421] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(304), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2452] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(308), 1,
-      anon_sym_method,
-    ACTIONS(310), 1,
-      anon_sym_host,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    ACTIONS(314), 1,
-      sym_http_method,
-    ACTIONS(316), 1,
-      sym_const_ref,
-    STATE(175), 1,
-      aux_sym_http_repeat1,
-    STATE(153), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(306), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2499] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2530] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(320), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2561] = 2,
+  [2474] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(322), 25,
@@ -10377,10 +10358,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2592] = 2,
+  [2505] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(324), 25,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(326), 1,
+      anon_sym_COMMA,
+    STATE(67), 1,
+      aux_sym_silence_repeat1,
+    STATE(134), 1,
+      sym_string,
+    ACTIONS(324), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10401,15 +10390,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [2623] = 2,
+  [2544] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(326), 25,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(326), 1,
+      anon_sym_COMMA,
+    STATE(79), 1,
+      aux_sym_silence_repeat1,
+    STATE(120), 1,
+      sym_string,
+    ACTIONS(328), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10430,41 +10423,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [2654] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(328), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2685] = 2,
+  [2583] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(330), 25,
@@ -10493,7 +10453,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2716] = 2,
+  [2614] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(332), 25,
@@ -10522,7 +10482,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2747] = 2,
+  [2645] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(334), 25,
@@ -10551,28 +10511,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2778] = 9,
+  [2676] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(338), 1,
-      anon_sym_RBRACE,
-    ACTIONS(340), 1,
-      anon_sym_in,
-    ACTIONS(342), 1,
-      anon_sym_with,
-    ACTIONS(344), 1,
-      sym_const_ref,
-    STATE(17), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(336), 16,
+    ACTIONS(336), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_port,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10582,19 +10535,229 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2823] = 4,
+  [2707] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
+    ACTIONS(338), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2738] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(340), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2769] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2800] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2831] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2862] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2893] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(204), 1,
+      anon_sym_RBRACE,
+    ACTIONS(206), 1,
+      anon_sym_in,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(210), 1,
+      sym_const_ref,
+    STATE(163), 1,
+      sym_scope,
+    STATE(89), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(202), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2938] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
       anon_sym_COMMA,
-    STATE(77), 1,
+    STATE(79), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(346), 22,
+    ACTIONS(350), 22,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10617,88 +10780,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [2857] = 5,
+  [2972] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    ACTIONS(353), 1,
-      anon_sym_host,
-    STATE(89), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(351), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(355), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
+    ACTIONS(87), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2923] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(192), 1,
+    ACTIONS(121), 1,
       anon_sym_icmp,
-    ACTIONS(194), 1,
+    ACTIONS(123), 1,
       anon_sym_http,
-    ACTIONS(196), 1,
+    ACTIONS(125), 1,
       anon_sym_grpc,
-    ACTIONS(198), 1,
+    ACTIONS(127), 1,
       anon_sym_dns,
     STATE(105), 1,
       sym_icmps,
-    STATE(107), 6,
+    STATE(106), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(357), 12,
+    ACTIONS(355), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10711,7 +10815,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2967] = 2,
+  [3016] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3046] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(359), 24,
@@ -10739,92 +10871,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2997] = 9,
+  [3076] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(338), 1,
-      ts_builtin_sym_end,
-    ACTIONS(340), 1,
-      anon_sym_in,
-    ACTIONS(342), 1,
-      anon_sym_with,
-    ACTIONS(344), 1,
-      sym_const_ref,
-    STATE(17), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(336), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
+    ACTIONS(87), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3041] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(204), 1,
-      anon_sym_RBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(210), 1,
-      sym_const_ref,
-    STATE(168), 1,
-      sym_scope,
-    STATE(103), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(202), 15,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+    ACTIONS(121), 1,
       anon_sym_icmp,
+    ACTIONS(123), 1,
       anon_sym_http,
+    ACTIONS(125), 1,
       anon_sym_grpc,
-      anon_sym_kafka,
+    ACTIONS(127), 1,
       anon_sym_dns,
-  [3085] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 23,
-      ts_builtin_sym_end,
+    STATE(99), 1,
+      sym_icmps,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(220), 12,
       anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10835,26 +10906,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3114] = 8,
+  [3120] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
     ACTIONS(363), 1,
       anon_sym_host,
-    ACTIONS(365), 1,
-      sym_const_ref,
-    STATE(187), 1,
+    STATE(91), 1,
       aux_sym_http_repeat1,
-    STATE(149), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(361), 16,
+    ACTIONS(361), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10864,50 +10936,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_expect,
+  [3156] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(314), 1,
+      ts_builtin_sym_end,
+    ACTIONS(316), 1,
+      anon_sym_in,
+    ACTIONS(318), 1,
+      anon_sym_with,
+    ACTIONS(320), 1,
+      sym_const_ref,
+    STATE(21), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(312), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3155] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      ts_builtin_sym_end,
-    ACTIONS(369), 1,
-      anon_sym_silence,
-    ACTIONS(372), 1,
-      anon_sym_cluster,
-    ACTIONS(375), 1,
-      anon_sym_cidr,
-    ACTIONS(378), 1,
-      anon_sym_cilium,
-    ACTIONS(381), 1,
-      anon_sym_import,
-    ACTIONS(384), 1,
-      anon_sym_const,
-    ACTIONS(387), 1,
-      anon_sym_category,
-    ACTIONS(390), 1,
-      anon_sym_system,
-    ACTIONS(393), 1,
-      anon_sym_namespace,
-    ACTIONS(396), 1,
-      anon_sym_expect,
-    STATE(86), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [3206] = 13,
+  [3200] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -10930,9 +10995,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(399), 1,
+    ACTIONS(365), 1,
       ts_builtin_sym_end,
-    STATE(86), 12,
+    STATE(93), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -10945,23 +11010,54 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3257] = 8,
+  [3251] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(369), 1,
+      anon_sym_COMMA,
+    ACTIONS(371), 1,
+      anon_sym_in,
+    STATE(103), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(167), 1,
+      sym_scope,
+    ACTIONS(367), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3288] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    ACTIONS(403), 1,
+    ACTIONS(375), 1,
       anon_sym_host,
-    ACTIONS(405), 1,
+    ACTIONS(377), 1,
       sym_const_ref,
-    STATE(181), 1,
+    STATE(191), 1,
       aux_sym_http_repeat1,
-    STATE(160), 2,
+    STATE(168), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(401), 16,
+    ACTIONS(373), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10978,14 +11074,78 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3298] = 4,
+  [3329] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(369), 1,
+      anon_sym_COMMA,
+    ACTIONS(371), 1,
+      anon_sym_in,
+    STATE(87), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(179), 1,
+      sym_scope,
+    ACTIONS(379), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3366] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    ACTIONS(383), 1,
+      anon_sym_host,
+    ACTIONS(385), 1,
+      sym_const_ref,
+    STATE(194), 1,
       aux_sym_http_repeat1,
-    ACTIONS(407), 21,
+    STATE(161), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(381), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3407] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    STATE(37), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(387), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11007,14 +11167,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3331] = 4,
+  [3440] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(94), 1,
       aux_sym_http_repeat1,
-    ACTIONS(409), 21,
+    ACTIONS(389), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11036,14 +11196,52 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3364] = 4,
+  [3473] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(391), 1,
+      ts_builtin_sym_end,
+    ACTIONS(393), 1,
+      anon_sym_silence,
+    ACTIONS(396), 1,
+      anon_sym_cluster,
+    ACTIONS(399), 1,
+      anon_sym_cidr,
+    ACTIONS(402), 1,
+      anon_sym_cilium,
+    ACTIONS(405), 1,
+      anon_sym_import,
+    ACTIONS(408), 1,
+      anon_sym_const,
+    ACTIONS(411), 1,
+      anon_sym_category,
+    ACTIONS(414), 1,
+      anon_sym_system,
+    ACTIONS(417), 1,
+      anon_sym_namespace,
+    ACTIONS(420), 1,
+      anon_sym_expect,
+    STATE(93), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [3524] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(90), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
-    ACTIONS(411), 21,
+    ACTIONS(423), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11065,193 +11263,241 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3397] = 7,
+  [3557] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(350), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3586] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
     ACTIONS(208), 1,
       sym_label_key,
-    ACTIONS(415), 1,
+    ACTIONS(427), 1,
       anon_sym_RBRACE,
-    ACTIONS(417), 1,
-      sym_const_ref,
-    STATE(37), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(413), 16,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3436] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(216), 1,
-      anon_sym_use,
-    ACTIONS(218), 1,
-      anon_sym_description,
-    ACTIONS(220), 1,
-      anon_sym_label,
-    ACTIONS(222), 1,
-      anon_sym_default,
-    ACTIONS(226), 1,
-      anon_sym_no,
-    ACTIONS(419), 1,
-      anon_sym_RBRACE,
-    ACTIONS(421), 1,
-      anon_sym_select,
-    STATE(354), 1,
-      sym_verb,
-    ACTIONS(224), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(96), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3484] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(100), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(147), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(425), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(423), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3518] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(101), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(147), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(425), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(427), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3552] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(429), 1,
+      sym_const_ref,
+    STATE(35), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(425), 16,
       anon_sym_silence,
-    ACTIONS(432), 1,
-      anon_sym_RBRACE,
-    ACTIONS(434), 1,
+      anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
-    ACTIONS(437), 1,
       anon_sym_description,
-    ACTIONS(440), 1,
       anon_sym_label,
-    ACTIONS(443), 1,
       anon_sym_default,
-    ACTIONS(449), 1,
-      anon_sym_no,
-    ACTIONS(452), 1,
-      anon_sym_select,
-    STATE(354), 1,
-      sym_verb,
-    ACTIONS(446), 2,
       anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
-    STATE(96), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3600] = 12,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3625] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(98), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(173), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(433), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(431), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3659] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(104), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(173), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(433), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(435), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3693] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(106), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(355), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3731] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(101), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(355), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3769] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 1,
+      anon_sym_http,
+    ACTIONS(442), 1,
+      anon_sym_grpc,
+    ACTIONS(445), 1,
+      anon_sym_kafka,
+    ACTIONS(448), 1,
+      anon_sym_dns,
+    STATE(101), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(437), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3807] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(216), 1,
-      anon_sym_use,
-    ACTIONS(218), 1,
-      anon_sym_description,
-    ACTIONS(220), 1,
-      anon_sym_label,
-    ACTIONS(222), 1,
-      anon_sym_default,
     ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
       anon_sym_no,
-    ACTIONS(421), 1,
-      anon_sym_select,
-    ACTIONS(455), 1,
+    ACTIONS(451), 1,
       anon_sym_RBRACE,
-    STATE(354), 1,
+    ACTIONS(453), 1,
+      anon_sym_select,
+    STATE(361), 1,
       sym_verb,
-    ACTIONS(224), 2,
+    ACTIONS(234), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(93), 11,
+    STATE(112), 11,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -11263,27 +11509,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [3648] = 7,
+  [3855] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(194), 1,
-      anon_sym_http,
-    ACTIONS(196), 1,
-      anon_sym_grpc,
-    ACTIONS(198), 1,
-      anon_sym_dns,
-    STATE(107), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(357), 12,
+    ACTIONS(457), 1,
+      anon_sym_COMMA,
+    STATE(103), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(455), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11292,56 +11528,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_expect,
-  [3686] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(194), 1,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(196), 1,
       anon_sym_grpc,
-    ACTIONS(198), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(457), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [3724] = 5,
+  [3887] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(101), 2,
+    STATE(104), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(147), 2,
+    STATE(173), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(425), 6,
+    ACTIONS(462), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(459), 12,
+    ACTIONS(460), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11354,23 +11566,178 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3758] = 5,
+  [3921] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(101), 2,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(109), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(465), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3959] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(101), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(465), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3997] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(220), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4035] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(101), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(220), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4073] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(123), 1,
+      anon_sym_http,
+    ACTIONS(125), 1,
+      anon_sym_grpc,
+    ACTIONS(127), 1,
+      anon_sym_dns,
+    STATE(101), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(467), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4111] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(104), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(147), 2,
+    STATE(173), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(463), 6,
+    ACTIONS(433), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(461), 12,
+    ACTIONS(469), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11383,495 +11750,120 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3792] = 6,
+  [4145] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_COMMA,
-    ACTIONS(470), 1,
-      anon_sym_in,
-    STATE(112), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(178), 1,
-      sym_scope,
-    ACTIONS(466), 18,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
+    ACTIONS(226), 1,
       anon_sym_use,
+    ACTIONS(228), 1,
       anon_sym_description,
+    ACTIONS(230), 1,
       anon_sym_label,
+    ACTIONS(232), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(236), 1,
       anon_sym_no,
+    ACTIONS(453), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3828] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_COMMA,
-    ACTIONS(470), 1,
-      anon_sym_in,
-    STATE(102), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(171), 1,
-      sym_scope,
-    ACTIONS(472), 18,
-      anon_sym_silence,
+    ACTIONS(471), 1,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
+    STATE(361), 1,
+      sym_verb,
+    ACTIONS(234), 2,
       anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3864] = 7,
+    STATE(102), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4193] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(194), 1,
-      anon_sym_http,
-    ACTIONS(196), 1,
-      anon_sym_grpc,
-    ACTIONS(198), 1,
-      anon_sym_dns,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(357), 12,
+    ACTIONS(473), 1,
       anon_sym_silence,
+    ACTIONS(476), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3902] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(194), 1,
-      anon_sym_http,
-    ACTIONS(196), 1,
-      anon_sym_grpc,
-    ACTIONS(198), 1,
-      anon_sym_dns,
-    STATE(99), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(474), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3940] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(415), 1,
-      ts_builtin_sym_end,
-    ACTIONS(417), 1,
-      sym_const_ref,
-    STATE(37), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(413), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3978] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_kafka,
-    ACTIONS(194), 1,
-      anon_sym_http,
-    ACTIONS(196), 1,
-      anon_sym_grpc,
-    ACTIONS(198), 1,
-      anon_sym_dns,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(474), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4016] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(478), 1,
-      anon_sym_http,
+      anon_sym_use,
     ACTIONS(481), 1,
-      anon_sym_grpc,
+      anon_sym_description,
     ACTIONS(484), 1,
-      anon_sym_kafka,
+      anon_sym_label,
     ACTIONS(487), 1,
-      anon_sym_dns,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(476), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(493), 1,
       anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4054] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(143), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4081] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(490), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4108] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(492), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4135] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(496), 1,
-      anon_sym_COMMA,
-    STATE(112), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(494), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4166] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(499), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
+    STATE(361), 1,
+      sym_verb,
+    ACTIONS(490), 2,
       anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [4193] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4220] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(503), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4247] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4274] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(507), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4301] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(470), 1,
-      anon_sym_in,
-    STATE(173), 1,
-      sym_scope,
-    ACTIONS(509), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4331] = 9,
+    STATE(112), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4241] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
     ACTIONS(208), 1,
       sym_label_key,
-    ACTIONS(513), 1,
-      anon_sym_RBRACE,
-    ACTIONS(515), 1,
+    ACTIONS(427), 1,
+      ts_builtin_sym_end,
+    ACTIONS(429), 1,
       sym_const_ref,
-    STATE(222), 1,
-      sym_scope,
-    STATE(207), 3,
+    STATE(35), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(511), 11,
+    ACTIONS(425), 15,
       anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4279] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(499), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11881,15 +11873,127 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [4371] = 4,
+  [4310] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(118), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(503), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4341] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(509), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(507), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4372] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(455), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4399] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(514), 1,
+      anon_sym_COMMA,
+    STATE(118), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(512), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4430] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(519), 1,
       anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(517), 18,
+    STATE(119), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(517), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -11902,20 +12006,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4401] = 2,
+  [4461] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(494), 20,
+    ACTIONS(522), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11924,49 +12036,208 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [4427] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(522), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4453] = 4,
+  [4488] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(526), 1,
       anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(524), 18,
+    STATE(140), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(524), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4519] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(530), 1,
+      anon_sym_except,
+    ACTIONS(528), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4548] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(532), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4579] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 1,
+      anon_sym_COMMA,
+    STATE(114), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(534), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(536), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4637] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(371), 1,
+      anon_sym_in,
+    STATE(165), 1,
+      sym_scope,
+    ACTIONS(538), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4668] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(371), 1,
+      anon_sym_in,
+    STATE(160), 1,
+      sym_scope,
+    ACTIONS(540), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(542), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
@@ -11976,71 +12247,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_expect,
-  [4483] = 2,
+  [4726] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(529), 20,
+    ACTIONS(544), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4509] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4535] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 1,
-      anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(533), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
@@ -12050,20 +12272,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4753] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(371), 1,
       anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [4565] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(539), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(537), 18,
+    STATE(162), 1,
+      sym_scope,
+    ACTIONS(546), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12076,16 +12294,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4595] = 2,
+  [4784] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(541), 20,
+    ACTIONS(548), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12100,227 +12319,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_except,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4621] = 4,
+  [4811] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(539), 1,
-      anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(543), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4651] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(547), 1,
-      anon_sym_except,
-    ACTIONS(545), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4679] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(551), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(549), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4709] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(551), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(553), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4739] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 1,
-      anon_sym_COMMA,
-    STATE(133), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(555), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4769] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(551), 1,
-      anon_sym_COMMA,
-    STATE(132), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(560), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4799] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(564), 1,
-      anon_sym_COMMA,
-    STATE(133), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(562), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4829] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(564), 1,
-      anon_sym_COMMA,
-    STATE(135), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(566), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4859] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 1,
+    ACTIONS(552), 1,
       anon_sym_COMMA,
     STATE(141), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(568), 18,
+      aux_sym__name_list_repeat1,
+    ACTIONS(550), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12333,127 +12346,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4889] = 4,
+  [4842] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(470), 1,
-      anon_sym_in,
-    STATE(179), 1,
-      sym_scope,
-    ACTIONS(572), 18,
+    ACTIONS(155), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4919] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 1,
-      anon_sym_COMMA,
-    STATE(137), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(574), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4949] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(470), 1,
-      anon_sym_in,
-    STATE(172), 1,
-      sym_scope,
-    ACTIONS(576), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4979] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(580), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(578), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5009] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 1,
-      anon_sym_COMMA,
-    STATE(126), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(583), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
@@ -12463,22 +12376,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_expect,
-  [5039] = 3,
+  [4869] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(587), 1,
-      anon_sym_EQ,
-    ACTIONS(585), 19,
+    ACTIONS(554), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
@@ -12488,20 +12401,143 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_expect,
-  [5067] = 4,
+  [4896] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(591), 1,
+    ACTIONS(556), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4923] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(558), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4950] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(560), 21,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(144), 1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4977] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(562), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5008] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(564), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5035] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(526), 1,
+      anon_sym_COMMA,
+    STATE(142), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(589), 18,
+    ACTIONS(566), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12514,6 +12550,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5066] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(568), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
@@ -12523,14 +12587,175 @@ static const uint16_t ts_small_parse_table[] = {
   [5097] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(551), 1,
+    ACTIONS(572), 1,
       anon_sym_COMMA,
-    STATE(131), 1,
+    STATE(142), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(570), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5128] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
       aux_sym__name_list_repeat1,
+    ACTIONS(575), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5159] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(577), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5186] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(581), 1,
+      anon_sym_COMMA,
+    STATE(145), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(579), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5216] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(145), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(584), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5246] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(206), 1,
+      anon_sym_in,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(590), 1,
+      anon_sym_RBRACE,
+    ACTIONS(592), 1,
+      sym_const_ref,
+    STATE(239), 1,
+      sym_scope,
+    STATE(218), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(588), 11,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5286] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(146), 1,
+      aux_sym_ports_repeat1,
     ACTIONS(594), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12540,16 +12765,94 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5127] = 2,
+  [5316] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(517), 19,
+    ACTIONS(598), 1,
+      anon_sym_EQ,
+    ACTIONS(596), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5344] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(602), 1,
+      anon_sym_COMMA,
+    STATE(155), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(600), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5374] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(602), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(604), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5404] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(512), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12563,13 +12866,501 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5152] = 10,
+  [5430] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(608), 1,
+      anon_sym_except,
+    ACTIONS(606), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5458] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(507), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5484] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(612), 1,
+      anon_sym_COMMA,
+    STATE(155), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(610), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5514] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5540] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(615), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5566] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(570), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5592] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(617), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5618] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(619), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5643] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    ACTIONS(623), 1,
+      anon_sym_host,
+    STATE(199), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(621), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5674] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(625), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5724] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 1,
+      anon_sym_COMMA,
+    STATE(176), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(627), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(629), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5778] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5803] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(633), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5828] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    ACTIONS(637), 1,
+      anon_sym_host,
+    STATE(197), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(635), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5859] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(610), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5884] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(639), 1,
+      anon_sym_namespaces,
+    ACTIONS(641), 1,
+      anon_sym_cidr,
+    ACTIONS(643), 1,
+      anon_sym_namespace,
+    ACTIONS(645), 1,
+      anon_sym_pods,
+    ACTIONS(649), 1,
+      anon_sym_entity,
+    ACTIONS(651), 1,
+      anon_sym_fqdn,
+    ACTIONS(653), 1,
+      anon_sym_service,
+    ACTIONS(655), 1,
+      anon_sym_services,
+    ACTIONS(647), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(25), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [5927] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5952] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5977] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -12582,32 +13373,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(166), 1,
+    STATE(184), 1,
       sym_sentence_values,
-    STATE(217), 2,
+    STATE(219), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(142), 5,
+    STATE(151), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(596), 6,
+    ACTIONS(661), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [5193] = 2,
+  [6018] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(555), 19,
+    ACTIONS(663), 19,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6043] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6068] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(667), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12623,643 +13462,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5218] = 5,
+  [6097] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    ACTIONS(600), 1,
+    ACTIONS(671), 1,
       anon_sym_host,
-    STATE(193), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(598), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5249] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(604), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(602), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5278] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 1,
-      anon_sym_namespaces,
-    ACTIONS(608), 1,
-      anon_sym_cidr,
-    ACTIONS(610), 1,
-      anon_sym_namespace,
-    ACTIONS(612), 1,
-      anon_sym_pods,
-    ACTIONS(616), 1,
-      anon_sym_entity,
-    ACTIONS(618), 1,
-      anon_sym_fqdn,
-    ACTIONS(620), 1,
-      anon_sym_service,
-    ACTIONS(622), 1,
-      anon_sym_services,
-    ACTIONS(614), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(47), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [5321] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(624), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5346] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    ACTIONS(628), 1,
-      anon_sym_host,
-    STATE(182), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(626), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5377] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(578), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5402] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(524), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5427] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(604), 1,
-      anon_sym_COMMA,
-    STATE(161), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(630), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5456] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5481] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(634), 1,
-      anon_sym_except,
-    ACTIONS(632), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5508] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(636), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5533] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    ACTIONS(640), 1,
-      anon_sym_host,
-    STATE(190), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(638), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5564] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(644), 1,
-      anon_sym_COMMA,
-    STATE(161), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(642), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5593] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 1,
-      anon_sym_namespaces,
-    ACTIONS(608), 1,
-      anon_sym_cidr,
-    ACTIONS(610), 1,
-      anon_sym_namespace,
-    ACTIONS(616), 1,
-      anon_sym_entity,
-    ACTIONS(618), 1,
-      anon_sym_fqdn,
-    ACTIONS(620), 1,
-      anon_sym_service,
-    ACTIONS(622), 1,
-      anon_sym_services,
-    ACTIONS(647), 1,
-      anon_sym_pods,
-    ACTIONS(614), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(47), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [5636] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    STATE(36), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(649), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5664] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(513), 1,
-      anon_sym_RBRACE,
-    ACTIONS(515), 1,
-      sym_const_ref,
-    STATE(222), 1,
-      sym_scope,
-    STATE(207), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(511), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [5702] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(651), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5726] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5750] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5774] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(472), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5798] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5822] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5846] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(466), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5870] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5894] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(663), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5918] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 1,
-      anon_sym_COMMA,
-    STATE(200), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(665), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5946] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    STATE(36), 1,
+    STATE(192), 1,
       aux_sym_http_repeat1,
     ACTIONS(669), 16,
       anon_sym_silence,
@@ -13278,15 +13488,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5974] = 4,
+  [6128] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(570), 1,
+    ACTIONS(579), 19,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(183), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(671), 16,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -13297,15 +13504,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6002] = 2,
+  [6153] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(673), 18,
+    ACTIONS(367), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13318,16 +13527,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6026] = 2,
+  [6178] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(675), 18,
+    ACTIONS(673), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13340,42 +13550,53 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6050] = 2,
+  [6203] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(677), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6074] = 4,
+    ACTIONS(639), 1,
+      anon_sym_namespaces,
+    ACTIONS(641), 1,
+      anon_sym_cidr,
+    ACTIONS(643), 1,
+      anon_sym_namespace,
+    ACTIONS(649), 1,
+      anon_sym_entity,
+    ACTIONS(651), 1,
+      anon_sym_fqdn,
+    ACTIONS(653), 1,
+      anon_sym_service,
+    ACTIONS(655), 1,
+      anon_sym_services,
+    ACTIONS(675), 1,
+      anon_sym_pods,
+    ACTIONS(647), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(25), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6246] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(188), 1,
+    STATE(203), 1,
       aux_sym_http_repeat1,
-    ACTIONS(679), 16,
+    ACTIONS(677), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13392,13 +13613,64 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6102] = 4,
+  [6274] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    STATE(36), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(206), 1,
+      anon_sym_in,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(590), 1,
+      anon_sym_RBRACE,
+    ACTIONS(592), 1,
+      sym_const_ref,
+    STATE(239), 1,
+      sym_scope,
+    STATE(218), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(588), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [6312] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(679), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6336] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(683), 1,
+      anon_sym_COMMA,
+    STATE(187), 1,
+      aux_sym_icmps_repeat1,
     ACTIONS(681), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13416,37 +13688,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6130] = 4,
+  [6364] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
-    ACTIONS(683), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6158] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym_peer_fqdn_repeat1,
     ACTIONS(685), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13464,57 +13712,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6186] = 2,
+  [6392] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(687), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6210] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(642), 18,
-      anon_sym_silence,
+    ACTIONS(683), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6234] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(691), 1,
-      anon_sym_COMMA,
-    STATE(186), 1,
+    STATE(189), 1,
       aux_sym_icmps_repeat1,
+    ACTIONS(687), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6420] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(501), 1,
+      anon_sym_COMMA,
+    STATE(193), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(689), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13532,14 +13760,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6262] = 4,
+  [6448] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    STATE(36), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(694), 16,
+    ACTIONS(693), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(691), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13556,12 +13784,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6290] = 4,
+  [6476] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(195), 1,
       aux_sym_http_repeat1,
     ACTIONS(696), 16,
       anon_sym_silence,
@@ -13580,12 +13808,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6318] = 4,
+  [6504] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(194), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(698), 16,
       anon_sym_silence,
@@ -13604,12 +13832,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6346] = 4,
+  [6532] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(700), 16,
       anon_sym_silence,
@@ -13628,13 +13856,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6374] = 4,
+  [6560] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
-      anon_sym_header,
-    STATE(196), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(501), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(702), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13652,12 +13880,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6402] = 4,
+  [6588] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(197), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(704), 16,
       anon_sym_silence,
@@ -13676,12 +13904,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6430] = 4,
+  [6616] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(706), 16,
       anon_sym_silence,
@@ -13700,12 +13928,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6458] = 4,
+  [6644] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(200), 1,
       aux_sym_http_repeat1,
     ACTIONS(708), 16,
       anon_sym_silence,
@@ -13724,12 +13952,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6486] = 4,
+  [6672] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(199), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(710), 16,
       anon_sym_silence,
@@ -13748,12 +13976,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6514] = 4,
+  [6700] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(202), 1,
       aux_sym_http_repeat1,
     ACTIONS(712), 16,
       anon_sym_silence,
@@ -13772,12 +14000,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6542] = 4,
+  [6728] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(714), 16,
       anon_sym_silence,
@@ -13796,12 +14024,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6570] = 4,
+  [6756] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(163), 1,
+    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(716), 16,
       anon_sym_silence,
@@ -13820,12 +14048,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6598] = 4,
+  [6784] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 1,
+    ACTIONS(306), 1,
       anon_sym_header,
-    STATE(36), 1,
+    STATE(205), 1,
       aux_sym_http_repeat1,
     ACTIONS(718), 16,
       anon_sym_silence,
@@ -13844,13 +14072,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6626] = 4,
+  [6812] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(667), 1,
-      anon_sym_COMMA,
-    STATE(186), 1,
-      aux_sym_icmps_repeat1,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    STATE(37), 1,
+      aux_sym_http_repeat1,
     ACTIONS(720), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13868,30 +14096,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6654] = 2,
+  [6840] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(689), 17,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6677] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    STATE(37), 1,
+      aux_sym_http_repeat1,
     ACTIONS(722), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13909,7 +14120,120 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6699] = 11,
+  [6868] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    STATE(206), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(724), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6896] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    STATE(37), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(726), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6924] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_header,
+    STATE(37), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(728), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6952] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(691), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(730), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6997] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -13918,71 +14242,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(724), 1,
-      anon_sym_RPAREN,
-    ACTIONS(726), 1,
-      sym_port_number,
-    ACTIONS(728), 1,
-      sym_cidr,
-    ACTIONS(730), 1,
-      sym_const_ref,
     ACTIONS(732), 1,
+      anon_sym_RPAREN,
+    ACTIONS(734), 1,
+      sym_port_number,
+    ACTIONS(736), 1,
+      sym_cidr,
+    ACTIONS(738), 1,
+      sym_const_ref,
+    ACTIONS(740), 1,
       sym_identifier,
-    STATE(424), 1,
+    STATE(365), 1,
       sym_argument,
-    STATE(406), 5,
+    STATE(424), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [6737] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(736), 1,
-      anon_sym_COMMA,
-    STATE(206), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(734), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6761] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(740), 1,
-      anon_sym_LPAREN,
-    STATE(238), 1,
-      sym_arguments,
-    ACTIONS(738), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6785] = 4,
+  [7035] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(744), 1,
-      anon_sym_COMMA,
-    STATE(206), 1,
-      aux_sym_default_deny_repeat1,
+      anon_sym_LPAREN,
+    STATE(233), 1,
+      sym_arguments,
     ACTIONS(742), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13996,34 +14280,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [6809] = 4,
+  [7059] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(470), 1,
-      anon_sym_in,
-    STATE(228), 1,
-      sym_scope,
-    ACTIONS(747), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6833] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(736), 1,
+    ACTIONS(748), 1,
       anon_sym_COMMA,
-    STATE(206), 1,
+    STATE(211), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(749), 12,
+    ACTIONS(746), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14036,7 +14300,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [6857] = 11,
+  [7083] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 1,
+      anon_sym_COMMA,
+    STATE(214), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(751), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7107] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14045,32 +14329,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(726), 1,
+    ACTIONS(734), 1,
       sym_port_number,
-    ACTIONS(728), 1,
+    ACTIONS(736), 1,
       sym_cidr,
-    ACTIONS(730), 1,
+    ACTIONS(738), 1,
       sym_const_ref,
-    ACTIONS(732), 1,
+    ACTIONS(740), 1,
       sym_identifier,
-    ACTIONS(751), 1,
+    ACTIONS(755), 1,
       anon_sym_RPAREN,
-    STATE(424), 1,
+    STATE(439), 1,
       sym_argument,
-    STATE(406), 5,
+    STATE(424), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [6895] = 4,
+  [7145] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(736), 1,
+    ACTIONS(753), 1,
       anon_sym_COMMA,
-    STATE(204), 1,
+    STATE(211), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(753), 12,
+    ACTIONS(757), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14083,14 +14367,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [6919] = 4,
+  [7169] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(736), 1,
+    ACTIONS(753), 1,
       anon_sym_COMMA,
-    STATE(208), 1,
+    STATE(211), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(755), 12,
+    ACTIONS(759), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14103,7 +14387,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [6943] = 11,
+  [7193] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 1,
+      anon_sym_COMMA,
+    STATE(215), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(761), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7217] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14112,101 +14416,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(726), 1,
+    ACTIONS(734), 1,
       sym_port_number,
-    ACTIONS(728), 1,
+    ACTIONS(736), 1,
       sym_cidr,
-    ACTIONS(730), 1,
+    ACTIONS(738), 1,
       sym_const_ref,
-    ACTIONS(732), 1,
+    ACTIONS(740), 1,
       sym_identifier,
-    ACTIONS(757), 1,
-      anon_sym_RPAREN,
-    STATE(380), 1,
-      sym_argument,
-    STATE(406), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [6981] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_cidr,
-    ACTIONS(761), 1,
-      anon_sym_namespace,
     ACTIONS(763), 1,
-      anon_sym_pods,
-    ACTIONS(765), 1,
-      anon_sym_entity,
-    ACTIONS(767), 1,
-      anon_sym_fqdn,
-    ACTIONS(769), 1,
-      anon_sym_node,
-    STATE(12), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7012] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_cidr,
-    ACTIONS(761), 1,
-      anon_sym_namespace,
-    ACTIONS(765), 1,
-      anon_sym_entity,
-    ACTIONS(767), 1,
-      anon_sym_fqdn,
-    ACTIONS(771), 1,
-      anon_sym_pods,
-    ACTIONS(773), 1,
-      anon_sym_node,
-    STATE(504), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7043] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(726), 1,
-      sym_port_number,
-    ACTIONS(728), 1,
-      sym_cidr,
-    ACTIONS(730), 1,
-      sym_const_ref,
-    ACTIONS(732), 1,
-      sym_identifier,
-    STATE(424), 1,
+      anon_sym_RPAREN,
+    STATE(439), 1,
       sym_argument,
-    STATE(406), 5,
+    STATE(424), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7078] = 2,
+  [7255] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(742), 13,
+    ACTIONS(371), 1,
+      anon_sym_in,
+    STATE(244), 1,
+      sym_scope,
+    ACTIONS(765), 12,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -14218,30 +14454,124 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7097] = 5,
+  [7279] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(780), 1,
+    ACTIONS(772), 1,
       sym_label_key,
-    STATE(217), 2,
+    STATE(219), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(775), 4,
+    ACTIONS(767), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(777), 6,
+    ACTIONS(769), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7122] = 2,
+  [7304] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(782), 13,
+    ACTIONS(774), 1,
+      anon_sym_cidr,
+    ACTIONS(776), 1,
+      anon_sym_namespace,
+    ACTIONS(778), 1,
+      anon_sym_pods,
+    ACTIONS(780), 1,
+      anon_sym_entity,
+    ACTIONS(782), 1,
+      anon_sym_fqdn,
+    ACTIONS(784), 1,
+      anon_sym_node,
+    STATE(14), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7335] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(734), 1,
+      sym_port_number,
+    ACTIONS(736), 1,
+      sym_cidr,
+    ACTIONS(738), 1,
+      sym_const_ref,
+    ACTIONS(740), 1,
+      sym_identifier,
+    STATE(439), 1,
+      sym_argument,
+    STATE(424), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7370] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(774), 1,
+      anon_sym_cidr,
+    ACTIONS(776), 1,
+      anon_sym_namespace,
+    ACTIONS(780), 1,
+      anon_sym_entity,
+    ACTIONS(782), 1,
+      anon_sym_fqdn,
+    ACTIONS(786), 1,
+      anon_sym_pods,
+    ACTIONS(788), 1,
+      anon_sym_node,
+    STATE(14), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7401] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(774), 1,
+      anon_sym_cidr,
+    ACTIONS(776), 1,
+      anon_sym_namespace,
+    ACTIONS(780), 1,
+      anon_sym_entity,
+    ACTIONS(782), 1,
+      anon_sym_fqdn,
+    ACTIONS(790), 1,
+      anon_sym_pods,
+    ACTIONS(792), 1,
+      anon_sym_node,
+    STATE(467), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7432] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(746), 13,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -14255,111 +14585,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7141] = 8,
+  [7451] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(759), 1,
+    ACTIONS(774), 1,
       anon_sym_cidr,
-    ACTIONS(761), 1,
+    ACTIONS(776), 1,
       anon_sym_namespace,
-    ACTIONS(765), 1,
+    ACTIONS(780), 1,
       anon_sym_entity,
-    ACTIONS(767), 1,
+    ACTIONS(782), 1,
       anon_sym_fqdn,
-    ACTIONS(771), 1,
-      anon_sym_pods,
-    ACTIONS(773), 1,
-      anon_sym_node,
-    STATE(503), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7172] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 1,
-      anon_sym_cidr,
-    ACTIONS(761), 1,
-      anon_sym_namespace,
-    ACTIONS(765), 1,
-      anon_sym_entity,
-    ACTIONS(767), 1,
-      anon_sym_fqdn,
-    ACTIONS(784), 1,
-      anon_sym_pods,
-    ACTIONS(786), 1,
-      anon_sym_node,
-    STATE(12), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7203] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(788), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7221] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(747), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7239] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(726), 1,
-      sym_port_number,
     ACTIONS(790), 1,
-      anon_sym_RBRACK,
-    ACTIONS(792), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(376), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7269] = 2,
+      anon_sym_pods,
+    ACTIONS(792), 1,
+      anon_sym_node,
+    STATE(511), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7482] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(794), 12,
+    ACTIONS(794), 13,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -14371,7 +14625,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7287] = 8,
+  [7501] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14380,20 +14634,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(726), 1,
+    ACTIONS(734), 1,
       sym_port_number,
     ACTIONS(796), 1,
-      anon_sym_RBRACK,
+      anon_sym_group,
     ACTIONS(798), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(440), 5,
+    STATE(250), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7317] = 2,
+  [7531] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(800), 12,
@@ -14409,7 +14663,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7335] = 2,
+  [7549] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(802), 12,
@@ -14425,7 +14679,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7353] = 2,
+  [7567] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(804), 12,
@@ -14441,7 +14695,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7371] = 2,
+  [7585] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(806), 12,
@@ -14457,7 +14711,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7389] = 2,
+  [7603] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(808), 12,
@@ -14473,7 +14727,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7407] = 2,
+  [7621] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(810), 12,
@@ -14489,23 +14743,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7425] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(812), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7443] = 8,
+  [7639] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14514,20 +14752,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(726), 1,
+    ACTIONS(734), 1,
       sym_port_number,
-    ACTIONS(814), 1,
+    ACTIONS(812), 1,
       anon_sym_RBRACK,
-    ACTIONS(798), 2,
+    ACTIONS(814), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(440), 5,
+    STATE(371), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7473] = 8,
+  [7669] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14536,36 +14774,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(726), 1,
+    ACTIONS(734), 1,
       sym_port_number,
     ACTIONS(816), 1,
-      anon_sym_group,
+      anon_sym_RBRACK,
     ACTIONS(818), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(244), 5,
+    STATE(442), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7503] = 2,
+  [7699] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(820), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7521] = 2,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(734), 1,
+      sym_port_number,
+    ACTIONS(820), 1,
+      anon_sym_RBRACK,
+    ACTIONS(818), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7729] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(822), 12,
@@ -14581,7 +14825,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7539] = 2,
+  [7747] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(824), 12,
@@ -14597,7 +14841,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7557] = 2,
+  [7765] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(765), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7783] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(826), 12,
@@ -14613,17 +14873,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7575] = 6,
+  [7801] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(828), 1,
       anon_sym_LBRACE,
     ACTIONS(832), 1,
       sym_const_ref,
-    STATE(256), 2,
+    STATE(266), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(274), 2,
+    STATE(280), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(830), 6,
@@ -14633,72 +14893,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7601] = 2,
+  [7827] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(834), 11,
-      ts_builtin_sym_end,
+    ACTIONS(834), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [7618] = 2,
+  [7845] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(836), 11,
-      ts_builtin_sym_end,
+    ACTIONS(836), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [7635] = 2,
+  [7863] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(838), 11,
-      ts_builtin_sym_end,
+    ACTIONS(838), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [7652] = 7,
+  [7881] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(726), 1,
-      sym_port_number,
-    ACTIONS(840), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(241), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7679] = 2,
+    ACTIONS(840), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7899] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(842), 11,
@@ -14713,7 +14972,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [7696] = 2,
+  [7916] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(844), 11,
@@ -14728,15 +14987,110 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [7713] = 5,
+  [7933] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(846), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    STATE(247), 2,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(734), 1,
+      sym_port_number,
+    ACTIONS(846), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(268), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7960] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(848), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7977] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [7994] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(852), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8011] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(854), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(856), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8045] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(858), 1,
+      anon_sym_LBRACE,
+    STATE(255), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(274), 2,
+    STATE(280), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(830), 6,
@@ -14746,25 +15100,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7736] = 5,
+  [8068] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(848), 1,
+    ACTIONS(860), 1,
       anon_sym_LBRACE,
-    STATE(247), 2,
+    STATE(255), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(274), 2,
+    STATE(280), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(850), 6,
+    ACTIONS(862), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7759] = 7,
+  [8091] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(865), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8108] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14773,154 +15142,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(726), 1,
+    ACTIONS(734), 1,
       sym_port_number,
-    ACTIONS(853), 2,
+    ACTIONS(867), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(423), 5,
+    STATE(420), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7786] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(855), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7803] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(726), 1,
-      sym_port_number,
-    ACTIONS(798), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(440), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7830] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(726), 1,
-      sym_port_number,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(430), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7857] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(859), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7874] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(861), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7891] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(863), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7908] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(865), 1,
-      anon_sym_LBRACE,
-    STATE(246), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(274), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7931] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(867), 1,
-      anon_sym_LBRACE,
-    STATE(247), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(274), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7954] = 2,
+  [8135] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(869), 11,
@@ -14935,22 +15168,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [7971] = 2,
+  [8152] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(871), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7988] = 2,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(734), 1,
+      sym_port_number,
+    ACTIONS(818), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8179] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(734), 1,
+      sym_port_number,
+    ACTIONS(871), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(429), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8206] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(873), 11,
@@ -14965,7 +15223,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8005] = 2,
+  [8223] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(875), 11,
@@ -14980,7 +15238,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8022] = 2,
+  [8240] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(877), 11,
@@ -14995,7 +15253,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8039] = 2,
+  [8257] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(879), 11,
@@ -15010,7 +15268,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8056] = 2,
+  [8274] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(881), 11,
@@ -15025,22 +15283,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8073] = 2,
+  [8291] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(883), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(883), 1,
+      anon_sym_LBRACE,
+    STATE(255), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(830), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8090] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8314] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(885), 11,
@@ -15055,58 +15316,88 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8107] = 6,
+  [8331] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(887), 1,
-      anon_sym_RBRACE,
-    ACTIONS(889), 1,
-      anon_sym_BANG,
-    ACTIONS(891), 1,
-      sym_label_key,
-    ACTIONS(893), 1,
-      sym_const_ref,
-    STATE(444), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8131] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(897), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(895), 8,
-      anon_sym_namespaces,
+    ACTIONS(887), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_everything,
-      anon_sym_anywhere,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [8149] = 6,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8348] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(889), 1,
-      anon_sym_BANG,
-    ACTIONS(891), 1,
-      sym_label_key,
-    ACTIONS(899), 1,
+    ACTIONS(889), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8365] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(891), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8382] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(893), 1,
+      anon_sym_LBRACE,
+    STATE(254), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(830), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8405] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(895), 1,
       anon_sym_RBRACE,
+    ACTIONS(897), 1,
+      anon_sym_BANG,
+    ACTIONS(899), 1,
+      sym_label_key,
     ACTIONS(901), 1,
       sym_const_ref,
-    STATE(386), 6,
+    STATE(437), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8173] = 7,
+  [8429] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15119,177 +15410,257 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(905), 1,
       sym_const_ref,
-    STATE(155), 5,
+    STATE(169), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [8199] = 6,
+  [8455] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(889), 1,
+    ACTIONS(897), 1,
       anon_sym_BANG,
-    ACTIONS(891), 1,
+    ACTIONS(899), 1,
       sym_label_key,
-    ACTIONS(893), 1,
+    ACTIONS(901), 1,
       sym_const_ref,
     ACTIONS(907), 1,
       anon_sym_RBRACE,
-    STATE(444), 6,
+    STATE(437), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8223] = 8,
+  [8479] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(897), 1,
+      anon_sym_BANG,
+    ACTIONS(899), 1,
+      sym_label_key,
+    ACTIONS(909), 1,
+      anon_sym_RBRACE,
+    ACTIONS(911), 1,
+      sym_const_ref,
+    STATE(377), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8503] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(915), 2,
+      anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(913), 8,
+      anon_sym_namespaces,
+      anon_sym_cidr,
+      anon_sym_pods,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [8521] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
     ACTIONS(208), 1,
       sym_label_key,
-    ACTIONS(336), 1,
+    ACTIONS(312), 1,
       anon_sym_to,
-    ACTIONS(340), 1,
+    ACTIONS(316), 1,
       anon_sym_in,
-    ACTIONS(342), 1,
+    ACTIONS(318), 1,
       anon_sym_with,
-    ACTIONS(344), 1,
+    ACTIONS(320), 1,
       sym_const_ref,
-    STATE(17), 3,
+    STATE(21), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8250] = 5,
+  [8548] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(889), 1,
+    ACTIONS(897), 1,
       anon_sym_BANG,
-    ACTIONS(891), 1,
+    ACTIONS(899), 1,
       sym_label_key,
-    ACTIONS(893), 1,
+    ACTIONS(901), 1,
       sym_const_ref,
-    STATE(444), 6,
+    STATE(437), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8271] = 4,
+  [8569] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(775), 1,
+    ACTIONS(767), 1,
       sym_const_ref,
-    STATE(273), 2,
+    STATE(279), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(909), 6,
+    ACTIONS(917), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8290] = 4,
+  [8588] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(914), 1,
+    ACTIONS(922), 1,
       sym_const_ref,
-    STATE(273), 2,
+    STATE(279), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(912), 6,
+    ACTIONS(920), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8309] = 6,
+  [8607] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(916), 1,
-      anon_sym_pods,
-    ACTIONS(918), 1,
-      anon_sym_all,
-    ACTIONS(920), 1,
-      anon_sym_nodes,
-    ACTIONS(922), 1,
-      anon_sym_everything,
-    STATE(221), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8331] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(926), 1,
-      sym_label_key,
-    ACTIONS(928), 1,
-      sym_const_ref,
-    ACTIONS(924), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(414), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8353] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(926), 1,
-      sym_label_key,
-    ACTIONS(932), 1,
-      sym_const_ref,
-    ACTIONS(930), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(409), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8375] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(918), 1,
-      anon_sym_all,
-    ACTIONS(920), 1,
-      anon_sym_nodes,
-    ACTIONS(922), 1,
-      anon_sym_everything,
-    ACTIONS(934), 1,
-      anon_sym_pods,
-    STATE(221), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8397] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(389), 1,
+    STATE(395), 1,
       sym_type,
-    ACTIONS(936), 3,
+    ACTIONS(924), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(938), 4,
+    ACTIONS(926), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [8415] = 2,
+  [8625] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(940), 7,
+    ACTIONS(928), 1,
+      anon_sym_pods,
+    ACTIONS(930), 1,
+      anon_sym_all,
+    ACTIONS(932), 1,
+      anon_sym_nodes,
+    ACTIONS(934), 1,
+      anon_sym_everything,
+    STATE(238), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8647] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(938), 1,
+      sym_label_key,
+    ACTIONS(940), 1,
+      sym_const_ref,
+    ACTIONS(936), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(445), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8669] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(938), 1,
+      sym_label_key,
+    ACTIONS(944), 1,
+      sym_const_ref,
+    ACTIONS(942), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(455), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8691] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 1,
+      anon_sym_all,
+    ACTIONS(932), 1,
+      anon_sym_nodes,
+    ACTIONS(934), 1,
+      anon_sym_everything,
+    ACTIONS(946), 1,
+      anon_sym_pods,
+    STATE(238), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8713] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(948), 1,
+      anon_sym_silence,
+    ACTIONS(950), 1,
+      anon_sym_RBRACE,
+    ACTIONS(952), 1,
+      sym__name_token,
+    STATE(283), 1,
+      sym_name,
+    STATE(427), 1,
+      sym_inventory_entry,
+    STATE(316), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [8736] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(208), 1,
+      sym_label_key,
+    ACTIONS(425), 1,
+      anon_sym_to,
+    ACTIONS(429), 1,
+      sym_const_ref,
+    STATE(35), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8757] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(948), 1,
+      anon_sym_silence,
+    ACTIONS(952), 1,
+      sym__name_token,
+    ACTIONS(954), 1,
+      anon_sym_RBRACE,
+    STATE(283), 1,
+      sym_name,
+    STATE(427), 1,
+      sym_inventory_entry,
+    STATE(316), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [8780] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(956), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -15297,310 +15668,329 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8428] = 7,
+  [8793] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(942), 1,
-      anon_sym_silence,
-    ACTIONS(944), 1,
-      anon_sym_RBRACE,
-    ACTIONS(946), 1,
-      sym__name_token,
-    STATE(277), 1,
-      sym_name,
-    STATE(397), 1,
-      sym_inventory_entry,
-    STATE(309), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8451] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      anon_sym_silence,
-    ACTIONS(946), 1,
-      sym__name_token,
     ACTIONS(948), 1,
-      anon_sym_RBRACE,
-    STATE(277), 1,
-      sym_name,
-    STATE(411), 1,
-      sym_inventory_entry,
-    STATE(309), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8474] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(413), 1,
-      anon_sym_to,
-    ACTIONS(417), 1,
-      sym_const_ref,
-    STATE(37), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8495] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
       anon_sym_silence,
-    ACTIONS(946), 1,
+    ACTIONS(952), 1,
       sym__name_token,
-    ACTIONS(950), 1,
+    ACTIONS(958), 1,
       anon_sym_RBRACE,
-    STATE(277), 1,
+    STATE(283), 1,
       sym_name,
-    STATE(411), 1,
+    STATE(391), 1,
       sym_inventory_entry,
-    STATE(309), 2,
+    STATE(316), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [8518] = 5,
+  [8816] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(926), 1,
-      sym_label_key,
-    ACTIONS(952), 1,
-      sym_const_ref,
-    STATE(177), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8536] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(587), 1,
-      anon_sym_EQ,
-    ACTIONS(956), 1,
-      anon_sym_in,
-    ACTIONS(958), 1,
-      anon_sym_BANG_EQ,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(960), 1,
-      anon_sym_notin,
-    ACTIONS(954), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8556] = 5,
+      anon_sym_RPAREN,
+    ACTIONS(962), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(441), 2,
+      sym__label_value,
+      sym_string,
+  [8834] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(962), 1,
-      anon_sym_namespaces,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(964), 1,
-      anon_sym_namespace,
+      anon_sym_RPAREN,
+    ACTIONS(962), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(441), 2,
+      sym__label_value,
+      sym_string,
+  [8852] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(966), 1,
+      anon_sym_namespaces,
+    ACTIONS(968), 1,
+      anon_sym_namespace,
+    ACTIONS(970), 1,
       anon_sym_all,
-    STATE(165), 3,
+    STATE(174), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [8574] = 5,
+  [8870] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(968), 1,
-      anon_sym_RPAREN,
-    ACTIONS(970), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(420), 2,
-      sym__label_value,
-      sym_string,
-  [8592] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
     ACTIONS(972), 1,
-      sym_const_ref,
+      anon_sym_LBRACE,
     ACTIONS(974), 1,
-      sym__name_token,
-    STATE(34), 3,
-      sym__string_or_ref,
-      sym_string,
-      sym_name,
-  [8610] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      anon_sym_silence,
-    ACTIONS(946), 1,
-      sym__name_token,
-    STATE(277), 1,
-      sym_name,
-    STATE(411), 1,
-      sym_inventory_entry,
-    STATE(309), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8630] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_sentence,
     ACTIONS(976), 1,
-      anon_sym_LBRACK,
-    STATE(129), 1,
-      sym_cidr_item,
-    ACTIONS(978), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(130), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [8648] = 5,
+      anon_sym_LPAREN,
+    STATE(267), 1,
+      sym_body,
+    STATE(353), 1,
+      sym_parameters,
+    STATE(444), 1,
+      sym_sentence_declaration,
+  [8892] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(926), 1,
+    ACTIONS(938), 1,
+      sym_label_key,
+    ACTIONS(978), 1,
+      sym_const_ref,
+    STATE(117), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8910] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(938), 1,
       sym_label_key,
     ACTIONS(980), 1,
       sym_const_ref,
-    STATE(138), 3,
+    STATE(243), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8666] = 7,
+  [8928] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(982), 1,
-      anon_sym_LBRACE,
+    ACTIONS(598), 1,
+      anon_sym_EQ,
     ACTIONS(984), 1,
-      anon_sym_sentence,
+      anon_sym_in,
     ACTIONS(986), 1,
-      anon_sym_LPAREN,
-    STATE(253), 1,
-      sym_body,
-    STATE(321), 1,
-      sym_parameters,
-    STATE(410), 1,
-      sym_sentence_declaration,
-  [8688] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_BANG_EQ,
     ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(970), 2,
-      sym_label_value,
+      anon_sym_notin,
+    ACTIONS(982), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [8948] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(938), 1,
+      sym_label_key,
+    ACTIONS(990), 1,
       sym_const_ref,
-    STATE(420), 2,
-      sym__label_value,
-      sym_string,
-  [8706] = 5,
+    STATE(172), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8966] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(948), 1,
+      anon_sym_silence,
+    ACTIONS(952), 1,
+      sym__name_token,
+    STATE(283), 1,
+      sym_name,
+    STATE(427), 1,
+      sym_inventory_entry,
+    STATE(316), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [8986] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(990), 1,
+    ACTIONS(992), 1,
       anon_sym_RPAREN,
-    ACTIONS(970), 2,
+    ACTIONS(962), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(420), 2,
+    STATE(441), 2,
       sym__label_value,
       sym_string,
-  [8724] = 6,
+  [9004] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(994), 1,
-      anon_sym_COMMA,
-    ACTIONS(996), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    STATE(297), 1,
-      aux_sym_silence_repeat1,
-    STATE(429), 1,
+    ACTIONS(994), 1,
+      anon_sym_RPAREN,
+    ACTIONS(962), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(441), 2,
+      sym__label_value,
       sym_string,
-    ACTIONS(992), 2,
+  [9022] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(998), 1,
+      anon_sym_COMMA,
+    ACTIONS(1000), 1,
+      anon_sym_DQUOTE,
+    STATE(303), 1,
+      aux_sym_silence_repeat1,
+    STATE(448), 1,
+      sym_string,
+    ACTIONS(996), 2,
       anon_sym_silence,
       sym__name_token,
-  [8744] = 6,
+  [9042] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(994), 1,
+    ACTIONS(998), 1,
       anon_sym_COMMA,
-    ACTIONS(996), 1,
+    ACTIONS(1000), 1,
       anon_sym_DQUOTE,
-    STATE(308), 1,
+    STATE(317), 1,
       aux_sym_silence_repeat1,
-    STATE(433), 1,
+    STATE(450), 1,
       sym_string,
-    ACTIONS(998), 2,
+    ACTIONS(1002), 2,
       anon_sym_silence,
       sym__name_token,
-  [8764] = 5,
+  [9062] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(976), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(938), 1,
+      sym_label_key,
+    ACTIONS(1004), 1,
+      sym_const_ref,
+    STATE(130), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9080] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1006), 1,
       anon_sym_LBRACK,
-    STATE(157), 1,
+    STATE(121), 1,
       sym_cidr_item,
-    ACTIONS(978), 2,
+    ACTIONS(1008), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(130), 2,
+    STATE(122), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [8782] = 5,
+  [9098] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(926), 1,
-      sym_label_key,
-    ACTIONS(1000), 1,
+    ACTIONS(1006), 1,
+      anon_sym_LBRACK,
+    STATE(158), 1,
+      sym_cidr_item,
+    ACTIONS(1008), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(170), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8800] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(926), 1,
-      sym_label_key,
-    ACTIONS(1002), 1,
-      sym_const_ref,
-    STATE(232), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8818] = 5,
+    STATE(122), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9116] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1004), 1,
-      anon_sym_RPAREN,
-    ACTIONS(970), 2,
-      sym_label_value,
+    ACTIONS(1010), 1,
       sym_const_ref,
-    STATE(420), 2,
-      sym__label_value,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    STATE(29), 3,
+      sym__string_or_ref,
       sym_string,
-  [8836] = 5,
+      sym_name,
+  [9134] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(926), 1,
+    ACTIONS(938), 1,
       sym_label_key,
-    ACTIONS(1006), 1,
+    ACTIONS(1014), 1,
       sym_const_ref,
-    STATE(121), 3,
+    STATE(171), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8854] = 2,
+  [9152] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1016), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(8), 2,
+      sym__label_value,
+      sym_string,
+  [9167] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1018), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(381), 2,
+      sym__label_value,
+      sym_string,
+  [9182] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1020), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(245), 2,
+      sym__label_value,
+      sym_string,
+  [9197] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1022), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(380), 2,
+      sym__label_value,
+      sym_string,
+  [9212] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1006), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1024), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(157), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9227] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1026), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(432), 2,
+      sym__label_value,
+      sym_string,
+  [9242] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -15609,448 +15999,170 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [8865] = 4,
+  [9253] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1008), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(369), 2,
-      sym__label_value,
-      sym_string,
-  [8880] = 4,
+    ACTIONS(948), 1,
+      anon_sym_silence,
+    ACTIONS(952), 1,
+      sym__name_token,
+    STATE(284), 1,
+      sym_name,
+    STATE(356), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9270] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(350), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1010), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(370), 2,
-      sym__label_value,
-      sym_string,
-  [8895] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(8), 2,
-      sym__label_value,
-      sym_string,
-  [8910] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1014), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(412), 2,
-      sym__label_value,
-      sym_string,
-  [8925] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1018), 1,
+    ACTIONS(1030), 1,
       anon_sym_COMMA,
-    STATE(308), 1,
+    STATE(317), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(1016), 2,
+    ACTIONS(1028), 2,
       anon_sym_silence,
       sym__name_token,
-  [8942] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      anon_sym_silence,
-    ACTIONS(946), 1,
-      sym__name_token,
-    STATE(276), 1,
-      sym_name,
-    STATE(319), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8959] = 4,
+  [9287] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1021), 2,
+    ACTIONS(962), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(231), 2,
+    STATE(441), 2,
       sym__label_value,
       sym_string,
-  [8974] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(970), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(420), 2,
-      sym__label_value,
-      sym_string,
-  [8989] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(976), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1023), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(159), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9004] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1025), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9018] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1027), 1,
-      sym_const_ref,
-    STATE(180), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9032] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1029), 1,
-      sym_const_ref,
-    STATE(53), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9046] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1031), 1,
-      sym_const_ref,
-    STATE(38), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9060] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1033), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9074] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
+  [9302] = 4,
     ACTIONS(1035), 1,
-      sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(167), 1,
-      sym__name_list,
-  [9090] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_DQUOTE2,
     ACTIONS(1037), 1,
-      anon_sym_silence,
-    ACTIONS(1040), 1,
-      sym__name_token,
-    STATE(319), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9104] = 4,
-    ACTIONS(1045), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1047), 1,
       sym_comment,
-    STATE(320), 1,
+    STATE(360), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1042), 2,
+    ACTIONS(1033), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9118] = 5,
+  [9316] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(982), 1,
-      anon_sym_LBRACE,
-    ACTIONS(984), 1,
-      anon_sym_sentence,
-    STATE(260), 1,
-      sym_body,
-    STATE(413), 1,
-      sym_sentence_declaration,
-  [9134] = 4,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1039), 1,
+      sym_const_ref,
+    STATE(39), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9330] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1041), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9344] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1043), 1,
+      sym_const_ref,
+    STATE(164), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9358] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1047), 1,
-      sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_DQUOTE2,
-    STATE(349), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1049), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9148] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1055), 1,
       sym_icmp_type,
-    STATE(174), 1,
+    STATE(185), 1,
       sym_icmp_item,
-    ACTIONS(1053), 2,
+    ACTIONS(1045), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [9162] = 4,
+  [9372] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1057), 1,
+    ACTIONS(1049), 1,
       sym_const_ref,
-    STATE(139), 2,
+    STATE(208), 2,
       sym__string_or_ref,
       sym_string,
-  [9176] = 5,
+  [9386] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1035), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1051), 1,
       sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(184), 1,
-      sym__name_list,
-  [9192] = 4,
+    STATE(229), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9400] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1059), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1053), 1,
+      sym_const_ref,
+    STATE(188), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9414] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1055), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      sym_name,
+    STATE(175), 1,
+      sym__name_list,
+  [9430] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1057), 1,
       anon_sym_RBRACK,
-    STATE(408), 1,
+    STATE(433), 1,
       sym__cidr_or_ref,
-    ACTIONS(1061), 2,
+    ACTIONS(1059), 2,
       sym_cidr,
       sym_const_ref,
-  [9206] = 4,
+  [9444] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1063), 1,
-      sym_const_ref,
-    STATE(202), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9220] = 4,
+    ACTIONS(1047), 1,
+      sym_icmp_type,
+    STATE(207), 1,
+      sym_icmp_item,
+    ACTIONS(1045), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9458] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1061), 1,
+      sym_sentence_word,
+    STATE(170), 1,
+      sym_way,
+    ACTIONS(1063), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [9472] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1065), 1,
       sym_const_ref,
-    STATE(176), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9234] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1067), 1,
-      sym_const_ref,
-    STATE(226), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9248] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1055), 1,
-      sym_icmp_type,
-    STATE(201), 1,
-      sym_icmp_item,
-    ACTIONS(1053), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9262] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1069), 1,
-      sym_const_ref,
-    STATE(189), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9276] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1071), 1,
-      sym_const_ref,
-    STATE(191), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9290] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1073), 1,
-      sym_const_ref,
-    STATE(40), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9304] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1075), 1,
-      sym_const_ref,
-    STATE(54), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9318] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1055), 1,
-      sym_icmp_type,
-    STATE(81), 1,
-      sym_icmp_item,
-    ACTIONS(1053), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9332] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1077), 1,
-      sym_const_ref,
-    STATE(91), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9346] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1079), 1,
-      sym_const_ref,
-    STATE(78), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9360] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1081), 1,
-      sym_const_ref,
-    STATE(110), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9374] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1083), 1,
-      sym_sentence_word,
-    STATE(151), 1,
-      sym_way,
-    ACTIONS(1085), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9388] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      anon_sym_RBRACK,
-    STATE(408), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1061), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9402] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1089), 1,
-      sym_const_ref,
-    STATE(192), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9416] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1091), 1,
-      sym_const_ref,
-    STATE(195), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9430] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1093), 1,
-      sym_const_ref,
-    STATE(41), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9444] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1095), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9458] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1097), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9472] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1099), 1,
-      sym_const_ref,
-    STATE(198), 2,
+    STATE(196), 2,
       sym__string_or_ref,
       sym_string,
   [9486] = 4,
@@ -16058,1618 +16170,1847 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1101), 1,
+    ACTIONS(1067), 1,
       sym_const_ref,
-    STATE(58), 2,
+    STATE(198), 2,
       sym__string_or_ref,
       sym_string,
-  [9500] = 5,
+  [9500] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1035), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1069), 1,
       sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(169), 1,
-      sym__name_list,
-  [9516] = 4,
-    ACTIONS(1047), 1,
+    STATE(40), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9514] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1105), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1071), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9528] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1047), 1,
+      sym_icmp_type,
+    STATE(82), 1,
+      sym_icmp_item,
+    ACTIONS(1045), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9542] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1073), 1,
+      sym_const_ref,
+    STATE(84), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9556] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1075), 1,
+      sym_const_ref,
+    STATE(128), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9570] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1077), 1,
+      sym_const_ref,
+    STATE(92), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9584] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1079), 1,
+      sym_const_ref,
+    STATE(190), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9598] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1081), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9612] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1083), 1,
+      sym_const_ref,
+    STATE(182), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9626] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1085), 1,
+      sym_const_ref,
+    STATE(201), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9640] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1055), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      sym_name,
+    STATE(166), 1,
+      sym__name_list,
+  [9656] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1087), 1,
+      sym_const_ref,
+    STATE(44), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9670] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1089), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9684] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1091), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9698] = 4,
+    ACTIONS(1037), 1,
+      sym_comment,
+    ACTIONS(1095), 1,
       anon_sym_DQUOTE2,
-    STATE(320), 1,
+    STATE(354), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1103), 2,
+    ACTIONS(1093), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9530] = 3,
+  [9712] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(346), 2,
-      anon_sym_COMMA,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1016), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9542] = 4,
+    ACTIONS(1097), 1,
+      sym_const_ref,
+    STATE(204), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9726] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1099), 1,
+      sym_const_ref,
+    STATE(50), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9740] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1101), 1,
+      anon_sym_RBRACK,
+    STATE(399), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1103), 2,
+      sym_cidr,
+      sym_const_ref,
+  [9754] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1105), 1,
+      sym_const_ref,
+    STATE(49), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9768] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1107), 1,
       sym_const_ref,
-    STATE(154), 2,
+    STATE(156), 2,
       sym__string_or_ref,
       sym_string,
-  [9556] = 4,
-    ACTIONS(1047), 1,
+  [9782] = 5,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1111), 1,
+    ACTIONS(972), 1,
+      anon_sym_LBRACE,
+    ACTIONS(974), 1,
+      anon_sym_sentence,
+    STATE(261), 1,
+      sym_body,
+    STATE(416), 1,
+      sym_sentence_declaration,
+  [9798] = 4,
+    ACTIONS(1037), 1,
+      sym_comment,
+    ACTIONS(1112), 1,
       anon_sym_DQUOTE2,
-    STATE(353), 1,
+    STATE(354), 1,
       aux_sym_string_repeat1,
     ACTIONS(1109), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9570] = 4,
-    ACTIONS(1047), 1,
+  [9812] = 3,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1113), 1,
+    ACTIONS(350), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1028), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9824] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1114), 1,
+      anon_sym_silence,
+    ACTIONS(1117), 1,
+      sym__name_token,
+    STATE(356), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9838] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1055), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      sym_name,
+    STATE(180), 1,
+      sym__name_list,
+  [9854] = 4,
+    ACTIONS(1037), 1,
+      sym_comment,
+    ACTIONS(1121), 1,
       anon_sym_DQUOTE2,
-    STATE(320), 1,
+    STATE(347), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1103), 2,
+    ACTIONS(1119), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9584] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1115), 1,
-      sym_sentence_word,
-    STATE(162), 1,
-      sym_way,
-    ACTIONS(1085), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9598] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1117), 1,
-      anon_sym_RBRACK,
-    STATE(385), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1119), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9612] = 4,
+  [9868] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1121), 1,
+    ACTIONS(1123), 1,
       sym_const_ref,
-    STATE(85), 2,
+    STATE(124), 2,
       sym__string_or_ref,
       sym_string,
-  [9626] = 4,
+  [9882] = 4,
+    ACTIONS(1037), 1,
+      sym_comment,
+    ACTIONS(1125), 1,
+      anon_sym_DQUOTE2,
+    STATE(354), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1093), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9896] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1123), 1,
-      anon_sym_COMMA,
-    ACTIONS(1126), 1,
-      anon_sym_RBRACE,
-    STATE(357), 1,
-      aux_sym_selector_repeat1,
-  [9639] = 4,
+    ACTIONS(1127), 1,
+      sym_sentence_word,
+    STATE(181), 1,
+      sym_way,
+    ACTIONS(1063), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [9910] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(968), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1128), 1,
-      anon_sym_COMMA,
-    STATE(367), 1,
-      aux_sym_selector_in_repeat1,
-  [9652] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1130), 1,
-      anon_sym_COMMA,
-    STATE(367), 1,
-      aux_sym_selector_in_repeat1,
-  [9665] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1132), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1129), 1,
       sym_const_ref,
-    STATE(35), 1,
-      sym_name,
-  [9678] = 4,
+    STATE(90), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9924] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1134), 1,
-      sym_const_ref,
-    STATE(26), 1,
-      sym_name,
-  [9691] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1136), 1,
-      sym_port_number,
-    ACTIONS(1138), 1,
-      sym_const_ref,
-    STATE(79), 1,
-      sym_port,
-  [9704] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1140), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1142), 1,
-      sym_identifier,
-    STATE(451), 1,
-      sym_parameter,
-  [9717] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1144), 1,
-      sym_const_ref,
-    STATE(43), 1,
-      sym_name,
-  [9730] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1136), 1,
-      sym_port_number,
-    ACTIONS(1146), 1,
-      sym_const_ref,
-    STATE(150), 1,
-      sym_port,
-  [9743] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1140), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1148), 1,
-      anon_sym_COMMA,
-    STATE(399), 1,
-      aux_sym_parameters_repeat1,
-  [9756] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1150), 1,
-      anon_sym_COMMA,
-    ACTIONS(1153), 1,
-      anon_sym_RPAREN,
-    STATE(367), 1,
-      aux_sym_selector_in_repeat1,
-  [9769] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1155), 1,
-      anon_sym_COMMA,
-    ACTIONS(1158), 1,
-      anon_sym_RPAREN,
-    STATE(368), 1,
-      aux_sym_arguments_repeat1,
-  [9782] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1160), 1,
-      anon_sym_COMMA,
-    ACTIONS(1162), 1,
-      anon_sym_RPAREN,
-    STATE(358), 1,
-      aux_sym_selector_in_repeat1,
-  [9795] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1164), 1,
-      anon_sym_COMMA,
-    ACTIONS(1166), 1,
-      anon_sym_RPAREN,
-    STATE(359), 1,
-      aux_sym_selector_in_repeat1,
-  [9808] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1168), 1,
-      anon_sym_COMMA,
-    ACTIONS(1171), 1,
+    ACTIONS(1131), 1,
       anon_sym_RBRACK,
-    STATE(371), 1,
-      aux_sym_cidr_list_repeat1,
-  [9821] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(950), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1173), 1,
-      anon_sym_COMMA,
-    STATE(384), 1,
-      aux_sym_inventory_repeat1,
-  [9834] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1175), 1,
-      anon_sym_COMMA,
-    ACTIONS(1178), 1,
-      anon_sym_RBRACK,
-    STATE(373), 1,
-      aux_sym_list_repeat1,
-  [9847] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      sym_identifier,
-    ACTIONS(1180), 1,
-      anon_sym_RPAREN,
-    STATE(383), 1,
-      sym_parameter,
-  [9860] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1182), 1,
-      anon_sym_COMMA,
-    STATE(371), 1,
-      aux_sym_cidr_list_repeat1,
-  [9873] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1184), 1,
-      anon_sym_COMMA,
-    ACTIONS(1186), 1,
-      anon_sym_RBRACK,
-    STATE(392), 1,
-      aux_sym_list_repeat1,
-  [9886] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1188), 1,
-      sym_const_ref,
-    STATE(39), 1,
-      sym_name,
-  [9899] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(724), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1190), 1,
-      anon_sym_COMMA,
-    STATE(368), 1,
-      aux_sym_arguments_repeat1,
-  [9912] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(408), 1,
+    STATE(433), 1,
       sym__cidr_or_ref,
-    ACTIONS(1061), 2,
+    ACTIONS(1059), 2,
       sym_cidr,
       sym_const_ref,
-  [9923] = 4,
+  [9938] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1192), 1,
+    ACTIONS(1133), 1,
       anon_sym_COMMA,
-    ACTIONS(1194), 1,
+    ACTIONS(1136), 1,
+      anon_sym_RBRACK,
+    STATE(364), 1,
+      aux_sym_cidr_list_repeat1,
+  [9951] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1138), 1,
+      anon_sym_COMMA,
+    ACTIONS(1140), 1,
       anon_sym_RPAREN,
-    STATE(378), 1,
+    STATE(386), 1,
       aux_sym_arguments_repeat1,
-  [9936] = 3,
+  [9964] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(449), 1,
-      sym_verb,
-    ACTIONS(1196), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [9947] = 3,
+    ACTIONS(1142), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1144), 1,
+      sym_identifier,
+    STATE(458), 1,
+      sym_parameter,
+  [9977] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(427), 1,
-      sym_verb,
-    ACTIONS(1196), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [9958] = 4,
+    ACTIONS(1142), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1146), 1,
+      anon_sym_COMMA,
+    STATE(375), 1,
+      aux_sym_parameters_repeat1,
+  [9990] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1148), 1,
+      sym_port_number,
+    ACTIONS(1150), 1,
+      sym_const_ref,
+    STATE(178), 1,
+      sym_port,
+  [10003] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1152), 1,
+      anon_sym_COMMA,
+    ACTIONS(1155), 1,
+      anon_sym_RBRACK,
+    STATE(369), 1,
+      aux_sym_list_repeat1,
+  [10016] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1148), 1,
+      sym_port_number,
+    ACTIONS(1157), 1,
+      sym_const_ref,
+    STATE(148), 1,
+      sym_port,
+  [10029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      anon_sym_COMMA,
+    ACTIONS(1161), 1,
+      anon_sym_RBRACK,
+    STATE(393), 1,
+      aux_sym_list_repeat1,
+  [10042] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1163), 1,
+      sym_const_ref,
+    STATE(36), 1,
+      sym_name,
+  [10055] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1165), 1,
+      sym_const_ref,
+    STATE(28), 1,
+      sym_name,
+  [10068] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1148), 1,
+      sym_port_number,
+    ACTIONS(1167), 1,
+      sym_const_ref,
+    STATE(81), 1,
+      sym_port,
+  [10081] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1169), 1,
+      anon_sym_COMMA,
+    ACTIONS(1172), 1,
+      anon_sym_RPAREN,
+    STATE(375), 1,
+      aux_sym_parameters_repeat1,
+  [10094] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1174), 1,
+      sym_const_ref,
+    STATE(42), 1,
+      sym_name,
+  [10107] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_COMMA,
+    ACTIONS(1178), 1,
+      anon_sym_RBRACE,
+    STATE(412), 1,
+      aux_sym_selector_repeat1,
+  [10120] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1180), 1,
+      anon_sym_COMMA,
+    ACTIONS(1183), 1,
+      anon_sym_RBRACE,
+    STATE(378), 1,
+      aux_sym_inventory_repeat1,
+  [10133] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1185), 1,
+      anon_sym_COMMA,
+    ACTIONS(1188), 1,
+      anon_sym_RPAREN,
+    STATE(379), 1,
+      aux_sym_selector_in_repeat1,
+  [10146] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1190), 1,
+      anon_sym_COMMA,
+    ACTIONS(1192), 1,
+      anon_sym_RPAREN,
+    STATE(387), 1,
+      aux_sym_selector_in_repeat1,
+  [10159] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1194), 1,
+      anon_sym_COMMA,
+    ACTIONS(1196), 1,
+      anon_sym_RPAREN,
+    STATE(394), 1,
+      aux_sym_selector_in_repeat1,
+  [10172] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1198), 1,
       anon_sym_COMMA,
     ACTIONS(1200), 1,
       anon_sym_RPAREN,
-    STATE(366), 1,
+    STATE(367), 1,
       aux_sym_parameters_repeat1,
-  [9971] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1202), 1,
-      anon_sym_COMMA,
-    ACTIONS(1205), 1,
-      anon_sym_RBRACE,
-    STATE(384), 1,
-      aux_sym_inventory_repeat1,
-  [9984] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1207), 1,
-      anon_sym_COMMA,
-    ACTIONS(1209), 1,
-      anon_sym_RBRACK,
-    STATE(375), 1,
-      aux_sym_cidr_list_repeat1,
-  [9997] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1211), 1,
-      anon_sym_COMMA,
-    ACTIONS(1213), 1,
-      anon_sym_RBRACE,
-    STATE(390), 1,
-      aux_sym_selector_repeat1,
-  [10010] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1215), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10019] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1217), 1,
-      sym_const_ref,
-    STATE(152), 1,
-      sym_name,
-  [10032] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1221), 1,
-      anon_sym_EQ,
-    ACTIONS(1219), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10043] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1223), 1,
-      anon_sym_COMMA,
-    STATE(357), 1,
-      aux_sym_selector_repeat1,
-  [10056] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(45), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1225), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10067] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(814), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1227), 1,
-      anon_sym_COMMA,
-    STATE(373), 1,
-      aux_sym_list_repeat1,
-  [10080] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1229), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [10089] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1231), 1,
-      sym_const_ref,
-    STATE(29), 1,
-      sym_name,
-  [10102] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(210), 1,
-      sym_direction,
-    ACTIONS(1233), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10113] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(454), 1,
-      sym_verb,
-    ACTIONS(1235), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10124] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1237), 1,
-      anon_sym_COMMA,
-    ACTIONS(1239), 1,
-      anon_sym_RBRACE,
-    STATE(372), 1,
-      aux_sym_inventory_repeat1,
-  [10137] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      sym_identifier,
-    ACTIONS(1241), 1,
-      anon_sym_RPAREN,
-    STATE(451), 1,
-      sym_parameter,
-  [10150] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1243), 1,
-      anon_sym_COMMA,
-    ACTIONS(1246), 1,
-      anon_sym_RPAREN,
-    STATE(399), 1,
-      aux_sym_parameters_repeat1,
-  [10163] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1248), 1,
-      sym_const_ref,
-    STATE(30), 1,
-      sym_name,
-  [10176] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1136), 1,
-      sym_port_number,
-    ACTIONS(1250), 1,
-      sym_const_ref,
-    STATE(185), 1,
-      sym_port,
-  [10189] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1252), 1,
-      sym_const_ref,
-    STATE(24), 1,
-      sym_name,
-  [10202] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(1254), 1,
-      sym_const_ref,
-    STATE(118), 1,
-      sym_name,
-  [10215] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(211), 1,
-      sym_direction,
-    ACTIONS(1233), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10226] = 3,
+  [10185] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(216), 1,
       sym_direction,
-    ACTIONS(1233), 2,
+    ACTIONS(1202), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10237] = 2,
+  [10196] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 2,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1204), 1,
+      sym_const_ref,
+    STATE(24), 1,
+      sym_name,
+  [10209] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(224), 1,
+      sym_direction,
+    ACTIONS(1202), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10220] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1206), 1,
+      anon_sym_COMMA,
+    STATE(405), 1,
+      aux_sym_arguments_repeat1,
+  [10233] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(992), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1208), 1,
+      anon_sym_COMMA,
+    STATE(379), 1,
+      aux_sym_selector_in_repeat1,
+  [10246] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(457), 1,
+      sym_verb,
+    ACTIONS(1210), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10257] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1212), 1,
+      sym_const_ref,
+    STATE(46), 1,
+      sym_name,
+  [10270] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1214), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [10279] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1216), 1,
+      anon_sym_COMMA,
+    ACTIONS(1218), 1,
+      anon_sym_RBRACE,
+    STATE(403), 1,
+      aux_sym_inventory_repeat1,
+  [10292] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(433), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1059), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10303] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1220), 1,
+      anon_sym_COMMA,
+    STATE(369), 1,
+      aux_sym_list_repeat1,
+  [10316] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(994), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1222), 1,
+      anon_sym_COMMA,
+    STATE(379), 1,
+      aux_sym_selector_in_repeat1,
+  [10329] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1226), 1,
+      anon_sym_EQ,
+    ACTIONS(1224), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10245] = 3,
+  [10340] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1258), 1,
+    STATE(33), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1228), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10351] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
       sym__name_token,
-    STATE(450), 1,
+    ACTIONS(1230), 1,
+      sym_const_ref,
+    STATE(47), 1,
       sym_name,
-  [10255] = 2,
+  [10364] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1171), 2,
+    STATE(492), 1,
+      sym_verb,
+    ACTIONS(1232), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10375] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1234), 1,
       anon_sym_COMMA,
+    ACTIONS(1236), 1,
       anon_sym_RBRACK,
-  [10263] = 2,
+    STATE(409), 1,
+      aux_sym_cidr_list_repeat1,
+  [10388] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1260), 2,
-      anon_sym_COMMA,
+    STATE(428), 1,
+      sym_verb,
+    ACTIONS(1210), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10399] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(212), 1,
+      sym_direction,
+    ACTIONS(1202), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10410] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1238), 1,
+      sym_const_ref,
+    STATE(159), 1,
+      sym_name,
+  [10423] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
       anon_sym_RBRACE,
-  [10271] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(982), 1,
-      anon_sym_LBRACE,
-    STATE(258), 1,
-      sym_body,
-  [10281] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1205), 2,
+    ACTIONS(1240), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10289] = 2,
+    STATE(378), 1,
+      aux_sym_inventory_repeat1,
+  [10436] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1262), 2,
+    ACTIONS(1144), 1,
+      sym_identifier,
+    ACTIONS(1242), 1,
+      anon_sym_RPAREN,
+    STATE(382), 1,
+      sym_parameter,
+  [10449] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10297] = 3,
+    ACTIONS(1247), 1,
+      anon_sym_RPAREN,
+    STATE(405), 1,
+      aux_sym_arguments_repeat1,
+  [10462] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(982), 1,
-      anon_sym_LBRACE,
-    STATE(254), 1,
-      sym_body,
-  [10307] = 2,
+    ACTIONS(1249), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [10471] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1264), 2,
+    ACTIONS(1144), 1,
+      sym_identifier,
+    ACTIONS(1251), 1,
+      anon_sym_RPAREN,
+    STATE(458), 1,
+      sym_parameter,
+  [10484] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1253), 1,
       anon_sym_COMMA,
+    ACTIONS(1256), 1,
       anon_sym_RBRACE,
-  [10315] = 3,
+    STATE(408), 1,
+      aux_sym_selector_repeat1,
+  [10497] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1057), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1258), 1,
+      anon_sym_COMMA,
+    STATE(364), 1,
+      aux_sym_cidr_list_repeat1,
+  [10510] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1260), 1,
+      sym_const_ref,
+    STATE(127), 1,
+      sym_name,
+  [10523] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 1,
+      sym__name_token,
+    ACTIONS(1262), 1,
+      sym_const_ref,
+    STATE(31), 1,
+      sym_name,
+  [10536] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1264), 1,
+      anon_sym_COMMA,
+    STATE(408), 1,
+      aux_sym_selector_repeat1,
+  [10549] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1144), 1,
+      sym_identifier,
+    STATE(458), 1,
+      sym_parameter,
+  [10559] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1266), 1,
       anon_sym_LBRACE,
-    STATE(263), 1,
+    STATE(247), 1,
       sym_policy_body,
-  [10325] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1258), 1,
-      sym__name_token,
-    STATE(415), 1,
-      sym_name,
-  [10335] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(982), 1,
-      anon_sym_LBRACE,
-    STATE(252), 1,
-      sym_body,
-  [10345] = 2,
+  [10569] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1268), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10353] = 2,
+  [10577] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(972), 1,
+      anon_sym_LBRACE,
+    STATE(253), 1,
+      sym_body,
+  [10587] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(972), 1,
+      anon_sym_LBRACE,
+    STATE(269), 1,
+      sym_body,
+  [10597] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1270), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10361] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1153), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10369] = 2,
+  [10605] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1272), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10377] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1258), 1,
-      sym__name_token,
-    STATE(446), 1,
-      sym_name,
-  [10387] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10613] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1274), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10395] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1158), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10403] = 2,
+  [10621] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1276), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10411] = 3,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10629] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1142), 1,
-      sym_identifier,
-    STATE(451), 1,
-      sym_parameter,
-  [10421] = 3,
+    ACTIONS(1278), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10637] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1278), 1,
-      anon_sym_from,
-    STATE(114), 1,
-      sym_flow,
-  [10431] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1258), 1,
-      sym__name_token,
-    STATE(417), 1,
-      sym_name,
-  [10441] = 2,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    STATE(270), 1,
+      sym_string,
+  [10647] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1280), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10449] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10457] = 2,
+  [10655] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1284), 2,
-      anon_sym_silence,
+    ACTIONS(1266), 1,
+      anon_sym_LBRACE,
+    STATE(231), 1,
+      sym_policy_body,
+  [10665] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1282), 1,
       sym__name_token,
-  [10465] = 2,
+    STATE(417), 1,
+      sym_name,
+  [10675] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10683] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1284), 1,
+      anon_sym_from,
+    STATE(136), 1,
+      sym_flow,
+  [10693] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1286), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10473] = 2,
+      anon_sym_RPAREN,
+  [10701] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1288), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10481] = 3,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [10709] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1290), 1,
       sym__name_token,
-    STATE(148), 1,
+    STATE(30), 1,
       sym_entity,
-  [10491] = 2,
+  [10719] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1292), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10499] = 3,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10727] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1294), 1,
-      anon_sym_namespaces,
-    ACTIONS(1296), 1,
-      anon_sym_policy,
-  [10509] = 2,
+    ACTIONS(1136), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [10735] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1294), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [10743] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1296), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [10751] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1298), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10517] = 3,
+  [10759] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1256), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10767] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1300), 1,
+      anon_sym_namespaces,
+    ACTIONS(1302), 1,
+      anon_sym_policy,
+  [10777] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1247), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10785] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1290), 1,
       sym__name_token,
-    STATE(136), 1,
+    STATE(152), 1,
       sym_entity,
-  [10527] = 3,
+  [10795] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(33), 1,
-      sym_entity,
-  [10537] = 2,
+    ACTIONS(1188), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10803] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1178), 2,
+    ACTIONS(1155), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [10545] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10553] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    STATE(242), 1,
-      sym_string,
-  [10563] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1302), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10571] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1126), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10579] = 2,
+  [10811] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1304), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10587] = 3,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [10819] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1266), 1,
+    ACTIONS(972), 1,
       anon_sym_LBRACE,
-    STATE(236), 1,
-      sym_policy_body,
-  [10597] = 2,
+    STATE(258), 1,
+      sym_body,
+  [10829] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1306), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10837] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(972), 1,
       anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10605] = 2,
+    STATE(262), 1,
+      sym_body,
+  [10847] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1308), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10613] = 3,
+  [10855] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1310), 1,
-      anon_sym_from,
-    STATE(114), 1,
-      sym_flow,
-  [10623] = 3,
+    ACTIONS(1310), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10863] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(982), 1,
-      anon_sym_LBRACE,
-    STATE(261), 1,
-      sym_body,
-  [10633] = 2,
+    ACTIONS(1312), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10871] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1246), 2,
+    ACTIONS(1314), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10879] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1282), 1,
+      sym__name_token,
+    STATE(425), 1,
+      sym_name,
+  [10889] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10897] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1282), 1,
+      sym__name_token,
+    STATE(414), 1,
+      sym_name,
+  [10907] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(123), 1,
+      sym_entity,
+  [10917] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1318), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10641] = 2,
+      anon_sym_RBRACE,
+  [10925] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1312), 1,
-      sym_icmp_type,
-  [10648] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1314), 1,
-      anon_sym_with,
-  [10655] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 1,
-      sym_sentence_word,
-  [10662] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1318), 1,
-      anon_sym_nodes,
-  [10669] = 2,
+    ACTIONS(1282), 1,
+      sym__name_token,
+    STATE(446), 1,
+      sym_name,
+  [10935] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1320), 1,
       anon_sym_from,
-  [10676] = 2,
+    STATE(136), 1,
+      sym_flow,
+  [10945] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1172), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10953] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1322), 1,
-      sym_identifier,
-  [10683] = 2,
+      anon_sym_with,
+  [10960] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1324), 1,
-      anon_sym_account,
-  [10690] = 2,
+      anon_sym_namespace,
+  [10967] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1326), 1,
-      sym_protocol,
-  [10697] = 2,
+      sym_number,
+  [10974] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1328), 1,
-      anon_sym_namespaces,
-  [10704] = 2,
+      sym__name_token,
+  [10981] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1330), 1,
-      sym_identifier,
-  [10711] = 2,
+      sym_number,
+  [10988] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1332), 1,
       sym_number,
-  [10718] = 2,
+  [10995] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1334), 1,
-      anon_sym_LPAREN,
-  [10725] = 2,
+      anon_sym_namespaces,
+  [11002] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1336), 1,
-      anon_sym_namespace,
-  [10732] = 2,
+      anon_sym_LBRACE,
+  [11009] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1338), 1,
-      sym_number,
-  [10739] = 2,
+      anon_sym_to,
+  [11016] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1340), 1,
-      sym_number,
-  [10746] = 2,
+      sym_lint_code,
+  [11023] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1342), 1,
-      sym_number,
-  [10753] = 2,
+      anon_sym_deny,
+  [11030] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1344), 1,
-      anon_sym_COLON,
-  [10760] = 2,
+      sym_lint_code,
+  [11037] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1346), 1,
-      sym_number,
-  [10767] = 2,
+      anon_sym_namespace,
+  [11044] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1348), 1,
-      anon_sym_LPAREN,
-  [10774] = 2,
+      sym_number,
+  [11051] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1350), 1,
-      anon_sym_namespace,
-  [10781] = 2,
+      sym_number,
+  [11058] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1352), 1,
-      anon_sym_namespace,
-  [10788] = 2,
+      sym_number,
+  [11065] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1354), 1,
-      anon_sym_account,
-  [10795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(587), 1,
-      anon_sym_EQ,
-  [10802] = 2,
+      anon_sym_namespace,
+  [11072] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1356), 1,
       sym_number,
-  [10809] = 2,
+  [11079] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1358), 1,
-      sym_label_key,
-  [10816] = 2,
+      anon_sym_namespace,
+  [11086] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1360), 1,
       sym_number,
-  [10823] = 2,
+  [11093] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1362), 1,
-      sym__port_number_immediate,
-  [10830] = 2,
+      sym_identifier,
+  [11100] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1364), 1,
-      sym_number,
-  [10837] = 2,
+      anon_sym_account,
+  [11107] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1366), 1,
-      anon_sym_with,
-  [10844] = 2,
+      anon_sym_account,
+  [11114] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1368), 1,
-      anon_sym_groups,
-  [10851] = 2,
+      sym_number,
+  [11121] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_EQ,
+  [11128] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1370), 1,
-      sym_lint_code,
-  [10858] = 2,
+      anon_sym_EQ,
+  [11135] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1372), 1,
-      ts_builtin_sym_end,
-  [10865] = 2,
+      anon_sym_from,
+  [11142] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1374), 1,
-      sym_cilium_version,
-  [10872] = 2,
+      sym_protocol,
+  [11149] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1376), 1,
-      sym_protocol,
-  [10879] = 2,
+      anon_sym_EQ,
+  [11156] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1378), 1,
-      anon_sym_namespace,
-  [10886] = 2,
+      anon_sym_nodes,
+  [11163] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1380), 1,
       sym_identifier,
-  [10893] = 2,
+  [11170] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      sym__name_token,
-  [10900] = 2,
+      sym_number,
+  [11177] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1384), 1,
-      sym_lint_code,
-  [10907] = 2,
+      anon_sym_LPAREN,
+  [11184] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1386), 1,
-      sym_label_key,
-  [10914] = 2,
+      sym_sentence_word,
+  [11191] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1388), 1,
-      anon_sym_EQ,
-  [10921] = 2,
+      anon_sym_LPAREN,
+  [11198] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1390), 1,
-      anon_sym_deny,
-  [10928] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1320), 1,
-      sym_sentence_word,
-  [10935] = 2,
+      anon_sym_with,
+  [11205] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1392), 1,
-      anon_sym_default,
-  [10942] = 2,
+      anon_sym_COLON,
+  [11212] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1394), 1,
-      anon_sym_LBRACE,
-  [10949] = 2,
+      sym_number,
+  [11219] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      sym_lint_code,
-  [10956] = 2,
+      sym_label_key,
+  [11226] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1398), 1,
-      anon_sym_namespace,
-  [10963] = 2,
+      sym_icmp_type,
+  [11233] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
-      sym_lint_code,
-  [10970] = 2,
+      anon_sym_groups,
+  [11240] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1372), 1,
+      sym_sentence_word,
+  [11247] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1402), 1,
-      anon_sym_with,
-  [10977] = 2,
+      sym_number,
+  [11254] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1404), 1,
-      sym_number,
-  [10984] = 2,
+      anon_sym_deny,
+  [11261] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1406), 1,
-      sym_number,
-  [10991] = 2,
+      sym_lint_code,
+  [11268] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1408), 1,
-      sym_number,
-  [10998] = 2,
+      anon_sym_COLON,
+  [11275] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1410), 1,
-      anon_sym_to,
-  [11005] = 2,
+      sym_lint_code,
+  [11282] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1412), 1,
-      anon_sym_to,
-  [11012] = 2,
+      anon_sym_default,
+  [11289] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1414), 1,
-      anon_sym_COLON,
-  [11019] = 2,
+      ts_builtin_sym_end,
+  [11296] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1416), 1,
-      anon_sym_deny,
-  [11026] = 2,
+      sym_protocol,
+  [11303] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      anon_sym_EQ,
-  [11033] = 2,
+      sym_label_key,
+  [11310] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
-      sym_number,
+      sym_identifier,
+  [11317] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1422), 1,
+      anon_sym_to,
+  [11324] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1424), 1,
+      anon_sym_namespace,
+  [11331] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1426), 1,
+      sym__port_number_immediate,
+  [11338] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1428), 1,
+      sym_cilium_version,
+  [11345] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1430), 1,
+      anon_sym_with,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 47,
-  [SMALL_STATE(4)] = 94,
-  [SMALL_STATE(5)] = 135,
-  [SMALL_STATE(6)] = 176,
-  [SMALL_STATE(7)] = 217,
-  [SMALL_STATE(8)] = 258,
-  [SMALL_STATE(9)] = 297,
-  [SMALL_STATE(10)] = 358,
-  [SMALL_STATE(11)] = 417,
-  [SMALL_STATE(12)] = 458,
-  [SMALL_STATE(13)] = 509,
-  [SMALL_STATE(14)] = 556,
-  [SMALL_STATE(15)] = 594,
-  [SMALL_STATE(16)] = 630,
-  [SMALL_STATE(17)] = 665,
-  [SMALL_STATE(18)] = 704,
-  [SMALL_STATE(19)] = 739,
-  [SMALL_STATE(20)] = 774,
-  [SMALL_STATE(21)] = 809,
-  [SMALL_STATE(22)] = 844,
-  [SMALL_STATE(23)] = 879,
-  [SMALL_STATE(24)] = 914,
-  [SMALL_STATE(25)] = 950,
-  [SMALL_STATE(26)] = 990,
-  [SMALL_STATE(27)] = 1026,
-  [SMALL_STATE(28)] = 1066,
-  [SMALL_STATE(29)] = 1099,
-  [SMALL_STATE(30)] = 1132,
-  [SMALL_STATE(31)] = 1165,
-  [SMALL_STATE(32)] = 1198,
-  [SMALL_STATE(33)] = 1239,
-  [SMALL_STATE(34)] = 1272,
-  [SMALL_STATE(35)] = 1305,
-  [SMALL_STATE(36)] = 1338,
-  [SMALL_STATE(37)] = 1375,
-  [SMALL_STATE(38)] = 1408,
-  [SMALL_STATE(39)] = 1445,
-  [SMALL_STATE(40)] = 1478,
-  [SMALL_STATE(41)] = 1515,
-  [SMALL_STATE(42)] = 1552,
-  [SMALL_STATE(43)] = 1585,
-  [SMALL_STATE(44)] = 1618,
-  [SMALL_STATE(45)] = 1651,
-  [SMALL_STATE(46)] = 1684,
-  [SMALL_STATE(47)] = 1717,
-  [SMALL_STATE(48)] = 1767,
-  [SMALL_STATE(49)] = 1799,
-  [SMALL_STATE(50)] = 1845,
+  [SMALL_STATE(3)] = 48,
+  [SMALL_STATE(4)] = 96,
+  [SMALL_STATE(5)] = 138,
+  [SMALL_STATE(6)] = 180,
+  [SMALL_STATE(7)] = 222,
+  [SMALL_STATE(8)] = 264,
+  [SMALL_STATE(9)] = 304,
+  [SMALL_STATE(10)] = 365,
+  [SMALL_STATE(11)] = 407,
+  [SMALL_STATE(12)] = 446,
+  [SMALL_STATE(13)] = 505,
+  [SMALL_STATE(14)] = 552,
+  [SMALL_STATE(15)] = 603,
+  [SMALL_STATE(16)] = 640,
+  [SMALL_STATE(17)] = 676,
+  [SMALL_STATE(18)] = 712,
+  [SMALL_STATE(19)] = 748,
+  [SMALL_STATE(20)] = 783,
+  [SMALL_STATE(21)] = 818,
+  [SMALL_STATE(22)] = 857,
+  [SMALL_STATE(23)] = 892,
+  [SMALL_STATE(24)] = 927,
+  [SMALL_STATE(25)] = 963,
+  [SMALL_STATE(26)] = 1019,
+  [SMALL_STATE(27)] = 1059,
+  [SMALL_STATE(28)] = 1099,
+  [SMALL_STATE(29)] = 1135,
+  [SMALL_STATE(30)] = 1168,
+  [SMALL_STATE(31)] = 1201,
+  [SMALL_STATE(32)] = 1234,
+  [SMALL_STATE(33)] = 1275,
+  [SMALL_STATE(34)] = 1308,
+  [SMALL_STATE(35)] = 1341,
+  [SMALL_STATE(36)] = 1374,
+  [SMALL_STATE(37)] = 1407,
+  [SMALL_STATE(38)] = 1444,
+  [SMALL_STATE(39)] = 1477,
+  [SMALL_STATE(40)] = 1514,
+  [SMALL_STATE(41)] = 1551,
+  [SMALL_STATE(42)] = 1584,
+  [SMALL_STATE(43)] = 1617,
+  [SMALL_STATE(44)] = 1650,
+  [SMALL_STATE(45)] = 1687,
+  [SMALL_STATE(46)] = 1720,
+  [SMALL_STATE(47)] = 1753,
+  [SMALL_STATE(48)] = 1786,
+  [SMALL_STATE(49)] = 1833,
+  [SMALL_STATE(50)] = 1867,
   [SMALL_STATE(51)] = 1901,
-  [SMALL_STATE(52)] = 1957,
-  [SMALL_STATE(53)] = 1989,
-  [SMALL_STATE(54)] = 2021,
-  [SMALL_STATE(55)] = 2055,
-  [SMALL_STATE(56)] = 2089,
-  [SMALL_STATE(57)] = 2123,
-  [SMALL_STATE(58)] = 2157,
-  [SMALL_STATE(59)] = 2191,
-  [SMALL_STATE(60)] = 2247,
-  [SMALL_STATE(61)] = 2281,
-  [SMALL_STATE(62)] = 2312,
-  [SMALL_STATE(63)] = 2343,
-  [SMALL_STATE(64)] = 2382,
-  [SMALL_STATE(65)] = 2421,
-  [SMALL_STATE(66)] = 2452,
-  [SMALL_STATE(67)] = 2499,
-  [SMALL_STATE(68)] = 2530,
-  [SMALL_STATE(69)] = 2561,
-  [SMALL_STATE(70)] = 2592,
-  [SMALL_STATE(71)] = 2623,
-  [SMALL_STATE(72)] = 2654,
-  [SMALL_STATE(73)] = 2685,
-  [SMALL_STATE(74)] = 2716,
-  [SMALL_STATE(75)] = 2747,
-  [SMALL_STATE(76)] = 2778,
-  [SMALL_STATE(77)] = 2823,
-  [SMALL_STATE(78)] = 2857,
-  [SMALL_STATE(79)] = 2893,
-  [SMALL_STATE(80)] = 2923,
-  [SMALL_STATE(81)] = 2967,
-  [SMALL_STATE(82)] = 2997,
-  [SMALL_STATE(83)] = 3041,
-  [SMALL_STATE(84)] = 3085,
-  [SMALL_STATE(85)] = 3114,
-  [SMALL_STATE(86)] = 3155,
-  [SMALL_STATE(87)] = 3206,
-  [SMALL_STATE(88)] = 3257,
-  [SMALL_STATE(89)] = 3298,
-  [SMALL_STATE(90)] = 3331,
-  [SMALL_STATE(91)] = 3364,
-  [SMALL_STATE(92)] = 3397,
-  [SMALL_STATE(93)] = 3436,
-  [SMALL_STATE(94)] = 3484,
-  [SMALL_STATE(95)] = 3518,
-  [SMALL_STATE(96)] = 3552,
-  [SMALL_STATE(97)] = 3600,
-  [SMALL_STATE(98)] = 3648,
-  [SMALL_STATE(99)] = 3686,
-  [SMALL_STATE(100)] = 3724,
-  [SMALL_STATE(101)] = 3758,
-  [SMALL_STATE(102)] = 3792,
-  [SMALL_STATE(103)] = 3828,
-  [SMALL_STATE(104)] = 3864,
-  [SMALL_STATE(105)] = 3902,
-  [SMALL_STATE(106)] = 3940,
-  [SMALL_STATE(107)] = 3978,
-  [SMALL_STATE(108)] = 4016,
-  [SMALL_STATE(109)] = 4054,
-  [SMALL_STATE(110)] = 4081,
-  [SMALL_STATE(111)] = 4108,
-  [SMALL_STATE(112)] = 4135,
-  [SMALL_STATE(113)] = 4166,
-  [SMALL_STATE(114)] = 4193,
-  [SMALL_STATE(115)] = 4220,
-  [SMALL_STATE(116)] = 4247,
-  [SMALL_STATE(117)] = 4274,
-  [SMALL_STATE(118)] = 4301,
-  [SMALL_STATE(119)] = 4331,
-  [SMALL_STATE(120)] = 4371,
-  [SMALL_STATE(121)] = 4401,
-  [SMALL_STATE(122)] = 4427,
-  [SMALL_STATE(123)] = 4453,
-  [SMALL_STATE(124)] = 4483,
-  [SMALL_STATE(125)] = 4509,
-  [SMALL_STATE(126)] = 4535,
-  [SMALL_STATE(127)] = 4565,
-  [SMALL_STATE(128)] = 4595,
-  [SMALL_STATE(129)] = 4621,
-  [SMALL_STATE(130)] = 4651,
-  [SMALL_STATE(131)] = 4679,
-  [SMALL_STATE(132)] = 4709,
-  [SMALL_STATE(133)] = 4739,
-  [SMALL_STATE(134)] = 4769,
-  [SMALL_STATE(135)] = 4799,
-  [SMALL_STATE(136)] = 4829,
-  [SMALL_STATE(137)] = 4859,
-  [SMALL_STATE(138)] = 4889,
-  [SMALL_STATE(139)] = 4919,
-  [SMALL_STATE(140)] = 4949,
-  [SMALL_STATE(141)] = 4979,
-  [SMALL_STATE(142)] = 5009,
-  [SMALL_STATE(143)] = 5039,
-  [SMALL_STATE(144)] = 5067,
-  [SMALL_STATE(145)] = 5097,
-  [SMALL_STATE(146)] = 5127,
-  [SMALL_STATE(147)] = 5152,
-  [SMALL_STATE(148)] = 5193,
-  [SMALL_STATE(149)] = 5218,
-  [SMALL_STATE(150)] = 5249,
-  [SMALL_STATE(151)] = 5278,
-  [SMALL_STATE(152)] = 5321,
-  [SMALL_STATE(153)] = 5346,
-  [SMALL_STATE(154)] = 5377,
-  [SMALL_STATE(155)] = 5402,
-  [SMALL_STATE(156)] = 5427,
-  [SMALL_STATE(157)] = 5456,
-  [SMALL_STATE(158)] = 5481,
-  [SMALL_STATE(159)] = 5508,
-  [SMALL_STATE(160)] = 5533,
-  [SMALL_STATE(161)] = 5564,
-  [SMALL_STATE(162)] = 5593,
-  [SMALL_STATE(163)] = 5636,
-  [SMALL_STATE(164)] = 5664,
-  [SMALL_STATE(165)] = 5702,
-  [SMALL_STATE(166)] = 5726,
-  [SMALL_STATE(167)] = 5750,
-  [SMALL_STATE(168)] = 5774,
-  [SMALL_STATE(169)] = 5798,
-  [SMALL_STATE(170)] = 5822,
-  [SMALL_STATE(171)] = 5846,
-  [SMALL_STATE(172)] = 5870,
-  [SMALL_STATE(173)] = 5894,
-  [SMALL_STATE(174)] = 5918,
-  [SMALL_STATE(175)] = 5946,
-  [SMALL_STATE(176)] = 5974,
-  [SMALL_STATE(177)] = 6002,
-  [SMALL_STATE(178)] = 6026,
-  [SMALL_STATE(179)] = 6050,
-  [SMALL_STATE(180)] = 6074,
-  [SMALL_STATE(181)] = 6102,
-  [SMALL_STATE(182)] = 6130,
-  [SMALL_STATE(183)] = 6158,
-  [SMALL_STATE(184)] = 6186,
-  [SMALL_STATE(185)] = 6210,
-  [SMALL_STATE(186)] = 6234,
-  [SMALL_STATE(187)] = 6262,
-  [SMALL_STATE(188)] = 6290,
-  [SMALL_STATE(189)] = 6318,
-  [SMALL_STATE(190)] = 6346,
-  [SMALL_STATE(191)] = 6374,
-  [SMALL_STATE(192)] = 6402,
-  [SMALL_STATE(193)] = 6430,
-  [SMALL_STATE(194)] = 6458,
-  [SMALL_STATE(195)] = 6486,
-  [SMALL_STATE(196)] = 6514,
-  [SMALL_STATE(197)] = 6542,
-  [SMALL_STATE(198)] = 6570,
-  [SMALL_STATE(199)] = 6598,
-  [SMALL_STATE(200)] = 6626,
-  [SMALL_STATE(201)] = 6654,
-  [SMALL_STATE(202)] = 6677,
-  [SMALL_STATE(203)] = 6699,
-  [SMALL_STATE(204)] = 6737,
-  [SMALL_STATE(205)] = 6761,
-  [SMALL_STATE(206)] = 6785,
-  [SMALL_STATE(207)] = 6809,
-  [SMALL_STATE(208)] = 6833,
-  [SMALL_STATE(209)] = 6857,
-  [SMALL_STATE(210)] = 6895,
-  [SMALL_STATE(211)] = 6919,
-  [SMALL_STATE(212)] = 6943,
-  [SMALL_STATE(213)] = 6981,
-  [SMALL_STATE(214)] = 7012,
-  [SMALL_STATE(215)] = 7043,
-  [SMALL_STATE(216)] = 7078,
-  [SMALL_STATE(217)] = 7097,
-  [SMALL_STATE(218)] = 7122,
-  [SMALL_STATE(219)] = 7141,
-  [SMALL_STATE(220)] = 7172,
-  [SMALL_STATE(221)] = 7203,
-  [SMALL_STATE(222)] = 7221,
-  [SMALL_STATE(223)] = 7239,
-  [SMALL_STATE(224)] = 7269,
-  [SMALL_STATE(225)] = 7287,
-  [SMALL_STATE(226)] = 7317,
-  [SMALL_STATE(227)] = 7335,
-  [SMALL_STATE(228)] = 7353,
-  [SMALL_STATE(229)] = 7371,
-  [SMALL_STATE(230)] = 7389,
-  [SMALL_STATE(231)] = 7407,
-  [SMALL_STATE(232)] = 7425,
-  [SMALL_STATE(233)] = 7443,
-  [SMALL_STATE(234)] = 7473,
-  [SMALL_STATE(235)] = 7503,
-  [SMALL_STATE(236)] = 7521,
-  [SMALL_STATE(237)] = 7539,
-  [SMALL_STATE(238)] = 7557,
-  [SMALL_STATE(239)] = 7575,
-  [SMALL_STATE(240)] = 7601,
-  [SMALL_STATE(241)] = 7618,
-  [SMALL_STATE(242)] = 7635,
-  [SMALL_STATE(243)] = 7652,
-  [SMALL_STATE(244)] = 7679,
-  [SMALL_STATE(245)] = 7696,
-  [SMALL_STATE(246)] = 7713,
-  [SMALL_STATE(247)] = 7736,
-  [SMALL_STATE(248)] = 7759,
-  [SMALL_STATE(249)] = 7786,
-  [SMALL_STATE(250)] = 7803,
-  [SMALL_STATE(251)] = 7830,
-  [SMALL_STATE(252)] = 7857,
-  [SMALL_STATE(253)] = 7874,
-  [SMALL_STATE(254)] = 7891,
-  [SMALL_STATE(255)] = 7908,
-  [SMALL_STATE(256)] = 7931,
-  [SMALL_STATE(257)] = 7954,
-  [SMALL_STATE(258)] = 7971,
-  [SMALL_STATE(259)] = 7988,
-  [SMALL_STATE(260)] = 8005,
-  [SMALL_STATE(261)] = 8022,
-  [SMALL_STATE(262)] = 8039,
-  [SMALL_STATE(263)] = 8056,
-  [SMALL_STATE(264)] = 8073,
-  [SMALL_STATE(265)] = 8090,
-  [SMALL_STATE(266)] = 8107,
-  [SMALL_STATE(267)] = 8131,
-  [SMALL_STATE(268)] = 8149,
-  [SMALL_STATE(269)] = 8173,
-  [SMALL_STATE(270)] = 8199,
-  [SMALL_STATE(271)] = 8223,
-  [SMALL_STATE(272)] = 8250,
-  [SMALL_STATE(273)] = 8271,
-  [SMALL_STATE(274)] = 8290,
-  [SMALL_STATE(275)] = 8309,
-  [SMALL_STATE(276)] = 8331,
-  [SMALL_STATE(277)] = 8353,
-  [SMALL_STATE(278)] = 8375,
-  [SMALL_STATE(279)] = 8397,
-  [SMALL_STATE(280)] = 8415,
-  [SMALL_STATE(281)] = 8428,
-  [SMALL_STATE(282)] = 8451,
-  [SMALL_STATE(283)] = 8474,
-  [SMALL_STATE(284)] = 8495,
-  [SMALL_STATE(285)] = 8518,
-  [SMALL_STATE(286)] = 8536,
-  [SMALL_STATE(287)] = 8556,
-  [SMALL_STATE(288)] = 8574,
-  [SMALL_STATE(289)] = 8592,
-  [SMALL_STATE(290)] = 8610,
-  [SMALL_STATE(291)] = 8630,
-  [SMALL_STATE(292)] = 8648,
-  [SMALL_STATE(293)] = 8666,
-  [SMALL_STATE(294)] = 8688,
-  [SMALL_STATE(295)] = 8706,
-  [SMALL_STATE(296)] = 8724,
-  [SMALL_STATE(297)] = 8744,
-  [SMALL_STATE(298)] = 8764,
-  [SMALL_STATE(299)] = 8782,
-  [SMALL_STATE(300)] = 8800,
-  [SMALL_STATE(301)] = 8818,
-  [SMALL_STATE(302)] = 8836,
-  [SMALL_STATE(303)] = 8854,
-  [SMALL_STATE(304)] = 8865,
-  [SMALL_STATE(305)] = 8880,
-  [SMALL_STATE(306)] = 8895,
-  [SMALL_STATE(307)] = 8910,
-  [SMALL_STATE(308)] = 8925,
-  [SMALL_STATE(309)] = 8942,
-  [SMALL_STATE(310)] = 8959,
-  [SMALL_STATE(311)] = 8974,
-  [SMALL_STATE(312)] = 8989,
-  [SMALL_STATE(313)] = 9004,
-  [SMALL_STATE(314)] = 9018,
-  [SMALL_STATE(315)] = 9032,
-  [SMALL_STATE(316)] = 9046,
-  [SMALL_STATE(317)] = 9060,
-  [SMALL_STATE(318)] = 9074,
-  [SMALL_STATE(319)] = 9090,
-  [SMALL_STATE(320)] = 9104,
-  [SMALL_STATE(321)] = 9118,
-  [SMALL_STATE(322)] = 9134,
-  [SMALL_STATE(323)] = 9148,
-  [SMALL_STATE(324)] = 9162,
-  [SMALL_STATE(325)] = 9176,
-  [SMALL_STATE(326)] = 9192,
-  [SMALL_STATE(327)] = 9206,
-  [SMALL_STATE(328)] = 9220,
-  [SMALL_STATE(329)] = 9234,
-  [SMALL_STATE(330)] = 9248,
-  [SMALL_STATE(331)] = 9262,
-  [SMALL_STATE(332)] = 9276,
-  [SMALL_STATE(333)] = 9290,
-  [SMALL_STATE(334)] = 9304,
-  [SMALL_STATE(335)] = 9318,
-  [SMALL_STATE(336)] = 9332,
-  [SMALL_STATE(337)] = 9346,
-  [SMALL_STATE(338)] = 9360,
-  [SMALL_STATE(339)] = 9374,
-  [SMALL_STATE(340)] = 9388,
-  [SMALL_STATE(341)] = 9402,
-  [SMALL_STATE(342)] = 9416,
-  [SMALL_STATE(343)] = 9430,
-  [SMALL_STATE(344)] = 9444,
-  [SMALL_STATE(345)] = 9458,
-  [SMALL_STATE(346)] = 9472,
-  [SMALL_STATE(347)] = 9486,
-  [SMALL_STATE(348)] = 9500,
-  [SMALL_STATE(349)] = 9516,
-  [SMALL_STATE(350)] = 9530,
-  [SMALL_STATE(351)] = 9542,
-  [SMALL_STATE(352)] = 9556,
-  [SMALL_STATE(353)] = 9570,
-  [SMALL_STATE(354)] = 9584,
-  [SMALL_STATE(355)] = 9598,
-  [SMALL_STATE(356)] = 9612,
-  [SMALL_STATE(357)] = 9626,
-  [SMALL_STATE(358)] = 9639,
-  [SMALL_STATE(359)] = 9652,
-  [SMALL_STATE(360)] = 9665,
-  [SMALL_STATE(361)] = 9678,
-  [SMALL_STATE(362)] = 9691,
-  [SMALL_STATE(363)] = 9704,
-  [SMALL_STATE(364)] = 9717,
-  [SMALL_STATE(365)] = 9730,
-  [SMALL_STATE(366)] = 9743,
-  [SMALL_STATE(367)] = 9756,
-  [SMALL_STATE(368)] = 9769,
-  [SMALL_STATE(369)] = 9782,
-  [SMALL_STATE(370)] = 9795,
-  [SMALL_STATE(371)] = 9808,
-  [SMALL_STATE(372)] = 9821,
-  [SMALL_STATE(373)] = 9834,
-  [SMALL_STATE(374)] = 9847,
-  [SMALL_STATE(375)] = 9860,
-  [SMALL_STATE(376)] = 9873,
-  [SMALL_STATE(377)] = 9886,
-  [SMALL_STATE(378)] = 9899,
-  [SMALL_STATE(379)] = 9912,
-  [SMALL_STATE(380)] = 9923,
-  [SMALL_STATE(381)] = 9936,
-  [SMALL_STATE(382)] = 9947,
-  [SMALL_STATE(383)] = 9958,
-  [SMALL_STATE(384)] = 9971,
-  [SMALL_STATE(385)] = 9984,
-  [SMALL_STATE(386)] = 9997,
-  [SMALL_STATE(387)] = 10010,
-  [SMALL_STATE(388)] = 10019,
-  [SMALL_STATE(389)] = 10032,
-  [SMALL_STATE(390)] = 10043,
-  [SMALL_STATE(391)] = 10056,
-  [SMALL_STATE(392)] = 10067,
-  [SMALL_STATE(393)] = 10080,
-  [SMALL_STATE(394)] = 10089,
-  [SMALL_STATE(395)] = 10102,
-  [SMALL_STATE(396)] = 10113,
-  [SMALL_STATE(397)] = 10124,
-  [SMALL_STATE(398)] = 10137,
-  [SMALL_STATE(399)] = 10150,
-  [SMALL_STATE(400)] = 10163,
-  [SMALL_STATE(401)] = 10176,
-  [SMALL_STATE(402)] = 10189,
-  [SMALL_STATE(403)] = 10202,
-  [SMALL_STATE(404)] = 10215,
-  [SMALL_STATE(405)] = 10226,
-  [SMALL_STATE(406)] = 10237,
-  [SMALL_STATE(407)] = 10245,
-  [SMALL_STATE(408)] = 10255,
-  [SMALL_STATE(409)] = 10263,
-  [SMALL_STATE(410)] = 10271,
-  [SMALL_STATE(411)] = 10281,
-  [SMALL_STATE(412)] = 10289,
-  [SMALL_STATE(413)] = 10297,
-  [SMALL_STATE(414)] = 10307,
-  [SMALL_STATE(415)] = 10315,
-  [SMALL_STATE(416)] = 10325,
-  [SMALL_STATE(417)] = 10335,
-  [SMALL_STATE(418)] = 10345,
-  [SMALL_STATE(419)] = 10353,
-  [SMALL_STATE(420)] = 10361,
-  [SMALL_STATE(421)] = 10369,
-  [SMALL_STATE(422)] = 10377,
-  [SMALL_STATE(423)] = 10387,
-  [SMALL_STATE(424)] = 10395,
-  [SMALL_STATE(425)] = 10403,
-  [SMALL_STATE(426)] = 10411,
-  [SMALL_STATE(427)] = 10421,
-  [SMALL_STATE(428)] = 10431,
-  [SMALL_STATE(429)] = 10441,
-  [SMALL_STATE(430)] = 10449,
-  [SMALL_STATE(431)] = 10457,
-  [SMALL_STATE(432)] = 10465,
-  [SMALL_STATE(433)] = 10473,
-  [SMALL_STATE(434)] = 10481,
-  [SMALL_STATE(435)] = 10491,
-  [SMALL_STATE(436)] = 10499,
-  [SMALL_STATE(437)] = 10509,
-  [SMALL_STATE(438)] = 10517,
-  [SMALL_STATE(439)] = 10527,
-  [SMALL_STATE(440)] = 10537,
-  [SMALL_STATE(441)] = 10545,
-  [SMALL_STATE(442)] = 10553,
-  [SMALL_STATE(443)] = 10563,
-  [SMALL_STATE(444)] = 10571,
-  [SMALL_STATE(445)] = 10579,
-  [SMALL_STATE(446)] = 10587,
-  [SMALL_STATE(447)] = 10597,
-  [SMALL_STATE(448)] = 10605,
-  [SMALL_STATE(449)] = 10613,
-  [SMALL_STATE(450)] = 10623,
-  [SMALL_STATE(451)] = 10633,
-  [SMALL_STATE(452)] = 10641,
-  [SMALL_STATE(453)] = 10648,
-  [SMALL_STATE(454)] = 10655,
-  [SMALL_STATE(455)] = 10662,
-  [SMALL_STATE(456)] = 10669,
-  [SMALL_STATE(457)] = 10676,
-  [SMALL_STATE(458)] = 10683,
-  [SMALL_STATE(459)] = 10690,
-  [SMALL_STATE(460)] = 10697,
-  [SMALL_STATE(461)] = 10704,
-  [SMALL_STATE(462)] = 10711,
-  [SMALL_STATE(463)] = 10718,
-  [SMALL_STATE(464)] = 10725,
-  [SMALL_STATE(465)] = 10732,
-  [SMALL_STATE(466)] = 10739,
-  [SMALL_STATE(467)] = 10746,
-  [SMALL_STATE(468)] = 10753,
-  [SMALL_STATE(469)] = 10760,
-  [SMALL_STATE(470)] = 10767,
-  [SMALL_STATE(471)] = 10774,
-  [SMALL_STATE(472)] = 10781,
-  [SMALL_STATE(473)] = 10788,
-  [SMALL_STATE(474)] = 10795,
-  [SMALL_STATE(475)] = 10802,
-  [SMALL_STATE(476)] = 10809,
-  [SMALL_STATE(477)] = 10816,
-  [SMALL_STATE(478)] = 10823,
-  [SMALL_STATE(479)] = 10830,
-  [SMALL_STATE(480)] = 10837,
-  [SMALL_STATE(481)] = 10844,
-  [SMALL_STATE(482)] = 10851,
-  [SMALL_STATE(483)] = 10858,
-  [SMALL_STATE(484)] = 10865,
-  [SMALL_STATE(485)] = 10872,
-  [SMALL_STATE(486)] = 10879,
-  [SMALL_STATE(487)] = 10886,
-  [SMALL_STATE(488)] = 10893,
-  [SMALL_STATE(489)] = 10900,
-  [SMALL_STATE(490)] = 10907,
-  [SMALL_STATE(491)] = 10914,
-  [SMALL_STATE(492)] = 10921,
-  [SMALL_STATE(493)] = 10928,
-  [SMALL_STATE(494)] = 10935,
-  [SMALL_STATE(495)] = 10942,
-  [SMALL_STATE(496)] = 10949,
-  [SMALL_STATE(497)] = 10956,
-  [SMALL_STATE(498)] = 10963,
-  [SMALL_STATE(499)] = 10970,
-  [SMALL_STATE(500)] = 10977,
-  [SMALL_STATE(501)] = 10984,
-  [SMALL_STATE(502)] = 10991,
-  [SMALL_STATE(503)] = 10998,
-  [SMALL_STATE(504)] = 11005,
-  [SMALL_STATE(505)] = 11012,
-  [SMALL_STATE(506)] = 11019,
-  [SMALL_STATE(507)] = 11026,
-  [SMALL_STATE(508)] = 11033,
+  [SMALL_STATE(52)] = 1951,
+  [SMALL_STATE(53)] = 2007,
+  [SMALL_STATE(54)] = 2039,
+  [SMALL_STATE(55)] = 2071,
+  [SMALL_STATE(56)] = 2103,
+  [SMALL_STATE(57)] = 2137,
+  [SMALL_STATE(58)] = 2171,
+  [SMALL_STATE(59)] = 2227,
+  [SMALL_STATE(60)] = 2261,
+  [SMALL_STATE(61)] = 2295,
+  [SMALL_STATE(62)] = 2351,
+  [SMALL_STATE(63)] = 2382,
+  [SMALL_STATE(64)] = 2429,
+  [SMALL_STATE(65)] = 2474,
+  [SMALL_STATE(66)] = 2505,
+  [SMALL_STATE(67)] = 2544,
+  [SMALL_STATE(68)] = 2583,
+  [SMALL_STATE(69)] = 2614,
+  [SMALL_STATE(70)] = 2645,
+  [SMALL_STATE(71)] = 2676,
+  [SMALL_STATE(72)] = 2707,
+  [SMALL_STATE(73)] = 2738,
+  [SMALL_STATE(74)] = 2769,
+  [SMALL_STATE(75)] = 2800,
+  [SMALL_STATE(76)] = 2831,
+  [SMALL_STATE(77)] = 2862,
+  [SMALL_STATE(78)] = 2893,
+  [SMALL_STATE(79)] = 2938,
+  [SMALL_STATE(80)] = 2972,
+  [SMALL_STATE(81)] = 3016,
+  [SMALL_STATE(82)] = 3046,
+  [SMALL_STATE(83)] = 3076,
+  [SMALL_STATE(84)] = 3120,
+  [SMALL_STATE(85)] = 3156,
+  [SMALL_STATE(86)] = 3200,
+  [SMALL_STATE(87)] = 3251,
+  [SMALL_STATE(88)] = 3288,
+  [SMALL_STATE(89)] = 3329,
+  [SMALL_STATE(90)] = 3366,
+  [SMALL_STATE(91)] = 3407,
+  [SMALL_STATE(92)] = 3440,
+  [SMALL_STATE(93)] = 3473,
+  [SMALL_STATE(94)] = 3524,
+  [SMALL_STATE(95)] = 3557,
+  [SMALL_STATE(96)] = 3586,
+  [SMALL_STATE(97)] = 3625,
+  [SMALL_STATE(98)] = 3659,
+  [SMALL_STATE(99)] = 3693,
+  [SMALL_STATE(100)] = 3731,
+  [SMALL_STATE(101)] = 3769,
+  [SMALL_STATE(102)] = 3807,
+  [SMALL_STATE(103)] = 3855,
+  [SMALL_STATE(104)] = 3887,
+  [SMALL_STATE(105)] = 3921,
+  [SMALL_STATE(106)] = 3959,
+  [SMALL_STATE(107)] = 3997,
+  [SMALL_STATE(108)] = 4035,
+  [SMALL_STATE(109)] = 4073,
+  [SMALL_STATE(110)] = 4111,
+  [SMALL_STATE(111)] = 4145,
+  [SMALL_STATE(112)] = 4193,
+  [SMALL_STATE(113)] = 4241,
+  [SMALL_STATE(114)] = 4279,
+  [SMALL_STATE(115)] = 4310,
+  [SMALL_STATE(116)] = 4341,
+  [SMALL_STATE(117)] = 4372,
+  [SMALL_STATE(118)] = 4399,
+  [SMALL_STATE(119)] = 4430,
+  [SMALL_STATE(120)] = 4461,
+  [SMALL_STATE(121)] = 4488,
+  [SMALL_STATE(122)] = 4519,
+  [SMALL_STATE(123)] = 4548,
+  [SMALL_STATE(124)] = 4579,
+  [SMALL_STATE(125)] = 4610,
+  [SMALL_STATE(126)] = 4637,
+  [SMALL_STATE(127)] = 4668,
+  [SMALL_STATE(128)] = 4699,
+  [SMALL_STATE(129)] = 4726,
+  [SMALL_STATE(130)] = 4753,
+  [SMALL_STATE(131)] = 4784,
+  [SMALL_STATE(132)] = 4811,
+  [SMALL_STATE(133)] = 4842,
+  [SMALL_STATE(134)] = 4869,
+  [SMALL_STATE(135)] = 4896,
+  [SMALL_STATE(136)] = 4923,
+  [SMALL_STATE(137)] = 4950,
+  [SMALL_STATE(138)] = 4977,
+  [SMALL_STATE(139)] = 5008,
+  [SMALL_STATE(140)] = 5035,
+  [SMALL_STATE(141)] = 5066,
+  [SMALL_STATE(142)] = 5097,
+  [SMALL_STATE(143)] = 5128,
+  [SMALL_STATE(144)] = 5159,
+  [SMALL_STATE(145)] = 5186,
+  [SMALL_STATE(146)] = 5216,
+  [SMALL_STATE(147)] = 5246,
+  [SMALL_STATE(148)] = 5286,
+  [SMALL_STATE(149)] = 5316,
+  [SMALL_STATE(150)] = 5344,
+  [SMALL_STATE(151)] = 5374,
+  [SMALL_STATE(152)] = 5404,
+  [SMALL_STATE(153)] = 5430,
+  [SMALL_STATE(154)] = 5458,
+  [SMALL_STATE(155)] = 5484,
+  [SMALL_STATE(156)] = 5514,
+  [SMALL_STATE(157)] = 5540,
+  [SMALL_STATE(158)] = 5566,
+  [SMALL_STATE(159)] = 5592,
+  [SMALL_STATE(160)] = 5618,
+  [SMALL_STATE(161)] = 5643,
+  [SMALL_STATE(162)] = 5674,
+  [SMALL_STATE(163)] = 5699,
+  [SMALL_STATE(164)] = 5724,
+  [SMALL_STATE(165)] = 5753,
+  [SMALL_STATE(166)] = 5778,
+  [SMALL_STATE(167)] = 5803,
+  [SMALL_STATE(168)] = 5828,
+  [SMALL_STATE(169)] = 5859,
+  [SMALL_STATE(170)] = 5884,
+  [SMALL_STATE(171)] = 5927,
+  [SMALL_STATE(172)] = 5952,
+  [SMALL_STATE(173)] = 5977,
+  [SMALL_STATE(174)] = 6018,
+  [SMALL_STATE(175)] = 6043,
+  [SMALL_STATE(176)] = 6068,
+  [SMALL_STATE(177)] = 6097,
+  [SMALL_STATE(178)] = 6128,
+  [SMALL_STATE(179)] = 6153,
+  [SMALL_STATE(180)] = 6178,
+  [SMALL_STATE(181)] = 6203,
+  [SMALL_STATE(182)] = 6246,
+  [SMALL_STATE(183)] = 6274,
+  [SMALL_STATE(184)] = 6312,
+  [SMALL_STATE(185)] = 6336,
+  [SMALL_STATE(186)] = 6364,
+  [SMALL_STATE(187)] = 6392,
+  [SMALL_STATE(188)] = 6420,
+  [SMALL_STATE(189)] = 6448,
+  [SMALL_STATE(190)] = 6476,
+  [SMALL_STATE(191)] = 6504,
+  [SMALL_STATE(192)] = 6532,
+  [SMALL_STATE(193)] = 6560,
+  [SMALL_STATE(194)] = 6588,
+  [SMALL_STATE(195)] = 6616,
+  [SMALL_STATE(196)] = 6644,
+  [SMALL_STATE(197)] = 6672,
+  [SMALL_STATE(198)] = 6700,
+  [SMALL_STATE(199)] = 6728,
+  [SMALL_STATE(200)] = 6756,
+  [SMALL_STATE(201)] = 6784,
+  [SMALL_STATE(202)] = 6812,
+  [SMALL_STATE(203)] = 6840,
+  [SMALL_STATE(204)] = 6868,
+  [SMALL_STATE(205)] = 6896,
+  [SMALL_STATE(206)] = 6924,
+  [SMALL_STATE(207)] = 6952,
+  [SMALL_STATE(208)] = 6975,
+  [SMALL_STATE(209)] = 6997,
+  [SMALL_STATE(210)] = 7035,
+  [SMALL_STATE(211)] = 7059,
+  [SMALL_STATE(212)] = 7083,
+  [SMALL_STATE(213)] = 7107,
+  [SMALL_STATE(214)] = 7145,
+  [SMALL_STATE(215)] = 7169,
+  [SMALL_STATE(216)] = 7193,
+  [SMALL_STATE(217)] = 7217,
+  [SMALL_STATE(218)] = 7255,
+  [SMALL_STATE(219)] = 7279,
+  [SMALL_STATE(220)] = 7304,
+  [SMALL_STATE(221)] = 7335,
+  [SMALL_STATE(222)] = 7370,
+  [SMALL_STATE(223)] = 7401,
+  [SMALL_STATE(224)] = 7432,
+  [SMALL_STATE(225)] = 7451,
+  [SMALL_STATE(226)] = 7482,
+  [SMALL_STATE(227)] = 7501,
+  [SMALL_STATE(228)] = 7531,
+  [SMALL_STATE(229)] = 7549,
+  [SMALL_STATE(230)] = 7567,
+  [SMALL_STATE(231)] = 7585,
+  [SMALL_STATE(232)] = 7603,
+  [SMALL_STATE(233)] = 7621,
+  [SMALL_STATE(234)] = 7639,
+  [SMALL_STATE(235)] = 7669,
+  [SMALL_STATE(236)] = 7699,
+  [SMALL_STATE(237)] = 7729,
+  [SMALL_STATE(238)] = 7747,
+  [SMALL_STATE(239)] = 7765,
+  [SMALL_STATE(240)] = 7783,
+  [SMALL_STATE(241)] = 7801,
+  [SMALL_STATE(242)] = 7827,
+  [SMALL_STATE(243)] = 7845,
+  [SMALL_STATE(244)] = 7863,
+  [SMALL_STATE(245)] = 7881,
+  [SMALL_STATE(246)] = 7899,
+  [SMALL_STATE(247)] = 7916,
+  [SMALL_STATE(248)] = 7933,
+  [SMALL_STATE(249)] = 7960,
+  [SMALL_STATE(250)] = 7977,
+  [SMALL_STATE(251)] = 7994,
+  [SMALL_STATE(252)] = 8011,
+  [SMALL_STATE(253)] = 8028,
+  [SMALL_STATE(254)] = 8045,
+  [SMALL_STATE(255)] = 8068,
+  [SMALL_STATE(256)] = 8091,
+  [SMALL_STATE(257)] = 8108,
+  [SMALL_STATE(258)] = 8135,
+  [SMALL_STATE(259)] = 8152,
+  [SMALL_STATE(260)] = 8179,
+  [SMALL_STATE(261)] = 8206,
+  [SMALL_STATE(262)] = 8223,
+  [SMALL_STATE(263)] = 8240,
+  [SMALL_STATE(264)] = 8257,
+  [SMALL_STATE(265)] = 8274,
+  [SMALL_STATE(266)] = 8291,
+  [SMALL_STATE(267)] = 8314,
+  [SMALL_STATE(268)] = 8331,
+  [SMALL_STATE(269)] = 8348,
+  [SMALL_STATE(270)] = 8365,
+  [SMALL_STATE(271)] = 8382,
+  [SMALL_STATE(272)] = 8405,
+  [SMALL_STATE(273)] = 8429,
+  [SMALL_STATE(274)] = 8455,
+  [SMALL_STATE(275)] = 8479,
+  [SMALL_STATE(276)] = 8503,
+  [SMALL_STATE(277)] = 8521,
+  [SMALL_STATE(278)] = 8548,
+  [SMALL_STATE(279)] = 8569,
+  [SMALL_STATE(280)] = 8588,
+  [SMALL_STATE(281)] = 8607,
+  [SMALL_STATE(282)] = 8625,
+  [SMALL_STATE(283)] = 8647,
+  [SMALL_STATE(284)] = 8669,
+  [SMALL_STATE(285)] = 8691,
+  [SMALL_STATE(286)] = 8713,
+  [SMALL_STATE(287)] = 8736,
+  [SMALL_STATE(288)] = 8757,
+  [SMALL_STATE(289)] = 8780,
+  [SMALL_STATE(290)] = 8793,
+  [SMALL_STATE(291)] = 8816,
+  [SMALL_STATE(292)] = 8834,
+  [SMALL_STATE(293)] = 8852,
+  [SMALL_STATE(294)] = 8870,
+  [SMALL_STATE(295)] = 8892,
+  [SMALL_STATE(296)] = 8910,
+  [SMALL_STATE(297)] = 8928,
+  [SMALL_STATE(298)] = 8948,
+  [SMALL_STATE(299)] = 8966,
+  [SMALL_STATE(300)] = 8986,
+  [SMALL_STATE(301)] = 9004,
+  [SMALL_STATE(302)] = 9022,
+  [SMALL_STATE(303)] = 9042,
+  [SMALL_STATE(304)] = 9062,
+  [SMALL_STATE(305)] = 9080,
+  [SMALL_STATE(306)] = 9098,
+  [SMALL_STATE(307)] = 9116,
+  [SMALL_STATE(308)] = 9134,
+  [SMALL_STATE(309)] = 9152,
+  [SMALL_STATE(310)] = 9167,
+  [SMALL_STATE(311)] = 9182,
+  [SMALL_STATE(312)] = 9197,
+  [SMALL_STATE(313)] = 9212,
+  [SMALL_STATE(314)] = 9227,
+  [SMALL_STATE(315)] = 9242,
+  [SMALL_STATE(316)] = 9253,
+  [SMALL_STATE(317)] = 9270,
+  [SMALL_STATE(318)] = 9287,
+  [SMALL_STATE(319)] = 9302,
+  [SMALL_STATE(320)] = 9316,
+  [SMALL_STATE(321)] = 9330,
+  [SMALL_STATE(322)] = 9344,
+  [SMALL_STATE(323)] = 9358,
+  [SMALL_STATE(324)] = 9372,
+  [SMALL_STATE(325)] = 9386,
+  [SMALL_STATE(326)] = 9400,
+  [SMALL_STATE(327)] = 9414,
+  [SMALL_STATE(328)] = 9430,
+  [SMALL_STATE(329)] = 9444,
+  [SMALL_STATE(330)] = 9458,
+  [SMALL_STATE(331)] = 9472,
+  [SMALL_STATE(332)] = 9486,
+  [SMALL_STATE(333)] = 9500,
+  [SMALL_STATE(334)] = 9514,
+  [SMALL_STATE(335)] = 9528,
+  [SMALL_STATE(336)] = 9542,
+  [SMALL_STATE(337)] = 9556,
+  [SMALL_STATE(338)] = 9570,
+  [SMALL_STATE(339)] = 9584,
+  [SMALL_STATE(340)] = 9598,
+  [SMALL_STATE(341)] = 9612,
+  [SMALL_STATE(342)] = 9626,
+  [SMALL_STATE(343)] = 9640,
+  [SMALL_STATE(344)] = 9656,
+  [SMALL_STATE(345)] = 9670,
+  [SMALL_STATE(346)] = 9684,
+  [SMALL_STATE(347)] = 9698,
+  [SMALL_STATE(348)] = 9712,
+  [SMALL_STATE(349)] = 9726,
+  [SMALL_STATE(350)] = 9740,
+  [SMALL_STATE(351)] = 9754,
+  [SMALL_STATE(352)] = 9768,
+  [SMALL_STATE(353)] = 9782,
+  [SMALL_STATE(354)] = 9798,
+  [SMALL_STATE(355)] = 9812,
+  [SMALL_STATE(356)] = 9824,
+  [SMALL_STATE(357)] = 9838,
+  [SMALL_STATE(358)] = 9854,
+  [SMALL_STATE(359)] = 9868,
+  [SMALL_STATE(360)] = 9882,
+  [SMALL_STATE(361)] = 9896,
+  [SMALL_STATE(362)] = 9910,
+  [SMALL_STATE(363)] = 9924,
+  [SMALL_STATE(364)] = 9938,
+  [SMALL_STATE(365)] = 9951,
+  [SMALL_STATE(366)] = 9964,
+  [SMALL_STATE(367)] = 9977,
+  [SMALL_STATE(368)] = 9990,
+  [SMALL_STATE(369)] = 10003,
+  [SMALL_STATE(370)] = 10016,
+  [SMALL_STATE(371)] = 10029,
+  [SMALL_STATE(372)] = 10042,
+  [SMALL_STATE(373)] = 10055,
+  [SMALL_STATE(374)] = 10068,
+  [SMALL_STATE(375)] = 10081,
+  [SMALL_STATE(376)] = 10094,
+  [SMALL_STATE(377)] = 10107,
+  [SMALL_STATE(378)] = 10120,
+  [SMALL_STATE(379)] = 10133,
+  [SMALL_STATE(380)] = 10146,
+  [SMALL_STATE(381)] = 10159,
+  [SMALL_STATE(382)] = 10172,
+  [SMALL_STATE(383)] = 10185,
+  [SMALL_STATE(384)] = 10196,
+  [SMALL_STATE(385)] = 10209,
+  [SMALL_STATE(386)] = 10220,
+  [SMALL_STATE(387)] = 10233,
+  [SMALL_STATE(388)] = 10246,
+  [SMALL_STATE(389)] = 10257,
+  [SMALL_STATE(390)] = 10270,
+  [SMALL_STATE(391)] = 10279,
+  [SMALL_STATE(392)] = 10292,
+  [SMALL_STATE(393)] = 10303,
+  [SMALL_STATE(394)] = 10316,
+  [SMALL_STATE(395)] = 10329,
+  [SMALL_STATE(396)] = 10340,
+  [SMALL_STATE(397)] = 10351,
+  [SMALL_STATE(398)] = 10364,
+  [SMALL_STATE(399)] = 10375,
+  [SMALL_STATE(400)] = 10388,
+  [SMALL_STATE(401)] = 10399,
+  [SMALL_STATE(402)] = 10410,
+  [SMALL_STATE(403)] = 10423,
+  [SMALL_STATE(404)] = 10436,
+  [SMALL_STATE(405)] = 10449,
+  [SMALL_STATE(406)] = 10462,
+  [SMALL_STATE(407)] = 10471,
+  [SMALL_STATE(408)] = 10484,
+  [SMALL_STATE(409)] = 10497,
+  [SMALL_STATE(410)] = 10510,
+  [SMALL_STATE(411)] = 10523,
+  [SMALL_STATE(412)] = 10536,
+  [SMALL_STATE(413)] = 10549,
+  [SMALL_STATE(414)] = 10559,
+  [SMALL_STATE(415)] = 10569,
+  [SMALL_STATE(416)] = 10577,
+  [SMALL_STATE(417)] = 10587,
+  [SMALL_STATE(418)] = 10597,
+  [SMALL_STATE(419)] = 10605,
+  [SMALL_STATE(420)] = 10613,
+  [SMALL_STATE(421)] = 10621,
+  [SMALL_STATE(422)] = 10629,
+  [SMALL_STATE(423)] = 10637,
+  [SMALL_STATE(424)] = 10647,
+  [SMALL_STATE(425)] = 10655,
+  [SMALL_STATE(426)] = 10665,
+  [SMALL_STATE(427)] = 10675,
+  [SMALL_STATE(428)] = 10683,
+  [SMALL_STATE(429)] = 10693,
+  [SMALL_STATE(430)] = 10701,
+  [SMALL_STATE(431)] = 10709,
+  [SMALL_STATE(432)] = 10719,
+  [SMALL_STATE(433)] = 10727,
+  [SMALL_STATE(434)] = 10735,
+  [SMALL_STATE(435)] = 10743,
+  [SMALL_STATE(436)] = 10751,
+  [SMALL_STATE(437)] = 10759,
+  [SMALL_STATE(438)] = 10767,
+  [SMALL_STATE(439)] = 10777,
+  [SMALL_STATE(440)] = 10785,
+  [SMALL_STATE(441)] = 10795,
+  [SMALL_STATE(442)] = 10803,
+  [SMALL_STATE(443)] = 10811,
+  [SMALL_STATE(444)] = 10819,
+  [SMALL_STATE(445)] = 10829,
+  [SMALL_STATE(446)] = 10837,
+  [SMALL_STATE(447)] = 10847,
+  [SMALL_STATE(448)] = 10855,
+  [SMALL_STATE(449)] = 10863,
+  [SMALL_STATE(450)] = 10871,
+  [SMALL_STATE(451)] = 10879,
+  [SMALL_STATE(452)] = 10889,
+  [SMALL_STATE(453)] = 10897,
+  [SMALL_STATE(454)] = 10907,
+  [SMALL_STATE(455)] = 10917,
+  [SMALL_STATE(456)] = 10925,
+  [SMALL_STATE(457)] = 10935,
+  [SMALL_STATE(458)] = 10945,
+  [SMALL_STATE(459)] = 10953,
+  [SMALL_STATE(460)] = 10960,
+  [SMALL_STATE(461)] = 10967,
+  [SMALL_STATE(462)] = 10974,
+  [SMALL_STATE(463)] = 10981,
+  [SMALL_STATE(464)] = 10988,
+  [SMALL_STATE(465)] = 10995,
+  [SMALL_STATE(466)] = 11002,
+  [SMALL_STATE(467)] = 11009,
+  [SMALL_STATE(468)] = 11016,
+  [SMALL_STATE(469)] = 11023,
+  [SMALL_STATE(470)] = 11030,
+  [SMALL_STATE(471)] = 11037,
+  [SMALL_STATE(472)] = 11044,
+  [SMALL_STATE(473)] = 11051,
+  [SMALL_STATE(474)] = 11058,
+  [SMALL_STATE(475)] = 11065,
+  [SMALL_STATE(476)] = 11072,
+  [SMALL_STATE(477)] = 11079,
+  [SMALL_STATE(478)] = 11086,
+  [SMALL_STATE(479)] = 11093,
+  [SMALL_STATE(480)] = 11100,
+  [SMALL_STATE(481)] = 11107,
+  [SMALL_STATE(482)] = 11114,
+  [SMALL_STATE(483)] = 11121,
+  [SMALL_STATE(484)] = 11128,
+  [SMALL_STATE(485)] = 11135,
+  [SMALL_STATE(486)] = 11142,
+  [SMALL_STATE(487)] = 11149,
+  [SMALL_STATE(488)] = 11156,
+  [SMALL_STATE(489)] = 11163,
+  [SMALL_STATE(490)] = 11170,
+  [SMALL_STATE(491)] = 11177,
+  [SMALL_STATE(492)] = 11184,
+  [SMALL_STATE(493)] = 11191,
+  [SMALL_STATE(494)] = 11198,
+  [SMALL_STATE(495)] = 11205,
+  [SMALL_STATE(496)] = 11212,
+  [SMALL_STATE(497)] = 11219,
+  [SMALL_STATE(498)] = 11226,
+  [SMALL_STATE(499)] = 11233,
+  [SMALL_STATE(500)] = 11240,
+  [SMALL_STATE(501)] = 11247,
+  [SMALL_STATE(502)] = 11254,
+  [SMALL_STATE(503)] = 11261,
+  [SMALL_STATE(504)] = 11268,
+  [SMALL_STATE(505)] = 11275,
+  [SMALL_STATE(506)] = 11282,
+  [SMALL_STATE(507)] = 11289,
+  [SMALL_STATE(508)] = 11296,
+  [SMALL_STATE(509)] = 11303,
+  [SMALL_STATE(510)] = 11310,
+  [SMALL_STATE(511)] = 11317,
+  [SMALL_STATE(512)] = 11324,
+  [SMALL_STATE(513)] = 11331,
+  [SMALL_STATE(514)] = 11338,
+  [SMALL_STATE(515)] = 11345,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -17677,685 +18018,690 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
   [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(147),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(143),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(149),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [87] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
-  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
   [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [153] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(315),
-  [156] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [182] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(340),
+  [170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
+  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
   [202] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
   [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [206] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
-  [208] = {.entry = {.count = 1, .reusable = false}}, SHIFT(474),
-  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [258] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [261] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(422),
-  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(457),
-  [269] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [272] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(490),
-  [275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
-  [278] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [281] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(494),
-  [284] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(275),
-  [287] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
-  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [340] = {.entry = {.count = 1, .reusable = false}}, SHIFT(472),
-  [342] = {.entry = {.count = 1, .reusable = false}}, SHIFT(473),
-  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [348] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
-  [351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [206] = {.entry = {.count = 1, .reusable = false}}, SHIFT(293),
+  [208] = {.entry = {.count = 1, .reusable = false}}, SHIFT(483),
+  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
+  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
+  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
+  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
+  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
+  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [280] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [283] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [286] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [289] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
+  [292] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
+  [295] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(512),
+  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(481),
+  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(470),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
   [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [369] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [372] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(436),
-  [375] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(481),
-  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
-  [381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(442),
-  [384] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
-  [387] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(487),
-  [390] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(464),
-  [393] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
-  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
-  [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [407] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [409] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [411] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [413] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [415] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [429] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [434] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(457),
-  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [440] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(490),
-  [443] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
-  [446] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [449] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(494),
-  [452] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(147),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(66),
-  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(327),
-  [484] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
-  [487] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(328),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [511] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [526] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(269),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [541] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [557] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(434),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [580] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [591] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [596] = {.entry = {.count = 1, .reusable = false}}, SHIFT(217),
-  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [600] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [606] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [610] = {.entry = {.count = 1, .reusable = false}}, SHIFT(318),
-  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [614] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [616] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [620] = {.entry = {.count = 1, .reusable = false}}, SHIFT(403),
-  [622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [628] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [630] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [644] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [691] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(330),
-  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [724] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [726] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
-  [728] = {.entry = {.count = 1, .reusable = false}}, SHIFT(406),
-  [730] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [744] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [777] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(217),
-  [780] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [782] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [788] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [816] = {.entry = {.count = 1, .reusable = false}}, SHIFT(243),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [393] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
+  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
+  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
+  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(479),
+  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
+  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
+  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(400),
+  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
+  [425] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [439] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
+  [442] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
+  [445] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
+  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(173),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
+  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [484] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [487] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [493] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
+  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [509] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [514] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(352),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [526] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
+  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [588] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [612] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
+  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [617] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [643] = {.entry = {.count = 1, .reusable = false}}, SHIFT(357),
+  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [651] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [653] = {.entry = {.count = 1, .reusable = false}}, SHIFT(410),
+  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = false}}, SHIFT(219),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [734] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(424),
+  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [748] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [769] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(219),
+  [772] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [778] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [780] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [796] = {.entry = {.count = 1, .reusable = false}}, SHIFT(248),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
+  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
   [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [850] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [855] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [859] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [867] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [871] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [887] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [889] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [891] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [897] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [899] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [862] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
+  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [893] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [895] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [897] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [899] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
   [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [909] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
-  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [914] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
-  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [936] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [942] = {.entry = {.count = 1, .reusable = false}}, SHIFT(496),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [946] = {.entry = {.count = 1, .reusable = false}}, SHIFT(303),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [964] = {.entry = {.count = 1, .reusable = false}}, SHIFT(348),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [992] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [998] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [1016] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1018] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [1031] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1037] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(496),
-  [1040] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1042] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(320),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1053] = {.entry = {.count = 1, .reusable = false}}, SHIFT(452),
-  [1055] = {.entry = {.count = 1, .reusable = false}}, SHIFT(48),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [1083] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1085] = {.entry = {.count = 1, .reusable = false}}, SHIFT(267),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [1123] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
-  [1126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [1150] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(215),
-  [1158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
-  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [1168] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
-  [1171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [1175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(250),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1202] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(290),
-  [1205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [1209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [1213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [1223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1229] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1243] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [913] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [915] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [917] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
+  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [924] = {.entry = {.count = 1, .reusable = false}}, SHIFT(390),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [948] = {.entry = {.count = 1, .reusable = false}}, SHIFT(503),
+  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [952] = {.entry = {.count = 1, .reusable = false}}, SHIFT(315),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [956] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [968] = {.entry = {.count = 1, .reusable = false}}, SHIFT(343),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [996] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1002] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1030] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1037] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [1045] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
+  [1047] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [1061] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1063] = {.entry = {.count = 1, .reusable = false}}, SHIFT(276),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [1109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1114] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(503),
+  [1117] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [1133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [1152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1180] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
+  [1183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1244] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
+  [1247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1249] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [1253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
+  [1256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
   [1268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
   [1274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [1280] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1284] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1288] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1292] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [1312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [1316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1372] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1314] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
   [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [1414] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
 };
 
 #ifdef __cplusplus

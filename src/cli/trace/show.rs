@@ -248,6 +248,7 @@ fn proxy_name(proxy: Proxy) -> &'static str {
         Proxy::Http | Proxy::None => "HTTP",
         Proxy::Dns => "DNS",
         Proxy::Kafka => "Kafka",
+        Proxy::Tls => "TLS",
     }
 }
 
@@ -380,6 +381,7 @@ pub fn help(trace: &Trace<'_>, direction: Direction) -> Option<String> {
                 let kind = match side.proxy {
                     Proxy::Dns => "a `dns`",
                     Proxy::Kafka => "a `kafka`",
+                    Proxy::Tls => "an `sni`",
                     Proxy::Http | Proxy::None => "an `http`",
                 };
                 return Some(format!(

@@ -485,6 +485,8 @@ pub enum EmptyList<'a> {
     Port,
     /// The names and patterns of `dns ...`.
     Dns,
+    /// The server names of `sni ...`.
+    ServerNames,
 }
 
 /// `E0214`: empty list where Cilium needs a value.
@@ -511,5 +513,8 @@ pub fn empty_list(span: Span, list: EmptyList<'_>) -> Diagnostic {
         EmptyList::Dns => diag("`dns` names no name or pattern".to_owned())
             .note("Cilium reads an empty list of DNS rules as no DNS rule at all")
             .help("give the list a name, or write `dns \"*\"` to let the proxy see every lookup"),
+        EmptyList::ServerNames => diag("`sni` names no server name".to_owned())
+            .note("Cilium needs at least one name in `serverNames` (`minItems: 1`)")
+            .help("list the server names, or remove `sni` to allow any TLS traffic on the port"),
     }
 }

@@ -223,15 +223,19 @@ fn entity_names(entities: &[ir::Entity]) -> Vec<&'static str> {
     entities.iter().map(|entity| entity.as_str()).collect()
 }
 
-/// `toPorts`: one port rule with the ports and the L7 rules (an allow
-/// rule's); nothing when the rule has neither.
+/// `toPorts`: one port rule with the ports and the L7 rules or the server
+/// names (an allow rule's); nothing when the rule has neither.
 fn port_rules<'a>(ports: &'a [ir::PortSpec], l7: Option<&'a ir::L7>) -> Option<Vec<PortRule<'a>>> {
-    let rules = l7.map(L7Rules::from_ir);
-    if ports.is_empty() && rules.is_none() {
+    let (server_names, rules) = match l7 {
+        Some(ir::L7::Sni(names)) => (names.iter().map(ir::ServerName::as_str).collect(), None),
+        other => (Vec::new(), other.and_then(L7Rules::from_ir)),
+    };
+    if ports.is_empty() && rules.is_none() && server_names.is_empty() {
         return None;
     }
     Some(vec![PortRule {
         ports: ports.iter().map(PortProtocol::from_ir).collect(),
+        server_names,
         rules,
     }])
 }
@@ -277,9 +281,11 @@ impl<'a> PortProtocol<'a> {
 }
 
 impl<'a> L7Rules<'a> {
-    /// The L7 rules as the CRD writes them.
-    fn from_ir(l7: &'a ir::L7) -> L7Rules<'a> {
-        match l7 {
+    /// The L7 rules as the CRD writes them; `None` for server names, which
+    /// sit beside `rules` (`serverNames`).
+    fn from_ir(l7: &'a ir::L7) -> Option<L7Rules<'a>> {
+        Some(match l7 {
+            ir::L7::Sni(_) => return None,
             ir::L7::Http(rules) => L7Rules {
                 http: Some(rules.iter().map(PortRuleHttp::from_ir).collect()),
                 ..L7Rules::default()
@@ -292,7 +298,7 @@ impl<'a> L7Rules<'a> {
                 dns: Some(selectors.iter().map(FqdnSelector::from_ir).collect()),
                 ..L7Rules::default()
             },
-        }
+        })
     }
 }
 

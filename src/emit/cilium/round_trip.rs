@@ -11,9 +11,9 @@
 //! the empty string, controls, line breaks, multi-line text, non-ASCII),
 //! joins of them, and random characters, for every string field of the IR:
 //! descriptions, label keys and values, FQDNs, service and namespace names,
-//! port names, L7 fields, ICMP names, CIDR group names; with CIDRs (with
-//! and without exceptions, both families), port numbers and ranges, every
-//! peer kind and every list.
+//! port names, L7 fields, TLS server names, ICMP names, CIDR group names;
+//! with CIDRs (with and without exceptions, both families), port numbers
+//! and ranges, every peer kind and every list.
 
 use std::collections::BTreeMap;
 
@@ -386,7 +386,7 @@ impl Generator {
     }
 
     fn l7(&mut self) -> Option<ir::L7> {
-        match self.random.below(4) {
+        match self.random.below(5) {
             0 => None,
             1 => Some(ir::L7::Http(
                 (0..self.count(2))
@@ -417,8 +417,13 @@ impl Generator {
                     })
                     .collect(),
             )),
-            _ => Some(ir::L7::Dns(
+            3 => Some(ir::L7::Dns(
                 (0..self.count(2)).map(|_| self.fqdn()).collect(),
+            )),
+            _ => Some(ir::L7::Sni(
+                (0..self.count(2))
+                    .map(|_| self.text().as_str().into())
+                    .collect(),
             )),
         }
     }

@@ -319,6 +319,37 @@ fn kafka_rules() {
 }
 
 #[test]
+fn server_names_sit_beside_the_ports_not_in_rules() {
+    let mut tls = rule(ir::EgressPeer::Entities(vec![ir::Entity::World]));
+    tls.ports = vec![tcp(443)];
+    tls.l7 = Some(ir::L7::Sni(vec![
+        "api.stripe.com".into(),
+        "*.stripe.com".into(),
+        "**.stripe.net".into(),
+    ]));
+    let spec = ir::PolicySpec {
+        egress: vec![tls],
+        ..spec()
+    };
+    insta::assert_snapshot!(spec_text(&spec), @r"
+      endpointSelector:
+        matchLabels:
+          app: web
+      egress:
+      - toEntities:
+        - world
+        toPorts:
+        - ports:
+          - port: '443'
+            protocol: TCP
+          serverNames:
+          - api.stripe.com
+          - '*.stripe.com'
+          - '**.stripe.net'
+    ");
+}
+
+#[test]
 fn description_and_labels() {
     let spec = ir::PolicySpec {
         description: Some("web: allow #frontend".into()),

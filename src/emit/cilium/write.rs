@@ -191,6 +191,7 @@ impl Write for PortRule<'_> {
     fn write(&self, node: Node<'_>) {
         let mut map = node.mapping();
         non_empty(&mut map, "ports", &self.ports);
+        non_empty(&mut map, "serverNames", &self.server_names);
         optional(&mut map, "rules", self.rules.as_ref());
     }
 }

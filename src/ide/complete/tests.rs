@@ -154,7 +154,17 @@ fn a_rule_offers_peers_then_clauses() {
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 80/tcp |\n}\n"),
-        ["dns", "grpc", "http", "kafka"]
+        ["dns", "grpc", "http", "kafka", "sni"]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow from pods app=web port 443/tcp sni |\n}\n"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        one(
+            "namespace shop {\n  allow from pods app=web port 443/tcp sni \"a.example.com\" |\n}\n"
+        ),
+        Vec::<String>::new()
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web in |\n}\n"),

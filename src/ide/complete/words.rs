@@ -76,7 +76,7 @@ pub(super) const L7: &[&str] = &["http", "grpc", "kafka", "dns"];
 pub(super) const KAFKA: &[&str] = &["produce", "consume", "apikey", "topic", "client", "version"];
 /// Words after which a rule needs a value, not another keyword.
 pub(super) const NEEDS_VALUE: &[&str] = &[
-    "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "topic", "client", "version",
+    "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "sni", "topic", "client", "version",
     "method", "host", "header", "apikey", "except", "with", "ipv4", "ipv6",
 ];
 /// The words of sentence clauses.

@@ -61,6 +61,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "client",
     "version",
     "dns",
+    "sni",
     "notin",
     "sentence",
     "cilium",

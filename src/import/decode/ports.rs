@@ -1,5 +1,5 @@
-//! Port rules: ports and protocols, L7 rules (HTTP, Kafka, DNS) and ICMP
-//! types.
+//! Port rules: ports and protocols, L7 rules (HTTP, Kafka, DNS), TLS server
+//! names and ICMP types.
 //!
 //! A `.netpol` rule has one port list with one set of L7 rules, and one ICMP
 //! list; a Cilium rule with several `toPorts` or `icmps` entries is refused
@@ -29,11 +29,8 @@ pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value, rule: &mut Rule)
         return;
     };
     let tls = "`.netpol` has no way to write TLS interception";
+    let mut server_names = None;
     let unsayable = [
-        (
-            "serverNames",
-            "`.netpol` has no way to match TLS server names (SNI)",
-        ),
         ("terminatingTLS", tls),
         ("originatingTLS", tls),
         (
@@ -44,16 +41,24 @@ pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value, rule: &mut Rule)
     ctx.fields(
         &path,
         map,
-        &["ports", "rules"],
+        &["ports", "rules", "serverNames"],
         &unsayable,
-        |ctx, key, field, value| {
-            if key == "ports" {
-                rule.ports = ports(ctx, field, value);
-            } else {
-                rule.l7 = l7(ctx, field, value);
-            }
+        |ctx, key, field, value| match key {
+            "ports" => rule.ports = ports(ctx, field, value),
+            "serverNames" => server_names = server_name_list(ctx, field, value),
+            _ => rule.l7 = l7(ctx, field, value),
         },
     );
+    if let Some(names) = server_names {
+        if rule.l7.is_some() {
+            ctx.invalid(
+                &path,
+                "Cilium refuses `serverNames` together with L7 `rules` unless the proxy terminates TLS (`terminatingTLS`)",
+            );
+        } else {
+            rule.l7 = Some(L7::Sni(names));
+        }
+    }
     if rule.ports.is_empty() && rule.l7.is_none() && !ctx.failed {
         ctx.cannot_say(
             &path,
@@ -109,6 +114,43 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
         }
     }
     out
+}
+
+/// `serverNames`: a non-empty list of non-empty strings, each once (the
+/// pattern is checked when the imported file is built).
+fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<String>> {
+    let items = ctx.list(path, value)?;
+    if items.is_empty() {
+        ctx.invalid(
+            path,
+            "Cilium needs at least one server name (`minItems: 1`)",
+        );
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let field = format!("{path}[{index}]");
+        match item {
+            Value::String(text) if text.is_empty() => {
+                ctx.invalid(&field, "Cilium refuses an empty server name");
+            }
+            Value::String(text) if out.contains(text) => {
+                ctx.invalid(
+                    &field,
+                    format!("`{text}` is listed twice, and `serverNames` is a set"),
+                );
+            }
+            Value::String(text) => out.push(text.clone()),
+            other => ctx.invalid(
+                &field,
+                format!(
+                    "unexpected {} here, a server name is a string",
+                    describe(other)
+                ),
+            ),
+        }
+    }
+    (!ctx.failed).then_some(out)
 }
 
 fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {

@@ -145,6 +145,7 @@ pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
         Some(ir::L7::Http(rules)) => rules.iter().map(|rule| 1 + rule.headers.len()).sum(),
         Some(ir::L7::Kafka(rules)) => rules.len(),
         Some(ir::L7::Dns(rules)) => rules.len(),
+        Some(ir::L7::Sni(names)) => names.len(),
     };
     1 + peers + rule.ports.len() + rule.icmps.len() + l7
 }

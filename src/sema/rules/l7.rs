@@ -16,6 +16,9 @@ pub(super) fn l7(
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::L7> {
+    if let Some(sni) = &rule.sni {
+        return server_names(eval, rule, sni, env, diags);
+    }
     let first = rule.l7.first()?;
     let kind = |line: &ast::L7| match line {
         ast::L7::Http(_) | ast::L7::Grpc(..) => "HTTP",
@@ -78,6 +81,67 @@ pub(super) fn l7(
             Some(ir::L7::Dns(out))
         }
     }
+}
+
+/// `sni ...`: on an allow rule with ports and without L7 rules (E0219,
+/// E0218), each name valid for some Cilium version (E0216; the targeted
+/// version's own pattern is checked in `versions`) and listed once (E0217).
+fn server_names(
+    eval: &mut Evaluator<'_>,
+    rule: &ast::Rule,
+    sni: &crate::source::Spanned<Vec<ast::Value>>,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::L7> {
+    if rule.verb.node == ast::Verb::Deny {
+        diags.push(report::misplaced_server_names(
+            sni.span,
+            report::MisplacedServerNames::Deny,
+        ));
+        return None;
+    }
+    if rule.ports.is_none() {
+        diags.push(report::misplaced_server_names(
+            sni.span,
+            report::MisplacedServerNames::NoPort,
+        ));
+        return None;
+    }
+    if let Some(line) = rule.l7.first() {
+        diags.push(
+            report::server_names_with_l7(line.span()).secondary(sni.span, "server names here"),
+        );
+        return None;
+    }
+    let mut out: Vec<ir::ServerName> = Vec::new();
+    let mut ok = true;
+    for value in &sni.node {
+        let Some(texts) = eval.strings(value, env, diags) else {
+            ok = false;
+            continue;
+        };
+        for text in texts {
+            if let Err(why) = validate::server_name(&text, validate::ServerNameRule::Main) {
+                diags.push(
+                    report::invalid_server_name(value.span(), &text)
+                        .label("not a server name")
+                        .note(why)
+                        .help("write a DNS name such as `api.example.com` or `*.example.com`"),
+                );
+                ok = false;
+            } else if out.iter().any(|name| *name == *text) {
+                diags.push(report::duplicate_server_name(value.span(), &text));
+                ok = false;
+            } else {
+                out.push(ir::ServerName::new(text, CHECKED));
+            }
+        }
+    }
+    if ok && out.is_empty() {
+        diags.push(report::empty_list(sni.span, report::EmptyList::ServerNames));
+        return None;
+    }
+    ok.then_some(ir::L7::Sni(out))
 }
 
 fn http_rule(

@@ -15,6 +15,7 @@ impl Cx {
         let mut peer = None;
         let mut ports = None;
         let mut icmps = None;
+        let mut sni = None;
         let mut l7 = Vec::new();
         for child in children(pair.into_inner()) {
             let child_span = self.span(&child);
@@ -39,6 +40,12 @@ impl Cx {
                         .map(|port| self.value(port))
                         .collect();
                     ports = Some(Spanned::new(values, child_span));
+                }
+                R::sni => {
+                    let values = children(child.into_inner())
+                        .map(|value| self.value(value))
+                        .collect();
+                    sni = Some(Spanned::new(values, child_span));
                 }
                 R::icmps => {
                     let items = children(child.into_inner())
@@ -72,6 +79,7 @@ impl Cx {
             direction,
             peer,
             ports,
+            sni,
             icmps,
             l7,
             span,

@@ -35,13 +35,13 @@ const DEFAULT_DENY: &str = "\
 const REFUSED: &str = "\
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
-metadata: {name: sni, namespace: shop}
+metadata: {name: tls, namespace: shop}
 spec:
   endpointSelector: {}
   egress:
   - toPorts:
     - ports: [{port: \"443\", protocol: TCP}]
-      serverNames: [example.com]
+      terminatingTLS: {secret: {name: s}}
 ";
 
 /// Every file under `dir`, relative, sorted.
@@ -125,7 +125,7 @@ fn refuses_an_output_directory_with_netpol_files_e0703() {
 fn a_refusal_writes_nothing_e0701() {
     let dir = repo(&[
         ("web.yaml", WEB.as_bytes()),
-        ("sni.yaml", REFUSED.as_bytes()),
+        ("tls.yaml", REFUSED.as_bytes()),
     ]);
     let run = netpolc(
         dir.path(),
@@ -134,7 +134,7 @@ fn a_refusal_writes_nothing_e0701() {
             "short",
             "import",
             "web.yaml",
-            "sni.yaml",
+            "tls.yaml",
             "--out",
             "policies",
         ],
@@ -142,7 +142,7 @@ fn a_refusal_writes_nothing_e0701() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error[E0701]: cannot import `spec.egress[0].toPorts[0].serverNames` of policy `sni` in `sni.yaml`\nerror: could not import: 1 error\n"
+        "error[E0701]: cannot import `spec.egress[0].toPorts[0].terminatingTLS` of policy `tls` in `tls.yaml`\nerror: could not import: 1 error\n"
     );
     assert!(!dir.path().join("policies").exists());
 }
