@@ -484,11 +484,11 @@ fn compile_descriptions(texts: &[String], labels: &[String]) -> Vec<(String, Str
     for (index, text) in texts.iter().enumerate() {
         source.push_str(&format!(
             "  policy p{index:04} {{\n    description {}\n    select pods app=web\n    allow from pods app=web\n  }}\n",
-            netpol_string(text)
+            netpolc::syntax::quote(text)
         ));
     }
     for (index, value) in labels.iter().enumerate() {
-        let value = netpol_string(value);
+        let value = netpolc::syntax::quote(value);
         source.push_str(&format!(
             "  policy l{index:04} {{\n    select pods app={value}\n    label k={value}\n    allow from pods {{ tier in ({value}) }}\n  }}\n"
         ));
@@ -517,22 +517,6 @@ fn compile(files: &[(&str, &str)]) -> Vec<(String, String)> {
         .into_iter()
         .map(|file| (file.path, file.contents))
         .collect()
-}
-
-/// A netpol string literal for `text`.
-fn netpol_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for character in text.chars() {
-        match character {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            other => out.push(other),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A Kubernetes label value.
