@@ -16,8 +16,10 @@
 //! (an `Exists` term beside the `NotIn`), so the cloud-metadata deny does not
 //! select Cilium's own endpoints.
 //!
-//! When the engine of `netpolc trace` exists, these become `expect` lines in
-//! the example itself.
+//! The example also states flows of 1 and 3 as `expect` lines
+//! (categories.netpol, tests.netpol), which the flow engine decides; this
+//! test checks the rules themselves, for every port at once, which a few
+//! sampled flows cannot.
 
 use std::path::Path;
 
