@@ -49,7 +49,7 @@ impl Tri {
 }
 
 /// The label of a pod that holds its namespace's name.
-const NAMESPACE_KEY: &str = "io.kubernetes.pod.namespace";
+pub(super) const NAMESPACE_KEY: &str = "io.kubernetes.pod.namespace";
 /// The prefix of a namespace's labels as seen on its pods.
 const NAMESPACE_LABEL_PREFIX: &str = "io.cilium.k8s.namespace.labels.";
 /// The namespace label Kubernetes sets to the namespace's name.
@@ -57,10 +57,10 @@ const NAME_LABEL: &str = "kubernetes.io/metadata.name";
 
 /// One requirement of a selector, with matchLabels written as `In`.
 #[derive(Clone, Debug)]
-struct Req<'a> {
-    key: &'a str,
-    operator: ir::Operator,
-    values: Vec<&'a str>,
+pub(super) struct Req<'a> {
+    pub(super) key: &'a str,
+    pub(super) operator: ir::Operator,
+    pub(super) values: Vec<&'a str>,
 }
 
 /// A label key without the `k8s:` or `any:` source.
@@ -71,7 +71,8 @@ fn bare(key: &ir::LabelKey) -> &str {
         .unwrap_or(key)
 }
 
-fn reqs(selector: &ir::Selector) -> Vec<Req<'_>> {
+/// The requirements of a selector, keys without their source.
+pub(super) fn reqs(selector: &ir::Selector) -> Vec<Req<'_>> {
     let mut out: Vec<Req<'_>> = selector
         .match_labels
         .iter()
@@ -159,7 +160,8 @@ fn holds(req: &Req<'_>, value: Option<&str>) -> bool {
     }
 }
 
-fn is_namespace_key(key: &str) -> bool {
+/// Whether `key` names the pod's namespace or one of its labels.
+pub(super) fn is_namespace_key(key: &str) -> bool {
     key == NAMESPACE_KEY || key.starts_with(NAMESPACE_LABEL_PREFIX)
 }
 
@@ -285,7 +287,7 @@ pub fn whole_namespaces(selector: &ir::Selector) -> bool {
 }
 
 /// Whether the known requirement `known` implies `req` for every pod.
-fn implies(known: &Req<'_>, req: &Req<'_>) -> bool {
+pub(super) fn implies(known: &Req<'_>, req: &Req<'_>) -> bool {
     if known.key != req.key {
         return false;
     }

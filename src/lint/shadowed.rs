@@ -14,14 +14,10 @@
 use ipnet::IpNet;
 
 use super::repo::{Inst, Repo};
-use super::select::{Pods, Tri};
+use super::select::{self, NAMESPACE_KEY, Pods, Req, Tri, implies, is_namespace_key};
 use crate::diag::{Diagnostic, report};
 use crate::ir::{self, Entity, PeerRef, Port, Protocol, RuleRef, Verdict};
 
-/// The namespace key Cilium puts on every pod.
-const NAMESPACE_KEY: &str = "io.kubernetes.pod.namespace";
-/// The prefix of the namespace labels Cilium copies onto every pod.
-const NAMESPACE_LABELS: &str = "io.cilium.k8s.namespace.labels.";
 
 /// W0124.
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
@@ -149,45 +145,11 @@ fn cidr_covers(deny: &ir::CidrRule, allowed: IpNet) -> bool {
             .any(|hole| allowed.contains(hole) || hole.contains(&allowed))
 }
 
-/// One requirement of a selector, with `matchLabels` as `In`.
-struct Req<'a> {
-    key: &'a str,
-    operator: ir::Operator,
-    values: Vec<&'a str>,
-}
-
-fn bare(key: &str) -> &str {
-    key.strip_prefix("k8s:")
-        .or_else(|| key.strip_prefix("any:"))
-        .unwrap_or(key)
-}
-
 /// The requirements of a peer selector, with a namespaced policy's
 /// namespace added when the selector names none (Cilium scopes it there).
 fn reqs<'a>(selector: &'a ir::Selector, inst: &Inst<'a>) -> Vec<Req<'a>> {
-    let mut out: Vec<Req<'a>> = selector
-        .match_labels
-        .iter()
-        .map(|(key, value)| Req {
-            key: bare(key.as_str()),
-            operator: ir::Operator::In,
-            values: vec![value.as_str()],
-        })
-        .collect();
-    out.extend(selector.match_expressions.iter().map(|expression| {
-        Req {
-            key: bare(expression.key.as_str()),
-            operator: expression.operator,
-            values: expression
-                .values
-                .iter()
-                .map(|value| value.as_str())
-                .collect(),
-        }
-    }));
-    let names_namespace = out
-        .iter()
-        .any(|req| req.key == NAMESPACE_KEY || req.key.starts_with(NAMESPACE_LABELS));
+    let mut out = select::reqs(selector);
+    let names_namespace = out.iter().any(|req| is_namespace_key(req.key));
     if let (Some(namespace), false) = (inst.namespace, names_namespace) {
         out.push(Req {
             key: NAMESPACE_KEY,
@@ -209,22 +171,6 @@ fn selector_covers(
     reqs(denied, deny_inst)
         .iter()
         .all(|req| known.iter().any(|known| implies(known, req)))
-}
-
-/// Whether requirement `known` implies `req` for every pod.
-fn implies(known: &Req<'_>, req: &Req<'_>) -> bool {
-    if known.key != req.key {
-        return false;
-    }
-    use ir::Operator::{DoesNotExist, Exists, In, NotIn};
-    match (known.operator, req.operator) {
-        (In, In) => known.values.iter().all(|value| req.values.contains(value)),
-        (In, NotIn) => known.values.iter().all(|value| !req.values.contains(value)),
-        (In | Exists, Exists) | (DoesNotExist, DoesNotExist) => true,
-        (NotIn, NotIn) => req.values.iter().all(|value| known.values.contains(value)),
-        (DoesNotExist, NotIn) => true,
-        _ => false,
-    }
 }
 
 /// Whether the deny rule's ports and ICMP types cover the allow rule's.
