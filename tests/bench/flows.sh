@@ -70,13 +70,7 @@ for round in $(seq "$rounds"); do
   measure test "$bin" test "$tested"
 done
 
-stat() {
-  cut -d' ' -f"$2" "$work/$1" | sort -n |
-    awk '{ v[NR] = $1 } END { printf "%s (%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
-med() {
-  cut -d' ' -f"$2" "$work/$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
+. tests/bench/stats.sh
 echo "netpolc flow benchmark: N=$n namespaces, K=$k expectations, $rounds interleaved rounds, $(nproc) cores"
 echo "load average (1 min) at the start of each round: $(paste -sd' ' "$work/load")"
 echo

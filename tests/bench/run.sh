@@ -131,14 +131,7 @@ for round in $(seq "$rounds"); do
   fi
 done
 
-# median, min and max of column $2 of file $1, as "median (min-max)".
-stat() {
-  cut -d' ' -f"$2" "$work/$1" | sort -n |
-    awk '{ v[NR] = $1 } END { printf "%s (%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR] }'
-}
-med() {
-  cut -d' ' -f"$2" "$work/$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
+. tests/bench/stats.sh
 
 files=$(find "$out" -type f | wc -l)
 bytes=$(du -sb "$out" | cut -f1)
