@@ -18,7 +18,6 @@ use super::select::{self, NAMESPACE_KEY, Pods, Req, Tri, implies, is_namespace_k
 use crate::diag::{Diagnostic, report};
 use crate::ir::{self, Entity, PeerRef, Port, Protocol, RuleRef, Verdict};
 
-
 /// W0124.
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     for inst in &repo.instances {

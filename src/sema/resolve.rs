@@ -152,21 +152,12 @@ pub fn resolve<'a>(
     diags: &mut Vec<Diagnostic>,
 ) -> Defs<'a> {
     let mut defs = Defs {
-        consts: HashMap::new(),
-        categories: HashMap::new(),
-        visible: HashMap::new(),
-        namespaces: Vec::new(),
-        cluster_policies: Vec::new(),
-        inventories: Vec::new(),
-        expects: Vec::new(),
-        cilium: None,
-        cidr_groups: None,
         paths: sources
             .iter()
             .filter(|(_, file)| file.origin == Origin::User)
             .map(|(id, file)| (id, file.path.clone()))
             .collect(),
-        imports: HashMap::new(),
+        ..Defs::empty()
     };
     let stdlib: Vec<FileId> = sources
         .iter()

@@ -12,15 +12,8 @@ impl Cx {
         let mut verb = None;
         let mut flow = None;
         for child in children(pair.into_inner()) {
-            let child_span = self.span(&child);
             match child.as_rule() {
-                R::verb => {
-                    let kind = match child.into_inner().next().map(|kw| kw.as_rule()) {
-                        Some(R::kw_allow) => ast::Verb::Allow,
-                        _ => ast::Verb::Deny,
-                    };
-                    verb = Some(Spanned::new(kind, child_span));
-                }
+                R::verb => verb = Some(self.verb(child)),
                 R::flow => flow = Some(self.flow(child)),
                 other => unreachable!("grammar: unexpected expect part {other:?}"),
             }

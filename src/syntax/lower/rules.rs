@@ -20,13 +20,7 @@ impl Cx {
         for child in children(pair.into_inner()) {
             let child_span = self.span(&child);
             match child.as_rule() {
-                R::verb => {
-                    let kind = match child.into_inner().next().map(|kw| kw.as_rule()) {
-                        Some(R::kw_allow) => ast::Verb::Allow,
-                        _ => ast::Verb::Deny,
-                    };
-                    verb = Some(Spanned::new(kind, child_span));
-                }
+                R::verb => verb = Some(self.verb(child)),
                 R::way => {
                     let kind = match child.into_inner().next().map(|kw| kw.as_rule()) {
                         Some(R::kw_from) => ast::Direction::Ingress,
