@@ -174,6 +174,12 @@ pub struct IngressRule<'a> {
         serde(rename = "fromCIDRSet", skip_serializing_if = "Option::is_none")
     )]
     pub from_cidr_set: Option<Vec<CidrRule>>,
+    /// `fromNodes`.
+    #[cfg_attr(
+        test,
+        serde(rename = "fromNodes", skip_serializing_if = "Option::is_none")
+    )]
+    pub from_nodes: Option<Vec<LabelSelector<'a>>>,
     /// `toPorts`.
     #[cfg_attr(
         test,
@@ -226,6 +232,12 @@ pub struct EgressRule<'a> {
         serde(rename = "toServices", skip_serializing_if = "Option::is_none")
     )]
     pub to_services: Option<Vec<Service<'a>>>,
+    /// `toNodes`.
+    #[cfg_attr(
+        test,
+        serde(rename = "toNodes", skip_serializing_if = "Option::is_none")
+    )]
+    pub to_nodes: Option<Vec<LabelSelector<'a>>>,
     /// `toPorts`.
     #[cfg_attr(
         test,

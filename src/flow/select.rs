@@ -257,5 +257,17 @@ pub(crate) fn peer_matches(
                 })
         }
         PeerRef::Services(_) => false,
+        PeerRef::Nodes(selectors) => node_matches(selectors, peer),
     }
+}
+
+/// Whether a `from/toNodes` selector list selects the peer: a node (the
+/// local host or a remote node) whose node labels one selector matches, as
+/// the agent does with `enable-node-selector-labels` (without it, the agent
+/// refuses the policy).
+pub(crate) fn node_matches(selectors: &[Selector], peer: &Identity<'_>) -> bool {
+    (peer.has_reserved("host") || peer.has_reserved("remote-node"))
+        && selectors
+            .iter()
+            .any(|selector| selector_matches(selector, &peer.labels))
 }

@@ -166,6 +166,8 @@ pub enum IngressPeer {
     Cidrs(Vec<CidrRule>),
     /// `fromCIDRSet` with `cidrGroupRef` entries.
     CidrGroups(CidrGroupPeer),
+    /// `fromNodes`: nodes by their labels.
+    Nodes(Vec<Selector>),
 }
 
 /// The peer of an egress allow rule.
@@ -185,6 +187,8 @@ pub enum EgressPeer {
     Fqdns(Vec<FqdnSelector>),
     /// `toServices`.
     Services(Vec<ServiceRef>),
+    /// `toNodes`: nodes by their labels.
+    Nodes(Vec<Selector>),
 }
 
 /// The peer of an egress deny rule: no FQDN peers, since Cilium learns a
@@ -203,6 +207,8 @@ pub enum EgressDenyPeer {
     CidrGroups(CidrGroupPeer),
     /// `toServices`.
     Services(Vec<ServiceRef>),
+    /// `toNodes`: nodes by their labels.
+    Nodes(Vec<Selector>),
 }
 
 /// Any peer, borrowed.
@@ -222,6 +228,8 @@ pub enum PeerRef<'a> {
     Fqdns(&'a [FqdnSelector]),
     /// `toServices`.
     Services(&'a [ServiceRef]),
+    /// `from/toNodes`: nodes by their labels.
+    Nodes(&'a [Selector]),
 }
 
 impl PeerKind for IngressPeer {
@@ -232,6 +240,7 @@ impl PeerKind for IngressPeer {
             IngressPeer::Entities(list) => PeerRef::Entities(list),
             IngressPeer::Cidrs(list) => PeerRef::Cidrs(list),
             IngressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
+            IngressPeer::Nodes(list) => PeerRef::Nodes(list),
         }
     }
 }
@@ -246,6 +255,7 @@ impl PeerKind for EgressPeer {
             EgressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             EgressPeer::Fqdns(list) => PeerRef::Fqdns(list),
             EgressPeer::Services(list) => PeerRef::Services(list),
+            EgressPeer::Nodes(list) => PeerRef::Nodes(list),
         }
     }
 }
@@ -259,6 +269,7 @@ impl PeerKind for EgressDenyPeer {
             EgressDenyPeer::Cidrs(list) => PeerRef::Cidrs(list),
             EgressDenyPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             EgressDenyPeer::Services(list) => PeerRef::Services(list),
+            EgressDenyPeer::Nodes(list) => PeerRef::Nodes(list),
         }
     }
 }

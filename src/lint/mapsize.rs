@@ -199,6 +199,8 @@ fn identities(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> u64 {
             SELECTOR_IDENTITIES * u64::try_from(services.len()).unwrap_or(0)
         }
         ir::PeerRef::Endpoints(selectors) => selectors.iter().map(selector_identities).sum(),
+        // One identity per node at most: the local host and each remote node.
+        ir::PeerRef::Nodes(selectors) => u64::try_from(selectors.len()).unwrap_or(0),
     }
 }
 

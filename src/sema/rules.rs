@@ -286,6 +286,8 @@ pub enum Peer {
     Fqdns(Vec<ir::FqdnSelector>),
     /// `toServices`.
     Services(Vec<ir::ServiceRef>),
+    /// `from/toNodes`.
+    Nodes(Vec<ir::Selector>),
 }
 
 /// Lowers one rule, checks it and places it in its list.
@@ -429,6 +431,28 @@ fn peer(
             Some(Peer::Entities(entities))
         }
         ast::PeerKind::Everything => Some(Peer::Entities(vec![ir::Entity::All])),
+        ast::PeerKind::ServiceList(items) => {
+            let mut out = Vec::new();
+            let mut ok = true;
+            for item in items {
+                let one = ast::Rule {
+                    peer: item.clone(),
+                    ..rule.clone()
+                };
+                match peer(eval, &one, env, ctx, namespace_used, diags) {
+                    Some(Peer::Services(more)) => out.extend(more),
+                    _ => ok = false,
+                }
+            }
+            ok.then_some(Peer::Services(out))
+        }
+        ast::PeerKind::Nodes(selectors) => {
+            let mut out = Vec::new();
+            for selector in selectors {
+                out.push(eval.selector(selector, env, diags)?);
+            }
+            Some(Peer::Nodes(out))
+        }
         ast::PeerKind::Anywhere => Some(Peer::Anywhere),
         ast::PeerKind::Cidr(items) => {
             let mut out = Vec::new();

@@ -171,8 +171,13 @@ fn statement<'a>(stmt: &'a ast::Stmt, outer: &Place<'a>, visitor: &mut impl Visi
 
 fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
     visitor.rule(rule, place);
+    peer(&rule.peer, place, visitor);
+    rule_tail(rule, place, visitor);
+}
+
+fn peer<'a>(peer: &'a ast::Peer, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
     let slot = |slot: Slot| Place { slot, ..*place };
-    match &rule.peer.kind {
+    match &peer.kind {
         ast::PeerKind::Pods {
             selectors,
             scope: namespaces,
@@ -194,6 +199,11 @@ fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'
             }
         }
         ast::PeerKind::Fqdn(names) => values(names, &slot(Slot::Fqdn), visitor),
+        ast::PeerKind::Nodes(selectors) => {
+            for nodes in selectors {
+                selector(nodes, place, visitor);
+            }
+        }
         ast::PeerKind::Service {
             name,
             scope: namespaces,
@@ -212,7 +222,16 @@ fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'
                 scope(namespaces, place, visitor);
             }
         }
+        ast::PeerKind::ServiceList(items) => {
+            for item in items {
+                self::peer(item, place, visitor);
+            }
+        }
     }
+}
+
+fn rule_tail<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
+    let slot = |slot: Slot| Place { slot, ..*place };
     if let Some(ports) = &rule.ports {
         values(&ports.node, place, visitor);
     }

@@ -60,8 +60,10 @@ pub fn describe(kind: Rule) -> &'static str {
         | Rule::peer_service
         | Rule::peer_services
         | Rule::peer_anywhere
-        | Rule::peer_everything => {
-            "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `anywhere` or `everything`)"
+        | Rule::peer_everything
+        | Rule::peer_nodes
+        | Rule::peer_service_list => {
+            "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `anywhere` or `everything`)"
         }
         Rule::ports | Rule::kw_port => "`port`",
         Rule::icmps | Rule::kw_icmp => "`icmp`",

@@ -110,6 +110,9 @@ impl<'a> IngressRule<'a> {
             ir::IngressPeer::CidrGroups(peer) => {
                 out.from_cidr_set = Some(cidr_set_with_groups(peer));
             }
+            ir::IngressPeer::Nodes(selectors) => {
+                out.from_nodes = Some(selectors.iter().map(LabelSelector::from_ir).collect());
+            }
         }
         out
     }
@@ -141,6 +144,9 @@ impl<'a> EgressRule<'a> {
             }
             ir::PeerRef::Services(services) => {
                 out.to_services = Some(services.iter().map(Service::from_ir).collect());
+            }
+            ir::PeerRef::Nodes(selectors) => {
+                out.to_nodes = Some(selectors.iter().map(LabelSelector::from_ir).collect());
             }
         }
         out

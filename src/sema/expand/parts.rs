@@ -132,6 +132,7 @@ pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
         ir::PeerRef::Cidrs(list) => cidrs(list),
         ir::PeerRef::CidrGroups(peer) => cidrs(peer.cidrs()) + peer.groups().len(),
         ir::PeerRef::Fqdns(names) => names.len(),
+        ir::PeerRef::Nodes(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
         ir::PeerRef::Services(services) => services
             .iter()
             .map(|service| match service {
