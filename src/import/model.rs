@@ -165,8 +165,10 @@ pub enum Peer {
     Cidrs(Vec<Cidr>),
     /// `toFQDNs`: names and patterns as written.
     Fqdns(Vec<String>),
-    /// `toServices` (one entry).
-    Service(Service),
+    /// `toServices`.
+    Services(Vec<Service>),
+    /// `from/toNodes`: node label selectors, as written.
+    Nodes(Vec<Selector>),
 }
 
 /// A CIDR with its exceptions, as written, or a CiliumCIDRGroup reference.
