@@ -1394,3 +1394,70 @@ namespace shop {
     let node = world.add(&crate::ir::EndpointSpec::Node(BTreeMap::new()));
     assert_eq!(node, EndpointId::Node(0));
 }
+
+#[test]
+fn node_peers_select_nodes_by_their_labels() {
+    let text = r#"
+namespace app {
+  policy from-control-plane {
+    select pods app=api
+    allow from nodes node-role.kubernetes.io/control-plane=""
+  }
+  policy to-linux-nodes {
+    select pods app=agent
+    allow to nodes { kubernetes.io/os=linux, !node.kubernetes.io/exclude } port 10250/tcp
+  }
+  policy never-from-edge {
+    select pods app=vault
+    allow from pods app=x
+    deny from nodes zone=edge
+  }
+}
+"#;
+    let lab = Lab::new(text)
+        .pod("api", "app", "app=api")
+        .pod("agent", "app", "app=agent")
+        .pod("vault", "app", "app=vault")
+        .pod("x", "app", "app=x")
+        .node("cp", "node-role.kubernetes.io/control-plane=")
+        .node("worker", "kubernetes.io/os=linux")
+        .node("excluded", "kubernetes.io/os=linux,node.kubernetes.io/exclude=")
+        .node("edge", "zone=edge")
+        .options(|options| options.allow_localhost = AllowLocalhost::Policy);
+    // Ingress: the node's labels decide, not the node being a node.
+    lab.row("cp", "api", "80/tcp", "no-policy", "allow", "allowed");
+    lab.deciders("cp", "api", "80/tcp", &[], &["CNP app/from-control-plane"]);
+    lab.row("worker", "api", "80/tcp", "no-policy", "default-deny", "denied");
+    // A remote node carries no labels the engine knows: no selector with a
+    // label matches it.
+    lab.row("remote-node", "api", "80/tcp", "no-policy", "default-deny", "denied");
+    // A pod is not a node, whatever its labels.
+    lab.row("x", "api", "80/tcp", "no-policy", "default-deny", "denied");
+    // Egress: the selector's terms all hold, on the rule's port only.
+    lab.row("agent", "worker", "10250/tcp", "allow", "no-policy", "allowed");
+    lab.row("agent", "excluded", "10250/tcp", "default-deny", "no-policy", "denied");
+    lab.row("agent", "worker", "22/tcp", "default-deny", "no-policy", "denied");
+    // Deny: a deny rule of node labels wins over allow-localhost too.
+    lab.row("edge", "vault", "80/tcp", "no-policy", "deny", "denied");
+    lab.row("cp", "vault", "80/tcp", "no-policy", "default-deny", "denied");
+    // The answer says which agent flag the decision assumed.
+    let answer = lab.decide("cp", "api", "80/tcp");
+    assert!(
+        answer
+            .assumptions
+            .iter()
+            .any(|line| line.contains("enable-node-selector-labels")
+                && line.contains("CNP app/from-control-plane")),
+        "{:#?}",
+        answer.assumptions
+    );
+    let pods_only = lab.decide("x", "vault", "80/tcp");
+    assert!(
+        !pods_only
+            .assumptions
+            .iter()
+            .any(|line| line.contains("CNP app/from-control-plane")),
+        "{:#?}",
+        pods_only.assumptions
+    );
+}
