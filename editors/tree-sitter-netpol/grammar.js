@@ -21,6 +21,10 @@ module.exports = grammar({
 
   extras: ($) => [/\s/, $.comment],
 
+  // `service a in namespace x, services with ...`: a `,` after a namespace
+  // continues the name list or starts the next service; the next token decides.
+  conflicts: ($) => [[$._name_list]],
+
   rules: {
     // A whole `.netpol` file.
     source_file: ($) => repeat($._item),
@@ -212,6 +216,8 @@ module.exports = grammar({
         $.peer_fqdn,
         $.peer_service,
         $.peer_services,
+        $.peer_service_list,
+        $.peer_nodes,
         'anywhere',
         'everything',
       ),
@@ -238,6 +244,17 @@ module.exports = grammar({
     peer_service: ($) => seq('service', choice(alias($.name, $.service_name), $.const_ref), optional($.scope)),
 
     peer_services: ($) => seq('services', 'with', $._selector, optional($.scope)),
+
+    // `service a in namespace x, services with env=staging in all namespaces`:
+    // several services in one rule.
+    peer_service_list: ($) =>
+      seq(
+        choice($.peer_service, $.peer_services),
+        repeat1(seq(',', choice($.peer_service, $.peer_services))),
+      ),
+
+    // `nodes SELECTOR, ...`: nodes by their labels.
+    peer_nodes: ($) => seq('nodes', commaSep1($._selector)),
 
     // `anywhere` (no peer restriction) and `everything` (the `all` entity) are
     // keywords of `_peer`, with no node of their own.
