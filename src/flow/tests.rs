@@ -1421,25 +1421,70 @@ namespace app {
         .pod("x", "app", "app=x")
         .node("cp", "node-role.kubernetes.io/control-plane=")
         .node("worker", "kubernetes.io/os=linux")
-        .node("excluded", "kubernetes.io/os=linux,node.kubernetes.io/exclude=")
+        .node(
+            "excluded",
+            "kubernetes.io/os=linux,node.kubernetes.io/exclude=",
+        )
         .node("edge", "zone=edge")
         .options(|options| options.allow_localhost = AllowLocalhost::Policy);
     // Ingress: the node's labels decide, not the node being a node.
     lab.row("cp", "api", "80/tcp", "no-policy", "allow", "allowed");
     lab.deciders("cp", "api", "80/tcp", &[], &["CNP app/from-control-plane"]);
-    lab.row("worker", "api", "80/tcp", "no-policy", "default-deny", "denied");
+    lab.row(
+        "worker",
+        "api",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
     // A remote node carries no labels the engine knows: no selector with a
     // label matches it.
-    lab.row("remote-node", "api", "80/tcp", "no-policy", "default-deny", "denied");
+    lab.row(
+        "remote-node",
+        "api",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
     // A pod is not a node, whatever its labels.
     lab.row("x", "api", "80/tcp", "no-policy", "default-deny", "denied");
     // Egress: the selector's terms all hold, on the rule's port only.
-    lab.row("agent", "worker", "10250/tcp", "allow", "no-policy", "allowed");
-    lab.row("agent", "excluded", "10250/tcp", "default-deny", "no-policy", "denied");
-    lab.row("agent", "worker", "22/tcp", "default-deny", "no-policy", "denied");
+    lab.row(
+        "agent",
+        "worker",
+        "10250/tcp",
+        "allow",
+        "no-policy",
+        "allowed",
+    );
+    lab.row(
+        "agent",
+        "excluded",
+        "10250/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
+    lab.row(
+        "agent",
+        "worker",
+        "22/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
     // Deny: a deny rule of node labels wins over allow-localhost too.
     lab.row("edge", "vault", "80/tcp", "no-policy", "deny", "denied");
-    lab.row("cp", "vault", "80/tcp", "no-policy", "default-deny", "denied");
+    lab.row(
+        "cp",
+        "vault",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
     // The answer says which agent flag the decision assumed.
     let answer = lab.decide("cp", "api", "80/tcp");
     assert!(

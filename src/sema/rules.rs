@@ -461,10 +461,7 @@ fn peer(
             for selector in selectors {
                 let lowered = eval.selector(selector, env, diags)?;
                 if let Some(key) = lowered.keys().find(|key| is_pod_only_key(key)) {
-                    diags.push(report::node_selector_pod_label(
-                        selector.span,
-                        key.as_str(),
-                    ));
+                    diags.push(report::node_selector_pod_label(selector.span, key.as_str()));
                     return None;
                 }
                 out.push(lowered);
