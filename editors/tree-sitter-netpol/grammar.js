@@ -57,7 +57,17 @@ module.exports = grammar({
 
     // `const NAME = value`.
     const_definition: ($) =>
-      seq('const', field('name', $.identifier), '=', optional('group'), field('value', $._value)),
+      seq(
+        'const',
+        field('name', $.identifier),
+        '=',
+        optional('group'),
+        field('value', $._value),
+        optional($.group_labels),
+      ),
+
+    // `label tier=storage, zone=a`: a CIDR group's labels.
+    group_labels: ($) => seq('label', commaSep1($.selector_eq)),
 
     // `category NAME(params) [sentence ...] { body }`.
     category: ($) =>
@@ -212,6 +222,7 @@ module.exports = grammar({
         $.peer_namespace,
         $.peer_namespaces,
         $.peer_entity,
+        $.peer_cidr_groups,
         $.peer_cidr,
         $.peer_fqdn,
         $.peer_service,
@@ -252,6 +263,9 @@ module.exports = grammar({
         choice($.peer_service, $.peer_services),
         repeat1(seq(',', choice($.peer_service, $.peer_services))),
       ),
+
+    // `cidr groups with SELECTOR, ...`: CiliumCIDRGroups by their labels.
+    peer_cidr_groups: ($) => seq('cidr', 'groups', 'with', commaSep1($._selector)),
 
     // `nodes SELECTOR, ...`: nodes by their labels.
     peer_nodes: ($) => seq('nodes', commaSep1($._selector)),

@@ -94,6 +94,8 @@ pub enum PeerKind {
     Everything,
     /// `nodes SELECTOR, ...`: nodes by their labels.
     Nodes(Vec<Selector>),
+    /// `cidr groups with SELECTOR, ...`: CiliumCIDRGroups by their labels.
+    CidrGroupsWith(Vec<Selector>),
     /// `service a, services with ...`: several service peers (each a
     /// [`PeerKind::Service`] or [`PeerKind::Services`]) in one rule.
     ServiceList(Vec<Peer>),

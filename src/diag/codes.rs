@@ -85,6 +85,7 @@ codes! {
     E0218: "TLS server names together with L7 rules",
     E0219: "TLS server names where Cilium has no place for them",
     E0230: "node selector naming a label no node has",
+    E0231: "invalid CIDR group labels",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",

@@ -247,6 +247,15 @@ pub(crate) fn peer_matches(
                             .any(|cidr| cidr_matches(*cidr, &[], peer))
                     })
                 })
+                || groups.selectors().iter().any(|selector| {
+                    program.cidr_groups.values().any(|group| {
+                        group.selected_by(selector)
+                            && group
+                                .cidrs
+                                .iter()
+                                .any(|cidr| cidr_matches(*cidr, &[], peer))
+                    })
+                })
         }
         PeerRef::Fqdns(selectors) => {
             peer.kind == Kind::Outside

@@ -275,17 +275,39 @@ impl PeerKind for EgressDenyPeer {
 }
 
 /// A `CIDRSet` that refers to CiliumCIDRGroups: literal CIDRs first, then
-/// one `cidrGroupRef` entry per group (never none).
+/// one `cidrGroupRef` entry per group, then one `cidrGroupSelector` entry
+/// per selector (never no group and no selector).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CidrGroupPeer {
     cidrs: Vec<CidrRule>,
     groups: Vec<CidrGroupName>,
+    selectors: Vec<Selector>,
 }
 
 impl CidrGroupPeer {
     /// A peer of CIDRs and groups; `None` when there is no group.
     pub fn new(cidrs: Vec<CidrRule>, groups: Vec<CidrGroupName>) -> Option<CidrGroupPeer> {
-        (!groups.is_empty()).then_some(CidrGroupPeer { cidrs, groups })
+        (!groups.is_empty()).then_some(CidrGroupPeer {
+            cidrs,
+            groups,
+            selectors: Vec::new(),
+        })
+    }
+
+    /// A peer of CiliumCIDRGroups selected by their labels; `None` when
+    /// there is no selector.
+    pub fn selected(selectors: Vec<Selector>) -> Option<CidrGroupPeer> {
+        (!selectors.is_empty()).then_some(CidrGroupPeer {
+            cidrs: Vec::new(),
+            groups: Vec::new(),
+            selectors,
+        })
+    }
+
+    /// Label selectors over CiliumCIDRGroups, as `cidrGroupSelector`
+    /// entries.
+    pub fn selectors(&self) -> &[Selector] {
+        &self.selectors
     }
 
     /// Literal CIDRs, as `cidr` entries.
@@ -293,7 +315,8 @@ impl CidrGroupPeer {
         &self.cidrs
     }
 
-    /// CiliumCIDRGroup names, as `cidrGroupRef` entries; never empty.
+    /// CiliumCIDRGroup names, as `cidrGroupRef` entries; empty only when
+    /// there are selectors.
     pub fn groups(&self) -> &[CidrGroupName] {
         &self.groups
     }

@@ -75,6 +75,13 @@ fn broad_peer(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> Option<String> {
                     .filter_map(|name| repo.program.cidr_groups.get(name))
                     .flat_map(|group| group.cidrs.iter().copied()),
             )
+            .chain(
+                repo.program
+                    .cidr_groups
+                    .values()
+                    .filter(|group| peer.selectors().iter().any(|s| group.selected_by(s)))
+                    .flat_map(|group| group.cidrs.iter().copied()),
+            )
             .find(|cidr| cidr.prefix_len() == 0)
             .map(|cidr| format!("`{cidr}`")),
         ir::PeerRef::Endpoints(selectors) => selectors

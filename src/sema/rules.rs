@@ -456,6 +456,13 @@ fn peer(
             }
             ok.then_some(Peer::Services(out))
         }
+        ast::PeerKind::CidrGroupsWith(selectors) => {
+            let mut out = Vec::new();
+            for selector in selectors {
+                out.push(eval.selector(selector, env, diags)?);
+            }
+            ir::CidrGroupPeer::selected(out).map(Peer::CidrGroups)
+        }
         ast::PeerKind::Nodes(selectors) => {
             let mut out = Vec::new();
             for selector in selectors {

@@ -199,7 +199,7 @@ fn peer<'a>(peer: &'a ast::Peer, place: &Place<'a>, visitor: &mut impl Visitor<'
             }
         }
         ast::PeerKind::Fqdn(names) => values(names, &slot(Slot::Fqdn), visitor),
-        ast::PeerKind::Nodes(selectors) => {
+        ast::PeerKind::Nodes(selectors) | ast::PeerKind::CidrGroupsWith(selectors) => {
             for nodes in selectors {
                 selector(nodes, place, visitor);
             }

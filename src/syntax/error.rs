@@ -22,6 +22,7 @@ pub fn describe(kind: Rule) -> &'static str {
         }
         Rule::cilium | Rule::kw_cilium => "`cilium`",
         Rule::cidr_groups | Rule::kw_groups => "`cidr groups`",
+        Rule::group_labels => "`label`",
         Rule::kw_group => "`group`",
         Rule::cilium_version => "a Cilium version such as `1.19`",
         Rule::kw_system => "`system`",
@@ -62,7 +63,8 @@ pub fn describe(kind: Rule) -> &'static str {
         | Rule::peer_anywhere
         | Rule::peer_everything
         | Rule::peer_nodes
-        | Rule::peer_service_list => {
+        | Rule::peer_service_list
+        | Rule::peer_cidr_groups => {
             "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `anywhere` or `everything`)"
         }
         Rule::ports | Rule::kw_port => "`port`",

@@ -1,4 +1,4 @@
-//! Node and service peers (E0230-E0239).
+//! Node peers, CIDR group labels and selectors (E0230-E0239).
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -14,4 +14,42 @@ pub fn node_selector_pod_label(span: Span, key: &str) -> Diagnostic {
     .label("only pods carry this label")
     .note("`nodes` (Cilium `fromNodes`/`toNodes`) matches the labels of the Kubernetes Node object; namespaces and service accounts are labels of pods, so the selector matches nothing")
     .help("select nodes by their own labels (`nodes node-role.kubernetes.io/control-plane=\"\"`), or select pods with `pods ... in namespace NS`")
+}
+
+/// What is wrong with a `label` clause of a constant.
+#[derive(Clone, Copy, Debug)]
+pub enum InvalidGroupLabels<'a> {
+    /// The constant is not a CIDR group.
+    NotAGroup {
+        /// The constant.
+        name: &'a str,
+    },
+    /// A key with a Cilium source prefix (`k8s:`).
+    Source {
+        /// The key.
+        key: &'a str,
+    },
+}
+
+/// `E0231`: a `label` clause on a constant that is not a CIDR group, or a
+/// group label with a source prefix.
+pub fn invalid_group_labels(span: Span, what: InvalidGroupLabels<'_>) -> Diagnostic {
+    match what {
+        InvalidGroupLabels::NotAGroup { name } => Diagnostic::new(
+            Code::E0231,
+            span,
+            format!("`{name}` has labels but is not a CIDR group"),
+        )
+        .label("labels of a constant that is not written as a CiliumCIDRGroup")
+        .note("labels belong to the CiliumCIDRGroup netpolc writes for a `group` constant, so that `cidr groups with SELECTOR` can select it")
+        .help("write `group` before the CIDRs (`const NAME = group [...] label k=v`), or remove the labels"),
+        InvalidGroupLabels::Source { key } => Diagnostic::new(
+            Code::E0231,
+            span,
+            format!("the CIDR group label `{key}` has a source prefix"),
+        )
+        .label("a Kubernetes object label")
+        .note("group labels are the CiliumCIDRGroup's `metadata.labels`: Kubernetes label keys, which have no Cilium source such as `k8s:`")
+        .help("write the key without its source"),
+    }
 }

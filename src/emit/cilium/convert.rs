@@ -12,7 +12,7 @@ enum CidrPeer {
     /// `from/toCIDR`.
     Plain(Vec<String>),
     /// `from/toCIDRSet`.
-    Set(Vec<CidrRule>),
+    Set(Vec<CidrRule<'static>>),
 }
 
 impl<'a> Rule<'a> {
@@ -204,22 +204,30 @@ fn cidr_peer(cidrs: &[ir::CidrRule]) -> CidrPeer {
 }
 
 /// A `CIDRSet` with the CIDRs first, then the CIDR group references.
-fn cidr_set_with_groups(peer: &ir::CidrGroupPeer) -> Vec<CidrRule> {
+fn cidr_set_with_groups(peer: &ir::CidrGroupPeer) -> Vec<CidrRule<'_>> {
     peer.cidrs()
         .iter()
         .map(cidr_set_entry)
         .chain(peer.groups().iter().map(|group| CidrRule {
             cidr: None,
             cidr_group_ref: Some(group.to_string()),
+            cidr_group_selector: None,
+            except: Vec::new(),
+        }))
+        .chain(peer.selectors().iter().map(|selector| CidrRule {
+            cidr: None,
+            cidr_group_ref: None,
+            cidr_group_selector: Some(LabelSelector::from_ir(selector)),
             except: Vec::new(),
         }))
         .collect()
 }
 
-fn cidr_set_entry(rule: &ir::CidrRule) -> CidrRule {
+fn cidr_set_entry<'a>(rule: &ir::CidrRule) -> CidrRule<'a> {
     CidrRule {
         cidr: Some(rule.cidr().to_string()),
         cidr_group_ref: None,
+        cidr_group_selector: None,
         except: rule.except().iter().map(ToString::to_string).collect(),
     }
 }

@@ -144,11 +144,16 @@ impl Write for EgressRule<'_> {
     }
 }
 
-impl Write for CidrRule {
+impl Write for CidrRule<'_> {
     fn write(&self, node: Node<'_>) {
         let mut map = node.mapping();
         map.opt_str("cidr", self.cidr.as_deref());
         map.opt_str("cidrGroupRef", self.cidr_group_ref.as_deref());
+        optional(
+            &mut map,
+            "cidrGroupSelector",
+            self.cidr_group_selector.as_ref(),
+        );
         non_empty(&mut map, "except", &self.except);
     }
 }

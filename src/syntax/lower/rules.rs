@@ -163,6 +163,12 @@ impl Cx {
                     .map(|item| self.peer_of(item))
                     .collect(),
             ),
+            R::peer_cidr_groups => ast::PeerKind::CidrGroupsWith(
+                children(inner.into_inner())
+                    .flat_map(|list| children(list.into_inner()))
+                    .map(|selector| self.selector(selector))
+                    .collect(),
+            ),
             R::peer_nodes => ast::PeerKind::Nodes(
                 children(inner.into_inner())
                     .flat_map(|list| children(list.into_inner()))
