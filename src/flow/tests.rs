@@ -1506,3 +1506,32 @@ namespace app {
         pods_only.assumptions
     );
 }
+
+#[test]
+fn cidr_group_selectors_select_the_addresses_of_the_groups_they_match() {
+    let lab = Lab::new(
+        r#"
+const STORAGE_IPS = group [10.20.0.0/24] label tier=storage, zone=a
+const BACKUP_IPS = group [10.30.0.0/24] label tier=storage, zone=b
+const OTHER_IPS = group [10.40.0.0/24] label tier=web
+namespace app {
+  policy storage {
+    select pods app=api
+    allow to cidr groups with { tier=storage, zone notin (b) }, { tier=web, !zone } port 2049/tcp
+  }
+}
+"#,
+    )
+    .pod("api", "app", "app=api")
+    .address("a", "10.20.0.5", &[])
+    .address("b", "10.30.0.5", &[])
+    .address("web", "10.40.0.5", &[])
+    .address("none", "10.50.0.5", &[]);
+    lab.row("api", "a", "2049/tcp", "allow", "no-policy", "allowed");
+    // `zone notin (b)` leaves the backup group out.
+    lab.row("api", "b", "2049/tcp", "default-deny", "no-policy", "denied");
+    // The second selector: `tier=web` without a zone.
+    lab.row("api", "web", "2049/tcp", "allow", "no-policy", "allowed");
+    lab.row("api", "none", "2049/tcp", "default-deny", "no-policy", "denied");
+    lab.row("api", "a", "22/tcp", "default-deny", "no-policy", "denied");
+}
