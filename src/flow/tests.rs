@@ -1529,9 +1529,23 @@ namespace app {
     .address("none", "10.50.0.5", &[]);
     lab.row("api", "a", "2049/tcp", "allow", "no-policy", "allowed");
     // `zone notin (b)` leaves the backup group out.
-    lab.row("api", "b", "2049/tcp", "default-deny", "no-policy", "denied");
+    lab.row(
+        "api",
+        "b",
+        "2049/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
     // The second selector: `tier=web` without a zone.
     lab.row("api", "web", "2049/tcp", "allow", "no-policy", "allowed");
-    lab.row("api", "none", "2049/tcp", "default-deny", "no-policy", "denied");
+    lab.row(
+        "api",
+        "none",
+        "2049/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
     lab.row("api", "a", "22/tcp", "default-deny", "no-policy", "denied");
 }

@@ -167,6 +167,8 @@ pub enum Peer {
     Fqdns(Vec<String>),
     /// `toServices`.
     Services(Vec<Service>),
+    /// `from/toCIDRSet` made only of `cidrGroupSelector` entries.
+    CidrGroupSelectors(Vec<Selector>),
     /// `from/toNodes`: node label selectors, as written.
     Nodes(Vec<Selector>),
 }
@@ -191,6 +193,8 @@ pub struct CidrGroup {
     pub name: String,
     /// `spec.externalCIDRs`, as written.
     pub cidrs: Vec<String>,
+    /// `metadata.labels`, as written (for `cidrGroupSelector`).
+    pub labels: Vec<(String, String)>,
 }
 
 impl CidrGroup {

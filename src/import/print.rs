@@ -177,6 +177,10 @@ fn peer(peer: &Peer, kind: Kind, consts: &Consts) -> String {
             let items: Vec<String> = services.iter().map(service).collect();
             items.join(", ")
         }
+        Peer::CidrGroupSelectors(list) => {
+            let items: Vec<String> = list.iter().map(selectors::selector).collect();
+            format!("cidr groups with {}", items.join(", "))
+        }
         Peer::Nodes(list) => {
             let items: Vec<String> = list.iter().map(selectors::selector).collect();
             format!("nodes {}", items.join(", "))

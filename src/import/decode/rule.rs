@@ -189,6 +189,26 @@ fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> 
                     .collect(),
             ))
         }
+        "fromCIDRSet" | "toCIDRSet"
+            if items.iter().all(|item| {
+                item.as_object()
+                    .is_some_and(|map| map.len() == 1 && map.contains_key("cidrGroupSelector"))
+            }) =>
+        {
+            let selectors: Vec<Option<Selector>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let field = format!("{}.cidrGroupSelector", at(index));
+                    item.get("cidrGroupSelector")
+                        .and_then(|value| selector(ctx, &field, value))
+                })
+                .collect();
+            selectors
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Peer::CidrGroupSelectors)
+        }
         "fromCIDRSet" | "toCIDRSet" => {
             let sets: Vec<Option<Cidr>> = items
                 .iter()
@@ -274,7 +294,7 @@ fn cidr_rule(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Cidr> {
         &["cidr", "cidrGroupRef", "except"],
         &[(
             "cidrGroupSelector",
-            "`.netpol` refers to a CiliumCIDRGroup by its name only",
+            "a `.netpol` rule selects CIDR groups by label (`cidr groups with ...`) only when every entry of its CIDR set does",
         )],
         |ctx, key, field, value| match key {
             "cidr" => cidr = ctx.cidr(field, value),
