@@ -166,6 +166,7 @@ codes! {
     W0123: "`fqdn` peer whose DNS lookup is refused",
     W0124: "allow rule shadowed by a deny rule",
     W0125: "selector that matches no namespace of the inventory",
+    W0127: "CIDR group selector that matches no group of the repository",
 }
 
 impl Code {

@@ -53,3 +53,16 @@ pub fn invalid_group_labels(span: Span, what: InvalidGroupLabels<'_>) -> Diagnos
         .help("write the key without its source"),
     }
 }
+
+/// `W0127`: a `cidr groups with SELECTOR` that selects no CIDR group the
+/// repository writes.
+pub fn unmatched_group_selector(span: Span, selector: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::W0127,
+        span,
+        format!("`cidr groups with {selector}` selects no CIDR group of this repository"),
+    )
+    .label("no `group` constant has these labels")
+    .note("the rule selects only the CiliumCIDRGroups made elsewhere in the cluster, if any")
+    .help("give a group the labels (`const NAME = group [...] label k=v`), fix the selector, or `silence W0127 \"reason\"` when the groups are made outside the repository")
+}
