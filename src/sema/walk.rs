@@ -73,7 +73,12 @@ pub fn walk_file<'a>(file: &'a ast::File, visitor: &mut impl Visitor<'a>) {
         };
         match item {
             ast::Item::Import(_) | ast::Item::Cilium(_) | ast::Item::CidrGroups(_) => {}
-            ast::Item::Const(def) => value(&def.value, &place(def.span, Slot::Const), visitor),
+            ast::Item::Const(def) => {
+                value(&def.value, &place(def.span, Slot::Const), visitor);
+                if let Some(labels) = &def.labels {
+                    selector(labels, &place(def.span, Slot::Const), visitor);
+                }
+            }
             ast::Item::Category(category) => {
                 let inner = Place {
                     params: &category.params,
