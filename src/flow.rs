@@ -103,7 +103,7 @@ impl<'p> Engine<'p> {
         flow: &Flow,
         source: &identity::Identity<'_>,
         destination: &identity::Identity<'_>,
-        assumptions: Vec<String>,
+        mut assumptions: Vec<String>,
     ) -> Answer {
         let cluster_ports = decide::ClusterPorts::of(world);
         let (egress, mut unsupported) = decide::side(
@@ -133,6 +133,11 @@ impl<'p> Engine<'p> {
             },
         );
         unsupported.extend(ingress_unsupported);
+        for flag in egress.agent_flags.iter().chain(&ingress.agent_flags) {
+            if !assumptions.contains(flag) {
+                assumptions.push(flag.clone());
+            }
+        }
         let refused = |side: &Side| {
             matches!(side.verdict, SideVerdict::Deny | SideVerdict::DefaultDeny)
                 || side.l7_allowed == Some(false)

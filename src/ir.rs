@@ -66,8 +66,39 @@ pub struct Program {
 pub struct CidrGroup {
     /// `spec.externalCIDRs`.
     pub cidrs: Vec<IpNet>,
+    /// `metadata.labels`, for `cidrGroupSelector` (keys without a source).
+    pub labels: BTreeMap<LabelKey, LabelValue>,
     /// The constant's name in its definition.
     pub origin: Span,
+}
+
+impl CidrGroup {
+    /// Whether a `cidrGroupSelector` selects this group by its labels (a
+    /// source prefix on a selector key, such as `any:`, is ignored).
+    pub fn selected_by(&self, selector: &Selector) -> bool {
+        let value = |key: &LabelKey| {
+            let key = key.as_str();
+            let bare = key.split_once(':').map_or(key, |(_, rest)| rest);
+            self.labels
+                .iter()
+                .find(|(have, _)| have.as_str() == bare)
+                .map(|(_, value)| value.as_str())
+        };
+        selector
+            .match_labels
+            .iter()
+            .all(|(key, wanted)| value(key) == Some(wanted.as_str()))
+            && selector.match_expressions.iter().all(|expression| {
+                let found = value(&expression.key);
+                let listed = |have: &str| expression.values.iter().any(|v| v.as_str() == have);
+                match expression.operator {
+                    Operator::In => found.is_some_and(listed),
+                    Operator::NotIn => !found.is_some_and(listed),
+                    Operator::Exists => found.is_some(),
+                    Operator::DoesNotExist => found.is_none(),
+                }
+            })
+    }
 }
 
 /// One namespace and its policies.

@@ -41,6 +41,10 @@ impl CiliumVersion {
     pub const SERVER_NAME_WILDCARDS: CiliumVersion = CiliumVersion { minor: 20 };
     /// The first version without Kafka rules.
     pub const WITHOUT_KAFKA: CiliumVersion = CiliumVersion { minor: 20 };
+    /// The first version whose CRD has `cidrGroupSelector`.
+    pub const CIDR_GROUP_SELECTOR: CiliumVersion = CiliumVersion { minor: 17 };
+    /// The first version whose CRD has `fromNodes` and `toNodes`.
+    pub const NODE_PEERS: CiliumVersion = CiliumVersion { minor: 16 };
 
     /// Parses `1.19`; `None` for other text or an unknown version.
     pub fn parse(text: &str) -> Option<CiliumVersion> {

@@ -21,6 +21,10 @@ module.exports = grammar({
 
   extras: ($) => [/\s/, $.comment],
 
+  // `service a in namespace x, services with ...`: a `,` after a namespace
+  // continues the name list or starts the next service; the next token decides.
+  conflicts: ($) => [[$._name_list]],
+
   rules: {
     // A whole `.netpol` file.
     source_file: ($) => repeat($._item),
@@ -53,7 +57,17 @@ module.exports = grammar({
 
     // `const NAME = value`.
     const_definition: ($) =>
-      seq('const', field('name', $.identifier), '=', optional('group'), field('value', $._value)),
+      seq(
+        'const',
+        field('name', $.identifier),
+        '=',
+        optional('group'),
+        field('value', $._value),
+        optional($.group_labels),
+      ),
+
+    // `label tier=storage, zone=a`: a CIDR group's labels.
+    group_labels: ($) => seq('label', commaSep1($.selector_eq)),
 
     // `category NAME(params) [sentence ...] { body }`.
     category: ($) =>
@@ -208,10 +222,13 @@ module.exports = grammar({
         $.peer_namespace,
         $.peer_namespaces,
         $.peer_entity,
+        $.peer_cidr_groups,
         $.peer_cidr,
         $.peer_fqdn,
         $.peer_service,
         $.peer_services,
+        $.peer_service_list,
+        $.peer_nodes,
         'anywhere',
         'everything',
       ),
@@ -238,6 +255,20 @@ module.exports = grammar({
     peer_service: ($) => seq('service', choice(alias($.name, $.service_name), $.const_ref), optional($.scope)),
 
     peer_services: ($) => seq('services', 'with', $._selector, optional($.scope)),
+
+    // `service a in namespace x, services with env=staging in all namespaces`:
+    // several services in one rule.
+    peer_service_list: ($) =>
+      seq(
+        choice($.peer_service, $.peer_services),
+        repeat1(seq(',', choice($.peer_service, $.peer_services))),
+      ),
+
+    // `cidr groups with SELECTOR, ...`: CiliumCIDRGroups by their labels.
+    peer_cidr_groups: ($) => seq('cidr', 'groups', 'with', commaSep1($._selector)),
+
+    // `nodes SELECTOR, ...`: nodes by their labels.
+    peer_nodes: ($) => seq('nodes', commaSep1($._selector)),
 
     // `anywhere` (no peer restriction) and `everything` (the `all` entity) are
     // keywords of `_peer`, with no node of their own.

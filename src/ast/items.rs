@@ -57,6 +57,9 @@ pub struct ConstDef {
     pub name: Spanned<String>,
     /// `group`: the constant is emitted as a CiliumCIDRGroup.
     pub group: Option<Span>,
+    /// `label k=v, ...` after a group's CIDRs: the CiliumCIDRGroup's
+    /// labels, as a selector of `key=value` terms spanning the clause.
+    pub labels: Option<super::Selector>,
     /// The value.
     pub value: Value,
     /// The whole item.

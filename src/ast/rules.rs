@@ -92,6 +92,13 @@ pub enum PeerKind {
     Anywhere,
     /// `everything`.
     Everything,
+    /// `nodes SELECTOR, ...`: nodes by their labels.
+    Nodes(Vec<Selector>),
+    /// `cidr groups with SELECTOR, ...`: CiliumCIDRGroups by their labels.
+    CidrGroupsWith(Vec<Selector>),
+    /// `service a, services with ...`: several service peers (each a
+    /// [`PeerKind::Service`] or [`PeerKind::Services`]) in one rule.
+    ServiceList(Vec<Peer>),
 }
 
 /// One CIDR (or CIDR constant) with its exceptions.

@@ -84,6 +84,8 @@ codes! {
     E0217: "duplicate TLS server name",
     E0218: "TLS server names together with L7 rules",
     E0219: "TLS server names where Cilium has no place for them",
+    E0230: "node selector naming a label no node has",
+    E0231: "invalid CIDR group labels",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",
@@ -164,6 +166,7 @@ codes! {
     W0123: "`fqdn` peer whose DNS lookup is refused",
     W0124: "allow rule shadowed by a deny rule",
     W0125: "selector that matches no namespace of the inventory",
+    W0127: "CIDR group selector that matches no group of the repository",
 }
 
 impl Code {

@@ -173,7 +173,13 @@ pub struct IngressRule<'a> {
         test,
         serde(rename = "fromCIDRSet", skip_serializing_if = "Option::is_none")
     )]
-    pub from_cidr_set: Option<Vec<CidrRule>>,
+    pub from_cidr_set: Option<Vec<CidrRule<'a>>>,
+    /// `fromNodes`.
+    #[cfg_attr(
+        test,
+        serde(rename = "fromNodes", skip_serializing_if = "Option::is_none")
+    )]
+    pub from_nodes: Option<Vec<LabelSelector<'a>>>,
     /// `toPorts`.
     #[cfg_attr(
         test,
@@ -213,7 +219,7 @@ pub struct EgressRule<'a> {
         test,
         serde(rename = "toCIDRSet", skip_serializing_if = "Option::is_none")
     )]
-    pub to_cidr_set: Option<Vec<CidrRule>>,
+    pub to_cidr_set: Option<Vec<CidrRule<'a>>>,
     /// `toFQDNs`.
     #[cfg_attr(
         test,
@@ -226,6 +232,12 @@ pub struct EgressRule<'a> {
         serde(rename = "toServices", skip_serializing_if = "Option::is_none")
     )]
     pub to_services: Option<Vec<Service<'a>>>,
+    /// `toNodes`.
+    #[cfg_attr(
+        test,
+        serde(rename = "toNodes", skip_serializing_if = "Option::is_none")
+    )]
+    pub to_nodes: Option<Vec<LabelSelector<'a>>>,
     /// `toPorts`.
     #[cfg_attr(
         test,
@@ -237,10 +249,11 @@ pub struct EgressRule<'a> {
     pub icmps: Option<Vec<IcmpRule<'a>>>,
 }
 
-/// A `CIDRSet` entry: exactly one of `cidr` and `cidrGroupRef` is set.
+/// A `CIDRSet` entry: exactly one of `cidr`, `cidrGroupRef` and
+/// `cidrGroupSelector` is set.
 #[derive(Debug)]
 #[cfg_attr(test, derive(Serialize))]
-pub struct CidrRule {
+pub struct CidrRule<'a> {
     /// `cidr`, in prefix notation.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub cidr: Option<String>,
@@ -250,6 +263,12 @@ pub struct CidrRule {
         serde(rename = "cidrGroupRef", skip_serializing_if = "Option::is_none")
     )]
     pub cidr_group_ref: Option<String>,
+    /// `cidrGroupSelector`: CiliumCIDRGroups by their labels.
+    #[cfg_attr(
+        test,
+        serde(rename = "cidrGroupSelector", skip_serializing_if = "Option::is_none")
+    )]
+    pub cidr_group_selector: Option<LabelSelector<'a>>,
     /// `except`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub except: Vec<String>,
@@ -479,6 +498,36 @@ pub fn cidr_group_spec_text(group: &ir::CidrGroup) -> String {
     let mut out = String::new();
     spec.write(yaml::Node::top(&mut out, 2));
     out
+}
+
+/// Appends one CiliumCIDRGroup document, with its labels (if any) under
+/// `metadata.labels`.
+pub fn push_cidr_group_document(
+    out: &mut String,
+    api_version: &str,
+    name: &str,
+    group: &ir::CidrGroup,
+) {
+    let spec = cidr_group_spec_text(group);
+    if group.labels.is_empty() {
+        push_document(out, (Kind::CidrGroup, api_version), name, None, &spec);
+        return;
+    }
+    out.push_str("---\napiVersion: ");
+    out.push_str(api_version);
+    out.push_str("\nkind: ");
+    out.push_str(Kind::CidrGroup.as_str());
+    out.push_str("\nmetadata:\n  name: ");
+    yaml::push_scalar(out, name, 2);
+    out.push_str("\n  labels:");
+    for (key, value) in &group.labels {
+        out.push_str("\n    ");
+        yaml::push_scalar(out, key.as_str(), 4);
+        out.push_str(": ");
+        yaml::push_scalar(out, value.as_str(), 4);
+    }
+    out.push_str("\nspec:\n");
+    out.push_str(&spec);
 }
 
 /// The `apiVersion` of an object of a kind, for a targeted Cilium version:

@@ -162,10 +162,9 @@ pub fn emit(program: &ir::Program) -> Vec<OutputFile> {
     if !program.cidr_groups.is_empty() {
         let mut contents = header(&program.cidr_group_sources);
         for (name, group) in &program.cidr_groups {
-            let spec = cilium::cidr_group_spec_text(group);
             let kind = cilium::Kind::CidrGroup;
             let api_version = cilium::api_version(kind, program.cilium_version);
-            cilium::push_document(&mut contents, (kind, api_version), name, None, &spec);
+            cilium::push_cidr_group_document(&mut contents, api_version, name, group);
         }
         files.push(OutputFile {
             path: CIDR_GROUPS_FILE.to_owned(),

@@ -57,6 +57,11 @@ pub struct Side {
     /// The rules that almost matched, for a denied side: the right peer on
     /// the wrong port, or the right port for another peer.
     pub near_misses: Vec<NearMiss>,
+    /// What the selecting policies need of the agent beyond its defaults,
+    /// one sentence each: a `nodes` peer (`fromNodes`/`toNodes`) is decided
+    /// as with `enable-node-selector-labels`, which is off by default and
+    /// without which the agent refuses the policy.
+    pub agent_flags: Vec<String>,
 }
 
 /// A side's L3/L4 verdict.

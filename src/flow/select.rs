@@ -247,6 +247,15 @@ pub(crate) fn peer_matches(
                             .any(|cidr| cidr_matches(*cidr, &[], peer))
                     })
                 })
+                || groups.selectors().iter().any(|selector| {
+                    program.cidr_groups.values().any(|group| {
+                        group.selected_by(selector)
+                            && group
+                                .cidrs
+                                .iter()
+                                .any(|cidr| cidr_matches(*cidr, &[], peer))
+                    })
+                })
         }
         PeerRef::Fqdns(selectors) => {
             peer.kind == Kind::Outside
@@ -257,5 +266,17 @@ pub(crate) fn peer_matches(
                 })
         }
         PeerRef::Services(_) => false,
+        PeerRef::Nodes(selectors) => node_matches(selectors, peer),
     }
+}
+
+/// Whether a `from/toNodes` selector list selects the peer: a node (the
+/// local host or a remote node) whose node labels one selector matches, as
+/// the agent does with `enable-node-selector-labels` (without it, the agent
+/// refuses the policy).
+pub(crate) fn node_matches(selectors: &[Selector], peer: &Identity<'_>) -> bool {
+    (peer.has_reserved("host") || peer.has_reserved("remote-node"))
+        && selectors
+            .iter()
+            .any(|selector| selector_matches(selector, &peer.labels))
 }

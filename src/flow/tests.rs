@@ -1394,3 +1394,158 @@ namespace shop {
     let node = world.add(&crate::ir::EndpointSpec::Node(BTreeMap::new()));
     assert_eq!(node, EndpointId::Node(0));
 }
+
+#[test]
+fn node_peers_select_nodes_by_their_labels() {
+    let text = r#"
+namespace app {
+  policy from-control-plane {
+    select pods app=api
+    allow from nodes node-role.kubernetes.io/control-plane=""
+  }
+  policy to-linux-nodes {
+    select pods app=agent
+    allow to nodes { kubernetes.io/os=linux, !node.kubernetes.io/exclude } port 10250/tcp
+  }
+  policy never-from-edge {
+    select pods app=vault
+    allow from pods app=x
+    deny from nodes zone=edge
+  }
+}
+"#;
+    let lab = Lab::new(text)
+        .pod("api", "app", "app=api")
+        .pod("agent", "app", "app=agent")
+        .pod("vault", "app", "app=vault")
+        .pod("x", "app", "app=x")
+        .node("cp", "node-role.kubernetes.io/control-plane=")
+        .node("worker", "kubernetes.io/os=linux")
+        .node(
+            "excluded",
+            "kubernetes.io/os=linux,node.kubernetes.io/exclude=",
+        )
+        .node("edge", "zone=edge")
+        .options(|options| options.allow_localhost = AllowLocalhost::Policy);
+    // Ingress: the node's labels decide, not the node being a node.
+    lab.row("cp", "api", "80/tcp", "no-policy", "allow", "allowed");
+    lab.deciders("cp", "api", "80/tcp", &[], &["CNP app/from-control-plane"]);
+    lab.row(
+        "worker",
+        "api",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
+    // A remote node carries no labels the engine knows: no selector with a
+    // label matches it.
+    lab.row(
+        "remote-node",
+        "api",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
+    // A pod is not a node, whatever its labels.
+    lab.row("x", "api", "80/tcp", "no-policy", "default-deny", "denied");
+    // Egress: the selector's terms all hold, on the rule's port only.
+    lab.row(
+        "agent",
+        "worker",
+        "10250/tcp",
+        "allow",
+        "no-policy",
+        "allowed",
+    );
+    lab.row(
+        "agent",
+        "excluded",
+        "10250/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
+    lab.row(
+        "agent",
+        "worker",
+        "22/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
+    // Deny: a deny rule of node labels wins over allow-localhost too.
+    lab.row("edge", "vault", "80/tcp", "no-policy", "deny", "denied");
+    lab.row(
+        "cp",
+        "vault",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
+    // The answer says which agent flag the decision assumed.
+    let answer = lab.decide("cp", "api", "80/tcp");
+    assert!(
+        answer
+            .assumptions
+            .iter()
+            .any(|line| line.contains("enable-node-selector-labels")
+                && line.contains("CNP app/from-control-plane")),
+        "{:#?}",
+        answer.assumptions
+    );
+    let pods_only = lab.decide("x", "vault", "80/tcp");
+    assert!(
+        !pods_only
+            .assumptions
+            .iter()
+            .any(|line| line.contains("CNP app/from-control-plane")),
+        "{:#?}",
+        pods_only.assumptions
+    );
+}
+
+#[test]
+fn cidr_group_selectors_select_the_addresses_of_the_groups_they_match() {
+    let lab = Lab::new(
+        r#"
+const STORAGE_IPS = group [10.20.0.0/24] label tier=storage, zone=a
+const BACKUP_IPS = group [10.30.0.0/24] label tier=storage, zone=b
+const OTHER_IPS = group [10.40.0.0/24] label tier=web
+namespace app {
+  policy storage {
+    select pods app=api
+    allow to cidr groups with { tier=storage, zone notin (b) }, { tier=web, !zone } port 2049/tcp
+  }
+}
+"#,
+    )
+    .pod("api", "app", "app=api")
+    .address("a", "10.20.0.5", &[])
+    .address("b", "10.30.0.5", &[])
+    .address("web", "10.40.0.5", &[])
+    .address("none", "10.50.0.5", &[]);
+    lab.row("api", "a", "2049/tcp", "allow", "no-policy", "allowed");
+    // `zone notin (b)` leaves the backup group out.
+    lab.row(
+        "api",
+        "b",
+        "2049/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
+    // The second selector: `tier=web` without a zone.
+    lab.row("api", "web", "2049/tcp", "allow", "no-policy", "allowed");
+    lab.row(
+        "api",
+        "none",
+        "2049/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
+    lab.row("api", "a", "22/tcp", "default-deny", "no-policy", "denied");
+}

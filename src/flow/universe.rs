@@ -301,7 +301,10 @@ impl Classes {
                         self.fqdns.insert(example_name(selector));
                     }
                 }
-                PeerRef::Anywhere | PeerRef::Entities(_) | PeerRef::Services(_) => {}
+                PeerRef::Anywhere
+                | PeerRef::Entities(_)
+                | PeerRef::Services(_)
+                | PeerRef::Nodes(_) => {}
             }
             for spec in rule.ports {
                 let protocols: &[FlowProtocol] = match spec.protocol() {
@@ -674,6 +677,8 @@ impl Reachable {
                 self.entities = true;
             }
             PeerRef::Fqdns(_) => self.addresses = true,
+            // Nodes are the `host` and `remote-node` ends of the universe.
+            PeerRef::Nodes(_) => self.entities = true,
         }
         if rule.ports.is_empty() && rule.icmps.is_empty() {
             self.all_ports = true;

@@ -152,12 +152,21 @@ impl Layout {
         for group in groups {
             let _ = write!(
                 text,
-                "\n## The CiliumCIDRGroup `{}`, from {}.\nconst {} = group [{}]\n",
+                "\n## The CiliumCIDRGroup `{}`, from {}.\nconst {} = group [{}]",
                 group.name,
                 group.origin.describe(),
                 CidrGroup::constant(&group.name),
                 group.cidrs.join(", ")
             );
+            if !group.labels.is_empty() {
+                let labels: Vec<String> = group
+                    .labels
+                    .iter()
+                    .map(|(key, value)| format!("{key}={}", super::selectors::label_value(value)))
+                    .collect();
+                let _ = write!(text, " label {}", labels.join(", "));
+            }
+            text.push('\n');
         }
         for constant in constants {
             text.push('\n');

@@ -165,8 +165,12 @@ pub enum Peer {
     Cidrs(Vec<Cidr>),
     /// `toFQDNs`: names and patterns as written.
     Fqdns(Vec<String>),
-    /// `toServices` (one entry).
-    Service(Service),
+    /// `toServices`.
+    Services(Vec<Service>),
+    /// `from/toCIDRSet` made only of `cidrGroupSelector` entries.
+    CidrGroupSelectors(Vec<Selector>),
+    /// `from/toNodes`: node label selectors, as written.
+    Nodes(Vec<Selector>),
 }
 
 /// A CIDR with its exceptions, as written, or a CiliumCIDRGroup reference.
@@ -189,6 +193,8 @@ pub struct CidrGroup {
     pub name: String,
     /// `spec.externalCIDRs`, as written.
     pub cidrs: Vec<String>,
+    /// `metadata.labels`, as written (for `cidrGroupSelector`).
+    pub labels: Vec<(String, String)>,
 }
 
 impl CidrGroup {

@@ -173,22 +173,36 @@ fn peer(peer: &Peer, kind: Kind, consts: &Consts) -> String {
             format!("cidr {}", items.join(", "))
         }
         Peer::Fqdns(names) => format!("fqdn {}", fqdn_list(names, consts, false)),
-        Peer::Service(service) => {
-            let (head, namespace) = match service {
-                Service::Named { name, namespace } => (format!("service {name}"), namespace),
-                Service::Selected {
-                    selector,
-                    namespace,
-                } => (
-                    format!("services with {}", selectors::selector(selector)),
-                    namespace,
-                ),
-            };
-            match namespace {
-                Some(namespace) => format!("{head} in namespace {namespace}"),
-                None => format!("{head} in all namespaces"),
-            }
+        Peer::Services(services) => {
+            let items: Vec<String> = services.iter().map(service).collect();
+            items.join(", ")
         }
+        Peer::CidrGroupSelectors(list) => {
+            let items: Vec<String> = list.iter().map(selectors::selector).collect();
+            format!("cidr groups with {}", items.join(", "))
+        }
+        Peer::Nodes(list) => {
+            let items: Vec<String> = list.iter().map(selectors::selector).collect();
+            format!("nodes {}", items.join(", "))
+        }
+    }
+}
+
+/// One `toServices` entry as a `service` or `services with` peer.
+fn service(service: &Service) -> String {
+    let (head, namespace) = match service {
+        Service::Named { name, namespace } => (format!("service {name}"), namespace),
+        Service::Selected {
+            selector,
+            namespace,
+        } => (
+            format!("services with {}", selectors::selector(selector)),
+            namespace,
+        ),
+    };
+    match namespace {
+        Some(namespace) => format!("{head} in namespace {namespace}"),
+        None => format!("{head} in all namespaces"),
     }
 }
 

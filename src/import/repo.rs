@@ -138,7 +138,8 @@ pub struct Groups {
     pub unused: usize,
 }
 
-/// Keeps the CIDR groups the policies name; refuses a reference to a group
+/// Keeps the CIDR groups the policies name and those with labels (a
+/// `cidrGroupSelector` may select them); refuses a reference to a group
 /// that is not among the inputs (E0701) and two groups of one name (E0704).
 pub fn used_groups(
     groups: Vec<CidrGroup>,
@@ -178,7 +179,7 @@ pub fn used_groups(
     let total = by_name.len();
     let used: Vec<CidrGroup> = by_name
         .into_values()
-        .filter(|group| named.contains(&group.name))
+        .filter(|group| named.contains(&group.name) || !group.labels.is_empty())
         .collect();
     Groups {
         unused: total - used.len(),

@@ -166,6 +166,8 @@ pub enum IngressPeer {
     Cidrs(Vec<CidrRule>),
     /// `fromCIDRSet` with `cidrGroupRef` entries.
     CidrGroups(CidrGroupPeer),
+    /// `fromNodes`: nodes by their labels.
+    Nodes(Vec<Selector>),
 }
 
 /// The peer of an egress allow rule.
@@ -185,6 +187,8 @@ pub enum EgressPeer {
     Fqdns(Vec<FqdnSelector>),
     /// `toServices`.
     Services(Vec<ServiceRef>),
+    /// `toNodes`: nodes by their labels.
+    Nodes(Vec<Selector>),
 }
 
 /// The peer of an egress deny rule: no FQDN peers, since Cilium learns a
@@ -203,6 +207,8 @@ pub enum EgressDenyPeer {
     CidrGroups(CidrGroupPeer),
     /// `toServices`.
     Services(Vec<ServiceRef>),
+    /// `toNodes`: nodes by their labels.
+    Nodes(Vec<Selector>),
 }
 
 /// Any peer, borrowed.
@@ -222,6 +228,8 @@ pub enum PeerRef<'a> {
     Fqdns(&'a [FqdnSelector]),
     /// `toServices`.
     Services(&'a [ServiceRef]),
+    /// `from/toNodes`: nodes by their labels.
+    Nodes(&'a [Selector]),
 }
 
 impl PeerKind for IngressPeer {
@@ -232,6 +240,7 @@ impl PeerKind for IngressPeer {
             IngressPeer::Entities(list) => PeerRef::Entities(list),
             IngressPeer::Cidrs(list) => PeerRef::Cidrs(list),
             IngressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
+            IngressPeer::Nodes(list) => PeerRef::Nodes(list),
         }
     }
 }
@@ -246,6 +255,7 @@ impl PeerKind for EgressPeer {
             EgressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             EgressPeer::Fqdns(list) => PeerRef::Fqdns(list),
             EgressPeer::Services(list) => PeerRef::Services(list),
+            EgressPeer::Nodes(list) => PeerRef::Nodes(list),
         }
     }
 }
@@ -259,22 +269,45 @@ impl PeerKind for EgressDenyPeer {
             EgressDenyPeer::Cidrs(list) => PeerRef::Cidrs(list),
             EgressDenyPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             EgressDenyPeer::Services(list) => PeerRef::Services(list),
+            EgressDenyPeer::Nodes(list) => PeerRef::Nodes(list),
         }
     }
 }
 
 /// A `CIDRSet` that refers to CiliumCIDRGroups: literal CIDRs first, then
-/// one `cidrGroupRef` entry per group (never none).
+/// one `cidrGroupRef` entry per group, then one `cidrGroupSelector` entry
+/// per selector (never no group and no selector).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CidrGroupPeer {
     cidrs: Vec<CidrRule>,
     groups: Vec<CidrGroupName>,
+    selectors: Vec<Selector>,
 }
 
 impl CidrGroupPeer {
     /// A peer of CIDRs and groups; `None` when there is no group.
     pub fn new(cidrs: Vec<CidrRule>, groups: Vec<CidrGroupName>) -> Option<CidrGroupPeer> {
-        (!groups.is_empty()).then_some(CidrGroupPeer { cidrs, groups })
+        (!groups.is_empty()).then_some(CidrGroupPeer {
+            cidrs,
+            groups,
+            selectors: Vec::new(),
+        })
+    }
+
+    /// A peer of CiliumCIDRGroups selected by their labels; `None` when
+    /// there is no selector.
+    pub fn selected(selectors: Vec<Selector>) -> Option<CidrGroupPeer> {
+        (!selectors.is_empty()).then_some(CidrGroupPeer {
+            cidrs: Vec::new(),
+            groups: Vec::new(),
+            selectors,
+        })
+    }
+
+    /// Label selectors over CiliumCIDRGroups, as `cidrGroupSelector`
+    /// entries.
+    pub fn selectors(&self) -> &[Selector] {
+        &self.selectors
     }
 
     /// Literal CIDRs, as `cidr` entries.
@@ -282,7 +315,8 @@ impl CidrGroupPeer {
         &self.cidrs
     }
 
-    /// CiliumCIDRGroup names, as `cidrGroupRef` entries; never empty.
+    /// CiliumCIDRGroup names, as `cidrGroupRef` entries; empty only when
+    /// there are selectors.
     pub fn groups(&self) -> &[CidrGroupName] {
         &self.groups
     }

@@ -181,7 +181,14 @@ fn identities(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> u64 {
                 .filter_map(|name| repo.program.cidr_groups.get(name))
                 .map(|group| group.cidrs.len())
                 .sum();
-            literal + u64::try_from(grouped).unwrap_or(0)
+            let selected: usize = repo
+                .program
+                .cidr_groups
+                .values()
+                .filter(|group| peer.selectors().iter().any(|s| group.selected_by(s)))
+                .map(|group| group.cidrs.len())
+                .sum();
+            literal + u64::try_from(grouped + selected).unwrap_or(0)
         }
         ir::PeerRef::Fqdns(names) => names
             .iter()
@@ -199,6 +206,8 @@ fn identities(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> u64 {
             SELECTOR_IDENTITIES * u64::try_from(services.len()).unwrap_or(0)
         }
         ir::PeerRef::Endpoints(selectors) => selectors.iter().map(selector_identities).sum(),
+        // One identity per node at most: the local host and each remote node.
+        ir::PeerRef::Nodes(selectors) => u64::try_from(selectors.len()).unwrap_or(0),
     }
 }
 

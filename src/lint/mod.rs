@@ -39,6 +39,7 @@ mod deny;
 mod duplicates;
 mod flows;
 mod fqdn;
+mod groups;
 mod infra;
 mod inventory;
 mod invisible;
@@ -91,6 +92,7 @@ pub fn lint(
     flows::check(&repo, &mut diags);
     shadowed::check(&repo, &mut diags);
     nothing::check(&repo, &mut diags);
+    groups::check(&repo, &mut diags);
     // A rule of a category used in many places is checked in each; say it once.
     let mut seen = HashSet::new();
     diags.retain(|diag| {

@@ -75,12 +75,19 @@ fn broad_peer(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> Option<String> {
                     .filter_map(|name| repo.program.cidr_groups.get(name))
                     .flat_map(|group| group.cidrs.iter().copied()),
             )
+            .chain(
+                repo.program
+                    .cidr_groups
+                    .values()
+                    .filter(|group| peer.selectors().iter().any(|s| group.selected_by(s)))
+                    .flat_map(|group| group.cidrs.iter().copied()),
+            )
             .find(|cidr| cidr.prefix_len() == 0)
             .map(|cidr| format!("`{cidr}`")),
         ir::PeerRef::Endpoints(selectors) => selectors
             .iter()
             .any(select::selects_all_namespaces)
             .then(|| "every pod of every namespace".to_owned()),
-        ir::PeerRef::Fqdns(_) | ir::PeerRef::Services(_) => None,
+        ir::PeerRef::Fqdns(_) | ir::PeerRef::Services(_) | ir::PeerRef::Nodes(_) => None,
     }
 }

@@ -5,7 +5,9 @@
 //! unused: removing the category first then shows the rest). An import is
 //! used when some name of the importing file resolves through it. Both come
 //! from the name index ([`crate::sema::Index`]). The standard library's
-//! definitions never warn (and nothing there can use a user's).
+//! definitions never warn (and nothing there can use a user's). A CIDR
+//! group constant with labels is used by being written (for
+//! `cidr groups with ...`).
 
 use super::repo::Repo;
 use crate::diag::Diagnostic;
@@ -48,6 +50,16 @@ fn unused<'r>(repo: &Repo<'r>, kind: DefKind) -> Vec<&'r Def> {
         .of_kind(kind)
         .filter(|(id, def)| repo.is_user(def.span) && index.references(*id).is_empty())
         .map(|(_, def)| def)
+        // A CIDR group with labels is written for `cidr groups with ...`
+        // to select: used without any `$NAME`.
+        .filter(|def| {
+            kind != DefKind::Constant
+                || !repo
+                    .program
+                    .cidr_groups
+                    .values()
+                    .any(|group| group.origin == def.span && !group.labels.is_empty())
+        })
         .collect();
     defs.sort_by_key(|def| def.span);
     defs

@@ -132,6 +132,7 @@ fn ingress_peer(peer: Peer) -> Option<ir::IngressPeer> {
         Peer::Entities(list) => ir::IngressPeer::Entities(list),
         Peer::Cidrs(list) => ir::IngressPeer::Cidrs(list),
         Peer::CidrGroups(peer) => ir::IngressPeer::CidrGroups(peer),
+        Peer::Nodes(list) => ir::IngressPeer::Nodes(list),
         Peer::Fqdns(_) | Peer::Services(_) => return None,
     })
 }
@@ -146,6 +147,7 @@ fn egress_peer(peer: Peer) -> ir::EgressPeer {
         Peer::CidrGroups(peer) => ir::EgressPeer::CidrGroups(peer),
         Peer::Fqdns(list) => ir::EgressPeer::Fqdns(list),
         Peer::Services(list) => ir::EgressPeer::Services(list),
+        Peer::Nodes(list) => ir::EgressPeer::Nodes(list),
     }
 }
 
@@ -158,6 +160,7 @@ fn egress_deny_peer(peer: Peer) -> Option<ir::EgressDenyPeer> {
         Peer::Cidrs(list) => ir::EgressDenyPeer::Cidrs(list),
         Peer::CidrGroups(peer) => ir::EgressDenyPeer::CidrGroups(peer),
         Peer::Services(list) => ir::EgressDenyPeer::Services(list),
+        Peer::Nodes(list) => ir::EgressDenyPeer::Nodes(list),
         Peer::Fqdns(_) => return None,
     })
 }

@@ -113,6 +113,16 @@ pub fn names_namespace(selector: &ir::Selector) -> bool {
     selector.keys().any(is_namespace_key)
 }
 
+/// A key only pods carry: the pod namespace, a namespace label, the service
+/// account (with or without a source prefix).
+fn is_pod_only_key(key: &ir::LabelKey) -> bool {
+    let key = key.as_str();
+    let bare = key.split_once(':').map_or(key, |(_, rest)| rest);
+    bare == "io.kubernetes.pod.namespace"
+        || bare.starts_with(NAMESPACE_LABELS_PREFIX)
+        || bare == "io.cilium.k8s.policy.serviceaccount"
+}
+
 /// Adds the namespace terms of a scope to a selector.
 fn apply_scope(
     eval: &mut Evaluator<'_>,
@@ -286,6 +296,8 @@ pub enum Peer {
     Fqdns(Vec<ir::FqdnSelector>),
     /// `toServices`.
     Services(Vec<ir::ServiceRef>),
+    /// `from/toNodes`.
+    Nodes(Vec<ir::Selector>),
 }
 
 /// Lowers one rule, checks it and places it in its list.
@@ -429,6 +441,40 @@ fn peer(
             Some(Peer::Entities(entities))
         }
         ast::PeerKind::Everything => Some(Peer::Entities(vec![ir::Entity::All])),
+        ast::PeerKind::ServiceList(items) => {
+            let mut out = Vec::new();
+            let mut ok = true;
+            for item in items {
+                let one = ast::Rule {
+                    peer: item.clone(),
+                    ..rule.clone()
+                };
+                match peer(eval, &one, env, ctx, namespace_used, diags) {
+                    Some(Peer::Services(more)) => out.extend(more),
+                    _ => ok = false,
+                }
+            }
+            ok.then_some(Peer::Services(out))
+        }
+        ast::PeerKind::CidrGroupsWith(selectors) => {
+            let mut out = Vec::new();
+            for selector in selectors {
+                out.push(eval.selector(selector, env, diags)?);
+            }
+            ir::CidrGroupPeer::selected(out).map(Peer::CidrGroups)
+        }
+        ast::PeerKind::Nodes(selectors) => {
+            let mut out = Vec::new();
+            for selector in selectors {
+                let lowered = eval.selector(selector, env, diags)?;
+                if let Some(key) = lowered.keys().find(|key| is_pod_only_key(key)) {
+                    diags.push(report::node_selector_pod_label(selector.span, key.as_str()));
+                    return None;
+                }
+                out.push(lowered);
+            }
+            Some(Peer::Nodes(out))
+        }
         ast::PeerKind::Anywhere => Some(Peer::Anywhere),
         ast::PeerKind::Cidr(items) => {
             let mut out = Vec::new();

@@ -67,9 +67,10 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
         // allows nothing, like an empty list.
         Peer::Entities(list) => list.iter().all(|entity| *entity == ir::Entity::None),
         Peer::Cidrs(list) => list.is_empty(),
-        Peer::CidrGroups(peer) => peer.groups().is_empty(),
+        Peer::CidrGroups(peer) => peer.groups().is_empty() && peer.selectors().is_empty(),
         Peer::Fqdns(list) => list.is_empty(),
         Peer::Services(list) => list.is_empty(),
+        Peer::Nodes(list) => list.is_empty(),
     };
     if !empty_peer {
         return;

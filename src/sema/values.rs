@@ -57,6 +57,8 @@ pub struct CidrGroupVal {
     pub name: ir::CidrGroupName,
     /// Its CIDRs.
     pub cidrs: Vec<IpNet>,
+    /// Its labels (`label k=v, ...`).
+    pub labels: std::collections::BTreeMap<ir::LabelKey, ir::LabelValue>,
     /// The constant's name in its definition.
     pub def_span: Span,
 }
@@ -447,7 +449,7 @@ impl<'a> Evaluator<'a> {
         self.files.push(file);
         let val = self
             .eval(&def.value, Env { file, params: None }, None, diags)
-            .and_then(|described| self.as_group(def, described.val, diags));
+            .and_then(|described| self.as_group(def, file, described.val, diags));
         self.in_progress.pop();
         // Each file once: with repeats, a constant that refers to another
         // twice would record twice its files, and a chain of them 2ⁿ.

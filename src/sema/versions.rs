@@ -10,6 +10,8 @@
 //! - `cidrGroupRef` in egress rules is read by the agent from 1.16 on;
 //! - ICMP type names exist in the CRD from 1.16 on (before, netpolc writes
 //!   the numbers: not an error);
+//! - `cidrGroupSelector` (`cidr groups with ...`) exists in the CRD from 1.17 on;
+//! - `fromNodes`/`toNodes` (`nodes` peers) exist in the CRD from 1.16 on;
 //! - CiliumCIDRGroup is served as `cilium.io/v2` from 1.18 on (before,
 //!   netpolc writes `cilium.io/v2alpha1`: not an error).
 //!
@@ -98,6 +100,24 @@ pub fn check_rule(
             rule.peer.span,
             "a CIDR group in an egress rule (`toCIDRSet` with `cidrGroupRef`)",
             CiliumVersion::EGRESS_CIDR_GROUPS,
+            version,
+        ));
+    }
+    if version < CiliumVersion::CIDR_GROUP_SELECTOR
+        && matches!(built.peer, ir::PeerRef::CidrGroups(peer) if !peer.selectors().is_empty())
+    {
+        diags.push(too_old(
+            rule.peer.span,
+            "a CIDR group selector (`cidrGroupSelector`)",
+            CiliumVersion::CIDR_GROUP_SELECTOR,
+            version,
+        ));
+    }
+    if version < CiliumVersion::NODE_PEERS && matches!(built.peer, ir::PeerRef::Nodes(_)) {
+        diags.push(too_old(
+            rule.peer.span,
+            "a node peer (`fromNodes`/`toNodes`)",
+            CiliumVersion::NODE_PEERS,
             version,
         ));
     }

@@ -73,7 +73,12 @@ pub fn walk_file<'a>(file: &'a ast::File, visitor: &mut impl Visitor<'a>) {
         };
         match item {
             ast::Item::Import(_) | ast::Item::Cilium(_) | ast::Item::CidrGroups(_) => {}
-            ast::Item::Const(def) => value(&def.value, &place(def.span, Slot::Const), visitor),
+            ast::Item::Const(def) => {
+                value(&def.value, &place(def.span, Slot::Const), visitor);
+                if let Some(labels) = &def.labels {
+                    selector(labels, &place(def.span, Slot::Const), visitor);
+                }
+            }
             ast::Item::Category(category) => {
                 let inner = Place {
                     params: &category.params,
@@ -171,8 +176,13 @@ fn statement<'a>(stmt: &'a ast::Stmt, outer: &Place<'a>, visitor: &mut impl Visi
 
 fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
     visitor.rule(rule, place);
+    peer(&rule.peer, place, visitor);
+    rule_tail(rule, place, visitor);
+}
+
+fn peer<'a>(peer: &'a ast::Peer, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
     let slot = |slot: Slot| Place { slot, ..*place };
-    match &rule.peer.kind {
+    match &peer.kind {
         ast::PeerKind::Pods {
             selectors,
             scope: namespaces,
@@ -194,6 +204,11 @@ fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'
             }
         }
         ast::PeerKind::Fqdn(names) => values(names, &slot(Slot::Fqdn), visitor),
+        ast::PeerKind::Nodes(selectors) | ast::PeerKind::CidrGroupsWith(selectors) => {
+            for nodes in selectors {
+                selector(nodes, place, visitor);
+            }
+        }
         ast::PeerKind::Service {
             name,
             scope: namespaces,
@@ -212,7 +227,16 @@ fn rule<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'
                 scope(namespaces, place, visitor);
             }
         }
+        ast::PeerKind::ServiceList(items) => {
+            for item in items {
+                self::peer(item, place, visitor);
+            }
+        }
     }
+}
+
+fn rule_tail<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visitor<'a>) {
+    let slot = |slot: Slot| Place { slot, ..*place };
     if let Some(ports) = &rule.ports {
         values(&ports.node, place, visitor);
     }

@@ -22,6 +22,7 @@ pub fn describe(kind: Rule) -> &'static str {
         }
         Rule::cilium | Rule::kw_cilium => "`cilium`",
         Rule::cidr_groups | Rule::kw_groups => "`cidr groups`",
+        Rule::group_labels => "`label`",
         Rule::kw_group => "`group`",
         Rule::cilium_version => "a Cilium version such as `1.19`",
         Rule::kw_system => "`system`",
@@ -60,8 +61,11 @@ pub fn describe(kind: Rule) -> &'static str {
         | Rule::peer_service
         | Rule::peer_services
         | Rule::peer_anywhere
-        | Rule::peer_everything => {
-            "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `anywhere` or `everything`)"
+        | Rule::peer_everything
+        | Rule::peer_nodes
+        | Rule::peer_service_list
+        | Rule::peer_cidr_groups => {
+            "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `anywhere` or `everything`)"
         }
         Rule::ports | Rule::kw_port => "`port`",
         Rule::icmps | Rule::kw_icmp => "`icmp`",

@@ -4,12 +4,6 @@
 //! as a `World`, and every field of every flow's `expect` is compared.
 //!
 //! What is not run, and why (asserted below, so the list cannot go stale):
-//! - 13-cidr-group: import refuses the labelled CiliumCIDRGroup and the
-//!   `cidrGroupSelector` peer (E0701) (the language names groups, it does not
-//!   select them by label). The scenario runs on a rewrite that drops the
-//!   group's labels and refers to the group by name: the only group the
-//!   selector `tier=partner` selects is `partners`, so the policies mean
-//!   the same. All 6 flows run.
 //! - 16-unsupported: `bad-policy` mixes two peer kinds in one rule; import
 //!   refuses it with E0702, as Cilium's `Parse()` does (the scenario's
 //!   `expectRejected`). The scenario runs without it; both flows run.
@@ -87,16 +81,6 @@ pub struct Plan {
 
 pub fn plan(name: &str) -> Plan {
     match name {
-        "13-cidr-group" => Plan {
-            rewrite: Some(|yaml| {
-                yaml.replace("  labels:\n    tier: partner\n", "").replace(
-                    "    - cidrGroupSelector:\n        matchLabels:\n          tier: partner\n",
-                    "    - cidrGroupRef: partners\n",
-                )
-            }),
-            refused: &["E0701"],
-            skipped: &[],
-        },
         "16-unsupported" => Plan {
             rewrite: Some(|yaml| without(yaml, "bad-policy")),
             refused: &["E0702"],

@@ -158,6 +158,20 @@ const CONSTRUCTS: &[Construct] = &[
         "namespace shop {\n  use allow_dns\n  use allow_kube_apiserver\n  use allow_gateway_ingress\n  use allow_same_namespace\n  use allow_metrics_scrape(ports: 9090/tcp)\n  use deny_cloud_metadata\n}\n",
     ),
     gated(
+        "CIDR groups by label",
+        "const STORAGE_IPS = group [10.20.0.10] label tier=storage\nnamespace shop {\n  allow from cidr groups with tier=storage port 2049/tcp\n}\n",
+        17,
+        20,
+        "CIDR group selector (`cidrGroupSelector`)",
+    ),
+    gated(
+        "node peers",
+        "namespace shop {\n  allow from nodes node-role.kubernetes.io/control-plane=\"\"\n  allow to nodes { kubernetes.io/os=linux } port 10250/tcp\n}\n",
+        16,
+        20,
+        "node peer (`fromNodes`/`toNodes`)",
+    ),
+    gated(
         "port range",
         "namespace shop {\n  allow from pods app=a port 8000-8999/tcp\n}\n",
         16,

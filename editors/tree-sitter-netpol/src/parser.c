@@ -15,9 +15,9 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 516
+#define STATE_COUNT 545
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 223
+#define SYMBOL_COUNT 229
 #define ALIAS_COUNT 4
 #define TOKEN_COUNT 99
 #define EXTERNAL_TOKEN_COUNT 0
@@ -43,23 +43,23 @@ enum ts_symbol_identifiers {
   anon_sym_const = 13,
   anon_sym_EQ = 14,
   anon_sym_group = 15,
-  anon_sym_category = 16,
-  anon_sym_sentence = 17,
-  anon_sym_LPAREN = 18,
-  anon_sym_RPAREN = 19,
-  anon_sym_COLON = 20,
-  anon_sym_cidrs = 21,
-  anon_sym_ports = 22,
-  anon_sym_port = 23,
-  anon_sym_strings = 24,
-  anon_sym_string = 25,
-  anon_sym_selector = 26,
-  anon_sym_system = 27,
-  anon_sym_namespace = 28,
-  anon_sym_policy = 29,
-  anon_sym_use = 30,
-  anon_sym_description = 31,
-  anon_sym_label = 32,
+  anon_sym_label = 16,
+  anon_sym_category = 17,
+  anon_sym_sentence = 18,
+  anon_sym_LPAREN = 19,
+  anon_sym_RPAREN = 20,
+  anon_sym_COLON = 21,
+  anon_sym_cidrs = 22,
+  anon_sym_ports = 23,
+  anon_sym_port = 24,
+  anon_sym_strings = 25,
+  anon_sym_string = 26,
+  anon_sym_selector = 27,
+  anon_sym_system = 28,
+  anon_sym_namespace = 29,
+  anon_sym_policy = 30,
+  anon_sym_use = 31,
+  anon_sym_description = 32,
   anon_sym_default = 33,
   anon_sym_deny = 34,
   anon_sym_no = 35,
@@ -135,125 +135,131 @@ enum ts_symbol_identifiers {
   sym_cilium = 105,
   sym_import = 106,
   sym_const_definition = 107,
-  sym_category = 108,
-  sym_sentence_declaration = 109,
-  sym_sentence_declaration_clause = 110,
-  sym_parameters = 111,
-  sym_parameter = 112,
-  sym_type = 113,
-  sym_namespace = 114,
-  sym_cluster_policy = 115,
-  sym_body = 116,
-  sym_policy = 117,
-  sym_policy_body = 118,
-  sym__policy_item = 119,
-  sym_use = 120,
-  sym_arguments = 121,
-  sym_argument = 122,
-  sym_description = 123,
-  sym_label = 124,
-  sym_default_deny = 125,
-  sym_no_default_deny = 126,
-  sym_direction = 127,
-  sym_select = 128,
-  sym_subject_pods = 129,
-  sym_subject_all_nodes = 130,
-  sym_subject_nodes = 131,
-  sym_subject_everything = 132,
-  sym_scope = 133,
-  sym_scope_all = 134,
-  sym_scope_labelled = 135,
-  sym_scope_named = 136,
-  sym__name_list = 137,
-  sym_rule = 138,
-  sym_verb = 139,
-  sym_sentence = 140,
-  sym_sentence_clause = 141,
-  sym__sentence_keyword = 142,
-  sym_sentence_values = 143,
-  sym__sentence_value = 144,
-  sym_way = 145,
-  sym__peer = 146,
-  sym_peer_pods = 147,
-  sym_peer_namespace = 148,
-  sym_peer_namespaces = 149,
-  sym_peer_entity = 150,
-  sym_entity = 151,
-  sym_peer_cidr = 152,
-  sym_cidr_item = 153,
-  sym_cidr_list = 154,
-  sym_peer_fqdn = 155,
-  sym_peer_service = 156,
-  sym_peer_services = 157,
-  sym_ports = 158,
-  sym_sni = 159,
-  sym_icmps = 160,
-  sym_icmp_item = 161,
-  sym__l7 = 162,
-  sym_http = 163,
-  sym_grpc = 164,
-  sym_kafka = 165,
-  sym_dns = 166,
-  sym_expect = 167,
-  sym_flow = 168,
-  sym__endpoint = 169,
-  sym_endpoint_pods = 170,
-  sym_endpoint_namespace = 171,
-  sym_endpoint_node = 172,
-  sym_endpoint_entity = 173,
-  sym_endpoint_cidr = 174,
-  sym_endpoint_fqdn = 175,
-  sym_flow_port = 176,
-  sym_flow_icmp = 177,
-  sym_flow_http = 178,
-  sym_flow_dns = 179,
-  sym__selector = 180,
-  sym_selector = 181,
-  sym_selector_eq = 182,
-  sym_selector_ne = 183,
-  sym_selector_in = 184,
-  sym_selector_notin = 185,
-  sym_selector_exists = 186,
-  sym_selector_not_exists = 187,
-  sym__label_value = 188,
-  sym__value = 189,
-  sym_list = 190,
-  sym__cidr_or_ref = 191,
-  sym__string_or_ref = 192,
-  sym_port = 193,
-  sym_string = 194,
-  sym_name = 195,
-  aux_sym_source_file_repeat1 = 196,
-  aux_sym_silence_repeat1 = 197,
-  aux_sym_inventory_repeat1 = 198,
-  aux_sym_inventory_entry_repeat1 = 199,
-  aux_sym_sentence_declaration_repeat1 = 200,
-  aux_sym_sentence_declaration_clause_repeat1 = 201,
-  aux_sym_parameters_repeat1 = 202,
-  aux_sym_body_repeat1 = 203,
-  aux_sym_policy_body_repeat1 = 204,
-  aux_sym_arguments_repeat1 = 205,
-  aux_sym_default_deny_repeat1 = 206,
-  aux_sym__name_list_repeat1 = 207,
-  aux_sym_rule_repeat1 = 208,
-  aux_sym_sentence_repeat1 = 209,
-  aux_sym_sentence_values_repeat1 = 210,
-  aux_sym_peer_pods_repeat1 = 211,
-  aux_sym_peer_entity_repeat1 = 212,
-  aux_sym_peer_cidr_repeat1 = 213,
-  aux_sym_cidr_list_repeat1 = 214,
-  aux_sym_peer_fqdn_repeat1 = 215,
-  aux_sym_ports_repeat1 = 216,
-  aux_sym_icmps_repeat1 = 217,
-  aux_sym_http_repeat1 = 218,
-  aux_sym_selector_repeat1 = 219,
-  aux_sym_selector_in_repeat1 = 220,
-  aux_sym_list_repeat1 = 221,
-  aux_sym_string_repeat1 = 222,
-  alias_sym_kafka_apikey = 223,
-  alias_sym_namespace_name = 224,
-  alias_sym_sentence_value = 225,
-  alias_sym_service_name = 226,
+  sym_group_labels = 108,
+  sym_category = 109,
+  sym_sentence_declaration = 110,
+  sym_sentence_declaration_clause = 111,
+  sym_parameters = 112,
+  sym_parameter = 113,
+  sym_type = 114,
+  sym_namespace = 115,
+  sym_cluster_policy = 116,
+  sym_body = 117,
+  sym_policy = 118,
+  sym_policy_body = 119,
+  sym__policy_item = 120,
+  sym_use = 121,
+  sym_arguments = 122,
+  sym_argument = 123,
+  sym_description = 124,
+  sym_label = 125,
+  sym_default_deny = 126,
+  sym_no_default_deny = 127,
+  sym_direction = 128,
+  sym_select = 129,
+  sym_subject_pods = 130,
+  sym_subject_all_nodes = 131,
+  sym_subject_nodes = 132,
+  sym_subject_everything = 133,
+  sym_scope = 134,
+  sym_scope_all = 135,
+  sym_scope_labelled = 136,
+  sym_scope_named = 137,
+  sym__name_list = 138,
+  sym_rule = 139,
+  sym_verb = 140,
+  sym_sentence = 141,
+  sym_sentence_clause = 142,
+  sym__sentence_keyword = 143,
+  sym_sentence_values = 144,
+  sym__sentence_value = 145,
+  sym_way = 146,
+  sym__peer = 147,
+  sym_peer_pods = 148,
+  sym_peer_namespace = 149,
+  sym_peer_namespaces = 150,
+  sym_peer_entity = 151,
+  sym_entity = 152,
+  sym_peer_cidr = 153,
+  sym_cidr_item = 154,
+  sym_cidr_list = 155,
+  sym_peer_fqdn = 156,
+  sym_peer_service = 157,
+  sym_peer_services = 158,
+  sym_peer_service_list = 159,
+  sym_peer_cidr_groups = 160,
+  sym_peer_nodes = 161,
+  sym_ports = 162,
+  sym_sni = 163,
+  sym_icmps = 164,
+  sym_icmp_item = 165,
+  sym__l7 = 166,
+  sym_http = 167,
+  sym_grpc = 168,
+  sym_kafka = 169,
+  sym_dns = 170,
+  sym_expect = 171,
+  sym_flow = 172,
+  sym__endpoint = 173,
+  sym_endpoint_pods = 174,
+  sym_endpoint_namespace = 175,
+  sym_endpoint_node = 176,
+  sym_endpoint_entity = 177,
+  sym_endpoint_cidr = 178,
+  sym_endpoint_fqdn = 179,
+  sym_flow_port = 180,
+  sym_flow_icmp = 181,
+  sym_flow_http = 182,
+  sym_flow_dns = 183,
+  sym__selector = 184,
+  sym_selector = 185,
+  sym_selector_eq = 186,
+  sym_selector_ne = 187,
+  sym_selector_in = 188,
+  sym_selector_notin = 189,
+  sym_selector_exists = 190,
+  sym_selector_not_exists = 191,
+  sym__label_value = 192,
+  sym__value = 193,
+  sym_list = 194,
+  sym__cidr_or_ref = 195,
+  sym__string_or_ref = 196,
+  sym_port = 197,
+  sym_string = 198,
+  sym_name = 199,
+  aux_sym_source_file_repeat1 = 200,
+  aux_sym_silence_repeat1 = 201,
+  aux_sym_inventory_repeat1 = 202,
+  aux_sym_inventory_entry_repeat1 = 203,
+  aux_sym_group_labels_repeat1 = 204,
+  aux_sym_sentence_declaration_repeat1 = 205,
+  aux_sym_sentence_declaration_clause_repeat1 = 206,
+  aux_sym_parameters_repeat1 = 207,
+  aux_sym_body_repeat1 = 208,
+  aux_sym_policy_body_repeat1 = 209,
+  aux_sym_arguments_repeat1 = 210,
+  aux_sym_default_deny_repeat1 = 211,
+  aux_sym__name_list_repeat1 = 212,
+  aux_sym_rule_repeat1 = 213,
+  aux_sym_sentence_repeat1 = 214,
+  aux_sym_sentence_values_repeat1 = 215,
+  aux_sym_peer_pods_repeat1 = 216,
+  aux_sym_peer_entity_repeat1 = 217,
+  aux_sym_peer_cidr_repeat1 = 218,
+  aux_sym_cidr_list_repeat1 = 219,
+  aux_sym_peer_fqdn_repeat1 = 220,
+  aux_sym_peer_service_list_repeat1 = 221,
+  aux_sym_ports_repeat1 = 222,
+  aux_sym_icmps_repeat1 = 223,
+  aux_sym_http_repeat1 = 224,
+  aux_sym_selector_repeat1 = 225,
+  aux_sym_selector_in_repeat1 = 226,
+  aux_sym_list_repeat1 = 227,
+  aux_sym_string_repeat1 = 228,
+  alias_sym_kafka_apikey = 229,
+  alias_sym_namespace_name = 230,
+  alias_sym_sentence_value = 231,
+  alias_sym_service_name = 232,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -273,6 +279,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
+  [anon_sym_label] = "label",
   [anon_sym_category] = "category",
   [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
@@ -289,7 +296,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_policy] = "policy",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
-  [anon_sym_label] = "label",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -365,6 +371,7 @@ static const char * const ts_symbol_names[] = {
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
+  [sym_group_labels] = "group_labels",
   [sym_category] = "category",
   [sym_sentence_declaration] = "sentence_declaration",
   [sym_sentence_declaration_clause] = "sentence_declaration_clause",
@@ -415,6 +422,9 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_fqdn] = "peer_fqdn",
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
+  [sym_peer_service_list] = "peer_service_list",
+  [sym_peer_cidr_groups] = "peer_cidr_groups",
+  [sym_peer_nodes] = "peer_nodes",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
   [sym_icmps] = "icmps",
@@ -457,6 +467,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
+  [aux_sym_group_labels_repeat1] = "group_labels_repeat1",
   [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
   [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
@@ -473,6 +484,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
+  [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
@@ -503,6 +515,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
+  [anon_sym_label] = anon_sym_label,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
@@ -519,7 +532,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_policy] = anon_sym_policy,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
-  [anon_sym_label] = anon_sym_label,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -595,6 +607,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
+  [sym_group_labels] = sym_group_labels,
   [sym_category] = sym_category,
   [sym_sentence_declaration] = sym_sentence_declaration,
   [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
@@ -645,6 +658,9 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_fqdn] = sym_peer_fqdn,
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
+  [sym_peer_service_list] = sym_peer_service_list,
+  [sym_peer_cidr_groups] = sym_peer_cidr_groups,
+  [sym_peer_nodes] = sym_peer_nodes,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
   [sym_icmps] = sym_icmps,
@@ -687,6 +703,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
+  [aux_sym_group_labels_repeat1] = aux_sym_group_labels_repeat1,
   [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
   [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
@@ -703,6 +720,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
+  [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
@@ -781,6 +799,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_category] = {
     .visible = true,
     .named = false,
@@ -842,10 +864,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_description] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_label] = {
     .visible = true,
     .named = false,
   },
@@ -1149,6 +1167,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_group_labels] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_category] = {
     .visible = true,
     .named = true,
@@ -1349,6 +1371,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_peer_service_list] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_cidr_groups] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_nodes] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_ports] = {
     .visible = true,
     .named = true,
@@ -1517,6 +1551,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_group_labels_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_sentence_declaration_repeat1] = {
     .visible = false,
     .named = false,
@@ -1578,6 +1616,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_peer_fqdn_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_peer_service_list_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1723,8 +1765,8 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [28] = {.index = 47, .length = 2},
   [29] = {.index = 49, .length = 2},
   [30] = {.index = 51, .length = 2},
-  [31] = {.index = 53, .length = 1},
-  [32] = {.index = 54, .length = 2},
+  [31] = {.index = 53, .length = 2},
+  [32] = {.index = 55, .length = 1},
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
@@ -1866,10 +1908,10 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [53] =
-    {field_value, 0},
-  [54] =
     {field_key, 1},
     {field_value, 3},
+  [55] =
+    {field_value, 0},
   [56] =
     {field_values, 1},
   [57] =
@@ -2098,8 +2140,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [9] = 9,
   [10] = 10,
   [11] = 11,
-  [12] = 9,
-  [13] = 13,
+  [12] = 12,
+  [13] = 9,
   [14] = 14,
   [15] = 15,
   [16] = 16,
@@ -2163,15 +2205,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [74] = 74,
   [75] = 75,
   [76] = 76,
-  [77] = 77,
-  [78] = 48,
+  [77] = 30,
+  [78] = 78,
   [79] = 79,
   [80] = 80,
   [81] = 81,
   [82] = 82,
   [83] = 83,
   [84] = 84,
-  [85] = 64,
+  [85] = 63,
   [86] = 86,
   [87] = 87,
   [88] = 88,
@@ -2183,10 +2225,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [94] = 94,
   [95] = 95,
   [96] = 96,
-  [97] = 97,
+  [97] = 87,
   [98] = 98,
   [99] = 99,
-  [100] = 100,
+  [100] = 98,
   [101] = 101,
   [102] = 102,
   [103] = 103,
@@ -2199,7 +2241,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [110] = 110,
   [111] = 111,
   [112] = 112,
-  [113] = 96,
+  [113] = 113,
   [114] = 114,
   [115] = 115,
   [116] = 116,
@@ -2239,10 +2281,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [150] = 150,
   [151] = 151,
   [152] = 152,
-  [153] = 153,
-  [154] = 154,
-  [155] = 155,
-  [156] = 156,
+  [153] = 152,
+  [154] = 120,
+  [155] = 130,
+  [156] = 131,
   [157] = 157,
   [158] = 158,
   [159] = 159,
@@ -2263,13 +2305,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [174] = 174,
   [175] = 175,
   [176] = 176,
-  [177] = 177,
+  [177] = 157,
   [178] = 178,
   [179] = 179,
   [180] = 180,
-  [181] = 170,
+  [181] = 181,
   [182] = 182,
-  [183] = 147,
+  [183] = 183,
   [184] = 184,
   [185] = 185,
   [186] = 186,
@@ -2282,7 +2324,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [193] = 193,
   [194] = 194,
   [195] = 195,
-  [196] = 196,
+  [196] = 169,
   [197] = 197,
   [198] = 198,
   [199] = 199,
@@ -2308,10 +2350,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [219] = 219,
   [220] = 220,
   [221] = 221,
-  [222] = 220,
+  [222] = 222,
   [223] = 223,
   [224] = 224,
-  [225] = 223,
+  [225] = 225,
   [226] = 226,
   [227] = 227,
   [228] = 228,
@@ -2326,10 +2368,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [237] = 237,
   [238] = 238,
   [239] = 239,
-  [240] = 240,
+  [240] = 233,
   [241] = 241,
   [242] = 242,
-  [243] = 243,
+  [243] = 239,
   [244] = 244,
   [245] = 245,
   [246] = 246,
@@ -2363,17 +2405,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [274] = 274,
   [275] = 275,
   [276] = 276,
-  [277] = 64,
+  [277] = 277,
   [278] = 278,
-  [279] = 219,
+  [279] = 279,
   [280] = 280,
   [281] = 281,
   [282] = 282,
   [283] = 283,
   [284] = 284,
-  [285] = 282,
+  [285] = 285,
   [286] = 286,
-  [287] = 96,
+  [287] = 287,
   [288] = 288,
   [289] = 289,
   [290] = 290,
@@ -2382,28 +2424,28 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [293] = 293,
   [294] = 294,
   [295] = 295,
-  [296] = 296,
+  [296] = 63,
   [297] = 297,
   [298] = 298,
-  [299] = 299,
+  [299] = 234,
   [300] = 300,
   [301] = 301,
-  [302] = 66,
-  [303] = 67,
-  [304] = 304,
+  [302] = 302,
+  [303] = 303,
+  [304] = 303,
   [305] = 305,
   [306] = 306,
   [307] = 307,
-  [308] = 308,
+  [308] = 98,
   [309] = 309,
   [310] = 310,
   [311] = 311,
   [312] = 312,
   [313] = 313,
   [314] = 314,
-  [315] = 15,
+  [315] = 315,
   [316] = 316,
-  [317] = 79,
+  [317] = 317,
   [318] = 318,
   [319] = 319,
   [320] = 320,
@@ -2414,18 +2456,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [325] = 325,
   [326] = 326,
   [327] = 327,
-  [328] = 328,
-  [329] = 329,
-  [330] = 330,
+  [328] = 316,
+  [329] = 66,
+  [330] = 65,
   [331] = 331,
   [332] = 332,
   [333] = 333,
   [334] = 334,
   [335] = 335,
   [336] = 336,
-  [337] = 337,
+  [337] = 15,
   [338] = 338,
-  [339] = 339,
+  [339] = 79,
   [340] = 340,
   [341] = 341,
   [342] = 342,
@@ -2441,13 +2483,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [352] = 352,
   [353] = 353,
   [354] = 354,
-  [355] = 95,
+  [355] = 355,
   [356] = 356,
   [357] = 357,
-  [358] = 319,
+  [358] = 358,
   [359] = 359,
-  [360] = 347,
-  [361] = 330,
+  [360] = 360,
+  [361] = 361,
   [362] = 362,
   [363] = 363,
   [364] = 364,
@@ -2464,16 +2506,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [375] = 375,
   [376] = 376,
   [377] = 377,
-  [378] = 378,
+  [378] = 95,
   [379] = 379,
   [380] = 380,
   [381] = 381,
-  [382] = 382,
-  [383] = 383,
-  [384] = 384,
-  [385] = 385,
+  [382] = 377,
+  [383] = 342,
+  [384] = 344,
+  [385] = 381,
   [386] = 386,
-  [387] = 387,
+  [387] = 361,
   [388] = 388,
   [389] = 389,
   [390] = 390,
@@ -2486,7 +2528,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [397] = 397,
   [398] = 398,
   [399] = 399,
-  [400] = 388,
+  [400] = 400,
   [401] = 401,
   [402] = 402,
   [403] = 403,
@@ -2499,7 +2541,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 413,
+  [413] = 389,
   [414] = 414,
   [415] = 415,
   [416] = 416,
@@ -2534,16 +2576,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 134,
-  [449] = 2,
-  [450] = 120,
+  [448] = 448,
+  [449] = 449,
+  [450] = 450,
   [451] = 451,
-  [452] = 3,
+  [452] = 452,
   [453] = 453,
   [454] = 454,
   [455] = 455,
   [456] = 456,
-  [457] = 428,
+  [457] = 457,
   [458] = 458,
   [459] = 459,
   [460] = 460,
@@ -2552,12 +2594,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [463] = 463,
   [464] = 464,
   [465] = 465,
-  [466] = 466,
+  [466] = 126,
   [467] = 467,
-  [468] = 468,
+  [468] = 2,
   [469] = 469,
-  [470] = 470,
-  [471] = 471,
+  [470] = 119,
+  [471] = 3,
   [472] = 472,
   [473] = 473,
   [474] = 474,
@@ -2569,9 +2611,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [480] = 480,
   [481] = 481,
   [482] = 482,
-  [483] = 483,
+  [483] = 446,
   [484] = 484,
-  [485] = 406,
+  [485] = 485,
   [486] = 486,
   [487] = 487,
   [488] = 488,
@@ -2586,22 +2628,51 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [497] = 497,
   [498] = 498,
   [499] = 499,
-  [500] = 406,
+  [500] = 500,
   [501] = 501,
   [502] = 502,
-  [503] = 468,
+  [503] = 503,
   [504] = 504,
-  [505] = 470,
+  [505] = 505,
   [506] = 506,
   [507] = 507,
   [508] = 508,
   [509] = 509,
   [510] = 510,
-  [511] = 467,
+  [511] = 511,
   [512] = 512,
-  [513] = 513,
+  [513] = 426,
   [514] = 514,
   [515] = 515,
+  [516] = 516,
+  [517] = 517,
+  [518] = 518,
+  [519] = 519,
+  [520] = 520,
+  [521] = 521,
+  [522] = 522,
+  [523] = 523,
+  [524] = 524,
+  [525] = 426,
+  [526] = 526,
+  [527] = 527,
+  [528] = 504,
+  [529] = 529,
+  [530] = 510,
+  [531] = 531,
+  [532] = 532,
+  [533] = 533,
+  [534] = 534,
+  [535] = 535,
+  [536] = 536,
+  [537] = 537,
+  [538] = 506,
+  [539] = 539,
+  [540] = 487,
+  [541] = 541,
+  [542] = 542,
+  [543] = 543,
+  [544] = 544,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2609,74 +2680,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(315);
+      if (eof) ADVANCE(313);
       ADVANCE_MAP(
-        '!', 442,
-        '"', 598,
-        '#', 766,
-        '$', 307,
+        '!', 440,
+        '"', 596,
+        '#', 764,
+        '$', 305,
         '(', 342,
         ')', 343,
-        ',', 319,
-        '-', 568,
-        '/', 569,
+        ',', 317,
+        '-', 566,
+        '/', 567,
         ':', 344,
-        '=', 337,
-        '[', 401,
-        '\\', 299,
-        ']', 402,
-        'a', 614,
-        'c', 605,
-        'd', 631,
-        'e', 654,
-        'f', 708,
-        'g', 710,
-        'h', 636,
-        'i', 615,
-        'k', 606,
-        'l', 607,
-        'm', 643,
-        'n', 609,
-        'p', 692,
-        's', 632,
-        't', 691,
-        'u', 723,
-        'v', 641,
-        'w', 668,
-        '{', 324,
-        '}', 325,
+        '=', 335,
+        '[', 399,
+        '\\', 297,
+        ']', 400,
+        'a', 612,
+        'c', 603,
+        'd', 629,
+        'e', 652,
+        'f', 706,
+        'g', 708,
+        'h', 634,
+        'i', 613,
+        'k', 604,
+        'l', 605,
+        'm', 641,
+        'n', 607,
+        'p', 690,
+        's', 630,
+        't', 689,
+        'u', 721,
+        'v', 639,
+        'w', 666,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
+          lookahead == ' ') SKIP(306);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(598);
-      if (lookahead == '#') ADVANCE(597);
-      if (lookahead == '\\') ADVANCE(299);
+      if (lookahead == '"') ADVANCE(596);
+      if (lookahead == '#') ADVANCE(595);
+      if (lookahead == '\\') ADVANCE(297);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(596);
-      if (lookahead != 0) ADVANCE(597);
+          lookahead == ' ') ADVANCE(594);
+      if (lookahead != 0) ADVANCE(595);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 766,
-        ',', 319,
-        '=', 337,
+        '#', 764,
+        ',', 317,
+        '=', 335,
         'a', 158,
         'c', 139,
-        'e', 184,
-        'f', 216,
+        'e', 183,
+        'f', 215,
         'i', 172,
         'n', 56,
         'p', 204,
-        's', 96,
-        '}', 325,
+        's', 97,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2684,45 +2755,45 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 441,
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        ',', 319,
-        '[', 401,
-        '{', 324,
-        '}', 325,
+        '!', 439,
+        '"', 593,
+        '#', 764,
+        '$', 305,
+        ',', 317,
+        '[', 399,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
+        '"', 593,
+        '#', 764,
+        '$', 305,
         ')', 343,
-        ':', 587,
-        '[', 401,
-        '_', 758,
-        '{', 324,
+        ':', 585,
+        '[', 399,
+        '_', 756,
+        '{', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == '"') ADVANCE(593);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '$') ADVANCE(305);
       if (lookahead == ')') ADVANCE(343);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
@@ -2731,452 +2802,452 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(565);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == '[') ADVANCE(401);
-      if (lookahead == ']') ADVANCE(402);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(593);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == '[') ADVANCE(399);
+      if (lookahead == ']') ADVANCE(400);
+      if (lookahead == '{') ADVANCE(322);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(575);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == '[') ADVANCE(401);
-      if (lookahead == 'g') ADVANCE(574);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(593);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == '[') ADVANCE(399);
+      if (lookahead == 'g') ADVANCE(572);
+      if (lookahead == '{') ADVANCE(322);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(575);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'a', 496,
-        'd', 467,
-        'e', 562,
-        'f', 534,
-        'i', 506,
-        'l', 443,
-        'n', 444,
-        'p', 512,
-        's', 475,
-        't', 513,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '"', 593,
+        '#', 764,
+        '$', 305,
+        '[', 399,
+        'a', 494,
+        'd', 465,
+        'e', 560,
+        'f', 532,
+        'i', 504,
+        'l', 441,
+        'n', 442,
+        'p', 510,
+        's', 473,
+        't', 511,
+        'u', 538,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'a', 496,
-        'd', 467,
-        'f', 534,
-        'i', 506,
-        'l', 443,
-        'n', 444,
-        'p', 515,
-        's', 475,
-        't', 513,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '"', 593,
+        '#', 764,
+        '$', 305,
+        '[', 399,
+        'a', 494,
+        'd', 465,
+        'f', 532,
+        'i', 504,
+        'l', 441,
+        'n', 442,
+        'p', 513,
+        's', 473,
+        't', 511,
+        'u', 538,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'f', 534,
-        'i', 506,
-        'n', 445,
-        'p', 515,
-        't', 513,
-        '{', 324,
+        '"', 593,
+        '#', 764,
+        '$', 305,
+        '[', 399,
+        'f', 532,
+        'i', 504,
+        'n', 443,
+        'p', 513,
+        't', 511,
+        '{', 322,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == '"') ADVANCE(593);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '$') ADVANCE(305);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == ',') ADVANCE(319);
-      if (lookahead == 's') ADVANCE(762);
-      if (lookahead == '}') ADVANCE(325);
+      if (lookahead == '"') ADVANCE(593);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == ',') ADVANCE(317);
+      if (lookahead == 's') ADVANCE(760);
+      if (lookahead == '}') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 467,
-        'e', 562,
-        'i', 506,
-        'l', 443,
-        'n', 511,
-        'p', 520,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 764,
+        '$', 305,
+        'a', 494,
+        'd', 465,
+        'e', 560,
+        'i', 504,
+        'l', 441,
+        'n', 509,
+        'p', 518,
+        's', 473,
+        'u', 538,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 467,
-        'i', 506,
-        'l', 443,
-        'n', 511,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 764,
+        '$', 305,
+        'a', 494,
+        'd', 465,
+        'i', 504,
+        'l', 441,
+        'n', 509,
+        's', 473,
+        'u', 538,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'g', 536,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 474,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 764,
+        '$', 305,
+        'a', 494,
+        'd', 464,
+        'e', 560,
+        'g', 534,
+        'h', 552,
+        'i', 456,
+        'k', 445,
+        'l', 441,
+        'n', 509,
+        'p', 514,
+        's', 472,
+        'u', 538,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 475,
-        'u', 540,
-        'w', 490,
-        '{', 324,
-        '}', 325,
+        '#', 764,
+        '$', 305,
+        'a', 494,
+        'd', 464,
+        'e', 560,
+        'h', 552,
+        'i', 456,
+        'k', 445,
+        'l', 441,
+        'n', 509,
+        'p', 514,
+        's', 473,
+        'u', 538,
+        'w', 488,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'h', 554,
-        'i', 459,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 764,
+        '$', 305,
+        'a', 494,
+        'd', 464,
+        'e', 560,
+        'h', 552,
+        'i', 457,
+        'k', 445,
+        'l', 441,
+        'n', 509,
+        'p', 514,
+        's', 473,
+        'u', 538,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'g', 536,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 519,
-        's', 474,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 764,
+        '$', 305,
+        'a', 494,
+        'd', 464,
+        'g', 534,
+        'h', 552,
+        'i', 456,
+        'k', 445,
+        'l', 441,
+        'n', 509,
+        'p', 517,
+        's', 472,
+        'u', 538,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == 'i') ADVANCE(506);
-      if (lookahead == 't') ADVANCE(513);
-      if (lookahead == 'w') ADVANCE(490);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == 'i') ADVANCE(504);
+      if (lookahead == 't') ADVANCE(511);
+      if (lookahead == 'w') ADVANCE(488);
+      if (lookahead == '{') ADVANCE(322);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == 't') ADVANCE(513);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == 't') ADVANCE(511);
+      if (lookahead == '{') ADVANCE(322);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '$') ADVANCE(305);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(574);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'c') ADVANCE(142);
-      if (lookahead == 'e') ADVANCE(183);
-      if (lookahead == 'f') ADVANCE(216);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == 'c') ADVANCE(143);
+      if (lookahead == 'e') ADVANCE(182);
+      if (lookahead == 'f') ADVANCE(215);
       if (lookahead == 'n') ADVANCE(52);
       if (lookahead == 'p') ADVANCE(199);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'f') ADVANCE(391);
-      if (lookahead == 't') ADVANCE(389);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == 'f') ADVANCE(389);
+      if (lookahead == 't') ADVANCE(387);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'i') ADVANCE(413);
+      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == 'i') ADVANCE(411);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(764);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(764);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(764);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(764);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(764);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '.') ADVANCE(298);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(585);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == '.') ADVANCE(302);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(306);
+      if (lookahead == '.') ADVANCE(304);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'a') ADVANCE(41);
       if (lookahead == 'i') ADVANCE(77);
       if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'o') ADVANCE(180);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(234);
+      if (lookahead == 'n') ADVANCE(232);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(286);
+      if (lookahead == 'n') ADVANCE(284);
       if (lookahead == 's') ADVANCE(64);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'g') ADVANCE(231);
-      if (lookahead == 'x') ADVANCE(210);
+      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == 'g') ADVANCE(229);
+      if (lookahead == 'x') ADVANCE(209);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'l') ADVANCE(157);
       if (lookahead == 'p') ADVANCE(136);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(298);
+          lookahead == 'n') ADVANCE(296);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'l') ADVANCE(157);
       if (lookahead == 'p') ADVANCE(136);
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -3184,41 +3255,41 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 't') ADVANCE(90);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'u') ADVANCE(160);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(298);
+          lookahead == 'n') ADVANCE(296);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(439);
+      if (lookahead == '=') ADVANCE(437);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(268);
+      if (lookahead == 'a') ADVANCE(266);
       if (lookahead == 'i') ADVANCE(77);
       if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(185);
+      if (lookahead == 'o') ADVANCE(184);
       END_STATE();
     case 47:
       if (lookahead == 'a') ADVANCE(125);
@@ -3230,21 +3301,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(86);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(425);
+      if (lookahead == 'a') ADVANCE(423);
       END_STATE();
     case 51:
       if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(370);
+      if (lookahead == 'o') ADVANCE(368);
       END_STATE();
     case 52:
       if (lookahead == 'a') ADVANCE(169);
       if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(277);
+      if (lookahead == 'a') ADVANCE(275);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(70);
+      if (lookahead == 'a') ADVANCE(71);
       END_STATE();
     case 55:
       if (lookahead == 'a') ADVANCE(74);
@@ -3262,36 +3333,36 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 59:
       if (lookahead == 'c') ADVANCE(168);
-      if (lookahead == 'm') ADVANCE(209);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'm') ADVANCE(208);
+      if (lookahead == 'n') ADVANCE(379);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(423);
+      if (lookahead == 'c') ADVANCE(421);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(430);
+      if (lookahead == 'c') ADVANCE(428);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(287);
+      if (lookahead == 'c') ADVANCE(285);
       END_STATE();
     case 63:
       if (lookahead == 'c') ADVANCE(191);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(226);
+      if (lookahead == 'c') ADVANCE(225);
       END_STATE();
     case 65:
       if (lookahead == 'c') ADVANCE(108);
       if (lookahead == 'p') ADVANCE(107);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(259);
+      if (lookahead == 'c') ADVANCE(257);
       END_STATE();
     case 67:
       if (lookahead == 'c') ADVANCE(91);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(261);
+      if (lookahead == 'c') ADVANCE(259);
       END_STATE();
     case 69:
       if (lookahead == 'c') ADVANCE(92);
@@ -3300,52 +3371,52 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(93);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(95);
+      if (lookahead == 'c') ADVANCE(94);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(97);
+      if (lookahead == 'c') ADVANCE(96);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(272);
+      if (lookahead == 'c') ADVANCE(270);
       END_STATE();
     case 74:
       if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'd') ADVANCE(419);
+      if (lookahead == 'd') ADVANCE(417);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(218);
+      if (lookahead == 'd') ADVANCE(217);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(218);
+      if (lookahead == 'd') ADVANCE(217);
       if (lookahead == 'l') ADVANCE(137);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'd') ADVANCE(233);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'd') ADVANCE(233);
       if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(254);
+      if (lookahead == 'r') ADVANCE(252);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'd') ADVANCE(233);
       if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(264);
+      if (lookahead == 'r') ADVANCE(262);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(281);
+      if (lookahead == 'd') ADVANCE(279);
       END_STATE();
     case 82:
       if (lookahead == 'd') ADVANCE(175);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(221);
+      if (lookahead == 'd') ADVANCE(220);
       END_STATE();
     case 84:
       if (lookahead == 'd') ADVANCE(116);
-      if (lookahead == 't') ADVANCE(144);
+      if (lookahead == 't') ADVANCE(145);
       END_STATE();
     case 85:
       if (lookahead == 'd') ADVANCE(100);
@@ -3355,13 +3426,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 87:
       if (lookahead == 'e') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(234);
+      if (lookahead == 'n') ADVANCE(232);
       END_STATE();
     case 88:
       if (lookahead == 'e') ADVANCE(162);
       if (lookahead == 'i') ADVANCE(159);
       if (lookahead == 'n') ADVANCE(135);
-      if (lookahead == 'y') ADVANCE(249);
+      if (lookahead == 'y') ADVANCE(247);
       END_STATE();
     case 89:
       if (lookahead == 'e') ADVANCE(360);
@@ -3370,106 +3441,106 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(129);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(316);
+      if (lookahead == 'e') ADVANCE(402);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(314);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'e') ADVANCE(341);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(428);
+      if (lookahead == 'e') ADVANCE(355);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(427);
+      if (lookahead == 'e') ADVANCE(426);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(163);
-      if (lookahead == 't') ADVANCE(229);
+      if (lookahead == 'e') ADVANCE(425);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(404);
+      if (lookahead == 'e') ADVANCE(163);
+      if (lookahead == 't') ADVANCE(227);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(399);
+      if (lookahead == 'e') ADVANCE(397);
       END_STATE();
     case 99:
       if (lookahead == 'e') ADVANCE(356);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(438);
+      if (lookahead == 'e') ADVANCE(436);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(179);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 103:
       if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(244);
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 'o') ADVANCE(242);
+      if (lookahead == 't') ADVANCE(264);
       END_STATE();
     case 104:
       if (lookahead == 'e') ADVANCE(154);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(250);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(185);
       END_STATE();
     case 107:
       if (lookahead == 'e') ADVANCE(66);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(212);
+      if (lookahead == 'e') ADVANCE(211);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(289);
+      if (lookahead == 'e') ADVANCE(287);
       END_STATE();
     case 110:
       if (lookahead == 'e') ADVANCE(167);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(218);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(243);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'e') ADVANCE(219);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(245);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(227);
+      if (lookahead == 'e') ADVANCE(226);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(240);
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
     case 117:
       if (lookahead == 'e') ADVANCE(161);
       if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(249);
+      if (lookahead == 'y') ADVANCE(247);
       END_STATE();
     case 118:
       if (lookahead == 'e') ADVANCE(161);
       if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(249);
+      if (lookahead == 'y') ADVANCE(247);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
+          lookahead == 'c') ADVANCE(295);
       END_STATE();
     case 119:
       if (lookahead == 'e') ADVANCE(68);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(230);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(246);
       END_STATE();
     case 122:
       if (lookahead == 'e') ADVANCE(73);
@@ -3478,91 +3549,91 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'e') ADVANCE(186);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(249);
       END_STATE();
     case 125:
       if (lookahead == 'f') ADVANCE(152);
       END_STATE();
     case 126:
       if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(286);
+      if (lookahead == 'n') ADVANCE(284);
       if (lookahead == 's') ADVANCE(64);
       END_STATE();
     case 127:
       if (lookahead == 'g') ADVANCE(351);
       END_STATE();
     case 128:
-      if (lookahead == 'g') ADVANCE(380);
+      if (lookahead == 'g') ADVANCE(378);
       END_STATE();
     case 129:
       if (lookahead == 'g') ADVANCE(200);
       END_STATE();
     case 130:
-      if (lookahead == 'g') ADVANCE(233);
+      if (lookahead == 'g') ADVANCE(231);
       END_STATE();
     case 131:
-      if (lookahead == 'h') ADVANCE(384);
+      if (lookahead == 'h') ADVANCE(382);
       END_STATE();
     case 132:
       if (lookahead == 'h') ADVANCE(192);
       END_STATE();
     case 133:
-      if (lookahead == 'h') ADVANCE(148);
+      if (lookahead == 'h') ADVANCE(149);
       END_STATE();
     case 134:
-      if (lookahead == 'h') ADVANCE(121);
+      if (lookahead == 'h') ADVANCE(120);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(406);
+      if (lookahead == 'i') ADVANCE(404);
       END_STATE();
     case 136:
       if (lookahead == 'i') ADVANCE(153);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(278);
+      if (lookahead == 'i') ADVANCE(276);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(267);
+      if (lookahead == 'i') ADVANCE(265);
       END_STATE();
     case 139:
       if (lookahead == 'i') ADVANCE(83);
       END_STATE();
     case 140:
       if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 'u') ADVANCE(250);
+      if (lookahead == 'u') ADVANCE(248);
       END_STATE();
     case 141:
       if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(76);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(61);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'i') ADVANCE(176);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(197);
+      if (lookahead == 'i') ADVANCE(177);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(178);
+      if (lookahead == 'i') ADVANCE(197);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(270);
+      if (lookahead == 'i') ADVANCE(178);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(213);
+      if (lookahead == 'i') ADVANCE(268);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(72);
+      if (lookahead == 'i') ADVANCE(212);
       END_STATE();
     case 152:
       if (lookahead == 'k') ADVANCE(50);
@@ -3571,10 +3642,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'k') ADVANCE(109);
       END_STATE();
     case 154:
-      if (lookahead == 'l') ADVANCE(364);
+      if (lookahead == 'l') ADVANCE(337);
       END_STATE();
     case 155:
-      if (lookahead == 'l') ADVANCE(378);
+      if (lookahead == 'l') ADVANCE(376);
       END_STATE();
     case 156:
       if (lookahead == 'l') ADVANCE(141);
@@ -3584,34 +3655,35 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 158:
       if (lookahead == 'l') ADVANCE(155);
-      if (lookahead == 'n') ADVANCE(291);
+      if (lookahead == 'n') ADVANCE(289);
       END_STATE();
     case 159:
       if (lookahead == 'l') ADVANCE(106);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(263);
+      if (lookahead == 'l') ADVANCE(261);
       END_STATE();
     case 161:
       if (lookahead == 'l') ADVANCE(119);
       END_STATE();
     case 162:
       if (lookahead == 'l') ADVANCE(119);
-      if (lookahead == 'n') ADVANCE(276);
+      if (lookahead == 'n') ADVANCE(274);
+      if (lookahead == 'r') ADVANCE(280);
       END_STATE();
     case 163:
       if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'r') ADVANCE(282);
+      if (lookahead == 'r') ADVANCE(280);
       END_STATE();
     case 164:
-      if (lookahead == 'm') ADVANCE(209);
+      if (lookahead == 'm') ADVANCE(208);
       if (lookahead == 'n') ADVANCE(130);
       END_STATE();
     case 165:
-      if (lookahead == 'm') ADVANCE(393);
+      if (lookahead == 'm') ADVANCE(391);
       END_STATE();
     case 166:
-      if (lookahead == 'm') ADVANCE(330);
+      if (lookahead == 'm') ADVANCE(328);
       END_STATE();
     case 167:
       if (lookahead == 'm') ADVANCE(353);
@@ -3623,25 +3695,25 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'm') ADVANCE(112);
       END_STATE();
     case 170:
-      if (lookahead == 'm') ADVANCE(94);
+      if (lookahead == 'm') ADVANCE(95);
       END_STATE();
     case 171:
       if (lookahead == 'm') ADVANCE(124);
       END_STATE();
     case 172:
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'n') ADVANCE(379);
       END_STATE();
     case 173:
-      if (lookahead == 'n') ADVANCE(432);
+      if (lookahead == 'n') ADVANCE(430);
       END_STATE();
     case 174:
       if (lookahead == 'n') ADVANCE(362);
       END_STATE();
     case 175:
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'n') ADVANCE(401);
       END_STATE();
     case 176:
-      if (lookahead == 'n') ADVANCE(440);
+      if (lookahead == 'n') ADVANCE(438);
       END_STATE();
     case 177:
       if (lookahead == 'n') ADVANCE(127);
@@ -3650,45 +3722,45 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'n') ADVANCE(128);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(67);
+      if (lookahead == 'n') ADVANCE(255);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(257);
+      if (lookahead == 'n') ADVANCE(235);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(237);
+      if (lookahead == 'n') ADVANCE(260);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(262);
+      if (lookahead == 'n') ADVANCE(271);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(273);
-      END_STATE();
-    case 184:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'n') ADVANCE(271);
       if (lookahead == 'v') ADVANCE(115);
       END_STATE();
+    case 184:
+      if (lookahead == 'n') ADVANCE(244);
+      END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(70);
       END_STATE();
     case 187:
       if (lookahead == 'o') ADVANCE(79);
       END_STATE();
     case 188:
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'o') ADVANCE(394);
       END_STATE();
     case 189:
-      if (lookahead == 'o') ADVANCE(279);
+      if (lookahead == 'o') ADVANCE(277);
       if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 190:
-      if (lookahead == 'o') ADVANCE(283);
+      if (lookahead == 'o') ADVANCE(281);
       END_STATE();
     case 191:
-      if (lookahead == 'o') ADVANCE(280);
+      if (lookahead == 'o') ADVANCE(278);
       END_STATE();
     case 192:
       if (lookahead == 'o') ADVANCE(75);
@@ -3710,487 +3782,481 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'o') ADVANCE(174);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(230);
+      if (lookahead == 'o') ADVANCE(228);
       END_STATE();
     case 199:
       if (lookahead == 'o') ADVANCE(78);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(224);
+      if (lookahead == 'o') ADVANCE(223);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(214);
+      if (lookahead == 'o') ADVANCE(213);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(214);
+      if (lookahead == 'o') ADVANCE(213);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
+          lookahead == 'c') ADVANCE(294);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 'o') ADVANCE(221);
       END_STATE();
     case 204:
       if (lookahead == 'o') ADVANCE(80);
       END_STATE();
     case 205:
-      if (lookahead == 'p') ADVANCE(417);
+      if (lookahead == 'p') ADVANCE(415);
       END_STATE();
     case 206:
-      if (lookahead == 'p') ADVANCE(408);
+      if (lookahead == 'p') ADVANCE(406);
       END_STATE();
     case 207:
-      if (lookahead == 'p') ADVANCE(60);
-      END_STATE();
-    case 208:
       if (lookahead == 'p') ADVANCE(54);
       END_STATE();
-    case 209:
+    case 208:
       if (lookahead == 'p') ADVANCE(198);
       END_STATE();
-    case 210:
+    case 209:
       if (lookahead == 'p') ADVANCE(107);
       END_STATE();
+    case 210:
+      if (lookahead == 'p') ADVANCE(234);
+      END_STATE();
     case 211:
-      if (lookahead == 'p') ADVANCE(236);
+      if (lookahead == 'p') ADVANCE(256);
       END_STATE();
     case 212:
-      if (lookahead == 'p') ADVANCE(258);
+      if (lookahead == 'p') ADVANCE(272);
       END_STATE();
     case 213:
-      if (lookahead == 'p') ADVANCE(274);
+      if (lookahead == 'p') ADVANCE(144);
       END_STATE();
     case 214:
-      if (lookahead == 'p') ADVANCE(143);
-      END_STATE();
-    case 215:
       if (lookahead == 'p') ADVANCE(55);
       END_STATE();
-    case 216:
+    case 215:
       if (lookahead == 'q') ADVANCE(82);
       END_STATE();
-    case 217:
+    case 216:
       if (lookahead == 'r') ADVANCE(189);
       END_STATE();
+    case 217:
+      if (lookahead == 'r') ADVANCE(324);
+      END_STATE();
     case 218:
-      if (lookahead == 'r') ADVANCE(326);
+      if (lookahead == 'r') ADVANCE(419);
       END_STATE();
     case 219:
-      if (lookahead == 'r') ADVANCE(421);
+      if (lookahead == 'r') ADVANCE(319);
       END_STATE();
     case 220:
-      if (lookahead == 'r') ADVANCE(321);
+      if (lookahead == 'r') ADVANCE(325);
       END_STATE();
     case 221:
-      if (lookahead == 'r') ADVANCE(327);
-      END_STATE();
-    case 222:
       if (lookahead == 'r') ADVANCE(352);
       END_STATE();
-    case 223:
+    case 222:
       if (lookahead == 'r') ADVANCE(193);
       END_STATE();
+    case 223:
+      if (lookahead == 'r') ADVANCE(286);
+      END_STATE();
     case 224:
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'r') ADVANCE(241);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(243);
+      if (lookahead == 'r') ADVANCE(151);
       END_STATE();
     case 226:
-      if (lookahead == 'r') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(290);
       END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(292);
+      if (lookahead == 'r') ADVANCE(147);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(207);
+      if (lookahead == 'r') ADVANCE(258);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(146);
-      END_STATE();
-    case 230:
-      if (lookahead == 'r') ADVANCE(260);
-      END_STATE();
-    case 231:
       if (lookahead == 'r') ADVANCE(114);
       END_STATE();
-    case 232:
+    case 230:
       if (lookahead == 'r') ADVANCE(98);
       END_STATE();
+    case 231:
+      if (lookahead == 'r') ADVANCE(121);
+      END_STATE();
+    case 232:
+      if (lookahead == 's') ADVANCE(431);
+      END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 's') ADVANCE(374);
       END_STATE();
     case 234:
-      if (lookahead == 's') ADVANCE(433);
+      if (lookahead == 's') ADVANCE(327);
       END_STATE();
     case 235:
-      if (lookahead == 's') ADVANCE(376);
+      if (lookahead == 's') ADVANCE(254);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 's') ADVANCE(371);
       END_STATE();
     case 237:
-      if (lookahead == 's') ADVANCE(256);
+      if (lookahead == 's') ADVANCE(370);
       END_STATE();
     case 238:
-      if (lookahead == 's') ADVANCE(373);
+      if (lookahead == 's') ADVANCE(377);
       END_STATE();
     case 239:
-      if (lookahead == 's') ADVANCE(372);
+      if (lookahead == 's') ADVANCE(89);
       END_STATE();
     case 240:
-      if (lookahead == 's') ADVANCE(379);
-      END_STATE();
-    case 241:
-      if (lookahead == 's') ADVANCE(89);
-      END_STATE();
-    case 242:
       if (lookahead == 's') ADVANCE(89);
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(296);
+          lookahead == 'd') ADVANCE(294);
+      END_STATE();
+    case 241:
+      if (lookahead == 's') ADVANCE(146);
+      END_STATE();
+    case 242:
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(145);
+      if (lookahead == 's') ADVANCE(207);
       END_STATE();
     case 244:
       if (lookahead == 's') ADVANCE(253);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(237);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 's') ADVANCE(269);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(273);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 's') ADVANCE(214);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(275);
-      END_STATE();
-    case 251:
-      if (lookahead == 's') ADVANCE(215);
-      END_STATE();
-    case 252:
       if (lookahead == 't') ADVANCE(132);
       END_STATE();
-    case 253:
-      if (lookahead == 't') ADVANCE(420);
+    case 251:
+      if (lookahead == 't') ADVANCE(418);
       END_STATE();
-    case 254:
+    case 252:
       if (lookahead == 't') ADVANCE(347);
       END_STATE();
-    case 255:
-      if (lookahead == 't') ADVANCE(335);
-      END_STATE();
-    case 256:
-      if (lookahead == 't') ADVANCE(335);
-      if (lookahead == 'u') ADVANCE(170);
-      END_STATE();
-    case 257:
-      if (lookahead == 't') ADVANCE(431);
-      END_STATE();
-    case 258:
-      if (lookahead == 't') ADVANCE(383);
-      END_STATE();
-    case 259:
-      if (lookahead == 't') ADVANCE(435);
-      END_STATE();
-    case 260:
+    case 253:
       if (lookahead == 't') ADVANCE(333);
       END_STATE();
+    case 254:
+      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 'u') ADVANCE(170);
+      END_STATE();
+    case 255:
+      if (lookahead == 't') ADVANCE(429);
+      END_STATE();
+    case 256:
+      if (lookahead == 't') ADVANCE(381);
+      END_STATE();
+    case 257:
+      if (lookahead == 't') ADVANCE(433);
+      END_STATE();
+    case 258:
+      if (lookahead == 't') ADVANCE(331);
+      END_STATE();
+    case 259:
+      if (lookahead == 't') ADVANCE(372);
+      END_STATE();
+    case 260:
+      if (lookahead == 't') ADVANCE(435);
+      END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 't') ADVANCE(364);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(437);
-      END_STATE();
-    case 263:
-      if (lookahead == 't') ADVANCE(366);
-      END_STATE();
-    case 264:
       if (lookahead == 't') ADVANCE(348);
       END_STATE();
-    case 265:
-      if (lookahead == 't') ADVANCE(266);
+    case 263:
+      if (lookahead == 't') ADVANCE(264);
       END_STATE();
-    case 266:
+    case 264:
       if (lookahead == 't') ADVANCE(205);
       END_STATE();
-    case 267:
+    case 265:
       if (lookahead == 't') ADVANCE(131);
       END_STATE();
-    case 268:
+    case 266:
       if (lookahead == 't') ADVANCE(90);
       END_STATE();
-    case 269:
+    case 267:
       if (lookahead == 't') ADVANCE(133);
       END_STATE();
-    case 270:
-      if (lookahead == 't') ADVANCE(290);
+    case 268:
+      if (lookahead == 't') ADVANCE(288);
       END_STATE();
-    case 271:
+    case 269:
       if (lookahead == 't') ADVANCE(110);
       END_STATE();
-    case 272:
+    case 270:
       if (lookahead == 't') ADVANCE(203);
       END_STATE();
+    case 271:
+      if (lookahead == 't') ADVANCE(150);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(148);
+      END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(149);
-      END_STATE();
-    case 274:
-      if (lookahead == 't') ADVANCE(147);
-      END_STATE();
-    case 275:
       if (lookahead == 't') ADVANCE(113);
       END_STATE();
-    case 276:
+    case 274:
       if (lookahead == 't') ADVANCE(123);
       END_STATE();
-    case 277:
+    case 275:
       if (lookahead == 'u') ADVANCE(160);
       END_STATE();
-    case 278:
+    case 276:
       if (lookahead == 'u') ADVANCE(166);
       END_STATE();
+    case 277:
+      if (lookahead == 'u') ADVANCE(210);
+      END_STATE();
+    case 278:
+      if (lookahead == 'u') ADVANCE(181);
+      END_STATE();
     case 279:
-      if (lookahead == 'u') ADVANCE(211);
+      if (lookahead == 'u') ADVANCE(72);
       END_STATE();
     case 280:
-      if (lookahead == 'u') ADVANCE(182);
+      if (lookahead == 'v') ADVANCE(142);
       END_STATE();
     case 281:
-      if (lookahead == 'u') ADVANCE(71);
+      if (lookahead == 'w') ADVANCE(384);
       END_STATE();
     case 282:
-      if (lookahead == 'v') ADVANCE(151);
-      END_STATE();
-    case 283:
-      if (lookahead == 'w') ADVANCE(386);
-      END_STATE();
-    case 284:
       if (lookahead == 'w') ADVANCE(134);
       END_STATE();
-    case 285:
+    case 283:
       if (lookahead == 'x') ADVANCE(65);
       END_STATE();
-    case 286:
-      if (lookahead == 'y') ADVANCE(368);
+    case 284:
+      if (lookahead == 'y') ADVANCE(366);
       END_STATE();
-    case 287:
+    case 285:
       if (lookahead == 'y') ADVANCE(358);
       END_STATE();
-    case 288:
+    case 286:
       if (lookahead == 'y') ADVANCE(339);
       END_STATE();
+    case 287:
+      if (lookahead == 'y') ADVANCE(427);
+      END_STATE();
+    case 288:
+      if (lookahead == 'y') ADVANCE(398);
+      END_STATE();
     case 289:
-      if (lookahead == 'y') ADVANCE(429);
+      if (lookahead == 'y') ADVANCE(282);
       END_STATE();
     case 290:
-      if (lookahead == 'y') ADVANCE(400);
+      if (lookahead == 'y') ADVANCE(267);
       END_STATE();
     case 291:
-      if (lookahead == 'y') ADVANCE(284);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(295);
       END_STATE();
     case 292:
-      if (lookahead == 'y') ADVANCE(269);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(294);
       END_STATE();
     case 293:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(294);
       END_STATE();
     case 294:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(578);
       END_STATE();
     case 295:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(294);
       END_STATE();
     case 296:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(580);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(578);
       END_STATE();
     case 297:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(296);
-      END_STATE();
-    case 298:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(580);
-      END_STATE();
-    case 299:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(599);
+          lookahead == 't') ADVANCE(597);
+      END_STATE();
+    case 298:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
+      END_STATE();
+    case 299:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
       END_STATE();
     case 300:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
-      END_STATE();
-    case 301:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
       END_STATE();
-    case 302:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
-      END_STATE();
-    case 303:
+    case 301:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 304:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
-      END_STATE();
-    case 305:
+    case 302:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       END_STATE();
-    case 306:
+    case 303:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
+      END_STATE();
+    case 304:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 307:
+    case 305:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
       END_STATE();
-    case 308:
-      if (eof) ADVANCE(315);
+    case 306:
+      if (eof) ADVANCE(313);
       ADVANCE_MAP(
-        '!', 442,
-        '"', 595,
-        '#', 766,
-        '$', 307,
+        '!', 440,
+        '"', 593,
+        '#', 764,
+        '$', 305,
         '(', 342,
         ')', 343,
-        ',', 319,
+        ',', 317,
         ':', 344,
-        '=', 337,
-        '[', 401,
-        ']', 402,
-        'a', 614,
-        'c', 605,
-        'd', 631,
-        'e', 654,
-        'f', 708,
-        'g', 710,
-        'h', 636,
-        'i', 615,
-        'k', 606,
-        'l', 607,
-        'm', 643,
-        'n', 609,
-        'p', 692,
-        's', 632,
-        't', 691,
-        'u', 723,
-        'v', 641,
-        'w', 668,
-        '{', 324,
-        '}', 325,
+        '=', 335,
+        '[', 399,
+        ']', 400,
+        'a', 612,
+        'c', 603,
+        'd', 629,
+        'e', 652,
+        'f', 706,
+        'g', 708,
+        'h', 634,
+        'i', 613,
+        'k', 604,
+        'l', 605,
+        'm', 641,
+        'n', 607,
+        'p', 690,
+        's', 630,
+        't', 689,
+        'u', 721,
+        'v', 639,
+        'w', 666,
+        '{', 322,
+        '}', 323,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(306);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
+      END_STATE();
+    case 307:
+      if (eof) ADVANCE(313);
+      ADVANCE_MAP(
+        '"', 593,
+        '#', 764,
+        '$', 305,
+        '(', 342,
+        ')', 343,
+        ',', 317,
+        '-', 566,
+        '/', 567,
+        '=', 335,
+        ']', 400,
+        'a', 58,
+        'c', 46,
+        'd', 87,
+        'e', 283,
+        'f', 222,
+        'g', 216,
+        'h', 103,
+        'i', 59,
+        'k', 47,
+        'l', 48,
+        'm', 105,
+        'n', 51,
+        'p', 187,
+        's', 88,
+        't', 188,
+        'u', 239,
+        'v', 102,
+        'w', 138,
+        '{', 322,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(308);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
+      END_STATE();
+    case 308:
+      if (eof) ADVANCE(313);
+      ADVANCE_MAP(
+        '"', 593,
+        '#', 764,
+        '$', 305,
+        '(', 342,
+        ')', 343,
+        ',', 317,
+        '=', 335,
+        ']', 400,
+        'a', 58,
+        'c', 46,
+        'd', 87,
+        'e', 283,
+        'f', 222,
+        'g', 216,
+        'h', 103,
+        'i', 59,
+        'k', 47,
+        'l', 48,
+        'm', 105,
+        'n', 51,
+        'p', 187,
+        's', 88,
+        't', 188,
+        'u', 239,
+        'v', 102,
+        'w', 138,
+        '{', 322,
+        '}', 323,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(308);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
       END_STATE();
     case 309:
-      if (eof) ADVANCE(315);
+      if (eof) ADVANCE(313);
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '-', 568,
-        '/', 569,
-        '=', 337,
-        ']', 402,
-        'a', 58,
-        'c', 46,
-        'd', 87,
-        'e', 285,
-        'f', 223,
-        'g', 217,
-        'h', 103,
-        'i', 59,
-        'k', 47,
-        'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 241,
-        'v', 102,
-        'w', 138,
-        '{', 324,
-        '}', 325,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
-      END_STATE();
-    case 310:
-      if (eof) ADVANCE(315);
-      ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '=', 337,
-        ']', 402,
-        'a', 58,
-        'c', 46,
-        'd', 87,
-        'e', 285,
-        'f', 223,
-        'g', 217,
-        'h', 103,
-        'i', 59,
-        'k', 47,
-        'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 241,
-        'v', 102,
-        'w', 138,
-        '{', 324,
-        '}', 325,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
-      END_STATE();
-    case 311:
-      if (eof) ADVANCE(315);
-      ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        ':', 587,
+        '#', 764,
+        '$', 305,
+        ':', 585,
         'A', 43,
-        'S', 293,
-        'T', 294,
-        'U', 295,
-        '[', 401,
-        ']', 402,
+        'S', 291,
+        'T', 292,
+        'U', 293,
+        '[', 399,
+        ']', 400,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 228,
-        'h', 265,
+        'g', 216,
+        'h', 263,
         'i', 164,
         'k', 47,
         'l', 48,
@@ -4198,30 +4264,30 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         'p', 196,
         's', 118,
         't', 202,
-        'u', 242,
+        'u', 240,
         'v', 102,
-        '}', 325,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(310);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 312:
-      if (eof) ADVANCE(315);
+    case 310:
+      if (eof) ADVANCE(313);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        ':', 587,
-        '[', 401,
-        ']', 402,
+        '#', 764,
+        '$', 305,
+        ':', 585,
+        '[', 399,
+        ']', 400,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 228,
-        'h', 265,
+        'g', 216,
+        'h', 263,
         'i', 164,
         'k', 47,
         'l', 48,
@@ -4229,173 +4295,183 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         'p', 196,
         's', 117,
         't', 201,
-        'u', 241,
+        'u', 239,
         'v', 102,
-        '}', 325,
+        '}', 323,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(310);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
+    case 311:
+      if (eof) ADVANCE(313);
+      ADVANCE_MAP(
+        '#', 764,
+        '$', 305,
+        'c', 447,
+        'd', 506,
+        'e', 560,
+        'h', 552,
+        'i', 454,
+        'k', 445,
+        'n', 443,
+        'p', 517,
+        's', 489,
+        'w', 488,
+        '{', 322,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(311);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 312:
+      if (eof) ADVANCE(313);
+      ADVANCE_MAP(
+        '#', 764,
+        '$', 305,
+        'c', 447,
+        'd', 506,
+        'e', 560,
+        'h', 552,
+        'i', 455,
+        'k', 445,
+        'n', 443,
+        'p', 517,
+        's', 489,
+        '{', 322,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(312);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
     case 313:
-      if (eof) ADVANCE(315);
-      ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'c', 449,
-        'd', 508,
-        'e', 562,
-        'h', 554,
-        'i', 456,
-        'k', 447,
-        'n', 445,
-        'p', 519,
-        's', 491,
-        'w', 490,
-        '{', 324,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(313);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 314:
-      if (eof) ADVANCE(315);
-      ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'c', 449,
-        'd', 508,
-        'e', 562,
-        'h', 554,
-        'i', 457,
-        'k', 447,
-        'n', 445,
-        'p', 519,
-        's', 491,
-        '{', 324,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(314);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 315:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 316:
+    case 314:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 317:
+    case 315:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
-    case 318:
+    case 316:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 319:
+    case 317:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 320:
+    case 318:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
       END_STATE();
-    case 321:
+    case 319:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 322:
+    case 320:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 323:
+    case 321:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 324:
+    case 322:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 325:
+    case 323:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 326:
+    case 324:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 327:
+    case 325:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (lookahead == 's') ADVANCE(345);
       END_STATE();
-    case 328:
+    case 326:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 329:
+    case 327:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 330:
+    case 328:
       ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 329:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
       END_STATE();
     case 331:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
+      ACCEPT_TOKEN(anon_sym_import);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 333:
-      ACCEPT_TOKEN(anon_sym_import);
+      ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
     case 334:
-      ACCEPT_TOKEN(anon_sym_import);
+      ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 335:
-      ACCEPT_TOKEN(anon_sym_const);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_const);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 337:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 338:
+    case 336:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 339:
       ACCEPT_TOKEN(anon_sym_category);
@@ -4405,7 +4481,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 341:
       ACCEPT_TOKEN(anon_sym_sentence);
@@ -4437,7 +4513,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 350:
       ACCEPT_TOKEN(anon_sym_strings);
@@ -4457,21 +4533,21 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 355:
       ACCEPT_TOKEN(anon_sym_namespace);
       END_STATE();
     case 356:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(323);
+      if (lookahead == 's') ADVANCE(321);
       END_STATE();
     case 357:
       ACCEPT_TOKEN(anon_sym_namespace);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 358:
       ACCEPT_TOKEN(anon_sym_policy);
@@ -4481,7 +4557,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 360:
       ACCEPT_TOKEN(anon_sym_use);
@@ -4491,7 +4567,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 362:
       ACCEPT_TOKEN(anon_sym_description);
@@ -4501,1496 +4577,1504 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 364:
-      ACCEPT_TOKEN(anon_sym_label);
+      ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
     case 365:
-      ACCEPT_TOKEN(anon_sym_label);
+      ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_default);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_default);
+      ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_deny);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_deny);
+      ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 372:
       ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
-    case 373:
+    case 371:
       ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
-    case 374:
+    case 372:
       ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_pods);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 378:
       ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
-    case 379:
+    case 377:
       ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
-    case 380:
+    case 378:
       ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
-    case 381:
+    case 379:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 382:
+    case 380:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 383:
+    case 381:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 384:
+    case 382:
       ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_allow);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_with);
+      ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(392);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(395);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 388:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(394);
+      if (lookahead == 'o') ADVANCE(386);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 389:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(397);
+      if (lookahead == 'r') ADVANCE(388);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 390:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(388);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(390);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 392:
-      ACCEPT_TOKEN(sym_sentence_word);
+      ACCEPT_TOKEN(anon_sym_from);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 393:
       ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 394:
-      ACCEPT_TOKEN(anon_sym_from);
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
       END_STATE();
     case 396:
       ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 399:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 400:
+    case 398:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 401:
+    case 399:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 402:
+    case 400:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 403:
+    case 401:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 404:
+    case 402:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(405);
+      if (lookahead == 's') ADVANCE(403);
       END_STATE();
-    case 405:
+    case 403:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 406:
+    case 404:
       ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_sni);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
     case 407:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 410:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
       END_STATE();
-    case 411:
+    case 409:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(408);
+      if (lookahead == '6') ADVANCE(409);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(412);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
       END_STATE();
     case 412:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(410);
-      if (lookahead == '6') ADVANCE(411);
+      if (lookahead == 'v') ADVANCE(410);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(414);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
       END_STATE();
     case 414:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(412);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
+      ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 419:
       ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
-    case 420:
+    case 418:
       ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
-    case 421:
+    case 419:
       ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
-    case 422:
+    case 420:
       ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 427:
       ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
-    case 428:
+    case 426:
       ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
-    case 429:
+    case 427:
       ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
-    case 430:
+    case 428:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 431:
+    case 429:
       ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
-    case 432:
+    case 430:
       ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
-    case 433:
+    case 431:
       ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_dns);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 434:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(anon_sym_expect);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_expect);
+      ACCEPT_TOKEN(anon_sym_node);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_notin);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(437);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(449);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(anon_sym_BANG);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(439);
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(502);
+      if (lookahead == 'o') ADVANCE(369);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 443:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(451);
+      if (lookahead == 'a') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 444:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (lookahead == 'o') ADVANCE(371);
+      if (lookahead == 'a') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 445:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
+      if (lookahead == 'a') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 446:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(559);
+      if (lookahead == 'a') ADVANCE(424);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 447:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(481);
+      if (lookahead == 'a') ADVANCE(553);
+      if (lookahead == 'i') ADVANCE(463);
+      if (lookahead == 'l') ADVANCE(558);
+      if (lookahead == 'o') ADVANCE(508);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 448:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(426);
+      if (lookahead == 'a') ADVANCE(460);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 449:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(555);
-      if (lookahead == 'i') ADVANCE(465);
-      if (lookahead == 'l') ADVANCE(560);
-      if (lookahead == 'o') ADVANCE(510);
+      if (lookahead == 'b') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 450:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(462);
+      if (lookahead == 'c') ADVANCE(422);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 451:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(477);
+      if (lookahead == 'c') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 452:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(424);
+      if (lookahead == 'c') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 453:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(533);
+      if (lookahead == 'c') ADVANCE(544);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(564);
+      if (lookahead == 'c') ADVANCE(503);
+      if (lookahead == 'm') ADVANCE(527);
+      if (lookahead == 'n') ADVANCE(380);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 455:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(546);
+      if (lookahead == 'c') ADVANCE(503);
+      if (lookahead == 'm') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 456:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'm') ADVANCE(529);
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'c') ADVANCE(503);
+      if (lookahead == 'n') ADVANCE(380);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 457:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'm') ADVANCE(529);
+      if (lookahead == 'c') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 458:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'c') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 459:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
+      if (lookahead == 'c') ADVANCE(467);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 460:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(547);
+      if (lookahead == 'c') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 461:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(469);
+      if (lookahead == 'd') ADVANCE(536);
+      if (lookahead == 'l') ADVANCE(485);
+      if (lookahead == 'r') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 462:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(470);
+      if (lookahead == 'd') ADVANCE(536);
+      if (lookahead == 'r') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 463:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(538);
-      if (lookahead == 'l') ADVANCE(487);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'd') ADVANCE(529);
+      if (lookahead == 'l') ADVANCE(486);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(538);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'e') ADVANCE(480);
+      if (lookahead == 'n') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(531);
-      if (lookahead == 'l') ADVANCE(488);
+      if (lookahead == 'e') ADVANCE(480);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 466:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(482);
-      if (lookahead == 'n') ADVANCE(539);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(482);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 468:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(361);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 469:
+    case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(318);
+      if (lookahead == 'e') ADVANCE(316);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 470:
+    case 468:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(357);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(481);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(507);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(483);
+      if (lookahead == 'e') ADVANCE(453);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(509);
+      if (lookahead == 'e') ADVANCE(498);
+      if (lookahead == 'i') ADVANCE(497);
+      if (lookahead == 'n') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(455);
+      if (lookahead == 'e') ADVANCE(498);
+      if (lookahead == 'i') ADVANCE(497);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
-      if (lookahead == 'i') ADVANCE(499);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'e') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
-      if (lookahead == 'i') ADVANCE(499);
+      if (lookahead == 'e') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(541);
+      if (lookahead == 'e') ADVANCE(501);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(495);
+      if (lookahead == 'e') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(503);
+      if (lookahead == 'e') ADVANCE(458);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'f') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(460);
+      if (lookahead == 'f') ADVANCE(444);
+      if (lookahead == 'n') ADVANCE(561);
+      if (lookahead == 's') ADVANCE(451);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(492);
+      if (lookahead == 'g') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(446);
-      if (lookahead == 'n') ADVANCE(563);
-      if (lookahead == 's') ADVANCE(453);
+      if (lookahead == 'h') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(522);
+      if (lookahead == 'i') ADVANCE(405);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(385);
+      if (lookahead == 'i') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(407);
+      if (lookahead == 'i') ADVANCE(452);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(528);
+      if (lookahead == 'i') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(454);
+      if (lookahead == 'i') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(558);
+      if (lookahead == 'i') ADVANCE(547);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(518);
+      if (lookahead == 'i') ADVANCE(497);
+      if (lookahead == 'y') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(549);
+      if (lookahead == 'k') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(499);
-      if (lookahead == 'y') ADVANCE(542);
+      if (lookahead == 'l') ADVANCE(485);
+      if (lookahead == 'r') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(448);
+      if (lookahead == 'l') ADVANCE(485);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(487);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'l') ADVANCE(338);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(487);
+      if (lookahead == 'l') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(365);
+      if (lookahead == 'l') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(497);
+      if (lookahead == 'l') ADVANCE(546);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'l') ADVANCE(470);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(548);
+      if (lookahead == 'l') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(472);
+      if (lookahead == 'm') ADVANCE(393);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(480);
+      if (lookahead == 'm') ADVANCE(329);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 501:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(395);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 502:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(331);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 503:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'm') ADVANCE(354);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(474);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(476);
+      if (lookahead == 'n') ADVANCE(380);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 505:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(524);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 506:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(382);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 507:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'n') ADVANCE(363);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(537);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(459);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(539);
+      if (lookahead == 'n') ADVANCE(542);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(461);
+      if (lookahead == 'o') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(544);
+      if (lookahead == 'o') ADVANCE(461);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(371);
+      if (lookahead == 'o') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(463);
+      if (lookahead == 'o') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(398);
+      if (lookahead == 'o') ADVANCE(462);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(561);
+      if (lookahead == 'o') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(464);
+      if (lookahead == 'o') ADVANCE(499);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(493);
+      if (lookahead == 'o') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(501);
+      if (lookahead == 'o') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(507);
+      if (lookahead == 'o') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 519:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(530);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(494);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 521:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(537);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 522:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(533);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(416);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(407);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(418);
+      if (lookahead == 'p') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(409);
+      if (lookahead == 'p') ADVANCE(448);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 525:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(473);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 526:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'p') ADVANCE(450);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(550);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(452);
+      if (lookahead == 'p') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(552);
+      if (lookahead == 'r') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(521);
+      if (lookahead == 'r') ADVANCE(326);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'r') ADVANCE(320);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(328);
+      if (lookahead == 'r') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(322);
+      if (lookahead == 'r') ADVANCE(515);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(486);
+      if (lookahead == 'r') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(517);
+      if (lookahead == 'r') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(565);
+      if (lookahead == 'r') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(527);
+      if (lookahead == 's') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(551);
+      if (lookahead == 's') ADVANCE(432);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(377);
+      if (lookahead == 's') ADVANCE(466);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(434);
+      if (lookahead == 's') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(468);
+      if (lookahead == 's') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(526);
+      if (lookahead == 's') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(556);
+      if (lookahead == 's') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 543:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(557);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 545:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(434);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(373);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(436);
+      if (lookahead == 't') ADVANCE(365);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(375);
+      if (lookahead == 't') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 548:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 549:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 550:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(336);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 551:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(334);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(332);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(521);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(489);
+      if (lookahead == 't') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(523);
+      if (lookahead == 't') ADVANCE(469);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(553);
+      if (lookahead == 't') ADVANCE(476);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(471);
+      if (lookahead == 't') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(478);
+      if (lookahead == 'u') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(479);
+      if (lookahead == 'u') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(502);
+      if (lookahead == 'u') ADVANCE(541);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(498);
+      if (lookahead == 'w') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(543);
+      if (lookahead == 'x') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(387);
+      if (lookahead == 'y') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
     case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(369);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 564:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'y') ADVANCE(359);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 565:
+    case 563:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'y') ADVANCE(340);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 566:
+    case 564:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
       END_STATE();
-    case 567:
+    case 565:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(565);
       END_STATE();
-    case 568:
+    case 566:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 569:
+    case 567:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 570:
+    case 568:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == ':') ADVANCE(587);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (lookahead == '.') ADVANCE(301);
+      if (lookahead == ':') ADVANCE(585);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 571:
+    case 569:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(585);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(573);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(336);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(575);
+      if (lookahead == 'r') ADVANCE(570);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(338);
+      if (lookahead == 'u') ADVANCE(571);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
       END_STATE();
     case 574:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(572);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(574);
       END_STATE();
     case 575:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(573);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
       END_STATE();
     case 576:
-      ACCEPT_TOKEN(sym_port_number);
+      ACCEPT_TOKEN(sym__port_number_immediate);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
       END_STATE();
     case 577:
-      ACCEPT_TOKEN(sym_port_number);
+      ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 578:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 579:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
+      if (lookahead == ':') ADVANCE(586);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(579);
       END_STATE();
     case 580:
-      ACCEPT_TOKEN(sym_protocol);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
+      if (lookahead == ':') ADVANCE(579);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(580);
       END_STATE();
     case 581:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(588);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
+      if (lookahead == ':') ADVANCE(580);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(581);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
       if (lookahead == ':') ADVANCE(581);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -5998,8 +6082,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 583:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
       if (lookahead == ':') ADVANCE(582);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -6007,8 +6091,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 584:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
       if (lookahead == ':') ADVANCE(583);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -6016,8 +6100,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
       if (lookahead == ':') ADVANCE(584);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -6025,476 +6109,474 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == '.') ADVANCE(299);
+      if (lookahead == '/') ADVANCE(300);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(586);
       END_STATE();
     case 587:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(586);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(587);
+      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(300);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
       END_STATE();
     case 588:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(588);
+      if (lookahead == '.') ADVANCE(303);
+      if (lookahead == '/') ADVANCE(300);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
       END_STATE();
     case 589:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(304);
-      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == '/') ADVANCE(300);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       END_STATE();
     case 590:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(305);
-      if (lookahead == '/') ADVANCE(302);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
       END_STATE();
     case 591:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(302);
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(298);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
       END_STATE();
     case 592:
-      ACCEPT_TOKEN(sym_cidr);
+      ACCEPT_TOKEN(sym_number);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
       END_STATE();
     case 593:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
-      END_STATE();
-    case 594:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
-      END_STATE();
-    case 595:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 596:
+    case 594:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(597);
+      if (lookahead == '#') ADVANCE(595);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(596);
+          lookahead == ' ') ADVANCE(594);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(597);
+          lookahead != '\\') ADVANCE(595);
       END_STATE();
-    case 597:
+    case 595:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(597);
+          lookahead != '\\') ADVANCE(595);
       END_STATE();
-    case 598:
+    case 596:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 599:
+    case 597:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 600:
+    case 598:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
+      END_STATE();
+    case 599:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '4') ADVANCE(756);
+      if (lookahead == '6') ADVANCE(756);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '_') ADVANCE(756);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 601:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(758);
-      if (lookahead == '6') ADVANCE(758);
+      if (lookahead == '_') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 602:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(758);
+      if (lookahead == 'a') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 603:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(758);
+      if (lookahead == 'a') ADVANCE(734);
+      if (lookahead == 'i') ADVANCE(625);
+      if (lookahead == 'l') ADVANCE(663);
+      if (lookahead == 'o') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(603);
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 604:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(758);
+      if (lookahead == 'a') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 605:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(736);
-      if (lookahead == 'i') ADVANCE(627);
-      if (lookahead == 'l') ADVANCE(665);
-      if (lookahead == 'o') ADVANCE(688);
+      if (lookahead == 'a') ADVANCE(610);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 606:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(651);
+      if (lookahead == 'a') ADVANCE(627);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 607:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(612);
+      if (lookahead == 'a') ADVANCE(682);
+      if (lookahead == 'o') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 608:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(629);
+      if (lookahead == 'a') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 609:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(684);
-      if (lookahead == 'o') ADVANCE(738);
+      if (lookahead == 'a') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 610:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(748);
+      if (lookahead == 'b') ADVANCE(635);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 611:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(622);
+      if (lookahead == 'c') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 612:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(637);
+      if (lookahead == 'c') ADVANCE(616);
+      if (lookahead == 'l') ADVANCE(675);
+      if (lookahead == 'n') ADVANCE(753);
+      if (lookahead == 'p') ADVANCE(660);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 613:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(758);
+      if (lookahead == 'c') ADVANCE(680);
+      if (lookahead == 'm') ADVANCE(703);
+      if (lookahead == 'n') ADVANCE(756);
+      if (lookahead == 'p') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 614:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(618);
-      if (lookahead == 'l') ADVANCE(677);
-      if (lookahead == 'n') ADVANCE(755);
-      if (lookahead == 'p') ADVANCE(662);
+      if (lookahead == 'c') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 615:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(682);
-      if (lookahead == 'm') ADVANCE(705);
-      if (lookahead == 'n') ADVANCE(758);
-      if (lookahead == 'p') ADVANCE(750);
+      if (lookahead == 'c') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(754);
+      if (lookahead == 'c') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(630);
+      if (lookahead == 'c') ADVANCE(638);
+      if (lookahead == 'p') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(696);
+      if (lookahead == 'c') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 619:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(640);
-      if (lookahead == 'p') ADVANCE(642);
+      if (lookahead == 'c') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 620:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(730);
+      if (lookahead == 'c') ADVANCE(632);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 621:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(744);
+      if (lookahead == 'c') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 622:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(634);
+      if (lookahead == 'd') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 623:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(719);
+      if (lookahead == 'd') ADVANCE(718);
+      if (lookahead == 'l') ADVANCE(664);
+      if (lookahead == 'r') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 624:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(758);
+      if (lookahead == 'd') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 625:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(720);
-      if (lookahead == 'l') ADVANCE(666);
-      if (lookahead == 'r') ADVANCE(732);
+      if (lookahead == 'd') ADVANCE(709);
+      if (lookahead == 'l') ADVANCE(662);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 626:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(685);
+      if (lookahead == 'd') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 627:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(711);
-      if (lookahead == 'l') ADVANCE(664);
+      if (lookahead == 'd') ADVANCE(645);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 628:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(749);
+      if (lookahead == 'e') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 629:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(647);
+      if (lookahead == 'e') ADVANCE(650);
+      if (lookahead == 'n') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(758);
+      if (lookahead == 'e') ADVANCE(678);
+      if (lookahead == 'i') ADVANCE(677);
+      if (lookahead == 'n') ADVANCE(659);
+      if (lookahead == 't') ADVANCE(715);
+      if (lookahead == 'y') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(652);
-      if (lookahead == 'n') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 632:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(680);
-      if (lookahead == 'i') ADVANCE(679);
-      if (lookahead == 'n') ADVANCE(661);
-      if (lookahead == 't') ADVANCE(717);
-      if (lookahead == 'y') ADVANCE(727);
+      if (lookahead == 'e') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(656);
+      if (lookahead == 'e') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(606);
+      if (lookahead == 'o') ADVANCE(723);
+      if (lookahead == 't') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(754);
+      if (lookahead == 'e') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(608);
-      if (lookahead == 'o') ADVANCE(725);
-      if (lookahead == 't') ADVANCE(734);
+      if (lookahead == 'e') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(676);
+      if (lookahead == 'e') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(690);
+      if (lookahead == 'e') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 639:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(681);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 640:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(706);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 641:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(716);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 642:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(620);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 643:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(731);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 644:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(689);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 645:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 640:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(618);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 641:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(729);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 642:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 643:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 644:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 645:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(707);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
@@ -6502,538 +6584,538 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(709);
+      if (lookahead == 'e') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(724);
+      if (lookahead == 'e') ADVANCE(619);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(713);
+      if (lookahead == 'f') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(621);
+      if (lookahead == 'f') ADVANCE(608);
+      if (lookahead == 'n') ADVANCE(752);
+      if (lookahead == 's') ADVANCE(621);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(674);
+      if (lookahead == 'g') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(610);
-      if (lookahead == 'n') ADVANCE(754);
-      if (lookahead == 's') ADVANCE(623);
+      if (lookahead == 'g') ADVANCE(713);
+      if (lookahead == 'n') ADVANCE(740);
+      if (lookahead == 'v') ADVANCE(643);
+      if (lookahead == 'x') ADVANCE(617);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(758);
+      if (lookahead == 'g') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(715);
-      if (lookahead == 'n') ADVANCE(742);
-      if (lookahead == 'v') ADVANCE(645);
-      if (lookahead == 'x') ADVANCE(619);
+      if (lookahead == 'g') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(720);
+      if (lookahead == 'h') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(702);
+      if (lookahead == 'h') ADVANCE(667);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(758);
+      if (lookahead == 'h') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(669);
+      if (lookahead == 'h') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(649);
+      if (lookahead == 'i') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(699);
+      if (lookahead == 'i') ADVANCE(673);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(758);
+      if (lookahead == 'i') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(675);
+      if (lookahead == 'i') ADVANCE(745);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(685);
+      if (lookahead == 'i') ADVANCE(636);
+      if (lookahead == 'u') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(747);
+      if (lookahead == 'i') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(638);
-      if (lookahead == 'u') ADVANCE(728);
+      if (lookahead == 'i') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 666:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 667:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(686);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 668:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(735);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 669:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(687);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 670:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(694);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 671:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 672:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 667:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(685);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 668:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(692);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 669:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 670:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(731);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 671:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(705);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 672:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(602);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(707);
+      if (lookahead == 'k') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(604);
+      if (lookahead == 'l') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(635);
+      if (lookahead == 'l') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(758);
+      if (lookahead == 'l') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(695);
+      if (lookahead == 'l') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(730);
+      if (lookahead == 'l') ADVANCE(648);
+      if (lookahead == 'n') ADVANCE(738);
+      if (lookahead == 'r') ADVANCE(749);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(644);
+      if (lookahead == 'm') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(650);
-      if (lookahead == 'n') ADVANCE(740);
-      if (lookahead == 'r') ADVANCE(751);
+      if (lookahead == 'm') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(758);
+      if (lookahead == 'm') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(703);
+      if (lookahead == 'm') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(630);
+      if (lookahead == 'n') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 684:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(648);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 685:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 686:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(655);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 687:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'n') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 685:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(651);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 686:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(719);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(721);
+      if (lookahead == 'n') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(617);
+      if (lookahead == 'o') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(730);
+      if (lookahead == 'o') ADVANCE(623);
+      if (lookahead == 'r') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 692:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(625);
-      if (lookahead == 'r') ADVANCE(697);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 693:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(745);
-      if (lookahead == 'p') ADVANCE(613);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 694:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(685);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 695:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 696:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(746);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 697:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(628);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 698:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(681);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 699:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(624);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 700:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(718);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 701:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(709);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 702:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(712);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 703:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 704:
-      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(743);
       if (lookahead == 'p') ADVANCE(611);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(683);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(744);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 695:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(626);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 696:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(679);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 697:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 698:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(716);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 699:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(707);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 700:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(710);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 701:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(756);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 702:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(609);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 703:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(698);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 704:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(728);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(700);
+      if (lookahead == 'p') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(730);
+      if (lookahead == 'q') ADVANCE(624);
+      if (lookahead == 'r') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(739);
+      if (lookahead == 'r') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(626);
-      if (lookahead == 'r') ADVANCE(698);
+      if (lookahead == 'r') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(758);
+      if (lookahead == 'r') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(693);
+      if (lookahead == 'r') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(720);
+      if (lookahead == 'r') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
@@ -7041,448 +7123,432 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(630);
+      if (lookahead == 'r') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(756);
+      if (lookahead == 'r') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(646);
+      if (lookahead == 'r') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(726);
+      if (lookahead == 'r') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(667);
+      if (lookahead == 'r') ADVANCE(671);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(730);
+      if (lookahead == 's') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(673);
+      if (lookahead == 's') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(758);
+      if (lookahead == 's') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(729);
+      if (lookahead == 's') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(720);
+      if (lookahead == 's') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(630);
+      if (lookahead == 's') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(704);
+      if (lookahead == 's') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(730);
+      if (lookahead == 's') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 727:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 's') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(756);
+      if (lookahead == 'u') ADVANCE(681);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(743);
+      if (lookahead == 't') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(758);
-      if (lookahead == 'u') ADVANCE(683);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 730:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 731:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(660);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(720);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 733:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(754);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 734:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(703);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(657);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 736:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 737:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
-    case 738:
+    case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(663);
+      if (lookahead == 't') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
-    case 739:
+    case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
+      if (lookahead == 't') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
-    case 740:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(644);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 741:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(639);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 742:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(672);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 743:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(647);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 744:
+    case 732:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(655);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(631);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(656);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 736:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(661);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 737:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(668);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(642);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(637);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(699);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 743:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(701);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+      END_STATE();
+    case 744:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(688);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(703);
+      if (lookahead == 'u') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(690);
+      if (lookahead == 'u') ADVANCE(676);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(681);
+      if (lookahead == 'u') ADVANCE(615);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(678);
+      if (lookahead == 'v') ADVANCE(599);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(617);
+      if (lookahead == 'v') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(601);
+      if (lookahead == 'w') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(671);
+      if (lookahead == 'w') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(758);
+      if (lookahead == 'y') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(659);
+      if (lookahead == 'y') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(758);
+      if (lookahead == 'y') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(753);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
       END_STATE();
     case 757:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 758:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(759);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+      END_STATE();
+    case 758:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(762);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(761);
+      if (lookahead == 'e') ADVANCE(315);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(764);
+      if (lookahead == 'i') ADVANCE(761);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'l') ADVANCE(758);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(763);
+      if (lookahead == 'n') ADVANCE(757);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(760);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
       END_STATE();
     case 764:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(759);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 765:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 766:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(766);
+          lookahead != '\n') ADVANCE(764);
       END_STATE();
     default:
       return false;
@@ -7491,521 +7557,550 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 309},
-  [2] = {.lex_state = 309},
-  [3] = {.lex_state = 309},
-  [4] = {.lex_state = 309},
-  [5] = {.lex_state = 309},
-  [6] = {.lex_state = 309},
-  [7] = {.lex_state = 309},
-  [8] = {.lex_state = 309},
+  [1] = {.lex_state = 307},
+  [2] = {.lex_state = 307},
+  [3] = {.lex_state = 307},
+  [4] = {.lex_state = 307},
+  [5] = {.lex_state = 307},
+  [6] = {.lex_state = 307},
+  [7] = {.lex_state = 307},
+  [8] = {.lex_state = 307},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 309},
-  [11] = {.lex_state = 309},
-  [12] = {.lex_state = 9},
-  [13] = {.lex_state = 311},
+  [10] = {.lex_state = 307},
+  [11] = {.lex_state = 307},
+  [12] = {.lex_state = 307},
+  [13] = {.lex_state = 9},
   [14] = {.lex_state = 309},
-  [15] = {.lex_state = 309},
-  [16] = {.lex_state = 309},
-  [17] = {.lex_state = 309},
-  [18] = {.lex_state = 309},
-  [19] = {.lex_state = 309},
-  [20] = {.lex_state = 309},
-  [21] = {.lex_state = 309},
-  [22] = {.lex_state = 309},
-  [23] = {.lex_state = 309},
-  [24] = {.lex_state = 309},
-  [25] = {.lex_state = 309},
-  [26] = {.lex_state = 311},
-  [27] = {.lex_state = 311},
+  [15] = {.lex_state = 307},
+  [16] = {.lex_state = 307},
+  [17] = {.lex_state = 307},
+  [18] = {.lex_state = 307},
+  [19] = {.lex_state = 307},
+  [20] = {.lex_state = 307},
+  [21] = {.lex_state = 307},
+  [22] = {.lex_state = 307},
+  [23] = {.lex_state = 307},
+  [24] = {.lex_state = 307},
+  [25] = {.lex_state = 307},
+  [26] = {.lex_state = 309},
+  [27] = {.lex_state = 307},
   [28] = {.lex_state = 309},
-  [29] = {.lex_state = 309},
-  [30] = {.lex_state = 309},
-  [31] = {.lex_state = 309},
-  [32] = {.lex_state = 309},
-  [33] = {.lex_state = 309},
-  [34] = {.lex_state = 309},
-  [35] = {.lex_state = 309},
-  [36] = {.lex_state = 309},
-  [37] = {.lex_state = 309},
-  [38] = {.lex_state = 309},
-  [39] = {.lex_state = 309},
-  [40] = {.lex_state = 309},
-  [41] = {.lex_state = 309},
-  [42] = {.lex_state = 309},
-  [43] = {.lex_state = 309},
-  [44] = {.lex_state = 309},
-  [45] = {.lex_state = 309},
-  [46] = {.lex_state = 309},
-  [47] = {.lex_state = 309},
-  [48] = {.lex_state = 15},
-  [49] = {.lex_state = 309},
-  [50] = {.lex_state = 309},
-  [51] = {.lex_state = 309},
-  [52] = {.lex_state = 309},
-  [53] = {.lex_state = 309},
-  [54] = {.lex_state = 309},
-  [55] = {.lex_state = 309},
-  [56] = {.lex_state = 309},
-  [57] = {.lex_state = 309},
-  [58] = {.lex_state = 309},
-  [59] = {.lex_state = 309},
-  [60] = {.lex_state = 309},
-  [61] = {.lex_state = 309},
-  [62] = {.lex_state = 309},
-  [63] = {.lex_state = 309},
-  [64] = {.lex_state = 16},
-  [65] = {.lex_state = 309},
-  [66] = {.lex_state = 309},
-  [67] = {.lex_state = 309},
-  [68] = {.lex_state = 309},
-  [69] = {.lex_state = 309},
-  [70] = {.lex_state = 309},
-  [71] = {.lex_state = 309},
-  [72] = {.lex_state = 309},
-  [73] = {.lex_state = 309},
-  [74] = {.lex_state = 309},
-  [75] = {.lex_state = 309},
-  [76] = {.lex_state = 309},
-  [77] = {.lex_state = 309},
-  [78] = {.lex_state = 18},
-  [79] = {.lex_state = 309},
-  [80] = {.lex_state = 309},
-  [81] = {.lex_state = 309},
-  [82] = {.lex_state = 309},
-  [83] = {.lex_state = 309},
-  [84] = {.lex_state = 309},
-  [85] = {.lex_state = 313},
-  [86] = {.lex_state = 309},
-  [87] = {.lex_state = 309},
-  [88] = {.lex_state = 309},
-  [89] = {.lex_state = 309},
-  [90] = {.lex_state = 309},
-  [91] = {.lex_state = 309},
-  [92] = {.lex_state = 309},
-  [93] = {.lex_state = 309},
-  [94] = {.lex_state = 309},
-  [95] = {.lex_state = 309},
-  [96] = {.lex_state = 17},
-  [97] = {.lex_state = 309},
-  [98] = {.lex_state = 309},
-  [99] = {.lex_state = 309},
-  [100] = {.lex_state = 309},
-  [101] = {.lex_state = 309},
-  [102] = {.lex_state = 309},
-  [103] = {.lex_state = 309},
-  [104] = {.lex_state = 309},
-  [105] = {.lex_state = 309},
-  [106] = {.lex_state = 309},
-  [107] = {.lex_state = 309},
-  [108] = {.lex_state = 309},
-  [109] = {.lex_state = 309},
-  [110] = {.lex_state = 309},
-  [111] = {.lex_state = 309},
-  [112] = {.lex_state = 309},
-  [113] = {.lex_state = 314},
-  [114] = {.lex_state = 309},
-  [115] = {.lex_state = 309},
-  [116] = {.lex_state = 309},
-  [117] = {.lex_state = 309},
-  [118] = {.lex_state = 309},
-  [119] = {.lex_state = 309},
-  [120] = {.lex_state = 309},
-  [121] = {.lex_state = 309},
-  [122] = {.lex_state = 309},
-  [123] = {.lex_state = 309},
-  [124] = {.lex_state = 309},
-  [125] = {.lex_state = 309},
-  [126] = {.lex_state = 309},
-  [127] = {.lex_state = 309},
-  [128] = {.lex_state = 309},
-  [129] = {.lex_state = 309},
-  [130] = {.lex_state = 309},
-  [131] = {.lex_state = 309},
-  [132] = {.lex_state = 309},
-  [133] = {.lex_state = 309},
-  [134] = {.lex_state = 309},
-  [135] = {.lex_state = 309},
-  [136] = {.lex_state = 309},
-  [137] = {.lex_state = 309},
-  [138] = {.lex_state = 309},
-  [139] = {.lex_state = 309},
-  [140] = {.lex_state = 309},
-  [141] = {.lex_state = 309},
-  [142] = {.lex_state = 309},
-  [143] = {.lex_state = 309},
-  [144] = {.lex_state = 309},
-  [145] = {.lex_state = 309},
-  [146] = {.lex_state = 309},
-  [147] = {.lex_state = 13},
-  [148] = {.lex_state = 309},
-  [149] = {.lex_state = 309},
-  [150] = {.lex_state = 309},
-  [151] = {.lex_state = 309},
-  [152] = {.lex_state = 309},
-  [153] = {.lex_state = 309},
-  [154] = {.lex_state = 309},
-  [155] = {.lex_state = 309},
-  [156] = {.lex_state = 309},
-  [157] = {.lex_state = 309},
-  [158] = {.lex_state = 309},
-  [159] = {.lex_state = 309},
-  [160] = {.lex_state = 309},
-  [161] = {.lex_state = 309},
-  [162] = {.lex_state = 309},
-  [163] = {.lex_state = 309},
-  [164] = {.lex_state = 309},
-  [165] = {.lex_state = 309},
-  [166] = {.lex_state = 309},
-  [167] = {.lex_state = 309},
-  [168] = {.lex_state = 309},
-  [169] = {.lex_state = 309},
-  [170] = {.lex_state = 2},
-  [171] = {.lex_state = 309},
-  [172] = {.lex_state = 309},
-  [173] = {.lex_state = 10},
-  [174] = {.lex_state = 309},
-  [175] = {.lex_state = 309},
-  [176] = {.lex_state = 309},
-  [177] = {.lex_state = 309},
-  [178] = {.lex_state = 309},
-  [179] = {.lex_state = 309},
-  [180] = {.lex_state = 309},
-  [181] = {.lex_state = 2},
-  [182] = {.lex_state = 309},
-  [183] = {.lex_state = 14},
-  [184] = {.lex_state = 309},
-  [185] = {.lex_state = 309},
-  [186] = {.lex_state = 309},
-  [187] = {.lex_state = 309},
-  [188] = {.lex_state = 309},
-  [189] = {.lex_state = 309},
-  [190] = {.lex_state = 309},
-  [191] = {.lex_state = 309},
-  [192] = {.lex_state = 309},
-  [193] = {.lex_state = 309},
-  [194] = {.lex_state = 309},
-  [195] = {.lex_state = 309},
-  [196] = {.lex_state = 309},
-  [197] = {.lex_state = 309},
-  [198] = {.lex_state = 309},
-  [199] = {.lex_state = 309},
-  [200] = {.lex_state = 309},
-  [201] = {.lex_state = 309},
-  [202] = {.lex_state = 309},
-  [203] = {.lex_state = 309},
-  [204] = {.lex_state = 309},
-  [205] = {.lex_state = 309},
-  [206] = {.lex_state = 309},
-  [207] = {.lex_state = 309},
-  [208] = {.lex_state = 309},
-  [209] = {.lex_state = 4},
-  [210] = {.lex_state = 309},
-  [211] = {.lex_state = 309},
-  [212] = {.lex_state = 309},
-  [213] = {.lex_state = 4},
-  [214] = {.lex_state = 309},
-  [215] = {.lex_state = 309},
-  [216] = {.lex_state = 309},
-  [217] = {.lex_state = 4},
-  [218] = {.lex_state = 309},
-  [219] = {.lex_state = 10},
-  [220] = {.lex_state = 22},
-  [221] = {.lex_state = 4},
-  [222] = {.lex_state = 22},
-  [223] = {.lex_state = 22},
-  [224] = {.lex_state = 309},
-  [225] = {.lex_state = 22},
-  [226] = {.lex_state = 309},
-  [227] = {.lex_state = 7},
-  [228] = {.lex_state = 309},
-  [229] = {.lex_state = 309},
-  [230] = {.lex_state = 309},
-  [231] = {.lex_state = 309},
-  [232] = {.lex_state = 309},
-  [233] = {.lex_state = 309},
-  [234] = {.lex_state = 6},
-  [235] = {.lex_state = 6},
-  [236] = {.lex_state = 6},
-  [237] = {.lex_state = 309},
-  [238] = {.lex_state = 309},
-  [239] = {.lex_state = 309},
-  [240] = {.lex_state = 309},
-  [241] = {.lex_state = 309},
-  [242] = {.lex_state = 309},
-  [243] = {.lex_state = 309},
-  [244] = {.lex_state = 309},
-  [245] = {.lex_state = 309},
-  [246] = {.lex_state = 309},
-  [247] = {.lex_state = 309},
-  [248] = {.lex_state = 6},
-  [249] = {.lex_state = 309},
-  [250] = {.lex_state = 309},
-  [251] = {.lex_state = 309},
-  [252] = {.lex_state = 309},
-  [253] = {.lex_state = 309},
-  [254] = {.lex_state = 309},
-  [255] = {.lex_state = 309},
-  [256] = {.lex_state = 309},
-  [257] = {.lex_state = 6},
-  [258] = {.lex_state = 309},
+  [29] = {.lex_state = 307},
+  [30] = {.lex_state = 15},
+  [31] = {.lex_state = 307},
+  [32] = {.lex_state = 307},
+  [33] = {.lex_state = 307},
+  [34] = {.lex_state = 307},
+  [35] = {.lex_state = 307},
+  [36] = {.lex_state = 307},
+  [37] = {.lex_state = 307},
+  [38] = {.lex_state = 307},
+  [39] = {.lex_state = 307},
+  [40] = {.lex_state = 307},
+  [41] = {.lex_state = 307},
+  [42] = {.lex_state = 307},
+  [43] = {.lex_state = 307},
+  [44] = {.lex_state = 307},
+  [45] = {.lex_state = 307},
+  [46] = {.lex_state = 307},
+  [47] = {.lex_state = 307},
+  [48] = {.lex_state = 307},
+  [49] = {.lex_state = 307},
+  [50] = {.lex_state = 307},
+  [51] = {.lex_state = 307},
+  [52] = {.lex_state = 307},
+  [53] = {.lex_state = 307},
+  [54] = {.lex_state = 307},
+  [55] = {.lex_state = 307},
+  [56] = {.lex_state = 307},
+  [57] = {.lex_state = 307},
+  [58] = {.lex_state = 307},
+  [59] = {.lex_state = 307},
+  [60] = {.lex_state = 307},
+  [61] = {.lex_state = 307},
+  [62] = {.lex_state = 307},
+  [63] = {.lex_state = 16},
+  [64] = {.lex_state = 307},
+  [65] = {.lex_state = 307},
+  [66] = {.lex_state = 307},
+  [67] = {.lex_state = 307},
+  [68] = {.lex_state = 307},
+  [69] = {.lex_state = 307},
+  [70] = {.lex_state = 307},
+  [71] = {.lex_state = 307},
+  [72] = {.lex_state = 307},
+  [73] = {.lex_state = 307},
+  [74] = {.lex_state = 307},
+  [75] = {.lex_state = 307},
+  [76] = {.lex_state = 307},
+  [77] = {.lex_state = 18},
+  [78] = {.lex_state = 307},
+  [79] = {.lex_state = 307},
+  [80] = {.lex_state = 307},
+  [81] = {.lex_state = 307},
+  [82] = {.lex_state = 307},
+  [83] = {.lex_state = 307},
+  [84] = {.lex_state = 307},
+  [85] = {.lex_state = 311},
+  [86] = {.lex_state = 307},
+  [87] = {.lex_state = 2},
+  [88] = {.lex_state = 307},
+  [89] = {.lex_state = 307},
+  [90] = {.lex_state = 307},
+  [91] = {.lex_state = 307},
+  [92] = {.lex_state = 307},
+  [93] = {.lex_state = 307},
+  [94] = {.lex_state = 307},
+  [95] = {.lex_state = 307},
+  [96] = {.lex_state = 307},
+  [97] = {.lex_state = 2},
+  [98] = {.lex_state = 17},
+  [99] = {.lex_state = 307},
+  [100] = {.lex_state = 312},
+  [101] = {.lex_state = 307},
+  [102] = {.lex_state = 307},
+  [103] = {.lex_state = 307},
+  [104] = {.lex_state = 307},
+  [105] = {.lex_state = 307},
+  [106] = {.lex_state = 307},
+  [107] = {.lex_state = 307},
+  [108] = {.lex_state = 307},
+  [109] = {.lex_state = 307},
+  [110] = {.lex_state = 307},
+  [111] = {.lex_state = 307},
+  [112] = {.lex_state = 307},
+  [113] = {.lex_state = 307},
+  [114] = {.lex_state = 307},
+  [115] = {.lex_state = 307},
+  [116] = {.lex_state = 307},
+  [117] = {.lex_state = 307},
+  [118] = {.lex_state = 307},
+  [119] = {.lex_state = 307},
+  [120] = {.lex_state = 307},
+  [121] = {.lex_state = 307},
+  [122] = {.lex_state = 307},
+  [123] = {.lex_state = 307},
+  [124] = {.lex_state = 307},
+  [125] = {.lex_state = 307},
+  [126] = {.lex_state = 307},
+  [127] = {.lex_state = 307},
+  [128] = {.lex_state = 307},
+  [129] = {.lex_state = 307},
+  [130] = {.lex_state = 307},
+  [131] = {.lex_state = 307},
+  [132] = {.lex_state = 307},
+  [133] = {.lex_state = 307},
+  [134] = {.lex_state = 307},
+  [135] = {.lex_state = 307},
+  [136] = {.lex_state = 307},
+  [137] = {.lex_state = 307},
+  [138] = {.lex_state = 307},
+  [139] = {.lex_state = 307},
+  [140] = {.lex_state = 307},
+  [141] = {.lex_state = 307},
+  [142] = {.lex_state = 307},
+  [143] = {.lex_state = 307},
+  [144] = {.lex_state = 307},
+  [145] = {.lex_state = 307},
+  [146] = {.lex_state = 307},
+  [147] = {.lex_state = 307},
+  [148] = {.lex_state = 307},
+  [149] = {.lex_state = 307},
+  [150] = {.lex_state = 307},
+  [151] = {.lex_state = 307},
+  [152] = {.lex_state = 307},
+  [153] = {.lex_state = 307},
+  [154] = {.lex_state = 307},
+  [155] = {.lex_state = 307},
+  [156] = {.lex_state = 307},
+  [157] = {.lex_state = 307},
+  [158] = {.lex_state = 307},
+  [159] = {.lex_state = 307},
+  [160] = {.lex_state = 307},
+  [161] = {.lex_state = 307},
+  [162] = {.lex_state = 307},
+  [163] = {.lex_state = 307},
+  [164] = {.lex_state = 307},
+  [165] = {.lex_state = 307},
+  [166] = {.lex_state = 307},
+  [167] = {.lex_state = 307},
+  [168] = {.lex_state = 307},
+  [169] = {.lex_state = 13},
+  [170] = {.lex_state = 307},
+  [171] = {.lex_state = 307},
+  [172] = {.lex_state = 307},
+  [173] = {.lex_state = 307},
+  [174] = {.lex_state = 307},
+  [175] = {.lex_state = 307},
+  [176] = {.lex_state = 307},
+  [177] = {.lex_state = 307},
+  [178] = {.lex_state = 307},
+  [179] = {.lex_state = 307},
+  [180] = {.lex_state = 307},
+  [181] = {.lex_state = 307},
+  [182] = {.lex_state = 307},
+  [183] = {.lex_state = 307},
+  [184] = {.lex_state = 307},
+  [185] = {.lex_state = 10},
+  [186] = {.lex_state = 307},
+  [187] = {.lex_state = 307},
+  [188] = {.lex_state = 307},
+  [189] = {.lex_state = 307},
+  [190] = {.lex_state = 307},
+  [191] = {.lex_state = 307},
+  [192] = {.lex_state = 307},
+  [193] = {.lex_state = 307},
+  [194] = {.lex_state = 307},
+  [195] = {.lex_state = 307},
+  [196] = {.lex_state = 14},
+  [197] = {.lex_state = 307},
+  [198] = {.lex_state = 307},
+  [199] = {.lex_state = 307},
+  [200] = {.lex_state = 307},
+  [201] = {.lex_state = 307},
+  [202] = {.lex_state = 307},
+  [203] = {.lex_state = 307},
+  [204] = {.lex_state = 307},
+  [205] = {.lex_state = 307},
+  [206] = {.lex_state = 307},
+  [207] = {.lex_state = 307},
+  [208] = {.lex_state = 307},
+  [209] = {.lex_state = 307},
+  [210] = {.lex_state = 307},
+  [211] = {.lex_state = 307},
+  [212] = {.lex_state = 307},
+  [213] = {.lex_state = 307},
+  [214] = {.lex_state = 307},
+  [215] = {.lex_state = 307},
+  [216] = {.lex_state = 307},
+  [217] = {.lex_state = 307},
+  [218] = {.lex_state = 307},
+  [219] = {.lex_state = 307},
+  [220] = {.lex_state = 307},
+  [221] = {.lex_state = 307},
+  [222] = {.lex_state = 4},
+  [223] = {.lex_state = 307},
+  [224] = {.lex_state = 4},
+  [225] = {.lex_state = 307},
+  [226] = {.lex_state = 307},
+  [227] = {.lex_state = 307},
+  [228] = {.lex_state = 4},
+  [229] = {.lex_state = 307},
+  [230] = {.lex_state = 307},
+  [231] = {.lex_state = 307},
+  [232] = {.lex_state = 307},
+  [233] = {.lex_state = 22},
+  [234] = {.lex_state = 10},
+  [235] = {.lex_state = 307},
+  [236] = {.lex_state = 307},
+  [237] = {.lex_state = 4},
+  [238] = {.lex_state = 307},
+  [239] = {.lex_state = 22},
+  [240] = {.lex_state = 22},
+  [241] = {.lex_state = 307},
+  [242] = {.lex_state = 307},
+  [243] = {.lex_state = 22},
+  [244] = {.lex_state = 307},
+  [245] = {.lex_state = 307},
+  [246] = {.lex_state = 6},
+  [247] = {.lex_state = 307},
+  [248] = {.lex_state = 307},
+  [249] = {.lex_state = 307},
+  [250] = {.lex_state = 307},
+  [251] = {.lex_state = 307},
+  [252] = {.lex_state = 7},
+  [253] = {.lex_state = 307},
+  [254] = {.lex_state = 307},
+  [255] = {.lex_state = 307},
+  [256] = {.lex_state = 307},
+  [257] = {.lex_state = 307},
+  [258] = {.lex_state = 307},
   [259] = {.lex_state = 6},
-  [260] = {.lex_state = 6},
-  [261] = {.lex_state = 309},
-  [262] = {.lex_state = 309},
-  [263] = {.lex_state = 309},
-  [264] = {.lex_state = 309},
-  [265] = {.lex_state = 309},
-  [266] = {.lex_state = 309},
-  [267] = {.lex_state = 309},
-  [268] = {.lex_state = 309},
-  [269] = {.lex_state = 309},
-  [270] = {.lex_state = 309},
-  [271] = {.lex_state = 309},
-  [272] = {.lex_state = 3},
-  [273] = {.lex_state = 3},
-  [274] = {.lex_state = 3},
-  [275] = {.lex_state = 3},
-  [276] = {.lex_state = 2},
-  [277] = {.lex_state = 19},
-  [278] = {.lex_state = 3},
-  [279] = {.lex_state = 309},
-  [280] = {.lex_state = 309},
-  [281] = {.lex_state = 2},
-  [282] = {.lex_state = 2},
-  [283] = {.lex_state = 3},
-  [284] = {.lex_state = 3},
-  [285] = {.lex_state = 2},
-  [286] = {.lex_state = 12},
-  [287] = {.lex_state = 20},
-  [288] = {.lex_state = 12},
-  [289] = {.lex_state = 309},
-  [290] = {.lex_state = 12},
-  [291] = {.lex_state = 5},
-  [292] = {.lex_state = 5},
-  [293] = {.lex_state = 2},
-  [294] = {.lex_state = 309},
+  [260] = {.lex_state = 307},
+  [261] = {.lex_state = 307},
+  [262] = {.lex_state = 307},
+  [263] = {.lex_state = 307},
+  [264] = {.lex_state = 6},
+  [265] = {.lex_state = 307},
+  [266] = {.lex_state = 307},
+  [267] = {.lex_state = 307},
+  [268] = {.lex_state = 307},
+  [269] = {.lex_state = 307},
+  [270] = {.lex_state = 307},
+  [271] = {.lex_state = 307},
+  [272] = {.lex_state = 307},
+  [273] = {.lex_state = 307},
+  [274] = {.lex_state = 307},
+  [275] = {.lex_state = 307},
+  [276] = {.lex_state = 307},
+  [277] = {.lex_state = 307},
+  [278] = {.lex_state = 307},
+  [279] = {.lex_state = 307},
+  [280] = {.lex_state = 307},
+  [281] = {.lex_state = 307},
+  [282] = {.lex_state = 307},
+  [283] = {.lex_state = 6},
+  [284] = {.lex_state = 6},
+  [285] = {.lex_state = 307},
+  [286] = {.lex_state = 307},
+  [287] = {.lex_state = 6},
+  [288] = {.lex_state = 307},
+  [289] = {.lex_state = 2},
+  [290] = {.lex_state = 307},
+  [291] = {.lex_state = 6},
+  [292] = {.lex_state = 3},
+  [293] = {.lex_state = 3},
+  [294] = {.lex_state = 3},
   [295] = {.lex_state = 3},
-  [296] = {.lex_state = 3},
-  [297] = {.lex_state = 2},
-  [298] = {.lex_state = 3},
-  [299] = {.lex_state = 12},
-  [300] = {.lex_state = 5},
-  [301] = {.lex_state = 5},
-  [302] = {.lex_state = 12},
-  [303] = {.lex_state = 12},
-  [304] = {.lex_state = 3},
-  [305] = {.lex_state = 311},
-  [306] = {.lex_state = 311},
-  [307] = {.lex_state = 11},
-  [308] = {.lex_state = 3},
-  [309] = {.lex_state = 5},
-  [310] = {.lex_state = 5},
-  [311] = {.lex_state = 5},
-  [312] = {.lex_state = 5},
-  [313] = {.lex_state = 311},
-  [314] = {.lex_state = 5},
+  [296] = {.lex_state = 19},
+  [297] = {.lex_state = 3},
+  [298] = {.lex_state = 307},
+  [299] = {.lex_state = 307},
+  [300] = {.lex_state = 3},
+  [301] = {.lex_state = 3},
+  [302] = {.lex_state = 2},
+  [303] = {.lex_state = 2},
+  [304] = {.lex_state = 2},
+  [305] = {.lex_state = 12},
+  [306] = {.lex_state = 309},
+  [307] = {.lex_state = 12},
+  [308] = {.lex_state = 20},
+  [309] = {.lex_state = 307},
+  [310] = {.lex_state = 12},
+  [311] = {.lex_state = 3},
+  [312] = {.lex_state = 3},
+  [313] = {.lex_state = 309},
+  [314] = {.lex_state = 11},
   [315] = {.lex_state = 3},
-  [316] = {.lex_state = 12},
-  [317] = {.lex_state = 12},
+  [316] = {.lex_state = 2},
+  [317] = {.lex_state = 3},
   [318] = {.lex_state = 5},
-  [319] = {.lex_state = 1},
-  [320] = {.lex_state = 309},
-  [321] = {.lex_state = 309},
-  [322] = {.lex_state = 309},
-  [323] = {.lex_state = 24},
-  [324] = {.lex_state = 309},
-  [325] = {.lex_state = 309},
-  [326] = {.lex_state = 309},
-  [327] = {.lex_state = 11},
-  [328] = {.lex_state = 311},
-  [329] = {.lex_state = 24},
-  [330] = {.lex_state = 23},
-  [331] = {.lex_state = 309},
-  [332] = {.lex_state = 309},
-  [333] = {.lex_state = 309},
-  [334] = {.lex_state = 309},
-  [335] = {.lex_state = 24},
-  [336] = {.lex_state = 309},
-  [337] = {.lex_state = 309},
-  [338] = {.lex_state = 309},
-  [339] = {.lex_state = 309},
-  [340] = {.lex_state = 309},
-  [341] = {.lex_state = 309},
-  [342] = {.lex_state = 309},
-  [343] = {.lex_state = 11},
-  [344] = {.lex_state = 309},
-  [345] = {.lex_state = 309},
-  [346] = {.lex_state = 309},
-  [347] = {.lex_state = 1},
+  [319] = {.lex_state = 5},
+  [320] = {.lex_state = 2},
+  [321] = {.lex_state = 5},
+  [322] = {.lex_state = 3},
+  [323] = {.lex_state = 3},
+  [324] = {.lex_state = 12},
+  [325] = {.lex_state = 3},
+  [326] = {.lex_state = 307},
+  [327] = {.lex_state = 5},
+  [328] = {.lex_state = 2},
+  [329] = {.lex_state = 12},
+  [330] = {.lex_state = 12},
+  [331] = {.lex_state = 5},
+  [332] = {.lex_state = 5},
+  [333] = {.lex_state = 5},
+  [334] = {.lex_state = 5},
+  [335] = {.lex_state = 309},
+  [336] = {.lex_state = 12},
+  [337] = {.lex_state = 3},
+  [338] = {.lex_state = 5},
+  [339] = {.lex_state = 12},
+  [340] = {.lex_state = 5},
+  [341] = {.lex_state = 307},
+  [342] = {.lex_state = 1},
+  [343] = {.lex_state = 307},
+  [344] = {.lex_state = 1},
+  [345] = {.lex_state = 11},
+  [346] = {.lex_state = 307},
+  [347] = {.lex_state = 307},
   [348] = {.lex_state = 309},
   [349] = {.lex_state = 309},
-  [350] = {.lex_state = 311},
-  [351] = {.lex_state = 309},
-  [352] = {.lex_state = 309},
-  [353] = {.lex_state = 309},
+  [350] = {.lex_state = 307},
+  [351] = {.lex_state = 24},
+  [352] = {.lex_state = 307},
+  [353] = {.lex_state = 307},
   [354] = {.lex_state = 1},
-  [355] = {.lex_state = 12},
-  [356] = {.lex_state = 12},
-  [357] = {.lex_state = 11},
-  [358] = {.lex_state = 1},
-  [359] = {.lex_state = 309},
-  [360] = {.lex_state = 1},
-  [361] = {.lex_state = 23},
-  [362] = {.lex_state = 309},
-  [363] = {.lex_state = 311},
-  [364] = {.lex_state = 0},
-  [365] = {.lex_state = 0},
-  [366] = {.lex_state = 4},
-  [367] = {.lex_state = 0},
-  [368] = {.lex_state = 21},
-  [369] = {.lex_state = 0},
-  [370] = {.lex_state = 21},
-  [371] = {.lex_state = 0},
-  [372] = {.lex_state = 11},
-  [373] = {.lex_state = 11},
-  [374] = {.lex_state = 21},
-  [375] = {.lex_state = 0},
-  [376] = {.lex_state = 11},
-  [377] = {.lex_state = 0},
-  [378] = {.lex_state = 0},
-  [379] = {.lex_state = 0},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 0},
-  [382] = {.lex_state = 0},
-  [383] = {.lex_state = 311},
-  [384] = {.lex_state = 11},
-  [385] = {.lex_state = 311},
-  [386] = {.lex_state = 0},
-  [387] = {.lex_state = 0},
-  [388] = {.lex_state = 309},
-  [389] = {.lex_state = 11},
+  [355] = {.lex_state = 307},
+  [356] = {.lex_state = 307},
+  [357] = {.lex_state = 307},
+  [358] = {.lex_state = 307},
+  [359] = {.lex_state = 307},
+  [360] = {.lex_state = 307},
+  [361] = {.lex_state = 11},
+  [362] = {.lex_state = 307},
+  [363] = {.lex_state = 307},
+  [364] = {.lex_state = 307},
+  [365] = {.lex_state = 307},
+  [366] = {.lex_state = 307},
+  [367] = {.lex_state = 307},
+  [368] = {.lex_state = 12},
+  [369] = {.lex_state = 307},
+  [370] = {.lex_state = 307},
+  [371] = {.lex_state = 307},
+  [372] = {.lex_state = 24},
+  [373] = {.lex_state = 307},
+  [374] = {.lex_state = 307},
+  [375] = {.lex_state = 307},
+  [376] = {.lex_state = 307},
+  [377] = {.lex_state = 11},
+  [378] = {.lex_state = 12},
+  [379] = {.lex_state = 307},
+  [380] = {.lex_state = 307},
+  [381] = {.lex_state = 23},
+  [382] = {.lex_state = 11},
+  [383] = {.lex_state = 1},
+  [384] = {.lex_state = 1},
+  [385] = {.lex_state = 23},
+  [386] = {.lex_state = 309},
+  [387] = {.lex_state = 11},
+  [388] = {.lex_state = 24},
+  [389] = {.lex_state = 307},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 0},
-  [392] = {.lex_state = 311},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 0},
-  [396] = {.lex_state = 311},
-  [397] = {.lex_state = 11},
-  [398] = {.lex_state = 309},
-  [399] = {.lex_state = 0},
-  [400] = {.lex_state = 309},
-  [401] = {.lex_state = 311},
-  [402] = {.lex_state = 11},
+  [391] = {.lex_state = 21},
+  [392] = {.lex_state = 0},
+  [393] = {.lex_state = 309},
+  [394] = {.lex_state = 4},
+  [395] = {.lex_state = 11},
+  [396] = {.lex_state = 309},
+  [397] = {.lex_state = 309},
+  [398] = {.lex_state = 11},
+  [399] = {.lex_state = 11},
+  [400] = {.lex_state = 0},
+  [401] = {.lex_state = 11},
+  [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 4},
+  [404] = {.lex_state = 307},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 23},
-  [407] = {.lex_state = 4},
+  [406] = {.lex_state = 4},
+  [407] = {.lex_state = 0},
   [408] = {.lex_state = 0},
-  [409] = {.lex_state = 0},
-  [410] = {.lex_state = 11},
-  [411] = {.lex_state = 11},
-  [412] = {.lex_state = 0},
-  [413] = {.lex_state = 4},
-  [414] = {.lex_state = 0},
+  [409] = {.lex_state = 4},
+  [410] = {.lex_state = 21},
+  [411] = {.lex_state = 0},
+  [412] = {.lex_state = 11},
+  [413] = {.lex_state = 307},
+  [414] = {.lex_state = 309},
   [415] = {.lex_state = 0},
   [416] = {.lex_state = 0},
-  [417] = {.lex_state = 0},
-  [418] = {.lex_state = 0},
-  [419] = {.lex_state = 0},
-  [420] = {.lex_state = 0},
+  [417] = {.lex_state = 11},
+  [418] = {.lex_state = 11},
+  [419] = {.lex_state = 11},
+  [420] = {.lex_state = 11},
   [421] = {.lex_state = 0},
-  [422] = {.lex_state = 0},
-  [423] = {.lex_state = 309},
+  [422] = {.lex_state = 21},
+  [423] = {.lex_state = 0},
   [424] = {.lex_state = 0},
   [425] = {.lex_state = 0},
-  [426] = {.lex_state = 11},
+  [426] = {.lex_state = 23},
   [427] = {.lex_state = 0},
-  [428] = {.lex_state = 309},
-  [429] = {.lex_state = 0},
-  [430] = {.lex_state = 309},
-  [431] = {.lex_state = 11},
+  [428] = {.lex_state = 0},
+  [429] = {.lex_state = 309},
+  [430] = {.lex_state = 0},
+  [431] = {.lex_state = 0},
   [432] = {.lex_state = 0},
   [433] = {.lex_state = 0},
-  [434] = {.lex_state = 309},
-  [435] = {.lex_state = 309},
+  [434] = {.lex_state = 0},
+  [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
   [437] = {.lex_state = 0},
-  [438] = {.lex_state = 2},
+  [438] = {.lex_state = 11},
   [439] = {.lex_state = 0},
   [440] = {.lex_state = 11},
   [441] = {.lex_state = 0},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 309},
-  [444] = {.lex_state = 0},
-  [445] = {.lex_state = 0},
-  [446] = {.lex_state = 0},
-  [447] = {.lex_state = 0},
-  [448] = {.lex_state = 12},
-  [449] = {.lex_state = 12},
-  [450] = {.lex_state = 12},
-  [451] = {.lex_state = 11},
-  [452] = {.lex_state = 12},
+  [443] = {.lex_state = 0},
+  [444] = {.lex_state = 307},
+  [445] = {.lex_state = 3},
+  [446] = {.lex_state = 307},
+  [447] = {.lex_state = 307},
+  [448] = {.lex_state = 0},
+  [449] = {.lex_state = 0},
+  [450] = {.lex_state = 0},
+  [451] = {.lex_state = 0},
+  [452] = {.lex_state = 0},
   [453] = {.lex_state = 11},
-  [454] = {.lex_state = 11},
+  [454] = {.lex_state = 0},
   [455] = {.lex_state = 0},
   [456] = {.lex_state = 11},
-  [457] = {.lex_state = 309},
-  [458] = {.lex_state = 0},
-  [459] = {.lex_state = 309},
-  [460] = {.lex_state = 309},
-  [461] = {.lex_state = 309},
-  [462] = {.lex_state = 11},
-  [463] = {.lex_state = 309},
-  [464] = {.lex_state = 309},
-  [465] = {.lex_state = 2},
-  [466] = {.lex_state = 0},
-  [467] = {.lex_state = 309},
-  [468] = {.lex_state = 27},
-  [469] = {.lex_state = 309},
-  [470] = {.lex_state = 27},
-  [471] = {.lex_state = 309},
-  [472] = {.lex_state = 309},
-  [473] = {.lex_state = 309},
-  [474] = {.lex_state = 309},
-  [475] = {.lex_state = 309},
-  [476] = {.lex_state = 309},
-  [477] = {.lex_state = 309},
-  [478] = {.lex_state = 309},
-  [479] = {.lex_state = 4},
-  [480] = {.lex_state = 309},
-  [481] = {.lex_state = 309},
-  [482] = {.lex_state = 309},
-  [483] = {.lex_state = 0},
-  [484] = {.lex_state = 0},
-  [485] = {.lex_state = 309},
-  [486] = {.lex_state = 311},
-  [487] = {.lex_state = 0},
-  [488] = {.lex_state = 2},
-  [489] = {.lex_state = 4},
-  [490] = {.lex_state = 309},
-  [491] = {.lex_state = 0},
-  [492] = {.lex_state = 29},
-  [493] = {.lex_state = 0},
-  [494] = {.lex_state = 309},
-  [495] = {.lex_state = 0},
-  [496] = {.lex_state = 309},
-  [497] = {.lex_state = 3},
-  [498] = {.lex_state = 28},
-  [499] = {.lex_state = 309},
-  [500] = {.lex_state = 29},
-  [501] = {.lex_state = 309},
-  [502] = {.lex_state = 309},
-  [503] = {.lex_state = 27},
-  [504] = {.lex_state = 0},
-  [505] = {.lex_state = 27},
-  [506] = {.lex_state = 309},
-  [507] = {.lex_state = 0},
-  [508] = {.lex_state = 311},
-  [509] = {.lex_state = 3},
-  [510] = {.lex_state = 4},
-  [511] = {.lex_state = 309},
-  [512] = {.lex_state = 309},
-  [513] = {.lex_state = 26},
-  [514] = {.lex_state = 2},
-  [515] = {.lex_state = 309},
+  [457] = {.lex_state = 0},
+  [458] = {.lex_state = 307},
+  [459] = {.lex_state = 4},
+  [460] = {.lex_state = 0},
+  [461] = {.lex_state = 0},
+  [462] = {.lex_state = 0},
+  [463] = {.lex_state = 11},
+  [464] = {.lex_state = 0},
+  [465] = {.lex_state = 0},
+  [466] = {.lex_state = 12},
+  [467] = {.lex_state = 11},
+  [468] = {.lex_state = 12},
+  [469] = {.lex_state = 307},
+  [470] = {.lex_state = 12},
+  [471] = {.lex_state = 12},
+  [472] = {.lex_state = 0},
+  [473] = {.lex_state = 11},
+  [474] = {.lex_state = 0},
+  [475] = {.lex_state = 0},
+  [476] = {.lex_state = 0},
+  [477] = {.lex_state = 0},
+  [478] = {.lex_state = 0},
+  [479] = {.lex_state = 307},
+  [480] = {.lex_state = 0},
+  [481] = {.lex_state = 0},
+  [482] = {.lex_state = 0},
+  [483] = {.lex_state = 307},
+  [484] = {.lex_state = 3},
+  [485] = {.lex_state = 2},
+  [486] = {.lex_state = 307},
+  [487] = {.lex_state = 2},
+  [488] = {.lex_state = 307},
+  [489] = {.lex_state = 307},
+  [490] = {.lex_state = 2},
+  [491] = {.lex_state = 2},
+  [492] = {.lex_state = 307},
+  [493] = {.lex_state = 307},
+  [494] = {.lex_state = 307},
+  [495] = {.lex_state = 307},
+  [496] = {.lex_state = 307},
+  [497] = {.lex_state = 307},
+  [498] = {.lex_state = 0},
+  [499] = {.lex_state = 307},
+  [500] = {.lex_state = 11},
+  [501] = {.lex_state = 3},
+  [502] = {.lex_state = 307},
+  [503] = {.lex_state = 309},
+  [504] = {.lex_state = 27},
+  [505] = {.lex_state = 4},
+  [506] = {.lex_state = 307},
+  [507] = {.lex_state = 307},
+  [508] = {.lex_state = 307},
+  [509] = {.lex_state = 28},
+  [510] = {.lex_state = 27},
+  [511] = {.lex_state = 307},
+  [512] = {.lex_state = 0},
+  [513] = {.lex_state = 307},
+  [514] = {.lex_state = 307},
+  [515] = {.lex_state = 307},
+  [516] = {.lex_state = 0},
+  [517] = {.lex_state = 307},
+  [518] = {.lex_state = 0},
+  [519] = {.lex_state = 307},
+  [520] = {.lex_state = 0},
+  [521] = {.lex_state = 307},
+  [522] = {.lex_state = 4},
+  [523] = {.lex_state = 307},
+  [524] = {.lex_state = 307},
+  [525] = {.lex_state = 29},
+  [526] = {.lex_state = 307},
+  [527] = {.lex_state = 29},
+  [528] = {.lex_state = 27},
+  [529] = {.lex_state = 307},
+  [530] = {.lex_state = 27},
+  [531] = {.lex_state = 0},
+  [532] = {.lex_state = 3},
+  [533] = {.lex_state = 307},
+  [534] = {.lex_state = 0},
+  [535] = {.lex_state = 0},
+  [536] = {.lex_state = 4},
+  [537] = {.lex_state = 0},
+  [538] = {.lex_state = 307},
+  [539] = {.lex_state = 26},
+  [540] = {.lex_state = 2},
+  [541] = {.lex_state = 309},
+  [542] = {.lex_state = 307},
+  [543] = {.lex_state = 307},
+  [544] = {.lex_state = 307},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8024,6 +8119,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
+    [anon_sym_label] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
@@ -8040,7 +8136,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_policy] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
-    [anon_sym_label] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8095,19 +8190,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(507),
-    [sym__item] = STATE(86),
-    [sym_silence] = STATE(86),
-    [sym_inventory] = STATE(86),
-    [sym_cidr_groups] = STATE(86),
-    [sym_cilium] = STATE(86),
-    [sym_import] = STATE(86),
-    [sym_const_definition] = STATE(86),
-    [sym_category] = STATE(86),
-    [sym_namespace] = STATE(86),
-    [sym_cluster_policy] = STATE(86),
-    [sym_expect] = STATE(86),
-    [aux_sym_source_file_repeat1] = STATE(86),
+    [sym_source_file] = STATE(535),
+    [sym__item] = STATE(91),
+    [sym_silence] = STATE(91),
+    [sym_inventory] = STATE(91),
+    [sym_cidr_groups] = STATE(91),
+    [sym_cilium] = STATE(91),
+    [sym_import] = STATE(91),
+    [sym_const_definition] = STATE(91),
+    [sym_category] = STATE(91),
+    [sym_namespace] = STATE(91),
+    [sym_cluster_policy] = STATE(91),
+    [sym_expect] = STATE(91),
+    [aux_sym_source_file_repeat1] = STATE(91),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8137,6 +8232,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8145,7 +8241,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8183,6 +8278,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8191,7 +8287,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8229,6 +8324,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8237,7 +8333,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8269,6 +8364,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8277,7 +8373,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8309,6 +8404,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8317,7 +8413,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8349,6 +8444,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8357,7 +8453,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8389,6 +8484,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8396,7 +8492,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8429,15 +8524,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(97), 1,
+    STATE(117), 1,
       sym_sentence_values,
-    STATE(110), 2,
+    STATE(118), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(185), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(175), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8452,10 +8547,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
     ACTIONS(41), 11,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8479,6 +8574,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8486,7 +8582,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8515,6 +8610,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8522,7 +8618,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8536,7 +8631,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [446] = 13,
+  [446] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 1,
+      anon_sym_port,
+    ACTIONS(71), 1,
+      anon_sym_icmp,
+    ACTIONS(73), 1,
+      anon_sym_http,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(77), 1,
+      anon_sym_dns,
+    STATE(34), 2,
+      sym_flow_port,
+      sym_flow_icmp,
+    STATE(127), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(67), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [497] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8551,15 +8688,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(97), 1,
+    STATE(117), 1,
       sym_sentence_values,
-    STATE(110), 2,
+    STATE(118), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(185), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(175), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8574,29 +8711,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
     ACTIONS(41), 9,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [505] = 7,
+  [556] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
+    ACTIONS(83), 1,
       anon_sym_apikey,
-    ACTIONS(73), 1,
+    ACTIONS(85), 1,
       anon_sym_topic,
-    ACTIONS(75), 1,
+    ACTIONS(87), 1,
       anon_sym_client,
-    ACTIONS(77), 1,
+    ACTIONS(89), 1,
       anon_sym_version,
-    ACTIONS(69), 2,
+    ACTIONS(81), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(67), 25,
+    ACTIONS(79), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8605,13 +8742,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8621,48 +8758,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_expect,
-  [552] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      anon_sym_port,
-    ACTIONS(83), 1,
-      anon_sym_icmp,
-    ACTIONS(85), 1,
-      anon_sym_http,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(89), 1,
-      anon_sym_dns,
-    STATE(32), 2,
-      sym_flow_port,
-      sym_flow_icmp,
-    STATE(133), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(79), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
   [603] = 2,
     ACTIONS(3), 1,
@@ -8677,6 +8772,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8684,7 +8780,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8712,6 +8807,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8719,7 +8815,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8736,7 +8831,7 @@ static const uint16_t ts_small_parse_table[] = {
   [676] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 30,
+    ACTIONS(95), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8746,6 +8841,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8753,7 +8849,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8770,7 +8865,7 @@ static const uint16_t ts_small_parse_table[] = {
   [712] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 30,
+    ACTIONS(63), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8780,6 +8875,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8787,7 +8883,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8814,6 +8909,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8822,7 +8918,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8847,6 +8942,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8855,7 +8951,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8867,14 +8962,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [818] = 4,
+  [818] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
+    ACTIONS(101), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [853] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(105), 1,
+      anon_sym_in,
+    ACTIONS(107), 1,
       anon_sym_with,
-    ACTIONS(101), 27,
+    ACTIONS(103), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8883,6 +9011,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8890,7 +9019,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8901,39 +9029,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_http,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_expect,
-  [857] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(107), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
       anon_sym_expect,
   [892] = 2,
     ACTIONS(3), 1,
@@ -8948,6 +9043,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8956,7 +9052,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8968,12 +9063,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [927] = 3,
+  [927] = 13,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
     ACTIONS(113), 1,
+      anon_sym_port,
+    ACTIONS(115), 1,
+      anon_sym_sni,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(61), 1,
+      sym_ports,
+    STATE(80), 1,
+      sym_sni,
+    STATE(106), 1,
+      sym_icmps,
+    STATE(107), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(111), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [983] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
       anon_sym_in,
-    ACTIONS(111), 27,
+    ACTIONS(125), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8982,6 +9120,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8989,7 +9128,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9000,49 +9138,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_http,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_expect,
-  [963] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_port,
-    ACTIONS(119), 1,
-      anon_sym_sni,
-    ACTIONS(121), 1,
-      anon_sym_icmp,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(51), 1,
-      sym_ports,
-    STATE(83), 1,
-      sym_sni,
-    STATE(107), 1,
-      sym_icmps,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(115), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
   [1019] = 5,
     ACTIONS(3), 1,
@@ -9062,13 +9157,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9079,47 +9174,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1059] = 5,
+  [1059] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 1,
-      anon_sym_topic,
-    ACTIONS(141), 1,
-      anon_sym_client,
-    ACTIONS(143), 1,
-      anon_sym_version,
-    ACTIONS(137), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1099] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 1,
       anon_sym_in,
-    ACTIONS(145), 27,
+    ACTIONS(137), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9128,6 +9188,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9135,7 +9196,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9144,6 +9204,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1095] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(143), 1,
+      anon_sym_topic,
+    ACTIONS(145), 1,
+      anon_sym_client,
+    ACTIONS(147), 1,
+      anon_sym_version,
+    ACTIONS(141), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
@@ -9159,6 +9254,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9166,7 +9262,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9178,166 +9273,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1168] = 2,
+  [1168] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(151), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(153), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
+    ACTIONS(155), 1,
+      anon_sym_in,
+    ACTIONS(157), 1,
+      sym_label_key,
+    ACTIONS(159), 1,
+      sym_const_ref,
+    STATE(183), 1,
+      sym_scope,
+    STATE(94), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(151), 18,
+      anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1201] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(153), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1234] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_http,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(89), 1,
-      anon_sym_dns,
-    STATE(144), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(155), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1275] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1308] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1341] = 2,
+  [1215] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(161), 27,
@@ -9349,6 +9323,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9356,7 +9331,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9368,7 +9342,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1374] = 2,
+  [1248] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(163), 27,
@@ -9380,6 +9354,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9387,7 +9362,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9399,14 +9373,235 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1407] = 4,
+  [1281] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(167), 1,
+    ACTIONS(165), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1314] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(73), 1,
+      anon_sym_http,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(77), 1,
+      anon_sym_dns,
+    STATE(138), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(167), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1355] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1388] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1421] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(173), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1454] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(175), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1487] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1520] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(181), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(40), 1,
       aux_sym_http_repeat1,
-    ACTIONS(165), 25,
+    ACTIONS(179), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9415,13 +9610,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9432,104 +9627,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1444] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(170), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1477] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(174), 1,
-      anon_sym_client,
-    ACTIONS(176), 1,
-      anon_sym_version,
-    ACTIONS(172), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1514] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(180), 1,
-      anon_sym_client,
-    ACTIONS(182), 1,
-      anon_sym_version,
-    ACTIONS(178), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1551] = 2,
+  [1557] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(184), 27,
@@ -9541,6 +9639,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9548,7 +9647,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9560,76 +9658,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1584] = 2,
+  [1590] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(186), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(188), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1650] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(192), 1,
+    ACTIONS(188), 1,
       anon_sym_client,
-    ACTIONS(194), 1,
+    ACTIONS(190), 1,
       anon_sym_version,
-    ACTIONS(190), 25,
+    ACTIONS(186), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9638,13 +9674,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9655,10 +9691,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1687] = 2,
+  [1627] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(196), 27,
+    ACTIONS(194), 1,
+      anon_sym_client,
+    ACTIONS(196), 1,
+      anon_sym_version,
+    ACTIONS(192), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9667,26 +9707,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1720] = 2,
+  [1664] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(198), 27,
@@ -9698,6 +9736,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9705,7 +9744,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9717,81 +9755,74 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1753] = 2,
+  [1697] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(200), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1786] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(202), 1,
+      anon_sym_client,
     ACTIONS(204), 1,
-      anon_sym_RBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(210), 1,
-      sym_const_ref,
-    STATE(163), 1,
-      sym_scope,
-    STATE(89), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(202), 18,
+      anon_sym_version,
+    ACTIONS(200), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(206), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
+      anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1833] = 3,
+  [1767] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(214), 1,
-      anon_sym_version,
-    ACTIONS(212), 25,
+    ACTIONS(208), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9800,29 +9831,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1867] = 3,
+  [1800] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(218), 1,
-      anon_sym_version,
-    ACTIONS(216), 25,
+    ACTIONS(210), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9831,91 +9862,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1901] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_sni,
-    ACTIONS(121), 1,
+      anon_sym_to,
       anon_sym_icmp,
-    ACTIONS(123), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(80), 1,
-      sym_sni,
-    STATE(99), 1,
-      sym_icmps,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [1951] = 14,
+  [1833] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(212), 1,
       anon_sym_silence,
-    ACTIONS(222), 1,
+    ACTIONS(215), 1,
       anon_sym_RBRACE,
-    ACTIONS(224), 1,
+    ACTIONS(217), 1,
+      anon_sym_label,
+    ACTIONS(220), 1,
       anon_sym_policy,
+    ACTIONS(223), 1,
+      anon_sym_use,
     ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
       anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
+    ACTIONS(229), 1,
       anon_sym_default,
-    ACTIONS(236), 1,
+    ACTIONS(235), 1,
       anon_sym_no,
     ACTIONS(238), 1,
       anon_sym_select,
-    ACTIONS(240), 1,
+    ACTIONS(241), 1,
       anon_sym_expect,
-    STATE(330), 1,
+    STATE(381), 1,
       sym_verb,
-    ACTIONS(234), 2,
+    ACTIONS(232), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(61), 13,
+    STATE(49), 13,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -9929,37 +9923,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
-  [2007] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(242), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2039] = 2,
+  [1889] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(244), 26,
@@ -9972,13 +9936,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9989,10 +9953,82 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2071] = 2,
+  [1921] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(246), 26,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(246), 1,
+      anon_sym_RBRACE,
+    ACTIONS(248), 1,
+      anon_sym_label,
+    ACTIONS(250), 1,
+      anon_sym_policy,
+    ACTIONS(252), 1,
+      anon_sym_use,
+    ACTIONS(254), 1,
+      anon_sym_description,
+    ACTIONS(256), 1,
+      anon_sym_default,
+    ACTIONS(260), 1,
+      anon_sym_no,
+    ACTIONS(262), 1,
+      anon_sym_select,
+    ACTIONS(264), 1,
+      anon_sym_expect,
+    STATE(381), 1,
+      sym_verb,
+    ACTIONS(258), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(49), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1977] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(266), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2009] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10001,13 +10037,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10019,12 +10055,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2103] = 3,
+  [2041] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(250), 1,
+    ACTIONS(272), 1,
       anon_sym_version,
-    ACTIONS(248), 25,
+    ACTIONS(270), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10033,13 +10069,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10050,170 +10086,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2137] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(254), 1,
-      anon_sym_version,
-    ACTIONS(252), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2171] = 14,
+  [2075] = 14,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
+    ACTIONS(248), 1,
       anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
+    ACTIONS(250), 1,
+      anon_sym_policy,
+    ACTIONS(252), 1,
+      anon_sym_use,
+    ACTIONS(254), 1,
+      anon_sym_description,
     ACTIONS(256), 1,
-      anon_sym_RBRACE,
-    STATE(330), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(52), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2227] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_default,
     ACTIONS(260), 1,
-      anon_sym_version,
-    ACTIONS(258), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
       anon_sym_no,
+    ACTIONS(262), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2261] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(264), 1,
-      anon_sym_version,
-    ACTIONS(262), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [2295] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(266), 1,
-      anon_sym_silence,
-    ACTIONS(269), 1,
-      anon_sym_RBRACE,
-    ACTIONS(271), 1,
-      anon_sym_policy,
     ACTIONS(274), 1,
-      anon_sym_use,
-    ACTIONS(277), 1,
-      anon_sym_description,
-    ACTIONS(280), 1,
-      anon_sym_label,
-    ACTIONS(283), 1,
-      anon_sym_default,
-    ACTIONS(289), 1,
-      anon_sym_no,
-    ACTIONS(292), 1,
-      anon_sym_select,
-    ACTIONS(295), 1,
-      anon_sym_expect,
-    STATE(330), 1,
+      anon_sym_RBRACE,
+    STATE(381), 1,
       sym_verb,
-    ACTIONS(286), 2,
+    ACTIONS(258), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(61), 13,
+    STATE(51), 13,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -10227,6 +10128,200 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
+  [2131] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(278), 1,
+      anon_sym_version,
+    ACTIONS(276), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2165] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 1,
+      anon_sym_version,
+    ACTIONS(280), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2199] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(286), 1,
+      anon_sym_version,
+    ACTIONS(284), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2233] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(290), 1,
+      anon_sym_version,
+    ACTIONS(288), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2267] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(294), 1,
+      anon_sym_version,
+    ACTIONS(292), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2301] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(115), 1,
+      anon_sym_sni,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(81), 1,
+      sym_sni,
+    STATE(109), 1,
+      sym_icmps,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(296), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
   [2351] = 2,
     ACTIONS(3), 1,
       sym_comment,
@@ -10239,13 +10334,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10256,69 +10351,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2382] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(302), 1,
-      anon_sym_method,
-    ACTIONS(304), 1,
-      anon_sym_host,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(308), 1,
-      sym_http_method,
-    ACTIONS(310), 1,
-      sym_const_ref,
-    STATE(186), 1,
-      aux_sym_http_repeat1,
-    STATE(177), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(300), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2429] = 9,
+  [2382] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(208), 1,
+    ACTIONS(157), 1,
       sym_label_key,
-    ACTIONS(314), 1,
+    ACTIONS(302), 1,
       anon_sym_RBRACE,
-    ACTIONS(316), 1,
+    ACTIONS(304), 1,
       anon_sym_in,
-    ACTIONS(318), 1,
+    ACTIONS(306), 1,
       anon_sym_with,
-    ACTIONS(320), 1,
+    ACTIONS(308), 1,
       sym_const_ref,
-    STATE(21), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(312), 16,
+    ACTIONS(300), 16,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10329,25 +10387,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2474] = 2,
+  [2427] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(322), 25,
-      ts_builtin_sym_end,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(312), 1,
+      anon_sym_method,
+    ACTIONS(314), 1,
+      anon_sym_host,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    ACTIONS(318), 1,
+      sym_http_method,
+    ACTIONS(320), 1,
+      sym_const_ref,
+    STATE(219), 1,
+      aux_sym_http_repeat1,
+    STATE(191), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(310), 16,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10358,18 +10424,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2505] = 6,
+  [2474] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(326), 1,
+    ACTIONS(324), 1,
       anon_sym_COMMA,
-    STATE(67), 1,
+    STATE(79), 1,
       aux_sym_silence_repeat1,
-    STATE(134), 1,
+    STATE(119), 1,
       sym_string,
-    ACTIONS(324), 21,
+    ACTIONS(322), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10378,31 +10444,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2544] = 6,
+  [2513] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(326), 1,
+    ACTIONS(324), 1,
       anon_sym_COMMA,
-    STATE(79), 1,
+    STATE(65), 1,
       aux_sym_silence_repeat1,
-    STATE(120), 1,
+    STATE(126), 1,
       sym_string,
-    ACTIONS(328), 21,
+    ACTIONS(326), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10411,18 +10477,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_expect,
+  [2552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(328), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
   [2583] = 2,
     ACTIONS(3), 1,
@@ -10436,13 +10531,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10465,13 +10560,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10494,13 +10589,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10523,13 +10618,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10552,13 +10647,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10581,13 +10676,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10610,13 +10705,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10639,13 +10734,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10668,13 +10763,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10685,60 +10780,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2893] = 9,
+  [2862] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(204), 1,
+    ACTIONS(153), 1,
       anon_sym_RBRACE,
-    ACTIONS(206), 1,
+    ACTIONS(155), 1,
       anon_sym_in,
-    ACTIONS(208), 1,
+    ACTIONS(157), 1,
       sym_label_key,
-    ACTIONS(210), 1,
+    ACTIONS(159), 1,
       sym_const_ref,
-    STATE(163), 1,
+    STATE(183), 1,
       sym_scope,
-    STATE(89), 3,
+    STATE(94), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(202), 16,
+    ACTIONS(151), 16,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10750,6 +10816,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+  [2907] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
   [2938] = 4,
     ACTIONS(3), 1,
       sym_comment,
@@ -10766,13 +10861,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10783,19 +10878,54 @@ static const uint16_t ts_small_parse_table[] = {
   [2972] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(121), 1,
+    ACTIONS(117), 1,
       anon_sym_icmp,
-    ACTIONS(123), 1,
+    ACTIONS(119), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
+    ACTIONS(121), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+    ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(105), 1,
+    STATE(109), 1,
       sym_icmps,
-    STATE(106), 6,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(296), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3016] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(114), 1,
+      sym_icmps,
+    STATE(115), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -10805,17 +10935,17 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(355), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3016] = 2,
+  [3060] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(357), 24,
@@ -10827,13 +10957,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10843,79 +10973,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3046] = 2,
+  [3090] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(359), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3076] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(121), 1,
-      anon_sym_icmp,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(99), 1,
-      sym_icmps,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3120] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(316), 1,
       anon_sym_header,
-    ACTIONS(363), 1,
+    ACTIONS(361), 1,
       anon_sym_host,
-    STATE(91), 1,
+    STATE(86), 1,
       aux_sym_http_repeat1,
-    ACTIONS(361), 21,
+    ACTIONS(359), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10924,39 +10991,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_expect,
+  [3126] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(363), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
   [3156] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(208), 1,
+    ACTIONS(157), 1,
       sym_label_key,
-    ACTIONS(314), 1,
+    ACTIONS(302), 1,
       ts_builtin_sym_end,
-    ACTIONS(316), 1,
+    ACTIONS(304), 1,
       anon_sym_in,
-    ACTIONS(318), 1,
+    ACTIONS(306), 1,
       anon_sym_with,
-    ACTIONS(320), 1,
+    ACTIONS(308), 1,
       sym_const_ref,
-    STATE(21), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(312), 15,
+    ACTIONS(300), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -10972,7 +11067,167 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3200] = 13,
+  [3200] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(365), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3233] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_namespaces,
+    ACTIONS(369), 1,
+      anon_sym_cidr,
+    ACTIONS(371), 1,
+      anon_sym_namespace,
+    ACTIONS(373), 1,
+      anon_sym_pods,
+    ACTIONS(375), 1,
+      anon_sym_nodes,
+    ACTIONS(379), 1,
+      anon_sym_entity,
+    ACTIONS(381), 1,
+      anon_sym_fqdn,
+    ACTIONS(383), 1,
+      anon_sym_service,
+    ACTIONS(385), 1,
+      anon_sym_services,
+    ACTIONS(377), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(150), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(24), 10,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+  [3284] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(92), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(387), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3317] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(391), 1,
+      anon_sym_COMMA,
+    ACTIONS(393), 1,
+      anon_sym_in,
+    STATE(113), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(193), 1,
+      sym_scope,
+    ACTIONS(389), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3354] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    ACTIONS(397), 1,
+      anon_sym_host,
+    ACTIONS(399), 1,
+      sym_const_ref,
+    STATE(195), 1,
+      aux_sym_http_repeat1,
+    STATE(188), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(395), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3395] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -10995,7 +11250,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(365), 1,
+    ACTIONS(401), 1,
       ts_builtin_sym_end,
     STATE(93), 12,
       sym__item,
@@ -11010,142 +11265,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3251] = 6,
+  [3446] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_COMMA,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(167), 1,
-      sym_scope,
-    ACTIONS(367), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3288] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(306), 1,
+    ACTIONS(316), 1,
       anon_sym_header,
-    ACTIONS(375), 1,
-      anon_sym_host,
-    ACTIONS(377), 1,
-      sym_const_ref,
-    STATE(191), 1,
+    STATE(40), 1,
       aux_sym_http_repeat1,
-    STATE(168), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(373), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3329] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_COMMA,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(87), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(179), 1,
-      sym_scope,
-    ACTIONS(379), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3366] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(383), 1,
-      anon_sym_host,
-    ACTIONS(385), 1,
-      sym_const_ref,
-    STATE(194), 1,
-      aux_sym_http_repeat1,
-    STATE(161), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(381), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3407] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(387), 21,
+    ACTIONS(403), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11154,116 +11281,89 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3440] = 4,
+  [3479] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(94), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(389), 21,
+    ACTIONS(405), 1,
       ts_builtin_sym_end,
+    ACTIONS(407), 1,
       anon_sym_silence,
+    ACTIONS(410), 1,
       anon_sym_cluster,
-      anon_sym_RBRACE,
+    ACTIONS(413), 1,
       anon_sym_cidr,
+    ACTIONS(416), 1,
       anon_sym_cilium,
+    ACTIONS(419), 1,
       anon_sym_import,
+    ACTIONS(422), 1,
       anon_sym_const,
+    ACTIONS(425), 1,
       anon_sym_category,
+    ACTIONS(428), 1,
       anon_sym_system,
+    ACTIONS(431), 1,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+    ACTIONS(434), 1,
       anon_sym_expect,
-  [3473] = 13,
+    STATE(93), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [3530] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(391), 1,
-      ts_builtin_sym_end,
+      anon_sym_COMMA,
     ACTIONS(393), 1,
+      anon_sym_in,
+    STATE(89), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(189), 1,
+      sym_scope,
+    ACTIONS(437), 19,
       anon_sym_silence,
-    ACTIONS(396), 1,
-      anon_sym_cluster,
-    ACTIONS(399), 1,
-      anon_sym_cidr,
-    ACTIONS(402), 1,
-      anon_sym_cilium,
-    ACTIONS(405), 1,
-      anon_sym_import,
-    ACTIONS(408), 1,
-      anon_sym_const,
-    ACTIONS(411), 1,
-      anon_sym_category,
-    ACTIONS(414), 1,
-      anon_sym_system,
-    ACTIONS(417), 1,
-      anon_sym_namespace,
-    ACTIONS(420), 1,
-      anon_sym_expect,
-    STATE(93), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [3524] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(423), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [3557] = 2,
+  [3567] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(350), 23,
@@ -11276,13 +11376,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11290,554 +11390,161 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [3586] = 7,
+  [3596] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(427), 1,
-      anon_sym_RBRACE,
-    ACTIONS(429), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    ACTIONS(441), 1,
+      anon_sym_host,
+    ACTIONS(443), 1,
       sym_const_ref,
-    STATE(35), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(425), 16,
+    STATE(204), 1,
+      aux_sym_http_repeat1,
+    STATE(190), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(439), 16,
       anon_sym_silence,
-      anon_sym_port,
+      anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3625] = 5,
+  [3637] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(98), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
-      anon_sym_port,
+    ACTIONS(367), 1,
+      anon_sym_namespaces,
+    ACTIONS(369), 1,
+      anon_sym_cidr,
+    ACTIONS(371), 1,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(431), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3659] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(435), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3693] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(106), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3731] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3769] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(439), 1,
-      anon_sym_http,
-    ACTIONS(442), 1,
-      anon_sym_grpc,
+    ACTIONS(375), 1,
+      anon_sym_nodes,
+    ACTIONS(379), 1,
+      anon_sym_entity,
+    ACTIONS(381), 1,
+      anon_sym_fqdn,
+    ACTIONS(383), 1,
+      anon_sym_service,
+    ACTIONS(385), 1,
+      anon_sym_services,
     ACTIONS(445), 1,
-      anon_sym_kafka,
-    ACTIONS(448), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(437), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3807] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(451), 1,
-      anon_sym_RBRACE,
-    ACTIONS(453), 1,
-      anon_sym_select,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(112), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3855] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      anon_sym_COMMA,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(455), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3887] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(462), 6,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(460), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3921] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(109), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(465), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3959] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(465), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3997] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4035] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4073] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(467), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4111] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(469), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4145] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(453), 1,
-      anon_sym_select,
-    ACTIONS(471), 1,
-      anon_sym_RBRACE,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(102), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4193] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(473), 1,
-      anon_sym_silence,
-    ACTIONS(476), 1,
-      anon_sym_RBRACE,
-    ACTIONS(478), 1,
-      anon_sym_use,
-    ACTIONS(481), 1,
-      anon_sym_description,
-    ACTIONS(484), 1,
-      anon_sym_label,
-    ACTIONS(487), 1,
-      anon_sym_default,
-    ACTIONS(493), 1,
-      anon_sym_no,
-    ACTIONS(496), 1,
-      anon_sym_select,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(490), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(112), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4241] = 7,
+    ACTIONS(377), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(150), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(24), 10,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+  [3688] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(208), 1,
+    ACTIONS(157), 1,
       sym_label_key,
-    ACTIONS(427), 1,
-      ts_builtin_sym_end,
-    ACTIONS(429), 1,
+    ACTIONS(449), 1,
+      anon_sym_RBRACE,
+    ACTIONS(451), 1,
       sym_const_ref,
-    STATE(35), 3,
+    STATE(48), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(425), 15,
+    ACTIONS(447), 16,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3727] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(248), 1,
+      anon_sym_label,
+    ACTIONS(252), 1,
+      anon_sym_use,
+    ACTIONS(254), 1,
+      anon_sym_description,
+    ACTIONS(256), 1,
+      anon_sym_default,
+    ACTIONS(260), 1,
+      anon_sym_no,
+    ACTIONS(453), 1,
+      anon_sym_RBRACE,
+    ACTIONS(455), 1,
+      anon_sym_select,
+    STATE(385), 1,
+      sym_verb,
+    ACTIONS(258), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(105), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3775] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(157), 1,
+      sym_label_key,
+    ACTIONS(449), 1,
+      ts_builtin_sym_end,
+    ACTIONS(451), 1,
+      sym_const_ref,
+    STATE(48), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(447), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -11853,21 +11560,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4279] = 4,
+  [3813] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(499), 19,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(185), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(459), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(457), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3847] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(185), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(463), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(461), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3881] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(468), 1,
+      anon_sym_in,
+    STATE(161), 1,
+      sym_scope,
+    ACTIONS(466), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11880,72 +11646,304 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4310] = 4,
+  [3913] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(468), 1,
+      anon_sym_in,
+    STATE(164), 1,
+      sym_scope,
+    ACTIONS(470), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3945] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(472), 1,
+      anon_sym_silence,
+    ACTIONS(475), 1,
+      anon_sym_RBRACE,
+    ACTIONS(477), 1,
+      anon_sym_label,
+    ACTIONS(480), 1,
+      anon_sym_use,
+    ACTIONS(483), 1,
+      anon_sym_description,
+    ACTIONS(486), 1,
+      anon_sym_default,
+    ACTIONS(492), 1,
+      anon_sym_no,
+    ACTIONS(495), 1,
+      anon_sym_select,
+    STATE(385), 1,
+      sym_verb,
+    ACTIONS(489), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(105), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3993] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(296), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4031] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(296), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4069] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(468), 1,
+      anon_sym_in,
+    STATE(167), 1,
+      sym_scope,
+    ACTIONS(498), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4101] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(115), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(355), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4139] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(355), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4177] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(502), 1,
+      anon_sym_http,
     ACTIONS(505), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(503), 19,
+      anon_sym_grpc,
+    ACTIONS(508), 1,
+      anon_sym_kafka,
+    ACTIONS(511), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(500), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [4341] = 4,
+  [4215] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(509), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(507), 19,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+    ACTIONS(248), 1,
       anon_sym_label,
+    ACTIONS(252), 1,
+      anon_sym_use,
+    ACTIONS(254), 1,
+      anon_sym_description,
+    ACTIONS(256), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(260), 1,
       anon_sym_no,
+    ACTIONS(455), 1,
       anon_sym_select,
+    ACTIONS(514), 1,
+      anon_sym_RBRACE,
+    STATE(385), 1,
+      sym_verb,
+    ACTIONS(258), 2,
+      anon_sym_deny,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4372] = 2,
+    STATE(99), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4263] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(455), 21,
-      anon_sym_silence,
+    ACTIONS(518), 1,
       anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(516), 20,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11959,64 +11957,161 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4399] = 4,
+  [4295] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(514), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(512), 19,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(116), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(521), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [4430] = 4,
+  [4333] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(517), 19,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(521), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [4461] = 2,
+  [4371] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(522), 21,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(523), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4409] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(101), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(185), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(459), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(525), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4443] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(185), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(459), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(527), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4477] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12025,34 +12120,269 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4488] = 4,
+  [4504] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(526), 1,
+    ACTIONS(533), 1,
+      anon_sym_COMMA,
+    STATE(131), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(531), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4535] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(391), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(535), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4566] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(539), 1,
+      anon_sym_COMMA,
+    STATE(133), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(537), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4597] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(543), 1,
+      anon_sym_COMMA,
+    STATE(134), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(541), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4628] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(545), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4655] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(549), 1,
+      anon_sym_COMMA,
+    STATE(136), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(547), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4686] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4713] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(167), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4740] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(553), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4767] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(557), 1,
       anon_sym_COMMA,
     STATE(140), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(524), 19,
+    ACTIONS(555), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12065,282 +12395,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4519] = 3,
+  [4798] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(530), 1,
-      anon_sym_except,
-    ACTIONS(528), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4548] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(532), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4579] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(114), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(534), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4610] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(536), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4637] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(165), 1,
-      sym_scope,
-    ACTIONS(538), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(160), 1,
-      sym_scope,
-    ACTIONS(540), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4699] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(542), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4726] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4753] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(162), 1,
-      sym_scope,
-    ACTIONS(546), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4784] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(548), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4811] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
+    ACTIONS(533), 1,
       anon_sym_COMMA,
     STATE(141), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(550), 19,
+    ACTIONS(559), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12353,123 +12422,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4842] = 2,
+  [4829] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(155), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4869] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(554), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4896] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(556), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4923] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(558), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4950] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(560), 21,
-      anon_sym_silence,
+    ACTIONS(533), 1,
       anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(561), 19,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -12478,21 +12449,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4977] = 4,
+  [4860] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(552), 1,
+    ACTIONS(391), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(563), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4891] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(539), 1,
       anon_sym_COMMA,
     STATE(143), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(562), 19,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(565), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12505,46 +12503,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5008] = 2,
+  [4922] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(564), 21,
-      anon_sym_silence,
+    ACTIONS(543), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5035] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(526), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(566), 19,
+    STATE(144), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(567), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12557,91 +12530,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5066] = 4,
+  [4953] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(568), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5097] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(572), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(570), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5128] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(575), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5159] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(577), 21,
+    ACTIONS(569), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12650,33 +12542,217 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5186] = 4,
+  [4980] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(581), 1,
+    ACTIONS(573), 1,
       anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(579), 18,
+    STATE(136), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(571), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5011] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5038] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(578), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5065] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(391), 1,
+      anon_sym_COMMA,
+    STATE(145), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(580), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5096] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(584), 1,
+      anon_sym_COMMA,
+    STATE(140), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(582), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5127] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(589), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(587), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5158] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(516), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5185] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(592), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12692,17 +12768,18 @@ static const uint16_t ts_small_parse_table[] = {
   [5216] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
+    ACTIONS(599), 1,
       anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(584), 18,
+    STATE(144), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(597), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12715,51 +12792,713 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5246] = 9,
+  [5247] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(391), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(602), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5278] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5305] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(606), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5332] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(557), 1,
+      anon_sym_COMMA,
+    STATE(129), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(608), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5363] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(612), 1,
+      anon_sym_except,
+    ACTIONS(610), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5392] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(549), 1,
+      anon_sym_COMMA,
+    STATE(125), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(614), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5423] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(616), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5450] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(533), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(618), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5481] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(620), 1,
+      anon_sym_COMMA,
+    STATE(155), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(618), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5512] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(623), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(531), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5543] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(559), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5574] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(629), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(561), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5605] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(634), 1,
+      anon_sym_except,
+    ACTIONS(632), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5634] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(636), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5661] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(638), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5687] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(640), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5713] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(642), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5739] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(646), 1,
+      anon_sym_COMMA,
+    STATE(180), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(644), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5769] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(648), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5821] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(597), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5847] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(652), 1,
+      anon_sym_COMMA,
+    STATE(168), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(650), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5877] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(654), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5903] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(652), 1,
+      anon_sym_COMMA,
+    STATE(172), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(656), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5933] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(206), 1,
+    ACTIONS(155), 1,
       anon_sym_in,
-    ACTIONS(208), 1,
+    ACTIONS(157), 1,
       sym_label_key,
-    ACTIONS(590), 1,
+    ACTIONS(660), 1,
       anon_sym_RBRACE,
-    ACTIONS(592), 1,
+    ACTIONS(662), 1,
       sym_const_ref,
-    STATE(239), 1,
+    STATE(248), 1,
       sym_scope,
-    STATE(218), 3,
+    STATE(231), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(588), 11,
+    ACTIONS(658), 11,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5286] = 4,
+  [5973] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
+    ACTIONS(664), 20,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(146), 1,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5999] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(666), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6025] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(670), 1,
+      anon_sym_COMMA,
+    STATE(172), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(594), 18,
+    ACTIONS(668), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12772,21 +13511,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5316] = 3,
+  [6055] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
+    ACTIONS(675), 1,
       anon_sym_EQ,
-    ACTIONS(596), 19,
+    ACTIONS(673), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12797,70 +13536,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5344] = 4,
+  [6083] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(600), 18,
+    ACTIONS(677), 20,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5374] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(602), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(604), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5404] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(512), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12873,19 +13560,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5430] = 3,
+  [6109] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(608), 1,
+    ACTIONS(646), 1,
+      anon_sym_COMMA,
+    STATE(162), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(679), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6139] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6165] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(681), 1,
       anon_sym_except,
-    ACTIONS(606), 19,
+    ACTIONS(632), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12898,18 +13635,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5458] = 2,
+  [6193] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(507), 20,
+    ACTIONS(587), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12922,22 +13659,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5484] = 4,
+  [6219] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(612), 1,
+    ACTIONS(683), 20,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(155), 1,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6245] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(687), 1,
+      anon_sym_COMMA,
+    STATE(180), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(610), 18,
+    ACTIONS(685), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12948,18 +13709,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5514] = 2,
+  [6275] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(517), 20,
+    ACTIONS(582), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12972,18 +13733,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5540] = 2,
+  [6301] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(615), 20,
+    ACTIONS(685), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6326] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(437), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12996,163 +13779,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5566] = 2,
+  [6351] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(570), 20,
-      anon_sym_silence,
+    ACTIONS(543), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5592] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(617), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(619), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5643] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(623), 1,
-      anon_sym_host,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(621), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5674] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(625), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5699] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(379), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5724] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(176), 1,
+    STATE(186), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(627), 17,
+    ACTIONS(690), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13164,203 +13804,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5753] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(629), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5778] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5803] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(633), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5828] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(637), 1,
-      anon_sym_host,
-    STATE(197), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(635), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5859] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(610), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5884] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(639), 1,
-      anon_sym_namespaces,
-    ACTIONS(641), 1,
-      anon_sym_cidr,
-    ACTIONS(643), 1,
-      anon_sym_namespace,
-    ACTIONS(645), 1,
-      anon_sym_pods,
-    ACTIONS(649), 1,
-      anon_sym_entity,
-    ACTIONS(651), 1,
-      anon_sym_fqdn,
-    ACTIONS(653), 1,
-      anon_sym_service,
-    ACTIONS(655), 1,
-      anon_sym_services,
-    ACTIONS(647), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(25), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [5927] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5952] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5977] = 10,
+  [6380] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -13373,84 +13817,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(184), 1,
+    STATE(201), 1,
       sym_sentence_values,
-    STATE(219), 2,
+    STATE(234), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(175), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(661), 6,
+    ACTIONS(692), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6018] = 2,
+  [6421] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(663), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6043] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6068] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
+    ACTIONS(543), 1,
       anon_sym_COMMA,
-    STATE(119), 1,
+    STATE(144), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(667), 17,
+    ACTIONS(694), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13462,342 +13860,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6097] = 5,
+  [6450] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(668), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6475] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
       anon_sym_header,
-    ACTIONS(671), 1,
+    ACTIONS(698), 1,
       anon_sym_host,
-    STATE(192), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(669), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6128] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(579), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6153] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6178] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(673), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6203] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(639), 1,
-      anon_sym_namespaces,
-    ACTIONS(641), 1,
-      anon_sym_cidr,
-    ACTIONS(643), 1,
-      anon_sym_namespace,
-    ACTIONS(649), 1,
-      anon_sym_entity,
-    ACTIONS(651), 1,
-      anon_sym_fqdn,
-    ACTIONS(653), 1,
-      anon_sym_service,
-    ACTIONS(655), 1,
-      anon_sym_services,
-    ACTIONS(675), 1,
-      anon_sym_pods,
-    ACTIONS(647), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(25), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6246] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(203), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(677), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6274] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(590), 1,
-      anon_sym_RBRACE,
-    ACTIONS(592), 1,
-      sym_const_ref,
-    STATE(239), 1,
-      sym_scope,
-    STATE(218), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(588), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6312] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(679), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6336] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(683), 1,
-      anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(681), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6364] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(685), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(683), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(687), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6420] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(193), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(689), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6448] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(691), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6476] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(195), 1,
+    STATE(207), 1,
       aux_sym_http_repeat1,
     ACTIONS(696), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13808,44 +13909,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6504] = 4,
+  [6506] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(698), 16,
+    ACTIONS(389), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6532] = 4,
+  [6531] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(316), 1,
       anon_sym_header,
-    STATE(37), 1,
+    ACTIONS(702), 1,
+      anon_sym_host,
+    STATE(210), 1,
       aux_sym_http_repeat1,
     ACTIONS(700), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13856,44 +13958,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6560] = 4,
+  [6562] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(702), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6588] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(316), 1,
       anon_sym_header,
-    STATE(37), 1,
+    ACTIONS(706), 1,
+      anon_sym_host,
+    STATE(199), 1,
       aux_sym_http_repeat1,
     ACTIONS(704), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13904,116 +13984,89 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6616] = 4,
+  [6593] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(706), 16,
+    ACTIONS(708), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6644] = 4,
+  [6618] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(200), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 16,
+    ACTIONS(710), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6672] = 4,
+  [6643] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(710), 16,
+    ACTIONS(712), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6700] = 4,
+  [6668] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(316), 1,
       anon_sym_header,
-    STATE(202), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(712), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6728] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
+    STATE(40), 1,
       aux_sym_http_repeat1,
     ACTIONS(714), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14024,20 +14077,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6756] = 4,
+  [6696] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(155), 1,
+      anon_sym_in,
+    ACTIONS(157), 1,
+      sym_label_key,
+    ACTIONS(660), 1,
+      anon_sym_RBRACE,
+    ACTIONS(662), 1,
+      sym_const_ref,
+    STATE(248), 1,
+      sym_scope,
+    STATE(231), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(658), 9,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [6734] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(718), 1,
+      anon_sym_COMMA,
+    STATE(203), 1,
+      aux_sym_icmps_repeat1,
     ACTIONS(716), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14048,44 +14130,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6784] = 4,
+  [6762] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(316), 1,
       anon_sym_header,
     STATE(205), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(718), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6812] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
       aux_sym_http_repeat1,
     ACTIONS(720), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14096,20 +14154,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6840] = 4,
+  [6790] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(316), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(40), 1,
       aux_sym_http_repeat1,
     ACTIONS(722), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14120,20 +14178,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6868] = 4,
+  [6818] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(206), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(543), 1,
+      anon_sym_COMMA,
+    STATE(144), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(724), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14144,44 +14202,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6896] = 4,
+  [6846] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(726), 16,
+    ACTIONS(726), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_expect,
-  [6924] = 4,
+  [6870] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(718), 1,
+      anon_sym_COMMA,
+    STATE(197), 1,
+      aux_sym_icmps_repeat1,
     ACTIONS(728), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14192,37 +14248,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6952] = 2,
+  [6898] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(691), 17,
-      anon_sym_silence,
+    ACTIONS(732), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    STATE(203), 1,
+      aux_sym_icmps_repeat1,
     ACTIONS(730), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14233,181 +14272,432 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6997] = 11,
+  [6926] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(732), 1,
-      anon_sym_RPAREN,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
-    ACTIONS(740), 1,
-      sym_identifier,
-    STATE(365), 1,
-      sym_argument,
-    STATE(424), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7035] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(744), 1,
-      anon_sym_LPAREN,
-    STATE(233), 1,
-      sym_arguments,
-    ACTIONS(742), 12,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(735), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7059] = 4,
+  [6954] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(748), 1,
-      anon_sym_COMMA,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(737), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6982] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
     STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(746), 12,
+      aux_sym_http_repeat1,
+    ACTIONS(739), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7083] = 4,
+  [7010] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(214), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(751), 12,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(741), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7107] = 11,
+  [7038] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
-    ACTIONS(740), 1,
-      sym_identifier,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    STATE(439), 1,
-      sym_argument,
-    STATE(424), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7145] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(757), 12,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(213), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(743), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7169] = 4,
+  [7066] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(759), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7193] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
+    ACTIONS(316), 1,
+      anon_sym_header,
     STATE(215), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(761), 12,
+      aux_sym_http_repeat1,
+    ACTIONS(745), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7217] = 11,
+  [7094] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(747), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7122] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(749), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7150] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(217), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(751), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7178] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(753), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7206] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(543), 1,
+      anon_sym_COMMA,
+    STATE(200), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(755), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7234] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(757), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7262] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(218), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(759), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7290] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(761), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7318] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(763), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7346] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_header,
+    STATE(40), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(765), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7374] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(730), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7397] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(767), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7419] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14416,216 +14706,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
-    ACTIONS(740), 1,
-      sym_identifier,
-    ACTIONS(763), 1,
+    ACTIONS(769), 1,
       anon_sym_RPAREN,
-    STATE(439), 1,
-      sym_argument,
-    STATE(424), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7255] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(244), 1,
-      sym_scope,
-    ACTIONS(765), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7279] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(772), 1,
-      sym_label_key,
-    STATE(219), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(767), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
-      sym_const_ref,
-    ACTIONS(769), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7304] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(778), 1,
-      anon_sym_pods,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(784), 1,
-      anon_sym_node,
-    STATE(14), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7335] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(771), 1,
       sym_port_number,
-    ACTIONS(736), 1,
+    ACTIONS(773), 1,
       sym_cidr,
-    ACTIONS(738), 1,
+    ACTIONS(775), 1,
       sym_const_ref,
-    ACTIONS(740), 1,
+    ACTIONS(777), 1,
       sym_identifier,
-    STATE(439), 1,
+    STATE(457), 1,
       sym_argument,
-    STATE(424), 5,
+    STATE(481), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7370] = 8,
+  [7457] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(786), 1,
-      anon_sym_pods,
-    ACTIONS(788), 1,
-      anon_sym_node,
-    STATE(14), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7401] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(790), 1,
-      anon_sym_pods,
-    ACTIONS(792), 1,
-      anon_sym_node,
-    STATE(467), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7432] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(746), 13,
+    ACTIONS(781), 1,
+      anon_sym_LPAREN,
+    STATE(263), 1,
+      sym_arguments,
+    ACTIONS(779), 12,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7451] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(790), 1,
-      anon_sym_pods,
-    ACTIONS(792), 1,
-      anon_sym_node,
-    STATE(511), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7482] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(794), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7501] = 8,
+  [7481] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14634,332 +14753,383 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(771), 1,
       sym_port_number,
-    ACTIONS(796), 1,
-      anon_sym_group,
-    ACTIONS(798), 2,
+    ACTIONS(773), 1,
       sym_cidr,
+    ACTIONS(775), 1,
       sym_const_ref,
-    STATE(250), 5,
+    ACTIONS(777), 1,
+      sym_identifier,
+    ACTIONS(783), 1,
+      anon_sym_RPAREN,
+    STATE(457), 1,
+      sym_argument,
+    STATE(481), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7531] = 2,
+  [7519] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(787), 1,
+      anon_sym_COMMA,
+    STATE(229), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(785), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7543] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(787), 1,
+      anon_sym_COMMA,
+    STATE(227), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(789), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7567] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(793), 1,
+      anon_sym_COMMA,
+    STATE(227), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(791), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7591] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(773), 1,
+      sym_cidr,
+    ACTIONS(775), 1,
+      sym_const_ref,
+    ACTIONS(777), 1,
+      sym_identifier,
+    ACTIONS(796), 1,
+      anon_sym_RPAREN,
+    STATE(392), 1,
+      sym_argument,
+    STATE(481), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7629] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(787), 1,
+      anon_sym_COMMA,
+    STATE(227), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(798), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7653] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(787), 1,
+      anon_sym_COMMA,
+    STATE(226), 1,
+      aux_sym_default_deny_repeat1,
     ACTIONS(800), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7549] = 2,
+  [7677] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(393), 1,
+      anon_sym_in,
+    STATE(262), 1,
+      sym_scope,
     ACTIONS(802), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7567] = 2,
+  [7701] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(804), 12,
+    ACTIONS(806), 1,
+      anon_sym_label,
+    STATE(272), 1,
+      sym_group_labels,
+    ACTIONS(804), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [7585] = 2,
+  [7724] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(806), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7603] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7621] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(810), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7639] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
+    ACTIONS(808), 1,
+      anon_sym_cidr,
+    ACTIONS(810), 1,
+      anon_sym_namespace,
     ACTIONS(812), 1,
-      anon_sym_RBRACK,
-    ACTIONS(814), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(371), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7669] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
+      anon_sym_pods,
+    ACTIONS(814), 1,
+      anon_sym_entity,
     ACTIONS(816), 1,
-      anon_sym_RBRACK,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7699] = 8,
+      anon_sym_fqdn,
+    ACTIONS(818), 1,
+      anon_sym_node,
+    STATE(538), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7755] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(820), 1,
-      anon_sym_RBRACK,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7729] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7747] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7765] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(765), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7783] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(826), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7801] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(828), 1,
-      anon_sym_LBRACE,
-    ACTIONS(832), 1,
-      sym_const_ref,
-    STATE(266), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    ACTIONS(825), 1,
+      sym_label_key,
+    STATE(234), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
+    ACTIONS(820), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
+      sym_const_ref,
+    ACTIONS(822), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7827] = 2,
+  [7780] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(834), 12,
+    ACTIONS(827), 13,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7845] = 2,
+  [7799] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(836), 12,
+    ACTIONS(791), 13,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7863] = 2,
+  [7818] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(838), 12,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(773), 1,
+      sym_cidr,
+    ACTIONS(775), 1,
+      sym_const_ref,
+    ACTIONS(777), 1,
+      sym_identifier,
+    STATE(457), 1,
+      sym_argument,
+    STATE(481), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7853] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(831), 1,
+      anon_sym_COMMA,
+    STATE(241), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(829), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [7881] = 2,
+  [7876] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(840), 12,
+    ACTIONS(808), 1,
+      anon_sym_cidr,
+    ACTIONS(810), 1,
+      anon_sym_namespace,
+    ACTIONS(814), 1,
+      anon_sym_entity,
+    ACTIONS(816), 1,
+      anon_sym_fqdn,
+    ACTIONS(833), 1,
+      anon_sym_pods,
+    ACTIONS(835), 1,
+      anon_sym_node,
+    STATE(12), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7907] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 1,
+      anon_sym_cidr,
+    ACTIONS(810), 1,
+      anon_sym_namespace,
+    ACTIONS(812), 1,
+      anon_sym_pods,
+    ACTIONS(814), 1,
+      anon_sym_entity,
+    ACTIONS(816), 1,
+      anon_sym_fqdn,
+    ACTIONS(818), 1,
+      anon_sym_node,
+    STATE(506), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7938] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(839), 1,
+      anon_sym_COMMA,
+    STATE(241), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(837), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [7899] = 2,
+  [7961] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(806), 1,
+      anon_sym_label,
+    STATE(268), 1,
+      sym_group_labels,
     ACTIONS(842), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -14972,44 +15142,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [7916] = 2,
+  [7984] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(844), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(808), 1,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(810), 1,
       anon_sym_namespace,
-      anon_sym_expect,
-  [7933] = 7,
+    ACTIONS(814), 1,
+      anon_sym_entity,
+    ACTIONS(816), 1,
+      anon_sym_fqdn,
+    ACTIONS(844), 1,
+      anon_sym_pods,
+    ACTIONS(846), 1,
+      anon_sym_node,
+    STATE(12), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8015] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(846), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(268), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7960] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(831), 1,
+      anon_sym_COMMA,
+    STATE(238), 1,
+      aux_sym_group_labels_repeat1,
     ACTIONS(848), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -15022,118 +15184,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [7977] = 2,
+  [8038] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(850), 11,
-      ts_builtin_sym_end,
+    ACTIONS(850), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [7994] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(852), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8011] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(854), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8028] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(856), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8045] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(858), 1,
-      anon_sym_LBRACE,
-    STATE(255), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8068] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(860), 1,
-      anon_sym_LBRACE,
-    STATE(255), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(862), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8091] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(865), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8108] = 7,
+  [8056] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15142,33 +15209,100 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(771), 1,
       sym_port_number,
-    ACTIONS(867), 2,
+    ACTIONS(852), 1,
+      anon_sym_RBRACK,
+    ACTIONS(854), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(420), 5,
+    STATE(433), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8135] = 2,
+  [8086] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(869), 11,
-      ts_builtin_sym_end,
+    ACTIONS(856), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [8152] = 7,
+  [8104] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8122] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(858), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8140] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(860), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8158] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(862), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8176] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15177,227 +15311,120 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(771), 1,
       sym_port_number,
-    ACTIONS(818), 2,
+    ACTIONS(864), 1,
+      anon_sym_group,
+    ACTIONS(866), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(442), 5,
+    STATE(232), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8179] = 7,
+  [8206] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(868), 1,
       anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(871), 2,
-      sym_cidr,
+    ACTIONS(872), 1,
       sym_const_ref,
-    STATE(429), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8206] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(873), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8223] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(875), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8240] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(877), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8257] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(879), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8274] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(881), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8291] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(883), 1,
-      anon_sym_LBRACE,
-    STATE(255), 2,
+    STATE(285), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    STATE(298), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
+    ACTIONS(870), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8314] = 2,
+  [8232] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(885), 11,
-      ts_builtin_sym_end,
+    ACTIONS(874), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8331] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(887), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8348] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(889), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8365] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(891), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8382] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(893), 1,
-      anon_sym_LBRACE,
-    STATE(254), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8405] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(895), 1,
       anon_sym_RBRACE,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(901), 1,
-      sym_const_ref,
-    STATE(437), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8429] = 7,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8250] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8268] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(878), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8286] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8304] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(882), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8322] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15406,261 +15433,825 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(903), 1,
-      sym_label_key,
-    ACTIONS(905), 1,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(884), 1,
+      anon_sym_RBRACK,
+    ACTIONS(886), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(169), 5,
-      sym__sentence_value,
+    STATE(441), 5,
       sym_selector,
-      sym_selector_eq,
+      sym__value,
       sym_list,
+      sym_port,
       sym_string,
-  [8455] = 6,
+  [8352] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(901), 1,
-      sym_const_ref,
-    ACTIONS(907), 1,
+    ACTIONS(837), 12,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8370] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(888), 12,
+      anon_sym_silence,
       anon_sym_RBRACE,
-    STATE(437), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8479] = 6,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8388] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(909), 1,
+    ACTIONS(890), 12,
+      anon_sym_silence,
       anon_sym_RBRACE,
-    ACTIONS(911), 1,
-      sym_const_ref,
-    STATE(377), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8503] = 3,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8406] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(915), 2,
+    ACTIONS(892), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8424] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(894), 1,
+      anon_sym_RBRACK,
+    ACTIONS(886), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(441), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8454] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(896), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8471] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(898), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8488] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(900), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8505] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(902), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8522] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8539] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(906), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8556] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(908), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8573] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(910), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8590] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(912), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8607] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(914), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8624] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(916), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(918), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8658] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(920), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8675] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(922), 1,
+      anon_sym_LBRACE,
+    STATE(290), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(298), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(870), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(924), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8715] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(926), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8749] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 1,
+      anon_sym_LBRACE,
+    STATE(278), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(298), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(870), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8772] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(932), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(455), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8799] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(886), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(441), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8826] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(934), 1,
+      anon_sym_LBRACE,
+    STATE(290), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(298), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(870), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8849] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(936), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8866] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(938), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(242), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8893] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(940), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8910] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(944), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(913), 8,
+    ACTIONS(942), 9,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
+      anon_sym_nodes,
       anon_sym_everything,
       anon_sym_anywhere,
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8521] = 8,
+  [8929] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(946), 1,
+      anon_sym_LBRACE,
+    STATE(290), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(298), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(948), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8952] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(312), 1,
-      anon_sym_to,
-    ACTIONS(316), 1,
-      anon_sym_in,
-    ACTIONS(318), 1,
-      anon_sym_with,
-    ACTIONS(320), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(771), 1,
+      sym_port_number,
+    ACTIONS(951), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(21), 3,
-      sym__selector,
+    STATE(439), 5,
       sym_selector,
-      sym_selector_eq,
-  [8548] = 5,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8979] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(897), 1,
+    ACTIONS(953), 1,
+      anon_sym_RBRACE,
+    ACTIONS(955), 1,
       anon_sym_BANG,
-    ACTIONS(899), 1,
+    ACTIONS(957), 1,
       sym_label_key,
-    ACTIONS(901), 1,
+    ACTIONS(959), 1,
       sym_const_ref,
-    STATE(437), 6,
+    STATE(480), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8569] = 4,
+  [9003] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(767), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(961), 1,
+      sym_label_key,
+    ACTIONS(963), 1,
       sym_const_ref,
-    STATE(279), 2,
+    STATE(182), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+  [9029] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(955), 1,
+      anon_sym_BANG,
+    ACTIONS(957), 1,
+      sym_label_key,
+    ACTIONS(965), 1,
+      anon_sym_RBRACE,
+    ACTIONS(967), 1,
+      sym_const_ref,
+    STATE(428), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9053] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(955), 1,
+      anon_sym_BANG,
+    ACTIONS(957), 1,
+      sym_label_key,
+    ACTIONS(959), 1,
+      sym_const_ref,
+    ACTIONS(969), 1,
+      anon_sym_RBRACE,
+    STATE(480), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9077] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(157), 1,
+      sym_label_key,
+    ACTIONS(300), 1,
+      anon_sym_to,
+    ACTIONS(304), 1,
+      anon_sym_in,
+    ACTIONS(306), 1,
+      anon_sym_with,
+    ACTIONS(308), 1,
+      sym_const_ref,
+    STATE(22), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9104] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(955), 1,
+      anon_sym_BANG,
+    ACTIONS(957), 1,
+      sym_label_key,
+    ACTIONS(959), 1,
+      sym_const_ref,
+    STATE(480), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9125] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(973), 1,
+      sym_const_ref,
+    STATE(299), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(917), 6,
+    ACTIONS(971), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8588] = 4,
+  [9144] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(922), 1,
+    ACTIONS(820), 1,
       sym_const_ref,
-    STATE(279), 2,
+    STATE(299), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(920), 6,
+    ACTIONS(975), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8607] = 4,
+  [9163] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(395), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(980), 1,
+      sym_label_key,
+    ACTIONS(982), 1,
+      sym_const_ref,
+    ACTIONS(978), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(472), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9185] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(980), 1,
+      sym_label_key,
+    ACTIONS(986), 1,
+      sym_const_ref,
+    ACTIONS(984), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(464), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9207] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(408), 1,
       sym_type,
-    ACTIONS(924), 3,
+    ACTIONS(988), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(926), 4,
+    ACTIONS(990), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [8625] = 6,
+  [9225] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(928), 1,
+    ACTIONS(992), 1,
       anon_sym_pods,
-    ACTIONS(930), 1,
+    ACTIONS(994), 1,
       anon_sym_all,
-    ACTIONS(932), 1,
+    ACTIONS(996), 1,
       anon_sym_nodes,
-    ACTIONS(934), 1,
+    ACTIONS(998), 1,
       anon_sym_everything,
-    STATE(238), 4,
+    STATE(261), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [8647] = 6,
+  [9247] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(940), 1,
-      sym_const_ref,
-    ACTIONS(936), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(445), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8669] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(944), 1,
-      sym_const_ref,
-    ACTIONS(942), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(455), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8691] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(930), 1,
+    ACTIONS(994), 1,
       anon_sym_all,
-    ACTIONS(932), 1,
+    ACTIONS(996), 1,
       anon_sym_nodes,
-    ACTIONS(934), 1,
+    ACTIONS(998), 1,
       anon_sym_everything,
-    ACTIONS(946), 1,
+    ACTIONS(1000), 1,
       anon_sym_pods,
-    STATE(238), 4,
+    STATE(261), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [8713] = 7,
+  [9269] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
+    ACTIONS(1002), 1,
       anon_sym_silence,
-    ACTIONS(950), 1,
+    ACTIONS(1004), 1,
       anon_sym_RBRACE,
-    ACTIONS(952), 1,
+    ACTIONS(1006), 1,
       sym__name_token,
-    STATE(283), 1,
+    STATE(301), 1,
       sym_name,
-    STATE(427), 1,
+    STATE(403), 1,
       sym_inventory_entry,
-    STATE(316), 2,
+    STATE(336), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [8736] = 6,
+  [9292] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_groups,
+    ACTIONS(1010), 1,
+      anon_sym_LBRACK,
+    STATE(148), 1,
+      sym_cidr_item,
+    ACTIONS(1012), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(149), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9313] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1002), 1,
+      anon_sym_silence,
+    ACTIONS(1006), 1,
+      sym__name_token,
+    ACTIONS(1014), 1,
+      anon_sym_RBRACE,
+    STATE(301), 1,
+      sym_name,
+    STATE(460), 1,
+      sym_inventory_entry,
+    STATE(336), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9336] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(208), 1,
+    ACTIONS(157), 1,
       sym_label_key,
-    ACTIONS(425), 1,
+    ACTIONS(447), 1,
       anon_sym_to,
-    ACTIONS(429), 1,
+    ACTIONS(451), 1,
       sym_const_ref,
-    STATE(35), 3,
+    STATE(48), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8757] = 7,
+  [9357] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
-    ACTIONS(954), 1,
-      anon_sym_RBRACE,
-    STATE(283), 1,
-      sym_name,
-    STATE(427), 1,
-      sym_inventory_entry,
-    STATE(316), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8780] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(956), 7,
+    ACTIONS(1016), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -15668,329 +16259,356 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8793] = 7,
+  [9370] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
+    ACTIONS(1002), 1,
       anon_sym_silence,
-    ACTIONS(952), 1,
+    ACTIONS(1006), 1,
       sym__name_token,
-    ACTIONS(958), 1,
+    ACTIONS(1018), 1,
       anon_sym_RBRACE,
-    STATE(283), 1,
+    STATE(301), 1,
       sym_name,
-    STATE(391), 1,
+    STATE(460), 1,
       sym_inventory_entry,
-    STATE(316), 2,
+    STATE(336), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [8816] = 5,
+  [9393] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(980), 1,
+      sym_label_key,
+    ACTIONS(1020), 1,
+      sym_const_ref,
+    STATE(142), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9411] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(980), 1,
+      sym_label_key,
+    ACTIONS(1022), 1,
+      sym_const_ref,
+    STATE(179), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9429] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1010), 1,
+      anon_sym_LBRACK,
+    STATE(181), 1,
+      sym_cidr_item,
+    ACTIONS(1012), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(149), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9447] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(960), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
+    ACTIONS(1024), 1,
       sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    STATE(33), 3,
+      sym__string_or_ref,
       sym_string,
-  [8834] = 5,
+      sym_name,
+  [9465] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(964), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(980), 1,
+      sym_label_key,
+    ACTIONS(1028), 1,
       sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [8852] = 5,
+    STATE(139), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9483] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(966), 1,
+    ACTIONS(1030), 1,
       anon_sym_namespaces,
-    ACTIONS(968), 1,
+    ACTIONS(1032), 1,
       anon_sym_namespace,
-    ACTIONS(970), 1,
+    ACTIONS(1034), 1,
       anon_sym_all,
     STATE(174), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [8870] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    ACTIONS(974), 1,
-      anon_sym_sentence,
-    ACTIONS(976), 1,
-      anon_sym_LPAREN,
-    STATE(267), 1,
-      sym_body,
-    STATE(353), 1,
-      sym_parameters,
-    STATE(444), 1,
-      sym_sentence_declaration,
-  [8892] = 5,
+  [9501] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(978), 1,
-      sym_const_ref,
-    STATE(117), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8910] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
     ACTIONS(980), 1,
+      sym_label_key,
+    ACTIONS(1036), 1,
       sym_const_ref,
-    STATE(243), 3,
+    STATE(121), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8928] = 6,
+  [9519] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1038), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1040), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9537] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1042), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1040), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9555] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
       anon_sym_EQ,
-    ACTIONS(984), 1,
+    ACTIONS(1046), 1,
       anon_sym_in,
-    ACTIONS(986), 1,
+    ACTIONS(1048), 1,
       anon_sym_BANG_EQ,
-    ACTIONS(988), 1,
+    ACTIONS(1050), 1,
       anon_sym_notin,
-    ACTIONS(982), 2,
+    ACTIONS(1044), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [8948] = 5,
+  [9575] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1052), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1040), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9593] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
+    ACTIONS(980), 1,
       sym_label_key,
-    ACTIONS(990), 1,
+    ACTIONS(1054), 1,
       sym_const_ref,
-    STATE(172), 3,
+    STATE(255), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8966] = 6,
+  [9611] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(980), 1,
+      sym_label_key,
+    ACTIONS(1056), 1,
+      sym_const_ref,
+    STATE(194), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9629] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1002), 1,
       anon_sym_silence,
-    ACTIONS(952), 1,
+    ACTIONS(1006), 1,
       sym__name_token,
-    STATE(283), 1,
+    STATE(301), 1,
       sym_name,
-    STATE(427), 1,
+    STATE(460), 1,
       sym_inventory_entry,
-    STATE(316), 2,
+    STATE(336), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [8986] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(992), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [9004] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(994), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [9022] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_COMMA,
-    ACTIONS(1000), 1,
-      anon_sym_DQUOTE,
-    STATE(303), 1,
-      aux_sym_silence_repeat1,
-    STATE(448), 1,
-      sym_string,
-    ACTIONS(996), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9042] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_COMMA,
-    ACTIONS(1000), 1,
-      anon_sym_DQUOTE,
-    STATE(317), 1,
-      aux_sym_silence_repeat1,
-    STATE(450), 1,
-      sym_string,
-    ACTIONS(1002), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9062] = 5,
+  [9649] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
+    ACTIONS(980), 1,
       sym_label_key,
-    ACTIONS(1004), 1,
+    ACTIONS(1058), 1,
       sym_const_ref,
-    STATE(130), 3,
+    STATE(108), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9080] = 5,
+  [9667] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
-    STATE(121), 1,
-      sym_cidr_item,
-    ACTIONS(1008), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(122), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9098] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
-    STATE(158), 1,
-      sym_cidr_item,
-    ACTIONS(1008), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(122), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9116] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1010), 1,
-      sym_const_ref,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    STATE(29), 3,
-      sym__string_or_ref,
-      sym_string,
-      sym_name,
-  [9134] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(1060), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(1014), 1,
-      sym_const_ref,
-    STATE(171), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9152] = 4,
+    ACTIONS(1062), 1,
+      anon_sym_sentence,
+    ACTIONS(1064), 1,
+      anon_sym_LPAREN,
+    STATE(274), 1,
+      sym_body,
+    STATE(370), 1,
+      sym_parameters,
+    STATE(482), 1,
+      sym_sentence_declaration,
+  [9689] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1016), 2,
+    ACTIONS(1066), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1040), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9707] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1030), 1,
+      anon_sym_namespaces,
+    ACTIONS(1068), 1,
+      anon_sym_namespace,
+    ACTIONS(1070), 1,
+      anon_sym_all,
+    STATE(174), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [9725] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1074), 1,
+      anon_sym_COMMA,
+    ACTIONS(1076), 1,
+      anon_sym_DQUOTE,
+    STATE(330), 1,
+      aux_sym_silence_repeat1,
+    STATE(466), 1,
+      sym_string,
+    ACTIONS(1072), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9745] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1074), 1,
+      anon_sym_COMMA,
+    ACTIONS(1076), 1,
+      anon_sym_DQUOTE,
+    STATE(339), 1,
+      aux_sym_silence_repeat1,
+    STATE(470), 1,
+      sym_string,
+    ACTIONS(1078), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9765] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1080), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
-  [9167] = 4,
+  [9780] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1018), 2,
+    ACTIONS(1082), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(381), 2,
+    STATE(477), 2,
       sym__label_value,
       sym_string,
-  [9182] = 4,
+  [9795] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1020), 2,
+    ACTIONS(1084), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(245), 2,
+    STATE(424), 2,
       sym__label_value,
       sym_string,
-  [9197] = 4,
+  [9810] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1022), 2,
+    ACTIONS(1086), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(380), 2,
+    STATE(425), 2,
       sym__label_value,
       sym_string,
-  [9212] = 4,
+  [9825] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1006), 1,
+    ACTIONS(1010), 1,
       anon_sym_LBRACK,
-    ACTIONS(1024), 2,
+    ACTIONS(1088), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(157), 2,
+    STATE(170), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9227] = 4,
+  [9840] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1026), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(432), 2,
-      sym__label_value,
-      sym_string,
-  [9242] = 2,
+    ACTIONS(1002), 1,
+      anon_sym_silence,
+    ACTIONS(1006), 1,
+      sym__name_token,
+    STATE(300), 1,
+      sym_name,
+    STATE(368), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9857] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -15999,1501 +16617,1556 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9253] = 5,
+  [9868] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
-    STATE(284), 1,
-      sym_name,
-    STATE(356), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9270] = 5,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1040), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9883] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(350), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1030), 1,
+    ACTIONS(1092), 1,
       anon_sym_COMMA,
-    STATE(317), 1,
+    STATE(339), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(1028), 2,
+    ACTIONS(1090), 2,
       anon_sym_silence,
       sym__name_token,
-  [9287] = 4,
+  [9900] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(962), 2,
+    ACTIONS(1095), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(441), 2,
+    STATE(251), 2,
       sym__label_value,
       sym_string,
-  [9302] = 4,
-    ACTIONS(1035), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1037), 1,
-      sym_comment,
-    STATE(360), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1033), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1039), 1,
-      sym_const_ref,
-    STATE(39), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9330] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1041), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9344] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1043), 1,
-      sym_const_ref,
-    STATE(164), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9358] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(185), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9372] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1049), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9386] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1051), 1,
-      sym_const_ref,
-    STATE(229), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9400] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1053), 1,
-      sym_const_ref,
-    STATE(188), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9414] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(175), 1,
-      sym__name_list,
-  [9430] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1057), 1,
-      anon_sym_RBRACK,
-    STATE(433), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1059), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9444] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(207), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9458] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1061), 1,
-      sym_sentence_word,
-    STATE(170), 1,
-      sym_way,
-    ACTIONS(1063), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9472] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1065), 1,
-      sym_const_ref,
-    STATE(196), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9486] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1067), 1,
-      sym_const_ref,
-    STATE(198), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9500] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1069), 1,
-      sym_const_ref,
-    STATE(40), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9514] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1071), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9528] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(82), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9542] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1073), 1,
-      sym_const_ref,
-    STATE(84), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9556] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1075), 1,
-      sym_const_ref,
-    STATE(128), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9570] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1077), 1,
-      sym_const_ref,
-    STATE(92), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9584] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1079), 1,
-      sym_const_ref,
-    STATE(190), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9598] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1081), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9612] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1083), 1,
-      sym_const_ref,
-    STATE(182), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9626] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1085), 1,
-      sym_const_ref,
-    STATE(201), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9640] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(166), 1,
-      sym__name_list,
-  [9656] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1087), 1,
-      sym_const_ref,
-    STATE(44), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1089), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9684] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1091), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9698] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1095), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1093), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9712] = 4,
+  [9915] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1097), 1,
       sym_const_ref,
-    STATE(204), 2,
+    STATE(216), 2,
       sym__string_or_ref,
       sym_string,
-  [9726] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1099), 1,
-      sym_const_ref,
-    STATE(50), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9740] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+  [9929] = 4,
     ACTIONS(1101), 1,
-      anon_sym_RBRACK,
-    STATE(399), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1103), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9754] = 4,
+      anon_sym_DQUOTE2,
+    ACTIONS(1103), 1,
+      sym_comment,
+    STATE(344), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1099), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9943] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1105), 1,
       sym_const_ref,
-    STATE(49), 2,
+    STATE(88), 2,
       sym__string_or_ref,
       sym_string,
-  [9768] = 4,
+  [9957] = 4,
+    ACTIONS(1103), 1,
+      sym_comment,
+    ACTIONS(1109), 1,
+      anon_sym_DQUOTE2,
+    STATE(354), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1107), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9971] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1111), 1,
+      sym_const_ref,
+    STATE(120), 1,
+      sym_name,
+    STATE(192), 1,
+      sym__name_list,
+  [9987] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1107), 1,
+    ACTIONS(1113), 1,
       sym_const_ref,
-    STATE(156), 2,
+    STATE(53), 2,
       sym__string_or_ref,
       sym_string,
-  [9782] = 5,
+  [10001] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    ACTIONS(974), 1,
-      anon_sym_sentence,
-    STATE(261), 1,
-      sym_body,
-    STATE(416), 1,
-      sym_sentence_declaration,
-  [9798] = 4,
-    ACTIONS(1037), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1115), 1,
+      sym_const_ref,
+    STATE(42), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10015] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1112), 1,
+    ACTIONS(1117), 1,
+      anon_sym_RBRACK,
+    STATE(478), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1119), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1121), 1,
+      anon_sym_RBRACK,
+    STATE(430), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1123), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10043] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1125), 1,
+      sym_const_ref,
+    STATE(54), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1129), 1,
+      sym_icmp_type,
+    STATE(220), 1,
+      sym_icmp_item,
+    ACTIONS(1127), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10071] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1131), 1,
+      sym_const_ref,
+    STATE(209), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10085] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1133), 1,
+      sym_const_ref,
+    STATE(206), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10099] = 4,
+    ACTIONS(1103), 1,
+      sym_comment,
+    ACTIONS(1138), 1,
       anon_sym_DQUOTE2,
     STATE(354), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1109), 2,
+    ACTIONS(1135), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9812] = 3,
+  [10113] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1140), 1,
+      sym_const_ref,
+    STATE(212), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10127] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1142), 1,
+      sym_const_ref,
+    STATE(45), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10141] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1144), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10155] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1146), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10169] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1148), 1,
+      sym_const_ref,
+    STATE(123), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10183] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1150), 1,
+      sym_const_ref,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10197] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1111), 1,
+      sym_const_ref,
+    STATE(120), 1,
+      sym_name,
+    STATE(171), 1,
+      sym__name_list,
+  [10213] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1152), 1,
+      sym_const_ref,
+    STATE(208), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10227] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1154), 1,
+      sym_const_ref,
+    STATE(221), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10241] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1156), 1,
+      sym_const_ref,
+    STATE(198), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10255] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1158), 1,
+      sym_const_ref,
+    STATE(214), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10269] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1160), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10283] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(383), 1,
+      anon_sym_service,
+    ACTIONS(385), 1,
+      anon_sym_services,
+    STATE(176), 2,
+      sym_peer_service,
+      sym_peer_services,
+  [10297] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1162), 1,
+      anon_sym_silence,
+    ACTIONS(1165), 1,
+      sym__name_token,
+    STATE(368), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10311] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1167), 1,
+      sym_const_ref,
+    STATE(257), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10325] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1060), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1062), 1,
+      anon_sym_sentence,
+    STATE(267), 1,
+      sym_body,
+    STATE(449), 1,
+      sym_sentence_declaration,
+  [10341] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1169), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10355] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1129), 1,
+      sym_icmp_type,
+    STATE(82), 1,
+      sym_icmp_item,
+    ACTIONS(1127), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10369] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1171), 1,
+      sym_const_ref,
+    STATE(83), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10383] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1173), 1,
+      sym_const_ref,
+    STATE(137), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10397] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1175), 1,
+      sym_const_ref,
+    STATE(165), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10411] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1177), 1,
+      sym_const_ref,
+    STATE(96), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10425] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1111), 1,
+      sym_const_ref,
+    STATE(120), 1,
+      sym_name,
+    STATE(159), 1,
+      sym__name_list,
+  [10441] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(350), 2,
       anon_sym_COMMA,
       anon_sym_DQUOTE,
-    ACTIONS(1028), 2,
+    ACTIONS(1090), 2,
       anon_sym_silence,
       sym__name_token,
-  [9824] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1114), 1,
-      anon_sym_silence,
-    ACTIONS(1117), 1,
-      sym__name_token,
-    STATE(356), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9838] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(180), 1,
-      sym__name_list,
-  [9854] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1121), 1,
-      anon_sym_DQUOTE2,
-    STATE(347), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1119), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9868] = 4,
+  [10453] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1123), 1,
+    ACTIONS(1179), 1,
       sym_const_ref,
-    STATE(124), 2,
+    STATE(43), 2,
       sym__string_or_ref,
       sym_string,
-  [9882] = 4,
-    ACTIONS(1037), 1,
+  [10467] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1125), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1181), 1,
+      sym_const_ref,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10481] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 1,
+      sym_sentence_word,
+    STATE(87), 1,
+      sym_way,
+    ACTIONS(1185), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10495] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1187), 1,
+      sym_const_ref,
+    STATE(154), 1,
+      sym_name,
+    STATE(159), 1,
+      sym__name_list,
+  [10511] = 4,
+    ACTIONS(1103), 1,
+      sym_comment,
+    ACTIONS(1191), 1,
+      anon_sym_DQUOTE2,
+    STATE(384), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1189), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10525] = 4,
+    ACTIONS(1103), 1,
+      sym_comment,
+    ACTIONS(1193), 1,
       anon_sym_DQUOTE2,
     STATE(354), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1093), 2,
+    ACTIONS(1107), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9896] = 4,
+  [10539] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1127), 1,
+    ACTIONS(1195), 1,
       sym_sentence_word,
-    STATE(181), 1,
+    STATE(97), 1,
       sym_way,
-    ACTIONS(1063), 2,
+    ACTIONS(1185), 2,
       anon_sym_from,
       anon_sym_to,
-  [9910] = 4,
+  [10553] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1129), 1,
-      sym_const_ref,
-    STATE(90), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9924] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
+    ACTIONS(1197), 1,
       anon_sym_RBRACK,
-    STATE(433), 1,
+    STATE(478), 1,
       sym__cidr_or_ref,
-    ACTIONS(1059), 2,
+    ACTIONS(1119), 2,
       sym_cidr,
       sym_const_ref,
-  [9938] = 4,
+  [10567] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1133), 1,
-      anon_sym_COMMA,
-    ACTIONS(1136), 1,
-      anon_sym_RBRACK,
-    STATE(364), 1,
-      aux_sym_cidr_list_repeat1,
-  [9951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1138), 1,
-      anon_sym_COMMA,
-    ACTIONS(1140), 1,
-      anon_sym_RPAREN,
-    STATE(386), 1,
-      aux_sym_arguments_repeat1,
-  [9964] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [9977] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1146), 1,
-      anon_sym_COMMA,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [9990] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1150), 1,
-      sym_const_ref,
-    STATE(178), 1,
-      sym_port,
-  [10003] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1152), 1,
-      anon_sym_COMMA,
-    ACTIONS(1155), 1,
-      anon_sym_RBRACK,
-    STATE(369), 1,
-      aux_sym_list_repeat1,
-  [10016] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1157), 1,
-      sym_const_ref,
-    STATE(148), 1,
-      sym_port,
-  [10029] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      anon_sym_COMMA,
-    ACTIONS(1161), 1,
-      anon_sym_RBRACK,
-    STATE(393), 1,
-      aux_sym_list_repeat1,
-  [10042] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(1026), 1,
       sym__name_token,
-    ACTIONS(1163), 1,
+    ACTIONS(1187), 1,
       sym_const_ref,
-    STATE(36), 1,
+    STATE(154), 1,
       sym_name,
-  [10055] = 4,
+    STATE(171), 1,
+      sym__name_list,
+  [10583] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1165), 1,
-      sym_const_ref,
-    STATE(28), 1,
-      sym_name,
-  [10068] = 4,
+    ACTIONS(1129), 1,
+      sym_icmp_type,
+    STATE(202), 1,
+      sym_icmp_item,
+    ACTIONS(1127), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10597] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1167), 1,
-      sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10081] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1169), 1,
-      anon_sym_COMMA,
-    ACTIONS(1172), 1,
-      anon_sym_RPAREN,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [10094] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1174), 1,
-      sym_const_ref,
-    STATE(42), 1,
-      sym_name,
-  [10107] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1176), 1,
-      anon_sym_COMMA,
-    ACTIONS(1178), 1,
-      anon_sym_RBRACE,
-    STATE(412), 1,
-      aux_sym_selector_repeat1,
-  [10120] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1180), 1,
-      anon_sym_COMMA,
-    ACTIONS(1183), 1,
-      anon_sym_RBRACE,
-    STATE(378), 1,
-      aux_sym_inventory_repeat1,
-  [10133] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1185), 1,
-      anon_sym_COMMA,
-    ACTIONS(1188), 1,
-      anon_sym_RPAREN,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10146] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1190), 1,
-      anon_sym_COMMA,
-    ACTIONS(1192), 1,
-      anon_sym_RPAREN,
-    STATE(387), 1,
-      aux_sym_selector_in_repeat1,
-  [10159] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1194), 1,
-      anon_sym_COMMA,
-    ACTIONS(1196), 1,
-      anon_sym_RPAREN,
-    STATE(394), 1,
-      aux_sym_selector_in_repeat1,
-  [10172] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1198), 1,
-      anon_sym_COMMA,
-    ACTIONS(1200), 1,
-      anon_sym_RPAREN,
-    STATE(367), 1,
-      aux_sym_parameters_repeat1,
-  [10185] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(216), 1,
-      sym_direction,
-    ACTIONS(1202), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10196] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1204), 1,
-      sym_const_ref,
-    STATE(24), 1,
-      sym_name,
-  [10209] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(224), 1,
-      sym_direction,
-    ACTIONS(1202), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10220] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1206), 1,
-      anon_sym_COMMA,
-    STATE(405), 1,
-      aux_sym_arguments_repeat1,
-  [10233] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1208), 1,
-      anon_sym_COMMA,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10246] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(457), 1,
+    STATE(446), 1,
       sym_verb,
-    ACTIONS(1210), 2,
+    ACTIONS(1199), 2,
       anon_sym_deny,
       anon_sym_allow,
-  [10257] = 4,
+  [10608] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1212), 1,
-      sym_const_ref,
-    STATE(46), 1,
-      sym_name,
-  [10270] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1214), 3,
+    ACTIONS(1201), 1,
       anon_sym_COMMA,
-      anon_sym_EQ,
+    ACTIONS(1204), 1,
+      anon_sym_RBRACK,
+    STATE(390), 1,
+      aux_sym_list_repeat1,
+  [10621] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      sym_port_number,
+    ACTIONS(1208), 1,
+      sym_const_ref,
+    STATE(187), 1,
+      sym_port,
+  [10634] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1210), 1,
+      anon_sym_COMMA,
+    ACTIONS(1212), 1,
       anon_sym_RPAREN,
-  [10279] = 4,
+    STATE(432), 1,
+      aux_sym_arguments_repeat1,
+  [10647] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(236), 1,
+      sym_direction,
+    ACTIONS(1214), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10658] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1216), 1,
-      anon_sym_COMMA,
+      anon_sym_RPAREN,
     ACTIONS(1218), 1,
-      anon_sym_RBRACE,
-    STATE(403), 1,
-      aux_sym_inventory_repeat1,
-  [10292] = 3,
+      sym_identifier,
+    STATE(436), 1,
+      sym_parameter,
+  [10671] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(433), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1059), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10303] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1220), 1,
-      anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_list_repeat1,
-  [10316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(994), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1222), 1,
-      anon_sym_COMMA,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10329] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1226), 1,
-      anon_sym_EQ,
-    ACTIONS(1224), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10340] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(33), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1228), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10351] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(1026), 1,
       sym__name_token,
-    ACTIONS(1230), 1,
+    ACTIONS(1220), 1,
       sym_const_ref,
-    STATE(47), 1,
+    STATE(160), 1,
       sym_name,
-  [10364] = 3,
+  [10684] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(492), 1,
-      sym_verb,
-    ACTIONS(1232), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10375] = 4,
+    STATE(36), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1222), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10695] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1234), 1,
-      anon_sym_COMMA,
-    ACTIONS(1236), 1,
-      anon_sym_RBRACK,
-    STATE(409), 1,
-      aux_sym_cidr_list_repeat1,
-  [10388] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(428), 1,
-      sym_verb,
-    ACTIONS(1210), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10399] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(212), 1,
+    STATE(230), 1,
       sym_direction,
-    ACTIONS(1202), 2,
+    ACTIONS(1214), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10410] = 4,
+  [10706] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(1026), 1,
       sym__name_token,
-    ACTIONS(1238), 1,
+    ACTIONS(1224), 1,
       sym_const_ref,
-    STATE(159), 1,
+    STATE(38), 1,
       sym_name,
-  [10423] = 4,
+  [10719] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_RBRACE,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1226), 1,
+      sym_const_ref,
+    STATE(44), 1,
+      sym_name,
+  [10732] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
+      anon_sym_COMMA,
+    ACTIONS(1231), 1,
+      anon_sym_RPAREN,
+    STATE(400), 1,
+      aux_sym_selector_in_repeat1,
+  [10745] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1233), 1,
+      sym_const_ref,
+    STATE(104), 1,
+      sym_name,
+  [10758] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1235), 1,
+      anon_sym_COMMA,
+    ACTIONS(1238), 1,
+      anon_sym_RBRACK,
+    STATE(402), 1,
+      aux_sym_cidr_list_repeat1,
+  [10771] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1240), 1,
       anon_sym_COMMA,
-    STATE(378), 1,
-      aux_sym_inventory_repeat1,
-  [10436] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
     ACTIONS(1242), 1,
-      anon_sym_RPAREN,
-    STATE(382), 1,
-      sym_parameter,
-  [10449] = 4,
+      anon_sym_RBRACE,
+    STATE(437), 1,
+      aux_sym_inventory_repeat1,
+  [10784] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1244), 1,
+    STATE(527), 1,
+      sym_verb,
+    ACTIONS(1244), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1246), 3,
       anon_sym_COMMA,
-    ACTIONS(1247), 1,
+      anon_sym_EQ,
       anon_sym_RPAREN,
-    STATE(405), 1,
-      aux_sym_arguments_repeat1,
-  [10462] = 2,
+  [10804] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1249), 3,
+    ACTIONS(1218), 1,
+      sym_identifier,
+    ACTIONS(1248), 1,
+      anon_sym_RPAREN,
+    STATE(448), 1,
+      sym_parameter,
+  [10817] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1248), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1250), 1,
+      anon_sym_COMMA,
+    STATE(411), 1,
+      aux_sym_parameters_repeat1,
+  [10830] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1254), 1,
+      anon_sym_EQ,
+    ACTIONS(1252), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10841] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1218), 1,
+      sym_identifier,
+    ACTIONS(1256), 1,
+      anon_sym_RPAREN,
+    STATE(448), 1,
+      sym_parameter,
+  [10854] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      sym_port_number,
+    ACTIONS(1258), 1,
+      sym_const_ref,
+    STATE(166), 1,
+      sym_port,
+  [10867] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1260), 1,
+      anon_sym_COMMA,
+    ACTIONS(1263), 1,
+      anon_sym_RPAREN,
+    STATE(411), 1,
+      aux_sym_parameters_repeat1,
+  [10880] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1265), 1,
+      sym_const_ref,
+    STATE(41), 1,
+      sym_name,
+  [10893] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(483), 1,
+      sym_verb,
+    ACTIONS(1199), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10904] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(478), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1119), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10915] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1038), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1267), 1,
+      anon_sym_COMMA,
+    STATE(400), 1,
+      aux_sym_selector_in_repeat1,
+  [10928] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1269), 1,
+      anon_sym_COMMA,
+    STATE(400), 1,
+      aux_sym_selector_in_repeat1,
+  [10941] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1271), 1,
+      sym_const_ref,
+    STATE(32), 1,
+      sym_name,
+  [10954] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1273), 1,
+      sym_const_ref,
+    STATE(25), 1,
+      sym_name,
+  [10967] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1275), 1,
+      sym_const_ref,
+    STATE(39), 1,
+      sym_name,
+  [10980] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      sym__name_token,
+    ACTIONS(1277), 1,
+      sym_const_ref,
+    STATE(27), 1,
+      sym_name,
+  [10993] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1279), 1,
+      anon_sym_COMMA,
+    ACTIONS(1282), 1,
+      anon_sym_RPAREN,
+    STATE(421), 1,
+      aux_sym_arguments_repeat1,
+  [11006] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      sym_port_number,
+    ACTIONS(1284), 1,
+      sym_const_ref,
+    STATE(84), 1,
+      sym_port,
+  [11019] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1286), 1,
+      anon_sym_COMMA,
+    ACTIONS(1289), 1,
+      anon_sym_RBRACE,
+    STATE(423), 1,
+      aux_sym_inventory_repeat1,
+  [11032] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1291), 1,
+      anon_sym_COMMA,
+    ACTIONS(1293), 1,
+      anon_sym_RPAREN,
+    STATE(415), 1,
+      aux_sym_selector_in_repeat1,
+  [11045] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1295), 1,
+      anon_sym_COMMA,
+    ACTIONS(1297), 1,
+      anon_sym_RPAREN,
+    STATE(416), 1,
+      aux_sym_selector_in_repeat1,
+  [11058] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1299), 3,
       sym_sentence_word,
       anon_sym_from,
       anon_sym_to,
-  [10471] = 4,
+  [11067] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    ACTIONS(1251), 1,
-      anon_sym_RPAREN,
-    STATE(458), 1,
-      sym_parameter,
-  [10484] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1253), 1,
-      anon_sym_COMMA,
-    ACTIONS(1256), 1,
-      anon_sym_RBRACE,
-    STATE(408), 1,
-      aux_sym_selector_repeat1,
-  [10497] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1057), 1,
+    ACTIONS(1197), 1,
       anon_sym_RBRACK,
-    ACTIONS(1258), 1,
+    ACTIONS(1301), 1,
       anon_sym_COMMA,
-    STATE(364), 1,
+    STATE(402), 1,
       aux_sym_cidr_list_repeat1,
-  [10510] = 4,
+  [11080] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1260), 1,
-      sym_const_ref,
-    STATE(127), 1,
-      sym_name,
-  [10523] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1262), 1,
-      sym_const_ref,
-    STATE(31), 1,
-      sym_name,
-  [10536] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1264), 1,
+    ACTIONS(1303), 1,
       anon_sym_COMMA,
-    STATE(408), 1,
+    ACTIONS(1305), 1,
+      anon_sym_RBRACE,
+    STATE(431), 1,
       aux_sym_selector_repeat1,
-  [10549] = 3,
+  [11093] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [10559] = 3,
+    STATE(225), 1,
+      sym_direction,
+    ACTIONS(1214), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11104] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1266), 1,
+    ACTIONS(1307), 1,
+      anon_sym_COMMA,
+    ACTIONS(1309), 1,
+      anon_sym_RBRACK,
+    STATE(427), 1,
+      aux_sym_cidr_list_repeat1,
+  [11117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1311), 1,
+      anon_sym_COMMA,
+    STATE(434), 1,
+      aux_sym_selector_repeat1,
+  [11130] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(783), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1313), 1,
+      anon_sym_COMMA,
+    STATE(421), 1,
+      aux_sym_arguments_repeat1,
+  [11143] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1315), 1,
+      anon_sym_COMMA,
+    ACTIONS(1317), 1,
+      anon_sym_RBRACK,
+    STATE(435), 1,
+      aux_sym_list_repeat1,
+  [11156] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1319), 1,
+      anon_sym_COMMA,
+    ACTIONS(1322), 1,
+      anon_sym_RBRACE,
+    STATE(434), 1,
+      aux_sym_selector_repeat1,
+  [11169] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(884), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1324), 1,
+      anon_sym_COMMA,
+    STATE(390), 1,
+      aux_sym_list_repeat1,
+  [11182] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1326), 1,
+      anon_sym_COMMA,
+    ACTIONS(1328), 1,
+      anon_sym_RPAREN,
+    STATE(407), 1,
+      aux_sym_parameters_repeat1,
+  [11195] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1014), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1330), 1,
+      anon_sym_COMMA,
+    STATE(423), 1,
+      aux_sym_inventory_repeat1,
+  [11208] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1332), 1,
+      sym__name_token,
+    STATE(163), 1,
+      sym_entity,
+  [11218] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1334), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11226] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1336), 1,
+      sym__name_token,
+    STATE(475), 1,
+      sym_name,
+  [11236] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1204), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11244] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1060), 1,
+      anon_sym_LBRACE,
+    STATE(277), 1,
+      sym_body,
+  [11254] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1338), 1,
       anon_sym_LBRACE,
     STATE(247), 1,
       sym_policy_body,
-  [10569] = 2,
+  [11264] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1268), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10577] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
+    ACTIONS(1340), 2,
       anon_sym_LBRACE,
-    STATE(253), 1,
-      sym_body,
-  [10587] = 3,
+      anon_sym_sentence,
+  [11272] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
+    ACTIONS(980), 1,
+      sym_label_key,
+    STATE(244), 1,
+      sym_selector_eq,
+  [11282] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1342), 1,
+      anon_sym_from,
+    STATE(151), 1,
+      sym_flow,
+  [11292] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1344), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11300] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1263), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11308] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1060), 1,
       anon_sym_LBRACE,
     STATE(269), 1,
       sym_body,
-  [10597] = 2,
+  [11318] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1270), 2,
+    ACTIONS(1346), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10605] = 2,
+  [11326] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1272), 2,
+    ACTIONS(1348), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10613] = 2,
+  [11334] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1274), 2,
+    ACTIONS(1350), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11342] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1336), 1,
+      sym__name_token,
+    STATE(476), 1,
+      sym_name,
+  [11352] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1352), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11360] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1354), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10621] = 2,
+  [11368] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1276), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10629] = 2,
+    ACTIONS(1336), 1,
+      sym__name_token,
+    STATE(443), 1,
+      sym_name,
+  [11378] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1278), 2,
+    ACTIONS(1282), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11386] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1356), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11394] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1218), 1,
+      sym_identifier,
+    STATE(448), 1,
+      sym_parameter,
+  [11404] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1289), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10637] = 3,
+  [11412] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1358), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1231), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11428] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1332), 1,
+      sym__name_token,
+    STATE(122), 1,
+      sym_entity,
+  [11438] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1360), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11446] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1362), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11454] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11462] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1332), 1,
+      sym__name_token,
+    STATE(35), 1,
+      sym_entity,
+  [11472] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1366), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11480] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    STATE(270), 1,
+    STATE(280), 1,
       sym_string,
-  [10647] = 2,
+  [11490] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1280), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10655] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1266), 1,
-      anon_sym_LBRACE,
-    STATE(231), 1,
-      sym_policy_body,
-  [10665] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(417), 1,
-      sym_name,
-  [10675] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1183), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10683] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1284), 1,
-      anon_sym_from,
-    STATE(136), 1,
-      sym_flow,
-  [10693] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10701] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1288), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10709] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(30), 1,
-      sym_entity,
-  [10719] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10727] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1136), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [10735] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1294), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10743] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1296), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10751] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1298), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10759] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10767] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 1,
-      anon_sym_namespaces,
-    ACTIONS(1302), 1,
-      anon_sym_policy,
-  [10777] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1247), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10785] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(152), 1,
-      sym_entity,
-  [10795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1188), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10803] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1155), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [10811] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1304), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10819] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(258), 1,
-      sym_body,
-  [10829] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1306), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10837] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(262), 1,
-      sym_body,
-  [10847] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1308), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10855] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 2,
+    ACTIONS(1368), 2,
       anon_sym_silence,
       sym__name_token,
-  [10863] = 2,
+  [11498] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1312), 2,
+    ACTIONS(1370), 2,
       anon_sym_silence,
       sym__name_token,
-  [10871] = 2,
+  [11506] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1314), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10879] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(425), 1,
-      sym_name,
-  [10889] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10897] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(414), 1,
-      sym_name,
-  [10907] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(123), 1,
-      sym_entity,
-  [10917] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1318), 2,
+    ACTIONS(1372), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10925] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(446), 1,
-      sym_name,
-  [10935] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1320), 1,
-      anon_sym_from,
-    STATE(136), 1,
-      sym_flow,
-  [10945] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1172), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1322), 1,
-      anon_sym_with,
-  [10960] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1324), 1,
-      anon_sym_namespace,
-  [10967] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1326), 1,
-      sym_number,
-  [10974] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1328), 1,
-      sym__name_token,
-  [10981] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1330), 1,
-      sym_number,
-  [10988] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 1,
-      sym_number,
-  [10995] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1334), 1,
-      anon_sym_namespaces,
-  [11002] = 2,
+  [11514] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1336), 1,
+      sym__name_token,
+    STATE(442), 1,
+      sym_name,
+  [11524] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1374), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11532] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1060), 1,
       anon_sym_LBRACE,
-  [11009] = 2,
+    STATE(275), 1,
+      sym_body,
+  [11542] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1338), 1,
-      anon_sym_to,
-  [11016] = 2,
+      anon_sym_LBRACE,
+    STATE(286), 1,
+      sym_policy_body,
+  [11552] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1340), 1,
-      sym_lint_code,
-  [11023] = 2,
+    ACTIONS(1376), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11560] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1342), 1,
-      anon_sym_deny,
-  [11030] = 2,
+    ACTIONS(1238), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11568] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1344), 1,
-      sym_lint_code,
-  [11037] = 2,
+    ACTIONS(1378), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11576] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1346), 1,
-      anon_sym_namespace,
-  [11044] = 2,
+    ACTIONS(1322), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11584] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1348), 1,
-      sym_number,
-  [11051] = 2,
+    ACTIONS(1380), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11592] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1350), 1,
-      sym_number,
-  [11058] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1352), 1,
-      sym_number,
-  [11065] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1354), 1,
-      anon_sym_namespace,
-  [11072] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1356), 1,
-      sym_number,
-  [11079] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1358), 1,
-      anon_sym_namespace,
-  [11086] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1360), 1,
-      sym_number,
-  [11093] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1362), 1,
-      sym_identifier,
-  [11100] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1364), 1,
-      anon_sym_account,
-  [11107] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1366), 1,
-      anon_sym_account,
-  [11114] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 1,
-      sym_number,
-  [11121] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-  [11128] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 1,
-      anon_sym_EQ,
-  [11135] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 1,
-      anon_sym_from,
-  [11142] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1374), 1,
-      sym_protocol,
-  [11149] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1376), 1,
-      anon_sym_EQ,
-  [11156] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1378), 1,
-      anon_sym_nodes,
-  [11163] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1380), 1,
-      sym_identifier,
-  [11170] = 2,
+    ACTIONS(1060), 1,
+      anon_sym_LBRACE,
+    STATE(266), 1,
+      sym_body,
+  [11602] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      sym_number,
-  [11177] = 2,
+      anon_sym_from,
+    STATE(151), 1,
+      sym_flow,
+  [11612] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(980), 1,
+      sym_label_key,
+    STATE(260), 1,
+      sym_selector_eq,
+  [11622] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1384), 1,
-      anon_sym_LPAREN,
-  [11184] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_namespaces,
     ACTIONS(1386), 1,
-      sym_sentence_word,
-  [11191] = 2,
+      anon_sym_policy,
+  [11632] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1388), 1,
-      anon_sym_LPAREN,
-  [11198] = 2,
+      anon_sym_namespace,
+  [11639] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1390), 1,
-      anon_sym_with,
-  [11205] = 2,
+      anon_sym_namespaces,
+  [11646] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1392), 1,
-      anon_sym_COLON,
-  [11212] = 2,
+      anon_sym_namespace,
+  [11653] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1394), 1,
       sym_number,
-  [11219] = 2,
+  [11660] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      sym_label_key,
-  [11226] = 2,
+      anon_sym_nodes,
+  [11667] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1398), 1,
-      sym_icmp_type,
-  [11233] = 2,
+      sym_cilium_version,
+  [11674] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
-      anon_sym_groups,
-  [11240] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 1,
-      sym_sentence_word,
-  [11247] = 2,
+      sym_number,
+  [11681] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1402), 1,
       sym_number,
-  [11254] = 2,
+  [11688] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1404), 1,
-      anon_sym_deny,
-  [11261] = 2,
+      sym_number,
+  [11695] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1406), 1,
-      sym_lint_code,
-  [11268] = 2,
+      anon_sym_groups,
+  [11702] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1408), 1,
-      anon_sym_COLON,
-  [11275] = 2,
+      sym_number,
+  [11709] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1410), 1,
-      sym_lint_code,
-  [11282] = 2,
+      anon_sym_namespace,
+  [11716] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_EQ,
+  [11723] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1412), 1,
-      anon_sym_default,
-  [11289] = 2,
+      anon_sym_account,
+  [11730] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1414), 1,
-      ts_builtin_sym_end,
-  [11296] = 2,
+      sym__name_token,
+  [11737] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1416), 1,
-      sym_protocol,
-  [11303] = 2,
+      sym_label_key,
+  [11744] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      sym_label_key,
-  [11310] = 2,
+      sym_number,
+  [11751] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
-      sym_identifier,
-  [11317] = 2,
+      sym_protocol,
+  [11758] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
-      anon_sym_to,
-  [11324] = 2,
+      sym_lint_code,
+  [11765] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
-      anon_sym_namespace,
-  [11331] = 2,
+      sym_identifier,
+  [11772] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
-      sym__port_number_immediate,
-  [11338] = 2,
+      anon_sym_to,
+  [11779] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      sym_cilium_version,
-  [11345] = 2,
+      sym_number,
+  [11786] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
+      anon_sym_deny,
+  [11793] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1432), 1,
+      sym_icmp_type,
+  [11800] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1434), 1,
+      sym_lint_code,
+  [11807] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1436), 1,
+      anon_sym_namespace,
+  [11814] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1438), 1,
+      anon_sym_EQ,
+  [11821] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1440), 1,
+      anon_sym_from,
+  [11828] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1442), 1,
+      anon_sym_deny,
+  [11835] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1444), 1,
+      anon_sym_default,
+  [11842] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1446), 1,
+      anon_sym_EQ,
+  [11849] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1448), 1,
+      sym_number,
+  [11856] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1450), 1,
+      anon_sym_LPAREN,
+  [11863] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1452), 1,
+      sym_number,
+  [11870] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1454), 1,
+      anon_sym_LPAREN,
+  [11877] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1456), 1,
       anon_sym_with,
+  [11884] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1458), 1,
+      sym_identifier,
+  [11891] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1460), 1,
+      anon_sym_with,
+  [11898] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1462), 1,
+      anon_sym_namespace,
+  [11905] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1440), 1,
+      sym_sentence_word,
+  [11912] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1464), 1,
+      sym_number,
+  [11919] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1466), 1,
+      sym_sentence_word,
+  [11926] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1468), 1,
+      sym_lint_code,
+  [11933] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1470), 1,
+      anon_sym_with,
+  [11940] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1472), 1,
+      sym_lint_code,
+  [11947] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1474), 1,
+      anon_sym_LBRACE,
+  [11954] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1476), 1,
+      sym_label_key,
+  [11961] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1478), 1,
+      sym_number,
+  [11968] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1480), 1,
+      anon_sym_COLON,
+  [11975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1482), 1,
+      ts_builtin_sym_end,
+  [11982] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1484), 1,
+      sym_identifier,
+  [11989] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1486), 1,
+      anon_sym_COLON,
+  [11996] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1488), 1,
+      anon_sym_to,
+  [12003] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1490), 1,
+      sym__port_number_immediate,
+  [12010] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1492), 1,
+      anon_sym_namespaces,
+  [12017] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1494), 1,
+      sym_protocol,
+  [12024] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1496), 1,
+      sym_number,
+  [12031] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1498), 1,
+      anon_sym_with,
+  [12038] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1500), 1,
+      anon_sym_account,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
@@ -17508,8 +18181,8 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(10)] = 365,
   [SMALL_STATE(11)] = 407,
   [SMALL_STATE(12)] = 446,
-  [SMALL_STATE(13)] = 505,
-  [SMALL_STATE(14)] = 552,
+  [SMALL_STATE(13)] = 497,
+  [SMALL_STATE(14)] = 556,
   [SMALL_STATE(15)] = 603,
   [SMALL_STATE(16)] = 640,
   [SMALL_STATE(17)] = 676,
@@ -17517,52 +18190,52 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(19)] = 748,
   [SMALL_STATE(20)] = 783,
   [SMALL_STATE(21)] = 818,
-  [SMALL_STATE(22)] = 857,
+  [SMALL_STATE(22)] = 853,
   [SMALL_STATE(23)] = 892,
   [SMALL_STATE(24)] = 927,
-  [SMALL_STATE(25)] = 963,
+  [SMALL_STATE(25)] = 983,
   [SMALL_STATE(26)] = 1019,
   [SMALL_STATE(27)] = 1059,
-  [SMALL_STATE(28)] = 1099,
+  [SMALL_STATE(28)] = 1095,
   [SMALL_STATE(29)] = 1135,
   [SMALL_STATE(30)] = 1168,
-  [SMALL_STATE(31)] = 1201,
-  [SMALL_STATE(32)] = 1234,
-  [SMALL_STATE(33)] = 1275,
-  [SMALL_STATE(34)] = 1308,
-  [SMALL_STATE(35)] = 1341,
-  [SMALL_STATE(36)] = 1374,
-  [SMALL_STATE(37)] = 1407,
-  [SMALL_STATE(38)] = 1444,
-  [SMALL_STATE(39)] = 1477,
-  [SMALL_STATE(40)] = 1514,
-  [SMALL_STATE(41)] = 1551,
-  [SMALL_STATE(42)] = 1584,
-  [SMALL_STATE(43)] = 1617,
-  [SMALL_STATE(44)] = 1650,
-  [SMALL_STATE(45)] = 1687,
-  [SMALL_STATE(46)] = 1720,
-  [SMALL_STATE(47)] = 1753,
-  [SMALL_STATE(48)] = 1786,
+  [SMALL_STATE(31)] = 1215,
+  [SMALL_STATE(32)] = 1248,
+  [SMALL_STATE(33)] = 1281,
+  [SMALL_STATE(34)] = 1314,
+  [SMALL_STATE(35)] = 1355,
+  [SMALL_STATE(36)] = 1388,
+  [SMALL_STATE(37)] = 1421,
+  [SMALL_STATE(38)] = 1454,
+  [SMALL_STATE(39)] = 1487,
+  [SMALL_STATE(40)] = 1520,
+  [SMALL_STATE(41)] = 1557,
+  [SMALL_STATE(42)] = 1590,
+  [SMALL_STATE(43)] = 1627,
+  [SMALL_STATE(44)] = 1664,
+  [SMALL_STATE(45)] = 1697,
+  [SMALL_STATE(46)] = 1734,
+  [SMALL_STATE(47)] = 1767,
+  [SMALL_STATE(48)] = 1800,
   [SMALL_STATE(49)] = 1833,
-  [SMALL_STATE(50)] = 1867,
-  [SMALL_STATE(51)] = 1901,
-  [SMALL_STATE(52)] = 1951,
-  [SMALL_STATE(53)] = 2007,
-  [SMALL_STATE(54)] = 2039,
-  [SMALL_STATE(55)] = 2071,
-  [SMALL_STATE(56)] = 2103,
-  [SMALL_STATE(57)] = 2137,
-  [SMALL_STATE(58)] = 2171,
-  [SMALL_STATE(59)] = 2227,
-  [SMALL_STATE(60)] = 2261,
-  [SMALL_STATE(61)] = 2295,
+  [SMALL_STATE(50)] = 1889,
+  [SMALL_STATE(51)] = 1921,
+  [SMALL_STATE(52)] = 1977,
+  [SMALL_STATE(53)] = 2009,
+  [SMALL_STATE(54)] = 2041,
+  [SMALL_STATE(55)] = 2075,
+  [SMALL_STATE(56)] = 2131,
+  [SMALL_STATE(57)] = 2165,
+  [SMALL_STATE(58)] = 2199,
+  [SMALL_STATE(59)] = 2233,
+  [SMALL_STATE(60)] = 2267,
+  [SMALL_STATE(61)] = 2301,
   [SMALL_STATE(62)] = 2351,
   [SMALL_STATE(63)] = 2382,
-  [SMALL_STATE(64)] = 2429,
+  [SMALL_STATE(64)] = 2427,
   [SMALL_STATE(65)] = 2474,
-  [SMALL_STATE(66)] = 2505,
-  [SMALL_STATE(67)] = 2544,
+  [SMALL_STATE(66)] = 2513,
+  [SMALL_STATE(67)] = 2552,
   [SMALL_STATE(68)] = 2583,
   [SMALL_STATE(69)] = 2614,
   [SMALL_STATE(70)] = 2645,
@@ -17573,444 +18246,473 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(75)] = 2800,
   [SMALL_STATE(76)] = 2831,
   [SMALL_STATE(77)] = 2862,
-  [SMALL_STATE(78)] = 2893,
+  [SMALL_STATE(78)] = 2907,
   [SMALL_STATE(79)] = 2938,
   [SMALL_STATE(80)] = 2972,
   [SMALL_STATE(81)] = 3016,
-  [SMALL_STATE(82)] = 3046,
-  [SMALL_STATE(83)] = 3076,
-  [SMALL_STATE(84)] = 3120,
+  [SMALL_STATE(82)] = 3060,
+  [SMALL_STATE(83)] = 3090,
+  [SMALL_STATE(84)] = 3126,
   [SMALL_STATE(85)] = 3156,
   [SMALL_STATE(86)] = 3200,
-  [SMALL_STATE(87)] = 3251,
-  [SMALL_STATE(88)] = 3288,
-  [SMALL_STATE(89)] = 3329,
-  [SMALL_STATE(90)] = 3366,
-  [SMALL_STATE(91)] = 3407,
-  [SMALL_STATE(92)] = 3440,
-  [SMALL_STATE(93)] = 3473,
-  [SMALL_STATE(94)] = 3524,
-  [SMALL_STATE(95)] = 3557,
-  [SMALL_STATE(96)] = 3586,
-  [SMALL_STATE(97)] = 3625,
-  [SMALL_STATE(98)] = 3659,
-  [SMALL_STATE(99)] = 3693,
-  [SMALL_STATE(100)] = 3731,
-  [SMALL_STATE(101)] = 3769,
-  [SMALL_STATE(102)] = 3807,
-  [SMALL_STATE(103)] = 3855,
-  [SMALL_STATE(104)] = 3887,
-  [SMALL_STATE(105)] = 3921,
-  [SMALL_STATE(106)] = 3959,
-  [SMALL_STATE(107)] = 3997,
-  [SMALL_STATE(108)] = 4035,
-  [SMALL_STATE(109)] = 4073,
-  [SMALL_STATE(110)] = 4111,
-  [SMALL_STATE(111)] = 4145,
-  [SMALL_STATE(112)] = 4193,
-  [SMALL_STATE(113)] = 4241,
-  [SMALL_STATE(114)] = 4279,
-  [SMALL_STATE(115)] = 4310,
-  [SMALL_STATE(116)] = 4341,
-  [SMALL_STATE(117)] = 4372,
-  [SMALL_STATE(118)] = 4399,
-  [SMALL_STATE(119)] = 4430,
-  [SMALL_STATE(120)] = 4461,
-  [SMALL_STATE(121)] = 4488,
-  [SMALL_STATE(122)] = 4519,
-  [SMALL_STATE(123)] = 4548,
-  [SMALL_STATE(124)] = 4579,
-  [SMALL_STATE(125)] = 4610,
-  [SMALL_STATE(126)] = 4637,
-  [SMALL_STATE(127)] = 4668,
-  [SMALL_STATE(128)] = 4699,
-  [SMALL_STATE(129)] = 4726,
-  [SMALL_STATE(130)] = 4753,
-  [SMALL_STATE(131)] = 4784,
-  [SMALL_STATE(132)] = 4811,
-  [SMALL_STATE(133)] = 4842,
-  [SMALL_STATE(134)] = 4869,
-  [SMALL_STATE(135)] = 4896,
-  [SMALL_STATE(136)] = 4923,
-  [SMALL_STATE(137)] = 4950,
-  [SMALL_STATE(138)] = 4977,
-  [SMALL_STATE(139)] = 5008,
-  [SMALL_STATE(140)] = 5035,
-  [SMALL_STATE(141)] = 5066,
-  [SMALL_STATE(142)] = 5097,
-  [SMALL_STATE(143)] = 5128,
-  [SMALL_STATE(144)] = 5159,
-  [SMALL_STATE(145)] = 5186,
-  [SMALL_STATE(146)] = 5216,
-  [SMALL_STATE(147)] = 5246,
-  [SMALL_STATE(148)] = 5286,
-  [SMALL_STATE(149)] = 5316,
-  [SMALL_STATE(150)] = 5344,
-  [SMALL_STATE(151)] = 5374,
-  [SMALL_STATE(152)] = 5404,
-  [SMALL_STATE(153)] = 5430,
-  [SMALL_STATE(154)] = 5458,
-  [SMALL_STATE(155)] = 5484,
-  [SMALL_STATE(156)] = 5514,
-  [SMALL_STATE(157)] = 5540,
-  [SMALL_STATE(158)] = 5566,
-  [SMALL_STATE(159)] = 5592,
-  [SMALL_STATE(160)] = 5618,
-  [SMALL_STATE(161)] = 5643,
-  [SMALL_STATE(162)] = 5674,
-  [SMALL_STATE(163)] = 5699,
-  [SMALL_STATE(164)] = 5724,
-  [SMALL_STATE(165)] = 5753,
-  [SMALL_STATE(166)] = 5778,
-  [SMALL_STATE(167)] = 5803,
-  [SMALL_STATE(168)] = 5828,
-  [SMALL_STATE(169)] = 5859,
-  [SMALL_STATE(170)] = 5884,
-  [SMALL_STATE(171)] = 5927,
-  [SMALL_STATE(172)] = 5952,
-  [SMALL_STATE(173)] = 5977,
-  [SMALL_STATE(174)] = 6018,
-  [SMALL_STATE(175)] = 6043,
-  [SMALL_STATE(176)] = 6068,
-  [SMALL_STATE(177)] = 6097,
-  [SMALL_STATE(178)] = 6128,
-  [SMALL_STATE(179)] = 6153,
-  [SMALL_STATE(180)] = 6178,
-  [SMALL_STATE(181)] = 6203,
-  [SMALL_STATE(182)] = 6246,
-  [SMALL_STATE(183)] = 6274,
-  [SMALL_STATE(184)] = 6312,
-  [SMALL_STATE(185)] = 6336,
-  [SMALL_STATE(186)] = 6364,
-  [SMALL_STATE(187)] = 6392,
-  [SMALL_STATE(188)] = 6420,
-  [SMALL_STATE(189)] = 6448,
-  [SMALL_STATE(190)] = 6476,
-  [SMALL_STATE(191)] = 6504,
-  [SMALL_STATE(192)] = 6532,
-  [SMALL_STATE(193)] = 6560,
-  [SMALL_STATE(194)] = 6588,
-  [SMALL_STATE(195)] = 6616,
-  [SMALL_STATE(196)] = 6644,
-  [SMALL_STATE(197)] = 6672,
-  [SMALL_STATE(198)] = 6700,
-  [SMALL_STATE(199)] = 6728,
-  [SMALL_STATE(200)] = 6756,
-  [SMALL_STATE(201)] = 6784,
-  [SMALL_STATE(202)] = 6812,
-  [SMALL_STATE(203)] = 6840,
-  [SMALL_STATE(204)] = 6868,
-  [SMALL_STATE(205)] = 6896,
-  [SMALL_STATE(206)] = 6924,
-  [SMALL_STATE(207)] = 6952,
-  [SMALL_STATE(208)] = 6975,
-  [SMALL_STATE(209)] = 6997,
-  [SMALL_STATE(210)] = 7035,
-  [SMALL_STATE(211)] = 7059,
-  [SMALL_STATE(212)] = 7083,
-  [SMALL_STATE(213)] = 7107,
-  [SMALL_STATE(214)] = 7145,
-  [SMALL_STATE(215)] = 7169,
-  [SMALL_STATE(216)] = 7193,
-  [SMALL_STATE(217)] = 7217,
-  [SMALL_STATE(218)] = 7255,
-  [SMALL_STATE(219)] = 7279,
-  [SMALL_STATE(220)] = 7304,
-  [SMALL_STATE(221)] = 7335,
-  [SMALL_STATE(222)] = 7370,
-  [SMALL_STATE(223)] = 7401,
-  [SMALL_STATE(224)] = 7432,
-  [SMALL_STATE(225)] = 7451,
-  [SMALL_STATE(226)] = 7482,
-  [SMALL_STATE(227)] = 7501,
-  [SMALL_STATE(228)] = 7531,
-  [SMALL_STATE(229)] = 7549,
-  [SMALL_STATE(230)] = 7567,
-  [SMALL_STATE(231)] = 7585,
-  [SMALL_STATE(232)] = 7603,
-  [SMALL_STATE(233)] = 7621,
-  [SMALL_STATE(234)] = 7639,
-  [SMALL_STATE(235)] = 7669,
-  [SMALL_STATE(236)] = 7699,
-  [SMALL_STATE(237)] = 7729,
-  [SMALL_STATE(238)] = 7747,
-  [SMALL_STATE(239)] = 7765,
-  [SMALL_STATE(240)] = 7783,
-  [SMALL_STATE(241)] = 7801,
-  [SMALL_STATE(242)] = 7827,
-  [SMALL_STATE(243)] = 7845,
-  [SMALL_STATE(244)] = 7863,
-  [SMALL_STATE(245)] = 7881,
-  [SMALL_STATE(246)] = 7899,
-  [SMALL_STATE(247)] = 7916,
-  [SMALL_STATE(248)] = 7933,
-  [SMALL_STATE(249)] = 7960,
-  [SMALL_STATE(250)] = 7977,
-  [SMALL_STATE(251)] = 7994,
-  [SMALL_STATE(252)] = 8011,
-  [SMALL_STATE(253)] = 8028,
-  [SMALL_STATE(254)] = 8045,
-  [SMALL_STATE(255)] = 8068,
-  [SMALL_STATE(256)] = 8091,
-  [SMALL_STATE(257)] = 8108,
-  [SMALL_STATE(258)] = 8135,
-  [SMALL_STATE(259)] = 8152,
-  [SMALL_STATE(260)] = 8179,
-  [SMALL_STATE(261)] = 8206,
-  [SMALL_STATE(262)] = 8223,
-  [SMALL_STATE(263)] = 8240,
-  [SMALL_STATE(264)] = 8257,
-  [SMALL_STATE(265)] = 8274,
-  [SMALL_STATE(266)] = 8291,
-  [SMALL_STATE(267)] = 8314,
-  [SMALL_STATE(268)] = 8331,
-  [SMALL_STATE(269)] = 8348,
-  [SMALL_STATE(270)] = 8365,
-  [SMALL_STATE(271)] = 8382,
-  [SMALL_STATE(272)] = 8405,
-  [SMALL_STATE(273)] = 8429,
-  [SMALL_STATE(274)] = 8455,
-  [SMALL_STATE(275)] = 8479,
-  [SMALL_STATE(276)] = 8503,
-  [SMALL_STATE(277)] = 8521,
-  [SMALL_STATE(278)] = 8548,
-  [SMALL_STATE(279)] = 8569,
-  [SMALL_STATE(280)] = 8588,
-  [SMALL_STATE(281)] = 8607,
-  [SMALL_STATE(282)] = 8625,
-  [SMALL_STATE(283)] = 8647,
-  [SMALL_STATE(284)] = 8669,
-  [SMALL_STATE(285)] = 8691,
-  [SMALL_STATE(286)] = 8713,
-  [SMALL_STATE(287)] = 8736,
-  [SMALL_STATE(288)] = 8757,
-  [SMALL_STATE(289)] = 8780,
-  [SMALL_STATE(290)] = 8793,
-  [SMALL_STATE(291)] = 8816,
-  [SMALL_STATE(292)] = 8834,
-  [SMALL_STATE(293)] = 8852,
-  [SMALL_STATE(294)] = 8870,
-  [SMALL_STATE(295)] = 8892,
-  [SMALL_STATE(296)] = 8910,
-  [SMALL_STATE(297)] = 8928,
-  [SMALL_STATE(298)] = 8948,
-  [SMALL_STATE(299)] = 8966,
-  [SMALL_STATE(300)] = 8986,
-  [SMALL_STATE(301)] = 9004,
-  [SMALL_STATE(302)] = 9022,
-  [SMALL_STATE(303)] = 9042,
-  [SMALL_STATE(304)] = 9062,
-  [SMALL_STATE(305)] = 9080,
-  [SMALL_STATE(306)] = 9098,
-  [SMALL_STATE(307)] = 9116,
-  [SMALL_STATE(308)] = 9134,
-  [SMALL_STATE(309)] = 9152,
-  [SMALL_STATE(310)] = 9167,
-  [SMALL_STATE(311)] = 9182,
-  [SMALL_STATE(312)] = 9197,
-  [SMALL_STATE(313)] = 9212,
-  [SMALL_STATE(314)] = 9227,
-  [SMALL_STATE(315)] = 9242,
-  [SMALL_STATE(316)] = 9253,
-  [SMALL_STATE(317)] = 9270,
-  [SMALL_STATE(318)] = 9287,
-  [SMALL_STATE(319)] = 9302,
-  [SMALL_STATE(320)] = 9316,
-  [SMALL_STATE(321)] = 9330,
-  [SMALL_STATE(322)] = 9344,
-  [SMALL_STATE(323)] = 9358,
-  [SMALL_STATE(324)] = 9372,
-  [SMALL_STATE(325)] = 9386,
-  [SMALL_STATE(326)] = 9400,
-  [SMALL_STATE(327)] = 9414,
-  [SMALL_STATE(328)] = 9430,
-  [SMALL_STATE(329)] = 9444,
-  [SMALL_STATE(330)] = 9458,
-  [SMALL_STATE(331)] = 9472,
-  [SMALL_STATE(332)] = 9486,
-  [SMALL_STATE(333)] = 9500,
-  [SMALL_STATE(334)] = 9514,
-  [SMALL_STATE(335)] = 9528,
-  [SMALL_STATE(336)] = 9542,
-  [SMALL_STATE(337)] = 9556,
-  [SMALL_STATE(338)] = 9570,
-  [SMALL_STATE(339)] = 9584,
-  [SMALL_STATE(340)] = 9598,
-  [SMALL_STATE(341)] = 9612,
-  [SMALL_STATE(342)] = 9626,
-  [SMALL_STATE(343)] = 9640,
-  [SMALL_STATE(344)] = 9656,
-  [SMALL_STATE(345)] = 9670,
-  [SMALL_STATE(346)] = 9684,
-  [SMALL_STATE(347)] = 9698,
-  [SMALL_STATE(348)] = 9712,
-  [SMALL_STATE(349)] = 9726,
-  [SMALL_STATE(350)] = 9740,
-  [SMALL_STATE(351)] = 9754,
-  [SMALL_STATE(352)] = 9768,
-  [SMALL_STATE(353)] = 9782,
-  [SMALL_STATE(354)] = 9798,
-  [SMALL_STATE(355)] = 9812,
-  [SMALL_STATE(356)] = 9824,
-  [SMALL_STATE(357)] = 9838,
-  [SMALL_STATE(358)] = 9854,
-  [SMALL_STATE(359)] = 9868,
-  [SMALL_STATE(360)] = 9882,
-  [SMALL_STATE(361)] = 9896,
-  [SMALL_STATE(362)] = 9910,
-  [SMALL_STATE(363)] = 9924,
-  [SMALL_STATE(364)] = 9938,
-  [SMALL_STATE(365)] = 9951,
-  [SMALL_STATE(366)] = 9964,
-  [SMALL_STATE(367)] = 9977,
-  [SMALL_STATE(368)] = 9990,
-  [SMALL_STATE(369)] = 10003,
-  [SMALL_STATE(370)] = 10016,
-  [SMALL_STATE(371)] = 10029,
-  [SMALL_STATE(372)] = 10042,
-  [SMALL_STATE(373)] = 10055,
-  [SMALL_STATE(374)] = 10068,
-  [SMALL_STATE(375)] = 10081,
-  [SMALL_STATE(376)] = 10094,
-  [SMALL_STATE(377)] = 10107,
-  [SMALL_STATE(378)] = 10120,
-  [SMALL_STATE(379)] = 10133,
-  [SMALL_STATE(380)] = 10146,
-  [SMALL_STATE(381)] = 10159,
-  [SMALL_STATE(382)] = 10172,
-  [SMALL_STATE(383)] = 10185,
-  [SMALL_STATE(384)] = 10196,
-  [SMALL_STATE(385)] = 10209,
-  [SMALL_STATE(386)] = 10220,
-  [SMALL_STATE(387)] = 10233,
-  [SMALL_STATE(388)] = 10246,
-  [SMALL_STATE(389)] = 10257,
-  [SMALL_STATE(390)] = 10270,
-  [SMALL_STATE(391)] = 10279,
-  [SMALL_STATE(392)] = 10292,
-  [SMALL_STATE(393)] = 10303,
-  [SMALL_STATE(394)] = 10316,
-  [SMALL_STATE(395)] = 10329,
-  [SMALL_STATE(396)] = 10340,
-  [SMALL_STATE(397)] = 10351,
-  [SMALL_STATE(398)] = 10364,
-  [SMALL_STATE(399)] = 10375,
-  [SMALL_STATE(400)] = 10388,
-  [SMALL_STATE(401)] = 10399,
-  [SMALL_STATE(402)] = 10410,
-  [SMALL_STATE(403)] = 10423,
-  [SMALL_STATE(404)] = 10436,
-  [SMALL_STATE(405)] = 10449,
-  [SMALL_STATE(406)] = 10462,
-  [SMALL_STATE(407)] = 10471,
-  [SMALL_STATE(408)] = 10484,
-  [SMALL_STATE(409)] = 10497,
-  [SMALL_STATE(410)] = 10510,
-  [SMALL_STATE(411)] = 10523,
-  [SMALL_STATE(412)] = 10536,
-  [SMALL_STATE(413)] = 10549,
-  [SMALL_STATE(414)] = 10559,
-  [SMALL_STATE(415)] = 10569,
-  [SMALL_STATE(416)] = 10577,
-  [SMALL_STATE(417)] = 10587,
-  [SMALL_STATE(418)] = 10597,
-  [SMALL_STATE(419)] = 10605,
-  [SMALL_STATE(420)] = 10613,
-  [SMALL_STATE(421)] = 10621,
-  [SMALL_STATE(422)] = 10629,
-  [SMALL_STATE(423)] = 10637,
-  [SMALL_STATE(424)] = 10647,
-  [SMALL_STATE(425)] = 10655,
-  [SMALL_STATE(426)] = 10665,
-  [SMALL_STATE(427)] = 10675,
-  [SMALL_STATE(428)] = 10683,
-  [SMALL_STATE(429)] = 10693,
-  [SMALL_STATE(430)] = 10701,
-  [SMALL_STATE(431)] = 10709,
-  [SMALL_STATE(432)] = 10719,
-  [SMALL_STATE(433)] = 10727,
-  [SMALL_STATE(434)] = 10735,
-  [SMALL_STATE(435)] = 10743,
-  [SMALL_STATE(436)] = 10751,
-  [SMALL_STATE(437)] = 10759,
-  [SMALL_STATE(438)] = 10767,
-  [SMALL_STATE(439)] = 10777,
-  [SMALL_STATE(440)] = 10785,
-  [SMALL_STATE(441)] = 10795,
-  [SMALL_STATE(442)] = 10803,
-  [SMALL_STATE(443)] = 10811,
-  [SMALL_STATE(444)] = 10819,
-  [SMALL_STATE(445)] = 10829,
-  [SMALL_STATE(446)] = 10837,
-  [SMALL_STATE(447)] = 10847,
-  [SMALL_STATE(448)] = 10855,
-  [SMALL_STATE(449)] = 10863,
-  [SMALL_STATE(450)] = 10871,
-  [SMALL_STATE(451)] = 10879,
-  [SMALL_STATE(452)] = 10889,
-  [SMALL_STATE(453)] = 10897,
-  [SMALL_STATE(454)] = 10907,
-  [SMALL_STATE(455)] = 10917,
-  [SMALL_STATE(456)] = 10925,
-  [SMALL_STATE(457)] = 10935,
-  [SMALL_STATE(458)] = 10945,
-  [SMALL_STATE(459)] = 10953,
-  [SMALL_STATE(460)] = 10960,
-  [SMALL_STATE(461)] = 10967,
-  [SMALL_STATE(462)] = 10974,
-  [SMALL_STATE(463)] = 10981,
-  [SMALL_STATE(464)] = 10988,
-  [SMALL_STATE(465)] = 10995,
-  [SMALL_STATE(466)] = 11002,
-  [SMALL_STATE(467)] = 11009,
-  [SMALL_STATE(468)] = 11016,
-  [SMALL_STATE(469)] = 11023,
-  [SMALL_STATE(470)] = 11030,
-  [SMALL_STATE(471)] = 11037,
-  [SMALL_STATE(472)] = 11044,
-  [SMALL_STATE(473)] = 11051,
-  [SMALL_STATE(474)] = 11058,
-  [SMALL_STATE(475)] = 11065,
-  [SMALL_STATE(476)] = 11072,
-  [SMALL_STATE(477)] = 11079,
-  [SMALL_STATE(478)] = 11086,
-  [SMALL_STATE(479)] = 11093,
-  [SMALL_STATE(480)] = 11100,
-  [SMALL_STATE(481)] = 11107,
-  [SMALL_STATE(482)] = 11114,
-  [SMALL_STATE(483)] = 11121,
-  [SMALL_STATE(484)] = 11128,
-  [SMALL_STATE(485)] = 11135,
-  [SMALL_STATE(486)] = 11142,
-  [SMALL_STATE(487)] = 11149,
-  [SMALL_STATE(488)] = 11156,
-  [SMALL_STATE(489)] = 11163,
-  [SMALL_STATE(490)] = 11170,
-  [SMALL_STATE(491)] = 11177,
-  [SMALL_STATE(492)] = 11184,
-  [SMALL_STATE(493)] = 11191,
-  [SMALL_STATE(494)] = 11198,
-  [SMALL_STATE(495)] = 11205,
-  [SMALL_STATE(496)] = 11212,
-  [SMALL_STATE(497)] = 11219,
-  [SMALL_STATE(498)] = 11226,
-  [SMALL_STATE(499)] = 11233,
-  [SMALL_STATE(500)] = 11240,
-  [SMALL_STATE(501)] = 11247,
-  [SMALL_STATE(502)] = 11254,
-  [SMALL_STATE(503)] = 11261,
-  [SMALL_STATE(504)] = 11268,
-  [SMALL_STATE(505)] = 11275,
-  [SMALL_STATE(506)] = 11282,
-  [SMALL_STATE(507)] = 11289,
-  [SMALL_STATE(508)] = 11296,
-  [SMALL_STATE(509)] = 11303,
-  [SMALL_STATE(510)] = 11310,
-  [SMALL_STATE(511)] = 11317,
-  [SMALL_STATE(512)] = 11324,
-  [SMALL_STATE(513)] = 11331,
-  [SMALL_STATE(514)] = 11338,
-  [SMALL_STATE(515)] = 11345,
+  [SMALL_STATE(87)] = 3233,
+  [SMALL_STATE(88)] = 3284,
+  [SMALL_STATE(89)] = 3317,
+  [SMALL_STATE(90)] = 3354,
+  [SMALL_STATE(91)] = 3395,
+  [SMALL_STATE(92)] = 3446,
+  [SMALL_STATE(93)] = 3479,
+  [SMALL_STATE(94)] = 3530,
+  [SMALL_STATE(95)] = 3567,
+  [SMALL_STATE(96)] = 3596,
+  [SMALL_STATE(97)] = 3637,
+  [SMALL_STATE(98)] = 3688,
+  [SMALL_STATE(99)] = 3727,
+  [SMALL_STATE(100)] = 3775,
+  [SMALL_STATE(101)] = 3813,
+  [SMALL_STATE(102)] = 3847,
+  [SMALL_STATE(103)] = 3881,
+  [SMALL_STATE(104)] = 3913,
+  [SMALL_STATE(105)] = 3945,
+  [SMALL_STATE(106)] = 3993,
+  [SMALL_STATE(107)] = 4031,
+  [SMALL_STATE(108)] = 4069,
+  [SMALL_STATE(109)] = 4101,
+  [SMALL_STATE(110)] = 4139,
+  [SMALL_STATE(111)] = 4177,
+  [SMALL_STATE(112)] = 4215,
+  [SMALL_STATE(113)] = 4263,
+  [SMALL_STATE(114)] = 4295,
+  [SMALL_STATE(115)] = 4333,
+  [SMALL_STATE(116)] = 4371,
+  [SMALL_STATE(117)] = 4409,
+  [SMALL_STATE(118)] = 4443,
+  [SMALL_STATE(119)] = 4477,
+  [SMALL_STATE(120)] = 4504,
+  [SMALL_STATE(121)] = 4535,
+  [SMALL_STATE(122)] = 4566,
+  [SMALL_STATE(123)] = 4597,
+  [SMALL_STATE(124)] = 4628,
+  [SMALL_STATE(125)] = 4655,
+  [SMALL_STATE(126)] = 4686,
+  [SMALL_STATE(127)] = 4713,
+  [SMALL_STATE(128)] = 4740,
+  [SMALL_STATE(129)] = 4767,
+  [SMALL_STATE(130)] = 4798,
+  [SMALL_STATE(131)] = 4829,
+  [SMALL_STATE(132)] = 4860,
+  [SMALL_STATE(133)] = 4891,
+  [SMALL_STATE(134)] = 4922,
+  [SMALL_STATE(135)] = 4953,
+  [SMALL_STATE(136)] = 4980,
+  [SMALL_STATE(137)] = 5011,
+  [SMALL_STATE(138)] = 5038,
+  [SMALL_STATE(139)] = 5065,
+  [SMALL_STATE(140)] = 5096,
+  [SMALL_STATE(141)] = 5127,
+  [SMALL_STATE(142)] = 5158,
+  [SMALL_STATE(143)] = 5185,
+  [SMALL_STATE(144)] = 5216,
+  [SMALL_STATE(145)] = 5247,
+  [SMALL_STATE(146)] = 5278,
+  [SMALL_STATE(147)] = 5305,
+  [SMALL_STATE(148)] = 5332,
+  [SMALL_STATE(149)] = 5363,
+  [SMALL_STATE(150)] = 5392,
+  [SMALL_STATE(151)] = 5423,
+  [SMALL_STATE(152)] = 5450,
+  [SMALL_STATE(153)] = 5481,
+  [SMALL_STATE(154)] = 5512,
+  [SMALL_STATE(155)] = 5543,
+  [SMALL_STATE(156)] = 5574,
+  [SMALL_STATE(157)] = 5605,
+  [SMALL_STATE(158)] = 5634,
+  [SMALL_STATE(159)] = 5661,
+  [SMALL_STATE(160)] = 5687,
+  [SMALL_STATE(161)] = 5713,
+  [SMALL_STATE(162)] = 5739,
+  [SMALL_STATE(163)] = 5769,
+  [SMALL_STATE(164)] = 5795,
+  [SMALL_STATE(165)] = 5821,
+  [SMALL_STATE(166)] = 5847,
+  [SMALL_STATE(167)] = 5877,
+  [SMALL_STATE(168)] = 5903,
+  [SMALL_STATE(169)] = 5933,
+  [SMALL_STATE(170)] = 5973,
+  [SMALL_STATE(171)] = 5999,
+  [SMALL_STATE(172)] = 6025,
+  [SMALL_STATE(173)] = 6055,
+  [SMALL_STATE(174)] = 6083,
+  [SMALL_STATE(175)] = 6109,
+  [SMALL_STATE(176)] = 6139,
+  [SMALL_STATE(177)] = 6165,
+  [SMALL_STATE(178)] = 6193,
+  [SMALL_STATE(179)] = 6219,
+  [SMALL_STATE(180)] = 6245,
+  [SMALL_STATE(181)] = 6275,
+  [SMALL_STATE(182)] = 6301,
+  [SMALL_STATE(183)] = 6326,
+  [SMALL_STATE(184)] = 6351,
+  [SMALL_STATE(185)] = 6380,
+  [SMALL_STATE(186)] = 6421,
+  [SMALL_STATE(187)] = 6450,
+  [SMALL_STATE(188)] = 6475,
+  [SMALL_STATE(189)] = 6506,
+  [SMALL_STATE(190)] = 6531,
+  [SMALL_STATE(191)] = 6562,
+  [SMALL_STATE(192)] = 6593,
+  [SMALL_STATE(193)] = 6618,
+  [SMALL_STATE(194)] = 6643,
+  [SMALL_STATE(195)] = 6668,
+  [SMALL_STATE(196)] = 6696,
+  [SMALL_STATE(197)] = 6734,
+  [SMALL_STATE(198)] = 6762,
+  [SMALL_STATE(199)] = 6790,
+  [SMALL_STATE(200)] = 6818,
+  [SMALL_STATE(201)] = 6846,
+  [SMALL_STATE(202)] = 6870,
+  [SMALL_STATE(203)] = 6898,
+  [SMALL_STATE(204)] = 6926,
+  [SMALL_STATE(205)] = 6954,
+  [SMALL_STATE(206)] = 6982,
+  [SMALL_STATE(207)] = 7010,
+  [SMALL_STATE(208)] = 7038,
+  [SMALL_STATE(209)] = 7066,
+  [SMALL_STATE(210)] = 7094,
+  [SMALL_STATE(211)] = 7122,
+  [SMALL_STATE(212)] = 7150,
+  [SMALL_STATE(213)] = 7178,
+  [SMALL_STATE(214)] = 7206,
+  [SMALL_STATE(215)] = 7234,
+  [SMALL_STATE(216)] = 7262,
+  [SMALL_STATE(217)] = 7290,
+  [SMALL_STATE(218)] = 7318,
+  [SMALL_STATE(219)] = 7346,
+  [SMALL_STATE(220)] = 7374,
+  [SMALL_STATE(221)] = 7397,
+  [SMALL_STATE(222)] = 7419,
+  [SMALL_STATE(223)] = 7457,
+  [SMALL_STATE(224)] = 7481,
+  [SMALL_STATE(225)] = 7519,
+  [SMALL_STATE(226)] = 7543,
+  [SMALL_STATE(227)] = 7567,
+  [SMALL_STATE(228)] = 7591,
+  [SMALL_STATE(229)] = 7629,
+  [SMALL_STATE(230)] = 7653,
+  [SMALL_STATE(231)] = 7677,
+  [SMALL_STATE(232)] = 7701,
+  [SMALL_STATE(233)] = 7724,
+  [SMALL_STATE(234)] = 7755,
+  [SMALL_STATE(235)] = 7780,
+  [SMALL_STATE(236)] = 7799,
+  [SMALL_STATE(237)] = 7818,
+  [SMALL_STATE(238)] = 7853,
+  [SMALL_STATE(239)] = 7876,
+  [SMALL_STATE(240)] = 7907,
+  [SMALL_STATE(241)] = 7938,
+  [SMALL_STATE(242)] = 7961,
+  [SMALL_STATE(243)] = 7984,
+  [SMALL_STATE(244)] = 8015,
+  [SMALL_STATE(245)] = 8038,
+  [SMALL_STATE(246)] = 8056,
+  [SMALL_STATE(247)] = 8086,
+  [SMALL_STATE(248)] = 8104,
+  [SMALL_STATE(249)] = 8122,
+  [SMALL_STATE(250)] = 8140,
+  [SMALL_STATE(251)] = 8158,
+  [SMALL_STATE(252)] = 8176,
+  [SMALL_STATE(253)] = 8206,
+  [SMALL_STATE(254)] = 8232,
+  [SMALL_STATE(255)] = 8250,
+  [SMALL_STATE(256)] = 8268,
+  [SMALL_STATE(257)] = 8286,
+  [SMALL_STATE(258)] = 8304,
+  [SMALL_STATE(259)] = 8322,
+  [SMALL_STATE(260)] = 8352,
+  [SMALL_STATE(261)] = 8370,
+  [SMALL_STATE(262)] = 8388,
+  [SMALL_STATE(263)] = 8406,
+  [SMALL_STATE(264)] = 8424,
+  [SMALL_STATE(265)] = 8454,
+  [SMALL_STATE(266)] = 8471,
+  [SMALL_STATE(267)] = 8488,
+  [SMALL_STATE(268)] = 8505,
+  [SMALL_STATE(269)] = 8522,
+  [SMALL_STATE(270)] = 8539,
+  [SMALL_STATE(271)] = 8556,
+  [SMALL_STATE(272)] = 8573,
+  [SMALL_STATE(273)] = 8590,
+  [SMALL_STATE(274)] = 8607,
+  [SMALL_STATE(275)] = 8624,
+  [SMALL_STATE(276)] = 8641,
+  [SMALL_STATE(277)] = 8658,
+  [SMALL_STATE(278)] = 8675,
+  [SMALL_STATE(279)] = 8698,
+  [SMALL_STATE(280)] = 8715,
+  [SMALL_STATE(281)] = 8732,
+  [SMALL_STATE(282)] = 8749,
+  [SMALL_STATE(283)] = 8772,
+  [SMALL_STATE(284)] = 8799,
+  [SMALL_STATE(285)] = 8826,
+  [SMALL_STATE(286)] = 8849,
+  [SMALL_STATE(287)] = 8866,
+  [SMALL_STATE(288)] = 8893,
+  [SMALL_STATE(289)] = 8910,
+  [SMALL_STATE(290)] = 8929,
+  [SMALL_STATE(291)] = 8952,
+  [SMALL_STATE(292)] = 8979,
+  [SMALL_STATE(293)] = 9003,
+  [SMALL_STATE(294)] = 9029,
+  [SMALL_STATE(295)] = 9053,
+  [SMALL_STATE(296)] = 9077,
+  [SMALL_STATE(297)] = 9104,
+  [SMALL_STATE(298)] = 9125,
+  [SMALL_STATE(299)] = 9144,
+  [SMALL_STATE(300)] = 9163,
+  [SMALL_STATE(301)] = 9185,
+  [SMALL_STATE(302)] = 9207,
+  [SMALL_STATE(303)] = 9225,
+  [SMALL_STATE(304)] = 9247,
+  [SMALL_STATE(305)] = 9269,
+  [SMALL_STATE(306)] = 9292,
+  [SMALL_STATE(307)] = 9313,
+  [SMALL_STATE(308)] = 9336,
+  [SMALL_STATE(309)] = 9357,
+  [SMALL_STATE(310)] = 9370,
+  [SMALL_STATE(311)] = 9393,
+  [SMALL_STATE(312)] = 9411,
+  [SMALL_STATE(313)] = 9429,
+  [SMALL_STATE(314)] = 9447,
+  [SMALL_STATE(315)] = 9465,
+  [SMALL_STATE(316)] = 9483,
+  [SMALL_STATE(317)] = 9501,
+  [SMALL_STATE(318)] = 9519,
+  [SMALL_STATE(319)] = 9537,
+  [SMALL_STATE(320)] = 9555,
+  [SMALL_STATE(321)] = 9575,
+  [SMALL_STATE(322)] = 9593,
+  [SMALL_STATE(323)] = 9611,
+  [SMALL_STATE(324)] = 9629,
+  [SMALL_STATE(325)] = 9649,
+  [SMALL_STATE(326)] = 9667,
+  [SMALL_STATE(327)] = 9689,
+  [SMALL_STATE(328)] = 9707,
+  [SMALL_STATE(329)] = 9725,
+  [SMALL_STATE(330)] = 9745,
+  [SMALL_STATE(331)] = 9765,
+  [SMALL_STATE(332)] = 9780,
+  [SMALL_STATE(333)] = 9795,
+  [SMALL_STATE(334)] = 9810,
+  [SMALL_STATE(335)] = 9825,
+  [SMALL_STATE(336)] = 9840,
+  [SMALL_STATE(337)] = 9857,
+  [SMALL_STATE(338)] = 9868,
+  [SMALL_STATE(339)] = 9883,
+  [SMALL_STATE(340)] = 9900,
+  [SMALL_STATE(341)] = 9915,
+  [SMALL_STATE(342)] = 9929,
+  [SMALL_STATE(343)] = 9943,
+  [SMALL_STATE(344)] = 9957,
+  [SMALL_STATE(345)] = 9971,
+  [SMALL_STATE(346)] = 9987,
+  [SMALL_STATE(347)] = 10001,
+  [SMALL_STATE(348)] = 10015,
+  [SMALL_STATE(349)] = 10029,
+  [SMALL_STATE(350)] = 10043,
+  [SMALL_STATE(351)] = 10057,
+  [SMALL_STATE(352)] = 10071,
+  [SMALL_STATE(353)] = 10085,
+  [SMALL_STATE(354)] = 10099,
+  [SMALL_STATE(355)] = 10113,
+  [SMALL_STATE(356)] = 10127,
+  [SMALL_STATE(357)] = 10141,
+  [SMALL_STATE(358)] = 10155,
+  [SMALL_STATE(359)] = 10169,
+  [SMALL_STATE(360)] = 10183,
+  [SMALL_STATE(361)] = 10197,
+  [SMALL_STATE(362)] = 10213,
+  [SMALL_STATE(363)] = 10227,
+  [SMALL_STATE(364)] = 10241,
+  [SMALL_STATE(365)] = 10255,
+  [SMALL_STATE(366)] = 10269,
+  [SMALL_STATE(367)] = 10283,
+  [SMALL_STATE(368)] = 10297,
+  [SMALL_STATE(369)] = 10311,
+  [SMALL_STATE(370)] = 10325,
+  [SMALL_STATE(371)] = 10341,
+  [SMALL_STATE(372)] = 10355,
+  [SMALL_STATE(373)] = 10369,
+  [SMALL_STATE(374)] = 10383,
+  [SMALL_STATE(375)] = 10397,
+  [SMALL_STATE(376)] = 10411,
+  [SMALL_STATE(377)] = 10425,
+  [SMALL_STATE(378)] = 10441,
+  [SMALL_STATE(379)] = 10453,
+  [SMALL_STATE(380)] = 10467,
+  [SMALL_STATE(381)] = 10481,
+  [SMALL_STATE(382)] = 10495,
+  [SMALL_STATE(383)] = 10511,
+  [SMALL_STATE(384)] = 10525,
+  [SMALL_STATE(385)] = 10539,
+  [SMALL_STATE(386)] = 10553,
+  [SMALL_STATE(387)] = 10567,
+  [SMALL_STATE(388)] = 10583,
+  [SMALL_STATE(389)] = 10597,
+  [SMALL_STATE(390)] = 10608,
+  [SMALL_STATE(391)] = 10621,
+  [SMALL_STATE(392)] = 10634,
+  [SMALL_STATE(393)] = 10647,
+  [SMALL_STATE(394)] = 10658,
+  [SMALL_STATE(395)] = 10671,
+  [SMALL_STATE(396)] = 10684,
+  [SMALL_STATE(397)] = 10695,
+  [SMALL_STATE(398)] = 10706,
+  [SMALL_STATE(399)] = 10719,
+  [SMALL_STATE(400)] = 10732,
+  [SMALL_STATE(401)] = 10745,
+  [SMALL_STATE(402)] = 10758,
+  [SMALL_STATE(403)] = 10771,
+  [SMALL_STATE(404)] = 10784,
+  [SMALL_STATE(405)] = 10795,
+  [SMALL_STATE(406)] = 10804,
+  [SMALL_STATE(407)] = 10817,
+  [SMALL_STATE(408)] = 10830,
+  [SMALL_STATE(409)] = 10841,
+  [SMALL_STATE(410)] = 10854,
+  [SMALL_STATE(411)] = 10867,
+  [SMALL_STATE(412)] = 10880,
+  [SMALL_STATE(413)] = 10893,
+  [SMALL_STATE(414)] = 10904,
+  [SMALL_STATE(415)] = 10915,
+  [SMALL_STATE(416)] = 10928,
+  [SMALL_STATE(417)] = 10941,
+  [SMALL_STATE(418)] = 10954,
+  [SMALL_STATE(419)] = 10967,
+  [SMALL_STATE(420)] = 10980,
+  [SMALL_STATE(421)] = 10993,
+  [SMALL_STATE(422)] = 11006,
+  [SMALL_STATE(423)] = 11019,
+  [SMALL_STATE(424)] = 11032,
+  [SMALL_STATE(425)] = 11045,
+  [SMALL_STATE(426)] = 11058,
+  [SMALL_STATE(427)] = 11067,
+  [SMALL_STATE(428)] = 11080,
+  [SMALL_STATE(429)] = 11093,
+  [SMALL_STATE(430)] = 11104,
+  [SMALL_STATE(431)] = 11117,
+  [SMALL_STATE(432)] = 11130,
+  [SMALL_STATE(433)] = 11143,
+  [SMALL_STATE(434)] = 11156,
+  [SMALL_STATE(435)] = 11169,
+  [SMALL_STATE(436)] = 11182,
+  [SMALL_STATE(437)] = 11195,
+  [SMALL_STATE(438)] = 11208,
+  [SMALL_STATE(439)] = 11218,
+  [SMALL_STATE(440)] = 11226,
+  [SMALL_STATE(441)] = 11236,
+  [SMALL_STATE(442)] = 11244,
+  [SMALL_STATE(443)] = 11254,
+  [SMALL_STATE(444)] = 11264,
+  [SMALL_STATE(445)] = 11272,
+  [SMALL_STATE(446)] = 11282,
+  [SMALL_STATE(447)] = 11292,
+  [SMALL_STATE(448)] = 11300,
+  [SMALL_STATE(449)] = 11308,
+  [SMALL_STATE(450)] = 11318,
+  [SMALL_STATE(451)] = 11326,
+  [SMALL_STATE(452)] = 11334,
+  [SMALL_STATE(453)] = 11342,
+  [SMALL_STATE(454)] = 11352,
+  [SMALL_STATE(455)] = 11360,
+  [SMALL_STATE(456)] = 11368,
+  [SMALL_STATE(457)] = 11378,
+  [SMALL_STATE(458)] = 11386,
+  [SMALL_STATE(459)] = 11394,
+  [SMALL_STATE(460)] = 11404,
+  [SMALL_STATE(461)] = 11412,
+  [SMALL_STATE(462)] = 11420,
+  [SMALL_STATE(463)] = 11428,
+  [SMALL_STATE(464)] = 11438,
+  [SMALL_STATE(465)] = 11446,
+  [SMALL_STATE(466)] = 11454,
+  [SMALL_STATE(467)] = 11462,
+  [SMALL_STATE(468)] = 11472,
+  [SMALL_STATE(469)] = 11480,
+  [SMALL_STATE(470)] = 11490,
+  [SMALL_STATE(471)] = 11498,
+  [SMALL_STATE(472)] = 11506,
+  [SMALL_STATE(473)] = 11514,
+  [SMALL_STATE(474)] = 11524,
+  [SMALL_STATE(475)] = 11532,
+  [SMALL_STATE(476)] = 11542,
+  [SMALL_STATE(477)] = 11552,
+  [SMALL_STATE(478)] = 11560,
+  [SMALL_STATE(479)] = 11568,
+  [SMALL_STATE(480)] = 11576,
+  [SMALL_STATE(481)] = 11584,
+  [SMALL_STATE(482)] = 11592,
+  [SMALL_STATE(483)] = 11602,
+  [SMALL_STATE(484)] = 11612,
+  [SMALL_STATE(485)] = 11622,
+  [SMALL_STATE(486)] = 11632,
+  [SMALL_STATE(487)] = 11639,
+  [SMALL_STATE(488)] = 11646,
+  [SMALL_STATE(489)] = 11653,
+  [SMALL_STATE(490)] = 11660,
+  [SMALL_STATE(491)] = 11667,
+  [SMALL_STATE(492)] = 11674,
+  [SMALL_STATE(493)] = 11681,
+  [SMALL_STATE(494)] = 11688,
+  [SMALL_STATE(495)] = 11695,
+  [SMALL_STATE(496)] = 11702,
+  [SMALL_STATE(497)] = 11709,
+  [SMALL_STATE(498)] = 11716,
+  [SMALL_STATE(499)] = 11723,
+  [SMALL_STATE(500)] = 11730,
+  [SMALL_STATE(501)] = 11737,
+  [SMALL_STATE(502)] = 11744,
+  [SMALL_STATE(503)] = 11751,
+  [SMALL_STATE(504)] = 11758,
+  [SMALL_STATE(505)] = 11765,
+  [SMALL_STATE(506)] = 11772,
+  [SMALL_STATE(507)] = 11779,
+  [SMALL_STATE(508)] = 11786,
+  [SMALL_STATE(509)] = 11793,
+  [SMALL_STATE(510)] = 11800,
+  [SMALL_STATE(511)] = 11807,
+  [SMALL_STATE(512)] = 11814,
+  [SMALL_STATE(513)] = 11821,
+  [SMALL_STATE(514)] = 11828,
+  [SMALL_STATE(515)] = 11835,
+  [SMALL_STATE(516)] = 11842,
+  [SMALL_STATE(517)] = 11849,
+  [SMALL_STATE(518)] = 11856,
+  [SMALL_STATE(519)] = 11863,
+  [SMALL_STATE(520)] = 11870,
+  [SMALL_STATE(521)] = 11877,
+  [SMALL_STATE(522)] = 11884,
+  [SMALL_STATE(523)] = 11891,
+  [SMALL_STATE(524)] = 11898,
+  [SMALL_STATE(525)] = 11905,
+  [SMALL_STATE(526)] = 11912,
+  [SMALL_STATE(527)] = 11919,
+  [SMALL_STATE(528)] = 11926,
+  [SMALL_STATE(529)] = 11933,
+  [SMALL_STATE(530)] = 11940,
+  [SMALL_STATE(531)] = 11947,
+  [SMALL_STATE(532)] = 11954,
+  [SMALL_STATE(533)] = 11961,
+  [SMALL_STATE(534)] = 11968,
+  [SMALL_STATE(535)] = 11975,
+  [SMALL_STATE(536)] = 11982,
+  [SMALL_STATE(537)] = 11989,
+  [SMALL_STATE(538)] = 11996,
+  [SMALL_STATE(539)] = 12003,
+  [SMALL_STATE(540)] = 12010,
+  [SMALL_STATE(541)] = 12017,
+  [SMALL_STATE(542)] = 12024,
+  [SMALL_STATE(543)] = 12031,
+  [SMALL_STATE(544)] = 12038,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18018,690 +18720,722 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
   [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(149),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(185),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
   [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
   [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(340),
-  [170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [202] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [206] = {.entry = {.count = 1, .reusable = false}}, SHIFT(293),
-  [208] = {.entry = {.count = 1, .reusable = false}}, SHIFT(483),
-  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
-  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [280] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [283] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [286] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [289] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [292] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [295] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(512),
-  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(481),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(542),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [151] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [155] = {.entry = {.count = 1, .reusable = false}}, SHIFT(316),
+  [157] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(346),
+  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
+  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
+  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [208] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(456),
+  [223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(536),
+  [226] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [229] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [232] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
+  [235] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
+  [238] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(303),
+  [241] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
+  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
+  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
+  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
+  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [300] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [304] = {.entry = {.count = 1, .reusable = false}}, SHIFT(486),
+  [306] = {.entry = {.count = 1, .reusable = false}}, SHIFT(544),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
   [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
   [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
   [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
   [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(470),
+  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
   [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [393] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
-  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
-  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(479),
-  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
-  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(400),
-  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [425] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [439] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
-  [442] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [445] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
-  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(173),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [484] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [487] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [493] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [509] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [514] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(352),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [588] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [612] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
-  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [617] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [643] = {.entry = {.count = 1, .reusable = false}}, SHIFT(357),
-  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [651] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [653] = {.entry = {.count = 1, .reusable = false}}, SHIFT(410),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = false}}, SHIFT(219),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [734] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(424),
-  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [748] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [769] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(219),
-  [772] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [778] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [780] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [796] = {.entry = {.count = 1, .reusable = false}}, SHIFT(248),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [862] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
-  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [893] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [895] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [897] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [899] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [913] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [915] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [917] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [924] = {.entry = {.count = 1, .reusable = false}}, SHIFT(390),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [948] = {.entry = {.count = 1, .reusable = false}}, SHIFT(503),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [952] = {.entry = {.count = 1, .reusable = false}}, SHIFT(315),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [956] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [968] = {.entry = {.count = 1, .reusable = false}}, SHIFT(343),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [996] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1002] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1030] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1037] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [1045] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [1061] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1063] = {.entry = {.count = 1, .reusable = false}}, SHIFT(276),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1114] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(503),
-  [1117] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [1133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1180] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
-  [1183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1244] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
-  [1247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1249] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [1253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1314] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [1414] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
+  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(345),
+  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [383] = {.entry = {.count = 1, .reusable = false}}, SHIFT(401),
+  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
+  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(495),
+  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
+  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
+  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
+  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(522),
+  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(524),
+  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(473),
+  [434] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [447] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(185),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
+  [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [477] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [480] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(536),
+  [483] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
+  [486] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [489] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
+  [492] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
+  [495] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(64),
+  [505] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
+  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [511] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [518] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
+  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [541] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
+  [549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
+  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
+  [573] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
+  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [584] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
+  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [589] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [594] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [599] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [620] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(395),
+  [623] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(395),
+  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(395),
+  [629] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(395),
+  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [640] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [654] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [656] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [658] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [660] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [664] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [666] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [668] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [670] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [687] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
+  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [692] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
+  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [732] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
+  [735] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [771] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [773] = {.entry = {.count = 1, .reusable = false}}, SHIFT(481),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(537),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [798] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [822] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(234),
+  [825] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [827] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [829] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
+  [831] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [833] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [837] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
+  [839] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
+  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
+  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
+  [864] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
+  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
+  [912] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [914] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [916] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [918] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [934] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [944] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [948] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
+  [951] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [975] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
+  [978] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [988] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [1002] = {.entry = {.count = 1, .reusable = false}}, SHIFT(528),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1006] = {.entry = {.count = 1, .reusable = false}}, SHIFT(337),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
+  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(361),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [1048] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [1056] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1058] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [1060] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1064] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [1068] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
+  [1072] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [1078] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [1090] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1092] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(530),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1103] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(509),
+  [1129] = {.entry = {.count = 1, .reusable = false}}, SHIFT(50),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [1135] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1152] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1162] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(528),
+  [1165] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1183] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1185] = {.entry = {.count = 1, .reusable = false}}, SHIFT(289),
+  [1187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [1189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [1191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [1193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [1195] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [1201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [1235] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [1260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(459),
+  [1263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1267] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1273] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1286] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
+  [1289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [1299] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [1315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [1317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [1319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(297),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
+  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1364] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1366] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1368] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1370] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [1476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [1482] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [1488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
 };
 
 #ifdef __cplusplus

@@ -12,7 +12,7 @@ enum CidrPeer {
     /// `from/toCIDR`.
     Plain(Vec<String>),
     /// `from/toCIDRSet`.
-    Set(Vec<CidrRule>),
+    Set(Vec<CidrRule<'static>>),
 }
 
 impl<'a> Rule<'a> {
@@ -110,6 +110,9 @@ impl<'a> IngressRule<'a> {
             ir::IngressPeer::CidrGroups(peer) => {
                 out.from_cidr_set = Some(cidr_set_with_groups(peer));
             }
+            ir::IngressPeer::Nodes(selectors) => {
+                out.from_nodes = Some(selectors.iter().map(LabelSelector::from_ir).collect());
+            }
         }
         out
     }
@@ -141,6 +144,9 @@ impl<'a> EgressRule<'a> {
             }
             ir::PeerRef::Services(services) => {
                 out.to_services = Some(services.iter().map(Service::from_ir).collect());
+            }
+            ir::PeerRef::Nodes(selectors) => {
+                out.to_nodes = Some(selectors.iter().map(LabelSelector::from_ir).collect());
             }
         }
         out
@@ -198,22 +204,30 @@ fn cidr_peer(cidrs: &[ir::CidrRule]) -> CidrPeer {
 }
 
 /// A `CIDRSet` with the CIDRs first, then the CIDR group references.
-fn cidr_set_with_groups(peer: &ir::CidrGroupPeer) -> Vec<CidrRule> {
+fn cidr_set_with_groups(peer: &ir::CidrGroupPeer) -> Vec<CidrRule<'_>> {
     peer.cidrs()
         .iter()
         .map(cidr_set_entry)
         .chain(peer.groups().iter().map(|group| CidrRule {
             cidr: None,
             cidr_group_ref: Some(group.to_string()),
+            cidr_group_selector: None,
+            except: Vec::new(),
+        }))
+        .chain(peer.selectors().iter().map(|selector| CidrRule {
+            cidr: None,
+            cidr_group_ref: None,
+            cidr_group_selector: Some(LabelSelector::from_ir(selector)),
             except: Vec::new(),
         }))
         .collect()
 }
 
-fn cidr_set_entry(rule: &ir::CidrRule) -> CidrRule {
+fn cidr_set_entry<'a>(rule: &ir::CidrRule) -> CidrRule<'a> {
     CidrRule {
         cidr: Some(rule.cidr().to_string()),
         cidr_group_ref: None,
+        cidr_group_selector: None,
         except: rule.except().iter().map(ToString::to_string).collect(),
     }
 }

@@ -123,6 +123,7 @@ impl Write for IngressRule<'_> {
         optional(&mut map, "fromEntities", self.from_entities.as_ref());
         optional(&mut map, "fromCIDR", self.from_cidr.as_ref());
         optional(&mut map, "fromCIDRSet", self.from_cidr_set.as_ref());
+        optional(&mut map, "fromNodes", self.from_nodes.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
     }
@@ -137,16 +138,22 @@ impl Write for EgressRule<'_> {
         optional(&mut map, "toCIDRSet", self.to_cidr_set.as_ref());
         optional(&mut map, "toFQDNs", self.to_fqdns.as_ref());
         optional(&mut map, "toServices", self.to_services.as_ref());
+        optional(&mut map, "toNodes", self.to_nodes.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
     }
 }
 
-impl Write for CidrRule {
+impl Write for CidrRule<'_> {
     fn write(&self, node: Node<'_>) {
         let mut map = node.mapping();
         map.opt_str("cidr", self.cidr.as_deref());
         map.opt_str("cidrGroupRef", self.cidr_group_ref.as_deref());
+        optional(
+            &mut map,
+            "cidrGroupSelector",
+            self.cidr_group_selector.as_ref(),
+        );
         non_empty(&mut map, "except", &self.except);
     }
 }

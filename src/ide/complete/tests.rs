@@ -143,6 +143,7 @@ fn a_rule_offers_peers_then_clauses() {
             "fqdn",
             "namespace",
             "namespaces",
+            "nodes",
             "pods",
             "service",
             "services",

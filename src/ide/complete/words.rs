@@ -57,6 +57,7 @@ pub(super) const PEERS: &[&str] = &[
     "services",
     "anywhere",
     "everything",
+    "nodes",
 ];
 /// What an end of an `expect`'s flow starts with.
 pub(super) const ENDPOINTS: &[&str] = &["pods", "namespace", "node", "entity", "cidr", "fqdn"];

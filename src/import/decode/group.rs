@@ -1,6 +1,7 @@
 //! CiliumCIDRGroups: a group that an imported policy names in a
-//! `cidrGroupRef` becomes a `const NAME = group [...]`, which netpolc emits
-//! as the same CiliumCIDRGroup.
+//! `cidrGroupRef`, or that has labels (for `cidrGroupSelector`), becomes a
+//! `const NAME = group [...] [label k=v, ...]`, which netpolc emits as the
+//! same CiliumCIDRGroup.
 
 use serde_json::{Map, Value};
 
@@ -11,6 +12,7 @@ use crate::import::model::{CidrGroup, Origin};
 /// Decodes a CiliumCIDRGroup.
 pub fn group(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>) -> Option<CidrGroup> {
     let mut name = None;
+    let mut labels = Vec::new();
     let mut cidrs = None;
     ctx.fields(
         path,
@@ -24,7 +26,7 @@ pub fn group(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>) -> Option<
                     format!("netpolc imports CiliumCIDRGroups of `{API_VERSION}`"),
                 );
             }
-            "metadata" => name = metadata(ctx, field, value),
+            "metadata" => name = metadata(ctx, field, value, &mut labels),
             "spec" => cidrs = spec(ctx, field, value),
             _ => {}
         },
@@ -62,24 +64,24 @@ pub fn group(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>) -> Option<
         },
         name,
         cidrs,
+        labels,
     })
 }
 
-fn metadata(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+fn metadata(
+    ctx: &mut Doc<'_>,
+    path: &str,
+    value: &Value,
+    labels: &mut Vec<(String, String)>,
+) -> Option<String> {
     let map = ctx.object(path, value)?;
     let mut name = None;
-    let mut known = vec!["name"];
+    let mut known = vec!["name", "labels"];
     known.extend_from_slice(SERVER_SET);
-    let unsayable = [
-        (
-            "labels",
-            "`.netpol` has no way to write labels on a CiliumCIDRGroup (and no way to select groups by them)",
-        ),
-        (
-            "annotations",
-            "`.netpol` has no way to write annotations on a CiliumCIDRGroup",
-        ),
-    ];
+    let unsayable = [(
+        "annotations",
+        "`.netpol` has no way to write annotations on a CiliumCIDRGroup",
+    )];
     ctx.fields(
         path,
         map,
@@ -87,6 +89,19 @@ fn metadata(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
         &unsayable,
         |ctx, key, field, value| match key {
             "name" => name = ctx.word(field, value, "Kubernetes object name"),
+            "labels" => {
+                let Some(map) = ctx.object(field, value) else {
+                    return;
+                };
+                for (key, text) in map {
+                    let path = format!("{field}.{key}");
+                    if !super::field::is_word(key, true) {
+                        ctx.invalid(&path, format!("`{key}` is not a valid label key"));
+                    } else if let Some(text) = ctx.text(&path, text) {
+                        labels.push((key.clone(), text));
+                    }
+                }
+            }
             _ => ctx.ignored.push(field.to_owned()),
         },
     );

@@ -1,8 +1,7 @@
 //! Ingress and egress rules and their peers; ports are in `ports.rs`.
 //!
-//! A `.netpol` rule has one kind of peer, as a Cilium rule has; a rule with
-//! several `toServices` is refused (E0701) rather than split, because
-//! splitting would change the rule list that is compared.
+//! A `.netpol` rule has one kind of peer, as a Cilium rule has; several
+//! `toServices` entries stay one rule (`service a, services with ...`).
 
 use serde_json::Value;
 
@@ -39,14 +38,6 @@ const UNSAYABLE: &[(&str, &str)] = &[
     (
         "toGroups",
         "`.netpol` has no peer for cloud provider groups",
-    ),
-    (
-        "fromNodes",
-        "`.netpol` has no peer for nodes by label; `entity remote-node` and `entity host` stand for every node",
-    ),
-    (
-        "toNodes",
-        "`.netpol` has no peer for nodes by label; `entity remote-node` and `entity host` stand for every node",
     ),
     (
         "authentication",
@@ -108,6 +99,7 @@ fn rule(
             "fromCIDR",
             "fromCIDRSet",
             "fromEntities",
+            "fromNodes",
             "toPorts",
             "icmps",
         ],
@@ -118,6 +110,7 @@ fn rule(
             "toEntities",
             "toServices",
             "toFQDNs",
+            "toNodes",
             "toPorts",
             "icmps",
         ],
@@ -196,6 +189,26 @@ fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> 
                     .collect(),
             ))
         }
+        "fromCIDRSet" | "toCIDRSet"
+            if items.iter().all(|item| {
+                item.as_object()
+                    .is_some_and(|map| map.len() == 1 && map.contains_key("cidrGroupSelector"))
+            }) =>
+        {
+            let selectors: Vec<Option<Selector>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let field = format!("{}.cidrGroupSelector", at(index));
+                    item.get("cidrGroupSelector")
+                        .and_then(|value| selector(ctx, &field, value))
+                })
+                .collect();
+            selectors
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Peer::CidrGroupSelectors)
+        }
         "fromCIDRSet" | "toCIDRSet" => {
             let sets: Vec<Option<Cidr>> = items
                 .iter()
@@ -217,13 +230,28 @@ fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> 
                 .collect::<Option<Vec<_>>>()
                 .map(Peer::Fqdns)
         }
-        _ => match items {
-            [one] => service(ctx, &at(0), one).map(Peer::Service),
-            _ => {
-                ctx.cannot_say(path, format!("the rule lists {} services, and a `.netpol` rule names one service (or one service selector)", items.len()));
-                None
-            }
-        },
+        "fromNodes" | "toNodes" => {
+            let selectors: Vec<Option<Selector>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| selector(ctx, &at(index), item))
+                .collect();
+            selectors
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Peer::Nodes)
+        }
+        _ => {
+            let services: Vec<Option<Service>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| service(ctx, &at(index), item))
+                .collect();
+            services
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Peer::Services)
+        }
     }
 }
 
@@ -266,7 +294,7 @@ fn cidr_rule(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Cidr> {
         &["cidr", "cidrGroupRef", "except"],
         &[(
             "cidrGroupSelector",
-            "`.netpol` refers to a CiliumCIDRGroup by its name only",
+            "a `.netpol` rule selects CIDR groups by label (`cidr groups with ...`) only when every entry of its CIDR set does",
         )],
         |ctx, key, field, value| match key {
             "cidr" => cidr = ctx.cidr(field, value),

@@ -130,8 +130,17 @@ pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
         ir::PeerRef::Endpoints(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
         ir::PeerRef::Entities(entities) => entities.len(),
         ir::PeerRef::Cidrs(list) => cidrs(list),
-        ir::PeerRef::CidrGroups(peer) => cidrs(peer.cidrs()) + peer.groups().len(),
+        ir::PeerRef::CidrGroups(peer) => {
+            cidrs(peer.cidrs())
+                + peer.groups().len()
+                + peer
+                    .selectors()
+                    .iter()
+                    .map(|one| 1 + selector(one))
+                    .sum::<usize>()
+        }
         ir::PeerRef::Fqdns(names) => names.len(),
+        ir::PeerRef::Nodes(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
         ir::PeerRef::Services(services) => services
             .iter()
             .map(|service| match service {

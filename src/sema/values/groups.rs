@@ -25,6 +25,7 @@ impl Evaluator<'_> {
                     group.name.clone(),
                     ir::CidrGroup {
                         cidrs: group.cidrs.clone(),
+                        labels: group.labels.clone(),
                         origin: group.def_span,
                     },
                 );
@@ -35,8 +36,9 @@ impl Evaluator<'_> {
     /// A constant's value, as a CIDR group when it is one: marked `group`,
     /// or a CIDR constant in a repository that says `cidr groups`.
     pub(super) fn as_group(
-        &self,
+        &mut self,
         def: &ast::ConstDef,
+        file: crate::source::FileId,
         val: Val,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Val> {
@@ -61,7 +63,29 @@ impl Evaluator<'_> {
             _ => return Some(val),
         };
         if def.group.is_none() && self.defs.cidr_groups.is_none() {
+            if let Some(labels) = &def.labels {
+                diags.push(report::invalid_group_labels(
+                    labels.span,
+                    report::InvalidGroupLabels::NotAGroup {
+                        name: &def.name.node,
+                    },
+                ));
+                return None;
+            }
             return Some(val);
+        }
+        let mut labels = std::collections::BTreeMap::new();
+        if let Some(written) = &def.labels {
+            let env = super::Env { file, params: None };
+            let selector = self.selector(written, env, diags)?;
+            if let Some(key) = selector.keys().find(|key| key.as_str().contains(':')) {
+                diags.push(report::invalid_group_labels(
+                    written.span,
+                    report::InvalidGroupLabels::Source { key: key.as_str() },
+                ));
+                return None;
+            }
+            labels = selector.match_labels;
         }
         let name = def.name.node.to_ascii_lowercase().replace('_', "-");
         let checked =
@@ -75,10 +99,17 @@ impl Evaluator<'_> {
             );
             return None;
         };
-        Some(Val::CidrGroup(CidrGroupVal {
+        let group = CidrGroupVal {
             name,
             cidrs,
+            labels,
             def_span: def.name.span,
-        }))
+        };
+        // A group with labels is there to be selected by them
+        // (`cidr groups with ...`): it is written even when no peer names it.
+        if !group.labels.is_empty() {
+            self.register_group(&group, diags);
+        }
+        Some(Val::CidrGroup(group))
     }
 }

@@ -41,11 +41,22 @@ impl Cx {
         let mut name = None;
         let mut group = None;
         let mut value = None;
+        let mut labels = None;
         for child in pair.into_inner() {
             match child.as_rule() {
                 R::ident => name = Some(self.text(&child)),
                 R::kw_group => group = Some(self.span(&child)),
                 R::value => value = Some(self.value(child)),
+                R::group_labels => {
+                    let span = self.span(&child);
+                    let terms = children(child.into_inner())
+                        .map(|term| self.term(term))
+                        .collect();
+                    labels = Some(ast::Selector {
+                        kind: ast::SelectorKind::Terms(terms),
+                        span,
+                    });
+                }
                 _ => {}
             }
         }
@@ -55,6 +66,7 @@ impl Cx {
         ast::ConstDef {
             name,
             group,
+            labels,
             value,
             span,
         }

@@ -85,6 +85,15 @@ impl Cx {
         let inner = children(pair.into_inner())
             .next()
             .unwrap_or_else(|| unreachable!("grammar: peer has a kind"));
+        ast::Peer {
+            span,
+            ..self.peer_of(inner)
+        }
+    }
+
+    /// One peer kind's pair (`peer_pods`, `peer_service`, ...).
+    fn peer_of(&self, inner: Pair<'_, R>) -> ast::Peer {
+        let span = self.span(&inner);
         let kind = match inner.as_rule() {
             R::peer_pods => {
                 let mut selectors = Vec::new();
@@ -149,6 +158,23 @@ impl Cx {
             }
             R::peer_anywhere => ast::PeerKind::Anywhere,
             R::peer_everything => ast::PeerKind::Everything,
+            R::peer_service_list => ast::PeerKind::ServiceList(
+                children(inner.into_inner())
+                    .map(|item| self.peer_of(item))
+                    .collect(),
+            ),
+            R::peer_cidr_groups => ast::PeerKind::CidrGroupsWith(
+                children(inner.into_inner())
+                    .flat_map(|list| children(list.into_inner()))
+                    .map(|selector| self.selector(selector))
+                    .collect(),
+            ),
+            R::peer_nodes => ast::PeerKind::Nodes(
+                children(inner.into_inner())
+                    .flat_map(|list| children(list.into_inner()))
+                    .map(|selector| self.selector(selector))
+                    .collect(),
+            ),
             other => unreachable!("grammar: unexpected peer {other:?}"),
         };
         ast::Peer { kind, span }

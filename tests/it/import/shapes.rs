@@ -681,3 +681,86 @@ fn input_names_cannot_add_statements_to_the_imported_repository() {
         "{text}"
     );
 }
+
+const LABELLED_GROUPS: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata:
+  name: storage-ips
+  labels: {tier: storage, zone: a}
+spec:
+  externalCIDRs: [10.20.0.10/32, 10.20.0.11/32]
+---
+apiVersion: cilium.io/v2
+kind: CiliumCIDRGroup
+metadata:
+  name: backup-ips
+  labels: {tier: storage, zone: ""}
+spec:
+  externalCIDRs: [10.30.0.0/24]
+"#;
+
+const GROUP_SELECTOR_PEERS: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: restic, namespace: backup}
+spec:
+  endpointSelector: {matchLabels: {app: restic}}
+  egress:
+  - toCIDRSet:
+    - cidrGroupSelector: {matchLabels: {tier: storage}}
+    - cidrGroupSelector:
+        matchExpressions: [{key: zone, operator: In, values: [a, b]}]
+    toPorts:
+    - ports: [{port: "2049", protocol: TCP}]
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: mixed, namespace: backup}
+spec:
+  endpointSelector: {matchLabels: {app: mixed}}
+  egress:
+  - toCIDRSet:
+    - cidr: 10.0.0.0/8
+    - cidrGroupSelector: {matchLabels: {tier: storage}}
+"#;
+
+/// Groups with labels become `group` constants with `label`, written even
+/// when no policy names them; a CIDR set of selectors only becomes
+/// `cidr groups with ...`; a set that mixes selectors with CIDRs is refused.
+#[test]
+fn labelled_cidr_groups_and_group_selectors_round_trip() {
+    let selectors_only = GROUP_SELECTOR_PEERS
+        .split("---")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let files = [
+        ("groups.yaml", LABELLED_GROUPS),
+        ("peers.yaml", selectors_only.as_str()),
+    ];
+    let text = round_trip(&files);
+    assert!(
+        text.contains(
+            "const STORAGE_IPS = group [10.20.0.10/32, 10.20.0.11/32] label tier=storage, zone=a\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("const BACKUP_IPS = group [10.30.0.0/24] label tier=storage, zone=\"\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("allow to cidr groups with tier=storage, { zone in (a, b) } port 2049/tcp\n"),
+        "{text}"
+    );
+    let refused = refusals(&[
+        ("groups.yaml", LABELLED_GROUPS),
+        ("peers.yaml", GROUP_SELECTOR_PEERS),
+    ]);
+    assert!(
+        refused.contains("spec.egress[0].toCIDRSet[1].cidrGroupSelector")
+            && refused.contains("every entry of its CIDR set"),
+        "{refused}"
+    );
+}
